@@ -1,0 +1,1 @@
+"""City sync: outbox worker, protocol and reference city server."""
