@@ -1,0 +1,282 @@
+"""The one configuration schema: sections, keys, defaults, documentation and validation.
+
+A station reads one TOML file. Every key has a default, so a missing file means "embedded
+defaults" (the demo). A wrong key or value stops start-up with a message naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the technician who has to fix the file."""
+
+    def __init__(self, problem: str, *, key: str | None = None, path: Path | None = None):
+        self.key = key
+        self.problem = problem
+        self.path = path
+        where = f" in {path}" if path else ""
+        what = f"[{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[1]}: " if key and "." in key else ""
+        super().__init__(f"Configuration error{where}: {what}{problem}")
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    choices: tuple[Any, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    check: Callable[[Any], str | None] | None = None,
+) -> Any:
+    """Declare one key: its default, its documentation line and how it is validated."""
+    meta = {"doc": doc, "choices": choices, "min": minimum, "max": maximum, "check": check}
+    return field(default=default, metadata=meta)
+
+
+def _check_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r}; use an IANA name such as 'Asia/Ho_Chi_Minh'"
+    return None
+
+
+def _check_printer_uri(value: str) -> str | None:
+    from drivers.printers import PrinterUriError, parse_printer_uri
+
+    try:
+        parse_printer_uri(value)
+    except PrinterUriError as exc:
+        return str(exc)
+    return None
+
+
+def _check_log_level(value: str) -> str | None:
+    levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+    return None if value.upper() in levels else f"must be one of {', '.join(levels)}"
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    code: str = setting("000.00.01.H26", "Unit code of the service point, printed on tickets "
+                        "and used in dossier codes.")
+    name: str = setting("Điểm phục vụ hành chính công xã Demo",
+                        "Office name shown on screens and printed on tickets.")
+    timezone: str = setting("Asia/Ho_Chi_Minh", "Local time zone: ticket numbers restart at "
+                            "local midnight in this zone.", check=_check_timezone)
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    id: str = setting("kiosk-1", "This station's identifier, recorded with everything it makes.")
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    language: str = setting("vi", "Start-up language of the ticket screen.", choices=("vi", "en"))
+    fullscreen: bool = setting(True, "Run the ticket screen full screen and frameless.")
+    confirm_timeout_s: int = setting(15, "Seconds the confirmation (the issued number) stays on "
+                                     "screen before returning to the start.",
+                                     minimum=3, maximum=300)
+    services: tuple[str, ...] = setting((), "Service codes offered at this kiosk, in order; "
+                                        "empty means every service in the catalog.")
+    enforce_opening_hours: bool = setting(True, "Grey out services outside their opening hours.")
+    out_of_service_after: int = setting(3, "Consecutive failed prints after which the kiosk "
+                                        "stops taking numbers and shows an out-of-service "
+                                        "notice until the printer answers again; 0 never stops.",
+                                        minimum=0, maximum=100)
+    printer_recheck_s: int = setting(20, "While out of service, seconds between printer checks.",
+                                     minimum=2, maximum=600)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    priority_policy: str = setting("every_n", "How priority tickets (elderly, disabled, "
+                                   "pregnant, small children) are called: 'strict' calls every "
+                                   "waiting priority ticket first; 'every_n' gives one call in "
+                                   "every priority_every to a waiting priority ticket.",
+                                   choices=("strict", "every_n"))
+    priority_every: int = setting(5, "With priority_policy = 'every_n': one call in this many "
+                                  "goes to a priority ticket.", minimum=2, maximum=50)
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    uri: str = setting("preview://", "Ticket printer: usb://VID:PID, "
+                       "serial:///dev/ttyUSB0?baudrate=19200, tcp://HOST:9100, win32://NAME, "
+                       "cups://NAME, file:///PATH, or preview://DIR (PNG files; with no DIR, "
+                       "the 'previews' folder of the data directory).",
+                       check=_check_printer_uri)
+    width: int = setting(80, "Paper width in millimetres: 80 (576 dots) or 58 (384 dots).",
+                         choices=(58, 80))
+    timeout_s: float = setting(10.0, "Seconds a print may take before it counts as failed.",
+                               minimum=1, maximum=120)
+    check_status: bool = setting(True, "Ask the printer for paper/online status before printing "
+                                 "where the connection can read it (usb, serial, tcp).")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = setting("INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
+                         check=_check_log_level)
+
+
+@dataclass(frozen=True)
+class Config:
+    office: OfficeConfig = field(default_factory=OfficeConfig)
+    station: StationConfig = field(default_factory=StationConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+
+    def with_values(self, **sections: dict[str, Any]) -> Config:
+        """A copy with some keys replaced, validated like the file (e.g. CLI overrides)."""
+        data = to_dict(self)
+        for section, values in sections.items():
+            data.setdefault(section, {}).update(values)
+        return from_dict(data)
+
+
+def _sections() -> dict[str, type]:
+    return {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
+
+
+def schema() -> list[tuple[str, str, dataclasses.Field]]:
+    """(section, key, field) for every key, in declaration order: feeds docs and validation."""
+    out = []
+    for section, cls in _sections().items():
+        for f in fields(cls):
+            out.append((section, f.name, f))
+    return out
+
+
+def _type_name(tp: Any) -> str:
+    return {str: "text", int: "whole number", float: "number", bool: "true or false"}.get(
+        tp, "list of text"
+    )
+
+
+def _coerce(key: str, f: dataclasses.Field, value: Any) -> Any:
+    tp = f.type if not isinstance(f.type, str) else eval(f.type)  # noqa: S307 - our own annotations
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"must be true or false, not {value!r}", key=key)
+    elif tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"must be a whole number, not {value!r}", key=key)
+    elif tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"must be a number, not {value!r}", key=key)
+        value = float(value)
+    elif tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"must be text in quotes, not {value!r}", key=key)
+    else:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"must be a list of text such as [\"A\", \"B\"], not {value!r}",
+                              key=key)
+        value = tuple(value)
+    meta = f.metadata
+    if meta["choices"] is not None and value not in meta["choices"]:
+        allowed = " or ".join(repr(c) for c in meta["choices"])
+        raise ConfigError(f"must be {allowed}, not {value!r}", key=key)
+    if meta["min"] is not None and value < meta["min"]:
+        raise ConfigError(f"must be at least {meta['min']}, not {value!r}", key=key)
+    if meta["max"] is not None and value > meta["max"]:
+        raise ConfigError(f"must be at most {meta['max']}, not {value!r}", key=key)
+    if meta["check"] is not None:
+        problem = meta["check"](value)
+        if problem:
+            raise ConfigError(problem, key=key)
+    return value
+
+
+def from_dict(data: dict[str, Any]) -> Config:
+    sections = _sections()
+    unknown = sorted(set(data) - set(sections))
+    if unknown:
+        raise ConfigError(f"unknown section [{unknown[0]}]; known sections: "
+                          f"{', '.join(sections)}")
+    built = {}
+    for section, cls in sections.items():
+        values = data.get(section, {})
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{section}] must be a table of keys, not a single value")
+        known = {f.name: f for f in fields(cls)}
+        for name in values:
+            if name not in known:
+                raise ConfigError(f"unknown key; known keys in [{section}]: "
+                                  f"{', '.join(known)}", key=f"{section}.{name}")
+        built[section] = cls(**{
+            name: _coerce(f"{section}.{name}", known[name], value)
+            for name, value in values.items()
+        })
+    return Config(**built)
+
+
+def to_dict(config: Config) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for section in _sections():
+        values = dataclasses.asdict(getattr(config, section))
+        out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+    return out
+
+
+def load(path: Path) -> Config:
+    """Read and validate a configuration file; a missing file gives the embedded defaults."""
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the file: {exc}", path=path) from exc
+    try:
+        return from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(exc.problem, key=exc.key, path=path) from None
+
+
+def dumps(config: Config) -> str:
+    return tomli_w.dumps(to_dict(config))
+
+
+def save(config: Config, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(dumps(config), encoding="utf-8")
+    tmp.replace(path)
+
+
+def reference_markdown() -> str:
+    """docs/configuration.md's key table, generated from the schema so the two cannot drift."""
+    lines = []
+    current = None
+    for section, name, f in schema():
+        if section != current:
+            current = section
+            lines += ["", f"## [{section}]", "", "| key | type | default | meaning |",
+                      "| --- | --- | --- | --- |"]
+        default = tomli_w.dumps({"v": list(f.default) if isinstance(f.default, tuple)
+                                 else f.default}).strip()[4:]
+        tp = f.type if not isinstance(f.type, str) else eval(f.type)  # noqa: S307
+        lines.append(f"| `{name}` | {_type_name(tp)} | `{default}` | {f.metadata['doc']} |")
+    return "\n".join(lines).lstrip() + "\n"

@@ -1,0 +1,41 @@
+"""Logging: rotating files under the data directory, never personal data.
+
+Log calls name tickets by number and dossiers by code only; ID numbers, names, addresses and
+card images are never passed to a logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+
+from kiosk.paths import Paths
+
+LOG_FILE = "kiosk.log"
+
+
+def setup_logging(paths: Paths, level: str = "INFO", *, console: bool = False) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level.upper())
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            paths.logs / LOG_FILE, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError as exc:
+        print(f"warning: cannot write logs to {paths.logs}: {exc}", file=sys.stderr)
+    else:
+        file_handler.setFormatter(fmt)
+        file_handler._kiosk = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
+    if console:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setLevel(logging.WARNING)
+        stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        stream._kiosk = True  # type: ignore[attr-defined]
+        root.addHandler(stream)

@@ -1,0 +1,49 @@
+"""Where a station keeps its configuration and state.
+
+`--data-dir DIR` puts every piece of state (database, logs, print previews) under DIR, so
+several stations and the tests can share one machine. Without it, the platform's user folders
+are used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "hcc-kiosk"
+CONFIG_ENV = "KIOSK_CONFIG"
+DATA_DIR_ENV = "KIOSK_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    config_file: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "kiosk.db"
+
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def previews(self) -> Path:
+        return self.data_dir / "previews"
+
+
+def resolve(data_dir: str | os.PathLike | None = None,
+            config: str | os.PathLike | None = None) -> Paths:
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
+    base = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir(APP_NAME, False))
+    if config or os.environ.get(CONFIG_ENV):
+        config_file = Path(config or os.environ[CONFIG_ENV])
+    elif data_dir:
+        config_file = base / "kiosk.toml"
+    else:
+        config_file = Path(platformdirs.user_config_dir(APP_NAME, False)) / "kiosk.toml"
+    return Paths(data_dir=base.expanduser(), config_file=config_file.expanduser())

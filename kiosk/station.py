@@ -1,0 +1,30 @@
+"""What a station opens from its configuration: the database and the printer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.config import Config
+from kiosk.paths import Paths
+from kiosk.store import connect
+
+
+def database_path(config: Config, paths: Paths) -> Path:
+    return Path(config.store.path) if config.store.path else paths.database
+
+
+def open_database(config: Config, paths: Paths) -> Database:
+    """A new connection (one per thread) to the station database, migrated."""
+    return connect(database_path(config, paths))
+
+
+def open_configured_printer(config: Config, paths: Paths, uri: str | None = None,
+                            width: int | None = None):
+    """The configured ticket printer, or `uri`/`width` instead where given."""
+    from drivers.printers import open_printer
+
+    return open_printer(uri or config.printer.uri, width_mm=width or config.printer.width,
+                        timeout_s=config.printer.timeout_s, preview_dir=paths.previews,
+                        check_status=config.printer.check_status)

@@ -1,0 +1,81 @@
+"""Opening the station database: durable settings, one migration path, explicit transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.store.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or is newer than this program."""
+
+
+def connect(path: Path | str) -> Database:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    Each thread must open its own connection. Autocommit mode (isolation_level=None) so that
+    `transaction()` alone decides where a transaction starts and ends.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a ticket the citizen saw on screen must survive a power cut right after.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"Cannot open the database {path}: {exc}. If the file is damaged, "
+                         "move it aside and restart; a new one is created.") from exc
+    db = Database(conn)
+    migrate(db)
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
+    """One atomic state change. IMMEDIATE takes the write lock up front, so two writers
+    queue on busy_timeout instead of failing with SQLITE_BUSY half-way."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration newer than the file's user_version, each in its own transaction."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise StoreError(f"The database is at schema version {current}, newer than this "
+                         f"program knows ({len(MIGRATIONS)}). Install the newer program version.")
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        with transaction(db) as conn:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return schema_version(db)
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction; split instead (our scripts hold no
+    # semicolons inside literals or triggers).
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,61 @@
+"""Schema migrations, applied in order; PRAGMA user_version records how many have run.
+
+Never edit a migration that has shipped: append a new one.
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: services, tickets and their daily counters, queue events, outbox.
+    """
+    CREATE TABLE services (
+        code TEXT PRIMARY KEY,
+        prefix TEXT NOT NULL UNIQUE,
+        name_vi TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        field TEXT NOT NULL DEFAULT '',
+        hours TEXT NOT NULL,
+        sort INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE ticket_counters (
+        day TEXT NOT NULL,
+        service_code TEXT NOT NULL REFERENCES services(code),
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (day, service_code)
+    );
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        service_code TEXT NOT NULL REFERENCES services(code),
+        day TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        priority TEXT,
+        issued_at TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        people_ahead INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'called', 'serving', 'done', 'skipped', 'cancelled')),
+        print_status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (print_status IN ('pending', 'printed', 'print_failed')),
+        UNIQUE (day, service_code, seq)
+    );
+    CREATE INDEX tickets_by_status ON tickets (day, service_code, status);
+    CREATE TABLE queue_events (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX queue_events_by_ticket ON queue_events (ticket_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL UNIQUE,
+        record_type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL
+    )
+    """,
+]

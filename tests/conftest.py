@@ -1,0 +1,25 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from kiosk.config import Config  # noqa: E402
+from kiosk.store import connect  # noqa: E402
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "kiosk.db"
+
+
+@pytest.fixture
+def db(db_path):
+    database = connect(db_path)
+    yield database
+    database.conn.close()
