@@ -1,0 +1,6 @@
+"""Subcommands of `kiosk`, one module per feature. Each module has `register(subparsers)`;
+a subcommand's handler is `handler(args, config, paths) -> exit code`."""
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
