@@ -20,6 +20,10 @@ COMMAND_MODULES = (
     "kiosk.commands.station",
     "kiosk.commands.tickets",
     "kiosk.commands.printer",
+    "kiosk.commands.scan",
+    "kiosk.commands.calendar",
+    "kiosk.commands.sync",
+    "kiosk.commands.dossiers",
 )
 
 

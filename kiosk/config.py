@@ -61,6 +61,22 @@ def _check_printer_uri(value: str) -> str | None:
     return None
 
 
+def _check_optional_printer_uri(value: str) -> str | None:
+    return _check_printer_uri(value) if value else None
+
+
+def _check_time_of_day(value: str) -> str | None:
+    from kiosk.calendar.working_days import check_time_of_day
+
+    return check_time_of_day(value)
+
+
+def _check_iso_dates(values: tuple[str, ...]) -> str | None:
+    from kiosk.calendar.working_days import check_iso_dates
+
+    return check_iso_dates(values)
+
+
 def _check_log_level(value: str) -> str | None:
     levels = ("DEBUG", "INFO", "WARNING", "ERROR")
     return None if value.upper() in levels else f"must be one of {', '.join(levels)}"
@@ -126,6 +142,57 @@ class PrinterConfig:
 
 
 @dataclass(frozen=True)
+class CalendarConfig:
+    saturday_morning: bool = setting(False, "Take dossiers on Saturday morning. Saturday is still "
+                                     "not a processing day: a Saturday dossier counts as "
+                                     "received on the next working day.")
+    cutoff: str = setting("15:00", "Dossiers received at or after this local time (HH:MM) count "
+                          "as received on the next working day.", check=_check_time_of_day)
+    saturday_cutoff: str = setting("12:00", "With saturday_morning: Saturday reception ends at "
+                                   "this time (HH:MM). Does not change appointment dates.",
+                                   check=_check_time_of_day)
+    holiday_overrides: tuple[str, ...] = setting((), "Extra days off (YYYY-MM-DD) besides the "
+                                                 "public holidays of the holidays package, e.g. "
+                                                 "the Saturdays inside a Tết break.",
+                                                 check=_check_iso_dates)
+    working_day_overrides: tuple[str, ...] = setting((), "Extra working days (YYYY-MM-DD): a "
+                                                     "make-up Saturday, or a listed holiday that "
+                                                     "was not given.", check=_check_iso_dates)
+
+
+@dataclass(frozen=True)
+class DossierConfig:
+    retention_days: int = setting(90, "Days after a dossier is handed back before its personal "
+                                  "data (names, ID numbers, birth dates, addresses, phones, "
+                                  "e-mails) is purged here; only dossiers the city has received "
+                                  "are purged.", minimum=0, maximum=3650)
+    result_place: str = setting("", "Where citizens collect results, printed on receipts; empty "
+                                "means each procedure's place from the catalog.")
+    receipt_copies: int = setting(1, "Thermal receipt copies per dossier.", minimum=1, maximum=5)
+    receipt_printer: str = setting("", "Receipt printer URI (same forms as [printer] uri); empty "
+                                   "means the ticket printer.",
+                                   check=_check_optional_printer_uri)
+    receipt_width: int = setting(80, "Paper width of receipt_printer in mm (only when it is "
+                                 "set).", choices=(58, 80))
+    a4_output_dir: str = setting("", "Folder for A4 receipt PDFs; empty means 'receipts' in the "
+                                 "data directory.")
+    unit_name: str = setting("", "Receiving unit name on receipts and the logbook; empty means "
+                             "[office] name.")
+    parent_authority: str = setting("", "Line above the unit name on the A4 receipt, e.g. "
+                                    "'Trung tâm Phục vụ hành chính công thành phố Hà Nội'; empty "
+                                    "leaves it out.")
+    deciding_unit_code: str = setting("", "Code of the unit deciding dossiers filed here; empty "
+                                      "means [office] code.")
+    deciding_unit_name: str = setting("", "Name of the deciding unit (DonViXuLy); empty means "
+                                      "unit_name.")
+    place_name: str = setting("Hà Nội", "Place in the A4 date line 'Hà Nội, ngày … tháng … "
+                              "năm …'.")
+    lookup_url: str = setting("", "Look-up address in the receipt QR, {code} replaced by the "
+                              "dossier code; empty puts the bare code in the QR (the counter "
+                              "scanner reads it).")
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
 
@@ -143,6 +210,8 @@ class Config:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    dossiers: DossierConfig = field(default_factory=DossierConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 

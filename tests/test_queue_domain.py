@@ -1,4 +1,5 @@
-from datetime import datetime, timedelta, timezone
+import json
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,8 +22,9 @@ def test_catalog_is_valid_and_covers_common_fields():
 
 def test_catalog_rejects_duplicate_prefix(tmp_path):
     path = tmp_path / "s.json"
-    entry = '{"code": "%s", "prefix": "A", "name_vi": "x", "name_en": "x", "hours": []}'
-    path.write_text('{"services": [%s, %s]}' % (entry % "X", entry % "Y"))
+    entries = [{"code": c, "prefix": "A", "name_vi": "x", "name_en": "x", "hours": []}
+               for c in ("X", "Y")]
+    path.write_text(json.dumps({"services": entries}))
     with pytest.raises(CatalogError, match="duplicate prefix"):
         load_catalog(path)
 
@@ -42,12 +44,12 @@ def test_opening_hours():
 
 def test_local_day_is_the_office_day_not_the_utc_day():
     # 23:30 UTC on the 25th is 06:30 on the 26th in Hà Nội.
-    at = datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
     assert local_day(at, "Asia/Ho_Chi_Minh").isoformat() == "2026-11-26"
     # 16:59:59 UTC is still the same local day; 17:00 UTC is local midnight.
-    assert local_day(datetime(2026, 11, 26, 16, 59, 59, tzinfo=timezone.utc),
+    assert local_day(datetime(2026, 11, 26, 16, 59, 59, tzinfo=UTC),
                      "Asia/Ho_Chi_Minh").isoformat() == "2026-11-26"
-    assert local_day(datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc),
+    assert local_day(datetime(2026, 11, 26, 17, 0, tzinfo=UTC),
                      "Asia/Ho_Chi_Minh").isoformat() == "2026-11-27"
     with pytest.raises(ValueError):
         local_day(datetime(2026, 1, 1), "Asia/Ho_Chi_Minh")

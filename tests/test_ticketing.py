@@ -1,6 +1,6 @@
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,8 +35,8 @@ def test_numbers_continue_after_a_restart(db_path, config):
 
 
 def test_numbers_restart_at_local_midnight_not_utc(desk):
-    before = datetime(2026, 11, 26, 16, 59, 59, tzinfo=timezone.utc)  # 23:59:59 local
-    after = datetime(2026, 11, 26, 17, 0, 0, tzinfo=timezone.utc)  # 00:00:00 local, 27th
+    before = datetime(2026, 11, 26, 16, 59, 59, tzinfo=UTC)  # 23:59:59 local
+    after = datetime(2026, 11, 26, 17, 0, 0, tzinfo=UTC)  # 00:00:00 local, 27th
     a = desk.issue("CT", at=before - timedelta(hours=1))
     b = desk.issue("CT", at=before)
     c = desk.issue("CT", at=after)
@@ -44,7 +44,7 @@ def test_numbers_restart_at_local_midnight_not_utc(desk):
     assert (b.day.isoformat(), c.day.isoformat()) == ("2026-11-26", "2026-11-27")
     # The UTC date of 07:00 local on the 27th is the 27th too, and of 06:59 the 26th (UTC):
     # the local day must win.
-    d = desk.issue("CT", at=datetime(2026, 11, 26, 23, 59, tzinfo=timezone.utc))
+    d = desk.issue("CT", at=datetime(2026, 11, 26, 23, 59, tzinfo=UTC))
     assert (d.number, d.day.isoformat()) == ("A002", "2026-11-27")
 
 

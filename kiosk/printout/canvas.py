@@ -13,6 +13,7 @@ cut off at the top of each line. Blocks are then trimmed to their ink so the sli
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,18 +46,23 @@ _QR_LEVELS = {
 
 
 @lru_cache(maxsize=64)
+def _font_file(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
 def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     """Bundled Be Vietnam Pro at `size` pixels; weight is one of kiosk.assets.FONT_FILES."""
-    return ImageFont.truetype(str(font_path(weight)), size)
+    return _font_file(str(font_path(weight)), size)
 
 
 def normalize_text(text: str) -> str:
-    """NFC-compose and collapse whitespace.
+    """NFC-compose, turn tabs/newlines into spaces and strip the ends.
 
     Decomposed input (base letter + combining tone mark, as some input methods and macOS produce)
     would otherwise be drawn with marks placed by basic layout, often colliding with the letter.
+    Inner runs of spaces are kept on purpose (e.g. "08:05  15/01/2026").
     """
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return re.sub(r"[\t\r\n\v\f]", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class LineMetrics:
 
 @lru_cache(maxsize=64)
 def _line_metrics(path: str, size: int) -> LineMetrics:
-    font = ImageFont.truetype(path, size)
+    font = _font_file(path, size)
     declared_ascent, declared_descent = font.getmetrics()
     tall = font.getbbox(_TALL_PROBE, anchor="ls")
     deep = font.getbbox(_DEEP_PROBE, anchor="ls")
@@ -101,6 +107,13 @@ def text_width(text: str, font: ImageFont.FreeTypeFont) -> int:
     """
     if not text:
         return 0
+    return _text_width(text, str(font.path), int(font.size))
+
+
+@lru_cache(maxsize=4096)
+def _text_width(text: str, path: str, size: int) -> int:
+    # Wrapping measures the same prefixes many times (balanced wrapping searches widths).
+    font = _font_file(path, size)
     left, _top, right, _bottom = ink_box(text, font)
     return max(math.ceil(font.getlength(text)), right) - min(0, left)
 
@@ -119,29 +132,72 @@ def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) ->
     return pieces
 
 
-def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Greedy word wrap by rendered pixel width.
+def _greedy_wrap(paragraph: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    # Each word keeps the run of spaces before it, so deliberate double spaces survive inside a
+    # line; the run is dropped where the line breaks.
+    for match in re.finditer(r"( *)(\S+)", paragraph):
+        spaces, word = match.groups()
+        candidate = f"{current}{spaces}{word}" if current else word
+        if text_width(candidate, font) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if text_width(word, font) <= max_width:
+            current = word
+        else:
+            *full, current = _split_long_word(word, font, max_width)
+            lines.extend(full)
+    if current:
+        lines.append(current)
+    return lines
+
+
+_CLAUSE_ENDS = (",", ";", ":", ".", "–", "-", ")")
+
+
+def _prefer_clause_breaks(
+    paragraph: str, font: ImageFont.FreeTypeFont, narrowest: int, max_width: int, count: int
+) -> list[str]:
+    """Balanced lines, but break after a comma or dash when that costs little extra width.
+
+    "Chứng thực bản sao, chữ ký, / hợp đồng giao dịch" reads better than the strictly balanced
+    "Chứng thực bản sao, chữ / ký, hợp đồng giao dịch", which splits the term "chữ ký".
+    """
+    limit = min(max_width, narrowest * 5 // 4)
+    for width in range(narrowest, limit + 1, 2):
+        lines = _greedy_wrap(paragraph, font, width)
+        if len(lines) == count and all(line.endswith(_CLAUSE_ENDS) for line in lines[:-1]):
+            return lines
+    return _greedy_wrap(paragraph, font, narrowest)
+
+
+def wrap_text(
+    text: str, font: ImageFont.FreeTypeFont, max_width: int, *, balance: bool = False
+) -> list[str]:
+    """Word wrap by rendered pixel width.
 
     Explicit newlines start a new line. A single word wider than the line (a long code, a URL) is
-    broken between characters rather than overflowing the paper.
+    broken between characters rather than overflowing the paper. With `balance`, lines are made
+    about equally long (same line count as greedy wrapping): a centred heading then reads as a
+    block instead of a full line followed by one orphaned word.
     """
     lines: list[str] = []
     for paragraph in unicodedata.normalize("NFC", text).split("\n"):
-        current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if text_width(candidate, font) <= max_width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            if text_width(word, font) <= max_width:
-                current = word
-            else:
-                *full, current = _split_long_word(word, font, max_width)
-                lines.extend(full)
-        if current:
-            lines.append(current)
+        paragraph = normalize_text(paragraph)
+        greedy = _greedy_wrap(paragraph, font, max_width)
+        if balance and len(greedy) > 1:
+            low, high = 1, max_width  # narrowest width that still needs no extra line
+            while low < high:
+                mid = (low + high) // 2
+                if len(_greedy_wrap(paragraph, font, mid)) <= len(greedy):
+                    high = mid
+                else:
+                    low = mid + 1
+            greedy = _prefer_clause_breaks(paragraph, font, low, max_width, len(greedy))
+        lines.extend(greedy)
     return lines
 
 
@@ -198,13 +254,14 @@ def text_block(
     align: Align = "center",
     line_gap: int = 0,
     wrap: bool = True,
+    balance: bool = False,
 ) -> Image.Image:
     """Render `text` wrapped to `width` into a greyscale block exactly `width` wide.
 
     Lines are spaced by the Vietnamese-safe line box (plus `line_gap`) so marks of one line never
     touch the hooks of the line above; the block is then trimmed to its ink.
     """
-    lines = wrap_text(text, font, width) if wrap else [normalize_text(text)]
+    lines = wrap_text(text, font, width, balance=balance) if wrap else [normalize_text(text)]
     if not lines:
         return Image.new("L", (width, 0), WHITE)
     metrics = line_metrics(font)
@@ -234,12 +291,13 @@ def inverted_label(
     pad_x: int,
     pad_y: int,
     line_gap: int = 0,
+    balance: bool = True,
 ) -> Image.Image:
     """White text on a black box that hugs the (wrapped) text: reads as a stamp on paper."""
     inner_width = max(1, max_width - 2 * pad_x)
-    lines = wrap_text(text, font, inner_width)
+    lines = wrap_text(text, font, inner_width, balance=balance)
     widest = max((text_width(line, font) for line in lines), default=0)
-    inner = text_block(text, font, max(1, widest), line_gap=line_gap)
+    inner = text_block("\n".join(lines), font, max(1, widest), line_gap=line_gap)
     box = Image.new("L", (inner.width + 2 * pad_x, inner.height + 2 * pad_y), BLACK)
     box.paste(Image.eval(inner, lambda v: 255 - v), (pad_x, pad_y))
     return box

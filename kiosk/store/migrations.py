@@ -3,6 +3,8 @@
 Never edit a migration that has shipped: append a new one.
 """
 
+from kiosk.dossiers.schema import DOSSIER_MIGRATION
+
 MIGRATIONS: list[str] = [
     # 1: services, tickets and their daily counters, queue events, outbox.
     """
@@ -58,4 +60,26 @@ MIGRATIONS: list[str] = [
         payload TEXT NOT NULL
     )
     """,
+    # 2: city sync state: per-record delivery outcome on the outbox, a small key-value table
+    # for the worker's last success/error, and the reference data pulled from the city.
+    """
+    ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+    ALTER TABLE outbox ADD COLUMN sync_result TEXT;
+    ALTER TABLE outbox ADD COLUMN set_aside_at TEXT;
+    ALTER TABLE outbox ADD COLUMN set_aside_reason TEXT;
+    CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND set_aside_at IS NULL;
+    CREATE INDEX outbox_set_aside ON outbox (id) WHERE set_aside_at IS NOT NULL;
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
+    CREATE TABLE reference_data (
+        name TEXT PRIMARY KEY,
+        etag TEXT,
+        body TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    )
+    """,
+    # dossiers: intake, status history, daily dossier-code counters (kiosk/dossiers).
+    DOSSIER_MIGRATION,
 ]

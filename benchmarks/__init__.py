@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks [NAME ...] [--json]`. Figures go in docs/benchmarks.md."""

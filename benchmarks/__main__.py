@@ -1,0 +1,71 @@
+"""Run benchmarks by name and print their figures.
+
+    python -m benchmarks                 every benchmark
+    python -m benchmarks ticket --json   one, as JSON
+    python -m benchmarks --quick         fewer repetitions (a smoke run)
+
+Each benchmark is a module `benchmarks/NAME.py` with `run(quick: bool = False) -> dict`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+
+NAMES = ("ticket", "sync")
+
+
+def machine() -> dict:
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": _cpu_model(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    p = argparse.ArgumentParser(prog="python -m benchmarks")
+    p.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(NAMES)}")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = p.parse_args(argv)
+    unknown = [n for n in args.names if n not in NAMES]
+    if unknown:
+        p.error(f"unknown benchmark {unknown[0]!r}; known: {', '.join(NAMES)}")
+    results: dict = {"machine": machine()}
+    for name in args.names or NAMES:
+        module = importlib.import_module(f"benchmarks.{name}")
+        if not args.json:
+            print(f"== {name}", flush=True)
+        results[name] = module.run(quick=args.quick)
+        if not args.json:
+            for key, value in results[name].items():
+                print(f"  {key:<36} {value}")
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        print("machine: " + ", ".join(f"{k}={v}" for k, v in results["machine"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

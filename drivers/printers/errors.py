@@ -1,0 +1,102 @@
+"""Exceptions raised by the printer drivers, with a message for the citizen and one for the fixer.
+
+A failed ticket is seen by a citizen at the kiosk (Vietnamese, no jargon, tell them whom to ask)
+and later by a technician reading the log (English, what broke and what to do about it).
+"""
+
+from __future__ import annotations
+
+from drivers.printers.status import PrinterStatus
+
+#: Shown on the kiosk screen; kept short and free of technical words.
+VI_OFFLINE = "Không kết nối được máy in. Vui lòng báo cán bộ tại quầy."
+VI_PAPER_OUT = "Máy in hết giấy. Vui lòng báo cán bộ tại quầy để thay giấy."
+VI_PRINTER_FAULT = "Máy in đang báo lỗi (có thể nắp máy đang mở). Vui lòng báo cán bộ tại quầy."
+VI_NOT_RESPONDING = "Máy in không phản hồi. Vui lòng báo cán bộ tại quầy."
+VI_INTERRUPTED = "Mất kết nối với máy in khi đang in. Vui lòng báo cán bộ tại quầy."
+VI_NOT_SET_UP = "Máy in chưa được cài đặt đúng. Vui lòng báo cán bộ kỹ thuật."
+VI_BUSY = "Máy in đang bận với phiếu trước. Vui lòng báo cán bộ tại quầy."
+VI_PREVIEW_FAILED = "Không lưu được bản xem trước phiếu. Vui lòng báo cán bộ kỹ thuật."
+
+
+class PrinterUriError(ValueError):
+    """The printer URI in the configuration cannot be understood."""
+
+
+class PrintError(Exception):
+    """A print job failed; nothing (or only part of a ticket) came out.
+
+    `message_vi` is for citizens and clerks, `message_en` for the technician and names the
+    printer, the cause in plain words and a fix. `status` is what the failure says about the
+    printer (e.g. PAPER_OUT), or None when it says nothing definite.
+    """
+
+    def __init__(
+        self, message_vi: str, message_en: str, *, status: PrinterStatus | None = None
+    ) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message_en
+
+
+def root_cause(exc: BaseException) -> str:
+    """Text of the innermost exception: python-escpos wraps OS errors in DeviceNotFoundError
+    with a multi-line message that would only add noise to the technician's log line."""
+    seen: set[int] = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def offline_error(uri: str, detail: str, fix: str) -> PrintError:
+    return PrintError(
+        VI_OFFLINE,
+        f"Cannot connect to the printer {uri}: {detail}. {fix}",
+        status=PrinterStatus.OFFLINE,
+    )
+
+
+def status_refusal(uri: str, status: PrinterStatus) -> PrintError:
+    """Error for a printer that answered a status query with a state it cannot print in."""
+    if status is PrinterStatus.PAPER_OUT:
+        return PrintError(
+            VI_PAPER_OUT,
+            f"The printer {uri} reports it is out of paper. Load a new roll and close the cover.",
+            status=status,
+        )
+    return PrintError(
+        VI_PRINTER_FAULT,
+        f"The printer {uri} reports it is offline (cover open, paper jam, cutter or head error). "
+        "Close the cover, clear any jam, then switch the printer off and on.",
+        status=status,
+    )
+
+
+def stalled_error(uri: str, seconds: float, what: str = "stopped accepting data") -> PrintError:
+    return PrintError(
+        VI_NOT_RESPONDING,
+        f"The printer {uri} {what} for {seconds:.1f} s, so the job was abandoned; part of the "
+        "ticket may have printed. It may be jammed, out of paper or switched off, or the link "
+        "dropped. Check the printer, switch it off and on, then print again.",
+    )
+
+
+def interrupted_error(uri: str, detail: str) -> PrintError:
+    return PrintError(
+        VI_INTERRUPTED,
+        f"The connection to the printer {uri} broke during the job ({detail}); part of the "
+        "ticket may have printed. Check the cable or network and the printer, then print again.",
+        status=PrinterStatus.OFFLINE,
+    )
+
+
+def not_set_up_error(uri: str, detail: str) -> PrintError:
+    return PrintError(VI_NOT_SET_UP, f"The printer {uri} cannot be used here: {detail}")

@@ -1,0 +1,225 @@
+"""Keyboard-wedge (USB HID) scanners: tell a scanner's burst of keys from a person typing.
+
+A wedge scanner types its code as key presses, followed by Enter (or Tab), a few milliseconds
+apart; people type tens to hundreds of milliseconds apart. An event filter on the QApplication
+sees every key before any widget does, so a scan is caught whichever widget has focus and
+never typed into it:
+
+- a printable key is held back (buffered) instead of delivered;
+- keys that follow within `max_interkey_ms` of the previous one join the burst;
+- a burst of at least `min_length` characters ended by the terminator is swallowed and
+  emitted as one `scanned(ScanEvent)`;
+- anything else (a slow key, a pause, a short burst, an editing key) shows the buffer was
+  typing, and the held-back keys are replayed, in order, to the widget they were meant for.
+
+Typed keys thus reach their widget after at most one interval (tens of milliseconds).
+
+Timing comes from the key events' own timestamps (set by the window system when the key was
+pressed), so a busy UI thread that handles a burst late still sees it as fast. Events that
+carry no timestamp (0, e.g. synthesised ones) are timed with `clock`.
+
+Vietnamese through a wedge scanner depends on the PC's keyboard layout and input method
+(Unikey/Telex rewrite keys): use the scanner's USB-CDC mode for ID cards (serial_scanner.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from drivers.scanners.events import ScanEvent
+
+TERMINATORS = {
+    "enter": frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter}),
+    "tab": frozenset({Qt.Key.Key_Tab}),
+}
+
+_MODIFIER_KEYS = frozenset({
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
+})
+
+#: How long after the last held-back key the timer waits, beyond the interval itself, before
+#: deciding it was typing. The slack covers timer jitter without delaying typed keys visibly.
+_TIMER_SLACK_MS = 15
+
+
+def _monotonic_ms() -> float:
+    return time.monotonic() * 1000.0
+
+
+@dataclass
+class _HeldKey:
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+    receiver: QWidget
+
+
+class WedgeScanner(QObject):
+    """Application-wide event filter that turns keyboard-wedge bursts into ScanEvents.
+
+    Call install() once the QApplication exists. `scanned` is emitted on the UI thread.
+    """
+
+    scanned = Signal(object)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        max_interkey_ms: float = 35,
+        min_length: int = 6,
+        terminator: str = "enter",
+        clock: Callable[[], float] = _monotonic_ms,
+    ) -> None:
+        super().__init__(parent)
+        if terminator not in TERMINATORS:
+            raise ValueError(f"terminator must be one of {', '.join(TERMINATORS)}")
+        self.max_interkey_ms = max_interkey_ms
+        self.min_length = min_length
+        self.terminator = terminator
+        self.enabled = True
+        self._clock = clock
+        self._held: list[_HeldKey] = []
+        self._last_key_ts = 0.0
+        self._last_key_clock = 0.0
+        # Key releases still owed to the filter: a press that was swallowed or held back must
+        # not have its release reach the widget on its own.
+        self._releases_to_swallow: dict[int, int] = {}
+        self._replaying = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_quiet)
+        self._installed_on: QApplication | None = None
+
+    def install(self, app: QApplication | None = None) -> None:
+        app = app or QApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before installing the wedge filter")
+        app.installEventFilter(self)
+        self._installed_on = app
+
+    def uninstall(self) -> None:
+        self.flush()
+        if self._installed_on is not None:
+            self._installed_on.removeEventFilter(self)
+            self._installed_on = None
+
+    @property
+    def pending(self) -> int:
+        """Keys held back, waiting to be judged."""
+        return len(self._held)
+
+    def flush(self) -> None:
+        """Deliver any held-back keys now, as typing."""
+        self._timer.stop()
+        self._replay()
+
+    # -- the filter -------------------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if self._replaying or not self.enabled or not isinstance(obj, QWidget):
+            # Key events reach the QWindow first and then the focus widget; acting on widgets
+            # only handles each key once.
+            return False
+        focus = QApplication.focusWidget()
+        if focus is not None and obj is not focus:
+            # The same event propagating to a parent after the focus widget ignored it.
+            return False
+        assert isinstance(event, QKeyEvent)
+        if kind == QEvent.Type.KeyRelease:
+            return self._on_release(event)
+        return self._on_press(obj, event)
+
+    def _on_release(self, event: QKeyEvent) -> bool:
+        owed = self._releases_to_swallow.get(event.key(), 0)
+        if owed and not event.isAutoRepeat():
+            if owed == 1:
+                del self._releases_to_swallow[event.key()]
+            else:
+                self._releases_to_swallow[event.key()] = owed - 1
+            return True
+        return False
+
+    def _on_press(self, receiver: QWidget, event: QKeyEvent) -> bool:
+        key = event.key()
+        text = event.text()
+        if key in _MODIFIER_KEYS or (not text and self._is_alt_numpad(event)):
+            # Shift for capitals, and Alt+numpad codes that some scanners use for non-ASCII
+            # characters, come between a burst's keys; they neither break nor join it.
+            return False
+        now = self._clock()
+        ts = float(event.timestamp()) or now
+        if self._held and (ts - self._last_key_ts > self.max_interkey_ms or event.isAutoRepeat()):
+            self._replay()
+        if key in TERMINATORS[self.terminator]:
+            if len(self._held) >= self.min_length:
+                self._emit_scan()
+                self._owe_release(key)
+                return True
+            self._replay()
+            return False
+        if text and text.isprintable() and not event.isAutoRepeat():
+            self._held.append(_HeldKey(key, event.modifiers(), text, receiver))
+            self._last_key_ts = ts
+            self._last_key_clock = now
+            self._owe_release(key)
+            self._timer.start(int(self.max_interkey_ms + _TIMER_SLACK_MS))
+            return True
+        # Editing and navigation keys are typing; held keys go first to keep the order.
+        self._replay()
+        return False
+
+    @staticmethod
+    def _is_alt_numpad(event: QKeyEvent) -> bool:
+        mods = event.modifiers()
+        return bool(mods & Qt.KeyboardModifier.AltModifier) and bool(
+            mods & Qt.KeyboardModifier.KeypadModifier)
+
+    def _owe_release(self, key: int) -> None:
+        self._releases_to_swallow[key] = self._releases_to_swallow.get(key, 0) + 1
+
+    def _on_quiet(self) -> None:
+        # The timer may fire early relative to the clock (coarse timers); wait out the rest.
+        remaining = self._last_key_clock + self.max_interkey_ms - self._clock()
+        if remaining > 0 and self._held:
+            self._timer.start(int(remaining) + 1)
+            return
+        self._replay()
+
+    def _emit_scan(self) -> None:
+        self._timer.stop()
+        text = "".join(k.text for k in self._held)
+        self._held.clear()
+        self.scanned.emit(ScanEvent.now(text.encode("utf-8"), text, "wedge"))
+
+    def _replay(self) -> None:
+        if not self._held:
+            return
+        self._timer.stop()
+        held, self._held = self._held, []
+        self._replaying = True
+        try:
+            for k in held:
+                target = k.receiver if _alive(k.receiver) else QApplication.focusWidget()
+                if target is None:
+                    continue
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(kind, k.key, k.modifiers, k.text))
+        finally:
+            self._replaying = False
+
+
+def _alive(widget: QWidget) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(widget)

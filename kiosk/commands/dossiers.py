@@ -1,0 +1,179 @@
+"""`kiosk export logbook`, `kiosk dossier show|receipt|purge`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.config import Config
+from kiosk.paths import Paths
+
+
+def register(sub) -> None:
+    export = sub.add_parser("export", help="export records to files")
+    export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    book = export_sub.add_parser("logbook", help="the dossier logbook (Sổ theo dõi hồ sơ) for "
+                                 "a range of days, as csv, xlsx or pdf")
+    book.add_argument("--from", dest="start", required=True, metavar="DATE",
+                      help="first day, YYYY-MM-DD (or DD/MM/YYYY)")
+    book.add_argument("--to", dest="end", required=True, metavar="DATE",
+                      help="last day, inclusive")
+    book.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"))
+    book.add_argument("--out", required=True, metavar="FILE")
+    book.set_defaults(handler=_export_logbook)
+
+    dossier = sub.add_parser("dossier", help="look up dossiers, reprint receipts, purge old "
+                             "personal data")
+    dsub = dossier.add_subparsers(dest="dossier_command", required=True, metavar="ACTION")
+    show = dsub.add_parser("show", help="show one dossier and its status history")
+    show.add_argument("code", metavar="CODE")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(handler=_show)
+
+    receipt = dsub.add_parser("receipt", help="reprint a dossier's receipt (thermal, or A4 PDF)")
+    receipt.add_argument("code", metavar="CODE")
+    receipt.add_argument("--pdf", nargs="?", const="", metavar="FILE",
+                         help="write the A4 PDF instead of printing: to FILE, or without FILE "
+                         "to dossiers.a4_output_dir (default: 'receipts' in the data directory)")
+    receipt.add_argument("--printer", metavar="URI", help="override the receipt printer")
+    receipt.add_argument("--copies", type=int, metavar="N", help="number of copies")
+    receipt.set_defaults(handler=_receipt)
+
+    purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back, "
+                            "synced to the city and older than the retention period")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
+    purge.add_argument("--days", type=int, metavar="N", help="retention in days (default: "
+                       "the configured dossiers.retention_days)")
+    purge.set_defaults(handler=_purge)
+
+
+def parse_day(text: str) -> date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date {text!r} is not YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _desk(config: Config, paths: Paths):
+    from kiosk.dossiers.intake import DossierDesk
+    from kiosk.station import open_database
+
+    return DossierDesk(open_database(config, paths), config)
+
+
+def _export_logbook(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.logbook import export_logbook, logbook_rows
+
+    try:
+        start, end = parse_day(args.start), parse_day(args.end)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if end < start:
+        print("--to is before --from", file=sys.stderr)
+        return EXIT_USAGE
+    desk = _desk(config, paths)
+    rows = logbook_rows(desk, start, end)
+    try:
+        out = export_logbook(rows, args.format, Path(args.out),
+                             unit_name=desk.settings.unit_name, start=start, end=end)
+    except OSError as exc:
+        print(f"Cannot write {args.out}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{len(rows)} dossier(s) from {start:%d/%m/%Y} to {end:%d/%m/%Y} written to {out}")
+    return EXIT_OK
+
+
+def _show(args, config: Config, paths: Paths) -> int:
+    desk = _desk(config, paths)
+    dossier = desk.find(args.code)
+    if dossier is None:
+        print(f"No dossier with code {args.code.strip().upper()}.", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    d = dossier
+    lines = [
+        f"Mã hồ sơ:        {d.code}",
+        f"Thủ tục:         {d.procedure_code} {d.procedure_name}",
+        f"Lĩnh vực:        {d.field_name}",
+        f"Người nộp:       {d.submitter.name or '(đã xóa)'}",
+        f"Chủ hồ sơ:       {d.holder.name or '(đã xóa)'}",
+        f"Tiếp nhận:       {d.received_at:%H:%M %d/%m/%Y} ({d.clerk})",
+        f"Hẹn trả:         {d.appointment_date:%d/%m/%Y}",
+        f"Trạng thái:      {int(d.status)} {d.status.label_vi}"
+        + (f" — {d.status_reason}" if d.status_reason else ""),
+    ]
+    if d.returned_at:
+        on_time = "đúng hạn" if d.on_time else "quá hạn"
+        lines.append(f"Đã trả:          {d.returned_at:%H:%M %d/%m/%Y} ({on_time})")
+    if d.purged_at:
+        lines.append(f"Dữ liệu cá nhân đã xóa: {d.purged_at:%d/%m/%Y}")
+    lines.append("Lịch sử:")
+    for h in d.history:
+        before = f"{int(h.from_status)} → " if h.from_status is not None else ""
+        reason = f" — {h.reason}" if h.reason else ""
+        lines.append(f"  {h.at:%H:%M %d/%m/%Y}  {before}{int(h.to_status)} "
+                     f"{h.to_status.label_vi} ({h.clerk}){reason}")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _receipt(args, config: Config, paths: Paths) -> int:
+    from drivers.printers import PrintError, PrinterUriError
+    from kiosk.dossiers.models import DossierNotFound
+    from kiosk.station import open_configured_printer
+
+    desk = _desk(config, paths)
+    try:
+        code = desk.get(args.code).code
+    except DossierNotFound as exc:
+        print(exc.message_en, file=sys.stderr)
+        return EXIT_FAILED
+    if args.pdf is not None:
+        out = Path(args.pdf) if args.pdf else desk.settings.a4_path(code, paths.data_dir)
+        print(f"Receipt written to {desk.write_receipt_pdf(code, out)}")
+        return EXIT_OK
+    settings = desk.settings
+    uri = args.printer or settings.receipt_printer or None
+    width = settings.receipt_width if (args.printer or settings.receipt_printer) else None
+    try:
+        printer = open_configured_printer(config, paths, uri, width)
+    except PrinterUriError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        desk.print_receipt(code, printer, args.copies)
+    except PrintError as exc:
+        print(f"Receipt not printed: {exc.message_en}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Receipt for {code} sent to {printer.uri}.")
+    return EXIT_OK
+
+
+def _purge(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.retention import purge_personal_data
+
+    desk = _desk(config, paths)
+    days = args.days if args.days is not None else desk.settings.retention_days
+    if days < 0:
+        print("--days cannot be negative", file=sys.stderr)
+        return EXIT_USAGE
+    report = purge_personal_data(desk.db, now=desk.now(), retention_days=days,
+                                 dry_run=args.dry_run)
+    verb = "Would purge" if args.dry_run else "Purged"
+    print(f"{verb} personal data of {len(report.purged)} dossier(s) handed back before "
+          f"{report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
+    for code in report.purged:
+        print(f"  {code}")
+    if report.waiting_for_sync:
+        print(f"{len(report.waiting_for_sync)} older dossier(s) kept: not yet delivered to the "
+              "city.")
+    return EXIT_OK

@@ -1,0 +1,322 @@
+"""`kiosk sync run|once|status|requeue`, `kiosk city-server`, `kiosk seed`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.config import Config
+from kiosk.paths import Paths
+
+
+def register(sub) -> None:
+    sy = sub.add_parser("sync", help="send this station's records to the city server")
+    sysub = sy.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    run = sysub.add_parser("run", help="keep syncing in the foreground until stopped")
+    once = sysub.add_parser("once", help="push now; exit 0 when the outbox is empty")
+    status = sysub.add_parser("status", help="pending and set-aside records, last success "
+                              "and last error")
+    for p in (run, once, status):
+        p.add_argument("--server", metavar="URL", help="city server URL (overrides [sync] "
+                       "server_url)")
+        p.add_argument("--token", metavar="T", help="this station's token (overrides "
+                       "[sync] token)")
+    for p in (run, once):
+        p.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to trust for the "
+                       "city server (overrides [sync] ca_bundle)")
+        p.add_argument("--batch-records", type=int, metavar="N",
+                       help="at most N records per request (overrides [sync] "
+                       "batch_max_records)")
+    run.set_defaults(handler=_run)
+    once.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                      help="show a progress bar (default: when the terminal is interactive)")
+    once.add_argument("--json", action="store_true", help="print the final status as JSON")
+    once.set_defaults(handler=_once)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="list at most N set-aside records (default 20)")
+    status.set_defaults(handler=_status)
+    rq = sysub.add_parser("requeue", help="send set-aside records again (after the city "
+                          "fixed what it refused)")
+    rq.add_argument("record_ids", nargs="*", metavar="RECORD_ID")
+    rq.add_argument("--all", action="store_true", help="every set-aside record")
+    rq.set_defaults(handler=_requeue)
+
+    cs = sub.add_parser("city-server", help="run the reference city server (tests, staging, "
+                        "cities without their own receiver)")
+    cs.add_argument("--db", required=True, metavar="PATH|URL",
+                    help="SQLite file, or postgresql://user:pass@host/dbname")
+    cs.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                    "(default 127.0.0.1)")
+    cs.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a "
+                    "free one, printed on start)")
+    cs.add_argument("--token", action="append", default=[], metavar="T",
+                    help="a station token to accept (repeatable)")
+    cs.add_argument("--token-file", metavar="PATH", help="station tokens, one per line")
+    cs.add_argument("--admin-token", action="append", default=[], metavar="T",
+                    help="a token that may also read records and counts (repeatable)")
+    cs.add_argument("--revoked-token", action="append", default=[], metavar="T",
+                    help="a revoked token: answered 403 token_revoked (repeatable)")
+    cs.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
+    cs.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert")
+    cs.add_argument("--reference-dir", metavar="DIR", help="procedures.json, services.json, "
+                    "holidays.json to serve as reference data")
+    cs.add_argument("--max-body-bytes", type=int, metavar="N", help="request body limit")
+    cs.add_argument("--max-batch-records", type=int, metavar="N",
+                    help="records per push limit")
+    cs.set_defaults(handler=_city_server, needs_config=False)
+
+    sd = sub.add_parser("seed", help="create realistic demo records through the same code "
+                        "as the screens")
+    sd.add_argument("--tickets", type=int, default=0, metavar="N")
+    sd.add_argument("--dossiers", type=int, default=0, metavar="N")
+    sd.add_argument("--seed", type=int, default=None, metavar="S",
+                    help="random seed (repeatable demo data)")
+    sd.set_defaults(handler=_seed)
+
+
+def _settings(args, config: Config):
+    from sync.worker import SyncSettings
+
+    return SyncSettings.from_config(
+        config, server_url=args.server, token=args.token,
+        ca_bundle=getattr(args, "ca_bundle", None),
+        batch_max_records=getattr(args, "batch_records", None))
+
+
+def _worker(args, config: Config, paths: Paths, on_change=None):
+    from kiosk.station import database_path
+    from sync.worker import SyncWorker
+
+    settings = _settings(args, config)
+    if not settings.server_url:
+        print("Sync is off: no city server configured ([sync] server_url, or --server URL).",
+              file=sys.stderr)
+        return None
+    problem = settings.problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return None
+    return SyncWorker(database_path(config, paths), settings, office=config.office.code,
+                      station=config.station.id, on_change=on_change)
+
+
+def _run(args, config: Config, paths: Paths) -> int:
+    import signal
+
+    worker = _worker(args, config, paths)
+    if worker is None:
+        return EXIT_USAGE
+
+    def stop(signum, frame):
+        worker.stop(timeout=0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"Syncing to {worker.settings.server_url} (Ctrl+C stops).", file=sys.stderr,
+          flush=True)
+    final = worker.run()
+    if final.state == "stopped":
+        print(f"Sync stopped: {final.last_error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+class _Bar:
+    """A one-line progress bar on stderr, redrawn at most 10 times a second."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, status) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1 and status.pending:
+            return
+        self.last = now
+        frac = status.progress
+        if frac is None and status.pending == 0 and not self.shown:
+            return
+        if frac is None:
+            frac = 0.0 if status.pending else 1.0
+        width = 30
+        filled = int(frac * width)
+        line = (f"\r[{'#' * filled}{'-' * (width - filled)}] {status.done:,}/"
+                f"{max(status.backlog, status.done):,} records"
+                f"  {status.records_per_s:,.0f}/s  {status.pending:,} waiting ")
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _once(args, config: Config, paths: Paths) -> int:
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    bar = _Bar() if show else None
+    worker = _worker(args, config, paths, on_change=bar)
+    if worker is None:
+        return EXIT_USAGE
+    started = time.monotonic()
+    try:
+        final = worker.drain()
+    finally:
+        elapsed = time.monotonic() - started
+        worker.close()
+        if bar:
+            bar.close()
+    if args.json:
+        out = _status_json(final)
+        w = worker.wire
+        out["run"] = {"records_sent": w.records_sent, "requests": w.requests,
+                      "bytes_up": w.bytes_up, "bytes_down": w.bytes_down,
+                      "elapsed_s": round(elapsed, 3)}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"{final.headline('en')}: {worker.wire.records_sent} sent, {final.pending} "
+              f"waiting, {final.set_aside} set aside.")
+        if final.pending and final.last_error:
+            print(f"Last error: {final.last_error}", file=sys.stderr)
+        if final.set_aside:
+            print("Records set aside: see `kiosk sync status`.", file=sys.stderr)
+    return EXIT_OK if final.pending == 0 and final.set_aside == 0 else EXIT_FAILED
+
+
+def _status_json(status, aside=()) -> dict:
+    out = {
+        "state": status.state,
+        "headline": status.headline("en"),
+        "headline_vi": status.headline("vi"),
+        "server_url": status.server_url,
+        "pending": status.pending,
+        "set_aside": status.set_aside,
+        "last_success": status.last_success_at.isoformat() if status.last_success_at else None,
+        "last_error": ({"at": status.last_error_at.isoformat() if status.last_error_at
+                        else None, "message": status.last_error}
+                       if status.last_error else None),
+        "offline_since": status.offline_since.isoformat() if status.offline_since else None,
+        "needs_technician": status.needs_technician,
+    }
+    if aside:
+        out["set_aside_records"] = [a.as_json() for a in aside]
+    return out
+
+
+def _status(args, config: Config, paths: Paths) -> int:
+    from kiosk.station import open_database
+    from sync.status import read_status, set_aside_records
+
+    settings = _settings(args, config)
+    db = open_database(config, paths)
+    status = read_status(db, settings.server_url)
+    aside = set_aside_records(db, args.limit) if status.set_aside else []
+    if args.json:
+        data = _status_json(status)
+        data["set_aside_records"] = [a.as_json() for a in aside]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    fmt = "%Y-%m-%d %H:%M:%S %z"
+    print(f"Server:        {settings.server_url or '(none: sync off)'}")
+    print(f"State:         {status.headline('en')}  /  {status.headline('vi')}")
+    print(f"Pending:       {status.pending}")
+    print(f"Set aside:     {status.set_aside}")
+    print("Last success:  " + (status.last_success_at.strftime(fmt)
+                               if status.last_success_at else "never"))
+    if status.last_error:
+        when = status.last_error_at.strftime(fmt) if status.last_error_at else "?"
+        print(f"Last error:    {when}: {status.last_error}")
+    else:
+        print("Last error:    none")
+    if status.offline_since:
+        print(f"Offline since: {status.offline_since.strftime(fmt)}")
+    if aside:
+        print("Set-aside records (the city refused them; fix, then `kiosk sync requeue`):")
+        for a in aside:
+            print(f"  {a.record_id}  {a.record_type:<14} {a.created_at}  {a.reason}")
+        if status.set_aside > len(aside):
+            print(f"  … and {status.set_aside - len(aside)} more (--limit N)")
+    return EXIT_OK
+
+
+def _requeue(args, config: Config, paths: Paths) -> int:
+    from kiosk.station import open_database
+    from sync.status import requeue
+
+    if not args.all and not args.record_ids:
+        print("Name the record ids to send again, or --all.", file=sys.stderr)
+        return EXIT_USAGE
+    n = requeue(open_database(config, paths), None if args.all else args.record_ids)
+    print(f"{n} record(s) queued again.")
+    return EXIT_OK
+
+
+def _city_server(args, config: Config, paths: Paths) -> int:
+    from sync.server.app import ServerSettings, serve, ssl_context
+
+    tokens = list(args.token)
+    if args.token_file:
+        try:
+            lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"Cannot read {args.token_file}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        tokens += [t.strip() for t in lines if t.strip() and not t.startswith("#")]
+    if not tokens and not args.admin_token:
+        print("Give at least one --token (or --token-file / --admin-token): the server "
+              "accepts nothing without one.", file=sys.stderr)
+        return EXIT_USAGE
+    limits = {k: v for k, v in (("max_body_bytes", args.max_body_bytes),
+                                ("max_batch_records", args.max_batch_records))
+              if v is not None}
+    settings = ServerSettings(tokens=tokens, admin_tokens=args.admin_token,
+                              revoked_tokens=args.revoked_token, **limits)
+    try:
+        tls = ssl_context(args.tls_cert, args.tls_key)
+    except (OSError, ValueError) as exc:
+        print(f"Cannot load the TLS certificate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def ready(url: str) -> None:
+        print(f"city-server listening on {url}", flush=True)
+
+    try:
+        serve(args.db, settings, host=args.host, port=args.port, tls=tls,
+              reference_dir=Path(args.reference_dir) if args.reference_dir else None,
+              on_ready=ready)
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"city-server: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _seed(args, config: Config, paths: Paths) -> int:
+    import random
+
+    from kiosk.station import open_database
+    from sync.seed import SEEDERS, SeedNotAvailable
+
+    wanted = {"tickets": args.tickets, "dossiers": args.dossiers}
+    if any(n < 0 for n in wanted.values()) or not any(wanted.values()):
+        print("Say how many: --tickets N and/or --dossiers N.", file=sys.stderr)
+        return EXIT_USAGE
+    rng = random.Random(args.seed)
+    db = open_database(config, paths)
+    code = EXIT_OK
+    for kind, count in wanted.items():
+        if not count:
+            continue
+        try:
+            made = SEEDERS[kind](db, config, count, rng=rng)
+        except SeedNotAvailable as exc:
+            print(f"{kind}: {exc}", file=sys.stderr)
+            code = EXIT_FAILED
+            continue
+        print(f"{kind}: {count} created ({made} outbox records).")
+    return code

@@ -1,0 +1,45 @@
+"""Dossiers (hồ sơ): intake at the counter, official statuses, receipts, the logbook, retention.
+
+Plain Python, no Qt. Names are imported lazily: kiosk.store's migrations import
+kiosk.dossiers.schema, and an eager import of the desk here would import kiosk.store back while
+it is still initialising.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "DossierDesk": "kiosk.dossiers.intake",
+    "normalize_code": "kiosk.dossiers.intake",
+    "Dossier": "kiosk.dossiers.models",
+    "DossierError": "kiosk.dossiers.models",
+    "DossierNotFound": "kiosk.dossiers.models",
+    "DocumentItem": "kiosk.dossiers.models",
+    "Intake": "kiosk.dossiers.models",
+    "InvalidIntake": "kiosk.dossiers.models",
+    "Person": "kiosk.dossiers.models",
+    "StatusChange": "kiosk.dossiers.models",
+    "UnknownProcedure": "kiosk.dossiers.models",
+    "portal_record": "kiosk.dossiers.portal",
+    "Procedure": "kiosk.dossiers.procedures",
+    "load_procedures": "kiosk.dossiers.procedures",
+    "DossierStatus": "kiosk.dossiers.status",
+    "IllegalTransition": "kiosk.dossiers.status",
+    "LogbookRow": "kiosk.dossiers.logbook",
+    "logbook_rows": "kiosk.dossiers.logbook",
+    "export_logbook": "kiosk.dossiers.logbook",
+    "purge_personal_data": "kiosk.dossiers.retention",
+    "is_synced": "kiosk.dossiers.retention",
+    "seed_dossiers": "kiosk.dossiers.seed",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kiosk.dossiers' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

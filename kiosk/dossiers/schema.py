@@ -1,0 +1,81 @@
+"""The dossier tables, as one migration script appended to kiosk.store.migrations.MIGRATIONS.
+
+Kept here (not inline in migrations.py) so the dossier feature owns its schema; once shipped it
+must never change: later changes are new migrations.
+
+Personal data lives only in the `submitter_*` and `owner_*` columns of `dossiers`, so the
+retention purge can blank exactly those and keep the rest of the record.
+"""
+
+DOSSIER_MIGRATION = """
+CREATE TABLE dossier_counters (
+    day TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (day, unit_code)
+);
+CREATE TABLE dossiers (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL UNIQUE,
+    unit_code TEXT NOT NULL,
+    day TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    receiving_unit_name TEXT NOT NULL,
+    deciding_unit_code TEXT NOT NULL,
+    deciding_unit_name TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    procedure_name TEXT NOT NULL,
+    field_code TEXT NOT NULL,
+    field_name TEXT NOT NULL,
+    processing_days INTEGER NOT NULL,
+    submitter_name TEXT,
+    submitter_id_number TEXT,
+    submitter_birth_date TEXT,
+    submitter_gender TEXT,
+    submitter_address TEXT,
+    submitter_phone TEXT,
+    submitter_email TEXT,
+    owner_name TEXT,
+    owner_id_number TEXT,
+    owner_birth_date TEXT,
+    owner_gender TEXT,
+    owner_address TEXT,
+    owner_phone TEXT,
+    owner_email TEXT,
+    owner_kind INTEGER NOT NULL DEFAULT 1 CHECK (owner_kind BETWEEN 1 AND 4),
+    documents TEXT NOT NULL,
+    sets INTEGER NOT NULL DEFAULT 1 CHECK (sets >= 1),
+    summary TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT '',
+    result_place TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    appointment_date TEXT NOT NULL,
+    status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 10),
+    status_reason TEXT,
+    finished_at TEXT,
+    returned_at TEXT,
+    on_time INTEGER,
+    clerk TEXT NOT NULL,
+    station_id TEXT NOT NULL,
+    ticket_id INTEGER REFERENCES tickets(id),
+    purged_at TEXT,
+    updated_at TEXT NOT NULL,
+    UNIQUE (unit_code, day, seq)
+);
+CREATE INDEX dossiers_by_day ON dossiers (day);
+CREATE INDEX dossiers_by_status ON dossiers (status, returned_at);
+CREATE TABLE dossier_events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    from_status INTEGER,
+    to_status INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    reason TEXT,
+    station_id TEXT NOT NULL
+);
+CREATE INDEX dossier_events_by_dossier ON dossier_events (dossier_id)
+"""

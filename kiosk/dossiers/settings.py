@@ -1,0 +1,63 @@
+"""The dossier feature's settings: the [dossiers] section with its "empty means …" defaults
+resolved against [office]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DossierSettings:
+    """Resolved settings: every "empty means …" default already applied."""
+
+    timezone: str
+    unit_code: str
+    unit_name: str
+    parent_authority: str
+    deciding_unit_code: str
+    deciding_unit_name: str
+    station_id: str
+    retention_days: int
+    result_place: str
+    receipt_copies: int
+    receipt_printer: str
+    receipt_width: int
+    a4_output_dir: str
+    place_name: str
+    lookup_url: str
+
+    def lookup_text(self, code: str) -> str:
+        """What the receipt's look-up QR holds: the configured URL with the code filled in, or
+        the bare code, which the counter's scanner recognises as a dossier code."""
+        if self.lookup_url:
+            return self.lookup_url.replace("{code}", code)
+        return code
+
+    def a4_path(self, code: str, data_dir: Path) -> Path:
+        """Where the A4 receipt PDF of `code` goes by default."""
+        folder = Path(self.a4_output_dir) if self.a4_output_dir else data_dir / "receipts"
+        return folder / f"{code}.pdf"
+
+
+def dossier_settings(config: Any) -> DossierSettings:
+    d = config.dossiers
+    office = config.office
+    return DossierSettings(
+        timezone=office.timezone,
+        unit_code=office.code,
+        unit_name=d.unit_name or office.name,
+        parent_authority=d.parent_authority,
+        deciding_unit_code=d.deciding_unit_code or office.code,
+        deciding_unit_name=d.deciding_unit_name or d.unit_name or office.name,
+        station_id=config.station.id,
+        retention_days=int(d.retention_days),
+        result_place=d.result_place,
+        receipt_copies=max(1, int(d.receipt_copies)),
+        receipt_printer=d.receipt_printer,
+        receipt_width=int(d.receipt_width),
+        a4_output_dir=d.a4_output_dir,
+        place_name=d.place_name,
+        lookup_url=d.lookup_url,
+    )

@@ -1,0 +1,64 @@
+"""Screen languages through Qt's translation system.
+
+The source strings in the code are Vietnamese; `assets/translations/kiosk_en.qm` (built from
+kiosk_en.ts by scripts/update_translations.sh) turns them into English. Switching installs or
+removes the translator, and Qt sends every widget a LanguageChange event. Service names and
+priority labels are data, not UI text: they come from the catalog and the domain model.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from kiosk.assets import asset_path
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("vi", "en")
+SOURCE_LANGUAGE = "vi"
+
+
+def translation_file(language: str):
+    return asset_path("translations", f"kiosk_{language}.qm")
+
+
+class LanguageSwitcher:
+    """Owns the application's translator for one screen; `set_language` switches it live."""
+
+    def __init__(self, app: QCoreApplication):
+        self._app = app
+        self._translators: dict[str, QTranslator] = {}
+        self._installed: QTranslator | None = None
+        self.language = SOURCE_LANGUAGE
+
+    def _translator(self, language: str) -> QTranslator | None:
+        if language not in self._translators:
+            translator = QTranslator()
+            path = translation_file(language)
+            if not translator.load(str(path)):
+                log.warning("cannot load the %s translation %s; showing Vietnamese text",
+                            language, path)
+                return None
+            self._translators[language] = translator
+        return self._translators[language]
+
+    def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        wanted = None if language == SOURCE_LANGUAGE else self._translator(language)
+        if wanted is self._installed:
+            return
+        if self._installed is not None:
+            self._app.removeTranslator(self._installed)
+            self._installed = None
+        if wanted is not None:
+            self._app.installTranslator(wanted)
+            self._installed = wanted
+
+    def close(self) -> None:
+        if self._installed is not None:
+            self._app.removeTranslator(self._installed)
+            self._installed = None

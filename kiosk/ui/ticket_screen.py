@@ -1,0 +1,459 @@
+"""The ticket screen window: what happens when a citizen taps, and when the printer fails.
+
+States: start (service choice) -> [priority choice ->] confirmation -> start, or
+out-of-service while the printer keeps failing. The UI thread only shows things; issuing,
+printing and printer checks run on the worker threads (workers.py), and QTimers bound every
+wait: the print watchdog, the confirmation countdown, the idle reset and the printer re-check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.config import Config
+from kiosk.paths import Paths
+from kiosk.queue.catalog import Service
+from kiosk.queue.priority import PriorityCategory
+from kiosk.ticketing import PrintOutcome, Ticket
+from kiosk.ui import style
+from kiosk.ui.i18n import LanguageSwitcher
+from kiosk.ui.signals import emit
+from kiosk.ui.views import ConfirmPage, Header, OutOfServicePage, PriorityPage, StartPage
+from kiosk.ui.workers import Workers
+
+log = logging.getLogger(__name__)
+
+COUNTS_REFRESH_MS = 4_000
+ISSUE_TIMEOUT_MS = 25_000  # longer than SQLite's busy timeout (15 s)
+PRINT_WATCHDOG_MARGIN_S = 3.0
+IDLE_RESET_MS = 60_000  # an abandoned priority choice or language is reset after this
+ERROR_BANNER_MS = 10_000
+
+READY_STATES = ("READY", "PAPER_LOW")
+
+
+class TicketScreen(QWidget):
+    """The kiosk window. `services` are the ones offered; `failures` the consecutive failed
+    prints so far (from the database); `clock` gives the office's local time."""
+
+    quit_requested = Signal()  # the technician shortcut; run_kiosk ends the event loop
+
+    def __init__(self, config: Config, paths: Paths, services: list[Service], *,
+                 failures: int = 0, clock: Callable[[], datetime] | None = None,
+                 app: QApplication | None = None, workers: Workers | None = None):
+        super().__init__()
+        self.setObjectName("TicketScreen")
+        self.setWindowTitle(config.office.name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.config = config
+        self.services = {s.code: s for s in services}
+        tz = ZoneInfo(config.office.timezone)
+        self.clock = clock or (lambda: datetime.now(tz))
+        self._app = app or QApplication.instance()
+        self.switcher = LanguageSwitcher(self._app)
+        self.language = config.kiosk.language
+
+        # -- state --
+        self.priority: PriorityCategory | None = None
+        self.busy = False  # a tap is being turned into a ticket: ignore further taps
+        self.failures = failures
+        self.out_of_service = False
+        self._pending_prints: set[int] = set()
+        self._counted_failures: set[int] = set()
+        self._counts: dict[str, int] = dict.fromkeys(self.services, 0)
+        self._counts_pending = False
+        self._scale = 0.0
+        self._last_minute: tuple[int, int] | None = None
+        self._closed = False
+
+        # -- widgets --
+        self.header = Header(config.office.name)
+        self.header.language_chosen.connect(self.set_language)
+        self.start_page = StartPage(services)
+        self.start_page.service_chosen.connect(self.choose_service)
+        self.start_page.priority_requested.connect(self.show_priority_choice)
+        self.start_page.priority_cancelled.connect(self.cancel_priority)
+        self.priority_page = PriorityPage()
+        self.priority_page.chosen.connect(self.choose_priority)
+        self.priority_page.back.connect(self.cancel_priority)
+        self.confirm_page = ConfirmPage()
+        self.confirm_page.done.connect(self.back_to_start)
+        self.confirm_page.reprint.connect(self.reprint)
+        self.out_of_service_page = OutOfServicePage()
+        self.stack = QStackedWidget()
+        for p in (self.start_page, self.priority_page, self.confirm_page,
+                  self.out_of_service_page):
+            self.stack.addWidget(p)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.header)
+        box.addWidget(self.stack, 1)
+
+        # -- timers --
+        self.clock_timer = self._timer(1_000, self._tick)
+        self.counts_timer = self._timer(COUNTS_REFRESH_MS, self.refresh_counts)
+        self.countdown_timer = self._timer(1_000, self._countdown_tick)
+        self.print_watchdog = self._timer(0, self._print_watchdog_fired, single=True)
+        self.issue_watchdog = self._timer(ISSUE_TIMEOUT_MS, self._issue_timed_out, single=True)
+        self.idle_timer = self._timer(IDLE_RESET_MS, self.reset_idle, single=True)
+        self.recheck_timer = self._timer(config.kiosk.printer_recheck_s * 1000,
+                                         self.check_printer)
+        self.error_timer = self._timer(ERROR_BANNER_MS, self.start_page.error.hide, single=True)
+        self._watched_ticket: int | None = None
+        self._remaining = 0
+
+        # -- workers --
+        self.workers = workers or Workers(config, paths)
+        self.workers.issued.connect(self.on_issued)
+        self.workers.issue_failed.connect(self.on_issue_failed)
+        self.workers.counts.connect(self.on_counts)
+        self.workers.printed.connect(self.on_printed)
+        self.workers.printer_status.connect(self.on_printer_status)
+
+        # Window context: the kiosk is the only window, and a closed one must not compete.
+        self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
+        self.quit_shortcut.activated.connect(self.quit_kiosk)
+        self._app.installEventFilter(self)
+
+        self.header.set_language(self.language)
+        self.switcher.set_language(self.language)
+        self._apply_geometry(1366, 768)
+        self.retranslate()
+        self._tick()
+        threshold = config.kiosk.out_of_service_after
+        if threshold and self.failures >= threshold:
+            self._enter_out_of_service()
+        else:
+            self.stack.setCurrentWidget(self.start_page)
+
+    def _timer(self, interval_ms: int, slot, *, single: bool = False) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.setSingleShot(single)
+        timer.timeout.connect(slot)
+        return timer
+
+    def start(self) -> None:
+        """Start the worker threads and the periodic timers (call once, before showing)."""
+        self.workers.start()
+        self.clock_timer.start()
+        self.counts_timer.start()
+        self.refresh_counts()
+        if self.out_of_service:
+            self.recheck_timer.start()
+
+    # -- language ---------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.header.set_language(language)
+        self.switcher.set_language(language)  # Qt sends LanguageChange to every widget
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        lang = self.language
+        self.start_page.retranslate()
+        self.start_page.show_priority(self.priority, lang)
+        self.priority_page.retranslate(lang)
+        self.confirm_page.retranslate(lang)
+        self.out_of_service_page.retranslate()
+        self.header.show_time(self.clock())
+        self._refresh_service_buttons()
+
+    # -- start view ---------------------------------------------------------------------------
+
+    def _refresh_service_buttons(self) -> None:
+        now = self.clock()
+        enforce = self.config.kiosk.enforce_opening_hours
+        any_open = False
+        for code, button in self.start_page.service_buttons.items():
+            service = self.services[code]
+            is_open = not enforce or service.hours.is_open(now)
+            any_open = any_open or is_open
+            button.show_state(self.language, self._counts.get(code, 0), is_open)
+            button.setEnabled(is_open and not self.busy)
+        # Nothing to take a number for: a priority choice would lead nowhere.
+        self.start_page.priority_button.setEnabled(any_open and not self.busy)
+
+    def _tick(self) -> None:
+        now = self.clock()
+        self.header.show_time(now)
+        minute = (now.hour, now.minute)
+        if minute != self._last_minute:
+            self._last_minute = minute
+            self._refresh_service_buttons()
+
+    def refresh_counts(self) -> None:
+        if not self._counts_pending:
+            self._counts_pending = True
+            self.workers.refresh_counts()
+
+    def on_counts(self, counts: dict) -> None:
+        self._counts_pending = False
+        self._counts.update(counts)
+        self._refresh_service_buttons()
+
+    def show_priority_choice(self) -> None:
+        if self.out_of_service or self.busy:
+            return
+        self.stack.setCurrentWidget(self.priority_page)
+        self.idle_timer.start()
+
+    def choose_priority(self, category: PriorityCategory) -> None:
+        self.priority = category
+        self.start_page.show_priority(category, self.language)
+        self.stack.setCurrentWidget(self.start_page)
+        self.idle_timer.start()
+
+    def cancel_priority(self) -> None:
+        self.priority = None
+        self.start_page.show_priority(None, self.language)
+        if self.stack.currentWidget() is self.priority_page:
+            self.stack.setCurrentWidget(self.start_page)
+
+    def choose_service(self, code: str) -> None:
+        if self.busy or self.out_of_service or self.stack.currentWidget() is not self.start_page:
+            return  # a double tap, or a tap that raced a view change
+        self.busy = True
+        for button in self.start_page.service_buttons.values():
+            button.setEnabled(False)
+        self.start_page.priority_button.setEnabled(False)
+        self.issue_watchdog.start()
+        self.workers.issue(code, self.priority)
+
+    def on_issued(self, ticket: Ticket) -> None:
+        self.issue_watchdog.stop()
+        self.busy = False
+        self.priority = None
+        self.start_page.show_priority(None, self.language)
+        self.idle_timer.stop()
+        self.confirm_page.show_ticket(ticket, self.services.get(ticket.service_code)
+                                      or self._service_stub(ticket))
+        self.stack.setCurrentWidget(self.confirm_page)
+        self._remaining = self.config.kiosk.confirm_timeout_s
+        self.confirm_page.set_remaining(self._remaining)
+        self.countdown_timer.start()
+        self._start_print(ticket.id)
+        self.workers.print_ticket(ticket)
+
+    def _service_stub(self, ticket: Ticket) -> Service:
+        # A service not offered here any more (catalog changed): show its code.
+        from kiosk.queue.catalog import OpeningHours
+
+        return Service(ticket.service_code, ticket.number[:1], ticket.service_code,
+                       ticket.service_code, "", OpeningHours(((),) * 7), ())
+
+    def on_issue_failed(self, message_vi: str, message_en: str) -> None:
+        self.issue_watchdog.stop()
+        self.busy = False
+        self._show_error(message_en if self.language == "en" else message_vi)
+        self._refresh_service_buttons()
+
+    def _issue_timed_out(self) -> None:
+        log.error("no answer from the ticket desk within %d ms", ISSUE_TIMEOUT_MS)
+        self.on_issue_failed(
+            "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.",
+            "Could not issue a number. Please try again or ask the staff at the counter.")
+
+    def _show_error(self, text: str) -> None:
+        self.start_page.error.setText(text)
+        self.start_page.error.show()
+        self.error_timer.start()
+
+    # -- printing -----------------------------------------------------------------------------
+
+    def _start_print(self, ticket_id: int) -> None:
+        self._pending_prints.add(ticket_id)
+        self._watched_ticket = ticket_id
+        margin = PRINT_WATCHDOG_MARGIN_S
+        self.print_watchdog.start(int((self.config.printer.timeout_s + margin) * 1000))
+
+    def on_printed(self, outcome: PrintOutcome) -> None:
+        ticket_id = outcome.ticket.id
+        self._pending_prints.discard(ticket_id)
+        if self._watched_ticket == ticket_id:
+            self.print_watchdog.stop()
+            self._watched_ticket = None
+        if outcome.ok:
+            self.failures = 0
+            self._counted_failures.clear()
+            if self.out_of_service:
+                self._leave_out_of_service("a ticket printed")
+        else:
+            self._count_failure(ticket_id)
+        current = self.confirm_page.ticket
+        if current is not None and current.id == ticket_id \
+                and self.stack.currentWidget() is self.confirm_page:
+            if outcome.ok:
+                self.confirm_page.set_print_state(ConfirmPage.PRINTED)
+            else:
+                self.confirm_page.set_print_state(ConfirmPage.FAILED, outcome.message_vi,
+                                                  outcome.message_en)
+                self._restart_countdown()
+
+    def _count_failure(self, ticket_id: int) -> None:
+        if ticket_id in self._counted_failures:
+            return
+        self._counted_failures.add(ticket_id)
+        self.failures += 1
+        threshold = self.config.kiosk.out_of_service_after
+        if threshold and self.failures >= threshold and not self.out_of_service:
+            log.warning("%d consecutive failed prints: out of service", self.failures)
+            self._enter_out_of_service()
+
+    def _print_watchdog_fired(self) -> None:
+        ticket_id = self._watched_ticket
+        self._watched_ticket = None
+        if ticket_id is None or ticket_id not in self._pending_prints:
+            return
+        log.warning("printer gave no answer for ticket id %s within the watchdog", ticket_id)
+        self._count_failure(ticket_id)
+        current = self.confirm_page.ticket
+        if current is not None and current.id == ticket_id:
+            # The worker still holds the job; reprint waits until it gives up.
+            self.confirm_page.set_print_state(
+                ConfirmPage.FAILED, "Máy in không phản hồi.", "The printer is not responding.",
+                can_reprint=False)
+            self._restart_countdown()
+
+    def reprint(self) -> None:
+        ticket = self.confirm_page.ticket
+        if ticket is None or ticket.id in self._pending_prints:
+            return  # nothing shown, or the printer still holds this ticket's job
+        self.confirm_page.set_print_state(ConfirmPage.PRINTING)
+        self._restart_countdown()
+        self._counted_failures.discard(ticket.id)
+        self._start_print(ticket.id)
+        self.workers.reprint(ticket.id)
+
+    # -- confirmation countdown ---------------------------------------------------------------
+
+    def _restart_countdown(self) -> None:
+        self._remaining = self.config.kiosk.confirm_timeout_s
+        self.confirm_page.set_remaining(self._remaining)
+        if self.stack.currentWidget() is self.confirm_page:
+            self.countdown_timer.start()
+
+    def _countdown_tick(self) -> None:
+        self._remaining -= 1
+        ticket = self.confirm_page.ticket
+        if self._remaining <= 0 and ticket is not None and ticket.id in self._pending_prints \
+                and self.confirm_page.state == ConfirmPage.PRINTING:
+            # Still printing: keep the number on screen until the outcome or the watchdog.
+            self._remaining = 0
+        self.confirm_page.set_remaining(self._remaining)
+        if self._remaining <= 0 and self.confirm_page.state != ConfirmPage.PRINTING:
+            self.back_to_start()
+
+    def back_to_start(self) -> None:
+        self.countdown_timer.stop()
+        self.priority = None
+        self.start_page.show_priority(None, self.language)
+        if self.language != self.config.kiosk.language:
+            self.set_language(self.config.kiosk.language)
+        if self.out_of_service:
+            self.stack.setCurrentWidget(self.out_of_service_page)
+        else:
+            self.stack.setCurrentWidget(self.start_page)
+            self._refresh_service_buttons()
+            self.refresh_counts()
+
+    # -- out of service -----------------------------------------------------------------------
+
+    def _enter_out_of_service(self) -> None:
+        self.out_of_service = True
+        self.priority = None
+        self.start_page.show_priority(None, self.language)
+        if self.stack.currentWidget() is not self.confirm_page:
+            self.stack.setCurrentWidget(self.out_of_service_page)
+        if self.workers is not None and self.clock_timer.isActive():
+            self.recheck_timer.start()
+
+    def check_printer(self) -> None:
+        self.workers.check_printer()
+
+    def on_printer_status(self, status: str) -> None:
+        if not self.out_of_service:
+            return
+        threshold = self.config.kiosk.out_of_service_after
+        if status in READY_STATES:
+            self.failures = 0
+        elif status == "UNKNOWN":
+            # The connection cannot tell (file, spooler): try again; one more failure stops.
+            self.failures = max(0, threshold - 1)
+        else:
+            log.info("printer still not ready (%s)", status)
+            return
+        self._leave_out_of_service(f"printer status {status}")
+
+    def _leave_out_of_service(self, why: str) -> None:
+        log.warning("back in service: %s", why)
+        self._counted_failures.clear()
+        self.out_of_service = False
+        self.recheck_timer.stop()
+        if self.stack.currentWidget() is self.out_of_service_page:
+            self.stack.setCurrentWidget(self.start_page)
+            self._refresh_service_buttons()
+            self.refresh_counts()
+
+    # -- idle, geometry, shutdown -------------------------------------------------------------
+
+    def reset_idle(self) -> None:
+        """Nobody touched the screen for a while: drop a half-made choice."""
+        if self.stack.currentWidget() in (self.start_page, self.priority_page):
+            self.cancel_priority()
+            if self.language != self.config.kiosk.language:
+                self.set_language(self.config.kiosk.language)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.idle_timer.start()
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        size = event.size()
+        self._apply_geometry(size.width(), size.height())
+        super().resizeEvent(event)
+
+    def _apply_geometry(self, width: int, height: int) -> None:
+        portrait = style.is_portrait(width, height)
+        self.start_page.set_orientation(portrait)
+        self.priority_page.set_orientation(portrait)
+        self.confirm_page.set_orientation(portrait)
+        scale = style.scale_for(width, height)
+        if abs(scale - self._scale) > 0.01:
+            self._scale = scale
+            self.setStyleSheet(style.stylesheet(scale))
+
+    def quit_kiosk(self) -> None:
+        log.info("technician shortcut: quitting the kiosk")
+        self.close()
+        emit(self.quit_requested)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.quit_shortcut.setEnabled(False)
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        self._app.removeEventFilter(self)
+        self.workers.stop()
+        self.switcher.close()

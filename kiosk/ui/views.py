@@ -1,0 +1,517 @@
+"""The ticket screen's parts: header, start (service choice), priority choice, confirmation
+and out-of-service views. They only display and emit signals; ticket_screen.py decides.
+
+All fixed text goes through `self.tr()` with Vietnamese source strings; `retranslate(lang)`
+sets it again after a language switch. Service names and priority labels come from the
+catalog and the domain model in the current language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.queue.catalog import Service
+from kiosk.queue.priority import PriorityCategory
+from kiosk.ui.signals import emit
+
+PRIORITY_CHOICES = (
+    PriorityCategory.ELDERLY,
+    PriorityCategory.DISABLED,
+    PriorityCategory.PREGNANT,
+    PriorityCategory.SMALL_CHILD,
+)
+
+
+def priority_label(category: PriorityCategory, language: str) -> str:
+    return category.label_en if language == "en" else category.label_vi
+
+
+def touch_button(text: str = "", role: str = "secondary", parent: QWidget | None = None
+                 ) -> QPushButton:
+    """A button for fingers: no keyboard focus, styled by role, reacts on press state only."""
+    button = QPushButton(text, parent)
+    button.setProperty("role", role)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAutoDefault(False)
+    return button
+
+
+def label(name: str, *, wrap: bool = True, align=Qt.AlignmentFlag.AlignCenter,
+          parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(parent)
+    widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+class LabelButton(QPushButton):
+    """A touch button whose text wraps onto several lines instead of widening the window:
+    a bold title and an optional smaller line under it. The labels let touches through."""
+
+    def __init__(self, role: str, *, subtitle: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAutoDefault(False)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.title = label(f"{role.capitalize()}Title")
+        self.subtitle = label(f"{role.capitalize()}Subtitle") if subtitle else None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(20, 10, 20, 10)
+        box.setSpacing(2)
+        for child in (self.title, self.subtitle):
+            if child is not None:
+                child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+                box.addWidget(child)
+
+    def set_texts(self, title: str, subtitle: str = "") -> None:
+        self.title.setText(title)
+        self.setAccessibleName(title)
+        if self.subtitle is not None:
+            self.subtitle.setText(subtitle)
+            self.subtitle.setVisible(bool(subtitle))
+
+
+class Header(QFrame):
+    """Office name, clock and the VI / EN switch."""
+
+    language_chosen = Signal(str)
+
+    def __init__(self, office_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("Header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.office = label("OfficeName", align=Qt.AlignmentFlag.AlignLeft
+                            | Qt.AlignmentFlag.AlignVCenter)
+        self.office.setText(office_name)
+        self.office.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.clock = label("Clock", wrap=False, align=Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignVCenter)
+        self.date = label("ClockDate", wrap=False, align=Qt.AlignmentFlag.AlignRight
+                          | Qt.AlignmentFlag.AlignVCenter)
+        clock_box = QVBoxLayout()
+        clock_box.setSpacing(0)
+        clock_box.addWidget(self.clock)
+        clock_box.addWidget(self.date)
+        self.lang_buttons: dict[str, QPushButton] = {}
+        lang_box = QHBoxLayout()
+        lang_box.setSpacing(8)
+        for code, text in (("vi", "VI"), ("en", "EN")):
+            button = touch_button(text, "lang")
+            button.setCheckable(True)
+            button.setAccessibleName({"vi": "Tiếng Việt", "en": "English"}[code])
+            button.clicked.connect(lambda _=False, c=code: emit(self.language_chosen, c))
+            self.lang_buttons[code] = button
+            lang_box.addWidget(button)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(24, 8, 16, 8)
+        self.row.setSpacing(24)
+        self.row.addWidget(self.office, 1)
+        self.row.addLayout(clock_box)
+        self.row.addLayout(lang_box)
+
+    def set_language(self, language: str) -> None:
+        for code, button in self.lang_buttons.items():
+            button.setChecked(code == language)
+
+    def show_time(self, now: datetime) -> None:
+        days = (self.tr("Thứ Hai"), self.tr("Thứ Ba"), self.tr("Thứ Tư"), self.tr("Thứ Năm"),
+                self.tr("Thứ Sáu"), self.tr("Thứ Bảy"), self.tr("Chủ Nhật"))
+        self.clock.setText(now.strftime("%H:%M"))
+        self.date.setText(f"{days[now.weekday()]}, {now:%d/%m/%Y}")
+
+
+class ServiceButton(QPushButton):
+    """One service: ticket letter, waiting count and the name, wrapped on as many lines as
+    needed. The labels inside let touches through to the button."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.setProperty("role", "service")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAutoDefault(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.letter = label("ServiceLetter", wrap=False)
+        self.letter.setText(service.prefix)
+        self.waiting = label("ServiceWaiting", align=Qt.AlignmentFlag.AlignRight
+                             | Qt.AlignmentFlag.AlignVCenter)
+        self.name_label = label("ServiceName", align=Qt.AlignmentFlag.AlignLeft
+                                | Qt.AlignmentFlag.AlignVCenter)
+        self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                      QSizePolicy.Policy.MinimumExpanding)
+        for child in (self.letter, self.waiting, self.name_label):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(self.letter)
+        top.addWidget(self.waiting, 1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(18, 14, 18, 14)
+        box.setSpacing(8)
+        box.addLayout(top)
+        box.addWidget(self.name_label, 1)
+        self._waiting_count = 0
+        self._open = True
+
+    def show_state(self, language: str, waiting: int, is_open: bool) -> None:
+        self._waiting_count = waiting
+        self._open = is_open
+        name = self.service.name(language)
+        self.name_label.setText(name)
+        self.setAccessibleName(name)
+        self.setEnabled(is_open)
+        if is_open:
+            self.waiting.setText(self.tr("Đang chờ: {n}").format(n=waiting))
+        else:
+            self.waiting.setText(self.tr("Ngoài giờ tiếp nhận"))
+
+
+def _columns(count: int, portrait: bool) -> int:
+    if count <= 1:
+        return 1
+    if portrait:
+        return 2
+    if count <= 3:
+        return count
+    if count == 4:
+        return 2
+    # Fewest empty cells with 3 or 4 columns; on a tie, more columns (wider screen).
+    return min((4, 3), key=lambda c: (-count) % c)
+
+
+class StartPage(QWidget):
+    service_chosen = Signal(str)
+    priority_requested = Signal()
+    priority_cancelled = Signal()
+
+    def __init__(self, services: Sequence[Service], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.title = label("PageTitle")
+        self.error = label("ErrorBanner")
+        self.error.hide()
+
+        self.banner = QFrame()
+        self.banner.setObjectName("PriorityBanner")
+        self.banner_text = label("PriorityBannerText", align=Qt.AlignmentFlag.AlignLeft
+                                 | Qt.AlignmentFlag.AlignVCenter)
+        self.cancel_priority = touch_button("", "secondary")
+        self.cancel_priority.clicked.connect(self.priority_cancelled)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(20, 10, 12, 10)
+        banner_row.addWidget(self.banner_text, 1)
+        banner_row.addWidget(self.cancel_priority)
+        self.banner.hide()
+
+        self.service_buttons: dict[str, ServiceButton] = {}
+        for service in services:
+            button = ServiceButton(service)
+            button.clicked.connect(lambda _=False, c=service.code: emit(self.service_chosen, c))
+            self.service_buttons[service.code] = button
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(16)
+        self.portrait: bool | None = None
+
+        self.priority_button = LabelButton("priority", subtitle=True)
+        self.priority_button.clicked.connect(self.priority_requested)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 16, 28, 20)
+        box.setSpacing(14)
+        box.addWidget(self.title)
+        box.addWidget(self.error)
+        box.addWidget(self.banner)
+        box.addWidget(self.grid_host, 1)
+        box.addWidget(self.priority_button)
+        self.set_orientation(False)
+
+    def set_orientation(self, portrait: bool) -> None:
+        if portrait == self.portrait:
+            return
+        self.portrait = portrait
+        for button in self.service_buttons.values():
+            self.grid.removeWidget(button)
+        for i in range(self.grid.rowCount()):
+            self.grid.setRowStretch(i, 0)
+        for i in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(i, 0)
+        columns = _columns(len(self.service_buttons), portrait)
+        for i, button in enumerate(self.service_buttons.values()):
+            self.grid.addWidget(button, i // columns, i % columns)
+        rows = -(-len(self.service_buttons) // columns)
+        for r in range(rows):
+            self.grid.setRowStretch(r, 1)
+        for c in range(columns):
+            self.grid.setColumnStretch(c, 1)
+
+    def show_priority(self, category: PriorityCategory | None, language: str) -> None:
+        self.banner.setVisible(category is not None)
+        self.priority_button.setVisible(category is None)
+        if category is not None:
+            self.banner_text.setText(self.tr("Ưu tiên: {who}. Mời chọn dịch vụ.").format(
+                who=priority_label(category, language)))
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Mời chọn dịch vụ"))
+        self.priority_button.set_texts(self.tr("Ưu tiên"), self.tr(
+            "Người cao tuổi, người khuyết tật, phụ nữ mang thai, người đi cùng trẻ nhỏ"))
+        self.cancel_priority.setText(self.tr("Bỏ ưu tiên"))
+
+
+class PriorityPage(QWidget):
+    chosen = Signal(object)  # PriorityCategory
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.title = label("PageTitle")
+        self.hint = label("PageHint")
+        self.buttons: dict[PriorityCategory, LabelButton] = {}
+        grid_host = QWidget()
+        self.grid = QGridLayout(grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(18)
+        for category in PRIORITY_CHOICES:
+            button = LabelButton("category")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button.clicked.connect(lambda _=False, c=category: emit(self.chosen, c))
+            self.buttons[category] = button
+        self.portrait: bool | None = None
+        self.set_orientation(False)
+        self.back_button = touch_button("", "secondary")
+        self.back_button.clicked.connect(self.back)
+        back_row = QHBoxLayout()
+        back_row.addWidget(self.back_button)
+        back_row.addStretch(1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 16, 28, 20)
+        box.setSpacing(14)
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addWidget(grid_host, 1)
+        box.addLayout(back_row)
+
+    def set_orientation(self, portrait: bool) -> None:
+        """Landscape: a 2x2 grid; portrait: one wide button per line."""
+        if portrait == self.portrait:
+            return
+        self.portrait = portrait
+        columns = 1 if portrait else 2
+        for button in self.buttons.values():
+            self.grid.removeWidget(button)
+        for i in range(4):
+            self.grid.setRowStretch(i, 0)
+            self.grid.setColumnStretch(i, 0)
+        for i, button in enumerate(self.buttons.values()):
+            self.grid.addWidget(button, i // columns, i % columns)
+            self.grid.setRowStretch(i // columns, 1)
+            self.grid.setColumnStretch(i % columns, 1)
+
+    def retranslate(self, language: str) -> None:
+        self.title.setText(self.tr("Chọn đối tượng ưu tiên"))
+        self.hint.setText(self.tr("Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ."))
+        for category, button in self.buttons.items():
+            button.set_texts(priority_label(category, language))
+        self.back_button.setText(self.tr("Quay lại"))
+
+
+class ConfirmPage(QWidget):
+    """The issued number, big, with the printing status and a countdown back to the start."""
+
+    done = Signal()
+    reprint = Signal()
+
+    PRINTING, PRINTED, FAILED = "printing", "printed", "failed"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.card = QFrame()
+        self.card.setObjectName("TicketCard")
+        self.caption = label("NumberCaption")
+        self.number = label("TicketNumber", wrap=False)
+        self.priority_mark = label("PriorityMark", wrap=False)
+        self.service_name = label("TicketService")
+        card_box = QVBoxLayout(self.card)
+        card_box.setContentsMargins(28, 20, 28, 24)
+        card_box.setSpacing(6)
+        card_box.addWidget(self.caption)
+        card_box.addWidget(self.number)
+        card_box.addWidget(self.priority_mark, 0, Qt.AlignmentFlag.AlignHCenter)
+        card_box.addWidget(self.service_name)
+
+        self.ahead = label("PeopleAhead")
+        self.issued_at = label("IssuedAt")
+        self.status = label("PrintStatus")
+        self.detail = label("PrintDetail")
+        self.reprint_button = touch_button("", "secondary")
+        self.reprint_button.clicked.connect(self.reprint)
+        self.countdown = label("Countdown")
+        self.done_button = touch_button("", "primary")
+        self.done_button.clicked.connect(self.done)
+        info = QVBoxLayout()
+        info.setSpacing(12)
+        info.addStretch(1)
+        info.addWidget(self.ahead)
+        info.addWidget(self.issued_at)
+        info.addSpacing(8)
+        info.addWidget(self.status)
+        info.addWidget(self.detail)
+        info.addWidget(self.reprint_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        info.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.done_button)
+        buttons.addStretch(1)
+        info.addLayout(buttons)
+        info.addWidget(self.countdown)
+
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(32)
+        self.body.addWidget(self.card, 5)
+        self.body.addLayout(info, 4)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(32, 20, 32, 20)
+        box.addLayout(self.body)
+
+        self._ticket = None
+        self._service: Service | None = None
+        self._state = self.PRINTING
+        self._detail: tuple[str | None, str | None] = (None, None)
+        self._reprint_enabled = False
+        self._remaining = 0
+        self._language = "vi"
+
+    @property
+    def ticket(self):
+        return self._ticket
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def set_orientation(self, portrait: bool) -> None:
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                               else QBoxLayout.Direction.LeftToRight)
+
+    def show_ticket(self, ticket, service: Service) -> None:
+        self._ticket = ticket
+        self._service = service
+        self._state = self.PRINTING
+        self._detail = (None, None)
+        self._reprint_enabled = False
+        self._render()
+
+    def set_print_state(self, state: str, detail_vi: str | None = None,
+                        detail_en: str | None = None, *, can_reprint: bool = True) -> None:
+        self._state = state
+        self._detail = (detail_vi, detail_en)
+        self._reprint_enabled = can_reprint
+        self._render()
+
+    def set_remaining(self, seconds: int) -> None:
+        self._remaining = seconds
+        self._render_countdown()
+
+    def retranslate(self, language: str) -> None:
+        self._language = language
+        self.caption.setText(self.tr("Số thứ tự của bạn"))
+        self.done_button.setText(self.tr("Xong"))
+        self.reprint_button.setText(self.tr("In lại"))
+        self._render()
+
+    def _render_countdown(self) -> None:
+        self.countdown.setText(self.tr("Màn hình tự quay lại sau {n} giây").format(
+            n=max(0, self._remaining)))
+
+    def _render(self) -> None:
+        self._render_countdown()
+        ticket = self._ticket
+        if ticket is None:
+            return
+        lang = self._language
+        self.number.setText(ticket.number)
+        self.service_name.setText(self._service.name(lang) if self._service else "")
+        if ticket.priority is None:
+            self.priority_mark.hide()
+        else:
+            mark = self.tr("ƯU TIÊN")
+            if ticket.priority is not PriorityCategory.UNSPECIFIED:
+                mark = f"{mark} – {priority_label(ticket.priority, lang)}"
+            self.priority_mark.setText(mark)
+            self.priority_mark.show()
+        self.ahead.setText(self.tr("Số người đang chờ trước bạn: {n}").format(
+            n=ticket.people_ahead))
+        self.issued_at.setText(self.tr("Giờ lấy số: {time}").format(
+            time=f"{ticket.issued_at:%H:%M  %d/%m/%Y}"))
+        if self._state == self.PRINTING:
+            text = self.tr("Đang in phiếu…")
+        elif self._state == self.PRINTED:
+            text = self.tr("Mời nhận phiếu")
+        else:
+            text = self.tr("Không in được phiếu. Vui lòng ghi nhớ số thứ tự của bạn: {number}"
+                           ).format(number=ticket.number)
+        self.status.setText(text)
+        self.status.setProperty("state", self._state)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        failed = self._state == self.FAILED
+        detail = self._detail[1] if lang == "en" else self._detail[0]
+        self.detail.setText(detail or "")
+        self.detail.setVisible(failed and bool(detail))
+        self.reprint_button.setVisible(failed)
+        self.reprint_button.setEnabled(failed and self._reprint_enabled)
+
+
+class OutOfServicePage(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        card = QFrame()
+        card.setObjectName("NoticeCard")
+        self.icon = label("NoticeIcon", wrap=False)
+        self.icon.setText("!")
+        self.title = label("NoticeTitle")
+        self.body = label("NoticeBody")
+        self.footer = label("NoticeFooter")
+        card_box = QVBoxLayout(card)
+        card_box.setContentsMargins(48, 40, 48, 40)
+        card_box.setSpacing(24)
+        card_box.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        card_box.addWidget(self.title)
+        card_box.addWidget(self.body)
+        card_box.addWidget(self.footer)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(48, 32, 48, 32)
+        box.addStretch(1)
+        box.addWidget(card)
+        box.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Tạm ngừng cấp số thứ tự."))
+        self.body.setText(self.tr(
+            "Máy in đang gặp sự cố, vui lòng liên hệ cán bộ tại quầy."))
+        self.footer.setText(self.tr(
+            "Máy sẽ tự hoạt động lại khi máy in sẵn sàng."))

@@ -1,0 +1,1 @@
+"""The reference city server (`kiosk city-server`): sync/openapi.yaml on aiohttp."""

@@ -1,0 +1,431 @@
+"""The reference city server: the HTTP API of sync/openapi.yaml on aiohttp.
+
+For tests, staging and cities without their own receiver. Every request is authenticated
+with a bearer token (station tokens push and pull reference data; admin tokens also read what
+arrived), bodies are size-limited before and after gunzip, and every record is validated on
+its own: one bad record is rejected with its reason, the others in the batch are stored.
+Store calls run on one dedicated thread so the event loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import ssl
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from sync import protocol as p
+from sync.server.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+OPENAPI_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
+STORE_KEY: web.AppKey[Store] = web.AppKey("store", Store)  # type: ignore[arg-type]
+SETTINGS_KEY: web.AppKey[ServerSettings] = web.AppKey("settings")  # type: ignore[name-defined]
+EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPoolExecutor)
+MAX_LIST_LIMIT = 1000
+PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8")).digest()
+
+
+@dataclass
+class ServerSettings:
+    tokens: Iterable[str] = ()           # station tokens: push, reference
+    admin_tokens: Iterable[str] = ()     # also read records and counts, update reference data
+    revoked_tokens: Iterable[str] = ()   # answered 403 token_revoked
+    max_body_bytes: int = p.MAX_BODY_BYTES
+    max_decompressed_bytes: int = p.MAX_DECOMPRESSED_BYTES
+    max_batch_records: int = p.MAX_BATCH_RECORDS
+    max_payload_bytes: int = p.MAX_PAYLOAD_BYTES
+    roles: dict[bytes, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.roles = {}
+        for token in self.tokens:
+            self.roles[_digest(token)] = "station"
+        for token in self.admin_tokens:
+            self.roles[_digest(token)] = "admin"
+        for token in self.revoked_tokens:
+            self.roles[_digest(token)] = "revoked"
+
+    def role(self, token: str) -> str | None:
+        wanted = _digest(token)
+        found = None
+        for digest, role in self.roles.items():  # constant time per comparison
+            if hmac.compare_digest(digest, wanted):
+                found = role
+        return found
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None
+          ) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status,
+                             headers=headers)
+
+
+def json_body(request: web.Request, data: Any, status: int = 200,
+              headers: dict[str, str] | None = None) -> web.Response:
+    """Compact JSON, gzipped when the client accepts it and it is worth it (Content-Length is
+    always set: no chunked responses)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    headers = dict(headers or {})
+    if len(body) > 512 and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body = p.gzip_bytes(body)
+        headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding"
+    return web.Response(body=body, status=status, headers=headers,
+                        content_type="application/json", charset="utf-8")
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Callable) -> web.StreamResponse:
+    """Every error answers JSON {"error", "message"}, including aiohttp's own."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status, "http_error")
+        headers = {k: v for k, v in exc.headers.items() if k in ("Allow",)}
+        return error(exc.status, code, exc.reason, headers)
+    except Exception:
+        log.exception("internal error on %s %s", request.method, request.path)
+        return error(500, "internal_error", "internal server error")
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Callable) -> web.StreamResponse:
+    if request.path in PUBLIC_PATHS or not request.path.startswith(p.API_PREFIX):
+        return await handler(request)
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="city"'}
+    if scheme.lower() != "bearer" or not token.strip():
+        return error(401, "unauthorized", "a bearer token is required", challenge)
+    role = request.app[SETTINGS_KEY].role(token.strip())
+    if role is None:
+        return error(401, "unauthorized", "unknown token", challenge)
+    if role == "revoked":
+        return error(403, "token_revoked", "this station's token has been revoked by the city")
+    request["role"] = role
+    return await handler(request)
+
+
+def require_admin(request: web.Request) -> web.Response | None:
+    if request.get("role") != "admin":
+        return error(403, "forbidden", "this endpoint needs an admin token")
+    return None
+
+
+async def in_store(request: web.Request, fn: Callable, *args, **kwargs) -> Any:
+    loop = asyncio.get_running_loop()
+    store = request.app[STORE_KEY]
+    return await loop.run_in_executor(request.app[EXECUTOR_KEY],
+                                      lambda: fn(store, *args, **kwargs))
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "protocol": p.PROTOCOL_VERSION})
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=OPENAPI_FILE.read_bytes(), content_type="application/yaml")
+
+
+async def push(request: web.Request) -> web.Response:
+    settings: ServerSettings = request.app[SETTINGS_KEY]
+    if request.content_type != "application/json":
+        return error(415, "unsupported_media_type", "send application/json")
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("gzip", "identity"):
+        return error(415, "unsupported_encoding", "Content-Encoding must be gzip or identity")
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        return error(413, "body_too_large",
+                     f"the body limit is {settings.max_body_bytes} bytes")
+    raw = await request.read()  # client_max_size also enforces the limit without a length
+    if encoding == "gzip":
+        try:
+            raw = p.gunzip_limited(raw, settings.max_decompressed_bytes)
+        except p.BodyTooLarge as exc:
+            return error(413, "body_too_large", str(exc))
+        except ValueError as exc:
+            return error(400, "invalid_body", str(exc))
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return error(400, "invalid_body", "the body is not valid UTF-8 JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+        return error(400, "invalid_body", 'the body must be an object {"records": [...]}')
+    extra = set(body) - {"records"}
+    if extra:
+        return error(400, "invalid_body", "unknown top-level field(s): "
+                     + ", ".join(sorted(map(str, extra))[:5]))
+    records = body["records"]
+    if not records:
+        return error(400, "invalid_body", "records must not be empty")
+    if len(records) > settings.max_batch_records:
+        return error(413, "batch_too_large", f"at most {settings.max_batch_records} records "
+                     "per request")
+    results: list[p.RecordResult | None] = []
+    valid: list[p.Envelope] = []
+    slots: list[int] = []
+    for index, obj in enumerate(records):
+        try:
+            env = p.validate_envelope(obj, max_payload_bytes=settings.max_payload_bytes)
+        except p.Rejected as exc:
+            rid = obj.get("id") if isinstance(obj, dict) else None
+            results.append(p.RecordResult(rid if isinstance(rid, str) else None, p.REJECTED,
+                                          exc.code, exc.reason))
+        else:
+            results.append(None)
+            valid.append(env)
+            slots.append(index)
+        if index % 100 == 99:
+            await asyncio.sleep(0)  # let other requests in during a big batch
+    if valid:
+        stored = await in_store(request, lambda s: s.push(valid))
+        for index, result in zip(slots, stored, strict=True):
+            results[index] = result
+    counts = {p.ACCEPTED: 0, p.DUPLICATE: 0, p.REJECTED: 0}
+    out = []
+    for r in results:
+        assert r is not None
+        counts[r.status] += 1
+        out.append(r.as_json())
+    if counts[p.REJECTED]:
+        log.warning("push: %d record(s) rejected", counts[p.REJECTED])
+    return json_body(request, {"results": out, **counts})
+
+
+async def get_record(request: web.Request) -> web.Response:
+    denied = require_admin(request)
+    if denied:
+        return denied
+    record_id = request.match_info["record_id"]
+    # An id that is not a canonical UUID names no record: 404 like any unknown id.
+    row = await in_store(request, lambda s: s.get(record_id)) \
+        if p.is_canonical_uuid(record_id) else None
+    if row is None:
+        return error(404, "not_found", "no record with this id")
+    return json_body(request, _record_json(row))
+
+
+def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
+    value = request.query.get(name)
+    if value is None:
+        return default
+    if not value.isdigit() or not lo <= int(value) <= hi:
+        raise ValueError(f"{name} must be a whole number from {lo} to {hi}")
+    return int(value)
+
+
+async def list_records(request: web.Request) -> web.Response:
+    denied = require_admin(request)
+    if denied:
+        return denied
+    try:
+        after = _int_param(request, "after", 0, 0, 2**62)
+        limit = _int_param(request, "limit", 100, 1, MAX_LIST_LIMIT)
+    except ValueError as exc:
+        return error(400, "invalid_query", str(exc))
+    filters = {k: request.query.get(q) for k, q in (("office", "office"),
+                                                   ("station", "station"),
+                                                   ("record_type", "type"))}
+    rows = await in_store(request, lambda s: s.list(after=after, limit=limit, **filters))
+    next_after = rows[-1]["seq"] if len(rows) == limit else None
+    return json_body(request, {"records": [_record_json(r) for r in rows],
+                               "next_after": next_after})
+
+
+def _record_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": row["seq"], "id": row["record_id"], "type": row["record_type"],
+            "office": row["office"], "station": row["station"],
+            "created_at": row["created_at"], "schema_version": row["schema_version"],
+            "payload": row["payload"], "received_at": row["received_at"]}
+
+
+async def counts(request: web.Request) -> web.Response:
+    denied = require_admin(request)
+    if denied:
+        return denied
+    rows = await in_store(request, lambda s: s.counts())
+    return json_body(request, {"total": sum(r["count"] for r in rows), "counts": rows})
+
+
+async def get_reference(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in p.REFERENCE_NAMES:
+        return error(404, "not_found", "unknown reference data; known: "
+                     + ", ".join(p.REFERENCE_NAMES))
+    found = await in_store(request, lambda s: s.get_reference(name))
+    body, etag = found if found else ('{"items":[]}', None)
+    if etag is None:
+        from sync.server.store import etag_for
+
+        etag = etag_for(body)
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in _etags(request.headers.get("If-None-Match", "")):
+        return web.Response(status=304, headers=headers)
+    resp = web.Response(body=body.encode("utf-8"), headers=headers,
+                        content_type="application/json", charset="utf-8")
+    return resp
+
+
+def _etags(header: str) -> set[str]:
+    tags = set()
+    for part in header.split(","):
+        part = part.strip()
+        if part.startswith("W/"):
+            part = part[2:]
+        if part:
+            tags.add(part)
+    return tags
+
+
+def check_reference_body(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "reference data must be valid JSON"
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list) \
+            or not all(isinstance(item, dict) for item in data["items"]):
+        return 'reference data must be an object {"items": [{...}, ...]}'
+    return None
+
+
+async def put_reference(request: web.Request) -> web.Response:
+    denied = require_admin(request)
+    if denied:
+        return denied
+    name = request.match_info["name"]
+    if name not in p.REFERENCE_NAMES:
+        return error(404, "not_found", "unknown reference data")
+    if request.content_type != "application/json":
+        return error(415, "unsupported_media_type", "send application/json")
+    try:
+        text = (await request.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        return error(400, "invalid_body", "the body must be UTF-8")
+    problem = check_reference_body(text)
+    if problem:
+        return error(400, "invalid_body", problem)
+    etag = await in_store(request, lambda s: s.put_reference(name, text))
+    return web.json_response({"name": name, "etag": etag}, headers={"ETag": etag})
+
+
+# -- assembling and running --------------------------------------------------------------------
+
+def make_app(store: Store, settings: ServerSettings) -> web.Application:
+    app = web.Application(middlewares=[errors_middleware, auth_middleware],
+                          client_max_size=settings.max_body_bytes)
+    app[STORE_KEY] = store
+    app[SETTINGS_KEY] = settings
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="city-store")
+    app[EXECUTOR_KEY] = executor
+
+    async def close(app: web.Application) -> None:
+        executor.shutdown(wait=True)
+        store.close()
+
+    app.on_cleanup.append(close)
+    app.router.add_get(p.HEALTH_PATH, health)
+    app.router.add_get(p.OPENAPI_PATH, openapi)
+    app.router.add_post(p.PUSH_PATH, push)
+    app.router.add_get(p.PUSH_PATH, list_records)
+    app.router.add_get(p.PUSH_PATH + "/{record_id}", get_record)
+    app.router.add_get(p.COUNTS_PATH, counts)
+    app.router.add_get(p.REFERENCE_PATH + "/{name}", get_reference)
+    app.router.add_put(p.REFERENCE_PATH + "/{name}", put_reference)
+    return app
+
+
+def default_reference() -> dict[str, str]:
+    """Reference data served until the city loads its own: the bundled service catalog."""
+    from kiosk.assets import asset_path
+
+    out = {name: '{"items":[]}' for name in p.REFERENCE_NAMES}
+    try:
+        services = json.loads(asset_path("catalogs", "services.json").read_text("utf-8"))
+        out["services"] = json.dumps({"items": services["services"]}, ensure_ascii=False,
+                                     separators=(",", ":"))
+    except (OSError, ValueError, KeyError):
+        pass
+    return out
+
+
+def load_reference(store: Store, directory: Path | None) -> None:
+    """Seed the reference data sets missing from the store (or all, from `directory`:
+    files procedures.json, services.json, holidays.json)."""
+    defaults = default_reference()
+    for name in p.REFERENCE_NAMES:
+        path = directory / f"{name}.json" if directory else None
+        if path is not None and path.exists():
+            text = path.read_text(encoding="utf-8")
+            problem = check_reference_body(text)
+            if problem:
+                raise ValueError(f"{path}: {problem}")
+            store.put_reference(name, text)
+        elif store.get_reference(name) is None:
+            store.put_reference(name, defaults[name])
+
+
+def ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    if not cert:
+        return None
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key or None)
+    return ctx
+
+
+def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: int = 8080,
+          tls: ssl.SSLContext | None = None, reference_dir: Path | None = None,
+          on_ready: Callable[[str], None] | None = None,
+          stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or `stop` is set). `on_ready(base_url)` once listening."""
+    store = open_store(db)
+    load_reference(store, reference_dir)
+
+    async def main() -> None:
+        import signal
+
+        runner = web.AppRunner(make_app(store, settings), auto_decompress=False,
+                               access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)
+        await site.start()
+        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+        bound = sockets[0].getsockname()[1] if sockets else port
+        scheme = "https" if tls else "http"
+        shown_host = f"[{host}]" if ":" in host else host
+        url = f"{scheme}://{shown_host}:{bound}"
+        done = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # Not on Windows, nor off the main thread.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, done.set)
+        if on_ready:
+            on_ready(url)
+        try:
+            await done.wait()
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())

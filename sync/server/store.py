@@ -1,0 +1,286 @@
+"""Where the reference city server keeps what stations send: SQLite (a file path) or
+PostgreSQL (a postgresql:// URL, needs the optional `psycopg` package), behind one interface.
+
+A store object is used from one thread at a time (the server runs every store call on one
+dedicated thread), so each implementation holds a single connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sync.protocol import ACCEPTED, DUPLICATE, REJECTED, Envelope, RecordResult
+
+RECORD_COLUMNS = ("seq", "record_id", "record_type", "office", "station", "created_at",
+                  "schema_version", "payload", "received_at")
+
+
+class Store(Protocol):
+    def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
+        """Store new records in one transaction; one result per envelope, in order."""
+
+    def get(self, record_id: str) -> dict[str, Any] | None: ...
+
+    def list(self, *, after: int = 0, limit: int = 100, office: str | None = None,
+             station: str | None = None, record_type: str | None = None
+             ) -> list[dict[str, Any]]: ...
+
+    def counts(self) -> list[dict[str, Any]]: ...
+
+    def get_reference(self, name: str) -> tuple[str, str] | None:
+        """(body JSON text, etag) of one reference data set."""
+
+    def put_reference(self, name: str, body: str) -> str: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(target: str | Path) -> Store:
+    """SQLite for a file path (or sqlite:///PATH), PostgreSQL for postgresql://… URLs."""
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(text)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") - 1:] if text.startswith("sqlite:////") \
+            else text[len("sqlite:///"):]
+    return SQLiteStore(text)
+
+
+def etag_for(body: str) -> str:
+    return '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _classify(envelopes: Sequence[Envelope], existing: dict[str, tuple[str, int, str]]
+              ) -> tuple[list[RecordResult], list[Envelope]]:
+    """Results for a batch given the already stored (type, version, payload) by id; the
+    envelopes to insert. Same id and same content is a duplicate; same id with different
+    content is refused (an id must never name two different records)."""
+    results: list[RecordResult] = []
+    new: list[Envelope] = []
+    for env in envelopes:
+        known = existing.get(env.id)
+        if known is None:
+            existing[env.id] = (env.type, env.schema_version, env.payload)
+            new.append(env)
+            results.append(RecordResult(env.id, ACCEPTED))
+        elif known == (env.type, env.schema_version, env.payload):
+            results.append(RecordResult(env.id, DUPLICATE))
+        else:
+            results.append(RecordResult(
+                env.id, REJECTED, "id_conflict",
+                "a different record with this id is already stored"))
+    return results, new
+
+
+class SQLiteStore:
+    SCHEMA = (
+        """CREATE TABLE IF NOT EXISTS records (
+            seq INTEGER PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            record_type TEXT NOT NULL,
+            office TEXT NOT NULL,
+            station TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS records_by_office_type ON records (office, record_type)",
+        """CREATE TABLE IF NOT EXISTS reference (
+            name TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    )
+
+    def __init__(self, path: str):
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                    timeout=15)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: once the server answers "accepted", the record survives a power cut.
+        self.conn.execute("PRAGMA synchronous = FULL")
+        for statement in self.SCHEMA:
+            self.conn.execute(statement)
+
+    def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            existing: dict[str, tuple[str, int, str]] = {}
+            ids = list({e.id for e in envelopes})
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for rid, rtype, version, payload in conn.execute(
+                        "SELECT record_id, record_type, schema_version, payload FROM records "
+                        f"WHERE record_id IN ({marks})", chunk):
+                    existing[rid] = (rtype, version, payload)
+            results, new = _classify(envelopes, existing)
+            received = _now()
+            conn.executemany(
+                "INSERT INTO records (record_id, record_type, office, station, created_at, "
+                "schema_version, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.id, e.type, e.office, e.station, e.created_at, e.schema_version, e.payload,
+                  received) for e in new])
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return results
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records "
+                                "WHERE record_id = ?", (record_id,)).fetchone()
+        return dict(zip(RECORD_COLUMNS, row, strict=True)) if row else None
+
+    def list(self, *, after: int = 0, limit: int = 100, office: str | None = None,
+             station: str | None = None, record_type: str | None = None
+             ) -> list[dict[str, Any]]:
+        where, params = ["seq > ?"], [after]
+        for column, value in (("office", office), ("station", station),
+                              ("record_type", record_type)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        rows = self.conn.execute(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE {' AND '.join(where)} "
+            "ORDER BY seq LIMIT ?", (*params, limit)).fetchall()
+        return [dict(zip(RECORD_COLUMNS, r, strict=True)) for r in rows]
+
+    def counts(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT office, record_type, count(*) FROM records GROUP BY office, record_type "
+            "ORDER BY office, record_type").fetchall()
+        return [{"office": o, "type": t, "count": n} for o, t, n in rows]
+
+    def get_reference(self, name: str) -> tuple[str, str] | None:
+        row = self.conn.execute("SELECT body, etag FROM reference WHERE name = ?",
+                                (name,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_reference(self, name: str, body: str) -> str:
+        etag = etag_for(body)
+        self.conn.execute(
+            "INSERT INTO reference (name, body, etag, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET body = excluded.body, etag = excluded.etag, "
+            "updated_at = excluded.updated_at WHERE reference.etag != excluded.etag",
+            (name, body, etag, _now()))
+        return etag
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresStore:
+    """The same store on PostgreSQL (psycopg 3). Safe with several server processes: the
+    primary key on record_id decides, and a lost race reads back as a duplicate."""
+
+    SCHEMA = (
+        """CREATE TABLE IF NOT EXISTS records (
+            seq BIGSERIAL PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            record_type TEXT NOT NULL,
+            office TEXT NOT NULL,
+            station TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS records_by_office_type ON records (office, record_type)",
+        """CREATE TABLE IF NOT EXISTS reference (
+            name TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    )
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise RuntimeError("PostgreSQL needs the psycopg package: "
+                               "pip install 'psycopg[binary]'") from exc
+        self.conn = psycopg.connect(url, autocommit=True)
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            for statement in self.SCHEMA:
+                cur.execute(statement)
+
+    def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute("SELECT record_id, record_type, schema_version, payload FROM records "
+                        "WHERE record_id = ANY(%s)", (list({e.id for e in envelopes}),))
+            existing = {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
+            results, new = _classify(envelopes, existing)
+            received = _now()
+            lost = set()
+            for e in new:
+                cur.execute(
+                    "INSERT INTO records (record_id, record_type, office, station, created_at, "
+                    "schema_version, payload, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, "
+                    "%s) ON CONFLICT (record_id) DO NOTHING RETURNING seq",
+                    (e.id, e.type, e.office, e.station, e.created_at, e.schema_version,
+                     e.payload, received))
+                if cur.fetchone() is None:
+                    lost.add(e.id)  # another server process stored it meanwhile
+        if lost:
+            results = [RecordResult(r.id, DUPLICATE) if r.id in lost and r.status == ACCEPTED
+                       else r for r in results]
+        return results
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        rows = self._rows(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records "
+                          "WHERE record_id = %s", (record_id,))
+        return dict(zip(RECORD_COLUMNS, rows[0], strict=True)) if rows else None
+
+    def list(self, *, after: int = 0, limit: int = 100, office: str | None = None,
+             station: str | None = None, record_type: str | None = None
+             ) -> list[dict[str, Any]]:
+        where, params = ["seq > %s"], [after]
+        for column, value in (("office", office), ("station", station),
+                              ("record_type", record_type)):
+            if value is not None:
+                where.append(f"{column} = %s")
+                params.append(value)
+        rows = self._rows(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE "
+                          f"{' AND '.join(where)} ORDER BY seq LIMIT %s", (*params, limit))
+        return [dict(zip(RECORD_COLUMNS, r, strict=True)) for r in rows]
+
+    def counts(self) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT office, record_type, count(*) FROM records "
+                          "GROUP BY office, record_type ORDER BY office, record_type", ())
+        return [{"office": o, "type": t, "count": n} for o, t, n in rows]
+
+    def get_reference(self, name: str) -> tuple[str, str] | None:
+        rows = self._rows("SELECT body, etag FROM reference WHERE name = %s", (name,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def put_reference(self, name: str, body: str) -> str:
+        etag = etag_for(body)
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO reference (name, body, etag, updated_at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET body = excluded.body, etag = excluded.etag, "
+                "updated_at = excluded.updated_at", (name, body, etag, _now()))
+        return etag
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,198 @@
+"""Keyboard-wedge scanners: bursts become scans, typing reaches the widget untouched."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget  # noqa: E402
+
+from drivers.scanners.wedge import WedgeScanner  # noqa: E402
+
+DOSSIER = "000.00.01.H26-260115-0007"
+CCCD = "089202017098|352576714|Le Van Luong|23052002|Nam|To 10 Ap An Thai, Hoa Binh|31122021"
+
+
+def _key_for(ch: str) -> int:
+    if ch.isascii() and ch.isalnum():
+        return Qt.Key(ord(ch.upper()))
+    if ord(ch) < 0x7F:
+        return Qt.Key(ord(ch))
+    return Qt.Key.Key_unknown
+
+
+class Keyboard:
+    """Sends key events as the window system would, with timestamps we choose (ms)."""
+
+    def __init__(self):
+        self.t = 10_000
+
+    def key(self, key, text="", *, gap=5, mods=Qt.KeyboardModifier.NoModifier, autorep=False,
+            to=None):
+        self.t += gap
+        target = to or QApplication.focusWidget()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, mods, text, autorep)
+            event.setTimestamp(self.t)
+            QApplication.sendEvent(target, event)
+
+    def type(self, text, gap, terminator=None):
+        for ch in text:
+            shifted = ch.isupper()
+            if shifted:  # what a scanner sends for capitals: Shift around the key
+                self._modifier(Qt.Key.Key_Shift, QEvent.Type.KeyPress)
+            self.key(_key_for(ch), ch, gap=gap,
+                     mods=Qt.KeyboardModifier.ShiftModifier if shifted else
+                     Qt.KeyboardModifier.NoModifier)
+            if shifted:
+                self._modifier(Qt.Key.Key_Shift, QEvent.Type.KeyRelease)
+        if terminator == "enter":
+            self.key(Qt.Key.Key_Return, "\r", gap=gap)
+        elif terminator == "tab":
+            self.key(Qt.Key.Key_Tab, "\t", gap=gap)
+
+    def _modifier(self, key, kind):
+        event = QKeyEvent(kind, key, Qt.KeyboardModifier.ShiftModifier)
+        event.setTimestamp(self.t)
+        QApplication.sendEvent(QApplication.focusWidget(), event)
+
+
+@pytest.fixture
+def form(qtbot):
+    w = QWidget()
+    layout = QVBoxLayout(w)
+    w.first, w.second = QLineEdit(), QLineEdit()
+    layout.addWidget(w.first)
+    layout.addWidget(w.second)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.first.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.first)
+    return w
+
+
+@pytest.fixture
+def wedge(qapp):
+    scanner = WedgeScanner(max_interkey_ms=35, min_length=6)
+    scanner.install(qapp)
+    scanner.scans = []
+    scanner.scanned.connect(scanner.scans.append)
+    yield scanner
+    scanner.uninstall()
+
+
+def test_fast_burst_with_enter_is_a_scan_and_types_nothing(form, wedge, qtbot):
+    entered = []
+    form.first.returnPressed.connect(lambda: entered.append(True))
+    Keyboard().type(DOSSIER, gap=4, terminator="enter")
+    assert [e.text for e in wedge.scans] == [DOSSIER]
+    assert wedge.scans[0].source == "wedge" and wedge.scans[0].data == DOSSIER.encode()
+    qtbot.wait(80)
+    assert form.first.text() == "" and not entered and wedge.pending == 0
+
+
+def test_scan_is_caught_whichever_widget_has_focus(form, wedge, qtbot):
+    form.first.setText("đã nhập")
+    form.second.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.second)
+    Keyboard().type(CCCD, gap=2, terminator="enter")
+    assert [e.text for e in wedge.scans] == [CCCD]
+    qtbot.wait(80)
+    assert form.first.text() == "đã nhập" and form.second.text() == ""
+
+
+def test_slow_typing_reaches_the_line_edit_untouched(form, wedge, qtbot):
+    entered = []
+    form.first.returnPressed.connect(lambda: entered.append(form.first.text()))
+    Keyboard().type("Nguyen Van A", gap=120, terminator="enter")
+    qtbot.waitUntil(lambda: entered == ["Nguyen Van A"], timeout=2000)
+    assert wedge.scans == []
+
+
+def test_short_fast_burst_is_typing(form, wedge, qtbot):
+    # A quick "ok" + Enter is well under the minimum length of a code.
+    entered = []
+    form.first.returnPressed.connect(lambda: entered.append(form.first.text()))
+    Keyboard().type("ok", gap=10, terminator="enter")
+    qtbot.waitUntil(lambda: entered == ["ok"], timeout=2000)
+    assert wedge.scans == []
+
+
+def test_fast_burst_without_terminator_is_replayed_as_typing(form, wedge, qtbot):
+    Keyboard().type("0123456789", gap=3)
+    qtbot.waitUntil(lambda: form.first.text() == "0123456789", timeout=2000)
+    assert wedge.scans == []
+
+
+def test_editing_keys_keep_their_place_among_typed_keys(form, wedge, qtbot):
+    kb = Keyboard()
+    kb.type("abc", gap=10)
+    kb.key(Qt.Key.Key_Backspace, "\b", gap=10)
+    kb.type("d", gap=10)
+    qtbot.waitUntil(lambda: form.first.text() == "abd", timeout=2000)
+
+
+def test_a_pause_inside_a_burst_splits_it(form, wedge, qtbot):
+    kb = Keyboard()
+    kb.type("typed", gap=150)
+    kb.t += 200
+    kb.type(DOSSIER, gap=3, terminator="enter")
+    assert [e.text for e in wedge.scans] == [DOSSIER]
+    qtbot.waitUntil(lambda: form.first.text() == "typed", timeout=2000)
+
+
+def test_tab_terminator(qapp, form, qtbot):
+    scanner = WedgeScanner(terminator="tab")
+    scanner.install(qapp)
+    scans = []
+    scanner.scanned.connect(scans.append)
+    try:
+        Keyboard().type(DOSSIER, gap=3, terminator="tab")
+    finally:
+        scanner.uninstall()
+    assert [e.text for e in scans] == [DOSSIER]
+    assert QApplication.focusWidget() is form.first  # the Tab did not move the focus
+
+
+def test_events_without_timestamps_are_timed_by_the_clock(qapp, form, qtbot):
+    now = [0.0]
+    scanner = WedgeScanner(clock=lambda: now[0])
+    scanner.install(qapp)
+    scans = []
+    scanner.scanned.connect(scans.append)
+    try:
+        for ch in DOSSIER:
+            now[0] += 3
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, _key_for(ch), Qt.KeyboardModifier.NoModifier, ch)
+                assert event.timestamp() == 0
+                QApplication.sendEvent(form.first, event)
+        now[0] += 3
+        QTest.keyClick(form.first, Qt.Key.Key_Return)
+    finally:
+        scanner.uninstall()
+    assert [e.text for e in scans] == [DOSSIER]
+    assert form.first.text() == ""
+
+
+def test_real_qtest_typing_is_not_disturbed(form, wedge, qtbot):
+    # QTest sends its keys within microseconds, but only 3 and with no terminator: typing.
+    QTest.keyClicks(form.first, "abc")
+    qtbot.waitUntil(lambda: form.first.text() == "abc", timeout=2000)
+    assert wedge.scans == []
+
+
+def test_disabled_filter_lets_everything_through(form, wedge, qtbot):
+    wedge.enabled = False
+    Keyboard().type("0123456789", gap=2, terminator="enter")
+    assert form.first.text() == "0123456789" and wedge.scans == []
+
+
+def test_unknown_terminator_is_refused():
+    with pytest.raises(ValueError):
+        WedgeScanner(terminator="space")

@@ -1,0 +1,252 @@
+"""The reference city server as a real process: auth, validation, dedup, limits, reads,
+reference data with ETags."""
+
+import gzip
+import json
+import os
+import uuid
+
+import pytest
+import requests
+
+from sync import protocol as p
+from sync.server.store import open_store
+from tests.faultproxy import ADMIN_TOKEN, REVOKED_TOKEN, TOKEN, CityServer
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("city")
+    s = CityServer(tmp, "--max-batch-records", "50", "--max-body-bytes", "200000")
+    yield s
+    s.stop()
+
+
+def ticket(**changes):
+    rid = str(uuid.uuid4())
+    payload = json.dumps({"uid": rid, "number": "A001", "service": "CT",
+                          "issued_at": "2026-01-05T08:00:00+07:00",
+                          "service_name": "Chứng thực bản sao"}, ensure_ascii=False,
+                         separators=(",", ":"), sort_keys=True)
+    env = {"id": rid, "type": "ticket", "office": "000.00.01.H26", "station": "kiosk-1",
+           "created_at": "2026-01-05T08:00:00+07:00", "schema_version": 1, "payload": payload}
+    env.update(changes)
+    return env
+
+
+def push(server, records, token=TOKEN, gz=True, **kwargs):
+    body = json.dumps({"records": records}, ensure_ascii=False).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if gz:
+        body = gzip.compress(body)
+        headers["Content-Encoding"] = "gzip"
+    headers.update(kwargs.pop("headers", {}))
+    return requests.post(f"{server.url}/api/v1/records", data=body, headers=headers,
+                         timeout=10, **kwargs)
+
+
+def test_health_and_document_need_no_token(server):
+    assert requests.get(f"{server.url}/api/v1/health", timeout=5).json()["status"] == "ok"
+    doc = requests.get(f"{server.url}/api/v1/openapi.yaml", timeout=5)
+    assert doc.status_code == 200 and b"openapi: 3.1.0" in doc.content
+
+
+@pytest.mark.parametrize(("token", "status", "code"), [
+    (None, 401, "unauthorized"),
+    ("wrong", 401, "unauthorized"),
+    (REVOKED_TOKEN, 403, "token_revoked"),
+])
+def test_tokens_are_checked(server, token, status, code):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    r = requests.post(f"{server.url}/api/v1/records", data=b'{"records":[]}',
+                      headers=headers, timeout=5)
+    assert r.status_code == status
+    assert r.json()["error"] == code
+
+
+def test_station_tokens_cannot_read_records(server):
+    r = requests.get(f"{server.url}/api/v1/counts",
+                     headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+    assert r.status_code == 403
+
+
+def test_push_accepts_dedups_and_keeps_payload_bytes(server):
+    a, b = ticket(), ticket()
+    r = push(server, [a, b])
+    assert r.status_code == 200
+    data = r.json()
+    assert [x["status"] for x in data["results"]] == ["accepted", "accepted"]
+    assert data["accepted"] == 2
+    again = push(server, [b, a, a]).json()
+    assert [x["status"] for x in again["results"]] == ["duplicate"] * 3
+    stored = server.http.get(f"{server.url}/api/v1/records/{a['id']}", timeout=5).json()
+    assert stored["payload"] == a["payload"]
+    assert stored["payload"].encode() == a["payload"].encode()
+
+
+def test_one_bad_record_does_not_fail_the_batch(server):
+    good = ticket()
+    bad_type = ticket(type="coffee")
+    bad_payload = ticket(payload="{nope")
+    no_id = {k: v for k, v in ticket().items() if k != "id"}
+    r = push(server, [good, bad_type, bad_payload, no_id, "not an object"])
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [x["status"] for x in results] == ["accepted"] + ["rejected"] * 4
+    assert [x.get("code") for x in results[1:]] == [
+        "unknown_type", "invalid_payload", "invalid_envelope", "invalid_envelope"]
+    assert all(x["reason"] for x in results[1:])
+    assert results[1]["id"] == bad_type["id"] and results[3]["id"] is None
+
+
+def test_same_id_with_different_content_is_a_conflict(server):
+    a = ticket()
+    push(server, [a])
+    other = dict(a, payload=a["payload"].replace("A001", "A002"))
+    result = push(server, [other]).json()["results"][0]
+    assert (result["status"], result["code"]) == ("rejected", "id_conflict")
+
+
+def test_plain_json_is_accepted_too(server):
+    assert push(server, [ticket()], gz=False).json()["accepted"] == 1
+
+
+@pytest.mark.parametrize(("body", "headers", "status", "code"), [
+    (b"not json", {}, 400, "invalid_body"),
+    (b'{"records": []}', {}, 400, "invalid_body"),
+    (b'{"records": {}}', {}, 400, "invalid_body"),
+    (b'{"records": [1], "more": 1}', {}, 400, "invalid_body"),
+    (b"\x1f\x8b garbage", {"Content-Encoding": "gzip"}, 400, "invalid_body"),
+    (b"{}", {"Content-Encoding": "br"}, 415, "unsupported_encoding"),
+    (b"{}", {"Content-Type": "text/plain"}, 415, "unsupported_media_type"),
+])
+def test_unreadable_bodies_are_refused_whole(server, body, headers, status, code):
+    h = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", **headers}
+    r = requests.post(f"{server.url}/api/v1/records", data=body, headers=h, timeout=5)
+    assert r.status_code == status
+    assert r.json()["error"] == code
+
+
+def test_size_limits(server):
+    # More records than --max-batch-records.
+    r = push(server, [ticket() for _ in range(51)])
+    assert (r.status_code, r.json()["error"]) == (413, "batch_too_large")
+    # A body over --max-body-bytes as sent.
+    r = push(server, [ticket(payload=json.dumps({"pad": str(uuid.uuid4()) * 8000}))], gz=False)
+    assert r.status_code == 413
+    # A zip bomb: small as sent, huge unpacked.
+    bomb = gzip.compress(b'{"records":[' + b" " * 40_000_000 + b"]}")
+    assert len(bomb) < 200_000
+    r = requests.post(f"{server.url}/api/v1/records", data=bomb, timeout=30, headers={
+        "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json",
+        "Content-Encoding": "gzip"})
+    assert (r.status_code, r.json()["error"]) == (413, "body_too_large")
+
+
+def test_reads_list_count_and_get(server):
+    records = [ticket(office="000.00.02.H26", station="quay-3") for _ in range(3)]
+    records.append(ticket(office="000.00.02.H26", station="quay-3", type="queue_event",
+                          payload=json.dumps(
+        {"ticket_uid": records[0]["id"], "kind": "issued", "at": "2026-01-05T08:00:00+07:00"})))
+    push(server, records)
+    counts = server.counts()
+    mine = {(c["office"], c["type"]): c["count"] for c in counts["counts"]}
+    assert mine[("000.00.02.H26", "ticket")] == 3
+    assert mine[("000.00.02.H26", "queue_event")] == 1
+    assert counts["total"] == sum(c["count"] for c in counts["counts"])
+    page = server.http.get(f"{server.url}/api/v1/records",
+                           params={"station": "quay-3", "limit": 2}, timeout=5).json()
+    assert len(page["records"]) == 2 and page["next_after"] is not None
+    rest = server.http.get(f"{server.url}/api/v1/records", params={
+        "station": "quay-3", "limit": 2, "after": page["next_after"]}, timeout=5).json()
+    assert len(rest["records"]) == 2
+    assert server.http.get(f"{server.url}/api/v1/records/{uuid.uuid4()}",
+                           timeout=5).status_code == 404
+    assert server.http.get(f"{server.url}/api/v1/records/nope", timeout=5).status_code == 404
+    assert server.http.get(f"{server.url}/api/v1/records", params={"limit": "0"},
+                           timeout=5).status_code == 400
+
+
+def test_reference_data_with_etag_caching(server):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = requests.get(f"{server.url}/api/v1/reference/services", headers=auth, timeout=5)
+    assert r.status_code == 200 and r.json()["items"]  # the bundled catalog by default
+    etag = r.headers["ETag"]
+    again = requests.get(f"{server.url}/api/v1/reference/services",
+                         headers={**auth, "If-None-Match": etag}, timeout=5)
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+    holidays = {"items": [{"date": "2026-02-16", "name": "Tết Nguyên Đán", "closed": True}]}
+    put = requests.put(f"{server.url}/api/v1/reference/holidays", json=holidays,
+                       headers=auth, timeout=5)
+    assert put.status_code == 403  # station tokens cannot change reference data
+    put = server.http.put(f"{server.url}/api/v1/reference/holidays", json=holidays, timeout=5)
+    assert put.status_code == 200
+    r = requests.get(f"{server.url}/api/v1/reference/holidays", headers=auth, timeout=5)
+    assert r.json() == holidays and r.headers["ETag"] == put.headers["ETag"]
+    assert requests.get(f"{server.url}/api/v1/reference/weather", headers=auth,
+                        timeout=5).status_code == 404
+
+
+def test_unknown_paths_and_methods_answer_json(server):
+    r = server.http.get(f"{server.url}/api/v1/nothing", timeout=5)
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+    r = server.http.delete(f"{server.url}/api/v1/counts", timeout=5)
+    assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+
+
+def test_the_document_lists_every_route(server):
+    import yaml
+
+    doc = yaml.safe_load(requests.get(f"{server.url}{p.OPENAPI_PATH}", timeout=5).text)
+    assert set(doc["paths"]) == {p.HEALTH_PATH, p.OPENAPI_PATH, p.PUSH_PATH,
+                                 p.PUSH_PATH + "/{record_id}", p.COUNTS_PATH,
+                                 p.REFERENCE_PATH + "/{name}"}
+    assert ADMIN_TOKEN not in json.dumps(doc)
+
+
+POSTGRES_URL = os.environ.get("KIOSK_TEST_POSTGRES_URL")
+STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES_URL, reason="set KIOSK_TEST_POSTGRES_URL=postgresql://… to test PostgreSQL"))]
+
+
+@pytest.fixture(params=STORES)
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = open_store(tmp_path / "city.db")
+    else:
+        s = open_store(POSTGRES_URL)
+        with s.conn.cursor() as cur:
+            cur.execute("TRUNCATE records, reference")
+    yield s
+    s.close()
+
+
+def test_stores_dedup_and_read_alike(store):
+    envs = [p.validate_envelope(ticket()) for _ in range(3)]
+    assert [r.status for r in store.push(envs[:2])] == ["accepted", "accepted"]
+    changed = p.Envelope(**{**envs[0].as_json(), "payload": envs[1].payload})
+    results = store.push([envs[1], envs[2], envs[2], changed])
+    assert [r.status for r in results] == ["duplicate", "accepted", "duplicate", "rejected"]
+    assert results[3].code == "id_conflict"
+    assert store.get(envs[2].id)["payload"] == envs[2].payload
+    assert [r["record_id"] for r in store.list(limit=10)] == [e.id for e in envs]
+    assert store.counts() == [{"office": "000.00.01.H26", "type": "ticket", "count": 3}]
+    etag = store.put_reference("holidays", '{"items":[]}')
+    assert store.get_reference("holidays") == ('{"items":[]}', etag)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set KIOSK_TEST_POSTGRES_URL to test PostgreSQL")
+def test_the_server_on_postgresql(tmp_path):
+    s = open_store(POSTGRES_URL)
+    with s.conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS records, reference")
+    s.close()
+    server = CityServer(tmp_path, db=POSTGRES_URL)
+    try:
+        a = ticket()
+        assert push(server, [a, a]).json()["results"][1]["status"] == "duplicate"
+        assert server.records()[0]["payload"] == a["payload"]
+    finally:
+        server.stop()
