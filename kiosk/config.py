@@ -65,6 +65,15 @@ def _check_optional_printer_uri(value: str) -> str | None:
     return _check_printer_uri(value) if value else None
 
 
+def _check_sync_url(value: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("https", "http") or not parts.hostname):
+        return "must be an https:// URL such as 'https://sync.example.gov.vn', or empty"
+    return None
+
+
 def _check_time_of_day(value: str) -> str | None:
     from kiosk.calendar.working_days import check_time_of_day
 
@@ -193,6 +202,35 @@ class DossierConfig:
 
 
 @dataclass(frozen=True)
+class SyncConfig:
+    server_url: str = setting("", "City server base URL (https://…); empty turns the sync off. "
+                              "Plain http:// is accepted only to this computer (tests, staging).",
+                              check=_check_sync_url)
+    token: str = setting("", "This station's token, issued by the city. Keep this file readable "
+                         "by the kiosk account only.")
+    ca_bundle: str = setting("", "PEM file of the CA certificates to trust for the city server "
+                             "(instead of the built-in list); empty uses the built-in list.")
+    batch_max_records: int = setting(500, "At most this many records per request.",
+                                     minimum=1, maximum=1000)
+    batch_max_bytes: int = setting(1_000_000, "At most this many bytes of (uncompressed) JSON "
+                                   "per request; requests are sent gzipped.",
+                                   minimum=10_000, maximum=16_000_000)
+    timeout_s: float = setting(30.0, "Seconds to wait for the city server's answer before "
+                               "trying again later.", minimum=2, maximum=300)
+    backoff_base_s: float = setting(2.0, "After a failure the next try waits up to this many "
+                                    "seconds, doubling with each further failure (random "
+                                    "jitter).", minimum=0.1, maximum=600)
+    backoff_cap_s: float = setting(300.0, "Longest wait between tries while the city cannot be "
+                                   "reached.", minimum=5, maximum=86400)
+    interval_s: float = setting(10.0, "When up to date, seconds between looks for new records "
+                                "(new records also wake the sync at once).",
+                                minimum=1, maximum=3600)
+    reference_interval_s: float = setting(3600.0, "Seconds between pulls of reference data "
+                                          "(procedures, services, holidays) from the city.",
+                                          minimum=60, maximum=604800)
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
 
@@ -212,6 +250,7 @@ class Config:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     dossiers: DossierConfig = field(default_factory=DossierConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 

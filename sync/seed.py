@@ -1,8 +1,9 @@
 """Realistic demo records made through the same code paths as the UI (`kiosk seed`).
 
 For demos, tests and benchmarks: every record lands in the outbox exactly as a real one would.
-Each kind of record has one seeder in SEEDERS; dossiers join when the counter module exists:
-add `"dossiers": seed_dossiers` calling its application service, nothing else changes.
+Each kind of record has one seeder in SEEDERS, calling that kind's application service
+(TicketDesk for tickets, the counter module's DossierDesk for dossiers); a new kind of record
+is one more function and one more entry.
 """
 
 from __future__ import annotations
@@ -77,8 +78,17 @@ def seed_tickets(db: Database, config, count: int, *, rng: random.Random,
 
 def seed_dossiers(db: Database, config, count: int, *, rng: random.Random,
                   progress: Progress | None = None) -> int:
-    raise SeedNotAvailable("dossier seeding arrives with the counter (dossier) module; "
-                           "only --tickets is available in this version")
+    """Receive `count` dossiers through the counter module's DossierDesk (and move older ones
+    along their statuses), as kiosk.dossiers.seed does. Returns the outbox records made."""
+    try:
+        from kiosk.dossiers.intake import DossierDesk
+        from kiosk.dossiers.seed import seed_dossiers as receive_dossiers
+    except ImportError as exc:
+        raise SeedNotAvailable("dossier seeding needs the counter (dossier) module, which "
+                               f"this installation lacks ({exc})") from None
+    before = _outbox_count(db)
+    receive_dossiers(DossierDesk(db, config), count, rng)
+    return _outbox_count(db) - before
 
 
 SEEDERS: dict[str, Callable[..., int]] = {

@@ -82,6 +82,10 @@ class SyncSettings:
             return "[sync] server_url must use https:// (plain http only to this computer)"
         if not self.token:
             return "[sync] token is empty: ask the city for this station's token"
+        if self.batch_max_records < 1 or self.batch_max_bytes < 1:
+            return "[sync] batch_max_records and batch_max_bytes must be at least 1"
+        if min(self.timeout_s, self.backoff_base_s, self.backoff_cap_s, self.interval_s) <= 0:
+            return "[sync] timeout_s, backoff_base_s, backoff_cap_s, interval_s must be positive"
         if self.ca_bundle and not Path(self.ca_bundle).is_file():
             return f"[sync] ca_bundle {self.ca_bundle} does not exist"
         return None
@@ -172,7 +176,8 @@ class SyncWorker:
             self._thread.join(timeout)
 
     def wake(self) -> None:
-        """New records were written: try now instead of at the next interval."""
+        """New records were written: push now instead of at the next interval (a backoff
+        after a failure still runs its course)."""
         self._wake.set()
 
     def run(self) -> SyncStatus:
@@ -191,7 +196,10 @@ class SyncWorker:
                     self._publish(state=st.ERROR, needs_technician=True)
                 if delay == UNREACHABLE:
                     break
-                if delay > 0:
+                if delay > 0 and self._failures:
+                    # Backing off: new records (wake) must not cut the wait short.
+                    self._stop.wait(delay)
+                elif delay > 0:
                     self._wake.wait(delay)
                     self._wake.clear()
         finally:
@@ -214,8 +222,8 @@ class SyncWorker:
                     break
             before = self._failures
             delay = self.step()
-            if delay == UNREACHABLE or self._failures > before:
-                break
+            if delay == UNREACHABLE or self._failures > before or delay > 0:
+                break  # stopped, failed, or nothing more to send right now
             if deadline_s is not None and self.clock.monotonic() - started > deadline_s:
                 break
         self._refresh_counts(force=True)

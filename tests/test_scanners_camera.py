@@ -67,14 +67,23 @@ def test_zbar_engine_reads_vietnamese_from_the_video(video):
     assert [s.text for s in scans] == payloads
 
 
-def test_missing_video_reports_disconnected_and_ends(tmp_path):
-    statuses = []
-    camera = CameraScanner(str(tmp_path / "none.avi"), lambda e: None,
-                           on_status=lambda s, src: statuses.append(s), reconnect_s=0.05)
+def test_a_missing_camera_is_retried_until_stopped(tmp_path):
+    # A path that does not exist may be a camera not plugged in yet (/dev/video2): retried.
+    import threading
+
+    statuses, seen = [], threading.Event()
+
+    def on_status(status, source):
+        statuses.append(status)
+        seen.set()
+
+    camera = CameraScanner(str(tmp_path / "video9"), lambda e: None, on_status=on_status,
+                           reconnect_s=0.05)
     camera.start()
-    camera.wait(2)
+    assert seen.wait(5)
+    assert not camera.wait(0.2)  # still trying
     camera.stop()
-    assert statuses[0] is ScannerStatus.DISCONNECTED
+    assert statuses == [ScannerStatus.DISCONNECTED, ScannerStatus.STOPPED]
 
 
 def test_sources():

@@ -285,3 +285,66 @@ def test_qt_adapter_delivers_scans_on_the_ui_thread(qtbot, virtual):
 def test_needs_a_port_or_usb_id():
     with pytest.raises(ValueError):
         SerialScanner(lambda e: None)
+
+
+def test_cli_listen_prints_scans_as_json(virtual, capsys):
+    import argparse
+    import json
+
+    from kiosk.commands.scan_devices import register_into
+    from kiosk.config import Config
+
+    parser = argparse.ArgumentParser()
+    register_into(parser.add_subparsers().add_parser("scan").add_subparsers())
+    args = parser.parse_args(["scan", "listen", "--port", virtual.link, "--count", "2",
+                              "--timeout", "10"])
+    done = threading.Event()
+
+    def keep_scanning():  # until the listener has connected and taken two scans
+        while not done.wait(0.05):
+            virtual.send(CCCD.encode() + b"\r\n" + DOSSIER.encode() + b"\r\n")
+
+    writer = threading.Thread(target=keep_scanning)
+    writer.start()
+    try:
+        code = args.handler(args, Config(), None)
+    finally:
+        done.set()
+        writer.join()
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert code == 0 and len(lines) == 2
+    assert {line["kind"] for line in lines} == {"cccd", "dossier"}
+    cccd = next(line for line in lines if line["kind"] == "cccd")
+    assert cccd["fields"]["full_name"] == "Nguyễn Thị Hoa" and cccd["error"] is None
+    assert cccd["source"] == f"serial:{virtual.link}"
+    assert "scanner connected" in captured.err
+
+
+def test_cli_listen_without_a_configured_scanner(capsys):
+    import argparse
+
+    from kiosk.commands.scan_devices import register_into
+    from kiosk.config import Config
+
+    parser = argparse.ArgumentParser()
+    register_into(parser.add_subparsers().add_parser("scan").add_subparsers())
+    args = parser.parse_args(["scan", "listen"])
+    assert args.handler(args, Config(), None) == 2
+    assert "No scanner configured" in capsys.readouterr().err
+
+
+def test_settings_come_from_the_config_scanner_section_when_there_is_one():
+    from types import SimpleNamespace
+
+    from drivers.scanners import ScannerSettings, scanner_settings
+    from kiosk.config import Config
+
+    assert scanner_settings(Config()) == ScannerSettings() or hasattr(Config(), "scanner")
+    section = SimpleNamespace(serial_port="COM3", usb_ids=["0C2E:0B61"], baudrate=115200,
+                              engine="zbar", something_new=1)
+    settings = scanner_settings(SimpleNamespace(scanner=section))
+    assert settings.serial_port == "COM3" and settings.usb_ids == ("0C2E:0B61",)
+    assert settings.baudrate == 115200 and settings.engine == "zbar"
+    assert settings.wedge_max_interkey_ms == ScannerSettings().wedge_max_interkey_ms
+    assert settings.serial_configured

@@ -131,10 +131,30 @@ def test_fast_burst_without_terminator_is_replayed_as_typing(form, wedge, qtbot)
 
 def test_editing_keys_keep_their_place_among_typed_keys(form, wedge, qtbot):
     kb = Keyboard()
-    kb.type("abc", gap=10)
-    kb.key(Qt.Key.Key_Backspace, "\b", gap=10)
+    kb.type("abc", gap=10)  # fast enough to be held back
+    kb.key(Qt.Key.Key_Left, "", gap=10)
     kb.type("d", gap=10)
-    qtbot.waitUntil(lambda: form.first.text() == "abd", timeout=2000)
+    qtbot.waitUntil(lambda: form.first.text() == "abdc", timeout=2000)
+
+
+def test_backspace_inside_a_burst_edits_the_burst(form, wedge, qtbot):
+    # An input method (Unikey/Telex) rewriting the scanner's keys sends Backspace, then the
+    # replacement character, at the scanner's pace.
+    kb = Keyboard()
+    kb.type("Le Vaa", gap=3)
+    kb.key(Qt.Key.Key_Backspace, "\b", gap=3)
+    kb.key(Qt.Key.Key_Backspace, "\b", gap=3)
+    kb.type("ân A", gap=3, terminator="enter")
+    assert [e.text for e in wedge.scans] == ["Le Vân A"]
+    qtbot.wait(80)
+    assert form.first.text() == ""
+
+
+def test_slow_backspace_edits_the_field(form, wedge, qtbot):
+    kb = Keyboard()
+    kb.type("abc", gap=120)
+    kb.key(Qt.Key.Key_Backspace, "\b", gap=120)
+    qtbot.waitUntil(lambda: form.first.text() == "ab", timeout=2000)
 
 
 def test_a_pause_inside_a_burst_splits_it(form, wedge, qtbot):

@@ -250,3 +250,17 @@ def test_the_server_on_postgresql(tmp_path):
         assert server.records()[0]["payload"] == a["payload"]
     finally:
         server.stop()
+
+
+def test_a_token_bound_to_a_station_pushes_only_its_records(tmp_path):
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("# token station\nbound-token-1 quay-1\nfree-token-2\n", encoding="utf-8")
+    server = CityServer(tmp_path, "--token-file", str(tokens), tokens=())
+    try:
+        mine, other = ticket(station="quay-1"), ticket(station="quay-2")
+        results = push(server, [mine, other], token="bound-token-1").json()["results"]
+        assert [r["status"] for r in results] == ["accepted", "rejected"]
+        assert results[1]["code"] == "station_mismatch"
+        assert push(server, [other], token="free-token-2").json()["accepted"] == 1
+    finally:
+        server.stop()

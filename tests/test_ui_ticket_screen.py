@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib  # noqa: E402
 import socket  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -112,10 +113,9 @@ class Listener:
 
     def close(self) -> None:
         self._stop.set()
-        try:  # wakes the blocked accept(); close() alone would leave the port listening
+        # shutdown() wakes the blocked accept(); close() alone would leave the port listening.
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.sock.close()
         for conn in self.conns:
             conn.close()

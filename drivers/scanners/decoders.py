@@ -20,6 +20,7 @@ Images are only held in memory for the call: nothing is written or kept.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -101,22 +102,40 @@ class _Zxing(_Engine):
         wanted = [self._to_zx[f] for f in formats if f in self._to_zx]
         if not wanted:
             raise ValueError(f"zxing-cpp reads none of the formats {formats}")
+        if self._flags:
+            combined = wanted[0]
+            for f in wanted[1:]:
+                combined = combined | f
+            return combined
         return wanted
 
+    #: zxing-cpp 2.x takes formats as flags combined with |; 3.x takes a list (and deprecates |).
+    _flags = False
+
     def read(self, image: Any, formats: Sequence[str], thorough: bool) -> list[Decoded]:
-        results = self._zx.read_barcodes(
-            image, formats=self._formats(tuple(formats)), try_rotate=True,
-            try_downscale=True, try_invert=thorough)
+        options = {"try_rotate": True, "try_downscale": True, "try_invert": thorough}
+        try:
+            results = self._zx.read_barcodes(image, formats=self._formats(tuple(formats)),
+                                             **options)
+        except TypeError:
+            if self._flags:
+                raise
+            self._flags = True
+            results = self._zx.read_barcodes(image, formats=self._formats(tuple(formats)),
+                                             **options)
         out = []
         for r in results:
             if not r.valid:
                 continue
             raw = bytes(r.bytes)
             # The cards' QR has no ECI marker, so the bytes are the UTF-8 text; decoding them
-            # ourselves does not depend on zxing's character set guess.
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
+            # ourselves does not depend on zxing's character set guess. A QR that declares its
+            # character set (ECI, identifier ]Q2) is left to zxing, which converts it.
+            text = None
+            if r.symbology_identifier != "]Q2":
+                with contextlib.suppress(UnicodeDecodeError):
+                    text = raw.decode("utf-8")
+            if text is None:
                 text = r.text
             fmt = self._from_zx.get(r.format, str(r.format).rsplit(".", 1)[-1].lower())
             out.append(Decoded(text, raw, fmt, self.name))
@@ -298,10 +317,10 @@ def _to_pil_gray(image: Any) -> Image.Image:
         raise TypeError(f"cannot decode a {type(image).__name__}; pass a file path, a PIL "
                         "image or a numpy array")
     if len(shape) == 3:
-        # numpy arrays come from OpenCV: BGR(A) channel order.
-        cv2 = _import_cv2("decoding a colour array")
-        code = cv2.COLOR_BGRA2GRAY if shape[2] == 4 else cv2.COLOR_BGR2GRAY
-        image = cv2.cvtColor(image, code)
+        # Colour arrays come from OpenCV, in BGR(A) order: reverse to RGB for Pillow.
+        import numpy as np
+
+        return Image.fromarray(np.ascontiguousarray(image[:, :, 2::-1])).convert("L")
     return Image.fromarray(image)
 
 
@@ -324,6 +343,8 @@ def _to_gray_array(image: Any) -> Any:
 _UPSCALE_MAX_SIDE = 1600
 #: Larger images are scaled down first for the orientation search, which is O(pixels).
 _ORIENT_MAX_SIDE = 1400
+#: Larger images are retried on a copy scaled down to this size.
+_RETRY_MAX_SIDE = 2000
 
 
 def _contrast_threshold(img: Image.Image) -> Image.Image:
@@ -457,10 +478,18 @@ _STEPS: tuple[tuple[str, Callable[[Image.Image], Any], bool], ...] = (
 
 def _attempts(gray: Image.Image, linear: bool) -> Iterable[tuple[str, Image.Image]]:
     yield "as-is", gray
+    work = gray
+    if max(gray.size) > _RETRY_MAX_SIDE:
+        # A phone photo (12 MP): the retries work on a smaller copy, which keeps a missing
+        # code from costing many seconds; codes small in the photo still have 2+ px modules.
+        scale = _RETRY_MAX_SIDE / max(gray.size)
+        work = gray.resize((round(gray.width * scale), round(gray.height * scale)),
+                           Image.Resampling.BOX)
+        yield "smaller", work
     for name, step, linear_only in _STEPS:
         if linear_only and not linear:
             continue
-        made = step(gray)
+        made = step(work)
         if made is None:
             continue
         if isinstance(made, Image.Image):

@@ -172,7 +172,10 @@ class SerialScanner:
                 self._stop.wait(self.reconnect_s)
                 continue
             try:
-                port = serial.Serial(device, self.baudrate, timeout=self._poll_s)
+                # Exclusive: two readers on one port (the kiosk and `kiosk scan listen`)
+                # would each get part of every scan.
+                port = serial.Serial(device, self.baudrate, timeout=self._poll_s,
+                                     exclusive=True)
             except (serial.SerialException, OSError, ValueError) as exc:
                 self._set_status(ScannerStatus.DISCONNECTED, device, f"cannot open: {exc}")
                 self._stop.wait(self.reconnect_s)

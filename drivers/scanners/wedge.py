@@ -10,9 +10,16 @@ never typed into it:
 - a burst of at least `min_length` characters ended by the terminator is swallowed and
   emitted as one `scanned(ScanEvent)`;
 - anything else (a slow key, a pause, a short burst, an editing key) shows the buffer was
-  typing, and the held-back keys are replayed, in order, to the widget they were meant for.
+  typing, and the held-back keys are replayed, in order, to the widget they were meant for;
+- a Backspace inside a burst edits the burst (an input method such as Unikey rewriting the
+  scanner's keys sends Backspace and a replacement at the scanner's pace).
 
-Typed keys thus reach their widget after at most one interval (tens of milliseconds).
+Typed keys thus reach their widget after at most one interval plus a little slack (about 50 ms).
+
+Known limits: a key typed within `max_interkey_ms` before a scan starts becomes part of the
+scan; if the UI thread stalls longer than the interval in the middle of a burst, the timer may
+judge the first part as typing before the rest is handled (the remainder then fails validation
+rather than filling a form).
 
 Timing comes from the key events' own timestamps (set by the window system when the key was
 pressed), so a busy UI thread that handles a burst late still sees it as fast. Events that
@@ -161,6 +168,13 @@ class WedgeScanner(QObject):
         ts = float(event.timestamp()) or now
         if self._held and (ts - self._last_key_ts > self.max_interkey_ms or event.isAutoRepeat()):
             self._replay()
+        if key == Qt.Key.Key_Backspace and self._held:
+            # Inside a burst, a Backspace is an input method (Unikey/Telex) rewriting what the
+            # scanner typed ("aa" -> "â"): apply it to the burst instead of ending it.
+            self._held.pop()
+            self._note_key(ts, now)
+            self._owe_release(key)
+            return True
         if key in TERMINATORS[self.terminator]:
             if len(self._held) >= self.min_length:
                 self._emit_scan()
@@ -170,14 +184,17 @@ class WedgeScanner(QObject):
             return False
         if text and text.isprintable() and not event.isAutoRepeat():
             self._held.append(_HeldKey(key, event.modifiers(), text, receiver))
-            self._last_key_ts = ts
-            self._last_key_clock = now
+            self._note_key(ts, now)
             self._owe_release(key)
-            self._timer.start(int(self.max_interkey_ms + _TIMER_SLACK_MS))
             return True
         # Editing and navigation keys are typing; held keys go first to keep the order.
         self._replay()
         return False
+
+    def _note_key(self, ts: float, now: float) -> None:
+        self._last_key_ts = ts
+        self._last_key_clock = now
+        self._timer.start(int(self.max_interkey_ms + _TIMER_SLACK_MS))
 
     @staticmethod
     def _is_alt_numpad(event: QKeyEvent) -> bool:

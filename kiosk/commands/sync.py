@@ -56,7 +56,8 @@ def register(sub) -> None:
                     "free one, printed on start)")
     cs.add_argument("--token", action="append", default=[], metavar="T",
                     help="a station token to accept (repeatable)")
-    cs.add_argument("--token-file", metavar="PATH", help="station tokens, one per line")
+    cs.add_argument("--token-file", metavar="PATH", help="station tokens, one per line: "
+                    "'TOKEN' (any station) or 'TOKEN STATION' (only that station's records)")
     cs.add_argument("--admin-token", action="append", default=[], metavar="T",
                     help="a token that may also read records and counts (repeatable)")
     cs.add_argument("--revoked-token", action="append", default=[], metavar="T",
@@ -261,21 +262,29 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     from sync.server.app import ServerSettings, serve, ssl_context
 
     tokens = list(args.token)
+    bound: dict[str, str] = {}
     if args.token_file:
         try:
             lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             print(f"Cannot read {args.token_file}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        tokens += [t.strip() for t in lines if t.strip() and not t.startswith("#")]
-    if not tokens and not args.admin_token:
+        for line in lines:
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            if len(parts) == 1:
+                tokens.append(parts[0])
+            else:
+                bound[parts[0]] = parts[1]
+    if not tokens and not bound and not args.admin_token:
         print("Give at least one --token (or --token-file / --admin-token): the server "
               "accepts nothing without one.", file=sys.stderr)
         return EXIT_USAGE
     limits = {k: v for k, v in (("max_body_bytes", args.max_body_bytes),
                                 ("max_batch_records", args.max_batch_records))
               if v is not None}
-    settings = ServerSettings(tokens=tokens, admin_tokens=args.admin_token,
+    settings = ServerSettings(tokens=tokens, station_tokens=bound, admin_tokens=args.admin_token,
                               revoked_tokens=args.revoked_token, **limits)
     try:
         tls = ssl_context(args.tls_cert, args.tls_key)

@@ -24,7 +24,6 @@ from kiosk.queue.priority import PriorityCategory
 from kiosk.ticketing import PrintOutcome, Ticket
 from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
-from kiosk.ui.signals import emit
 from kiosk.ui.views import ConfirmPage, Header, OutOfServicePage, PriorityPage, StartPage
 from kiosk.ui.workers import Workers
 
@@ -441,7 +440,7 @@ class TicketScreen(QWidget):
     def quit_kiosk(self) -> None:
         log.info("technician shortcut: quitting the kiosk")
         self.close()
-        emit(self.quit_requested)
+        self.quit_requested.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.shutdown()

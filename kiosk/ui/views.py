@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.queue.catalog import Service
 from kiosk.queue.priority import PriorityCategory
-from kiosk.ui.signals import emit
 
 PRIORITY_CHOICES = (
     PriorityCategory.ELDERLY,
@@ -118,7 +117,7 @@ class Header(QFrame):
             button = touch_button(text, "lang")
             button.setCheckable(True)
             button.setAccessibleName({"vi": "Tiếng Việt", "en": "English"}[code])
-            button.clicked.connect(lambda _=False, c=code: emit(self.language_chosen, c))
+            button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             self.lang_buttons[code] = button
             lang_box.addWidget(button)
         self.row = QHBoxLayout(self)
@@ -225,7 +224,7 @@ class StartPage(QWidget):
         self.service_buttons: dict[str, ServiceButton] = {}
         for service in services:
             button = ServiceButton(service)
-            button.clicked.connect(lambda _=False, c=service.code: emit(self.service_chosen, c))
+            button.clicked.connect(lambda _=False, c=service.code: self.service_chosen.emit(c))
             self.service_buttons[service.code] = button
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -296,7 +295,7 @@ class PriorityPage(QWidget):
         for category in PRIORITY_CHOICES:
             button = LabelButton("category")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            button.clicked.connect(lambda _=False, c=category: emit(self.chosen, c))
+            button.clicked.connect(lambda _=False, c=category: self.chosen.emit(c))
             self.buttons[category] = button
         self.portrait: bool | None = None
         self.set_orientation(False)

@@ -24,7 +24,6 @@ from kiosk.paths import Paths
 from kiosk.queue.priority import PriorityCategory
 from kiosk.station import open_configured_printer, open_database
 from kiosk.ticketing import PrintOutcome, Ticket, TicketDesk
-from kiosk.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +64,12 @@ class DeskWorker(QObject):
             ticket = self._open().issue(service_code, priority)
         except Exception as exc:
             log.exception("could not issue a ticket for service %s", service_code)
-            emit(self.issue_failed,
+            self.issue_failed.emit(
                 "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.",
                 f"Could not issue a number ({exc.__class__.__name__}). Please try again or "
                 "ask the staff at the counter.")
             return
-        emit(self.issued, ticket)
+        self.issued.emit(ticket)
         self.refresh_counts()
 
     @Slot()
@@ -80,7 +79,7 @@ class DeskWorker(QObject):
         except Exception:
             log.exception("could not read waiting counts")
             return
-        emit(self.counts, counts)
+        self.counts.emit(counts)
 
     @Slot()
     def stop(self) -> None:
@@ -132,8 +131,13 @@ class PrintWorker(QObject):
                                    "Không kết nối được máy in. Vui lòng báo cán bộ tại quầy.",
                                    f"Cannot open the printer: {exc!r}")
         else:
-            outcome = desk.print_ticket(ticket, printer)
-        emit(self.printed, outcome)
+            try:
+                outcome = desk.print_ticket(ticket, printer)
+            except Exception as exc:  # e.g. the outcome could not be stored: still answer
+                log.exception("printing ticket %s failed unexpectedly", ticket.number)
+                outcome = PrintOutcome(ticket, False, "Máy in gặp lỗi.",
+                                       f"Unexpected error while printing: {exc!r}")
+        self.printed.emit(outcome)
 
     @Slot(int)
     def reprint(self, ticket_id: int) -> None:
@@ -153,7 +157,7 @@ class PrintWorker(QObject):
         except Exception as exc:
             log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
             name = "OFFLINE"
-        emit(self.status_checked, name)
+        self.status_checked.emit(name)
 
     @Slot()
     def stop(self) -> None:
@@ -221,19 +225,19 @@ class Workers(QObject):
         _RUNNING.add(self)
 
     def issue(self, service_code: str, priority: PriorityCategory | None) -> None:
-        emit(self._issue, service_code, priority)
+        self._issue.emit(service_code, priority)
 
     def refresh_counts(self) -> None:
-        emit(self._refresh_counts)
+        self._refresh_counts.emit()
 
     def print_ticket(self, ticket: Ticket) -> None:
-        emit(self._print, ticket)
+        self._print.emit(ticket)
 
     def reprint(self, ticket_id: int) -> None:
-        emit(self._reprint, ticket_id)
+        self._reprint.emit(ticket_id)
 
     def check_printer(self) -> None:
-        emit(self._check)
+        self._check.emit()
 
     def stop(self) -> None:
         """Close both workers' resources and end the threads. A print that is stuck in the
@@ -242,8 +246,8 @@ class Workers(QObject):
             return
         self._running = False
         _RUNNING.discard(self)
-        emit(self._stop_desk)
-        emit(self._stop_printer)
+        self._stop_desk.emit()
+        self._stop_printer.emit()
         waits = ((self.desk_thread, self.desk, 20_000),
                  (self.print_thread, self.printer,
                   int((self._config.printer.timeout_s + 5) * 1000)))

@@ -33,6 +33,7 @@ OPENAPI_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 STORE_KEY: web.AppKey[Store] = web.AppKey("store", Store)  # type: ignore[arg-type]
 SETTINGS_KEY: web.AppKey[ServerSettings] = web.AppKey("settings")  # type: ignore[name-defined]
 EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPoolExecutor)
+INFLIGHT_KEY: web.AppKey[dict] = web.AppKey("inflight", dict)
 MAX_LIST_LIMIT = 1000
 PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
 
@@ -43,25 +44,30 @@ def _digest(token: str) -> bytes:
 
 @dataclass
 class ServerSettings:
-    tokens: Iterable[str] = ()           # station tokens: push, reference
+    tokens: Iterable[str] = ()           # station tokens (any station): push, reference
+    station_tokens: dict[str, str] = field(default_factory=dict)  # token → the one station
     admin_tokens: Iterable[str] = ()     # also read records and counts, update reference data
     revoked_tokens: Iterable[str] = ()   # answered 403 token_revoked
     max_body_bytes: int = p.MAX_BODY_BYTES
     max_decompressed_bytes: int = p.MAX_DECOMPRESSED_BYTES
     max_batch_records: int = p.MAX_BATCH_RECORDS
     max_payload_bytes: int = p.MAX_PAYLOAD_BYTES
-    roles: dict[bytes, str] = field(init=False, repr=False)
+    max_concurrent_pushes: int = 8       # more at once are answered 503 with Retry-After
+    roles: dict[bytes, tuple[str, str | None]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.roles = {}
         for token in self.tokens:
-            self.roles[_digest(token)] = "station"
+            self.roles[_digest(token)] = ("station", None)
+        for token, station in self.station_tokens.items():
+            self.roles[_digest(token)] = ("station", station)
         for token in self.admin_tokens:
-            self.roles[_digest(token)] = "admin"
+            self.roles[_digest(token)] = ("admin", None)
         for token in self.revoked_tokens:
-            self.roles[_digest(token)] = "revoked"
+            self.roles[_digest(token)] = ("revoked", None)
 
-    def role(self, token: str) -> str | None:
+    def role(self, token: str) -> tuple[str, str | None] | None:
+        """(role, bound station or None) of a token, or None if unknown."""
         wanted = _digest(token)
         found = None
         for digest, role in self.roles.items():  # constant time per comparison
@@ -116,12 +122,14 @@ async def auth_middleware(request: web.Request, handler: Callable) -> web.Stream
     challenge = {"WWW-Authenticate": 'Bearer realm="city"'}
     if scheme.lower() != "bearer" or not token.strip():
         return error(401, "unauthorized", "a bearer token is required", challenge)
-    role = request.app[SETTINGS_KEY].role(token.strip())
-    if role is None:
+    found = request.app[SETTINGS_KEY].role(token.strip())
+    if found is None:
         return error(401, "unauthorized", "unknown token", challenge)
+    role, station = found
     if role == "revoked":
         return error(403, "token_revoked", "this station's token has been revoked by the city")
     request["role"] = role
+    request["station"] = station
     return await handler(request)
 
 
@@ -149,7 +157,20 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def push(request: web.Request) -> web.Response:
+    state = request.app[INFLIGHT_KEY]
+    if state["pushes"] >= request.app[SETTINGS_KEY].max_concurrent_pushes:
+        return error(503, "busy", "too many pushes at once; retry later",
+                     {"Retry-After": "2"})
+    state["pushes"] += 1
+    try:
+        return await _push(request)
+    finally:
+        state["pushes"] -= 1
+
+
+async def _push(request: web.Request) -> web.Response:
     settings: ServerSettings = request.app[SETTINGS_KEY]
+    bound = request.get("station")
     if request.content_type != "application/json":
         return error(415, "unsupported_media_type", "send application/json")
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
@@ -188,6 +209,8 @@ async def push(request: web.Request) -> web.Response:
     for index, obj in enumerate(records):
         try:
             env = p.validate_envelope(obj, max_payload_bytes=settings.max_payload_bytes)
+            if bound is not None and env.station != bound:
+                raise p.Rejected("station_mismatch", "this token belongs to another station")
         except p.Rejected as exc:
             rid = obj.get("id") if isinstance(obj, dict) else None
             results.append(p.RecordResult(rid if isinstance(rid, str) else None, p.REJECTED,
@@ -338,6 +361,7 @@ def make_app(store: Store, settings: ServerSettings) -> web.Application:
     app[SETTINGS_KEY] = settings
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="city-store")
     app[EXECUTOR_KEY] = executor
+    app[INFLIGHT_KEY] = {"pushes": 0}
 
     async def close(app: web.Application) -> None:
         executor.shutdown(wait=True)

@@ -1,0 +1,478 @@
+"""The returning-results page: open a dossier by its receipt barcode or typed code, see all it
+holds, and move it on with only the actions its current status allows.
+
+Which actions exist comes from the status machine (kiosk.dossiers.status), never from a list
+kept here, so the buttons cannot offer what the desk would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.calendar import CalendarRules, working_days_between
+from kiosk.dossiers.models import Dossier
+from kiosk.dossiers.procedures import FORM_LABELS_VI
+from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
+from kiosk.ui.counter.text import day_text, weekday_text, when_text
+from kiosk.ui.counter.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.signals import emit
+
+S = DossierStatus
+
+
+@dataclass(frozen=True)
+class Action:
+    to: DossierStatus
+    button: str  # button text
+    question: str  # what the confirm panel asks
+    reason_label: str = ""  # label of the reason field (required for REASON_REQUIRED)
+
+
+# Source strings for the actions; window-independent so tests and the CLI can read them.
+ACTIONS: dict[DossierStatus, Action] = {
+    S.RETURNED: Action(S.RETURNED, "Trả kết quả", "Trả kết quả hồ sơ này cho công dân?",
+                       "Ghi chú khi trả (không bắt buộc)"),
+    S.FINISHED: Action(S.FINISHED, "Đã xử lý xong", "Ghi nhận hồ sơ đã xử lý xong, chờ trả?"),
+    S.RECEIVED: Action(S.RECEIVED, "Tiếp nhận", "Tiếp nhận hồ sơ đăng ký trực tuyến này?"),
+    S.PROCESSING: Action(S.PROCESSING, "Chuyển xử lý", "Chuyển hồ sơ sang đang xử lý?"),
+    S.SUPPLEMENT_REQUESTED: Action(S.SUPPLEMENT_REQUESTED, "Yêu cầu bổ sung…",
+                                   "Yêu cầu công dân bổ sung giấy tờ?",
+                                   "Giấy tờ cần bổ sung (bắt buộc)"),
+    S.FEE_REQUESTED: Action(S.FEE_REQUESTED, "Yêu cầu nộp phí…",
+                            "Yêu cầu công dân thực hiện nghĩa vụ tài chính?",
+                            "Nội dung (không bắt buộc)"),
+    S.WITHDRAWN: Action(S.WITHDRAWN, "Rút hồ sơ…", "Công dân yêu cầu rút hồ sơ?",
+                        "Lý do rút hồ sơ (bắt buộc)"),
+    S.STOPPED: Action(S.STOPPED, "Dừng xử lý…", "Dừng xử lý hồ sơ này?",
+                      "Lý do dừng xử lý (bắt buộc)"),
+    S.REFUSED: Action(S.REFUSED, "Không tiếp nhận…", "Không tiếp nhận hồ sơ này?",
+                      "Lý do không tiếp nhận (bắt buộc)"),
+}
+_ORDER = (S.RETURNED, S.FINISHED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
+          S.FEE_REQUESTED, S.WITHDRAWN, S.STOPPED, S.REFUSED)
+
+
+def legal_actions(dossier: Dossier) -> list[DossierStatus]:
+    """The statuses the clerk may move this dossier to, most common first.
+
+    "Trả kết quả" is also offered wherever "Đã xử lý xong" is legal: DossierDesk.hand_back
+    records the finish and the hand-back together (a same-day result handed over at once).
+    A purged dossier is read-only.
+    """
+    if dossier.purged:
+        return []
+    allowed = set(TRANSITIONS[dossier.status])
+    if S.FINISHED in allowed:
+        allowed.add(S.RETURNED)
+    return [s for s in _ORDER if s in allowed]
+
+
+def timeliness(dossier: Dossier, today: date, rules: CalendarRules) -> tuple[str, str]:
+    """(text, tone) for on time / late: tone "ok", "late" or "" (nothing to judge)."""
+    due = dossier.appointment_date
+    if dossier.status is S.RETURNED:
+        if dossier.on_time:
+            return "Trả kết quả đúng hạn", "ok"
+        return "Trả kết quả quá hạn", "late"
+    if dossier.status is S.FINISHED and dossier.finished_at is not None:
+        if dossier.finished_at.date() <= due:
+            return "Xử lý xong đúng hạn, chờ trả kết quả", "ok"
+        late = working_days_between(due, dossier.finished_at.date(), rules)
+        return f"Xử lý xong quá hạn {late} ngày làm việc, chờ trả kết quả", "late"
+    if not TRANSITIONS[dossier.status]:
+        return "Hồ sơ đã kết thúc", ""
+    if today <= due:
+        left = working_days_between(today, due, rules)
+        if left == 0:
+            return "Đến hạn trả hôm nay", "ok"
+        return f"Còn {left} ngày làm việc đến hạn trả", "ok"
+    late = working_days_between(due, today, rules)
+    return f"Quá hạn {max(late, 1)} ngày làm việc", "late"
+
+
+def status_tone(status: DossierStatus) -> str:
+    if status in (S.RETURNED, S.FINISHED):
+        return "done"
+    if status in (S.REFUSED, S.WITHDRAWN, S.STOPPED):
+        return "stopped"
+    if status in (S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED):
+        return "waiting"
+    return ""
+
+
+class _CodeEdit(QLineEdit):
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            emit(self.submitted)
+            return
+        super().keyPressEvent(event)
+
+
+class _ReasonEdit(QLineEdit):
+    submitted = Signal()
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            emit(self.submitted)
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            emit(self.cancelled)
+            return
+        super().keyPressEvent(event)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setHighlightSections(False)
+    return table
+
+
+class DossierView(QWidget):
+    """Open / show / act. `open_requested(code)`, `action_requested(code, status, reason)`,
+    `reprint_requested(code)`, `a4_requested(code)`; window.py does the work off-thread."""
+
+    open_requested = Signal(str)
+    action_requested = Signal(str, int, str)
+    reprint_requested = Signal(str)
+    a4_requested = Signal(str)
+
+    def __init__(self, rules: CalendarRules, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.rules = rules
+        self.dossier: Dossier | None = None
+        self.pending: Action | None = None
+        self.busy = False
+        self.action_buttons: dict[DossierStatus, KeyButton] = {}
+
+        # -- code entry -----------------------------------------------------------------
+        self.code_edit = _CodeEdit()
+        self.code_edit.setObjectName("CodeEdit")
+        self.code_edit.setPlaceholderText(self.tr("Quét mã vạch trên giấy hẹn hoặc nhập mã hồ "
+                                                  "sơ, ví dụ 000.00.01.H26-260115-0007"))
+        self.code_edit.submitted.connect(self.request_open)
+        self.open_button = KeyButton(self.tr("Mở hồ sơ (Enter)"), "primary")
+        self.open_button.clicked.connect(self.request_open)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(field_label(self.tr("Mã hồ sơ (F9)"), self.code_edit))
+        top.addWidget(self.code_edit, 1)
+        top.addWidget(self.open_button)
+
+        self.placeholder = QLabel(self.tr(
+            "Quét mã vạch trên giấy tiếp nhận và hẹn trả kết quả, hoặc gõ mã hồ sơ rồi nhấn "
+            "Enter. Hồ sơ sẽ hiện ở đây cùng các thao tác được phép."))
+        self.placeholder.setProperty("role", "hint")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        # -- details --------------------------------------------------------------------
+        self.values: dict[str, QLabel] = {}
+        info, info_box, _ = card(self.tr("Thông tin hồ sơ"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(5)
+        grid.setColumnStretch(1, 1)
+        rows = (
+            ("code", self.tr("Mã hồ sơ")), ("procedure", self.tr("Thủ tục")),
+            ("submitter", self.tr("Người nộp")), ("id_number", self.tr("Số định danh")),
+            ("birth", self.tr("Ngày sinh")), ("address", self.tr("Địa chỉ")),
+            ("contact", self.tr("Liên hệ")), ("owner", self.tr("Chủ hồ sơ")),
+            ("received", self.tr("Tiếp nhận")), ("appointment", self.tr("Hẹn trả")),
+            ("status", self.tr("Trạng thái")), ("timeliness", self.tr("Tiến độ")),
+            ("returned", self.tr("Đã trả")), ("sets", self.tr("Số bộ, địa bàn")),
+            ("notes", self.tr("Ghi chú")),
+        )
+        for row, (key, text) in enumerate(rows):
+            grid.addWidget(field_label(text), row, 0, Qt.AlignmentFlag.AlignTop)
+            if key == "status":
+                value = QLabel()
+                value.setObjectName("StatusBadge")
+                holder = QHBoxLayout()
+                holder.addWidget(value)
+                holder.addStretch(1)
+                grid.addLayout(holder, row, 1)
+            else:
+                value = value_label("Timeliness" if key == "timeliness" else "")
+                grid.addWidget(value, row, 1)
+            self.values[key] = value
+        set_prop(self.values["code"], "role", "")
+        self.values["code"].setObjectName("SavedCode")
+        info_box.addLayout(grid)
+        info_box.addStretch(1)
+
+        side, side_box, _ = card(self.tr("Giấy tờ đã nhận"))
+        self.documents = _table([self.tr("Tên giấy tờ"), self.tr("Hình thức"), self.tr("SL")])
+        self.documents.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        side_box.addWidget(self.documents, 1)
+        history_title = QLabel(self.tr("Lịch sử xử lý"))
+        history_title.setProperty("role", "cardTitle")
+        side_box.addWidget(history_title)
+        self.history = _table([self.tr("Thời gian"), self.tr("Trạng thái"), self.tr("Cán bộ"),
+                               self.tr("Lý do, ghi chú")])
+        self.history.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch)
+        side_box.addWidget(self.history, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(10)
+        body.addWidget(info, 52)
+        body.addWidget(side, 48)
+        self.details = QWidget()
+        self.details.setLayout(body)
+        body.setContentsMargins(0, 0, 0, 0)
+
+        # -- confirm panel (inline: no modal dialog to lose behind other windows) -------
+        self.confirm = QFrame()
+        self.confirm.setObjectName("ConfirmPanel")
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.reason_label = field_label("")
+        self.reason = _ReasonEdit()
+        self.reason.setObjectName("ReasonEdit")
+        self.reason.submitted.connect(self.confirm_action)
+        self.reason.cancelled.connect(self.cancel_action)
+        self.reason.textChanged.connect(self._update_confirm)
+        self.confirm_button = KeyButton(self.tr("Xác nhận (Enter)"), "primary")
+        self.confirm_button.setObjectName("ConfirmButton")
+        self.confirm_button.clicked.connect(self.confirm_action)
+        self.cancel_button = KeyButton(self.tr("Hủy (Esc)"))
+        self.cancel_button.clicked.connect(self.cancel_action)
+        confirm_box = QGridLayout(self.confirm)
+        confirm_box.setContentsMargins(10, 6, 10, 6)
+        confirm_box.setHorizontalSpacing(8)
+        confirm_box.addWidget(self.question, 0, 0, 1, 4)
+        confirm_box.addWidget(self.reason_label, 1, 0)
+        confirm_box.addWidget(self.reason, 1, 1)
+        confirm_box.addWidget(self.confirm_button, 1, 2)
+        confirm_box.addWidget(self.cancel_button, 1, 3)
+        confirm_box.setColumnStretch(1, 1)
+        self.confirm.hide()
+
+        # -- actions --------------------------------------------------------------------
+        self.actions_row = QHBoxLayout()
+        self.actions_row.setSpacing(8)
+        self.no_actions = QLabel()
+        self.no_actions.setProperty("role", "hint")
+        self.reprint_button = KeyButton(self.tr("In lại phiếu (F6)"))
+        self.reprint_button.setObjectName("ReprintButton")
+        self.reprint_button.clicked.connect(
+            lambda: self.dossier and emit(self.reprint_requested, self.dossier.code))
+        self.a4_button = KeyButton(self.tr("In giấy A4 (F7)"))
+        self.a4_button.clicked.connect(
+            lambda: self.dossier and emit(self.a4_requested, self.dossier.code))
+        self.state = QLabel()
+        self.state.setObjectName("ActionState")
+        self.state.setWordWrap(True)
+        self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addLayout(self.actions_row)
+        bar.addWidget(self.no_actions)
+        bar.addWidget(self.state, 1)
+        bar.addWidget(self.reprint_button)
+        bar.addWidget(self.a4_button)
+        self.action_bar = QWidget()
+        self.action_bar.setLayout(bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.setSpacing(8)
+        box.addLayout(top)
+        box.addWidget(self.placeholder, 1)
+        box.addWidget(self.details, 1)
+        box.addWidget(self.confirm)
+        box.addWidget(self.action_bar)
+        self.show_dossier(None)
+
+    # -- opening ------------------------------------------------------------------------
+
+    def request_open(self) -> None:
+        code = self.code_edit.text().strip()
+        if code:
+            emit(self.open_requested, code)
+
+    def focus_code(self) -> None:
+        self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.code_edit.selectAll()
+
+    def show_dossier(self, dossier: Dossier | None, today: date | None = None) -> None:
+        self.dossier = dossier
+        self.cancel_action()
+        self.placeholder.setVisible(dossier is None)
+        self.details.setVisible(dossier is not None)
+        self.action_bar.setVisible(dossier is not None)
+        self.state.clear()
+        if dossier is None:
+            return
+        self.code_edit.setText(dossier.code)
+        v = self.values
+        removed = self.tr("(đã xóa theo thời hạn lưu trữ)")
+        person = dossier.submitter
+        holder = dossier.holder
+        v["code"].setText(dossier.code)
+        v["procedure"].setText(f"{dossier.procedure_name} ({dossier.procedure_code}) · "
+                               f"{dossier.field_name}")
+        v["submitter"].setText(person.name or removed)
+        v["id_number"].setText(person.id_number or ("" if person.name else removed))
+        v["birth"].setText(" · ".join(x for x in (day_text(person.birth_date), person.gender)
+                                      if x))
+        v["address"].setText(person.address)
+        v["contact"].setText(" · ".join(x for x in (person.phone, person.email) if x))
+        v["owner"].setText(holder.name if dossier.owner is not None
+                           else self.tr("Chính người nộp"))
+        v["received"].setText(self.tr("%1, cán bộ %2").replace(
+            "%1", when_text(dossier.received_at)).replace("%2", dossier.clerk))
+        v["appointment"].setText(weekday_text(dossier.appointment_date))
+        badge = v["status"]
+        badge.setText(f"{int(dossier.status)}. {dossier.status.label_vi}")
+        set_prop(badge, "tone", status_tone(dossier.status))
+        text, tone = timeliness(dossier, today or date.today(), self.rules)
+        v["timeliness"].setText(text)
+        set_prop(v["timeliness"], "tone", tone)
+        returned = when_text(dossier.returned_at)
+        if dossier.finished_at and not dossier.returned_at:
+            returned = self.tr("chưa trả (xử lý xong %1)").replace(
+                "%1", when_text(dossier.finished_at))
+        v["returned"].setText(returned or self.tr("chưa trả"))
+        v["sets"].setText(", ".join(x for x in (f"{dossier.sets} bộ", dossier.area) if x))
+        notes = [dossier.notes] if dossier.notes else []
+        if dossier.status_reason:
+            notes.append(f"{dossier.status.label_vi}: {dossier.status_reason}")
+        v["notes"].setText("; ".join(notes))
+
+        self.documents.setRowCount(0)
+        for doc in dossier.documents:
+            row = self.documents.rowCount()
+            self.documents.insertRow(row)
+            mark = "✓ " if doc.received else "✗ "
+            for column, value in enumerate((mark + doc.name, FORM_LABELS_VI[doc.form],
+                                            str(doc.quantity))):
+                self.documents.setItem(row, column, QTableWidgetItem(value))
+        self.documents.resizeRowsToContents()
+        self.history.setRowCount(0)
+        for change in dossier.history:
+            row = self.history.rowCount()
+            self.history.insertRow(row)
+            for column, value in enumerate((when_text(change.at),
+                                            f"{int(change.to_status)}. "
+                                            f"{change.to_status.label_vi}",
+                                            change.clerk, change.reason or "")):
+                self.history.setItem(row, column, QTableWidgetItem(value))
+        self.history.resizeRowsToContents()
+        self.history.scrollToBottom()
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        for button in self.action_buttons.values():
+            self.actions_row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        assert self.dossier is not None
+        allowed = legal_actions(self.dossier)
+        for index, status in enumerate(allowed):
+            action = ACTIONS[status]
+            button = KeyButton(self.tr(action.button), "primary" if index == 0 else "")
+            button.setObjectName(f"Action{int(status)}")
+            button.clicked.connect(lambda _=False, a=action: self.start_action(a))
+            self.actions_row.addWidget(button)
+            self.action_buttons[status] = button
+        self.no_actions.setVisible(not allowed)
+        self.no_actions.setText(self.tr("Hồ sơ đã kết thúc: không còn thao tác nào."))
+        buttons = [*self.action_buttons.values(), self.reprint_button, self.a4_button]
+        QWidget.setTabOrder(self.open_button, buttons[0])
+        for first, second in zip(buttons, buttons[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._set_busy(self.busy)
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def start_action(self, action: Action) -> None:
+        if self.dossier is None or self.busy:
+            return
+        self.pending = action
+        self.question.setText(f"{self.tr(action.question)} ({self.dossier.code})")
+        self.reason.clear()
+        has_reason = bool(action.reason_label)
+        self.reason_label.setText(self.tr(action.reason_label))
+        self.reason_label.setVisible(has_reason)
+        self.reason.setVisible(has_reason)
+        self.confirm.show()
+        self._update_confirm()
+        if has_reason:
+            self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_confirm(self) -> None:
+        action = self.pending
+        needed = action is not None and action.to in REASON_REQUIRED
+        self.confirm_button.setEnabled(not needed or bool(self.reason.text().strip()))
+
+    def confirm_action(self) -> None:
+        action = self.pending
+        if action is None or self.dossier is None or not self.confirm_button.isEnabled():
+            return
+        reason = self.reason.text().strip()
+        self.pending = None
+        self.confirm.hide()
+        self.set_state("busy", self.tr("Đang ghi nhận…"))
+        self._set_busy(True)
+        emit(self.action_requested, self.dossier.code, int(action.to), reason)
+
+    def cancel_action(self) -> None:
+        had = self.pending is not None
+        self.pending = None
+        self.confirm.hide()
+        if had and self.action_buttons:
+            next(iter(self.action_buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def action_done(self, dossier: Dossier, today: date | None = None) -> None:
+        self._set_busy(False)
+        self.show_dossier(dossier, today)
+        self.set_state("ok", self.tr("Đã chuyển sang: %1").replace(
+            "%1", dossier.status.label_vi))
+
+    def action_failed(self, message_vi: str) -> None:
+        self._set_busy(False)
+        self.set_state("failed", message_vi)
+
+    def set_state(self, state: str, text: str) -> None:
+        self.state.setText(text)
+        set_prop(self.state, "state", state)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in self.action_buttons.values():
+            button.setEnabled(not busy)

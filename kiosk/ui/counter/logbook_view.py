@@ -1,0 +1,159 @@
+"""The logbook page (Sổ theo dõi hồ sơ): the dossiers received in a date range, with the paper
+logbook's columns, exported to csv / xlsx / pdf by kiosk.dossiers.logbook."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
+from kiosk.ui.counter.widgets import KeyButton, field_label, set_prop
+from kiosk.ui.signals import emit
+
+#: Column widths at scale 1.0 (px); the wide text columns wrap.
+_WIDTHS = (44, 215, 230, 70, 170, 240, 110, 135, 105, 135, 100, 160, 130, 220)
+_FORMAT_TEXT = {"csv": "Xuất CSV", "xlsx": "Xuất Excel", "pdf": "Xuất PDF"}
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class LogbookView(QWidget):
+    """`load_requested(start, end)` and `export_requested(fmt)`; window.py runs both on the
+    desk thread and calls set_rows() / export_done()."""
+
+    load_requested = Signal(object, object)
+    export_requested = Signal(str)
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.rows: list[LogbookRow] = []
+        self.start = self.end = today
+        self.last_export: Path | None = None
+
+        self.from_edit = QDateEdit(_qdate(today))
+        self.to_edit = QDateEdit(_qdate(today))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+        self.show_button = KeyButton(self.tr("Xem sổ"), "primary")
+        self.show_button.setObjectName("ShowLogbook")
+        self.show_button.clicked.connect(self.request_load)
+        self.today_button = KeyButton(self.tr("Hôm nay"))
+        self.today_button.clicked.connect(lambda: self.set_range(date.today(), date.today()))
+        self.count = QLabel()
+        self.count.setProperty("role", "hint")
+        self.export_buttons: dict[str, KeyButton] = {}
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(field_label(self.tr("Từ ngày"), self.from_edit))
+        top.addWidget(self.from_edit)
+        top.addWidget(field_label(self.tr("đến ngày"), self.to_edit))
+        top.addWidget(self.to_edit)
+        top.addWidget(self.show_button)
+        top.addWidget(self.today_button)
+        top.addWidget(self.count, 1)
+        for fmt in FORMATS:
+            button = KeyButton(self.tr(_FORMAT_TEXT[fmt]))
+            button.setObjectName(f"Export_{fmt}")
+            button.clicked.connect(lambda _=False, f=fmt: self.request_export(f))
+            top.addWidget(button)
+            self.export_buttons[fmt] = button
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("LogbookTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumHeight(44)
+        for column, width in enumerate(_WIDTHS):
+            self.table.setColumnWidth(column, width)
+
+        self.state = QLabel()
+        self.state.setObjectName("ExportState")
+        self.state.setWordWrap(True)
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.open_button = KeyButton(self.tr("Mở tệp vừa xuất"))
+        self.open_button.setObjectName("OpenExport")
+        self.open_button.hide()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.state, 1)
+        bottom.addWidget(self.open_button)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.setSpacing(8)
+        box.addLayout(top)
+        box.addWidget(self.table, 1)
+        box.addLayout(bottom)
+
+    def set_range(self, start: date, end: date) -> None:
+        self.from_edit.setDate(_qdate(start))
+        self.to_edit.setDate(_qdate(end))
+        self.request_load()
+
+    def request_load(self) -> None:
+        start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
+        if end < start:
+            self.set_state("failed", self.tr("Ngày kết thúc đứng trước ngày bắt đầu."))
+            return
+        self.set_state("busy", self.tr("Đang tải sổ…"))
+        emit(self.load_requested, start, end)
+
+    def set_rows(self, start: date, end: date, rows: Sequence[LogbookRow]) -> None:
+        self.start, self.end = start, end
+        self.rows = list(rows)
+        self.table.setRowCount(0)
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            for c, value in enumerate(row.cells()):
+                item = QTableWidgetItem(str(value))
+                if c in (0, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self.count.setText(self.tr("%1 hồ sơ, từ %2 đến %3").replace("%1", str(len(self.rows)))
+                           .replace("%2", f"{start:%d/%m/%Y}").replace("%3", f"{end:%d/%m/%Y}"))
+        self.set_state("muted", "")
+
+    def request_export(self, fmt: str) -> None:
+        self.set_state("busy", self.tr("Đang xuất tệp…"))
+        emit(self.export_requested, fmt)
+
+    def export_done(self, path: Path) -> None:
+        self.last_export = path
+        self.set_state("ok", self.tr("Đã xuất: %1").replace("%1", str(path)))
+        self.open_button.show()
+
+    def set_state(self, state: str, text: str) -> None:
+        self.state.setText(text)
+        set_prop(self.state, "state", state)
