@@ -17,7 +17,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-NAMES = ("ticket", "sync")
+NAMES = ("ticket", "scan", "sync")
 
 
 def machine() -> dict:

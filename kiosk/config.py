@@ -74,6 +74,17 @@ def _check_sync_url(value: str) -> str | None:
     return None
 
 
+def _check_usb_ids(value: tuple[str, ...]) -> str | None:
+    from drivers.scanners.discovery import UsbIdError, parse_usb_id
+
+    for item in value:
+        try:
+            parse_usb_id(item)
+        except UsbIdError as exc:
+            return str(exc)
+    return None
+
+
 def _check_time_of_day(value: str) -> str | None:
     from kiosk.calendar.working_days import check_time_of_day
 
@@ -148,6 +159,36 @@ class PrinterConfig:
                                minimum=1, maximum=120)
     check_status: bool = setting(True, "Ask the printer for paper/online status before printing "
                                  "where the connection can read it (usb, serial, tcp).")
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    serial_port: str = setting("", "Serial / USB-CDC (virtual COM) port of the counter scanner, "
+                               "e.g. 'COM3', '/dev/ttyACM0' or a stable /dev/serial/by-id/... "
+                               "link; empty means find it by usb_ids. Use USB-CDC mode for ID "
+                               "cards: only then does Vietnamese arrive intact.")
+    usb_ids: tuple[str, ...] = setting((), "USB ids (VID:PID in hex, or VID alone) of serial "
+                                       "scanners to look for when serial_port is empty, e.g. "
+                                       "[\"0C2E:0B61\"]; `kiosk scan listen --list` shows them.",
+                                       check=_check_usb_ids)
+    baudrate: int = setting(9600, "Serial speed (USB-CDC scanners ignore it).",
+                            choices=(1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200))
+    serial_flush_ms: int = setting(100, "For scanners that send no CR/LF after a code: a scan "
+                                   "ends after this many milliseconds of silence.",
+                                   minimum=20, maximum=2000)
+    wedge_enabled: bool = setting(True, "Catch keyboard-wedge (HID) scanners: a fast burst of "
+                                  "keys ending with the terminator becomes a scan, not typing.")
+    wedge_max_interkey_ms: int = setting(35, "Keys closer together than this (ms) may be a "
+                                         "scanner; people type slower.", minimum=5, maximum=200)
+    wedge_min_length: int = setting(6, "Shorter bursts are typing, not a scan.",
+                                    minimum=2, maximum=100)
+    wedge_terminator: str = setting("enter", "Key the wedge scanner sends after each code.",
+                                    choices=("enter", "tab"))
+    camera: str = setting("", "Camera to scan with: empty for none, '0' for the first camera, "
+                          "or a device path. Frames are never stored.")
+    engine: str = setting("zxing", "Decoder for camera and image reads: 'zxing' (built in), "
+                          "'zbar' (zbar extra) or 'opencv' (camera extra; QR codes only).",
+                          choices=("zxing", "zbar", "opencv"))
 
 
 @dataclass(frozen=True)
@@ -248,6 +289,7 @@ class Config:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    scanner: ScannerConfig = field(default_factory=ScannerConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     dossiers: DossierConfig = field(default_factory=DossierConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)

@@ -56,7 +56,13 @@ def _parse(args, config: Config, paths: Paths) -> int:
     return exit_code([result])
 
 
-SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (_register_parse,)
+def _register_devices(scan_sub) -> None:
+    from kiosk.commands.scan_devices import register_into
+
+    register_into(scan_sub)
+
+
+SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (_register_parse, _register_devices)
 
 
 def register(sub) -> None:
