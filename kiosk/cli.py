@@ -24,7 +24,6 @@ COMMAND_MODULES = (
     "kiosk.commands.calendar",
     "kiosk.commands.sync",
     "kiosk.commands.dossiers",
-    "kiosk.commands.counter",
 )
 
 
