@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -61,25 +61,42 @@ class _Server:
         self.err.close()
 
 
+def _watch_peak_rss(proc: subprocess.Popen, peak_kb: list[int]) -> None:
+    """The child's own peak RSS (VmHWM). Not ru_maxrss: on Linux a child's maxrss starts at
+    the size of the parent it was forked from, and this parent has Qt loaded."""
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+
+
 def _drain_subprocess(tmp: Path, db_path: Path, url: str) -> dict:
     config = tmp / "station.toml"
     config.write_text(f'[store]\npath = "{db_path}"\n', encoding="utf-8")
     env = dict(os.environ, KIOSK_CONFIG=str(config))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp / "station-data"), "sync",
-         "once", "--json", "--no-progress", "--server", url, "--token", TOKEN],
-        capture_output=True, text=True, env=env, cwd=ROOT)
-    wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if run.returncode != 0:
-        raise RuntimeError(f"kiosk sync once failed: {run.stderr[-2000:]}")
-    out = json.loads(run.stdout)
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp / "station-data"), "sync",
+             "once", "--json", "--no-progress", "--server", url, "--token", TOKEN],
+            stdout=subprocess.PIPE, stderr=err, text=True, env=env, cwd=ROOT)
+        peak_kb = [0]
+        watcher = threading.Thread(target=_watch_peak_rss, args=(proc, peak_kb), daemon=True)
+        watcher.start()
+        stdout, _ = proc.communicate()
+        watcher.join()
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"kiosk sync once failed: {err.read()[-2000:]}")
+    out = json.loads(stdout)
     out["wall_s"] = wall
-    # ru_maxrss of children is the largest of any waited child: only this one so far,
-    # unless an earlier child was larger (then the figure is an upper bound).
-    out["peak_rss_mb"] = max(peak_kb, before) / 1024
+    out["peak_rss_mb"] = peak_kb[0] / 1024
     return out
 
 

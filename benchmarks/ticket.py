@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 CUT = b"\x1dVB\x00"  # GS V 66 0: the last command of every job
 
 STARTUP_PROBE = """
-import sys, time, resource
+import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtCore import QTimer
 from kiosk.config import Config
@@ -39,7 +39,10 @@ window.resize(1366, 768)
 window.show()
 def first_frame():
     # Runs once the event loop has painted the shown window and is idle: interactive.
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: a child's maxrss starts at the size of the process it was
+    # forked from.
+    rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    rss /= 1024
     print(f"READY {time.time() - t0:.4f} {rss:.1f}", flush=True)
     window.close()
     app.quit()

@@ -1,0 +1,124 @@
+"""The city sync inside a station window: the worker on its own thread, and its state at a glance.
+
+`SyncBridge` owns the plain-Python `SyncWorker` (it runs on its own thread) and turns the
+worker's change callback, which arrives on that thread, into a queued Qt signal. Widgets only
+ever read the immutable `SyncStatus` snapshot it carries.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from kiosk.config import Config
+from kiosk.paths import Paths
+from kiosk.station import database_path
+from sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+# state -> (background, text) colours: green when fine, amber while waiting, red for a technician.
+_COLOURS = {
+    "up_to_date": ("#1b7f3b", "#ffffff"),
+    "sending": ("#1d5fa8", "#ffffff"),
+    "waiting": ("#b26a00", "#ffffff"),
+    "offline": ("#b26a00", "#ffffff"),
+    "error": ("#b3261e", "#ffffff"),
+    "stopped": ("#b3261e", "#ffffff"),
+    "off": ("#5f6b7a", "#ffffff"),
+}
+
+
+class SyncBridge(QObject):
+    """Runs the station's sync worker while the window is open (when a city server is set)."""
+
+    changed = Signal(object)  # SyncStatus
+
+    def __init__(self, config: Config, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = None
+        self.status = SyncStatus()
+        if not config.sync.server_url:
+            return
+        from sync.worker import worker_from_config
+
+        self._worker = worker_from_config(config, database_path(config, paths),
+                                          on_change=self._on_change)
+
+    @property
+    def enabled(self) -> bool:
+        return self._worker is not None
+
+    def start(self) -> None:
+        if self._worker is not None:
+            self._worker.start()
+
+    def wake(self) -> None:
+        """New records were written: push them now rather than at the next interval."""
+        if self._worker is not None:
+            self._worker.wake()
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def _on_change(self, status: SyncStatus) -> None:
+        # Called on the worker's thread; the signal is delivered on the receiver's thread.
+        self.status = status
+        self.changed.emit(status)
+
+
+class SyncIndicator(QLabel):
+    """One line, colour-coded: "Đã đồng bộ" / "N bản ghi chờ gửi" / "Mất kết nối từ …" /
+    "Lỗi đồng bộ – cần kỹ thuật viên". The detail goes in the tooltip."""
+
+    def __init__(self, bridge: SyncBridge, language: str = "vi",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language = language
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setVisible(bridge.enabled)
+        bridge.changed.connect(self.show_status)
+        self.show_status(bridge.status)
+
+    def show_status(self, status: SyncStatus) -> None:
+        background, text = _COLOURS.get(status.state, _COLOURS["off"])
+        self.setText(status.headline(self._language))
+        self.setToolTip(status.detail() or "")
+        self.setStyleSheet(f"background:{background};color:{text};border-radius:6px;"
+                           "padding:2px 10px;")
+
+
+class SyncPanel(QWidget):
+    """For the technician: the headline, a progress bar while a backlog drains, set-aside count."""
+
+    def __init__(self, bridge: SyncBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.indicator = SyncIndicator(bridge, parent=self)
+        self.indicator.setVisible(True)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        for w in (self.indicator, self.progress, self.details):
+            layout.addWidget(w)
+        bridge.changed.connect(self.show_status)
+        self.show_status(bridge.status)
+
+    def show_status(self, status: SyncStatus) -> None:
+        fraction = status.progress
+        self.progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.progress.setValue(int(fraction * 1000))
+            self.progress.setFormat(f"{status.done:,} / {status.backlog:,} bản ghi".replace(
+                ",", "."))
+        lines = [f"Chờ gửi: {status.pending}", f"Để riêng (bị từ chối): {status.set_aside}"]
+        if status.last_success_at:
+            lines.append(f"Gửi thành công lần cuối: {status.last_success_at:%H:%M %d/%m/%Y}")
+        if status.last_error:
+            lines.append(f"Lỗi gần nhất: {status.last_error}")
+        self.details.setText("\n".join(lines))
