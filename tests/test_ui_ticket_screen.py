@@ -128,6 +128,39 @@ def stalled_printer():
     listener.close()
 
 
+class _ClosingListener(Listener):
+    """Accepts, then hangs up at once: a printer that drops the connection mid-job."""
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.close()
+
+
+class _DeafSerialPort:
+    """A pty whose other end never reads: a serial printer that has stopped taking data."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = os.openpty()
+        self.uri = f"serial://{os.ttyname(self.slave)}?baudrate=9600"
+
+    def close(self) -> None:
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.fixture(params=["tcp-stalls", "tcp-closes", "serial-never-reads"])
+def faulty_printer(request):
+    printer = {"tcp-stalls": lambda: Listener(read=False),
+               "tcp-closes": lambda: _ClosingListener(read=False),
+               "serial-never-reads": _DeafSerialPort}[request.param]()
+    yield printer
+    printer.close()
+
+
 # -- tests ------------------------------------------------------------------------------------
 
 def test_tap_issues_prints_and_returns_to_start(qtbot, tmp_path):
@@ -283,9 +316,10 @@ def _watch_event_loop(qtbot):
     return timer, gaps
 
 
-def test_stalled_printer_keeps_the_screen_responsive(qtbot, tmp_path, stalled_printer):
+def test_faulty_printer_keeps_the_screen_responsive_and_the_ticket(qtbot, tmp_path,
+                                                                 faulty_printer):
     timeout_s = 2
-    config = make_config(stalled_printer.uri, timeout_s=timeout_s, confirm_timeout_s=30,
+    config = make_config(faulty_printer.uri, timeout_s=timeout_s, confirm_timeout_s=30,
                          out_of_service_after=0)
     window = open_screen(qtbot, config, tmp_path)
     confirm = window.confirm_page
