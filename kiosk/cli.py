@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.commands.calendar",
     "kiosk.commands.sync",
     "kiosk.commands.dossiers",
+    "kiosk.commands.counter",
 )
 
 

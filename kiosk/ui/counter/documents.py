@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.dossiers.models import DocumentItem
 from kiosk.dossiers.procedures import DOCUMENT_FORMS, FORM_LABELS_VI, RequiredDocument
-from kiosk.ui.signals import emit
 
 
 class _ToggleLabel(QLabel):
@@ -101,7 +100,7 @@ class DocumentsChecklist(QWidget):
             box.setObjectName(f"DocReceived{index}")
             box.setAccessibleName(doc.name)
             box.installEventFilter(self)
-            box.toggled.connect(lambda _=False: emit(self.changed))
+            box.toggled.connect(lambda _=False: self.changed.emit())
             label = _ToggleLabel(doc.name, box)
             form = QComboBox()
             for value in DOCUMENT_FORMS:
@@ -121,12 +120,16 @@ class DocumentsChecklist(QWidget):
         self.grid.setRowStretch(len(self.rows) + 1, 1)
         self.empty.setVisible(not self.rows)
         self.scroll.setVisible(bool(self.rows))
-        emit(self.changed)
+        self.changed.emit()
 
     def clear(self) -> None:
         for row in self.rows:
             for widget in (row.received, row.label, row.form, row.quantity):
                 self.grid.removeWidget(widget)
+                # Hidden and detached now: deleteLater() alone leaves the old row painted
+                # under the new one until the event loop gets round to deleting it.
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.rows = []
         self.empty.show()

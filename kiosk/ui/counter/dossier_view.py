@@ -33,7 +33,6 @@ from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
 from kiosk.ui.counter.widgets import KeyButton, card, field_label, set_prop, value_label
-from kiosk.ui.signals import emit
 
 S = DossierStatus
 
@@ -123,7 +122,7 @@ class _CodeEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            emit(self.submitted)
+            self.submitted.emit()
             return
         super().keyPressEvent(event)
 
@@ -134,10 +133,10 @@ class _ReasonEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            emit(self.submitted)
+            self.submitted.emit()
             return
         if event.key() == Qt.Key.Key_Escape:
-            emit(self.cancelled)
+            self.cancelled.emit()
             return
         super().keyPressEvent(event)
 
@@ -287,10 +286,10 @@ class DossierView(QWidget):
         self.reprint_button = KeyButton(self.tr("In lại phiếu (F6)"))
         self.reprint_button.setObjectName("ReprintButton")
         self.reprint_button.clicked.connect(
-            lambda: self.dossier and emit(self.reprint_requested, self.dossier.code))
+            lambda: self.dossier and self.reprint_requested.emit(self.dossier.code))
         self.a4_button = KeyButton(self.tr("In giấy A4 (F7)"))
         self.a4_button.clicked.connect(
-            lambda: self.dossier and emit(self.a4_requested, self.dossier.code))
+            lambda: self.dossier and self.a4_requested.emit(self.dossier.code))
         self.state = QLabel()
         self.state.setObjectName("ActionState")
         self.state.setWordWrap(True)
@@ -321,7 +320,7 @@ class DossierView(QWidget):
     def request_open(self) -> None:
         code = self.code_edit.text().strip()
         if code:
-            emit(self.open_requested, code)
+            self.open_requested.emit(code)
 
     def focus_code(self) -> None:
         self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -397,6 +396,8 @@ class DossierView(QWidget):
     def _build_actions(self) -> None:
         for button in self.action_buttons.values():
             self.actions_row.removeWidget(button)
+            button.hide()
+            button.setParent(None)
             button.deleteLater()
         self.action_buttons = {}
         assert self.dossier is not None
@@ -449,7 +450,7 @@ class DossierView(QWidget):
         self.confirm.hide()
         self.set_state("busy", self.tr("Đang ghi nhận…"))
         self._set_busy(True)
-        emit(self.action_requested, self.dossier.code, int(action.to), reason)
+        self.action_requested.emit(self.dossier.code, int(action.to), reason)
 
     def cancel_action(self) -> None:
         had = self.pending is not None

@@ -130,6 +130,9 @@ class IntakeForm(QWidget):
         self.appointment = QLabel()
         self.appointment.setObjectName("Appointment")
         self.appointment.setWordWrap(True)
+        self.appointment_note = QLabel()
+        self.appointment_note.setProperty("role", "hint")
+        self.appointment_note.setWordWrap(True)
         self.fee = value_label("Fee")
         self.documents = DocumentsChecklist()
         self.all_button = KeyButton(self.tr("Nhận đủ tất cả"))
@@ -149,6 +152,7 @@ class IntakeForm(QWidget):
         fee_row.addWidget(self.fee, 1)
         right_box.addLayout(fee_row)
         right_box.addWidget(self.appointment)
+        right_box.addWidget(self.appointment_note)
         docs_head = QHBoxLayout()
         docs_title = field_label(self.tr("Giấy tờ đã nhận (↑↓ di chuyển, Space đánh dấu)"))
         docs_head.addWidget(docs_title, 1)
@@ -209,6 +213,11 @@ class IntakeForm(QWidget):
 
         self._typed_fields = (self.name, self.id_number, self.birth_date, self.address,
                               self.phone, self.email, self.owner, self.area, self.notes)
+        # Enter moves on to the next field, as in the paper-form entry programs clerks know;
+        # after "Chủ hồ sơ" it lands in the procedure search.
+        for edit in (self.name, self.id_number, self.birth_date, self.address, self.phone,
+                     self.email, self.owner, self.area):
+            edit.returnPressed.connect(self.focusNextChild)
         self.clear()
 
     # -- filling ------------------------------------------------------------------------
@@ -245,19 +254,24 @@ class IntakeForm(QWidget):
     def update_appointment(self) -> None:
         """The appointment date the citizen would get if saved now (the saved dossier's own
         date, computed in the same transaction, is what the receipt shows)."""
+        self.appointment_note.hide()
         if self.procedure is None:
             self.appointment.setText(self.tr("Hẹn trả kết quả: chọn thủ tục để tính ngày hẹn."))
             return
+        now = self.clock()
         try:
-            plan = plan_appointment(self.clock(), self.procedure.processing_days, self.rules)
+            plan = plan_appointment(now, self.procedure.processing_days, self.rules)
         except ValueError:
             self.appointment.setText(self.tr("Hẹn trả kết quả: không tính được ngày hẹn."))
             return
-        text = self.tr("Hẹn trả kết quả: %1").replace("%1", weekday_text(plan.due))
-        if plan.received_as != self.clock().date():
-            text += self.tr(" (tính từ ngày nhận %1 vì đã qua giờ tiếp nhận hoặc ngày "
-                            "nghỉ)").replace("%1", day_text(plan.received_as))
-        self.appointment.setText(text)
+        self.appointment.setText(self.tr("Hẹn trả kết quả: %1").replace(
+            "%1", weekday_text(plan.due)))
+        if plan.received_as != now.date():
+            self.appointment_note.setText(
+                self.tr("Nhận sau %1 hoặc vào ngày nghỉ: tính là nhận ngày %2.")
+                .replace("%1", f"{self.rules.cutoff:%H:%M}")
+                .replace("%2", day_text(plan.received_as)))
+            self.appointment_note.show()
 
     def clear(self) -> None:
         for edit in self._typed_fields:

@@ -3,7 +3,7 @@ logbook's columns, exported to csv / xlsx / pdf by kiosk.dossiers.logbook."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,11 +23,24 @@ from PySide6.QtWidgets import (
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
 from kiosk.ui.counter.widgets import KeyButton, field_label, set_prop
-from kiosk.ui.signals import emit
 
-#: Column widths at scale 1.0 (px); the wide text columns wrap.
-_WIDTHS = (44, 215, 230, 70, 170, 240, 110, 135, 105, 135, 100, 160, 130, 220)
+#: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
+#: and date columns grow to fit their contents once rows are shown.
+_WIDTHS = (44, 230, 230, 84, 170, 240, 110, 100, 100, 100, 100, 150, 120, 220)
+_FIT_COLUMNS = (1, 6, 7, 8, 9)
 _FORMAT_TEXT = {"csv": "Xuất CSV", "xlsx": "Xuất Excel", "pdf": "Xuất PDF"}
+
+
+def header_text(name: str, width: int = 12) -> str:
+    """A logbook column name broken over lines of about `width` characters: the header row
+    wraps instead of cutting "Số điện thoại" to "Số điện thoạ"."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _qdate(d: date) -> QDate:
@@ -45,15 +58,16 @@ class LogbookView(QWidget):
     load_requested = Signal(object, object)
     export_requested = Signal(str)
 
-    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "page")
+        self.today = today
         self.rows: list[LogbookRow] = []
-        self.start = self.end = today
+        self.start = self.end = today()
         self.last_export: Path | None = None
 
-        self.from_edit = QDateEdit(_qdate(today))
-        self.to_edit = QDateEdit(_qdate(today))
+        self.from_edit = QDateEdit(_qdate(self.start))
+        self.to_edit = QDateEdit(_qdate(self.end))
         for edit in (self.from_edit, self.to_edit):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
@@ -61,7 +75,7 @@ class LogbookView(QWidget):
         self.show_button.setObjectName("ShowLogbook")
         self.show_button.clicked.connect(self.request_load)
         self.today_button = KeyButton(self.tr("Hôm nay"))
-        self.today_button.clicked.connect(lambda: self.set_range(date.today(), date.today()))
+        self.today_button.clicked.connect(lambda: self.set_range(self.today(), self.today()))
         self.count = QLabel()
         self.count.setProperty("role", "hint")
         self.export_buttons: dict[str, KeyButton] = {}
@@ -83,7 +97,11 @@ class LogbookView(QWidget):
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("LogbookTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        # About 9 px a character in the bold header type: names that fit their column stay on
+        # one line, the others wrap onto two.
+        self.table.setHorizontalHeaderLabels([
+            name if len(name) * 9 + 16 <= width else header_text(name)
+            for name, width in zip(COLUMNS, _WIDTHS, strict=True)])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -93,7 +111,6 @@ class LogbookView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setMinimumHeight(44)
         for column, width in enumerate(_WIDTHS):
             self.table.setColumnWidth(column, width)
 
@@ -127,7 +144,7 @@ class LogbookView(QWidget):
             self.set_state("failed", self.tr("Ngày kết thúc đứng trước ngày bắt đầu."))
             return
         self.set_state("busy", self.tr("Đang tải sổ…"))
-        emit(self.load_requested, start, end)
+        self.load_requested.emit(start, end)
 
     def set_rows(self, start: date, end: date, rows: Sequence[LogbookRow]) -> None:
         self.start, self.end = start, end
@@ -140,6 +157,10 @@ class LogbookView(QWidget):
                 if c in (0, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
+        for column in _FIT_COLUMNS:
+            self.table.resizeColumnToContents(column)
+            if self.table.columnWidth(column) < _WIDTHS[column]:
+                self.table.setColumnWidth(column, _WIDTHS[column])
         self.table.resizeRowsToContents()
         self.count.setText(self.tr("%1 hồ sơ, từ %2 đến %3").replace("%1", str(len(self.rows)))
                            .replace("%2", f"{start:%d/%m/%Y}").replace("%3", f"{end:%d/%m/%Y}"))
@@ -147,7 +168,7 @@ class LogbookView(QWidget):
 
     def request_export(self, fmt: str) -> None:
         self.set_state("busy", self.tr("Đang xuất tệp…"))
-        emit(self.export_requested, fmt)
+        self.export_requested.emit(fmt)
 
     def export_done(self, path: Path) -> None:
         self.last_export = path

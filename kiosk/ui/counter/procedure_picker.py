@@ -26,28 +26,51 @@ from PySide6.QtWidgets import (
 
 from kiosk.dossiers.procedures import Procedure
 from kiosk.ui.counter.text import fold
-from kiosk.ui.signals import emit
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+def relevance(query: str, code: str, folded_name: str) -> int:
+    """0 best: the code or the name starts with what was typed; 1 the name holds it as a
+    phrase; 2 the name holds every word; 3 some words only matched the field name. So "khai tu"
+    puts "Đăng ký khai tử" before "Đăng ký khai sinh" (field "Tư pháp – Hộ tịch")."""
+    q = fold(query)
+    if code.startswith(q) or folded_name.startswith(q):
+        return 0
+    if q in folded_name:
+        return 1
+    if all(word in folded_name for word in q.split()):
+        return 2
+    return 3
 
 
 class ProcedureFilter(QSortFilterProxyModel):
-    """Rows whose code, name or field contain every typed word, accent-insensitively."""
+    """Rows whose code, name or field contain every typed word, accent-insensitively; the
+    best matches first, then catalog order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
+        self._query = ""
+        self.setDynamicSortFilter(True)
 
     def set_query(self, text: str) -> None:
-        words = fold(text).split()
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter() is deprecated
-            self.beginFilterChange()
-            self._words = words
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = words
-            self.invalidateFilter()
+        self._words = fold(text).split()
+        self._query = " ".join(self._words)
+        # Both the filter and the order depend on the query: re-run both.
+        self.invalidate()
+        self.sort(0)
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt's name
+                 right: QModelIndex | QPersistentModelIndex) -> bool:
+        if self._query:
+            a = relevance(self._query, left.data(CODE_ROLE), left.data(NAME_ROLE))
+            b = relevance(self._query, right.data(CODE_ROLE), right.data(NAME_ROLE))
+            if a != b:
+                return a < b
+        return left.row() < right.row()
 
     def filterAcceptsRow(self, row: int,  # noqa: N802 - Qt's name
                          parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -69,10 +92,10 @@ class _SearchEdit(QLineEdit):
                  Qt.Key.Key_PageUp: -5}
         key = event.key()
         if key in moves:
-            emit(self.navigate, moves[key])
+            self.navigate.emit(moves[key])
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            emit(self.accept)
+            self.accept.emit()
             return
         if key == Qt.Key.Key_Escape and self.text():
             self.clear()
@@ -85,7 +108,7 @@ class _ListView(QListView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            emit(self.accept)
+            self.accept.emit()
             return
         super().keyPressEvent(event)
 
@@ -106,6 +129,7 @@ class ProcedurePicker(QWidget):
             item.setToolTip(f"{p.code} · {p.name}\n{p.field_name} · {p.processing_text}")
             item.setData(p.code, CODE_ROLE)
             item.setData(fold(f"{p.code} {p.name} {p.field_name}"), FOLDED_ROLE)
+            item.setData(fold(p.name), NAME_ROLE)
             self.model.appendRow(item)
         self.proxy = ProcedureFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -129,6 +153,8 @@ class ProcedurePicker(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Long procedure names wrap instead of scrolling sideways.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.accept.connect(self.choose_current)
         self.list.clicked.connect(self._clicked)
 
@@ -186,7 +212,7 @@ class ProcedurePicker(QWidget):
         if procedure is None:
             return
         self.current = procedure
-        emit(self.chosen, procedure)
+        self.chosen.emit(procedure)
 
     def reset(self) -> None:
         self.current = None

@@ -114,7 +114,7 @@ QLabel[role="hint"] {{
     color: {MUTED};
     font-size: {px(13)};
 }}
-QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDateEdit {{
+QLineEdit, QPlainTextEdit {{
     background: white;
     border: 1px solid {BORDER};
     border-radius: {px(4)};
@@ -122,7 +122,10 @@ QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDateEdit {{
     selection-background-color: {NAVY};
     selection-color: white;
 }}
-QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus {{
+QComboBox, QSpinBox, QDateEdit {{
+    padding: {px(3)} {px(6)};
+}}
+QLineEdit:focus, QPlainTextEdit:focus {{
     border: 2px solid {NAVY};
     background: #fbfdff;
 }}
@@ -134,6 +137,9 @@ QLineEdit:read-only {{
 }}
 QCheckBox {{
     spacing: {px(8)};
+}}
+QScrollArea, QWidget#DocumentsInner {{
+    background: white;
 }}
 QCheckBox::indicator {{
     width: {px(18)};
@@ -154,6 +160,14 @@ QListView, QTableWidget, QTableView {{
 QListView::item {{
     padding: {px(4)} {px(6)};
     border-bottom: 1px solid #edf0f5;
+}}
+QListView::item:selected {{
+    background: {NAVY};
+    color: white;
+}}
+QListView::item:selected:!focus {{
+    background: {NAVY_TINT};
+    color: {TEXT};
 }}
 QListView:focus, QTableWidget:focus, QTableView:focus {{
     border: 2px solid {NAVY};

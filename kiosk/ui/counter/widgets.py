@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.signals import emit
-
 
 class KeyButton(QPushButton):
     """A push button that Enter presses as well as Space: clerks tab to a button and press
@@ -149,13 +147,13 @@ class Banner(QFrame):
     def acknowledge(self) -> None:
         self.needs_ack = False
         self.hide()
-        emit(self.acknowledged)
+        self.acknowledged.emit()
 
     def dismiss(self) -> None:
         if self.needs_ack:
             return
         self.hide()
-        emit(self.dismissed)
+        self.dismissed.emit()
 
     def clear(self) -> None:
         """Hide any message that does not wait for an acknowledgement."""

@@ -1,0 +1,94 @@
+"""The status line at the foot of the counter window: printer, scanners, camera, shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from kiosk.ui.counter.widgets import set_prop
+
+#: PrinterStatus names (and OFFLINE for a printer that cannot be opened) as the clerk reads them.
+PRINTER_TEXT = {
+    "READY": ("Sẵn sàng", "ok"),
+    "PAPER_LOW": ("Sắp hết giấy", "busy"),
+    "PAPER_OUT": ("Hết giấy", "failed"),
+    "OFFLINE": ("Không kết nối", "failed"),
+    "ERROR": ("Đang báo lỗi", "failed"),
+    "UNKNOWN": ("Đã cấu hình (không đọc được trạng thái)", "muted"),
+    "PRINTING": ("Đang in…", "busy"),
+}
+SCANNER_TEXT = {
+    "connected": ("Đã kết nối", "ok"),
+    "disconnected": ("Mất kết nối", "failed"),
+    "stopped": ("Đã dừng", "muted"),
+    "ended": ("Đã dừng", "muted"),
+    "none": ("Chưa cấu hình", "muted"),
+}
+CAMERA_TEXT = {
+    "connected": ("Bật", "ok"),
+    "disconnected": ("Không mở được", "failed"),
+    "stopped": ("Tắt", "muted"),
+    "ended": ("Tắt", "muted"),
+    "none": ("Chưa cấu hình", "muted"),
+}
+
+
+class StatusLine(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StatusLine")
+        self.printer = QLabel()
+        self.printer.setObjectName("PrinterState")
+        self.serial = QLabel()
+        self.serial.setObjectName("SerialState")
+        self.wedge = QLabel()
+        self.wedge.setObjectName("WedgeState")
+        self.camera = QLabel()
+        self.camera.setObjectName("CameraState")
+        self.hint = QLabel(self.tr("F2 Mới · F5 Lưu · F6 In phiếu · F7 A4 · Ctrl+F Thủ tục · "
+                                   "F9 Mở hồ sơ · F10 Sổ · F8 Camera"))
+        self.hint.setObjectName("ShortcutHint")
+        # The shortcut reminder gives way first on a narrow screen; the states never do.
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(10, 3, 10, 3)
+        self.row.setSpacing(18)
+        for label in (self.printer, self.serial, self.wedge, self.camera):
+            self.row.addWidget(label)
+        self.row.addWidget(self.hint, 1)
+        self.printer_state = ""
+        self.serial_state = ""
+        self.camera_state = ""
+        self.set_printer("UNKNOWN")
+        self.set_serial("none")
+        self.set_wedge(True)
+        self.set_camera("none")
+
+    def add_state(self, widget: QWidget) -> None:
+        """Another state shown after the scanners (e.g. the city sync indicator)."""
+        self.row.insertWidget(self.row.indexOf(self.hint), widget)
+
+    def set_printer(self, name: str) -> None:
+        self.printer_state = name
+        text, tone = PRINTER_TEXT.get(name, (name, "muted"))
+        self.printer.setText(self.tr("Máy in: %1").replace("%1", text))
+        set_prop(self.printer, "state", tone)
+
+    def set_serial(self, status: str, port: str = "") -> None:
+        self.serial_state = status
+        text, tone = SCANNER_TEXT.get(status, (status, "muted"))
+        where = f" ({port})" if port and status == "connected" else ""
+        self.serial.setText(self.tr("Máy quét COM: %1").replace("%1", text + where))
+        set_prop(self.serial, "state", tone)
+
+    def set_wedge(self, enabled: bool) -> None:
+        self.wedge.setText(self.tr("Quét bàn phím: %1").replace(
+            "%1", self.tr("Đang nghe") if enabled else self.tr("Tắt")))
+        set_prop(self.wedge, "state", "ok" if enabled else "muted")
+
+    def set_camera(self, status: str) -> None:
+        self.camera_state = status
+        text, tone = CAMERA_TEXT.get(status, (status, "muted"))
+        self.camera.setText(self.tr("Camera: %1").replace("%1", text))
+        set_prop(self.camera, "state", tone)

@@ -1,0 +1,701 @@
+"""The counter window a clerk uses all day: intake from an ID card scan, returning results from
+a receipt barcode, the logbook.
+
+Keyboard and scanner alone cover the common path (F2 new intake, scan, type the phone number,
+Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code). A keyboard
+wedge scan anywhere in the window is caught by WedgeScanner before any field sees it; serial
+and camera scanners deliver the same ScanEvent. Everything that touches SQLite or a printer
+runs on the worker threads (workers.py).
+
+Scanned text is personal data: logs name the scanner, the kind of code and the parser's error
+code only, never the text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from drivers.scanners.events import ScanEvent
+from drivers.scanners.settings import ScannerSettings, scanner_settings
+from kiosk.calendar import CalendarRules
+from kiosk.config import Config
+from kiosk.dossiers.logbook import LogbookRow
+from kiosk.dossiers.models import Dossier
+from kiosk.dossiers.procedures import Procedure, load_procedures
+from kiosk.paths import Paths
+from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
+from kiosk.ui.counter import style
+from kiosk.ui.counter.camera_panel import CameraPanel
+from kiosk.ui.counter.dossier_view import DossierView
+from kiosk.ui.counter.intake_form import FormProblem, IntakeForm
+from kiosk.ui.counter.logbook_view import LogbookView
+from kiosk.ui.counter.status_line import StatusLine
+from kiosk.ui.counter.text import weekday_text
+from kiosk.ui.counter.widgets import Banner, KeyButton
+from kiosk.ui.counter.workers import CounterWorkers
+
+log = logging.getLogger(__name__)
+
+WINDOW_SIZE = (1366, 768)
+PRINTER_CHECK_MS = 30_000
+#: Beyond the driver's own timeout (per copy), how long a print may stay unanswered before the
+#: window stops waiting for it: a driver that overruns must not block reprints for good.
+PRINT_WATCHDOG_MARGIN_S = 5.0
+APPOINTMENT_REFRESH_MS = 60_000
+
+#: Parser error codes that mean "the ID number disagrees with the card": possibly a misread,
+#: possibly a forged card. The clerk has to look at the card and say so.
+ID_MISMATCH_ERRORS = frozenset({"cccd.id_gender", "cccd.id_century", "cccd.id_birth_year"})
+
+INTAKE, DOSSIER, LOGBOOK = 0, 1, 2
+
+
+def open_file(path: Path) -> None:
+    """Open a file with the PC's default program (PDF viewer, spreadsheet)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class CounterWindow(QMainWindow):
+    """The counter window. `clock()` gives the office's local time; `opener(path)` shows a
+    written file (A4 receipt, logbook export); `scanners` overrides the [scanner] settings."""
+
+    def __init__(self, config: Config, paths: Paths, *, clerk: str = "",
+                 clock: Callable[[], datetime] | None = None,
+                 procedures: list[Procedure] | None = None,
+                 workers: CounterWorkers | None = None,
+                 opener: Callable[[Path], Any] | None = None,
+                 scanners: ScannerSettings | None = None,
+                 app: QApplication | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.paths = paths
+        tz = ZoneInfo(config.office.timezone)
+        self.clock = clock or (lambda: datetime.now(tz))
+        self.opener = opener or open_file
+        self.scanner_settings = scanners or scanner_settings(config)
+        self._app = app or QApplication.instance()
+        self.rules = CalendarRules.from_config(config)
+        self.procedures = procedures if procedures is not None else load_procedures()
+        self.setWindowTitle(self.tr("Quầy tiếp nhận và trả kết quả – %1").replace(
+            "%1", config.office.name))
+
+        # -- state --
+        self.saving = False
+        self.printing: str | None = None  # code whose receipt is being printed
+        self.last_scan: ScanResult | None = None
+        self._scale = 0.0
+        self._closed = False
+        self.serial: Any = None
+        self.camera: Any = None
+
+        # -- top bar --
+        top = QFrame()
+        top.setObjectName("TopBar")
+        title = QLabel(self.tr("Tiếp nhận và trả kết quả"))
+        title.setObjectName("AppTitle")
+        office = QLabel(config.office.name)
+        office.setObjectName("OfficeName")
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(title)
+        titles.addWidget(office)
+        self.tabs = QButtonGroup(self)
+        self.tab_buttons: list[KeyButton] = []
+        for index, text in enumerate((self.tr("Tiếp nhận hồ sơ (F2)"),
+                                      self.tr("Trả kết quả, tra cứu (F9)"),
+                                      self.tr("Sổ theo dõi (F10)"))):
+            button = KeyButton(text, "tab")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.tabs.addButton(button, index)
+            self.tab_buttons.append(button)
+        self.tabs.idClicked.connect(self._tab_clicked)
+        self.clerk_edit = QLineEdit(clerk)
+        self.clerk_edit.setObjectName("ClerkEdit")
+        self.clerk_edit.setPlaceholderText(self.tr("Họ tên cán bộ"))
+        clerk_label = QLabel(self.tr("Cán bộ:"))
+        clerk_label.setBuddy(self.clerk_edit)
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(12, 6, 12, 6)
+        bar.setSpacing(8)
+        bar.addLayout(titles)
+        bar.addSpacing(16)
+        for button in self.tab_buttons:
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(clerk_label)
+        bar.addWidget(self.clerk_edit)
+
+        # -- pages --
+        self.banner = Banner()
+        self.banner.acknowledged.connect(self._warning_acknowledged)
+        self.form = IntakeForm(self.procedures, self.rules, self.clock)
+        self.dossier_view = DossierView(self.rules)
+        self.logbook_view = LogbookView(lambda: self.clock().date())
+        self.stack = QStackedWidget()
+        for page in (self.form, self.dossier_view, self.logbook_view):
+            self.stack.addWidget(page)
+        self.status = StatusLine()
+
+        root = QWidget()
+        root.setObjectName("CounterRoot")
+        box = QVBoxLayout(root)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(top)
+        banner_holder = QVBoxLayout()
+        banner_holder.setContentsMargins(10, 6, 10, 0)
+        banner_holder.addWidget(self.banner)
+        box.addLayout(banner_holder)
+        box.addWidget(self.stack, 1)
+        box.addWidget(self.status)
+        self.setCentralWidget(root)
+
+        # -- page wiring --
+        f = self.form
+        f.save_button.clicked.connect(self.save)
+        f.print_button.clicked.connect(lambda: self.print_receipt())
+        f.a4_button.clicked.connect(lambda: self.print_a4())
+        f.new_button.clicked.connect(self.new_intake)
+        v = self.dossier_view
+        v.open_requested.connect(self.open_dossier)
+        v.action_requested.connect(self.act)
+        v.reprint_requested.connect(self.print_receipt)
+        v.a4_requested.connect(self.print_a4)
+        lb = self.logbook_view
+        lb.load_requested.connect(self._load_logbook)
+        lb.export_requested.connect(self.export_logbook)
+        lb.open_button.clicked.connect(
+            lambda: lb.last_export is not None and self.opener(lb.last_export))
+
+        # -- keyboard --
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, slot in (("F2", self.new_intake), ("F5", self.save),
+                           ("F6", lambda: self.print_receipt()), ("F7", lambda: self.print_a4()),
+                           ("Ctrl+F", self.find_procedure), ("F9", self.show_dossier_page),
+                           ("F10", self.show_logbook), ("F8", self.toggle_camera)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[keys] = shortcut
+
+        # -- timers --
+        self.printer_timer = QTimer(self)
+        self.printer_timer.setInterval(PRINTER_CHECK_MS)
+        self.printer_timer.timeout.connect(self.check_printer)
+        self.appointment_timer = QTimer(self)
+        self.appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
+        self.appointment_timer.timeout.connect(self._refresh_appointment)
+        self.print_watchdog = QTimer(self)
+        self.print_watchdog.setSingleShot(True)
+        self.print_watchdog.timeout.connect(self._print_timed_out)
+
+        # -- workers --
+        self.workers = workers or CounterWorkers(config, paths)
+        d = self.workers.desk
+        d.saved.connect(self.on_saved)
+        d.save_failed.connect(self.on_save_failed)
+        d.opened.connect(self.on_opened)
+        d.open_failed.connect(self.on_open_failed)
+        d.acted.connect(self.on_acted)
+        d.action_failed.connect(self.on_action_failed)
+        d.logbook_loaded.connect(self.on_logbook_loaded)
+        d.logbook_failed.connect(self.on_logbook_failed)
+        d.exported.connect(self.on_exported)
+        d.export_failed.connect(self.on_export_failed)
+        d.pdf_written.connect(self.on_pdf_written)
+        d.pdf_failed.connect(self.on_pdf_failed)
+        self.workers.printer.printed.connect(self.on_printed)
+        self.workers.printer.status_checked.connect(self.status.set_printer)
+
+        # -- scanners --
+        from drivers.scanners.wedge import WedgeScanner
+
+        s = self.scanner_settings
+        self.wedge = WedgeScanner(self, max_interkey_ms=s.wedge_max_interkey_ms,
+                                  min_length=s.wedge_min_length, terminator=s.wedge_terminator)
+        self.wedge.scanned.connect(self.handle_scan)
+        self.status.set_wedge(s.wedge_enabled)
+        if not s.camera:
+            self.status.set_camera("none")
+        else:
+            self.status.set_camera("stopped")
+        self.camera_panel: CameraPanel | None = None
+
+        # -- city sync (only when [sync] server_url is set): new dossiers go out at once --
+        from kiosk.ui.sync_status import SyncBridge, SyncIndicator
+
+        self.sync = SyncBridge(config, paths, self)
+        self.sync_indicator = SyncIndicator(self.sync)
+        self.status.add_state(self.sync_indicator)
+
+        self._select_page(INTAKE)
+        self._apply_scale(*WINDOW_SIZE)
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker threads and the scanners (separate from __init__ so tests can
+        build a window without threads)."""
+        self.workers.start()
+        s = self.scanner_settings
+        if s.wedge_enabled:
+            self.wedge.install(self._app)
+        if s.serial_configured:
+            self._start_serial(s)
+        self.sync.start()
+        self.printer_timer.start()
+        self.appointment_timer.start()
+        self.check_printer()
+        self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start_serial(self, s: ScannerSettings) -> None:
+        from drivers.scanners.qt_adapters import QtSerialScanner
+
+        self.serial = QtSerialScanner(self, port=s.serial_port, usb_ids=s.usb_ids,
+                                      baudrate=s.baudrate,
+                                      flush_after_s=s.serial_flush_ms / 1000)
+        self.serial.scanned.connect(self.handle_scan)
+        self.serial.status_changed.connect(self.status.set_serial)
+        self.status.set_serial("disconnected")
+        self.serial.start()
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.printer_timer.stop()
+        self.appointment_timer.stop()
+        self.print_watchdog.stop()
+        self.wedge.uninstall()
+        for scanner in (self.serial, self.camera):
+            if scanner is not None:
+                try:
+                    scanner.stop()
+                except Exception:
+                    log.debug("stopping a scanner failed", exc_info=True)
+        if self.camera_panel is not None:
+            self.camera_panel.close()
+        self.sync.stop()
+        self.workers.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._apply_scale(event.size().width(), event.size().height())
+
+    def _apply_scale(self, width: int, height: int) -> None:
+        scale = style.scale_for(width, height)
+        if scale != self._scale:
+            self._scale = scale
+            self.setStyleSheet(style.stylesheet(scale))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Esc reaches here only when the focused field did not use it.
+        if event.key() == Qt.Key.Key_Escape:
+            if self.dossier_view.pending is not None:
+                self.dossier_view.cancel_action()
+            else:
+                self.banner.dismiss()
+            return
+        super().keyPressEvent(event)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    @property
+    def page(self) -> int:
+        return self.stack.currentIndex()
+
+    @property
+    def clerk(self) -> str:
+        return " ".join(self.clerk_edit.text().split())
+
+    def _select_page(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self.tab_buttons[index].setChecked(True)
+
+    def _tab_clicked(self, index: int) -> None:
+        (self.show_intake, self.show_dossier_page, self.show_logbook)[index]()
+
+    def show_intake(self) -> None:
+        self._select_page(INTAKE)
+
+    def new_intake(self) -> None:
+        """F2: an empty form, cursor in the name field (or just scan the card)."""
+        if self.saving:
+            return
+        self.banner.clear()
+        self.form.clear()
+        self._select_page(INTAKE)
+        self.form.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def find_procedure(self) -> None:
+        if self.page != INTAKE:
+            self._select_page(INTAKE)
+        if self.form.saved is None:
+            self.form.picker.focus_search()
+
+    def show_dossier_page(self) -> None:
+        """F9: the code field, selected, ready for a scan or typing."""
+        self._select_page(DOSSIER)
+        self.dossier_view.focus_code()
+
+    def show_logbook(self) -> None:
+        self._select_page(LOGBOOK)
+        if not self.logbook_view.rows:
+            self.logbook_view.request_load()
+        self.logbook_view.show_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _refresh_appointment(self) -> None:
+        if self.form.saved is None:
+            self.form.update_appointment()
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def handle_scan(self, event: ScanEvent) -> None:
+        """Route one scan: an ID card fills the intake form, a dossier code opens the dossier,
+        anything else is refused with a message; a refused scan never changes the form."""
+        result = parse_scan(event.text, today=self.clock().date())
+        self.last_scan = result
+        code = result.error.code if result.error else ""
+        log.info("scan from %s: %s%s (%d characters)", event.source, result.kind,
+                 f", refused: {code}" if code else "", len(event.text))
+        if result.kind == "unknown" and result.error is None:
+            # A look-up QR holds a URL with the code in it (dossiers.lookup_url).
+            found = DOSSIER_CODE_RE.search(event.text.strip())
+            if found:
+                result = parse_scan(found.group(0))
+        if result.error is not None:
+            if code in ID_MISMATCH_ERRORS:
+                self.banner.show_message(
+                    "warning", self.tr("Cảnh báo: %1 Chưa điền gì vào phiếu: đối chiếu thẻ "
+                                       "với người nộp, rồi quét lại hoặc nhập tay.").replace(
+                                           "%1", result.error.message_vi),
+                    code=code, needs_ack=True, ack_text=self.tr("Đã kiểm tra thẻ (Enter)"))
+            else:
+                self.banner.show_message("error", result.error.message_vi, code=result.error.code)
+            return
+        if result.kind == "cccd":
+            assert result.fields is not None
+            if self.saving:
+                self.banner.show_message("error", self.tr("Đang lưu hồ sơ trước, vui lòng quét "
+                                                          "lại sau giây lát."), code="busy")
+                return
+            self._select_page(INTAKE)
+            self.banner.clear()
+            self.form.fill_from_scan(result.fields)
+            return
+        if result.kind == "dossier":
+            assert result.fields is not None
+            self.open_dossier(result.fields["code"])
+            return
+        self.banner.show_message("error", self.tr(
+            "Mã vừa quét không phải thẻ căn cước hay mã hồ sơ. Hãy quét mã QR trên thẻ căn "
+            "cước hoặc mã vạch trên giấy hẹn."), code="unknown")
+
+    def _warning_acknowledged(self) -> None:
+        log.info("ID card warning acknowledged by the clerk")
+        if self.page == INTAKE and self.form.saved is None:
+            self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- intake ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """F5: validate, then save on the desk thread (one transaction with its outbox row)."""
+        if self.page != INTAKE or self.saving:
+            return
+        if self.form.saved is not None:
+            self.banner.show_message("info", self.tr("Hồ sơ %1 đã được lưu. Nhấn F2 để tiếp "
+                                                     "nhận hồ sơ mới.").replace(
+                                                         "%1", self.form.saved.code))
+            return
+        if self.banner.needs_ack:
+            self.banner.ack_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if not self.clerk:
+            self.banner.show_message("error", self.tr("Nhập họ tên cán bộ tiếp nhận (ô Cán bộ ở "
+                                                      "góc trên) trước khi lưu."), code="clerk")
+            self.clerk_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        try:
+            intake = self.form.intake()
+        except FormProblem as problem:
+            self.banner.show_message("error", problem.message_vi, code="form")
+            if problem.widget is not None:
+                problem.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.banner.clear()
+        self.saving = True
+        self.form.save_button.setEnabled(False)
+        self.form.set_print_state("busy", self.tr("Đang lưu hồ sơ…"))
+        self.workers.save(intake, self.clerk, self.clock())
+
+    def on_saved(self, dossier: Dossier) -> None:
+        self.saving = False
+        self.sync.wake()
+        self.form.show_saved(dossier)
+        self.banner.show_message("info", self.tr("Đã lưu hồ sơ %1. Hẹn trả kết quả: %2.")
+                                 .replace("%1", dossier.code)
+                                 .replace("%2", weekday_text(dossier.appointment_date)))
+        self.print_receipt(dossier.code)
+        self.form.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def on_save_failed(self, message_vi: str, message_en: str) -> None:
+        self.saving = False
+        self.form.save_button.setEnabled(True)
+        self.form.set_print_state("failed", message_vi)
+        self.banner.show_message("error", message_vi, code="save")
+
+    # -- printing --------------------------------------------------------------------------
+
+    def _context_code(self) -> str | None:
+        if self.page == INTAKE and self.form.saved is not None:
+            return self.form.saved.code
+        if self.page == DOSSIER and self.dossier_view.dossier is not None:
+            return self.dossier_view.dossier.code
+        return None
+
+    def print_receipt(self, code: str | None = None) -> None:
+        """F6: (re)print the thermal receipt of the saved or open dossier."""
+        code = code or self._context_code()
+        if code is None or self.printing == code:
+            return
+        self.printing = code
+        self.status.set_printer("PRINTING")
+        self._print_state(code, "busy", self.tr("Đang in phiếu %1…").replace("%1", code))
+        copies = max(1, self.config.dossiers.receipt_copies)
+        self.print_watchdog.start(int((self.config.printer.timeout_s * copies
+                                       + PRINT_WATCHDOG_MARGIN_S) * 1000))
+        self.workers.print_receipt(code)
+
+    def _print_timed_out(self) -> None:
+        code = self.printing
+        if code is not None:
+            log.warning("no answer from the print worker for dossier %s", code)
+            self.on_printed(code, False, self.tr("Máy in không phản hồi."),
+                            "the print worker did not answer in time")
+
+    def on_printed(self, code: str, ok: bool, message_vi: str, message_en: str) -> None:
+        if self.printing not in (None, code):
+            return  # a late answer about an earlier job the watchdog gave up on
+        self.print_watchdog.stop()
+        self.printing = None
+        if ok:
+            self._print_state(code, "ok", self.tr("Đã in phiếu tiếp nhận và hẹn trả kết quả."))
+            self.check_printer()
+            return
+        self.status.set_printer("OFFLINE")
+        text = self.tr("%1 Hồ sơ %2 vẫn đã được lưu: nhấn F6 để in lại hoặc F7 để in giấy "
+                       "A4.").replace("%1", message_vi).replace("%2", code)
+        self._print_state(code, "failed", text)
+        self.form.print_button.setText(self.tr("In lại phiếu (F6)"))
+        self.banner.show_message("error", text, code="print")
+
+    def _print_state(self, code: str, state: str, text: str) -> None:
+        if self.form.saved is not None and self.form.saved.code == code:
+            self.form.set_print_state(state, text)
+        if self.dossier_view.dossier is not None and self.dossier_view.dossier.code == code:
+            self.dossier_view.set_state(state, text)
+
+    def print_a4(self, code: str | None = None) -> None:
+        """F7: write the A4 receipt PDF and open it for the office printer."""
+        code = code or self._context_code()
+        if code is None:
+            return
+        self._print_state(code, "busy", self.tr("Đang tạo giấy A4…"))
+        self.workers.write_pdf(code)
+
+    def on_pdf_written(self, code: str, path: str) -> None:
+        self._print_state(code, "ok", self.tr("Đã tạo giấy A4: %1").replace("%1", path))
+        try:
+            self.opener(Path(path))
+        except Exception:
+            log.exception("cannot open the A4 receipt of %s", code)
+
+    def on_pdf_failed(self, message_vi: str, message_en: str) -> None:
+        self.banner.show_message("error", message_vi, code="pdf")
+
+    def check_printer(self) -> None:
+        if self.printing is None:
+            self.workers.check_printer()
+
+    # -- returning results -----------------------------------------------------------------
+
+    def open_dossier(self, code: str) -> None:
+        self._select_page(DOSSIER)
+        self.banner.clear()
+        self.dossier_view.code_edit.setText(code.strip().upper())
+        self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
+        self.workers.open_dossier(code)
+
+    def on_opened(self, dossier: Dossier) -> None:
+        view = self.dossier_view
+        view.show_dossier(dossier, self.clock().date())
+        if view.action_buttons:
+            next(iter(view.action_buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            view.focus_code()
+
+    def on_open_failed(self, code: str, message_vi: str, message_en: str) -> None:
+        self.dossier_view.show_dossier(None)
+        self.banner.show_message("error", message_vi, code="open")
+        self.dossier_view.focus_code()
+
+    def act(self, code: str, to: int, reason: str) -> None:
+        if not self.clerk:
+            self.dossier_view.action_failed(self.tr("Nhập họ tên cán bộ (ô Cán bộ ở góc trên) "
+                                                    "trước khi cập nhật hồ sơ."))
+            self.clerk_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.workers.act(code, to, reason, self.clerk)
+
+    def on_acted(self, dossier: Dossier) -> None:
+        self.sync.wake()
+        self.dossier_view.action_done(dossier, self.clock().date())
+        self.dossier_view.focus_code()
+
+    def on_action_failed(self, message_vi: str, message_en: str) -> None:
+        self.dossier_view.action_failed(message_vi)
+        self.banner.show_message("error", message_vi, code="action")
+
+    # -- logbook ---------------------------------------------------------------------------
+
+    def _load_logbook(self, start: date, end: date) -> None:
+        self.workers.load_logbook(start, end)
+
+    def on_logbook_loaded(self, start: date, end: date, rows: list[LogbookRow]) -> None:
+        self.logbook_view.set_rows(start, end, rows)
+
+    def on_logbook_failed(self, message_vi: str, message_en: str) -> None:
+        self.logbook_view.set_state("failed", message_vi)
+
+    def export_path(self, fmt: str, start: date, end: date) -> Path:
+        return (self.paths.data_dir / "exports"
+                / f"so-theo-doi-ho-so_{start:%Y%m%d}-{end:%Y%m%d}.{fmt}")
+
+    def export_logbook(self, fmt: str) -> None:
+        view = self.logbook_view
+        out = self.export_path(fmt, view.start, view.end)
+        self.workers.export_logbook(view.rows, fmt, out, view.start, view.end)
+
+    def on_exported(self, fmt: str, path: str) -> None:
+        self.logbook_view.export_done(Path(path))
+
+    def on_export_failed(self, message_vi: str, message_en: str) -> None:
+        self.logbook_view.set_state("failed", message_vi)
+
+    # -- camera ----------------------------------------------------------------------------
+
+    def toggle_camera(self) -> None:
+        """F8: document camera on/off, with its preview window."""
+        source = self.scanner_settings.camera
+        if not source:
+            self.banner.show_message("info", self.tr("Chưa cấu hình camera cho quầy này "
+                                                     "([scanner] camera)."), code="camera")
+            return
+        if self.camera is not None:
+            self.camera.stop()
+            self.camera = None
+            if self.camera_panel is not None:
+                self.camera_panel.hide()
+            self.status.set_camera("stopped")
+            return
+        try:
+            from drivers.scanners.qt_adapters import QtCameraScanner
+
+            self.camera = QtCameraScanner(source, self, engine=self.scanner_settings.engine)
+        except Exception as exc:
+            log.warning("camera %s cannot start: %s", source, exc)
+            self.banner.show_message("error", self.tr("Không mở được camera: thiếu thư viện "
+                                                      "hoặc cấu hình sai."), code="camera")
+            self.status.set_camera("disconnected")
+            return
+        if self.camera_panel is None:
+            self.camera_panel = CameraPanel(self)
+            self.camera_panel.closed.connect(self._camera_panel_closed)
+            self.camera_panel.setStyleSheet(style.stylesheet(self._scale or 1.0))
+        self.camera.frame.connect(self.camera_panel.show_frame)
+        self.camera.scanned.connect(self.handle_scan)
+        self.camera.status_changed.connect(lambda status, _src: self.status.set_camera(status))
+        self.camera_panel.show()
+        self.camera.start()
+
+    def _camera_panel_closed(self) -> None:
+        if self.camera is not None:
+            self.toggle_camera()
+
+
+def build_counter_window(config: Config, paths: Paths, *, clerk: str = "",
+                         start: bool = True, **kwargs: Any) -> CounterWindow:
+    """The counter window with bundled fonts loaded, its threads started unless `start` is
+    false (the event loop is not run)."""
+    from kiosk.ui.app import ensure_app, load_fonts
+
+    app = ensure_app()
+    load_fonts(app)
+    window = CounterWindow(config, paths, clerk=clerk, app=app, **kwargs)
+    if start:
+        window.start()
+    return window
+
+
+def run_counter(config: Config, paths: Paths, *, clerk: str = "") -> int:
+    """Open the counter window (maximised) and run until it is closed."""
+    import signal
+
+    from kiosk.ui.app import ensure_app
+
+    app = ensure_app()
+    window = build_counter_window(config, paths, clerk=clerk)
+    window.resize(*WINDOW_SIZE)
+    window.showMaximized()
+    log.info("counter window started (station %s, receipt printer %s)", config.station.id,
+             config.dossiers.receipt_printer or config.printer.uri)
+    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
+    ticker = QTimer()
+    ticker.start(500)
+    ticker.timeout.connect(lambda: None)
+    try:
+        code = app.exec()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        window.shutdown()
+    log.info("counter window stopped (exit code %s)", code)
+    return int(code)
+
+
+__all__ = ["CounterWindow", "build_counter_window", "run_counter", "ID_MISMATCH_ERRORS",
+           "open_file"]

@@ -1,0 +1,336 @@
+"""The counter window's background threads. The UI thread never touches SQLite or a printer.
+
+Same pattern as the ticket screen (kiosk/ui/workers.py): one QThread per worker QObject, each
+with its own database connection, requests in and results out through queued signals.
+
+- "counter-desk" (DeskWorker): saves intakes (DossierDesk.save_intake: one transaction with
+  its outbox row), opens dossiers, changes statuses, reads and exports the logbook, writes A4
+  receipt PDFs.
+- "counter-printer" (PrintWorker): owns the receipt printer. A stalled printer holds only this
+  thread, bounded by the driver's timeout, so saving the next dossier never waits for paper.
+
+Errors come back as (message_vi, message_en); only message_en and dossier codes are logged,
+never what the citizen's record holds.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from kiosk.config import Config
+from kiosk.dossiers.intake import DossierDesk
+from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
+from kiosk.dossiers.models import DossierError, Intake
+from kiosk.dossiers.status import DossierStatus, IllegalTransition
+from kiosk.paths import Paths
+from kiosk.station import open_configured_printer, open_database
+
+log = logging.getLogger(__name__)
+
+_RUNNING: set[CounterWorkers] = set()
+# Threads that did not stop in time: kept referenced, because destroying a running QThread
+# aborts the process.
+_STUCK: list[tuple[QThread, QObject]] = []
+
+
+@atexit.register
+def stop_all() -> None:
+    for workers in list(_RUNNING):
+        workers.stop()
+
+
+def _failure(exc: BaseException, doing_vi: str, doing_en: str) -> tuple[str, str]:
+    """Clerk's and technician's messages for an exception; DossierError and IllegalTransition
+    carry their own Vietnamese text (free of personal data by contract)."""
+    if isinstance(exc, DossierError | IllegalTransition):
+        return exc.message_vi, exc.message_en
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return (f"Không {doing_vi}: cơ sở dữ liệu đang bận. Vui lòng thử lại.",
+                f"cannot {doing_en}: the database is locked ({exc})")
+    if isinstance(exc, OSError):
+        return (f"Không {doing_vi}: không ghi được tệp ({exc.strerror or exc}).",
+                f"cannot {doing_en}: {exc!r}")
+    return (f"Không {doing_vi} do lỗi hệ thống. Vui lòng thử lại hoặc báo cán bộ kỹ thuật.",
+            f"cannot {doing_en}: {exc.__class__.__name__}")
+
+
+def receipt_printer_settings(config: Config) -> tuple[str | None, int | None]:
+    """(uri, width_mm) of the receipt printer: [dossiers] receipt_printer when set, else the
+    ticket printer (None, None: open_configured_printer's defaults)."""
+    d = config.dossiers
+    if d.receipt_printer:
+        return d.receipt_printer, d.receipt_width
+    return None, None
+
+
+class DeskWorker(QObject):
+    saved = Signal(object)  # Dossier
+    save_failed = Signal(str, str)
+    opened = Signal(object)  # Dossier
+    open_failed = Signal(str, str, str)  # code, message_vi, message_en
+    acted = Signal(object)  # Dossier after a status change or hand-back
+    action_failed = Signal(str, str)
+    logbook_loaded = Signal(object, object, object)  # start, end, list[LogbookRow]
+    logbook_failed = Signal(str, str)
+    exported = Signal(str, str)  # fmt, path
+    export_failed = Signal(str, str)
+    pdf_written = Signal(str, str)  # code, path
+    pdf_failed = Signal(str, str)
+
+    def __init__(self, config: Config, paths: Paths) -> None:
+        super().__init__()
+        self._config = config
+        self._paths = paths
+        self._db: Any = None
+        self._desk: DossierDesk | None = None
+
+    def _open(self) -> DossierDesk:
+        if self._desk is None:
+            self._db = open_database(self._config, self._paths)
+            self._desk = DossierDesk(self._db, self._config)
+        return self._desk
+
+    @Slot(object, str, object)
+    def save(self, intake: Intake, clerk: str, at: datetime) -> None:
+        try:
+            dossier = self._open().save_intake(intake, clerk=clerk, at=at)
+        except Exception as exc:
+            vi, en = _failure(exc, "lưu được hồ sơ", "save the dossier")
+            log.warning("intake not saved (procedure %s): %s", intake.procedure_code, en)
+            self.save_failed.emit(vi, en)
+            return
+        self.saved.emit(dossier)
+
+    @Slot(str)
+    def open_dossier(self, code: str) -> None:
+        try:
+            dossier = self._open().get(code)
+        except Exception as exc:
+            vi, en = _failure(exc, "mở được hồ sơ", "open the dossier")
+            log.info("dossier look-up failed: %s", en)
+            self.open_failed.emit(code, vi, en)
+            return
+        self.opened.emit(dossier)
+
+    @Slot(str, int, str, str)
+    def act(self, code: str, to: int, reason: str, clerk: str) -> None:
+        try:
+            desk = self._open()
+            status = DossierStatus(to)
+            if status is DossierStatus.RETURNED:
+                dossier = desk.hand_back(code, clerk=clerk, note=reason or None)
+            else:
+                dossier = desk.change_status(code, status, clerk=clerk, reason=reason or None)
+        except Exception as exc:
+            vi, en = _failure(exc, "cập nhật được hồ sơ", f"change dossier {code}")
+            log.warning("status change of dossier %s to %s refused: %s", code, to, en)
+            self.action_failed.emit(vi, en)
+            return
+        self.acted.emit(dossier)
+
+    @Slot(object, object)
+    def load_logbook(self, start: date, end: date) -> None:
+        try:
+            rows = logbook_rows(self._open(), start, end)
+        except Exception as exc:
+            vi, en = _failure(exc, "đọc được sổ theo dõi", "read the logbook")
+            log.warning("logbook not loaded: %s", en)
+            self.logbook_failed.emit(vi, en)
+            return
+        self.logbook_loaded.emit(start, end, rows)
+
+    @Slot(object, str, str, object, object)
+    def export(self, rows: list[LogbookRow], fmt: str, out: str, start: date,
+               end: date) -> None:
+        try:
+            path = export_logbook(rows, fmt, Path(out), unit_name=self._open().settings.unit_name,
+                                  start=start, end=end)
+        except Exception as exc:
+            vi, en = _failure(exc, "xuất được sổ theo dõi", "export the logbook")
+            log.warning("logbook export failed: %s", en)
+            self.export_failed.emit(vi, en)
+            return
+        log.info("logbook %s..%s exported as %s (%d rows)", start, end, fmt, len(rows))
+        self.exported.emit(fmt, str(path))
+
+    @Slot(str)
+    def write_pdf(self, code: str) -> None:
+        try:
+            desk = self._open()
+            path = desk.write_receipt_pdf(code, desk.settings.a4_path(code, self._paths.data_dir))
+        except Exception as exc:
+            vi, en = _failure(exc, "tạo được giấy A4", f"write the A4 receipt of {code}")
+            log.warning("A4 receipt not written: %s", en)
+            self.pdf_failed.emit(vi, en)
+            return
+        self.pdf_written.emit(code, str(path))
+
+    @Slot()
+    def stop(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = self._desk = None
+        QThread.currentThread().quit()
+
+
+class PrintWorker(QObject):
+    printed = Signal(str, bool, str, str)  # code, ok, message_vi, message_en
+    status_checked = Signal(str)  # a PrinterStatus name, or OFFLINE when it cannot be opened
+
+    def __init__(self, config: Config, paths: Paths) -> None:
+        super().__init__()
+        self._config = config
+        self._paths = paths
+        self._db: Any = None
+        self._desk: DossierDesk | None = None
+        self._printer: Any = None
+
+    def _open_desk(self) -> DossierDesk:
+        if self._desk is None:
+            self._db = open_database(self._config, self._paths)
+            self._desk = DossierDesk(self._db, self._config)
+        return self._desk
+
+    def _open_printer(self) -> Any:
+        if self._printer is None:
+            uri, width = receipt_printer_settings(self._config)
+            self._printer = open_configured_printer(self._config, self._paths, uri, width)
+        return self._printer
+
+    @Slot(str)
+    def print_receipt(self, code: str) -> None:
+        from drivers.printers import PrintError
+
+        try:
+            self._open_desk().print_receipt(code, self._open_printer())
+        except PrintError as exc:
+            log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
+            self.printed.emit(code, False, exc.message_vi, exc.message_en)
+            return
+        except Exception as exc:
+            log.exception("receipt for dossier %s not printed", code)
+            self.printed.emit(code, False,
+                              "Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in "
+                              "lại hoặc in giấy A4.", f"receipt not printed: {exc!r}")
+            return
+        self.printed.emit(code, True, "", "")
+
+    @Slot()
+    def check_status(self) -> None:
+        try:
+            status = self._open_printer().status()
+            name = getattr(status, "name", str(status))
+        except Exception as exc:
+            log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
+            name = "OFFLINE"
+        self.status_checked.emit(name)
+
+    @Slot()
+    def stop(self) -> None:
+        close = getattr(self._printer, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception:
+                log.debug("closing the printer failed", exc_info=True)
+        self._printer = None
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = self._desk = None
+        QThread.currentThread().quit()
+
+
+class CounterWorkers(QObject):
+    """Starts both threads and forwards requests to them as queued signals (UI-thread side).
+    Results arrive on the workers' own signals (`desk.saved`, `printer.printed`, ...)."""
+
+    _save = Signal(object, str, object)
+    _open = Signal(str)
+    _act = Signal(str, int, str, str)
+    _load_logbook = Signal(object, object)
+    _export = Signal(object, str, str, object, object)
+    _write_pdf = Signal(str)
+    _print = Signal(str)
+    _check = Signal()
+    _stop_desk = Signal()
+    _stop_printer = Signal()
+
+    def __init__(self, config: Config, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._config = config
+        self.desk_thread = QThread()
+        self.desk_thread.setObjectName("counter-desk")
+        self.print_thread = QThread()
+        self.print_thread.setObjectName("counter-printer")
+        self.desk = DeskWorker(config, paths)
+        self.printer = PrintWorker(config, paths)
+        self.desk.moveToThread(self.desk_thread)
+        self.printer.moveToThread(self.print_thread)
+        self._save.connect(self.desk.save)
+        self._open.connect(self.desk.open_dossier)
+        self._act.connect(self.desk.act)
+        self._load_logbook.connect(self.desk.load_logbook)
+        self._export.connect(self.desk.export)
+        self._write_pdf.connect(self.desk.write_pdf)
+        self._stop_desk.connect(self.desk.stop)
+        self._print.connect(self.printer.print_receipt)
+        self._check.connect(self.printer.check_status)
+        self._stop_printer.connect(self.printer.stop)
+        self.running = False
+
+    def start(self) -> None:
+        self.desk_thread.start()
+        self.print_thread.start()
+        self.running = True
+        _RUNNING.add(self)
+
+    def save(self, intake: Intake, clerk: str, at: datetime) -> None:
+        """Save at `at`, the moment the clerk pressed save (the window's clock, which also
+        gave the appointment preview, so screen and receipt agree)."""
+        self._save.emit(intake, clerk, at)
+
+    def open_dossier(self, code: str) -> None:
+        self._open.emit(code)
+
+    def act(self, code: str, to: int, reason: str, clerk: str) -> None:
+        self._act.emit(code, to, reason, clerk)
+
+    def load_logbook(self, start: date, end: date) -> None:
+        self._load_logbook.emit(start, end)
+
+    def export_logbook(self, rows: list[LogbookRow], fmt: str, out: Path, start: date,
+                       end: date) -> None:
+        self._export.emit(rows, fmt, str(out), start, end)
+
+    def write_pdf(self, code: str) -> None:
+        self._write_pdf.emit(code)
+
+    def print_receipt(self, code: str) -> None:
+        self._print.emit(code)
+
+    def check_printer(self) -> None:
+        self._check.emit()
+
+    def stop(self) -> None:
+        """End both threads. A print stuck in the driver holds its thread until the driver's
+        own timeout: wait that long, not forever."""
+        if not self.running:
+            return
+        self.running = False
+        _RUNNING.discard(self)
+        self._stop_desk.emit()
+        self._stop_printer.emit()
+        waits = ((self.desk_thread, self.desk, 20_000),
+                 (self.print_thread, self.printer,
+                  int((self._config.printer.timeout_s + 5) * 1000)))
+        for thread, worker, wait_ms in waits:
+            if not thread.wait(wait_ms):
+                log.error("thread %s did not stop within %d ms", thread.objectName(), wait_ms)
+                _STUCK.append((thread, worker))
