@@ -25,6 +25,11 @@ COMMAND_MODULES = (
     "kiosk.commands.sync",
     "kiosk.commands.dossiers",
     "kiosk.commands.counter",
+    "kiosk.commands.rating",
+    "kiosk.commands.display",
+    "kiosk.commands.doctor",
+    "kiosk.commands.queue_ops",
+    "kiosk.commands.report",
 )
 
 

@@ -85,6 +85,28 @@ def _check_usb_ids(value: tuple[str, ...]) -> str | None:
     return None
 
 
+def _check_pin_hash(value: str) -> str | None:
+    from kiosk.admin.pin import is_pin_hash
+
+    if value and not is_pin_hash(value):
+        return ("must be a PIN hash written by `kiosk setup` or the admin view ('scrypt$…'), "
+                "or empty")
+    return None
+
+
+def _check_hub_url(value: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.hostname):
+        return "must be the hub's address such as 'http://192.168.1.10:8090', or empty"
+    return None
+
+
+def _check_office_key(value: str) -> str | None:
+    return None if not value or len(value) >= 8 else "must be at least 8 characters"
+
+
 def _check_time_of_day(value: str) -> str | None:
     from kiosk.calendar.working_days import check_time_of_day
 
@@ -115,6 +137,8 @@ class OfficeConfig:
 @dataclass(frozen=True)
 class StationConfig:
     id: str = setting("kiosk-1", "This station's identifier, recorded with everything it makes.")
+    role: str = setting("kiosk", "What this PC is: 'kiosk', 'counter', 'display' or 'hub'.",
+                        choices=("kiosk", "counter", "display", "hub"))
 
 
 @dataclass(frozen=True)
@@ -162,6 +186,35 @@ class PrinterConfig:
 
 
 @dataclass(frozen=True)
+class HubConfig:
+    role: str = setting("standalone", "This station's part in the office queue: 'standalone' "
+                        "keeps the queue in this PC's database (one-PC offices, the demo); "
+                        "'hub' owns the office database and serves it to the LAN; 'client' "
+                        "uses the hub at url.", choices=("standalone", "hub", "client"))
+    url: str = setting("", "With role = 'client': the hub's address, e.g. "
+                       "'http://192.168.1.10:8090'.", check=_check_hub_url)
+    host: str = setting("127.0.0.1", "With role = 'hub': address to listen on; the default "
+                        "answers this PC only, '0.0.0.0' or this PC's LAN address lets the "
+                        "stations in.")
+    port: int = setting(8090, "With role = 'hub': TCP port.", minimum=1, maximum=65535)
+    office_key: str = setting("", "Office key, the same on every station, set at installation "
+                              "(at least 8 characters); KIOSK_OFFICE_KEY overrides it. Keep this "
+                              "file readable by the kiosk account only.",
+                              check=_check_office_key)
+    timeout_s: float = setting(5.0, "Seconds a station waits for the hub before counting it "
+                               "unreachable.", minimum=0.5, maximum=60)
+
+
+@dataclass(frozen=True)
+class CounterConfig:
+    number: int = setting(1, "This counter's number, announced and shown on the displays.",
+                          minimum=1, maximum=999)
+    services: tuple[str, ...] = setting((), "Service codes this counter calls, e.g. "
+                                        "[\"CT\", \"HT\"]; empty means every service.")
+    clerk: str = setting("", "Default clerk name recorded with calls.")
+
+
+@dataclass(frozen=True)
 class ScannerConfig:
     serial_port: str = setting("", "Serial / USB-CDC (virtual COM) port of the counter scanner, "
                                "e.g. 'COM3', '/dev/ttyACM0' or a stable /dev/serial/by-id/... "
@@ -189,6 +242,42 @@ class ScannerConfig:
     engine: str = setting("zxing", "Decoder for camera and image reads: 'zxing' (built in), "
                           "'zbar' (zbar extra) or 'opencv' (camera extra; QR codes only).",
                           choices=("zxing", "zbar", "opencv"))
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    fullscreen: bool = setting(True, "Run the display board full screen, frameless, no pointer.")
+    recent_calls: int = setting(8, "Lines in 'Vừa gọi' (latest calls).", minimum=1, maximum=8)
+    highlight_s: float = setting(8.0, "Seconds a new call's tile blinks.", minimum=0, maximum=60)
+    voice: str = setting("clips", "'clips' (recorded, offline), 'tts' (a Vietnamese voice of "
+                         "the PC if it has one, else clips) or 'off'.",
+                         choices=("clips", "tts", "off"))
+    announcement_gap_s: float = setting(1.5, "Silence between two announcements.",
+                                        minimum=0, maximum=10)
+    volume: float = setting(1.0, "Announcement volume, 0.0 to 1.0.", minimum=0, maximum=1)
+    repeat: int = setting(1, "Say each call this many times.", minimum=1, maximum=3)
+    announce_recalls: bool = setting(True, "Speak recalls too ('Nhắc lại. Mời công dân …').")
+    refresh_s: float = setting(30.0, "Re-read the whole queue this often.", minimum=5,
+                               maximum=600)
+    services: tuple[str, ...] = setting((), "Services shown in 'Đang chờ'; empty: all.")
+
+
+@dataclass(frozen=True)
+class RatingConfig:
+    enabled: bool = setting(True, "Offer the satisfaction rating after service.")
+    timeout_s: int = setting(30, "Seconds the rating question stays up (every tap restarts "
+                             "it).", minimum=5, maximum=300)
+
+
+@dataclass(frozen=True)
+class SelfServiceConfig:
+    lookup_enabled: bool = setting(True, "'Tra cứu hồ sơ' (dossier look-up) on the ticket "
+                                   "kiosk.")
+    feedback_enabled: bool = setting(True, "'Phản ánh, kiến nghị' (citizen feedback) on the "
+                                     "ticket kiosk.")
+    feedback_topics: tuple[str, ...] = setting((), "Feedback topics offered; empty means the "
+                                               "built-in list.")
+    feedback_ask_phone: bool = setting(True, "Offer an optional phone number step.")
 
 
 @dataclass(frozen=True)
@@ -272,6 +361,17 @@ class SyncConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    pin_hash: str = setting("", "The admin PIN as a salted scrypt hash ('scrypt$…'), written by "
+                            "`kiosk setup` and the admin view; empty: no PIN yet (the wizard "
+                            "asks for one; the kiosk is not locked down).", check=_check_pin_hash)
+    lock_after_tries: int = setting(5, "Wrong PINs in a row after which the PIN pad locks.",
+                                    minimum=1, maximum=20)
+    lock_minutes: int = setting(15, "Minutes the PIN pad stays locked (survives a restart).",
+                                minimum=1, maximum=1440)
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
 
@@ -289,10 +389,16 @@ class Config:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
+    counter: CounterConfig = field(default_factory=CounterConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    rating: RatingConfig = field(default_factory=RatingConfig)
+    selfservice: SelfServiceConfig = field(default_factory=SelfServiceConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     dossiers: DossierConfig = field(default_factory=DossierConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 

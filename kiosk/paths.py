@@ -2,13 +2,13 @@
 
 `--data-dir DIR` puts every piece of state (database, logs, print previews) under DIR, so
 several stations and the tests can share one machine. Without it, the platform's user folders
-are used.
+are used: the data folder, the config folder and the log folder.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -22,14 +22,16 @@ DATA_DIR_ENV = "KIOSK_DATA_DIR"
 class Paths:
     data_dir: Path
     config_file: Path
+    #: Log folder; None (the default) means `data_dir / "logs"`.
+    logs: Path = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.logs is None:
+            object.__setattr__(self, "logs", Path(self.data_dir) / "logs")
 
     @property
     def database(self) -> Path:
         return self.data_dir / "kiosk.db"
-
-    @property
-    def logs(self) -> Path:
-        return self.data_dir / "logs"
 
     @property
     def previews(self) -> Path:
@@ -46,4 +48,5 @@ def resolve(data_dir: str | os.PathLike | None = None,
         config_file = base / "kiosk.toml"
     else:
         config_file = Path(platformdirs.user_config_dir(APP_NAME, False)) / "kiosk.toml"
-    return Paths(data_dir=base.expanduser(), config_file=config_file.expanduser())
+    logs = None if data_dir else Path(platformdirs.user_log_dir(APP_NAME, False))
+    return Paths(data_dir=base.expanduser(), config_file=config_file.expanduser(), logs=logs)

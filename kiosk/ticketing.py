@@ -6,13 +6,14 @@ change is one transaction that also appends its outbox record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -31,13 +32,19 @@ PRINT_FAILED = "print_failed"
 PRINT_PENDING = "pending"
 
 TICKET_COLUMNS = ("id", "uid", "service_code", "day", "seq", "number", "priority", "issued_at",
-                  "station_id", "people_ahead", "status", "print_status")
+                  "station_id", "people_ahead", "status", "print_status", "queue_service",
+                  "counter", "clerk", "called_at", "finished_at", "target_counter")
 TICKET_SELECT = ", ".join(TICKET_COLUMNS)
+# The ticket record sent to the city (schema version 1): the calling fields are not part of it,
+# they travel as queue events.
+RECORD_FIELDS = ("uid", "number", "service", "day", "priority", "issued_at", "people_ahead",
+                 "station")
 
 
 class UnknownService(ValueError):
     def __init__(self, code: str, known: Sequence[str]):
         self.code = code
+        self.known = list(known)
         self.message_vi = f"Không có dịch vụ mã {code}."
         super().__init__(f"unknown service code {code!r}; known codes: {', '.join(known)}")
 
@@ -56,6 +63,21 @@ class Ticket:
     station_id: str
     status: str
     print_status: str
+    # Calling (kiosk.calling): the queue it waits in now (differs from service_code once
+    # transferred), the counter and clerk serving it (or who served it last), its first call,
+    # its end, the counter it was transferred to, the dossiers taken in during its service.
+    queue_service: str | None = None
+    counter: int | None = None
+    clerk: str | None = None
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    target_counter: int | None = None
+    dossiers: tuple[str, ...] = ()
+
+    @property
+    def current_service(self) -> str:
+        """The service whose queue the ticket is in (its own unless transferred)."""
+        return self.queue_service or self.service_code
 
     def as_json(self) -> dict:
         return {
@@ -64,13 +86,49 @@ class Ticket:
             "number": self.number,
             "service": self.service_code,
             "day": self.day.isoformat(),
+            "seq": self.seq,
             "priority": self.priority.value if self.priority else None,
             "issued_at": self.issued_at.isoformat(),
             "people_ahead": self.people_ahead,
             "station": self.station_id,
             "status": self.status,
             "print_status": self.print_status,
+            "queue_service": self.current_service,
+            "counter": self.counter,
+            "clerk": self.clerk,
+            "called_at": _iso(self.called_at),
+            "finished_at": _iso(self.finished_at),
+            "target_counter": self.target_counter,
+            "dossiers": list(self.dossiers),
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Ticket:
+        """The inverse of as_json (tickets cross the LAN between hub and stations)."""
+        priority = data.get("priority")
+        queue_service = data.get("queue_service")
+        return cls(
+            id=int(data["id"]), uid=data["uid"], service_code=data["service"],
+            number=data["number"], seq=int(data["seq"]), day=date.fromisoformat(data["day"]),
+            priority=PriorityCategory(priority) if priority else None,
+            issued_at=datetime.fromisoformat(data["issued_at"]),
+            people_ahead=int(data.get("people_ahead", 0)), station_id=data.get("station", ""),
+            status=data.get("status", "waiting"),
+            print_status=data.get("print_status", PRINT_PENDING),
+            queue_service=queue_service if queue_service != data["service"] else None,
+            counter=data.get("counter"), clerk=data.get("clerk"),
+            called_at=_from_iso(data.get("called_at")),
+            finished_at=_from_iso(data.get("finished_at")),
+            target_counter=data.get("target_counter"),
+            dossiers=tuple(data.get("dossiers") or ()))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -94,6 +152,86 @@ def seed_services(db: Database, catalog: Sequence[Service]) -> None:
                 (s.code, s.prefix, s.name_vi, s.name_en, s.field,
                  json.dumps(s.hours_spec, ensure_ascii=False), sort),
             )
+
+
+def ticket_slip(config: Config, service: Service, ticket: Ticket) -> TicketSlip:
+    """What goes on the paper slip (also for a ticket issued by the hub, printed here)."""
+    label = None
+    if ticket.priority:
+        label = "ƯU TIÊN" if ticket.priority is PriorityCategory.UNSPECIFIED \
+            else f"ƯU TIÊN – {ticket.priority.label_vi}"
+    return TicketSlip(
+        office_name=config.office.name, office_code=config.office.code,
+        service_name=service.name_vi, number=ticket.number, priority_label=label,
+        people_ahead=ticket.people_ahead, issued_at=ticket.issued_at)
+
+
+def print_slip(printer, slip: TicketSlip, ticket: Ticket
+               ) -> tuple[bool, str | None, str | None, str | None]:
+    """Print one slip: (ok, message_vi, message_en, detail to record). Never raises for a
+    printer problem, so the caller can always record the outcome."""
+    from drivers.printers import PrintError
+
+    try:
+        printer.print_image(render_ticket(slip, printer.width_dots))
+    except PrintError as exc:
+        log.warning("ticket %s not printed: %s", ticket.number, exc.message_en)
+        return False, exc.message_vi, exc.message_en, exc.message_en
+    except Exception as exc:  # a driver bug must not lose the ticket either
+        log.exception("ticket %s: unexpected printing error", ticket.number)
+        return False, "Máy in gặp lỗi.", f"Unexpected printing error: {exc!r}", repr(exc)
+    return True, None, None, None
+
+
+def needs_call_history(policy: PriorityPolicy, waiting: Sequence[Waiting]) -> bool:
+    """Whether the calling order depends on the calls made so far: only with every_n and both
+    kinds of ticket waiting. Skipping the history read keeps a busy day's calls cheap."""
+    return (policy.mode == "every_n" and any(w.priority for w in waiting)
+            and not all(w.priority for w in waiting))
+
+
+def normal_calls_since_priority(conn: sqlite3.Connection, services: Collection[str] | None,
+                                day: str, every: int) -> int:
+    """Normal tickets called today in `services` (None: all) since the last priority call.
+
+    Reads today's 'called' events only (queue_events (kind, at) index; `at` is local time, so
+    its text starts with the office's date). The service is the queue the ticket was called
+    from, recorded in the event's detail."""
+    next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    rows = conn.execute(
+        "SELECT t.priority IS NOT NULL, coalesce(json_extract(e.detail, '$.service'), "
+        "t.service_code) FROM queue_events e JOIN tickets t ON t.id = e.ticket_id "
+        "WHERE e.kind = 'called' AND e.at >= ? AND e.at < ? ORDER BY e.id DESC",
+        (day, next_day))
+    wanted = set(services) if services else None
+    count = 0
+    for was_priority, service in rows:
+        if wanted is not None and service not in wanted:
+            continue
+        if was_priority:
+            return count
+        count += 1
+    # No priority call yet today: the first priority citizen is due at once.
+    return every
+
+
+def applied_op(conn: sqlite3.Connection, op_id: str | None) -> int | None:
+    """For an operation already applied (a retry or a replay): the ticket id it returned, or
+    0 when it returned none. None when it is new (or has no id)."""
+    if not op_id:
+        return None
+    row = conn.execute("SELECT ticket_id FROM applied_ops WHERE op_id = ?", (op_id,)).fetchone()
+    if row is None:
+        return None
+    return row[0] or 0
+
+
+def remember_op(conn: sqlite3.Connection, op_id: str | None, kind: str,
+                ticket_id: int | None, at: datetime) -> None:
+    """Inside the operation's own transaction: applied once and only once."""
+    if op_id:
+        conn.execute("INSERT INTO applied_ops (op_id, kind, ticket_id, applied_at) "
+                     "VALUES (?, ?, ?, ?)", (op_id, kind, ticket_id, at.isoformat()))
 
 
 class TicketDesk:
@@ -127,17 +265,13 @@ class TicketDesk:
         return datetime.now(self.tz)
 
     def get(self, ticket_id: int) -> Ticket:
-        row = self.db.execute(f"SELECT {TICKET_SELECT} FROM tickets WHERE id = ?",
-                              (ticket_id,)).fetchone()
-        if row is None:
-            raise KeyError(ticket_id)
-        return self._ticket(row)
+        return self.fetch(self.db.conn, ticket_id)
 
     def waiting_counts(self, at: datetime | None = None) -> dict[str, int]:
         day = local_day(at or self.now(), self.config.office.timezone).isoformat()
         rows = self.db.execute(
-            "SELECT service_code, count(*) FROM tickets WHERE day = ? AND status = 'waiting' "
-            "GROUP BY service_code", (day,)).fetchall()
+            "SELECT coalesce(queue_service, service_code), count(*) FROM tickets "
+            "WHERE day = ? AND status = 'waiting' GROUP BY 1", (day,)).fetchall()
         counts = dict.fromkeys(self.catalog, 0)
         counts.update(dict(rows))
         return counts
@@ -157,13 +291,19 @@ class TicketDesk:
     # -- writing -----------------------------------------------------------------------------
 
     def issue(self, service_code: str, priority: PriorityCategory | None = None, *,
-              at: datetime | None = None) -> Ticket:
-        """Give the next number of the day for a service: one transaction, never a duplicate."""
+              at: datetime | None = None, op_id: str | None = None) -> Ticket:
+        """Give the next number of the day for a service: one transaction, never a duplicate.
+
+        `op_id` (the hub's retried requests) makes it idempotent: a second issue with the same
+        id returns the first ticket instead of a new number."""
         service = self.service(service_code)
         at = (at or self.now()).astimezone(self.tz)
         day = local_day(at, self.config.office.timezone).isoformat()
         uid = str(uuid.uuid4())
         with transaction(self.db) as conn:
+            done = applied_op(conn, op_id)
+            if done is not None:
+                return self.fetch(conn, done)
             seq = conn.execute(
                 "INSERT INTO ticket_counters (day, service_code, last_seq) VALUES (?, ?, 1) "
                 "ON CONFLICT (day, service_code) DO UPDATE SET last_seq = last_seq + 1 "
@@ -177,74 +317,67 @@ class TicketDesk:
             ticket_id = cur.lastrowid
             ahead = self._people_ahead(conn, service.code, day, ticket_id)
             conn.execute("UPDATE tickets SET people_ahead = ? WHERE id = ?", (ahead, ticket_id))
-            ticket = self._ticket(conn.execute(
+            ticket = self.from_row(conn.execute(
                 f"SELECT {TICKET_SELECT} FROM tickets WHERE id = ?", (ticket_id,)).fetchone())
             append_outbox(conn, "ticket", self._record(ticket, service), at, record_id=uid)
-            self._event(conn, ticket, "issued", at)
+            self.record_event(conn, ticket, "issued", at)
+            remember_op(conn, op_id, "issue", ticket.id, at)
         log.info("issued ticket %s for service %s", ticket.number, service.code)
         return ticket
 
     def record_print(self, ticket: Ticket, ok: bool, detail: str | None = None, *,
-                     at: datetime | None = None) -> Ticket:
+                     at: datetime | None = None, op_id: str | None = None) -> Ticket:
         at = (at or self.now()).astimezone(self.tz)
         status = PRINTED if ok else PRINT_FAILED
         with transaction(self.db) as conn:
-            conn.execute("UPDATE tickets SET print_status = ? WHERE id = ?", (status, ticket.id))
-            self._event(conn, ticket, status, at, detail)
+            if applied_op(conn, op_id) is None:
+                conn.execute("UPDATE tickets SET print_status = ? WHERE id = ?",
+                             (status, ticket.id))
+                self.record_event(conn, ticket, status, at, detail)
+                remember_op(conn, op_id, "record_print", ticket.id, at)
         return self.get(ticket.id)
 
     def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
         """Render and print; the outcome is recorded whatever happens, so nothing is lost."""
-        from drivers.printers import PrintError
-
-        try:
-            printer.print_image(render_ticket(self.slip(ticket), printer.width_dots))
-        except PrintError as exc:
-            log.warning("ticket %s not printed: %s", ticket.number, exc.message_en)
-            return PrintOutcome(self.record_print(ticket, False, exc.message_en), False,
-                                exc.message_vi, exc.message_en)
-        except Exception as exc:  # a driver bug must not lose the ticket either
-            log.exception("ticket %s: unexpected printing error", ticket.number)
-            return PrintOutcome(self.record_print(ticket, False, repr(exc)), False,
-                                "Máy in gặp lỗi.", f"Unexpected printing error: {exc!r}")
-        return PrintOutcome(self.record_print(ticket, True), True)
+        ok, message_vi, message_en, detail = print_slip(printer, self.slip(ticket), ticket)
+        return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
 
     def slip(self, ticket: Ticket) -> TicketSlip:
-        service = self.service(ticket.service_code)
-        label = None
-        if ticket.priority:
-            label = "ƯU TIÊN" if ticket.priority is PriorityCategory.UNSPECIFIED \
-                else f"ƯU TIÊN – {ticket.priority.label_vi}"
-        return TicketSlip(
-            office_name=self.config.office.name, office_code=self.config.office.code,
-            service_name=service.name_vi, number=ticket.number, priority_label=label,
-            people_ahead=ticket.people_ahead, issued_at=ticket.issued_at)
+        return ticket_slip(self.config, self.service(ticket.service_code), ticket)
 
     # -- internals ---------------------------------------------------------------------------
 
     def _people_ahead(self, conn: sqlite3.Connection, service_code: str, day: str,
                       ticket_id: int) -> int:
+        # An estimate for the slip: the ticket's own queue, as if one counter served it.
         rows = conn.execute(
-            "SELECT id, priority IS NOT NULL FROM tickets WHERE day = ? AND service_code = ? "
-            "AND status = 'waiting'", (day, service_code)).fetchall()
+            "SELECT id, priority IS NOT NULL FROM tickets WHERE day = ? AND status = 'waiting' "
+            "AND coalesce(queue_service, service_code) = ? AND target_counter IS NULL",
+            (day, service_code)).fetchall()
         waiting = [Waiting(ticket_id=i, order=i, priority=bool(p)) for i, p in rows]
-        return self.policy.people_ahead(waiting, ticket_id,
-                                        self._normal_calls_since_priority(conn, service_code, day))
+        since = self._normal_calls_since_priority(conn, service_code, day) \
+            if needs_call_history(self.policy, waiting) else 0
+        return self.policy.people_ahead(waiting, ticket_id, since)
 
     def _normal_calls_since_priority(self, conn: sqlite3.Connection, service_code: str,
                                      day: str) -> int:
-        rows = conn.execute(
-            "SELECT t.priority IS NOT NULL FROM queue_events e "
-            "JOIN tickets t ON t.id = e.ticket_id WHERE e.kind = 'called' AND t.day = ? "
-            "AND t.service_code = ? ORDER BY e.id DESC",
-            (day, service_code)).fetchall()
-        for count, (was_priority,) in enumerate(rows):
-            if was_priority:
-                return count
-        # No priority call yet today: the first priority citizen is due at once.
-        return self.policy.every
+        return normal_calls_since_priority(conn, (service_code,), day, self.policy.every)
 
-    def _event(self, conn: sqlite3.Connection, ticket: Ticket, kind: str, at: datetime,
+    def fetch(self, conn: sqlite3.Connection, ticket_id: int) -> Ticket:
+        """A ticket with the dossiers linked to it; KeyError if there is none."""
+        row = conn.execute(f"SELECT {TICKET_SELECT} FROM tickets WHERE id = ?",
+                           (ticket_id,)).fetchone()
+        if row is None:
+            raise KeyError(ticket_id)
+        return self.with_dossiers(conn, self.from_row(row))
+
+    def with_dossiers(self, conn: sqlite3.Connection, ticket: Ticket) -> Ticket:
+        codes = tuple(c for (c,) in conn.execute(
+            "SELECT dossier_code FROM ticket_dossiers WHERE ticket_id = ? ORDER BY linked_at, "
+            "dossier_code", (ticket.id,)))
+        return dataclasses.replace(ticket, dossiers=codes) if codes else ticket
+
+    def record_event(self, conn: sqlite3.Connection, ticket: Ticket, kind: str, at: datetime,
                detail: str | None = None) -> None:
         uid = str(uuid.uuid4())
         conn.execute(
@@ -257,13 +390,13 @@ class TicketDesk:
         }, at, record_id=uid)
 
     def _record(self, ticket: Ticket, service: Service) -> dict:
-        record = ticket.as_json()
-        del record["id"], record["status"], record["print_status"]
+        full = ticket.as_json()
+        record = {k: full[k] for k in RECORD_FIELDS}
         record["office"] = self.config.office.code
         record["service_name"] = service.name_vi
         return record
 
-    def _ticket(self, row: sqlite3.Row | tuple) -> Ticket:
+    def from_row(self, row: sqlite3.Row | tuple) -> Ticket:
         r = dict(zip(TICKET_COLUMNS, row, strict=True))
         return Ticket(
             id=r["id"], uid=r["uid"], service_code=r["service_code"], number=r["number"],
@@ -271,4 +404,9 @@ class TicketDesk:
             priority=PriorityCategory(r["priority"]) if r["priority"] else None,
             issued_at=datetime.fromisoformat(r["issued_at"]).astimezone(self.tz),
             people_ahead=r["people_ahead"], station_id=r["station_id"], status=r["status"],
-            print_status=r["print_status"])
+            print_status=r["print_status"], queue_service=r["queue_service"],
+            counter=r["counter"], clerk=r["clerk"], called_at=self._time(r["called_at"]),
+            finished_at=self._time(r["finished_at"]), target_counter=r["target_counter"])
+
+    def _time(self, value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value).astimezone(self.tz) if value else None

@@ -36,6 +36,7 @@ RECORD_TYPES: dict[str, frozenset[int]] = {
     "dossier": frozenset({1}),
     "dossier_status": frozenset({1}),
     "rating": frozenset({1}),
+    "feedback": frozenset({1}),
 }
 
 # Reference data a station pulls (with ETag caching).

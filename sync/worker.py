@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 from pathlib import Path
@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 from kiosk import __version__
+from kiosk.config import Config, SyncConfig
 from kiosk.store import connect, transaction
 from sync import protocol as p
 from sync import status as st
@@ -44,30 +45,17 @@ STATE_WRITE_EVERY_S = 60.0
 
 
 @dataclass(frozen=True)
-class SyncSettings:
-    """The worker's settings; `config.sync` (when present) supplies the same keys."""
+class SyncSettings(SyncConfig):
+    """The worker's settings: the configuration's [sync] keys (same names, same defaults)
+    plus the request compression level."""
 
-    server_url: str = ""
-    token: str = ""
-    ca_bundle: str = ""
-    batch_max_records: int = 500
-    batch_max_bytes: int = 1_000_000
-    timeout_s: float = 30.0
-    backoff_base_s: float = 2.0
-    backoff_cap_s: float = 300.0
-    interval_s: float = 10.0
-    reference_interval_s: float = 3600.0
     gzip_level: int = p.GZIP_LEVEL
 
     @classmethod
-    def from_config(cls, config: Any, **overrides: Any) -> SyncSettings:
-        """From `config.sync` if the configuration has that section, else the defaults;
-        `overrides` with a None value are ignored (unset CLI options)."""
-        section = getattr(config, "sync", None)
-        values = {}
-        for f in fields(cls):
-            if section is not None and hasattr(section, f.name):
-                values[f.name] = getattr(section, f.name)
+    def from_config(cls, config: Config, **overrides: Any) -> SyncSettings:
+        """From `config.sync`; `overrides` with a None value are ignored (unset CLI
+        options)."""
+        values = asdict(config.sync)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

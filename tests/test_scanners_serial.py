@@ -334,17 +334,16 @@ def test_cli_listen_without_a_configured_scanner(capsys):
     assert "No scanner configured" in capsys.readouterr().err
 
 
-def test_settings_come_from_the_config_scanner_section_when_there_is_one():
-    from types import SimpleNamespace
-
+def test_settings_come_from_the_config_scanner_section():
     from drivers.scanners import ScannerSettings, scanner_settings
     from kiosk.config import Config
 
-    assert scanner_settings(Config()) == ScannerSettings() or hasattr(Config(), "scanner")
-    section = SimpleNamespace(serial_port="COM3", usb_ids=["0C2E:0B61"], baudrate=115200,
-                              engine="zbar", something_new=1)
-    settings = scanner_settings(SimpleNamespace(scanner=section))
+    assert scanner_settings(Config()) == ScannerSettings()
+    assert not scanner_settings(Config()).serial_configured
+    config = Config().with_values(scanner={"serial_port": "COM3", "usb_ids": ["0C2E:0B61"],
+                                           "baudrate": 115200, "engine": "zbar"})
+    settings = scanner_settings(config)
     assert settings.serial_port == "COM3" and settings.usb_ids == ("0C2E:0B61",)
     assert settings.baudrate == 115200 and settings.engine == "zbar"
-    assert settings.wedge_max_interkey_ms == ScannerSettings().wedge_max_interkey_ms
+    assert settings.wedge_max_interkey_ms == Config().scanner.wedge_max_interkey_ms
     assert settings.serial_configured

@@ -48,3 +48,11 @@ def test_damaged_file_gives_a_clear_message(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="move it aside"):
         connect(bad)
+
+
+def test_the_city_accepts_every_record_type_a_station_writes():
+    from kiosk.store.outbox import SCHEMA_VERSIONS
+    from sync.protocol import RECORD_TYPES
+
+    for record_type, version in SCHEMA_VERSIONS.items():
+        assert version in RECORD_TYPES.get(record_type, ()), record_type

@@ -5,11 +5,11 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.config import Config
 from sync import protocol as p
 from sync.status import ERROR, OFFLINE, UP_TO_DATE, SyncStatus
 from sync.worker import SyncSettings
@@ -163,13 +163,13 @@ def test_dossier_status_needs_code_and_status():
 
 
 def test_settings_from_config_section_and_overrides():
-    config = SimpleNamespace(sync=SimpleNamespace(server_url="https://city.example",
-                                                  token="t", batch_max_records=100,
-                                                  unrelated=1))
+    config = Config().with_values(sync={"server_url": "https://city.example", "token": "t",
+                                        "batch_max_records": 100})
     s = SyncSettings.from_config(config, token="override", server_url=None)
     assert (s.server_url, s.token, s.batch_max_records) == ("https://city.example",
                                                             "override", 100)
-    assert SyncSettings.from_config(object()).server_url == ""  # before [sync] is wired
+    assert s.timeout_s == config.sync.timeout_s
+    assert SyncSettings.from_config(Config()).server_url == ""
 
 
 @pytest.mark.parametrize(("url", "token", "ok"), [

@@ -21,6 +21,11 @@ def register(sub) -> None:
                    help="priority ticket; CATEGORY: elderly, disabled, pregnant, small_child")
     t.add_argument("--printer", metavar="URI", help="override the configured printer")
     t.add_argument("--json", action="store_true", help="print one JSON object")
+    t.add_argument("--hub", metavar="URL", help="take the number from the office hub (e.g. "
+                   "http://192.168.1.10:8090) and print it here; default: this station's "
+                   "database, or [hub] url for a hub client")
+    t.add_argument("--key", metavar="KEY", help="office key for --hub (default: "
+                   "$KIOSK_OFFICE_KEY, then [hub] office_key)")
     t.set_defaults(handler=_ticket)
 
 
@@ -56,6 +61,10 @@ def _ticket(args, config: Config, paths: Paths) -> int:
     except PrinterUriError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    from kiosk.queue.settings import hub_settings
+
+    if args.hub or hub_settings(config).role == "client":
+        return _remote_ticket(args, config, paths, priority, printer)
     desk = TicketDesk(open_database(config, paths), config)
     try:
         ticket = desk.issue(args.service, priority)
@@ -75,3 +84,46 @@ def _ticket(args, config: Config, paths: Paths) -> int:
         if not outcome.ok:
             print(f"Not printed: {outcome.message_en}", file=sys.stderr)
     return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+def _remote_ticket(args, config: Config, paths: Paths, priority, printer) -> int:
+    """Issue at the hub, print on this station's printer, record the outcome at the hub."""
+    from kiosk.commands.queue_ops import open_cli_queue
+    from kiosk.queue.service import QueueError
+    from kiosk.ticketing import UnknownService, print_slip, ticket_slip
+
+    try:
+        queue = open_cli_queue(args, config, paths)
+    except (ValueError, QueueError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        try:
+            ticket = queue.issue(args.service, priority)
+        except UnknownService as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_USAGE
+        except QueueError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_FAILED
+        service = next(s for s in queue.services() if s.code == ticket.service_code)
+        ok, _, message_en, detail = print_slip(printer, ticket_slip(config, service, ticket),
+                                               ticket)
+        try:
+            ticket = queue.record_print(ticket.id, ok, detail)
+        except QueueError as exc:
+            print(f"Printed, but the outcome could not be recorded at the hub: {exc}",
+                  file=sys.stderr)
+    finally:
+        queue.close()
+    if args.json:
+        out = ticket.as_json()
+        if not ok:
+            out["print_error"] = message_en
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(f"{ticket.number}  {service.name_vi}  ({ticket.people_ahead} ahead, "
+              f"{ticket.issued_at:%H:%M %d/%m/%Y})  {ticket.print_status}")
+        if not ok:
+            print(f"Not printed: {message_en}", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_FAILED

@@ -4,6 +4,8 @@ Never edit a migration that has shipped: append a new one.
 """
 
 from kiosk.dossiers.schema import DOSSIER_MIGRATION
+from kiosk.feedback.schema import FEEDBACK_MIGRATION
+from kiosk.queue.schema import CALLING_MIGRATION
 
 MIGRATIONS: list[str] = [
     # 1: services, tickets and their daily counters, queue events, outbox.
@@ -82,4 +84,9 @@ MIGRATIONS: list[str] = [
     """,
     # dossiers: intake, status history, daily dossier-code counters (kiosk/dossiers).
     DOSSIER_MIGRATION,
+    # counter calling: who serves which ticket, dossier links, applied-op ids, counter outbox
+    # (kiosk/queue/schema.py).
+    CALLING_MIGRATION,
+    # citizen satisfaction ratings and kiosk feedback (kiosk/feedback/schema.py).
+    FEEDBACK_MIGRATION,
 ]

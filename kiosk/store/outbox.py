@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 # Bumped per record type when its payload changes shape; the city server reads it.
-SCHEMA_VERSIONS = {"ticket": 1, "queue_event": 1, "dossier": 1}
+SCHEMA_VERSIONS = {"ticket": 1, "queue_event": 1, "dossier": 1, "rating": 1, "feedback": 1}
 
 
 def append_outbox(conn: sqlite3.Connection, record_type: str, payload: dict[str, Any],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -76,11 +78,59 @@ def build_window(config: Config, paths: Paths, *,
     return window
 
 
+class _QuitAfterFirstFrame(QObject):
+    """KIOSK_EXIT_AFTER_FIRST_FRAME=1 (build checks and start-up timing, see
+    tests/test_frozen_build.py): once the window has painted, print the seconds since run_kiosk
+    began and quit the normal way (threads stopped, exit code 0)."""
+
+    def __init__(self, app: QApplication, started: float) -> None:
+        super().__init__(app)
+        self._app, self._started = app, started
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            elapsed = time.perf_counter() - self._started
+            print(f"first frame after {elapsed:.3f} s", flush=True)
+            log.info("first frame after %.3f s; quitting (KIOSK_EXIT_AFTER_FIRST_FRAME)", elapsed)
+            QTimer.singleShot(0, self._app.quit)  # after the children of this paint pass
+        return False
+
+
+def start_office_hub(config: Config, paths: Paths):
+    """With [hub] role = "hub", the office hub on a thread of this process (a HubHandle, to
+    stop when the kiosk stops); else None. A hub that cannot start (port taken, no office key)
+    is logged and gives None: the kiosk keeps issuing tickets from its own database."""
+    if config.hub.role != "hub":
+        return None
+    from kiosk.hub.server import HubError, start_hub_in_thread
+    from kiosk.queue.settings import hub_settings
+    from kiosk.station import database_path
+
+    settings = hub_settings(config)
+    try:
+        hub = start_hub_in_thread(database_path(config, paths), config, settings.office_key,
+                                  host=settings.host, port=settings.port)
+    except (HubError, OSError) as exc:
+        log.error("the office hub did not start (the kiosk keeps issuing tickets): %s", exc)
+        return None
+    log.info("office hub listening on %s", hub.url)
+    return hub
+
+
 def run_kiosk(config: Config, paths: Paths) -> int:
-    """Open the ticket kiosk (full screen and frameless when configured) and run until quit."""
+    """Open the ticket kiosk (full screen and frameless when configured) and run until quit;
+    on the office's hub PC ([hub] role = "hub") the hub runs alongside, on a thread."""
+    started = time.perf_counter()
     app = ensure_app()
     window = build_window(config, paths)
+    hub = start_office_hub(config, paths)
+    if os.environ.get("KIOSK_EXIT_AFTER_FIRST_FRAME") == "1":
+        window.installEventFilter(_QuitAfterFirstFrame(app, started))
     window.quit_requested.connect(app.quit)
+    from kiosk.ui.lockdown import install_lockdown
+
+    install_lockdown(app, window, config, paths)  # full screen only; owned by the app
     if config.kiosk.fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         # Cover the screen even where no window manager honours "full screen" (bare X kiosks).
@@ -103,5 +153,7 @@ def run_kiosk(config: Config, paths: Paths) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         window.shutdown()
+        if hub is not None:
+            hub.stop()
     log.info("ticket kiosk stopped (exit code %s)", code)
     return int(code)

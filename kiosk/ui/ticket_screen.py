@@ -24,6 +24,7 @@ from kiosk.queue.priority import PriorityCategory
 from kiosk.ticketing import PrintOutcome, Ticket
 from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
+from kiosk.ui.selfservice import SelfService, selfservice_stylesheet
 from kiosk.ui.views import ConfirmPage, Header, OutOfServicePage, PriorityPage, StartPage
 from kiosk.ui.workers import Workers
 
@@ -86,9 +87,17 @@ class TicketScreen(QWidget):
         self.confirm_page.done.connect(self.back_to_start)
         self.confirm_page.reprint.connect(self.reprint)
         self.out_of_service_page = OutOfServicePage()
+        # Dossier look-up and feedback (kiosk/ui/selfservice.py): pages, thread, scanners.
+        self.selfservice = SelfService(config, paths, clock=self.clock, parent=self)
+        self.selfservice.done.connect(self.back_to_start)
+        self.selfservice.scanned.connect(self.on_scan)
+        self.start_page.lookup_requested.connect(lambda: self.show_selfservice(True))
+        self.start_page.feedback_requested.connect(lambda: self.show_selfservice(False))
+        self.start_page.lookup_button.setVisible(self.selfservice.settings.lookup_enabled)
+        self.start_page.feedback_button.setVisible(self.selfservice.settings.feedback_enabled)
         self.stack = QStackedWidget()
         for p in (self.start_page, self.priority_page, self.confirm_page,
-                  self.out_of_service_page):
+                  self.out_of_service_page, *self.selfservice.pages):
             self.stack.addWidget(p)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -143,6 +152,7 @@ class TicketScreen(QWidget):
     def start(self) -> None:
         """Start the worker threads and the periodic timers (call once, before showing)."""
         self.workers.start()
+        self.selfservice.start()
         self.clock_timer.start()
         self.counts_timer.start()
         self.refresh_counts()
@@ -169,6 +179,7 @@ class TicketScreen(QWidget):
         self.priority_page.retranslate(lang)
         self.confirm_page.retranslate(lang)
         self.out_of_service_page.retranslate()
+        self.selfservice.retranslate(lang)
         self.header.show_time(self.clock())
         self._refresh_service_buttons()
 
@@ -186,6 +197,8 @@ class TicketScreen(QWidget):
             button.setEnabled(is_open and not self.busy)
         # Nothing to take a number for: a priority choice would lead nowhere.
         self.start_page.priority_button.setEnabled(any_open and not self.busy)
+        self.start_page.lookup_button.setEnabled(not self.busy)
+        self.start_page.feedback_button.setEnabled(not self.busy)
 
     def _tick(self) -> None:
         now = self.clock()
@@ -210,6 +223,31 @@ class TicketScreen(QWidget):
             return
         self.stack.setCurrentWidget(self.priority_page)
         self.idle_timer.start()
+
+    def show_selfservice(self, lookup: bool) -> None:
+        """Open "Tra cứu hồ sơ" (lookup) or "Phản ánh, kiến nghị"; the idle timeout brings
+        the start view back."""
+        if self.out_of_service or self.busy or self.stack.currentWidget() is not self.start_page:
+            return
+        self.cancel_priority()
+        if lookup:
+            self.selfservice.open_lookup()
+        else:
+            self.selfservice.open_feedback()
+        self.stack.setCurrentWidget(self.selfservice.pages[0 if lookup else 1])
+        self.idle_timer.start()
+
+    def on_scan(self, text: str) -> None:
+        """A scanner read a code: the look-up takes it when open, and a receipt's code held to
+        the scanner on the start view opens the look-up. Other views ignore scans."""
+        lookup = self.selfservice.lookup_page
+        if self.stack.currentWidget() is self.start_page and not self.busy \
+                and self.selfservice.settings.lookup_enabled \
+                and self.selfservice.is_dossier_scan(text):
+            self.show_selfservice(True)
+        if self.stack.currentWidget() is lookup:
+            self.idle_timer.start()
+            lookup.handle_scan(text)
 
     def choose_priority(self, category: PriorityCategory) -> None:
         self.priority = category
@@ -359,6 +397,7 @@ class TicketScreen(QWidget):
 
     def back_to_start(self) -> None:
         self.countdown_timer.stop()
+        self.selfservice.reset()
         self.priority = None
         self.start_page.show_priority(None, self.language)
         if self.language != self.config.kiosk.language:
@@ -412,6 +451,8 @@ class TicketScreen(QWidget):
 
     def reset_idle(self) -> None:
         """Nobody touched the screen for a while: drop a half-made choice."""
+        if self.stack.currentWidget() in self.selfservice.pages:
+            self.back_to_start()
         if self.stack.currentWidget() in (self.start_page, self.priority_page):
             self.cancel_priority()
             if self.language != self.config.kiosk.language:
@@ -432,10 +473,11 @@ class TicketScreen(QWidget):
         self.start_page.set_orientation(portrait)
         self.priority_page.set_orientation(portrait)
         self.confirm_page.set_orientation(portrait)
+        self.selfservice.set_orientation(portrait)
         scale = style.scale_for(width, height)
         if abs(scale - self._scale) > 0.01:
             self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale))
+            self.setStyleSheet(style.stylesheet(scale) + selfservice_stylesheet(scale))
 
     def quit_kiosk(self) -> None:
         log.info("technician shortcut: quitting the kiosk")
@@ -454,5 +496,6 @@ class TicketScreen(QWidget):
         for timer in self.findChildren(QTimer):
             timer.stop()
         self._app.removeEventFilter(self)
+        self.selfservice.shutdown()
         self.workers.stop()
         self.switcher.close()

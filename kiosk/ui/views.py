@@ -201,6 +201,8 @@ class StartPage(QWidget):
     service_chosen = Signal(str)
     priority_requested = Signal()
     priority_cancelled = Signal()
+    lookup_requested = Signal()  # "Tra cứu hồ sơ" (kiosk/ui/selfservice.py)
+    feedback_requested = Signal()  # "Phản ánh, kiến nghị"
 
     def __init__(self, services: Sequence[Service], parent: QWidget | None = None):
         super().__init__(parent)
@@ -234,6 +236,12 @@ class StartPage(QWidget):
 
         self.priority_button = LabelButton("priority", subtitle=True)
         self.priority_button.clicked.connect(self.priority_requested)
+        self.lookup_button = LabelButton("selfservice", subtitle=True)
+        self.lookup_button.clicked.connect(self.lookup_requested)
+        self.feedback_button = LabelButton("selfservice", subtitle=True)
+        self.feedback_button.clicked.connect(self.feedback_requested)
+        self.bottom = QGridLayout()
+        self.bottom.setSpacing(16)
 
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 16, 28, 20)
@@ -242,7 +250,7 @@ class StartPage(QWidget):
         box.addWidget(self.error)
         box.addWidget(self.banner)
         box.addWidget(self.grid_host, 1)
-        box.addWidget(self.priority_button)
+        box.addLayout(self.bottom)
         self.set_orientation(False)
 
     def set_orientation(self, portrait: bool) -> None:
@@ -263,6 +271,22 @@ class StartPage(QWidget):
             self.grid.setRowStretch(r, 1)
         for c in range(columns):
             self.grid.setColumnStretch(c, 1)
+        # Priority and the two self-service buttons: one row on a landscape screen, priority
+        # over the other two on a portrait one.
+        for button in (self.priority_button, self.lookup_button, self.feedback_button):
+            self.bottom.removeWidget(button)
+        if portrait:
+            self.bottom.addWidget(self.priority_button, 0, 0, 1, 2)
+            self.bottom.addWidget(self.lookup_button, 1, 0)
+            self.bottom.addWidget(self.feedback_button, 1, 1)
+            stretches = (1, 1, 0)
+        else:
+            self.bottom.addWidget(self.priority_button, 0, 0)
+            self.bottom.addWidget(self.lookup_button, 0, 1)
+            self.bottom.addWidget(self.feedback_button, 0, 2)
+            stretches = (2, 1, 1)
+        for c, stretch in enumerate(stretches):
+            self.bottom.setColumnStretch(c, stretch)
 
     def show_priority(self, category: PriorityCategory | None, language: str) -> None:
         self.banner.setVisible(category is not None)
@@ -276,6 +300,9 @@ class StartPage(QWidget):
         self.priority_button.set_texts(self.tr("Ưu tiên"), self.tr(
             "Người cao tuổi, người khuyết tật, phụ nữ mang thai, người đi cùng trẻ nhỏ"))
         self.cancel_priority.setText(self.tr("Bỏ ưu tiên"))
+        self.lookup_button.set_texts(self.tr("Tra cứu hồ sơ"), self.tr("Quét mã trên giấy hẹn"))
+        self.feedback_button.set_texts(self.tr("Phản ánh, kiến nghị"),
+                                       self.tr("Góp ý về thủ tục, phục vụ"))
 
 
 class PriorityPage(QWidget):

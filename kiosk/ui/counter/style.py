@@ -333,6 +333,58 @@ QFrame#StatusLine QLabel {{
 QLabel#ShortcutHint {{
     color: {MUTED};
 }}
+QFrame#CallingBar {{
+    background: {SURFACE};
+    border-bottom: 1px solid {BORDER};
+}}
+QFrame#CallingBar QLabel {{
+    background: transparent;
+}}
+QLabel#CallCounter {{
+    font-size: {px(13)};
+    font-weight: 700;
+    color: {MUTED};
+}}
+QLabel#CallNumber {{
+    font-size: {px(30)};
+    font-weight: 800;
+    color: {NAVY};
+    background: {NAVY_TINT};
+    border-radius: {px(6)};
+    padding: 0 {px(10)};
+}}
+QLabel#CallNumber[state="idle"] {{
+    color: {MUTED};
+    background: {BG};
+}}
+QLabel#CallService {{
+    font-weight: 700;
+}}
+QLabel#CallWait, QLabel#CallWaiting {{
+    color: {MUTED};
+    font-size: {px(13)};
+}}
+QLabel#CallConnection {{
+    background: {RED_TINT};
+    color: {RED};
+    border: 2px solid {RED};
+    border-radius: {px(6)};
+    padding: {px(3)} {px(8)};
+    font-weight: 700;
+}}
+QLabel#CallMessage {{
+    color: {AMBER_TEXT};
+    font-weight: 600;
+}}
+QPushButton#FinishButton {{
+    color: {GREEN};
+    border-color: {GREEN};
+    font-weight: 700;
+}}
+QPushButton#FinishButton:disabled {{
+    color: {DISABLED_TEXT};
+    border-color: #c5ccd6;
+}}
 QLabel#CameraPreview {{
     background: #1b2430;
     color: white;

@@ -52,6 +52,7 @@ from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.paths import Paths
 from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
 from kiosk.ui.counter import style
+from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
 from kiosk.ui.counter.intake_form import FormProblem, IntakeForm
@@ -69,6 +70,9 @@ PRINTER_CHECK_MS = 30_000
 #: window stops waiting for it: a driver that overruns must not block reprints for good.
 PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
+CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
+#: Width of the citizen's rating panel at the window's right edge (shown after "Xong").
+RATING_WIDTH = 430
 
 #: Parser error codes that mean "the ID number disagrees with the card": possibly a misread,
 #: possibly a forged card. The clerk has to look at the card and say so.
@@ -92,6 +96,7 @@ class CounterWindow(QMainWindow):
                  workers: CounterWorkers | None = None,
                  opener: Callable[[Path], Any] | None = None,
                  scanners: ScannerSettings | None = None,
+                 queue: QueueThread | None = None,
                  app: QApplication | None = None) -> None:
         super().__init__()
         self.config = config
@@ -164,17 +169,36 @@ class CounterWindow(QMainWindow):
             self.stack.addWidget(page)
         self.status = StatusLine()
 
+        # -- calling (issue 4): the bar, the queue thread, the citizen's rating panel --
+        self.counter_number = int(config.counter.number)
+        self.calling = CallingBar(self.counter_number, tuple(config.counter.services))
+        self.calling.action_requested.connect(self.queue_action)
+        self.last_dossier_code: str | None = None
+        self.rating_view: Any = None
+        if config.rating.enabled:
+            from kiosk.ui.rating_view import RatingView
+
+            self.rating_view = RatingView(config, paths, hide_when_idle=True)
+            self.rating_view.setFixedWidth(RATING_WIDTH)
+
         root = QWidget()
         root.setObjectName("CounterRoot")
         box = QVBoxLayout(root)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(top)
+        box.addWidget(self.calling)
         banner_holder = QVBoxLayout()
         banner_holder.setContentsMargins(10, 6, 10, 0)
         banner_holder.addWidget(self.banner)
         box.addLayout(banner_holder)
-        box.addWidget(self.stack, 1)
+        content = QHBoxLayout()
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(0)
+        content.addWidget(self.stack, 1)
+        if self.rating_view is not None:
+            content.addWidget(self.rating_view)
+        box.addLayout(content, 1)
         box.addWidget(self.status)
         self.setCentralWidget(root)
 
@@ -200,7 +224,10 @@ class CounterWindow(QMainWindow):
         for keys, slot in (("F2", self.new_intake), ("F5", self.save),
                            ("F6", lambda: self.print_receipt()), ("F7", lambda: self.print_a4()),
                            ("Ctrl+F", self.find_procedure), ("F9", self.show_dossier_page),
-                           ("F10", self.show_logbook), ("F8", self.toggle_camera)):
+                           ("F10", self.show_logbook), ("F8", self.toggle_camera),
+                           ("F3", lambda: self.calling.request(NEXT)),
+                           ("F4", lambda: self.calling.request(RECALL)),
+                           ("F12", lambda: self.calling.request(FINISH))):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -216,6 +243,9 @@ class CounterWindow(QMainWindow):
         self.print_watchdog = QTimer(self)
         self.print_watchdog.setSingleShot(True)
         self.print_watchdog.timeout.connect(self._print_timed_out)
+        self.call_clock = QTimer(self)
+        self.call_clock.setInterval(CALL_CLOCK_MS)
+        self.call_clock.timeout.connect(lambda: self.calling.update_wait(self.clock()))
 
         # -- workers --
         self.workers = workers or CounterWorkers(config, paths)
@@ -234,6 +264,14 @@ class CounterWindow(QMainWindow):
         d.pdf_failed.connect(self.on_pdf_failed)
         self.workers.printer.printed.connect(self.on_printed)
         self.workers.printer.status_checked.connect(self.status.set_printer)
+        self.queue = queue or QueueThread(config, paths)
+        q = self.queue.worker
+        q.restored.connect(self.on_queue_restored)
+        q.done.connect(self.on_queue_done)
+        q.failed.connect(self.on_queue_failed)
+        q.waiting.connect(self.calling.set_waiting)
+        q.event.connect(self.on_queue_event)
+        q.connection.connect(self.on_connection)
 
         # -- scanners --
         from drivers.scanners.wedge import WedgeScanner
@@ -264,7 +302,12 @@ class CounterWindow(QMainWindow):
     def start(self) -> None:
         """Start the worker threads and the scanners (separate from __init__ so tests can
         build a window without threads)."""
+        # The queue thread opens the same database: only once the desk thread has opened
+        # (and migrated) it, so the two never race through a first migration.
+        self.workers.desk.prepared.connect(self._start_queue,
+                                           Qt.ConnectionType.SingleShotConnection)
         self.workers.start()
+        self.call_clock.start()
         s = self.scanner_settings
         if s.wedge_enabled:
             self.wedge.install(self._app)
@@ -275,6 +318,10 @@ class CounterWindow(QMainWindow):
         self.appointment_timer.start()
         self.check_printer()
         self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start_queue(self, _ok: bool = True) -> None:
+        if not self._closed and not self.queue.running:
+            self.queue.start()
 
     def _start_serial(self, s: ScannerSettings) -> None:
         from drivers.scanners.qt_adapters import QtSerialScanner
@@ -294,6 +341,7 @@ class CounterWindow(QMainWindow):
         self.printer_timer.stop()
         self.appointment_timer.stop()
         self.print_watchdog.stop()
+        self.call_clock.stop()
         self.wedge.uninstall()
         for scanner in (self.serial, self.camera):
             if scanner is not None:
@@ -305,6 +353,9 @@ class CounterWindow(QMainWindow):
             self.camera_panel.close()
         self.sync.stop()
         self.workers.stop()
+        self.queue.stop()
+        if self.rating_view is not None:
+            self.rating_view.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
@@ -462,6 +513,10 @@ class CounterWindow(QMainWindow):
 
     def on_saved(self, dossier: Dossier) -> None:
         self.saving = False
+        ticket = self.calling.ticket
+        if ticket is not None:
+            self.last_dossier_code = dossier.code
+            self.queue.link(ticket.id, dossier.code)
         self.sync.wake()
         self.form.show_saved(dossier)
         self.banner.show_message("info", self.tr("Đã lưu hồ sơ %1. Hẹn trả kết quả: %2.")
@@ -613,6 +668,69 @@ class CounterWindow(QMainWindow):
 
     def on_export_failed(self, message_vi: str, message_en: str) -> None:
         self.logbook_view.set_state("failed", message_vi)
+
+    # -- calling ---------------------------------------------------------------------------
+
+    def queue_action(self, action: str, target: Any) -> None:
+        """A calling button (or F3/F4/F12): the queue call runs on the queue thread."""
+        self.calling.set_busy(True)
+        self.queue.act(action, self.clerk, target)
+
+    def on_queue_restored(self, ticket: Any, services: list[Any]) -> None:
+        self.calling.set_services(services)
+        self.calling.show_ticket(ticket, self.clock())
+        if ticket is not None:
+            log.info("counter %d: restored ticket %s", self.counter_number, ticket.number)
+            self.last_dossier_code = ticket.dossiers[-1] if ticket.dossiers else None
+
+    def on_queue_done(self, action: str, ticket: Any) -> None:
+        c = self.calling
+        c.set_busy(False)
+        finished = c.ticket
+        if action == NEXT:
+            self.last_dossier_code = None
+            if ticket is None:
+                c.show_ticket(None)
+                c.show_message(self.tr("Không còn ai đang chờ."))
+                return
+            c.show_ticket(ticket, self.clock())
+        elif action == RECALL:
+            if ticket is not None:
+                c.show_ticket(ticket, self.clock())
+        elif action == FINISH:
+            c.show_ticket(None)
+            if finished is not None:
+                self._ask_rating(finished)
+            self.last_dossier_code = None
+        else:  # skipped or transferred: the counter serves nobody now
+            c.show_ticket(None)
+            self.last_dossier_code = None
+            if ticket is not None:
+                c.show_message((self.tr("Số %1: vắng mặt.") if action == SKIP
+                                else self.tr("Đã chuyển số %1.")).replace("%1", ticket.number))
+
+    def _ask_rating(self, ticket: Any) -> None:
+        if self.rating_view is None:
+            return
+        self.rating_view.ask(ticket, self.last_dossier_code, self.counter_number, self.clerk)
+
+    def on_queue_failed(self, action: str, message_vi: str, message_en: str) -> None:
+        if action == "link":
+            return  # kept in the outbox (remote) or logged; intake is not concerned
+        self.calling.set_busy(False)
+        if action == "start":
+            self.calling.ready = True  # let the clerk retry by calling
+            self.calling.update_buttons()
+        self.calling.show_message(message_vi)
+
+    def on_queue_event(self, event: Any) -> None:
+        if event.waiting is not None:
+            self.calling.set_waiting(event.waiting)
+
+    def on_connection(self, state: Any) -> None:
+        self.calling.set_connection(state)
+        if state.connected and state.resync:
+            self.queue.refresh()
 
     # -- camera ----------------------------------------------------------------------------
 

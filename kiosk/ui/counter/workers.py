@@ -83,6 +83,7 @@ class DeskWorker(QObject):
     export_failed = Signal(str, str)
     pdf_written = Signal(str, str)  # code, path
     pdf_failed = Signal(str, str)
+    prepared = Signal(bool)  # the database is open (and migrated)
 
     def __init__(self, config: Config, paths: Paths) -> None:
         super().__init__()
@@ -90,6 +91,19 @@ class DeskWorker(QObject):
         self._paths = paths
         self._db: Any = None
         self._desk: DossierDesk | None = None
+
+    @Slot()
+    def prepare(self) -> None:
+        """Open (and migrate) the database now, so that other threads opening it later (the
+        queue thread) do not race this one through the first migration."""
+        try:
+            self._open()
+        except Exception as exc:
+            log.warning("the counter database cannot be opened: %s",
+                        _failure(exc, "mở được cơ sở dữ liệu", "open the database")[1])
+            self.prepared.emit(False)
+            return
+        self.prepared.emit(True)
 
     def _open(self) -> DossierDesk:
         if self._desk is None:
@@ -251,6 +265,7 @@ class CounterWorkers(QObject):
     """Starts both threads and forwards requests to them as queued signals (UI-thread side).
     Results arrive on the workers' own signals (`desk.saved`, `printer.printed`, ...)."""
 
+    _prepare = Signal()
     _save = Signal(object, str, object)
     _open = Signal(str)
     _act = Signal(str, int, str, str)
@@ -273,6 +288,7 @@ class CounterWorkers(QObject):
         self.printer = PrintWorker(config, paths)
         self.desk.moveToThread(self.desk_thread)
         self.printer.moveToThread(self.print_thread)
+        self._prepare.connect(self.desk.prepare)
         self._save.connect(self.desk.save)
         self._open.connect(self.desk.open_dossier)
         self._act.connect(self.desk.act)
@@ -290,6 +306,7 @@ class CounterWorkers(QObject):
         self.print_thread.start()
         self.running = True
         _RUNNING.add(self)
+        self._prepare.emit()
 
     def save(self, intake: Intake, clerk: str, at: datetime) -> None:
         """Save at `at`, the moment the clerk pressed save (the window's clock, which also

@@ -1,0 +1,177 @@
+"""What the first-run wizard collects, and how it becomes the configuration file (no Qt).
+
+Every answer is written through `Config.with_values()` and `kiosk.config.save()`, so the
+schema validates it exactly as it validates the file. Each answer has one key (TARGETS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from kiosk import config as config_mod
+from kiosk.admin.settings import ROLES, pin_gate, stored_pin_hash
+from kiosk.config import Config, ConfigError, HubConfig
+from kiosk.paths import Paths
+
+UNIT_CODE_RE = re.compile(r"[0-9A-Z]+(?:\.[0-9A-Z]+)+")
+
+#: The configuration key each answer is written to.
+TARGETS: dict[str, tuple[str, str]] = {
+    "office_code": ("office", "code"),
+    "office_name": ("office", "name"),
+    "station_id": ("station", "id"),
+    "role": ("station", "role"),
+    "counter_number": ("counter", "number"),
+    "hub_role": ("hub", "role"),
+    "hub_url": ("hub", "url"),
+    "hub_host": ("hub", "host"),
+    "hub_port": ("hub", "port"),
+    "office_key": ("hub", "office_key"),
+    "printer_uri": ("printer", "uri"),
+    "printer_width": ("printer", "width"),
+    "scanner_port": ("scanner", "serial_port"),
+    "camera": ("scanner", "camera"),
+    "server_url": ("sync", "server_url"),
+    "token": ("sync", "token"),
+    "pin_hash": ("admin", "pin_hash"),
+}
+
+#: Answers that only mean something for some roles; others keep what the file had.
+ROLE_ANSWERS: dict[str, tuple[str, ...]] = {
+    "counter_number": ("counter",),
+    "printer_uri": ("kiosk", "counter"),
+    "printer_width": ("kiosk", "counter"),
+    "scanner_port": ("counter",),
+    "camera": ("counter",),
+    "hub_url": ("kiosk", "counter", "display"),
+    "hub_host": ("hub",),
+    "hub_port": ("hub",),
+}
+
+#: The hub PC listens on the office network, not only on itself.
+HUB_LISTEN_HOST = "0.0.0.0"
+DEFAULT_HUB_PORT = HubConfig().port
+
+ROLE_LABELS_VI = {
+    "kiosk": "Máy lấy số thứ tự",
+    "counter": "Quầy tiếp nhận hồ sơ",
+    "display": "Màn hình hiển thị số",
+    "hub": "Máy chủ của điểm (hub)",
+}
+
+
+@dataclass
+class SetupAnswers:
+    office_code: str = ""
+    office_name: str = ""
+    role: str = "kiosk"
+    counter_number: int = 1
+    station_id: str = ""
+    hub_url: str = ""
+    hub_port: int = DEFAULT_HUB_PORT
+    office_key: str = ""
+    printer_uri: str = ""
+    printer_width: int = 80
+    scanner_port: str = ""
+    camera: str = ""
+    server_url: str = ""
+    token: str = ""
+    pin_hash: str = ""
+
+    @property
+    def hub_role(self) -> str:
+        """The queue topology of [hub] role: this PC is the hub, a client of one, or alone."""
+        if self.role == "hub":
+            return "hub"
+        return "client" if self.hub_url else "standalone"
+
+    @property
+    def hub_host(self) -> str:
+        return HUB_LISTEN_HOST
+
+    def default_station_id(self) -> str:
+        if self.role == "counter":
+            return f"counter-{self.counter_number}"
+        return {"kiosk": "kiosk-1", "display": "display-1", "hub": "hub"}.get(self.role, "kiosk-1")
+
+
+@dataclass
+class SetupResult:
+    config: Config
+    path: Path
+
+
+def applies(answer: str, role: str) -> bool:
+    roles = ROLE_ANSWERS.get(answer)
+    return roles is None or role in roles
+
+
+def office_code_problem(code: str) -> str | None:
+    if not UNIT_CODE_RE.fullmatch(code.strip()):
+        return ("Mã đơn vị gồm các nhóm chữ số / chữ in hoa cách nhau bởi dấu chấm, "
+                "ví dụ 000.00.01.H26.")
+    return None
+
+
+def section_problem(values: dict[str, dict[str, Any]]) -> str | None:
+    """Validate some keys the way the configuration file is validated; the message names
+    the key."""
+    try:
+        Config().with_values(**values)
+    except ConfigError as exc:
+        return "Chưa hợp lệ – " + str(exc).removeprefix("Configuration error: ")
+    return None
+
+
+def build_config(base: Config, answers: SetupAnswers) -> Config:
+    """`base` with the answers written to their keys (answers that do not apply to the
+    role keep what `base` had)."""
+    if answers.role not in ROLES:
+        raise ConfigError(f"unknown role {answers.role!r}; one of {', '.join(ROLES)}")
+    values: dict[str, dict[str, Any]] = {}
+    names = [f.name for f in fields(SetupAnswers)] + ["hub_role", "hub_host"]
+    for name in names:
+        value = getattr(answers, name)
+        if not applies(name, answers.role):
+            continue
+        if name == "station_id" and not value:
+            value = answers.default_station_id()
+        if name == "pin_hash" and not value:
+            continue
+        section, key = TARGETS[name]
+        values.setdefault(section, {})[key] = value
+    return base.with_values(**values)
+
+
+def write_setup(answers: SetupAnswers, paths: Paths, base: Config | None = None) -> SetupResult:
+    """Write the configuration file; clears the PIN lockout, since whoever set the PIN
+    knows it."""
+    config = build_config(base or Config(), answers)
+    config_mod.save(config, paths.config_file)
+    owner_only(paths.config_file)
+    if answers.pin_hash:
+        pin_gate(config, paths).reset()
+    return SetupResult(config, paths.config_file)
+
+
+def owner_only(path: Path) -> None:
+    """The configuration holds the station token and the office key: readable by the kiosk's
+    account only (POSIX; on Windows the per-user config folder is already private)."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+
+
+def answers_from_config(config: Config, paths: Paths) -> SetupAnswers:
+    """The answers a configuration already holds (to start `kiosk setup` from them)."""
+    a = SetupAnswers()
+    for f in fields(SetupAnswers):
+        section, key = TARGETS[f.name]
+        setattr(a, f.name, getattr(getattr(config, section), key))
+    a.pin_hash = stored_pin_hash(config, paths)
+    return a

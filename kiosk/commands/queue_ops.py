@@ -1,0 +1,204 @@
+"""`kiosk hub`, `kiosk call`, `kiosk queue`: the office queue without a screen (scripts, call
+pads, tests).
+
+The office key comes from --key, else the KIOSK_OFFICE_KEY environment variable, else
+[hub] office_key in the configuration. Without --hub (and unless the station is configured as a
+hub client) `call` and `queue` work directly on this station's database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.config import Config
+from kiosk.paths import Paths
+
+EXIT_NOTHING = 3  # `kiosk call`: nobody waiting, or the counter serves nobody
+
+ACTIONS = ("next", "recall", "skip", "finish", "transfer", "current")
+
+
+def add_hub_options(parser) -> None:
+    parser.add_argument("--hub", metavar="URL", help="the office hub, e.g. "
+                        "http://192.168.1.10:8090 (default: [hub] url for a hub client, else "
+                        "this station's own database)")
+    parser.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
+                        "then [hub] office_key)")
+
+
+def register(sub) -> None:
+    hub = sub.add_parser(
+        "hub", help="serve this station's queue to the office LAN (counters, displays)",
+        description="Serve the queue of this station's database over HTTP JSON + WebSocket. "
+        "Prints 'hub listening on URL' once ready; stops on Ctrl+C / SIGTERM. Listens on "
+        "127.0.0.1 (this PC only) unless --host or [hub] host says otherwise: use "
+        "--host 0.0.0.0 (or this PC's LAN address) so the other stations can reach it.")
+    hub.add_argument("--host", metavar="H", help="address to listen on (default: [hub] host, "
+                     "127.0.0.1)")
+    hub.add_argument("--port", type=int, metavar="P", help="TCP port (default: [hub] port, "
+                     "8090; 0 picks a free one)")
+    hub.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
+                     "then [hub] office_key); at least 8 characters. Other users of this PC "
+                     "can see a command line: prefer the variable or the configuration")
+    hub.set_defaults(handler=_hub)
+
+    call = sub.add_parser(
+        "call", help="counter actions: call the next ticket, recall, skip, finish, transfer",
+        description="Act at a counter. next: finish the current ticket (if any) and call the "
+        "next one by the priority policy across --services; recall: announce the current "
+        "ticket again; skip: no-show; finish: done; transfer: back to waiting for "
+        "--to-service and/or --to-counter; current: show the ticket at the counter. "
+        f"Prints the ticket (--json: one JSON object, or null). Exit status {EXIT_NOTHING} "
+        "when there is no ticket (nobody waiting, or the counter serves nobody), 1 when the "
+        "hub cannot be reached or refuses the key, 2 for a usage error.")
+    call.add_argument("action", choices=ACTIONS)
+    call.add_argument("--counter", type=int, required=True, metavar="N")
+    call.add_argument("--services", metavar="CODES", help="comma-separated service codes this "
+                      "counter serves (default: [counter] services; empty: every service)")
+    call.add_argument("--clerk", metavar="NAME", help="clerk at the counter (recorded with "
+                      "the call)")
+    call.add_argument("--to-service", metavar="CODE", help="transfer: the service to queue in")
+    call.add_argument("--to-counter", type=int, metavar="N", help="transfer: the counter that "
+                      "calls it next")
+    call.add_argument("--json", action="store_true", help="print one JSON object (or null)")
+    add_hub_options(call)
+    call.set_defaults(handler=_call)
+
+    queue = sub.add_parser("queue", help="the queue now: waiting per service, serving now "
+                           "per counter, the latest calls")
+    queue.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(queue)
+    queue.set_defaults(handler=_queue)
+
+
+def open_cli_queue(args, config: Config, paths: Paths):
+    """The queue for a one-shot command: the hub's (no counter outbox: a command reports
+    failure rather than leaving work behind) or this station's database."""
+    from kiosk.queue.settings import hub_settings
+
+    settings = hub_settings(config, url=args.hub, key=args.key)
+    if args.hub or settings.role == "client":
+        from kiosk.queue.remote import RemoteQueue
+
+        if not settings.url:
+            raise ValueError("no hub URL: give --hub URL or set [hub] url")
+        return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
+                           tz=config.office.timezone)
+    from kiosk.queue.local import LocalQueue
+    from kiosk.station import database_path
+
+    return LocalQueue(database_path(config, paths), config, watch_s=None)
+
+
+def _hub(args, config: Config, paths: Paths) -> int:
+    return run_hub(config, paths, key=args.key, host=args.host, port=args.port)
+
+
+def run_hub(config: Config, paths: Paths, *, key: str | None = None, host: str | None = None,
+            port: int | None = None) -> int:
+    """The headless office hub (`kiosk hub`, and `kiosk run` on a [station] role = "hub"
+    PC), until interrupted."""
+    from kiosk.hub.server import HubError, serve_hub
+    from kiosk.queue.settings import hub_settings
+    from kiosk.station import database_path
+
+    settings = hub_settings(config, key=key, host=host, port=port)
+
+    def ready(url: str) -> None:
+        print(f"hub listening on {url}", flush=True)
+
+    try:
+        serve_hub(database_path(config, paths), config, settings.office_key,
+                  host=settings.host, port=settings.port, on_ready=ready)
+    except KeyboardInterrupt:  # Ctrl+C where the loop cannot catch signals (Windows)
+        return EXIT_OK
+    except HubError as exc:
+        print(f"Cannot start the hub: {exc}", file=sys.stderr)
+        return EXIT_USAGE if "key" in str(exc) else EXIT_FAILED
+    return EXIT_OK
+
+
+def _call(args, config: Config, paths: Paths) -> int:
+    from kiosk.queue.service import HubUnavailable, QueueError, Unauthorized
+    from kiosk.queue.settings import counter_settings
+    from kiosk.ticketing import UnknownService
+
+    services = None
+    if args.services is not None:
+        services = tuple(s.strip() for s in args.services.split(",") if s.strip())
+    counter = counter_settings(config, number=args.counter, services=services, clerk=args.clerk)
+    try:
+        queue = open_cli_queue(args, config, paths)
+    except (ValueError, QueueError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        n = counter.number
+        if args.action == "next":
+            ticket = queue.call_next(n, counter.services, counter.clerk or None)
+        elif args.action == "recall":
+            ticket = queue.recall(n)
+        elif args.action == "skip":
+            ticket = queue.skip(n)
+        elif args.action == "finish":
+            ticket = queue.finish(n)
+        elif args.action == "current":
+            ticket = queue.current(n)
+        else:
+            if args.to_service is None and args.to_counter is None:
+                print("transfer needs --to-service CODE and/or --to-counter N", file=sys.stderr)
+                return EXIT_USAGE
+            ticket = queue.transfer(n, to_service=args.to_service, to_counter=args.to_counter)
+    except (HubUnavailable, Unauthorized) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    except (UnknownService, QueueError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        queue.close()
+    if args.json:
+        print(json.dumps(ticket.as_json() if ticket else None, ensure_ascii=False))
+    elif ticket is None:
+        print("nobody waiting" if args.action == "next"
+              else f"counter {args.counter} serves no ticket")
+    else:
+        where = f"counter {ticket.counter}" if ticket.counter else "-"
+        print(f"{ticket.number}  {ticket.current_service}  {ticket.status}  {where}")
+    return EXIT_OK if ticket is not None else EXIT_NOTHING
+
+
+def _queue(args, config: Config, paths: Paths) -> int:
+    from kiosk.queue.service import HubUnavailable, QueueError, Unauthorized
+
+    try:
+        queue = open_cli_queue(args, config, paths)
+    except (ValueError, QueueError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        snap = queue.snapshot()
+    except (HubUnavailable, Unauthorized) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        queue.close()
+    if args.json:
+        print(json.dumps(snap.as_json(), ensure_ascii=False))
+        return EXIT_OK
+    print(f"Queue at {snap.at:%H:%M:%S %d/%m/%Y}")
+    print("Waiting: " + (", ".join(f"{code} {n}" for code, n in snap.waiting.items() if n)
+                         or "nobody"))
+    if snap.serving:
+        for s in snap.serving:
+            clerk = f" ({s.ticket.clerk})" if s.ticket.clerk else ""
+            print(f"  counter {s.counter:>3}: {s.ticket.number}  {s.ticket.current_service}"
+                  f"{clerk}")
+    else:
+        print("Serving: no counter is serving")
+    if snap.recent_calls:
+        print("Latest calls: " + ", ".join(f"{c.number}→{c.counter}"
+                                           for c in snap.recent_calls))
+    return EXIT_OK

@@ -1,0 +1,26 @@
+"""The office hub: one station owns the office database and serves the queue to the others
+over the LAN (HTTP JSON + WebSocket push, office key). See kiosk/hub/protocol.py.
+
+Names are imported lazily so that `kiosk.hub.protocol` stays light for clients.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "HubError": "kiosk.hub.server",
+    "HubHandle": "kiosk.hub.server",
+    "serve_hub": "kiosk.hub.server",
+    "start_hub_in_thread": "kiosk.hub.server",
+    "make_app": "kiosk.hub.app",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

@@ -1,0 +1,400 @@
+"""The office hub: the queue of this station's database served to the LAN (aiohttp).
+
+HTTP JSON for operations and reads, a WebSocket for live events (kiosk/hub/protocol.py has
+the endpoints). Every request but /health needs the office key (compared in constant time);
+the WebSocket is authenticated at its handshake like any request. Queue calls run on a small
+thread pool, so the event loop never waits on the disk; events are serialised once on the
+publishing thread and queued to each WebSocket client separately, so a slow display cannot
+hold up the others (one that falls too far behind is disconnected and resynchronises).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from kiosk.hub import protocol as p
+from kiosk.queue.local import LocalQueue
+from kiosk.queue.model import QueueEvent
+from kiosk.queue.service import InvalidRequest, QueueError
+from kiosk.ticketing import Ticket, UnknownService
+
+log = logging.getLogger(__name__)
+
+QUEUE_KEY: web.AppKey[LocalQueue] = web.AppKey("queue", LocalQueue)
+STATE_KEY: web.AppKey[HubState] = web.AppKey("state")  # type: ignore[name-defined]
+
+REPLAY_BUFFER = 5000         # events kept for reconnecting clients
+CLIENT_QUEUE_LIMIT = 2000    # events waiting for one client before it is dropped
+EXECUTOR_THREADS = 4
+
+
+def error(status: int, code: str, message: str, message_vi: str | None = None,
+          headers: dict[str, str] | None = None, **extra: Any) -> web.Response:
+    body = {"error": code, "message": message, "message_vi": message_vi or message, **extra}
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def ok(data: Any) -> web.Response:
+    return web.Response(text=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                        content_type="application/json", charset="utf-8")
+
+
+def ticket_body(ticket: Ticket | None) -> web.Response:
+    return ok({"ticket": ticket.as_json() if ticket is not None else None})
+
+
+class _Client:
+    def __init__(self, ws: web.WebSocketResponse):
+        self.ws = ws
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.dropped = False
+
+
+class HubState:
+    """What the running hub shares between requests: key digest, executor, WebSocket clients
+    and the replay buffer. Lives on the event loop's thread except `publish_threadsafe`."""
+
+    def __init__(self, key: str, loop: asyncio.AbstractEventLoop, base_seq: int):
+        self.key_digest = hashlib.sha256(key.encode("utf-8")).digest()
+        self.loop = loop
+        self.executor = ThreadPoolExecutor(max_workers=EXECUTOR_THREADS,
+                                           thread_name_prefix="hub-db")
+        self.clients: set[_Client] = set()
+        self.recent: deque[tuple[int, str]] = deque(maxlen=REPLAY_BUFFER)
+        self.base_seq = base_seq  # events up to this seq cannot be replayed
+        self.last_seq = base_seq
+        self.instance = str(uuid.uuid4())
+
+    def key_ok(self, presented: str) -> bool:
+        digest = hashlib.sha256(presented.encode("utf-8")).digest()
+        return hmac.compare_digest(digest, self.key_digest)
+
+    def publish_threadsafe(self, event: QueueEvent) -> None:
+        """The queue's subscriber (a queue thread): serialise here, deliver on the loop."""
+        text = json.dumps({"type": "event", "event": event.as_json()}, ensure_ascii=False,
+                          separators=(",", ":"))
+        with contextlib.suppress(RuntimeError):  # the loop has already closed
+            self.loop.call_soon_threadsafe(self._publish, event.seq, text)
+
+    def _publish(self, seq: int, text: str) -> None:
+        if len(self.recent) == self.recent.maxlen:
+            self.base_seq = self.recent[0][0]
+        self.recent.append((seq, text))
+        self.last_seq = max(self.last_seq, seq)
+        for client in list(self.clients):
+            if client.dropped:
+                continue
+            if client.queue.qsize() >= CLIENT_QUEUE_LIMIT:
+                client.dropped = True
+                log.warning("a WebSocket client fell %d events behind: disconnecting it",
+                            CLIENT_QUEUE_LIMIT)
+                asyncio.ensure_future(client.ws.close(code=WSCloseCode.TRY_AGAIN_LATER,
+                                                      message=b"too slow"))
+                continue
+            client.queue.put_nowait(text)
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Callable) -> web.StreamResponse:
+    """Every error answers JSON {"error", "message", "message_vi"}."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status, "http_error")
+        headers = {k: v for k, v in exc.headers.items() if k in ("Allow",)}
+        return error(exc.status, code, exc.reason, headers=headers)
+    except UnknownService as exc:
+        return error(400, "unknown_service", str(exc), exc.message_vi, service=exc.code,
+                     known=exc.known)
+    except QueueError as exc:
+        return error(exc.status, exc.code, exc.message_en, exc.message_vi)
+    except Exception:
+        log.exception("hub: internal error on %s %s", request.method, request.path)
+        return error(500, "internal_error", "internal error at the hub",
+                     "Máy chủ quầy gặp lỗi.")
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Callable) -> web.StreamResponse:
+    if request.path == p.HEALTH_PATH:
+        return await handler(request)
+    presented = request.headers.get(p.KEY_HEADER, "")
+    if not presented:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            presented = value.strip()
+    if not presented or not request.app[STATE_KEY].key_ok(presented):
+        # Never say which: missing and wrong keys look the same. No key in the log either.
+        log.warning("hub: refused a request without a valid office key from %s",
+                    request.remote)
+        return error(401, "unauthorized", "a valid office key is required",
+                     "Sai mã văn phòng (office key).",
+                     headers={"WWW-Authenticate": 'Bearer realm="office"'})
+    return await handler(request)
+
+
+# -- request helpers ---------------------------------------------------------------------------
+
+async def run(request: web.Request, fn: Callable[[LocalQueue], Any]) -> Any:
+    queue = request.app[QUEUE_KEY]
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app[STATE_KEY].executor, lambda: fn(queue))
+
+
+async def body_of(request: web.Request) -> dict[str, Any]:
+    if not request.can_read_body:
+        return {}
+    raw = await request.read()  # client_max_size bounds it (413)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("the body is not valid UTF-8 JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    return data
+
+
+def _int(value: Any, name: str, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequest(f"{name} must be a whole number")
+    return value
+
+
+def _str(data: dict[str, Any], name: str, optional: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be text")
+    return value
+
+
+def _op_id(data: dict[str, Any]) -> str | None:
+    value = data.get("op_id")
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and str(uuid.UUID(value)) == value.lower():
+            return value.lower()
+    except ValueError:
+        pass
+    raise InvalidRequest("op_id must be a UUID")
+
+
+def _at(data: dict[str, Any]) -> datetime | None:
+    value = data.get("at")
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise InvalidRequest("at must be an ISO 8601 time with a UTC offset")
+    return at
+
+
+def _counter(request: web.Request) -> int:
+    return _int(request.match_info["counter"], "counter")  # type: ignore[return-value]
+
+
+def _ticket_id(request: web.Request) -> int:
+    return _int(request.match_info["ticket_id"], "ticket id")  # type: ignore[return-value]
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+async def health(request: web.Request) -> web.Response:
+    return ok({"status": "ok", "protocol": p.PROTOCOL_VERSION})
+
+
+async def services(request: web.Request) -> web.Response:
+    found = request.app[QUEUE_KEY].services()
+    return ok({"services": [{"code": s.code, "prefix": s.prefix, "name_vi": s.name_vi,
+                             "name_en": s.name_en, "field": s.field,
+                             "hours": list(s.hours_spec)} for s in found]})
+
+
+async def issue(request: web.Request) -> web.Response:
+    data = await body_of(request)
+    service = _str(data, "service", optional=False)
+    priority = _str(data, "priority")
+    op_id = _op_id(data)
+    return ticket_body(await run(request, lambda q: q.issue(service, priority, op_id=op_id)))
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    ticket_id = _ticket_id(request)
+    return ticket_body(await run(request, lambda q: q.get(ticket_id)))
+
+
+async def record_print(request: web.Request) -> web.Response:
+    ticket_id = _ticket_id(request)
+    data = await body_of(request)
+    if not isinstance(data.get("ok"), bool):
+        raise InvalidRequest("ok must be true or false")
+    detail = _str(data, "detail")
+    at, op_id = _at(data), _op_id(data)
+    return ticket_body(await run(request, lambda q: q.record_print(
+        ticket_id, data["ok"], detail, at=at, op_id=op_id)))
+
+
+async def link_dossier(request: web.Request) -> web.Response:
+    ticket_id = _ticket_id(request)
+    data = await body_of(request)
+    code = _str(data, "dossier_code", optional=False)
+    counter = _int(data.get("counter"), "counter", optional=True)
+    at, op_id = _at(data), _op_id(data)
+    return ticket_body(await run(request, lambda q: q.link_dossier(
+        ticket_id, code, counter=counter, at=at, op_id=op_id)))  # type: ignore[arg-type]
+
+
+async def current(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    return ticket_body(await run(request, lambda q: q.current(counter)))
+
+
+async def call_next(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    data = await body_of(request)
+    wanted = data.get("services") or []
+    if not isinstance(wanted, list) or not all(isinstance(s, str) for s in wanted):
+        raise InvalidRequest("services must be a list of service codes")
+    clerk, op_id = _str(data, "clerk"), _op_id(data)
+    return ticket_body(await run(request, lambda q: q.call_next(counter, wanted, clerk,
+                                                                op_id=op_id)))
+
+
+async def recall(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    op_id = _op_id(await body_of(request))
+    return ticket_body(await run(request, lambda q: q.recall(counter, op_id=op_id)))
+
+
+async def skip(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    op_id = _op_id(await body_of(request))
+    return ticket_body(await run(request, lambda q: q.skip(counter, op_id=op_id)))
+
+
+async def transfer(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    data = await body_of(request)
+    to_service = _str(data, "to_service")
+    to_counter = _int(data.get("to_counter"), "to_counter", optional=True)
+    op_id = _op_id(data)
+    return ticket_body(await run(request, lambda q: q.transfer(
+        counter, to_service=to_service, to_counter=to_counter, op_id=op_id)))
+
+
+async def finish(request: web.Request) -> web.Response:
+    counter = _counter(request)
+    data = await body_of(request)
+    ticket_id = _int(data.get("ticket_id"), "ticket_id", optional=True)
+    at, op_id = _at(data), _op_id(data)
+    return ticket_body(await run(request, lambda q: q.finish(
+        counter, ticket_id=ticket_id, at=at, op_id=op_id)))
+
+
+async def snapshot(request: web.Request) -> web.Response:
+    return ok((await run(request, lambda q: q.snapshot())).as_json())
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    since_text = request.query.get("since", "")
+    since = int(since_text) if since_text.lstrip("-").isdigit() else None
+    ws = web.WebSocketResponse(heartbeat=p.HEARTBEAT_S, max_msg_size=p.MAX_WS_MESSAGE_BYTES)
+    await ws.prepare(request)
+    client = _Client(ws)
+    # Registered and replayed without an await in between: every event is either in the
+    # replay or in the client's queue, never both, never neither.
+    state.clients.add(client)
+    replay: list[str] = []
+    gap = False
+    if since is not None and since >= 0:
+        gap = since < state.base_seq or since > state.last_seq
+        replay = [text for seq, text in state.recent if seq > since] if not gap else []
+        if len(replay) > CLIENT_QUEUE_LIMIT // 2:  # away long: a snapshot is quicker
+            gap, replay = True, []
+    hello = {"type": "hello", "protocol": p.PROTOCOL_VERSION, "seq": state.last_seq,
+             "replayed": len(replay), "gap": gap}
+    for text in [json.dumps(hello), *replay]:
+        client.queue.put_nowait(text)
+    writer = asyncio.ensure_future(_write(client))
+    try:
+        async for msg in ws:
+            if msg.type == WSMsgType.ERROR:
+                break
+            # Clients have nothing to say; anything they send is ignored.
+    finally:
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer
+        state.clients.discard(client)
+    return ws
+
+
+async def _write(client: _Client) -> None:
+    try:
+        while True:
+            text = await client.queue.get()
+            await client.ws.send_str(text)
+    except (ConnectionError, RuntimeError):
+        pass  # the reader loop sees the closed socket and cleans up
+
+
+# -- assembling --------------------------------------------------------------------------------
+
+def make_app(queue: LocalQueue, state: HubState) -> web.Application:
+    app = web.Application(middlewares=[errors_middleware, auth_middleware],
+                          client_max_size=p.MAX_BODY_BYTES)
+    app[QUEUE_KEY] = queue
+    app[STATE_KEY] = state
+
+    async def close_clients(app: web.Application) -> None:
+        # Tell every station now, so they show "lost" at once instead of at the heartbeat.
+        for client in list(app[STATE_KEY].clients):
+            with contextlib.suppress(Exception):
+                await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"hub stopping")
+
+    app.on_shutdown.append(close_clients)
+    r = app.router
+    r.add_get(p.HEALTH_PATH, health)
+    r.add_get(p.SERVICES_PATH, services)
+    r.add_post(p.TICKETS_PATH, issue)
+    r.add_get(p.TICKETS_PATH + "/{ticket_id}", get_ticket)
+    r.add_post(p.TICKETS_PATH + "/{ticket_id}/print", record_print)
+    r.add_post(p.TICKETS_PATH + "/{ticket_id}/dossiers", link_dossier)
+    r.add_get(p.COUNTERS_PATH + "/{counter}", current)
+    r.add_post(p.COUNTERS_PATH + "/{counter}/next", call_next)
+    r.add_post(p.COUNTERS_PATH + "/{counter}/recall", recall)
+    r.add_post(p.COUNTERS_PATH + "/{counter}/skip", skip)
+    r.add_post(p.COUNTERS_PATH + "/{counter}/transfer", transfer)
+    r.add_post(p.COUNTERS_PATH + "/{counter}/finish", finish)
+    r.add_get(p.SNAPSHOT_PATH, snapshot)
+    r.add_get(p.EVENTS_PATH, events)
+    return app

@@ -1,0 +1,190 @@
+"""The one queue interface the application layer talks to, and its errors.
+
+Two implementations with the same behaviour (tests/test_queue_behaviour.py runs one suite
+against both):
+
+- `kiosk.queue.local.LocalQueue(db_path, config)`: in process, on this station's database
+  (single-PC offices, the demo, and the hub itself);
+- `kiosk.queue.remote.RemoteQueue(hub_url, key)`: the office hub over the LAN (HTTP JSON for
+  operations, a WebSocket for events).
+
+`open_queue(config, paths)` picks one from the configuration.
+
+Every method blocks (SQLite or the network): call them from worker threads, never a UI thread.
+Subscribers are called on a background thread; a Qt UI re-emits them as signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from kiosk.queue.catalog import Service
+from kiosk.queue.model import QueueEvent, QueueSnapshot
+from kiosk.queue.priority import PriorityCategory
+from kiosk.ticketing import Ticket
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+    from kiosk.paths import Paths
+
+Unsubscribe = Callable[[], None]
+
+
+class QueueError(Exception):
+    """A queue operation refused. `code` is stable (also the hub's JSON error code);
+    `message_vi` is for the clerk's screen, the str() for the technician."""
+
+    code = "queue_error"
+    status = 400
+
+    def __init__(self, message_en: str, message_vi: str | None = None):
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_vi = message_vi or "Không thực hiện được thao tác."
+
+
+class InvalidRequest(QueueError):
+    code = "invalid_request"
+    status = 400
+
+
+class TicketNotFound(QueueError):
+    code = "ticket_not_found"
+    status = 404
+
+    def __init__(self, ticket_id: int | str):
+        super().__init__(f"no ticket with id {ticket_id}", "Không tìm thấy số thứ tự này.")
+
+
+class NoCurrentTicket(QueueError):
+    """transfer() at a counter that is serving nobody."""
+
+    code = "no_current_ticket"
+    status = 409
+
+    def __init__(self, counter: int):
+        super().__init__(f"counter {counter} is serving no ticket",
+                         f"Quầy số {counter} chưa gọi số nào.")
+
+
+class Unauthorized(QueueError):
+    """The hub refused the office key."""
+
+    code = "unauthorized"
+    status = 401
+
+    def __init__(self, message_en: str = "the hub refused the office key"):
+        super().__init__(message_en, "Sai mã văn phòng (office key): máy chủ quầy từ chối kết "
+                         "nối. Báo kỹ thuật viên.")
+
+
+class HubUnavailable(QueueError):
+    """The hub cannot be reached (or answered with a server error). Calls need the hub;
+    what a counter records (dossier links, finish, print outcomes) waits in its outbox."""
+
+    code = "hub_unavailable"
+    status = 503
+
+    def __init__(self, message_en: str):
+        super().__init__(message_en, "Mất kết nối với máy chủ quầy.")
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """How a remote queue's link to the hub is. `since`: when it became so. `pending`:
+    operations waiting in the counter outbox. `resync`: events were missed while away (the
+    hub restarted, or the station was away long): take a new snapshot."""
+
+    connected: bool
+    since: datetime
+    error: str | None = None
+    pending: int = 0
+    resync: bool = False
+
+    @property
+    def message_vi(self) -> str:
+        if self.connected:
+            return "Đã kết nối với máy chủ quầy."
+        return f"Mất kết nối với máy chủ quầy từ {self.since:%H:%M:%S}."
+
+
+@runtime_checkable
+class QueueService(Protocol):
+    """The office queue. Ticket ids are the hub's. Counter numbers are 1..999."""
+
+    def services(self) -> list[Service]:
+        """Every service of the catalog, in catalog order (a kiosk filters by its own
+        [kiosk] services)."""
+
+    def issue(self, service_code: str, priority: PriorityCategory | None = None) -> Ticket:
+        """The next number of the day for a service (raises UnknownService)."""
+
+    def record_print(self, ticket_id: int, ok: bool, detail: str | None = None) -> Ticket:
+        """Record how printing the ticket went (events printed / print_failed)."""
+
+    def call_next(self, counter: int, services: Sequence[str], clerk: str | None = None
+                  ) -> Ticket | None:
+        """Finish the counter's current ticket if any (a 'finished' event with by=next), then
+        call the next one: first a ticket transferred to this counter, else by the priority
+        policy across `services` (empty: every service). None when nobody waits."""
+
+    def recall(self, counter: int) -> Ticket | None:
+        """Announce the counter's current ticket again; None if it serves nobody."""
+
+    def skip(self, counter: int) -> Ticket | None:
+        """No-show: the current ticket becomes 'skipped'; None if it serves nobody."""
+
+    def transfer(self, counter: int, *, to_service: str | None = None,
+                 to_counter: int | None = None) -> Ticket:
+        """Send the current ticket back to waiting, in another service's queue and/or for
+        another counter (which calls it before its other waiting tickets). It keeps its
+        number and its place in issue order. Raises NoCurrentTicket."""
+
+    def finish(self, counter: int) -> Ticket | None:
+        """The current ticket is done; None if the counter serves nobody."""
+
+    def current(self, counter: int) -> Ticket | None:
+        """The ticket at the counter now, if any."""
+
+    def get(self, ticket_id: int) -> Ticket:
+        """One ticket (raises TicketNotFound)."""
+
+    def link_dossier(self, ticket_id: int, dossier_code: str) -> Ticket:
+        """Link a dossier taken in during this ticket's service (idempotent per code)."""
+
+    def snapshot(self) -> QueueSnapshot:
+        """Waiting counts, serving now per counter, the latest calls, the waiting tickets."""
+
+    def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
+        """Call `callback(event)` for every event from now on, in order, on a background
+        thread. Keep it quick; it must not raise."""
+
+    def close(self) -> None:
+        """Release connections and threads."""
+
+
+def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
+               key: str | None = None,
+               on_connection: Callable[[ConnectionState], None] | None = None
+               ) -> QueueService:
+    """The queue this station uses: the hub's over the LAN when a hub URL is given or the
+    station is configured as a client, else its own database (standalone or the hub)."""
+    from kiosk.queue.settings import hub_settings
+    from kiosk.station import database_path
+
+    settings = hub_settings(config, url=hub_url, key=key)
+    if hub_url or settings.role == "client":
+        from kiosk.queue.remote import RemoteQueue
+
+        if not settings.url:
+            raise InvalidRequest("this station is a hub client but no hub URL is configured "
+                                 "([hub] url, or --hub URL)")
+        return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
+                           outbox_path=database_path(config, paths),
+                           on_connection=on_connection, tz=config.office.timezone)
+    from kiosk.queue.local import LocalQueue
+
+    return LocalQueue(database_path(config, paths), config)

@@ -1,0 +1,20 @@
+"""Office statistics for a day or a range of days: queue figures from the event log, citizen
+ratings and dossier hand-back punctuality. Plain Python (no Qt), read-only on the database.
+
+    from kiosk.stats import office_stats
+    stats = office_stats(db, date(2026, 3, 2), date(2026, 3, 6), "Asia/Ho_Chi_Minh")
+"""
+
+from kiosk.stats.compute import (
+    DossierCounts,
+    Durations,
+    GroupStats,
+    OfficeStats,
+    RatingCounts,
+    durations,
+    office_stats,
+    percentile,
+)
+
+__all__ = ["DossierCounts", "Durations", "GroupStats", "OfficeStats", "RatingCounts",
+           "durations", "office_stats", "percentile"]

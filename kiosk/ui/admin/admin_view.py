@@ -1,0 +1,773 @@
+"""The admin view, behind the PIN: reprint, device tests, sync status and set-aside records,
+the doctor's checks and a support bundle, the log tail, the configuration, exit to desktop.
+
+Everything slow (printing, network checks) runs on worker threads; database reads are short
+and done on the UI thread with a connection opened and closed for each. The view closes itself
+after five minutes without a touch or a key: a technician called away must not leave it open
+to the next citizen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import __version__
+from kiosk import config as config_mod
+from kiosk.admin.settings import pin_gate, save_pin_hash, station_role, stored_pin_hash
+from kiosk.admin.setup import ROLE_LABELS_VI, owner_only
+from kiosk.config import Config, ConfigError
+from kiosk.diagnostics.redact import redact_text
+from kiosk.paths import Paths
+from kiosk.ui.admin.config_editor import ConfigEditor
+from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.style import set_tone, stylesheet
+from kiosk.ui.admin.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+IDLE_CLOSE_MS = 5 * 60_000
+LOG_TAIL_LINES = 400
+RECENT_ROWS = 30
+
+
+def _status_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(46)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def _compact_button(text: str) -> QPushButton:
+    from PySide6.QtWidgets import QSizePolicy
+
+    button = QPushButton(text)
+    button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    return button
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], keys: list[object] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c == 0 and keys is not None:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            table.setItem(r, c, item)
+
+
+def _selected_keys(table: QTableWidget) -> list[object]:
+    rows = sorted({i.row() for i in table.selectedIndexes()})
+    return [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
+
+
+def _local_time(text: str | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    """An ISO timestamp as the office's local "HH:MM dd/mm/yyyy" (records store UTC or local
+    times with their offset; people read office time)."""
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo(tz))
+    return moment.strftime("%H:%M %d/%m/%Y")
+
+
+@lru_cache(maxsize=1)
+def _service_names() -> dict[str, str]:
+    from kiosk.queue.catalog import load_catalog
+
+    try:
+        return {s.code: s.name_vi for s in load_catalog()}
+    except Exception:  # noqa: BLE001 - names are a nicety; codes still show
+        return {}
+
+
+# -- tabs -------------------------------------------------------------------------------------
+
+class ReprintTab(QWidget):
+    """The latest tickets and dossier receipts, to print again."""
+
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        self.tickets = _table(["Số", "Dịch vụ", "Lấy lúc", "In"])
+        self.tickets.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tickets.horizontalHeader().setStretchLastSection(False)
+        self.dossiers = _table(["Mã hồ sơ", "Thủ tục", "Nhận lúc"])
+        self.dossiers.horizontalHeader().setSectionResizeMode(1,
+                                                              QHeaderView.ResizeMode.Stretch)
+        self.dossiers.horizontalHeader().setStretchLastSection(False)
+        self.ticket_button = QPushButton("In lại số đã chọn")
+        self.ticket_button.clicked.connect(self.reprint_ticket)
+        self.receipt_button = QPushButton("In lại biên nhận đã chọn")
+        self.receipt_button.clicked.connect(self.reprint_receipt)
+        refresh = _compact_button("Làm mới")
+        refresh.clicked.connect(self.refresh)
+        self.result = _status_label()
+        left = QGroupBox("Số thứ tự gần đây")
+        lbox = QVBoxLayout(left)
+        lbox.addWidget(self.tickets, 1)
+        lbox.addWidget(self.ticket_button)
+        right = QGroupBox("Biên nhận hồ sơ gần đây")
+        rbox = QVBoxLayout(right)
+        rbox.addWidget(self.dossiers, 1)
+        rbox.addWidget(self.receipt_button)
+        row = QHBoxLayout()
+        row.addWidget(left, 1)
+        row.addWidget(right, 1)
+        box = QVBoxLayout(self)
+        box.addLayout(row, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.result, 1)
+        bottom.addWidget(refresh)
+        box.addLayout(bottom)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from kiosk.station import open_database
+
+        names = _service_names()
+        try:
+            db = open_database(self.view.config, self.view.paths)
+        except Exception as exc:  # noqa: BLE001 - shown, and the doctor tab says more
+            set_tone(self.result, "error", f"Không mở được cơ sở dữ liệu: {exc}")
+            return
+        try:
+            rows = db.execute("SELECT id, number, service_code, issued_at, print_status "
+                              "FROM tickets ORDER BY id DESC LIMIT ?",
+                              (RECENT_ROWS,)).fetchall()
+            status_vi = {"printed": "đã in", "print_failed": "in lỗi", "pending": "đang in"}
+            tz = self.view.config.office.timezone
+            _fill(self.tickets, [[r[1], names.get(r[2], r[2]), _local_time(r[3], tz),
+                                  status_vi.get(r[4], r[4])] for r in rows],
+                  [r[0] for r in rows])
+            has_dossiers = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                      "name = 'dossiers'").fetchone()
+            drows = db.execute("SELECT code, procedure_name, received_at FROM dossiers "
+                               "ORDER BY id DESC LIMIT ?", (RECENT_ROWS,)).fetchall() \
+                if has_dossiers else []
+            _fill(self.dossiers, [[r[0], r[1], _local_time(r[2], tz)] for r in drows],
+                  [r[0] for r in drows])
+        finally:
+            db.conn.close()
+
+    def _busy(self, busy: bool) -> None:
+        self.ticket_button.setEnabled(not busy)
+        self.receipt_button.setEnabled(not busy)
+
+    def reprint_ticket(self) -> None:
+        ids = _selected_keys(self.tickets)
+        if not ids:
+            set_tone(self.result, "warn", "Chọn một số thứ tự trong bảng bên trái.")
+            return
+        config, paths = self.view.config, self.view.paths
+
+        def work() -> tuple[bool, str]:
+            from kiosk.station import open_configured_printer, open_database
+            from kiosk.ticketing import TicketDesk
+
+            db = open_database(config, paths)
+            try:
+                desk = TicketDesk(db, config)
+                ticket = desk.get(int(ids[0]))  # type: ignore[arg-type]
+                outcome = desk.print_ticket(ticket, open_configured_printer(config, paths))
+            finally:
+                db.conn.close()
+            if outcome.ok:
+                return True, f"Đã in lại số {ticket.number}."
+            return False, f"Không in được số {ticket.number}: {outcome.message_vi}"
+
+        self._run(work)
+
+    def reprint_receipt(self) -> None:
+        codes = _selected_keys(self.dossiers)
+        if not codes:
+            set_tone(self.result, "warn", "Chọn một hồ sơ trong bảng bên phải.")
+            return
+        config, paths = self.view.config, self.view.paths
+
+        def work() -> tuple[bool, str]:
+            from kiosk.dossiers import DossierDesk
+            from kiosk.station import open_configured_printer, open_database
+
+            receipt = config.dossiers.receipt_printer
+            printer = open_configured_printer(
+                config, paths, receipt or None,
+                config.dossiers.receipt_width if receipt else None)
+            db = open_database(config, paths)
+            try:
+                DossierDesk(db, config).print_receipt(str(codes[0]), printer, copies=1)
+            finally:
+                db.conn.close()
+            return True, f"Đã in lại biên nhận hồ sơ {codes[0]}."
+
+        self._run(work)
+
+    def _run(self, work: Callable[[], tuple[bool, str]]) -> None:
+        self._busy(True)
+        set_tone(self.result, "busy", "Đang in…")
+
+        def done(result: tuple[bool, str]) -> None:
+            self._busy(False)
+            set_tone(self.result, "ok" if result[0] else "error", result[1])
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            set_tone(self.result, "error", "Không in được: "
+                     + (getattr(exc, "message_vi", "") or f"{type(exc).__name__}: {exc}"))
+
+        run_task(self, work, done, failed, name="admin-reprint")
+
+
+class DevicesTab(QWidget):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        config = view.config
+        printer = QGroupBox("Máy in")
+        pbox = QVBoxLayout(printer)
+        pbox.addWidget(QLabel(f"Đang dùng: {config.printer.uri} (khổ {config.printer.width} mm)"))
+        self.printer_panel = PrinterTestPanel(lambda: self.view.config, view.paths,
+                                              lambda: (self.view.config.printer.uri,
+                                                       self.view.config.printer.width))
+        pbox.addWidget(self.printer_panel)
+        scanner = QGroupBox("Máy quét")
+        sbox = QVBoxLayout(scanner)
+        s = config.scanner
+        where = s.serial_port or ", ".join(f"USB {u}" for u in s.usb_ids) or \
+            "không cấu hình cổng COM (máy quét kiểu bàn phím)"
+        sbox.addWidget(QLabel(f"Cổng: {where}"))
+        self.scan_panel = ScanTestPanel(lambda: (self.view.config.scanner.serial_port,
+                                                 tuple(self.view.config.scanner.usb_ids),
+                                                 self.view.config.scanner.baudrate))
+        sbox.addWidget(self.scan_panel)
+        camera = QGroupBox("Camera")
+        cbox = QVBoxLayout(camera)
+        self.camera_panel: CameraTestPanel | None = None
+        left = QVBoxLayout()
+        left.addWidget(printer)
+        left.addWidget(scanner)
+        box = QHBoxLayout(self)
+        box.addLayout(left, 3)
+        if config.scanner.camera:
+            self.camera_panel = CameraTestPanel(config.scanner.camera, config.scanner.engine)
+            cbox.addWidget(self.camera_panel, 1)
+            box.addWidget(camera, 2)
+        else:
+            note = QLabel("Chưa cấu hình camera ([scanner] camera trong tab Cấu hình).")
+            note.setProperty("role", "hint")
+            cbox.addWidget(note)
+            left.addWidget(camera)
+        left.addStretch(1)
+
+
+class SyncTab(QWidget):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        self.headline = QLabel()
+        self.headline.setObjectName("PageTitle")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = _table(["Mã bản ghi", "Loại", "Tạo lúc", "Bị từ chối lúc", "Lý do"])
+        self.result = _status_label()
+        refresh = _compact_button("Làm mới")
+        refresh.clicked.connect(self.refresh)
+        self.requeue_selected = _compact_button("Gửi lại mục đã chọn")
+        self.requeue_selected.clicked.connect(lambda: self.requeue(False))
+        self.requeue_all = _compact_button("Gửi lại tất cả")
+        self.requeue_all.clicked.connect(lambda: self.requeue(True))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.result, 1)
+        buttons.addWidget(refresh)
+        buttons.addWidget(self.requeue_selected)
+        buttons.addWidget(self.requeue_all)
+        box = QVBoxLayout(self)
+        box.addWidget(self.headline)
+        box.addWidget(self.detail)
+        title = QLabel("Bản ghi thành phố từ chối (giữ lại, không tự gửi lại)")
+        title.setProperty("role", "fieldLabel")
+        box.addWidget(title)
+        box.addWidget(self.table, 1)
+        box.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from kiosk.station import open_database
+        from sync.status import read_status, set_aside_records
+
+        config = self.view.config
+        try:
+            db = open_database(config, self.view.paths)
+        except Exception as exc:  # noqa: BLE001
+            set_tone(self.result, "error", f"Không mở được cơ sở dữ liệu: {exc}")
+            return
+        try:
+            status = read_status(db, config.sync.server_url)
+            aside = set_aside_records(db, 200)
+        finally:
+            db.conn.close()
+        self.headline.setText(status.headline("vi"))
+        fmt = "%H:%M:%S %d/%m/%Y"
+
+        def when(value: datetime | None) -> str:
+            from zoneinfo import ZoneInfo
+
+            return value.astimezone(ZoneInfo(config.office.timezone)).strftime(fmt) \
+                if value else "chưa có"
+
+        lines = [f"Máy chủ thành phố: {config.sync.server_url or 'chưa cấu hình (tắt đồng bộ)'}",
+                 f"Chờ gửi: {status.pending}    Bị từ chối: {status.set_aside}",
+                 f"Gửi thành công lần cuối: {when(status.last_success_at)}"]
+        if status.last_error:
+            lines.append(f"Lỗi gần nhất ({when(status.last_error_at)}): {status.last_error}")
+        if status.offline_since:
+            lines.append(f"Mất kết nối từ: {when(status.offline_since)}")
+        self.detail.setText("\n".join(lines))
+        tz = config.office.timezone
+        _fill(self.table, [[a.record_id, a.record_type, _local_time(a.created_at, tz),
+                            _local_time(a.set_aside_at, tz), a.reason] for a in aside],
+              [a.record_id for a in aside])
+        self.requeue_selected.setEnabled(bool(aside))
+        self.requeue_all.setEnabled(bool(aside))
+
+    def requeue(self, everything: bool) -> None:
+        from kiosk.station import open_database
+        from sync.status import requeue
+
+        ids = None if everything else [str(k) for k in _selected_keys(self.table)]
+        if ids == []:
+            set_tone(self.result, "warn", "Chọn bản ghi trong bảng trước.")
+            return
+        db = open_database(self.view.config, self.view.paths)
+        try:
+            count = requeue(db, ids)
+        finally:
+            db.conn.close()
+        log.info("admin view: %d set-aside record(s) queued again", count)
+        set_tone(self.result, "ok", f"Đã đưa {count} bản ghi vào hàng chờ gửi lại.")
+        self.refresh()
+
+
+class DoctorTab(QWidget):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        self.results: list = []
+        self.run_button = QPushButton("Chạy kiểm tra")
+        self.run_button.setProperty("role", "primary")
+        self.run_button.clicked.connect(self.run_checks)
+        self.bundle_button = QPushButton("Tạo gói hỗ trợ (.zip)")
+        self.bundle_button.clicked.connect(self.make_bundle)
+        self.summary = _status_label()
+        self.rows = QWidget()
+        self.rows_box = QVBoxLayout(self.rows)
+        self.rows_box.setSpacing(8)
+        self.rows_box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("PageScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.rows)
+        top = QHBoxLayout()
+        top.addWidget(self.run_button)
+        top.addWidget(self.bundle_button)
+        top.addWidget(self.summary, 1)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(scroll, 1)
+
+    def run_checks(self) -> None:
+        from kiosk.diagnostics.checks import run_checks
+
+        self.run_button.setEnabled(False)
+        set_tone(self.summary, "busy", "Đang kiểm tra… (mạng: tối đa vài giây)")
+        paths, error = self.view.paths, self.view.config_error
+        config = None if error else self.view.config
+        run_task(self, lambda: run_checks(paths, config=config, config_error=error,
+                                          timeout_s=4.0),
+                 self.show_results, self._failed, name="admin-doctor")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.run_button.setEnabled(True)
+        set_tone(self.summary, "error", f"Kiểm tra bị lỗi: {exc}")
+
+    def show_results(self, results: list) -> None:
+        self.results = results
+        self.run_button.setEnabled(True)
+        while self.rows_box.count() > 1:
+            item = self.rows_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for i, r in enumerate(results):
+            self.rows_box.insertWidget(i, self._row(r))
+        failed = sum(r.status == "FAIL" for r in results)
+        warned = sum(r.status == "WARN" for r in results)
+        if failed:
+            set_tone(self.summary, "error", f"{failed} mục lỗi, {warned} mục cần xem.")
+        elif warned:
+            set_tone(self.summary, "warn", f"Không có lỗi; {warned} mục cần xem.")
+        else:
+            set_tone(self.summary, "ok", "Mọi kiểm tra đều đạt.")
+
+    def _row(self, r) -> QWidget:
+        card = QFrame()
+        card.setObjectName("Card")
+        chip = QLabel(r.status)
+        chip.setProperty("chip", r.status)
+        chip.setFixedWidth(70)
+        name = QLabel(r.name)
+        name.setProperty("role", "fieldLabel")
+        name.setFixedWidth(190)
+        name.setWordWrap(True)
+        text = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN") else "")
+        detail = QLabel(text)
+        detail.setWordWrap(True)
+        detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout(card)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(chip, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(detail, 1)
+        return card
+
+    def make_bundle(self) -> None:
+        from kiosk.diagnostics.bundle import make_support_bundle
+
+        out = default_bundle_path(self.view.paths)
+        self.bundle_button.setEnabled(False)
+        set_tone(self.summary, "busy", "Đang tạo gói hỗ trợ…")
+        paths, results = self.view.paths, self.results or None
+
+        def done(summary) -> None:
+            self.bundle_button.setEnabled(True)
+            set_tone(self.summary, "ok", f"Đã tạo {summary.path} (không có mã bí mật và dữ "
+                     "liệu cá nhân). Chép tệp này vào USB để gửi cho kỹ thuật.")
+
+        def failed(exc: BaseException) -> None:
+            self.bundle_button.setEnabled(True)
+            set_tone(self.summary, "error", f"Không tạo được gói hỗ trợ: {exc}")
+
+        run_task(self, lambda: make_support_bundle(paths, out, doctor=results,
+                                                   run_doctor=results is None),
+                 done, failed, name="admin-bundle")
+
+
+class LogsTab(QWidget):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("LogView")
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.where = QLabel()
+        self.where.setProperty("role", "hint")
+        refresh = _compact_button("Làm mới")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.where, 1)
+        top.addWidget(refresh)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.text, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from kiosk.logs import LOG_FILE
+
+        path = self.view.paths.logs / LOG_FILE
+        self.where.setText(f"{LOG_TAIL_LINES} dòng cuối của {path}")
+        try:
+            with open(path, "rb") as f:
+                size = f.seek(0, os.SEEK_END)
+                f.seek(max(0, size - 256 * 1024))
+                lines = f.read().decode("utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            self.text.setPlainText(f"Chưa đọc được nhật ký: {exc}")
+            return
+        self.text.setPlainText(redact_text("\n".join(lines[-LOG_TAIL_LINES:])))
+        bar = self.text.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
+class ConfigTab(QWidget):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__()
+        self.view = view
+        self.editor = ConfigEditor(view.config)
+        self.result = _status_label()
+        if view.config_error:
+            set_tone(self.result, "error", f"Tệp cấu hình hiện có lỗi: {view.config_error}. "
+                     "Biểu mẫu đang hiện giá trị mặc định; lưu sẽ ghi đè tệp.")
+        self.pin_button = QPushButton("Đổi mã PIN")
+        self.pin_button.clicked.connect(self.change_pin)
+        revert = QPushButton("Hoàn tác")
+        revert.clicked.connect(lambda: self.editor.set_config(self.view.config))
+        self.save_button = QPushButton("Lưu")
+        self.save_button.clicked.connect(lambda: self.save(restart=False))
+        self.restart_button = QPushButton("Lưu và khởi động lại")
+        self.restart_button.setProperty("role", "primary")
+        self.restart_button.clicked.connect(lambda: self.save(restart=True))
+        self.restart_button.setVisible(view.supervised)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pin_button)
+        buttons.addStretch(1)
+        buttons.addWidget(revert)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.restart_button)
+        path = QLabel(f"Tệp: {view.paths.config_file} — thay đổi có hiệu lực khi khởi động "
+                      "lại ứng dụng.")
+        path.setProperty("role", "hint")
+        box = QVBoxLayout(self)
+        box.addWidget(path)
+        box.addWidget(self.editor, 1)
+        box.addWidget(self.result)
+        box.addLayout(buttons)
+
+    def save(self, restart: bool) -> bool:
+        try:
+            config = self.editor.build()
+        except ConfigError as exc:
+            set_tone(self.result, "error", f"Chưa lưu: {exc.problem}"
+                     + (f" (khóa {exc.key})" if exc.key else ""))
+            return False
+        try:
+            config_mod.save(config, self.view.paths.config_file)
+            owner_only(self.view.paths.config_file)
+        except OSError as exc:
+            set_tone(self.result, "error", f"Không ghi được tệp cấu hình: {exc}")
+            return False
+        log.info("admin view: configuration saved to %s", self.view.paths.config_file)
+        self.view.config = config
+        self.view.config_error = None
+        self.view.config_saved.emit(config)
+        set_tone(self.result, "ok", "Đã lưu cấu hình." + (" Đang khởi động lại…" if restart
+                                                          else ""))
+        if restart:
+            self.view.restart_requested.emit()
+        return True
+
+    def change_pin(self) -> None:
+        from kiosk.ui.admin.pin_pad import PinDialog
+
+        dialog = PinDialog(PinDialog.NEW, parent=self)
+        if dialog.exec() == PinDialog.DialogCode.Accepted and dialog.new_hash:
+            self.view.config = save_pin_hash(self.view.config, self.view.paths,
+                                             dialog.new_hash)
+            log.info("admin view: admin PIN changed")
+            set_tone(self.result, "ok", "Đã đổi mã PIN quản trị.")
+
+
+# -- the view ---------------------------------------------------------------------------------
+
+class _Activity(QObject):
+    def __init__(self, view: AdminView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                            QEvent.Type.TouchBegin, QEvent.Type.Wheel):
+            self._view.idle_timer.start()
+        return False
+
+
+class AdminView(QWidget):
+    """`back_requested`: return to the kiosk (or close). `exit_requested`: exit to the
+    desktop. `restart_requested`: the configuration was saved, start the app again."""
+
+    back_requested = Signal()
+    exit_requested = Signal()
+    restart_requested = Signal()
+    config_saved = Signal(object)
+
+    def __init__(self, config: Config, paths: Paths, *, config_error: str | None = None,
+                 supervised: bool | None = None, over_kiosk: bool = False,
+                 idle_close_ms: int | None = IDLE_CLOSE_MS) -> None:
+        super().__init__()
+        self.setObjectName("TechRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setWindowTitle("Quản trị máy")
+        self.setStyleSheet(stylesheet())
+        self.config = config
+        self.paths = paths
+        self.config_error = config_error
+        self.supervised = (os.environ.get("KIOSK_SUPERVISED") == "1" if supervised is None
+                           else supervised)
+
+        header = QFrame()
+        header.setObjectName("TechHeader")
+        title = QLabel("Quản trị máy")
+        title.setObjectName("TechTitle")
+        role = ROLE_LABELS_VI.get(station_role(config), "")
+        subtitle = QLabel(f"{config.office.name} · {config.station.id} · {role} · "
+                          f"phiên bản {__version__}")
+        subtitle.setObjectName("TechSubtitle")
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        self.back_button = QPushButton("Quay lại màn hình lấy số" if over_kiosk else "Đóng")
+        self.back_button.setProperty("role", "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        self.exit_button = QPushButton("Thoát ra màn hình nền")
+        self.exit_button.setProperty("role", "danger")
+        self.exit_button.clicked.connect(self.confirm_exit)
+        self.exit_button.setVisible(over_kiosk)
+        hbox = QHBoxLayout(header)
+        hbox.setContentsMargins(20, 10, 20, 10)
+        hbox.addLayout(titles, 1)
+        hbox.addWidget(self.back_button)
+        hbox.addWidget(self.exit_button)
+
+        self.tabs = QTabWidget()
+        self.reprint_tab = ReprintTab(self)
+        self.devices_tab = DevicesTab(self)
+        self.sync_tab = SyncTab(self)
+        self.doctor_tab = DoctorTab(self)
+        self.logs_tab = LogsTab(self)
+        self.config_tab = ConfigTab(self)
+        for tab, label in ((self.reprint_tab, "In lại"), (self.devices_tab, "Thiết bị"),
+                           (self.sync_tab, "Đồng bộ"), (self.doctor_tab, "Kiểm tra"),
+                           (self.logs_tab, "Nhật ký"), (self.config_tab, "Cấu hình")):
+            self.tabs.addTab(tab, label)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 12, 16, 12)
+        body.addWidget(self.tabs)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(header)
+        box.addLayout(body, 1)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self._idle)
+        if idle_close_ms:
+            self.idle_timer.setInterval(idle_close_ms)
+            self._activity = _Activity(self)
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self._activity)
+            self.idle_timer.start()
+
+    def _tab_changed(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab in (self.sync_tab, self.logs_tab, self.reprint_tab):
+            tab.refresh()  # type: ignore[attr-defined]
+
+    def _idle(self) -> None:
+        log.info("admin view closed after %d minutes without input",
+                 self.idle_timer.interval() // 60_000)
+        self.back_requested.emit()
+
+    def confirm_exit(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle("Thoát ra màn hình nền")
+        box.setText("Đóng ứng dụng và ra màn hình nền? Công dân sẽ không lấy số được cho đến "
+                    "khi ứng dụng được mở lại.")
+        yes = box.addButton("Thoát", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is yes:
+            log.warning("admin view: exit to the desktop")
+            self.exit_requested.emit()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.idle_timer.stop()
+        app = QApplication.instance()
+        if app is not None and hasattr(self, "_activity"):
+            app.removeEventFilter(self._activity)
+        for panel in (self.devices_tab.scan_panel, self.devices_tab.camera_panel):
+            if panel is not None:
+                panel.stop()
+        super().closeEvent(event)
+
+
+def pin_ok(parent: QWidget | None, config: Config, paths: Paths) -> tuple[bool, Config]:
+    """Ask for the admin PIN (or, when none is set yet, for a new one). Returns whether the
+    person may enter, and the configuration in force (changed if a PIN was just set)."""
+    from kiosk.ui.admin.pin_pad import PinDialog
+
+    stored = stored_pin_hash(config, paths)
+    if stored:
+        dialog = PinDialog(PinDialog.VERIFY, gate=pin_gate(config, paths), stored_hash=stored,
+                           parent=parent)
+        return dialog.exec() == PinDialog.DialogCode.Accepted, config
+    dialog = PinDialog(PinDialog.NEW, parent=parent,
+                       title="Chưa có mã PIN quản trị: đặt mã PIN mới")
+    if dialog.exec() != PinDialog.DialogCode.Accepted or not dialog.new_hash:
+        return False, config
+    return True, save_pin_hash(config, paths, dialog.new_hash)
+
+
+def run_admin(config: Config, paths: Paths, *, config_error: str | None = None) -> int:
+    """`kiosk admin`: the PIN, then the admin view in a window until it is closed."""
+    from PySide6.QtCore import QEventLoop
+
+    from kiosk.ui.app import ensure_app, load_fonts
+
+    app = ensure_app()
+    load_fonts(app)
+    allowed, config = pin_ok(None, config, paths)
+    if not allowed:
+        return 1
+    view = AdminView(config, paths, config_error=config_error, supervised=False)
+    loop = QEventLoop()
+    view.back_requested.connect(view.close)
+    view.destroyed.connect(loop.quit)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    view.resize(1366, 768)
+    view.show()
+    loop.exec()
+    return 0
+
+
+def default_bundle_path(paths: Paths) -> Path:
+    return paths.data_dir / f"support-bundle-{datetime.now():%Y%m%d-%H%M%S}.zip"

@@ -1,0 +1,143 @@
+"""Open the display board: the window, its queue feed, its voice; `run_display` runs the loop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+
+from kiosk.config import Config, DisplayConfig
+from kiosk.paths import Paths
+from kiosk.queue.catalog import load_catalog
+from kiosk.ui.app import ensure_app, load_fonts
+from kiosk.ui.display.feed import BoardFeed, QueueOpener
+from kiosk.ui.display.model import services_from_catalog
+from kiosk.ui.display.window import DisplayBoard
+
+log = logging.getLogger(__name__)
+
+WINDOW_SIZE = (1920, 1080)
+
+
+@dataclass
+class DisplayStation:
+    """What `build_display` put together; `shutdown()` stops it in the right order."""
+
+    board: DisplayBoard
+    feed: BoardFeed
+    announcer: Any = None
+    demo: Any = None
+    queue: Any = None  # closed here when the feed does not own it (the demo shares it)
+
+    def shutdown(self) -> None:
+        if self.demo is not None:
+            self.demo.stop()
+        self.feed.stop()
+        if self.announcer is not None:
+            self.announcer.close()
+        if self.queue is not None:
+            try:
+                self.queue.close()
+            except Exception:
+                log.debug("closing the demo queue failed", exc_info=True)
+
+
+def make_announcer(settings: DisplayConfig, parent=None):
+    """The voice, or None when turned off. Builds QtMultimedia only here (display stations)."""
+    if settings.voice == "off":
+        return None
+    from kiosk.ui.voice import VoiceAnnouncer
+
+    return VoiceAnnouncer(parent, engine=settings.voice, gap_s=settings.announcement_gap_s,
+                          volume=settings.volume)
+
+
+def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
+                  key: str | None = None, opener: QueueOpener | None = None,
+                  queue: Any = None, demo: Any = None, voice: bool = True,
+                  start: bool = True, clock: Callable | None = None) -> DisplayStation:
+    """The board wired to its queue. By default the queue is `open_queue(config, paths, …)`
+    (the hub over the LAN with a hub URL or a client configuration, else this station's
+    database), opened on the feed thread. Pass `queue` to share an already open one (the
+    demo, tests): the caller closes it."""
+    app = ensure_app()
+    load_fonts(app)
+    settings = config.display
+    owns_queue = queue is None
+    if opener is None:
+        if queue is not None:
+            shared = queue
+
+            def opener(_on_connection):
+                return shared
+        else:
+            from kiosk.queue.service import open_queue
+
+            def opener(on_connection):
+                return open_queue(config, paths, hub_url=hub_url, key=key,
+                                  on_connection=on_connection)
+
+    announcer = make_announcer(settings) if voice else None
+    board = DisplayBoard(config.office.name, services_from_catalog(load_catalog()),
+                         settings=settings, timezone=config.office.timezone,
+                         announcer=announcer, clock=clock)
+    feed = BoardFeed(opener, refresh_s=settings.refresh_s, owns_queue=owns_queue, parent=board)
+    feed.snapshot.connect(board.apply_snapshot)
+    feed.event.connect(board.apply_event)
+    feed.connection.connect(lambda ok, _reason: board.set_connected(ok))
+    station = DisplayStation(board, feed, announcer, demo, None if owns_queue else queue)
+    if start:
+        feed.start()
+        if demo is not None:
+            demo.start()
+    return station
+
+
+def run_display(config: Config, paths: Paths, *, hub_url: str | None = None,
+                key: str | None = None, demo: bool = False, windowed: bool = False) -> int:
+    """Open the board full screen (or windowed) and run until quit (Ctrl+Q on the board,
+    Ctrl+C in the terminal, SIGTERM)."""
+    app = ensure_app()
+    settings = config.display
+    queue = office = None
+    if demo:
+        from kiosk.queue.local import LocalQueue
+        from kiosk.station import database_path
+        from kiosk.ui.display.demo import DemoOffice
+
+        queue = LocalQueue(database_path(config, paths), config)
+        office = DemoOffice(queue, [s.code for s in load_catalog()])
+    station = build_display(config, paths, hub_url=hub_url, key=key, queue=queue, demo=office)
+    board = station.board
+    if settings.fullscreen and not windowed:
+        board.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        screen = app.primaryScreen()
+        if screen is not None:
+            board.setGeometry(screen.geometry())
+        board.showFullScreen()
+        app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a TV has no use for a pointer
+    else:
+        board.resize(*WINDOW_SIZE)
+        board.show()
+    voice = station.announcer
+    log.info("display board started (%s, voice %s%s)", "demo" if demo else hub_url or "local",
+             getattr(voice, "engine", "off"),
+             "" if voice is None or voice.audible else ", no audio output")
+    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(500)
+    try:
+        code = app.exec()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        station.shutdown()
+    log.info("display board stopped (exit code %s)", code)
+    return int(code)

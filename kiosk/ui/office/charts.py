@@ -1,0 +1,231 @@
+"""The office window's three charts (QtCharts): waiting time per service, tickets per hour of
+day, citizens' ratings. Each view redraws itself from an OfficeStats with `show_stats()`.
+
+QtCharts comes with PySide6-Addons; only the office window imports this module, so the kiosk
+and counter stations start without it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QPieSlice,
+    QValueAxis,
+)
+from PySide6.QtCore import QLocale, QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+
+from kiosk.assets import FONT_FAMILY
+from kiosk.stats import OfficeStats
+from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS
+from kiosk.stats.report import hour_range, share_vi, short_label
+from kiosk.ui.style import AMBER, GREEN, NAVY, RED, TEXT
+
+LEVEL_COLOURS = {"very_satisfied": GREEN, "satisfied": "#67a878", "unsatisfied": RED}
+P90_COLOUR = "#7fa3cf"
+_VI = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+
+
+def chart_font(px: int, bold: bool = False) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(px)
+    font.setBold(bold)
+    return font
+
+
+class _ChartView(QChartView):
+    """A chart on a white card: title in the app's type, no animation (a dashboard that
+    refreshes every minute should not bounce), numbers the Vietnamese way (12,5)."""
+
+    def __init__(self, title: str, scale: float = 1.0) -> None:
+        chart = QChart()
+        super().__init__(chart)
+        self.base_title = title
+        self.stats: OfficeStats | None = None
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        chart.setTitle(title)
+        chart.setTitleBrush(QColor(NAVY))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setBackgroundRoundness(8)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setLocalizeNumbers(True)
+        chart.setLocale(_VI)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.scale_factor = 0.0
+        self.set_scale(scale)
+
+    def set_scale(self, scale: float) -> None:
+        """Type sizes for the window's scale; redraws the figures shown, if any."""
+        if scale == self.scale_factor:
+            return
+        self.scale_factor = scale
+        self.chart().setTitleFont(chart_font(self.px(15), bold=True))
+        self.chart().legend().setFont(chart_font(self.px(12)))
+        if self.stats is not None:
+            self.show_stats(self.stats)
+
+    def show_stats(self, stats: OfficeStats) -> None:
+        self.stats = stats
+        self.clear()
+        self.draw(stats)
+
+    def draw(self, stats: OfficeStats) -> None:
+        raise NotImplementedError
+
+    def px(self, value: float) -> int:
+        return max(9, round(value * self.scale_factor))
+
+    def clear(self) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+
+    def _axis_fonts(self, *axes) -> None:
+        for axis in axes:
+            axis.setLabelsFont(chart_font(self.px(12)))
+            axis.setLabelsColor(QColor(TEXT))
+            axis.setGridLineColor(QColor("#e3e8ef"))
+
+
+class WaitingChart(_ChartView):
+    """Mean and p90 waiting minutes per service, as horizontal bars."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        super().__init__("Thời gian chờ theo dịch vụ (phút)", scale)
+
+    def draw(self, stats: OfficeStats) -> None:
+        chart = self.chart()
+        groups = [g for g in stats.by_service if g.waiting.count]
+        if not groups:
+            chart.setTitle(f"{self.base_title}: chưa có lượt gọi")
+            chart.legend().hide()
+            return
+        chart.setTitle(self.base_title)
+        # Qt draws the first category at the bottom: reversed, the list reads top-down in
+        # catalog order like the tables.
+        groups.reverse()
+        mean = QBarSet("Trung bình")
+        mean.setColor(QColor(NAVY))
+        p90 = QBarSet("90% chờ không quá")
+        p90.setColor(QColor(P90_COLOUR))
+        for g in groups:
+            mean.append(round(g.waiting.mean or 0.0, 1))
+            p90.append(round(g.waiting.p90 or 0.0, 1))
+        series = QHorizontalBarSeries()
+        series.append(mean)
+        series.append(p90)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        for bar_set in (mean, p90):
+            bar_set.setLabelColor(QColor(TEXT))
+            bar_set.setLabelFont(chart_font(self.px(11)))
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([short_label(g.label, 20) for g in groups])
+        # Qt shortens category labels to "..." long before they run out of room.
+        categories.setTruncateLabels(False)
+        values = QValueAxis()
+        top = max(max(g.waiting.p90 or 0.0, g.waiting.mean or 0.0) for g in groups)
+        # Room on the right for the value labels past the longest bar.
+        values.setRange(0, _nice_top(top * 1.15))
+        values.setLabelFormat("%.0f")
+        values.setTickCount(5)
+        self._axis_fonts(categories, values)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().show()
+
+
+class HourChart(_ChartView):
+    """Tickets issued and served per hour of the day (summed over the range)."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        super().__init__("Số phiếu theo giờ trong ngày", scale)
+
+    def draw(self, stats: OfficeStats) -> None:
+        chart = self.chart()
+        hours = hour_range(stats)
+        issued = QBarSet("Phiếu cấp")
+        issued.setColor(QColor(NAVY))
+        served = QBarSet("Đã phục vụ")
+        served.setColor(QColor(AMBER))
+        for h in hours:
+            issued.append(stats.issued_by_hour[h])
+            served.append(stats.served_by_hour[h])
+        series = QBarSeries()
+        series.append(issued)
+        series.append(served)
+        series.setBarWidth(0.85)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([f"{h}h" for h in hours])
+        values = QValueAxis()
+        top = max([*stats.issued_by_hour, *stats.served_by_hour, 1])
+        values.setRange(0, _nice_top(top))
+        values.setLabelFormat("%.0f")
+        values.setTickCount(5)
+        self._axis_fonts(categories, values)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().show()
+
+
+def _nice_top(value: float) -> int:
+    """An axis top that divides into 4 round steps (4, 8, 20, 40, 80, 100, 200 …)."""
+    for step in (1, 2, 5, 10, 15, 20, 25, 50, 75, 100, 150, 200, 250, 500, 1000, 2000, 5000):
+        if value <= step * 4:
+            return step * 4
+    return int(value) + 1
+
+
+class RatingChart(_ChartView):
+    """The three rating levels as a ring, the satisfaction share in the title."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        super().__init__("Đánh giá của người dân", scale)
+
+    def draw(self, stats: OfficeStats) -> None:
+        chart = self.chart()
+        r = stats.total.ratings
+        if not r.total:
+            chart.setTitle(f"{self.base_title}: chưa có đánh giá")
+            chart.legend().hide()
+            return
+        chart.setTitle(f"{self.base_title}: {share_vi(r.satisfaction_share)} hài lòng")
+        series = QPieSeries()
+        series.setHoleSize(0.42)
+        series.setPieSize(0.86)
+        for level in LEVELS:
+            count = r.count(level)
+            part = series.append(LEVEL_LABELS_VI[level], count)
+            part.setColor(QColor(LEVEL_COLOURS[level]))
+            part.setBorderColor(QColor("white"))
+            # Each level's share on its own slice; a sliver too thin for text stays bare
+            # (the tables hold every count).
+            share = count / r.total
+            part.setLabel(share_vi(share).replace(",0%", "%"))
+            part.setLabelVisible(share >= 0.06)
+            part.setLabelPosition(QPieSlice.LabelPosition.LabelInsideHorizontal)
+            part.setLabelColor(QColor("white"))
+            part.setLabelFont(chart_font(self.px(12), bold=True))
+        chart.addSeries(series)
+        # The legend names the levels (counts would not fit at 1366x768; the tables have
+        # them); the slices carry the shares.
+        for marker, level in zip(chart.legend().markers(series), LEVELS, strict=False):
+            marker.setLabel(LEVEL_LABELS_VI[level])
+        chart.legend().show()
+        chart.legend().setLabelColor(QColor(TEXT))
+
+
+__all__ = ["HourChart", "RatingChart", "WaitingChart", "chart_font"]

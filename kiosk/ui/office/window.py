@@ -1,0 +1,550 @@
+"""The office window: the head of the service point's view of a day, a week, a month.
+
+Summary tiles, three charts (waiting time per service, tickets per hour, ratings) and tables
+per counter, clerk, service and day, for a chosen range; csv/pdf export through
+kiosk.stats.report. Statistics are computed on the worker thread (workers.py); a range that
+includes today refreshes itself every minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.dossiers.settings import dossier_settings
+from kiosk.paths import Paths
+from kiosk.stats import GroupStats, OfficeStats
+from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi
+from kiosk.ui.office import style
+from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
+from kiosk.ui.office.workers import OfficeWorkers
+
+log = logging.getLogger(__name__)
+
+WINDOW_SIZE = (1366, 768)
+REFRESH_MS = 60_000
+TODAY, WEEK, MONTH, CUSTOM = "today", "week", "month", "custom"
+RANGE_LABELS = ((TODAY, "Hôm nay"), (WEEK, "Tuần này"), (MONTH, "Tháng này"),
+                (CUSTOM, "Tùy chọn"))
+
+
+def preset_range(preset: str, today: date) -> tuple[date, date]:
+    """today; this week from Monday; this month from the 1st; each up to today."""
+    if preset == WEEK:
+        return today - timedelta(days=today.weekday()), today
+    if preset == MONTH:
+        return today.replace(day=1), today
+    return today, today
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+#: (heading, value for sorting, text) per column; None values sort first and read "–".
+Column = tuple[str, Callable[[GroupStats], Any], Callable[[GroupStats], str]]
+
+
+def _dossier(getter: Callable[[Any], Any]) -> Callable[[GroupStats], Any]:
+    return lambda g: getter(g.dossiers) if g.dossiers is not None else None
+
+
+COLUMNS: tuple[Column, ...] = (
+    # The name column sorts by the grouping's own order (counter number, catalog, date).
+    ("", lambda g: None, lambda g: g.label),
+    ("Cấp số", lambda g: g.issued, lambda g: count_vi(g.issued)),
+    ("Đã gọi", lambda g: g.called, lambda g: count_vi(g.called)),
+    ("Phục vụ", lambda g: g.served, lambda g: count_vi(g.served)),
+    ("Vắng mặt", lambda g: g.skipped, lambda g: count_vi(g.skipped)),
+    ("Chuyển", lambda g: g.transferred, lambda g: count_vi(g.transferred)),
+    ("Chờ TB\n(phút)", lambda g: g.waiting.mean, lambda g: minutes_vi(g.waiting.mean)),
+    ("Chờ trung\nvị", lambda g: g.waiting.median, lambda g: minutes_vi(g.waiting.median)),
+    ("Chờ\nP90", lambda g: g.waiting.p90, lambda g: minutes_vi(g.waiting.p90)),
+    ("Phục vụ\nTB (phút)", lambda g: g.service.mean, lambda g: minutes_vi(g.service.mean)),
+    ("Phục vụ\ntrung vị", lambda g: g.service.median, lambda g: minutes_vi(g.service.median)),
+    ("Phục vụ\nP90", lambda g: g.service.p90, lambda g: minutes_vi(g.service.p90)),
+    ("Lượt\nđánh giá", lambda g: g.ratings.total, lambda g: count_vi(g.ratings.total)),
+    ("Hài\nlòng", lambda g: g.ratings.satisfaction_share,
+     lambda g: share_vi(g.ratings.satisfaction_share)),
+    ("Hồ sơ\nnhận", _dossier(lambda d: d.received),
+     lambda g: count_vi(g.dossiers.received) if g.dossiers else "–"),
+    ("Hồ sơ\nđã trả", _dossier(lambda d: d.handed_back),
+     lambda g: count_vi(g.dossiers.handed_back) if g.dossiers else "–"),
+    ("Trả đúng\nhạn", _dossier(lambda d: d.on_time_rate),
+     lambda g: share_vi(g.dossiers.on_time_rate) if g.dossiers else "–"),
+)
+ISSUED_COLUMN = 1
+DOSSIER_COLUMNS = (14, 15, 16)
+
+#: Tab title, name column heading, grouping, columns hidden (not defined there).
+TABS = (
+    ("Theo quầy", "Quầy", "counter", (ISSUED_COLUMN, *DOSSIER_COLUMNS)),
+    ("Theo cán bộ", "Cán bộ", "clerk", (ISSUED_COLUMN,)),
+    ("Theo dịch vụ", "Dịch vụ", "service", ()),
+    ("Theo ngày", "Ngày", "day", ()),
+)
+
+
+class _Item(QTableWidgetItem):
+    """A cell that sorts by its value, not its Vietnamese-formatted text; "–" first."""
+
+    def __init__(self, text: str, value: Any) -> None:
+        super().__init__(text)
+        self.value = value
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine = self.value
+        theirs = getattr(other, "value", None)
+        if mine is None or theirs is None:
+            return mine is None and theirs is not None
+        if isinstance(mine, str) or isinstance(theirs, str):
+            return str(mine) < str(theirs)
+        return mine < theirs
+
+
+class StatsTable(QTableWidget):
+    def __init__(self, name_heading: str, hidden: Sequence[int]) -> None:
+        super().__init__(0, len(COLUMNS))
+        self.setHorizontalHeaderLabels([name_heading, *(c[0] for c in COLUMNS[1:])])
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Names in full (Qt re-measures when the tab is shown); the figures share the rest.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(96)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        for column in hidden:
+            self.setColumnHidden(column, True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+    def fill(self, groups: Sequence[GroupStats]) -> None:
+        self.setSortingEnabled(False)
+        self.setRowCount(len(groups))
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, g in enumerate(groups):
+            for column, (_, value, text) in enumerate(COLUMNS):
+                item = _Item(text(g), row if column == 0 else value(g))
+                if column:
+                    item.setTextAlignment(right)
+                self.setItem(row, column, item)
+        # Sorted again by the column the user chose last (the grouping's order at first).
+        self.setSortingEnabled(True)
+
+    def cell_text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item else ""
+
+
+# -- the window --------------------------------------------------------------------------------
+
+
+class Tile(QFrame):
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setProperty("role", "tile")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 12, 8)
+        layout.setSpacing(0)
+        self.caption = QLabel(caption)
+        self.caption.setProperty("role", "tileCaption")
+        self.value = QLabel("–")
+        self.value.setProperty("role", "tileValue")
+        self.note = QLabel("")
+        self.note.setProperty("role", "tileNote")
+        for label in (self.caption, self.value, self.note):
+            layout.addWidget(label)
+
+    def show_value(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class OfficeWindow(QMainWindow):
+    def __init__(self, config: Config, paths: Paths, *,
+                 clock: Callable[[], datetime] | None = None,
+                 app: QApplication | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.paths = paths
+        self.tz = ZoneInfo(config.office.timezone)
+        self._clock = clock or (lambda: datetime.now(self.tz))
+        self.unit_name = dossier_settings(config).unit_name
+        self.workers = OfficeWorkers(config, paths, self)
+        self.stats: OfficeStats | None = None
+        self.preset = TODAY
+        self.last_export: Path | None = None
+        self._request = 0
+        self._scale = 0.0
+        self.setWindowTitle("Thống kê hoạt động — " + self.unit_name)
+        self._build()
+        self.workers.stats.computed.connect(self._computed)
+        self.workers.stats.compute_failed.connect(self._compute_failed)
+        self.workers.stats.exported.connect(self._exported)
+        self.workers.stats.export_failed.connect(self._export_failed)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self._tick)
+        self.apply_scale(*WINDOW_SIZE)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QWidget()
+        root.setObjectName("OfficeRoot")
+        self.setCentralWidget(root)
+        outer = QVBoxLayout(root)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._top_bar())
+        outer.addWidget(self._range_bar())
+        body = QVBoxLayout()
+        body.setContentsMargins(12, 10, 12, 10)
+        body.setSpacing(10)
+        outer.addLayout(body, 1)
+
+        tiles = QHBoxLayout()
+        tiles.setSpacing(10)
+        self.tiles = {key: Tile(caption) for key, caption in (
+            ("issued", "Số phiếu đã cấp"), ("served", "Đã phục vụ"),
+            ("wait", "Thời gian chờ trung bình"), ("satisfaction", "Người dân hài lòng"),
+            ("on_time", "Trả hồ sơ đúng hạn"))}
+        for tile in self.tiles.values():
+            tiles.addWidget(tile, 1)
+        body.addLayout(tiles)
+
+        charts = QHBoxLayout()
+        charts.setSpacing(10)
+        self.wait_chart = WaitingChart()
+        self.hour_chart = HourChart()
+        self.rating_chart = RatingChart()
+        for view, stretch in ((self.wait_chart, 4), (self.hour_chart, 4),
+                              (self.rating_chart, 3)):
+            view.setMinimumHeight(200)
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            charts.addWidget(view, stretch)
+        body.addLayout(charts, 5)
+
+        self.tabs = QTabWidget()
+        self.tables: dict[str, StatsTable] = {}
+        for title, heading, grouping, hidden in TABS:
+            table = StatsTable(heading, hidden)
+            self.tables[grouping] = table
+            self.tabs.addTab(table, title)
+        body.addWidget(self.tabs, 4)
+
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+
+    def _top_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("TopBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(16, 8, 16, 8)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        title = QLabel("Thống kê hoạt động")
+        title.setObjectName("AppTitle")
+        office = QLabel(self.unit_name)
+        office.setObjectName("OfficeName")
+        titles.addWidget(title)
+        titles.addWidget(office)
+        layout.addLayout(titles, 1)
+        self.csv_button = QPushButton("Xuất Excel (CSV)")
+        self.pdf_button = QPushButton("Xuất báo cáo PDF")
+        self.open_button = QPushButton("Mở tệp vừa xuất")
+        for button, slot in ((self.csv_button, lambda: self.ask_export("csv")),
+                             (self.pdf_button, lambda: self.ask_export("pdf")),
+                             (self.open_button, self._open_last_export)):
+            button.setProperty("role", "export")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(slot)
+            button.setEnabled(False)
+            layout.addWidget(button)
+        self.open_button.hide()
+        return bar
+
+    def _range_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("RangeBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(8)
+        self.range_buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        for key, label in RANGE_LABELS:
+            button = QPushButton(label)
+            button.setProperty("role", "range")
+            button.setCheckable(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, k=key: self.set_preset(k))
+            group.addButton(button)
+            self.range_buttons[key] = button
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        self.start_edit = QDateEdit()
+        self.end_edit = QDateEdit()
+        for caption, edit in (("Từ ngày", self.start_edit), ("đến", self.end_edit)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.dateChanged.connect(self._dates_edited)
+            layout.addWidget(QLabel(caption))
+            layout.addWidget(edit)
+        layout.addSpacing(16)
+        self.period_label = QLabel("")
+        self.period_label.setObjectName("Period")
+        layout.addWidget(self.period_label)
+        layout.addStretch(1)
+        self.status = QLabel("")
+        self.status.setObjectName("Status")
+        layout.addWidget(self.status)
+        return bar
+
+    def apply_scale(self, width: int, height: int) -> None:
+        scale = style.scale_for(width, height)
+        if scale == self._scale:
+            return
+        self._scale = scale
+        self.setStyleSheet(style.stylesheet(scale))
+        for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
+            chart.set_scale(scale)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.apply_scale(event.size().width(), event.size().height())
+
+    # -- range ---------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self._clock().astimezone(self.tz).date()
+
+    def current_range(self) -> tuple[date, date]:
+        return self.start_edit.date().toPython(), self.end_edit.date().toPython()
+
+    def set_preset(self, preset: str) -> None:
+        self.preset = preset
+        self.range_buttons[preset].setChecked(True)
+        custom = preset == CUSTOM
+        self.start_edit.setEnabled(custom)
+        self.end_edit.setEnabled(custom)
+        if not custom:
+            start, end = preset_range(preset, self.today())
+            self._set_dates(start, end)
+        self.refresh()
+
+    def set_range(self, start: date, end: date) -> None:
+        """A custom range (the date pickers), computed at once."""
+        self.preset = CUSTOM
+        self.range_buttons[CUSTOM].setChecked(True)
+        self.start_edit.setEnabled(True)
+        self.end_edit.setEnabled(True)
+        self._set_dates(start, end)
+        self.refresh()
+
+    def _set_dates(self, start: date, end: date) -> None:
+        for edit, value in ((self.start_edit, start), (self.end_edit, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(value.year, value.month, value.day))
+            edit.blockSignals(False)
+
+    def _dates_edited(self) -> None:
+        if self.preset == CUSTOM:
+            self.refresh()
+
+    # -- computing -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker thread and show today."""
+        self.workers.start()
+        self.timer.start()
+        self.set_preset(TODAY)
+
+    def refresh(self) -> None:
+        start, end = self.current_range()
+        if end < start:
+            self._status("Ngày bắt đầu sau ngày kết thúc: chọn lại khoảng thời gian.",
+                         error=True)
+            return
+        self._request += 1
+        self.period_label.setText(period_text(start, end))
+        self._status("Đang tính số liệu…")
+        self.workers.compute(self._request, start, end)
+
+    def _tick(self) -> None:
+        # Only a range that includes today changes while the window is open; "today" itself
+        # moves on at midnight.
+        if self.preset in (TODAY, WEEK, MONTH):
+            start, end = preset_range(self.preset, self.today())
+            if (start, end) != self.current_range():
+                self._set_dates(start, end)
+            self.refresh()
+        elif self.current_range()[1] >= self.today():
+            self.refresh()
+
+    def _computed(self, request: int, stats: OfficeStats) -> None:
+        if request != self._request:
+            return  # an older range's answer arriving late
+        self.show_stats(stats)
+        now = self._clock().astimezone(self.tz)
+        self._status(f"Cập nhật lúc {now:%H:%M}")
+
+    def _compute_failed(self, request: int, message_vi: str, message_en: str) -> None:
+        if request == self._request:
+            self._status(message_vi, error=True)
+
+    def show_stats(self, stats: OfficeStats) -> None:
+        self.stats = stats
+        t = stats.total
+        self.tiles["issued"].show_value(
+            count_vi(t.issued), f"{stats.days} ngày" if stats.days > 1 else "trong ngày")
+        self.tiles["served"].show_value(
+            count_vi(t.served), f"Vắng mặt: {count_vi(t.skipped)} · chuyển: "
+            f"{count_vi(t.transferred)}")
+        self.tiles["wait"].show_value(
+            minutes_vi(t.waiting.mean, unit=True),
+            f"90% chờ không quá {minutes_vi(t.waiting.p90, unit=True)}"
+            if t.waiting.p90 is not None else "chưa có lượt gọi")
+        self.tiles["satisfaction"].show_value(
+            share_vi(t.ratings.satisfaction_share), f"{count_vi(t.ratings.total)} lượt đánh giá")
+        d = t.dossiers
+        self.tiles["on_time"].show_value(
+            share_vi(d.on_time_rate if d else None),
+            f"{count_vi(d.on_time)}/{count_vi(d.handed_back)} hồ sơ đã trả" if d else "")
+        for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
+            chart.show_stats(stats)
+        for grouping, table in self.tables.items():
+            table.fill(stats.grouping(grouping))
+        self.tabs.setTabVisible(3, stats.days > 1)
+        self.csv_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("state", "error" if error else "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    # -- export --------------------------------------------------------------------------------
+
+    def default_export_path(self, fmt: str) -> Path:
+        start, end = self.current_range()
+        name = f"bao-cao-thong-ke-{start:%Y%m%d}" + (f"-{end:%Y%m%d}" if end != start else "")
+        folder = Path.home() / "Documents"
+        if not folder.is_dir():
+            folder = self.paths.data_dir
+        return folder / f"{name}.{fmt}"
+
+    def ask_export(self, fmt: str) -> None:
+        if self.stats is None:
+            return
+        filters = {"csv": "Bảng tính CSV (*.csv)", "pdf": "Tài liệu PDF (*.pdf)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo thống kê",
+                                              str(self.default_export_path(fmt)), filters[fmt])
+        if path:
+            if not path.lower().endswith(f".{fmt}"):
+                path += f".{fmt}"
+            self.export_to(fmt, Path(path))
+
+    def export_to(self, fmt: str, path: Path) -> None:
+        """Write the shown statistics as csv or pdf (on the worker thread)."""
+        if self.stats is None:
+            return
+        now = self._clock().astimezone(self.tz)
+        self._status("Đang xuất báo cáo…")
+        self.workers.export(self.stats, fmt, str(path), self.unit_name,
+                            f"Lập lúc {now:%H:%M} ngày {now:%d/%m/%Y}")
+
+    def _exported(self, fmt: str, path: str) -> None:
+        self.last_export = Path(path)
+        self._status(f"Đã lưu {fmt.upper()}: {path}")
+        self.open_button.setEnabled(True)
+        self.open_button.show()
+
+    def _export_failed(self, message_vi: str, message_en: str) -> None:
+        self._status(message_vi, error=True)
+
+    def _open_last_export(self) -> None:
+        if self.last_export is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self.workers.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def build_office_window(config: Config, paths: Paths, *, start: bool = True,
+                        **kwargs: Any) -> OfficeWindow:
+    """The office window with bundled fonts loaded, its thread started (and today's figures
+    requested) unless `start` is false. The event loop is not run."""
+    from kiosk.ui.app import ensure_app, load_fonts
+
+    app = ensure_app()
+    load_fonts(app)
+    window = OfficeWindow(config, paths, app=app, **kwargs)
+    if start:
+        window.start()
+    return window
+
+
+def run_office(config: Config, paths: Paths) -> int:
+    """Open the office window and run until it is closed."""
+    import signal
+
+    from kiosk.ui.app import ensure_app
+
+    app = ensure_app()
+    window = build_office_window(config, paths)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    log.info("office window started")
+    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
+    ticker = QTimer()
+    ticker.start(500)
+    ticker.timeout.connect(lambda: None)
+    try:
+        code = app.exec()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        window.shutdown()
+    log.info("office window stopped (exit code %s)", code)
+    return int(code)
+
+
+__all__ = ["OfficeWindow", "build_office_window", "preset_range", "run_office"]

@@ -1,0 +1,917 @@
+"""The set-up wizard's pages. Each page loads its fields from `SetupAnswers`, checks them
+(`problem()`, in Vietnamese, naming what to correct) and stores them back; the wizard moves
+between the pages that apply to the chosen role.
+
+Checks that the configuration schema already knows (printer URI, sync URL, ...) go through
+`kiosk.admin.setup.section_problem`, i.e. the schema's own validation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.admin.pin import PIN_MAX_DIGITS, hash_pin, pin_problem
+from kiosk.admin.setup import (
+    ROLE_LABELS_VI,
+    SetupAnswers,
+    build_config,
+    office_code_problem,
+    section_problem,
+)
+from kiosk.config import Config, ConfigError
+from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.style import set_tone
+from kiosk.ui.admin.tasks import run_task
+
+if TYPE_CHECKING:
+    from kiosk.ui.wizard.wizard import SetupWizard
+
+MIN_OFFICE_KEY = 8
+
+ROLE_DETAILS_VI = {
+    "kiosk": "Màn hình cảm ứng cho công dân lấy số, có máy in phiếu.",
+    "counter": "Máy của cán bộ: gọi số, tiếp nhận hồ sơ, máy quét và máy in biên nhận.",
+    "display": "Màn hình TV hiển thị số đang gọi và đọc loa.",
+    "hub": "Máy giữ hàng đợi chung của cả điểm; các máy khác kết nối vào.",
+}
+
+
+def field_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "fieldLabel")
+    label.setWordWrap(True)
+    return label
+
+
+def hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def choice_button(title: str, detail: str) -> QPushButton:
+    """A big checkable button with a bold title and a wrapped explanation under it."""
+    button = QPushButton()
+    button.setProperty("role", "choice")
+    button.setAccessibleName(title)
+    box = QVBoxLayout(button)
+    box.setContentsMargins(20, 12, 20, 12)
+    box.setSpacing(4)
+    for text, name in ((title, "ChoiceTitle"), (detail, "ChoiceDetail")):
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        box.addWidget(label)
+    button.setMinimumHeight(104)
+    return button
+
+
+class WizardPage(QWidget):
+    """One step: a title, a hint, fields (in `self.body`), and an error line."""
+
+    title = ""
+    step = ""
+    hint = ""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.wizard = wizard
+        self.setProperty("role", "page")
+        heading = QLabel(self.title)
+        heading.setObjectName("PageTitle")
+        heading.setWordWrap(True)
+        self.hint_label = hint_label(self.hint)
+        self.hint_label.setObjectName("PageHint")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        inner = QWidget()
+        inner.setProperty("role", "page")
+        self.body = QVBoxLayout(inner)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(10)
+        scroll = QScrollArea()
+        scroll.setObjectName("PageScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        self.scroll = scroll
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 18, 40, 10)
+        box.setSpacing(8)
+        box.addWidget(heading)
+        box.addWidget(self.hint_label)
+        box.addWidget(scroll, 1)
+        box.addWidget(self.error)
+
+    @property
+    def answers(self) -> SetupAnswers:
+        return self.wizard.answers
+
+    def applies(self, answers: SetupAnswers) -> bool:
+        return True
+
+    def load(self, answers: SetupAnswers) -> None:
+        """Fill the fields from the answers (when the page is shown)."""
+
+    def store(self, answers: SetupAnswers) -> None:
+        """Write the fields into the answers (when leaving forward)."""
+
+    def problem(self) -> str | None:
+        return None
+
+    def show_error(self, text: str | None) -> None:
+        set_tone(self.error, "error" if text else None, text or "")
+
+    def first_field(self) -> QWidget | None:
+        return None
+
+
+class WelcomePage(WizardPage):
+    title = "Cài đặt máy lần đầu"
+    step = "Bắt đầu"
+    hint = ("Trình hướng dẫn giúp cài đặt máy trong vài phút. Có thể dùng màn hình cảm ứng "
+            "hoặc bàn phím (Enter để tiếp tục, Tab để chuyển ô).")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        steps = [
+            "1. Đơn vị: mã và tên điểm phục vụ.",
+            "2. Vai trò của máy: máy lấy số, quầy, màn hình hiển thị hay hub.",
+            "3. Kết nối hub của điểm (nếu có) và mã khóa của điểm.",
+            "4. Máy in và máy quét: chọn thiết bị tìm thấy, in thử, quét thử.",
+            "5. Máy chủ thành phố: địa chỉ và mã của máy, kiểm tra kết nối.",
+            "6. Mã PIN quản trị: để mở màn hình quản trị về sau.",
+        ]
+        for line in steps:
+            self.body.addWidget(QLabel(line))
+        self.where = hint_label("")
+        self.body.addSpacing(12)
+        self.body.addWidget(self.where)
+        self.body.addWidget(hint_label(
+            "Mọi lựa chọn đều sửa được sau này trong màn hình quản trị (chạm 5 lần vào góc "
+            "trên bên trái màn hình lấy số, rồi nhập mã PIN)."))
+        self.body.addStretch(1)
+
+    def load(self, answers: SetupAnswers) -> None:
+        self.where.setText(f"Cấu hình sẽ được ghi vào: {self.wizard.paths.config_file}")
+
+
+class OfficePage(WizardPage):
+    title = "Đơn vị"
+    step = "Đơn vị"
+    hint = "Mã đơn vị in trên phiếu và dùng trong mã hồ sơ; tên hiện trên màn hình và phiếu."
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("ví dụ 000.00.01.H26")
+        self.code.setAccessibleName("Mã đơn vị")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("ví dụ Điểm phục vụ hành chính công phường Ba Đình")
+        self.name.setAccessibleName("Tên điểm phục vụ")
+        self.body.addWidget(field_label("Mã đơn vị"))
+        self.body.addWidget(self.code)
+        self.body.addWidget(field_label("Tên điểm phục vụ"))
+        self.body.addWidget(self.name)
+        self.body.addStretch(1)
+
+    def load(self, answers: SetupAnswers) -> None:
+        self.code.setText(answers.office_code)
+        self.name.setText(answers.office_name)
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.office_code = self.code.text().strip().upper()
+        answers.office_name = " ".join(self.name.text().split())
+
+    def problem(self) -> str | None:
+        code = self.code.text().strip().upper()
+        if not code:
+            return "Nhập mã đơn vị."
+        issue = office_code_problem(code)
+        if issue:
+            return issue
+        if not self.name.text().strip():
+            return "Nhập tên điểm phục vụ."
+        return section_problem({"office": {"code": code, "name": self.name.text().strip()}})
+
+    def first_field(self) -> QWidget:
+        return self.code
+
+
+class RolePage(WizardPage):
+    title = "Vai trò của máy này"
+    step = "Vai trò"
+    hint = "Chọn việc máy này làm trong điểm phục vụ."
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        for i, role in enumerate(ROLE_LABELS_VI):
+            button = choice_button(ROLE_LABELS_VI[role], ROLE_DETAILS_VI[role])
+            button.setCheckable(True)
+            button.setObjectName(f"role-{role}")
+            self.group.addButton(button)
+            self.buttons[role] = button
+            grid.addWidget(button, i // 2, i % 2)
+            button.toggled.connect(self._role_changed)
+        self.body.addLayout(grid)
+        self.counter_label = field_label("Số quầy")
+        self.counter = QSpinBox()
+        self.counter.setRange(1, 99)
+        self.counter.setAccessibleName("Số quầy")
+        self.counter.valueChanged.connect(self._suggest_id)
+        self.station_id = QLineEdit()
+        self.station_id.setAccessibleName("Mã máy")
+        self.station_id.textEdited.connect(self._id_edited)
+        self._id_touched = False
+        grid2 = QGridLayout()
+        grid2.setHorizontalSpacing(16)
+        grid2.addWidget(field_label("Mã máy (ghi vào mọi bản ghi của máy)"), 0, 0)
+        grid2.addWidget(self.station_id, 1, 0)
+        grid2.addWidget(self.counter_label, 0, 1)
+        grid2.addWidget(self.counter, 1, 1)
+        grid2.setColumnStretch(0, 2)
+        grid2.setColumnStretch(1, 1)
+        self.body.addLayout(grid2)
+        self.body.addStretch(1)
+
+    def role(self) -> str:
+        for role, button in self.buttons.items():
+            if button.isChecked():
+                return role
+        return ""
+
+    def _role_changed(self) -> None:
+        counter = self.role() == "counter"
+        self.counter_label.setVisible(counter)
+        self.counter.setVisible(counter)
+        self._suggest_id()
+        self.wizard.refresh_steps()
+
+    def _id_edited(self) -> None:
+        self._id_touched = True
+
+    def _suggest_id(self) -> None:
+        if self._id_touched:
+            return
+        probe = SetupAnswers(role=self.role() or "kiosk", counter_number=self.counter.value())
+        self.station_id.setText(probe.default_station_id())
+
+    def load(self, answers: SetupAnswers) -> None:
+        self.counter.setValue(max(1, answers.counter_number))
+        if answers.station_id and answers.station_id != answers.default_station_id():
+            self._id_touched = True
+            self.station_id.setText(answers.station_id)
+        button = self.buttons.get(answers.role)
+        if button is not None:
+            button.setChecked(True)
+        self._role_changed()
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.role = self.role()
+        answers.counter_number = self.counter.value()
+        answers.station_id = self.station_id.text().strip()
+
+    def problem(self) -> str | None:
+        if not self.role():
+            return "Chọn vai trò của máy."
+        if not self.station_id.text().strip():
+            return "Nhập mã máy (ví dụ kiosk-1)."
+        return section_problem({"station": {"id": self.station_id.text().strip()}})
+
+    def current_role(self) -> str:
+        return self.role() or self.answers.role
+
+
+def _lan_addresses() -> list[str]:
+    found: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = str(info[4][0])
+            if not address.startswith("127.") and address not in found:
+                found.append(address)
+    except OSError:
+        pass
+    return found
+
+
+class HubPage(WizardPage):
+    title = "Kết nối trong điểm phục vụ (hub)"
+    step = "Hub"
+    hint = ("Khi điểm có nhiều máy, một máy làm hub giữ hàng đợi chung; các máy khác kết nối "
+            "tới hub bằng địa chỉ và mã khóa của điểm. Một máy làm việc một mình thì để trống.")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.url_label = field_label("Địa chỉ của hub")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("ví dụ http://192.168.1.10:8090 (để trống nếu không có)")
+        self.url.setAccessibleName("Địa chỉ của hub")
+        self.port_label = field_label("Cổng hub lắng nghe")
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.valueChanged.connect(self._show_addresses)
+        self.addresses = hint_label("")
+        self.key = QLineEdit()
+        self.key.setAccessibleName("Mã khóa của điểm")
+        self.key.setPlaceholderText("ít nhất 8 ký tự, giống nhau trên mọi máy của điểm")
+        self.generate = QPushButton("Tạo mã ngẫu nhiên")
+        self.generate.clicked.connect(lambda: self.key.setText(secrets.token_urlsafe(12)))
+        for widget in (self.url_label, self.url, self.port_label, self.port, self.addresses):
+            self.body.addWidget(widget)
+        self.body.addWidget(field_label("Mã khóa của điểm (office key)"))
+        row = QHBoxLayout()
+        row.addWidget(self.key, 1)
+        row.addWidget(self.generate)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+
+    def _is_hub(self) -> bool:
+        return self.wizard.role() == "hub"
+
+    def _show_addresses(self) -> None:
+        ips = _lan_addresses() or ["ĐỊA-CHỈ-IP-CỦA-MÁY-NÀY"]
+        self.addresses.setText("Các máy khác nhập địa chỉ hub: "
+                               + " hoặc ".join(f"http://{ip}:{self.port.value()}" for ip in ips))
+
+    def load(self, answers: SetupAnswers) -> None:
+        hub = self._is_hub()
+        for widget in (self.url_label, self.url):
+            widget.setVisible(not hub)
+        for widget in (self.port_label, self.port, self.addresses, self.generate):
+            widget.setVisible(hub)
+        self.url.setText(answers.hub_url)
+        self.port.setValue(answers.hub_port)
+        self.key.setText(answers.office_key)
+        if hub:
+            self._show_addresses()
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.hub_url = "" if self._is_hub() else self.url.text().strip().rstrip("/")
+        answers.hub_port = self.port.value()
+        answers.office_key = self.key.text().strip()
+
+    def problem(self) -> str | None:
+        url = self.url.text().strip()
+        key = self.key.text().strip()
+        if not self._is_hub() and url:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return "Địa chỉ hub có dạng http://192.168.1.10:8090."
+        needs_key = self._is_hub() or bool(url)
+        if needs_key and len(key) < MIN_OFFICE_KEY:
+            return f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)."
+        return None
+
+    def first_field(self) -> QWidget:
+        return self.key if self._is_hub() else self.url
+
+
+class PrinterPage(WizardPage):
+    title = "Máy in"
+    step = "Máy in"
+    hint = ("Chọn máy in tìm thấy, hoặc nhập địa chỉ IP của máy in mạng, rồi bấm In thử. "
+            "Chữ tiếng Việt có dấu phải in rõ.")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.found = QListWidget()
+        self.found.setMinimumHeight(120)
+        self.found.itemSelectionChanged.connect(self._picked)
+        self.rescan = QPushButton("Tìm lại")
+        self.rescan.clicked.connect(self.detect)
+        self.notes = hint_label("")
+        self.ip = QLineEdit()
+        self.ip.setPlaceholderText("ví dụ 192.168.1.50")
+        self.ip.setAccessibleName("Địa chỉ IP máy in mạng")
+        self.ip.textEdited.connect(lambda _: self._typed(self.ip))
+        self.uri = QLineEdit()
+        self.uri.setPlaceholderText("usb://…, serial://COM3?baudrate=9600, win32://TÊN …")
+        self.uri.setAccessibleName("Địa chỉ máy in (URI)")
+        self.uri.textEdited.connect(lambda _: self._typed(self.uri))
+        self.width80 = QRadioButton("Giấy 80 mm")
+        self.width58 = QRadioButton("Giấy 58 mm")
+        self.chosen = hint_label("")
+        self.tester = PrinterTestPanel(self.wizard.preview_config, self.wizard.paths,
+                                       lambda: (self.current_uri(), self.current_width()))
+        left = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(field_label("Máy in tìm thấy trên máy này"), 1)
+        top.addWidget(self.rescan)
+        left.addLayout(top)
+        left.addWidget(self.found, 1)
+        left.addWidget(self.notes)
+        right = QVBoxLayout()
+        right.addWidget(field_label("Hoặc máy in mạng: địa chỉ IP"))
+        right.addWidget(self.ip)
+        right.addWidget(field_label("Hoặc địa chỉ khác"))
+        right.addWidget(self.uri)
+        widths = QHBoxLayout()
+        widths.addWidget(self.width80)
+        widths.addWidget(self.width58)
+        widths.addStretch(1)
+        right.addLayout(widths)
+        right.addWidget(self.chosen)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 4)
+        self.body.addLayout(columns, 1)
+        self.body.addWidget(self.tester)
+        self._detected = False
+        for w in (self.width80, self.width58):
+            w.toggled.connect(self._show_choice)
+
+    def applies(self, answers: SetupAnswers) -> bool:
+        return self.wizard.role() in ("kiosk", "counter")
+
+    def detect(self) -> None:
+        self._detected = True
+        self.rescan.setEnabled(False)
+        self.notes.setText("Đang tìm máy in (USB, cổng COM, máy in của Windows)…")
+        run_task(self, self.wizard.detect_printers, self._show_found,
+                 lambda exc: self._show_found(None), name="detect-printers")
+
+    def _show_found(self, scan: Any) -> None:
+        self.rescan.setEnabled(True)
+        current = self.current_uri()
+        self.found.clear()
+        printers = list(getattr(scan, "printers", []) or [])
+        for p in printers:
+            item = QListWidgetItem(f"{p.description}\n{p.uri}")
+            item.setData(Qt.ItemDataRole.UserRole, p.uri)
+            self.found.addItem(item)
+            if p.uri == current:
+                item.setSelected(True)
+        notes = list(getattr(scan, "notes", []) or [])
+        if not printers:
+            notes.insert(0, "Không tìm thấy máy in USB hay cổng COM. Máy in mạng: nhập địa chỉ "
+                         "IP bên dưới (in trang tự kiểm tra bằng cách giữ nút FEED khi bật "
+                         "nguồn để xem IP).")
+        self.notes.setText("\n".join(notes))
+
+    def _picked(self) -> None:
+        if self.found.selectedItems():
+            self.ip.clear()
+            self.uri.clear()
+        self._show_choice()
+
+    def _typed(self, source: QLineEdit) -> None:
+        other = self.uri if source is self.ip else self.ip
+        other.clear()
+        self.found.clearSelection()
+        self._show_choice()
+
+    def current_uri(self) -> str:
+        manual = self.uri.text().strip()
+        if manual:
+            return manual
+        ip = self.ip.text().strip()
+        if ip:
+            return f"tcp://{ip}" if ":" in ip else f"tcp://{ip}:9100"
+        items = self.found.selectedItems()
+        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else ""
+
+    def current_width(self) -> int:
+        return 58 if self.width58.isChecked() else 80
+
+    def _show_choice(self) -> None:
+        uri = self.current_uri()
+        self.chosen.setText(f"Sẽ dùng: {uri} (giấy {self.current_width()} mm)" if uri
+                            else "Chưa chọn máy in.")
+
+    def load(self, answers: SetupAnswers) -> None:
+        existing = answers.printer_uri
+        if existing and not existing.startswith("preview://"):
+            self.uri.setText(existing)
+        (self.width58 if answers.printer_width == 58 else self.width80).setChecked(True)
+        self._show_choice()
+        if not self._detected:
+            self.detect()
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.printer_uri = self.current_uri()
+        answers.printer_width = self.current_width()
+
+    def problem(self) -> str | None:
+        uri = self.current_uri()
+        if not uri:
+            return "Chọn một máy in, hoặc nhập địa chỉ IP / địa chỉ của máy in."
+        return section_problem({"printer": {"uri": uri, "width": self.current_width()}})
+
+
+class ScannerPage(WizardPage):
+    title = "Máy quét"
+    step = "Máy quét"
+    hint = ("Máy quét mã QR thẻ căn cước nên ở chế độ USB-CDC (cổng COM ảo): chỉ khi đó chữ "
+            "tiếng Việt có dấu đọc đúng. Chọn cổng rồi bấm Quét thử và quét một mã.")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.ports = QListWidget()
+        self.ports.setMinimumHeight(140)
+        self.rescan = QPushButton("Tìm lại")
+        self.rescan.clicked.connect(self.detect)
+        self.port = QLineEdit()
+        self.port.setPlaceholderText("ví dụ COM3 hoặc /dev/ttyACM0")
+        self.port.setAccessibleName("Cổng máy quét")
+        self.port.textEdited.connect(lambda _: self.ports.clearSelection())
+        self.ports.itemSelectionChanged.connect(self._picked)
+        self.camera = QLineEdit()
+        self.camera.setPlaceholderText("để trống nếu không có; 0 = camera đầu tiên")
+        self.camera.setAccessibleName("Camera")
+        self.tester = ScanTestPanel(lambda: (self.current_port(), (), 9600))
+        top = QHBoxLayout()
+        top.addWidget(field_label("Cổng tìm thấy"), 1)
+        top.addWidget(self.rescan)
+        self.body.addLayout(top)
+        self.body.addWidget(self.ports)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(field_label("Hoặc nhập cổng"), 0, 0)
+        grid.addWidget(field_label("Camera đọc mã (nếu có)"), 0, 1)
+        grid.addWidget(self.port, 1, 0)
+        grid.addWidget(self.camera, 1, 1)
+        self.body.addLayout(grid)
+        self.body.addWidget(self.tester)
+        self.body.addStretch(1)
+        self._detected = False
+
+    def applies(self, answers: SetupAnswers) -> bool:
+        return self.wizard.role() == "counter"
+
+    def detect(self) -> None:
+        self._detected = True
+        self.rescan.setEnabled(False)
+        run_task(self, self.wizard.list_ports, self._show_ports,
+                 lambda exc: self._show_ports([]), name="detect-ports")
+
+    def _show_ports(self, ports: list) -> None:
+        self.rescan.setEnabled(True)
+        self.ports.clear()
+        none = QListWidgetItem("Không dùng cổng COM (máy quét kiểu bàn phím, hoặc không có)")
+        none.setData(Qt.ItemDataRole.UserRole, "")
+        self.ports.addItem(none)
+        current = self.port.text().strip()
+        for p in ports or []:
+            label = f"{p.device} – {p.description or 'cổng nối tiếp'}"
+            if getattr(p, "usb_id", None):
+                label += f" [{p.usb_id}]"
+            if getattr(p, "likely_scanner", False):
+                label += " – có thể là máy quét"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, p.device)
+            self.ports.addItem(item)
+            if p.device == current:
+                item.setSelected(True)
+                self.port.clear()
+
+    def _picked(self) -> None:
+        if self.ports.selectedItems():
+            self.port.clear()
+
+    def current_port(self) -> str:
+        typed = self.port.text().strip()
+        if typed:
+            return typed
+        items = self.ports.selectedItems()
+        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else ""
+
+    def load(self, answers: SetupAnswers) -> None:
+        self.port.setText(answers.scanner_port)
+        self.camera.setText(answers.camera)
+        if not self._detected:
+            self.detect()
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.scanner_port = self.current_port()
+        answers.camera = self.camera.text().strip()
+
+    def problem(self) -> str | None:
+        return section_problem({"scanner": {"serial_port": self.current_port(),
+                                            "camera": self.camera.text().strip()}})
+
+
+class CityPage(WizardPage):
+    title = "Máy chủ thành phố"
+    step = "Thành phố"
+    hint = ("Hồ sơ và số thứ tự được gửi về máy chủ của thành phố. Nhập địa chỉ và mã của máy "
+            "do thành phố cấp, rồi bấm Kiểm tra kết nối. Để trống nếu chưa có: máy vẫn làm "
+            "việc và gửi sau.")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://…")
+        self.url.setAccessibleName("Địa chỉ máy chủ thành phố")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setAccessibleName("Mã của máy (token)")
+        self.show_token = QPushButton("Hiện")
+        self.show_token.setCheckable(True)
+        self.show_token.toggled.connect(self._toggle)
+        self.test_button = QPushButton("Kiểm tra kết nối")
+        self.test_button.clicked.connect(self.test_connection)
+        self.results = QLabel()
+        self.results.setWordWrap(True)
+        self.results.hide()
+        self.last_results: list | None = None
+        self.body.addWidget(field_label("Địa chỉ máy chủ"))
+        self.body.addWidget(self.url)
+        self.body.addWidget(field_label("Mã của máy (token)"))
+        row = QHBoxLayout()
+        row.addWidget(self.token, 1)
+        row.addWidget(self.show_token)
+        self.body.addLayout(row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.test_button)
+        row2.addStretch(1)
+        self.body.addLayout(row2)
+        self.body.addWidget(self.results)
+        self.body.addStretch(1)
+
+    def _toggle(self, shown: bool) -> None:
+        self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown
+                               else QLineEdit.EchoMode.Password)
+        self.show_token.setText("Ẩn" if shown else "Hiện")
+
+    def load(self, answers: SetupAnswers) -> None:
+        self.url.setText(answers.server_url)
+        self.token.setText(answers.token)
+
+    def store(self, answers: SetupAnswers) -> None:
+        answers.server_url = self.url.text().strip().rstrip("/")
+        answers.token = self.token.text().strip()
+
+    def problem(self) -> str | None:
+        url = self.url.text().strip()
+        if url and not self.token.text().strip():
+            return "Nhập mã của máy (token) do thành phố cấp, hoặc để trống cả địa chỉ."
+        return section_problem({"sync": {"server_url": url.rstrip("/")}})
+
+    def test_connection(self) -> None:
+        from kiosk.diagnostics.checks import Context, check_city
+
+        problem = self.problem()
+        if problem:
+            self.show_error(problem)
+            return
+        self.show_error(None)
+        url, token = self.url.text().strip().rstrip("/"), self.token.text().strip()
+        if not url:
+            set_tone(self.results, "warn", "Chưa nhập địa chỉ: đồng bộ sẽ tắt.")
+            return
+        config = self.wizard.base.with_values(sync={"server_url": url, "token": token})
+        ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
+        self.test_button.setEnabled(False)
+        set_tone(self.results, "busy", "Đang kiểm tra kết nối…")
+        run_task(self, lambda: check_city(ctx), self._show_results,
+                 lambda exc: self._show_results(None), name="city-check")
+
+    def _show_results(self, results: list | None) -> None:
+        self.test_button.setEnabled(True)
+        self.last_results = results
+        if not results:
+            set_tone(self.results, "error", "Không kiểm tra được kết nối.")
+            return
+        names = {"city server": "Máy chủ", "city token": "Mã của máy", "clock": "Đồng hồ"}
+        lines = []
+        for r in results:
+            mark = "✓" if r.ok and not r.warning else ("!" if r.ok else "✗")
+            line = f"{mark} {names.get(r.name, r.name)}: {r.detail}"
+            if r.fix and r.status in ("FAIL", "WARN"):
+                line += f"\n    → {r.fix}"
+            lines.append(line)
+        ok = all(r.ok for r in results)
+        set_tone(self.results, "ok" if ok else "error", "\n".join(lines))
+
+
+class _DigitKeys(QWidget):
+    """A numeric keypad typing into whichever of its targets last had the focus."""
+
+    def __init__(self, targets: list[QLineEdit]) -> None:
+        super().__init__()
+        self.targets = targets
+        self.current = targets[0]
+        for t in targets:
+            t.installEventFilter(self)
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, name in enumerate("123456789"):
+            grid.addWidget(self._key(name), i // 3, i % 3)
+        grid.addWidget(self._key("back", "Xóa"), 3, 0)
+        grid.addWidget(self._key("0"), 3, 1)
+        grid.addWidget(self._key("next", "Ô tiếp"), 3, 2)
+
+    def _key(self, name: str, label: str | None = None) -> QPushButton:
+        button = QPushButton(label or name)
+        button.setProperty("role", "pinkey" if name.isdigit() else "pinfn")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _=False, n=name: self.press(n))
+        return button
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FocusIn and watched in self.targets:
+            self.current = watched
+        return False
+
+    def press(self, name: str) -> None:
+        target = self.current
+        if name == "back":
+            target.backspace()
+        elif name == "next":
+            index = (self.targets.index(target) + 1) % len(self.targets)
+            self.current = self.targets[index]
+        elif len(target.text()) < PIN_MAX_DIGITS:
+            target.insert(name)
+        self.current.setFocus()
+
+
+class PinPage(WizardPage):
+    title = "Mã PIN quản trị"
+    step = "Mã PIN"
+    hint = ("Mã PIN mở màn hình quản trị (in lại, kiểm tra thiết bị, cấu hình, thoát ra màn "
+            "hình nền). Từ 6 đến 12 chữ số; nhập hai lần. Không ai xem lại được mã đã đặt.")
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.first = self._field("Mã PIN")
+        self.second = self._field("Nhập lại mã PIN")
+        self.keep = QPushButton("Giữ mã PIN hiện tại")
+        self.keep.setCheckable(True)
+        self.keep.toggled.connect(self._keep_toggled)
+        self.keep.hide()
+        self.keys = _DigitKeys([self.first, self.second])
+        fields = QVBoxLayout()
+        fields.addWidget(field_label("Mã PIN"))
+        fields.addWidget(self.first)
+        fields.addWidget(field_label("Nhập lại mã PIN"))
+        fields.addWidget(self.second)
+        fields.addWidget(self.keep)
+        fields.addStretch(1)
+        row = QHBoxLayout()
+        row.addLayout(fields, 1)
+        row.addSpacing(24)
+        row.addWidget(self.keys)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self._hash: str | None = None
+        self._hashed_pin: str | None = None
+        self._can_keep = False
+
+    def _field(self, name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setMaxLength(PIN_MAX_DIGITS)
+        field.setAccessibleName(name)
+        field.setObjectName("PinDisplay")
+        field.setPlaceholderText("••••••")
+        return field
+
+    def _keep_toggled(self, keep: bool) -> None:
+        for w in (self.first, self.second, self.keys):
+            w.setEnabled(not keep)
+
+    def keeping(self) -> bool:
+        """The station already has a PIN and the technician keeps it."""
+        return self._can_keep and self.keep.isChecked()
+
+    def load(self, answers: SetupAnswers) -> None:
+        self._can_keep = bool(answers.pin_hash)
+        self.keep.setVisible(self._can_keep)
+        if self._can_keep and not self.first.text():
+            self.keep.setChecked(True)
+
+    def store(self, answers: SetupAnswers) -> None:
+        if self.keeping():
+            return
+        pin = self.first.text()
+        # Hash once per PIN typed: scrypt is deliberately slow.
+        if self._hashed_pin != pin or self._hash is None:
+            self._hash, self._hashed_pin = hash_pin(pin), pin
+        answers.pin_hash = self._hash
+
+    def problem(self) -> str | None:
+        if self.keeping():
+            return None
+        pin = self.first.text()
+        issue = pin_problem(pin) if pin else "Nhập mã PIN."
+        if issue:
+            return issue
+        if self.second.text() != pin:
+            return "Hai lần nhập mã PIN không khớp."
+        return None
+
+    def first_field(self) -> QWidget:
+        return self.first
+
+
+class SummaryPage(WizardPage):
+    title = "Kiểm tra lại và lưu"
+    step = "Lưu"
+    hint = "Xem lại các lựa chọn. Bấm Lưu cấu hình để ghi tệp; sửa được sau trong màn hình " \
+           "quản trị."
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self.table = QGridLayout()
+        self.table.setHorizontalSpacing(24)
+        self.table.setVerticalSpacing(8)
+        self.body.addLayout(self.table)
+        self.note = hint_label("")
+        self.body.addWidget(self.note)
+        self.body.addStretch(1)
+        self.built: Config | None = None
+
+    def load(self, answers: SetupAnswers) -> None:
+        while self.table.count():
+            item = self.table.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        rows = self.rows(answers)
+        for r, (label, value) in enumerate(rows):
+            name = QLabel(label)
+            name.setProperty("role", "fieldLabel")
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.table.addWidget(name, r, 0, Qt.AlignmentFlag.AlignTop)
+            self.table.addWidget(text, r, 1)
+        self.table.setColumnStretch(1, 1)
+        try:
+            self.built = build_config(self.wizard.base, answers)
+            self.show_error(None)
+        except ConfigError as exc:
+            self.built = None
+            self.show_error(f"Chưa lưu được: {exc}")
+        notes = []
+        if self.wizard.existing:
+            notes.append("Tệp cấu hình hiện có sẽ được ghi đè (các khóa khác giữ nguyên).")
+        set_tone(self.note, None, " ".join(notes))
+
+    @staticmethod
+    def rows(answers: SetupAnswers) -> list[tuple[str, str]]:
+        def on(value: str, empty: str = "không có") -> str:
+            return value or empty
+
+        role = answers.role
+        rows = [("Đơn vị", f"{answers.office_code} – {answers.office_name}"),
+                ("Vai trò", ROLE_LABELS_VI.get(role, role)
+                 + (f", quầy số {answers.counter_number}" if role == "counter" else "")),
+                ("Mã máy", answers.station_id or answers.default_station_id())]
+        if role == "hub":
+            rows.append(("Hub", f"máy này, cổng {answers.hub_port}"))
+        else:
+            rows.append(("Hub", on(answers.hub_url, "không (máy làm việc một mình)")))
+        rows.append(("Mã khóa của điểm", "đã nhập (ẩn)" if answers.office_key else "không có"))
+        if role in ("kiosk", "counter"):
+            rows.append(("Máy in", f"{answers.printer_uri} (giấy {answers.printer_width} mm)"))
+        if role == "counter":
+            rows.append(("Máy quét", on(answers.scanner_port, "kiểu bàn phím / không có")))
+            rows.append(("Camera", on(answers.camera)))
+        rows.append(("Máy chủ thành phố", on(answers.server_url, "chưa có (tắt đồng bộ)")))
+        rows.append(("Mã của máy (token)", "đã nhập (ẩn)" if answers.token else "không có"))
+        rows.append(("Mã PIN quản trị", "đã đặt" if answers.pin_hash else "chưa đặt"))
+        return rows
+
+    def problem(self) -> str | None:
+        return None if self.built is not None else "Cấu hình chưa hợp lệ: quay lại sửa."
+
+
+PAGES: tuple[Callable[[SetupWizard], WizardPage], ...] = (
+    WelcomePage, OfficePage, RolePage, HubPage, PrinterPage, ScannerPage, CityPage, PinPage,
+    SummaryPage,
+)

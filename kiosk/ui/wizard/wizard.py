@@ -1,0 +1,340 @@
+"""The first-run set-up wizard: Vietnamese, touch or keyboard, one page per step, writes the
+configuration file at the end (and only then: leaving half-way writes nothing).
+
+Shown by `kiosk run` when there is no configuration file, and by `kiosk setup` at any time
+(starting from the current configuration). Keyboard: Enter goes on, Alt+Left goes back, Tab
+moves between fields. Touch: big buttons, a numeric keypad for the PIN, and an on-screen
+Vietnamese keyboard for text fields when the PC has no keyboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.admin.setup import SetupAnswers, SetupResult, answers_from_config, write_setup
+from kiosk.config import Config, ConfigError
+from kiosk.paths import Paths
+from kiosk.ui.admin.style import stylesheet
+from kiosk.ui.wizard.pages import PAGES, RolePage, SummaryPage, WizardPage
+
+log = logging.getLogger(__name__)
+
+
+def _default_detect_printers() -> Any:
+    from drivers.printers import scan_printers
+
+    return scan_printers()
+
+
+def _default_list_ports() -> list:
+    from drivers.scanners import list_serial_ports
+
+    return list_serial_ports()
+
+
+class SetupWizard(QWidget):
+    """`finished(Config | None)`: the configuration written, or None if the wizard was left."""
+
+    finished = Signal(object)
+
+    def __init__(self, paths: Paths, *, base: Config | None = None,
+                 answers: SetupAnswers | None = None, existing: bool = False,
+                 detect_printers: Callable[[], Any] = _default_detect_printers,
+                 list_ports: Callable[[], list] = _default_list_ports) -> None:
+        super().__init__()
+        self.setObjectName("TechRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setWindowTitle("Cài đặt máy")
+        self.paths = paths
+        self.base = base or Config()
+        self.existing = existing
+        self.answers = answers or answers_from_config(self.base, paths)
+        if not existing:
+            # A first run starts from blanks, not from the demo's office.
+            self.answers.office_code = self.answers.office_name = ""
+            self.answers.printer_uri = ""
+            self.answers.role = ""  # chosen explicitly, never assumed
+        self.detect_printers = detect_printers
+        self.list_ports = list_ports
+        self.result: SetupResult | None = None
+        self._done = False
+
+        header = QFrame()
+        header.setObjectName("TechHeader")
+        title = QLabel("Cài đặt máy – Điểm phục vụ hành chính công")
+        title.setObjectName("TechTitle")
+        self.step_label = QLabel()
+        self.step_label.setObjectName("StepLabel")
+        hbox = QHBoxLayout(header)
+        hbox.setContentsMargins(24, 10, 24, 10)
+        hbox.addWidget(title, 1)
+        hbox.addWidget(self.step_label)
+        self.step_bar = QFrame()
+        self.step_bar.setObjectName("StepBar")
+        self.step_box = QHBoxLayout(self.step_bar)
+        self.step_box.setContentsMargins(24, 8, 24, 0)
+        self.step_box.setSpacing(6)
+
+        self.pages: list[WizardPage] = [make(self) for make in PAGES]
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("Pages")
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.step_chips: list[QLabel] = []
+        for page in self.pages:
+            chip = QLabel(page.step)
+            self.step_chips.append(chip)
+            self.step_box.addWidget(chip)
+        self.step_box.addStretch(1)
+
+        nav = QFrame()
+        nav.setObjectName("NavBar")
+        self.cancel_button = QPushButton("Thoát")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.keyboard_button = QPushButton("Bàn phím")
+        self.keyboard_button.setCheckable(True)
+        # Tapping it must leave the focus (and the cursor) in the field being typed.
+        self.keyboard_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.keyboard_button.toggled.connect(self._toggle_keyboard)
+        self.back_button = QPushButton("Quay lại")
+        self.back_button.setProperty("role", "secondary")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton("Tiếp tục")
+        self.next_button.setProperty("role", "primary")
+        self.next_button.clicked.connect(self.go_next)
+        for b in (self.cancel_button, self.keyboard_button, self.back_button, self.next_button):
+            b.setAutoDefault(False)
+        nbox = QHBoxLayout(nav)
+        nbox.setContentsMargins(24, 10, 24, 10)
+        nbox.addWidget(self.cancel_button)
+        nbox.addWidget(self.keyboard_button)
+        nbox.addStretch(1)
+        nbox.addWidget(self.back_button)
+        nbox.addWidget(self.next_button)
+
+        self.keyboard = self._make_keyboard()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(header)
+        box.addWidget(self.step_bar)
+        box.addWidget(self.stack, 1)
+        if self.keyboard is not None:
+            box.addWidget(self.keyboard)
+        box.addWidget(nav)
+        sheet = stylesheet()
+        if self.keyboard is not None:
+            from kiosk.ui.keyboard import keyboard_stylesheet
+
+            sheet += keyboard_stylesheet(0.85)
+        self.setStyleSheet(sheet)
+        self.index = 0
+        self._show(0)
+
+    # -- on-screen keyboard ------------------------------------------------------------------
+
+    def _make_keyboard(self) -> QWidget | None:
+        try:
+            from kiosk.ui.keyboard import OnScreenKeyboard
+        except ImportError:
+            self.keyboard_button.hide()
+            return None
+        keyboard = OnScreenKeyboard(None, layout="text", telex=True)
+        keyboard.hide()
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
+        return keyboard
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if isinstance(new, QLineEdit) and self.isAncestorOf(new):
+            self._type_into(new)
+
+    def _type_into(self, field: QLineEdit) -> None:
+        if self.keyboard is None:
+            return
+        self.keyboard.set_target(field)  # type: ignore[attr-defined]
+        # Codes, URIs and tokens must not be rewritten by Telex; names need it.
+        self.keyboard.set_telex(field.accessibleName() == "Tên điểm phục vụ")  # type: ignore
+
+    def _toggle_keyboard(self, shown: bool) -> None:
+        if self.keyboard is None:
+            return
+        self.keyboard.setVisible(shown)
+        focused = self.focusWidget()
+        field = focused if isinstance(focused, QLineEdit) else self.page.first_field()
+        if shown and isinstance(field, QLineEdit):
+            self._type_into(field)
+            field.setFocus()
+
+    def preview_config(self) -> Config:
+        """The base configuration with the office answered so far (the test ticket prints the
+        office's own name)."""
+        office = {k: v for k, v in (("code", self.answers.office_code),
+                                    ("name", self.answers.office_name)) if v}
+        try:
+            return self.base.with_values(office=office)
+        except ConfigError:
+            return self.base
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def role(self) -> str:
+        role_page = next(p for p in self.pages if isinstance(p, RolePage))
+        return role_page.current_role()
+
+    def applicable(self) -> list[int]:
+        return [i for i, p in enumerate(self.pages) if p.applies(self.answers)]
+
+    @property
+    def page(self) -> WizardPage:
+        return self.pages[self.index]
+
+    def refresh_steps(self) -> None:
+        order = self.applicable()
+        for i, chip in enumerate(self.step_chips):
+            if i not in order:
+                state = "skipped"
+            elif i == self.index:
+                state = "current"
+            elif i < self.index:
+                state = "done"
+            else:
+                state = ""
+            chip.setProperty("state", state)
+            chip.setVisible(i in order)
+            chip.style().unpolish(chip)
+            chip.style().polish(chip)
+        if self.index in order:
+            self.step_label.setText(f"Bước {order.index(self.index) + 1} / {len(order)}")
+
+    def _show(self, index: int) -> None:
+        self.index = index
+        page = self.pages[index]
+        page.show_error(None)
+        page.load(self.answers)
+        self.stack.setCurrentWidget(page)
+        last = isinstance(page, SummaryPage)
+        self.next_button.setText("Lưu cấu hình" if last else "Tiếp tục")
+        self.back_button.setEnabled(index != self.applicable()[0])
+        self.refresh_steps()
+        target = page.first_field()
+        if target is not None:
+            target.setFocus()
+        else:
+            self.next_button.setFocus()
+
+    def go_next(self) -> bool:
+        """Check and store this page, then show the next one (or save on the last page).
+        Returns False when the page refused (its error is shown)."""
+        page = self.page
+        problem = page.problem()
+        if problem:
+            page.show_error(problem)
+            return False
+        page.store(self.answers)
+        if isinstance(page, SummaryPage):
+            return self.save()
+        following = [i for i in self.applicable() if i > self.index]
+        if following:
+            self._show(following[0])
+        return True
+
+    def go_back(self) -> None:
+        before = [i for i in self.applicable() if i < self.index]
+        if before:
+            self._show(before[-1])
+
+    def go_to(self, page_type: type) -> WizardPage:
+        """Jump to a page (tests and screenshots)."""
+        index = next(i for i, p in enumerate(self.pages) if isinstance(p, page_type))
+        self._show(index)
+        return self.pages[index]
+
+    def save(self) -> bool:
+        try:
+            self.result = write_setup(self.answers, self.paths, self.base)
+        except (ConfigError, OSError) as exc:
+            self.page.show_error(f"Không lưu được cấu hình: {exc}")
+            return False
+        log.info("set-up wizard wrote %s (role %s, station %s)", self.paths.config_file,
+                 self.answers.role, self.result.config.station.id)
+        self._finish(self.result.config)
+        return True
+
+    def cancel(self) -> None:
+        log.info("set-up wizard left without saving")
+        self._finish(None)
+
+    def _finish(self, config: Config | None) -> None:
+        if self._done:
+            return
+        self._done = True
+        self.finished.emit(config)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.go_next()
+            return
+        if key == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self.go_back()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None and self.keyboard is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.focusChanged.disconnect(self._focus_changed)
+        self._finish(None)
+        super().closeEvent(event)
+
+
+def run_setup_wizard(paths: Paths, *, base: Config | None = None, existing: bool = False,
+                     fullscreen: bool = False) -> Config | None:
+    """Show the wizard until it is saved (returns the configuration written) or left (None)."""
+    from PySide6.QtCore import QEventLoop
+
+    from kiosk.ui.app import ensure_app, load_fonts
+
+    app = ensure_app()
+    load_fonts(app)
+    wizard = SetupWizard(paths, base=base, existing=existing)
+    outcome: dict[str, Config | None] = {}
+    loop = QEventLoop()
+
+    def done(config: Config | None) -> None:
+        outcome["config"] = config
+        loop.quit()
+
+    wizard.finished.connect(done)
+    if fullscreen:
+        screen = app.primaryScreen()
+        if screen is not None:
+            wizard.setGeometry(screen.geometry())
+        wizard.showFullScreen()
+    else:
+        wizard.resize(1366, 768)
+        wizard.show()
+    loop.exec()
+    wizard.hide()
+    wizard.deleteLater()
+    return outcome.get("config")
