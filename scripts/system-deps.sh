@@ -10,7 +10,7 @@ WANTED=(
   libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libx11-xcb1
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-  libpulse0 libzbar0 "libusb-1.0-0t64|libusb-1.0-0" xvfb xauth poppler-utils
+  libpulse0 libspeechd2 libzbar0 "libusb-1.0-0t64|libusb-1.0-0" xvfb xauth poppler-utils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

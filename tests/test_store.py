@@ -56,3 +56,26 @@ def test_the_city_accepts_every_record_type_a_station_writes():
 
     for record_type, version in SCHEMA_VERSIONS.items():
         assert version in RECORD_TYPES.get(record_type, ()), record_type
+
+
+def test_many_connections_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    import threading
+
+    path = tmp_path / "new.db"
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def open_it():
+        start.wait()
+        try:
+            connect(path).conn.close()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert schema_version(connect(path)) == len(MIGRATIONS)

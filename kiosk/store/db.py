@@ -67,11 +67,17 @@ def migrate(db: Database) -> int:
     if current > len(MIGRATIONS):
         raise StoreError(f"The database is at schema version {current}, newer than this "
                          f"program knows ({len(MIGRATIONS)}). Install the newer program version.")
-    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+    while current < len(MIGRATIONS):
         with transaction(db) as conn:
-            for statement in _statements(script):
+            # Read again under the write lock: another connection may have migrated while
+            # this one waited (two threads opening a new database at once).
+            current = schema_version(db)
+            if current >= len(MIGRATIONS):
+                break
+            for statement in _statements(MIGRATIONS[current]):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+        current += 1
     return schema_version(db)
 
 

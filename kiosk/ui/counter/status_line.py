@@ -45,8 +45,8 @@ class StatusLine(QFrame):
         self.wedge.setObjectName("WedgeState")
         self.camera = QLabel()
         self.camera.setObjectName("CameraState")
-        self.hint = QLabel(self.tr("F2 Mới · F5 Lưu · F6 In phiếu · F7 A4 · Ctrl+F Thủ tục · "
-                                   "F9 Mở hồ sơ · F10 Sổ · F8 Camera"))
+        self.hint = QLabel(self.tr("F3 Gọi · F4 Nhắc · F12 Xong · F2 Mới · F5 Lưu · F6 In · "
+                                   "F7 A4 · Ctrl+F Thủ tục · F9 Hồ sơ · F10 Sổ · F8 Camera"))
         self.hint.setObjectName("ShortcutHint")
         # The shortcut reminder gives way first on a narrow screen; the states never do.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -345,7 +345,7 @@ QLabel#CallCounter {{
     font-weight: 700;
     color: {MUTED};
 }}
-QLabel#CallNumber {{
+QFrame#CallingBar QLabel#CallNumber {{
     font-size: {px(30)};
     font-weight: 800;
     color: {NAVY};
@@ -353,16 +353,21 @@ QLabel#CallNumber {{
     border-radius: {px(6)};
     padding: 0 {px(10)};
 }}
-QLabel#CallNumber[state="idle"] {{
+QFrame#CallingBar QLabel#CallNumber[state="idle"] {{
     color: {MUTED};
     background: {BG};
 }}
 QLabel#CallService {{
     font-weight: 700;
 }}
-QLabel#CallWait, QLabel#CallWaiting {{
+QLabel#CallWait {{
     color: {MUTED};
     font-size: {px(13)};
+}}
+QLabel#CallWaiting {{
+    color: {NAVY};
+    font-size: {px(13)};
+    font-weight: 600;
 }}
 QLabel#CallConnection {{
     background: {RED_TINT};

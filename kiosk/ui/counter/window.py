@@ -72,7 +72,7 @@ PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
 CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
 #: Width of the citizen's rating panel at the window's right edge (shown after "Xong").
-RATING_WIDTH = 430
+RATING_WIDTH = 380
 
 #: Parser error codes that mean "the ID number disagrees with the card": possibly a misread,
 #: possibly a forged card. The clerk has to look at the card and say so.
@@ -180,6 +180,9 @@ class CounterWindow(QMainWindow):
 
             self.rating_view = RatingView(config, paths, hide_when_idle=True)
             self.rating_view.setFixedWidth(RATING_WIDTH)
+            # Its pages ask for more height than a 768-line screen has left: it scales its
+            # type to the size it gets, so it must not push the window taller.
+            self.rating_view.setMinimumHeight(1)
 
         root = QWidget()
         root.setObjectName("CounterRoot")
