@@ -68,3 +68,26 @@ def test_no_server_configured_means_no_worker(qtbot, tmp_path):
     assert not bridge.enabled and indicator.isHidden()
     bridge.start()
     bridge.stop()
+
+
+def test_ticket_kiosk_pushes_its_tickets_to_the_city(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from kiosk.ui.app import build_window
+
+    server = CityServer(tmp_path)
+    try:
+        config, paths = station(tmp_path, server.url)
+        config = config.with_values(printer={"uri": f"file://{tmp_path / 'p.bin'}"},
+                                    kiosk={"fullscreen": False, "enforce_opening_hours": False})
+        window = build_window(config, paths)
+        try:
+            window.show()
+            qtbot.mouseClick(window.start_page.service_buttons["CT"], Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: window.sync.status.state == "up_to_date"
+                            and window.sync.status.sent_total >= 3, timeout=15000)
+            assert_city_has_exactly(server, paths.database)
+        finally:
+            window.close()
+    finally:
+        server.stop()

@@ -25,6 +25,7 @@ from kiosk.ticketing import PrintOutcome, Ticket
 from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.selfservice import SelfService, selfservice_stylesheet
+from kiosk.ui.sync_status import SyncBridge, SyncIndicator
 from kiosk.ui.views import ConfirmPage, Header, OutOfServicePage, PriorityPage, StartPage
 from kiosk.ui.workers import Workers
 
@@ -76,6 +77,10 @@ class TicketScreen(QWidget):
         # -- widgets --
         self.header = Header(config.office.name)
         self.header.language_chosen.connect(self.set_language)
+        # The city sync runs inside the kiosk; its state sits small in the header for the
+        # technician (hidden when no city server is configured).
+        self.sync = SyncBridge(config, paths, self)
+        self.header.row.insertWidget(1, SyncIndicator(self.sync, parent=self.header))
         self.start_page = StartPage(services)
         self.start_page.service_chosen.connect(self.choose_service)
         self.start_page.priority_requested.connect(self.show_priority_choice)
@@ -153,6 +158,7 @@ class TicketScreen(QWidget):
         """Start the worker threads and the periodic timers (call once, before showing)."""
         self.workers.start()
         self.selfservice.start()
+        self.sync.start()
         self.clock_timer.start()
         self.counts_timer.start()
         self.refresh_counts()
@@ -272,6 +278,7 @@ class TicketScreen(QWidget):
         self.workers.issue(code, self.priority)
 
     def on_issued(self, ticket: Ticket) -> None:
+        self.sync.wake()
         self.issue_watchdog.stop()
         self.busy = False
         self.priority = None
@@ -498,4 +505,5 @@ class TicketScreen(QWidget):
         self._app.removeEventFilter(self)
         self.selfservice.shutdown()
         self.workers.stop()
+        self.sync.stop()
         self.switcher.close()
