@@ -226,3 +226,34 @@ def test_setup_on_an_existing_station_starts_from_its_configuration(qtbot, stati
         assert wizard.go_next()
     assert done.args[0].sync.token == "t0k3n"
     assert stored_pin_hash(done.args[0], paths) == before
+
+
+def test_push_now_drains_the_backlog_with_a_progress_bar(qtbot, station, tmp_path):
+    from tests.faultproxy import TOKEN, CityServer
+
+    config, paths, *_ = station
+    (tmp_path / "city").mkdir()
+    server = CityServer(tmp_path / "city")
+    try:
+        config = config.with_values(sync={"server_url": server.url, "token": TOKEN,
+                                          "batch_max_records": 2})
+        desk = TicketDesk(connect(paths.database), config)
+        for _ in range(20):
+            desk.issue("HT")
+        load_fonts(ensure_app())
+        v = AdminView(config, paths, supervised=True, idle_close_ms=None)
+        qtbot.addWidget(v)
+        tab = v.sync_tab
+        v.tabs.setCurrentWidget(tab)
+        assert tab.push_now.isEnabled() and tab.panel.isHidden()
+        qtbot.mouseClick(tab.push_now, Qt.MouseButton.LeftButton)
+        assert not tab.panel.isHidden()
+        qtbot.waitUntil(lambda: tab.bridge.status.state == "up_to_date", timeout=20000)
+        assert tab.bridge.status.sent_total >= 40
+        assert "Chờ gửi: 0" in tab.panel.details.text()
+        assert server.records()  # the city has them
+        qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=15000)
+        v.close()
+        assert not tab.bridge.enabled  # the worker stopped with the view
+    finally:
+        server.stop()

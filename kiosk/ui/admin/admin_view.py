@@ -320,14 +320,28 @@ class SyncTab(QWidget):
         self.requeue_selected.clicked.connect(lambda: self.requeue(False))
         self.requeue_all = _compact_button("Gửi lại tất cả")
         self.requeue_all.clicked.connect(lambda: self.requeue(True))
+        # "Gửi ngay" runs a sync worker while this tab lives, with a progress bar for a long
+        # backlog (e.g. after days offline). The server deduplicates, so a station worker
+        # running at the same time does no harm.
+        from kiosk.ui.sync_status import SyncBridge, SyncPanel
+
+        self.bridge = SyncBridge(view.config, view.paths, self)
+        self.panel = SyncPanel(self.bridge, self)
+        self.panel.setVisible(False)
+        self.push_now = _compact_button("Gửi ngay")
+        self.push_now.setEnabled(self.bridge.enabled)
+        self.push_now.clicked.connect(self.start_push)
+        self.bridge.changed.connect(lambda _status: self.refresh())
         buttons = QHBoxLayout()
         buttons.addWidget(self.result, 1)
         buttons.addWidget(refresh)
+        buttons.addWidget(self.push_now)
         buttons.addWidget(self.requeue_selected)
         buttons.addWidget(self.requeue_all)
         box = QVBoxLayout(self)
         box.addWidget(self.headline)
         box.addWidget(self.detail)
+        box.addWidget(self.panel)
         title = QLabel("Bản ghi thành phố từ chối (giữ lại, không tự gửi lại)")
         title.setProperty("role", "fieldLabel")
         box.addWidget(title)
@@ -373,6 +387,14 @@ class SyncTab(QWidget):
               [a.record_id for a in aside])
         self.requeue_selected.setEnabled(bool(aside))
         self.requeue_all.setEnabled(bool(aside))
+
+    def start_push(self) -> None:
+        self.panel.setVisible(True)
+        self.push_now.setEnabled(False)
+        self.bridge.start()
+
+    def stop(self) -> None:
+        self.bridge.stop()
 
     def requeue(self, everything: bool) -> None:
         from kiosk.station import open_database
@@ -727,6 +749,7 @@ class AdminView(QWidget):
         for panel in (self.devices_tab.scan_panel, self.devices_tab.camera_panel):
             if panel is not None:
                 panel.stop()
+        self.sync_tab.stop()
         super().closeEvent(event)
 
 
