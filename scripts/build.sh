@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the one-folder kiosk with PyInstaller (kiosk.spec) and reports its size.
+#
+#   bash scripts/build.sh [--camera] [--dist DIR] [--work DIR] [--no-archive]
+#
+#   --camera      include OpenCV for counters with a document camera (kiosk.spec -- --camera)
+#   --dist DIR    where the folder goes (default: dist/); the folder is DIR/kiosk, or
+#                 DIR/kiosk-camera with --camera
+#   --work DIR    PyInstaller's work files (default: build/)
+#   --no-archive  skip writing the archive; the compressed size is then not measured
+#
+# Installs PyInstaller into the virtual environment if it is missing (the version pinned in
+# pyproject.toml's `build` extra, else the one below). Prints the size on disk, the file count,
+# the compressed size (DIST/kiosk-VERSION-PLATFORM.tar.gz on Linux, .zip on Windows: the file
+# to copy to a counter PC) and the build time; the last line is for scripts:
+#   build: dir=... bytes=... files=... archive=... archive_bytes=... seconds=...
+# Works from Git Bash on Windows too (.venv/Scripts/python.exe).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYINSTALLER_DEFAULT="pyinstaller==6.22.3"
+VENV=${VENV:-.venv}
+if [ -n "${PYTHON_BIN:-}" ]; then PY=$PYTHON_BIN
+elif [ -x "$VENV/bin/python" ]; then PY=$VENV/bin/python
+elif [ -x "$VENV/Scripts/python.exe" ]; then PY=$VENV/Scripts/python.exe
+else echo "build: no virtual environment at $VENV (run ./dev setup first)" >&2; exit 2
+fi
+
+camera=0 dist=dist work=build archive=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --camera) camera=1 ;;
+    --dist) dist=$2; shift ;;
+    --work) work=$2; shift ;;
+    --no-archive) archive=0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "build: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
+  pin=$("$PY" - "$PYINSTALLER_DEFAULT" <<'EOF'
+import sys, tomllib
+extras = tomllib.load(open("pyproject.toml", "rb"))["project"].get("optional-dependencies", {})
+pins = [r for r in extras.get("build", []) if r.lower().startswith("pyinstaller")]
+print(" ".join(pins) or sys.argv[1])
+EOF
+)
+  echo "build: installing $pin (with $PY)"
+  # shellcheck disable=SC2086 # one or more requirement strings
+  "$PY" -m pip install --quiet $pin
+fi
+
+name=kiosk spec_args=()
+if [ "$camera" = 1 ]; then
+  name=kiosk-camera
+  spec_args=(-- --camera --name "$name")
+fi
+
+start=$(date +%s)
+"$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$dist" --workpath "$work" \
+  kiosk.spec "${spec_args[@]}"
+seconds=$(( $(date +%s) - start ))
+
+"$PY" - "$dist/$name" "$archive" "$seconds" <<'EOF'
+import os, platform, sys, tarfile, time, zipfile
+from pathlib import Path
+
+folder, want_archive, seconds = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
+files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+size = sum(p.stat().st_size for p in files)
+print(f"build: {folder} in {seconds} s")
+print(f"  size on disk  {size / 1e6:8.1f} MB in {len(files)} files")
+out, out_size = "-", 0
+if want_archive:
+    sys.path.insert(0, ".")
+    from kiosk import __version__
+
+    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
+    stem = folder.parent / f"{folder.name}-{__version__}-{system}-{platform.machine().lower()}"
+    began = time.perf_counter()
+    if sys.platform == "win32":
+        out = stem.with_suffix(".zip")
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for p in sorted(folder.rglob("*")):
+                z.write(p, p.relative_to(folder.parent))
+    else:
+        out = Path(f"{stem}.tar.gz")
+        with tarfile.open(out, "w:gz", compresslevel=6) as t:
+            t.add(folder, arcname=folder.name)
+    out_size = out.stat().st_size
+    print(f"  compressed    {out_size / 1e6:8.1f} MB  {out} "
+          f"({time.perf_counter() - began:.0f} s to write)")
+print(f"build: dir={folder} bytes={size} files={len(files)} archive={out} "
+      f"archive_bytes={out_size} seconds={seconds}")
+EOF
