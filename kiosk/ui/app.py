@@ -61,17 +61,29 @@ def build_window(config: Config, paths: Paths, *,
 
     Reads the offered services and the station's consecutive print failures on this thread
     (a short read at start-up), then hands all further database and printer work to the
-    worker threads, started here unless `start` is false.
+    worker threads, started here unless `start` is false. With [hub] role = "client" the
+    services come from the office hub (this PC's catalog if the hub cannot be reached) and
+    tickets are issued there.
     """
     app = ensure_app()
     load_fonts(app)
-    db = open_database(config, paths)
-    try:
-        desk = TicketDesk(db, config)
-        services = desk.services
-        failures = desk.consecutive_print_failures()
-    finally:
-        db.conn.close()
+    if config.hub.role == "client":
+        from kiosk.ui.workers import open_desk
+
+        desk, close = open_desk(config, paths)
+        try:
+            services = desk.services
+            failures = desk.consecutive_print_failures()
+        finally:
+            close()
+    else:
+        db = open_database(config, paths)
+        try:
+            desk = TicketDesk(db, config)
+            services = desk.services
+            failures = desk.consecutive_print_failures()
+        finally:
+            db.conn.close()
     window = TicketScreen(config, paths, services, failures=failures, clock=clock, app=app)
     if start:
         window.start()

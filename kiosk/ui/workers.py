@@ -10,20 +10,36 @@ Two QThreads, each with one worker QObject that owns its own database connection
 
 The UI talks to them only through queued signals (`Workers` wraps that) and hears back through
 signals carrying `Ticket`, `PrintOutcome`, waiting counts and printer status.
+
+Each worker opens its own "desk" (`open_desk`): a `TicketDesk` on this station's database
+(standalone, or the hub PC), or, with [hub] role = "client", a `QueueDesk` over the office
+hub's queue (`open_queue` → RemoteQueue), with the same methods the workers use.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from kiosk.config import Config
 from kiosk.paths import Paths
+from kiosk.queue.catalog import Service, load_catalog
 from kiosk.queue.priority import PriorityCategory
 from kiosk.station import open_configured_printer, open_database
-from kiosk.ticketing import PrintOutcome, Ticket, TicketDesk
+from kiosk.ticketing import (
+    PRINT_FAILED,
+    PRINTED,
+    PrintOutcome,
+    Ticket,
+    TicketDesk,
+    UnknownService,
+    print_slip,
+    ticket_slip,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +56,98 @@ def stop_all() -> None:
         workers.stop()
 
 
+HUB_DOWN_VI = ("Không kết nối được máy chủ quầy. Vui lòng thử lại sau ít phút hoặc liên hệ "
+               "cán bộ tại quầy.")
+HUB_DOWN_EN = ("Cannot reach the office queue server. Please try again in a few minutes or ask "
+               "the staff at the counter.")
+
+
+class QueueDesk:
+    """The TicketDesk methods the ticket screen uses, over the office queue interface
+    (a hub client: `open_queue` gives a RemoteQueue). Tickets are the hub's; the slip is
+    rendered and printed here. Every method blocks on the network: worker threads only."""
+
+    def __init__(self, queue, config: Config):
+        self.queue = queue
+        self.config = config
+        self._catalog: dict[str, Service] | None = None
+
+    def _services_by_code(self) -> dict[str, Service]:
+        if self._catalog is None:
+            from kiosk.queue.service import QueueError
+
+            try:
+                catalog = self.queue.services()
+            except QueueError as exc:  # the hub is down: this PC's catalog, not cached
+                log.warning("cannot read the hub's services (%s); using the local catalog",
+                            exc)
+                return {s.code: s for s in load_catalog()}
+            self._catalog = {s.code: s for s in catalog}
+        return self._catalog
+
+    @property
+    def services(self) -> list[Service]:
+        """The services this kiosk offers, in the configured order."""
+        catalog = self._services_by_code()
+        wanted = self.config.kiosk.services
+        if not wanted:
+            return list(catalog.values())
+        return [catalog[c] for c in wanted if c in catalog]
+
+    def service(self, code: str) -> Service:
+        catalog = self._services_by_code()
+        try:
+            return catalog[code]
+        except KeyError:
+            raise UnknownService(code, list(catalog)) from None
+
+    def issue(self, service_code: str, priority: PriorityCategory | None = None) -> Ticket:
+        return self.queue.issue(service_code, priority)
+
+    def get(self, ticket_id: int) -> Ticket:
+        return self.queue.get(ticket_id)
+
+    def waiting_counts(self) -> dict[str, int]:
+        return dict(self.queue.snapshot().waiting or {})
+
+    def consecutive_print_failures(self) -> int:
+        return 0  # the hub keeps no per-kiosk print history; counted from here on
+
+    def record_print(self, ticket: Ticket, ok: bool, detail: str | None = None) -> Ticket:
+        from kiosk.queue.service import HubUnavailable
+
+        try:
+            return self.queue.record_print(ticket.id, ok, detail)
+        except HubUnavailable as exc:  # kept in the outbox, sent when the hub returns
+            log.warning("print outcome of ticket %s not delivered yet: %s", ticket.number, exc)
+            return replace(ticket, print_status=PRINTED if ok else PRINT_FAILED)
+
+    def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
+        """Render and print here; the outcome goes to the hub whatever happens."""
+        slip = ticket_slip(self.config, self.service(ticket.service_code), ticket)
+        ok, message_vi, message_en, detail = print_slip(printer, slip, ticket)
+        return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
+
+    def close(self) -> None:
+        self.queue.close()
+
+
+def open_desk(config: Config, paths: Paths) -> tuple[TicketDesk | QueueDesk, Callable[[], None]]:
+    """The desk this station issues through, and how to close it: with [hub] role = "client"
+    the office hub's queue, else a TicketDesk on this station's own database."""
+    if config.hub.role == "client":
+        from kiosk.queue.service import open_queue
+
+        desk = QueueDesk(open_queue(config, paths), config)
+        return desk, desk.close
+    db = open_database(config, paths)
+    try:
+        return TicketDesk(db, config), db.conn.close
+    except BaseException:
+        db.conn.close()
+        raise
+
+
 class DeskWorker(QObject):
     issued = Signal(object)  # Ticket
     issue_failed = Signal(str, str)  # message_vi, message_en
@@ -49,19 +157,28 @@ class DeskWorker(QObject):
         super().__init__()
         self._config = config
         self._paths = paths
-        self._db = None
-        self._desk: TicketDesk | None = None
+        self._close: Callable[[], None] | None = None
+        self._desk: TicketDesk | QueueDesk | None = None
 
-    def _open(self) -> TicketDesk:
+    def _open(self) -> TicketDesk | QueueDesk:
         if self._desk is None:
-            self._db = open_database(self._config, self._paths)
-            self._desk = TicketDesk(self._db, self._config)
+            self._desk, self._close = open_desk(self._config, self._paths)
         return self._desk
 
     @Slot(str, object)
     def issue(self, service_code: str, priority: PriorityCategory | None) -> None:
+        from kiosk.queue.service import HubUnavailable, QueueError
+
         try:
             ticket = self._open().issue(service_code, priority)
+        except HubUnavailable as exc:
+            log.warning("could not issue a ticket for service %s: %s", service_code, exc)
+            self.issue_failed.emit(HUB_DOWN_VI, HUB_DOWN_EN)
+            return
+        except QueueError as exc:
+            log.warning("the hub refused a ticket for service %s: %s", service_code, exc)
+            self.issue_failed.emit(exc.message_vi, exc.message_en)
+            return
         except Exception as exc:
             log.exception("could not issue a ticket for service %s", service_code)
             self.issue_failed.emit(
@@ -83,9 +200,8 @@ class DeskWorker(QObject):
 
     @Slot()
     def stop(self) -> None:
-        if self._db is not None:
-            self._db.conn.close()
-            self._db = self._desk = None
+        _close_quietly(self._close)
+        self._close = self._desk = None
         QThread.currentThread().quit()
 
 
@@ -97,14 +213,13 @@ class PrintWorker(QObject):
         super().__init__()
         self._config = config
         self._paths = paths
-        self._db = None
-        self._desk: TicketDesk | None = None
+        self._close: Callable[[], None] | None = None
+        self._desk: TicketDesk | QueueDesk | None = None
         self._printer = None
 
-    def _open_desk(self) -> TicketDesk:
+    def _open_desk(self) -> TicketDesk | QueueDesk:
         if self._desk is None:
-            self._db = open_database(self._config, self._paths)
-            self._desk = TicketDesk(self._db, self._config)
+            self._desk, self._close = open_desk(self._config, self._paths)
         return self._desk
 
     def _open_printer(self):
@@ -168,10 +283,17 @@ class PrintWorker(QObject):
             except Exception:
                 log.debug("closing the printer failed", exc_info=True)
         self._printer = None
-        if self._db is not None:
-            self._db.conn.close()
-            self._db = self._desk = None
+        _close_quietly(self._close)
+        self._close = self._desk = None
         QThread.currentThread().quit()
+
+
+def _close_quietly(close: Callable[[], None] | None) -> None:
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            log.debug("closing the desk failed", exc_info=True)
 
 
 class Workers(QObject):
