@@ -205,29 +205,63 @@ class DeskWorker(QObject):
         QThread.currentThread().quit()
 
 
-class PrintWorker(QObject):
-    printed = Signal(object)  # PrintOutcome
-    status_checked = Signal(str)  # a PrinterStatus name: READY, PAPER_OUT, ..., UNKNOWN
+class PrinterThreadWorker(QObject):
+    """A worker that owns one printer on its own thread (the ticket printer here, the receipt
+    printer at a counter): opened once and kept, asked for its status, closed on stop."""
+
+    status_checked = Signal(str)  # a PrinterStatus name: READY, PAPER_OUT, ..., OFFLINE
 
     def __init__(self, config: Config, paths: Paths):
         super().__init__()
         self._config = config
         self._paths = paths
-        self._close: Callable[[], None] | None = None
-        self._desk: TicketDesk | QueueDesk | None = None
         self._printer = None
 
-    def _open_desk(self) -> TicketDesk | QueueDesk:
-        if self._desk is None:
-            self._desk, self._close = open_desk(self._config, self._paths)
-        return self._desk
+    def _printer_choice(self) -> tuple[str | None, int | None]:
+        """(uri, width) overriding the configured ticket printer; None keeps the config's."""
+        return None, None
 
     def _open_printer(self):
         """The printer, opened once and kept: the driver opens a link per job and keeps track
         of a stuck job itself. A printer that cannot be opened is tried again next time."""
         if self._printer is None:
-            self._printer = open_configured_printer(self._config, self._paths)
+            self._printer = open_configured_printer(self._config, self._paths,
+                                                    *self._printer_choice())
         return self._printer
+
+    @Slot()
+    def check_status(self) -> None:
+        """Ask the printer how it is. A printer that cannot even be opened counts as OFFLINE."""
+        try:
+            status = self._open_printer().status()
+            name = getattr(status, "name", str(status))
+        except Exception as exc:
+            log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
+            name = "OFFLINE"
+        self.status_checked.emit(name)
+
+    def _close_printer(self) -> None:
+        close = getattr(self._printer, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception:
+                log.debug("closing the printer failed", exc_info=True)
+        self._printer = None
+
+
+class PrintWorker(PrinterThreadWorker):
+    printed = Signal(object)  # PrintOutcome
+
+    def __init__(self, config: Config, paths: Paths):
+        super().__init__(config, paths)
+        self._close: Callable[[], None] | None = None
+        self._desk: TicketDesk | QueueDesk | None = None
+
+    def _open_desk(self) -> TicketDesk | QueueDesk:
+        if self._desk is None:
+            self._desk, self._close = open_desk(self._config, self._paths)
+        return self._desk
 
     @Slot(object)
     def print_ticket(self, ticket: Ticket) -> None:
@@ -264,25 +298,8 @@ class PrintWorker(QObject):
         self.print_ticket(ticket)
 
     @Slot()
-    def check_status(self) -> None:
-        """Ask the printer how it is. A printer that cannot even be opened counts as OFFLINE."""
-        try:
-            status = self._open_printer().status()
-            name = getattr(status, "name", str(status))
-        except Exception as exc:
-            log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
-            name = "OFFLINE"
-        self.status_checked.emit(name)
-
-    @Slot()
     def stop(self) -> None:
-        close = getattr(self._printer, "close", None)
-        if close is not None:
-            try:
-                close()
-            except Exception:
-                log.debug("closing the printer failed", exc_info=True)
-        self._printer = None
+        self._close_printer()
         _close_quietly(self._close)
         self._close = self._desk = None
         QThread.currentThread().quit()

@@ -30,7 +30,8 @@ from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
 from kiosk.dossiers.models import DossierError, Intake
 from kiosk.dossiers.status import DossierStatus, IllegalTransition
 from kiosk.paths import Paths
-from kiosk.station import open_configured_printer, open_database
+from kiosk.station import open_database
+from kiosk.ui.workers import PrinterThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -194,17 +195,13 @@ class DeskWorker(QObject):
         QThread.currentThread().quit()
 
 
-class PrintWorker(QObject):
+class PrintWorker(PrinterThreadWorker):
     printed = Signal(str, bool, str, str)  # code, ok, message_vi, message_en
-    status_checked = Signal(str)  # a PrinterStatus name, or OFFLINE when it cannot be opened
 
     def __init__(self, config: Config, paths: Paths) -> None:
-        super().__init__()
-        self._config = config
-        self._paths = paths
+        super().__init__(config, paths)
         self._db: Any = None
         self._desk: DossierDesk | None = None
-        self._printer: Any = None
 
     def _open_desk(self) -> DossierDesk:
         if self._desk is None:
@@ -212,11 +209,8 @@ class PrintWorker(QObject):
             self._desk = DossierDesk(self._db, self._config)
         return self._desk
 
-    def _open_printer(self) -> Any:
-        if self._printer is None:
-            uri, width = receipt_printer_settings(self._config)
-            self._printer = open_configured_printer(self._config, self._paths, uri, width)
-        return self._printer
+    def _printer_choice(self) -> tuple[str | None, int | None]:
+        return receipt_printer_settings(self._config)
 
     @Slot(str)
     def print_receipt(self, code: str) -> None:
@@ -237,24 +231,8 @@ class PrintWorker(QObject):
         self.printed.emit(code, True, "", "")
 
     @Slot()
-    def check_status(self) -> None:
-        try:
-            status = self._open_printer().status()
-            name = getattr(status, "name", str(status))
-        except Exception as exc:
-            log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
-            name = "OFFLINE"
-        self.status_checked.emit(name)
-
-    @Slot()
     def stop(self) -> None:
-        close = getattr(self._printer, "close", None)
-        if close is not None:
-            try:
-                close()
-            except Exception:
-                log.debug("closing the printer failed", exc_info=True)
-        self._printer = None
+        self._close_printer()
         if self._db is not None:
             self._db.conn.close()
             self._db = self._desk = None
