@@ -50,7 +50,9 @@ class StatusLine(QFrame):
         self.hint.setObjectName("ShortcutHint")
         # The shortcut reminder gives way first on a narrow screen; the states never do.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Left-aligned: on a narrow screen the tail is cut, never the first (most used) keys.
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.hint.setToolTip(self.hint.text())
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(10, 3, 10, 3)
         self.row.setSpacing(18)
