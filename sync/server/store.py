@@ -81,10 +81,11 @@ def _classify(envelopes: Sequence[Envelope], existing: dict[str, tuple[str, int,
     return results, new
 
 
-class SQLiteStore:
-    SCHEMA = (
-        """CREATE TABLE IF NOT EXISTS records (
-            seq INTEGER PRIMARY KEY,
+def _schema(seq_type: str) -> tuple[str, ...]:
+    """The city store's tables; only the auto-numbered column's type differs by database."""
+    return (
+        f"""CREATE TABLE IF NOT EXISTS records (
+            seq {seq_type} PRIMARY KEY,
             record_id TEXT NOT NULL UNIQUE,
             record_type TEXT NOT NULL,
             office TEXT NOT NULL,
@@ -102,6 +103,10 @@ class SQLiteStore:
             updated_at TEXT NOT NULL
         )""",
     )
+
+
+class SQLiteStore:
+    SCHEMA = _schema("INTEGER")
 
     def __init__(self, path: str):
         if path != ":memory:":
@@ -187,26 +192,7 @@ class PostgresStore:
     """The same store on PostgreSQL (psycopg 3). Safe with several server processes: the
     primary key on record_id decides, and a lost race reads back as a duplicate."""
 
-    SCHEMA = (
-        """CREATE TABLE IF NOT EXISTS records (
-            seq BIGSERIAL PRIMARY KEY,
-            record_id TEXT NOT NULL UNIQUE,
-            record_type TEXT NOT NULL,
-            office TEXT NOT NULL,
-            station TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            schema_version INTEGER NOT NULL,
-            payload TEXT NOT NULL,
-            received_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX IF NOT EXISTS records_by_office_type ON records (office, record_type)",
-        """CREATE TABLE IF NOT EXISTS reference (
-            name TEXT PRIMARY KEY,
-            body TEXT NOT NULL,
-            etag TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )""",
-    )
+    SCHEMA = _schema("BIGSERIAL")
 
     def __init__(self, url: str):
         try:
