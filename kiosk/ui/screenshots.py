@@ -147,14 +147,17 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
+def screenshot_main(take: Callable[[Path], list[Path]],
+                    argv: list[str] | None = None) -> int:
+    """`python -m <a screenshots module> [DIR]`: render offscreen into DIR (default
+    docs/screenshots of this checkout) and print the files written."""
     args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(out):
+    out = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    for path in take(out):
         print(path)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(screenshot_main(take_screenshots))

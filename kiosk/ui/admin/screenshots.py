@@ -229,13 +229,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
-def main() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else \
-        Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-    for path in take_screenshots(out):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    from kiosk.ui.screenshots import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))

@@ -9,7 +9,6 @@ printer, and the clock at 10:00 so the appointment preview does not depend on th
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import tempfile
@@ -142,14 +141,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(out):
-        print(path)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from kiosk.ui.screenshots import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))

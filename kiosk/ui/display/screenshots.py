@@ -8,7 +8,6 @@ counters serving, eight recent calls, people waiting for every service.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -78,14 +77,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(out):
-        print(path)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from kiosk.ui.screenshots import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))

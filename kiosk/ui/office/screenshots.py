@@ -11,7 +11,6 @@ with pdftoppm (poppler-utils) when it is installed.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -111,14 +110,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-    for path in take_screenshots(out):
-        print(path)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from kiosk.ui.screenshots import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))
