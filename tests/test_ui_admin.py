@@ -250,7 +250,8 @@ def test_push_now_drains_the_backlog_with_a_progress_bar(qtbot, station, tmp_pat
         assert not tab.panel.isHidden()
         qtbot.waitUntil(lambda: tab.bridge.status.state == "up_to_date", timeout=20000)
         assert tab.bridge.status.sent_total >= 40
-        assert "Chờ gửi: 0" in tab.panel.details.text()
+        # The worker's status reaches the panel through a queued signal: wait for the repaint.
+        qtbot.waitUntil(lambda: "Chờ gửi: 0" in tab.panel.details.text(), timeout=5000)
         assert server.records()  # the city has them
         qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=15000)
         v.close()

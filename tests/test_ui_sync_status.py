@@ -33,8 +33,9 @@ def test_window_shows_waiting_then_up_to_date(qtbot, tmp_path):
         assert not indicator.isHidden()
         bridge.start()
         qtbot.waitUntil(lambda: bridge.status.state == "up_to_date", timeout=15000)
-        assert indicator.text() == "Đã đồng bộ"
-        assert "Chờ gửi: 0" in panel.details.text()
+        # The status reaches the widgets through a queued signal.
+        qtbot.waitUntil(lambda: indicator.text() == "Đã đồng bộ"
+                        and "Chờ gửi: 0" in panel.details.text(), timeout=5000)
         assert_city_has_exactly(server, paths.database)
 
         desk.issue("HT")
@@ -55,7 +56,7 @@ def test_unreachable_server_is_shown_plainly(qtbot, tmp_path):
     bridge.start()
     try:
         qtbot.waitUntil(lambda: bridge.status.state == "offline", timeout=15000)
-        assert indicator.text().startswith("Mất kết nối")
+        qtbot.waitUntil(lambda: indicator.text().startswith("Mất kết nối"), timeout=5000)
         assert bridge.status.pending == 2  # the ticket and its 'issued' event stay queued
     finally:
         bridge.stop()
