@@ -99,7 +99,8 @@ def _check_hub_url(value: str) -> str | None:
 
     parts = urlsplit(value)
     if value and (parts.scheme not in ("http", "https") or not parts.hostname):
-        return "must be the hub's address such as 'http://192.168.1.10:8090', or empty"
+        return ("must be the hub's address such as 'http://192.168.1.10:8090' (https:// when "
+                "the hub serves TLS), or empty")
     return None
 
 
@@ -192,7 +193,8 @@ class HubConfig:
                         "'hub' owns the office database and serves it to the LAN; 'client' "
                         "uses the hub at url.", choices=("standalone", "hub", "client"))
     url: str = setting("", "With role = 'client': the hub's address, e.g. "
-                       "'http://192.168.1.10:8090'.", check=_check_hub_url)
+                       "'http://192.168.1.10:8090', or 'https://…' when the hub serves TLS.",
+                       check=_check_hub_url)
     host: str = setting("127.0.0.1", "With role = 'hub': address to listen on; the default "
                         "answers this PC only, '0.0.0.0' or this PC's LAN address lets the "
                         "stations in.")
@@ -203,6 +205,14 @@ class HubConfig:
                               check=_check_office_key)
     timeout_s: float = setting(5.0, "Seconds a station waits for the hub before counting it "
                                "unreachable.", minimum=0.5, maximum=60)
+    tls_cert: str = setting("", "With role = 'hub': PEM certificate file; with tls_key, the hub "
+                            "serves HTTPS/WSS (clients then use an https:// url). "
+                            "`kiosk hub make-cert` makes one. Empty: plain HTTP.")
+    tls_key: str = setting("", "With role = 'hub': the PEM private key of tls_cert (set both or "
+                           "neither). Keep it readable by the kiosk account only.")
+    ca_file: str = setting("", "On stations using an https:// hub: the certificate to trust, "
+                           "usually the hub's own hub.crt copied here at installation; empty "
+                           "trusts the system's certificate authorities.")
 
 
 @dataclass(frozen=True)
@@ -410,6 +420,21 @@ class Config:
         return from_dict(data)
 
 
+def _check_hub_section(hub: HubConfig) -> tuple[str, str] | None:
+    """(key, problem) when [hub] tls_cert and tls_key are not set together."""
+    if bool(hub.tls_cert) != bool(hub.tls_key):
+        missing, given = ("tls_key", "tls_cert") if hub.tls_cert else ("tls_cert", "tls_key")
+        return missing, (f"is empty but {given} is set: set both to serve HTTPS, or neither "
+                         "for plain HTTP")
+    return None
+
+
+# Checks across the keys of one section, after each key passed its own: (key, problem) or None.
+SECTION_CHECKS: dict[str, Callable[[Any], tuple[str, str] | None]] = {
+    "hub": _check_hub_section,
+}
+
+
 def _sections() -> dict[str, type]:
     return {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
 
@@ -484,6 +509,10 @@ def from_dict(data: dict[str, Any]) -> Config:
             name: _coerce(f"{section}.{name}", known[name], value)
             for name, value in values.items()
         })
+        check = SECTION_CHECKS.get(section)
+        found = check(built[section]) if check else None
+        if found:
+            raise ConfigError(found[1], key=f"{section}.{found[0]}")
     return Config(**built)
 
 

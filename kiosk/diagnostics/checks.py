@@ -384,14 +384,28 @@ def check_hub(ctx: Context) -> list[CheckResult]:
         if not key:
             return [fail("hub", "this PC is the office hub but has no office key",
                          "Set [hub] office_key (8 characters or more) with `kiosk setup`.")]
-        return [ok("hub", "this PC is the office hub (office key set)")]
+        from kiosk.queue.settings import tls_problem
+
+        problem = tls_problem(hub.tls_cert, hub.tls_key)
+        if problem:
+            return [fail("hub", f"this PC is the office hub but cannot serve TLS: {problem}",
+                         "Correct [hub] tls_cert and tls_key, or empty both for plain HTTP.")]
+        tls = ", HTTPS" if hub.tls_cert else ""
+        return [ok("hub", f"this PC is the office hub (office key set{tls})")]
     if not url:
         return [skip("hub", "no hub: this station works on its own")]
     url = url.rstrip("/")
     fix = ("Check that the hub PC is switched on and running the kiosk, that both PCs are on "
            "the same network (ping its address), and that the hub's firewall lets the port in.")
+    from kiosk.tls import ca_file_problem, hub_tls_failure
+
+    ca_file = hub.ca_file if url.startswith("https://") else ""
+    problem = ca_file_problem(ca_file)
+    if problem:
+        return [fail("hub", problem, "Copy hub.crt from the hub PC (made by `kiosk hub "
+                     "make-cert`) and set [hub] ca_file to where it is on this PC.")]
     try:
-        with _session("") as session:
+        with _session(ca_file) as session:
             health = session.get(f"{url}/api/v1/health", timeout=ctx.timeout_s)
             if health.status_code != 200:
                 return [fail("hub", f"{url} answered HTTP {health.status_code}: not a kiosk "
@@ -400,8 +414,14 @@ def check_hub(ctx: Context) -> list[CheckResult]:
             probe = session.get(f"{url}/api/v1/services", timeout=ctx.timeout_s,
                                 headers={"X-Office-Key": key} if key else {})
     except requests.exceptions.RequestException as exc:
+        tls = hub_tls_failure(exc)
+        if tls:
+            return [fail("hub", f"hub {url}: {tls}", "Set [hub] ca_file to a copy of the hub "
+                         "PC's hub.crt (the file its [hub] tls_cert names); check this PC's date "
+                         "and time.")]
         return [fail("hub", f"hub {url} not reachable ({_reason(exc)})", fix)]
-    results = [ok("hub", f"hub {url} reachable")]
+    results = [ok("hub", f"hub {url} reachable"
+                  + (" over TLS" if url.startswith("https://") else ""))]
     if probe.status_code == 401:
         results.append(fail("hub office key", "the hub refuses this station's office key"
                             if key else "no office key set: the hub refuses this station",

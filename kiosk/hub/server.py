@@ -1,11 +1,13 @@
 """Running the hub: in the foreground (`kiosk hub`) or on a background thread of the station
-that owns the office database (the ticket kiosk: `start_hub_in_thread`)."""
+that owns the office database (the ticket kiosk: `start_hub_in_thread`). With a certificate
+and its key ([hub] tls_cert, tls_key) it serves HTTPS and WSS (kiosk/tls.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from aiohttp import web
 from kiosk.config import Config
 from kiosk.hub.app import HubState, make_app
 from kiosk.queue.local import LocalQueue
-from kiosk.queue.settings import DEFAULT_PORT, key_problem
+from kiosk.queue.settings import DEFAULT_PORT, key_problem, tls_problem
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +27,31 @@ class HubError(RuntimeError):
     """The hub cannot start (no usable office key, port taken, ...)."""
 
 
-def _url(host: str, port: int) -> str:
+def _url(host: str, port: int, tls: bool = False) -> str:
     shown = f"[{host}]" if ":" in host else host
     if host in ("0.0.0.0", "::", ""):
         shown = "127.0.0.1"  # what a client on this PC can use; the LAN uses this PC's address
-    return f"http://{shown}:{port}"
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
+
+
+def _check(key: str, tls_cert: str, tls_key: str) -> ssl.SSLContext | None:
+    """The office key and TLS files, checked before anything starts (HubError naming the
+    setting); the server's SSL context, or None for plain HTTP."""
+    from kiosk.tls import server_context
+
+    problem = key_problem(key) or tls_problem(tls_cert, tls_key)
+    if problem:
+        raise HubError(problem)
+    try:
+        return server_context(tls_cert, tls_key)
+    except (OSError, ValueError) as exc:  # ssl.SSLError: not a PEM pair, key does not match
+        raise HubError(f"[hub] tls_cert {tls_cert} and tls_key {tls_key} cannot be loaded as a "
+                       f"certificate and its private key: {exc}") from exc
 
 
 async def _run(queue: LocalQueue, key: str, host: str, port: int,
                on_ready: Callable[[str, asyncio.AbstractEventLoop, asyncio.Event], None],
-               install_signals: bool) -> None:
+               install_signals: bool, tls: ssl.SSLContext | None = None) -> None:
     loop = asyncio.get_running_loop()
     state = HubState(key, loop, base_seq=0)
     unsubscribe, state.base_seq = queue.subscribe_at(state.publish_threadsafe)
@@ -43,7 +60,7 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
                            shutdown_timeout=2.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, backlog=128)
+        site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)
         try:
             await site.start()
         except OSError as exc:
@@ -58,7 +75,7 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
                 # Not on Windows, nor off the main thread.
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(sig, done.set)
-        url = _url(host, bound)
+        url = _url(host, bound, tls is not None)
         log.info("hub listening on %s", url)
         on_ready(url, loop, done)
         await done.wait()
@@ -69,15 +86,16 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
 
 
 def serve_hub(db_path: Path | str, config: Config, key: str, *, host: str = "127.0.0.1",
-              port: int = DEFAULT_PORT, on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve the queue of `db_path` until SIGINT/SIGTERM. `on_ready(url)` once listening."""
-    problem = key_problem(key)
-    if problem:
-        raise HubError(problem)
+              port: int = DEFAULT_PORT, on_ready: Callable[[str], None] | None = None,
+              tls_cert: str = "", tls_key: str = "") -> None:
+    """Serve the queue of `db_path` until SIGINT/SIGTERM. `on_ready(url)` once listening.
+    With `tls_cert` and `tls_key` (PEM files): HTTPS and WSS."""
+    tls = _check(key, tls_cert, tls_key)
     queue = LocalQueue(db_path, config)
     try:
         asyncio.run(_run(queue, key, host, port,
-                         lambda url, loop, done: on_ready(url) if on_ready else None, True))
+                         lambda url, loop, done: on_ready(url) if on_ready else None, True,
+                         tls))
     finally:
         queue.close()
 
@@ -106,12 +124,12 @@ class HubHandle:
 
 def start_hub_in_thread(db_path: Path | str, config: Config, key: str, *,
                         host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                        queue: LocalQueue | None = None, timeout: float = 15.0) -> HubHandle:
+                        queue: LocalQueue | None = None, timeout: float = 15.0,
+                        tls_cert: str = "", tls_key: str = "") -> HubHandle:
     """Start the hub on a daemon thread and return once it listens (HubError if it cannot).
-    Pass `queue` to share a LocalQueue the caller already uses (it is then not closed)."""
-    problem = key_problem(key)
-    if problem:
-        raise HubError(problem)
+    Pass `queue` to share a LocalQueue the caller already uses (it is then not closed).
+    With `tls_cert` and `tls_key` (PEM files): HTTPS and WSS."""
+    tls = _check(key, tls_cert, tls_key)
     owns = queue is None
     queue = queue or LocalQueue(db_path, config)
     ready = threading.Event()
@@ -123,7 +141,7 @@ def start_hub_in_thread(db_path: Path | str, config: Config, key: str, *,
 
     def main() -> None:
         try:
-            asyncio.run(_run(queue, key, host, port, on_ready, False))
+            asyncio.run(_run(queue, key, host, port, on_ready, False, tls))
         except BaseException as exc:
             result["error"] = exc
             if not ready.is_set():

@@ -1,7 +1,8 @@
 """The hub and counter settings: the configuration's [hub] and [counter] sections with the
 command line and environment overrides merged in. The office key can also come from the
 environment (KIOSK_OFFICE_KEY) or the command line; the command line wins, then the
-environment, then [hub] office_key.
+environment, then [hub] office_key. The TLS files (--tls-cert, --tls-key, --ca-file) override
+[hub] tls_cert, tls_key and ca_file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from kiosk.config import Config, CounterConfig, HubConfig
+from kiosk.config import SECTION_CHECKS, Config, CounterConfig, HubConfig
 
 OFFICE_KEY_ENV = "KIOSK_OFFICE_KEY"
 DEFAULT_PORT = HubConfig().port
@@ -17,7 +18,9 @@ MIN_KEY_LENGTH = 8
 
 
 def hub_settings(config: Config, *, url: str | None = None, key: str | None = None,
-                 host: str | None = None, port: int | None = None) -> HubConfig:
+                 host: str | None = None, port: int | None = None,
+                 tls_cert: str | None = None, tls_key: str | None = None,
+                 ca_file: str | None = None) -> HubConfig:
     """`config.hub` with the overrides applied (the one place they are merged)."""
     hub = config.hub
     return replace(
@@ -26,6 +29,9 @@ def hub_settings(config: Config, *, url: str | None = None, key: str | None = No
         url=(url or hub.url).rstrip("/"),
         host=host or hub.host,
         port=hub.port if port is None else port,
+        tls_cert=tls_cert or hub.tls_cert,
+        tls_key=tls_key or hub.tls_key,
+        ca_file=ca_file or hub.ca_file,
     )
 
 
@@ -49,4 +55,17 @@ def key_problem(key: str) -> str | None:
                 "(the same on every station of the office)")
     if len(key) < MIN_KEY_LENGTH:
         return f"the office key must be at least {MIN_KEY_LENGTH} characters"
+    return None
+
+
+def tls_problem(cert: str, key: str) -> str | None:
+    """Why the hub cannot serve TLS with these files, or None (also None for neither: plain
+    HTTP). Checked when the hub starts; the key names are the configuration's."""
+    half = SECTION_CHECKS["hub"](HubConfig(tls_cert=cert, tls_key=key))
+    if half:
+        return f"[hub] {half[0]} (--{half[0].replace('_', '-')}) {half[1]}"
+    for name, path in (("tls_cert", cert), ("tls_key", key)):
+        if path and not os.path.isfile(path):
+            return (f"[hub] {name}: {path} does not exist (`kiosk hub make-cert --out DIR` "
+                    "makes a certificate and its key)")
     return None

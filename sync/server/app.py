@@ -410,12 +410,10 @@ def load_reference(store: Store, directory: Path | None) -> None:
 
 
 def ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
-    if not cert:
-        return None
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(cert, key or None)
-    return ctx
+    """HTTPS for the server, the same way the office hub serves it (kiosk/tls.py)."""
+    from kiosk.tls import server_context
+
+    return server_context(cert, key)
 
 
 def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: int = 8080,
