@@ -154,6 +154,31 @@ def seed_services(db: Database, catalog: Sequence[Service]) -> None:
             )
 
 
+# The ticket screen's run of consecutive failed prints, kept in the station database's small
+# key-value table so that it survives a restart whatever the hub role: a hub client's database
+# holds no tickets to derive it from, and a hub PC's tickets include other kiosks' prints.
+PRINT_FAILURES_KEY = "kiosk.print_failures"
+
+
+def saved_print_failures(db: Database) -> int | None:
+    """The run of failed prints the ticket screen last saved here; None if it never saved one
+    (a new station, or one that ran an older version)."""
+    row = db.execute("SELECT value FROM sync_state WHERE key = ?",
+                     (PRINT_FAILURES_KEY,)).fetchone()
+    try:
+        return max(0, int(row[0])) if row is not None and row[0] is not None else None
+    except ValueError:
+        return None
+
+
+def save_print_failures(db: Database, count: int) -> None:
+    """Save the ticket screen's run of failed prints (0 after a good print)."""
+    with transaction(db) as conn:
+        conn.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                     "DO UPDATE SET value = excluded.value",
+                     (PRINT_FAILURES_KEY, str(max(0, int(count)))))
+
+
 def ticket_slip(config: Config, service: Service, ticket: Ticket) -> TicketSlip:
     """What goes on the paper slip (also for a ticket issued by the hub, printed here)."""
     label = None
@@ -287,6 +312,15 @@ class TicketDesk:
                 break
             count += 1
         return count
+
+    def print_failure_count(self) -> int:
+        """The ticket screen's run of failed prints as it last saved it; derived from this
+        station's tickets when it never saved one (a database from an older version)."""
+        saved = saved_print_failures(self.db)
+        return self.consecutive_print_failures() if saved is None else saved
+
+    def save_print_failure_count(self, count: int) -> None:
+        save_print_failures(self.db, count)
 
     # -- writing -----------------------------------------------------------------------------
 

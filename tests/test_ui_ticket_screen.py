@@ -415,7 +415,10 @@ def test_starts_out_of_service_after_failures_before_a_restart(qtbot, tmp_path):
         desk.record_print(desk.issue("CT"), False, "test")
     db.conn.close()
     window = open_screen(qtbot, config, tmp_path)
-    assert window.stack.currentWidget() is window.out_of_service_page
+    # The count is read on the desk thread at start and signalled back.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.out_of_service_page,
+                    timeout=3000)
+    assert window.failures == 2
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1366, 768)])

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import QApplication
 from kiosk.assets import FONT_FAMILY, FONT_FILES, font_path
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.station import open_database
-from kiosk.ticketing import TicketDesk
 from kiosk.ui.ticket_screen import TicketScreen
+from kiosk.ui.workers import local_services
 
 log = logging.getLogger(__name__)
 
@@ -59,32 +58,16 @@ def build_window(config: Config, paths: Paths, *,
                  start: bool = True) -> TicketScreen:
     """Build the ticket screen without running the event loop (used by run_kiosk and tests).
 
-    Reads the offered services and the station's consecutive print failures on this thread
-    (a short read at start-up), then hands all further database and printer work to the
-    worker threads, started here unless `start` is false. With [hub] role = "client" the
-    services come from the office hub (this PC's catalog if the hub cannot be reached) and
-    tickets are issued there.
+    Touches neither the database nor the network: the window offers this PC's catalog at
+    once. Once started (here, unless `start` is false) the desk worker reads the run of failed
+    prints saved in the station's database (out of service again if it had reached the limit)
+    and, with [hub] role = "client", the office hub's services, which replace the shown ones
+    when they arrive (the hub unreachable: this PC's catalog stays, and a tap says the hub is
+    down). Tickets are then issued on this station's database, or at the hub for a client.
     """
     app = ensure_app()
     load_fonts(app)
-    if config.hub.role == "client":
-        from kiosk.ui.workers import open_desk
-
-        desk, close = open_desk(config, paths)
-        try:
-            services = desk.services
-            failures = desk.consecutive_print_failures()
-        finally:
-            close()
-    else:
-        db = open_database(config, paths)
-        try:
-            desk = TicketDesk(db, config)
-            services = desk.services
-            failures = desk.consecutive_print_failures()
-        finally:
-            db.conn.close()
-    window = TicketScreen(config, paths, services, failures=failures, clock=clock, app=app)
+    window = TicketScreen(config, paths, local_services(config), clock=clock, app=app)
     if start:
         window.start()
     return window

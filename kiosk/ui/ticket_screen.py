@@ -4,6 +4,11 @@ States: start (service choice) -> [priority choice ->] confirmation -> start, or
 out-of-service while the printer keeps failing. The UI thread only shows things; issuing,
 printing and printer checks run on the worker threads (workers.py), and QTimers bound every
 wait: the print watchdog, the confirmation countdown, the idle reset and the printer re-check.
+
+The window shows at once with the services it is given (this PC's catalog); as a hub client
+the hub's list replaces them when the desk worker has read it (`on_services`). The run of
+consecutive failed prints is saved in this station's database whenever it changes and read
+back at start (`on_failures_loaded`), so a restart does not hide a broken printer.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.selfservice import SelfService, selfservice_stylesheet
 from kiosk.ui.sync_status import SyncBridge, SyncIndicator
-from kiosk.ui.views import ConfirmPage, Header, OutOfServicePage, PriorityPage, StartPage
+from kiosk.ui.views import (
+    ConfirmPage,
+    Header,
+    OutOfServicePage,
+    PriorityPage,
+    ServiceButton,
+    StartPage,
+)
 from kiosk.ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -41,8 +53,10 @@ READY_STATES = ("READY", "PAPER_LOW")
 
 
 class TicketScreen(QWidget):
-    """The kiosk window. `services` are the ones offered; `failures` the consecutive failed
-    prints so far (from the database); `clock` gives the office's local time."""
+    """The kiosk window. `services` are the ones offered at first (a hub client's are replaced
+    by the hub's list when it arrives); `failures` the consecutive failed prints so far, until
+    the saved count arrives from the desk worker at start; `clock` gives the office's local
+    time."""
 
     quit_requested = Signal()  # the technician shortcut; run_kiosk ends the event loop
 
@@ -128,6 +142,8 @@ class TicketScreen(QWidget):
         self.workers.issued.connect(self.on_issued)
         self.workers.issue_failed.connect(self.on_issue_failed)
         self.workers.counts.connect(self.on_counts)
+        self.workers.services.connect(self.on_services)
+        self.workers.failures_loaded.connect(self.on_failures_loaded)
         self.workers.printed.connect(self.on_printed)
         self.workers.printer_status.connect(self.on_printer_status)
 
@@ -157,6 +173,10 @@ class TicketScreen(QWidget):
     def start(self) -> None:
         """Start the worker threads and the periodic timers (call once, before showing)."""
         self.workers.start()
+        # The desk thread answers in this order: the saved failures (SQLite, quick), the hub's
+        # services (a hub client: network), then the waiting counts.
+        self.workers.load_failures()
+        self.workers.fetch_services()
         self.selfservice.start()
         self.sync.start()
         self.clock_timer.start()
@@ -222,6 +242,32 @@ class TicketScreen(QWidget):
     def on_counts(self, counts: dict) -> None:
         self._counts_pending = False
         self._counts.update(counts)
+        self._refresh_service_buttons()
+
+    def on_services(self, services: list[Service]) -> None:
+        """The hub's list of the services offered here: the buttons are rebuilt if it differs
+        from what is shown."""
+        if _service_key(services) == _service_key(self.services.values()):
+            return
+        log.info("services from the hub: %s (shown until now: %s)",
+                 ", ".join(s.code for s in services), ", ".join(self.services))
+        self.services = {s.code: s for s in services}
+        self._counts = {code: self._counts.get(code, 0) for code in self.services}
+        page = self.start_page
+        for button in page.service_buttons.values():
+            page.grid.removeWidget(button)
+            button.hide()
+            button.deleteLater()
+        page.service_buttons = {}
+        for service in services:
+            button = ServiceButton(service)
+            button.clicked.connect(lambda _=False, c=service.code: page.service_chosen.emit(c))
+            page.service_buttons[service.code] = button
+        portrait = bool(page.portrait)
+        page.portrait = None  # lay the new buttons out again
+        page.set_orientation(portrait)
+        for button in page.service_buttons.values():
+            button.show()  # now, not on the layout's queued call
         self._refresh_service_buttons()
 
     def show_priority_choice(self) -> None:
@@ -332,7 +378,7 @@ class TicketScreen(QWidget):
             self.print_watchdog.stop()
             self._watched_ticket = None
         if outcome.ok:
-            self.failures = 0
+            self._set_failures(0)
             self._counted_failures.clear()
             if self.out_of_service:
                 self._leave_out_of_service("a ticket printed")
@@ -352,10 +398,26 @@ class TicketScreen(QWidget):
         if ticket_id in self._counted_failures:
             return
         self._counted_failures.add(ticket_id)
-        self.failures += 1
+        self._set_failures(self.failures + 1)
         threshold = self.config.kiosk.out_of_service_after
         if threshold and self.failures >= threshold and not self.out_of_service:
             log.warning("%d consecutive failed prints: out of service", self.failures)
+            self._enter_out_of_service()
+
+    def _set_failures(self, count: int) -> None:
+        """Change the run of failed prints and save it (on the desk thread) for a restart."""
+        if count != self.failures:
+            self.failures = count
+            self.workers.save_failures(count)
+
+    def on_failures_loaded(self, count: int) -> None:
+        """The run of failed prints saved before the last stop (asked for at start, answered
+        before any print of this run)."""
+        self.failures = count
+        threshold = self.config.kiosk.out_of_service_after
+        if threshold and count >= threshold and not self.out_of_service:
+            log.warning("%d consecutive failed prints before the restart: out of service",
+                        count)
             self._enter_out_of_service()
 
     def _print_watchdog_fired(self) -> None:
@@ -435,10 +497,10 @@ class TicketScreen(QWidget):
             return
         threshold = self.config.kiosk.out_of_service_after
         if status in READY_STATES:
-            self.failures = 0
+            self._set_failures(0)
         elif status == "UNKNOWN":
             # The connection cannot tell (file, spooler): try again; one more failure stops.
-            self.failures = max(0, threshold - 1)
+            self._set_failures(max(0, threshold - 1))
         else:
             log.info("printer still not ready (%s)", status)
             return
@@ -507,3 +569,8 @@ class TicketScreen(QWidget):
         self.workers.stop()
         self.sync.stop()
         self.switcher.close()
+
+
+def _service_key(services) -> list[tuple]:
+    """What the start view shows of a list of services (to tell whether it changed)."""
+    return [(s.code, s.prefix, s.name_vi, s.name_en, s.hours) for s in services]

@@ -14,13 +14,17 @@ signals carrying `Ticket`, `PrintOutcome`, waiting counts and printer status.
 Each worker opens its own "desk" (`open_desk`): a `TicketDesk` on this station's database
 (standalone, or the hub PC), or, with [hub] role = "client", a `QueueDesk` over the office
 hub's queue (`open_queue` → RemoteQueue), with the same methods the workers use.
+
+At start the screen shows this PC's catalog (`local_services`, no I/O); the desk worker then
+reads the saved run of failed prints from this station's database and, as a hub client, the
+hub's service list, and signals both back (`failures_loaded`, `services`).
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -38,6 +42,8 @@ from kiosk.ticketing import (
     TicketDesk,
     UnknownService,
     print_slip,
+    save_print_failures,
+    saved_print_failures,
     ticket_slip,
 )
 
@@ -62,14 +68,35 @@ HUB_DOWN_EN = ("Cannot reach the office queue server. Please try again in a few 
                "the staff at the counter.")
 
 
+def offered_services(config: Config, catalog: Iterable[Service]) -> list[Service]:
+    """The services of `catalog` this kiosk offers, in the configured order ([kiosk] services;
+    empty: all of them, in the catalog's order)."""
+    by_code = {s.code: s for s in catalog}
+    wanted = config.kiosk.services
+    if not wanted:
+        return list(by_code.values())
+    return [by_code[c] for c in wanted if c in by_code]
+
+
+def local_services(config: Config) -> list[Service]:
+    """The services this kiosk offers from this PC's own catalog (the bundled asset file, the
+    same one a standalone station's TicketDesk uses): no database, no network, so the screen
+    can show them at once."""
+    return offered_services(config, load_catalog())
+
+
 class QueueDesk:
     """The TicketDesk methods the ticket screen uses, over the office queue interface
     (a hub client: `open_queue` gives a RemoteQueue). Tickets are the hub's; the slip is
-    rendered and printed here. Every method blocks on the network: worker threads only."""
+    rendered and printed here. Every method blocks on the network or this station's database:
+    worker threads only. `paths`: where this station's database is (for the saved run of
+    failed prints; opened on first use)."""
 
-    def __init__(self, queue, config: Config):
+    def __init__(self, queue, config: Config, paths: Paths | None = None):
         self.queue = queue
         self.config = config
+        self._paths = paths
+        self._db = None
         self._catalog: dict[str, Service] | None = None
 
     def _services_by_code(self) -> dict[str, Service]:
@@ -88,11 +115,15 @@ class QueueDesk:
     @property
     def services(self) -> list[Service]:
         """The services this kiosk offers, in the configured order."""
-        catalog = self._services_by_code()
-        wanted = self.config.kiosk.services
-        if not wanted:
-            return list(catalog.values())
-        return [catalog[c] for c in wanted if c in catalog]
+        return offered_services(self.config, self._services_by_code().values())
+
+    def hub_services(self) -> list[Service]:
+        """The services this kiosk offers as the hub lists them (kept once read). Raises
+        QueueError (HubUnavailable, Unauthorized) when the hub cannot tell: no local fallback
+        here, the screen keeps what it shows."""
+        if self._catalog is None:
+            self._catalog = {s.code: s for s in self.queue.services()}
+        return offered_services(self.config, self._catalog.values())
 
     def service(self, code: str) -> Service:
         catalog = self._services_by_code()
@@ -110,8 +141,20 @@ class QueueDesk:
     def waiting_counts(self) -> dict[str, int]:
         return dict(self.queue.snapshot().waiting or {})
 
-    def consecutive_print_failures(self) -> int:
-        return 0  # the hub keeps no per-kiosk print history; counted from here on
+    def _station_db(self):
+        if self._db is None:
+            if self._paths is None:
+                raise RuntimeError("no station database for this desk")
+            self._db = open_database(self.config, self._paths)
+        return self._db
+
+    def print_failure_count(self) -> int:
+        """The screen's run of failed prints, as saved in this station's database (the hub
+        keeps no per-kiosk print history)."""
+        return saved_print_failures(self._station_db()) or 0
+
+    def save_print_failure_count(self, count: int) -> None:
+        save_print_failures(self._station_db(), count)
 
     def record_print(self, ticket: Ticket, ok: bool, detail: str | None = None) -> Ticket:
         from kiosk.queue.service import HubUnavailable
@@ -129,7 +172,12 @@ class QueueDesk:
         return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
 
     def close(self) -> None:
-        self.queue.close()
+        try:
+            self.queue.close()
+        finally:
+            if self._db is not None:
+                self._db.conn.close()
+                self._db = None
 
 
 def open_desk(config: Config, paths: Paths) -> tuple[TicketDesk | QueueDesk, Callable[[], None]]:
@@ -138,7 +186,7 @@ def open_desk(config: Config, paths: Paths) -> tuple[TicketDesk | QueueDesk, Cal
     if config.hub.role == "client":
         from kiosk.queue.service import open_queue
 
-        desk = QueueDesk(open_queue(config, paths), config)
+        desk = QueueDesk(open_queue(config, paths), config, paths)
         return desk, desk.close
     db = open_database(config, paths)
     try:
@@ -152,6 +200,8 @@ class DeskWorker(QObject):
     issued = Signal(object)  # Ticket
     issue_failed = Signal(str, str)  # message_vi, message_en
     counts = Signal(dict)  # service code -> waiting tickets
+    services = Signal(object)  # list[Service]: the hub's list of what this kiosk offers
+    failures_loaded = Signal(int)  # the saved run of failed prints, at start
 
     def __init__(self, config: Config, paths: Paths):
         super().__init__()
@@ -159,6 +209,8 @@ class DeskWorker(QObject):
         self._paths = paths
         self._close: Callable[[], None] | None = None
         self._desk: TicketDesk | QueueDesk | None = None
+        # A hub client asks the hub for its services until it has answered once.
+        self._services_wanted = config.hub.role == "client"
 
     def _open(self) -> TicketDesk | QueueDesk:
         if self._desk is None:
@@ -191,12 +243,62 @@ class DeskWorker(QObject):
 
     @Slot()
     def refresh_counts(self) -> None:
+        from kiosk.queue.service import QueueError
+
+        # Always answer (nothing new: an empty dict), or the screen would never ask again.
         try:
             counts = self._open().waiting_counts()
+        except QueueError as exc:  # the hub is down: logged by the queue, counts kept
+            log.info("could not read waiting counts: %s", exc)
+            self.counts.emit({})
+            return
         except Exception:
             log.exception("could not read waiting counts")
+            self.counts.emit({})
             return
         self.counts.emit(counts)
+        if self._services_wanted:  # the hub answers again: its list of services too
+            self.fetch_services()
+
+    @Slot()
+    def fetch_services(self) -> None:
+        """As a hub client: the hub's services, signalled once read. The hub down: nothing is
+        signalled (the screen keeps this PC's catalog) and the next good count tries again."""
+        if not self._services_wanted:
+            return
+        from kiosk.queue.service import QueueError
+
+        try:
+            desk = self._open()
+            if not isinstance(desk, QueueDesk):
+                self._services_wanted = False
+                return
+            services = desk.hub_services()
+        except QueueError as exc:
+            log.warning("cannot read the hub's services (%s); showing the local catalog", exc)
+            return
+        except Exception:
+            log.exception("cannot read the hub's services; showing the local catalog")
+            return
+        self._services_wanted = False
+        self.services.emit(services)
+
+    @Slot()
+    def load_failures(self) -> None:
+        """The run of failed prints saved before the last stop, for the screen at start."""
+        try:
+            count = self._open().print_failure_count()
+        except Exception:
+            log.exception("cannot read the saved count of failed prints; starting from 0")
+            count = 0
+        self.failures_loaded.emit(count)
+
+    @Slot(int)
+    def save_failures(self, count: int) -> None:
+        try:
+            self._open().save_print_failure_count(count)
+        except Exception:
+            log.exception("cannot save the count of failed prints (%d)", count)
 
     @Slot()
     def stop(self) -> None:
@@ -319,11 +421,16 @@ class Workers(QObject):
     issued = Signal(object)
     issue_failed = Signal(str, str)
     counts = Signal(dict)
+    services = Signal(object)
+    failures_loaded = Signal(int)
     printed = Signal(object)
     printer_status = Signal(str)
 
     _issue = Signal(str, object)
     _refresh_counts = Signal()
+    _fetch_services = Signal()
+    _load_failures = Signal()
+    _save_failures = Signal(int)
     _print = Signal(object)
     _reprint = Signal(int)
     _check = Signal()
@@ -344,10 +451,15 @@ class Workers(QObject):
 
         self._issue.connect(self.desk.issue)
         self._refresh_counts.connect(self.desk.refresh_counts)
+        self._fetch_services.connect(self.desk.fetch_services)
+        self._load_failures.connect(self.desk.load_failures)
+        self._save_failures.connect(self.desk.save_failures)
         self._stop_desk.connect(self.desk.stop)
         self.desk.issued.connect(self.issued)
         self.desk.issue_failed.connect(self.issue_failed)
         self.desk.counts.connect(self.counts)
+        self.desk.services.connect(self.services)
+        self.desk.failures_loaded.connect(self.failures_loaded)
 
         self._print.connect(self.printer.print_ticket)
         self._reprint.connect(self.printer.reprint)
@@ -368,6 +480,17 @@ class Workers(QObject):
 
     def refresh_counts(self) -> None:
         self._refresh_counts.emit()
+
+    def fetch_services(self) -> None:
+        """As a hub client, ask the hub for its services (answered by `services`)."""
+        self._fetch_services.emit()
+
+    def load_failures(self) -> None:
+        """Read the saved run of failed prints (answered by `failures_loaded`)."""
+        self._load_failures.emit()
+
+    def save_failures(self, count: int) -> None:
+        self._save_failures.emit(count)
 
     def print_ticket(self, ticket: Ticket) -> None:
         self._print.emit(ticket)
