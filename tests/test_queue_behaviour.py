@@ -253,3 +253,7 @@ def test_two_counters_never_get_the_same_ticket(queue):
         got.append(queue.call_next(2, ["CT"]))
     assert sorted(t.id for t in got) == [t.id for t in tickets]
     assert queue.call_next(1, ["CT"]) is None and queue.call_next(2, ["CT"]) is None
+
+
+def test_an_unknown_dossier_code_has_no_view(queue):
+    assert queue.dossier_view("000.00.01.H26-260101-0001") is None

@@ -1,9 +1,10 @@
-"""`kiosk hub`, `kiosk call`, `kiosk queue`: the office queue without a screen (scripts, call
-pads, tests).
+"""`kiosk hub`, `kiosk hub make-cert`, `kiosk call`, `kiosk queue`: the office queue without a
+screen (scripts, call pads, tests).
 
 The office key comes from --key, else the KIOSK_OFFICE_KEY environment variable, else
 [hub] office_key in the configuration. Without --hub (and unless the station is configured as a
-hub client) `call` and `queue` work directly on this station's database.
+hub client) `call` and `queue` work directly on this station's database. An https:// hub is
+trusted through --ca-file, else [hub] ca_file (its own certificate, from `kiosk hub make-cert`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def add_hub_options(parser) -> None:
                         "this station's own database)")
     parser.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
                         "then [hub] office_key)")
+    parser.add_argument("--ca-file", metavar="PEM", help="for an https:// hub: its certificate "
+                        "to trust (default: [hub] ca_file, else the system's CAs)")
 
 
 def register(sub) -> None:
@@ -42,7 +45,28 @@ def register(sub) -> None:
     hub.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
                      "then [hub] office_key); at least 8 characters. Other users of this PC "
                      "can see a command line: prefer the variable or the configuration")
+    hub.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS/WSS with this certificate "
+                     "(default: [hub] tls_cert; needs --tls-key)")
+    hub.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert (default: "
+                     "[hub] tls_key)")
     hub.set_defaults(handler=_hub)
+    hubsub = hub.add_subparsers(dest="hub_command", required=False, metavar="[ACTION]")
+    cert = hubsub.add_parser(
+        "make-cert", help="make a self-signed certificate for the hub (installation)",
+        description="Write DIR/hub.crt and DIR/hub.key: a self-signed certificate naming the "
+        "hub PC's addresses and names (so the stations can check they reach this PC). On the "
+        "hub: [hub] tls_cert and tls_key = those files. On every other station: copy hub.crt "
+        "and set [hub] ca_file to it, and use an https:// [hub] url. hub.key never leaves the "
+        "hub PC.")
+    cert.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
+    cert.add_argument("--host", action="append", metavar="NAME|IP", help="an address or host "
+                      "name the stations use for the hub (repeatable; default: this PC's name "
+                      "and LAN addresses, localhost, 127.0.0.1)")
+    cert.add_argument("--days", type=int, default=None, metavar="N",
+                      help="valid for N days (default 3650)")
+    cert.add_argument("--force", action="store_true", help="replace existing files (every "
+                      "station must then get the new hub.crt)")
+    cert.set_defaults(handler=_make_cert, needs_config=False)
 
     call = sub.add_parser(
         "call", help="counter actions: call the next ticket, recall, skip, finish, transfer",
@@ -78,14 +102,19 @@ def open_cli_queue(args, config: Config, paths: Paths):
     failure rather than leaving work behind) or this station's database."""
     from kiosk.queue.settings import hub_settings
 
-    settings = hub_settings(config, url=args.hub, key=args.key)
+    settings = hub_settings(config, url=args.hub, key=args.key, ca_file=args.ca_file)
     if args.hub or settings.role == "client":
         from kiosk.queue.remote import RemoteQueue
+        from kiosk.tls import ca_file_problem
 
         if not settings.url:
             raise ValueError("no hub URL: give --hub URL or set [hub] url")
+        problem = settings.url.startswith("https://") and ca_file_problem(settings.ca_file)
+        if problem:
+            raise ValueError(problem.replace("[hub] ca_file", "--ca-file" if args.ca_file
+                                             else "[hub] ca_file"))
         return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
-                           tz=config.office.timezone)
+                           tz=config.office.timezone, ca_file=settings.ca_file)
     from kiosk.queue.local import LocalQueue
     from kiosk.station import database_path
 
@@ -93,30 +122,64 @@ def open_cli_queue(args, config: Config, paths: Paths):
 
 
 def _hub(args, config: Config, paths: Paths) -> int:
-    return run_hub(config, paths, key=args.key, host=args.host, port=args.port)
+    return run_hub(config, paths, key=args.key, host=args.host, port=args.port,
+                   tls_cert=args.tls_cert, tls_key=args.tls_key)
+
+
+def _make_cert(args, config: Config, paths: Paths) -> int:
+    from kiosk.tls import DEFAULT_DAYS, default_hosts, lan_address, make_self_signed
+
+    hosts = args.host or default_hosts()
+    days = DEFAULT_DAYS if args.days is None else args.days
+    if not 1 <= days <= 36500:
+        print("--days must be between 1 and 36500", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        cert, key = make_self_signed(args.out, hosts, days=days, force=args.force)
+    except ImportError:
+        print("Making a certificate needs the 'cryptography' package (pip install "
+              "cryptography).", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"Cannot write to {args.out}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {cert} and {key}, valid {days} days, for: {', '.join(hosts)}")
+    print("On the hub PC, in [hub]:")
+    print(f"  tls_cert = {json.dumps(str(cert.resolve()))}")
+    print(f"  tls_key = {json.dumps(str(key.resolve()))}")
+    print(f"On every other station: copy {cert.name} there and set [hub] ca_file to it, and "
+          f"[hub] url = \"https://{lan_address(hosts)}:PORT\" (or another of the names "
+          "above).")
+    return EXIT_OK
 
 
 def run_hub(config: Config, paths: Paths, *, key: str | None = None, host: str | None = None,
-            port: int | None = None) -> int:
+            port: int | None = None, tls_cert: str | None = None,
+            tls_key: str | None = None) -> int:
     """The headless office hub (`kiosk hub`, and `kiosk run` on a [station] role = "hub"
     PC), until interrupted."""
     from kiosk.hub.server import HubError, serve_hub
     from kiosk.queue.settings import hub_settings
     from kiosk.station import database_path
 
-    settings = hub_settings(config, key=key, host=host, port=port)
+    settings = hub_settings(config, key=key, host=host, port=port, tls_cert=tls_cert,
+                            tls_key=tls_key)
 
     def ready(url: str) -> None:
         print(f"hub listening on {url}", flush=True)
 
     try:
         serve_hub(database_path(config, paths), config, settings.office_key,
-                  host=settings.host, port=settings.port, on_ready=ready)
+                  host=settings.host, port=settings.port, on_ready=ready,
+                  tls_cert=settings.tls_cert, tls_key=settings.tls_key)
     except KeyboardInterrupt:  # Ctrl+C where the loop cannot catch signals (Windows)
         return EXIT_OK
     except HubError as exc:
         print(f"Cannot start the hub: {exc}", file=sys.stderr)
-        return EXIT_USAGE if "key" in str(exc) else EXIT_FAILED
+        return EXIT_USAGE if "key" in str(exc) or "[hub]" in str(exc) else EXIT_FAILED
     return EXIT_OK
 
 

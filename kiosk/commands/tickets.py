@@ -6,6 +6,7 @@ import json
 import sys
 
 from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.commands.queue_ops import add_hub_options
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -21,11 +22,7 @@ def register(sub) -> None:
                    help="priority ticket; CATEGORY: elderly, disabled, pregnant, small_child")
     t.add_argument("--printer", metavar="URI", help="override the configured printer")
     t.add_argument("--json", action="store_true", help="print one JSON object")
-    t.add_argument("--hub", metavar="URL", help="take the number from the office hub (e.g. "
-                   "http://192.168.1.10:8090) and print it here; default: this station's "
-                   "database, or [hub] url for a hub client")
-    t.add_argument("--key", metavar="KEY", help="office key for --hub (default: "
-                   "$KIOSK_OFFICE_KEY, then [hub] office_key)")
+    add_hub_options(t)  # take the number from the hub, print it here
     t.set_defaults(handler=_ticket)
 
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.status import DossierStatus
@@ -98,6 +99,26 @@ class PublicDossierView:
     @property
     def ready(self) -> bool:
         return self.status is DossierStatus.FINISHED
+
+    def as_json(self) -> dict[str, Any]:
+        """The view on the wire (the hub answering a kiosk's look-up)."""
+        return {"code": self.code, "procedure_name": self.procedure_name,
+                "status": int(self.status), "appointment_date": self.appointment_date.isoformat(),
+                "received_date": self.received_date.isoformat(), "initials": self.initials,
+                "result_place": self.result_place,
+                "returned_date": self.returned_date.isoformat() if self.returned_date else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublicDossierView:
+        status = DossierStatus(int(data["status"]))
+        returned = data.get("returned_date")
+        return cls(code=str(data["code"]), procedure_name=str(data["procedure_name"]),
+                   status=status, status_label=status.label_vi,
+                   appointment_date=date.fromisoformat(data["appointment_date"]),
+                   received_date=date.fromisoformat(data["received_date"]),
+                   initials=str(data.get("initials") or ""),
+                   result_place=str(data.get("result_place") or ""),
+                   returned_date=date.fromisoformat(returned) if returned else None)
 
 
 def public_dossier_view(dossier: Dossier) -> PublicDossierView:

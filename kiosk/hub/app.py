@@ -319,6 +319,20 @@ async def finish(request: web.Request) -> web.Response:
         counter, ticket_id=ticket_id, at=at, op_id=op_id)))
 
 
+async def office_records(request: web.Request) -> web.Response:
+    data = await body_of(request)
+    records = data.get("records")
+    if not isinstance(records, list):
+        raise InvalidRequest("records must be a list")
+    return ok(await run(request, lambda q: q.apply_office_records(records)))
+
+
+async def dossier_view(request: web.Request) -> web.Response:
+    code = request.match_info["code"]
+    view = await run(request, lambda q: q.dossier_view(code))
+    return ok({"dossier": view.as_json() if view is not None else None})
+
+
 async def snapshot(request: web.Request) -> web.Response:
     return ok((await run(request, lambda q: q.snapshot())).as_json())
 
@@ -396,5 +410,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.COUNTERS_PATH + "/{counter}/transfer", transfer)
     r.add_post(p.COUNTERS_PATH + "/{counter}/finish", finish)
     r.add_get(p.SNAPSHOT_PATH, snapshot)
+    r.add_post(p.OFFICE_RECORDS_PATH, office_records)
+    r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
     r.add_get(p.EVENTS_PATH, events)
     return app

@@ -17,6 +17,10 @@ HTTP JSON under /api/v1, every endpoint but /health needing the office key in
     POST /api/v1/counters/{n}/transfer           {"to_service"?, "to_counter"?, "op_id"?}
     POST /api/v1/counters/{n}/finish             {"ticket_id"?, "at"?, "op_id"?}
     GET  /api/v1/snapshot                        QueueSnapshot.as_json()
+    POST /api/v1/office/records                  {"records": [{"id", "type", "data"}]}
+                                                 -> {"applied", "unchanged", "rejected"}
+    GET  /api/v1/dossiers/{code}                 {"dossier": PublicDossierView.as_json() or
+                                                 null}
     GET  /api/v1/events?since=SEQ                WebSocket (key checked at the handshake)
 
 Ticket operations answer {"ticket": Ticket.as_json() or null}. Errors answer
@@ -45,6 +49,8 @@ TICKETS_PATH = f"{API_PREFIX}/tickets"
 COUNTERS_PATH = f"{API_PREFIX}/counters"
 SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
 EVENTS_PATH = f"{API_PREFIX}/events"
+OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
+DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
 KEY_HEADER = "X-Office-Key"
 
 MAX_BODY_BYTES = 64 * 1024

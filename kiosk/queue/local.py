@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from kiosk.calling import CallDesk
 from kiosk.config import Config
+from kiosk.feedback.lookup import PublicDossierView
 from kiosk.queue.catalog import Service, load_catalog
 from kiosk.queue.model import QueueEvent, QueueSnapshot
 from kiosk.queue.priority import PriorityCategory
@@ -144,6 +145,23 @@ class LocalQueue:
 
     def snapshot(self) -> QueueSnapshot:
         return self._desk().snapshot()
+
+    def dossier_view(self, code: str) -> PublicDossierView | None:
+        from kiosk.officefeed.records import find_public_view
+
+        desk = self._desk()
+        return find_public_view(desk.db, code, desk.tz)
+
+    def apply_office_records(self, records: Any) -> dict[str, Any]:
+        """The hub's side of the office feed (kiosk.officefeed): dossiers and ratings that
+        client stations forward."""
+        from kiosk.officefeed.records import RecordRejected, apply_records
+
+        desk = self._desk()
+        try:
+            return apply_records(desk.db, records, desk.tz, desk.now())
+        except RecordRejected as exc:
+            raise InvalidRequest(str(exc)) from None
 
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         with self._lock:

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from kiosk.feedback.lookup import PublicDossierView
 from kiosk.hub import protocol as p
 from kiosk.queue.catalog import OpeningHours, Service
 from kiosk.queue.model import (
@@ -56,6 +57,7 @@ from kiosk.queue.service import (
     Unsubscribe,
 )
 from kiosk.ticketing import PRINT_FAILED, PRINTED, Ticket, UnknownService
+from kiosk.tls import ca_file_problem, client_context, hub_tls_failure
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ TICKET_CACHE = 500
 RECONNECT_MIN_S = 0.1
 RECONNECT_MAX_S = 2.0
 WS_MAX_MESSAGE = 4 * 1024 * 1024
+FORWARD_EVERY_S = 2.0  # how often a client looks for new dossiers and ratings to forward
 
 
 class _Refused(QueueError):
@@ -103,15 +106,20 @@ class RemoteQueue:
     finish/link_dossier/record_print also need the hub). `on_connection`: called with a
     ConnectionState on every change (from a background thread); giving it starts the event
     connection at once, else the first subscribe() does. `tz`: for times stamped here.
+    `ca_file`: for an https:// hub, the certificate to trust (the hub's own, [hub] ca_file);
+    empty: the system's CAs. A certificate the client cannot trust makes the hub unavailable,
+    with the technician's message (kiosk.tls.hub_tls_failure).
     """
 
     def __init__(self, hub_url: str, key: str, *, timeout_s: float = 5.0,
                  outbox_path: Path | str | None = None,
                  on_connection: Callable[[ConnectionState], None] | None = None,
-                 retries: int = 1, tz: str = "Asia/Ho_Chi_Minh"):
+                 retries: int = 1, tz: str = "Asia/Ho_Chi_Minh", ca_file: str = ""):
         if not hub_url.startswith(("http://", "https://")):
             raise InvalidRequest(f"the hub URL must start with http:// or https://: {hub_url!r}")
         self.hub_url = hub_url.rstrip("/")
+        self.ca_file = ca_file if hub_url.startswith("https://") else ""
+        self._ws_ssl: Any = None  # the WebSocket's SSL context, built on first use
         self._key = key
         self.timeout_s = timeout_s
         self.retries = retries
@@ -238,6 +246,13 @@ class RemoteQueue:
     def snapshot(self) -> QueueSnapshot:
         return QueueSnapshot.from_json(self._request("GET", p.SNAPSHOT_PATH))
 
+    def dossier_view(self, code: str) -> PublicDossierView | None:
+        from urllib.parse import quote
+
+        data = self._request("GET", f"{p.DOSSIERS_PATH}/{quote(code.strip(), safe='')}")
+        found = data.get("dossier")
+        return PublicDossierView.from_json(found) if isinstance(found, dict) else None
+
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         with self._cache_lock:
             self._subscribers.append(callback)
@@ -333,6 +348,7 @@ class RemoteQueue:
         if session is None:
             session = requests.Session()
             session.trust_env = False  # a LAN address: never through a configured proxy
+            session.verify = self.ca_file or True
             session.headers["Authorization"] = f"Bearer {self._key}"
             session.headers["Accept"] = "application/json"
             with self._sessions_lock:
@@ -349,6 +365,10 @@ class RemoteQueue:
             if op_id:
                 body["op_id"] = op_id
         last: Exception | None = None
+        problem = ca_file_problem(self.ca_file)
+        if problem:
+            self._report(False, problem)
+            raise HubUnavailable(problem)
         # Retries cover a blip; with the hub known to be down, fail fast (the UI is waiting).
         lost = self._state is not None and not self._state.connected
         for attempt in range(1 if lost else self.retries + 1):
@@ -357,6 +377,9 @@ class RemoteQueue:
             try:
                 r = self._session().request(method, self.hub_url + path, json=body,
                                             timeout=self.timeout_s)
+            except requests.exceptions.SSLError as exc:
+                last = exc
+                break  # the same certificate answers a retry the same way
             except requests.RequestException as exc:
                 last = exc
                 continue
@@ -374,6 +397,10 @@ class RemoteQueue:
                 raise exc
             self._report(True, None)
             return data
+        tls = hub_tls_failure(last)
+        if tls:
+            self._report(False, tls)
+            raise HubUnavailable(f"hub {self.hub_url}: {tls}")
         reason = f"{type(last).__name__}" if last else "unknown"
         self._report(False, reason)
         raise HubUnavailable(f"the hub at {self.hub_url} cannot be reached ({reason})")
@@ -486,7 +513,7 @@ class RemoteQueue:
 
     def _flush_main(self) -> None:
         while not self._closed:
-            self._flush_wanted.wait()
+            self._flush_wanted.wait(FORWARD_EVERY_S)
             self._flush_wanted.clear()
             if self._closed:
                 return
@@ -494,6 +521,22 @@ class RemoteQueue:
                 self.flush()
             except Exception:
                 log.exception("replaying the counter outbox failed")
+            if self._state is not None and self._state.connected:
+                with contextlib.suppress(QueueError):
+                    self.forward_office_records()
+
+    def forward_office_records(self) -> int:
+        """Forward this station's dossiers and ratings to the hub (kiosk.officefeed), so the
+        kiosk's look-up and the office statistics see them. Returns how many the hub applied;
+        raises HubUnavailable when it cannot be reached (the rest goes next time)."""
+        from kiosk.officefeed.forward import forward_pending
+
+        with self._outbox_lock:
+            if self._outbox_db is None:
+                return 0
+            return forward_pending(
+                self._outbox_db, self.hub_url,
+                lambda batch: self._request("POST", p.OFFICE_RECORDS_PATH, batch), self.tz)
 
     def _ws_main(self) -> None:
         loop, task = self._ws_loop, self._ws_task
@@ -520,7 +563,7 @@ class RemoteQueue:
                 try:
                     async with session.ws_connect(
                             url, params=params, heartbeat=p.HEARTBEAT_S, autoping=True,
-                            max_msg_size=WS_MAX_MESSAGE) as ws:
+                            max_msg_size=WS_MAX_MESSAGE, ssl=self._ws_ssl_context()) as ws:
                         async for msg in ws:
                             if msg.type == aiohttp.WSMsgType.TEXT:
                                 self._on_message(msg.data)
@@ -529,14 +572,31 @@ class RemoteQueue:
                                 break
                 except aiohttp.WSServerHandshakeError as exc:
                     error = "unauthorized" if exc.status == 401 else f"handshake {exc.status}"
+                except HubUnavailable as exc:  # no usable [hub] ca_file
+                    error = str(exc)
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                    error = type(exc).__name__
+                    error = hub_tls_failure(exc) or type(exc).__name__
                 self._events_live.clear()
                 if self._closed:
                     return
                 self._report(False, error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RECONNECT_MAX_S)
+
+    def _ws_ssl_context(self) -> Any:
+        """For ws_connect: the context trusting [hub] ca_file (wss://), True (plain ws://)."""
+        if not self.hub_url.startswith("https://"):
+            return True
+        if self._ws_ssl is None:
+            problem = ca_file_problem(self.ca_file)
+            if problem:
+                raise HubUnavailable(problem)
+            try:
+                self._ws_ssl = client_context(self.ca_file)
+            except (OSError, ValueError) as exc:  # ssl.SSLError: not a PEM certificate
+                raise HubUnavailable(f"[hub] ca_file {self.ca_file} cannot be read as a "
+                                     f"certificate: {exc}") from exc
+        return self._ws_ssl
 
     def _on_message(self, text: str) -> None:
         try:

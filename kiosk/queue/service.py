@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from kiosk.feedback.lookup import PublicDossierView
 from kiosk.queue.catalog import Service
 from kiosk.queue.model import QueueEvent, QueueSnapshot
 from kiosk.queue.priority import PriorityCategory
@@ -158,6 +159,10 @@ class QueueService(Protocol):
     def snapshot(self) -> QueueSnapshot:
         """Waiting counts, serving now per counter, the latest calls, the waiting tickets."""
 
+    def dossier_view(self, code: str) -> PublicDossierView | None:
+        """The public view of a dossier taken in anywhere in the office (the hub's own, or
+        one a client station forwarded); None when the office does not know the code."""
+
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         """Call `callback(event)` for every event from now on, in order, on a background
         thread. Keep it quick; it must not raise."""
@@ -184,7 +189,8 @@ def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
                                  "([hub] url, or --hub URL)")
         return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
                            outbox_path=database_path(config, paths),
-                           on_connection=on_connection, tz=config.office.timezone)
+                           on_connection=on_connection, tz=config.office.timezone,
+                           ca_file=settings.ca_file)
     from kiosk.queue.local import LocalQueue
 
     return LocalQueue(database_path(config, paths), config)

@@ -7,7 +7,9 @@ Sources, and why:
   columns on `tickets` only hold the latest state.
 - Ratings come from the `ratings` table (kiosk.feedback).
 - Dossier figures come from `dossiers` (received_at, returned_at, on_time) and the hand-back row
-  of `dossier_events` (who handed the result back).
+  of `dossier_events` (who handed the result back); on a hub, also from `office_dossiers`, the
+  dossiers the counter PCs forwarded (kiosk.officefeed). Ratings forwarded by the counters are
+  in `ratings` like the hub's own.
 
 Definitions (each figure is documented once, here):
 
@@ -477,7 +479,9 @@ def _ticket_service(db: Database, uid: str) -> str | None:
 
 def _dossier_service(db: Database, code: str, procedure_service: Mapping[str, str]
                      ) -> str | None:
-    row = db.execute("SELECT procedure_code FROM dossiers WHERE code = ?", (code,)).fetchone()
+    row = db.execute("SELECT procedure_code FROM dossiers WHERE code = ? UNION ALL "
+                     "SELECT procedure_code FROM office_dossiers WHERE code = ?",
+                     (code, code)).fetchone()
     return procedure_service.get(row[0]) if row else None
 
 
@@ -491,8 +495,16 @@ def _add_dossiers(db: Database, groups: _Groups, start: date, end: date, tz: Zon
         "(SELECT e.clerk FROM dossier_events e WHERE e.dossier_id = d.id AND e.to_status = ? "
         " ORDER BY e.id DESC LIMIT 1) "
         "FROM dossiers d LEFT JOIN tickets t ON t.id = d.ticket_id "
-        "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?)",
-        (_RETURNED, lo, hi, lo, hi_text)).fetchall()
+        "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?) "
+        # Dossiers other stations forwarded to this hub (kiosk.officefeed); a code this
+        # station holds itself counts once, from its own row.
+        "UNION ALL SELECT o.procedure_code, o.received_at, o.clerk, o.returned_at, "
+        "o.finished_at, o.appointment_date, o.on_time, "
+        "(SELECT t.service_code FROM ticket_dossiers td JOIN tickets t ON t.id = td.ticket_id "
+        " WHERE td.dossier_code = o.code LIMIT 1), o.returned_by "
+        "FROM office_dossiers o WHERE o.code NOT IN (SELECT code FROM dossiers) AND "
+        "(o.day BETWEEN ? AND ? OR (o.returned_at >= ? AND o.returned_at < ?))",
+        (_RETURNED, lo, hi, lo, hi_text, lo, hi, lo, hi_text)).fetchall()
     for (procedure, received_text, clerk, returned_text, finished_text, appointment, on_time,
          ticket_service, returning_clerk) in rows:
         service = procedure_service.get(procedure) or ticket_service

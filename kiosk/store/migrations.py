@@ -5,6 +5,7 @@ Never edit a migration that has shipped: append a new one.
 
 from kiosk.dossiers.schema import DOSSIER_MIGRATION
 from kiosk.feedback.schema import FEEDBACK_MIGRATION
+from kiosk.officefeed.schema import OFFICE_FEED_MIGRATION
 from kiosk.queue.schema import CALLING_MIGRATION
 
 MIGRATIONS: list[str] = [
@@ -89,4 +90,7 @@ MIGRATIONS: list[str] = [
     CALLING_MIGRATION,
     # citizen satisfaction ratings and kiosk feedback (kiosk/feedback/schema.py).
     FEEDBACK_MIGRATION,
+    # the office feed: dossiers forwarded to the hub, and the client's cursor
+    # (kiosk/officefeed/schema.py).
+    OFFICE_FEED_MIGRATION,
 ]

@@ -105,7 +105,8 @@ def start_office_hub(config: Config, paths: Paths):
     settings = hub_settings(config)
     try:
         hub = start_hub_in_thread(database_path(config, paths), config, settings.office_key,
-                                  host=settings.host, port=settings.port)
+                                  host=settings.host, port=settings.port,
+                                  tls_cert=settings.tls_cert, tls_key=settings.tls_key)
     except (HubError, OSError) as exc:
         log.error("the office hub did not start (the kiosk keeps issuing tickets): %s", exc)
         return None

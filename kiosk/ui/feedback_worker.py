@@ -42,6 +42,13 @@ def stop_all() -> None:
 def _failure(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, FeedbackError):
         return exc.message_vi, exc.message_en
+    from kiosk.queue.service import HubUnavailable
+
+    if isinstance(exc, HubUnavailable):
+        return ("Chưa tra cứu được do mất kết nối với máy chủ của điểm phục vụ. Vui lòng thử "
+                "lại sau ít phút hoặc hỏi cán bộ tại quầy.",
+                "The office server cannot be reached just now. Please try again in a few "
+                "minutes or ask at a counter.")
     return ("Hệ thống đang bận, vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại quầy.",
             f"{exc.__class__.__name__} in the feedback worker")
 
@@ -59,27 +66,33 @@ class FeedbackWorker(QObject):
         self._config = config
         self._paths = paths
         self._db = None
-        self._desk = None
+        self._queue = None
 
     def _open(self):
         if self._db is None:
             self._db = open_database(self._config, self._paths)
         return self._db
 
-    def _dossier_desk(self):
-        if self._desk is None:
-            from kiosk.dossiers.intake import DossierDesk
+    def _hub(self):
+        """The office hub, when this station is its client: dossiers taken in at the
+        counters are known there (kiosk.officefeed)."""
+        if self._queue is None:
+            from kiosk.queue.service import open_queue
 
-            self._desk = DossierDesk(self._open(), self._config)
-        return self._desk
+            self._queue = open_queue(self._config, self._paths)
+        return self._queue
 
     @Slot(int, str)
     def lookup(self, request: int, code: str) -> None:
-        from kiosk.feedback.lookup import public_dossier_view
+        from zoneinfo import ZoneInfo
+
+        from kiosk.officefeed.records import find_public_view
+        from kiosk.queue.settings import hub_settings
 
         try:
-            dossier = self._dossier_desk().find(code)
-            view = public_dossier_view(dossier) if dossier is not None else None
+            view = find_public_view(self._open(), code, ZoneInfo(self._config.office.timezone))
+            if view is None and hub_settings(self._config).role == "client":
+                view = self._hub().dossier_view(code)
         except Exception as exc:
             log.error("dossier look-up failed: %s", exc.__class__.__name__)
             self.lookup_failed.emit(request, *_failure(exc))
@@ -117,7 +130,10 @@ class FeedbackWorker(QObject):
     def stop(self) -> None:
         if self._db is not None:
             self._db.conn.close()
-            self._db = self._desk = None
+            self._db = None
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
         QThread.currentThread().quit()
 
 

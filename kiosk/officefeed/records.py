@@ -1,0 +1,217 @@
+"""What a client station forwards to the hub, and how the hub applies it.
+
+A batch is {"records": [{"id": outbox record id, "type": "dossier" | "rating",
+"data": {...}}]}. The hub answers {"applied": n, "unchanged": n, "rejected": [{"id", "reason"}]}:
+a record it cannot read is rejected alone, so one bad record never blocks the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from kiosk.dossiers.intake import DOSSIER_SELECT, dossier_from_row, normalize_code
+from kiosk.dossiers.models import Dossier
+from kiosk.dossiers.status import DossierStatus
+from kiosk.feedback.errors import FeedbackError
+from kiosk.feedback.lookup import PublicDossierView, initials, public_dossier_view
+from kiosk.feedback.ratings import parse_level, parse_reasons
+from kiosk.store import transaction
+
+log = logging.getLogger(__name__)
+
+DOSSIER = "dossier"
+RATING = "rating"
+RECORD_TYPES = (DOSSIER, RATING)
+
+_DOSSIER_FIELDS = ("code", "version", "updated_at", "station_id", "procedure_code",
+                   "procedure_name", "status", "received_at", "day", "appointment_date",
+                   "finished_at", "returned_at", "on_time", "initials", "result_place", "clerk",
+                   "returned_by")
+
+
+class RecordRejected(ValueError):
+    """A forwarded record the hub cannot read (the reason names the field, never a value)."""
+
+
+def dossier_record(dossier: Dossier) -> dict[str, Any]:
+    """The public subset of a dossier that the hub keeps (see the package docstring)."""
+    returned_by = next((c.clerk for c in reversed(dossier.history)
+                        if c.to_status is DossierStatus.RETURNED), None)
+
+    def ts(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "code": dossier.code,
+        "version": len(dossier.history),
+        "updated_at": dossier.updated_at.isoformat(),
+        "station_id": dossier.station_id,
+        "procedure_code": dossier.procedure_code,
+        "procedure_name": dossier.procedure_name,
+        "status": int(dossier.status),
+        "received_at": dossier.received_at.isoformat(),
+        "appointment_date": dossier.appointment_date.isoformat(),
+        "finished_at": ts(dossier.finished_at),
+        "returned_at": ts(dossier.returned_at),
+        "on_time": dossier.on_time,
+        "initials": initials(dossier.holder.name),
+        "result_place": dossier.result_place,
+        "clerk": dossier.clerk,
+        "returned_by": returned_by,
+    }
+
+
+def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """Apply one forwarded batch in one transaction (see the module docstring)."""
+    if not isinstance(records, list):
+        raise RecordRejected("records must be a list")
+    applied = unchanged = 0
+    rejected: list[dict[str, str]] = []
+    with transaction(db) as conn:
+        for item in records:
+            record_id = item.get("id") if isinstance(item, dict) else None
+            try:
+                if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
+                    raise RecordRejected("each record needs an id, a type and a data object")
+                kind = item.get("type")
+                if kind == DOSSIER:
+                    changed = _apply_dossier(conn, item["data"], tz, now)
+                elif kind == RATING:
+                    changed = _apply_rating(conn, item["data"])
+                else:
+                    raise RecordRejected(f"type must be one of {', '.join(RECORD_TYPES)}")
+            except RecordRejected as exc:
+                rejected.append({"id": str(record_id), "reason": str(exc)})
+                continue
+            if changed:
+                applied += 1
+            else:
+                unchanged += 1
+    if rejected:
+        log.warning("office feed: %d forwarded record(s) rejected", len(rejected))
+    return {"applied": applied, "unchanged": unchanged, "rejected": rejected}
+
+
+def _text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise RecordRejected(f"{name} must be text")
+    return value
+
+
+def _time(data: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
+    value = _text(data, name, optional=optional)
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise RecordRejected(f"{name} must be an ISO 8601 time with a UTC offset")
+    return at
+
+
+def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime) -> bool:
+    code = normalize_code(_text(data, "code") or "")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise RecordRejected("version must be a whole number >= 1")
+    try:
+        status = DossierStatus(data.get("status"))
+    except ValueError:
+        raise RecordRejected("status must be a dossier status code (1..10)") from None
+    received = _time(data, "received_at")
+    assert received is not None
+    appointment = _text(data, "appointment_date")
+    try:
+        date.fromisoformat(appointment or "")
+    except ValueError:
+        raise RecordRejected("appointment_date must be a date (YYYY-MM-DD)") from None
+    on_time = data.get("on_time")
+    if on_time is not None and not isinstance(on_time, bool):
+        raise RecordRejected("on_time must be true, false or null")
+    updated = _time(data, "updated_at")
+    finished = _time(data, "finished_at", optional=True)
+    returned = _time(data, "returned_at", optional=True)
+    row = {
+        "code": code, "version": version, "updated_at": updated.isoformat(),  # type: ignore[union-attr]
+        "station_id": _text(data, "station_id"),
+        "procedure_code": _text(data, "procedure_code"),
+        "procedure_name": _text(data, "procedure_name"),
+        "status": int(status), "received_at": received.isoformat(),
+        "day": received.astimezone(tz).date().isoformat(),
+        "appointment_date": appointment,
+        "finished_at": finished.isoformat() if finished else None,
+        "returned_at": returned.isoformat() if returned else None,
+        "on_time": None if on_time is None else int(on_time),
+        "initials": _text(data, "initials", optional=True) or "",
+        "result_place": _text(data, "result_place", optional=True) or "",
+        "clerk": _text(data, "clerk", optional=True) or "",
+        "returned_by": _text(data, "returned_by", optional=True),
+    }
+    columns = ", ".join((*_DOSSIER_FIELDS, "forwarded_at"))
+    marks = ", ".join("?" for _ in range(len(_DOSSIER_FIELDS) + 1))
+    updates = ", ".join(f"{f} = excluded.{f}" for f in (*_DOSSIER_FIELDS[1:], "forwarded_at"))
+    # Newer state wins: more status changes, or the same number changed later (a purge).
+    cursor = conn.execute(
+        f"INSERT INTO office_dossiers ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT (code) DO UPDATE SET {updates} "
+        "WHERE excluded.version > office_dossiers.version OR "
+        "(excluded.version = office_dossiers.version AND "
+        " excluded.updated_at > office_dossiers.updated_at)",
+        (*(row[f] for f in _DOSSIER_FIELDS), now.isoformat()))
+    return cursor.rowcount > 0
+
+
+def _apply_rating(conn: Any, data: dict[str, Any]) -> bool:
+    uid = _text(data, "uid")
+    counter = data.get("counter")
+    if isinstance(counter, bool) or not isinstance(counter, int) or counter < 1:
+        raise RecordRejected("counter must be a whole number >= 1")
+    try:
+        level = parse_level(data.get("level"))  # type: ignore[arg-type]
+        reasons = parse_reasons(data.get("reasons") or [])
+    except FeedbackError as exc:
+        raise RecordRejected(exc.message_en) from None
+    at = _time(data, "at")
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO ratings (uid, ticket_uid, ticket_number, dossier_code, counter, "
+        "clerk, level, reasons, at, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (uid, _text(data, "ticket_uid", optional=True),
+         _text(data, "ticket_number", optional=True),
+         _text(data, "dossier_code", optional=True), counter,
+         _text(data, "clerk", optional=True) or "", level.value,
+         json.dumps([r.value for r in reasons]), at.isoformat(),  # type: ignore[union-attr]
+         _text(data, "station", optional=True) or ""))
+    return cursor.rowcount > 0
+
+
+def find_public_view(db: Database, code: str, tz: ZoneInfo) -> PublicDossierView | None:
+    """A dossier's public view: this station's own dossier if it has one, else the copy a
+    client station forwarded to this hub; None when neither knows the code."""
+    code = normalize_code(code)
+    row = db.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
+                     (code,)).fetchone()
+    if row is not None:
+        return public_dossier_view(dossier_from_row(db.conn, row, tz))
+    row = db.execute(
+        "SELECT code, procedure_name, status, appointment_date, received_at, initials, "
+        "result_place, returned_at FROM office_dossiers WHERE code = ?", (code,)).fetchone()
+    if row is None:
+        return None
+    status = DossierStatus(row[2])
+    return PublicDossierView(
+        code=row[0], procedure_name=row[1], status=status, status_label=status.label_vi,
+        appointment_date=date.fromisoformat(row[3]),
+        received_date=datetime.fromisoformat(row[4]).astimezone(tz).date(),
+        initials=row[5], result_place=row[6],
+        returned_date=datetime.fromisoformat(row[7]).astimezone(tz).date() if row[7] else None)
