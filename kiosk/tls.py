@@ -7,8 +7,9 @@ the technician's wording for a failed handshake, and a self-signed certificate f
 - `hub_tls_failure(exc)`: "the hub's certificate is not trusted: set [hub] ca_file ..." for a
   certificate, expiry or host-name failure anywhere in an exception's chain; None otherwise.
 - `make_self_signed(out_dir, hosts)`: hub.crt + hub.key naming the LAN addresses and host
-  names as subjectAltNames, so host-name verification works (`kiosk hub make-cert`). Needs the
-  `cryptography` package, imported only there.
+  names as subjectAltNames, so host-name verification works (`kiosk hub make-cert`, the set-up
+  wizard). `cert_hosts(cert)` reads them back. Both need the `cryptography` package, imported
+  only there.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ DEFAULT_DAYS = 3650
 
 UNTRUSTED = "the hub's certificate is not trusted"
 SET_CA_FILE = "set [hub] ca_file to the hub's certificate"
+# The parts of hub_tls_failure's messages that say which fix applies (the set-up wizard
+# words its own hint after them).
+CHECK_CLOCK = "check this PC's date and time"
+WRONG_ADDRESS = "made for the address in [hub] url"
+NOT_TLS = "does the hub serve https?"
 
 # OpenSSL verification codes worth a specific hint.
 _NOT_YET_VALID, _EXPIRED = 9, 10
@@ -88,16 +94,15 @@ def hub_tls_failure(exc: BaseException | None) -> str | None:
                       or "verification failed").rstrip(".")
             hint = ""
             if code in (_NOT_YET_VALID, _EXPIRED):
-                hint = (", and check this PC's date and time (an expired certificate needs a new "
+                hint = (f", and {CHECK_CLOCK} (an expired certificate needs a new "
                         "one: kiosk hub make-cert)")
             elif code in _HOST_MISMATCH:
-                hint = (" made for the address in [hub] url (kiosk hub make-cert --host "
-                        "ADDRESS)")
+                hint = f" {WRONG_ADDRESS} (kiosk hub make-cert --host ADDRESS)"
             return f"{UNTRUSTED} ({why}): {SET_CA_FILE}{hint}"
     for e in errors:
         if isinstance(e, ssl.SSLError):
             why = getattr(e, "reason", None) or e
-            return (f"TLS with the hub failed ({why}): does the hub serve https? It needs "
+            return (f"TLS with the hub failed ({why}): {NOT_TLS} It needs "
                     "[hub] tls_cert and tls_key; otherwise use an http:// [hub] url")
     return None
 
@@ -128,16 +133,23 @@ def default_hosts() -> list[str]:
     return [*out, "localhost", "127.0.0.1"]
 
 
-def lan_address(hosts: list[str]) -> str:
-    """The host a station would most likely put in [hub] url: the first IP address that is
-    not a loopback one, else the first name."""
+def lan_addresses(hosts: list[str]) -> list[str]:
+    """The IP addresses among `hosts` that are not loopback ones, as they go in a URL (IPv6
+    in brackets): what the other stations put in [hub] url."""
+    out = []
     for h in hosts:
         try:
             if not ipaddress.ip_address(h).is_loopback:
-                return f"[{h}]" if ":" in h else h
+                out.append(f"[{h}]" if ":" in h else h)
         except ValueError:
             continue
-    return hosts[0]
+    return out
+
+
+def lan_address(hosts: list[str]) -> str:
+    """The host a station would most likely put in [hub] url: the first IP address that is
+    not a loopback one, else the first name."""
+    return (lan_addresses(hosts) or hosts)[0]
 
 
 def check_host(host: str) -> str | None:
@@ -218,6 +230,20 @@ def make_self_signed(out_dir: Path | str, hosts: list[str], *, days: int = DEFAU
     _write_private(key_path, key_pem)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path
+
+
+def cert_hosts(cert_file: Path | str) -> list[str]:
+    """The IP addresses and host names a PEM certificate names (its subjectAltNames). Raises
+    OSError for a file that cannot be read, ValueError for one that is not a certificate."""
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [*(str(ip) for ip in san.get_values_for_type(x509.IPAddress)),
+            *san.get_values_for_type(x509.DNSName)]
 
 
 def _write_private(path: Path, data: bytes) -> None:

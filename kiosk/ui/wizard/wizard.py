@@ -1,5 +1,7 @@
 """The first-run set-up wizard: Vietnamese, touch or keyboard, one page per step, writes the
-configuration file at the end (and only then: leaving half-way writes nothing).
+configuration file at the end (and only then: leaving half-way writes nothing). The one file
+made before that is a hub's TLS certificate, when leaving the hub step, so that hub.crt can be
+copied to the other stations from the last page; a later run keeps it.
 
 Shown by `kiosk run` when there is no configuration file, and by `kiosk setup` at any time
 (starting from the current configuration). Keyboard: Enter goes on, Alt+Left goes back, Tab
@@ -31,7 +33,17 @@ from PySide6.QtWidgets import (
 from kiosk.admin.setup import SetupAnswers, SetupResult, answers_from_config, write_setup
 from kiosk.config import Config, ConfigError
 from kiosk.paths import Paths
+from kiosk.tls import default_hosts
 from kiosk.ui.admin.style import stylesheet
+from kiosk.ui.wizard.hubtls import (
+    CertPlan,
+    HubTls,
+    copy_ca_file,
+    hub_values,
+    is_https,
+    make_or_check,
+    plan_certificate,
+)
 from kiosk.ui.wizard.pages import PAGES, RolePage, SummaryPage, WizardPage
 
 log = logging.getLogger(__name__)
@@ -57,7 +69,8 @@ class SetupWizard(QWidget):
     def __init__(self, paths: Paths, *, base: Config | None = None,
                  answers: SetupAnswers | None = None, existing: bool = False,
                  detect_printers: Callable[[], Any] = _default_detect_printers,
-                 list_ports: Callable[[], list] = _default_list_ports) -> None:
+                 list_ports: Callable[[], list] = _default_list_ports,
+                 lan_hosts: Callable[[], list[str]] = default_hosts) -> None:
         super().__init__()
         self.setObjectName("TechRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -73,6 +86,10 @@ class SetupWizard(QWidget):
             self.answers.role = ""  # chosen explicitly, never assumed
         self.detect_printers = detect_printers
         self.list_ports = list_ports
+        self.lan_hosts = lan_hosts
+        self._hosts: list[str] | None = None
+        # TLS of the office hub: SetupAnswers has no keys for it (see hubtls).
+        self.tls = HubTls.from_config(self.base, existing)
         self.result: SetupResult | None = None
         self._done = False
 
@@ -194,6 +211,44 @@ class SetupWizard(QWidget):
         except ConfigError:
             return self.base
 
+    # -- TLS of the office hub ----------------------------------------------------------------
+
+    def hosts_now(self) -> list[str]:
+        """This PC's names and addresses, as a hub certificate names them (asked once)."""
+        if self._hosts is None:
+            self._hosts = list(self.lan_hosts())
+        return self._hosts
+
+    def certificate_plan(self) -> CertPlan:
+        return plan_certificate(self.tls, self.paths, self.hosts_now())
+
+    def prepare_certificate(self) -> str | None:
+        """On a secured hub: make its certificate pair unless it has one (then check that one
+        loads), and remember it for [hub] tls_cert/tls_key. The problem, or None."""
+        plan = self.certificate_plan()
+        problem = make_or_check(plan)
+        if problem is None:
+            self.tls.cert, self.tls.key = str(plan.cert), str(plan.key)
+        return problem
+
+    def planned_base(self) -> Config:
+        """The base configuration with the [hub] TLS keys this set-up writes."""
+        values = hub_values(self.answers.role, self.answers.hub_url, self.tls, self.paths)
+        return self.base.with_values(hub=values) if values else self.base
+
+    def _tls_files(self) -> str | None:
+        """Before writing the configuration: the hub's pair exists, a client's copy of the
+        hub's certificate is in place. The problem, or None."""
+        if self.answers.role == "hub" and self.tls.secure:
+            return self.prepare_certificate()
+        if self.answers.role != "hub" and is_https(self.answers.hub_url) and self.tls.ca_file:
+            try:
+                copy_ca_file(self.tls.ca_file, self.paths)
+            except OSError as exc:
+                return (f"Không chép được chứng chỉ của hub {self.tls.ca_file} vào thư mục dữ "
+                        f"liệu ({exc}). Cách sửa: chép lại tệp hub.crt rồi chọn lại ở bước Hub.")
+        return None
+
     # -- navigation --------------------------------------------------------------------------
 
     def role(self) -> str:
@@ -250,6 +305,10 @@ class SetupWizard(QWidget):
             page.show_error(problem)
             return False
         page.store(self.answers)
+        problem = page.leave()
+        if problem:
+            page.show_error(problem)
+            return False
         if isinstance(page, SummaryPage):
             return self.save()
         following = [i for i in self.applicable() if i > self.index]
@@ -269,8 +328,12 @@ class SetupWizard(QWidget):
         return self.pages[index]
 
     def save(self) -> bool:
+        problem = self._tls_files()
+        if problem:
+            self.page.show_error(problem)
+            return False
         try:
-            self.result = write_setup(self.answers, self.paths, self.base)
+            self.result = write_setup(self.answers, self.paths, self.planned_base())
         except (ConfigError, OSError) as exc:
             self.page.show_error(f"Không lưu được cấu hình: {exc}")
             return False
