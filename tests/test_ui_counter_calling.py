@@ -156,3 +156,40 @@ def test_hub_lost_disables_calling_but_not_intake(qtbot, tmp_path):
     finally:
         close_windows()
         hub.stop()
+
+
+def test_a_dossier_of_another_counter_pc_is_located_through_the_hub(qtbot, tmp_path):
+    from kiosk.config import Config
+    from kiosk.dossiers import DossierDesk
+    from tests.test_dossiers_helpers import intake
+
+    hub = HubProcess(tmp_path / "hub")
+    try:
+        # Counter PC 1 took the dossier in; its window forwards it to the hub on its own.
+        pc1, pc2 = tmp_path / "pc1", tmp_path / "pc2"
+        pc1.mkdir()
+        pc2.mkdir()
+        db = connect(pc1 / "kiosk.db")
+        dossier = DossierDesk(db, Config()).save_intake(intake(), clerk="Lê Thị Mai")
+        db.conn.close()
+        client = {"role": "client", "url": hub.url, "office_key": KEY}
+        open_counter(qtbot, pc1, make_config(f"preview://{pc1 / 'previews'}").with_values(
+            counter={"number": 1}, hub=client))
+        hub_db = connect(hub.db_path)
+        qtbot.waitUntil(lambda: hub_db.execute(
+            "SELECT count(*) FROM office_dossiers").fetchone()[0] == 1, timeout=15_000)
+        hub_db.conn.close()
+
+        # At counter PC 2 the clerk scans the receipt: not here, but the hub knows where.
+        w = open_counter(qtbot, pc2, make_config(f"preview://{pc2 / 'previews'}").with_values(
+            counter={"number": 5}, hub=client))
+        w.open_dossier(dossier.code)
+        qtbot.waitUntil(lambda: w.banner.code == "open", timeout=10_000)
+        assert w.banner.message.startswith(f"Hồ sơ {dossier.code} được tiếp nhận tại máy "
+                                           "quầy khác (Được tiếp nhận, hẹn trả ")
+        assert "trả kết quả tại máy quầy đã tiếp nhận" in w.banner.message
+        w.open_dossier("000.00.01.H26-200101-0099")  # unknown everywhere: the plain message
+        qtbot.waitUntil(lambda: w.banner.message.startswith("Không tìm thấy"), timeout=10_000)
+    finally:
+        close_windows()
+        hub.stop()

@@ -130,6 +130,11 @@ def test_unknown_code_and_reprints(qtbot, tmp_path):
     w.open_dossier("000.00.01.H26-200101-0099")
     qtbot.waitUntil(lambda: w.banner.code == "open", timeout=5000)
     assert w.banner.message == "Không tìm thấy hồ sơ mã 000.00.01.H26-200101-0099."
+    # An error reads in red, also when the banner showed something else before.
+    from PySide6.QtGui import QPalette
+
+    from kiosk.ui.counter.style import RED
+    assert w.banner.text.palette().color(QPalette.ColorRole.WindowText).name() == RED.lower()
     assert view.dossier is None and QApplication.focusWidget() is view.code_edit
 
     w.open_dossier(dossier.code)

@@ -129,7 +129,11 @@ class Banner(QFrame):
         self.level = level
         self.code = code
         self.needs_ack = needs_ack
-        set_prop(self, "level", level)
+        if self.property("level") != level:
+            set_prop(self, "level", level)
+            # The text's colour hangs on the frame's level: its rule needs a re-polish too.
+            restyle(self.icon)
+            restyle(self.text)
         self.icon.setText({"error": "✕", "warning": "!", "info": "✓"}.get(level, "!"))
         self.text.setText(message)
         self.ack_button.setVisible(needs_ack)

@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from kiosk.config import Config
 from kiosk.dossiers.intake import DossierDesk
 from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
-from kiosk.dossiers.models import DossierError, Intake
+from kiosk.dossiers.models import DossierError, DossierNotFound, Intake
 from kiosk.dossiers.status import DossierStatus, IllegalTransition
 from kiosk.paths import Paths
 from kiosk.station import open_database
@@ -92,6 +92,7 @@ class DeskWorker(QObject):
         self._paths = paths
         self._db: Any = None
         self._desk: DossierDesk | None = None
+        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
 
     @Slot()
     def prepare(self) -> None:
@@ -129,10 +130,36 @@ class DeskWorker(QObject):
             dossier = self._open().get(code)
         except Exception as exc:
             vi, en = _failure(exc, "mở được hồ sơ", "open the dossier")
+            if isinstance(exc, DossierNotFound):
+                vi, en = self._elsewhere(code) or (vi, en)
             log.info("dossier look-up failed: %s", en)
             self.open_failed.emit(code, vi, en)
             return
         self.opened.emit(dossier)
+
+    def _elsewhere(self, code: str) -> tuple[str, str] | None:
+        """In a LAN office, a dossier this PC does not hold may have been taken in at another
+        counter PC, which forwarded its public record to the hub (kiosk.officefeed): say where
+        it stands and where it can be updated, rather than "not found"."""
+        from kiosk.queue.service import QueueError, open_queue
+        from kiosk.queue.settings import hub_settings
+
+        if hub_settings(self._config).role != "client":
+            return None
+        try:
+            if self._hub is None:
+                self._hub = open_queue(self._config, self._paths)
+            view = self._hub.dossier_view(code)
+        except QueueError as exc:
+            log.info("the hub could not be asked about a dossier: %s", exc.code)
+            return None
+        if view is None:
+            return None
+        return (f"Hồ sơ {view.code} được tiếp nhận tại máy quầy khác "
+                f"({view.status_label}, hẹn trả {view.appointment_date:%d/%m/%Y}). "
+                "Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.",
+                f"dossier {view.code} was taken in at another counter PC "
+                f"(status {int(view.status)}); update it there")
 
     @Slot(str, int, str, str)
     def act(self, code: str, to: int, reason: str, clerk: str) -> None:
@@ -192,6 +219,9 @@ class DeskWorker(QObject):
         if self._db is not None:
             self._db.conn.close()
             self._db = self._desk = None
+        if self._hub is not None:
+            self._hub.close()
+            self._hub = None
         QThread.currentThread().quit()
 
 
