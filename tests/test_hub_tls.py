@@ -325,3 +325,16 @@ def test_doctor_checks_the_hub_over_tls(tls_hub, certs, tmp_path):
         "role": "hub", "office_key": KEY, "tls_cert": str(cert),
         "tls_key": str(tmp_path / "gone.key")}})))
     assert not hub_pc[0].ok and "tls_key" in hub_pc[0].detail
+
+
+@pytest.mark.parametrize("argv", [["display"], ["rating", "--counter", "2"]])
+def test_display_and_rating_take_the_same_hub_options(argv):
+    from kiosk.cli import build_parser
+    from kiosk.commands.queue_ops import with_ca_file
+    from kiosk.config import Config
+
+    args = build_parser().parse_args([*argv, "--hub", "https://hub.lan:8090", "--key",
+                                      "office-key-123", "--ca-file", "/etc/kiosk/hub.crt"])
+    assert (args.hub, args.key) == ("https://hub.lan:8090", "office-key-123")
+    assert with_ca_file(Config(), args).hub.ca_file == "/etc/kiosk/hub.crt"
+    assert with_ca_file(Config(), build_parser().parse_args(argv)).hub.ca_file == ""

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from kiosk.commands.queue_ops import add_hub_options, with_ca_file
 from kiosk.config import Config
 from kiosk.paths import DATA_DIR_ENV, Paths
 
@@ -14,12 +15,7 @@ def register(sub) -> None:
     display = sub.add_parser(
         "display", help="open the display board: numbers being served and their counters, "
         "the last calls, waiting counts, spoken calls")
-    display.add_argument("--hub", metavar="URL", default=None,
-                         help="follow the office hub over the LAN, e.g. http://192.168.1.10:8090 "
-                         "(default: [hub] settings, else this station's own queue)")
-    display.add_argument("--key", metavar="KEY", default=None,
-                         help="office key for the hub (default: [hub] office_key or "
-                         "KIOSK_OFFICE_KEY)")
+    add_hub_options(display)
     display.add_argument("--demo", action="store_true",
                          help="an invented office issuing and calling tickets every few seconds; "
                          "without --data-dir, on a throw-away data directory")
@@ -42,6 +38,7 @@ def _display(args, config: Config, paths: Paths) -> int:
         # The station's settings, but never its database (store.path may point at it).
         config = config.with_values(store={"path": ""})
         print(f"Display demo: data in {paths.data_dir}")
+    config = with_ca_file(config, args)
     from kiosk.ui.display.app import run_display
 
     return run_display(config, paths, hub_url=args.hub, key=args.key, demo=args.demo,

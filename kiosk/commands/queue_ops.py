@@ -31,6 +31,13 @@ def add_hub_options(parser) -> None:
                         "to trust (default: [hub] ca_file, else the system's CAs)")
 
 
+def with_ca_file(config: Config, args) -> Config:
+    """The configuration with --ca-file applied, for the windows that open their own queue."""
+    if getattr(args, "ca_file", None):
+        return config.with_values(hub={"ca_file": args.ca_file})
+    return config
+
+
 def register(sub) -> None:
     hub = sub.add_parser(
         "hub", help="serve this station's queue to the office LAN (counters, displays)",

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from kiosk.commands import EXIT_USAGE
+from kiosk.commands.queue_ops import add_hub_options, with_ca_file
 from kiosk.config import Config
 from kiosk.paths import DATA_DIR_ENV, Paths
 
@@ -18,10 +19,7 @@ def register(sub) -> None:
         "second screen facing the citizen); it asks whenever the counter finishes a citizen")
     rating.add_argument("--counter", type=int, required=True, metavar="N",
                         help="the counter number this screen belongs to")
-    rating.add_argument("--hub", metavar="URL", default=None,
-                        help="follow the office hub at URL (office key from [hub] or the "
-                        "KIOSK_OFFICE_KEY environment variable) instead of this station's "
-                        "own queue")
+    add_hub_options(rating)
     rating.add_argument("--fullscreen", action="store_true",
                         help="full screen and frameless (a dedicated screen)")
     rating.add_argument("--demo", action="store_true",
@@ -45,5 +43,6 @@ def _rating(args, config: Config, paths: Paths) -> int:
         print("Ratings are turned off in this station's configuration ([rating] enabled).",
               file=sys.stderr)
         return EXIT_USAGE
-    return run_rating(config, paths, args.counter, hub_url=args.hub,
+    return run_rating(with_ca_file(config, args), paths, args.counter, hub_url=args.hub,
+                      key=args.key,
                       fullscreen=args.fullscreen, demo=args.demo)

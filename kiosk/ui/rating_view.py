@@ -722,7 +722,7 @@ class QueueEventBridge(QObject):
 
 
 def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | None = None,
-               fullscreen: bool = False, demo: bool = False) -> int:
+               key: str | None = None, fullscreen: bool = False, demo: bool = False) -> int:
     """Open the rating window for `counter` and run until closed.
 
     Follows the office queue (this station's database, or the hub at `hub_url`) and asks
@@ -738,7 +738,7 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
     if not demo:
         from kiosk.queue.service import open_queue
 
-        queue = open_queue(config, paths, hub_url=hub_url)
+        queue = open_queue(config, paths, hub_url=hub_url, key=key)
         bridge = QueueEventBridge(window)
         bridge.event.connect(window.on_queue_event)
         window.unsubscribe = queue.subscribe(bridge)
