@@ -9,14 +9,17 @@ Checks that the configuration schema already knows (printer URI, sync URL, ...) 
 from __future__ import annotations
 
 import secrets
-import socket
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -43,6 +46,14 @@ from kiosk.config import Config, ConfigError
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
 from kiosk.ui.admin.style import set_tone
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.wizard.hubtls import (
+    NO_ADDRESS,
+    ca_copy_path,
+    ca_problem,
+    explain_hub_check,
+    hub_urls,
+    is_https,
+)
 
 if TYPE_CHECKING:
     from kiosk.ui.wizard.wizard import SetupWizard
@@ -144,6 +155,11 @@ class WizardPage(QWidget):
     def problem(self) -> str | None:
         return None
 
+    def leave(self) -> str | None:
+        """Work done on leaving forward, after `problem()` passed and `store()`: a problem
+        keeps the wizard on the page."""
+        return None
+
     def show_error(self, text: str | None) -> None:
         set_tone(self.error, "error" if text else None, text or "")
 
@@ -162,7 +178,7 @@ class WelcomePage(WizardPage):
         steps = [
             "1. Đơn vị: mã và tên điểm phục vụ.",
             "2. Vai trò của máy: máy lấy số, quầy, màn hình hiển thị hay hub.",
-            "3. Kết nối hub của điểm (nếu có) và mã khóa của điểm.",
+            "3. Kết nối hub của điểm (nếu có), mã khóa của điểm, bảo mật kết nối (HTTPS).",
             "4. Máy in và máy quét: chọn thiết bị tìm thấy, in thử, quét thử.",
             "5. Máy chủ thành phố: địa chỉ và mã của máy, kiểm tra kết nối.",
             "6. Mã PIN quản trị: để mở màn hình quản trị về sau.",
@@ -312,18 +328,6 @@ class RolePage(WizardPage):
         return self.role() or self.answers.role
 
 
-def _lan_addresses() -> list[str]:
-    found: list[str] = []
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if not address.startswith("127.") and address not in found:
-                found.append(address)
-    except OSError:
-        pass
-    return found
-
-
 class HubPage(WizardPage):
     title = "Kết nối trong điểm phục vụ (hub)"
     step = "Hub"
@@ -332,68 +336,237 @@ class HubPage(WizardPage):
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
+        # A client: the hub's address, its certificate for https://, a connection test.
         self.url_label = field_label("Địa chỉ của hub")
         self.url = QLineEdit()
-        self.url.setPlaceholderText("ví dụ http://192.168.1.10:8090 (để trống nếu không có)")
+        self.url.setPlaceholderText("ví dụ https://192.168.1.10:8090 (để trống nếu không có)")
         self.url.setAccessibleName("Địa chỉ của hub")
+        self.url.textChanged.connect(self._url_changed)
+        self.ca_label = field_label("Chứng chỉ của hub: tệp hub.crt chép từ máy hub (máy "
+                                    "giữ một bản sao khi lưu, rút USB sau đó cũng được)")
+        self.ca_file = QLineEdit()
+        self.ca_file.setAccessibleName("Chứng chỉ của hub")
+        self.ca_file.setPlaceholderText("ví dụ E:\\hub.crt")
+        self.ca_file.textChanged.connect(self._forget_test)
+        self.ca_button = QPushButton("Chọn tệp…")
+        self.ca_button.clicked.connect(self.pick_ca_file)
+        self.ca_row = QWidget()
+        ca_box = QHBoxLayout(self.ca_row)
+        ca_box.setContentsMargins(0, 0, 0, 0)
+        ca_box.addWidget(self.ca_file, 1)
+        ca_box.addWidget(self.ca_button)
+        # The hub: its port, TLS, the addresses the others use.
         self.port_label = field_label("Cổng hub lắng nghe")
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
         self.port.valueChanged.connect(self._show_addresses)
+        self.secure = QCheckBox("Bảo mật kết nối (HTTPS) – nên bật")
+        self.secure.setAccessibleName("Bảo mật kết nối")
+        self.secure.toggled.connect(self._show_addresses)
+        self.secure_hint = hint_label(
+            "Mã hóa đường truyền trong mạng của điểm: không ai đọc trộm được mã khóa và hàng "
+            "đợi. Các máy khác cần một bản tệp chứng chỉ hub.crt của máy này.")
+        self.address_line = field_label("")
+        self.address_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.addresses = hint_label("")
+        self.addresses.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key = QLineEdit()
         self.key.setAccessibleName("Mã khóa của điểm")
         self.key.setPlaceholderText("ít nhất 8 ký tự, giống nhau trên mọi máy của điểm")
         self.generate = QPushButton("Tạo mã ngẫu nhiên")
         self.generate.clicked.connect(lambda: self.key.setText(secrets.token_urlsafe(12)))
-        for widget in (self.url_label, self.url, self.port_label, self.port, self.addresses):
+        self.test_button = QPushButton("Kiểm tra kết nối")
+        self.test_button.clicked.connect(self.test_connection)
+        self.results = QLabel()
+        self.results.setWordWrap(True)
+        self.results.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.results.hide()
+        self.last_results: list | None = None
+        self._tested: tuple[str, str] | None = None  # (url, ca_file) of a passed test
+
+        for widget in (self.url_label, self.url, self.ca_label, self.ca_row,
+                       self.port_label, self.port):
             self.body.addWidget(widget)
         self.body.addWidget(field_label("Mã khóa của điểm (office key)"))
         row = QHBoxLayout()
         row.addWidget(self.key, 1)
         row.addWidget(self.generate)
+        row.addWidget(self.test_button)  # a client tests once the key is in
         self.body.addLayout(row)
+        self.body.addSpacing(6)
+        # Not stretched: the whole check box is the (touch) target, not an empty band.
+        self.body.addWidget(self.secure, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (self.secure_hint, self.address_line, self.addresses):
+            self.body.addWidget(widget)
+        self.body.addWidget(self.results)
         self.body.addStretch(1)
 
     def _is_hub(self) -> bool:
         return self.wizard.role() == "hub"
 
+    def _https(self) -> bool:
+        return is_https(self.url.text())
+
+    def _forget_test(self) -> None:
+        """A test's outcome no longer holds once the address or the certificate changes."""
+        set_tone(self.results, None, "")
+
+    def _url_changed(self) -> None:
+        self._forget_test()
+        shown = not self._is_hub() and self._https()
+        for widget in (self.ca_label, self.ca_row):
+            widget.setVisible(shown)
+
     def _show_addresses(self) -> None:
-        ips = _lan_addresses() or ["ĐỊA-CHỈ-IP-CỦA-MÁY-NÀY"]
-        self.addresses.setText("Các máy khác nhập địa chỉ hub: "
-                               + " hoặc ".join(f"http://{ip}:{self.port.value()}" for ip in ips))
+        if not self._is_hub():
+            return
+        wizard, port, secure = self.wizard, self.port.value(), self.secure.isChecked()
+        self.secure_hint.setVisible(secure)
+        plan = wizard.certificate_plan() if secure else None
+        urls = hub_urls(plan, wizard.hosts_now(), port)
+        self.address_line.setText("Các máy khác nhập địa chỉ hub: " + " hoặc ".join(urls))
+        lines = []
+        tone = None
+        if plan is not None:
+            cert = plan.cert
+            if plan.make:
+                lines.append(f"Khi bấm Tiếp tục, máy tạo chứng chỉ tại {cert}.")
+            else:
+                lines.append(f"Dùng chứng chỉ có sẵn: {cert}.")
+            lines.append(f"Chép tệp {cert.name} này (USB) sang mọi máy khác của điểm và chọn nó "
+                         f"ở bước Hub của máy đó. Không chép {plan.key.name}: tệp đó chỉ ở máy "
+                         "này.")
+            if NO_ADDRESS in urls[0]:
+                lines.append("Máy chưa có địa chỉ IP trong mạng: cắm mạng rồi mở lại bước này, "
+                             "để chứng chỉ ghi địa chỉ đó.")
+                tone = "warn"
+            else:
+                lines.append("Nên đặt IP cố định cho máy này: đổi IP thì phải tạo lại chứng "
+                             "chỉ.")
+            if plan.problem or plan.warning:
+                lines.append(plan.problem or plan.warning or "")
+                tone = "error" if plan.problem else "warn"
+            if wizard.existing and wizard.base.hub.role == "hub" and not wizard.base.hub.tls_cert:
+                lines.append("Hub này đang chạy không bảo mật: sửa địa chỉ hub trên mọi máy khác "
+                             "thành https:// và chép hub.crt sang từng máy, nếu không chúng mất "
+                             "kết nối.")
+                tone = tone or "warn"
+        else:
+            lines.append("Không bảo mật: mã khóa và hàng đợi đi qua mạng dạng chữ thường. Chỉ "
+                         "tắt khi mạng LAN chỉ có máy của điểm.")
+            tone = "warn"
+            if wizard.existing and wizard.base.hub.role == "hub" and wizard.base.hub.tls_cert:
+                lines.append("Các máy đang dùng địa chỉ https:// sẽ mất kết nối: sửa thành "
+                             "http:// trên từng máy.")
+        set_tone(self.addresses, tone, "\n".join(lines))
 
     def load(self, answers: SetupAnswers) -> None:
         hub = self._is_hub()
-        for widget in (self.url_label, self.url):
+        for widget in (self.url_label, self.url, self.test_button):
             widget.setVisible(not hub)
-        for widget in (self.port_label, self.port, self.addresses, self.generate):
+        for widget in (self.port_label, self.port, self.address_line, self.addresses,
+                       self.generate, self.secure, self.secure_hint):
             widget.setVisible(hub)
+        tls = self.wizard.tls
         self.url.setText(answers.hub_url)
+        self.ca_file.setText(tls.ca_file)
         self.port.setValue(answers.hub_port)
         self.key.setText(answers.office_key)
+        self.secure.setChecked(tls.secure)
+        self._url_changed()
         if hub:
             self._show_addresses()
+        else:
+            self.results.hide()
 
     def store(self, answers: SetupAnswers) -> None:
-        answers.hub_url = "" if self._is_hub() else self.url.text().strip().rstrip("/")
+        hub = self._is_hub()
+        answers.hub_url = "" if hub else self.url.text().strip().rstrip("/")
         answers.hub_port = self.port.value()
         answers.office_key = self.key.text().strip()
+        tls = self.wizard.tls
+        if hub:
+            tls.secure = self.secure.isChecked()
+        elif self._https():
+            tls.ca_file = self.ca_file.text().strip()
 
-    def problem(self) -> str | None:
+    def leave(self) -> str | None:
+        if self._is_hub() and self.secure.isChecked():
+            return self.wizard.prepare_certificate()
+        return None
+
+    def _field_problem(self) -> str | None:
+        """The fields' own problems (no files, no network)."""
         url = self.url.text().strip()
         key = self.key.text().strip()
         if not self._is_hub() and url:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                return "Địa chỉ hub có dạng http://192.168.1.10:8090."
+                return ("Địa chỉ hub có dạng https://192.168.1.10:8090 (hoặc http://… khi hub "
+                        "không bật bảo mật).")
+            issue = section_problem({"hub": {"url": url.rstrip("/")}})
+            if issue:
+                return issue
         needs_key = self._is_hub() or bool(url)
         if needs_key and len(key) < MIN_OFFICE_KEY:
             return f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)."
         return None
 
+    def problem(self) -> str | None:
+        problem = self._field_problem()
+        if problem or self._is_hub() or not self._https():
+            return problem
+        url, ca = self.url.text().strip().rstrip("/"), self.ca_file.text().strip()
+        if not ca and self._tested == (url, ca):
+            return None  # a hub whose certificate this PC's system already trusts
+        return ca_problem(ca, url)
+
     def first_field(self) -> QWidget:
         return self.key if self._is_hub() else self.url
+
+    def pick_ca_file(self) -> None:
+        current = self.ca_file.text().strip()
+        start = str(Path(current).parent) if current else str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Chọn chứng chỉ của hub (hub.crt)", start,
+            "Chứng chỉ (*.crt *.pem *.cer);;Mọi tệp (*)")
+        if chosen:
+            self.ca_file.setText(chosen)
+            self.show_error(None)
+
+    def test_connection(self) -> None:
+        from kiosk.diagnostics.checks import Context, check_hub
+
+        problem = self._field_problem()
+        if problem:
+            self.show_error(problem)
+            return
+        self.show_error(None)
+        url, key = self.url.text().strip().rstrip("/"), self.key.text().strip()
+        ca = self.ca_file.text().strip() if self._https() else ""
+        if not url:
+            set_tone(self.results, "warn", "Chưa nhập địa chỉ hub: máy làm việc một mình.")
+            return
+        config = self.wizard.base.with_values(
+            hub={"role": "client", "url": url, "office_key": key, "ca_file": ca})
+        ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
+        self.test_button.setEnabled(False)
+        self.last_results = None
+        set_tone(self.results, "busy", "Đang kiểm tra kết nối tới hub…")
+        run_task(self, lambda: check_hub(ctx), lambda r: self._show_results(r, url, ca),
+                 lambda exc: self._show_results(None, url, ca), name="hub-check")
+
+    def _show_results(self, results: list | None, url: str, ca: str) -> None:
+        self.test_button.setEnabled(True)
+        self.last_results = results
+        if not results:
+            set_tone(self.results, "error", "Không kiểm tra được kết nối.")
+            return
+        ok, text = explain_hub_check(results, url, ca)
+        self._tested = (url, ca) if ok else None
+        set_tone(self.results, "ok" if ok else "error", text)
+        # Below the fold on a small screen: bring it into view once laid out.
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.results, 0, 0))
 
 
 class PrinterPage(WizardPage):
@@ -851,6 +1024,18 @@ class SummaryPage(WizardPage):
         self.table.setHorizontalSpacing(24)
         self.table.setVerticalSpacing(8)
         self.body.addLayout(self.table)
+        self.copy_button = QPushButton("Chép hub.crt ra USB…")
+        self.copy_button.clicked.connect(self.copy_certificate)
+        self.copied = QLabel()
+        self.copied.setWordWrap(True)
+        self.copied.hide()
+        self.copy_row = QWidget()
+        copy_box = QHBoxLayout(self.copy_row)
+        copy_box.setContentsMargins(0, 4, 0, 0)
+        copy_box.addWidget(self.copy_button)
+        copy_box.addWidget(self.copied, 1)
+        self.copy_row.hide()
+        self.body.addWidget(self.copy_row)
         self.note = hint_label("")
         self.body.addWidget(self.note)
         self.body.addStretch(1)
@@ -862,6 +1047,8 @@ class SummaryPage(WizardPage):
             if item.widget():
                 item.widget().deleteLater()
         rows = self.rows(answers)
+        at = next((i + 1 for i, (label, _) in enumerate(rows) if label == "Hub"), len(rows))
+        rows[at:at] = self.tls_rows(answers)
         for r, (label, value) in enumerate(rows):
             name = QLabel(label)
             name.setProperty("role", "fieldLabel")
@@ -871,8 +1058,12 @@ class SummaryPage(WizardPage):
             self.table.addWidget(name, r, 0, Qt.AlignmentFlag.AlignTop)
             self.table.addWidget(text, r, 1)
         self.table.setColumnStretch(1, 1)
+        cert = self.wizard.tls.cert
+        self.copy_row.setVisible(answers.role == "hub" and self.wizard.tls.secure
+                                 and bool(cert) and Path(cert).is_file())
+        self.copied.hide()
         try:
-            self.built = build_config(self.wizard.base, answers)
+            self.built = build_config(self.wizard.planned_base(), answers)
             self.show_error(None)
         except ConfigError as exc:
             self.built = None
@@ -906,6 +1097,40 @@ class SummaryPage(WizardPage):
         rows.append(("Mã của máy (token)", "đã nhập (ẩn)" if answers.token else "không có"))
         rows.append(("Mã PIN quản trị", "đã đặt" if answers.pin_hash else "chưa đặt"))
         return rows
+
+    def tls_rows(self, answers: SetupAnswers) -> list[tuple[str, str]]:
+        """What the set-up does about TLS: the hub's certificate and the addresses the other
+        stations use, or the hub certificate a client trusts."""
+        wizard, tls = self.wizard, self.wizard.tls
+        if answers.role == "hub":
+            if not tls.secure:
+                return [("Bảo mật kết nối", "không (HTTP)")]
+            plan = wizard.certificate_plan()
+            urls = hub_urls(plan, wizard.hosts_now(), answers.hub_port)
+            where = f"{plan.cert}" + (" (tạo khi lưu)" if plan.make else "")
+            return [("Bảo mật kết nối", "có (HTTPS)"),
+                    ("Địa chỉ cho các máy khác", " hoặc ".join(urls)),
+                    ("Chép sang mọi máy khác", f"{where}; không chép {plan.key.name}")]
+        if is_https(answers.hub_url):
+            if not tls.ca_file:
+                return [("Chứng chỉ của hub", "của hệ thống (không chọn tệp)")]
+            return [("Chứng chỉ của hub", f"{tls.ca_file}, chép vào {ca_copy_path(wizard.paths)}")]
+        return []
+
+    def copy_certificate(self) -> None:
+        """Copy the hub's certificate (never its key) to a folder, e.g. a USB stick."""
+        cert = Path(self.wizard.tls.cert)
+        folder = QFileDialog.getExistingDirectory(self, "Chọn ổ USB hoặc thư mục để chép hub.crt",
+                                                  str(Path.home()))
+        if not folder:
+            return
+        target = Path(folder) / cert.name
+        try:
+            shutil.copyfile(cert, target)
+        except OSError as exc:
+            set_tone(self.copied, "error", f"Không chép được ({exc}): chọn thư mục khác.")
+            return
+        set_tone(self.copied, "ok", f"Đã chép vào {target}")
 
     def problem(self) -> str | None:
         return None if self.built is not None else "Cấu hình chưa hợp lệ: quay lại sửa."
