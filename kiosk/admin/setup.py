@@ -2,6 +2,11 @@
 
 Every answer is written through `Config.with_values()` and `kiosk.config.save()`, so the
 schema validates it exactly as it validates the file. Each answer has one key (TARGETS).
+
+The office hub runs on the back-office PC ([station] role = "hub") or on the ticket kiosk
+([station] role = "kiosk" with `hub_here`: the kiosk starts the hub on a thread). Either way
+[hub] role = "hub" and the hub answers (host, port) are written; `serves_hub` says which
+stations they are.
 """
 
 from __future__ import annotations
@@ -49,11 +54,13 @@ ROLE_ANSWERS: dict[str, tuple[str, ...]] = {
     "scanner_port": ("counter",),
     "camera": ("counter",),
     "hub_url": ("kiosk", "counter", "display"),
-    "hub_host": ("hub",),
-    "hub_port": ("hub",),
 }
 
-#: The hub PC listens on the office network, not only on itself.
+#: Answers that only mean something on the PC serving the office hub ([hub] role = "hub",
+#: `SetupAnswers.serves_hub`); others keep what the file had.
+HUB_ANSWERS = ("hub_host", "hub_port")
+
+#: The PC serving the hub (hub PC or kiosk) listens on the office network, not only on itself.
 HUB_LISTEN_HOST = "0.0.0.0"
 DEFAULT_HUB_PORT = HubConfig().port
 
@@ -73,6 +80,7 @@ class SetupAnswers:
     counter_number: int = 1
     station_id: str = ""
     hub_url: str = ""
+    hub_here: bool = False  # a ticket kiosk serving the office hub too (the hub PC always does)
     hub_port: int = DEFAULT_HUB_PORT
     office_key: str = ""
     printer_uri: str = ""
@@ -84,9 +92,14 @@ class SetupAnswers:
     pin_hash: str = ""
 
     @property
+    def serves_hub(self) -> bool:
+        """This PC serves the office hub: the hub PC, or a ticket kiosk chosen to."""
+        return self.role == "hub" or (self.role == "kiosk" and self.hub_here)
+
+    @property
     def hub_role(self) -> str:
         """The queue topology of [hub] role: this PC is the hub, a client of one, or alone."""
-        if self.role == "hub":
+        if self.serves_hub:
             return "hub"
         return "client" if self.hub_url else "standalone"
 
@@ -106,9 +119,12 @@ class SetupResult:
     path: Path
 
 
-def applies(answer: str, role: str) -> bool:
+def applies(answer: str, answers: SetupAnswers) -> bool:
+    """Whether `answer` is written for this station (else the file keeps what it had)."""
+    if answer in HUB_ANSWERS:
+        return answers.serves_hub
     roles = ROLE_ANSWERS.get(answer)
-    return roles is None or role in roles
+    return roles is None or answers.role in roles
 
 
 def office_code_problem(code: str) -> str | None:
@@ -134,10 +150,11 @@ def build_config(base: Config, answers: SetupAnswers) -> Config:
     if answers.role not in ROLES:
         raise ConfigError(f"unknown role {answers.role!r}; one of {', '.join(ROLES)}")
     values: dict[str, dict[str, Any]] = {}
-    names = [f.name for f in fields(SetupAnswers)] + ["hub_role", "hub_host"]
+    names = [f.name for f in fields(SetupAnswers) if f.name in TARGETS] + ["hub_role",
+                                                                            "hub_host"]
     for name in names:
         value = getattr(answers, name)
-        if not applies(name, answers.role):
+        if not applies(name, answers):
             continue
         if name == "station_id" and not value:
             value = answers.default_station_id()
@@ -171,7 +188,9 @@ def answers_from_config(config: Config, paths: Paths) -> SetupAnswers:
     """The answers a configuration already holds (to start `kiosk setup` from them)."""
     a = SetupAnswers()
     for f in fields(SetupAnswers):
-        section, key = TARGETS[f.name]
-        setattr(a, f.name, getattr(getattr(config, section), key))
+        if f.name in TARGETS:
+            section, key = TARGETS[f.name]
+            setattr(a, f.name, getattr(getattr(config, section), key))
+    a.hub_here = config.hub.role == "hub"
     a.pin_hash = stored_pin_hash(config, paths)
     return a

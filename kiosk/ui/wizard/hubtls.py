@@ -1,8 +1,9 @@
 """The set-up wizard's TLS for the office hub, without Qt.
 
-- On the hub PC: the certificate pair it serves HTTPS/WSS with. The one it already has (the
-  files [hub] tls_cert/tls_key name, else DATA/tls/hub.crt + hub.key) is kept: a new one
-  would cut off every station trusting the old one. Otherwise `kiosk.tls.make_self_signed`
+- On the PC serving the hub (the hub PC, or a ticket kiosk that is the hub): the certificate
+  pair it serves HTTPS/WSS with. The one it already has (the files [hub] tls_cert/tls_key
+  name, else DATA/tls/hub.crt + hub.key) is kept: a new one would cut off every station
+  trusting the old one. Otherwise `kiosk.tls.make_self_signed`
   makes DATA/tls/hub.crt + hub.key naming this PC's LAN addresses (`kiosk.tls.default_hosts`).
 - On a client of an https:// hub: the hub's certificate the technician picked (hub.crt, often
   on a USB stick) is copied to DATA/tls/hub-ca.crt when the configuration is saved, and
@@ -236,10 +237,11 @@ def copy_ca_file(ca_file: str, paths: Paths) -> Path:
 # -- the configuration ----------------------------------------------------------------------
 
 
-def hub_values(role: str, hub_url: str, tls: HubTls, paths: Paths) -> dict[str, str]:
-    """The [hub] TLS keys the set-up writes: the pair on a hub (empty: plain HTTP), the copy
-    of the hub's certificate on a client of an https:// hub. Other roles keep what they had."""
-    if role == "hub":
+def hub_values(hub_role: str, hub_url: str, tls: HubTls, paths: Paths) -> dict[str, str]:
+    """The [hub] TLS keys the set-up writes for this [hub] role: the pair on the hub (the hub
+    PC or a kiosk serving the hub; empty: plain HTTP), the copy of the hub's certificate on a
+    client of an https:// hub. Other stations keep what they had."""
+    if hub_role == "hub":
         if tls.secure:
             return {"tls_cert": tls.cert, "tls_key": tls.key}
         return {"tls_cert": "", "tls_key": ""}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -64,7 +65,16 @@ ROLE_DETAILS_VI = {
     "kiosk": "Màn hình cảm ứng cho công dân lấy số, có máy in phiếu.",
     "counter": "Máy của cán bộ: gọi số, tiếp nhận hồ sơ, máy quét và máy in biên nhận.",
     "display": "Màn hình TV hiển thị số đang gọi và đọc loa.",
-    "hub": "Máy giữ hàng đợi chung của cả điểm; các máy khác kết nối vào.",
+    "hub": ("Máy riêng (ví dụ ở phòng làm việc) giữ hàng đợi chung của cả điểm. Máy lấy số "
+            "cũng làm hub được: chọn ở bước Hub."),
+}
+
+#: The ticket kiosk's choices on the Hub step, by the [hub] role each gives: (title, detail).
+KIOSK_HUB_CHOICES_VI = {
+    "standalone": ("Chỉ một máy (không có hub)", "Hàng đợi nằm trên máy này."),
+    "hub": ("Máy này làm hub cho cả điểm (máy kiosk lấy số)",
+            "Quầy, màn hình kết nối vào máy này."),
+    "client": ("Kết nối tới hub ở máy khác", "Ví dụ máy hub ở phòng làm việc."),
 }
 
 
@@ -333,9 +343,28 @@ class HubPage(WizardPage):
     step = "Hub"
     hint = ("Khi điểm có nhiều máy, một máy làm hub giữ hàng đợi chung; các máy khác kết nối "
             "tới hub bằng địa chỉ và mã khóa của điểm. Một máy làm việc một mình thì để trống.")
+    kiosk_hint = ("Cả điểm có một hub giữ hàng đợi chung; các máy khác kết nối tới hub bằng địa "
+                  "chỉ và mã khóa của điểm. Chọn việc của máy lấy số này:")
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
+        # A ticket kiosk chooses: alone, the hub of the office, or a client of a hub elsewhere.
+        # (The hub PC is always the hub; a counter or a display is a client, or alone.)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_buttons: dict[str, QPushButton] = {}
+        self.mode_row = QWidget()
+        modes = QHBoxLayout(self.mode_row)
+        modes.setContentsMargins(0, 0, 0, 0)
+        modes.setSpacing(12)
+        for mode, (title, detail) in KIOSK_HUB_CHOICES_VI.items():
+            button = choice_button(title, detail)
+            button.setCheckable(True)
+            button.setObjectName(f"hub-mode-{mode}")
+            self.mode_group.addButton(button)
+            self.mode_buttons[mode] = button
+            modes.addWidget(button, 1)
+            button.toggled.connect(self._mode_changed)
         # A client: the hub's address, its certificate for https://, a connection test.
         self.url_label = field_label("Địa chỉ của hub")
         self.url = QLineEdit()
@@ -359,6 +388,7 @@ class HubPage(WizardPage):
         self.port_label = field_label("Cổng hub lắng nghe")
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
+        self.port.setMinimumWidth(200)
         self.port.valueChanged.connect(self._show_addresses)
         self.secure = QCheckBox("Bảo mật kết nối (HTTPS) – nên bật")
         self.secure.setAccessibleName("Bảo mật kết nối")
@@ -383,16 +413,31 @@ class HubPage(WizardPage):
         self.results.hide()
         self.last_results: list | None = None
         self._tested: tuple[str, str] | None = None  # (url, ca_file) of a passed test
+        self.key_label = field_label("Mã khóa của điểm (office key)")
 
-        for widget in (self.url_label, self.url, self.ca_label, self.ca_row,
-                       self.port_label, self.port):
-            self.body.addWidget(widget)
-        self.body.addWidget(field_label("Mã khóa của điểm (office key)"))
+        # One band: the hub's port, or a client's hub address, beside the office key (the page
+        # fits a 768-pixel screen under the kiosk's choices); a client's certificate under it.
+        self.body.addWidget(self.mode_row)
+        self.band = QHBoxLayout()
+        self.band.setSpacing(16)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for column, widgets in ((left, (self.port_label, self.port, self.url_label, self.url)),
+                                (right, (self.key_label,))):
+            column.setSpacing(self.body.spacing())
+            for widget in widgets:
+                column.addWidget(widget)
         row = QHBoxLayout()
         row.addWidget(self.key, 1)
         row.addWidget(self.generate)
         row.addWidget(self.test_button)  # a client tests once the key is in
-        self.body.addLayout(row)
+        right.addLayout(row)
+        for column in (left, right):
+            column.addStretch(1)
+        self.band.addLayout(left)
+        self.band.addLayout(right, 1)
+        self.body.addLayout(self.band)
+        self.body.addWidget(self.ca_label)
+        self.body.addWidget(self.ca_row)
         self.body.addSpacing(6)
         # Not stretched: the whole check box is the (touch) target, not an empty band.
         self.body.addWidget(self.secure, 0, Qt.AlignmentFlag.AlignLeft)
@@ -400,9 +445,52 @@ class HubPage(WizardPage):
             self.body.addWidget(widget)
         self.body.addWidget(self.results)
         self.body.addStretch(1)
+        # Tab goes down the page as it reads, the certificate after the band.
+        chain = [*self.mode_buttons.values(), self.port, self.url, self.key, self.generate,
+                 self.test_button, self.ca_file, self.ca_button, self.secure]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def mode(self) -> str:
+        """This station and the office hub, as the page stands: "hub" (it serves the hub: the
+        hub PC, or a kiosk chosen so), "client" (the hub's address; on a counter or a display
+        left empty: alone) or "standalone" (a kiosk chosen alone)."""
+        role = self.wizard.role()
+        if role == "hub":
+            return "hub"
+        if role == "kiosk":
+            return next((m for m, b in self.mode_buttons.items() if b.isChecked()), "standalone")
+        return "client"
 
     def _is_hub(self) -> bool:
-        return self.wizard.role() == "hub"
+        return self.mode() == "hub"
+
+    def _mode_changed(self, checked: bool) -> None:
+        if checked:  # the button left also reports, unchecked
+            self.show_error(None)
+            self._show_mode()
+
+    def _show_mode(self) -> None:
+        """The fields of this station's choice: the hub's (port, office key, HTTPS, the
+        addresses for the others), a client's (address, certificate, key, test), or none."""
+        mode, kiosk = self.mode(), self.wizard.role() == "kiosk"
+        self.mode_row.setVisible(kiosk)
+        self.hint_label.setText(self.kiosk_hint if kiosk else self.hint)
+        self.url.setPlaceholderText("ví dụ https://192.168.1.10:8090" if kiosk else
+                                    "ví dụ https://192.168.1.10:8090 (để trống nếu không có)")
+        for widget in (self.url_label, self.url, self.test_button):
+            widget.setVisible(mode == "client")
+        self.band.setStretch(0, 1 if mode == "client" else 0)  # the address as wide as the key
+        for widget in (self.port_label, self.port, self.address_line, self.addresses,
+                       self.generate, self.secure, self.secure_hint):
+            widget.setVisible(mode == "hub")
+        for widget in (self.key_label, self.key):
+            widget.setVisible(mode != "standalone")
+        self._url_changed()
+        if mode == "hub":
+            self._show_addresses()
+        else:
+            self.results.hide()
 
     def _https(self) -> bool:
         return is_https(self.url.text())
@@ -413,7 +501,7 @@ class HubPage(WizardPage):
 
     def _url_changed(self) -> None:
         self._forget_test()
-        shown = not self._is_hub() and self._https()
+        shown = self.mode() == "client" and self._https()
         for widget in (self.ca_label, self.ca_row):
             widget.setVisible(shown)
 
@@ -461,33 +549,27 @@ class HubPage(WizardPage):
         set_tone(self.addresses, tone, "\n".join(lines))
 
     def load(self, answers: SetupAnswers) -> None:
-        hub = self._is_hub()
-        for widget in (self.url_label, self.url, self.test_button):
-            widget.setVisible(not hub)
-        for widget in (self.port_label, self.port, self.address_line, self.addresses,
-                       self.generate, self.secure, self.secure_hint):
-            widget.setVisible(hub)
         tls = self.wizard.tls
         self.url.setText(answers.hub_url)
         self.ca_file.setText(tls.ca_file)
         self.port.setValue(answers.hub_port)
         self.key.setText(answers.office_key)
         self.secure.setChecked(tls.secure)
-        self._url_changed()
-        if hub:
-            self._show_addresses()
-        else:
-            self.results.hide()
+        if self.wizard.role() == "kiosk":
+            chosen = "hub" if answers.hub_here else "client" if answers.hub_url else "standalone"
+            self.mode_buttons[chosen].setChecked(True)
+        self._show_mode()
 
     def store(self, answers: SetupAnswers) -> None:
-        hub = self._is_hub()
-        answers.hub_url = "" if hub else self.url.text().strip().rstrip("/")
+        mode = self.mode()
+        answers.hub_here = mode == "hub"
+        answers.hub_url = self.url.text().strip().rstrip("/") if mode == "client" else ""
         answers.hub_port = self.port.value()
         answers.office_key = self.key.text().strip()
         tls = self.wizard.tls
-        if hub:
+        if mode == "hub":
             tls.secure = self.secure.isChecked()
-        elif self._https():
+        elif mode == "client" and self._https():
             tls.ca_file = self.ca_file.text().strip()
 
     def leave(self) -> str | None:
@@ -497,9 +579,13 @@ class HubPage(WizardPage):
 
     def _field_problem(self) -> str | None:
         """The fields' own problems (no files, no network)."""
-        url = self.url.text().strip()
-        key = self.key.text().strip()
-        if not self._is_hub() and url:
+        mode, url, key = self.mode(), self.url.text().strip(), self.key.text().strip()
+        if mode == "standalone":
+            return None
+        if mode == "client" and not url and self.wizard.role() == "kiosk":
+            return (f"Nhập địa chỉ của hub, hoặc chọn \"{KIOSK_HUB_CHOICES_VI['standalone'][0]}\" "
+                    "nếu điểm không có hub.")
+        if mode == "client" and url:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return ("Địa chỉ hub có dạng https://192.168.1.10:8090 (hoặc http://… khi hub "
@@ -507,22 +593,22 @@ class HubPage(WizardPage):
             issue = section_problem({"hub": {"url": url.rstrip("/")}})
             if issue:
                 return issue
-        needs_key = self._is_hub() or bool(url)
+        needs_key = mode == "hub" or bool(url)
         if needs_key and len(key) < MIN_OFFICE_KEY:
             return f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)."
         return None
 
     def problem(self) -> str | None:
         problem = self._field_problem()
-        if problem or self._is_hub() or not self._https():
+        if problem or self.mode() != "client" or not self._https():
             return problem
         url, ca = self.url.text().strip().rstrip("/"), self.ca_file.text().strip()
         if not ca and self._tested == (url, ca):
             return None  # a hub whose certificate this PC's system already trusts
         return ca_problem(ca, url)
 
-    def first_field(self) -> QWidget:
-        return self.key if self._is_hub() else self.url
+    def first_field(self) -> QWidget | None:
+        return {"hub": self.key, "client": self.url}.get(self.mode())
 
     def pick_ca_file(self) -> None:
         current = self.ca_file.text().strip()
@@ -1059,7 +1145,7 @@ class SummaryPage(WizardPage):
             self.table.addWidget(text, r, 1)
         self.table.setColumnStretch(1, 1)
         cert = self.wizard.tls.cert
-        self.copy_row.setVisible(answers.role == "hub" and self.wizard.tls.secure
+        self.copy_row.setVisible(answers.serves_hub and self.wizard.tls.secure
                                  and bool(cert) and Path(cert).is_file())
         self.copied.hide()
         try:
@@ -1079,11 +1165,12 @@ class SummaryPage(WizardPage):
             return value or empty
 
         role = answers.role
+        more = {"counter": f", quầy số {answers.counter_number}",
+                "kiosk": ", làm hub của điểm" if answers.serves_hub else ""}.get(role, "")
         rows = [("Đơn vị", f"{answers.office_code} – {answers.office_name}"),
-                ("Vai trò", ROLE_LABELS_VI.get(role, role)
-                 + (f", quầy số {answers.counter_number}" if role == "counter" else "")),
+                ("Vai trò", ROLE_LABELS_VI.get(role, role) + more),
                 ("Mã máy", answers.station_id or answers.default_station_id())]
-        if role == "hub":
+        if answers.serves_hub:
             rows.append(("Hub", f"máy này, cổng {answers.hub_port}"))
         else:
             rows.append(("Hub", on(answers.hub_url, "không (máy làm việc một mình)")))
@@ -1102,7 +1189,7 @@ class SummaryPage(WizardPage):
         """What the set-up does about TLS: the hub's certificate and the addresses the other
         stations use, or the hub certificate a client trusts."""
         wizard, tls = self.wizard, self.wizard.tls
-        if answers.role == "hub":
+        if answers.serves_hub:
             if not tls.secure:
                 return [("Bảo mật kết nối", "không (HTTP)")]
             plan = wizard.certificate_plan()

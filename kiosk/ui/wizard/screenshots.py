@@ -5,8 +5,9 @@ the other wizard pages: kiosk.ui.admin.screenshots).
 
 Runs the real wizard headless (Qt's offscreen platform) at 1366x768 on throw-away data
 directories: the hub PC (TLS on, its certificate made in its data folder, this PC named
-192.168.1.10), then a counter PC testing its connection to a real TLS hub on 127.0.0.1, once
-with the hub's hub.crt and once with another hub's.
+192.168.1.10), the ticket kiosk choosing to be the office hub (the same fields), then a counter
+PC testing its connection to a real TLS hub on 127.0.0.1, once with the hub's hub.crt and once
+with another hub's.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     wizard.go_next()  # makes the certificate
     wizard.go_to(p.SummaryPage)
     shot(wizard, "wizard-summary-hub")
+    wizard.close()
+
+    # -- the ticket kiosk as the office hub -------------------------------------------------------
+    wizard = wizard_for("kiosk-hub", "kiosk", lan_hosts=lambda: list(HOSTS))
+    hub = wizard.page
+    assert isinstance(hub, p.HubPage)
+    hub.mode_buttons["hub"].setChecked(True)
+    hub.key.setText(KEY)
+    shot(wizard, "wizard-hub-kiosk")
+    wizard.go_next()  # makes the certificate
+    wizard.answers.printer_uri = "usb://0416:5011"
+    wizard.go_to(p.SummaryPage)
+    shot(wizard, "wizard-summary-kiosk-hub")
     wizard.close()
 
     # -- a counter PC, against a real TLS hub on this PC ------------------------------------------

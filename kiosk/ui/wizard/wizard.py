@@ -233,15 +233,15 @@ class SetupWizard(QWidget):
 
     def planned_base(self) -> Config:
         """The base configuration with the [hub] TLS keys this set-up writes."""
-        values = hub_values(self.answers.role, self.answers.hub_url, self.tls, self.paths)
+        values = hub_values(self.answers.hub_role, self.answers.hub_url, self.tls, self.paths)
         return self.base.with_values(hub=values) if values else self.base
 
     def _tls_files(self) -> str | None:
         """Before writing the configuration: the hub's pair exists, a client's copy of the
         hub's certificate is in place. The problem, or None."""
-        if self.answers.role == "hub" and self.tls.secure:
-            return self.prepare_certificate()
-        if self.answers.role != "hub" and is_https(self.answers.hub_url) and self.tls.ca_file:
+        if self.answers.serves_hub:
+            return self.prepare_certificate() if self.tls.secure else None
+        if is_https(self.answers.hub_url) and self.tls.ca_file:
             try:
                 copy_ca_file(self.tls.ca_file, self.paths)
             except OSError as exc:
