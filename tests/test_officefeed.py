@@ -156,3 +156,27 @@ def test_a_bad_record_is_rejected_alone(tmp_path, counter):
     assert answer["applied"] == 1
     assert [r["id"] for r in answer["rejected"]] == ["1", "2", "3"]
     assert "status" in answer["rejected"][0]["reason"]
+
+
+def test_wrong_types_and_sizes_are_rejected_alone_and_codes_of_another_pc_never_replace(
+        tmp_path, counter):
+    _, _, dossier = counter
+    hub_db = connect(tmp_path / "hub.db")
+    good = dossier_record(dossier)
+    rating = {"uid": "r1", "counter": 2, "level": "satisfied", "at": datetime.now(HCM).isoformat()}
+    answer = apply_records(hub_db, [
+        {"id": "1", "type": "rating", "data": dict(rating, reasons=5)},
+        {"id": "2", "type": "rating", "data": dict(rating, counter=2**70)},
+        {"id": "3", "type": "dossier", "data": dict(good, version=2**70)},
+        {"id": "4", "type": "dossier", "data": dict(good, status=True)},
+        {"id": "5", "type": "dossier", "data": good},
+        {"id": "6", "type": "rating", "data": rating},
+    ], HCM, datetime.now(HCM))
+    assert answer["applied"] == 2
+    assert [r["id"] for r in answer["rejected"]] == ["1", "2", "3", "4"]
+    # Another PC numbered a dossier with the same code: it does not replace this one.
+    other = dict(good, station_id="counter-9", version=good["version"] + 3, initials="X.Y.")
+    answer = apply_records(hub_db, [{"id": "7", "type": "dossier", "data": other}], HCM,
+                           datetime.now(HCM))
+    assert answer["unchanged"] == 1
+    assert find_public_view(hub_db, dossier.code, HCM).initials == "L.V.L."

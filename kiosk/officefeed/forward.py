@@ -78,7 +78,8 @@ def _batch(db: Database, rows: list[Any], tz: ZoneInfo) -> tuple[list[dict[str, 
             record = data
         if record is not None:
             item = {"id": record_id, "type": kind, "data": record}
-            item_size = len(json.dumps(item, ensure_ascii=False).encode())
+            # Measured as it is sent: requests escapes non-ASCII (a Vietnamese letter is 6 bytes).
+            item_size = len(json.dumps(item).encode()) + 2
             if batch and size + item_size > BATCH_BYTES:
                 break
             batch.append(item)

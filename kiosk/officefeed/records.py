@@ -76,6 +76,7 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime) -> di
     with transaction(db) as conn:
         for item in records:
             record_id = item.get("id") if isinstance(item, dict) else None
+            conn.execute("SAVEPOINT record")
             try:
                 if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
                     raise RecordRejected("each record needs an id, a type and a data object")
@@ -87,8 +88,16 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime) -> di
                 else:
                     raise RecordRejected(f"type must be one of {', '.join(RECORD_TYPES)}")
             except RecordRejected as exc:
-                rejected.append({"id": str(record_id), "reason": str(exc)})
+                conn.execute("ROLLBACK TO record")
+                rejected.append({"id": str(record_id)[:80], "reason": str(exc)})
                 continue
+            except (TypeError, ValueError, OverflowError, UnicodeError):
+                conn.execute("ROLLBACK TO record")
+                rejected.append({"id": str(record_id)[:80], "reason": "a field has the wrong "
+                                 "type or size"})
+                continue
+            finally:
+                conn.execute("RELEASE record")
             if changed:
                 applied += 1
             else:
@@ -123,8 +132,10 @@ def _time(data: dict[str, Any], name: str, *, optional: bool = False) -> datetim
 def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime) -> bool:
     code = normalize_code(_text(data, "code") or "")
     version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 10**6:
         raise RecordRejected("version must be a whole number >= 1")
+    if isinstance(data.get("status"), bool) or not isinstance(data.get("status"), int):
+        raise RecordRejected("status must be a dossier status code (1..10)")
     try:
         status = DossierStatus(data.get("status"))
     except ValueError:
@@ -165,9 +176,11 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime)
     cursor = conn.execute(
         f"INSERT INTO office_dossiers ({columns}) VALUES ({marks}) "
         f"ON CONFLICT (code) DO UPDATE SET {updates} "
-        "WHERE excluded.version > office_dossiers.version OR "
+        # Codes are numbered per PC: never let another station's dossier replace this one.
+        "WHERE excluded.station_id = office_dossiers.station_id AND "
+        "(excluded.version > office_dossiers.version OR "
         "(excluded.version = office_dossiers.version AND "
-        " excluded.updated_at > office_dossiers.updated_at)",
+        " excluded.updated_at > office_dossiers.updated_at))",
         (*(row[f] for f in _DOSSIER_FIELDS), now.isoformat()))
     return cursor.rowcount > 0
 
@@ -175,10 +188,12 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime)
 def _apply_rating(conn: Any, data: dict[str, Any]) -> bool:
     uid = _text(data, "uid")
     counter = data.get("counter")
-    if isinstance(counter, bool) or not isinstance(counter, int) or counter < 1:
+    if isinstance(counter, bool) or not isinstance(counter, int) or not 1 <= counter <= 999:
         raise RecordRejected("counter must be a whole number >= 1")
     try:
         level = parse_level(data.get("level"))  # type: ignore[arg-type]
+        if not isinstance(data.get("reasons") or [], list):
+            raise RecordRejected("reasons must be a list")
         reasons = parse_reasons(data.get("reasons") or [])
     except FeedbackError as exc:
         raise RecordRejected(exc.message_en) from None

@@ -513,17 +513,25 @@ class RemoteQueue:
 
     def _flush_main(self) -> None:
         while not self._closed:
-            self._flush_wanted.wait(FORWARD_EVERY_S)
+            woken = self._flush_wanted.wait(FORWARD_EVERY_S)
             self._flush_wanted.clear()
             if self._closed:
                 return
+            connected = self._state is not None and self._state.connected
+            if not (woken or connected):
+                continue  # the hub is away: its return (or the next operation) wakes this
             try:
                 self.flush()
             except Exception:
                 log.exception("replaying the counter outbox failed")
-            if self._state is not None and self._state.connected:
-                with contextlib.suppress(QueueError):
-                    self.forward_office_records()
+            if not connected:
+                continue
+            try:
+                self.forward_office_records()
+            except QueueError as exc:
+                log.info("office feed: not forwarded now (%s)", exc.code)
+            except Exception:
+                log.exception("forwarding this station's records to the hub failed")
 
     def forward_office_records(self) -> int:
         """Forward this station's dossiers and ratings to the hub (kiosk.officefeed), so the

@@ -479,10 +479,10 @@ def _ticket_service(db: Database, uid: str) -> str | None:
 
 def _dossier_service(db: Database, code: str, procedure_service: Mapping[str, str]
                      ) -> str | None:
-    row = db.execute("SELECT procedure_code FROM dossiers WHERE code = ? UNION ALL "
-                     "SELECT procedure_code FROM office_dossiers WHERE code = ?",
+    row = db.execute("SELECT coalesce((SELECT procedure_code FROM dossiers WHERE code = ?), "
+                     "(SELECT procedure_code FROM office_dossiers WHERE code = ?))",
                      (code, code)).fetchone()
-    return procedure_service.get(row[0]) if row else None
+    return procedure_service.get(row[0]) if row and row[0] else None
 
 
 def _add_dossiers(db: Database, groups: _Groups, start: date, end: date, tz: ZoneInfo,

@@ -153,6 +153,10 @@ class DeskWorker(QObject):
         except QueueError as exc:
             log.info("the hub could not be asked about a dossier: %s", exc.code)
             return None
+        except Exception as exc:  # an answer this version cannot read: say "not found"
+            log.warning("the hub's answer about a dossier was unreadable: %s",
+                        exc.__class__.__name__)
+            return None
         if view is None:
             return None
         return (f"Hồ sơ {view.code} được tiếp nhận tại máy quầy khác "
