@@ -147,6 +147,11 @@ class RemoteQueue:
             self._pending = self._outbox_db.execute(
                 "SELECT count(*) FROM counter_outbox WHERE sent_at IS NULL AND "
                 "set_aside_at IS NULL").fetchone()[0]
+        self._outbox_path = outbox_path
+        # The office feed has its own connection and lock: a slow hub holds the forwarder,
+        # never a clerk's finish or link waiting on the counter outbox.
+        self._feed_db = None
+        self._feed_lock = threading.Lock()
         self._ws_thread: threading.Thread | None = None
         self._ws_loop: asyncio.AbstractEventLoop | None = None
         self._ws_task: asyncio.Task | None = None
@@ -284,6 +289,10 @@ class RemoteQueue:
             if self._outbox_db is not None:
                 self._outbox_db.conn.close()
                 self._outbox_db = None
+        with self._feed_lock:
+            if self._feed_db is not None:
+                self._feed_db.conn.close()
+                self._feed_db = None
 
     # -- beyond the interface ------------------------------------------------------------------
 
@@ -539,11 +548,15 @@ class RemoteQueue:
         raises HubUnavailable when it cannot be reached (the rest goes next time)."""
         from kiosk.officefeed.forward import forward_pending
 
-        with self._outbox_lock:
-            if self._outbox_db is None:
-                return 0
+        if self._outbox_path is None or self._closed:
+            return 0
+        with self._feed_lock:
+            if self._feed_db is None:
+                from kiosk.store import connect
+
+                self._feed_db = connect(self._outbox_path)
             return forward_pending(
-                self._outbox_db, self.hub_url,
+                self._feed_db, self.hub_url,
                 lambda batch: self._request("POST", p.OFFICE_RECORDS_PATH, batch), self.tz)
 
     def _ws_main(self) -> None:
