@@ -24,15 +24,13 @@ from kiosk.station import database_path  # noqa: E402
 from kiosk.tls import cert_hosts  # noqa: E402
 from kiosk.ui.app import build_window, start_office_hub  # noqa: E402
 from kiosk.ui.wizard.pages import (  # noqa: E402
-    CityPage,
     HubPage,
-    PinPage,
     PrinterPage,
     SummaryPage,
 )
 from tests.test_ui_wizard_tls import (  # noqa: E402, F401
     KEY,
-    PIN,
+    city_page_to_summary,
     config_checks,
     make_wizard,
     queue_json,
@@ -57,16 +55,7 @@ def kiosk_hub_page_to_saved(qtbot, wizard, printer_uri):
     assert isinstance(printer, PrinterPage), wizard.page.error.text()
     printer.uri.setText(printer_uri)
     tap(qtbot, wizard.next_button)
-    assert isinstance(wizard.page, CityPage), wizard.page.error.text()
-    tap(qtbot, wizard.next_button)  # no city server yet
-    pin = wizard.page
-    assert isinstance(pin, PinPage)
-    pin.first.setText(PIN)
-    pin.second.setText(PIN)
-    tap(qtbot, wizard.next_button)
-    summary = wizard.page
-    assert isinstance(summary, SummaryPage)
-    return summary
+    return city_page_to_summary(qtbot, wizard)
 
 
 def shown(widget) -> bool:

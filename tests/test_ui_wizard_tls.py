@@ -76,8 +76,13 @@ def to_hub_page(qtbot, wizard, role):
 def hub_page_to_saved(qtbot, wizard):
     """From the hub step on (a hub or a display: no printer, no scanner), to the saved file."""
     tap(qtbot, wizard.next_button)
+    return city_page_to_summary(qtbot, wizard)
+
+
+def city_page_to_summary(qtbot, wizard):
+    """From the city step (no city server yet) through the PIN to the summary."""
     assert isinstance(wizard.page, CityPage), wizard.page.error.text()
-    tap(qtbot, wizard.next_button)  # no city server yet
+    tap(qtbot, wizard.next_button)
     pin = wizard.page
     assert isinstance(pin, PinPage)
     pin.first.setText(PIN)
