@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sqlite3  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
@@ -45,8 +46,9 @@ def open_window(qtbot, tmp_path):
         window.close()  # stops the worker threads
 
 
-def local_tickets(tmp_path) -> int:
-    path = tmp_path / "kiosk" / "kiosk.db"
+def local_tickets(data: Path) -> int:
+    """Tickets in the station's own database (a hub client keeps none)."""
+    path = data / "kiosk.db"
     if not path.exists():
         return 0
     conn = sqlite3.connect(path)
@@ -78,7 +80,7 @@ def test_client_issues_at_the_hub_and_prints_here(qtbot, hub, tmp_path, open_win
     finally:
         queue.close()
     assert out.exists() and out.stat().st_size > 0
-    assert local_tickets(tmp_path) == 0
+    assert local_tickets(tmp_path / "kiosk") == 0
 
 
 def test_client_with_the_hub_down_says_so_and_stays_responsive(qtbot, hub, tmp_path,
@@ -101,4 +103,4 @@ def test_client_with_the_hub_down_says_so_and_stays_responsive(qtbot, hub, tmp_p
         assert len(ticks) > 3 and max(gaps) < 1.0  # the event loop kept running
     finally:
         timer.stop()
-    assert local_tickets(tmp_path) == 0
+    assert local_tickets(tmp_path / "kiosk") == 0

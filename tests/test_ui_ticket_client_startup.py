@@ -14,7 +14,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import contextlib  # noqa: E402
 import socket  # noqa: E402
-import sqlite3  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
@@ -33,6 +32,7 @@ from kiosk.ticketing import saved_print_failures  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
 from kiosk.ui.workers import HUB_DOWN_VI  # noqa: E402
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: E402, F401 (fixtures)
+from tests.test_ui_ticket_client import local_tickets  # noqa: E402
 
 LOCAL = load_catalog()
 
@@ -118,17 +118,6 @@ def client_config(hub_url: str, printer_uri: str, *, timeout_s: float = 2, **kio
 
 def shown(window) -> list[tuple[str, str]]:
     return [(code, b.name_label.text()) for code, b in window.start_page.service_buttons.items()]
-
-
-def local_tickets(data: Path) -> int:
-    path = data / "kiosk.db"
-    if not path.exists():
-        return 0
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def saved_failures(data: Path) -> int | None:
