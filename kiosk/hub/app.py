@@ -25,7 +25,9 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from kiosk.hub import limits
 from kiosk.hub import protocol as p
+from kiosk.jsonlimits import JSONLimitError, loads_limited
 from kiosk.queue.local import LocalQueue
 from kiosk.queue.model import QueueEvent
 from kiosk.queue.service import InvalidRequest, QueueError
@@ -123,8 +125,24 @@ async def errors_middleware(request: web.Request, handler: Callable) -> web.Stre
     except UnknownService as exc:
         return error(400, "unknown_service", str(exc), exc.message_vi, service=exc.code,
                      known=exc.known)
+    except BodyTimeout as exc:
+        # A client this slow is dropped: answered, then the connection is closed.
+        log.info("hub: %s from %s: answered 408", exc.message_en, request.remote)
+        response = error(exc.status, exc.code, exc.message_en, exc.message_vi)
+        response.force_close()
+        return response
     except QueueError as exc:
         return error(exc.status, exc.code, exc.message_en, exc.message_vi)
+    except UnicodeError:
+        # A header (e.g. X-Office-Key), a path or a value that is not UTF-8 text: aiohttp
+        # keeps such bytes as surrogates, which fail where the text is encoded again.
+        log.info("hub: refused a request with text that is not UTF-8 from %s",
+                 request.remote)
+        return error(400, "invalid_request", "the request contains text that is not UTF-8",
+                     "Yêu cầu chứa ký tự không hợp lệ.")
+    except RecursionError:  # a last guard: bodies are depth-checked before parsing
+        return error(400, "invalid_request", "the request is nested too deeply",
+                     "Dữ liệu gửi lên không hợp lệ.")
     except Exception:
         log.exception("hub: internal error on %s %s", request.method, request.path)
         return error(500, "internal_error", "internal error at the hub",
@@ -158,29 +176,69 @@ async def run(request: web.Request, fn: Callable[[LocalQueue], Any]) -> Any:
     return await loop.run_in_executor(request.app[STATE_KEY].executor, lambda: fn(queue))
 
 
+class BodyTimeout(QueueError):
+    """The request body did not arrive whole in time (the connection is then closed)."""
+
+    code = "body_timeout"
+    status = 408
+
+    def __init__(self) -> None:
+        super().__init__(f"the request body did not arrive within {limits.BODY_TIMEOUT_S:g} s",
+                         "Mạng chậm: yêu cầu không đến kịp, vui lòng thử lại.")
+
+
+class BodyIncomplete(QueueError):
+    code = "body_incomplete"
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__("the request body was cut off", "Yêu cầu bị ngắt giữa chừng.")
+
+
 async def body_of(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object body ({} when there is none). The body must arrive whole
+    within limits.BODY_TIMEOUT_S (BodyTimeout, 408) and be at most client_max_size (413);
+    JSON nested deeper than limits.MAX_JSON_DEPTH, NaN, lone surrogates: 400."""
     if not request.can_read_body:
         return {}
-    raw = await request.read()  # client_max_size bounds it (413)
+    try:
+        async with asyncio.timeout(limits.BODY_TIMEOUT_S):
+            raw = await request.read()  # client_max_size bounds it (413)
+    except TimeoutError:
+        raise BodyTimeout() from None
+    except (ConnectionError, web.RequestPayloadError):
+        raise BodyIncomplete() from None
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("the body is not valid UTF-8 JSON") from None
+        data = loads_limited(raw, max_depth=limits.MAX_JSON_DEPTH)
+    except JSONLimitError as exc:
+        raise InvalidRequest(f"the body is not acceptable JSON: {exc}",
+                             "Dữ liệu gửi lên không hợp lệ.") from None
+    except ValueError:  # malformed JSON, not UTF-8, a number of more than 4300 digits
+        raise InvalidRequest("the body is not valid UTF-8 JSON",
+                             "Dữ liệu gửi lên không hợp lệ.") from None
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")
     return data
 
 
-def _int(value: Any, name: str, optional: bool = False) -> int | None:
+def _int(value: Any, name: str, optional: bool = False, *, maximum: int = limits.MAX_SEQ,
+         ) -> int | None:
+    """A whole number from JSON (an int, not a bool) or a path/query segment (ASCII digits
+    only), from 0 to `maximum` (SQLite's largest INTEGER unless told); 400 otherwise."""
     if value is None and optional:
         return None
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequest(f"{name} must be a whole number")
-    return value
+    if isinstance(value, str):
+        number = limits.ascii_int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        number = None
+    if number is None or not 0 <= number <= maximum:
+        raise InvalidRequest(f"{name} must be a whole number from 0 to {maximum}",
+                             "Số không hợp lệ.")
+    return number
 
 
 def _str(data: dict[str, Any], name: str, optional: bool = True) -> str | None:
@@ -209,20 +267,27 @@ def _at(data: dict[str, Any]) -> datetime | None:
     if value is None:
         return None
     try:
-        at = datetime.fromisoformat(value) if isinstance(value, str) else None
+        at = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 64 \
+            else None
     except ValueError:
         at = None
-    if at is None or at.tzinfo is None:
-        raise InvalidRequest("at must be an ISO 8601 time with a UTC offset")
+    if at is None or at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidRequest("at must be an ISO 8601 time with a UTC offset",
+                             "Thời điểm không hợp lệ.")
+    problem = limits.at_problem(at)
+    if problem:
+        raise InvalidRequest(problem, "Thời điểm không hợp lệ: kiểm tra đồng hồ của máy.")
     return at
 
 
 def _counter(request: web.Request) -> int:
-    return _int(request.match_info["counter"], "counter")  # type: ignore[return-value]
+    return _int(request.match_info["counter"], "counter",  # type: ignore[return-value]
+                maximum=limits.MAX_COUNTER)
 
 
 def _ticket_id(request: web.Request) -> int:
-    return _int(request.match_info["ticket_id"], "ticket id")  # type: ignore[return-value]
+    return _int(request.match_info["ticket_id"], "ticket id",  # type: ignore[return-value]
+                maximum=limits.MAX_TICKET_ID)
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -340,7 +405,7 @@ async def snapshot(request: web.Request) -> web.Response:
 async def events(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE_KEY]
     since_text = request.query.get("since", "")
-    since = int(since_text) if since_text.lstrip("-").isdigit() else None
+    since = _int(since_text, "since") if since_text else None
     ws = web.WebSocketResponse(heartbeat=p.HEARTBEAT_S, max_msg_size=p.MAX_WS_MESSAGE_BYTES)
     await ws.prepare(request)
     client = _Client(ws)

@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from kiosk.config import Config
+from kiosk.hub import limits
 from kiosk.hub.app import HubState, make_app
 from kiosk.queue.local import LocalQueue
 from kiosk.queue.settings import DEFAULT_PORT, key_problem, tls_problem
@@ -56,8 +57,11 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
     state = HubState(key, loop, base_seq=0)
     unsubscribe, state.base_seq = queue.subscribe_at(state.publish_threadsafe)
     state.last_seq = state.base_seq
+    # Idle or slow connections are closed (kiosk/hub/limits.py); each connection is served
+    # on its own, so one that stalls holds nothing but its socket.
     runner = web.AppRunner(make_app(queue, state), access_log=None, handle_signals=False,
-                           shutdown_timeout=2.0)
+                           shutdown_timeout=2.0, keepalive_timeout=limits.IDLE_TIMEOUT_S,
+                           lingering_time=limits.LINGER_S)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)

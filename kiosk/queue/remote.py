@@ -84,7 +84,9 @@ def _error_from(status: int, data: dict[str, Any]) -> QueueError | UnknownServic
         exc = NoCurrentTicket(0)
     elif code == "unknown_service":
         return UnknownService(str(data.get("service", "?")), data.get("known") or [])
-    elif status >= 500:
+    elif status >= 500 or status in (408, 429):
+        # A server error, a body too slow to arrive (the LAN), too many requests: try again
+        # later; an outbox operation stays queued instead of being set aside.
         return HubUnavailable(f"the hub answered {status}: {message}")
     elif status == 400:
         exc = InvalidRequest(message, vi)
