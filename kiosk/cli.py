@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_OK, EXIT_USAGE
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kiosk.config import Config, ConfigError
 from kiosk.paths import resolve
+from kiosk.private_files import private_umask
 
 COMMAND_MODULES = (
     "kiosk.commands.station",
@@ -40,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "platform's config folder, or DIR/kiosk.toml with --data-dir)")
     p.add_argument("--data-dir", metavar="DIR", help="keep all state (database, logs, "
                    "previews) under DIR")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of a "
+                   "storage error (read-only or full disk, damaged database)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -49,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     paths = resolve(args.data_dir, args.config)
+    # Whatever this run creates (database, logs, receipts, exports, also through libraries)
+    # is owner-only: it may hold personal data or a secret (kiosk/private_files.py).
+    with private_umask():
+        return _run(args, paths)
+
+
+def _run(args: argparse.Namespace, paths) -> int:
     if getattr(args, "needs_config", True):
         try:
             config = config_mod.load(paths.config_file)
@@ -60,7 +72,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.logs import setup_logging
 
     setup_logging(paths, config.logging.level, console=not getattr(args, "gui", False))
-    return args.handler(args, config, paths) or EXIT_OK
+    try:
+        return args.handler(args, config, paths) or EXIT_OK
+    except (OSError, sqlite3.Error, RuntimeError) as exc:
+        # A read-only or full disk, or a damaged database: one plain line with the fix
+        # (StoreError is a RuntimeError; anything else keeps its traceback).
+        from kiosk.station import database_path
+        from kiosk.store.faults import storage_fault
+
+        fault = storage_fault(exc, database_path(config, paths))
+        if fault is None or args.debug:
+            raise
+        logging.getLogger("kiosk").info("storage fault (%s): %s", fault.kind, exc)
+        print(f"{fault.line()} (`kiosk --debug ...` shows the details)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

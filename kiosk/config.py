@@ -545,10 +545,12 @@ def dumps(config: Config) -> str:
 
 
 def save(config: Config, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(dumps(config), encoding="utf-8")
-    tmp.replace(path)
+    """Write the configuration atomically, owner-only from the first byte (it holds the
+    station token, the office key and the PIN hash)."""
+    from kiosk.private_files import private_dir, write_private_atomic
+
+    private_dir(path.parent, tighten=False)
+    write_private_atomic(path, dumps(config))
 
 
 def reference_markdown() -> str:

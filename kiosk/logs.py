@@ -11,8 +11,18 @@ import logging.handlers
 import sys
 
 from kiosk.paths import Paths
+from kiosk.private_files import open_private, private_dir
 
 LOG_FILE = "kiosk.log"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Each log file (also the one opened after a rollover) is owner-only from the first
+    byte: logs name tickets and dossiers, and a mistake must not reach other users."""
+
+    def _open(self):  # noqa: ANN202 - logging's own signature
+        return open_private(self.baseFilename, self.mode.replace("+", ""),
+                            encoding=self.encoding, newline=None)
 
 
 def setup_logging(paths: Paths, level: str = "INFO", *, console: bool = False) -> None:
@@ -24,8 +34,8 @@ def setup_logging(paths: Paths, level: str = "INFO", *, console: bool = False) -
     root.setLevel(level.upper())
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        paths.logs.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        private_dir(paths.logs)
+        file_handler = PrivateRotatingFileHandler(
             paths.logs / LOG_FILE, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError as exc:
         print(f"warning: cannot write logs to {paths.logs}: {exc}", file=sys.stderr)

@@ -17,7 +17,13 @@ def database_path(config: Config, paths: Paths) -> Path:
 
 def open_database(config: Config, paths: Paths) -> Database:
     """A new connection (one per thread) to the station database, migrated."""
-    return connect(database_path(config, paths))
+    path = database_path(config, paths)
+    if path.parent == paths.data_dir:
+        # A data folder made 0755 by an older version: owner-only now (the files are too).
+        from kiosk.private_files import private_dir
+
+        private_dir(paths.data_dir)
+    return connect(path)
 
 
 def open_configured_printer(config: Config, paths: Paths, uri: str | None = None,

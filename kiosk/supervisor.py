@@ -198,8 +198,11 @@ def use_own_log_file(logs_dir: Path) -> None:
             root.removeHandler(handler)
             handler.close()
     try:
-        logs_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        from kiosk.logs import PrivateRotatingFileHandler
+        from kiosk.private_files import private_dir
+
+        private_dir(logs_dir)
+        handler = PrivateRotatingFileHandler(
             logs_dir / SUPERVISOR_LOG, maxBytes=500_000, backupCount=2, encoding="utf-8")
     except OSError as exc:
         print(f"warning: cannot write {logs_dir / SUPERVISOR_LOG}: {exc}", file=sys.stderr)
@@ -276,8 +279,10 @@ def install_crash_logging(logs_dir: Path | None = None, *,
     threading.excepthook = thread_hook
     if logs_dir is not None and _native_log is None:
         try:
-            logs_dir.mkdir(parents=True, exist_ok=True)
-            _native_log = open(logs_dir / NATIVE_CRASH_LOG, "a", encoding="utf-8")  # noqa: SIM115
+            from kiosk.private_files import open_private, private_dir
+
+            private_dir(logs_dir)
+            _native_log = open_private(logs_dir / NATIVE_CRASH_LOG, "a", encoding="utf-8")
             faulthandler.enable(file=_native_log)
         except OSError as exc:
             log.warning("cannot write native crash traces to %s: %s", logs_dir, exc)

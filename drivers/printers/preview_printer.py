@@ -50,7 +50,8 @@ class PreviewPrinter(Printer):
         info.add_text("cut", "partial" if cut else "none")
         with self._lock:
             try:
-                self.directory.mkdir(parents=True, exist_ok=True)
+                # A printed receipt can show a name: owner-only folder and files.
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
                 path = self._write_new(raster, info)
             except OSError as exc:
                 raise PrintError(
@@ -70,7 +71,9 @@ class PreviewPrinter(Printer):
         while True:
             path = self.directory / f"ticket-{stamp}-{next(self._counter):04d}.png"
             try:
-                with open(path, "xb") as handle:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_BINARY", 0), 0o600)
+                with os.fdopen(fd, "wb") as handle:
                     raster.save(handle, format="PNG", pnginfo=info)
                 return path
             except FileExistsError:

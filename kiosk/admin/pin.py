@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -124,6 +123,11 @@ def pin_problem(pin: str) -> str | None:
     return None
 
 
+#: What the PIN pad shows when a try cannot be recorded (the disk is full or read-only).
+VI_NOT_RECORDED = ("Không ghi được lần thử mã PIN (ổ đĩa đầy hoặc chỉ đọc), nên mã PIN chưa "
+                   "được kiểm tra. Báo kỹ thuật viên chạy `kiosk doctor`.")
+
+
 # -- lockout ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -137,6 +141,8 @@ class PinAttempt:
     ok: bool
     locked_for_s: float = 0.0  # > 0: locked (this attempt was not even checked, or it locked)
     tries_left: int = 0
+    #: The try could not be recorded (full or read-only disk), so the PIN was not checked.
+    not_recorded: bool = False
 
 
 class PinGate:
@@ -163,13 +169,10 @@ class PinGate:
             return LockoutState()
 
     def _write(self, state: LockoutState) -> None:
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_file.with_suffix(self.state_file.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(asdict(state), f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.state_file)
+        from kiosk.private_files import private_dir, write_private_atomic
+
+        private_dir(self.state_file.parent, tighten=False)
+        write_private_atomic(self.state_file, json.dumps(asdict(state)))
 
     def locked_for(self) -> float:
         """Seconds until PINs are checked again (0 when not locked)."""
@@ -181,22 +184,36 @@ class PinGate:
         return max(0, self.lock_after_tries - self.state().failures)
 
     def attempt(self, pin: str, stored_hash: str) -> PinAttempt:
+        """Check one PIN. The attempt is recorded as a failure on disk *before* the PIN is
+        checked and cleared after a right one, so pulling the plug mid-check, a full disk or a
+        read-only data folder never gives free tries: when the record cannot be written, the
+        PIN is not checked at all (`not_recorded`)."""
         locked = self.locked_for()
         if locked > 0:
             # Not checked at all: a locked gate must not answer "right PIN" to a guesser.
             return PinAttempt(False, locked, 0)
+        failures = self.state().failures + 1
+        locks = failures >= self.lock_after_tries
+        pending = LockoutState(0, self.clock() + self.lock_s) if locks \
+            else LockoutState(failures, 0.0)
+        try:
+            self._write(pending)
+        except OSError as exc:
+            log.error("admin PIN not checked: the try cannot be recorded in %s (%s)",
+                      self.state_file, exc.strerror or exc)
+            return PinAttempt(False, 0.0, self.tries_left(), not_recorded=True)
         if verify_pin(pin, stored_hash):
-            if self.state() != LockoutState():
+            try:
                 self._write(LockoutState())
+            except OSError as exc:  # the right PIN still opens; the count stays raised
+                log.warning("admin PIN accepted, but the try count cannot be cleared in %s "
+                            "(%s)", self.state_file, exc.strerror or exc)
             log.info("admin PIN accepted")
             return PinAttempt(True, 0.0, self.lock_after_tries)
-        failures = self.state().failures + 1
-        if failures >= self.lock_after_tries:
-            self._write(LockoutState(0, self.clock() + self.lock_s))
+        if locks:
             log.warning("admin PIN refused %d times in a row: locked for %.0f minutes",
                         failures, self.lock_s / 60)
             return PinAttempt(False, self.lock_s, 0)
-        self._write(LockoutState(failures, 0.0))
         log.warning("admin PIN refused (%d of %d tries)", failures, self.lock_after_tries)
         return PinAttempt(False, 0.0, self.lock_after_tries - failures)
 

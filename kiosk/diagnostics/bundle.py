@@ -38,6 +38,7 @@ from kiosk.diagnostics.redact import (
     redact_toml_text,
 )
 from kiosk.paths import Paths
+from kiosk.private_files import private_temp
 
 #: Personal values of this many latest dossiers are looked for in the logs (each is a search
 #: through every log file, so the count is bounded; regexes catch numbers for all of them).
@@ -233,10 +234,9 @@ def make_support_bundle(paths: Paths, out: Path, *, config: Config | None = None
     files["manifest.txt"] = redact_text("\n".join(manifest) + "\n", scrub)
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Owner-only from the first byte: redacted, but still the station's logs and settings.
+    with private_temp(out) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in ["manifest.txt", *sorted(n for n in files if n != "manifest.txt")]:
             zf.writestr(name, files[name])
-    os.replace(tmp, out)
     return BundleSummary(out, sorted(files), doctor)

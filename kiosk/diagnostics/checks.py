@@ -148,11 +148,20 @@ def check_admin_pin(ctx: Context) -> list[CheckResult]:
 
 def check_database(ctx: Context) -> list[CheckResult]:
     from kiosk.station import database_path
+    from kiosk.store.faults import DAMAGED, folder_problem, storage_fault
     from kiosk.store.migrations import MIGRATIONS
 
     path = database_path(ctx.usable, ctx.paths)
     name = "database"
+    # Whether the folder can be written is asked first and apart: a read-only or full disk
+    # makes SQLite fail with words that also fit a damaged file, and a healthy database
+    # must never be advised aside.
+    folder_issue = folder_problem(path.parent)
     if not path.exists():
+        if folder_issue:
+            fault = _folder_fault(folder_issue, path)
+            return [fail(name, f"{path} does not exist yet and cannot be created: "
+                         f"{fault.message}", fault.fix)]
         return [ok(name, f"{path} does not exist yet: it is created at the first start")]
     damaged_fix = (
         f"Stop the kiosk. Rename {path.name} to {path.stem}-damaged{path.suffix} and keep it "
@@ -161,7 +170,7 @@ def check_database(ctx: Context) -> list[CheckResult]:
         "creates a new, empty database. Then check the disk (chkdsk / fsck) and the power "
         "supply (a UPS prevents this).")
     try:
-        conn = sqlite3.connect(str(path), timeout=5)
+        conn = _open_for_check(path, read_only=folder_issue is not None)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -172,7 +181,18 @@ def check_database(ctx: Context) -> list[CheckResult]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        return [fail(name, f"{path} cannot be read: {exc}", damaged_fix)]
+        fault = storage_fault(exc, path)
+        if fault is not None and fault.kind == DAMAGED:
+            return [fail(name, f"{path} is damaged: {exc}", damaged_fix)]
+        if folder_issue:
+            fault = _folder_fault(folder_issue, path)
+            return [fail(name, f"{path} cannot be opened: {fault.message}", fault.fix)]
+        if fault is not None:
+            return [fail(name, f"{path} cannot be opened: {fault.message} ({exc})", fault.fix)]
+        return [fail(name, f"{path} cannot be opened: {exc}",
+                     "Run `kiosk doctor` again with the kiosk stopped; if it persists, "
+                     + _FIX_REPORT + " Do not move the database aside: this is not known "
+                     "to be damage.")]
     if rows != ["ok"]:
         shown = "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more)" if len(rows) > 3 else "")
         return [fail(name, f"{path} failed the integrity check: {shown}", damaged_fix)]
@@ -182,7 +202,31 @@ def check_database(ctx: Context) -> list[CheckResult]:
     detail = f"{path}: integrity ok, schema version {version}"
     if pending is not None:
         detail += f", {pending} record(s) waiting to be sent to the city"
+    if folder_issue:
+        fault = _folder_fault(folder_issue, path)
+        return [fail(name, f"{detail}; but {fault.message}", fault.fix)]
     return [ok(name, detail)]
+
+
+def _folder_fault(kind: str, path: Path):
+    from kiosk.store.faults import describe
+
+    return describe(kind, path, path.parent, "")
+
+
+def _open_for_check(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """A connection for the integrity check. In a folder that cannot be written, SQLite
+    cannot make the WAL index (-shm): read-only, and if even that fails, as an immutable file
+    (no locks, no -shm; the kiosk cannot be writing to a read-only disk anyway)."""
+    if not read_only:
+        return sqlite3.connect(str(path), timeout=5)
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=5)
 
 
 def check_disk(ctx: Context) -> list[CheckResult]:

@@ -122,17 +122,18 @@ def export_logbook(rows: Sequence[LogbookRow], fmt: str, out: Path | str, *,
     export never leaves half a file where the last good one was."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown logbook format {fmt!r}; use one of {', '.join(FORMATS)}")
+    from kiosk.private_files import private_temp
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
     period = period_text(start, end) if start and end else ""
-    if fmt == "csv":
-        _write_csv(rows, tmp)
-    elif fmt == "xlsx":
-        _write_xlsx(rows, tmp, unit_name, period)
-    else:
-        _write_pdf(rows, tmp, unit_name, period)
-    tmp.replace(out)
+    # Names, ID numbers and addresses: owner-only from the first byte (writers keep the mode).
+    with private_temp(out) as tmp:
+        if fmt == "csv":
+            _write_csv(rows, tmp)
+        elif fmt == "xlsx":
+            _write_xlsx(rows, tmp, unit_name, period)
+        else:
+            _write_pdf(rows, tmp, unit_name, period)
     return out
 
 

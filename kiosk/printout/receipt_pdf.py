@@ -258,8 +258,8 @@ def build_receipt_pdf(slip: ReceiptSlip) -> Document:
 
 def write_receipt_pdf(slip: ReceiptSlip, out: Path) -> Path:
     """Write the A4 receipt to `out` (parent folders created); returns the path."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    build_receipt_pdf(slip).output(str(tmp))
-    tmp.replace(out)
+    from kiosk.private_files import private_temp
+
+    with private_temp(out) as tmp:  # names and ID numbers: owner-only from the first byte
+        build_receipt_pdf(slip).output(str(tmp))
     return out

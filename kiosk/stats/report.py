@@ -536,12 +536,9 @@ def write_report(stats: OfficeStats, fmt: str, out: Path | str, *, unit_name: st
     }
     if fmt not in writers:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    from kiosk.private_files import private_temp
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
+    with private_temp(out) as tmp:  # counts only, but the office's: owner-only like exports
         writers[fmt](tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from kiosk.private_files import private_sqlite
 from kiosk.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15_000
@@ -25,7 +26,8 @@ def connect(path: Path | str) -> Database:
     `transaction()` alone decides where a transaction starts and ends.
     """
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the first byte: SQLite gives -wal and -shm the database's mode.
+        private_sqlite(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)

@@ -110,7 +110,10 @@ class SQLiteStore:
 
     def __init__(self, path: str):
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Station records hold personal data: owner-only, -wal and -shm too.
+            from kiosk.private_files import private_sqlite
+
+            private_sqlite(path)
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
                                     timeout=15)
         self.conn.execute("PRAGMA journal_mode = WAL")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin.pin import PIN_MAX_DIGITS, PinGate, hash_pin, pin_problem
+from kiosk.admin.pin import PIN_MAX_DIGITS, VI_NOT_RECORDED, PinGate, hash_pin, pin_problem
 from kiosk.ui.admin.style import set_tone, stylesheet
 
 log = logging.getLogger(__name__)
@@ -221,6 +221,9 @@ class PinDialog(QDialog):
         self.pad.clear()
         if attempt.ok:
             self.accept()
+            return
+        if attempt.not_recorded:
+            set_tone(self.message, "error", VI_NOT_RECORDED)
             return
         if attempt.locked_for_s > 0:
             self._refresh_lock()
