@@ -34,7 +34,7 @@ def _seed(db_path: Path, records: int) -> tuple[int, float]:
     db = connect(db_path)
     db.execute("PRAGMA synchronous = OFF")  # setup speed only; the worker uses its own
     started = time.perf_counter()
-    made = seed_tickets(db, Config(), -(-records // 3), rng=random.Random(2026))
+    made = seed_tickets(db, Config(), -(-records // 3), rng=random.Random(2026), serve=False)
     seconds = time.perf_counter() - started
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()

@@ -29,16 +29,6 @@ OPENAPI_PATH = f"{API_PREFIX}/openapi.yaml"
 
 PROTOCOL_VERSION = 1
 
-# Record types the city understands, with the payload schema versions it accepts.
-RECORD_TYPES: dict[str, frozenset[int]] = {
-    "ticket": frozenset({1}),
-    "queue_event": frozenset({1}),
-    "dossier": frozenset({1}),
-    "dossier_status": frozenset({1}),
-    "rating": frozenset({1}),
-    "feedback": frozenset({1}),
-}
-
 # Reference data a station pulls (with ETag caching).
 REFERENCE_NAMES = ("procedures", "services", "holidays")
 
@@ -160,9 +150,10 @@ def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -
                        + ", ".join(RECORD_TYPES))
     if isinstance(version, bool) or not isinstance(version, int):
         raise Rejected("invalid_envelope", "schema_version must be an integer")
-    if version not in RECORD_TYPES[rtype]:
+    accepted = RECORD_TYPES[rtype].accepted
+    if version not in accepted:
         raise Rejected("unsupported_version", f"{rtype} schema version {version} is not "
-                       f"supported; supported: {sorted(RECORD_TYPES[rtype])}")
+                       f"supported; supported: {sorted(accepted)}")
     for key in ("office", "station"):
         value = obj[key]
         if not isinstance(value, str) or not 0 < len(value) <= MAX_NAME_CHARS \
@@ -183,17 +174,28 @@ def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -
     if size > max_payload_bytes:
         raise Rejected("payload_too_large", f"payload is {size} bytes; the limit is "
                        f"{max_payload_bytes}")
+    data = parse_payload(payload)
     try:
-        data = json.loads(payload)
-    except ValueError:
-        raise Rejected("invalid_payload", "payload is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise Rejected("invalid_payload", "payload must be a JSON object")
-    problems = PAYLOAD_CHECKS[rtype](data)
+        problems = RECORD_TYPES[rtype].check(data)
+    except Exception:  # a payload no check foresaw is refused alone, never the batch
+        problems = ["its fields could not be read"]
     if problems:
         raise Rejected("invalid_payload", f"{rtype} payload: " + "; ".join(problems[:5]))
     return Envelope(record_id, rtype, obj["office"], obj["station"], created_at, version,
                     payload)
+
+
+def parse_payload(payload: str) -> dict[str, Any]:
+    """A payload's JSON object; Rejected when it is not one (also when it nests so deep that
+    the parser gives up)."""
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise Rejected("invalid_payload", "payload is not valid JSON (or nests too deep)"
+                       ) from None
+    if not isinstance(data, dict):
+        raise Rejected("invalid_payload", "payload must be a JSON object")
+    return data
 
 
 def is_canonical_uuid(value: str) -> bool:
@@ -224,8 +226,29 @@ def _check_queue_event(data: Mapping) -> list[str]:
     return _require_str(data, ("ticket_uid", "kind", "at"))
 
 
+RATING_LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
+FEEDBACK_TEXT_MAX_CHARS = 4000
+
+
 def _check_rating(data: Mapping) -> list[str]:
-    return []
+    problems = _require_str(data, ("uid", "at"))
+    if data.get("level") not in RATING_LEVELS:
+        problems.append("level must be one of " + ", ".join(RATING_LEVELS))
+    reasons = data.get("reasons", [])
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        problems.append("reasons must be a list of text")
+    return problems
+
+
+def _check_feedback(data: Mapping) -> list[str]:
+    problems = _require_str(data, ("uid", "topic", "text", "at"))
+    text = data.get("text")
+    if isinstance(text, str) and len(text) > FEEDBACK_TEXT_MAX_CHARS:
+        problems.append(f"text must be at most {FEEDBACK_TEXT_MAX_CHARS} characters")
+    phone = data.get("phone")
+    if phone is not None and not isinstance(phone, str):
+        problems.append("phone must be text or null")
+    return problems
 
 
 # -- national portal fields (dossiers) ---------------------------------------------------------
@@ -381,13 +404,42 @@ def _check_dossier_status(data: Mapping) -> list[str]:
     return problems
 
 
-PAYLOAD_CHECKS: dict[str, Callable[[Mapping], list[str]]] = {
-    "ticket": _check_ticket,
-    "queue_event": _check_queue_event,
-    "dossier": _check_dossier,
-    "dossier_status": _check_dossier_status,
-    "rating": _check_rating,
-}
+@dataclass(frozen=True)
+class RecordType:
+    """One kind of record a station sends: the payload schema version stations write now,
+    the versions the city accepts, the city's payload check, and the payload's shape for the
+    protocol document (sync/openapi.yaml's Envelope.type lists exactly these names)."""
+
+    name: str
+    version: int
+    accepted: frozenset[int]
+    check: Callable[[Mapping], list[str]]
+    shape: str
+    from_stations: bool = True  # False: accepted from other senders, no station makes it
+
+
+# The one table of record types: the station's outbox takes its schema versions from here,
+# the city server checks payloads with it, and a test keeps the OpenAPI document equal to it.
+RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (
+    RecordType("ticket", 1, frozenset({1}), _check_ticket,
+               "{uid, number, service, service_name, day, issued_at, priority, people_ahead, "
+               "office, station}"),
+    RecordType("queue_event", 1, frozenset({1}), _check_queue_event,
+               "{uid, ticket_uid, kind, at, station, detail}"),
+    RecordType("dossier", 1, frozenset({1}), _check_dossier,
+               "one per status change, the whole dossier each time: the national portal's "
+               "fields (PortalDossier) under its `portal` key (or at its top level) beside the "
+               "station's own lower-case keys"),
+    RecordType("dossier_status", 1, frozenset({1}), _check_dossier_status,
+               "{MaHoSo, TrangThaiHoSo, and the portal dates that changed}",
+               from_stations=False),
+    RecordType("rating", 1, frozenset({1}), _check_rating,
+               "{uid, ticket_uid, ticket_number, dossier_code, counter, clerk, level "
+               "(very_satisfied | satisfied | unsatisfied), reasons, at, station}"),
+    RecordType("feedback", 1, frozenset({1}), _check_feedback,
+               "{uid, topic, text, phone (or null), at, station}: citizen feedback "
+               "(phản ánh, kiến nghị)"),
+)}
 
 
 # -- timing: backoff and Retry-After -----------------------------------------------------------

@@ -288,7 +288,7 @@ def seed_station(db_path: Path, tickets: int, seed: int = 1) -> int:
     db = connect(db_path)
     db.execute("PRAGMA synchronous = OFF")
     try:
-        return seed_tickets(db, Config(), tickets, rng=random.Random(seed))
+        return seed_tickets(db, Config(), tickets, rng=random.Random(seed), serve=False)
     finally:
         db.conn.close()
 

@@ -158,8 +158,8 @@ def test_portal_field_problems_name_the_field(changes, field):
 def test_dossier_status_needs_code_and_status():
     ok = {"MaHoSo": "000.00.01.H26-260115-0007", "TrangThaiHoSo": 9,
           "NgayKetThucXuLy": "20260119160000"}
-    assert not p.PAYLOAD_CHECKS["dossier_status"](ok)
-    assert p.PAYLOAD_CHECKS["dossier_status"]({"TrangThaiHoSo": 9})
+    assert not p.RECORD_TYPES["dossier_status"].check(ok)
+    assert p.RECORD_TYPES["dossier_status"].check({"TrangThaiHoSo": 9})
 
 
 def test_settings_from_config_section_and_overrides():

@@ -252,15 +252,38 @@ def test_the_server_on_postgresql(tmp_path):
         server.stop()
 
 
-def test_a_token_bound_to_a_station_pushes_only_its_records(tmp_path):
+def test_a_token_is_bound_to_one_office_and_station(tmp_path):
     tokens = tmp_path / "tokens.txt"
-    tokens.write_text("# token station\nbound-token-1 quay-1\nfree-token-2\n", encoding="utf-8")
+    tokens.write_text("# token office station\n"
+                      "bound-token-0123456789 000.00.01.H26 quay-1  # counter 1\n"
+                      "other-token-0123456789 000.00.02.H26 quay-1\n", encoding="utf-8")
     server = CityServer(tmp_path, "--token-file", str(tokens), tokens=())
     try:
         mine, other = ticket(station="quay-1"), ticket(station="quay-2")
-        results = push(server, [mine, other], token="bound-token-1").json()["results"]
-        assert [r["status"] for r in results] == ["accepted", "rejected"]
-        assert results[1]["code"] == "station_mismatch"
-        assert push(server, [other], token="free-token-2").json()["accepted"] == 1
+        elsewhere = ticket(station="quay-1", office="000.00.02.H26")
+        results = push(server, [mine, other, elsewhere],
+                       token="bound-token-0123456789").json()["results"]
+        assert [r["status"] for r in results] == ["accepted", "rejected", "rejected"]
+        assert [r.get("code") for r in results] == [None, "station_mismatch",
+                                                    "office_mismatch"]
+        assert push(server, [elsewhere], token="other-token-0123456789").json()["accepted"]
+        assert push(server, [other], token="other-token-0123456789").json()["rejected"] == 1
+        assert {(r["office"], r["station"]) for r in server.records()} == {
+            ("000.00.01.H26", "quay-1"), ("000.00.02.H26", "quay-1")}
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("free-token-0123456789\n", "line 1: write 'TOKEN OFFICE STATION'"),
+    ("bound-token-0123456789 quay-1\n", "line 1: write 'TOKEN OFFICE STATION'"),
+    ("# header\ntiny1 000.00.01.H26 quay-1\n", "line 2: the token is shorter than 16"),
+])
+def test_the_token_file_binds_every_token(tmp_path, line, problem):
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text(line, encoding="utf-8")
+    with pytest.raises(RuntimeError) as failed:
+        CityServer(tmp_path, "--token-file", str(tokens), tokens=())
+    message = str(failed.value)
+    assert problem in message and "Traceback" not in message
+    assert line.split("\n")[-2].split()[0] not in message  # never the token itself

@@ -15,6 +15,7 @@ from drivers.scanners import PortInfo  # noqa: E402
 from kiosk import config as config_mod  # noqa: E402
 from kiosk.admin.pin import PinGate, hash_pin, verify_pin  # noqa: E402
 from kiosk.admin.settings import stored_pin_hash  # noqa: E402
+from kiosk.admin.setup import INSTALLATION_SUFFIX  # noqa: E402
 from kiosk.diagnostics.selftest import LocalCityServer  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.ui.admin.pin_pad import PinDialog  # noqa: E402
@@ -97,7 +98,7 @@ def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city):
     assert page.error.isVisible()  # no role chosen yet
     tap(qtbot, page.buttons["counter"])
     page.counter.setValue(3)
-    assert page.station_id.text() == "counter-3"
+    assert page.station_id.text() == f"counter-3-{INSTALLATION_SUFFIX}"
     tap(qtbot, wizard.next_button)
 
     # Hub: an address needs the office key.
@@ -172,7 +173,7 @@ def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city):
     assert loaded == config
     assert loaded.office.code == "000.00.01.H26"
     assert loaded.office.name == "Điểm phục vụ hành chính công phường Ba Đình"
-    assert loaded.station.id == "counter-3"
+    assert loaded.station.id == f"counter-3-{INSTALLATION_SUFFIX}"
     assert loaded.printer.uri == f"file://{printer_file}" and loaded.printer.width == 80
     assert loaded.scanner.serial_port == "/dev/ttyACM7"
     assert loaded.sync.server_url == city and loaded.sync.token == TOKEN

@@ -18,6 +18,7 @@ import socket  # noqa: E402
 
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
+from kiosk.admin.setup import INSTALLATION_SUFFIX  # noqa: E402
 from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.queue.remote import RemoteQueue  # noqa: E402
 from kiosk.station import database_path  # noqa: E402
@@ -118,7 +119,7 @@ def test_kiosk_as_the_office_hub_serves_a_client_from_its_ticket_window(
     config = save(qtbot, wizard)
     loaded = config_checks(paths, capsys)
     assert loaded == config
-    assert loaded.station.role == "kiosk" and loaded.station.id == "kiosk-1"
+    assert loaded.station.role == "kiosk" and loaded.station.id == f"kiosk-{INSTALLATION_SUFFIX}"
     assert loaded.hub.role == "hub" and loaded.hub.url == ""
     assert loaded.hub.host == "0.0.0.0" and loaded.hub.port == port  # as the hub PC writes
     assert loaded.hub.office_key == key

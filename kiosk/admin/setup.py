@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,10 @@ ROLE_LABELS_VI = {
 }
 
 
+# One per set-up run, so the suggested station id stays the same while the role changes.
+INSTALLATION_SUFFIX = secrets.token_hex(3)
+
+
 @dataclass
 class SetupAnswers:
     office_code: str = ""
@@ -108,9 +113,10 @@ class SetupAnswers:
         return HUB_LISTEN_HOST
 
     def default_station_id(self) -> str:
-        if self.role == "counter":
-            return f"counter-{self.counter_number}"
-        return {"kiosk": "kiosk-1", "display": "display-1", "hub": "hub"}.get(self.role, "kiosk-1")
+        """The role (and counter number) with this set-up's random suffix: unique in the
+        city, so a city token bound to it names one PC, yet still readable."""
+        base = f"counter-{self.counter_number}" if self.role == "counter" else self.role
+        return f"{base}-{INSTALLATION_SUFFIX}"
 
 
 @dataclass

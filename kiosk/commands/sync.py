@@ -55,9 +55,11 @@ def register(sub) -> None:
     cs.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a "
                     "free one, printed on start)")
     cs.add_argument("--token", action="append", default=[], metavar="T",
-                    help="a station token to accept (repeatable)")
+                    help="a staging token that may push for any office and station "
+                    "(repeatable; tests and staging only)")
     cs.add_argument("--token-file", metavar="PATH", help="station tokens, one per line: "
-                    "'TOKEN' (any station) or 'TOKEN STATION' (only that station's records)")
+                    "'TOKEN OFFICE STATION' (the token pushes that office's station's "
+                    "records only); '#' starts a comment")
     cs.add_argument("--admin-token", action="append", default=[], metavar="T",
                     help="a token that may also read records and counts (repeatable)")
     cs.add_argument("--revoked-token", action="append", default=[], metavar="T",
@@ -73,8 +75,13 @@ def register(sub) -> None:
 
     sd = sub.add_parser("seed", help="create realistic demo records through the same code "
                         "as the screens")
-    sd.add_argument("--tickets", type=int, default=0, metavar="N")
+    sd.add_argument("--tickets", type=int, default=0, metavar="N",
+                    help="tickets, issued, printed and most of them called and finished")
     sd.add_argument("--dossiers", type=int, default=0, metavar="N")
+    sd.add_argument("--feedback", type=int, default=0, metavar="N",
+                    help="citizen feedback (phản ánh, kiến nghị)")
+    sd.add_argument("--ratings", type=int, default=0, metavar="N",
+                    help="satisfaction ratings, of finished tickets first")
     sd.add_argument("--seed", type=int, default=None, metavar="S",
                     help="random seed (repeatable demo data)")
     sd.set_defaults(handler=_seed)
@@ -262,21 +269,17 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     from sync.server.app import ServerSettings, serve, ssl_context
 
     tokens = list(args.token)
-    bound: dict[str, str] = {}
+    bound: dict[str, tuple[str, str]] = {}
     if args.token_file:
         try:
-            lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            print(f"Cannot read {args.token_file}: {exc}", file=sys.stderr)
+            bound = read_token_file(Path(args.token_file))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"Cannot use the token file {args.token_file}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        for line in lines:
-            parts = line.split()
-            if not parts or parts[0].startswith("#"):
-                continue
-            if len(parts) == 1:
-                tokens.append(parts[0])
-            else:
-                bound[parts[0]] = parts[1]
+    if tokens:
+        print("city-server: --token accepts records for any office and station: use it for "
+              "tests and staging only; give stations bound tokens with --token-file.",
+              file=sys.stderr)
     if not tokens and not bound and not args.admin_token:
         print("Give at least one --token (or --token-file / --admin-token): the server "
               "accepts nothing without one.", file=sys.stderr)
@@ -305,15 +308,42 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     return EXIT_OK
 
 
+MIN_TOKEN_CHARS = 16
+
+
+def read_token_file(path: Path) -> dict[str, tuple[str, str]]:
+    """token → (office, station) from lines 'TOKEN OFFICE STATION'; ValueError naming the
+    line (never the token) for anything else."""
+    bound: dict[str, tuple[str, str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if len(parts) != 3:
+            raise ValueError(f"line {number}: write 'TOKEN OFFICE STATION' (a token is bound "
+                             "to one office and one station)")
+        token, office, station = parts
+        if len(token) < MIN_TOKEN_CHARS:
+            raise ValueError(f"line {number}: the token is shorter than {MIN_TOKEN_CHARS} "
+                             "characters; make one with: python3 -c \"import secrets; "
+                             "print(secrets.token_urlsafe(24))\"")
+        if token in bound:
+            raise ValueError(f"line {number}: this token is already given to another station")
+        bound[token] = (office, station)
+    return bound
+
+
 def _seed(args, config: Config, paths: Paths) -> int:
     import random
 
     from kiosk.station import open_database
     from sync.seed import SEEDERS, SeedNotAvailable
 
-    wanted = {"tickets": args.tickets, "dossiers": args.dossiers}
+    wanted = {"tickets": args.tickets, "dossiers": args.dossiers,
+              "feedback": args.feedback, "ratings": args.ratings}
     if any(n < 0 for n in wanted.values()) or not any(wanted.values()):
-        print("Say how many: --tickets N and/or --dossiers N.", file=sys.stderr)
+        print("Say how many: --tickets N, --dossiers N, --feedback N and/or --ratings N.",
+              file=sys.stderr)
         return EXIT_USAGE
     rng = random.Random(args.seed)
     db = open_database(config, paths)

@@ -42,38 +42,55 @@ def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What one token may do: its role, and for a station token the one office and station
+    whose records it may push (None: any, for staging tokens given with --token)."""
+
+    role: str  # station | admin | revoked
+    office: str | None = None
+    station: str | None = None
+
+
 @dataclass
 class ServerSettings:
-    tokens: Iterable[str] = ()           # station tokens (any station): push, reference
-    station_tokens: dict[str, str] = field(default_factory=dict)  # token → the one station
+    tokens: Iterable[str] = ()           # staging tokens: push for any office and station
+    station_tokens: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #                                      token → (office, station) it may push for
     admin_tokens: Iterable[str] = ()     # also read records and counts, update reference data
     revoked_tokens: Iterable[str] = ()   # answered 403 token_revoked
     max_body_bytes: int = p.MAX_BODY_BYTES
     max_decompressed_bytes: int = p.MAX_DECOMPRESSED_BYTES
     max_batch_records: int = p.MAX_BATCH_RECORDS
     max_payload_bytes: int = p.MAX_PAYLOAD_BYTES
-    max_concurrent_pushes: int = 8       # more at once are answered 503 with Retry-After
-    roles: dict[bytes, tuple[str, str | None]] = field(init=False, repr=False)
+    max_concurrent_pushes: int = 8       # stored at once; more are answered 503 Retry-After
+    max_body_reads_per_token: int = 2    # bodies arriving at once for one token
+    body_grace_s: float = 10.0           # a body must arrive within grace + size / min rate
+    body_min_rate: int = 32 * 1024       # bytes per second
+    roles: dict[bytes, Grant] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.roles = {}
         for token in self.tokens:
-            self.roles[_digest(token)] = ("station", None)
-        for token, station in self.station_tokens.items():
-            self.roles[_digest(token)] = ("station", station)
+            self.roles[_digest(token)] = Grant("station")
+        for token, (office, station) in self.station_tokens.items():
+            self.roles[_digest(token)] = Grant("station", office, station)
         for token in self.admin_tokens:
-            self.roles[_digest(token)] = ("admin", None)
+            self.roles[_digest(token)] = Grant("admin")
         for token in self.revoked_tokens:
-            self.roles[_digest(token)] = ("revoked", None)
+            self.roles[_digest(token)] = Grant("revoked")
 
-    def role(self, token: str) -> tuple[str, str | None] | None:
-        """(role, bound station or None) of a token, or None if unknown."""
+    def role(self, token: str) -> Grant | None:
+        """What a token may do, or None if unknown."""
         wanted = _digest(token)
         found = None
-        for digest, role in self.roles.items():  # constant time per comparison
+        for digest, grant in self.roles.items():  # constant time per comparison
             if hmac.compare_digest(digest, wanted):
-                found = role
+                found = grant
         return found
+
+    def body_timeout(self, length: int | None) -> float:
+        return self.body_grace_s + (length or self.max_body_bytes) / self.body_min_rate
 
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None
@@ -125,11 +142,11 @@ async def auth_middleware(request: web.Request, handler: Callable) -> web.Stream
     found = request.app[SETTINGS_KEY].role(token.strip())
     if found is None:
         return error(401, "unauthorized", "unknown token", challenge)
-    role, station = found
-    if role == "revoked":
+    if found.role == "revoked":
         return error(403, "token_revoked", "this station's token has been revoked by the city")
-    request["role"] = role
-    request["station"] = station
+    request["role"] = found.role
+    request["grant"] = found
+    request["token_digest"] = _digest(token.strip())
     return await handler(request)
 
 
@@ -157,20 +174,44 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def push(request: web.Request) -> web.Response:
+    """A push takes one of the few store slots only once its whole body has arrived, so
+    connections that trickle their body in cannot keep other stations out; each body has a
+    deadline, and one token can have only a couple of bodies arriving at once."""
+    settings: ServerSettings = request.app[SETTINGS_KEY]
     state = request.app[INFLIGHT_KEY]
-    if state["pushes"] >= request.app[SETTINGS_KEY].max_concurrent_pushes:
+    problem = _push_headers_problem(request, settings)
+    if problem is not None:
+        return problem
+    reading = state["reading"]
+    token = request["token_digest"]
+    if reading.get(token, 0) >= settings.max_body_reads_per_token:
+        return error(429, "too_many_requests", "this token is already sending as many pushes "
+                     "as it may at once; retry later", {"Retry-After": "2"})
+    reading[token] = reading.get(token, 0) + 1
+    try:
+        raw = await asyncio.wait_for(request.read(),
+                                     settings.body_timeout(request.content_length))
+    except TimeoutError:
+        log.warning("push: a body did not arrive in time; connection closed")
+        response = error(408, "body_timeout", "the request body did not arrive in time")
+        response.force_close()
+        return response
+    finally:
+        reading[token] -= 1
+        if not reading[token]:
+            del reading[token]
+    if state["pushes"] >= settings.max_concurrent_pushes:
         return error(503, "busy", "too many pushes at once; retry later",
                      {"Retry-After": "2"})
     state["pushes"] += 1
     try:
-        return await _push(request)
+        return await _push(request, raw)
     finally:
         state["pushes"] -= 1
 
 
-async def _push(request: web.Request) -> web.Response:
-    settings: ServerSettings = request.app[SETTINGS_KEY]
-    bound = request.get("station")
+def _push_headers_problem(request: web.Request, settings: ServerSettings
+                          ) -> web.Response | None:
     if request.content_type != "application/json":
         return error(415, "unsupported_media_type", "send application/json")
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
@@ -179,7 +220,14 @@ async def _push(request: web.Request) -> web.Response:
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
         return error(413, "body_too_large",
                      f"the body limit is {settings.max_body_bytes} bytes")
-    raw = await request.read()  # client_max_size also enforces the limit without a length
+    return None
+
+
+async def _push(request: web.Request, raw: bytes) -> web.Response:
+    """`raw`: the body as it arrived (client_max_size also enforced its limit)."""
+    settings: ServerSettings = request.app[SETTINGS_KEY]
+    grant: Grant = request["grant"]
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding == "gzip":
         try:
             raw = p.gunzip_limited(raw, settings.max_decompressed_bytes)
@@ -191,6 +239,8 @@ async def _push(request: web.Request) -> web.Response:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return error(400, "invalid_body", "the body is not valid UTF-8 JSON")
+    except RecursionError:
+        return error(400, "invalid_body", "the body nests too deep")
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         return error(400, "invalid_body", 'the body must be an object {"records": [...]}')
     extra = set(body) - {"records"}
@@ -209,7 +259,9 @@ async def _push(request: web.Request) -> web.Response:
     for index, obj in enumerate(records):
         try:
             env = p.validate_envelope(obj, max_payload_bytes=settings.max_payload_bytes)
-            if bound is not None and env.station != bound:
+            if grant.office is not None and env.office != grant.office:
+                raise p.Rejected("office_mismatch", "this token belongs to another office")
+            if grant.station is not None and env.station != grant.station:
                 raise p.Rejected("station_mismatch", "this token belongs to another station")
         except p.Rejected as exc:
             rid = obj.get("id") if isinstance(obj, dict) else None
@@ -222,7 +274,10 @@ async def _push(request: web.Request) -> web.Response:
         if index % 100 == 99:
             await asyncio.sleep(0)  # let other requests in during a big batch
     if valid:
-        stored = await in_store(request, lambda s: s.push(valid))
+        stored = await _store(request, valid)
+        if stored is None:
+            return error(503, "store_unavailable", "the city server cannot store records "
+                         "right now; retry later", {"Retry-After": "30"})
         for index, result in zip(slots, stored, strict=True):
             results[index] = result
     counts = {p.ACCEPTED: 0, p.DUPLICATE: 0, p.REJECTED: 0}
@@ -234,6 +289,28 @@ async def _push(request: web.Request) -> web.Response:
     if counts[p.REJECTED]:
         log.warning("push: %d record(s) rejected", counts[p.REJECTED])
     return json_body(request, {"results": out, **counts})
+
+
+async def _store(request: web.Request, valid: list[p.Envelope]
+                 ) -> list[p.RecordResult] | None:
+    """Store a batch; if the store fails on it, each record alone, so a record the store
+    cannot take is refused by itself. None when the store takes none (it is down: the whole
+    push is retried later, nothing is refused for the store's sake)."""
+    try:
+        return await in_store(request, lambda s: s.push(valid))
+    except Exception:
+        log.exception("push: storing a batch of %d failed; storing its records one by one",
+                      len(valid))
+    results: list[p.RecordResult] = []
+    for env in valid:
+        try:
+            results.extend(await in_store(request, lambda s, e=env: s.push([e])))
+        except Exception:
+            results.append(p.RecordResult(env.id, p.REJECTED, "unprocessable",
+                                          "the city server could not store this record"))
+    if all(r.status == p.REJECTED and r.code == "unprocessable" for r in results):
+        return None
+    return results
 
 
 async def get_record(request: web.Request) -> web.Response:
@@ -361,7 +438,7 @@ def make_app(store: Store, settings: ServerSettings) -> web.Application:
     app[SETTINGS_KEY] = settings
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="city-store")
     app[EXECUTOR_KEY] = executor
-    app[INFLIGHT_KEY] = {"pushes": 0}
+    app[INFLIGHT_KEY] = {"pushes": 0, "reading": {}}
 
     async def close(app: web.Application) -> None:
         executor.shutdown(wait=True)
