@@ -163,7 +163,7 @@ def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -
     created_at = obj["created_at"]
     if not isinstance(created_at, str) or not is_aware_timestamp(created_at):
         raise Rejected("invalid_created_at", "created_at must be an ISO 8601 date-time with "
-                       "a UTC offset")
+                       f"a UTC offset, in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
     payload = obj["payload"]
     if not isinstance(payload, str):
         raise Rejected("invalid_payload", "payload must be the record's JSON text (a string)")
@@ -205,13 +205,17 @@ def is_canonical_uuid(value: str) -> bool:
         return False
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # outside: a broken clock or a forged record
+
+
 def is_aware_timestamp(value: str) -> bool:
     if not 10 <= len(value) <= 40:
         return False
     try:
-        return datetime.fromisoformat(value).tzinfo is not None
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         return False
+    return parsed.tzinfo is not None and EARLIEST_YEAR <= parsed.year <= LATEST_YEAR
 
 
 def _require_str(data: Mapping, keys: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SELFTEST_QR = ("selftest", "qr.png")
@@ -96,9 +97,10 @@ class LocalCityServer:
     """The reference city server on 127.0.0.1 in a thread of this process (the self-test,
     and tests of screens that check a city connection)."""
 
-    def __init__(self, work: Path, token: str) -> None:
+    def __init__(self, work: Path, token: str, **limits: Any) -> None:
         self.work = work
         self.token = token
+        self.limits = limits  # ServerSettings fields, e.g. body deadlines for a test
         self.url: str | None = None
         self.error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -116,7 +118,8 @@ class LocalCityServer:
 
         try:
             self._stop = asyncio.Event()
-            serve(str(self.work / "city.db"), ServerSettings(tokens=[self.token]),
+            serve(str(self.work / "city.db"), ServerSettings(tokens=[self.token],
+                                                             **self.limits),
                   host="127.0.0.1", port=0, on_ready=ready, stop=self._stop)
         except BaseException as exc:  # noqa: BLE001 - reported by start()
             self.error = exc
