@@ -192,7 +192,8 @@ class BodyIncomplete(QueueError):
     status = 400
 
     def __init__(self) -> None:
-        super().__init__("the request body was cut off", "Yêu cầu bị ngắt giữa chừng.")
+        super().__init__("the request body could not be read: cut off or badly encoded",
+                         "Yêu cầu bị ngắt giữa chừng hoặc không đọc được.")
 
 
 async def body_of(request: web.Request) -> dict[str, Any]:
@@ -201,6 +202,11 @@ async def body_of(request: web.Request) -> dict[str, Any]:
     JSON nested deeper than limits.MAX_JSON_DEPTH, NaN, lone surrogates: 400."""
     if not request.can_read_body:
         return {}
+    announced = request.content_length
+    if announced is not None and announced > request.client_max_size:
+        # Refused before reading a byte: no waiting for megabytes that would be refused.
+        raise web.HTTPRequestEntityTooLarge(max_size=request.client_max_size,
+                                            actual_size=announced)
     try:
         async with asyncio.timeout(limits.BODY_TIMEOUT_S):
             raw = await request.read()  # client_max_size bounds it (413)

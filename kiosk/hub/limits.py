@@ -15,8 +15,11 @@ The module-level values are read at each use, so tests can shorten them.
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 BODY_TIMEOUT_S = 10.0
 IDLE_TIMEOUT_S = 75.0
@@ -54,3 +57,33 @@ def at_problem(at: datetime, now: datetime | None = None) -> str | None:
     if at > now + AT_MAX_AHEAD:
         return "at is more than a day ahead of the hub's clock: set the station's clock"
     return None
+
+
+class ClientErrorLog(logging.LoggerAdapter):
+    """aiohttp's server logger for the hub. aiohttp logs every malformed request (bad
+    request line or headers, Content-Length with chunked, a body that fails to decompress,
+    a connection cut mid-body) at ERROR with a traceback; those are a client's mistake, so
+    they go to INFO in one line. Anything else (a fault of the hub) stays an ERROR."""
+
+    def exception(self, msg: Any, *args: Any, exc_info: Any = True, **kwargs: Any) -> None:
+        exc = exc_info if isinstance(exc_info, BaseException) else sys.exc_info()[1]
+        if _client_mistake(exc):
+            self.logger.info("hub: " + str(msg) + ": %s", *args,
+                             f"{type(exc).__name__}: {exc}".replace("\n", " ")[:300])
+            return
+        self.logger.error(msg, *args, exc_info=exc_info, **kwargs)
+
+
+def _client_mistake(exc: BaseException | None) -> bool:
+    from aiohttp.http_exceptions import HttpProcessingError
+    from aiohttp.web_protocol import RequestPayloadError
+
+    while exc is not None:
+        if isinstance(exc, (HttpProcessingError, RequestPayloadError, ConnectionError)):
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def server_logger() -> ClientErrorLog:
+    return ClientErrorLog(logging.getLogger("aiohttp.server"), {})

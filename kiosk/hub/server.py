@@ -61,7 +61,7 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
     # on its own, so one that stalls holds nothing but its socket.
     runner = web.AppRunner(make_app(queue, state), access_log=None, handle_signals=False,
                            shutdown_timeout=2.0, keepalive_timeout=limits.IDLE_TIMEOUT_S,
-                           lingering_time=limits.LINGER_S)
+                           lingering_time=limits.LINGER_S, logger=limits.server_logger())
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)
