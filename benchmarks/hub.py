@@ -104,17 +104,25 @@ def _office_feed(hub_url: str, counter_dir: Path, dossiers: int) -> dict:
     hub the way the kiosk makes them."""
     import random
 
+    import requests
+
     from kiosk.config import Config
     from kiosk.dossiers import DossierDesk
     from kiosk.dossiers.seed import seed_dossiers
+    from kiosk.hub import protocol as p
     from kiosk.officefeed.forward import backlog
     from kiosk.queue.remote import RemoteQueue
     from kiosk.store import connect
 
     db = connect(counter_dir / "kiosk.db")
-    saved = seed_dossiers(DossierDesk(db, Config()), dossiers, random.Random(7))
+    config = Config().with_values(station={"id": "bench-counter"})
+    saved = seed_dossiers(DossierDesk(db, config), dossiers, random.Random(7))
     rows = backlog(db, hub_url)
-    feed = RemoteQueue(hub_url, KEY, outbox_path=counter_dir / "kiosk.db")
+    # Office records are bound to a paired station: pair this one, as the wizard does.
+    paired = requests.post(hub_url + p.PAIR_PATH, headers={p.KEY_HEADER: KEY}, timeout=10,
+                           json={"station_id": "bench-counter", "role": "counter"})
+    paired.raise_for_status()
+    feed = RemoteQueue(hub_url, paired.json()["token"], outbox_path=counter_dir / "kiosk.db")
     try:
         start = time.perf_counter()
         applied = feed.forward_office_records()

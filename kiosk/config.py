@@ -104,8 +104,23 @@ def _check_hub_url(value: str) -> str | None:
     return None
 
 
+MIN_KEY_LENGTH = 16  # office keys and station keys: what the set-up wizard generates is longer
+MIN_KEY_DISTINCT = 8
+
+
+def key_weakness(value: str) -> str | None:
+    """Why a key is too easy to guess, or None (an empty key is not judged here)."""
+    if value and len(value) < MIN_KEY_LENGTH:
+        return (f"must be at least {MIN_KEY_LENGTH} random characters (the set-up wizard "
+                "makes one)")
+    if value and len(set(value)) < MIN_KEY_DISTINCT:
+        return (f"is too easy to guess: use at least {MIN_KEY_DISTINCT} different characters "
+                "(the set-up wizard makes one)")
+    return None
+
+
 def _check_office_key(value: str) -> str | None:
-    return None if not value or len(value) >= 8 else "must be at least 8 characters"
+    return key_weakness(value)
 
 
 def _check_time_of_day(value: str) -> str | None:
@@ -199,10 +214,16 @@ class HubConfig:
                         "answers this PC only, '0.0.0.0' or this PC's LAN address lets the "
                         "stations in.")
     port: int = setting(8090, "With role = 'hub': TCP port.", minimum=1, maximum=65535)
-    office_key: str = setting("", "Office key, the same on every station, set at installation "
-                              "(at least 8 characters); KIOSK_OFFICE_KEY overrides it. Keep this "
+    office_key: str = setting("", "Office key, for pairing stations and admin work only: the "
+                              "hub's set-up wizard makes it (at least 16 random characters), the "
+                              "technician types it on each other PC's wizard, which keeps only "
+                              "the station_key it gets. KIOSK_OFFICE_KEY overrides it. Keep this "
                               "file readable by the kiosk account only.",
                               check=_check_office_key)
+    station_key: str = setting("", "This station's own credential at the hub, issued when it was "
+                               "paired (set-up wizard, or `kiosk hub pair` on the hub PC); sent "
+                               "instead of office_key when set. KIOSK_STATION_KEY overrides it.",
+                               check=_check_office_key)
     timeout_s: float = setting(5.0, "Seconds a station waits for the hub before counting it "
                                "unreachable.", minimum=0.5, maximum=60)
     tls_cert: str = setting("", "With role = 'hub': PEM certificate file; with tls_key, the hub "

@@ -76,6 +76,21 @@ class HubProcess:
                 time.sleep(0.2)  # the port may take a moment to be free again
 
 
+def pair(hub_url: str, station_id: str, role: str, key: str = KEY) -> str:
+    """A station credential from the hub at `hub_url` (POST /api/v1/pair with the office
+    key)."""
+    import requests
+
+    from kiosk.hub import protocol as p
+
+    with requests.Session() as http:
+        http.trust_env = False
+        r = http.post(hub_url + p.PAIR_PATH, json={"station_id": station_id, "role": role},
+                      headers={p.KEY_HEADER: key}, timeout=10)
+    r.raise_for_status()
+    return r.json()["token"]
+
+
 class Collector:
     """A subscriber that keeps what it is given and lets a test wait for it."""
 

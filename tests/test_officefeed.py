@@ -18,7 +18,7 @@ from kiosk.queue.remote import RemoteQueue
 from kiosk.queue.service import HubUnavailable
 from kiosk.stats import office_stats
 from kiosk.store import connect
-from tests.hubutil import KEY, hub_fixture, hub_pool_fixture, wait_until  # noqa: F401
+from tests.hubutil import hub_fixture, hub_pool_fixture, pair, wait_until  # noqa: F401
 from tests.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, OWNER, OWNER_ID, intake
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,7 +29,7 @@ RETURNING_CLERK = "Trần Văn Bình"
 def counter(tmp_path):
     """A counter PC's own database with one dossier handed back and one unhappy rating."""
     db = connect(tmp_path / "counter" / "kiosk.db")
-    desk = DossierDesk(db, Config())
+    desk = DossierDesk(db, Config().with_values(station={"id": "counter-2"}))
     dossier = desk.save_intake(intake(), clerk=CLERK)
     dossier = desk.hand_back(dossier.code, clerk=RETURNING_CLERK)
     record_rating(db, ticket_uid=None, dossier_code=dossier.code, counter=2,
@@ -41,12 +41,12 @@ def counter(tmp_path):
 
 def test_forwarded_dossier_is_looked_up_and_counted_at_the_hub(hub, counter):
     db, _, dossier = counter
-    queue = RemoteQueue(hub.url, KEY, outbox_path=db.conn.execute(
-        "PRAGMA database_list").fetchone()[2])
+    queue = RemoteQueue(hub.url, pair(hub.url, "counter-2", "counter"),
+                        outbox_path=db.conn.execute("PRAGMA database_list").fetchone()[2])
     try:
         # received, finished and handed back at once, then the rating
         assert backlog(db, hub.url) == 4
-        assert queue.forward_office_records() == 2  # one dossier (its latest state), a rating
+        assert queue.forward_office_records() == 4  # three versions of the dossier, a rating
         assert backlog(db, hub.url) == 0
         view = queue.dossier_view(dossier.code)
         assert view is not None
@@ -77,13 +77,13 @@ def test_forwarded_dossier_is_looked_up_and_counted_at_the_hub(hub, counter):
 def test_forwarding_again_changes_nothing(hub, counter):
     db, _, dossier = counter
     sent: list[dict] = []
-    queue = RemoteQueue(hub.url, KEY)
+    queue = RemoteQueue(hub.url, pair(hub.url, "counter-2", "counter"))
     try:
         def post(batch):
             sent.append(batch)
             return queue._request("POST", "/api/v1/office/records", batch)
 
-        assert forward_pending(db, hub.url, post, HCM) == 2
+        assert forward_pending(db, hub.url, post, HCM) == 4
         db.execute("DELETE FROM office_feed_cursor")  # as if the answer had been lost
         db.conn.commit()
         assert forward_pending(db, hub.url, post, HCM) == 0  # same records: applied once
@@ -98,15 +98,16 @@ def test_forwarding_again_changes_nothing(hub, counter):
 
 def test_a_dead_hub_keeps_the_backlog_until_it_returns(hub, counter):
     db, desk, dossier = counter
+    token = pair(hub.url, "counter-2", "counter")
     hub.stop()
-    queue = RemoteQueue(hub.url, KEY, timeout_s=1, retries=0,
+    queue = RemoteQueue(hub.url, token, timeout_s=1, retries=0,
                         outbox_path=db.conn.execute("PRAGMA database_list").fetchone()[2])
     try:
         with pytest.raises(HubUnavailable):
             queue.forward_office_records()
         assert backlog(db, hub.url) == 4
         hub.restart()
-        assert queue.forward_office_records() == 2
+        assert queue.forward_office_records() == 4
         assert backlog(db, hub.url) == 0
     finally:
         queue.close()
@@ -115,7 +116,8 @@ def test_a_dead_hub_keeps_the_backlog_until_it_returns(hub, counter):
 def test_the_counter_forwards_on_its_own_while_connected(hub, counter, tmp_path):
     db, desk, _ = counter
     states = []
-    queue = RemoteQueue(hub.url, KEY, on_connection=states.append,
+    queue = RemoteQueue(hub.url, pair(hub.url, "counter-2", "counter"),
+                        on_connection=states.append,
                         outbox_path=db.conn.execute("PRAGMA database_list").fetchone()[2])
     try:
         later = desk.save_intake(intake("1.001193"), clerk=CLERK)  # filed while running

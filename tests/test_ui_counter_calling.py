@@ -14,7 +14,7 @@ from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
-from tests.hubutil import KEY, HubProcess  # noqa: E402
+from tests.hubutil import KEY, HubProcess, pair  # noqa: E402
 from tests.test_ui_counter_helpers import (  # noqa: E402
     CCCD_LUONG,
     close_windows,
@@ -170,11 +170,15 @@ def test_a_dossier_of_another_counter_pc_is_located_through_the_hub(qtbot, tmp_p
         pc1.mkdir()
         pc2.mkdir()
         db = connect(pc1 / "kiosk.db")
-        dossier = DossierDesk(db, Config()).save_intake(intake(), clerk="Lê Thị Mai")
+        station = {"id": "counter-pc1"}
+        dossier = DossierDesk(db, Config().with_values(station=station)).save_intake(
+            intake(), clerk="Lê Thị Mai")
         db.conn.close()
         client = {"role": "client", "url": hub.url, "office_key": KEY}
+        # PC 1 forwards with its own credential (office records are bound to their station).
+        paired = dict(client, office_key="", station_key=pair(hub.url, "counter-pc1", "counter"))
         open_counter(qtbot, pc1, make_config(f"preview://{pc1 / 'previews'}").with_values(
-            counter={"number": 1}, hub=client))
+            counter={"number": 1}, hub=paired, station=station))
         hub_db = connect(hub.db_path)
         qtbot.waitUntil(lambda: hub_db.execute(
             "SELECT count(*) FROM office_dossiers").fetchone()[0] == 1, timeout=15_000)

@@ -12,7 +12,7 @@ from kiosk.paths import Paths  # noqa: E402
 from kiosk.queue.remote import RemoteQueue  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
-from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: E402, F401
+from tests.hubutil import KEY, hub_fixture, hub_pool_fixture, pair  # noqa: E402, F401
 from tests.test_dossiers_helpers import CLERK, ID_NUMBER, OWNER, intake  # noqa: E402
 from tests.test_ui_selfservice import all_texts, make_config, tap, type_on  # noqa: E402
 
@@ -20,9 +20,10 @@ from tests.test_ui_selfservice import all_texts, make_config, tap, type_on  # no
 def test_kiosk_client_looks_up_a_counters_dossier_at_the_hub(qtbot, tmp_path, hub):
     counter_db = tmp_path / "counter" / "kiosk.db"
     db = connect(counter_db)
-    dossier = DossierDesk(db, Config()).save_intake(intake(), clerk=CLERK)
+    dossier = DossierDesk(db, Config().with_values(station={"id": "counter-1"})).save_intake(
+        intake(), clerk=CLERK)
     db.conn.close()
-    feed = RemoteQueue(hub.url, KEY, outbox_path=counter_db)
+    feed = RemoteQueue(hub.url, pair(hub.url, "counter-1", "counter"), outbox_path=counter_db)
     try:
         assert feed.forward_office_records() == 1
     finally:

@@ -50,8 +50,8 @@ def register(sub) -> None:
     hub.add_argument("--port", type=int, metavar="P", help="TCP port (default: [hub] port, "
                      "8090; 0 picks a free one)")
     hub.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
-                     "then [hub] office_key); at least 8 characters. Other users of this PC "
-                     "can see a command line: prefer the variable or the configuration")
+                     "then [hub] office_key); at least 16 random characters. Other users of "
+                     "this PC can see a command line: prefer the variable or the configuration")
     hub.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS/WSS with this certificate "
                      "(default: [hub] tls_cert; needs --tls-key)")
     hub.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert (default: "
@@ -74,6 +74,27 @@ def register(sub) -> None:
     cert.add_argument("--force", action="store_true", help="replace existing files (every "
                       "station must then get the new hub.crt)")
     cert.set_defaults(handler=_make_cert, needs_config=False)
+    pair = hubsub.add_parser(
+        "pair", help="issue a station's own key (on the hub PC)",
+        description="Issue a credential for one station of the office, with its role, on this "
+        "hub's database, and print it once: set it as [hub] station_key on that station (the "
+        "set-up wizard does this by itself). Pairing a station again replaces its old key. "
+        "display: the board and the events; rating: the display's plus ratings; kiosk: "
+        "tickets, print outcomes, dossier look-up, ratings; counter: calling, dossier links, "
+        "dossiers and ratings; admin: everything.")
+    pair.add_argument("--station", required=True, metavar="ID", help="the station's [station] "
+                      "id, e.g. counter-2")
+    pair.add_argument("--role", required=True, choices=("kiosk", "counter", "display", "rating",
+                                                        "admin"))
+    pair.add_argument("--json", action="store_true", help="print one JSON object")
+    pair.set_defaults(handler=_pair)
+    listing = hubsub.add_parser("stations", help="the paired stations (no keys)")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    listing.set_defaults(handler=_stations)
+    revoke = hubsub.add_parser("revoke", help="revoke one station's key (the others keep "
+                               "working)")
+    revoke.add_argument("station", metavar="ID")
+    revoke.set_defaults(handler=_revoke)
 
     call = sub.add_parser(
         "call", help="counter actions: call the next ticket, recall, skip, finish, transfer",
@@ -107,7 +128,7 @@ def register(sub) -> None:
 def open_cli_queue(args, config: Config, paths: Paths):
     """The queue for a one-shot command: the hub's (no counter outbox: a command reports
     failure rather than leaving work behind) or this station's database."""
-    from kiosk.queue.settings import hub_settings
+    from kiosk.queue.settings import client_key, hub_settings
 
     settings = hub_settings(config, url=args.hub, key=args.key, ca_file=args.ca_file)
     if args.hub or settings.role == "client":
@@ -120,7 +141,7 @@ def open_cli_queue(args, config: Config, paths: Paths):
         if problem:
             raise ValueError(problem.replace("[hub] ca_file", "--ca-file" if args.ca_file
                                              else "[hub] ca_file"))
-        return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
+        return RemoteQueue(settings.url, client_key(settings), timeout_s=settings.timeout_s,
                            tz=config.office.timezone, ca_file=settings.ca_file)
     from kiosk.queue.local import LocalQueue
     from kiosk.station import database_path
@@ -160,6 +181,66 @@ def _make_cert(args, config: Config, paths: Paths) -> int:
     print(f"On every other station: copy {cert.name} there and set [hub] ca_file to it, and "
           f"[hub] url = \"https://{lan_address(hosts)}:PORT\" (or another of the names "
           "above).")
+    return EXIT_OK
+
+
+def _hub_db(config: Config, paths: Paths):
+    from kiosk.station import database_path
+    from kiosk.store import connect
+
+    return connect(database_path(config, paths))
+
+
+def _pair(args, config: Config, paths: Paths) -> int:
+    from kiosk.hub.credentials import CredentialError, pair
+
+    db = _hub_db(config, paths)
+    try:
+        token = pair(db, args.station, args.role)
+    except CredentialError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.conn.close()
+    if args.json:
+        print(json.dumps({"station_id": args.station, "role": args.role, "token": token}))
+    else:
+        print(f"station {args.station} paired as {args.role}; on that station, in [hub]:")
+        print(f"  station_key = {json.dumps(token)}")
+    return EXIT_OK
+
+
+def _stations(args, config: Config, paths: Paths) -> int:
+    from kiosk.hub.credentials import stations
+
+    db = _hub_db(config, paths)
+    try:
+        found = stations(db)
+    finally:
+        db.conn.close()
+    if args.json:
+        print(json.dumps({"stations": [c.as_json() for c in found]}, ensure_ascii=False))
+        return EXIT_OK
+    if not found:
+        print("no station is paired yet (kiosk hub pair --station ID --role ROLE)")
+    for c in found:
+        state = f"revoked {c.revoked_at}" if c.revoked_at else "active"
+        print(f"{c.station_id:<20} {c.role:<8} paired {c.created_at}  {state}")
+    return EXIT_OK
+
+
+def _revoke(args, config: Config, paths: Paths) -> int:
+    from kiosk.hub.credentials import revoke
+
+    db = _hub_db(config, paths)
+    try:
+        done = revoke(db, args.station)
+    finally:
+        db.conn.close()
+    if not done:
+        print(f"station {args.station} has no active key", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"station {args.station} revoked: its key no longer opens the hub")
     return EXIT_OK
 
 

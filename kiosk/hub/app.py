@@ -1,8 +1,11 @@
 """The office hub: the queue of this station's database served to the LAN (aiohttp).
 
 HTTP JSON for operations and reads, a WebSocket for live events (kiosk/hub/protocol.py has
-the endpoints). Every request but /health needs the office key (compared in constant time);
-the WebSocket is authenticated at its handshake like any request. Queue calls run on a small
+the endpoints). Every request but /health needs a key: a paired station's credential, whose
+role decides what it may do (protocol.PERMISSIONS, checked here in one place), or the office
+key (compared in constant time), which acts as admin. Wrong keys are rate-limited per client
+address and logged once per burst (WrongKeyGuard). The WebSocket is authenticated at its
+handshake like any request. Queue calls run on a small
 thread pool, so the event loop never waits on the disk; events are serialised once on the
 publishing thread and queued to each WebSocket client separately, so a slow display cannot
 hold up the others (one that falls too far behind is disconnected and resynchronises).
@@ -16,6 +19,8 @@ import hashlib
 import hmac
 import json
 import logging
+import math
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -25,7 +30,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from kiosk.hub import limits
+from kiosk.hub import credentials, limits
 from kiosk.hub import protocol as p
 from kiosk.jsonlimits import JSONLimitError, loads_limited
 from kiosk.queue.local import LocalQueue
@@ -37,6 +42,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_KEY: web.AppKey[LocalQueue] = web.AppKey("queue", LocalQueue)
 STATE_KEY: web.AppKey[HubState] = web.AppKey("state")  # type: ignore[name-defined]
+CREDENTIAL: web.RequestKey[Caller] = web.RequestKey("credential")  # type: ignore[name-defined]
 
 REPLAY_BUFFER = 5000         # events kept for reconnecting clients
 CLIENT_QUEUE_LIMIT = 2000    # events waiting for one client before it is dropped
@@ -60,18 +66,90 @@ def ticket_body(ticket: Ticket | None) -> web.Response:
 
 
 class _Client:
-    def __init__(self, ws: web.WebSocketResponse):
+    def __init__(self, ws: web.WebSocketResponse, station_id: str | None = None):
         self.ws = ws
+        self.station_id = station_id
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.dropped = False
 
 
-class HubState:
-    """What the running hub shares between requests: key digest, executor, WebSocket clients
-    and the replay buffer. Lives on the event loop's thread except `publish_threadsafe`."""
+class Caller:
+    """Who sent a request: a paired station (its id and role) or the office key (admin, no
+    station)."""
 
-    def __init__(self, key: str, loop: asyncio.AbstractEventLoop, base_seq: int):
+    def __init__(self, role: str, station_id: str | None = None):
+        self.role = role
+        self.station_id = station_id
+
+
+class WrongKeyGuard:
+    """Wrong keys per client address: after `limit` within `window_s` seconds the address is
+    refused (429, Retry-After) until `window_s` has passed since the lock began, even with a
+    right key. Refusals are logged once per burst: one line per address and window, with the
+    count (never the key)."""
+
+    def __init__(self, limit: int = 10, window_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window_s = window_s
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._bursts: dict[str, int] = {}
+
+    def retry_after(self, address: str) -> float:
+        """Seconds this address must still wait (0: not locked)."""
+        until = self._locked_until.get(address)
+        if until is None:
+            return 0.0
+        left = until - self.clock()
+        if left <= 0:
+            del self._locked_until[address]
+            self._failures.pop(address, None)
+            return 0.0
+        return left
+
+    def failed(self, address: str) -> None:
+        now = self.clock()
+        failures = self._failures.setdefault(address, deque())
+        failures.append(now)
+        while failures and failures[0] <= now - self.window_s:
+            failures.popleft()
+        if len(failures) >= self.limit:
+            self._locked_until[address] = now + self.window_s
+        if len(self._failures) > 10_000:  # a flood of addresses: forget the quiet ones
+            for addr in [a for a, f in self._failures.items()
+                         if not f or f[-1] <= now - self.window_s]:
+                del self._failures[addr]
+
+    def refused(self, address: str, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Count one refused request; the first of a burst schedules its one log line."""
+        if address in self._bursts:
+            self._bursts[address] += 1
+            return
+        self._bursts[address] = 1
+        if loop is not None:
+            loop.call_later(self.window_s, self.flush, address)
+
+    def flush(self, address: str | None = None) -> None:
+        for addr in [address] if address is not None else list(self._bursts):
+            count = self._bursts.pop(addr, 0)
+            if count:
+                log.warning("hub: refused %d request(s) with a wrong or missing key from %s "
+                            "in the last %.0f s", count, addr, self.window_s)
+
+
+class HubState:
+    """What the running hub shares between requests: key digest, credentials, the wrong-key
+    guard, executor, WebSocket clients and the replay buffer. Lives on the event loop's
+    thread except `publish_threadsafe`."""
+
+    def __init__(self, key: str, loop: asyncio.AbstractEventLoop, base_seq: int,
+                 db_path: Any = None):
         self.key_digest = hashlib.sha256(key.encode("utf-8")).digest()
+        self.db_path = db_path
+        self._auth_db: Any = None  # read on the loop's thread only
+        self.guard = WrongKeyGuard()
         self.loop = loop
         self.executor = ThreadPoolExecutor(max_workers=EXECUTOR_THREADS,
                                            thread_name_prefix="hub-db")
@@ -84,6 +162,28 @@ class HubState:
     def key_ok(self, presented: str) -> bool:
         digest = hashlib.sha256(presented.encode("utf-8")).digest()
         return hmac.compare_digest(digest, self.key_digest)
+
+    def identify(self, presented: str) -> Caller | None:
+        """The caller this key belongs to: the office key (admin), a live station
+        credential, or None."""
+        if not presented:
+            return None
+        if self.key_ok(presented):
+            return Caller("admin")
+        if self.db_path is None or len(presented) > 256:
+            return None
+        if self._auth_db is None:
+            from kiosk.store import connect
+
+            self._auth_db = connect(self.db_path)
+        found = credentials.lookup(self._auth_db, presented)
+        return Caller(found.role, found.station_id) if found else None
+
+    def close(self) -> None:
+        self.guard.flush()
+        if self._auth_db is not None:
+            with contextlib.suppress(Exception):
+                self._auth_db.conn.close()
 
     def publish_threadsafe(self, event: QueueEvent) -> None:
         """The queue's subscriber (a queue thread): serialise here, deliver on the loop."""
@@ -153,18 +253,37 @@ async def errors_middleware(request: web.Request, handler: Callable) -> web.Stre
 async def auth_middleware(request: web.Request, handler: Callable) -> web.StreamResponse:
     if request.path == p.HEALTH_PATH:
         return await handler(request)
+    state = request.app[STATE_KEY]
+    address = request.remote or "?"
+    wait = state.guard.retry_after(address)
+    if wait:
+        state.guard.refused(address, asyncio.get_running_loop())
+        return error(429, "too_many_attempts",
+                     "too many wrong keys from this address: try again later",
+                     "Nhập sai mã khóa quá nhiều lần, vui lòng thử lại sau.",
+                     headers={"Retry-After": str(max(1, math.ceil(wait)))})
     presented = request.headers.get(p.KEY_HEADER, "")
     if not presented:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer":
             presented = value.strip()
-    if not presented or not request.app[STATE_KEY].key_ok(presented):
-        # Never say which: missing and wrong keys look the same. No key in the log either.
-        log.warning("hub: refused a request without a valid office key from %s",
-                    request.remote)
+    caller = state.identify(presented)
+    if caller is None:
+        # Never say which: missing and wrong keys look the same. No key in the log either,
+        # and one line per burst, not per request.
+        state.guard.failed(address)
+        state.guard.refused(address, asyncio.get_running_loop())
         return error(401, "unauthorized", "a valid office key is required",
                      "Sai mã văn phòng (office key).",
                      headers={"WWW-Authenticate": 'Bearer realm="office"'})
+    resource = request.match_info.route.resource
+    if resource is not None:  # else 404/405: the handler raises it
+        allowed = p.PERMISSIONS.get((request.method, resource.canonical), frozenset())
+        if caller.role not in allowed:
+            return error(403, "forbidden",
+                         f"this station's credential (role {caller.role}) may not do this",
+                         "Máy này không được phép làm thao tác này.", role=caller.role)
+    request[CREDENTIAL] = caller
     return await handler(request)
 
 
@@ -391,11 +510,67 @@ async def finish(request: web.Request) -> web.Response:
 
 
 async def office_records(request: web.Request) -> web.Response:
+    caller: Caller = request[CREDENTIAL]
     data = await body_of(request)
     records = data.get("records")
     if not isinstance(records, list):
         raise InvalidRequest("records must be a list")
-    return ok(await run(request, lambda q: q.apply_office_records(records)))
+    if caller.station_id is None:  # PERMISSIONS keeps the office key out; never unbound
+        return error(403, "forbidden", "office records must come from a paired station",
+                     "Hồ sơ phải gửi từ máy đã ghép nối.")
+    types = p.RECORD_TYPES_BY_ROLE.get(caller.role, frozenset())
+    return ok(await run(request, lambda q: q.apply_office_records(
+        records, station_id=caller.station_id, types=types)))
+
+
+async def _on_db(request: web.Request, fn: Callable[[Any], Any]) -> Any:
+    """Run fn(db) on the executor with a connection of its own (pairing is rare)."""
+    from kiosk.store import connect
+
+    db_path = request.app[QUEUE_KEY].db_path
+
+    def work() -> Any:
+        db = connect(db_path)
+        try:
+            return fn(db)
+        finally:
+            db.conn.close()
+
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app[STATE_KEY].executor, work)
+
+
+async def pair(request: web.Request) -> web.Response:
+    data = await body_of(request)
+    try:
+        station_id, role = credentials.check_pairing(data.get("station_id"), data.get("role"))
+    except credentials.CredentialError as exc:
+        raise InvalidRequest(str(exc)) from None
+    token = await _on_db(request, lambda db: credentials.pair(db, station_id, role))
+    log.info("hub: station %s paired as %s", station_id, role)
+    await _disconnect(request.app[STATE_KEY], station_id)  # its old token no longer holds
+    return ok({"station_id": station_id, "role": role, "token": token})
+
+
+async def list_stations(request: web.Request) -> web.Response:
+    found = await _on_db(request, credentials.stations)
+    return ok({"stations": [c.as_json() for c in found]})
+
+
+async def revoke_station(request: web.Request) -> web.Response:
+    station_id = request.match_info["station_id"]
+    revoked = await _on_db(request, lambda db: credentials.revoke(db, station_id))
+    if revoked:
+        log.info("hub: station %s revoked", station_id)
+        await _disconnect(request.app[STATE_KEY], station_id)
+    return ok({"station_id": station_id, "revoked": revoked})
+
+
+async def _disconnect(state: HubState, station_id: str) -> None:
+    for client in list(state.clients):
+        if client.station_id == station_id:
+            with contextlib.suppress(Exception):
+                await client.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"revoked")
 
 
 async def dossier_view(request: web.Request) -> web.Response:
@@ -414,7 +589,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     since = _int(since_text, "since") if since_text else None
     ws = web.WebSocketResponse(heartbeat=p.HEARTBEAT_S, max_msg_size=p.MAX_WS_MESSAGE_BYTES)
     await ws.prepare(request)
-    client = _Client(ws)
+    caller = request.get(CREDENTIAL)
+    client = _Client(ws, caller.station_id if caller is not None else None)
     # Registered and replayed without an await in between: every event is either in the
     # replay or in the client's queue, never both, never neither.
     state.clients.add(client)
@@ -484,4 +660,12 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.OFFICE_RECORDS_PATH, office_records)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
     r.add_get(p.EVENTS_PATH, events)
+    r.add_post(p.PAIR_PATH, pair)
+    r.add_get(p.STATIONS_PATH, list_stations)
+    r.add_post(p.STATIONS_PATH + "/{station_id}/revoke", revoke_station)
+    unlisted = [(route.method, route.resource.canonical) for route in r.routes()
+                if route.resource is not None and route.method != "HEAD"
+                and route.resource.canonical != p.HEALTH_PATH
+                and (route.method, route.resource.canonical) not in p.PERMISSIONS]
+    assert not unlisted, f"routes without permissions: {unlisted}"
     return app

@@ -1,8 +1,11 @@
 """The hub's wire protocol, shared by the server (kiosk.hub.app) and the client
 (kiosk.queue.remote). Version 1.
 
-HTTP JSON under /api/v1, every endpoint but /health needing the office key in
-`Authorization: Bearer KEY` or `X-Office-Key: KEY`:
+HTTP JSON under /api/v1, every endpoint but /health needing a key in
+`Authorization: Bearer KEY` or `X-Office-Key: KEY`: a station's own credential (issued by
+`POST /api/v1/pair`, or `kiosk hub pair` on the hub PC), whose role decides what it may do
+(PERMISSIONS below), or the office key, which acts as role "admin" (pairing, technicians'
+commands) but cannot forward office records (they must be bound to a paired station):
 
     GET  /api/v1/health                          {"status": "ok", "protocol": 1}   (no key)
     GET  /api/v1/services                        {"services": [service, ...]}
@@ -22,11 +25,25 @@ HTTP JSON under /api/v1, every endpoint but /health needing the office key in
     GET  /api/v1/dossiers/{code}                 {"dossier": PublicDossierView.as_json() or
                                                  null}
     GET  /api/v1/events?since=SEQ                WebSocket (key checked at the handshake)
+    POST /api/v1/pair                            {"station_id", "role"} -> {"station_id",
+                                                 "role", "token"} (office key only; pairing a
+                                                 station again replaces its token)
+    GET  /api/v1/stations                        {"stations": [{"station_id", "role",
+                                                 "created_at", "revoked_at"}]} (no tokens)
+    POST /api/v1/stations/{station_id}/revoke    {"station_id", "revoked": bool}
 
 Ticket operations answer {"ticket": Ticket.as_json() or null}. Errors answer
 {"error": code, "message": English, "message_vi": Vietnamese} with 400 (invalid_request,
-unknown_service, invalid_body), 401 (unauthorized), 404 (ticket_not_found, not_found),
-409 (no_current_ticket), 413 (body_too_large), 500.
+unknown_service, invalid_body), 401 (unauthorized), 403 (forbidden: the credential's role
+may not do this), 404 (ticket_not_found, not_found), 409 (no_current_ticket), 413
+(body_too_large), 429 (too_many_attempts, with Retry-After: too many wrong keys from this
+address in the last minute; even a right key waits until it ends), 500.
+
+Office records are bound to the credential that sends them: a record whose data names
+another station, a dossier code another station sent first, a version that is not exactly the
+stored one + 1 (the same version with the same content is "unchanged"), a first version other
+than 1, a code of another unit or dated after tomorrow, or a record type the role may not send
+(RECORD_TYPES_BY_ROLE) is rejected alone.
 
 `op_id` (a UUID chosen by the client) makes an operation idempotent: the hub applies each id
 once and answers a repeat with the first result's ticket. `at` (ISO 8601 with offset) is
@@ -51,7 +68,41 @@ SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
 EVENTS_PATH = f"{API_PREFIX}/events"
 OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
+PAIR_PATH = f"{API_PREFIX}/pair"
+STATIONS_PATH = f"{API_PREFIX}/stations"
 KEY_HEADER = "X-Office-Key"
+
+# Roles of station credentials; the office key is "admin".
+ROLES = ("kiosk", "counter", "display", "rating", "admin")
+_DISPLAY = frozenset({"display", "rating", "kiosk", "counter", "admin"})
+_KIOSK = frozenset({"kiosk", "counter", "admin"})
+_COUNTER = frozenset({"counter", "admin"})
+_FEED = frozenset({"rating", "kiosk", "counter"})  # bound to a station: never the office key
+_ADMIN = frozenset({"admin"})
+# (method, route) -> the roles allowed; a route missing here is refused to everyone.
+PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", SERVICES_PATH): _DISPLAY,
+    ("GET", SNAPSHOT_PATH): _DISPLAY,
+    ("GET", EVENTS_PATH): _DISPLAY,
+    ("GET", COUNTERS_PATH + "/{counter}"): _DISPLAY,
+    ("POST", TICKETS_PATH): _KIOSK,
+    ("GET", TICKETS_PATH + "/{ticket_id}"): _KIOSK,
+    ("POST", TICKETS_PATH + "/{ticket_id}/print"): _KIOSK,
+    ("GET", DOSSIERS_PATH + "/{code}"): _KIOSK,
+    ("POST", TICKETS_PATH + "/{ticket_id}/dossiers"): _COUNTER,
+    **{("POST", COUNTERS_PATH + "/{counter}/" + action): _COUNTER
+       for action in ("next", "recall", "skip", "transfer", "finish")},
+    ("POST", OFFICE_RECORDS_PATH): _FEED,
+    ("POST", PAIR_PATH): _ADMIN,
+    ("GET", STATIONS_PATH): _ADMIN,
+    ("POST", STATIONS_PATH + "/{station_id}/revoke"): _ADMIN,
+}
+# What each role may forward to POST /office/records.
+RECORD_TYPES_BY_ROLE: dict[str, frozenset[str]] = {
+    "rating": frozenset({"rating"}),
+    "kiosk": frozenset({"rating"}),
+    "counter": frozenset({"dossier", "rating"}),
+}
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_WS_MESSAGE_BYTES = 64 * 1024

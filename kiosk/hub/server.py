@@ -52,9 +52,12 @@ def _check(key: str, tls_cert: str, tls_key: str) -> ssl.SSLContext | None:
 
 async def _run(queue: LocalQueue, key: str, host: str, port: int,
                on_ready: Callable[[str, asyncio.AbstractEventLoop, asyncio.Event], None],
-               install_signals: bool, tls: ssl.SSLContext | None = None) -> None:
+               install_signals: bool, tls: ssl.SSLContext | None = None,
+               wrong_keys: tuple[int, float] | None = None) -> None:
     loop = asyncio.get_running_loop()
-    state = HubState(key, loop, base_seq=0)
+    state = HubState(key, loop, base_seq=0, db_path=queue.db_path)
+    if wrong_keys is not None:
+        state.guard.limit, state.guard.window_s = wrong_keys
     unsubscribe, state.base_seq = queue.subscribe_at(state.publish_threadsafe)
     state.last_seq = state.base_seq
     # Idle or slow connections are closed (kiosk/hub/limits.py); each connection is served
@@ -87,6 +90,7 @@ async def _run(queue: LocalQueue, key: str, host: str, port: int,
         unsubscribe()
         await runner.cleanup()
         state.executor.shutdown(wait=True)
+        state.close()
 
 
 def serve_hub(db_path: Path | str, config: Config, key: str, *, host: str = "127.0.0.1",
@@ -129,10 +133,12 @@ class HubHandle:
 def start_hub_in_thread(db_path: Path | str, config: Config, key: str, *,
                         host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                         queue: LocalQueue | None = None, timeout: float = 15.0,
-                        tls_cert: str = "", tls_key: str = "") -> HubHandle:
+                        tls_cert: str = "", tls_key: str = "",
+                        wrong_keys: tuple[int, float] | None = None) -> HubHandle:
     """Start the hub on a daemon thread and return once it listens (HubError if it cannot).
     Pass `queue` to share a LocalQueue the caller already uses (it is then not closed).
-    With `tls_cert` and `tls_key` (PEM files): HTTPS and WSS."""
+    With `tls_cert` and `tls_key` (PEM files): HTTPS and WSS. `wrong_keys`: (limit,
+    window_s) of the wrong-key guard instead of 10 in 60 s."""
     tls = _check(key, tls_cert, tls_key)
     owns = queue is None
     queue = queue or LocalQueue(db_path, config)
@@ -145,7 +151,7 @@ def start_hub_in_thread(db_path: Path | str, config: Config, key: str, *,
 
     def main() -> None:
         try:
-            asyncio.run(_run(queue, key, host, port, on_ready, False, tls))
+            asyncio.run(_run(queue, key, host, port, on_ready, False, tls, wrong_keys))
         except BaseException as exc:
             result["error"] = exc
             if not ready.is_set():

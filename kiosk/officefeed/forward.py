@@ -1,8 +1,10 @@
 """The client side of the office feed: forward this station's dossiers and ratings to the hub.
 
 The station's outbox (written in the same transaction as every dossier change and rating) is
-the source: rows after the cursor are read in id order, a dossier row becomes the dossier's
-current public record, a rating row is sent as it is. The cursor moves only after the hub
+the source: rows after the cursor are read in id order, a dossier row (one per status change)
+becomes the dossier's public record as it stood after that change, with its version (1 for
+the intake, 2 for the next change, ...: the hub accepts only the stored version + 1), a
+rating row is sent as it is. The cursor moves only after the hub
 answered, so a crash or a dead hub at any point re-sends the batch, which the hub applies
 idempotently. Nothing is ever deleted here: the city sync reads the same outbox independently.
 """
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from kiosk.dossiers.intake import DOSSIER_SELECT, dossier_from_row
-from kiosk.officefeed.records import DOSSIER, RATING, dossier_record
+from kiosk.officefeed.records import DOSSIER, RATING, dossier_record_at
 from kiosk.store import transaction
 
 log = logging.getLogger(__name__)
@@ -63,17 +65,13 @@ def forward_pending(db: Database, hub: str, post: Callable[[dict[str, Any]], dic
 def _batch(db: Database, rows: list[Any], tz: ZoneInfo) -> tuple[list[dict[str, Any]], int]:
     batch: list[dict[str, Any]] = []
     size = 0
-    codes: set[str] = set()
     last_id = rows[0][0] - 1
     for row_id, record_id, kind, payload in rows:
         data = json.loads(payload)
         record: dict[str, Any] | None
         if kind == DOSSIER:
-            code = data.get("code")
-            # A later row of the same dossier in this batch would send the same current state.
-            record = None if code in codes else _dossier_data(db, code, tz)
-            if record is not None:
-                codes.add(code)
+            event = data.get("event") if isinstance(data.get("event"), dict) else {}
+            record = _dossier_data(db, data.get("code"), event.get("uid") or record_id, tz)
         else:
             record = data
         if record is not None:
@@ -88,12 +86,19 @@ def _batch(db: Database, rows: list[Any], tz: ZoneInfo) -> tuple[list[dict[str, 
     return batch, last_id
 
 
-def _dossier_data(db: Database, code: Any, tz: ZoneInfo) -> dict[str, Any] | None:
+def _dossier_data(db: Database, code: Any, change_uid: Any,
+                  tz: ZoneInfo) -> dict[str, Any] | None:
+    """The dossier's public record after the status change `change_uid` (its outbox row)."""
     if not isinstance(code, str):
         return None
     row = db.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
                      (code,)).fetchone()
-    return dossier_record(dossier_from_row(db.conn, row, tz)) if row else None
+    if row is None:
+        return None
+    dossier = dossier_from_row(db.conn, row, tz)
+    version = next((i for i, change in enumerate(dossier.history, 1)
+                    if change.uid == change_uid), None)
+    return dossier_record_at(dossier, version) if version else None
 
 
 def _cursor(db: Database, hub: str) -> int:

@@ -3,13 +3,23 @@
 A batch is {"records": [{"id": outbox record id, "type": "dossier" | "rating",
 "data": {...}}]}. The hub answers {"applied": n, "unchanged": n, "rejected": [{"id", "reason"}]}:
 a record it cannot read is rejected alone, so one bad record never blocks the rest.
+
+A dossier record is the dossier's public state after one status change: `version` k is the
+state after its k-th change (dossier_record_at), so a station forwarding its outbox in order
+sends versions 1, 2, 3, ... of each dossier. At the hub every record is bound to the station
+whose credential sent it (`station_id`): a record naming another station, a code another
+station sent first, a first version other than 1, a version that is not the stored one + 1
+(the same version with the same content is "unchanged"), a code of another unit or dated
+after tomorrow is rejected, alone. So a stolen or curious credential can neither rewrite
+another station's dossiers nor squat a code a station will give tomorrow.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +31,7 @@ from kiosk.dossiers.status import DossierStatus
 from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, initials, public_dossier_view
 from kiosk.feedback.ratings import parse_level, parse_reasons
+from kiosk.scanning.parse import DOSSIER_CODE_RE
 from kiosk.store import transaction
 
 log = logging.getLogger(__name__)
@@ -67,8 +78,29 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """Apply one forwarded batch in one transaction (see the module docstring)."""
+def dossier_record_at(dossier: Dossier, version: int) -> dict[str, Any]:
+    """The public record of `dossier` as it stood after its `version`-th status change."""
+    if not 1 <= version <= len(dossier.history):
+        raise ValueError(f"dossier {dossier.code} has no version {version}")
+    history = dossier.history[:version]
+
+    def last_at(status: DossierStatus) -> datetime | None:
+        return next((c.at for c in reversed(history) if c.to_status is status), None)
+
+    returned = last_at(DossierStatus.RETURNED)
+    then = dataclasses.replace(
+        dossier, history=history, status=history[-1].to_status, updated_at=history[-1].at,
+        finished_at=last_at(DossierStatus.FINISHED), returned_at=returned,
+        on_time=dossier.on_time if returned is not None else None)
+    return dossier_record(then)
+
+
+def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime, *,
+                  station_id: str | None = None, types: Any = None,
+                  unit_code: str | None = None) -> dict[str, Any]:
+    """Apply one forwarded batch in one transaction (see the module docstring). The hub
+    passes the sending station's id (from its credential), the record types its role may
+    send and the office's unit code; without `station_id` (a local call) nothing is bound."""
     if not isinstance(records, list):
         raise RecordRejected("records must be a list")
     applied = unchanged = 0
@@ -81,12 +113,15 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime) -> di
                 if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
                     raise RecordRejected("each record needs an id, a type and a data object")
                 kind = item.get("type")
-                if kind == DOSSIER:
-                    changed = _apply_dossier(conn, item["data"], tz, now)
-                elif kind == RATING:
-                    changed = _apply_rating(conn, item["data"])
-                else:
+                if kind not in RECORD_TYPES:
                     raise RecordRejected(f"type must be one of {', '.join(RECORD_TYPES)}")
+                if types is not None and kind not in types:
+                    raise RecordRejected(f"this station's role may not send {kind} records")
+                if kind == DOSSIER:
+                    changed = _apply_dossier(conn, item["data"], tz, now, station_id,
+                                             unit_code)
+                else:
+                    changed = _apply_rating(conn, item["data"], station_id)
             except RecordRejected as exc:
                 conn.execute("ROLLBACK TO record")
                 rejected.append({"id": str(record_id)[:80], "reason": str(exc)})
@@ -129,8 +164,28 @@ def _time(data: dict[str, Any], name: str, *, optional: bool = False) -> datetim
     return at
 
 
-def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime) -> bool:
+def _check_code(code: str, unit_code: str, tz: ZoneInfo, now: datetime) -> None:
+    """A code this office can have given: its own unit, dated no later than tomorrow."""
+    match = DOSSIER_CODE_RE.fullmatch(code)
+    if match is None:
+        raise RecordRejected("code must be a dossier code (UNIT-YYMMDD-NNNN)")
+    if match["unit"] != normalize_code(unit_code):
+        raise RecordRejected("code is not of this office's unit")
+    try:
+        day = datetime.strptime(match["date"], "%y%m%d").date()
+    except ValueError:
+        raise RecordRejected("code has no valid date") from None
+    if day > now.astimezone(tz).date() + timedelta(days=1):
+        raise RecordRejected("code is dated in the future")
+
+
+def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
+                   sender: str | None = None, unit_code: str | None = None) -> bool:
     code = normalize_code(_text(data, "code") or "")
+    if sender is not None and data.get("station_id") != sender:
+        raise RecordRejected("station_id is not the station that sends it")
+    if unit_code:
+        _check_code(code, unit_code, tz, now)
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 10**6:
         raise RecordRejected("version must be a whole number >= 1")
@@ -170,23 +225,43 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime)
         "returned_by": _text(data, "returned_by", optional=True),
     }
     columns = ", ".join((*_DOSSIER_FIELDS, "forwarded_at"))
+    stored = conn.execute(f"SELECT {columns} FROM office_dossiers WHERE code = ?",
+                          (code,)).fetchone()
+    if stored is not None:
+        old = dict(zip((*_DOSSIER_FIELDS, "forwarded_at"), stored, strict=True))
+        # Codes are numbered per PC: never let another station's dossier replace this one.
+        if old["station_id"] != row["station_id"]:
+            if sender is None:
+                return False  # a local call: the first one received is kept
+            raise RecordRejected("code belongs to another station")
+        if version == old["version"]:
+            if all(old[f] == row[f] for f in _DOSSIER_FIELDS):
+                return False
+            if sender is not None:
+                raise RecordRejected("version is already stored with other content")
+            if row["updated_at"] <= old["updated_at"]:
+                return False  # a local call: only the same version changed later (a purge)
+        elif version < old["version"]:
+            if sender is None:
+                return False
+            raise RecordRejected("version goes back (older than the stored one)")
+        elif version != old["version"] + 1 and sender is not None:
+            raise RecordRejected("version jumps (must be the stored one + 1)")
+    elif version != 1 and sender is not None:
+        raise RecordRejected("version must start at 1")
     marks = ", ".join("?" for _ in range(len(_DOSSIER_FIELDS) + 1))
     updates = ", ".join(f"{f} = excluded.{f}" for f in (*_DOSSIER_FIELDS[1:], "forwarded_at"))
-    # Newer state wins: more status changes, or the same number changed later (a purge).
-    cursor = conn.execute(
+    conn.execute(
         f"INSERT INTO office_dossiers ({columns}) VALUES ({marks}) "
-        f"ON CONFLICT (code) DO UPDATE SET {updates} "
-        # Codes are numbered per PC: never let another station's dossier replace this one.
-        "WHERE excluded.station_id = office_dossiers.station_id AND "
-        "(excluded.version > office_dossiers.version OR "
-        "(excluded.version = office_dossiers.version AND "
-        " excluded.updated_at > office_dossiers.updated_at))",
+        f"ON CONFLICT (code) DO UPDATE SET {updates}",
         (*(row[f] for f in _DOSSIER_FIELDS), now.isoformat()))
-    return cursor.rowcount > 0
+    return True
 
 
-def _apply_rating(conn: Any, data: dict[str, Any]) -> bool:
+def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None) -> bool:
     uid = _text(data, "uid")
+    if sender is not None and (data.get("station") or sender) != sender:
+        raise RecordRejected("station is not the station that sends it")
     counter = data.get("counter")
     if isinstance(counter, bool) or not isinstance(counter, int) or not 1 <= counter <= 999:
         raise RecordRejected("counter must be a whole number >= 1")
@@ -206,7 +281,7 @@ def _apply_rating(conn: Any, data: dict[str, Any]) -> bool:
          _text(data, "dossier_code", optional=True), counter,
          _text(data, "clerk", optional=True) or "", level.value,
          json.dumps([r.value for r in reasons]), at.isoformat(),  # type: ignore[union-attr]
-         _text(data, "station", optional=True) or ""))
+         _text(data, "station", optional=True) or sender or ""))
     return cursor.rowcount > 0
 
 

@@ -152,14 +152,17 @@ class LocalQueue:
         desk = self._desk()
         return find_public_view(desk.db, code, desk.tz)
 
-    def apply_office_records(self, records: Any) -> dict[str, Any]:
+    def apply_office_records(self, records: Any, *, station_id: str | None = None,
+                             types: Any = None) -> dict[str, Any]:
         """The hub's side of the office feed (kiosk.officefeed): dossiers and ratings that
-        client stations forward."""
+        client stations forward, bound to the station that sent them (`station_id`, from its
+        credential) and limited to the record `types` its role may send."""
         from kiosk.officefeed.records import RecordRejected, apply_records
 
         desk = self._desk()
         try:
-            return apply_records(desk.db, records, desk.tz, desk.now())
+            return apply_records(desk.db, records, desk.tz, desk.now(), station_id=station_id,
+                                 types=types, unit_code=self.config.office.code)
         except RecordRejected as exc:
             raise InvalidRequest(str(exc)) from None
 

@@ -177,7 +177,7 @@ def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
                ) -> QueueService:
     """The queue this station uses: the hub's over the LAN when a hub URL is given or the
     station is configured as a client, else its own database (standalone or the hub)."""
-    from kiosk.queue.settings import hub_settings
+    from kiosk.queue.settings import client_key, hub_settings
     from kiosk.station import database_path
 
     settings = hub_settings(config, url=hub_url, key=key)
@@ -187,7 +187,7 @@ def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
         if not settings.url:
             raise InvalidRequest("this station is a hub client but no hub URL is configured "
                                  "([hub] url, or --hub URL)")
-        return RemoteQueue(settings.url, settings.office_key, timeout_s=settings.timeout_s,
+        return RemoteQueue(settings.url, client_key(settings), timeout_s=settings.timeout_s,
                            outbox_path=database_path(config, paths),
                            on_connection=on_connection, tz=config.office.timezone,
                            ca_file=settings.ca_file)

@@ -1,7 +1,9 @@
 """The hub and counter settings: the configuration's [hub] and [counter] sections with the
 command line and environment overrides merged in. The office key can also come from the
 environment (KIOSK_OFFICE_KEY) or the command line; the command line wins, then the
-environment, then [hub] office_key. The TLS files (--tls-cert, --tls-key, --ca-file) override
+environment, then [hub] office_key. A station's own credential ([hub] station_key, or
+KIOSK_STATION_KEY) is what a client sends when it has one (`client_key`); a key given on the
+command line (--key) wins over it. The TLS files (--tls-cert, --tls-key, --ca-file) override
 [hub] tls_cert, tls_key and ca_file.
 """
 
@@ -10,11 +12,20 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from kiosk.config import SECTION_CHECKS, Config, CounterConfig, HubConfig
+from kiosk.config import (
+    MIN_KEY_LENGTH,
+    SECTION_CHECKS,
+    Config,
+    CounterConfig,
+    HubConfig,
+    key_weakness,
+)
 
 OFFICE_KEY_ENV = "KIOSK_OFFICE_KEY"
+STATION_KEY_ENV = "KIOSK_STATION_KEY"
 DEFAULT_PORT = HubConfig().port
-MIN_KEY_LENGTH = 8
+__all__ = ["DEFAULT_PORT", "MIN_KEY_LENGTH", "OFFICE_KEY_ENV", "STATION_KEY_ENV", "client_key",
+           "counter_settings", "hub_settings", "key_problem", "tls_problem"]
 
 
 def hub_settings(config: Config, *, url: str | None = None, key: str | None = None,
@@ -26,6 +37,8 @@ def hub_settings(config: Config, *, url: str | None = None, key: str | None = No
     return replace(
         hub,
         office_key=key or os.environ.get(OFFICE_KEY_ENV, "") or hub.office_key,
+        # --key on the command line is what the technician means to send.
+        station_key="" if key else os.environ.get(STATION_KEY_ENV, "") or hub.station_key,
         url=(url or hub.url).rstrip("/"),
         host=host or hub.host,
         port=hub.port if port is None else port,
@@ -48,14 +61,18 @@ def counter_settings(config: Config, *, number: int | None = None,
     )
 
 
+def client_key(hub: HubConfig) -> str:
+    """The key a client station sends to the hub: its own credential, else the office key."""
+    return hub.station_key or hub.office_key
+
+
 def key_problem(key: str) -> str | None:
     """Why an office key cannot protect the hub, or None."""
     if not key:
         return (f"no office key: set [hub] office_key, {OFFICE_KEY_ENV}, or --key KEY "
-                "(the same on every station of the office)")
-    if len(key) < MIN_KEY_LENGTH:
-        return f"the office key must be at least {MIN_KEY_LENGTH} characters"
-    return None
+                "(the set-up wizard of the hub PC makes one)")
+    weak = key_weakness(key)
+    return f"the office key {weak}" if weak else None
 
 
 def tls_problem(cert: str, key: str) -> str | None:

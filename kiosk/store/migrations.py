@@ -5,6 +5,7 @@ Never edit a migration that has shipped: append a new one.
 
 from kiosk.dossiers.schema import DOSSIER_MIGRATION
 from kiosk.feedback.schema import FEEDBACK_MIGRATION
+from kiosk.hub.schema import CREDENTIALS_MIGRATION
 from kiosk.officefeed.schema import OFFICE_FEED_MIGRATION
 from kiosk.queue.schema import CALLING_MIGRATION
 
@@ -93,4 +94,7 @@ MIGRATIONS: list[str] = [
     # the office feed: dossiers forwarded to the hub, and the client's cursor
     # (kiosk/officefeed/schema.py).
     OFFICE_FEED_MIGRATION,
+    # the hub's station credentials: role and token digest per paired station
+    # (kiosk/hub/schema.py).
+    CREDENTIALS_MIGRATION,
 ]

@@ -1,0 +1,323 @@
+"""Station credentials on the LAN: pairing, roles, revoking, the wrong-key guard, and office
+records bound to the station that sends them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from kiosk.cli import main
+from kiosk.config import Config, ConfigError, from_dict
+from kiosk.dossiers import DossierDesk
+from kiosk.hub import protocol as p
+from kiosk.hub.server import start_hub_in_thread
+from kiosk.officefeed.records import dossier_record_at
+from kiosk.queue.remote import RemoteQueue
+from kiosk.queue.service import QueueError, Unauthorized
+from kiosk.queue.settings import STATION_KEY_ENV, client_key, hub_settings
+from kiosk.store import connect
+from tests.hubutil import KEY, Collector, hub_fixture, hub_pool_fixture, pair  # noqa: F401
+from tests.test_dossiers_helpers import CLERK, intake
+from tests.test_hub_auth import ws_handshake_status
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+UNIT = Config().office.code
+
+
+def session() -> requests.Session:
+    http = requests.Session()
+    http.trust_env = False
+    return http
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post_records(http: requests.Session, url: str, token: str, records: list) -> requests.Response:
+    return http.post(url + p.OFFICE_RECORDS_PATH, json={"records": records},
+                     headers=bearer(token), timeout=10)
+
+
+def test_a_display_credential_cannot_read_a_dossier_nor_call_a_ticket(hub):
+    display = pair(hub.url, "display-1", "display")
+    counter = pair(hub.url, "counter-1", "counter")
+    http = session()
+    try:
+        issued = http.post(hub.url + p.TICKETS_PATH, json={"service": "CT"},
+                           headers={p.KEY_HEADER: KEY}, timeout=10)
+        assert issued.status_code == 200
+        code = f"{UNIT}-{datetime.now(HCM):%y%m%d}-0001"
+        refused = [
+            ("GET", p.DOSSIERS_PATH + f"/{code}", None),
+            ("POST", p.COUNTERS_PATH + "/1/next", {}),
+            ("POST", p.COUNTERS_PATH + "/1/recall", {}),
+            ("POST", p.COUNTERS_PATH + "/1/finish", {}),
+            ("POST", p.TICKETS_PATH, {"service": "CT"}),
+            ("GET", p.TICKETS_PATH + "/1", None),
+            ("POST", p.TICKETS_PATH + "/1/dossiers", {"dossier_code": code}),
+            ("POST", p.OFFICE_RECORDS_PATH, {"records": []}),
+            ("POST", p.PAIR_PATH, {"station_id": "x-1", "role": "admin"}),
+            ("GET", p.STATIONS_PATH, None),
+        ]
+        for method, path, body in refused:
+            r = http.request(method, hub.url + path, json=body, headers=bearer(display),
+                             timeout=10)
+            assert r.status_code == 403, (method, path, r.text)
+            assert r.json()["error"] == "forbidden"
+        # What a display is for still works: the board, the counters, the live events.
+        for path in (p.SNAPSHOT_PATH, p.SERVICES_PATH, p.COUNTERS_PATH + "/1"):
+            assert http.get(hub.url + path, headers=bearer(display), timeout=10).ok, path
+        assert ws_handshake_status(hub.url, bearer(display)) == 101
+        snap = http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(display), timeout=10).json()
+        assert snap["waiting"]["CT"] == 1  # nobody was called by the display
+        # The same through RemoteQueue, as the display program uses it.
+        queue = RemoteQueue(hub.url, display)
+        try:
+            assert queue.snapshot().waiting["CT"] == 1
+            with pytest.raises(QueueError) as info:
+                queue.call_next(1)
+            assert info.value.code == "forbidden"
+            with pytest.raises(QueueError):
+                queue.dossier_view(code)
+        finally:
+            queue.close()
+        # The counter's credential calls it.
+        called = http.post(hub.url + p.COUNTERS_PATH + "/1/next", json={},
+                           headers=bearer(counter), timeout=10)
+        assert called.status_code == 200 and called.json()["ticket"]["number"] == "A001"
+    finally:
+        http.close()
+
+
+def test_roles_of_the_kiosk_and_the_rating_screen(hub):
+    kiosk = pair(hub.url, "kiosk-1", "kiosk")
+    rating = pair(hub.url, "rating-1", "rating")
+    http = session()
+    try:
+        r = http.post(hub.url + p.TICKETS_PATH, json={"service": "CT"}, headers=bearer(kiosk),
+                      timeout=10)
+        assert r.status_code == 200
+        ticket = r.json()["ticket"]["id"]
+        assert http.post(hub.url + p.TICKETS_PATH + f"/{ticket}/print", json={"ok": True},
+                         headers=bearer(kiosk), timeout=10).ok
+        assert http.get(hub.url + p.DOSSIERS_PATH + f"/{UNIT}-260101-0001",
+                        headers=bearer(kiosk), timeout=10).json() == {"dossier": None}
+        assert http.post(hub.url + p.COUNTERS_PATH + "/1/next", json={},
+                         headers=bearer(kiosk), timeout=10).status_code == 403
+        assert http.post(hub.url + p.TICKETS_PATH, json={"service": "CT"},
+                         headers=bearer(rating), timeout=10).status_code == 403
+        rated = {"uid": "r-1", "counter": 2, "level": "satisfied", "station": "rating-1",
+                 "at": datetime.now(HCM).isoformat()}
+        dossier = {"code": f"{UNIT}-260101-0001", "version": 1, "station_id": "rating-1"}
+        answer = post_records(http, hub.url, rating, [
+            {"id": "1", "type": "rating", "data": rated},
+            {"id": "2", "type": "dossier", "data": dossier}]).json()
+        assert answer["applied"] == 1
+        assert [(x["id"], "role" in x["reason"]) for x in answer["rejected"]] == [("2", True)]
+        # The office key pairs and administers, but forwards nothing unbound.
+        assert post_records(http, hub.url, KEY, [
+            {"id": "3", "type": "rating", "data": dict(rated, uid="r-2")}]).status_code == 403
+    finally:
+        http.close()
+
+
+def test_revoking_one_station_leaves_the_others_working(hub):
+    tokens = {s: pair(hub.url, s, role) for s, role in
+              (("display-1", "display"), ("display-2", "display"), ("counter-1", "counter"))}
+    states = Collector()
+    watching = RemoteQueue(hub.url, tokens["display-1"], on_connection=states)
+    http = session()
+    try:
+        states.wait_for(lambda s: any(x.connected for x in s))
+        r = http.post(hub.url + p.STATIONS_PATH + "/display-1/revoke",
+                      headers={p.KEY_HEADER: KEY}, timeout=10)
+        assert r.json() == {"station_id": "display-1", "revoked": True}
+        # Its open event connection is closed, and it does not get back in.
+        states.wait_for(lambda s: s and not s[-1].connected, timeout=15)
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(tokens["display-1"]),
+                        timeout=10).status_code == 401
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(tokens["display-2"]),
+                        timeout=10).ok
+        assert http.post(hub.url + p.COUNTERS_PATH + "/1/next", json={},
+                         headers=bearer(tokens["counter-1"]), timeout=10).ok
+        listed = http.get(hub.url + p.STATIONS_PATH, headers={p.KEY_HEADER: KEY},
+                          timeout=10).json()["stations"]
+        assert {s["station_id"]: bool(s["revoked_at"]) for s in listed} == {
+            "counter-1": False, "display-1": True, "display-2": False}
+        assert all("token" not in s for s in listed)
+        assert not any(t in json.dumps(listed) for t in tokens.values())
+        # Pairing again replaces the old token.
+        renewed = pair(hub.url, "display-2", "display")
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(tokens["display-2"]),
+                        timeout=10).status_code == 401
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(renewed), timeout=10).ok
+        # Only the office key pairs.
+        assert http.post(hub.url + p.PAIR_PATH, json={"station_id": "x-1", "role": "admin"},
+                         headers=bearer(tokens["counter-1"]), timeout=10).status_code == 403
+        assert http.post(hub.url + p.PAIR_PATH, json={"station_id": "x 1", "role": "boss"},
+                         headers={p.KEY_HEADER: KEY}, timeout=10).status_code == 400
+    finally:
+        watching.close()
+        http.close()
+
+
+def test_the_technician_pairs_lists_and_revokes_on_the_hub_pc(hub, capsys):
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["--data-dir", str(hub.data_dir), "hub", *args])
+        return code, capsys.readouterr().out
+
+    code, out = run("pair", "--station", "counter-5", "--role", "counter", "--json")
+    token = json.loads(out)["token"]
+    assert code == 0 and len(token) >= 32
+    http = session()
+    try:
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(token), timeout=10).ok
+        code, out = run("stations", "--json")
+        assert json.loads(out)["stations"][0]["station_id"] == "counter-5"
+        assert token not in out
+        assert run("revoke", "counter-5")[0] == 0
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(token),
+                        timeout=10).status_code == 401
+        assert run("revoke", "counter-5")[0] == 1
+    finally:
+        http.close()
+
+
+def test_wrong_keys_are_rate_limited_and_logged_once_per_burst(tmp_path, config, caplog):
+    hub = start_hub_in_thread(tmp_path / "hub.db", config, KEY, port=0, wrong_keys=(10, 1.5))
+    http = session()
+    caplog.set_level(logging.WARNING, logger="kiosk.hub.app")
+    try:
+        statuses = [http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(f"guess-{i:04d}"),
+                             timeout=10).status_code for i in range(200)]
+        assert statuses[:10] == [401] * 10 and set(statuses[10:]) == {429}
+        locked = http.get(hub.url + p.SNAPSHOT_PATH, headers={p.KEY_HEADER: KEY}, timeout=10)
+        assert locked.status_code == 429  # even the right key waits for the window to pass
+        assert 1 <= int(locked.headers["Retry-After"]) <= 2
+        assert locked.json()["error"] == "too_many_attempts"
+        assert http.get(hub.url + p.HEALTH_PATH, timeout=10).ok
+        time.sleep(1.7)
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers={p.KEY_HEADER: KEY}, timeout=10).ok
+        lines = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+        assert len(lines) == 1, lines
+        assert "refused 201 request(s)" in lines[0] and "127.0.0.1" in lines[0]
+        assert "guess-" not in caplog.text and KEY not in caplog.text
+    finally:
+        http.close()
+        hub.stop()
+
+
+def test_short_and_repetitive_keys_are_refused_by_the_configuration(monkeypatch):
+    for key in ("office-key-1234", "aaaaaaaaaaaaaaaaaaaaaaaa", "abcabcabcabcabcabc"):
+        for name in ("office_key", "station_key"):
+            with pytest.raises(ConfigError):
+                from_dict({"hub": {name: key}})
+    good = from_dict({"hub": {"office_key": "Hk3-vQ9_zT2mLp7x", "station_key": "s" + KEY}})
+    assert client_key(hub_settings(good)) == "s" + KEY  # the station's own credential first
+    assert client_key(hub_settings(good, key=KEY)) == KEY  # --key wins
+    monkeypatch.setenv(STATION_KEY_ENV, "from-the-environment-0123")
+    assert client_key(hub_settings(good)) == "from-the-environment-0123"
+    assert client_key(hub_settings(Config())) == "from-the-environment-0123"
+
+
+@pytest.fixture
+def two_counters(tmp_path):
+    """Two counter PCs with their own databases and dossier desks (they number codes alike)."""
+    made = []
+    for station in ("counter-1", "counter-2"):
+        db = connect(tmp_path / station / "kiosk.db")
+        made.append((db, DossierDesk(db, Config().with_values(station={"id": station}))))
+    yield made
+    for db, _ in made:
+        db.conn.close()
+
+
+def test_office_records_cannot_be_forged(hub, two_counters):
+    (db_a, desk_a), (db_b, desk_b) = two_counters
+    token_a, token_b = pair(hub.url, "counter-1", "counter"), pair(hub.url, "counter-2",
+                                                                   "counter")
+    path_a = db_a.conn.execute("PRAGMA database_list").fetchone()[2]
+    feed_a = RemoteQueue(hub.url, token_a, outbox_path=path_a)
+    kiosk = RemoteQueue(hub.url, pair(hub.url, "kiosk-1", "kiosk"))
+    http = session()
+    try:
+        dossier = desk_a.save_intake(intake(), clerk=CLERK)
+        assert feed_a.forward_office_records() == 1
+        v1 = dossier_record_at(dossier, 1)
+        refused_status = {"status": 3, "result_place": "Gọi 0900 000 000"}
+
+        def rejected(token: str, data: dict) -> str:
+            answer = post_records(http, hub.url, token,
+                                  [{"id": "x", "type": "dossier", "data": data}]).json()
+            assert answer["applied"] == 0 and len(answer["rejected"]) == 1, answer
+            return answer["rejected"][0]["reason"]
+
+        # Another station naming counter-1, or under its own name on counter-1's code.
+        assert "station_id" in rejected(token_b, dict(v1, version=2, **refused_status))
+        assert "another station" in rejected(
+            token_b, dict(v1, station_id="counter-2", version=2, **refused_status))
+        # counter-1's own credential, versions that jump or go back.
+        assert "jumps" in rejected(token_a, dict(v1, version=50, **refused_status))
+        assert "version" in rejected(token_a, dict(v1, version=0, **refused_status))
+        # Codes it could not have given: a future day, another unit, a first version > 1.
+        later = datetime.now(HCM).date() + timedelta(days=3)
+        assert "future" in rejected(token_a, dict(v1, code=f"{UNIT}-{later:%y%m%d}-0001"))
+        assert "unit" in rejected(token_a, dict(v1, code=f"000.00.99.H26-{later:%y%m%d}-0001"))
+        assert "start at 1" in rejected(
+            token_a, dict(v1, code=f"{UNIT}-{datetime.now(HCM):%y%m%d}-0077", version=4))
+
+        # The real forwarder goes on: versions 2 and 3, consecutive.
+        desk_a.finish(dossier.code, clerk=CLERK)
+        returned = desk_a.hand_back(dossier.code, clerk=CLERK)
+        assert feed_a.forward_office_records() == 2
+        assert "goes back" in rejected(token_a, dict(v1, **refused_status))
+        assert "already stored" in rejected(token_a, dict(dossier_record_at(returned, 3),
+                                                           **refused_status))
+        view = kiosk.dossier_view(dossier.code)
+        assert view is not None and view.status_label == "Đã trả kết quả"
+        assert view.result_place != refused_status["result_place"]
+
+        # counter-2 gave the same code on its own PC: its records never replace counter-1's.
+        desk_b.save_intake(intake(), clerk=CLERK)
+        path_b = db_b.conn.execute("PRAGMA database_list").fetchone()[2]
+        feed_b = RemoteQueue(hub.url, token_b, outbox_path=path_b)
+        try:
+            assert feed_b.forward_office_records() == 0
+        finally:
+            feed_b.close()
+        hub_db = connect(hub.db_path)
+        row = hub_db.execute("SELECT station_id, version FROM office_dossiers WHERE code = ?",
+                             (dossier.code,)).fetchone()
+        hub_db.conn.close()
+        assert tuple(row) == ("counter-1", 3)
+    finally:
+        feed_a.close()
+        kiosk.close()
+        http.close()
+
+
+def test_a_display_station_key_reaches_the_hub_without_the_office_key(hub, tmp_path):
+    """A client configured with only its station key (as the wizard leaves it) works."""
+    from kiosk.paths import Paths
+    from kiosk.queue.service import open_queue
+
+    token = pair(hub.url, "display-7", "display")
+    config = Config().with_values(hub={"role": "client", "url": hub.url, "station_key": token})
+    queue = open_queue(config, Paths(tmp_path, tmp_path / "kiosk.toml"))
+    try:
+        assert sum(queue.snapshot().waiting.values()) == 0
+    finally:
+        queue.close()
+    wrong = RemoteQueue(hub.url, "not-a-station-key-0000")
+    try:
+        with pytest.raises(Unauthorized):
+            wrong.snapshot()
+    finally:
+        wrong.close()
