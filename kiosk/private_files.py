@@ -45,9 +45,10 @@ def restrict_acl(path: Path | str) -> bool:
     path = Path(path)
     inherit = "(OI)(CI)" if path.is_dir() else ""
     user = os.environ.get("USERNAME", "")
+    domain = os.environ.get("USERDOMAIN", "")
     grants = [f"*S-1-5-18:{inherit}F", f"*S-1-5-32-544:{inherit}F"]  # SYSTEM, Administrators
     if user:
-        grants.append(f"{user}:{inherit}F")
+        grants.append(f"{domain}\\{user}:{inherit}F" if domain else f"{user}:{inherit}F")
     try:
         subprocess.run(["icacls", str(path), "/inheritance:r", "/grant:r", *grants],
                        check=True, capture_output=True, timeout=15,
