@@ -240,3 +240,26 @@ def test_helpers_make_no_window_for_an_existing_loose_file(tmp_path):
     write_private_atomic(tmp_path / "new.txt", "x")
     assert mode(tmp_path / "new.txt") == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "old.json"]
+
+
+def test_purged_personal_data_is_overwritten_in_the_file(tmp_path):
+    """Retention purge blanks the fields; secure_delete makes SQLite overwrite the old bytes
+    instead of leaving them in free space (not every SQLite build does by default)."""
+    from kiosk.config import Config
+    from kiosk.dossiers import DossierDesk, purge_personal_data
+    from kiosk.store import connect
+    from tests.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, THURSDAY_9AM, intake
+    from tests.test_dossiers_retention import LATER, RETURNED_AT, deliver
+
+    path = tmp_path / "kiosk.db"
+    db = connect(path)
+    assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    desk = DossierDesk(db, Config())
+    for _ in range(3):
+        d = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+        desk.hand_back(d.code, clerk=CLERK, at=RETURNED_AT)
+    deliver(db)
+    assert len(purge_personal_data(db, now=LATER, retention_days=90).purged) == 3
+    db.conn.close()  # the last connection checkpoints the WAL into the file and removes it
+    data = path.read_bytes()
+    assert NAME.encode() not in data and ID_NUMBER.encode() not in data
