@@ -226,3 +226,15 @@ def test_an_unwritable_state_folder_refuses_pin_tries(tmp_path):
     gate = PinGate(tmp_path / "data" / "admin-lock.json", lock_after_tries=3)
     attempt = gate.attempt(PIN, hash_pin(PIN))
     assert not attempt.ok and attempt.not_recorded
+
+
+def test_pin_pad_says_the_try_was_not_recorded(qtbot, tmp_path):
+    from kiosk.ui.admin.pin_pad import PinDialog
+
+    (tmp_path / "data").write_text("not a folder")
+    gate = PinGate(tmp_path / "data" / "admin-lock.json", lock_after_tries=3)
+    dialog = PinDialog(PinDialog.VERIFY, gate=gate, stored_hash=hash_pin(PIN))
+    qtbot.addWidget(dialog)
+    dialog._submitted(PIN)
+    assert dialog.result() != PinDialog.DialogCode.Accepted
+    assert "Không ghi được lần thử mã PIN" in dialog.message.text()
