@@ -23,11 +23,12 @@ from typing import Any
 
 MAX_DEPTH = 32
 
-# A JSON string (escapes included) or one bracket. Strings are skipped whole, so brackets
-# inside them do not count; an unterminated string only makes the count larger (the text is
-# not JSON anyway and the parser refuses it).
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_OPENERS = frozenset("[{")
+# Linear in the length whatever the text (no backtracking): escapes are removed first, then
+# strings, so brackets inside strings do not count; an unterminated string only makes the
+# count larger (the text is not JSON anyway and the parser refuses it).
+_ESCAPES = re.compile(r"\\.", re.DOTALL)
+_STRINGS = re.compile(r'"[^"]*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 class JSONLimitError(ValueError):
@@ -36,13 +37,14 @@ class JSONLimitError(ValueError):
 
 def nesting_depth(text: str) -> int:
     """The deepest nesting of arrays and objects in `text`, strings skipped."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", _ESCAPES.sub("", text)))
     depth = deepest = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in _OPENERS:
+    for char in brackets:
+        if char in "[{":
             depth += 1
-            deepest = max(deepest, depth)
-        elif token[0] != '"':
+            if depth > deepest:
+                deepest = depth
+        else:
             depth -= 1
     return deepest
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import socket
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -230,3 +231,12 @@ def test_loads_limited_refuses_depth_before_parsing():
             loads_limited(bad)
     assert loads_limited('"\\ud83d\\ude00"') == "\U0001F600"  # a surrogate pair is fine
     assert loads_limited(str(2 ** 100)) == 2 ** 100  # ranges are the caller's
+
+
+def test_the_depth_check_takes_linear_time(hub):
+    # Escaped quotes that never close a string: a backtracking tokenizer takes seconds here.
+    body = ('{"service": "' + '\\"' * 30000).encode()
+    start = time.monotonic()
+    assert nesting_depth(body.decode()) == 1
+    assert_refused(*request(hub.port, "POST", p.TICKETS_PATH, body))
+    assert time.monotonic() - start < 1.0
