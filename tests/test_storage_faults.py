@@ -238,3 +238,15 @@ def test_pin_pad_says_the_try_was_not_recorded(qtbot, tmp_path):
     dialog._submitted(PIN)
     assert dialog.result() != PinDialog.DialogCode.Accepted
     assert "Không ghi được lần thử mã PIN" in dialog.message.text()
+
+
+def test_a_refused_port_is_not_a_storage_fault(tmp_path):
+    from kiosk.store.faults import storage_fault
+
+    bind = PermissionError(13, "Permission denied")  # binding port 80 as a normal user
+    assert storage_fault(bind, tmp_path / "kiosk.db") is None
+    wrapped = RuntimeError("cannot serve")
+    wrapped.__cause__ = bind
+    assert storage_fault(wrapped, tmp_path / "kiosk.db") is None
+    file_error = PermissionError(13, "Permission denied", str(tmp_path / "x.zip"))
+    assert storage_fault(file_error).kind in ("no-access", "read-only")

@@ -73,7 +73,10 @@ def _kind(exc: BaseException) -> tuple[str | None, Path | None]:
     """(kind, file) of one exception, without looking at its causes."""
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         filename = exc.filename if isinstance(exc.filename, str | os.PathLike) else None
-        return _ERRNO_KIND.get(exc.errno or 0), Path(filename) if filename else None
+        kind = _ERRNO_KIND.get(exc.errno or 0)
+        if kind in (NO_ACCESS, IO_ERROR) and not filename:
+            return None, None  # a socket, a port, a device: not the data folder
+        return kind, Path(filename) if filename else None
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None:
@@ -99,7 +102,7 @@ def storage_fault(exc: BaseException, database: Path | str | None = None
     seen = exc
     while seen is not None and seen not in chain and len(chain) < 8:
         chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+        seen = seen.__cause__  # only what an error says it wraps (`raise … from`)
     for item in chain:
         kind, file = _kind(item)
         if kind is None:
