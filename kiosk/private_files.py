@@ -85,13 +85,22 @@ def private_dir(path: Path | str, *, tighten: bool = True) -> Path:
         except FileExistsError:
             continue
         # mkdir's mode is filtered by the umask, which can only remove bits: fine.
-        restrict_acl(p)
+        if _WINDOWS:
+            _acl_done.add(p)
+            restrict_acl(p)
     if tighten and not missing:
         _tighten(path, DIR_MODE)
         if _WINDOWS and path not in _acl_done:  # once per process: icacls is a process
             _acl_done.add(path)
             restrict_acl(path)
     return path
+
+
+def _file_acl(path: Path) -> None:
+    """Windows: a file in a folder this process made private inherits its ACL; any other
+    file (an export to a folder the user chose) gets its own."""
+    if _WINDOWS and path.parent not in _acl_done:
+        restrict_acl(path)
 
 
 def create_private(path: Path | str) -> Path:
@@ -102,8 +111,7 @@ def create_private(path: Path | str) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
     os.close(fd)
     _tighten(path, FILE_MODE)
-    if _WINDOWS:
-        restrict_acl(path)
+    _file_acl(path)
     return path
 
 
@@ -131,8 +139,7 @@ def open_private(path: Path | str, mode: str = "wb", *, encoding: str | None = N
     except BaseException:
         os.close(fd)
         raise
-    if _WINDOWS:
-        restrict_acl(path)
+    _file_acl(path)
     return f
 
 
@@ -146,8 +153,7 @@ def private_temp(out: Path | str, *, suffix: str = ".tmp") -> Iterator[Path]:
     os.close(fd)  # mkstemp makes it 0600
     tmp = Path(name)
     try:
-        if _WINDOWS:
-            restrict_acl(tmp)
+        _file_acl(tmp)
         yield tmp
         os.replace(tmp, out)
     finally:

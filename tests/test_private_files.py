@@ -263,3 +263,28 @@ def test_purged_personal_data_is_overwritten_in_the_file(tmp_path):
     db.conn.close()  # the last connection checkpoints the WAL into the file and removes it
     data = path.read_bytes()
     assert NAME.encode() not in data and ID_NUMBER.encode() not in data
+
+
+def test_windows_gets_an_owner_system_administrators_acl(tmp_path, monkeypatch):
+    """The icacls lines the program runs on Windows (not run by CI: the command is checked)."""
+    from kiosk import private_files
+
+    calls = []
+    monkeypatch.setattr(private_files, "_WINDOWS", True)
+    monkeypatch.setattr(private_files, "_acl_done", set())
+    monkeypatch.setattr(private_files.subprocess, "run",
+                        lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setenv("USERNAME", "kiosk")
+    monkeypatch.setenv("USERDOMAIN", "COUNTER-1")
+
+    data = private_files.private_dir(tmp_path / "hcc-kiosk-data")
+    assert calls == [["icacls", str(data), "/inheritance:r", "/grant:r",
+                      "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F",
+                      "COUNTER-1\\kiosk:(OI)(CI)F"]]
+    private_files.write_private_atomic(data / "kiosk.toml", "x")  # inherits the folder's ACL
+    assert len(calls) == 1
+    elsewhere = tmp_path / "exports"
+    elsewhere.mkdir()
+    private_files.write_private_atomic(elsewhere / "so.csv", "x")  # its own ACL
+    assert len(calls) == 2 and calls[1][-1] == "COUNTER-1\\kiosk:F"
+    assert calls[1][1].startswith(str(elsewhere / ".so.csv."))
