@@ -240,3 +240,10 @@ def test_the_depth_check_takes_linear_time(hub):
     assert nesting_depth(body.decode()) == 1
     assert_refused(*request(hub.port, "POST", p.TICKETS_PATH, body))
     assert time.monotonic() - start < 1.0
+
+
+def test_framework_errors_read_in_vietnamese_too(hub):
+    status, answer = request(hub.port, "POST", p.TICKETS_PATH, b" " * (p.MAX_BODY_BYTES + 1))
+    assert status == 413 and answer["message_vi"] == "Dữ liệu gửi lên quá lớn."
+    status, answer = request(hub.port, "GET", p.API_PREFIX + "/nowhere")
+    assert status == 404 and answer["message_vi"] != answer["message"]

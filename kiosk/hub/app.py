@@ -221,7 +221,10 @@ async def errors_middleware(request: web.Request, handler: Callable) -> web.Stre
         code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
             exc.status, "http_error")
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow",)}
-        return error(exc.status, code, exc.reason, headers=headers)
+        message_vi = {404: "Không có địa chỉ này trên máy chủ quầy.",
+                      405: "Máy chủ quầy không nhận thao tác này ở địa chỉ này.",
+                      413: "Dữ liệu gửi lên quá lớn."}.get(exc.status)
+        return error(exc.status, code, exc.reason, message_vi, headers=headers)
     except UnknownService as exc:
         return error(400, "unknown_service", str(exc), exc.message_vi, service=exc.code,
                      known=exc.known)
