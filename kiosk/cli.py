@@ -67,6 +67,9 @@ def _run(args: argparse.Namespace, paths) -> int:
         except ConfigError as exc:
             print(exc, file=sys.stderr)
             return EXIT_USAGE
+        from kiosk.station import with_station_id
+
+        config = with_station_id(config, paths)
     else:
         config = Config()
     from kiosk.logs import setup_logging
@@ -78,11 +81,15 @@ def _run(args: argparse.Namespace, paths) -> int:
         # A read-only or full disk, or a damaged database: one plain line with the fix
         # (StoreError is a RuntimeError; anything else keeps its traceback).
         from kiosk.station import database_path
+        from kiosk.store.db import StoreError
         from kiosk.store.faults import storage_fault
 
         fault = storage_fault(exc, database_path(config, paths))
-        if fault is None or args.debug:
+        if args.debug or (fault is None and not isinstance(exc, StoreError)):
             raise
+        if fault is None:  # a database newer than this program: its message says what to do
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
         logging.getLogger("kiosk").info("storage fault (%s): %s", fault.kind, exc)
         print(f"{fault.line()} (`kiosk --debug ...` shows the details)", file=sys.stderr)
         return EXIT_FAILED

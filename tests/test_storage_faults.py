@@ -250,3 +250,14 @@ def test_a_refused_port_is_not_a_storage_fault(tmp_path):
     assert storage_fault(wrapped, tmp_path / "kiosk.db") is None
     file_error = PermissionError(13, "Permission denied", str(tmp_path / "x.zip"))
     assert storage_fault(file_error).kind in ("no-access", "read-only")
+
+
+def test_a_database_newer_than_the_program_is_one_line_too(tmp_path):
+    data = tmp_path / "station"
+    assert run("seed", "--tickets", "1", "--dossiers", "0", data_dir=data).returncode == 0
+    conn = sqlite3.connect(data / "kiosk.db")
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    proc = run("ticket", "--service", "CT", "--json", data_dir=data)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "newer program version" in proc.stderr
