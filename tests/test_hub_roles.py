@@ -321,3 +321,36 @@ def test_a_display_station_key_reaches_the_hub_without_the_office_key(hub, tmp_p
             wrong.snapshot()
     finally:
         wrong.close()
+
+
+def test_doctor_warns_when_keys_cross_the_lan_in_clear(hub, tmp_path):
+    from kiosk.diagnostics.checks import Context, check_hub
+    from kiosk.paths import Paths
+
+    paths = Paths(tmp_path, tmp_path / "kiosk.toml")
+
+    def results(**hub_values) -> dict:
+        ctx = Context(paths, Config().with_values(hub=hub_values), None, timeout_s=5.0)
+        return {r.name: r for r in check_hub(ctx)}
+
+    on_lan = results(role="hub", host="0.0.0.0", office_key=KEY)
+    assert on_lan["hub"].ok and on_lan["hub TLS"].warning
+    assert "make-cert" in on_lan["hub TLS"].fix
+    assert "hub TLS" not in results(role="hub", host="127.0.0.1", office_key=KEY)
+    client = results(role="client", url=hub.url,
+                     station_key=pair(hub.url, "display-3", "display"))
+    assert client["hub office key"].ok and not client["hub office key"].warning
+    assert client["hub TLS"].warning and "https://" in client["hub TLS"].fix
+    revoked = requests.post(hub.url + p.STATIONS_PATH + "/display-3/revoke",
+                            headers={p.KEY_HEADER: KEY}, timeout=10)
+    assert revoked.ok
+    refused = results(role="client", url=hub.url, station_key=client_key_of(hub, "display-3"))
+    assert not refused["hub office key"].ok and "kiosk hub pair" in refused["hub office key"].fix
+
+
+def client_key_of(hub, station_id: str) -> str:
+    """A key the hub no longer knows for `station_id` (paired, then revoked)."""
+    token = pair(hub.url, station_id, "display")
+    requests.post(hub.url + p.STATIONS_PATH + f"/{station_id}/revoke",
+                  headers={p.KEY_HEADER: KEY}, timeout=10).raise_for_status()
+    return token

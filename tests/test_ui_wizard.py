@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+import requests  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
 from drivers.printers import DetectedPrinter, PrinterScan  # noqa: E402
@@ -74,7 +75,18 @@ def current(wizard):
     return wizard.page
 
 
-def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city):
+@pytest.fixture
+def office_hub(tmp_path):
+    """The office's hub on 127.0.0.1: the counter pairs with it at the hub step."""
+    from kiosk.hub.server import start_hub_in_thread
+
+    handle = start_hub_in_thread(tmp_path / "hub.db", config_mod.Config(), "office-key-20260115",
+                                 port=0)
+    yield handle
+    handle.stop()
+
+
+def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city, office_hub):
     printer_file = tmp_path / "printer.bin"
     wizard, paths = make_wizard(qtbot, tmp_path, printer_file)
     assert isinstance(current(wizard), WelcomePage)
@@ -101,14 +113,15 @@ def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city):
     assert page.station_id.text() == f"counter-3-{INSTALLATION_SUFFIX}"
     tap(qtbot, wizard.next_button)
 
-    # Hub: an address needs the office key.
+    # Hub: an address needs the office key; Tiếp tục pairs this counter with the hub.
     page = current(wizard)
     assert isinstance(page, HubPage)
-    qtbot.keyClicks(page.url, "http://192.168.1.10:8090")
+    qtbot.keyClicks(page.url, office_hub.url)
     tap(qtbot, wizard.next_button)
     assert current(wizard) is page and "mã khóa" in page.error.text()
     qtbot.keyClicks(page.key, "office-key-20260115")
     tap(qtbot, wizard.next_button)
+    qtbot.waitUntil(lambda: current(wizard) is not page, timeout=15000)
 
     # Printer: the detected one, test print to the file backend.
     page = current(wizard)
@@ -180,6 +193,14 @@ def test_wizard_end_to_end_writes_a_valid_configuration(qtbot, tmp_path, city):
     stored = stored_pin_hash(loaded, paths)
     assert verify_pin(PIN, stored) and PIN not in paths.config_file.read_text()
     assert loaded.station.role == "counter" and loaded.counter.number == 3
+    # Only the counter's own key is kept; the office key stays on the hub PC.
+    assert loaded.hub.office_key == "" and "office-key-20260115" not in (
+        paths.config_file.read_text())
+    stations = requests.get(office_hub.url + "/api/v1/stations", timeout=10,
+                            headers={"X-Office-Key": "office-key-20260115"}).json()["stations"]
+    assert [(s["station_id"], s["role"]) for s in stations] == [(loaded.station.id, "counter")]
+    assert requests.get(office_hub.url + "/api/v1/snapshot", timeout=10, headers={
+        "Authorization": f"Bearer {loaded.hub.station_key}"}).ok
 
 
 def test_wizard_refuses_a_weak_or_mismatched_pin(qtbot, tmp_path):

@@ -7,6 +7,10 @@ The office hub runs on the back-office PC ([station] role = "hub") or on the tic
 ([station] role = "kiosk" with `hub_here`: the kiosk starts the hub on a thread). Either way
 [hub] role = "hub" and the hub answers (host, port) are written; `serves_hub` says which
 stations they are.
+
+The office key is for pairing only: the hub PC's wizard makes it (`new_office_key`) and
+keeps it; on every other PC the wizard sends it once to the hub with this station's id and
+role (`pair_station`) and keeps only the station's own key it gets back ([hub] station_key).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "hub_host": ("hub", "host"),
     "hub_port": ("hub", "port"),
     "office_key": ("hub", "office_key"),
+    "station_key": ("hub", "station_key"),
     "printer_uri": ("printer", "uri"),
     "printer_width": ("printer", "width"),
     "scanner_port": ("scanner", "serial_port"),
@@ -88,6 +93,7 @@ class SetupAnswers:
     hub_here: bool = False  # a ticket kiosk serving the office hub too (the hub PC always does)
     hub_port: int = DEFAULT_HUB_PORT
     office_key: str = ""
+    station_key: str = ""  # a client's own key from the hub (pair_station); never the office's
     printer_uri: str = ""
     printer_width: int = 80
     scanner_port: str = ""
@@ -117,6 +123,55 @@ class SetupAnswers:
         city, so a city token bound to it names one PC, yet still readable."""
         base = f"counter-{self.counter_number}" if self.role == "counter" else self.role
         return f"{base}-{INSTALLATION_SUFFIX}"
+
+
+#: The role a station's credential gets at the hub, by the station's role.
+PAIRING_ROLES = {"kiosk": "kiosk", "counter": "counter", "display": "display"}
+
+
+class PairingError(RuntimeError):
+    """Pairing with the hub failed; the message is Vietnamese, for the technician."""
+
+
+def new_office_key() -> str:
+    """A fresh office key: 24 random URL-safe characters (at least 16 are required)."""
+    while True:
+        key = secrets.token_urlsafe(18)
+        if not config_mod.key_weakness(key):
+            return key
+
+
+def pair_station(url: str, office_key: str, station_id: str, role: str, *, ca_file: str = "",
+                 timeout_s: float = 5.0) -> str:
+    """Ask the hub at `url` for this station's own key (POST /api/v1/pair with the office
+    key); returns it. PairingError with a Vietnamese reason when the hub refuses or cannot be
+    reached."""
+    import requests
+
+    from kiosk.hub import protocol as p
+
+    with requests.Session() as http:
+        http.trust_env = False
+        http.verify = ca_file or True
+        try:
+            r = http.post(url.rstrip("/") + p.PAIR_PATH, timeout=timeout_s,
+                          headers={p.KEY_HEADER: office_key},
+                          json={"station_id": station_id, "role": PAIRING_ROLES.get(role, role)})
+        except requests.RequestException as exc:
+            raise PairingError(f"Không kết nối được hub để ghép nối ({type(exc).__name__}). "
+                               "Bấm Kiểm tra kết nối để xem lý do.") from exc
+    if r.status_code in (401, 403):
+        raise PairingError("Hub từ chối mã khóa của điểm: nhập đúng mã khóa hiện trên máy hub.")
+    if r.status_code == 429:
+        raise PairingError("Nhập sai mã khóa quá nhiều lần: chờ một phút rồi thử lại.")
+    try:
+        token = r.json().get("token") if r.ok else None
+    except ValueError:
+        token = None
+    if not isinstance(token, str) or not token:
+        raise PairingError(f"Hub không ghép nối được máy này (HTTP {r.status_code}); hub có "
+                           "thể là phiên bản cũ: cập nhật hub trước.")
+    return token
 
 
 @dataclass
@@ -166,6 +221,10 @@ def build_config(base: Config, answers: SetupAnswers) -> Config:
             value = answers.default_station_id()
         if name == "pin_hash" and not value:
             continue
+        if name == "office_key" and answers.hub_role == "client" and answers.station_key:
+            value = ""  # a paired client keeps only its own key
+        if name == "station_key" and answers.hub_role != "client":
+            value = ""
         section, key = TARGETS[name]
         values.setdefault(section, {})[key] = value
     return base.with_values(**values)

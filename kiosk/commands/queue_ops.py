@@ -1,10 +1,12 @@
 """`kiosk hub`, `kiosk hub make-cert`, `kiosk call`, `kiosk queue`: the office queue without a
 screen (scripts, call pads, tests).
 
-The office key comes from --key, else the KIOSK_OFFICE_KEY environment variable, else
-[hub] office_key in the configuration. Without --hub (and unless the station is configured as a
-hub client) `call` and `queue` work directly on this station's database. An https:// hub is
-trusted through --ca-file, else [hub] ca_file (its own certificate, from `kiosk hub make-cert`).
+The key sent to the hub comes from --key, else this station's own key (KIOSK_STATION_KEY, else
+[hub] station_key), else the office key (KIOSK_OFFICE_KEY, else [hub] office_key); `kiosk hub
+pair|stations|revoke` manage the stations' keys on the hub PC's database. Without --hub (and
+unless the station is configured as a hub client) `call` and `queue` work directly on this
+station's database. An https:// hub is trusted through --ca-file, else [hub] ca_file (its own
+certificate, from `kiosk hub make-cert`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ def add_hub_options(parser) -> None:
     parser.add_argument("--hub", metavar="URL", help="the office hub, e.g. "
                         "http://192.168.1.10:8090 (default: [hub] url for a hub client, else "
                         "this station's own database)")
-    parser.add_argument("--key", metavar="KEY", help="office key (default: $KIOSK_OFFICE_KEY, "
-                        "then [hub] office_key)")
+    parser.add_argument("--key", metavar="KEY", help="the key to send: the office key or a "
+                        "station's own key (default: $KIOSK_STATION_KEY or [hub] station_key, "
+                        "else $KIOSK_OFFICE_KEY or [hub] office_key)")
     parser.add_argument("--ca-file", metavar="PEM", help="for an https:// hub: its certificate "
                         "to trust (default: [hub] ca_file, else the system's CAs)")
 

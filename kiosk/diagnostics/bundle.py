@@ -73,8 +73,11 @@ def _versions() -> list[str]:
 
 
 def _office_keys(config: Config | None) -> list[str]:
-    """The office key from the environment and from the configuration's [hub] section."""
-    keys = [os.environ.get("KIOSK_OFFICE_KEY", ""), (config or Config()).hub.office_key]
+    """The office key and this station's own key, from the environment and from the
+    configuration's [hub] section."""
+    hub = (config or Config()).hub
+    keys = [os.environ.get("KIOSK_OFFICE_KEY", ""), hub.office_key,
+            os.environ.get("KIOSK_STATION_KEY", ""), hub.station_key]
     return [k for k in keys if k]
 
 

@@ -418,16 +418,19 @@ def check_hub(ctx: Context) -> list[CheckResult]:
 
     if ctx.config is None:
         return [skip("hub", "configuration not readable")]
-    from kiosk.queue.settings import hub_settings
+    from kiosk.queue.settings import client_key, hub_settings, key_problem
 
     hub = hub_settings(ctx.config)
-    role, url, key = hub.role, hub.url, hub.office_key
-    key_fix = ("Type the office key exactly as on the hub PC (admin view → Cấu hình → [hub] "
-               "office_key); it is the same on every station of the office.")
+    role, url, key = hub.role, hub.url, client_key(hub)
+    key_fix = ("Pair this station again in the set-up wizard (hub step: the hub's address and "
+               "the office key shown on the hub PC), or on the hub PC run `kiosk hub pair "
+               "--station ID --role ROLE` and set the key it prints as [hub] station_key.")
     if role == "hub":
-        if not key:
-            return [fail("hub", "this PC is the office hub but has no office key",
-                         "Set [hub] office_key (8 characters or more) with `kiosk setup`.")]
+        weak = key_problem(hub.office_key)
+        if weak:
+            return [fail("hub", f"this PC is the office hub but {weak}",
+                         "Run the set-up wizard on this PC (it makes an office key), then pair "
+                         "the other stations again.")]
         from kiosk.queue.settings import tls_problem
 
         problem = tls_problem(hub.tls_cert, hub.tls_key)
@@ -435,7 +438,15 @@ def check_hub(ctx: Context) -> list[CheckResult]:
             return [fail("hub", f"this PC is the office hub but cannot serve TLS: {problem}",
                          "Correct [hub] tls_cert and tls_key, or empty both for plain HTTP.")]
         tls = ", HTTPS" if hub.tls_cert else ""
-        return [ok("hub", f"this PC is the office hub (office key set{tls})")]
+        results = [ok("hub", f"this PC is the office hub (office key set{tls})")]
+        if not hub.tls_cert and hub.host not in ("127.0.0.1", "::1", "localhost"):
+            results.append(warn(
+                "hub TLS", f"the hub listens on {hub.host or '0.0.0.0'} without TLS: keys and the "
+                "queue cross the LAN in clear text",
+                "Run `kiosk hub make-cert --out DIR` and set [hub] tls_cert and tls_key (the "
+                "set-up wizard's hub step with HTTPS does both); then give every other station "
+                "an https:// address and a copy of hub.crt."))
+        return results
     if not url:
         return [skip("hub", "no hub: this station works on its own")]
     url = url.rstrip("/")
@@ -466,16 +477,33 @@ def check_hub(ctx: Context) -> list[CheckResult]:
         return [fail("hub", f"hub {url} not reachable ({_reason(exc)})", fix)]
     results = [ok("hub", f"hub {url} reachable"
                   + (" over TLS" if url.startswith("https://") else ""))]
+    which = "station key" if hub.station_key else "office key"
     if probe.status_code == 401:
-        results.append(fail("hub office key", "the hub refuses this station's office key"
-                            if key else "no office key set: the hub refuses this station",
+        results.append(fail("hub office key", f"the hub refuses this station's {which}"
+                            if key else "no station key set: the hub refuses this station",
                             key_fix))
+    elif probe.status_code == 429:
+        results.append(fail("hub office key", "the hub locked this PC out for a minute after "
+                            "too many wrong keys", "Wait a minute, then " + key_fix[0].lower()
+                            + key_fix[1:]))
     elif probe.status_code == 200:
-        results.append(ok("hub office key", "the hub accepts the office key"))
+        results.append(ok("hub office key", f"the hub accepts the {which}"))
     else:
         results.append(warn("hub office key", f"the hub answered HTTP {probe.status_code} "
                             "to a key check", "Run `kiosk doctor` again; update the hub if "
                             "it persists."))
+    if url.startswith("http://"):
+        results.append(warn(
+            "hub TLS", f"{url} is plain HTTP: this station's key and the queue cross the LAN "
+            "in clear text",
+            "Turn HTTPS on at the hub (set-up wizard, hub step), copy its hub.crt here and set "
+            "[hub] url to https://… and [hub] ca_file to the copy."))
+    elif probe.status_code == 200 and not hub.station_key:
+        results.append(warn(
+            "hub station key", "this station sends the office key: every PC holding it can "
+            "do everything at the hub", "Pair this station (set-up wizard, hub step) so it "
+            "keeps only its own [hub] station_key, and remove office_key from its "
+            "configuration."))
     return results
 
 

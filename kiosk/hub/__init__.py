@@ -1,5 +1,6 @@
 """The office hub: one station owns the office database and serves the queue to the others
-over the LAN (HTTP JSON + WebSocket push, office key). See kiosk/hub/protocol.py.
+over the LAN (HTTP JSON + WebSocket push; a key per station with a role, the office key for
+pairing: kiosk/hub/credentials.py). See kiosk/hub/protocol.py.
 
 Names are imported lazily so that `kiosk.hub.protocol` stays light for clients.
 """

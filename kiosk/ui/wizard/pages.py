@@ -8,7 +8,6 @@ Checks that the configuration schema already knows (printer URI, sync URL, ...) 
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Callable
 from itertools import pairwise
@@ -38,12 +37,15 @@ from PySide6.QtWidgets import (
 from kiosk.admin.pin import PIN_MAX_DIGITS, hash_pin, pin_problem
 from kiosk.admin.setup import (
     ROLE_LABELS_VI,
+    PairingError,
     SetupAnswers,
     build_config,
+    new_office_key,
     office_code_problem,
+    pair_station,
     section_problem,
 )
-from kiosk.config import Config, ConfigError
+from kiosk.config import Config, ConfigError, key_weakness
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
 from kiosk.ui.admin.style import set_tone
 from kiosk.ui.admin.tasks import run_task
@@ -59,7 +61,8 @@ from kiosk.ui.wizard.hubtls import (
 if TYPE_CHECKING:
     from kiosk.ui.wizard.wizard import SetupWizard
 
-MIN_OFFICE_KEY = 8
+MIN_OFFICE_KEY = 16
+PAIRING = "Đang ghép nối máy này với hub…"
 
 ROLE_DETAILS_VI = {
     "kiosk": "Màn hình cảm ứng cho công dân lấy số, có máy in phiếu.",
@@ -402,9 +405,13 @@ class HubPage(WizardPage):
         self.addresses.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key = QLineEdit()
         self.key.setAccessibleName("Mã khóa của điểm")
-        self.key.setPlaceholderText("ít nhất 8 ký tự, giống nhau trên mọi máy của điểm")
+        self.key.setPlaceholderText("mã hiện trên máy hub (ít nhất 16 ký tự)")
         self.generate = QPushButton("Tạo mã ngẫu nhiên")
-        self.generate.clicked.connect(lambda: self.key.setText(secrets.token_urlsafe(12)))
+        self.generate.clicked.connect(lambda: self.key.setText(new_office_key()))
+        # A client pairs with the hub once (the office key goes no further than that): the
+        # station's own key, for (url, office key, ca file, station id, role).
+        self._paired: tuple[tuple[str, ...], str] | None = None
+        self._pairing = False
         self.test_button = QPushButton("Kiểm tra kết nối")
         self.test_button.clicked.connect(self.test_connection)
         self.results = QLabel()
@@ -560,12 +567,32 @@ class HubPage(WizardPage):
             self.mode_buttons[chosen].setChecked(True)
         self._show_mode()
 
+    def _pairing_target(self) -> tuple[str, ...]:
+        answers = self.wizard.answers
+        ca = self.ca_file.text().strip() if self._https() else ""
+        return (self.url.text().strip().rstrip("/"), self.key.text().strip(), ca,
+                answers.station_id or answers.default_station_id(), self.wizard.role())
+
+    def station_key(self) -> str:
+        """This station's own key, when it is paired for what the page shows now."""
+        if self._paired is not None and self._paired[0] == self._pairing_target():
+            return self._paired[1]
+        return ""
+
+    def _pair(self) -> str:
+        """Pair now (a worker thread): the station's own key, or PairingError."""
+        url, key, ca, station_id, role = target = self._pairing_target()
+        token = pair_station(url, key, station_id, role, ca_file=ca)
+        self._paired = (target, token)
+        return token
+
     def store(self, answers: SetupAnswers) -> None:
         mode = self.mode()
         answers.hub_here = mode == "hub"
         answers.hub_url = self.url.text().strip().rstrip("/") if mode == "client" else ""
         answers.hub_port = self.port.value()
         answers.office_key = self.key.text().strip()
+        answers.station_key = self.station_key() if mode == "client" else ""
         tls = self.wizard.tls
         if mode == "hub":
             tls.secure = self.secure.isChecked()
@@ -575,7 +602,29 @@ class HubPage(WizardPage):
     def leave(self) -> str | None:
         if self._is_hub() and self.secure.isChecked():
             return self.wizard.prepare_certificate()
+        if self.mode() == "client" and self.url.text().strip() and not self.station_key():
+            # Pair on a worker thread; the page moves on by itself once the hub answered.
+            if not self._pairing:
+                self._pairing = True
+                set_tone(self.results, "busy", PAIRING)
+                run_task(self, self._pair, lambda _: self._paired_now(),
+                         self._pairing_failed, name="hub-pair")
+            return PAIRING
         return None
+
+    def _paired_now(self) -> None:
+        self._pairing = False
+        self.show_error(None)
+        set_tone(self.results, "ok", "✓ Đã ghép nối máy này với hub: máy giữ mã khóa riêng, "
+                 "không giữ mã khóa của điểm.")
+        if self.wizard.page is self:
+            self.wizard.go_next()
+
+    def _pairing_failed(self, exc: BaseException) -> None:
+        self._pairing = False
+        text = str(exc) if isinstance(exc, PairingError) else f"Không ghép nối được: {exc}"
+        set_tone(self.results, "error", text)
+        self.show_error(text)
 
     def _field_problem(self) -> str | None:
         """The fields' own problems (no files, no network)."""
@@ -595,7 +644,12 @@ class HubPage(WizardPage):
                 return issue
         needs_key = mode == "hub" or bool(url)
         if needs_key and len(key) < MIN_OFFICE_KEY:
-            return f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)."
+            return (f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)"
+                    + (": bấm Tạo mã ngẫu nhiên." if mode == "hub" else ", như trên máy hub."))
+        if needs_key and key_weakness(key):
+            return ("Mã khóa của điểm dễ đoán quá (cần ít nhất 8 ký tự khác nhau): bấm Tạo mã "
+                    "ngẫu nhiên." if mode == "hub" else "Mã khóa không đúng: nhập mã hiện trên "
+                    "máy hub.")
         return None
 
     def problem(self) -> str | None:
@@ -639,10 +693,22 @@ class HubPage(WizardPage):
         self.test_button.setEnabled(False)
         self.last_results = None
         set_tone(self.results, "busy", "Đang kiểm tra kết nối tới hub…")
-        run_task(self, lambda: check_hub(ctx), lambda r: self._show_results(r, url, ca),
+
+        def work() -> tuple[list, str | None]:
+            results = check_hub(ctx)
+            if not all(r.ok for r in results):
+                return results, None
+            try:  # the hub answers: pair now, so Tiếp tục needs no second wait
+                self._pair()
+            except PairingError as exc:
+                return results, str(exc)
+            return results, None
+
+        run_task(self, work, lambda r: self._show_results(r[0], url, ca, r[1]),
                  lambda exc: self._show_results(None, url, ca), name="hub-check")
 
-    def _show_results(self, results: list | None, url: str, ca: str) -> None:
+    def _show_results(self, results: list | None, url: str, ca: str,
+                      pairing_problem: str | None = None) -> None:
         self.test_button.setEnabled(True)
         self.last_results = results
         if not results:
@@ -650,6 +716,10 @@ class HubPage(WizardPage):
             return
         ok, text = explain_hub_check(results, url, ca)
         self._tested = (url, ca) if ok else None
+        if ok and pairing_problem:
+            ok, text = False, f"{text}\n✗ {pairing_problem}"
+        elif ok and self.station_key():
+            text += "\n✓ Đã ghép nối máy này với hub (máy giữ mã khóa riêng)."
         set_tone(self.results, "ok" if ok else "error", text)
         # Below the fold on a small screen: bring it into view once laid out.
         QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.results, 0, 0))
@@ -1174,7 +1244,11 @@ class SummaryPage(WizardPage):
             rows.append(("Hub", f"máy này, cổng {answers.hub_port}"))
         else:
             rows.append(("Hub", on(answers.hub_url, "không (máy làm việc một mình)")))
-        rows.append(("Mã khóa của điểm", "đã nhập (ẩn)" if answers.office_key else "không có"))
+        if answers.hub_role == "client" and answers.station_key:
+            rows.append(("Mã khóa của điểm", "đã ghép nối với hub (máy giữ mã khóa riêng)"))
+        else:
+            rows.append(("Mã khóa của điểm", "đã nhập (ẩn)" if answers.office_key
+                         else "không có"))
         if role in ("kiosk", "counter"):
             rows.append(("Máy in", f"{answers.printer_uri} (giấy {answers.printer_width} mm)"))
         if role == "counter":
