@@ -62,7 +62,6 @@ def test_a_display_credential_cannot_read_a_dossier_nor_call_a_ticket(hub):
             ("POST", p.TICKETS_PATH, {"service": "CT"}),
             ("GET", p.TICKETS_PATH + "/1", None),
             ("POST", p.TICKETS_PATH + "/1/dossiers", {"dossier_code": code}),
-            ("POST", p.OFFICE_RECORDS_PATH, {"records": []}),
             ("POST", p.PAIR_PATH, {"station_id": "x-1", "role": "admin"}),
             ("GET", p.STATIONS_PATH, None),
         ]
@@ -75,6 +74,14 @@ def test_a_display_credential_cannot_read_a_dossier_nor_call_a_ticket(hub):
         for path in (p.SNAPSHOT_PATH, p.SERVICES_PATH, p.COUNTERS_PATH + "/1"):
             assert http.get(hub.url + path, headers=bearer(display), timeout=10).ok, path
         assert ws_handshake_status(hub.url, bearer(display)) == 101
+        # ... and ratings from a rating screen beside it; never a dossier.
+        rated = {"uid": "r-9", "counter": 1, "level": "satisfied", "station": "display-1",
+                 "at": datetime.now(HCM).isoformat()}
+        answer = post_records(http, hub.url, display, [
+            {"id": "1", "type": "rating", "data": rated},
+            {"id": "2", "type": "dossier", "data": {"code": code, "station_id": "display-1"}},
+        ]).json()
+        assert answer["applied"] == 1 and [x["id"] for x in answer["rejected"]] == ["2"]
         snap = http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(display), timeout=10).json()
         assert snap["waiting"]["CT"] == 1  # nobody was called by the display
         # The same through RemoteQueue, as the display program uses it.

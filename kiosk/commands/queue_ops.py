@@ -82,7 +82,7 @@ def register(sub) -> None:
         description="Issue a credential for one station of the office, with its role, on this "
         "hub's database, and print it once: set it as [hub] station_key on that station (the "
         "set-up wizard does this by itself). Pairing a station again replaces its old key. "
-        "display: the board and the events; rating: the display's plus ratings; kiosk: "
+        "display and rating: the board, the events and ratings; kiosk: "
         "tickets, print outcomes, dossier look-up, ratings; counter: calling, dossier links, "
         "dossiers and ratings; admin: everything.")
     pair.add_argument("--station", required=True, metavar="ID", help="the station's [station] "

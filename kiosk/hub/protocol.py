@@ -77,7 +77,8 @@ ROLES = ("kiosk", "counter", "display", "rating", "admin")
 _DISPLAY = frozenset({"display", "rating", "kiosk", "counter", "admin"})
 _KIOSK = frozenset({"kiosk", "counter", "admin"})
 _COUNTER = frozenset({"counter", "admin"})
-_FEED = frozenset({"rating", "kiosk", "counter"})  # bound to a station: never the office key
+# Bound to a station: never the office key. A display or rating screen posts ratings only.
+_FEED = frozenset({"display", "rating", "kiosk", "counter"})
 _ADMIN = frozenset({"admin"})
 # (method, route) -> the roles allowed; a route missing here is refused to everyone.
 PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -99,6 +100,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 # What each role may forward to POST /office/records.
 RECORD_TYPES_BY_ROLE: dict[str, frozenset[str]] = {
+    "display": frozenset({"rating"}),
     "rating": frozenset({"rating"}),
     "kiosk": frozenset({"rating"}),
     "counter": frozenset({"dossier", "rating"}),

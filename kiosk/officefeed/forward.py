@@ -56,9 +56,12 @@ def forward_pending(db: Database, hub: str, post: Callable[[dict[str, Any]], dic
             answer = post({"records": batch})
             applied += int(answer.get("applied", 0))
             for refused in answer.get("rejected") or []:
-                # The reason names a field, never a value: safe to log.
-                log.warning("office feed: the hub rejected record %s: %s",
-                            refused.get("id"), refused.get("reason"))
+                # The reason names a field, never a value: safe to log. A batch sent again
+                # after a lost answer meets its own earlier versions: nothing to worry about.
+                again = str(refused.get("reason", "")).startswith("version goes back")
+                log.log(logging.INFO if again else logging.WARNING,
+                        "office feed: the hub rejected record %s: %s", refused.get("id"),
+                        refused.get("reason"))
         _move_cursor(db, hub, last_id)
 
 

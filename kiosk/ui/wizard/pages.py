@@ -519,7 +519,10 @@ class HubPage(WizardPage):
         self.secure_hint.setVisible(secure)
         plan = wizard.certificate_plan() if secure else None
         urls = hub_urls(plan, wizard.hosts_now(), port)
-        self.address_line.setText("Các máy khác nhập địa chỉ hub: " + " hoặc ".join(urls))
+        # The office key beside it is what the technician types on the other PCs' wizards
+        # (they pair with it once and keep their own key).
+        self.address_line.setText("Trên các máy khác, nhập mã khóa của điểm (ô bên cạnh) và "
+                                  "địa chỉ hub: " + " hoặc ".join(urls))
         lines = []
         tone = None
         if plan is not None:
