@@ -184,16 +184,22 @@ def test_the_technician_pairs_lists_and_revokes_on_the_hub_pc(hub, capsys):
     token = json.loads(out)["token"]
     assert code == 0 and len(token) >= 32
     http = session()
+    states = Collector()
+    watching = RemoteQueue(hub.url, token, on_connection=states)
     try:
         assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(token), timeout=10).ok
+        states.wait_for(lambda s: any(x.connected for x in s))
         code, out = run("stations", "--json")
         assert json.loads(out)["stations"][0]["station_id"] == "counter-5"
         assert token not in out
         assert run("revoke", "counter-5")[0] == 0
         assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(token),
                         timeout=10).status_code == 401
+        # The running hub closes that station's open event connection within seconds.
+        states.wait_for(lambda s: s and not s[-1].connected, timeout=15)
         assert run("revoke", "counter-5")[0] == 1
     finally:
+        watching.close()
         http.close()
 
 

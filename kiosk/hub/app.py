@@ -46,6 +46,7 @@ CREDENTIAL: web.RequestKey[Caller] = web.RequestKey("credential")  # type: ignor
 
 REPLAY_BUFFER = 5000         # events kept for reconnecting clients
 CLIENT_QUEUE_LIMIT = 2000    # events waiting for one client before it is dropped
+REVOKED_CHECK_S = 5.0        # how often open event connections are checked against revoking
 EXECUTOR_THREADS = 4
 
 
@@ -66,9 +67,11 @@ def ticket_body(ticket: Ticket | None) -> web.Response:
 
 
 class _Client:
-    def __init__(self, ws: web.WebSocketResponse, station_id: str | None = None):
+    def __init__(self, ws: web.WebSocketResponse, station_id: str | None = None,
+                 digest: str | None = None):
         self.ws = ws
         self.station_id = station_id
+        self.digest = digest
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.dropped = False
 
@@ -77,9 +80,10 @@ class Caller:
     """Who sent a request: a paired station (its id and role) or the office key (admin, no
     station)."""
 
-    def __init__(self, role: str, station_id: str | None = None):
+    def __init__(self, role: str, station_id: str | None = None, digest: str | None = None):
         self.role = role
         self.station_id = station_id
+        self.digest = digest  # of the station's token (None: the office key)
 
 
 class WrongKeyGuard:
@@ -177,7 +181,23 @@ class HubState:
 
             self._auth_db = connect(self.db_path)
         found = credentials.lookup(self._auth_db, presented)
-        return Caller(found.role, found.station_id) if found else None
+        if found is None:
+            return None
+        return Caller(found.role, found.station_id, credentials.digest(presented))
+
+    def drop_revoked(self) -> None:
+        """Close the event connections of stations revoked or paired again since they
+        connected (also by `kiosk hub revoke` on this PC, which does not go through HTTP)."""
+        if self._auth_db is None:
+            return
+        for client in list(self.clients):
+            if client.digest and not client.dropped and not credentials.is_live(
+                    self._auth_db, client.digest):
+                client.dropped = True
+                log.info("hub: closing the events of station %s: its key was revoked",
+                         client.station_id)
+                asyncio.ensure_future(client.ws.close(code=WSCloseCode.POLICY_VIOLATION,
+                                                      message=b"revoked"))
 
     def close(self) -> None:
         self.guard.flush()
@@ -593,7 +613,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(heartbeat=p.HEARTBEAT_S, max_msg_size=p.MAX_WS_MESSAGE_BYTES)
     await ws.prepare(request)
     caller = request.get(CREDENTIAL)
-    client = _Client(ws, caller.station_id if caller is not None else None)
+    client = _Client(ws, caller.station_id if caller is not None else None,
+                     caller.digest if caller is not None else None)
     # Registered and replayed without an await in between: every event is either in the
     # replay or in the client's queue, never both, never neither.
     state.clients.add(client)
@@ -645,7 +666,23 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
             with contextlib.suppress(Exception):
                 await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"hub stopping")
 
+    async def watch_revoked(app: web.Application) -> Any:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(REVOKED_CHECK_S)
+                try:
+                    app[STATE_KEY].drop_revoked()
+                except Exception:
+                    log.exception("hub: checking for revoked stations failed")
+
+        task = asyncio.ensure_future(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.on_shutdown.append(close_clients)
+    app.cleanup_ctx.append(watch_revoked)
     r = app.router
     r.add_get(p.HEALTH_PATH, health)
     r.add_get(p.SERVICES_PATH, services)

@@ -86,6 +86,12 @@ def stations(db: Database) -> list[Credential]:
     return [Credential(*row) for row in rows]
 
 
+def is_live(db: Database, token_digest: str) -> bool:
+    """Whether the credential with this token digest is still paired and not revoked."""
+    return db.execute("SELECT 1 FROM hub_credentials WHERE token_sha256 = ? AND "
+                      "revoked_at IS NULL", (token_digest,)).fetchone() is not None
+
+
 def lookup(db: Database, token: str) -> Credential | None:
     """The live credential this token belongs to, or None (unknown or revoked)."""
     row = db.execute("SELECT station_id, role, created_at, revoked_at FROM hub_credentials "
