@@ -186,12 +186,14 @@ def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -
 
 
 def parse_payload(payload: str) -> dict[str, Any]:
-    """A payload's JSON object; Rejected when it is not one (also when it nests so deep that
-    the parser gives up)."""
+    """A payload's JSON object; Rejected when it is not one, or is JSON no station writes
+    (nested too deep, NaN, lone surrogates: kiosk/jsonlimits.py)."""
+    from kiosk.jsonlimits import loads_limited
+
     try:
-        data = json.loads(payload)
-    except (ValueError, RecursionError):
-        raise Rejected("invalid_payload", "payload is not valid JSON (or nests too deep)"
+        data = loads_limited(payload)
+    except ValueError as exc:
+        raise Rejected("invalid_payload", f"payload is not valid JSON: {exc}"[:200]
                        ) from None
     if not isinstance(data, dict):
         raise Rejected("invalid_payload", "payload must be a JSON object")

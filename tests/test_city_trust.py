@@ -330,3 +330,42 @@ def test_one_token_cannot_hold_many_bodies_at_once(tmp_path):
         for t in threads:
             t.join(5)
         server.stop()
+
+
+# -- bad input never answers 5xx ---------------------------------------------------------------
+
+def _raw(url: str, request: bytes) -> bytes:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+ADMIN = b"Authorization: Bearer admin-token-0123456789\r\n"
+
+
+def _put(path: bytes, body: bytes) -> bytes:
+    return (b"PUT " + path + b" HTTP/1.1\r\nHost: x\r\n" + ADMIN
+            + b"Content-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"POST /api/v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xc3\r\n"
+     b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", b"401"),
+    (b"GET /api/v1/records?after=%D9%A3 HTTP/1.1\r\nHost: x\r\n" + ADMIN + b"\r\n", b"400"),
+    (b"GET /api/v1/records?limit=%C2%B2 HTTP/1.1\r\nHost: x\r\n" + ADMIN + b"\r\n", b"400"),
+    (b"GET /api/v1/records?after=99999999999999999999999 HTTP/1.1\r\nHost: x\r\n" + ADMIN
+     + b"\r\n", b"400"),
+    (b"GET /api/v1/records/%ED%A0%80 HTTP/1.1\r\nHost: x\r\n" + ADMIN + b"\r\n", b"404"),
+    (_put(b"/api/v1/reference/holidays", b'{"items":' + b"[" * 30000 + b"]" * 30000 + b"}"),
+     b"400"),
+    (_put(b"/api/v1/reference/holidays", b'{"items":[{"a":"\\ud800"}]}'), b"400"),
+    (_put(b"/api/v1/reference/holidays", b'{"items":[{"a":NaN}]}'), b"400"),
+    (b"GET /api/v1/records/\xff HTTP/1.1\r\nHost: x\r\n" + ADMIN + b"\r\n", b"400"),
+])
+def test_bad_input_gets_a_4xx_and_no_traceback(city, request_bytes, status):
+    line = _raw(city.url, request_bytes)
+    assert status in line, line
+    time.sleep(0.1)  # the server writes its log line after answering
+    assert "Traceback" not in city.stderr_path.read_text(encoding="utf-8", errors="replace")

@@ -60,15 +60,16 @@ def at_problem(at: datetime, now: datetime | None = None) -> str | None:
 
 
 class ClientErrorLog(logging.LoggerAdapter):
-    """aiohttp's server logger for the hub. aiohttp logs every malformed request (bad
-    request line or headers, Content-Length with chunked, a body that fails to decompress,
-    a connection cut mid-body) at ERROR with a traceback; those are a client's mistake, so
-    they go to INFO in one line. Anything else (a fault of the hub) stays an ERROR."""
+    """aiohttp's server logger for the hub and the city server. aiohttp logs every malformed
+    request (bad request line or headers, Content-Length with chunked, a body that fails to
+    decompress, a connection cut mid-body) at ERROR with a traceback; those are a client's
+    mistake, so they go to INFO in one line. Anything else (a fault of the server) stays an
+    ERROR."""
 
     def exception(self, msg: Any, *args: Any, exc_info: Any = True, **kwargs: Any) -> None:
         exc = exc_info if isinstance(exc_info, BaseException) else sys.exc_info()[1]
         if _client_mistake(exc):
-            self.logger.info("hub: " + str(msg) + ": %s", *args,
+            self.logger.info(f"{self.extra['prefix']}: {msg}: %s", *args,
                              f"{type(exc).__name__}: {exc}".replace("\n", " ")[:300])
             return
         self.logger.error(msg, *args, exc_info=exc_info, **kwargs)
@@ -85,5 +86,6 @@ def _client_mistake(exc: BaseException | None) -> bool:
     return False
 
 
-def server_logger() -> ClientErrorLog:
-    return ClientErrorLog(logging.getLogger("aiohttp.server"), {})
+def server_logger(prefix: str = "hub") -> ClientErrorLog:
+    """aiohttp's server logger for one of our servers (the hub, the city server)."""
+    return ClientErrorLog(logging.getLogger("aiohttp.server"), {"prefix": prefix})

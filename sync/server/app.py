@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from kiosk.jsonlimits import loads_limited
 from sync import protocol as p
 from sync.server.store import Store, open_store
 
@@ -39,7 +40,9 @@ PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
 
 
 def _digest(token: str) -> bytes:
-    return hashlib.sha256(token.encode("utf-8")).digest()
+    # A header that was not UTF-8 arrives with its bytes as surrogates: it still hashes (to
+    # no known token, so 401), never a 500.
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
 
 
 @dataclass(frozen=True)
@@ -236,11 +239,9 @@ async def _push(request: web.Request, raw: bytes) -> web.Response:
         except ValueError as exc:
             return error(400, "invalid_body", str(exc))
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return error(400, "invalid_body", "the body is not valid UTF-8 JSON")
-    except RecursionError:
-        return error(400, "invalid_body", "the body nests too deep")
+        body = loads_limited(raw)
+    except ValueError as exc:  # UnicodeDecodeError and JSONLimitError are ValueErrors
+        return error(400, "invalid_body", f"the body is not valid UTF-8 JSON: {exc}"[:300])
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         return error(400, "invalid_body", 'the body must be an object {"records": [...]}')
     extra = set(body) - {"records"}
@@ -330,7 +331,8 @@ def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) 
     value = request.query.get(name)
     if value is None:
         return default
-    if not value.isdigit() or not lo <= int(value) <= hi:
+    # ASCII digits only: str.isdigit() also takes "٣" or "²", which int() reads or refuses.
+    if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
         raise ValueError(f"{name} must be a whole number from {lo} to {hi}")
     return int(value)
 
@@ -400,9 +402,9 @@ def _etags(header: str) -> set[str]:
 
 def check_reference_body(text: str) -> str | None:
     try:
-        data = json.loads(text)
-    except ValueError:
-        return "reference data must be valid JSON"
+        data = loads_limited(text)
+    except ValueError as exc:
+        return f"reference data must be valid JSON: {exc}"[:300]
     if not isinstance(data, dict) or not isinstance(data.get("items"), list) \
             or not all(isinstance(item, dict) for item in data["items"]):
         return 'reference data must be an object {"items": [{...}, ...]}'
@@ -504,8 +506,14 @@ def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: i
     async def main() -> None:
         import signal
 
+        from kiosk.hub import limits
+
+        # As on the office hub: malformed requests are a client's mistake (one INFO line,
+        # no traceback), and a connection that sends no complete request is closed.
         runner = web.AppRunner(make_app(store, settings), auto_decompress=False,
-                               access_log=None, handle_signals=False)
+                               access_log=None, handle_signals=False,
+                               keepalive_timeout=limits.IDLE_TIMEOUT_S,
+                               logger=limits.server_logger("city-server"))
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)
         await site.start()
