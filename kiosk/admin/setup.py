@@ -134,10 +134,11 @@ class PairingError(RuntimeError):
 
 
 def new_office_key() -> str:
-    """A fresh office key: 24 random URL-safe characters (at least 16 are required)."""
+    """A fresh office key: 24 random URL-safe characters (at least 16 are required), not
+    starting with '-' (a command line would take it for an option: `--key -x…`)."""
     while True:
         key = secrets.token_urlsafe(18)
-        if not config_mod.key_weakness(key):
+        if not key.startswith("-") and not config_mod.key_weakness(key):
             return key
 
 
