@@ -58,7 +58,9 @@ def pair(db: Database, station_id: str, role: str, now: datetime | None = None) 
     """Issue a new token for `station_id` with `role` (replacing any earlier one) and return
     it: the only time it is seen."""
     station_id, role = check_pairing(station_id, role)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = "-"
+    while token.startswith("-"):  # `--key -x…` would read as an option on a command line
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     at = (now or datetime.now().astimezone()).isoformat()
     with transaction(db) as conn:
         conn.execute(
