@@ -119,6 +119,12 @@ def key_weakness(value: str) -> str | None:
     return None
 
 
+def _check_station_id(value: str) -> str | None:
+    if len(value) > 64 or (value and (not value.isprintable() or value != value.strip())):
+        return "must be up to 64 printable characters without spaces at either end, or empty"
+    return None
+
+
 def _check_office_key(value: str) -> str | None:
     return key_weakness(value)
 
@@ -152,7 +158,10 @@ class OfficeConfig:
 
 @dataclass(frozen=True)
 class StationConfig:
-    id: str = setting("kiosk-1", "This station's identifier, recorded with everything it makes.")
+    id: str = setting("", "This station's identifier, recorded with everything it makes and "
+                      "bound to its city token (1 to 64 printable characters); empty: this "
+                      "installation's own id, made once (role and a random suffix) and kept "
+                      "in the data folder's station-id file.", check=_check_station_id)
     role: str = setting("kiosk", "What this PC is: 'kiosk', 'counter', 'display' or 'hub'.",
                         choices=("kiosk", "counter", "display", "hub"))
 

@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -369,3 +370,23 @@ def test_bad_input_gets_a_4xx_and_no_traceback(city, request_bytes, status):
     assert status in line, line
     time.sleep(0.1)  # the server writes its log line after answering
     assert "Traceback" not in city.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_station_ids_are_unique_per_installation_and_stable(tmp_path):
+    def station_ids(data_dir: Path) -> set[str]:
+        r = subprocess.run(kiosk_cmd(data_dir, "seed", "--tickets", "2", "--seed", "1"),
+                           capture_output=True, text=True, env=env(), cwd=ROOT, timeout=60)
+        assert r.returncode == 0, r.stderr
+        conn = sqlite3.connect(data_dir / "kiosk.db")
+        try:
+            return {row[0] for row in conn.execute("SELECT DISTINCT station_id FROM tickets")}
+        finally:
+            conn.close()
+
+    first, second = tmp_path / "pc1", tmp_path / "pc2"
+    ids_first, ids_second = station_ids(first), station_ids(second)
+    assert len(ids_first) == 1 and len(ids_second) == 1
+    assert ids_first != ids_second and "kiosk-1" not in ids_first | ids_second
+    assert next(iter(ids_first)).startswith("kiosk-")
+    assert station_ids(first) == ids_first  # the next start keeps it
+    assert (first / "station-id").read_text(encoding="utf-8").strip() in ids_first

@@ -1,8 +1,8 @@
 """The sync worker against the real reference server (and the fault proxy) on 127.0.0.1."""
 
 import json
-import re
 import math
+import re
 import shutil
 import subprocess
 import threading

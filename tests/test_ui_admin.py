@@ -30,7 +30,8 @@ def station(tmp_path):
     paths = Paths(tmp_path, tmp_path / "kiosk.toml")
     printer = tmp_path / "printer.bin"
     config = Config().with_values(printer={"uri": f"file://{printer}"},
-                                  sync={"server_url": "http://127.0.0.1:9", "token": "t0k3n"})
+                                  sync={"server_url": "http://127.0.0.1:9", "token": "t0k3n"},
+                                  station={"id": "kiosk-1"})
     config_mod.save(config, paths.config_file)
     db = connect(paths.database)
     desk = TicketDesk(db, config)

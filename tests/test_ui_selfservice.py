@@ -42,7 +42,8 @@ PII = ("Nguyễn Thị Hoa", "Thị Hoa", "034303011829", "Lai Ổn", "Quỳnh P
 
 def make_config(tmp_path) -> Config:
     return Config().with_values(printer={"uri": f"preview://{tmp_path}/p", "timeout_s": 5},
-                                kiosk={"fullscreen": False, "enforce_opening_hours": False})
+                                kiosk={"fullscreen": False, "enforce_opening_hours": False},
+                                station={"id": "kiosk-1"})
 
 
 @pytest.fixture

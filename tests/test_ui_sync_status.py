@@ -14,7 +14,8 @@ from tests.faultproxy import TOKEN, CityServer, assert_city_has_exactly  # noqa:
 
 def station(tmp_path, url: str) -> tuple[Config, Paths]:
     config = Config().with_values(sync={"server_url": url, "token": TOKEN, "interval_s": 1,
-                                        "backoff_base_s": 0.2, "backoff_cap_s": 5})
+                                        "backoff_base_s": 0.2, "backoff_cap_s": 5},
+                                  station={"id": "kiosk-1"})
     return config, Paths(tmp_path / "station", tmp_path / "station" / "kiosk.toml")
 
 

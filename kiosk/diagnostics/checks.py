@@ -96,8 +96,10 @@ class Context:
 
 def load_config(paths: Paths) -> tuple[Config | None, str | None]:
     """The station's configuration, or (None, the error) when the file is broken."""
+    from kiosk.station import with_station_id
+
     try:
-        return config_mod.load(paths.config_file), None
+        return with_station_id(config_mod.load(paths.config_file), paths), None
     except ConfigError as exc:
         return None, str(exc)
 
