@@ -367,3 +367,23 @@ def client_key_of(hub, station_id: str) -> str:
     requests.post(hub.url + p.STATIONS_PATH + f"/{station_id}/revoke",
                   headers={p.KEY_HEADER: KEY}, timeout=10).raise_for_status()
     return token
+
+
+def test_a_station_still_on_the_office_key_is_told_once_to_pair(hub, two_counters, caplog,
+                                                                 monkeypatch):
+    import kiosk.queue.remote as remote
+
+    (db, desk), _ = two_counters
+    desk.save_intake(intake(), clerk=CLERK)
+    monkeypatch.setattr(remote, "FORWARD_EVERY_S", 0.05)
+    caplog.set_level(logging.INFO, logger="kiosk.queue.remote")
+    states = Collector()
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    queue = RemoteQueue(hub.url, KEY, outbox_path=path, on_connection=states)
+    try:
+        states.wait_for(lambda s: any(x.connected for x in s))
+        time.sleep(1.0)  # some twenty rounds of the forwarder
+    finally:
+        queue.close()
+    told = [r for r in caplog.records if "office feed" in r.getMessage()]
+    assert len(told) == 1 and "station_key" in told[0].getMessage(), told

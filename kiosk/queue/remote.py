@@ -154,6 +154,7 @@ class RemoteQueue:
         # never a clerk's finish or link waiting on the counter outbox.
         self._feed_db = None
         self._feed_lock = threading.Lock()
+        self._feed_refused = False  # the hub refused this key for the office feed (logged)
         self._ws_thread: threading.Thread | None = None
         self._ws_loop: asyncio.AbstractEventLoop | None = None
         self._ws_task: asyncio.Task | None = None
@@ -540,7 +541,16 @@ class RemoteQueue:
             try:
                 self.forward_office_records()
             except QueueError as exc:
-                log.info("office feed: not forwarded now (%s)", exc.code)
+                if exc.code == "forbidden":
+                    # Office records are bound to a paired station; said once, not every round.
+                    if self._feed_refused:
+                        continue
+                    self._feed_refused = True
+                    log.warning("office feed: the hub refuses records sent with this key: pair "
+                                "this station (set-up wizard, hub step; or `kiosk hub pair` on "
+                                "the hub PC) so it sends its own [hub] station_key")
+                else:
+                    log.info("office feed: not forwarded now (%s)", exc.code)
             except Exception:
                 log.exception("forwarding this station's records to the hub failed")
 
