@@ -387,3 +387,26 @@ def test_a_station_still_on_the_office_key_is_told_once_to_pair(hub, two_counter
         queue.close()
     told = [r for r in caplog.records if "office feed" in r.getMessage()]
     assert len(told) == 1 and "station_key" in told[0].getMessage(), told
+
+
+def test_the_wizard_run_again_on_a_paired_client_keeps_its_key(qtbot, tmp_path, hub):
+    from kiosk.ui.wizard.pages import HubPage
+    from tests.test_ui_wizard_tls import make_wizard
+
+    token = pair(hub.url, "display-5", "display")
+    base = Config().with_values(station={"id": "display-5", "role": "display"},
+                                hub={"role": "client", "url": hub.url, "station_key": token})
+    wizard, _ = make_wizard(qtbot, tmp_path / "display-pc", base=base, existing=True)
+    page = wizard.go_to(HubPage)
+    assert page.url.text() == hub.url and page.key.text() == ""
+    assert wizard.go_next(), page.error.text()  # no office key needed, no new pairing
+    assert wizard.answers.station_key == token and wizard.answers.office_key == ""
+    # Typing the office key pairs it again: a new key, the old one no longer works.
+    page = wizard.go_to(HubPage)
+    page.key.setText(KEY)
+    wizard.go_next()
+    qtbot.waitUntil(lambda: wizard.page is not page, timeout=15000)
+    assert wizard.answers.station_key not in ("", token)
+    with session() as http:
+        assert http.get(hub.url + p.SNAPSHOT_PATH, headers=bearer(token),
+                        timeout=10).status_code == 401

@@ -580,11 +580,22 @@ class HubPage(WizardPage):
         """This station's own key, when it is paired for what the page shows now."""
         if self._paired is not None and self._paired[0] == self._pairing_target():
             return self._paired[1]
+        if self._keeps_pairing():
+            return self.wizard.base.hub.station_key
         return ""
 
-    def _pair(self) -> str:
-        """Pair now (a worker thread): the station's own key, or PairingError."""
-        url, key, ca, station_id, role = target = self._pairing_target()
+    def _keeps_pairing(self) -> bool:
+        """Set-up run again on a paired client, same hub, no office key typed: it keeps its
+        key (typing the office key pairs it again)."""
+        base = self.wizard.base.hub
+        url = self.url.text().strip().rstrip("/")
+        return (self.mode() == "client" and bool(base.station_key) and bool(url)
+                and url == base.url.rstrip("/") and not self.key.text().strip())
+
+    def _pair(self, target: tuple[str, ...]) -> str:
+        """Pair now (on a worker thread; `target` read on the UI thread): the station's own
+        key, or PairingError."""
+        url, key, ca, station_id, role = target
         token = pair_station(url, key, station_id, role, ca_file=ca)
         self._paired = (target, token)
         return token
@@ -610,7 +621,8 @@ class HubPage(WizardPage):
             if not self._pairing:
                 self._pairing = True
                 set_tone(self.results, "busy", PAIRING)
-                run_task(self, self._pair, lambda _: self._paired_now(),
+                target = self._pairing_target()
+                run_task(self, lambda: self._pair(target), lambda _: self._paired_now(),
                          self._pairing_failed, name="hub-pair")
             return PAIRING
         return None
@@ -645,7 +657,7 @@ class HubPage(WizardPage):
             issue = section_problem({"hub": {"url": url.rstrip("/")}})
             if issue:
                 return issue
-        needs_key = mode == "hub" or bool(url)
+        needs_key = mode == "hub" or (bool(url) and not self._keeps_pairing())
         if needs_key and len(key) < MIN_OFFICE_KEY:
             return (f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)"
                     + (": bấm Tạo mã ngẫu nhiên." if mode == "hub" else ", như trên máy hub."))
@@ -696,13 +708,14 @@ class HubPage(WizardPage):
         self.test_button.setEnabled(False)
         self.last_results = None
         set_tone(self.results, "busy", "Đang kiểm tra kết nối tới hub…")
+        keeps, target = self._keeps_pairing(), self._pairing_target()
 
         def work() -> tuple[list, str | None]:
             results = check_hub(ctx)
-            if not all(r.ok for r in results):
+            if keeps or not all(r.ok for r in results):
                 return results, None
             try:  # the hub answers: pair now, so Tiếp tục needs no second wait
-                self._pair()
+                self._pair(target)
             except PairingError as exc:
                 return results, str(exc)
             return results, None
