@@ -96,6 +96,10 @@ class ServerSettings:
         return self.body_grace_s + (length or self.max_body_bytes) / self.body_min_rate
 
 
+GRANT_KEY: web.RequestKey[Grant] = web.RequestKey("grant", Grant)
+TOKEN_DIGEST_KEY: web.RequestKey[bytes] = web.RequestKey("token_digest", bytes)
+
+
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None
           ) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status,
@@ -147,14 +151,14 @@ async def auth_middleware(request: web.Request, handler: Callable) -> web.Stream
         return error(401, "unauthorized", "unknown token", challenge)
     if found.role == "revoked":
         return error(403, "token_revoked", "this station's token has been revoked by the city")
-    request["role"] = found.role
-    request["grant"] = found
-    request["token_digest"] = _digest(token.strip())
+    request[GRANT_KEY] = found
+    request[TOKEN_DIGEST_KEY] = _digest(token.strip())
     return await handler(request)
 
 
 def require_admin(request: web.Request) -> web.Response | None:
-    if request.get("role") != "admin":
+    grant = request.get(GRANT_KEY)
+    if grant is None or grant.role != "admin":
         return error(403, "forbidden", "this endpoint needs an admin token")
     return None
 
@@ -186,7 +190,7 @@ async def push(request: web.Request) -> web.Response:
     if problem is not None:
         return problem
     reading = state["reading"]
-    token = request["token_digest"]
+    token = request[TOKEN_DIGEST_KEY]
     if reading.get(token, 0) >= settings.max_body_reads_per_token:
         return error(429, "too_many_requests", "this token is already sending as many pushes "
                      "as it may at once; retry later", {"Retry-After": "2"})
@@ -229,7 +233,7 @@ def _push_headers_problem(request: web.Request, settings: ServerSettings
 async def _push(request: web.Request, raw: bytes) -> web.Response:
     """`raw`: the body as it arrived (client_max_size also enforced its limit)."""
     settings: ServerSettings = request.app[SETTINGS_KEY]
-    grant: Grant = request["grant"]
+    grant = request[GRANT_KEY]
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding == "gzip":
         try:
