@@ -6,7 +6,7 @@ bundle are created with mode 0600 in folders with mode 0700 on Linux, never "064
 `os.open(..., O_CREAT, 0o600)` sets the mode as the file is made, so no other user of the PC
 can open it in between. On Windows the folders and files get an ACL that lets only the owner,
 SYSTEM and the Administrators group in (`icacls`, inheritance from the parent removed); see
-docs/install-windows.md and docs/security-data-at-rest.md.
+docs/install-windows.md and docs/security.md.
 
 SQLite creates -wal and -shm with the database file's own permissions, so `private_sqlite()`
 makes (or tightens) the database file before SQLite opens it.
