@@ -5,6 +5,7 @@ for the timing cases, in a thread) on 127.0.0.1, real SQLite files, `kiosk seed`
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import socket
@@ -271,13 +272,15 @@ def _slow_body(port: int, stop: threading.Event, started: threading.Event,
         sock.close()
 
 
-def test_slow_bodies_cannot_keep_other_stations_out(tmp_path):
-    server = LocalCityServer(tmp_path, TOKEN, body_grace_s=3.0, body_min_rate=10_000_000,
-                             max_body_reads_per_token=100)
+@contextlib.contextmanager
+def trickling_bodies(tmp_path, count: int, **limits):
+    """A city server in this process with the given body limits, and `count` connections
+    trickling a body into it; yields (url, outcomes): each connection's answer line."""
+    server = LocalCityServer(tmp_path, TOKEN, **limits)
     url = server.start()
     port = int(url.rsplit(":", 1)[1])
     stop = threading.Event()
-    outcomes: list[list] = [[] for _ in range(8)]
+    outcomes: list[list] = [[] for _ in range(count)]
     threads = []
     try:
         for outcome in outcomes:
@@ -287,50 +290,40 @@ def test_slow_bodies_cannot_keep_other_stations_out(tmp_path):
             t.start()
             assert started.wait(10)
             threads.append(t)
+        yield url, outcomes
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(5)
+        server.stop()
+
+
+def wait_for(condition, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.1)
+
+
+def test_slow_bodies_cannot_keep_other_stations_out(tmp_path):
+    with trickling_bodies(tmp_path, 8, body_grace_s=3.0, body_min_rate=10_000_000,
+                          max_body_reads_per_token=100) as (url, outcomes):
         # Eight bodies trickling in; other stations' pushes still go through at once.
         for _ in range(5):
-            r = push(url, [envelope("feedback", dict(FEEDBACK,
-                                                            uid=str(uuid.uuid4())))])
+            r = push(url, [envelope("feedback", dict(FEEDBACK, uid=str(uuid.uuid4())))])
             assert r.status_code == 200, r.text
             assert r.json()["accepted"] == 1
         # And the trickling ones are answered 408 once their deadline passes.
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not all(outcomes):
-            time.sleep(0.2)
+        wait_for(lambda: all(outcomes), 15)
         assert all(o and ("408" in o[0] or o[0] == "closed") for o in outcomes), outcomes
         assert any("408" in o[0] for o in outcomes), outcomes
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(5)
-        server.stop()
 
 
 def test_one_token_cannot_hold_many_bodies_at_once(tmp_path):
-    server = LocalCityServer(tmp_path, TOKEN, body_grace_s=5.0, body_min_rate=10_000_000)
-    url = server.start()
-    port = int(url.rsplit(":", 1)[1])
-    stop = threading.Event()
-    outcomes: list[list] = [[] for _ in range(3)]
-    threads = []
-    try:
-        for outcome in outcomes:
-            started = threading.Event()
-            t = threading.Thread(target=_slow_body, args=(port, stop, started, outcome),
-                                 daemon=True)
-            t.start()
-            assert started.wait(10)
-            threads.append(t)
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline and not any(outcomes):
-            time.sleep(0.1)
+    with trickling_bodies(tmp_path, 3, body_grace_s=5.0,
+                          body_min_rate=10_000_000) as (_, outcomes):
+        wait_for(lambda: any(outcomes), 4)
         refused = [o for o in outcomes if o]
         assert len(refused) == 1 and "429" in refused[0][0], outcomes
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(5)
-        server.stop()
 
 
 # -- bad input never answers 5xx ---------------------------------------------------------------
