@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the kiosk needs (Qt's runtime libraries, audio, USB,
-# Xvfb for headless screenshots). As root it runs apt-get; otherwise it prints the exact line.
+# Xvfb for headless screenshots) and PostgreSQL, which the city server's tests start as a
+# throwaway server of their own (tests/pgcluster.py; nothing is started here). As root it
+# runs apt-get; otherwise it prints the exact line.
 set -euo pipefail
 
 # "a|b": the first name this distribution knows (Ubuntu 24.04 renamed some libraries).
@@ -11,6 +13,7 @@ WANTED=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libpulse0 libspeechd2 libzbar0 "libusb-1.0-0t64|libusb-1.0-0" xvfb xauth poppler-utils
+  postgresql
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -6,6 +6,7 @@ import pytest  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.store import connect  # noqa: E402
+from tests.pgcluster import postgres_cluster, postgres_url  # noqa: E402, F401
 
 
 @pytest.fixture

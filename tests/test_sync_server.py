@@ -3,7 +3,6 @@ reference data with ETags."""
 
 import gzip
 import json
-import os
 import uuid
 
 import pytest
@@ -206,19 +205,17 @@ def test_the_document_lists_every_route(server):
     assert ADMIN_TOKEN not in json.dumps(doc)
 
 
-POSTGRES_URL = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES_URL, reason="set KIOSK_TEST_POSTGRES_URL=postgresql://… to test PostgreSQL"))]
-
-
-@pytest.fixture(params=STORES)
-def store(request, tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """The city database on SQLite and on a real PostgreSQL server (tests/pgcluster.py)."""
     if request.param == "sqlite":
-        s = open_store(tmp_path / "city.db")
-    else:
-        s = open_store(POSTGRES_URL)
-        with s.conn.cursor() as cur:
-            cur.execute("TRUNCATE records, reference")
+        return str(tmp_path / "city.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
     yield s
     s.close()
 
@@ -237,17 +234,126 @@ def test_stores_dedup_and_read_alike(store):
     assert store.get_reference("holidays") == ('{"items":[]}', etag)
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="set KIOSK_TEST_POSTGRES_URL to test PostgreSQL")
-def test_the_server_on_postgresql(tmp_path):
-    s = open_store(POSTGRES_URL)
-    with s.conn.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS records, reference")
-    s.close()
-    server = CityServer(tmp_path, db=POSTGRES_URL)
+def test_a_batch_repeating_an_id_with_other_content_keeps_the_first(store):
+    a = p.validate_envelope(ticket())
+    other = p.Envelope(**{**a.as_json(), "payload": a.payload.replace("A001", "A009")})
+    results = store.push([a, other, a])
+    assert [(r.status, r.code) for r in results] == [
+        ("accepted", None), ("rejected", "id_conflict"), ("duplicate", None)]
+    assert store.get(a.id)["payload"] == a.payload
+
+
+def test_filters_and_paging_alike(store):
+    envs = [p.validate_envelope(ticket(station=f"quay-{i % 2}")) for i in range(6)]
+    store.push(envs)
+    mine = store.list(station="quay-1", limit=2)
+    assert [r["record_id"] for r in mine] == [envs[1].id, envs[3].id]
+    rest = store.list(station="quay-1", after=mine[-1]["seq"], limit=2)
+    assert [r["record_id"] for r in rest] == [envs[5].id]
+    assert store.list(office="000.00.09.H26") == []
+    assert len(store.list(record_type="ticket", limit=100)) == 6
+
+
+def test_a_new_database_gets_every_migration_in_order(store_url):
+    from sync.server import store as st
+
+    s = open_store(store_url)
+    try:
+        assert s.schema_version() == st.SCHEMA_VERSION == len(st.MIGRATIONS)
+        assert s.migrate() == []  # nothing left to do, also when opened again
+    finally:
+        s.close()
+    again = open_store(store_url)
+    try:
+        assert again.migrate() == [] and again.schema_version() == st.SCHEMA_VERSION
+    finally:
+        again.close()
+
+
+def _raw_execute(url: str, statements) -> None:
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            for sql in statements:
+                conn.execute(sql)
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(url)
+        try:
+            for sql in statements:
+                conn.execute(sql)
+            conn.commit()
+        finally:
+            conn.close()
+
+
+def test_a_database_from_before_migrations_is_taken_over(store_url):
+    """The tables as the first release made them (CREATE ... IF NOT EXISTS, no
+    schema_version), holding a record: migrated in place, the record kept."""
+    from sync.server import store as st
+
+    dialect = "postgresql" if store_url.startswith("postgresql://") else "sqlite"
+    _raw_execute(store_url, st.migration_statements(dialect, 1))
+    env_ = p.validate_envelope(ticket())
+    _raw_execute(store_url, [
+        "INSERT INTO records (record_id, record_type, office, station, created_at, "
+        f"schema_version, payload, received_at) VALUES ('{env_.id}', 'ticket', "
+        f"'{env_.office}', '{env_.station}', '{env_.created_at}', 1, "
+        f"'{env_.payload}', '2026-01-05T01:00:00+00:00')"])
+    s = open_store(store_url)
+    try:
+        assert s.schema_version() == st.SCHEMA_VERSION
+        assert [r.status for r in s.push([env_])] == ["duplicate"]
+        assert s.get(env_.id)["payload"] == env_.payload
+    finally:
+        s.close()
+
+
+def test_a_database_from_a_newer_release_is_refused(store_url):
+    from sync.server import store as st
+
+    open_store(store_url).close()
+    _raw_execute(store_url, ["INSERT INTO schema_version (version, name, applied_at) "
+                             f"VALUES ({st.SCHEMA_VERSION + 1}, 'later', 'x')"])
+    with pytest.raises(st.SchemaTooNew, match="newer than this program"):
+        open_store(store_url)
+
+
+def test_each_migration_is_one_transaction(store_url):
+    """A migration that fails half-way leaves the database at the version before it."""
+    from sync.server import store as st
+
+    broken = (*st.MIGRATIONS, ("broken", ("CREATE TABLE later_one (x INTEGER)",
+                                          "CREATE TABLE records (x INTEGER)")))
+    old = st.MIGRATIONS, st.SCHEMA_VERSION
+    st.MIGRATIONS, st.SCHEMA_VERSION = broken, len(broken)
+    try:
+        with pytest.raises(Exception, match="(?i)exists"):
+            open_store(store_url)
+    finally:
+        st.MIGRATIONS, st.SCHEMA_VERSION = old
+    s = open_store(store_url)
+    try:
+        assert s.schema_version() == st.SCHEMA_VERSION
+        if store_url.startswith("postgresql://"):
+            rows = s._rows("SELECT to_regclass('later_one') IS NULL", ())
+            assert rows[0][0]
+        else:
+            assert s.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = "
+                                  "'later_one'").fetchone()[0] == 0
+    finally:
+        s.close()
+
+
+def test_the_server_on_postgresql(tmp_path, postgres_url):
+    server = CityServer(tmp_path, db=postgres_url)
     try:
         a = ticket()
         assert push(server, [a, a]).json()["results"][1]["status"] == "duplicate"
         assert server.records()[0]["payload"] == a["payload"]
+        assert server.counts()["total"] == 1
     finally:
         server.stop()
 

@@ -81,11 +81,19 @@ def _classify(envelopes: Sequence[Envelope], existing: dict[str, tuple[str, int,
     return results, new
 
 
-def _schema(seq_type: str) -> tuple[str, ...]:
-    """The city store's tables; only the auto-numbered column's type differs by database."""
-    return (
-        f"""CREATE TABLE IF NOT EXISTS records (
-            seq {seq_type} PRIMARY KEY,
+# The city database's schema: an ordered list of migrations, the same for SQLite and
+# PostgreSQL (only the type names in TYPES differ). Each is applied once, in its own
+# transaction together with its row in schema_version; a database made before this list
+# existed (the same tables, made with CREATE ... IF NOT EXISTS) is taken over by migration 1.
+# Append new migrations; never edit one that has shipped.
+TYPES = {
+    "sqlite": {"seq": "INTEGER", "bigint": "INTEGER"},
+    "postgresql": {"seq": "BIGSERIAL", "bigint": "BIGINT"},
+}
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("records and reference data", (
+        """CREATE TABLE IF NOT EXISTS records (
+            seq {seq} PRIMARY KEY,
             record_id TEXT NOT NULL UNIQUE,
             record_type TEXT NOT NULL,
             office TEXT NOT NULL,
@@ -102,12 +110,34 @@ def _schema(seq_type: str) -> tuple[str, ...]:
             etag TEXT NOT NULL,
             updated_at TEXT NOT NULL
         )""",
-    )
+    )),
+    ("records by station, for reads filtered by station", (
+        "CREATE INDEX records_by_station ON records (station, seq)",
+    )),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)"""
+
+
+def migration_statements(dialect: str, version: int) -> tuple[str, ...]:
+    """The statements of migration `version` (1-based) for `dialect`."""
+    return tuple(sql.format(**TYPES[dialect]) for sql in MIGRATIONS[version - 1][1])
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer version of this program."""
+
+
+def _too_new(found: int) -> SchemaTooNew:
+    return SchemaTooNew(f"the city database is at schema version {found}, newer than this "
+                        f"program's {SCHEMA_VERSION}: run the newer kiosk city-server")
 
 
 class SQLiteStore:
-    SCHEMA = _schema("INTEGER")
-
     def __init__(self, path: str):
         if path != ":memory:":
             # Station records hold personal data: owner-only, -wal and -shm too.
@@ -119,8 +149,38 @@ class SQLiteStore:
         self.conn.execute("PRAGMA journal_mode = WAL")
         # FULL: once the server answers "accepted", the record survives a power cut.
         self.conn.execute("PRAGMA synchronous = FULL")
-        for statement in self.SCHEMA:
-            self.conn.execute(statement)
+        self.migrate()
+
+    def schema_version(self) -> int:
+        self.conn.execute(VERSION_TABLE)
+        return self.conn.execute("SELECT coalesce(max(version), 0) FROM schema_version"
+                                 ).fetchone()[0]
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, each in one transaction (BEGIN
+        IMMEDIATE: a second process opening the same file waits, then finds it done).
+        Returns the versions applied."""
+        applied = []
+        while True:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = self.schema_version()
+                if current > SCHEMA_VERSION:
+                    raise _too_new(current)
+                if current == SCHEMA_VERSION:
+                    self.conn.execute("COMMIT")
+                    return applied
+                version = current + 1
+                for statement in migration_statements("sqlite", version):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_version (version, name, applied_at) "
+                                  "VALUES (?, ?, ?)", (version, MIGRATIONS[version - 1][0],
+                                                       _now()))
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            applied.append(version)
 
     def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
         conn = self.conn
@@ -195,7 +255,7 @@ class PostgresStore:
     """The same store on PostgreSQL (psycopg 3). Safe with several server processes: the
     primary key on record_id decides, and a lost race reads back as a duplicate."""
 
-    SCHEMA = _schema("BIGSERIAL")
+    MIGRATION_LOCK = 0x6B696F736B  # pg_advisory_xact_lock key: one migrator at a time
 
     def __init__(self, url: str):
         try:
@@ -204,30 +264,66 @@ class PostgresStore:
             raise RuntimeError("PostgreSQL needs the psycopg package: "
                                "pip install 'psycopg[binary]'") from exc
         self.conn = psycopg.connect(url, autocommit=True)
-        with self.conn.transaction(), self.conn.cursor() as cur:
-            for statement in self.SCHEMA:
-                cur.execute(statement)
+        self.migrate()
+
+    def schema_version(self) -> int:
+        rows = self._rows("SELECT to_regclass('schema_version') IS NOT NULL", ())
+        if not rows[0][0]:
+            return 0
+        return self._rows("SELECT coalesce(max(version), 0) FROM schema_version", ())[0][0]
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, each in one transaction. An advisory
+        lock makes receivers starting at the same time take turns: the first migrates, the
+        others find it done. Returns the versions applied."""
+        applied = []
+        while True:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.MIGRATION_LOCK,))
+                cur.execute(VERSION_TABLE)
+                cur.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+                current = cur.fetchone()[0]
+                if current > SCHEMA_VERSION:
+                    raise _too_new(current)
+                if current == SCHEMA_VERSION:
+                    return applied
+                version = current + 1
+                for statement in migration_statements("postgresql", version):
+                    cur.execute(statement)
+                cur.execute("INSERT INTO schema_version (version, name, applied_at) "
+                            "VALUES (%s, %s, %s)", (version, MIGRATIONS[version - 1][0],
+                                                    _now()))
+            applied.append(version)
 
     def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
+        """One INSERT for the batch (its first copy of each id); only ids that were already
+        stored (or that another receiver process stored meanwhile: ON CONFLICT waits for
+        its transaction) are read back, to tell a duplicate from an id conflict."""
+        if not envelopes:
+            return []
+        first: dict[str, Envelope] = {}
+        for e in envelopes:
+            first.setdefault(e.id, e)
+        received = _now()
         with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute("SELECT record_id, record_type, schema_version, payload FROM records "
-                        "WHERE record_id = ANY(%s)", (list({e.id for e in envelopes}),))
-            existing = {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
-            results, new = _classify(envelopes, existing)
-            received = _now()
-            lost = set()
-            for e in new:
-                cur.execute(
-                    "INSERT INTO records (record_id, record_type, office, station, created_at, "
-                    "schema_version, payload, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, "
-                    "%s) ON CONFLICT (record_id) DO NOTHING RETURNING seq",
+            cur.execute(
+                "INSERT INTO records (record_id, record_type, office, station, created_at, "
+                "schema_version, payload, received_at) "
+                "SELECT i, t, o, s, c, v, p, %s FROM unnest(%s::text[], %s::text[], "
+                "%s::text[], %s::text[], %s::text[], %s::int[], %s::text[]) "
+                "AS u(i, t, o, s, c, v, p) "
+                "ON CONFLICT (record_id) DO NOTHING RETURNING record_id",
+                (received, *map(list, zip(*(
                     (e.id, e.type, e.office, e.station, e.created_at, e.schema_version,
-                     e.payload, received))
-                if cur.fetchone() is None:
-                    lost.add(e.id)  # another server process stored it meanwhile
-        if lost:
-            results = [RecordResult(r.id, DUPLICATE) if r.id in lost and r.status == ACCEPTED
-                       else r for r in results]
+                     e.payload) for e in first.values()), strict=True))))
+            inserted = {r[0] for r in cur.fetchall()}
+            others = [rid for rid in first if rid not in inserted]
+            existing: dict[str, tuple[str, int, str]] = {}
+            if others:
+                cur.execute("SELECT record_id, record_type, schema_version, payload "
+                            "FROM records WHERE record_id = ANY(%s)", (others,))
+                existing = {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
+        results, _ = _classify(envelopes, existing)
         return results
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple]:
