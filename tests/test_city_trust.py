@@ -55,9 +55,20 @@ FEEDBACK = {"uid": "x", "topic": "Thái độ phục vụ", "text": "Cán bộ h
             "phone": None, "at": "2026-12-01T09:00:00+07:00", "station": "quay-1"}
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    server = CityServer(tmp_path_factory.mktemp("city"))
+def _module_db(request) -> str | None:
+    """None (SQLite in tmp_path) or a fresh PostgreSQL database (tests/pgcluster.py)."""
+    if request.param != "postgresql":
+        return None
+    cluster = request.getfixturevalue("postgres_cluster")
+    if cluster is None:
+        return request.getfixturevalue("postgres_url")
+    return cluster.create_database()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def city(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("city")
+    server = CityServer(tmp, db=_module_db(request))
     yield server
     server.stop()
 
@@ -100,9 +111,11 @@ def test_a_feedback_record_is_accepted_not_a_500(city):
     assert r.json()["accepted"] == 1
 
 
-def test_a_station_with_every_record_type_syncs_to_zero_pending(tmp_path):
+@pytest.mark.parametrize("city_db", ["sqlite", "postgresql"])
+def test_a_station_with_every_record_type_syncs_to_zero_pending(tmp_path, request, city_db):
     """`kiosk seed` with every kind, then `kiosk sync once` with a token bound to this office
-    and station: everything arrives, byte-equal, once."""
+    and station: everything arrives, byte-equal, once (SQLite and PostgreSQL at the city)."""
+    db = request.getfixturevalue("postgres_url") if city_db == "postgresql" else None
     station = tmp_path / "station"
     station.mkdir()
     (station / "kiosk.toml").write_text(
@@ -110,7 +123,7 @@ def test_a_station_with_every_record_type_syncs_to_zero_pending(tmp_path):
         encoding="utf-8")
     tokens = tmp_path / "tokens.txt"
     tokens.write_text(f"{STATION_TOKEN} {OFFICE} quay-1\n", encoding="utf-8")
-    server = CityServer(tmp_path, "--token-file", str(tokens), tokens=())
+    server = CityServer(tmp_path, "--token-file", str(tokens), tokens=(), db=db)
     try:
         seeded = subprocess.run(
             kiosk_cmd(station, "seed", "--tickets", "60", "--dossiers", "8", "--feedback", "5",
