@@ -3,7 +3,14 @@ reference data with ETags."""
 
 import gzip
 import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
 import uuid
+from collections import Counter
 
 import pytest
 import requests
@@ -393,3 +400,73 @@ def test_the_token_file_binds_every_token(tmp_path, line, problem):
     message = str(failed.value)
     assert problem in message and "Traceback" not in message
     assert line.split("\n")[-2].split()[0] not in message  # never the token itself
+
+
+# -- several receiver processes (--workers) ------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    with open(path, encoding="ascii") as f:
+        return [int(x) for x in f.read().split()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="--workers needs Linux")
+def test_several_receivers_store_each_record_once(tmp_path, postgres_url):
+    """Three receiver processes on one port: the same records pushed by eight stations at
+    once are stored once, answered `accepted` exactly once each; a receiver that dies is
+    replaced while the others go on serving."""
+    tokens = [f"station-{n}-token-0123456789" for n in range(8)]
+    server = CityServer(tmp_path, "--workers", "3", db=postgres_url, tokens=(TOKEN, *tokens))
+    try:
+        workers = _children(server.proc.pid)
+        assert len([w for w in workers if w]) >= 3
+        records = [ticket() for _ in range(300)]
+        answers: list[list[dict]] = []
+        failures: list[str] = []
+        lock = threading.Lock()
+
+        def station(seed: int) -> None:
+            mine = list(records)
+            random.Random(seed).shuffle(mine)
+            for start in range(0, len(mine), 50):
+                r = push(server, mine[start:start + 50], token=tokens[seed])
+                with lock:
+                    if r.status_code == 200:
+                        answers.append(r.json()["results"])
+                    else:
+                        failures.append(r.text)
+
+        threads = [threading.Thread(target=station, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not failures
+        accepted = Counter(x["id"] for batch in answers for x in batch
+                           if x["status"] == "accepted")
+        statuses = Counter(x["status"] for batch in answers for x in batch)
+        assert statuses == {"accepted": 300, "duplicate": 7 * 300}
+        assert set(accepted.values()) == {1} and len(accepted) == 300
+        stored = server.records()
+        assert sorted(r["id"] for r in stored) == sorted(r["id"] for r in records)
+
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(set(_children(server.proc.pid))
+                                                  - set(workers[1:])) < 1:
+            time.sleep(0.2)
+        assert len(_children(server.proc.pid)) >= 3
+        for _ in range(20):  # every connection is new: each may land on any receiver
+            assert push(server, [ticket()]).json()["accepted"] == 1
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0
+    for pid in workers[1:]:
+        assert not os.path.exists(f"/proc/{pid}")  # stopped and reaped with the parent
+
+
+def test_several_receivers_need_postgresql(tmp_path):
+    with pytest.raises(RuntimeError) as failed:
+        CityServer(tmp_path, "--workers", "2")
+    assert "--workers N needs PostgreSQL" in str(failed.value)
+    assert "Traceback" not in str(failed.value)

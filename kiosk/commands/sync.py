@@ -45,6 +45,12 @@ def register(sub) -> None:
     rq.add_argument("record_ids", nargs="*", metavar="RECORD_ID")
     rq.add_argument("--all", action="store_true", help="every set-aside record")
     rq.set_defaults(handler=_requeue)
+    cp = sysub.add_parser("compact", help="delete delivered records older than [sync] "
+                          "keep_sent_days now and rebuild the database file, giving free "
+                          "space back to the disk (on a database made before incremental "
+                          "vacuum, once, turns it on); run with the station's screens closed")
+    cp.add_argument("--json", action="store_true", help="print one JSON object")
+    cp.set_defaults(handler=_compact)
 
     cs = sub.add_parser("city-server", help="run the reference city server (tests, staging, "
                         "cities without their own receiver)")
@@ -71,6 +77,10 @@ def register(sub) -> None:
     cs.add_argument("--max-body-bytes", type=int, metavar="N", help="request body limit")
     cs.add_argument("--max-batch-records", type=int, metavar="N",
                     help="records per push limit")
+    cs.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="receiver processes sharing the port (default 1; more need "
+                    "PostgreSQL and Linux; elsewhere run one server per port behind an HTTP "
+                    "load balancer)")
     cs.set_defaults(handler=_city_server, needs_config=False)
 
     sd = sub.add_parser("seed", help="create realistic demo records through the same code "
@@ -98,7 +108,7 @@ def _settings(args, config: Config):
 
 def _worker(args, config: Config, paths: Paths, on_change=None):
     from kiosk.station import database_path
-    from sync.worker import SyncWorker
+    from sync.worker import SyncWorker, feed_hub_of
 
     settings = _settings(args, config)
     if not settings.server_url:
@@ -110,7 +120,8 @@ def _worker(args, config: Config, paths: Paths, on_change=None):
         print(problem, file=sys.stderr)
         return None
     return SyncWorker(database_path(config, paths), settings, office=config.office.code,
-                      station=config.station.id, on_change=on_change)
+                      station=config.station.id, on_change=on_change,
+                      feed_hub=feed_hub_of(config))
 
 
 def _run(args, config: Config, paths: Paths) -> int:
@@ -265,8 +276,41 @@ def _requeue(args, config: Config, paths: Paths) -> int:
     return EXIT_OK
 
 
+def _compact(args, config: Config, paths: Paths) -> int:
+    from datetime import UTC, datetime
+
+    from kiosk.station import open_database
+    from sync.prune import compact, prune_delivered
+    from sync.worker import feed_hub_of
+
+    db = open_database(config, paths)
+    try:
+        result = prune_delivered(db, now=datetime.now(UTC),
+                                 keep_days=config.sync.keep_sent_days,
+                                 feed_hub=feed_hub_of(config), vacuum=False)
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        before, after = compact(db)
+    finally:
+        db.conn.close()
+    out = {"deleted": result.deleted, "tombstones": result.slimmed,
+           "counter_ops": result.counter_ops, "bytes_before": before * page,
+           "bytes_after": after * page}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"{result.deleted} delivered record(s) deleted, {result.slimmed} kept without "
+              f"their payload; database {before * page / 1e6:.1f} MB -> "
+              f"{after * page / 1e6:.1f} MB.")
+    return EXIT_OK
+
+
 def _city_server(args, config: Config, paths: Paths) -> int:
-    from sync.server.app import ServerSettings, serve, ssl_context
+    from sync.server.app import ServerSettings, serve, ssl_context, workers_problem
+
+    problem = workers_problem(args.db, args.workers)
+    if problem:
+        print(f"city-server: {problem}", file=sys.stderr)
+        return EXIT_USAGE
 
     tokens = list(args.token)
     bound: dict[str, tuple[str, str]] = {}
@@ -301,7 +345,7 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     try:
         serve(args.db, settings, host=args.host, port=args.port, tls=tls,
               reference_dir=Path(args.reference_dir) if args.reference_dir else None,
-              on_ready=ready)
+              on_ready=ready, workers=args.workers)
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"city-server: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -15,7 +15,10 @@ import hashlib
 import hmac
 import json
 import logging
+import socket
 import ssl
+import sys
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -502,41 +505,190 @@ def ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
 def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: int = 8080,
           tls: ssl.SSLContext | None = None, reference_dir: Path | None = None,
           on_ready: Callable[[str], None] | None = None,
-          stop: asyncio.Event | None = None) -> None:
-    """Run until SIGINT/SIGTERM (or `stop` is set). `on_ready(base_url)` once listening."""
+          stop: asyncio.Event | None = None, workers: int = 1) -> None:
+    """Run until SIGINT/SIGTERM (or `stop` is set). `on_ready(base_url)` once listening.
+
+    `workers` > 1: that many receiver processes share the port (Linux, PostgreSQL only; see
+    serve_workers)."""
+    if workers > 1:
+        serve_workers(db, settings, workers=workers, host=host, port=port, tls=tls,
+                      reference_dir=reference_dir, on_ready=on_ready)
+        return
     store = open_store(db)
     load_reference(store, reference_dir)
+    asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
+                             on_ready=on_ready, stop=stop))
 
-    async def main() -> None:
-        import signal
 
-        from kiosk.hub import limits
+def _url(host: str, port: int, tls: ssl.SSLContext | None) -> str:
+    scheme = "https" if tls else "http"
+    shown_host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown_host}:{port}"
 
-        # As on the office hub: malformed requests are a client's mistake (one INFO line,
-        # no traceback), and a connection that sends no complete request is closed.
-        runner = web.AppRunner(make_app(store, settings), auto_decompress=False,
-                               access_log=None, handle_signals=False,
-                               keepalive_timeout=limits.IDLE_TIMEOUT_S,
-                               logger=limits.server_logger("city-server"))
-        await runner.setup()
+
+async def _serve_store(store: Store, settings: ServerSettings, *, host: str, port: int,
+                       tls: ssl.SSLContext | None, on_ready: Callable[[str], None] | None,
+                       stop: asyncio.Event | None, sock: socket.socket | None = None) -> None:
+    import signal
+
+    from kiosk.hub import limits
+
+    # As on the office hub: malformed requests are a client's mistake (one INFO line,
+    # no traceback), and a connection that sends no complete request is closed.
+    runner = web.AppRunner(make_app(store, settings), auto_decompress=False,
+                           access_log=None, handle_signals=False,
+                           keepalive_timeout=limits.IDLE_TIMEOUT_S,
+                           logger=limits.server_logger("city-server"))
+    await runner.setup()
+    site: web.BaseSite
+    if sock is not None:
+        site = web.SockSite(runner, sock, ssl_context=tls)
+    else:
         site = web.TCPSite(runner, host, port, ssl_context=tls, backlog=128)
-        await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
-        bound = sockets[0].getsockname()[1] if sockets else port
-        scheme = "https" if tls else "http"
-        shown_host = f"[{host}]" if ":" in host else host
-        url = f"{scheme}://{shown_host}:{bound}"
-        done = stop or asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            # Not on Windows, nor off the main thread.
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, done.set)
-        if on_ready:
-            on_ready(url)
-        try:
-            await done.wait()
-        finally:
-            await runner.cleanup()
+    await site.start()
+    sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+    bound = sockets[0].getsockname()[1] if sockets else port
+    done = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not on Windows, nor off the main thread.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, done.set)
+    if on_ready:
+        on_ready(_url(host, bound, tls))
+    try:
+        await done.wait()
+    finally:
+        await runner.cleanup()
 
-    asyncio.run(main())
+
+# -- several receiver processes ------------------------------------------------------------------
+
+WORKER_START_TIMEOUT_S = 60.0
+WORKER_RESTART_PAUSE_S = 1.0
+
+
+def workers_problem(db: str, workers: int) -> str | None:
+    """Why `workers` receiver processes cannot run here, worded for the operator."""
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers == 1:
+        return None
+    if not str(db).startswith(("postgresql://", "postgres://")):
+        return ("--workers N needs PostgreSQL (--db postgresql://…): a SQLite file takes one "
+                "writer at a time, so run one receiver process on it")
+    if not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
+        return ("--workers N shares one port between processes, which needs Linux; "
+                "elsewhere run one city-server per port behind an HTTP load balancer")
+    return None
+
+
+def _listening_socket(host: str, port: int, *, listen: bool = True) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    if listen:
+        sock.listen(512)
+        sock.setblocking(False)
+    return sock
+
+
+def _worker_main(db: str, settings: ServerSettings, host: str, port: int,
+                 tls: ssl.SSLContext | None, ready: Any, number: int) -> None:
+    """One receiver process: its own store connection, its own socket on the shared port
+    (SO_REUSEPORT: the kernel spreads new connections over the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        store = open_store(db)
+        sock = _listening_socket(host, port)
+    except Exception as exc:
+        ready.put((number, f"{type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+    asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
+                             on_ready=lambda url: ready.put((number, None)), stop=None,
+                             sock=sock))
+
+
+def serve_workers(db: str, settings: ServerSettings, *, workers: int, host: str = "127.0.0.1",
+                  port: int = 8080, tls: ssl.SSLContext | None = None,
+                  reference_dir: Path | None = None,
+                  on_ready: Callable[[str], None] | None = None) -> None:
+    """`workers` receiver processes on one port in front of one PostgreSQL database. They
+    share nothing but the database (the record id's unique key settles a record sent to two
+    of them at once), so any of them may take any push. This process migrates the
+    database, loads reference data, starts the workers, restarts one that dies, and stops
+    them all on SIGINT/SIGTERM. The limits (pushes stored at once, bodies per token) hold
+    per worker."""
+    import multiprocessing
+    import queue
+    import signal
+    import threading
+
+    problem = workers_problem(db, workers)
+    if problem:
+        raise ValueError(problem)
+    store = open_store(db)  # migrations run once, here, before any worker starts
+    try:
+        load_reference(store, reference_dir)
+    finally:
+        store.close()
+    # Holds the port (bound, never listening: the kernel hands connections only to the
+    # workers' listening sockets); with --port 0 it also picks the port they all use.
+    keeper = _listening_socket(host, port, listen=False)
+    port = keeper.getsockname()[1]
+    context = multiprocessing.get_context("fork")  # children inherit the settings and TLS
+    ready = context.Queue()
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not on the main thread
+            signal.signal(sig, lambda *_: done.set())
+
+    def start(number: int) -> Any:
+        proc = context.Process(target=_worker_main, name=f"city-receiver-{number}",
+                               args=(db, settings, host, port, tls, ready, number),
+                               daemon=False)
+        proc.start()
+        return proc
+
+    procs = {n: start(n) for n in range(1, workers + 1)}
+    try:
+        waiting = set(procs)
+        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+        while waiting:
+            try:
+                number, failure = ready.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise RuntimeError(f"{len(waiting)} receiver process(es) did not start within "
+                                   f"{WORKER_START_TIMEOUT_S:.0f} s") from None
+            if failure:
+                raise RuntimeError(f"receiver process {number} could not start: {failure}")
+            waiting.discard(number)
+        log.info("city-server: %d receiver processes on port %d", workers, port)
+        if on_ready:
+            on_ready(_url(host, port, tls))
+        while not done.wait(0.5):
+            for number, proc in list(procs.items()):
+                if proc.exitcode is not None and not done.is_set():
+                    log.error("city-server: receiver process %d (pid %s) ended with code %s; "
+                              "starting another", number, proc.pid, proc.exitcode)
+                    time.sleep(WORKER_RESTART_PAUSE_S)
+                    procs[number] = start(number)
+    finally:
+        for proc in procs.values():
+            if proc.exitcode is None:
+                proc.terminate()
+        for proc in procs.values():
+            proc.join(15)
+            if proc.exitcode is None:
+                proc.kill()
+                proc.join(5)
+        keeper.close()
+        with contextlib.suppress(Exception):
+            while True:
+                ready.get_nowait()
+        ready.close()
