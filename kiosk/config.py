@@ -398,6 +398,11 @@ class SyncConfig:
     reference_interval_s: float = setting(3600.0, "Seconds between pulls of reference data "
                                           "(procedures, services, holidays) from the city.",
                                           minimum=60, maximum=604800)
+    keep_sent_days: int = setting(30, "Days a record stays in the outbox after the city "
+                                  "accepted it; older delivered records are deleted by the "
+                                  "sync (the tickets, dossiers and ratings themselves stay; "
+                                  "refused records and those the office feed has not yet "
+                                  "forwarded to the hub are kept).", minimum=1, maximum=3650)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ UNREACHABLE = math.inf
 RETRY_AFTER_MAX_S = 6 * 3600.0  # a broken Retry-After must not stop the sync for days
 RECOUNT_EVERY_S = 2.0
 STATE_WRITE_EVERY_S = 60.0
+PRUNE_EVERY_S = 3600.0     # look for delivered records to prune at most this often
+PRUNE_ROWS_PER_STEP = 20_000  # then go back to pushing; the rest on the next step
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,12 @@ class SyncWorker:
 
     def __init__(self, db_path: str | Path, settings: SyncSettings, *, office: str,
                  station: str, clock: Any = None, rng: random.Random | None = None,
-                 on_change: Callable[[SyncStatus], None] | None = None):
+                 on_change: Callable[[SyncStatus], None] | None = None,
+                 feed_hub: str | None = None):
         self.db_path = db_path
+        # The hub this station forwards its dossiers and ratings to (office feed): pruning
+        # keeps the rows it has not forwarded yet (sync/prune.py).
+        self.feed_hub = feed_hub
         self.settings = settings
         self.office = office
         self.station = station
@@ -142,6 +148,7 @@ class SyncWorker:
         self._body_cache: tuple[tuple[int, int, int], bytes] | None = None
         self._batch_cache: tuple[tuple[int, int, int], list] | None = None
         self._error_written: tuple[str, float] | None = None
+        self._next_prune = 0.0
 
     # -- public API ------------------------------------------------------------------------
 
@@ -207,6 +214,7 @@ class SyncWorker:
                 if self.status().pending == 0:
                     if self.settings.server_url and self._failures == 0:
                         self._maybe_pull_reference()
+                        self._maybe_prune()
                     break
             before = self._failures
             delay = self.step()
@@ -242,6 +250,8 @@ class SyncWorker:
             self._refresh_counts(force=True)
             if self.status().pending == 0:
                 self._publish(state=st.UP_TO_DATE, backlog=0, done=0, next_attempt_at=None)
+                if self._maybe_prune():
+                    return 0.0  # more to prune: go on after a look for new records
             return self.settings.interval_s
         if self.status().state != st.SENDING:
             self._publish(state=st.SENDING, backlog=self.status().pending, done=0)
@@ -542,6 +552,26 @@ class SyncWorker:
         total = sum(c for _, c in self._rate_window[1:])
         return total / span if span > 0 else 0.0
 
+    def _maybe_prune(self) -> bool:
+        """After a successful push with nothing left to send: prune delivered records older
+        than [sync] keep_sent_days (at most once per PRUNE_EVERY_S, a bounded number of rows
+        per call). True when rows are left for the next call. Never fails the sync."""
+        now = self.clock.monotonic()
+        if self._failures or now < self._next_prune:
+            return False
+        from sync.prune import prune_delivered
+
+        try:
+            result = prune_delivered(self.db, now=self.clock.now(),
+                                     keep_days=self.settings.keep_sent_days,
+                                     feed_hub=self.feed_hub, max_rows=PRUNE_ROWS_PER_STEP)
+        except Exception:  # a busy or sick disk: the records stay, the push goes on
+            log.exception("sync: pruning delivered records failed")
+            result = None
+        more = bool(result and result.more)
+        self._next_prune = now + (0.0 if more else PRUNE_EVERY_S)
+        return more
+
     def _maybe_pull_reference(self, force: bool = False) -> None:
         now = self.clock.monotonic()
         if not force and now < self._next_reference:
@@ -634,4 +664,12 @@ def worker_from_config(config: Any, db_path: str | Path, *,
     """The app's way in: `worker_from_config(config, database_path(config, paths)).start()`."""
     return SyncWorker(db_path, SyncSettings.from_config(config, **overrides),
                       office=config.office.code, station=config.station.id,
-                      on_change=on_change)
+                      on_change=on_change, feed_hub=feed_hub_of(config))
+
+
+def feed_hub_of(config: Any) -> str | None:
+    """The hub this station forwards its office records to (a client station), else None."""
+    hub = getattr(config, "hub", None)
+    if hub is None or hub.role != "client" or not hub.url:
+        return None
+    return hub.url.rstrip("/")

@@ -13,6 +13,7 @@ from kiosk.private_files import private_sqlite
 from kiosk.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15_000
+JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 class StoreError(RuntimeError):
@@ -32,7 +33,14 @@ def connect(path: Path | str) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Before the first table: a new database gives pages freed by the sync's pruning back
+        # to the disk (sync/prune.py). On an older one this is a no-op until `kiosk sync
+        # compact` rebuilt it.
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
+        # After a checkpoint the -wal file is cut back to this size instead of staying as
+        # large as its largest burst.
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         # FULL: a ticket the citizen saw on screen must survive a power cut right after.
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
