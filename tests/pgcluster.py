@@ -68,7 +68,10 @@ def _as_user() -> tuple[list[str], int | None, int | None]:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    """`durable`: fsync and synchronous commits on, as a production server runs (the
+    benchmarks); off for tests."""
+
+    def __init__(self, *, durable: bool = False) -> None:
         try:
             import psycopg  # noqa: F401
         except ImportError:
@@ -85,12 +88,13 @@ class Cluster:
         self.user = "postgres" if uid is not None else pwd.getpwuid(os.geteuid()).pw_name
         self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust",
                   "-E", "UTF8", "--locale", "C", "--no-sync")
-        options = (f"-k {self.root} -c listen_addresses='' -p {PORT} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200 -c shared_buffers=64MB")
+        options = f"-k {self.root} -c listen_addresses='' -p {PORT} -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
                   "-w", "-t", "60", "start")
         self.admin_url = self.url("postgres")
+        self.pid_file = self.data / "postmaster.pid"
 
     def _run(self, tool: str, *args: str) -> None:
         r = subprocess.run([*self.prefix, str(self.bin / tool), *args], capture_output=True,
