@@ -1,5 +1,10 @@
 """Test helper: parse an ESC/POS byte stream back into the images it would print.
 
+Understands what drivers.printers.escpos_job sends: GS v 0 bands of any width placed at the left
+margin (GS L, in dots) and the print area width (GS W, the page width), and the printer's own QR
+code (GS ( k), drawn back with the qrcode library centred or left as ESC a says, in byte mode:
+the same size and content a printer prints, though its mask may differ.
+
 Strict on purpose: any byte it does not understand raises, so a test notices garbage (text
 leaking into the stream, a truncated band, a wrong length field) instead of passing.
 """
@@ -26,8 +31,10 @@ _ESC_SKIP = {
     ord("R"): 1, ord("t"): 1, ord("{"): 1, ord("V"): 1, ord("c"): 2, ord("p"): 3, ord(" "): 1,
     ord("$"): 2, ord("U"): 1,
 }
-_GS_SKIP = {ord("!"): 1, ord("B"): 1, ord("L"): 2, ord("W"): 2, ord("a"): 1, ord("H"): 1,
-            ord("h"): 1, ord("w"): 1, ord("f"): 1}
+_GS_SKIP = {ord("!"): 1, ord("B"): 1, ord("a"): 1, ord("H"): 1, ord("h"): 1, ord("w"): 1,
+            ord("f"): 1}
+
+_QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
 
 
 class EscposParseError(ValueError):
@@ -39,21 +46,30 @@ class Page:
     """Everything printed up to a cut (or the end of the stream)."""
 
     bands: list[Image.Image] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # left edge of each band, in dots
+    width: int = 0  # print area width (GS W), 0 if not given
+    qr_texts: list[str] = field(default_factory=list)  # native QR codes printed (GS ( k)
     cut: str | None = None  # "full", "partial" or None when the stream ended without a cut
     feed_lines: int = 0  # ESC d / LF after or between images (not drawn into `image`)
     feed_dots: int = 0  # ESC J
 
     @property
     def image(self) -> Image.Image:
-        """Bands stacked top to bottom, mode "1" (white = 1), as wide as the widest band."""
-        width = max((band.width for band in self.bands), default=0)
+        """Bands stacked top to bottom, mode "1" (white = 1), as wide as the print area (GS W) or
+        the widest band, whichever is wider."""
+        width = max([self.width] + [x + band.width for x, band in zip(self.offsets, self.bands,
+                                                                       strict=True)])
         height = sum(band.height for band in self.bands)
         page = Image.new("1", (width, height), 1)
         y = 0
-        for band in self.bands:
-            page.paste(band, (0, y))
+        for x, band in zip(self.offsets, self.bands, strict=True):
+            page.paste(band, (x, y))
             y += band.height
         return page
+
+    def add(self, band: Image.Image, x: int) -> None:
+        self.bands.append(band)
+        self.offsets.append(x)
 
 
 @dataclass
@@ -62,6 +78,9 @@ class ParsedStream:
     inits: int = 0  # ESC @ count
     status_queries: list[bytes] = field(default_factory=list)  # DLE EOT n / DLE ENQ n
     justification: int = 0  # last ESC a n
+    left_margin: int = 0  # GS L, in dots
+    print_width: int = 0  # GS W, in dots
+    qr: dict = field(default_factory=dict)  # GS ( k settings and stored data
 
     @property
     def images(self) -> list[Image.Image]:
@@ -97,6 +116,55 @@ def _raster_band(data: bytes, pos: int) -> tuple[Image.Image, int]:
     if mode & 2:  # double height
         band = band.resize((band.width, band.height * 2), Image.Resampling.NEAREST)
     return band, pos + 5 + size
+
+
+def _two_d_code(data: bytes, pos: int, result: ParsedStream, page: Page) -> int:
+    """GS ( k pL pH cn fn ..., with pos at GS: QR code (cn = 49) functions only."""
+    if _need(data, pos + 2, 1, "GS (")[0] != ord("k"):
+        raise EscposParseError(f"unknown command GS ( {data[pos + 2]:#04x} at offset {pos}")
+    low, high, cn, fn = _need(data, pos + 3, 4, "GS ( k header")
+    size = low + 256 * high
+    args = _need(data, pos + 5, size, "GS ( k parameters")[2:]
+    if cn != 49:
+        raise EscposParseError(f"GS ( k for symbol type {cn} at offset {pos}")
+    if fn == 65:  # model
+        if args[:1] != b"2":
+            raise EscposParseError(f"QR model {args[:1]!r} at offset {pos}")
+    elif fn == 67:  # module size
+        result.qr["module"] = args[0]
+    elif fn == 69:  # error correction
+        result.qr["level"] = _QR_LEVELS[args[0]]
+    elif fn == 80:  # store data (m = 48)
+        result.qr["data"] = bytes(args[1:])
+    elif fn == 81:  # print the stored symbol
+        page.add(*_draw_qr(result))
+    else:
+        raise EscposParseError(f"GS ( k QR function {fn} at offset {pos}")
+    return pos + 5 + size
+
+
+def _draw_qr(result: ParsedStream) -> tuple[Image.Image, int]:
+    import qrcode
+    import qrcode.util
+
+    levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+              "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+    qr = result.qr
+    if "data" not in qr:
+        raise EscposParseError("GS ( k prints a QR code without data")
+    code = qrcode.QRCode(error_correction=levels[qr.get("level", "L")],
+                         box_size=qr.get("module", 3), border=0)
+    code.add_data(qrcode.util.QRData(qr["data"], mode=qrcode.util.MODE_8BIT_BYTE))
+    code.make(fit=True)
+    symbol = code.make_image().get_image().convert("1")
+    area = result.print_width or symbol.width
+    x = result.left_margin
+    if result.justification in (1, 49):
+        x += max(0, (area - symbol.width) // 2)
+    elif result.justification in (2, 50):
+        x += max(0, area - symbol.width)
+    result.pages[-1].qr_texts.append(qr["data"].decode("utf-8"))
+    return symbol, x
 
 
 def parse_escpos(data: bytes) -> ParsedStream:
@@ -137,7 +205,17 @@ def parse_escpos(data: bytes) -> ParsedStream:
                 if _need(data, pos + 2, 1, "GS v")[0] != ord("0"):
                     raise EscposParseError(f"unknown GS v variant at offset {pos}")
                 band, pos = _raster_band(data, pos + 3)
-                page.bands.append(band)
+                page.add(band, result.left_margin)
+            elif command == ord("L"):
+                low, high = _need(data, pos + 2, 2, "GS L")
+                result.left_margin = low + 256 * high
+                pos += 4
+            elif command == ord("W"):
+                low, high = _need(data, pos + 2, 2, "GS W")
+                result.print_width = page.width = low + 256 * high
+                pos += 4
+            elif command == ord("("):
+                pos = _two_d_code(data, pos, result, page)
             elif command == ord("V"):
                 m = _need(data, pos + 2, 1, "GS V")[0]
                 if m in _CUT_A:
@@ -149,7 +227,7 @@ def parse_escpos(data: bytes) -> ParsedStream:
                     pos += 4
                 else:
                     raise EscposParseError(f"unknown cut mode GS V {m} at offset {pos}")
-                pages.append(Page())
+                pages.append(Page(width=result.print_width))
             elif command in _GS_SKIP:
                 _need(data, pos + 2, _GS_SKIP[command], f"GS {chr(command)}")
                 pos += 2 + _GS_SKIP[command]

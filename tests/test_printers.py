@@ -205,7 +205,7 @@ def test_status_byte_decoding(replies: dict[int, int], expected: PrinterStatus) 
 
 def test_job_is_init_raster_bands_and_cut(ticket80: Image.Image) -> None:
     job = build_job(to_raster(ticket80, 576), 576, cut=True)
-    assert job.startswith(b"\x1b@\x1dv0\x00")
+    assert job.startswith(b"\x1b@\x1dW\x40\x02\x1dv0\x00")  # init, 576-dot area, a band
     assert job.endswith(b"\x1dVB\x00")
     parsed = parse_escpos(job)
     assert parsed.inits == 1 and parsed.cut_found

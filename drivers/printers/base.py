@@ -24,7 +24,7 @@ from drivers.printers.errors import (
     stalled_error,
     status_refusal,
 )
-from drivers.printers.escpos_job import build_job, to_raster
+from drivers.printers.escpos_job import JobOptions, build_job, to_raster
 from drivers.printers.status import PrinterStatus, query_status
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,8 @@ class Printer(ABC):
     width_dots: int
     #: False when the backend cannot ask the printer for its state (status() gives UNKNOWN).
     can_read_status: bool = False
+    #: What the printer takes beyond plain raster (ESC/POS backends; see JobOptions).
+    job_options: JobOptions = JobOptions()
 
     @abstractmethod
     def status(self) -> PrinterStatus:
@@ -203,7 +205,7 @@ class StreamPrinter(Printer):
         with self._lock:
             self._refuse_if_stuck()
             raster = to_raster(image, self.width_dots)
-            job = build_job(raster, self.width_dots, cut=cut)
+            job = build_job(raster, self.width_dots, cut=cut, options=self.job_options)
             budget = self.timeout_s + self._transfer_time_s(len(job), raster.height)
             deadline = Deadline(budget)
             started = time.monotonic()

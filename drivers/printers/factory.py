@@ -11,7 +11,7 @@ from pathlib import Path
 
 from drivers.printers.base import Printer
 from drivers.printers.errors import PrinterUriError
-from drivers.printers.escpos_job import DOTS_BY_WIDTH_MM
+from drivers.printers.escpos_job import DOTS_BY_WIDTH_MM, JobOptions
 from drivers.printers.uri import (
     ACCEPTED_FORMS,
     CupsAddress,
@@ -32,6 +32,8 @@ def open_printer(
     timeout_s: float = 10.0,
     preview_dir: Path | None = None,
     check_status: bool = True,
+    native_qr: bool = False,
+    left_margin: bool = False,
 ) -> Printer:
     """Printer for `uri` (see drivers.printers.uri.ACCEPTED_FORMS).
 
@@ -39,7 +41,8 @@ def open_printer(
     taking data for that long fails the job, and the whole job never takes longer than timeout_s
     plus the time the data needs on the link. check_status makes usb/serial/tcp printers answer a
     status query before each job and refuse on paper-out or offline. preview_dir is where
-    `preview://` (without a directory) writes its PNGs.
+    `preview://` (without a directory) writes its PNGs. native_qr and left_margin make ESC/POS
+    jobs smaller on printers that support them (see drivers.printers.escpos_job.JobOptions).
 
     Raises PrinterUriError (a ValueError) for a URI that cannot be understood.
     """
@@ -47,6 +50,14 @@ def open_printer(
         raise ValueError(f"width_mm must be one of {sorted(DOTS_BY_WIDTH_MM)}, not {width_mm}")
     if timeout_s <= 0:
         raise ValueError("timeout_s must be positive")
+    printer = _open(uri, width_mm, timeout_s, preview_dir, check_status)
+    if native_qr or left_margin:
+        printer.job_options = JobOptions(native_qr=native_qr, left_margin=left_margin)
+    return printer
+
+
+def _open(uri: str, width_mm: int, timeout_s: float, preview_dir: Path | None,
+          check_status: bool) -> Printer:
     width_dots = DOTS_BY_WIDTH_MM[width_mm]
     address = parse_printer_uri(uri)
 

@@ -27,6 +27,9 @@ CHUNK_BYTES = 4096
 #: ticket for a printer that has stopped reading and report success.
 SEND_BUFFER_BYTES = 16384
 
+#: Polling for the printer's acknowledgements starts fast (a LAN printer acknowledges within a
+#: millisecond) and backs off to _POLL_S while a slow one is still taking data.
+_FIRST_POLL_S = 0.0005
 _POLL_S = 0.02
 _SIOCOUTQ = 0x5411  # Linux: bytes the peer has not acknowledged yet (same value as TIOCOUTQ)
 _SO_NWRITE = 0x1024  # macOS equivalent
@@ -81,10 +84,12 @@ class _TcpConnection(Connection):
         # end of a ticket would go unnoticed.
         pending = _unacknowledged_bytes(self._sock)
         last_progress = time.monotonic()
+        poll = _FIRST_POLL_S
         while pending:
             if deadline.expired or time.monotonic() - last_progress > stall_timeout_s:
                 raise TimeoutError(f"{pending} bytes not acknowledged by the printer")
-            time.sleep(_POLL_S)
+            time.sleep(poll)
+            poll = min(_POLL_S, poll * 2)
             now_pending = _unacknowledged_bytes(self._sock)
             if now_pending is None:
                 break

@@ -338,6 +338,39 @@ def qr_image(
     return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
 
 
+def qr_box_size(modules: int, target_width: int, border: int = 4, min_box: int = 2) -> int:
+    """Dots per module of a QR code `modules` wide, as qr_image picks it."""
+    return max(min_box, target_width // (modules + 2 * border))
+
+
+def qr_image_1bit(
+    text: str,
+    *,
+    target_width: int,
+    error_correction: str = "M",
+    border: int = 4,
+    min_box: int = 2,
+) -> tuple[Image.Image, int]:
+    """The same pixels as qr_image, in mode "1", with its box size; one QR encoding, not two.
+
+    Encoding (its mask search) is most of a QR's cost: the symbol is encoded once at one dot
+    per module and scaled up, which whole-dot modules make exact.
+    """
+    code = qrcode.QRCode(error_correction=_QR_LEVELS[error_correction], box_size=1, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    size = code.modules_count
+    box = qr_box_size(size, target_width, border, min_box)
+    # Modules as pixels, 0 = black (dark module), then scaled and framed by the quiet zone.
+    data = bytes(0 if dark else 255 for row in code.modules for dark in row)
+    symbol = Image.frombytes("L", (size, size), data).convert("1")
+    symbol = symbol.resize((size * box, size * box), Image.Resampling.NEAREST)
+    side = (size + 2 * border) * box
+    image = Image.new("1", (side, side), 1)
+    image.paste(symbol, (border * box, border * box))
+    return image, box
+
+
 @dataclass
 class _Item:
     image: Image.Image
