@@ -33,7 +33,9 @@ def open_configured_printer(config: Config, paths: Paths, uri: str | None = None
 
     return open_printer(uri or config.printer.uri, width_mm=width or config.printer.width,
                         timeout_s=config.printer.timeout_s, preview_dir=paths.previews,
-                        check_status=config.printer.check_status)
+                        check_status=config.printer.check_status,
+                        native_qr=config.printer.native_qr,
+                        left_margin=config.printer.left_margin)
 
 
 STATION_ID_FILE = "station-id"
