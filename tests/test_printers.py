@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,7 +36,12 @@ from drivers.printers import (
     parse_printer_uri,
     scan_printers,
 )
-from drivers.printers.escpos_job import build_job, to_raster
+from drivers.printers.escpos_job import (
+    JobOptions,
+    build_job,
+    build_job_full_raster,
+    to_raster,
+)
 from drivers.printers.file_printer import FilePrinter
 from drivers.printers.preview_printer import PreviewPrinter
 from drivers.printers.serial_printer import SerialPrinter
@@ -213,6 +219,55 @@ def test_job_is_init_raster_bands_and_cut(ticket80: Image.Image) -> None:
     assert same_pixels(parsed.images[0], ticket80)
 
 
+COMPACT = JobOptions(native_qr=True, left_margin=True)
+OPTIONS = [JobOptions(), JobOptions(left_margin=True), JobOptions(native_qr=True), COMPACT]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=repr)
+@pytest.mark.parametrize("width", [576, 384])
+@pytest.mark.parametrize("service", ["Hộ tịch", SLIP.service_name,
+                                     "Đất đai – nhà ở, xây dựng và các thủ tục liên quan khác"])
+def test_compact_job_prints_the_full_raster_exactly(options: JobOptions, width: int,
+                                                    service: str) -> None:
+    slip = replace(SLIP, service_name=service, number="C1234", people_ahead=127)
+    raster = to_raster(render_ticket(slip, width), width)
+    reference = parse_escpos(build_job_full_raster(raster, width, cut=True))
+    job = build_job(raster, width, cut=True, options=options)
+    parsed = parse_escpos(job)
+    assert parsed.cut_found and parsed.inits == 1
+    assert same_pixels(reference.images[0], raster)
+    # A native QR comes back drawn by the qrcode library: the same symbol for this payload.
+    assert same_pixels(parsed.images[0], reference.images[0])
+    assert [r.text for r in zxingcpp.read_barcodes(parsed.images[0])] == [ticket_qr_text(slip)]
+    assert parsed.pages[0].qr_texts == ([ticket_qr_text(slip)] if options.native_qr else [])
+    assert len(job) < 0.7 * len(build_job_full_raster(raster, width, cut=True))
+    if options == COMPACT and width == 576:
+        assert len(job) < 20_000
+
+
+def test_blank_rows_are_one_byte_bands_and_bands_are_cut_to_their_ink() -> None:
+    image = Image.new("1", (576, 300), 1)
+    ImageDraw.Draw(image).rectangle((100, 10, 139, 19), fill=0)  # bytes 12..17, rows 10..19
+    job = build_job(image, 576, cut=False)
+    assert job.count(b"\x1dL") == 0
+    assert b"\x1dv0\x00\x01\x00\x0a\x00" + bytes(10) in job  # 10 blank rows, 1 byte wide
+    assert b"\x1dv0\x00\x12\x00\x0a\x00" in job  # 18 bytes wide (up to the ink), 10 rows
+    assert same_pixels(parse_escpos(job).images[0], image)
+    shifted = build_job(image, 576, cut=False, options=JobOptions(left_margin=True))
+    assert b"\x1dL\x60\x00\x1dv0\x00\x06\x00\x0a\x00" in shifted  # GS L 96 dots, 6 bytes
+    assert shifted.count(b"\x1dL\x00\x00") == 1  # margin restored for the next job
+    assert same_pixels(parse_escpos(shifted).images[0], image)
+    assert len(shifted) < 300 + 10 * 6 + 60
+
+
+def test_image_without_a_qr_hint_is_all_raster(ticket80: Image.Image) -> None:
+    plain = to_raster(ticket80.copy(), 576)
+    plain.info.clear()
+    job = build_job(plain, 576, cut=True, options=COMPACT)
+    assert b"\x1d(k" not in job
+    assert same_pixels(parse_escpos(job).images[0], ticket80)
+
+
 def test_narrow_image_is_centred_on_the_paper() -> None:
     image = Image.new("L", (100, 10), 0)
     raster = to_raster(image, 384)
@@ -260,6 +315,23 @@ def test_file_backend_round_trip(tmp_path: Path, ticket80: Image.Image) -> None:
     assert page.cut == "partial"
     assert same_pixels(page.image, padded(ticket80))
     assert [r.text for r in zxingcpp.read_barcodes(page.image)] == [ticket_qr_text(SLIP)]
+
+
+def test_file_backend_with_native_qr_and_left_margin(tmp_path: Path,
+                                                    ticket80: Image.Image) -> None:
+    target = tmp_path / "t.bin"
+    plain = open_printer(f"file://{target}", timeout_s=TIMEOUT_S)
+    plain.print_image(ticket80)
+    plain_size = target.stat().st_size
+    target.write_bytes(b"")
+    printer = open_printer(f"file://{target}", timeout_s=TIMEOUT_S, native_qr=True,
+                           left_margin=True)
+    printer.print_image(ticket80)
+    parsed = parse_escpos(target.read_bytes())
+    [page] = parsed.pages
+    assert page.qr_texts == [ticket_qr_text(SLIP)]
+    assert same_pixels(page.image, ticket80)
+    assert target.stat().st_size < 0.75 * plain_size
 
 
 def test_file_backend_appends_jobs(tmp_path: Path, ticket80: Image.Image) -> None:

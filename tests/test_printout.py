@@ -22,6 +22,7 @@ from kiosk.printout.canvas import (
     to_1bit,
     wrap_text,
 )
+from kiosk.printout.ticket import QR_HINT, render_ticket_uncached
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 LONG_SERVICE = "Chứng thực bản sao, chữ ký, hợp đồng giao dịch"
@@ -239,3 +240,27 @@ def test_vstack_centres_and_keeps_width() -> None:
     assert page.getpixel((4, 8)) == 0 and page.getpixel((3, 8)) == 255
     with pytest.raises(ValueError):
         stack.add(Image.new("L", (101, 1), 0))
+
+
+@pytest.mark.parametrize("width", [576, 384])
+def test_kept_blocks_give_the_same_pixels_as_a_full_render(slip: TicketSlip, width: int) -> None:
+    tickets = [slip, replace(slip, number="B0042", people_ahead=0, priority_label=None),
+               replace(slip, service_name="Hộ tịch", number="C9", people_ahead=305,
+                       issued_at=slip.issued_at + timedelta(hours=9, minutes=54)),
+               replace(slip, office_name="UBND phường Hoàn Kiếm", priority_label="ƯU TIÊN")]
+    for ticket in tickets * 2:  # the second round draws nothing but number and QR again
+        kept, full = render_ticket(ticket, width), render_ticket_uncached(ticket, width)
+        assert kept.mode == full.mode == "1"
+        assert kept.size == full.size and kept.tobytes() == full.tobytes()
+
+
+def test_ticket_says_where_its_qr_is(slip: TicketSlip) -> None:
+    image = render_ticket(slip, 576)
+    hint = image.info[QR_HINT]
+    assert hint["text"] == ticket_qr_text(slip) and hint["error_correction"] == "M"
+    qr = image.crop((0, hint["top"], 576, hint["top"] + hint["height"]))
+    assert [r.text for r in zxingcpp.read_barcodes(qr)] == [ticket_qr_text(slip)]
+    quiet = hint["border"] * hint["module"]
+    above = image.crop((0, hint["top"], 576, hint["top"] + quiet))
+    assert black_pixels(above) == 0  # the quiet zone is blank paper
+    assert black_pixels(image.crop((0, hint["top"] - 1, 576, hint["top"]))) > 0  # text above

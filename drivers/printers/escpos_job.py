@@ -144,42 +144,50 @@ def _left_margin(dots: int) -> bytes:
     return b"\x1dL" + struct.pack("<H", dots)
 
 
-def _ink_columns(rows: list[bytes]) -> tuple[int, int]:
-    """First and one past the last byte column with ink in any of `rows` (not all blank)."""
-    width = len(rows[0])
-    merged = 0
-    for row in rows:
-        merged |= int.from_bytes(row, "big")
-    packed = merged.to_bytes(width, "big")
-    stop = len(packed.rstrip(b"\x00"))
-    return width - len(packed.lstrip(b"\x00")), stop
-
-
 def _encode_rows(rows: list[bytes], left_margin: bool, out: bytearray, margin: list[int]) -> None:
-    """Blank runs as blank bands, ink runs as bands cut to their ink (FRAGMENT_HEIGHT tall at
-    most). `margin` holds the left margin in bytes currently set on the printer."""
+    """Blank rows as blank bands; inked rows as bands cut to their ink, a new band wherever
+    widening the current one would cost more bytes than a band header (at most FRAGMENT_HEIGHT
+    rows each). `margin` holds the left margin in bytes currently set on the printer."""
     if not rows:
         return
-    blank = bytes(len(rows[0]))
-    start = 0
-    while start < len(rows):
-        inked = rows[start] != blank
-        stop = start + 1
-        while stop < len(rows) and (rows[stop] != blank) == inked:
-            stop += 1
-        if not inked:
-            out += _blank(stop - start)
-        else:
-            for top in range(start, stop, FRAGMENT_HEIGHT):
-                block = rows[top:min(stop, top + FRAGMENT_HEIGHT)]
-                first, last = _ink_columns(block)
-                if not left_margin:
-                    first = 0
-                if first != margin[0]:
-                    out += _left_margin(first * 8)
-                    margin[0] = first
-                out += _band(block, first, last)
-        start = stop
+    width = len(rows[0])
+    header = 12 if left_margin else 8  # GS v 0 header, and a GS L to move the band
+    blank = 0
+    band: list[int] = []  # top row, first and one-past-last byte column
+
+    def flush(bottom: int) -> None:
+        top, first, stop = band
+        if first != margin[0]:
+            out.extend(_left_margin(first * 8))
+            margin[0] = first
+        out.extend(_band(rows[top:bottom], first, stop))
+        band.clear()
+
+    for y, row in enumerate(rows):
+        stop = len(row.rstrip(b"\x00"))
+        if stop == 0:
+            if band:
+                flush(y)
+            blank += 1
+            continue
+        if blank:
+            out.extend(_blank(blank))
+            blank = 0
+        first = width - len(row.lstrip(b"\x00")) if left_margin else 0
+        if band:
+            top, band_first, band_stop = band
+            height = y - top
+            wider_first, wider_stop = min(band_first, first), max(band_stop, stop)
+            extra = (wider_stop - wider_first) * (height + 1) - (band_stop - band_first) * height
+            if height < FRAGMENT_HEIGHT and extra <= header + stop - first:
+                band[1:] = [wider_first, wider_stop]
+                continue
+            flush(y)
+        band.extend((y, first, stop))
+    if band:
+        flush(len(rows))
+    if blank:
+        out.extend(_blank(blank))
 
 
 def _native_qr(hint: dict, width_dots: int) -> bytes | None:
