@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "kiosk.commands.doctor",
     "kiosk.commands.queue_ops",
     "kiosk.commands.report",
+    "kiosk.commands.backup",
 )
 
 

@@ -431,6 +431,26 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    folder: str = setting("", "Folder for the station's scheduled backups: a second disk or a "
+                          "USB drive (create the folder once; it is never created, so an "
+                          "unplugged drive is noticed); empty: no scheduled backups to a "
+                          "folder.")
+    interval_hours: float = setting(12.0, "Hours between scheduled backups (to folder and to "
+                                    "the hub).", minimum=0.25, maximum=720)
+    keep: int = setting(14, "Newest backups of this station kept in folder; older ones are "
+                        "deleted.", minimum=1, maximum=1000)
+    to_hub: bool = setting(False, "Also send each scheduled backup to the office hub ([hub] "
+                           "role = 'client' with a station_key of role kiosk or counter).")
+    hub_keep: int = setting(7, "On the hub PC: newest backups kept per station.",
+                            minimum=1, maximum=1000)
+    hub_max_mb: int = setting(1024, "On the hub PC: largest backup a station may send, in MB.",
+                              minimum=1, maximum=65536)
+    compress: bool = setting(True, "Gzip scheduled backups (a station database shrinks to "
+                             "about a fifth).")
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = setting("INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
                          check=_check_log_level)
@@ -454,6 +474,7 @@ class Config:
     sync: SyncConfig = field(default_factory=SyncConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def with_values(self, **sections: dict[str, Any]) -> Config:

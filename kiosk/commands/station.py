@@ -48,7 +48,14 @@ def _ui(args, config: Config, paths: Paths) -> int:
             config = run_setup_wizard(paths, fullscreen=config.kiosk.fullscreen)
             if config is None:
                 return EXIT_OK  # set-up left: nothing to run, and nothing to restart
-        return station_runner(config)(config, paths)
+        from kiosk.backup import start_scheduled_backups
+
+        backups = start_scheduled_backups(config, paths)  # [backup] folder / to_hub
+        try:
+            return station_runner(config)(config, paths)
+        finally:
+            if backups is not None:
+                backups.stop()
     return _run_kiosk(config, paths)  # the demo is always the ticket kiosk
 
 

@@ -657,6 +657,108 @@ def check_sync_backlog(ctx: Context) -> list[CheckResult]:
     return [ok("sync backlog", f"{status.pending} record(s) waiting, none refused")]
 
 
+# -- backups ----------------------------------------------------------------------------------
+
+def check_backup(ctx: Context) -> list[CheckResult]:
+    """The newest good backup per configured target ([backup] folder, the hub): a warning
+    when there is none, when it is older than two intervals, or when the last try failed."""
+    from kiosk.backup.files import station_backups
+    from kiosk.backup.schedule import read_state
+
+    if ctx.config is None:
+        return [skip("backup", "configuration not readable")]
+    cfg = ctx.config.backup
+    state = read_state(ctx.paths)
+    manual = (state.get("file") or {}).get("last_ok") if isinstance(state.get("file"),
+                                                                     dict) else None
+    if not cfg.folder and not cfg.to_hub:
+        detail = "no scheduled backups ([backup] folder is empty, to_hub is off)"
+        if manual:
+            detail += f"; the last `kiosk backup --out` was {_when(manual.get('taken_at'))} " \
+                      f"to {manual.get('where')}"
+        return [warn("backup", detail, "Set [backup] folder to a folder on a second disk or a "
+                     "USB drive (and/or [backup] to_hub = true on a station paired with the "
+                     "hub); or copy `kiosk backup --out FILE` somewhere safe regularly.")]
+    now = datetime.now(UTC)
+    limit_s = 2 * cfg.interval_hours * 3600
+    results = []
+    if cfg.folder:
+        folder = Path(cfg.folder).expanduser()
+        error = _backup_error(state, "folder")
+        files = station_backups(folder, ctx.config.station.id) if folder.is_dir() else []
+        fix_folder = ("Plug in the backup drive (or create the folder), then run `kiosk backup` "
+                      "once to check; the station tries again within the hour by itself.")
+        if not folder.is_dir():
+            results.append(warn("backup", f"the backup folder {folder} does not exist (USB "
+                                "drive not plugged in?)", fix_folder))
+        elif not files:
+            results.append(warn("backup", f"no backup of this station in {folder} yet"
+                                + (f"; last error: {error}" if error else ""), fix_folder))
+        else:
+            newest = files[-1]
+            st = newest.stat()
+            age_s = now.timestamp() - st.st_mtime
+            detail = (f"newest {newest.name} in {folder}: {st.st_size / 1e6:.1f} MB, "
+                      f"{_age(age_s)} old, {len(files)} kept")
+            if age_s > limit_s:
+                results.append(warn("backup", detail + f"; older than {2 * cfg.interval_hours:g}"
+                                    " h" + (f"; last error: {error}" if error else ""),
+                                    "Is the station running? Check the log for 'backups:'; "
+                                    + fix_folder))
+            elif error:
+                results.append(warn("backup", f"{detail}; the last try failed: {error}",
+                                    fix_folder))
+            else:
+                results.append(ok("backup", detail))
+    if cfg.to_hub:
+        entry = state.get("hub") if isinstance(state.get("hub"), dict) else {}
+        last, error = entry.get("last_ok"), entry.get("last_error")
+        fix_hub = ("Check the hub (see the hub checks); this station needs its own "
+                   "[hub] station_key of role kiosk or counter. `kiosk backup --to-hub` tries "
+                   "at once.")
+        if not last:
+            results.append(warn("backup to hub", "no backup sent to the hub yet"
+                                + (f"; last error: {error}" if error else ""), fix_hub))
+        else:
+            age_s = now.timestamp() - _timestamp(last.get("at"))
+            detail = (f"last sent {_age(age_s)} ago ({last.get('size_bytes', 0) / 1e6:.1f} MB,"
+                      f" {last.get('where')})")
+            if age_s > limit_s or error:
+                results.append(warn("backup to hub", detail + (f"; the last try failed: "
+                                                               f"{error}" if error else ""),
+                                    fix_hub))
+            else:
+                results.append(ok("backup to hub", detail))
+    return results
+
+
+def _backup_error(state: dict, target: str) -> str | None:
+    entry = state.get(target)
+    return entry.get("last_error") if isinstance(entry, dict) else None
+
+
+def _timestamp(iso: Any) -> float:
+    try:
+        return datetime.fromisoformat(str(iso)).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _when(iso: Any) -> str:
+    try:
+        return datetime.fromisoformat(str(iso)).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return "?"
+
+
+def _age(seconds: float) -> str:
+    if seconds < 5400:
+        return f"{max(0, seconds) / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
 CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_config,
     check_admin_pin,
@@ -669,6 +771,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_hub,
     check_city,
     check_sync_backlog,
+    check_backup,
 )
 
 

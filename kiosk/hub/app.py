@@ -20,12 +20,15 @@ import hmac
 import json
 import logging
 import math
+import os
+import tempfile
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -324,8 +327,9 @@ class BodyTimeout(QueueError):
     code = "body_timeout"
     status = 408
 
-    def __init__(self) -> None:
-        super().__init__(f"the request body did not arrive within {limits.BODY_TIMEOUT_S:g} s",
+    def __init__(self, seconds: float | None = None) -> None:
+        seconds = limits.BODY_TIMEOUT_S if seconds is None else seconds
+        super().__init__(f"the request body did not arrive within {seconds:g} s",
                          "Mạng chậm: yêu cầu không đến kịp, vui lòng thử lại.")
 
 
@@ -596,6 +600,95 @@ async def _disconnect(state: HubState, station_id: str) -> None:
                 await client.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"revoked")
 
 
+async def put_backup(request: web.Request) -> web.Response:
+    """A station's backup file, streamed to an owner-only temporary file beside the others
+    (never held in memory), renamed when whole; the hub keeps [backup] hub_keep per station.
+    The app's 64 KiB body limit does not apply to this stream: this route has its own,
+    [backup] hub_max_mb, and a deadline growing with the announced size."""
+    from kiosk.backup.files import GZIP_MAGIC, SQLITE_MAGIC, new_backup_path
+
+    caller: Caller = request[CREDENTIAL]
+    station_id = request.match_info["station_id"]
+    if caller.station_id is None or station_id != caller.station_id:
+        return error(403, "forbidden", "a station may send only its own backup",
+                     "Máy này chỉ được gửi bản sao lưu của chính nó.", role=caller.role)
+    length = request.content_length
+    if length is None:
+        return error(411, "length_required", "a backup needs a Content-Length",
+                     "Thiếu độ dài dữ liệu (Content-Length).")
+    queue = request.app[QUEUE_KEY]
+    settings = queue.config.backup
+    if length > settings.hub_max_mb * 1024 * 1024:
+        raise web.HTTPRequestEntityTooLarge(max_size=settings.hub_max_mb * 1024 * 1024,
+                                            actual_size=length)
+    folder = hub_backup_folder(queue.db_path, station_id)
+    deadline = limits.BODY_TIMEOUT_S + length / limits.BACKUP_MIN_RATE
+    loop = asyncio.get_running_loop()
+    executor = request.app[STATE_KEY].executor
+    from kiosk.private_files import private_dir
+
+    await loop.run_in_executor(executor, private_dir, folder)
+    received = 0
+    head = b""
+    fd, name = tempfile.mkstemp(prefix=".incoming-", suffix=".part", dir=folder)  # 0600
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            try:
+                async with asyncio.timeout(deadline):
+                    async for chunk in request.content.iter_chunked(256 * 1024):
+                        received += len(chunk)
+                        if received > length:
+                            break
+                        if len(head) < 16:
+                            head += chunk[:16]
+                        f.write(chunk)
+            except TimeoutError:
+                raise BodyTimeout(deadline) from None
+            except (ConnectionError, web.RequestPayloadError):
+                raise BodyIncomplete() from None
+            if received != length:
+                raise BodyIncomplete()
+            if not (head.startswith(SQLITE_MAGIC) or head.startswith(GZIP_MAGIC)):
+                raise InvalidRequest("the body is not a station backup (SQLite or gzip)",
+                                     "Dữ liệu gửi lên không phải bản sao lưu.")
+            await loop.run_in_executor(executor, _flush, f)
+        out = new_backup_path(folder, station_id, datetime.now().astimezone(),
+                              compress=head.startswith(GZIP_MAGIC))
+        await loop.run_in_executor(executor, os.replace, tmp, out)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    kept = await loop.run_in_executor(executor, _rotate, folder, station_id, settings.hub_keep)
+    log.info("hub: stored a backup of station %s (%.1f MB)", station_id, received / 1e6)
+    return ok({"station_id": station_id, "stored": out.name, "size_bytes": received,
+               "kept": kept})
+
+
+HUB_BACKUPS_DIR = "station-backups"
+
+
+def hub_backup_folder(db_path: Any, station_id: str) -> Path:
+    """Where the hub keeps a station's backups: beside its database, one folder per
+    station."""
+    from kiosk.backup.files import safe_station
+
+    return Path(db_path).parent / HUB_BACKUPS_DIR / safe_station(station_id)
+
+
+def _rotate(folder: Path, station_id: str, keep: int) -> int:
+    """Keep the `keep` newest backups of the station; how many there are now."""
+    from kiosk.backup.files import rotate, station_backups
+
+    rotate(folder, station_id, keep)
+    return len(station_backups(folder, station_id))
+
+
+def _flush(f: Any) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+
+
 async def dossier_view(request: web.Request) -> web.Response:
     code = request.match_info["code"]
     view = await run(request, lambda q: q.dossier_view(code))
@@ -703,6 +796,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.PAIR_PATH, pair)
     r.add_get(p.STATIONS_PATH, list_stations)
     r.add_post(p.STATIONS_PATH + "/{station_id}/revoke", revoke_station)
+    r.add_put(p.BACKUPS_PATH + "/{station_id}", put_backup)
     unlisted = [(route.method, route.resource.canonical) for route in r.routes()
                 if route.resource is not None and route.method != "HEAD"
                 and route.resource.canonical != p.HEALTH_PATH

@@ -5,6 +5,8 @@ request helpers use these), and a slow or idle client cannot hold resources othe
 
 - a request body must arrive whole within BODY_TIMEOUT_S of the hub starting to read it,
   else 408 and the connection is closed (a station's bodies are a few hundred bytes);
+- a station's backup (PUT /api/v1/backups/..., the only large body, streamed to a file) must
+  arrive within BODY_TIMEOUT_S plus its size at BACKUP_MIN_RATE bytes per second;
 - a connection that has not sent a complete request within IDLE_TIMEOUT_S of opening (or of
   its previous answer) is closed; stations reconnect by themselves;
 - after an early answer (401, 404, 408, 413) the rest of an unread body is read and dropped
@@ -24,6 +26,7 @@ from typing import Any
 BODY_TIMEOUT_S = 10.0
 IDLE_TIMEOUT_S = 75.0
 LINGER_S = 2.0
+BACKUP_MIN_RATE = 256 * 1024  # bytes/s: 100 Mbit/s LANs do 40 times that; Wi-Fi 10 times
 
 MAX_JSON_DEPTH = 16          # a station's deepest body is {"records": [{"data": {...}}]}
 

@@ -31,13 +31,19 @@ commands) but cannot forward office records (they must be bound to a paired stat
     GET  /api/v1/stations                        {"stations": [{"station_id", "role",
                                                  "created_at", "revoked_at"}]} (no tokens)
     POST /api/v1/stations/{station_id}/revoke    {"station_id", "revoked": bool}
+    PUT  /api/v1/backups/{station_id}            body: the station's backup file (SQLite or
+                                                 gzip, Content-Length required, up to [backup]
+                                                 hub_max_mb) -> {"station_id", "stored",
+                                                 "size_bytes", "kept"} (a kiosk or counter
+                                                 credential, for its own station id only)
 
 Ticket operations answer {"ticket": Ticket.as_json() or null}. Errors answer
 {"error": code, "message": English, "message_vi": Vietnamese} with 400 (invalid_request,
 unknown_service, invalid_body), 401 (unauthorized), 403 (forbidden: the credential's role
-may not do this), 404 (ticket_not_found, not_found), 409 (no_current_ticket), 413
-(body_too_large), 429 (too_many_attempts, with Retry-After: too many wrong keys from this
-address in the last minute; even a right key waits until it ends), 500.
+may not do this), 404 (ticket_not_found, not_found), 408 (body_timeout), 409
+(no_current_ticket), 411 (length_required), 413 (body_too_large), 429 (too_many_attempts,
+with Retry-After: too many wrong keys from this address in the last minute; even a right key
+waits until it ends), 500.
 
 Office records are bound to the credential that sends them: a record whose data names
 another station, a dossier code another station sent first, a version that is not exactly the
@@ -70,6 +76,7 @@ OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
 PAIR_PATH = f"{API_PREFIX}/pair"
 STATIONS_PATH = f"{API_PREFIX}/stations"
+BACKUPS_PATH = f"{API_PREFIX}/backups"
 KEY_HEADER = "X-Office-Key"
 
 # Roles of station credentials; the office key is "admin".
@@ -80,6 +87,8 @@ _COUNTER = frozenset({"counter", "admin"})
 # Bound to a station: never the office key. A display or rating screen posts ratings only.
 _FEED = frozenset({"display", "rating", "kiosk", "counter"})
 _ADMIN = frozenset({"admin"})
+# A station's own database backup: the stations that hold records (bound to the station).
+_BACKUP = frozenset({"kiosk", "counter"})
 # (method, route) -> the roles allowed; a route missing here is refused to everyone.
 PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", SERVICES_PATH): _DISPLAY,
@@ -97,6 +106,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", PAIR_PATH): _ADMIN,
     ("GET", STATIONS_PATH): _ADMIN,
     ("POST", STATIONS_PATH + "/{station_id}/revoke"): _ADMIN,
+    ("PUT", BACKUPS_PATH + "/{station_id}"): _BACKUP,
 }
 # What each role may forward to POST /office/records.
 RECORD_TYPES_BY_ROLE: dict[str, frozenset[str]] = {

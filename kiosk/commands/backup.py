@@ -1,0 +1,166 @@
+"""`kiosk backup` (a copy of the station database, safe while the station runs: to a file, to
+the [backup] folder with rotation, to the office hub; or checking a backup file) and
+`kiosk restore FILE` (with the station stopped)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.config import Config
+from kiosk.paths import Paths
+
+
+def register(sub) -> None:
+    b = sub.add_parser("backup", help="back up the station database while it runs: to a file "
+                       "(--out), to the [backup] folder with rotation (no option), to the "
+                       "office hub (--to-hub); or check a backup file (--check)")
+    b.add_argument("--out", metavar="FILE", help="write the backup to FILE (gzipped when it "
+                   "ends with .gz)")
+    b.add_argument("--to-hub", action="store_true", help="send a backup to the office hub "
+                   "([hub] url and this station's station_key)")
+    b.add_argument("--check", metavar="FILE", help="check a backup file (integrity, schema, "
+                   "which station and when) and change nothing")
+    b.add_argument("--json", action="store_true", help="print one JSON object")
+    b.set_defaults(handler=_backup)
+
+    r = sub.add_parser("restore", help="replace the station database by a backup (stop the "
+                       "station first); the current database is kept aside")
+    r.add_argument("file", metavar="FILE", help="a file made by `kiosk backup` (.db or .db.gz)")
+    r.add_argument("--force", action="store_true", help="install a backup of another station "
+                   "(a PC replacing a broken one)")
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.set_defaults(handler=_restore)
+
+
+def _fail(message: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _backup(args, config: Config, paths: Paths) -> int:
+    from kiosk.backup import BackupError, backup_round, check_backup, take_backup
+    from kiosk.backup.schedule import record, upload_to_hub
+    from kiosk.station import database_path
+
+    if args.check:
+        if args.out or args.to_hub:
+            print("--check takes no other option", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            info = check_backup(args.check)
+        except BackupError as exc:
+            return _fail(str(exc), args.json)
+        if args.json:
+            print(json.dumps({"ok": True, **info.as_json()}, ensure_ascii=False))
+        else:
+            print(f"{info.path}: a good backup of station {info.station_id} (office "
+                  f"{info.office_code or '?'}), taken {_local(info.taken_at)}, schema version "
+                  f"{info.schema_version}, {_mb(info.size_bytes)}")
+        return EXIT_OK
+
+    if args.out:
+        out = Path(args.out)
+        try:
+            info = take_backup(database_path(config, paths), out,
+                               station_id=config.station.id, office_code=config.office.code,
+                               role=config.station.role)
+        except (BackupError, OSError) as exc:
+            return _fail(str(exc), args.json)
+        record(paths, "file", info=info, where=str(out))
+        report = {"ok": True, "backup": info.as_json()}
+        lines = [f"Backup written: {out} ({_mb(info.size_bytes)}, {info.seconds:.1f} s), "
+                 f"the database as of {_local(info.taken_at)}"]
+        code = EXIT_OK
+        if args.to_hub:
+            try:
+                answer = upload_to_hub(config, out)
+                record(paths, "hub", info=info, where=f"{config.hub.url} "
+                       f"({answer.get('stored', '')})")
+                report["hub"] = answer
+                lines.append(f"Sent to the hub: {answer.get('stored')}")
+            except BackupError as exc:
+                record(paths, "hub", error=str(exc))
+                report.update(ok=False, hub_error=str(exc))
+                lines.append(f"error: not sent to the hub: {exc}")
+                code = EXIT_FAILED
+        _print(report, lines, args.json)
+        return code
+
+    if not config.backup.folder and not args.to_hub:
+        print("error: no [backup] folder is set: give --out FILE (or --to-hub), or set "
+              "[backup] folder in the configuration", file=sys.stderr)
+        return EXIT_USAGE
+    result = backup_round(config, paths, to_folder=bool(config.backup.folder) and not
+                          args.to_hub, to_hub=args.to_hub)
+    report = {"ok": result.ok, "folder": result.folder.as_json() if result.folder else None,
+              "folder_error": result.folder_error, "hub": result.hub,
+              "hub_error": result.hub_error}
+    lines = []
+    if result.folder is not None:
+        lines.append(f"Backup written: {result.folder.path} ({_mb(result.folder.size_bytes)}, "
+                     f"{result.folder.seconds:.1f} s); the {config.backup.keep} newest kept")
+    if result.folder_error:
+        lines.append(f"error: no backup in the folder: {result.folder_error}")
+    if result.hub is not None:
+        lines.append(f"Sent to the hub: {result.hub.get('stored')} (the hub keeps "
+                     f"{result.hub.get('kept')})")
+    if result.hub_error:
+        lines.append(f"error: not sent to the hub: {result.hub_error}")
+    _print(report, lines, args.json)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _restore(args, config: Config, paths: Paths) -> int:
+    from kiosk.backup import BackupError, restore_backup
+    from kiosk.station import database_path
+
+    try:
+        result = restore_backup(args.file, database_path(config, paths),
+                                station_id=config.station.id, force=args.force)
+    except BackupError as exc:
+        return _fail(str(exc), args.json)
+    info = result.info
+    report = {"ok": True, "backup": info.as_json(), "database": result.database,
+              "kept_aside": result.kept_aside, "unsent_records": result.unsent,
+              "other_station": result.other_station}
+    lines = [f"Restored {args.file} (station {info.station_id}, the database as of "
+             f"{_local(info.taken_at)}) into {result.database}."]
+    if result.kept_aside:
+        lines.append(f"The previous database is kept as {result.kept_aside[0]}: records made "
+                     "after the backup are only there.")
+    lines.append(f"{result.unsent} record(s) in the restored database were not yet sent to "
+                 "the city: the station sends them when it starts (again for any the city "
+                 "already has, which it recognises by their id and ignores).")
+    lines.append("Ticket numbers continue from the backup: restored during opening hours, "
+                 "today's numbers may repeat numbers already handed out.")
+    if result.other_station:
+        lines.append(f"This backup is of station {info.station_id!r}, this PC is "
+                     f"{config.station.id!r}: if this PC replaces that station, set [station] "
+                     f"id = \"{info.station_id}\" in {paths.config_file}.")
+    _print(report, lines, args.json)
+    return EXIT_OK
+
+
+def _print(report: dict, lines: list[str], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    for line in lines:
+        print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
+
+
+def _local(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso or "?"

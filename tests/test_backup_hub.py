@@ -1,0 +1,172 @@
+"""Backups sent to the office hub (PUT /api/v1/backups/{station_id}) on a real `kiosk hub`
+process on 127.0.0.1: a kiosk or counter credential for its own station only, owner-only
+files, rotation at the hub, its own size limit and deadline while every other route keeps the
+64 KiB limit."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import stat
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kiosk.backup import UploadError, backup_round, check_backup, take_backup, upload_to_hub
+from kiosk.backup.schedule import read_state
+from kiosk.config import Config
+from kiosk.diagnostics.checks import PASS, run_checks
+from kiosk.diagnostics.checks import check_backup as doctor_check
+from kiosk.hub import protocol as p
+from kiosk.paths import Paths
+from kiosk.store import connect
+from kiosk.ticketing import TicketDesk
+from tests.hubutil import KEY, HubProcess, pair
+
+HUB_CONFIG = "[backup]\nhub_keep = 2\nhub_max_mb = 1\n"
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    h = HubProcess(tmp_path_factory.mktemp("backuphub") / "data", config=HUB_CONFIG)
+    yield h
+    h.stop()
+
+
+def _station(tmp_path: Path, station_id: str, hub: HubProcess, key: str,
+             **backup) -> tuple[Config, Paths]:
+    data = tmp_path / station_id
+    data.mkdir()
+    paths = Paths(data_dir=data, config_file=data / "kiosk.toml")
+    config = Config().with_values(
+        station={"id": station_id, "role": "counter"},
+        hub={"role": "client", "url": hub.url, "station_key": key},
+        backup={"to_hub": True, **backup})
+    db = connect(paths.database)
+    TicketDesk(db, config).issue("CT")
+    db.conn.close()
+    return config, paths
+
+
+def _stored(hub: HubProcess, station_id: str) -> list[Path]:
+    folder = hub.data_dir / "station-backups" / station_id
+    return sorted(folder.glob("kiosk-backup-*")) if folder.exists() else []
+
+
+def _put(hub: HubProcess, station_id: str, body: bytes, key: str, **headers) -> requests.Response:
+    with requests.Session() as http:
+        http.trust_env = False
+        return http.put(f"{hub.url}{p.BACKUPS_PATH}/{station_id}", data=body, timeout=30,
+                        headers={"Authorization": f"Bearer {key}", **headers})
+
+
+def test_a_counter_sends_its_backup_and_the_hub_keeps_the_newest(hub, tmp_path):
+    token = pair(hub.url, "counter-b1", "counter")
+    config, paths = _station(tmp_path, "counter-b1", hub, token)
+    sent = []
+    for _ in range(3):
+        result = backup_round(config, paths)
+        assert result.ok, result
+        assert result.folder is None  # no folder configured: only the hub
+        sent.append(result.hub["stored"])
+    stored = _stored(hub, "counter-b1")
+    assert [s.name for s in stored] == sent[-2:]  # hub_keep = 2
+    for path in stored:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert path.name.endswith(".db.gz")
+    assert stat.S_IMODE(stored[0].parent.stat().st_mode) == 0o700
+    info = check_backup(stored[-1], work_dir=tmp_path)
+    assert info.station_id == "counter-b1"
+    assert not list(paths.data_dir.glob(".backup-*"))  # the station's temporary copy is gone
+    (res,) = run_checks(paths, config=config, checks=[doctor_check])
+    assert res.status == PASS and res.name == "backup to hub", res
+    assert read_state(paths)["hub"]["last_error"] is None
+
+
+def test_only_kiosk_and_counter_credentials_for_their_own_station(hub, tmp_path):
+    counter = pair(hub.url, "counter-b2", "counter")
+    kiosk = pair(hub.url, "kiosk-b2", "kiosk")
+    display = pair(hub.url, "display-b2", "display")
+    config, paths = _station(tmp_path, "kiosk-b2", hub, kiosk)
+    backup = tmp_path / "k.db"
+    take_backup(paths.database, backup, station_id="kiosk-b2")
+    body = backup.read_bytes()
+
+    assert upload_to_hub(config, backup)["station_id"] == "kiosk-b2"
+    r = _put(hub, "kiosk-b2", body, display)
+    assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    r = _put(hub, "kiosk-b2", body, counter)  # another station's id
+    assert r.status_code == 403
+    r = _put(hub, "kiosk-b2", body, KEY)  # the office key acts as admin: not a station
+    assert r.status_code == 403
+    r = _put(hub, "kiosk-b2", body, "wrong-key-0123456789")
+    assert r.status_code == 401
+    assert [path.name.endswith(".db") for path in _stored(hub, "kiosk-b2")] == [True]
+
+    display_config = config.with_values(station={"id": "display-b2"},
+                                        hub={"station_key": display})
+    with pytest.raises(UploadError, match="403"):
+        upload_to_hub(display_config, backup)
+    assert not _stored(hub, "display-b2")
+
+
+def test_the_backup_route_has_its_own_limits_and_the_others_keep_theirs(hub, tmp_path):
+    token = pair(hub.url, "counter-b3", "counter")
+    r = _put(hub, "counter-b3", b"\x00" * (2 * 1024 * 1024), token)  # hub_max_mb = 1
+    assert r.status_code == 413
+    r = _put(hub, "counter-b3", b"hello, not a database" * 100, token)
+    assert r.status_code == 400 and "not a station backup" in r.json()["message"]
+    # Larger than the 64 KiB of every other route, within its own limit: taken.
+    big = gzip.compress(b"") + b"\x00" * (p.MAX_BODY_BYTES * 4)
+    r = _put(hub, "counter-b3", big, token)
+    assert r.status_code == 200, r.text
+    assert r.json()["size_bytes"] == len(big)
+    assert not [x for x in (hub.data_dir / "station-backups" / "counter-b3").iterdir()
+                if x.name.startswith(".")]
+    # Every other route still refuses a body over 64 KiB.
+    with requests.Session() as http:
+        http.trust_env = False
+        r = http.post(hub.url + p.TICKETS_PATH, data=b"{" + b" " * p.MAX_BODY_BYTES + b"}",
+                      headers={"Authorization": f"Bearer {token}",
+                               "Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+
+
+def test_a_backup_without_length_or_cut_off_is_not_stored(hub, tmp_path):
+    token = pair(hub.url, "counter-b4", "counter")
+
+    def chunks():
+        yield b"SQLite format 3\x00"
+        yield b"\x00" * 1000
+
+    r = _put(hub, "counter-b4", chunks(), token)  # chunked: no Content-Length
+    assert r.status_code == 411
+    # A body that stops half-way: the hub waits out its deadline or the cut, stores nothing.
+    host, port = hub.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(f"PUT {p.BACKUPS_PATH}/counter-b4 HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
+                  .encode() + b"SQLite format 3\x00" + b"\x00" * 1000)
+        time.sleep(0.3)
+    time.sleep(0.5)
+    assert not _stored(hub, "counter-b4")
+    folder = hub.data_dir / "station-backups" / "counter-b4"
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_an_unreachable_hub_is_recorded_not_raised(tmp_path):
+    data = tmp_path / "s"
+    data.mkdir()
+    paths = Paths(data_dir=data, config_file=data / "kiosk.toml")
+    config = Config().with_values(station={"id": "counter-b5", "role": "counter"},
+                                  hub={"role": "client", "url": "http://127.0.0.1:9",
+                                       "station_key": "k" * 8 + "abcdefgh12345678"},
+                                  backup={"to_hub": True})
+    connect(paths.database).conn.close()
+    result = backup_round(config, paths)
+    assert result.hub is None and "not reachable" in result.hub_error
+    assert "not reachable" in read_state(paths)["hub"]["last_error"]
+    (res,) = run_checks(paths, config=config, checks=[doctor_check])
+    assert res.status == "WARN" and "not reachable" in res.detail
