@@ -68,7 +68,9 @@ class ServerSettings:
     max_decompressed_bytes: int = p.MAX_DECOMPRESSED_BYTES
     max_batch_records: int = p.MAX_BATCH_RECORDS
     max_payload_bytes: int = p.MAX_PAYLOAD_BYTES
-    max_concurrent_pushes: int = 8       # stored at once; more are answered 503 Retry-After
+    max_concurrent_pushes: int = 8       # stored at once; more wait for their turn
+    max_waiting_pushes: int = 64         # waiting at once; more are answered 503 Retry-After
+    push_wait_s: float = 10.0            # longest wait for a turn, then 503 Retry-After
     max_body_reads_per_token: int = 2    # bodies arriving at once for one token
     body_grace_s: float = 10.0           # a body must arrive within grace + size / min rate
     body_min_rate: int = 32 * 1024       # bytes per second
@@ -207,14 +209,23 @@ async def push(request: web.Request) -> web.Response:
         reading[token] -= 1
         if not reading[token]:
             del reading[token]
-    if state["pushes"] >= settings.max_concurrent_pushes:
-        return error(503, "busy", "too many pushes at once; retry later",
-                     {"Retry-After": "2"})
-    state["pushes"] += 1
+    # A few pushes are stored at once; a burst (a city of stations back after an outage)
+    # waits its turn briefly, and only past a bounded queue is a station told to come back.
+    slots: asyncio.Semaphore = state["slots"]
+    busy = error(503, "busy", "too many pushes at once; retry later", {"Retry-After": "2"})
+    if slots.locked() and state["waiting"] >= settings.max_waiting_pushes:
+        return busy
+    state["waiting"] += 1
+    try:
+        await asyncio.wait_for(slots.acquire(), settings.push_wait_s)
+    except TimeoutError:
+        return busy
+    finally:
+        state["waiting"] -= 1
     try:
         return await _push(request, raw)
     finally:
-        state["pushes"] -= 1
+        slots.release()
 
 
 def _push_headers_problem(request: web.Request, settings: ServerSettings
@@ -444,7 +455,8 @@ def make_app(store: Store, settings: ServerSettings) -> web.Application:
     app[SETTINGS_KEY] = settings
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="city-store")
     app[EXECUTOR_KEY] = executor
-    app[INFLIGHT_KEY] = {"pushes": 0, "reading": {}}
+    app[INFLIGHT_KEY] = {"slots": asyncio.Semaphore(settings.max_concurrent_pushes),
+                         "waiting": 0, "reading": {}}
 
     async def close(app: web.Application) -> None:
         executor.shutdown(wait=True)
