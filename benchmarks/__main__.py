@@ -17,7 +17,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-NAMES = ("ticket", "scan", "sync", "hub")
+NAMES = ("ticket", "scan", "sync", "hub", "years")
 
 
 def machine() -> dict:

@@ -1,0 +1,470 @@
+"""A station's years: three years of a busy office in one station database.
+
+The office: 500 tickets a working day (Monday to Friday; no holidays), served by 8 counters,
+about 150 ratings, 60 dossiers received (most moved along to hand-back over the following days)
+and 3 pieces of citizen feedback; every outbox row delivered to the city a moment after it was
+written (the state of a station whose sync works).
+
+How the database is built (fast, still made by the real code): one representative day, the
+first working day of the period, is made through the application services (TicketDesk and
+CallDesk for the tickets and their calls, DossierDesk for the dossiers, record_rating,
+record_feedback), exactly as `kiosk seed` does. Every later working day up to yesterday is a
+copy of that day made with SQL: every row of every record table (tickets, queue_events,
+ticket_counters, dossiers, dossier_events, dossier_counters, ratings, citizen_feedback, outbox)
+with its ids moved by a fixed stride, its uids given a per-day suffix, its dates and timestamps
+moved by whole days (the time of day and the offset kept) and dossier codes renamed to the new
+day. Outbox payloads are copied unchanged (same size, template dates inside). The last couple
+of weeks therefore also hold dossier steps dated after today (a copy's hand-back days later).
+The build is cached under the temp folder (hcc-bench-years/), keyed by its period.
+
+Measured on a copy: database size before and after pruning (`sync/prune.py` with the default
+`[sync] keep_sent_days`, then incremental vacuum), `kiosk report` for the last month and the
+last year, the logbook export for the last year (new processes, as a user runs them), start-up
+to the first frame of the ticket kiosk, the counter and the office windows (new process,
+offscreen) on the full and on an empty database, and issuing a ticket on both.
+
+`--quick`: one simulated month instead of three years.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+TICKETS_PER_DAY = 500
+DOSSIERS_PER_DAY = 60
+RATINGS_PER_DAY = 150
+FEEDBACK_PER_DAY = 3
+COUNTERS = 8
+YEARS = 3
+STRIDE = 20_000  # id distance between two copied days (a day has far fewer rows per table)
+BUILD_VERSION = 1
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ROOT = Path(__file__).resolve().parent.parent
+
+# Column kinds for the day copies.
+_TIMESTAMPS = {"issued_at", "called_at", "last_called_at", "finished_at", "at", "created_at",
+               "sent_at", "received_at", "returned_at", "updated_at", "linked_at", "purged_at",
+               "set_aside_at"}
+_DATES = {"day", "appointment_date"}
+_UIDS = {"uid", "record_id", "ticket_uid"}
+_IDS = {"id", "ticket_id", "dossier_id"}
+_CODES = {"code", "dossier_code"}
+_TABLES = ("tickets", "queue_events", "ticket_counters", "dossiers", "dossier_events",
+           "dossier_counters", "ratings", "citizen_feedback", "outbox")
+
+
+def _config():
+    from kiosk.config import Config
+
+    return Config()
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _instants(day: date, n: int, rng: random.Random) -> list[datetime]:
+    out = []
+    for _ in range(n):
+        a, b = rng.choice([(8, 12), (13, 17)])
+        out.append(datetime.combine(day, dtime(a), TZ)
+                   + timedelta(seconds=rng.randrange((b - a) * 3600)))
+    return sorted(out)
+
+
+def _template_day(db, config, day: date, rng: random.Random) -> None:
+    """One busy day through the application services."""
+    import sync.seed as seeding
+    from kiosk.calling import CallDesk
+    from kiosk.dossiers.intake import DossierDesk
+    from kiosk.dossiers.models import Intake, Person
+    from kiosk.dossiers.seed import AREAS, BIRTH_PROCEDURE, CLERKS, _advance, fake_person
+    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS, record_feedback
+    from kiosk.queue.priority import PriorityCategory
+    from kiosk.ticketing import TicketDesk
+
+    desk = TicketDesk(db, config)
+    services = [s.code for s in desk.services]
+    weights = [seeding.SERVICE_WEIGHTS.get(code, 1) for code in services]
+    categories = [c for c in PriorityCategory if c is not PriorityCategory.UNSPECIFIED]
+    saved = seeding.SEED_COUNTERS
+    seeding.SEED_COUNTERS = COUNTERS  # a busier office than `kiosk seed`'s
+    try:
+        counters = seeding._Counters(CallDesk(db, config, tickets=desk), rng)
+        for at in _instants(day, TICKETS_PER_DAY, rng):
+            counters.work_until(at)
+            priority = rng.choice(categories) if rng.random() < seeding.PRIORITY_SHARE else None
+            ticket = desk.issue(rng.choices(services, weights)[0], priority, at=at)
+            ok = rng.random() >= seeding.PRINT_FAILURE_SHARE
+            desk.record_print(ticket, ok, None if ok else "out of paper",
+                              at=at + timedelta(seconds=2))
+            counters.arrived(at + timedelta(seconds=2))
+        counters.close_day()
+    finally:
+        seeding.SEED_COUNTERS = saved
+    seeding.seed_ratings(db, config, RATINGS_PER_DAY, rng=rng)
+    for at in _instants(day, FEEDBACK_PER_DAY, rng):
+        record_feedback(db, topic=rng.choice(DEFAULT_TOPICS),
+                        text=rng.choice(seeding.FEEDBACK_TEXTS), phone=None, at=at,
+                        station_id=config.station.id)
+    # Dossiers as kiosk.dossiers.seed makes them, all received on this day and moved along
+    # as far as the following weeks take them.
+    dossiers = DossierDesk(db, config)
+    procedures = dossiers.procedures
+    pweights = [{"HT": 5, "CT": 6, "CTRU": 3, "DD": 2, "HKD": 1.5, "BTXH": 1.2, "GD": 0.8}
+                .get(p.field_code, 1) for p in procedures]
+    later = datetime.combine(day + timedelta(days=60), dtime(12), TZ)
+    for at in _instants(day, DOSSIERS_PER_DAY, rng):
+        procedure = rng.choices(procedures, pweights)[0]
+        submitter = fake_person(rng, today=at.date())
+        owner = None
+        if procedure.code == BIRTH_PROCEDURE:
+            child = fake_person(rng, today=at.date(), min_age=0, max_age=0, with_contact=False)
+            owner = Person(name=" ".join([submitter.name.split()[0], *child.name.split()[1:]]),
+                           birth_date=at.date() - timedelta(days=rng.randint(3, 55)),
+                           gender=child.gender, address=submitter.address)
+        clerk = rng.choice(CLERKS)
+        d = dossiers.save_intake(Intake(procedure_code=procedure.code, submitter=submitter,
+                                        owner=owner, area=rng.choice(AREAS)),
+                                 clerk=clerk, at=at)
+        _advance(dossiers, d, rng, later, clerk)
+    # Delivered to the city a moment after it was written.
+    db.conn.execute("UPDATE outbox SET sent_at = created_at, sync_result = 'accepted'")
+
+
+def _copy_sql(conn: sqlite3.Connection, table: str) -> str:
+    cols = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    exprs = []
+    for c in cols:
+        if c in _TIMESTAMPS:
+            exprs.append(f"CASE WHEN {c} IS NULL THEN NULL "
+                         f"ELSE date(substr({c}, 1, 10), :shift) || substr({c}, 11) END")
+        elif c in _DATES:
+            exprs.append(f"date({c}, :shift)")
+        elif c in _UIDS:
+            exprs.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE substr({c}, 1, 24) || :tag END")
+        elif c in _IDS:
+            exprs.append(f"{c} + :ids")
+        elif c in _CODES:
+            exprs.append(f"replace({c}, :code0, :code)")
+        else:
+            exprs.append(c)
+    where = "id < :stride" if "id" in cols else "day = :day0"
+    return (f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+            f"FROM {table} WHERE {where}")
+
+
+def _working_days(first: date, last: date) -> list[date]:
+    out, day = [], first
+    while day <= last:
+        if day.weekday() < 5:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def _build(path: Path, first: date, last: date, progress) -> dict:
+    from kiosk.store import connect
+
+    t0 = time.perf_counter()
+    db = connect(path)
+    db.conn.execute("PRAGMA synchronous = OFF")  # building test data, not the code under test
+    config = _config()
+    _template_day(db, config, first, random.Random(2026))
+    template_s = time.perf_counter() - t0
+    conn = db.conn
+    for table in _TABLES:
+        top = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        if top >= STRIDE:
+            raise RuntimeError(f"{table}: {top} rows in a day, more than the stride {STRIDE}")
+    sql = {t: _copy_sql(conn, t) for t in _TABLES}
+    days = _working_days(first + timedelta(days=1), last)
+    code0 = f"-{first:%y%m%d}-"
+    conn.execute("BEGIN")
+    for k, day in enumerate(days, 1):
+        params = {"shift": f"+{(day - first).days} days", "tag": f"{k:012x}",
+                  "ids": k * STRIDE, "stride": STRIDE, "code0": code0,
+                  "code": f"-{day:%y%m%d}-", "day0": first.isoformat()}
+        for table in _TABLES:
+            conn.execute(sql[table], params)
+        if k % 40 == 0:
+            conn.execute("COMMIT")
+            progress(f"{k}/{len(days)} days")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return {"template_day_s": round(template_s, 1),
+            "build_s": round(time.perf_counter() - t0, 1), "working_days": len(days) + 1}
+
+
+def build_cached(quick: bool, progress) -> tuple[Path, dict, date, date]:
+    """The built database (cached) and its build figures, first and last day."""
+    today = datetime.now(TZ).date()
+    last = today - timedelta(days=1)
+    span = timedelta(days=31) if quick else timedelta(days=365 * YEARS)
+    first = today - span
+    while first.weekday() != 0:
+        first += timedelta(days=1)
+    cache = Path(tempfile.gettempdir()) / "hcc-bench-years"
+    cache.mkdir(exist_ok=True)
+    key = f"v{BUILD_VERSION}-{first}-{last}"
+    path = cache / f"{key}.db"
+    info_path = cache / f"{key}.txt"
+    if not path.exists():
+        for old in cache.glob("v*"):
+            old.unlink()
+        tmp = cache / f"{key}.building.db"
+        for f in cache.glob(f"{key}.building.db*"):
+            f.unlink()
+        info = _build(tmp, first, last, progress)
+        tmp.rename(path)
+        info_path.write_text(repr(info))
+    info = eval(info_path.read_text())  # noqa: S307 - our own cache file
+    info["cached"] = True
+    return path, info, first, last
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+def _mb(n: float) -> float:
+    return round(n / 1e6, 1)
+
+
+def _file_mb(path: Path) -> float:
+    return _mb(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")))
+
+
+def _table_mb(path: Path) -> dict[str, float]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) FROM dbstat s "
+                            "LEFT JOIN sqlite_master m ON m.name = s.name "
+                            "GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        return {}
+    finally:
+        conn.close()
+    return {name: _mb(size) for name, size in rows[:8]}
+
+
+def _prune(path: Path, keep_days: int) -> dict:
+    from kiosk.store import connect
+    from sync.prune import prune_delivered
+
+    db = connect(path)
+    t0 = time.perf_counter()
+    result = prune_delivered(db, now=datetime.now(UTC), keep_days=keep_days)
+    took = time.perf_counter() - t0
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    left = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    db.conn.close()
+    return {"prune_keep_days": keep_days, "prune_deleted_rows": result.deleted,
+            "prune_tombstones": result.slimmed,
+            "prune_first_run_s": round(took, 1), "outbox_rows_left": left}
+
+
+def _run(args: list[str], data_dir: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "--data-dir", str(data_dir), *args],
+                   check=True, capture_output=True, cwd=ROOT, env=_env())
+    return time.perf_counter() - t0
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+
+
+def _reports(data_dir: Path, last: date, quick: bool) -> dict:
+    month_end = last.replace(day=1) - timedelta(days=1)
+    month = (month_end.replace(day=1), month_end)
+    year = (last - timedelta(days=364), last)
+    out = data_dir / "out"
+    out.mkdir(exist_ok=True)
+    res = {}
+    for label, (a, b) in (("month", month), ("year", year)):
+        for fmt in ("pdf", "csv"):
+            times = [_run(["report", "--from", f"{a}", "--to", f"{b}", "--format", fmt,
+                           "--out", str(out / f"r.{fmt}")], data_dir)
+                     for _ in range(1 if quick else 3)]
+            res[f"report_{label}_{fmt}_s"] = round(statistics.median(times), 2)
+    for fmt in ("xlsx", "csv"):
+        res[f"logbook_year_{fmt}_s"] = round(_run(
+            ["export", "logbook", "--from", f"{year[0]}", "--to", f"{year[1]}", "--format", fmt,
+             "--out", str(out / f"l.{fmt}")], data_dir), 2)
+    # The statistics alone (no process start, no file): what the office window waits for.
+    from kiosk.stats import office_stats
+    from kiosk.store import connect
+
+    db = connect(data_dir / "kiosk.db")
+    for label, (a, b) in (("month", month), ("year", year)):
+        t0 = time.perf_counter()
+        office_stats(db, a, b, TZ)
+        res[f"office_stats_{label}_in_process_s"] = round(time.perf_counter() - t0, 2)
+    db.conn.close()
+    return res
+
+
+PROBE = """
+import sys, time
+t0 = float(sys.argv[1])
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from kiosk.config import Config
+from kiosk.paths import Paths
+kind, d = sys.argv[2], Path(sys.argv[3])
+config = Config().with_values(printer={"uri": f"preview://{d}/p"},
+                              kiosk={"fullscreen": False, "enforce_opening_hours": False})
+paths = Paths(d, d / "kiosk.toml")
+state = {}
+if kind == "ticket":
+    from kiosk.ui.app import build_window, ensure_app
+    app = ensure_app()
+    window = build_window(config, paths)
+elif kind == "counter":
+    from kiosk.ui.app import ensure_app
+    from kiosk.ui.counter.window import build_counter_window
+    app = ensure_app()
+    window = build_counter_window(config, paths, clerk="Trần Minh Đức")
+else:
+    from kiosk.ui.app import ensure_app
+    from kiosk.ui.office.window import build_office_window
+    app = ensure_app()
+    window = build_office_window(config, paths, start=False)
+    def computed(*_):
+        state.setdefault("stats", time.time() - t0)
+    window.workers.stats.computed.connect(computed)
+    window.start()
+window.resize(1366, 768)
+window.show()
+def finish(force=False):
+    if "done" in state:
+        return
+    if force or "frame" in state and (kind != "office" or "stats" in state):
+        state["done"] = True
+        print(f"READY {state.get('frame', -1):.4f} {state.get('stats', -1):.4f}", flush=True)
+        for stop in ("shutdown", "close"):
+            if hasattr(window, stop):
+                getattr(window, stop)()
+                break
+        app.quit()
+def first_frame():
+    state["frame"] = time.time() - t0
+    finish()
+QTimer.singleShot(0, first_frame)
+poll = QTimer()
+poll.timeout.connect(finish)
+poll.start(10)
+QTimer.singleShot(60000, lambda: finish(True))
+app.exec()
+"""
+
+
+def _startup(kind: str, data_dir: Path, runs: int) -> tuple[float, float]:
+    frames, stats = [], []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run([sys.executable, "-c", PROBE, str(t0), kind, str(data_dir)],
+                             capture_output=True, text=True, timeout=120, env=_env(),
+                             check=True, cwd=ROOT)
+        line = next(ln for ln in out.stdout.splitlines() if ln.startswith("READY"))
+        _, frame, stat = line.split()
+        frames.append(float(frame))
+        stats.append(float(stat))
+    return statistics.median(frames), statistics.median(stats)
+
+
+def _startups(full: Path, empty: Path, runs: int) -> dict:
+    res = {}
+    for kind in ("ticket", "counter", "office"):
+        for label, d in (("full", full), ("empty", empty)):
+            frame, stats = _startup(kind, d, runs)
+            res[f"startup_{kind}_{label}_s"] = round(frame, 2)
+            if kind == "office":
+                res[f"office_today_figures_{label}_s"] = round(stats, 2)
+    return res
+
+
+def _issue(data_dir: Path, count: int) -> list[float]:
+    from kiosk.store import connect
+    from kiosk.ticketing import TicketDesk
+
+    db = connect(data_dir / "kiosk.db")
+    desk = TicketDesk(db, _config())
+    services = [s.code for s in desk.services]
+    times = []
+    at = datetime.combine(datetime.now(TZ).date(), dtime(8), TZ)
+    for i in range(count):
+        t0 = time.perf_counter()
+        ticket = desk.issue(services[i % len(services)], at=at + timedelta(seconds=i))
+        desk.record_print(ticket, True, at=at + timedelta(seconds=i, milliseconds=500))
+        times.append((time.perf_counter() - t0) * 1000)
+    db.conn.close()
+    return times
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def run(quick: bool = False) -> dict:
+    from kiosk.store import connect
+
+    def progress(text: str) -> None:
+        if os.environ.get("BENCH_PROGRESS"):
+            print(f"  .. {text}", file=sys.stderr, flush=True)
+
+    cached, info, first, last = build_cached(quick, progress)
+    years = 1 / 12 if quick else YEARS
+    res: dict = {"period": f"{first} .. {last} ({info['working_days']} working days)",
+                 **info}
+    with tempfile.TemporaryDirectory(prefix="bench-years-") as tmp:
+        full = Path(tmp) / "full"
+        empty = Path(tmp) / "empty"
+        full.mkdir()
+        empty.mkdir()
+        db_path = full / "kiosk.db"
+        shutil.copyfile(cached, db_path)
+        connect(empty / "kiosk.db").conn.close()
+        res["tickets"] = _count(db_path, "tickets")
+        res["outbox_rows_before"] = _count(db_path, "outbox")
+        before = _file_mb(db_path)
+        res["db_mb_before_pruning"] = before
+        res["db_mb_per_year_before_pruning"] = round(before / years, 1)
+        res["largest_tables_mb_before"] = _table_mb(db_path)
+        # The default window; a quick run's month would keep everything: a week there.
+        res.update(_prune(db_path, 7 if quick else _config().sync.keep_sent_days))
+        after = _file_mb(db_path)
+        res["db_mb_after_pruning"] = after
+        res["db_mb_per_year_after_pruning"] = round(after / years, 1)
+        res["largest_tables_mb_after"] = _table_mb(db_path)
+        res.update(_reports(full, last, quick))
+        res.update(_startups(full, empty, 1 if quick else 3))
+        for label, d in (("full", full), ("empty", empty)):
+            times = _issue(d, 50 if quick else 200)
+            res[f"issue_{label}_p50_ms"] = round(_percentile(times, 0.5), 1)
+            res[f"issue_{label}_p99_ms"] = round(_percentile(times, 0.99), 1)
+    return res
+
+
+def _count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
