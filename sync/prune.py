@@ -149,11 +149,11 @@ def _dossier_rows_to_keep(db: Database, record_ids: list[str]) -> set[str]:
 
 def _drop_tombstones(db: Database, batch_rows: int) -> int:
     """Delete the tombstones of dossiers retention no longer asks about."""
+    # The literal (not a parameter) lets SQLite use the partial index outbox_tombstones.
     rows = db.execute(
-        "SELECT o.id FROM outbox o WHERE o.sync_result = ? AND o.record_id IN ("
-        "SELECT e.uid FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id WHERE "
-        f"d.purged_at IS NOT NULL OR d.status IN ({_never_purged()}))",
-        (TOMBSTONE,)).fetchall()
+        f"SELECT o.id FROM outbox o JOIN dossier_events e ON e.uid = o.record_id "
+        f"JOIN dossiers d ON d.id = e.dossier_id WHERE o.sync_result = '{TOMBSTONE}' "
+        f"AND (d.purged_at IS NOT NULL OR d.status IN ({_never_purged()}))").fetchall()
     for start in range(0, len(rows), batch_rows):
         with transaction(db) as conn:
             conn.executemany("DELETE FROM outbox WHERE id = ? AND sync_result = ?",

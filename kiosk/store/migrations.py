@@ -8,6 +8,7 @@ from kiosk.feedback.schema import FEEDBACK_MIGRATION
 from kiosk.hub.schema import CREDENTIALS_MIGRATION
 from kiosk.officefeed.schema import OFFICE_FEED_MIGRATION
 from kiosk.queue.schema import CALLING_MIGRATION
+from kiosk.store.upkeep_schema import UPKEEP_MIGRATION
 
 MIGRATIONS: list[str] = [
     # 1: services, tickets and their daily counters, queue events, outbox.
@@ -97,4 +98,7 @@ MIGRATIONS: list[str] = [
     # the hub's station credentials: role and token digest per paired station
     # (kiosk/hub/schema.py).
     CREDENTIALS_MIGRATION,
+    # a station's years: dossiers by hand-back time, the sync's outbox tombstones
+    # (kiosk/store/upkeep_schema.py).
+    UPKEEP_MIGRATION,
 ]
