@@ -264,3 +264,22 @@ def test_ticket_says_where_its_qr_is(slip: TicketSlip) -> None:
     above = image.crop((0, hint["top"], 576, hint["top"] + quiet))
     assert black_pixels(above) == 0  # the quiet zone is blank paper
     assert black_pixels(image.crop((0, hint["top"] - 1, 576, hint["top"]))) > 0  # text above
+
+
+def test_next_number_counts_as_the_queue_does() -> None:
+    from kiosk.printout.ticket import next_number
+    from kiosk.queue.numbering import format_number
+
+    assert [next_number(format_number("A", seq)) for seq in (1, 41, 999, 1000)] == [
+        format_number("A", seq + 1) for seq in (1, 41, 999, 1000)]
+    assert next_number("VIP") is None
+
+
+def test_prepared_next_ticket_is_the_same_image(slip: TicketSlip) -> None:
+    from kiosk.printout.ticket import prepare_next, warm_up
+
+    warm_up(slip.office_name, slip.office_code, [slip.service_name], 576)
+    prepare_next(slip, 576)
+    following = replace(slip, number="A002", people_ahead=slip.people_ahead + 1)
+    assert render_ticket(following, 576).tobytes() == \
+        render_ticket_uncached(following, 576).tobytes()

@@ -50,8 +50,11 @@ def _font_file(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)
 
 
+@lru_cache(maxsize=128)
 def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
-    """Bundled Be Vietnam Pro at `size` pixels; weight is one of kiosk.assets.FONT_FILES."""
+    """Bundled Be Vietnam Pro at `size` pixels; weight is one of kiosk.assets.FONT_FILES.
+
+    Kept: finding the file resolves a path on disk, which costs more than drawing a line."""
     return _font_file(str(font_path(weight)), size)
 
 

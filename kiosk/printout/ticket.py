@@ -8,9 +8,10 @@ about 6 s to send.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -105,8 +106,7 @@ def render_ticket(slip: TicketSlip, width_dots: int) -> Image.Image:
     """
     layout = _layout(slip, width_dots, _block)
     style = _style(width_dots)
-    qr, box = qr_image_1bit(ticket_qr_text(slip), target_width=style.qr_target,
-                            error_correction=QR_ERROR_CORRECTION)
+    qr, box = _qr(ticket_qr_text(slip), style.qr_target)
     blocks = [*layout.before_qr, (qr, 0), *layout.after_qr]
     height = sum(gap + image.height for image, gap in blocks) + layout.tail
     page = Image.new("1", (width_dots, height), 1)
@@ -120,6 +120,41 @@ def render_ticket(slip: TicketSlip, width_dots: int) -> Image.Image:
         page.paste(image, (max(0, (width_dots - image.width) // 2), y))
         y += image.height
     return page
+
+
+@lru_cache(maxsize=32)
+def _qr(text: str, target_width: int) -> tuple[Image.Image, int]:
+    return qr_image_1bit(text, target_width=target_width, error_correction=QR_ERROR_CORRECTION)
+
+
+def next_number(number: str) -> str | None:
+    """The number after `number` in its series ("A123" -> "A124", "A999" -> "A1000", as
+    kiosk.queue.numbering counts); None if it does not end in digits."""
+    match = re.fullmatch(r"(.*?)(\d+)", number)
+    if not match:
+        return None
+    return f"{match.group(1)}{int(match.group(2)) + 1:03d}"
+
+
+def prepare_next(slip: TicketSlip, width_dots: int) -> None:
+    """Draw the parts of the ticket most likely to come next (this service's next number, its
+    QR, one more citizen ahead) while the kiosk is idle, so that tapping costs little more than pasting blocks.
+    A guess that misses (another kiosk took that number) costs nothing but this call."""
+    number = next_number(slip.number)
+    if number is not None:
+        # One more citizen waits ahead of the next one, unless a counter called someone.
+        render_ticket(replace(slip, number=number, people_ahead=slip.people_ahead + 1),
+                      width_dots)
+
+
+def warm_up(office_name: str, office_code: str, service_names: Iterable[str],
+            width_dots: int) -> None:
+    """Draw the blocks every ticket of these services shares (and load the fonts) ahead of the
+    first ticket, so that it costs what every other one does."""
+    issued_at = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    for name in service_names:
+        render_ticket(TicketSlip(office_name, office_code, name, "A000", None, 0, issued_at),
+                      width_dots)
 
 
 def render_ticket_uncached(slip: TicketSlip, width_dots: int) -> Image.Image:
