@@ -170,7 +170,7 @@ def take_backup(db_path: Path | str, out: Path | str, *, station_id: str, office
                                   "station database itself may be damaged: run `kiosk doctor`")
             if compress:
                 with open(raw, "rb") as src, open(final, "wb") as f:
-                    with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=6, mtime=0) as gz:
+                    with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=3, mtime=0) as gz:
                         shutil.copyfileobj(src, gz, _CHUNK)
                     f.flush()
                     os.fsync(f.fileno())
