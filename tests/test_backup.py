@@ -297,6 +297,13 @@ def test_rotation_keeps_the_newest_and_touches_nothing_else(tmp_path):
     assert (folder / "kiosk-backup-counter-x-20200101-000000Z.db.gz").exists()
     assert (folder / "holiday-photos.jpg").exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporaries left
+    # A copy cut off by a power cut a day ago is cleared; one being written now is not.
+    stale, fresh = folder / ".kiosk-backup-x.db.gz.abc.part", folder / ".kiosk-backup-y.part"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)
+    assert backup_round(config, paths).ok
+    assert not stale.exists() and fresh.exists()
 
 
 def test_a_missing_drive_is_recorded_retried_and_reported(tmp_path):

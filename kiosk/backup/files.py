@@ -128,6 +128,27 @@ def rotate(folder: Path, station_id: str, keep: int) -> list[Path]:
     return gone
 
 
+STALE_TEMPORARY_S = 86400.0
+
+
+def remove_stale_temporaries(folder: Path, *, older_than_s: float = STALE_TEMPORARY_S) -> int:
+    """Delete half-written backups left in `folder` by a process killed mid-copy (hidden
+    `.kiosk-backup-…` and `.incoming-…` files older than a day); how many."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return 0
+    for path in entries:
+        if path.name.startswith((f".{PREFIX}", ".incoming-")):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
 # -- taking a backup ---------------------------------------------------------------------------
 
 def take_backup(db_path: Path | str, out: Path | str, *, station_id: str, office_code: str = "",

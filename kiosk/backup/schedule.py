@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kiosk.backup.files import BackupError, BackupInfo, new_backup_path, rotate, take_backup
+from kiosk.backup.files import (
+    BackupError,
+    BackupInfo,
+    new_backup_path,
+    remove_stale_temporaries,
+    rotate,
+    take_backup,
+)
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -165,6 +172,7 @@ def backup_round(config: Config, paths: Paths, *, to_folder: bool | None = None,
                                             role=config.station.role, compress=cfg.compress)
                 made = out
                 rotate(folder, station, cfg.keep)
+                remove_stale_temporaries(folder)
                 record(paths, "folder", info=result.folder, where=str(out))
             except (BackupError, OSError) as exc:
                 result.folder_error = _reason(exc)

@@ -678,9 +678,10 @@ def hub_backup_folder(db_path: Any, station_id: str) -> Path:
 
 def _rotate(folder: Path, station_id: str, keep: int) -> int:
     """Keep the `keep` newest backups of the station; how many there are now."""
-    from kiosk.backup.files import rotate, station_backups
+    from kiosk.backup.files import remove_stale_temporaries, rotate, station_backups
 
     rotate(folder, station_id, keep)
+    remove_stale_temporaries(folder)
     return len(station_backups(folder, station_id))
 
 
