@@ -371,3 +371,33 @@ def test_kiosk_backup_without_a_folder_says_what_to_do(tmp_path):
     assert proc.returncode == 2 and "--out FILE" in proc.stderr
     proc = _cli("backup", "--out", str(tmp_path / "x.db"), data_dir=paths.data_dir)
     assert proc.returncode == 1 and "no station database" in proc.stderr
+
+
+def test_kiosk_run_takes_scheduled_backups_while_the_station_runs(tmp_path):
+    """`kiosk run` (here with the station's window replaced by a wait, in a real process)
+    starts the backup thread and stops it with the station."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    paths = _station(tmp_path, config=f"[backup]\nfolder = {str(folder)!r}\nkeep = 2\n")
+    connect(paths.database).conn.close()
+    script = (
+        "import sys, time\n"
+        "import kiosk.backup.schedule as schedule\n"
+        "from kiosk.commands import station\n"
+        "schedule.FIRST_DELAY_S = 0.1\n"
+        "def window(config, paths):\n"
+        "    deadline = time.monotonic() + 60\n"
+        f"    while not list(__import__('pathlib').Path({str(folder)!r}).glob('kiosk-backup-*'))"
+        " and time.monotonic() < deadline:\n"
+        "        time.sleep(0.05)\n"
+        "    return 0\n"
+        "station.ROLE_RUNNERS['kiosk'] = window\n"
+        "from kiosk.cli import main\n"
+        f"sys.exit(main(['--data-dir', {str(paths.data_dir)!r}, 'run', '--no-supervise']))\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    (made,) = station_backups(folder, STATION)
+    assert check_backup(made).station_id == STATION
+    log = (paths.logs / "kiosk.log").read_text(encoding="utf-8")
+    assert "backups: every 12 h to folder" in log

@@ -217,10 +217,10 @@ class BackupScheduler:
     is due one interval after the last good one recorded (so restarts neither skip nor repeat
     backups), at the earliest FIRST_DELAY_S after start."""
 
-    def __init__(self, config: Config, paths: Paths, *, first_delay_s: float = FIRST_DELAY_S):
+    def __init__(self, config: Config, paths: Paths, *, first_delay_s: float | None = None):
         self.config = config
         self.paths = paths
-        self.first_delay_s = first_delay_s
+        self.first_delay_s = FIRST_DELAY_S if first_delay_s is None else first_delay_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._logged: dict[str, str | None] = {}
