@@ -324,8 +324,12 @@ class TicketScreen(QWidget):
         self.workers.issue(code, self.priority)
 
     def on_issued(self, ticket: Ticket) -> None:
-        self.sync.wake()
         self.issue_watchdog.stop()
+        # Print first: the print thread renders and sends while this thread builds the
+        # confirmation view (its outcome is handled after this method returns).
+        self._start_print(ticket.id)
+        self.workers.print_ticket(ticket)
+        self.sync.wake()
         self.busy = False
         self.priority = None
         self.start_page.show_priority(None, self.language)
@@ -336,8 +340,6 @@ class TicketScreen(QWidget):
         self._remaining = self.config.kiosk.confirm_timeout_s
         self.confirm_page.set_remaining(self._remaining)
         self.countdown_timer.start()
-        self._start_print(ticket.id)
-        self.workers.print_ticket(ticket)
 
     def _service_stub(self, ticket: Ticket) -> Service:
         # A service not offered here any more (catalog changed): show its code.
