@@ -219,11 +219,12 @@ def build_cached(quick: bool, progress) -> tuple[Path, dict, date, date]:
         first += timedelta(days=1)
     cache = Path(tempfile.gettempdir()) / "hcc-bench-years"
     cache.mkdir(exist_ok=True)
-    key = f"v{BUILD_VERSION}-{first}-{last}"
+    kind = "quick" if quick else "full"
+    key = f"v{BUILD_VERSION}-{kind}-{first}-{last}"
     path = cache / f"{key}.db"
     info_path = cache / f"{key}.txt"
     if not path.exists():
-        for old in cache.glob("v*"):
+        for old in cache.glob(f"v*-{kind}-*"):  # an older build of this kind
             old.unlink()
         tmp = cache / f"{key}.building.db"
         for f in cache.glob(f"{key}.building.db*"):
@@ -262,18 +263,22 @@ def _table_mb(path: Path) -> dict[str, float]:
 
 def _prune(path: Path, keep_days: int) -> dict:
     from kiosk.store import connect
-    from sync.prune import prune_delivered
+    from sync.prune import incremental_vacuum, prune_delivered
 
     db = connect(path)
     t0 = time.perf_counter()
-    result = prune_delivered(db, now=datetime.now(UTC), keep_days=keep_days)
+    result = prune_delivered(db, now=datetime.now(UTC), keep_days=keep_days, vacuum=False)
     took = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    freed = incremental_vacuum(db)
+    vacuum_s = time.perf_counter() - t0
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     left = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
     db.conn.close()
     return {"prune_keep_days": keep_days, "prune_deleted_rows": result.deleted,
             "prune_tombstones": result.slimmed,
-            "prune_first_run_s": round(took, 1), "outbox_rows_left": left}
+            "prune_first_run_s": round(took, 1), "vacuum_first_run_s": round(vacuum_s, 1),
+            "vacuum_freed_mb": _mb(freed * 4096), "outbox_rows_left": left}
 
 
 def _run(args: list[str], data_dir: Path) -> float:
@@ -448,18 +453,29 @@ def run(quick: bool = False) -> dict:
         res["db_mb_per_year_before_pruning"] = round(before / years, 1)
         res["largest_tables_mb_before"] = _table_mb(db_path)
         # The default window; a quick run's month would keep everything: a week there.
-        res.update(_prune(db_path, 7 if quick else _config().sync.keep_sent_days))
+        part = _prune(db_path, 7 if quick else _config().sync.keep_sent_days)
+        res.update(part)
+        _shown(part, progress)
         after = _file_mb(db_path)
         res["db_mb_after_pruning"] = after
         res["db_mb_per_year_after_pruning"] = round(after / years, 1)
         res["largest_tables_mb_after"] = _table_mb(db_path)
-        res.update(_reports(full, last, quick))
-        res.update(_startups(full, empty, 1 if quick else 3))
+        part = _reports(full, last, quick)
+        res.update(part)
+        _shown(part, progress)
+        part = _startups(full, empty, 1 if quick else 3)
+        res.update(part)
+        _shown(part, progress)
         for label, d in (("full", full), ("empty", empty)):
             times = _issue(d, 50 if quick else 200)
             res[f"issue_{label}_p50_ms"] = round(_percentile(times, 0.5), 1)
             res[f"issue_{label}_p99_ms"] = round(_percentile(times, 0.99), 1)
     return res
+
+
+def _shown(res: dict, progress) -> None:
+    for key, value in res.items():
+        progress(f"{key} {value}")
 
 
 def _count(path: Path, table: str) -> int:

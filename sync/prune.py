@@ -115,11 +115,19 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
         with transaction(db) as conn:
             # The conditions again, under the lock: only a delivered row goes.
             guard = "AND sent_at IS NOT NULL AND set_aside_at IS NULL"
-            conn.executemany(f"DELETE FROM outbox WHERE id = ? {guard}", delete)
-            conn.executemany(f"UPDATE outbox SET payload = '{{}}', sync_result = '{TOMBSTONE}' "
-                             f"WHERE id = ? {guard}", slim)
+            tombstones = [conn.execute(
+                f"SELECT id, record_id, record_type, schema_version, created_at, sent_at "
+                f"FROM outbox WHERE id = ? {guard}", oid).fetchone() for oid in slim]
+            tombstones = [t for t in tombstones if t is not None]
+            # Deleted and written again rather than updated in place: SQLite merges pages
+            # that deleting leaves mostly empty, not pages whose rows only shrank.
+            conn.executemany(f"DELETE FROM outbox WHERE id = ? {guard}", delete + slim)
+            conn.executemany(
+                "INSERT INTO outbox (id, record_id, record_type, schema_version, created_at, "
+                f"payload, sent_at, sync_result) VALUES (?, ?, ?, ?, ?, '{{}}', ?, "
+                f"'{TOMBSTONE}')", tombstones)
         result.deleted += len(delete)
-        result.slimmed += len(slim)
+        result.slimmed += len(tombstones)
     else:
         result.more = True
     result.deleted += _drop_tombstones(db, batch_rows)
