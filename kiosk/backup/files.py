@@ -353,33 +353,36 @@ def restore_backup(backup: Path | str, db_path: Path | str, *, station_id: str,
     backup, db_path = Path(backup), Path(db_path)
     if not backup.is_file():
         raise BackupError(f"{backup} does not exist")
-    work = db_path.parent
-    private_dir(work, tighten=False)
-    with _plain_copy(backup, work) as (plain, compressed):
-        info = _read_info(plain, backup, compressed)
+    compressed = is_gzip(backup)
+    # Unpacked (or copied) once, beside the database, checked there, then renamed into place.
+    with private_temp(db_path, suffix=".restoring") as staged:
+        try:
+            with (gzip.open(backup, "rb") if compressed else open(backup, "rb")) as src, \
+                    open(staged, "wb") as dst:
+                shutil.copyfileobj(src, dst, _CHUNK)
+        except (EOFError, gzip.BadGzipFile) as exc:
+            raise BackupError(f"{backup} is not a readable backup (gzip: {exc})") from exc
+        info = _read_info(staged, backup, compressed)
         other = info.station_id != station_id
         if other and not force:
             raise BackupError(
                 f"{backup} is a backup of station {info.station_id!r}, not of this station "
                 f"({station_id!r}). To install it anyway (e.g. on a PC replacing that "
                 "station), add --force.")
-        with private_temp(db_path, suffix=".restoring") as staged:
-            with open(plain, "rb") as src, open(staged, "wb") as dst:
-                shutil.copyfileobj(src, dst, _CHUNK)
-            conn = sqlite3.connect(str(staged), isolation_level=None)
-            try:
-                conn.execute(f"DROP TABLE IF EXISTS {BACKUP_TABLE}")
-                conn.execute("PRAGMA journal_mode = DELETE")
-                unsent = 0
-                with contextlib.suppress(sqlite3.OperationalError):
-                    unsent = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL "
-                                          "AND set_aside_at IS NULL").fetchone()[0]
-            finally:
-                conn.close()
-            with open(staged, "rb+") as f:
-                os.fsync(f.fileno())
-            kept = _set_aside(db_path, now or datetime.now().astimezone())
-            # private_temp renames `staged` onto db_path when this block ends.
+        conn = sqlite3.connect(str(staged), isolation_level=None)
+        try:
+            conn.execute(f"DROP TABLE IF EXISTS {BACKUP_TABLE}")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            unsent = 0
+            with contextlib.suppress(sqlite3.OperationalError):
+                unsent = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL "
+                                      "AND set_aside_at IS NULL").fetchone()[0]
+        finally:
+            conn.close()
+        with open(staged, "rb+") as f:
+            os.fsync(f.fileno())
+        kept = _set_aside(db_path, now or datetime.now().astimezone())
+        # private_temp renames `staged` onto db_path when this block ends.
     _fsync_dir(db_path.parent)
     return RestoreResult(info, str(db_path), [str(p) for p in kept], unsent, other)
 

@@ -57,7 +57,7 @@ def _backup(args, config: Config, paths: Paths) -> int:
             print("--check takes no other option", file=sys.stderr)
             return EXIT_USAGE
         try:
-            info = check_backup(args.check)
+            info = check_backup(args.check, work_dir=paths.data_dir)  # a .gz is opened there
         except BackupError as exc:
             return _fail(str(exc), args.json)
         if args.json:
