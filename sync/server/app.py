@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import queue
 import socket
 import ssl
 import sys
@@ -37,6 +38,8 @@ STORE_KEY: web.AppKey[Store] = web.AppKey("store", Store)  # type: ignore[arg-ty
 SETTINGS_KEY: web.AppKey[ServerSettings] = web.AppKey("settings")  # type: ignore[name-defined]
 EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPoolExecutor)
 INFLIGHT_KEY: web.AppKey[dict] = web.AppKey("inflight", dict)
+POOL_KEY: web.AppKey[queue.SimpleQueue] = web.AppKey("store_pool", queue.SimpleQueue)
+POSTGRES_STORE_CONNECTIONS = 4  # per receiver process: commits overlap while one waits on disk
 MAX_LIST_LIMIT = 1000
 PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
 
@@ -166,10 +169,19 @@ def require_admin(request: web.Request) -> web.Response | None:
 
 
 async def in_store(request: web.Request, fn: Callable, *args, **kwargs) -> Any:
+    """Run `fn(store)` on a store thread with a store connection of its own (one thread per
+    connection, so a connection is only ever used by one thread at a time)."""
     loop = asyncio.get_running_loop()
-    store = request.app[STORE_KEY]
-    return await loop.run_in_executor(request.app[EXECUTOR_KEY],
-                                      lambda: fn(store, *args, **kwargs))
+    pool = request.app[POOL_KEY]
+
+    def call() -> Any:
+        store = pool.get()
+        try:
+            return fn(store, *args, **kwargs)
+        finally:
+            pool.put(store)
+
+    return await loop.run_in_executor(request.app[EXECUTOR_KEY], call)
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -448,19 +460,28 @@ async def put_reference(request: web.Request) -> web.Response:
 
 # -- assembling and running --------------------------------------------------------------------
 
-def make_app(store: Store, settings: ServerSettings) -> web.Application:
+def make_app(store: Store, settings: ServerSettings, *, more_stores: Iterable[Store] = ()
+             ) -> web.Application:
+    """`more_stores`: further connections to the same database (PostgreSQL), each used by
+    a store thread of its own, so several pushes are stored at once."""
     app = web.Application(middlewares=[errors_middleware, auth_middleware],
                           client_max_size=settings.max_body_bytes)
+    stores = [store, *more_stores]
     app[STORE_KEY] = store
     app[SETTINGS_KEY] = settings
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="city-store")
+    pool: queue.SimpleQueue = queue.SimpleQueue()
+    for s in stores:
+        pool.put(s)
+    app[POOL_KEY] = pool
+    executor = ThreadPoolExecutor(max_workers=len(stores), thread_name_prefix="city-store")
     app[EXECUTOR_KEY] = executor
     app[INFLIGHT_KEY] = {"slots": asyncio.Semaphore(settings.max_concurrent_pushes),
                          "waiting": 0, "reading": {}}
 
     async def close(app: web.Application) -> None:
         executor.shutdown(wait=True)
-        store.close()
+        for s in stores:
+            s.close()
 
     app.on_cleanup.append(close)
     app.router.add_get(p.HEALTH_PATH, health)
@@ -525,8 +546,21 @@ def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: i
         return
     store = open_store(db)
     load_reference(store, reference_dir)
+    more = _more_stores(db)
     asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
-                             on_ready=on_ready, stop=stop))
+                             on_ready=on_ready, stop=stop, more_stores=more))
+
+
+def _is_postgres(db: str) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
+def _more_stores(db: str) -> list[Store]:
+    """PostgreSQL: the further connections of one receiver process (SQLite: none, it takes
+    one writer at a time)."""
+    if not _is_postgres(db):
+        return []
+    return [open_store(db) for _ in range(POSTGRES_STORE_CONNECTIONS - 1)]
 
 
 def _url(host: str, port: int, tls: ssl.SSLContext | None) -> str:
@@ -537,14 +571,16 @@ def _url(host: str, port: int, tls: ssl.SSLContext | None) -> str:
 
 async def _serve_store(store: Store, settings: ServerSettings, *, host: str, port: int,
                        tls: ssl.SSLContext | None, on_ready: Callable[[str], None] | None,
-                       stop: asyncio.Event | None, sock: socket.socket | None = None) -> None:
+                       stop: asyncio.Event | None, sock: socket.socket | None = None,
+                       more_stores: Iterable[Store] = ()) -> None:
     import signal
 
     from kiosk.hub import limits
 
     # As on the office hub: malformed requests are a client's mistake (one INFO line,
     # no traceback), and a connection that sends no complete request is closed.
-    runner = web.AppRunner(make_app(store, settings), auto_decompress=False,
+    runner = web.AppRunner(make_app(store, settings, more_stores=more_stores),
+                           auto_decompress=False,
                            access_log=None, handle_signals=False,
                            keepalive_timeout=limits.IDLE_TIMEOUT_S,
                            logger=limits.server_logger("city-server"))
@@ -583,7 +619,7 @@ def workers_problem(db: str, workers: int) -> str | None:
         return "--workers must be at least 1"
     if workers == 1:
         return None
-    if not str(db).startswith(("postgresql://", "postgres://")):
+    if not _is_postgres(db):
         return ("--workers N needs PostgreSQL (--db postgresql://…): a SQLite file takes one "
                 "writer at a time, so run one receiver process on it")
     if not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
@@ -614,13 +650,14 @@ def _worker_main(db: str, settings: ServerSettings, host: str, port: int,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         store = open_store(db)
+        more = _more_stores(db)
         sock = _listening_socket(host, port)
     except Exception as exc:
         ready.put((number, f"{type(exc).__name__}: {exc}"))
         raise SystemExit(1) from None
     asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
                              on_ready=lambda url: ready.put((number, None)), stop=None,
-                             sock=sock))
+                             sock=sock, more_stores=more))
 
 
 def serve_workers(db: str, settings: ServerSettings, *, workers: int, host: str = "127.0.0.1",

@@ -1,0 +1,445 @@
+"""A city of stations: 1,000 stations push a day of records to the reference city server
+(`kiosk city-server --workers N`) in front of one PostgreSQL server.
+
+Every station is a real `SyncWorker` (sync/worker.py: its own SQLite database with an
+outbox, its own bearer token bound to its office and station in a token file, its own HTTP
+connection), run on a thread of one of a few client processes (this machine has 2 cores). A
+station's day is made once through the `kiosk seed` seeders (tickets issued, printed, called
+and finished, dossiers received and moved along, ratings, citizen feedback) and given to each
+station with record ids of its own. The stations' databases live in /dev/shm: on a real
+station each is on its own PC, and their fsyncs are not the city's cost.
+
+Two phases, each checked at the end (the city holds every record exactly once, each station
+has nothing pending and nothing set aside):
+
+- **day**: the stations go through a working day compressed into DAY_S seconds; each makes
+  its records in SLICES slices spread over the day (each station at its own offsets) and
+  pushes what it has made right away. Push latency at the client (request sent to answer
+  read) under a steady load.
+- **catch-up**: every station holds a whole day in its outbox (the city was down) and all
+  push at once: the most records per second, and per second of receiver CPU.
+
+CPU time is read from /proc for the receiver processes, PostgreSQL's processes and the client
+processes over each phase; PostgreSQL's own counters (commits, rows, WAL bytes) from its
+statistics views. PostgreSQL is a throwaway server from the distribution's packages
+(tests/pgcluster.py, fsync and synchronous commit on), or KIOSK_BENCH_POSTGRES_URL.
+
+Goals: ≥ 5,000 records/s per receiver core (catch-up), p99 push < 500 ms at 1,000 stations
+(day), nothing lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIONS = 1000
+STATIONS_PER_OFFICE = 10
+CLIENT_PROCESSES = 4
+RECEIVERS = 2
+DAY_S = 60.0
+SLICES = 16
+# One station's share of an office's day (an office: ~240 tickets, 10 stations).
+STATION_DAY = {"tickets": 24, "dossiers": 6, "ratings": 8, "feedback": 1}
+ADMIN_TOKEN = "city-bench-admin-" + "0" * 16
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+# -- a station's day --------------------------------------------------------------------------
+
+def _template(tmp: Path) -> tuple[Path, list[tuple[str, int, str, str]]]:
+    """An empty station database to copy, and one station-day of outbox rows (type, schema
+    version, created_at, payload) made by the seeders."""
+    from kiosk.config import Config
+    from kiosk.store import connect
+    from sync.seed import SEEDERS
+
+    path = tmp / "day.db"
+    db = connect(path)
+    db.execute("PRAGMA synchronous = OFF")  # set-up speed only
+    rng = random.Random(2026)
+    config = Config()
+    for kind, count in STATION_DAY.items():
+        SEEDERS[kind](db, config, count, rng=rng)
+    rows = db.execute("SELECT record_type, schema_version, created_at, payload FROM outbox "
+                      "ORDER BY id").fetchall()
+    db.execute("DELETE FROM outbox")
+    db.execute("VACUUM")
+    db.conn.close()
+    empty = tmp / "empty-station.db"
+    shutil.copyfile(path, empty)
+    return empty, [tuple(r) for r in rows]
+
+
+# -- the client processes ---------------------------------------------------------------------
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / CLK_TCK
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn) -> None:
+    """One client process: its stations, each a SyncWorker on a thread, driven phase by
+    phase by the parent's commands over `conn`."""
+    import logging
+
+    from kiosk.store import transaction
+    from sync import status as st
+    from sync import worker as w
+
+    logging.disable(logging.WARNING)  # 503 busy answers are expected in the catch-up
+    # The stations are other PCs in a real city: here they share the 2 cores with the
+    # server, so they run at a lower priority and take only what the server leaves.
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    threading.stack_size(512 * 1024)
+
+    class TimedWorker(w.SyncWorker):
+        """The real worker; only the push's round trip is timed."""
+
+        def _post(self, batch):
+            started = time.perf_counter()
+            outcome = super()._post(batch)
+            kind = outcome.kind if outcome.kind == "ok" else f"{outcome.kind}: {outcome.message}"
+            self.timings.append((time.perf_counter() - started, kind, len(batch)))
+            return outcome
+
+    workers = []
+    for spec in specs:
+        shutil.copyfile(template, spec["db"])
+        settings = w.SyncSettings(server_url=url, token=spec["token"], timeout_s=120.0,
+                                  backoff_cap_s=10.0)
+        worker = TimedWorker(spec["db"], settings, office=spec["office"],
+                             station=spec["station"], rng=random.Random(spec["index"]))
+        worker.timings = []
+        workers.append(worker)
+
+    def make(worker, rows) -> list[str]:
+        ids = [str(uuid.uuid4()) for _ in rows]
+        with transaction(worker.db) as c:
+            c.executemany("INSERT INTO outbox (record_id, record_type, schema_version, "
+                          "created_at, payload) VALUES (?, ?, ?, ?, ?)",
+                          [(rid, t, v, at, p) for rid, (t, v, at, p) in zip(ids, rows,
+                                                                          strict=True)])
+        return ids
+
+    def push_all(worker) -> None:
+        """What the worker's own loop does (SyncWorker.run), until nothing is pending."""
+        while True:
+            delay = worker.step()
+            if delay == w.UNREACHABLE:
+                raise RuntimeError(f"{worker.station}: sync stopped: "
+                                   f"{worker.status().last_error}")
+            if delay > 0 and not worker._failures:
+                return  # up to date
+            if delay > 0:
+                time.sleep(delay)
+
+    def day_station(worker, start: float, offset: float, made: list) -> None:
+        slices = [day[k * len(day) // SLICES:(k + 1) * len(day) // SLICES]
+                  for k in range(SLICES)]
+        for k, rows in enumerate(slices):
+            due = start + (k + offset) * DAY_S / SLICES
+            time.sleep(max(due - time.time(), 0))
+            made.extend(make(worker, rows))
+            push_all(worker)
+
+    def catchup_station(worker, start: float, made: list) -> None:
+        made.extend(make(worker, day))
+        time.sleep(max(start - time.time(), 0))
+        push_all(worker)
+
+    while True:
+        command = conn.recv()
+        if command[0] == "quit":
+            break
+        phase, start = command
+        for worker in workers:
+            worker.timings = []
+        made: list[list[str]] = [[] for _ in workers]
+        threads = []
+        for i, worker in enumerate(workers):
+            if phase == "day":
+                args = (worker, start, random.Random(i).random(), made[i])
+                target = day_station
+            else:
+                args = (worker, start, made[i])
+                target = catchup_station
+            t = threading.Thread(target=target, args=args, daemon=True)
+            t.start()
+            threads.append(t)
+        failures = []
+        for t in threads:
+            t.join()
+        ended = time.time()
+        for worker in workers:
+            pending = st.pending_count(worker.db)
+            aside = st.set_aside_count(worker.db)
+            if pending or aside:
+                failures.append(f"{worker.station}: {pending} pending, {aside} set aside")
+        conn.send({"ids": [rid for m in made for rid in m], "ended": ended,
+                   "timings": [t for worker in workers for t in worker.timings],
+                   "failures": failures[:5]})
+    for worker in workers:
+        worker.close()
+    conn.close()
+
+
+# -- the parent --------------------------------------------------------------------------------
+
+class _City:
+    def __init__(self, tmp: Path, url: str, tokens: Path, receivers: int):
+        self.err = open(tmp / "city-server.err", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp / "city-data"),
+             "city-server", "--db", url, "--port", "0", "--token-file", str(tokens),
+             "--admin-token", ADMIN_TOKEN, "--workers", str(receivers)],
+            stdout=subprocess.PIPE, stderr=self.err, text=True, cwd=ROOT)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.stop()
+            raise RuntimeError("city server did not start: "
+                               + (tmp / "city-server.err").read_text()[-2000:])
+        self.url = line.rsplit(" ", 1)[1].strip()
+
+    def pids(self) -> list[int]:
+        return [self.proc.pid, *_children(self.proc.pid)]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(30)
+        self.err.close()
+        log = Path(self.err.name).read_text(errors="replace").strip()
+        if log:  # what the server had to say (a 503 store_unavailable logs its cause)
+            print("city-server log (last lines):\n" + "\n".join(log.splitlines()[-15:]),
+                  file=sys.stderr)
+
+
+def _pg_pids(pid_file: Path | None) -> list[int]:
+    if pid_file is None or not pid_file.exists():
+        return []
+    postmaster = int(pid_file.read_text().split()[0])
+    return [postmaster, *_children(postmaster)]
+
+
+def _pg_counters(url: str) -> dict:
+    """WAL written (exact), and the records table's size with its indexes. (The per-database
+    statistics views lag by up to 10 s in PostgreSQL 15, so commits are counted by the
+    clients instead: one per push that stored records.)"""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn, pg_total_relation_size('records'), "
+            "(SELECT count(*) FROM records)").fetchone()
+    return dict(zip(("wal_bytes", "records_bytes", "rows"), (int(x) for x in row),
+                    strict=True))
+
+
+def _machine_busy() -> tuple[float, float]:
+    with open("/proc/stat", encoding="ascii") as f:
+        values = [int(x) for x in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLK_TCK, sum(values) / CLK_TCK
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0.0
+
+
+def _check_city(url: str, expected: set[str]) -> dict:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        count, distinct = conn.execute(
+            "SELECT count(*), count(DISTINCT record_id) FROM records").fetchone()
+        stored = {r[0] for r in conn.execute("SELECT record_id FROM records")}
+    missing, extra = expected - stored, stored - expected
+    if count != distinct or missing or extra:
+        raise RuntimeError(f"the city does not hold every record once: {count} rows, "
+                           f"{distinct} distinct ids, {len(missing)} missing, "
+                           f"{len(extra)} unknown")
+    return {"city_records": count, "city_distinct_ids": distinct}
+
+
+def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
+           client_pids: list[int], lead_s: float) -> dict:
+    start = time.time() + lead_s
+    for pipe in pipes:
+        pipe.send((name, start))
+    time.sleep(max(start - time.time(), 0))
+    server_pids, pg_pids = city.pids(), _pg_pids(pg_pid_file)
+    before = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), _cpu_seconds(client_pids),
+              _pg_counters(pg_url), _machine_busy())
+    answers = [pipe.recv() for pipe in pipes]
+    wall = max(a["ended"] for a in answers) - start
+    server_cpu = _cpu_seconds(server_pids) - before[0]
+    pg_cpu = _cpu_seconds(_pg_pids(pg_pid_file)) - before[1]
+    client_cpu = _cpu_seconds(client_pids) - before[2]
+    counters = _pg_counters(pg_url)
+    busy = _machine_busy()
+    failures = [f for a in answers for f in a["failures"]]
+    if failures:
+        raise RuntimeError(f"{name}: stations not done: {failures[:5]}")
+    ids = [rid for a in answers for rid in a["ids"]]
+    timings = [t for a in answers for t in a["timings"]]
+    ok = [s for s, kind, _ in timings if kind == "ok"]
+    records = len(ids)
+    delta = {k: counters[k] - before[3][k] for k in counters}
+    return {
+        "ids": ids,
+        "figures": {
+            "records": records,
+            "wall_s": round(wall, 1),
+            "records_per_s": round(records / wall),
+            "pushes": len(ok),
+            "records_per_push": round(sum(n for _, kind, n in timings if kind == "ok")
+                                      / max(len(ok), 1), 1),
+            "push_p50_ms": round(_percentile(ok, 0.50) * 1000, 1),
+            "push_p99_ms": round(_percentile(ok, 0.99) * 1000, 1),
+            "push_max_ms": round(max(ok, default=0) * 1000, 1),
+            "not_stored_answers": sum(1 for _, kind, _ in timings if kind != "ok"),
+            "not_stored_kinds": dict(Counter(kind[:60] for _, kind, _ in timings
+                                             if kind != "ok").most_common(3)),
+            "receiver_cpu_s": round(server_cpu, 2),
+            "receiver_cores_busy": round(server_cpu / wall, 2),
+            "records_per_receiver_core_s": round(records / server_cpu) if server_cpu else None,
+            "postgres_cpu_s": round(pg_cpu, 2),
+            "postgres_cores_busy": round(pg_cpu / wall, 2),
+            "postgres_cpu_us_per_record": round(pg_cpu / max(records, 1) * 1e6, 1),
+            "postgres_rows_inserted": delta["rows"],
+            "postgres_wal_bytes_per_record": round(delta["wal_bytes"] / max(records, 1)),
+            "postgres_table_bytes_per_record": round(counters["records_bytes"]
+                                                     / max(counters["rows"], 1)),
+            "clients_cpu_s": round(client_cpu, 2),
+            "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+            "machine_cores_busy": round((busy[0] - before[4][0]) / (busy[1] - before[4][1])
+                                        * (os.cpu_count() or 1), 2),
+        },
+    }
+
+
+def run(quick: bool = False, *, stations: int | None = None, receivers: int = RECEIVERS,
+        day_s: float | None = None) -> dict:
+    global DAY_S
+    stations = stations or (100 if quick else STATIONS)
+    DAY_S = day_s or (8.0 if quick else DAY_S)
+    shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+    tmp = Path(tempfile.mkdtemp(prefix="bench-city-"))
+    stations_dir = Path(tempfile.mkdtemp(prefix="bench-city-stations-", dir=shm))
+    cluster = None
+    city = None
+    procs: list = []
+    pipes: list = []
+    try:
+        pg_url = os.environ.get("KIOSK_BENCH_POSTGRES_URL")
+        pg_pid_file = None
+        if not pg_url:
+            sys.path.insert(0, str(ROOT))
+            from tests.pgcluster import Cluster, Unavailable
+
+            try:
+                cluster = Cluster(durable=True)
+            except Unavailable as exc:
+                raise RuntimeError(f"no PostgreSQL for the city benchmark: {exc}") from None
+            pg_url = cluster.create_database()
+            pg_pid_file = cluster.pid_file
+        template, day = _template(tmp)
+        specs = []
+        lines = []
+        for i in range(stations):
+            office = f"000.{i // STATIONS_PER_OFFICE // 100:02d}." \
+                     f"{i // STATIONS_PER_OFFICE % 100:02d}.H26"
+            station = f"station-{i % STATIONS_PER_OFFICE + 1}"
+            token = f"st{i:05d}-{secrets.token_hex(12)}"
+            lines.append(f"{token} {office} {station}")
+            specs.append({"index": i, "office": office, "station": station, "token": token,
+                          "db": str(stations_dir / f"s{i:05d}.db")})
+        tokens = tmp / "tokens.txt"
+        tokens.write_text("# TOKEN OFFICE STATION\n" + "\n".join(lines) + "\n",
+                          encoding="utf-8")
+        city = _City(tmp, pg_url, tokens, receivers)
+        context = multiprocessing.get_context("fork")
+        n_clients = min(CLIENT_PROCESSES, stations)
+        for k in range(n_clients):
+            parent, child = context.Pipe()
+            proc = context.Process(target=_client, args=(specs[k::n_clients], template, day,
+                                                         city.url, child), daemon=True)
+            proc.start()
+            child.close()
+            procs.append(proc)
+            pipes.append(parent)
+        client_pids = [p.pid for p in procs]
+        day_phase = _phase("day", pipes, city, pg_url, pg_pid_file, client_pids,
+                           lead_s=3.0 + stations / 200)
+        expected = set(day_phase["ids"])
+        _check_city(pg_url, expected)
+        catchup = _phase("catchup", pipes, city, pg_url, pg_pid_file, client_pids,
+                         lead_s=3.0 + stations / 100)
+        expected |= set(catchup["ids"])
+        checked = _check_city(pg_url, expected)
+        out = {
+            "stations": stations,
+            "offices": -(-stations // STATIONS_PER_OFFICE),
+            "receiver_processes": receivers,
+            "client_processes": n_clients,
+            "records_per_station_day": len(day),
+            "day_compressed_into_s": DAY_S,
+            "pushes_per_station_day": SLICES,
+        }
+        out.update({f"day_{k}": v for k, v in day_phase["figures"].items()})
+        out.update({f"catchup_{k}": v for k, v in catchup["figures"].items()})
+        out.update(checked)
+        out["lost_or_duplicated"] = 0  # _check_city raised otherwise
+        out["goals"] = ("catchup_records_per_receiver_core_s >= 5000, day_push_p99_ms < 500 "
+                        "at 1000 stations, nothing lost or duplicated")
+        return out
+    finally:
+        for pipe in pipes:
+            with contextlib.suppress(OSError):
+                pipe.send(("quit",))
+        for proc in procs:
+            proc.join(30)
+            if proc.is_alive():
+                proc.kill()
+        if city is not None:
+            city.stop()
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(stations_dir, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
