@@ -5,6 +5,7 @@ files, rotation at the hub, its own size limit and deadline while every other ro
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import socket
 import stat
@@ -170,3 +171,54 @@ def test_an_unreachable_hub_is_recorded_not_raised(tmp_path):
     assert "not reachable" in read_state(paths)["hub"]["last_error"]
     (res,) = run_checks(paths, config=config, checks=[doctor_check])
     assert res.status == "WARN" and "not reachable" in res.detail
+
+
+def test_a_trickling_backup_is_answered_408_after_its_size_based_deadline(tmp_path,
+                                                                          monkeypatch):
+    """The backup's deadline is BODY_TIMEOUT_S plus its size at BACKUP_MIN_RATE (shortened
+    here, on a hub in this process): within it a slow upload is taken, past it 408."""
+    from kiosk.hub import credentials, limits
+    from kiosk.hub.server import start_hub_in_thread
+
+    monkeypatch.setattr(limits, "BODY_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(limits, "BACKUP_MIN_RATE", 100_000)  # 200 kB: 2 s more
+    monkeypatch.setattr(limits, "LINGER_S", 0.2)
+    handle = start_hub_in_thread(tmp_path / "hub.db", Config(), KEY, port=0)
+    try:
+        db = connect(tmp_path / "hub.db")
+        token = credentials.pair(db, "counter-b6", "counter")
+        db.conn.close()
+        port = int(handle.url.rsplit(":", 1)[1])
+        body = b"SQLite format 3\x00" + b"\x00" * (200_000 - 16)
+
+        def send(pause_s: float) -> bytes:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(f"PUT {p.BACKUPS_PATH}/counter-b6 HTTP/1.1\r\nHost: x\r\n"
+                          f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n"
+                          "Connection: close\r\n\r\n".encode())
+                for i in range(0, len(body), 20_000):  # ten pieces
+                    try:
+                        s.sendall(body[i:i + 20_000])
+                    except OSError:
+                        break
+                    time.sleep(pause_s)
+                answer = b""
+                with contextlib.suppress(OSError):
+                    while chunk := s.recv(65536):
+                        answer += chunk
+                return answer
+
+        started = time.monotonic()
+        assert send(0.1).startswith(b"HTTP/1.1 200")  # 1 s: more than BODY_TIMEOUT_S alone
+        answer = send(0.5)  # 5 s: past 0.5 + 2 s
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert time.monotonic() - started < 10
+        folder = tmp_path / "station-backups" / "counter-b6"
+        assert len(_stored_in(folder)) == 1
+        assert not list(folder.glob(".incoming-*"))
+    finally:
+        handle.stop()
+
+
+def _stored_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("kiosk-backup-*"))
