@@ -195,35 +195,50 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
     return results
 
 
-def _slips(count: int) -> list:
-    """A morning's tickets: one office, a few services, numbers and waiting counts changing."""
+def _slips(count: int, letters: str = "ABCD") -> list:
+    """A morning's tickets: one office, four services taking turns, each with its own series
+    of numbers and its queue growing by one (then served down) ticket by ticket."""
     from kiosk.printout.ticket import TicketSlip
 
     services = ["Chứng thực bản sao, chữ ký, hợp đồng", "Hộ tịch", "Đất đai – nhà ở, xây dựng",
                 "Kinh doanh – hộ kinh doanh"]
     start = datetime(2026, 12, 7, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     return [TicketSlip(office_name="Điểm phục vụ hành chính công xã Demo",
-                       office_code="000.00.01.H26", service_name=services[i % len(services)],
-                       number=f"{'ABCD'[i % 4]}{101 + i:03d}",
+                       office_code="000.00.01.H26", service_name=services[i % 4],
+                       number=f"{letters[i % 4]}{i // 4 + 1:03d}",
                        priority_label="ƯU TIÊN – Người cao tuổi" if i % 7 == 0 else None,
-                       people_ahead=(i * 13) % 40, issued_at=start + timedelta(seconds=20 * i))
+                       people_ahead=(i // 4) % 25, issued_at=start + timedelta(seconds=20 * i))
             for i in range(count)]
 
 
 def _render(count: int) -> dict:
-    """Render alone (80 mm), the two renderers taking turns on the same tickets."""
-    from kiosk.printout.ticket import render_ticket, render_ticket_uncached, warm_up
+    """Render alone (80 mm), taking turns ticket by ticket: naive (from scratch), kept
+    (kept blocks, nothing prepared: number and QR drawn on the tap) and prepared (as the
+    kiosk's print thread does: the service's likely next ticket drawn after each print)."""
+    from kiosk.printout.ticket import (
+        prepare_next,
+        render_ticket,
+        render_ticket_uncached,
+        warm_up,
+    )
 
     slips = _slips(count)
     render_ticket_uncached(slips[0], 576)  # fonts loaded outside the timing
     warm_up(slips[0].office_name, slips[0].office_code,
             sorted({slip.service_name for slip in slips}), 576)  # as the print thread does
-    times: dict[str, list[float]] = {"naive": [], "kept": []}
-    for slip in slips:
-        for name, render in (("naive", render_ticket_uncached), ("kept", render_ticket)):
+    # Three series of numbers, so that no renderer finds another's number or QR kept.
+    series = {"naive": slips, "kept": _slips(count, "EFGH"), "prepared": _slips(count, "KLMN")}
+    renderers = {"naive": render_ticket_uncached, "kept": render_ticket,
+                 "prepared": render_ticket}
+    times: dict[str, list[float]] = {name: [] for name in series}
+    for index in range(count):
+        for name, render in renderers.items():
+            slip = series[name][index]
             t0 = time.perf_counter()
             render(slip, 576)
             times[name].append((time.perf_counter() - t0) * 1000)
+            if name == "prepared":  # what the print thread does once the ticket is out
+                prepare_next(slip, 576)
     results = {}
     for name, values in times.items():
         results[f"render_80mm_{name}_p50_ms"] = round(statistics.median(values), 2)

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from kiosk.config import Config
 from kiosk.paths import Paths
@@ -48,6 +48,10 @@ from kiosk.ticketing import (
 )
 
 log = logging.getLogger(__name__)
+
+#: When the print thread loads the printer driver and draws the services' fixed blocks, after
+#: the ticket screen has started (see PrintWorker.warm_up).
+WARM_UP_AFTER_MS = 800
 
 # Destroying a running QThread aborts the process. Running workers are kept referenced here,
 # whatever happens to the window, until stopped; threads that did not stop in time stay in
@@ -502,7 +506,12 @@ class Workers(QObject):
         self.print_thread.start()
         self._running = True
         _RUNNING.add(self)
-        self._warm_up.emit()
+        # After the first frames, not during them: the warm-up takes the GIL for a while.
+        QTimer.singleShot(WARM_UP_AFTER_MS, self, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        if self._running:
+            self._warm_up.emit()
 
     def issue(self, service_code: str, priority: PriorityCategory | None) -> None:
         self._issue.emit(service_code, priority)
