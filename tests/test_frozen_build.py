@@ -275,7 +275,7 @@ def test_printer_list_has_the_usb_backend(build, tmp_path):
 def test_sync_once_against_the_frozen_city_server(build, tmp_path):
     city = subprocess.Popen([str(build.exe), "--data-dir", str(tmp_path / "city"),
                              "city-server", "--db", str(tmp_path / "city.db"), "--port", "0",
-                             "--token", "frozen-token"], stdout=subprocess.PIPE,
+                             "--token", "frozen-token-0123456789"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env_for(tmp_path),
                             start_new_session=True)
     try:
@@ -286,7 +286,7 @@ def test_sync_once_against_the_frozen_city_server(build, tmp_path):
                         f"file://{tmp_path / 't.bin'}")
         assert printed.returncode == 0, printed.stderr
         proc = kiosk(build, tmp_path, "sync", "once", "--server", url, "--token",
-                     "frozen-token", "--json")
+                     "frozen-token-0123456789", "--json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
     finally:
         os.killpg(city.pid, signal.SIGTERM)

@@ -402,6 +402,47 @@ def test_the_token_file_binds_every_token(tmp_path, line, problem):
     assert line.split("\n")[-2].split()[0] not in message  # never the token itself
 
 
+BOUND_LINE = "bound-token-0123456789 000.00.01.H26 quay-1\n"
+
+
+@pytest.mark.parametrize(("args", "file_text", "problem"), [
+    # a station's token also given as admin would read everything and push for any office
+    (("--admin-token", "bound-token-0123456789"), BOUND_LINE,
+     "given both with --token-file and with --admin-token"),
+    (("--token", "bound-token-0123456789"), BOUND_LINE,
+     "given both with --token and with --token-file"),
+    (("--admin-token", "x"), BOUND_LINE, "--admin-token number 2 must be at least 16"),
+    (("--token", "b"), BOUND_LINE, "--token number 1 must be at least 16"),
+    (("--token", "abababababababababab"), BOUND_LINE, "--token number 1 is too easy"),
+    ((), "aaaaaaaaaaaaaaaaaaaaaaaa 000.00.01.H26 quay-1\n", "line 1: the token is too easy"),
+])
+def test_city_tokens_are_strong_and_have_one_role(tmp_path, args, file_text, problem):
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text(file_text, encoding="utf-8")
+    with pytest.raises(RuntimeError) as failed:
+        CityServer(tmp_path, "--token-file", str(tokens), *args, tokens=())
+    message = str(failed.value)
+    assert problem in message and "Traceback" not in message
+    assert "bound-token-0123456789" not in message and "abababab" not in message
+
+
+def test_a_token_file_saved_with_a_bom_and_a_revoked_station_token(tmp_path):
+    """Notepad's UTF-8 BOM is not part of the first token; a token both bound and revoked is
+    revoked (revoked wins), and that is no start-up error."""
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("\ufeff" + BOUND_LINE
+                      + "gone-token-0123456789 000.00.01.H26 quay-2\n", encoding="utf-8")
+    server = CityServer(tmp_path, "--token-file", str(tokens), tokens=(),
+                        revoked=(REVOKED_TOKEN, "gone-token-0123456789"))
+    try:
+        r = push(server, [ticket(station="quay-1")], token="bound-token-0123456789")
+        assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+        gone = push(server, [ticket(station="quay-2")], token="gone-token-0123456789")
+        assert gone.status_code == 403 and gone.json()["error"] == "token_revoked"
+    finally:
+        server.stop()
+
+
 # -- several receiver processes (--workers) ------------------------------------------------------
 
 def _children(pid: int) -> list[int]:

@@ -320,6 +320,10 @@ def _city_server(args, config: Config, paths: Paths) -> int:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             print(f"Cannot use the token file {args.token_file}: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    problem = token_problem(tokens, bound, args.admin_token)
+    if problem:
+        print(f"city-server: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if tokens:
         print("city-server: --token accepts records for any office and station: use it for "
               "tests and staging only; give stations bound tokens with --token-file.",
@@ -352,14 +356,41 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     return EXIT_OK
 
 
-MIN_TOKEN_CHARS = 16
+MIN_TOKEN_CHARS = 16  # kiosk.config.MIN_KEY_LENGTH: the hub's key rule (key_weakness)
+MAKE_TOKEN = "make one with: python3 -c \"import secrets; print(secrets.token_urlsafe(24))\""
+
+
+def token_problem(staging: list[str], bound: dict[str, tuple[str, str]],
+                  admin: list[str]) -> str | None:
+    """Why these tokens cannot be served, or None: a --token or --admin-token that is easy to
+    guess (the hub's key rule), or one token given two roles (a station token also given as
+    --admin-token would read everything and push for any office). A revoked token may repeat
+    another: revoked wins. Never names a token."""
+    from kiosk.config import key_weakness
+
+    for flag, values in (("--token", staging), ("--admin-token", admin)):
+        for number, token in enumerate(values, 1):
+            weak = key_weakness(token) or ("" if token else "must not be empty")
+            if weak:
+                return f"{flag} number {number} {weak}; {MAKE_TOKEN}"
+    roles = (("--token", set(staging)), ("--token-file", set(bound)),
+             ("--admin-token", set(admin)))
+    for i, (first, a) in enumerate(roles):
+        for second, b in roles[i + 1:]:
+            if a & b:
+                return (f"a token is given both with {first} and with {second}: give each "
+                        "token one role (a station's token must not also be an admin token)")
+    return None
 
 
 def read_token_file(path: Path) -> dict[str, tuple[str, str]]:
     """token → (office, station) from lines 'TOKEN OFFICE STATION'; ValueError naming the
     line (never the token) for anything else."""
+    from kiosk.config import key_weakness
+
     bound: dict[str, tuple[str, str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    # utf-8-sig: a BOM (Notepad's "UTF-8") is not part of the first token
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
         parts = line.split("#", 1)[0].split()
         if not parts:
             continue
@@ -369,8 +400,10 @@ def read_token_file(path: Path) -> dict[str, tuple[str, str]]:
         token, office, station = parts
         if len(token) < MIN_TOKEN_CHARS:
             raise ValueError(f"line {number}: the token is shorter than {MIN_TOKEN_CHARS} "
-                             "characters; make one with: python3 -c \"import secrets; "
-                             "print(secrets.token_urlsafe(24))\"")
+                             f"characters; {MAKE_TOKEN}")
+        weak = key_weakness(token)
+        if weak:
+            raise ValueError(f"line {number}: the token {weak}; {MAKE_TOKEN}")
         if token in bound:
             raise ValueError(f"line {number}: this token is already given to another station")
         bound[token] = (office, station)
