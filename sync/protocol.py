@@ -129,8 +129,13 @@ class Rejected(ValueError):
         super().__init__(f"{code}: {reason}")
 
 
-def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -> Envelope:
-    """Check one envelope from a push body; raise Rejected with the reason if it is bad."""
+def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES,
+                      office: str | None = None) -> Envelope:
+    """Check one envelope from a push body; raise Rejected with the reason if it is bad.
+
+    `office`: the office the sender's token is bound to (None: a staging token). Then the
+    envelope must name that office and a dossier's code must be one of its codes
+    (check_office_binding)."""
     if not isinstance(obj, dict):
         raise Rejected("invalid_envelope", "a record must be a JSON object")
     missing = [k for k in ("id", "type", "office", "station", "created_at", "schema_version",
@@ -181,8 +186,48 @@ def validate_envelope(obj: Any, *, max_payload_bytes: int = MAX_PAYLOAD_BYTES) -
         problems = ["its fields could not be read"]
     if problems:
         raise Rejected("invalid_payload", f"{rtype} payload: " + "; ".join(problems[:5]))
+    check_office_binding(rtype, obj["office"], data, office)
     return Envelope(record_id, rtype, obj["office"], obj["station"], created_at, version,
                     payload)
+
+
+def _unit(code: str) -> str:
+    return code.strip().upper()
+
+
+def check_office_binding(rtype: str, envelope_office: str, data: Mapping[str, Any],
+                         token_office: str | None) -> None:
+    """Raise Rejected when a record's content belongs to another office than its envelope
+    (any token) or than its token's office (a bound token).
+
+    - A payload's `office` key, where present, is the envelope's office: else
+      `office_mismatch`. (A payload's `station` may differ: a renamed station's older
+      records carry its old id.)
+    - With a bound token: the envelope names the token's office (`office_mismatch`), and a
+      `dossier` / `dossier_status` code (MaHoSo, and the station's own `code`) has that
+      office as its unit, as does a dossier's `receiving_unit.code`: else `unit_mismatch`.
+      A station makes its codes from its own `[office] code` (kiosk/dossiers: the receiving
+      unit, upper-cased), never from the deciding unit, so no other unit is allowed."""
+    if "office" in data and data["office"] != envelope_office:
+        raise Rejected("office_mismatch", "the payload's office is not the record's office")
+    if token_office is None:
+        return
+    if envelope_office != token_office:
+        raise Rejected("office_mismatch", "this token belongs to another office")
+    if rtype not in ("dossier", "dossier_status"):
+        return
+    office = _unit(token_office)
+    fields = portal_fields_of(data)
+    for name, code in (("MaHoSo", fields.get("MaHoSo")), ("code", data.get("code"))):
+        if _blank(code):
+            continue
+        if not isinstance(code, str) or _unit(code.rsplit("-", 2)[0]) != office:
+            raise Rejected("unit_mismatch", f"the dossier code ({name}) is not a code of "
+                           "this token's office")
+    receiving = data.get("receiving_unit")
+    if isinstance(receiving, dict) and not _blank(receiving.get("code")) and (
+            not isinstance(receiving["code"], str) or _unit(receiving["code"]) != office):
+        raise Rejected("unit_mismatch", "receiving_unit.code is not this token's office")
 
 
 def parse_payload(payload: str) -> dict[str, Any]:

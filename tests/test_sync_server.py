@@ -387,6 +387,67 @@ def test_a_token_is_bound_to_one_office_and_station(tmp_path):
         server.stop()
 
 
+def _record(rtype: str, payload: dict, **changes) -> dict:
+    rid = str(uuid.uuid4())
+    env = {"id": rid, "type": rtype, "office": "000.00.01.H26", "station": "quay-1",
+           "created_at": "2026-12-01T08:00:00+07:00", "schema_version": 1,
+           "payload": json.dumps(payload, ensure_ascii=False)}
+    env.update(changes)
+    return env
+
+
+def _dossier(code: str, **more) -> dict:
+    return {"MaHoSo": code, "MaTTHC": "1.001", "KenhThucHien": 1,
+            "NgayTiepNhan": "20261201080000", "TrangThaiHoSo": 10, **more}
+
+
+def test_a_records_content_is_bound_to_the_tokens_office(tmp_path):
+    """A token of office 01 cannot file a dossier under office 02's code, change the status of
+    one, nor send a ticket whose payload names office 02; each is refused alone. Its own
+    codes (any case), a payload naming an older station id, and a staging token are fine."""
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("bound-token-0123456789 000.00.01.H26 quay-1\n", encoding="utf-8")
+    server = CityServer(tmp_path, "--token-file", str(tokens))
+    other = "000.00.02.H26-261201-0001"
+    ticket_payload = {"uid": str(uuid.uuid4()), "number": "A001", "service": "CT",
+                      "issued_at": "2026-12-01T08:00:00+07:00", "office": "000.00.02.H26",
+                      "station": "quay-9"}
+    try:
+        records = [
+            _record("dossier", _dossier(other, ChuHoSo="Forged")),
+            _record("dossier", {"code": other, "portal": _dossier("000.00.01.H26-261201-0001")}),
+            _record("dossier", {"receiving_unit": {"code": "000.00.02.H26"},
+                                "portal": _dossier("000.00.01.H26-261201-0002")}),
+            _record("dossier_status", {"MaHoSo": other, "TrangThaiHoSo": 10}),
+            _record("ticket", ticket_payload),
+            # accepted: its own codes, the deciding unit elsewhere, an older station id
+            _record("dossier", {"code": "000.00.01.H26-261201-0003",
+                                "receiving_unit": {"code": "000.00.01.H26"},
+                                "deciding_unit": {"code": "000.00.09.H26"},
+                                "portal": _dossier("000.00.01.h26-261201-0003")}),
+            _record("dossier_status", {"MaHoSo": "000.00.01.H26-261201-0003",
+                                       "TrangThaiHoSo": 9}),
+            _record("ticket", dict(ticket_payload, uid=str(uuid.uuid4()),
+                                   office="000.00.01.H26")),
+        ]
+        results = push(server, records, token="bound-token-0123456789").json()["results"]
+        assert [(r["status"], r.get("code")) for r in results] == [
+            ("rejected", "unit_mismatch"), ("rejected", "unit_mismatch"),
+            ("rejected", "unit_mismatch"), ("rejected", "unit_mismatch"),
+            ("rejected", "office_mismatch"),
+            ("accepted", None), ("accepted", None), ("accepted", None)]
+        assert all("H26" not in (r.get("reason") or "") for r in results)  # no values
+        # a staging token may send other offices' codes, but not a payload at odds with
+        # its own envelope
+        staged = push(server, [_record("dossier", _dossier(other), office="000.00.02.H26"),
+                               _record("ticket", dict(ticket_payload, uid=str(uuid.uuid4())))
+                               ]).json()["results"]
+        assert [(r["status"], r.get("code")) for r in staged] == [
+            ("accepted", None), ("rejected", "office_mismatch")]
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize(("line", "problem"), [
     ("free-token-0123456789\n", "line 1: write 'TOKEN OFFICE STATION'"),
     ("bound-token-0123456789 quay-1\n", "line 1: write 'TOKEN OFFICE STATION'"),

@@ -286,7 +286,8 @@ async def _push(request: web.Request, raw: bytes) -> web.Response:
     slots: list[int] = []
     for index, obj in enumerate(records):
         try:
-            env = p.validate_envelope(obj, max_payload_bytes=settings.max_payload_bytes)
+            env = p.validate_envelope(obj, max_payload_bytes=settings.max_payload_bytes,
+                                      office=grant.office)
             if grant.office is not None and env.office != grant.office:
                 raise p.Rejected("office_mismatch", "this token belongs to another office")
             if grant.station is not None and env.station != grant.station:
