@@ -123,8 +123,30 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
         os.nice(10)
     threading.stack_size(512 * 1024)
 
+    import requests.adapters
+
+    class FromOffice(requests.adapters.HTTPAdapter):
+        """Connections from the office's own address (one per office, as behind an
+        office's NAT), in 127.0.0.0/8."""
+
+        def __init__(self, source: str):
+            self.source = source
+            super().__init__()
+
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (self.source, 0)
+            return super().init_poolmanager(*args, **kwargs)
+
     class TimedWorker(w.SyncWorker):
         """The real worker; only the push's round trip is timed."""
+
+        @property
+        def session(self):
+            fresh = self._session is None
+            s = super().session
+            if fresh:
+                s.mount("http://", FromOffice(self.source))
+            return s
 
         def _post(self, batch):
             started = time.perf_counter()
@@ -141,10 +163,18 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
         worker = TimedWorker(spec["db"], settings, office=spec["office"],
                              station=spec["station"], rng=random.Random(spec["index"]))
         worker.timings = []
+        worker.source = spec["source"]
         workers.append(worker)
 
+    from kiosk.config import Config
+
+    template_office = Config().office.code
+
     def make(worker, rows) -> list[str]:
+        """The station makes `rows`: new record ids, its own office in the payloads (the
+        city checks a payload's office and dossier codes against the token's office)."""
         ids = [str(uuid.uuid4()) for _ in rows]
+        rows = [(t, v, at, p.replace(template_office, worker.office)) for t, v, at, p in rows]
         with transaction(worker.db) as c:
             c.executemany("INSERT INTO outbox (record_id, record_type, schema_version, "
                           "created_at, payload) VALUES (?, ?, ?, ?, ?)",
@@ -205,7 +235,10 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             pending = st.pending_count(worker.db)
             aside = st.set_aside_count(worker.db)
             if pending or aside:
-                failures.append(f"{worker.station}: {pending} pending, {aside} set aside")
+                why = worker.db.execute("SELECT set_aside_reason FROM outbox WHERE "
+                                        "set_aside_at IS NOT NULL LIMIT 1").fetchone()
+                failures.append(f"{worker.office} {worker.station}: {pending} pending, "
+                                f"{aside} set aside ({why[0] if why else ''})")
         conn.send({"ids": [rid for m in made for rid in m], "ended": ended,
                    "timings": [t for worker in workers for t in worker.timings],
                    "failures": failures[:5]})
@@ -384,8 +417,10 @@ def run(quick: bool = False, *, stations: int | None = None, receivers: int = RE
             station = f"station-{i % STATIONS_PER_OFFICE + 1}"
             token = f"st{i:05d}-{secrets.token_hex(12)}"
             lines.append(f"{token} {office} {station}")
+            n = i // STATIONS_PER_OFFICE
             specs.append({"index": i, "office": office, "station": station, "token": token,
-                          "db": str(stations_dir / f"s{i:05d}.db")})
+                          "db": str(stations_dir / f"s{i:05d}.db"),
+                          "source": f"127.1.{n // 250}.{n % 250 + 1}"})
         tokens = tmp / "tokens.txt"
         tokens.write_text("# TOKEN OFFICE STATION\n" + "\n".join(lines) + "\n",
                           encoding="utf-8")
