@@ -316,6 +316,76 @@ def test_office_records_cannot_be_forged(hub, two_counters):
         http.close()
 
 
+def test_codes_far_ahead_odd_text_and_odd_dates_are_refused(hub, two_counters):
+    """Squatting narrowed (full fix: office-unique codes): a code numbered past what the code
+    scheme gives, dated before 2020, or more than 50 past the station's last code of that day
+    is refused; free text is bounded and cleaned; appointment dates are YYYY-MM-DD; a rating's
+    `at` lies within 31 days before and a day after the hub's clock, its clerk bounded."""
+    (db_a, desk_a), _ = two_counters
+    token_a, token_b = pair(hub.url, "counter-1", "counter"), pair(hub.url, "counter-2",
+                                                                   "counter")
+    rating = pair(hub.url, "rating-1", "rating")
+    path_a = db_a.conn.execute("PRAGMA database_list").fetchone()[2]
+    feed_a = RemoteQueue(hub.url, token_a, outbox_path=path_a)
+    http = session()
+    try:
+        dossier = desk_a.save_intake(intake(), clerk=CLERK)
+        assert feed_a.forward_office_records() == 1
+        v1 = dossier_record_at(dossier, 1)
+        today = datetime.now(HCM).date()
+        tomorrow = today + timedelta(days=1)
+
+        def answer(token: str, kind: str, data: dict) -> str | None:
+            got = post_records(http, hub.url, token, [{"id": "x", "type": kind, "data": data}])
+            assert got.status_code == 200, got.text
+            body = got.json()
+            return body["rejected"][0]["reason"] if body["rejected"] else None
+
+        def squat(code: str, **more) -> str | None:
+            return answer(token_b, "dossier", dict(v1, code=code, station_id="counter-2",
+                                                   status=3, **more))
+
+        assert "digits" in squat(f"{UNIT}-{today:%y%m%d}-0000001")
+        assert "before 2020" in squat(f"{UNIT}-191231-0001")
+        assert "past this station's last code" in squat(f"{UNIT}-{today:%y%m%d}-0051")
+        assert "past this station's last code" in squat(f"{UNIT}-{tomorrow:%y%m%d}-0090")
+        for bad_day in ("2026-W49-1", "20261210", "2026-12-1"):
+            assert "appointment_date" in squat(f"{UNIT}-{today:%y%m%d}-0002",
+                                               appointment_date=bad_day)
+        assert "result_place" in squat(f"{UNIT}-{today:%y%m%d}-0002", result_place="x" * 201)
+        assert "clerk" in squat(f"{UNIT}-{today:%y%m%d}-0002", clerk="x" * 101)
+        assert "procedure_name" in squat(f"{UNIT}-{today:%y%m%d}-0002",
+                                         procedure_name="x" * 301)
+        # Within the window the code is still taken (codes are numbered per PC), but its text
+        # arrives bounded and without control characters.
+        assert squat(f"{UNIT}-{today:%y%m%d}-0002", initials="N.\tA.",
+                     result_place="Tầng 1\n\x1b[2JGọi 0900\u200b 000 000") is None
+        hub_db = connect(hub.db_path)
+        row = hub_db.execute("SELECT result_place, initials FROM office_dossiers "
+                             "WHERE code = ?", (f"{UNIT}-{today:%y%m%d}-0002",)).fetchone()
+        assert tuple(row) == ("Tầng 1 [2JGọi 0900 000 000", "N. A.")
+        # The real forwarder, in order, is never held back by the window; its 0002 is the
+        # one code counter-2 took first (what office-unique codes will close).
+        for _ in range(3):
+            desk_a.save_intake(intake(), clerk=CLERK)
+        assert feed_a.forward_office_records() == 2
+
+        now = datetime.now(HCM)
+        rated = {"uid": "r-1", "counter": 2, "level": "satisfied", "station": "rating-1",
+                 "at": now.isoformat()}
+        for at in ("0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59+07:00",
+                   (now - timedelta(days=40)).isoformat(), (now + timedelta(days=2)).isoformat()):
+            assert "at is" in answer(rating, "rating", dict(rated, at=at))
+        assert "clerk" in answer(rating, "rating", dict(rated, clerk="x" * 101))
+        assert answer(rating, "rating", dict(rated, clerk="Lan\nGọi 0900")) is None
+        assert tuple(hub_db.execute("SELECT clerk FROM ratings WHERE uid = 'r-1'").fetchone()
+                     ) == ("Lan Gọi 0900",)
+        hub_db.conn.close()
+    finally:
+        feed_a.close()
+        http.close()
+
+
 def test_a_display_station_key_reaches_the_hub_without_the_office_key(hub, tmp_path):
     """A client configured with only its station key (as the wizard leaves it) works."""
     from kiosk.paths import Paths

@@ -9,9 +9,12 @@ state after its k-th change (dossier_record_at), so a station forwarding its out
 sends versions 1, 2, 3, ... of each dossier. At the hub every record is bound to the station
 whose credential sent it (`station_id`): a record naming another station, a code another
 station sent first, a first version other than 1, a version that is not the stored one + 1
-(the same version with the same content is "unchanged"), a code of another unit or dated
-after tomorrow is rejected, alone. So a stolen or curious credential can neither rewrite
-another station's dossiers nor squat a code a station will give tomorrow.
+(the same version with the same content is "unchanged"), a code of another unit, dated
+before 2020 or after tomorrow, numbered with more than 6 digits or more than 50 past the
+station's last code of that day is rejected, alone; free text is bounded and cleaned of
+control characters, a rating's `at` must lie within 31 days before and a day after the hub's
+clock. So a stolen or curious credential cannot rewrite another station's dossiers, and can
+squat only the next few codes another PC will give (a full fix needs office-unique codes).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +49,22 @@ _DOSSIER_FIELDS = ("code", "version", "updated_at", "station_id", "procedure_cod
                    "procedure_name", "status", "received_at", "day", "appointment_date",
                    "finished_at", "returned_at", "on_time", "initials", "result_place", "clerk",
                    "returned_by")
+
+
+# Free text a forwarded record may carry, shown on the kiosk's look-up and the statistics:
+# bounded, control characters made spaces (a newline, an escape sequence), invisible format
+# characters dropped.
+TEXT_LIMITS = {"procedure_code": 64, "procedure_name": 300, "initials": 24,
+               "result_place": 200, "clerk": 100, "returned_by": 100,
+               "ticket_uid": 64, "ticket_number": 32, "dossier_code": 64, "station": 64}
+# A code this office can have given: numbered NNNN from 1 each day (kiosk.scanning.parse
+# format_dossier_code; 5 or 6 digits only past 9,999 dossiers a day), dated from EARLIEST_CODE_DAY,
+# and at most MAX_SEQ_AHEAD past the sending station's last code of that day at the hub
+# (a station forwards its outbox in order, and numbers its codes in that order).
+MAX_SEQ_DIGITS = 6
+EARLIEST_CODE_DAY = date(2020, 1, 1)
+MAX_SEQ_AHEAD = 50
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class RecordRejected(ValueError):
@@ -121,7 +142,7 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime, *,
                     changed = _apply_dossier(conn, item["data"], tz, now, station_id,
                                              unit_code)
                 else:
-                    changed = _apply_rating(conn, item["data"], station_id)
+                    changed = _apply_rating(conn, item["data"], station_id, now)
             except RecordRejected as exc:
                 conn.execute("ROLLBACK TO record")
                 rejected.append({"id": str(record_id)[:80], "reason": str(exc)})
@@ -151,6 +172,23 @@ def _text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | N
     return value
 
 
+def _free_text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
+    value = _text(data, name, optional=optional)
+    if value is None:
+        return None
+    kept = []
+    for c in value:
+        category = unicodedata.category(c)
+        if category == "Cc":
+            kept.append(" ")
+        elif not category.startswith("C"):
+            kept.append(c)
+    value = " ".join("".join(kept).split())
+    if len(value) > TEXT_LIMITS[name]:
+        raise RecordRejected(f"{name} must be at most {TEXT_LIMITS[name]} characters")
+    return value
+
+
 def _time(data: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
     value = _text(data, name, optional=optional)
     if value is None:
@@ -171,12 +209,29 @@ def _check_code(code: str, unit_code: str, tz: ZoneInfo, now: datetime) -> None:
         raise RecordRejected("code must be a dossier code (UNIT-YYMMDD-NNNN)")
     if match["unit"] != normalize_code(unit_code):
         raise RecordRejected("code is not of this office's unit")
+    if len(match["seq"]) > MAX_SEQ_DIGITS:
+        raise RecordRejected(f"code's number has more than {MAX_SEQ_DIGITS} digits")
     try:
         day = datetime.strptime(match["date"], "%y%m%d").date()
     except ValueError:
         raise RecordRejected("code has no valid date") from None
     if day > now.astimezone(tz).date() + timedelta(days=1):
         raise RecordRejected("code is dated in the future")
+    if day < EARLIEST_CODE_DAY:
+        raise RecordRejected(f"code is dated before {EARLIEST_CODE_DAY.year}")
+
+
+def _check_sequence(conn: Any, code: str, sender: str) -> None:
+    """A new code's number is at most MAX_SEQ_AHEAD past the last one `sender` sent for the
+    same unit and day (none yet: 0), so a key cannot squat the codes a counter will give
+    later today. Codes stay numbered per PC: a full fix needs office-unique codes."""
+    prefix, seq = code.rsplit("-", 1)
+    rows = conn.execute("SELECT code FROM office_dossiers WHERE station_id = ? AND code > ? "
+                        "AND code < ?", (sender, prefix + "-", prefix + ":")).fetchall()
+    last = max((int(r[0].rsplit("-", 1)[1]) for r in rows), default=0)
+    if int(seq) > last + MAX_SEQ_AHEAD:
+        raise RecordRejected(f"code's number is more than {MAX_SEQ_AHEAD} past this "
+                             "station's last code of that day")
 
 
 def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
@@ -199,6 +254,8 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
     assert received is not None
     appointment = _text(data, "appointment_date")
     try:
+        if not _ISO_DATE.fullmatch(appointment or ""):
+            raise ValueError("not YYYY-MM-DD")
         date.fromisoformat(appointment or "")
     except ValueError:
         raise RecordRejected("appointment_date must be a date (YYYY-MM-DD)") from None
@@ -211,18 +268,18 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
     row = {
         "code": code, "version": version, "updated_at": updated.isoformat(),  # type: ignore[union-attr]
         "station_id": _text(data, "station_id"),
-        "procedure_code": _text(data, "procedure_code"),
-        "procedure_name": _text(data, "procedure_name"),
+        "procedure_code": _free_text(data, "procedure_code"),
+        "procedure_name": _free_text(data, "procedure_name"),
         "status": int(status), "received_at": received.isoformat(),
         "day": received.astimezone(tz).date().isoformat(),
         "appointment_date": appointment,
         "finished_at": finished.isoformat() if finished else None,
         "returned_at": returned.isoformat() if returned else None,
         "on_time": None if on_time is None else int(on_time),
-        "initials": _text(data, "initials", optional=True) or "",
-        "result_place": _text(data, "result_place", optional=True) or "",
-        "clerk": _text(data, "clerk", optional=True) or "",
-        "returned_by": _text(data, "returned_by", optional=True),
+        "initials": _free_text(data, "initials", optional=True) or "",
+        "result_place": _free_text(data, "result_place", optional=True) or "",
+        "clerk": _free_text(data, "clerk", optional=True) or "",
+        "returned_by": _free_text(data, "returned_by", optional=True),
     }
     columns = ", ".join((*_DOSSIER_FIELDS, "forwarded_at"))
     stored = conn.execute(f"SELECT {columns} FROM office_dossiers WHERE code = ?",
@@ -249,6 +306,8 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
             raise RecordRejected("version jumps (must be the stored one + 1)")
     elif version != 1 and sender is not None:
         raise RecordRejected("version must start at 1")
+    elif sender is not None and unit_code:
+        _check_sequence(conn, code, sender)
     marks = ", ".join("?" for _ in range(len(_DOSSIER_FIELDS) + 1))
     updates = ", ".join(f"{f} = excluded.{f}" for f in (*_DOSSIER_FIELDS[1:], "forwarded_at"))
     conn.execute(
@@ -258,8 +317,13 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
     return True
 
 
-def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None) -> bool:
+def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None,
+                  now: datetime | None = None) -> bool:
+    from kiosk.hub.limits import at_problem
+
     uid = _text(data, "uid")
+    if len(uid or "") > 64:  # type: ignore[arg-type]
+        raise RecordRejected("uid must be at most 64 characters")
     if sender is not None and (data.get("station") or sender) != sender:
         raise RecordRejected("station is not the station that sends it")
     counter = data.get("counter")
@@ -273,15 +337,19 @@ def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None) ->
     except FeedbackError as exc:
         raise RecordRejected(exc.message_en) from None
     at = _time(data, "at")
+    assert at is not None
+    problem = at_problem(at, now) if sender is not None else None
+    if problem:
+        raise RecordRejected(problem)
     cursor = conn.execute(
         "INSERT OR IGNORE INTO ratings (uid, ticket_uid, ticket_number, dossier_code, counter, "
         "clerk, level, reasons, at, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (uid, _text(data, "ticket_uid", optional=True),
-         _text(data, "ticket_number", optional=True),
-         _text(data, "dossier_code", optional=True), counter,
-         _text(data, "clerk", optional=True) or "", level.value,
-         json.dumps([r.value for r in reasons]), at.isoformat(),  # type: ignore[union-attr]
-         _text(data, "station", optional=True) or sender or ""))
+        (uid, _free_text(data, "ticket_uid", optional=True),
+         _free_text(data, "ticket_number", optional=True),
+         _free_text(data, "dossier_code", optional=True), counter,
+         _free_text(data, "clerk", optional=True) or "", level.value,
+         json.dumps([r.value for r in reasons]), at.isoformat(),
+         _free_text(data, "station", optional=True) or sender or ""))
     return cursor.rowcount > 0
 
 
