@@ -46,6 +46,7 @@ from kiosk.queue.model import (
 from kiosk.queue.numbering import local_day
 from kiosk.queue.priority import Waiting
 from kiosk.queue.service import InvalidRequest, NoCurrentTicket, TicketNotFound
+from kiosk.scanning.parse import DOSSIER_CODE_RE
 from kiosk.store import transaction
 from kiosk.ticketing import (
     TICKET_SELECT,
@@ -273,11 +274,15 @@ class CallDesk:
 
     def link_dossier(self, ticket_id: int, dossier_code: str, *, counter: int | None = None,
                      at: datetime | None = None, op_id: str | None = None) -> Ticket:
-        if not isinstance(dossier_code, str) or not dossier_code.strip() \
-                or len(dossier_code.strip()) > MAX_DOSSIER_CODE_LENGTH:
-            raise InvalidRequest(f"dossier_code must be text of 1 to {MAX_DOSSIER_CODE_LENGTH} "
-                                 "characters", "Mã hồ sơ không hợp lệ.")
-        code = dossier_code.strip()
+        # Only a dossier code (UNIT-YYMMDD-NNNN): the linked code is shown to every station
+        # that follows the queue (the rating screen ties its rating to it), so never a name,
+        # an ID number or a line break.
+        code = dossier_code.strip().upper() if isinstance(dossier_code, str) else ""
+        if not code or len(code) > MAX_DOSSIER_CODE_LENGTH \
+                or not DOSSIER_CODE_RE.fullmatch(code):
+            raise InvalidRequest(f"dossier_code must be a dossier code UNIT-YYMMDD-NNNN of at "
+                                 f"most {MAX_DOSSIER_CODE_LENGTH} characters",
+                                 "Mã hồ sơ không hợp lệ.")
         if counter is not None:
             check_counter(counter)
         at = self._at(at, replayed=op_id is not None)

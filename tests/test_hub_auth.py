@@ -29,7 +29,7 @@ ENDPOINTS = [
     ("POST", p.TICKETS_PATH, {"service": "CT"}),
     ("GET", p.TICKETS_PATH + "/1", None),
     ("POST", p.TICKETS_PATH + "/1/print", {"ok": True}),
-    ("POST", p.TICKETS_PATH + "/1/dossiers", {"dossier_code": "X-1"}),
+    ("POST", p.TICKETS_PATH + "/1/dossiers", {"dossier_code": "000.00.01.H26-260115-0001"}),
     ("GET", p.COUNTERS_PATH + "/1", None),
     ("POST", p.COUNTERS_PATH + "/1/next", {}),
     ("POST", p.COUNTERS_PATH + "/1/recall", {}),

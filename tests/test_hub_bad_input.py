@@ -102,7 +102,7 @@ def test_counter_numbers_beyond_the_configuration_are_refused(hub):
                              {"to_counter": 2 ** 64})
     assert_refused(status, answer)
     status, answer = request(hub.port, "POST", f"{p.TICKETS_PATH}/1/dossiers",
-                             {"dossier_code": "X-1", "counter": 2 ** 70})
+                             {"dossier_code": "000.00.01.H26-260115-0001", "counter": 2 ** 70})
     assert_refused(status, answer)
 
 
@@ -142,7 +142,7 @@ def test_bodies_that_no_text_column_can_hold_are_refused(hub):
     for field in ("clerk", "detail", "dossier_code"):
         body = b'{"ok": true, "%s": "a\\udc80b"}' % field.encode()
         if field != "dossier_code":
-            body = body[:-1] + b', "dossier_code": "X"}'
+            body = body[:-1] + b', "dossier_code": "000.00.01.H26-260115-0001"}'
         assert_refused(*request(hub.port, "POST", f"{p.TICKETS_PATH}/{ticket_id}/print",
                                 body))
         assert_refused(*request(hub.port, "POST", f"{p.TICKETS_PATH}/{ticket_id}/dossiers",
@@ -155,7 +155,8 @@ def test_bodies_that_no_text_column_can_hold_are_refused(hub):
 def test_a_time_far_from_the_hubs_clock_is_refused(hub, at):
     ticket_id = called_ticket(hub)
     for path, body in ((f"{p.TICKETS_PATH}/{ticket_id}/print", {"ok": True}),
-                       (f"{p.TICKETS_PATH}/{ticket_id}/dossiers", {"dossier_code": "X-1"}),
+                       (f"{p.TICKETS_PATH}/{ticket_id}/dossiers",
+                        {"dossier_code": "000.00.01.H26-260115-0001"}),
                        (f"{p.COUNTERS_PATH}/1/finish", {"ticket_id": ticket_id})):
         assert_refused(*request(hub.port, "POST", path, dict(body, at=at)))
     ticket = hub.queue.get(ticket_id)

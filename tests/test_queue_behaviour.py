@@ -186,6 +186,13 @@ def test_link_dossier_is_idempotent(queue):
         queue.link_dossier(99_999, code)
     with pytest.raises(InvalidRequest):
         queue.link_dossier(a.id, "  ")
+    # Only a dossier code: never a name and ID number, a line break, a code's outline alone.
+    for text in ("Nguyen Van A 001099012345", "000.00.01.H26-260115-0009\nGọi 0900",
+                 "X-1", "000.00.01.H26-2601-0001", "000.00.01.H26-260115-0001 x"):
+        with pytest.raises(InvalidRequest):
+            queue.link_dossier(a.id, text)
+    assert queue.link_dossier(a.id, " 000.00.01.h26-260115-0009 ").dossiers[-1] == (
+        "000.00.01.H26-260115-0009")
 
 
 def test_snapshot(queue):
