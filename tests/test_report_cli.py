@@ -107,6 +107,20 @@ def test_bad_arguments_exit_2(station, args, capsys):
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-02"),
+                                            (DAY, "9999-12-31"), ("1999-12-31", DAY)])
+def test_days_outside_2000_to_2100_are_a_plain_usage_error(station, tmp_path, capsys,
+                                                           start, end):
+    """They used to end in an OverflowError traceback."""
+    out = tmp_path / "x.csv"
+    with pytest.raises(SystemExit) as exc:
+        report(station, "--from", start, "--to", end, "--format", "csv", "--out", str(out))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "between 2000-01-01 and 2100-12-31" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_empty_range_still_writes_both_formats(tmp_path, db):
     stats = office_stats(db, MONDAY, MONDAY, TZ)
     rows = csv_rows(stats)

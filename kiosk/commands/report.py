@@ -36,11 +36,18 @@ def register(sub) -> None:
     office.set_defaults(handler=_office, gui=True)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # sync.protocol's years: outside, a typing slip
+
+
 def _day(text: str) -> date:
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between {FIRST_YEAR}-01-01 and "
+                                         f"{LAST_YEAR}-12-31")
+    return day
 
 
 def _report(args, config: Config, paths: Paths) -> int:
