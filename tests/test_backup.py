@@ -333,7 +333,7 @@ def test_doctor_reports_the_last_backup(tmp_path):
     info = backup_round(config, paths).folder
     (res,) = run_checks(paths, config=config, checks=[doctor_check])
     assert res.status == PASS
-    assert Path(info.path).name in res.detail and "MB" in res.detail and str(folder) in res.detail
+    assert Path(info.path).name in res.detail and "kB" in res.detail and str(folder) in res.detail
     old = time.time() - 3 * 3600  # three intervals ago
     os.utime(info.path, (old, old))
     (res,) = run_checks(paths, config=config, checks=[doctor_check])

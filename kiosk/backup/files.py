@@ -69,6 +69,11 @@ class BackupInfo:
         return datetime.fromisoformat(self.taken_at)
 
 
+def size_text(size: int) -> str:
+    """A file size for people: '820 kB', '23.4 MB'."""
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1e3))} kB"
+
+
 # -- names and rotation ------------------------------------------------------------------------
 
 def safe_station(station_id: str) -> str:

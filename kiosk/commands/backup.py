@@ -44,7 +44,9 @@ def _fail(message: str, as_json: bool) -> int:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
+    from kiosk.backup.files import size_text
+
+    return size_text(size)
 
 
 def _backup(args, config: Config, paths: Paths) -> int:

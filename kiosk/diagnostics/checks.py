@@ -165,6 +165,13 @@ def check_database(ctx: Context) -> list[CheckResult]:
             return [fail(name, f"{path} does not exist yet and cannot be created: "
                          f"{fault.message}", fault.fix)]
         return [ok(name, f"{path} does not exist yet: it is created at the first start")]
+    from kiosk.store.db import empty_database_problem
+
+    if empty_database_problem(path):
+        return [fail(name, f"{path} is empty (0 bytes), but this station has run before: its "
+                     "records are not in it", "Stop the kiosk. Restore a backup (`kiosk "
+                     f"restore`), or rename {path.name} to {path.stem}-empty{path.suffix} "
+                     "and start again to begin with a new, empty database.")]
     damaged_fix = (
         f"Stop the kiosk. Rename {path.name} to {path.stem}-damaged{path.suffix} and keep it "
         "(records not yet sent to the city are in it; a technician can try "
@@ -662,7 +669,7 @@ def check_sync_backlog(ctx: Context) -> list[CheckResult]:
 def check_backup(ctx: Context) -> list[CheckResult]:
     """The newest good backup per configured target ([backup] folder, the hub): a warning
     when there is none, when it is older than two intervals, or when the last try failed."""
-    from kiosk.backup.files import station_backups
+    from kiosk.backup.files import size_text, station_backups
     from kiosk.backup.schedule import read_state
 
     if ctx.config is None:
@@ -698,7 +705,7 @@ def check_backup(ctx: Context) -> list[CheckResult]:
             newest = files[-1]
             st = newest.stat()
             age_s = now.timestamp() - st.st_mtime
-            detail = (f"newest {newest.name} in {folder}: {st.st_size / 1e6:.1f} MB, "
+            detail = (f"newest {newest.name} in {folder}: {size_text(st.st_size)}, "
                       f"{_age(age_s)} old, {len(files)} kept")
             if age_s > limit_s:
                 results.append(warn("backup", detail + f"; older than {2 * cfg.interval_hours:g}"
@@ -721,8 +728,8 @@ def check_backup(ctx: Context) -> list[CheckResult]:
                                 + (f"; last error: {error}" if error else ""), fix_hub))
         else:
             age_s = now.timestamp() - _timestamp(last.get("at"))
-            detail = (f"last sent {_age(age_s)} ago ({last.get('size_bytes', 0) / 1e6:.1f} MB,"
-                      f" {last.get('where')})")
+            detail = (f"last sent {_age(age_s)} ago ({size_text(last.get('size_bytes', 0))}, "
+                      f"{last.get('where')})")
             if age_s > limit_s or error:
                 results.append(warn("backup to hub", detail + (f"; the last try failed: "
                                                                f"{error}" if error else ""),
