@@ -165,13 +165,6 @@ def check_database(ctx: Context) -> list[CheckResult]:
             return [fail(name, f"{path} does not exist yet and cannot be created: "
                          f"{fault.message}", fault.fix)]
         return [ok(name, f"{path} does not exist yet: it is created at the first start")]
-    from kiosk.store.db import empty_database_problem
-
-    if empty_database_problem(path):
-        return [fail(name, f"{path} is empty (0 bytes), but this station has run before: its "
-                     "records are not in it", "Stop the kiosk. Restore a backup (`kiosk "
-                     f"restore`), or rename {path.name} to {path.stem}-empty{path.suffix} "
-                     "and start again to begin with a new, empty database.")]
     damaged_fix = (
         f"Stop the kiosk. Rename {path.name} to {path.stem}-damaged{path.suffix} and keep it "
         "(records not yet sent to the city are in it; a technician can try "
