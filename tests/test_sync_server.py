@@ -487,6 +487,18 @@ def test_city_tokens_are_strong_and_have_one_role(tmp_path, args, file_text, pro
     assert "bound-token-0123456789" not in message and "abababab" not in message
 
 
+def test_a_damaged_city_database_is_named_in_one_line(tmp_path):
+    """`kiosk --data-dir D city-server --db OTHER.db`: the fault names OTHER.db, not
+    D/kiosk.db, in one line without a traceback."""
+    damaged = tmp_path / "other.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    with pytest.raises(RuntimeError) as failed:
+        CityServer(tmp_path, db=str(damaged))
+    message = str(failed.value)
+    assert f"the database {damaged} is damaged" in message, message
+    assert "kiosk.db" not in message and "Traceback" not in message
+
+
 def test_a_token_file_saved_with_a_bom_and_a_revoked_station_token(tmp_path):
     """Notepad's UTF-8 BOM is not part of the first token; a token both bound and revoked is
     revoked (revoked wins), and that is no start-up error."""

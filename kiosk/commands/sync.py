@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -353,7 +354,28 @@ def _city_server(args, config: Config, paths: Paths) -> int:
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"city-server: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except sqlite3.Error as exc:
+        # Named here: kiosk.cli's handler would name this data folder's kiosk.db instead.
+        line = _city_db_fault(exc, args.db)
+        if line is None or getattr(args, "debug", False):
+            raise
+        print(f"city-server: {line} (`kiosk --debug ...` shows the details)", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _city_db_fault(exc: BaseException, db: str) -> str | None:
+    """One plain line for a storage fault of the city database `db`, or None."""
+    from kiosk.store.faults import DAMAGED, storage_fault
+
+    fault = storage_fault(exc, Path(db))
+    if fault is None:
+        return None
+    if fault.kind != DAMAGED:
+        return fault.line()
+    return (f"error: {fault.message}. Fix: stop the city server, move {db} aside (keep it: "
+            "`sqlite3 FILE .recover` can save its records) and start again with --db naming "
+            "a new file, or restore it from a backup. Check the disk (chkdsk / fsck).")
 
 
 MIN_TOKEN_CHARS = 16  # kiosk.config.MIN_KEY_LENGTH: the hub's key rule (key_weakness)
