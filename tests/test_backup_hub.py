@@ -222,3 +222,19 @@ def test_a_trickling_backup_is_answered_408_after_its_size_based_deadline(tmp_pa
 
 def _stored_in(folder: Path) -> list[Path]:
     return sorted(folder.glob("kiosk-backup-*"))
+
+
+def test_kiosk_hub_on_a_back_office_pc_schedules_its_own_backups(tmp_path):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    data = tmp_path / "hubpc"
+    h = HubProcess(data, config=f"[backup]\nfolder = {str(folder)!r}\n")
+    try:
+        log = data / "logs" / "kiosk.log"
+        deadline = time.monotonic() + 20
+        while "backups: every 12 h to folder" not in (log.read_text(encoding="utf-8")
+                                                     if log.exists() else ""):
+            assert time.monotonic() < deadline, "no backup thread in `kiosk hub`"
+            time.sleep(0.1)
+    finally:
+        h.stop()

@@ -153,8 +153,15 @@ def open_cli_queue(args, config: Config, paths: Paths):
 
 
 def _hub(args, config: Config, paths: Paths) -> int:
-    return run_hub(config, paths, key=args.key, host=args.host, port=args.port,
-                   tls_cert=args.tls_cert, tls_key=args.tls_key)
+    from kiosk.backup import start_scheduled_backups
+
+    backups = start_scheduled_backups(config, paths)  # as `kiosk run` does: [backup] folder
+    try:
+        return run_hub(config, paths, key=args.key, host=args.host, port=args.port,
+                       tls_cert=args.tls_cert, tls_key=args.tls_key)
+    finally:
+        if backups is not None:
+            backups.stop()
 
 
 def _make_cert(args, config: Config, paths: Paths) -> int:
