@@ -235,7 +235,10 @@ class BackupScheduler:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop waiting for the next round; a round under way is given `timeout` seconds (the
+        thread is a daemon: a copy cut off by the exit leaves a hidden temporary file, cleared
+        by a later round)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
