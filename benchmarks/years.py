@@ -263,7 +263,7 @@ def _table_mb(path: Path) -> dict[str, float]:
 
 def _prune(path: Path, keep_days: int) -> dict:
     from kiosk.store import connect
-    from sync.prune import incremental_vacuum, prune_delivered
+    from sync.prune import VACUUM_CHUNK_PAGES, incremental_vacuum, prune_delivered
 
     db = connect(path)
     t0 = time.perf_counter()
@@ -272,13 +272,25 @@ def _prune(path: Path, keep_days: int) -> dict:
     t0 = time.perf_counter()
     freed = incremental_vacuum(db)
     vacuum_s = time.perf_counter() - t0
+    # The steady state: a day later, what the worker prunes and vacuums each day.
+    t0 = time.perf_counter()
+    daily = prune_delivered(db, now=datetime.now(UTC) + timedelta(days=1), keep_days=keep_days,
+                            vacuum=False)
+    daily_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    daily_freed = incremental_vacuum(db)
+    daily_vacuum_s = time.perf_counter() - t0
+    chunks = max(1, -(-daily_freed // VACUUM_CHUNK_PAGES))
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     left = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
     db.conn.close()
     return {"prune_keep_days": keep_days, "prune_deleted_rows": result.deleted,
             "prune_tombstones": result.slimmed,
             "prune_first_run_s": round(took, 1), "vacuum_first_run_s": round(vacuum_s, 1),
-            "vacuum_freed_mb": _mb(freed * 4096), "outbox_rows_left": left}
+            "vacuum_freed_mb": _mb(freed * 4096), "outbox_rows_left": left,
+            "daily_prune_rows": daily.deleted + daily.slimmed,
+            "daily_prune_s": round(daily_s, 2), "daily_vacuum_s": round(daily_vacuum_s, 2),
+            "daily_vacuum_ms_per_chunk": round(daily_vacuum_s * 1000 / chunks, 1)}
 
 
 def _run(args: list[str], data_dir: Path) -> float:

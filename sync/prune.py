@@ -42,7 +42,7 @@ from kiosk.store import transaction
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 500
-VACUUM_CHUNK_PAGES = 1024  # 4 MiB of 4 KiB pages per incremental_vacuum call
+VACUUM_CHUNK_PAGES = 256  # 1 MiB of 4 KiB pages per incremental_vacuum call (one short lock)
 FORWARDED_TYPES = ("dossier", "rating")  # kiosk.officefeed.records DOSSIER, RATING
 TOMBSTONE = "pruned"
 # Dossier statuses retention never asks about (kiosk.dossiers.status: refused, withdrawn,
