@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -175,11 +176,18 @@ def _write_xlsx(rows: Sequence[LogbookRow], path: Path, unit_name: str, period: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
         ws.column_dimensions[get_column_letter(col)].width = _XLSX_WIDTHS[col - 1]
+    body_style = None
     for r, row in enumerate(rows, header_row + 1):
-        for col, value in enumerate(row.cells(), 1):
+        for col, value in enumerate(row.cells(), 1):  # text and whole numbers only
             cell = ws.cell(row=r, column=col, value=value)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = border
+            if body_style is None:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                cell.border = border
+                body_style = cell._style
+            else:
+                # The first body cell's style ids, copied: looking a style up in the
+                # workbook for each cell took most of a year's export (15 000 dossiers).
+                cell._style = copy(body_style)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     ws.print_options.gridLines = False
     ws.page_setup.orientation = "landscape"
