@@ -103,7 +103,7 @@ class ClientErrorLog(logging.LoggerAdapter):
             prefix = self.extra["prefix"]
             if _malformed_budget(prefix).take():
                 self.logger.info(f"{prefix}: {msg}: %s", *args, redact_header_values(
-                    f"{type(exc).__name__}: {exc}".replace("\n", " "))[:300])
+                    re.sub(r"\s+", " ", f"{type(exc).__name__}: {exc}"))[:300])
             return
         self.logger.error(msg, *args, exc_info=exc_info, **kwargs)
 
@@ -112,8 +112,9 @@ class ClientErrorLog(logging.LoggerAdapter):
 _KEY_HEADER_VALUE = re.compile(
     r"((?:proxy-)?authorization|x-office-key|cookie)(\s*[:=]\s*)(?:(bearer|basic)\s+)?"
     r"(?:\\.|[^\s'\"\\])+", re.IGNORECASE)
-# Anything else shaped like a key: a long run of key characters holding a digit and a letter.
-_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-+/=~.]{16,}")
+# Anything else shaped like a key: a long run of key characters (not a path's "/" or ".")
+# holding a digit and a letter, or a very long one.
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-+=~]{16,}")
 
 
 def redact_header_values(text: str) -> str:
