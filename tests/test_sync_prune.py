@@ -210,3 +210,13 @@ def test_the_worker_prunes_after_a_successful_push(city, db_path, config):
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 30
     assert db.execute("SELECT count(*) FROM outbox WHERE sent_at = ?", (OLD,)).fetchone()[0] == 0
     db.conn.close()
+
+
+def test_the_worker_knows_the_hub_it_forwards_to(config):
+    from sync.worker import feed_hub_of, worker_from_config
+
+    assert feed_hub_of(config) is None  # standalone
+    client = config.with_values(hub={"role": "client", "url": "https://hub.local:8090/"})
+    assert feed_hub_of(client) == "https://hub.local:8090"
+    assert worker_from_config(client, ":memory:").feed_hub == "https://hub.local:8090"
+    assert feed_hub_of(config.with_values(hub={"role": "hub"})) is None
