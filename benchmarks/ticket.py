@@ -160,6 +160,7 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
     button = window.start_page.service_buttons["CT"]
     latencies: dict[str, list[float]] = {name: [] for name in PIPELINES}
     sizes: dict[str, list[int]] = {name: [] for name in PIPELINES}
+    shown = None  # the ticket on the confirmation view
     try:
         for index in range(count * len(PIPELINES)):
             pipeline = _Pipeline.current = PIPELINES[index % len(PIPELINES)]
@@ -175,8 +176,10 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
                 raise RuntimeError("a ticket did not reach the listener within 10 s")
             latencies[pipeline].append((listener.last_byte_at - t0) * 1000)
             sizes[pipeline].append(listener.bytes - before)
-            while window.confirm_page.state != "printed":
+            # The paper can be out before the screen shows this ticket: wait for both.
+            while window.confirm_page.ticket is shown or window.confirm_page.state != "printed":
                 QCoreApplication.processEvents()
+            shown = window.confirm_page.ticket
             QTest.mouseClick(window.confirm_page.done_button, Qt.MouseButton.LeftButton)
             QCoreApplication.processEvents()
     finally:

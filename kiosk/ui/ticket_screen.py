@@ -325,10 +325,10 @@ class TicketScreen(QWidget):
 
     def on_issued(self, ticket: Ticket) -> None:
         self.issue_watchdog.stop()
-        # Print first: the print thread renders and sends while this thread builds the
-        # confirmation view (its outcome is handled after this method returns).
+        # The print thread has the ticket already (Workers hands every issued ticket from the
+        # desk thread straight to it) and prints while this view is built; its outcome is
+        # handled after this method returns.
         self._start_print(ticket.id)
-        self.workers.print_ticket(ticket)
         self.sync.wake()
         self.busy = False
         self.priority = None

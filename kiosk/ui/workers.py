@@ -486,6 +486,10 @@ class Workers(QObject):
         self._load_failures.connect(self.desk.load_failures)
         self._save_failures.connect(self.desk.save_failures)
         self._stop_desk.connect(self.desk.stop)
+        # Every issued ticket goes to the print thread straight from the desk thread: waiting
+        # for the UI thread to pass it on cost a scheduling delay on a busy PC (the screen
+        # learns of it through `issued` all the same, before its print outcome).
+        self.desk.issued.connect(self.printer.print_ticket)
         self.desk.issued.connect(self.issued)
         self.desk.issue_failed.connect(self.issue_failed)
         self.desk.counts.connect(self.counts)
