@@ -39,6 +39,7 @@ SETTINGS_KEY: web.AppKey[ServerSettings] = web.AppKey("settings")  # type: ignor
 EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPoolExecutor)
 INFLIGHT_KEY: web.AppKey[dict] = web.AppKey("inflight", dict)
 POOL_KEY: web.AppKey[queue.SimpleQueue] = web.AppKey("store_pool", queue.SimpleQueue)
+PUSHER_KEY: web.AppKey[Any] = web.AppKey("pusher", object)
 POSTGRES_STORE_CONNECTIONS = 4  # per receiver process: commits overlap while one waits on disk
 MAX_LIST_LIMIT = 1000
 PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
@@ -326,20 +327,30 @@ async def _store(request: web.Request, valid: list[p.Envelope]
     cannot take is refused by itself. None when the store takes none (it is down: the whole
     push is retried later, nothing is refused for the store's sake)."""
     try:
-        return await in_store(request, lambda s: s.push(valid))
+        return await _push_records(request, valid)
     except Exception:
         log.exception("push: storing a batch of %d failed; storing its records one by one",
                       len(valid))
     results: list[p.RecordResult] = []
     for env in valid:
         try:
-            results.extend(await in_store(request, lambda s, e=env: s.push([e])))
+            results.extend(await _push_records(request, [env]))
         except Exception:
             results.append(p.RecordResult(env.id, p.REJECTED, "unprocessable",
                                           "the city server could not store this record"))
     if all(r.status == p.REJECTED and r.code == "unprocessable" for r in results):
         return None
     return results
+
+
+async def _push_records(request: web.Request, envelopes: list[p.Envelope]
+                        ) -> list[p.RecordResult]:
+    """Store records: on the event loop with PostgreSQL's asyncio connections, else on the
+    store thread."""
+    pusher = request.app.get(PUSHER_KEY)
+    if pusher is not None:
+        return await pusher.push(envelopes)
+    return await in_store(request, lambda s: s.push(envelopes))
 
 
 async def get_record(request: web.Request) -> web.Response:
@@ -461,10 +472,11 @@ async def put_reference(request: web.Request) -> web.Response:
 
 # -- assembling and running --------------------------------------------------------------------
 
-def make_app(store: Store, settings: ServerSettings, *, more_stores: Iterable[Store] = ()
-             ) -> web.Application:
-    """`more_stores`: further connections to the same database (PostgreSQL), each used by
-    a store thread of its own, so several pushes are stored at once."""
+def make_app(store: Store, settings: ServerSettings, *, more_stores: Iterable[Store] = (),
+             pusher: Any = None) -> web.Application:
+    """`more_stores`: further connections to the same database, each used by a store thread
+    of its own. `pusher`: stores pushes instead of the store threads (sync.server.store.
+    AsyncPostgresPusher, opened and closed by the app)."""
     app = web.Application(middlewares=[errors_middleware, auth_middleware],
                           client_max_size=settings.max_body_bytes)
     stores = [store, *more_stores]
@@ -483,6 +495,16 @@ def make_app(store: Store, settings: ServerSettings, *, more_stores: Iterable[St
         executor.shutdown(wait=True)
         for s in stores:
             s.close()
+        if pusher is not None:
+            await pusher.close()
+
+    if pusher is not None:
+        app[PUSHER_KEY] = pusher
+
+        async def open_pusher(app: web.Application) -> None:
+            await pusher.open()
+
+        app.on_startup.append(open_pusher)
 
     app.on_cleanup.append(close)
     app.router.add_get(p.HEALTH_PATH, health)
@@ -547,21 +569,23 @@ def serve(db: str, settings: ServerSettings, *, host: str = "127.0.0.1", port: i
         return
     store = open_store(db)
     load_reference(store, reference_dir)
-    more = _more_stores(db)
     asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
-                             on_ready=on_ready, stop=stop, more_stores=more))
+                             on_ready=on_ready, stop=stop, pusher=_pusher(db)))
 
 
 def _is_postgres(db: str) -> bool:
     return str(db).startswith(("postgresql://", "postgres://"))
 
 
-def _more_stores(db: str) -> list[Store]:
-    """PostgreSQL: the further connections of one receiver process (SQLite: none, it takes
-    one writer at a time)."""
-    if not _is_postgres(db):
-        return []
-    return [open_store(db) for _ in range(POSTGRES_STORE_CONNECTIONS - 1)]
+def _pusher(db: str) -> Any:
+    """PostgreSQL: pushes are stored on the event loop over POSTGRES_STORE_CONNECTIONS
+    asyncio connections per receiver process (SQLite: on the store thread, one writer; on
+    Windows too, whose default event loop psycopg's asyncio connections cannot use)."""
+    if not _is_postgres(db) or sys.platform == "win32":
+        return None
+    from sync.server.store import AsyncPostgresPusher
+
+    return AsyncPostgresPusher(db, POSTGRES_STORE_CONNECTIONS)
 
 
 def _url(host: str, port: int, tls: ssl.SSLContext | None) -> str:
@@ -573,7 +597,7 @@ def _url(host: str, port: int, tls: ssl.SSLContext | None) -> str:
 async def _serve_store(store: Store, settings: ServerSettings, *, host: str, port: int,
                        tls: ssl.SSLContext | None, on_ready: Callable[[str], None] | None,
                        stop: asyncio.Event | None, sock: socket.socket | None = None,
-                       more_stores: Iterable[Store] = ()) -> None:
+                       pusher: Any = None) -> None:
     import signal
 
     from kiosk.hub import limits
@@ -583,7 +607,7 @@ async def _serve_store(store: Store, settings: ServerSettings, *, host: str, por
     # ... and connections per client address and in all are capped (limits.ConnectionGate).
     gate = limits.ConnectionGate("city-server", limits.CITY_MAX_CONNECTIONS_PER_ADDRESS,
                                  limits.CITY_MAX_CONNECTIONS)
-    runner = limits.GatedAppRunner(make_app(store, settings, more_stores=more_stores),
+    runner = limits.GatedAppRunner(make_app(store, settings, pusher=pusher),
                                    gate=gate, auto_decompress=False,
                                    access_log=None, handle_signals=False,
                                    keepalive_timeout=limits.IDLE_TIMEOUT_S,
@@ -654,14 +678,17 @@ def _worker_main(db: str, settings: ServerSettings, host: str, port: int,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         store = open_store(db)
-        more = _more_stores(db)
         sock = _listening_socket(host, port)
     except Exception as exc:
         ready.put((number, f"{type(exc).__name__}: {exc}"))
         raise SystemExit(1) from None
-    asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
-                             on_ready=lambda url: ready.put((number, None)), stop=None,
-                             sock=sock, more_stores=more))
+    try:
+        asyncio.run(_serve_store(store, settings, host=host, port=port, tls=tls,
+                                 on_ready=lambda url: ready.put((number, None)), stop=None,
+                                 sock=sock, pusher=_pusher(db)))
+    except Exception as exc:
+        ready.put((number, f"{type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
 
 
 def serve_workers(db: str, settings: ServerSettings, *, workers: int, host: str = "127.0.0.1",

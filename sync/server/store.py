@@ -7,6 +7,7 @@ dedicated thread), so each implementation holds a single connection.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Sequence
@@ -251,6 +252,93 @@ class SQLiteStore:
         self.conn.close()
 
 
+PG_INSERT = (
+    "INSERT INTO records (record_id, record_type, office, station, created_at, "
+    "schema_version, payload, received_at) "
+    "SELECT i, t, o, s, c, v, p, %s FROM unnest(%s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[], %s::int[], %s::text[]) "
+    "AS u(i, t, o, s, c, v, p) "
+    "ON CONFLICT (record_id) DO NOTHING RETURNING record_id")
+PG_READ_BACK = ("SELECT record_id, record_type, schema_version, payload FROM records "
+                "WHERE record_id = ANY(%s)")
+
+
+def _first_copies(envelopes: Sequence[Envelope]) -> dict[str, Envelope]:
+    first: dict[str, Envelope] = {}
+    for e in envelopes:
+        first.setdefault(e.id, e)
+    return first
+
+
+def _pg_insert_params(first: dict[str, Envelope]) -> tuple:
+    return (_now(), *map(list, zip(*(
+        (e.id, e.type, e.office, e.station, e.created_at, e.schema_version, e.payload)
+        for e in first.values()), strict=True)))
+
+
+class AsyncPostgresPusher:
+    """PostgresStore.push on the receiver's event loop (psycopg's asyncio connections): no
+    store thread, so a push costs no thread hand-over and waits on the database without
+    holding a thread. `connections` pushes are stored at once. The database must already be
+    migrated (open a PostgresStore first)."""
+
+    def __init__(self, url: str, connections: int):
+        self.url = url
+        self.size = connections
+        self._pool: Any = None
+        self._all: list[Any] = []
+
+    async def open(self) -> None:
+        import asyncio
+
+        import psycopg
+
+        self._pool = asyncio.Queue()
+        for _ in range(self.size):
+            conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            self._all.append(conn)
+            self._pool.put_nowait(conn)
+
+    async def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
+        if not envelopes:
+            return []
+        first = _first_copies(envelopes)
+        conn = await self._pool.get()
+        try:
+            async with conn.cursor() as cur:
+                await cur.execute(PG_INSERT, _pg_insert_params(first))
+                inserted = {r[0] for r in await cur.fetchall()}
+                others = [rid for rid in first if rid not in inserted]
+                existing: dict[str, tuple[str, int, str]] = {}
+                if others:
+                    await cur.execute(PG_READ_BACK, (others,))
+                    existing = {r[0]: (r[1], r[2], r[3]) for r in await cur.fetchall()}
+        except BaseException:
+            # A connection in an unknown state is not reused: a fresh one takes its place.
+            await self._replace(conn)
+            raise
+        self._pool.put_nowait(conn)
+        results, _ = _classify(envelopes, existing)
+        return results
+
+    async def _replace(self, conn: Any) -> None:
+        import psycopg
+
+        with contextlib.suppress(Exception):  # already broken
+            await conn.close()
+        try:
+            fresh = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        except Exception:
+            fresh = conn  # the database is down: the next push fails and tries again
+        else:
+            self._all[self._all.index(conn)] = fresh
+        self._pool.put_nowait(fresh)
+
+    async def close(self) -> None:
+        for conn in self._all:
+            await conn.close()
+
+
 class PostgresStore:
     """The same store on PostgreSQL (psycopg 3). Safe with several server processes: the
     primary key on record_id decides, and a lost race reads back as a duplicate."""
@@ -303,27 +391,14 @@ class PostgresStore:
         reading it after the insert is as good as reading it in the same transaction."""
         if not envelopes:
             return []
-        first: dict[str, Envelope] = {}
-        for e in envelopes:
-            first.setdefault(e.id, e)
-        received = _now()
+        first = _first_copies(envelopes)
         with self.conn.cursor() as cur:
-            cur.execute(
-                "INSERT INTO records (record_id, record_type, office, station, created_at, "
-                "schema_version, payload, received_at) "
-                "SELECT i, t, o, s, c, v, p, %s FROM unnest(%s::text[], %s::text[], "
-                "%s::text[], %s::text[], %s::text[], %s::int[], %s::text[]) "
-                "AS u(i, t, o, s, c, v, p) "
-                "ON CONFLICT (record_id) DO NOTHING RETURNING record_id",
-                (received, *map(list, zip(*(
-                    (e.id, e.type, e.office, e.station, e.created_at, e.schema_version,
-                     e.payload) for e in first.values()), strict=True))))
+            cur.execute(PG_INSERT, _pg_insert_params(first))
             inserted = {r[0] for r in cur.fetchall()}
             others = [rid for rid in first if rid not in inserted]
             existing: dict[str, tuple[str, int, str]] = {}
             if others:
-                cur.execute("SELECT record_id, record_type, schema_version, payload "
-                            "FROM records WHERE record_id = ANY(%s)", (others,))
+                cur.execute(PG_READ_BACK, (others,))
                 existing = {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
         results, _ = _classify(envelopes, existing)
         return results
