@@ -269,3 +269,17 @@ def test_the_support_bundle_masks_any_key_header_and_key_setting():
     for secret in ("Zq8vN2xKp4TtR7mW", "Yt5uI8oP2aS4dF6g", "Hj3kL5zX7cV9bN1m"):
         assert secret not in text
     assert "X-Office-Key: ***" in text and "Bearer ***" in text
+
+
+def test_a_client_with_an_accented_key_gets_a_plain_error(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.hubutil import ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp_path),
+                           "queue", "--hub", "http://127.0.0.1:9", "--key",
+                           "Mậtkhẩuvănphòngxã2026"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "ASCII" in proc.stderr

@@ -119,6 +119,10 @@ class RemoteQueue:
                  retries: int = 1, tz: str = "Asia/Ho_Chi_Minh", ca_file: str = ""):
         if not hub_url.startswith(("http://", "https://")):
             raise InvalidRequest(f"the hub URL must start with http:// or https://: {hub_url!r}")
+        if not (key.isascii() and key.isprintable()):  # headers carry printable ASCII only
+            raise InvalidRequest("the hub key must be printable ASCII characters (letters "
+                                 "without accents, digits, punctuation): check --key or "
+                                 "[hub] station_key / office_key")
         self.hub_url = hub_url.rstrip("/")
         self.ca_file = ca_file if hub_url.startswith("https://") else ""
         self._ws_ssl: Any = None  # the WebSocket's SSL context, built on first use

@@ -51,12 +51,17 @@ def connect(path: Path | str) -> Database:
         # SQLite does this by default, the one bundled with Python on Windows does not).
         conn.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as exc:
-        from kiosk.store.faults import storage_fault
+        from kiosk.store.faults import DAMAGED, storage_fault
 
         # A full or read-only disk is not damage: only a damaged file is to be moved aside.
         fault = storage_fault(exc, path)
-        advice = (f"{fault.message}. Fix: {fault.fix}." if fault is not None else
-                  "Run `kiosk doctor`: it tells a damaged file from a disk problem.")
+        if fault is not None and fault.kind == DAMAGED:
+            advice = ("The file is damaged: move it aside (keep it: records not yet sent to "
+                      "the city are in it) and restart; a new one is created.")
+        elif fault is not None:
+            advice = f"{fault.message[:1].upper()}{fault.message[1:]}. Fix: {fault.fix}."
+        else:
+            advice = "Run `kiosk doctor`: it tells a damaged file from a disk problem."
         raise StoreError(f"Cannot open the database {path}: {exc}. {advice}") from exc
     db = Database(conn)
     migrate(db)
