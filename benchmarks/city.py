@@ -101,6 +101,24 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / CLK_TCK
 
 
+def _runqueue_wait_s(pids: list[int]) -> float:
+    """Seconds the processes' threads were ready to run but waited for a core
+    (/proc/PID/task/TID/schedstat): CPU starvation, as opposed to waiting on I/O."""
+    total = 0
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total / 1e9
+
+
 def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
@@ -336,10 +354,11 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
     time.sleep(max(start - time.time(), 0))
     server_pids, pg_pids = city.pids(), _pg_pids(pg_pid_file)
     before = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), _cpu_seconds(client_pids),
-              _pg_counters(pg_url), _machine_busy())
+              _pg_counters(pg_url), _machine_busy(), _runqueue_wait_s(server_pids))
     answers = [pipe.recv() for pipe in pipes]
     wall = max(a["ended"] for a in answers) - start
     server_cpu = _cpu_seconds(server_pids) - before[0]
+    server_waited = _runqueue_wait_s(server_pids) - before[5]
     pg_cpu = _cpu_seconds(_pg_pids(pg_pid_file)) - before[1]
     client_cpu = _cpu_seconds(client_pids) - before[2]
     counters = _pg_counters(pg_url)
@@ -369,6 +388,7 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
                                              if kind != "ok").most_common(3)),
             "receiver_cpu_s": round(server_cpu, 2),
             "receiver_cores_busy": round(server_cpu / wall, 2),
+            "receiver_waiting_for_a_core_s": round(server_waited, 1),
             "records_per_receiver_core_s": round(records / server_cpu) if server_cpu else None,
             "postgres_cpu_s": round(pg_cpu, 2),
             "postgres_cores_busy": round(pg_cpu / wall, 2),
