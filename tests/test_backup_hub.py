@@ -238,3 +238,76 @@ def test_kiosk_hub_on_a_back_office_pc_schedules_its_own_backups(tmp_path):
             time.sleep(0.1)
     finally:
         h.stop()
+
+
+@contextlib.contextmanager
+def _hub_in_thread(tmp_path: Path, monkeypatch, **shortened):
+    """A hub in this process (limits shortened for the test) with a paired counter."""
+    from kiosk.hub import credentials, limits
+    from kiosk.hub.server import start_hub_in_thread
+
+    for name, value in shortened.items():
+        monkeypatch.setattr(limits, name, value)
+    handle = start_hub_in_thread(tmp_path / "hub.db", Config(), KEY, port=0)
+    try:
+        db = connect(tmp_path / "hub.db")
+        token = credentials.pair(db, "counter-b7", "counter")
+        db.conn.close()
+        yield int(handle.url.rsplit(":", 1)[1]), token
+    finally:
+        handle.stop()
+
+
+def _announce(port: int, token: str, length: int) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(f"PUT {p.BACKUPS_PATH}/counter-b7 HTTP/1.1\r\nHost: x\r\n"
+              f"Authorization: Bearer {token}\r\nContent-Length: {length}\r\n"
+              "Connection: close\r\n\r\n".encode() + b"SQLite format 3\x00")
+    return s
+
+
+def _answer(s: socket.socket) -> bytes:
+    answer = b""
+    with contextlib.suppress(OSError):
+        while chunk := s.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_trickle_is_cut_off_early_and_one_backup_per_station_arrives_at_once(
+        tmp_path, monkeypatch):
+    """10 MB announced: the size-based deadline alone would be 100 s; a body arriving at a
+    byte now and then is answered 408 within seconds, and meanwhile a second upload of the
+    same station is told to wait (429)."""
+    with _hub_in_thread(tmp_path, monkeypatch, BODY_TIMEOUT_S=0.5, BACKUP_MIN_RATE=100_000,
+                        LINGER_S=0.2) as (port, token):
+        started = time.monotonic()
+        slow = _announce(port, token, 10_000_000)
+        time.sleep(0.2)
+        second = _announce(port, token, 1000)
+        assert _answer(second).startswith(b"HTTP/1.1 429")
+        second.close()
+        slow.settimeout(0.4)
+        answer = b""
+        while time.monotonic() - started < 20 and not answer:
+            try:
+                slow.sendall(b"\x00")
+                answer = slow.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+        slow.close()
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert time.monotonic() - started < 10
+        assert not list((tmp_path / "station-backups" / "counter-b7").glob(".incoming-*"))
+
+
+def test_a_backup_that_would_leave_the_hub_disk_short_is_refused(tmp_path, monkeypatch):
+    with _hub_in_thread(tmp_path, monkeypatch, BACKUP_RESERVE_SHARE=1.0,
+                        BACKUP_RESERVE_BYTES=2 ** 62) as (port, token):
+        s = _announce(port, token, 1000)
+        answer = _answer(s)
+        s.close()
+    assert answer.startswith(b"HTTP/1.1 507"), answer[:200]
+    assert b"insufficient_storage" in answer

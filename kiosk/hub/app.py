@@ -169,6 +169,7 @@ class HubState:
         self.last_seq = base_seq
         self.instance = str(uuid.uuid4())
         self.storage_logged_at = -math.inf  # last storage fault logged (time.monotonic)
+        self.backups_arriving: set[str] = set()  # stations whose backup is being received
 
     def key_ok(self, presented: str) -> bool:
         digest = hashlib.sha256(presented.encode("utf-8")).digest()
@@ -624,9 +625,8 @@ async def put_backup(request: web.Request) -> web.Response:
     """A station's backup file, streamed to an owner-only temporary file beside the others
     (never held in memory), renamed when whole; the hub keeps [backup] hub_keep per station.
     The app's 64 KiB body limit does not apply to this stream: this route has its own,
-    [backup] hub_max_mb, and a deadline growing with the announced size."""
-    from kiosk.backup.files import GZIP_MAGIC, SQLITE_MAGIC, new_backup_path
-
+    [backup] hub_max_mb, and a deadline growing with the announced size. One backup per
+    station arrives at a time, and only while the hub's disk keeps its reserve free."""
     caller: Caller = request[CREDENTIAL]
     station_id = request.match_info["station_id"]
     if caller.station_id is None or station_id != caller.station_id:
@@ -641,13 +641,37 @@ async def put_backup(request: web.Request) -> web.Response:
     if length > settings.hub_max_mb * 1024 * 1024:
         raise web.HTTPRequestEntityTooLarge(max_size=settings.hub_max_mb * 1024 * 1024,
                                             actual_size=length)
+    state = request.app[STATE_KEY]
+    if station_id in state.backups_arriving:
+        return error(429, "backup_in_progress", "a backup of this station is already "
+                     "arriving; send the next one after it", "Bản sao lưu trước của máy này "
+                     "đang được gửi, vui lòng gửi lại sau.", headers={"Retry-After": "60"})
     folder = hub_backup_folder(queue.db_path, station_id)
-    deadline = limits.BODY_TIMEOUT_S + length / limits.BACKUP_MIN_RATE
     loop = asyncio.get_running_loop()
-    executor = request.app[STATE_KEY].executor
+    executor = state.executor
     from kiosk.private_files import private_dir
 
     await loop.run_in_executor(executor, private_dir, folder)
+    room = await loop.run_in_executor(executor, limits.backup_room, folder, length)
+    if room is not None:
+        log.warning("hub: refused a backup of station %s: %s", station_id, room)
+        return error(507, "insufficient_storage", room,
+                     "Máy chủ quầy không đủ chỗ lưu bản sao lưu.")
+    state.backups_arriving.add(station_id)
+    try:
+        return await _receive_backup(request, station_id, length, folder, settings)
+    finally:
+        state.backups_arriving.discard(station_id)
+
+
+async def _receive_backup(request: web.Request, station_id: str, length: int, folder: Path,
+                          settings: Any) -> web.Response:
+    from kiosk.backup.files import GZIP_MAGIC, SQLITE_MAGIC, new_backup_path
+
+    loop = asyncio.get_running_loop()
+    executor = request.app[STATE_KEY].executor
+    deadline = limits.BODY_TIMEOUT_S + length / limits.BACKUP_MIN_RATE
+    started = loop.time()
     received = 0
     head = b""
     fd, name = tempfile.mkstemp(prefix=".incoming-", suffix=".part", dir=folder)  # 0600
@@ -655,18 +679,31 @@ async def put_backup(request: web.Request) -> web.Response:
     try:
         with os.fdopen(fd, "wb") as f:
             try:
-                async with asyncio.timeout(deadline):
-                    async for chunk in request.content.iter_chunked(256 * 1024):
-                        received += len(chunk)
-                        if received > length:
-                            break
-                        if len(head) < 16:
-                            head += chunk[:16]
-                        f.write(chunk)
+                while received < length:
+                    # The whole body by its deadline, and all along at least a quarter of
+                    # the minimum rate: a trickle is cut off early, not after an hour.
+                    due = min(deadline, limits.BODY_TIMEOUT_S
+                              + received / (limits.BACKUP_MIN_RATE / 4))
+                    async with asyncio.timeout(max(due - (loop.time() - started), 0.0)):
+                        chunk = await request.content.read(256 * 1024)
+                    if not chunk:
+                        break
+                    received += len(chunk)
+                    if received > length:
+                        break
+                    if len(head) < 16:
+                        head += chunk[:16]
+                    f.write(chunk)
             except TimeoutError:
                 raise BodyTimeout(deadline) from None
             except (ConnectionError, web.RequestPayloadError):
                 raise BodyIncomplete() from None
+            except OSError as exc:  # the disk filled up meanwhile
+                log.warning("hub: a backup of station %s could not be written: %s",
+                            station_id, exc.strerror or exc)
+                return error(507, "insufficient_storage", "the hub could not write the "
+                             "backup (disk full?)", "Máy chủ quầy không đủ chỗ lưu bản "
+                             "sao lưu.")
             if received != length:
                 raise BodyIncomplete()
             if not (head.startswith(SQLITE_MAGIC) or head.startswith(GZIP_MAGIC)):

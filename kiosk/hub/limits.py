@@ -43,6 +43,10 @@ BODY_TIMEOUT_S = 10.0
 IDLE_TIMEOUT_S = 75.0
 LINGER_S = 2.0
 BACKUP_MIN_RATE = 256 * 1024  # bytes/s: 100 Mbit/s LANs do 40 times that; Wi-Fi 10 times
+# A station's backup is taken only if the hub's disk keeps this much free after it (the
+# smaller of the two), so backups can never fill the disk the office's queue lives on.
+BACKUP_RESERVE_BYTES = 512 * 1024 * 1024
+BACKUP_RESERVE_SHARE = 0.2
 
 # Connections (ConnectionGate). The city server takes more per address: an office's
 # stations may reach it through one NAT address, and several offices through one.
@@ -358,3 +362,15 @@ def quiet_accept_errors(loop: asyncio.AbstractEventLoop, prefix: str) -> None:
             loop.default_exception_handler(context)
 
     loop.set_exception_handler(handler)
+
+
+def backup_room(folder: Any, length: int) -> str | None:
+    """Why the disk holding `folder` cannot take a backup of `length` bytes, or None."""
+    import shutil
+
+    usage = shutil.disk_usage(folder)
+    reserve = min(BACKUP_RESERVE_BYTES, int(usage.total * BACKUP_RESERVE_SHARE))
+    if usage.free - length < reserve:
+        return (f"the hub's disk would keep less than {reserve // (1024 * 1024)} MB free "
+                "after this backup: free space on the hub PC, or lower [backup] hub_keep")
+    return None
