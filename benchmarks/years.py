@@ -355,6 +355,12 @@ elif kind == "counter":
     from kiosk.ui.counter.window import build_counter_window
     app = ensure_app()
     window = build_counter_window(config, paths, clerk="Trần Minh Đức")
+elif kind == "display":
+    from kiosk.ui.app import ensure_app
+    from kiosk.ui.display.app import build_display
+    app = ensure_app()
+    station = build_display(config, paths, voice=False)
+    window = station.board
 else:
     from kiosk.ui.app import ensure_app
     from kiosk.ui.office.window import build_office_window
@@ -372,9 +378,10 @@ def finish(force=False):
     if force or "frame" in state and (kind != "office" or "stats" in state):
         state["done"] = True
         print(f"READY {state.get('frame', -1):.4f} {state.get('stats', -1):.4f}", flush=True)
+        owner = station if kind == "display" else window
         for stop in ("shutdown", "close"):
-            if hasattr(window, stop):
-                getattr(window, stop)()
+            if hasattr(owner, stop):
+                getattr(owner, stop)()
                 break
         app.quit()
 def first_frame():
@@ -406,7 +413,7 @@ def _startup(kind: str, data_dir: Path, runs: int) -> tuple[float, float]:
 def _startups(full: Path, empty: Path, runs: int) -> dict:
     """Full and empty alternate run by run, so that other load on the machine hits both."""
     res = {}
-    for kind in ("ticket", "counter", "office"):
+    for kind in ("ticket", "counter", "office", "display"):
         got: dict[str, list[tuple[float, float]]] = {"full": [], "empty": []}
         for _ in range(runs):
             for label, d in (("full", full), ("empty", empty)):
