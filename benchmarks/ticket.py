@@ -178,6 +178,9 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
             sizes[pipeline].append(listener.bytes - before)
             # The paper can be out before the screen shows this ticket: wait for both.
             while window.confirm_page.ticket is shown or window.confirm_page.state != "printed":
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"the screen did not show ticket {index + 1} as printed "
+                                       f"(state {window.confirm_page.state})")
                 QCoreApplication.processEvents()
             shown = window.confirm_page.ticket
             QTest.mouseClick(window.confirm_page.done_button, Qt.MouseButton.LeftButton)
