@@ -168,13 +168,22 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             s = super().session
             if fresh:
                 s.mount("http://", FromOffice(self.source))
+                s.hooks["response"].append(self._server_timing)
             return s
 
+        def _server_timing(self, response, *args, **kwargs):
+            """The city's own time for the push (its Server-Timing header), in seconds."""
+            value = response.headers.get("Server-Timing", "")
+            if value.startswith("city;dur="):
+                self.server_s = float(value.split("=", 1)[1]) / 1000
+
         def _post(self, batch):
+            self.server_s = None
             started = time.perf_counter()
             outcome = super()._post(batch)
             kind = outcome.kind if outcome.kind == "ok" else f"{outcome.kind}: {outcome.message}"
-            self.timings.append((time.perf_counter() - started, kind, len(batch)))
+            self.timings.append((time.perf_counter() - started, kind, len(batch),
+                                 self.server_s))
             return outcome
 
     workers = []
@@ -370,7 +379,8 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
         raise RuntimeError(f"{name}: stations not done: {failures[:5]}")
     ids = [rid for a in answers for rid in a["ids"]]
     timings = [t for a in answers for t in a["timings"]]
-    ok = [s for s, kind, _ in timings if kind == "ok"]
+    ok = [s for s, kind, _, _ in timings if kind == "ok"]
+    at_city = [c for _, kind, _, c in timings if kind == "ok" and c is not None]
     records = len(ids)
     delta = {k: counters[k] - before[3][k] for k in counters}
     return {
@@ -380,13 +390,15 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
             "wall_s": round(wall, 1),
             "records_per_s": round(records / wall),
             "pushes": len(ok),
-            "records_per_push": round(sum(n for _, kind, n in timings if kind == "ok")
+            "records_per_push": round(sum(n for _, kind, n, _ in timings if kind == "ok")
                                       / max(len(ok), 1), 1),
             "push_p50_ms": round(_percentile(ok, 0.50) * 1000, 1),
             "push_p99_ms": round(_percentile(ok, 0.99) * 1000, 1),
             "push_max_ms": round(max(ok, default=0) * 1000, 1),
-            "not_stored_answers": sum(1 for _, kind, _ in timings if kind != "ok"),
-            "not_stored_kinds": dict(Counter(kind[:60] for _, kind, _ in timings
+            "push_at_city_p50_ms": round(_percentile(at_city, 0.50) * 1000, 1),
+            "push_at_city_p99_ms": round(_percentile(at_city, 0.99) * 1000, 1),
+            "not_stored_answers": sum(1 for _, kind, _, _ in timings if kind != "ok"),
+            "not_stored_kinds": dict(Counter(kind[:60] for _, kind, _, _ in timings
                                              if kind != "ok").most_common(3)),
             "receiver_cpu_s": round(server_cpu, 2),
             "receiver_cores_busy": round(server_cpu / wall, 2),

@@ -228,6 +228,7 @@ async def push(request: web.Request) -> web.Response:
     busy = error(503, "busy", "too many pushes at once; retry later", {"Retry-After": "2"})
     if slots.locked() and state["waiting"] >= settings.max_waiting_pushes:
         return busy
+    arrived = time.perf_counter()
     state["waiting"] += 1
     try:
         await asyncio.wait_for(slots.acquire(), settings.push_wait_s)
@@ -236,9 +237,14 @@ async def push(request: web.Request) -> web.Response:
     finally:
         state["waiting"] -= 1
     try:
-        return await _push(request, raw)
+        response = await _push(request, raw)
     finally:
         slots.release()
+    # The city's own time for this push: from the whole body read to the answer (waiting for
+    # a slot, checking, storing), for operators and benchmarks (Server-Timing, RFC draft).
+    response.headers["Server-Timing"] = \
+        f"city;dur={(time.perf_counter() - arrived) * 1000:.1f}"
+    return response
 
 
 def _push_headers_problem(request: web.Request, settings: ServerSettings
