@@ -334,6 +334,13 @@ def test_file_backend_with_native_qr_and_left_margin(tmp_path: Path,
     assert target.stat().st_size < 0.75 * plain_size
 
 
+def test_warm_up_sends_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "t.bin"
+    open_printer(f"file://{target}", timeout_s=TIMEOUT_S, native_qr=True).warm_up()
+    open_printer(f"preview://{tmp_path / 'previews'}").warm_up()
+    assert not target.exists() and not (tmp_path / "previews").exists()
+
+
 def test_file_backend_appends_jobs(tmp_path: Path, ticket80: Image.Image) -> None:
     target = tmp_path / "t.bin"
     target.write_bytes(b"")
