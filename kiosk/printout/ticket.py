@@ -138,8 +138,9 @@ def next_number(number: str) -> str | None:
 
 def prepare_next(slip: TicketSlip, width_dots: int) -> None:
     """Draw the parts of the ticket most likely to come next (this service's next number, its
-    QR, one more citizen ahead) while the kiosk is idle, so that tapping costs little more than pasting blocks.
-    A guess that misses (another kiosk took that number) costs nothing but this call."""
+    QR, one more citizen ahead) while the kiosk is idle, so that a tap costs little more than
+    pasting blocks. A guess that misses (another kiosk took that number) costs nothing but
+    this call."""
     number = next_number(slip.number)
     if number is not None:
         # One more citizen waits ahead of the next one, unless a counter called someone.
