@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import sqlite3
 import time
@@ -230,6 +231,10 @@ def test_an_emptied_database_is_refused_not_silently_new(tmp_path):
     connect(db).conn.close()
     (data / "station-id").write_text("counter-abc")
     db.write_bytes(b"")
+    connect(db).conn.close()  # just emptied: as while another connection creates it
+    db.write_bytes(b"")
+    past = time.time() - 3600  # emptied before this start (a crash, a disk fault)
+    os.utime(db, (past, past))
     with pytest.raises(StoreError, match="empty.*kiosk restore"):
         connect(db)
     assert db.stat().st_size == 0

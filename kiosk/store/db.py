@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,9 @@ def connect(path: Path | str) -> Database:
     return db
 
 
+EMPTY_GRACE_S = 120
+
+
 def empty_database_problem(path: Path | str) -> str | None:
     """Why the existing database file at `path` must not be opened, or None: it has 0 bytes
     while the folder shows the station ran before (its station-id file, its logs, or a -wal
@@ -77,7 +81,13 @@ def empty_database_problem(path: Path | str) -> str | None:
     wal = path.with_name(path.name + "-wal")
     logs = path.parent / "logs"
     try:
-        if not path.is_file() or path.stat().st_size != 0:
+        info = path.stat() if path.is_file() else None
+        if info is None or info.st_size != 0:
+            return None
+        # SQLite writes nothing until the first transaction: a new database that another
+        # connection (another thread, the station starting) is creating right now is 0 bytes
+        # too, for a moment. A file emptied by a fault was emptied before this start.
+        if time.time() - info.st_mtime < EMPTY_GRACE_S:
             return None
         if not ((path.parent / "station-id").exists() or (wal.exists() and wal.stat().st_size)
                 or (logs.is_dir() and any(logs.iterdir()))):
