@@ -78,6 +78,9 @@ def register(sub) -> None:
     cs.add_argument("--max-body-bytes", type=int, metavar="N", help="request body limit")
     cs.add_argument("--max-batch-records", type=int, metavar="N",
                     help="records per push limit")
+    cs.add_argument("--max-connections-per-address", type=int, metavar="N",
+                    help="connections one client address may hold (default 256); raise it "
+                    "behind a load balancer or proxy, whose address every connection has")
     cs.add_argument("--workers", type=int, default=1, metavar="N",
                     help="receiver processes sharing the port (default 1; more need "
                     "PostgreSQL and Linux; elsewhere run one server per port behind an HTTP "
@@ -334,7 +337,9 @@ def _city_server(args, config: Config, paths: Paths) -> int:
               "accepts nothing without one.", file=sys.stderr)
         return EXIT_USAGE
     limits = {k: v for k, v in (("max_body_bytes", args.max_body_bytes),
-                                ("max_batch_records", args.max_batch_records))
+                                ("max_batch_records", args.max_batch_records),
+                                ("max_connections_per_address",
+                                 args.max_connections_per_address))
               if v is not None}
     settings = ServerSettings(tokens=tokens, station_tokens=bound, admin_tokens=args.admin_token,
                               revoked_tokens=args.revoked_token, **limits)

@@ -78,6 +78,7 @@ class ServerSettings:
     max_body_reads_per_token: int = 2    # bodies arriving at once for one token
     body_grace_s: float = 10.0           # a body must arrive within grace + size / min rate
     body_min_rate: int = 32 * 1024       # bytes per second
+    max_connections_per_address: int = 0  # 0: limits.CITY_MAX_CONNECTIONS_PER_ADDRESS
     roles: dict[bytes, Grant] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -611,7 +612,8 @@ async def _serve_store(store: Store, settings: ServerSettings, *, host: str, por
     # As on the office hub: malformed requests are a client's mistake (one INFO line,
     # no traceback), and a connection that sends no complete request is closed.
     # ... and connections per client address and in all are capped (limits.ConnectionGate).
-    gate = limits.ConnectionGate("city-server", limits.CITY_MAX_CONNECTIONS_PER_ADDRESS,
+    gate = limits.ConnectionGate("city-server", settings.max_connections_per_address
+                                 or limits.CITY_MAX_CONNECTIONS_PER_ADDRESS,
                                  limits.CITY_MAX_CONNECTIONS)
     runner = limits.GatedAppRunner(make_app(store, settings, pusher=pusher),
                                    gate=gate, auto_decompress=False,
