@@ -587,3 +587,34 @@ def test_several_receivers_need_postgresql(tmp_path):
         CityServer(tmp_path, "--workers", "2")
     assert "--workers N needs PostgreSQL" in str(failed.value)
     assert "Traceback" not in str(failed.value)
+
+
+def test_connections_per_address_can_be_raised_or_lowered(tmp_path):
+    """Behind a load balancer every connection has its address: the cap is an option."""
+    import socket
+    import time
+
+    server = CityServer(tmp_path, "--max-connections-per-address", "2")
+    port = int(server.url.rsplit(":", 1)[1])
+    held = []
+    try:
+        for _ in range(2):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        third = socket.create_connection(("127.0.0.1", port), timeout=5)
+        third.settimeout(5)
+        third.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        deadline = time.monotonic() + 5
+        answer = b"?"
+        while time.monotonic() < deadline:
+            try:
+                answer = third.recv(100)
+                break
+            except OSError:
+                answer = b""
+                break
+        third.close()
+        assert answer == b"", answer  # closed at once, never served
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
