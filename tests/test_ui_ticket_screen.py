@@ -328,7 +328,9 @@ def test_faulty_printer_keeps_the_screen_responsive_and_the_ticket(qtbot, tmp_pa
     tap(qtbot, window.start_page.service_buttons["CT"])
     qtbot.waitUntil(lambda: confirm.number.text() == "A001", timeout=1000)
     assert time.monotonic() - started < 1.0  # the number shows before printing is over
-    assert confirm.status.text() == "Đang in phiếu…"
+    # A printer that refuses at once may have failed the print by now (printing starts as soon
+    # as the ticket is issued); one that stalls is still printing.
+    assert confirm.state == "failed" or confirm.status.text() == "Đang in phiếu…"
 
     margin = ticket_screen.PRINT_WATCHDOG_MARGIN_S
     qtbot.waitUntil(lambda: confirm.state == "failed", timeout=int((timeout_s + margin) * 1000))
@@ -336,6 +338,7 @@ def test_faulty_printer_keeps_the_screen_responsive_and_the_ticket(qtbot, tmp_pa
                                      "A001")
     qtbot.waitUntil(lambda: tickets(tmp_path)[0]["print_status"] == "print_failed",
                     timeout=int((timeout_s + margin) * 1000))
+    qtbot.waitUntil(lambda: bool(gaps), timeout=1000)  # a refused print can end within a tick
     timer.stop()
     print(f"max gap {max(gaps):.3f} s over {len(gaps)} ticks")
     assert gaps and max(gaps) < 0.5, f"event loop stalled for {max(gaps):.2f} s"

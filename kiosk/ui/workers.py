@@ -136,6 +136,13 @@ class QueueDesk:
         except KeyError:
             raise UnknownService(code, list(catalog)) from None
 
+    def known_service(self, code: str) -> Service | None:
+        """The service as already known (the hub's list once read, else this PC's catalog),
+        without asking the hub."""
+        if self._catalog is not None:
+            return self._catalog.get(code)
+        return next((s for s in load_catalog() if s.code == code), None)
+
     def issue(self, service_code: str, priority: PriorityCategory | None = None) -> Ticket:
         return self.queue.issue(service_code, priority)
 
@@ -401,7 +408,12 @@ class PrintWorker(PrinterThreadWorker):
 
         try:
             desk = self._open_desk()
-            slip = ticket_slip(self._config, desk.service(ticket.service_code), ticket)
+            # Never a request to the hub here: a hub that is down would hold up the next print.
+            service = desk.known_service(ticket.service_code) if isinstance(desk, QueueDesk) \
+                else desk.service(ticket.service_code)
+            if service is None:
+                return
+            slip = ticket_slip(self._config, service, ticket)
             prepare_next(slip, self._open_printer().width_dots)
         except Exception:  # only the next ticket is slower
             log.debug("could not prepare the next ticket", exc_info=True)
