@@ -422,13 +422,7 @@ def _section(pdf: FPDF, title: str, first_head: str, groups: Sequence[GroupStats
                    text_align=aligns, headings_style=heading, num_heading_rows=2,
                    repeat_headings=1, v_align="MIDDLE", align="LEFT",
                    cell_fill_mode="ROWS", cell_fill_color=(244, 247, 251)) as table:
-        head = table.row()
-        head.cell(nfc(first_head), rowspan=2, align="L")
-        for name, span in _HEAD_GROUPS:
-            head.cell(name, colspan=span, align="C")
-        sub = table.row()
-        for name in _HEADS:
-            sub.cell(name, align="C")
+        _add_heads(table, nfc(first_head))
         for g in groups:
             row = table.row()
             row.cell(nfc(g.label))
@@ -450,6 +444,18 @@ _ROW_FILL = (244, 247, 251)
 _TOTAL_FILL = (245, 245, 245)
 
 
+def _add_heads(table: Any, first_head: str) -> None:
+    """The table's two heading rows: the grouping column, then the figure groups and their
+    columns."""
+    head = table.row()
+    head.cell(first_head, rowspan=2, align="L")
+    for name, span in _HEAD_GROUPS:
+        head.cell(name, colspan=span, align="C")
+    sub = table.row()
+    for name in _HEADS:
+        sub.cell(name, align="C")
+
+
 def _heading_rows(pdf: FPDF, first_head: str, widths: Sequence[float],
                   aligns: Sequence[str], heading: Any) -> None:
     from kiosk.printout.receipt_pdf import nfc
@@ -457,13 +463,7 @@ def _heading_rows(pdf: FPDF, first_head: str, widths: Sequence[float],
     with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9, padding=(0.9, 0.7),
                    text_align=aligns, headings_style=heading, num_heading_rows=2,
                    v_align="MIDDLE", align="LEFT") as table:
-        head = table.row()
-        head.cell(nfc(first_head), rowspan=2, align="L")
-        for name, span in _HEAD_GROUPS:
-            head.cell(name, colspan=span, align="C")
-        sub = table.row()
-        for name in _HEADS:
-            sub.cell(name, align="C")
+        _add_heads(table, nfc(first_head))
 
 
 def _plain_table(pdf: FPDF, first_head: str, groups: Sequence[GroupStats],
