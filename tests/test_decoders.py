@@ -22,6 +22,7 @@ from drivers.scanners.decoders import (  # noqa: E402
     plausible,
 )
 from kiosk.config import Config  # noqa: E402
+from kiosk.scanning import check_read  # noqa: E402
 
 CCCD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|"
         "Tổ 10 Ấp An Thái, Hòa Bình, Chợ Mới, An Giang|31122021")
@@ -124,12 +125,16 @@ def test_validation():
     def linear(text):
         return Decoded(text, text.encode(), "code128", "zxing")
 
-    assert plausible(linear(DOSSIER)) is True
-    assert plausible(linear("000.00.01.H26-261315-0007")) is False  # month 13: a misread
-    assert plausible(linear("0015161417235320")) is None  # any other code: needs a 2nd read
-    assert plausible(Decoded(CCCD, CCCD.encode(), "qr", "zxing")) is True
+    assert plausible(linear(DOSSIER), check_read) is True
+    assert plausible(linear("000.00.01.H26-261315-0007"), check_read) is False  # month 13
+    assert plausible(linear("0015161417235320"), check_read) is None  # needs a 2nd read
+    assert plausible(Decoded(CCCD, CCCD.encode(), "qr", "zxing"), check_read) is True
     garbled = CCCD.replace("Lê Văn Lương", "L磚 V融 L튼ng")
-    assert plausible(Decoded(garbled, garbled.encode(), "qr", "zbar")) is False
+    assert plausible(Decoded(garbled, garbled.encode(), "qr", "zbar"), check_read) is False
+    assert plausible(Decoded("ab\ufffdc", b"", "qr", "zxing"), check_read) is False
+    # Without the kiosk's check the driver only knows printable text and QR vs linear.
+    assert plausible(linear(DOSSIER)) is None
+    assert plausible(Decoded(CCCD, CCCD.encode(), "qr", "zxing")) is True
     assert plausible(Decoded("ab\ufffdc", b"", "qr", "zxing")) is False
     assert "Lê" not in repr(Decoded(CCCD, CCCD.encode(), "qr", "zxing"))
 

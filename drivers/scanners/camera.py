@@ -18,7 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from drivers.scanners.decoders import DEFAULT_FORMATS, Decoded, _import_cv2, decode_frame
+from drivers.scanners.decoders import (
+    DEFAULT_FORMATS,
+    Check,
+    Decoded,
+    _import_cv2,
+    decode_frame,
+)
 from drivers.scanners.events import ScanEvent, ScannerStatus
 
 logger = logging.getLogger(__name__)
@@ -87,6 +93,7 @@ class CameraScanner:
         repeat_after_s: float = 3.0,
         reconnect_s: float = 1.0,
         realtime: bool = False,
+        check: Check | None = None,
     ) -> None:
         self._cv2 = _import_cv2("the camera")
         from drivers.scanners.decoders import get_engine
@@ -99,6 +106,7 @@ class CameraScanner:
         self.on_status = on_status
         self.engine = engine
         self.formats = tuple(formats)
+        self.check = check  # the caller's verdict on a read (see decoders.plausible)
         self.preview_width = preview_width
         self.resolution = resolution
         self.reconnect_s = reconnect_s
@@ -238,7 +246,7 @@ class CameraScanner:
             logger.error("camera preview handler raised %s", type(exc).__name__)
 
     def _decode(self, frame: Any, now: float) -> None:
-        for d in decode_frame(frame, self.engine, formats=self.formats):
+        for d in decode_frame(frame, self.engine, formats=self.formats, check=self.check):
             if self._debounce.accept(d, now):
                 event = ScanEvent.now(d.data, d.text, self.name)
                 try:

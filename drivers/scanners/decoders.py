@@ -509,28 +509,27 @@ def _printable(text: str) -> bool:
         c in "\t\x1d" or unicodedata.category(c) != "Cc" for c in text)
 
 
-def plausible(decoded: Decoded) -> bool | None:
+Check = Callable[[str, bool], "bool | None"]
+
+
+def plausible(decoded: Decoded, check: Check | None = None) -> bool | None:
     """Whether a read can be trusted on its own: True, False (wrong), or None (unsure: keep it
     only if another attempt reads the same).
 
     QR codes carry Reed-Solomon error correction, so a QR read is what was printed; what can go
     wrong is the text encoding (zbar). Linear codes carry at most a weak checksum and a damaged
-    image can read as another valid code, so a linear read must have the shape of a dossier
-    code; anything else needs a second, identical read.
+    image can read as another valid code, so a linear read is unsure unless `check` (the
+    caller's verdict on the text and whether it came from a linear code, e.g.
+    kiosk.scanning.check_read: a dossier code's shape) trusts it. The driver knows nothing
+    about what the codes mean: that is `check`'s part.
     """
-    from kiosk.scanning import parse_scan
-
     text = decoded.text
     if not _printable(text):
         return False
-    result = parse_scan(text)
-    if result.kind == "cccd" and result.error is not None and result.error.code == "cccd.encoding":
-        return False
-    if decoded.format in LINEAR_FORMATS:
-        if result.kind == "dossier":
-            return result.error is None
-        return None
-    return True
+    linear = decoded.format in LINEAR_FORMATS
+    if check is not None:
+        return check(text, linear)
+    return None if linear else True
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -581,13 +580,16 @@ def decode_image(
     *,
     formats: Sequence[str] = DEFAULT_FORMATS,
     retries: bool = True,
+    check: Check | None = None,
 ) -> list[str]:
-    """The texts of the codes found in `image`; see decode_detailed."""
-    return [d.text for d in decode_detailed(image, engine, formats=formats, retries=retries)]
+    """The texts of the codes found in `image`; see decode_detailed and plausible (`check`)."""
+    return [d.text for d in decode_detailed(image, engine, formats=formats, retries=retries,
+                                            validate=lambda d: plausible(d, check))]
 
 
 def decode_frame(frame: Any, engine: str = "zxing", *,
-                 formats: Sequence[str] = DEFAULT_FORMATS) -> list[Decoded]:
+                 formats: Sequence[str] = DEFAULT_FORMATS,
+                 check: Check | None = None) -> list[Decoded]:
     """One quick attempt on one camera frame (a numpy BGR or grayscale array, or PIL image).
 
     No retries: at 25 frames a second the next frame is the next attempt, and the camera has a
@@ -601,7 +603,7 @@ def decode_frame(frame: Any, engine: str = "zxing", *,
     if not formats:
         return out
     for d in reader.read(frame, formats, thorough=False):
-        verdict = plausible(d)
+        verdict = plausible(d, check)
         if verdict is False or any(d.text == o.text for o in out):
             continue
         out.append(d if verdict else dataclasses.replace(d, trusted=False))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.ticketing import Ticket
+from kiosk.tickets import Ticket
 
 ISSUED = "issued"
 PRINTED = "printed"

@@ -3,9 +3,11 @@
 from kiosk.scanning.parse import (
     ParseError,
     ScanResult,
+    check_read,
     format_dossier_code,
     parse_scan,
     repair_mojibake,
 )
 
-__all__ = ["ParseError", "ScanResult", "format_dossier_code", "parse_scan", "repair_mojibake"]
+__all__ = ["ParseError", "ScanResult", "check_read", "format_dossier_code", "parse_scan",
+           "repair_mojibake"]

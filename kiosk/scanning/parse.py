@@ -296,6 +296,24 @@ def _parse_dossier(m: re.Match[str]) -> tuple[dict[str, Any] | None, ParseError 
             "code": f"{unit}-{date_s}-{seq_s}"}, None
 
 
+# --- reads from a camera or a photo --------------------------------------------------------
+
+
+def check_read(text: str, linear: bool) -> bool | None:
+    """The kiosk's verdict on a decoded code (the `check` of drivers.scanners' decoders): False
+    for a wrong read (an ID card QR whose text encoding is broken, a dossier code that cannot
+    be one), True when it can be trusted on its own, None when a second identical read is
+    needed (a linear code, which has at most a weak checksum, that is not a dossier code)."""
+    result = parse_scan(text)
+    if result.kind == "cccd" and result.error is not None and result.error.code == "cccd.encoding":
+        return False
+    if linear:
+        if result.kind == "dossier":
+            return result.error is None
+        return None
+    return True
+
+
 # --- mojibake -------------------------------------------------------------------------------
 
 # Codecs zbar (and some Windows tools) wrongly decode UTF-8 bytes with. Big5 is the one behind

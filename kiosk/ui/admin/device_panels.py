@@ -255,9 +255,10 @@ class CameraTestPanel(QFrame):
         self.stop()
         try:
             from drivers.scanners.qt_adapters import QtCameraScanner
+            from kiosk.scanning import check_read
 
             self.camera = QtCameraScanner(self.source, self, engine=self.engine,
-                                          preview_width=480)
+                                          preview_width=480, check=check_read)
         except EngineUnavailable as exc:
             set_tone(self.result, "error", f"Không mở được camera: {exc}")
             return
