@@ -6,8 +6,11 @@ Each feature registers its own subcommands from a module in kiosk/commands/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -52,7 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _utf8_streams() -> None:
+    """Vietnamese reaches a pipe or a file on a Windows PC with an ANSI code page (cp1258
+    cannot encode every precomposed letter), and the windowed exe, which has no console at
+    all (sys.stdout/sys.stderr are None), runs every command too: the output is UTF-8, and a
+    missing stream is a sink."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif isinstance(stream, io.TextIOWrapper):
+            # ValueError: closed, or already read from with another encoding
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
     args = build_parser().parse_args(argv)
     paths = resolve(args.data_dir, args.config)
     # Whatever this run creates (database, logs, receipts, exports, also through libraries)

@@ -593,15 +593,32 @@ def to_dict(config: Config) -> dict[str, dict[str, Any]]:
     return out
 
 
+NOT_UTF8 = ("kiosk.toml is not UTF-8 (saved as ANSI?): open it in Notepad and Save As… with "
+            "Encoding UTF-8")
+
+
+def read_text(path: Path) -> str:
+    """The text of a configuration file as Notepad may save it: UTF-8 with or without a BOM.
+    A file in the ANSI code page raises ConfigError saying how to re-save it."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{NOT_UTF8} (line {line})", path=path) from None
+
+
 def load(path: Path) -> Config:
     """Read and validate a configuration file; a missing file gives the embedded defaults."""
     if not path.exists():
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc}", path=path) from exc
     try:
         return from_dict(data)

@@ -83,9 +83,11 @@ def _office_keys(config: Config | None) -> list[str]:
 
 def _raw_config(paths: Paths) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        text = paths.config_file.read_text(encoding="utf-8")
+        raw = paths.config_file.read_bytes()
     except OSError:
         return None, None
+    # As Notepad may save it: a BOM, or the ANSI code page (the bundle is wanted most then).
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError:
