@@ -546,7 +546,7 @@ def load_reference(store: Store, directory: Path | None) -> None:
     for name in p.REFERENCE_NAMES:
         path = directory / f"{name}.json" if directory else None
         if path is not None and path.exists():
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # Notepad may add a BOM
             problem = check_reference_body(text)
             if problem:
                 raise ValueError(f"{path}: {problem}")
