@@ -39,7 +39,16 @@ def _ms(seconds: float) -> str:
 
 
 def bench_decoding(per_case: int) -> dict:
-    from drivers.scanners.decoders import available_engines, decode_detailed, get_engine
+    from drivers.scanners.decoders import (
+        available_engines,
+        decode_detailed,
+        get_engine,
+        plausible,
+    )
+    from kiosk.scanning import check_read, repair_mojibake
+
+    def validate(d):  # the kiosk's verdict, as the stations pass it
+        return plausible(d, check_read)
 
     engines = [name for name, problem in available_engines().items() if problem is None]
     configs = [(e, retries) for e in engines for retries in (False, True)]
@@ -62,7 +71,8 @@ def bench_decoding(per_case: int) -> dict:
                 unsupported[config] += 1
                 continue
             started = time.perf_counter()
-            texts = {d.text for d in decode_detailed(sample.image, engine, retries=retries)}
+            texts = {d.text for d in decode_detailed(sample.image, engine, retries=retries,
+                                                      validate=validate, repair=repair_mojibake)}
             times[config].append(time.perf_counter() - started)
             total[config] += 1
             if sample.payload in texts:

@@ -45,9 +45,6 @@ QT_ELSEWHERE = {
 # drivers -> kiosk imports left (issue "One foundation under every screen", item 4). This list
 # may only shrink.
 DRIVERS_KIOSK_ALLOWED: dict[str, set[str]] = {
-    # zbar's mis-decoded QR text is repaired with kiosk.scanning.repair_mojibake (lazily, zbar
-    # engine only); to go: the caller passes the repair in, as it passes `check`.
-    "drivers.scanners.decoders": {"kiosk.scanning"},
     # ScannerSettings extends kiosk.config.ScannerConfig; to go: the settings adapter moves to
     # the kiosk side and the drivers take plain arguments.
     "drivers.scanners.settings": {"kiosk.config"},

@@ -22,6 +22,7 @@ from drivers.scanners.decoders import (
     DEFAULT_FORMATS,
     Check,
     Decoded,
+    Repair,
     _import_cv2,
     decode_frame,
 )
@@ -94,6 +95,7 @@ class CameraScanner:
         reconnect_s: float = 1.0,
         realtime: bool = False,
         check: Check | None = None,
+        repair: Repair | None = None,
     ) -> None:
         self._cv2 = _import_cv2("the camera")
         from drivers.scanners.decoders import get_engine
@@ -107,6 +109,7 @@ class CameraScanner:
         self.engine = engine
         self.formats = tuple(formats)
         self.check = check  # the caller's verdict on a read (see decoders.plausible)
+        self.repair = repair  # puts right a text zbar guessed (see decoders.repaired)
         self.preview_width = preview_width
         self.resolution = resolution
         self.reconnect_s = reconnect_s
@@ -246,7 +249,8 @@ class CameraScanner:
             logger.error("camera preview handler raised %s", type(exc).__name__)
 
     def _decode(self, frame: Any, now: float) -> None:
-        for d in decode_frame(frame, self.engine, formats=self.formats, check=self.check):
+        for d in decode_frame(frame, self.engine, formats=self.formats, check=self.check,
+                              repair=self.repair):
             if self._debounce.accept(d, now):
                 event = ScanEvent.now(d.data, d.text, self.name)
                 try:

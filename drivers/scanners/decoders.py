@@ -11,7 +11,8 @@ Engines:
 - zbar: pyzbar (extra `zbar`) and the zbar library. zbar guesses the text encoding of QR codes
   and turns short Vietnamese strings into Chinese characters; here it is switched to binary mode
   (zbar >= 0.23.1) so it hands over the raw bytes, which are decoded as UTF-8. With an older
-  zbar, `repair_mojibake()` undoes the wrong guess where it can and unrepairable text is dropped.
+  zbar, the caller's `repair` (kiosk.scanning.repair_mojibake) undoes the wrong guess where it
+  can, and the caller's `check` drops unrepairable text.
 - opencv: OpenCV's QR and barcode detectors (extra `camera`).
 
 Preprocessing uses Pillow only, so the default engine needs neither numpy nor OpenCV.
@@ -63,6 +64,8 @@ class Decoded:
     engine: str
     #: False for a read that should be confirmed by a second read (see `plausible`).
     trusted: bool = True
+    #: The text is the engine's guess at the encoding (zbar without binary mode): `repair`.
+    guessed: bool = False
 
     def __repr__(self) -> str:  # the text may be ID card data: keep it out of logs
         return f"Decoded(format={self.format!r}, engine={self.engine!r}, bytes={len(self.data)})"
@@ -193,9 +196,12 @@ class _Zbar(_Engine):
                     raw = string_at(w.zbar_symbol_get_data(symbol),
                                     w.zbar_symbol_get_data_length(symbol))
                     fmt = self._from_zbar.get(int(symbol.contents.type), "other")
-                    text = self._text(raw, fmt, binary)
+                    text = self._text(raw)
                     if text is not None:
-                        out.append(Decoded(text, raw, fmt, self.name))
+                        # Without binary mode zbar re-encoded its guess (Big5, Shift-JIS...)
+                        # as UTF-8: the caller's `repair` undoes it.
+                        out.append(Decoded(text, raw, fmt, self.name,
+                                           guessed=fmt == "qr" and not binary))
                     symbol = w.zbar_symbol_next(symbol)
                 return out
             finally:
@@ -204,17 +210,11 @@ class _Zbar(_Engine):
             w.zbar_image_scanner_destroy(scanner)
 
     @staticmethod
-    def _text(raw: bytes, fmt: str, binary: bool) -> str | None:
+    def _text(raw: bytes) -> str | None:
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if fmt == "qr" and not binary:
-            # zbar re-encoded its guess (Big5, Shift-JIS...) as UTF-8: undo it.
-            from kiosk.scanning import repair_mojibake
-
-            text = repair_mojibake(text)
-        return text
 
 
 class _OpenCV(_Engine):
@@ -510,6 +510,14 @@ def _printable(text: str) -> bool:
 
 
 Check = Callable[[str, bool], "bool | None"]
+Repair = Callable[[str], str]
+
+
+def repaired(decoded: Decoded, repair: Repair | None) -> Decoded:
+    """`decoded` with its text put right by `repair` where the engine guessed the encoding."""
+    if decoded.guessed and repair is not None:
+        return dataclasses.replace(decoded, text=repair(decoded.text), guessed=False)
+    return decoded
 
 
 def plausible(decoded: Decoded, check: Check | None = None) -> bool | None:
@@ -542,11 +550,13 @@ def decode_detailed(
     formats: Sequence[str] = DEFAULT_FORMATS,
     retries: bool = True,
     validate: Callable[[Decoded], bool | None] | None = plausible,
+    repair: Repair | None = None,
 ) -> list[Decoded]:
     """Every code found in `image` (a path, a PIL image or a numpy array), as Decoded.
 
     Tries the image as it is, then (with `retries`) one cleaned-up version after another until
-    one gives a read that passes `validate` (see `plausible`). Returns the reads of the first
+    one gives a read that passes `validate` (see `plausible`); `repair` puts right a text whose
+    encoding the engine guessed (see `repaired`). Returns the reads of the first
     attempt that gave any, in the order the engine found them; an empty list when nothing was
     read. Raises EngineUnavailable if the engine is not installed.
     """
@@ -561,6 +571,7 @@ def decode_detailed(
     for _, attempt in attempts:
         found: list[Decoded] = []
         for d in reader.read(attempt, formats, thorough=True):
+            d = repaired(d, repair)
             verdict = True if validate is None else validate(d)
             if verdict is None:
                 if d.text in unsure:
@@ -581,15 +592,18 @@ def decode_image(
     formats: Sequence[str] = DEFAULT_FORMATS,
     retries: bool = True,
     check: Check | None = None,
+    repair: Repair | None = None,
 ) -> list[str]:
     """The texts of the codes found in `image`; see decode_detailed and plausible (`check`)."""
     return [d.text for d in decode_detailed(image, engine, formats=formats, retries=retries,
-                                            validate=lambda d: plausible(d, check))]
+                                            validate=lambda d: plausible(d, check),
+                                            repair=repair)]
 
 
 def decode_frame(frame: Any, engine: str = "zxing", *,
                  formats: Sequence[str] = DEFAULT_FORMATS,
-                 check: Check | None = None) -> list[Decoded]:
+                 check: Check | None = None,
+                 repair: Repair | None = None) -> list[Decoded]:
     """One quick attempt on one camera frame (a numpy BGR or grayscale array, or PIL image).
 
     No retries: at 25 frames a second the next frame is the next attempt, and the camera has a
@@ -603,6 +617,7 @@ def decode_frame(frame: Any, engine: str = "zxing", *,
     if not formats:
         return out
     for d in reader.read(frame, formats, thorough=False):
+        d = repaired(d, repair)
         verdict = plausible(d, check)
         if verdict is False or any(d.text == o.text for o in out):
             continue

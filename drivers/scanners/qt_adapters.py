@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from drivers.scanners.camera import CameraScanner
-from drivers.scanners.decoders import DEFAULT_FORMATS, Check
+from drivers.scanners.decoders import DEFAULT_FORMATS, Check, Repair
 from drivers.scanners.events import ScanEvent, ScannerStatus
 from drivers.scanners.serial_scanner import SerialScanner
 
@@ -67,13 +67,14 @@ class QtCameraScanner(QObject):
     def __init__(self, source: int | str, parent: QObject | None = None, *,
                  engine: str = "zxing", formats: Sequence[str] = DEFAULT_FORMATS,
                  preview_width: int = 640, preview: bool = True, realtime: bool = False,
-                 repeat_after_s: float = 3.0, check: Check | None = None) -> None:
+                 repeat_after_s: float = 3.0, check: Check | None = None,
+                 repair: Repair | None = None) -> None:
         super().__init__(parent)
         self.scanner = CameraScanner(
             source, self._on_scan, on_frame=self._on_frame if preview else None,
             on_status=self._on_status, engine=engine, formats=formats,
             preview_width=preview_width, realtime=realtime, repeat_after_s=repeat_after_s,
-            check=check)
+            check=check, repair=repair)
 
     def start(self) -> None:
         self.scanner.start()

@@ -74,14 +74,14 @@ def decode_file(path: str, engine: str) -> dict[str, Any]:
     """The JSON object `kiosk scan decode` prints for one image file."""
     from drivers.scanners.decoders import decode_image, load_image
     from kiosk.commands.scan import scan_json
-    from kiosk.scanning import check_read, parse_scan
+    from kiosk.scanning import check_read, parse_scan, repair_mojibake
 
     try:
         image = load_image(path)
     except (OSError, ValueError) as exc:
         return _no_scan(path, "decode.unreadable", _UNREADABLE_VI,
                         f"cannot read the image: {type(exc).__name__}: {exc}")
-    texts = decode_image(image, engine, check=check_read)
+    texts = decode_image(image, engine, check=check_read, repair=repair_mojibake)
     del image  # an ID card photo: not kept a moment longer than decoding needs
     if not texts:
         return _no_scan(path, "decode.not_found", _NOT_FOUND_VI,
@@ -140,10 +140,11 @@ def _listen(args, config: Config, paths: Paths) -> int:
     try:
         if args.camera is not None:
             from drivers.scanners.camera import CameraScanner
-            from kiosk.scanning import check_read
+            from kiosk.scanning import check_read, repair_mojibake
 
             scanner: Any = CameraScanner(args.camera, on_scan, on_status=on_status,
-                                         engine=args.engine or settings.engine, check=check_read)
+                                         engine=args.engine or settings.engine, check=check_read,
+                                         repair=repair_mojibake)
         else:
             from drivers.scanners.serial_scanner import SerialScanner
 

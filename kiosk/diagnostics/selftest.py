@@ -61,10 +61,10 @@ def step_ticket(work: Path) -> str:
 def step_qr(work: Path) -> str:
     from drivers.scanners import decode_image
     from kiosk.assets import asset_path
-    from kiosk.scanning import check_read, parse_scan
+    from kiosk.scanning import check_read, parse_scan, repair_mojibake
 
     path = asset_path(*SELFTEST_QR)
-    texts = decode_image(path, check=check_read)
+    texts = decode_image(path, check=check_read, repair=repair_mojibake)
     if not texts:
         raise AssertionError(f"no code decoded from {path}")
     result = parse_scan(texts[0])

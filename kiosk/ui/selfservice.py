@@ -830,11 +830,11 @@ class SelfService(QObject):
         try:
             from drivers.scanners.camera import parse_source
             from drivers.scanners.qt_adapters import QtCameraScanner
-            from kiosk.scanning import check_read
+            from kiosk.scanning import check_read, repair_mojibake
 
             self.camera = QtCameraScanner(parse_source(source), self,
                                           engine=self.scanner_settings.engine, preview=False,
-                                          check=check_read)
+                                          check=check_read, repair=repair_mojibake)
             self.camera.scanned.connect(self._on_scan_event)
             self.camera.start()
         except Exception as exc:  # no OpenCV, no camera: the scanner and keyboard still work

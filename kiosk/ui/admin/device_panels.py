@@ -255,10 +255,11 @@ class CameraTestPanel(QFrame):
         self.stop()
         try:
             from drivers.scanners.qt_adapters import QtCameraScanner
-            from kiosk.scanning import check_read
+            from kiosk.scanning import check_read, repair_mojibake
 
             self.camera = QtCameraScanner(self.source, self, engine=self.engine,
-                                          preview_width=480, check=check_read)
+                                          preview_width=480, check=check_read,
+                                          repair=repair_mojibake)
         except EngineUnavailable as exc:
             set_tone(self.result, "error", f"Không mở được camera: {exc}")
             return

@@ -753,10 +753,10 @@ class CounterWindow(QMainWindow):
             return
         try:
             from drivers.scanners.qt_adapters import QtCameraScanner
-            from kiosk.scanning import check_read
+            from kiosk.scanning import check_read, repair_mojibake
 
             self.camera = QtCameraScanner(source, self, engine=self.scanner_settings.engine,
-                                          check=check_read)
+                                          check=check_read, repair=repair_mojibake)
         except Exception as exc:
             log.warning("camera %s cannot start: %s", source, exc)
             self.banner.show_message("error", self.tr("Không mở được camera: thiếu thư viện "
