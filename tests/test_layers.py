@@ -42,13 +42,8 @@ QT_ELSEWHERE = {
     "drivers.scanners.wedge",
 }
 
-# drivers -> kiosk imports left (issue "One foundation under every screen", item 4). This list
-# may only shrink.
-DRIVERS_KIOSK_ALLOWED: dict[str, set[str]] = {
-    # ScannerSettings extends kiosk.config.ScannerConfig; to go: the settings adapter moves to
-    # the kiosk side and the drivers take plain arguments.
-    "drivers.scanners.settings": {"kiosk.config"},
-}
+# drivers -> kiosk imports left (issue "One foundation under every screen", item 4): none.
+DRIVERS_KIOSK_ALLOWED: dict[str, set[str]] = {}
 
 # UI modules that import the store or SQLite themselves (issue "One foundation under every
 # screen", "UI foundation": screens get their data through services on worker threads). This

@@ -335,8 +335,8 @@ def test_cli_listen_without_a_configured_scanner(capsys):
 
 
 def test_settings_come_from_the_config_scanner_section():
-    from drivers.scanners import ScannerSettings, scanner_settings
     from kiosk.config import Config
+    from kiosk.scanner_settings import ScannerSettings, scanner_settings
 
     assert scanner_settings(Config()) == ScannerSettings()
     assert not scanner_settings(Config()).serial_configured

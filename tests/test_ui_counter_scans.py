@@ -130,7 +130,7 @@ def test_a_card_scanned_on_another_page_goes_to_the_intake_form(qtbot, tmp_path)
 def test_camera_scan_fills_the_form_and_shows_a_preview(qtbot, tmp_path):
     pytest.importorskip("cv2")
     from benchmarks.scan_corpus import write_video
-    from drivers.scanners.settings import ScannerSettings
+    from kiosk.scanner_settings import ScannerSettings
 
     video = tmp_path / "desk.avi"  # a video file stands in for the document camera
     write_video(str(video), [CCCD_LUONG], frames_per_code=8, module_px=3.5)

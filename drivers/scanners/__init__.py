@@ -35,7 +35,6 @@ from drivers.scanners.discovery import (
 )
 from drivers.scanners.events import ScanEvent, ScannerStatus, decode_scan_bytes
 from drivers.scanners.serial_scanner import ScanFramer, SerialScanner
-from drivers.scanners.settings import ScannerSettings, scanner_settings
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -46,7 +45,6 @@ __all__ = [
     "PortInfo",
     "ScanEvent",
     "ScanFramer",
-    "ScannerSettings",
     "ScannerStatus",
     "SerialScanner",
     "UsbIdError",
@@ -61,5 +59,4 @@ __all__ = [
     "load_image",
     "parse_source",
     "parse_usb_id",
-    "scanner_settings",
 ]

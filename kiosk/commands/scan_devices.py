@@ -52,7 +52,7 @@ def register_into(scan_sub) -> None:
 
 
 def _settings(config: Config) -> Any:
-    from drivers.scanners.settings import scanner_settings
+    from kiosk.scanner_settings import scanner_settings
 
     return scanner_settings(config)
 

@@ -344,7 +344,8 @@ def check_printers(ctx: Context) -> list[CheckResult]:
 
 
 def check_scanner(ctx: Context) -> list[CheckResult]:
-    from drivers.scanners import find_port, list_serial_ports, scanner_settings
+    from drivers.scanners import find_port, list_serial_ports
+    from kiosk.scanner_settings import scanner_settings
 
     if ctx.config is None:
         return [skip("scanner", "configuration not readable")]

@@ -743,8 +743,8 @@ class SelfService(QObject):
                  clock: Callable[[], datetime], workers: FeedbackWorkers | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from drivers.scanners.settings import scanner_settings
         from kiosk.dossiers.settings import dossier_settings
+        from kiosk.scanner_settings import scanner_settings
 
         self.config = config
         self.settings = selfservice_settings(config)

@@ -43,13 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.scanners.events import ScanEvent
-from drivers.scanners.settings import ScannerSettings, scanner_settings
 from kiosk.calendar import CalendarRules
 from kiosk.config import Config
 from kiosk.dossiers.logbook import LogbookRow
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.paths import Paths
+from kiosk.scanner_settings import ScannerSettings, scanner_settings
 from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
 from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread

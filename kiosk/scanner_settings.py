@@ -1,5 +1,6 @@
 """Scanner settings: the station configuration's [scanner] section (kiosk/config.py holds the
-keys, their defaults and their documentation)."""
+keys, their defaults and their documentation). On the kiosk side: the scanner drivers take
+plain arguments and know nothing of the configuration."""
 
 from __future__ import annotations
 
