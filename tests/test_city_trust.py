@@ -396,3 +396,15 @@ def test_station_ids_are_unique_per_installation_and_stable(tmp_path):
     assert next(iter(ids_first)).startswith("kiosk-")
     assert station_ids(first) == ids_first  # the next start keeps it
     assert (first / "station-id").read_text(encoding="utf-8").strip() in ids_first
+
+
+def test_a_push_cut_off_mid_body_logs_no_traceback(city):
+    port = int(city.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST /api/v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                     + TOKEN.encode() + b"\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000\r\n\r\n{\"records\":")
+        time.sleep(0.3)
+    time.sleep(0.5)  # the server notices the lost connection and logs
+    log = city.stderr_path.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log and "internal error" not in log

@@ -219,6 +219,12 @@ async def push(request: web.Request) -> web.Response:
         response = error(408, "body_timeout", "the request body did not arrive in time")
         response.force_close()
         return response
+    except (ConnectionError, web.RequestPayloadError):
+        # The station's connection dropped mid-body (a flaky line): it sends again later.
+        log.info("push: the connection was lost before the body arrived")
+        response = error(400, "body_incomplete", "the request body was cut off")
+        response.force_close()
+        return response
     finally:
         reading[token] -= 1
         if not reading[token]:
