@@ -3,6 +3,8 @@ asynchronous events."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
 import threading
@@ -181,3 +183,13 @@ def hub_fixture(hub_pool):
     h = hub_pool.take()
     yield h
     h.stop()
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (or the socket times
+    out or is reset): a raw HTTP answer."""
+    answer = b""
+    with contextlib.suppress(OSError):
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer

@@ -24,7 +24,7 @@ from kiosk.hub import protocol as p
 from kiosk.paths import Paths
 from kiosk.store import connect
 from kiosk.ticketing import TicketDesk
-from tests.hubutil import KEY, HubProcess, pair
+from tests.hubutil import KEY, HubProcess, pair, read_answer
 
 HUB_CONFIG = "[backup]\nhub_keep = 2\nhub_max_mb = 1\n"
 
@@ -202,11 +202,7 @@ def test_a_trickling_backup_is_answered_408_after_its_size_based_deadline(tmp_pa
                     except OSError:
                         break
                     time.sleep(pause_s)
-                answer = b""
-                with contextlib.suppress(OSError):
-                    while chunk := s.recv(65536):
-                        answer += chunk
-                return answer
+                return read_answer(s)
 
         started = time.monotonic()
         assert send(0.1).startswith(b"HTTP/1.1 200")  # 1 s: more than BODY_TIMEOUT_S alone
@@ -266,13 +262,6 @@ def _announce(port: int, token: str, length: int) -> socket.socket:
     return s
 
 
-def _answer(s: socket.socket) -> bytes:
-    answer = b""
-    with contextlib.suppress(OSError):
-        while chunk := s.recv(65536):
-            answer += chunk
-    return answer
-
 
 def test_a_trickle_is_cut_off_early_and_one_backup_per_station_arrives_at_once(
         tmp_path, monkeypatch):
@@ -285,7 +274,7 @@ def test_a_trickle_is_cut_off_early_and_one_backup_per_station_arrives_at_once(
         slow = _announce(port, token, 10_000_000)
         time.sleep(0.2)
         second = _announce(port, token, 1000)
-        assert _answer(second).startswith(b"HTTP/1.1 429")
+        assert read_answer(second).startswith(b"HTTP/1.1 429")
         second.close()
         slow.settimeout(0.4)
         answer = b""
@@ -307,7 +296,7 @@ def test_a_backup_that_would_leave_the_hub_disk_short_is_refused(tmp_path, monke
     with _hub_in_thread(tmp_path, monkeypatch, BACKUP_RESERVE_SHARE=1.0,
                         BACKUP_RESERVE_BYTES=2 ** 62) as (port, token):
         s = _announce(port, token, 1000)
-        answer = _answer(s)
+        answer = read_answer(s)
         s.close()
     assert answer.startswith(b"HTTP/1.1 507"), answer[:200]
     assert b"insufficient_storage" in answer

@@ -7,7 +7,6 @@ an emptied database refused, keys with accents refused. Real servers on 127.0.0.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -19,7 +18,7 @@ import requests
 
 from kiosk.hub import limits
 from kiosk.hub.server import start_hub_in_thread
-from tests.hubutil import KEY
+from tests.hubutil import KEY, read_answer
 
 TOKEN = "city-token-for-flood-tests-0123456789"
 
@@ -77,11 +76,7 @@ def raw(port: int, data: bytes, source: str = "127.0.0.1") -> bytes:
                                     timeout=5)
     with sock:
         sock.sendall(data)
-        answer = b""
-        with contextlib.suppress(OSError):
-            while chunk := sock.recv(65536):
-                answer += chunk
-    return answer
+        return read_answer(sock)
 
 
 def status(answer: bytes) -> int:
