@@ -132,7 +132,7 @@ def test_timeout_without_a_choice_stores_nothing(qtbot, paths, ticket):
     with qtbot.waitSignal(view.finished, timeout=3000):
         pass
     assert view.state == view.IDLE and not view.isVisible()
-    assert not view.workers.running  # no thread was even needed
+    assert not view.feedback.running  # no thread was even needed
     assert ratings(paths) == []
 
 
@@ -204,3 +204,36 @@ def test_rating_window_with_the_local_queue(qtbot, paths, ticket):
     finally:
         window.shutdown()
         queue.close()
+
+
+def test_rating_window_opens_and_follows_the_queue_on_its_lane(qtbot, paths, ticket,
+                                                               monkeypatch):
+    import threading
+
+    local = pytest.importorskip("kiosk.queue.local")
+    monkeypatch.setattr(rating_view, "FOLLOW_RETRY_MS", 50)
+    opened = []
+
+    def opener():
+        opened.append(threading.current_thread() is threading.main_thread())
+        if len(opened) == 1:
+            raise OSError("the hub is not up yet")  # tried again after a pause
+        return local.LocalQueue(paths.database, Config())
+
+    window = RatingWindow(Config(), paths, 2, clock=lambda: NOW)
+    _views.append(window)
+    qtbot.addWidget(window)
+    window.follow_queue(opener=opener)
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=5000)
+    assert opened == [False, False]  # never on the UI thread
+    counter = local.LocalQueue(paths.database, Config())
+    try:
+        # Followed once the open (which subscribes) answered: the back-off is reset.
+        qtbot.waitUntil(lambda: window._retry_ms == 50, timeout=5000)
+        counter.call_next(2, (), "Đỗ Thu Trang")
+        counter.finish(2)
+        qtbot.waitUntil(lambda: window.view.state == window.view.LEVELS, timeout=3000)
+    finally:
+        window.shutdown()
+        counter.close()
+    assert window.queue_lane is None

@@ -17,8 +17,8 @@ Decisions:
   citizen did rate, and a complaint must not be lost because they did not press "Gửi".
 - A new `ask()` while the previous citizen is still on the reasons page stores that pending
   unhappy rating first, for the same reason, then asks the next citizen.
-- Ratings are written by a worker thread (kiosk/ui/feedback_worker.py); the thank-you shows at
-  once, without waiting for SQLite. `rated(Rating)` is emitted once the row is stored,
+- Ratings are written on the feedback lane (kiosk/ui/feedback_worker.py); the thank-you shows
+  at once, without waiting for SQLite. `rated(Rating)` is emitted once the row is stored,
   `rating_failed(message_vi, message_en)` if it could not be.
 """
 
@@ -48,11 +48,14 @@ from kiosk.config import Config
 from kiosk.feedback.ratings import RatingLevel, RatingReason
 from kiosk.paths import Paths
 from kiosk.ui import style
-from kiosk.ui.feedback_worker import FeedbackWorkers
+from kiosk.ui.feedback_worker import FeedbackLane
+from kiosk.ui.operations import Lane
 
 log = logging.getLogger(__name__)
 
 THANKS_MS = 4_000
+FOLLOW_RETRY_MS = 2_000
+FOLLOW_RETRY_MAX_MS = 60_000
 
 LEVEL_COLOURS: dict[RatingLevel, tuple[str, str]] = {  # (strong, tint)
     RatingLevel.VERY_SATISFIED: (style.GREEN, style.GREEN_TINT),
@@ -221,7 +224,7 @@ class RatingView(QWidget):
     `config`/`paths` locate the station database the ratings go to. `timeout_s` (default: the
     [rating] section's, else 30 s) bounds each question. `hide_when_idle`: hide the widget
     between citizens (embedded use); False keeps an idle screen (a dedicated rating screen).
-    `clock` gives the office's local time; `workers` replaces the storage thread (tests).
+    `clock` gives the office's local time; `feedback` replaces the storage lane (tests).
     """
 
     rated = Signal(object)  # Rating, once stored
@@ -232,7 +235,7 @@ class RatingView(QWidget):
 
     def __init__(self, config: Config, paths: Paths, *, timeout_s: int | None = None,
                  hide_when_idle: bool = True, clock: Callable[[], datetime] | None = None,
-                 workers: FeedbackWorkers | None = None,
+                 feedback: FeedbackLane | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RatingView")
@@ -249,9 +252,7 @@ class RatingView(QWidget):
         self._layout: tuple[int, bool] | None = None
         self._remaining = 0
 
-        self.workers = workers or FeedbackWorkers(config, paths)
-        self.workers.rating_saved.connect(self.rated)
-        self.workers.rating_failed.connect(self.rating_failed)
+        self.feedback = feedback or FeedbackLane(config, paths)
 
         # -- idle --
         self.idle_page = QWidget()
@@ -432,10 +433,10 @@ class RatingView(QWidget):
         self.idle_hint.setVisible(bool(hint))
 
     def shutdown(self) -> None:
-        """Stop the timers and the storage thread (call from the host window's shutdown)."""
+        """Stop the timers and the storage lane (call from the host window's shutdown)."""
         for timer in (self.timeout_timer, self.tick_timer, self.thanks_timer):
             timer.stop()
-        self.workers.stop()
+        self.feedback.stop()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -445,7 +446,9 @@ class RatingView(QWidget):
         if context is None or level is None:
             return
         reasons = self.selected_reasons() if level is RatingLevel.UNSATISFIED else []
-        self.workers.save_rating(level=level, reasons=reasons, at=self.clock(), **context)
+        self.feedback.save_rating(level=level, reasons=reasons, at=self.clock(), **context,
+                                  done=self.rated.emit, failed=self.rating_failed.emit,
+                                  owner=self)
 
     def _thank(self) -> None:
         self.timeout_timer.stop()
@@ -670,14 +673,15 @@ class RatingWindow(QWidget):
 
     def __init__(self, config: Config, paths: Paths, counter: int, *,
                  timeout_s: int | None = None, clock: Callable[[], datetime] | None = None,
-                 workers: FeedbackWorkers | None = None) -> None:
+                 feedback: FeedbackLane | None = None) -> None:
         super().__init__()
         self.setObjectName("RatingWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle(self.tr("Đánh giá mức độ hài lòng – Quầy số {n}").format(n=counter))
         self.counter = counter
+        self._paths = paths
         self.view = RatingView(config, paths, timeout_s=timeout_s, hide_when_idle=False,
-                               clock=clock, workers=workers)
+                               clock=clock, feedback=feedback)
         self.view.counter_number = counter
         self.view.set_idle_text(
             self.tr("Quầy số {n}").format(n=counter),
@@ -686,6 +690,59 @@ class RatingWindow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.view)
         self.unsubscribe: Callable[[], None] | None = None
+        self.queue_lane: Lane | None = None
+        self._retry_ms = FOLLOW_RETRY_MS
+
+    def follow_queue(self, *, hub_url: str | None = None, key: str | None = None,
+                     opener: Callable[[], Any] | None = None) -> None:
+        """Follow the office queue (this station's database, or the hub at `hub_url`): it is
+        opened and subscribed to on the "rating-queue" lane, never on the UI thread; a failed
+        open is tried again, waiting longer each time (up to a minute)."""
+        if opener is None:
+            from kiosk.queue.service import open_queue
+
+            config, paths = self.view.config, self._paths
+
+            def opener() -> Any:
+                return open_queue(config, paths, hub_url=hub_url, key=key)
+
+        bridge = QueueEventBridge(self)
+        bridge.event.connect(self.on_queue_event)
+
+        def open_and_subscribe() -> tuple[Any, Callable[[], None]]:
+            queue = opener()
+            try:
+                return queue, queue.subscribe(bridge)
+            except BaseException:
+                queue.close()
+                raise
+
+        def close(followed: tuple[Any, Callable[[], None]]) -> None:
+            queue, unsubscribe = followed
+            try:
+                unsubscribe()
+            finally:
+                queue.close()
+
+        self.queue_lane = Lane("rating-queue", open_and_subscribe, close)
+        self._open_queue()
+
+    def _open_queue(self) -> None:
+        if self.queue_lane is None:
+            return
+        self.queue_lane.run(lambda _followed: None, done=self._following,
+                            failed=self._not_following, owner=self, label="open the queue",
+                            coalesce="open")
+
+    def _following(self, _result: Any) -> None:
+        self._retry_ms = FOLLOW_RETRY_MS
+
+    def _not_following(self, exc: BaseException) -> None:
+        log.warning("cannot follow the queue (%s); trying again in %d s",
+                    getattr(exc, "message_en", None) or exc.__class__.__name__,
+                    self._retry_ms // 1000)
+        QTimer.singleShot(self._retry_ms, self, self._open_queue)
+        self._retry_ms = min(FOLLOW_RETRY_MAX_MS, self._retry_ms * 2)
 
     def on_queue_event(self, event: Any) -> None:
         """A queue event (kiosk.queue.model.QueueEvent) delivered on the UI thread: ask when
@@ -708,6 +765,9 @@ class RatingWindow(QWidget):
             except Exception:
                 log.debug("unsubscribing from the queue failed", exc_info=True)
             self.unsubscribe = None
+        if self.queue_lane is not None:
+            self.queue_lane.stop()  # unsubscribes and closes the queue on its lane
+            self.queue_lane = None
         self.view.shutdown()
 
 
@@ -734,14 +794,8 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
     app = ensure_app()
     load_fonts(app)
     window = RatingWindow(config, paths, counter)
-    queue = None
     if not demo:
-        from kiosk.queue.service import open_queue
-
-        queue = open_queue(config, paths, hub_url=hub_url, key=key)
-        bridge = QueueEventBridge(window)
-        bridge.event.connect(window.on_queue_event)
-        window.unsubscribe = queue.subscribe(bridge)
+        window.follow_queue(hub_url=hub_url, key=key)
     if fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
@@ -767,7 +821,5 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         window.shutdown()
-        if queue is not None:
-            queue.close()
     log.info("rating screen stopped (exit code %s)", code)
     return int(code)

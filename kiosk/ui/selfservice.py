@@ -1,7 +1,7 @@
 """Citizen self-service on the ticket kiosk: "Tra cứu hồ sơ" (dossier look-up) and "Phản ánh,
 kiến nghị" (feedback to the city).
 
-`SelfService` builds both pages, owns the database thread they use (look-ups and feedback never
+`SelfService` builds both pages, owns the database lane they use (look-ups and feedback never
 touch SQLite on the UI thread) and the kiosk's scanners (keyboard-wedge, serial, and a camera
 only while the look-up page is open). ticket_screen.py puts the pages in its stack, routes
 scans, and sends the screen back to the start after the idle timeout.
@@ -17,6 +17,7 @@ Personal data:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -52,7 +53,7 @@ from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, lookup_code
 from kiosk.paths import Paths
 from kiosk.ui import style
-from kiosk.ui.feedback_worker import FeedbackWorkers
+from kiosk.ui.feedback_worker import FeedbackLane
 from kiosk.ui.keyboard import OnScreenKeyboard, keyboard_stylesheet
 
 log = logging.getLogger(__name__)
@@ -729,7 +730,7 @@ class FeedbackPage(QWidget):
 # -- the controller --------------------------------------------------------------------------
 
 class SelfService(QObject):
-    """Both pages, their database thread and the kiosk's scanners.
+    """Both pages, their database lane and the kiosk's scanners.
 
     `done` asks the ticket screen to go back to its start view. `scanned(text)` carries every
     scan (the ticket screen decides whether the look-up page takes it). `clock` gives the
@@ -740,7 +741,7 @@ class SelfService(QObject):
     scanned = Signal(str)
 
     def __init__(self, config: Config, paths: Paths, *,
-                 clock: Callable[[], datetime], workers: FeedbackWorkers | None = None,
+                 clock: Callable[[], datetime], feedback: FeedbackLane | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         from kiosk.dossiers.settings import dossier_settings
@@ -751,12 +752,9 @@ class SelfService(QObject):
         self.scanner_settings = scanner_settings(config)
         self.clock = clock
         self.language = "vi"
-        self.workers = workers or FeedbackWorkers(config, paths)
-        self.workers.looked_up.connect(self._on_looked_up)
-        self.workers.lookup_failed.connect(self._on_lookup_failed)
-        self.workers.feedback_saved.connect(self._on_feedback_saved)
-        self.workers.feedback_failed.connect(self._on_feedback_failed)
-        self._request: int | None = None
+        self.feedback = feedback or FeedbackLane(config, paths)
+        self._requests = itertools.count(1)
+        self._request: int | None = None  # the look-up whose answer the page waits for
 
         self.lookup_page = LookupPage(dossier_settings(config).unit_code)
         self.lookup_page.lookup_requested.connect(self._lookup)
@@ -782,7 +780,7 @@ class SelfService(QObject):
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start listening to the scanners (the database thread starts on first use)."""
+        """Start listening to the scanners (the database lane starts on first use)."""
         if self._started or not self.settings.lookup_enabled:
             return
         self._started = True
@@ -819,7 +817,7 @@ class SelfService(QObject):
                 self.serial.stop()
             except Exception:
                 log.debug("stopping the serial scanner failed", exc_info=True)
-        self.workers.stop()
+        self.feedback.stop()
 
     def start_camera(self) -> None:
         """While the look-up page is open: scan with the camera too, when one is configured.
@@ -891,7 +889,9 @@ class SelfService(QObject):
     # -- database answers ------------------------------------------------------------------
 
     def _lookup(self, code: str) -> None:
-        self._request = self.workers.lookup(code)
+        request = self._request = next(self._requests)
+        self.feedback.lookup(code, lambda view: self._on_looked_up(request, view),
+                             lambda vi, en: self._on_lookup_failed(request, vi, en), owner=self)
         self.lookup_watchdog.start()
 
     def _on_looked_up(self, request: int, view: PublicDossierView | None) -> None:
@@ -915,7 +915,9 @@ class SelfService(QObject):
             "Hệ thống đang bận, vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại quầy."))
 
     def _save_feedback(self, topic: str, text: str, phone: str | None) -> None:
-        self.workers.save_feedback(topic=topic, text=text, phone=phone, at=self.clock())
+        self.feedback.save_feedback(topic=topic, text=text, phone=phone, at=self.clock(),
+                                    done=self._on_feedback_saved,
+                                    failed=self._on_feedback_failed, owner=self)
 
     def _on_feedback_saved(self, _feedback: Any) -> None:
         if self.feedback_page.sending:
