@@ -68,6 +68,7 @@ def view(qtbot, station):
 def test_reprint_a_ticket_and_a_receipt(qtbot, view, station):
     _, _, printer, ticket, dossier = station
     tab = view.reprint_tab
+    qtbot.waitUntil(lambda: tab.tickets.rowCount() > 0, timeout=5000)  # read on the lane
     assert tab.tickets.item(0, 0).text() == ticket.number
     assert tab.dossiers.item(0, 0).text() == dossier.code
     # No personal data in the lists.
@@ -96,11 +97,12 @@ def test_device_tab_test_print(qtbot, view, station):
 def test_set_aside_records_can_be_requeued(qtbot, view):
     tab = view.sync_tab
     view.tabs.setCurrentWidget(tab)
-    assert tab.table.rowCount() == 1
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=5000)  # read on the lane
     assert tab.table.item(0, 0).text() == "rec-refused"
     assert tab.table.item(0, 4).text() == "missing field: number"
     qtbot.mouseClick(tab.requeue_all, Qt.MouseButton.LeftButton)
-    assert tab.table.rowCount() == 0 and "1 bản ghi" in tab.result.text()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 0, timeout=5000)
+    assert "1 bản ghi" in tab.result.text()
 
 
 def test_doctor_tab_shows_results_with_fixes(qtbot, view):

@@ -1,8 +1,9 @@
 """The admin view, behind the PIN: reprint, device tests, sync status and set-aside records,
 the doctor's checks and a support bundle, the log tail, the configuration, exit to desktop.
 
-Everything slow (printing, network checks) runs on worker threads; database reads are short
-and done on the UI thread with a connection opened and closed for each. The view closes itself
+Everything slow (printing, network checks) runs on worker threads; database reads and writes
+run on the view's "admin-database" lane (kiosk/ui/operations.py), which keeps its own
+connection while the view is open: the UI thread never waits for SQLite. The view closes itself
 after five minutes without a touch or a key: a technician called away must not leave it open
 to the next citizen.
 """
@@ -41,11 +42,13 @@ from kiosk.admin.settings import pin_gate, save_pin_hash, station_role, stored_p
 from kiosk.admin.setup import ROLE_LABELS_VI, owner_only
 from kiosk.config import Config, ConfigError
 from kiosk.diagnostics.redact import redact_text
+from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.config_editor import ConfigEditor
 from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
 from kiosk.ui.admin.style import set_tone, stylesheet
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.operations import Lane
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,30 @@ def _service_names() -> dict[str, str]:
         return {}
 
 
+def _open_database(config: Config, paths: Paths):
+    from kiosk.station import open_database
+
+    return open_database(config, paths)
+
+
+def _recent_records(db) -> tuple[list, list]:
+    """The latest tickets and dossier receipts (on the database lane)."""
+    rows = db.execute("SELECT id, number, service_code, issued_at, print_status "
+                      "FROM tickets ORDER BY id DESC LIMIT ?", (RECENT_ROWS,)).fetchall()
+    has_dossiers = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                              "name = 'dossiers'").fetchone()
+    drows = db.execute("SELECT code, procedure_name, received_at FROM dossiers "
+                       "ORDER BY id DESC LIMIT ?", (RECENT_ROWS,)).fetchall() \
+        if has_dossiers else []
+    _service_names()  # the catalog file, read here rather than on the UI thread
+    return [tuple(r) for r in rows], [tuple(r) for r in drows]
+
+
+def _database_problem(exc: BaseException) -> str:
+    message_vi = getattr(exc, "message_vi", None)
+    return f"Không mở được cơ sở dữ liệu: {message_vi or exc}"
+
+
 # -- tabs -------------------------------------------------------------------------------------
 
 class ReprintTab(QWidget):
@@ -165,32 +192,24 @@ class ReprintTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from kiosk.station import open_database
+        """Read the latest tickets and receipts on the database lane, then fill the lists."""
+        self.view.database.run(_recent_records, self._show, self._unreadable, owner=self,
+                               label="read recent tickets", coalesce="reprint-refresh")
 
+    def _show(self, recent: tuple[list, list]) -> None:
+        rows, drows = recent
         names = _service_names()
-        try:
-            db = open_database(self.view.config, self.view.paths)
-        except Exception as exc:  # noqa: BLE001 - shown, and the doctor tab says more
-            set_tone(self.result, "error", f"Không mở được cơ sở dữ liệu: {exc}")
-            return
-        try:
-            rows = db.execute("SELECT id, number, service_code, issued_at, print_status "
-                              "FROM tickets ORDER BY id DESC LIMIT ?",
-                              (RECENT_ROWS,)).fetchall()
-            status_vi = {"printed": "đã in", "print_failed": "in lỗi", "pending": "đang in"}
-            tz = self.view.config.office.timezone
-            _fill(self.tickets, [[r[1], names.get(r[2], r[2]), _local_time(r[3], tz),
-                                  status_vi.get(r[4], r[4])] for r in rows],
-                  [r[0] for r in rows])
-            has_dossiers = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                      "name = 'dossiers'").fetchone()
-            drows = db.execute("SELECT code, procedure_name, received_at FROM dossiers "
-                               "ORDER BY id DESC LIMIT ?", (RECENT_ROWS,)).fetchall() \
-                if has_dossiers else []
-            _fill(self.dossiers, [[r[0], r[1], _local_time(r[2], tz)] for r in drows],
-                  [r[0] for r in drows])
-        finally:
-            db.conn.close()
+        status_vi = {"printed": "đã in", "print_failed": "in lỗi", "pending": "đang in"}
+        tz = self.view.config.office.timezone
+        _fill(self.tickets, [[r[1], names.get(r[2], r[2]), _local_time(r[3], tz),
+                              status_vi.get(r[4], r[4])] for r in rows],
+              [r[0] for r in rows])
+        _fill(self.dossiers, [[r[0], r[1], _local_time(r[2], tz)] for r in drows],
+              [r[0] for r in drows])
+
+    def _unreadable(self, exc: BaseException) -> None:
+        # Shown, and the doctor tab says more.
+        set_tone(self.result, "error", _database_problem(exc))
 
     def _busy(self, busy: bool) -> None:
         self.ticket_button.setEnabled(not busy)
@@ -350,20 +369,24 @@ class SyncTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from kiosk.station import open_database
-        from sync.status import read_status, set_aside_records
+        """Read the sync state and the set-aside records on the database lane, then show
+        them."""
+        server_url = self.view.config.sync.server_url
 
+        def read(db) -> tuple:
+            from sync.status import read_status, set_aside_records
+
+            return read_status(db, server_url), set_aside_records(db, 200)
+
+        self.view.database.run(read, self._show, self._unreadable, owner=self,
+                               label="read the sync state", coalesce="sync-refresh")
+
+    def _unreadable(self, exc: BaseException) -> None:
+        set_tone(self.result, "error", _database_problem(exc))
+
+    def _show(self, read: tuple) -> None:
+        status, aside = read
         config = self.view.config
-        try:
-            db = open_database(config, self.view.paths)
-        except Exception as exc:  # noqa: BLE001
-            set_tone(self.result, "error", f"Không mở được cơ sở dữ liệu: {exc}")
-            return
-        try:
-            status = read_status(db, config.sync.server_url)
-            aside = set_aside_records(db, 200)
-        finally:
-            db.conn.close()
         self.headline.setText(status.headline("vi"))
         fmt = "%H:%M:%S %d/%m/%Y"
 
@@ -397,21 +420,27 @@ class SyncTab(QWidget):
         self.bridge.stop()
 
     def requeue(self, everything: bool) -> None:
-        from kiosk.station import open_database
-        from sync.status import requeue
-
         ids = None if everything else [str(k) for k in _selected_keys(self.table)]
         if ids == []:
             set_tone(self.result, "warn", "Chọn bản ghi trong bảng trước.")
             return
-        db = open_database(self.view.config, self.view.paths)
-        try:
+
+        def work(db) -> int:
+            from sync.status import requeue
+
             count = requeue(db, ids)
-        finally:
-            db.conn.close()
-        log.info("admin view: %d set-aside record(s) queued again", count)
-        set_tone(self.result, "ok", f"Đã đưa {count} bản ghi vào hàng chờ gửi lại.")
-        self.refresh()
+            log.info("admin view: %d set-aside record(s) queued again", count)
+            return count
+
+        def done(count: int) -> None:
+            set_tone(self.result, "ok", f"Đã đưa {count} bản ghi vào hàng chờ gửi lại.")
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            set_tone(self.result, "error", wording(exc, "đưa được bản ghi vào hàng chờ gửi lại",
+                                                   "queue the records again")[0])
+
+        self.view.database.run(work, done, failed, owner=self, label="requeue records")
 
 
 class DoctorTab(QWidget):
@@ -659,6 +688,9 @@ class AdminView(QWidget):
         self.config_error = config_error
         self.supervised = (os.environ.get("KIOSK_SUPERVISED") == "1" if supervised is None
                            else supervised)
+        # The view's own connection to the station database, on its own lane.
+        self.database = Lane("admin-database", lambda: _open_database(config, paths),
+                             lambda db: db.conn.close())
 
         header = QFrame()
         header.setObjectName("TechHeader")
@@ -750,6 +782,7 @@ class AdminView(QWidget):
             if panel is not None:
                 panel.stop()
         self.sync_tab.stop()
+        self.database.stop()
         super().closeEvent(event)
 
 

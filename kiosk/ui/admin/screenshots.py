@@ -205,6 +205,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         view = AdminView(config, paths, supervised=True, over_kiosk=True, idle_close_ms=None)
         view.resize(*SIZE)
         view.show()
+        _wait(app, lambda: view.reprint_tab.tickets.rowCount() > 0)  # read on the lane
         view.reprint_tab.tickets.selectRow(0)
         shot(view, "admin-reprint")
         view.tabs.setCurrentWidget(view.devices_tab)
@@ -212,6 +213,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         _wait(app, lambda: view.devices_tab.printer_panel.last_ok is not None)
         shot(view, "admin-devices")
         view.tabs.setCurrentWidget(view.sync_tab)
+        _wait(app, lambda: view.sync_tab.table.rowCount() > 0)
         shot(view, "admin-sync")
         view.tabs.setCurrentWidget(view.doctor_tab)
         view.doctor_tab.run_checks()
