@@ -169,6 +169,35 @@ def test_unreachable_queue_shows_the_connection_banner(qtbot, tmp_path):
         built.board.close()
 
 
+def test_the_queue_is_opened_on_the_feed_lane_and_tried_again_until_it_opens(
+        qtbot, tmp_path, monkeypatch):
+    from kiosk.ui.display import feed as feed_module
+
+    monkeypatch.setattr(feed_module, "RETRY_FIRST_MS", 20)
+    paths = Paths(tmp_path, tmp_path / "k.toml")
+    queue = LocalQueue(paths.database, Config())
+    calls = []
+
+    def flaky(_on_connection):
+        calls.append(threading.current_thread() is threading.main_thread())
+        if len(calls) < 3:
+            raise OSError("hub unreachable")
+        return queue
+
+    built = build_display(Config(), paths, opener=flaky, voice=False)
+    try:
+        qtbot.waitUntil(lambda: built.board.model.version > 0, timeout=5000)
+        assert calls == [False, False, False]  # never on the UI thread; third time lucky
+        ticket = queue.issue("HT")  # subscribed before that first snapshot
+        qtbot.waitUntil(lambda: built.board.waiting_chips["HT"].count.text() == "1",
+                        timeout=2000)
+        assert ticket.number
+    finally:
+        built.shutdown()
+        built.board.close()
+    assert not built.feed.lane.running
+
+
 def test_highlight_blinks_then_stops(qtbot):
     board = DisplayBoard("X", [], settings=DisplayConfig(highlight_s=0.6), clock=lambda: NOW)
     board.show()

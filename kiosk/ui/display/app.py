@@ -62,7 +62,7 @@ def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
                   start: bool = True, clock: Callable | None = None) -> DisplayStation:
     """The board wired to its queue. By default the queue is `open_queue(config, paths, …)`
     (the hub over the LAN with a hub URL or a client configuration, else this station's
-    database), opened on the feed thread. Pass `queue` to share an already open one (the
+    database), opened on the feed's lane. Pass `queue` to share an already open one (the
     demo, tests): the caller closes it."""
     app = ensure_app()
     load_fonts(app)
