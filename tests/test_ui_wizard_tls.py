@@ -50,6 +50,7 @@ def make_wizard(qtbot, data, **kwargs):
     wizard.resize(1366, 768)
     wizard.show()
     qtbot.waitExposed(wizard)
+    qtbot.waitUntil(lambda: wizard.hosts_known, timeout=5000)  # asked on the wizard's lane
     return wizard, paths
 
 
@@ -119,6 +120,32 @@ def queue_json(capsys, data_dir, *options):
 
 
 # -- the hub PC ------------------------------------------------------------------------------
+
+
+def test_this_pcs_addresses_are_asked_off_the_ui_thread_and_shown_when_known(qtbot, tmp_path):
+    import threading
+
+    asked = []
+    gate = threading.Event()
+
+    def lan_hosts():
+        asked.append(threading.current_thread() is threading.main_thread())
+        gate.wait(5)
+        return list(HOSTS)
+
+    load_fonts(ensure_app())
+    paths = Paths(tmp_path, tmp_path / "kiosk.toml")
+    wizard = SetupWizard(paths, detect_printers=lambda: None, list_ports=lambda: [],
+                         lan_hosts=lan_hosts)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = to_hub_page(qtbot, wizard, "hub")
+    assert not wizard.hosts_known and "192.0.2.10" not in page.address_line.text()
+    assert "dò địa chỉ" in (wizard.prepare_certificate() or "")  # no certificate without them
+    gate.set()
+    qtbot.waitUntil(lambda: page.address_line.text().endswith("https://192.0.2.10:8090"),
+                    timeout=5000)
+    assert asked == [False]
 
 
 def test_hub_wizard_makes_a_certificate_and_serves_https_with_it(qtbot, tmp_path, capsys,

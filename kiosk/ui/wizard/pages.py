@@ -396,6 +396,7 @@ class HubPage(WizardPage):
         self.secure = QCheckBox("Bảo mật kết nối (HTTPS) – nên bật")
         self.secure.setAccessibleName("Bảo mật kết nối")
         self.secure.toggled.connect(self._show_addresses)
+        wizard.hosts_changed.connect(self._show_addresses)  # this PC's addresses are known
         self.secure_hint = hint_label(
             "Mã hóa đường truyền trong mạng của điểm: không ai đọc trộm được mã khóa và hàng "
             "đợi. Các máy khác cần một bản tệp chứng chỉ hub.crt của máy này.")
@@ -1212,6 +1213,11 @@ class SummaryPage(WizardPage):
         self.body.addWidget(self.note)
         self.body.addStretch(1)
         self.built: Config | None = None
+        wizard.hosts_changed.connect(self._hosts_known)
+
+    def _hosts_known(self) -> None:
+        if self.wizard.page is self:
+            self.load(self.answers)  # the addresses for the other stations
 
     def load(self, answers: SetupAnswers) -> None:
         while self.table.count():

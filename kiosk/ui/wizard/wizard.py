@@ -35,6 +35,7 @@ from kiosk.config import Config, ConfigError
 from kiosk.paths import Paths
 from kiosk.tls import default_hosts
 from kiosk.ui.admin.style import stylesheet
+from kiosk.ui.operations import Lane
 from kiosk.ui.wizard.hubtls import (
     CertPlan,
     HubTls,
@@ -65,6 +66,7 @@ class SetupWizard(QWidget):
     """`finished(Config | None)`: the configuration written, or None if the wizard was left."""
 
     finished = Signal(object)
+    hosts_changed = Signal()  # this PC's addresses are known (hosts_now)
 
     def __init__(self, paths: Paths, *, base: Config | None = None,
                  answers: SetupAnswers | None = None, existing: bool = False,
@@ -88,6 +90,11 @@ class SetupWizard(QWidget):
         self.list_ports = list_ports
         self.lan_hosts = lan_hosts
         self._hosts: list[str] | None = None
+        # This PC's names and addresses (a host-name look-up and a socket) are asked on a lane
+        # at once, never on the UI thread; the hub page shows them when they are known.
+        self.network = Lane("wizard-network")
+        self.network.run(lambda _r: list(lan_hosts()), self._hosts_found, self._hosts_failed,
+                         owner=self, label="this PC's addresses")
         # TLS of the office hub: SetupAnswers has no keys for it (see hubtls).
         self.tls = HubTls.from_config(self.base, existing)
         self.result: SetupResult | None = None
@@ -213,11 +220,24 @@ class SetupWizard(QWidget):
 
     # -- TLS of the office hub ----------------------------------------------------------------
 
+    @property
+    def hosts_known(self) -> bool:
+        return self._hosts is not None
+
     def hosts_now(self) -> list[str]:
-        """This PC's names and addresses, as a hub certificate names them (asked once)."""
+        """This PC's names and addresses, as a hub certificate names them (asked once, on
+        the wizard's lane; until they are known, only this PC's loopback names)."""
         if self._hosts is None:
-            self._hosts = list(self.lan_hosts())
+            return ["localhost", "127.0.0.1"]
         return self._hosts
+
+    def _hosts_found(self, hosts: list[str]) -> None:
+        self._hosts = hosts
+        self.hosts_changed.emit()
+
+    def _hosts_failed(self, exc: BaseException) -> None:
+        log.warning("cannot list this PC's addresses: %s", exc.__class__.__name__)
+        self._hosts_found(["localhost", "127.0.0.1"])
 
     def certificate_plan(self) -> CertPlan:
         return plan_certificate(self.tls, self.paths, self.hosts_now())
@@ -225,6 +245,9 @@ class SetupWizard(QWidget):
     def prepare_certificate(self) -> str | None:
         """On a secured hub: make its certificate pair unless it has one (then check that one
         loads), and remember it for [hub] tls_cert/tls_key. The problem, or None."""
+        if not self.hosts_known:
+            return ("Máy đang dò địa chỉ mạng của mình để ghi vào chứng chỉ. Vui lòng bấm Tiếp "
+                    "tục lại sau giây lát.")
         plan = self.certificate_plan()
         problem = make_or_check(plan)
         if problem is None:
@@ -368,6 +391,7 @@ class SetupWizard(QWidget):
             with contextlib.suppress(RuntimeError, TypeError):
                 app.focusChanged.disconnect(self._focus_changed)
         self._finish(None)
+        self.network.stop()
         super().closeEvent(event)
 
 
