@@ -45,11 +45,9 @@ def _failure(exc: BaseException) -> tuple[str, str]:
                 "lại sau ít phút hoặc hỏi cán bộ tại quầy.",
                 "The office server cannot be reached just now. Please try again in a few "
                 "minutes or ask at a counter.")
-    from kiosk.store.errors import StorageError
-
-    # A database fault arrives as the store's own error; the citizen is told the same as
-    # before, and the name is the one of the fault itself.
-    cause = exc.__cause__ if isinstance(exc, StorageError) and exc.__cause__ else exc
+    # A database fault arrives as the store's own error (kiosk/failures.py); the citizen is
+    # told the same as for any other fault, and the name is the one of the fault itself.
+    cause = exc.__cause__ or exc
     return ("Hệ thống đang bận, vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại quầy.",
             f"{cause.__class__.__name__} in the feedback worker")
 
