@@ -7,6 +7,7 @@ import pytest  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from tests.pgcluster import postgres_cluster, postgres_url  # noqa: E402, F401
+from tests.uiguard import _ui_thread_guard  # noqa: E402, F401  (the UI-thread rule)
 
 
 @pytest.fixture
