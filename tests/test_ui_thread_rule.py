@@ -42,7 +42,7 @@ def test_the_guard_allow_list_names_modules_that_exist():
     from tests.test_layers import _modules
 
     modules = _modules()
-    names = [*uiguard.ALLOWED, *uiguard.ALLOWED_PACKAGES,
+    names = [*uiguard.ALLOWED,
              *(name.partition(":")[0] for name in uiguard.ALLOWED_FUNCTIONS)]
     for name in names:
         assert name in modules, f"{name} is gone: remove it from tests/uiguard.py's lists"

@@ -43,10 +43,6 @@ WATCHED = frozenset({
 # kiosk/ui modules still allowed to open a connection or a socket on the UI thread, with the
 # reason. May only shrink.
 ALLOWED: dict[str, str] = {
-    # The ticket screen's desk and printer threads, and the counter and office windows, are
-    # being moved onto lanes.
-    "kiosk.ui.workers": "being moved onto lanes",
-    "kiosk.ui.ticket_screen": "being moved onto lanes",
     # Developer tools, not screens: they seed a throw-away database (and find a free port for
     # a throw-away hub) before opening the windows; being moved out of kiosk/ui.
     "kiosk.ui.screenshots": "screenshot builder seeding a throw-away station",
@@ -54,11 +50,6 @@ ALLOWED: dict[str, str] = {
     "kiosk.ui.admin.screenshots": "screenshot builder seeding a throw-away station",
     "kiosk.ui.display.screenshots": "screenshot builder seeding a throw-away station",
     "kiosk.ui.wizard.screenshots": "screenshot builder seeding a throw-away station",
-}
-# Whole packages being moved onto lanes by their own change.
-ALLOWED_PACKAGES: dict[str, str] = {
-    "kiosk.ui.counter": "being moved onto lanes",
-    "kiosk.ui.office": "being moved onto lanes",
 }
 # One function of a module ("module:function").
 ALLOWED_FUNCTIONS: dict[str, str] = {
@@ -94,8 +85,7 @@ def module_of(filename: str) -> str:
 
 
 def allowed(module: str, function: str = "") -> bool:
-    return (module in ALLOWED or f"{module}:{function}" in ALLOWED_FUNCTIONS
-            or any(module == p or module.startswith(p + ".") for p in ALLOWED_PACKAGES))
+    return module in ALLOWED or f"{module}:{function}" in ALLOWED_FUNCTIONS
 
 
 def _on_gui_thread() -> bool:
