@@ -7,6 +7,7 @@ ever read the immutable `SyncStatus` snapshot it carries.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -60,15 +61,24 @@ class SyncBridge(QObject):
         if self._worker is not None:
             self._worker.wake()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop the worker. `wait=False` does not wait for a push in progress (a screen that
+        closes while the station keeps running: the UI thread never waits for the network);
+        the worker ends after it, and the city server ignores what it already has."""
         if self._worker is not None:
-            self._worker.stop()
-            self._worker = None
+            worker, self._worker = self._worker, None
+            if wait:
+                worker.stop()
+            else:
+                worker.stop(0)
 
     def _on_change(self, status: SyncStatus) -> None:
         # Called on the worker's thread; the signal is delivered on the receiver's thread.
+        if self._worker is None:
+            return  # stopped: a late report of a worker left to finish
         self.status = status
-        self.changed.emit(status)
+        with contextlib.suppress(RuntimeError):  # the bridge's window is gone
+            self.changed.emit(status)
 
 
 class SyncIndicator(QLabel):

@@ -417,7 +417,7 @@ class SyncTab(QWidget):
         self.bridge.start()
 
     def stop(self) -> None:
-        self.bridge.stop()
+        self.bridge.stop(wait=False)  # a push in progress ends on its own thread
 
     def requeue(self, everything: bool) -> None:
         ids = None if everything else [str(k) for k in _selected_keys(self.table)]
