@@ -93,3 +93,23 @@ def test_ticket_kiosk_pushes_its_tickets_to_the_city(qtbot, tmp_path):
             window.close()
     finally:
         server.stop()
+
+
+def test_a_closing_screen_does_not_wait_for_a_push_in_progress(qtbot, tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as silent:  # takes the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        config, paths = station(tmp_path, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        TicketDesk(connect(paths.database), config).issue("CT")
+        bridge = SyncBridge(config, paths)
+        bridge.start()
+        silent.settimeout(10)
+        pushing, _ = silent.accept()  # the worker waits for an answer now
+        with pushing:
+            started = time.monotonic()
+            bridge.stop(wait=False)
+            assert time.monotonic() - started < 0.5
+            assert not bridge.enabled
