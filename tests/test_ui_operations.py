@@ -146,3 +146,13 @@ def test_the_registry_names_busy_and_stuck_lanes_and_stop_all_stops_them(qtbot, 
     other.start()
     operations.stop_all()
     assert not other.running
+
+
+def test_then_runs_on_the_lane_after_the_answer_is_posted(qtbot, lane):
+    first, second = lane("test-then"), lane("test-then-2")
+    order = []
+    first.run(lambda _r: "ticket", done=lambda t: order.append(("shown", t)),
+              then=lambda t: second.run(lambda _r: t, done=lambda t: order.append(("printed",
+                                                                                   t))))
+    qtbot.waitUntil(lambda: len(order) == 2, timeout=5000)
+    assert order == [("shown", "ticket"), ("printed", "ticket")]

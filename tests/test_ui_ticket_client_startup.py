@@ -237,7 +237,7 @@ def restart(qtbot, screens, config: Config):
     one on the same data directory; returns it once the saved count has arrived."""
     screens.windows[-1].close()
     window = screens(config, start=False)
-    with qtbot.waitSignal(window.workers.failures_loaded, timeout=10_000):
+    with qtbot.waitSignal(window.failures_loaded, timeout=10_000):
         window.start()
     return window
 

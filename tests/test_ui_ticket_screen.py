@@ -469,7 +469,7 @@ def test_technician_shortcut_quits(qtbot, tmp_path):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)
     assert not window.isVisible()
-    assert not window.workers.desk_thread.isRunning()
+    assert not window.lanes.running
 
 
 def test_reprint_after_the_printer_is_fixed(qtbot, tmp_path):
