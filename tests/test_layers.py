@@ -56,7 +56,6 @@ UI_STORE_ALLOWED: dict[str, set[str]] = {
     "kiosk.ui.counter.screenshots": {"kiosk.store"},
     # Worker threads word sqlite3.OperationalError ("database is locked") for the clerk; to go:
     # the services raise their own StorageFault (kiosk/store/faults.py) instead.
-    "kiosk.ui.counter.workers": {"sqlite3"},
     "kiosk.ui.office.workers": {"sqlite3"},
 }
 

@@ -37,6 +37,9 @@ from kiosk.ui.counter.widgets import KeyButton, set_prop
 log = logging.getLogger(__name__)
 
 STOP_WAIT_MS = 15_000
+# A queue thread that did not stop in time stays referenced: destroying a running QThread
+# aborts the process.
+_STUCK: list[tuple[QThread, QObject]] = []
 #: Actions the bar sends to the worker.
 NEXT, RECALL, SKIP, TRANSFER, FINISH = "next", "recall", "skip", "transfer", "finish"
 #: Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.
@@ -205,8 +208,6 @@ class QueueThread(QObject):
         self._stop.emit()
         if not self.thread.wait(STOP_WAIT_MS):
             log.error("thread counter-queue did not stop within %d ms", STOP_WAIT_MS)
-            from kiosk.ui.counter.workers import _STUCK
-
             _STUCK.append((self.thread, self.worker))
 
 

@@ -1,7 +1,7 @@
 """The intake page: who submits (filled from the ID card scan), which procedure, which
 documents were received, and what the citizen is told (appointment date, fee).
 
-The page only collects and shows; window.py saves through the workers. Nothing here logs what
+The page only collects and shows; window.py saves on its desk lane. Nothing here logs what
 is typed or scanned: it is personal data.
 """
 
