@@ -54,9 +54,6 @@ UI_STORE_ALLOWED: dict[str, set[str]] = {
     "kiosk.ui.feedback_screenshots": {"kiosk.store"},
     "kiosk.ui.admin.screenshots": {"kiosk.store"},
     "kiosk.ui.counter.screenshots": {"kiosk.store"},
-    # Worker threads word sqlite3.OperationalError ("database is locked") for the clerk; to go:
-    # the services raise their own StorageFault (kiosk/store/faults.py) instead.
-    "kiosk.ui.office.workers": {"sqlite3"},
 }
 
 
