@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
+import sqlite3  # noqa: E402
 import time  # noqa: E402
 
 import pytest  # noqa: E402
@@ -193,3 +194,47 @@ def test_a4_receipt_is_written_and_opened(qtbot, tmp_path):
     assert pdf.name == f"{w.form.saved.code}.pdf" and pdf.read_bytes().startswith(b"%PDF")
     qtbot.waitUntil(lambda: w.form.print_state.text().startswith("Đã tạo giấy A4"),
                     timeout=2000)
+
+
+def test_a_locked_database_tells_the_clerk_it_is_busy_and_the_save_can_be_retried(
+        qtbot, tmp_path, monkeypatch):
+    # Another program holds the station database in a write transaction longer than the
+    # (shortened) busy timeout: the save fails on the desk lane and the clerk reads why.
+    monkeypatch.setattr("kiosk.store.db.BUSY_TIMEOUT_MS", 300)
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
+    qtbot.waitUntil(lambda: w.queue.running, timeout=5000)  # the database is open, migrated
+    w.wedge.scanned.emit(ScanEvent.now(b"", CCCD_LUONG, "wedge"))
+    w.form.picker.search.setText("khai tu")
+    w.form.picker.choose_current()
+    w.form.all_button.click()
+    holder = sqlite3.connect(str(tmp_path / "kiosk.db"), timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        qtbot.keyClick(w, Qt.Key.Key_F5)
+        assert w.saving and not w.form.save_button.isEnabled()
+        qtbot.waitUntil(lambda: not w.saving, timeout=10_000)
+    finally:
+        holder.rollback()
+        holder.close()
+    busy = "Không lưu được hồ sơ: cơ sở dữ liệu đang bận. Vui lòng thử lại."
+    assert w.banner.level == "error" and w.banner.message == busy
+    assert w.form.print_state.property("state") == "failed"
+    assert w.form.print_state.text() == busy
+    assert w.form.saved is None and w.form.save_button.isEnabled()
+    assert rows(tmp_path, "SELECT count(*) AS n FROM dossiers")[0]["n"] == 0
+
+    qtbot.keyClick(w, Qt.Key.Key_F5)  # the lock is gone: the same form saves
+    qtbot.waitUntil(lambda: w.form.saved is not None, timeout=5000)
+    assert rows(tmp_path, "SELECT code FROM dossiers") == [{"code": w.form.saved.code}]
+
+
+def test_the_window_s_work_runs_on_its_two_named_lanes_which_stop_with_it(qtbot, tmp_path):
+    from kiosk.ui import operations
+
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
+    names = {lane.name for lane in operations.lanes()}
+    assert {"counter-desk", "counter-printer"} <= names
+    assert w.lanes.printer.stop_wait_ms == (5 + 5) * 1000  # the driver's timeout + 5 s
+    close_windows()
+    assert not w.lanes.desk.running and not w.lanes.printer.running
+    assert not {"counter-desk", "counter-printer"} & {lane.name for lane in operations.lanes()}

@@ -168,3 +168,58 @@ def test_timeliness_wording(tmp_path):
                                 dossier.received_at.tzinfo)
     late = replace(dossier, status=S.FINISHED, finished_at=finished)
     assert timeliness(late, due, rules)[1] == "late"
+
+
+class StandInHub:
+    """The office hub's queue as a client counter PC sees it, knowing one dossier that another
+    counter PC took in (its public record, forwarded by kiosk.officefeed)."""
+
+    def __init__(self, view) -> None:
+        self.view = view
+        self.asked: list[str] = []
+
+    def services(self):
+        return []
+
+    def current(self, counter):
+        return None
+
+    def snapshot(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(waiting={})
+
+    def subscribe(self, callback):
+        return lambda: None
+
+    def dossier_view(self, code):
+        self.asked.append(code)
+        return self.view if code == self.view.code else None
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_dossier_taken_in_at_another_counter_pc_says_where_it_stands(qtbot, tmp_path,
+                                                                        monkeypatch):
+    from kiosk.feedback.lookup import PublicDossierView
+
+    code = "000.00.01.H26-261201-0007"
+    hub = StandInHub(PublicDossierView(code, "Đăng ký khai tử", S.PROCESSING, "Đang giải quyết",
+                                       date(2026, 12, 4), date(2026, 12, 1), "N.T.K.T.",
+                                       "Bộ phận một cửa"))
+    monkeypatch.setattr("kiosk.queue.service.open_queue", lambda *_a, **_kw: hub)
+    config = make_config(f"file://{tmp_path / 'receipt.bin'}").with_values(
+        hub={"role": "client", "url": "https://hub.invalid:8765"})
+    w = open_counter(qtbot, tmp_path, config)
+    w.open_dossier(code)
+    qtbot.waitUntil(lambda: w.banner.message != "", timeout=5000)
+    assert w.banner.level == "error"
+    assert w.banner.message == (
+        f"Hồ sơ {code} được tiếp nhận tại máy quầy khác (Đang giải quyết, hẹn trả 04/12/2026). "
+        "Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.")
+    assert w.dossier_view.dossier is None and hub.asked == [code]
+
+    w.open_dossier("000.00.01.H26-200101-0099")  # known nowhere: "not found", as on one PC
+    qtbot.waitUntil(lambda: w.banner.message.startswith("Không tìm thấy"), timeout=5000)
+    assert w.banner.message == "Không tìm thấy hồ sơ mã 000.00.01.H26-200101-0099."

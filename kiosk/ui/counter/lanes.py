@@ -48,7 +48,12 @@ class CounterDesk(DossierDesk):
     (opened, and migrated, on the lane's thread)."""
 
     def __init__(self, config: Config, paths: Paths) -> None:
-        super().__init__(open_database(config, paths), config)
+        db = open_database(config, paths)
+        try:
+            super().__init__(db, config)
+        except BaseException:
+            db.conn.close()
+            raise
         self.paths = paths
         self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
 
