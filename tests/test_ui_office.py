@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import csv  # noqa: E402
+import threading  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
 import pytest  # noqa: E402
@@ -160,6 +161,38 @@ def test_pdf_export_and_a_backwards_custom_range(qtbot, window, paths, tmp_path)
     w.set_range(MONDAY + timedelta(days=1), MONDAY)
     assert w.status.property("state") == "error"
     assert "Ngày bắt đầu sau ngày kết thúc" in w.status.text()
+
+
+def test_a_failed_export_is_worded_for_the_head_of_office(qtbot, window, tmp_path):
+    w = window()
+    w.export_to("csv", tmp_path)  # a folder, not a file
+    qtbot.waitUntil(lambda: w.status.property("state") == "error", timeout=5000)
+    assert w.status.text().startswith("Không xuất được báo cáo: không ghi được tệp (")
+    assert w.last_export is None and not w.open_button.isVisible()
+
+
+def test_a_late_answer_for_an_earlier_range_is_dropped(qtbot, window, paths, monkeypatch):
+    import kiosk.ui.office.window as office_window
+
+    seed(paths)
+    w = window()
+    gate = threading.Event()
+    real = office_window.office_stats
+
+    def held_for_one_day(db, start, end, timezone):
+        if start == end:
+            gate.wait(5)  # today's figures take long: the head of office moves on meanwhile
+        return real(db, start, end, timezone)
+
+    monkeypatch.setattr(office_window, "office_stats", held_for_one_day)
+    shown = []
+    monkeypatch.setattr(w, "show_stats", lambda stats: shown.append(stats.days))
+    w.refresh()
+    w.set_preset(WEEK)
+    gate.set()
+    qtbot.waitUntil(lambda: shown != [], timeout=5000)
+    qtbot.wait(100)
+    assert shown == [3]
 
 
 def test_an_empty_day_shows_empty_charts(qtbot, window):
