@@ -208,7 +208,10 @@ def test_a_dossier_taken_in_at_another_counter_pc_says_where_it_stands(qtbot, tm
     hub = StandInHub(PublicDossierView(code, "Đăng ký khai tử", S.PROCESSING, "Đang giải quyết",
                                        date(2026, 12, 4), date(2026, 12, 1), "N.T.K.T.",
                                        "Bộ phận một cửa"))
-    monkeypatch.setattr("kiosk.queue.service.open_queue", lambda *_a, **_kw: hub)
+    # Where the station opens its queue (the hub's, as a client): the queue thread and the
+    # desk lane's look-up both get the stand-in.
+    for where in ("kiosk.queue.service.open_queue", "kiosk.station.open_queue"):
+        monkeypatch.setattr(where, lambda *_a, **_kw: hub, raising=False)
     config = make_config(f"file://{tmp_path / 'receipt.bin'}").with_values(
         hub={"role": "client", "url": "https://hub.invalid:8765"})
     w = open_counter(qtbot, tmp_path, config)
