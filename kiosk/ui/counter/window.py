@@ -178,7 +178,7 @@ class CounterWindow(QMainWindow):
             self.stack.addWidget(page)
         self.status = StatusLine()
 
-        # -- calling (issue 4): the bar, the queue thread, the citizen's rating panel --
+        # -- calling (issue 4): the bar, the queue lane, the citizen's rating panel --
         self.counter_number = int(config.counter.number)
         self.calling = CallingBar(self.counter_number, tuple(config.counter.services))
         self.calling.action_requested.connect(self.queue_action)
@@ -299,7 +299,7 @@ class CounterWindow(QMainWindow):
     def start(self) -> None:
         """Start the background work and the scanners (separate from __init__ so tests can
         build a window without threads)."""
-        # The queue thread opens the same database: only once the desk lane has opened (and
+        # The queue lane opens the same database: only once the desk lane has opened (and
         # migrated) it, so the two never race through a first migration.
         self.lanes.desk.run(lambda _desk: None, done=self._start_queue,
                             failed=self._database_not_opened, owner=self,
@@ -721,7 +721,7 @@ class CounterWindow(QMainWindow):
     # -- calling ---------------------------------------------------------------------------
 
     def queue_action(self, action: str, target: Any) -> None:
-        """A calling button (or F3/F4/F12): the queue call runs on the queue thread."""
+        """A calling button (or F3/F4/F12): the queue call runs on the queue lane."""
         self.calling.set_busy(True)
         self.queue.act(action, self.clerk, target)
 
