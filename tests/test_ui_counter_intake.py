@@ -202,12 +202,13 @@ def test_a_locked_database_tells_the_clerk_it_is_busy_and_the_save_can_be_retrie
     # (shortened) busy timeout: the save fails on the desk lane and the clerk reads why.
     monkeypatch.setattr("kiosk.store.db.BUSY_TIMEOUT_MS", 300)
     w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
-    qtbot.waitUntil(lambda: w.queue.running, timeout=5000)  # the database is open, migrated
+    qtbot.waitUntil(lambda: w.calling.ready, timeout=5000)  # the database is open, migrated
     w.wedge.scanned.emit(ScanEvent.now(b"", CCCD_LUONG, "wedge"))
     w.form.picker.search.setText("khai tu")
     w.form.picker.choose_current()
     w.form.all_button.click()
-    holder = sqlite3.connect(str(tmp_path / "kiosk.db"), timeout=0, isolation_level=None)
+    # Waits its turn if the window itself is writing at that moment.
+    holder = sqlite3.connect(str(tmp_path / "kiosk.db"), timeout=5, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")
         qtbot.keyClick(w, Qt.Key.Key_F5)
