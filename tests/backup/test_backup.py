@@ -36,7 +36,7 @@ from kiosk.ticketing import TicketDesk
 from tests.hubutil import wait_until
 
 KIOSK = [sys.executable, "-m", "kiosk.cli"]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATION = "kiosk-test01"
 
 

@@ -12,7 +12,7 @@ from kiosk.stats import office_stats
 from kiosk.stats.report import COLUMNS, csv_rows, write_report
 from kiosk.store import connect
 from kiosk.ticketing import TicketDesk
-from tests.test_stats_helpers import DUC, HA, MONDAY, TZ, add_rating, at, seed_six_plus_one
+from tests.stats.test_stats_helpers import DUC, HA, MONDAY, TZ, add_rating, at, seed_six_plus_one
 
 DAY = MONDAY.isoformat()
 

@@ -16,7 +16,7 @@ from kiosk.dossiers import DossierDesk
 from kiosk.logs import setup_logging
 from kiosk.paths import Paths
 from kiosk.store import connect
-from tests.test_dossiers_helpers import (
+from tests.dossiers.test_dossiers_helpers import (
     ADDRESS,
     CLERK,
     EMAIL,

@@ -14,7 +14,7 @@ from kiosk.dossiers.procedures import DOCUMENT_FORMS, CatalogError, parse_proced
 from kiosk.queue.catalog import load_catalog
 from kiosk.scanning import parse_scan
 from kiosk.store import connect
-from tests.test_dossiers_helpers import HCM
+from tests.dossiers.test_dossiers_helpers import HCM
 
 
 def test_catalog_has_the_common_commune_procedures():

@@ -20,7 +20,7 @@ from kiosk.dossiers import (
     portal_record,
 )
 from kiosk.store import connect
-from tests.test_dossiers_helpers import (
+from tests.dossiers.test_dossiers_helpers import (
     CLERK,
     HCM,
     ID_NUMBER,

@@ -11,7 +11,7 @@ from kiosk.cli import main
 from kiosk.dossiers import DossierDesk, DossierStatus
 from kiosk.dossiers.logbook import COLUMNS, export_logbook, logbook_rows
 from kiosk.store import connect
-from tests.test_dossiers_helpers import (
+from tests.dossiers.test_dossiers_helpers import (
     ADDRESS,
     CLERK,
     HCM,

@@ -12,8 +12,7 @@ from drivers.printers import open_printer
 from kiosk.dossiers import DossierDesk
 from kiosk.printout.code128 import code128_image, encode, module_count, modules
 from kiosk.printout.receipt import barcode_layout, render_receipt, time_received_vi
-from tests.escpos_raster import parse_escpos
-from tests.test_dossiers_helpers import (
+from tests.dossiers.test_dossiers_helpers import (
     ADDRESS,
     CLERK,
     EMAIL,
@@ -23,6 +22,7 @@ from tests.test_dossiers_helpers import (
     THURSDAY_9AM,
     intake,
 )
+from tests.escpos_raster import parse_escpos
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from kiosk.cli import main
 from kiosk.dossiers import DossierDesk, DossierStatus, is_synced, purge_personal_data
 from kiosk.dossiers.logbook import logbook_rows
 from kiosk.store import connect
-from tests.test_dossiers_helpers import (
+from tests.dossiers.test_dossiers_helpers import (
     CLERK,
     HCM,
     ID_NUMBER,

@@ -68,7 +68,7 @@ def hub_process(hub_pool):
 
 
 def test_wrong_or_missing_key_is_refused(tmp_path, config):
-    # Many wrong keys from one address: the guard is widened here (tests/test_hub_roles.py
+    # Many wrong keys from one address: the guard is widened here (tests/hub/test_hub_roles.py
     # has the real limit).
     hub = start_hub_in_thread(tmp_path / "hub.db", config, KEY, port=0,
                               wrong_keys=(1000, 60.0))

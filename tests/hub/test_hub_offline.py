@@ -12,8 +12,8 @@ from kiosk.dossiers import DossierDesk
 from kiosk.queue.remote import RemoteQueue
 from kiosk.queue.service import HubUnavailable
 from kiosk.store import connect
+from tests.dossiers.test_dossiers_helpers import CLERK, intake
 from tests.hubutil import KEY, Collector, hub_fixture, hub_pool_fixture, wait_until  # noqa: F401 (fixtures)
-from tests.test_dossiers_helpers import CLERK, intake
 
 
 def hub_events(db_path, ticket_id: int) -> list[tuple[str, str]]:

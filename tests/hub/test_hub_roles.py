@@ -22,9 +22,9 @@ from kiosk.queue.remote import RemoteQueue
 from kiosk.queue.service import QueueError, Unauthorized
 from kiosk.queue.settings import STATION_KEY_ENV, client_key, hub_settings
 from kiosk.store import connect
+from tests.dossiers.test_dossiers_helpers import CLERK, intake
+from tests.hub.test_hub_auth import ws_handshake_status
 from tests.hubutil import KEY, Collector, hub_fixture, hub_pool_fixture, pair  # noqa: F401
-from tests.test_dossiers_helpers import CLERK, intake
-from tests.test_hub_auth import ws_handshake_status
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 UNIT = Config().office.code
@@ -461,7 +461,7 @@ def test_a_station_still_on_the_office_key_is_told_once_to_pair(hub, two_counter
 
 def test_the_wizard_run_again_on_a_paired_client_keeps_its_key(qtbot, tmp_path, hub):
     from kiosk.ui.wizard.pages import HubPage
-    from tests.test_ui_wizard_tls import make_wizard
+    from tests.ui.wizard.test_ui_wizard_tls import make_wizard
 
     token = pair(hub.url, "display-5", "display")
     base = Config().with_values(station={"id": "display-5", "role": "display"},

@@ -18,8 +18,8 @@ from kiosk.queue.remote import RemoteQueue
 from kiosk.queue.service import HubUnavailable
 from kiosk.stats import office_stats
 from kiosk.store import connect
+from tests.dossiers.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, OWNER, OWNER_ID, intake
 from tests.hubutil import hub_fixture, hub_pool_fixture, pair, wait_until  # noqa: F401
-from tests.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, OWNER, OWNER_ID, intake
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 RETURNING_CLERK = "Trần Văn Bình"

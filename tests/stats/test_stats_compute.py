@@ -8,8 +8,8 @@ from kiosk.dossiers import DossierDesk
 from kiosk.stats import Durations, office_stats, percentile
 from kiosk.stats.compute import durations
 from kiosk.ticketing import TicketDesk
-from tests.test_dossiers_helpers import intake
-from tests.test_stats_helpers import (
+from tests.dossiers.test_dossiers_helpers import intake
+from tests.stats.test_stats_helpers import (
     DUC,
     HA,
     HCM,

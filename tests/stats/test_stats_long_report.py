@@ -10,7 +10,7 @@ from kiosk.config import Config
 from kiosk.stats import office_stats
 from kiosk.stats.report import PLAIN_ROWS_FROM, write_report
 from kiosk.ticketing import TicketDesk
-from tests.test_stats_helpers import MONDAY, TZ, seed_six_plus_one
+from tests.stats.test_stats_helpers import MONDAY, TZ, seed_six_plus_one
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

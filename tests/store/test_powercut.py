@@ -4,7 +4,7 @@ database passes `PRAGMA integrity_check`, every ticket and dossier the process a
 (printed to stdout after its commit) is there with its outbox record, and the log file is
 whole lines of text.
 
-Run as `python -m tests.test_powercut DATA_DIR`, this module is the worker.
+Run as `python -m tests.store.test_powercut DATA_DIR`, this module is the worker.
 """
 
 import os
@@ -35,7 +35,7 @@ def worker(data_dir: Path) -> None:
     from kiosk.paths import Paths
     from kiosk.store import connect
     from kiosk.ticketing import TicketDesk
-    from tests.test_dossiers_helpers import CLERK, intake
+    from tests.dossiers.test_dossiers_helpers import CLERK, intake
 
     paths = Paths(data_dir, data_dir / "kiosk.toml")
     setup_logging(paths)
@@ -67,7 +67,7 @@ def test_sigkill_while_issuing_tickets_and_saving_dossiers(tmp_path):
     acknowledged: list[str] = []
     started = time.monotonic()
     for _ in range(KILLS):
-        proc = subprocess.Popen([sys.executable, "-m", "tests.test_powercut", str(tmp_path)],
+        proc = subprocess.Popen([sys.executable, "-m", "tests.store.test_powercut", str(tmp_path)],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 text=True, encoding="utf-8")
         lines: list[str] = []

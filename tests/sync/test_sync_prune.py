@@ -13,7 +13,7 @@ from kiosk.store import connect, transaction
 from sync import status as st
 from sync.prune import TOMBSTONE, forward_floor, incremental_vacuum, prune_delivered
 from sync.seed import seed_tickets
-from tests.test_dossiers_helpers import CLERK, HCM, THURSDAY_9AM, intake
+from tests.dossiers.test_dossiers_helpers import CLERK, HCM, THURSDAY_9AM, intake
 
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 OLD = (NOW - timedelta(days=40)).isoformat()

@@ -17,8 +17,8 @@ from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
 from kiosk.ui.office import build_office_window  # noqa: E402
 from kiosk.ui.office.window import CUSTOM, MONTH, WEEK, preset_range  # noqa: E402
-from tests.test_dossiers_helpers import intake  # noqa: E402
-from tests.test_stats_helpers import (  # noqa: E402
+from tests.dossiers.test_dossiers_helpers import intake  # noqa: E402
+from tests.stats.test_stats_helpers import (  # noqa: E402
     DUC,
     HA,
     MONDAY,

@@ -32,7 +32,7 @@ from kiosk.ticketing import saved_print_failures  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
 from kiosk.ui.workers import HUB_DOWN_VI  # noqa: E402
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: E402, F401 (fixtures)
-from tests.test_ui_ticket_client import local_tickets  # noqa: E402
+from tests.ui.test_ui_ticket_client import local_tickets  # noqa: E402
 
 LOCAL = load_catalog()
 

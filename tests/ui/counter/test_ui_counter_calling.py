@@ -15,7 +15,7 @@ from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
 from tests.hubutil import KEY, HubProcess, pair  # noqa: E402
-from tests.test_ui_counter_helpers import (  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_LUONG,
     close_windows,
     make_config,
@@ -161,7 +161,7 @@ def test_hub_lost_disables_calling_but_not_intake(qtbot, tmp_path):
 def test_a_dossier_of_another_counter_pc_is_located_through_the_hub(qtbot, tmp_path):
     from kiosk.config import Config
     from kiosk.dossiers import DossierDesk
-    from tests.test_dossiers_helpers import intake
+    from tests.dossiers.test_dossiers_helpers import intake
 
     hub = HubProcess(tmp_path / "hub")
     try:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox  # noqa: E402
 
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from tests.escpos_raster import parse_escpos  # noqa: E402
-from tests.test_ui_counter_helpers import (  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_LUONG,
     CLERK,
     CODE_PATTERN,

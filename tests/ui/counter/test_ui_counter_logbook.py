@@ -16,7 +16,7 @@ from kiosk.cli import build_parser  # noqa: E402
 from kiosk.commands import counter as counter_command  # noqa: E402
 from kiosk.dossiers.logbook import COLUMNS  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
-from tests.test_ui_counter_helpers import (  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_LUONG,
     close_windows,
     make_config,

@@ -18,7 +18,7 @@ from kiosk.dossiers import DossierDesk, Intake, Person  # noqa: E402
 from kiosk.dossiers.status import TRANSITIONS, DossierStatus  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ui.counter.dossier_view import legal_actions, timeliness  # noqa: E402
-from tests.test_ui_counter_helpers import (  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CLERK,
     Keyboard,
     close_windows,

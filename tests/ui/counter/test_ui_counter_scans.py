@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.scanning import parse_scan  # noqa: E402
-from tests.test_ui_counter_helpers import (  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_HOA,
     CCCD_LUONG,
     CCCD_THU,

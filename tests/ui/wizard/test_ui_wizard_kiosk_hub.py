@@ -29,7 +29,7 @@ from kiosk.ui.wizard.pages import (  # noqa: E402
     PrinterPage,
     SummaryPage,
 )
-from tests.test_ui_wizard_tls import (  # noqa: E402, F401
+from tests.ui.wizard.test_ui_wizard_tls import (  # noqa: E402, F401
     KEY,
     city_page_to_summary,
     config_checks,
