@@ -1,6 +1,6 @@
 """Regenerate the set-up wizard and admin view screenshots in docs/screenshots/ (developer tool).
 
-    python -m kiosk.ui.admin.screenshots [OUT_DIR]
+    python -m tools.screenshots.admin [OUT_DIR]
 
 Runs the real screens headless (Qt's offscreen platform) at 1366x768 on a throw-away data
 directory: a file printer, a local reference city server, a few tickets and a dossier made of
@@ -230,6 +230,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

@@ -1,6 +1,6 @@
 """Regenerate the counter window screenshots in docs/screenshots/ (developer tool).
 
-    python -m kiosk.ui.counter.screenshots [OUT_DIR]
+    python -m tools.screenshots.counter [OUT_DIR]
 
 Runs the real window headless (Qt's offscreen platform) on a throw-away data directory with
 made-up dossiers (kiosk.dossiers.seed) and the public sample ID cards of domain.md, a preview
@@ -53,7 +53,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.paths import Paths
     from kiosk.store import connect
     from kiosk.ui.counter.window import build_counter_window
-    from kiosk.ui.screenshots import _compact
+    from tools.screenshots.ticket import _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="counter-shots-"))
@@ -142,6 +142,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

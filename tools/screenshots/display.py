@@ -1,6 +1,6 @@
 """Regenerate the display board screenshots in docs/screenshots/ (developer tool).
 
-    python -m kiosk.ui.display.screenshots [OUT_DIR]
+    python -m tools.screenshots.display [OUT_DIR]
 
 Renders the real board headless (Qt's offscreen platform) with a busy morning's data: six
 counters serving, eight recent calls, people waiting for every service.
@@ -46,7 +46,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ui.app import ensure_app, load_fonts
     from kiosk.ui.display.model import services_from_catalog
     from kiosk.ui.display.window import DisplayBoard
-    from kiosk.ui.screenshots import _compact
+    from tools.screenshots.ticket import _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()
@@ -78,6 +78,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

@@ -1,6 +1,6 @@
 """Regenerate the screenshots of the citizen-facing feedback views (developer tool).
 
-    python -m kiosk.ui.feedback_screenshots [OUT_DIR]
+    python -m tools.screenshots.feedback [OUT_DIR]
 
 Writes docs/screenshots/selfservice-*.png (the ticket kiosk's "Tra cứu hồ sơ" and "Phản ánh,
 kiến nghị") and rating-*.png (the rating view), at 1366x768 and 1080x1920 (and the bare view
@@ -44,7 +44,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.store import connect
     from kiosk.ui.app import build_window, ensure_app, load_fonts
     from kiosk.ui.rating_view import RatingWindow
-    from kiosk.ui.screenshots import _compact, _settle, _wait
+    from tools.screenshots.ticket import _compact, _settle, _wait
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()
@@ -150,6 +150,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

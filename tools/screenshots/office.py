@@ -1,7 +1,7 @@
 """Regenerate the office window screenshots and a picture of the PDF report in
 docs/screenshots/ (developer tool).
 
-    python -m kiosk.ui.office.screenshots [OUT_DIR]
+    python -m tools.screenshots.office [OUT_DIR]
 
 Runs the real window headless (Qt's offscreen platform) on a throw-away data directory filled
 by kiosk.stats.demo (ten working days and today up to 16:20, through the real ticket, calling
@@ -52,7 +52,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.stats.report import write_report
     from kiosk.ui.app import ensure_app
     from kiosk.ui.office.window import MONTH, build_office_window
-    from kiosk.ui.screenshots import _compact
+    from tools.screenshots.ticket import _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="office-shots-"))
@@ -111,6 +111,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

@@ -1,6 +1,6 @@
 """Regenerate the ticket screen screenshots in docs/screenshots/ (developer tool).
 
-    python -m kiosk.ui.screenshots [OUT_DIR]
+    python -m tools.screenshots.ticket [OUT_DIR]
 
 Runs the real screen headless (Qt's offscreen platform) on a throw-away data directory with a
 few waiting tickets, every service open whatever the hour, a preview printer

@@ -1,7 +1,7 @@
 """Regenerate the set-up wizard's hub and TLS screenshots in docs/screenshots/ (developer tool;
-the other wizard pages: kiosk.ui.admin.screenshots).
+the other wizard pages: tools.screenshots.admin).
 
-    python -m kiosk.ui.wizard.screenshots [OUT_DIR]
+    python -m tools.screenshots.wizard [OUT_DIR]
 
 Runs the real wizard headless (Qt's offscreen platform) at 1366x768 on throw-away data
 directories: the hub PC (TLS on, its certificate made in its data folder, this PC named
@@ -26,11 +26,11 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.hub.server import start_hub_in_thread
     from kiosk.paths import Paths
     from kiosk.tls import make_self_signed
-    from kiosk.ui.admin.screenshots import _compact, _settle, _wait
     from kiosk.ui.admin.tasks import pending_tasks
     from kiosk.ui.app import ensure_app, load_fonts
     from kiosk.ui.wizard import SetupWizard
     from kiosk.ui.wizard import pages as p
+    from tools.screenshots.admin import _compact, _settle, _wait
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()
@@ -108,6 +108,6 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.ui.screenshots import screenshot_main
+    from tools.screenshots.ticket import screenshot_main
 
     sys.exit(screenshot_main(take_screenshots))

@@ -24,8 +24,8 @@ from kiosk.queue.catalog import load_catalog  # noqa: E402
 from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.ui.display.app import build_display  # noqa: E402
 from kiosk.ui.display.model import services_from_catalog  # noqa: E402
-from kiosk.ui.display.screenshots import sample_snapshot  # noqa: E402
 from kiosk.ui.display.window import DisplayBoard, FitLabel  # noqa: E402
+from tools.screenshots.display import sample_snapshot  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 9, 9, 41, tzinfo=TZ)
