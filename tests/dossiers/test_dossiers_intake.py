@@ -31,11 +31,6 @@ from tests.dossiers.test_dossiers_helpers import (
     intake,
 )
 
-
-@pytest.fixture
-def desk(db, config) -> DossierDesk:
-    return DossierDesk(db, config)
-
 S = DossierStatus
 
 

@@ -21,11 +21,6 @@ from tests.dossiers.test_dossiers_helpers import (
     intake,
 )
 
-
-@pytest.fixture
-def desk(db, config) -> DossierDesk:
-    return DossierDesk(db, config)
-
 START, END = date(2026, 2, 12), date(2026, 2, 13)
 
 

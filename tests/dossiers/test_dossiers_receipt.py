@@ -9,7 +9,6 @@ import zxingcpp
 from PIL import Image
 
 from drivers.printers import open_printer
-from kiosk.dossiers import DossierDesk
 from kiosk.printout.code128 import code128_image, encode, module_count, modules
 from kiosk.printout.receipt import barcode_layout, render_receipt, time_received_vi
 from tests.dossiers.test_dossiers_helpers import (
@@ -23,11 +22,6 @@ from tests.dossiers.test_dossiers_helpers import (
     intake,
 )
 from tests.escpos_raster import parse_escpos
-
-
-@pytest.fixture
-def desk(db, config) -> DossierDesk:
-    return DossierDesk(db, config)
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdftoppm"),
                                    reason="poppler-utils (pdftotext, pdftoppm) not installed")

@@ -21,11 +21,6 @@ from tests.dossiers.test_dossiers_helpers import (
     intake,
 )
 
-
-@pytest.fixture
-def desk(db, config) -> DossierDesk:
-    return DossierDesk(db, config)
-
 RETURNED_AT = datetime(2026, 2, 24, 10, 0, tzinfo=HCM)
 LATER = RETURNED_AT + timedelta(days=91)
 

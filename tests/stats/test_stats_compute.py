@@ -7,7 +7,6 @@ import pytest
 from kiosk.dossiers import DossierDesk
 from kiosk.stats import Durations, office_stats, percentile
 from kiosk.stats.compute import durations
-from kiosk.ticketing import TicketDesk
 from tests.dossiers.test_dossiers_helpers import intake
 from tests.stats.test_stats_helpers import (
     DUC,
@@ -22,11 +21,6 @@ from tests.stats.test_stats_helpers import (
 )
 
 approx = pytest.approx
-
-
-@pytest.fixture
-def desk(db, config):
-    return TicketDesk(db, config)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from types import SimpleNamespace  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.feedback.ratings import RatingLevel, RatingReason  # noqa: E402
@@ -20,6 +19,7 @@ from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
 from kiosk.ui import rating_view  # noqa: E402
 from kiosk.ui.rating_view import RatingView, RatingWindow  # noqa: E402
+from tests.util import tap  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)
@@ -69,10 +69,6 @@ def ratings(paths):
         return rows
     finally:
         db.conn.close()
-
-
-def tap(qtbot, widget):
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def test_happy_rating_is_stored_with_ticket_counter_and_clerk(qtbot, paths, ticket,

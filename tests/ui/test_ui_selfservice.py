@@ -30,6 +30,7 @@ from kiosk.paths import Paths  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ui import ticket_screen  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
+from tests.util import tap  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CCCD_HOA = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, "
@@ -76,10 +77,6 @@ def open_screen(qtbot, tmp_path, size=(1366, 768)):
     window.show()
     qtbot.waitExposed(window)
     return window
-
-
-def tap(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def type_on(qtbot, keyboard, keys: str) -> None:

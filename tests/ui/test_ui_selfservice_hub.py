@@ -14,7 +14,8 @@ from kiosk.store import connect  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
 from tests.dossiers.test_dossiers_helpers import CLERK, ID_NUMBER, OWNER, intake  # noqa: E402
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture, pair  # noqa: E402, F401
-from tests.ui.test_ui_selfservice import all_texts, make_config, tap, type_on  # noqa: E402
+from tests.ui.test_ui_selfservice import all_texts, make_config, type_on  # noqa: E402
+from tests.util import tap  # noqa: E402
 
 
 def test_kiosk_client_looks_up_a_counters_dossier_at_the_hub(qtbot, tmp_path, hub):

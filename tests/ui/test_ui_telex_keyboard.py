@@ -5,11 +5,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit  # noqa: E402
 
 from kiosk.ui.keyboard import OnScreenKeyboard  # noqa: E402
 from kiosk.ui.telex import apply_key, compose, normalize, toggle_tone  # noqa: E402
+from tests.util import tap  # noqa: E402
 
 
 @pytest.mark.parametrize("keys, text", [
@@ -42,10 +42,6 @@ def test_incremental_helpers():
     assert toggle_tone("Nguyễn", "x") == "Nguyên"  # the same tone again takes it off
     assert toggle_tone("Nguyễn", "z") == "Nguyên"
     assert toggle_tone("ng", "s") is None
-
-
-def tap(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def type_keys(qtbot, keyboard: OnScreenKeyboard, keys: str) -> None:

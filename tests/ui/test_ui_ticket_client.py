@@ -11,13 +11,14 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.queue.remote import RemoteQueue  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: E402, F401 (fixtures)
+from tests.util import tap  # noqa: E402
 
 
 def client_config(hub_url: str, printer_uri: str) -> Config:
@@ -56,10 +57,6 @@ def local_tickets(data: Path) -> int:
         return conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
     finally:
         conn.close()
-
-
-def tap(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def test_client_issues_at_the_hub_and_prints_here(qtbot, hub, tmp_path, open_window):

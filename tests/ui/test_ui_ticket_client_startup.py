@@ -20,7 +20,7 @@ from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.hub.server import start_hub_in_thread  # noqa: E402
@@ -33,17 +33,12 @@ from kiosk.ui.app import build_window  # noqa: E402
 from kiosk.ui.workers import HUB_DOWN_VI  # noqa: E402
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: E402, F401 (fixtures)
 from tests.ui.test_ui_ticket_client import local_tickets  # noqa: E402
+from tests.util import free_port, tap  # noqa: E402
 
 LOCAL = load_catalog()
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Server:
     """A TCP listener on 127.0.0.1. answer=False: accepts and never says a word (a silent
@@ -126,10 +121,6 @@ def saved_failures(data: Path) -> int | None:
         return saved_print_failures(db)
     finally:
         db.conn.close()
-
-
-def tap(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture

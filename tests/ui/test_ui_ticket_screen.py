@@ -22,6 +22,7 @@ from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
 from kiosk.ui import ticket_screen  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
+from tests.util import free_port, tap  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -53,22 +54,12 @@ def open_screen(qtbot, config: Config, tmp_path, size=(1366, 768), **kwargs):
     return window
 
 
-def tap(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
 def tickets(tmp_path) -> list[dict]:
     db = connect(tmp_path / "kiosk.db")
     try:
         return list(db.query("SELECT number, priority, print_status FROM tickets ORDER BY id"))
     finally:
         db.conn.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Listener:

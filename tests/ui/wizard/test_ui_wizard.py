@@ -33,6 +33,7 @@ from kiosk.ui.wizard.pages import (  # noqa: E402
     SummaryPage,
     WelcomePage,
 )
+from tests.util import tap  # noqa: E402
 
 PIN = "482915"
 TOKEN = "wizard-test-token-8842"
@@ -65,10 +66,6 @@ def make_wizard(qtbot, tmp_path, printer_file):
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard, paths
-
-
-def tap(qtbot, widget):
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def current(wizard):

@@ -14,8 +14,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import socket  # noqa: E402
-
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
 from kiosk.admin.setup import INSTALLATION_SUFFIX  # noqa: E402
@@ -37,16 +35,10 @@ from tests.ui.wizard.test_ui_wizard_tls import (  # noqa: E402, F401
     queue_json,
     run_test,
     save,
-    tap,
     tls_hub,
     to_hub_page,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("0.0.0.0", 0))
-        return s.getsockname()[1]
+from tests.util import free_port, tap  # noqa: E402
 
 
 def kiosk_hub_page_to_saved(qtbot, wizard, printer_uri):

@@ -16,7 +16,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
 from kiosk import config as config_mod  # noqa: E402
@@ -35,6 +34,7 @@ from kiosk.ui.wizard.pages import (  # noqa: E402
     SummaryPage,
     WelcomePage,
 )
+from tests.util import tap  # noqa: E402
 
 PIN = "482915"
 KEY = "office-key-20260115"
@@ -51,10 +51,6 @@ def make_wizard(qtbot, data, **kwargs):
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard, paths
-
-
-def tap(qtbot, widget):
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def to_hub_page(qtbot, wizard, role):
