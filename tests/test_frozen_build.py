@@ -58,6 +58,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="the frozen build is checked on Linux "
                        "(CI); see docs/install-windows.md for Windows"),
     pytest.mark.timeout(1800),  # the build itself takes 1-2 minutes on 2 cores
+    pytest.mark.slow,  # skipped locally with -m "not slow"; CI runs it
 ]
 
 
