@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 from kiosk.calling import CallDesk
 from kiosk.queue.remote import RemoteQueue
 from tests.hubutil import KEY, hub_fixture, hub_pool_fixture  # noqa: F401 (fixtures)
+from tests.util import wait_until
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=HCM)  # a Monday morning
@@ -76,10 +76,15 @@ def test_waiting_and_service_times_from_events(db, db_path, config):
 def test_events_recorded_by_a_real_hub(hub):
     counter = RemoteQueue(hub.url, KEY)
     try:
+        # Each step waits until the clock has moved 0.15 s past the hub's record of the one
+        # before, so the recorded waiting and service times cannot round to nothing.
+        gap = timedelta(seconds=0.15)
         ticket = counter.issue("KD")
-        time.sleep(0.15)
+        issued = times_from_events(hub.db_path)[ticket.id]["issued"]
+        wait_until(lambda: datetime.now(HCM) >= issued + gap)
         counter.call_next(4, ["KD"], "Thu")
-        time.sleep(0.15)
+        called = times_from_events(hub.db_path)[ticket.id]["called"]
+        wait_until(lambda: datetime.now(HCM) >= called + gap)
         counter.finish(4)
         got = times_from_events(hub.db_path)[ticket.id]
         assert got["counter"] == 4 and got["clerk"] == "Thu" and got["service"] == "KD"

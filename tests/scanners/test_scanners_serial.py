@@ -20,6 +20,8 @@ from drivers.scanners import (  # noqa: E402
     find_port,
     parse_usb_id,
 )
+from drivers.scanners import serial_scanner as serial_scanner_module  # noqa: E402
+from tests.util import wait_until  # noqa: E402
 
 CCCD = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|"
         "Thôn Lai Ổn, An Quý, Quỳnh Phụ, Thái Bình|14082021")
@@ -126,6 +128,8 @@ class VirtualScanner:
         self.master = self.slave = None
 
     def send(self, data: bytes, chunks: int = 1, pause: float = 0.0):
+        """Write `data` in `chunks` pieces `pause` seconds apart: the pause is what is tested
+        (a scanner whose bytes arrive in several reads), not a wait for the reader."""
         step = -(-len(data) // chunks)
         for i in range(0, len(data), step):
             os.write(self.master, data[i:i + step])
@@ -205,16 +209,26 @@ def test_scanner_without_terminator_is_flushed_after_silence(virtual, recorder):
     assert [s.text for s in recorder.scans] == [DOSSIER]
 
 
-def test_unplug_and_replug_reconnects_by_itself(virtual, recorder):
-    scanner = _start(virtual, recorder)
+def test_unplug_and_replug_reconnects_by_itself(virtual, recorder, monkeypatch):
+    looks = []  # what each of the scanner's looks for its port found
+    real_find_port = serial_scanner_module.find_port
+
+    def find_port(*args, **kwargs):
+        looks.append(real_find_port(*args, **kwargs))
+        return looks[-1]
+
+    monkeypatch.setattr(serial_scanner_module, "find_port", find_port)
+    # No flush by silence in this test: the half scan below is dropped by the unplug alone.
+    scanner = _start(virtual, recorder, flush_after_s=60.0)
     try:
         virtual.send(DOSSIER.encode() + b"\r")
         recorder.wait_for(lambda: len(recorder.scans) == 1)
         virtual.send(b"half a sca")  # cut off by the unplug: must not come out as a scan
-        time.sleep(0.05)
+        wait_until(lambda: scanner._framer.pending, timeout=3)  # the reader holds it
         virtual.unplug()
         recorder.wait_for(lambda: recorder.statuses[-1] is ScannerStatus.DISCONNECTED)
-        time.sleep(0.15)  # a few reconnect attempts find nothing
+        misses = looks.count(None)
+        wait_until(lambda: looks.count(None) >= misses + 3, timeout=3)  # replugged after 3 misses
         virtual.plug()
         recorder.wait_for(lambda: recorder.statuses.count(ScannerStatus.CONNECTED) == 2)
         virtual.send(CCCD.encode() + b"\r\n", chunks=3, pause=0.01)
