@@ -19,6 +19,7 @@ import requests
 from kiosk.hub import limits
 from kiosk.hub.server import start_hub_in_thread
 from tests.hubutil import KEY, read_answer
+from tests.util import wait_until
 
 TOKEN = "city-token-for-flood-tests-0123456789"
 
@@ -71,6 +72,13 @@ def closed(sock: socket.socket, wait_s: float = 1.0) -> bool:
         return True
 
 
+def admitted(port: int, source: str) -> bool:
+    """A new connection from `source` is kept open (not closed over the limit)."""
+    sock = half_request(port, source)
+    with sock:
+        return not closed(sock, 0.3)
+
+
 def raw(port: int, data: bytes, source: str = "127.0.0.1") -> bytes:
     sock = socket.create_connection(("127.0.0.1", port), source_address=(source, 0),
                                     timeout=5)
@@ -109,14 +117,13 @@ def test_a_connection_flood_is_capped_and_stations_keep_room(server, request, ca
     finally:
         for s in socks:
             s.close()
-    time.sleep(1.5)  # the refusals are said in one line per interval
+    # The refusals are said in one line per interval (1 s here), at its end.
+    wait_until(lambda: any("over the limit" in r.getMessage() for r in caplog.records))
     lines = [r.getMessage() for r in caplog.records if "over the limit" in r.getMessage()]
     assert 1 <= len(lines) <= 3, lines
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    # Released: the flooding address may connect again.
-    again = half_request(port, "127.0.3.1")
-    assert not closed(again, 0.3)
-    again.close()
+    # Released once the server has seen the closes: the flooding address may connect again.
+    wait_until(lambda: admitted(port, "127.0.3.1"))
 
 
 def test_failed_accepts_are_one_line_per_interval(monkeypatch, caplog):
@@ -129,7 +136,10 @@ def test_failed_accepts_are_one_line_per_interval(monkeypatch, caplog):
         for _ in range(500):
             loop.call_exception_handler({"message": "socket.accept() out of system resource",
                                          "exception": OSError(24, "Too many open files")})
-        await asyncio.sleep(0.7)
+        # The count comes at the end of the interval (0.5 s here): wait for it.
+        deadline = loop.time() + 10
+        while len(caplog.records) < 2 and loop.time() < deadline:
+            await asyncio.sleep(0.02)
 
     asyncio.run(main())
     lines = [r.getMessage() for r in caplog.records]
@@ -143,7 +153,8 @@ def test_malformed_requests_are_logged_a_few_lines_then_counted(hub, caplog):
     bad = b"GET /api/v1/snapshot?x=\xff" + b"B" * 2000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
     for _ in range(40):
         raw(hub.port, bad, "127.0.0.20")
-    time.sleep(1.5)
+    # Five lines at once, the count at the end of the interval (1 s here): wait for it.
+    wait_until(lambda: any("suppressed" in r.getMessage() for r in caplog.records))
     lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.server"]
     assert len(lines) == 6, lines
     assert "35 more malformed requests suppressed" in lines[-1]
