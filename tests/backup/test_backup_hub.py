@@ -25,6 +25,7 @@ from kiosk.paths import Paths
 from kiosk.store import connect
 from kiosk.ticketing import TicketDesk
 from tests.hubutil import KEY, HubProcess, pair, read_answer
+from tests.util import wait_until
 
 HUB_CONFIG = "[backup]\nhub_keep = 2\nhub_max_mb = 1\n"
 
@@ -54,6 +55,11 @@ def _station(tmp_path: Path, station_id: str, hub: HubProcess, key: str,
 def _stored(hub: HubProcess, station_id: str) -> list[Path]:
     folder = hub.data_dir / "station-backups" / station_id
     return sorted(folder.glob("kiosk-backup-*")) if folder.exists() else []
+
+
+def _arriving(folder: Path) -> list[Path]:
+    """The upload the hub is receiving into `folder` just now (its .part file)."""
+    return sorted(folder.glob(".incoming-*.part")) if folder.exists() else []
 
 
 def _put(hub: HubProcess, station_id: str, body: bytes, key: str, **headers) -> requests.Response:
@@ -146,14 +152,14 @@ def test_a_backup_without_length_or_cut_off_is_not_stored(hub, tmp_path):
     assert r.status_code == 411
     # A body that stops half-way: the hub waits out its deadline or the cut, stores nothing.
     host, port = hub.url.removeprefix("http://").rsplit(":", 1)
+    folder = hub.data_dir / "station-backups" / "counter-b4"
     with socket.create_connection((host, int(port)), timeout=30) as s:
         s.sendall(f"PUT {p.BACKUPS_PATH}/counter-b4 HTTP/1.1\r\nHost: x\r\n"
                   f"Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
                   .encode() + b"SQLite format 3\x00" + b"\x00" * 1000)
-        time.sleep(0.3)
-    time.sleep(0.5)
+        wait_until(lambda: _arriving(folder))  # the hub is receiving it when the cut comes
+    wait_until(lambda: not _arriving(folder))  # and has given up on it
     assert not _stored(hub, "counter-b4")
-    folder = hub.data_dir / "station-backups" / "counter-b4"
     assert not folder.exists() or not list(folder.iterdir())
 
 
@@ -272,7 +278,7 @@ def test_a_trickle_is_cut_off_early_and_one_backup_per_station_arrives_at_once(
                         LINGER_S=0.2) as (port, token):
         started = time.monotonic()
         slow = _announce(port, token, 10_000_000)
-        time.sleep(0.2)
+        wait_until(lambda: _arriving(tmp_path / "station-backups" / "counter-b7"))
         second = _announce(port, token, 1000)
         assert read_answer(second).startswith(b"HTTP/1.1 429")
         second.close()

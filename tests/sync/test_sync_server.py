@@ -1,6 +1,7 @@
 """The reference city server as a real process: auth, validation, dedup, limits, reads,
 reference data with ETags."""
 
+import contextlib
 import gzip
 import json
 import os
@@ -18,6 +19,7 @@ import requests
 from sync import protocol as p
 from sync.server.store import open_store
 from tests.faultproxy import ADMIN_TOKEN, REVOKED_TOKEN, TOKEN, CityServer
+from tests.util import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -524,6 +526,24 @@ def _children(pid: int) -> list[int]:
         return [int(x) for x in f.read().split()]
 
 
+def _listening(pid: int, port: int) -> bool:
+    """Process `pid` has a socket of its own listening on TCP `port`."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:["):-1])
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table, encoding="ascii") as f:
+            for row in f.read().splitlines()[1:]:
+                local, state, inode = row.split()[1], row.split()[3], row.split()[9]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
+                    return True
+    return False
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="--workers needs Linux")
 def test_several_receivers_store_each_record_once(tmp_path, postgres_url):
     """Three receiver processes on one port: the same records pushed by eight stations at
@@ -565,14 +585,11 @@ def test_several_receivers_store_each_record_once(tmp_path, postgres_url):
         assert sorted(r["id"] for r in stored) == sorted(r["id"] for r in records)
 
         os.kill(workers[0], signal.SIGKILL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and (
-                workers[0] in _children(server.proc.pid)
-                or len(_children(server.proc.pid)) < len(workers)):
-            time.sleep(0.2)
-        assert workers[0] not in _children(server.proc.pid)
-        assert len(_children(server.proc.pid)) == len(workers)
-        time.sleep(1.0)  # the new receiver is listening
+        wait_until(lambda: workers[0] not in _children(server.proc.pid)
+                   and len(_children(server.proc.pid)) == len(workers), timeout=20)
+        port = int(server.url.rsplit(":", 1)[1])
+        new = [pid for pid in _children(server.proc.pid) if pid not in workers]
+        wait_until(lambda: _listening(new[0], port), timeout=20)  # the new receiver
         for _ in range(20):  # every connection is new: each may land on any receiver
             assert push(server, [ticket()]).json()["accepted"] == 1
     finally:
@@ -592,7 +609,6 @@ def test_several_receivers_need_postgresql(tmp_path):
 def test_connections_per_address_can_be_raised_or_lowered(tmp_path):
     """Behind a load balancer every connection has its address: the cap is an option."""
     import socket
-    import time
 
     server = CityServer(tmp_path, "--max-connections-per-address", "2")
     port = int(server.url.rsplit(":", 1)[1])
