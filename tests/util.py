@@ -9,14 +9,14 @@ from collections.abc import Callable
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10.0,
-               interval: float = 0.02) -> None:
-    """Poll `predicate` until it is true; AssertionError after `timeout` seconds. The way to
-    wait for something another thread or process does (never a bare time.sleep); in a Qt test,
-    qtbot.waitUntil, which also runs the event loop."""
+               interval: float = 0.02, *, what: str = "a condition") -> None:
+    """Poll `predicate` until it is true; AssertionError naming `what` after `timeout`
+    seconds. The way to wait for something another thread or process does (never a bare
+    time.sleep); in a Qt test, qtbot.waitUntil, which also runs the event loop."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for a condition")
+            raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
 
 

@@ -233,11 +233,9 @@ def test_kiosk_hub_on_a_back_office_pc_schedules_its_own_backups(tmp_path):
     h = HubProcess(data, config=f"[backup]\nfolder = {str(folder)!r}\n")
     try:
         log = data / "logs" / "kiosk.log"
-        deadline = time.monotonic() + 20
-        while "backups: every 12 h to folder" not in (log.read_text(encoding="utf-8")
-                                                     if log.exists() else ""):
-            assert time.monotonic() < deadline, "no backup thread in `kiosk hub`"
-            time.sleep(0.1)
+        wait_until(lambda: log.exists() and "backups: every 12 h to folder"
+                   in log.read_text(encoding="utf-8"), timeout=20,
+                   what="the backup thread in `kiosk hub`")
     finally:
         h.stop()
 

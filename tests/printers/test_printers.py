@@ -60,6 +60,7 @@ from drivers.printers.uri import (
 from drivers.printers.usb_printer import UsbPrinter
 from kiosk.printout import TicketSlip, render_ticket, ticket_qr_text
 from tests.escpos_raster import EscposParseError, parse_escpos
+from tests.util import wait_until
 
 TIMEOUT_S = 2.0
 SLIP = TicketSlip(
@@ -382,11 +383,9 @@ def test_backend_call_without_timeout_is_abandoned(tmp_path: Path, ticket80: Ima
         # close without writing: a ticket reported as failed must not come out later.
         reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         try:
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and any(
-                t.name.startswith("printer-job") and t.is_alive() for t in threading.enumerate()
-            ):
-                time.sleep(0.01)
+            wait_until(lambda: not any(t.name.startswith("printer-job") and t.is_alive()
+                                       for t in threading.enumerate()),
+                       timeout=5, interval=0.01, what="the abandoned print thread to end")
             with contextlib.suppress(BlockingIOError):
                 assert os.read(reader, 1 << 16) == b""
         finally:
@@ -843,7 +842,7 @@ class FakeUsbPrinter:
 
         sink = self.written.setdefault(endpoint, bytearray())
         if self.stall_after is not None and len(sink) >= self.stall_after:
-            time.sleep(timeout / 1000)
+            time.sleep(timeout / 1000)  # a stalled printer uses up the whole timeout
             raise usb.core.USBTimeoutError("Operation timed out")
         sink.extend(data)
         return len(data)

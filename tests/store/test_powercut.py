@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.faultproxy import ROOT
+from tests.util import wait_until
 
 KILLS = 4
 SERVICES = ("CT", "HT", "DD", "CU")
@@ -73,11 +74,10 @@ def test_sigkill_while_issuing_tickets_and_saving_dossiers(tmp_path):
         lines: list[str] = []
         reader = threading.Thread(target=_collect, args=(proc, lines), daemon=True)
         reader.start()
-        deadline = time.monotonic() + 20
-        while "ready" not in lines and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.01)
+        wait_until(lambda p=proc, got=lines: "ready" in got or p.poll() is not None, timeout=20,
+                   interval=0.01)
         assert "ready" in lines, "the worker did not start"
-        time.sleep(rng.uniform(0.1, 0.5))
+        time.sleep(rng.uniform(0.1, 0.5))  # a random moment to cut the power: what is tested
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         reader.join(10)

@@ -17,6 +17,7 @@ from tests.faultproxy import (
     kiosk_cmd,
     seed_station,
 )
+from tests.util import wait_until
 
 KILLS = 5
 
@@ -50,10 +51,9 @@ def test_sigkill_at_random_points_then_resume(tmp_path, db_path):
                 kiosk_cmd(tmp_path, "sync", "run", "--server", proxy.url, "--token", TOKEN,
                           "--batch-records", "50"),
                 env=e, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 20
-            while sum(proxy.seen.values()) <= seen and time.monotonic() < deadline:
-                time.sleep(0.005)  # wait for its first request: the sync has started
-            time.sleep(rng.uniform(0.0, 0.35))
+            wait_until(lambda n=seen: sum(proxy.seen.values()) > n, timeout=20, interval=0.005,
+                       what="the sync's first request")
+            time.sleep(rng.uniform(0.0, 0.35))  # a random moment to kill it: what is tested
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
             history.append(pending(db_path))

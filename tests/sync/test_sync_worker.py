@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import threading
-import time
 import uuid
 
 import pytest
@@ -27,6 +26,7 @@ from tests.faultproxy import (
     kiosk_cmd,
     seed_station,
 )
+from tests.util import wait_until
 
 
 @pytest.fixture
@@ -187,10 +187,11 @@ def test_worker_thread_publishes_status_and_wakes_for_new_records(city, db_path)
                          on_change=on_change)
     worker.start()
     try:
-        _wait(lambda: worker.status().state == st.UP_TO_DATE)
+        wait_until(lambda: worker.status().state == st.UP_TO_DATE, timeout=20)
         seed_station(db_path, 3, seed=9)
         worker.wake()
-        _wait(lambda: worker.status().sent_total == 99 and worker.status().pending == 0)
+        wait_until(lambda: worker.status().sent_total == 99 and worker.status().pending == 0,
+                   timeout=20)
     finally:
         worker.stop()
     assert not worker._thread.is_alive()
@@ -199,15 +200,6 @@ def test_worker_thread_publishes_status_and_wakes_for_new_records(city, db_path)
     progress = [p for _, _, p in seen if p is not None]
     assert progress and all(0 <= p <= 1 for p in progress)
     assert_city_has_exactly(city, db_path)
-
-
-def _wait(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out")
 
 
 def test_offline_is_remembered_for_people(db_path, tmp_path):

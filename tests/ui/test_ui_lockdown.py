@@ -9,7 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
@@ -24,6 +23,7 @@ from kiosk.paths import Paths  # noqa: E402
 from kiosk.ui.app import build_window, ensure_app  # noqa: E402
 from kiosk.ui.lockdown import Lockdown, install_lockdown, is_blocked_key  # noqa: E402
 from tests.faultproxy import ROOT, env  # noqa: E402
+from tests.util import wait_until  # noqa: E402
 
 PIN = "482915"
 A = Qt.KeyboardModifier
@@ -207,11 +207,8 @@ def test_locked_kiosk_still_stops_cleanly_on_sigterm(tmp_path):
     kiosk_config(tmp_path, pin=True)
     proc = _run_kiosk(tmp_path)
     log = tmp_path / "logs" / "kiosk.log"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and (
-            not log.exists() or "ticket kiosk started" not in log.read_text()):
-        time.sleep(0.05)
-    assert "ticket kiosk started" in log.read_text()
+    wait_until(lambda: log.exists() and "ticket kiosk started" in log.read_text(), timeout=20,
+               what="the kiosk window")
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
