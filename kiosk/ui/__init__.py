@@ -4,7 +4,7 @@
 - ticket_screen.py: the window and its state machine (start, priority, confirmation, out of service)
 - views.py: the parts of the screen; style.py: colours, sizes, the scaled style sheet
 - workers.py: the desk and printer lanes (operations.py); i18n.py: the live VI / EN switch
-- screenshots.py: `python -m kiosk.ui.screenshots` regenerates docs/screenshots/
 
+The screenshots in docs/screenshots/ come from tools/screenshots (`python -m tools.screenshots`).
 Nothing here is imported by `import kiosk.ui`, so the CLI does not load Qt until it needs it.
 """
