@@ -29,8 +29,9 @@ from kiosk.queue.priority import PriorityCategory
 from kiosk.ticketing import PrintOutcome, Ticket
 from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
-from kiosk.ui.selfservice import SelfService, selfservice_stylesheet
+from kiosk.ui.selfservice import SelfService
 from kiosk.ui.sync_status import SyncBridge, SyncIndicator
+from kiosk.ui.theme import is_portrait
 from kiosk.ui.views import (
     ConfirmPage,
     Header,
@@ -606,15 +607,15 @@ class TicketScreen(QWidget):
         super().resizeEvent(event)
 
     def _apply_geometry(self, width: int, height: int) -> None:
-        portrait = style.is_portrait(width, height)
+        portrait = is_portrait(width, height)
         self.start_page.set_orientation(portrait)
         self.priority_page.set_orientation(portrait)
         self.confirm_page.set_orientation(portrait)
         self.selfservice.set_orientation(portrait)
-        scale = style.scale_for(width, height)
+        scale = style.TICKET_SCREEN.scale_for(width, height)
         if abs(scale - self._scale) > 0.01:
             self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale) + selfservice_stylesheet(scale))
+            self.setStyleSheet(style.TICKET_SCREEN.stylesheet(scale))
 
     def quit_kiosk(self) -> None:
         log.info("technician shortcut: quitting the kiosk")

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.counter.widgets import KeyButton, set_prop
 from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import KeyButton, set_prop
 
 log = logging.getLogger(__name__)
 

@@ -68,7 +68,7 @@ from kiosk.ui.counter.lanes import (
 from kiosk.ui.counter.logbook_view import LogbookView
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
-from kiosk.ui.counter.widgets import Banner, KeyButton
+from kiosk.ui.widgets import Banner, KeyButton
 
 log = logging.getLogger(__name__)
 
@@ -368,10 +368,10 @@ class CounterWindow(QMainWindow):
         self._apply_scale(event.size().width(), event.size().height())
 
     def _apply_scale(self, width: int, height: int) -> None:
-        scale = style.scale_for(width, height)
+        scale = style.COUNTER.scale_for(width, height)
         if scale != self._scale:
             self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale))
+            self.setStyleSheet(style.COUNTER.stylesheet(scale))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         # Esc reaches here only when the focused field did not use it.
@@ -812,7 +812,7 @@ class CounterWindow(QMainWindow):
         if self.camera_panel is None:
             self.camera_panel = CameraPanel(self)
             self.camera_panel.closed.connect(self._camera_panel_closed)
-            self.camera_panel.setStyleSheet(style.stylesheet(self._scale or 1.0))
+            self.camera_panel.setStyleSheet(style.COUNTER.stylesheet(self._scale or 1.0))
         self.camera.frame.connect(self.camera_panel.show_frame)
         self.camera.scanned.connect(self.handle_scan)
         self.camera.status_changed.connect(lambda status, _src: self.status.set_camera(status))

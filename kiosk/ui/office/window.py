@@ -49,6 +49,7 @@ from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, writ
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
 from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import set_state
 
 log = logging.getLogger(__name__)
 
@@ -330,11 +331,11 @@ class OfficeWindow(QMainWindow):
         return bar
 
     def apply_scale(self, width: int, height: int) -> None:
-        scale = style.scale_for(width, height)
+        scale = style.OFFICE.scale_for(width, height)
         if scale == self._scale:
             return
         self._scale = scale
-        self.setStyleSheet(style.stylesheet(scale))
+        self.setStyleSheet(style.OFFICE.stylesheet(scale))
         for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
             chart.set_scale(scale)
 
@@ -456,9 +457,7 @@ class OfficeWindow(QMainWindow):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setProperty("state", "error" if error else "")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_state(self.status, "error" if error else "")
 
     # -- export --------------------------------------------------------------------------------
 

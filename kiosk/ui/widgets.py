@@ -1,5 +1,7 @@
-"""Small widgets shared by the counter pages: buttons that answer Enter, the message banner,
-cards and labels."""
+"""Widget helpers every station shares: labels, touch and keyboard buttons, restyling after a
+dynamic property changed (state, tone, level), status labels, the counter's cards and its
+message banner. Their look comes from the station's rules in kiosk/ui/theme.py form; these
+helpers only set object names and properties those rules select on."""
 
 from __future__ import annotations
 
@@ -15,51 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-class KeyButton(QPushButton):
-    """A push button that Enter presses as well as Space: clerks tab to a button and press
-    Enter, as in every other Windows form they use."""
-
-    def __init__(self, text: str = "", role: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        if role:
-            self.setProperty("role", role)
-        self.setAutoDefault(False)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
-            self.animateClick()
-            return
-        super().keyPressEvent(event)
+CENTER = Qt.AlignmentFlag.AlignCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-def restyle(widget: QWidget) -> None:
-    """Re-apply the style sheet after a dynamic property used in it changed."""
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
+# -- labels -----------------------------------------------------------------------------------
 
 
-def set_prop(widget: QWidget, name: str, value: str) -> None:
-    if widget.property(name) != value:
-        widget.setProperty(name, value)
-        restyle(widget)
-
-
-def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel | None]:
-    frame = QFrame()
-    frame.setProperty("role", "card")
-    box = QVBoxLayout(frame)
-    box.setContentsMargins(12, 10, 12, 10)
-    box.setSpacing(6)
-    heading = None
-    if title:
-        heading = QLabel(title)
-        heading.setProperty("role", "cardTitle")
-        box.addWidget(heading)
-    return frame, box, heading
+def label(name: str, *, wrap: bool = True, align: Qt.AlignmentFlag = CENTER,
+          parent: QWidget | None = None) -> QLabel:
+    """A plain-text label styled by its object name (citizen-facing text is never rich
+    text)."""
+    widget = QLabel(parent)
+    widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
 
 
 def field_label(text: str, buddy: QWidget | None = None) -> QLabel:
@@ -82,6 +56,103 @@ def value_label(name: str = "", *, wrap: bool = True, selectable: bool = True) -
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     return widget
+
+
+def status_label() -> QLabel:
+    """A status line under a control, hidden until `set_tone` gives it a text."""
+    widget = QLabel()
+    widget.setWordWrap(True)
+    widget.hide()
+    return widget
+
+
+# -- dynamic properties -----------------------------------------------------------------------
+
+
+def restyle(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property used in it changed (Qt re-reads
+    [property] selectors only on re-polish)."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def set_prop(widget: QWidget, name: str, value: object, *, children: bool = False) -> None:
+    """Set a property a style rule selects on, and restyle the widget (and, with
+    `children`, everything in it, for rules like `Frame[hot="on"] QLabel`) if it changed."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        for w in (widget, *(widget.findChildren(QWidget) if children else ())):
+            restyle(w)
+
+
+def set_state(widget: QWidget, state: str) -> None:
+    set_prop(widget, "state", state)
+
+
+def set_tone(widget: QLabel, tone: str | None, text: str) -> None:
+    """Show `text` in a status label coloured by `tone` (ok, error, warn, busy; None hides)."""
+    widget.setProperty("tone", tone or "")
+    # Contents margins, not CSS padding: a wrapped label's height only counts the former.
+    margin = 12 if tone else 0
+    widget.setContentsMargins(margin, margin // 2 + 2, margin, margin // 2 + 2)
+    widget.setText(text)
+    widget.setVisible(bool(text))
+    restyle(widget)
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", "true" if invalid else "false")
+    restyle(widget)
+
+
+# -- buttons ----------------------------------------------------------------------------------
+
+
+def touch_button(text: str = "", role: str = "secondary", parent: QWidget | None = None
+                 ) -> QPushButton:
+    """A button for fingers: no keyboard focus, styled by role, reacts on press state only."""
+    button = QPushButton(text, parent)
+    button.setProperty("role", role)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAutoDefault(False)
+    return button
+
+
+class KeyButton(QPushButton):
+    """A push button that Enter presses as well as Space: clerks tab to a button and press
+    Enter, as in every other Windows form they use."""
+
+    def __init__(self, text: str = "", role: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        if role:
+            self.setProperty("role", role)
+        self.setAutoDefault(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
+
+
+# -- cards and banners ------------------------------------------------------------------------
+
+
+def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel | None]:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(12, 10, 12, 10)
+    box.setSpacing(6)
+    heading = None
+    if title:
+        heading = QLabel(title)
+        heading.setProperty("role", "cardTitle")
+        box.addWidget(heading)
+    return frame, box, heading
 
 
 class Banner(QFrame):
