@@ -254,7 +254,7 @@ class Station:
 
     name: str
     design: Design
-    type: TypeScale
+    type_scale: TypeScale
     rules: tuple[Rule, ...]
 
     def scale_for(self, width: int, height: int) -> float:
