@@ -42,6 +42,12 @@ DISABLED_BG = "#dfe4eb"
 DISABLED_TEXT = "#5f6b7c"
 DISABLED_BORDER = "#b5bfcc"
 ON_NAVY_MUTED = "#d7e3f4"  # small text on a navy bar
+# Status pills drawn white-on-colour (the city sync indicator): fine, busy, waiting, stopped.
+PILL_OK = "#1b7f3b"
+PILL_BUSY = "#1d5fa8"
+PILL_WAITING = "#b26a00"
+PILL_ERROR = RED
+PILL_OFF = "#5f6b7a"
 
 # The display board: a dark room-facing screen read from 5 m. The numbers in yellow (contrast
 # about 12:1 on the tiles), counters in white.
