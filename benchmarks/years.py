@@ -366,9 +366,11 @@ else:
     from kiosk.ui.office.window import build_office_window
     app = ensure_app()
     window = build_office_window(config, paths, start=False)
-    def computed(*_):
+    show_stats = window.show_stats
+    def computed(stats):
         state.setdefault("stats", time.time() - t0)
-    window.workers.stats.computed.connect(computed)
+        show_stats(stats)
+    window.show_stats = computed
     window.start()
 window.resize(1366, 768)
 window.show()

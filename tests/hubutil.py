@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.util import wait_until  # noqa: F401 (the hub tests import it from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "office-key-for-tests-0123"
 
@@ -118,15 +120,6 @@ class Collector:
     def kinds(self) -> list[str]:
         with self._cond:
             return [e.kind for e in self.items]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0,
-               interval: float = 0.02) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for a condition")
-        time.sleep(interval)
 
 
 class HubPool:

@@ -41,7 +41,7 @@ MAX_ARCHIVE_BYTES = 150e6
 MAX_FIRST_FRAME_S = 3.0
 
 #: Modules that must not be in the standard build (developer tools, OpenCV's variant only).
-LEFT_OUT = ("pytest", "_pytest", "hypothesis", "schemathesis", "ruff", "PyInstaller",
+LEFT_OUT = ("pytest", "_pytest", "hypothesis", "schemathesis", "ruff", "PyInstaller", "tools",
             "pyzbar", "cv2", "numpy", "tkinter")
 #: Qt libraries left out (matched in file names).
 QT_LEFT_OUT = ("Qt6WebEngine", "Qt63D", "Qt6Pdf", "Qt6Designer", "Qt6VirtualKeyboard",
@@ -58,6 +58,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="the frozen build is checked on Linux "
                        "(CI); see docs/install-windows.md for Windows"),
     pytest.mark.timeout(1800),  # the build itself takes 1-2 minutes on 2 cores
+    pytest.mark.slow,  # skipped locally with -m "not slow"; CI runs it
 ]
 
 

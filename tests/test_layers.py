@@ -48,17 +48,7 @@ DRIVERS_KIOSK_ALLOWED: dict[str, set[str]] = {}
 # UI modules that import the store or SQLite themselves (issue "One foundation under every
 # screen", "UI foundation": screens get their data through services on worker threads). This
 # list may only shrink.
-UI_STORE_ALLOWED: dict[str, set[str]] = {
-    # Screenshot/demo builders seed a throwaway database before opening the windows.
-    "kiosk.ui.screenshots": {"kiosk.store"},
-    "kiosk.ui.feedback_screenshots": {"kiosk.store"},
-    "kiosk.ui.admin.screenshots": {"kiosk.store"},
-    "kiosk.ui.counter.screenshots": {"kiosk.store"},
-    # Worker threads word sqlite3.OperationalError ("database is locked") for the clerk; to go:
-    # the services raise their own StorageFault (kiosk/store/faults.py) instead.
-    "kiosk.ui.counter.workers": {"sqlite3"},
-    "kiosk.ui.office.workers": {"sqlite3"},
-}
+UI_STORE_ALLOWED: dict[str, set[str]] = {}
 
 
 def _module_name(path: Path) -> str:
@@ -207,3 +197,11 @@ def test_qt_only_in_the_ui():
 def test_ui_opens_no_database_itself():
     problems = _check_allowed("kiosk.ui", SQLITE + ("kiosk.store",), UI_STORE_ALLOWED)
     assert not problems, "\n".join(problems)
+
+
+def test_shipped_packages_import_no_developer_code():
+    """kiosk, drivers and sync import nothing from tools/ (the screenshot scripts), tests/ or
+    benchmarks/: none of those is installed or in the frozen build."""
+    problems = sorted(f"{module} imports {name}" for module in _modules()
+                      for name in imports(module) if _is(name, ("tools", "tests", "benchmarks")))
+    assert problems == []

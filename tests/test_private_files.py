@@ -248,8 +248,8 @@ def test_purged_personal_data_is_overwritten_in_the_file(tmp_path):
     from kiosk.config import Config
     from kiosk.dossiers import DossierDesk, purge_personal_data
     from kiosk.store import connect
-    from tests.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, THURSDAY_9AM, intake
-    from tests.test_dossiers_retention import LATER, RETURNED_AT, deliver
+    from tests.dossiers.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, THURSDAY_9AM, intake
+    from tests.dossiers.test_dossiers_retention import LATER, RETURNED_AT, deliver
 
     path = tmp_path / "kiosk.db"
     db = connect(path)

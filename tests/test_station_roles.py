@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +16,10 @@ from kiosk import config as config_mod
 from kiosk.admin.settings import ROLES
 from kiosk.config import Config
 from kiosk.paths import Paths
+from tests.util import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "office-key-for-roles-01"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from kiosk.supervisor import (
     kiosk_child_argv,
 )
 from tests.faultproxy import ROOT
+from tests.util import wait_until
 
 FAST = RestartPolicy(initial_delay_s=0.01, max_delay_s=0.05, stable_after_s=60, max_restarts=6)
 
@@ -103,9 +104,7 @@ def test_stop_ends_the_child_and_supervision(tmp_path):
     result = {}
     thread = threading.Thread(target=lambda: result.setdefault("code", supervisor.run()))
     thread.start()
-    deadline = time.monotonic() + 10
-    while not (tmp_path / "runs").exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until((tmp_path / "runs").exists, what="the child to start")
     supervisor.stop()
     thread.join(15)
     assert not thread.is_alive()
@@ -167,14 +166,6 @@ def test_kiosk_run_restarts_its_window_after_a_kill_and_stops_on_sigterm(tmp_pat
     log = tmp_path / "logs" / "supervisor.log"
     kiosk_log = tmp_path / "logs" / "kiosk.log"
 
-    def wait_for(predicate, timeout=20.0):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if predicate():
-                return True
-            time.sleep(0.05)
-        return False
-
     def started() -> list[int]:
         text = log.read_text() if log.exists() else ""
         return [int(p) for p in re.findall(r"kiosk UI started \(pid (\d+)\)", text)]
@@ -184,9 +175,9 @@ def test_kiosk_run_restarts_its_window_after_a_kill_and_stops_on_sigterm(tmp_pat
         return text.count("ticket kiosk started")
 
     try:
-        assert wait_for(lambda: windows() == 1), "the first window did not open"
+        wait_until(lambda: windows() == 1, timeout=20, what="the first window")
         os.kill(started()[0], signal.SIGKILL)
-        assert wait_for(lambda: windows() == 2), "the window was not restarted"
+        wait_until(lambda: windows() == 2, timeout=20, what="the restarted window")
         assert "killed by SIGKILL (9); restarting" in log.read_text()
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(20) == 0

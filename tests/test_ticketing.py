@@ -14,11 +14,6 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = datetime(2026, 11, 26, 9, 0, tzinfo=HCM)
 
 
-@pytest.fixture
-def desk(db, config):
-    return TicketDesk(db, config)
-
-
 def test_numbers_run_per_service_per_day(desk):
     numbers = [desk.issue("CT", at=MORNING).number for _ in range(3)]
     assert numbers == ["A001", "A002", "A003"]

@@ -42,15 +42,7 @@ WATCHED = frozenset({
 
 # kiosk/ui modules still allowed to open a connection or a socket on the UI thread, with the
 # reason. May only shrink.
-ALLOWED: dict[str, str] = {
-    # Developer tools, not screens: they seed a throw-away database (and find a free port for
-    # a throw-away hub) before opening the windows; being moved out of kiosk/ui.
-    "kiosk.ui.screenshots": "screenshot builder seeding a throw-away station",
-    "kiosk.ui.feedback_screenshots": "screenshot builder seeding a throw-away station",
-    "kiosk.ui.admin.screenshots": "screenshot builder seeding a throw-away station",
-    "kiosk.ui.display.screenshots": "screenshot builder seeding a throw-away station",
-    "kiosk.ui.wizard.screenshots": "screenshot builder seeding a throw-away station",
-}
+ALLOWED: dict[str, str] = {}
 # One function of a module ("module:function").
 ALLOWED_FUNCTIONS: dict[str, str] = {
     # run_kiosk starts the office hub before the event loop runs (the hub opens the station

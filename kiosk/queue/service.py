@@ -1,6 +1,6 @@
 """The one queue interface the application layer talks to, and its errors.
 
-Two implementations with the same behaviour (tests/test_queue_behaviour.py runs one suite
+Two implementations with the same behaviour (tests/queue/test_queue_behaviour.py runs one suite
 against both):
 
 - `kiosk.queue.local.LocalQueue(db_path, config)`: in process, on this station's database

@@ -2,9 +2,11 @@
 
 - app.py: QApplication set-up, bundled fonts, `build_window()` and `run_kiosk()` (the CLI's entry)
 - ticket_screen.py: the window and its state machine (start, priority, confirmation, out of service)
-- views.py: the parts of the screen; style.py: colours, sizes, the scaled style sheet
-- workers.py: the desk and printer threads; i18n.py: the live VI / EN switch
-- screenshots.py: `python -m kiosk.ui.screenshots` regenerates docs/screenshots/
+- views.py: the parts of the screen; style.py: the touch kiosk's rules (ticket screen,
+  self-service, keyboard, rating) for theme.py: palette, type, scaling, style sheets of all
+  stations; widgets.py: the widget helpers every station shares
+- workers.py: the desk and printer lanes (operations.py); i18n.py: the live VI / EN switch
 
+The screenshots in docs/screenshots/ come from tools/screenshots (`python -m tools.screenshots`).
 Nothing here is imported by `import kiosk.ui`, so the CLI does not load Qt until it needs it.
 """

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import style
 from kiosk.ui.telex import TONE_NAMES, apply_key, normalize, toggle_tone, word_before
 
 Target = QLineEdit | QPlainTextEdit
@@ -261,67 +260,3 @@ class OnScreenKeyboard(QFrame):
         cursor = t.textCursor()
         cursor.deletePreviousChar()
         t.setTextCursor(cursor)
-
-
-def keyboard_stylesheet(scale: float) -> str:
-    """Rules for the keyboard, to be added to the window's style sheet."""
-    def px(value: float) -> str:
-        return f"{max(1, round(value * scale))}px"
-
-    # Keys are smaller than the 80 px buttons elsewhere: five rows of them must fit under a
-    # text field on a 768 px screen. 58 px with the border is still about 15 mm on a 15.6"
-    # 1366x768 screen, and keys grow with the screen like everything else.
-    key_min = f"{max(54, round(54 * scale))}px"
-    return f"""
-QFrame#Keyboard {{
-    background: #d9e0ea;
-    border-radius: {px(14)};
-}}
-QFrame#Keyboard QPushButton {{
-    min-height: {key_min};
-    min-width: {px(40)};
-    font-size: {px(26)};
-    font-weight: 600;
-    color: {style.TEXT};
-    background: {style.SURFACE};
-    border: {px(1)} solid #aab6c6;
-    border-bottom: {px(3)} solid #98a6b8;
-    border-radius: {px(10)};
-    padding: 0;
-}}
-QFrame#Keyboard QPushButton:pressed {{
-    background: {style.NAVY_TINT};
-    border-color: {style.NAVY};
-}}
-QFrame#Keyboard QPushButton[role="keyfn"] {{
-    font-size: {px(21)};
-    font-weight: 700;
-    background: #c3cedc;
-    color: {style.NAVY_DARK};
-}}
-QFrame#Keyboard QPushButton[role="keyfn"]:checked {{
-    background: {style.NAVY};
-    color: white;
-    border-color: {style.NAVY_DARK};
-}}
-QFrame#Keyboard QPushButton[role="keyfn"]:pressed {{
-    background: {style.NAVY_TINT};
-}}
-QFrame#Keyboard QPushButton[role="keytone"] {{
-    font-size: {px(19)};
-    font-weight: 700;
-    color: {style.NAVY_DARK};
-    background: #fff6d6;
-    border-color: {style.AMBER_DARK};
-}}
-QFrame#Keyboard QPushButton[role="keytone"]:pressed {{
-    background: {style.AMBER};
-}}
-QFrame#Keyboard[layout="digits"] QPushButton {{
-    min-height: {px(76)};
-    font-size: {px(36)};
-}}
-QFrame#Keyboard[layout="digits"] QPushButton[role="keyfn"] {{
-    font-size: {px(24)};
-}}
-"""

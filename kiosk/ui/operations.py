@@ -15,8 +15,10 @@ work, what to do with the result and what to do with a failure, on a lane:
   widget that asked) still exists: a result for a closed screen is dropped. `failed` gets the
   error with database and disk faults already turned into the store's own errors
   (kiosk/failures.py), so no screen handles sqlite3; `kiosk.failures.wording` words it.
-- `run` may be called from any thread, also from work on another lane (the ticket lane hands
-  each issued ticket straight to the printer lane).
+- `run` may be called from any thread, also from work on another lane. `then(result)` runs
+  on the lane's thread once the answer is on its way to the UI thread: the ticket lane hands
+  each issued ticket straight to the printer lane there, without a detour through the UI
+  thread, and the screen still hears of the ticket before of its print.
 - `coalesce`: an operation with the same key already waiting or running makes this one a
   no-op (periodic refreshes never pile up behind a slow database).
 
@@ -73,10 +75,11 @@ def stop_all() -> None:
 
 
 class _Operation:
-    __slots__ = ("work", "done", "failed", "owner", "label", "key", "result", "error")
+    __slots__ = ("work", "done", "failed", "then", "owner", "label", "key", "result", "error")
 
-    def __init__(self, work, done, failed, owner, label, key):
+    def __init__(self, work, done, failed, then, owner, label, key):
         self.work = work
+        self.then = then
         self.done = done
         self.failed = failed
         self.owner = owner
@@ -196,8 +199,8 @@ class Lane(QObject):
 
     def run(self, work: Callable[[Any], Any], done: Callable[[Any], None] | None = None,
             failed: Callable[[BaseException], None] | None = None, *,
-            owner: object | None = None, label: str = "", coalesce: str | None = None
-            ) -> bool:
+            then: Callable[[Any], None] | None = None, owner: object | None = None,
+            label: str = "", coalesce: str | None = None) -> bool:
         """Queue `work(resource)`; False when it was not queued (the lane is stopped, or an
         operation with the same `coalesce` key is already waiting or running)."""
         with self._lock:
@@ -211,7 +214,7 @@ class Lane(QObject):
             self._waiting += 1
             if self._state == "new":
                 self._start_locked()
-        op = _Operation(work, done, failed, _Owner(owner) if owner is not None else None,
+        op = _Operation(work, done, failed, then, _Owner(owner) if owner is not None else None,
                         label or getattr(work, "__name__", "operation"), coalesce)
         if done is not None or failed is not None:
             _the_postman()  # made now, on the asking thread's side of a running app
@@ -268,6 +271,11 @@ class Lane(QObject):
                     self._keys.discard(op.key)
         if op.done is not None or op.failed is not None:
             _the_postman().deliver.emit(op)
+        if op.then is not None and op.error is None:
+            try:
+                op.then(op.result)
+            except Exception:
+                log.exception("%s: what follows %s failed", self.name, op.label)
 
     def _close(self) -> None:
         if self._opened and self._close_resource is not None:

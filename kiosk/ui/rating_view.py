@@ -47,9 +47,10 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.feedback.ratings import RatingLevel, RatingReason
 from kiosk.paths import Paths
-from kiosk.ui import style
+from kiosk.ui import style, theme
 from kiosk.ui.feedback_worker import FeedbackLane
 from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import label, set_prop, touch_button
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,6 @@ THANKS_MS = 4_000
 FOLLOW_RETRY_MS = 2_000
 FOLLOW_RETRY_MAX_MS = 60_000
 
-LEVEL_COLOURS: dict[RatingLevel, tuple[str, str]] = {  # (strong, tint)
-    RatingLevel.VERY_SATISFIED: (style.GREEN, style.GREEN_TINT),
-    RatingLevel.SATISFIED: ("#1f5fa8", "#e1ecf8"),
-    RatingLevel.UNSATISFIED: (style.RED, style.RED_TINT),
-}
 
 
 class FaceIcon(QWidget):
@@ -81,7 +77,7 @@ class FaceIcon(QWidget):
         side = min(self.width(), self.height()) - 4
         if side <= 0:
             return
-        colour = QColor(LEVEL_COLOURS[self.level][0])
+        colour = QColor(style.LEVEL_COLOURS[self.level][0])
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         x = (self.width() - side) / 2
@@ -157,7 +153,7 @@ class ChipButton(QPushButton):
         self.setAutoDefault(False)
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.setSizePolicy(policy)
-        self.label = _label("ChipText")
+        self.label = label("ChipText")
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         box = QVBoxLayout(self)
         box.setContentsMargins(38, 6, 38, 6)  # room for the tick, text still centred
@@ -173,9 +169,7 @@ class ChipButton(QPushButton):
 
     def _restyle(self, checked: bool) -> None:
         # Style sheets cannot select a child by its parent's :checked state.
-        self.label.setProperty("checked", checked)
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
+        set_prop(self.label, "checked", checked)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
@@ -189,7 +183,7 @@ class ChipButton(QPushButton):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("white"))
         p.drawEllipse(QRectF(x, y, side, side))
-        pen = QPen(QColor(style.RED), max(2.0, side * 0.13))
+        pen = QPen(QColor(theme.RED), max(2.0, side * 0.13))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         p.setPen(pen)
@@ -199,23 +193,6 @@ class ChipButton(QPushButton):
         tick.lineTo(x + side * 0.74, y + side * 0.34)
         p.drawPath(tick)
         p.end()
-
-
-def _label(name: str, *, wrap: bool = True) -> QLabel:
-    widget = QLabel()
-    widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    return widget
-
-
-def _button(role: str) -> QPushButton:
-    button = QPushButton()
-    button.setProperty("role", role)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.setAutoDefault(False)
-    return button
 
 
 class RatingView(QWidget):
@@ -257,8 +234,8 @@ class RatingView(QWidget):
         # -- idle --
         self.idle_page = QWidget()
         self.idle_page.setProperty("role", "page")
-        self.idle_title = _label("RatingIdleTitle")
-        self.idle_hint = _label("RatingIdleHint")
+        self.idle_title = label("RatingIdleTitle")
+        self.idle_hint = label("RatingIdleHint")
         idle_box = QVBoxLayout(self.idle_page)
         idle_box.setContentsMargins(40, 40, 40, 40)
         idle_box.addStretch(1)
@@ -269,8 +246,8 @@ class RatingView(QWidget):
         # -- levels --
         self.levels_page = QWidget()
         self.levels_page.setProperty("role", "page")
-        self.title = _label("RatingTitle")
-        self.context_line = _label("RatingContext")
+        self.title = label("RatingTitle")
+        self.context_line = label("RatingContext")
         self.level_buttons: dict[RatingLevel, LevelButton] = {}
         self.level_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.level_row.setSpacing(20)
@@ -279,7 +256,7 @@ class RatingView(QWidget):
             button.clicked.connect(lambda _=False, lv=level: self.choose(lv))
             self.level_buttons[level] = button
             self.level_row.addWidget(button, 1)
-        self.countdown = _label("RatingCountdown")
+        self.countdown = label("RatingCountdown")
         levels_box = QVBoxLayout(self.levels_page)
         levels_box.setContentsMargins(28, 20, 28, 16)
         levels_box.setSpacing(14)
@@ -291,8 +268,8 @@ class RatingView(QWidget):
         # -- reasons --
         self.reasons_page = QWidget()
         self.reasons_page.setProperty("role", "page")
-        self.reasons_title = _label("RatingTitle")
-        self.reasons_hint = _label("RatingHint")
+        self.reasons_title = label("RatingTitle")
+        self.reasons_hint = label("RatingHint")
         self.reason_chips: dict[RatingReason, ChipButton] = {}
         self.chip_grid = QGridLayout()
         self.chip_grid.setSpacing(14)
@@ -300,16 +277,16 @@ class RatingView(QWidget):
             chip = ChipButton()
             chip.toggled.connect(self._touched)
             self.reason_chips[reason] = chip
-        self.back_button = _button("secondary")
+        self.back_button = touch_button(role="secondary")
         self.back_button.clicked.connect(self._back_to_levels)
-        self.send_button = _button("primary")
+        self.send_button = touch_button(role="primary")
         self.send_button.clicked.connect(self.send)
         actions = QHBoxLayout()
         actions.setSpacing(16)
         actions.addWidget(self.back_button)
         actions.addStretch(1)
         actions.addWidget(self.send_button)
-        self.reasons_countdown = _label("RatingCountdown")
+        self.reasons_countdown = label("RatingCountdown")
         reasons_box = QVBoxLayout(self.reasons_page)
         reasons_box.setContentsMargins(28, 20, 28, 16)
         reasons_box.setSpacing(14)
@@ -324,8 +301,8 @@ class RatingView(QWidget):
         self.thanks_page.setProperty("role", "page")
         self.thanks_face = FaceIcon(RatingLevel.SATISFIED)  # a friendly smile after any rating
         self.thanks_face.setFixedSize(150, 150)
-        self.thanks_title = _label("ThanksTitle")
-        self.thanks_body = _label("ThanksBody")
+        self.thanks_title = label("ThanksTitle")
+        self.thanks_body = label("ThanksBody")
         thanks_box = QVBoxLayout(self.thanks_page)
         thanks_box.setContentsMargins(40, 40, 40, 40)
         thanks_box.setSpacing(20)
@@ -556,12 +533,12 @@ class RatingView(QWidget):
         # A short embedded panel (a corner of the counter window, a 800x480 screen) gets the
         # reasons in three columns, so two rows of chips fit its height.
         self._arrange(1 if portrait else (3 if height < 620 else 2), portrait)
-        scale = style.scale_for(width, height)
+        scale = style.RATING.scale_for(width, height)
         if abs(scale - self._scale) > 0.01:
             self._scale = scale
             # Its own style sheet: embedded in the counter window, the counter's style must
             # not shrink the citizen's buttons, and the view must not restyle the counter.
-            self.setStyleSheet(style.stylesheet(scale) + rating_stylesheet(scale))
+            self.setStyleSheet(style.RATING.stylesheet(scale))
             self.thanks_face.setFixedSize(round(150 * scale), round(150 * scale))
 
     def _arrange(self, columns: int, portrait: bool) -> None:
@@ -574,97 +551,6 @@ class RatingView(QWidget):
             self.chip_grid.removeWidget(chip)
         for i, chip in enumerate(self.reason_chips.values()):
             self.chip_grid.addWidget(chip, i // columns, i % columns)
-
-
-def rating_stylesheet(scale: float) -> str:
-    def px(value: float) -> str:
-        return f"{max(1, round(value * scale))}px"
-
-    def btn(value: float) -> str:
-        return f"{max(style.MIN_BUTTON_PX, round(value * scale))}px"
-
-    rules = [f"""
-QWidget#RatingView, QWidget#RatingWindow {{
-    background: {style.BG};
-}}
-QLabel#RatingTitle {{
-    font-size: {px(40)};
-    font-weight: 800;
-    color: {style.NAVY};
-}}
-QLabel#RatingContext {{
-    font-size: {px(24)};
-    font-weight: 600;
-    color: {style.MUTED};
-}}
-QLabel#RatingHint, QLabel#RatingCountdown {{
-    font-size: {px(22)};
-    color: {style.MUTED};
-}}
-QLabel#RatingIdleTitle {{
-    font-size: {px(44)};
-    font-weight: 800;
-    color: {style.NAVY};
-}}
-QLabel#RatingIdleHint {{
-    font-size: {px(26)};
-    color: {style.MUTED};
-}}
-QLabel#ThanksTitle {{
-    font-size: {px(50)};
-    font-weight: 800;
-    color: {style.GREEN};
-}}
-QLabel#ThanksBody {{
-    font-size: {px(28)};
-    font-weight: 600;
-}}
-QPushButton[role="level"] {{
-    min-height: {btn(180)};
-    background: {style.SURFACE};
-    border-radius: {px(24)};
-}}
-QLabel#LevelTitle {{
-    font-size: {px(34)};
-    font-weight: 800;
-    background: transparent;
-}}
-QPushButton[role="chip"] {{
-    min-height: {btn(96)};
-    background: {style.SURFACE};
-    border: {px(3)} solid #9aa8ba;
-    border-radius: {px(18)};
-}}
-QLabel#ChipText {{
-    font-size: {px(27)};
-    font-weight: 700;
-    color: {style.TEXT};
-    background: transparent;
-}}
-QLabel#ChipText[checked="true"] {{
-    color: white;
-}}
-QPushButton[role="chip"]:checked {{
-    background: {style.RED};
-    border-color: #7d1a14;
-}}
-QPushButton[role="chip"]:pressed {{
-    background: {style.RED_TINT};
-}}
-"""]
-    for level, (strong, tint) in LEVEL_COLOURS.items():
-        rules.append(f"""
-QPushButton[role="level"][level="{level.value}"] {{
-    border: {px(5)} solid {strong};
-}}
-QPushButton[role="level"][level="{level.value}"]:pressed {{
-    background: {tint};
-}}
-QPushButton[role="level"][level="{level.value}"] QLabel#LevelTitle {{
-    color: {strong};
-}}
-""")
-    return "".join(rules)
 
 
 class RatingWindow(QWidget):

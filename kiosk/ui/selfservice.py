@@ -52,9 +52,10 @@ from kiosk.feedback.citizen_feedback import (
 from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, lookup_code
 from kiosk.paths import Paths
-from kiosk.ui import style
+from kiosk.ui import theme
 from kiosk.ui.feedback_worker import FeedbackLane
-from kiosk.ui.keyboard import OnScreenKeyboard, keyboard_stylesheet
+from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets import LEFT, label, set_state, touch_button
 
 log = logging.getLogger(__name__)
 
@@ -67,31 +68,6 @@ def selfservice_settings(config: Config) -> SelfServiceConfig:
     """[selfservice], with an empty feedback_topics meaning the built-in topics."""
     section = config.selfservice
     return replace(section, feedback_topics=section.feedback_topics or DEFAULT_TOPICS)
-
-
-def _label(name: str, *, wrap: bool = True,
-           align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
-           | Qt.AlignmentFlag.AlignVCenter) -> QLabel:
-    widget = QLabel()
-    widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    widget.setAlignment(align)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    return widget
-
-
-def _button(role: str) -> QPushButton:
-    button = QPushButton()
-    button.setProperty("role", role)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.setAutoDefault(False)
-    return button
-
-
-def _set_state(widget: QWidget, state: str) -> None:
-    widget.setProperty("state", state)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
 
 
 def _date(value: date) -> str:
@@ -112,7 +88,7 @@ class BarcodeIcon(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
-        p.setPen(QColor(style.NAVY))
+        p.setPen(QColor(theme.NAVY))
         p.setBrush(QColor("white"))
         margin = h * 0.17
         p.drawRoundedRect(QRectF(1, 1, w - 2, h - 2), margin * 0.7, margin * 0.7)
@@ -120,7 +96,7 @@ class BarcodeIcon(QWidget):
         unit = (w - 2 * margin) / total
         x = margin
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(style.TEXT))
+        p.setBrush(QColor(theme.TEXT))
         for i, width in enumerate(self._BARS):
             if i % 2 == 0:
                 p.drawRect(QRectF(x, margin, width * unit, h - 2 * margin))
@@ -144,17 +120,18 @@ class ResultCard(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ResultCard")
-        self.code = _label("ResultCode")
-        self.procedure = _label("ResultProcedure")
-        self.status = _label("ResultStatus", wrap=True)
-        self.hint = _label("ResultHint")
+        self.code = label("ResultCode", align=LEFT)
+        self.procedure = label("ResultProcedure", align=LEFT)
+        self.status = label("ResultStatus", wrap=True, align=LEFT)
+        self.hint = label("ResultHint", align=LEFT)
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(20)
         grid.setVerticalSpacing(8)
         for i, key in enumerate(("appointment", "received", "holder", "returned", "place")):
-            name = _label("ResultKey")
-            value = _label("ResultValue" if key != "appointment" else "ResultAppointment")
+            name = label("ResultKey", align=LEFT)
+            value = label("ResultValue" if key != "appointment" else "ResultAppointment",
+                          align=LEFT)
             grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, i, 1)
             self.rows[key] = (name, value)
@@ -180,7 +157,7 @@ class ResultCard(QFrame):
         self.code.setText(self.tr("Mã hồ sơ: {code}").format(code=view.code))
         self.procedure.setText(view.procedure_name)
         self.status.setText(view.status_text(language))
-        _set_state(self.status, _STATUS_TONE.get(view.status, "normal"))
+        set_state(self.status, _STATUS_TONE.get(view.status, "normal"))
         values = {
             "appointment": (self.tr("Ngày hẹn trả kết quả"), _date(view.appointment_date)),
             "received": (self.tr("Ngày nhận hồ sơ"), _date(view.received_date)),
@@ -227,9 +204,9 @@ class LookupPage(QWidget):
         # row and a five-row keyboard fit only without a separate title row.
         self.entry = QWidget()
         self.icon = BarcodeIcon()
-        self.title = _label("ScanInstruction")
-        self.or_type = _label("PageHint")
-        self.message = _label("SelfMessage")
+        self.title = label("ScanInstruction", align=LEFT)
+        self.or_type = label("PageHint", align=LEFT)
+        self.message = label("SelfMessage", align=LEFT)
         self.message.hide()
         texts = QVBoxLayout()
         texts.setSpacing(4)
@@ -240,14 +217,14 @@ class LookupPage(QWidget):
         scan_row.setSpacing(24)
         scan_row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         scan_row.addLayout(texts, 1)
-        self.back_button = _button("secondary")
+        self.back_button = touch_button(role="secondary")
         self.back_button.clicked.connect(self.back)
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("CodeEdit")
         self.code_edit.setMaxLength(60)
         self.code_edit.returnPressed.connect(self.submit)
         self.code_edit.textEdited.connect(lambda _: self._clear_message())
-        self.search_button = _button("primary")
+        self.search_button = touch_button(role="primary")
         self.search_button.clicked.connect(self.submit)
         # Landscape: [Quay lại][code][Tra cứu] in one row. Portrait: the code on its own row
         # (the buttons would squeeze it) and the buttons under it; a big barcode picture
@@ -275,9 +252,9 @@ class LookupPage(QWidget):
         # -- result --
         self.result = QWidget()
         self.card = ResultCard()
-        self.again_button = _button("secondary")
+        self.again_button = touch_button(role="secondary")
         self.again_button.clicked.connect(self.reset)
-        self.done_button = _button("primary")
+        self.done_button = touch_button(role="primary")
         self.done_button.clicked.connect(self.back)
         actions = QHBoxLayout()
         actions.setSpacing(16)
@@ -394,7 +371,7 @@ class LookupPage(QWidget):
     def show_message(self, text: str, state: str) -> None:
         # The message takes the hint's line, so the keyboard does not move down.
         self.message.setText(text)
-        _set_state(self.message, state)
+        set_state(self.message, state)
         self.message.show()
         self.or_type.hide()
 
@@ -439,7 +416,7 @@ class TopicButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        self.label = _label("TopicText", align=Qt.AlignmentFlag.AlignCenter)
+        self.label = label("TopicText")
         self.label.setText(topic)
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAccessibleName(topic)
@@ -466,10 +443,10 @@ class FeedbackPage(QWidget):
 
         # -- step 1: topic --
         self.topic_step = QWidget()
-        self.topic_back = _button("secondary")
+        self.topic_back = touch_button(role="secondary")
         self.topic_back.clicked.connect(self.back)
-        self.topic_title = _label("PageTitle")
-        self.topic_hint = _label("PageHint")
+        self.topic_title = label("PageTitle", align=LEFT)
+        self.topic_hint = label("PageHint", align=LEFT)
         self.topic_buttons: dict[str, TopicButton] = {}
         self.topic_grid = QGridLayout()
         self.topic_grid.setSpacing(16)
@@ -486,19 +463,19 @@ class FeedbackPage(QWidget):
 
         # -- step 2: text --
         self.text_step = QWidget()
-        self.text_back = _button("secondary")
+        self.text_back = touch_button(role="secondary")
         self.text_back.clicked.connect(lambda: self.show_step(self.TOPIC))
-        self.text_title = _label("PageTitle")
+        self.text_title = label("PageTitle", align=LEFT)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("FeedbackText")
         self.text_edit.textChanged.connect(self._text_changed)
-        self.next_button = _button("primary")
+        self.next_button = touch_button(role="primary")
         self.next_button.clicked.connect(self.text_done)
         text_row = QHBoxLayout()
         text_row.setSpacing(14)
         text_row.addWidget(self.text_edit, 1)
         text_row.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignBottom)
-        self.text_status = _label("SelfMessage")
+        self.text_status = label("SelfMessage", align=LEFT)
         self.keyboard = OnScreenKeyboard(self.text_edit, telex=True, max_length=TEXT_MAX_CHARS)
         step2 = QVBoxLayout(self.text_step)
         step2.setContentsMargins(0, 0, 0, 0)
@@ -510,18 +487,18 @@ class FeedbackPage(QWidget):
 
         # -- step 3: phone --
         self.phone_step = QWidget()
-        self.phone_back = _button("secondary")
+        self.phone_back = touch_button(role="secondary")
         self.phone_back.clicked.connect(lambda: self.show_step(self.TEXT))
-        self.phone_title = _label("PageTitle")
-        self.phone_hint = _label("PageHint")
+        self.phone_title = label("PageTitle", align=LEFT)
+        self.phone_hint = label("PageHint", align=LEFT)
         self.phone_edit = QLineEdit()
         self.phone_edit.setObjectName("PhoneEdit")
         self.phone_edit.setMaxLength(PHONE_MAX_CHARS)
         self.phone_edit.textEdited.connect(lambda _: self._phone_message(""))
         self.phone_keypad = OnScreenKeyboard(self.phone_edit, layout="digits", telex=False)
         self.phone_keypad.typed.connect(lambda: self._phone_message(""))
-        self.phone_status = _label("SelfMessage")
-        self.send_button = _button("primary")
+        self.phone_status = label("SelfMessage", align=LEFT)
+        self.send_button = touch_button(role="primary")
         self.send_button.clicked.connect(self.send)
         # Landscape: the number and "Gửi" on the left, the keypad on the right. Portrait: one
         # column, the keypad under the number and "Gửi" right under the keypad.
@@ -536,9 +513,9 @@ class FeedbackPage(QWidget):
 
         # -- step 4: thanks --
         self.thanks_step = QWidget()
-        self.thanks_title = _label("ThanksTitle", align=Qt.AlignmentFlag.AlignCenter)
-        self.thanks_body = _label("ThanksBody", align=Qt.AlignmentFlag.AlignCenter)
-        self.thanks_done = _button("primary")
+        self.thanks_title = label("ThanksTitle")
+        self.thanks_body = label("ThanksBody")
+        self.thanks_done = touch_button(role="primary")
         self.thanks_done.clicked.connect(self.back)
         step4 = QVBoxLayout(self.thanks_step)
         step4.addStretch(1)
@@ -693,12 +670,12 @@ class FeedbackPage(QWidget):
 
     def _text_message(self, text: str, state: str) -> None:
         self.text_status.setText(text)
-        _set_state(self.text_status, state)
+        set_state(self.text_status, state)
 
     def _phone_message(self, text: str, state: str = "info") -> None:
         self.phone_status.setText(text)
         self.phone_status.setVisible(bool(text))
-        _set_state(self.phone_status, state)
+        set_state(self.phone_status, state)
 
     def retranslate(self, language: str) -> None:
         for back in (self.topic_back, self.text_back, self.phone_back):
@@ -925,166 +902,3 @@ class SelfService(QObject):
 
     def _on_feedback_failed(self, message_vi: str, message_en: str) -> None:
         self.feedback_page.on_failed(message_en if self.language == "en" else message_vi)
-
-
-def selfservice_stylesheet(scale: float) -> str:
-    """Rules for the self-service pages and the start view's buttons, added to the ticket
-    screen's style sheet."""
-    def px(value: float) -> str:
-        return f"{max(1, round(value * scale))}px"
-
-    def btn(value: float) -> str:
-        return f"{max(style.MIN_BUTTON_PX, round(value * scale))}px"
-
-    return keyboard_stylesheet(scale) + f"""
-QPushButton[role="selfservice"] {{
-    min-height: {btn(84)};
-    background: {style.SURFACE};
-    border: {px(3)} solid {style.NAVY};
-    border-radius: {px(16)};
-}}
-QPushButton[role="selfservice"]:pressed {{
-    background: {style.NAVY_TINT};
-}}
-QPushButton[role="selfservice"]:disabled {{
-    background: {style.DISABLED_BG};
-    border-color: #b5bfcc;
-}}
-QLabel#SelfserviceTitle {{
-    font-size: {px(26)};
-    font-weight: 800;
-    color: {style.NAVY};
-    background: transparent;
-}}
-QLabel#SelfserviceSubtitle {{
-    font-size: {px(18)};
-    font-weight: 600;
-    color: {style.MUTED};
-    background: transparent;
-}}
-QLabel#SelfserviceTitle:disabled, QLabel#SelfserviceSubtitle:disabled {{
-    color: {style.DISABLED_TEXT};
-}}
-QLabel#ScanInstruction {{
-    font-size: {px(32)};
-    font-weight: 800;
-    color: {style.TEXT};
-}}
-QLineEdit#CodeEdit, QLineEdit#PhoneEdit {{
-    min-height: {px(64)};
-    font-size: {px(30)};
-    font-weight: 700;
-    padding: 0 {px(14)};
-    background: {style.SURFACE};
-    border: {px(3)} solid {style.NAVY};
-    border-radius: {px(12)};
-}}
-QLineEdit#PhoneEdit {{
-    font-size: {px(40)};
-    min-height: {px(84)};
-}}
-QPlainTextEdit#FeedbackText {{
-    font-size: {px(26)};
-    background: {style.SURFACE};
-    border: {px(3)} solid {style.NAVY};
-    border-radius: {px(12)};
-    padding: {px(6)};
-    min-height: {px(96)};
-}}
-QLabel#SelfMessage {{
-    font-size: {px(22)};
-    font-weight: 700;
-    border-radius: {px(10)};
-    padding: {px(6)} {px(14)};
-}}
-QLabel#SelfMessage[state="info"] {{
-    color: {style.MUTED};
-    font-weight: 600;
-    padding: 0 {px(4)};
-}}
-QLabel#SelfMessage[state="error"] {{
-    color: {style.RED};
-    background: {style.RED_TINT};
-    border: {px(2)} solid {style.RED};
-}}
-QFrame#ResultCard {{
-    background: {style.SURFACE};
-    border: {px(3)} solid {style.NAVY};
-    border-radius: {px(22)};
-}}
-QFrame#ResultCard QLabel {{
-    background: transparent;
-}}
-QLabel#ResultCode {{
-    font-size: {px(22)};
-    font-weight: 600;
-    color: {style.MUTED};
-}}
-QLabel#ResultProcedure {{
-    font-size: {px(30)};
-    font-weight: 800;
-    color: {style.NAVY};
-}}
-QFrame#ResultCard QLabel#ResultStatus {{
-    font-size: {px(30)};
-    font-weight: 800;
-    border-radius: {px(12)};
-    padding: {px(8)} {px(18)};
-    color: {style.NAVY};
-    background: {style.NAVY_TINT};
-}}
-QFrame#ResultCard QLabel#ResultStatus[state="good"] {{
-    color: {style.GREEN};
-    background: {style.GREEN_TINT};
-}}
-QFrame#ResultCard QLabel#ResultStatus[state="attention"] {{
-    color: {style.AMBER_TEXT};
-    background: #fff6d6;
-    border: {px(2)} solid {style.AMBER};
-}}
-QFrame#ResultCard QLabel#ResultStatus[state="bad"] {{
-    color: {style.RED};
-    background: {style.RED_TINT};
-}}
-QLabel#ResultKey {{
-    font-size: {px(24)};
-    color: {style.MUTED};
-}}
-QLabel#ResultValue {{
-    font-size: {px(26)};
-    font-weight: 700;
-}}
-QLabel#ResultAppointment {{
-    font-size: {px(36)};
-    font-weight: 800;
-    color: {style.NAVY};
-}}
-QLabel#ResultHint {{
-    font-size: {px(24)};
-    font-weight: 600;
-}}
-QPushButton[role="topic"] {{
-    min-height: {btn(96)};
-    background: {style.SURFACE};
-    border: {px(3)} solid {style.NAVY};
-    border-radius: {px(16)};
-}}
-QPushButton[role="topic"]:pressed {{
-    background: {style.NAVY_TINT};
-}}
-QLabel#TopicText {{
-    font-size: {px(28)};
-    font-weight: 700;
-    color: {style.NAVY};
-    background: transparent;
-}}
-QLabel#ThanksTitle {{
-    font-size: {px(44)};
-    font-weight: 800;
-    color: {style.GREEN};
-}}
-QLabel#ThanksBody {{
-    font-size: {px(28)};
-    font-weight: 600;
-}}
-"""

@@ -16,19 +16,20 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 from kiosk.config import Config
 from kiosk.paths import Paths
 from kiosk.station import database_path
+from kiosk.ui import theme
 from sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
 
 # state -> (background, text) colours: green when fine, amber while waiting, red for a technician.
 _COLOURS = {
-    "up_to_date": ("#1b7f3b", "#ffffff"),
-    "sending": ("#1d5fa8", "#ffffff"),
-    "waiting": ("#b26a00", "#ffffff"),
-    "offline": ("#b26a00", "#ffffff"),
-    "error": ("#b3261e", "#ffffff"),
-    "stopped": ("#b3261e", "#ffffff"),
-    "off": ("#5f6b7a", "#ffffff"),
+    "up_to_date": (theme.PILL_OK, theme.SURFACE),
+    "sending": (theme.PILL_BUSY, theme.SURFACE),
+    "waiting": (theme.PILL_WAITING, theme.SURFACE),
+    "offline": (theme.PILL_WAITING, theme.SURFACE),
+    "error": (theme.PILL_ERROR, theme.SURFACE),
+    "stopped": (theme.PILL_ERROR, theme.SURFACE),
+    "off": (theme.PILL_OFF, theme.SURFACE),
 }
 
 

@@ -2,11 +2,11 @@
 
 States: start (service choice) -> [priority choice ->] confirmation -> start, or
 out-of-service while the printer keeps failing. The UI thread only shows things; issuing,
-printing and printer checks run on the worker threads (workers.py), and QTimers bound every
+printing and printer checks run on the desk and printer lanes (workers.py), and QTimers bound every
 wait: the print watchdog, the confirmation countdown, the idle reset and the printer re-check.
 
 The window shows at once with the services it is given (this PC's catalog); as a hub client
-the hub's list replaces them when the desk worker has read it (`on_services`). The run of
+the hub's list replaces them when the desk lane has read it (`on_services`). The run of
 consecutive failed prints is saved in this station's database whenever it changes and read
 back at start (`on_failures_loaded`), so a restart does not hide a broken printer.
 """
@@ -29,8 +29,9 @@ from kiosk.queue.priority import PriorityCategory
 from kiosk.ticketing import PrintOutcome, Ticket
 from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
-from kiosk.ui.selfservice import SelfService, selfservice_stylesheet
+from kiosk.ui.selfservice import SelfService
 from kiosk.ui.sync_status import SyncBridge, SyncIndicator
+from kiosk.ui.theme import is_portrait
 from kiosk.ui.views import (
     ConfirmPage,
     Header,
@@ -39,7 +40,7 @@ from kiosk.ui.views import (
     ServiceButton,
     StartPage,
 )
-from kiosk.ui.workers import Workers
+from kiosk.ui.workers import WARM_UP_AFTER_MS, QueueDesk, TicketLanes, issue_failure
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,11 @@ class TicketScreen(QWidget):
     time."""
 
     quit_requested = Signal()  # the technician shortcut; run_kiosk ends the event loop
+    failures_loaded = Signal(int)  # the saved run of failed prints has been read, at start
 
     def __init__(self, config: Config, paths: Paths, services: list[Service], *,
                  failures: int = 0, clock: Callable[[], datetime] | None = None,
-                 app: QApplication | None = None, workers: Workers | None = None):
+                 app: QApplication | None = None):
         super().__init__()
         self.setObjectName("TicketScreen")
         self.setWindowTitle(config.office.name)
@@ -83,7 +85,6 @@ class TicketScreen(QWidget):
         self._pending_prints: set[int] = set()
         self._counted_failures: set[int] = set()
         self._counts: dict[str, int] = dict.fromkeys(self.services, 0)
-        self._counts_pending = False
         self._scale = 0.0
         self._last_minute: tuple[int, int] | None = None
         self._closed = False
@@ -137,15 +138,9 @@ class TicketScreen(QWidget):
         self._watched_ticket: int | None = None
         self._remaining = 0
 
-        # -- workers --
-        self.workers = workers or Workers(config, paths)
-        self.workers.issued.connect(self.on_issued)
-        self.workers.issue_failed.connect(self.on_issue_failed)
-        self.workers.counts.connect(self.on_counts)
-        self.workers.services.connect(self.on_services)
-        self.workers.failures_loaded.connect(self.on_failures_loaded)
-        self.workers.printed.connect(self.on_printed)
-        self.workers.printer_status.connect(self.on_printer_status)
+        self.lanes = TicketLanes(config, paths)
+        # A hub client asks the hub for its services until it has answered once.
+        self._services_wanted = config.hub.role == "client"
 
         # Window context: the kiosk is the only window, and a closed one must not compete.
         self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
@@ -171,12 +166,14 @@ class TicketScreen(QWidget):
         return timer
 
     def start(self) -> None:
-        """Start the worker threads and the periodic timers (call once, before showing)."""
-        self.workers.start()
-        # The desk thread answers in this order: the saved failures (SQLite, quick), the hub's
+        """Start the lanes and the periodic timers (call once, before showing)."""
+        self.lanes.start()
+        # The desk lane answers in this order: the saved failures (SQLite, quick), the hub's
         # services (a hub client: network), then the waiting counts.
-        self.workers.load_failures()
-        self.workers.fetch_services()
+        self.lanes.desk.run(lambda open_desk: open_desk.desk.print_failure_count(),
+                            done=self.on_failures_loaded, failed=self._failures_unreadable,
+                            owner=self, label="read the run of failed prints")
+        self.fetch_services()
         self.selfservice.start()
         self.sync.start()
         self.clock_timer.start()
@@ -184,6 +181,17 @@ class TicketScreen(QWidget):
         self.refresh_counts()
         if self.out_of_service:
             self.recheck_timer.start()
+        # After the first frames, not during them: the warm-up takes the GIL for a while.
+        QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if not self._closed:
+            self.lanes.printer.run(lambda printer: printer.warm_up(), label="warm up")
+
+    def _failures_unreadable(self, exc: BaseException) -> None:
+        log.error("cannot read the saved count of failed prints (%s); starting from 0",
+                  getattr(exc, "message_en", None) or exc.__class__.__name__)
+        self.on_failures_loaded(0)
 
     # -- language ---------------------------------------------------------------------------
 
@@ -235,14 +243,41 @@ class TicketScreen(QWidget):
             self._refresh_service_buttons()
 
     def refresh_counts(self) -> None:
-        if not self._counts_pending:
-            self._counts_pending = True
-            self.workers.refresh_counts()
+        # One read at a time: a slow database or hub never piles requests up.
+        self.lanes.desk.run(lambda open_desk: open_desk.desk.waiting_counts(),
+                            done=self.on_counts, failed=self._counts_failed, owner=self,
+                            label="waiting counts", coalesce="counts")
 
     def on_counts(self, counts: dict) -> None:
-        self._counts_pending = False
         self._counts.update(counts)
         self._refresh_service_buttons()
+        if self._services_wanted:  # the hub answers again: its list of services too
+            self.fetch_services()
+
+    def _counts_failed(self, exc: BaseException) -> None:
+        # The hub is down (logged by the queue) or the database busy: the counts shown stay.
+        log.info("could not read waiting counts: %s",
+                 getattr(exc, "message_en", None) or exc.__class__.__name__)
+
+    def fetch_services(self) -> None:
+        """As a hub client: the hub's services (`on_services` once read). The hub down: this
+        PC's catalog stays, and the next good count asks again."""
+        if not self._services_wanted:
+            return
+        self.lanes.desk.run(_hub_services, done=self._hub_services_read,
+                            failed=self._hub_services_failed, owner=self,
+                            label="the hub's services", coalesce="services")
+
+    def _hub_services_read(self, services: list[Service] | None) -> None:
+        if not self._services_wanted:
+            return
+        self._services_wanted = False
+        if services is not None:
+            self.on_services(services)
+
+    def _hub_services_failed(self, exc: BaseException) -> None:
+        log.warning("cannot read the hub's services (%s); showing the local catalog",
+                    getattr(exc, "message_en", None) or exc.__class__.__name__)
 
     def on_services(self, services: list[Service]) -> None:
         """The hub's list of the services offered here: the buttons are rebuilt if it differs
@@ -321,13 +356,37 @@ class TicketScreen(QWidget):
             button.setEnabled(False)
         self.start_page.priority_button.setEnabled(False)
         self.issue_watchdog.start()
-        self.workers.issue(code, self.priority)
+        priority = self.priority
+        self.lanes.desk.run(lambda open_desk: open_desk.desk.issue(code, priority),
+                            done=self.on_issued, failed=self._issue_failed,
+                            then=self._print_issued, owner=self, label="issue a ticket")
+
+    def _print_issued(self, ticket: Ticket) -> None:
+        """On the desk lane, once the ticket is on its way to the screen: straight to the
+        printer lane (a detour through the UI thread cost a scheduling delay on a busy PC),
+        then the waiting counts, which have just changed."""
+        self._print(ticket)
+        self.refresh_counts()
+
+    def _print(self, ticket: Ticket) -> None:
+        self.lanes.printer.run(lambda printer: printer.print_ticket(ticket),
+                               done=self.on_printed, then=self._prepare_next, owner=self,
+                               label="print a ticket")
+
+    def _prepare_next(self, outcome: PrintOutcome | None) -> None:
+        """On the printer lane, once the outcome is on its way: the next ticket drawn ahead."""
+        self.lanes.printer.resource().prepare_next(outcome)
+
+    def _issue_failed(self, exc: BaseException) -> None:
+        vi, en = issue_failure(exc)
+        log.warning("could not issue a ticket: %s", en)
+        self.on_issue_failed(vi, en)
 
     def on_issued(self, ticket: Ticket) -> None:
         self.issue_watchdog.stop()
-        # The print thread has the ticket already (Workers hands every issued ticket from the
-        # desk thread straight to it) and prints while this view is built; its outcome is
-        # handled after this method returns.
+        # The printer lane has the ticket already (the desk lane hands every issued ticket
+        # straight to it) and prints while this view is built; its outcome is handled after
+        # this method returns.
         self._start_print(ticket.id)
         self.sync.wake()
         self.busy = False
@@ -373,7 +432,9 @@ class TicketScreen(QWidget):
         margin = PRINT_WATCHDOG_MARGIN_S
         self.print_watchdog.start(int((self.config.printer.timeout_s + margin) * 1000))
 
-    def on_printed(self, outcome: PrintOutcome) -> None:
+    def on_printed(self, outcome: PrintOutcome | None) -> None:
+        if outcome is None:  # a reprint whose ticket could not be reloaded: the watchdog says
+            return
         ticket_id = outcome.ticket.id
         self._pending_prints.discard(ticket_id)
         if self._watched_ticket == ticket_id:
@@ -407,10 +468,11 @@ class TicketScreen(QWidget):
             self._enter_out_of_service()
 
     def _set_failures(self, count: int) -> None:
-        """Change the run of failed prints and save it (on the desk thread) for a restart."""
+        """Change the run of failed prints and save it (on the desk lane) for a restart."""
         if count != self.failures:
             self.failures = count
-            self.workers.save_failures(count)
+            self.lanes.desk.run(lambda open_desk: open_desk.desk.save_print_failure_count(count),
+                                label="save the run of failed prints")
 
     def on_failures_loaded(self, count: int) -> None:
         """The run of failed prints saved before the last stop (asked for at start, answered
@@ -421,6 +483,7 @@ class TicketScreen(QWidget):
             log.warning("%d consecutive failed prints before the restart: out of service",
                         count)
             self._enter_out_of_service()
+        self.failures_loaded.emit(count)
 
     def _print_watchdog_fired(self) -> None:
         ticket_id = self._watched_ticket
@@ -445,7 +508,9 @@ class TicketScreen(QWidget):
         self._restart_countdown()
         self._counted_failures.discard(ticket.id)
         self._start_print(ticket.id)
-        self.workers.reprint(ticket.id)
+        ticket_id = ticket.id
+        self.lanes.printer.run(lambda printer: printer.reprint(ticket_id), done=self.on_printed,
+                               then=self._prepare_next, owner=self, label="reprint a ticket")
 
     # -- confirmation countdown ---------------------------------------------------------------
 
@@ -488,11 +553,13 @@ class TicketScreen(QWidget):
         self.start_page.show_priority(None, self.language)
         if self.stack.currentWidget() is not self.confirm_page:
             self.stack.setCurrentWidget(self.out_of_service_page)
-        if self.workers is not None and self.clock_timer.isActive():
+        if self.clock_timer.isActive():
             self.recheck_timer.start()
 
     def check_printer(self) -> None:
-        self.workers.check_printer()
+        self.lanes.printer.run(lambda printer: printer.status_name(),
+                               done=self.on_printer_status, owner=self,
+                               label="printer status", coalesce="status")
 
     def on_printer_status(self, status: str) -> None:
         if not self.out_of_service:
@@ -540,15 +607,15 @@ class TicketScreen(QWidget):
         super().resizeEvent(event)
 
     def _apply_geometry(self, width: int, height: int) -> None:
-        portrait = style.is_portrait(width, height)
+        portrait = is_portrait(width, height)
         self.start_page.set_orientation(portrait)
         self.priority_page.set_orientation(portrait)
         self.confirm_page.set_orientation(portrait)
         self.selfservice.set_orientation(portrait)
-        scale = style.scale_for(width, height)
+        scale = style.TICKET_SCREEN.scale_for(width, height)
         if abs(scale - self._scale) > 0.01:
             self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale) + selfservice_stylesheet(scale))
+            self.setStyleSheet(style.TICKET_SCREEN.stylesheet(scale))
 
     def quit_kiosk(self) -> None:
         log.info("technician shortcut: quitting the kiosk")
@@ -568,9 +635,15 @@ class TicketScreen(QWidget):
             timer.stop()
         self._app.removeEventFilter(self)
         self.selfservice.shutdown()
-        self.workers.stop()
+        self.lanes.stop()
         self.sync.stop()
         self.switcher.close()
+
+
+def _hub_services(open_desk) -> list[Service] | None:
+    """The hub's list of this kiosk's services (None: this desk is not a hub client's)."""
+    desk = open_desk.desk
+    return desk.hub_services() if isinstance(desk, QueueDesk) else None
 
 
 def _service_key(services) -> list[tuple]:

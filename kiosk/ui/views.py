@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.queue.catalog import Service
 from kiosk.queue.priority import PriorityCategory
+from kiosk.ui.widgets import label, set_state, touch_button
 
 PRIORITY_CHOICES = (
     PriorityCategory.ELDERLY,
@@ -37,26 +37,6 @@ PRIORITY_CHOICES = (
 
 def priority_label(category: PriorityCategory, language: str) -> str:
     return category.label_en if language == "en" else category.label_vi
-
-
-def touch_button(text: str = "", role: str = "secondary", parent: QWidget | None = None
-                 ) -> QPushButton:
-    """A button for fingers: no keyboard focus, styled by role, reacts on press state only."""
-    button = QPushButton(text, parent)
-    button.setProperty("role", role)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.setAutoDefault(False)
-    return button
-
-
-def label(name: str, *, wrap: bool = True, align=Qt.AlignmentFlag.AlignCenter,
-          parent: QWidget | None = None) -> QLabel:
-    widget = QLabel(parent)
-    widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    widget.setAlignment(align)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    return widget
 
 
 class LabelButton(QPushButton):
@@ -500,9 +480,7 @@ class ConfirmPage(QWidget):
             text = self.tr("Không in được phiếu. Vui lòng ghi nhớ số thứ tự của bạn: {number}"
                            ).format(number=ticket.number)
         self.status.setText(text)
-        self.status.setProperty("state", self._state)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_state(self.status, self._state)
         failed = self._state == self.FAILED
         detail = self._detail[1] if lang == "en" else self._detail[0]
         self.detail.setText(detail or "")

@@ -46,22 +46,16 @@ from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.config_editor import ConfigEditor
 from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
-from kiosk.ui.admin.style import set_tone, stylesheet
+from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import set_tone, status_label
 
 log = logging.getLogger(__name__)
 
 IDLE_CLOSE_MS = 5 * 60_000
 LOG_TAIL_LINES = 400
 RECENT_ROWS = 30
-
-
-def _status_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -171,7 +165,7 @@ class ReprintTab(QWidget):
         self.receipt_button.clicked.connect(self.reprint_receipt)
         refresh = _compact_button("Làm mới")
         refresh.clicked.connect(self.refresh)
-        self.result = _status_label()
+        self.result = status_label()
         left = QGroupBox("Số thứ tự gần đây")
         lbox = QVBoxLayout(left)
         lbox.addWidget(self.tickets, 1)
@@ -332,7 +326,7 @@ class SyncTab(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = _table(["Mã bản ghi", "Loại", "Tạo lúc", "Bị từ chối lúc", "Lý do"])
-        self.result = _status_label()
+        self.result = status_label()
         refresh = _compact_button("Làm mới")
         refresh.clicked.connect(self.refresh)
         self.requeue_selected = _compact_button("Gửi lại mục đã chọn")
@@ -453,7 +447,7 @@ class DoctorTab(QWidget):
         self.run_button.clicked.connect(self.run_checks)
         self.bundle_button = QPushButton("Tạo gói hỗ trợ (.zip)")
         self.bundle_button.clicked.connect(self.make_bundle)
-        self.summary = _status_label()
+        self.summary = status_label()
         self.rows = QWidget()
         self.rows_box = QVBoxLayout(self.rows)
         self.rows_box.setSpacing(8)
@@ -589,7 +583,7 @@ class ConfigTab(QWidget):
         super().__init__()
         self.view = view
         self.editor = ConfigEditor(view.config)
-        self.result = _status_label()
+        self.result = status_label()
         if view.config_error:
             set_tone(self.result, "error", f"Tệp cấu hình hiện có lỗi: {view.config_error}. "
                      "Biểu mẫu đang hiện giá trị mặc định; lưu sẽ ghi đè tệp.")
@@ -682,7 +676,7 @@ class AdminView(QWidget):
         self.setObjectName("TechRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle("Quản trị máy")
-        self.setStyleSheet(stylesheet())
+        self.setStyleSheet(TECHNICIAN.stylesheet())
         self.config = config
         self.paths = paths
         self.config_error = config_error

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from kiosk import config as config_mod
 from kiosk.config import Config, ConfigError
 from kiosk.diagnostics.redact import is_secret_key
-from kiosk.ui.admin.style import mark_invalid
+from kiosk.ui.widgets import mark_invalid
 
 HIDDEN_KEYS = {("admin", "pin_hash")}
 _INT_LIMIT = 2_000_000_000

@@ -26,19 +26,12 @@ from PySide6.QtWidgets import (
 from kiosk.admin.devices import describe_scan, printer_status_vi, test_print
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.admin.style import set_tone
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.widgets import set_tone, status_label
 
 log = logging.getLogger(__name__)
 
 SCAN_LISTEN_MS = 20_000
-
-
-def _status_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class PrinterTestPanel(QFrame):
@@ -58,7 +51,7 @@ class PrinterTestPanel(QFrame):
         self.print_button.clicked.connect(self.test_print)
         self.status_button = QPushButton("Kiểm tra trạng thái")
         self.status_button.clicked.connect(self.check_status)
-        self.result = _status_label()
+        self.result = status_label()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.print_button)
@@ -148,7 +141,7 @@ class ScanTestPanel(QFrame):
         self.wedge.setEchoMode(QLineEdit.EchoMode.Password)
         self.wedge.setPlaceholderText("Máy quét kiểu bàn phím: chạm vào đây rồi quét")
         self.wedge.returnPressed.connect(self._wedge_scan)
-        self.result = _status_label()
+        self.result = status_label()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(listen_ms)
@@ -238,7 +231,7 @@ class CameraTestPanel(QFrame):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 180)
         self.preview.setStyleSheet("background: #1b2533; color: white; border-radius: 8px;")
-        self.result = _status_label()
+        self.result = status_label()
         row = QHBoxLayout()
         row.addWidget(self.start_button)
         row.addWidget(self.stop_button)

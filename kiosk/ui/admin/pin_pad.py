@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.pin import PIN_MAX_DIGITS, VI_NOT_RECORDED, PinGate, hash_pin, pin_problem
-from kiosk.ui.admin.style import set_tone, stylesheet
+from kiosk.ui.admin.style import TECHNICIAN
+from kiosk.ui.widgets import set_tone
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class PinDialog(QDialog):
         self.setModal(True)
         self.setWindowTitle("Mã PIN quản trị")
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.setStyleSheet(stylesheet())
+        self.setStyleSheet(TECHNICIAN.stylesheet())
         self.mode = mode
         self.gate = gate
         self.stored_hash = stored_hash

@@ -1,10 +1,10 @@
-"""Calling citizens from the counter window: the queue worker thread and the calling bar.
+"""Calling citizens from the counter window: the queue lane and the calling bar.
 
 `QueueWorker` owns the queue object (`open_queue`: LocalQueue standalone, RemoteQueue with a
-hub) on its own QThread "counter-queue": every queue call blocks (SQLite or the LAN), so the UI
-thread only sends requests by queued signals and gets answers back the same way. The queue's
-subscribe and on_connection callbacks arrive on background threads and are re-emitted as
-signals.
+hub) and is the resource of the "counter-queue" lane (kiosk/ui/operations.py): every queue call
+blocks (SQLite or the LAN), so it runs there, and the answers come back as the worker's
+signals, delivered on the UI thread. The queue's subscribe and on_connection callbacks arrive
+on background threads and are re-emitted as signals the same way.
 
 `CallingBar` is a compact bar under the top bar: the current ticket (big number, service,
 waiting time), the buttons Gọi số tiếp (F3), Nhắc lại (F4), Vắng mặt, Chuyển… (an inline
@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.counter.widgets import KeyButton, set_prop
+from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import KeyButton, set_prop
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,9 @@ NEEDS_HUB = (NEXT, RECALL, SKIP, TRANSFER)
 
 
 class QueueWorker(QObject):
-    """Lives on the "counter-queue" thread; opens the queue on `start` (not in __init__, so
-    the connection and its threads belong to the worker thread)."""
+    """The "counter-queue" lane's resource; its methods run on the lane. Opens the queue on
+    `start` (not in __init__, so the connection and its threads belong to the lane's thread);
+    a queue that cannot be opened is a failed action, tried again with the next one."""
 
     restored = Signal(object, object)  # current Ticket | None, list[Service]
     done = Signal(str, object)  # action, Ticket | None
@@ -75,7 +77,6 @@ class QueueWorker(QObject):
             self._unsubscribe = self.queue.subscribe(self.event.emit)
         return self.queue
 
-    @Slot()
     def start(self) -> None:
         """Open the queue and restore the counter's ticket after a restart."""
         try:
@@ -88,7 +89,6 @@ class QueueWorker(QObject):
         self.restored.emit(current, services)
         self.refresh()
 
-    @Slot(str, str, object)
     def act(self, action: str, clerk: str, target: Any) -> None:
         n = self.number
         try:
@@ -113,7 +113,6 @@ class QueueWorker(QObject):
         self.done.emit(action, ticket)
         self.refresh()
 
-    @Slot(int, str)
     def link(self, ticket_id: int, code: str) -> None:
         try:
             self._open().link_dossier(ticket_id, code)
@@ -125,7 +124,6 @@ class QueueWorker(QObject):
             return
         self.linked.emit(ticket_id, code)
 
-    @Slot()
     def refresh(self) -> None:
         try:
             snapshot = self._open().snapshot()
@@ -134,8 +132,8 @@ class QueueWorker(QObject):
             return
         self.waiting.emit(dict(snapshot.waiting))
 
-    @Slot()
-    def stop(self) -> None:
+    def close(self) -> None:
+        """When the lane stops."""
         if self._unsubscribe is not None:
             try:
                 self._unsubscribe()
@@ -147,7 +145,6 @@ class QueueWorker(QObject):
             except Exception:
                 log.debug("closing the queue failed", exc_info=True)
             self.queue = None
-        QThread.currentThread().quit()
 
     def _fail(self, action: str, exc: BaseException) -> None:
         from kiosk.queue.service import QueueError
@@ -163,51 +160,34 @@ class QueueWorker(QObject):
 
 
 class QueueThread(QObject):
-    """Starts the worker's thread and forwards requests to it as queued signals."""
-
-    _start = Signal()
-    _act = Signal(str, str, object)
-    _link = Signal(int, str)
-    _refresh = Signal()
-    _stop = Signal()
+    """The counter's queue requests, run in order on the "counter-queue" lane; the answers
+    are the worker's signals. Stopping waits up to STOP_WAIT_MS for a call in progress."""
 
     def __init__(self, config: Config, paths: Paths, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("counter-queue")
         self.worker = QueueWorker(config, paths)
-        self.worker.moveToThread(self.thread)
-        self._start.connect(self.worker.start)
-        self._act.connect(self.worker.act)
-        self._link.connect(self.worker.link)
-        self._refresh.connect(self.worker.refresh)
-        self._stop.connect(self.worker.stop)
+        self.lane = Lane("counter-queue", lambda: self.worker, QueueWorker.close,
+                         stop_wait_ms=STOP_WAIT_MS)
         self.running = False
 
     def start(self) -> None:
-        self.thread.start()
         self.running = True
-        self._start.emit()
+        self.lane.run(QueueWorker.start, label="restore the counter's ticket")
 
     def act(self, action: str, clerk: str, target: Any = None) -> None:
-        self._act.emit(action, clerk, target)
+        self.lane.run(lambda worker: worker.act(action, clerk, target), label=action)
 
     def link(self, ticket_id: int, code: str) -> None:
-        self._link.emit(ticket_id, code)
+        self.lane.run(lambda worker: worker.link(ticket_id, code), label="link a dossier")
 
     def refresh(self) -> None:
-        self._refresh.emit()
+        self.lane.run(QueueWorker.refresh, label="waiting counts", coalesce="refresh")
 
     def stop(self) -> None:
         if not self.running:
             return
         self.running = False
-        self._stop.emit()
-        if not self.thread.wait(STOP_WAIT_MS):
-            log.error("thread counter-queue did not stop within %d ms", STOP_WAIT_MS)
-            from kiosk.ui.counter.workers import _STUCK
-
-            _STUCK.append((self.thread, self.worker))
+        self.lane.stop()
 
 
 def minutes_text(since: datetime | None, now: datetime) -> str:

@@ -32,7 +32,7 @@ from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
-from kiosk.ui.counter.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
 
 S = DossierStatus
 

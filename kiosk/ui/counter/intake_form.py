@@ -1,7 +1,7 @@
 """The intake page: who submits (filled from the ID card scan), which procedure, which
 documents were received, and what the citizen is told (appointment date, fee).
 
-The page only collects and shows; window.py saves through the workers. Nothing here logs what
+The page only collects and shows; window.py saves on its desk lane. Nothing here logs what
 is typed or scanned: it is personal data.
 """
 
@@ -33,7 +33,7 @@ from kiosk.dossiers.procedures import Procedure
 from kiosk.ui.counter.documents import DocumentsChecklist
 from kiosk.ui.counter.procedure_picker import ProcedurePicker
 from kiosk.ui.counter.text import GENDER_VI, day_text, parse_day, weekday_text
-from kiosk.ui.counter.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
 
 #: Fields a CCCD scan fills: form attribute -> parser field.
 SCANNED_FIELDS = {"name": "full_name", "id_number": "id_number", "birth_date": "date_of_birth",

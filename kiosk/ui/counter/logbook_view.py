@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
-from kiosk.ui.counter.widgets import KeyButton, field_label, set_prop
+from kiosk.ui.widgets import KeyButton, field_label, set_prop
 
 #: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
 #: and date columns grow to fit their contents once rows are shown.

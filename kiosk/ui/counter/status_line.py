@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from kiosk.ui.counter.widgets import set_prop
+from kiosk.ui.widgets import set_prop
 
 #: PrinterStatus names (and OFFLINE for a printer that cannot be opened) as the clerk reads them.
 PRINTER_TEXT = {

@@ -5,7 +5,8 @@ Keyboard and scanner alone cover the common path (F2 new intake, scan, type the 
 Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code). A keyboard
 wedge scan anywhere in the window is caught by WedgeScanner before any field sees it; serial
 and camera scanners deliver the same ScanEvent. Everything that touches SQLite or a printer
-runs on the worker threads (workers.py).
+runs on the window's two lanes (lanes.py): each action is one `lane.run(...)` whose answer
+comes back on the UI thread.
 
 Scanned text is personal data: logs name the scanner, the kind of code and the parser's error
 code only, never the text.
@@ -45,9 +46,10 @@ from PySide6.QtWidgets import (
 from drivers.scanners.events import ScanEvent
 from kiosk.calendar import CalendarRules
 from kiosk.config import Config
-from kiosk.dossiers.logbook import LogbookRow
+from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import Procedure, load_procedures
+from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
 from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
@@ -56,11 +58,17 @@ from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, Que
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
 from kiosk.ui.counter.intake_form import FormProblem, IntakeForm
+from kiosk.ui.counter.lanes import (
+    CounterDesk,
+    CounterLanes,
+    ReceiptPrinter,
+    counter_lanes,
+    receipt_failure,
+)
 from kiosk.ui.counter.logbook_view import LogbookView
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
-from kiosk.ui.counter.widgets import Banner, KeyButton
-from kiosk.ui.counter.workers import CounterWorkers
+from kiosk.ui.widgets import Banner, KeyButton
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +96,13 @@ def open_file(path: Path) -> None:
 
 class CounterWindow(QMainWindow):
     """The counter window. `clock()` gives the office's local time; `opener(path)` shows a
-    written file (A4 receipt, logbook export); `scanners` overrides the [scanner] settings."""
+    written file (A4 receipt, logbook export); `scanners` overrides the [scanner] settings;
+    `lanes` the background lanes (lanes.py)."""
 
     def __init__(self, config: Config, paths: Paths, *, clerk: str = "",
                  clock: Callable[[], datetime] | None = None,
                  procedures: list[Procedure] | None = None,
-                 workers: CounterWorkers | None = None,
+                 lanes: CounterLanes | None = None,
                  opener: Callable[[Path], Any] | None = None,
                  scanners: ScannerSettings | None = None,
                  queue: QueueThread | None = None,
@@ -169,7 +178,7 @@ class CounterWindow(QMainWindow):
             self.stack.addWidget(page)
         self.status = StatusLine()
 
-        # -- calling (issue 4): the bar, the queue thread, the citizen's rating panel --
+        # -- calling (issue 4): the bar, the queue lane, the citizen's rating panel --
         self.counter_number = int(config.counter.number)
         self.calling = CallingBar(self.counter_number, tuple(config.counter.services))
         self.calling.action_requested.connect(self.queue_action)
@@ -250,23 +259,8 @@ class CounterWindow(QMainWindow):
         self.call_clock.setInterval(CALL_CLOCK_MS)
         self.call_clock.timeout.connect(lambda: self.calling.update_wait(self.clock()))
 
-        # -- workers --
-        self.workers = workers or CounterWorkers(config, paths)
-        d = self.workers.desk
-        d.saved.connect(self.on_saved)
-        d.save_failed.connect(self.on_save_failed)
-        d.opened.connect(self.on_opened)
-        d.open_failed.connect(self.on_open_failed)
-        d.acted.connect(self.on_acted)
-        d.action_failed.connect(self.on_action_failed)
-        d.logbook_loaded.connect(self.on_logbook_loaded)
-        d.logbook_failed.connect(self.on_logbook_failed)
-        d.exported.connect(self.on_exported)
-        d.export_failed.connect(self.on_export_failed)
-        d.pdf_written.connect(self.on_pdf_written)
-        d.pdf_failed.connect(self.on_pdf_failed)
-        self.workers.printer.printed.connect(self.on_printed)
-        self.workers.printer.status_checked.connect(self.status.set_printer)
+        # -- background lanes: "counter-desk" and "counter-printer" --
+        self.lanes = lanes or counter_lanes(config, paths)
         self.queue = queue or QueueThread(config, paths)
         q = self.queue.worker
         q.restored.connect(self.on_queue_restored)
@@ -303,13 +297,13 @@ class CounterWindow(QMainWindow):
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the worker threads and the scanners (separate from __init__ so tests can
+        """Start the background work and the scanners (separate from __init__ so tests can
         build a window without threads)."""
-        # The queue thread opens the same database: only once the desk thread has opened
-        # (and migrated) it, so the two never race through a first migration.
-        self.workers.desk.prepared.connect(self._start_queue,
-                                           Qt.ConnectionType.SingleShotConnection)
-        self.workers.start()
+        # The queue lane opens the same database: only once the desk lane has opened (and
+        # migrated) it, so the two never race through a first migration.
+        self.lanes.desk.run(lambda _desk: None, done=self._start_queue,
+                            failed=self._database_not_opened, owner=self,
+                            label="open the database")
         self.call_clock.start()
         s = self.scanner_settings
         if s.wedge_enabled:
@@ -322,9 +316,14 @@ class CounterWindow(QMainWindow):
         self.check_printer()
         self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _start_queue(self, _ok: bool = True) -> None:
+    def _start_queue(self, _result: Any = None) -> None:
         if not self._closed and not self.queue.running:
             self.queue.start()
+
+    def _database_not_opened(self, exc: BaseException) -> None:
+        log.warning("the counter database cannot be opened: %s",
+                    wording(exc, "mở được cơ sở dữ liệu", "open the database")[1])
+        self._start_queue()
 
     def _start_serial(self, s: ScannerSettings) -> None:
         from drivers.scanners.qt_adapters import QtSerialScanner
@@ -355,7 +354,7 @@ class CounterWindow(QMainWindow):
         if self.camera_panel is not None:
             self.camera_panel.close()
         self.sync.stop()
-        self.workers.stop()
+        self.lanes.stop()
         self.queue.stop()
         if self.rating_view is not None:
             self.rating_view.shutdown()
@@ -369,10 +368,10 @@ class CounterWindow(QMainWindow):
         self._apply_scale(event.size().width(), event.size().height())
 
     def _apply_scale(self, width: int, height: int) -> None:
-        scale = style.scale_for(width, height)
+        scale = style.COUNTER.scale_for(width, height)
         if scale != self._scale:
             self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale))
+            self.setStyleSheet(style.COUNTER.stylesheet(scale))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         # Esc reaches here only when the focused field did not use it.
@@ -512,7 +511,13 @@ class CounterWindow(QMainWindow):
         self.saving = True
         self.form.save_button.setEnabled(False)
         self.form.set_print_state("busy", self.tr("Đang lưu hồ sơ…"))
-        self.workers.save(intake, self.clerk, self.clock())
+        # Saved at the moment the clerk pressed save (the window's clock, which also gave the
+        # appointment preview, so screen and receipt agree).
+        clerk, at = self.clerk, self.clock()
+        self.lanes.desk.run(lambda desk: desk.save_intake(intake, clerk=clerk, at=at),
+                            done=self.on_saved,
+                            failed=lambda exc: self.on_save_failed(intake.procedure_code, exc),
+                            owner=self, label="save intake")
 
     def on_saved(self, dossier: Dossier) -> None:
         self.saving = False
@@ -528,7 +533,9 @@ class CounterWindow(QMainWindow):
         self.print_receipt(dossier.code)
         self.form.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def on_save_failed(self, message_vi: str, message_en: str) -> None:
+    def on_save_failed(self, procedure_code: str, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "lưu được hồ sơ", "save the dossier")
+        log.warning("intake not saved (procedure %s): %s", procedure_code, message_en)
         self.saving = False
         self.form.save_button.setEnabled(True)
         self.form.set_print_state("failed", message_vi)
@@ -554,14 +561,18 @@ class CounterWindow(QMainWindow):
         copies = max(1, self.config.dossiers.receipt_copies)
         self.print_watchdog.start(int((self.config.printer.timeout_s * copies
                                        + PRINT_WATCHDOG_MARGIN_S) * 1000))
-        self.workers.print_receipt(code)
+        self.lanes.printer.run(
+            lambda printer: printer.print_receipt(code),
+            done=lambda _: self.on_printed(code, True, "", ""),
+            failed=lambda exc: self.on_printed(code, False, *receipt_failure(code, exc)),
+            owner=self, label="print receipt")
 
     def _print_timed_out(self) -> None:
         code = self.printing
         if code is not None:
-            log.warning("no answer from the print worker for dossier %s", code)
+            log.warning("no answer from the printer lane for dossier %s", code)
             self.on_printed(code, False, self.tr("Máy in không phản hồi."),
-                            "the print worker did not answer in time")
+                            "the printer lane did not answer in time")
 
     def on_printed(self, code: str, ok: bool, message_vi: str, message_en: str) -> None:
         if self.printing not in (None, code):
@@ -591,21 +602,32 @@ class CounterWindow(QMainWindow):
         if code is None:
             return
         self._print_state(code, "busy", self.tr("Đang tạo giấy A4…"))
-        self.workers.write_pdf(code)
+        data_dir = self.paths.data_dir
+        self.lanes.desk.run(
+            lambda desk: desk.write_receipt_pdf(code, desk.settings.a4_path(code, data_dir)),
+            done=lambda path: self.on_pdf_written(code, path),
+            failed=lambda exc: self.on_pdf_failed(code, exc), owner=self, label="write A4")
 
-    def on_pdf_written(self, code: str, path: str) -> None:
-        self._print_state(code, "ok", self.tr("Đã tạo giấy A4: %1").replace("%1", path))
+    def on_pdf_written(self, code: str, path: Path) -> None:
+        self._print_state(code, "ok", self.tr("Đã tạo giấy A4: %1").replace("%1", str(path)))
         try:
             self.opener(Path(path))
         except Exception:
             log.exception("cannot open the A4 receipt of %s", code)
 
-    def on_pdf_failed(self, message_vi: str, message_en: str) -> None:
+    def on_pdf_failed(self, code: str, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "tạo được giấy A4",
+                                         f"write the A4 receipt of {code}")
+        log.warning("A4 receipt not written: %s", message_en)
         self.banner.show_message("error", message_vi, code="pdf")
 
     def check_printer(self) -> None:
+        """Ask the receipt printer how it is (not while it prints; never two checks queued
+        behind a stuck job)."""
         if self.printing is None:
-            self.workers.check_printer()
+            self.lanes.printer.run(ReceiptPrinter.status, done=self.status.set_printer,
+                                   owner=self, label="printer status",
+                                   coalesce="printer status")
 
     # -- returning results -----------------------------------------------------------------
 
@@ -614,7 +636,8 @@ class CounterWindow(QMainWindow):
         self.banner.clear()
         self.dossier_view.code_edit.setText(code.strip().upper())
         self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
-        self.workers.open_dossier(code)
+        self.lanes.desk.run(lambda desk: desk.open(code), done=self.on_opened,
+                            failed=self.on_open_failed, owner=self, label="open dossier")
 
     def on_opened(self, dossier: Dossier) -> None:
         view = self.dossier_view
@@ -624,7 +647,9 @@ class CounterWindow(QMainWindow):
         else:
             view.focus_code()
 
-    def on_open_failed(self, code: str, message_vi: str, message_en: str) -> None:
+    def on_open_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "mở được hồ sơ", "open the dossier")
+        log.info("dossier look-up failed: %s", message_en)
         self.dossier_view.show_dossier(None)
         self.banner.show_message("error", message_vi, code="open")
         self.dossier_view.focus_code()
@@ -635,26 +660,36 @@ class CounterWindow(QMainWindow):
                                                     "trước khi cập nhật hồ sơ."))
             self.clerk_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        self.workers.act(code, to, reason, self.clerk)
+        clerk = self.clerk
+        self.lanes.desk.run(lambda desk: desk.act(code, to, reason, clerk),
+                            done=self.on_acted,
+                            failed=lambda exc: self.on_action_failed(code, to, exc),
+                            owner=self, label="change dossier status")
 
     def on_acted(self, dossier: Dossier) -> None:
         self.sync.wake()
         self.dossier_view.action_done(dossier, self.clock().date())
         self.dossier_view.focus_code()
 
-    def on_action_failed(self, message_vi: str, message_en: str) -> None:
+    def on_action_failed(self, code: str, to: int, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"change dossier {code}")
+        log.warning("status change of dossier %s to %s refused: %s", code, to, message_en)
         self.dossier_view.action_failed(message_vi)
         self.banner.show_message("error", message_vi, code="action")
 
     # -- logbook ---------------------------------------------------------------------------
 
     def _load_logbook(self, start: date, end: date) -> None:
-        self.workers.load_logbook(start, end)
+        self.lanes.desk.run(lambda desk: logbook_rows(desk, start, end),
+                            done=lambda rows: self.on_logbook_loaded(start, end, rows),
+                            failed=self.on_logbook_failed, owner=self, label="read logbook")
 
     def on_logbook_loaded(self, start: date, end: date, rows: list[LogbookRow]) -> None:
         self.logbook_view.set_rows(start, end, rows)
 
-    def on_logbook_failed(self, message_vi: str, message_en: str) -> None:
+    def on_logbook_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "đọc được sổ theo dõi", "read the logbook")
+        log.warning("logbook not loaded: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 
     def export_path(self, fmt: str, start: date, end: date) -> Path:
@@ -663,19 +698,30 @@ class CounterWindow(QMainWindow):
 
     def export_logbook(self, fmt: str) -> None:
         view = self.logbook_view
-        out = self.export_path(fmt, view.start, view.end)
-        self.workers.export_logbook(view.rows, fmt, out, view.start, view.end)
+        rows, start, end = view.rows, view.start, view.end
+        out = self.export_path(fmt, start, end)
 
-    def on_exported(self, fmt: str, path: str) -> None:
+        def export(desk: CounterDesk) -> Path:
+            path = export_logbook(rows, fmt, out, unit_name=desk.settings.unit_name,
+                                  start=start, end=end)
+            log.info("logbook %s..%s exported as %s (%d rows)", start, end, fmt, len(rows))
+            return path
+
+        self.lanes.desk.run(export, done=self.on_exported, failed=self.on_export_failed,
+                            owner=self, label="export logbook")
+
+    def on_exported(self, path: Path) -> None:
         self.logbook_view.export_done(Path(path))
 
-    def on_export_failed(self, message_vi: str, message_en: str) -> None:
+    def on_export_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "xuất được sổ theo dõi", "export the logbook")
+        log.warning("logbook export failed: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 
     # -- calling ---------------------------------------------------------------------------
 
     def queue_action(self, action: str, target: Any) -> None:
-        """A calling button (or F3/F4/F12): the queue call runs on the queue thread."""
+        """A calling button (or F3/F4/F12): the queue call runs on the queue lane."""
         self.calling.set_busy(True)
         self.queue.act(action, self.clerk, target)
 
@@ -766,7 +812,7 @@ class CounterWindow(QMainWindow):
         if self.camera_panel is None:
             self.camera_panel = CameraPanel(self)
             self.camera_panel.closed.connect(self._camera_panel_closed)
-            self.camera_panel.setStyleSheet(style.stylesheet(self._scale or 1.0))
+            self.camera_panel.setStyleSheet(style.COUNTER.stylesheet(self._scale or 1.0))
         self.camera.frame.connect(self.camera_panel.show_frame)
         self.camera.scanned.connect(self.handle_scan)
         self.camera.status_changed.connect(lambda status, _src: self.status.set_camera(status))

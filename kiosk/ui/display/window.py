@@ -33,6 +33,7 @@ from kiosk.calendar.working_days import weekday_vi
 from kiosk.config import DisplayConfig
 from kiosk.ui.display import style
 from kiosk.ui.display.model import BoardChange, BoardModel, RecentCall, ServiceInfo, ServingRow
+from kiosk.ui.widgets import set_prop
 
 log = logging.getLogger(__name__)
 
@@ -117,15 +118,6 @@ class FitLabel(QLabel):
         return self.font().pixelSize()
 
 
-def _set_property(widget: QWidget, name: str, value: str) -> None:
-    if widget.property(name) != value:
-        widget.setProperty(name, value)
-        # Qt re-reads a style sheet's [property] selectors only on re-polish.
-        for w in (widget, *widget.findChildren(QWidget)):
-            w.style().unpolish(w)
-            w.style().polish(w)
-
-
 class ServingTile(QFrame):
     """One counter now serving: the ticket number, and the counter in a box beside it."""
 
@@ -159,7 +151,7 @@ class ServingTile(QFrame):
 
     def set_hot(self, state: str) -> None:
         """"on": yellow tile; "off": yellow frame (the other blink phase); "": normal."""
-        _set_property(self, "hot", state)
+        set_prop(self, "hot", state, children=True)
 
     def apply_scale(self, scale: float) -> None:
         s = scale
@@ -225,7 +217,7 @@ class WaitingChip(QFrame):
     def set_count(self, n: int) -> None:
         self.count.setText(str(n))
         # Services nobody waits for step back, so the busy ones catch the eye.
-        _set_property(self.count, "zero", "yes" if n == 0 else "no")
+        set_prop(self.count, "zero", "yes" if n == 0 else "no", children=True)
         self.setAccessibleName(f"{self.service.name}: {n} người chờ")
 
     def apply_scale(self, scale: float) -> None:
@@ -495,12 +487,12 @@ class DisplayBoard(QWidget):
         self._apply_scale()
 
     def _apply_scale(self) -> None:
-        scale = style.scale_for(max(1, self.width()), max(1, self.height()))
+        scale = style.BOARD.scale_for(max(1, self.width()), max(1, self.height()))
         if scale == self._scale:
             return
         self._scale = scale
         s = scale
-        self.setStyleSheet(style.stylesheet(scale))
+        self.setStyleSheet(style.BOARD.stylesheet(scale))
         self.header.setFixedHeight(round(116 * s))
         self.header.layout().setContentsMargins(round(32 * s), 0, round(32 * s), 0)
         self.header.layout().setSpacing(round(24 * s))

@@ -25,8 +25,9 @@ from kiosk.assets import FONT_FAMILY
 from kiosk.stats import OfficeStats
 from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS
 from kiosk.stats.report import hour_range, share_vi, short_label
-from kiosk.ui.style import AMBER, GREEN, NAVY, RED, TEXT
+from kiosk.ui.theme import AMBER, GREEN, NAVY, RED, TEXT, scaled
 
+CHART_MIN_FONT_PX = 9
 LEVEL_COLOURS = {"very_satisfied": GREEN, "satisfied": "#67a878", "unsatisfied": RED}
 P90_COLOUR = "#7fa3cf"
 _VI = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
@@ -65,8 +66,8 @@ class _ChartView(QChartView):
         if scale == self.scale_factor:
             return
         self.scale_factor = scale
-        self.chart().setTitleFont(chart_font(self.px(15), bold=True))
-        self.chart().legend().setFont(chart_font(self.px(12)))
+        self.chart().setTitleFont(chart_font(self.font_px(15), bold=True))
+        self.chart().legend().setFont(chart_font(self.font_px(12)))
         if self.stats is not None:
             self.show_stats(self.stats)
 
@@ -78,8 +79,9 @@ class _ChartView(QChartView):
     def draw(self, stats: OfficeStats) -> None:
         raise NotImplementedError
 
-    def px(self, value: float) -> int:
-        return max(9, round(value * self.scale_factor))
+    def font_px(self, value: float) -> int:
+        """A chart's type size at the window's scale, never below 9 px."""
+        return scaled(value, self.scale_factor, CHART_MIN_FONT_PX)
 
     def clear(self) -> None:
         chart = self.chart()
@@ -89,7 +91,7 @@ class _ChartView(QChartView):
 
     def _axis_fonts(self, *axes) -> None:
         for axis in axes:
-            axis.setLabelsFont(chart_font(self.px(12)))
+            axis.setLabelsFont(chart_font(self.font_px(12)))
             axis.setLabelsColor(QColor(TEXT))
             axis.setGridLineColor(QColor("#e3e8ef"))
 
@@ -125,7 +127,7 @@ class WaitingChart(_ChartView):
         series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         for bar_set in (mean, p90):
             bar_set.setLabelColor(QColor(TEXT))
-            bar_set.setLabelFont(chart_font(self.px(11)))
+            bar_set.setLabelFont(chart_font(self.font_px(11)))
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([short_label(g.label, 20) for g in groups])
@@ -218,7 +220,7 @@ class RatingChart(_ChartView):
             part.setLabelVisible(share >= 0.06)
             part.setLabelPosition(QPieSlice.LabelPosition.LabelInsideHorizontal)
             part.setLabelColor(QColor("white"))
-            part.setLabelFont(chart_font(self.px(12), bold=True))
+            part.setLabelFont(chart_font(self.font_px(12), bold=True))
         chart.addSeries(series)
         # The legend names the levels (counts would not fit at 1366x768; the tables have
         # them); the slices carry the shares.

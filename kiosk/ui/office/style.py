@@ -1,175 +1,85 @@
-"""Look of the office window: the ticket screen's colours, desk-sized type.
+"""The office window's look, declared for kiosk/ui/theme.py: the kiosk's colours, desk-sized
+type.
 
 The head of office reads it at a desk on a 1366x768 laptop or bigger: 14 px body type at
-1366x768, a little more on 1920x1080, figures in the tiles large enough to read across a desk.
+1366x768, a little more on 1920x1080 (the scale follows the screen by 0.3), figures in the
+tiles large enough to read across a desk.
 """
 
 from __future__ import annotations
 
-from kiosk.assets import FONT_FAMILY
-from kiosk.ui.style import BG, MUTED, NAVY, NAVY_DARK, NAVY_TINT, RED, RED_TINT, SURFACE, TEXT
+from kiosk.ui.theme import (
+    BG,
+    BOLD,
+    HEAVY,
+    MUTED,
+    NAVY,
+    NAVY_DARK,
+    NAVY_TINT,
+    ON_NAVY_MUTED,
+    RED,
+    RED_TINT,
+    SEMIBOLD,
+    SURFACE,
+    TEXT,
+    Design,
+    TypeScale,
+    bar,
+    base,
+    panel,
+    rule,
+    states,
+    station,
+    tone,
+)
 
+DESIGN = Design(1366, 768, follow=0.3, smallest=0.9, largest=1.3)
+TYPE = TypeScale(body=14, small=13, title=18, heading=15, display=27)
 BORDER = "#c5cfdc"
+LINE = ("1px", "solid", BORDER)
 
-
-def scale_for(width: int, height: int) -> float:
-    """1.0 at 1366x768, about 1.12 at 1920x1080; between 0.9 and 1.3."""
-    by = min(width / 1366, height / 768)
-    return round(max(0.9, min(1.3, 1 + (by - 1) * 0.3)), 2)
-
-
-def stylesheet(scale: float) -> str:
-    def px(value: float) -> str:
-        return f"{max(1, round(value * scale))}px"
-
-    return f"""
-* {{
-    font-family: "{FONT_FAMILY}";
-    font-size: {px(14)};
-    color: {TEXT};
-}}
-QMainWindow, QWidget#OfficeRoot {{
-    background: {BG};
-}}
-QFrame#TopBar {{
-    background: {NAVY};
-}}
-QFrame#TopBar QLabel {{
-    color: white;
-    background: transparent;
-}}
-QLabel#AppTitle {{
-    font-size: {px(18)};
-    font-weight: 700;
-}}
-QLabel#OfficeName {{
-    font-size: {px(13)};
-    color: #d7e3f4;
-}}
-QPushButton[role="export"] {{
-    color: {NAVY};
-    background: white;
-    border: 1px solid white;
-    border-radius: {px(6)};
-    padding: {px(5)} {px(14)};
-    font-weight: 700;
-}}
-QPushButton[role="export"]:pressed {{
-    background: {NAVY_TINT};
-}}
-QPushButton[role="export"]:disabled {{
-    color: #8fa3bf;
-    background: {NAVY_DARK};
-    border-color: #4d6f99;
-}}
-QFrame#RangeBar {{
-    background: {SURFACE};
-    border-bottom: 1px solid {BORDER};
-}}
-QPushButton[role="range"] {{
-    background: {SURFACE};
-    border: 1px solid {BORDER};
-    border-radius: {px(6)};
-    padding: {px(5)} {px(12)};
-    font-weight: 600;
-}}
-QPushButton[role="range"]:checked {{
-    color: white;
-    background: {NAVY};
-    border-color: {NAVY};
-}}
-QPushButton[role="range"]:pressed {{
-    background: {NAVY_TINT};
-}}
-QDateEdit {{
-    background: {SURFACE};
-    border: 1px solid {BORDER};
-    border-radius: {px(5)};
-    padding: {px(3)} {px(6)};
-    min-width: {px(118)};
-}}
-QDateEdit:disabled {{
-    color: {MUTED};
-    background: #f1f4f8;
-}}
-QLabel#Period {{
-    font-size: {px(15)};
-    font-weight: 700;
-    color: {NAVY};
-}}
-QLabel#Status {{
-    color: {MUTED};
-}}
-QLabel#Status[state="error"] {{
-    color: {RED};
-    background: {RED_TINT};
-    border-radius: {px(4)};
-    padding: {px(2)} {px(8)};
-}}
-QFrame[role="tile"] {{
-    background: {SURFACE};
-    border: 1px solid {BORDER};
-    border-left: {px(5)} solid {NAVY};
-    border-radius: {px(8)};
-}}
-QFrame[role="tile"] QLabel {{
-    background: transparent;
-}}
-QLabel[role="tileCaption"] {{
-    font-size: {px(13)};
-    font-weight: 600;
-    color: {MUTED};
-}}
-QLabel[role="tileValue"] {{
-    font-size: {px(27)};
-    font-weight: 800;
-    color: {NAVY};
-}}
-QLabel[role="tileNote"] {{
-    font-size: {px(12)};
-    color: {MUTED};
-}}
-QChartView {{
-    background: transparent;
-    border: 1px solid {BORDER};
-    border-radius: {px(8)};
-}}
-QTabWidget::pane {{
-    background: {SURFACE};
-    border: 1px solid {BORDER};
-    border-radius: {px(6)};
-    top: -1px;
-}}
-QTabBar::tab {{
-    background: #e2e8f0;
-    border: 1px solid {BORDER};
-    border-bottom: none;
-    border-top-left-radius: {px(6)};
-    border-top-right-radius: {px(6)};
-    padding: {px(5)} {px(14)};
-    margin-right: {px(3)};
-    font-weight: 600;
-    color: {MUTED};
-}}
-QTabBar::tab:selected {{
-    background: {SURFACE};
-    color: {NAVY};
-}}
-QTableWidget {{
-    background: {SURFACE};
-    alternate-background-color: #f4f7fb;
-    gridline-color: #e3e8ef;
-    border: none;
-    font-size: {px(13)};
-}}
-QHeaderView::section {{
-    background: #eef2f7;
-    color: {TEXT};
-    font-weight: 700;
-    font-size: {px(12)};
-    border: none;
-    border-right: 1px solid {BORDER};
-    border-bottom: 1px solid {BORDER};
-    padding: {px(3)} {px(4)};
-}}
-"""
+OFFICE = station(
+    "office", DESIGN, TYPE,
+    base(TYPE),
+    rule("QMainWindow, QWidget#OfficeRoot", background=BG),
+    bar("QFrame#TopBar"),
+    rule("QLabel#AppTitle", font_size=TYPE.title, font_weight=BOLD),
+    rule("QLabel#OfficeName", font_size=TYPE.small, color=ON_NAVY_MUTED),
+    states('QPushButton[role="export"]',
+           dict(color=NAVY, background="white", border=("1px", "solid", "white"),
+                border_radius=6, padding=(5, 14), font_weight=BOLD),
+           pressed=dict(background=NAVY_TINT),
+           disabled=dict(color="#8fa3bf", background=NAVY_DARK, border_color="#4d6f99")),
+    rule("QFrame#RangeBar", background=SURFACE, border_bottom=LINE),
+    states('QPushButton[role="range"]',
+           dict(background=SURFACE, border=LINE, border_radius=6, padding=(5, 12),
+                font_weight=SEMIBOLD),
+           checked=dict(color="white", background=NAVY, border_color=NAVY),
+           pressed=dict(background=NAVY_TINT)),
+    states("QDateEdit",
+           dict(background=SURFACE, border=LINE, border_radius=5, padding=(3, 6),
+                min_width=118),
+           disabled=dict(color=MUTED, background="#f1f4f8")),
+    rule("QLabel#Period", font_size=TYPE.heading, font_weight=BOLD, color=NAVY),
+    # The status line under the range bar: loading, or what went wrong.
+    rule("QLabel#Status", color=MUTED),
+    rule('QLabel#Status[state="error"]', **tone(RED, RED_TINT), border_radius=4,
+         padding=(2, 8)),
+    panel('QFrame[role="tile"]', background=SURFACE, border=LINE,
+          border_left=(5, "solid", NAVY), border_radius=8),
+    rule('QLabel[role="tileCaption"]', font_size=TYPE.small, font_weight=SEMIBOLD,
+         color=MUTED),
+    rule('QLabel[role="tileValue"]', font_size=TYPE.display, font_weight=HEAVY, color=NAVY),
+    rule('QLabel[role="tileNote"]', font_size=12, color=MUTED),
+    rule("QChartView", background="transparent", border=LINE, border_radius=8),
+    rule("QTabWidget::pane", background=SURFACE, border=LINE, border_radius=6, top="-1px"),
+    states("QTabBar::tab",
+           dict(background="#e2e8f0", border=LINE, border_bottom="none",
+                border_top_left_radius=6, border_top_right_radius=6, padding=(5, 14),
+                margin_right=3, font_weight=SEMIBOLD, color=MUTED),
+           selected=dict(background=SURFACE, color=NAVY)),
+    rule("QTableWidget", background=SURFACE, alternate_background_color="#f4f7fb",
+         gridline_color="#e3e8ef", border="none", font_size=TYPE.small),
+    rule("QHeaderView::section", background=BG, color=TEXT, font_weight=BOLD, font_size=12,
+         border="none", border_right=LINE, border_bottom=LINE, padding=(3, 4)),
+)

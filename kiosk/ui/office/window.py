@@ -2,7 +2,9 @@
 
 Summary tiles, three charts (waiting time per service, tickets per hour, ratings) and tables
 per counter, clerk, service and day, for a chosen range; csv/pdf export through
-kiosk.stats.report. Statistics are computed on the worker thread (workers.py); a range that
+kiosk.stats.report. Statistics are computed and reports written on the "office-stats" lane
+(kiosk/ui/operations.py), which owns its own database connection: a month of a busy point is a
+few hundred thousand events, seconds of work the window must not freeze for. A range that
 includes today refreshes itself every minute.
 """
 
@@ -39,12 +41,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.dossiers.settings import dossier_settings
+from kiosk.failures import wording
 from kiosk.paths import Paths
-from kiosk.stats import GroupStats, OfficeStats
-from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi
+from kiosk.station import open_database
+from kiosk.stats import GroupStats, OfficeStats, office_stats
+from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
-from kiosk.ui.office.workers import OfficeWorkers
+from kiosk.ui.operations import Lane
+from kiosk.ui.widgets import set_state
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +203,8 @@ class OfficeWindow(QMainWindow):
         self.tz = ZoneInfo(config.office.timezone)
         self._clock = clock or (lambda: datetime.now(self.tz))
         self.unit_name = dossier_settings(config).unit_name
-        self.workers = OfficeWorkers(config, paths, self)
+        self.lane = Lane("office-stats", lambda: open_database(config, paths),
+                         lambda db: db.conn.close())
         self.stats: OfficeStats | None = None
         self.preset = TODAY
         self.last_export: Path | None = None
@@ -206,10 +212,6 @@ class OfficeWindow(QMainWindow):
         self._scale = 0.0
         self.setWindowTitle("Thống kê hoạt động — " + self.unit_name)
         self._build()
-        self.workers.stats.computed.connect(self._computed)
-        self.workers.stats.compute_failed.connect(self._compute_failed)
-        self.workers.stats.exported.connect(self._exported)
-        self.workers.stats.export_failed.connect(self._export_failed)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._tick)
@@ -329,11 +331,11 @@ class OfficeWindow(QMainWindow):
         return bar
 
     def apply_scale(self, width: int, height: int) -> None:
-        scale = style.scale_for(width, height)
+        scale = style.OFFICE.scale_for(width, height)
         if scale == self._scale:
             return
         self._scale = scale
-        self.setStyleSheet(style.stylesheet(scale))
+        self.setStyleSheet(style.OFFICE.stylesheet(scale))
         for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
             chart.set_scale(scale)
 
@@ -382,8 +384,8 @@ class OfficeWindow(QMainWindow):
     # -- computing -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the worker thread and show today."""
-        self.workers.start()
+        """Start the background lane and show today."""
+        self.lane.start()
         self.timer.start()
         self.set_preset(TODAY)
 
@@ -394,9 +396,13 @@ class OfficeWindow(QMainWindow):
                          error=True)
             return
         self._request += 1
+        request, timezone = self._request, self.config.office.timezone
         self.period_label.setText(period_text(start, end))
         self._status("Đang tính số liệu…")
-        self.workers.compute(self._request, start, end)
+        self.lane.run(lambda db: office_stats(db, start, end, timezone),
+                      done=lambda stats: self._computed(request, stats),
+                      failed=lambda exc: self._compute_failed(request, start, end, exc),
+                      owner=self, label="office statistics")
 
     def _tick(self) -> None:
         # Only a range that includes today changes while the window is open; "today" itself
@@ -416,7 +422,10 @@ class OfficeWindow(QMainWindow):
         now = self._clock().astimezone(self.tz)
         self._status(f"Cập nhật lúc {now:%H:%M}")
 
-    def _compute_failed(self, request: int, message_vi: str, message_en: str) -> None:
+    def _compute_failed(self, request: int, start: date, end: date,
+                        exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "tính được số liệu", "compute the statistics")
+        log.error("statistics for %s..%s failed: %s", start, end, message_en, exc_info=exc)
         if request == self._request:
             self._status(message_vi, error=True)
 
@@ -448,9 +457,7 @@ class OfficeWindow(QMainWindow):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setProperty("state", "error" if error else "")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_state(self.status, "error" if error else "")
 
     # -- export --------------------------------------------------------------------------------
 
@@ -474,13 +481,18 @@ class OfficeWindow(QMainWindow):
             self.export_to(fmt, Path(path))
 
     def export_to(self, fmt: str, path: Path) -> None:
-        """Write the shown statistics as csv or pdf (on the worker thread)."""
+        """Write the shown statistics as csv or pdf (on the lane)."""
         if self.stats is None:
             return
         now = self._clock().astimezone(self.tz)
         self._status("Đang xuất báo cáo…")
-        self.workers.export(self.stats, fmt, str(path), self.unit_name,
-                            f"Lập lúc {now:%H:%M} ngày {now:%d/%m/%Y}")
+        stats, unit_name = self.stats, self.unit_name
+        generated = f"Lập lúc {now:%H:%M} ngày {now:%d/%m/%Y}"
+        self.lane.run(lambda _db: write_report(stats, fmt, str(path), unit_name=unit_name,
+                                               generated=generated),
+                      done=lambda out: self._exported(fmt, str(out)),
+                      failed=lambda exc: self._export_failed(fmt, exc), owner=self,
+                      label="export report")
 
     def _exported(self, fmt: str, path: str) -> None:
         self.last_export = Path(path)
@@ -488,7 +500,9 @@ class OfficeWindow(QMainWindow):
         self.open_button.setEnabled(True)
         self.open_button.show()
 
-    def _export_failed(self, message_vi: str, message_en: str) -> None:
+    def _export_failed(self, fmt: str, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "xuất được báo cáo", "export the report")
+        log.warning("report export (%s) failed: %s", fmt, message_en)
         self._status(message_vi, error=True)
 
     def _open_last_export(self) -> None:
@@ -499,7 +513,7 @@ class OfficeWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.timer.stop()
-        self.workers.stop()
+        self.lane.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.shutdown()

@@ -47,8 +47,8 @@ from kiosk.admin.setup import (
 )
 from kiosk.config import Config, ConfigError, key_weakness
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
-from kiosk.ui.admin.style import set_tone
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.widgets import set_tone
 from kiosk.ui.wizard.hubtls import (
     NO_ADDRESS,
     ca_copy_path,

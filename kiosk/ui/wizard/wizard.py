@@ -34,8 +34,11 @@ from kiosk.admin.setup import SetupAnswers, SetupResult, answers_from_config, wr
 from kiosk.config import Config, ConfigError
 from kiosk.paths import Paths
 from kiosk.tls import default_hosts
-from kiosk.ui.admin.style import stylesheet
+from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.operations import Lane
+from kiosk.ui.style import KEYBOARD_RULES
+from kiosk.ui.theme import stylesheet
+from kiosk.ui.widgets import set_prop
 from kiosk.ui.wizard.hubtls import (
     CertPlan,
     HubTls,
@@ -163,11 +166,10 @@ class SetupWizard(QWidget):
         if self.keyboard is not None:
             box.addWidget(self.keyboard)
         box.addWidget(nav)
-        sheet = stylesheet()
+        sheet = TECHNICIAN.stylesheet()
         if self.keyboard is not None:
-            from kiosk.ui.keyboard import keyboard_stylesheet
-
-            sheet += keyboard_stylesheet(0.85)
+            # The kiosk's keyboard, a little smaller under the technician's forms.
+            sheet += stylesheet(KEYBOARD_RULES, 0.85)
         self.setStyleSheet(sheet)
         self.index = 0
         self._show(0)
@@ -296,10 +298,8 @@ class SetupWizard(QWidget):
                 state = "done"
             else:
                 state = ""
-            chip.setProperty("state", state)
+            set_prop(chip, "state", state)
             chip.setVisible(i in order)
-            chip.style().unpolish(chip)
-            chip.style().polish(chip)
         if self.index in order:
             self.step_label.setText(f"Bước {order.index(self.index) + 1} / {len(order)}")
 

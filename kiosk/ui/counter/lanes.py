@@ -1,0 +1,192 @@
+"""The counter window's two background lanes (kiosk/ui/operations.py) and what each one owns.
+The UI thread never touches SQLite or a printer.
+
+- "counter-desk" owns a `CounterDesk`: the dossier desk on its own database connection (plus,
+  on a client PC, the office hub's queue, opened on first need to say where a dossier taken in
+  at another counter stands). It saves intakes (one transaction with the outbox row), opens
+  dossiers, changes statuses, reads and exports the logbook and writes A4 receipt PDFs.
+- "counter-printer" owns a `ReceiptPrinter`: the receipt printer and a dossier desk of its own
+  to render receipts from. A stalled printer holds only this lane, bounded by the driver's
+  timeout, so saving the next dossier never waits for paper.
+
+Failures are worded with kiosk.failures.wording; only message_en and dossier codes are logged,
+never what the citizen's record holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.dossiers.intake import DossierDesk
+from kiosk.dossiers.models import Dossier, DossierError, DossierNotFound
+from kiosk.dossiers.status import DossierStatus
+from kiosk.paths import Paths
+from kiosk.station import open_configured_printer, open_database
+from kiosk.ui.operations import DEFAULT_STOP_WAIT_MS, Lane
+
+log = logging.getLogger(__name__)
+
+
+def receipt_printer_settings(config: Config) -> tuple[str | None, int | None]:
+    """(uri, width_mm) of the receipt printer: [dossiers] receipt_printer when set, else the
+    ticket printer (None, None: open_configured_printer's defaults)."""
+    d = config.dossiers
+    if d.receipt_printer:
+        return d.receipt_printer, d.receipt_width
+    return None, None
+
+
+class TakenInElsewhere(DossierError):
+    """A dossier this PC does not hold, which another counter PC of the office took in."""
+
+
+class CounterDesk(DossierDesk):
+    """The "counter-desk" lane's resource: a dossier desk on its own database connection
+    (opened, and migrated, on the lane's thread)."""
+
+    def __init__(self, config: Config, paths: Paths) -> None:
+        db = open_database(config, paths)
+        try:
+            super().__init__(db, config)
+        except BaseException:
+            db.conn.close()
+            raise
+        self.paths = paths
+        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
+
+    def open(self, code: str) -> Dossier:
+        """The dossier `code`; one taken in at another counter PC raises TakenInElsewhere."""
+        try:
+            return self.get(code)
+        except DossierNotFound as exc:
+            where = self._elsewhere(code)
+            if where is None:
+                raise
+            raise TakenInElsewhere(*where) from exc
+
+    def _elsewhere(self, code: str) -> tuple[str, str] | None:
+        """In a LAN office, a dossier this PC does not hold may have been taken in at another
+        counter PC, which forwarded its public record to the hub (kiosk.officefeed): say where
+        it stands and where it can be updated, rather than "not found"."""
+        from kiosk.queue.service import QueueError, open_queue
+        from kiosk.queue.settings import hub_settings
+
+        if hub_settings(self.config).role != "client":
+            return None
+        try:
+            if self._hub is None:
+                self._hub = open_queue(self.config, self.paths)
+            view = self._hub.dossier_view(code)
+        except QueueError as exc:
+            log.info("the hub could not be asked about a dossier: %s", exc.code)
+            return None
+        except Exception as exc:  # an answer this version cannot read: say "not found"
+            log.warning("the hub's answer about a dossier was unreadable: %s",
+                        exc.__class__.__name__)
+            return None
+        if view is None:
+            return None
+        return (f"Hồ sơ {view.code} được tiếp nhận tại máy quầy khác "
+                f"({view.status_label}, hẹn trả {view.appointment_date:%d/%m/%Y}). "
+                "Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.",
+                f"dossier {view.code} was taken in at another counter PC "
+                f"(status {int(view.status)}); update it there")
+
+    def act(self, code: str, to: int, reason: str, clerk: str) -> Dossier:
+        """A status change, or the hand-back when `to` is RETURNED."""
+        status = DossierStatus(to)
+        if status is DossierStatus.RETURNED:
+            return self.hand_back(code, clerk=clerk, note=reason or None)
+        return self.change_status(code, status, clerk=clerk, reason=reason or None)
+
+    def close(self) -> None:
+        self.db.conn.close()
+        if self._hub is not None:
+            self._hub.close()
+            self._hub = None
+
+
+class ReceiptPrinter:
+    """The "counter-printer" lane's resource: the receipt printer ([dossiers] receipt_printer,
+    else the ticket printer), opened once and kept (the driver opens a link per job and keeps
+    track of a stuck job itself; one that cannot be opened is tried again next time), and a
+    dossier desk on a connection of its own to render receipts from."""
+
+    def __init__(self, config: Config, paths: Paths) -> None:
+        self._config = config
+        self._paths = paths
+        self._printer: Any = None
+        self._desk: DossierDesk | None = None
+
+    def printer(self) -> Any:
+        if self._printer is None:
+            self._printer = open_configured_printer(self._config, self._paths,
+                                                    *receipt_printer_settings(self._config))
+        return self._printer
+
+    def desk(self) -> DossierDesk:
+        if self._desk is None:
+            self._desk = DossierDesk(open_database(self._config, self._paths), self._config)
+        return self._desk
+
+    def print_receipt(self, code: str) -> None:
+        """Print the receipt of dossier `code` (the configured number of copies); raises the
+        driver's PrintError."""
+        self.desk().print_receipt(code, self.printer())
+
+    def status(self) -> str:
+        """A PrinterStatus name (READY, PAPER_OUT, ...); one that cannot even be opened counts
+        as OFFLINE."""
+        try:
+            status = self.printer().status()
+        except Exception as exc:
+            log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
+            return "OFFLINE"
+        return getattr(status, "name", str(status))
+
+    def close(self) -> None:
+        close = getattr(self._printer, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception:
+                log.debug("closing the printer failed", exc_info=True)
+        self._printer = None
+        if self._desk is not None:
+            self._desk.db.conn.close()
+            self._desk = None
+
+
+def receipt_failure(code: str, exc: BaseException) -> tuple[str, str]:
+    """(message_vi, message_en) for a receipt that did not print (logged here)."""
+    from drivers.printers import PrintError
+
+    if isinstance(exc, PrintError):
+        log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
+        return exc.message_vi, exc.message_en
+    log.error("receipt for dossier %s not printed", code, exc_info=exc)
+    return ("Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in lại hoặc in "
+            "giấy A4.", f"receipt not printed: {exc!r}")
+
+
+@dataclass(frozen=True)
+class CounterLanes:
+    desk: Lane  # "counter-desk": CounterDesk
+    printer: Lane  # "counter-printer": ReceiptPrinter
+
+    def stop(self) -> None:
+        self.desk.stop()
+        self.printer.stop()
+
+
+def counter_lanes(config: Config, paths: Paths) -> CounterLanes:
+    """The counter window's lanes (their threads start with the first operation). Stopping
+    the printer's waits for a print stuck in the driver up to the driver's own timeout."""
+    return CounterLanes(
+        Lane("counter-desk", lambda: CounterDesk(config, paths), CounterDesk.close,
+             stop_wait_ms=DEFAULT_STOP_WAIT_MS),
+        Lane("counter-printer", lambda: ReceiptPrinter(config, paths), ReceiptPrinter.close,
+             stop_wait_ms=int((config.printer.timeout_s + 5) * 1000)))

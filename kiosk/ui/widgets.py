@@ -1,0 +1,236 @@
+"""Widget helpers every station shares: labels, touch and keyboard buttons, restyling after a
+dynamic property changed (state, tone, level), status labels, the counter's cards and its
+message banner. Their look comes from the station's rules in kiosk/ui/theme.py form; these
+helpers only set object names and properties those rules select on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+# -- labels -----------------------------------------------------------------------------------
+
+
+def label(name: str, *, wrap: bool = True, align: Qt.AlignmentFlag = CENTER,
+          parent: QWidget | None = None) -> QLabel:
+    """A plain-text label styled by its object name (citizen-facing text is never rich
+    text)."""
+    widget = QLabel(parent)
+    widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+def field_label(text: str, buddy: QWidget | None = None) -> QLabel:
+    widget = QLabel(text)
+    widget.setProperty("role", "fieldLabel")
+    if buddy is not None:
+        widget.setBuddy(buddy)
+    return widget
+
+
+def value_label(name: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
+    widget = QLabel()
+    if name:
+        widget.setObjectName(name)
+    widget.setProperty("role", "value")
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        # Clerks copy codes and names into other systems; mouse only, so Tab skips labels.
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return widget
+
+
+def status_label() -> QLabel:
+    """A status line under a control, hidden until `set_tone` gives it a text."""
+    widget = QLabel()
+    widget.setWordWrap(True)
+    widget.hide()
+    return widget
+
+
+# -- dynamic properties -----------------------------------------------------------------------
+
+
+def restyle(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property used in it changed (Qt re-reads
+    [property] selectors only on re-polish)."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def set_prop(widget: QWidget, name: str, value: object, *, children: bool = False) -> None:
+    """Set a property a style rule selects on, and restyle the widget (and, with
+    `children`, everything in it, for rules like `Frame[hot="on"] QLabel`) if it changed."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        for w in (widget, *(widget.findChildren(QWidget) if children else ())):
+            restyle(w)
+
+
+def set_state(widget: QWidget, state: str) -> None:
+    set_prop(widget, "state", state)
+
+
+def set_tone(widget: QLabel, tone: str | None, text: str) -> None:
+    """Show `text` in a status label coloured by `tone` (ok, error, warn, busy; None hides)."""
+    widget.setProperty("tone", tone or "")
+    # Contents margins, not CSS padding: a wrapped label's height only counts the former.
+    margin = 12 if tone else 0
+    widget.setContentsMargins(margin, margin // 2 + 2, margin, margin // 2 + 2)
+    widget.setText(text)
+    widget.setVisible(bool(text))
+    restyle(widget)
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", "true" if invalid else "false")
+    restyle(widget)
+
+
+# -- buttons ----------------------------------------------------------------------------------
+
+
+def touch_button(text: str = "", role: str = "secondary", parent: QWidget | None = None
+                 ) -> QPushButton:
+    """A button for fingers: no keyboard focus, styled by role, reacts on press state only."""
+    button = QPushButton(text, parent)
+    button.setProperty("role", role)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAutoDefault(False)
+    return button
+
+
+class KeyButton(QPushButton):
+    """A push button that Enter presses as well as Space: clerks tab to a button and press
+    Enter, as in every other Windows form they use."""
+
+    def __init__(self, text: str = "", role: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        if role:
+            self.setProperty("role", role)
+        self.setAutoDefault(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
+
+
+# -- cards and banners ------------------------------------------------------------------------
+
+
+def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel | None]:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(12, 10, 12, 10)
+    box.setSpacing(6)
+    heading = None
+    if title:
+        heading = QLabel(title)
+        heading.setProperty("role", "cardTitle")
+        box.addWidget(heading)
+    return frame, box, heading
+
+
+class Banner(QFrame):
+    """One message across the window: error (red), warning (amber) or info (green).
+
+    A warning that needs acknowledging keeps its button and stays until the clerk presses it;
+    other messages can be dismissed with Esc or the close button.
+    """
+
+    acknowledged = Signal()
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Banner")
+        self.setProperty("level", "info")
+        self.level = ""
+        self.code = ""  # what the message is about (e.g. a parse error code), for tests/logs
+        self.needs_ack = False
+        self.icon = QLabel("!")
+        self.icon.setObjectName("BannerIcon")
+        self.text = QLabel()
+        self.text.setObjectName("BannerText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.ack_button = KeyButton(self.tr("Đã kiểm tra thẻ (Enter)"), "primary")
+        self.ack_button.clicked.connect(self.acknowledge)
+        self.close_button = KeyButton(self.tr("Đóng (Esc)"))
+        self.close_button.clicked.connect(self.dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 8, 6)
+        row.setSpacing(10)
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.ack_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    def show_message(self, level: str, message: str, *, code: str = "",
+                     needs_ack: bool = False, ack_text: str = "") -> None:
+        if self.needs_ack and self.isVisible() and not needs_ack:
+            # A warning still waiting for the clerk is not replaced by a lesser message.
+            return
+        self.level = level
+        self.code = code
+        self.needs_ack = needs_ack
+        if self.property("level") != level:
+            set_prop(self, "level", level)
+            # The text's colour hangs on the frame's level: its rule needs a re-polish too.
+            restyle(self.icon)
+            restyle(self.text)
+        self.icon.setText({"error": "✕", "warning": "!", "info": "✓"}.get(level, "!"))
+        self.text.setText(message)
+        self.ack_button.setVisible(needs_ack)
+        if ack_text:
+            self.ack_button.setText(ack_text)
+        self.close_button.setVisible(not needs_ack)
+        self.show()
+        if needs_ack:
+            self.ack_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def message(self) -> str:
+        return self.text.text() if self.isVisible() else ""
+
+    def acknowledge(self) -> None:
+        self.needs_ack = False
+        self.hide()
+        self.acknowledged.emit()
+
+    def dismiss(self) -> None:
+        if self.needs_ack:
+            return
+        self.hide()
+        self.dismissed.emit()
+
+    def clear(self) -> None:
+        """Hide any message that does not wait for an acknowledgement."""
+        if not self.needs_ack:
+            self.hide()

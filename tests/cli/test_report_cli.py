@@ -1,0 +1,129 @@
+"""`kiosk report --from D --to D --format csv|pdf --out FILE`: the files read back."""
+
+import csv
+import shutil
+import subprocess
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.config import Config
+from kiosk.stats import office_stats
+from kiosk.stats.report import COLUMNS, csv_rows, write_report
+from kiosk.store import connect
+from kiosk.ticketing import TicketDesk
+from tests.stats.test_stats_helpers import DUC, HA, MONDAY, TZ, add_rating, at, seed_six_plus_one
+
+DAY = MONDAY.isoformat()
+
+
+@pytest.fixture
+def station(tmp_path):
+    """A data directory whose database holds the hand-computed day of test_stats_helpers."""
+    data = tmp_path / "station"
+    db = connect(data / "kiosk.db")
+    tickets = seed_six_plus_one(db, TicketDesk(db, Config()))
+    add_rating(db, at("08:16"), "very_satisfied", 1, HA, ticket=tickets["A001"])
+    add_rating(db, at("08:21"), "unsatisfied", 2, DUC, ticket=tickets["B001"],
+               reasons=("waiting_time",))
+    db.conn.close()
+    return data
+
+
+def report(data, *args) -> int:
+    return main(["--data-dir", str(data), "report", *args])
+
+
+def read_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the file as UTF-8
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_csv_reads_back_with_one_row_per_group(station, tmp_path, capsys):
+    out = tmp_path / "out" / "thong-ke.csv"
+    assert report(station, "--from", DAY, "--to", DAY, "--format", "csv", "--out",
+                  str(out)) == 0
+    assert "7 ticket(s), 5 served, 2 rating(s)" in capsys.readouterr().out
+    header, *rows = read_csv(out)
+    assert tuple(header) == COLUMNS
+    by = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in rows}
+    total = by[("Tổng", "02/03/2026-02/03/2026")]
+    assert total["Tên"] == "Toàn điểm phục vụ"
+    assert (total["Phiếu cấp"], total["Đã phục vụ"], total["Vắng mặt (bỏ qua)"]) == \
+        ("7", "5", "1")
+    assert (total["Chờ trung bình (phút)"], total["Chờ trung vị (phút)"],
+            total["Chờ P90 (phút)"]) == ("7.4", "5.0", "14.6")
+    assert (total["Phục vụ trung bình (phút)"], total["Phục vụ P90 (phút)"]) == ("11.4", "15.0")
+    assert total["Tỷ lệ hài lòng (%)"] == "50.0"
+    ct = by[("Dịch vụ", "CT")]
+    assert (ct["Phiếu cấp"], ct["Chờ P90 (phút)"], ct["Phục vụ P90 (phút)"]) == \
+        ("4", "12.1", "11.6")
+    c2 = by[("Quầy", "2")]
+    assert c2["Tên"] == "Quầy 2" and c2["Phiếu cấp"] == "" and c2["Hồ sơ tiếp nhận"] == ""
+    assert (c2["Đã phục vụ"], c2["Chờ trung bình (phút)"]) == ("3", "8.3")  # 8.25, half up
+    assert by[("Cán bộ", HA)]["Đã phục vụ"] == "2"
+    assert by[("Ngày", DAY)]["Tên"] == "T2 02/03/2026"
+    assert by[("Giờ", "08")]["Phiếu cấp"] == "7"
+    assert by[("Lý do không hài lòng", "waiting_time")]["Không hài lòng"] == "1"
+    assert by[("Lý do không hài lòng", "waiting_time")]["Tên"] == "Thời gian chờ đợi lâu"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_has_vietnamese_headings_and_figures(station, tmp_path):
+    out = tmp_path / "thong-ke.pdf"
+    assert report(station, "--from", DAY, "--to", "2026-03-03", "--format", "pdf", "--out",
+                  str(out)) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for heading in ("BÁO CÁO THỐNG KÊ HOẠT ĐỘNG", "Từ ngày 02/03/2026 đến ngày 03/03/2026",
+                    "Thời gian chờ trung bình theo dịch vụ", "Số phiếu theo giờ trong ngày",
+                    "Đánh giá của người dân", "1. Theo dịch vụ", "2. Theo quầy",
+                    "3. Theo cán bộ", "4. Theo ngày", "Lý do không hài lòng", "Cách tính",
+                    "Chứng thực bản sao", HA, DUC, "Quầy 2", "Trả hồ sơ đúng hạn"):
+        assert heading in text, heading
+    assert "7,4 phút" in text  # mean wait, written the Vietnamese way
+    assert "14,6" in text and "50,0%" in text
+
+
+def test_from_after_to_is_a_usage_error(station, tmp_path, capsys):
+    out = tmp_path / "x.csv"
+    assert report(station, "--from", "2026-03-03", "--to", DAY, "--format", "csv", "--out",
+                  str(out)) == 2
+    assert "--from 2026-03-03 is after --to 2026-03-02" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("--from", "02/03/2026", "--to", DAY, "--format", "csv", "--out", "x.csv"),
+    ("--from", DAY, "--to", DAY, "--format", "xlsx", "--out", "x.xlsx"),
+    ("--from", DAY, "--format", "csv", "--out", "x.csv"),
+])
+def test_bad_arguments_exit_2(station, args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        report(station, *args)
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-02"),
+                                            (DAY, "9999-12-31"), ("1999-12-31", DAY)])
+def test_days_outside_2000_to_2100_are_a_plain_usage_error(station, tmp_path, capsys,
+                                                           start, end):
+    """They used to end in an OverflowError traceback."""
+    out = tmp_path / "x.csv"
+    with pytest.raises(SystemExit) as exc:
+        report(station, "--from", start, "--to", end, "--format", "csv", "--out", str(out))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "between 2000-01-01 and 2100-12-31" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_empty_range_still_writes_both_formats(tmp_path, db):
+    stats = office_stats(db, MONDAY, MONDAY, TZ)
+    rows = csv_rows(stats)
+    assert [r[0] for r in rows] == ["Tổng", "Ngày"]
+    assert write_report(stats, "pdf", tmp_path / "e.pdf").stat().st_size > 1000
+    assert write_report(stats, "csv", tmp_path / "e.csv").read_bytes().count(b"\n") == 3

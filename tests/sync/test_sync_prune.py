@@ -1,0 +1,222 @@
+"""Pruning delivered outbox rows and giving the space back (sync/prune.py, the worker's use)."""
+
+import json
+import random
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kiosk.dossiers import DossierDesk, DossierStatus, is_synced, purge_personal_data
+from kiosk.feedback.ratings import record_rating
+from kiosk.store import connect, transaction
+from sync import status as st
+from sync.prune import TOMBSTONE, forward_floor, incremental_vacuum, prune_delivered
+from sync.seed import seed_tickets
+from tests.dossiers.test_dossiers_helpers import CLERK, HCM, THURSDAY_9AM, intake
+
+NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+OLD = (NOW - timedelta(days=40)).isoformat()
+RECENT = (NOW - timedelta(days=5)).isoformat()
+
+
+def deliver(db, when, where="1 = 1", params=()):
+    with transaction(db) as conn:
+        conn.execute(f"UPDATE outbox SET sent_at = ?, sync_result = 'accepted' WHERE {where}",
+                     (when, *params))
+
+
+def counts(db):
+    tables = ("tickets", "queue_events", "dossiers", "dossier_events", "ratings")
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_delivered_rows_older_than_the_window_go_the_rest_stays(db, config):
+    seed_tickets(db, config, 40, rng=random.Random(1))
+    total = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    ids = [r[0] for r in db.execute("SELECT id FROM outbox ORDER BY id")]
+    deliver(db, OLD, "id <= ?", (ids[total // 2],))
+    deliver(db, RECENT, "id > ? AND id <= ?", (ids[total // 2], ids[-20]))
+    # A refused record delivered... never: set aside, and it stays however old it is.
+    with transaction(db) as conn:
+        conn.execute("UPDATE outbox SET set_aside_at = ?, set_aside_reason = 'x', sent_at = NULL "
+                     "WHERE id = ?", (OLD, ids[3]))
+    domain = counts(db)
+    old = db.execute("SELECT count(*) FROM outbox WHERE sent_at = ?", (OLD,)).fetchone()[0]
+
+    result = prune_delivered(db, now=NOW, keep_days=30, batch_rows=7)
+    assert result.deleted == old and result.slimmed == 0 and not result.more
+    left = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    assert left == total - old
+    assert db.execute("SELECT count(*) FROM outbox WHERE sent_at = ?", (OLD,)).fetchone()[0] == 0
+    assert st.set_aside_count(db) == 1 and st.pending_count(db) == 19
+    assert counts(db) == domain  # the audit record is untouched
+    # Nothing more to do: a second run changes nothing.
+    assert prune_delivered(db, now=NOW, keep_days=30).changed == 0
+    # A shorter window takes the recent ones too, never the pending or the set-aside one.
+    prune_delivered(db, now=NOW, keep_days=1)
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 20
+
+
+def test_max_rows_bounds_one_call(db, config):
+    seed_tickets(db, config, 30, rng=random.Random(2), serve=False)
+    deliver(db, OLD)
+    first = prune_delivered(db, now=NOW, keep_days=30, batch_rows=10, max_rows=50)
+    assert first.deleted == 50 and first.more
+    rest = prune_delivered(db, now=NOW, keep_days=30, batch_rows=10)
+    assert rest.deleted == 90 - 50 and not rest.more
+
+
+def _rating(db, at):
+    return record_rating(db, ticket_uid=None, dossier_code=None, counter=1, clerk=CLERK,
+                         level="satisfied", at=at, station_id="counter-1")
+
+
+def test_rows_the_office_feed_has_not_forwarded_stay(db):
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=HCM)
+    for i in range(6):
+        _rating(db, at + timedelta(minutes=i))
+    ids = [r[0] for r in db.execute("SELECT id FROM outbox ORDER BY id")]
+    deliver(db, OLD)
+    hub = "https://hub.local:8090"
+    # A client station that has not reached its hub yet: nothing forwarded, nothing pruned.
+    assert forward_floor(db, hub + "/") == 0
+    assert prune_delivered(db, now=NOW, keep_days=30, feed_hub=hub).deleted == 0
+    # The hub has the first three.
+    with transaction(db) as conn:
+        conn.execute("INSERT INTO office_feed_cursor (hub, last_outbox_id, forwarded_at) "
+                     "VALUES (?, ?, ?)", (hub, ids[2], NOW.isoformat()))
+    assert prune_delivered(db, now=NOW, keep_days=30, feed_hub=hub).deleted == 3
+    assert [r[0] for r in db.execute("SELECT id FROM outbox ORDER BY id")] == ids[3:]
+    # A station that is no hub client any more still honours the cursor it has.
+    assert prune_delivered(db, now=NOW, keep_days=30).deleted == 0
+
+
+def test_tickets_are_pruned_whatever_the_feed_cursor(db, config):
+    seed_tickets(db, config, 5, rng=random.Random(3), serve=False)
+    deliver(db, OLD)
+    assert prune_delivered(db, now=NOW, keep_days=30, feed_hub="https://hub").deleted == 15
+
+
+def test_dossier_rows_stay_as_tombstones_until_retention_is_done_with_them(db, config):
+    desk = DossierDesk(db, config)
+    returned_at = THURSDAY_9AM + timedelta(days=1)
+    kept = desk.save_intake(intake(notes="Nguyễn Thị Kim Thư"), clerk=CLERK, at=THURSDAY_9AM)
+    kept = desk.hand_back(kept.code, clerk=CLERK, at=returned_at)
+    refused = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    desk.change_status(refused.code, DossierStatus.WITHDRAWN, clerk=CLERK,
+                       reason="Công dân rút hồ sơ", at=THURSDAY_9AM + timedelta(hours=1))
+    deliver(db, (returned_at + timedelta(hours=1)).isoformat())
+    kept_rows = len(desk.get(kept.code).history)
+    later = returned_at + timedelta(days=60)
+
+    result = prune_delivered(db, now=later, keep_days=30)
+    # The withdrawn dossier is never purged: its rows go. The returned one's stay, emptied.
+    assert result.deleted == len(desk.get(refused.code).history)
+    assert result.slimmed == kept_rows
+    rows = db.execute("SELECT payload, sync_result, sent_at FROM outbox").fetchall()
+    assert len(rows) == kept_rows
+    assert all(p == "{}" and r == TOMBSTONE and s for p, r, s in rows)
+    assert "Kim Thư" not in json.dumps(rows, ensure_ascii=False)
+    assert is_synced(db.conn, desk.get(kept.code))
+    # Tombstones are not pruned again...
+    assert prune_delivered(db, now=later, keep_days=30).changed == 0
+    # ...until retention purged the dossier (it still knows the city has it).
+    report = purge_personal_data(db, now=returned_at + timedelta(days=91), retention_days=90)
+    assert report.purged == [kept.code]
+    again = prune_delivered(db, now=returned_at + timedelta(days=91), keep_days=30)
+    assert again.deleted == kept_rows
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == (
+        kept_rows + len(desk.get(refused.code).history))
+
+
+def test_counter_outbox_operations_the_hub_answered_long_ago_go(db):
+    with transaction(db) as conn:
+        for i, (sent, aside) in enumerate([(OLD, None), (RECENT, None), (None, None),
+                                           (None, OLD)]):
+            conn.execute("INSERT INTO counter_outbox (op_id, hub, op, body, created_at, "
+                         "sent_at, set_aside_at) VALUES (?, 'h', '/x', '{}', ?, ?, ?)",
+                         (f"op{i}", OLD, sent, aside))
+    assert prune_delivered(db, now=NOW, keep_days=30).counter_ops == 1
+    assert [r[0] for r in db.execute("SELECT op_id FROM counter_outbox ORDER BY id")] == [
+        "op1", "op2", "op3"]
+
+
+def test_a_new_database_gives_pruned_space_back(db_path, config):
+    db = connect(db_path)
+    assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    assert db.execute("PRAGMA journal_size_limit").fetchone()[0] > 0
+    seed_tickets(db, config, 300, rng=random.Random(4), serve=False)
+    deliver(db, OLD)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    before = db.execute("PRAGMA page_count").fetchone()[0]
+    result = prune_delivered(db, now=NOW, keep_days=30)
+    assert result.deleted == 900 and result.freed_pages > 0
+    after = db.execute("PRAGMA page_count").fetchone()[0]
+    assert after < before - result.freed_pages // 2
+    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert incremental_vacuum(db) == 0
+    db.conn.close()
+
+
+def test_an_older_database_is_compacted_once_then_stays_small(tmp_path, config):
+    import sqlite3
+
+    from tests.faultproxy import ROOT, env, kiosk_cmd
+
+    path = tmp_path / "kiosk.db"
+    sqlite3.connect(path).execute("PRAGMA auto_vacuum = NONE").connection.close()
+    sqlite3.connect(path).execute("CREATE TABLE early (x)").connection.close()
+    db = connect(path)
+    assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 0  # made before: unchanged
+    seed_tickets(db, config, 100, rng=random.Random(5), serve=False)
+    deliver(db, (datetime.now(UTC) - timedelta(days=400)).isoformat())
+    db.conn.close()
+    (tmp_path / "kiosk.toml").write_text(f'[store]\npath = "{path}"\n', encoding="utf-8")
+    out = subprocess.run(kiosk_cmd(tmp_path, "--config", str(tmp_path / "kiosk.toml"),
+                                   "sync", "compact", "--json"),
+                         capture_output=True, text=True, env=env(), cwd=ROOT, check=True)
+    data = json.loads(out.stdout)
+    assert data["deleted"] == 300 and data["bytes_after"] < data["bytes_before"]
+    db = connect(path)
+    assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 100
+    db.conn.close()
+
+
+@pytest.fixture
+def city(tmp_path):
+    from tests.faultproxy import CityServer
+
+    server = CityServer(tmp_path)
+    yield server
+    server.stop()
+
+
+def test_the_worker_prunes_after_a_successful_push(city, db_path, config):
+    from sync.worker import SyncSettings, SyncWorker
+    from tests.faultproxy import TOKEN, seed_station
+
+    seed_station(db_path, 20)
+    db = connect(db_path)
+    deliver(db, OLD, "id <= 30")  # delivered long ago
+    settings = SyncSettings(server_url=city.url, token=TOKEN, timeout_s=5, keep_sent_days=30)
+    worker = SyncWorker(db_path, settings, office="000.00.01.H26", station="kiosk-1")
+    final = worker.drain()
+    worker.close()
+    assert final.pending == 0
+    # The 30 old ones went, the 30 just sent stay for keep_sent_days.
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 30
+    assert db.execute("SELECT count(*) FROM outbox WHERE sent_at = ?", (OLD,)).fetchone()[0] == 0
+    db.conn.close()
+
+
+def test_the_worker_knows_the_hub_it_forwards_to(config):
+    from sync.worker import feed_hub_of, worker_from_config
+
+    assert feed_hub_of(config) is None  # standalone
+    client = config.with_values(hub={"role": "client", "url": "https://hub.local:8090/"})
+    assert feed_hub_of(client) == "https://hub.local:8090"
+    assert worker_from_config(client, ":memory:").feed_hub == "https://hub.local:8090"
+    assert feed_hub_of(config.with_values(hub={"role": "hub"})) is None

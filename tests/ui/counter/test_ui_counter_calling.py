@@ -1,0 +1,199 @@
+"""The counter window's calling bar: F3 calls the next citizen (on the queue thread, never the
+UI thread), a dossier saved meanwhile is linked to the ticket, F12 finishes and the citizen is
+asked to rate, "Vắng mặt" skips; with a hub, losing it disables calling but not intake.
+Real SQLite, real LocalQueue (standalone) and a real `kiosk hub` process with RemoteQueue."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from drivers.scanners.events import ScanEvent  # noqa: E402
+from kiosk.queue.local import LocalQueue  # noqa: E402
+from kiosk.store import connect  # noqa: E402
+from kiosk.ticketing import TicketDesk  # noqa: E402
+from tests.hubutil import KEY, HubProcess, pair  # noqa: E402
+from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
+    CCCD_LUONG,
+    close_windows,
+    make_config,
+    open_counter,
+    rows,
+    watch_event_loop,
+)
+
+COUNTER = 3
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    close_windows()
+
+
+def _issue(db_path, config, *codes):
+    db = connect(db_path)
+    try:
+        desk = TicketDesk(db, config)
+        return [desk.issue(code) for code in codes]
+    finally:
+        db.conn.close()
+
+
+def _ticket(tmp_path, ticket_id):
+    (row,) = rows(tmp_path, "SELECT status, counter FROM tickets WHERE id = ?", ticket_id)
+    return row
+
+
+def _save_intake(qtbot, w):
+    w.wedge.scanned.emit(ScanEvent.now(b"", CCCD_LUONG, "wedge"))
+    w.form.picker.search.setText("khai tu")
+    w.form.picker.choose_current()
+    w.form.all_button.click()
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: w.form.saved is not None, timeout=5000)
+    return w.form.saved.code
+
+
+def test_call_link_finish_rate_and_skip(qtbot, tmp_path):
+    config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
+        counter={"number": COUNTER, "services": ["CT"]})
+    first, second = _issue(tmp_path / "kiosk.db", config, "CT", "CT")
+    w = open_counter(qtbot, tmp_path, config)
+    bar = w.calling
+    qtbot.waitUntil(lambda: bar.ready, timeout=5000)
+    assert bar.number_label.text() == "—" and not bar.enabled("finish")
+    qtbot.waitUntil(lambda: "Đang chờ 2" in bar.waiting_label.text(), timeout=3000)
+
+    timer, gaps = watch_event_loop()
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: bar.number_label.text() == first.number, timeout=5000)
+    assert first.number == "A001"
+    assert _ticket(tmp_path, first.id) == {"status": "called", "counter": COUNTER}
+    assert bar.enabled("finish") and bar.enabled("recall")
+    qtbot.waitUntil(lambda: "Đang chờ 1" in bar.waiting_label.text(), timeout=3000)
+
+    code = _save_intake(qtbot, w)  # the citizen's dossier, taken in while A001 is served
+    queue = LocalQueue(tmp_path / "kiosk.db", config, watch_s=None)
+    try:
+        qtbot.waitUntil(lambda: code in queue.get(first.id).dossiers, timeout=5000)
+    finally:
+        queue.close()
+
+    qtbot.keyClick(w, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: bar.ticket is None and bar.number_label.text() == "—",
+                    timeout=5000)
+    assert _ticket(tmp_path, first.id)["status"] == "done"
+    rating = w.rating_view
+    assert rating is not None and rating.isVisible() and rating.state == rating.LEVELS
+    assert rating._context["dossier_code"] == code
+    assert rating._context["ticket_number"] == "A001"
+    assert rating._context["counter"] == COUNTER
+
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: bar.number_label.text() == second.number, timeout=5000)
+    qtbot.mouseClick(bar.skip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.ticket is None, timeout=5000)
+    assert _ticket(tmp_path, second.id)["status"] == "skipped"
+    assert "vắng mặt" in bar.message_label.text()
+
+    qtbot.keyClick(w, Qt.Key.Key_F3)  # nobody waits
+    qtbot.waitUntil(lambda: "Không còn ai" in bar.message_label.text(), timeout=5000)
+    timer.stop()
+    assert gaps and max(gaps) < 0.5, max(gaps)
+
+
+def test_restart_restores_the_current_ticket_and_transfer(qtbot, tmp_path):
+    config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
+        counter={"number": COUNTER})
+    (ticket,) = _issue(tmp_path / "kiosk.db", config, "CT")
+    queue = LocalQueue(tmp_path / "kiosk.db", config, watch_s=None)
+    try:
+        queue.call_next(COUNTER, (), "Lan")
+    finally:
+        queue.close()
+    w = open_counter(qtbot, tmp_path, config)
+    bar = w.calling
+    qtbot.waitUntil(lambda: bar.number_label.text() == ticket.number, timeout=5000)
+    bar.transfer_button.click()
+    assert bar.chooser.isVisible()
+    bar.service_combo.setCurrentIndex(bar.service_combo.findData("HT"))
+    bar.transfer_ok.click()
+    qtbot.waitUntil(lambda: bar.ticket is None, timeout=5000)
+    (row,) = rows(tmp_path, "SELECT status, queue_service FROM tickets WHERE id = ?",
+                  ticket.id)
+    assert row == {"status": "waiting", "queue_service": "HT"}
+
+
+def test_hub_lost_disables_calling_but_not_intake(qtbot, tmp_path):
+    hub = HubProcess(tmp_path / "hub")
+    try:
+        hub_config = make_config("file:///dev/null")
+        _issue(hub.db_path, hub_config, "CT")
+        config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
+            counter={"number": 2}, hub={"role": "client", "url": hub.url, "office_key": KEY})
+        w = open_counter(qtbot, tmp_path, config)
+        bar = w.calling
+        qtbot.waitUntil(lambda: bar.ready and bar.enabled("next"), timeout=10_000)
+        qtbot.keyClick(w, Qt.Key.Key_F3)
+        qtbot.waitUntil(lambda: bar.number_label.text() == "A001", timeout=10_000)
+        (row,) = [dict(r) for r in connect(hub.db_path).query(
+            "SELECT status, counter FROM tickets WHERE number = 'A001'")]
+        assert row == {"status": "called", "counter": 2}
+
+        hub.stop()
+        qtbot.waitUntil(lambda: bar.connection_label.isVisible(), timeout=20_000)
+        assert "Mất kết nối với máy chủ quầy" in bar.connection_label.text()
+        assert not bar.enabled("next") and not bar.enabled("recall")
+        assert not bar.enabled("skip") and not bar.enabled("transfer")
+
+        code = _save_intake(qtbot, w)  # intake keeps working without the hub
+        assert code
+        qtbot.waitUntil(lambda: "thao tác đang chờ gửi" in bar.connection_label.text(),
+                        timeout=10_000)
+    finally:
+        close_windows()
+        hub.stop()
+
+
+def test_a_dossier_of_another_counter_pc_is_located_through_the_hub(qtbot, tmp_path):
+    from kiosk.config import Config
+    from kiosk.dossiers import DossierDesk
+    from tests.dossiers.test_dossiers_helpers import intake
+
+    hub = HubProcess(tmp_path / "hub")
+    try:
+        # Counter PC 1 took the dossier in; its window forwards it to the hub on its own.
+        pc1, pc2 = tmp_path / "pc1", tmp_path / "pc2"
+        pc1.mkdir()
+        pc2.mkdir()
+        db = connect(pc1 / "kiosk.db")
+        station = {"id": "counter-pc1"}
+        dossier = DossierDesk(db, Config().with_values(station=station)).save_intake(
+            intake(), clerk="Lê Thị Mai")
+        db.conn.close()
+        client = {"role": "client", "url": hub.url, "office_key": KEY}
+        # PC 1 forwards with its own credential (office records are bound to their station).
+        paired = dict(client, office_key="", station_key=pair(hub.url, "counter-pc1", "counter"))
+        open_counter(qtbot, pc1, make_config(f"preview://{pc1 / 'previews'}").with_values(
+            counter={"number": 1}, hub=paired, station=station))
+        hub_db = connect(hub.db_path)
+        qtbot.waitUntil(lambda: hub_db.execute(
+            "SELECT count(*) FROM office_dossiers").fetchone()[0] == 1, timeout=15_000)
+        hub_db.conn.close()
+
+        # At counter PC 2 the clerk scans the receipt: not here, but the hub knows where.
+        w = open_counter(qtbot, pc2, make_config(f"preview://{pc2 / 'previews'}").with_values(
+            counter={"number": 5}, hub=client))
+        w.open_dossier(dossier.code)
+        qtbot.waitUntil(lambda: w.banner.code == "open", timeout=10_000)
+        assert w.banner.message.startswith(f"Hồ sơ {dossier.code} được tiếp nhận tại máy "
+                                           "quầy khác (Được tiếp nhận, hẹn trả ")
+        assert "trả kết quả tại máy quầy đã tiếp nhận" in w.banner.message
+        w.open_dossier("000.00.01.H26-200101-0099")  # unknown everywhere: the plain message
+        qtbot.waitUntil(lambda: w.banner.message.startswith("Không tìm thấy"), timeout=10_000)
+    finally:
+        close_windows()
+        hub.stop()

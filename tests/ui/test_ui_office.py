@@ -1,0 +1,228 @@
+"""The office window: opens on a day of known figures, its charts carry those figures, the
+range presets and export work, and an empty day shows empty charts without errors."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import csv  # noqa: E402
+import threading  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.config import Config  # noqa: E402
+from kiosk.dossiers import DossierDesk  # noqa: E402
+from kiosk.paths import Paths  # noqa: E402
+from kiosk.store import connect  # noqa: E402
+from kiosk.ticketing import TicketDesk  # noqa: E402
+from kiosk.ui.office import build_office_window  # noqa: E402
+from kiosk.ui.office.window import CUSTOM, MONTH, WEEK, preset_range  # noqa: E402
+from tests.dossiers.test_dossiers_helpers import intake  # noqa: E402
+from tests.stats.test_stats_helpers import (  # noqa: E402
+    DUC,
+    HA,
+    MONDAY,
+    add_rating,
+    at,
+    seed_six_plus_one,
+)
+
+WEDNESDAY_5PM = at("17:00", MONDAY + timedelta(days=2))
+
+
+@pytest.fixture
+def paths(tmp_path) -> Paths:
+    data = tmp_path / "station"
+    return Paths(data, data / "kiosk.toml")
+
+
+def seed(paths: Paths) -> None:
+    db = connect(paths.database)
+    config = Config()
+    tickets = seed_six_plus_one(db, TicketDesk(db, config))
+    add_rating(db, at("08:16"), "very_satisfied", 1, HA, ticket=tickets["A001"])
+    add_rating(db, at("08:28"), "satisfied", 1, HA, ticket=tickets["A002"])
+    add_rating(db, at("08:21"), "unsatisfied", 2, DUC, ticket=tickets["B001"])
+    dossiers = DossierDesk(db, config)
+    a = dossiers.save_intake(intake("2.000815"), clerk=HA, at=at("08:20"))
+    dossiers.hand_back(a.code, clerk=HA, at=at("09:00"))
+    db.conn.close()
+
+
+@pytest.fixture
+def window(qtbot, paths):
+    created = []
+
+    def open_window(clock_at=WEDNESDAY_5PM):
+        w = build_office_window(Config(), paths, clock=lambda: clock_at)
+        created.append(w)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitUntil(lambda: w.stats is not None, timeout=5000)
+        return w
+
+    yield open_window
+    for w in created:
+        w.shutdown()
+
+
+def recompute(qtbot, w, action) -> None:
+    w.stats = None
+    action()
+    qtbot.waitUntil(lambda: w.stats is not None, timeout=5000)
+
+
+def test_presets():
+    wednesday = MONDAY + timedelta(days=2)
+    assert preset_range("today", wednesday) == (wednesday, wednesday)
+    assert preset_range(WEEK, wednesday) == (MONDAY, wednesday)
+    assert preset_range(MONTH, wednesday) == (date(2026, 3, 1), wednesday)
+
+
+def test_a_day_with_data_fills_tiles_charts_and_tables(qtbot, window, paths):
+    seed(paths)
+    w = window()
+    # It opens on today (Wednesday, empty), so choose the seeded Monday.
+    assert w.stats.total.issued == 0
+    recompute(qtbot, w, lambda: w.set_range(MONDAY, MONDAY))
+    assert w.period_label.text() == "Ngày 02/03/2026"
+    assert w.range_buttons[CUSTOM].isChecked()
+    assert w.tiles["issued"].value.text() == "7"
+    assert w.tiles["served"].value.text() == "5"
+    assert w.tiles["served"].note.text() == "Vắng mặt: 1 · chuyển: 1"
+    assert w.tiles["wait"].value.text() == "7,4 phút"
+    assert w.tiles["wait"].note.text() == "90% chờ không quá 14,6 phút"
+    assert w.tiles["satisfaction"].value.text() == "66,7%"
+    assert w.tiles["on_time"].value.text() == "100,0%"
+
+    # Waiting per service: categories top-down in catalog order (Qt lists them bottom-up).
+    (waits,) = w.wait_chart.chart().series()
+    mean, p90 = waits.barSets()
+    axis = next(a for a in w.wait_chart.chart().axes() if hasattr(a, "categories"))
+    assert axis.categories() == ["Tư pháp – Hộ tịch", "Chứng thực bản sao"]
+    assert [mean.at(i) for i in range(mean.count())] == [6.7, 8.0]
+    assert [p90.at(i) for i in range(p90.count())] == [14.0, 12.1]
+
+    (hours,) = w.hour_chart.chart().series()
+    issued, served = hours.barSets()
+    axis = next(a for a in w.hour_chart.chart().axes() if hasattr(a, "categories"))
+    eight = axis.categories().index("8h")
+    assert issued.at(eight) == 7 and served.at(eight) == 5
+    assert sum(issued.at(i) for i in range(issued.count())) == 7
+
+    (ring,) = w.rating_chart.chart().series()
+    assert [s.value() for s in ring.slices()] == [1, 1, 1]
+    assert "66,7% hài lòng" in w.rating_chart.chart().title()
+
+    counters = w.tables["counter"]
+    assert [counters.cell_text(r, 0) for r in range(counters.rowCount())] == \
+        ["Quầy 1", "Quầy 2"]
+    assert counters.cell_text(1, 3) == "3"  # served at counter 2
+    assert counters.cell_text(1, 6) == "8,3"  # mean wait 8.25
+    assert counters.isColumnHidden(1) and counters.isColumnHidden(14)
+    clerks = w.tables["clerk"]
+    assert [clerks.cell_text(r, 0) for r in range(clerks.rowCount())] == [DUC, HA]
+    assert clerks.cell_text(1, 14) == "1"  # Hà received one dossier
+    assert not w.tabs.isTabVisible(3)  # one day: no per-day tab
+
+
+def test_week_preset_sorting_and_csv_export(qtbot, window, paths, tmp_path):
+    seed(paths)
+    w = window()
+    recompute(qtbot, w, lambda: w.set_preset(WEEK))
+    assert w.current_range() == (MONDAY, MONDAY + timedelta(days=2))
+    assert not w.start_edit.isEnabled()
+    assert w.tabs.isTabVisible(3)
+    days = w.tables["day"]
+    assert days.rowCount() == 3 and days.cell_text(0, 1) == "7"
+    # Sorting by a figure sorts by its value, not its text.
+    days.sortItems(1)
+    assert [days.cell_text(r, 1) for r in range(3)] == ["0", "0", "7"]
+
+    out = tmp_path / "tuan.csv"
+    w.export_to("csv", out)
+    qtbot.waitUntil(lambda: w.last_export == out, timeout=5000)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][:4] == ["Tổng", "02/03/2026-04/03/2026", "Toàn điểm phục vụ", "7"]
+    assert "Đã lưu CSV" in w.status.text()
+    assert w.open_button.isVisible()
+
+
+def test_pdf_export_and_a_backwards_custom_range(qtbot, window, paths, tmp_path):
+    seed(paths)
+    w = window()
+    out = tmp_path / "ngay.pdf"
+    w.export_to("pdf", out)
+    qtbot.waitUntil(lambda: w.last_export == out, timeout=10000)
+    assert out.read_bytes().startswith(b"%PDF")
+    w.set_range(MONDAY + timedelta(days=1), MONDAY)
+    assert w.status.property("state") == "error"
+    assert "Ngày bắt đầu sau ngày kết thúc" in w.status.text()
+
+
+def test_a_failed_export_is_worded_for_the_head_of_office(qtbot, window, tmp_path):
+    w = window()
+    w.export_to("csv", tmp_path)  # a folder, not a file
+    qtbot.waitUntil(lambda: w.status.property("state") == "error", timeout=5000)
+    assert w.status.text().startswith("Không xuất được báo cáo: không ghi được tệp (")
+    assert w.last_export is None and not w.open_button.isVisible()
+
+
+def test_a_late_answer_for_an_earlier_range_is_dropped(qtbot, window, paths, monkeypatch):
+    import kiosk.ui.office.window as office_window
+
+    seed(paths)
+    w = window()
+    gate = threading.Event()
+    real = office_window.office_stats
+
+    def held_for_one_day(db, start, end, timezone):
+        if start == end:
+            gate.wait(5)  # today's figures take long: the head of office moves on meanwhile
+        return real(db, start, end, timezone)
+
+    monkeypatch.setattr(office_window, "office_stats", held_for_one_day)
+    shown = []
+    monkeypatch.setattr(w, "show_stats", lambda stats: shown.append(stats.days))
+    w.refresh()
+    w.set_preset(WEEK)
+    gate.set()
+    qtbot.waitUntil(lambda: shown != [], timeout=5000)
+    qtbot.wait(100)
+    assert shown == [3]
+
+
+def test_an_empty_day_shows_empty_charts(qtbot, window):
+    w = window()
+    assert w.tiles["issued"].value.text() == "0"
+    assert w.tiles["wait"].value.text() == "–"
+    assert w.tiles["satisfaction"].value.text() == "–"
+    assert w.wait_chart.chart().series() == []
+    assert "chưa có lượt gọi" in w.wait_chart.chart().title()
+    assert w.rating_chart.chart().series() == []
+    (hours,) = w.hour_chart.chart().series()
+    assert all(s.at(i) == 0 for s in hours.barSets() for i in range(s.count()))
+    assert w.tables["counter"].rowCount() == 0
+
+
+def test_office_command_demo_seeds_only_an_empty_database(monkeypatch, tmp_path, capsys):
+    import kiosk.stats.demo
+    import kiosk.ui.office
+    from kiosk.cli import main
+
+    seeded, opened = [], []
+    monkeypatch.setattr(kiosk.stats.demo, "seed_demo", lambda db, config: seeded.append(1))
+    monkeypatch.setattr(kiosk.ui.office, "run_office",
+                        lambda config, paths: opened.append(paths.data_dir) or 0)
+    data = tmp_path / "demo"
+    assert main(["--data-dir", str(data), "office", "--demo"]) == 0
+    assert seeded == [1] and opened == [data]
+    db = connect(data / "kiosk.db")
+    TicketDesk(db, Config()).issue("CT")
+    db.conn.close()
+    assert main(["--data-dir", str(data), "office", "--demo"]) == 0
+    assert seeded == [1]  # a database with tickets never gets made-up ones
+    assert "already holds tickets" in capsys.readouterr().out

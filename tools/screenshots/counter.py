@@ -1,0 +1,147 @@
+"""Regenerate the counter window screenshots in docs/screenshots/ (developer tool).
+
+    python -m tools.screenshots.counter [OUT_DIR]
+
+Runs the real window headless (Qt's offscreen platform) on a throw-away data directory with
+made-up dossiers (kiosk.dossiers.seed) and the public sample ID cards of domain.md, a preview
+printer, and the clock at 10:00 so the appointment preview does not depend on the hour.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+LANDSCAPE = (1366, 768)
+FULL_HD = (1920, 1080)
+CARD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Thái, Hòa Bình, Chợ "
+        "Mới, An Giang|31122021")
+# A public sample with digit 4 changed: the ID number now disagrees with the card's gender.
+MISMATCHED = ("034003011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, Thái "
+              "Bình|14082021")
+CLERK = "Phạm Thị Quỳnh Hương"
+
+
+def _wait(app, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app, seconds: float = 0.2) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def take_screenshots(out_dir: Path) -> list[Path]:
+    from drivers.scanners.events import ScanEvent
+    from kiosk.config import Config
+    from kiosk.dossiers import DossierDesk, Intake, Person
+    from kiosk.dossiers.seed import seed_dossiers
+    from kiosk.dossiers.status import DossierStatus
+    from kiosk.paths import Paths
+    from kiosk.store import connect
+    from kiosk.ui.counter.window import build_counter_window
+    from tools.screenshots.ticket import _compact
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = Path(tempfile.mkdtemp(prefix="counter-shots-"))
+    paths = Paths(data, data / "kiosk.toml")
+    config = Config().with_values(printer={"uri": f"preview://{data / 'previews'}"})
+    tz = ZoneInfo(config.office.timezone)
+    now = datetime.now(tz)
+    ten = now.replace(hour=10, minute=0, second=0, microsecond=0)
+
+    db = connect(paths.database)
+    desk = DossierDesk(db, config)
+    seed_dossiers(desk, 14, random.Random(7), now=ten - timedelta(minutes=30), days=3)
+    thu = Person("Nguyễn Thị Kim Thư", "093186002237", datetime(1986, 1, 11).date(), "Nữ",
+                 "56 Trần Hoàng Na, Kv6, An Khánh, Ninh Kiều, Cần Thơ", "0912345678",
+                 "kimthu.nguyen@example.com")
+    opened = desk.save_intake(Intake("1.004222", thu, area="Tổ dân phố số 3",
+                                     notes="Nộp kèm bản sao sổ đỏ"),
+                              clerk=CLERK, at=ten - timedelta(days=1, hours=1))
+    desk.change_status(opened.code, DossierStatus.PROCESSING, clerk="Trần Minh Đức",
+                       at=ten - timedelta(hours=20))
+    db.conn.close()
+
+    saved: list[Path] = []
+    window = build_counter_window(config, paths, clerk=CLERK, clock=lambda: ten,
+                                  opener=lambda _path: None)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+
+    def shot(name: str) -> None:
+        _settle(app, 0.3)
+        path = out_dir / f"{name}.png"
+        window.grab().save(str(path))
+        _compact(path)
+        saved.append(path)
+
+    try:
+        window.resize(*LANDSCAPE)
+        window.show()
+        _settle(app, 0.3)
+        form = window.form
+
+        def fill() -> None:
+            window.handle_scan(ScanEvent.now(CARD.encode(), CARD, "serial:COM3"))
+            form.phone.setText("0912345678")
+            form.picker.search.setText("thuong tru")
+            form.picker.choose_current()
+            for row in form.documents.rows[:2]:
+                row.received.setChecked(True)
+            form.area.setText("Tổ dân phố số 3")
+            form.phone.setFocus()
+
+        fill()
+        shot("counter-intake-1366x768")
+        window.save()
+        _wait(app, lambda: form.saved is not None and window.printing is None)
+        shot("counter-intake-saved-1366x768")
+
+        window.new_intake()
+        window.handle_scan(ScanEvent.now(MISMATCHED.encode(), MISMATCHED, "wedge"))
+        shot("counter-id-warning-1366x768")
+        window.banner.acknowledge()
+
+        window.open_dossier(opened.code)
+        _wait(app, lambda: window.dossier_view.dossier is not None)
+        shot("counter-dossier-1366x768")
+        window.dossier_view.action_buttons[DossierStatus.SUPPLEMENT_REQUESTED].click()
+        window.dossier_view.reason.setText("Bản sao giấy chứng nhận quyền sử dụng đất")
+        shot("counter-dossier-action-1366x768")
+        window.dossier_view.cancel_action()
+
+        window.logbook_view.from_edit.setDate(window.logbook_view.from_edit.date().addDays(-4))
+        window.show_logbook()
+        window.logbook_view.request_load()
+        _wait(app, lambda: window.logbook_view.table.rowCount() > 5)
+        shot("counter-logbook-1366x768")
+
+        window.new_intake()
+        window.resize(*FULL_HD)
+        _settle(app, 0.3)
+        fill()
+        shot("counter-intake-1920x1080")
+    finally:
+        window.close()
+    return saved
+
+
+if __name__ == "__main__":
+    from tools.screenshots.ticket import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))

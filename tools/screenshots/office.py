@@ -1,0 +1,116 @@
+"""Regenerate the office window screenshots and a picture of the PDF report in
+docs/screenshots/ (developer tool).
+
+    python -m tools.screenshots.office [OUT_DIR]
+
+Runs the real window headless (Qt's offscreen platform) on a throw-away data directory filled
+by kiosk.stats.demo (ten working days and today up to 16:20, through the real ticket, calling
+and rating services), with the window's clock fixed at that moment. The PDF page is rendered
+with pdftoppm (poppler-utils) when it is installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+LANDSCAPE = (1366, 768)
+FULL_HD = (1920, 1080)
+#: A Thursday afternoon: a full morning and most of the afternoon behind it.
+NOW = datetime(2026, 3, 12, 16, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def _wait(app, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def take_screenshots(out_dir: Path) -> list[Path]:
+    from kiosk.config import Config
+    from kiosk.paths import Paths
+    from kiosk.station import open_database
+    from kiosk.stats import office_stats
+    from kiosk.stats.demo import seed_demo
+    from kiosk.stats.report import write_report
+    from kiosk.ui.app import ensure_app
+    from kiosk.ui.office.window import MONTH, build_office_window
+    from tools.screenshots.ticket import _compact
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = Path(tempfile.mkdtemp(prefix="office-shots-"))
+    paths = Paths(data, data / "kiosk.toml")
+    config = Config()
+    db = open_database(config, paths)
+    seed_demo(db, config, now=NOW)
+    db.conn.close()
+
+    app = ensure_app()
+    window = build_office_window(config, paths, clock=lambda: NOW)
+    saved: list[Path] = []
+
+    def shot(name: str, size: tuple[int, int]) -> None:
+        window.resize(*size)
+        _settle(app)
+        path = out_dir / f"office-{name}-{size[0]}x{size[1]}.png"
+        window.grab().save(str(path))
+        _compact(path)
+        saved.append(path)
+
+    def recompute(action: Callable[[], None]) -> None:
+        window.stats = None
+        action()
+        _wait(app, lambda: window.stats is not None)
+
+    try:
+        window.resize(*LANDSCAPE)
+        window.show()
+        _wait(app, lambda: window.stats is not None)
+        shot("today", LANDSCAPE)
+        recompute(lambda: window.set_preset(MONTH))
+        window.tabs.setCurrentIndex(1)  # per clerk: queue and dossier figures side by side
+        shot("month-clerks", LANDSCAPE)
+        shot("month-clerks", FULL_HD)
+    finally:
+        window.shutdown()
+        window.close()
+
+    db = open_database(config, paths)
+    try:
+        stats = office_stats(db, NOW.date().replace(day=1), NOW.date(), config.office.timezone)
+    finally:
+        db.conn.close()
+    pdf = write_report(stats, "pdf", data / "report.pdf", unit_name=config.office.name,
+                       generated=f"Lập lúc {NOW:%H:%M} ngày {NOW:%d/%m/%Y}")
+    if shutil.which("pdftoppm"):
+        stem = out_dir / "office-report-pdf"
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf), str(stem)], check=True)
+        page = stem.with_suffix(".png")
+        _compact(page)
+        saved.append(page)
+    shutil.rmtree(data, ignore_errors=True)
+    return saved
+
+
+if __name__ == "__main__":
+    from tools.screenshots.ticket import screenshot_main
+
+    sys.exit(screenshot_main(take_screenshots))

@@ -1,0 +1,163 @@
+"""Regenerate the ticket screen screenshots in docs/screenshots/ (developer tool).
+
+    python -m tools.screenshots.ticket [OUT_DIR]
+
+Runs the real screen headless (Qt's offscreen platform) on a throw-away data directory with a
+few waiting tickets, every service open whatever the hour, a preview printer
+for the good path and an unreachable TCP printer for the failure and out-of-service views.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+LANDSCAPE = (1366, 768)
+PORTRAIT = (1080, 1920)
+
+
+def _wait(app, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app, seconds: float = 0.2) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _compact(path: Path) -> None:
+    """Flat colours: a 96-colour palette without dithering looks the same at a third the size."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(
+            colors=96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def take_screenshots(out_dir: Path) -> list[Path]:
+    from kiosk.config import Config
+    from kiosk.paths import Paths
+    from kiosk.queue.priority import PriorityCategory
+    from kiosk.store import connect
+    from kiosk.ticketing import TicketDesk
+    from kiosk.ui.app import build_window, ensure_app
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = ensure_app()
+    data = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    paths = Paths(data, data / "kiosk.toml")
+    base = Config()
+    db = connect(paths.database)
+    desk = TicketDesk(db, base)
+    for code, count in (("CT", 3), ("HT", 5), ("DD", 2), ("CTR", 1), ("TKQ", 4)):
+        for _ in range(count):
+            desk.record_print(desk.issue(code), True)
+    db.conn.close()
+
+    saved: list[Path] = []
+
+    def shot(window, name: str) -> None:
+        _settle(app)
+        path = out_dir / f"{name}.png"
+        window.grab().save(str(path))
+        _compact(path)
+        saved.append(path)
+
+    def show(window, size) -> None:
+        window.resize(*size)
+        window.show()
+        _settle(app, 0.3)
+
+    good = base.with_values(printer={"uri": f"preview://{data / 'previews'}"},
+                            kiosk={"fullscreen": False, "confirm_timeout_s": 15,
+                                   "enforce_opening_hours": False})
+    window = build_window(good, paths)
+    try:
+        show(window, LANDSCAPE)
+        _wait(app, lambda: window.start_page.service_buttons["HT"].waiting.text().endswith("5"))
+        shot(window, "ticket_screen_1366x768")
+        window.start_page.priority_button.click()
+        shot(window, "priority_1366x768")
+        window.priority_page.buttons[PriorityCategory.ELDERLY].click()
+        shot(window, "priority_chosen_1366x768")
+        window.start_page.service_buttons["CT"].click()
+        _wait(app, lambda: window.confirm_page.state == "printed")
+        shot(window, "confirmation_1366x768")
+        window.confirm_page.done_button.click()
+        window.set_language("en")
+        shot(window, "ticket_screen_en_1366x768")
+        window.set_language("vi")
+        show(window, PORTRAIT)
+        shot(window, "ticket_screen_1080x1920")
+        window.start_page.service_buttons["HT"].click()
+        _wait(app, lambda: window.confirm_page.state == "printed")
+        shot(window, "confirmation_1080x1920")
+        window.confirm_page.done_button.click()
+    finally:
+        window.close()
+
+    # Sunday: every service of the demo catalog is closed.
+    closed = good.with_values(kiosk={"enforce_opening_hours": True})
+    sunday = datetime.now(ZoneInfo(base.office.timezone))
+    sunday += timedelta(days=6 - sunday.weekday())
+    window = build_window(closed, paths, clock=lambda: sunday)
+    try:
+        show(window, LANDSCAPE)
+        shot(window, "closed_hours_1366x768")
+    finally:
+        window.close()
+
+    bad = base.with_values(
+        printer={"uri": f"tcp://127.0.0.1:{_closed_port()}", "timeout_s": 1},
+        kiosk={"fullscreen": False, "confirm_timeout_s": 15, "out_of_service_after": 1,
+               "printer_recheck_s": 600, "enforce_opening_hours": False})
+    window = build_window(bad, paths)
+    try:
+        show(window, LANDSCAPE)
+        window.start_page.service_buttons["DD"].click()
+        _wait(app, lambda: window.confirm_page.state == "failed")
+        shot(window, "print_failed_1366x768")
+        window.confirm_page.done_button.click()
+        shot(window, "out_of_service_1366x768")
+        show(window, PORTRAIT)
+        shot(window, "out_of_service_1080x1920")
+    finally:
+        window.close()
+    return saved
+
+
+def screenshot_main(take: Callable[[Path], list[Path]],
+                    argv: list[str] | None = None) -> int:
+    """`python -m <a screenshots module> [DIR]`: render offscreen into DIR (default
+    docs/screenshots of this checkout) and print the files written."""
+    args = sys.argv[1:] if argv is None else argv
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    for path in take(out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(screenshot_main(take_screenshots))
