@@ -736,7 +736,7 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
     window = RatingWindow(config, paths, counter)
     queue = None
     if not demo:
-        from kiosk.queue.service import open_queue
+        from kiosk.station import open_queue
 
         queue = open_queue(config, paths, hub_url=hub_url, key=key)
         bridge = QueueEventBridge(window)

@@ -75,7 +75,7 @@ def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
             def opener(_on_connection):
                 return shared
         else:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             def opener(on_connection):
                 return open_queue(config, paths, hub_url=hub_url, key=key,
