@@ -239,12 +239,7 @@ def test_ui_opens_no_database_itself():
 
 
 # Import cycles left, each with its reason. This list may only shrink.
-CYCLES_ALLOWED: dict[frozenset[str], str] = {
-    # The kiosk's start-up (app) installs the lock-down, which opens the admin view, which
-    # borrows the QApplication set-up from app: goes with the one station runner.
-    frozenset({"kiosk.ui.admin", "kiosk.ui.admin.admin_view", "kiosk.ui.app",
-               "kiosk.ui.lockdown"}): "the station runner takes the start-up out of ui/app",
-}
+CYCLES_ALLOWED: dict[frozenset[str], str] = {}
 
 
 def _project_module_of(name: str) -> str | None:
