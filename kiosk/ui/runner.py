@@ -67,7 +67,7 @@ class Opened:
     window to, the display's feed and voice), stopped after the declared ones.
     `detail`: the words in the "started (...)" log line. `after_show`: run once the window
     is shown. `done`: for a modal station, the signal that ends its loop; `result` turns what
-    it emitted into run_station's return value (default: the first argument)."""
+    it emitted into run_station's return value (default: what it emitted)."""
 
     window: QWidget
     services: list[Any] = field(default_factory=list)
@@ -178,9 +178,10 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
         if quit_requested is not None:
             quit_requested.connect(loop.quit)
         if station.modal and opened.done is not None:
-            def done(*args: Any) -> None:
-                outcome["result"] = (opened.result(*args) if opened.result is not None
-                                     else (args[0] if args else None))
+            # One named parameter: PySide6 passes a slot of `*args` no arguments at all.
+            def done(value: Any = None) -> None:
+                outcome["result"] = (opened.result(value) if opened.result is not None
+                                     else value)
                 loop.quit()
 
             opened.done.connect(done)

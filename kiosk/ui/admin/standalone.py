@@ -21,7 +21,7 @@ def _open_admin(app, config: Config, paths: Paths, *, config_error: str | None =
     view = AdminView(config, paths, config_error=config_error, supervised=False)
     view.back_requested.connect(view.close)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    return Opened(view, done=view.destroyed, result=lambda *_: 0)
+    return Opened(view, done=view.destroyed, result=lambda _view: 0)
 
 
 #: The admin view in a window of its own: modal, ends when the view closes (0), or at once
