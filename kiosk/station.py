@@ -30,21 +30,15 @@ from kiosk.queue.catalog import Service, load_catalog
 from kiosk.queue.errors import HubUnavailable, InvalidRequest, QueueError
 from kiosk.queue.priority import PriorityCategory
 from kiosk.store import connect
-from kiosk.ticketing import (
-    PRINT_FAILED,
-    PRINTED,
-    PrintOutcome,
-    Ticket,
-    TicketDesk,
-    UnknownService,
-    print_slip,
-    save_print_failures,
-    saved_print_failures,
-    ticket_slip,
-)
+from kiosk.tickets import PRINT_FAILED, PRINTED, Ticket
 
 if TYPE_CHECKING:
     from kiosk.queue.service import ConnectionState, QueueService
+    from kiosk.ticketing import PrintOutcome, TicketDesk
+
+# kiosk.ticketing (and the printout it draws with: Pillow) is imported where a desk works, not
+# here: the CLI's light commands (backup, sync, doctor) find the station database through
+# this module.
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +184,8 @@ class QueueDesk:
         try:
             return catalog[code]
         except KeyError:
+            from kiosk.ticketing import UnknownService
+
             raise UnknownService(code, list(catalog)) from None
 
     def known_service(self, code: str) -> Service | None:
@@ -218,9 +214,13 @@ class QueueDesk:
     def print_failure_count(self) -> int:
         """The screen's run of failed prints, as saved in this station's database (the hub
         keeps no per-kiosk print history)."""
+        from kiosk.ticketing import saved_print_failures
+
         return saved_print_failures(self._station_db()) or 0
 
     def save_print_failure_count(self, count: int) -> None:
+        from kiosk.ticketing import save_print_failures
+
         save_print_failures(self._station_db(), count)
 
     def record_print(self, ticket: Ticket, ok: bool, detail: str | None = None) -> Ticket:
@@ -232,6 +232,8 @@ class QueueDesk:
 
     def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
         """Render and print here; the outcome goes to the hub whatever happens."""
+        from kiosk.ticketing import PrintOutcome, print_slip, ticket_slip
+
         slip = ticket_slip(self.config, self.service(ticket.service_code), ticket)
         ok, message_vi, message_en, detail = print_slip(printer, slip, ticket)
         return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
@@ -251,6 +253,8 @@ def open_desk(config: Config, paths: Paths) -> tuple[TicketDesk | QueueDesk, Cal
     if config.hub.role == "client":
         desk = QueueDesk(open_queue(config, paths), config, paths)
         return desk, desk.close
+    from kiosk.ticketing import TicketDesk
+
     db = open_database(config, paths)
     try:
         return TicketDesk(db, config), db.conn.close
