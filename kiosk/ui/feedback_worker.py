@@ -42,7 +42,7 @@ def stop_all() -> None:
 def _failure(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, FeedbackError):
         return exc.message_vi, exc.message_en
-    from kiosk.queue.service import HubUnavailable
+    from kiosk.queue.errors import HubUnavailable
 
     if isinstance(exc, HubUnavailable):
         return ("Chưa tra cứu được do mất kết nối với máy chủ của điểm phục vụ. Vui lòng thử "
@@ -77,7 +77,7 @@ class FeedbackWorker(QObject):
         """The office hub, when this station is its client: dossiers taken in at the
         counters are known there (kiosk.officefeed)."""
         if self._queue is None:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             self._queue = open_queue(self._config, self._paths)
         return self._queue

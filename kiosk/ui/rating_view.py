@@ -49,6 +49,7 @@ from kiosk.feedback.ratings import RatingLevel, RatingReason
 from kiosk.paths import Paths
 from kiosk.ui import style, theme
 from kiosk.ui.feedback_worker import FeedbackWorkers
+from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.widgets import label, set_prop, touch_button
 
 log = logging.getLogger(__name__)
@@ -607,6 +608,30 @@ class QueueEventBridge(QObject):
         self.event.emit(event)
 
 
+def _open_rating(app, config: Config, paths: Paths, *, counter: int,
+                 hub_url: str | None = None, key: str | None = None, fullscreen: bool = False,
+                 demo: bool = False) -> Opened:
+    window = RatingWindow(config, paths, counter)
+    services = []
+    if not demo:
+        from kiosk.station import open_queue
+
+        queue = open_queue(config, paths, hub_url=hub_url, key=key)
+        services.append(queue)  # closed after the window's shutdown
+        bridge = QueueEventBridge(window)
+        bridge.event.connect(window.on_queue_event)
+        window.unsubscribe = queue.subscribe(bridge)
+    after_show = (lambda: window.view.ask(None, None, counter, "")) if demo else None
+    return Opened(window, services=services, after_show=after_show,
+                  detail=f"counter {counter}, "
+                  f"{'demo' if demo else ('hub' if hub_url else 'local queue')}")
+
+
+#: The rating screen beside a counter: full screen when asked (`--fullscreen`).
+RATING = Station("rating screen", open=_open_rating, size=(1280, 800),
+                 full_screen=lambda _config, options: bool(options.get("fullscreen")))
+
+
 def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | None = None,
                key: str | None = None, fullscreen: bool = False, demo: bool = False) -> int:
     """Open the rating window for `counter` and run until closed.
@@ -615,45 +640,5 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
     whenever the counter finishes a citizen. `demo` asks once at start with a made-up ticket,
     to try the screen without a queue.
     """
-    from kiosk.ui.app import ensure_app, load_fonts
-
-    app = ensure_app()
-    load_fonts(app)
-    window = RatingWindow(config, paths, counter)
-    queue = None
-    if not demo:
-        from kiosk.queue.service import open_queue
-
-        queue = open_queue(config, paths, hub_url=hub_url, key=key)
-        bridge = QueueEventBridge(window)
-        bridge.event.connect(window.on_queue_event)
-        window.unsubscribe = queue.subscribe(bridge)
-    if fullscreen:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.showFullScreen()
-    else:
-        window.resize(1280, 800)
-        window.show()
-    if demo:
-        window.view.ask(None, None, counter, "")
-    log.info("rating screen started for counter %d (%s)", counter,
-             "demo" if demo else ("hub" if hub_url else "local queue"))
-    # Ctrl+C or a service manager's SIGTERM: leave the loop and close cleanly. Python runs
-    # signal handlers only between Qt events, so a timer wakes it up now and then.
-    import signal
-
-    wake = QTimer(window)
-    wake.timeout.connect(lambda: None)  # a Python slot: the interpreter gets to run
-    wake.start(500)
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        code = app.exec()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        window.shutdown()
-        if queue is not None:
-            queue.close()
-    log.info("rating screen stopped (exit code %s)", code)
-    return int(code)
+    return run_station(RATING, config, paths, counter=counter, hub_url=hub_url, key=key,
+                       fullscreen=fullscreen, demo=demo)
