@@ -27,14 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands import EXIT_OK, EXIT_USAGE
+from kiosk.commands import EXIT_CRASHED, EXIT_OK, EXIT_USAGE
 
 log = logging.getLogger(__name__)
 
 #: The UI asks to be started again at once (its configuration was changed in the admin view).
 EXIT_RESTART = 75
-#: An uncaught exception in the UI thread: the window's state can no longer be trusted.
-EXIT_CRASHED = 70
 SUPERVISOR_LOG = "supervisor.log"
 NATIVE_CRASH_LOG = "crash-native.log"
 CHILD_FLAG = "--child"
@@ -238,7 +236,8 @@ def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None =
 _native_log: Any = None
 
 
-def _format(exc_type: type[BaseException], exc: BaseException, tb: Any) -> str:
+def redacted_traceback(exc_type: type[BaseException], exc: BaseException, tb: Any) -> str:
+    """The traceback as text for a log, with anything shaped like personal data masked."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     # Our tracebacks hold no values unless a message formats one in: mask what looks like
     # an ID number, phone or e-mail all the same.
@@ -259,7 +258,7 @@ def install_crash_logging(logs_dir: Path | None = None, *,
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.critical("uncaught exception in the UI:\n%s", _format(exc_type, exc, tb))
+        log.critical("uncaught exception in the UI:\n%s", redacted_traceback(exc_type, exc, tb))
         if exit_code_on_ui_error is None:
             return
         qtcore = sys.modules.get("PySide6.QtCore")
@@ -272,7 +271,7 @@ def install_crash_logging(logs_dir: Path | None = None, *,
             return
         name = hook_args.thread.name if hook_args.thread else "?"
         log.error("uncaught exception in thread %s:\n%s", name,
-                  _format(hook_args.exc_type, hook_args.exc_value,  # type: ignore[arg-type]
+                  redacted_traceback(hook_args.exc_type, hook_args.exc_value,  # type: ignore[arg-type]
                           hook_args.exc_traceback))
 
     sys.excepthook = hook

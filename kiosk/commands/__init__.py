@@ -4,3 +4,6 @@ a subcommand's handler is `handler(args, config, paths) -> exit code`."""
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: An unexpected exception ended the command (logged with its traceback): under `kiosk run`
+#: the supervisor starts the window again.
+EXIT_CRASHED = 70
