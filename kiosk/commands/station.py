@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 from collections.abc import Callable
 
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_OK
+from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_OK
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -30,18 +32,40 @@ def register(sub) -> None:
 
 
 def _ui(args, config: Config, paths: Paths) -> int:
+    """One station, one process: the station's lock for the supervisor (or the only process),
+    the window's own lock for the supervised child (kiosk/instance.py)."""
+    from kiosk.instance import STATION_LOCK, WINDOW_LOCK, AlreadyRunning, InstanceLock
+
+    child = getattr(args, "child", False)  # `kiosk demo` has no --child
+    lock = InstanceLock(paths.data_dir / (WINDOW_LOCK if child else STATION_LOCK))
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        logging.getLogger("kiosk.instance").error("%s", exc.message_en)
+        print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
+    try:
+        return _ui_locked(args, config, paths)
+    finally:
+        lock.release()
+
+
+def _ui_locked(args, config: Config, paths: Paths) -> int:
     if args.demo:
         # A developer's desktop, at any hour: windowed, every service open.
         config = config.with_values(kiosk={"fullscreen": False, "enforce_opening_hours": False})
     elif not (args.child or args.no_supervise):
-        from kiosk.supervisor import supervise_kiosk
+        from kiosk.supervisor import STOP_FILE, supervise_kiosk
 
-        return supervise_kiosk(args, paths.logs)  # runs `kiosk run --child`, restarts it
+        # runs `kiosk run --child`, restarts it; asks it to close through the stop file
+        return supervise_kiosk(args, paths.logs, stop_file=paths.data_dir / STOP_FILE)
     else:
-        from kiosk.supervisor import EXIT_CRASHED, install_crash_logging
+        from kiosk.supervisor import EXIT_CRASHED, install_crash_logging, watch_stop_file
 
         install_crash_logging(paths.logs, exit_code_on_ui_error=EXIT_CRASHED if args.child
                               else None)
+        if args.child:
+            watch_stop_file()
         if not paths.config_file.exists():
             from kiosk.ui.wizard import run_setup_wizard
 
