@@ -58,7 +58,7 @@ def _kiosk(tmp_path: Path, prelude: str, *args: str, **env: str) -> subprocess.C
         capture_output=True, env=_env(**env), timeout=120, cwd=ROOT)
 
 
-TICKET = ("ticket", "--service", "CT", "--printer", "file:///dev/null", "--json")
+TICKET = ("ticket", "--service", "CT", "--printer", "preview://", "--json")
 
 
 def test_an_unhandled_exception_ends_the_command_with_the_crash_status_and_a_log_line(tmp_path):

@@ -31,7 +31,7 @@ from kiosk.supervisor import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -79,6 +79,7 @@ def test_a_second_process_cannot_take_the_lock_until_the_first_is_gone(tmp_path)
         pass
 
 
+@posix_only
 def test_a_second_kiosk_run_on_the_same_data_folder_refuses_plainly(tmp_path):
     (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")
     kiosk_log = tmp_path / "logs" / "kiosk.log"
@@ -115,6 +116,7 @@ def test_a_second_kiosk_run_on_the_same_data_folder_refuses_plainly(tmp_path):
 
 # -- the clean stop ------------------------------------------------------------------------------
 
+@posix_only
 def test_the_supervisor_stops_the_window_through_the_stop_file(tmp_path):
     """`kiosk run` for real: SIGTERM to the supervisor only; the window sees the stop file,
     closes cleanly (exit code 0), and the supervisor ends without terminating it."""
@@ -139,6 +141,7 @@ def test_the_supervisor_stops_the_window_through_the_stop_file(tmp_path):
             os.killpg(parent.pid, signal.SIGKILL)
 
 
+@posix_only
 def test_a_window_that_ignores_the_stop_file_is_terminated(tmp_path, caplog):
     stop_file = tmp_path / STOP_FILE
     child = [sys.executable, "-c", "import time\nprint('up', flush=True)\ntime.sleep(600)\n"]
