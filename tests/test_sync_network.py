@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 
 import pytest
@@ -155,6 +156,8 @@ def test_the_standard_https_proxy_variable_is_honoured(tls_city, proxy, db_path,
     assert route("http://localhost:9", "http://10.0.0.1:3128").proxy is None
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="the system store is OpenSSL's (SSL_CERT_FILE) only on Linux")
 def test_the_os_trust_store_is_used_with_no_ca_bundle(tls_city, proxy, db_path, monkeypatch):
     """No [sync] ca_bundle: the certificate is checked against the system's store. On Linux
     OpenSSL's system store follows SSL_CERT_FILE: pointing it at the city's certificate makes
