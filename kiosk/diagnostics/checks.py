@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -782,6 +783,16 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days"
 
 
+def check_windows_station(ctx: Context) -> list[CheckResult]:
+    """Windows only: the hub's firewall rule and the data folder's permissions
+    (kiosk/diagnostics/windows_station.py)."""
+    if sys.platform != "win32":
+        return []
+    from kiosk.diagnostics.windows_station import check_data_acl, check_firewall
+
+    return check_firewall(ctx) + check_data_acl(ctx)
+
+
 CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_config,
     check_admin_pin,
@@ -795,6 +806,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_city,
     check_sync_backlog,
     check_backup,
+    check_windows_station,
 )
 
 
