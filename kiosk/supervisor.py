@@ -45,6 +45,9 @@ TERMINATE_WAIT_S = 5.0
 #: polite stop that works the same on Windows, where terminate() is TerminateProcess.
 STOP_FILE_ENV = "KIOSK_STOP_FILE"
 STOP_FILE = "window.stop"
+#: The file `kiosk stop` creates in the data folder: the station (its supervisor, or the only
+#: process) closes the way it does on SIGTERM. Windows has no SIGTERM to send.
+STOP_REQUEST = "stop.request"
 
 # Windows NTSTATUS codes seen when a process dies from a native fault.
 _NTSTATUS = {
@@ -360,10 +363,10 @@ def use_own_log_file(logs_dir: Path) -> None:
 
 
 def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None = None,
-                    stop_file: Path | None = None) -> int:
-    """`kiosk run`: run `kiosk run --child` under a Supervisor until it exits cleanly or
-    SIGTERM/SIGINT arrives (then the child is asked to close through `stop_file`, or gets
-    SIGTERM without one)."""
+                    stop_file: Path | None = None, stop_request: Path | None = None) -> int:
+    """`kiosk run`: run `kiosk run --child` under a Supervisor until it exits cleanly, or
+    SIGTERM/SIGINT arrives or `stop_request` appears (`kiosk stop`): then the child is asked
+    to close through `stop_file` (or gets SIGTERM without one)."""
     use_own_log_file(logs_dir)
     supervisor = Supervisor(child_command(kiosk_child_argv(args)), policy=policy,
                             stop_file=stop_file)
@@ -371,6 +374,13 @@ def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None =
     def stop(signum: int, frame: Any) -> None:
         log.info("supervisor got %s: stopping the kiosk UI", signal.Signals(signum).name)
         supervisor.stop()
+
+    def requested() -> None:
+        log.info("stop requested (`kiosk stop`): stopping the kiosk UI")
+        supervisor.stop()
+
+    if stop_request is not None:
+        _poll_for(stop_request, requested, name="kiosk-stop-request")
 
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -448,16 +458,28 @@ def watch_stop_file(path: str | Path | None = None, *,
     path = path if path is not None else os.environ.get(STOP_FILE_ENV)
     if not path:
         return None
-    stop_file = Path(path)
 
-    def watch() -> None:
-        while not (stop_file.exists() and callable(signal.getsignal(signal.SIGTERM))):
-            time.sleep(interval_s)
-        log.info("the supervisor asks the window to close")
-        with contextlib.suppress(OSError):
-            stop_file.unlink()
+    def close() -> None:
+        log.info("asked to close (%s)", Path(path).name)
         signal.raise_signal(signal.SIGTERM)
 
-    thread = threading.Thread(target=watch, name="kiosk-stop-file", daemon=True)
+    return _poll_for(Path(path), close, name="kiosk-stop-file", interval_s=interval_s,
+                     ready=lambda: callable(signal.getsignal(signal.SIGTERM)))
+
+
+def _poll_for(path: Path, action: Callable[[], None], *, name: str, interval_s: float = 0.25,
+              ready: Callable[[], bool] = lambda: True) -> threading.Thread:
+    """A daemon thread that waits for `path` to exist (and `ready()`), removes it and runs
+    `action` once. (Whoever starts the station removes an old file first: a file that
+    appears now is for this run.)"""
+
+    def watch() -> None:
+        while not (path.exists() and ready()):
+            time.sleep(interval_s)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        action()
+
+    thread = threading.Thread(target=watch, name=name, daemon=True)
     thread.start()
     return thread
