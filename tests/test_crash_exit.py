@@ -132,6 +132,7 @@ def test_debug_shows_the_traceback_instead(tmp_path):
     (("demo",), (0,)),                       # the ticket kiosk's window, first frame, quit
     (("run", "--no-supervise"), (0,)),
     (("support-bundle", "--out", "{tmp}/bundle.zip"), (0,)),
+    (("stop",), (0,)),                      # nothing running: says so, nowhere
 ])
 def test_main_subcommands_run_without_a_console(tmp_path, command, codes):
     (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")  # no set-up wizard
