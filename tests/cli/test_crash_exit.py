@@ -17,7 +17,7 @@ import pytest
 from kiosk.commands import EXIT_CRASHED
 from kiosk.supervisor import describe_exit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _exe_calls() -> list[ast.Call]:

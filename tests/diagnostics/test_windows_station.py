@@ -24,7 +24,7 @@ from kiosk.diagnostics.windows_station import (
 )
 from kiosk.paths import Paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 RULE_GUI = r"""
 Rule Name:                            hcc-kiosk hub
