@@ -57,6 +57,9 @@ $Warnings = New-Object System.Collections.Generic.List[string]
 function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
 function Add-Warning([string] $Text) { $Warnings.Add($Text); Write-Warning $Text }
 function Invoke-Native([string] $Exe, [string[]] $Arguments) {
+    # Windows PowerShell 5.1 turns a native program's stderr line into a terminating error
+    # under "Stop": judge by the exit code instead.
+    $ErrorActionPreference = "Continue"
     $output = & $Exe @Arguments 2>&1
     if ($LASTEXITCODE -ne 0) {
         throw "$Exe $($Arguments -join ' ') failed ($LASTEXITCODE): $output"
