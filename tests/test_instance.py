@@ -273,3 +273,37 @@ def test_on_windows_every_window_goes_into_one_job(tmp_path, monkeypatch):
     assert names.count("CreateJobObjectW") == 1  # one job for the supervisor's life
     assert names.count("AssignProcessToJobObject") == 2  # each start of the window
     assert supervisor_mod.sys.platform == "win32"
+
+
+# -- Windows: the lock through msvcrt (a stand-in module: there is no msvcrt here) ------------
+
+class FakeMsvcrt:
+    """msvcrt.locking as Windows documents it: LK_NBLCK fails with OSError when another
+    process holds the bytes; records each call with the file position it was made at."""
+
+    LK_UNLCK, LK_LOCK, LK_NBLCK = 0, 1, 2
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int, int]] = []
+        self.held_elsewhere = False
+
+    def locking(self, fd: int, mode: int, nbytes: int) -> None:
+        self.calls.append((os.lseek(fd, 0, os.SEEK_CUR), mode, nbytes))
+        if mode == self.LK_NBLCK and self.held_elsewhere:
+            raise PermissionError(13, "Permission denied")
+
+
+def test_on_windows_the_lock_is_byte_zero_through_msvcrt(tmp_path, monkeypatch):
+    fake = FakeMsvcrt()
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    lock_file = tmp_path / STATION_LOCK
+    with InstanceLock(lock_file):
+        assert fake.calls == [(0, FakeMsvcrt.LK_NBLCK, 1)]  # byte 0, without waiting
+        assert holder_pid(lock_file) == os.getpid()  # written after the locked byte
+        assert lock_file.read_bytes()[1:] == f"{os.getpid()}\n".encode()
+    assert fake.calls[-1] == (0, FakeMsvcrt.LK_UNLCK, 1)
+    fake.held_elsewhere = True
+    with pytest.raises(AlreadyRunning) as exc:
+        InstanceLock(lock_file).acquire()
+    assert exc.value.pid == os.getpid()  # the id the last holder wrote
