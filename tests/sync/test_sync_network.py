@@ -210,3 +210,28 @@ def test_the_proxy_setting_is_checked(value, ok):
     else:
         with pytest.raises(ConfigError, match=r"\[sync\] proxy: "):
             from_dict({"sync": {"proxy": value}})
+
+
+def test_sync_status_says_which_way_it_goes(tmp_path):
+    import os
+    import subprocess
+
+    from tests.faultproxy import ROOT
+
+    def status(proxy_line: str, **extra: str) -> str:
+        (tmp_path / "kiosk.toml").write_text(
+            f'[sync]\nserver_url = "https://sync.example.gov.vn"\ntoken = "t"\n{proxy_line}\n',
+            encoding="utf-8")
+        env = {k: v for k, v in os.environ.items()
+               if k.lower() not in ("https_proxy", "all_proxy", "no_proxy")}
+        done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp_path),
+                               "sync", "status"], capture_output=True, cwd=ROOT, timeout=60,
+                              env={**env, **extra})
+        assert done.returncode == 0, done.stderr
+        return done.stdout.decode("utf-8")
+
+    assert "Route:         through the proxy http://10.0.0.1:3128 ([sync] proxy)" in status(
+        'proxy = "http://10.0.0.1:3128"')
+    assert "Route:         through the proxy http://10.0.0.2:8080 (system)" in status(
+        "", HTTPS_PROXY="http://10.0.0.2:8080")
+    assert "Route:         direct" in status('proxy = "none"', HTTPS_PROXY="http://10.0.0.2:8080")
