@@ -128,7 +128,8 @@ class Supervisor:
         self.exits: list[int] = []
         self._stopping = threading.Event()
         self._proc: subprocess.Popen | None = None
-        self._lock = threading.Lock()
+        # reentrant: stop() may run in a signal handler on the thread that holds it
+        self._lock = threading.RLock()
 
     def stop(self) -> None:
         """Stop supervising and end the child: the stop file first (if the supervisor has
