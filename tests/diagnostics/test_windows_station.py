@@ -187,6 +187,7 @@ def test_the_doctor_checks_the_hubs_firewall_rule(tmp_path, monkeypatch, text, s
 
 def test_the_firewall_matters_only_on_the_hub_and_on_windows(tmp_path, monkeypatch):
     never = Captured("")
+    monkeypatch.setattr(sys, "platform", "linux")
     [result] = check_firewall(_ctx(tmp_path), run=never)
     assert result.status == SKIP and never.argv is None  # not Windows
     monkeypatch.setattr(sys, "platform", "win32")
