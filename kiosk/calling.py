@@ -31,6 +31,7 @@ from sqlite_utils import Database
 
 from kiosk.config import Config
 from kiosk.queue.catalog import Service
+from kiosk.queue.errors import InvalidRequest, NoCurrentTicket, TicketNotFound
 from kiosk.queue.model import (
     CALLED,
     DOSSIER_LINKED,
@@ -45,7 +46,6 @@ from kiosk.queue.model import (
 )
 from kiosk.queue.numbering import local_day
 from kiosk.queue.priority import Waiting
-from kiosk.queue.service import InvalidRequest, NoCurrentTicket, TicketNotFound
 from kiosk.scanning.parse import DOSSIER_CODE_RE
 from kiosk.store import transaction
 from kiosk.ticketing import (

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.commands import EXIT_CRASHED, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kiosk.config import Config, ConfigError
 from kiosk.paths import resolve
 from kiosk.private_files import private_umask
@@ -72,12 +72,46 @@ def _utf8_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
-    args = build_parser().parse_args(argv)
-    paths = resolve(args.data_dir, args.config)
-    # Whatever this run creates (database, logs, receipts, exports, also through libraries)
-    # is owner-only: it may hold personal data or a secret (kiosk/private_files.py).
-    with private_umask():
-        return _run(args, paths)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    paths = None
+    try:
+        args = build_parser().parse_args(argv)
+        paths = resolve(args.data_dir, args.config)
+        # Whatever this run creates (database, logs, receipts, exports, also through
+        # libraries) is owner-only: it may hold personal data or a secret
+        # (kiosk/private_files.py).
+        with private_umask():
+            return _run(args, paths)
+    except Exception as exc:
+        if "--debug" in argv:
+            raise
+        return _crashed(exc, paths)
+
+
+def _crashed(exc: Exception, paths) -> int:
+    """An exception nothing else handled (a bug, a file missing from the build): log it with
+    its traceback (personal data masked), say so in one line and end with EXIT_CRASHED, so
+    `kiosk run` starts the window again instead of a window showing a traceback dialog (the
+    Windows build has PyInstaller's dialog turned off: kiosk.spec)."""
+    from kiosk.diagnostics.redact import redact_text
+    from kiosk.supervisor import redacted_traceback
+
+    root = logging.getLogger()
+    if paths is not None and not any(getattr(h, "_kiosk", False) for h in root.handlers):
+        from kiosk.logs import setup_logging  # the crash came before logging was set up
+
+        with contextlib.suppress(Exception):
+            setup_logging(paths)
+    name = type(exc).__name__
+    logging.getLogger("kiosk.cli").critical(
+        "unexpected %s; exiting with status %d (`kiosk run` restarts the window):\n%s", name,
+        EXIT_CRASHED, redacted_traceback(type(exc), exc, exc.__traceback__))
+    files = [h.baseFilename for h in root.handlers
+             if getattr(h, "_kiosk", False) and isinstance(h, logging.FileHandler)]
+    where = f"; details in {files[0]}" if files else ""
+    print(f"error: unexpected {name}: {redact_text(str(exc))}{where} "
+          "(`kiosk --debug ...` shows the traceback)", file=sys.stderr)
+    return EXIT_CRASHED
 
 
 def _run(args: argparse.Namespace, paths) -> int:

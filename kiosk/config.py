@@ -74,6 +74,12 @@ def _check_sync_url(value: str) -> str | None:
     return None
 
 
+def _check_proxy(value: str) -> str | None:
+    from sync.transport import check_proxy
+
+    return check_proxy(value)
+
+
 def _check_usb_ids(value: tuple[str, ...]) -> str | None:
     from drivers.scanners.discovery import UsbIdError, parse_usb_id
 
@@ -392,7 +398,14 @@ class SyncConfig:
     token: str = setting("", "This station's token, issued by the city. Keep this file readable "
                          "by the kiosk account only.")
     ca_bundle: str = setting("", "PEM file of the CA certificates to trust for the city server "
-                             "(instead of the built-in list); empty uses the built-in list.")
+                             "(instead of the others); empty: the operating system's trust "
+                             "store (on Windows its certificate store), then the built-in "
+                             "list.")
+    proxy: str = setting("", "How to reach the city server: empty uses the system's proxy "
+                         "(HTTPS_PROXY, on Windows else Internet Options' proxy; NO_PROXY and "
+                         "the bypass list honoured); 'none' always goes direct; or a proxy URL "
+                         "such as 'http://10.0.0.1:3128' (no user name or password). Servers "
+                         "on this computer are always reached directly.", check=_check_proxy)
     batch_max_records: int = setting(500, "At most this many records per request.",
                                      minimum=1, maximum=1000)
     batch_max_bytes: int = setting(1_000_000, "At most this many bytes of (uncompressed) JSON "

@@ -12,6 +12,7 @@ Plain Python: the supervisor itself never imports Qt, so it cannot crash the way
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import logging
 import logging.handlers
@@ -27,18 +28,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands import EXIT_OK, EXIT_USAGE
+from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_CRASHED, EXIT_OK, EXIT_USAGE
 
 log = logging.getLogger(__name__)
 
 #: The UI asks to be started again at once (its configuration was changed in the admin view).
 EXIT_RESTART = 75
-#: An uncaught exception in the UI thread: the window's state can no longer be trusted.
-EXIT_CRASHED = 70
 SUPERVISOR_LOG = "supervisor.log"
 NATIVE_CRASH_LOG = "crash-native.log"
 CHILD_FLAG = "--child"
+#: How long the window has to close after the stop request before it is terminated, and then
+#: before it is killed.
 STOP_WAIT_S = 10.0
+TERMINATE_WAIT_S = 5.0
+#: The file the supervisor creates to ask its window to close (the child polls for it): a
+#: polite stop that works the same on Windows, where terminate() is TerminateProcess.
+STOP_FILE_ENV = "KIOSK_STOP_FILE"
+STOP_FILE = "window.stop"
+#: The file `kiosk stop` creates in the data folder: the station (its supervisor, or the only
+#: process) closes the way it does on SIGTERM. Windows has no SIGTERM to send.
+STOP_REQUEST = "stop.request"
 
 # Windows NTSTATUS codes seen when a process dies from a native fault.
 _NTSTATUS = {
@@ -74,6 +83,9 @@ def describe_exit(code: int) -> str:
         return f"uncaught exception in the UI (exit code {code}; traceback in kiosk.log)"
     if code == EXIT_RESTART:
         return f"restart requested (exit code {code})"
+    if code == EXIT_ALREADY_RUNNING:
+        return (f"another window of this station still runs (exit code {code}; "
+                "kiosk/instance.py)")
     return f"exit code {code}"
 
 
@@ -100,8 +112,14 @@ class Supervisor:
 
     def __init__(self, command: Sequence[str], *, policy: RestartPolicy | None = None,
                  env: dict[str, str] | None = None, cwd: str | Path | None = None,
-                 on_start: Callable[[subprocess.Popen], None] | None = None) -> None:
+                 on_start: Callable[[subprocess.Popen], None] | None = None,
+                 stop_file: str | Path | None = None,
+                 stop_wait_s: float = STOP_WAIT_S) -> None:
         self.command = list(command)
+        self.stop_file = Path(stop_file) if stop_file is not None else None
+        self.stop_wait_s = stop_wait_s
+        self._job: KillOnCloseJob | None = None
+        self._asked: subprocess.Popen | None = None
         self.policy = policy or RestartPolicy()
         self.env = env
         self.cwd = cwd
@@ -110,16 +128,32 @@ class Supervisor:
         self.exits: list[int] = []
         self._stopping = threading.Event()
         self._proc: subprocess.Popen | None = None
-        self._lock = threading.Lock()
+        # reentrant: stop() may run in a signal handler on the thread that holds it
+        self._lock = threading.RLock()
 
     def stop(self) -> None:
-        """Stop supervising and end the child (politely, then by force)."""
+        """Stop supervising and end the child: the stop file first (if the supervisor has
+        one), terminate() after stop_wait_s, kill after TERMINATE_WAIT_S more. Any thread."""
         self._stopping.set()
         with self._lock:
             proc = self._proc
         if proc is not None and proc.poll() is None:
-            with contextlib.suppress(OSError):
-                proc.terminate()
+            self._ask_to_stop(proc)
+
+    def _ask_to_stop(self, proc: subprocess.Popen) -> None:
+        with self._lock:
+            if self._asked is proc:
+                return  # once per child: it removes the file when it has seen it
+            self._asked = proc
+        if self.stop_file is not None:
+            try:
+                self.stop_file.touch()
+                return
+            except OSError as exc:
+                log.warning("cannot write the stop file %s (%s): terminating the kiosk UI",
+                            self.stop_file, exc)
+        with contextlib.suppress(OSError):
+            proc.terminate()
 
     def run(self) -> int:
         """Supervise until a clean exit, a configuration error, stop() or max_restarts;
@@ -130,11 +164,17 @@ class Supervisor:
             started = time.monotonic()
             env = dict(self.env if self.env is not None else os.environ)
             env["KIOSK_SUPERVISED"] = "1"
+            if self.stop_file is not None:
+                env[STOP_FILE_ENV] = str(self.stop_file)
+                with contextlib.suppress(FileNotFoundError):
+                    self.stop_file.unlink()  # an old request must not stop the new window
             try:
                 proc = subprocess.Popen(self.command, env=env, cwd=self.cwd)
             except OSError as exc:
                 log.error("cannot start the kiosk UI (%s): %s", self.command[0], exc)
                 return 1
+            if sys.platform == "win32":
+                self._in_job(proc)
             with self._lock:
                 self._proc = proc
             if self.on_start is not None:
@@ -174,6 +214,18 @@ class Supervisor:
             if self._stopping.wait(wait):
                 return EXIT_OK
 
+    def _in_job(self, proc: subprocess.Popen) -> None:
+        """Windows: the child goes into a job object that ends it when the supervisor's last
+        handle to the job closes, i.e. when the supervisor ends in any way (also killed from
+        Task Manager or by ending the scheduled task): no window outlives its supervisor."""
+        try:
+            if self._job is None:
+                self._job = KillOnCloseJob()
+            self._job.assign(proc)
+        except OSError as exc:
+            log.warning("cannot put the kiosk UI into a job object (%s): it may outlive the "
+                        "supervisor", exc)
+
     def _wait(self, proc: subprocess.Popen) -> int:
         while True:
             try:
@@ -181,12 +233,111 @@ class Supervisor:
                 return code
             except subprocess.TimeoutExpired:
                 if self._stopping.is_set():
-                    try:
-                        return proc.wait(STOP_WAIT_S)
-                    except subprocess.TimeoutExpired:
-                        log.warning("kiosk UI did not stop in %.0f s: killing it", STOP_WAIT_S)
-                        proc.kill()
-                        return proc.wait()
+                    return self._stop_child(proc)
+
+    def _stop_child(self, proc: subprocess.Popen) -> int:
+        try:
+            return self._end_child(proc)
+        finally:
+            if self.stop_file is not None:
+                with contextlib.suppress(OSError):
+                    self.stop_file.unlink()
+
+    def _end_child(self, proc: subprocess.Popen) -> int:
+        self._ask_to_stop(proc)
+        try:
+            return proc.wait(self.stop_wait_s)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.stop_file is not None:
+            log.warning("kiosk UI did not close in %g s after the stop request: "
+                        "terminating it", self.stop_wait_s)
+            with contextlib.suppress(OSError):
+                proc.terminate()
+            try:
+                return proc.wait(TERMINATE_WAIT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        log.warning("kiosk UI did not stop: killing it")
+        proc.kill()
+        return proc.wait()
+
+
+# -- Windows: a job object that ends the child with the supervisor -------------------------------
+
+JOB_OBJECT_EXTENDED_LIMIT_INFORMATION = 9  # JOBOBJECTINFOCLASS
+JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+PROCESS_TERMINATE = 0x0001
+PROCESS_SET_QUOTA = 0x0100
+
+
+class _BasicLimits(ctypes.Structure):
+    _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64),
+                ("PerJobUserTimeLimit", ctypes.c_int64),
+                ("LimitFlags", ctypes.c_uint32),
+                ("MinimumWorkingSetSize", ctypes.c_size_t),
+                ("MaximumWorkingSetSize", ctypes.c_size_t),
+                ("ActiveProcessLimit", ctypes.c_uint32),
+                ("Affinity", ctypes.c_size_t),
+                ("PriorityClass", ctypes.c_uint32),
+                ("SchedulingClass", ctypes.c_uint32)]
+
+
+class _IoCounters(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_uint64) for name in (
+        "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
+        "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+
+
+class ExtendedLimits(ctypes.Structure):
+    """JOBOBJECT_EXTENDED_LIMIT_INFORMATION."""
+
+    _fields_ = [("BasicLimitInformation", _BasicLimits),
+                ("IoInfo", _IoCounters),
+                ("ProcessMemoryLimit", ctypes.c_size_t),
+                ("JobMemoryLimit", ctypes.c_size_t),
+                ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+
+class KillOnCloseJob:
+    """A Windows job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE. Its handle stays open
+    for the supervisor's life; the system closes it when the supervisor ends, and then ends
+    every process in the job."""
+
+    def __init__(self, kernel32: Any = None) -> None:
+        if kernel32 is None:
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        self._k = kernel32
+        self.handle = kernel32.CreateJobObjectW(None, None)
+        if not self.handle:
+            raise _last_error("CreateJobObjectW")
+        info = ExtendedLimits()
+        info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+        if not kernel32.SetInformationJobObject(self.handle,
+                                                JOB_OBJECT_EXTENDED_LIMIT_INFORMATION,
+                                                ctypes.byref(info), ctypes.sizeof(info)):
+            raise _last_error("SetInformationJobObject")
+
+    def assign(self, proc: subprocess.Popen) -> None:
+        handle = getattr(proc, "_handle", None)  # Popen's own process handle on Windows
+        opened = None
+        if handle is None:  # not a Windows Popen: open the process by its id
+            opened = handle = self._k.OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE,
+                                                  False, proc.pid)
+            if not handle:
+                raise _last_error("OpenProcess")
+        try:
+            if not self._k.AssignProcessToJobObject(self.handle, int(handle)):
+                raise _last_error("AssignProcessToJobObject")
+        finally:
+            if opened:
+                self._k.CloseHandle(opened)
+
+
+def _last_error(call: str) -> OSError:
+    code = ctypes.get_last_error() if hasattr(ctypes, "get_last_error") else 0
+    return OSError(code, f"{call} failed (Windows error {code})")
 
 
 def use_own_log_file(logs_dir: Path) -> None:
@@ -212,15 +363,25 @@ def use_own_log_file(logs_dir: Path) -> None:
     root.addHandler(handler)
 
 
-def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None = None) -> int:
-    """`kiosk run`: run `kiosk run --child` under a Supervisor until it exits cleanly or
-    SIGTERM/SIGINT arrives (forwarded to the child)."""
+def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None = None,
+                    stop_file: Path | None = None, stop_request: Path | None = None) -> int:
+    """`kiosk run`: run `kiosk run --child` under a Supervisor until it exits cleanly, or
+    SIGTERM/SIGINT arrives or `stop_request` appears (`kiosk stop`): then the child is asked
+    to close through `stop_file` (or gets SIGTERM without one)."""
     use_own_log_file(logs_dir)
-    supervisor = Supervisor(child_command(kiosk_child_argv(args)), policy=policy)
+    supervisor = Supervisor(child_command(kiosk_child_argv(args)), policy=policy,
+                            stop_file=stop_file)
 
     def stop(signum: int, frame: Any) -> None:
         log.info("supervisor got %s: stopping the kiosk UI", signal.Signals(signum).name)
         supervisor.stop()
+
+    def requested() -> None:
+        log.info("stop requested (`kiosk stop`): stopping the kiosk UI")
+        supervisor.stop()
+
+    if stop_request is not None:
+        _poll_for(stop_request, requested, name="kiosk-stop-request")
 
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -238,7 +399,8 @@ def supervise_kiosk(args: Any, logs_dir: Path, *, policy: RestartPolicy | None =
 _native_log: Any = None
 
 
-def _format(exc_type: type[BaseException], exc: BaseException, tb: Any) -> str:
+def redacted_traceback(exc_type: type[BaseException], exc: BaseException, tb: Any) -> str:
+    """The traceback as text for a log, with anything shaped like personal data masked."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     # Our tracebacks hold no values unless a message formats one in: mask what looks like
     # an ID number, phone or e-mail all the same.
@@ -259,7 +421,7 @@ def install_crash_logging(logs_dir: Path | None = None, *,
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.critical("uncaught exception in the UI:\n%s", _format(exc_type, exc, tb))
+        log.critical("uncaught exception in the UI:\n%s", redacted_traceback(exc_type, exc, tb))
         if exit_code_on_ui_error is None:
             return
         qtcore = sys.modules.get("PySide6.QtCore")
@@ -272,7 +434,7 @@ def install_crash_logging(logs_dir: Path | None = None, *,
             return
         name = hook_args.thread.name if hook_args.thread else "?"
         log.error("uncaught exception in thread %s:\n%s", name,
-                  _format(hook_args.exc_type, hook_args.exc_value,  # type: ignore[arg-type]
+                  redacted_traceback(hook_args.exc_type, hook_args.exc_value,  # type: ignore[arg-type]
                           hook_args.exc_traceback))
 
     sys.excepthook = hook
@@ -286,3 +448,39 @@ def install_crash_logging(logs_dir: Path | None = None, *,
             faulthandler.enable(file=_native_log)
         except OSError as exc:
             log.warning("cannot write native crash traces to %s: %s", logs_dir, exc)
+
+
+def watch_stop_file(path: str | Path | None = None, *,
+                    interval_s: float = 0.25) -> threading.Thread | None:
+    """In the window process: when the supervisor's stop file (KIOSK_STOP_FILE) appears,
+    raise SIGTERM in this process, which every station window handles by closing cleanly (its
+    threads stopped, the database closed). Waits until such a handler is installed: a
+    request during start-up is served once the window runs. None without a stop file."""
+    path = path if path is not None else os.environ.get(STOP_FILE_ENV)
+    if not path:
+        return None
+
+    def close() -> None:
+        log.info("asked to close (%s)", Path(path).name)
+        signal.raise_signal(signal.SIGTERM)
+
+    return _poll_for(Path(path), close, name="kiosk-stop-file", interval_s=interval_s,
+                     ready=lambda: callable(signal.getsignal(signal.SIGTERM)))
+
+
+def _poll_for(path: Path, action: Callable[[], None], *, name: str, interval_s: float = 0.25,
+              ready: Callable[[], bool] = lambda: True) -> threading.Thread:
+    """A daemon thread that waits for `path` to exist (and `ready()`), removes it and runs
+    `action` once. (Whoever starts the station removes an old file first: a file that
+    appears now is for this run.)"""
+
+    def watch() -> None:
+        while not (path.exists() and ready()):
+            time.sleep(interval_s)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        action()
+
+    thread = threading.Thread(target=watch, name=name, daemon=True)
+    thread.start()
+    return thread

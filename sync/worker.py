@@ -35,6 +35,7 @@ from kiosk.store import connect, transaction
 from sync import protocol as p
 from sync import status as st
 from sync.status import SyncStatus
+from sync.transport import check_proxy, city_session
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,9 @@ class SyncSettings(SyncConfig):
             return "[sync] timeout_s, backoff_base_s, backoff_cap_s, interval_s must be positive"
         if self.ca_bundle and not Path(self.ca_bundle).is_file():
             return f"[sync] ca_bundle {self.ca_bundle} does not exist"
+        proxy_problem = check_proxy(self.proxy)
+        if proxy_problem:
+            return f"[sync] proxy {proxy_problem}"
         return None
 
 
@@ -334,16 +338,15 @@ class SyncWorker:
     @property
     def session(self) -> requests.Session:
         if self._session is None:
-            s = requests.Session()
-            s.headers.update({
+            # The OS trust store and the proxy: sync/transport.py
+            self._session = city_session(self.settings.server_url,
+                                         ca_bundle=self.settings.ca_bundle,
+                                         proxy=self.settings.proxy, headers={
                 "Authorization": f"Bearer {self.settings.token}",
                 "User-Agent": f"hcc-kiosk/{__version__} ({self.station})",
                 "Accept": "application/json",
                 "Accept-Encoding": "gzip",
             })
-            s.verify = self.settings.ca_bundle or True
-            s.trust_env = False  # no proxy from the environment: the city is reached directly
-            self._session = s
         return self._session
 
     def _url(self, path: str) -> str:

@@ -88,7 +88,7 @@ def test_kiosk_run_on_a_hub_station_serves_the_hub(tmp_path):
 
 
 def test_the_ticket_kiosk_starts_the_hub_when_it_is_the_hub(tmp_path, caplog):
-    from kiosk.ui.app import start_office_hub
+    from kiosk.station import start_office_hub
 
     paths = Paths(tmp_path, tmp_path / "kiosk.toml")
     assert start_office_hub(Config(), paths) is None  # standalone: no hub
@@ -99,7 +99,7 @@ def test_the_ticket_kiosk_starts_the_hub_when_it_is_the_hub(tmp_path, caplog):
     try:
         assert requests.get(f"{hub.url}/api/v1/health", timeout=5).status_code == 200
         # A second hub on the same port cannot listen: logged, and the kiosk carries on.
-        with caplog.at_level(logging.ERROR, logger="kiosk.ui.app"):
+        with caplog.at_level(logging.ERROR, logger="kiosk.station"):
             assert start_office_hub(config, paths) is None
         assert "office hub did not start" in caplog.text
     finally:

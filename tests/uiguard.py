@@ -44,12 +44,7 @@ WATCHED = frozenset({
 # reason. May only shrink.
 ALLOWED: dict[str, str] = {}
 # One function of a module ("module:function").
-ALLOWED_FUNCTIONS: dict[str, str] = {
-    # run_kiosk starts the office hub before the event loop runs (the hub opens the station
-    # database and binds its port, waiting up to 15 s): to go onto a lane with the run_*
-    # functions' rewrite.
-    "kiosk.ui.app:start_office_hub": "the hub PC's start-up, before the event loop",
-}
+ALLOWED_FUNCTIONS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

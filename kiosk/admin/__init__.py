@@ -1,36 +1,36 @@
 """Station administration without Qt: the admin PIN (salted slow hash, lockout) and the
-settings the set-up wizard and the admin view read and write."""
+settings the set-up wizard and the admin view read and write.
 
-from kiosk.admin.pin import (
-    LockoutState,
-    PinAttempt,
-    PinGate,
-    hash_pin,
-    is_pin_hash,
-    pin_problem,
-    verify_pin,
-)
-from kiosk.admin.settings import (
-    ROLES,
-    lock_state_file,
-    pin_gate,
-    save_pin_hash,
-    station_role,
-    stored_pin_hash,
-)
+Names are imported lazily: kiosk.config checks PIN hashes with kiosk.admin.pin, and
+kiosk.admin.settings reads the configuration, so importing one must not run the other.
+"""
 
-__all__ = [
-    "ROLES",
-    "LockoutState",
-    "PinAttempt",
-    "PinGate",
-    "hash_pin",
-    "is_pin_hash",
-    "lock_state_file",
-    "pin_gate",
-    "pin_problem",
-    "save_pin_hash",
-    "station_role",
-    "stored_pin_hash",
-    "verify_pin",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "LockoutState": "kiosk.admin.pin",
+    "PinAttempt": "kiosk.admin.pin",
+    "PinGate": "kiosk.admin.pin",
+    "hash_pin": "kiosk.admin.pin",
+    "is_pin_hash": "kiosk.admin.pin",
+    "pin_problem": "kiosk.admin.pin",
+    "verify_pin": "kiosk.admin.pin",
+    "ROLES": "kiosk.admin.settings",
+    "lock_state_file": "kiosk.admin.settings",
+    "pin_gate": "kiosk.admin.settings",
+    "save_pin_hash": "kiosk.admin.settings",
+    "station_role": "kiosk.admin.settings",
+    "stored_pin_hash": "kiosk.admin.settings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kiosk.admin' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

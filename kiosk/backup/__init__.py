@@ -1,25 +1,37 @@
 """Backups of the station database: `kiosk backup`, `kiosk restore`, the station's scheduled
-backups to a folder or USB drive and to the office hub (files.py, schedule.py)."""
+backups to a folder or USB drive and to the office hub (files.py, schedule.py).
 
-from kiosk.backup.files import (
-    BackupError,
-    BackupInfo,
-    RestoreResult,
-    StationRunning,
-    check_backup,
-    restore_backup,
-    rotate,
-    station_backups,
-    take_backup,
-)
-from kiosk.backup.schedule import (
-    BackupScheduler,
-    UploadError,
-    backup_round,
-    start_scheduled_backups,
-    upload_to_hub,
-)
+Names are imported lazily: the hub (kiosk/hub/app.py) stores backups with files.py, and
+schedule.py finds the station database through kiosk.station, which starts the hub.
+"""
 
-__all__ = ["BackupError", "BackupInfo", "BackupScheduler", "RestoreResult", "StationRunning",
-           "UploadError", "backup_round", "check_backup", "restore_backup", "rotate",
-           "start_scheduled_backups", "station_backups", "take_backup", "upload_to_hub"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "BackupError": "kiosk.backup.files",
+    "BackupInfo": "kiosk.backup.files",
+    "RestoreResult": "kiosk.backup.files",
+    "StationRunning": "kiosk.backup.files",
+    "check_backup": "kiosk.backup.files",
+    "restore_backup": "kiosk.backup.files",
+    "rotate": "kiosk.backup.files",
+    "station_backups": "kiosk.backup.files",
+    "take_backup": "kiosk.backup.files",
+    "BackupScheduler": "kiosk.backup.schedule",
+    "UploadError": "kiosk.backup.schedule",
+    "backup_round": "kiosk.backup.schedule",
+    "start_scheduled_backups": "kiosk.backup.schedule",
+    "upload_to_hub": "kiosk.backup.schedule",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kiosk.backup' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

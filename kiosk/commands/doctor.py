@@ -132,7 +132,7 @@ def _setup(args, config: Config, paths: Paths) -> int:
 
 
 def _admin(args, config: Config, paths: Paths) -> int:
-    from kiosk.ui.admin import run_admin
+    from kiosk.ui.admin.standalone import run_admin
 
     base, error = _load_or_defaults(paths)
     if error:

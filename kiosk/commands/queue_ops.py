@@ -282,7 +282,7 @@ def run_hub(config: Config, paths: Paths, *, key: str | None = None, host: str |
 
 
 def _call(args, config: Config, paths: Paths) -> int:
-    from kiosk.queue.service import HubUnavailable, QueueError, Unauthorized
+    from kiosk.queue.errors import HubUnavailable, QueueError, Unauthorized
     from kiosk.queue.settings import counter_settings
     from kiosk.ticketing import UnknownService
 
@@ -332,7 +332,7 @@ def _call(args, config: Config, paths: Paths) -> int:
 
 
 def _queue(args, config: Config, paths: Paths) -> int:
-    from kiosk.queue.service import HubUnavailable, QueueError, Unauthorized
+    from kiosk.queue.errors import HubUnavailable, QueueError, Unauthorized
 
     try:
         queue = open_cli_queue(args, config, paths)

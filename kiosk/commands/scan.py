@@ -1,9 +1,9 @@
 """`kiosk scan parse TEXT` (and, later, other ways of getting scan text: `decode`, `listen`).
 
-Every `kiosk scan ...` subcommand prints one JSON object per scan, built by `scan_json`, so a
-script sees the same shape whatever the source. Exit status: 0 when every scan was accepted
-(kind "unknown" included: whether unknown codes matter is the caller's decision), 2 when one
-was rejected (including an empty read).
+Every `kiosk scan ...` subcommand prints one JSON object per scan, built by `scan_json`
+(kiosk/commands/scan_output.py), so a script sees the same shape whatever the source. Exit
+status: 0 when every scan was accepted (kind "unknown" included: whether unknown codes matter is
+the caller's decision), 2 when one was rejected (including an empty read).
 
 To add a subcommand, write a `_register_NAME(scan_sub)` function and add it to `SUBCOMMANDS`.
 """
@@ -17,19 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands import EXIT_OK, EXIT_USAGE
+from kiosk.commands.scan_output import scan_json
 from kiosk.config import Config
 from kiosk.paths import Paths
 from kiosk.scanning import ScanResult, parse_scan
-
-
-def scan_json(result: ScanResult, file: str | Path | None = None) -> dict[str, Any]:
-    """The JSON object every scan subcommand prints for one scan."""
-    error = None
-    if result.error is not None:
-        error = {"code": result.error.code, "message_vi": result.error.message_vi,
-                 "message_en": result.error.message_en}
-    return {"file": None if file is None else str(file), "text": result.text,
-            "kind": result.kind, "fields": result.fields, "error": error}
 
 
 def exit_code(results: list[ScanResult]) -> int:

@@ -1,9 +1,9 @@
 """`kiosk scan decode IMAGE...` and `kiosk scan listen`: scans from image files and devices.
 
-Both print one JSON object per scan, the shape `kiosk scan parse` prints (kiosk.commands.scan),
-so scripts see the same thing whatever the source. Scan text is printed to the terminal that
-asked for it and never logged. Exit status: 0 when every image gave an accepted scan, 2 when
-one gave none, was unreadable, or was rejected.
+Both print one JSON object per scan, the shape `kiosk scan parse` prints
+(kiosk/commands/scan_output.py), so scripts see the same thing whatever the source. Scan text is
+printed to the terminal that asked for it and never logged. Exit status: 0 when every image gave
+an accepted scan, 2 when one gave none, was unreadable, or was rejected.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _pick(texts: list[str]) -> str:
 def decode_file(path: str, engine: str) -> dict[str, Any]:
     """The JSON object `kiosk scan decode` prints for one image file."""
     from drivers.scanners.decoders import decode_image, load_image
-    from kiosk.commands.scan import scan_json
+    from kiosk.commands.scan_output import scan_json
     from kiosk.scanning import check_read, parse_scan, repair_mojibake
 
     try:
@@ -122,7 +122,7 @@ def _print_ports() -> None:
 def _listen(args, config: Config, paths: Paths) -> int:
     from drivers.scanners.decoders import EngineUnavailable
     from drivers.scanners.events import ScannerStatus
-    from kiosk.commands.scan import scan_json
+    from kiosk.commands.scan_output import scan_json
     from kiosk.scanning import parse_scan
 
     if args.list:

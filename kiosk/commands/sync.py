@@ -247,6 +247,10 @@ def _status(args, config: Config, paths: Paths) -> int:
         return EXIT_OK
     fmt = "%Y-%m-%d %H:%M:%S %z"
     print(f"Server:        {settings.server_url or '(none: sync off)'}")
+    if settings.server_url:
+        from sync.transport import route
+
+        print(f"Route:         {route(settings.server_url, settings.proxy).describe()}")
     print(f"State:         {status.headline('en')}  /  {status.headline('vi')}")
     print(f"Pending:       {status.pending}")
     print(f"Set aside:     {status.set_aside}")

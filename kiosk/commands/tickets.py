@@ -86,7 +86,7 @@ def _ticket(args, config: Config, paths: Paths) -> int:
 def _remote_ticket(args, config: Config, paths: Paths, priority, printer) -> int:
     """Issue at the hub, print on this station's printer, record the outcome at the hub."""
     from kiosk.commands.queue_ops import open_cli_queue
-    from kiosk.queue.service import QueueError
+    from kiosk.queue.errors import QueueError
     from kiosk.ticketing import UnknownService, print_slip, ticket_slip
 
     try:

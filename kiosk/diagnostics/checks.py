@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -518,12 +519,21 @@ def check_hub(ctx: Context) -> list[CheckResult]:
 
 
 def _session(ca_bundle: str):
+    """For the hub on the LAN: no proxy, the hub's certificate file or the built-in list."""
     import requests
 
     s = requests.Session()
-    s.trust_env = False  # like the sync worker: the city is reached directly
+    s.trust_env = False
     s.verify = ca_bundle or True
     return s
+
+
+def _city_session(settings):
+    from sync.transport import city_session
+
+    # the sync worker's own trust and proxy (sync/transport.py)
+    return city_session(settings.server_url, ca_bundle=settings.ca_bundle,
+                        proxy=settings.proxy)
 
 
 def check_city(ctx: Context) -> list[CheckResult]:
@@ -539,11 +549,15 @@ def check_city(ctx: Context) -> list[CheckResult]:
     if problem:
         return [fail("city server", problem, "Correct [sync] in the configuration "
                      "(`kiosk setup` → city server page).")]
-    with _session(settings.ca_bundle) as session:
-        return _city_results(session, url, settings.token, ctx.timeout_s)
+    from sync.transport import route
+
+    way = route(settings.server_url, settings.proxy).describe()
+    with _city_session(settings) as session:
+        return _city_results(session, url, settings.token, ctx.timeout_s, way)
 
 
-def _city_results(session, url: str, token: str, timeout_s: float) -> list[CheckResult]:
+def _city_results(session, url: str, token: str, timeout_s: float,
+                  way: str = "direct") -> list[CheckResult]:
     import requests
 
     from sync import protocol as p
@@ -561,10 +575,12 @@ def _city_results(session, url: str, token: str, timeout_s: float) -> list[Check
                      "certificate look invalid). If the city uses its own certificate "
                      "authority, set [sync] ca_bundle to its PEM file.")]
     except requests.exceptions.RequestException as exc:
-        return [fail("city server", f"{url} not reachable ({_reason(exc)})",
+        return [fail("city server", f"{url} not reachable {way} ({_reason(exc)})",
                      "Check the network cable or Wi-Fi, open "
                      f"{url}{p.HEALTH_PATH} in a browser on this PC, and check [sync] "
-                     "server_url; a firewall or proxy may be in the way.")]
+                     "server_url; a firewall or proxy may be in the way: where the office "
+                     "reaches the internet through a proxy, set [sync] proxy (or 'none' to "
+                     "go direct).")]
     if health.status_code != 200:
         return [fail("city server", f"{url}{p.HEALTH_PATH} answered HTTP "
                      f"{health.status_code}: not a city sync server at this address?",
@@ -767,6 +783,16 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days"
 
 
+def check_windows_station(ctx: Context) -> list[CheckResult]:
+    """Windows only: the hub's firewall rule and the data folder's permissions
+    (kiosk/diagnostics/windows_station.py)."""
+    if sys.platform != "win32":
+        return []
+    from kiosk.diagnostics.windows_station import check_data_acl, check_firewall
+
+    return check_firewall(ctx) + check_data_acl(ctx)
+
+
 CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_config,
     check_admin_pin,
@@ -780,6 +806,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_city,
     check_sync_backlog,
     check_backup,
+    check_windows_station,
 )
 
 

@@ -1,8 +1,8 @@
 """Dossiers (hồ sơ): intake at the counter, official statuses, receipts, the logbook, retention.
 
-Plain Python, no Qt. Names are imported lazily: kiosk.store's migrations import
-kiosk.dossiers.schema, and an eager import of the desk here would import kiosk.store back while
-it is still initialising.
+Plain Python, no Qt. Names are imported lazily: `import kiosk` imports kiosk.dossiers.schema
+(it registers the dossier migration with the store, kiosk/schema.py), which must stay light
+(no SQLite, no desk).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The dossier tables, as one migration script appended to kiosk.store.migrations.MIGRATIONS.
+"""The dossier tables, registered with the store as migration 3 (kiosk/store/migrations.py).
 
 Kept here (not inline in migrations.py) so the dossier feature owns its schema; once shipped it
 must never change: later changes are new migrations.
@@ -6,6 +6,8 @@ must never change: later changes are new migrations.
 Personal data lives only in the `submitter_*` and `owner_*` columns of `dossiers`, so the
 retention purge can blank exactly those and keep the rest of the record.
 """
+
+from kiosk.store.migrations import register
 
 DOSSIER_MIGRATION = """
 CREATE TABLE dossier_counters (
@@ -79,3 +81,5 @@ CREATE TABLE dossier_events (
 );
 CREATE INDEX dossier_events_by_dossier ON dossier_events (dossier_id)
 """
+
+register(3, "kiosk.dossiers", DOSSIER_MIGRATION)

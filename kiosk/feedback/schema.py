@@ -1,5 +1,5 @@
-"""The ratings and citizen feedback tables, as one migration appended to
-kiosk.store.migrations.MIGRATIONS. Once shipped it must never change: append a new one.
+"""The ratings and citizen feedback tables, registered with the store as migration 5
+(kiosk/store/migrations.py). Once shipped it must never change: append a new one.
 
 No foreign keys to tickets or dossiers: a rating screen that follows a remote queue hub
 (`kiosk rating --hub URL`) stores ratings of tickets that live in the hub's database, so the
@@ -8,6 +8,8 @@ rating keeps the ticket's uid and the dossier's code as plain text.
 The feedback phone number is the only personal data here; `purged_at` lets a retention purge
 blank it once the city has the record.
 """
+
+from kiosk.store.migrations import register
 
 FEEDBACK_MIGRATION = """
 CREATE TABLE ratings (
@@ -37,3 +39,5 @@ CREATE TABLE citizen_feedback (
 );
 CREATE INDEX citizen_feedback_by_at ON citizen_feedback (at)
 """
+
+register(5, "kiosk.feedback", FEEDBACK_MIGRATION)

@@ -36,9 +36,9 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from kiosk.hub import credentials, limits
 from kiosk.hub import protocol as p
 from kiosk.jsonlimits import JSONLimitError, loads_limited
+from kiosk.queue.errors import InvalidRequest, QueueError
 from kiosk.queue.local import LocalQueue
 from kiosk.queue.model import QueueEvent
-from kiosk.queue.service import InvalidRequest, QueueError
 from kiosk.store.faults import storage_fault
 from kiosk.ticketing import Ticket, UnknownService
 

@@ -1,10 +1,12 @@
-"""The hub's station credentials, one migration appended to kiosk.store.migrations.MIGRATIONS.
-Once shipped it must never change: append a new one.
+"""The hub's station credentials, registered with the store as migration 7
+(kiosk/store/migrations.py). Once shipped it must never change: append a new one.
 
 - hub_credentials (on the hub): one row per paired station: its role and the SHA-256 digest
   of its token (the token itself is shown once, at pairing, and never stored). Pairing a
   station again replaces its row; revoking sets revoked_at.
 """
+
+from kiosk.store.migrations import register
 
 CREDENTIALS_MIGRATION = """
 CREATE TABLE hub_credentials (
@@ -15,3 +17,5 @@ CREATE TABLE hub_credentials (
     revoked_at TEXT
 )
 """
+
+register(7, "kiosk.hub", CREDENTIALS_MIGRATION)

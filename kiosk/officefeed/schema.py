@@ -1,11 +1,13 @@
-"""The office-feed tables, one migration appended to kiosk.store.migrations.MIGRATIONS. Once
-shipped it must never change: append a new one.
+"""The office-feed tables, registered with the store as migration 6
+(kiosk/store/migrations.py). Once shipped it must never change: append a new one.
 
 - office_dossiers (on the hub): the public subset of dossiers taken in at other stations.
   `version` is the number of status changes the dossier had when it was forwarded, so a late
   copy of an older state never overwrites a newer one.
 - office_feed_cursor (on a client): the last outbox id forwarded to each hub.
 """
+
+from kiosk.store.migrations import register
 
 OFFICE_FEED_MIGRATION = """
 CREATE TABLE office_dossiers (
@@ -36,3 +38,5 @@ CREATE TABLE office_feed_cursor (
     forwarded_at TEXT NOT NULL
 )
 """
+
+register(6, "kiosk.officefeed", OFFICE_FEED_MIGRATION)

@@ -28,9 +28,10 @@ from kiosk.calling import CallDesk
 from kiosk.config import Config
 from kiosk.feedback.lookup import PublicDossierView
 from kiosk.queue.catalog import Service, load_catalog
+from kiosk.queue.errors import InvalidRequest, TicketNotFound
 from kiosk.queue.model import QueueEvent, QueueSnapshot
 from kiosk.queue.priority import PriorityCategory
-from kiosk.queue.service import InvalidRequest, TicketNotFound, Unsubscribe
+from kiosk.queue.service import Unsubscribe
 from kiosk.store import connect
 from kiosk.ticketing import Ticket
 

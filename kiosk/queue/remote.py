@@ -36,6 +36,14 @@ import requests
 from kiosk.feedback.lookup import PublicDossierView
 from kiosk.hub import protocol as p
 from kiosk.queue.catalog import OpeningHours, Service
+from kiosk.queue.errors import (
+    HubUnavailable,
+    InvalidRequest,
+    NoCurrentTicket,
+    QueueError,
+    TicketNotFound,
+    Unauthorized,
+)
 from kiosk.queue.model import (
     CALLED,
     FINISHED,
@@ -46,16 +54,7 @@ from kiosk.queue.model import (
     QueueSnapshot,
 )
 from kiosk.queue.priority import PriorityCategory
-from kiosk.queue.service import (
-    ConnectionState,
-    HubUnavailable,
-    InvalidRequest,
-    NoCurrentTicket,
-    QueueError,
-    TicketNotFound,
-    Unauthorized,
-    Unsubscribe,
-)
+from kiosk.queue.service import ConnectionState, Unsubscribe
 from kiosk.ticketing import PRINT_FAILED, PRINTED, Ticket, UnknownService
 from kiosk.tls import ca_file_problem, client_context, hub_tls_failure
 

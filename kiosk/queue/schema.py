@@ -1,4 +1,4 @@
-"""The counter-calling tables, as one migration script appended to kiosk.store.migrations.
+"""The counter-calling tables, registered with the store as migration 4 (kiosk/store/migrations.py).
 
 Kept here (like kiosk.dossiers.schema) so the calling feature owns its schema; once shipped it
 must never change: later changes are new migrations.
@@ -18,6 +18,8 @@ must never change: later changes are new migrations.
   replayed in order when it returns.
 - An index on queue_events (kind, at) keeps "calls today" reads off the whole history.
 """
+
+from kiosk.store.migrations import register
 
 CALLING_MIGRATION = """
 ALTER TABLE tickets ADD COLUMN queue_service TEXT REFERENCES services(code);
@@ -59,3 +61,5 @@ CREATE TABLE counter_outbox (
 CREATE INDEX counter_outbox_pending ON counter_outbox (id)
     WHERE sent_at IS NULL AND set_aside_at IS NULL
 """
+
+register(4, "kiosk.queue", CALLING_MIGRATION)

@@ -8,7 +8,8 @@ against both):
 - `kiosk.queue.remote.RemoteQueue(hub_url, key)`: the office hub over the LAN (HTTP JSON for
   operations, a WebSocket for events).
 
-`open_queue(config, paths)` picks one from the configuration.
+`kiosk.station.open_queue(config, paths)` picks one from the configuration. The errors they
+raise are in kiosk/queue/errors.py (re-exported here).
 
 Every method blocks (SQLite or the network): call them from worker threads, never a UI thread.
 Subscribers are called on a background thread; a Qt UI re-emits them as signals.
@@ -19,78 +20,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from kiosk.feedback.lookup import PublicDossierView
 from kiosk.queue.catalog import Service
+from kiosk.queue.errors import (
+    HubUnavailable,
+    InvalidRequest,
+    NoCurrentTicket,
+    QueueError,
+    TicketNotFound,
+    Unauthorized,
+)
 from kiosk.queue.model import QueueEvent, QueueSnapshot
 from kiosk.queue.priority import PriorityCategory
 from kiosk.ticketing import Ticket
 
-if TYPE_CHECKING:
-    from kiosk.config import Config
-    from kiosk.paths import Paths
+# The errors, for callers written against the interface (their home is kiosk/queue/errors.py).
+__all__ = ["ConnectionState", "HubUnavailable", "InvalidRequest", "NoCurrentTicket",
+           "QueueError", "QueueService", "TicketNotFound", "Unauthorized", "Unsubscribe"]
 
 Unsubscribe = Callable[[], None]
-
-
-class QueueError(Exception):
-    """A queue operation refused. `code` is stable (also the hub's JSON error code);
-    `message_vi` is for the clerk's screen, the str() for the technician."""
-
-    code = "queue_error"
-    status = 400
-
-    def __init__(self, message_en: str, message_vi: str | None = None):
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_vi = message_vi or "Không thực hiện được thao tác."
-
-
-class InvalidRequest(QueueError):
-    code = "invalid_request"
-    status = 400
-
-
-class TicketNotFound(QueueError):
-    code = "ticket_not_found"
-    status = 404
-
-    def __init__(self, ticket_id: int | str):
-        super().__init__(f"no ticket with id {ticket_id}", "Không tìm thấy số thứ tự này.")
-
-
-class NoCurrentTicket(QueueError):
-    """transfer() at a counter that is serving nobody."""
-
-    code = "no_current_ticket"
-    status = 409
-
-    def __init__(self, counter: int):
-        super().__init__(f"counter {counter} is serving no ticket",
-                         f"Quầy số {counter} chưa gọi số nào.")
-
-
-class Unauthorized(QueueError):
-    """The hub refused the office key."""
-
-    code = "unauthorized"
-    status = 401
-
-    def __init__(self, message_en: str = "the hub refused the office key"):
-        super().__init__(message_en, "Sai mã văn phòng (office key): máy chủ quầy từ chối kết "
-                         "nối. Báo kỹ thuật viên.")
-
-
-class HubUnavailable(QueueError):
-    """The hub cannot be reached (or answered with a server error). Calls need the hub;
-    what a counter records (dossier links, finish, print outcomes) waits in its outbox."""
-
-    code = "hub_unavailable"
-    status = 503
-
-    def __init__(self, message_en: str):
-        super().__init__(message_en, "Mất kết nối với máy chủ quầy.")
 
 
 @dataclass(frozen=True)
@@ -169,28 +119,3 @@ class QueueService(Protocol):
 
     def close(self) -> None:
         """Release connections and threads."""
-
-
-def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
-               key: str | None = None,
-               on_connection: Callable[[ConnectionState], None] | None = None
-               ) -> QueueService:
-    """The queue this station uses: the hub's over the LAN when a hub URL is given or the
-    station is configured as a client, else its own database (standalone or the hub)."""
-    from kiosk.queue.settings import client_key, hub_settings
-    from kiosk.station import database_path
-
-    settings = hub_settings(config, url=hub_url, key=key)
-    if hub_url or settings.role == "client":
-        from kiosk.queue.remote import RemoteQueue
-
-        if not settings.url:
-            raise InvalidRequest("this station is a hub client but no hub URL is configured "
-                                 "([hub] url, or --hub URL)")
-        return RemoteQueue(settings.url, client_key(settings), timeout_s=settings.timeout_s,
-                           outbox_path=database_path(config, paths),
-                           on_connection=on_connection, tz=config.office.timezone,
-                           ca_file=settings.ca_file)
-    from kiosk.queue.local import LocalQueue
-
-    return LocalQueue(database_path(config, paths), config)

@@ -1,6 +1,29 @@
-"""The station's SQLite store: connection, migrations, transactions, outbox."""
+"""The station's SQLite store: connection, migrations, transactions, outbox.
 
-from kiosk.store.db import StoreError, connect, migrate, schema_version, transaction
-from kiosk.store.outbox import append_outbox
+Names are imported lazily: every package's schema module registers its migration with
+kiosk.store.migrations when `kiosk` is imported (kiosk/schema.py), which must not load SQLite
+(the domain stays free of it).
+"""
 
-__all__ = ["StoreError", "append_outbox", "connect", "migrate", "schema_version", "transaction"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "StoreError": "kiosk.store.db",
+    "connect": "kiosk.store.db",
+    "migrate": "kiosk.store.db",
+    "schema_version": "kiosk.store.db",
+    "transaction": "kiosk.store.db",
+    "append_outbox": "kiosk.store.outbox",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kiosk.store' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

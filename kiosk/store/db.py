@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from kiosk.private_files import private_sqlite
-from kiosk.store.migrations import MIGRATIONS
+from kiosk.store.migrations import MIGRATIONS, missing_versions
 
 BUSY_TIMEOUT_MS = 15_000
 JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
@@ -119,6 +119,9 @@ def schema_version(db: Database) -> int:
 
 def migrate(db: Database) -> int:
     """Apply every migration newer than the file's user_version, each in its own transaction."""
+    missing = missing_versions()
+    if missing:  # a package registered its migration, one before it did not: never skip one
+        raise StoreError(f"Database migrations {missing} are not registered (a program error).")
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise StoreError(f"The database is at schema version {current}, newer than this "

@@ -1,16 +1,56 @@
-"""Schema migrations, applied in order; PRAGMA user_version records how many have run.
+"""The station database's migrations: ONE ordered list, applied by kiosk.store.db.migrate();
+PRAGMA user_version records how many have run.
 
-Never edit a migration that has shipped: append a new one.
+The store owns the mechanism and its own tables (1 and 2 here, 8 in upkeep_schema.py); every
+other package owns its tables and registers its migration here under its version number
+(`register()` in its schema.py: kiosk/dossiers, kiosk/queue, kiosk/feedback, kiosk/officefeed,
+kiosk/hub). The store imports none of them: kiosk/schema.py does, and importing `kiosk` imports
+it, so the list is whole before any database is opened. A version registered out of order
+leaves a gap, which migrate() refuses (missing_versions()).
+
+Never edit a migration that has shipped: register a new one with the next version.
 """
 
-from kiosk.dossiers.schema import DOSSIER_MIGRATION
-from kiosk.feedback.schema import FEEDBACK_MIGRATION
-from kiosk.hub.schema import CREDENTIALS_MIGRATION
-from kiosk.officefeed.schema import OFFICE_FEED_MIGRATION
-from kiosk.queue.schema import CALLING_MIGRATION
-from kiosk.store.upkeep_schema import UPKEEP_MIGRATION
+from __future__ import annotations
 
-MIGRATIONS: list[str] = [
+#: The migrations in version order (MIGRATIONS[0] is version 1), as far as registered without a
+#: gap. Changed in place by register(), so `from kiosk.store.migrations import MIGRATIONS` sees
+#: every registration.
+MIGRATIONS: list[str] = []
+
+_REGISTERED: dict[int, tuple[str, str]] = {}  # version -> (owner, script)
+
+
+def register(version: int, owner: str, script: str) -> None:
+    """Register `script` as migration number `version` (1-based), owned by the package
+    `owner`. Registering the same script again is a no-op; another script under a taken
+    version is a programming error."""
+    if version < 1:
+        raise ValueError(f"migration versions start at 1, not {version}")
+    known = _REGISTERED.get(version)
+    if known is not None:
+        if known == (owner, script):
+            return
+        raise ValueError(f"migration {version} is already registered by {known[0]}")
+    _REGISTERED[version] = (owner, script)
+    ordered: list[str] = []
+    while len(ordered) + 1 in _REGISTERED:
+        ordered.append(_REGISTERED[len(ordered) + 1][1])
+    MIGRATIONS[:] = ordered
+
+
+def missing_versions() -> list[int]:
+    """Versions below the highest registered one that nobody registered (empty when whole)."""
+    top = max(_REGISTERED, default=0)
+    return [v for v in range(1, top + 1) if v not in _REGISTERED]
+
+
+def owners() -> dict[int, str]:
+    """Which package registered each version."""
+    return {v: owner for v, (owner, _) in sorted(_REGISTERED.items())}
+
+
+_CORE: list[str] = [
     # 1: services, tickets and their daily counters, queue events, outbox.
     """
     CREATE TABLE services (
@@ -85,20 +125,7 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     )
     """,
-    # dossiers: intake, status history, daily dossier-code counters (kiosk/dossiers).
-    DOSSIER_MIGRATION,
-    # counter calling: who serves which ticket, dossier links, applied-op ids, counter outbox
-    # (kiosk/queue/schema.py).
-    CALLING_MIGRATION,
-    # citizen satisfaction ratings and kiosk feedback (kiosk/feedback/schema.py).
-    FEEDBACK_MIGRATION,
-    # the office feed: dossiers forwarded to the hub, and the client's cursor
-    # (kiosk/officefeed/schema.py).
-    OFFICE_FEED_MIGRATION,
-    # the hub's station credentials: role and token digest per paired station
-    # (kiosk/hub/schema.py).
-    CREDENTIALS_MIGRATION,
-    # a station's years: dossiers by hand-back time, the sync's outbox tombstones
-    # (kiosk/store/upkeep_schema.py).
-    UPKEEP_MIGRATION,
 ]
+
+for _version, _script in enumerate(_CORE, start=1):
+    register(_version, "kiosk.store", _script)

@@ -1,6 +1,8 @@
 """The ticket kiosk's touch screen (PySide6 Widgets).
 
-- app.py: QApplication set-up, bundled fonts, `build_window()` and `run_kiosk()` (the CLI's entry)
+- runner.py: the one station runner (start-up, show, lock-down, signals, the loop, the stop);
+  every station declares a `Station` for it; qtapp.py: the QApplication and bundled fonts
+- app.py: the ticket kiosk's `build_window()`, its declaration `KIOSK` and `run_kiosk()`
 - ticket_screen.py: the window and its state machine (start, priority, confirmation, out of service)
 - views.py: the parts of the screen; style.py: the touch kiosk's rules (ticket screen,
   self-service, keyboard, rating) for theme.py: palette, type, scaling, style sheets of all

@@ -38,7 +38,7 @@ def _failure(exc: BaseException) -> tuple[str, str]:
     """(message_vi, message_en) of a failed look-up, feedback or rating."""
     if isinstance(exc, FeedbackError):
         return exc.message_vi, exc.message_en
-    from kiosk.queue.service import HubUnavailable
+    from kiosk.queue.errors import HubUnavailable
 
     if isinstance(exc, HubUnavailable):
         return ("Chưa tra cứu được do mất kết nối với máy chủ của điểm phục vụ. Vui lòng thử "
@@ -73,7 +73,7 @@ class _Station:
         """The office hub, when this station is its client: dossiers taken in at the
         counters are known there (kiosk.officefeed)."""
         if self._hub is None:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             self._hub = open_queue(self.config, self.paths)
         return self._hub

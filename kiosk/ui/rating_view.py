@@ -50,6 +50,7 @@ from kiosk.paths import Paths
 from kiosk.ui import style, theme
 from kiosk.ui.feedback_worker import FeedbackLane
 from kiosk.ui.operations import Lane
+from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.widgets import label, set_prop, touch_button
 
 log = logging.getLogger(__name__)
@@ -585,7 +586,7 @@ class RatingWindow(QWidget):
         opened and subscribed to on the "rating-queue" lane, never on the UI thread; a failed
         open is tried again, waiting longer each time (up to a minute)."""
         if opener is None:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             config, paths = self.view.config, self._paths
 
@@ -667,6 +668,25 @@ class QueueEventBridge(QObject):
         self.event.emit(event)
 
 
+def _open_rating(app, config: Config, paths: Paths, *, counter: int,
+                 hub_url: str | None = None, key: str | None = None, fullscreen: bool = False,
+                 demo: bool = False) -> Opened:
+    window = RatingWindow(config, paths, counter)
+    if not demo:
+        # Opened and subscribed to on the window's "rating-queue" lane, not before the first
+        # frame; the window's shutdown unsubscribes and closes it there.
+        window.follow_queue(hub_url=hub_url, key=key)
+    after_show = (lambda: window.view.ask(None, None, counter, "")) if demo else None
+    return Opened(window, after_show=after_show,
+                  detail=f"counter {counter}, "
+                  f"{'demo' if demo else ('hub' if hub_url else 'local queue')}")
+
+
+#: The rating screen beside a counter: full screen when asked (`--fullscreen`).
+RATING = Station("rating screen", open=_open_rating, size=(1280, 800),
+                 full_screen=lambda _config, options: bool(options.get("fullscreen")))
+
+
 def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | None = None,
                key: str | None = None, fullscreen: bool = False, demo: bool = False) -> int:
     """Open the rating window for `counter` and run until closed.
@@ -675,37 +695,5 @@ def run_rating(config: Config, paths: Paths, counter: int, *, hub_url: str | Non
     whenever the counter finishes a citizen. `demo` asks once at start with a made-up ticket,
     to try the screen without a queue.
     """
-    from kiosk.ui.app import ensure_app, load_fonts
-
-    app = ensure_app()
-    load_fonts(app)
-    window = RatingWindow(config, paths, counter)
-    if not demo:
-        window.follow_queue(hub_url=hub_url, key=key)
-    if fullscreen:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.showFullScreen()
-    else:
-        window.resize(1280, 800)
-        window.show()
-    if demo:
-        window.view.ask(None, None, counter, "")
-    log.info("rating screen started for counter %d (%s)", counter,
-             "demo" if demo else ("hub" if hub_url else "local queue"))
-    # Ctrl+C or a service manager's SIGTERM: leave the loop and close cleanly. Python runs
-    # signal handlers only between Qt events, so a timer wakes it up now and then.
-    import signal
-
-    wake = QTimer(window)
-    wake.timeout.connect(lambda: None)  # a Python slot: the interpreter gets to run
-    wake.start(500)
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        code = app.exec()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        window.shutdown()
-    log.info("rating screen stopped (exit code %s)", code)
-    return int(code)
+    return run_station(RATING, config, paths, counter=counter, hub_url=hub_url, key=key,
+                       fullscreen=fullscreen, demo=demo)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.station import database_path
+from kiosk.station import sync_worker
 from kiosk.ui import theme
 from sync.status import SyncStatus
 
@@ -40,14 +40,8 @@ class SyncBridge(QObject):
 
     def __init__(self, config: Config, paths: Paths, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._worker = None
         self.status = SyncStatus()
-        if not config.sync.server_url:
-            return
-        from sync.worker import worker_from_config
-
-        self._worker = worker_from_config(config, database_path(config, paths),
-                                          on_change=self._on_change)
+        self._worker = sync_worker(config, paths, on_change=self._on_change)
 
     @property
     def enabled(self) -> bool:

@@ -59,7 +59,7 @@ class TicketScreen(QWidget):
     the saved count arrives from the desk worker at start; `clock` gives the office's local
     time."""
 
-    quit_requested = Signal()  # the technician shortcut; run_kiosk ends the event loop
+    quit_requested = Signal()  # the technician shortcut; the station runner ends the loop
     failures_loaded = Signal(int)  # the saved run of failed prints has been read, at start
 
     def __init__(self, config: Config, paths: Paths, services: list[Service], *,

@@ -20,26 +20,12 @@ hub's service list.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.queue.catalog import Service, load_catalog
-from kiosk.queue.priority import PriorityCategory
-from kiosk.station import open_configured_printer, open_database
-from kiosk.ticketing import (
-    PRINT_FAILED,
-    PRINTED,
-    PrintOutcome,
-    Ticket,
-    TicketDesk,
-    UnknownService,
-    print_slip,
-    save_print_failures,
-    saved_print_failures,
-    ticket_slip,
-)
+from kiosk.station import QueueDesk, local_services, open_configured_printer, open_desk
+from kiosk.ticketing import PrintOutcome, Ticket, TicketDesk, ticket_slip
 from kiosk.ui.operations import Lane
 
 log = logging.getLogger(__name__)
@@ -52,141 +38,6 @@ HUB_DOWN_VI = ("Không kết nối được máy chủ quầy. Vui lòng thử l
                "cán bộ tại quầy.")
 HUB_DOWN_EN = ("Cannot reach the office queue server. Please try again in a few minutes or ask "
                "the staff at the counter.")
-
-
-def offered_services(config: Config, catalog: Iterable[Service]) -> list[Service]:
-    """The services of `catalog` this kiosk offers, in the configured order ([kiosk] services;
-    empty: all of them, in the catalog's order)."""
-    by_code = {s.code: s for s in catalog}
-    wanted = config.kiosk.services
-    if not wanted:
-        return list(by_code.values())
-    return [by_code[c] for c in wanted if c in by_code]
-
-
-def local_services(config: Config) -> list[Service]:
-    """The services this kiosk offers from this PC's own catalog (the bundled asset file, the
-    same one a standalone station's TicketDesk uses): no database, no network, so the screen
-    can show them at once."""
-    return offered_services(config, load_catalog())
-
-
-class QueueDesk:
-    """The TicketDesk methods the ticket screen uses, over the office queue interface
-    (a hub client: `open_queue` gives a RemoteQueue). Tickets are the hub's; the slip is
-    rendered and printed here. Every method blocks on the network or this station's database:
-    worker threads only. `paths`: where this station's database is (for the saved run of
-    failed prints; opened on first use)."""
-
-    def __init__(self, queue, config: Config, paths: Paths | None = None):
-        self.queue = queue
-        self.config = config
-        self._paths = paths
-        self._db = None
-        self._catalog: dict[str, Service] | None = None
-
-    def _services_by_code(self) -> dict[str, Service]:
-        if self._catalog is None:
-            from kiosk.queue.service import QueueError
-
-            try:
-                catalog = self.queue.services()
-            except QueueError as exc:  # the hub is down: this PC's catalog, not cached
-                log.warning("cannot read the hub's services (%s); using the local catalog",
-                            exc)
-                return {s.code: s for s in load_catalog()}
-            self._catalog = {s.code: s for s in catalog}
-        return self._catalog
-
-    @property
-    def services(self) -> list[Service]:
-        """The services this kiosk offers, in the configured order."""
-        return offered_services(self.config, self._services_by_code().values())
-
-    def hub_services(self) -> list[Service]:
-        """The services this kiosk offers as the hub lists them (kept once read). Raises
-        QueueError (HubUnavailable, Unauthorized) when the hub cannot tell: no local fallback
-        here, the screen keeps what it shows."""
-        if self._catalog is None:
-            self._catalog = {s.code: s for s in self.queue.services()}
-        return offered_services(self.config, self._catalog.values())
-
-    def service(self, code: str) -> Service:
-        catalog = self._services_by_code()
-        try:
-            return catalog[code]
-        except KeyError:
-            raise UnknownService(code, list(catalog)) from None
-
-    def known_service(self, code: str) -> Service | None:
-        """The service as already known (the hub's list once read, else this PC's catalog),
-        without asking the hub."""
-        if self._catalog is not None:
-            return self._catalog.get(code)
-        return next((s for s in load_catalog() if s.code == code), None)
-
-    def issue(self, service_code: str, priority: PriorityCategory | None = None) -> Ticket:
-        return self.queue.issue(service_code, priority)
-
-    def get(self, ticket_id: int) -> Ticket:
-        return self.queue.get(ticket_id)
-
-    def waiting_counts(self) -> dict[str, int]:
-        return dict(self.queue.snapshot().waiting or {})
-
-    def _station_db(self):
-        if self._db is None:
-            if self._paths is None:
-                raise RuntimeError("no station database for this desk")
-            self._db = open_database(self.config, self._paths)
-        return self._db
-
-    def print_failure_count(self) -> int:
-        """The screen's run of failed prints, as saved in this station's database (the hub
-        keeps no per-kiosk print history)."""
-        return saved_print_failures(self._station_db()) or 0
-
-    def save_print_failure_count(self, count: int) -> None:
-        save_print_failures(self._station_db(), count)
-
-    def record_print(self, ticket: Ticket, ok: bool, detail: str | None = None) -> Ticket:
-        from kiosk.queue.service import HubUnavailable
-
-        try:
-            return self.queue.record_print(ticket.id, ok, detail)
-        except HubUnavailable as exc:  # kept in the outbox, sent when the hub returns
-            log.warning("print outcome of ticket %s not delivered yet: %s", ticket.number, exc)
-            return replace(ticket, print_status=PRINTED if ok else PRINT_FAILED)
-
-    def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
-        """Render and print here; the outcome goes to the hub whatever happens."""
-        slip = ticket_slip(self.config, self.service(ticket.service_code), ticket)
-        ok, message_vi, message_en, detail = print_slip(printer, slip, ticket)
-        return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
-
-    def close(self) -> None:
-        try:
-            self.queue.close()
-        finally:
-            if self._db is not None:
-                self._db.conn.close()
-                self._db = None
-
-
-def open_desk(config: Config, paths: Paths) -> tuple[TicketDesk | QueueDesk, Callable[[], None]]:
-    """The desk this station issues through, and how to close it: with [hub] role = "client"
-    the office hub's queue, else a TicketDesk on this station's own database."""
-    if config.hub.role == "client":
-        from kiosk.queue.service import open_queue
-
-        desk = QueueDesk(open_queue(config, paths), config, paths)
-        return desk, desk.close
-    db = open_database(config, paths)
-    try:
-        return TicketDesk(db, config), db.conn.close
-    except BaseException:
-        db.conn.close()
-        raise
 
 
 class TicketPrinter:
@@ -318,7 +169,7 @@ class _OpenDesk:
 
 def issue_failure(exc: BaseException) -> tuple[str, str]:
     """The citizen's and the log's words for a ticket that could not be issued."""
-    from kiosk.queue.service import HubUnavailable
+    from kiosk.queue.errors import HubUnavailable
 
     if isinstance(exc, HubUnavailable):
         return HUB_DOWN_VI, HUB_DOWN_EN

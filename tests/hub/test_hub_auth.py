@@ -13,8 +13,8 @@ import requests
 
 from kiosk.hub import protocol as p
 from kiosk.hub.server import HubError, start_hub_in_thread
+from kiosk.queue.errors import Unauthorized
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import Unauthorized
 from tests.hubutil import (
     KEY,
     ROOT,

@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 from kiosk.dossiers import DossierDesk
+from kiosk.queue.errors import HubUnavailable
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import HubUnavailable
 from kiosk.store import connect
 from tests.dossiers.test_dossiers_helpers import CLERK, intake
 from tests.hubutil import KEY, Collector, hub_fixture, hub_pool_fixture, wait_until  # noqa: F401 (fixtures)

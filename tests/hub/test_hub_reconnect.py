@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.queue.errors import HubUnavailable
 from kiosk.queue.local import LocalQueue
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import HubUnavailable
 from tests.hubutil import KEY, Collector, hub_fixture, hub_pool_fixture, wait_until  # noqa: F401 (fixtures)
 
 

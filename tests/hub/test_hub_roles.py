@@ -18,8 +18,8 @@ from kiosk.dossiers import DossierDesk
 from kiosk.hub import protocol as p
 from kiosk.hub.server import start_hub_in_thread
 from kiosk.officefeed.records import dossier_record_at
+from kiosk.queue.errors import QueueError, Unauthorized
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import QueueError, Unauthorized
 from kiosk.queue.settings import STATION_KEY_ENV, client_key, hub_settings
 from kiosk.store import connect
 from tests.dossiers.test_dossiers_helpers import CLERK, intake
@@ -390,7 +390,7 @@ def test_codes_far_ahead_odd_text_and_odd_dates_are_refused(hub, two_counters):
 def test_a_display_station_key_reaches_the_hub_without_the_office_key(hub, tmp_path):
     """A client configured with only its station key (as the wizard leaves it) works."""
     from kiosk.paths import Paths
-    from kiosk.queue.service import open_queue
+    from kiosk.station import open_queue
 
     token = pair(hub.url, "display-7", "display")
     config = Config().with_values(hub={"role": "client", "url": hub.url, "station_key": token})

@@ -19,8 +19,8 @@ from cryptography import x509
 from kiosk.cli import main
 from kiosk.config import ConfigError, from_dict
 from kiosk.hub.server import HubError, start_hub_in_thread
+from kiosk.queue.errors import HubUnavailable
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import HubUnavailable
 from kiosk.queue.settings import OFFICE_KEY_ENV
 from kiosk.tls import client_context
 from tests.hubutil import KEY, ROOT, Collector, HubProcess

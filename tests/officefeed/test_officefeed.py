@@ -14,8 +14,8 @@ from kiosk.dossiers import DossierDesk
 from kiosk.feedback.ratings import list_ratings, record_rating
 from kiosk.officefeed.forward import backlog, forward_pending
 from kiosk.officefeed.records import apply_records, dossier_record, find_public_view
+from kiosk.queue.errors import HubUnavailable
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import HubUnavailable
 from kiosk.stats import office_stats
 from kiosk.store import connect
 from tests.dossiers.test_dossiers_helpers import CLERK, ID_NUMBER, NAME, OWNER, OWNER_ID, intake

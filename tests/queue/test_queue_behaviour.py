@@ -7,11 +7,12 @@ import json
 
 import pytest
 
+from kiosk.queue.errors import InvalidRequest, NoCurrentTicket, TicketNotFound
 from kiosk.queue.local import LocalQueue
 from kiosk.queue.model import QueueEvent, QueueSnapshot
 from kiosk.queue.priority import PriorityCategory
 from kiosk.queue.remote import RemoteQueue
-from kiosk.queue.service import InvalidRequest, NoCurrentTicket, QueueService, TicketNotFound
+from kiosk.queue.service import QueueService
 from kiosk.ticketing import Ticket, UnknownService
 from tests.hubutil import (
     KEY,

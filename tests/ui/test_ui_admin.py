@@ -21,7 +21,7 @@ from kiosk.ticketing import TicketDesk  # noqa: E402
 from kiosk.ui.admin import AdminView  # noqa: E402
 from kiosk.ui.admin.config_editor import ConfigEditor  # noqa: E402
 from kiosk.ui.admin.tasks import pending_tasks  # noqa: E402
-from kiosk.ui.app import ensure_app, load_fonts  # noqa: E402
+from kiosk.ui.qtapp import ensure_app, load_fonts  # noqa: E402
 from tests.dossiers.test_dossiers_helpers import CLERK, ID_NUMBER, intake  # noqa: E402
 
 

@@ -84,7 +84,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ui.admin import AdminView
     from kiosk.ui.admin.pin_pad import PinDialog
     from kiosk.ui.admin.tasks import pending_tasks
-    from kiosk.ui.app import ensure_app, load_fonts
+    from kiosk.ui.qtapp import ensure_app, load_fonts
     from kiosk.ui.wizard import SetupWizard
     from kiosk.ui.wizard import pages as p
 

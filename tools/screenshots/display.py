@@ -43,9 +43,9 @@ def _settle(app, seconds: float = 0.2) -> None:
 def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.config import Config
     from kiosk.queue.catalog import load_catalog
-    from kiosk.ui.app import ensure_app, load_fonts
     from kiosk.ui.display.model import services_from_catalog
     from kiosk.ui.display.window import DisplayBoard
+    from kiosk.ui.qtapp import ensure_app, load_fonts
     from tools.screenshots.ticket import _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)

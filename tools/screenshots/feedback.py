@@ -42,7 +42,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.feedback.ratings import RatingLevel, RatingReason
     from kiosk.paths import Paths
     from kiosk.store import connect
-    from kiosk.ui.app import build_window, ensure_app, load_fonts
+    from kiosk.ui.app import build_window
+    from kiosk.ui.qtapp import ensure_app, load_fonts
     from kiosk.ui.rating_view import RatingWindow
     from tools.screenshots.ticket import _compact, _settle, _wait
 

@@ -50,8 +50,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.stats import office_stats
     from kiosk.stats.demo import seed_demo
     from kiosk.stats.report import write_report
-    from kiosk.ui.app import ensure_app
     from kiosk.ui.office.window import MONTH, build_office_window
+    from kiosk.ui.qtapp import ensure_app
     from tools.screenshots.ticket import _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)

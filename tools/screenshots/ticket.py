@@ -61,7 +61,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.queue.priority import PriorityCategory
     from kiosk.store import connect
     from kiosk.ticketing import TicketDesk
-    from kiosk.ui.app import build_window, ensure_app
+    from kiosk.ui.app import build_window
+    from kiosk.ui.qtapp import ensure_app
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()

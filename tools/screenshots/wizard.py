@@ -27,7 +27,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.paths import Paths
     from kiosk.tls import make_self_signed
     from kiosk.ui.admin.tasks import pending_tasks
-    from kiosk.ui.app import ensure_app, load_fonts
+    from kiosk.ui.qtapp import ensure_app, load_fonts
     from kiosk.ui.wizard import SetupWizard
     from kiosk.ui.wizard import pages as p
     from tools.screenshots.admin import _compact, _settle, _wait

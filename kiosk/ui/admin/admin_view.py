@@ -797,27 +797,5 @@ def pin_ok(parent: QWidget | None, config: Config, paths: Paths) -> tuple[bool, 
     return True, save_pin_hash(config, paths, dialog.new_hash)
 
 
-def run_admin(config: Config, paths: Paths, *, config_error: str | None = None) -> int:
-    """`kiosk admin`: the PIN, then the admin view in a window until it is closed."""
-    from PySide6.QtCore import QEventLoop
-
-    from kiosk.ui.app import ensure_app, load_fonts
-
-    app = ensure_app()
-    load_fonts(app)
-    allowed, config = pin_ok(None, config, paths)
-    if not allowed:
-        return 1
-    view = AdminView(config, paths, config_error=config_error, supervised=False)
-    loop = QEventLoop()
-    view.back_requested.connect(view.close)
-    view.destroyed.connect(loop.quit)
-    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    view.resize(1366, 768)
-    view.show()
-    loop.exec()
-    return 0
-
-
 def default_bundle_path(paths: Paths) -> Path:
     return paths.data_dir / f"support-bundle-{datetime.now():%Y%m%d-%H%M%S}.zip"

@@ -70,7 +70,7 @@ class QueueWorker(QObject):
 
     def _open(self) -> Any:
         if self.queue is None:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             self.queue = open_queue(self._config, self._paths,
                                     on_connection=self.connection.emit)
@@ -147,7 +147,7 @@ class QueueWorker(QObject):
             self.queue = None
 
     def _fail(self, action: str, exc: BaseException) -> None:
-        from kiosk.queue.service import QueueError
+        from kiosk.queue.errors import QueueError
 
         if isinstance(exc, QueueError):
             vi, en = exc.message_vi, exc.message_en

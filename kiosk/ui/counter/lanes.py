@@ -71,8 +71,9 @@ class CounterDesk(DossierDesk):
         """In a LAN office, a dossier this PC does not hold may have been taken in at another
         counter PC, which forwarded its public record to the hub (kiosk.officefeed): say where
         it stands and where it can be updated, rather than "not found"."""
-        from kiosk.queue.service import QueueError, open_queue
+        from kiosk.queue.errors import QueueError
         from kiosk.queue.settings import hub_settings
+        from kiosk.station import open_queue
 
         if hub_settings(self.config).role != "client":
             return None

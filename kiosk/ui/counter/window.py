@@ -68,6 +68,8 @@ from kiosk.ui.counter.lanes import (
 from kiosk.ui.counter.logbook_view import LogbookView
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
+from kiosk.ui.qtapp import ensure_app, load_fonts
+from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.widgets import Banner, KeyButton
 
 log = logging.getLogger(__name__)
@@ -828,8 +830,6 @@ def build_counter_window(config: Config, paths: Paths, *, clerk: str = "",
                          start: bool = True, **kwargs: Any) -> CounterWindow:
     """The counter window with bundled fonts loaded, its threads started unless `start` is
     false (the event loop is not run)."""
-    from kiosk.ui.app import ensure_app, load_fonts
-
     app = ensure_app()
     load_fonts(app)
     window = CounterWindow(config, paths, clerk=clerk, app=app, **kwargs)
@@ -838,33 +838,20 @@ def build_counter_window(config: Config, paths: Paths, *, clerk: str = "",
     return window
 
 
+def _open_counter(app, config: Config, paths: Paths, *, clerk: str = "") -> Opened:
+    window = build_counter_window(config, paths, clerk=clerk)
+    return Opened(window, detail=f"station {config.station.id}, receipt printer "
+                  f"{config.dossiers.receipt_printer or config.printer.uri}")
+
+
+#: The counter window, maximised.
+COUNTER = Station("counter window", open=_open_counter, size=WINDOW_SIZE, maximized=True)
+
+
 def run_counter(config: Config, paths: Paths, *, clerk: str = "") -> int:
     """Open the counter window (maximised) and run until it is closed."""
-    import signal
-
-    from kiosk.ui.app import ensure_app
-
-    app = ensure_app()
-    window = build_counter_window(config, paths, clerk=clerk)
-    window.resize(*WINDOW_SIZE)
-    window.showMaximized()
-    log.info("counter window started (station %s, receipt printer %s)", config.station.id,
-             config.dossiers.receipt_printer or config.printer.uri)
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
-    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
-    ticker = QTimer()
-    ticker.start(500)
-    ticker.timeout.connect(lambda: None)
-    try:
-        code = app.exec()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        window.shutdown()
-    log.info("counter window stopped (exit code %s)", code)
-    return int(code)
+    return run_station(COUNTER, config, paths, clerk=clerk)
 
 
-__all__ = ["CounterWindow", "build_counter_window", "run_counter", "ID_MISMATCH_ERRORS",
+__all__ = ["COUNTER", "CounterWindow", "build_counter_window", "run_counter", "ID_MISMATCH_ERRORS",
            "open_file"]

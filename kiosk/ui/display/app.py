@@ -1,22 +1,21 @@
-"""Open the display board: the window, its queue feed, its voice; `run_display` runs the loop."""
+"""Open the display board: the window, its queue feed, its voice; its declaration for the
+station runner (`DISPLAY`) and `run_display`, the CLI's entry."""
 
 from __future__ import annotations
 
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-
 from kiosk.config import Config, DisplayConfig
 from kiosk.paths import Paths
 from kiosk.queue.catalog import load_catalog
-from kiosk.ui.app import ensure_app, load_fonts
 from kiosk.ui.display.feed import BoardFeed, QueueOpener
 from kiosk.ui.display.model import services_from_catalog
 from kiosk.ui.display.window import DisplayBoard
+from kiosk.ui.qtapp import ensure_app, load_fonts
+from kiosk.ui.runner import Opened, Station, run_station
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
             def opener(_on_connection):
                 return shared
         else:
-            from kiosk.queue.service import open_queue
+            from kiosk.station import open_queue
 
             def opener(on_connection):
                 return open_queue(config, paths, hub_url=hub_url, key=key,
@@ -97,12 +96,8 @@ def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
     return station
 
 
-def run_display(config: Config, paths: Paths, *, hub_url: str | None = None,
-                key: str | None = None, demo: bool = False, windowed: bool = False) -> int:
-    """Open the board full screen (or windowed) and run until quit (Ctrl+Q on the board,
-    Ctrl+C in the terminal, SIGTERM)."""
-    app = ensure_app()
-    settings = config.display
+def _open_display(app, config: Config, paths: Paths, *, hub_url: str | None = None,
+                  key: str | None = None, demo: bool = False, windowed: bool = False) -> Opened:
     queue = office = None
     if demo:
         from kiosk.queue.local import LocalQueue
@@ -112,32 +107,27 @@ def run_display(config: Config, paths: Paths, *, hub_url: str | None = None,
         queue = LocalQueue(database_path(config, paths), config)
         office = DemoOffice(queue, [s.code for s in load_catalog()])
     station = build_display(config, paths, hub_url=hub_url, key=key, queue=queue, demo=office)
-    board = station.board
-    if settings.fullscreen and not windowed:
-        board.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        screen = app.primaryScreen()
-        if screen is not None:
-            board.setGeometry(screen.geometry())
-        board.showFullScreen()
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a TV has no use for a pointer
-    else:
-        board.resize(*WINDOW_SIZE)
-        board.show()
     voice = station.announcer
-    log.info("display board started (%s, voice %s%s)", "demo" if demo else hub_url or "local",
-             getattr(voice, "engine", "off"),
-             "" if voice is None or voice.audible else ", no audio output")
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
-    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
-    ticker = QTimer()
-    ticker.timeout.connect(lambda: None)
-    ticker.start(500)
-    try:
-        code = app.exec()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        station.shutdown()
-    log.info("display board stopped (exit code %s)", code)
-    return int(code)
+    detail = (f"{'demo' if demo else hub_url or 'local'}, voice {getattr(voice, 'engine', 'off')}"
+              f"{'' if voice is None or voice.audible else ', no audio output'}")
+    return Opened(station.board, services=[station], detail=detail)
+
+
+#: The TV board: full screen without a pointer unless windowed; its feed, voice and demo stop
+#: with it (DisplayStation.shutdown).
+DISPLAY = Station(
+    "display board",
+    open=_open_display,
+    size=WINDOW_SIZE,
+    full_screen=lambda config, options: bool(config and config.display.fullscreen
+                                              and not options.get("windowed")),
+    blank_cursor=True,
+)
+
+
+def run_display(config: Config, paths: Paths, *, hub_url: str | None = None,
+                key: str | None = None, demo: bool = False, windowed: bool = False) -> int:
+    """Open the board full screen (or windowed) and run until quit (Ctrl+Q on the board,
+    Ctrl+C in the terminal, SIGTERM)."""
+    return run_station(DISPLAY, config, paths, hub_url=hub_url, key=key, demo=demo,
+                       windowed=windowed)

@@ -49,6 +49,8 @@ from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, writ
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
 from kiosk.ui.operations import Lane
+from kiosk.ui.qtapp import ensure_app, load_fonts
+from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.widgets import set_state
 
 log = logging.getLogger(__name__)
@@ -524,8 +526,6 @@ def build_office_window(config: Config, paths: Paths, *, start: bool = True,
                         **kwargs: Any) -> OfficeWindow:
     """The office window with bundled fonts loaded, its thread started (and today's figures
     requested) unless `start` is false. The event loop is not run."""
-    from kiosk.ui.app import ensure_app, load_fonts
-
     app = ensure_app()
     load_fonts(app)
     window = OfficeWindow(config, paths, app=app, **kwargs)
@@ -534,31 +534,17 @@ def build_office_window(config: Config, paths: Paths, *, start: bool = True,
     return window
 
 
+def _open_office(app, config: Config, paths: Paths) -> Opened:
+    return Opened(build_office_window(config, paths))
+
+
+#: The office window, at its size.
+OFFICE = Station("office window", open=_open_office, size=WINDOW_SIZE)
+
+
 def run_office(config: Config, paths: Paths) -> int:
     """Open the office window and run until it is closed."""
-    import signal
-
-    from kiosk.ui.app import ensure_app
-
-    app = ensure_app()
-    window = build_office_window(config, paths)
-    window.resize(*WINDOW_SIZE)
-    window.show()
-    log.info("office window started")
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
-    # Python runs signal handlers only between Qt events: a short timer keeps Ctrl+C working.
-    ticker = QTimer()
-    ticker.start(500)
-    ticker.timeout.connect(lambda: None)
-    try:
-        code = app.exec()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        window.shutdown()
-    log.info("office window stopped (exit code %s)", code)
-    return int(code)
+    return run_station(OFFICE, config, paths)
 
 
-__all__ = ["OfficeWindow", "build_office_window", "preset_range", "run_office"]
+__all__ = ["OFFICE", "OfficeWindow", "build_office_window", "preset_range", "run_office"]

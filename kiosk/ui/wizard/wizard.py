@@ -36,6 +36,7 @@ from kiosk.paths import Paths
 from kiosk.tls import default_hosts
 from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.operations import Lane
+from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.style import KEYBOARD_RULES
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.widgets import set_prop
@@ -395,33 +396,20 @@ class SetupWizard(QWidget):
         super().closeEvent(event)
 
 
+def _open_wizard(app, base: Config | None, paths: Paths, *, existing: bool = False,
+                 fullscreen: bool = False) -> Opened:
+    wizard = SetupWizard(paths, base=base, existing=existing)
+    return Opened(wizard, done=wizard.finished)
+
+
+#: The set-up wizard: modal (its own loop, before the station starts), full screen when asked;
+#: its result is the configuration it saved, or None when it was left.
+WIZARD = Station("set-up wizard", open=_open_wizard,
+                 full_screen=lambda _config, options: bool(options.get("fullscreen")),
+                 modal=True, refused=None)
+
+
 def run_setup_wizard(paths: Paths, *, base: Config | None = None, existing: bool = False,
                      fullscreen: bool = False) -> Config | None:
     """Show the wizard until it is saved (returns the configuration written) or left (None)."""
-    from PySide6.QtCore import QEventLoop
-
-    from kiosk.ui.app import ensure_app, load_fonts
-
-    app = ensure_app()
-    load_fonts(app)
-    wizard = SetupWizard(paths, base=base, existing=existing)
-    outcome: dict[str, Config | None] = {}
-    loop = QEventLoop()
-
-    def done(config: Config | None) -> None:
-        outcome["config"] = config
-        loop.quit()
-
-    wizard.finished.connect(done)
-    if fullscreen:
-        screen = app.primaryScreen()
-        if screen is not None:
-            wizard.setGeometry(screen.geometry())
-        wizard.showFullScreen()
-    else:
-        wizard.resize(1366, 768)
-        wizard.show()
-    loop.exec()
-    wizard.hide()
-    wizard.deleteLater()
-    return outcome.get("config")
+    return run_station(WIZARD, base, paths, existing=existing, fullscreen=fullscreen)

@@ -20,7 +20,7 @@ from kiosk.admin.setup import INSTALLATION_SUFFIX  # noqa: E402
 from kiosk.diagnostics.selftest import LocalCityServer  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.ui.admin.pin_pad import PinDialog  # noqa: E402
-from kiosk.ui.app import ensure_app, load_fonts  # noqa: E402
+from kiosk.ui.qtapp import ensure_app, load_fonts  # noqa: E402
 from kiosk.ui.wizard import SetupWizard  # noqa: E402
 from kiosk.ui.wizard.pages import (  # noqa: E402
     CityPage,

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QFileDialog  # noqa: E402
 from kiosk.admin.setup import INSTALLATION_SUFFIX  # noqa: E402
 from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.queue.remote import RemoteQueue  # noqa: E402
-from kiosk.station import database_path  # noqa: E402
+from kiosk.station import database_path, start_office_hub  # noqa: E402
 from kiosk.tls import cert_hosts  # noqa: E402
-from kiosk.ui.app import build_window, start_office_hub  # noqa: E402
+from kiosk.ui.app import build_window  # noqa: E402
 from kiosk.ui.wizard.pages import (  # noqa: E402
     HubPage,
     PrinterPage,

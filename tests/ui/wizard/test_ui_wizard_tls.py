@@ -23,7 +23,7 @@ from kiosk.cli import main  # noqa: E402
 from kiosk.hub.server import start_hub_in_thread  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.tls import UNTRUSTED, cert_hosts, make_self_signed  # noqa: E402
-from kiosk.ui.app import ensure_app, load_fonts  # noqa: E402
+from kiosk.ui.qtapp import ensure_app, load_fonts  # noqa: E402
 from kiosk.ui.wizard import SetupWizard  # noqa: E402
 from kiosk.ui.wizard.pages import (  # noqa: E402
     CityPage,

@@ -1,0 +1,220 @@
+"""`kiosk doctor` on a Windows hub PC: the inbound firewall rule (netsh's output) and the data
+folder's permissions (icacls' output), from output captured on Windows 10/11 (English). The
+commands themselves exist only on Windows: the checks get the captured text in their place,
+with sys.platform set to win32; the parsers and verdicts are the program's own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config
+from kiosk.diagnostics.checks import FAIL, PASS, SKIP, WARN, Context
+from kiosk.diagnostics.windows_station import (
+    FIREWALL_RULE,
+    acl_verdict,
+    check_data_acl,
+    check_firewall,
+    firewall_verdict,
+    netsh_rule_command,
+    parse_icacls,
+    parse_netsh_rules,
+)
+from kiosk.paths import Paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RULE_GUI = r"""
+Rule Name:                            hcc-kiosk hub
+----------------------------------------------------------------------
+Description:                          Stations reach the office hub (hcc-kiosk)
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:<29 spaces>
+LocalIP:                              Any
+RemoteIP:                             LocalSubnet
+Protocol:                             TCP
+LocalPort:                            8090
+RemotePort:                           Any
+Edge traversal:                       No
+Program:                              C:\Program Files\hcc-kiosk\kiosk-gui.exe
+InterfaceTypes:                       Any
+Security:                             NotRequired
+Rule source:                          Local Setting
+Action:                               Allow
+"""
+RULE_GUI = RULE_GUI.replace("<29 spaces>", " " * 29)  # netsh pads an empty value too
+RULE_CLI = RULE_GUI.replace("kiosk-gui.exe", "kiosk.exe")
+NETSH_OK = RULE_GUI + RULE_CLI + "Ok.\n\n"
+NETSH_NONE = "No rules match the specified criteria.\n\n"
+NETSH_PRIVATE_ONLY = RULE_GUI.replace("Domain,Private,Public", "Private") + "Ok.\n\n"
+NETSH_DISABLED_OTHER_PORT = (RULE_GUI.replace("Enabled:                              Yes",
+                                              "Enabled:                              No")
+                             .replace("8090", "8080") + "Ok.\n\n")
+NETSH_GERMAN = ("\nRegelname:                            hcc-kiosk hub\n"
+                "----------------------------------------------------------------------\n"
+                "Aktiviert:                            Ja\nOK.\n")
+
+DATA = r"C:\ProgramData\hcc-kiosk"
+ICACLS_LOCKED = (DATA + r""" NT AUTHORITY\SYSTEM:(OI)(CI)(F)
+                         BUILTIN\Administrators:(OI)(CI)(F)
+                         KIOSK-PC\kiosk:(OI)(CI)(F)
+
+Successfully processed 1 files; Failed processing 0 files
+""")
+# A folder made in C:\ProgramData and left alone: every user of the PC may read it and add files.
+ICACLS_DEFAULT = (DATA + r""" NT AUTHORITY\SYSTEM:(I)(OI)(CI)(F)
+                         BUILTIN\Administrators:(I)(OI)(CI)(F)
+                         CREATOR OWNER:(I)(OI)(CI)(IO)(F)
+                         BUILTIN\Users:(I)(OI)(CI)(RX)
+                         BUILTIN\Users:(I)(CI)(WD,AD,WEA,WA)
+
+Successfully processed 1 files; Failed processing 0 files
+""")
+ICACLS_INHERITED_ONLY_ADMINS = (DATA + r""" NT AUTHORITY\SYSTEM:(I)(OI)(CI)(F)
+                         BUILTIN\Administrators:(I)(OI)(CI)(F)
+
+Successfully processed 1 files; Failed processing 0 files
+""")
+ICACLS_TWO_ACCOUNTS = ICACLS_LOCKED.replace(
+    r"KIOSK-PC\kiosk:(OI)(CI)(F)",
+    "KIOSK-PC\\kiosk:(OI)(CI)(F)\n                         KIOSK-PC\\tech:(OI)(CI)(M)")
+ICACLS_EVERYONE_DENIED = ICACLS_LOCKED.replace(
+    r"KIOSK-PC\kiosk:(OI)(CI)(F)",
+    "KIOSK-PC\\kiosk:(OI)(CI)(F)\n                         Everyone:(OI)(CI)(DENY)(W)")
+ICACLS_EVERYONE_SID = ICACLS_LOCKED.replace(r"KIOSK-PC\kiosk", "S-1-1-0")
+ICACLS_MISSING = f"{DATA}: The system cannot find the file specified.\n" \
+                 "Successfully processed 0 files; Failed processing 1 files\n"
+
+
+# -- the parsers -------------------------------------------------------------------------------
+
+def test_netsh_rules_are_read():
+    rules = parse_netsh_rules(NETSH_OK)
+    assert [r["program"] for r in rules] == [r"C:\Program Files\hcc-kiosk\kiosk-gui.exe",
+                                            r"C:\Program Files\hcc-kiosk\kiosk.exe"]
+    assert rules[0]["localport"] == "8090" and rules[0]["grouping"] == ""
+    assert rules[0]["profiles"] == "Domain,Private,Public" and rules[0]["action"] == "Allow"
+    assert parse_netsh_rules(NETSH_NONE) == []
+    assert parse_netsh_rules(NETSH_GERMAN) is None
+    assert parse_netsh_rules("") is None
+    assert netsh_rule_command() == ["netsh", "advfirewall", "firewall", "show", "rule",
+                                    f"name={FIREWALL_RULE}", "verbose"]
+
+
+@pytest.mark.parametrize("text, port, program, verdict, words", [
+    (NETSH_OK, 8090, None, "pass", "inbound TCP 8090 allowed on all profiles"),
+    (NETSH_OK, 8090, r"C:\Program Files\hcc-kiosk\kiosk-gui.exe", "pass", "kiosk-gui.exe"),
+    (NETSH_OK, 8090, r"D:\old\kiosk-gui.exe", "warn", r"not for this program (D:\old"),
+    (NETSH_OK, 9000, None, "fail", "port 8090, not 9000"),
+    (NETSH_NONE, 8090, None, "fail", "no rule named 'hcc-kiosk hub'"),
+    (NETSH_PRIVATE_ONLY, 8090, None, "fail", "profiles Private only"),
+    (NETSH_DISABLED_OTHER_PORT, 8090, None, "fail", "disabled, port 8080, not 8090"),
+    (RULE_GUI.replace(": 8090", ": 8000-8100") + "Ok.\n", 8090, None, "pass", "allowed"),
+])
+def test_the_firewall_verdict(text, port, program, verdict, words):
+    got, detail = firewall_verdict(parse_netsh_rules(text), port, program)
+    assert got == verdict and words in detail, detail
+
+
+def test_icacls_entries_are_read():
+    entries = parse_icacls(ICACLS_DEFAULT, DATA)
+    assert [e.principal for e in entries] == [
+        r"NT AUTHORITY\SYSTEM", r"BUILTIN\Administrators", "CREATOR OWNER", r"BUILTIN\Users",
+        r"BUILTIN\Users"]
+    assert entries[3].rights == ("I", "OI", "CI", "RX") and entries[3].inherited
+    assert entries[4].rights == ("I", "CI", "WD,AD,WEA,WA")
+    assert not parse_icacls(ICACLS_LOCKED, DATA)[2].inherited
+    assert parse_icacls(ICACLS_MISSING, DATA) is None
+    spaced = r"C:\hcc kiosk data"
+    assert parse_icacls(ICACLS_LOCKED.replace(DATA, spaced), spaced)[0].principal == \
+        r"NT AUTHORITY\SYSTEM"
+
+
+@pytest.mark.parametrize("text, verdict, words", [
+    (ICACLS_LOCKED, "pass", r"only SYSTEM, Administrators, KIOSK-PC\kiosk; not inherited"),
+    (ICACLS_DEFAULT, "fail", r"open to BUILTIN\Users"),
+    (ICACLS_INHERITED_ONLY_ADMINS, "fail", "inherits permissions from its parent folder"),
+    (ICACLS_TWO_ACCOUNTS, "warn", r"2 accounts have access: KIOSK-PC\kiosk, KIOSK-PC\tech"),
+    (ICACLS_EVERYONE_DENIED, "pass", "only SYSTEM"),   # a deny entry lets nobody in
+    (ICACLS_EVERYONE_SID, "fail", "open to S-1-1-0"),
+])
+def test_the_acl_verdict(text, verdict, words):
+    got, detail = acl_verdict(parse_icacls(text, DATA))
+    assert got == verdict and words in detail, detail
+
+
+def test_the_account_running_the_check_is_not_counted():
+    # the technician's administrator account ran kiosk.exe on this folder: it was given access
+    entries = parse_icacls(ICACLS_TWO_ACCOUNTS, DATA)
+    assert acl_verdict(entries, me=r"kiosk-pc\TECH")[0] == "pass"
+    assert acl_verdict(entries, me=r"KIOSK-PC\other")[0] == "warn"
+
+
+# -- the doctor checks, on "Windows" -----------------------------------------------------------
+
+def _ctx(tmp_path: Path, role: str = "hub") -> Context:
+    config = Config().with_values(hub={"role": role})
+    return Context(Paths(tmp_path, tmp_path / "kiosk.toml"), config)
+
+
+class Captured:
+    """Answers a command with the text captured from it on Windows; records the command."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.argv = text, None
+
+    def __call__(self, argv: list[str]) -> str:
+        self.argv = argv
+        return self.text
+
+
+@pytest.mark.parametrize("text, status", [
+    (NETSH_OK, PASS), (NETSH_NONE, FAIL), (NETSH_PRIVATE_ONLY, FAIL), (NETSH_GERMAN, WARN)])
+def test_the_doctor_checks_the_hubs_firewall_rule(tmp_path, monkeypatch, text, status):
+    monkeypatch.setattr(sys, "platform", "win32")
+    netsh = Captured(text)
+    [result] = check_firewall(_ctx(tmp_path), run=netsh)
+    assert netsh.argv == netsh_rule_command()
+    assert result.status == status, result.line()
+    if status == FAIL:
+        assert "install-station.ps1 -Hub -HubPort 8090" in result.fix
+        assert "-Profile Any" in result.fix
+
+
+def test_the_firewall_matters_only_on_the_hub_and_on_windows(tmp_path, monkeypatch):
+    never = Captured("")
+    monkeypatch.setattr(sys, "platform", "linux")
+    [result] = check_firewall(_ctx(tmp_path), run=never)
+    assert result.status == SKIP and never.argv is None  # not Windows
+    monkeypatch.setattr(sys, "platform", "win32")
+    [result] = check_firewall(_ctx(tmp_path, role="client"), run=never)
+    assert result.status == SKIP and never.argv is None
+
+
+@pytest.mark.parametrize("text, status", [
+    (ICACLS_LOCKED, PASS), (ICACLS_DEFAULT, FAIL), (ICACLS_TWO_ACCOUNTS, WARN),
+    (ICACLS_MISSING, WARN)])
+def test_the_doctor_checks_the_data_folder_acl(tmp_path, monkeypatch, text, status):
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("USERNAME", "Administrator")  # the technician, an administrator
+    monkeypatch.setenv("USERDOMAIN", "KIOSK-PC")
+    icacls = Captured(text.replace(DATA, str(tmp_path)))
+    [result] = check_data_acl(_ctx(tmp_path), run=icacls)
+    assert icacls.argv == ["icacls", str(tmp_path)]
+    assert result.status == status, result.line()
+    if status != PASS:
+        assert "/inheritance:r" in result.fix and "*S-1-5-32-544:(OI)(CI)F" in result.fix
+
+
+# -- the set-up script ---------------------------------------------------------------------------
+
+def test_the_setup_script_makes_what_the_doctor_checks():
+    script = (ROOT / "scripts" / "windows" / "install-station.ps1").read_text(encoding="utf-8")
+    assert f'"{FIREWALL_RULE}"' in script
+    assert "-Profile Any" in script and "-Direction Inbound" in script
+    assert "/inheritance:r" in script and "*S-1-5-18:(OI)(CI)F" in script
+    assert "-Priority 4" in script  # scheduled tasks default to below-normal priority (7)
