@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -25,11 +24,21 @@ from urllib.parse import urlsplit
 
 from kiosk import config as config_mod
 from kiosk.config import Config, ConfigError
+from kiosk.diagnostics.results import (  # noqa: F401 (the checks' vocabulary, used by callers)
+    DEFAULT_TIMEOUT_S,
+    FAIL,
+    PASS,
+    SKIP,
+    WARN,
+    CheckResult,
+    Context,
+    fail,
+    ok,
+    skip,
+    warn,
+)
 from kiosk.paths import Paths
 
-PASS, WARN, FAIL, SKIP = "PASS", "WARN", "FAIL", "SKIP"
-
-DEFAULT_TIMEOUT_S = 4.0
 CLOCK_SKEW_FAIL_S = 120.0
 CLOCK_SKEW_WARN_S = 30.0
 DISK_FAIL_BYTES = 200 * 1024 * 1024
@@ -37,62 +46,6 @@ DISK_WARN_BYTES = 1024 * 1024 * 1024
 
 _FIX_REPORT = ("Make a support bundle (`kiosk support-bundle --out bundle.zip`) and send it to "
                "the developers.")
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    warning: bool = False  # ok, but worth a look (paper low, small clock skew, preview printer)
-    skipped: bool = False  # not applicable to this station's configuration
-
-    @property
-    def status(self) -> str:
-        if self.skipped:
-            return SKIP
-        if not self.ok:
-            return FAIL
-        return WARN if self.warning else PASS
-
-    def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "status": self.status}
-
-    def line(self) -> str:
-        text = f"[{self.status}] {self.name}: {self.detail}"
-        if self.fix and self.status in (FAIL, WARN):
-            text += f"\n       fix: {self.fix}"
-        return text
-
-
-def ok(name: str, detail: str) -> CheckResult:
-    return CheckResult(name, True, detail)
-
-
-def warn(name: str, detail: str, fix: str) -> CheckResult:
-    return CheckResult(name, True, detail, fix, warning=True)
-
-
-def fail(name: str, detail: str, fix: str) -> CheckResult:
-    return CheckResult(name, False, detail, fix)
-
-
-def skip(name: str, detail: str) -> CheckResult:
-    return CheckResult(name, True, detail, skipped=True)
-
-
-@dataclass
-class Context:
-    paths: Paths
-    config: Config | None
-    config_error: str | None = None
-    timeout_s: float = DEFAULT_TIMEOUT_S
-
-    @property
-    def usable(self) -> Config:
-        """The configuration if it loaded, else the defaults (for file locations only)."""
-        return self.config or Config()
 
 
 def load_config(paths: Paths) -> tuple[Config | None, str | None]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.diagnostics.checks import CheckResult, Context, fail, ok, skip, warn
+from kiosk.diagnostics.results import CheckResult, Context, fail, ok, skip, warn
 
 #: The display name of the inbound rules install-station.ps1 makes (one per executable).
 FIREWALL_RULE = "hcc-kiosk hub"
