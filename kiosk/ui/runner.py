@@ -13,7 +13,8 @@ What a run does, in order:
 2. `station.open(app, config, paths, **options)`: the window, its threads started, plus what it
    built for itself (`Opened`), or None when there is nothing to run (a refused PIN);
 3. the declared services (`station.services`, builders from kiosk/station.py such as
-   `start_office_hub`), started in order;
+   `start_office_hub`), started in order on the station's services lane (a database opened
+   and a port bound there, not before the first frame);
 4. with KIOSK_EXIT_AFTER_FIRST_FRAME=1, quit once the window has painted (build checks and
    start-up timing: tests/test_frozen_build.py, tests/test_lazy_imports.py);
 5. the window's `quit_requested` signal (the technician shortcut) ends the loop; the lock-down
@@ -25,7 +26,7 @@ What a run does, in order:
 8. the loop: the application's (`app.exec()`), or, for a modal station (the set-up wizard
    before the station starts, `kiosk admin`), a local one that ends on its `Opened.done`;
 9. afterwards, whatever happened: signal handlers restored, `window.shutdown()`, then the
-   services stopped, the last started first (`shutdown()`, `stop()` or `close()`), then what
+   services stopped on their lane, the last started first (`shutdown()`, `stop()` or `close()`), then what
    `open` built; a modal station's window is hidden and deleted.
 """
 
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.paths import Paths
+from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,18 @@ def stop_service(service: Any) -> None:
             return
 
 
+def _start_service(started: list[Any], start: Callable[[Config, Paths], Any],
+                   config: Config | None, paths: Paths) -> None:
+    service = start(config, paths)  # type: ignore[arg-type]
+    if service is not None:
+        started.append(service)
+
+
+def _stop_services(started: list[Any]) -> None:
+    for service in reversed(started):
+        stop_service(service)
+
+
 def run_station(station: Station, config: Config | None, paths: Paths, **options: Any) -> Any:
     """Open the station and run its loop until it ends; then stop everything it started.
     Returns the exit code (a modal station: its result)."""
@@ -163,15 +177,18 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
     if opened is None:
         return station.refused
     window = opened.window
-    services: list[Any] = []
+    # The services beside the window (the office hub on the hub PC: a database and a port to
+    # bind) start and stop on a lane of their own, never holding up the first frame; the lane
+    # owns what it started and stops it, the last started first, when the station stops.
+    services = Lane(f"{station.name}-services", open=list, close=_stop_services)
     loop: QApplication | QEventLoop = QEventLoop() if station.modal else app
     outcome: dict[str, Any] = {}
     previous: dict[int, Any] = {}
     try:
         for start in station.services:
-            service = start(config, paths)  # type: ignore[arg-type]
-            if service is not None:
-                services.append(service)
+            services.run(lambda started, start=start: _start_service(started, start, config,
+                                                                     paths),
+                         label=f"start {getattr(start, '__name__', 'a service')}")
         if not station.modal and os.environ.get("KIOSK_EXIT_AFTER_FIRST_FRAME") == "1":
             window.installEventFilter(QuitAfterFirstFrame(app, started))
         quit_requested = getattr(window, "quit_requested", None)
@@ -211,8 +228,7 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
         shutdown = getattr(window, "shutdown", None) if alive else None
         if callable(shutdown):
             shutdown()
-        for service in reversed(services):
-            stop_service(service)
+        services.stop()
         for service in opened.services:
             stop_service(service)
         if station.modal and alive:

@@ -96,6 +96,10 @@ def test_the_crash_log_masks_personal_data(tmp_path, capsys):
         bug = exc
     root = logging.getLogger()
     before = list(root.handlers)
+    # As in a fresh process: no kiosk log set up yet by an earlier command of this run.
+    for handler in before:
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
     try:
         assert _crashed(bug, resolve(str(tmp_path), None)) == EXIT_CRASHED
     finally:
@@ -103,6 +107,9 @@ def test_the_crash_log_masks_personal_data(tmp_path, capsys):
             if handler not in before:
                 root.removeHandler(handler)
                 handler.close()
+        for handler in before:
+            if handler not in root.handlers:
+                root.addHandler(handler)
     log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
     err = capsys.readouterr().err
     for text in (log, err):

@@ -98,15 +98,25 @@ def build_display(config: Config, paths: Paths, *, hub_url: str | None = None,
 
 def _open_display(app, config: Config, paths: Paths, *, hub_url: str | None = None,
                   key: str | None = None, demo: bool = False, windowed: bool = False) -> Opened:
-    queue = office = None
+    opener = office = None
     if demo:
-        from kiosk.queue.local import LocalQueue
-        from kiosk.station import database_path
         from kiosk.ui.display.demo import DemoOffice
 
-        queue = LocalQueue(database_path(config, paths), config)
-        office = DemoOffice(queue, [s.code for s in load_catalog()])
-    station = build_display(config, paths, hub_url=hub_url, key=key, queue=queue, demo=office)
+        office = DemoOffice(None, [s.code for s in load_catalog()])
+
+        def opener(_on_connection):
+            # On the feed's lane: the demo's queue is this station's database, opened there;
+            # the demo office starts driving it once it is open.
+            from kiosk.queue.local import LocalQueue
+            from kiosk.station import database_path
+
+            if office.queue is None:  # (a retry after a failed subscription keeps it)
+                office.queue = LocalQueue(database_path(config, paths), config)
+                office.start()
+            return office.queue
+
+    station = build_display(config, paths, hub_url=hub_url, key=key, opener=opener)
+    station.demo = office  # stopped before the feed closes its queue
     voice = station.announcer
     detail = (f"{'demo' if demo else hub_url or 'local'}, voice {getattr(voice, 'engine', 'off')}"
               f"{'' if voice is None or voice.audible else ', no audio output'}")

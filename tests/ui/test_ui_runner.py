@@ -18,7 +18,7 @@ from kiosk.config import Config  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.ui.runner import Opened, Station, run_station  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Window(QWidget):
@@ -104,7 +104,7 @@ def runs(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("runner")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("KIOSK_EXIT_AFTER_FIRST_FRAME", None)
-    proc = subprocess.run([sys.executable, "-c", "import sys; from tests.test_ui_runner import "
+    proc = subprocess.run([sys.executable, "-c", "import sys; from tests.ui.test_ui_runner import "
                            "main; main(sys.argv[1])", str(data_dir)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
