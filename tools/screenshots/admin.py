@@ -95,6 +95,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     city = LocalCityServer(work, TOKEN)
     url = city.start()
     saved: list[Path] = []
+    hubs: list = []
 
     def shot(widget, name: str) -> None:
         _settle(app)
@@ -144,9 +145,19 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         shot(wizard, "wizard-role")
         wizard.go_next()
         hub = wizard.page
-        hub.url.setText("http://192.168.1.10:8090")
-        hub.key.setText("office-key-20260115")
+        # A real office hub on this PC to pair with: the page moves on once it has answered.
+        from kiosk.hub.server import HubError, start_hub_in_thread
+
+        office_key = "office-key-20260115"
+        try:
+            office_hub = start_hub_in_thread(work / "hub.db", Config(), office_key, port=8090)
+        except HubError:  # the usual port is taken here: any free one
+            office_hub = start_hub_in_thread(work / "hub.db", Config(), office_key, port=0)
+        hubs.append(office_hub)
+        hub.url.setText(office_hub.url)
+        hub.key.setText(office_key)
         wizard.go_next()
+        _wait(app, lambda: not isinstance(wizard.page, p.HubPage))
         printer = wizard.page
         _wait(app, lambda: printer.found.count() == 3)
         printer.found.item(1).setSelected(True)
@@ -228,6 +239,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         view.close()
     finally:
         city.stop()
+        for office_hub in hubs:
+            office_hub.stop()
     return saved
 
 
