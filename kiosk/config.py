@@ -75,7 +75,7 @@ def _check_sync_url(value: str) -> str | None:
 
 
 def _check_proxy(value: str) -> str | None:
-    from sync.transport import check_proxy
+    from sync.proxy_setting import check_proxy
 
     return check_proxy(value)
 

@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from sync.proxy_setting import NO_PROXY, check_proxy  # noqa: F401 (check_proxy: callers)
+
 log = logging.getLogger(__name__)
 
-NO_PROXY = "none"
 
 
 def os_trust_context() -> ssl.SSLContext | None:
@@ -62,26 +63,6 @@ class TrustAdapter(HTTPAdapter):
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         proxy_kwargs.setdefault("ssl_context", self.ssl_context)
         return super().proxy_manager_for(proxy, **proxy_kwargs)
-
-
-def check_proxy(value: str) -> str | None:
-    """Why `value` is not a usable [sync] proxy setting (None if it is)."""
-    if value in ("", NO_PROXY):
-        return None
-    parts = urlsplit(value)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port is None:
-        return ("must be empty (the system's proxy), 'none' (always direct) or a proxy URL "
-                "such as 'http://10.0.0.1:3128'")
-    if parts.username or parts.password:
-        return ("must not hold a user name or password (the configuration is not the place "
-                "for them): ask for this PC to be let through the proxy without signing in")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return "must be only scheme, host and port, such as 'http://10.0.0.1:3128'"
-    return None
 
 
 def _is_loopback(host: str | None) -> bool:

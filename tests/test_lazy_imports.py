@@ -73,10 +73,11 @@ def test_cli_and_ticket_kiosk_start_without_heavy_modules(tmp_path):
     # spreadsheet or network stack: `kiosk services` and friends start fast.
     assert loaded(result["cli"], "cv2", "numpy", "PySide6", "aiohttp", "requests", "fpdf",
                   "openpyxl", "escpos", "usb", "zxingcpp") == []
-    # The ticket kiosk up to its first frame: Qt Core/Gui/Widgets only.
+    # The ticket kiosk up to its first frame: Qt Core/Gui/Widgets only; no HTTP stack without
+    # a city server configured (checking the [sync] proxy setting must not load it).
     assert loaded(result["run"], "cv2", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets",
                   "PySide6.QtCharts", "PySide6.QtTextToSpeech", "PySide6.QtQml",
                   "PySide6.QtQuick", "aiohttp", "fpdf",
-                  "openpyxl", "sync.server") == []
+                  "openpyxl", "sync.server", "requests", "truststore") == []
     assert set(result["numpy_importers"]) <= NUMPY_ALLOWED_IMPORTERS, (
         "numpy imported on the ticket kiosk's start path by " + repr(result["numpy_importers"]))
