@@ -29,7 +29,22 @@ def free_port() -> int:
 
 
 def tap(qtbot, widget) -> None:
-    """A finger on a touch screen: a left click in the middle of `widget`."""
+    """A finger on a touch screen: a left click in the middle of `widget`, not sooner after
+    a page change than a finger could (the screen's tap guard, kiosk/ui/tapguard.py, ignores
+    taps within its guard time; `double_tap` is the finger that does not wait)."""
     from PySide6.QtCore import Qt
 
+    from kiosk.ui.tapguard import guards_over
+
+    for guard in guards_over(widget):
+        qtbot.waitUntil(lambda g=guard: not g.holding, timeout=2000)
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def double_tap(qtbot, widget) -> None:
+    """Two taps in quick succession at the same place, as an elderly finger bounces: QTest's
+    double click (press, release, and a second press within the double-click interval, which
+    the window system turns into a double-click event, and its release)."""
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton)

@@ -242,20 +242,25 @@ Off</translation>
         <source>Máy sẽ tự hoạt động lại khi máy in sẵn sàng.</source>
         <translation>The kiosk starts again by itself when the printer is ready.</translation>
     </message>
-</context>
-<context>
-    <name>PriorityPage</name>
     <message>
-        <source>Chọn đối tượng ưu tiên</source>
-        <translation>Who has priority?</translation>
+        <source>Vẫn có thể tra cứu hồ sơ và gửi phản ánh:</source>
+        <translation>You can still check a dossier or send feedback:</translation>
     </message>
     <message>
-        <source>Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ.</source>
-        <translation>Staff at the counter may ask to see a document.</translation>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Check a dossier</translation>
     </message>
     <message>
-        <source>Quay lại</source>
-        <translation>Back</translation>
+        <source>Quét mã trên giấy hẹn tại đây</source>
+        <translation>Scan the code on your receipt here</translation>
+    </message>
+    <message>
+        <source>Phản ánh, kiến nghị</source>
+        <translation>Feedback and proposals</translation>
+    </message>
+    <message>
+        <source>Góp ý về thủ tục, phục vụ</source>
+        <translation>About procedures and service</translation>
     </message>
 </context>
 <context>
@@ -380,12 +385,12 @@ Off</translation>
         <translation>Please choose a service</translation>
     </message>
     <message>
-        <source>Ưu tiên</source>
-        <translation>Priority</translation>
+        <source>Ưu tiên: chạm vào đối tượng, rồi chọn dịch vụ</source>
+        <translation>Priority: tap who you are, then the service</translation>
     </message>
     <message>
-        <source>Người cao tuổi, người khuyết tật, phụ nữ mang thai, người đi cùng trẻ nhỏ</source>
-        <translation>Elderly, people with disabilities, pregnant women, people with small children</translation>
+        <source>Có giấy hẹn? Quét mã trên giấy vào máy quét tại đây</source>
+        <translation>Have a receipt? Scan its code at this kiosk's scanner</translation>
     </message>
     <message>
         <source>Bỏ ưu tiên</source>
@@ -394,10 +399,6 @@ Off</translation>
     <message>
         <source>Tra cứu hồ sơ</source>
         <translation>Check a dossier</translation>
-    </message>
-    <message>
-        <source>Quét mã trên giấy hẹn</source>
-        <translation>Scan the code on your receipt</translation>
     </message>
     <message>
         <source>Phản ánh, kiến nghị</source>

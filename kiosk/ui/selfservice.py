@@ -754,6 +754,12 @@ class SelfService(QObject):
     def pages(self) -> tuple[QWidget, QWidget]:
         return self.lookup_page, self.feedback_page
 
+    @property
+    def stacks(self) -> tuple[QStackedWidget, QStackedWidget]:
+        """The pages' own steps (entry/result, topic/text/phone/thanks): a tap guard watches
+        them like the window's pages."""
+        return self.lookup_page.panels, self.feedback_page.steps
+
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:

@@ -1,9 +1,12 @@
 """The ticket screen window: what happens when a citizen taps, and when the printer fails.
 
-States: start (service choice) -> [priority choice ->] confirmation -> start, or
-out-of-service while the printer keeps failing. The UI thread only shows things; issuing,
-printing and printer checks run on the desk and printer lanes (workers.py), and QTimers bound every
-wait: the print watchdog, the confirmation countdown, the idle reset and the printer re-check.
+States: start (service choice; a priority category tapped first puts the start view in
+priority mode) -> confirmation -> start, or out-of-service while the printer keeps failing
+(the dossier look-up and feedback stay open from there). Taps within a guard time after any
+page change are ignored (kiosk/ui/tapguard.py): a double tap never reaches the next page.
+The UI thread only shows things; issuing, printing and printer checks run on the desk and
+printer lanes (workers.py), and QTimers bound every wait: the print watchdog, the
+confirmation countdown, the idle reset and the printer re-check.
 
 The window shows at once with the services it is given (this PC's catalog); as a hub client
 the hub's list replaces them when the desk lane has read it (`on_services`). The run of
@@ -31,14 +34,15 @@ from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.selfservice import SelfService
 from kiosk.ui.sync_status import SyncBridge, SyncIndicator
+from kiosk.ui.tapguard import TapGuard
 from kiosk.ui.theme import is_portrait
 from kiosk.ui.views import (
     ConfirmPage,
     Header,
     OutOfServicePage,
-    PriorityPage,
     ServiceButton,
     StartPage,
+    next_opening,
 )
 from kiosk.ui.workers import WARM_UP_AFTER_MS, QueueDesk, TicketLanes, issue_failure
 
@@ -98,15 +102,15 @@ class TicketScreen(QWidget):
         self.header.row.insertWidget(1, SyncIndicator(self.sync, parent=self.header))
         self.start_page = StartPage(services)
         self.start_page.service_chosen.connect(self.choose_service)
-        self.start_page.priority_requested.connect(self.show_priority_choice)
+        self.start_page.priority_chosen.connect(self.choose_priority)
         self.start_page.priority_cancelled.connect(self.cancel_priority)
-        self.priority_page = PriorityPage()
-        self.priority_page.chosen.connect(self.choose_priority)
-        self.priority_page.back.connect(self.cancel_priority)
         self.confirm_page = ConfirmPage()
         self.confirm_page.done.connect(self.back_to_start)
         self.confirm_page.reprint.connect(self.reprint)
         self.out_of_service_page = OutOfServicePage()
+        self.out_of_service_page.lookup_requested.connect(lambda: self.show_selfservice(True))
+        self.out_of_service_page.feedback_requested.connect(
+            lambda: self.show_selfservice(False))
         # Dossier look-up and feedback (kiosk/ui/selfservice.py): pages, thread, scanners.
         self.selfservice = SelfService(config, paths, clock=self.clock, parent=self)
         self.selfservice.done.connect(self.back_to_start)
@@ -115,8 +119,10 @@ class TicketScreen(QWidget):
         self.start_page.feedback_requested.connect(lambda: self.show_selfservice(False))
         self.start_page.lookup_button.setVisible(self.selfservice.settings.lookup_enabled)
         self.start_page.feedback_button.setVisible(self.selfservice.settings.feedback_enabled)
+        self.out_of_service_page.set_selfservice(self.selfservice.settings.lookup_enabled,
+                                                 self.selfservice.settings.feedback_enabled)
         self.stack = QStackedWidget()
-        for p in (self.start_page, self.priority_page, self.confirm_page,
+        for p in (self.start_page, self.confirm_page,
                   self.out_of_service_page, *self.selfservice.pages):
             self.stack.addWidget(p)
         box = QVBoxLayout(self)
@@ -124,6 +130,10 @@ class TicketScreen(QWidget):
         box.setSpacing(0)
         box.addWidget(self.header)
         box.addWidget(self.stack, 1)
+        # A second tap of a double tap lands on whatever the next page shows there: ignored.
+        self.tap_guard = TapGuard(self)
+        self.tap_guard.watch(self.stack, self.start_page.priority_slot,
+                             *self.selfservice.stacks)
 
         # -- timers --
         self.clock_timer = self._timer(1_000, self._tick)
@@ -208,9 +218,8 @@ class TicketScreen(QWidget):
 
     def retranslate(self) -> None:
         lang = self.language
-        self.start_page.retranslate()
+        self.start_page.retranslate(lang)
         self.start_page.show_priority(self.priority, lang)
-        self.priority_page.retranslate(lang)
         self.confirm_page.retranslate(lang)
         self.out_of_service_page.retranslate()
         self.selfservice.retranslate(lang)
@@ -228,9 +237,10 @@ class TicketScreen(QWidget):
             is_open = not enforce or service.hours.is_open(now)
             any_open = any_open or is_open
             button.show_state(self.language, self._counts.get(code, 0), is_open)
-            button.setEnabled(is_open and not self.busy)
+            # A closed service answers a tap with its opening time (choose_service).
+            button.setEnabled(not self.busy)
         # Nothing to take a number for: a priority choice would lead nowhere.
-        self.start_page.priority_button.setEnabled(any_open and not self.busy)
+        self.start_page.set_priority_enabled(any_open and not self.busy)
         self.start_page.lookup_button.setEnabled(not self.busy)
         self.start_page.feedback_button.setEnabled(not self.busy)
 
@@ -305,16 +315,11 @@ class TicketScreen(QWidget):
             button.show()  # now, not on the layout's queued call
         self._refresh_service_buttons()
 
-    def show_priority_choice(self) -> None:
-        if self.out_of_service or self.busy:
-            return
-        self.stack.setCurrentWidget(self.priority_page)
-        self.idle_timer.start()
-
     def show_selfservice(self, lookup: bool) -> None:
         """Open "Tra cứu hồ sơ" (lookup) or "Phản ánh, kiến nghị"; the idle timeout brings
         the start view back."""
-        if self.out_of_service or self.busy or self.stack.currentWidget() is not self.start_page:
+        if self.busy or self.stack.currentWidget() not in (self.start_page,
+                                                           self.out_of_service_page):
             return
         self.cancel_priority()
         if lookup:
@@ -328,7 +333,8 @@ class TicketScreen(QWidget):
         """A scanner read a code: the look-up takes it when open, and a receipt's code held to
         the scanner on the start view opens the look-up. Other views ignore scans."""
         lookup = self.selfservice.lookup_page
-        if self.stack.currentWidget() is self.start_page and not self.busy \
+        if self.stack.currentWidget() in (self.start_page, self.out_of_service_page) \
+                and not self.busy \
                 and self.selfservice.settings.lookup_enabled \
                 and self.selfservice.is_dossier_scan(text):
             self.show_selfservice(True)
@@ -337,24 +343,30 @@ class TicketScreen(QWidget):
             lookup.handle_scan(text)
 
     def choose_priority(self, category: PriorityCategory) -> None:
+        """A priority category tapped on the start view: the next service tapped gives a
+        priority ticket."""
+        if self.busy or self.out_of_service or self.stack.currentWidget() is not self.start_page:
+            return
         self.priority = category
         self.start_page.show_priority(category, self.language)
-        self.stack.setCurrentWidget(self.start_page)
         self.idle_timer.start()
 
     def cancel_priority(self) -> None:
         self.priority = None
         self.start_page.show_priority(None, self.language)
-        if self.stack.currentWidget() is self.priority_page:
-            self.stack.setCurrentWidget(self.start_page)
 
     def choose_service(self, code: str) -> None:
         if self.busy or self.out_of_service or self.stack.currentWidget() is not self.start_page:
             return  # a double tap, or a tap that raced a view change
+        service = self.services.get(code)
+        if service is not None and self.config.kiosk.enforce_opening_hours \
+                and not service.hours.is_open(self.clock()):
+            self._show_closed(service)
+            return
         self.busy = True
         for button in self.start_page.service_buttons.values():
             button.setEnabled(False)
-        self.start_page.priority_button.setEnabled(False)
+        self.start_page.set_priority_enabled(False)
         self.issue_watchdog.start()
         priority = self.priority
         self.lanes.desk.run(lambda open_desk: open_desk.desk.issue(code, priority),
@@ -418,6 +430,25 @@ class TicketScreen(QWidget):
         self.on_issue_failed(
             "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.",
             "Could not issue a number. Please try again or ask the staff at the counter.")
+
+    def _show_closed(self, service: Service) -> None:
+        """A closed service tapped: when it opens again."""
+        en = self.language == "en"
+        name = service.name(self.language)
+        opens = next_opening(service.hours, self.clock())
+        if opens is None:
+            text = (f"{name}: not available at this kiosk." if en
+                    else f"{name}: không tiếp nhận tại máy này.")
+        else:
+            days = (("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if en else
+                    ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy",
+                     "Chủ Nhật"))
+            when = f"{opens.hour}:{opens.minute:02d}"
+            if opens.date() != self.clock().date():
+                when += f" {days[opens.weekday()]} {opens:%d/%m}"
+            text = (f"{name}: closed now. Opens at {when}." if en
+                    else f"{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.")
+        self._show_error(text)
 
     def _show_error(self, text: str) -> None:
         self.start_page.error.setText(text)
@@ -591,7 +622,7 @@ class TicketScreen(QWidget):
         """Nobody touched the screen for a while: drop a half-made choice."""
         if self.stack.currentWidget() in self.selfservice.pages:
             self.back_to_start()
-        if self.stack.currentWidget() in (self.start_page, self.priority_page):
+        if self.stack.currentWidget() is self.start_page:
             self.cancel_priority()
             if self.language != self.config.kiosk.language:
                 self.set_language(self.config.kiosk.language)
@@ -609,7 +640,6 @@ class TicketScreen(QWidget):
     def _apply_geometry(self, width: int, height: int) -> None:
         portrait = is_portrait(width, height)
         self.start_page.set_orientation(portrait)
-        self.priority_page.set_orientation(portrait)
         self.confirm_page.set_orientation(portrait)
         self.selfservice.set_orientation(portrait)
         scale = style.TICKET_SCREEN.scale_for(width, height)
@@ -634,6 +664,7 @@ class TicketScreen(QWidget):
         for timer in self.findChildren(QTimer):
             timer.stop()
         self._app.removeEventFilter(self)
+        self.tap_guard.stop()
         self.selfservice.shutdown()
         self.lanes.stop()
         self.sync.stop()
