@@ -141,6 +141,10 @@ class ServiceButton(QPushButton):
                                       QSizePolicy.Policy.MinimumExpanding)
         for child in (self.letter, self.waiting, self.name_label):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        # Open until told otherwise: set before the first polish, so only a change restyles
+        # (restyling every button costs tens of milliseconds on the UI thread).
+        for widget in (self, self.letter, self.waiting, self.name_label):
+            widget.setProperty("state", "open")
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(self.letter)

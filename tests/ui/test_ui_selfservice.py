@@ -265,7 +265,8 @@ def test_feedback_typed_on_the_keyboard_is_stored(qtbot, tmp_path, caplog):
 
 
 def test_idle_timeout_clears_and_returns_to_start(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 300)
+    # Longer than the tap guard after a page change (the next tap waits for it).
+    monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 800)
     window = open_screen(qtbot, tmp_path)
     tap(qtbot, window.start_page.feedback_button)
     page = window.selfservice.feedback_page
