@@ -370,6 +370,10 @@ Off</translation>
         <translation>Waiting: {n}</translation>
     </message>
     <message>
+        <source>Mở lúc {when}</source>
+        <translation>Opens {when}</translation>
+    </message>
+    <message>
         <source>Ngoài giờ tiếp nhận</source>
         <translation>Closed now</translation>
     </message>
@@ -389,16 +393,16 @@ Off</translation>
         <translation>Priority: tap who you are, then the service</translation>
     </message>
     <message>
-        <source>Có giấy hẹn? Quét mã trên giấy vào máy quét tại đây</source>
-        <translation>Have a receipt? Scan its code at this kiosk's scanner</translation>
-    </message>
-    <message>
         <source>Bỏ ưu tiên</source>
         <translation>Cancel priority</translation>
     </message>
     <message>
         <source>Tra cứu hồ sơ</source>
         <translation>Check a dossier</translation>
+    </message>
+    <message>
+        <source>Quét giấy hẹn ngay tại máy này</source>
+        <translation>Scan your receipt right here</translation>
     </message>
     <message>
         <source>Phản ánh, kiến nghị</source>

@@ -144,7 +144,8 @@ class TicketScreen(QWidget):
         self.idle_timer = self._timer(IDLE_RESET_MS, self.reset_idle, single=True)
         self.recheck_timer = self._timer(config.kiosk.printer_recheck_s * 1000,
                                          self.check_printer)
-        self.error_timer = self._timer(ERROR_BANNER_MS, self.start_page.error.hide, single=True)
+        self.error_timer = self._timer(ERROR_BANNER_MS, self.start_page.hide_message,
+                                       single=True)
         self._watched_ticket: int | None = None
         self._remaining = 0
 
@@ -236,7 +237,8 @@ class TicketScreen(QWidget):
             service = self.services[code]
             is_open = not enforce or service.hours.is_open(now)
             any_open = any_open or is_open
-            button.show_state(self.language, self._counts.get(code, 0), is_open)
+            button.show_state(self.language, self._counts.get(code, 0), is_open,
+                              None if is_open else next_opening(service.hours, now))
             # A closed service answers a tap with its opening time (choose_service).
             button.setEnabled(not self.busy)
         # Nothing to take a number for: a priority choice would lead nowhere.
@@ -451,8 +453,7 @@ class TicketScreen(QWidget):
         self._show_error(text)
 
     def _show_error(self, text: str) -> None:
-        self.start_page.error.setText(text)
-        self.start_page.error.show()
+        self.start_page.show_message(text)
         self.error_timer.start()
 
     # -- printing -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -161,7 +161,9 @@ class ServiceButton(QPushButton):
     def is_open(self) -> bool:
         return self._open
 
-    def show_state(self, language: str, waiting: int, is_open: bool) -> None:
+    def show_state(self, language: str, waiting: int, is_open: bool,
+                   opens: datetime | None = None) -> None:
+        """`opens`: when a closed service opens next (None: not within a week)."""
         self._waiting_count = waiting
         self._open = is_open
         name = self.service.name(language)
@@ -170,8 +172,10 @@ class ServiceButton(QPushButton):
         if is_open:
             self.waiting.setText(self.tr("Đang chờ: {n}").format(n=waiting))
         else:
-            self.waiting.setText(hours_text(self.service.hours, language)
-                                 or self.tr("Ngoài giờ tiếp nhận"))
+            self.waiting.setText(self.tr("Mở lúc {when}").format(
+                when=opening_text(opens, language)) if opens else self.tr("Ngoài giờ tiếp nhận"))
+        # The whole week's hours for a screen reader.
+        self.setAccessibleDescription(hours_text(self.service.hours, language))
         if self.property("state") != ("open" if is_open else "closed"):
             for widget in (self, self.letter, self.waiting, self.name_label):
                 set_state(widget, "open" if is_open else "closed")
@@ -217,6 +221,12 @@ def next_opening(hours: OpeningHours, now: datetime) -> datetime | None:
     return None
 
 
+def opening_text(opens: datetime, language: str) -> str:
+    """When a closed service opens, short: "8:00 T2"."""
+    names = _DAYS_EN if language == "en" else _DAYS_VI
+    return f"{_hm(opens)} {names[opens.weekday()]}"
+
+
 def _hm(value) -> str:
     return f"{value.hour}:{value.minute:02d}"
 
@@ -232,6 +242,14 @@ def _columns(count: int, portrait: bool) -> int:
         return 2
     # Fewest empty cells with 3 or 4 columns; on a tie, more columns (wider screen).
     return min((4, 3), key=lambda c: (-count) % c)
+
+
+class _TightStack(QStackedWidget):
+    """A stack as tall as its tallest page needs at least, never more: it neither grows the
+    window nor takes height from the services when a page's wrapped text would like more."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return self.minimumSizeHint()
 
 
 class StartPage(QWidget):
@@ -251,7 +269,14 @@ class StartPage(QWidget):
         self.setProperty("role", "page")
         self.title = label("PageTitle")
         self.error = label("ErrorBanner")
-        self.error.hide()
+        # A message takes the title's place for a while (show_message): the services below
+        # keep their size, so no name is ever cut by a message.
+        self.head = QStackedWidget()
+        self.head.addWidget(self.title)
+        self.head.addWidget(self.error)
+        self.head.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # The title's height, not a guess at the message's (show_message sizes it to fit).
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
         # The priority categories, one tap each ...
         self.strip = QFrame()
@@ -283,7 +308,7 @@ class StartPage(QWidget):
         banner_row.setContentsMargins(20, 10, 12, 10)
         banner_row.addWidget(self.banner_text, 1)
         banner_row.addWidget(self.cancel_priority)
-        self.priority_slot = QStackedWidget()
+        self.priority_slot = _TightStack()
         self.priority_slot.addWidget(self.strip)
         self.priority_slot.addWidget(self.banner)
         self.priority_slot.setSizePolicy(QSizePolicy.Policy.Preferred,
@@ -310,11 +335,23 @@ class StartPage(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 16, 28, 20)
         box.setSpacing(14)
-        box.addWidget(self.title)
-        box.addWidget(self.error)
+        box.addWidget(self.head)
         box.addWidget(self.grid_host, 1)
         box.addLayout(self.bottom)
         self.set_orientation(False)
+
+    def show_message(self, text: str) -> None:
+        """`text` in the title's place; a message longer than a line takes the height it
+        needs (the services give way for that while)."""
+        self.error.setText(text)
+        self.head.setCurrentWidget(self.error)
+        needed = self.error.heightForWidth(self.head.width())
+        if needed > self.title.sizeHint().height():
+            self.head.setMinimumHeight(needed)
+
+    def hide_message(self) -> None:
+        self.head.setCurrentWidget(self.title)
+        self.head.setMinimumHeight(0)
 
     @property
     def priority_shown(self) -> bool:
@@ -352,7 +389,7 @@ class StartPage(QWidget):
             self.bottom.addWidget(self.priority_slot, 0, 0)
             self.bottom.addWidget(self.lookup_button, 0, 1)
             self.bottom.addWidget(self.feedback_button, 0, 2)
-            stretches = (4, 1, 1)
+            stretches = (3, 1, 1)
         for c, stretch in enumerate(stretches):
             self.bottom.setColumnStretch(c, stretch)
 
@@ -374,7 +411,7 @@ class StartPage(QWidget):
             button.set_texts(priority_label(category, language))
         self.cancel_priority.setText(self.tr("Bỏ ưu tiên"))
         self.lookup_button.set_texts(self.tr("Tra cứu hồ sơ"), self.tr(
-            "Có giấy hẹn? Quét mã trên giấy vào máy quét tại đây"))
+            "Quét giấy hẹn ngay tại máy này"))
         self.feedback_button.set_texts(self.tr("Phản ánh, kiến nghị"),
                                        self.tr("Góp ý về thủ tục, phục vụ"))
 

@@ -275,7 +275,8 @@ def test_closed_services_show_their_hours_and_answer_a_tap(qtbot, tmp_path):
     for button in start.service_buttons.values():
         assert button.isEnabled() and not button.is_open
         assert button.property("state") == "closed"
-    assert start.service_buttons["CT"].waiting.text() == (
+    assert start.service_buttons["CT"].waiting.text() == "Mở lúc 8:00 T2"
+    assert start.service_buttons["CT"].accessibleDescription() == (
         "T2–T6 8:00–12:00, 13:00–17:00; T7 8:00–12:00")
     assert not any(b.isEnabled() for b in start.category_buttons.values())
     tap(qtbot, start.service_buttons["CT"])
@@ -283,6 +284,10 @@ def test_closed_services_show_their_hours_and_answer_a_tap(qtbot, tmp_path):
     assert start.error.isVisible()
     assert start.error.text() == ("Chứng thực bản sao, chữ ký, hợp đồng: ngoài giờ tiếp nhận. "
                                   "Mời quay lại lúc 8:00 Thứ Hai 30/11.")
+    # Neither the closed services' hours nor the message cut a name.
+    qtbot.wait(50)
+    assert window.height() == 768
+    assert all(b.name_fits() for b in start.service_buttons.values())
     assert tickets(tmp_path) == []
 
 

@@ -98,9 +98,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         show(window, LANDSCAPE)
         _wait(app, lambda: window.start_page.service_buttons["HT"].waiting.text().endswith("5"))
         shot(window, "ticket_screen_1366x768")
-        window.start_page.priority_button.click()
-        shot(window, "priority_1366x768")
-        window.priority_page.buttons[PriorityCategory.ELDERLY].click()
+        window.start_page.category_buttons[PriorityCategory.ELDERLY].click()
         shot(window, "priority_chosen_1366x768")
         window.start_page.service_buttons["CT"].click()
         _wait(app, lambda: window.confirm_page.state == "printed")
@@ -111,6 +109,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.set_language("vi")
         show(window, PORTRAIT)
         shot(window, "ticket_screen_1080x1920")
+        window.start_page.category_buttons[PriorityCategory.ELDERLY].click()
+        shot(window, "priority_chosen_1080x1920")
+        window.cancel_priority()
         window.start_page.service_buttons["HT"].click()
         _wait(app, lambda: window.confirm_page.state == "printed")
         shot(window, "confirmation_1080x1920")
@@ -125,6 +126,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     window = build_window(closed, paths, clock=lambda: sunday)
     try:
         show(window, LANDSCAPE)
+        window.start_page.service_buttons["CT"].click()
         shot(window, "closed_hours_1366x768")
     finally:
         window.close()
