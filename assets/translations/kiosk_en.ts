@@ -137,8 +137,8 @@
 <context>
     <name>LookupPage</name>
     <message>
-        <source>Mã hồ sơ chưa đúng. Mã in dưới mã vạch trên giấy hẹn, ví dụ 000.00.01.H26-260115-0007 (có thể chỉ nhập phần cuối: 260115-0007).</source>
-        <translation>That is not a dossier code. It is printed under the barcode on your receipt, e.g. 000.00.01.H26-260115-0007 (the last part, 260115-0007, is enough).</translation>
+        <source>Mã chưa đúng. Nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn (ví dụ ACD 7KM), hoặc mã hồ sơ dưới mã vạch (có thể chỉ nhập phần cuối: 260115-0007).</source>
+        <translation>That code is not right. Type the 6-character look-up code printed in bold on your receipt (for example ACD 7KM), or the dossier code under the barcode (the end is enough: 260115-0007).</translation>
     </message>
     <message>
         <source>Đây là mã căn cước, vui lòng quét mã trên giấy hẹn</source>
@@ -169,12 +169,12 @@
         <translation>Back</translation>
     </message>
     <message>
-        <source>hoặc nhập mã hồ sơ bằng bàn phím dưới đây</source>
-        <translation>or type the dossier code on the keyboard below</translation>
+        <source>hoặc nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn bằng bàn phím dưới đây</source>
+        <translation>or type the 6-character look-up code printed in bold on your receipt on the keyboard below</translation>
     </message>
     <message>
-        <source>Ví dụ: 000.00.01.H26-260115-0007</source>
-        <translation>For example: 000.00.01.H26-260115-0007</translation>
+        <source>Ví dụ: ACD 7KM</source>
+        <translation>For example: ACD 7KM</translation>
     </message>
     <message>
         <source>Tra cứu</source>

@@ -308,8 +308,9 @@ class LookupPage(QWidget):
         code = lookup_code(self.code_edit.text(), self.unit_code)
         if code is None:
             self.show_message(self.tr(
-                "Mã hồ sơ chưa đúng. Mã in dưới mã vạch trên giấy hẹn, ví dụ "
-                "000.00.01.H26-260115-0007 (có thể chỉ nhập phần cuối: 260115-0007)."), "error")
+                "Mã chưa đúng. Nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn (ví dụ ACD 7KM), "
+                "hoặc mã hồ sơ dưới mã vạch (có thể chỉ nhập phần cuối: 260115-0007)."),
+                "error")
             return
         self.request(code)
 
@@ -395,8 +396,9 @@ class LookupPage(QWidget):
         self.title.setText(self.tr("Đưa mã vạch trên giấy hẹn vào máy quét"))
         self.title.setAccessibleName(self.tr("Tra cứu hồ sơ"))
         self.back_button.setText(self.tr("Quay lại"))
-        self.or_type.setText(self.tr("hoặc nhập mã hồ sơ bằng bàn phím dưới đây"))
-        self.code_edit.setPlaceholderText(self.tr("Ví dụ: 000.00.01.H26-260115-0007"))
+        self.or_type.setText(self.tr(
+            "hoặc nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn bằng bàn phím dưới đây"))
+        self.code_edit.setPlaceholderText(self.tr("Ví dụ: ACD 7KM"))
         self.search_button.setText(self.tr("Tra cứu"))
         self.again_button.setText(self.tr("Tra cứu hồ sơ khác"))
         self.done_button.setText(self.tr("Xong"))
