@@ -85,7 +85,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             ss = window.selfservice
             window.start_page.lookup_button.click()
             lookup = ss.lookup_page
-            _type(lookup.keyboard, dossier.code[-11:])
+            code = dossier.short_code  # the receipt's look-up code, as printed
+            _type(lookup.keyboard, f"{code[:3]} {code[3:]}")
             shot(window, f"selfservice-lookup-typing-{tag}")
             window.on_scan(dossier.code)
             _wait(app, lambda lp=lookup: lp.panel == lp.RESULT)
