@@ -201,7 +201,9 @@ def test_a_ticket_is_one_tap_and_a_priority_ticket_two(qtbot, tmp_path, size):
         counter.taps = 0
         tap(qtbot, window.start_page.category_buttons[PriorityCategory.ELDERLY])
         tap(qtbot, window.start_page.service_buttons["HT"])
-        qtbot.waitUntil(lambda: window.confirm_page.state == "printed", timeout=5000)
+        confirm = window.confirm_page
+        qtbot.waitUntil(lambda: confirm.ticket.number == "B001" and confirm.state == "printed",
+                        timeout=5000)
         assert counter.taps == 2
         assert tickets(tmp_path)[-1] == {"number": "B001", "priority": "elderly"}
     finally:
