@@ -74,6 +74,8 @@ COUNTER = station(
     rule("QComboBox, QSpinBox, QDateEdit", padding=(3, 6)),
     rule("QLineEdit:focus, QPlainTextEdit:focus", border=FOCUS, background="#fbfdff"),
     rule('QLineEdit[filled="scan"]', background=GREEN_TINT),
+    # Phone and e-mail taken from the citizen's last dossier: to be confirmed aloud.
+    rule('QLineEdit[filled="history"]', background=AMBER_TINT),
     rule("QLineEdit:read-only", background="#f3f5f8"),
     rule("QCheckBox", spacing=8),
     rule("QScrollArea, QWidget#DocumentsInner", background="white"),
@@ -125,6 +127,7 @@ COUNTER = station(
         "failed": tone(RED, font_weight=BOLD),
         "muted": tone(MUTED),
     }),
+    rule("QLabel#FinishLast", font_size=TYPE.title, padding=(6, 0)),
     rule("QLabel#StatusBadge", font_weight=BOLD, border_radius=4, padding=(3, 10),
          color="white", background=NAVY),
     tones("QLabel#StatusBadge", "tone", {
@@ -148,6 +151,10 @@ COUNTER = station(
     rule("QFrame#CallingBar QLabel#CallNumber", font_size=TYPE.display, font_weight=HEAVY,
          color=NAVY, background=NAVY_TINT, border_radius=6, padding=(0, 10)),
     rule('QFrame#CallingBar QLabel#CallNumber[state="idle"]', color=MUTED, background=BG),
+    rule('QFrame#CallingBar QLabel#CallNumber[priority="yes"]', color=AMBER_TEXT,
+         background=AMBER_TINT),
+    rule("QLabel#CallPriority", **tone(AMBER_TEXT, AMBER_TINT, ("2px", "solid", AMBER)),
+         border_radius=6, padding=(2, 8), font_weight=BOLD, font_size=TYPE.small),
     rule("QLabel#CallService", font_weight=BOLD),
     rule("QLabel#CallWait", color=MUTED, font_size=TYPE.small),
     rule("QLabel#CallWaiting", color=NAVY, font_size=TYPE.small, font_weight=SEMIBOLD),
