@@ -184,7 +184,7 @@ class DossierView(QWidget):
         self.code_edit.submitted.connect(self.request_open)
         self.open_button = KeyButton(self.tr("Mở hồ sơ (Enter)"), "primary")
         self.open_button.clicked.connect(self.request_open)
-        self.finish_mode_button = KeyButton(self.tr("Quét ghi nhận xử lý xong (Ctrl+F9)"))
+        self.finish_mode_button = KeyButton(self.tr("Quét xử lý xong (Ctrl+F9)"))
         self.finish_mode_button.setObjectName("FinishModeButton")
         self.finish_mode_button.setCheckable(True)
         self.finish_mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -310,8 +310,9 @@ class DossierView(QWidget):
         bar.addLayout(self.actions_row)
         bar.addWidget(self.no_actions)
         bar.addWidget(self.state, 1)
-        bar.addWidget(self.reprint_button)
-        bar.addWidget(self.a4_button)
+        # Reprints sit by the code, so the action row keeps its width for up to seven actions.
+        top.addWidget(self.reprint_button)
+        top.addWidget(self.a4_button)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
         bar.setContentsMargins(0, 0, 0, 0)
@@ -380,6 +381,8 @@ class DossierView(QWidget):
         self.placeholder.setVisible(dossier is None and not self.finish_mode)
         self.details.setVisible(dossier is not None)
         self.action_bar.setVisible(dossier is not None)
+        self.reprint_button.setVisible(dossier is not None)
+        self.a4_button.setVisible(dossier is not None)
         self.state.clear()
         if dossier is None:
             return
@@ -453,8 +456,9 @@ class DossierView(QWidget):
         for index, status in enumerate(allowed):
             action = ACTIONS[status]
             # Alt+1, Alt+2… (window.py) start the actions in the order shown.
-            button = KeyButton(f"{self.tr(action.button)} (Alt+{index + 1})",
+            button = KeyButton(f"[{index + 1}] {self.tr(action.button)}",
                                "primary" if index == 0 else "")
+            button.setToolTip(f"Alt+{index + 1}")
             button.setObjectName(f"Action{int(status)}")
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
             self.actions_row.addWidget(button)

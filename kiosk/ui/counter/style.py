@@ -161,6 +161,8 @@ COUNTER = station(
     rule("QLabel#CallConnection", **tone(RED, RED_TINT, ("2px", "solid", RED)),
          border_radius=6, padding=(3, 8), font_weight=BOLD),
     rule("QLabel#CallMessage", color=AMBER_TEXT, font_weight=SEMIBOLD),
+    states("QPushButton#FinishModeButton", checked=dict(color="white", background=NAVY,
+                                                       border_color=NAVY)),
     states("QPushButton#FinishButton",
            dict(color=GREEN, border_color=GREEN, font_weight=BOLD),
            disabled=dict(color=DISABLED_TEXT, border_color=DISABLED_BORDER)),

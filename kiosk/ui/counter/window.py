@@ -588,6 +588,12 @@ class CounterWindow(QMainWindow):
     def on_mark_refused(self, code: str, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"finish dossier {code}")
         log.info("dossier %s not marked finished: %s", code, message_en)
+        current = getattr(exc, "current", None)
+        if current is DossierStatus.FINISHED:  # the same receipt scanned twice
+            message_vi = self.tr("Hồ sơ đã được ghi nhận xử lý xong từ trước, đang chờ trả "
+                                 "kết quả.")
+        elif current is DossierStatus.RETURNED:
+            message_vi = self.tr("Hồ sơ đã trả kết quả cho công dân.")
         self.dossier_view.finish_scans.refused_scan(code, message_vi)
 
     # -- intake ----------------------------------------------------------------------------

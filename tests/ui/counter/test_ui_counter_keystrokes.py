@@ -240,8 +240,8 @@ def test_the_mark_finished_mode(qtbot, tmp_path):
 
     kb.scan(one.code)  # again: the state machine refuses, in its own words
     qtbot.waitUntil(lambda: panel.refused == 1, timeout=5000)
-    assert panel.lines()[0].startswith(f"✗ {one.code}: không ghi nhận được. Hồ sơ đang ở "
-                                       "trạng thái \"Đã xử lý xong\"")
+    assert panel.lines()[0] == (f"✗ {one.code}: không ghi nhận được. Hồ sơ đã được ghi nhận "
+                                "xử lý xong từ trước, đang chờ trả kết quả.")
     kb.scan("000.00.01.H26-200101-0099")
     qtbot.waitUntil(lambda: panel.refused == 2, timeout=5000)
     assert "Không tìm thấy" in panel.lines()[0]
@@ -278,6 +278,7 @@ def test_the_calling_bar_shows_a_priority_ticket(qtbot, tmp_path):
 
 
 def test_every_listed_shortcut_is_bound_and_every_button_shows_its_key(qtbot, tmp_path):
+    (received,) = _history(tmp_path, KHAI_TU)
     w = open_counter(qtbot, tmp_path, _config(tmp_path))
     listed = {part.split(" ")[0] for part in SHORTCUTS.split(" · ")}
     bound = set(w.shortcuts) | {"F9", "F10"}
@@ -291,6 +292,16 @@ def test_every_listed_shortcut_is_bound_and_every_button_shows_its_key(qtbot, tm
                    w.form.a4_button, w.form.new_button, w.form.all_button,
                    w.dossier_view.finish_mode_button):
         assert "(" in button.text() and button.text().endswith(")"), button.text()
+    # The dossier's actions carry their number: Alt+number starts one.
+    view = w.dossier_view
+    w.open_dossier(received.code)
+    qtbot.waitUntil(lambda: view.dossier is not None, timeout=5000)
+    labels = [b.text() for b in view.action_buttons.values()]
+    assert labels[:2] == ["[1] Trả kết quả", "[2] Đã xử lý xong"] and len(labels) == 7
+    qtbot.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert view.pending is not None and view.pending.to is S.FINISHED
+    assert view.confirm.isVisible()
+    assert w.size().width() == 1366  # seven actions still fit the screen
 
 
 def test_keystrokes_of_an_intake_and_a_hand_back(qtbot, tmp_path, capsys):
