@@ -189,7 +189,10 @@ class ProcedurePicker(QWidget):
                     counts: dict[str, int] | None = None) -> None:
         """The called ticket's service (None: no ticket) and, when given, this office's
         dossier counts per procedure; the list re-orders at once."""
-        self.service = service or None
+        service = service or None
+        if service == self.service and (counts is None or dict(counts) == self.counts):
+            return  # nothing changed: keep the clerk's place in the list
+        self.service = service
         if counts is not None:
             self.counts = dict(counts)
         self._filter(self.search.text())
