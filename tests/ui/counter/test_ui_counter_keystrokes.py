@@ -196,6 +196,10 @@ def test_f3_finishes_rates_calls_and_clears_the_previous_citizen(qtbot, tmp_path
     kb.scan(receipt.code)
     qtbot.waitUntil(lambda: w.dossier_view.dossier is not None, timeout=5000)
     assert "Trần Văn Bình" in _visible_texts(w)
+    # A card whose ID number disagrees with it: the warning waits for the clerk.
+    kb.scan("034003011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, Thái "
+            "Bình|14082021")
+    assert w.banner.needs_ack and w.banner.isVisible()
 
     qtbot.keyClick(w, Qt.Key.Key_F3)  # one step: finish A001, ask its rating, call A002
     qtbot.waitUntil(lambda: bar.number_label.text() == second.number, timeout=5000)
@@ -207,6 +211,7 @@ def test_f3_finishes_rates_calls_and_clears_the_previous_citizen(qtbot, tmp_path
     # Nothing of the previous citizens stays on the screen.
     assert w.form.is_blank() and w.dossier_view.dossier is None
     assert w.dossier_view.code_edit.text() == "" and w.last_scan is None
+    assert not w.banner.isVisible() and not w.banner.needs_ack
     w.show_intake()
     texts = _visible_texts(w)
     w.show_dossier_page()
