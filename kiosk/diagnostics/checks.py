@@ -239,8 +239,9 @@ def _printer_fix(uri: str) -> str:
         return ("Check the cable and the port name (`kiosk printer list`), and that the "
                 "baudrate in the URI matches the printer's self-test page.")
     if scheme == "win32":
-        return ("Check the printer appears in Windows' 'Printers & scanners' under exactly "
-                "that name, and that it is switched on.")
+        return ("Check the printer appears in Windows' 'Printers & scanners' under that name "
+                "(case does not matter), that it is switched on, and that its queue is neither "
+                "paused nor set to 'Use Printer Offline' (open the queue, menu Printer).")
     if scheme == "cups":
         return "Check the queue with `lpstat -p`; re-enable it with `cupsenable NAME`."
     if scheme == "file":
@@ -268,6 +269,14 @@ def check_printer(ctx: Context, *, label: str = "printer", uri: str | None = Non
         if str(path).startswith("/dev/") and not path.exists():
             return [fail(label, f"{uri}: the device {path} does not exist (printer unplugged "
                          "or switched off?)", _printer_fix(uri))]
+    queue_state = getattr(printer, "queue_state", None)  # win32://: what the spooler knows
+    if queue_state is not None:
+        try:
+            problem = queue_state().problem
+        except Exception as exc:  # noqa: BLE001 - PrintError, or a spooler that is gone
+            problem = exc if hasattr(exc, "message_en") else None
+        if problem is not None:
+            return [fail(label, problem.message_en, _printer_fix(uri))]
     status = printer.status()
     if status is PrinterStatus.OFFLINE:
         return [fail(label, f"{uri} not reachable or offline (cover open, jam, error light?)",
