@@ -331,6 +331,16 @@ def check_scanner(ctx: Context) -> list[CheckResult]:
     return [ok("scanner", f"scanner port {found} present")]
 
 
+def check_keyboard(ctx: Context) -> list[CheckResult]:
+    """Windows: the keyboard layout and the Vietnamese input methods (Unikey, EVKey, Windows
+    Telex) a keyboard-wedge scanner types through (kiosk/diagnostics/keyboard.py)."""
+    if sys.platform != "win32":
+        return []
+    from kiosk.diagnostics.keyboard import check_wedge_keyboard
+
+    return check_wedge_keyboard(ctx)
+
+
 def _run_with_timeout(work: Callable[[], Any], timeout_s: float) -> tuple[bool, Any]:
     box: dict[str, Any] = {}
 
@@ -763,6 +773,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_logs,
     check_printers,
     check_scanner,
+    check_keyboard,
     check_camera,
     check_hub,
     check_city,
