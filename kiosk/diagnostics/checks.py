@@ -360,6 +360,12 @@ def _run_with_timeout(work: Callable[[], Any], timeout_s: float) -> tuple[bool, 
     return True, box.get("value")
 
 
+#: Time the camera gets to open and give a frame, beyond the check's own timeout. Windows'
+#: Media Foundation (OpenCV's default there) often takes 5-10 s for the first open.
+CAMERA_OPEN_S = 2.0
+CAMERA_OPEN_WINDOWS_S = 12.0
+
+
 def check_camera(ctx: Context) -> list[CheckResult]:
     if ctx.config is None:
         return [skip("camera", "configuration not readable")]
@@ -383,12 +389,17 @@ def check_camera(ctx: Context) -> list[CheckResult]:
         finally:
             cap.release()
 
-    finished, got_frame = _run_with_timeout(grab, ctx.timeout_s + 2)
+    windows = sys.platform == "win32"
+    budget = ctx.timeout_s + (CAMERA_OPEN_WINDOWS_S if windows else CAMERA_OPEN_S)
+    finished, got_frame = _run_with_timeout(grab, budget)
     fix = ("Check the camera's USB cable; close any other program using it; [scanner] camera "
            "is '0' for the first camera or a device path.")
+    if windows:
+        fix += (" On Windows the camera privacy switch must let desktop programs in: Settings > "
+                "Privacy & security > Camera > 'Camera access' and 'Let desktop apps access "
+                "your camera' On (Windows 10: Settings > Privacy > Camera).")
     if not finished:
-        return [fail("camera", f"camera {source} did not answer in {ctx.timeout_s + 2:.0f} s",
-                     fix)]
+        return [fail("camera", f"camera {source} did not answer in {budget:.0f} s", fix)]
     if not got_frame:
         return [fail("camera", f"camera {source} cannot be opened or gives no picture", fix)]
     return [ok("camera", f"camera {source} gives pictures")]
