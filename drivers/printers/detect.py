@@ -57,8 +57,8 @@ VERDICT_EN = {
                   "the vendor's driver and print through its Windows queue (win32://NAME)",
     USE_SPOOLER: "print through the Windows queue (the printer is on the vendor's driver; "
                  "usb:// would need WinUSB)",
-    NO_ACCESS: "access denied: give the kiosk's user access (Linux: a udev rule) or run as an "
-               "administrator to test",
+    NO_ACCESS: "access denied: on Windows another program holds it (a running kiosk, the "
+               "vendor's status monitor); on Linux give the kiosk's user access with a udev rule",
     BUSY: "in use by another program (or this kiosk) right now; usb:// should work once free",
 }
 
@@ -232,6 +232,9 @@ def _usb_note(verdict: str, ids: str) -> str:
         return (f"Máy in USB {ids} đang dùng driver của hãng nên không in được qua usb://. "
                 f"Cách 1: chạy Zadig, chọn đúng thiết bị {ids}, cài WinUSB, rồi bấm Tìm lại. "
                 "Cách 2: cài driver của hãng rồi chọn máy in đó dạng win32://TÊN.")
+    if verdict == NO_ACCESS and sys.platform == "win32":
+        return (f"Máy in USB {ids}: không mở được, có chương trình khác đang giữ máy in (kiosk "
+                "đang chạy, phần mềm theo dõi của hãng). Tắt chương trình đó rồi bấm Tìm lại.")
     if verdict == NO_ACCESS:
         return (f"Máy in USB {ids}: hệ điều hành không cho mở thiết bị (thiếu quyền; trên Linux "
                 "cần luật udev cho tài khoản chạy kiosk).")

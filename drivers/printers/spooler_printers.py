@@ -106,17 +106,16 @@ class _Win32Connection(Connection):
         self._job_open = False
 
     def close(self) -> None:
-        self._finish(abort=True)
+        # After drain() the job is submitted and only the handle closes; before, the job is
+        # unfinished and is deleted like an aborted one.
+        self.abort()
 
     def abort(self) -> None:
-        self._finish(abort=True)
-
-    def _finish(self, *, abort: bool) -> None:
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-            if abort and self._job_open:
+            if self._job_open:
                 # A failed job must not print half a ticket later: delete it from the queue
                 # (EndDocPrinter would hand the part written so far to the printer).
                 self._job_open = False

@@ -343,7 +343,8 @@ def test_windows_listing_says_which_printer_needs_winusb_and_which_goes_through_
     winusb = FakeDevice(0x0416, 0x5011)  # bound to WinUSB with Zadig: libusb claims it
     spooled = FakeDevice(0x04B8, 0x0202, claim_error=-12)  # vendor driver, has a queue
     bare = FakeDevice(0x0FE6, 0x811E, claim_error=-12)  # vendor driver, no queue
-    usb_bus.extend([winusb, spooled, bare])
+    held = FakeDevice(0x0519, 0x0003, claim_error=-3)  # WinUSB, opened by a running kiosk
+    usb_bus.extend([winusb, spooled, bare, held])
     windows.add("EPSON TM-T82III Receipt", port="USB002")
     windows.add("Microsoft Print to PDF", port="PORTPROMPT:", driver="Microsoft Print To PDF")
     monkeypatch.setitem(sys.modules, "winreg", Registry(
@@ -364,6 +365,8 @@ def test_windows_listing_says_which_printer_needs_winusb_and_which_goes_through_
                         "usb://0fe6:811e": detect.NEEDS_WINUSB}
     assert any("0fe6:811e" in n and "Zadig" in n and "WinUSB" in n for n in scan.notes)
     assert any("04b8:0202" in n and "win32://EPSON" in n for n in scan.notes)
+    assert by_uri["usb://0519:0003"].verdict == detect.NO_ACCESS
+    assert "chương trình khác" in by_uri["usb://0519:0003"].note
 
 
 def test_windows_listing_without_the_registry_still_refuses_the_vendor_driver_usb(
