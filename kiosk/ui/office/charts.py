@@ -79,6 +79,12 @@ class _ChartView(QChartView):
     def draw(self, stats: OfficeStats) -> None:
         raise NotImplementedError
 
+    def show_loading(self) -> None:
+        """Before the first figures: the title says they are coming."""
+        self.clear()
+        self.chart().setTitle(f"{self.base_title}: đang tải…")
+        self.chart().legend().hide()
+
     def font_px(self, value: float) -> int:
         """A chart's type size at the window's scale, never below 9 px."""
         return scaled(value, self.scale_factor, CHART_MIN_FONT_PX)
