@@ -282,3 +282,45 @@ def test_the_window_shows_loading_first_and_fills_when_prepared(qtbot, paths):
     finally:
         gate.set()
         w.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_waiting_chart_names_stand_whole_and_figures_do_not_overlap(qtbot, paths, size):
+    """A month of the demo's busy point: every service's name fits left of the bars (none cut
+    to "…" nor pushed out of the card) and its "mean / p90" text stays clear of the others."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtGui import QFontMetrics
+
+    from kiosk.stats.demo import seed_demo
+
+    now = datetime(2026, 3, 12, 16, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    db = connect(paths.database)
+    seed_demo(db, Config(), now=now, days=3, dossiers=20)
+    db.conn.close()
+    w = build_office_window(Config(), paths, clock=lambda: now)
+    qtbot.addWidget(w)
+    try:
+        w.resize(*size)
+        w.show()
+        qtbot.waitUntil(lambda: w.stats is not None, timeout=10000)
+        qtbot.wait(100)
+        chart = w.wait_chart.chart()
+        axis = next(a for a in chart.axes() if hasattr(a, "categories"))
+        names = axis.categories()
+        assert len(names) == 8 and not any("…" in n for n in names)
+        assert "Lao động – Thương binh và Xã hội" in names
+        widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(n) for n in names)
+        plot = chart.plotArea()
+        assert widest < plot.left() - chart.rect().left()
+        boxes = [item.sceneBoundingRect() for item in w.wait_chart.value_labels]
+        assert len(boxes) == 8
+        for i, box in enumerate(boxes):
+            assert chart.rect().contains(box)
+            assert box.left() >= plot.left()
+            assert not any(box.intersects(other) for other in boxes[i + 1:])
+        texts = [item.childItems()[0].text() for item in w.wait_chart.value_labels]
+        assert all(" / " in t and "." not in t for t in texts)  # 12,5 / 30,6: Vietnamese
+    finally:
+        w.shutdown()

@@ -257,7 +257,8 @@ class OfficeWindow(QMainWindow):
         self.wait_chart = WaitingChart()
         self.hour_chart = HourChart()
         self.rating_chart = RatingChart()
-        for view, stretch in ((self.wait_chart, 4), (self.hour_chart, 4),
+        # The waiting chart widest: its service names stand whole beside the bars.
+        for view, stretch in ((self.wait_chart, 5), (self.hour_chart, 4),
                               (self.rating_chart, 3)):
             view.setMinimumHeight(200)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
