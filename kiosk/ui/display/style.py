@@ -41,6 +41,11 @@ NUMBER_PX = 180
 COUNTER_PX = 140
 RECENT_NUMBER_PX = 50
 WAITING_COUNT_PX = 52
+# The waiting services' names: up to this size, on at most two lines, all at the size the
+# longest allows (WrapFitLabel, window.py). 40 px type has a 28 px cap height; the panel is as
+# tall as two rows of such names allow without shrinking the numbers above below 120 px.
+WAITING_NAME_PX = 40
+WAITING_PANEL_HEIGHT = 290
 TYPE = TypeScale(body=None, small=24, title=42, heading=38, display=NUMBER_PX)
 ON_TILE = "transparent"
 
@@ -87,6 +92,6 @@ BOARD = station(
     rule("QLabel#WaitingCount", font_size=WAITING_COUNT_PX, font_weight=HEAVY,
          color=BOARD_WHITE, background=ON_TILE),
     rule('QLabel#WaitingCount[zero="yes"]', color=BOARD_MUTED_DARK),
-    rule("QLabel#WaitingName", font_size=21, font_weight=SEMIBOLD, color=BOARD_MUTED,
-         background=ON_TILE),
+    # No size here: WrapFitLabel sets it (a style-sheet size would override the fitted one).
+    rule("QLabel#WaitingName", font_weight=SEMIBOLD, color=BOARD_MUTED, background=ON_TILE),
 )

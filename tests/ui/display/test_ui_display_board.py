@@ -303,3 +303,31 @@ def test_many_counters_still_fit(qtbot):
         assert (board.width(), board.height()) == (1920, 1080)
     finally:
         board.close()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_waiting_names_are_large_whole_and_one_size(qtbot, size):
+    """"ĐANG CHỜ": every service's name on at most two lines, no word cut, all at one size,
+    the largest the longest name allows; on a 1080p TV that is over 30 px type."""
+    board = busy_board(qtbot, size)
+    try:
+        qtbot.wait(50)
+        names = [chip.name for chip in board.waiting_chips.values()]
+        assert len(names) == 8
+        sizes = {name.font().pixelSize() for name in names}
+        assert len(sizes) == 1
+        (px,) = sizes
+        assert px == min(name.fitted_px for name in names)
+        for name in names:
+            rect = name.contentsRect()
+            assert name.fits(px, rect.width(), rect.height()), name.text()
+            # Fitted, not merely small: one size up no longer fits the tightest name.
+        assert not all(n.fits(px + 1, n.contentsRect().width(), n.contentsRect().height())
+                       for n in names)
+        cap = QFontMetrics(names[0].font()).capHeight()
+        if size == (1920, 1080):
+            assert px >= 30 and cap >= 22
+        else:
+            assert px >= 21 and cap >= 15
+    finally:
+        board.close()
