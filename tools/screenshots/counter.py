@@ -18,6 +18,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "counter-intake-1366x768.png",
+    "counter-intake-saved-1366x768.png",
+    "counter-id-warning-1366x768.png",
+    "counter-dossier-1366x768.png",
+    "counter-dossier-action-1366x768.png",
+    "counter-logbook-1366x768.png",
+    "counter-intake-1920x1080.png",
+)
+
 LANDSCAPE = (1366, 768)
 FULL_HD = (1920, 1080)
 CARD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Thái, Hòa Bình, Chợ "
