@@ -41,11 +41,11 @@ NUMBER_PX = 180
 COUNTER_PX = 140
 RECENT_NUMBER_PX = 50
 WAITING_COUNT_PX = 52
-# The waiting services' names: up to this size, on at most two lines, all at the size the
-# longest allows (WrapFitLabel, window.py). 40 px type has a 28 px cap height; the panel is as
-# tall as two rows of such names allow without shrinking the numbers above below 120 px.
+# The waiting services' names: each the largest its chip allows up to this size, on at most
+# two lines (WrapFitLabel, window.py). 40 px type has 28 px capitals; the panel is as tall as
+# two rows of such names need (the numbers above are held by their tiles' width, not height).
 WAITING_NAME_PX = 40
-WAITING_PANEL_HEIGHT = 290
+WAITING_PANEL_HEIGHT = 310
 TYPE = TypeScale(body=None, small=24, title=42, heading=38, display=NUMBER_PX)
 ON_TILE = "transparent"
 

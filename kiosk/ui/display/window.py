@@ -192,15 +192,21 @@ class RecentRow(QFrame):
 
 
 class WrapFitLabel(QLabel):
-    """A label wrapped on at most `lines` lines whose font is the largest that fits its box
-    (no word split, nothing cut), up to `max_px`: a service's name on the board.
+    """A label on at most `lines` lines whose font is the largest that fits its box (no word
+    split, nothing cut), up to `max_px`: a service's name on the board.
 
-    `fitted_px` is what this label's box allows; the board shows every name at the smallest
-    of them (`show_px`), so no service's name looks more important than another's."""
+    A name with a dash ("Tư pháp – Hộ tịch") breaks after a dash when that is as large as
+    wrapping where the words run out ("Tư pháp – Hộ" / "tịch"); a line never starts with one.
+    `fitted_px` is the size the box allows; `show_px` shows it (the board decides)."""
+
+    DASH = " – "
+    #: The dash held to the word before it: a line never starts with "–".
+    HELD_DASH = "\u00a0– "
 
     def __init__(self, text: str = "", *, max_px: int = 40, min_px: int = 12, lines: int = 2,
                  on_fitted: Callable[[], None] | None = None, parent: QWidget | None = None):
         super().__init__(text, parent)
+        self.full_text = text
         self.max_px, self.min_px, self.lines = max_px, min_px, lines
         self.fitted_px = min_px
         self._on_fitted = on_fitted
@@ -222,25 +228,44 @@ class WrapFitLabel(QLabel):
         font.setPixelSize(px)
         return font
 
-    def fits(self, px: int, width: int, height: int) -> bool:
+    def fits(self, px: int, width: int, height: int, text: str | None = None) -> bool:
+        text = self.text() if text is None else text
         metrics = QFontMetrics(self._font(px))
-        if any(metrics.horizontalAdvance(word) > width for word in self.text().split()):
+        # Words as Qt wraps them: at spaces and line breaks, never at the held dash's
+        # no-break space (which str.split() would split at).
+        words = text.replace("\n", " ").split(" ")
+        if any(metrics.horizontalAdvance(word) > width for word in words):
             return False
-        box = metrics.boundingRect(0, 0, width, 100_000, Qt.TextFlag.TextWordWrap, self.text())
+        box = metrics.boundingRect(0, 0, width, 100_000, Qt.TextFlag.TextWordWrap, text)
         return (box.height() <= height
                 and round(box.height() / metrics.lineSpacing()) <= self.lines)
+
+    def _largest(self, text: str, width: int, height: int) -> int:
+        best, lo, hi = self.min_px, self.min_px, max(self.min_px, self.max_px)
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.fits(mid, width, height, text):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        return best
 
     def _fit(self) -> None:
         rect = self.contentsRect()
         if rect.width() <= 1 or rect.height() <= 1:
             return
-        best, lo, hi = self.min_px, self.min_px, max(self.min_px, self.max_px)
-        while lo <= hi:  # the largest size that fits
-            mid = (lo + hi) // 2
-            if self.fits(mid, rect.width(), rect.height()):
-                best, lo = mid, mid + 1
-            else:
-                hi = mid - 1
+        text = self.full_text.replace(self.DASH, self.HELD_DASH)
+        best = self._largest(text, rect.width(), rect.height())
+        if QFontMetrics(self._font(best)).horizontalAdvance(text) > rect.width():
+            parts = text.split(self.HELD_DASH)
+            for cut in range(len(parts) - 1, 0, -1):  # the last dash first: a longer line one
+                broken = (self.HELD_DASH.join(parts[:cut]) + self.HELD_DASH.rstrip() + "\n"
+                          + self.HELD_DASH.join(parts[cut:]))
+                if self._largest(broken, rect.width(), rect.height()) >= best:
+                    text = broken
+                    break
+        if text != self.text():
+            self.setText(text)
         if best != self.fitted_px:
             self.fitted_px = best
             if self._on_fitted is not None:
@@ -410,12 +435,11 @@ class DisplayBoard(QWidget):
         return panel
 
     def _size_names(self) -> None:
-        """Every waiting service's name at one size: the largest all of them fit at."""
+        """Every waiting service's name at the size its chip allows, once all are fitted."""
         chips = list(self.waiting_chips.values())
         if chips:
-            px = min(chip.name.fitted_px for chip in chips)
             for chip in chips:
-                chip.name.show_px(px)
+                chip.name.show_px(chip.name.fitted_px)
 
     def _build_waiting(self) -> QFrame:
         panel = QFrame()
