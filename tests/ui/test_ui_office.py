@@ -322,5 +322,14 @@ def test_waiting_chart_names_stand_whole_and_figures_do_not_overlap(qtbot, paths
             assert not any(box.intersects(other) for other in boxes[i + 1:])
         texts = [item.childItems()[0].text() for item in w.wait_chart.value_labels]
         assert all(" / " in t and "." not in t for t in texts)  # 12,5 / 30,6: Vietnamese
+        # The pointer on a bar: the catalog's full name and both figures.
+        from PySide6.QtWidgets import QToolTip
+
+        (series,) = chart.series()
+        first = names.index("Chứng thực bản sao")
+        series.hovered.emit(True, first, series.barSets()[0])
+        tip = QToolTip.text()
+        assert tip.startswith("Chứng thực bản sao, chữ ký, hợp đồng\nTrung bình: ")
+        assert "90% chờ không quá" in tip and " phút" in tip
     finally:
         w.shutdown()
