@@ -26,6 +26,7 @@ SHOTS = (
     "counter-id-warning-1366x768.png",
     "counter-dossier-1366x768.png",
     "counter-dossier-action-1366x768.png",
+    "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
     "counter-intake-1920x1080.png",
 )
