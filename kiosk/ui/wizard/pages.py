@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QFileDialog,
@@ -174,7 +175,31 @@ class WizardPage(QWidget):
         return None
 
     def show_error(self, text: str | None) -> None:
+        self._checked_error = None
         set_tone(self.error, "error" if text else None, text or "")
+
+    def show_checked_error(self, text: str) -> None:
+        """An error from `problem()`: it goes as soon as an edit makes `problem()` say
+        something else (the field it names became valid)."""
+        self.show_error(text)
+        self._checked_error = text
+
+    def watch_edits(self) -> None:
+        """Re-check the page on every edit of its fields while a checked error shows."""
+        for w in self.findChildren(QLineEdit):
+            w.textChanged.connect(self._edited)
+        for w in self.findChildren(QAbstractButton):
+            if w.isCheckable():
+                w.toggled.connect(self._edited)
+        for w in self.findChildren(QSpinBox):
+            w.valueChanged.connect(self._edited)
+        for w in self.findChildren(QListWidget):
+            w.itemSelectionChanged.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        shown = getattr(self, "_checked_error", None)
+        if shown and self.problem() != shown:
+            self.show_error(None)
 
     def first_field(self) -> QWidget | None:
         return None
