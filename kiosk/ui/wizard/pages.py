@@ -58,6 +58,7 @@ from kiosk.ui.wizard.hubtls import (
     hub_urls,
     is_https,
 )
+from kiosk.ui.wizard.printers_vi import description_vi, note_vi
 
 if TYPE_CHECKING:
     from kiosk.ui.wizard.wizard import SetupWizard
@@ -839,12 +840,12 @@ class PrinterPage(WizardPage):
         self.found.clear()
         printers = list(getattr(scan, "printers", []) or [])
         for p in printers:
-            item = QListWidgetItem(f"{p.description}\n{p.uri}")
+            item = QListWidgetItem(f"{description_vi(p.description)}\n{p.uri}")
             item.setData(Qt.ItemDataRole.UserRole, p.uri)
             self.found.addItem(item)
             if p.uri == current:
                 item.setSelected(True)
-        notes = list(getattr(scan, "notes", []) or [])
+        notes = [note_vi(n) for n in getattr(scan, "notes", []) or []]
         if not printers:
             notes.insert(0, "Không tìm thấy máy in USB hay cổng COM. Máy in mạng: nhập địa chỉ "
                          "IP bên dưới (in trang tự kiểm tra bằng cách giữ nút FEED khi bật "
