@@ -144,6 +144,55 @@ def _database_problem(exc: BaseException) -> str:
     return f"Không mở được cơ sở dữ liệu: {message_vi or exc}"
 
 
+# -- the doctor's words ---------------------------------------------------------------------
+
+#: The doctor's check names (kiosk/diagnostics/checks.py, English for `kiosk doctor`) as the
+#: admin view shows them; a check whose name is not here shows its own.
+CHECK_NAMES_VI: dict[str, str] = {
+    "configuration": "Tệp cấu hình",
+    "config": "Tệp cấu hình",
+    "configuration permissions": "Quyền đọc tệp cấu hình",
+    "admin PIN": "Mã PIN quản trị",
+    "admin pin": "Mã PIN quản trị",
+    "database": "Cơ sở dữ liệu",
+    "free disk": "Dung lượng đĩa trống",
+    "disk": "Dung lượng đĩa trống",
+    "log folder": "Thư mục nhật ký",
+    "logs": "Thư mục nhật ký",
+    "printer": "Máy in",
+    "printers": "Máy in",
+    "receipt printer": "Máy in biên nhận",
+    "scanner": "Máy quét",
+    "camera": "Camera",
+    "hub": "Hub của điểm",
+    "hub TLS": "Bảo mật kết nối hub",
+    "hub office key": "Mã khóa của điểm",
+    "hub station key": "Mã khóa riêng của máy",
+    "city": "Máy chủ thành phố",
+    "city server": "Máy chủ thành phố",
+    "city token": "Mã của máy (token)",
+    "clock": "Đồng hồ của máy",
+    "sync backlog": "Hàng chờ đồng bộ",
+    "backup": "Sao lưu",
+    "backup to hub": "Sao lưu lên hub",
+    "windows station": "Cài đặt Windows",
+    "firewall": "Tường lửa Windows",
+    "data folder permissions": "Quyền thư mục dữ liệu",
+}
+
+#: Each status as a word on its chip, and as a sentence beside the check's name.
+STATUS_VI: dict[str, tuple[str, str]] = {
+    "PASS": ("Đạt", "Hoạt động bình thường."),
+    "WARN": ("Cần xem", "Vẫn hoạt động, nhưng nên xem lại."),
+    "FAIL": ("Lỗi", "Có lỗi, cần sửa."),
+    "SKIP": ("Bỏ qua", "Không áp dụng cho máy này."),
+}
+
+
+def check_name_vi(name: str) -> str:
+    return CHECK_NAMES_VI.get(name, name)
+
+
 # -- tabs -------------------------------------------------------------------------------------
 
 class ReprintTab(QWidget):
@@ -498,24 +547,39 @@ class DoctorTab(QWidget):
             set_tone(self.summary, "ok", "Mọi kiểm tra đều đạt.")
 
     def _row(self, r) -> QWidget:
+        """One check: its status and name in Vietnamese, a Vietnamese sentence, and the
+        doctor's own (English, technician's) detail and fix as a smaller second line."""
         card = QFrame()
         card.setObjectName("Card")
-        chip = QLabel(r.status)
+        word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+        chip = QLabel(word)
+        chip.setObjectName("CheckStatus")
         chip.setProperty("chip", r.status)
-        chip.setFixedWidth(70)
-        name = QLabel(r.name)
+        chip.setFixedWidth(96)
+        name = QLabel(check_name_vi(r.name))
+        name.setObjectName("CheckName")
         name.setProperty("role", "fieldLabel")
-        name.setFixedWidth(190)
+        name.setFixedWidth(230)
         name.setWordWrap(True)
-        text = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN") else "")
-        detail = QLabel(text)
+        summary = QLabel(sentence)
+        summary.setObjectName("CheckSummary")
+        technical = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN")
+                                else "")
+        detail = QLabel(f"Chi tiết kỹ thuật: {technical}")
+        detail.setObjectName("CheckDetail")
+        detail.setProperty("role", "doc")
         detail.setWordWrap(True)
+        detail.setTextFormat(Qt.TextFormat.PlainText)
         detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(summary)
+        texts.addWidget(detail)
         row = QHBoxLayout(card)
         row.setContentsMargins(12, 8, 12, 8)
         row.addWidget(chip, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(detail, 1)
+        row.addLayout(texts, 1)
         return card
 
     def make_bundle(self) -> None:
@@ -705,6 +769,7 @@ class AdminView(QWidget):
         self.exit_button.setProperty("role", "danger")
         self.exit_button.clicked.connect(self.confirm_exit)
         self.exit_button.setVisible(over_kiosk)
+        self.exit_box = None
         hbox = QHBoxLayout(header)
         hbox.setContentsMargins(20, 10, 20, 10)
         hbox.addLayout(titles, 1)
@@ -761,8 +826,15 @@ class AdminView(QWidget):
         box.setText("Đóng ứng dụng và ra màn hình nền? Công dân sẽ không lấy số được cho đến "
                     "khi ứng dụng được mở lại.")
         yes = box.addButton("Thoát", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
+        no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        # Enter or a slip keeps the kiosk running: leaving is a deliberate tap on "Thoát".
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        self.exit_box = box
+        try:
+            box.exec()
+        finally:
+            self.exit_box = None
         if box.clickedButton() is yes:
             log.warning("admin view: exit to the desktop")
             self.exit_requested.emit()
