@@ -82,6 +82,8 @@ class ConfigEditor(QWidget):
         self.sections = QListWidget()
         self.sections.setObjectName("SectionList")
         self.sections.setFixedWidth(200)
+        self.sections.setWordWrap(True)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self._page_index: dict[str, int] = {}
         current: str | None = None

@@ -5,9 +5,10 @@ preview test. Slow calls run on worker threads (tasks.run_task); nothing here bl
 What a test scan read is described (kind of code, sound or not), never shown: the test card
 may be a citizen's. Camera frames are shown and dropped, never saved.
 
-The printer panel's result line has a fixed height (RESULT_LINES lines, the full text in its
-tooltip), so the buttons above and the page around it never move when a result appears; the
-button pressed gets the keyboard focus back when its test ends.
+The printer panel's result line, under its buttons, keeps at least RESULT_LINES lines of space
+while empty, and a longer result only grows downwards: the buttons never move when a result
+appears (a page placing the panel keeps its spare space below it). The button pressed gets the
+keyboard focus back when its test ends.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from kiosk.ui.widgets import set_tone, status_label
 log = logging.getLogger(__name__)
 
 SCAN_LISTEN_MS = 20_000
-RESULT_LINES = 3
+RESULT_LINES = 2
 
 
 class PrinterTestPanel(QFrame):
@@ -76,13 +77,13 @@ class PrinterTestPanel(QFrame):
         box.addWidget(self.result)
 
     def reserve_result(self) -> None:
-        """Fix the result line's height to RESULT_LINES lines of its (bold) text, in the
-        style sheet in force (called when shown: the page's sheet decides the font)."""
+        """Reserve RESULT_LINES lines of the result's (bold) text, in the style sheet in force
+        (called when shown: the page's sheet decides the font)."""
         self.result.ensurePolished()
         font = self.result.font()
         font.setBold(True)
         line = QFontMetrics(font).lineSpacing()
-        self.result.setFixedHeight(RESULT_LINES * line + 2 * (6 + 2) + 4)
+        self.result.setMinimumHeight(RESULT_LINES * line + 2 * (6 + 2) + 4)
 
     def showEvent(self, event) -> None:  # noqa: N802
         self.reserve_result()
@@ -90,7 +91,6 @@ class PrinterTestPanel(QFrame):
 
     def _say(self, tone: str | None, text: str) -> None:
         set_tone(self.result, tone, text)
-        self.result.setToolTip(text)
 
     def _start(self, text: str) -> tuple[str, int] | None:
         uri, width = self._target()

@@ -778,6 +778,9 @@ class PrinterPage(WizardPage):
         super().__init__(wizard)
         self.found = QListWidget()
         self.found.setMinimumHeight(120)
+        self.found.setMaximumHeight(200)  # three printers; more scroll (768 px screens)
+        self.found.setWordWrap(True)
+        self.found.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.found.itemSelectionChanged.connect(self._picked)
         self.rescan = QPushButton("Tìm lại")
         self.rescan.clicked.connect(self.detect)
@@ -800,8 +803,11 @@ class PrinterPage(WizardPage):
         top.addWidget(field_label("Máy in tìm thấy trên máy này"), 1)
         top.addWidget(self.rescan)
         left.addLayout(top)
-        left.addWidget(self.found, 1)
+        left.addWidget(self.found)
         left.addWidget(self.notes)
+        left.addWidget(self.tester)
+        # The spare height below the test: its result grows into it, nothing above moves.
+        left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(field_label("Hoặc máy in mạng: địa chỉ IP"))
         right.addWidget(self.ip)
@@ -819,7 +825,6 @@ class PrinterPage(WizardPage):
         columns.addLayout(left, 5)
         columns.addLayout(right, 4)
         self.body.addLayout(columns, 1)
-        self.body.addWidget(self.tester)
         self._detected = False
         for w in (self.width80, self.width58):
             w.toggled.connect(self._show_choice)

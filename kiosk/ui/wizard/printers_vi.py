@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_SERIAL_SUFFIX = " - serial port; set baudrate to the printer's (see its self-test page)"
+_SERIAL_SUFFIX = re.compile(r" - serial port; set baudrate to the printer's"
+                            r"(?: \(see its self-test page\))?$")
 _NOT_PRINTER_CLASS = " (vendor known for receipt printers, not a USB printer-class device)"
 
 # (pattern on the whole text, Vietnamese with the pattern's groups)
@@ -18,10 +19,12 @@ _NOTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), vi) for pattern, vi in (
         (r"USB: pyusb is not installed, USB printers were not searched\.",
          "USB: máy chưa cài pyusb nên chưa tìm máy in USB."),
-        (r"USB: no libusb library found, USB printers were not searched\..*",
+        (r"USB: no libusb library found, USB printers were not searched\. On Windows.*",
          "USB: máy chưa có thư viện libusb nên chưa tìm máy in USB. Trên Windows: dùng máy in "
          "qua trình điều khiển của Windows (win32://TÊN, có trong danh sách nếu đã cài), hoặc "
          "cài libusb rồi gán máy in cho WinUSB bằng Zadig."),
+        (r"USB: no libusb library found, USB printers were not searched\.",
+         "USB: máy chưa có thư viện libusb nên chưa tìm máy in USB."),
         (r"USB: search failed \((.*)\)\.", r"USB: tìm máy in bị lỗi (\1)."),
         (r"Serial: pyserial is not installed, serial ports were not searched\.",
          "Cổng COM: máy chưa cài pyserial nên chưa tìm các cổng nối tiếp."),
@@ -49,9 +52,8 @@ def note_vi(note: str) -> str:
 def description_vi(description: str) -> str:
     """A found printer's description in Vietnamese: the device's own name is kept."""
     text = description
-    if text.endswith(_SERIAL_SUFFIX):
-        text = (text[:-len(_SERIAL_SUFFIX)] + " – cổng nối tiếp; đặt tốc độ baud đúng như máy "
-                "in (xem trang tự kiểm tra của máy in)")
+    text = _SERIAL_SUFFIX.sub(" – cổng nối tiếp; đặt tốc độ baud như trang tự kiểm tra của "
+                              "máy in", text)
     text = text.replace(_NOT_PRINTER_CLASS, " (hãng máy in hóa đơn, nhưng thiết bị không "
                         "khai báo là máy in USB)")
     text = re.sub(r"^USB printer(?= \[)", "Máy in USB", text)
