@@ -60,6 +60,7 @@ class PrinterTestPanel(QFrame):
         self.status_button = QPushButton("Kiểm tra trạng thái")
         self.status_button.clicked.connect(self.check_status)
         self._focus_back: QWidget | None = None
+        self._focus_moved_to: QWidget | None = None
         self.result = status_label()
         self.result.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # The result's space is kept while it is empty: nothing moves when it appears.
@@ -103,6 +104,8 @@ class PrinterTestPanel(QFrame):
         self.busy = True
         self.print_button.setEnabled(False)
         self.status_button.setEnabled(False)
+        # Where Qt passed the focus on: if it is still there at the end, it goes back.
+        self._focus_moved_to = QApplication.focusWidget()
         self._say("busy", text)
         return uri, width
 
@@ -116,7 +119,7 @@ class PrinterTestPanel(QFrame):
         back, self._focus_back = self._focus_back, None
         if back is not None and back.isVisible():
             focused = QApplication.focusWidget()
-            if focused is None or isinstance(focused, QPushButton):
+            if focused is None or focused is self._focus_moved_to:  # not moved on purpose
                 back.setFocus(Qt.FocusReason.OtherFocusReason)
         self._say("ok" if ok else "error", message)
         self.tested.emit(ok, message)
