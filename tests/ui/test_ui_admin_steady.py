@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 
 from kiosk import config as config_mod  # noqa: E402
 from kiosk.ui.admin import AdminView  # noqa: E402
-from kiosk.ui.admin.admin_view import CHECK_NAMES_VI, STATUS_VI  # noqa: E402
 from kiosk.ui.admin.config_editor import HIDDEN_KEYS  # noqa: E402
 from kiosk.ui.admin.config_labels_vi import KEYS_VI, SECTIONS_VI  # noqa: E402
+from kiosk.ui.admin.doctor_vi import CHECK_NAMES_VI, STATUS_VI  # noqa: E402
 from kiosk.ui.admin.tasks import pending_tasks  # noqa: E402
 from kiosk.ui.qtapp import ensure_app, load_fonts  # noqa: E402
 from tests.ui.test_ui_admin import station, view  # noqa: E402, F401 - fixtures

@@ -46,6 +46,7 @@ from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.config_editor import ConfigEditor
 from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
 from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.operations import Lane
@@ -142,55 +143,6 @@ def _recent_records(db) -> tuple[list, list]:
 def _database_problem(exc: BaseException) -> str:
     message_vi = getattr(exc, "message_vi", None)
     return f"Không mở được cơ sở dữ liệu: {message_vi or exc}"
-
-
-# -- the doctor's words ---------------------------------------------------------------------
-
-#: The doctor's check names (kiosk/diagnostics/checks.py, English for `kiosk doctor`) as the
-#: admin view shows them; a check whose name is not here shows its own.
-CHECK_NAMES_VI: dict[str, str] = {
-    "configuration": "Tệp cấu hình",
-    "config": "Tệp cấu hình",
-    "configuration permissions": "Quyền đọc tệp cấu hình",
-    "admin PIN": "Mã PIN quản trị",
-    "admin pin": "Mã PIN quản trị",
-    "database": "Cơ sở dữ liệu",
-    "free disk": "Dung lượng đĩa trống",
-    "disk": "Dung lượng đĩa trống",
-    "log folder": "Thư mục nhật ký",
-    "logs": "Thư mục nhật ký",
-    "printer": "Máy in",
-    "printers": "Máy in",
-    "receipt printer": "Máy in biên nhận",
-    "scanner": "Máy quét",
-    "camera": "Camera",
-    "hub": "Hub của điểm",
-    "hub TLS": "Bảo mật kết nối hub",
-    "hub office key": "Mã khóa của điểm",
-    "hub station key": "Mã khóa riêng của máy",
-    "city": "Máy chủ thành phố",
-    "city server": "Máy chủ thành phố",
-    "city token": "Mã của máy (token)",
-    "clock": "Đồng hồ của máy",
-    "sync backlog": "Hàng chờ đồng bộ",
-    "backup": "Sao lưu",
-    "backup to hub": "Sao lưu lên hub",
-    "windows station": "Cài đặt Windows",
-    "firewall": "Tường lửa Windows",
-    "data folder permissions": "Quyền thư mục dữ liệu",
-}
-
-#: Each status as a word on its chip, and as a sentence beside the check's name.
-STATUS_VI: dict[str, tuple[str, str]] = {
-    "PASS": ("Đạt", "Hoạt động bình thường."),
-    "WARN": ("Cần xem", "Vẫn hoạt động, nhưng nên xem lại."),
-    "FAIL": ("Lỗi", "Có lỗi, cần sửa."),
-    "SKIP": ("Bỏ qua", "Không áp dụng cho máy này."),
-}
-
-
-def check_name_vi(name: str) -> str:
-    return CHECK_NAMES_VI.get(name, name)
 
 
 # -- tabs -------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from kiosk.admin.setup import (
 )
 from kiosk.config import Config, ConfigError, key_weakness
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.widgets import set_tone
 from kiosk.ui.wizard.hubtls import (
@@ -1022,6 +1023,12 @@ class CityPage(WizardPage):
         self.results = QLabel()
         self.results.setWordWrap(True)
         self.results.hide()
+        self.details = QLabel()
+        self.details.setProperty("role", "doc")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.hide()
         self.last_results: list | None = None
         self.body.addWidget(field_label("Địa chỉ máy chủ"))
         self.body.addWidget(self.url)
@@ -1035,6 +1042,7 @@ class CityPage(WizardPage):
         row2.addStretch(1)
         self.body.addLayout(row2)
         self.body.addWidget(self.results)
+        self.body.addWidget(self.details)
         self.body.addStretch(1)
 
     def _toggle(self, shown: bool) -> None:
@@ -1071,6 +1079,7 @@ class CityPage(WizardPage):
         config = self.wizard.base.with_values(sync={"server_url": url, "token": token})
         ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
         self.test_button.setEnabled(False)
+        self.details.hide()
         set_tone(self.results, "busy", "Đang kiểm tra kết nối…")
         run_task(self, lambda: check_city(ctx), self._show_results,
                  lambda exc: self._show_results(None), name="city-check")
@@ -1079,18 +1088,23 @@ class CityPage(WizardPage):
         self.test_button.setEnabled(True)
         self.last_results = results
         if not results:
+            self.details.hide()
             set_tone(self.results, "error", "Không kiểm tra được kết nối.")
             return
-        names = {"city server": "Máy chủ", "city token": "Mã của máy", "clock": "Đồng hồ"}
-        lines = []
+        lines, details = [], []
         for r in results:
             mark = "✓" if r.ok and not r.warning else ("!" if r.ok else "✗")
-            line = f"{mark} {names.get(r.name, r.name)}: {r.detail}"
+            word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+            lines.append(f"{mark} {check_name_vi(r.name)}: {word}. {sentence}")
+            detail = f"{check_name_vi(r.name)}: {r.detail}"
             if r.fix and r.status in ("FAIL", "WARN"):
-                line += f"\n    → {r.fix}"
-            lines.append(line)
+                detail += f" → {r.fix}"
+            details.append(detail)
         ok = all(r.ok for r in results)
         set_tone(self.results, "ok" if ok else "error", "\n".join(lines))
+        # The doctor's own (technician's) words, smaller, under the Vietnamese outcome.
+        self.details.setText("Chi tiết kỹ thuật:\n" + "\n".join(details))
+        self.details.show()
 
 
 class _DigitKeys(QWidget):

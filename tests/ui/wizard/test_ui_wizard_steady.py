@@ -246,3 +246,26 @@ def test_the_printer_list_speaks_vietnamese(qtbot, tmp_path):
     notes = page.notes.text()
     assert "no libusb" not in notes and "libusb" in notes and "USB" in notes
     assert "Zadig" in notes  # the tool's name stays
+
+
+def test_the_city_check_speaks_vietnamese_with_the_detail_below(qtbot, tmp_path):
+    from kiosk.diagnostics.selftest import LocalCityServer
+
+    server = LocalCityServer(tmp_path, "wizard-test-token-8842")
+    url = server.start()
+    try:
+        wizard, _ = make_wizard(qtbot, tmp_path)
+        page = wizard.go_to(CityPage)
+        qtbot.keyClicks(page.url, url)
+        qtbot.keyClicks(page.token, "wizard-test-token-8842")
+        tap(qtbot, page.test_button)
+        qtbot.waitUntil(lambda: page.last_results is not None, timeout=15_000)
+    finally:
+        server.stop()
+    outcome = page.results.text().splitlines()
+    assert outcome == ["✓ Máy chủ thành phố: Đạt. Hoạt động bình thường.",
+                       "✓ Mã của máy (token): Đạt. Hoạt động bình thường.",
+                       "✓ Đồng hồ của máy: Đạt. Hoạt động bình thường."]
+    assert page.details.isVisible() and page.details.text().startswith("Chi tiết kỹ thuật:")
+    assert "accepts this station's token" in page.details.text()
+    assert "wizard-test-token-8842" not in page.details.text() + page.results.text()
