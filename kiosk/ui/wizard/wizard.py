@@ -268,7 +268,7 @@ class SetupWizard(QWidget):
             if page.isAncestorOf(field) and field.isVisible():
                 page.scroll.ensureWidgetVisible(field, 16, 24)
 
-        QTimer.singleShot(0, scroll)
+        QTimer.singleShot(0, self, scroll)  # dropped if the wizard is gone by then
 
     def _type_into(self, field: QLineEdit) -> None:
         if self.keyboard is None:
