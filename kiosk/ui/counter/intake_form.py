@@ -135,7 +135,7 @@ class IntakeForm(QWidget):
         self.appointment_note.setWordWrap(True)
         self.fee = value_label("Fee")
         self.documents = DocumentsChecklist()
-        self.all_button = KeyButton(self.tr("Nhận đủ tất cả"))
+        self.all_button = KeyButton(self.tr("Nhận đủ tất cả (Ctrl+D)"))
         self.all_button.setObjectName("AllDocuments")
         self.all_button.clicked.connect(lambda: self.documents.set_all(True))
         self.sets = QSpinBox()
@@ -238,6 +238,20 @@ class IntakeForm(QWidget):
             edit.setCursorPosition(0)
             set_prop(edit, "filled", "scan")
         self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def recall_contact(self, phone: str, email: str) -> bool:
+        """Fill the phone and e-mail fields that are still empty from a returning citizen's
+        last dossier (never what the clerk typed); True if something was filled. A phone
+        filled while the cursor is in it is selected, so typing a new number replaces it."""
+        filled = False
+        for edit, value in ((self.phone, phone), (self.email, email)):
+            if value and not edit.text().strip() and not edit.isReadOnly():
+                edit.setText(value)
+                set_prop(edit, "filled", "history")
+                filled = True
+                if edit.hasFocus():
+                    edit.selectAll()
+        return filled
 
     def set_procedure(self, procedure: Procedure) -> None:
         self.procedure = procedure
