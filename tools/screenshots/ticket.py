@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 #: them against the folder; screenshot_main against what a run wrote).
 SHOTS = (
     "ticket_screen_1366x768.png",
-    "priority_1366x768.png",
     "priority_chosen_1366x768.png",
     "confirmation_1366x768.png",
     "ticket_screen_en_1366x768.png",
     "ticket_screen_1080x1920.png",
+    "priority_chosen_1080x1920.png",
     "confirmation_1080x1920.png",
     "closed_hours_1366x768.png",
     "print_failed_1366x768.png",
