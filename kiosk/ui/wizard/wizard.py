@@ -11,8 +11,8 @@ stays in view above it.
 
 Nothing typed is lost by a slip: "Thoát" (or Esc) asks first when anything was entered, and
 the question defaults to staying; "Thoát" never takes the keyboard focus, so an Enter or Space
-meant for another button cannot press it. A second tap on "Tiếp tục"/"Quay lại" within the
-double-tap interval is ignored (`_DoubleTapGuard`), so a double tap moves one page, not two.
+meant for another button cannot press it. Taps are ignored for a moment after each page
+change (kiosk/ui/tapguard.py), so a double tap on "Tiếp tục"/"Quay lại" moves one page.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -49,6 +49,7 @@ from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.operations import Lane
 from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.style import KEYBOARD_RULES
+from kiosk.ui.tapguard import TapGuard
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.widgets import set_prop
 from kiosk.ui.wizard.hubtls import (
@@ -63,31 +64,6 @@ from kiosk.ui.wizard.hubtls import (
 from kiosk.ui.wizard.pages import PAGES, RolePage, SummaryPage, WizardPage
 
 log = logging.getLogger(__name__)
-
-
-class _DoubleTapGuard(QObject):
-    """Swallows a press on the watched buttons that comes within the double-click interval of
-    the previous one (by the events' own timestamps): on a touch screen a double tap on
-    "Tiếp tục" would otherwise move two pages. Local to the wizard's page change."""
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.last_press: int | None = None
-        self.swallowed = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.MouseButtonDblClick:
-            self.swallowed += 1
-            return True
-        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            stamp = int(event.timestamp())
-            interval = QApplication.doubleClickInterval()
-            if self.last_press is not None and 0 <= stamp - self.last_press < interval:
-                self.swallowed += 1
-                return True
-            self.last_press = stamp
-        return False
 
 
 def _field_state(page: QWidget) -> tuple:
@@ -203,9 +179,6 @@ class SetupWizard(QWidget):
         self.next_button.clicked.connect(self.go_next)
         for b in (self.cancel_button, self.keyboard_button, self.back_button, self.next_button):
             b.setAutoDefault(False)
-        self.tap_guard = _DoubleTapGuard(self)
-        for b in (self.back_button, self.next_button):
-            b.installEventFilter(self.tap_guard)
         nbox = QHBoxLayout(nav)
         nbox.setContentsMargins(24, 10, 24, 10)
         nbox.addWidget(self.cancel_button)
@@ -221,6 +194,10 @@ class SetupWizard(QWidget):
         box.addWidget(header)
         box.addWidget(self.step_bar)
         box.addWidget(self.stack, 1)
+        # A double tap on "Tiếp tục" or "Quay lại" moves one page, not two (the one guard of
+        # every touch screen: kiosk/ui/tapguard.py).
+        self.tap_guard = TapGuard(self)
+        self.tap_guard.watch(self.stack)
         if self.keyboard is not None:
             box.addWidget(self.keyboard)
         box.addWidget(nav)
