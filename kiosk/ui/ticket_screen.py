@@ -371,19 +371,21 @@ class TicketScreen(QWidget):
         self.start_page.set_priority_enabled(False)
         self.issue_watchdog.start()
         priority = self.priority
+        language = self.language  # the ticket prints in the language of the tap
         self.lanes.desk.run(lambda open_desk: open_desk.desk.issue(code, priority),
                             done=self.on_issued, failed=self._issue_failed,
-                            then=self._print_issued, owner=self, label="issue a ticket")
+                            then=lambda ticket: self._print_issued(ticket, language),
+                            owner=self, label="issue a ticket")
 
-    def _print_issued(self, ticket: Ticket) -> None:
+    def _print_issued(self, ticket: Ticket, language: str = "vi") -> None:
         """On the desk lane, once the ticket is on its way to the screen: straight to the
         printer lane (a detour through the UI thread cost a scheduling delay on a busy PC),
         then the waiting counts, which have just changed."""
-        self._print(ticket)
+        self._print(ticket, language)
         self.refresh_counts()
 
-    def _print(self, ticket: Ticket) -> None:
-        self.lanes.printer.run(lambda printer: printer.print_ticket(ticket),
+    def _print(self, ticket: Ticket, language: str = "vi") -> None:
+        self.lanes.printer.run(lambda printer: printer.print_ticket(ticket, language),
                                done=self.on_printed, then=self._prepare_next, owner=self,
                                label="print a ticket")
 
@@ -541,7 +543,9 @@ class TicketScreen(QWidget):
         self._counted_failures.discard(ticket.id)
         self._start_print(ticket.id)
         ticket_id = ticket.id
-        self.lanes.printer.run(lambda printer: printer.reprint(ticket_id), done=self.on_printed,
+        language = self.language
+        self.lanes.printer.run(lambda printer: printer.reprint(ticket_id, language),
+                               done=self.on_printed,
                                then=self._prepare_next, owner=self, label="reprint a ticket")
 
     # -- confirmation countdown ---------------------------------------------------------------
