@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="vi_VN">
 <context>
+    <name>Banner</name>
+    <message>
+        <source>Đã kiểm tra thẻ (Enter)</source>
+        <translation>Card checked (Enter)</translation>
+    </message>
+    <message>
+        <source>Đóng (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmPage</name>
     <message>
         <source>Số thứ tự của bạn</source>
@@ -49,6 +60,22 @@
     <message>
         <source>Đang gửi…</source>
         <translation>Sending…</translation>
+    </message>
+    <message>
+        <source>Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định có mã vùng, hoặc để trống.</source>
+        <translation>This phone number is not right. Please enter a 10-digit mobile number (for example 0912 345 678) or a landline number with its area code, or leave it empty.</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập nội dung phản ánh (ít nhất {min} ký tự).</source>
+        <translation>Please write your feedback (at least {min} characters).</translation>
+    </message>
+    <message>
+        <source>Nội dung quá dài: tối đa {max} ký tự.</source>
+        <translation>Your text is too long: at most {max} characters.</translation>
+    </message>
+    <message>
+        <source>Vui lòng chọn nội dung cần phản ánh.</source>
+        <translation>Please choose what your feedback is about.</translation>
     </message>
     <message>
         <source>{n}/{max} ký tự</source>
@@ -143,6 +170,10 @@
     <message>
         <source>Đây là mã căn cước, vui lòng quét mã trên giấy hẹn</source>
         <translation>This is an ID card code. Please scan the code on your receipt</translation>
+    </message>
+    <message>
+        <source>Không đọc được mã vừa quét. Vui lòng quét lại mã vạch trên giấy hẹn trả kết quả.</source>
+        <translation>The code you scanned could not be read. Please scan the barcode on your receipt again.</translation>
     </message>
     <message>
         <source>Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã vạch trên giấy hẹn trả kết quả.</source>
@@ -411,6 +442,45 @@ Off</translation>
     <message>
         <source>Góp ý về thủ tục, phục vụ</source>
         <translation>About procedures and service</translation>
+    </message>
+</context>
+<context>
+    <name>TicketScreen</name>
+    <message>
+        <source>{name}: không tiếp nhận tại máy này.</source>
+        <translation>{name}: not available at this kiosk.</translation>
+    </message>
+    <message>
+        <source>Thứ Hai</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>Thứ Ba</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>Thứ Tư</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>Thứ Năm</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>Thứ Sáu</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>Thứ Bảy</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>Chủ Nhật</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.</source>
+        <translation>{name}: closed now. Opens at {when}.</translation>
     </message>
 </context>
 </TS>

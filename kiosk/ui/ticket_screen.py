@@ -437,21 +437,19 @@ class TicketScreen(QWidget):
 
     def _show_closed(self, service: Service) -> None:
         """A closed service tapped: when it opens again."""
-        en = self.language == "en"
         name = service.name(self.language)
         opens = next_opening(service.hours, self.clock())
         if opens is None:
-            text = (f"{name}: not available at this kiosk." if en
-                    else f"{name}: không tiếp nhận tại máy này.")
+            text = self.tr("{name}: không tiếp nhận tại máy này.").format(name=name)
         else:
-            days = (("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if en else
-                    ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy",
-                     "Chủ Nhật"))
             when = f"{opens.hour}:{opens.minute:02d}"
             if opens.date() != self.clock().date():
+                days = (self.tr("Thứ Hai"), self.tr("Thứ Ba"), self.tr("Thứ Tư"),
+                        self.tr("Thứ Năm"), self.tr("Thứ Sáu"), self.tr("Thứ Bảy"),
+                        self.tr("Chủ Nhật"))
                 when += f" {days[opens.weekday()]} {opens:%d/%m}"
-            text = (f"{name}: closed now. Opens at {when}." if en
-                    else f"{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.")
+            text = self.tr("{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.").format(
+                name=name, when=when)
         self._show_error(text)
 
     def _show_error(self, text: str) -> None:
