@@ -54,6 +54,10 @@
         <source>Không in được phiếu. Vui lòng ghi nhớ số thứ tự của bạn: {number}</source>
         <translation>The ticket could not be printed. Please remember your number: {number}</translation>
     </message>
+    <message>
+        <source>Vui lòng báo cán bộ tại quầy.</source>
+        <translation>Please tell the staff at the counter.</translation>
+    </message>
 </context>
 <context>
     <name>FeedbackPage</name>
@@ -446,6 +450,10 @@ Off</translation>
 </context>
 <context>
     <name>TicketScreen</name>
+    <message>
+        <source>Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.</source>
+        <translation>Could not issue a number. Please try again or ask the staff at the counter.</translation>
+    </message>
     <message>
         <source>{name}: không tiếp nhận tại máy này.</source>
         <translation>{name}: not available at this kiosk.</translation>

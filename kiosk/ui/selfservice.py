@@ -926,7 +926,7 @@ class SelfService(QObject):
             return
         self._request = None
         self.lookup_watchdog.stop()
-        self.lookup_page.show_failure(message_en if self.language == "en" else message_vi)
+        self.lookup_page.show_failure(self._citizen_words(message_vi))
 
     def _lookup_timed_out(self) -> None:
         self._request = None
@@ -944,4 +944,12 @@ class SelfService(QObject):
             self.feedback_page.on_saved()
 
     def _on_feedback_failed(self, message_vi: str, message_en: str) -> None:
-        self.feedback_page.on_failed(message_en if self.language == "en" else message_vi)
+        self.feedback_page.on_failed(self._citizen_words(message_vi))
+
+    def _citizen_words(self, message_vi: str) -> str:
+        """A failure for the citizen: its Vietnamese words, or in English mode what to do
+        (the failure's English words are the technician's, kiosk/failures.py)."""
+        if self.language != "en":
+            return message_vi
+        return self.tr("Hệ thống đang bận, vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại "
+                       "quầy.")

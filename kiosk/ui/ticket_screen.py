@@ -426,7 +426,10 @@ class TicketScreen(QWidget):
     def on_issue_failed(self, message_vi: str, message_en: str) -> None:
         self.issue_watchdog.stop()
         self.busy = False
-        self._show_error(message_en if self.language == "en" else message_vi)
+        # The English of a failure is the technician's (kiosk/failures.py): an English screen
+        # tells the citizen what to do.
+        self._show_error(message_vi if self.language != "en" else self.tr(
+            "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy."))
         self._refresh_service_buttons()
 
     def _issue_timed_out(self) -> None:

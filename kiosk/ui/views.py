@@ -555,7 +555,11 @@ class ConfirmPage(QWidget):
         self.status.setText(text)
         set_state(self.status, self._state)
         failed = self._state == self.FAILED
-        detail = self._detail[1] if lang == "en" else self._detail[0]
+        detail = self._detail[0]
+        if lang == "en" and any(self._detail):
+            # The failure's English words are the technician's (kiosk/failures.py): the
+            # citizen is told what to do.
+            detail = self.tr("Vui lòng báo cán bộ tại quầy.")
         self.detail.setText(detail or "")
         self.detail.setVisible(failed and bool(detail))
         self.reprint_button.setVisible(failed)

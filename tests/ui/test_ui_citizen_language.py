@@ -237,6 +237,8 @@ def test_english_mode_shows_no_vietnamese_on_the_citizen_screens(qtbot, tmp_path
     qtbot.waitUntil(lambda: confirm.state == "printed", timeout=5000)
     check_english(window, "confirmation", exceptions, seen)
     confirm.set_print_state(confirm.FAILED, "Máy in hết giấy.", "The printer is out of paper.")
+    # The failure's English is the technician's: the citizen reads what to do.
+    assert confirm.detail.text() == "Please tell the staff at the counter."
     check_english(window, "confirmation of a failed print", exceptions, seen)
     tap(qtbot, confirm.done_button)
 
