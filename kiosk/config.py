@@ -337,7 +337,9 @@ class SelfServiceConfig:
                                    "kiosk.")
     feedback_enabled: bool = setting(True, "'Phản ánh, kiến nghị' (citizen feedback) on the "
                                      "ticket kiosk.")
-    feedback_topics: tuple[str, ...] = setting((), "Feedback topics offered; empty means the "
+    feedback_topics: tuple[str, ...] = setting((), "Feedback topics offered, in Vietnamese; one "
+                                               "may add its English name for English screens "
+                                               "after a vertical bar. Empty means the "
                                                "built-in list.")
     feedback_ask_phone: bool = setting(True, "Offer an optional phone number step.")
 
