@@ -212,8 +212,9 @@ def check_english(root: QWidget, where: str, exceptions: dict[QWidget, str],
 
 
 def keyboard_exceptions(keyboard) -> dict[QWidget, str]:
-    # The letters ă â ơ ê ô ư đ and the tone samples are what the keys type: a citizen writing
-    # feedback in Vietnamese needs them whatever the screen's language.
+    # The letters ă â ơ ê ô ư đ and the tone keys (a sample "á" and the tone's Vietnamese name,
+    # "sắc": English has no names for them) are what the keys type: a citizen writing feedback
+    # in Vietnamese needs them whatever the screen's language.
     return {key: "a Vietnamese letter the key types" for key in keyboard.keys.values()
             if vietnamese(key.text())}
 
@@ -261,6 +262,9 @@ def test_english_mode_shows_no_vietnamese_on_the_citizen_screens(qtbot, tmp_path
     check_english(window, "look-up after an ID card scan", exceptions | keys, seen)
     window.on_scan("https://example.com/not-a-receipt")
     check_english(window, "look-up after a foreign scan", exceptions | keys, seen)
+    window.on_scan("000.00.01.H26-261399-0007")  # a dossier code with no such day
+    assert lookup.message.text().startswith("The code you scanned could not be read.")
+    check_english(window, "look-up after a damaged dossier code", exceptions | keys, seen)
     window.on_scan(dossier.code)
     qtbot.waitUntil(lambda: lookup.panel == lookup.RESULT, timeout=5000)
     result = exceptions | {
@@ -306,7 +310,7 @@ def test_english_mode_shows_no_vietnamese_on_the_citizen_screens(qtbot, tmp_path
             == "Cơ sở vật chất, trang thiết bị"
     finally:
         db.conn.close()
-    assert len(seen) == 16
+    assert len(seen) == 17
 
 
 def test_english_mode_rating_screen_shows_no_vietnamese(qtbot, tmp_path):
