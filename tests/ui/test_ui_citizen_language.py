@@ -121,10 +121,8 @@ def test_every_citizen_string_has_an_english_translation():
             f"{module} [{context}] {source!r}: placeholders differ in English"
 
 
-def test_the_compiled_translations_are_up_to_date():
-    qm = TS.with_suffix(".qm")
-    assert qm.stat().st_mtime >= TS.stat().st_mtime - 1 or qm.stat().st_size > 0
-    switcher = LanguageSwitcher(QApplication.instance() or QApplication([]))
+def test_the_compiled_translations_are_up_to_date(qapp):
+    switcher = LanguageSwitcher(qapp)
     try:
         switcher.set_language("en")
         from PySide6.QtCore import QCoreApplication
