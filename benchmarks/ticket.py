@@ -134,6 +134,19 @@ class _Pipeline:
         base.build_job = build
 
 
+def _wait_for_the_tap_guard(widget) -> None:
+    """The screen ignores taps for a moment after a page change (kiosk/ui/tapguard.py): wait
+    that out, as a finger would, before the clock starts."""
+    from PySide6.QtCore import QCoreApplication
+
+    from kiosk.ui.tapguard import guards_over
+
+    for guard in guards_over(widget):
+        while guard.holding:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+
+
 def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, Qt
@@ -166,6 +179,7 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
             pipeline = _Pipeline.current = PIPELINES[index % len(PIPELINES)]
             listener.done.clear()
             before = listener.bytes
+            _wait_for_the_tap_guard(button)  # a finger taps after the page has settled
             t0 = time.perf_counter()
             QTest.mouseClick(button, Qt.MouseButton.LeftButton)
             deadline = t0 + 10
@@ -183,6 +197,7 @@ def _tap_to_last_byte(count: int, data_dir: Path) -> dict:
                                        f"(state {window.confirm_page.state})")
                 QCoreApplication.processEvents()
             shown = window.confirm_page.ticket
+            _wait_for_the_tap_guard(window.confirm_page.done_button)
             QTest.mouseClick(window.confirm_page.done_button, Qt.MouseButton.LeftButton)
             QCoreApplication.processEvents()
     finally:
