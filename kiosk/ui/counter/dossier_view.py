@@ -303,6 +303,11 @@ class DossierView(QWidget):
         bar.addWidget(self.a4_button)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
+        # Who collects: an ID card scanned while a dossier is open is checked against it.
+        self.collector = QLabel()
+        self.collector.setObjectName("CollectorCheck")
+        self.collector.setWordWrap(True)
+        self.collector.hide()
         bar.setContentsMargins(0, 0, 0, 0)
 
         box = QVBoxLayout(self)
@@ -311,6 +316,7 @@ class DossierView(QWidget):
         box.addLayout(top)
         box.addWidget(self.placeholder, 1)
         box.addWidget(self.details, 1)
+        box.addWidget(self.collector)
         box.addWidget(self.confirm)
         box.addWidget(self.action_bar)
         self.show_dossier(None)
@@ -333,6 +339,8 @@ class DossierView(QWidget):
         self.details.setVisible(dossier is not None)
         self.action_bar.setVisible(dossier is not None)
         self.state.clear()
+        if dossier is None or (self.collector.property("code") != dossier.code):
+            self.collector.hide()
         if dossier is None:
             return
         self.code_edit.setText(dossier.code)
@@ -416,6 +424,37 @@ class DossierView(QWidget):
         for first, second in zip(buttons, buttons[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._set_busy(self.busy)
+
+    # -- who collects -------------------------------------------------------------------
+
+    def check_collector(self, fields: dict) -> str:
+        """An ID card scanned at hand-back: is the person collecting the dossier's submitter
+        (or its owner)? Returns "holder", "other" or "unknown" (the dossier no longer holds
+        an ID number) and shows the answer above the actions."""
+        dossier = self.dossier
+        assert dossier is not None
+        name = fields.get("full_name") or ""
+        expected = {p.id_number for p in (dossier.submitter, dossier.owner)
+                    if p is not None and p.id_number}
+        scanned = {x for x in (fields.get("id_number"), fields.get("old_id_number")) if x}
+        if not expected:
+            verdict, tone = "unknown", "busy"
+            text = self.tr("Hồ sơ không còn lưu số định danh của người nộp: đối chiếu thẻ của "
+                           "%1 với giấy hẹn bằng mắt.").replace("%1", name)
+        elif scanned & expected:
+            verdict, tone = "holder", "ok"
+            text = self.tr("Người nhận kết quả: %1, đúng người nộp hồ sơ (số định danh khớp)."
+                           ).replace("%1", name)
+        else:
+            verdict, tone = "other", "failed"
+            text = self.tr("%1 không phải người nộp hồ sơ này (số định danh không khớp). "
+                           "Người nhận thay phải xuất trình giấy ủy quyền của người nộp hồ sơ."
+                           ).replace("%1", name)
+        self.collector.setText(text)
+        self.collector.setProperty("code", dossier.code)
+        set_prop(self.collector, "state", tone)
+        self.collector.show()
+        return verdict
 
     # -- acting ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -47,6 +48,26 @@ class FormProblem(ValueError):
         super().__init__(message_vi)
         self.message_vi = message_vi
         self.widget = widget
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    """Ask before an unsaved, filled form is wiped (F2). Enter or Esc keeps the form: only an
+    explicit choice throws it away."""
+    box = QMessageBox(parent)
+    box.setObjectName("DiscardDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(box.tr("Phiếu chưa lưu"))
+    box.setText(box.tr("Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?"))
+    box.setInformativeText(box.tr("Chọn “Giữ lại phiếu” để tiếp tục nhập và lưu (F5)."))
+    keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
+    discard = box.addButton(box.tr("Bỏ phiếu, tạo hồ sơ mới"),
+                            QMessageBox.ButtonRole.DestructiveRole)
+    keep.setObjectName("KeepButton")
+    discard.setObjectName("DiscardButton")
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
 
 
 def _line(name: str, placeholder: str = "") -> QLineEdit:
@@ -222,9 +243,10 @@ class IntakeForm(QWidget):
 
     # -- filling ------------------------------------------------------------------------
 
-    def fill_from_scan(self, fields: dict[str, Any]) -> None:
+    def fill_from_scan(self, fields: dict[str, Any], *, unchecked: bool = False) -> None:
         """Put a parsed CCCD into the submitter fields (phone and email are typed) and move the
-        cursor to the phone number, the next thing to ask the citizen."""
+        cursor to the phone number, the next thing to ask the citizen. `unchecked`: the read
+        lost its diacritics, so the name and address are marked for checking, not as read."""
         if self.saved is not None:
             self.clear()  # a new citizen's card after the last dossier was saved
         self.name.setText(fields.get("full_name") or "")
@@ -237,6 +259,9 @@ class IntakeForm(QWidget):
         for edit in (self.name, self.id_number, self.birth_date, self.address):
             edit.setCursorPosition(0)
             set_prop(edit, "filled", "scan")
+        if unchecked:
+            for edit in (self.name, self.address):
+                set_prop(edit, "filled", "check")
         self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_procedure(self, procedure: Procedure) -> None:

@@ -74,6 +74,8 @@ COUNTER = station(
     rule("QComboBox, QSpinBox, QDateEdit", padding=(3, 6)),
     rule("QLineEdit:focus, QPlainTextEdit:focus", border=FOCUS, background="#fbfdff"),
     rule('QLineEdit[filled="scan"]', background=GREEN_TINT),
+    # Filled from a scan that lost its diacritics: to be checked against the card.
+    rule('QLineEdit[filled="check"]', background=AMBER_TINT),
     rule("QLineEdit:read-only", background="#f3f5f8"),
     rule("QCheckBox", spacing=8),
     rule("QScrollArea, QWidget#DocumentsInner", background="white"),

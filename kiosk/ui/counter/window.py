@@ -52,12 +52,18 @@ from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
-from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
+from kiosk.scanning.parse import (
+    DOSSIER_CODE_RE,
+    ScanResult,
+    lacks_diacritics,
+    parse_scan,
+    starts_like_code,
+)
 from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
-from kiosk.ui.counter.intake_form import FormProblem, IntakeForm
+from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, confirm_discard
 from kiosk.ui.counter.lanes import (
     CounterDesk,
     CounterLanes,
@@ -277,8 +283,10 @@ class CounterWindow(QMainWindow):
 
         s = self.scanner_settings
         self.wedge = WedgeScanner(self, max_interkey_ms=s.wedge_max_interkey_ms,
-                                  min_length=s.wedge_min_length, terminator=s.wedge_terminator)
+                                  min_length=s.wedge_min_length, terminator=s.wedge_terminator,
+                                  shape=starts_like_code)
         self.wedge.scanned.connect(self.handle_scan)
+        self.wedge.incomplete.connect(self.on_incomplete_scan)
         self.status.set_wedge(s.wedge_enabled)
         if not s.camera:
             self.status.set_camera("none")
@@ -409,6 +417,10 @@ class CounterWindow(QMainWindow):
         """F2: an empty form, cursor in the name field (or just scan the card)."""
         if self.saving:
             return
+        if self.form.saved is None and not self.form.is_blank() and \
+                not confirm_discard(self):
+            self._select_page(INTAKE)
+            return
         self.banner.clear()
         self.form.clear()
         self._select_page(INTAKE)
@@ -462,13 +474,27 @@ class CounterWindow(QMainWindow):
             return
         if result.kind == "cccd":
             assert result.fields is not None
+            if self.page == DOSSIER and self.dossier_view.dossier is not None:
+                self._check_collector(result.fields)
+                return
             if self.saving:
                 self.banner.show_message("error", self.tr("Đang lưu hồ sơ trước, vui lòng quét "
                                                           "lại sau giây lát."), code="busy")
                 return
             self._select_page(INTAKE)
             self.banner.clear()
-            self.form.fill_from_scan(result.fields)
+            unchecked = lacks_diacritics(result.fields)
+            self.form.fill_from_scan(result.fields, unchecked=unchecked)
+            if unchecked:
+                log.info("scan from %s: ID card text without diacritics", event.source)
+                self.banner.show_message(
+                    "warning", self.tr(
+                        "Thẻ vừa quét không có dấu tiếng Việt (ví dụ “Nguyen Van A” thay vì "
+                        "“Nguyễn Văn A”): máy quét kiểu bàn phím đang gõ qua bộ gõ hoặc kiểu "
+                        "bàn phím khác. Sửa họ tên, địa chỉ theo thẻ (ô màu vàng), rồi nhờ kỹ "
+                        "thuật chuyển máy quét sang chế độ cổng COM ảo (USB-CDC)."),
+                    code="cccd.no_diacritics", needs_ack=True,
+                    ack_text=self.tr("Đã sửa theo thẻ (Enter)"))
             return
         if result.kind == "dossier":
             assert result.fields is not None
@@ -477,6 +503,24 @@ class CounterWindow(QMainWindow):
         self.banner.show_message("error", self.tr(
             "Mã vừa quét không phải thẻ căn cước hay mã hồ sơ. Hãy quét mã QR trên thẻ căn "
             "cước hoặc mã vạch trên giấy hẹn."), code="unknown")
+
+    def on_incomplete_scan(self, length: int) -> None:
+        """The wedge filter dropped a burst that started like a code and never completed."""
+        log.info("wedge scan incomplete: %d characters discarded", length)
+        self.banner.show_message("error", self.tr(
+            "Quét lại: máy quét bị ngắt giữa chừng nên mã chưa đọc trọn; chưa điền gì vào "
+            "phiếu. Giữ yên thẻ hoặc giấy hẹn trước máy quét và quét lại."), code="incomplete")
+
+    def _check_collector(self, fields: dict[str, Any]) -> None:
+        """An ID card scanned while a dossier is open: whoever collects is checked against the
+        dossier, never taken for a new intake (F2 starts one)."""
+        verdict = self.dossier_view.check_collector(fields)
+        log.info("hand-back ID check on the open dossier: %s", verdict)
+        if verdict == "other":
+            self.banner.show_message("warning", self.dossier_view.collector.text(),
+                                     code="collector")
+        else:
+            self.banner.clear()
 
     def _warning_acknowledged(self) -> None:
         log.info("ID card warning acknowledged by the clerk")
