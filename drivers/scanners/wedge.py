@@ -24,9 +24,9 @@ Typed keys thus reach their widget after at most one interval plus a little slac
 
 Known limits: a key typed within `max_interkey_ms` before a scan starts becomes part of the
 scan; a scanner that pauses within the first few characters (before the burst's text has a
-code's shape) still splits the scan there; if the UI thread stalls longer than the interval in the middle of a burst, the timer may
-judge the first part as typing before the rest is handled (the remainder then fails validation
-rather than filling a form).
+code's shape) still splits the scan there; without a `shape`, a UI thread that stalls longer
+than the interval in the middle of a burst may have the timer judge the first part as typing
+before the rest is handled (the remainder then fails validation rather than filling a form).
 
 Timing comes from the key events' own timestamps (set by the window system when the key was
 pressed), so a busy UI thread that handles a burst late still sees it as fast. Events that

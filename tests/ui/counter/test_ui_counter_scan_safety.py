@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from kiosk.dossiers import DossierDesk, Intake, Person  # noqa: E402
-from kiosk.paths import Paths  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_HOA,
