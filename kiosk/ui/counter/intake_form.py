@@ -34,7 +34,7 @@ from kiosk.dossiers.procedures import Procedure
 from kiosk.ui.counter.documents import DocumentsChecklist
 from kiosk.ui.counter.procedure_picker import ProcedurePicker
 from kiosk.ui.counter.text import GENDER_VI, day_text, parse_day, weekday_text
-from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.widgets import KeyButton, WrapRow, card, field_label, set_prop, value_label
 
 #: Fields a CCCD scan fills: form attribute -> parser field.
 SCANNED_FIELDS = {"name": "full_name", "id_number": "id_number", "birth_date": "date_of_birth",
@@ -111,7 +111,7 @@ class IntakeForm(QWidget):
         person, person_box, _ = card(self.tr("1. Người nộp hồ sơ"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.addWidget(field_label(self.tr("Họ và tên"), self.name), 0, 0)
@@ -137,6 +137,9 @@ class IntakeForm(QWidget):
         self.picker.chosen.connect(self.set_procedure)
         proc_card, proc_box, _ = card(self.tr("2. Thủ tục hành chính"))
         proc_box.addWidget(self.picker, 1)
+        # On a 1093x614 screen (1366x768 at 125 %) with a message shown, the list gives up
+        # height first: two rows still show, the search field keeps working.
+        self.picker.list.setMinimumHeight(36)
 
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -176,6 +179,7 @@ class IntakeForm(QWidget):
         right_box.addWidget(self.appointment_note)
         docs_head = QHBoxLayout()
         docs_title = field_label(self.tr("Giấy tờ đã nhận (↑↓ di chuyển, Space đánh dấu)"))
+        docs_title.setWordWrap(True)
         docs_head.addWidget(docs_title, 1)
         docs_head.addWidget(self.all_button)
         right_box.addLayout(docs_head)
@@ -217,14 +221,12 @@ class IntakeForm(QWidget):
         self.a4_button.setObjectName("A4Button")
         self.new_button = KeyButton(self.tr("Hồ sơ mới (F2)"))
         self.new_button.setObjectName("NewButton")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        for button in (self.save_button, self.print_button, self.a4_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.new_button)
+        # One row at 1366x768; two when the window is narrower (125 % scaling, or the
+        # citizen's rating panel beside the form), never squeezed.
+        self.buttons = WrapRow([self.save_button, self.print_button, self.a4_button],
+                               trailing=self.new_button)
         right_box.addWidget(self.result)
-        right_box.addLayout(buttons)
+        right_box.addWidget(self.buttons)
 
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 8, 10, 8)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QStackedWidget,
@@ -87,8 +88,30 @@ PRINTER_CHECK_MS = 30_000
 PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
 CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
-#: Width of the citizen's rating panel at the window's right edge (shown after "Xong").
+#: Width of the citizen's rating panel at the window's right edge (shown after "Xong"): a
+#: share of the window's width within these bounds, so the form beside it keeps its room.
 RATING_WIDTH = 380
+RATING_MIN_WIDTH = 240
+RATING_SHARE = 0.22
+#: The smallest screen the window fits: 1366x768 at 125 % Windows scaling, in logical pixels.
+MINIMUM_SIZE = (1093, 614)
+
+
+def rating_width(window_width: int) -> int:
+    return max(RATING_MIN_WIDTH, min(RATING_WIDTH, round(window_width * RATING_SHARE)))
+
+
+class _Pages(QStackedWidget):
+    """The pages, asking only for the room the page on show needs (a QStackedWidget asks for
+    the largest of all its pages)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 #: Parser error codes that mean "the ID number disagrees with the card": possibly a misread,
 #: possibly a forged card. The clerk has to look at the card and say so.
@@ -144,6 +167,9 @@ class CounterWindow(QMainWindow):
         title.setObjectName("AppTitle")
         office = QLabel(config.office.name)
         office.setObjectName("OfficeName")
+        office.setToolTip(config.office.name)
+        for name_label in (title, office):  # a long office name is cut, not the window widened
+            name_label.setMinimumWidth(140)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(title)
@@ -181,7 +207,7 @@ class CounterWindow(QMainWindow):
         self.form = IntakeForm(self.procedures, self.rules, self.clock)
         self.dossier_view = DossierView(self.rules)
         self.logbook_view = LogbookView(lambda: self.clock().date())
-        self.stack = QStackedWidget()
+        self.stack = _Pages()
         for page in (self.form, self.dossier_view, self.logbook_view):
             self.stack.addWidget(page)
         self.status = StatusLine()
@@ -196,7 +222,7 @@ class CounterWindow(QMainWindow):
             from kiosk.ui.rating_view import RatingView
 
             self.rating_view = RatingView(config, paths, hide_when_idle=True)
-            self.rating_view.setFixedWidth(RATING_WIDTH)
+            self.rating_view.setFixedWidth(rating_width(WINDOW_SIZE[0]))
             # Its pages ask for more height than a 768-line screen has left: it scales its
             # type to the size it gets, so it must not push the window taller.
             self.rating_view.setMinimumHeight(1)
@@ -303,6 +329,10 @@ class CounterWindow(QMainWindow):
 
         self._select_page(INTAKE)
         self._apply_scale(*WINDOW_SIZE)
+        # Sizes measured before the style sheet applied (661 px high) must not outlive it: the
+        # window would take them at its first show, too tall for a 1093x614 screen.
+        for layout in self.findChildren(QLayout):
+            layout.invalidate()
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -378,6 +408,8 @@ class CounterWindow(QMainWindow):
         self._apply_scale(event.size().width(), event.size().height())
 
     def _apply_scale(self, width: int, height: int) -> None:
+        if self.rating_view is not None:
+            self.rating_view.setFixedWidth(rating_width(width))
         scale = style.COUNTER.scale_for(width, height)
         if scale != self._scale:
             self._scale = scale
