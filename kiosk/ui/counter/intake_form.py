@@ -97,6 +97,7 @@ class IntakeForm(QWidget):
             QRegularExpression(r"[0-9A-Za-z]{0,15}"), self.id_number))
         self.birth_date = _line("BirthDate", self.tr("ngày/tháng/năm"))
         self.birth_date.setMaxLength(10)
+        self.birth_date.setMinimumWidth(112)  # "23/05/2002" whole, also on a narrow screen
         self.gender = QComboBox()
         self.gender.setObjectName("Gender")
         for text in ("", "Nam", "Nữ"):
