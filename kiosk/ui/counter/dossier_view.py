@@ -172,6 +172,7 @@ class DossierView(QWidget):
         self.pending: Action | None = None
         self.busy = False
         self.action_buttons: dict[DossierStatus, KeyButton] = {}
+        self.collector_note = ""
 
         # -- code entry -----------------------------------------------------------------
         self.code_edit = _CodeEdit()
@@ -341,6 +342,7 @@ class DossierView(QWidget):
         self.state.clear()
         if dossier is None or (self.collector.property("code") != dossier.code):
             self.collector.hide()
+            self.collector_note = ""
         if dossier is None:
             return
         self.code_edit.setText(dossier.code)
@@ -452,6 +454,12 @@ class DossierView(QWidget):
                            ).replace("%1", name)
         self.collector.setText(text)
         self.collector.setProperty("code", dossier.code)
+        # What the hand-back records as its note (the clerk may change it before confirming).
+        self.collector_note = {
+            "holder": self.tr("Người nhận: %1 (người nộp hồ sơ, đã đối chiếu thẻ căn cước)"),
+            "other": self.tr("Người nhận thay: %1 (có giấy ủy quyền)"),
+            "unknown": self.tr("Người nhận: %1"),
+        }[verdict].replace("%1", name)
         set_prop(self.collector, "state", tone)
         self.collector.show()
         return verdict
@@ -464,6 +472,8 @@ class DossierView(QWidget):
         self.pending = action
         self.question.setText(f"{self.tr(action.question)} ({self.dossier.code})")
         self.reason.clear()
+        if action.to is S.RETURNED and self.collector_note:
+            self.reason.setText(self.collector_note)
         has_reason = bool(action.reason_label)
         self.reason_label.setText(self.tr(action.reason_label))
         self.reason_label.setVisible(has_reason)

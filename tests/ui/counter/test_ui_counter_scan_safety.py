@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from kiosk.dossiers import DossierDesk, Intake, Person  # noqa: E402
+from kiosk.dossiers.status import DossierStatus  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_HOA,
@@ -27,6 +28,7 @@ from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     close_windows,
     make_config,
     open_counter,
+    rows,
 )
 
 SUBMITTER_FIELDS = ("name", "id_number", "birth_date", "gender", "address")
@@ -175,6 +177,15 @@ def test_a_card_scanned_at_hand_back_checks_who_collects(qtbot, tmp_path, card, 
     if verdict == "holder":
         assert check.property("state") == "ok"
         assert "đúng người nộp hồ sơ" in check.text()
+        # The hand-back records who collected, as its note.
+        w.dossier_view.action_buttons[DossierStatus.RETURNED].click()
+        assert w.dossier_view.reason.text().startswith("Người nhận: Lê Văn Lương")
+        w.dossier_view.confirm_action()
+        qtbot.waitUntil(lambda: w.dossier_view.dossier.status is DossierStatus.RETURNED,
+                        timeout=5000)
+        reasons = [r["reason"] for r in rows(
+            tmp_path, "SELECT reason FROM dossier_events ORDER BY id")]
+        assert any((r or "").startswith("Người nhận: Lê Văn Lương") for r in reasons)
     else:
         assert check.property("state") == "failed"
         assert "không phải người nộp hồ sơ" in check.text()
