@@ -4,9 +4,10 @@ a receipt barcode, the logbook.
 Keyboard and scanner alone cover the common path (F2 new intake, scan, type the phone number,
 Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code). A keyboard
 wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
-whole across the scanner's pauses when it starts like a code (or dropped with "Quét lại…");
-serial and camera scanners deliver the same ScanEvent. An ID card scanned while a dossier is
-open checks who collects it, never starts an intake; F2 asks before an unsaved form goes. Everything that touches SQLite or a printer
+whole across the scanner's pauses when it starts like a code (or dropped with a rescan
+message); serial and camera scanners deliver the same ScanEvent. An ID card scanned while a
+dossier is open checks who collects it, never starts an intake; F2 asks before an unsaved
+form goes. Everything that touches SQLite or a printer
 runs on the window's two lanes (lanes.py): each action is one `lane.run(...)` whose answer
 comes back on the UI thread.
 
