@@ -312,7 +312,7 @@ def _reports(data_dir: Path, last: date, quick: bool) -> dict:
     out.mkdir(exist_ok=True)
     res = {}
     for label, (a, b) in (("month", month), ("year", year)):
-        for fmt in ("pdf", "csv"):
+        for fmt in ("pdf", "xlsx", "csv"):
             times = [_run(["report", "--from", f"{a}", "--to", f"{b}", "--format", fmt,
                            "--out", str(out / f"r.{fmt}")], data_dir)
                      for _ in range(1 if quick else 3)]

@@ -8,6 +8,7 @@
 #                 DIR/kiosk-camera with --camera
 #   --work DIR    PyInstaller's work files (default: build/)
 #   --no-archive  skip writing the archive; the compressed size is then not measured
+#   --check-libusb DIR   only check that the built folder DIR carries libusb (below), then stop
 #
 # Installs PyInstaller into the virtual environment if it is missing (the version pinned in
 # pyproject.toml's `build` extra, else the one below). Prints the size on disk, the file count,
@@ -15,6 +16,13 @@
 # to copy to a counter PC) and the build time; the last line is for scripts:
 #   build: dir=... bytes=... files=... archive=... archive_bytes=... seconds=...
 # Works from Git Bash on Windows too (.venv/Scripts/python.exe).
+#
+# The build fails when it carries no libusb, without which no usb:// printer works on the
+# station: on Windows `_internal/libusb-1.0.dll` (from the libusb-package Python package;
+# kiosk.spec stops earlier when that package is missing); on Linux a libusb-1.0.so* in the
+# folder, checked only when this build machine has libusb-1.0 itself (otherwise the check is
+# skipped with a line saying why: the station then uses its own libusb-1.0-0 package).
+# KIOSK_BUILD_TARGET=win32|linux checks a folder as if built for that system (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,18 +34,55 @@ elif [ -x "$VENV/Scripts/python.exe" ]; then PY=$VENV/Scripts/python.exe
 else echo "build: no virtual environment at $VENV (run ./dev setup first)" >&2; exit 2
 fi
 
-camera=0 dist=dist work=build archive=1
+camera=0 dist=dist work=build archive=1 check_only=
 while [ $# -gt 0 ]; do
   case "$1" in
     --camera) camera=1 ;;
     --dist) dist=$2; shift ;;
     --work) work=$2; shift ;;
     --no-archive) archive=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --check-libusb) check_only=$2; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "build: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+
+check_libusb() {  # $1: the built folder; exits 1 when libusb is missing from it
+  "$PY" - "$1" <<'EOF'
+import ctypes.util, os, sys
+from pathlib import Path
+
+folder = Path(sys.argv[1])
+target = os.environ.get("KIOSK_BUILD_TARGET") or sys.platform
+if not folder.is_dir():
+    sys.exit(f"build: {folder} is not a built folder")
+if target == "win32":
+    dll = folder / "_internal" / "libusb-1.0.dll"
+    if not dll.is_file():
+        sys.exit(f"build: FAILED: {dll} is missing, so usb:// printers cannot work on the "
+                 "stations. Install libusb-package (pip install libusb-package) in the build "
+                 "environment and build again.")
+    print(f"build: libusb: {dll.relative_to(folder)}")
+    sys.exit(0)
+found = sorted(p for p in folder.rglob("libusb-1.0*.so*") if p.is_file())
+if found:
+    print(f"build: libusb: {found[0].relative_to(folder)}")
+elif ctypes.util.find_library("usb-1.0") is None:
+    print("build: libusb check skipped: this build machine has no libusb-1.0 (apt install "
+          "libusb-1.0-0), so none was bundled; usb:// printers will use the station's own.")
+else:
+    sys.exit(f"build: FAILED: no libusb-1.0.so in {folder} although this machine has one: "
+             "PyInstaller's pyusb hook did not bundle it, and usb:// printers would not work "
+             "on a station without libusb-1.0-0. Check that pyusb is installed in the build "
+             "environment.")
+EOF
+}
+
+if [ -n "$check_only" ]; then
+  check_libusb "$check_only"
+  exit $?
+fi
 
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   pin=$("$PY" - "$PYINSTALLER_DEFAULT" <<'EOF'
@@ -62,6 +107,7 @@ start=$(date +%s)
 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$dist" --workpath "$work" \
   kiosk.spec "${spec_args[@]}"
 seconds=$(( $(date +%s) - start ))
+check_libusb "$dist/$name"
 
 "$PY" - "$dist/$name" "$archive" "$seconds" <<'EOF'
 import os, platform, sys, tarfile, time, zipfile

@@ -100,3 +100,40 @@ def interrupted_error(uri: str, detail: str) -> PrintError:
 
 def not_set_up_error(uri: str, detail: str) -> PrintError:
     return PrintError(VI_NOT_SET_UP, f"The printer {uri} cannot be used here: {detail}")
+
+
+#: Windows print queues (win32://): the queue, not the printer, is what stops the ticket.
+VI_QUEUE_PAUSED = "Máy in đang bị tạm dừng trên máy tính. Vui lòng báo cán bộ tại quầy."
+VI_QUEUE_OFFLINE = ("Máy in đang ở chế độ ngoại tuyến trên máy tính. Vui lòng báo cán bộ tại "
+                    "quầy.")
+
+
+def queue_paused_error(uri: str, queue: str) -> PrintError:
+    return PrintError(
+        VI_QUEUE_PAUSED,
+        f"The Windows print queue '{queue}' of {uri} is paused: a ticket would wait in the queue "
+        "and come out later for nobody. Settings > Bluetooth & devices > Printers & scanners > "
+        f"{queue} > Open print queue, then untick Printer > Pause Printing.",
+        status=PrinterStatus.OFFLINE,
+    )
+
+
+def queue_work_offline_error(uri: str, queue: str) -> PrintError:
+    return PrintError(
+        VI_QUEUE_OFFLINE,
+        f"The Windows print queue '{queue}' of {uri} is set to 'Use Printer Offline': jobs are "
+        f"kept, not printed. Settings > Bluetooth & devices > Printers & scanners > {queue} > "
+        "Open print queue, then untick Printer > Use Printer Offline.",
+        status=PrinterStatus.OFFLINE,
+    )
+
+
+def queue_printer_offline_error(uri: str, queue: str) -> PrintError:
+    return PrintError(
+        VI_OFFLINE,
+        f"Windows reports the printer of the queue '{queue}' ({uri}) offline: switched off, "
+        "unplugged or its port gone. Switch it on and check the cable; the queue resumes by "
+        "itself. If it stays offline, the queue may point at an old port (printer properties > "
+        "Ports).",
+        status=PrinterStatus.OFFLINE,
+    )

@@ -14,7 +14,7 @@ from kiosk.paths import Paths
 def register(sub) -> None:
     pr = sub.add_parser("printer", help="find and test printers")
     prsub = pr.add_subparsers(dest="printer_command", required=True, metavar="ACTION")
-    prsub.add_parser("list", help="USB and serial printers this PC can see").set_defaults(
+    prsub.add_parser("list", help="the printers this PC can see, and how to use each").set_defaults(
         handler=_list)
     pt = prsub.add_parser("test", help="print a test ticket")
     pt.add_argument("--printer", metavar="URI", help="override the configured printer")
@@ -23,14 +23,26 @@ def register(sub) -> None:
 
 
 def _list(args, config: Config, paths: Paths) -> int:
-    from drivers.printers import list_printers
+    from drivers.printers import scan_printers
+    from drivers.printers.detect import VERDICT_EN
 
-    found = list_printers()
-    if not found:
-        print("No USB or serial printer found. Network printers (tcp://HOST:9100) and "
-              "Windows printers (win32://NAME) are not listed here.")
-    for p in found:
+    scan = scan_printers()
+    if not scan.printers:
+        print("No printer found that can be used as it is. Network printers (tcp://HOST:9100) "
+              "are not listed here.")
+    for p in scan.printers:
         print(f"{p.uri:<44} {p.kind:<7} {p.description}")
+        if p.verdict in VERDICT_EN and p.verdict != "ready":
+            print(f"{'':<44} {'':<7} -> {VERDICT_EN[p.verdict]}")
+    if scan.unusable:
+        print("\nFound on USB but not usable as usb:// (on the vendor's Windows driver):")
+        for p in scan.unusable:
+            print(f"{p.uri:<44} {p.kind:<7} {p.description}")
+            print(f"{'':<44} {'':<7} -> {VERDICT_EN.get(p.verdict, p.verdict)}")
+    if scan.notes:
+        print("\nNotes:")
+        for note in scan.notes:
+            print(f"- {note}")
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""`kiosk report` (statistics for a range of days as csv or pdf) and `kiosk office` (the head
+"""`kiosk report` (statistics for a range of days as xlsx, csv or pdf) and `kiosk office` (the head
 of office's statistics window)."""
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from kiosk.paths import DATA_DIR_ENV, Paths
 def register(sub) -> None:
     report = sub.add_parser("report", help="office statistics (queue, waiting and service "
                             "times, ratings, dossiers handed back on time) for a range of days, "
-                            "as csv or pdf")
+                            "as xlsx (Excel), csv or pdf")
     report.add_argument("--from", dest="start", required=True, type=_day, metavar="D",
                         help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="end", required=True, type=_day, metavar="D",
                         help="last day (inclusive), YYYY-MM-DD")
-    report.add_argument("--format", required=True, choices=("csv", "pdf"))
+    report.add_argument("--format", required=True, choices=("xlsx", "csv", "pdf"))
     report.add_argument("--out", required=True, metavar="FILE")
     report.set_defaults(handler=_report)
 
     office = sub.add_parser("office", help="open the head of office's statistics window "
-                            "(charts, per-counter and per-clerk tables, csv/pdf export)")
+                            "(charts, per-counter and per-clerk tables, xlsx/csv/pdf export)")
     office.add_argument("--demo", action="store_true",
                         help="on a throw-away data directory (unless --data-dir is given) "
                         "filled with a made-up busy day, to try the window")
@@ -81,25 +81,33 @@ def _report(args, config: Config, paths: Paths) -> int:
 
 
 def _office(args, config: Config, paths: Paths) -> int:
+    prepare = None
     if args.demo:
         if not (getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV)):
             data = Path(tempfile.mkdtemp(prefix="kiosk-office-demo-"))
             paths = Paths(data, data / "kiosk.toml")
         config = Config()
-        from kiosk.station import open_database
-        from kiosk.stats.demo import seed_demo
-
-        db = open_database(config, paths)
-        try:
-            # Made-up tickets must never mix with a station's real ones.
-            if db.execute("SELECT count(*) FROM tickets").fetchone()[0]:
-                print(f"Office demo: {paths.data_dir} already holds tickets; showing them "
-                      "without adding made-up ones")
-            else:
-                seed_demo(db, config)
-                print(f"Office demo: made-up data in {paths.data_dir}")
-        finally:
-            db.conn.close()
+        prepare = demo_data(config, paths.data_dir)
     from kiosk.ui.office import run_office
 
-    return run_office(config, paths)
+    # The made-up days take seconds to write: the window shows first ("Đang tải…") and the
+    # seeding runs on its lane, before the first figures.
+    return run_office(config, paths, prepare=prepare)
+
+
+def demo_data(config: Config, data_dir: Path):
+    """`kiosk office --demo`'s made-up data, as work for the office window's lane (its
+    database): seeded only into a database without tickets."""
+
+    def prepare(db) -> None:
+        from kiosk.stats.demo import seed_demo
+
+        # Made-up tickets must never mix with a station's real ones.
+        if db.execute("SELECT count(*) FROM tickets").fetchone()[0]:
+            print(f"Office demo: {data_dir} already holds tickets; showing them without "
+                  "adding made-up ones", flush=True)
+        else:
+            seed_demo(db, config)
+            print(f"Office demo: made-up data in {data_dir}", flush=True)
+
+    return prepare

@@ -239,8 +239,9 @@ def _printer_fix(uri: str) -> str:
         return ("Check the cable and the port name (`kiosk printer list`), and that the "
                 "baudrate in the URI matches the printer's self-test page.")
     if scheme == "win32":
-        return ("Check the printer appears in Windows' 'Printers & scanners' under exactly "
-                "that name, and that it is switched on.")
+        return ("Check the printer appears in Windows' 'Printers & scanners' under that name "
+                "(case does not matter), that it is switched on, and that its queue is neither "
+                "paused nor set to 'Use Printer Offline' (open the queue, menu Printer).")
     if scheme == "cups":
         return "Check the queue with `lpstat -p`; re-enable it with `cupsenable NAME`."
     if scheme == "file":
@@ -268,6 +269,14 @@ def check_printer(ctx: Context, *, label: str = "printer", uri: str | None = Non
         if str(path).startswith("/dev/") and not path.exists():
             return [fail(label, f"{uri}: the device {path} does not exist (printer unplugged "
                          "or switched off?)", _printer_fix(uri))]
+    queue_state = getattr(printer, "queue_state", None)  # win32://: what the spooler knows
+    if queue_state is not None:
+        try:
+            problem = queue_state().problem
+        except Exception as exc:  # noqa: BLE001 - PrintError, or a spooler that is gone
+            problem = exc if hasattr(exc, "message_en") else None
+        if problem is not None:
+            return [fail(label, problem.message_en, _printer_fix(uri))]
     status = printer.status()
     if status is PrinterStatus.OFFLINE:
         return [fail(label, f"{uri} not reachable or offline (cover open, jam, error light?)",
@@ -322,6 +331,16 @@ def check_scanner(ctx: Context) -> list[CheckResult]:
     return [ok("scanner", f"scanner port {found} present")]
 
 
+def check_keyboard(ctx: Context) -> list[CheckResult]:
+    """Windows: the keyboard layout and the Vietnamese input methods (Unikey, EVKey, Windows
+    Telex) a keyboard-wedge scanner types through (kiosk/diagnostics/keyboard.py)."""
+    if sys.platform != "win32":
+        return []
+    from kiosk.diagnostics.keyboard import check_wedge_keyboard
+
+    return check_wedge_keyboard(ctx)
+
+
 def _run_with_timeout(work: Callable[[], Any], timeout_s: float) -> tuple[bool, Any]:
     box: dict[str, Any] = {}
 
@@ -339,6 +358,12 @@ def _run_with_timeout(work: Callable[[], Any], timeout_s: float) -> tuple[bool, 
     if "error" in box:
         raise box["error"]
     return True, box.get("value")
+
+
+#: Time the camera gets to open and give a frame, beyond the check's own timeout. Windows'
+#: Media Foundation (OpenCV's default there) often takes 5-10 s for the first open.
+CAMERA_OPEN_S = 2.0
+CAMERA_OPEN_WINDOWS_S = 12.0
 
 
 def check_camera(ctx: Context) -> list[CheckResult]:
@@ -364,12 +389,17 @@ def check_camera(ctx: Context) -> list[CheckResult]:
         finally:
             cap.release()
 
-    finished, got_frame = _run_with_timeout(grab, ctx.timeout_s + 2)
+    windows = sys.platform == "win32"
+    budget = ctx.timeout_s + (CAMERA_OPEN_WINDOWS_S if windows else CAMERA_OPEN_S)
+    finished, got_frame = _run_with_timeout(grab, budget)
     fix = ("Check the camera's USB cable; close any other program using it; [scanner] camera "
            "is '0' for the first camera or a device path.")
+    if windows:
+        fix += (" On Windows the camera privacy switch must let desktop programs in: Settings > "
+                "Privacy & security > Camera > 'Camera access' and 'Let desktop apps access "
+                "your camera' On (Windows 10: Settings > Privacy > Camera).")
     if not finished:
-        return [fail("camera", f"camera {source} did not answer in {ctx.timeout_s + 2:.0f} s",
-                     fix)]
+        return [fail("camera", f"camera {source} did not answer in {budget:.0f} s", fix)]
     if not got_frame:
         return [fail("camera", f"camera {source} cannot be opened or gives no picture", fix)]
     return [ok("camera", f"camera {source} gives pictures")]
@@ -754,6 +784,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_logs,
     check_printers,
     check_scanner,
+    check_keyboard,
     check_camera,
     check_hub,
     check_city,

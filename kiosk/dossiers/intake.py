@@ -141,6 +141,27 @@ class DossierDesk:
             "ORDER BY received_at, seq", (start.isoformat(), end.isoformat())).fetchall()
         return [self._dossier(self.db.conn, row) for row in rows]
 
+    def procedure_counts(self) -> dict[str, int]:
+        """How many dossiers this office took in for each procedure (the picker puts the most
+        used first)."""
+        return {code: n for code, n in self.db.execute(
+            "SELECT procedure_code, count(*) FROM dossiers GROUP BY procedure_code")}
+
+    def last_contact(self, id_number: str) -> tuple[str, str] | None:
+        """(phone, email) from the most recent dossier this station took in from the submitter
+        with this ID number that holds either, or None. A returning citizen is not asked to
+        dictate them again; a purged dossier holds none."""
+        id_number = _clean(id_number).replace(" ", "")
+        if not id_number:
+            return None
+        row = self.db.execute(
+            "SELECT submitter_phone, submitter_email FROM dossiers "
+            "WHERE submitter_id_number = ? AND station_id = ? AND purged_at IS NULL "
+            "AND (submitter_phone IS NOT NULL OR submitter_email IS NOT NULL) "
+            "ORDER BY received_at DESC, id DESC LIMIT 1",
+            (id_number, self.settings.station_id)).fetchone()
+        return (row[0] or "", row[1] or "") if row else None
+
     # -- writing -----------------------------------------------------------------------------
 
     def save_intake(self, intake: Intake, *, clerk: str, at: datetime | None = None) -> Dossier:

@@ -12,7 +12,7 @@ from copy import copy
 from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.status import DossierStatus
@@ -147,6 +147,18 @@ def _write_csv(rows: Sequence[LogbookRow], path: Path) -> None:
 
 
 _XLSX_WIDTHS = (5, 27, 34, 8, 22, 34, 13, 16, 12, 16, 14, 20, 18, 30)
+#: Columns (0-based) written as Excel dates, sortable and filterable by date: received and
+#: result collected with their time, the appointment a day. The phone stays text (its 0).
+_XLSX_WHEN_COLUMNS = {7: "DD/MM/YYYY HH:MM", 8: "DD/MM/YYYY", 9: "DD/MM/YYYY HH:MM"}
+
+
+def _xlsx_when(text: str | int) -> datetime | None:
+    """ "12/02/2026 09:00" or "24/02/2026" as a datetime (sliced, not strptime: a year's
+    logbook has tens of thousands of them); blank stays blank."""
+    if not isinstance(text, str) or len(text) < 10:
+        return None
+    hour, minute = (int(text[11:13]), int(text[14:16])) if len(text) >= 16 else (0, 0)
+    return datetime(int(text[6:10]), int(text[3:5]), int(text[0:2]), hour, minute)
 
 
 def _write_xlsx(rows: Sequence[LogbookRow], path: Path, unit_name: str, period: str) -> None:
@@ -176,18 +188,24 @@ def _write_xlsx(rows: Sequence[LogbookRow], path: Path, unit_name: str, period: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
         ws.column_dimensions[get_column_letter(col)].width = _XLSX_WIDTHS[col - 1]
-    body_style = None
+    # Per column: the first body cell's style ids, copied to the cells below: looking a
+    # style up in the workbook for each cell took most of a year's export (15 000 dossiers).
+    styles: dict[int, Any] = {}
     for r, row in enumerate(rows, header_row + 1):
-        for col, value in enumerate(row.cells(), 1):  # text and whole numbers only
-            cell = ws.cell(row=r, column=col, value=value)
-            if body_style is None:
+        for col, value in enumerate(row.cells()):  # text, whole numbers and dates
+            when_format = _XLSX_WHEN_COLUMNS.get(col)
+            if when_format is not None:
+                value = _xlsx_when(value)
+            cell = ws.cell(row=r, column=col + 1, value=value)
+            style = styles.get(col)
+            if style is None:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 cell.border = border
-                body_style = cell._style
+                if when_format is not None:
+                    cell.number_format = when_format
+                styles[col] = cell._style
             else:
-                # The first body cell's style ids, copied: looking a style up in the
-                # workbook for each cell took most of a year's export (15 000 dossiers).
-                cell._style = copy(body_style)
+                cell._style = copy(style)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     ws.print_options.gridLines = False
     ws.page_setup.orientation = "landscape"

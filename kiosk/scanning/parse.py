@@ -99,7 +99,10 @@ def parse_scan(text: str, *, today: date | None = None) -> ScanResult:
 
 #: How many characters a burst needs before its shape says "a code is being scanned".
 CODE_START_MIN = 4
-_DOSSIER_START_RE = re.compile(r"[0-9A-Z]+(?:\.[0-9A-Z]*)+(?:-[0-9]*(?:-[0-9]*)?)?")
+# A dossier code's start: a unit code with two dots or more ("000.00."), or any unit code once
+# its dash has come ("H26.22-"). One dot alone is also how procedure codes look ("1.004222").
+_DOSSIER_START_RE = re.compile(r"[0-9A-Z]+(?:\.[0-9A-Z]*){2,}"
+                               r"|[0-9A-Z]+(?:\.[0-9A-Z]+)+-[0-9]*(?:-[0-9]*)?")
 
 
 def starts_like_code(text: str) -> bool:

@@ -1,4 +1,10 @@
-"""The statistics report as CSV (for Excel) or PDF (A4 landscape, to print or send).
+"""The statistics report as an Excel workbook (xlsx), CSV or PDF (A4 landscape, to print or
+send).
+
+XLSX: the CSV's table (below) under the office's name, the title and the period, as real
+numbers (one decimal shown, whatever the PC's regional settings: a Vietnamese Excel reads a
+CSV's "7.4" as text and its commas as one column), each day as a date, a filter on the heading
+row and the headings frozen. This is the "Xuất Excel" of the office window.
 
 CSV: one long table, one row per group, with a "Nhóm" column (Tổng, Dịch vụ, Quầy, Cán bộ,
 Ngày, Giờ, Lý do không hài lòng): every row has the same columns, so Excel's filter on the first
@@ -26,7 +32,7 @@ from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS, GroupStats, OfficeStats
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-FORMATS = ("csv", "pdf")
+FORMATS = ("xlsx", "csv", "pdf")
 TITLE = "BÁO CÁO THỐNG KÊ HOẠT ĐỘNG"
 SUBTITLE = "Tiếp nhận hồ sơ và trả kết quả tại Điểm phục vụ hành chính công"
 
@@ -150,6 +156,76 @@ def _write_csv(stats: OfficeStats, path: Path) -> None:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         writer.writerows(csv_rows(stats))
+
+
+# -- XLSX --------------------------------------------------------------------------------------
+
+#: Characters per column: the names wide, the figures as wide as their (wrapped) headings.
+_XLSX_WIDTHS = {"Nhóm": 20, "Mã": 12, "Tên": 34}
+_XLSX_FIGURE_WIDTH = 12
+#: Columns holding minutes or percentages: one decimal; the others are whole counts.
+_XLSX_DECIMAL_COLUMNS = frozenset(i for i, name in enumerate(COLUMNS)
+                                  if "(phút)" in name or "(%)" in name)
+
+
+def _xlsx_value(column: int, value: str | int, group: str) -> Any:
+    """A cell of csv_rows as Excel should hold it: numbers as numbers, a day as a date."""
+    if value == "":
+        return None
+    if column == 1 and group == GROUP_NAMES["day"]:  # the day's ISO date
+        return date.fromisoformat(str(value))
+    if column < 3 or isinstance(value, int):
+        return value
+    return float(value) if column in _XLSX_DECIMAL_COLUMNS else int(value)
+
+
+def _write_xlsx(stats: OfficeStats, path: Path, unit_name: str, generated: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Thong ke"
+    last = get_column_letter(len(COLUMNS))
+    top = 1
+    for text, size in ((unit_name, 12), (TITLE, 14), (period_text(stats.start, stats.end), 11),
+                       (generated, 10)):
+        if text:
+            cell = ws.cell(row=top, column=1, value=text)
+            cell.font = Font(bold=size > 10, size=size, italic=size == 10)
+            ws.merge_cells(f"A{top}:{last}{top}")
+            top += 1
+    header_row = top + 1 if top > 1 else 1
+    for col, name in enumerate(COLUMNS, 1):
+        cell = ws.cell(row=header_row, column=col, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D3E2F5")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = _XLSX_WIDTHS.get(
+            name, _XLSX_FIGURE_WIDTH)
+    ws.row_dimensions[header_row].height = 45  # three lines of a wrapped heading
+    for r, cells in enumerate(csv_rows(stats), header_row + 1):
+        group = str(cells[0])
+        for col, raw in enumerate(cells):
+            value = _xlsx_value(col, raw, group)
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=col + 1, value=value)
+            if isinstance(value, date):
+                cell.number_format = "DD/MM/YYYY"
+                cell.alignment = Alignment(horizontal="left")
+            elif col in _XLSX_DECIMAL_COLUMNS:
+                cell.number_format = "0.0"
+    ws.auto_filter.ref = f"A{header_row}:{last}{ws.max_row}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    wb.save(path)
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -591,9 +667,10 @@ def build_pdf(stats: OfficeStats, *, unit_name: str = "", generated: str = "") -
 
 def write_report(stats: OfficeStats, fmt: str, out: Path | str, *, unit_name: str = "",
                  generated: str = "") -> Path:
-    """Write the report as "csv" or "pdf". Written beside `out` and moved into place, so a
+    """Write the report as "xlsx", "csv" or "pdf". Written beside `out` and moved into place, so a
     failed export never leaves half a file where the last good one was."""
     writers: dict[str, Callable[[Path], None]] = {
+        "xlsx": lambda p: _write_xlsx(stats, p, unit_name, generated),
         "csv": lambda p: _write_csv(stats, p),
         "pdf": lambda p: build_pdf(stats, unit_name=unit_name, generated=generated).output(
             str(p)),

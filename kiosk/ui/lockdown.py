@@ -17,7 +17,11 @@ X11/Wayland only if the window manager lets them through). Lock those with the O
 "Assigned Access" / Shell Launcher (kiosk mode) or a group policy disabling the Windows key and
 Task Manager; on Linux, a kiosk session without a desktop (cage, or an X session running only
 this program). See docs/setup-and-diagnostics.md. What Qt can do is win the focus back when
-the window loses it, which it does.
+the window loses it, which it does. On Windows activateWindow() alone only flashes the taskbar
+button (Windows lets a program that is not in the foreground take it only in some cases), and
+a wedge scanner's keys would go on into the popup that took the focus: bring_to_front() joins
+the foreground window's input queue (AttachThreadInput) to call SetForegroundWindow, with the
+Alt-key fallback when that is still refused.
 
 Text typed by keyboard-wedge scanners (letters, digits, Enter, Tab) always passes.
 """
@@ -25,8 +29,10 @@ Text typed by keyboard-wedge scanners (letters, digits, Enter, Tab) always passe
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections import deque
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QWindow
@@ -49,6 +55,60 @@ _SYSTEM_KEYS = {_K.Key_Meta, _K.Key_Super_L, _K.Key_Super_R, _K.Key_Menu, _K.Key
 _FUNCTION_KEYS = {getattr(_K, f"Key_F{n}") for n in range(1, 25)}
 _CTRL_KEYS = {_K.Key_W, _K.Key_Q, _K.Key_F4, _K.Key_N, _K.Key_P}
 _ALT_KEYS = {_K.Key_F4, _K.Key_Tab, _K.Key_Backtab, _K.Key_Space, _K.Key_Escape}
+
+
+_SW_RESTORE = 9
+_VK_MENU = 0x12
+_KEYEVENTF_EXTENDEDKEY = 0x0001
+_KEYEVENTF_KEYUP = 0x0002
+
+
+def force_foreground(hwnd: int, user32: Any, kernel32: Any) -> bool:
+    """Windows: make `hwnd` the foreground window although another program has the focus.
+
+    SetForegroundWindow is honoured for a thread attached to the foreground window's input
+    queue, so attach for the call (not to a hung window: attaching to it would hang this
+    thread too); if Windows still refuses, a synthetic Alt press counts as the user's last
+    input (the usual way round the foreground lock) and the call is made once more.
+    """
+    foreground = user32.GetForegroundWindow()
+    if foreground == hwnd:
+        return True
+    if user32.IsIconic(hwnd):
+        user32.ShowWindow(hwnd, _SW_RESTORE)
+    own = kernel32.GetCurrentThreadId()
+    other = user32.GetWindowThreadProcessId(foreground, None) if foreground else 0
+    attached = False
+    if other and other != own and not user32.IsHungAppWindow(foreground):
+        attached = bool(user32.AttachThreadInput(own, other, True))
+    try:
+        user32.BringWindowToTop(hwnd)
+        done = bool(user32.SetForegroundWindow(hwnd))
+    finally:
+        if attached:
+            user32.AttachThreadInput(own, other, False)
+    if not done:
+        user32.keybd_event(_VK_MENU, 0, _KEYEVENTF_EXTENDEDKEY, 0)
+        user32.keybd_event(_VK_MENU, 0, _KEYEVENTF_EXTENDEDKEY | _KEYEVENTF_KEYUP, 0)
+        done = bool(user32.SetForegroundWindow(hwnd))
+    return done
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Raise and activate `window`; on Windows also take the foreground back for real."""
+    window.raise_()
+    window.activateWindow()
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    try:
+        windll = ctypes.windll  # type: ignore[attr-defined]
+        if not force_foreground(int(window.winId()), windll.user32, windll.kernel32):
+            log.info("lock-down: Windows refused to give the kiosk window the foreground")
+    except (AttributeError, OSError):
+        log.warning("lock-down: could not bring the kiosk window to the foreground",
+                    exc_info=True)
 
 
 def is_admin_shortcut(key: int, modifiers: Qt.KeyboardModifier) -> bool:
@@ -212,8 +272,8 @@ class Lockdown(QObject):
             return
         for window in self._windows:
             if window.isVisible():
-                window.raise_()
-                window.activateWindow()
+                log.info("lock-down: another window took the focus; taking it back")
+                bring_to_front(window)
 
 
 class AdminFlow(QObject):

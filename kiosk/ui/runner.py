@@ -26,8 +26,8 @@ What a run does, in order:
 8. the loop: the application's (`app.exec()`), or, for a modal station (the set-up wizard
    before the station starts, `kiosk admin`), a local one that ends on its `Opened.done`;
 9. afterwards, whatever happened: signal handlers restored, `window.shutdown()`, then the
-   services stopped on their lane, the last started first (`shutdown()`, `stop()` or `close()`), then what
-   `open` built; a modal station's window is hidden and deleted.
+   services stopped on their lane, the last started first (`shutdown()`, `stop()` or
+   `close()`), then what `open` built; a modal station's window is hidden and deleted.
 """
 
 from __future__ import annotations

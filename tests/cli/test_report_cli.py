@@ -1,4 +1,4 @@
-"""`kiosk report --from D --to D --format csv|pdf --out FILE`: the files read back."""
+"""`kiosk report --from D --to D --format xlsx|csv|pdf --out FILE`: the files read back."""
 
 import csv
 import shutil
@@ -98,7 +98,7 @@ def test_from_after_to_is_a_usage_error(station, tmp_path, capsys):
 
 @pytest.mark.parametrize("args", [
     ("--from", "02/03/2026", "--to", DAY, "--format", "csv", "--out", "x.csv"),
-    ("--from", DAY, "--to", DAY, "--format", "xlsx", "--out", "x.xlsx"),
+    ("--from", DAY, "--to", DAY, "--format", "xls", "--out", "x.xls"),
     ("--from", DAY, "--format", "csv", "--out", "x.csv"),
 ])
 def test_bad_arguments_exit_2(station, args, capsys):
@@ -121,9 +121,49 @@ def test_days_outside_2000_to_2100_are_a_plain_usage_error(station, tmp_path, ca
     assert not out.exists()
 
 
-def test_empty_range_still_writes_both_formats(tmp_path, db):
+def test_empty_range_still_writes_every_format(tmp_path, db):
     stats = office_stats(db, MONDAY, MONDAY, TZ)
     rows = csv_rows(stats)
     assert [r[0] for r in rows] == ["Tổng", "Ngày"]
     assert write_report(stats, "pdf", tmp_path / "e.pdf").stat().st_size > 1000
     assert write_report(stats, "csv", tmp_path / "e.csv").read_bytes().count(b"\n") == 3
+    from openpyxl import load_workbook
+
+    ws = load_workbook(write_report(stats, "xlsx", tmp_path / "e.xlsx")).active
+    assert [r[0] for r in ws.iter_rows(values_only=True)][-2:] == ["Tổng", "Ngày"]
+
+
+def test_xlsx_reads_back_with_numbers_dates_and_vietnamese(station, tmp_path, capsys):
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "thong-ke.xlsx"
+    assert report(station, "--from", DAY, "--to", DAY, "--format", "xlsx", "--out",
+                  str(out)) == 0
+    assert "written to" in capsys.readouterr().out
+    ws = load_workbook(out).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[1][0] == "BÁO CÁO THỐNG KÊ HOẠT ĐỘNG"
+    assert "Ngày 02/03/2026" in [r[0] for r in rows[:4]]
+    h = next(i for i, r in enumerate(rows) if tuple(r) == COLUMNS)
+    header, body = rows[h], rows[h + 1:]
+    by = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in body}
+    total = by[("Tổng", "02/03/2026-02/03/2026")]
+    assert total["Tên"] == "Toàn điểm phục vụ"
+    assert (total["Phiếu cấp"], total["Đã phục vụ"], total["Vắng mặt (bỏ qua)"]) == (7, 5, 1)
+    assert (total["Chờ trung bình (phút)"], total["Chờ P90 (phút)"]) == (7.4, 14.6)
+    assert total["Tỷ lệ hài lòng (%)"] == 50.0
+    c2 = by[("Quầy", "2")]
+    assert c2["Phiếu cấp"] is None and c2["Hồ sơ tiếp nhận"] is None  # blank, not "" or 0
+    assert c2["Chờ trung bình (phút)"] == 8.3  # 8.25, half up as in the CSV
+    day = next(r for r in body if r[0] == "Ngày")
+    assert day[1] == datetime(2026, 3, 2) and day[2] == "T2 02/03/2026"
+    assert by[("Lý do không hài lòng", "waiting_time")]["Tên"] == "Thời gian chờ đợi lâu"
+    # Shown with one decimal and the day as a date, whatever the PC's regional settings.
+    wait_col = COLUMNS.index("Chờ trung bình (phút)") + 1
+    assert ws.cell(row=h + 2, column=wait_col).number_format == "0.0"
+    assert ws.cell(row=h + 1 + body.index(day) + 1, column=2).number_format == "DD/MM/YYYY"
+    widths = {c: ws.column_dimensions[c].width for c in ("A", "B", "C", "D", "W")}
+    assert widths["C"] >= 30 and all(10 <= w <= 40 for w in widths.values())
+    assert ws.freeze_panes == f"D{h + 2}" and ws.auto_filter.ref.startswith(f"A{h + 1}:")

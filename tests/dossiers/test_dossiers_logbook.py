@@ -87,6 +87,19 @@ def test_xlsx_reads_back_with_openpyxl(desk, book, tmp_path):
     assert data[0][4] == OWNER and data[1][3] == 2
     flat = " ".join(str(v) for row in values for v in row if v)
     assert "SỔ THEO DÕI HỒ SƠ" in flat and "Từ ngày 12/02/2026 đến ngày 13/02/2026" in flat
+    # Dates are Excel dates (sortable, filterable), shown the Vietnamese way; the phone is
+    # text with its leading 0; "not yet collected" is a blank cell.
+    assert data[0][7] == datetime(2026, 2, 12, 9, 0)
+    assert data[0][8] == datetime(2026, 2, 24)
+    assert data[0][9] == datetime(2026, 2, 23, 15, 20)
+    assert data[1][9] is None
+    assert data[0][6] == "0912345678"
+    first = header_at + 2
+    assert ws.cell(row=first, column=8).number_format == "DD/MM/YYYY HH:MM"
+    assert ws.cell(row=first, column=9).number_format == "DD/MM/YYYY"
+    assert ws.cell(row=first + 1, column=8).number_format == "DD/MM/YYYY HH:MM"  # copied
+    assert ws.cell(row=first, column=5).number_format == "General"
+    assert 20 <= ws.column_dimensions["E"].width <= 40
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")

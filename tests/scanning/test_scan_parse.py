@@ -381,7 +381,7 @@ def test_repair_mojibake_leaves_ascii_and_full_payloads_alone():
 
 @pytest.mark.parametrize("text", [
     "0892", "089202017098", "089202017098|", "089202017098|352576714|Lê Văn",
-    "000.00.01.H26-26", "000.", "H26.22-260115", "https://dichvucong", "http",
+    "000.00.01.H26-26", "000.00.", "H26.22-", "H26.22-260115", "https://dichvucong", "http",
 ])
 def test_starts_like_code(text):
     assert starts_like_code(text)
@@ -389,6 +389,7 @@ def test_starts_like_code(text):
 
 @pytest.mark.parametrize("text", [
     "", "089", "Lê V", "abcd", "Nguyen", "0912 345", "12345678901234", "12|abc", "ok",
+    "1.004222", "2.000815", "H26.22",  # procedure codes look like this: typed, not scanned
 ])
 def test_does_not_start_like_code(text):
     assert not starts_like_code(text)

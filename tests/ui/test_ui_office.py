@@ -39,6 +39,11 @@ def paths(tmp_path) -> Paths:
 
 def seed(paths: Paths) -> None:
     db = connect(paths.database)
+    seed_into(db)
+    db.conn.close()
+
+
+def seed_into(db) -> None:
     config = Config()
     tickets = seed_six_plus_one(db, TicketDesk(db, config))
     add_rating(db, at("08:16"), "very_satisfied", 1, HA, ticket=tickets["A001"])
@@ -47,7 +52,6 @@ def seed(paths: Paths) -> None:
     dossiers = DossierDesk(db, config)
     a = dossiers.save_intake(intake("2.000815"), clerk=HA, at=at("08:20"))
     dossiers.hand_back(a.code, clerk=HA, at=at("09:00"))
-    db.conn.close()
 
 
 @pytest.fixture
@@ -128,7 +132,7 @@ def test_a_day_with_data_fills_tiles_charts_and_tables(qtbot, window, paths):
     assert not w.tabs.isTabVisible(3)  # one day: no per-day tab
 
 
-def test_week_preset_sorting_and_csv_export(qtbot, window, paths, tmp_path):
+def test_week_preset_sorting_and_csv_and_xlsx_export(qtbot, window, paths, tmp_path):
     seed(paths)
     w = window()
     recompute(qtbot, w, lambda: w.set_preset(WEEK))
@@ -149,6 +153,18 @@ def test_week_preset_sorting_and_csv_export(qtbot, window, paths, tmp_path):
     assert rows[1][:4] == ["Tổng", "02/03/2026-04/03/2026", "Toàn điểm phục vụ", "7"]
     assert "Đã lưu CSV" in w.status.text()
     assert w.open_button.isVisible()
+
+    # "Xuất Excel" writes a workbook: numbers Excel can add up, whatever the PC's settings.
+    from openpyxl import load_workbook
+
+    assert w.xlsx_button.text() == "Xuất Excel" and w.csv_button.text() == "Xuất CSV"
+    out = tmp_path / "tuan.xlsx"
+    w.export_to("xlsx", out)
+    qtbot.waitUntil(lambda: w.last_export == out, timeout=5000)
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    total = next(r for r in rows if r[0] == "Tổng")
+    assert total[1:4] == ("02/03/2026-04/03/2026", "Toàn điểm phục vụ", 7)
+    assert "Đã lưu Excel" in w.status.text()
 
 
 def test_pdf_export_and_a_backwards_custom_range(qtbot, window, paths, tmp_path):
@@ -215,8 +231,18 @@ def test_office_command_demo_seeds_only_an_empty_database(monkeypatch, tmp_path,
 
     seeded, opened = [], []
     monkeypatch.setattr(kiosk.stats.demo, "seed_demo", lambda db, config: seeded.append(1))
-    monkeypatch.setattr(kiosk.ui.office, "run_office",
-                        lambda config, paths: opened.append(paths.data_dir) or 0)
+
+    def run_office(config, paths, prepare=None):
+        # What the window's lane does first, on the lane's own connection.
+        db = connect(paths.database)
+        try:
+            prepare(db)
+        finally:
+            db.conn.close()
+        opened.append(paths.data_dir)
+        return 0
+
+    monkeypatch.setattr(kiosk.ui.office, "run_office", run_office)
     data = tmp_path / "demo"
     assert main(["--data-dir", str(data), "office", "--demo"]) == 0
     assert seeded == [1] and opened == [data]
@@ -226,3 +252,84 @@ def test_office_command_demo_seeds_only_an_empty_database(monkeypatch, tmp_path,
     assert main(["--data-dir", str(data), "office", "--demo"]) == 0
     assert seeded == [1]  # a database with tickets never gets made-up ones
     assert "already holds tickets" in capsys.readouterr().out
+
+
+def test_the_window_shows_loading_first_and_fills_when_prepared(qtbot, paths):
+    """`kiosk office --demo`: the window is up while the made-up days are written on its
+    lane; it says so, then shows them."""
+    gate = threading.Event()
+
+    def prepare(db):
+        assert gate.wait(10)
+        seed_into(db)  # on the lane's own connection
+
+    w = build_office_window(Config(), paths, clock=lambda: at("17:00"), prepare=prepare)
+    qtbot.addWidget(w)
+    try:
+        w.resize(1366, 768)
+        w.show()
+        qtbot.wait(200)
+        assert w.stats is None
+        assert w.tiles["issued"].value.text() == "…"
+        assert w.tiles["issued"].note.text() == "Đang tải…"
+        assert "đang tải" in w.wait_chart.chart().title()
+        assert w.status.text() == "Đang tải số liệu…"
+        assert not w.xlsx_button.isEnabled()
+        gate.set()
+        qtbot.waitUntil(lambda: w.stats is not None, timeout=10000)
+        assert w.tiles["issued"].value.text() == "7"
+        assert w.xlsx_button.isEnabled()
+    finally:
+        gate.set()
+        w.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_waiting_chart_names_stand_whole_and_figures_do_not_overlap(qtbot, paths, size):
+    """A month of the demo's busy point: every service's name fits left of the bars (none cut
+    to "…" nor pushed out of the card) and its "mean / p90" text stays clear of the others."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtGui import QFontMetrics
+
+    from kiosk.stats.demo import seed_demo
+
+    now = datetime(2026, 3, 12, 16, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    db = connect(paths.database)
+    seed_demo(db, Config(), now=now, days=3, dossiers=20)
+    db.conn.close()
+    w = build_office_window(Config(), paths, clock=lambda: now)
+    qtbot.addWidget(w)
+    try:
+        w.resize(*size)
+        w.show()
+        qtbot.waitUntil(lambda: w.stats is not None, timeout=10000)
+        qtbot.wait(100)
+        chart = w.wait_chart.chart()
+        axis = next(a for a in chart.axes() if hasattr(a, "categories"))
+        names = axis.categories()
+        assert len(names) == 8 and not any("…" in n for n in names)
+        assert "Lao động – Thương binh và Xã hội" in names
+        widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(n) for n in names)
+        plot = chart.plotArea()
+        assert widest < plot.left() - chart.rect().left()
+        boxes = [item.sceneBoundingRect() for item in w.wait_chart.value_labels]
+        assert len(boxes) == 8
+        for i, box in enumerate(boxes):
+            assert chart.rect().contains(box)
+            assert box.left() >= plot.left()
+            assert not any(box.intersects(other) for other in boxes[i + 1:])
+        texts = [item.childItems()[0].text() for item in w.wait_chart.value_labels]
+        assert all(" / " in t and "." not in t for t in texts)  # 12,5 / 30,6: Vietnamese
+        # The pointer on a bar: the catalog's full name and both figures.
+        from PySide6.QtWidgets import QToolTip
+
+        (series,) = chart.series()
+        first = names.index("Chứng thực bản sao")
+        series.hovered.emit(True, first, series.barSets()[0])
+        tip = QToolTip.text()
+        assert tip.startswith("Chứng thực bản sao, chữ ký, hợp đồng\nTrung bình: ")
+        assert "90% chờ không quá" in tip and " phút" in tip
+    finally:
+        w.shutdown()

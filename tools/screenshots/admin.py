@@ -16,6 +16,26 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "wizard-welcome.png",
+    "wizard-keyboard.png",
+    "wizard-role.png",
+    "wizard-printer.png",
+    "wizard-scanner.png",
+    "wizard-city.png",
+    "wizard-pin.png",
+    "wizard-summary.png",
+    "admin-pin.png",
+    "admin-reprint.png",
+    "admin-devices.png",
+    "admin-sync.png",
+    "admin-doctor.png",
+    "admin-logs.png",
+    "admin-config.png",
+)
+
 SIZE = (1366, 768)
 TOKEN = "screenshot-token-0001"
 CCCD = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, Thái Bình|"

@@ -19,6 +19,23 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "counter-intake-1366x768.png",
+    "counter-intake-saved-1366x768.png",
+    "counter-id-warning-1366x768.png",
+    "counter-no-diacritics-1366x768.png",
+    "counter-dossier-1366x768.png",
+    "counter-handback-other-1366x768.png",
+    "counter-dossier-action-1366x768.png",
+    "counter-finish-scans-1366x768.png",
+    "counter-logbook-1366x768.png",
+    "counter-rating-1366x768.png",
+    "counter-rating-1093x614.png",
+    "counter-intake-1920x1080.png",
+)
+
 LANDSCAPE = (1366, 768)
 FULL_HD = (1920, 1080)
 CARD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Thái, Hòa Bình, Chợ "
@@ -80,6 +97,12 @@ def take_screenshots(out_dir: Path) -> list[Path]:
                               clerk=CLERK, at=ten - timedelta(days=1, hours=1))
     desk.change_status(opened.code, DossierStatus.PROCESSING, clerk="Trần Minh Đức",
                        at=ten - timedelta(hours=20))
+    # An elderly citizen's ticket for residence (cư trú), called when the window opens.
+    from kiosk.queue.priority import PriorityCategory
+    from kiosk.ticketing import TicketDesk
+
+    TicketDesk(db, config).issue("CTR", PriorityCategory.ELDERLY)
+    TicketDesk(db, config).issue("CTR")
     db.conn.close()
 
     saved: list[Path] = []
@@ -101,6 +124,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.show()
         _settle(app, 0.3)
         form = window.form
+        _wait(app, lambda: window.calling.ready)
+        window.calling.request("next")
+        _wait(app, lambda: window.calling.ticket is not None)
 
         def fill() -> None:
             window.handle_scan(ScanEvent.now(CARD.encode(), CARD, "serial:COM3"))
@@ -139,6 +165,16 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.dossier_view.reason.setText("Bản sao giấy chứng nhận quyền sử dụng đất")
         shot("counter-dossier-action-1366x768")
         window.dossier_view.cancel_action()
+
+        # The "mark finished" scan mode: one dossier finished, one refused.
+        window.toggle_finish_mode()
+        panel = window.dossier_view.finish_scans
+        window.handle_scan(ScanEvent.now(opened.code.encode(), opened.code, "wedge"))
+        _wait(app, lambda: panel.done == 1)
+        window.handle_scan(ScanEvent.now(opened.code.encode(), opened.code, "wedge"))
+        _wait(app, lambda: panel.refused == 1)
+        shot("counter-finish-scans-1366x768")
+        window.toggle_finish_mode()
 
         window.logbook_view.from_edit.setDate(window.logbook_view.from_edit.date().addDays(-4))
         window.show_logbook()

@@ -15,6 +15,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "display-1920x1080.png",
+    "display-1366x768.png",
+)
+
 SIZES = ((1920, 1080), (1366, 768))
 
 

@@ -16,6 +16,37 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "selfservice-start-1366x768.png",
+    "selfservice-lookup-typing-1366x768.png",
+    "selfservice-lookup-result-1366x768.png",
+    "selfservice-lookup-cccd-1366x768.png",
+    "selfservice-feedback-topics-1366x768.png",
+    "selfservice-feedback-keyboard-1366x768.png",
+    "selfservice-feedback-phone-1366x768.png",
+    "selfservice-feedback-thanks-1366x768.png",
+    "selfservice-start-1080x1920.png",
+    "selfservice-lookup-typing-1080x1920.png",
+    "selfservice-lookup-result-1080x1920.png",
+    "selfservice-lookup-cccd-1080x1920.png",
+    "selfservice-feedback-topics-1080x1920.png",
+    "selfservice-feedback-keyboard-1080x1920.png",
+    "selfservice-feedback-phone-1080x1920.png",
+    "selfservice-feedback-thanks-1080x1920.png",
+    "rating-idle-1366x768.png",
+    "rating-levels-1366x768.png",
+    "rating-reasons-1366x768.png",
+    "rating-thanks-1366x768.png",
+    "rating-idle-1080x1920.png",
+    "rating-levels-1080x1920.png",
+    "rating-reasons-1080x1920.png",
+    "rating-thanks-1080x1920.png",
+    "rating-embedded-levels-800x480.png",
+    "rating-embedded-reasons-800x480.png",
+)
+
 LANDSCAPE = (1366, 768)
 PORTRAIT = (1080, 1920)
 DEMO_CCCD = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, "

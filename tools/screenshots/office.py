@@ -21,6 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "office-today-1366x768.png",
+    "office-month-clerks-1366x768.png",
+    "office-month-clerks-1920x1080.png",
+    "office-report-pdf.png",
+)
+
 LANDSCAPE = (1366, 768)
 FULL_HD = (1920, 1080)
 #: A Thursday afternoon: a full morning and most of the afternoon behind it.

@@ -14,10 +14,26 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "ticket_screen_1366x768.png",
+    "priority_1366x768.png",
+    "priority_chosen_1366x768.png",
+    "confirmation_1366x768.png",
+    "ticket_screen_en_1366x768.png",
+    "ticket_screen_1080x1920.png",
+    "confirmation_1080x1920.png",
+    "closed_hours_1366x768.png",
+    "print_failed_1366x768.png",
+    "out_of_service_1366x768.png",
+    "out_of_service_1080x1920.png",
+)
 
 LANDSCAPE = (1366, 768)
 PORTRAIT = (1080, 1920)
@@ -155,9 +171,22 @@ def screenshot_main(take: Callable[[Path], list[Path]],
     args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    for path in take(out):
+    written = take(out)
+    for path in written:
         print(path)
+    check_shots(sys.modules[take.__module__].SHOTS, [p.name for p in written])
     return 0
+
+
+def check_shots(declared: Sequence[str], written: Sequence[str]) -> None:
+    """A run writes what its module declares in SHOTS: a file it does not declare would be
+    a picture tests/tools/test_screenshots.py calls stale; one declared and not written (the
+    PDF page without pdftoppm) is left as it was, and said."""
+    undeclared = sorted(set(written) - set(declared))
+    if undeclared:
+        raise RuntimeError(f"written but not in the module's SHOTS: {', '.join(undeclared)}")
+    for name in sorted(set(declared) - set(written)):
+        print(f"not written this time (left as it was): {name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

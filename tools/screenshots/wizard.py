@@ -16,6 +16,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+#: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
+#: them against the folder; screenshot_main against what a run wrote).
+SHOTS = (
+    "wizard-hub-tls.png",
+    "wizard-summary-hub.png",
+    "wizard-hub-kiosk.png",
+    "wizard-summary-kiosk-hub.png",
+    "wizard-hub-client.png",
+    "wizard-hub-client-untrusted.png",
+)
+
 SIZE = (1366, 768)
 KEY = "office-key-20260115"
 HOSTS = ["hub-pc", "192.168.1.10", "localhost", "127.0.0.1"]

@@ -6,9 +6,11 @@ blocks (SQLite or the LAN), so it runs there, and the answers come back as the w
 signals, delivered on the UI thread. The queue's subscribe and on_connection callbacks arrive
 on background threads and are re-emitted as signals the same way.
 
-`CallingBar` is a compact bar under the top bar: the current ticket (big number, service,
-waiting time), the buttons Gọi số tiếp (F3), Nhắc lại (F4), Vắng mặt, Chuyển… (an inline
-chooser), Xong (F12), the waiting counts of this counter's services and, when the hub is lost,
+`CallingBar` is a compact bar under the top bar: the current ticket (big number, a priority
+badge with the category, service, waiting time), the buttons Gọi số tiếp (F3; "Xong, gọi
+tiếp" while serving: the queue finishes the current ticket and calls the next in one step),
+Nhắc lại (F4), Vắng mặt (F11), Chuyển… (Ctrl+T, an inline chooser), Xong (F12), the
+waiting counts of this counter's services and, when the hub is lost,
 "Mất kết nối với máy chủ quầy" with the number of operations waiting to be sent.
 """
 
@@ -229,6 +231,9 @@ class CallingBar(QFrame):
         self.service_label.setObjectName("CallService")
         self.wait_label = QLabel("")
         self.wait_label.setObjectName("CallWait")
+        self.priority_label = QLabel("")
+        self.priority_label.setObjectName("CallPriority")
+        self.priority_label.hide()
         about = QVBoxLayout()
         about.setSpacing(0)
         about.addWidget(self.service_label)
@@ -239,8 +244,8 @@ class CallingBar(QFrame):
 
         self.next_button = KeyButton(self.tr("Gọi số tiếp (F3)"), "primary")
         self.recall_button = KeyButton(self.tr("Nhắc lại (F4)"))
-        self.skip_button = KeyButton(self.tr("Vắng mặt"))
-        self.transfer_button = KeyButton(self.tr("Chuyển…"))
+        self.skip_button = KeyButton(self.tr("Vắng mặt (F11)"))
+        self.transfer_button = KeyButton(self.tr("Chuyển… (Ctrl+T)"))
         self.finish_button = KeyButton(self.tr("Xong (F12)"))
         self.finish_button.setObjectName("FinishButton")
         self.buttons = {NEXT: self.next_button, RECALL: self.recall_button,
@@ -304,6 +309,7 @@ class CallingBar(QFrame):
         row.setSpacing(10)
         row.addWidget(self.counter_label)
         row.addWidget(self.number_label)
+        row.addWidget(self.priority_label)
         row.addLayout(about, 2)
         row.addWidget(self.button_box)
         row.addWidget(self.chooser)
@@ -338,8 +344,17 @@ class CallingBar(QFrame):
             self.service_label.setText(self.tr("Chưa gọi số nào"))
             self.wait_label.setText(self.tr("Nhấn F3 để gọi số tiếp theo"))
             set_prop(self.number_label, "state", "idle")
+            self.priority_label.hide()
         else:
             self.number_label.setText(ticket.number)
+            priority = getattr(ticket, "priority", None)
+            if priority:
+                text = self.tr("ƯU TIÊN")
+                if getattr(priority, "value", "") != "unspecified":
+                    text += "\n" + priority.label_vi
+                self.priority_label.setText(text)
+            self.priority_label.setVisible(bool(priority))
+            set_prop(self.number_label, "priority", "yes" if priority else "")
             self.service_label.setText(self.service_name(ticket.current_service))
             set_prop(self.number_label, "state", "serving")
             self.update_wait(now)
@@ -388,6 +403,9 @@ class CallingBar(QFrame):
 
     def update_buttons(self) -> None:
         serving = self.ticket is not None
+        # While serving, F3 finishes this citizen and calls the next in one step.
+        self.next_button.setText(self.tr("Xong, gọi tiếp (F3)") if serving
+                                 else self.tr("Gọi số tiếp (F3)"))
         can = self.ready and not self.busy
         self.next_button.setEnabled(can and self.connected)
         for action in (RECALL, SKIP, TRANSFER):

@@ -31,6 +31,7 @@ from kiosk.calendar import CalendarRules, working_days_between
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
+from kiosk.ui.counter.finish_scans import FinishScans
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
 from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
 
@@ -160,6 +161,7 @@ class DossierView(QWidget):
     `reprint_requested(code)`, `a4_requested(code)`; window.py does the work off-thread."""
 
     open_requested = Signal(str)
+    finish_requested = Signal(str)  # a code typed in the "mark finished" mode
     action_requested = Signal(str, int, str)
     reprint_requested = Signal(str)
     a4_requested = Signal(str)
@@ -177,16 +179,25 @@ class DossierView(QWidget):
         # -- code entry -----------------------------------------------------------------
         self.code_edit = _CodeEdit()
         self.code_edit.setObjectName("CodeEdit")
-        self.code_edit.setPlaceholderText(self.tr("Quét mã vạch trên giấy hẹn hoặc nhập mã hồ "
-                                                  "sơ, ví dụ 000.00.01.H26-260115-0007"))
+        self.placeholder_text = self.tr("Quét mã vạch trên giấy hẹn hoặc nhập mã hồ sơ, ví dụ "
+                                        "000.00.01.H26-260115-0007")
+        self.code_edit.setPlaceholderText(self.placeholder_text)
         self.code_edit.submitted.connect(self.request_open)
         self.open_button = KeyButton(self.tr("Mở hồ sơ (Enter)"), "primary")
         self.open_button.clicked.connect(self.request_open)
+        self.finish_mode_button = KeyButton(self.tr("Quét xử lý xong (Ctrl+F9)"))
+        self.finish_mode_button.setObjectName("FinishModeButton")
+        self.finish_mode_button.setCheckable(True)
+        self.finish_mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.finish_mode_button.toggled.connect(self._finish_mode_toggled)
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(field_label(self.tr("Mã hồ sơ (F9)"), self.code_edit))
         top.addWidget(self.code_edit, 1)
         top.addWidget(self.open_button)
+        top.addWidget(self.finish_mode_button)
+        self.finish_scans = FinishScans()
+        self.finish_scans.hide()
 
         self.placeholder = QLabel(self.tr(
             "Quét mã vạch trên giấy tiếp nhận và hẹn trả kết quả, hoặc gõ mã hồ sơ rồi nhấn "
@@ -300,8 +311,9 @@ class DossierView(QWidget):
         bar.addLayout(self.actions_row)
         bar.addWidget(self.no_actions)
         bar.addWidget(self.state, 1)
-        bar.addWidget(self.reprint_button)
-        bar.addWidget(self.a4_button)
+        # Reprints sit by the code, so the action row keeps its width for up to seven actions.
+        top.addWidget(self.reprint_button)
+        top.addWidget(self.a4_button)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
         # Who collects: an ID card scanned while a dossier is open is checked against it.
@@ -316,6 +328,7 @@ class DossierView(QWidget):
         box.setSpacing(8)
         box.addLayout(top)
         box.addWidget(self.placeholder, 1)
+        box.addWidget(self.finish_scans, 1)
         box.addWidget(self.details, 1)
         box.addWidget(self.collector)
         box.addWidget(self.confirm)
@@ -326,8 +339,42 @@ class DossierView(QWidget):
 
     def request_open(self) -> None:
         code = self.code_edit.text().strip()
-        if code:
+        if not code:
+            return
+        if self.finish_mode:
+            self.code_edit.clear()
+            self.finish_requested.emit(code)
+        else:
             self.open_requested.emit(code)
+
+    # -- the "mark finished" mode -----------------------------------------------------------
+
+    @property
+    def finish_mode(self) -> bool:
+        return self.finish_mode_button.isChecked()
+
+    def set_finish_mode(self, on: bool) -> None:
+        self.finish_mode_button.setChecked(on)
+
+    def _finish_mode_toggled(self, on: bool) -> None:
+        if on:
+            self.show_dossier(None)
+            self.code_edit.clear()
+            self.code_edit.setPlaceholderText(self.tr(
+                "Quét mã vạch trên giấy hẹn: hồ sơ chuyển ngay sang \"Đã xử lý xong\""))
+            self.open_button.setText(self.tr("Ghi nhận (Enter)"))
+        else:
+            self.finish_scans.clear()
+            self.code_edit.setPlaceholderText(self.placeholder_text)
+            self.open_button.setText(self.tr("Mở hồ sơ (Enter)"))
+        self.finish_scans.setVisible(on)
+        self.placeholder.setVisible(not on and self.dossier is None)
+
+    def clear(self) -> None:
+        """Forget the dossier on screen (the next citizen was called): nothing of the
+        previous citizen stays visible."""
+        self.show_dossier(None)
+        self.code_edit.clear()
 
     def focus_code(self) -> None:
         self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -336,9 +383,13 @@ class DossierView(QWidget):
     def show_dossier(self, dossier: Dossier | None, today: date | None = None) -> None:
         self.dossier = dossier
         self.cancel_action()
-        self.placeholder.setVisible(dossier is None)
+        if dossier is not None and self.finish_mode:
+            self.set_finish_mode(False)
+        self.placeholder.setVisible(dossier is None and not self.finish_mode)
         self.details.setVisible(dossier is not None)
         self.action_bar.setVisible(dossier is not None)
+        self.reprint_button.setVisible(dossier is not None)
+        self.a4_button.setVisible(dossier is not None)
         self.state.clear()
         if dossier is None or (self.collector.property("code") != dossier.code):
             self.collector.hide()
@@ -414,7 +465,10 @@ class DossierView(QWidget):
         allowed = legal_actions(self.dossier)
         for index, status in enumerate(allowed):
             action = ACTIONS[status]
-            button = KeyButton(self.tr(action.button), "primary" if index == 0 else "")
+            # Alt+1, Alt+2… (window.py) start the actions in the order shown.
+            button = KeyButton(f"[{index + 1}] {self.tr(action.button)}",
+                               "primary" if index == 0 else "")
+            button.setToolTip(f"Alt+{index + 1}")
             button.setObjectName(f"Action{int(status)}")
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
             self.actions_row.addWidget(button)
@@ -465,6 +519,14 @@ class DossierView(QWidget):
         return verdict
 
     # -- acting ---------------------------------------------------------------------------
+
+    def start_numbered(self, number: int) -> bool:
+        """Alt+number: start the action shown `number`th (1-based); False if there is none."""
+        buttons = list(self.action_buttons.items())
+        if not 1 <= number <= len(buttons) or self.busy or self.finish_mode:
+            return False
+        self.start_action(ACTIONS[buttons[number - 1][0]])
+        return True
 
     def start_action(self, action: Action) -> None:
         if self.dossier is None or self.busy:

@@ -50,9 +50,10 @@ class FormProblem(ValueError):
         self.widget = widget
 
 
-def confirm_discard(parent: QWidget) -> bool:
-    """Ask before an unsaved, filled form is wiped (F2). Enter or Esc keeps the form: only an
-    explicit choice throws it away."""
+def ask_discard(parent: QWidget, discard: Callable[[], None]) -> QMessageBox:
+    """Ask before an unsaved, filled form is wiped (F2); `discard()` runs only if the clerk
+    chooses to. Enter or Esc keeps the form. The question is window-modal but does not block
+    (no nested event loop): the answer arrives through `discard`."""
     box = QMessageBox(parent)
     box.setObjectName("DiscardDialog")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -60,14 +61,21 @@ def confirm_discard(parent: QWidget) -> bool:
     box.setText(box.tr("Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?"))
     box.setInformativeText(box.tr("Chọn “Giữ lại phiếu” để tiếp tục nhập và lưu (F5)."))
     keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton(box.tr("Bỏ phiếu, tạo hồ sơ mới"),
-                            QMessageBox.ButtonRole.DestructiveRole)
+    drop = box.addButton(box.tr("Bỏ phiếu, tạo hồ sơ mới"),
+                         QMessageBox.ButtonRole.DestructiveRole)
     keep.setObjectName("KeepButton")
-    discard.setObjectName("DiscardButton")
+    drop.setObjectName("DiscardButton")
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is discard
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(_result: int) -> None:
+        if box.clickedButton() is drop:
+            discard()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
 
 
 def _line(name: str, placeholder: str = "") -> QLineEdit:
@@ -160,7 +168,7 @@ class IntakeForm(QWidget):
         self.appointment_note.setWordWrap(True)
         self.fee = value_label("Fee")
         self.documents = DocumentsChecklist()
-        self.all_button = KeyButton(self.tr("Nhận đủ tất cả"))
+        self.all_button = KeyButton(self.tr("Nhận đủ tất cả (Ctrl+D)"))
         self.all_button.setObjectName("AllDocuments")
         self.all_button.clicked.connect(lambda: self.documents.set_all(True))
         self.sets = QSpinBox()
@@ -267,6 +275,20 @@ class IntakeForm(QWidget):
                 set_prop(edit, "filled", "check")
         self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def recall_contact(self, phone: str, email: str) -> bool:
+        """Fill the phone and e-mail fields that are still empty from a returning citizen's
+        last dossier (never what the clerk typed); True if something was filled. A phone
+        filled while the cursor is in it is selected, so typing a new number replaces it."""
+        filled = False
+        for edit, value in ((self.phone, phone), (self.email, email)):
+            if value and not edit.text().strip() and not edit.isReadOnly():
+                edit.setText(value)
+                set_prop(edit, "filled", "history")
+                filled = True
+                if edit.hasFocus():
+                    edit.selectAll()
+        return filled
+
     def set_procedure(self, procedure: Procedure) -> None:
         self.procedure = procedure
         self.procedure_name.setText(procedure.name)
@@ -337,6 +359,12 @@ class IntakeForm(QWidget):
                           for d in self.documents.items()],
             "sets": self.sets.value(), "area": self.area.text(), "notes": self.notes.text(),
         }
+
+    def has_work(self) -> bool:
+        """Something the clerk typed, scanned or ticked that a new intake would throw away
+        (a procedure merely picked is one keystroke to pick again)."""
+        return any(edit.text().strip() for edit in self._typed_fields) or \
+            self.documents.received_count() > 0
 
     def is_blank(self) -> bool:
         return not any(edit.text().strip() for edit in self._typed_fields) and \

@@ -1,9 +1,12 @@
 """The procedure picker: type part of a code or name (with or without diacritics), arrow keys
-move through the matches, Enter picks one."""
+move through the matches, Enter picks one; or pick one of the first nine by its number. The
+called ticket's service and the office's most used procedures come first
+(kiosk.dossiers.ranking)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -25,59 +28,51 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.dossiers.procedures import Procedure
-from kiosk.ui.counter.text import fold
+from kiosk.dossiers.ranking import rank_procedures
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
-FOLDED_ROLE = Qt.ItemDataRole.UserRole + 2
-NAME_ROLE = Qt.ItemDataRole.UserRole + 3
-
-
-def relevance(query: str, code: str, folded_name: str) -> int:
-    """0 best: the code or the name starts with what was typed; 1 the name holds it as a
-    phrase; 2 the name holds every word; 3 some words only matched the field name. So "khai tu"
-    puts "Đăng ký khai tử" before "Đăng ký khai sinh" (field "Tư pháp – Hộ tịch")."""
-    q = fold(query)
-    if code.startswith(q) or folded_name.startswith(q):
-        return 0
-    if q in folded_name:
-        return 1
-    if all(word in folded_name for word in q.split()):
-        return 2
-    return 3
+#: How many of the first rows number keys pick (1-9).
+NUMBERED = 9
 
 
 class ProcedureFilter(QSortFilterProxyModel):
-    """Rows whose code, name or field contain every typed word, accent-insensitively; the
-    best matches first, then catalog order."""
+    """Shows the procedures kiosk.dossiers.ranking ranks for the query, in its order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._words: list[str] = []
-        self._query = ""
-        self.setDynamicSortFilter(True)
+        self._rank: dict[str, int] = {}
+        self.setDynamicSortFilter(False)
 
-    def set_query(self, text: str) -> None:
-        self._words = fold(text).split()
-        self._query = " ".join(self._words)
-        # Both the filter and the order depend on the query: re-run both.
+    def set_order(self, codes: Sequence[str]) -> None:
+        self._rank = {code: index for index, code in enumerate(codes)}
+        # Both the filter and the order change: re-run both.
         self.invalidate()
         self.sort(0)
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt's name
                  right: QModelIndex | QPersistentModelIndex) -> bool:
-        if self._query:
-            a = relevance(self._query, left.data(CODE_ROLE), left.data(NAME_ROLE))
-            b = relevance(self._query, right.data(CODE_ROLE), right.data(NAME_ROLE))
-            if a != b:
-                return a < b
-        return left.row() < right.row()
+        big = len(self._rank)
+        return self._rank.get(left.data(CODE_ROLE), big) < self._rank.get(
+            right.data(CODE_ROLE), big)
 
     def filterAcceptsRow(self, row: int,  # noqa: N802 - Qt's name
                          parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._words:
-            return True
-        hay = self.sourceModel().index(row, 0, parent).data(FOLDED_ROLE) or ""
-        return all(word in hay for word in self._words)
+        return self.sourceModel().index(row, 0, parent).data(CODE_ROLE) in self._rank
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if role == Qt.ItemDataRole.DisplayRole and index.row() < NUMBERED:
+            return f"{index.row() + 1}  {value}"  # the number key that picks it
+        return value
+
+
+def digit_of(event: QKeyEvent) -> int:
+    """1-9 for the number keys (top row or keypad), else 0."""
+    key = event.key()
+    if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+        return key - Qt.Key.Key_0
+    return 0
 
 
 class _SearchEdit(QLineEdit):
@@ -86,6 +81,8 @@ class _SearchEdit(QLineEdit):
 
     navigate = Signal(int)  # rows to move: -1, +1, -5, +5
     accept = Signal()
+    pick = Signal(int)  # Alt+1..9: the numbered row
+
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         moves = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5,
@@ -93,6 +90,9 @@ class _SearchEdit(QLineEdit):
         key = event.key()
         if key in moves:
             self.navigate.emit(moves[key])
+            return
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and digit_of(event):
+            self.pick.emit(digit_of(event))
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.accept.emit()
@@ -104,32 +104,44 @@ class _SearchEdit(QLineEdit):
 
 
 class _ListView(QListView):
+    """Enter picks the current row; a number key 1-9 (with or without Alt) the numbered one."""
+
     accept = Signal()
+    pick = Signal(int)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.accept.emit()
             return
+        if digit_of(event):
+            self.pick.emit(digit_of(event))
+            return
         super().keyPressEvent(event)
 
 
 class ProcedurePicker(QWidget):
-    """Search field over the procedure list. `chosen(Procedure)` when the clerk picks one."""
+    """Search field over the procedure list. `chosen(Procedure)` when the clerk picks one.
+
+    The order is kiosk.dossiers.ranking's: what was typed, then the called ticket's service
+    and this office's counts (`set_context`). The first nine rows carry their number: the
+    number key picks one in the list, Alt+number from the search field (the window also
+    routes Alt+number to `pick` from anywhere on the intake page)."""
 
     chosen = Signal(object)
 
     def __init__(self, procedures: Sequence[Procedure], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.catalog = list(procedures)
         self.procedures = {p.code: p for p in procedures}
         self.current: Procedure | None = None
+        self.service: str | None = None
+        self.counts: dict[str, int] = {}
         self.model = QStandardItemModel(self)
         for p in procedures:
             item = QStandardItem(f"{p.name} · {p.code}")
             item.setEditable(False)
             item.setToolTip(f"{p.code} · {p.name}\n{p.field_name} · {p.processing_text}")
             item.setData(p.code, CODE_ROLE)
-            item.setData(fold(f"{p.code} {p.name} {p.field_name}"), FOLDED_ROLE)
-            item.setData(fold(p.name), NAME_ROLE)
             self.model.appendRow(item)
         self.proxy = ProcedureFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -142,6 +154,7 @@ class ProcedurePicker(QWidget):
         self.search.textChanged.connect(self._filter)
         self.search.navigate.connect(self._move)
         self.search.accept.connect(self.choose_current)
+        self.search.pick.connect(self.pick)
         self.count = QLabel()
         self.count.setProperty("role", "hint")
         self.list = _ListView()
@@ -156,6 +169,7 @@ class ProcedurePicker(QWidget):
         # Long procedure names wrap instead of scrolling sideways.
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.accept.connect(self.choose_current)
+        self.list.pick.connect(self.pick)
         self.list.clicked.connect(self._clicked)
 
         top = QHBoxLayout()
@@ -171,8 +185,21 @@ class ProcedurePicker(QWidget):
 
     # -- searching -----------------------------------------------------------------------
 
+    def set_context(self, service: str | None = None,
+                    counts: dict[str, int] | None = None) -> None:
+        """The called ticket's service (None: no ticket) and, when given, this office's
+        dossier counts per procedure; the list re-orders at once."""
+        service = service or None
+        if service == self.service and (counts is None or dict(counts) == self.counts):
+            return  # nothing changed: keep the clerk's place in the list
+        self.service = service
+        if counts is not None:
+            self.counts = dict(counts)
+        self._filter(self.search.text())
+
     def _filter(self, text: str) -> None:
-        self.proxy.set_query(text)
+        ranked = rank_procedures(self.catalog, text, service=self.service, counts=self.counts)
+        self.proxy.set_order([p.code for p in ranked])
         rows = self.proxy.rowCount()
         self.count.setText(self.tr("%n thủ tục", "", rows))
         if rows:
@@ -206,6 +233,15 @@ class ProcedurePicker(QWidget):
             index = self.proxy.index(0, 0)
         if index.isValid():
             self.choose(index.data(CODE_ROLE))
+
+    def pick(self, number: int) -> bool:
+        """Choose the row numbered `number` (1-9) on screen; False if there is none."""
+        if not 1 <= number <= min(NUMBERED, self.proxy.rowCount()) or not self.isEnabled():
+            return False
+        index = self.proxy.index(number - 1, 0)
+        self.list.setCurrentIndex(index)
+        self.choose(index.data(CODE_ROLE))
+        return True
 
     def choose(self, code: str) -> None:
         procedure = self.procedures.get(code)

@@ -33,6 +33,12 @@ CAMERA_TEXT = {
 }
 
 
+#: The window's shortcuts, most used first (window.py binds them; a test checks each one is).
+SHORTCUTS = ("F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · "
+             "F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · "
+             "F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F8 Camera")
+
+
 class StatusLine(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,8 +51,7 @@ class StatusLine(QFrame):
         self.wedge.setObjectName("WedgeState")
         self.camera = QLabel()
         self.camera.setObjectName("CameraState")
-        self.hint = QLabel(self.tr("F3 Gọi · F4 Nhắc · F12 Xong · F2 Mới · F5 Lưu · F6 In · "
-                                   "F7 A4 · Ctrl+F Thủ tục · F9 Hồ sơ · F10 Sổ · F8 Camera"))
+        self.hint = QLabel(self.tr(SHORTCUTS))
         self.hint.setObjectName("ShortcutHint")
         # The shortcut reminder gives way first on a narrow screen; the states never do.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

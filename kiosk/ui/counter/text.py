@@ -6,23 +6,12 @@ Plain Python, no Qt, so the search rules can be tested on their own.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
+
+from kiosk.dossiers.ranking import fold  # noqa: F401 - the picker and tests use it from here
 
 #: The parser's gender values and how the form (and the dossier record) writes them.
 GENDER_VI = {"male": "Nam", "female": "Nữ"}
-
-
-def fold(text: str) -> str:
-    """Lower-case, without tone marks or other diacritics, "đ" as "d", single spaces.
-
-    Clerks search with or without diacritics (a Telex input method may be off), so both
-    "khai sinh" and "dang ky khai sinh" must find "Đăng ký khai sinh".
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.replace("đ", "d").replace("Đ", "D")
-    return " ".join(bare.casefold().split())
 
 
 def matches(query: str, haystack: str) -> bool:

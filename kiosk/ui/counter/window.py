@@ -2,7 +2,11 @@
 a receipt barcode, the logbook.
 
 Keyboard and scanner alone cover the common path (F2 new intake, scan, type the phone number,
-Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code). A keyboard
+Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code). Alt+1..9
+pick the numbered thing on the page: a procedure of the list (the called ticket's service and
+the office's most used first) or a dossier action. F3 finishes the citizen being served, asks
+for their rating and calls the next in one step, and clears the previous citizen's data from
+the screen. Ctrl+F9 turns the dossier page into a "mark finished" scan station. A keyboard
 wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
 whole across the scanner's pauses when it starts like a code (or dropped with a rescan
 message); serial and camera scanners deliver the same ScanEvent. An ID card scanned while a
@@ -53,6 +57,7 @@ from kiosk.config import Config
 from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import Procedure, load_procedures
+from kiosk.dossiers.status import DossierStatus
 from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
@@ -67,7 +72,7 @@ from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
-from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, confirm_discard
+from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, ask_discard
 from kiosk.ui.counter.lanes import (
     CounterDesk,
     CounterLanes,
@@ -157,7 +162,11 @@ class CounterWindow(QMainWindow):
         # -- state --
         self.saving = False
         self.printing: str | None = None  # code whose receipt is being printed
+        self.saving_ticket: Any = None  # the ticket served when the save was pressed
+        self.clear_after_save = False  # the next citizen was called while saving
+        self.procedure_counts: dict[str, int] = {}
         self.last_scan: ScanResult | None = None
+        self.discard_box: Any = None  # F2's question about an unsaved form, while open
         self._scale = 0.0
         self._closed = False
         self.serial: Any = None
@@ -257,8 +266,10 @@ class CounterWindow(QMainWindow):
         f.print_button.clicked.connect(lambda: self.print_receipt())
         f.a4_button.clicked.connect(lambda: self.print_a4())
         f.new_button.clicked.connect(self.new_intake)
+        f.id_number.editingFinished.connect(self.recall_contact)
         v = self.dossier_view
         v.open_requested.connect(self.open_dossier)
+        v.finish_requested.connect(self.mark_finished)
         v.action_requested.connect(self.act)
         v.reprint_requested.connect(self.print_receipt)
         v.a4_requested.connect(self.print_a4)
@@ -276,7 +287,13 @@ class CounterWindow(QMainWindow):
                            ("F10", self.show_logbook), ("F8", self.toggle_camera),
                            ("F3", lambda: self.calling.request(NEXT)),
                            ("F4", lambda: self.calling.request(RECALL)),
-                           ("F12", lambda: self.calling.request(FINISH))):
+                           ("F11", lambda: self.calling.request(SKIP)),
+                           ("Ctrl+T", self.calling.open_transfer),
+                           ("F12", lambda: self.calling.request(FINISH)),
+                           ("Ctrl+F9", self.toggle_finish_mode),
+                           ("Ctrl+D", self.all_documents),
+                           *((f"Alt+{n}", lambda n=n: self.pick_numbered(n))
+                             for n in range(1, 10))):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -347,6 +364,9 @@ class CounterWindow(QMainWindow):
         self.lanes.desk.run(lambda _desk: None, done=self._start_queue,
                             failed=self._database_not_opened, owner=self,
                             label="open the database")
+        self.lanes.desk.run(lambda desk: desk.procedure_counts(),
+                            done=self._counts_loaded, owner=self,
+                            label="procedure counts")
         self.call_clock.start()
         s = self.scanner_settings
         if s.wedge_enabled:
@@ -358,6 +378,10 @@ class CounterWindow(QMainWindow):
         self.appointment_timer.start()
         self.check_printer()
         self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _counts_loaded(self, counts: dict[str, int]) -> None:
+        self.procedure_counts = dict(counts)
+        self.form.picker.set_context(self.form.picker.service, self.procedure_counts)
 
     def _start_queue(self, _result: Any = None) -> None:
         if not self._closed and not self.queue.running:
@@ -452,10 +476,22 @@ class CounterWindow(QMainWindow):
         """F2: an empty form, cursor in the name field (or just scan the card)."""
         if self.saving:
             return
-        if self.form.saved is None and not self.form.is_blank() and \
-                not confirm_discard(self):
+        if self.form.saved is None and self.form.has_work():
             self._select_page(INTAKE)
+            if self.discard_box is None:  # asked once, however often F2 is pressed
+                self.discard_box = ask_discard(self, self._discard_and_start)
+                self.discard_box.finished.connect(self._discard_answered)
             return
+        self._start_intake()
+
+    def _discard_answered(self, _result: int) -> None:
+        self.discard_box = None
+
+    def _discard_and_start(self) -> None:
+        if not self.saving and self.form.saved is None:
+            self._start_intake()
+
+    def _start_intake(self) -> None:
         self.banner.clear()
         self.form.clear()
         self._select_page(INTAKE)
@@ -466,6 +502,20 @@ class CounterWindow(QMainWindow):
             self._select_page(INTAKE)
         if self.form.saved is None:
             self.form.picker.focus_search()
+
+    def pick_numbered(self, number: int) -> None:
+        """Alt+number: the numbered procedure on the intake page, the numbered action on the
+        dossier page."""
+        if self.page == INTAKE and self.form.saved is None and not self.saving:
+            self.form.picker.pick(number)
+        elif self.page == DOSSIER:
+            self.dossier_view.start_numbered(number)
+
+    def all_documents(self) -> None:
+        """Ctrl+D: every required document received."""
+        if self.page == INTAKE and self.form.saved is None and self.form.documents.rows:
+            self.form.documents.set_all(True)
+            self.form.save_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_dossier_page(self) -> None:
         """F9: the code field, selected, ready for a scan or typing."""
@@ -520,6 +570,7 @@ class CounterWindow(QMainWindow):
             self.banner.clear()
             unchecked = lacks_diacritics(result.fields)
             self.form.fill_from_scan(result.fields, unchecked=unchecked)
+            self.recall_contact()
             if unchecked:
                 log.info("scan from %s: ID card text without diacritics", event.source)
                 self.banner.show_message(
@@ -533,7 +584,11 @@ class CounterWindow(QMainWindow):
             return
         if result.kind == "dossier":
             assert result.fields is not None
-            self.open_dossier(result.fields["code"])
+            if self.dossier_view.finish_mode:
+                self._select_page(DOSSIER)
+                self.mark_finished(result.fields["code"])
+            else:
+                self.open_dossier(result.fields["code"])
             return
         self.banner.show_message("error", self.tr(
             "Mã vừa quét không phải thẻ căn cước hay mã hồ sơ. Hãy quét mã QR trên thẻ căn "
@@ -561,6 +616,77 @@ class CounterWindow(QMainWindow):
         log.info("ID card warning acknowledged by the clerk")
         if self.page == INTAKE and self.form.saved is None:
             self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- a returning citizen's phone and e-mail ---------------------------------------------
+
+    def recall_contact(self) -> None:
+        """Look up the phone and e-mail of this ID number's last dossier at this station; only
+        empty fields are filled (on_contact), never what the clerk typed."""
+        form = self.form
+        id_number = form.id_number.text().strip()
+        if (not id_number or form.saved is not None
+                or (form.phone.text().strip() and form.email.text().strip())):
+            return
+        self.lanes.desk.run(lambda desk: desk.last_contact(id_number),
+                            done=lambda contact: self.on_contact(id_number, contact),
+                            failed=self._contact_failed, owner=self,
+                            label="returning citizen's contact")
+
+    def on_contact(self, id_number: str, contact: tuple[str, str] | None) -> None:
+        form = self.form
+        if contact is None or form.saved is not None \
+                or form.id_number.text().strip() != id_number:
+            return  # nothing known, or the form moved on to someone else meanwhile
+        if form.recall_contact(*contact):
+            self.banner.show_message("info", self.tr(
+                "Công dân đã nộp hồ sơ tại quầy: số điện thoại, email lấy từ hồ sơ gần nhất. "
+                "Hỏi lại công dân nếu đã thay đổi."), code="contact")
+
+    def _contact_failed(self, exc: BaseException) -> None:
+        log.info("a returning citizen's contact was not looked up: %s",
+                 wording(exc, "tra được hồ sơ trước", "look up the last dossier")[1])
+
+    # -- marking dossiers finished by scanning -----------------------------------------------
+
+    def toggle_finish_mode(self) -> None:
+        """Ctrl+F9: every scanned receipt goes straight to "Đã xử lý xong" (and back)."""
+        view = self.dossier_view
+        if view.pending is not None or view.busy:
+            return
+        view.set_finish_mode(not view.finish_mode)
+        self._select_page(DOSSIER)
+        view.focus_code()
+
+    def mark_finished(self, code: str) -> None:
+        """One scan in the "mark finished" mode: the status change on the desk lane, through
+        the desk's state machine; the answer is one line of the mode's log."""
+        panel = self.dossier_view.finish_scans
+        code = code.strip().upper()
+        if not self.clerk:
+            panel.refused_scan(code, self.tr("Nhập họ tên cán bộ (ô Cán bộ ở góc trên) trước "
+                                             "khi cập nhật hồ sơ."))
+            return
+        clerk = self.clerk
+        panel.started(code)
+        self.lanes.desk.run(lambda desk: desk.act(code, int(DossierStatus.FINISHED), "", clerk),
+                            done=self.on_marked_finished,
+                            failed=lambda exc: self.on_mark_refused(code, exc),
+                            owner=self, label="mark dossier finished")
+
+    def on_marked_finished(self, dossier: Dossier) -> None:
+        self.sync.wake()
+        self.dossier_view.finish_scans.finished(dossier)
+
+    def on_mark_refused(self, code: str, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"finish dossier {code}")
+        log.info("dossier %s not marked finished: %s", code, message_en)
+        current = getattr(exc, "current", None)
+        if current is DossierStatus.FINISHED:  # the same receipt scanned twice
+            message_vi = self.tr("Hồ sơ đã được ghi nhận xử lý xong từ trước, đang chờ trả "
+                                 "kết quả.")
+        elif current is DossierStatus.RETURNED:
+            message_vi = self.tr("Hồ sơ đã trả kết quả cho công dân.")
+        self.dossier_view.finish_scans.refused_scan(code, message_vi)
 
     # -- intake ----------------------------------------------------------------------------
 
@@ -595,6 +721,7 @@ class CounterWindow(QMainWindow):
         # Saved at the moment the clerk pressed save (the window's clock, which also gave the
         # appointment preview, so screen and receipt agree).
         clerk, at = self.clerk, self.clock()
+        self.saving_ticket = self.calling.ticket
         self.lanes.desk.run(lambda desk: desk.save_intake(intake, clerk=clerk, at=at),
                             done=self.on_saved,
                             failed=lambda exc: self.on_save_failed(intake.procedure_code, exc),
@@ -602,11 +729,23 @@ class CounterWindow(QMainWindow):
 
     def on_saved(self, dossier: Dossier) -> None:
         self.saving = False
-        ticket = self.calling.ticket
+        ticket, self.saving_ticket = self.saving_ticket, None
         if ticket is not None:
-            self.last_dossier_code = dossier.code
+            if self.calling.ticket is not None and self.calling.ticket.id == ticket.id:
+                self.last_dossier_code = dossier.code
             self.queue.link(ticket.id, dossier.code)
         self.sync.wake()
+        code = dossier.procedure_code
+        self.procedure_counts[code] = self.procedure_counts.get(code, 0) + 1
+        self.form.picker.set_context(self.form.picker.service, self.procedure_counts)
+        if self.clear_after_save:
+            # The next citizen was called meanwhile: print, but do not show the previous one.
+            self.clear_after_save = False
+            self.form.clear()
+            self.banner.show_message("info", self.tr("Đã lưu hồ sơ %1 của công dân trước.")
+                                     .replace("%1", dossier.code))
+            self.print_receipt(dossier.code)
+            return
         self.form.show_saved(dossier)
         self.banner.show_message("info", self.tr("Đã lưu hồ sơ %1. Hẹn trả kết quả: %2.")
                                  .replace("%1", dossier.code)
@@ -618,6 +757,7 @@ class CounterWindow(QMainWindow):
         message_vi, message_en = wording(exc, "lưu được hồ sơ", "save the dossier")
         log.warning("intake not saved (procedure %s): %s", procedure_code, message_en)
         self.saving = False
+        self.saving_ticket = None
         self.form.save_button.setEnabled(True)
         self.form.set_print_state("failed", message_vi)
         self.banner.show_message("error", message_vi, code="save")
@@ -809,6 +949,7 @@ class CounterWindow(QMainWindow):
     def on_queue_restored(self, ticket: Any, services: list[Any]) -> None:
         self.calling.set_services(services)
         self.calling.show_ticket(ticket, self.clock())
+        self._serving_changed()
         if ticket is not None:
             log.info("counter %d: restored ticket %s", self.counter_number, ticket.number)
             self.last_dossier_code = ticket.dossiers[-1] if ticket.dossiers else None
@@ -817,8 +958,20 @@ class CounterWindow(QMainWindow):
         c = self.calling
         c.set_busy(False)
         finished = c.ticket
+        try:
+            self._queue_done(action, ticket, finished)
+        finally:
+            self._serving_changed()
+
+    def _queue_done(self, action: str, ticket: Any, finished: Any) -> None:
+        c = self.calling
         if action == NEXT:
+            # The queue finished the citizen being served in the same step: ask for their
+            # rating, and take their data off the screen before the next one sits down.
+            if finished is not None and (ticket is None or ticket.id != finished.id):
+                self._ask_rating(finished)
             self.last_dossier_code = None
+            self.clear_previous_citizen()
             if ticket is None:
                 c.show_ticket(None)
                 c.show_message(self.tr("Không còn ai đang chờ."))
@@ -838,6 +991,26 @@ class CounterWindow(QMainWindow):
             if ticket is not None:
                 c.show_message((self.tr("Số %1: vắng mặt.") if action == SKIP
                                 else self.tr("Đã chuyển số %1.")).replace("%1", ticket.number))
+
+    def _serving_changed(self) -> None:
+        """The picker offers the served ticket's service first."""
+        ticket = self.calling.ticket
+        self.form.picker.set_context(ticket.current_service if ticket is not None else None)
+
+    def clear_previous_citizen(self) -> None:
+        """The next number was called: the intake form, the dossier on screen, a scanned
+        card's warning all belonged to the citizen who just left (privacy)."""
+        self.last_scan = None
+        if self.saving:
+            self.clear_after_save = True  # on_saved prints, then clears
+        else:
+            self.form.clear()
+        if self.dossier_view.pending is None and not self.dossier_view.busy:
+            self.dossier_view.clear()
+        self.banner.needs_ack = False  # a card warning was about the previous citizen's card
+        self.banner.clear()
+        if self.page == INTAKE and not self.saving:
+            self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_rating(self, ticket: Any) -> None:
         if self.rating_view is None:

@@ -85,9 +85,10 @@ def ticket_service(ticket: Any) -> str:
 
 
 def short_service_name(name: str) -> str:
-    """Catalog names carry examples in brackets ("Tư pháp – Hộ tịch (khai sinh, …)"): a board
-    read from across the room needs only the part before them."""
-    head = name.split(" (", 1)[0].strip()
+    """Catalog names carry examples in brackets ("Tư pháp – Hộ tịch (khai sinh, …)") or a list
+    ("Chứng thực bản sao, chữ ký, hợp đồng"): a board read from across the room needs only the
+    part before them, as large as it can be."""
+    head = name.split(" (", 1)[0].split(",", 1)[0].strip()
     return head or name
 
 

@@ -41,6 +41,11 @@ NUMBER_PX = 180
 COUNTER_PX = 140
 RECENT_NUMBER_PX = 50
 WAITING_COUNT_PX = 52
+# The waiting services' names: each the largest its chip allows up to this size, on at most
+# two lines (WrapFitLabel, window.py). 40 px type has 28 px capitals; the panel is as tall as
+# two rows of such names need (the numbers above are held by their tiles' width, not height).
+WAITING_NAME_PX = 40
+WAITING_PANEL_HEIGHT = 310
 TYPE = TypeScale(body=None, small=24, title=42, heading=38, display=NUMBER_PX)
 ON_TILE = "transparent"
 
@@ -87,6 +92,6 @@ BOARD = station(
     rule("QLabel#WaitingCount", font_size=WAITING_COUNT_PX, font_weight=HEAVY,
          color=BOARD_WHITE, background=ON_TILE),
     rule('QLabel#WaitingCount[zero="yes"]', color=BOARD_MUTED_DARK),
-    rule("QLabel#WaitingName", font_size=21, font_weight=SEMIBOLD, color=BOARD_MUTED,
-         background=ON_TILE),
+    # No size here: WrapFitLabel sets it (a style-sheet size would override the fitted one).
+    rule("QLabel#WaitingName", font_weight=SEMIBOLD, color=BOARD_MUTED, background=ON_TILE),
 )

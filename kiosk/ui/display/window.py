@@ -191,10 +191,96 @@ class RecentRow(QFrame):
         self.layout().setSpacing(round(12 * scale))
 
 
+class WrapFitLabel(QLabel):
+    """A label on at most `lines` lines whose font is the largest that fits its box (no word
+    split, nothing cut), up to `max_px`: a service's name on the board.
+
+    A name with a dash ("Tư pháp – Hộ tịch") breaks after a dash when that is as large as
+    wrapping where the words run out ("Tư pháp – Hộ" / "tịch"); a line never starts with one.
+    `fitted_px` is the size the box allows; `show_px` shows it (the board decides)."""
+
+    DASH = " – "
+    #: The dash held to the word before it: a line never starts with "–".
+    HELD_DASH = "\u00a0– "
+
+    def __init__(self, text: str = "", *, max_px: int = 40, min_px: int = 12, lines: int = 2,
+                 on_fitted: Callable[[], None] | None = None, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.full_text = text
+        self.max_px, self.min_px, self.lines = max_px, min_px, lines
+        self.fitted_px = min_px
+        self._on_fitted = on_fitted
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(1, 1)
+
+    def set_max_px(self, value: int) -> None:
+        if value != self.max_px:
+            self.max_px = value
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _font(self, px: int) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(px)
+        return font
+
+    def fits(self, px: int, width: int, height: int, text: str | None = None) -> bool:
+        text = self.text() if text is None else text
+        metrics = QFontMetrics(self._font(px))
+        # Words as Qt wraps them: at spaces and line breaks, never at the held dash's
+        # no-break space (which str.split() would split at).
+        words = text.replace("\n", " ").split(" ")
+        if any(metrics.horizontalAdvance(word) > width for word in words):
+            return False
+        box = metrics.boundingRect(0, 0, width, 100_000, Qt.TextFlag.TextWordWrap, text)
+        return (box.height() <= height
+                and round(box.height() / metrics.lineSpacing()) <= self.lines)
+
+    def _largest(self, text: str, width: int, height: int) -> int:
+        best, lo, hi = self.min_px, self.min_px, max(self.min_px, self.max_px)
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.fits(mid, width, height, text):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    def _fit(self) -> None:
+        rect = self.contentsRect()
+        if rect.width() <= 1 or rect.height() <= 1:
+            return
+        text = self.full_text.replace(self.DASH, self.HELD_DASH)
+        best = self._largest(text, rect.width(), rect.height())
+        if QFontMetrics(self._font(best)).horizontalAdvance(text) > rect.width():
+            parts = text.split(self.HELD_DASH)
+            for cut in range(len(parts) - 1, 0, -1):  # the last dash first: a longer line one
+                broken = (self.HELD_DASH.join(parts[:cut]) + self.HELD_DASH.rstrip() + "\n"
+                          + self.HELD_DASH.join(parts[cut:]))
+                if self._largest(broken, rect.width(), rect.height()) >= best:
+                    text = broken
+                    break
+        if text != self.text():
+            self.setText(text)
+        if best != self.fitted_px:
+            self.fitted_px = best
+            if self._on_fitted is not None:
+                self._on_fitted()
+
+    def show_px(self, px: int) -> None:
+        if self.font().pixelSize() != px:
+            self.setFont(self._font(px))
+
+
 class WaitingChip(QFrame):
     """One service: its ticket letter, how many wait, its (short) name."""
 
-    def __init__(self, service: ServiceInfo, parent: QWidget | None = None):
+    def __init__(self, service: ServiceInfo, parent: QWidget | None = None, *,
+                 on_fitted: Callable[[], None] | None = None):
         super().__init__(parent)
         self.setObjectName("WaitingChip")
         self.service = service
@@ -204,11 +290,10 @@ class WaitingChip(QFrame):
         self.count = QLabel("0")
         self.count.setObjectName("WaitingCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.name = QLabel(service.name)
+        self.name = WrapFitLabel(service.name, max_px=style.WAITING_NAME_PX,
+                                 on_fitted=on_fitted)
         self.name.setObjectName("WaitingName")
-        self.name.setWordWrap(True)
         self.name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout(self)
         row.addWidget(self.letter)
         row.addWidget(self.name, 1)
@@ -224,6 +309,7 @@ class WaitingChip(QFrame):
         self.layout().setContentsMargins(round(10 * scale), round(3 * scale),
                                          round(12 * scale), round(3 * scale))
         self.layout().setSpacing(round(10 * scale))
+        self.name.set_max_px(round(style.WAITING_NAME_PX * scale))
 
 
 class DisplayBoard(QWidget):
@@ -250,6 +336,11 @@ class DisplayBoard(QWidget):
         self._columns = 0
         self.connected = True
         self.rendered_at: float | None = None  # monotonic time of the last render (tests)
+        # The names' common size, settled once a resize has refitted them all.
+        self._names_fitted = QTimer(self)
+        self._names_fitted.setSingleShot(True)
+        self._names_fitted.setInterval(0)
+        self._names_fitted.timeout.connect(self._size_names)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -343,6 +434,13 @@ class DisplayBoard(QWidget):
         col.addStretch(0)
         return panel
 
+    def _size_names(self) -> None:
+        """Every waiting service's name at the size its chip allows, once all are fitted."""
+        chips = list(self.waiting_chips.values())
+        if chips:
+            for chip in chips:
+                chip.name.show_px(chip.name.fitted_px)
+
     def _build_waiting(self) -> QFrame:
         panel = QFrame()
         panel.setObjectName("WaitingPanel")
@@ -358,7 +456,7 @@ class DisplayBoard(QWidget):
         # Two rows of chips: wide enough for a service name on two lines beside its count.
         per_row = max(1, math.ceil(len(services) / 2)) if len(services) > 4 else len(services)
         for i, service in enumerate(services):
-            chip = WaitingChip(service)
+            chip = WaitingChip(service, on_fitted=self._names_fitted.start)
             chips.addWidget(chip, i // max(1, per_row), i % max(1, per_row))
             self.waiting_chips[service.code] = chip
         for c in range(per_row):
@@ -505,7 +603,7 @@ class DisplayBoard(QWidget):
         self.recent_panel.layout().setContentsMargins(round(18 * s), round(10 * s),
                                                       round(18 * s), round(10 * s))
         self.recent_panel.layout().setSpacing(round(2 * s))
-        self.waiting_panel.setFixedHeight(round(250 * s))
+        self.waiting_panel.setFixedHeight(round(style.WAITING_PANEL_HEIGHT * s))
         self.waiting_panel.layout().setContentsMargins(round(20 * s), round(8 * s),
                                                        round(20 * s), round(16 * s))
         self.waiting_panel.layout().setSpacing(round(6 * s))

@@ -1,5 +1,5 @@
 """The office window (head of the service point): statistics for a day, week, month or any
-range, with charts (QtCharts) and csv/pdf export. PySide6 Widgets + QtCharts.
+range, with charts (QtCharts) and Excel (xlsx), csv and pdf export. PySide6 Widgets + QtCharts.
 
     from kiosk.ui.office import build_office_window, run_office
 """

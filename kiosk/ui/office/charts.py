@@ -18,18 +18,22 @@ from PySide6.QtCharts import (
     QPieSlice,
     QValueAxis,
 )
-from PySide6.QtCore import QLocale, QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem, QToolTip
 
 from kiosk.assets import FONT_FAMILY
 from kiosk.stats import OfficeStats
 from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS
-from kiosk.stats.report import hour_range, share_vi, short_label
+from kiosk.stats.report import hour_range, minutes_vi, share_vi, short_label
 from kiosk.ui.theme import AMBER, GREEN, NAVY, RED, TEXT, scaled
 
 CHART_MIN_FONT_PX = 9
 LEVEL_COLOURS = {"very_satisfied": GREEN, "satisfied": "#67a878", "unsatisfied": RED}
 P90_COLOUR = "#7fa3cf"
+#: A service's name on the waiting chart's axis: before any comma or bracket, up to this many
+#: characters (the longest catalog name, "Lao động – Thương binh và Xã hội", fits whole).
+AXIS_LABEL_CHARS = 34
 _VI = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 
@@ -74,10 +78,17 @@ class _ChartView(QChartView):
     def show_stats(self, stats: OfficeStats) -> None:
         self.stats = stats
         self.clear()
+        self.chart().setTitle(self.base_title)
         self.draw(stats)
 
     def draw(self, stats: OfficeStats) -> None:
         raise NotImplementedError
+
+    def show_loading(self) -> None:
+        """Before the first figures: the title says they are coming."""
+        self.clear()
+        self.chart().setTitle(f"{self.base_title}: đang tải…")
+        self.chart().legend().hide()
 
     def font_px(self, value: float) -> int:
         """A chart's type size at the window's scale, never below 9 px."""
@@ -100,7 +111,42 @@ class WaitingChart(_ChartView):
     """Mean and p90 waiting minutes per service, as horizontal bars."""
 
     def __init__(self, scale: float = 1.0) -> None:
+        #: One "mean / p90" text per service, beside its longer bar: two labels per service
+        #: (one per bar) ran into each other where the bars are thin (1366x768, a month).
+        self.value_labels: list[QGraphicsRectItem] = []
+        self.groups: list = []
+        self._series: QHorizontalBarSeries | None = None
         super().__init__("Thời gian chờ theo dịch vụ (phút)", scale)
+        self.chart().plotAreaChanged.connect(lambda _area: self.place_labels())
+
+    def clear(self) -> None:
+        super().clear()
+        for item in self.value_labels:
+            scene = item.scene()
+            if scene is not None:
+                scene.removeItem(item)  # no parent left: Python's reference was the last
+        self.value_labels = []
+        self.groups = []
+        self._series = None
+
+    def place_labels(self) -> None:
+        """Each service's figures just past the end of its longer bar, centred on the pair."""
+        if self._series is None:
+            return
+        for i, (g, item) in enumerate(zip(self.groups, self.value_labels, strict=True)):
+            end = max(g.waiting.mean or 0.0, g.waiting.p90 or 0.0)
+            point = self.chart().mapToPosition(QPointF(end, i), self._series)
+            item.setPos(point.x() + 2, point.y() - item.rect().height() / 2)
+
+    def _hovered(self, status: bool, index: int, _bar_set: QBarSet) -> None:
+        """The full name and both figures under the pointer (the axis shows a short name)."""
+        if not status or not 0 <= index < len(self.groups):
+            QToolTip.hideText()
+            return
+        g = self.groups[index]
+        QToolTip.showText(QCursor.pos(), f"{g.label}\nTrung bình: "
+                          f"{minutes_vi(g.waiting.mean, unit=True)}\n90% chờ không quá "
+                          f"{minutes_vi(g.waiting.p90, unit=True)}", self)
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
@@ -123,20 +169,33 @@ class WaitingChart(_ChartView):
         series = QHorizontalBarSeries()
         series.append(mean)
         series.append(p90)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
-        for bar_set in (mean, p90):
-            bar_set.setLabelColor(QColor(TEXT))
-            bar_set.setLabelFont(chart_font(self.font_px(11)))
+        series.setBarWidth(0.8)
+        series.hovered.connect(self._hovered)
         chart.addSeries(series)
+        self.groups, self._series = groups, series
+        for g in groups:
+            # On a white patch above the grid lines, which would otherwise cross the digits.
+            item = QGraphicsRectItem(chart)
+            item.setBrush(QColor("white"))
+            item.setPen(Qt.PenStyle.NoPen)
+            item.setZValue(10)
+            text = QGraphicsSimpleTextItem(
+                f"{minutes_vi(g.waiting.mean)} / {minutes_vi(g.waiting.p90)}", item)
+            text.setFont(chart_font(self.font_px(11)))
+            text.setBrush(QColor(TEXT))
+            text.setPos(2, 0)
+            box = text.boundingRect()
+            item.setRect(0, 0, box.width() + 4, box.height())
+            item.setToolTip(g.label)
+            self.value_labels.append(item)
         categories = QBarCategoryAxis()
-        categories.append([short_label(g.label, 20) for g in groups])
+        categories.append([short_label(g.label, AXIS_LABEL_CHARS) for g in groups])
         # Qt shortens category labels to "..." long before they run out of room.
         categories.setTruncateLabels(False)
         values = QValueAxis()
         top = max(max(g.waiting.p90 or 0.0, g.waiting.mean or 0.0) for g in groups)
-        # Room on the right for the value labels past the longest bar.
-        values.setRange(0, _nice_top(top * 1.15))
+        # Room on the right for the "mean / p90" text past the longest bar.
+        values.setRange(0, _nice_top(top * 1.3))
         values.setLabelFormat("%.0f")
         values.setTickCount(5)
         self._axis_fonts(categories, values)
@@ -145,6 +204,7 @@ class WaitingChart(_ChartView):
         series.attachAxis(categories)
         series.attachAxis(values)
         chart.legend().show()
+        self.place_labels()
 
 
 class HourChart(_ChartView):

@@ -1,11 +1,14 @@
 """The office window: the head of the service point's view of a day, a week, a month.
 
 Summary tiles, three charts (waiting time per service, tickets per hour, ratings) and tables
-per counter, clerk, service and day, for a chosen range; csv/pdf export through
-kiosk.stats.report. Statistics are computed and reports written on the "office-stats" lane
+per counter, clerk, service and day, for a chosen range; Excel (xlsx), csv and pdf export
+through kiosk.stats.report. Statistics are computed and reports written on the "office-stats" lane
 (kiosk/ui/operations.py), which owns its own database connection: a month of a busy point is a
 few hundred thousand events, seconds of work the window must not freeze for. A range that
 includes today refreshes itself every minute.
+
+The window shows at once, in a "Đang tải…" state, and fills when the first figures arrive;
+work to do before them (the demo's made-up days, `prepare`) runs first on the same lane.
 """
 
 from __future__ import annotations
@@ -198,7 +201,8 @@ class Tile(QFrame):
 class OfficeWindow(QMainWindow):
     def __init__(self, config: Config, paths: Paths, *,
                  clock: Callable[[], datetime] | None = None,
-                 app: QApplication | None = None) -> None:
+                 app: QApplication | None = None,
+                 prepare: Callable[[Any], object] | None = None) -> None:
         super().__init__()
         self.config = config
         self.paths = paths
@@ -208,6 +212,8 @@ class OfficeWindow(QMainWindow):
         self.lane = Lane("office-stats", lambda: open_database(config, paths),
                          lambda db: db.conn.close())
         self.stats: OfficeStats | None = None
+        #: Work on the lane's database before the first figures (the demo's seeding).
+        self._prepare = prepare
         self.preset = TODAY
         self.last_export: Path | None = None
         self._request = 0
@@ -218,6 +224,7 @@ class OfficeWindow(QMainWindow):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._tick)
         self.apply_scale(*WINDOW_SIZE)
+        self._show_loading()
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -250,7 +257,8 @@ class OfficeWindow(QMainWindow):
         self.wait_chart = WaitingChart()
         self.hour_chart = HourChart()
         self.rating_chart = RatingChart()
-        for view, stretch in ((self.wait_chart, 4), (self.hour_chart, 4),
+        # The waiting chart widest: its service names stand whole beside the bars.
+        for view, stretch in ((self.wait_chart, 5), (self.hour_chart, 4),
                               (self.rating_chart, 3)):
             view.setMinimumHeight(200)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -281,10 +289,12 @@ class OfficeWindow(QMainWindow):
         titles.addWidget(title)
         titles.addWidget(office)
         layout.addLayout(titles, 1)
-        self.csv_button = QPushButton("Xuất Excel (CSV)")
+        self.xlsx_button = QPushButton("Xuất Excel")
+        self.csv_button = QPushButton("Xuất CSV")
         self.pdf_button = QPushButton("Xuất báo cáo PDF")
         self.open_button = QPushButton("Mở tệp vừa xuất")
-        for button, slot in ((self.csv_button, lambda: self.ask_export("csv")),
+        for button, slot in ((self.xlsx_button, lambda: self.ask_export("xlsx")),
+                             (self.csv_button, lambda: self.ask_export("csv")),
                              (self.pdf_button, lambda: self.ask_export("pdf")),
                              (self.open_button, self._open_last_export)):
             button.setProperty("role", "export")
@@ -386,10 +396,27 @@ class OfficeWindow(QMainWindow):
     # -- computing -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the background lane and show today."""
+        """Start the background lane and show today (after `prepare`, when given)."""
         self.lane.start()
+        if self._prepare is not None:
+            self.lane.run(self._prepare, failed=self._prepare_failed, owner=self,
+                          label="prepare office data")
         self.timer.start()
         self.set_preset(TODAY)
+        if self._prepare is not None:
+            self._status("Đang tải số liệu…")
+
+    def _show_loading(self) -> None:
+        """Before the first figures: the tiles and charts say they are coming."""
+        for tile in self.tiles.values():
+            tile.show_value("…", "Đang tải…")
+        for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
+            chart.show_loading()
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, "tải được số liệu", "prepare the data")
+        log.error("preparing the office data failed: %s", message_en, exc_info=exc)
+        self._status(message_vi, error=True)
 
     def refresh(self) -> None:
         start, end = self.current_range()
@@ -454,8 +481,8 @@ class OfficeWindow(QMainWindow):
         for grouping, table in self.tables.items():
             table.fill(stats.grouping(grouping))
         self.tabs.setTabVisible(3, stats.days > 1)
-        self.csv_button.setEnabled(True)
-        self.pdf_button.setEnabled(True)
+        for button in (self.xlsx_button, self.csv_button, self.pdf_button):
+            button.setEnabled(True)
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
@@ -474,7 +501,8 @@ class OfficeWindow(QMainWindow):
     def ask_export(self, fmt: str) -> None:
         if self.stats is None:
             return
-        filters = {"csv": "Bảng tính CSV (*.csv)", "pdf": "Tài liệu PDF (*.pdf)"}
+        filters = {"xlsx": "Bảng tính Excel (*.xlsx)", "csv": "Tệp CSV (*.csv)",
+                   "pdf": "Tài liệu PDF (*.pdf)"}
         path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo thống kê",
                                               str(self.default_export_path(fmt)), filters[fmt])
         if path:
@@ -483,7 +511,7 @@ class OfficeWindow(QMainWindow):
             self.export_to(fmt, Path(path))
 
     def export_to(self, fmt: str, path: Path) -> None:
-        """Write the shown statistics as csv or pdf (on the lane)."""
+        """Write the shown statistics as xlsx, csv or pdf (on the lane)."""
         if self.stats is None:
             return
         now = self._clock().astimezone(self.tz)
@@ -498,7 +526,7 @@ class OfficeWindow(QMainWindow):
 
     def _exported(self, fmt: str, path: str) -> None:
         self.last_export = Path(path)
-        self._status(f"Đã lưu {fmt.upper()}: {path}")
+        self._status(f"Đã lưu {'Excel' if fmt == 'xlsx' else fmt.upper()}: {path}")
         self.open_button.setEnabled(True)
         self.open_button.show()
 
@@ -534,17 +562,20 @@ def build_office_window(config: Config, paths: Paths, *, start: bool = True,
     return window
 
 
-def _open_office(app, config: Config, paths: Paths) -> Opened:
-    return Opened(build_office_window(config, paths))
+def _open_office(app, config: Config, paths: Paths, *,
+                 prepare: Callable[[Any], object] | None = None) -> Opened:
+    return Opened(build_office_window(config, paths, prepare=prepare))
 
 
 #: The office window, at its size.
 OFFICE = Station("office window", open=_open_office, size=WINDOW_SIZE)
 
 
-def run_office(config: Config, paths: Paths) -> int:
-    """Open the office window and run until it is closed."""
-    return run_station(OFFICE, config, paths)
+def run_office(config: Config, paths: Paths,
+               prepare: Callable[[Any], object] | None = None) -> int:
+    """Open the office window and run until it is closed; `prepare(db)` runs on the window's
+    lane before the first figures."""
+    return run_station(OFFICE, config, paths, prepare=prepare)
 
 
 __all__ = ["OFFICE", "OfficeWindow", "build_office_window", "preset_range", "run_office"]

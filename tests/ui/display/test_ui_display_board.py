@@ -303,3 +303,35 @@ def test_many_counters_still_fit(qtbot):
         assert (board.width(), board.height()) == (1920, 1080)
     finally:
         board.close()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_waiting_names_are_as_large_as_their_chips_allow(qtbot, size):
+    """"ĐANG CHỜ": every service's name on at most two lines, no word cut, no line starting
+    with a dash, each the largest its chip allows up to the board's size for names: on a
+    1080p TV 40 px type (28 px capitals), only the longest name smaller."""
+    from kiosk.ui.display.style import WAITING_NAME_PX
+
+    board = busy_board(qtbot, size)
+    try:
+        qtbot.wait(50)
+        names = [chip.name for chip in board.waiting_chips.values()]
+        assert len(names) == 8
+        top = round(WAITING_NAME_PX * board._scale)
+        for name in names:
+            px = name.font().pixelSize()
+            rect = name.contentsRect()
+            assert px == name.fitted_px
+            assert name.fits(px, rect.width(), rect.height()), name.text()
+            assert px == top or not name.fits(px + 1, rect.width(), rect.height())
+            assert not any(line.startswith("–") for line in name.text().split("\n"))
+        assert names[1].text() == "Tư pháp\u00a0–\nHộ tịch"  # broken after its dash
+        sizes = sorted(name.font().pixelSize() for name in names)
+        caps = sorted(QFontMetrics(name.font()).capHeight() for name in names)
+        if size == (1920, 1080):
+            assert sizes[1:] == [40] * 7 and sizes[0] >= 30
+            assert caps[1] >= 28 and caps[0] >= 22
+        else:
+            assert sizes[1] >= 28 and sizes[0] >= 21
+    finally:
+        board.close()

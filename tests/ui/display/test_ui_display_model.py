@@ -151,6 +151,7 @@ def test_highlight_lasts_highlight_s():
 def test_service_names_are_shortened_and_unknown_services_shown():
     assert short_service_name("Tư pháp – Hộ tịch (khai sinh, kết hôn, khai tử)") == \
         "Tư pháp – Hộ tịch"
+    assert short_service_name("Chứng thực bản sao, chữ ký, hợp đồng") == "Chứng thực bản sao"
     m = model()
     m.apply_event(event("issued", "X001", "NEW", seq=1))
     rows = m.waiting_rows()
