@@ -179,16 +179,19 @@ class StationConfig:
 @dataclass(frozen=True)
 class KioskConfig:
     language: str = setting("vi", "Start-up language of the ticket screen.", choices=("vi", "en"))
-    fullscreen: bool = setting(True, "Run the ticket screen full screen and frameless.")
+    fullscreen: bool = setting(True, "Run the ticket screen full screen and frameless; false: "
+                               "in a window filling the screen's free area.")
     confirm_timeout_s: int = setting(15, "Seconds the confirmation (the issued number) stays on "
                                      "screen before returning to the start.",
                                      minimum=3, maximum=300)
     services: tuple[str, ...] = setting((), "Service codes offered at this kiosk, in order; "
                                         "empty means every service in the catalog.")
-    enforce_opening_hours: bool = setting(True, "Grey out services outside their opening hours.")
+    enforce_opening_hours: bool = setting(True, "Grey out services outside their opening hours "
+                                          "(they show and, tapped, say when they open).")
     out_of_service_after: int = setting(3, "Consecutive failed prints after which the kiosk "
                                         "stops taking numbers and shows an out-of-service "
-                                        "notice until the printer answers again; 0 never stops.",
+                                        "notice until the printer answers again (dossier "
+                                        "look-up and feedback stay open); 0 never stops.",
                                         minimum=0, maximum=100)
     printer_recheck_s: int = setting(20, "While out of service, seconds between printer checks.",
                                      minimum=2, maximum=600)
@@ -334,7 +337,9 @@ class SelfServiceConfig:
                                    "kiosk.")
     feedback_enabled: bool = setting(True, "'Phản ánh, kiến nghị' (citizen feedback) on the "
                                      "ticket kiosk.")
-    feedback_topics: tuple[str, ...] = setting((), "Feedback topics offered; empty means the "
+    feedback_topics: tuple[str, ...] = setting((), "Feedback topics offered, in Vietnamese; one "
+                                               "may add its English name for English screens "
+                                               "after a vertical bar. Empty means the "
                                                "built-in list.")
     feedback_ask_phone: bool = setting(True, "Offer an optional phone number step.")
 

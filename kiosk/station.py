@@ -230,11 +230,12 @@ class QueueDesk:
             log.warning("print outcome of ticket %s not delivered yet: %s", ticket.number, exc)
             return replace(ticket, print_status=PRINTED if ok else PRINT_FAILED)
 
-    def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
-        """Render and print here; the outcome goes to the hub whatever happens."""
+    def print_ticket(self, ticket: Ticket, printer, language: str = "vi") -> PrintOutcome:
+        """Render and print here (in the citizen's screen language); the outcome goes to the
+        hub whatever happens."""
         from kiosk.ticketing import PrintOutcome, print_slip, ticket_slip
 
-        slip = ticket_slip(self.config, self.service(ticket.service_code), ticket)
+        slip = ticket_slip(self.config, self.service(ticket.service_code), ticket, language)
         ok, message_vi, message_en, detail = print_slip(printer, slip, ticket)
         return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
 

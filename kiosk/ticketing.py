@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from kiosk.config import Config
 from kiosk.printout.ticket import TicketSlip, render_ticket
+from kiosk.printout.words import ticket_words
 from kiosk.queue.catalog import Service, load_catalog
 from kiosk.queue.numbering import format_number, local_day
 from kiosk.queue.priority import PriorityCategory, PriorityPolicy, Waiting
@@ -95,16 +96,20 @@ def save_print_failures(db: Database, count: int) -> None:
                      (PRINT_FAILURES_KEY, str(max(0, int(count)))))
 
 
-def ticket_slip(config: Config, service: Service, ticket: Ticket) -> TicketSlip:
-    """What goes on the paper slip (also for a ticket issued by the hub, printed here)."""
+def ticket_slip(config: Config, service: Service, ticket: Ticket,
+                language: str = "vi") -> TicketSlip:
+    """What goes on the paper slip (also for a ticket issued by the hub, printed here), in the
+    language of the screen the citizen took it on."""
+    words = ticket_words(language)
     label = None
     if ticket.priority:
-        label = "ƯU TIÊN" if ticket.priority is PriorityCategory.UNSPECIFIED \
-            else f"ƯU TIÊN – {ticket.priority.label_vi}"
+        category = ticket.priority.label_en if language == "en" else ticket.priority.label_vi
+        label = words.priority if ticket.priority is PriorityCategory.UNSPECIFIED \
+            else words.priority_of.format(category=category)
     return TicketSlip(
         office_name=config.office.name, office_code=config.office.code,
-        service_name=service.name_vi, number=ticket.number, priority_label=label,
-        people_ahead=ticket.people_ahead, issued_at=ticket.issued_at)
+        service_name=service.name(language), number=ticket.number, priority_label=label,
+        people_ahead=ticket.people_ahead, issued_at=ticket.issued_at, language=language)
 
 
 def print_slip(printer, slip: TicketSlip, ticket: Ticket
@@ -287,13 +292,14 @@ class TicketDesk:
                 remember_op(conn, op_id, "record_print", ticket.id, at)
         return self.get(ticket.id)
 
-    def print_ticket(self, ticket: Ticket, printer) -> PrintOutcome:
+    def print_ticket(self, ticket: Ticket, printer, language: str = "vi") -> PrintOutcome:
         """Render and print; the outcome is recorded whatever happens, so nothing is lost."""
-        ok, message_vi, message_en, detail = print_slip(printer, self.slip(ticket), ticket)
+        ok, message_vi, message_en, detail = print_slip(printer, self.slip(ticket, language),
+                                                        ticket)
         return PrintOutcome(self.record_print(ticket, ok, detail), ok, message_vi, message_en)
 
-    def slip(self, ticket: Ticket) -> TicketSlip:
-        return ticket_slip(self.config, self.service(ticket.service_code), ticket)
+    def slip(self, ticket: Ticket, language: str = "vi") -> TicketSlip:
+        return ticket_slip(self.config, self.service(ticket.service_code), ticket, language)
 
     # -- internals ---------------------------------------------------------------------------
 

@@ -29,7 +29,34 @@ def free_port() -> int:
 
 
 def tap(qtbot, widget) -> None:
-    """A finger on a touch screen: a left click in the middle of `widget`."""
+    """A finger on a touch screen: a left click in the middle of `widget`, not sooner after
+    a page change than a finger could (the screen's tap guard, kiosk/ui/tapguard.py, ignores
+    taps within its guard time; `double_tap` is the finger that does not wait)."""
     from PySide6.QtCore import Qt
 
+    from kiosk.ui.tapguard import guards_over
+
+    for guard in guards_over(widget):
+        qtbot.waitUntil(lambda g=guard: not g.holding, timeout=2000)
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def double_tap(qtbot, widget, gap_ms: int = 150) -> None:
+    """Two taps in quick succession at the same place, as an elderly finger bounces, with
+    what Qt 6 delivers for them: press, release, then the second press, the double-click
+    event and the release, `gap_ms` apart, all at the middle of `widget` as it was at the
+    first tap (the second tap lands on whatever the screen shows there by then)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    left = Qt.MouseButton.LeftButton
+    window = widget.window()
+    at = widget.mapTo(window, widget.rect().center())
+    qtbot.mouseClick(widget, left)
+    qtbot.wait(gap_ms)
+    target = window.childAt(at) or window
+    point = target.mapFrom(window, at)
+    qtbot.mousePress(target, left, pos=point)
+    qtbot.mouseDClick(target, left, pos=point)
+    qtbot.mouseRelease(target, left, pos=point)
+    QApplication.processEvents()

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="vi_VN">
 <context>
+    <name>Banner</name>
+    <message>
+        <source>Đã kiểm tra thẻ (Enter)</source>
+        <translation>Card checked (Enter)</translation>
+    </message>
+    <message>
+        <source>Đóng (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmPage</name>
     <message>
         <source>Số thứ tự của bạn</source>
@@ -43,12 +54,32 @@
         <source>Không in được phiếu. Vui lòng ghi nhớ số thứ tự của bạn: {number}</source>
         <translation>The ticket could not be printed. Please remember your number: {number}</translation>
     </message>
+    <message>
+        <source>Vui lòng báo cán bộ tại quầy.</source>
+        <translation>Please tell the staff at the counter.</translation>
+    </message>
 </context>
 <context>
     <name>FeedbackPage</name>
     <message>
         <source>Đang gửi…</source>
         <translation>Sending…</translation>
+    </message>
+    <message>
+        <source>Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định có mã vùng, hoặc để trống.</source>
+        <translation>This phone number is not right. Please enter a 10-digit mobile number (for example 0912 345 678) or a landline number with its area code, or leave it empty.</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập nội dung phản ánh (ít nhất {min} ký tự).</source>
+        <translation>Please write your feedback (at least {min} characters).</translation>
+    </message>
+    <message>
+        <source>Nội dung quá dài: tối đa {max} ký tự.</source>
+        <translation>Your text is too long: at most {max} characters.</translation>
+    </message>
+    <message>
+        <source>Vui lòng chọn nội dung cần phản ánh.</source>
+        <translation>Please choose what your feedback is about.</translation>
     </message>
     <message>
         <source>{n}/{max} ký tự</source>
@@ -137,12 +168,16 @@
 <context>
     <name>LookupPage</name>
     <message>
-        <source>Mã hồ sơ chưa đúng. Mã in dưới mã vạch trên giấy hẹn, ví dụ 000.00.01.H26-260115-0007 (có thể chỉ nhập phần cuối: 260115-0007).</source>
-        <translation>That is not a dossier code. It is printed under the barcode on your receipt, e.g. 000.00.01.H26-260115-0007 (the last part, 260115-0007, is enough).</translation>
+        <source>Mã chưa đúng. Nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn (ví dụ ACD 7KM), hoặc mã hồ sơ dưới mã vạch (có thể chỉ nhập phần cuối: 260115-0007).</source>
+        <translation>That code is not right. Type the 6-character look-up code printed in bold on your receipt (for example ACD 7KM), or the dossier code under the barcode (the end is enough: 260115-0007).</translation>
     </message>
     <message>
         <source>Đây là mã căn cước, vui lòng quét mã trên giấy hẹn</source>
         <translation>This is an ID card code. Please scan the code on your receipt</translation>
+    </message>
+    <message>
+        <source>Không đọc được mã vừa quét. Vui lòng quét lại mã vạch trên giấy hẹn trả kết quả.</source>
+        <translation>The code you scanned could not be read. Please scan the barcode on your receipt again.</translation>
     </message>
     <message>
         <source>Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã vạch trên giấy hẹn trả kết quả.</source>
@@ -169,12 +204,12 @@
         <translation>Back</translation>
     </message>
     <message>
-        <source>hoặc nhập mã hồ sơ bằng bàn phím dưới đây</source>
-        <translation>or type the dossier code on the keyboard below</translation>
+        <source>hoặc nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn bằng bàn phím dưới đây</source>
+        <translation>or type the 6-character look-up code printed in bold on your receipt on the keyboard below</translation>
     </message>
     <message>
-        <source>Ví dụ: 000.00.01.H26-260115-0007</source>
-        <translation>For example: 000.00.01.H26-260115-0007</translation>
+        <source>Ví dụ: ACD 7KM</source>
+        <translation>For example: ACD 7KM</translation>
     </message>
     <message>
         <source>Tra cứu</source>
@@ -242,20 +277,25 @@ Off</translation>
         <source>Máy sẽ tự hoạt động lại khi máy in sẵn sàng.</source>
         <translation>The kiosk starts again by itself when the printer is ready.</translation>
     </message>
-</context>
-<context>
-    <name>PriorityPage</name>
     <message>
-        <source>Chọn đối tượng ưu tiên</source>
-        <translation>Who has priority?</translation>
+        <source>Vẫn có thể tra cứu hồ sơ và gửi phản ánh:</source>
+        <translation>You can still check a dossier or send feedback:</translation>
     </message>
     <message>
-        <source>Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ.</source>
-        <translation>Staff at the counter may ask to see a document.</translation>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Check a dossier</translation>
     </message>
     <message>
-        <source>Quay lại</source>
-        <translation>Back</translation>
+        <source>Quét mã trên giấy hẹn tại đây</source>
+        <translation>Scan the code on your receipt here</translation>
+    </message>
+    <message>
+        <source>Phản ánh, kiến nghị</source>
+        <translation>Feedback and proposals</translation>
+    </message>
+    <message>
+        <source>Góp ý về thủ tục, phục vụ</source>
+        <translation>About procedures and service</translation>
     </message>
 </context>
 <context>
@@ -365,6 +405,10 @@ Off</translation>
         <translation>Waiting: {n}</translation>
     </message>
     <message>
+        <source>Mở lúc {when}</source>
+        <translation>Opens {when}</translation>
+    </message>
+    <message>
         <source>Ngoài giờ tiếp nhận</source>
         <translation>Closed now</translation>
     </message>
@@ -380,12 +424,8 @@ Off</translation>
         <translation>Please choose a service</translation>
     </message>
     <message>
-        <source>Ưu tiên</source>
-        <translation>Priority</translation>
-    </message>
-    <message>
-        <source>Người cao tuổi, người khuyết tật, phụ nữ mang thai, người đi cùng trẻ nhỏ</source>
-        <translation>Elderly, people with disabilities, pregnant women, people with small children</translation>
+        <source>Ưu tiên: chạm vào đối tượng, rồi chọn dịch vụ</source>
+        <translation>Priority: tap who you are, then the service</translation>
     </message>
     <message>
         <source>Bỏ ưu tiên</source>
@@ -396,8 +436,8 @@ Off</translation>
         <translation>Check a dossier</translation>
     </message>
     <message>
-        <source>Quét mã trên giấy hẹn</source>
-        <translation>Scan the code on your receipt</translation>
+        <source>Quét giấy hẹn ngay tại máy này</source>
+        <translation>Scan your receipt right here</translation>
     </message>
     <message>
         <source>Phản ánh, kiến nghị</source>
@@ -406,6 +446,49 @@ Off</translation>
     <message>
         <source>Góp ý về thủ tục, phục vụ</source>
         <translation>About procedures and service</translation>
+    </message>
+</context>
+<context>
+    <name>TicketScreen</name>
+    <message>
+        <source>Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.</source>
+        <translation>Could not issue a number. Please try again or ask the staff at the counter.</translation>
+    </message>
+    <message>
+        <source>{name}: không tiếp nhận tại máy này.</source>
+        <translation>{name}: not available at this kiosk.</translation>
+    </message>
+    <message>
+        <source>Thứ Hai</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>Thứ Ba</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>Thứ Tư</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>Thứ Năm</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>Thứ Sáu</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>Thứ Bảy</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>Chủ Nhật</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.</source>
+        <translation>{name}: closed now. Opens at {when}.</translation>
     </message>
 </context>
 </TS>

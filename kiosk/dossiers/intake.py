@@ -42,6 +42,7 @@ from kiosk.dossiers.portal import portal_record
 from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.dossiers.receipts import slip_for
 from kiosk.dossiers.settings import DossierSettings, dossier_settings
+from kiosk.dossiers.shortcode import short_code
 from kiosk.dossiers.status import DossierStatus, check_transition
 from kiosk.printout.receipt import ReceiptSlip, render_receipt
 from kiosk.queue.numbering import local_day
@@ -211,6 +212,8 @@ class DossierDesk:
                 "received_at": at.isoformat(), "appointment_date": due.isoformat(),
                 "status": int(status), "clerk": clerk, "station_id": settings.station_id,
                 "ticket_id": intake.ticket_id, "updated_at": at.isoformat(),
+                # The receipt's short look-up code (None past 1,023 dossiers a day).
+                "short_code": short_code(day, seq),
             }
             names = ", ".join(values)
             marks = ", ".join("?" for _ in values)

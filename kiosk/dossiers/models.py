@@ -172,6 +172,13 @@ class Dossier:
     history: tuple[StatusChange, ...] = field(default=())
 
     @property
+    def short_code(self) -> str | None:
+        """The receipt's short look-up code (kiosk/dossiers/shortcode.py), from the code."""
+        from kiosk.dossiers.shortcode import short_code_of
+
+        return short_code_of(self.code)
+
+    @property
     def holder(self) -> Person:
         """The dossier owner (chủ hồ sơ): the owner if one was given, else the submitter."""
         return self.owner if self.owner is not None else self.submitter

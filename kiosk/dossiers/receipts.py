@@ -35,4 +35,5 @@ def slip_for(dossier: Dossier, settings: DossierSettings) -> ReceiptSlip:
         clerk=dossier.clerk,
         parent_authority=settings.parent_authority,
         place_name=settings.place_name,
+        short_code=dossier.short_code or "",
     )

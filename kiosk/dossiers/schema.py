@@ -83,3 +83,14 @@ CREATE INDEX dossier_events_by_dossier ON dossier_events (dossier_id)
 """
 
 register(3, "kiosk.dossiers", DOSSIER_MIGRATION)
+
+#: Migration 9: the short look-up code printed on the receipt (kiosk/dossiers/shortcode.py),
+#: unique within an office. Dossiers received before it have none stored (their code still
+#: decodes: the look-up does not need the column).
+SHORT_CODE_MIGRATION = """
+ALTER TABLE dossiers ADD COLUMN short_code TEXT;
+CREATE UNIQUE INDEX dossiers_by_short_code ON dossiers (unit_code, short_code)
+    WHERE short_code IS NOT NULL
+"""
+
+register(9, "kiosk.dossiers", SHORT_CODE_MIGRATION)

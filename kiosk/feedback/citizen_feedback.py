@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 RECORD_TYPE = "feedback"
 
-#: Shown when the configuration lists no topics of its own.
+#: Shown when the configuration lists no topics of its own. A topic is stored and sent to the
+#: city by its Vietnamese name; the English one is only what an English screen shows.
 DEFAULT_TOPICS: tuple[str, ...] = (
     "Thủ tục hành chính",
     "Thái độ, tác phong của cán bộ",
@@ -32,6 +33,13 @@ DEFAULT_TOPICS: tuple[str, ...] = (
     "Cơ sở vật chất, trang thiết bị",
     "Góp ý khác",
 )
+DEFAULT_TOPICS_EN: dict[str, str] = {
+    "Thủ tục hành chính": "Administrative procedures",
+    "Thái độ, tác phong của cán bộ": "Staff attitude and conduct",
+    "Thời gian giải quyết hồ sơ": "Time taken to handle dossiers",
+    "Cơ sở vật chất, trang thiết bị": "Premises and equipment",
+    "Góp ý khác": "Other suggestions",
+}
 
 #: Long enough to say something ("Chờ quá lâu"), short enough to type on a touch screen and to
 #: keep one record from filling the outbox.
@@ -44,6 +52,25 @@ TOPIC_MAX_CHARS = 120
 # subscriber number, 11 digits; 10 is accepted too because people still give old-style numbers.
 _MOBILE_RE = re.compile(r"0[35789][0-9]{8}")
 _LANDLINE_RE = re.compile(r"02[0-9]{8,9}")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A feedback topic as a screen shows it: its Vietnamese name (what is stored) and its
+    English name (empty when it has none: then English screens show the Vietnamese one)."""
+
+    name_vi: str
+    name_en: str = ""
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_vi
+
+
+def feedback_topic(text: str) -> Topic:
+    """A topic from the configuration: "Vietnamese | English", or the Vietnamese name alone
+    (a built-in topic's English name is known; another one's English screen shows it as is)."""
+    name_vi, _, name_en = (" ".join(part.split()) for part in text.partition("|"))
+    return Topic(name_vi, name_en or DEFAULT_TOPICS_EN.get(name_vi, ""))
 
 
 @dataclass(frozen=True)
@@ -76,7 +103,8 @@ def normalize_phone(phone: str | None) -> str | None:
     raise FeedbackError(
         "Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số (ví dụ 0912 345 678) "
         "hoặc số cố định có mã vùng, hoặc để trống.",
-        "phone is not a Vietnamese mobile (10 digits) or landline (02..., 10-11 digits)")
+        "phone is not a Vietnamese mobile (10 digits) or landline (02..., 10-11 digits)",
+        reason="phone")
 
 
 def clean_text(text: str | None) -> str:
@@ -92,10 +120,12 @@ def check_text(text: str) -> str:
     cleaned = clean_text(text)
     if len(cleaned) < TEXT_MIN_CHARS:
         raise FeedbackError(f"Vui lòng nhập nội dung phản ánh (ít nhất {TEXT_MIN_CHARS} ký tự).",
-                            f"feedback text shorter than {TEXT_MIN_CHARS} characters")
+                            f"feedback text shorter than {TEXT_MIN_CHARS} characters",
+                            reason="text_short")
     if len(cleaned) > TEXT_MAX_CHARS:
         raise FeedbackError(f"Nội dung quá dài: tối đa {TEXT_MAX_CHARS} ký tự.",
-                            f"feedback text longer than {TEXT_MAX_CHARS} characters")
+                            f"feedback text longer than {TEXT_MAX_CHARS} characters",
+                            reason="text_long")
     return cleaned
 
 
@@ -104,10 +134,12 @@ def record_feedback(db: Database, *, topic: str, text: str, phone: str | None,
     """Validate and store one piece of feedback with its outbox row, in one transaction."""
     topic = " ".join(unicodedata.normalize("NFC", topic or "").split())
     if not topic:
-        raise FeedbackError("Vui lòng chọn nội dung cần phản ánh.", "feedback topic is empty")
+        raise FeedbackError("Vui lòng chọn nội dung cần phản ánh.", "feedback topic is empty",
+                            reason="topic")
     if len(topic) > TOPIC_MAX_CHARS:
         raise FeedbackError("Chủ đề quá dài.",
-                            f"feedback topic longer than {TOPIC_MAX_CHARS} characters")
+                            f"feedback topic longer than {TOPIC_MAX_CHARS} characters",
+                            reason="topic")
     body = check_text(text)
     number = normalize_phone(phone)
     if at.tzinfo is None:

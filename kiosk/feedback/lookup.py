@@ -15,8 +15,9 @@ from datetime import date
 from typing import Any
 
 from kiosk.dossiers.models import Dossier
+from kiosk.dossiers.shortcode import parse_short_code
 from kiosk.dossiers.status import DossierStatus
-from kiosk.scanning.parse import DOSSIER_CODE_RE, UNIT_CODE_PATTERN
+from kiosk.scanning.parse import DOSSIER_CODE_RE, UNIT_CODE_PATTERN, format_dossier_code
 
 STATUS_LABELS_EN: dict[DossierStatus, str] = {
     DossierStatus.NEW: "Registered",
@@ -143,9 +144,11 @@ _SEPARATORS = str.maketrans({"–": "-", "—": "-", "_": "-", ",": ".", " ": ""
 def lookup_code(text: str, unit_code: str = "") -> str | None:
     """The dossier code in what a citizen typed or scanned, or None when there is none.
 
-    Accepts the full code, the code inside a look-up URL (receipt QR), and the short form
-    "yyMMdd-NNNN" that citizens type from the receipt: that one is completed with this
-    office's `unit_code`, where the citizen most likely filed.
+    Accepts the full code, the code inside a look-up URL (receipt QR), the receipt's
+    6-character look-up code (kiosk/dossiers/shortcode.py, "ACD 7KM") and the short form
+    "yyMMdd-NNNN": the last two are completed with this office's `unit_code`, where the
+    citizen filed (the look-up code is unique within an office). The result is always a full
+    dossier code, so this station's records and the hub's forwarded ones find it alike.
     """
     clean = unicodedata.normalize("NFKC", text or "").strip().upper().translate(_SEPARATORS)
     if not clean:
@@ -153,7 +156,12 @@ def lookup_code(text: str, unit_code: str = "") -> str | None:
     found = DOSSIER_CODE_RE.search(clean)
     if found:
         return found.group(0)
-    if _SHORT_CODE_RE.fullmatch(clean) and re.fullmatch(UNIT_CODE_PATTERN,
-                                                        unit_code.strip().upper()):
-        return f"{unit_code.strip().upper()}-{clean}"
+    unit = unit_code.strip().upper()
+    if not re.fullmatch(UNIT_CODE_PATTERN, unit):
+        return None
+    if _SHORT_CODE_RE.fullmatch(clean):
+        return f"{unit}-{clean}"
+    decoded = parse_short_code(clean)
+    if decoded is not None:
+        return format_dossier_code(unit, *decoded)
     return None

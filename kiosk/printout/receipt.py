@@ -82,6 +82,7 @@ class ReceiptSlip:
     clerk: str
     parent_authority: str = ""  # the line above the unit name on the A4 form
     place_name: str = ""  # "Hà Nội" in "Hà Nội, ngày … tháng … năm …"
+    short_code: str = ""  # the 6-character look-up code typed at the kiosk (may be absent)
 
     def __post_init__(self) -> None:
         if self.received_at.tzinfo is None or self.received_at.utcoffset() is None:
@@ -285,6 +286,10 @@ def _signature_blocks(slip: ReceiptSlip, width: int, style: _Style) -> Image.Ima
 # -- the receipt ------------------------------------------------------------------------------
 
 
+def _spaced(code: str) -> str:
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
 def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
     """Render the receipt as a mode "1" image exactly `width_dots` wide (576 or 384)."""
     if width_dots not in SUPPORTED_WIDTHS:
@@ -305,6 +310,13 @@ def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
     page.add(text_block(f"Mã hồ sơ: {slip.code}", load_font("bold", s.code), content),
              gap_before=gap)
     page.add(_barcode(slip.code, width_dots, s.barcode_height), gap_before=gap)
+    if slip.short_code:
+        # Typed on the kiosk's keyboard when there is no scanner or the barcode is worn: big,
+        # in two groups of three, from letters and digits that cannot be confused.
+        page.add(text_block("Mã tra cứu tại máy lấy số:", load_font("semibold", s.small),
+                            content, balance=True), gap_before=gap)
+        page.add(inverted_label(_spaced(slip.short_code), load_font("extrabold", s.title * 2),
+                                content, pad_x=gap * 2, pad_y=gap // 2), gap_before=gap // 2)
 
     def field(label: str, value: str, *, bold: bool = False, before: int = gap) -> None:
         page.add(_field(label, value, content, s, bold_value=bold), gap_before=before,

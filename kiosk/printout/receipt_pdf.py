@@ -216,7 +216,16 @@ def build_receipt_pdf(slip: ReceiptSlip) -> Document:
     bar_w = (len(modules(slip.code)) + 2 * QUIET_ZONE) * BARCODE_MODULE_MM
     y = pdf.get_y() + 1
     draw_code128(pdf, slip.code, (pdf.w - bar_w) / 2, y)
-    pdf.set_y(y + BARCODE_HEIGHT_MM + 5)
+    pdf.set_y(y + BARCODE_HEIGHT_MM + 2)
+    if slip.short_code:
+        # The look-up code typed at the kiosk, big (as on the thermal receipt).
+        pdf.set_font(FONT, "", 10)
+        pdf.cell(0, 5, "Mã tra cứu tại máy lấy số:", align="C", new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+        pdf.set_font(FONT, "B", 22)
+        pdf.cell(0, 10, f"{slip.short_code[:3]} {slip.short_code[3:]}", align="C",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
 
     # The receiving unit heads the page; the first line names the citizen.
     _labelled(pdf, "Tiếp nhận hồ sơ của", slip.submitter_name, bold_value=True)

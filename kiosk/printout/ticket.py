@@ -28,6 +28,7 @@ from kiosk.printout.canvas import (
     text_block,
     to_1bit,
 )
+from kiosk.printout.words import ticket_words
 
 #: Image.info key of the QR's place on the slip (drivers.printers.escpos_job.QR_HINT; the
 #: printout layer does not import the drivers).
@@ -50,6 +51,9 @@ class TicketSlip:
     priority_label: str | None
     people_ahead: int
     issued_at: datetime
+    #: The citizen's screen language: the fixed words come from kiosk/printout/words.py
+    #: (service_name and priority_label are given in that language already).
+    language: str = "vi"
 
     def __post_init__(self) -> None:
         # A naive datetime is ambiguous (UTC or local?) and the printed date would silently be
@@ -149,13 +153,14 @@ def prepare_next(slip: TicketSlip, width_dots: int) -> None:
 
 
 def warm_up(office_name: str, office_code: str, service_names: Iterable[str],
-            width_dots: int) -> None:
+            width_dots: int, language: str = "vi") -> None:
     """Draw the blocks every ticket of these services shares (and load the fonts) ahead of the
-    first ticket, so that it costs what every other one does."""
+    first ticket, so that it costs what every other one does. `service_names` are in
+    `language`."""
     issued_at = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=7)))
     for name in service_names:
-        render_ticket(TicketSlip(office_name, office_code, name, "A000", None, 0, issued_at),
-                      width_dots)
+        render_ticket(TicketSlip(office_name, office_code, name, "A000", None, 0, issued_at,
+                                 language), width_dots)
 
 
 def render_ticket_uncached(slip: TicketSlip, width_dots: int) -> Image.Image:
@@ -213,6 +218,7 @@ def _layout(slip: TicketSlip, width_dots: int,
     style = _style(width_dots)
     content = width_dots - 2 * style.margin_x
     gap = style.gap
+    words = ticket_words(slip.language)
     before: list[tuple[Image.Image, int]] = []
 
     def add(image: Image.Image, gap_before: int = 0, into: list = before) -> None:
@@ -222,7 +228,7 @@ def _layout(slip: TicketSlip, width_dots: int,
     add(block(text_block, slip.office_name, load_font("bold", style.office), content,
               balance=True), 4)
     add(block(rule, content, style.rule), gap)
-    add(block(text_block, "SỐ THỨ TỰ", load_font("semibold", style.label), content), gap + 2)
+    add(block(text_block, words.number, load_font("semibold", style.label), content), gap + 2)
 
     number_font = fit_font(slip.number, "extrabold", content, max_size=style.number_max)
     add(block(text_block, slip.number, number_font, content, wrap=False), gap + 4)
@@ -234,14 +240,15 @@ def _layout(slip: TicketSlip, width_dots: int,
                   content, pad_x=style.gap + 2, pad_y=style.gap // 2 + 3), gap)
 
     body = load_font("regular", style.body)
-    add(block(text_block, f"Số người đang chờ trước bạn: {slip.people_ahead}", body, content),
+    add(block(text_block, words.people_ahead.format(n=slip.people_ahead), body, content),
         gap + 2)
     issued = slip.issued_at
-    add(block(text_block, f"Thời gian lấy số: {issued:%H:%M}  {issued:%d/%m/%Y}", body,
+    add(block(text_block, words.issued_at.format(time=f"{issued:%H:%M}",
+                                                 date=f"{issued:%d/%m/%Y}"), body,
               content), gap - 2)
 
     # The QR image carries its own quiet zone, which doubles as the gap around it.
     after: list[tuple[Image.Image, int]] = []
-    add(block(text_block, "Vui lòng chờ đến lượt. Xin cảm ơn!",
+    add(block(text_block, words.please_wait,
               load_font("regular", style.footer), content), 0, after)
     return _Layout(before, after, 4)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.paths import Paths
@@ -46,10 +47,30 @@ def build_window(config: Config, paths: Paths, *,
     return window
 
 
+def fit_to_screen(window: QWidget, screen: QScreen | None = None) -> tuple[int, int]:
+    """A windowed kiosk (`kiosk demo`, [kiosk] fullscreen = false) takes the screen's
+    available area (without task bars), whichever way the screen is turned: 1366x768 on a
+    portrait totem was half off the screen. Returns the size given."""
+    screen = screen or window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return window.width(), window.height()
+    area = screen.availableGeometry()
+    # The frame (title bar, borders) the window manager adds comes off the area.
+    frame = window.frameGeometry().size() - window.geometry().size()
+    width = max(1, area.width() - max(0, frame.width()))
+    height = max(1, area.height() - max(0, frame.height()))
+    window.resize(width, height)
+    window.move(area.topLeft())
+    return width, height
+
+
 def _open_kiosk(app: QApplication, config: Config, paths: Paths, **_options: Any) -> Opened:
     window = build_window(config, paths)
     mode = "full screen" if config.kiosk.fullscreen else "windowed"
-    return Opened(window, detail=f"{mode}, printer {config.printer.uri}")
+    # Once the runner has shown it at the declared size: a windowed kiosk fits its screen.
+    after_show = None if config.kiosk.fullscreen else (lambda: fit_to_screen(window))
+    return Opened(window, detail=f"{mode}, printer {config.printer.uri}",
+                  after_show=after_show)
 
 
 #: The ticket kiosk: full screen and locked down when configured; on the office's hub PC
@@ -70,5 +91,5 @@ def run_kiosk(config: Config, paths: Paths) -> int:
     return run_station(KIOSK, config, paths)
 
 
-__all__ = ["KIOSK", "WINDOW_SIZE", "build_window", "ensure_app", "load_fonts", "run_kiosk",
-           "start_office_hub"]
+__all__ = ["KIOSK", "WINDOW_SIZE", "build_window", "ensure_app", "fit_to_screen", "load_fonts",
+           "run_kiosk", "start_office_hub"]

@@ -51,6 +51,7 @@ from kiosk.ui import style, theme
 from kiosk.ui.feedback_worker import FeedbackLane
 from kiosk.ui.operations import Lane
 from kiosk.ui.runner import Opened, Station, run_station
+from kiosk.ui.tapguard import TapGuard
 from kiosk.ui.widgets import label, set_prop, touch_button
 
 log = logging.getLogger(__name__)
@@ -343,6 +344,9 @@ class RatingView(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.stack)
+        # A double tap on "Không hài lòng" must not tick the reason that appears under it.
+        self.tap_guard = TapGuard(self)
+        self.tap_guard.watch(self.stack)
 
         self.timeout_timer = QTimer(self)
         self.timeout_timer.setSingleShot(True)
@@ -438,6 +442,7 @@ class RatingView(QWidget):
         """Stop the timers and the storage lane (call from the host window's shutdown)."""
         for timer in (self.timeout_timer, self.tick_timer, self.thanks_timer):
             timer.stop()
+        self.tap_guard.stop()
         self.feedback.stop()
 
     # -- internals ---------------------------------------------------------------------------

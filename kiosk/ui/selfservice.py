@@ -46,7 +46,9 @@ from kiosk.feedback.citizen_feedback import (
     DEFAULT_TOPICS,
     TEXT_MAX_CHARS,
     TEXT_MIN_CHARS,
+    Topic,
     check_text,
+    feedback_topic,
     normalize_phone,
 )
 from kiosk.feedback.errors import FeedbackError
@@ -308,8 +310,9 @@ class LookupPage(QWidget):
         code = lookup_code(self.code_edit.text(), self.unit_code)
         if code is None:
             self.show_message(self.tr(
-                "Mã hồ sơ chưa đúng. Mã in dưới mã vạch trên giấy hẹn, ví dụ "
-                "000.00.01.H26-260115-0007 (có thể chỉ nhập phần cuối: 260115-0007)."), "error")
+                "Mã chưa đúng. Nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn (ví dụ ACD 7KM), "
+                "hoặc mã hồ sơ dưới mã vạch (có thể chỉ nhập phần cuối: 260115-0007)."),
+                "error")
             return
         self.request(code)
 
@@ -327,7 +330,10 @@ class LookupPage(QWidget):
             return
         if result.kind == "dossier" and result.error is not None:
             self.panels.setCurrentWidget(self.entry)
-            self.show_message(result.error.message_vi, "error")
+            # The parser words its refusals in Vietnamese only (its English is for logs).
+            self.show_message(result.error.message_vi if self.language != "en" else self.tr(
+                "Không đọc được mã vừa quét. Vui lòng quét lại mã vạch trên giấy hẹn trả kết "
+                "quả."), "error")
             return
         code = result.fields["code"] if result.kind == "dossier" and result.fields \
             else lookup_code(text, self.unit_code)  # a look-up URL in the receipt's QR
@@ -395,8 +401,9 @@ class LookupPage(QWidget):
         self.title.setText(self.tr("Đưa mã vạch trên giấy hẹn vào máy quét"))
         self.title.setAccessibleName(self.tr("Tra cứu hồ sơ"))
         self.back_button.setText(self.tr("Quay lại"))
-        self.or_type.setText(self.tr("hoặc nhập mã hồ sơ bằng bàn phím dưới đây"))
-        self.code_edit.setPlaceholderText(self.tr("Ví dụ: 000.00.01.H26-260115-0007"))
+        self.or_type.setText(self.tr(
+            "hoặc nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn bằng bàn phím dưới đây"))
+        self.code_edit.setPlaceholderText(self.tr("Ví dụ: ACD 7KM"))
         self.search_button.setText(self.tr("Tra cứu"))
         self.again_button.setText(self.tr("Tra cứu hồ sơ khác"))
         self.done_button.setText(self.tr("Xong"))
@@ -409,7 +416,7 @@ class LookupPage(QWidget):
 class TopicButton(QPushButton):
     """A topic choice whose text wraps."""
 
-    def __init__(self, topic: str, parent: QWidget | None = None) -> None:
+    def __init__(self, topic: Topic, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.topic = topic
         self.setProperty("role", "topic")
@@ -417,16 +424,22 @@ class TopicButton(QPushButton):
         self.setAutoDefault(False)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.label = label("TopicText")
-        self.label.setText(topic)
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setAccessibleName(topic)
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 8, 16, 8)
         box.addWidget(self.label)
+        self.retranslate("vi")
+
+    def retranslate(self, language: str) -> None:
+        self.label.setText(self.topic.name(language))
+        self.setAccessibleName(self.topic.name(language))
 
 
 class FeedbackPage(QWidget):
-    """"Phản ánh, kiến nghị": topic -> text (on-screen keyboard) -> optional phone -> thanks."""
+    """"Phản ánh, kiến nghị": topic -> text (on-screen keyboard) -> optional phone -> thanks.
+
+    Topics are configuration text ("Vietnamese | English", see feedback_topic); the topic is
+    stored by its Vietnamese name whatever the screen's language."""
 
     submitted = Signal(str, str, object)  # topic, text, phone or None
     back = Signal()  # leave (to the start view)
@@ -438,6 +451,7 @@ class FeedbackPage(QWidget):
         super().__init__(parent)
         self.setProperty("role", "page")
         self.ask_phone = ask_phone
+        self.language = "vi"
         self.topic: str | None = None
         self.sending = False
 
@@ -450,10 +464,11 @@ class FeedbackPage(QWidget):
         self.topic_buttons: dict[str, TopicButton] = {}
         self.topic_grid = QGridLayout()
         self.topic_grid.setSpacing(16)
-        for topic in topics:
+        for text in topics:
+            topic = text if isinstance(text, Topic) else feedback_topic(text)
             button = TopicButton(topic)
-            button.clicked.connect(lambda _=False, t=topic: self.choose_topic(t))
-            self.topic_buttons[topic] = button
+            button.clicked.connect(lambda _=False, t=topic.name_vi: self.choose_topic(t))
+            self.topic_buttons[topic.name_vi] = button
         step1 = QVBoxLayout(self.topic_step)
         step1.setContentsMargins(0, 0, 0, 0)
         step1.setSpacing(12)
@@ -599,7 +614,8 @@ class FeedbackPage(QWidget):
 
     def choose_topic(self, topic: str) -> None:
         self.topic = topic
-        self.text_title.setText(topic)
+        button = self.topic_buttons.get(topic)
+        self.text_title.setText(button.topic.name(self.language) if button else topic)
         self._text_changed()
         self.show_step(self.TEXT)
 
@@ -607,7 +623,7 @@ class FeedbackPage(QWidget):
         try:
             check_text(self.text_edit.toPlainText())
         except FeedbackError as exc:
-            self._text_message(exc.message_vi, "error")
+            self._text_message(self.refusal(exc), "error")
             return
         if self.ask_phone:
             self.show_step(self.PHONE)
@@ -623,9 +639,9 @@ class FeedbackPage(QWidget):
             phone = normalize_phone(phone_text)
         except FeedbackError as exc:
             if self.step == self.PHONE:
-                self._phone_message(exc.message_vi, "error")
+                self._phone_message(self.refusal(exc), "error")
             else:
-                self._text_message(exc.message_vi, "error")
+                self._text_message(self.refusal(exc), "error")
             return
         self.sending = True
         self.send_button.setEnabled(False)
@@ -663,6 +679,22 @@ class FeedbackPage(QWidget):
 
     # -- messages --------------------------------------------------------------------------
 
+    def refusal(self, exc: FeedbackError) -> str:
+        """What the citizen reads about input kiosk.feedback refused, in the screen's
+        language (the error's own English words are for the log)."""
+        if exc.reason == "phone":
+            return self.tr(
+                "Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số (ví dụ 0912 345 "
+                "678) hoặc số cố định có mã vùng, hoặc để trống.")
+        if exc.reason == "text_short":
+            return self.tr("Vui lòng nhập nội dung phản ánh (ít nhất {min} ký tự).").format(
+                min=TEXT_MIN_CHARS)
+        if exc.reason == "text_long":
+            return self.tr("Nội dung quá dài: tối đa {max} ký tự.").format(max=TEXT_MAX_CHARS)
+        if exc.reason == "topic":
+            return self.tr("Vui lòng chọn nội dung cần phản ánh.")
+        return exc.message_vi
+
     def _text_changed(self) -> None:
         count = len(self.text_edit.toPlainText())
         self._text_message(self.tr("{n}/{max} ký tự").format(n=count, max=TEXT_MAX_CHARS),
@@ -678,6 +710,11 @@ class FeedbackPage(QWidget):
         set_state(self.phone_status, state)
 
     def retranslate(self, language: str) -> None:
+        self.language = language
+        for button in self.topic_buttons.values():
+            button.retranslate(language)
+        if self.topic in self.topic_buttons:
+            self.text_title.setText(self.topic_buttons[self.topic].topic.name(language))
         for back in (self.topic_back, self.text_back, self.phone_back):
             back.setText(self.tr("Quay lại"))
         self.topic_title.setText(self.tr("Phản ánh, kiến nghị"))
@@ -753,6 +790,12 @@ class SelfService(QObject):
     @property
     def pages(self) -> tuple[QWidget, QWidget]:
         return self.lookup_page, self.feedback_page
+
+    @property
+    def stacks(self) -> tuple[QStackedWidget, QStackedWidget]:
+        """The pages' own steps (entry/result, topic/text/phone/thanks): a tap guard watches
+        them like the window's pages."""
+        return self.lookup_page.panels, self.feedback_page.steps
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -883,7 +926,7 @@ class SelfService(QObject):
             return
         self._request = None
         self.lookup_watchdog.stop()
-        self.lookup_page.show_failure(message_en if self.language == "en" else message_vi)
+        self.lookup_page.show_failure(self._citizen_words(message_vi))
 
     def _lookup_timed_out(self) -> None:
         self._request = None
@@ -901,4 +944,12 @@ class SelfService(QObject):
             self.feedback_page.on_saved()
 
     def _on_feedback_failed(self, message_vi: str, message_en: str) -> None:
-        self.feedback_page.on_failed(message_en if self.language == "en" else message_vi)
+        self.feedback_page.on_failed(self._citizen_words(message_vi))
+
+    def _citizen_words(self, message_vi: str) -> str:
+        """A failure for the citizen: its Vietnamese words, or in English mode what to do
+        (the failure's English words are the technician's, kiosk/failures.py)."""
+        if self.language != "en":
+            return message_vi
+        return self.tr("Hệ thống đang bận, vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại "
+                       "quầy.")

@@ -1,9 +1,12 @@
 """The ticket screen window: what happens when a citizen taps, and when the printer fails.
 
-States: start (service choice) -> [priority choice ->] confirmation -> start, or
-out-of-service while the printer keeps failing. The UI thread only shows things; issuing,
-printing and printer checks run on the desk and printer lanes (workers.py), and QTimers bound every
-wait: the print watchdog, the confirmation countdown, the idle reset and the printer re-check.
+States: start (service choice; a priority category tapped first puts the start view in
+priority mode) -> confirmation -> start, or out-of-service while the printer keeps failing
+(the dossier look-up and feedback stay open from there). Taps within a guard time after any
+page change are ignored (kiosk/ui/tapguard.py): a double tap never reaches the next page.
+The UI thread only shows things; issuing, printing and printer checks run on the desk and
+printer lanes (workers.py), and QTimers bound every wait: the print watchdog, the
+confirmation countdown, the idle reset and the printer re-check.
 
 The window shows at once with the services it is given (this PC's catalog); as a hub client
 the hub's list replaces them when the desk lane has read it (`on_services`). The run of
@@ -31,14 +34,15 @@ from kiosk.ui import style
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.selfservice import SelfService
 from kiosk.ui.sync_status import SyncBridge, SyncIndicator
+from kiosk.ui.tapguard import TapGuard
 from kiosk.ui.theme import is_portrait
 from kiosk.ui.views import (
     ConfirmPage,
     Header,
     OutOfServicePage,
-    PriorityPage,
     ServiceButton,
     StartPage,
+    next_opening,
 )
 from kiosk.ui.workers import WARM_UP_AFTER_MS, QueueDesk, TicketLanes, issue_failure
 
@@ -98,15 +102,15 @@ class TicketScreen(QWidget):
         self.header.row.insertWidget(1, SyncIndicator(self.sync, parent=self.header))
         self.start_page = StartPage(services)
         self.start_page.service_chosen.connect(self.choose_service)
-        self.start_page.priority_requested.connect(self.show_priority_choice)
+        self.start_page.priority_chosen.connect(self.choose_priority)
         self.start_page.priority_cancelled.connect(self.cancel_priority)
-        self.priority_page = PriorityPage()
-        self.priority_page.chosen.connect(self.choose_priority)
-        self.priority_page.back.connect(self.cancel_priority)
         self.confirm_page = ConfirmPage()
         self.confirm_page.done.connect(self.back_to_start)
         self.confirm_page.reprint.connect(self.reprint)
         self.out_of_service_page = OutOfServicePage()
+        self.out_of_service_page.lookup_requested.connect(lambda: self.show_selfservice(True))
+        self.out_of_service_page.feedback_requested.connect(
+            lambda: self.show_selfservice(False))
         # Dossier look-up and feedback (kiosk/ui/selfservice.py): pages, thread, scanners.
         self.selfservice = SelfService(config, paths, clock=self.clock, parent=self)
         self.selfservice.done.connect(self.back_to_start)
@@ -115,8 +119,10 @@ class TicketScreen(QWidget):
         self.start_page.feedback_requested.connect(lambda: self.show_selfservice(False))
         self.start_page.lookup_button.setVisible(self.selfservice.settings.lookup_enabled)
         self.start_page.feedback_button.setVisible(self.selfservice.settings.feedback_enabled)
+        self.out_of_service_page.set_selfservice(self.selfservice.settings.lookup_enabled,
+                                                 self.selfservice.settings.feedback_enabled)
         self.stack = QStackedWidget()
-        for p in (self.start_page, self.priority_page, self.confirm_page,
+        for p in (self.start_page, self.confirm_page,
                   self.out_of_service_page, *self.selfservice.pages):
             self.stack.addWidget(p)
         box = QVBoxLayout(self)
@@ -124,6 +130,10 @@ class TicketScreen(QWidget):
         box.setSpacing(0)
         box.addWidget(self.header)
         box.addWidget(self.stack, 1)
+        # A second tap of a double tap lands on whatever the next page shows there: ignored.
+        self.tap_guard = TapGuard(self)
+        self.tap_guard.watch(self.stack, self.start_page.priority_slot,
+                             *self.selfservice.stacks)
 
         # -- timers --
         self.clock_timer = self._timer(1_000, self._tick)
@@ -134,7 +144,8 @@ class TicketScreen(QWidget):
         self.idle_timer = self._timer(IDLE_RESET_MS, self.reset_idle, single=True)
         self.recheck_timer = self._timer(config.kiosk.printer_recheck_s * 1000,
                                          self.check_printer)
-        self.error_timer = self._timer(ERROR_BANNER_MS, self.start_page.error.hide, single=True)
+        self.error_timer = self._timer(ERROR_BANNER_MS, self.start_page.hide_message,
+                                       single=True)
         self._watched_ticket: int | None = None
         self._remaining = 0
 
@@ -208,9 +219,8 @@ class TicketScreen(QWidget):
 
     def retranslate(self) -> None:
         lang = self.language
-        self.start_page.retranslate()
+        self.start_page.retranslate(lang)
         self.start_page.show_priority(self.priority, lang)
-        self.priority_page.retranslate(lang)
         self.confirm_page.retranslate(lang)
         self.out_of_service_page.retranslate()
         self.selfservice.retranslate(lang)
@@ -227,10 +237,12 @@ class TicketScreen(QWidget):
             service = self.services[code]
             is_open = not enforce or service.hours.is_open(now)
             any_open = any_open or is_open
-            button.show_state(self.language, self._counts.get(code, 0), is_open)
-            button.setEnabled(is_open and not self.busy)
+            button.show_state(self.language, self._counts.get(code, 0), is_open,
+                              None if is_open else next_opening(service.hours, now))
+            # A closed service answers a tap with its opening time (choose_service).
+            button.setEnabled(not self.busy)
         # Nothing to take a number for: a priority choice would lead nowhere.
-        self.start_page.priority_button.setEnabled(any_open and not self.busy)
+        self.start_page.set_priority_enabled(any_open and not self.busy)
         self.start_page.lookup_button.setEnabled(not self.busy)
         self.start_page.feedback_button.setEnabled(not self.busy)
 
@@ -305,16 +317,11 @@ class TicketScreen(QWidget):
             button.show()  # now, not on the layout's queued call
         self._refresh_service_buttons()
 
-    def show_priority_choice(self) -> None:
-        if self.out_of_service or self.busy:
-            return
-        self.stack.setCurrentWidget(self.priority_page)
-        self.idle_timer.start()
-
     def show_selfservice(self, lookup: bool) -> None:
         """Open "Tra cứu hồ sơ" (lookup) or "Phản ánh, kiến nghị"; the idle timeout brings
         the start view back."""
-        if self.out_of_service or self.busy or self.stack.currentWidget() is not self.start_page:
+        if self.busy or self.stack.currentWidget() not in (self.start_page,
+                                                           self.out_of_service_page):
             return
         self.cancel_priority()
         if lookup:
@@ -328,7 +335,8 @@ class TicketScreen(QWidget):
         """A scanner read a code: the look-up takes it when open, and a receipt's code held to
         the scanner on the start view opens the look-up. Other views ignore scans."""
         lookup = self.selfservice.lookup_page
-        if self.stack.currentWidget() is self.start_page and not self.busy \
+        if self.stack.currentWidget() in (self.start_page, self.out_of_service_page) \
+                and not self.busy \
                 and self.selfservice.settings.lookup_enabled \
                 and self.selfservice.is_dossier_scan(text):
             self.show_selfservice(True)
@@ -337,39 +345,47 @@ class TicketScreen(QWidget):
             lookup.handle_scan(text)
 
     def choose_priority(self, category: PriorityCategory) -> None:
+        """A priority category tapped on the start view: the next service tapped gives a
+        priority ticket."""
+        if self.busy or self.out_of_service or self.stack.currentWidget() is not self.start_page:
+            return
         self.priority = category
         self.start_page.show_priority(category, self.language)
-        self.stack.setCurrentWidget(self.start_page)
         self.idle_timer.start()
 
     def cancel_priority(self) -> None:
         self.priority = None
         self.start_page.show_priority(None, self.language)
-        if self.stack.currentWidget() is self.priority_page:
-            self.stack.setCurrentWidget(self.start_page)
 
     def choose_service(self, code: str) -> None:
         if self.busy or self.out_of_service or self.stack.currentWidget() is not self.start_page:
             return  # a double tap, or a tap that raced a view change
+        service = self.services.get(code)
+        if service is not None and self.config.kiosk.enforce_opening_hours \
+                and not service.hours.is_open(self.clock()):
+            self._show_closed(service)
+            return
         self.busy = True
         for button in self.start_page.service_buttons.values():
             button.setEnabled(False)
-        self.start_page.priority_button.setEnabled(False)
+        self.start_page.set_priority_enabled(False)
         self.issue_watchdog.start()
         priority = self.priority
+        language = self.language  # the ticket prints in the language of the tap
         self.lanes.desk.run(lambda open_desk: open_desk.desk.issue(code, priority),
                             done=self.on_issued, failed=self._issue_failed,
-                            then=self._print_issued, owner=self, label="issue a ticket")
+                            then=lambda ticket: self._print_issued(ticket, language),
+                            owner=self, label="issue a ticket")
 
-    def _print_issued(self, ticket: Ticket) -> None:
+    def _print_issued(self, ticket: Ticket, language: str = "vi") -> None:
         """On the desk lane, once the ticket is on its way to the screen: straight to the
         printer lane (a detour through the UI thread cost a scheduling delay on a busy PC),
         then the waiting counts, which have just changed."""
-        self._print(ticket)
+        self._print(ticket, language)
         self.refresh_counts()
 
-    def _print(self, ticket: Ticket) -> None:
-        self.lanes.printer.run(lambda printer: printer.print_ticket(ticket),
+    def _print(self, ticket: Ticket, language: str = "vi") -> None:
+        self.lanes.printer.run(lambda printer: printer.print_ticket(ticket, language),
                                done=self.on_printed, then=self._prepare_next, owner=self,
                                label="print a ticket")
 
@@ -410,7 +426,10 @@ class TicketScreen(QWidget):
     def on_issue_failed(self, message_vi: str, message_en: str) -> None:
         self.issue_watchdog.stop()
         self.busy = False
-        self._show_error(message_en if self.language == "en" else message_vi)
+        # The English of a failure is the technician's (kiosk/failures.py): an English screen
+        # tells the citizen what to do.
+        self._show_error(message_vi if self.language != "en" else self.tr(
+            "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy."))
         self._refresh_service_buttons()
 
     def _issue_timed_out(self) -> None:
@@ -419,9 +438,25 @@ class TicketScreen(QWidget):
             "Không cấp được số thứ tự. Vui lòng thử lại hoặc liên hệ cán bộ tại quầy.",
             "Could not issue a number. Please try again or ask the staff at the counter.")
 
+    def _show_closed(self, service: Service) -> None:
+        """A closed service tapped: when it opens again."""
+        name = service.name(self.language)
+        opens = next_opening(service.hours, self.clock())
+        if opens is None:
+            text = self.tr("{name}: không tiếp nhận tại máy này.").format(name=name)
+        else:
+            when = f"{opens.hour}:{opens.minute:02d}"
+            if opens.date() != self.clock().date():
+                days = (self.tr("Thứ Hai"), self.tr("Thứ Ba"), self.tr("Thứ Tư"),
+                        self.tr("Thứ Năm"), self.tr("Thứ Sáu"), self.tr("Thứ Bảy"),
+                        self.tr("Chủ Nhật"))
+                when += f" {days[opens.weekday()]} {opens:%d/%m}"
+            text = self.tr("{name}: ngoài giờ tiếp nhận. Mời quay lại lúc {when}.").format(
+                name=name, when=when)
+        self._show_error(text)
+
     def _show_error(self, text: str) -> None:
-        self.start_page.error.setText(text)
-        self.start_page.error.show()
+        self.start_page.show_message(text)
         self.error_timer.start()
 
     # -- printing -----------------------------------------------------------------------------
@@ -509,7 +544,9 @@ class TicketScreen(QWidget):
         self._counted_failures.discard(ticket.id)
         self._start_print(ticket.id)
         ticket_id = ticket.id
-        self.lanes.printer.run(lambda printer: printer.reprint(ticket_id), done=self.on_printed,
+        language = self.language
+        self.lanes.printer.run(lambda printer: printer.reprint(ticket_id, language),
+                               done=self.on_printed,
                                then=self._prepare_next, owner=self, label="reprint a ticket")
 
     # -- confirmation countdown ---------------------------------------------------------------
@@ -591,7 +628,7 @@ class TicketScreen(QWidget):
         """Nobody touched the screen for a while: drop a half-made choice."""
         if self.stack.currentWidget() in self.selfservice.pages:
             self.back_to_start()
-        if self.stack.currentWidget() in (self.start_page, self.priority_page):
+        if self.stack.currentWidget() is self.start_page:
             self.cancel_priority()
             if self.language != self.config.kiosk.language:
                 self.set_language(self.config.kiosk.language)
@@ -609,7 +646,6 @@ class TicketScreen(QWidget):
     def _apply_geometry(self, width: int, height: int) -> None:
         portrait = is_portrait(width, height)
         self.start_page.set_orientation(portrait)
-        self.priority_page.set_orientation(portrait)
         self.confirm_page.set_orientation(portrait)
         self.selfservice.set_orientation(portrait)
         scale = style.TICKET_SCREEN.scale_for(width, height)
@@ -634,6 +670,7 @@ class TicketScreen(QWidget):
         for timer in self.findChildren(QTimer):
             timer.stop()
         self._app.removeEventFilter(self)
+        self.tap_guard.stop()
         self.selfservice.shutdown()
         self.lanes.stop()
         self.sync.stop()

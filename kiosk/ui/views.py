@@ -9,9 +9,9 @@ catalog and the domain model in the current language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.queue.catalog import Service
+from kiosk.queue.catalog import OpeningHours, Service
 from kiosk.queue.priority import PriorityCategory
 from kiosk.ui.widgets import label, set_state, touch_button
 
@@ -120,7 +121,8 @@ class Header(QFrame):
 
 class ServiceButton(QPushButton):
     """One service: ticket letter, waiting count and the name, wrapped on as many lines as
-    needed. The labels inside let touches through to the button."""
+    needed. The labels inside let touches through to the button. A closed service stays
+    tappable (greyed, its opening hours in place of the count): the tap says when it opens."""
 
     def __init__(self, service: Service, parent: QWidget | None = None):
         super().__init__(parent)
@@ -139,6 +141,10 @@ class ServiceButton(QPushButton):
                                       QSizePolicy.Policy.MinimumExpanding)
         for child in (self.letter, self.waiting, self.name_label):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        # Open until told otherwise: set before the first polish, so only a change restyles
+        # (restyling every button costs tens of milliseconds on the UI thread).
+        for widget in (self, self.letter, self.waiting, self.name_label):
+            widget.setProperty("state", "open")
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(self.letter)
@@ -151,17 +157,78 @@ class ServiceButton(QPushButton):
         self._waiting_count = 0
         self._open = True
 
-    def show_state(self, language: str, waiting: int, is_open: bool) -> None:
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    def show_state(self, language: str, waiting: int, is_open: bool,
+                   opens: datetime | None = None) -> None:
+        """`opens`: when a closed service opens next (None: not within a week)."""
         self._waiting_count = waiting
         self._open = is_open
         name = self.service.name(language)
         self.name_label.setText(name)
         self.setAccessibleName(name)
-        self.setEnabled(is_open)
         if is_open:
             self.waiting.setText(self.tr("Đang chờ: {n}").format(n=waiting))
         else:
-            self.waiting.setText(self.tr("Ngoài giờ tiếp nhận"))
+            self.waiting.setText(self.tr("Mở lúc {when}").format(
+                when=opening_text(opens, language)) if opens else self.tr("Ngoài giờ tiếp nhận"))
+        # The whole week's hours for a screen reader.
+        self.setAccessibleDescription(hours_text(self.service.hours, language))
+        if self.property("state") != ("open" if is_open else "closed"):
+            for widget in (self, self.letter, self.waiting, self.name_label):
+                set_state(widget, "open" if is_open else "closed")
+
+    def name_fits(self) -> bool:
+        """Whether the whole name shows (the label is as tall as its wrapped text needs)."""
+        name = self.name_label
+        return name.heightForWidth(name.width()) <= name.height()
+
+
+_DAYS_VI = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hours_text(hours: OpeningHours, language: str) -> str:
+    """Opening hours in short: "T2–T6 7:30–11:30, 13:30–17:00" (days with the same periods
+    grouped); '' when the service never opens."""
+    names = _DAYS_EN if language == "en" else _DAYS_VI
+    groups: list[tuple[int, int, tuple]] = []
+    for day, periods in enumerate(hours.periods):
+        if not periods:
+            continue
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == periods:
+            groups[-1] = (groups[-1][0], day, periods)
+        else:
+            groups.append((day, day, periods))
+    parts = []
+    for first, last, periods in groups:
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        times = ", ".join(f"{_hm(a)}–{_hm(b)}" for a, b in periods)
+        parts.append(f"{days} {times}")
+    return "; ".join(parts)
+
+
+def next_opening(hours: OpeningHours, now: datetime) -> datetime | None:
+    """The next time the service opens after `now` (within a week), or None."""
+    for offset in range(8):
+        day = (now + timedelta(days=offset)).date()
+        for start, _end in hours.periods[day.weekday()]:
+            at = datetime.combine(day, start, tzinfo=now.tzinfo)
+            if at > now:
+                return at
+    return None
+
+
+def opening_text(opens: datetime, language: str) -> str:
+    """When a closed service opens, short: "8:00 T2"."""
+    names = _DAYS_EN if language == "en" else _DAYS_VI
+    return f"{_hm(opens)} {names[opens.weekday()]}"
+
+
+def _hm(value) -> str:
+    return f"{value.hour}:{value.minute:02d}"
 
 
 def _columns(count: int, portrait: bool) -> int:
@@ -177,9 +244,22 @@ def _columns(count: int, portrait: bool) -> int:
     return min((4, 3), key=lambda c: (-count) % c)
 
 
+class _TightStack(QStackedWidget):
+    """A stack as tall as its tallest page needs at least, never more: it neither grows the
+    window nor takes height from the services when a page's wrapped text would like more."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return self.minimumSizeHint()
+
+
 class StartPage(QWidget):
+    """Services, the priority categories (a tap on one, then a tap on the service: a
+    priority ticket in two taps), and the self-service buttons. The priority strip and the
+    banner of a chosen category take turns in one place, so the services never move or
+    shrink when a category is chosen."""
+
     service_chosen = Signal(str)
-    priority_requested = Signal()
+    priority_chosen = Signal(object)  # PriorityCategory
     priority_cancelled = Signal()
     lookup_requested = Signal()  # "Tra cứu hồ sơ" (kiosk/ui/selfservice.py)
     feedback_requested = Signal()  # "Phản ánh, kiến nghị"
@@ -189,8 +269,35 @@ class StartPage(QWidget):
         self.setProperty("role", "page")
         self.title = label("PageTitle")
         self.error = label("ErrorBanner")
-        self.error.hide()
+        # A message takes the title's place for a while (show_message): the services below
+        # keep their size, so no name is ever cut by a message.
+        self.head = QStackedWidget()
+        self.head.addWidget(self.title)
+        self.head.addWidget(self.error)
+        self.head.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # The title's height, not a guess at the message's (show_message sizes it to fit).
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
+        # The priority categories, one tap each ...
+        self.strip = QFrame()
+        self.strip.setObjectName("PriorityStrip")
+        self.strip_caption = label("PriorityCaption", align=Qt.AlignmentFlag.AlignLeft
+                                   | Qt.AlignmentFlag.AlignVCenter)
+        self.category_buttons: dict[PriorityCategory, LabelButton] = {}
+        tiles = QHBoxLayout()
+        tiles.setSpacing(10)
+        for category in PRIORITY_CHOICES:
+            button = LabelButton("prioritytile")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.clicked.connect(lambda _=False, c=category: self.priority_chosen.emit(c))
+            self.category_buttons[category] = button
+            tiles.addWidget(button, 1)
+        strip_box = QVBoxLayout(self.strip)
+        strip_box.setContentsMargins(12, 6, 12, 10)
+        strip_box.setSpacing(4)
+        strip_box.addWidget(self.strip_caption)
+        strip_box.addLayout(tiles)
+        # ... and, in their place once one is chosen, what was chosen.
         self.banner = QFrame()
         self.banner.setObjectName("PriorityBanner")
         self.banner_text = label("PriorityBannerText", align=Qt.AlignmentFlag.AlignLeft
@@ -201,7 +308,11 @@ class StartPage(QWidget):
         banner_row.setContentsMargins(20, 10, 12, 10)
         banner_row.addWidget(self.banner_text, 1)
         banner_row.addWidget(self.cancel_priority)
-        self.banner.hide()
+        self.priority_slot = _TightStack()
+        self.priority_slot.addWidget(self.strip)
+        self.priority_slot.addWidget(self.banner)
+        self.priority_slot.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                         QSizePolicy.Policy.Fixed)
 
         self.service_buttons: dict[str, ServiceButton] = {}
         for service in services:
@@ -214,8 +325,6 @@ class StartPage(QWidget):
         self.grid.setSpacing(16)
         self.portrait: bool | None = None
 
-        self.priority_button = LabelButton("priority", subtitle=True)
-        self.priority_button.clicked.connect(self.priority_requested)
         self.lookup_button = LabelButton("selfservice", subtitle=True)
         self.lookup_button.clicked.connect(self.lookup_requested)
         self.feedback_button = LabelButton("selfservice", subtitle=True)
@@ -226,12 +335,28 @@ class StartPage(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 16, 28, 20)
         box.setSpacing(14)
-        box.addWidget(self.title)
-        box.addWidget(self.error)
-        box.addWidget(self.banner)
+        box.addWidget(self.head)
         box.addWidget(self.grid_host, 1)
         box.addLayout(self.bottom)
         self.set_orientation(False)
+
+    def show_message(self, text: str) -> None:
+        """`text` in the title's place; a message longer than a line takes the height it
+        needs (the services give way for that while)."""
+        self.error.setText(text)
+        self.head.setCurrentWidget(self.error)
+        needed = self.error.heightForWidth(self.head.width())
+        if needed > self.title.sizeHint().height():
+            self.head.setMinimumHeight(needed)
+
+    def hide_message(self) -> None:
+        self.head.setCurrentWidget(self.title)
+        self.head.setMinimumHeight(0)
+
+    @property
+    def priority_shown(self) -> bool:
+        """Whether a chosen category is shown (the banner in the strip's place)."""
+        return self.priority_slot.currentWidget() is self.banner
 
     def set_orientation(self, portrait: bool) -> None:
         if portrait == self.portrait:
@@ -251,96 +376,44 @@ class StartPage(QWidget):
             self.grid.setRowStretch(r, 1)
         for c in range(columns):
             self.grid.setColumnStretch(c, 1)
-        # Priority and the two self-service buttons: one row on a landscape screen, priority
-        # over the other two on a portrait one.
-        for button in (self.priority_button, self.lookup_button, self.feedback_button):
-            self.bottom.removeWidget(button)
+        # The priority strip and the two self-service buttons: one row on a landscape
+        # screen, the strip over the other two on a portrait one.
+        for widget in (self.priority_slot, self.lookup_button, self.feedback_button):
+            self.bottom.removeWidget(widget)
         if portrait:
-            self.bottom.addWidget(self.priority_button, 0, 0, 1, 2)
+            self.bottom.addWidget(self.priority_slot, 0, 0, 1, 2)
             self.bottom.addWidget(self.lookup_button, 1, 0)
             self.bottom.addWidget(self.feedback_button, 1, 1)
             stretches = (1, 1, 0)
         else:
-            self.bottom.addWidget(self.priority_button, 0, 0)
+            self.bottom.addWidget(self.priority_slot, 0, 0)
             self.bottom.addWidget(self.lookup_button, 0, 1)
             self.bottom.addWidget(self.feedback_button, 0, 2)
-            stretches = (2, 1, 1)
+            stretches = (3, 1, 1)
         for c, stretch in enumerate(stretches):
             self.bottom.setColumnStretch(c, stretch)
 
     def show_priority(self, category: PriorityCategory | None, language: str) -> None:
-        self.banner.setVisible(category is not None)
-        self.priority_button.setVisible(category is None)
+        self.priority_slot.setCurrentWidget(self.strip if category is None else self.banner)
         if category is not None:
             self.banner_text.setText(self.tr("Ưu tiên: {who}. Mời chọn dịch vụ.").format(
                 who=priority_label(category, language)))
 
-    def retranslate(self) -> None:
+    def set_priority_enabled(self, enabled: bool) -> None:
+        for button in self.category_buttons.values():
+            button.setEnabled(enabled)
+
+    def retranslate(self, language: str = "vi") -> None:
         self.title.setText(self.tr("Mời chọn dịch vụ"))
-        self.priority_button.set_texts(self.tr("Ưu tiên"), self.tr(
-            "Người cao tuổi, người khuyết tật, phụ nữ mang thai, người đi cùng trẻ nhỏ"))
+        self.strip_caption.setText(self.tr(
+            "Ưu tiên: chạm vào đối tượng, rồi chọn dịch vụ"))
+        for category, button in self.category_buttons.items():
+            button.set_texts(priority_label(category, language))
         self.cancel_priority.setText(self.tr("Bỏ ưu tiên"))
-        self.lookup_button.set_texts(self.tr("Tra cứu hồ sơ"), self.tr("Quét mã trên giấy hẹn"))
+        self.lookup_button.set_texts(self.tr("Tra cứu hồ sơ"), self.tr(
+            "Quét giấy hẹn ngay tại máy này"))
         self.feedback_button.set_texts(self.tr("Phản ánh, kiến nghị"),
                                        self.tr("Góp ý về thủ tục, phục vụ"))
-
-
-class PriorityPage(QWidget):
-    chosen = Signal(object)  # PriorityCategory
-    back = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setProperty("role", "page")
-        self.title = label("PageTitle")
-        self.hint = label("PageHint")
-        self.buttons: dict[PriorityCategory, LabelButton] = {}
-        grid_host = QWidget()
-        self.grid = QGridLayout(grid_host)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(18)
-        for category in PRIORITY_CHOICES:
-            button = LabelButton("category")
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            button.clicked.connect(lambda _=False, c=category: self.chosen.emit(c))
-            self.buttons[category] = button
-        self.portrait: bool | None = None
-        self.set_orientation(False)
-        self.back_button = touch_button("", "secondary")
-        self.back_button.clicked.connect(self.back)
-        back_row = QHBoxLayout()
-        back_row.addWidget(self.back_button)
-        back_row.addStretch(1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(28, 16, 28, 20)
-        box.setSpacing(14)
-        box.addWidget(self.title)
-        box.addWidget(self.hint)
-        box.addWidget(grid_host, 1)
-        box.addLayout(back_row)
-
-    def set_orientation(self, portrait: bool) -> None:
-        """Landscape: a 2x2 grid; portrait: one wide button per line."""
-        if portrait == self.portrait:
-            return
-        self.portrait = portrait
-        columns = 1 if portrait else 2
-        for button in self.buttons.values():
-            self.grid.removeWidget(button)
-        for i in range(4):
-            self.grid.setRowStretch(i, 0)
-            self.grid.setColumnStretch(i, 0)
-        for i, button in enumerate(self.buttons.values()):
-            self.grid.addWidget(button, i // columns, i % columns)
-            self.grid.setRowStretch(i // columns, 1)
-            self.grid.setColumnStretch(i % columns, 1)
-
-    def retranslate(self, language: str) -> None:
-        self.title.setText(self.tr("Chọn đối tượng ưu tiên"))
-        self.hint.setText(self.tr("Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ."))
-        for category, button in self.buttons.items():
-            button.set_texts(priority_label(category, language))
-        self.back_button.setText(self.tr("Quay lại"))
 
 
 class ConfirmPage(QWidget):
@@ -482,7 +555,11 @@ class ConfirmPage(QWidget):
         self.status.setText(text)
         set_state(self.status, self._state)
         failed = self._state == self.FAILED
-        detail = self._detail[1] if lang == "en" else self._detail[0]
+        detail = self._detail[0]
+        if lang == "en" and any(self._detail):
+            # The failure's English words are the technician's (kiosk/failures.py): the
+            # citizen is told what to do.
+            detail = self.tr("Vui lòng báo cán bộ tại quầy.")
         self.detail.setText(detail or "")
         self.detail.setVisible(failed and bool(detail))
         self.reprint_button.setVisible(failed)
@@ -490,6 +567,12 @@ class ConfirmPage(QWidget):
 
 
 class OutOfServicePage(QWidget):
+    """No tickets while the printer keeps failing; the dossier look-up and feedback need no
+    printer and stay here (each shown when enabled)."""
+
+    lookup_requested = Signal()
+    feedback_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setProperty("role", "page")
@@ -501,17 +584,34 @@ class OutOfServicePage(QWidget):
         self.body = label("NoticeBody")
         self.footer = label("NoticeFooter")
         card_box = QVBoxLayout(card)
-        card_box.setContentsMargins(48, 40, 48, 40)
-        card_box.setSpacing(24)
+        card_box.setContentsMargins(48, 28, 48, 28)
+        card_box.setSpacing(14)
         card_box.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
         card_box.addWidget(self.title)
         card_box.addWidget(self.body)
         card_box.addWidget(self.footer)
+        self.still = label("PageHint")
+        self.lookup_button = LabelButton("selfservice", subtitle=True)
+        self.lookup_button.clicked.connect(self.lookup_requested)
+        self.feedback_button = LabelButton("selfservice", subtitle=True)
+        self.feedback_button.clicked.connect(self.feedback_requested)
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        row.addWidget(self.lookup_button, 1)
+        row.addWidget(self.feedback_button, 1)
         box = QVBoxLayout(self)
-        box.setContentsMargins(48, 32, 48, 32)
+        box.setContentsMargins(48, 20, 48, 20)
+        box.setSpacing(12)
         box.addStretch(1)
         box.addWidget(card)
         box.addStretch(1)
+        box.addWidget(self.still)
+        box.addLayout(row)
+
+    def set_selfservice(self, lookup: bool, feedback: bool) -> None:
+        self.lookup_button.setVisible(lookup)
+        self.feedback_button.setVisible(feedback)
+        self.still.setVisible(lookup or feedback)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Tạm ngừng cấp số thứ tự."))
@@ -519,3 +619,8 @@ class OutOfServicePage(QWidget):
             "Máy in đang gặp sự cố, vui lòng liên hệ cán bộ tại quầy."))
         self.footer.setText(self.tr(
             "Máy sẽ tự hoạt động lại khi máy in sẵn sàng."))
+        self.still.setText(self.tr("Vẫn có thể tra cứu hồ sơ và gửi phản ánh:"))
+        self.lookup_button.set_texts(self.tr("Tra cứu hồ sơ"), self.tr(
+            "Quét mã trên giấy hẹn tại đây"))
+        self.feedback_button.set_texts(self.tr("Phản ánh, kiến nghị"),
+                                       self.tr("Góp ý về thủ tục, phục vụ"))

@@ -51,6 +51,7 @@ class TicketPrinter:
         self._printer = None
         self._desk: TicketDesk | QueueDesk | None = None
         self._close_desk: Callable[[], None] | None = None
+        self._language = "vi"  # of the last ticket printed: its likely next one is drawn so
 
     def printer(self):
         if self._printer is None:
@@ -72,10 +73,12 @@ class TicketPrinter:
             log.info("printer status check failed: %s", getattr(exc, "message_en", exc))
             return "OFFLINE"
 
-    def print_ticket(self, ticket: Ticket) -> PrintOutcome:
-        """Print and record the outcome; always an outcome, whatever fails."""
+    def print_ticket(self, ticket: Ticket, language: str = "vi") -> PrintOutcome:
+        """Print (in the citizen's screen language) and record the outcome; always an outcome,
+        whatever fails."""
         from drivers.printers import PrintError
 
+        self._language = language
         desk = self.desk()
         try:
             printer = self.printer()
@@ -89,13 +92,13 @@ class TicketPrinter:
                                 "Không kết nối được máy in. Vui lòng báo cán bộ tại quầy.",
                                 f"Cannot open the printer: {exc!r}")
         try:
-            return desk.print_ticket(ticket, printer)
+            return desk.print_ticket(ticket, printer, language)
         except Exception as exc:  # e.g. the outcome could not be stored: still answer
             log.exception("printing ticket %s failed unexpectedly", ticket.number)
             return PrintOutcome(ticket, False, "Máy in gặp lỗi.",
                                 f"Unexpected error while printing: {exc!r}")
 
-    def reprint(self, ticket_id: int) -> PrintOutcome | None:
+    def reprint(self, ticket_id: int, language: str = "vi") -> PrintOutcome | None:
         """The ticket printed again; None when it cannot be reloaded (logged; the screen's
         watchdog answers the citizen)."""
         try:
@@ -103,7 +106,7 @@ class TicketPrinter:
         except Exception:
             log.exception("cannot reload ticket %s for a reprint", ticket_id)
             return None
-        return self.print_ticket(ticket)
+        return self.print_ticket(ticket, language)
 
     def prepare_next(self, outcome: PrintOutcome | None) -> None:
         """Once an outcome is out: draw its service's likely next ticket ahead of its tap."""
@@ -119,7 +122,7 @@ class TicketPrinter:
                 else desk.service(ticket.service_code)
             if service is None:
                 return
-            slip = ticket_slip(self._config, service, ticket)
+            slip = ticket_slip(self._config, service, ticket, self._language)
             prepare_next(slip, self.printer().width_dots)
         except Exception:  # only the next ticket is slower
             log.debug("could not prepare the next ticket", exc_info=True)
@@ -132,8 +135,10 @@ class TicketPrinter:
         try:
             printer = self.printer()
             printer.warm_up()
-            warm_up(self._config.office.name, self._config.office.code,
-                    [s.name_vi for s in local_services(self._config)], printer.width_dots)
+            services = local_services(self._config)
+            for language in ("vi", "en"):
+                warm_up(self._config.office.name, self._config.office.code,
+                        [s.name(language) for s in services], printer.width_dots, language)
         except Exception:  # the first ticket is only slower
             log.info("could not warm up the ticket printer", exc_info=True)
 

@@ -131,7 +131,8 @@ def test_a4_pdf_has_the_vietnamese_text_and_a_readable_barcode(desk, tmp_path):
                      "Bản sao", "01 bộ", "07 ngày làm việc",
                      "09 giờ 00 phút, ngày 12 tháng 02 năm 2026",
                      "ngày 02 tháng 03 năm 2026", "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ",
-                     CLERK, "Công an xã"):
+                     CLERK, "Công an xã", "Mã tra cứu tại máy lấy số:",
+                     f"{d.short_code[:3]} {d.short_code[3:]}"):
         assert expected in text, expected
     # The top of the page (header, title, barcode) at 200 dpi: 0.33 mm modules are 2.6 px.
     subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-H", "700",

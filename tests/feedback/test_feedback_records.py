@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.feedback.citizen_feedback import (
     TEXT_MAX_CHARS,
+    check_text,
     clean_text,
     normalize_phone,
     record_feedback,
@@ -165,3 +166,27 @@ def test_bad_feedback_stores_nothing(db, kwargs, code_part):
 def test_clean_text_keeps_single_blank_lines():
     assert clean_text("a\r\nb") == "a\nb"
     assert clean_text("  x  \n\n\n y ") == "x\n\ny"
+
+
+def test_topics_carry_their_english_name_and_are_stored_in_vietnamese():
+    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS, feedback_topic
+
+    for name in DEFAULT_TOPICS:  # every built-in topic has an English name
+        topic = feedback_topic(name)
+        assert topic.name("vi") == name and topic.name("en") and topic.name("en") != name
+    own = feedback_topic(" Vệ sinh  khu vực chờ |  Cleanliness of the waiting area ")
+    assert (own.name_vi, own.name("en")) == ("Vệ sinh khu vực chờ",
+                                             "Cleanliness of the waiting area")
+    # A topic configured without an English name shows as written on English screens too.
+    assert feedback_topic("Vệ sinh khu vực chờ").name("en") == "Vệ sinh khu vực chờ"
+
+
+@pytest.mark.parametrize(("call", "reason"), [
+    (lambda: normalize_phone("0123"), "phone"),
+    (lambda: check_text("abc"), "text_short"),
+    (lambda: check_text("x" * 1001), "text_long"),
+])
+def test_refusals_name_the_check_that_failed(call, reason):
+    with pytest.raises(FeedbackError) as caught:
+        call()
+    assert caught.value.reason == reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -283,3 +284,30 @@ def test_prepared_next_ticket_is_the_same_image(slip: TicketSlip) -> None:
     following = replace(slip, number="A002", people_ahead=slip.people_ahead + 1)
     assert render_ticket(following, 576).tobytes() == \
         render_ticket_uncached(following, 576).tobytes()
+
+
+def test_every_language_has_every_word_and_english_is_english() -> None:
+    import dataclasses
+
+    from kiosk.printout.words import TICKET_WORDS, ticket_words
+
+    assert set(TICKET_WORDS) == {"vi", "en"}
+    for field in dataclasses.fields(TICKET_WORDS["vi"]):
+        vi, en = getattr(TICKET_WORDS["vi"], field.name), getattr(TICKET_WORDS["en"], field.name)
+        assert vi and en and vi != en
+        assert re.findall(r"\{\w+\}", vi) == re.findall(r"\{\w+\}", en)
+        assert not any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", en))
+    assert ticket_words("fr") is TICKET_WORDS["vi"]
+
+
+def test_english_slip_draws_other_words_around_the_same_qr(slip: TicketSlip) -> None:
+    english = replace(slip, service_name="Certified copies", priority_label="PRIORITY",
+                      language="en")
+    vi_image, en_image = render_ticket(slip, 576), render_ticket(english, 576)
+    assert vi_image.tobytes() != en_image.tobytes()
+    assert render_ticket_uncached(english, 576).tobytes() == en_image.tobytes()
+    # Only the words change: the QR (office, day, number) is the same code.
+    vi_qr, en_qr = vi_image.info[QR_HINT], en_image.info[QR_HINT]
+    assert vi_qr["text"] == en_qr["text"]
+    crop = lambda im, hint: im.crop((0, hint["top"], 576, hint["top"] + hint["height"]))  # noqa: E731
+    assert crop(vi_image, vi_qr).tobytes() == crop(en_image, en_qr).tobytes()

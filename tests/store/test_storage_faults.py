@@ -244,6 +244,7 @@ def test_pin_pad_says_the_try_was_not_recorded(qtbot, tmp_path):
     dialog = PinDialog(PinDialog.VERIFY, gate=gate, stored_hash=hash_pin(PIN))
     qtbot.addWidget(dialog)
     dialog._submitted(PIN)
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)  # checked on its lane
     assert dialog.result() != PinDialog.DialogCode.Accepted
     assert "Không ghi được lần thử mã PIN" in dialog.message.text()
 

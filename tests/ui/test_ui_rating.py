@@ -11,6 +11,7 @@ from types import SimpleNamespace  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.feedback.ratings import RatingLevel, RatingReason  # noqa: E402
@@ -91,7 +92,8 @@ def test_happy_rating_is_stored_with_ticket_counter_and_clerk(qtbot, paths, tick
                                "dossier_code": DOSSIER, "counter": 3,
                                "clerk": "Trần Minh Đức", "level": "very_satisfied",
                                "reasons": "[]"}]
-    tap(qtbot, view.level_buttons[RatingLevel.SATISFIED])  # a second tap rates nothing more
+    # A second tap at once (no wait for the tap guard) rates nothing more.
+    qtbot.mouseClick(view.level_buttons[RatingLevel.SATISFIED], Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(view.finished, timeout=3000):
         pass
     assert not view.isVisible() and len(ratings(paths)) == 1

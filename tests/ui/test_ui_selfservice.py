@@ -169,6 +169,19 @@ def test_lookup_by_typing_the_code(qtbot, tmp_path, dossier):
     assert page.code_edit.text() == "" and card.texts() == []  # nothing left for the next
 
 
+def test_lookup_by_the_receipts_short_code(qtbot, tmp_path, dossier):
+    window = open_screen(qtbot, tmp_path)
+    tap(qtbot, window.start_page.lookup_button)
+    page = window.selfservice.lookup_page
+    assert "6 ký tự" in page.or_type.text()
+    code = dossier.short_code
+    # As printed ("ACD 7KM"), typed in small letters on the on-screen keyboard.
+    type_on(qtbot, page.keyboard, f"{code[:3]} {code[3:]}".lower())
+    tap(qtbot, page.search_button)
+    qtbot.waitUntil(lambda: page.panel == page.RESULT, timeout=5000)
+    assert f"Mã hồ sơ: {dossier.code}" in page.card.texts()
+
+
 def test_lookup_by_scan_and_an_id_card_by_mistake(qtbot, tmp_path, dossier, caplog):
     caplog.set_level(logging.DEBUG)
     window = open_screen(qtbot, tmp_path)
@@ -214,7 +227,7 @@ def test_unknown_and_malformed_codes(qtbot, tmp_path, dossier):
     page.code_edit.clear()
     type_on(qtbot, page.keyboard, "12345")
     tap(qtbot, page.search_button)
-    assert page.message.text().startswith("Mã hồ sơ chưa đúng.")
+    assert page.message.text().startswith("Mã chưa đúng.")
     window.on_scan("https://example.com/not-a-receipt")
     assert page.message.text().startswith("Mã vừa quét không phải mã hồ sơ.")
 
@@ -265,7 +278,8 @@ def test_feedback_typed_on_the_keyboard_is_stored(qtbot, tmp_path, caplog):
 
 
 def test_idle_timeout_clears_and_returns_to_start(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 300)
+    # Longer than the tap guard after a page change (the next tap waits for it).
+    monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 800)
     window = open_screen(qtbot, tmp_path)
     tap(qtbot, window.start_page.feedback_button)
     page = window.selfservice.feedback_page

@@ -52,6 +52,14 @@ def test_kiosk_client_looks_up_a_counters_dossier_at_the_hub(qtbot, tmp_path, hu
         for secret in (ID_NUMBER, OWNER, CLERK):
             assert secret not in shown
 
+        # The receipt's short look-up code: completed with this office's unit on the kiosk,
+        # found at the hub among the records the counter forwarded.
+        tap(qtbot, page.again_button)
+        type_on(qtbot, page.keyboard, dossier.short_code.lower())
+        tap(qtbot, page.search_button)
+        qtbot.waitUntil(lambda: page.panel == page.RESULT, timeout=10000)
+        assert f"Mã hồ sơ: {dossier.code}" in page.card.texts()
+
         tap(qtbot, page.done_button)
         hub.stop()
         tap(qtbot, window.start_page.lookup_button)

@@ -196,18 +196,15 @@ def test_done_returns_at_once_and_next_number_follows(qtbot, tmp_path):
 def test_priority_flow(qtbot, tmp_path):
     previews = tmp_path / "previews"
     window = open_screen(qtbot, make_config(f"preview://{previews}"), tmp_path)
-    tap(qtbot, window.start_page.priority_button)
-    assert window.stack.currentWidget() is window.priority_page
-    page = window.priority_page
-    assert [b.title.text() for b in page.buttons.values()] == [
+    start = window.start_page
+    assert [b.title.text() for b in start.category_buttons.values()] == [
         "Người cao tuổi", "Người khuyết tật", "Phụ nữ mang thai", "Người đi cùng trẻ nhỏ"]
-    assert page.back_button.text() == "Quay lại"
-    tap(qtbot, page.buttons[PriorityCategory.ELDERLY])
+    tap(qtbot, start.category_buttons[PriorityCategory.ELDERLY])
     assert window.stack.currentWidget() is window.start_page
-    assert window.start_page.banner.isVisible()
-    assert "Người cao tuổi" in window.start_page.banner_text.text()
+    assert start.banner.isVisible() and not start.strip.isVisible()
+    assert "Người cao tuổi" in start.banner_text.text()
 
-    tap(qtbot, window.start_page.service_buttons["HT"])
+    tap(qtbot, start.service_buttons["HT"])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.confirm_page, timeout=3000)
     confirm = window.confirm_page
     assert confirm.number.text() == "B001"
@@ -220,16 +217,17 @@ def test_priority_flow(qtbot, tmp_path):
 
     # The choice is for one ticket only.
     tap(qtbot, confirm.done_button)
-    assert not window.start_page.banner.isVisible()
+    assert not start.banner.isVisible() and start.strip.isVisible()
     assert window.priority is None
 
 
-def test_priority_back_cancels(qtbot, tmp_path):
+def test_priority_cancel(qtbot, tmp_path):
     window = open_screen(qtbot, make_config(f"preview://{tmp_path}/p"), tmp_path)
-    tap(qtbot, window.start_page.priority_button)
-    tap(qtbot, window.priority_page.back_button)
+    start = window.start_page
+    tap(qtbot, start.category_buttons[PriorityCategory.DISABLED])
+    tap(qtbot, start.cancel_priority)
     assert window.stack.currentWidget() is window.start_page
-    assert window.priority is None and not window.start_page.banner.isVisible()
+    assert window.priority is None and not start.banner.isVisible()
 
 
 def test_language_switch_is_live(qtbot, tmp_path):
@@ -242,9 +240,9 @@ def test_language_switch_is_live(qtbot, tmp_path):
     qtbot.waitUntil(lambda: start.title.text() == "Please choose a service", timeout=2000)
     assert button.name_label.text() == "Certified copies, signatures and contracts"
     assert button.waiting.text() == "Waiting: 0"
-    assert start.priority_button.title.text() == "Priority"
+    assert start.strip_caption.text().startswith("Priority")
     assert window.header.lang_buttons["en"].isChecked()
-    assert window.priority_page.buttons[PriorityCategory.PREGNANT].title.text() \
+    assert start.category_buttons[PriorityCategory.PREGNANT].title.text() \
         == "Pregnant woman"
     assert window.out_of_service_page.title.text() == "Number issuing paused."
 
@@ -269,16 +267,27 @@ def test_english_ticket_then_back_to_the_default_language(qtbot, tmp_path):
     assert window.start_page.title.text() == "Mời chọn dịch vụ"
 
 
-def test_closed_services_are_disabled(qtbot, tmp_path):
+def test_closed_services_show_their_hours_and_answer_a_tap(qtbot, tmp_path):
     sunday = datetime(2026, 11, 29, 9, 0, tzinfo=TZ)
     config = make_config(f"preview://{tmp_path}/p", enforce_opening_hours=True)
     window = open_screen(qtbot, config, tmp_path, clock=lambda: sunday)
-    for button in window.start_page.service_buttons.values():
-        assert not button.isEnabled()
-        assert button.waiting.text() == "Ngoài giờ tiếp nhận"
-    assert not window.start_page.priority_button.isEnabled()
-    tap(qtbot, window.start_page.service_buttons["CT"])
+    start = window.start_page
+    for button in start.service_buttons.values():
+        assert button.isEnabled() and not button.is_open
+        assert button.property("state") == "closed"
+    assert start.service_buttons["CT"].waiting.text() == "Mở lúc 8:00 T2"
+    assert start.service_buttons["CT"].accessibleDescription() == (
+        "T2–T6 8:00–12:00, 13:00–17:00; T7 8:00–12:00")
+    assert not any(b.isEnabled() for b in start.category_buttons.values())
+    tap(qtbot, start.service_buttons["CT"])
     assert window.stack.currentWidget() is window.start_page
+    assert start.error.isVisible()
+    assert start.error.text() == ("Chứng thực bản sao, chữ ký, hợp đồng: ngoài giờ tiếp nhận. "
+                                  "Mời quay lại lúc 8:00 Thứ Hai 30/11.")
+    # Neither the closed services' hours nor the message cut a name.
+    qtbot.wait(50)
+    assert window.height() == 768
+    assert all(b.name_fits() for b in start.service_buttons.values())
     assert tickets(tmp_path) == []
 
 
@@ -286,7 +295,7 @@ def test_saturday_morning_opens_only_some_services(qtbot, tmp_path):
     saturday = datetime(2026, 11, 28, 9, 0, tzinfo=TZ)
     config = make_config(f"preview://{tmp_path}/p", enforce_opening_hours=True)
     window = open_screen(qtbot, config, tmp_path, clock=lambda: saturday)
-    enabled = {c for c, b in window.start_page.service_buttons.items() if b.isEnabled()}
+    enabled = {c for c, b in window.start_page.service_buttons.items() if b.is_open}
     assert enabled == {"CT", "TKQ"}
 
 
@@ -420,32 +429,47 @@ def test_layout_fits_the_screen(qtbot, tmp_path, size):
     window = open_screen(qtbot, make_config(f"preview://{tmp_path}/p"), tmp_path, size=size)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
     screen = QRect(0, 0, *size)
-    rects = []
-    for button in window.start_page.service_buttons.values():
+    start = window.start_page
+    # Both modes: the category tiles, then a chosen category's banner in their place; the
+    # services keep their places and sizes, and no name is cut.
+    placed = None
+    for category in (None, PriorityCategory.ELDERLY):
+        if category is not None:
+            tap(qtbot, start.category_buttons[category])
+            assert start.priority_shown
+        qtbot.wait(50)
+        rects = []
+        for button in start.service_buttons.values():
+            rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+            assert screen.contains(rect), f"{button.service.code} {rect} outside {screen}"
+            assert rect.height() >= 80 and rect.width() >= 200
+            assert button.name_fits(), f"{button.service.code}: service name cut"
+            rects.append(rect)
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not a.intersects(b)
+        columns = len({r.left() for r in rects})
+        assert columns == (2 if size[1] > size[0] else 4)
+        if placed is None:
+            placed = rects
+        else:
+            assert rects == placed, "the services moved when a category was chosen"
+    tap(qtbot, start.cancel_priority)
+    for button in start.category_buttons.values():
         rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
-        assert screen.contains(rect), f"{button.service.code} {rect} outside {screen}"
-        assert rect.height() >= 80 and rect.width() >= 200
-        name = button.name_label
-        assert name.heightForWidth(name.width()) <= name.height(), "service name clipped"
-        rects.append(rect)
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            assert not a.intersects(b)
-    columns = len({r.left() for r in rects})
-    assert columns == (2 if size[1] > size[0] else 4)
-    priority = window.start_page.priority_button
-    rect = QRect(priority.mapTo(window, QPoint(0, 0)), priority.size())
-    assert screen.contains(rect) and rect.height() >= 80
-    for label in (priority.title, priority.subtitle):
-        assert label.heightForWidth(label.width()) <= label.height(), "priority text clipped"
+        assert screen.contains(rect) and rect.height() >= 80
+        title = button.title
+        assert title.heightForWidth(title.width()) <= title.height(), "category text cut"
+    for button in (start.lookup_button, start.feedback_button):
+        for label in (button.title, button.subtitle):
+            assert label.heightForWidth(label.width()) <= label.height(), "text cut"
 
 
 def test_abandoned_priority_choice_is_reset(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 300)
     window = open_screen(qtbot, make_config(f"preview://{tmp_path}/p"), tmp_path)
     tap(qtbot, window.header.lang_buttons["en"])
-    tap(qtbot, window.start_page.priority_button)
-    tap(qtbot, window.priority_page.buttons[PriorityCategory.PREGNANT])
+    tap(qtbot, window.start_page.category_buttons[PriorityCategory.PREGNANT])
     assert window.priority is PriorityCategory.PREGNANT
     qtbot.waitUntil(lambda: window.priority is None, timeout=2000)
     assert not window.start_page.banner.isVisible()

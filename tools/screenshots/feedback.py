@@ -27,6 +27,8 @@ SHOTS = (
     "selfservice-feedback-keyboard-1366x768.png",
     "selfservice-feedback-phone-1366x768.png",
     "selfservice-feedback-thanks-1366x768.png",
+    "selfservice-feedback-topics-en-1366x768.png",
+    "selfservice-feedback-text-error-en-1366x768.png",
     "selfservice-start-1080x1920.png",
     "selfservice-lookup-typing-1080x1920.png",
     "selfservice-lookup-result-1080x1920.png",
@@ -35,6 +37,8 @@ SHOTS = (
     "selfservice-feedback-keyboard-1080x1920.png",
     "selfservice-feedback-phone-1080x1920.png",
     "selfservice-feedback-thanks-1080x1920.png",
+    "selfservice-feedback-topics-en-1080x1920.png",
+    "selfservice-feedback-text-error-en-1080x1920.png",
     "rating-idle-1366x768.png",
     "rating-levels-1366x768.png",
     "rating-reasons-1366x768.png",
@@ -116,7 +120,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             ss = window.selfservice
             window.start_page.lookup_button.click()
             lookup = ss.lookup_page
-            _type(lookup.keyboard, dossier.code[-11:])
+            code = dossier.short_code  # the receipt's look-up code, as printed
+            _type(lookup.keyboard, f"{code[:3]} {code[3:]}")
             shot(window, f"selfservice-lookup-typing-{tag}")
             window.on_scan(dossier.code)
             _wait(app, lambda lp=lookup: lp.panel == lp.RESULT)
@@ -139,6 +144,15 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             feedback.send()
             _wait(app, lambda fp=feedback: fp.step == fp.THANKS)
             shot(window, f"selfservice-feedback-thanks-{tag}")
+            feedback.back.emit()
+            # A citizen in English: topics and refusals in English.
+            window.set_language("en")
+            window.start_page.feedback_button.click()
+            shot(window, f"selfservice-feedback-topics-en-{tag}")
+            feedback.choose_topic(next(iter(feedback.topic_buttons)))
+            _type(feedback.keyboard, "Long")
+            feedback.text_done()
+            shot(window, f"selfservice-feedback-text-error-en-{tag}")
         finally:
             window.close()
 

@@ -23,11 +23,14 @@ from zoneinfo import ZoneInfo
 #: them against the folder; screenshot_main against what a run wrote).
 SHOTS = (
     "ticket_screen_1366x768.png",
-    "priority_1366x768.png",
     "priority_chosen_1366x768.png",
     "confirmation_1366x768.png",
     "ticket_screen_en_1366x768.png",
+    "confirmation_en_1080x1920.png",
+    "ticket_printout_vi.png",
+    "ticket_printout_en.png",
     "ticket_screen_1080x1920.png",
+    "priority_chosen_1080x1920.png",
     "confirmation_1080x1920.png",
     "closed_hours_1366x768.png",
     "print_failed_1366x768.png",
@@ -74,9 +77,10 @@ def _closed_port() -> int:
 def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.config import Config
     from kiosk.paths import Paths
+    from kiosk.printout.ticket import render_ticket
     from kiosk.queue.priority import PriorityCategory
     from kiosk.store import connect
-    from kiosk.ticketing import TicketDesk
+    from kiosk.ticketing import TicketDesk, ticket_slip
     from kiosk.ui.app import build_window
     from kiosk.ui.qtapp import ensure_app
 
@@ -114,9 +118,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         show(window, LANDSCAPE)
         _wait(app, lambda: window.start_page.service_buttons["HT"].waiting.text().endswith("5"))
         shot(window, "ticket_screen_1366x768")
-        window.start_page.priority_button.click()
-        shot(window, "priority_1366x768")
-        window.priority_page.buttons[PriorityCategory.ELDERLY].click()
+        window.start_page.category_buttons[PriorityCategory.ELDERLY].click()
         shot(window, "priority_chosen_1366x768")
         window.start_page.service_buttons["CT"].click()
         _wait(app, lambda: window.confirm_page.state == "printed")
@@ -127,9 +129,27 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.set_language("vi")
         show(window, PORTRAIT)
         shot(window, "ticket_screen_1080x1920")
+        window.start_page.category_buttons[PriorityCategory.ELDERLY].click()
+        shot(window, "priority_chosen_1080x1920")
+        window.cancel_priority()
         window.start_page.service_buttons["HT"].click()
         _wait(app, lambda: window.confirm_page.state == "printed")
         shot(window, "confirmation_1080x1920")
+        window.confirm_page.done_button.click()
+        # A citizen in English: the screen and the printed ticket in English (the printout as
+        # the 80 mm printer draws it, 576 dots wide).
+        window.set_language("en")
+        window.start_page.category_buttons[PriorityCategory.ELDERLY].click()
+        window.start_page.service_buttons["HT"].click()
+        _wait(app, lambda: window.confirm_page.state == "printed")
+        shot(window, "confirmation_en_1080x1920")
+        ticket = window.confirm_page.ticket
+        service = window.services[ticket.service_code]
+        for language in ("vi", "en"):
+            path = out_dir / f"ticket_printout_{language}.png"
+            render_ticket(ticket_slip(good, service, ticket, language), 576).save(
+                str(path), optimize=True)
+            saved.append(path)
         window.confirm_page.done_button.click()
     finally:
         window.close()
@@ -141,6 +161,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     window = build_window(closed, paths, clock=lambda: sunday)
     try:
         show(window, LANDSCAPE)
+        window.start_page.service_buttons["CT"].click()
         shot(window, "closed_hours_1366x768")
     finally:
         window.close()

@@ -46,6 +46,7 @@ from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.config_editor import ConfigEditor
 from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
 from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.operations import Lane
@@ -498,24 +499,39 @@ class DoctorTab(QWidget):
             set_tone(self.summary, "ok", "Mọi kiểm tra đều đạt.")
 
     def _row(self, r) -> QWidget:
+        """One check: its status and name in Vietnamese, a Vietnamese sentence, and the
+        doctor's own (English, technician's) detail and fix as a smaller second line."""
         card = QFrame()
         card.setObjectName("Card")
-        chip = QLabel(r.status)
+        word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+        chip = QLabel(word)
+        chip.setObjectName("CheckStatus")
         chip.setProperty("chip", r.status)
-        chip.setFixedWidth(70)
-        name = QLabel(r.name)
+        chip.setFixedWidth(96)
+        name = QLabel(check_name_vi(r.name))
+        name.setObjectName("CheckName")
         name.setProperty("role", "fieldLabel")
-        name.setFixedWidth(190)
+        name.setFixedWidth(230)
         name.setWordWrap(True)
-        text = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN") else "")
-        detail = QLabel(text)
+        summary = QLabel(sentence)
+        summary.setObjectName("CheckSummary")
+        technical = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN")
+                                else "")
+        detail = QLabel(f"Chi tiết kỹ thuật: {technical}")
+        detail.setObjectName("CheckDetail")
+        detail.setProperty("role", "doc")
         detail.setWordWrap(True)
+        detail.setTextFormat(Qt.TextFormat.PlainText)
         detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(summary)
+        texts.addWidget(detail)
         row = QHBoxLayout(card)
         row.setContentsMargins(12, 8, 12, 8)
         row.addWidget(chip, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(detail, 1)
+        row.addLayout(texts, 1)
         return card
 
     def make_bundle(self) -> None:
@@ -705,6 +721,7 @@ class AdminView(QWidget):
         self.exit_button.setProperty("role", "danger")
         self.exit_button.clicked.connect(self.confirm_exit)
         self.exit_button.setVisible(over_kiosk)
+        self.exit_box = None
         hbox = QHBoxLayout(header)
         hbox.setContentsMargins(20, 10, 20, 10)
         hbox.addLayout(titles, 1)
@@ -761,8 +778,15 @@ class AdminView(QWidget):
         box.setText("Đóng ứng dụng và ra màn hình nền? Công dân sẽ không lấy số được cho đến "
                     "khi ứng dụng được mở lại.")
         yes = box.addButton("Thoát", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
+        no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        # Enter or a slip keeps the kiosk running: leaving is a deliberate tap on "Thoát".
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        self.exit_box = box
+        try:
+            box.exec()
+        finally:
+            self.exit_box = None
         if box.clickedButton() is yes:
             log.warning("admin view: exit to the desktop")
             self.exit_requested.emit()

@@ -2,6 +2,10 @@
 validated by the schema itself (`from_dict`), so a key added to the schema appears here with
 its documentation and checks, and a value the file would refuse is refused here, naming it.
 
+Each key shows its Vietnamese name (config_labels_vi), with the file's `[section] key` under
+it and the schema's English documentation as its tooltip (a key without a Vietnamese name
+shows its file name and documentation).
+
 Secrets (tokens, keys) are masked with a "show" switch; the PIN hash is never shown or edited
 as text (the admin view has a "change PIN" button instead).
 """
@@ -32,6 +36,7 @@ from PySide6.QtWidgets import (
 from kiosk import config as config_mod
 from kiosk.config import Config, ConfigError
 from kiosk.diagnostics.redact import is_secret_key
+from kiosk.ui.admin.config_labels_vi import key_vi, section_vi
 from kiosk.ui.widgets import mark_invalid
 
 HIDDEN_KEYS = {("admin", "pin_hash")}
@@ -73,9 +78,12 @@ class ConfigEditor(QWidget):
         super().__init__(parent)
         self._config = config
         self.editors: dict[tuple[str, str], tuple[dataclasses.Field, QWidget]] = {}
+        self.labels: dict[tuple[str, str], QLabel] = {}
         self.sections = QListWidget()
         self.sections.setObjectName("SectionList")
         self.sections.setFixedWidth(200)
+        self.sections.setWordWrap(True)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self._page_index: dict[str, int] = {}
         current: str | None = None
@@ -89,11 +97,18 @@ class ConfigEditor(QWidget):
             assert form is not None
             editor = self._editor(section, key, f)
             self.editors[(section, key)] = (f, editor)
-            label = QLabel(key)
+            english = f.metadata.get("doc", "")
+            name_vi = key_vi(section, key)
+            label = QLabel(name_vi or key)
             label.setProperty("role", "key")
-            doc = QLabel(f.metadata.get("doc", ""))
+            label.setWordWrap(True)
+            label.setFixedWidth(230)
+            label.setToolTip(english)
+            self.labels[(section, key)] = label
+            doc = QLabel(f"[{section}] {key}" if name_vi else english)
             doc.setProperty("role", "doc")
             doc.setWordWrap(True)
+            doc.setToolTip(english)
             cell = QWidget()
             cell_box = QVBoxLayout(cell)
             cell_box.setContentsMargins(0, 0, 0, 6)
@@ -110,7 +125,9 @@ class ConfigEditor(QWidget):
         self.set_config(config)
 
     def _add_section(self, section: str) -> QFormLayout:
-        self.sections.addItem(f"[{section}]")
+        self.sections.addItem(section_vi(section))
+        item = self.sections.item(self.sections.count() - 1)
+        item.setToolTip(f"[{section}]")
         page = QWidget()
         page.setProperty("role", "page")
         form = QFormLayout(page)

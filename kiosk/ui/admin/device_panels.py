@@ -4,6 +4,11 @@ preview test. Slow calls run on worker threads (tasks.run_task); nothing here bl
 
 What a test scan read is described (kind of code, sound or not), never shown: the test card
 may be a citizen's. Camera frames are shown and dropped, never saved.
+
+The printer panel's result line, under its buttons, keeps at least RESULT_LINES lines of space
+while empty, and a longer result only grows downwards: the buttons never move when a result
+appears (a page placing the panel keeps its spare space below it). The button pressed gets the
+keyboard focus back when its test ends.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin.devices import describe_scan, printer_status_vi, test_print
 from kiosk.config import Config
+from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.widgets import set_tone, status_label
@@ -32,6 +39,7 @@ from kiosk.ui.widgets import set_tone, status_label
 log = logging.getLogger(__name__)
 
 SCAN_LISTEN_MS = 20_000
+RESULT_LINES = 2
 
 
 class PrinterTestPanel(QFrame):
@@ -51,7 +59,14 @@ class PrinterTestPanel(QFrame):
         self.print_button.clicked.connect(self.test_print)
         self.status_button = QPushButton("Kiểm tra trạng thái")
         self.status_button.clicked.connect(self.check_status)
+        self._focus_back: QWidget | None = None
+        self._focus_moved_to: QWidget | None = None
         self.result = status_label()
+        self.result.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The result's space is kept while it is empty: nothing moves when it appears.
+        policy = self.result.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.result.setSizePolicy(policy)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.print_button)
@@ -62,15 +77,36 @@ class PrinterTestPanel(QFrame):
         box.addLayout(row)
         box.addWidget(self.result)
 
+    def reserve_result(self) -> None:
+        """Reserve RESULT_LINES lines of the result's (bold) text, in the style sheet in force
+        (called when shown: the page's sheet decides the font)."""
+        self.result.ensurePolished()
+        font = self.result.font()
+        font.setBold(True)
+        line = QFontMetrics(font).lineSpacing()
+        self.result.setMinimumHeight(RESULT_LINES * line + 2 * (6 + 2) + 4)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.reserve_result()
+        super().showEvent(event)
+
+    def _say(self, tone: str | None, text: str) -> None:
+        set_tone(self.result, tone, text)
+
     def _start(self, text: str) -> tuple[str, int] | None:
         uri, width = self._target()
         if not uri:
-            set_tone(self.result, "warn", "Chưa chọn máy in.")
+            self._say("warn", "Chưa chọn máy in.")
             return None
+        focused = QApplication.focusWidget()
+        self._focus_back = focused if focused in (self.print_button, self.status_button) \
+            else None
         self.busy = True
         self.print_button.setEnabled(False)
         self.status_button.setEnabled(False)
-        set_tone(self.result, "busy", text)
+        # Where Qt passed the focus on: if it is still there at the end, it goes back.
+        self._focus_moved_to = QApplication.focusWidget()
+        self._say("busy", text)
         return uri, width
 
     def _finish(self, ok: bool, message: str) -> None:
@@ -78,7 +114,14 @@ class PrinterTestPanel(QFrame):
         self.last_ok = ok
         self.print_button.setEnabled(True)
         self.status_button.setEnabled(True)
-        set_tone(self.result, "ok" if ok else "error", message)
+        # Disabling the pressed button passed the focus on (to whatever came next, in the
+        # wizard its "Thoát"): it comes back, so Enter or Space repeats the test, nothing else.
+        back, self._focus_back = self._focus_back, None
+        if back is not None and back.isVisible():
+            focused = QApplication.focusWidget()
+            if focused is None or focused is self._focus_moved_to:  # not moved on purpose
+                back.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._say("ok" if ok else "error", message)
         self.tested.emit(ok, message)
 
     def test_print(self) -> None:
@@ -103,11 +146,16 @@ class PrinterTestPanel(QFrame):
 
 
 def _print_error_vi(exc: BaseException) -> str:
+    """Vietnamese only: the technician's English wording goes to the log."""
     message = getattr(exc, "message_vi", None)
     if message:
         hint = getattr(exc, "message_en", "")
-        return f"In thử không được: {message}" + (f"\n({hint})" if hint else "")
-    return f"In thử không được: {exc}"
+        if hint:
+            log.warning("printer test failed: %s", hint)
+        return f"In thử không được: {message}"
+    vi, en = wording(exc, "in thử được", "print the test page")
+    log.warning("printer test failed: %s", en)
+    return vi
 
 
 class _ScanField(QLineEdit):

@@ -3,6 +3,11 @@
 `PinDialog` checks a PIN against the stored hash through the lockout gate, or asks for a new
 PIN twice. It closes itself after a minute without input: at a kiosk it may have been opened by
 a curious citizen, and must not stay on screen.
+
+Checking a PIN (scrypt, about two seconds, and the lockout file) and hashing a new one run on
+the "admin-pin" lane (tasks.run_task), never on the UI thread; meanwhile the pad is disabled
+and says it is checking. The message line keeps its space when empty, so an error appearing
+never moves the keys under the finger.
 """
 
 from __future__ import annotations
@@ -22,13 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin.pin import PIN_MAX_DIGITS, VI_NOT_RECORDED, PinGate, hash_pin, pin_problem
+from kiosk.admin.pin import (
+    PIN_MAX_DIGITS,
+    VI_NOT_RECORDED,
+    PinAttempt,
+    PinGate,
+    hash_pin,
+    pin_problem,
+)
+from kiosk.failures import wording
 from kiosk.ui.admin.style import TECHNICIAN
+from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.widgets import set_tone
 
 log = logging.getLogger(__name__)
 
 IDLE_CLOSE_MS = 60_000
+MESSAGE_LINES = 2  # the message line's reserved height, in lines of text
 
 
 class PinPad(QWidget):
@@ -139,7 +154,13 @@ class PinDialog(QDialog):
         self.hint.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Its space is kept while empty (see _reserve_message): the keys never move.
+        policy = self.message.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
         self.message.hide()
+        self.checking = False
         self.pad = PinPad()
         self.pad.submitted.connect(self._submitted)
         self.cancel_button = QPushButton("Hủy")
@@ -159,6 +180,7 @@ class PinDialog(QDialog):
         row.addWidget(self.cancel_button)
         box.addLayout(row)
         self.setMinimumWidth(440)
+        self._reserve_message()
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -176,6 +198,26 @@ class PinDialog(QDialog):
         self._refresh_lock()
 
     # -- states ----------------------------------------------------------------------------
+
+    def _reserve_message(self) -> None:
+        """A fixed height for the message line: MESSAGE_LINES lines of its bold text plus the
+        margins a toned label gets (kiosk/ui/widgets.set_tone)."""
+        self.message.ensurePolished()
+        font = self.message.font()
+        font.setBold(True)
+        from PySide6.QtGui import QFontMetrics
+
+        line = QFontMetrics(font).lineSpacing()
+        self.message.setFixedHeight(MESSAGE_LINES * line + 2 * (6 + 2) + 6)
+
+    def _busy(self, text: str) -> None:
+        self.checking = True
+        self.pad.setEnabled(False)
+        set_tone(self.message, "busy", text)
+
+    def _idle_again(self) -> None:
+        self.checking = False
+        self.pad.setEnabled(True)
 
     def _reset_hint(self) -> None:
         if self.mode == self.VERIFY:
@@ -218,7 +260,22 @@ class PinDialog(QDialog):
 
     def _verify(self, pin: str) -> None:
         assert self.gate is not None
-        attempt = self.gate.attempt(pin, self.stored_hash)
+        if self.checking:
+            return
+        gate, stored = self.gate, self.stored_hash
+        self.pad.display.clear()
+        self._busy("Đang kiểm tra mã PIN…")
+        run_task(self, lambda: gate.attempt(pin, stored), self._verified, self._check_failed,
+                 name="admin-pin")
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._idle_again()
+        set_tone(self.message, "error", wording(exc, "kiểm tra được mã PIN",
+                                                "check the PIN")[0])
+        log.error("admin PIN check failed: %s", type(exc).__name__)
+
+    def _verified(self, attempt: PinAttempt) -> None:
+        self._idle_again()
         self.pad.clear()
         if attempt.ok:
             self.accept()
@@ -248,7 +305,16 @@ class PinDialog(QDialog):
             set_tone(self.message, "error", "Hai lần nhập không khớp. Nhập lại từ đầu.")
             self._reset_hint()
             return
-        self.new_hash = hash_pin(pin)
+        if self.checking:
+            return
+        self._busy("Đang lưu mã PIN…")
+        run_task(self, lambda: hash_pin(pin), self._hashed, self._check_failed,
+                 name="admin-pin")
+
+    def _hashed(self, new_hash: str) -> None:
+        self._idle_again()
+        set_tone(self.message, None, "")
+        self.new_hash = new_hash
         self.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

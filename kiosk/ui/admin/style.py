@@ -120,7 +120,10 @@ TECHNICIAN = station(
     states('QPushButton[role="pinok"]',
            dict(min_height=72, min_width=96, font_size=24, font_weight=HEAVY, color="white",
                 background=NAVY, border=(2, "solid", NAVY_DARK), border_radius=14),
-           pressed=dict(background=NAVY_DARK)),
+           pressed=dict(background=NAVY_DARK),
+           # Greyed with the other keys while a PIN is checked or the pad is locked.
+           disabled=dict(color=DISABLED_TEXT, background=DISABLED_BG,
+                         border_color=DISABLED_BORDER)),
     rule("QLineEdit#PinDisplay", min_height=64, font_size=TYPE.display, font_weight=HEAVY,
          letter_spacing=8, qproperty_alignment="AlignCenter"),
     # Lists, tables, the log

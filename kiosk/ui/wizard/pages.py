@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QFileDialog,
@@ -47,6 +48,7 @@ from kiosk.admin.setup import (
 )
 from kiosk.config import Config, ConfigError, key_weakness
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
+from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.widgets import set_tone
 from kiosk.ui.wizard.hubtls import (
@@ -57,6 +59,7 @@ from kiosk.ui.wizard.hubtls import (
     hub_urls,
     is_https,
 )
+from kiosk.ui.wizard.printers_vi import description_vi, note_vi
 
 if TYPE_CHECKING:
     from kiosk.ui.wizard.wizard import SetupWizard
@@ -174,7 +177,31 @@ class WizardPage(QWidget):
         return None
 
     def show_error(self, text: str | None) -> None:
+        self._checked_error = None
         set_tone(self.error, "error" if text else None, text or "")
+
+    def show_checked_error(self, text: str) -> None:
+        """An error from `problem()`: it goes as soon as an edit makes `problem()` say
+        something else (the field it names became valid)."""
+        self.show_error(text)
+        self._checked_error = text
+
+    def watch_edits(self) -> None:
+        """Re-check the page on every edit of its fields while a checked error shows."""
+        for w in self.findChildren(QLineEdit):
+            w.textChanged.connect(self._edited)
+        for w in self.findChildren(QAbstractButton):
+            if w.isCheckable():
+                w.toggled.connect(self._edited)
+        for w in self.findChildren(QSpinBox):
+            w.valueChanged.connect(self._edited)
+        for w in self.findChildren(QListWidget):
+            w.itemSelectionChanged.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        shown = getattr(self, "_checked_error", None)
+        if shown and self.problem() != shown:
+            self.show_error(None)
 
     def first_field(self) -> QWidget | None:
         return None
@@ -752,6 +779,9 @@ class PrinterPage(WizardPage):
         super().__init__(wizard)
         self.found = QListWidget()
         self.found.setMinimumHeight(120)
+        self.found.setMaximumHeight(200)  # three printers; more scroll (768 px screens)
+        self.found.setWordWrap(True)
+        self.found.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.found.itemSelectionChanged.connect(self._picked)
         self.rescan = QPushButton("Tìm lại")
         self.rescan.clicked.connect(self.detect)
@@ -774,8 +804,11 @@ class PrinterPage(WizardPage):
         top.addWidget(field_label("Máy in tìm thấy trên máy này"), 1)
         top.addWidget(self.rescan)
         left.addLayout(top)
-        left.addWidget(self.found, 1)
+        left.addWidget(self.found)
         left.addWidget(self.notes)
+        left.addWidget(self.tester)
+        # The spare height below the test: its result grows into it, nothing above moves.
+        left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(field_label("Hoặc máy in mạng: địa chỉ IP"))
         right.addWidget(self.ip)
@@ -793,7 +826,6 @@ class PrinterPage(WizardPage):
         columns.addLayout(left, 5)
         columns.addLayout(right, 4)
         self.body.addLayout(columns, 1)
-        self.body.addWidget(self.tester)
         self._detected = False
         for w in (self.width80, self.width58):
             w.toggled.connect(self._show_choice)
@@ -814,12 +846,12 @@ class PrinterPage(WizardPage):
         self.found.clear()
         printers = list(getattr(scan, "printers", []) or [])
         for p in printers:
-            item = QListWidgetItem(f"{p.description}\n{p.uri}")
+            item = QListWidgetItem(f"{description_vi(p.description)}\n{p.uri}")
             item.setData(Qt.ItemDataRole.UserRole, p.uri)
             self.found.addItem(item)
             if p.uri == current:
                 item.setSelected(True)
-        notes = list(getattr(scan, "notes", []) or [])
+        notes = [note_vi(n) for n in getattr(scan, "notes", []) or []]
         if not printers:
             notes.insert(0, "Không tìm thấy máy in USB hay cổng COM. Máy in mạng: nhập địa chỉ "
                          "IP bên dưới (in trang tự kiểm tra bằng cách giữ nút FEED khi bật "
@@ -991,6 +1023,12 @@ class CityPage(WizardPage):
         self.results = QLabel()
         self.results.setWordWrap(True)
         self.results.hide()
+        self.details = QLabel()
+        self.details.setProperty("role", "doc")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.hide()
         self.last_results: list | None = None
         self.body.addWidget(field_label("Địa chỉ máy chủ"))
         self.body.addWidget(self.url)
@@ -1004,6 +1042,7 @@ class CityPage(WizardPage):
         row2.addStretch(1)
         self.body.addLayout(row2)
         self.body.addWidget(self.results)
+        self.body.addWidget(self.details)
         self.body.addStretch(1)
 
     def _toggle(self, shown: bool) -> None:
@@ -1040,6 +1079,7 @@ class CityPage(WizardPage):
         config = self.wizard.base.with_values(sync={"server_url": url, "token": token})
         ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
         self.test_button.setEnabled(False)
+        self.details.hide()
         set_tone(self.results, "busy", "Đang kiểm tra kết nối…")
         run_task(self, lambda: check_city(ctx), self._show_results,
                  lambda exc: self._show_results(None), name="city-check")
@@ -1048,18 +1088,23 @@ class CityPage(WizardPage):
         self.test_button.setEnabled(True)
         self.last_results = results
         if not results:
+            self.details.hide()
             set_tone(self.results, "error", "Không kiểm tra được kết nối.")
             return
-        names = {"city server": "Máy chủ", "city token": "Mã của máy", "clock": "Đồng hồ"}
-        lines = []
+        lines, details = [], []
         for r in results:
             mark = "✓" if r.ok and not r.warning else ("!" if r.ok else "✗")
-            line = f"{mark} {names.get(r.name, r.name)}: {r.detail}"
+            word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+            lines.append(f"{mark} {check_name_vi(r.name)}: {word}. {sentence}")
+            detail = f"{check_name_vi(r.name)}: {r.detail}"
             if r.fix and r.status in ("FAIL", "WARN"):
-                line += f"\n    → {r.fix}"
-            lines.append(line)
+                detail += f" → {r.fix}"
+            details.append(detail)
         ok = all(r.ok for r in results)
         set_tone(self.results, "ok" if ok else "error", "\n".join(lines))
+        # The doctor's own (technician's) words, smaller, under the Vietnamese outcome.
+        self.details.setText("Chi tiết kỹ thuật:\n" + "\n".join(details))
+        self.details.show()
 
 
 class _DigitKeys(QWidget):

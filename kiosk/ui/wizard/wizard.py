@@ -5,25 +5,36 @@ copied to the other stations from the last page; a later run keeps it.
 
 Shown by `kiosk run` when there is no configuration file, and by `kiosk setup` at any time
 (starting from the current configuration). Keyboard: Enter goes on, Alt+Left goes back, Tab
-moves between fields. Touch: big buttons, a numeric keypad for the PIN, and an on-screen
-Vietnamese keyboard for text fields when the PC has no keyboard.
+moves between fields, Esc leaves. Touch: big buttons, a numeric keypad for the PIN, and an
+on-screen Vietnamese keyboard for text fields when the PC has no keyboard; the field typed into
+stays in view above it.
+
+Nothing typed is lost by a slip: "Thoát" (or Esc) asks first when anything was entered, and
+the question defaults to staying; "Thoát" never takes the keyboard focus, so an Enter or Space
+meant for another button cannot press it. Taps are ignored for a moment after each page
+change (kiosk/ui/tapguard.py), so a double tap on "Tiếp tục"/"Quay lại" moves one page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -38,6 +49,7 @@ from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.operations import Lane
 from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.style import KEYBOARD_RULES
+from kiosk.ui.tapguard import TapGuard
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.widgets import set_prop
 from kiosk.ui.wizard.hubtls import (
@@ -52,6 +64,21 @@ from kiosk.ui.wizard.hubtls import (
 from kiosk.ui.wizard.pages import PAGES, RolePage, SummaryPage, WizardPage
 
 log = logging.getLogger(__name__)
+
+
+def _field_state(page: QWidget) -> tuple:
+    """What the technician can change on a page, to tell whether anything was entered."""
+    state: list[object] = []
+    for w in page.findChildren(QWidget):
+        if isinstance(w, QLineEdit):
+            state.append(w.text())
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            state.append(w.isChecked())
+        elif isinstance(w, QAbstractSpinBox):
+            state.append(w.text())
+        elif isinstance(w, QListWidget):
+            state.append(tuple(i.text() for i in w.selectedItems()))
+    return tuple(state)
 
 
 def _default_detect_printers() -> Any:
@@ -135,7 +162,10 @@ class SetupWizard(QWidget):
         nav = QFrame()
         nav.setObjectName("NavBar")
         self.cancel_button = QPushButton("Thoát")
-        self.cancel_button.clicked.connect(self.cancel)
+        # Never the focus: a test print disabling its button, or a page change, must not
+        # leave "Thoát" where an Enter or Space presses it (Esc leaves from the keyboard).
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.clicked.connect(self.ask_cancel)
         self.keyboard_button = QPushButton("Bàn phím")
         self.keyboard_button.setCheckable(True)
         # Tapping it must leave the focus (and the cursor) in the field being typed.
@@ -164,6 +194,10 @@ class SetupWizard(QWidget):
         box.addWidget(header)
         box.addWidget(self.step_bar)
         box.addWidget(self.stack, 1)
+        # A double tap on "Tiếp tục" or "Quay lại" moves one page, not two (the one guard of
+        # every touch screen: kiosk/ui/tapguard.py).
+        self.tap_guard = TapGuard(self)
+        self.tap_guard.watch(self.stack)
         if self.keyboard is not None:
             box.addWidget(self.keyboard)
         box.addWidget(nav)
@@ -172,6 +206,11 @@ class SetupWizard(QWidget):
             # The kiosk's keyboard, a little smaller under the technician's forms.
             sheet += stylesheet(KEYBOARD_RULES, 0.85)
         self.setStyleSheet(sheet)
+        for page in self.pages:
+            page.watch_edits()
+        self._initial_answers = copy.deepcopy(self.answers)
+        self._loaded_state: tuple = ()
+        self.leave_box: QMessageBox | None = None
         self.index = 0
         self._show(0)
 
@@ -193,6 +232,20 @@ class SetupWizard(QWidget):
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if isinstance(new, QLineEdit) and self.isAncestorOf(new):
             self._type_into(new)
+            self._keep_in_view(new)
+
+    def _keep_in_view(self, field: QWidget) -> None:
+        """With the on-screen keyboard up, the page area is short: scroll the field being
+        typed into into view (after the layout took the keyboard's height)."""
+        if self.keyboard is None or not self.keyboard.isVisible():
+            return
+
+        def scroll() -> None:
+            page = self.page
+            if page.isAncestorOf(field) and field.isVisible():
+                page.scroll.ensureWidgetVisible(field, 16, 24)
+
+        QTimer.singleShot(0, self, scroll)  # dropped if the wizard is gone by then
 
     def _type_into(self, field: QLineEdit) -> None:
         if self.keyboard is None:
@@ -205,11 +258,15 @@ class SetupWizard(QWidget):
         if self.keyboard is None:
             return
         self.keyboard.setVisible(shown)
+        # The page's hint makes room for the keyboard (the title still says where one is).
+        for page in self.pages:
+            page.hint_label.setVisible(not shown and bool(page.hint_label.text()))
         focused = self.focusWidget()
         field = focused if isinstance(focused, QLineEdit) else self.page.first_field()
         if shown and isinstance(field, QLineEdit):
             self._type_into(field)
             field.setFocus()
+            self._keep_in_view(field)
 
     def preview_config(self) -> Config:
         """The base configuration with the office answered so far (the test ticket prints the
@@ -314,9 +371,12 @@ class SetupWizard(QWidget):
         self.next_button.setText("Lưu cấu hình" if last else "Tiếp tục")
         self.back_button.setEnabled(index != self.applicable()[0])
         self.refresh_steps()
+        self._loaded_state = _field_state(page)
         target = page.first_field()
         if target is not None:
             target.setFocus()
+            if isinstance(target, QLineEdit):
+                self._keep_in_view(target)
         else:
             self.next_button.setFocus()
 
@@ -326,7 +386,7 @@ class SetupWizard(QWidget):
         page = self.page
         problem = page.problem()
         if problem:
-            page.show_error(problem)
+            page.show_checked_error(problem)
             return False
         page.store(self.answers)
         problem = page.leave()
@@ -366,6 +426,35 @@ class SetupWizard(QWidget):
         self._finish(self.result.config)
         return True
 
+    def entered(self) -> bool:
+        """Whether anything was entered: answers kept from earlier pages, or a field of
+        this page changed since it was shown."""
+        return (self.answers != self._initial_answers
+                or _field_state(self.page) != self._loaded_state)
+
+    def ask_cancel(self) -> None:
+        """"Thoát": leave at once when nothing was entered, else ask (defaulting to stay)."""
+        if self._done or self.leave_box is not None:
+            return
+        if not self.entered():
+            self.cancel()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Thoát cài đặt")
+        box.setText("Thoát khỏi cài đặt? Những gì đã nhập sẽ không được lưu.")
+        leave = box.addButton("Thoát, không lưu", QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        self.leave_box = box
+        try:
+            box.exec()
+        finally:
+            self.leave_box = None
+        if box.clickedButton() is leave:
+            self.cancel()
+
     def cancel(self) -> None:
         log.info("set-up wizard left without saving")
         self._finish(None)
@@ -383,6 +472,9 @@ class SetupWizard(QWidget):
             return
         if key == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier:
             self.go_back()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.ask_cancel()
             return
         super().keyPressEvent(event)
 

@@ -243,9 +243,38 @@ def pin_dialog(qtbot, tmp_path, tries=3):
 
 
 def enter(qtbot, dialog, pin):
+    """Type `pin` on the pad and press OK; wait until the check (on its lane) answered."""
     for digit in pin:
         tap(qtbot, dialog.pad.keys[digit])
     tap(qtbot, dialog.pad.keys["ok"])
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
+
+
+def key_geometry(dialog):
+    return {name: button.geometry() for name, button in dialog.pad.keys.items()} | {
+        "cancel": dialog.cancel_button.geometry(), "display": dialog.pad.display.geometry()}
+
+
+def test_a_wrong_pin_moves_no_key_and_the_check_shows_it_is_busy(qtbot, tmp_path):
+    dialog, _ = pin_dialog(qtbot, tmp_path)
+    qtbot.waitExposed(dialog)
+    before = key_geometry(dialog)
+    for digit in "111222":
+        tap(qtbot, dialog.pad.keys[digit])
+    tap(qtbot, dialog.pad.keys["ok"])
+    # The check runs on its lane: right after OK the pad is disabled and says so.
+    assert dialog.checking and not dialog.pad.isEnabled()
+    assert dialog.message.property("tone") == "busy" and "Đang kiểm tra" in dialog.message.text()
+    assert not dialog.pad.keys["5"].isEnabled()
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
+    assert "Sai mã PIN" in dialog.message.text() and dialog.message.isVisible()
+    assert dialog.pad.isEnabled()
+    assert key_geometry(dialog) == before
+    # Nor when the error goes away again (a lock message is the longest: two lines).
+    enter(qtbot, dialog, "333444")
+    enter(qtbot, dialog, "555666")
+    assert "Thử lại sau" in dialog.message.text()
+    assert key_geometry(dialog) == before
 
 
 def test_admin_gate_refuses_a_wrong_pin_and_accepts_the_right_one(qtbot, tmp_path):
