@@ -12,14 +12,21 @@ never typed into it:
 - anything else (a slow key, a pause, a short burst, an editing key) shows the buffer was
   typing, and the held-back keys are replayed, in order, to the widget they were meant for;
 - a Backspace inside a burst edits the burst (an input method such as Unikey rewriting the
-  scanner's keys sends Backspace and a replacement at the scanner's pace).
+  scanner's keys sends Backspace and a replacement at the scanner's pace);
+- with a `shape` (what the start of a code looks like, e.g. kiosk.scanning.starts_like_code),
+  a burst whose text starts like a code is a scan even when the scanner pauses in the middle
+  (some wedge scanners stop for 35-120 ms between USB reports): it is held, pauses and all,
+  until its terminator completes it, or discarded after `hold_ms` without a key, with an
+  `incomplete(length)` signal so the window can ask for a rescan. Half a scan never reaches
+  a field.
 
 Typed keys thus reach their widget after at most one interval plus a little slack (about 50 ms).
 
 Known limits: a key typed within `max_interkey_ms` before a scan starts becomes part of the
-scan; if the UI thread stalls longer than the interval in the middle of a burst, the timer may
-judge the first part as typing before the rest is handled (the remainder then fails validation
-rather than filling a form).
+scan; a scanner that pauses within the first few characters (before the burst's text has a
+code's shape) still splits the scan there; without a `shape`, a UI thread that stalls longer
+than the interval in the middle of a burst may have the timer judge the first part as typing
+before the rest is handled (the remainder then fails validation rather than filling a form).
 
 Timing comes from the key events' own timestamps (set by the window system when the key was
 pressed), so a busy UI thread that handles a burst late still sees it as fast. Events that
@@ -75,6 +82,9 @@ class WedgeScanner(QObject):
     """
 
     scanned = Signal(object)
+    #: A burst that started like a code never completed (no terminator within `hold_ms`): its
+    #: keys were thrown away. Carries the number of characters only (the text is personal data).
+    incomplete = Signal(int)
 
     def __init__(
         self,
@@ -84,6 +94,8 @@ class WedgeScanner(QObject):
         min_length: int = 6,
         terminator: str = "enter",
         clock: Callable[[], float] = _monotonic_ms,
+        shape: Callable[[str], bool] | None = None,
+        hold_ms: float = 1000,
     ) -> None:
         super().__init__(parent)
         if terminator not in TERMINATORS:
@@ -92,6 +104,8 @@ class WedgeScanner(QObject):
         self.min_length = min_length
         self.terminator = terminator
         self.enabled = True
+        self.shape = shape
+        self.hold_ms = hold_ms
         self._clock = clock
         self._held: list[_HeldKey] = []
         self._last_key_ts = 0.0
@@ -124,9 +138,18 @@ class WedgeScanner(QObject):
         return len(self._held)
 
     def flush(self) -> None:
-        """Deliver any held-back keys now, as typing."""
+        """Deliver any held-back keys now, as typing (a burst shaped like a code is dropped)."""
         self._timer.stop()
+        if self._held_scan():
+            self._discard()
         self._replay()
+
+    def _held_text(self) -> str:
+        return "".join(k.text for k in self._held)
+
+    def _held_scan(self) -> bool:
+        """The held keys start like a code: a scan in progress, not typing."""
+        return bool(self._held) and self.shape is not None and self.shape(self._held_text())
 
     # -- the filter -------------------------------------------------------------------------
 
@@ -166,7 +189,8 @@ class WedgeScanner(QObject):
             return False
         now = self._clock()
         ts = float(event.timestamp()) or now
-        if self._held and (ts - self._last_key_ts > self.max_interkey_ms or event.isAutoRepeat()):
+        if (self._held and (ts - self._last_key_ts > self.max_interkey_ms or event.isAutoRepeat())
+                and not self._held_scan()):
             self._replay()
         if key == Qt.Key.Key_Backspace and self._held:
             # Inside a burst, a Backspace is an input method (Unikey/Telex) rewriting what the
@@ -176,7 +200,7 @@ class WedgeScanner(QObject):
             self._owe_release(key)
             return True
         if key in TERMINATORS[self.terminator]:
-            if len(self._held) >= self.min_length:
+            if len(self._held) >= self.min_length or self._held_scan():
                 self._emit_scan()
                 self._owe_release(key)
                 return True
@@ -187,14 +211,21 @@ class WedgeScanner(QObject):
             self._note_key(ts, now)
             self._owe_release(key)
             return True
-        # Editing and navigation keys are typing; held keys go first to keep the order.
+        # Editing and navigation keys are typing; held keys go first to keep the order (unless
+        # they are half a scan: those are dropped, never typed).
+        if self._held_scan():
+            self._discard()
         self._replay()
         return False
 
     def _note_key(self, ts: float, now: float) -> None:
         self._last_key_ts = ts
         self._last_key_clock = now
-        self._timer.start(int(self.max_interkey_ms + _TIMER_SLACK_MS))
+        self._timer.start(int(self._wait_ms() + _TIMER_SLACK_MS))
+
+    def _wait_ms(self) -> float:
+        """How long after the last key the held keys are judged."""
+        return self.hold_ms if self._held_scan() else self.max_interkey_ms
 
     @staticmethod
     def _is_alt_numpad(event: QKeyEvent) -> bool:
@@ -207,11 +238,21 @@ class WedgeScanner(QObject):
 
     def _on_quiet(self) -> None:
         # The timer may fire early relative to the clock (coarse timers); wait out the rest.
-        remaining = self._last_key_clock + self.max_interkey_ms - self._clock()
+        remaining = self._last_key_clock + self._wait_ms() - self._clock()
         if remaining > 0 and self._held:
             self._timer.start(int(remaining) + 1)
             return
+        if self._held_scan():
+            self._discard()
+            return
         self._replay()
+
+    def _discard(self) -> None:
+        """Throw away a scan that never completed and say so."""
+        self._timer.stop()
+        length = len(self._held)
+        self._held.clear()
+        self.incomplete.emit(length)
 
     def _emit_scan(self) -> None:
         self._timer.stop()

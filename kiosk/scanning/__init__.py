@@ -5,9 +5,11 @@ from kiosk.scanning.parse import (
     ScanResult,
     check_read,
     format_dossier_code,
+    lacks_diacritics,
     parse_scan,
     repair_mojibake,
+    starts_like_code,
 )
 
-__all__ = ["ParseError", "ScanResult", "check_read", "format_dossier_code", "parse_scan",
-           "repair_mojibake"]
+__all__ = ["ParseError", "ScanResult", "check_read", "format_dossier_code", "lacks_diacritics",
+           "parse_scan", "repair_mojibake", "starts_like_code"]

@@ -97,6 +97,43 @@ def parse_scan(text: str, *, today: date | None = None) -> ScanResult:
     return ScanResult("unknown", raw, None, None)
 
 
+#: How many characters a burst needs before its shape says "a code is being scanned".
+CODE_START_MIN = 4
+# A dossier code's start: a unit code with two dots or more ("000.00."), or any unit code once
+# its dash has come ("H26.22-"). One dot alone is also how procedure codes look ("1.004222").
+_DOSSIER_START_RE = re.compile(r"[0-9A-Z]+(?:\.[0-9A-Z]*){2,}"
+                               r"|[0-9A-Z]+(?:\.[0-9A-Z]+)+-[0-9]*(?:-[0-9]*)?")
+
+
+def starts_like_code(text: str) -> bool:
+    """Whether `text` (the first characters of a keyboard-wedge burst) is the start of a code
+    the counter reads: a CCCD QR (an ID number of digits, then `|`-separated fields), a dossier
+    code (a dotted unit code, then `-yyMMdd-NNNN`) or a look-up URL. Used to hold a burst whose
+    scanner paused mid-way until it completes, instead of typing half of it into a field."""
+    if len(text) < CODE_START_MIN:
+        return False
+    head, sep, _rest = text.partition("|")
+    if sep:
+        return bool(re.fullmatch(r"[0-9]{9,13}", head))
+    if re.fullmatch(r"[0-9]{4,13}", text):
+        return True
+    if text.lower().startswith(("http", "https:")):
+        return True
+    return bool(_DOSSIER_START_RE.fullmatch(text.upper()))
+
+
+def lacks_diacritics(fields: dict[str, Any]) -> bool:
+    """A CCCD read whose name and address carry no Vietnamese letter at all (no đ, no tone or
+    vowel mark): the card prints them with diacritics, so this is a keyboard-wedge scanner
+    typing without the right input method ("Nguyen Van A" for "Nguyễn Văn A"). The text is
+    not what the card says and must be checked by the clerk."""
+    text = unicodedata.normalize("NFC", f"{fields.get('full_name') or ''} "
+                                        f"{fields.get('address') or ''}")
+    if not text.strip():
+        return False
+    return not any(c in _VN_LETTERS for c in text)
+
+
 def format_dossier_code(unit: str, day: date, seq: int) -> str:
     """The one place dossier codes are built: `{unit}-{yyMMdd}-{NNNN}`, e.g.
     `000.00.01.H26-260115-0007`. Raises ValueError for a malformed unit or a sequence < 1."""

@@ -62,6 +62,13 @@ FOLLOW_RETRY_MAX_MS = 60_000
 
 
 
+#: Narrower than this, and portrait, the view is a compact panel (see _apply_scale): its
+#: scale follows its height (the height it needs at scale 1) down to COMPACT_SMALLEST.
+COMPACT_WIDTH = 460
+COMPACT_HEIGHT = 1000
+COMPACT_SMALLEST = 0.4
+
+
 class FaceIcon(QWidget):
     """A drawn face (no emoji font needed): a big smile, a smile, or a frown."""
 
@@ -132,11 +139,28 @@ class LevelButton(QPushButton):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.title.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(16, 20, 16, 18)
-        box.setSpacing(10)
-        box.addWidget(self.face, 1)
-        box.addWidget(self.title)
+        self.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.box.setContentsMargins(16, 20, 16, 18)
+        self.box.setSpacing(10)
+        self.box.addWidget(self.face, 1)
+        self.box.addWidget(self.title, 0)
+
+    def set_compact(self, compact: bool, face: int = 0) -> None:
+        """Compact (a narrow panel beside the counter's form): the face, `face` px, beside the
+        label instead of above it, so three buttons fit one above the other."""
+        self.box.setDirection(QBoxLayout.Direction.LeftToRight if compact
+                              else QBoxLayout.Direction.TopToBottom)
+        if compact:
+            self.box.setContentsMargins(10, 6, 10, 6)
+            self.face.setFixedSize(face, face)
+            self.box.setStretch(0, 0)
+            self.box.setStretch(1, 1)
+        else:
+            self.box.setContentsMargins(16, 20, 16, 18)
+            self.face.setMinimumSize(64, 64)
+            self.face.setMaximumSize(16777215, 16777215)
+            self.box.setStretch(0, 1)
+            self.box.setStretch(1, 0)
 
     def set_text(self, text: str) -> None:
         self.title.setText(text)
@@ -540,12 +564,27 @@ class RatingView(QWidget):
         # reasons in three columns, so two rows of chips fit its height.
         self._arrange(1 if portrait else (3 if height < 620 else 2), portrait)
         scale = style.RATING.scale_for(width, height)
+        # A narrow panel (beside the counter's form) sets its scale by its height, below the
+        # usual smallest, and puts each face beside its label: the three buttons, the question
+        # and the countdown then fit without overlapping (the buttons keep their touch floor).
+        compact = portrait and width < COMPACT_WIDTH
+        if compact:
+            scale = round(max(COMPACT_SMALLEST, min(scale, height / COMPACT_HEIGHT)), 2)
+        self._set_compact(compact, scale)
         if abs(scale - self._scale) > 0.01:
             self._scale = scale
             # Its own style sheet: embedded in the counter window, the counter's style must
             # not shrink the citizen's buttons, and the view must not restyle the counter.
             self.setStyleSheet(style.RATING.stylesheet(scale))
             self.thanks_face.setFixedSize(round(150 * scale), round(150 * scale))
+
+    def _set_compact(self, compact: bool, scale: float) -> None:
+        margins = (12, 8, 12, 8) if compact else (28, 20, 28, 16)
+        self.levels_page.layout().setContentsMargins(*margins)
+        self.levels_page.layout().setSpacing(8 if compact else 14)
+        self.level_row.setSpacing(10 if compact else 20)
+        for button in self.level_buttons.values():
+            button.set_compact(compact, round(96 * scale))
 
     def _arrange(self, columns: int, portrait: bool) -> None:
         if (columns, portrait) == self._layout:

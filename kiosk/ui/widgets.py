@@ -5,7 +5,7 @@ helpers only set object names and properties those rules select on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -234,3 +234,94 @@ class Banner(QFrame):
         """Hide any message that does not wait for an acknowledgement."""
         if not self.needs_ack:
             self.hide()
+
+
+# -- a row of buttons that wraps ---------------------------------------------------------------
+
+
+class WrapRow(QWidget):
+    """Buttons side by side that wrap onto a second row when the width runs out, instead of
+    squeezing the page (a 1366x768 screen at 125 %, a rating panel beside the form): its
+    minimum width is its widest button. `trailing` sits at the right end of the last row
+    (after a stretch); `right` aligns every row to the right."""
+
+    def __init__(self, items: list[QWidget], *, trailing: QWidget | None = None,
+                 right: bool = False, spacing: int = 8, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items = [*items, *([trailing] if trailing is not None else [])]
+        self._trailing = trailing
+        self._right = right
+        self._spacing = spacing
+        for item in self._items:
+            item.setParent(self)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _visible(self) -> list[QWidget]:
+        return [w for w in self._items if not w.isHidden()]
+
+    def rows(self, width: int) -> list[list[QWidget]]:
+        """The buttons of each row at `width`."""
+        rows: list[list[QWidget]] = [[]]
+        used = 0
+        for widget in self._visible():
+            need = widget.sizeHint().width()
+            if rows[-1] and used + self._spacing + need > width:
+                rows.append([])
+                used = 0
+            used += (self._spacing if rows[-1] else 0) + need
+            rows[-1].append(widget)
+        return [row for row in rows if row]
+
+    def _height(self, rows: list[list[QWidget]]) -> int:
+        if not rows:
+            return 0
+        return (sum(max(w.sizeHint().height() for w in row) for row in rows)
+                + self._spacing * (len(rows) - 1))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        visible = self._visible()
+        width = (sum(w.sizeHint().width() for w in visible)
+                 + self._spacing * max(0, len(visible) - 1))
+        return QSize(width, self._height([visible] if visible else []))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        visible = self._visible()
+        return QSize(max((w.sizeHint().width() for w in visible), default=0),
+                     self._height([visible] if visible else []))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self._height(self.rows(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place()
+
+    #: What changes the buttons' sizes: their text or visibility (a layout request), a style
+    #: sheet or font applied before the row was shown (no request reaches a hidden parent).
+    _RELAYOUT = frozenset({QEvent.Type.LayoutRequest, QEvent.Type.StyleChange,
+                           QEvent.Type.FontChange, QEvent.Type.Show, QEvent.Type.Polish})
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in self._RELAYOUT:
+            self.updateGeometry()
+            self._place()
+        return super().event(event)
+
+    def _place(self) -> None:
+        width = self.width()
+        y = 0
+        for row in self.rows(width):
+            height = max(w.sizeHint().height() for w in row)
+            widths = [min(w.sizeHint().width(), width) for w in row]
+            x = width - sum(widths) - self._spacing * (len(row) - 1) if self._right else 0
+            for widget, w in zip(row, widths, strict=True):
+                if widget is self._trailing:
+                    x = max(x, width - w)
+                widget.setGeometry(x, y, w, height)
+                x += w + self._spacing
+            y += height + self._spacing

@@ -216,3 +216,56 @@ def test_disabled_filter_lets_everything_through(form, wedge, qtbot):
 def test_unknown_terminator_is_refused():
     with pytest.raises(ValueError):
         WedgeScanner(terminator="space")
+
+
+# --- a scanner that pauses mid-burst: held by the code's shape ------------------------------
+
+def _digits_then_bar(text):
+    """A stand-in for kiosk.scanning.starts_like_code: 4+ digits, or digits then "|"."""
+    head, sep, _ = text.partition("|")
+    return len(text) >= 4 and head.isdigit() and (sep or len(head) <= 13)
+
+
+@pytest.fixture
+def shaped(qapp):
+    scanner = WedgeScanner(max_interkey_ms=35, min_length=6, shape=_digits_then_bar,
+                           hold_ms=300)
+    scanner.install(qapp)
+    scanner.scans, scanner.dropped = [], []
+    scanner.scanned.connect(scanner.scans.append)
+    scanner.incomplete.connect(scanner.dropped.append)
+    yield scanner
+    scanner.uninstall()
+
+
+@pytest.mark.parametrize("pause", [40, 80, 120])
+def test_a_pause_inside_a_shaped_burst_is_held_whole(form, shaped, qtbot, pause):
+    kb = Keyboard()
+    kb.type(CCCD[:30], gap=3)
+    qtbot.wait(pause + 20)  # longer than the interval: the timer has judged the held keys
+    kb.t += pause
+    assert form.first.text() == "" and shaped.pending == 30
+    kb.type(CCCD[30:], gap=3, terminator="enter")
+    assert [e.text for e in shaped.scans] == [CCCD] and shaped.dropped == []
+    qtbot.wait(80)
+    assert form.first.text() == ""
+
+
+def test_a_shaped_burst_that_never_ends_is_dropped(form, shaped, qtbot):
+    Keyboard().type(CCCD[:25], gap=3)
+    qtbot.waitUntil(lambda: shaped.dropped == [25], timeout=2000)
+    assert form.first.text() == "" and shaped.pending == 0 and shaped.scans == []
+
+
+def test_an_editing_key_drops_half_a_scan(form, shaped, qtbot):
+    kb = Keyboard()
+    kb.type(CCCD[:25], gap=3)
+    kb.key(Qt.Key.Key_Left, "", gap=3)
+    assert shaped.dropped == [25] and form.first.text() == ""
+
+
+def test_without_the_shape_bursts_are_still_typing(form, shaped, qtbot):
+    kb = Keyboard()
+    kb.type("Le Van", gap=3)  # fast but not a code's start: typed after the interval
+    qtbot.waitUntil(lambda: form.first.text() == "Le Van", timeout=2000)
+    assert shaped.dropped == [] and shaped.scans == []

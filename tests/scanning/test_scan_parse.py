@@ -9,7 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.scanning import format_dossier_code, parse_scan, repair_mojibake
+from kiosk.scanning import (
+    format_dossier_code,
+    lacks_diacritics,
+    parse_scan,
+    repair_mojibake,
+    starts_like_code,
+)
 from kiosk.scanning.parse import DOSSIER_CODE_RE, MOJIBAKE_CODECS
 
 TODAY = date(2026, 6, 1)
@@ -369,3 +375,32 @@ def test_repair_mojibake_leaves_good_text_alone(text):
 def test_repair_mojibake_leaves_ascii_and_full_payloads_alone():
     for text in ("ABC 123", LUONG, PUBLIC_EXAMPLES[2][0]):
         assert repair_mojibake(text) == text
+
+
+# --- the shape of a code's start, for keyboard-wedge bursts --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "0892", "089202017098", "089202017098|", "089202017098|352576714|Lê Văn",
+    "000.00.01.H26-26", "000.00.", "H26.22-", "H26.22-260115", "https://dichvucong", "http",
+])
+def test_starts_like_code(text):
+    assert starts_like_code(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "089", "Lê V", "abcd", "Nguyen", "0912 345", "12345678901234", "12|abc", "ok",
+    "1.004222", "2.000815", "H26.22",  # procedure codes look like this: typed, not scanned
+])
+def test_does_not_start_like_code(text):
+    assert not starts_like_code(text)
+
+
+def test_a_read_without_diacritics_is_told_apart():
+    plain = parse_scan("089202017098|352576714|Le Van Luong|23052002|Nam|To 10 Ap An Thai, "
+                       "Hoa Binh, Cho Moi, An Giang|31122021")
+    assert plain.error is None and lacks_diacritics(plain.fields)
+    full = parse_scan("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Thái, "
+                      "Hòa Bình, Chợ Mới, An Giang|31122021")
+    assert not lacks_diacritics(full.fields)
+    # One Vietnamese letter anywhere (here only "đ" in the address) is enough.
+    assert not lacks_diacritics({"full_name": "Ha Van Lam", "address": "Thôn Đông"})

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
@@ -24,10 +25,14 @@ SHOTS = (
     "counter-intake-1366x768.png",
     "counter-intake-saved-1366x768.png",
     "counter-id-warning-1366x768.png",
+    "counter-no-diacritics-1366x768.png",
     "counter-dossier-1366x768.png",
+    "counter-handback-other-1366x768.png",
     "counter-dossier-action-1366x768.png",
     "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
+    "counter-rating-1366x768.png",
+    "counter-rating-1093x614.png",
     "counter-intake-1920x1080.png",
 )
 
@@ -39,6 +44,11 @@ CARD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Th
 MISMATCHED = ("034003011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, Thái "
               "Bình|14082021")
 CLERK = "Phạm Thị Quỳnh Hương"
+# The first card read by a keyboard-wedge scanner without a Vietnamese input method.
+PLAIN = ("089202017098|352576714|Le Van Luong|23052002|Nam|To 10 Ap An Thai, Hoa Binh, Cho Moi, "
+         "An Giang|31122021")
+# 1366x768 at 125 % Windows scaling, in logical pixels.
+SMALL = (1093, 614)
 
 
 def _wait(app, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
@@ -139,9 +149,18 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         shot("counter-id-warning-1366x768")
         window.banner.acknowledge()
 
+        window.handle_scan(ScanEvent.now(PLAIN.encode(), PLAIN, "wedge"))
+        shot("counter-no-diacritics-1366x768")
+        window.banner.acknowledge()
+        form.clear()
+
         window.open_dossier(opened.code)
         _wait(app, lambda: window.dossier_view.dossier is not None)
         shot("counter-dossier-1366x768")
+        # Someone else comes for the result: the card scanned is checked against the dossier.
+        window.handle_scan(ScanEvent.now(CARD.encode(), CARD, "serial:COM3"))
+        shot("counter-handback-other-1366x768")
+        window.banner.dismiss()
         window.dossier_view.action_buttons[DossierStatus.SUPPLEMENT_REQUESTED].click()
         window.dossier_view.reason.setText("Bản sao giấy chứng nhận quyền sử dụng đất")
         shot("counter-dossier-action-1366x768")
@@ -163,7 +182,18 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         _wait(app, lambda: window.logbook_view.table.rowCount() > 5)
         shot("counter-logbook-1366x768")
 
+        # The citizen's rating panel beside a form in progress (shown after "Xong").
         window.new_intake()
+        fill()
+        ticket = SimpleNamespace(number="A012", id=1, service_code="CT",
+                                 service_name="Cư trú", dossiers=[])
+        window.rating_view.ask(ticket, None, window.counter_number, CLERK)
+        shot("counter-rating-1366x768")
+        window.resize(*SMALL)
+        shot("counter-rating-1093x614")
+        window.rating_view.cancel()
+
+        form.clear()  # the unsaved form goes without the question F2 would ask
         window.resize(*FULL_HD)
         _settle(app, 0.3)
         fill()

@@ -174,6 +174,7 @@ class DossierView(QWidget):
         self.pending: Action | None = None
         self.busy = False
         self.action_buttons: dict[DossierStatus, KeyButton] = {}
+        self.collector_note = ""
 
         # -- code entry -----------------------------------------------------------------
         self.code_edit = _CodeEdit()
@@ -315,6 +316,11 @@ class DossierView(QWidget):
         top.addWidget(self.a4_button)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
+        # Who collects: an ID card scanned while a dossier is open is checked against it.
+        self.collector = QLabel()
+        self.collector.setObjectName("CollectorCheck")
+        self.collector.setWordWrap(True)
+        self.collector.hide()
         bar.setContentsMargins(0, 0, 0, 0)
 
         box = QVBoxLayout(self)
@@ -324,6 +330,7 @@ class DossierView(QWidget):
         box.addWidget(self.placeholder, 1)
         box.addWidget(self.finish_scans, 1)
         box.addWidget(self.details, 1)
+        box.addWidget(self.collector)
         box.addWidget(self.confirm)
         box.addWidget(self.action_bar)
         self.show_dossier(None)
@@ -384,6 +391,9 @@ class DossierView(QWidget):
         self.reprint_button.setVisible(dossier is not None)
         self.a4_button.setVisible(dossier is not None)
         self.state.clear()
+        if dossier is None or (self.collector.property("code") != dossier.code):
+            self.collector.hide()
+            self.collector_note = ""
         if dossier is None:
             return
         self.code_edit.setText(dossier.code)
@@ -471,6 +481,43 @@ class DossierView(QWidget):
             QWidget.setTabOrder(first, second)
         self._set_busy(self.busy)
 
+    # -- who collects -------------------------------------------------------------------
+
+    def check_collector(self, fields: dict) -> str:
+        """An ID card scanned at hand-back: is the person collecting the dossier's submitter
+        (or its owner)? Returns "holder", "other" or "unknown" (the dossier no longer holds
+        an ID number) and shows the answer above the actions."""
+        dossier = self.dossier
+        assert dossier is not None
+        name = fields.get("full_name") or ""
+        expected = {p.id_number for p in (dossier.submitter, dossier.owner)
+                    if p is not None and p.id_number}
+        scanned = {x for x in (fields.get("id_number"), fields.get("old_id_number")) if x}
+        if not expected:
+            verdict, tone = "unknown", "busy"
+            text = self.tr("Hồ sơ không còn lưu số định danh của người nộp: đối chiếu thẻ của "
+                           "%1 với giấy hẹn bằng mắt.").replace("%1", name)
+        elif scanned & expected:
+            verdict, tone = "holder", "ok"
+            text = self.tr("Người nhận kết quả: %1, đúng người nộp hồ sơ (số định danh khớp)."
+                           ).replace("%1", name)
+        else:
+            verdict, tone = "other", "failed"
+            text = self.tr("%1 không phải người nộp hồ sơ này (số định danh không khớp). "
+                           "Người nhận thay phải xuất trình giấy ủy quyền của người nộp hồ sơ."
+                           ).replace("%1", name)
+        self.collector.setText(text)
+        self.collector.setProperty("code", dossier.code)
+        # What the hand-back records as its note (the clerk may change it before confirming).
+        self.collector_note = {
+            "holder": self.tr("Người nhận: %1 (người nộp hồ sơ, đã đối chiếu thẻ căn cước)"),
+            "other": self.tr("Người nhận thay: %1 (có giấy ủy quyền)"),
+            "unknown": self.tr("Người nhận: %1"),
+        }[verdict].replace("%1", name)
+        set_prop(self.collector, "state", tone)
+        self.collector.show()
+        return verdict
+
     # -- acting ---------------------------------------------------------------------------
 
     def start_numbered(self, number: int) -> bool:
@@ -487,6 +534,8 @@ class DossierView(QWidget):
         self.pending = action
         self.question.setText(f"{self.tr(action.question)} ({self.dossier.code})")
         self.reason.clear()
+        if action.to is S.RETURNED and self.collector_note:
+            self.reason.setText(self.collector_note)
         has_reason = bool(action.reason_label)
         self.reason_label.setText(self.tr(action.reason_label))
         self.reason_label.setVisible(has_reason)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -33,7 +34,7 @@ from kiosk.dossiers.procedures import Procedure
 from kiosk.ui.counter.documents import DocumentsChecklist
 from kiosk.ui.counter.procedure_picker import ProcedurePicker
 from kiosk.ui.counter.text import GENDER_VI, day_text, parse_day, weekday_text
-from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.widgets import KeyButton, WrapRow, card, field_label, set_prop, value_label
 
 #: Fields a CCCD scan fills: form attribute -> parser field.
 SCANNED_FIELDS = {"name": "full_name", "id_number": "id_number", "birth_date": "date_of_birth",
@@ -47,6 +48,34 @@ class FormProblem(ValueError):
         super().__init__(message_vi)
         self.message_vi = message_vi
         self.widget = widget
+
+
+def ask_discard(parent: QWidget, discard: Callable[[], None]) -> QMessageBox:
+    """Ask before an unsaved, filled form is wiped (F2); `discard()` runs only if the clerk
+    chooses to. Enter or Esc keeps the form. The question is window-modal but does not block
+    (no nested event loop): the answer arrives through `discard`."""
+    box = QMessageBox(parent)
+    box.setObjectName("DiscardDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(box.tr("Phiếu chưa lưu"))
+    box.setText(box.tr("Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?"))
+    box.setInformativeText(box.tr("Chọn “Giữ lại phiếu” để tiếp tục nhập và lưu (F5)."))
+    keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
+    drop = box.addButton(box.tr("Bỏ phiếu, tạo hồ sơ mới"),
+                         QMessageBox.ButtonRole.DestructiveRole)
+    keep.setObjectName("KeepButton")
+    drop.setObjectName("DiscardButton")
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(_result: int) -> None:
+        if box.clickedButton() is drop:
+            discard()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
 
 
 def _line(name: str, placeholder: str = "") -> QLineEdit:
@@ -76,6 +105,7 @@ class IntakeForm(QWidget):
             QRegularExpression(r"[0-9A-Za-z]{0,15}"), self.id_number))
         self.birth_date = _line("BirthDate", self.tr("ngày/tháng/năm"))
         self.birth_date.setMaxLength(10)
+        self.birth_date.setMinimumWidth(112)  # "23/05/2002" whole, also on a narrow screen
         self.gender = QComboBox()
         self.gender.setObjectName("Gender")
         for text in ("", "Nam", "Nữ"):
@@ -90,7 +120,7 @@ class IntakeForm(QWidget):
         person, person_box, _ = card(self.tr("1. Người nộp hồ sơ"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.addWidget(field_label(self.tr("Họ và tên"), self.name), 0, 0)
@@ -116,6 +146,9 @@ class IntakeForm(QWidget):
         self.picker.chosen.connect(self.set_procedure)
         proc_card, proc_box, _ = card(self.tr("2. Thủ tục hành chính"))
         proc_box.addWidget(self.picker, 1)
+        # On a 1093x614 screen (1366x768 at 125 %) with a message shown, the list gives up
+        # height first: two rows still show, the search field keeps working.
+        self.picker.list.setMinimumHeight(36)
 
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -155,6 +188,7 @@ class IntakeForm(QWidget):
         right_box.addWidget(self.appointment_note)
         docs_head = QHBoxLayout()
         docs_title = field_label(self.tr("Giấy tờ đã nhận (↑↓ di chuyển, Space đánh dấu)"))
+        docs_title.setWordWrap(True)
         docs_head.addWidget(docs_title, 1)
         docs_head.addWidget(self.all_button)
         right_box.addLayout(docs_head)
@@ -196,14 +230,12 @@ class IntakeForm(QWidget):
         self.a4_button.setObjectName("A4Button")
         self.new_button = KeyButton(self.tr("Hồ sơ mới (F2)"))
         self.new_button.setObjectName("NewButton")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        for button in (self.save_button, self.print_button, self.a4_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.new_button)
+        # One row at 1366x768; two when the window is narrower (125 % scaling, or the
+        # citizen's rating panel beside the form), never squeezed.
+        self.buttons = WrapRow([self.save_button, self.print_button, self.a4_button],
+                               trailing=self.new_button)
         right_box.addWidget(self.result)
-        right_box.addLayout(buttons)
+        right_box.addWidget(self.buttons)
 
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 8, 10, 8)
@@ -222,9 +254,10 @@ class IntakeForm(QWidget):
 
     # -- filling ------------------------------------------------------------------------
 
-    def fill_from_scan(self, fields: dict[str, Any]) -> None:
+    def fill_from_scan(self, fields: dict[str, Any], *, unchecked: bool = False) -> None:
         """Put a parsed CCCD into the submitter fields (phone and email are typed) and move the
-        cursor to the phone number, the next thing to ask the citizen."""
+        cursor to the phone number, the next thing to ask the citizen. `unchecked`: the read
+        lost its diacritics, so the name and address are marked for checking, not as read."""
         if self.saved is not None:
             self.clear()  # a new citizen's card after the last dossier was saved
         self.name.setText(fields.get("full_name") or "")
@@ -237,6 +270,9 @@ class IntakeForm(QWidget):
         for edit in (self.name, self.id_number, self.birth_date, self.address):
             edit.setCursorPosition(0)
             set_prop(edit, "filled", "scan")
+        if unchecked:
+            for edit in (self.name, self.address):
+                set_prop(edit, "filled", "check")
         self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def recall_contact(self, phone: str, email: str) -> bool:
@@ -323,6 +359,12 @@ class IntakeForm(QWidget):
                           for d in self.documents.items()],
             "sets": self.sets.value(), "area": self.area.text(), "notes": self.notes.text(),
         }
+
+    def has_work(self) -> bool:
+        """Something the clerk typed, scanned or ticked that a new intake would throw away
+        (a procedure merely picked is one keystroke to pick again)."""
+        return any(edit.text().strip() for edit in self._typed_fields) or \
+            self.documents.received_count() > 0
 
     def is_blank(self) -> bool:
         return not any(edit.text().strip() for edit in self._typed_fields) and \

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
-from kiosk.ui.widgets import KeyButton, field_label, set_prop
+from kiosk.ui.widgets import KeyButton, WrapRow, field_label, set_prop
 
 #: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
 #: and date columns grow to fit their contents once rows are shown.
@@ -92,8 +92,9 @@ class LogbookView(QWidget):
             button = KeyButton(self.tr(_FORMAT_TEXT[fmt]))
             button.setObjectName(f"Export_{fmt}")
             button.clicked.connect(lambda _=False, f=fmt: self.request_export(f))
-            top.addWidget(button)
             self.export_buttons[fmt] = button
+        # On two rows rather than widening the window when the rating panel takes room.
+        top.addWidget(WrapRow(list(self.export_buttons.values()), right=True))
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("LogbookTable")

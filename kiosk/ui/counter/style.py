@@ -74,6 +74,8 @@ COUNTER = station(
     rule("QComboBox, QSpinBox, QDateEdit", padding=(3, 6)),
     rule("QLineEdit:focus, QPlainTextEdit:focus", border=FOCUS, background="#fbfdff"),
     rule('QLineEdit[filled="scan"]', background=GREEN_TINT),
+    # Filled from a scan that lost its diacritics: to be checked against the card.
+    rule('QLineEdit[filled="check"]', background=AMBER_TINT),
     # Phone and e-mail taken from the citizen's last dossier: to be confirmed aloud.
     rule('QLineEdit[filled="history"]', background=AMBER_TINT),
     rule("QLineEdit:read-only", background="#f3f5f8"),

@@ -7,8 +7,11 @@ pick the numbered thing on the page: a procedure of the list (the called ticket'
 the office's most used first) or a dossier action. F3 finishes the citizen being served, asks
 for their rating and calls the next in one step, and clears the previous citizen's data from
 the screen. Ctrl+F9 turns the dossier page into a "mark finished" scan station. A keyboard
-wedge scan anywhere in the window is caught by WedgeScanner before any field sees it; serial
-and camera scanners deliver the same ScanEvent. Everything that touches SQLite or a printer
+wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
+whole across the scanner's pauses when it starts like a code (or dropped with a rescan
+message); serial and camera scanners deliver the same ScanEvent. An ID card scanned while a
+dossier is open checks who collects it, never starts an intake; F2 asks before an unsaved
+form goes. Everything that touches SQLite or a printer
 runs on the window's two lanes (lanes.py): each action is one `lane.run(...)` whose answer
 comes back on the UI thread.
 
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -40,6 +43,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QStackedWidget,
@@ -57,12 +61,18 @@ from kiosk.dossiers.status import DossierStatus
 from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
-from kiosk.scanning.parse import DOSSIER_CODE_RE, ScanResult, parse_scan
+from kiosk.scanning.parse import (
+    DOSSIER_CODE_RE,
+    ScanResult,
+    lacks_diacritics,
+    parse_scan,
+    starts_like_code,
+)
 from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
-from kiosk.ui.counter.intake_form import FormProblem, IntakeForm
+from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, ask_discard
 from kiosk.ui.counter.lanes import (
     CounterDesk,
     CounterLanes,
@@ -86,8 +96,30 @@ PRINTER_CHECK_MS = 30_000
 PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
 CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
-#: Width of the citizen's rating panel at the window's right edge (shown after "Xong").
+#: Width of the citizen's rating panel at the window's right edge (shown after "Xong"): a
+#: share of the window's width within these bounds, so the form beside it keeps its room.
 RATING_WIDTH = 380
+RATING_MIN_WIDTH = 240
+RATING_SHARE = 0.22
+#: The smallest screen the window fits: 1366x768 at 125 % Windows scaling, in logical pixels.
+MINIMUM_SIZE = (1093, 614)
+
+
+def rating_width(window_width: int) -> int:
+    return max(RATING_MIN_WIDTH, min(RATING_WIDTH, round(window_width * RATING_SHARE)))
+
+
+class _Pages(QStackedWidget):
+    """The pages, asking only for the room the page on show needs (a QStackedWidget asks for
+    the largest of all its pages)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 #: Parser error codes that mean "the ID number disagrees with the card": possibly a misread,
 #: possibly a forged card. The clerk has to look at the card and say so.
@@ -134,6 +166,7 @@ class CounterWindow(QMainWindow):
         self.clear_after_save = False  # the next citizen was called while saving
         self.procedure_counts: dict[str, int] = {}
         self.last_scan: ScanResult | None = None
+        self.discard_box: Any = None  # F2's question about an unsaved form, while open
         self._scale = 0.0
         self._closed = False
         self.serial: Any = None
@@ -146,6 +179,9 @@ class CounterWindow(QMainWindow):
         title.setObjectName("AppTitle")
         office = QLabel(config.office.name)
         office.setObjectName("OfficeName")
+        office.setToolTip(config.office.name)
+        for name_label in (title, office):  # a long office name is cut, not the window widened
+            name_label.setMinimumWidth(140)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(title)
@@ -183,7 +219,7 @@ class CounterWindow(QMainWindow):
         self.form = IntakeForm(self.procedures, self.rules, self.clock)
         self.dossier_view = DossierView(self.rules)
         self.logbook_view = LogbookView(lambda: self.clock().date())
-        self.stack = QStackedWidget()
+        self.stack = _Pages()
         for page in (self.form, self.dossier_view, self.logbook_view):
             self.stack.addWidget(page)
         self.status = StatusLine()
@@ -198,7 +234,7 @@ class CounterWindow(QMainWindow):
             from kiosk.ui.rating_view import RatingView
 
             self.rating_view = RatingView(config, paths, hide_when_idle=True)
-            self.rating_view.setFixedWidth(RATING_WIDTH)
+            self.rating_view.setFixedWidth(rating_width(WINDOW_SIZE[0]))
             # Its pages ask for more height than a 768-line screen has left: it scales its
             # type to the size it gets, so it must not push the window taller.
             self.rating_view.setMinimumHeight(1)
@@ -293,8 +329,10 @@ class CounterWindow(QMainWindow):
 
         s = self.scanner_settings
         self.wedge = WedgeScanner(self, max_interkey_ms=s.wedge_max_interkey_ms,
-                                  min_length=s.wedge_min_length, terminator=s.wedge_terminator)
+                                  min_length=s.wedge_min_length, terminator=s.wedge_terminator,
+                                  shape=starts_like_code)
         self.wedge.scanned.connect(self.handle_scan)
+        self.wedge.incomplete.connect(self.on_incomplete_scan)
         self.status.set_wedge(s.wedge_enabled)
         if not s.camera:
             self.status.set_camera("none")
@@ -311,6 +349,10 @@ class CounterWindow(QMainWindow):
 
         self._select_page(INTAKE)
         self._apply_scale(*WINDOW_SIZE)
+        # Sizes measured before the style sheet applied (661 px high) must not outlive it: the
+        # window would take them at its first show, too tall for a 1093x614 screen.
+        for layout in self.findChildren(QLayout):
+            layout.invalidate()
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -393,6 +435,8 @@ class CounterWindow(QMainWindow):
         self._apply_scale(event.size().width(), event.size().height())
 
     def _apply_scale(self, width: int, height: int) -> None:
+        if self.rating_view is not None:
+            self.rating_view.setFixedWidth(rating_width(width))
         scale = style.COUNTER.scale_for(width, height)
         if scale != self._scale:
             self._scale = scale
@@ -432,6 +476,22 @@ class CounterWindow(QMainWindow):
         """F2: an empty form, cursor in the name field (or just scan the card)."""
         if self.saving:
             return
+        if self.form.saved is None and self.form.has_work():
+            self._select_page(INTAKE)
+            if self.discard_box is None:  # asked once, however often F2 is pressed
+                self.discard_box = ask_discard(self, self._discard_and_start)
+                self.discard_box.finished.connect(self._discard_answered)
+            return
+        self._start_intake()
+
+    def _discard_answered(self, _result: int) -> None:
+        self.discard_box = None
+
+    def _discard_and_start(self) -> None:
+        if not self.saving and self.form.saved is None:
+            self._start_intake()
+
+    def _start_intake(self) -> None:
         self.banner.clear()
         self.form.clear()
         self._select_page(INTAKE)
@@ -499,14 +559,28 @@ class CounterWindow(QMainWindow):
             return
         if result.kind == "cccd":
             assert result.fields is not None
+            if self.page == DOSSIER and self.dossier_view.dossier is not None:
+                self._check_collector(result.fields)
+                return
             if self.saving:
                 self.banner.show_message("error", self.tr("Đang lưu hồ sơ trước, vui lòng quét "
                                                           "lại sau giây lát."), code="busy")
                 return
             self._select_page(INTAKE)
             self.banner.clear()
-            self.form.fill_from_scan(result.fields)
+            unchecked = lacks_diacritics(result.fields)
+            self.form.fill_from_scan(result.fields, unchecked=unchecked)
             self.recall_contact()
+            if unchecked:
+                log.info("scan from %s: ID card text without diacritics", event.source)
+                self.banner.show_message(
+                    "warning", self.tr(
+                        "Thẻ vừa quét không có dấu tiếng Việt (ví dụ “Nguyen Van A” thay vì "
+                        "“Nguyễn Văn A”): máy quét kiểu bàn phím đang gõ qua bộ gõ hoặc kiểu "
+                        "bàn phím khác. Sửa họ tên, địa chỉ theo thẻ (ô màu vàng), rồi nhờ kỹ "
+                        "thuật chuyển máy quét sang chế độ cổng COM ảo (USB-CDC)."),
+                    code="cccd.no_diacritics", needs_ack=True,
+                    ack_text=self.tr("Đã sửa theo thẻ (Enter)"))
             return
         if result.kind == "dossier":
             assert result.fields is not None
@@ -519,6 +593,24 @@ class CounterWindow(QMainWindow):
         self.banner.show_message("error", self.tr(
             "Mã vừa quét không phải thẻ căn cước hay mã hồ sơ. Hãy quét mã QR trên thẻ căn "
             "cước hoặc mã vạch trên giấy hẹn."), code="unknown")
+
+    def on_incomplete_scan(self, length: int) -> None:
+        """The wedge filter dropped a burst that started like a code and never completed."""
+        log.info("wedge scan incomplete: %d characters discarded", length)
+        self.banner.show_message("error", self.tr(
+            "Quét lại: máy quét bị ngắt giữa chừng nên mã chưa đọc trọn; chưa điền gì vào "
+            "phiếu. Giữ yên thẻ hoặc giấy hẹn trước máy quét và quét lại."), code="incomplete")
+
+    def _check_collector(self, fields: dict[str, Any]) -> None:
+        """An ID card scanned while a dossier is open: whoever collects is checked against the
+        dossier, never taken for a new intake (F2 starts one)."""
+        verdict = self.dossier_view.check_collector(fields)
+        log.info("hand-back ID check on the open dossier: %s", verdict)
+        if verdict == "other":
+            self.banner.show_message("warning", self.dossier_view.collector.text(),
+                                     code="collector")
+        else:
+            self.banner.clear()
 
     def _warning_acknowledged(self) -> None:
         log.info("ID card warning acknowledged by the clerk")

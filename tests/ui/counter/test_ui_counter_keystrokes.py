@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.dossiers import DossierDesk, Intake, Person  # noqa: E402
@@ -145,6 +145,16 @@ def test_the_called_service_and_the_office_history_rank_the_list(qtbot, tmp_path
     assert w.form.procedure is None
 
 
+def _discard_and_start_over(qtbot, w) -> None:
+    """F2 on an unsaved form asks first: the clerk chooses to throw it away."""
+    w.new_intake()
+    assert w.discard_box is not None
+    w.discard_box.findChild(QPushButton, "DiscardButton").click()
+    assert w.form.is_blank()
+    w.activateWindow()  # the keyboard comes back from the question
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.form.name, timeout=2000)
+
+
 def test_a_returning_citizens_phone_and_email_fill_only_empty_fields(qtbot, tmp_path):
     _history(tmp_path, KHAI_TU, id_number=LUONG_ID, phone="0912345678",
              email="luong@example.com")
@@ -159,7 +169,7 @@ def test_a_returning_citizens_phone_and_email_fill_only_empty_fields(qtbot, tmp_
     assert QApplication.focusWidget() is f.phone and f.phone.selectedText() == "0912345678"
 
     # What the clerk typed is never overwritten: the e-mail typed before the ID number.
-    w.new_intake()
+    _discard_and_start_over(qtbot, w)
     f.email.setText("moi@example.com")
     f.id_number.setFocus()
     kb.type(LUONG_ID)
@@ -168,7 +178,7 @@ def test_a_returning_citizens_phone_and_email_fill_only_empty_fields(qtbot, tmp_
     assert f.email.text() == "moi@example.com"
 
     # Someone with no dossier here: nothing is filled.
-    w.new_intake()
+    _discard_and_start_over(qtbot, w)
     kb.scan(CCCD_HOA)
     assert f.name.text() == "Nguyễn Thị Hoa"
     after: list = []  # the desk lane is serial: this answers after the look-up did
