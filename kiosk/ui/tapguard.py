@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 #: How long taps are ignored after a page change, in milliseconds.
@@ -59,7 +59,13 @@ class TapGuard(QObject):
         self.swallowed = 0  # taps ignored so far (tests, the log of a support bundle)
         self._until = 0.0
         self._app = QApplication.instance()
-        self._app.installEventFilter(self)
+        # The application-wide filter is in place only while the guard holds: a Python call
+        # for every event of the application would take the interpreter from the lanes (the
+        # printer lane drawing the ticket) for nothing the rest of the time.
+        self._filtering = False
+        self._release = QTimer(self)
+        self._release.setSingleShot(True)
+        self._release.timeout.connect(self._release_when_done)
         _GUARDS.append(self)
         scope.destroyed.connect(self._forget)
 
@@ -70,6 +76,19 @@ class TapGuard(QObject):
     def hold(self, *_args) -> None:
         """Ignore taps from now for the guard time."""
         self._until = self.clock() + self.guard_ms / 1000
+        if self._app is None:
+            return
+        if not self._filtering:
+            self._app.installEventFilter(self)
+            self._filtering = True
+        self._release.start(self.guard_ms + 20)
+
+    def _release_when_done(self) -> None:
+        if self.holding:  # a clock that runs otherwise than the timer (tests): look again
+            self._release.start(max(10, int((self._until - self.clock()) * 1000) + 10))
+        elif self._filtering and self._app is not None:
+            self._app.removeEventFilter(self)
+            self._filtering = False
 
     @property
     def holding(self) -> bool:
@@ -83,7 +102,9 @@ class TapGuard(QObject):
         if self in _GUARDS:
             _GUARDS.remove(self)
         if self._app is not None:
-            self._app.removeEventFilter(self)
+            if self._filtering:
+                self._app.removeEventFilter(self)
+                self._filtering = False
             self._app = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
