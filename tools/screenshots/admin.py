@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from tools.screenshots.common import compact as _compact
+from tools.screenshots.common import settle as _settle
+from tools.screenshots.common import wait as _wait
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
 #: them against the folder; screenshot_main against what a run wrote).
@@ -42,29 +44,10 @@ CCCD = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý,
         "14082021")
 
 
-def _settle(app, seconds: float = 0.25) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _wait(app, condition: Callable[[], bool], timeout_s: float = 15.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the screen did not reach the expected state")
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _compact(path: Path) -> None:
-    from PIL import Image
-
-    with Image.open(path) as image:
-        palette = image.convert("RGB").quantize(colors=96, method=Image.Quantize.MEDIANCUT,
-                                                dither=Image.Dither.NONE)
-    palette.save(path, optimize=True)
 
 
 def _seed(paths, config) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
+
+from tools.screenshots.common import settle as _settle
+from tools.screenshots.common import wait as _wait
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
 #: them against the folder; screenshot_main against what a run wrote).
@@ -51,20 +52,8 @@ PLAIN = ("089202017098|352576714|Le Van Luong|23052002|Nam|To 10 Ap An Thai, Hoa
 SMALL = (1093, 614)
 
 
-def _wait(app, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not reach the expected state")
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _settle(app, seconds: float = 0.2) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -76,7 +65,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.paths import Paths
     from kiosk.store import connect
     from kiosk.ui.counter.window import build_counter_window
-    from tools.screenshots.ticket import _compact
+    from tools.screenshots.common import compact as _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="counter-shots-"))

@@ -9,11 +9,12 @@ counters serving, eight recent calls, people waiting for every service.
 from __future__ import annotations
 
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
+
+from tools.screenshots.common import settle as _settle
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
 #: them against the folder; screenshot_main against what a run wrote).
@@ -40,11 +41,6 @@ def sample_snapshot(now: datetime) -> SimpleNamespace:
     )
 
 
-def _settle(app, seconds: float = 0.2) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -53,7 +49,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ui.display.model import services_from_catalog
     from kiosk.ui.display.window import DisplayBoard
     from kiosk.ui.qtapp import ensure_app, load_fonts
-    from tools.screenshots.ticket import _compact
+    from tools.screenshots.common import compact as _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()

@@ -80,7 +80,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ui.app import build_window
     from kiosk.ui.qtapp import ensure_app, load_fonts
     from kiosk.ui.rating_view import RatingWindow
-    from tools.screenshots.ticket import _compact, _settle, _wait
+    from tools.screenshots.common import compact as _compact
+    from tools.screenshots.common import settle as _settle
+    from tools.screenshots.common import wait as _wait
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()

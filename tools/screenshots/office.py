@@ -15,11 +15,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tools.screenshots.common import settle as _settle
+from tools.screenshots.common import wait as _wait
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
 #: them against the folder; screenshot_main against what a run wrote).
@@ -36,20 +38,8 @@ FULL_HD = (1920, 1080)
 NOW = datetime(2026, 3, 12, 16, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-def _wait(app, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not reach the expected state")
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _settle(app, seconds: float = 0.3) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -61,7 +51,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.stats.report import write_report
     from kiosk.ui.office.window import MONTH, build_office_window
     from kiosk.ui.qtapp import ensure_app
-    from tools.screenshots.ticket import _compact
+    from tools.screenshots.common import compact as _compact
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="office-shots-"))

@@ -13,11 +13,14 @@ import os
 import socket
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tools.screenshots.common import compact as _compact
+from tools.screenshots.common import settle as _settle
+from tools.screenshots.common import wait as _wait
 
 #: The files this module writes, in docs/screenshots (tests/tools/test_screenshots.py checks
 #: them against the folder; screenshot_main against what a run wrote).
@@ -42,30 +45,10 @@ LANDSCAPE = (1366, 768)
 PORTRAIT = (1080, 1920)
 
 
-def _wait(app, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the screen did not reach the expected state")
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _settle(app, seconds: float = 0.2) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
-def _compact(path: Path) -> None:
-    """Flat colours: a 96-colour palette without dithering looks the same at a third the size."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        palette = image.convert("RGB").quantize(
-            colors=96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    palette.save(path, optimize=True)
 
 
 def _closed_port() -> int:

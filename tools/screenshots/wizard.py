@@ -41,7 +41,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ui.qtapp import ensure_app, load_fonts
     from kiosk.ui.wizard import SetupWizard
     from kiosk.ui.wizard import pages as p
-    from tools.screenshots.admin import _compact, _settle, _wait
+    from tools.screenshots.common import compact as _compact
+    from tools.screenshots.common import settle as _settle
+    from tools.screenshots.common import wait as _wait
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = ensure_app()
