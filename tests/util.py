@@ -60,3 +60,22 @@ def double_tap(qtbot, widget, gap_ms: int = 150) -> None:
     qtbot.mouseDClick(target, left, pos=point)
     qtbot.mouseRelease(target, left, pos=point)
     QApplication.processEvents()
+
+
+def watch_event_loop():
+    """A 50 ms timer on the UI thread; returns (timer, gaps between its ticks in seconds)."""
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer, gaps

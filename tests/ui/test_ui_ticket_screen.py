@@ -13,7 +13,7 @@ from datetime import datetime  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
@@ -22,7 +22,7 @@ from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
 from kiosk.ui import ticket_screen  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
-from tests.util import free_port, tap  # noqa: E402
+from tests.util import free_port, tap, watch_event_loop  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -299,21 +299,6 @@ def test_saturday_morning_opens_only_some_services(qtbot, tmp_path):
     assert enabled == {"CT", "TKQ"}
 
 
-def _watch_event_loop(qtbot):
-    """A 50 ms timer on the UI thread; returns the list of gaps between its ticks."""
-    gaps: list[float] = []
-    last = [time.monotonic()]
-
-    def tick() -> None:
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(50)
-    timer.timeout.connect(tick)
-    timer.start()
-    return timer, gaps
 
 
 def test_faulty_printer_keeps_the_screen_responsive_and_the_ticket(qtbot, tmp_path,
@@ -323,7 +308,7 @@ def test_faulty_printer_keeps_the_screen_responsive_and_the_ticket(qtbot, tmp_pa
                          out_of_service_after=0)
     window = open_screen(qtbot, config, tmp_path)
     confirm = window.confirm_page
-    timer, gaps = _watch_event_loop(qtbot)
+    timer, gaps = watch_event_loop()
     started = time.monotonic()
     tap(qtbot, window.start_page.service_buttons["CT"])
     qtbot.waitUntil(lambda: confirm.number.text() == "A001", timeout=1000)

@@ -21,8 +21,8 @@ from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     make_config,
     open_counter,
     rows,
-    watch_event_loop,
 )
+from tests.util import watch_event_loop  # noqa: E402
 
 COUNTER = 3
 

@@ -9,10 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import contextlib  # noqa: E402
 import socket  # noqa: E402
 import threading  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -150,18 +149,3 @@ class StalledPrinter:
             conn.close()
 
 
-def watch_event_loop():
-    """A 50 ms timer on the UI thread; returns (timer, gaps between its ticks in seconds)."""
-    gaps: list[float] = []
-    last = [time.monotonic()]
-
-    def tick() -> None:
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(50)
-    timer.timeout.connect(tick)
-    timer.start()
-    return timer, gaps

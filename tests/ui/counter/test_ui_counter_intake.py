@@ -31,8 +31,8 @@ from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     open_counter,
     rows,
     settle,
-    watch_event_loop,
 )
+from tests.util import watch_event_loop  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
