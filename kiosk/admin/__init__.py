@@ -7,8 +7,7 @@ kiosk.admin.settings reads the configuration, so importing one must not run the 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kiosk.lazy import lazy_exports
 
 _EXPORTS = {
     "LockoutState": "kiosk.admin.pin",
@@ -29,8 +28,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kiosk.admin' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

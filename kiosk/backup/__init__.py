@@ -7,8 +7,7 @@ schedule.py finds the station database through kiosk.station, which starts the h
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kiosk.lazy import lazy_exports
 
 _EXPORTS = {
     "BackupError": "kiosk.backup.files",
@@ -30,8 +29,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kiosk.backup' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

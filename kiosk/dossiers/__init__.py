@@ -7,8 +7,7 @@ Plain Python, no Qt. Names are imported lazily: `import kiosk` imports kiosk.dos
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kiosk.lazy import lazy_exports
 
 _EXPORTS = {
     "DossierDesk": "kiosk.dossiers.intake",
@@ -38,8 +37,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kiosk.dossiers' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

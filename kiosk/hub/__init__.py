@@ -7,8 +7,7 @@ Names are imported lazily so that `kiosk.hub.protocol` stays light for clients.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kiosk.lazy import lazy_exports
 
 _EXPORTS = {
     "HubError": "kiosk.hub.server",
@@ -21,7 +20,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

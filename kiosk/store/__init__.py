@@ -7,8 +7,7 @@ kiosk.store.migrations when `kiosk` is imported (kiosk/schema.py), which must no
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kiosk.lazy import lazy_exports
 
 _EXPORTS = {
     "StoreError": "kiosk.store.db",
@@ -22,8 +21,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kiosk.store' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
