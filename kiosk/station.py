@@ -116,7 +116,7 @@ def open_queue(config: Config, paths: Paths, *, hub_url: str | None = None,
         return RemoteQueue(settings.url, client_key(settings), timeout_s=settings.timeout_s,
                            outbox_path=database_path(config, paths),
                            on_connection=on_connection, tz=config.office.timezone,
-                           ca_file=settings.ca_file)
+                           ca_file=settings.ca_file, dossier_book=settings.role == "client")
     from kiosk.queue.local import LocalQueue
 
     return LocalQueue(database_path(config, paths), config)

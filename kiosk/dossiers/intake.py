@@ -372,11 +372,18 @@ class DossierDesk:
         row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE id = ?",
                            (dossier_id,)).fetchone()
         dossier = self._dossier(conn, row)
+        change = dossier.history[-1]
+        self._publish(conn, dossier, change, self._outbox_payload(conn, dossier, change), at)
+        return dossier
+
+    def _publish(self, conn: sqlite3.Connection, dossier: Dossier, change: StatusChange,
+                 payload: dict[str, Any], at: datetime) -> None:
+        """Where the city record of a change goes, inside its transaction: this station's
+        city outbox. (A counter PC of a LAN office queues it for the office's dossier book
+        instead: kiosk/dossiers/office.py.)"""
         # The event's uid is the outbox record id: the retention purge finds a dossier's
         # outbox rows (and their delivery state) through its history.
-        append_outbox(conn, RECORD_TYPE, self._outbox_payload(conn, dossier, dossier.history[-1]),
-                      at, record_id=uid)
-        return dossier
+        append_outbox(conn, RECORD_TYPE, payload, at, record_id=change.uid)
 
     def _outbox_payload(self, conn: sqlite3.Connection, dossier: Dossier,
                         change: StatusChange) -> dict[str, Any]:

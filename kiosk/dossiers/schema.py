@@ -94,3 +94,28 @@ CREATE UNIQUE INDEX dossiers_by_short_code ON dossiers (unit_code, short_code)
 """
 
 register(9, "kiosk.dossiers", SHORT_CODE_MIGRATION)
+
+#: Migration 12: a counter PC's queue of dossier changes for the office's dossier book on the
+#: hub (kiosk/dossiers/office.py), in the order they were made. `body` is the change as the hub
+#: takes it (POST /api/v1/dossiers/changes), with the city record the counter built; `sent_at`
+#: once the hub applied it (or already had it); `lost_at`/`lost_reason` when the hub refused it
+#: (another counter changed the dossier first): kept, never sent again, shown to the clerk
+#: until `seen_at`.
+BOOK_OUTBOX_MIGRATION = """
+CREATE TABLE book_outbox (
+    id INTEGER PRIMARY KEY,
+    change_id TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('intake', 'status')),
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    result TEXT,
+    lost_at TEXT,
+    lost_reason TEXT,
+    seen_at TEXT
+);
+CREATE INDEX book_outbox_by_code ON book_outbox (code)
+"""
+
+register(12, "kiosk.dossiers", BOOK_OUTBOX_MIGRATION)

@@ -74,6 +74,7 @@ SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
 EVENTS_PATH = f"{API_PREFIX}/events"
 OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
+DOSSIER_CHANGES_PATH = f"{API_PREFIX}/dossiers/changes"  # the office dossier book
 PAIR_PATH = f"{API_PREFIX}/pair"
 STATIONS_PATH = f"{API_PREFIX}/stations"
 BACKUPS_PATH = f"{API_PREFIX}/backups"

@@ -7,6 +7,9 @@ the intake, 2 for the next change, ...: the hub accepts only the stored version 
 rating row is sent as it is. The cursor moves only after the hub
 answered, so a crash or a dead hub at any point re-sends the batch, which the hub applies
 idempotently. Nothing is ever deleted here: the city sync reads the same outbox independently.
+
+A counter PC whose dossiers live in the office's dossier book on the hub (`dossiers=False`,
+kiosk/dossiers/office.py) forwards only its ratings: the book already holds its dossiers.
 """
 
 from __future__ import annotations
@@ -30,25 +33,31 @@ BATCH_BYTES = 48 * 1024  # under the hub's 64 KiB body limit
 SCAN_ROWS = 200
 
 
-def backlog(db: Database, hub: str) -> int:
-    """Outbox rows not yet forwarded to this hub (dossier changes and ratings)."""
+def _kinds(dossiers: bool) -> tuple[str, str]:
+    return (DOSSIER, RATING) if dossiers else (RATING, RATING)
+
+
+def backlog(db: Database, hub: str, *, dossiers: bool = True) -> int:
+    """Outbox rows not yet forwarded to this hub (dossier changes and ratings; only ratings
+    with `dossiers=False`)."""
     return db.execute(
         "SELECT count(*) FROM outbox WHERE id > ? AND record_type IN (?, ?)",
-        (_cursor(db, hub), DOSSIER, RATING)).fetchone()[0]
+        (_cursor(db, hub), *_kinds(dossiers))).fetchone()[0]
 
 
 def forward_pending(db: Database, hub: str, post: Callable[[dict[str, Any]], dict[str, Any]],
-                    tz: ZoneInfo) -> int:
+                    tz: ZoneInfo, *, dossiers: bool = True) -> int:
     """Send everything after the cursor, batch by batch; returns how many records the hub
     applied. `post(batch)` sends one batch and returns the hub's answer; whatever it raises
-    (the hub is down) propagates with the cursor left at the last answered batch."""
+    (the hub is down) propagates with the cursor left at the last answered batch.
+    `dossiers=False`: ratings only (the station's dossiers are in the office's dossier book)."""
     applied = 0
     while True:
         after = _cursor(db, hub)
         rows = db.execute(
             "SELECT id, record_id, record_type, payload FROM outbox "
             "WHERE id > ? AND record_type IN (?, ?) ORDER BY id LIMIT ?",
-            (after, DOSSIER, RATING, SCAN_ROWS)).fetchall()
+            (after, *_kinds(dossiers), SCAN_ROWS)).fetchall()
         if not rows:
             return applied
         batch, last_id = _batch(db, rows, tz)

@@ -109,13 +109,17 @@ class RemoteQueue:
     connection at once, else the first subscribe() does. `tz`: for times stamped here.
     `ca_file`: for an https:// hub, the certificate to trust (the hub's own, [hub] ca_file);
     empty: the system's CAs. A certificate the client cannot trust makes the hub unavailable,
-    with the technician's message (kiosk.tls.hub_tls_failure).
+    with the technician's message (kiosk.tls.hub_tls_failure). `dossier_book`: this station's
+    dossiers live in the office's dossier book on the hub (a counter PC of a LAN office): the
+    background thread pushes its queued dossier changes (kiosk/dossiers/office.py) and the
+    office feed forwards only its ratings.
     """
 
     def __init__(self, hub_url: str, key: str, *, timeout_s: float = 5.0,
                  outbox_path: Path | str | None = None,
                  on_connection: Callable[[ConnectionState], None] | None = None,
-                 retries: int = 1, tz: str = "Asia/Ho_Chi_Minh", ca_file: str = ""):
+                 retries: int = 1, tz: str = "Asia/Ho_Chi_Minh", ca_file: str = "",
+                 dossier_book: bool = False):
         if not hub_url.startswith(("http://", "https://")):
             raise InvalidRequest(f"the hub URL must start with http:// or https://: {hub_url!r}")
         if not (key.isascii() and key.isprintable()):  # headers carry printable ASCII only
@@ -158,6 +162,7 @@ class RemoteQueue:
         self._feed_db = None
         self._feed_lock = threading.Lock()
         self._feed_refused = False  # the hub refused this key for the office feed (logged)
+        self.dossier_book = dossier_book
         self._ws_thread: threading.Thread | None = None
         self._ws_loop: asyncio.AbstractEventLoop | None = None
         self._ws_task: asyncio.Task | None = None
@@ -263,6 +268,50 @@ class RemoteQueue:
         data = self._request("GET", f"{p.DOSSIERS_PATH}/{quote(code.strip(), safe='')}")
         found = data.get("dossier")
         return PublicDossierView.from_json(found) if isinstance(found, dict) else None
+
+    def dossier(self, code: str) -> tuple[dict[str, Any], int] | None:
+        """The office dossier book's full record of `code` and its version (the number of
+        status changes), or None when the book does not hold it (or the hub answers this key
+        with the public view only). Raises HubUnavailable when the hub cannot be reached."""
+        from urllib.parse import quote
+
+        try:
+            data = self._request("GET", f"{p.DOSSIERS_PATH}/{quote(code.strip(), safe='')}")
+        except _Refused as exc:
+            if getattr(exc, "status", None) == 404:
+                return None
+            raise
+        found, version = data.get("dossier"), data.get("version")
+        if not isinstance(found, dict) or isinstance(version, bool) \
+                or not isinstance(version, int) or not isinstance(found.get("history"), list):
+            return None
+        return found, version
+
+    def push_dossier_changes(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send dossier changes to the office book, in order; the hub's result for each
+        ({"id", "result", "reason", "version", "dossier"}). The hub applies each change id
+        once, so sending a batch again after a lost answer is safe."""
+        data = self._request("POST", p.DOSSIER_CHANGES_PATH, {"changes": changes})
+        results = data.get("results")
+        if not isinstance(results, list):
+            raise HubUnavailable("the hub's answer to dossier changes holds no results")
+        return [r for r in results if isinstance(r, dict)]
+
+    def push_book_changes(self) -> int:
+        """Push this station's queued dossier changes to the office book (on the background
+        thread, also after the hub returns); returns how many the hub took. Raises
+        HubUnavailable when it cannot be reached (they stay queued, in order)."""
+        from kiosk.dossiers.office import push_pending
+
+        if not self.dossier_book or self._outbox_path is None or self._closed:
+            return 0
+        with self._feed_lock:
+            if self._feed_db is None:
+                from kiosk.store import connect
+
+                self._feed_db = connect(self._outbox_path)
+            results = push_pending(self._feed_db, self.push_dossier_changes)
+        return sum(1 for r in results.values() if r.get("result") in ("applied", "unchanged"))
 
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         with self._cache_lock:
@@ -541,6 +590,14 @@ class RemoteQueue:
                 log.exception("replaying the counter outbox failed")
             if not connected:
                 continue
+            if self.dossier_book:
+                try:
+                    self.push_book_changes()
+                except HubUnavailable as exc:
+                    log.info("dossier book: changes not pushed now (%s)", exc)
+                    continue
+                except Exception:
+                    log.exception("pushing this station's dossier changes to the hub failed")
             try:
                 self.forward_office_records()
             except QueueError as exc:
@@ -558,8 +615,9 @@ class RemoteQueue:
                 log.exception("forwarding this station's records to the hub failed")
 
     def forward_office_records(self) -> int:
-        """Forward this station's dossiers and ratings to the hub (kiosk.officefeed), so the
-        kiosk's look-up and the office statistics see them. Returns how many the hub applied;
+        """Forward this station's dossiers (not in dossier-book mode: the book has them) and
+        ratings to the hub (kiosk.officefeed), so the kiosk's look-up and the office
+        statistics see them. Returns how many the hub applied;
         raises HubUnavailable when it cannot be reached (the rest goes next time)."""
         from kiosk.officefeed.forward import forward_pending
 
@@ -572,7 +630,8 @@ class RemoteQueue:
                 self._feed_db = connect(self._outbox_path)
             return forward_pending(
                 self._feed_db, self.hub_url,
-                lambda batch: self._request("POST", p.OFFICE_RECORDS_PATH, batch), self.tz)
+                lambda batch: self._request("POST", p.OFFICE_RECORDS_PATH, batch), self.tz,
+                dossiers=not self.dossier_book)
 
     def _ws_main(self) -> None:
         loop, task = self._ws_loop, self._ws_task

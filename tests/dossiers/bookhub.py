@@ -1,0 +1,241 @@
+"""A STAND-IN for the office hub's dossier book, for the counter-side tests only.
+
+The real routes are built in kiosk/hub (HUB BOOK: kiosk/dossiers/book.py `apply_changes`);
+until they are merged, this small aiohttp app answers the same two routes of the contract
+over real HTTP on 127.0.0.1, on a real SQLite station database (the same migrations), with
+the real status rules (kiosk/dossiers/status.py check_transition) and version checks:
+
+    GET  /api/v1/dossiers/{code}   {"dossier": Dossier.as_json(), "version": n} or 404
+    POST /api/v1/dossiers/changes  {"changes": [...]} -> {"results": [...]}
+    GET  /api/v1/events            WebSocket: the hello greeting, then quiet (so a RemoteQueue's
+                                   background thread sees the hub come and go)
+
+It can be stopped and started again on the same port (the hub going away and returning), and
+can hold change requests until N of them are in flight (two counters at the same moment).
+Once the real hub is merged, tests using `BookHub` should run against `kiosk hub` instead
+(tests/hubutil.py HubProcess + a counter key from `pair`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from kiosk.dossiers.intake import DOSSIER_SELECT, dossier_from_row, normalize_code
+from kiosk.dossiers.office import mirror
+from kiosk.dossiers.status import DossierStatus, IllegalTransition, check_transition
+from kiosk.hub import protocol as p
+from kiosk.store import append_outbox, connect, transaction
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+KEY = "counter-key-for-book-tests"
+
+
+class BookHub:
+    """The stand-in hub on 127.0.0.1 (a thread with its own event loop)."""
+
+    def __init__(self, db_path: Path, key: str = KEY) -> None:
+        self.db_path = db_path
+        self.key = key
+        self.db = connect(db_path)  # used from the server's worker threads, one at a time
+        self._db_lock = threading.Lock()
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.requests: list[list[str]] = []  # the change ids of every POST, in arrival order
+        self._hold = 0
+        self._held: list[asyncio.Future] = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="book-hub",
+                                        daemon=True)
+        self._thread.start()
+        self._runner: web.AppRunner | None = None
+        self.start()
+
+    # -- control -------------------------------------------------------------------------------
+
+    def start(self) -> BookHub:
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+
+    def close(self) -> None:
+        self.stop()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self.db.conn.close()
+
+    def hold_changes(self, count: int) -> None:
+        """Hold the next change requests until `count` of them have arrived (then they are
+        applied one after the other, in arrival order)."""
+        self._hold = count
+
+    # -- reading the book (for assertions) -----------------------------------------------------
+
+    def dossier(self, code: str) -> dict[str, Any] | None:
+        with self._db_lock:
+            return _as_json(self.db.conn, normalize_code(code))
+
+    def city_records(self) -> list[tuple[str, dict[str, Any]]]:
+        with self._db_lock:
+            return [(r[0], json.loads(r[1])) for r in self.db.execute(
+                "SELECT record_id, payload FROM outbox WHERE record_type = 'dossier' "
+                "ORDER BY id")]
+
+    # -- the server ----------------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_get(p.EVENTS_PATH, self._events)
+        app.router.add_post(p.DOSSIER_CHANGES_PATH, self._changes)
+        app.router.add_get(p.DOSSIERS_PATH + "/{code}", self._get)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
+        await site.start()
+
+    async def _stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def _authorized(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.key}"
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorized(request):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        ws = web.WebSocketResponse(heartbeat=p.HEARTBEAT_S)
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"type": "hello", "protocol": p.PROTOCOL_VERSION,
+                                      "seq": 0, "replayed": 0, "gap": False}))
+        async for _ in ws:
+            pass
+        return ws
+
+    async def _get(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        code = normalize_code(request.match_info["code"])
+
+        def read() -> dict[str, Any] | None:
+            with self._db_lock:
+                return _as_json(self.db.conn, code)
+
+        found = await asyncio.to_thread(read)
+        if found is None:
+            return web.json_response({"error": "not_found", "message": "no such dossier"},
+                                     status=404)
+        return web.json_response({"dossier": found, "version": len(found["history"])})
+
+    async def _changes(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        body = await request.json()
+        changes = body.get("changes") if isinstance(body, dict) else None
+        if not isinstance(changes, list):
+            return web.json_response({"error": "invalid_body", "message": "changes"},
+                                     status=400)
+        self.requests.append([str(c.get("id")) for c in changes])
+        if self._hold:
+            future = self._loop.create_future()
+            self._held.append(future)
+            if len(self._held) >= self._hold:
+                self._hold = 0
+                held, self._held = self._held, []
+                for f in held:
+                    f.set_result(None)
+            await future
+        results = await asyncio.to_thread(self._apply_all, changes)
+        return web.json_response({"results": results})
+
+    # -- applying ------------------------------------------------------------------------------
+
+    def _apply_all(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        with self._db_lock:
+            return [self._apply(c) for c in changes]
+
+    def _apply(self, change: dict[str, Any]) -> dict[str, Any]:
+        uid = str(change.get("id"))
+        with transaction(self.db) as conn:
+            if change.get("kind") == "intake":
+                data = change["dossier"]
+                code = normalize_code(data["code"])
+                row = conn.execute("SELECT uid FROM dossiers WHERE code = ?", (code,)).fetchone()
+                if row is not None:
+                    return _result(conn, uid, "unchanged" if row[0] == data["uid"]
+                                   else "rejected", code, "code taken" if row[0] != data["uid"]
+                                   else None)
+                mirror(conn, data)
+                if change.get("city") is not None:
+                    append_outbox(conn, "dossier", change["city"],
+                                  _at(data["history"][0]["at"]), record_id=uid)
+                return _result(conn, uid, "applied", code)
+            code = normalize_code(change["code"])
+            if conn.execute("SELECT 1 FROM dossier_events WHERE uid = ?", (uid,)).fetchone():
+                return _result(conn, uid, "unchanged", code)
+            row = conn.execute("SELECT id, status FROM dossiers WHERE code = ?",
+                               (code,)).fetchone()
+            if row is None:
+                return {"id": uid, "result": "rejected", "reason": "unknown dossier",
+                        "version": None, "dossier": None}
+            version = conn.execute("SELECT count(*) FROM dossier_events WHERE dossier_id = ?",
+                                   (row[0],)).fetchone()[0]
+            if version != change["base_version"]:
+                return _result(conn, uid, "conflict", code, "version moved on")
+            event, after = change["event"], change["after"]
+            try:
+                check_transition(DossierStatus(row[1]), DossierStatus(event["to"]),
+                                 event.get("reason"))
+            except IllegalTransition as exc:
+                return _result(conn, uid, "rejected", code, exc.message_en)
+            conn.execute(
+                "UPDATE dossiers SET status = ?, status_reason = ?, finished_at = ?, "
+                "returned_at = ?, on_time = ?, updated_at = ? WHERE id = ?",
+                (after["status"], after["status_reason"], after["finished_at"],
+                 after["returned_at"], None if after["on_time"] is None
+                 else int(after["on_time"]), after["updated_at"], row[0]))
+            conn.execute(
+                "INSERT INTO dossier_events (uid, dossier_id, from_status, to_status, at, "
+                "clerk, reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (uid, row[0], event["from"], event["to"], event["at"], event["clerk"],
+                 event.get("reason"), change["station"]))
+            if change.get("city") is not None:
+                append_outbox(conn, "dossier", change["city"], _at(event["at"]),
+                              record_id=uid)
+            return _result(conn, uid, "applied", code)
+
+
+def _result(conn: Any, uid: str, result: str, code: str, reason: str | None = None
+            ) -> dict[str, Any]:
+    current = _as_json(conn, code)
+    return {"id": uid, "result": result, "reason": reason,
+            "version": len(current["history"]) if current else None,
+            "dossier": current}
+
+
+def _as_json(conn: Any, code: str) -> dict[str, Any] | None:
+    row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
+                       (code,)).fetchone()
+    return dossier_from_row(conn, row, HCM).as_json() if row else None
+
+
+def _at(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+

@@ -1,0 +1,244 @@
+"""Counter PCs of one office on the office's dossier book: two OfficeDesks, each on its own
+SQLite file, talking over real HTTP to one hub.
+
+The hub here is tests/dossiers/bookhub.py, a STAND-IN for the real routes (HUB BOOK) that
+applies changes with the real status rules and version checks on a real SQLite file. Once the
+real hub is merged these tests should run against `kiosk hub` (tests/hubutil.py HubProcess and
+a counter key from `pair`): every test in this file uses the `hub` fixture below for that.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+
+from kiosk.config import Config
+from kiosk.dossiers import DossierDesk, DossierStatus
+from kiosk.dossiers.office import (
+    BookUnreachable,
+    DossierConflict,
+    OfficeDesk,
+    lost_changes,
+    pending_count,
+)
+from kiosk.queue.remote import RemoteQueue
+from kiosk.store import connect
+from tests.dossiers.bookhub import KEY, BookHub
+from tests.dossiers.test_dossiers_helpers import CLERK, HCM, ID_NUMBER, intake
+from tests.util import wait_until
+
+OTHER_CLERK = "Trần Văn Bình"
+
+
+@pytest.fixture
+def hub(tmp_path):
+    book = BookHub(tmp_path / "hub" / "kiosk.db")
+    yield book
+    book.close()
+
+
+class Counter:
+    """One counter PC: its own database file, its RemoteQueue to the hub, its OfficeDesk."""
+
+    def __init__(self, path, station: str, hub_url: str, *, background: bool = False):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = connect(path)
+        self.config = Config().with_values(station={"id": station})
+        self.queue = RemoteQueue(hub_url, KEY, outbox_path=path, timeout_s=2, tz="Asia/Ho_Chi_Minh",
+                                 dossier_book=True,
+                                 on_connection=(lambda _state: None) if background else None)
+        self.desk = OfficeDesk(self.db, self.config, self.queue)
+
+    def city_rows(self) -> int:
+        return self.db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
+                               ).fetchone()[0]
+
+    def close(self) -> None:
+        self.queue.close()
+        self.db.conn.close()
+
+
+@pytest.fixture
+def counters(tmp_path, hub):
+    made: list[Counter] = []
+
+    def make(name: str, **kw) -> Counter:
+        counter = Counter(tmp_path / name / "kiosk.db", name, hub.url, **kw)
+        made.append(counter)
+        return counter
+
+    yield make
+    for counter in made:
+        counter.close()
+
+
+def test_taken_in_at_one_counter_handed_back_at_another(hub, counters):
+    a, b = counters("counter-a"), counters("counter-b")
+    taken = a.desk.save_intake(intake(), clerk=CLERK)
+    assert hub.dossier(taken.code)["submitter"]["id_number"] == ID_NUMBER
+    assert pending_count(a.db) == 0
+
+    assert b.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+    seen = b.desk.get(taken.code)  # by code, at the other PC
+    assert (seen.uid, seen.submitter.id_number, seen.status) == (
+        taken.uid, ID_NUMBER, DossierStatus.RECEIVED)
+    assert not b.desk.stale
+    returned = b.desk.hand_back(taken.code, clerk=OTHER_CLERK)
+    assert returned.status is DossierStatus.RETURNED
+    assert b.desk.receipt_slip(taken.code).code == taken.code  # reprint at the other PC
+
+    book = hub.dossier(taken.code)
+    assert book["status"] == int(DossierStatus.RETURNED)
+    assert [h["to"] for h in book["history"]] == [2, 9, 10]
+    assert [h["clerk"] for h in book["history"]] == [CLERK, OTHER_CLERK, OTHER_CLERK]
+    # A sees the hand-back made at B.
+    assert a.desk.get(taken.code).status is DossierStatus.RETURNED
+    assert [h.uid for h in a.desk.get(taken.code).history] == [h["uid"] for h in book["history"]]
+
+    # The city hears of each change once, from the hub, under the event's uid; the counters
+    # keep no city record of their own for dossiers.
+    city = hub.city_records()
+    assert [record_id for record_id, _ in city] == [h["uid"] for h in book["history"]]
+    assert [payload["event"]["to"] for _, payload in city] == [2, 9, 10]
+    assert a.city_rows() == b.city_rows() == 0
+
+
+def test_two_counters_change_the_same_dossier_at_once(hub, counters):
+    a, b = counters("counter-a"), counters("counter-b")
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    b.desk.get(code)
+    hub.hold_changes(2)  # both changes reach the hub before either is applied
+    outcomes: dict[str, object] = {}
+
+    def act(name: str, counter: Counter, to: DossierStatus, reason: str | None) -> None:
+        try:
+            outcomes[name] = counter.desk.change_status(code, to, clerk=name, reason=reason)
+        except Exception as exc:  # noqa: BLE001 - the test looks at what was raised
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=act, args=("A", a, DossierStatus.PROCESSING, None)),
+               threading.Thread(target=act, args=("B", b, DossierStatus.WITHDRAWN,
+                                                  "Công dân rút hồ sơ"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    conflicts = [n for n, o in outcomes.items() if isinstance(o, DossierConflict)]
+    winners = [n for n, o in outcomes.items() if not isinstance(o, Exception)]
+    assert len(conflicts) == 1 and len(winners) == 1, outcomes
+    loser = a if conflicts[0] == "A" else b
+    message = outcomes[conflicts[0]].message_vi
+    assert "quầy khác cập nhật" in message and "Vui lòng xem lại" in message
+
+    book = hub.dossier(code)
+    assert [h["clerk"] for h in book["history"]] == [CLERK, winners[0]]  # no overwrite
+    # The loser's copy is now the book's: the winner's change, not its own.
+    mine = loser.desk.get(code)
+    assert [h.uid for h in mine.history] == [h["uid"] for h in book["history"]]
+    assert int(mine.status) == book["status"]
+    # The clerk was told at once: nothing left in the list of lost changes.
+    assert lost_changes(loser.db) == []
+    assert [r for r, _ in hub.city_records()] == [h["uid"] for h in book["history"]]
+
+
+def test_offline_changes_reach_the_book_once_in_order_when_the_hub_returns(hub, counters):
+    a = counters("counter-a", background=True)  # its RemoteQueue thread replays the queue
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    hub.stop()
+    wait_until(lambda: a.queue.connection is not None and not a.queue.connection.connected)
+
+    moved = a.desk.change_status(code, DossierStatus.PROCESSING, clerk=CLERK)
+    assert moved.status is DossierStatus.PROCESSING  # on this PC's copy
+    a.desk.hand_back(code, clerk=CLERK)  # finished, then returned: two more changes
+    second = a.desk.save_intake(intake(), clerk=CLERK)  # intake offline too
+    assert a.desk.online is False
+    assert pending_count(a.db) == 4
+    seen = a.desk.get(code)
+    assert a.desk.stale and seen.status is DossierStatus.RETURNED
+    with pytest.raises(BookUnreachable) as unreachable:
+        a.desk.get("000.00.01.H26-260101-0077")
+    assert unreachable.value.message_vi.startswith("Không kết nối được máy chủ văn phòng")
+
+    hub.start()
+    wait_until(lambda: pending_count(a.db) == 0, timeout=15)
+    book = hub.dossier(code)
+    assert [h["to"] for h in book["history"]] == [2, 4, 9, 10]
+    assert book["status"] == int(DossierStatus.RETURNED)
+    assert hub.dossier(second.code)["uid"] == second.uid
+    local = [h.uid for h in a.desk.get(code).history]
+    assert [h["uid"] for h in book["history"]] == local
+    # Each change reached the book (and the city) once.
+    city = [r for r, _ in hub.city_records()]
+    assert len(city) == len(set(city)) == 5  # 2 intakes, 3 changes
+    sent = [i for batch in hub.requests for i in batch]
+    applied_order = list(dict.fromkeys(sent))
+    assert applied_order[1:5] == local[1:] + [second.history[0].uid]
+
+
+def test_a_replayed_change_that_conflicts_is_kept_as_lost(hub, counters):
+    a = counters("counter-a")
+    b = counters("counter-b")
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    b.desk.get(code)
+    hub.stop()
+    a.desk.change_status(code, DossierStatus.PROCESSING, clerk=CLERK)  # offline at A
+    a.desk.change_status(code, DossierStatus.FINISHED, clerk=CLERK)
+    assert pending_count(a.db) == 2
+    hub.start()
+    b.desk.change_status(code, DossierStatus.WITHDRAWN, clerk=OTHER_CLERK,
+                         reason="Công dân rút hồ sơ")  # B reaches the book first
+
+    assert a.queue.push_book_changes() == 0  # what the background thread does
+    assert pending_count(a.db) == 0
+    lost = lost_changes(a.db)
+    assert [x.code for x in lost] == [code, code]
+    assert "quầy khác cập nhật" in lost[0].message_vi
+    assert "Công dân yêu cầu rút hồ sơ" in lost[0].message_vi
+    # A's copy is the book's again, and the book has B's change only.
+    book = hub.dossier(code)
+    assert [h["clerk"] for h in book["history"]] == [CLERK, OTHER_CLERK]
+    assert a.desk.get(code).status is DossierStatus.WITHDRAWN
+    assert a.desk.state().lost == tuple(lost)
+    a.desk.mark_seen([x.id for x in lost])
+    assert a.desk.state().lost == ()
+
+
+def test_dossiers_taken_in_before_the_book_are_uploaded_once_without_the_city(
+        hub, tmp_path):
+    path = tmp_path / "old" / "kiosk.db"
+    path.parent.mkdir()
+    db = connect(path)
+    config = Config().with_values(station={"id": "counter-old"})
+    old = DossierDesk(db, config)
+    first = old.save_intake(intake(), clerk=CLERK)
+    old.hand_back(first.code, clerk=CLERK, at=datetime.now(HCM))
+    second = old.save_intake(intake(), clerk=CLERK)
+    queue = RemoteQueue(hub.url, KEY, outbox_path=path, dossier_book=True)
+    try:
+        desk = OfficeDesk(db, config, queue)
+        assert pending_count(db) == 4
+        OfficeDesk(db, config, queue)  # opened again: nothing queued twice
+        assert pending_count(db) == 4
+        desk.push()
+        assert pending_count(db) == 0
+        assert [h["to"] for h in hub.dossier(first.code)["history"]] == [2, 9, 10]
+        assert hub.dossier(first.code)["returned_at"] is not None
+        assert hub.dossier(second.code)["status"] == int(DossierStatus.RECEIVED)
+        assert hub.city_records() == []  # the counter's own sync delivers those
+        OfficeDesk(db, config, queue)
+        assert pending_count(db) == 0
+    finally:
+        queue.close()
+        db.conn.close()
+
+
+def test_without_a_hub_the_desk_is_the_standalone_one(db, config):
+    desk = OfficeDesk(db, config)  # no hub: standalone, city outbox as today
+    code = desk.save_intake(intake(), clerk=CLERK).code
+    desk.hand_back(code, clerk=CLERK)
+    assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
+                      ).fetchone()[0] == 3
+    assert pending_count(db) == 0
