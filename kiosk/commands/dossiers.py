@@ -61,10 +61,21 @@ def parse_day(text: str) -> date:
 
 
 def _desk(config: Config, paths: Paths):
-    from kiosk.dossiers.intake import DossierDesk
+    """The dossier desk of this station: on a counter PC of a LAN office (`hub.role =
+    client`) the office's dossier book through the hub (kiosk/dossiers/office.py), else this
+    station's own database."""
+    from kiosk.dossiers.office import OfficeDesk
+    from kiosk.queue.settings import hub_settings
     from kiosk.station import open_database
 
-    return DossierDesk(open_database(config, paths), config)
+    hub = None
+    if hub_settings(config).role == "client":
+        def hub():
+            from kiosk.station import open_queue
+
+            return open_queue(config, paths)
+    # NUMBERS: numbers=LeasedNumbers(...) once office-unique numbering is merged.
+    return OfficeDesk(open_database(config, paths), config, hub)
 
 
 def _export_logbook(args, config: Config, paths: Paths) -> int:
@@ -91,11 +102,18 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
 
 
 def _show(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.models import DossierNotFound
+
     desk = _desk(config, paths)
-    dossier = desk.find(args.code)
-    if dossier is None:
-        print(f"No dossier with code {args.code.strip().upper()}.", file=sys.stderr)
+    try:
+        dossier = desk.get(args.code)
+    except DossierNotFound as exc:
+        print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
         return EXIT_FAILED
+    if desk.stale:
+        print("Máy chủ văn phòng không trả lời: hồ sơ theo bản lưu trên máy này (có thể chưa "
+              "mới nhất).\nThe office hub did not answer: this PC's copy, possibly out of "
+              "date.", file=sys.stderr)
     if args.json:
         print(json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -232,16 +232,14 @@ def pending_count(db: Database) -> int:
 def _lost_message(result: str, body: dict[str, Any], answer: dict[str, Any]) -> str:
     code = body.get("code") or (body.get("dossier") or {}).get("code") or "?"
     if body.get("kind") == STATUS:
-        to = DossierStatus(int(body["event"]["to"])).label_vi
-        what = f"chuyển sang \"{to}\""
+        what = "chuyển sang " + DossierStatus(int(body["event"]["to"])).label_vi
     else:
         what = "tiếp nhận"
     if result == CONFLICT:
         current = answer.get("dossier") or {}
-        now = current.get("status_label") or ""
-        return (f"Hồ sơ {code} đã được quầy khác cập nhật trước (hiện: {now}); thay đổi "
-                f"\"{what}\" làm tại máy này không được ghi vào sổ hồ sơ. Vui lòng xem lại "
-                "hồ sơ.")
+        now = f" (hiện: {current['status_label']})" if current.get("status_label") else ""
+        return (f"Hồ sơ {code} đã được quầy khác cập nhật trước{now}; thay đổi \"{what}\" "
+                "làm tại máy này không được ghi vào sổ hồ sơ. Vui lòng xem lại hồ sơ.")
     return (f"Máy chủ văn phòng không nhận thay đổi \"{what}\" của hồ sơ {code}. Vui lòng "
             "xem lại hồ sơ và báo kỹ thuật viên.")
 

@@ -163,6 +163,7 @@ class RemoteQueue:
         self._feed_lock = threading.Lock()
         self._feed_refused = False  # the hub refused this key for the office feed (logged)
         self.dossier_book = dossier_book
+        self._book_refused = False  # the hub refused the dossier changes (logged once)
         self._ws_thread: threading.Thread | None = None
         self._ws_loop: asyncio.AbstractEventLoop | None = None
         self._ws_task: asyncio.Task | None = None
@@ -596,6 +597,13 @@ class RemoteQueue:
                 except HubUnavailable as exc:
                     log.info("dossier book: changes not pushed now (%s)", exc)
                     continue
+                except QueueError as exc:
+                    # A hub without the dossier book (an older version), or a key it refuses:
+                    # the changes stay queued; said once, not every round.
+                    if not self._book_refused:
+                        self._book_refused = True
+                        log.warning("dossier book: the hub refuses this station's dossier "
+                                    "changes (%s); they stay queued on this PC", exc.code)
                 except Exception:
                     log.exception("pushing this station's dossier changes to the hub failed")
             try:

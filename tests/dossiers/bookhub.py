@@ -9,6 +9,9 @@ the real status rules (kiosk/dossiers/status.py check_transition) and version ch
     POST /api/v1/dossiers/changes  {"changes": [...]} -> {"results": [...]}
     GET  /api/v1/events            WebSocket: the hello greeting, then quiet (so a RemoteQueue's
                                    background thread sees the hub come and go)
+    GET  /api/v1/services, /api/v1/counters/{n}, /api/v1/snapshot: the real LocalQueue's
+                                   answers on the same database, so a counter window's calling
+                                   bar starts quietly
 
 It can be stopped and started again on the same port (the hub going away and returning), and
 can hold change requests until N of them are in flight (two counters at the same moment).
@@ -71,6 +74,8 @@ class BookHub:
         self.stop()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if getattr(self, "_local_queue", None) is not None:
+            self._local_queue.close()
         self.db.conn.close()
 
     def hold_changes(self, count: int) -> None:
@@ -97,6 +102,9 @@ class BookHub:
         app.router.add_get(p.EVENTS_PATH, self._events)
         app.router.add_post(p.DOSSIER_CHANGES_PATH, self._changes)
         app.router.add_get(p.DOSSIERS_PATH + "/{code}", self._get)
+        app.router.add_get(p.SERVICES_PATH, self._services)
+        app.router.add_get(p.COUNTERS_PATH + "/{n}", self._counter)
+        app.router.add_get(p.SNAPSHOT_PATH, self._snapshot)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
@@ -120,6 +128,27 @@ class BookHub:
         async for _ in ws:
             pass
         return ws
+
+    def _queue(self) -> Any:
+        from kiosk.config import Config
+        from kiosk.queue.local import LocalQueue
+
+        if getattr(self, "_local_queue", None) is None:
+            self._local_queue = LocalQueue(self.db_path, Config())
+        return self._local_queue
+
+    async def _services(self, request: web.Request) -> web.Response:
+        found = await asyncio.to_thread(lambda: self._queue().services())
+        return web.json_response({"services": [
+            {"code": s.code, "prefix": s.prefix, "name_vi": s.name_vi, "name_en": s.name_en,
+             "field": s.field, "hours": list(s.hours_spec)} for s in found]})
+
+    async def _counter(self, request: web.Request) -> web.Response:
+        return web.json_response({"ticket": None})
+
+    async def _snapshot(self, request: web.Request) -> web.Response:
+        snap = await asyncio.to_thread(lambda: self._queue().snapshot())
+        return web.json_response(snap.as_json())
 
     async def _get(self, request: web.Request) -> web.Response:
         if not self._authorized(request):

@@ -2,9 +2,9 @@
 The UI thread never touches SQLite or a printer.
 
 - "counter-desk" owns a `CounterDesk`: the dossier desk on its own database connection (plus,
-  on a client PC, the office hub's queue, opened on first need to say where a dossier taken in
-  at another counter stands). It saves intakes (one transaction with the outbox row), opens
-  dossiers, changes statuses, reads and exports the logbook and writes A4 receipt PDFs.
+  on a client PC, the office hub's queue, opened on first need: the office's dossier book).
+  It saves intakes (one transaction with the outbox row, or on a client PC the book's queue),
+  opens dossiers, changes statuses, reads and exports the logbook and writes A4 receipt PDFs.
 - "counter-printer" owns a `ReceiptPrinter`: the receipt printer and a dossier desk of its own
   to render receipts from. A stalled printer holds only this lane, bounded by the driver's
   timeout, so saving the next dossier never waits for paper.
@@ -21,7 +21,8 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.dossiers.intake import DossierDesk
-from kiosk.dossiers.models import Dossier, DossierError, DossierNotFound
+from kiosk.dossiers.models import Dossier
+from kiosk.dossiers.office import OfficeDesk
 from kiosk.dossiers.status import DossierStatus
 from kiosk.paths import Paths
 from kiosk.station import open_configured_printer, open_database
@@ -39,62 +40,35 @@ def receipt_printer_settings(config: Config) -> tuple[str | None, int | None]:
     return None, None
 
 
-class TakenInElsewhere(DossierError):
-    """A dossier this PC does not hold, which another counter PC of the office took in."""
-
-
-class CounterDesk(DossierDesk):
+class CounterDesk(OfficeDesk):
     """The "counter-desk" lane's resource: a dossier desk on its own database connection
-    (opened, and migrated, on the lane's thread)."""
+    (opened, and migrated, on the lane's thread). On a counter PC of a LAN office
+    (`hub.role = client`) it works on the office's dossier book through the hub (opened on
+    first need): any counter opens, changes, reprints and hands back any dossier of the office,
+    offline on this PC's copy (kiosk/dossiers/office.py). Otherwise exactly a DossierDesk."""
 
     def __init__(self, config: Config, paths: Paths) -> None:
+        from kiosk.queue.settings import hub_settings
+
         db = open_database(config, paths)
+        hub = None
+        if hub_settings(config).role == "client":
+            def hub() -> Any:
+                from kiosk.station import open_queue
+
+                return open_queue(config, paths)
         try:
-            super().__init__(db, config)
+            # NUMBERS: pass numbers=LeasedNumbers(...) here once office-unique numbering is
+            # merged; until then DossierDesk numbers codes itself.
+            super().__init__(db, config, hub)
         except BaseException:
             db.conn.close()
             raise
         self.paths = paths
-        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
 
     def open(self, code: str) -> Dossier:
-        """The dossier `code`; one taken in at another counter PC raises TakenInElsewhere."""
-        try:
-            return self.get(code)
-        except DossierNotFound as exc:
-            where = self._elsewhere(code)
-            if where is None:
-                raise
-            raise TakenInElsewhere(*where) from exc
-
-    def _elsewhere(self, code: str) -> tuple[str, str] | None:
-        """In a LAN office, a dossier this PC does not hold may have been taken in at another
-        counter PC, which forwarded its public record to the hub (kiosk.officefeed): say where
-        it stands and where it can be updated, rather than "not found"."""
-        from kiosk.queue.errors import QueueError
-        from kiosk.queue.settings import hub_settings
-        from kiosk.station import open_queue
-
-        if hub_settings(self.config).role != "client":
-            return None
-        try:
-            if self._hub is None:
-                self._hub = open_queue(self.config, self.paths)
-            view = self._hub.dossier_view(code)
-        except QueueError as exc:
-            log.info("the hub could not be asked about a dossier: %s", exc.code)
-            return None
-        except Exception as exc:  # an answer this version cannot read: say "not found"
-            log.warning("the hub's answer about a dossier was unreadable: %s",
-                        exc.__class__.__name__)
-            return None
-        if view is None:
-            return None
-        return (f"Hồ sơ {view.code} được tiếp nhận tại máy quầy khác "
-                f"({view.status_label}, hẹn trả {view.appointment_date:%d/%m/%Y}). "
-                "Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.",
-                f"dossier {view.code} was taken in at another counter PC "
-                f"(status {int(view.status)}); update it there")
+        """The dossier `code` (from the office book on a counter PC of a LAN office)."""
+        return self.get(code)
 
     def act(self, code: str, to: int, reason: str, clerk: str) -> Dossier:
         """A status change, or the hand-back when `to` is RETURNED."""

@@ -1,4 +1,5 @@
-"""The status line at the foot of the counter window: printer, scanners, camera, shortcuts."""
+"""The status line at the foot of the counter window: printer, scanners, camera, the office
+dossier book (a counter PC of a LAN office), shortcuts."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ class StatusLine(QFrame):
         self.wedge.setObjectName("WedgeState")
         self.camera = QLabel()
         self.camera.setObjectName("CameraState")
+        self.book = QLabel()
+        self.book.setObjectName("BookState")
+        self.book.hide()  # shown on a counter PC of a LAN office only (set_book)
         self.hint = QLabel(self.tr(SHORTCUTS))
         self.hint.setObjectName("ShortcutHint")
         # The shortcut reminder gives way first on a narrow screen; the states never do.
@@ -61,9 +65,10 @@ class StatusLine(QFrame):
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(10, 3, 10, 3)
         self.row.setSpacing(18)
-        for label in (self.printer, self.serial, self.wedge, self.camera):
+        for label in (self.printer, self.serial, self.wedge, self.camera, self.book):
             self.row.addWidget(label)
         self.row.addWidget(self.hint, 1)
+        self.book_state = ""
         self.printer_state = ""
         self.serial_state = ""
         self.camera_state = ""
@@ -99,3 +104,25 @@ class StatusLine(QFrame):
         text, tone = CAMERA_TEXT.get(status, (status, "muted"))
         self.camera.setText(self.tr("Camera: %1").replace("%1", text))
         set_prop(self.camera, "state", tone)
+
+    def set_book(self, online: bool, pending: int, numbers_left: int | None = None) -> None:
+        """The office dossier book: in step, changes being sent, or working offline (with the
+        changes waiting for the hub and, once numbers are leased, how many codes are left)."""
+        if not online:
+            self.book_state = "offline"
+            text = self.tr("Mất kết nối máy chủ — làm việc trên máy này, %1 thay đổi chờ gửi"
+                           ).replace("%1", str(pending))
+            if numbers_left is not None:
+                text += self.tr("; còn %1 số hồ sơ").replace("%1", str(numbers_left))
+            tone = "failed"
+        elif pending:
+            self.book_state = "sending"
+            text = self.tr("Sổ hồ sơ: đang gửi %1 thay đổi").replace("%1", str(pending))
+            tone = "busy"
+        else:
+            self.book_state = "synced"
+            text = self.tr("Sổ hồ sơ: đã đồng bộ")
+            tone = "ok"
+        self.book.setText(text)
+        set_prop(self.book, "state", tone)
+        self.book.show()

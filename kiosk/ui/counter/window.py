@@ -95,6 +95,7 @@ PRINTER_CHECK_MS = 30_000
 #: window stops waiting for it: a driver that overruns must not block reprints for good.
 PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
+BOOK_CHECK_MS = 3_000  # a counter PC of a LAN office: changes waiting for the hub, lost ones
 CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
 #: Width of the citizen's rating panel at the window's right edge (shown after "Xong"): a
 #: share of the window's width within these bounds, so the form beside it keeps its room.
@@ -312,6 +313,17 @@ class CounterWindow(QMainWindow):
         self.call_clock = QTimer(self)
         self.call_clock.setInterval(CALL_CLOCK_MS)
         self.call_clock.timeout.connect(lambda: self.calling.update_wait(self.clock()))
+        # A counter PC of a LAN office works on the office's dossier book through the hub:
+        # the status line says when it works offline and how many changes wait for the hub.
+        from kiosk.queue.settings import hub_settings
+
+        self.book_mode = hub_settings(config).role == "client"
+        self.hub_connected: bool | None = None
+        self.book_offline_told = False
+        self.book_lost_shown: tuple[int, ...] = ()
+        self.book_timer = QTimer(self)
+        self.book_timer.setInterval(BOOK_CHECK_MS)
+        self.book_timer.timeout.connect(self.check_book)
 
         # -- background lanes: "counter-desk" and "counter-printer" --
         self.lanes = lanes or counter_lanes(config, paths)
@@ -377,6 +389,9 @@ class CounterWindow(QMainWindow):
         self.printer_timer.start()
         self.appointment_timer.start()
         self.check_printer()
+        if self.book_mode:
+            self.book_timer.start()
+            self.check_book()
         self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _counts_loaded(self, counts: dict[str, int]) -> None:
@@ -409,6 +424,7 @@ class CounterWindow(QMainWindow):
         self._closed = True
         self.printer_timer.stop()
         self.appointment_timer.stop()
+        self.book_timer.stop()
         self.print_watchdog.stop()
         self.call_clock.stop()
         self.wedge.uninstall()
@@ -613,6 +629,11 @@ class CounterWindow(QMainWindow):
             self.banner.clear()
 
     def _warning_acknowledged(self) -> None:
+        if self.banner.code == "book-lost":
+            seen = self.book_lost_shown
+            self.lanes.desk.run(lambda desk: desk.mark_seen(seen), done=self.check_book,
+                                owner=self, label="lost dossier changes seen")
+            return
         log.info("ID card warning acknowledged by the clerk")
         if self.page == INTAKE and self.form.saved is None:
             self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -735,6 +756,7 @@ class CounterWindow(QMainWindow):
                 self.last_dossier_code = dossier.code
             self.queue.link(ticket.id, dossier.code)
         self.sync.wake()
+        self.check_book()
         code = dossier.procedure_code
         self.procedure_counts[code] = self.procedure_counts.get(code, 0) + 1
         self.form.picker.set_context(self.form.picker.service, self.procedure_counts)
@@ -857,12 +879,18 @@ class CounterWindow(QMainWindow):
         self.banner.clear()
         self.dossier_view.code_edit.setText(code.strip().upper())
         self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
-        self.lanes.desk.run(lambda desk: desk.open(code), done=self.on_opened,
+        self.lanes.desk.run(lambda desk: (desk.open(code), desk.stale),
+                            done=lambda opened: self.on_opened(*opened),
                             failed=self.on_open_failed, owner=self, label="open dossier")
 
-    def on_opened(self, dossier: Dossier) -> None:
+    def on_opened(self, dossier: Dossier, stale: bool = False) -> None:
         view = self.dossier_view
         view.show_dossier(dossier, self.clock().date())
+        if stale:
+            # The hub did not answer: this PC's copy, which another counter may have changed.
+            view.set_state("failed", self.tr("Mất kết nối máy chủ: đây là bản lưu trên máy "
+                                              "này, có thể chưa mới nhất."))
+            self.check_book()
         if view.action_buttons:
             next(iter(view.action_buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -891,12 +919,65 @@ class CounterWindow(QMainWindow):
         self.sync.wake()
         self.dossier_view.action_done(dossier, self.clock().date())
         self.dossier_view.focus_code()
+        self.check_book()
 
     def on_action_failed(self, code: str, to: int, exc: BaseException) -> None:
+        from kiosk.dossiers.office import DossierConflict
+
         message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"change dossier {code}")
         log.warning("status change of dossier %s to %s refused: %s", code, to, message_en)
         self.dossier_view.action_failed(message_vi)
         self.banner.show_message("error", message_vi, code="action")
+        if isinstance(exc, DossierConflict):
+            # Another counter changed it first: show the book's copy, which this PC now holds.
+            self.lanes.desk.run(lambda desk: desk.get(code), done=self._show_book_copy,
+                                owner=self, label="reload dossier after a conflict")
+        self.check_book()
+
+    def _show_book_copy(self, dossier: Dossier) -> None:
+        self.dossier_view.show_dossier(dossier, self.clock().date())
+        self.dossier_view.set_state("failed", self.tr("Hồ sơ đã được quầy khác cập nhật; "
+                                                      "đây là trạng thái mới nhất."))
+
+    # -- the office dossier book (a counter PC of a LAN office) ------------------------------
+
+    def check_book(self, _result: Any = None) -> None:
+        if self.book_mode and not self._closed:
+            self.lanes.desk.run(lambda desk: desk.state(), done=self.on_book_state,
+                                owner=self, label="dossier book state")
+
+    def on_book_state(self, state: Any) -> None:
+        online = self.hub_connected if self.hub_connected is not None \
+            else state.online is not False
+        left = getattr(state.numbers, "left", None)
+        self.status.set_book(online, state.pending, left)
+        if not online and not self.book_offline_told:
+            self.book_offline_told = True
+            self.banner.show_message("warning", self.tr(
+                "Mất kết nối máy chủ văn phòng: quầy vẫn tiếp nhận và cập nhật hồ sơ trên máy "
+                "này; các thay đổi sẽ tự gửi lên sổ hồ sơ chung khi có kết nối lại."),
+                code="book-offline")
+        elif online:
+            self.book_offline_told = False
+            if self.banner.code == "book-offline":
+                self.banner.clear()
+        lost = tuple(x.id for x in state.lost)
+        if lost and lost != self.book_lost_shown:
+            self.book_lost_shown = lost
+            codes = list(dict.fromkeys(x.code for x in state.lost))
+            text = self.tr("%1 thay đổi làm khi mất kết nối không được ghi vào sổ hồ sơ chung. "
+                           "%2").replace("%1", str(len(lost))).replace(
+                               "%2", state.lost[0].message_vi)
+            if len(codes) > 1:
+                text += self.tr(" Các hồ sơ cần xem lại: %1.").replace("%1", ", ".join(codes))
+            self.banner.show_message("warning", text, code="book-lost", needs_ack=True,
+                                     ack_text=self.tr("Đã xem (Enter)"))
+            shown = self.dossier_view.dossier
+            if shown is not None and shown.code in codes:
+                # The dossier on screen is now the book's copy: show that one.
+                code = shown.code
+                self.lanes.desk.run(lambda desk: desk.get(code), done=self._show_book_copy,
+                                    owner=self, label="reload dossier after a refused change")
 
     # -- logbook ---------------------------------------------------------------------------
 
@@ -1032,6 +1113,9 @@ class CounterWindow(QMainWindow):
 
     def on_connection(self, state: Any) -> None:
         self.calling.set_connection(state)
+        if self.book_mode and state.connected != self.hub_connected:
+            self.hub_connected = state.connected
+            self.check_book()
         if state.connected and state.resync:
             self.queue.refresh()
 

@@ -14,7 +14,7 @@ from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.queue.local import LocalQueue  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ticketing import TicketDesk  # noqa: E402
-from tests.hubutil import KEY, HubProcess, pair  # noqa: E402
+from tests.hubutil import KEY, HubProcess  # noqa: E402
 from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_LUONG,
     close_windows,
@@ -153,47 +153,6 @@ def test_hub_lost_disables_calling_but_not_intake(qtbot, tmp_path):
         assert code
         qtbot.waitUntil(lambda: "thao tác đang chờ gửi" in bar.connection_label.text(),
                         timeout=10_000)
-    finally:
-        close_windows()
-        hub.stop()
-
-
-def test_a_dossier_of_another_counter_pc_is_located_through_the_hub(qtbot, tmp_path):
-    from kiosk.config import Config
-    from kiosk.dossiers import DossierDesk
-    from tests.dossiers.test_dossiers_helpers import intake
-
-    hub = HubProcess(tmp_path / "hub")
-    try:
-        # Counter PC 1 took the dossier in; its window forwards it to the hub on its own.
-        pc1, pc2 = tmp_path / "pc1", tmp_path / "pc2"
-        pc1.mkdir()
-        pc2.mkdir()
-        db = connect(pc1 / "kiosk.db")
-        station = {"id": "counter-pc1"}
-        dossier = DossierDesk(db, Config().with_values(station=station)).save_intake(
-            intake(), clerk="Lê Thị Mai")
-        db.conn.close()
-        client = {"role": "client", "url": hub.url, "office_key": KEY}
-        # PC 1 forwards with its own credential (office records are bound to their station).
-        paired = dict(client, office_key="", station_key=pair(hub.url, "counter-pc1", "counter"))
-        open_counter(qtbot, pc1, make_config(f"preview://{pc1 / 'previews'}").with_values(
-            counter={"number": 1}, hub=paired, station=station))
-        hub_db = connect(hub.db_path)
-        qtbot.waitUntil(lambda: hub_db.execute(
-            "SELECT count(*) FROM office_dossiers").fetchone()[0] == 1, timeout=15_000)
-        hub_db.conn.close()
-
-        # At counter PC 2 the clerk scans the receipt: not here, but the hub knows where.
-        w = open_counter(qtbot, pc2, make_config(f"preview://{pc2 / 'previews'}").with_values(
-            counter={"number": 5}, hub=client))
-        w.open_dossier(dossier.code)
-        qtbot.waitUntil(lambda: w.banner.code == "open", timeout=10_000)
-        assert w.banner.message.startswith(f"Hồ sơ {dossier.code} được tiếp nhận tại máy "
-                                           "quầy khác (Được tiếp nhận, hẹn trả ")
-        assert "trả kết quả tại máy quầy đã tiếp nhận" in w.banner.message
-        w.open_dossier("000.00.01.H26-200101-0099")  # unknown everywhere: the plain message
-        qtbot.waitUntil(lambda: w.banner.message.startswith("Không tìm thấy"), timeout=10_000)
     finally:
         close_windows()
         hub.stop()
