@@ -300,6 +300,16 @@ def push_pending(db: Database, push: Push, *, batch: int = PUSH_BATCH
                 raise HubUnavailable("the hub did not answer every dossier change")
 
 
+def resend_all(db: Database) -> int:
+    """Queue every change this PC made for the book again, in the order made (for a hub whose
+    database was restored from a backup: its epoch changed). The hub applies each change id
+    once and the city takes each record id once, so what the book still has is unchanged.
+    Lost changes stay lost; changes whose copy the retention purge emptied are not resent."""
+    with transaction(db) as conn:
+        return conn.execute("UPDATE book_outbox SET sent_at = NULL, result = NULL "
+                            "WHERE sent_at IS NOT NULL AND body != '{}'").rowcount
+
+
 def lost_changes(db: Database, tz: ZoneInfo | None = None) -> list[LostChange]:
     """Changes the book refused that the clerk has not yet marked as seen, oldest first."""
     return [LostChange(r[0], r[1], r[2], datetime.fromisoformat(r[3]).astimezone(tz), r[4])

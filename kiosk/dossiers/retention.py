@@ -9,7 +9,9 @@ Purging blanks the submitter's and owner's personal fields (name, ID number, dat
 gender, address, phone, email) and the free-text fields a clerk may have typed a name into
 (notes; the summary goes back to the procedure name). The rest stays: code, procedure, units,
 dates, status, documents checklist, history, so the logbook and statistics still count it.
-The delivered outbox rows of the dossier get the same fields blanked in their payload.
+The delivered outbox rows of the dossier get the same fields blanked in their payload. On a
+counter PC of a LAN office a change counts as delivered once the office's dossier book took it
+(book_outbox), and the copy queued for the book is emptied.
 """
 
 from __future__ import annotations
@@ -63,9 +65,14 @@ def is_synced(conn: sqlite3.Connection, dossier: Dossier | int) -> bool:
     if column is None:
         return False
     dossier_id = dossier.id if isinstance(dossier, Dossier) else dossier
+    # A change made at a counter PC of a LAN office has no city outbox row here: it went to
+    # the office's dossier book (book_outbox, kiosk/dossiers/office.py), whose hub sends it to
+    # the city; it counts once the book took it.
     events, delivered = conn.execute(
-        f"SELECT count(e.id), count(o.{column}) FROM dossier_events e "
-        "LEFT JOIN outbox o ON o.record_id = e.uid WHERE e.dossier_id = ?",
+        f"SELECT count(e.id), coalesce(sum(CASE WHEN o.id IS NOT NULL THEN o.{column} IS NOT "
+        "NULL ELSE b.sent_at IS NOT NULL END), 0) FROM dossier_events e "
+        "LEFT JOIN outbox o ON o.record_id = e.uid "
+        "LEFT JOIN book_outbox b ON b.change_id = e.uid WHERE e.dossier_id = ?",
         (dossier_id,)).fetchone()
     return events > 0 and delivered == events
 
@@ -114,6 +121,9 @@ def purge_personal_data(db: Database, *, now: datetime, retention_days: int = 90
             conn.execute(
                 f"UPDATE dossiers SET {cleared}, notes = '', summary = procedure_name, "
                 "purged_at = ? WHERE id = ?", (now.isoformat(), dossier_id))
+            # Changes the office's dossier book already took keep no copy of the record.
+            conn.execute("UPDATE book_outbox SET body = '{}' WHERE code = ? "
+                         "AND sent_at IS NOT NULL", (code,))
             if column is None:
                 continue
             for outbox_id, payload in conn.execute(

@@ -242,3 +242,53 @@ def test_without_a_hub_the_desk_is_the_standalone_one(db, config):
     assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
                       ).fetchone()[0] == 3
     assert pending_count(db) == 0
+
+
+def test_in_book_mode_the_office_feed_forwards_ratings_only(tmp_path):
+    from kiosk.feedback.ratings import record_rating
+    from kiosk.officefeed.forward import backlog, forward_pending
+
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        desk = DossierDesk(db, Config().with_values(station={"id": "counter-2"}))
+        code = desk.save_intake(intake(), clerk=CLERK).code
+        record_rating(db, ticket_uid=None, dossier_code=code, counter=2, clerk=CLERK,
+                      level="satisfied", reasons=[], at=datetime.now(HCM),
+                      station_id="counter-2")
+        sent: list[dict] = []
+
+        def post(batch: dict) -> dict:
+            sent.extend(batch["records"])
+            return {"applied": len(batch["records"])}
+
+        assert backlog(db, "hub", dossiers=False) == 1
+        assert backlog(db, "hub") == 2
+        assert forward_pending(db, "hub", post, HCM, dossiers=False) == 1
+        assert [r["type"] for r in sent] == ["rating"]
+        assert backlog(db, "hub", dossiers=False) == 0
+    finally:
+        db.conn.close()
+
+
+def test_retention_counts_a_change_the_book_took_as_delivered(hub, counters):
+    from datetime import timedelta
+
+    from kiosk.dossiers import purge_personal_data
+
+    a = counters("counter-a")
+    sent = a.desk.save_intake(intake(), clerk=CLERK).code
+    a.desk.hand_back(sent, clerk=CLERK)
+    hub.stop()
+    kept = a.desk.save_intake(intake(), clerk=CLERK).code
+    a.desk.hand_back(kept, clerk=CLERK)  # offline: the book does not have it yet
+    later = datetime.now(HCM) + timedelta(days=120)
+    report = purge_personal_data(a.db, now=later, retention_days=90)
+    assert (report.purged, report.waiting_for_sync) == ([sent], [kept])
+    bodies = dict(a.db.execute("SELECT change_id, body FROM book_outbox WHERE code = ?",
+                               (sent,)).fetchall())
+    assert set(bodies.values()) == {"{}"}
+    raw = a.db.execute("SELECT group_concat(body) FROM book_outbox").fetchone()[0]
+    assert raw.count(ID_NUMBER) == 1  # only in the intake of `kept`, still queued
+    from kiosk.dossiers.office import resend_all
+
+    assert resend_all(a.db) == 0  # an emptied copy is never sent again
