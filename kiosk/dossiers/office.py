@@ -201,11 +201,13 @@ def mirror(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
         if uid not in book and uid not in waiting:
             conn.execute("DELETE FROM dossier_events WHERE uid = ?", (uid,))
     for h in data["history"]:
+        # The station that made a change mirrored from the book is not known here ('' : so
+        # it is never taken for a change of this PC's own, enqueue_earlier).
         conn.execute(
             "INSERT INTO dossier_events (uid, dossier_id, from_status, to_status, at, clerk, "
             "reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
             (h["uid"], dossier_id, h.get("from"), int(h["to"]), h["at"], h["clerk"],
-             h.get("reason"), data["station"]))
+             h.get("reason"), str(h.get("station") or "")))
     return True
 
 
@@ -261,13 +263,12 @@ def push_pending(db: Database, push: Push, *, batch: int = PUSH_BATCH
             now = datetime.now().astimezone().isoformat()
             answered = 0
             with transaction(db) as conn:
-                lost_codes: dict[str, str] = {}
+                refused: set[str] = set()
                 for row_id, change_id, code, body in rows:
+                    if code in refused:
+                        answered += 1  # lost with the refused change it was made on
+                        continue
                     answer = results.get(change_id)
-                    if code in lost_codes:
-                        # Made on top of a change the book refused: refused with it.
-                        answer = {"id": change_id, "result": CONFLICT, "reason": "follows a "
-                                  "refused change", "dossier": None}
                     if answer is None:
                         break  # not answered: sent again next time, in order
                     answered += 1
@@ -279,23 +280,22 @@ def push_pending(db: Database, push: Push, *, batch: int = PUSH_BATCH
                         continue
                     if result not in (CONFLICT, REJECTED):
                         raise HubUnavailable(f"the hub answered {result!r} for a dossier change")
-                    message = lost_codes.get(code) or _lost_message(
-                        result, json.loads(body), answer)
-                    lost_codes[code] = message
+                    refused.add(code)
                     log.warning("dossier %s: the office book refused a change (%s: %s)", code,
                                 result, answer.get("reason"))
+                    message = _lost_message(result, json.loads(body), answer)
                     conn.execute(
                         "UPDATE book_outbox SET lost_at = ?, result = ?, lost_reason = ? "
                         "WHERE id = ?", (now, f"{result}: {answer.get('reason') or ''}"[:500],
                                          message, row_id))
-                    if isinstance(answer.get("dossier"), dict):
-                        mirror(conn, answer["dossier"])
-                # Later changes of a refused dossier were made on top of the refused one.
-                for code, message in lost_codes.items():
+                    # Later changes of the dossier were made on top of the refused one: lost
+                    # with it (before the mirror takes the book's copy, which drops them).
                     conn.execute(
                         "UPDATE book_outbox SET lost_at = ?, result = 'conflict: follows a "
                         "refused change', lost_reason = ? WHERE code = ? AND sent_at IS NULL "
                         "AND lost_at IS NULL", (now, message, code))
+                    if isinstance(answer.get("dossier"), dict):
+                        mirror(conn, answer["dossier"])
             if answered < len(rows):
                 raise HubUnavailable("the hub did not answer every dossier change")
 
@@ -327,29 +327,29 @@ def mark_seen(db: Database, ids: Iterable[int]) -> None:
 
 # -- dossiers taken in before the book ---------------------------------------------------------
 
-def enqueue_earlier(db: Database, tz: ZoneInfo) -> int:
-    """Queue, once, the changes of dossiers this PC made before the book (their city records
-    are in its own outbox: they go to the book with `city: null`). Returns how many."""
+def enqueue_earlier(db: Database, tz: ZoneInfo, station: str) -> int:
+    """Queue, once, the changes this PC (`station`) made before the book: its own changes
+    that are not in `book_outbox` (their city records went through its own outbox, so they go
+    to the book with `city: null`; changes mirrored from the book carry no station here).
+    Returns how many."""
     from kiosk.dossiers.intake import dossier_from_row
 
-    rows = db.execute(
-        "SELECT DISTINCT d.code FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
-        "WHERE e.uid IN (SELECT record_id FROM outbox WHERE record_type = 'dossier') "
-        "AND e.uid NOT IN (SELECT change_id FROM book_outbox)").fetchall()
-    if not rows:
+    earlier = {uid: code for uid, code in db.execute(
+        "SELECT e.uid, d.code FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
+        "WHERE e.station_id = ? AND NOT EXISTS (SELECT 1 FROM book_outbox b "
+        "WHERE b.change_id = e.uid) ORDER BY e.id", (station,))}
+    if not earlier:
         return 0
     queued = 0
     with transaction(db) as conn:
-        for (code,) in rows:
+        for code in dict.fromkeys(earlier.values()):
             row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
                                (code,)).fetchone()
             dossier = dossier_from_row(conn, row, tz)
-            station = {e[0]: e[1] for e in conn.execute(
-                "SELECT uid, station_id FROM dossier_events WHERE dossier_id = ?",
-                (dossier.id,))}
             for index, change in enumerate(dossier.history):
-                at = _state_after(dossier, index)
-                body = change_body(at, change, None, station.get(change.uid, dossier.station_id))
+                if change.uid not in earlier:
+                    continue
+                body = change_body(_state_after(dossier, index), change, None, station)
                 before = conn.total_changes
                 _queue(conn, body, code, change.at)
                 queued += conn.total_changes - before
@@ -398,7 +398,7 @@ class OfficeDesk(DossierDesk):
         self.stale = False  # the last look-up came from this PC's mirror, the hub being away
         self.online: bool | None = None  # did the last try reach the hub (None: not tried)
         if hub is not None:
-            enqueue_earlier(db, self.tz)
+            enqueue_earlier(db, self.tz, self.settings.station_id)
 
     @property
     def book(self) -> bool:

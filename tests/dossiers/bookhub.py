@@ -204,6 +204,8 @@ class BookHub:
                                    else "rejected", code, "code taken" if row[0] != data["uid"]
                                    else None)
                 mirror(conn, data)
+                conn.execute("UPDATE dossier_events SET station_id = ? WHERE uid = ?",
+                             (data["station"], data["history"][0]["uid"]))
                 if change.get("city") is not None:
                     append_outbox(conn, "dossier", change["city"],
                                   _at(data["history"][0]["at"]), record_id=uid)

@@ -197,9 +197,14 @@ def test_a_replayed_change_that_conflicts_is_kept_as_lost(hub, counters):
     assert [x.code for x in lost] == [code, code]
     assert "quầy khác cập nhật" in lost[0].message_vi
     assert "Công dân yêu cầu rút hồ sơ" in lost[0].message_vi
-    # A's copy is the book's again, and the book has B's change only.
+    # A's copy is the book's again (without asking the hub), and the book has B's change only.
     book = hub.dossier(code)
     assert [h["clerk"] for h in book["history"]] == [CLERK, OTHER_CLERK]
+    assert [tuple(r) for r in a.db.execute(
+        "SELECT e.uid, e.to_status FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
+        "WHERE d.code = ? ORDER BY e.id", (code,))] == [
+        (h["uid"], h["to"]) for h in book["history"]]
+    assert a.db.execute("SELECT status FROM dossiers WHERE code = ?", (code,)).fetchone()[0] == 7
     assert a.desk.get(code).status is DossierStatus.WITHDRAWN
     assert a.desk.state().lost == tuple(lost)
     a.desk.mark_seen([x.id for x in lost])
