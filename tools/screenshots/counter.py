@@ -32,6 +32,7 @@ SHOTS = (
     "counter-dossier-action-1366x768.png",
     "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
+    "counter-book-offline-1366x768.png",
     "counter-rating-1366x768.png",
     "counter-rating-1093x614.png",
     "counter-intake-1920x1080.png",
@@ -170,6 +171,24 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.logbook_view.request_load()
         _wait(app, lambda: window.logbook_view.table.rowCount() > 5)
         shot("counter-logbook-1366x768")
+
+        # A counter PC of a LAN office while the hub is away: the dossier is this PC's copy,
+        # three changes wait for the office's dossier book (the window's own rendering of
+        # that state; the demo station itself is standalone).
+        from kiosk.dossiers.office import BookState
+        from kiosk.queue.service import ConnectionState
+
+        window.open_dossier(opened.code)
+        _wait(app, lambda: window.dossier_view.dossier is not None)
+        window.hub_connected = False
+        window.calling.set_connection(ConnectionState(False, window.clock()))
+        window.on_opened(window.dossier_view.dossier, stale=True)
+        window.on_book_state(BookState(pending=3, lost=(), online=False))
+        shot("counter-book-offline-1366x768")
+        window.hub_connected = None
+        window.calling.set_connection(ConnectionState(True, window.clock()))
+        window.status.book.hide()
+        window.banner.clear()
 
         # The citizen's rating panel beside a form in progress (shown after "Xong").
         window.new_intake()
