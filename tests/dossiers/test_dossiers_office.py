@@ -297,3 +297,29 @@ def test_retention_counts_a_change_the_book_took_as_delivered(hub, counters):
     from kiosk.dossiers.office import resend_all
 
     assert resend_all(a.db) == 0  # an emptied copy is never sent again
+
+
+def test_dossier_show_works_at_every_counter_pc(hub, counters, tmp_path, capsys):
+    import json
+
+    from kiosk.cli import main
+
+    a = counters("counter-a")
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    station = tmp_path / "counter-b"
+    station.mkdir()
+    (station / "kiosk.toml").write_text(
+        f'[hub]\nrole = "client"\nurl = "{hub.url}"\nstation_key = "{KEY}"\ntimeout_s = 2\n'
+        '[station]\nid = "counter-b"\n', encoding="utf-8")
+    base = ["--data-dir", str(station)]
+    assert main([*base, "dossier", "show", code, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["code"] == code and shown["submitter"]["id_number"] == ID_NUMBER
+
+    hub.stop()  # this PC's copy now, said so on stderr
+    assert main([*base, "dossier", "show", code, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["code"] == code
+    assert "The office hub did not answer" in err
+    assert main([*base, "dossier", "show", "000.00.01.H26-260101-0077"]) == 1
+    assert "Không kết nối được máy chủ văn phòng" in capsys.readouterr().err
