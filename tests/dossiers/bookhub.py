@@ -80,7 +80,7 @@ class BookHub:
 
     def hold_changes(self, count: int) -> None:
         """Hold the next change requests until `count` of them have arrived (then they are
-        applied one after the other, in arrival order)."""
+        applied one after the other, in the order they arrived)."""
         self._hold = count
 
     # -- reading the book (for assertions) -----------------------------------------------------
@@ -98,6 +98,8 @@ class BookHub:
     # -- the server ----------------------------------------------------------------------------
 
     async def _start(self) -> None:
+        self._order = asyncio.Condition()
+        self._arrived = self._applied = 0
         app = web.Application()
         app.router.add_get(p.EVENTS_PATH, self._events)
         app.router.add_post(p.DOSSIER_CHANGES_PATH, self._changes)
@@ -174,6 +176,8 @@ class BookHub:
             return web.json_response({"error": "invalid_body", "message": "changes"},
                                      status=400)
         self.requests.append([str(c.get("id")) for c in changes])
+        turn = self._arrived
+        self._arrived += 1
         if self._hold:
             future = self._loop.create_future()
             self._held.append(future)
@@ -183,7 +187,13 @@ class BookHub:
                 for f in held:
                     f.set_result(None)
             await future
-        results = await asyncio.to_thread(self._apply_all, changes)
+        async with self._order:  # applied in the order they arrived (held ones too)
+            await self._order.wait_for(lambda: self._applied == turn)
+            try:
+                results = await asyncio.to_thread(self._apply_all, changes)
+            finally:
+                self._applied += 1
+                self._order.notify_all()
         return web.json_response({"results": results})
 
     # -- applying ------------------------------------------------------------------------------

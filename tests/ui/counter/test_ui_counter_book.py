@@ -8,6 +8,7 @@ real SQLite, the real status rules). Once the real hub is merged these tests sho
 `kiosk hub` instead (tests/hubutil.py HubProcess, a counter key from `pair`)."""
 
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -150,4 +151,25 @@ def test_a_change_the_book_refused_is_shown_until_seen(qtbot, tmp_path, hub, oth
             timeout=5000)
     finally:
         db.conn.close()
+    assert [h["clerk"] for h in hub.dossier(code)["history"]] == [OTHER_CLERK, OTHER_CLERK]
+
+
+def test_two_counters_at_once_the_window_shows_the_winner(qtbot, tmp_path, hub, other_pc):
+    code = other_pc.save_intake(intake(), clerk=OTHER_CLERK).code
+    w, _ = book_window(qtbot, tmp_path, hub)
+    w.open_dossier(code)
+    qtbot.waitUntil(lambda: w.dossier_view.dossier is not None, timeout=10_000)
+    hub.hold_changes(2)  # the other PC's change reaches the hub first, then this window's
+    before = len(hub.requests)
+    other = threading.Thread(target=other_pc.change_status, args=(code, S.WITHDRAWN),
+                             kwargs={"clerk": OTHER_CLERK, "reason": "Công dân rút hồ sơ"})
+    other.start()
+    qtbot.waitUntil(lambda: len(hub.requests) == before + 1, timeout=10_000)
+    w.act(code, int(S.PROCESSING), "")
+    qtbot.waitUntil(lambda: w.banner.code == "action", timeout=15_000)
+    other.join(10)
+    assert w.banner.level == "error"
+    assert "quầy khác cập nhật" in w.banner.message and "Vui lòng xem lại" in w.banner.message
+    # The window shows the book's copy: the other PC's withdrawal, not this PC's change.
+    qtbot.waitUntil(lambda: w.dossier_view.dossier.status is S.WITHDRAWN, timeout=10_000)
     assert [h["clerk"] for h in hub.dossier(code)["history"]] == [OTHER_CLERK, OTHER_CLERK]
