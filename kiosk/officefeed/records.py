@@ -62,8 +62,8 @@ TEXT_LIMITS = {"procedure_code": 64, "procedure_name": 300, "initials": 24,
                "result_place": 200, "clerk": 100, "returned_by": 100,
                "ticket_uid": 64, "ticket_number": 32, "dossier_code": 64, "station": 64}
 # A code this office can have given (kiosk/jsonfields.py check_dossier_code: its unit, its
-# date, at most 6 digits), and at most MAX_SEQ_AHEAD past the sending station's last code of that day at the hub
-# (a station forwards its outbox in order, and numbers its codes in that order).
+# date, at most 6 digits), and at most MAX_SEQ_AHEAD past the sending station's last code of
+# that day at the hub (a station forwards its outbox in order, and numbers its codes in that order).
 MAX_SEQ_AHEAD = 50
 
 
