@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -289,9 +290,37 @@ def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None,
     return cursor.rowcount > 0
 
 
+def find_office_view(db: Database, code: str, tz: ZoneInfo,
+                     hub: Callable[[str], PublicDossierView | None] | None = None
+                     ) -> PublicDossierView | None:
+    """The kiosk's look-up of a dossier's public view, wherever the station stands.
+
+    Standalone and on the hub (`hub` None): this station's database, which on the hub is the
+    office dossier book (find_public_view). A client of the hub (`hub`: its dossier_view):
+    the book through the hub first, since any counter may have moved the dossier along; this
+    station's own copy only when the hub does not know the code (a counter PC's intake not
+    yet sent) or cannot be reached (then a stale copy beats none). When neither answers, the
+    hub's error is raised, so the citizen hears "cannot reach", not "no such dossier"."""
+    failure: Exception | None = None
+    if hub is not None:
+        try:
+            view = hub(code)
+        except Exception as exc:  # HubUnavailable and the like: this station's copy, if any
+            failure = exc
+        else:
+            if view is not None:
+                return view
+    view = find_public_view(db, code, tz)
+    if view is None and failure is not None:
+        raise failure
+    return view
+
+
 def find_public_view(db: Database, code: str, tz: ZoneInfo) -> PublicDossierView | None:
-    """A dossier's public view: this station's own dossier if it has one, else the copy a
-    client station forwarded to this hub; None when neither knows the code."""
+    """A dossier's public view in this station's database: its own `dossiers` (on the hub,
+    the office dossier book, every counter's dossiers) if it has the code, else the public
+    copy a counter not yet writing to the book forwarded (office_dossiers): a code in the
+    book wins. None when neither knows the code."""
     code = normalize_code(code)
     row = db.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
                      (code,)).fetchone()
