@@ -270,18 +270,18 @@ def _intake(data: dict[str, Any], change_id: str, caller: str | None, tz: ZoneIn
     to = _status_code(first, "to")
     if to not in (DossierStatus.NEW, DossierStatus.RECEIVED):
         raise FieldRejected("a dossier is taken in as status 1 or 2")
-    at = _when(first, "at", now)
+    at = _when(first, "at", now, tz)
     clerk = _text(first, "clerk", LIMITS["clerk"])
     if not clerk:
         raise FieldRejected("clerk must not be empty")
     reason = free_text(first, "reason", LIMITS["reason"], optional=True, multiline=True) or None
-    received = _when(data, "received_at", now)
+    received = _when(data, "received_at", now, tz)
     submitter = _person(data, "submitter", required=True)
     owner = _person(data, "owner", required=False)
     owner_kind = whole_number(data, "owner_kind", 1, 4)
     documents = _documents(data)
     ticket_id = whole_number(data, "ticket_id", 0, 2**63 - 1, optional=True)
-    purged = _when(data, "purged_at", now, optional=True)
+    purged = _when(data, "purged_at", now, tz, optional=True)
     values: dict[str, Any] = {
         "uid": _uuid(data, "uid"), "code": code,
         "unit_code": receiving_code, "day": day.isoformat(), "seq": seq,
@@ -385,7 +385,7 @@ def _status(change: dict[str, Any], change_id: str, caller: str | None, tz: Zone
         raise FieldRejected("station must not be empty")
     if caller is not None and station != caller:
         raise FieldRejected("station is not the station that sends it")
-    return _Status(base, from_status, to, _when(event, "at", now), clerk, reason, station,
+    return _Status(base, from_status, to, _when(event, "at", now, tz), clerk, reason, station,
                    object_field(change, "after", optional=True))
 
 
@@ -478,8 +478,10 @@ def _status_code(data: dict[str, Any], name: str) -> DossierStatus:
     return DossierStatus(whole_number(data, name, 1, 10))
 
 
-def _when(data: dict[str, Any], name: str, now: datetime, *, optional: bool = False
-          ) -> datetime:
+def _when(data: dict[str, Any], name: str, now: datetime, tz: ZoneInfo, *,
+          optional: bool = False) -> datetime:
+    """A time the book stores: aware, not ahead of the hub's clock by more than a day, in
+    the office's time zone (stored text compares like the desk's own, e.g. in statistics)."""
     at = time_field(data, name, optional=optional)
     if at is None:
         return None  # type: ignore[return-value]
@@ -487,7 +489,7 @@ def _when(data: dict[str, Any], name: str, now: datetime, *, optional: bool = Fa
         raise FieldRejected(f"{name} is more than a day ahead of the hub's clock")
     if at.date() < EARLIEST_CODE_DAY:
         raise FieldRejected(f"{name} is before {EARLIEST_CODE_DAY.year}")
-    return at
+    return at.astimezone(tz)
 
 
 def _city(change: dict[str, Any], code: str, change_id: str, unit_code: str

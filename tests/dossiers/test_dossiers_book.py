@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -306,3 +306,21 @@ def test_the_answer_is_json(hub_db, counters):
     back = json.loads(text)
     assert back["id"] == taken.history[0].uid and back["result"] == "applied"
     assert back["version"] == 1 and back["dossier"] == taken.as_json()
+
+
+def test_times_sent_in_utc_are_stored_in_the_offices_time_zone(hub_db, counters):
+    a = counters[0]
+    taken = a.desk.save_intake(intake(), clerk=CLERK)
+    done = a.desk.finish(taken.code, clerk=CLERK)
+    changes = a.changes(done)
+    utc = datetime.fromisoformat(changes[1]["event"]["at"]).astimezone(UTC).isoformat()
+    changes[1]["event"]["at"] = utc
+    changes[1]["after"]["finished_at"] = changes[1]["after"]["updated_at"] = utc
+    changes[0]["dossier"]["received_at"] = datetime.fromisoformat(
+        changes[0]["dossier"]["received_at"]).astimezone(UTC).isoformat()
+    assert [r.result for r in apply(hub_db, changes, "quay-1")] == [APPLIED, APPLIED]
+    stored = hub_db.execute("SELECT received_at, finished_at, updated_at FROM dossiers"
+                            ).fetchone()
+    events = [r[0] for r in hub_db.execute("SELECT at FROM dossier_events")]
+    assert all(t.endswith("+07:00") for t in (*stored, *events)), (stored, events)
+    assert book(hub_db, taken.code).as_json() == done.as_json()
