@@ -346,8 +346,9 @@ class DossierDesk:
         uid = str(uuid.uuid4())
         insert_event(conn, uid, dossier_id, from_status, to, at, clerk, reason,
                      self.settings.station_id)
-        dossier = load_dossier(conn, self.tz, dossier_id=dossier_id)
-        assert dossier is not None
+        row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE id = ?",
+                           (dossier_id,)).fetchone()
+        dossier = self._dossier(conn, row)
         # The event's uid is the outbox record id: the retention purge finds a dossier's
         # outbox rows (and their delivery state) through its history.
         append_outbox(conn, RECORD_TYPE, self._outbox_payload(conn, dossier, dossier.history[-1]),
