@@ -15,6 +15,7 @@ from kiosk.config import Config
 from kiosk.dossiers import DossierStatus
 from kiosk.hub import protocol as p
 from kiosk.officefeed.records import dossier_record_at
+from kiosk.queue.remote import RemoteQueue
 from tests.dossiers.bookutil import HCM, Counter
 from tests.dossiers.test_dossiers_helpers import ADDRESS, CLERK, ID_NUMBER, NAME, PHONE, intake
 from tests.faultproxy import ROOT, TOKEN, CityServer, assert_city_has_exactly, env, kiosk_cmd
@@ -90,6 +91,13 @@ def test_counters_read_the_whole_record_the_kiosk_only_the_public_view(hub, http
         assert {k: v for k, v in answer["dossier"].items() if k not in PUBLIC_KEYS or
                 k in taken.as_json()} == taken.as_json()
         assert answer["dossier"]["initials"] == "L.V.L."  # and an older counter's fields
+    # A counter of the previous version reads its public view from the same answer.
+    older = RemoteQueue(hub.url, tokens["other counter"])
+    try:
+        view = older.dossier_view(taken.code)
+        assert view.initials == "L.V.L." and view.status is DossierStatus.RECEIVED
+    finally:
+        older.close()
     # The office key (a technician's tools) reads it too.
     assert look_up(http, hub, KEY, taken.code).json()["dossier"]["submitter"]["name"] == NAME
     # The kiosk: exactly today's public answer, no name, ID number, address or phone.
