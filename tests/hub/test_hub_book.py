@@ -244,9 +244,9 @@ def test_changes_from_two_counters_reach_the_city_once_through_the_hub(hub, http
         codes.append(taken.code)
         first = a.intake_change(taken)
         made_at[first["id"]] = a
-        for _ in range(2):  # the second time: a re-send after a lost answer
-            assert results(http, hub, tokens[0], [first])[0]["result"] in ("applied",
-                                                                            "unchanged")
+        # The second time: a re-send after a lost answer.
+        assert [results(http, hub, tokens[0], [first])[0]["result"]
+                for _ in range(2)] == ["applied", "unchanged"]
     sent_by_b = []
     for code in codes:
         mirror(http, hub, tokens[1], b, code)
