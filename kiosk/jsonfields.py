@@ -8,7 +8,7 @@ so a forwarded record and a dossier change are held to the same rules:
 
 - text is text (no number standing in for it), bounded, with control characters made spaces
   (a newline, an escape sequence) and invisible format characters dropped; multi-line text
-  (a clerk's notes) keeps its newlines;
+  (a clerk's notes) keeps its line breaks, tabs and spacing;
 - times are ISO 8601 with a UTC offset, dates YYYY-MM-DD;
 - whole numbers are ints (never a bool) within a range;
 - a dossier code is one this office can have given: its own unit, dated from
@@ -46,22 +46,20 @@ def text_field(data: dict[str, Any], name: str, *, optional: bool = False) -> st
 
 def clean_text(value: str, name: str, limit: int, *, multiline: bool = False) -> str:
     """`value` with control characters made spaces and format characters dropped, runs of
-    white space made one space (multi-line: within each line, and lines kept), at most
-    `limit` characters afterwards."""
+    white space made one space, at most `limit` characters afterwards. Multi-line text (a
+    clerk's notes, as typed) keeps its line breaks, tabs and spacing; only its ends are
+    stripped."""
     kept = []
     for c in value:
         category = unicodedata.category(c)
-        if multiline and c == "\n":
+        if multiline and c in "\n\r\t":
             kept.append(c)
         elif category == "Cc":
             kept.append(" ")
         elif not category.startswith("C"):
             kept.append(c)
     text = "".join(kept)
-    if multiline:
-        text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
-    else:
-        text = " ".join(text.split())
+    text = text.strip() if multiline else " ".join(text.split())
     if len(text) > limit:
         raise FieldRejected(f"{name} must be at most {limit} characters")
     return text

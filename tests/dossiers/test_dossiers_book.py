@@ -69,13 +69,16 @@ def _changes_without_outbox(dossier):
 
 def test_an_intake_and_its_status_changes_make_the_same_dossier_in_the_book(hub_db, counters):
     a = counters[0]
-    taken = a.desk.save_intake(intake(), clerk=CLERK)
+    notes = "Giấy  tờ photo:\n\t- sổ hộ khẩu  (bản sao)\r\n- CCCD"
+    taken = a.desk.save_intake(intake(notes=notes), clerk=CLERK)
+    a.desk.request_supplement(taken.code, "Thiếu  bản sao\nsổ hộ khẩu", clerk=CLERK)
     a.desk.change_status(taken.code, DossierStatus.PROCESSING, clerk=CLERK)
     done = a.desk.hand_back(taken.code, clerk=CLERK)
     results = apply(hub_db, a.changes(done), "quay-1")
-    assert [r.result for r in results] == [APPLIED] * 4
-    assert [r.version for r in results] == [1, 2, 3, 4]
+    assert [r.result for r in results] == [APPLIED] * 5
+    assert [r.version for r in results] == [1, 2, 3, 4, 5]
     held = book(hub_db, taken.code)
+    assert held.notes == notes and held.history[1].reason == "Thiếu  bản sao\nsổ hộ khẩu"
     # The whole record, personal data, history uids and the on-time flag, as at the counter.
     assert held.as_json() == done.as_json()
     assert held.submitter.name == NAME and held.submitter.id_number == ID_NUMBER
@@ -85,10 +88,10 @@ def test_an_intake_and_its_status_changes_make_the_same_dossier_in_the_book(hub_
     assert outbox(hub_db) == {rid: p for rid, p in outbox(a.db).items()}
     # A re-send (the answer was lost on the way back) changes nothing.
     again = apply(hub_db, a.changes(done), "quay-1")
-    assert [r.result for r in again] == [UNCHANGED] * 4
-    assert [r.version for r in again] == [4] * 4
-    assert len(outbox(hub_db)) == 4
-    assert hub_db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == 4
+    assert [r.result for r in again] == [UNCHANGED] * 5
+    assert [r.version for r in again] == [5] * 5
+    assert len(outbox(hub_db)) == 5
+    assert hub_db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == 5
 
 
 def test_another_counter_moves_a_dossier_along_and_hands_it_back(hub_db, counters):
