@@ -189,8 +189,8 @@ def _rejected(db: Database, change_id: str | None, code: str | None, tz: ZoneInf
                         book_version(dossier) if dossier else None, dossier)
 
 
-def _found(conn: sqlite3.Connection, change_id: str, result: str, dossier: Dossier,
-           reason: str | None = None, reason_vi: str | None = None) -> ChangeResult:
+def _found(change_id: str, result: str, dossier: Dossier, reason: str | None = None,
+           reason_vi: str | None = None) -> ChangeResult:
     return ChangeResult(change_id, result, reason, reason_vi, book_version(dossier), dossier)
 
 
@@ -218,7 +218,7 @@ def _apply_intake(conn: sqlite3.Connection, change_id: str, intake: _Intake,
         assert dossier is not None
         if dossier.history[0].uid != change_id:
             raise FieldRejected("id is not this dossier's intake")
-        return _found(conn, change_id, UNCHANGED, dossier)
+        return _found(change_id, UNCHANGED, dossier)
     held = load_dossier(conn, tz, code=intake.code)
     if held is not None:
         return ChangeResult(change_id, REJECTED, "the code is already in the book with "
@@ -237,7 +237,7 @@ def _apply_intake(conn: sqlite3.Connection, change_id: str, intake: _Intake,
     dossier = load_dossier(conn, tz, dossier_id=dossier_id)
     assert dossier is not None
     log.info("dossier book: %s taken in at station %s", intake.code, intake.station)
-    return _found(conn, change_id, APPLIED, dossier)
+    return _found(change_id, APPLIED, dossier)
 
 
 def _intake(data: dict[str, Any], change_id: str, caller: str | None, tz: ZoneInfo,
@@ -398,13 +398,13 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
             raise FieldRejected("id is the uid of another dossier's change")
         dossier = load_dossier(conn, tz, code=code)
         assert dossier is not None
-        return _found(conn, change_id, UNCHANGED, dossier)
+        return _found(change_id, UNCHANGED, dossier)
     current = load_dossier(conn, tz, code=code)
     if current is None:
         raise DossierError(f"Sổ hồ sơ của văn phòng không có hồ sơ mã {code}.",
                            "no dossier with this code in the book")
     if book_version(current) != change.base_version:
-        return _found(conn, change_id, CONFLICT, current,
+        return _found(change_id, CONFLICT, current,
                       f"the book is at version {book_version(current)}, the change was made "
                       f"on version {change.base_version}",
                       "Hồ sơ vừa được quầy khác cập nhật. Vui lòng xem lại hồ sơ.")
@@ -423,7 +423,7 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
     assert dossier is not None
     log.info("dossier book: %s status %d -> %d from station %s", code, current.status,
              change.to, change.station)
-    return _found(conn, change_id, APPLIED, dossier)
+    return _found(change_id, APPLIED, dossier)
 
 
 def _check_after(after: dict[str, Any], sets: dict[str, Any], current: Dossier) -> None:
