@@ -14,9 +14,11 @@ the real status rules (kiosk/dossiers/status.py check_transition) and version ch
                                    bar starts quietly
 
 It can be stopped and started again on the same port (the hub going away and returning), and
-can hold change requests until N of them are in flight (two counters at the same moment).
-Once the real hub is merged, tests using `BookHub` should run against `kiosk hub` instead
-(tests/hubutil.py HubProcess + a counter key from `pair`).
+can hold change requests until N of them are in flight, then apply them in the order they
+arrived: two counters at the same moment, deterministically (the real hub cannot be told to
+wait). Every other counter test runs against the real `kiosk hub` process: `RealBook` below
+gives it the same small interface (a counter key per station, the book's copy of a dossier,
+the hub's city records, stop and start).
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ class BookHub:
         if getattr(self, "_local_queue", None) is not None:
             self._local_queue.close()
         self.db.conn.close()
+
+    def key_for(self, station: str) -> str:
+        return self.key
 
     def hold_changes(self, count: int) -> None:
         """Hold the next change requests until `count` of them have arrived (then they are
@@ -280,3 +285,52 @@ def _free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+
+
+class RealBook:
+    """The real office hub (`kiosk hub` in its own process, tests/hubutil.py) with the
+    interface the counter tests use: a paired counter key per station, the book's copy of a
+    dossier and the hub's city records (read from its database file), stop and start on the
+    same port."""
+
+    def __init__(self, data_dir: Path) -> None:
+        from tests.hubutil import HubProcess
+
+        self.process = HubProcess(data_dir)
+        self.db_path = self.process.db_path
+        self._keys: dict[str, str] = {}
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def key_for(self, station: str) -> str:
+        from tests.hubutil import pair
+
+        if station not in self._keys:
+            self._keys[station] = pair(self.url, station, "counter")
+        return self._keys[station]
+
+    def stop(self) -> None:
+        self.process.stop()
+
+    def start(self) -> RealBook:
+        self.process.restart()
+        return self
+
+    def close(self) -> None:
+        self.process.stop()
+
+    def _read(self, work: Any) -> Any:
+        db = connect(self.db_path)
+        try:
+            return work(db.conn)
+        finally:
+            db.conn.close()
+
+    def dossier(self, code: str) -> dict[str, Any] | None:
+        return self._read(lambda conn: _as_json(conn, normalize_code(code)))
+
+    def city_records(self) -> list[tuple[str, dict[str, Any]]]:
+        return self._read(lambda conn: [(r[0], json.loads(r[1])) for r in conn.execute(
+            "SELECT record_id, payload FROM outbox WHERE record_type = 'dossier' ORDER BY id")])

@@ -1,10 +1,8 @@
-"""Counter PCs of one office on the office's dossier book: two OfficeDesks, each on its own
-SQLite file, talking over real HTTP to one hub.
-
-The hub here is tests/dossiers/bookhub.py, a STAND-IN for the real routes (HUB BOOK) that
-applies changes with the real status rules and version checks on a real SQLite file. Once the
-real hub is merged these tests should run against `kiosk hub` (tests/hubutil.py HubProcess and
-a counter key from `pair`): every test in this file uses the `hub` fixture below for that.
+"""Counter PCs of one office on the office's dossier book: OfficeDesks, each on its own
+SQLite file with its own paired key, talking over real HTTP to one real `kiosk hub` process
+(tests/dossiers/bookhub.py RealBook). Only the deterministic "two counters at the same moment"
+test uses the stand-in hub (BookHub), which can hold both changes until both have arrived;
+the real hub is raced for the same outcome in test_two_counters_racing_on_the_real_hub.
 """
 
 from __future__ import annotations
@@ -23,9 +21,10 @@ from kiosk.dossiers.office import (
     lost_changes,
     pending_count,
 )
+from kiosk.dossiers.status import IllegalTransition
 from kiosk.queue.remote import RemoteQueue
 from kiosk.store import connect
-from tests.dossiers.bookhub import KEY, BookHub
+from tests.dossiers.bookhub import BookHub, RealBook
 from tests.dossiers.test_dossiers_helpers import CLERK, HCM, ID_NUMBER, intake
 from tests.util import wait_until
 
@@ -34,7 +33,14 @@ OTHER_CLERK = "Trần Văn Bình"
 
 @pytest.fixture
 def hub(tmp_path):
-    book = BookHub(tmp_path / "hub" / "kiosk.db")
+    book = RealBook(tmp_path / "hub" / "data")
+    yield book
+    book.close()
+
+
+@pytest.fixture
+def stand_in(tmp_path):
+    book = BookHub(tmp_path / "stand-in" / "kiosk.db")
     yield book
     book.close()
 
@@ -42,12 +48,12 @@ def hub(tmp_path):
 class Counter:
     """One counter PC: its own database file, its RemoteQueue to the hub, its OfficeDesk."""
 
-    def __init__(self, path, station: str, hub_url: str, *, background: bool = False):
+    def __init__(self, path, station: str, hub, *, background: bool = False):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = connect(path)
         self.config = Config().with_values(station={"id": station})
-        self.queue = RemoteQueue(hub_url, KEY, outbox_path=path, timeout_s=2, tz="Asia/Ho_Chi_Minh",
+        self.queue = RemoteQueue(hub.url, hub.key_for(station), outbox_path=path, timeout_s=2,
                                  dossier_book=True,
                                  on_connection=(lambda _state: None) if background else None)
         self.desk = OfficeDesk(self.db, self.config, self.queue)
@@ -65,8 +71,8 @@ class Counter:
 def counters(tmp_path, hub):
     made: list[Counter] = []
 
-    def make(name: str, **kw) -> Counter:
-        counter = Counter(tmp_path / name / "kiosk.db", name, hub.url, **kw)
+    def make(name: str, book=None, **kw) -> Counter:
+        counter = Counter(tmp_path / name / "kiosk.db", name, book or hub, **kw)
         made.append(counter)
         return counter
 
@@ -106,8 +112,9 @@ def test_taken_in_at_one_counter_handed_back_at_another(hub, counters):
     assert a.city_rows() == b.city_rows() == 0
 
 
-def test_two_counters_change_the_same_dossier_at_once(hub, counters):
-    a, b = counters("counter-a"), counters("counter-b")
+def test_two_counters_change_the_same_dossier_at_once(stand_in, counters):
+    hub = stand_in
+    a, b = counters("counter-a", hub), counters("counter-b", hub)
     code = a.desk.save_intake(intake(), clerk=CLERK).code
     b.desk.get(code)
     hub.hold_changes(2)  # both changes reach the hub before either is applied
@@ -171,11 +178,9 @@ def test_offline_changes_reach_the_book_once_in_order_when_the_hub_returns(hub, 
     local = [h.uid for h in a.desk.get(code).history]
     assert [h["uid"] for h in book["history"]] == local
     # Each change reached the book (and the city) once.
+    # Each change reached the book, and the city, once and in the order made.
     city = [r for r, _ in hub.city_records()]
-    assert len(city) == len(set(city)) == 5  # 2 intakes, 3 changes
-    sent = [i for batch in hub.requests for i in batch]
-    applied_order = list(dict.fromkeys(sent))
-    assert applied_order[1:5] == local[1:] + [second.history[0].uid]
+    assert city == local + [second.history[0].uid]
 
 
 def test_a_replayed_change_that_conflicts_is_kept_as_lost(hub, counters):
@@ -221,7 +226,8 @@ def test_dossiers_taken_in_before_the_book_are_uploaded_once_without_the_city(
     first = old.save_intake(intake(), clerk=CLERK)
     old.hand_back(first.code, clerk=CLERK, at=datetime.now(HCM))
     second = old.save_intake(intake(), clerk=CLERK)
-    queue = RemoteQueue(hub.url, KEY, outbox_path=path, dossier_book=True)
+    queue = RemoteQueue(hub.url, hub.key_for("counter-old"), outbox_path=path,
+                        dossier_book=True)
     try:
         desk = OfficeDesk(db, config, queue)
         assert pending_count(db) == 4
@@ -309,7 +315,8 @@ def test_dossier_show_works_at_every_counter_pc(hub, counters, tmp_path, capsys)
     station = tmp_path / "counter-b"
     station.mkdir()
     (station / "kiosk.toml").write_text(
-        f'[hub]\nrole = "client"\nurl = "{hub.url}"\nstation_key = "{KEY}"\ntimeout_s = 2\n'
+        f'[hub]\nrole = "client"\nurl = "{hub.url}"\n'
+        f'station_key = "{hub.key_for("counter-b")}"\ntimeout_s = 2\n'
         '[station]\nid = "counter-b"\n', encoding="utf-8")
     base = ["--data-dir", str(station)]
     assert main([*base, "dossier", "show", code, "--json"]) == 0
@@ -323,3 +330,42 @@ def test_dossier_show_works_at_every_counter_pc(hub, counters, tmp_path, capsys)
     assert "The office hub did not answer" in err
     assert main([*base, "dossier", "show", "000.00.01.H26-260101-0077"]) == 1
     assert "Không kết nối được máy chủ văn phòng" in capsys.readouterr().err
+
+
+def test_two_counters_racing_on_the_real_hub(hub, counters):
+    """Both counters end the same dossier at the same time (withdrawn, stopped: from either,
+    the other is illegal): exactly one change is in the book; the other counter is told,
+    with a conflict (both made on the same version) or, having seen the winner first, the
+    illegal transition. Never both, never a silent overwrite."""
+    a, b = counters("counter-a"), counters("counter-b")
+    seen: list[str] = []
+    for _round in range(5):
+        code = a.desk.save_intake(intake(), clerk=CLERK).code
+        b.desk.get(code)
+        start = threading.Barrier(2)
+        outcomes: dict[str, object] = {}
+
+        def act(name: str, counter: Counter, to: DossierStatus, code=code, start=start,
+                outcomes=outcomes) -> None:
+            start.wait(5)
+            try:
+                outcomes[name] = counter.desk.change_status(code, to, clerk=name,
+                                                            reason="Lý do của quầy")
+            except (DossierConflict, IllegalTransition) as exc:
+                outcomes[name] = exc
+
+        threads = [threading.Thread(target=act, args=("A", a, DossierStatus.WITHDRAWN)),
+                   threading.Thread(target=act, args=("B", b, DossierStatus.STOPPED))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        winners = [n for n, o in outcomes.items() if not isinstance(o, Exception)]
+        assert len(winners) == 1 and len(outcomes) == 2, outcomes
+        seen.extend(type(o).__name__ for o in outcomes.values() if isinstance(o, Exception))
+        book = hub.dossier(code)
+        assert [h["clerk"] for h in book["history"]] == [CLERK, winners[0]]
+        for counter in (a, b):  # both PCs now hold the book's copy
+            assert [h.uid for h in counter.desk.get(code).history] == [
+                h["uid"] for h in book["history"]]
+    print("the losers were told:", seen)

@@ -3,9 +3,9 @@ in at another PC, hands it back, keeps working while the hub is away and says so
 many changes wait for the hub), and shows the changes the book refused until the clerk has
 seen them.
 
-The hub is tests/dossiers/bookhub.py, a STAND-IN for the real dossier-book routes (real HTTP,
-real SQLite, the real status rules). Once the real hub is merged these tests should start
-`kiosk hub` instead (tests/hubutil.py HubProcess, a counter key from `pair`)."""
+The hub is a real `kiosk hub` process (tests/dossiers/bookhub.py RealBook), each PC with its
+own paired counter key; only the "two counters at the same moment" test uses the stand-in hub
+(BookHub), which holds both changes until both have arrived."""
 
 import os
 import threading
@@ -20,7 +20,7 @@ from kiosk.dossiers.office import OfficeDesk, pending_count  # noqa: E402
 from kiosk.dossiers.status import DossierStatus  # noqa: E402
 from kiosk.queue.remote import RemoteQueue  # noqa: E402
 from kiosk.store import connect  # noqa: E402
-from tests.dossiers.bookhub import KEY, BookHub  # noqa: E402
+from tests.dossiers.bookhub import BookHub, RealBook  # noqa: E402
 from tests.dossiers.test_dossiers_helpers import intake  # noqa: E402
 from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CLERK,
@@ -36,23 +36,42 @@ OTHER_CLERK = "Lê Thị Mai"
 
 @pytest.fixture
 def hub(tmp_path):
-    book = BookHub(tmp_path / "hub" / "kiosk.db")
+    book = RealBook(tmp_path / "hub" / "data")
     yield book
     close_windows()
     book.close()
 
 
 @pytest.fixture
-def other_pc(tmp_path, hub):
+def stand_in(tmp_path):
+    """The stand-in hub, which can hold two changes until both have arrived."""
+    book = BookHub(tmp_path / "hub" / "kiosk.db")
+    yield book
+    close_windows()
+    book.close()
+
+
+def first_pc(tmp_path, hub):
     """Counter PC 1 (no window): its OfficeDesk on its own database, same hub."""
     path = tmp_path / "pc1" / "kiosk.db"
     path.parent.mkdir()
     db = connect(path)
-    queue = RemoteQueue(hub.url, KEY, outbox_path=path, dossier_book=True, timeout_s=2)
+    queue = RemoteQueue(hub.url, hub.key_for("counter-pc1"), outbox_path=path,
+                        dossier_book=True, timeout_s=2)
     desk = OfficeDesk(db, Config().with_values(station={"id": "counter-pc1"}), queue)
+
+    def close() -> None:
+        queue.close()
+        db.conn.close()
+
+    return desk, close
+
+
+@pytest.fixture
+def other_pc(tmp_path, hub):
+    desk, close = first_pc(tmp_path, hub)
     yield desk
-    queue.close()
-    db.conn.close()
+    close()
 
 
 def book_window(qtbot, tmp_path, hub):
@@ -60,7 +79,8 @@ def book_window(qtbot, tmp_path, hub):
     pc2.mkdir()
     config = make_config(f"file://{pc2 / 'receipt.bin'}").with_values(
         counter={"number": 5}, station={"id": "counter-pc2"},
-        hub={"role": "client", "url": hub.url, "station_key": KEY, "timeout_s": 2})
+        hub={"role": "client", "url": hub.url, "station_key": hub.key_for("counter-pc2"),
+             "timeout_s": 2})
     w = open_counter(qtbot, pc2, config)
     return w, pc2
 
@@ -154,7 +174,16 @@ def test_a_change_the_book_refused_is_shown_until_seen(qtbot, tmp_path, hub, oth
     assert [h["clerk"] for h in hub.dossier(code)["history"]] == [OTHER_CLERK, OTHER_CLERK]
 
 
-def test_two_counters_at_once_the_window_shows_the_winner(qtbot, tmp_path, hub, other_pc):
+def test_two_counters_at_once_the_window_shows_the_winner(qtbot, tmp_path, stand_in):
+    hub = stand_in
+    other_pc, close = first_pc(tmp_path, hub)
+    try:
+        _at_once(qtbot, tmp_path, hub, other_pc)
+    finally:
+        close()
+
+
+def _at_once(qtbot, tmp_path, hub, other_pc):
     code = other_pc.save_intake(intake(), clerk=OTHER_CLERK).code
     w, _ = book_window(qtbot, tmp_path, hub)
     w.open_dossier(code)
