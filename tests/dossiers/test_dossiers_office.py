@@ -369,3 +369,17 @@ def test_two_counters_racing_on_the_real_hub(hub, counters):
             assert [h.uid for h in counter.desk.get(code).history] == [
                 h["uid"] for h in book["history"]]
     print("the losers were told:", seen)
+
+
+def test_a_long_offline_backlog_goes_in_batches_the_hub_takes(hub, counters):
+    a = counters("counter-a")
+    hub.stop()
+    codes = [a.desk.save_intake(intake(notes="Ghi chú dài " * 40), clerk=CLERK).code
+             for _ in range(40)]
+    sizes = [len(r[0]) for r in a.db.execute("SELECT body FROM book_outbox")]
+    assert sum(sizes) > 2 * 64 * 1024  # more than the hub takes in one request
+    hub.start()
+    a.desk.push()
+    assert pending_count(a.db) == 0 and lost_changes(a.db) == []
+    assert [hub.dossier(c)["code"] for c in codes] == codes
+    assert len(hub.city_records()) == 40
