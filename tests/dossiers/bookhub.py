@@ -1,11 +1,11 @@
 """A STAND-IN for the office hub's dossier book, for the counter-side tests only.
 
-The real routes are built in kiosk/hub (HUB BOOK: kiosk/dossiers/book.py `apply_changes`);
-until they are merged, this small aiohttp app answers the same two routes of the contract
-over real HTTP on 127.0.0.1, on a real SQLite station database (the same migrations), with
-the real status rules (kiosk/dossiers/status.py check_transition) and version checks:
+The real routes are in kiosk/hub (kiosk/dossiers/book.py `apply_changes`). This small aiohttp
+app answers the same two routes over real HTTP on 127.0.0.1, on a real SQLite station
+database (the same migrations), with the real status rules (kiosk/dossiers/status.py
+check_transition) and version checks:
 
-    GET  /api/v1/dossiers/{code}   {"dossier": Dossier.as_json(), "version": n} or 404
+    GET  /api/v1/dossiers/{code}   {"dossier": Dossier.as_json(), "version": n}, or both null
     POST /api/v1/dossiers/changes  {"changes": [...]} -> {"results": [...]}
     GET  /api/v1/events            WebSocket: the hello greeting, then quiet (so a RemoteQueue's
                                    background thread sees the hub come and go)
@@ -168,8 +168,7 @@ class BookHub:
 
         found = await asyncio.to_thread(read)
         if found is None:
-            return web.json_response({"error": "not_found", "message": "no such dossier"},
-                                     status=404)
+            return web.json_response({"dossier": None, "version": None})
         return web.json_response({"dossier": found, "version": len(found["history"])})
 
     async def _changes(self, request: web.Request) -> web.Response:
