@@ -8,7 +8,7 @@ its schema module here.
 
 from __future__ import annotations
 
-from kiosk.dossiers import schema as dossiers  # 3: dossier intake, statuses, counters
+from kiosk.dossiers import schema as dossiers  # 3, 9, 11, 12: dossiers, the book's queue
 from kiosk.feedback import schema as feedback  # 5: ratings, citizen feedback
 from kiosk.hub import schema as hub  # 7: the hub's station credentials
 from kiosk.officefeed import schema as officefeed  # 6: records forwarded to the hub
@@ -18,13 +18,11 @@ from kiosk.store.migrations import missing_versions, owners, register
 
 __all__ = ["dossiers", "feedback", "hub", "officefeed", "queue", "upkeep"]
 
-# MERGE: migrations 10 (dossier number blocks) and 11 (the hub's dossier book) are built on
-# their own branches. Until they are merged, empty stand-ins keep the list whole for migration
-# 12 (book_outbox); they register only where the real one is absent. Delete this loop when
-# both are merged.
-for _version in (10, 11):
-    if _version not in owners():
-        register(_version, "kiosk.pending_merge", "SELECT 1")
+# MERGE: migration 10 (dossier number blocks) is built on its own branch. Until it is merged,
+# an empty stand-in keeps the list whole for migration 12 (book_outbox); it registers only
+# where the real one is absent. Delete this when it is merged.
+if 10 not in owners():
+    register(10, "kiosk.pending_merge", "SELECT 1")
 
 if missing_versions():  # a programming error: fail at import, not on a station's database
     raise ImportError(f"database migrations {missing_versions()} are not registered")
