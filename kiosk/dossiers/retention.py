@@ -11,7 +11,8 @@ gender, address, phone, email) and the free-text fields a clerk may have typed a
 dates, status, documents checklist, history, so the logbook and statistics still count it.
 The delivered outbox rows of the dossier get the same fields blanked in their payload. On a
 counter PC of a LAN office a change counts as delivered once the office's dossier book took it
-(book_outbox), and the copy queued for the book is emptied.
+(book_outbox), as does a change of another counter mirrored from the book, and the copy queued
+for the book is emptied.
 """
 
 from __future__ import annotations
@@ -67,10 +68,12 @@ def is_synced(conn: sqlite3.Connection, dossier: Dossier | int) -> bool:
     dossier_id = dossier.id if isinstance(dossier, Dossier) else dossier
     # A change made at a counter PC of a LAN office has no city outbox row here: it went to
     # the office's dossier book (book_outbox, kiosk/dossiers/office.py), whose hub sends it to
-    # the city; it counts once the book took it.
+    # the city; it counts once the book took it. A change another counter made, mirrored here
+    # from the book (no station recorded), is the book's to deliver.
     events, delivered = conn.execute(
         f"SELECT count(e.id), coalesce(sum(CASE WHEN o.id IS NOT NULL THEN o.{column} IS NOT "
-        "NULL ELSE b.sent_at IS NOT NULL END), 0) FROM dossier_events e "
+        "NULL WHEN b.id IS NOT NULL THEN b.sent_at IS NOT NULL ELSE e.station_id = '' END), "
+        "0) FROM dossier_events e "
         "LEFT JOIN outbox o ON o.record_id = e.uid "
         "LEFT JOIN book_outbox b ON b.change_id = e.uid WHERE e.dossier_id = ?",
         (dossier_id,)).fetchone()

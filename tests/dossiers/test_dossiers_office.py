@@ -305,6 +305,22 @@ def test_retention_counts_a_change_the_book_took_as_delivered(hub, counters):
     assert resend_all(a.db) == 0  # an emptied copy is never sent again
 
 
+def test_retention_purges_a_mirrored_copy_of_another_counters_dossier(hub, counters):
+    from datetime import timedelta
+
+    from kiosk.dossiers import purge_personal_data
+
+    a, b = counters("counter-a"), counters("counter-b")
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    a.desk.hand_back(code, clerk=CLERK)
+    assert b.desk.get(code).status is DossierStatus.RETURNED  # B's mirror holds a copy
+    later = datetime.now(HCM) + timedelta(days=120)
+    assert purge_personal_data(b.db, now=later, retention_days=90).purged == [code]
+    row = b.db.execute("SELECT submitter_id_number, purged_at FROM dossiers WHERE code = ?",
+                       (code,)).fetchone()
+    assert row[0] is None and row[1] is not None
+
+
 def test_dossier_show_works_at_every_counter_pc(hub, counters, tmp_path, capsys):
     import json
 
