@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.commands.queue_ops import add_hub_options
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -45,6 +46,7 @@ def register(sub) -> None:
                         help="the counter taking it in (default: [counter] number)")
     _clerk_option(intake)
     intake.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(intake)
     intake.set_defaults(handler=_intake)
 
     status = dsub.add_parser("status", help="move a dossier to another official status")
@@ -56,17 +58,20 @@ def register(sub) -> None:
                         "supplement_requested, withdrawn and stopped)")
     _clerk_option(status)
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(status)
     status.set_defaults(handler=_status)
 
     hand_back = dsub.add_parser("return", help="hand the result back to the citizen")
     hand_back.add_argument("code", metavar="CODE")
     _clerk_option(hand_back)
     hand_back.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(hand_back)
     hand_back.set_defaults(handler=_return)
 
     show = dsub.add_parser("show", help="show one dossier and its status history")
     show.add_argument("code", metavar="CODE")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(show)
     show.set_defaults(handler=_show)
 
     receipt = dsub.add_parser("receipt", help="reprint a dossier's receipt (thermal, or A4 PDF)")
@@ -111,16 +116,27 @@ def _clerk(args, config: Config) -> str:
     return " ".join((args.clerk or config.counter.clerk or "").split())
 
 
-def _desk(config: Config, paths: Paths):
-    """The dossier desk of this station: on a counter PC of a LAN office (`hub.role =
-    client`) the office's dossier book through the hub (kiosk/dossiers/office.py), else this
-    station's own database."""
+def _desk(config: Config, paths: Paths, args=None):
+    """The dossier desk of this station: with --hub URL, or on a counter PC of a LAN office
+    (`hub.role = client`), the office's dossier book through the hub, this station's
+    database being its mirror (kiosk/dossiers/office.py); else this station's own database.
+    A hub that cannot be opened (no URL, a bad --ca-file) raises DossierError."""
+    from kiosk.dossiers.models import DossierError
     from kiosk.dossiers.office import OfficeDesk
+    from kiosk.queue.errors import QueueError
     from kiosk.queue.settings import hub_settings
     from kiosk.station import open_database
 
     hub = None
-    if hub_settings(config).role == "client":
+    if getattr(args, "hub", None) is not None:
+        from kiosk.commands.queue_ops import open_cli_queue
+
+        try:
+            hub = open_cli_queue(args, config, paths)
+        except (ValueError, QueueError) as exc:
+            raise DossierError("Không mở được kết nối tới máy chủ văn phòng (--hub, --key, "
+                               "--ca-file).", str(exc)) from exc
+    elif hub_settings(config).role == "client":
         def hub():
             from kiosk.station import open_queue
 
@@ -174,7 +190,7 @@ def _intake(args, config: Config, paths: Paths) -> int:
     try:
         submitter = person_from_cccd(scan.fields or {}, phone=args.phone or "",
                                      email=args.email or "")
-        dossier = _desk(config, paths).save_intake(
+        dossier = _desk(config, paths, args).save_intake(
             Intake(procedure_code=args.procedure, submitter=submitter), clerk=clerk)
     except DossierError as exc:
         return _refused(exc.message_vi, exc.message_en)
@@ -211,19 +227,19 @@ def _act(args, config: Config, paths: Paths, change) -> int:
         return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
                         "no clerk: give --clerk or set [counter] clerk")
     try:
-        dossier = change(_desk(config, paths), clerk)
+        dossier = change(_desk(config, paths, args), clerk)
     except (DossierError, IllegalTransition) as exc:
         return _refused(exc.message_vi, exc.message_en)
     return _print_dossier(dossier, args.json)
 
 
 def _show(args, config: Config, paths: Paths) -> int:
-    from kiosk.dossiers.models import DossierNotFound
+    from kiosk.dossiers.models import DossierError
 
-    desk = _desk(config, paths)
     try:
+        desk = _desk(config, paths, args)
         dossier = desk.get(args.code)
-    except DossierNotFound as exc:
+    except DossierError as exc:
         return _refused(exc.message_vi, exc.message_en)
     if getattr(desk, "stale", False):
         print("Máy chủ văn phòng không trả lời: hồ sơ theo bản lưu trên máy này (có thể chưa "

@@ -399,3 +399,40 @@ def test_a_long_offline_backlog_goes_in_batches_the_hub_takes(hub, counters):
     assert pending_count(a.db) == 0 and lost_changes(a.db) == []
     assert [hub.dossier(c)["code"] for c in codes] == codes
     assert len(hub.city_records()) == 40
+
+
+CARD = ("089202017098|352576714|Lê Văn Lương|23052002|Nam|Tổ 10 Ấp An Thái, Hòa Bình, Chợ "
+        "Mới, An Giang|31122021")
+
+
+def test_headless_commands_with_hub_take_in_at_one_pc_and_hand_back_at_another(
+        hub, tmp_path, capsys):
+    import json
+
+    from kiosk.cli import main
+
+    pc1, pc2 = tmp_path / "pc1", tmp_path / "pc2"
+
+    def run(pc, station: str, *args: str) -> tuple[int, str, str]:
+        (pc / "kiosk.toml").parent.mkdir(exist_ok=True)
+        (pc / "kiosk.toml").write_text(f'[station]\nid = "{station}"\n', encoding="utf-8")
+        code = main(["--data-dir", str(pc), "dossier", *args, "--hub", hub.url, "--key",
+                     hub.key_for(station), "--json"])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run(pc1, "pc-1", "intake", "--procedure", "1.004222", "--cccd", CARD,
+                       "--clerk", CLERK)
+    assert code == 0
+    taken = json.loads(out)
+    assert hub.dossier(taken["code"])["submitter"]["id_number"] == "089202017098"
+    code, out, _ = run(pc2, "pc-2", "show", taken["code"])
+    assert code == 0 and json.loads(out)["uid"] == taken["uid"]
+    code, out, _ = run(pc2, "pc-2", "return", taken["code"], "--clerk", OTHER_CLERK)
+    assert code == 0 and json.loads(out)["status"] == 10
+    assert [h["to"] for h in hub.dossier(taken["code"])["history"]] == [2, 9, 10]
+    code, _, err = run(pc2, "pc-2", "status", taken["code"], "--to", "processing",
+                       "--clerk", OTHER_CLERK)
+    assert code == 1 and "Lỗi: " in err and "Error: " in err  # returned: nothing more
+    code, _, err = run(pc2, "pc-2", "show", "000.00.01.H26-200101-0099")
+    assert code == 1 and "Không tìm thấy hồ sơ" in err
