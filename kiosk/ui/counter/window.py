@@ -962,6 +962,9 @@ class CounterWindow(QMainWindow):
             if self.banner.code == "book-offline":
                 self.banner.clear()
         lost = tuple(x.id for x in state.lost)
+        banner = self.banner
+        if banner.needs_ack and banner.isVisible() and banner.code != "book-lost":
+            return  # an ID card warning waits for the clerk: the lost changes come after it
         if lost and lost != self.book_lost_shown:
             self.book_lost_shown = lost
             codes = list(dict.fromkeys(x.code for x in state.lost))
