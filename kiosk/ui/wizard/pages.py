@@ -448,7 +448,7 @@ class HubPage(WizardPage):
         self.results.hide()
         self.last_results: list | None = None
         self._tested: tuple[str, str] | None = None  # (url, ca_file) of a passed test
-        self.key_label = field_label("Mã khóa của điểm (office key)")
+        self.key_label = field_label("Mã khóa của điểm")
 
         # One band: the hub's port, or a client's hub address, beside the office key (the page
         # fits a 768-pixel screen under the kiosk's choices); a client's certificate under it.
