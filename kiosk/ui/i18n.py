@@ -62,3 +62,22 @@ class LanguageSwitcher:
         if self._installed is not None:
             self._app.removeTranslator(self._installed)
             self._installed = None
+
+
+def translate(context: str, text: str) -> str:
+    """`text` (Vietnamese source) in the installed language, for code outside a QObject's
+    methods (module functions, static methods); pyside6-lupdate reads `translate("Context",
+    "...")` calls like `self.tr("...")`."""
+    return QCoreApplication.translate(context, text)
+
+
+def N_(text: str) -> str:
+    """Marks a word of a module-level table for pyside6-lupdate (read as QT_TR_NOOP, so without
+    a context: scripts/update_translations.sh passes the alias); the screen shows it with
+    `tr_marked(word)` when it builds the widget."""
+    return text
+
+
+def tr_marked(text: str) -> str:
+    """A word marked with N_(), in the installed language."""
+    return QCoreApplication.translate("", text)
