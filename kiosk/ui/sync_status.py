@@ -119,11 +119,17 @@ class SyncPanel(QWidget):
         self.progress.setVisible(fraction is not None)
         if fraction is not None:
             self.progress.setValue(int(fraction * 1000))
-            self.progress.setFormat(f"{status.done:,} / {status.backlog:,} bản ghi".replace(
+            self.progress.setFormat(self.tr("{done:,} / {backlog:,} bản ghi").format(
+                    done=status.done,
+                    backlog=status.backlog).replace(
                 ",", "."))
-        lines = [f"Chờ gửi: {status.pending}", f"Để riêng (bị từ chối): {status.set_aside}"]
+        lines = [self.tr("Chờ gửi: {pending}").format(
+                pending=status.pending), self.tr("Để riêng (bị từ chối): {set_aside}").format(
+                set_aside=status.set_aside)]
         if status.last_success_at:
-            lines.append(f"Gửi thành công lần cuối: {status.last_success_at:%H:%M %d/%m/%Y}")
+            lines.append(self.tr(
+                "Gửi thành công lần cuối: {last_success_at:%H:%M %d/%m/%Y}").format(
+                    last_success_at=status.last_success_at))
         if status.last_error:
-            lines.append(f"Lỗi gần nhất: {status.last_error}")
+            lines.append(self.tr("Lỗi gần nhất: {last_error}").format(last_error=status.last_error))
         self.details.setText("\n".join(lines))

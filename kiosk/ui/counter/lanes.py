@@ -25,6 +25,7 @@ from kiosk.dossiers.models import Dossier, DossierError, DossierNotFound
 from kiosk.dossiers.status import DossierStatus
 from kiosk.paths import Paths
 from kiosk.station import open_configured_printer, open_database
+from kiosk.ui.i18n import translate
 from kiosk.ui.operations import DEFAULT_STOP_WAIT_MS, Lane
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,13 @@ class CounterDesk(DossierDesk):
             return None
         if view is None:
             return None
-        return (f"Hồ sơ {view.code} được tiếp nhận tại máy quầy khác "
-                f"({view.status_label}, hẹn trả {view.appointment_date:%d/%m/%Y}). "
-                "Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.",
+        return (translate("CounterDesk", "Hồ sơ {code} được tiếp nhận tại máy quầy khác "
+                                         "({status_label}, hẹn trả "
+                                         "{appointment_date:%d/%m/%Y}). Vui lòng cập nhật hoặc "
+                                         "trả kết quả tại máy quầy đã tiếp nhận hồ sơ.").format(
+                code=view.code,
+                status_label=view.status_label,
+                appointment_date=view.appointment_date),
                 f"dossier {view.code} was taken in at another counter PC "
                 f"(status {int(view.status)}); update it there")
 
@@ -169,8 +174,8 @@ def receipt_failure(code: str, exc: BaseException) -> tuple[str, str]:
         log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
         return exc.message_vi, exc.message_en
     log.error("receipt for dossier %s not printed", code, exc_info=exc)
-    return ("Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in lại hoặc in "
-            "giấy A4.", f"receipt not printed: {exc!r}")
+    return (translate("lanes", "Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy "
+                               "in lại hoặc in giấy A4."), f"receipt not printed: {exc!r}")
 
 
 @dataclass(frozen=True)
