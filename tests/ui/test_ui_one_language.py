@@ -1,19 +1,29 @@
-"""One language at a time on every screen: each screen the documentation shows (the screenshot
-modules of tools/screenshots drive the real windows into those states, offscreen) is read
-widget by widget at the moment its picture is taken; a Vietnamese screen must show no English
-word, an English one (the pictures named *_en* / *-en-*) nothing Vietnamese. The checks are in
-tests/ui/onelanguage.py; below, they are shown to fail on a planted untranslated string."""
+"""One language at a time on every screen.
+
+1. Every user-facing string goes through Qt's translation system: in the source of kiosk/ui no
+   Vietnamese string literal lies outside self.tr() / translate() / N_() (the one path,
+   kiosk/ui/i18n.py), and no literal with a word in it is handed straight to a widget's text,
+   tool tip, placeholder or title; the exceptions are listed below with their reasons.
+2. What the screens show: each screen the documentation shows (the screenshot modules of
+   tools/screenshots drive the real windows into those states, offscreen) is read widget by
+   widget at the moment its picture is taken; a Vietnamese screen must show no English word,
+   an English one (the pictures named *_en* / *-en-*) nothing Vietnamese.
+
+The checks are in tests/ui/onelanguage.py and below; each is shown to fail on a planted
+untranslated string."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import ast  # noqa: E402
 import importlib  # noqa: E402
 import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -25,6 +35,7 @@ import tools.screenshots.common as shots_common  # noqa: E402
 from kiosk.config import schema  # noqa: E402
 from kiosk.ui.keyboard import OnScreenKeyboard  # noqa: E402
 from tests.ui.onelanguage import (  # noqa: E402
+    _TECHNICAL,
     ENGLISH_WORDS,
     could_be_vietnamese,
     english_on,
@@ -33,9 +44,139 @@ from tests.ui.onelanguage import (  # noqa: E402
     vietnamese,
     vietnamese_on,
 )
+from tests.ui.test_ui_admin import station  # noqa: E402, F401 - a fixture
 from tools.screenshots import NAMES  # noqa: E402
 
-# -- the checks themselves ---------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "kiosk" / "ui"
+
+# -- 1. the source: every string through tr() --------------------------------------------------
+
+#: Calls that put a string through the translation system (N_ and QT_TRANSLATE_NOOP mark a
+#: table's words, shown with tr_marked / translate where the widget is built).
+TRANSLATING = {"tr", "translate", "N_", "QT_TRANSLATE_NOOP", "QT_TR_NOOP"}
+_LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
+#: Where a literal becomes a widget's text.
+TEXT_CALLS = {
+    "setText", "setToolTip", "setPlaceholderText", "setWindowTitle", "setTitle", "addTab",
+    "setTabText", "setTabToolTip", "addItem", "addItems", "setHeaderLabels",
+    "setHorizontalHeaderLabels", "setStatusTip", "setAccessibleName", "setInformativeText",
+    "setLabelText", "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox",
+    "QToolButton", "KeyButton", "QListWidgetItem", "QTableWidgetItem", "QBarSet",
+}
+#: Which argument is the text (the first where not listed).
+_TEXT_ARGUMENT = {"addTab": 1, "setTabText": 1, "setTabToolTip": 1}
+
+#: Modules whose Vietnamese literals are not text to translate, with the reason.
+MODULES_NOT_TRANSLATED = {
+    "telex.py": "the Telex input method: the letters and marks it types",
+    "keyboard.py": "the on-screen keyboard's letters and tone samples: what the keys type, "
+                   "in any language",
+}
+_FAILURE_HALF = ("a failure's Vietnamese half: kiosk/failures.py words a failure as a Vietnamese "
+                 "message and the technician's English; an English citizen screen shows its "
+                 "own sentence instead (tests/ui/test_ui_citizen_language.py)")
+_GENDER = "the ID card's gender value, stored in the dossier as read (data, not UI text)"
+#: (module, the literal's start) -> why the literal is not put through tr().
+LITERALS_NOT_TRANSLATED = {
+    ("counter/text.py", "Nữ"): _GENDER,
+    ("counter/intake_form.py", "Nữ"): _GENDER,
+    ("wizard/hubtls.py", "ĐỊA-CHỈ-IP"): "a placeholder written into an address shown to the "
+                                        "technician and looked for in it",
+    ("views.py", "Tiếng Việt"): "each language's own name on its switch",
+    ("workers.py", "Không kết nối được máy chủ quầy"): _FAILURE_HALF,
+    ("workers.py", "Không cấp được số thứ tự"): _FAILURE_HALF,
+    ("workers.py", "Không kết nối được máy in"): _FAILURE_HALF,
+    ("workers.py", "Máy in gặp lỗi"): _FAILURE_HALF,
+    ("feedback_worker.py", "Hệ thống đang bận"): _FAILURE_HALF,
+    ("feedback_worker.py", "Chưa tra cứu được"): _FAILURE_HALF,
+    ("ticket_screen.py", "Không cấp được số thứ tự"): _FAILURE_HALF,
+    ("ticket_screen.py", "Máy in không phản hồi"): _FAILURE_HALF,
+    ("counter/dossier_view.py", "Alt+"): "a key's name before the number it takes",
+}
+
+
+def _call_name(node: ast.Call) -> str:
+    f = node.func
+    return f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+
+
+def untranslated(source: str, module: str = "") -> list[str]:
+    """The string literals of `source` that reach a screen without tr(): Vietnamese literals
+    outside a translating call (docstrings and log messages aside), and literals with a word
+    handed straight to a widget's text (technical tokens such as https://… aside)."""
+    tree = ast.parse(source)
+    translated: set[int] = set()
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.body and isinstance(node.body[0], ast.Expr):
+            docstrings.add(id(node.body[0].value))
+        if isinstance(node, ast.Call):
+            name = _call_name(node)
+            logged = name in _LOG_CALLS and isinstance(node.func, ast.Attribute) \
+                and getattr(node.func.value, "id", "") in ("log", "logger", "logging")
+            if name in TRANSLATING or logged:
+                translated.update(id(n) for arg in node.args for n in ast.walk(arg))
+    found: list[str] = []
+
+    def report(node: ast.AST, text: str) -> None:
+        if not any(module == where and text.startswith(start)
+                   for where, start in LITERALS_NOT_TRANSLATED):
+            found.append(f"{module}:{node.lineno}: {text!r}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in translated and id(node) not in docstrings \
+                and vietnamese(node.value):
+            report(node, node.value)
+        elif isinstance(node, ast.Call) and _call_name(node) in TEXT_CALLS:
+            for arg in node.args[_TEXT_ARGUMENT.get(_call_name(node), 0):][:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) \
+                        and not vietnamese(arg.value) and re.search(
+                            r"[^\W\d_]{2,}", _TECHNICAL.sub(" ", arg.value)):
+                    report(arg, arg.value)
+                elif isinstance(arg, ast.JoinedStr):
+                    words = " ".join(v.value for v in arg.values if isinstance(v, ast.Constant))
+                    if not vietnamese(words) and re.search(r"[^\W\d_]{2,}",
+                                                          _TECHNICAL.sub(" ", words)):
+                        report(arg, words)
+    return found
+
+
+def test_the_source_check_finds_a_planted_untranslated_string():
+    planted = """
+class Form(QWidget):
+    def build(self):
+        self.save = QPushButton("Save")
+        self.title.setText("Đã lưu hồ sơ")
+        self.hint.setToolTip(f"{n} records waiting")
+        self.note = QLabel(self.tr("Đã lưu {n} hồ sơ").format(n=n))
+        self.url.setPlaceholderText("https://…")
+        log.info("đã lưu")
+"""
+    assert sorted(line.split(": ", 1)[1] for line in untranslated(planted, "form.py")) == [
+        "' records waiting'", "'Save'", "'Đã lưu hồ sơ'"]
+
+
+def test_every_user_facing_string_goes_through_tr():
+    found: list[str] = []
+    modules = sorted(UI.rglob("*.py"))
+    assert len(modules) > 50
+    for path in modules:
+        module = path.relative_to(UI).as_posix()
+        if module not in MODULES_NOT_TRANSLATED:
+            found += untranslated(path.read_text(encoding="utf-8"), module)
+    assert not found, "strings that bypass tr() (kiosk/ui/i18n.py), or add them with a " \
+        "reason to LITERALS_NOT_TRANSLATED:\n" + "\n".join(found)
+
+
+def test_every_listed_exception_is_still_there():
+    for (module, start), _reason in LITERALS_NOT_TRANSLATED.items():
+        assert start in (UI / module).read_text(encoding="utf-8"), (module, start)
+
+
+# -- 2. the screens: the checks themselves -----------------------------------------------------
 
 
 def test_no_listed_english_word_could_be_unaccented_vietnamese():
@@ -83,7 +224,7 @@ def test_the_checks_fail_on_a_planted_untranslated_string(qtbot):
     assert vietnamese("Mời") and not vietnamese("Please wait – 08:00 …")
 
 
-# -- every documented screen -------------------------------------------------------------------
+# -- 2. every documented screen -------------------------------------------------------------------
 
 def english_shot(name: str) -> bool:
     return re.search(r"[_-]en([_-]|\.png$)", name) is not None
@@ -101,11 +242,21 @@ ALLOWED_ENGLISH = {
         lambda widget, text: text.startswith("Chi tiết kỹ thuật:"),
     "a configuration key's documentation, as the configuration tab's tool tip":
         lambda widget, text: text in CONFIG_DOCS and text == widget.toolTip(),
-    "the city's reason for refusing a record, as the city wrote it (code: detail), in the "
-    "admin view's table of refused records":
-        lambda widget, text: isinstance(widget, QTableWidget)
-        and re.match(r"[a-z_]+: ", text) is not None,
+    "a refused record's id and the city's reason for refusing it, as the city wrote it, in "
+    "the admin view's table of refused records":
+        lambda widget, text: text in column_texts(widget, ("Mã bản ghi", "Lý do")),
 }
+
+
+def column_texts(widget, headings: tuple[str, ...]) -> set[str]:
+    """The texts of the cells under `headings` when `widget` is a table."""
+    if not isinstance(widget, QTableWidget):
+        return set()
+    columns = [c for c in range(widget.columnCount())
+               if widget.horizontalHeaderItem(c) is not None
+               and widget.horizontalHeaderItem(c).text() in headings]
+    return {widget.item(r, c).text() for c in columns for r in range(widget.rowCount())
+            if widget.item(r, c) is not None}
 
 
 def allowed_english(widget, text: str) -> bool:
@@ -148,3 +299,36 @@ def test_every_documented_screen_shows_one_language(name, tmp_path, monkeypatch,
     module.take_screenshots(tmp_path)
     assert looked, "the module took no picture"
     assert not problems, "\n".join(problems)
+
+
+# -- a Vietnamese-only screen over an English kiosk ------------------------------------------
+
+def test_the_admin_view_over_an_english_kiosk_stays_vietnamese(qtbot, station):  # noqa: F811
+    """The admin view opens over the ticket kiosk, in its process: when the citizen left the
+    kiosk in English, the English translator is installed, and the technician's screen still
+    shows one language, Vietnamese (its strings have no English, and the compiled file holds
+    only finished translations)."""
+    from kiosk.ui.admin import AdminView
+    from kiosk.ui.admin.tasks import pending_tasks
+    from kiosk.ui.i18n import LanguageSwitcher
+
+    config, paths, *_ = station
+    switcher = LanguageSwitcher(QApplication.instance())
+    try:
+        switcher.set_language("en")
+        view = AdminView(config, paths, supervised=True, over_kiosk=True, idle_close_ms=None)
+        qtbot.addWidget(view)
+        view.resize(1366, 768)
+        view.show()
+        qtbot.waitExposed(view)
+        problems: list[str] = []
+        for index in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(index)
+            qtbot.wait(30)
+            problems += english_on(screen_texts([view]), allowed_english)
+        assert view.tabs.tabText(0) == "In lại"
+        assert not problems, "\n".join(problems)
+        qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=15000)
+        view.close()
+    finally:
+        switcher.close()
