@@ -1,9 +1,14 @@
-"""Screen languages through Qt's translation system.
+"""Screen languages through Qt's translation system, the one path for every screen's words.
 
-The source strings in the code are Vietnamese; `assets/translations/kiosk_en.qm` (built from
-kiosk_en.ts by scripts/update_translations.sh) turns them into English. Switching installs or
-removes the translator, and Qt sends every widget a LanguageChange event. Service names and
-priority labels are data, not UI text: they come from the catalog and the domain model.
+The source strings in the code are Vietnamese, in `self.tr("...")` inside a widget's methods,
+`translate("Context", "...")` elsewhere, and `N_("...")` for the words of a module-level table
+(shown with `tr_marked(word)` when the widget is built). `assets/translations/kiosk_en.qm`
+(built from kiosk_en.ts by scripts/update_translations.sh, finished translations only) turns
+them into English. The citizen's screens offer English; the clerk's and technician's screens
+have no English translation, so they stay Vietnamese even over an English kiosk. Switching
+installs or removes the translator, and Qt sends every widget a LanguageChange event. Service
+names and priority labels are data, not UI text: they come from the catalog and the domain
+model.
 """
 
 from __future__ import annotations
