@@ -18,13 +18,19 @@ never typed into it:
   (some wedge scanners stop for 35-120 ms between USB reports): it is held, pauses and all,
   until its terminator completes it, or discarded after `hold_ms` without a key, with an
   `incomplete(length)` signal so the window can ask for a rescan. Half a scan never reaches
-  a field.
+  a field;
+- with a `shape`, a scanner that pauses within its first few characters (before they have a
+  code's shape) has them typed as usual; when a fast burst follows within `REJOIN_MS` and the
+  two together start like a code, the first characters are taken back out of the line edit
+  they were typed into (only if they are still right before its cursor) and the scan goes on
+  whole.
 
 Typed keys thus reach their widget after at most one interval plus a little slack (about 50 ms).
 
 Known limits: a key typed within `max_interkey_ms` before a scan starts becomes part of the
-scan; a scanner that pauses within the first few characters (before the burst's text has a
-code's shape) still splits the scan there; without a `shape`, a UI thread that stalls longer
+scan, and so may a key typed within `REJOIN_MS` before a scan whose start it completes; a scan
+split within its first characters is joined again only in a line edit (or a widget that takes
+no text); without a `shape`, a UI thread that stalls longer
 than the interval in the middle of a burst may have the timer judge the first part as typing
 before the rest is handled (the remainder then fails validation rather than filling a form).
 
@@ -44,7 +50,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from drivers.scanners.events import ScanEvent
 
@@ -57,6 +71,11 @@ _MODIFIER_KEYS = frozenset({
     Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
     Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
 })
+
+#: The longest pause of a scanner within its first characters that still joins them to the
+#: rest (scanners pause 35-120 ms between USB reports; a person cannot type and then present a
+#: card to the scanner this fast).
+REJOIN_MS = 200
 
 #: How long after the last held-back key the timer waits, beyond the interval itself, before
 #: deciding it was typing. The slack covers timer jitter without delaying typed keys visibly.
@@ -114,6 +133,10 @@ class WedgeScanner(QObject):
         # not have its release reach the widget on its own.
         self._releases_to_swallow: dict[int, int] = {}
         self._replaying = False
+        # The keys last replayed as typing, and when the last of them was pressed: the start of
+        # a scan whose scanner paused before its keys had a code's shape.
+        self._recent: list[_HeldKey] = []
+        self._recent_ts = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_quiet)
@@ -207,12 +230,17 @@ class WedgeScanner(QObject):
             self._replay()
             return False
         if text and text.isprintable() and not event.isAutoRepeat():
+            if not self._held and self._recent and ts - self._recent_ts > REJOIN_MS:
+                self._recent = []
             self._held.append(_HeldKey(key, event.modifiers(), text, receiver))
+            if self._recent:
+                self._rejoin()
             self._note_key(ts, now)
             self._owe_release(key)
             return True
         # Editing and navigation keys are typing; held keys go first to keep the order (unless
         # they are half a scan: those are dropped, never typed).
+        self._recent = []
         if self._held_scan():
             self._discard()
         self._replay()
@@ -247,17 +275,47 @@ class WedgeScanner(QObject):
             return
         self._replay()
 
+    def _rejoin(self) -> None:
+        """The keys just typed and the burst now held start a code together: a scanner paused
+        within its first characters. Take those back out of their line edit and hold them with
+        the rest. Anything else (they are no longer right before the cursor, a widget that
+        holds other text) leaves them typed."""
+        if self.shape is None:
+            self._recent = []
+            return
+        recent = self._recent
+        text = "".join(k.text for k in recent)
+        if not self.shape(text + self._held_text()):
+            if self._held_scan():
+                self._recent = []  # the burst starts a code on its own
+            return  # else the next key may still complete the start
+        self._recent = []
+        target = recent[-1].receiver
+        if not all(k.receiver is target for k in recent) or not _alive(target):
+            return
+        if isinstance(target, QLineEdit):
+            before = target.text()[:target.cursorPosition()]
+            if target.hasSelectedText() or not before.endswith(text):
+                return
+            for _ in text:
+                target.backspace()
+        elif isinstance(target, (QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)):
+            return  # the typed characters are in there somewhere: leave them
+        self._held[:0] = recent
+
     def _discard(self) -> None:
         """Throw away a scan that never completed and say so."""
         self._timer.stop()
         length = len(self._held)
         self._held.clear()
+        self._recent = []
         self.incomplete.emit(length)
 
     def _emit_scan(self) -> None:
         self._timer.stop()
         text = "".join(k.text for k in self._held)
         self._held.clear()
+        self._recent = []
         self.scanned.emit(ScanEvent.now(text.encode("utf-8"), text, "wedge"))
 
     def _replay(self) -> None:
@@ -265,6 +323,7 @@ class WedgeScanner(QObject):
             return
         self._timer.stop()
         held, self._held = self._held, []
+        self._recent, self._recent_ts = held, self._last_key_ts
         self._replaying = True
         try:
             for k in held:

@@ -1,4 +1,9 @@
-"""`kiosk export logbook`, `kiosk dossier show|receipt|purge`."""
+"""`kiosk export logbook`, `kiosk dossier intake|status|return|show|receipt|purge`.
+
+intake, status, return and show are the counter's work without a screen (scripts, integration,
+tests): one JSON object on stdout with --json; a refusal is worded in Vietnamese and in English on
+stderr, exit 1.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,37 @@ def register(sub) -> None:
     dossier = sub.add_parser("dossier", help="look up dossiers, reprint receipts, purge old "
                              "personal data")
     dsub = dossier.add_subparsers(dest="dossier_command", required=True, metavar="ACTION")
+    intake = dsub.add_parser("intake", help="take a dossier in: the citizen's ID card QR, the "
+                             "procedure; prints the code and the appointment date")
+    intake.add_argument("--procedure", required=True, metavar="CODE",
+                        help="the procedure's code in the catalogue, e.g. 1.001612")
+    intake.add_argument("--cccd", required=True, metavar="TEXT",
+                        help="the text of the ID card's QR code (as a scanner reads it)")
+    intake.add_argument("--phone", metavar="P", help="the citizen's phone number")
+    intake.add_argument("--email", metavar="E", help="the citizen's e-mail address")
+    intake.add_argument("--counter", type=int, metavar="N",
+                        help="the counter taking it in (default: [counter] number)")
+    _clerk_option(intake)
+    intake.add_argument("--json", action="store_true", help="print one JSON object")
+    intake.set_defaults(handler=_intake)
+
+    status = dsub.add_parser("status", help="move a dossier to another official status")
+    status.add_argument("code", metavar="CODE")
+    status.add_argument("--to", required=True, metavar="STATUS",
+                        help="1-10 or a name: received, processing, supplement_requested, "
+                        "fee_requested, withdrawn, stopped, finished, returned, refused")
+    status.add_argument("--reason", metavar="TEXT", help="the reason (required for refused, "
+                        "supplement_requested, withdrawn and stopped)")
+    _clerk_option(status)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=_status)
+
+    hand_back = dsub.add_parser("return", help="hand the result back to the citizen")
+    hand_back.add_argument("code", metavar="CODE")
+    _clerk_option(hand_back)
+    hand_back.add_argument("--json", action="store_true", help="print one JSON object")
+    hand_back.set_defaults(handler=_return)
+
     show = dsub.add_parser("show", help="show one dossier and its status history")
     show.add_argument("code", metavar="CODE")
     show.add_argument("--json", action="store_true", help="print one JSON object")
@@ -60,6 +96,21 @@ def parse_day(text: str) -> date:
     raise ValueError(f"date {text!r} is not YYYY-MM-DD or DD/MM/YYYY")
 
 
+def _clerk_option(parser) -> None:
+    parser.add_argument("--clerk", metavar="NAME",
+                        help="the clerk acting (default: [counter] clerk)")
+
+
+def _refused(message_vi: str, message_en: str) -> int:
+    print(f"Lỗi: {message_vi}", file=sys.stderr)
+    print(f"Error: {message_en}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _clerk(args, config: Config) -> str:
+    return " ".join((args.clerk or config.counter.clerk or "").split())
+
+
 def _desk(config: Config, paths: Paths):
     from kiosk.dossiers.intake import DossierDesk
     from kiosk.station import open_database
@@ -90,14 +141,91 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     return EXIT_OK
 
 
+def _intake(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.checks import person_from_cccd
+    from kiosk.dossiers.models import DossierError, Intake
+    from kiosk.scanning import parse_scan
+
+    scan = parse_scan(args.cccd)
+    if scan.error is not None:
+        return _refused(scan.error.message_vi, scan.error.message_en)
+    if scan.kind != "cccd":
+        return _refused("Nội dung --cccd không phải mã QR trên thẻ căn cước.",
+                        "--cccd is not the text of an ID card's QR code")
+    clerk = _clerk(args, config)
+    if not clerk:
+        return _refused("Thiếu tên cán bộ tiếp nhận: dùng --clerk hoặc đặt [counter] clerk.",
+                        "no clerk: give --clerk or set [counter] clerk")
+    if args.counter is not None:
+        if not 1 <= args.counter <= 999:
+            return _refused("Số quầy phải từ 1 đến 999.", "--counter must be 1 to 999")
+        config = config.with_values(counter={"number": args.counter})
+    try:
+        submitter = person_from_cccd(scan.fields or {}, phone=args.phone or "",
+                                     email=args.email or "")
+        dossier = _desk(config, paths).save_intake(
+            Intake(procedure_code=args.procedure, submitter=submitter), clerk=clerk)
+    except DossierError as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    return _print_dossier(dossier, args.json)
+
+
+def _status(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.status import DossierStatus, status_from_text
+
+    try:
+        to = status_from_text(args.to)
+    except ValueError as exc:
+        return _refused(f"Trạng thái {args.to!r} không có: dùng số 1-10 hoặc tên, ví dụ "
+                        "processing, finished.", str(exc))
+    if to is DossierStatus.RETURNED:
+        return _act(args, config, paths, lambda desk, clerk: desk.hand_back(
+            args.code, clerk=clerk, note=args.reason))
+    return _act(args, config, paths, lambda desk, clerk: desk.change_status(
+        args.code, to, clerk=clerk, reason=args.reason))
+
+
+def _return(args, config: Config, paths: Paths) -> int:
+    return _act(args, config, paths,
+                lambda desk, clerk: desk.hand_back(args.code, clerk=clerk))
+
+
+def _act(args, config: Config, paths: Paths, change) -> int:
+    """A change of a stored dossier by the clerk of --clerk, refusals worded."""
+    from kiosk.dossiers.models import DossierError
+    from kiosk.dossiers.status import IllegalTransition
+
+    clerk = _clerk(args, config)
+    if not clerk:
+        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
+                        "no clerk: give --clerk or set [counter] clerk")
+    try:
+        dossier = change(_desk(config, paths), clerk)
+    except (DossierError, IllegalTransition) as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    return _print_dossier(dossier, args.json)
+
+
 def _show(args, config: Config, paths: Paths) -> int:
-    desk = _desk(config, paths)
-    dossier = desk.find(args.code)
-    if dossier is None:
-        print(f"No dossier with code {args.code.strip().upper()}.", file=sys.stderr)
-        return EXIT_FAILED
-    if args.json:
-        print(json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
+    from kiosk.dossiers.models import DossierNotFound
+
+    try:
+        dossier = _desk(config, paths).get(args.code)
+    except DossierNotFound as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    return _print_dossier(dossier, args.json)
+
+
+def dossier_json(dossier) -> dict:
+    """What the dossier commands print with --json: the whole record, its history, `due_at`
+    (the appointment date) and `version` (how many status changes it has had)."""
+    return {**dossier.as_json(), "due_at": dossier.appointment_date.isoformat(),
+            "version": len(dossier.history)}
+
+
+def _print_dossier(dossier, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(dossier_json(dossier), ensure_ascii=False, indent=2))
         return EXIT_OK
     d = dossier
     lines = [

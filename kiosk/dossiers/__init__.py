@@ -1,4 +1,5 @@
-"""Dossiers (hồ sơ): intake at the counter, official statuses, receipts, the logbook, retention.
+"""Dossiers (hồ sơ): intake at the counter, official statuses, receipts, the logbook, retention,
+and the office dossier book a LAN office's hub keeps for every counter (book.py).
 
 Plain Python, no Qt. Names are imported lazily: `import kiosk` imports kiosk.dossiers.schema
 (it registers the dossier migration with the store, kiosk/schema.py), which must stay light
@@ -32,6 +33,7 @@ _EXPORTS = {
     "purge_personal_data": "kiosk.dossiers.retention",
     "is_synced": "kiosk.dossiers.retention",
     "seed_dossiers": "kiosk.dossiers.seed",
+    "apply_changes": "kiosk.dossiers.book",
 }
 
 __all__ = sorted(_EXPORTS)

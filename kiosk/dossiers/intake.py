@@ -215,10 +215,7 @@ class DossierDesk:
                 # The receipt's short look-up code (None past 1,023 dossiers a day).
                 "short_code": short_code(day, seq),
             }
-            names = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            dossier_id = conn.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})",
-                                      tuple(values.values())).lastrowid
+            dossier_id = insert_dossier(conn, values)
             self._record_change(conn, dossier_id, None, status, at, clerk, None)
         log.info("dossier %s received (procedure %s, due %s)", code, procedure.code,
                  due.isoformat())
@@ -339,36 +336,16 @@ class DossierDesk:
 
     def _apply(self, conn: sqlite3.Connection, current: Dossier, to: DossierStatus,
                at: datetime, clerk: str, reason: str | None) -> Dossier:
-        if not clerk:
-            raise DossierError("Thiếu tên cán bộ thực hiện.", "clerk is empty")
-        if current.purged:
-            raise DossierError("Hồ sơ đã được xóa dữ liệu cá nhân, không thể thay đổi.",
-                               f"dossier {current.code} was purged and is read-only")
-        reason = (reason or "").strip() or None
-        check_transition(current.status, to, reason)
-        sets: dict[str, Any] = {"status": int(to), "status_reason": reason,
-                                "updated_at": at.isoformat()}
-        if to is DossierStatus.FINISHED:
-            sets["finished_at"] = at.isoformat()
-        if to is DossierStatus.RETURNED:
-            finished = current.finished_at or at
-            sets["returned_at"] = at.isoformat()
-            sets["on_time"] = int(finished.astimezone(self.tz).date()
-                                  <= current.appointment_date)
-        assignments = ", ".join(f"{name} = ?" for name in sets)
-        conn.execute(f"UPDATE dossiers SET {assignments} WHERE id = ?",
-                     (*sets.values(), current.id))
+        reason = check_change(current, to, clerk, reason)
+        update_status(conn, current, status_columns(current, to, at, reason, self.tz))
         return self._record_change(conn, current.id, current.status, to, at, clerk, reason)
 
     def _record_change(self, conn: sqlite3.Connection, dossier_id: int,
                        from_status: DossierStatus | None, to: DossierStatus, at: datetime,
                        clerk: str, reason: str | None) -> Dossier:
         uid = str(uuid.uuid4())
-        conn.execute(
-            "INSERT INTO dossier_events (uid, dossier_id, from_status, to_status, at, clerk, "
-            "reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, dossier_id, int(from_status) if from_status is not None else None, int(to),
-             at.isoformat(), clerk, reason, self.settings.station_id))
+        insert_event(conn, uid, dossier_id, from_status, to, at, clerk, reason,
+                     self.settings.station_id)
         row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE id = ?",
                            (dossier_id,)).fetchone()
         dossier = self._dossier(conn, row)
@@ -406,6 +383,76 @@ class DossierDesk:
 
     def _dossier(self, conn: sqlite3.Connection, row: Sequence[Any]) -> Dossier:
         return dossier_from_row(conn, row, self.tz)
+
+
+# -- the rows, shared with the office dossier book (kiosk/dossiers/book.py) --------------------
+
+def insert_dossier(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
+    """Insert a dossiers row from its column values; its id."""
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    return conn.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})",
+                        tuple(values.values())).lastrowid  # type: ignore[return-value]
+
+
+def insert_event(conn: sqlite3.Connection, uid: str, dossier_id: int,
+                 from_status: DossierStatus | None, to: DossierStatus, at: datetime, clerk: str,
+                 reason: str | None, station_id: str) -> None:
+    """Insert one dossier_events row (the status history)."""
+    conn.execute(
+        "INSERT INTO dossier_events (uid, dossier_id, from_status, to_status, at, clerk, "
+        "reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (uid, dossier_id, int(from_status) if from_status is not None else None, int(to),
+         at.isoformat(), clerk, reason, station_id))
+
+
+def check_change(current: Dossier, to: DossierStatus, clerk: str, reason: str | None
+                 ) -> str | None:
+    """Refuse a status change the desk would not make (no clerk, a purged dossier, an
+    illegal transition or a missing reason: DossierError / IllegalTransition); the reason as
+    stored (stripped, None when empty)."""
+    if not clerk:
+        raise DossierError("Thiếu tên cán bộ thực hiện.", "clerk is empty")
+    if current.purged:
+        raise DossierError("Hồ sơ đã được xóa dữ liệu cá nhân, không thể thay đổi.",
+                           f"dossier {current.code} was purged and is read-only")
+    reason = (reason or "").strip() or None
+    check_transition(current.status, to, reason)
+    return reason
+
+
+def status_columns(current: Dossier, to: DossierStatus, at: datetime, reason: str | None,
+                   tz: ZoneInfo) -> dict[str, Any]:
+    """The dossiers columns a change of `current` to `to` at `at` sets: the one rule for the
+    finished and returned times and the on-time flag (finished no later than the appointment
+    date, in the office's time zone)."""
+    sets: dict[str, Any] = {"status": int(to), "status_reason": reason,
+                            "updated_at": at.isoformat()}
+    if to is DossierStatus.FINISHED:
+        sets["finished_at"] = at.isoformat()
+    if to is DossierStatus.RETURNED:
+        finished = current.finished_at or at
+        sets["returned_at"] = at.isoformat()
+        sets["on_time"] = int(finished.astimezone(tz).date() <= current.appointment_date)
+    return sets
+
+
+def update_status(conn: sqlite3.Connection, current: Dossier, sets: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in sets)
+    conn.execute(f"UPDATE dossiers SET {assignments} WHERE id = ?",
+                 (*sets.values(), current.id))
+
+
+def load_dossier(conn: sqlite3.Connection, tz: ZoneInfo, *, code: str | None = None,
+                 dossier_id: int | None = None) -> Dossier | None:
+    """The dossier with this code (normalised) or row id, with its history; None if none."""
+    if dossier_id is not None:
+        row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE id = ?",
+                           (dossier_id,)).fetchone()
+    else:
+        row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
+                           (normalize_code(code or ""),)).fetchone()
+    return dossier_from_row(conn, row, tz) if row is not None else None
 
 
 def _person_columns(prefix: str, person: Person | None) -> dict[str, Any]:

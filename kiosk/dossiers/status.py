@@ -102,3 +102,16 @@ def check_transition(current: DossierStatus, wanted: DossierStatus,
             current, wanted,
             f"Cần ghi rõ lý do khi chuyển hồ sơ sang \"{wanted.label_vi}\".",
             f"status change to {wanted.value} ({wanted.name}) needs a reason")
+
+
+def status_from_text(text: str) -> DossierStatus:
+    """A status as typed on a command line: its number (1-10) or its name in any case, with
+    '-' or '_' (`processing`, `supplement-requested`). ValueError names the choices."""
+    value = text.strip()
+    if value.isdigit() and 1 <= int(value) <= 10:
+        return DossierStatus(int(value))
+    try:
+        return DossierStatus[value.upper().replace("-", "_")]
+    except KeyError:
+        names = ", ".join(s.name.lower() for s in DossierStatus)
+        raise ValueError(f"unknown status {text!r}: give 1-10 or one of {names}") from None

@@ -748,9 +748,31 @@ def _flush(f: Any) -> None:
 
 
 async def dossier_view(request: web.Request) -> web.Response:
+    """A display, rating or kiosk key: the public view only (initials, status, dates). A
+    counter key or the office key: the whole record of the office dossier book (its public
+    view's fields too, so an older counter reads it as before) and its version."""
+    caller: Caller = request[CREDENTIAL]
     code = request.match_info["code"]
-    view = await run(request, lambda q: q.dossier_view(code))
-    return ok({"dossier": view.as_json() if view is not None else None})
+    if caller.role not in p.DOSSIER_BOOK_ROLES:
+        view = await run(request, lambda q: q.dossier_view(code))
+        return ok({"dossier": view.as_json() if view is not None else None})
+    view, dossier = await run(request, lambda q: q.dossier_entry(code))
+    if dossier is not None:
+        return ok({"dossier": {**view.as_json(), **dossier.as_json()},
+                   "version": len(dossier.history)})
+    return ok({"dossier": view.as_json() if view is not None else None, "version": None})
+
+
+async def dossier_changes(request: web.Request) -> web.Response:
+    """A counter's dossier changes for the office dossier book (kiosk/dossiers/book.py)."""
+    caller: Caller = request[CREDENTIAL]
+    data = await body_of(request)
+    changes = data.get("changes")
+    if not isinstance(changes, list):
+        raise InvalidRequest("changes must be a list")
+    results = await run(request, lambda q: q.apply_dossier_changes(
+        changes, station_id=caller.station_id))
+    return ok({"results": results})
 
 
 async def snapshot(request: web.Request) -> web.Response:
@@ -853,6 +875,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.COUNTERS_PATH + "/{counter}/finish", finish)
     r.add_get(p.SNAPSHOT_PATH, snapshot)
     r.add_post(p.OFFICE_RECORDS_PATH, office_records)
+    r.add_post(p.DOSSIER_CHANGES_PATH, dossier_changes)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
     r.add_get(p.EVENTS_PATH, events)
     r.add_post(p.PAIR_PATH, pair)

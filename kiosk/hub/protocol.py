@@ -23,7 +23,16 @@ commands) but cannot forward office records (they must be bound to a paired stat
     POST /api/v1/office/records                  {"records": [{"id", "type", "data"}]}
                                                  -> {"applied", "unchanged", "rejected"}
     GET  /api/v1/dossiers/{code}                 {"dossier": PublicDossierView.as_json() or
-                                                 null}
+                                                 null}; a counter key or the office key:
+                                                 {"dossier": Dossier.as_json() with the
+                                                 public view's fields, "version": n} from
+                                                 the office dossier book (a code only an
+                                                 older counter forwarded: its public view,
+                                                 "version": null)
+    POST /api/v1/dossiers/changes                {"changes": [change, ...]} -> {"results":
+                                                 [{"id", "result", "reason", "reason_vi",
+                                                 "version", "dossier"}]} (counter key or
+                                                 office key; kiosk/dossiers/book.py)
     GET  /api/v1/events?since=SEQ                WebSocket (key checked at the handshake)
     POST /api/v1/pair                            {"station_id", "role"} -> {"station_id",
                                                  "role", "token"} (office key only; pairing a
@@ -51,6 +60,15 @@ stored one + 1 (the same version with the same content is "unchanged"), a first 
 than 1, a code of another unit or dated after tomorrow, or a record type the role may not send
 (RECORD_TYPES_BY_ROLE) is rejected alone.
 
+Dossier changes (kiosk/dossiers/book.py has the shapes) are applied to the hub's own
+dossier tables, the office dossier book, in order and each in its own transaction; each gets
+its result alone: "applied", "unchanged" (its id is already in the book: a re-send),
+"conflict" (the book's version is not the change's base_version; the answer carries the
+book's dossier and version) or "rejected" (with the reason). An applied change's city payload
+joins the hub's city outbox under the change's id. A change from a paired counter must name
+that counter as its station. Neither a dossier change nor an office record is published on
+the WebSocket (queue events only).
+
 `op_id` (a UUID chosen by the client) makes an operation idempotent: the hub applies each id
 once and answers a repeat with the first result's ticket. `at` (ISO 8601 with offset) is
 accepted only on operations a counter may record offline and replay later.
@@ -74,6 +92,7 @@ SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
 EVENTS_PATH = f"{API_PREFIX}/events"
 OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
+DOSSIER_CHANGES_PATH = f"{DOSSIERS_PATH}/changes"
 PAIR_PATH = f"{API_PREFIX}/pair"
 STATIONS_PATH = f"{API_PREFIX}/stations"
 BACKUPS_PATH = f"{API_PREFIX}/backups"
@@ -99,6 +118,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", TICKETS_PATH + "/{ticket_id}"): _KIOSK,
     ("POST", TICKETS_PATH + "/{ticket_id}/print"): _KIOSK,
     ("GET", DOSSIERS_PATH + "/{code}"): _KIOSK,
+    ("POST", DOSSIER_CHANGES_PATH): _COUNTER,
     ("POST", TICKETS_PATH + "/{ticket_id}/dossiers"): _COUNTER,
     **{("POST", COUNTERS_PATH + "/{counter}/" + action): _COUNTER
        for action in ("next", "recall", "skip", "transfer", "finish")},
@@ -108,6 +128,9 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", STATIONS_PATH + "/{station_id}/revoke"): _ADMIN,
     ("PUT", BACKUPS_PATH + "/{station_id}"): _BACKUP,
 }
+# Who reads the whole record of the office dossier book (personal data included): the
+# counters and the office key; the other roles get the public view only.
+DOSSIER_BOOK_ROLES = _COUNTER
 # What each role may forward to POST /office/records.
 RECORD_TYPES_BY_ROLE: dict[str, frozenset[str]] = {
     "display": frozenset({"rating"}),

@@ -22,9 +22,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import re
-import unicodedata
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,8 +35,14 @@ from kiosk.dossiers.status import DossierStatus
 from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, initials, public_dossier_view
 from kiosk.feedback.ratings import parse_level, parse_reasons
-from kiosk.scanning.parse import DOSSIER_CODE_RE
+from kiosk.jsonfields import FieldRejected, date_field, free_text
+from kiosk.jsonfields import check_dossier_code as _check_code
+from kiosk.jsonfields import text_field as _text
+from kiosk.jsonfields import time_field as _time
 from kiosk.store import transaction
+
+#: A forwarded record the hub cannot read (the reason names the field, never a value).
+RecordRejected = FieldRejected
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +62,10 @@ _DOSSIER_FIELDS = ("code", "version", "updated_at", "station_id", "procedure_cod
 TEXT_LIMITS = {"procedure_code": 64, "procedure_name": 300, "initials": 24,
                "result_place": 200, "clerk": 100, "returned_by": 100,
                "ticket_uid": 64, "ticket_number": 32, "dossier_code": 64, "station": 64}
-# A code this office can have given: numbered NNNN from 1 each day (kiosk.scanning.parse
-# format_dossier_code; 5 or 6 digits only past 9,999 dossiers a day), dated from EARLIEST_CODE_DAY,
-# and at most MAX_SEQ_AHEAD past the sending station's last code of that day at the hub
-# (a station forwards its outbox in order, and numbers its codes in that order).
-MAX_SEQ_DIGITS = 6
-EARLIEST_CODE_DAY = date(2020, 1, 1)
+# A code this office can have given (kiosk/jsonfields.py check_dossier_code: its unit, its
+# date, at most 6 digits), and at most MAX_SEQ_AHEAD past the sending station's last code of
+# that day at the hub (a station forwards its outbox in order, and numbers its codes in that order).
 MAX_SEQ_AHEAD = 50
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class RecordRejected(ValueError):
-    """A forwarded record the hub cannot read (the reason names the field, never a value)."""
 
 
 def dossier_record(dossier: Dossier) -> dict[str, Any]:
@@ -163,62 +160,8 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime, *,
     return {"applied": applied, "unchanged": unchanged, "rejected": rejected}
 
 
-def _text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
-    value = data.get(name)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str):
-        raise RecordRejected(f"{name} must be text")
-    return value
-
-
 def _free_text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
-    value = _text(data, name, optional=optional)
-    if value is None:
-        return None
-    kept = []
-    for c in value:
-        category = unicodedata.category(c)
-        if category == "Cc":
-            kept.append(" ")
-        elif not category.startswith("C"):
-            kept.append(c)
-    value = " ".join("".join(kept).split())
-    if len(value) > TEXT_LIMITS[name]:
-        raise RecordRejected(f"{name} must be at most {TEXT_LIMITS[name]} characters")
-    return value
-
-
-def _time(data: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
-    value = _text(data, name, optional=optional)
-    if value is None:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        at = None
-    if at is None or at.tzinfo is None:
-        raise RecordRejected(f"{name} must be an ISO 8601 time with a UTC offset")
-    return at
-
-
-def _check_code(code: str, unit_code: str, tz: ZoneInfo, now: datetime) -> None:
-    """A code this office can have given: its own unit, dated no later than tomorrow."""
-    match = DOSSIER_CODE_RE.fullmatch(code)
-    if match is None:
-        raise RecordRejected("code must be a dossier code (UNIT-YYMMDD-NNNN)")
-    if match["unit"] != normalize_code(unit_code):
-        raise RecordRejected("code is not of this office's unit")
-    if len(match["seq"]) > MAX_SEQ_DIGITS:
-        raise RecordRejected(f"code's number has more than {MAX_SEQ_DIGITS} digits")
-    try:
-        day = datetime.strptime(match["date"], "%y%m%d").date()
-    except ValueError:
-        raise RecordRejected("code has no valid date") from None
-    if day > now.astimezone(tz).date() + timedelta(days=1):
-        raise RecordRejected("code is dated in the future")
-    if day < EARLIEST_CODE_DAY:
-        raise RecordRejected(f"code is dated before {EARLIEST_CODE_DAY.year}")
+    return free_text(data, name, TEXT_LIMITS[name], optional=optional)
 
 
 def _check_sequence(conn: Any, code: str, sender: str) -> None:
@@ -252,13 +195,7 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
         raise RecordRejected("status must be a dossier status code (1..10)") from None
     received = _time(data, "received_at")
     assert received is not None
-    appointment = _text(data, "appointment_date")
-    try:
-        if not _ISO_DATE.fullmatch(appointment or ""):
-            raise ValueError("not YYYY-MM-DD")
-        date.fromisoformat(appointment or "")
-    except ValueError:
-        raise RecordRejected("appointment_date must be a date (YYYY-MM-DD)") from None
+    appointment = date_field(data, "appointment_date").isoformat()  # type: ignore[union-attr]
     on_time = data.get("on_time")
     if on_time is not None and not isinstance(on_time, bool):
         raise RecordRejected("on_time must be true, false or null")
@@ -353,9 +290,37 @@ def _apply_rating(conn: Any, data: dict[str, Any], sender: str | None = None,
     return cursor.rowcount > 0
 
 
+def find_office_view(db: Database, code: str, tz: ZoneInfo,
+                     hub: Callable[[str], PublicDossierView | None] | None = None
+                     ) -> PublicDossierView | None:
+    """The kiosk's look-up of a dossier's public view, wherever the station stands.
+
+    Standalone and on the hub (`hub` None): this station's database, which on the hub is the
+    office dossier book (find_public_view). A client of the hub (`hub`: its dossier_view):
+    the book through the hub first, since any counter may have moved the dossier along; this
+    station's own copy only when the hub does not know the code (a counter PC's intake not
+    yet sent) or cannot be reached (then a stale copy beats none). When neither answers, the
+    hub's error is raised, so the citizen hears "cannot reach", not "no such dossier"."""
+    failure: Exception | None = None
+    if hub is not None:
+        try:
+            view = hub(code)
+        except Exception as exc:  # HubUnavailable and the like: this station's copy, if any
+            failure = exc
+        else:
+            if view is not None:
+                return view
+    view = find_public_view(db, code, tz)
+    if view is None and failure is not None:
+        raise failure
+    return view
+
+
 def find_public_view(db: Database, code: str, tz: ZoneInfo) -> PublicDossierView | None:
-    """A dossier's public view: this station's own dossier if it has one, else the copy a
-    client station forwarded to this hub; None when neither knows the code."""
+    """A dossier's public view in this station's database: its own `dossiers` (on the hub,
+    the office dossier book, every counter's dossiers) if it has the code, else the public
+    copy a counter not yet writing to the book forwarded (office_dossiers): a code in the
+    book wins. None when neither knows the code."""
     code = normalize_code(code)
     row = db.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
                      (code,)).fetchone()

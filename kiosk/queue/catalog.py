@@ -60,6 +60,7 @@ class Service:
     field: str
     hours: OpeningHours
     hours_spec: tuple  # as written in the catalog, kept for storage and display
+    board_name_vi: str = ""  # the waiting-room board's short name; "" when not given
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_vi
@@ -81,6 +82,7 @@ def load_catalog(path: Path | None = None) -> list[Service]:
                 code=entry["code"], prefix=prefix, name_vi=entry["name_vi"],
                 name_en=entry["name_en"], field=entry.get("field", ""),
                 hours=OpeningHours.parse(entry["hours"]), hours_spec=tuple(entry["hours"]),
+                board_name_vi=" ".join(str(entry.get("board_name_vi") or "").split()),
             ))
         except (KeyError, ValueError) as exc:
             raise CatalogError(f"service {entry.get('code', '?')} in {path}: {exc}") from exc

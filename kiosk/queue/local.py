@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -34,6 +34,9 @@ from kiosk.queue.priority import PriorityCategory
 from kiosk.queue.service import Unsubscribe
 from kiosk.store import connect
 from kiosk.ticketing import Ticket
+
+if TYPE_CHECKING:
+    from kiosk.dossiers.models import Dossier
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +155,37 @@ class LocalQueue:
 
         desk = self._desk()
         return find_public_view(desk.db, code, desk.tz)
+
+    def dossier_entry(self, code: str) -> tuple[PublicDossierView | None, Dossier | None]:
+        """The public view of dossier `code` and, when the office dossier book (this
+        station's own `dossiers`) holds it, the full record; (None, None) when unknown. A
+        code only a counter's older public forward knows (office_dossiers) has no record."""
+        from kiosk.dossiers.intake import load_dossier
+        from kiosk.feedback.lookup import public_dossier_view
+        from kiosk.officefeed.records import find_public_view
+
+        desk = self._desk()
+        dossier = load_dossier(desk.db.conn, desk.tz, code=code)
+        if dossier is not None:
+            return public_dossier_view(dossier), dossier
+        return find_public_view(desk.db, code, desk.tz), None
+
+    def apply_dossier_changes(self, changes: Any, *, station_id: str | None = None
+                              ) -> list[dict[str, Any]]:
+        """The hub's side of the office dossier book (kiosk/dossiers/book.py): a counter's
+        changes, applied in order on this station's database, bound to the station that sent
+        them (`station_id`, from its credential; None: the office key). A body that is not a
+        list of changes is an InvalidRequest; every other problem is one change's result."""
+        from kiosk.dossiers.book import apply_changes
+        from kiosk.jsonfields import FieldRejected
+
+        desk = self._desk()
+        try:
+            results = apply_changes(desk.db, changes, station_id, desk.tz,
+                                    unit_code=self.config.office.code, now=desk.now())
+        except FieldRejected as exc:
+            raise InvalidRequest(str(exc)) from None
+        return [r.as_json() for r in results]
 
     def apply_office_records(self, records: Any, *, station_id: str | None = None,
                              types: Any = None) -> dict[str, Any]:

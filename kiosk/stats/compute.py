@@ -7,9 +7,12 @@ Sources, and why:
   columns on `tickets` only hold the latest state.
 - Ratings come from the `ratings` table (kiosk.feedback).
 - Dossier figures come from `dossiers` (received_at, returned_at, on_time) and the hand-back row
-  of `dossier_events` (who handed the result back); on a hub, also from `office_dossiers`, the
-  dossiers the counter PCs forwarded (kiosk.officefeed). Ratings forwarded by the counters are
-  in `ratings` like the hub's own.
+  of `dossier_events` (who handed the result back). On a hub that table is the office dossier
+  book (kiosk/dossiers/book.py): every counter PC's dossiers, each once, whichever PC took it
+  in or handed it back. Also from `office_dossiers`, the public copies that counters not yet
+  writing to the book forward (kiosk.officefeed), for codes the book does not hold: a code in
+  the book counts once, from the book. Ratings forwarded by the counters are in `ratings`
+  like the hub's own.
 
 Definitions (each figure is documented once, here):
 
@@ -508,8 +511,8 @@ def _add_dossiers(db: Database, groups: _Groups, start: date, end: date, tz: Zon
         " ORDER BY e.id DESC LIMIT 1) "
         "FROM dossiers d LEFT JOIN tickets t ON t.id = d.ticket_id "
         "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?) "
-        # Dossiers other stations forwarded to this hub (kiosk.officefeed); a code this
-        # station holds itself counts once, from its own row.
+        # Dossiers older counters forwarded to this hub (kiosk.officefeed); a code in this
+        # station's own table (on a hub: the office dossier book) counts once, from there.
         "UNION ALL SELECT o.procedure_code, o.received_at, o.clerk, o.returned_at, "
         "o.finished_at, o.appointment_date, o.on_time, "
         "(SELECT t.service_code FROM ticket_dossiers td JOIN tickets t ON t.id = td.ticket_id "

@@ -70,8 +70,8 @@ class _Station:
         return self._db
 
     def hub(self) -> Any:
-        """The office hub, when this station is its client: dossiers taken in at the
-        counters are known there (kiosk.officefeed)."""
+        """The office hub, when this station is its client: the office dossier book is
+        there (kiosk/dossiers/book.py), and older counters' public forwards."""
         if self._hub is None:
             from kiosk.station import open_queue
 
@@ -133,13 +133,13 @@ class FeedbackLane(QObject):
         def work(station: _Station) -> Any:
             from zoneinfo import ZoneInfo
 
-            from kiosk.officefeed.records import find_public_view
+            from kiosk.officefeed.records import find_office_view
             from kiosk.queue.settings import hub_settings
 
-            view = find_public_view(station.db(), code, ZoneInfo(config.office.timezone))
-            if view is None and hub_settings(config).role == "client":
-                view = station.hub().dossier_view(code)
-            return view
+            client = hub_settings(config).role == "client"
+            return find_office_view(
+                station.db(), code, ZoneInfo(config.office.timezone),
+                (lambda c: station.hub().dossier_view(c)) if client else None)
 
         self._run(_logged(work, logging.ERROR, "dossier look-up failed"), done, failed, owner,
                   "dossier look-up")

@@ -37,7 +37,7 @@ ROUTES += [r for r in getattr(p, "PERMISSIONS", {}) if r not in ROUTES]  # newer
 
 FIELDS = ["service", "priority", "ok", "detail", "at", "op_id", "dossier_code", "counter",
           "ticket_id", "services", "clerk", "to_service", "to_counter", "records", "id",
-          "type", "data", "station_id", "role", "since"]
+          "type", "data", "station_id", "role", "since", "changes"]
 
 
 ADDRESSES = (n for n in itertools.count(1 << 16) if n & 255 not in (0, 255))
@@ -108,6 +108,14 @@ times = st.one_of(
 field_values = {
     "at": times, "op_id": st.one_of(st.uuids().map(str), st.text(max_size=40)),
     "ok": st.one_of(st.booleans(), json_scalars),
+    # Dossier changes (POST /dossiers/changes): the right keys, values of every shape.
+    "changes": st.lists(st.fixed_dictionaries(
+        {}, optional={"id": st.one_of(st.uuids().map(str), json_scalars),
+                      "kind": st.sampled_from(["intake", "status", "x"]),
+                      "code": st.one_of(st.just("000.00.01.H26-260101-0001"), json_scalars),
+                      "base_version": json_scalars, "station": json_scalars,
+                      "dossier": json_values, "event": json_values, "after": json_values,
+                      "city": json_values}), max_size=4),
     "records": st.lists(st.fixed_dictionaries(
         {}, optional={"id": json_scalars, "type": st.sampled_from(["dossier", "rating", "x"]),
                       "data": json_values}), max_size=4),
@@ -225,3 +233,62 @@ def test_the_hub_still_serves_after_the_fuzz(fuzz_hub):
     r = requests.get(fuzz_hub.url + p.SNAPSHOT_PATH, headers={p.KEY_HEADER: KEY}, timeout=5)
     assert r.status_code == 200
     assert not fuzz_hub.errors.records
+
+
+# -- dossier changes: real changes with one part replaced --------------------------------------
+
+@pytest.fixture(scope="module")
+def real_changes(tmp_path_factory):
+    """A counter's real intake and status change (kiosk/dossiers/book.py shapes)."""
+    from kiosk.dossiers import DossierStatus
+    from tests.dossiers.bookutil import Counter
+    from tests.dossiers.test_dossiers_helpers import CLERK, intake
+
+    counter = Counter(tmp_path_factory.mktemp("fuzz-counter"), "fuzz-counter")
+    taken = counter.desk.save_intake(intake(), clerk=CLERK)
+    moved = counter.desk.change_status(taken.code, DossierStatus.PROCESSING, clerk=CLERK)
+    changes = [counter.intake_change(taken), counter.status_change(moved, 2)]
+    counter.close()
+    return changes
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*prefix, i))
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    copy = list(value) if isinstance(value, list) else dict(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_dossier_changes_with_any_part_replaced_never_answer_5xx(fuzz_hub, real_changes, data):
+    change = data.draw(st.sampled_from(real_changes))
+    path = data.draw(st.sampled_from(list(_paths(change))))
+    odd = _replaced(change, path, data.draw(json_values))
+    counter_key = fuzz_hub.keys[1]  # fuzz-counter
+    body = json.dumps({"changes": [odd, change]}).encode()
+    status, top, rest = send(fuzz_hub, "POST", p.DOSSIER_CHANGES_PATH.encode(),
+                             ("good", 1), "Bearer", [], body)
+    assert counter_key and status in (200, 400), (status, rest[:300])
+    event(f"status {status}")
+    if status == 200:
+        results = json.loads(rest)["results"]
+        event(f"the odd change: {results[0]['result']}")
+        assert len(results) == 2
+        assert results[1]["result"] in ("applied", "unchanged", "conflict", "rejected")
+        assert {r["result"] for r in results} <= {"applied", "unchanged", "conflict",
+                                                  "rejected"}
+    assert not fuzz_hub.errors.records, [r.getMessage() for r in fuzz_hub.errors.records]

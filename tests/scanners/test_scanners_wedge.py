@@ -269,3 +269,58 @@ def test_without_the_shape_bursts_are_still_typing(form, shaped, qtbot):
     kb.type("Le Van", gap=3)  # fast but not a code's start: typed after the interval
     qtbot.waitUntil(lambda: form.first.text() == "Le Van", timeout=2000)
     assert shaped.dropped == [] and shaped.scans == []
+
+
+@pytest.mark.parametrize("pause", [40, 80, 120, 190])
+@pytest.mark.parametrize("first", [1, 2, 3])
+def test_a_pause_within_the_first_characters_is_joined_again(form, shaped, qtbot, first,
+                                                              pause):
+    """The first characters were typed into the field (they had no code's shape yet); the
+    burst that follows completes the start of a code: they are taken back out, the scan is
+    whole."""
+    form.first.setText("Lê ")
+    form.first.setCursorPosition(3)
+    kb = Keyboard()
+    kb.type(CCCD[:first], gap=3)
+    qtbot.wait(pause)  # the timer has judged the first keys: typed into the field
+    kb.t += pause
+    kb.type(CCCD[first:], gap=3, terminator="enter")
+    assert [e.text for e in shaped.scans] == [CCCD] and shaped.dropped == []
+    qtbot.wait(80)
+    assert form.first.text() == "Lê "
+
+
+def test_typing_then_a_scan_later_stays_apart(form, shaped, qtbot):
+    """A phone number typed by hand and a card scanned a moment later: nothing is joined."""
+    kb = Keyboard()
+    for ch in "0912":
+        kb.type(ch, gap=150)
+        qtbot.wait(60)
+    qtbot.waitUntil(lambda: form.first.text() == "0912", timeout=2000)
+    kb.t += 300
+    qtbot.wait(50)
+    kb.type(CCCD, gap=3, terminator="enter")
+    assert [e.text for e in shaped.scans] == [CCCD]
+    qtbot.wait(80)
+    assert form.first.text() == "0912"
+
+
+def test_a_split_start_in_a_text_box_is_left_where_it_is(qtbot, shaped):
+    """In a multi-line box the typed characters cannot be found for sure: they stay, and the
+    rest of the burst is still one scan (which the window's check then refuses)."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    box = QPlainTextEdit()
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    box.activateWindow()
+    box.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    kb = Keyboard()
+    kb.type(CCCD[:2], gap=3)
+    qtbot.wait(80)
+    kb.t += 80
+    kb.type(CCCD[2:], gap=3, terminator="enter")
+    assert [e.text for e in shaped.scans] == [CCCD[2:]]
+    assert box.toPlainText() == CCCD[:2]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.calendar import CalendarRules, plan_appointment
+from kiosk.dossiers.checks import EMAIL_RE, ID_NUMBER_RE, PHONE_RE
 from kiosk.dossiers.models import Dossier, Intake, Person
 from kiosk.dossiers.procedures import Procedure
 from kiosk.ui.counter.documents import DocumentsChecklist
@@ -377,7 +378,7 @@ class IntakeForm(QWidget):
             raise FormProblem(self.tr("Cần nhập họ tên người nộp hồ sơ (hoặc quét thẻ căn "
                                       "cước)."), self.name)
         id_number = self.id_number.text().strip()
-        if id_number and not re.fullmatch(r"[0-9]{9,12}|[A-Za-z0-9]{6,15}", id_number):
+        if id_number and not ID_NUMBER_RE.fullmatch(id_number):
             raise FormProblem(self.tr("Số định danh không hợp lệ (12 chữ số; CMND cũ 9 chữ "
                                       "số)."), self.id_number)
         birth = parse_day(self.birth_date.text())
@@ -385,11 +386,11 @@ class IntakeForm(QWidget):
             raise FormProblem(self.tr("Ngày sinh không hợp lệ: nhập dạng ngày/tháng/năm, ví dụ "
                                       "23/05/2002."), self.birth_date)
         phone = re.sub(r"[ .]", "", self.phone.text())
-        if phone and not re.fullmatch(r"\+?[0-9]{8,12}", phone):
+        if phone and not PHONE_RE.fullmatch(phone):
             raise FormProblem(self.tr("Số điện thoại không hợp lệ (8 đến 12 chữ số)."),
                               self.phone)
         email = self.email.text().strip()
-        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        if email and not EMAIL_RE.fullmatch(email):
             raise FormProblem(self.tr("Địa chỉ email không hợp lệ."), self.email)
         if self.procedure is None:
             raise FormProblem(self.tr("Cần chọn thủ tục hành chính (Ctrl+F để tìm)."),

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from kiosk.dossiers.ranking import fold  # noqa: F401 - the picker and tests use it from here
-
-#: The parser's gender values and how the form (and the dossier record) writes them.
-GENDER_VI = {"male": "Nam", "female": "Nữ"}
+# The picker, the form and tests use these from here.
+from kiosk.dossiers.checks import GENDER_VI  # noqa: F401
+from kiosk.dossiers.ranking import fold  # noqa: F401
 
 
 def matches(query: str, haystack: str) -> bool:

@@ -284,4 +284,7 @@ def _before(a: Any, b: datetime) -> bool:
 
 
 def services_from_catalog(catalog: Iterable[Any]) -> list[ServiceInfo]:
-    return [ServiceInfo(s.code, s.prefix, short_service_name(s.name_vi)) for s in catalog]
+    """The board's services: the catalog's short board name, else the name cut short."""
+    return [ServiceInfo(s.code, s.prefix,
+                        getattr(s, "board_name_vi", "") or short_service_name(s.name_vi))
+            for s in catalog]

@@ -41,10 +41,10 @@ NUMBER_PX = 180
 COUNTER_PX = 140
 RECENT_NUMBER_PX = 50
 WAITING_COUNT_PX = 52
-# The waiting services' names: each the largest its chip allows up to this size, on at most
-# two lines (WrapFitLabel, window.py). 40 px type has 28 px capitals; the panel is as tall as
-# two rows of such names need (the numbers above are held by their tiles' width, not height).
-WAITING_NAME_PX = 40
+# The waiting services' names (the catalog's short board_name_vi): all at one size, the largest
+# every chip allows up to this one, on at most two lines (WrapFitLabel, window.py). On a 1080p
+# TV the default names fit at 54 px, capitals of 38 px: read from 5 m.
+WAITING_NAME_PX = 56
 WAITING_PANEL_HEIGHT = 310
 TYPE = TypeScale(body=None, small=24, title=42, heading=38, display=NUMBER_PX)
 ON_TILE = "transparent"

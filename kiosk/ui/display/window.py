@@ -437,11 +437,13 @@ class DisplayBoard(QWidget):
         return panel
 
     def _size_names(self) -> None:
-        """Every waiting service's name at the size its chip allows, once all are fitted."""
+        """Every waiting service's name at one size, the largest every chip allows, once all
+        are fitted: no service looks more important than another."""
         chips = list(self.waiting_chips.values())
         if chips:
+            px = min(chip.name.fitted_px for chip in chips)
             for chip in chips:
-                chip.name.show_px(chip.name.fitted_px)
+                chip.name.show_px(px)
 
     def _build_waiting(self) -> QFrame:
         panel = QFrame()

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton  # noqa: E402
 
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.config import Config  # noqa: E402
@@ -94,6 +94,29 @@ def test_a_scan_that_pauses_is_held_and_fills_the_form_whole(qtbot, tmp_path, sp
         assert "|" not in "".join(str(v) for v in snap.values())
     qtbot.wait(80)
     assert form.phone.text() == "" and w.wedge.pending == 0
+
+
+@pytest.mark.parametrize("split_at", [1, 3])
+def test_a_scan_that_pauses_within_its_first_characters_leaves_nothing_behind(qtbot, tmp_path,
+                                                                              split_at):
+    """Before its first characters look like a code they are typed (into whichever line edit
+    has focus); the rest of the burst takes them back: the form holds the card, no stray
+    digit anywhere."""
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
+    form = w.form
+    focus = QApplication.focusWidget()
+    assert isinstance(focus, QLineEdit)
+    before = focus.text()
+    _keys(CCCD_LUONG[:split_at])
+    qtbot.waitUntil(lambda: focus.text() == before + CCCD_LUONG[:split_at], timeout=1000)
+    _keys(CCCD_LUONG[split_at:])
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert form.name.text() == "Lê Văn Lương"
+    assert form.id_number.text() == "089202017098"
+    qtbot.wait(80)
+    if focus not in (form.name, form.id_number, form.address, form.birth_date):
+        assert focus.text() == before
+    assert not w.banner.isVisible() or w.banner.level != "error"
 
 
 def test_a_scan_that_never_completes_is_dropped_with_a_rescan_message(qtbot, tmp_path, caplog):
