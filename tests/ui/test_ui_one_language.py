@@ -79,7 +79,6 @@ _FAILURE_HALF = ("a failure's Vietnamese half: kiosk/failures.py words a failure
 _GENDER = "the ID card's gender value, stored in the dossier as read (data, not UI text)"
 #: (module, the literal's start) -> why the literal is not put through tr().
 LITERALS_NOT_TRANSLATED = {
-    ("counter/text.py", "Nữ"): _GENDER,
     ("counter/intake_form.py", "Nữ"): _GENDER,
     ("wizard/hubtls.py", "ĐỊA-CHỈ-IP"): "a placeholder written into an address shown to the "
                                         "technician and looked for in it",
