@@ -3600,7 +3600,11 @@ Off</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Lỗi gần nhất ({value}): {last_error}</source>
+        <source>Lỗi gần nhất lúc {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chi tiết kỹ thuật: {technical}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -19,6 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import ast  # noqa: E402
 import importlib  # noqa: E402
 import re  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -307,11 +308,24 @@ def test_the_admin_view_over_an_english_kiosk_stays_vietnamese(qtbot, station): 
     kiosk in English, the English translator is installed, and the technician's screen still
     shows one language, Vietnamese (its strings have no English, and the compiled file holds
     only finished translations)."""
+    from kiosk.store import connect, transaction
     from kiosk.ui.admin import AdminView
     from kiosk.ui.admin.tasks import pending_tasks
     from kiosk.ui.i18n import LanguageSwitcher
+    from sync import status as sync_status
 
     config, paths, *_ = station
+    # The city sync failed: its own words are the technician's English.
+    db = connect(paths.database)
+    try:
+        with transaction(db) as conn:
+            sync_status.write_state(conn, {
+                sync_status.K_STATE: sync_status.ERROR,
+                sync_status.K_LAST_ERROR_AT: datetime.now(UTC).isoformat(),
+                sync_status.K_LAST_ERROR: "city server refused the token (401): check the "
+                                          "station token"})
+    finally:
+        db.conn.close()
     switcher = LanguageSwitcher(QApplication.instance())
     try:
         switcher.set_language("en")
@@ -327,6 +341,11 @@ def test_the_admin_view_over_an_english_kiosk_stays_vietnamese(qtbot, station): 
             problems += english_on(screen_texts([view]), allowed_english)
         assert view.tabs.tabText(0) == "In lại"
         assert not problems, "\n".join(problems)
+        view.tabs.setCurrentWidget(view.sync_tab)
+        qtbot.waitUntil(lambda: view.sync_tab.error_detail.isVisible(), timeout=5000)
+        assert view.sync_tab.error_detail.text().startswith(
+            "Chi tiết kỹ thuật: city server refused the token")
+        assert english_words(view.sync_tab.detail.text()) == []
         qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=15000)
         view.close()
     finally:

@@ -350,6 +350,15 @@ class SyncTab(QWidget):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The sync's last error in its own (English, technician's) words, labelled as the
+        # doctor's details are, below the Vietnamese lines.
+        self.error_detail = QLabel()
+        self.error_detail.setObjectName("SyncErrorDetail")
+        self.error_detail.setProperty("role", "doc")
+        self.error_detail.setWordWrap(True)
+        self.error_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_detail.hide()
         self.table = _table([self.tr("Mã bản ghi"), self.tr("Loại"), self.tr("Tạo lúc"),
                              self.tr("Bị từ chối lúc"), self.tr("Lý do")])
         self.result = status_label()
@@ -380,6 +389,7 @@ class SyncTab(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.headline)
         box.addWidget(self.detail)
+        box.addWidget(self.error_detail)
         box.addWidget(self.panel)
         title = QLabel(self.tr("Bản ghi thành phố từ chối (giữ lại, không tự gửi lại)"))
         title.setProperty("role", "fieldLabel")
@@ -424,9 +434,11 @@ class SyncTab(QWidget):
                  self.tr("Gửi thành công lần cuối: {value}").format(
                          value=when(status.last_success_at))]
         if status.last_error:
-            lines.append(self.tr("Lỗi gần nhất ({value}): {last_error}").format(
-                    value=when(status.last_error_at),
-                    last_error=status.last_error))
+            lines.append(self.tr("Lỗi gần nhất lúc {value}").format(
+                value=when(status.last_error_at)))
+            self.error_detail.setText(self.tr("Chi tiết kỹ thuật: {technical}").format(
+                technical=status.last_error))
+        self.error_detail.setVisible(bool(status.last_error))
         if status.offline_since:
             lines.append(self.tr("Mất kết nối từ: {value}").format(
                     value=when(status.offline_since)))
