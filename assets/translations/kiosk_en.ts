@@ -3515,6 +3515,13 @@ Off</translation>
     </message>
 </context>
 <context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>Chi tiết kỹ thuật: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SyncPanel</name>
     <message>
         <source>{done:,} / {backlog:,} bản ghi</source>

@@ -350,3 +350,36 @@ def test_the_admin_view_over_an_english_kiosk_stays_vietnamese(qtbot, station): 
         view.close()
     finally:
         switcher.close()
+
+
+def test_the_kiosk_sync_line_follows_the_citizen_language(qtbot, tmp_path):
+    """The city sync's state sits in the kiosk's header: an English screen shows it in
+    English, a Vietnamese one in Vietnamese with the technician's English detail labelled in
+    the tool tip."""
+    from kiosk.config import Config
+    from kiosk.paths import Paths
+    from kiosk.ui.app import build_window
+    from sync.status import OFFLINE, SyncStatus
+    from tests.util import tap
+
+    config = Config().with_values(
+        printer={"uri": f"file://{tmp_path / 'printer.bin'}"},
+        kiosk={"fullscreen": False, "enforce_opening_hours": False},
+        sync={"server_url": "http://127.0.0.1:9", "token": "t0k3n"}, station={"id": "kiosk-1"})
+    window = build_window(config, Paths(tmp_path, tmp_path / "kiosk.toml"))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    indicator = window.sync_indicator
+    assert indicator.isVisible()
+    status = SyncStatus(state=OFFLINE, pending=3, offline_since=datetime.now(UTC),
+                        last_error="city server unreachable: connection refused")
+    indicator.show_status(status)
+    assert indicator.text().startswith("Mất kết nối") and english_words(indicator.text()) == []
+    assert indicator.toolTip().startswith("Chi tiết kỹ thuật: city server unreachable")
+    tap(qtbot, window.header.lang_buttons["en"])
+    qtbot.waitUntil(lambda: not vietnamese(indicator.text()), timeout=2000)
+    assert indicator.text().startswith("Offline since")
+    assert vietnamese_on(screen_texts([window]), allowed_vietnamese) == []
+    window.close()
