@@ -218,3 +218,70 @@ def test_the_setup_script_makes_what_the_doctor_checks():
     assert "-Profile Any" in script and "-Direction Inbound" in script
     assert "/inheritance:r" in script and "*S-1-5-18:(OI)(CI)F" in script
     assert "-Priority 4" in script  # scheduled tasks default to below-normal priority (7)
+
+
+# The Windows names the script writes and the guide tells a technician to check, as Microsoft
+# documents them (or, for the touch keyboard, as its Settings pages write them); a typo in a
+# GUID or a value name fails silently on a PC, so both files must carry the same, right names.
+WINDOWS_NAMES = [
+    # Policy CSP - LockDown / EdgeUI.admx "Allow edge swipe": 0 = disallowed
+    r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\EdgeUI",
+    "AllowEdgeSwipe",
+    # powercfg: the "USB settings" subgroup and its "USB selective suspend setting"
+    "2a737441-1930-4402-8d77-b2bebba308a3",
+    "48e6b7a6-50f5-4782-a5d4-53bb8f07e226",
+    # toasts (Settings), "Turn off toast notifications" (WPN.admx), "Remove Notifications and
+    # Action Center" (Taskbar.admx)
+    r"Software\Microsoft\Windows\CurrentVersion\PushNotifications",
+    "ToastEnabled",
+    r"Software\Policies\Microsoft\Windows\CurrentVersion\PushNotifications",
+    "NoToastApplicationNotification",
+    r"Software\Policies\Microsoft\Windows\Explorer",
+    "DisableNotificationCenter",
+    # the touch keyboard's Settings pages
+    r"Software\Microsoft\TabletTip\1.7",
+    "EnableDesktopModeAutoInvoke",
+    "TouchKeyboardTapInvoke",
+    "TipbandDesiredVisibility",
+    # the account's own shell, auto-logon
+    r"Software\Microsoft\Windows NT\CurrentVersion\Winlogon",
+    "AutoAdminLogon",
+    "DefaultUserName",
+    "DefaultPassword",
+    # Smart App Control's state (0 off, 1 on, 2 evaluation)
+    r"SYSTEM\CurrentControlSet\Control\CI\Policy",
+    "VerifiedAndReputablePolicyState",
+    # the firewall rule, the data folder, the scheduled task
+    "-RemoteAddress LocalSubnet",
+    "/inheritance:r",
+    "/setowner",
+    "-Priority 4",
+    "-ExecutionTimeLimit ([TimeSpan]::Zero)",
+    "Unblock-File",
+]
+
+
+@pytest.mark.parametrize("name", WINDOWS_NAMES)
+def test_the_script_and_the_guide_use_the_same_windows_names(name):
+    script = (ROOT / "scripts" / "windows" / "install-station.ps1").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "install-windows.md").read_text(encoding="utf-8")
+    assert name in script, f"install-station.ps1 does not name {name}"
+    # the guide writes HKCU\ / HKLM\ where the script goes through the kiosk account's hive
+    bare = name.removeprefix("HKLM:\\")
+    assert bare in guide, f"docs/install-windows.md does not name {bare}"
+
+
+def test_the_smart_app_control_states_are_read_right():
+    script = (ROOT / "scripts" / "windows" / "install-station.ps1").read_text(encoding="utf-8")
+    # 1 is on (blocks an unsigned kiosk now), 2 is evaluation (may turn itself on later)
+    assert '$sac -eq 1 -and $signature.Status -ne "Valid"' in script
+    assert "Smart App Control is on and the kiosk is unsigned" in script
+    assert '$sac -eq 2 -and $signature.Status -ne "Valid"' in script
+    assert "Smart App Control is evaluating" in script
+
+
+def test_the_setup_script_is_plain_ascii():
+    # Windows PowerShell 5.1 reads a script without a BOM in the ANSI code page: a Vietnamese
+    # or typographic character would be garbled or break the parse on a Vietnamese PC.
+    raw = (ROOT / "scripts" / "windows" / "install-station.ps1").read_bytes()
+    assert raw.isascii()
