@@ -151,6 +151,10 @@ Invoke-Native "icacls.exe" @($DataDir, "/remove:g", "*S-1-1-0", "*S-1-5-11", "*S
     "*S-1-5-4", "*S-1-3-0") | Out-Null
 Invoke-Native "icacls.exe" @($DataDir, "/setowner", "*S-1-5-32-544") | Out-Null
 Write-Host (Invoke-Native "icacls.exe" @($DataDir) | Out-String)
+# The same folder for every account without --data-dir: an administrator's `kiosk.exe doctor`
+# checks the station's own data, not an empty folder under the administrator's profile
+# (kiosk/paths.py reads KIOSK_DATA_DIR; new terminals see it).
+[Environment]::SetEnvironmentVariable("KIOSK_DATA_DIR", $DataDir, "Machine")
 
 # -- 5. The hub's firewall rule ----------------------------------------------------------------
 if ($Hub) {

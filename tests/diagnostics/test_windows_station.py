@@ -218,6 +218,10 @@ def test_the_setup_script_makes_what_the_doctor_checks():
     assert "-Profile Any" in script and "-Direction Inbound" in script
     assert "/inheritance:r" in script and "*S-1-5-18:(OI)(CI)F" in script
     assert "-Priority 4" in script  # scheduled tasks default to below-normal priority (7)
+    # one data folder for the kiosk account and an administrator's `kiosk.exe doctor`
+    from kiosk.paths import DATA_DIR_ENV
+
+    assert f'SetEnvironmentVariable("{DATA_DIR_ENV}", $DataDir, "Machine")' in script
 
 
 # The Windows names the script writes and the guide tells a technician to check, as Microsoft
