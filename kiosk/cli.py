@@ -118,12 +118,30 @@ def _crashed(exc: Exception, paths) -> int:
     return EXIT_CRASHED
 
 
+CONFIG_REFUSED_VI = ("Trạm chưa mở được: tệp cấu hình kiosk.toml có lỗi. Hãy báo kỹ thuật "
+                     "viên; chi tiết ở dưới và trong nhật ký của trạm.")
+
+
+def _config_refused(args: argparse.Namespace, paths, exc: ConfigError) -> None:
+    """A configuration the station cannot start with: in the log too (kiosk-gui.exe has no
+    console, and the auto-start would otherwise end without a trace), and in a box when a
+    screen was to open without a console."""
+    from kiosk.commands import tell_without_console
+    from kiosk.logs import setup_logging
+
+    with contextlib.suppress(Exception):
+        setup_logging(paths)
+    logging.getLogger("kiosk.config").error("%s", exc)
+    tell_without_console(args, CONFIG_REFUSED_VI, str(exc), warning=True)
+
+
 def _run(args: argparse.Namespace, paths) -> int:
     if getattr(args, "needs_config", True):
         try:
             config = config_mod.load(paths.config_file)
         except ConfigError as exc:
             print(exc, file=sys.stderr)
+            _config_refused(args, paths, exc)
             return EXIT_USAGE
         from kiosk.station import with_station_id
 

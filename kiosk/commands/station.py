@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_OK
+from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_OK, tell_without_console
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -50,8 +50,9 @@ def _ui(args, config: Config, paths: Paths) -> int:
     except AlreadyRunning as exc:
         logging.getLogger("kiosk.instance").error("%s", exc.message_en)
         print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
-        if getattr(args, "no_console", False) and not child:
-            _show_refusal(exc)  # kiosk-gui.exe: nobody would see the line above
+        if not child:  # kiosk-gui.exe: nobody would see the line above (a supervised
+            # window's refusal is its supervisor's business: only logged)
+            tell_without_console(args, exc.message_vi, f"Thư mục dữ liệu: {exc.path.parent}")
         return EXIT_ALREADY_RUNNING
     try:
         if not child:
@@ -62,18 +63,6 @@ def _ui(args, config: Config, paths: Paths) -> int:
         return _ui_locked(args, config, paths)
     finally:
         lock.release()
-
-
-def _show_refusal(exc) -> None:
-    """The windowed exe's second start, in a box the technician sees (a supervised window's
-    refusal is the supervisor's business: it is only logged)."""
-    try:
-        from kiosk.ui.notice import show_notice
-
-        show_notice("hcc-kiosk", exc.message_vi, f"Thư mục dữ liệu: {exc.path.parent}")
-    except Exception:  # no screen to show it on: the log line stays the only trace
-        logging.getLogger("kiosk.instance").warning("could not show the refusal in a box",
-                                                    exc_info=True)
 
 
 def _ui_locked(args, config: Config, paths: Paths) -> int:
