@@ -37,7 +37,7 @@ elif [ -x "$VENV/Scripts/python.exe" ]; then PY=$VENV/Scripts/python.exe
 else echo "build: no virtual environment at $VENV (run ./dev setup first)" >&2; exit 2
 fi
 
-camera=0 dist=dist work=build archive=1 check_only= archive_only=
+camera=0 dist=dist work=build archive=1 check_only='' archive_only=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --camera) camera=1 ;;
