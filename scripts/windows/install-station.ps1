@@ -161,6 +161,16 @@ if ($Hub) {
     Write-Step "Firewall: inbound TCP $HubPort for the hub, all profiles, this LAN only"
     Get-NetFirewallRule -DisplayName $RuleName -ErrorAction SilentlyContinue |
         Remove-NetFirewallRule
+    # A first-start firewall prompt that someone dismissed or cancelled leaves inbound Block
+    # rules for the program, and Windows applies Block rules before any Allow rule: remove
+    # them (kiosk doctor fails the hub while one is left).
+    $ours = @($gui, $cli)
+    Get-NetFirewallRule -Direction Inbound -Action Block -ErrorAction SilentlyContinue |
+        Where-Object { $ours -contains ($_ | Get-NetFirewallApplicationFilter).Program } |
+        ForEach-Object {
+            Write-Host "Removing the Block rule '$($_.DisplayName)' for $(($_ | Get-NetFirewallApplicationFilter).Program)"
+            $_ | Remove-NetFirewallRule
+        }
     foreach ($exe in @($gui, $cli)) {
         New-NetFirewallRule -DisplayName $RuleName -Direction Inbound -Action Allow `
             -Protocol TCP -LocalPort $HubPort -Program $exe -Profile Any `
