@@ -264,6 +264,19 @@ class RemoteQueue:
         found = data.get("dossier")
         return PublicDossierView.from_json(found) if isinstance(found, dict) else None
 
+    def lease_dossier_numbers(self, unit: str, day: str | Any, count: int,
+                              held: dict[str, int] | None = None) -> dict[str, Any]:
+        """A block of `count` dossier numbers of `day` from the hub (kiosk/dossiers/numbers.py):
+        {"unit", "day", "first", "last", "epoch"}. `held`: the highest number this station
+        holds per day (ISO date -> number). Raises HubUnavailable when the hub cannot be
+        reached. Repeating a lease after a lost answer only wastes the numbers of the first."""
+        day_text = day if isinstance(day, str) else day.isoformat()
+        data = self._request("POST", p.DOSSIER_NUMBERS_PATH, {
+            "unit": unit, "day": day_text, "count": count, "held": dict(held or {})})
+        if not isinstance(data, dict):
+            raise HubUnavailable("the hub's answer to a number lease is not an object")
+        return data
+
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         with self._cache_lock:
             self._subscribers.append(callback)
