@@ -182,8 +182,8 @@ def lease(conn: sqlite3.Connection, unit: str, day: date, count: int,
 def after_restore(conn: sqlite3.Connection, today: date, *, gap: int = RESTORE_GAP) -> str:
     """A database was just restored from a backup (inside the caller's transaction): a new
     epoch; today's and later days' numbering moved `gap` on (also days the backup has no
-    counter for); the blocks and fallback numbers a counter held for those days dropped
-    (some were used after the backup). Returns the new epoch."""
+    counter for); the blocks a counter held for those days dropped and its fallback range
+    closed for today (some of them were used after the backup). Returns the new epoch."""
     new = secrets.token_hex(8)
     set_meta(conn, META_EPOCH, new)
     conn.execute("UPDATE dossier_counters SET last_seq = last_seq + ? WHERE day >= ?",
@@ -267,6 +267,8 @@ class LeasedNumbers:
 
     def _fallback_block(self, conn: sqlite3.Connection, unit: str,
                         day: date) -> tuple[int, int] | None:
+        if not _fallback_allowed(conn, day):
+            return None
         first, last = self.fallback
         conn.execute(
             "INSERT INTO dossier_number_blocks (unit_code, day, first, last, next_seq, "
@@ -384,7 +386,8 @@ class LeasedNumbers:
                 "WHERE unit_code = ? AND day = ? AND source = 'fallback'",
                 (self.unit, today.isoformat())).fetchone()
             next_ready = self._left(conn, self.next_day(today)) > 0
-        fallback_left = row[0] if row else FALLBACK_SIZE
+            allowed = _fallback_allowed(conn, today)
+        fallback_left = (row[0] if row else FALLBACK_SIZE) if allowed else 0
         return NumbersStatus(leased=True, left_today=left, fallback_left=fallback_left,
                              on_fallback=left == 0 and bool(row and row[1]),
                              hub_reachable=self.hub_reachable, next_day_ready=next_ready)
@@ -401,6 +404,13 @@ class LeasedNumbers:
 
     def _now(self) -> str:
         return datetime.now(self.tz).isoformat(timespec="seconds")
+
+
+def _fallback_allowed(conn: sqlite3.Connection, day: date) -> bool:
+    """A database restored on `day` or later cannot know which of that day's fallback
+    numbers it used after the backup: none of them is used again."""
+    floor_day = meta(conn, META_FLOOR_DAY)
+    return floor_day is None or day.isoformat() > floor_day
 
 
 @contextlib.contextmanager
