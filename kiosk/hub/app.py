@@ -592,8 +592,9 @@ async def dossier_numbers(request: web.Request) -> web.Response:
         raise InvalidRequest(f"day must be from yesterday to {numbers.LEASE_DAYS_AHEAD} days "
                              "ahead of the hub's date", "Ngày xin số hồ sơ không hợp lệ: "
                              "kiểm tra đồng hồ của máy.")
-    count = _int(data.get("count"), "count", maximum=numbers.MAX_LEASE)
-    if not count:
+    count = data.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or \
+            not 1 <= count <= numbers.MAX_LEASE:
         raise InvalidRequest(f"count must be from 1 to {numbers.MAX_LEASE}")
     raw_held = data.get("held") or {}
     if not isinstance(raw_held, dict) or len(raw_held) > numbers.MAX_HELD_DAYS:
@@ -604,6 +605,8 @@ async def dossier_numbers(request: web.Request) -> web.Response:
         held_day = _day(key, "held day")
         if abs((held_day - today).days) > numbers.MAX_HELD_DAYS:
             raise InvalidRequest("held days must be within a month of the hub's date")
+        if isinstance(value, str):  # JSON numbers only (a path segment may be digits)
+            raise InvalidRequest("held numbers must be whole numbers")
         number = _int(value, "held number")
         if numbers.in_fallback_window(number):  # type: ignore[arg-type]
             raise InvalidRequest("a held number lies in the counters' fallback range: "
