@@ -34,6 +34,7 @@ import logging
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,6 +59,7 @@ RESTORE_GAP = 500
 BLOCK = 20
 LOW_WATER = 10
 MAX_LEASE = 200  # the most numbers one lease may ask for
+RETRY_AFTER_FAILURE_S = 30.0  # an intake with no number left asks the hub again after this
 MAX_HELD_DAYS = 31  # days a lease request may report as held
 LEASE_DAYS_BEHIND = 1  # a lease may be for yesterday (a counter working past midnight) ...
 LEASE_DAYS_AHEAD = 31  # ... up to a month ahead (the next working day after a long holiday)
@@ -240,7 +242,10 @@ class LeasedNumbers:
         self.block = max(1, min(block, MAX_LEASE))
         self.low_water = max(1, min(low_water, self.block))
         self.hub_reachable: bool | None = None
+        self._failed_at = -float("inf")
         self._lock = threading.Lock()
+        self._soon_lock = threading.Lock()
+        self._soon: threading.Thread | None = None
 
     # -- inside the intake's transaction -----------------------------------------------------
 
@@ -312,6 +317,7 @@ class LeasedNumbers:
                     answer = lease(self.unit, day.isoformat(), self.block, self._held(conn, today))
                 except QueueError as exc:
                     self.hub_reachable = False
+                    self._failed_at = time.monotonic()
                     log.info("dossier numbers: no lease from the hub now (%s)",
                              getattr(exc, "code", type(exc).__name__))
                     return got
@@ -320,14 +326,36 @@ class LeasedNumbers:
         return got
 
     def ensure(self, day: date | None = None) -> None:
-        """Before an intake (on the desk's lane, outside its transaction): lease now if no
-        leased number is left for the day; quick and offline-safe (a failed lease leaves the
-        fallback range to take())."""
+        """Before an intake (on the desk's lane, outside its transaction). Below the low-water
+        mark a refill starts on a thread of its own, so the intake never waits for it; only
+        with no leased number left for the day does it lease now, and not again within
+        RETRY_AFTER_FAILURE_S of a failed attempt (a hub that is off would make every intake
+        wait for the network's timeout): take() then numbers from the fallback range."""
         day = day or self.today()
         with self._db() as conn:
             left = self._left(conn, day)
-        if left < self.low_water:
+        if left >= self.low_water or self.lease is None:
+            return
+        if left > 0:
+            self.refill_soon(today=day)
+        elif self.hub_reachable is not False or \
+                time.monotonic() - self._failed_at >= RETRY_AFTER_FAILURE_S:
             self.refill(today=day)
+
+    def refill_soon(self, *, today: date | None = None) -> None:
+        """refill() on a background thread (one at a time)."""
+        with self._soon_lock:
+            if self._soon is not None and self._soon.is_alive():
+                return
+            self._soon = threading.Thread(target=self._refill_quietly, args=(today,),
+                                          daemon=True, name="dossier-numbers")
+            self._soon.start()
+
+    def _refill_quietly(self, today: date | None) -> None:
+        try:
+            self.refill(today=today)
+        except Exception:
+            log.exception("topping up the dossier numbers failed")
 
     def _store(self, conn: sqlite3.Connection, day: date, answer: dict[str, Any]) -> int:
         try:

@@ -112,7 +112,7 @@ def test_a_counter_takes_leased_numbers_then_its_fallback_then_refuses(tmp_path,
     assert (status.left_today, status.fallback_left, status.on_fallback) == (0, 97, True)
     # The hub is back: leased numbers again, past everything the hub handed out.
     numbers.lease = hub_lease(hub_db)
-    numbers.ensure(DAY)
+    numbers.refill(today=DAY)
     assert seq(desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)) == 6
     # The fallback range used up and no lease: a plain Vietnamese refusal, nothing saved.
     with transaction(counter_db) as conn:
@@ -126,6 +126,44 @@ def test_a_counter_takes_leased_numbers_then_its_fallback_then_refuses(tmp_path,
     assert counter_db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == before
     hub_db.conn.close()
     counter_db.conn.close()
+
+
+def test_an_intake_never_waits_for_a_hub_known_to_be_away(tmp_path, config, monkeypatch):
+    hub_db = connect(tmp_path / "hub.db")
+    calls = []
+    real = hub_lease(hub_db)
+
+    def counting(*args):
+        calls.append(args[1])
+        return real(*args)
+
+    numbers = leased(tmp_path / "counter.db", config, lease=counting, block=4, low_water=2)
+    numbers.ensure(DAY)  # nothing held: leased now, today and the next working day
+    assert len(calls) == 2 and numbers.status(today=DAY).left_today == 4
+    numbers.ensure(DAY)  # enough: no call
+    assert len(calls) == 2
+    with transaction(connect(tmp_path / "counter.db")) as conn:  # 1 left: topped up aside
+        conn.execute("UPDATE dossier_number_blocks SET next_seq = last WHERE day = ?",
+                     (DAY.isoformat(),))
+    numbers.ensure(DAY)
+    numbers._soon.join(10)
+    assert len(calls) == 3 and numbers.status(today=DAY).left_today == 5
+    # The hub goes away with nothing left: one attempt, then none for RETRY_AFTER_FAILURE_S.
+    with transaction(connect(tmp_path / "counter.db")) as conn:
+        conn.execute("UPDATE dossier_number_blocks SET next_seq = last + 1")
+
+    def away(*args):
+        calls.append(args[1])
+        _unreachable()
+
+    numbers.lease = away
+    numbers.ensure(DAY)
+    numbers.ensure(DAY)
+    assert len(calls) == 4 and numbers.hub_reachable is False
+    monkeypatch.setattr(n, "RETRY_AFTER_FAILURE_S", 0.0)
+    numbers.ensure(DAY)
+    assert len(calls) == 5
+    hub_db.conn.close()
 
 
 def test_held_numbers_raise_the_hub_counter(tmp_path):

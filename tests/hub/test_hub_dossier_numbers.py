@@ -227,8 +227,10 @@ def test_while_the_hub_is_away_each_counter_numbers_from_its_own_range(hub, tmp_
         assert (status.on_fallback, status.hub_reachable, status.left_today,
                 status.fallback_left) == (True, False, 0, 98)
         hub.restart()
-        # Back: the next intake leases again, above everything the hub handed out, and the
-        # hub itself (a very busy day) jumps over the whole fallback window.
+        # Back: the next top-up (the hub connection's background round) leases again, above
+        # everything the hub handed out, and the hub itself (a very busy day) jumps over
+        # the whole fallback window.
+        assert one.numbers.refill() > 0
         back = one.take_in()
         assert seq(back) > 8 and seq(back) < n.FALLBACK_BASE
         conn = sqlite3.connect(hub.db_path)
@@ -238,6 +240,7 @@ def test_while_the_hub_is_away_each_counter_numbers_from_its_own_range(hub, tmp_
         conn.close()
         with sqlite3.connect(three.path) as conn:
             conn.execute("UPDATE dossier_number_blocks SET next_seq = last + 1")
+        three.numbers.refill()
         late = three.take_in()
         assert seq(late) == FALLBACK_END + 1
         assert not three.numbers.status().on_fallback
