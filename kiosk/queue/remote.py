@@ -164,6 +164,7 @@ class RemoteQueue:
         self._flush_wanted = threading.Event()
         self._flusher: threading.Thread | None = None
         self._events_live = threading.Event()
+        self._round_tasks: list[Callable[[], Any]] = []
         if on_connection is not None:
             self._start_events()
 
@@ -569,6 +570,17 @@ class RemoteQueue:
                     log.info("office feed: not forwarded now (%s)", exc.code)
             except Exception:
                 log.exception("forwarding this station's records to the hub failed")
+            for task in list(self._round_tasks):
+                try:
+                    task()
+                except Exception:
+                    log.exception("a background task of the hub connection failed")
+
+    def every_round(self, task: Callable[[], Any]) -> None:
+        """Run `task` on the background thread after each outbox round while the hub answers
+        (every FORWARD_EVERY_S; e.g. LeasedNumbers.refill, topping up dossier numbers). The
+        thread runs once the event connection is started (on_connection or subscribe)."""
+        self._round_tasks.append(task)
 
     def forward_office_records(self) -> int:
         """Forward this station's dossiers and ratings to the hub (kiosk.officefeed), so the

@@ -347,3 +347,45 @@ def _kiosk(data_dir, *args: str) -> str:
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
+
+
+def test_a_counter_pc_desk_numbers_from_the_hub_and_tops_up_in_the_background(hub, tmp_path):
+    from kiosk.config import from_dict
+    from kiosk.paths import Paths
+    from kiosk.ui.counter.lanes import CounterDesk
+
+    token = pair(hub.url, "counter-2", "counter")
+    config = from_dict({"hub": {"role": "client", "url": hub.url, "station_key": token},
+                        "counter": {"number": 2}, "station": {"id": "counter-2"}})
+    data = tmp_path / "counter-2"
+    data.mkdir()
+    paths = Paths(data, data / "kiosk.toml")
+    desk = CounterDesk(config, paths)  # what the counter window's desk lane holds
+    try:
+        assert isinstance(desk.numbers, LeasedNumbers) and desk.numbers.counter == 2
+        first = desk.save_intake(intake(), clerk=CLERK)
+        assert seq(first.code) == 1 and hub_counter(hub) == n.BLOCK
+        assert desk.numbers.status().left_today == n.BLOCK - 1
+        hub.stop()
+        with sqlite3.connect(paths.database) as conn:  # today's leased numbers used up
+            conn.execute("UPDATE dossier_number_blocks SET next_seq = last + 1 WHERE day = ?",
+                         (today().isoformat(),))
+        offline = desk.save_intake(intake(), clerk=CLERK)
+        assert seq(offline.code) == fallback_range(2)[0]
+        assert desk.numbers.status().on_fallback
+        hub.restart()
+        # The hub connection's background round tops the numbers up by itself.
+        queue = RemoteQueue(hub.url, token, outbox_path=paths.database,
+                            on_connection=lambda state: None, timeout_s=2)
+        queue.every_round(desk.numbers.refill)
+        try:
+            deadline = datetime.now() + timedelta(seconds=15)
+            while desk.numbers.status().left_today == 0 and datetime.now() < deadline:
+                threading.Event().wait(0.1)
+            assert desk.numbers.status().left_today == n.BLOCK
+        finally:
+            queue.close()
+        assert not desk.numbers.status().on_fallback
+        assert seq(desk.save_intake(intake(), clerk=CLERK).code) == n.BLOCK + 1
+    finally:
+        desk.close()
