@@ -171,14 +171,29 @@ class LocalNumbers:
 
 
 def lease(conn: sqlite3.Connection, unit: str, day: date, count: int,
-          held: dict[date, int]) -> dict[str, Any]:
+          held: dict[date, int], station_id: str | None = None) -> dict[str, Any]:
     """The hub's side of a lease (inside the caller's transaction): raise each held day's
-    counter to what the counter holds, then take `count` numbers for `day`."""
+    counter to what the counter holds, then take `count` numbers for `day`, recorded as
+    leased to `station_id` (the office feed accepts those codes from that station only)."""
     for held_day, number in held.items():
         raise_to(conn, unit, held_day, number)
     first, last = advance(conn, unit, day, count, reserve_fallback=True)
+    conn.execute(
+        "INSERT INTO dossier_number_blocks (unit_code, day, first, last, next_seq, leased_at, "
+        "source, station_id) VALUES (?, ?, ?, ?, ?, ?, 'lease', ?)",
+        (unit, day.isoformat(), first, last, last + 1,
+         datetime.now().astimezone().isoformat(timespec="seconds"), station_id))
     return {"unit": unit, "day": day.isoformat(), "first": first, "last": last,
             "epoch": epoch(conn)}
+
+
+def leased_to(conn: sqlite3.Connection, unit: str, day: date, seq: int) -> str | None:
+    """On the hub: the station the number `seq` of `day` was leased to (None: not leased)."""
+    row = conn.execute(
+        "SELECT station_id FROM dossier_number_blocks WHERE unit_code = ? AND day = ? AND "
+        "source = 'lease' AND first <= ? AND last >= ?",
+        (unit, day.isoformat(), seq, seq)).fetchone()
+    return row[0] if row else None
 
 
 def after_restore(conn: sqlite3.Connection, today: date, *, gap: int = RESTORE_GAP) -> str:
@@ -193,8 +208,8 @@ def after_restore(conn: sqlite3.Connection, today: date, *, gap: int = RESTORE_G
     previous = _floor(conn, today)
     set_meta(conn, META_FLOOR_DAY, today.isoformat())
     set_meta(conn, META_FLOOR, str(previous + gap))
-    conn.execute("UPDATE dossier_number_blocks SET next_seq = last + 1 WHERE day >= ?",
-                 (today.isoformat(),))
+    conn.execute("UPDATE dossier_number_blocks SET next_seq = last + 1 WHERE day >= ? AND "
+                 "source != 'lease'", (today.isoformat(),))
     return new
 
 

@@ -98,8 +98,9 @@ register(9, "kiosk.dossiers", SHORT_CODE_MIGRATION)
 
 #: Migration 10: office-unique dossier numbers (kiosk/dossiers/numbers.py). On a counter PC of
 #: a LAN office, the blocks of numbers leased from the hub (source 'hub') and this counter's
-#: own fallback range for a day (source 'fallback'); on every station a few named values
-#: (the hub's epoch, the restore floor, the last hub epoch a counter saw).
+#: own fallback range for a day (source 'fallback'); on the hub, the blocks it leased and to
+#: which station (source 'lease'); on every station a few named values (the hub's epoch, the
+#: restore floor, the last hub epoch a counter saw).
 NUMBERS_MIGRATION = """
 CREATE TABLE dossier_number_blocks (
     unit_code TEXT NOT NULL,
@@ -108,7 +109,8 @@ CREATE TABLE dossier_number_blocks (
     last INTEGER NOT NULL CHECK (last >= first),
     next_seq INTEGER NOT NULL CHECK (next_seq BETWEEN first AND last + 1),
     leased_at TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source IN ('hub', 'fallback')),
+    source TEXT NOT NULL CHECK (source IN ('hub', 'fallback', 'lease')),
+    station_id TEXT,
     PRIMARY KEY (unit_code, day, first)
 );
 CREATE TABLE dossier_number_meta (

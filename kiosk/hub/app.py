@@ -613,15 +613,18 @@ async def dossier_numbers(request: web.Request) -> web.Response:
                                  "those are never leased")
         held[held_day] = number  # type: ignore[assignment]
 
+    station_id = request[CREDENTIAL].station_id
+
     def lease(db: Any) -> dict[str, Any]:
         from kiosk.store import transaction
 
         with transaction(db) as conn:
-            return numbers.lease(conn, own_unit, day, count, held)  # type: ignore[arg-type]
+            return numbers.lease(conn, own_unit, day, count, held,  # type: ignore[arg-type]
+                                 station_id)
 
     answer = await _on_db(request, lease)
     log.info("hub: dossier numbers %d-%d of %s leased to %s", answer["first"], answer["last"],
-             answer["day"], request[CREDENTIAL].station_id or "the office key")
+             answer["day"], station_id or "the office key")
     return ok(answer)
 
 

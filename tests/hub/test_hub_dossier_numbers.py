@@ -389,3 +389,49 @@ def test_a_counter_pc_desk_numbers_from_the_hub_and_tops_up_in_the_background(hu
         assert seq(desk.save_intake(intake(), clerk=CLERK).code) == n.BLOCK + 1
     finally:
         desk.close()
+
+
+def test_the_office_feed_takes_leased_and_fallback_codes_from_their_counter_only(hub, tmp_path,
+                                                                                 config):
+    from kiosk.officefeed.records import dossier_record
+
+    one = Counter(hub, tmp_path, replace(config, station=replace(config.station,
+                                                                  id="counter-1")), 1)
+    two = Counter(hub, tmp_path, replace(config, station=replace(config.station,
+                                                                  id="counter-2")), 2)
+    try:
+        conn = sqlite3.connect(hub.db_path)  # a busy morning: the hub is at 100 already
+        conn.execute("INSERT INTO dossier_counters (day, unit_code, last_seq) VALUES (?, ?, ?)",
+                     (today().isoformat(), UNIT, 100))
+        conn.commit()
+        conn.close()
+        a = one.take_in()
+        b = two.take_in()
+        assert (seq(a), seq(b)) == (101, 121)
+        # Numbered per PC, 101 would be "more than 50 past" counter-1's last code (none):
+        # leased to it, it is taken.
+        assert one.queue.forward_office_records() == 1
+        assert two.queue.forward_office_records() == 1
+        # Another counter's key cannot take a number leased to counter 1.
+        dossier = two.desk.get(b)
+        squat = dict(dossier_record(dossier), code=a.replace("-0101", "-0105"))
+        r = requests.post(hub.url + p.OFFICE_RECORDS_PATH,
+                          json={"records": [{"id": "x", "type": "dossier", "data": squat}]},
+                          headers={p.KEY_HEADER: KEY}, timeout=10)
+        assert r.status_code == 403  # (the office key cannot forward at all)
+        token_two = two.queue._key
+        r = requests.post(hub.url + p.OFFICE_RECORDS_PATH,
+                          json={"records": [{"id": "x", "type": "dossier", "data": squat}]},
+                          headers={"Authorization": f"Bearer {token_two}"}, timeout=10)
+        assert r.json()["rejected"][0]["reason"] == "code's number was leased to another station"
+        # Offline, counter 2 numbers from its fallback range; forwarded later, it is taken.
+        hub.stop()
+        with sqlite3.connect(two.path) as c:
+            c.execute("UPDATE dossier_number_blocks SET next_seq = last + 1")
+        offline = two.take_in()
+        assert seq(offline) == fallback_range(2)[0]
+        hub.restart()
+        assert two.queue.forward_office_records() == 1
+    finally:
+        one.close()
+        two.close()
