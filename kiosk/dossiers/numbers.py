@@ -269,21 +269,26 @@ class LeasedNumbers:
         range; NumbersExhausted when neither has one. Runs in the caller's transaction and
         never waits on the network."""
         unit = unit.strip().upper()
-        row = conn.execute(
-            "SELECT first, next_seq FROM dossier_number_blocks WHERE unit_code = ? AND day = ? "
-            "AND source = 'hub' AND next_seq <= last ORDER BY first LIMIT 1",
-            (unit, day.isoformat())).fetchone()
-        if row is None:
-            row = self._fallback_block(conn, unit, day)
+        while True:
+            row = conn.execute(
+                "SELECT first, next_seq FROM dossier_number_blocks WHERE unit_code = ? AND "
+                "day = ? AND source = 'hub' AND next_seq <= last ORDER BY first LIMIT 1",
+                (unit, day.isoformat())).fetchone()
             if row is None:
-                raise NumbersExhausted(self.counter, day)
-            log.warning("dossier numbers: no leased number left for %s, counter %d uses its "
-                        "fallback range", day.isoformat(), self.counter)
-        first, seq = row
-        conn.execute("UPDATE dossier_number_blocks SET next_seq = next_seq + 1 "
-                      "WHERE unit_code = ? AND day = ? AND first = ?",
-                      (unit, day.isoformat(), first))
-        return seq
+                row = self._fallback_block(conn, unit, day)
+                if row is None:
+                    raise NumbersExhausted(self.counter, day)
+                log.warning("dossier numbers: no leased number left for %s, counter %d uses "
+                            "its fallback range", day.isoformat(), self.counter)
+            first, seq = row
+            conn.execute("UPDATE dossier_number_blocks SET next_seq = next_seq + 1 "
+                         "WHERE unit_code = ? AND day = ? AND first = ?",
+                         (unit, day.isoformat(), first))
+            # A number this PC already gave (numbered on its own before it was a counter of
+            # a LAN office) is passed over, never given twice.
+            if conn.execute("SELECT 1 FROM dossiers WHERE unit_code = ? AND day = ? AND seq = ?",
+                            (unit, day.isoformat(), seq)).fetchone() is None:
+                return seq
 
     def _fallback_block(self, conn: sqlite3.Connection, unit: str,
                         day: date) -> tuple[int, int] | None:
@@ -412,12 +417,18 @@ class LeasedNumbers:
             (self.unit, day.isoformat())).fetchone()[0]
 
     def _held(self, conn: sqlite3.Connection, today: date) -> dict[str, int]:
-        """The highest leased number this PC holds per day, today and later (a restored hub
-        raises its counters to these)."""
-        return {day: top for day, top in conn.execute(
-            "SELECT day, max(last) FROM dossier_number_blocks WHERE unit_code = ? AND "
-            "source = 'hub' AND day >= ? GROUP BY day ORDER BY day LIMIT ?",
-            (self.unit, today.isoformat(), MAX_HELD_DAYS))}
+        """The highest number this PC holds per day, today and later: leased, or given on its
+        own before it was a counter of a LAN office (the hub raises its counters to these, so
+        a restored hub, or one meeting this PC for the first time, goes on past them)."""
+        held: dict[str, int] = {}
+        for day, top in conn.execute(
+                "SELECT day, max(last) FROM dossier_number_blocks WHERE unit_code = ? AND "
+                "source = 'hub' AND day >= ? GROUP BY day UNION ALL "
+                "SELECT day, max(seq) FROM dossiers WHERE unit_code = ? AND day >= ? AND "
+                "seq <= ? GROUP BY day", (self.unit, today.isoformat(), self.unit,
+                                          today.isoformat(), FALLBACK_BASE)):
+            held[day] = max(top, held.get(day, 0))
+        return dict(sorted(held.items())[:MAX_HELD_DAYS])
 
     def status(self, today: date | None = None) -> NumbersStatus:
         """Leased numbers left today, the fallback range's use, the last lease's outcome."""

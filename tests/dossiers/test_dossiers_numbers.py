@@ -166,6 +166,29 @@ def test_an_intake_never_waits_for_a_hub_known_to_be_away(tmp_path, config, monk
     hub_db.conn.close()
 
 
+def test_a_pc_that_numbered_on_its_own_never_gives_a_number_twice(tmp_path, config):
+    path = tmp_path / "counter.db"
+    counter_db = connect(path)
+    local = DossierDesk(counter_db, config)  # a single-PC office, this morning
+    assert [seq(local.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM))
+            for _ in range(3)] == [1, 2, 3]
+    # Joined to a LAN office: its first lease reports them, the hub goes on past them.
+    hub_db = connect(tmp_path / "hub.db")
+    numbers = leased(path, config, lease=hub_lease(hub_db), block=5, low_water=2)
+    numbers.refill(today=DAY)
+    desk = DossierDesk(counter_db, config, numbers=numbers)
+    assert seq(desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)) == 4
+    # A block overlapping what it gave (a hub that never heard of them): passed over.
+    with transaction(counter_db) as conn:
+        conn.execute("DELETE FROM dossier_number_blocks")
+        conn.execute("INSERT INTO dossier_number_blocks (unit_code, day, first, last, next_seq, "
+                     "leased_at, source) VALUES (?, ?, 1, 6, 1, 'x', 'hub')",
+                     (UNIT, DAY.isoformat()))
+    assert seq(desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)) == 5
+    counter_db.conn.close()
+    hub_db.conn.close()
+
+
 def test_held_numbers_raise_the_hub_counter(tmp_path):
     hub_db = connect(tmp_path / "hub.db")
     with transaction(hub_db) as conn:
