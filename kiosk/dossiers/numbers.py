@@ -61,6 +61,10 @@ LOW_WATER = 10
 MAX_LEASE = 200  # the most numbers one lease may ask for
 RETRY_AFTER_FAILURE_S = 30.0  # an intake with no number left asks the hub again after this
 MAX_HELD_DAYS = 31  # days a lease request may report as held
+MAX_DAY_NUMBER = 999_999  # the office feed and the look-up take codes of up to 6 digits
+#: A held number raises the hub's day counter by at most this much (past the restore gap and
+#: anything an office gives between two backups), so a stolen key cannot use the day up at once.
+HELD_MAX_AHEAD = 2000
 LEASE_DAYS_BEHIND = 1  # a lease may be for yesterday (a counter working past midnight) ...
 LEASE_DAYS_AHEAD = 31  # ... up to a month ahead (the next working day after a long holiday)
 
@@ -68,6 +72,11 @@ META_EPOCH = "epoch"  # this database's epoch (what the hub tells counters)
 META_HUB_EPOCH = "hub_epoch"  # the hub epoch a counter saw last
 META_FLOOR_DAY = "restore_floor_day"  # from this day on, numbering starts past ...
 META_FLOOR = "restore_floor"  # ... this number (set by after_restore)
+
+
+class DayFull(ValueError):
+    """The hub will not lease past MAX_DAY_NUMBER for a day (leases far beyond any office's
+    need: a misbehaving or stolen counter key)."""
 
 
 class NumbersExhausted(DossierError):
@@ -176,8 +185,13 @@ def lease(conn: sqlite3.Connection, unit: str, day: date, count: int,
     counter to what the counter holds, then take `count` numbers for `day`, recorded as
     leased to `station_id` (the office feed accepts those codes from that station only)."""
     for held_day, number in held.items():
-        raise_to(conn, unit, held_day, number)
+        row = conn.execute("SELECT last_seq FROM dossier_counters WHERE day = ? AND "
+                           "unit_code = ?", (held_day.isoformat(), unit)).fetchone()
+        current = max(row[0] if row else 0, _floor(conn, held_day))
+        raise_to(conn, unit, held_day, min(number, current + HELD_MAX_AHEAD))
     first, last = advance(conn, unit, day, count, reserve_fallback=True)
+    if last > MAX_DAY_NUMBER:
+        raise DayFull(f"dossier numbers of {day.isoformat()} are used up to {MAX_DAY_NUMBER}")
     conn.execute(
         "INSERT INTO dossier_number_blocks (unit_code, day, first, last, next_seq, leased_at, "
         "source, station_id) VALUES (?, ?, ?, ?, ?, ?, 'lease', ?)",

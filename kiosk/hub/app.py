@@ -622,7 +622,13 @@ async def dossier_numbers(request: web.Request) -> web.Response:
             return numbers.lease(conn, own_unit, day, count, held,  # type: ignore[arg-type]
                                  station_id)
 
-    answer = await _on_db(request, lease)
+    try:
+        answer = await _on_db(request, lease)
+    except numbers.DayFull as exc:  # rolled back: nothing leased
+        log.warning("hub: refused a lease of dossier numbers to %s: %s",
+                    station_id or "the office key", exc)
+        return error(409, "day_full", str(exc), "Máy chủ văn phòng đã hết số hồ sơ cho ngày "
+                     "này.")
     log.info("hub: dossier numbers %d-%d of %s leased to %s", answer["first"], answer["last"],
              answer["day"], station_id or "the office key")
     return ok(answer)

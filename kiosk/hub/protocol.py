@@ -44,14 +44,14 @@ Dossier numbers (kiosk/dossiers/numbers.py, docs/hub.md): `count` (1-200) consec
 numbers of `day` (yesterday to a month ahead, the office's own `unit`) from the hub's day
 counter, the one its own dossier desk numbers from, committed before the answer; first the
 counter of each day in `held` (the highest number the asking PC holds per day, at most 31
-days) is raised to it. Never a number in the counters' fallback window. `epoch` changes when
-the hub's database is restored from a backup.
+days) is raised to it. Never a number in the counters' fallback window, nor past 999999 (409
+day_full). `epoch` changes when the hub's database is restored from a backup.
 
 Ticket operations answer {"ticket": Ticket.as_json() or null}. Errors answer
 {"error": code, "message": English, "message_vi": Vietnamese} with 400 (invalid_request,
 unknown_service, invalid_body), 401 (unauthorized), 403 (forbidden: the credential's role
 may not do this), 404 (ticket_not_found, not_found), 408 (body_timeout), 409
-(no_current_ticket), 411 (length_required), 413 (body_too_large), 429 (too_many_attempts,
+(no_current_ticket, day_full), 411 (length_required), 413 (body_too_large), 429 (too_many_attempts,
 with Retry-After: too many wrong keys from this address in the last minute; even a right key
 waits until it ends), 500.
 

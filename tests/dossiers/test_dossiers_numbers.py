@@ -199,6 +199,16 @@ def test_held_numbers_raise_the_hub_counter(tmp_path):
     assert rows == {DAY.isoformat(): 51, (DAY + timedelta(days=1)).isoformat(): 7}
     with transaction(hub_db) as conn:  # a lower held number lowers nothing
         assert n.lease(conn, UNIT, DAY, 1, {DAY: 3})["first"] == 52
+    # A key reporting absurd numbers raises the day by HELD_MAX_AHEAD at most, and the hub
+    # leases nothing past MAX_DAY_NUMBER (rolled back, nothing leased).
+    with transaction(hub_db) as conn:
+        assert n.lease(conn, UNIT, DAY, 1, {DAY: 900_000})["first"] == 52 + n.HELD_MAX_AHEAD + 1
+        conn.execute("UPDATE dossier_counters SET last_seq = ? WHERE day = ?",
+                     (n.MAX_DAY_NUMBER - 5, DAY.isoformat()))
+    with pytest.raises(n.DayFull), transaction(hub_db) as conn:
+        n.lease(conn, UNIT, DAY, 10, {})
+    with transaction(hub_db) as conn:
+        assert n.lease(conn, UNIT, DAY, 5, {})["last"] == n.MAX_DAY_NUMBER
     hub_db.conn.close()
 
 

@@ -326,6 +326,16 @@ def test_bodies_the_hub_cannot_take_get_a_4xx_and_change_nothing(hub):
         r = http.post(url, json=dict(good, day=yesterday),
                       headers={"Authorization": f"Bearer {counter}"}, timeout=10)
         assert r.status_code == 200 and r.json()["first"] == 1
+        # A day used up to the largest 6-digit number: 409, nothing leased.
+        conn = sqlite3.connect(hub.db_path)
+        conn.execute("UPDATE dossier_counters SET last_seq = ? WHERE day = ?",
+                     (n.MAX_DAY_NUMBER - 1, yesterday))
+        conn.commit()
+        conn.close()
+        r = http.post(url, json=dict(good, day=yesterday),
+                      headers={"Authorization": f"Bearer {counter}"}, timeout=10)
+        assert r.status_code == 409 and r.json()["error"] == "day_full"
+        assert "hết số" in r.json()["message_vi"]
     finally:
         http.close()
     queue = RemoteQueue(hub.url, counter, timeout_s=2)
