@@ -359,15 +359,20 @@ class LeasedNumbers:
                 got += self._store(conn, day, answer)
         return got
 
-    def ensure(self, day: date | None = None) -> None:
+    def ensure(self, day: date | None = None, *, conn: sqlite3.Connection | None = None
+               ) -> None:
         """Before an intake (on the desk's lane, outside its transaction). Below the low-water
         mark a refill starts on a thread of its own, so the intake never waits for it; only
         with no leased number left for the day does it lease now, and not again within
         RETRY_AFTER_FAILURE_S of a failed attempt (a hub that is off would make every intake
-        wait for the network's timeout): take() then numbers from the fallback range."""
+        wait for the network's timeout): take() then numbers from the fallback range. `conn`:
+        the desk's connection to read what is left (else one is opened)."""
         day = day or self.today()
-        with self._db() as conn:
+        if conn is not None:  # the desk's own connection: no new one per intake
             left = self._left(conn, day)
+        else:
+            with self._db() as own:
+                left = self._left(own, day)
         if left >= self.low_water or self.lease is None:
             return
         if left > 0:

@@ -79,7 +79,7 @@ class CounterDesk(DossierDesk):
     def save_intake(self, intake: Any, **kwargs: Any) -> Dossier:
         ensure = getattr(self.numbers, "ensure", None)
         if ensure is not None:
-            ensure()  # leased numbers topped up before the intake's transaction
+            ensure(conn=self.db.conn)  # leased numbers topped up before the transaction
         return super().save_intake(intake, **kwargs)
 
     def open(self, code: str) -> Dossier:
