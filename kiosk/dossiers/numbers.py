@@ -335,7 +335,7 @@ class LeasedNumbers:
         for the next working day. Returns how many numbers were leased. A hub that cannot be
         reached (or refuses) leaves things as they are: intake goes on with what is held and
         then the fallback range."""
-        from kiosk.queue.errors import QueueError
+        from kiosk.queue.errors import HubUnavailable, QueueError
 
         lease = lease or self.lease
         if lease is None:
@@ -352,8 +352,10 @@ class LeasedNumbers:
                 except QueueError as exc:
                     self.hub_reachable = False
                     self._failed_at = time.monotonic()
-                    log.info("dossier numbers: no lease from the hub now (%s)",
-                             getattr(exc, "code", type(exc).__name__))
+                    # Away: expected now and then. Refused: a setting to fix (the unit code).
+                    log.log(logging.INFO if isinstance(exc, HubUnavailable) else logging.WARNING,
+                            "dossier numbers: no lease from the hub now (%s: %s)",
+                            getattr(exc, "code", type(exc).__name__), exc)
                     return got
                 self.hub_reachable = True
                 got += self._store(conn, day, answer)
