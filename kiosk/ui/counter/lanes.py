@@ -16,6 +16,7 @@ never what the citizen's record holds.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,14 +50,38 @@ class CounterDesk(DossierDesk):
     (opened, and migrated, on the lane's thread)."""
 
     def __init__(self, config: Config, paths: Paths) -> None:
+        from kiosk.queue.settings import hub_settings
+
         db = open_database(config, paths)
+        self.paths = paths
+        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
+        self._hub_lock = threading.Lock()  # the lane and a numbers top-up may both want it
+        numbers = None
+        if hub_settings(config).role == "client":
+            # A counter PC of a LAN office: dossier numbers leased from the hub, office-unique
+            # (kiosk/dossiers/numbers.py); the lease goes through the hub queue opened here.
+            from kiosk.dossiers.numbers import leased_numbers_for
+
+            numbers = leased_numbers_for(config, paths, self._hub_queue)
         try:
-            super().__init__(db, config)
+            super().__init__(db, config, numbers=numbers)
         except BaseException:
             db.conn.close()
             raise
-        self.paths = paths
-        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
+
+    def _hub_queue(self) -> Any:
+        with self._hub_lock:
+            if self._hub is None:
+                from kiosk.station import open_queue
+
+                self._hub = open_queue(self.config, self.paths)
+            return self._hub
+
+    def save_intake(self, intake: Any, **kwargs: Any) -> Dossier:
+        ensure = getattr(self.numbers, "ensure", None)
+        if ensure is not None:
+            ensure(conn=self.db.conn)  # leased numbers topped up before the transaction
+        return super().save_intake(intake, **kwargs)
 
     def open(self, code: str) -> Dossier:
         """The dossier `code`; one taken in at another counter PC raises TakenInElsewhere."""
@@ -74,14 +99,11 @@ class CounterDesk(DossierDesk):
         it stands and where it can be updated, rather than "not found"."""
         from kiosk.queue.errors import QueueError
         from kiosk.queue.settings import hub_settings
-        from kiosk.station import open_queue
 
         if hub_settings(self.config).role != "client":
             return None
         try:
-            if self._hub is None:
-                self._hub = open_queue(self.config, self.paths)
-            view = self._hub.dossier_view(code)
+            view = self._hub_queue().dossier_view(code)
         except QueueError as exc:
             log.info("the hub could not be asked about a dossier: %s", exc.code)
             return None
