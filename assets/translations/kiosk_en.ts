@@ -4091,6 +4091,14 @@ Trung bình: {value}
     </message>
 </context>
 <context>
+    <name>notice</name>
+    <message>
+        <source>Đóng</source>
+        <extracomment>Wide enough for a technician&apos;s line (a path, the fix) to wrap in a few lines, not a column. The box closes by itself after this long: a refused start that nobody watches (two auto-starts at log-on) must not stay over the running kiosk all day.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>printers_vi</name>
     <message>
         <source> – cổng nối tiếp; đặt tốc độ baud như trang tự kiểm tra của máy in</source>

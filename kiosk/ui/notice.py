@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QSizePolicy, QSpacerItem
 
+from kiosk.ui.i18n import translate
 from kiosk.ui.qtapp import ensure_app, load_fonts
 
 #: Wide enough for a technician's line (a path, the fix) to wrap in a few lines, not a column.
@@ -33,7 +34,7 @@ def show_notice(title: str, text: str, detail: str = "", *, warning: bool = Fals
     if detail:
         box.setInformativeText(detail)
     box.setStandardButtons(QMessageBox.StandardButton.Close)
-    box.button(QMessageBox.StandardButton.Close).setText("Đóng")
+    box.button(QMessageBox.StandardButton.Close).setText(translate("notice", "Đóng"))
     # The running station's window may be full screen and kept on top (kiosk/ui/lockdown.py)
     box.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
     grid = box.layout()  # QMessageBox's own grid: a spacer row sets the width
