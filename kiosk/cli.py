@@ -55,11 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _utf8_streams() -> None:
+def _utf8_streams() -> bool:
     """Vietnamese reaches a pipe or a file on a Windows PC with an ANSI code page (cp1258
     cannot encode every precomposed letter), and the windowed exe, which has no console at
     all (sys.stdout/sys.stderr are None), runs every command too: the output is UTF-8, and a
-    missing stream is a sink."""
+    missing stream is a sink. True when there was no standard output (the windowed exe):
+    what a command would print is then seen by nobody."""
+    no_console = sys.stdout is None
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
@@ -68,14 +70,16 @@ def _utf8_streams() -> None:
             # ValueError: closed, or already read from with another encoding
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(encoding="utf-8", errors="replace")
+    return no_console
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _utf8_streams()
+    no_console = _utf8_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     paths = None
     try:
         args = build_parser().parse_args(argv)
+        args.no_console = no_console  # a refusal is then shown in a box (kiosk run)
         paths = resolve(args.data_dir, args.config)
         # Whatever this run creates (database, logs, receipts, exports, also through
         # libraries) is owner-only: it may hold personal data or a secret
@@ -114,12 +118,30 @@ def _crashed(exc: Exception, paths) -> int:
     return EXIT_CRASHED
 
 
+CONFIG_REFUSED_VI = ("Trạm chưa mở được: tệp cấu hình kiosk.toml có lỗi. Hãy báo kỹ thuật "
+                     "viên; chi tiết ở dưới và trong nhật ký của trạm.")
+
+
+def _config_refused(args: argparse.Namespace, paths, exc: ConfigError) -> None:
+    """A configuration the station cannot start with: in the log too (kiosk-gui.exe has no
+    console, and the auto-start would otherwise end without a trace), and in a box when a
+    screen was to open without a console."""
+    from kiosk.commands import tell_without_console
+    from kiosk.logs import setup_logging
+
+    with contextlib.suppress(Exception):
+        setup_logging(paths)
+    logging.getLogger("kiosk.config").error("%s", exc)
+    tell_without_console(args, CONFIG_REFUSED_VI, str(exc), warning=True)
+
+
 def _run(args: argparse.Namespace, paths) -> int:
     if getattr(args, "needs_config", True):
         try:
             config = config_mod.load(paths.config_file)
         except ConfigError as exc:
             print(exc, file=sys.stderr)
+            _config_refused(args, paths, exc)
             return EXIT_USAGE
         from kiosk.station import with_station_id
 

@@ -14,15 +14,9 @@ from kiosk.hub import schema as hub  # 7: the hub's station credentials
 from kiosk.officefeed import schema as officefeed  # 6: records forwarded to the hub
 from kiosk.queue import schema as queue  # 4: counter calling
 from kiosk.store import upkeep_schema as upkeep  # 8: a station's years (1, 2: the store's own)
-from kiosk.store.migrations import missing_versions, owners, register
+from kiosk.store.migrations import missing_versions
 
 __all__ = ["dossiers", "feedback", "hub", "officefeed", "queue", "upkeep"]
-
-# MERGE: migration 10 (dossier number blocks) is built on its own branch. Until it is merged,
-# an empty stand-in keeps the list whole for migration 12 (book_outbox); it registers only
-# where the real one is absent. Delete this when it is merged.
-if 10 not in owners():
-    register(10, "kiosk.pending_merge", "SELECT 1")
 
 if missing_versions():  # a programming error: fail at import, not on a station's database
     raise ImportError(f"database migrations {missing_versions()} are not registered")

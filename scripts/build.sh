@@ -9,6 +9,8 @@
 #   --work DIR    PyInstaller's work files (default: build/)
 #   --no-archive  skip writing the archive; the compressed size is then not measured
 #   --check-libusb DIR   only check that the built folder DIR carries libusb (below), then stop
+#   --archive-only DIR   only write the archive of the built folder DIR (e.g. after signing
+#                 its executables: build with --no-archive, sign, then this)
 #
 # Installs PyInstaller into the virtual environment if it is missing (the version pinned in
 # pyproject.toml's `build` extra, else the one below). Prints the size on disk, the file count,
@@ -22,7 +24,8 @@
 # kiosk.spec stops earlier when that package is missing); on Linux a libusb-1.0.so* in the
 # folder, checked only when this build machine has libusb-1.0 itself (otherwise the check is
 # skipped with a line saying why: the station then uses its own libusb-1.0-0 package).
-# KIOSK_BUILD_TARGET=win32|linux checks a folder as if built for that system (tests).
+# KIOSK_BUILD_TARGET=win32|linux checks (and archives) a folder as if built for that system
+# (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +37,7 @@ elif [ -x "$VENV/Scripts/python.exe" ]; then PY=$VENV/Scripts/python.exe
 else echo "build: no virtual environment at $VENV (run ./dev setup first)" >&2; exit 2
 fi
 
-camera=0 dist=dist work=build archive=1 check_only=
+camera=0 dist=dist work=build archive=1 check_only='' archive_only=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --camera) camera=1 ;;
@@ -42,7 +45,8 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift ;;
     --no-archive) archive=0 ;;
     --check-libusb) check_only=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --archive-only) archive_only=$2; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "build: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -84,6 +88,52 @@ if [ -n "$check_only" ]; then
   exit $?
 fi
 
+summarize() {  # $1: the built folder, $2: 1 to write the archive, $3: the build's seconds
+  "$PY" - "$1" "$2" "$3" <<'EOF'
+import os, platform, sys, tarfile, time, zipfile
+from pathlib import Path
+
+folder, want_archive, seconds = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
+if not folder.is_dir():
+    sys.exit(f"build: {folder} is not a built folder")
+target = os.environ.get("KIOSK_BUILD_TARGET") or sys.platform
+files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+size = sum(p.stat().st_size for p in files)
+print(f"build: {folder} in {seconds} s")
+print(f"  size on disk  {size / 1e6:8.1f} MB in {len(files)} files")
+out, out_size = "-", 0
+if want_archive:
+    sys.path.insert(0, ".")
+    from kiosk import __version__
+
+    system = {"win32": "windows", "darwin": "macos"}.get(target, target)
+    machine = platform.machine().lower() or "unknown"  # AMD64 on Windows: amd64
+    # kiosk-0.1.0-windows-amd64: a name with dots, so no Path.with_suffix (it would cut at
+    # the version's last dot); the Windows workflow uploads dist/kiosk-*-windows-*.zip
+    stem = f"{folder.parent / folder.name}-{__version__}-{system}-{machine}"
+    began = time.perf_counter()
+    if target == "win32":
+        out = Path(f"{stem}.zip")
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for p in sorted(folder.rglob("*")):
+                z.write(p, p.relative_to(folder.parent))
+    else:
+        out = Path(f"{stem}.tar.gz")
+        with tarfile.open(out, "w:gz", compresslevel=6) as t:
+            t.add(folder, arcname=folder.name)
+    out_size = out.stat().st_size
+    print(f"  compressed    {out_size / 1e6:8.1f} MB  {out} "
+          f"({time.perf_counter() - began:.0f} s to write)")
+print(f"build: dir={folder} bytes={size} files={len(files)} archive={out} "
+      f"archive_bytes={out_size} seconds={seconds}")
+EOF
+}
+
+if [ -n "$archive_only" ]; then
+  summarize "$archive_only" 1 0
+  exit $?
+fi
+
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   pin=$("$PY" - "$PYINSTALLER_DEFAULT" <<'EOF'
 import sys, tomllib
@@ -108,36 +158,4 @@ start=$(date +%s)
   kiosk.spec "${spec_args[@]}"
 seconds=$(( $(date +%s) - start ))
 check_libusb "$dist/$name"
-
-"$PY" - "$dist/$name" "$archive" "$seconds" <<'EOF'
-import os, platform, sys, tarfile, time, zipfile
-from pathlib import Path
-
-folder, want_archive, seconds = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
-files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
-size = sum(p.stat().st_size for p in files)
-print(f"build: {folder} in {seconds} s")
-print(f"  size on disk  {size / 1e6:8.1f} MB in {len(files)} files")
-out, out_size = "-", 0
-if want_archive:
-    sys.path.insert(0, ".")
-    from kiosk import __version__
-
-    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
-    stem = folder.parent / f"{folder.name}-{__version__}-{system}-{platform.machine().lower()}"
-    began = time.perf_counter()
-    if sys.platform == "win32":
-        out = stem.with_suffix(".zip")
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for p in sorted(folder.rglob("*")):
-                z.write(p, p.relative_to(folder.parent))
-    else:
-        out = Path(f"{stem}.tar.gz")
-        with tarfile.open(out, "w:gz", compresslevel=6) as t:
-            t.add(folder, arcname=folder.name)
-    out_size = out.stat().st_size
-    print(f"  compressed    {out_size / 1e6:8.1f} MB  {out} "
-          f"({time.perf_counter() - began:.0f} s to write)")
-print(f"build: dir={folder} bytes={size} files={len(files)} archive={out} "
-      f"archive_bytes={out_size} seconds={seconds}")
-EOF
+summarize "$dist/$name" "$archive" "$seconds"

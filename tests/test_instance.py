@@ -124,6 +124,62 @@ def test_a_second_kiosk_run_on_the_same_data_folder_refuses_plainly(tmp_path):
                 os.killpg(first.pid, signal.SIGKILL)
 
 
+def test_a_windowed_second_start_shows_its_refusal_in_a_box(tmp_path, monkeypatch, qtbot):
+    # kiosk-gui.exe has no console: the refusal that `kiosk run` prints would reach nobody, so
+    # a start without standard output shows it in a box (closed here as a technician would).
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from kiosk.cli import main
+
+    (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")
+    seen: list[tuple[str, str, str]] = []
+
+    def close_the_box() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, close_the_box)
+            return
+        seen.append((box.text(), box.informativeText(),
+                     box.button(QMessageBox.StandardButton.Close).text()))
+        box.button(QMessageBox.StandardButton.Close).click()
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        with InstanceLock(tmp_path / STATION_LOCK):  # the running station
+            QTimer.singleShot(50, close_the_box)
+            started = time.monotonic()
+            code = main(["--data-dir", str(tmp_path), "run"])
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
+    assert code == EXIT_ALREADY_RUNNING
+    assert time.monotonic() - started < 30  # closed by the click, not by its own timeout
+    assert len(seen) == 1
+    text, detail, button = seen[0]
+    assert text.startswith(f"Trạm này đang chạy rồi (process {os.getpid()})")
+    assert detail == f"Thư mục dữ liệu: {tmp_path}" and button == "Đóng"
+    assert "This station is already running" in _log(tmp_path / "logs" / "kiosk.log")
+
+
+def test_a_console_second_start_prints_its_refusal_and_loads_no_qt(tmp_path):
+    (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")
+    script = ("import sys\nfrom kiosk.cli import main\ncode = main(sys.argv[1:])\n"
+              "print('qt loaded:', 'PySide6' in sys.modules)\nraise SystemExit(code)\n")
+    with InstanceLock(tmp_path / STATION_LOCK):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--data-dir", str(tmp_path), "run"],
+            env=_env(PYTHONIOENCODING="cp1258"), cwd=ROOT, capture_output=True, timeout=60)
+    assert proc.returncode == EXIT_ALREADY_RUNNING
+    assert proc.stdout.decode("utf-8").strip() == "qt loaded: False"
+    assert proc.stderr.decode("utf-8").startswith("Trạm này đang chạy rồi")
+
+
 # -- the clean stop ------------------------------------------------------------------------------
 
 @posix_only

@@ -97,6 +97,61 @@ def test_an_ansi_config_gives_a_plain_message(tmp_path):
     assert "not UTF-8" in proc.stdout.decode("utf-8")
 
 
+def test_a_windowed_start_on_an_ansi_config_says_so_in_a_box_and_the_log(tmp_path, monkeypatch,
+                                                                         qtbot):
+    # kiosk-gui.exe run (the auto-start) has no console: the configuration error it prints
+    # would reach nobody, and the station would stay down without a trace.
+    import logging
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from kiosk.cli import CONFIG_REFUSED_VI, main
+    from kiosk.commands import EXIT_USAGE
+
+    (tmp_path / "kiosk.toml").write_bytes(b'[office]\nname = "' + _ansi(NAME) + b'"\n')
+    seen: list[tuple[str, str]] = []
+
+    def close_the_box() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, close_the_box)
+            return
+        seen.append((box.text(), box.informativeText()))
+        box.button(QMessageBox.StandardButton.Close).click()
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        QTimer.singleShot(50, close_the_box)
+        code = main(["--data-dir", str(tmp_path), "run"])
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
+    assert code == EXIT_USAGE
+    assert len(seen) == 1
+    text, detail = seen[0]
+    assert text == CONFIG_REFUSED_VI
+    assert "kiosk.toml is not UTF-8 (saved as ANSI?)" in detail and "line 2" in detail
+    log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "ERROR kiosk.config: Configuration error in" in log and "not UTF-8" in log
+
+
+def test_a_console_command_on_an_ansi_config_prints_it_and_loads_no_qt(tmp_path):
+    (tmp_path / "kiosk.toml").write_bytes(b'[office]\nname = "' + _ansi(NAME) + b'"\n')
+    proc = _kiosk(tmp_path, "run", code=(
+        "import sys\nfrom kiosk.cli import main\ncode = main(sys.argv[1:])\n"
+        "print('qt loaded:', 'PySide6' in sys.modules)\nraise SystemExit(code)\n"))
+    assert proc.returncode == 2
+    assert proc.stdout.decode("utf-8").strip() == "qt loaded: False"
+    assert "not UTF-8 (saved as ANSI?)" in proc.stderr.decode("utf-8")
+    assert "not UTF-8" in (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+
+
 def test_the_support_bundle_takes_an_ansi_config(tmp_path):
     (tmp_path / "kiosk.toml").write_bytes(b'[office]\nname = "' + _ansi(NAME) + b'"\n')
     out = tmp_path / "bundle.zip"

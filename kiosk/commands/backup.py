@@ -131,10 +131,15 @@ def _restore(args, config: Config, paths: Paths) -> int:
                                 station_id=config.station.id, force=args.force)
     except BackupError as exc:
         return _fail(str(exc), args.json)
+    try:
+        gap = _skip_dossier_numbers(config, result.database)
+    except Exception as exc:  # the restore stands; say what to do about numbering
+        return _fail(f"the backup was restored, but its dossier numbering could not be moved "
+                     f"on ({exc}): run `kiosk restore` again", args.json)
     info = result.info
     report = {"ok": True, "backup": info.as_json(), "database": result.database,
               "kept_aside": result.kept_aside, "unsent_records": result.unsent,
-              "other_station": result.other_station}
+              "other_station": result.other_station, "dossier_number_gap": gap}
     lines = [f"Restored {args.file} (station {info.station_id}, the database as of "
              f"{_local(info.taken_at)}) into {result.database}."]
     if result.kept_aside:
@@ -145,12 +150,31 @@ def _restore(args, config: Config, paths: Paths) -> int:
                  "already has, which it recognises by their id and ignores).")
     lines.append("Ticket numbers continue from the backup: restored during opening hours, "
                  "today's numbers may repeat numbers already handed out.")
+    lines.append(f"Dossier numbers of today and later days go on {gap} past the backup's, so "
+                 "no dossier code handed out after the backup is given again.")
     if result.other_station:
         lines.append(f"This backup is of station {info.station_id!r}, this PC is "
                      f"{config.station.id!r}: if this PC replaces that station, set [station] "
                      f"id = \"{info.station_id}\" in {paths.config_file}.")
     _print(report, lines, args.json)
     return EXIT_OK
+
+
+def _skip_dossier_numbers(config: Config, database: str) -> int:
+    """After a restore: a new epoch, and today's and later days' dossier numbering moved on
+    (kiosk/dossiers/numbers.py after_restore)."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.dossiers.numbers import RESTORE_GAP, after_restore
+    from kiosk.store import connect, transaction
+
+    db = connect(database)  # migrates a backup made by an older version first
+    try:
+        with transaction(db) as conn:
+            after_restore(conn, datetime.now(ZoneInfo(config.office.timezone)).date())
+    finally:
+        db.conn.close()
+    return RESTORE_GAP
 
 
 def _print(report: dict, lines: list[str], as_json: bool) -> None:

@@ -127,7 +127,7 @@ def _desk(config: Config, paths: Paths, args=None):
     from kiosk.queue.settings import hub_settings
     from kiosk.station import open_database
 
-    hub = None
+    hub = numbers = None
     if getattr(args, "hub", None) is not None:
         from kiosk.commands.queue_ops import open_cli_queue
 
@@ -137,12 +137,22 @@ def _desk(config: Config, paths: Paths, args=None):
             raise DossierError("Không mở được kết nối tới máy chủ văn phòng (--hub, --key, "
                                "--ca-file).", str(exc)) from exc
     elif hub_settings(config).role == "client":
-        def hub():
-            from kiosk.station import open_queue
+        opened: list = []
 
-            return open_queue(config, paths)
-    # NUMBERS: numbers=LeasedNumbers(...) once office-unique numbering is merged.
-    return OfficeDesk(open_database(config, paths), config, hub)
+        def hub():
+            if not opened:
+                from kiosk.station import open_queue
+
+                opened.append(open_queue(config, paths))
+            return opened[0]
+    if hub is not None:
+        # Office-unique codes: numbers leased from the hub (the same queue as the book).
+        from kiosk.dossiers.numbers import leased_numbers_for
+        from kiosk.dossiers.office import resend_on_restore
+
+        numbers = leased_numbers_for(config, paths, hub)
+        numbers.on_epoch_change = resend_on_restore(numbers.db_path)
+    return OfficeDesk(open_database(config, paths), config, hub, numbers=numbers)
 
 
 def _export_logbook(args, config: Config, paths: Paths) -> int:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_OK
+from kiosk.commands import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_OK, tell_without_console
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -50,6 +50,9 @@ def _ui(args, config: Config, paths: Paths) -> int:
     except AlreadyRunning as exc:
         logging.getLogger("kiosk.instance").error("%s", exc.message_en)
         print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
+        if not child:  # kiosk-gui.exe: nobody would see the line above (a supervised
+            # window's refusal is its supervisor's business: only logged)
+            tell_without_console(args, exc.message_vi, f"Thư mục dữ liệu: {exc.path.parent}")
         return EXIT_ALREADY_RUNNING
     try:
         if not child:

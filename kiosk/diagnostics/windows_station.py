@@ -45,6 +45,11 @@ def netsh_rule_command(name: str = FIREWALL_RULE) -> list[str]:
     return ["netsh", "advfirewall", "firewall", "show", "rule", f"name={name}", "verbose"]
 
 
+def netsh_inbound_command() -> list[str]:
+    """Every inbound rule, for the Block rules that would override the hub's Allow rule."""
+    return ["netsh", "advfirewall", "firewall", "show", "rule", "name=all", "dir=in", "verbose"]
+
+
 def parse_netsh_rules(text: str) -> list[dict[str, str]] | None:
     """The rules in `netsh advfirewall firewall show rule name=… [verbose]` output, each a
     dict of lower-case labels ("rule name", "enabled", "direction", "profiles", "protocol",
@@ -120,6 +125,28 @@ def firewall_verdict(rules: list[dict[str, str]], port: int,
     return "pass", f"inbound TCP {port} allowed on all profiles for {', '.join(programs)}"
 
 
+def blocking_rules(rules: list[dict[str, str]], port: int,
+                   programs: list[str]) -> list[dict[str, str]]:
+    """The enabled inbound Block rules that match the hub's traffic: for one of `programs`
+    (or for any program and no one service) and TCP on `port`. Windows Firewall applies a
+    Block rule before any Allow rule, so one of these shuts the hub out on its profiles. A
+    first-start prompt that someone dismissed or cancelled leaves exactly such rules for the
+    program (named after it, not hcc-kiosk hub)."""
+    wanted = {p.lower() for p in programs}
+    found = []
+    for rule in rules:
+        program = rule.get("program", "any").lower()
+        if (rule.get("enabled", "").lower() == "yes"
+                and rule.get("direction", "").lower() == "in"
+                and rule.get("action", "").lower() == "block"
+                and rule.get("protocol", "any").upper() in ("TCP", "ANY")
+                and _port_allowed(rule.get("localport", "any") or "any", port)
+                and (program in wanted
+                     or (program == "any" and rule.get("service", "any").lower() == "any"))):
+            found.append(rule)
+    return found
+
+
 def check_firewall(ctx: Context, *, run: Runner = run_command) -> list[CheckResult]:
     """On the office hub PC: the inbound rule that lets the stations reach the hub's port."""
     name = "firewall"
@@ -143,6 +170,19 @@ def check_firewall(ctx: Context, *, run: Runner = run_command) -> list[CheckResu
     verdict, detail = firewall_verdict(rules, port, program)
     if verdict == "fail":
         return [fail(name, detail, fix)]
+    ours = [r["program"] for r in rules if r.get("program", "any").lower() != "any"]
+    inbound = parse_netsh_rules(run(netsh_inbound_command())) or []
+    blocks = blocking_rules(inbound, port, ours + ([program] if program else []))
+    if blocks:
+        which = "; ".join(f"{r.get('rule name', '?')} ({r.get('program', 'any program')}, "
+                          f"{r.get('profiles', '?')})" for r in blocks)
+        return [fail(name, f"inbound Block rules shut TCP {port} out, whatever the Allow rule "
+                     f"says (a Block rule always wins): {which}",
+                     "As administrator: run the set-up script with -Hub again (it removes "
+                     "them), or Windows Defender Firewall with Advanced Security > Inbound "
+                     "Rules > delete the Block rules for kiosk-gui.exe and kiosk.exe. They "
+                     "are left when someone dismissed or cancelled Windows' firewall prompt "
+                     "at the first start.")]
     if verdict == "warn":
         return [warn(name, detail, fix)]
     return [ok(name, detail)]

@@ -41,7 +41,7 @@ import logging
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -226,6 +226,7 @@ def _apply_intake(conn: sqlite3.Connection, change_id: str, intake: _Intake,
                             f"Mã hồ sơ {intake.code} đã có trong sổ hồ sơ của văn phòng "
                             "(một hồ sơ khác).", book_version(held), held)
     values = intake.values
+    _check_number(conn, intake.code, values, intake.station)
     if values["ticket_id"] is not None and conn.execute(
             "SELECT 1 FROM tickets WHERE id = ?", (values["ticket_id"],)).fetchone() is None:
         values = {**values, "ticket_id": None}  # a ticket of the counter's own, not the hub's
@@ -238,6 +239,29 @@ def _apply_intake(conn: sqlite3.Connection, change_id: str, intake: _Intake,
     assert dossier is not None
     log.info("dossier book: %s taken in at station %s", intake.code, intake.station)
     return _found(change_id, APPLIED, dossier)
+
+
+def _check_number(conn: sqlite3.Connection, code: str, values: dict[str, Any],
+                  station: str) -> None:
+    """A code's number is the intake station's own: leased to it, or in a counter's fallback
+    range no other station numbered from that day, so a credential cannot squat the numbers
+    another counter holds (kiosk/dossiers/numbers.py)."""
+    from kiosk.dossiers import numbers
+
+    day, seq = date.fromisoformat(values["day"]), int(values["seq"])
+    leased = numbers.leased_to(conn, values["unit_code"], day, seq)
+    if leased is not None and leased != station:
+        raise FieldRejected(f"code {code}: its number was leased to another station")
+    if leased is None and numbers.in_fallback_window(seq):
+        low = seq - (seq - numbers.FALLBACK_BASE - 1) % numbers.FALLBACK_SIZE
+        other = conn.execute(
+            "SELECT 1 FROM dossiers WHERE unit_code = ? AND day = ? AND seq BETWEEN ? AND ? "
+            "AND station_id != ? LIMIT 1",
+            (values["unit_code"], values["day"], low, low + numbers.FALLBACK_SIZE - 1,
+             station)).fetchone()
+        if other is not None:
+            raise FieldRejected(f"code {code}: its number is in another counter's fallback "
+                                "range")
 
 
 def _intake(data: dict[str, Any], change_id: str, caller: str | None, tz: ZoneInfo,

@@ -38,6 +38,7 @@ from kiosk.dossiers.models import (
     StatusChange,
     UnknownProcedure,
 )
+from kiosk.dossiers.numbers import LocalNumbers
 from kiosk.dossiers.portal import portal_record
 from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.dossiers.receipts import slip_for
@@ -99,13 +100,16 @@ class DossierDesk:
     """
 
     def __init__(self, db: Database, config: Config, procedures: Iterable[Procedure] | None = None,
-                 rules: CalendarRules | None = None) -> None:
+                 rules: CalendarRules | None = None, numbers: Any = None) -> None:
         self.db = db
         self.config = config
         self.settings: DossierSettings = dossier_settings(config)
         self.tz = ZoneInfo(self.settings.timezone)
         self.rules = rules or CalendarRules.from_config(config)
         self.catalog = {p.code: p for p in (procedures or load_procedures())}
+        # Where sequence numbers come from (kiosk/dossiers/numbers.py): the day's counter in
+        # this database, or blocks leased from the office hub on a counter PC.
+        self.numbers = numbers if numbers is not None else LocalNumbers(config)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -188,10 +192,7 @@ class DossierDesk:
                     "SELECT 1 FROM tickets WHERE id = ?", (intake.ticket_id,)).fetchone() is None:
                 raise InvalidIntake("Không tìm thấy số thứ tự (phiếu) gắn với hồ sơ.",
                                     f"no ticket with id {intake.ticket_id}")
-            seq = conn.execute(
-                "INSERT INTO dossier_counters (day, unit_code, last_seq) VALUES (?, ?, 1) "
-                "ON CONFLICT (day, unit_code) DO UPDATE SET last_seq = last_seq + 1 "
-                "RETURNING last_seq", (day.isoformat(), settings.unit_code)).fetchone()[0]
+            seq = self.numbers.take(conn, settings.unit_code, day)
             code = format_dossier_code(settings.unit_code, day, seq)
             values: dict[str, Any] = {
                 "uid": uid, "code": code, "unit_code": settings.unit_code,

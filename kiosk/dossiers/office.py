@@ -331,6 +331,24 @@ def _batch(rows: list[Any]) -> list[Any]:
     return rows
 
 
+def resend_on_restore(db_path: Path | str) -> Callable[[str, str], None]:
+    """For LeasedNumbers' `on_epoch_change`: the hub's database was restored from a backup, so
+    every change of this PC goes to the book again (on a connection of its own: the lease may
+    run on any thread)."""
+    def resend(old: str, new: str) -> None:
+        from kiosk.store import connect
+
+        db = connect(db_path)
+        try:
+            n = resend_all(db)
+        finally:
+            db.conn.close()
+        log.warning("dossier book: the hub's database was restored; %d change(s) of this PC "
+                    "queued for it again", n)
+
+    return resend
+
+
 def lost_changes(db: Database, tz: ZoneInfo | None = None) -> list[LostChange]:
     """Changes the book refused that the clerk has not yet marked as seen, oldest first."""
     return [LostChange(r[0], r[1], r[2], datetime.fromisoformat(r[3]).astimezone(tz), r[4])
@@ -402,9 +420,9 @@ class OfficeDesk(DossierDesk):
 
     `hub`: the office hub's RemoteQueue, or a callable opening it on first need. None: no
     book, exactly a DossierDesk (a standalone PC, the hub PC itself).
-    `numbers`: how intake codes are numbered, passed on to DossierDesk. NUMBERS: the counter
-    passes LeasedNumbers (office-unique codes leased from the hub) here once merged; until
-    then None, DossierDesk's own numbering.
+    `numbers`: how intake codes are numbered, passed on to DossierDesk: on a counter PC of a
+    LAN office LeasedNumbers (office-unique codes leased from the hub, kiosk/dossiers/
+    numbers.py), topped up before each intake.
     """
 
     def __init__(self, db: Database, config: Config, hub: Any = None, *,
@@ -470,6 +488,9 @@ class OfficeDesk(DossierDesk):
     def save_intake(self, intake: Any, *, clerk: str, at: datetime | None = None) -> Dossier:
         if not self.book:
             return super().save_intake(intake, clerk=clerk, at=at)
+        ensure = getattr(self.numbers, "ensure", None)
+        if ensure is not None:
+            ensure(conn=self.db.conn)  # leased numbers topped up before the transaction
         with self._mirror_only():
             dossier = super().save_intake(intake, clerk=clerk, at=at)
         # An intake the book refuses stays here and is listed for the clerk (the receipt

@@ -1,4 +1,5 @@
-"""The dossier tables, registered with the store as migration 3 (kiosk/store/migrations.py).
+"""The dossier tables, registered with the store as migrations 3, 9 and 10
+(kiosk/store/migrations.py).
 
 Kept here (not inline in migrations.py) so the dossier feature owns its schema; once shipped it
 must never change: later changes are new migrations.
@@ -94,6 +95,31 @@ CREATE UNIQUE INDEX dossiers_by_short_code ON dossiers (unit_code, short_code)
 """
 
 register(9, "kiosk.dossiers", SHORT_CODE_MIGRATION)
+
+#: Migration 10: office-unique dossier numbers (kiosk/dossiers/numbers.py). On a counter PC of
+#: a LAN office, the blocks of numbers leased from the hub (source 'hub') and this counter's
+#: own fallback range for a day (source 'fallback'); on the hub, the blocks it leased and to
+#: which station (source 'lease'); on every station a few named values (the hub's epoch, the
+#: restore floor, the last hub epoch a counter saw).
+NUMBERS_MIGRATION = """
+CREATE TABLE dossier_number_blocks (
+    unit_code TEXT NOT NULL,
+    day TEXT NOT NULL,
+    first INTEGER NOT NULL CHECK (first >= 1),
+    last INTEGER NOT NULL CHECK (last >= first),
+    next_seq INTEGER NOT NULL CHECK (next_seq BETWEEN first AND last + 1),
+    leased_at TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('hub', 'fallback', 'lease')),
+    station_id TEXT,
+    PRIMARY KEY (unit_code, day, first)
+);
+CREATE TABLE dossier_number_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
+register(10, "kiosk.dossiers", NUMBERS_MIGRATION)
 
 #: Migration 11 was set aside for the hub's office dossier book, which needs no table of its
 #: own (the hub's `dossiers` and `dossier_events` are the book): empty, so the numbers agreed

@@ -27,9 +27,10 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -571,6 +572,77 @@ async def office_records(request: web.Request) -> web.Response:
         records, station_id=caller.station_id, types=types)))
 
 
+async def dossier_numbers(request: web.Request) -> web.Response:
+    """A block of dossier numbers for a counter PC (kiosk/dossiers/numbers.py), taken from
+    this hub's day counter and committed before the answer."""
+    from kiosk.dossiers import numbers
+
+    data = await body_of(request)
+    config = request.app[QUEUE_KEY].config
+    own_unit = config.office.code.strip().upper()
+    unit = _str(data, "unit", optional=False).strip().upper()  # type: ignore[union-attr]
+    if unit != own_unit:
+        raise InvalidRequest(f"unit {unit[:40]!r} is not this office's unit ({own_unit})",
+                             "Mã đơn vị của máy quầy khác mã đơn vị của máy chủ văn phòng: "
+                             "kiểm tra [office] code.")
+    today = datetime.now(ZoneInfo(config.office.timezone)).date()
+    day = _day(data.get("day"), "day")
+    if not (today - timedelta(days=numbers.LEASE_DAYS_BEHIND) <= day
+            <= today + timedelta(days=numbers.LEASE_DAYS_AHEAD)):
+        raise InvalidRequest(f"day must be from yesterday to {numbers.LEASE_DAYS_AHEAD} days "
+                             "ahead of the hub's date", "Ngày xin số hồ sơ không hợp lệ: "
+                             "kiểm tra đồng hồ của máy.")
+    count = data.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or \
+            not 1 <= count <= numbers.MAX_LEASE:
+        raise InvalidRequest(f"count must be from 1 to {numbers.MAX_LEASE}")
+    raw_held = data.get("held") or {}
+    if not isinstance(raw_held, dict) or len(raw_held) > numbers.MAX_HELD_DAYS:
+        raise InvalidRequest(f"held must be an object of at most {numbers.MAX_HELD_DAYS} "
+                             "days")
+    held: dict[Any, int] = {}
+    for key, value in raw_held.items():
+        held_day = _day(key, "held day")
+        if abs((held_day - today).days) > numbers.MAX_HELD_DAYS:
+            raise InvalidRequest("held days must be within a month of the hub's date")
+        if isinstance(value, str):  # JSON numbers only (a path segment may be digits)
+            raise InvalidRequest("held numbers must be whole numbers")
+        number = _int(value, "held number")
+        if numbers.in_fallback_window(number):  # type: ignore[arg-type]
+            raise InvalidRequest("a held number lies in the counters' fallback range: "
+                                 "those are never leased")
+        held[held_day] = number  # type: ignore[assignment]
+
+    station_id = request[CREDENTIAL].station_id
+
+    def lease(db: Any) -> dict[str, Any]:
+        from kiosk.store import transaction
+
+        with transaction(db) as conn:
+            return numbers.lease(conn, own_unit, day, count, held,  # type: ignore[arg-type]
+                                 station_id)
+
+    try:
+        answer = await _on_db(request, lease)
+    except numbers.DayFull as exc:  # rolled back: nothing leased
+        log.warning("hub: refused a lease of dossier numbers to %s: %s",
+                    station_id or "the office key", exc)
+        return error(409, "day_full", str(exc), "Máy chủ văn phòng đã hết số hồ sơ cho ngày "
+                     "này.")
+    log.info("hub: dossier numbers %d-%d of %s leased to %s", answer["first"], answer["last"],
+             answer["day"], station_id or "the office key")
+    return ok(answer)
+
+
+def _day(value: Any, name: str) -> date:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidRequest(f"{name} must be a date YYYY-MM-DD", "Ngày không hợp lệ.")
+
+
 async def _on_db(request: web.Request, fn: Callable[[Any], Any]) -> Any:
     """Run fn(db) on the executor with a connection of its own (pairing is rare)."""
     from kiosk.store import connect
@@ -876,6 +948,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_get(p.SNAPSHOT_PATH, snapshot)
     r.add_post(p.OFFICE_RECORDS_PATH, office_records)
     r.add_post(p.DOSSIER_CHANGES_PATH, dossier_changes)
+    r.add_post(p.DOSSIER_NUMBERS_PATH, dossier_numbers)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
     r.add_get(p.EVENTS_PATH, events)
     r.add_post(p.PAIR_PATH, pair)

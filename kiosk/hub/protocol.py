@@ -33,6 +33,9 @@ commands) but cannot forward office records (they must be bound to a paired stat
                                                  [{"id", "result", "reason", "reason_vi",
                                                  "version", "dossier"}]} (counter key or
                                                  office key; kiosk/dossiers/book.py)
+    POST /api/v1/dossier-numbers                 {"unit", "day", "count", "held"?: {day: n}}
+                                                 -> {"unit", "day", "first", "last", "epoch"}
+                                                 (a counter: a block of dossier numbers)
     GET  /api/v1/events?since=SEQ                WebSocket (key checked at the handshake)
     POST /api/v1/pair                            {"station_id", "role"} -> {"station_id",
                                                  "role", "token"} (office key only; pairing a
@@ -46,11 +49,18 @@ commands) but cannot forward office records (they must be bound to a paired stat
                                                  "size_bytes", "kept"} (a kiosk or counter
                                                  credential, for its own station id only)
 
+Dossier numbers (kiosk/dossiers/numbers.py, docs/hub.md): `count` (1-200) consecutive
+numbers of `day` (yesterday to a month ahead, the office's own `unit`) from the hub's day
+counter, the one its own dossier desk numbers from, committed before the answer; first the
+counter of each day in `held` (the highest number the asking PC holds per day, at most 31
+days) is raised to it. Never a number in the counters' fallback window, nor past 999999 (409
+day_full). `epoch` changes when the hub's database is restored from a backup.
+
 Ticket operations answer {"ticket": Ticket.as_json() or null}. Errors answer
 {"error": code, "message": English, "message_vi": Vietnamese} with 400 (invalid_request,
 unknown_service, invalid_body), 401 (unauthorized), 403 (forbidden: the credential's role
 may not do this), 404 (ticket_not_found, not_found), 408 (body_timeout), 409
-(no_current_ticket), 411 (length_required), 413 (body_too_large), 429 (too_many_attempts,
+(no_current_ticket, day_full), 411 (length_required), 413 (body_too_large), 429 (too_many_attempts,
 with Retry-After: too many wrong keys from this address in the last minute; even a right key
 waits until it ends), 500.
 
@@ -93,6 +103,7 @@ EVENTS_PATH = f"{API_PREFIX}/events"
 OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
 DOSSIER_CHANGES_PATH = f"{DOSSIERS_PATH}/changes"
+DOSSIER_NUMBERS_PATH = f"{API_PREFIX}/dossier-numbers"
 PAIR_PATH = f"{API_PREFIX}/pair"
 STATIONS_PATH = f"{API_PREFIX}/stations"
 BACKUPS_PATH = f"{API_PREFIX}/backups"
@@ -123,6 +134,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     **{("POST", COUNTERS_PATH + "/{counter}/" + action): _COUNTER
        for action in ("next", "recall", "skip", "transfer", "finish")},
     ("POST", OFFICE_RECORDS_PATH): _FEED,
+    ("POST", DOSSIER_NUMBERS_PATH): _COUNTER,
     ("POST", PAIR_PATH): _ADMIN,
     ("GET", STATIONS_PATH): _ADMIN,
     ("POST", STATIONS_PATH + "/{station_id}/revoke"): _ADMIN,

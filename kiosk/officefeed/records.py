@@ -10,11 +10,13 @@ sends versions 1, 2, 3, ... of each dossier. At the hub every record is bound to
 whose credential sent it (`station_id`): a record naming another station, a code another
 station sent first, a first version other than 1, a version that is not the stored one + 1
 (the same version with the same content is "unchanged"), a code of another unit, dated
-before 2020 or after tomorrow, numbered with more than 6 digits or more than 50 past the
-station's last code of that day is rejected, alone; free text is bounded and cleaned of
-control characters, a rating's `at` must lie within 31 days before and a day after the hub's
-clock. So a stolen or curious credential cannot rewrite another station's dossiers, and can
-squat only the next few codes another PC will give (a full fix needs office-unique codes).
+before 2020 or after tomorrow, numbered with more than 6 digits, numbered in a block the hub
+leased to another station, or (not leased) more than 50 past the station's last code of that
+day is rejected, alone; free text is bounded and cleaned of control characters, a rating's
+`at` must lie within 31 days before and a day after the hub's clock. So a stolen or curious
+credential cannot rewrite another station's dossiers, nor take a number leased to another
+counter; it can squat only the next few codes of a PC numbering on its own (a single-PC
+office's own counter, a counter's fallback range).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from kiosk.dossiers.status import DossierStatus
 from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, initials, public_dossier_view
 from kiosk.feedback.ratings import parse_level, parse_reasons
-from kiosk.jsonfields import FieldRejected, date_field, free_text
+from kiosk.jsonfields import MAX_SEQ_DIGITS, FieldRejected, date_field, free_text
 from kiosk.jsonfields import check_dossier_code as _check_code
 from kiosk.jsonfields import text_field as _text
 from kiosk.jsonfields import time_field as _time
@@ -165,14 +167,34 @@ def _free_text(data: dict[str, Any], name: str, *, optional: bool = False) -> st
 
 
 def _check_sequence(conn: Any, code: str, sender: str) -> None:
-    """A new code's number is at most MAX_SEQ_AHEAD past the last one `sender` sent for the
-    same unit and day (none yet: 0), so a key cannot squat the codes a counter will give
-    later today. Codes stay numbered per PC: a full fix needs office-unique codes."""
-    prefix, seq = code.rsplit("-", 1)
+    """A new code's number is one the hub leased to `sender` (office-unique numbering,
+    kiosk/dossiers/numbers.py), or at most MAX_SEQ_AHEAD past the last one `sender` sent for
+    the same unit and day in the same part of the numbering (below the counters' fallback
+    window, in one counter's fallback range, above the window; none yet: the part's start),
+    so a key cannot squat the codes a counter will give later today."""
+    from kiosk.dossiers import numbers
+
+    prefix, seq_text = code.rsplit("-", 1)
+    seq = int(seq_text)
+    unit, yymmdd = prefix.rsplit("-", 1)
+    day = datetime.strptime(yymmdd, "%y%m%d").date()  # checked by _check_code
+    leased = numbers.leased_to(conn, unit, day, seq)
+    if leased is not None:
+        if leased != sender:
+            raise RecordRejected("code's number was leased to another station")
+        return
+    if numbers.in_fallback_window(seq):
+        low = seq - (seq - numbers.FALLBACK_BASE - 1) % numbers.FALLBACK_SIZE
+        high = low + numbers.FALLBACK_SIZE - 1
+    elif seq > numbers.FALLBACK_END:
+        low, high = numbers.FALLBACK_END + 1, 10 ** MAX_SEQ_DIGITS
+    else:
+        low, high = 1, numbers.FALLBACK_BASE
     rows = conn.execute("SELECT code FROM office_dossiers WHERE station_id = ? AND code > ? "
                         "AND code < ?", (sender, prefix + "-", prefix + ":")).fetchall()
-    last = max((int(r[0].rsplit("-", 1)[1]) for r in rows), default=0)
-    if int(seq) > last + MAX_SEQ_AHEAD:
+    last = max((n for n in (int(r[0].rsplit("-", 1)[1]) for r in rows) if low <= n <= high),
+               default=low - 1)
+    if seq > last + MAX_SEQ_AHEAD:
         raise RecordRejected(f"code's number is more than {MAX_SEQ_AHEAD} past this "
                              "station's last code of that day")
 

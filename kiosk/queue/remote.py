@@ -170,6 +170,7 @@ class RemoteQueue:
         self._flush_wanted = threading.Event()
         self._flusher: threading.Thread | None = None
         self._events_live = threading.Event()
+        self._round_tasks: list[Callable[[], Any]] = []
         if on_connection is not None:
             self._start_events()
 
@@ -313,6 +314,19 @@ class RemoteQueue:
                 self._feed_db = connect(self._outbox_path)
             results = push_pending(self._feed_db, self.push_dossier_changes)
         return sum(1 for r in results.values() if r.get("result") in ("applied", "unchanged"))
+
+    def lease_dossier_numbers(self, unit: str, day: str | Any, count: int,
+                              held: dict[str, int] | None = None) -> dict[str, Any]:
+        """A block of `count` dossier numbers of `day` from the hub (kiosk/dossiers/numbers.py):
+        {"unit", "day", "first", "last", "epoch"}. `held`: the highest number this station
+        holds per day (ISO date -> number). Raises HubUnavailable when the hub cannot be
+        reached. Repeating a lease after a lost answer only wastes the numbers of the first."""
+        day_text = day if isinstance(day, str) else day.isoformat()
+        data = self._request("POST", p.DOSSIER_NUMBERS_PATH, {
+            "unit": unit, "day": day_text, "count": count, "held": dict(held or {})})
+        if not isinstance(data, dict):
+            raise HubUnavailable("the hub's answer to a number lease is not an object")
+        return data
 
     def subscribe(self, callback: Callable[[QueueEvent], None]) -> Unsubscribe:
         with self._cache_lock:
@@ -621,6 +635,17 @@ class RemoteQueue:
                     log.info("office feed: not forwarded now (%s)", exc.code)
             except Exception:
                 log.exception("forwarding this station's records to the hub failed")
+            for task in list(self._round_tasks):
+                try:
+                    task()
+                except Exception:
+                    log.exception("a background task of the hub connection failed")
+
+    def every_round(self, task: Callable[[], Any]) -> None:
+        """Run `task` on the background thread after each outbox round while the hub answers
+        (every FORWARD_EVERY_S; e.g. LeasedNumbers.refill, topping up dossier numbers). The
+        thread runs once the event connection is started (on_connection or subscribe)."""
+        self._round_tasks.append(task)
 
     def forward_office_records(self) -> int:
         """Forward this station's dossiers (not in dossier-book mode: the book has them) and

@@ -350,9 +350,9 @@ class AdminFlow(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         log.warning("admin gesture, but no admin PIN is set")
-        box = QMessageBox(QMessageBox.Icon.Information, "Quản trị",
-                          "Chưa đặt mã PIN quản trị cho máy này. Kỹ thuật viên: chạy "
-                          "`kiosk setup` hoặc `kiosk admin` trên máy để đặt mã.",
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Quản trị"),
+                          self.tr("Chưa đặt mã PIN quản trị cho máy này. Kỹ thuật viên: chạy "
+                                  "`kiosk setup` hoặc `kiosk admin` trên máy để đặt mã."),
                           QMessageBox.StandardButton.Ok, self.window)
         QTimer.singleShot(10_000, box.accept)
         self.notice = box

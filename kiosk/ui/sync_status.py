@@ -78,21 +78,32 @@ class SyncBridge(QObject):
 
 class SyncIndicator(QLabel):
     """One line, colour-coded: "Đã đồng bộ" / "N bản ghi chờ gửi" / "Mất kết nối từ …" /
-    "Lỗi đồng bộ – cần kỹ thuật viên". The detail goes in the tooltip."""
+    "Lỗi đồng bộ – cần kỹ thuật viên", in the screen's language (`set_language`, which the
+    ticket screen calls when the citizen switches). The detail, the technician's English, goes
+    in the tooltip, labelled so on a Vietnamese screen."""
 
     def __init__(self, bridge: SyncBridge, language: str = "vi",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._language = language
+        self._status: SyncStatus | None = None
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setVisible(bridge.enabled)
         bridge.changed.connect(self.show_status)
         self.show_status(bridge.status)
 
+    def set_language(self, language: str) -> None:
+        self._language = language
+        if self._status is not None:
+            self.show_status(self._status)
+
     def show_status(self, status: SyncStatus) -> None:
+        self._status = status
         background, text = _COLOURS.get(status.state, _COLOURS["off"])
         self.setText(status.headline(self._language))
-        self.setToolTip(status.detail() or "")
+        detail = status.detail()
+        self.setToolTip("" if not detail else detail if self._language == "en"
+                        else self.tr("Chi tiết kỹ thuật: {detail}").format(detail=detail))
         self.setStyleSheet(f"background:{background};color:{text};border-radius:6px;"
                            "padding:2px 10px;")
 
@@ -119,11 +130,17 @@ class SyncPanel(QWidget):
         self.progress.setVisible(fraction is not None)
         if fraction is not None:
             self.progress.setValue(int(fraction * 1000))
-            self.progress.setFormat(f"{status.done:,} / {status.backlog:,} bản ghi".replace(
+            self.progress.setFormat(self.tr("{done:,} / {backlog:,} bản ghi").format(
+                    done=status.done,
+                    backlog=status.backlog).replace(
                 ",", "."))
-        lines = [f"Chờ gửi: {status.pending}", f"Để riêng (bị từ chối): {status.set_aside}"]
+        lines = [self.tr("Chờ gửi: {pending}").format(
+                pending=status.pending), self.tr("Để riêng (bị từ chối): {set_aside}").format(
+                set_aside=status.set_aside)]
         if status.last_success_at:
-            lines.append(f"Gửi thành công lần cuối: {status.last_success_at:%H:%M %d/%m/%Y}")
+            lines.append(self.tr(
+                "Gửi thành công lần cuối: {last_success_at:%H:%M %d/%m/%Y}").format(
+                    last_success_at=status.last_success_at))
         if status.last_error:
-            lines.append(f"Lỗi gần nhất: {status.last_error}")
+            lines.append(self.tr("Lỗi gần nhất: {last_error}").format(last_error=status.last_error))
         self.details.setText("\n".join(lines))

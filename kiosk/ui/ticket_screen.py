@@ -99,7 +99,8 @@ class TicketScreen(QWidget):
         # The city sync runs inside the kiosk; its state sits small in the header for the
         # technician (hidden when no city server is configured).
         self.sync = SyncBridge(config, paths, self)
-        self.header.row.insertWidget(1, SyncIndicator(self.sync, parent=self.header))
+        self.sync_indicator = SyncIndicator(self.sync, parent=self.header)
+        self.header.row.insertWidget(1, self.sync_indicator)
         self.start_page = StartPage(services)
         self.start_page.service_chosen.connect(self.choose_service)
         self.start_page.priority_chosen.connect(self.choose_priority)
@@ -224,6 +225,7 @@ class TicketScreen(QWidget):
         self.confirm_page.retranslate(lang)
         self.out_of_service_page.retranslate()
         self.selfservice.retranslate(lang)
+        self.sync_indicator.set_language(lang)
         self.header.show_time(self.clock())
         self._refresh_service_buttons()
 

@@ -107,11 +107,15 @@ $signature = Get-AuthenticodeSignature -LiteralPath $gui
 if ($signature.Status -ne "Valid") {
     Add-Warning "kiosk-gui.exe is not signed ($($signature.Status)): SmartScreen may ask before the first start, and Smart App Control blocks it (docs/install-windows.md, 'Code signing')."
 }
+# Smart App Control's state: 0 off, 1 on (enforcement), 2 evaluation (Microsoft Learn, "Test your
+# app's signature with Smart App Control"). Evaluation blocks nothing yet, but may turn itself on.
 $ci = Get-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\CI\Policy" -ErrorAction SilentlyContinue
 $sac = if ($ci -and ($ci.PSObject.Properties.Name -contains "VerifiedAndReputablePolicyState")) {
     [int] $ci.VerifiedAndReputablePolicyState } else { 0 }
-if ($sac -ne 0 -and $signature.Status -ne "Valid") {
-    Add-Warning "Smart App Control is $(if ($sac -eq 1) { 'on' } else { 'evaluating' }) and the kiosk is unsigned: it will be blocked. Sign the build, or turn Smart App Control off (Windows Security > App & browser control; it cannot be turned on again without reinstalling Windows)."
+if ($sac -eq 1 -and $signature.Status -ne "Valid") {
+    Add-Warning "Smart App Control is on and the kiosk is unsigned: Windows will block it. Sign the build, or turn Smart App Control off (Windows Security > App & browser control > Smart App Control settings; it cannot be turned on again without resetting Windows)."
+} elseif ($sac -eq 2 -and $signature.Status -ne "Valid") {
+    Add-Warning "Smart App Control is evaluating this PC and the kiosk is unsigned: it blocks nothing yet, but once it turns itself on it will block the kiosk. Sign the build, or turn Smart App Control off now (Windows Security > App & browser control > Smart App Control settings)."
 }
 
 # -- 3. The kiosk account --------------------------------------------------------------------
@@ -147,12 +151,26 @@ Invoke-Native "icacls.exe" @($DataDir, "/remove:g", "*S-1-1-0", "*S-1-5-11", "*S
     "*S-1-5-4", "*S-1-3-0") | Out-Null
 Invoke-Native "icacls.exe" @($DataDir, "/setowner", "*S-1-5-32-544") | Out-Null
 Write-Host (Invoke-Native "icacls.exe" @($DataDir) | Out-String)
+# The same folder for every account without --data-dir: an administrator's `kiosk.exe doctor`
+# checks the station's own data, not an empty folder under the administrator's profile
+# (kiosk/paths.py reads KIOSK_DATA_DIR; new terminals see it).
+[Environment]::SetEnvironmentVariable("KIOSK_DATA_DIR", $DataDir, "Machine")
 
 # -- 5. The hub's firewall rule ----------------------------------------------------------------
 if ($Hub) {
     Write-Step "Firewall: inbound TCP $HubPort for the hub, all profiles, this LAN only"
     Get-NetFirewallRule -DisplayName $RuleName -ErrorAction SilentlyContinue |
         Remove-NetFirewallRule
+    # A first-start firewall prompt that someone dismissed or cancelled leaves inbound Block
+    # rules for the program, and Windows applies Block rules before any Allow rule: remove
+    # them (kiosk doctor fails the hub while one is left).
+    $ours = @($gui, $cli)
+    Get-NetFirewallRule -Direction Inbound -Action Block -ErrorAction SilentlyContinue |
+        Where-Object { $ours -contains ($_ | Get-NetFirewallApplicationFilter).Program } |
+        ForEach-Object {
+            Write-Host "Removing the Block rule '$($_.DisplayName)' for $(($_ | Get-NetFirewallApplicationFilter).Program)"
+            $_ | Remove-NetFirewallRule
+        }
     foreach ($exe in @($gui, $cli)) {
         New-NetFirewallRule -DisplayName $RuleName -Direction Inbound -Action Allow `
             -Protocol TCP -LocalPort $HubPort -Program $exe -Profile Any `
@@ -173,7 +191,9 @@ if ($Start -eq "Task") {
     $principal = New-ScheduledTaskPrincipal -UserId "$env:COMPUTERNAME\$KioskUser" `
         -LogonType Interactive -RunLevel Limited
     # Priority 4 = normal: a task's default (7) is below normal, and the screen would lag
-    # behind every background job. No time limit (the default ends a task after 3 days).
+    # behind every background job (Microsoft Learn, TaskSettings.Priority: 7 and 8 are
+    # BELOW_NORMAL_PRIORITY_CLASS, 4 to 6 NORMAL_PRIORITY_CLASS). No time limit (the default
+    # ends a task after 3 days).
     $settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit ([TimeSpan]::Zero) `
         -Priority 4 -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries `
         -MultipleInstances IgnoreNew -StartWhenAvailable
@@ -228,8 +248,13 @@ if (-not $profilePath) {
 }
 
 # -- 8. Touch: no edge swipes (Action Center, Task View, the app bar) -----------------------------
+# Group Policy "Allow edge swipe" (Windows Components > Edge UI, EdgeUI.admx): 0 = disallowed.
+# Microsoft lists it for Pro, Enterprise and Education, not Home (Policy CSP - LockDown).
 Write-Step "Touch edge swipes off"
 Set-Dword "HKLM:\SOFTWARE\Policies\Microsoft\Windows\EdgeUI" "AllowEdgeSwipe" 0
+if ($edition -like "Core*") {
+    Add-Warning "Windows Home: Microsoft does not list the edge-swipe policy for Home. After the restart, swipe in from each screen edge as $KioskUser; if the Action Center or Task View opens, turn off the touch gestures in Settings (Windows 11) or use a Pro edition."
+}
 
 # -- 9. Power: never sleep, screen always on, USB devices kept powered -----------------------------
 Write-Step "Power: no sleep, no screen off, no USB selective suspend, no hibernation"
@@ -237,8 +262,8 @@ foreach ($setting in @("standby-timeout-ac", "monitor-timeout-ac", "hibernate-ti
                        "disk-timeout-ac", "standby-timeout-dc", "monitor-timeout-dc")) {
     Invoke-Native "powercfg.exe" @("/change", $setting, "0") | Out-Null
 }
-$usbGroup = "2a737441-1930-4402-8d77-b2bebba308a3"
-$selectiveSuspend = "48e6b7a6-50f5-4782-a5d4-53bb8f07e226"
+$usbGroup = "2a737441-1930-4402-8d77-b2bebba308a3"           # power subgroup "USB settings"
+$selectiveSuspend = "48e6b7a6-50f5-4782-a5d4-53bb8f07e226"   # "USB selective suspend setting"
 Invoke-Native "powercfg.exe" @("/setacvalueindex", "SCHEME_CURRENT", $usbGroup, $selectiveSuspend, "0") | Out-Null
 Invoke-Native "powercfg.exe" @("/setdcvalueindex", "SCHEME_CURRENT", $usbGroup, $selectiveSuspend, "0") | Out-Null
 Invoke-Native "powercfg.exe" @("/setactive", "SCHEME_CURRENT") | Out-Null
@@ -268,6 +293,18 @@ if ($AutologonExe) {
     Start-Process -FilePath $AutologonExe -ArgumentList "/accepteula" -Wait
 } else {
     Write-Host "Automatic log-on: run Sysinternals Autologon64.exe for $KioskUser (docs/install-windows.md)."
+}
+# Autologon (or netplwiz) leaves AutoAdminLogon = "1" and DefaultUserName under Winlogon; the
+# password belongs in the LSA secret Autologon writes, never in the plain-text DefaultPassword.
+$logon = Get-ItemProperty "HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon"
+$logonNames = $logon.PSObject.Properties.Name
+$autoAdmin = if ($logonNames -contains "AutoAdminLogon") { [string] $logon.AutoAdminLogon } else { "0" }
+$defaultUser = if ($logonNames -contains "DefaultUserName") { [string] $logon.DefaultUserName } else { "" }
+if ($autoAdmin -ne "1" -or $defaultUser -ne $KioskUser) {
+    Add-Warning "Automatic log-on is not set for $KioskUser (Winlogon AutoAdminLogon '$autoAdmin', DefaultUserName '$defaultUser'): run Autologon64.exe (-AutologonExe), or the PC waits at the log-on screen after each restart."
+}
+if ($logonNames -contains "DefaultPassword") {
+    Add-Warning "Winlogon's DefaultPassword value holds a password in plain text: delete it (regedit) and set the log-on with Autologon64.exe instead."
 }
 
 # -- Done ------------------------------------------------------------------------------------

@@ -140,6 +140,13 @@ def test_debug_shows_the_traceback_instead(tmp_path):
     (("run", "--no-supervise"), (0,)),
     (("support-bundle", "--out", "{tmp}/bundle.zip"), (0,)),
     (("stop",), (0,)),                      # nothing running: says so, nowhere
+    # the commands that print Vietnamese or progress (sync status reads isatty())
+    (("config", "show"), (0,)),
+    (("calendar", "holidays"), (0,)),
+    (("doctor",), (0, 1)),                   # a check may fail here; the answer goes nowhere
+    (("printer", "list"), (0,)),
+    (("scan", "listen", "--list"), (0,)),
+    (("sync", "status"), (0,)),
 ])
 def test_main_subcommands_run_without_a_console(tmp_path, command, codes):
     (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")  # no set-up wizard

@@ -15,9 +15,11 @@ from kiosk.diagnostics.checks import FAIL, PASS, SKIP, WARN, Context
 from kiosk.diagnostics.windows_station import (
     FIREWALL_RULE,
     acl_verdict,
+    blocking_rules,
     check_data_acl,
     check_firewall,
     firewall_verdict,
+    netsh_inbound_command,
     netsh_rule_command,
     parse_icacls,
     parse_netsh_rules,
@@ -54,6 +56,23 @@ NETSH_PRIVATE_ONLY = RULE_GUI.replace("Domain,Private,Public", "Private") + "Ok.
 NETSH_DISABLED_OTHER_PORT = (RULE_GUI.replace("Enabled:                              Yes",
                                               "Enabled:                              No")
                              .replace("8090", "8080") + "Ok.\n\n")
+# What a dismissed or cancelled first-start prompt of Windows Defender Firewall leaves: a Block
+# rule per protocol, named after the program, for the profile of the network it was on (shaped
+# like netsh's verbose English output above; the path as the prompt stored it, lower case).
+BLOCK_TCP = (RULE_GUI.replace("Rule Name:                            hcc-kiosk hub",
+                              "Rule Name:                            kiosk-gui.exe")
+             .replace("Domain,Private,Public", "Public")
+             .replace("RemoteIP:                             LocalSubnet",
+                      "RemoteIP:                             Any")
+             .replace("LocalPort:                            8090",
+                      "LocalPort:                            Any")
+             .replace(r"C:\Program Files\hcc-kiosk\kiosk-gui.exe",
+                      r"c:\program files\hcc-kiosk\kiosk-gui.exe")
+             .replace("Action:                               Allow",
+                      "Action:                               Block"))
+BLOCK_UDP = BLOCK_TCP.replace("Protocol:                             TCP",
+                              "Protocol:                             UDP")
+INBOUND_WITH_BLOCKS = RULE_GUI + RULE_CLI + BLOCK_TCP + BLOCK_UDP + "Ok.\n\n"
 NETSH_GERMAN = ("\nRegelname:                            hcc-kiosk hub\n"
                 "----------------------------------------------------------------------\n"
                 "Aktiviert:                            Ja\nOK.\n")
@@ -103,6 +122,26 @@ def test_netsh_rules_are_read():
     assert parse_netsh_rules("") is None
     assert netsh_rule_command() == ["netsh", "advfirewall", "firewall", "show", "rule",
                                     f"name={FIREWALL_RULE}", "verbose"]
+
+
+def test_block_rules_that_shut_the_hub_out_are_found():
+    ours = [r"C:\Program Files\hcc-kiosk\kiosk-gui.exe", r"C:\Program Files\hcc-kiosk\kiosk.exe"]
+    rules = parse_netsh_rules(INBOUND_WITH_BLOCKS)
+    [block] = blocking_rules(rules, 8090, ours)  # the TCP one; UDP does not reach the hub
+    assert block["rule name"] == "kiosk-gui.exe" and block["profiles"] == "Public"
+    assert blocking_rules(rules, 8090, [r"D:\other\app.exe"]) == []
+    assert blocking_rules(parse_netsh_rules(NETSH_OK), 8090, ours) == []
+    # a Block rule for any program on the hub's port counts; one for a service does not
+    anyone = BLOCK_TCP.replace(r"c:\program files\hcc-kiosk\kiosk-gui.exe", "Any")
+    assert len(blocking_rules(parse_netsh_rules(anyone + "Ok.\n"), 8090, ours)) == 1
+    service = anyone.replace("Action:", "Service:                              LanmanServer\n"
+                             "Action:")
+    assert blocking_rules(parse_netsh_rules(service + "Ok.\n"), 8090, ours) == []
+    disabled = BLOCK_TCP.replace("Enabled:                              Yes",
+                                 "Enabled:                              No")
+    assert blocking_rules(parse_netsh_rules(disabled + "Ok.\n"), 8090, ours) == []
+    assert netsh_inbound_command() == ["netsh", "advfirewall", "firewall", "show", "rule",
+                                       "name=all", "dir=in", "verbose"]
 
 
 @pytest.mark.parametrize("text, port, program, verdict, words", [
@@ -162,14 +201,16 @@ def _ctx(tmp_path: Path, role: str = "hub") -> Context:
 
 
 class Captured:
-    """Answers a command with the text captured from it on Windows; records the command."""
+    """Answers a command with the text captured from it on Windows (or the answer given for
+    that command); records the first command and all of them."""
 
-    def __init__(self, text: str) -> None:
-        self.text, self.argv = text, None
+    def __init__(self, text: str, answers: dict[tuple[str, ...], str] | None = None) -> None:
+        self.text, self.answers, self.argv, self.calls = text, answers or {}, None, []
 
     def __call__(self, argv: list[str]) -> str:
-        self.argv = argv
-        return self.text
+        self.argv = self.argv or argv
+        self.calls.append(argv)
+        return self.answers.get(tuple(argv), self.text)
 
 
 @pytest.mark.parametrize("text, status", [
@@ -183,6 +224,19 @@ def test_the_doctor_checks_the_hubs_firewall_rule(tmp_path, monkeypatch, text, s
     if status == FAIL:
         assert "install-station.ps1 -Hub -HubPort 8090" in result.fix
         assert "-Profile Any" in result.fix
+
+
+def test_the_doctor_fails_the_hub_when_a_block_rule_overrides_the_allow_rule(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    netsh = Captured(NETSH_OK, {tuple(netsh_inbound_command()): INBOUND_WITH_BLOCKS})
+    [result] = check_firewall(_ctx(tmp_path), run=netsh)
+    assert netsh.calls == [netsh_rule_command(), netsh_inbound_command()]
+    assert result.status == FAIL, result.line()
+    assert "Block rules shut TCP 8090 out" in result.detail
+    assert r"kiosk-gui.exe (c:\program files\hcc-kiosk\kiosk-gui.exe, Public)" in result.detail
+    assert "UDP" not in result.detail
+    assert "-Hub again (it removes them)" in result.fix
 
 
 def test_the_firewall_matters_only_on_the_hub_and_on_windows(tmp_path, monkeypatch):
@@ -218,3 +272,77 @@ def test_the_setup_script_makes_what_the_doctor_checks():
     assert "-Profile Any" in script and "-Direction Inbound" in script
     assert "/inheritance:r" in script and "*S-1-5-18:(OI)(CI)F" in script
     assert "-Priority 4" in script  # scheduled tasks default to below-normal priority (7)
+    # the Block rules a dismissed firewall prompt leaves, which the doctor fails the hub for
+    assert "Get-NetFirewallRule -Direction Inbound -Action Block" in script
+    assert "$ours -contains ($_ | Get-NetFirewallApplicationFilter).Program" in script
+    # one data folder for the kiosk account and an administrator's `kiosk.exe doctor`
+    from kiosk.paths import DATA_DIR_ENV
+
+    assert f'SetEnvironmentVariable("{DATA_DIR_ENV}", $DataDir, "Machine")' in script
+
+
+# The Windows names the script writes and the guide tells a technician to check, as Microsoft
+# documents them (or, for the touch keyboard, as its Settings pages write them); a typo in a
+# GUID or a value name fails silently on a PC, so both files must carry the same, right names.
+WINDOWS_NAMES = [
+    # Policy CSP - LockDown / EdgeUI.admx "Allow edge swipe": 0 = disallowed
+    r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\EdgeUI",
+    "AllowEdgeSwipe",
+    # powercfg: the "USB settings" subgroup and its "USB selective suspend setting"
+    "2a737441-1930-4402-8d77-b2bebba308a3",
+    "48e6b7a6-50f5-4782-a5d4-53bb8f07e226",
+    # toasts (Settings), "Turn off toast notifications" (WPN.admx), "Remove Notifications and
+    # Action Center" (Taskbar.admx)
+    r"Software\Microsoft\Windows\CurrentVersion\PushNotifications",
+    "ToastEnabled",
+    r"Software\Policies\Microsoft\Windows\CurrentVersion\PushNotifications",
+    "NoToastApplicationNotification",
+    r"Software\Policies\Microsoft\Windows\Explorer",
+    "DisableNotificationCenter",
+    # the touch keyboard's Settings pages
+    r"Software\Microsoft\TabletTip\1.7",
+    "EnableDesktopModeAutoInvoke",
+    "TouchKeyboardTapInvoke",
+    "TipbandDesiredVisibility",
+    # the account's own shell, auto-logon
+    r"Software\Microsoft\Windows NT\CurrentVersion\Winlogon",
+    "AutoAdminLogon",
+    "DefaultUserName",
+    "DefaultPassword",
+    # Smart App Control's state (0 off, 1 on, 2 evaluation)
+    r"SYSTEM\CurrentControlSet\Control\CI\Policy",
+    "VerifiedAndReputablePolicyState",
+    # the firewall rule, the data folder, the scheduled task
+    "-RemoteAddress LocalSubnet",
+    "/inheritance:r",
+    "/setowner",
+    "-Priority 4",
+    "-ExecutionTimeLimit ([TimeSpan]::Zero)",
+    "Unblock-File",
+]
+
+
+@pytest.mark.parametrize("name", WINDOWS_NAMES)
+def test_the_script_and_the_guide_use_the_same_windows_names(name):
+    script = (ROOT / "scripts" / "windows" / "install-station.ps1").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "install-windows.md").read_text(encoding="utf-8")
+    assert name in script, f"install-station.ps1 does not name {name}"
+    # the guide writes HKCU\ / HKLM\ where the script goes through the kiosk account's hive
+    bare = name.removeprefix("HKLM:\\")
+    assert bare in guide, f"docs/install-windows.md does not name {bare}"
+
+
+def test_the_smart_app_control_states_are_read_right():
+    script = (ROOT / "scripts" / "windows" / "install-station.ps1").read_text(encoding="utf-8")
+    # 1 is on (blocks an unsigned kiosk now), 2 is evaluation (may turn itself on later)
+    assert '$sac -eq 1 -and $signature.Status -ne "Valid"' in script
+    assert "Smart App Control is on and the kiosk is unsigned" in script
+    assert '$sac -eq 2 -and $signature.Status -ne "Valid"' in script
+    assert "Smart App Control is evaluating" in script
+
+
+def test_the_setup_script_is_plain_ascii():
+    # Windows PowerShell 5.1 reads a script without a BOM in the ANSI code page: a Vietnamese
+    # or typographic character would be garbled or break the parse on a Vietnamese PC.
+    raw = (ROOT / "scripts" / "windows" / "install-station.ps1").read_bytes()
+    assert raw.isascii()

@@ -327,3 +327,37 @@ def test_times_sent_in_utc_are_stored_in_the_offices_time_zone(hub_db, counters)
     events = [r[0] for r in hub_db.execute("SELECT at FROM dossier_events")]
     assert all(t.endswith("+07:00") for t in (*stored, *events)), (stored, events)
     assert book(hub_db, taken.code).as_json() == done.as_json()
+
+
+def test_a_number_leased_to_another_counter_cannot_be_taken(hub_db, counters):
+    """A counter credential cannot put a dossier into the book under a number the hub leased
+    to another counter, nor under another counter's fallback range once that counter used it."""
+    one, two = counters
+    d = one.desk.save_intake(intake(), clerk=CLERK)
+    day = d.code.rsplit("-", 2)[1]
+    hub_db.execute(
+        "INSERT INTO dossier_number_blocks (unit_code, day, first, last, next_seq, leased_at, "
+        "source, station_id) VALUES (?, ?, 1, 20, 1, '2026-01-01T00:00:00+07:00', 'lease', ?)",
+        (UNIT, d.received_at.date().isoformat(), "quay-2"))
+    hub_db.conn.commit()
+    [refused] = apply(hub_db, [one.intake_change(d)], "quay-1")
+    assert refused.result == REJECTED and "leased to another station" in refused.reason
+    # The counter it was leased to takes it in.
+    own = two.desk.save_intake(intake(), clerk=CLERK)
+    assert own.code == d.code and day in own.code
+    [ok] = apply(hub_db, [two.intake_change(own)], "quay-2")
+    assert ok.result == APPLIED
+
+    # Fallback range of counter 3 (9201-9300): used by quay-2 first, then quay-1 is refused.
+    def at_seq(counter, seq):
+        counter.db.execute("INSERT INTO dossier_counters (day, unit_code, last_seq) VALUES "
+                           "(?, ?, ?) ON CONFLICT (day, unit_code) DO UPDATE SET last_seq = ?",
+                           (d.received_at.date().isoformat(), UNIT, seq - 1, seq - 1))
+        counter.db.conn.commit()
+        return counter.desk.save_intake(intake(), clerk=CLERK)
+
+    first = at_seq(two, 9201)
+    assert apply(hub_db, [two.intake_change(first)], "quay-2")[0].result == APPLIED
+    squat = at_seq(one, 9202)
+    [refused] = apply(hub_db, [one.intake_change(squat)], "quay-1")
+    assert refused.result == REJECTED and "fallback range" in refused.reason

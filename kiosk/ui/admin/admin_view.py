@@ -46,13 +46,31 @@ from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.config_editor import ConfigEditor
 from kiosk.ui.admin.device_panels import CameraTestPanel, PrinterTestPanel, ScanTestPanel
-from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
+from kiosk.ui.admin.doctor_vi import check_name_vi, status_vi
 from kiosk.ui.admin.style import TECHNICIAN
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.operations import Lane
 from kiosk.ui.widgets import set_tone, status_label
 
 log = logging.getLogger(__name__)
+
+#: The city sync's record types (sync/protocol.py RECORD_TYPES) as the refused-records table
+#: names them; a type not here shows its protocol name.
+RECORD_TYPES_VI = {
+    "ticket": N_("Số thứ tự"),
+    "queue_event": N_("Sự kiện hàng đợi"),
+    "dossier": N_("Hồ sơ"),
+    "dossier_status": N_("Trạng thái hồ sơ"),
+    "rating": N_("Đánh giá"),
+    "feedback": N_("Phản ánh"),
+}
+
+
+def record_type_vi(record_type: str) -> str:
+    name = RECORD_TYPES_VI.get(record_type)
+    return tr_marked(name) if name else record_type
+
 
 IDLE_CLOSE_MS = 5 * 60_000
 LOG_TAIL_LINES = 400
@@ -142,7 +160,8 @@ def _recent_records(db) -> tuple[list, list]:
 
 def _database_problem(exc: BaseException) -> str:
     message_vi = getattr(exc, "message_vi", None)
-    return f"Không mở được cơ sở dữ liệu: {message_vi or exc}"
+    return translate("admin_view", "Không mở được cơ sở dữ liệu: {value}").format(
+            value=message_vi or exc)
 
 
 # -- tabs -------------------------------------------------------------------------------------
@@ -153,25 +172,25 @@ class ReprintTab(QWidget):
     def __init__(self, view: AdminView) -> None:
         super().__init__()
         self.view = view
-        self.tickets = _table(["Số", "Dịch vụ", "Lấy lúc", "In"])
+        self.tickets = _table([self.tr("Số"), self.tr("Dịch vụ"), self.tr("Lấy lúc"), "In"])
         self.tickets.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tickets.horizontalHeader().setStretchLastSection(False)
-        self.dossiers = _table(["Mã hồ sơ", "Thủ tục", "Nhận lúc"])
+        self.dossiers = _table([self.tr("Mã hồ sơ"), self.tr("Thủ tục"), self.tr("Nhận lúc")])
         self.dossiers.horizontalHeader().setSectionResizeMode(1,
                                                               QHeaderView.ResizeMode.Stretch)
         self.dossiers.horizontalHeader().setStretchLastSection(False)
-        self.ticket_button = QPushButton("In lại số đã chọn")
+        self.ticket_button = QPushButton(self.tr("In lại số đã chọn"))
         self.ticket_button.clicked.connect(self.reprint_ticket)
-        self.receipt_button = QPushButton("In lại biên nhận đã chọn")
+        self.receipt_button = QPushButton(self.tr("In lại biên nhận đã chọn"))
         self.receipt_button.clicked.connect(self.reprint_receipt)
-        refresh = _compact_button("Làm mới")
+        refresh = _compact_button(self.tr("Làm mới"))
         refresh.clicked.connect(self.refresh)
         self.result = status_label()
-        left = QGroupBox("Số thứ tự gần đây")
+        left = QGroupBox(self.tr("Số thứ tự gần đây"))
         lbox = QVBoxLayout(left)
         lbox.addWidget(self.tickets, 1)
         lbox.addWidget(self.ticket_button)
-        right = QGroupBox("Biên nhận hồ sơ gần đây")
+        right = QGroupBox(self.tr("Biên nhận hồ sơ gần đây"))
         rbox = QVBoxLayout(right)
         rbox.addWidget(self.dossiers, 1)
         rbox.addWidget(self.receipt_button)
@@ -194,7 +213,8 @@ class ReprintTab(QWidget):
     def _show(self, recent: tuple[list, list]) -> None:
         rows, drows = recent
         names = _service_names()
-        status_vi = {"printed": "đã in", "print_failed": "in lỗi", "pending": "đang in"}
+        status_vi = {"printed": self.tr("đã in"), "print_failed": self.tr("in lỗi"),
+                     "pending": self.tr("đang in")}
         tz = self.view.config.office.timezone
         _fill(self.tickets, [[r[1], names.get(r[2], r[2]), _local_time(r[3], tz),
                               status_vi.get(r[4], r[4])] for r in rows],
@@ -213,7 +233,7 @@ class ReprintTab(QWidget):
     def reprint_ticket(self) -> None:
         ids = _selected_keys(self.tickets)
         if not ids:
-            set_tone(self.result, "warn", "Chọn một số thứ tự trong bảng bên trái.")
+            set_tone(self.result, "warn", self.tr("Chọn một số thứ tự trong bảng bên trái."))
             return
         config, paths = self.view.config, self.view.paths
 
@@ -229,15 +249,17 @@ class ReprintTab(QWidget):
             finally:
                 db.conn.close()
             if outcome.ok:
-                return True, f"Đã in lại số {ticket.number}."
-            return False, f"Không in được số {ticket.number}: {outcome.message_vi}"
+                return True, self.tr("Đã in lại số {number}.").format(number=ticket.number)
+            return False, self.tr("Không in được số {number}: {message_vi}").format(
+                    number=ticket.number,
+                    message_vi=outcome.message_vi)
 
         self._run(work)
 
     def reprint_receipt(self) -> None:
         codes = _selected_keys(self.dossiers)
         if not codes:
-            set_tone(self.result, "warn", "Chọn một hồ sơ trong bảng bên phải.")
+            set_tone(self.result, "warn", self.tr("Chọn một hồ sơ trong bảng bên phải."))
             return
         config, paths = self.view.config, self.view.paths
 
@@ -254,13 +276,13 @@ class ReprintTab(QWidget):
                 DossierDesk(db, config).print_receipt(str(codes[0]), printer, copies=1)
             finally:
                 db.conn.close()
-            return True, f"Đã in lại biên nhận hồ sơ {codes[0]}."
+            return True, self.tr("Đã in lại biên nhận hồ sơ {value}.").format(value=codes[0])
 
         self._run(work)
 
     def _run(self, work: Callable[[], tuple[bool, str]]) -> None:
         self._busy(True)
-        set_tone(self.result, "busy", "Đang in…")
+        set_tone(self.result, "busy", self.tr("Đang in…"))
 
         def done(result: tuple[bool, str]) -> None:
             self._busy(False)
@@ -269,7 +291,7 @@ class ReprintTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._busy(False)
-            set_tone(self.result, "error", "Không in được: "
+            set_tone(self.result, "error", self.tr("Không in được: ")
                      + (getattr(exc, "message_vi", "") or f"{type(exc).__name__}: {exc}"))
 
         run_task(self, work, done, failed, name="admin-reprint")
@@ -280,24 +302,26 @@ class DevicesTab(QWidget):
         super().__init__()
         self.view = view
         config = view.config
-        printer = QGroupBox("Máy in")
+        printer = QGroupBox(self.tr("Máy in"))
         pbox = QVBoxLayout(printer)
-        pbox.addWidget(QLabel(f"Đang dùng: {config.printer.uri} (khổ {config.printer.width} mm)"))
+        pbox.addWidget(QLabel(self.tr("Đang dùng: {uri} (khổ {width} mm)").format(
+                uri=config.printer.uri,
+                width=config.printer.width)))
         self.printer_panel = PrinterTestPanel(lambda: self.view.config, view.paths,
                                               lambda: (self.view.config.printer.uri,
                                                        self.view.config.printer.width))
         pbox.addWidget(self.printer_panel)
-        scanner = QGroupBox("Máy quét")
+        scanner = QGroupBox(self.tr("Máy quét"))
         sbox = QVBoxLayout(scanner)
         s = config.scanner
         where = s.serial_port or ", ".join(f"USB {u}" for u in s.usb_ids) or \
-            "không cấu hình cổng COM (máy quét kiểu bàn phím)"
-        sbox.addWidget(QLabel(f"Cổng: {where}"))
+            self.tr("không cấu hình cổng COM (máy quét kiểu bàn phím)")
+        sbox.addWidget(QLabel(self.tr("Cổng: {where}").format(where=where)))
         self.scan_panel = ScanTestPanel(lambda: (self.view.config.scanner.serial_port,
                                                  tuple(self.view.config.scanner.usb_ids),
                                                  self.view.config.scanner.baudrate))
         sbox.addWidget(self.scan_panel)
-        camera = QGroupBox("Camera")
+        camera = QGroupBox(self.tr("Camera"))
         cbox = QVBoxLayout(camera)
         self.camera_panel: CameraTestPanel | None = None
         left = QVBoxLayout()
@@ -310,7 +334,7 @@ class DevicesTab(QWidget):
             cbox.addWidget(self.camera_panel, 1)
             box.addWidget(camera, 2)
         else:
-            note = QLabel("Chưa cấu hình camera ([scanner] camera trong tab Cấu hình).")
+            note = QLabel(self.tr("Chưa cấu hình camera ([scanner] camera trong tab Cấu hình)."))
             note.setProperty("role", "hint")
             cbox.addWidget(note)
             left.addWidget(camera)
@@ -326,13 +350,23 @@ class SyncTab(QWidget):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = _table(["Mã bản ghi", "Loại", "Tạo lúc", "Bị từ chối lúc", "Lý do"])
+        # The sync's last error in its own (English, technician's) words, labelled as the
+        # doctor's details are, below the Vietnamese lines.
+        self.error_detail = QLabel()
+        self.error_detail.setObjectName("SyncErrorDetail")
+        self.error_detail.setProperty("role", "doc")
+        self.error_detail.setWordWrap(True)
+        self.error_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_detail.hide()
+        self.table = _table([self.tr("Mã bản ghi"), self.tr("Loại"), self.tr("Tạo lúc"),
+                             self.tr("Bị từ chối lúc"), self.tr("Lý do")])
         self.result = status_label()
-        refresh = _compact_button("Làm mới")
+        refresh = _compact_button(self.tr("Làm mới"))
         refresh.clicked.connect(self.refresh)
-        self.requeue_selected = _compact_button("Gửi lại mục đã chọn")
+        self.requeue_selected = _compact_button(self.tr("Gửi lại mục đã chọn"))
         self.requeue_selected.clicked.connect(lambda: self.requeue(False))
-        self.requeue_all = _compact_button("Gửi lại tất cả")
+        self.requeue_all = _compact_button(self.tr("Gửi lại tất cả"))
         self.requeue_all.clicked.connect(lambda: self.requeue(True))
         # "Gửi ngay" runs a sync worker while this tab lives, with a progress bar for a long
         # backlog (e.g. after days offline). The server deduplicates, so a station worker
@@ -342,7 +376,7 @@ class SyncTab(QWidget):
         self.bridge = SyncBridge(view.config, view.paths, self)
         self.panel = SyncPanel(self.bridge, self)
         self.panel.setVisible(False)
-        self.push_now = _compact_button("Gửi ngay")
+        self.push_now = _compact_button(self.tr("Gửi ngay"))
         self.push_now.setEnabled(self.bridge.enabled)
         self.push_now.clicked.connect(self.start_push)
         self.bridge.changed.connect(lambda _status: self.refresh())
@@ -355,8 +389,9 @@ class SyncTab(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.headline)
         box.addWidget(self.detail)
+        box.addWidget(self.error_detail)
         box.addWidget(self.panel)
-        title = QLabel("Bản ghi thành phố từ chối (giữ lại, không tự gửi lại)")
+        title = QLabel(self.tr("Bản ghi thành phố từ chối (giữ lại, không tự gửi lại)"))
         title.setProperty("role", "fieldLabel")
         box.addWidget(title)
         box.addWidget(self.table, 1)
@@ -389,18 +424,28 @@ class SyncTab(QWidget):
             from zoneinfo import ZoneInfo
 
             return value.astimezone(ZoneInfo(config.office.timezone)).strftime(fmt) \
-                if value else "chưa có"
+                if value else self.tr("chưa có")
 
-        lines = [f"Máy chủ thành phố: {config.sync.server_url or 'chưa cấu hình (tắt đồng bộ)'}",
-                 f"Chờ gửi: {status.pending}    Bị từ chối: {status.set_aside}",
-                 f"Gửi thành công lần cuối: {when(status.last_success_at)}"]
+        lines = [self.tr("Máy chủ thành phố: {value}").format(
+                value=config.sync.server_url or self.tr("chưa cấu hình (tắt đồng bộ)")),
+                 self.tr("Chờ gửi: {pending}    Bị từ chối: {set_aside}").format(
+                         pending=status.pending,
+                         set_aside=status.set_aside),
+                 self.tr("Gửi thành công lần cuối: {value}").format(
+                         value=when(status.last_success_at))]
         if status.last_error:
-            lines.append(f"Lỗi gần nhất ({when(status.last_error_at)}): {status.last_error}")
+            lines.append(self.tr("Lỗi gần nhất lúc {value}").format(
+                value=when(status.last_error_at)))
+            self.error_detail.setText(self.tr("Chi tiết kỹ thuật: {technical}").format(
+                technical=status.last_error))
+        self.error_detail.setVisible(bool(status.last_error))
         if status.offline_since:
-            lines.append(f"Mất kết nối từ: {when(status.offline_since)}")
+            lines.append(self.tr("Mất kết nối từ: {value}").format(
+                    value=when(status.offline_since)))
         self.detail.setText("\n".join(lines))
         tz = config.office.timezone
-        _fill(self.table, [[a.record_id, a.record_type, _local_time(a.created_at, tz),
+        _fill(self.table, [[a.record_id, record_type_vi(a.record_type),
+                            _local_time(a.created_at, tz),
                             _local_time(a.set_aside_at, tz), a.reason] for a in aside],
               [a.record_id for a in aside])
         self.requeue_selected.setEnabled(bool(aside))
@@ -417,7 +462,7 @@ class SyncTab(QWidget):
     def requeue(self, everything: bool) -> None:
         ids = None if everything else [str(k) for k in _selected_keys(self.table)]
         if ids == []:
-            set_tone(self.result, "warn", "Chọn bản ghi trong bảng trước.")
+            set_tone(self.result, "warn", self.tr("Chọn bản ghi trong bảng trước."))
             return
 
         def work(db) -> int:
@@ -428,11 +473,13 @@ class SyncTab(QWidget):
             return count
 
         def done(count: int) -> None:
-            set_tone(self.result, "ok", f"Đã đưa {count} bản ghi vào hàng chờ gửi lại.")
+            set_tone(self.result, "ok", self.tr(
+                "Đã đưa {count} bản ghi vào hàng chờ gửi lại.").format(count=count))
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            set_tone(self.result, "error", wording(exc, "đưa được bản ghi vào hàng chờ gửi lại",
+            set_tone(self.result, "error", wording(exc, self.tr("đưa được bản ghi vào hàng chờ "
+                                                                "gửi lại"),
                                                    "queue the records again")[0])
 
         self.view.database.run(work, done, failed, owner=self, label="requeue records")
@@ -443,10 +490,10 @@ class DoctorTab(QWidget):
         super().__init__()
         self.view = view
         self.results: list = []
-        self.run_button = QPushButton("Chạy kiểm tra")
+        self.run_button = QPushButton(self.tr("Chạy kiểm tra"))
         self.run_button.setProperty("role", "primary")
         self.run_button.clicked.connect(self.run_checks)
-        self.bundle_button = QPushButton("Tạo gói hỗ trợ (.zip)")
+        self.bundle_button = QPushButton(self.tr("Tạo gói hỗ trợ (.zip)"))
         self.bundle_button.clicked.connect(self.make_bundle)
         self.summary = status_label()
         self.rows = QWidget()
@@ -469,7 +516,7 @@ class DoctorTab(QWidget):
         from kiosk.diagnostics.checks import run_checks
 
         self.run_button.setEnabled(False)
-        set_tone(self.summary, "busy", "Đang kiểm tra… (mạng: tối đa vài giây)")
+        set_tone(self.summary, "busy", self.tr("Đang kiểm tra… (mạng: tối đa vài giây)"))
         paths, error = self.view.paths, self.view.config_error
         config = None if error else self.view.config
         run_task(self, lambda: run_checks(paths, config=config, config_error=error,
@@ -478,7 +525,7 @@ class DoctorTab(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.run_button.setEnabled(True)
-        set_tone(self.summary, "error", f"Kiểm tra bị lỗi: {exc}")
+        set_tone(self.summary, "error", self.tr("Kiểm tra bị lỗi: {exc}").format(exc=exc))
 
     def show_results(self, results: list) -> None:
         self.results = results
@@ -492,18 +539,22 @@ class DoctorTab(QWidget):
         failed = sum(r.status == "FAIL" for r in results)
         warned = sum(r.status == "WARN" for r in results)
         if failed:
-            set_tone(self.summary, "error", f"{failed} mục lỗi, {warned} mục cần xem.")
+            set_tone(self.summary, "error", self.tr(
+                "{failed} mục lỗi, {warned} mục cần xem.").format(
+                    failed=failed,
+                    warned=warned))
         elif warned:
-            set_tone(self.summary, "warn", f"Không có lỗi; {warned} mục cần xem.")
+            set_tone(self.summary, "warn", self.tr("Không có lỗi; {warned} mục cần xem.").format(
+                    warned=warned))
         else:
-            set_tone(self.summary, "ok", "Mọi kiểm tra đều đạt.")
+            set_tone(self.summary, "ok", self.tr("Mọi kiểm tra đều đạt."))
 
     def _row(self, r) -> QWidget:
         """One check: its status and name in Vietnamese, a Vietnamese sentence, and the
         doctor's own (English, technician's) detail and fix as a smaller second line."""
         card = QFrame()
         card.setObjectName("Card")
-        word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+        word, sentence = status_vi(r.status)
         chip = QLabel(word)
         chip.setObjectName("CheckStatus")
         chip.setProperty("chip", r.status)
@@ -517,7 +568,7 @@ class DoctorTab(QWidget):
         summary.setObjectName("CheckSummary")
         technical = r.detail + (f"\n→ {r.fix}" if r.fix and r.status in ("FAIL", "WARN")
                                 else "")
-        detail = QLabel(f"Chi tiết kỹ thuật: {technical}")
+        detail = QLabel(self.tr("Chi tiết kỹ thuật: {technical}").format(technical=technical))
         detail.setObjectName("CheckDetail")
         detail.setProperty("role", "doc")
         detail.setWordWrap(True)
@@ -539,17 +590,19 @@ class DoctorTab(QWidget):
 
         out = default_bundle_path(self.view.paths)
         self.bundle_button.setEnabled(False)
-        set_tone(self.summary, "busy", "Đang tạo gói hỗ trợ…")
+        set_tone(self.summary, "busy", self.tr("Đang tạo gói hỗ trợ…"))
         paths, results = self.view.paths, self.results or None
 
         def done(summary) -> None:
             self.bundle_button.setEnabled(True)
-            set_tone(self.summary, "ok", f"Đã tạo {summary.path} (không có mã bí mật và dữ "
-                     "liệu cá nhân). Chép tệp này vào USB để gửi cho kỹ thuật.")
+            set_tone(self.summary, "ok", self.tr("Đã tạo {path} (không có mã bí mật và dữ liệu "
+                                                 "cá nhân). Chép tệp này vào USB để gửi cho kỹ "
+                                                 "thuật.").format(path=summary.path))
 
         def failed(exc: BaseException) -> None:
             self.bundle_button.setEnabled(True)
-            set_tone(self.summary, "error", f"Không tạo được gói hỗ trợ: {exc}")
+            set_tone(self.summary, "error", self.tr("Không tạo được gói hỗ trợ: {exc}").format(
+                    exc=exc))
 
         run_task(self, lambda: make_support_bundle(paths, out, doctor=results,
                                                    run_doctor=results is None),
@@ -566,7 +619,7 @@ class LogsTab(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.where = QLabel()
         self.where.setProperty("role", "hint")
-        refresh = _compact_button("Làm mới")
+        refresh = _compact_button(self.tr("Làm mới"))
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.where, 1)
@@ -580,14 +633,16 @@ class LogsTab(QWidget):
         from kiosk.logs import LOG_FILE
 
         path = self.view.paths.logs / LOG_FILE
-        self.where.setText(f"{LOG_TAIL_LINES} dòng cuối của {path}")
+        self.where.setText(self.tr("{LOG_TAIL_LINES} dòng cuối của {path}").format(
+                LOG_TAIL_LINES=LOG_TAIL_LINES,
+                path=path))
         try:
             with open(path, "rb") as f:
                 size = f.seek(0, os.SEEK_END)
                 f.seek(max(0, size - 256 * 1024))
                 lines = f.read().decode("utf-8", errors="replace").splitlines()
         except OSError as exc:
-            self.text.setPlainText(f"Chưa đọc được nhật ký: {exc}")
+            self.text.setPlainText(self.tr("Chưa đọc được nhật ký: {exc}").format(exc=exc))
             return
         self.text.setPlainText(redact_text("\n".join(lines[-LOG_TAIL_LINES:])))
         bar = self.text.verticalScrollBar()
@@ -601,15 +656,17 @@ class ConfigTab(QWidget):
         self.editor = ConfigEditor(view.config)
         self.result = status_label()
         if view.config_error:
-            set_tone(self.result, "error", f"Tệp cấu hình hiện có lỗi: {view.config_error}. "
-                     "Biểu mẫu đang hiện giá trị mặc định; lưu sẽ ghi đè tệp.")
-        self.pin_button = QPushButton("Đổi mã PIN")
+            set_tone(self.result, "error", self.tr("Tệp cấu hình hiện có lỗi: {config_error}. "
+                                                   "Biểu mẫu đang hiện giá trị mặc định; lưu "
+                                                   "sẽ ghi đè tệp.").format(
+                    config_error=view.config_error))
+        self.pin_button = QPushButton(self.tr("Đổi mã PIN"))
         self.pin_button.clicked.connect(self.change_pin)
-        revert = QPushButton("Hoàn tác")
+        revert = QPushButton(self.tr("Hoàn tác"))
         revert.clicked.connect(lambda: self.editor.set_config(self.view.config))
-        self.save_button = QPushButton("Lưu")
+        self.save_button = QPushButton(self.tr("Lưu"))
         self.save_button.clicked.connect(lambda: self.save(restart=False))
-        self.restart_button = QPushButton("Lưu và khởi động lại")
+        self.restart_button = QPushButton(self.tr("Lưu và khởi động lại"))
         self.restart_button.setProperty("role", "primary")
         self.restart_button.clicked.connect(lambda: self.save(restart=True))
         self.restart_button.setVisible(view.supervised)
@@ -619,8 +676,8 @@ class ConfigTab(QWidget):
         buttons.addWidget(revert)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.restart_button)
-        path = QLabel(f"Tệp: {view.paths.config_file} — thay đổi có hiệu lực khi khởi động "
-                      "lại ứng dụng.")
+        path = QLabel(self.tr("Tệp: {config_file} — thay đổi có hiệu lực khi khởi động lại ứng "
+                              "dụng.").format(config_file=view.paths.config_file))
         path.setProperty("role", "hint")
         box = QVBoxLayout(self)
         box.addWidget(path)
@@ -632,21 +689,23 @@ class ConfigTab(QWidget):
         try:
             config = self.editor.build()
         except ConfigError as exc:
-            set_tone(self.result, "error", f"Chưa lưu: {exc.problem}"
-                     + (f" (khóa {exc.key})" if exc.key else ""))
+            set_tone(self.result, "error", self.tr("Chưa lưu: {problem}").format(
+                    problem=exc.problem)
+                     + (self.tr(" (khóa {key})").format(key=exc.key) if exc.key else ""))
             return False
         try:
             config_mod.save(config, self.view.paths.config_file)
             owner_only(self.view.paths.config_file)
         except OSError as exc:
-            set_tone(self.result, "error", f"Không ghi được tệp cấu hình: {exc}")
+            set_tone(self.result, "error", self.tr("Không ghi được tệp cấu hình: {exc}").format(
+                    exc=exc))
             return False
         log.info("admin view: configuration saved to %s", self.view.paths.config_file)
         self.view.config = config
         self.view.config_error = None
         self.view.config_saved.emit(config)
-        set_tone(self.result, "ok", "Đã lưu cấu hình." + (" Đang khởi động lại…" if restart
-                                                          else ""))
+        set_tone(self.result, "ok", self.tr("Đã lưu cấu hình.")
+                 + (self.tr(" Đang khởi động lại…") if restart else ""))
         if restart:
             self.view.restart_requested.emit()
         return True
@@ -659,7 +718,7 @@ class ConfigTab(QWidget):
             self.view.config = save_pin_hash(self.view.config, self.view.paths,
                                              dialog.new_hash)
             log.info("admin view: admin PIN changed")
-            set_tone(self.result, "ok", "Đã đổi mã PIN quản trị.")
+            set_tone(self.result, "ok", self.tr("Đã đổi mã PIN quản trị."))
 
 
 # -- the view ---------------------------------------------------------------------------------
@@ -691,7 +750,7 @@ class AdminView(QWidget):
         super().__init__()
         self.setObjectName("TechRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setWindowTitle("Quản trị máy")
+        self.setWindowTitle(self.tr("Quản trị máy"))
         self.setStyleSheet(TECHNICIAN.stylesheet())
         self.config = config
         self.paths = paths
@@ -704,20 +763,24 @@ class AdminView(QWidget):
 
         header = QFrame()
         header.setObjectName("TechHeader")
-        title = QLabel("Quản trị máy")
+        title = QLabel(self.tr("Quản trị máy"))
         title.setObjectName("TechTitle")
         role = ROLE_LABELS_VI.get(station_role(config), "")
-        subtitle = QLabel(f"{config.office.name} · {config.station.id} · {role} · "
-                          f"phiên bản {__version__}")
+        subtitle = QLabel(self.tr("{name} · {id} · {role} · phiên bản {version__}").format(
+                name=config.office.name,
+                id=config.station.id,
+                role=role,
+                version__=__version__))
         subtitle.setObjectName("TechSubtitle")
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(title)
         titles.addWidget(subtitle)
-        self.back_button = QPushButton("Quay lại màn hình lấy số" if over_kiosk else "Đóng")
+        self.back_button = QPushButton(self.tr("Quay lại màn hình lấy số") if over_kiosk
+                                       else self.tr("Đóng"))
         self.back_button.setProperty("role", "secondary")
         self.back_button.clicked.connect(self.back_requested)
-        self.exit_button = QPushButton("Thoát ra màn hình nền")
+        self.exit_button = QPushButton(self.tr("Thoát ra màn hình nền"))
         self.exit_button.setProperty("role", "danger")
         self.exit_button.clicked.connect(self.confirm_exit)
         self.exit_button.setVisible(over_kiosk)
@@ -735,9 +798,12 @@ class AdminView(QWidget):
         self.doctor_tab = DoctorTab(self)
         self.logs_tab = LogsTab(self)
         self.config_tab = ConfigTab(self)
-        for tab, label in ((self.reprint_tab, "In lại"), (self.devices_tab, "Thiết bị"),
-                           (self.sync_tab, "Đồng bộ"), (self.doctor_tab, "Kiểm tra"),
-                           (self.logs_tab, "Nhật ký"), (self.config_tab, "Cấu hình")):
+        for tab, label in ((self.reprint_tab, self.tr("In lại")),
+                           (self.devices_tab, self.tr("Thiết bị")),
+                           (self.sync_tab, self.tr("Đồng bộ")),
+                           (self.doctor_tab, self.tr("Kiểm tra")),
+                           (self.logs_tab, self.tr("Nhật ký")),
+                           (self.config_tab, self.tr("Cấu hình"))):
             self.tabs.addTab(tab, label)
         self.tabs.currentChanged.connect(self._tab_changed)
         body = QVBoxLayout()
@@ -774,11 +840,11 @@ class AdminView(QWidget):
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(self)
-        box.setWindowTitle("Thoát ra màn hình nền")
-        box.setText("Đóng ứng dụng và ra màn hình nền? Công dân sẽ không lấy số được cho đến "
-                    "khi ứng dụng được mở lại.")
-        yes = box.addButton("Thoát", QMessageBox.ButtonRole.DestructiveRole)
-        no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("Thoát ra màn hình nền"))
+        box.setText(self.tr("Đóng ứng dụng và ra màn hình nền? Công dân sẽ không lấy số được "
+                            "cho đến khi ứng dụng được mở lại."))
+        yes = box.addButton(self.tr("Thoát"), QMessageBox.ButtonRole.DestructiveRole)
+        no = box.addButton(self.tr("Không"), QMessageBox.ButtonRole.RejectRole)
         # Enter or a slip keeps the kiosk running: leaving is a deliberate tap on "Thoát".
         box.setDefaultButton(no)
         box.setEscapeButton(no)
@@ -815,7 +881,7 @@ def pin_ok(parent: QWidget | None, config: Config, paths: Paths) -> tuple[bool, 
                            parent=parent)
         return dialog.exec() == PinDialog.DialogCode.Accepted, config
     dialog = PinDialog(PinDialog.NEW, parent=parent,
-                       title="Chưa có mã PIN quản trị: đặt mã PIN mới")
+                       title=translate("admin_view", "Chưa có mã PIN quản trị: đặt mã PIN mới"))
     if dialog.exec() != PinDialog.DialogCode.Accepted or not dialog.new_hash:
         return False, config
     return True, save_pin_hash(config, paths, dialog.new_hash)

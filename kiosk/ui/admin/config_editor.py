@@ -55,7 +55,7 @@ class _SecretField(QWidget):
         super().__init__()
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.show_button = QPushButton("Hiện")
+        self.show_button = QPushButton(self.tr("Hiện"))
         self.show_button.setCheckable(True)
         self.show_button.toggled.connect(self._toggle)
         row = QHBoxLayout(self)
@@ -66,7 +66,7 @@ class _SecretField(QWidget):
     def _toggle(self, shown: bool) -> None:
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
                               else QLineEdit.EchoMode.Password)
-        self.show_button.setText("Ẩn" if shown else "Hiện")
+        self.show_button.setText(self.tr("Ẩn") if shown else self.tr("Hiện"))
 
 
 class ConfigEditor(QWidget):
@@ -146,7 +146,7 @@ class ConfigEditor(QWidget):
         meta = f.metadata
         choices = meta.get("choices")
         if tp is bool:
-            widget: QWidget = QCheckBox("bật")
+            widget: QWidget = QCheckBox(self.tr("bật"))
             widget.toggled.connect(self.changed)
         elif choices:
             widget = QComboBox()
@@ -170,7 +170,7 @@ class ConfigEditor(QWidget):
         else:
             widget = QLineEdit()
             if tp is not str:
-                widget.setPlaceholderText("các giá trị cách nhau bởi dấu phẩy")
+                widget.setPlaceholderText(self.tr("các giá trị cách nhau bởi dấu phẩy"))
             widget.textEdited.connect(self.changed)
         widget.setObjectName(f"cfg-{section}-{key}")
         return widget

@@ -34,6 +34,7 @@ from kiosk.config import Config
 from kiosk.failures import wording
 from kiosk.paths import Paths
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.i18n import translate
 from kiosk.ui.widgets import set_tone, status_label
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,9 @@ class PrinterTestPanel(QFrame):
         self._target = target
         self.last_ok: bool | None = None
         self.busy = False
-        self.print_button = QPushButton("In thử")
+        self.print_button = QPushButton(self.tr("In thử"))
         self.print_button.clicked.connect(self.test_print)
-        self.status_button = QPushButton("Kiểm tra trạng thái")
+        self.status_button = QPushButton(self.tr("Kiểm tra trạng thái"))
         self.status_button.clicked.connect(self.check_status)
         self._focus_back: QWidget | None = None
         self._focus_moved_to: QWidget | None = None
@@ -96,7 +97,7 @@ class PrinterTestPanel(QFrame):
     def _start(self, text: str) -> tuple[str, int] | None:
         uri, width = self._target()
         if not uri:
-            self._say("warn", "Chưa chọn máy in.")
+            self._say("warn", self.tr("Chưa chọn máy in."))
             return None
         focused = QApplication.focusWidget()
         self._focus_back = focused if focused in (self.print_button, self.status_button) \
@@ -125,7 +126,7 @@ class PrinterTestPanel(QFrame):
         self.tested.emit(ok, message)
 
     def test_print(self) -> None:
-        target = self._start("Đang in thử…")
+        target = self._start(self.tr("Đang in thử…"))
         if target is None:
             return
         uri, width = target
@@ -135,7 +136,7 @@ class PrinterTestPanel(QFrame):
                  lambda exc: self._finish(False, _print_error_vi(exc)), name="test-print")
 
     def check_status(self) -> None:
-        target = self._start("Đang hỏi máy in…")
+        target = self._start(self.tr("Đang hỏi máy in…"))
         if target is None:
             return
         uri, width = target
@@ -152,8 +153,8 @@ def _print_error_vi(exc: BaseException) -> str:
         hint = getattr(exc, "message_en", "")
         if hint:
             log.warning("printer test failed: %s", hint)
-        return f"In thử không được: {message}"
-    vi, en = wording(exc, "in thử được", "print the test page")
+        return translate("device_panels", "In thử không được: {message}").format(message=message)
+    vi, en = wording(exc, translate("device_panels", "in thử được"), "print the test page")
     log.warning("printer test failed: %s", en)
     return vi
 
@@ -182,12 +183,12 @@ class ScanTestPanel(QFrame):
         self._port = port
         self.listener = None
         self.last_ok: bool | None = None
-        self.listen_button = QPushButton("Quét thử qua cổng COM (20 giây)")
+        self.listen_button = QPushButton(self.tr("Quét thử qua cổng COM (20 giây)"))
         self.listen_button.clicked.connect(self.start_listening)
         self.wedge = _ScanField()
         # Dots, not text: the test card may be a citizen's ID card.
         self.wedge.setEchoMode(QLineEdit.EchoMode.Password)
-        self.wedge.setPlaceholderText("Máy quét kiểu bàn phím: chạm vào đây rồi quét")
+        self.wedge.setPlaceholderText(self.tr("Máy quét kiểu bàn phím: chạm vào đây rồi quét"))
         self.wedge.returnPressed.connect(self._wedge_scan)
         self.result = status_label()
         self.timer = QTimer(self)
@@ -205,8 +206,8 @@ class ScanTestPanel(QFrame):
     def start_listening(self) -> None:
         port, usb_ids, baudrate = self._port()
         if not port and not usb_ids:
-            set_tone(self.result, "warn", "Chưa chọn cổng của máy quét. Máy quét kiểu bàn phím "
-                     "thì quét vào ô bên cạnh.")
+            set_tone(self.result, "warn", self.tr("Chưa chọn cổng của máy quét. Máy quét kiểu "
+                                                  "bàn phím thì quét vào ô bên cạnh."))
             return
         self.stop()
         from drivers.scanners.qt_adapters import QtSerialScanner
@@ -217,15 +218,18 @@ class ScanTestPanel(QFrame):
         self.listener.start()
         self.timer.start()
         self.listen_button.setEnabled(False)
-        set_tone(self.result, "busy", f"Đang chờ trên {port or ', '.join(usb_ids)}… Hãy quét "
-                 "mã QR trên thẻ căn cước hoặc mã vạch trên biên nhận.")
+        set_tone(self.result, "busy", self.tr("Đang chờ trên {value}… Hãy quét mã QR trên thẻ "
+                                              "căn cước hoặc mã vạch trên biên nhận.").format(
+                value=port or ', '.join(usb_ids)))
 
     def _serial_status(self, status: str, device: str) -> None:
         if status == "disconnected" and self.listener is not None:
-            set_tone(self.result, "warn", "Chưa mở được cổng của máy quét (chưa cắm, sai cổng, "
-                     "hoặc chương trình khác đang dùng). Vẫn đang thử lại…")
+            set_tone(self.result, "warn", self.tr("Chưa mở được cổng của máy quét (chưa cắm, "
+                                                  "sai cổng, hoặc chương trình khác đang "
+                                                  "dùng). Vẫn đang thử lại…"))
         elif status == "connected":
-            set_tone(self.result, "busy", f"Đã mở cổng {device}. Hãy quét một mã ngay bây giờ.")
+            set_tone(self.result, "busy", self.tr("Đã mở cổng {device}. Hãy quét một mã ngay "
+                                                  "bây giờ.").format(device=device))
 
     def _serial_scan(self, event) -> None:
         self._report(event.text)
@@ -245,8 +249,8 @@ class ScanTestPanel(QFrame):
 
     def _timed_out(self) -> None:
         self.stop()
-        set_tone(self.result, "error", "Không nhận được mã nào trong 20 giây. Kiểm tra cổng, "
-                 "chế độ USB-CDC của máy quét, rồi thử lại.")
+        set_tone(self.result, "error", self.tr("Không nhận được mã nào trong 20 giây. Kiểm tra "
+                                               "cổng, chế độ USB-CDC của máy quét, rồi thử lại."))
 
     def stop(self) -> None:
         self.timer.stop()
@@ -270,12 +274,12 @@ class CameraTestPanel(QFrame):
         self.source = source
         self.engine = engine
         self.camera = None
-        self.start_button = QPushButton("Xem thử camera")
+        self.start_button = QPushButton(self.tr("Xem thử camera"))
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Dừng")
+        self.stop_button = QPushButton(self.tr("Dừng"))
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
-        self.preview = QLabel("Camera chưa bật")
+        self.preview = QLabel(self.tr("Camera chưa bật"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 180)
         self.preview.setStyleSheet("background: #1b2533; color: white; border-radius: 8px;")
@@ -302,7 +306,7 @@ class CameraTestPanel(QFrame):
                                           preview_width=480, check=check_read,
                                           repair=repair_mojibake)
         except EngineUnavailable as exc:
-            set_tone(self.result, "error", f"Không mở được camera: {exc}")
+            set_tone(self.result, "error", self.tr("Không mở được camera: {exc}").format(exc=exc))
             return
         self.camera.frame.connect(self._frame)
         self.camera.scanned.connect(lambda e: self._scanned(e.text))
@@ -310,7 +314,8 @@ class CameraTestPanel(QFrame):
         self.camera.start()
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        set_tone(self.result, "busy", "Đang mở camera… Đưa mã QR hoặc mã vạch vào khung hình.")
+        set_tone(self.result, "busy", self.tr("Đang mở camera… Đưa mã QR hoặc mã vạch vào "
+                                              "khung hình."))
 
     def _frame(self, image: QImage) -> None:
         self.preview.setPixmap(QPixmap.fromImage(image).scaled(
@@ -323,8 +328,9 @@ class CameraTestPanel(QFrame):
 
     def _status(self, status: str, source: str) -> None:
         if status == "disconnected":
-            set_tone(self.result, "error", f"Camera {source} không mở được: kiểm tra cáp USB "
-                     "và chương trình khác đang dùng camera.")
+            set_tone(self.result, "error", self.tr("Camera {source} không mở được: kiểm tra "
+                                                   "cáp USB và chương trình khác đang dùng "
+                                                   "camera.").format(source=source))
 
     def stop(self) -> None:
         camera, self.camera = self.camera, None
@@ -332,7 +338,7 @@ class CameraTestPanel(QFrame):
             camera.stop()
             camera.deleteLater()
         self.preview.clear()
-        self.preview.setText("Camera chưa bật")
+        self.preview.setText(self.tr("Camera chưa bật"))
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
 

@@ -61,14 +61,14 @@ class PinPad(QWidget):
             QRegularExpression(f"[0-9]{{0,{PIN_MAX_DIGITS}}}"), self))
         self.display.setPlaceholderText("••••••")
         self.display.returnPressed.connect(self.submit)
-        self.display.setAccessibleName("Mã PIN")
+        self.display.setAccessibleName(self.tr("Mã PIN"))
         grid = QGridLayout()
         grid.setSpacing(10)
         self.keys: dict[str, QPushButton] = {}
         layout = ("123", "456", "789", ("back", "0", "ok"))
         for r, row in enumerate(layout):
             for c, name in enumerate(row):
-                label = {"back": "Xóa", "ok": "OK"}.get(name, name)
+                label = {"back": self.tr("Xóa"), "ok": "OK"}.get(name, name)
                 button = QPushButton(label)
                 button.setProperty("role", "pinkey" if name.isdigit() else "pinfn")
                 if name == "ok":
@@ -136,7 +136,7 @@ class PinDialog(QDialog):
             raise ValueError("a VERIFY PinDialog needs the lockout gate")
         self.setObjectName("PinDialog")
         self.setModal(True)
-        self.setWindowTitle("Mã PIN quản trị")
+        self.setWindowTitle(self.tr("Mã PIN quản trị"))
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setStyleSheet(TECHNICIAN.stylesheet())
         self.mode = mode
@@ -145,8 +145,8 @@ class PinDialog(QDialog):
         self.new_hash: str | None = None
         self._first: str | None = None
 
-        self.title = QLabel(title or ("Nhập mã PIN quản trị" if mode == self.VERIFY
-                                      else "Đặt mã PIN quản trị mới"))
+        self.title = QLabel(title or (self.tr("Nhập mã PIN quản trị") if mode == self.VERIFY
+                                      else self.tr("Đặt mã PIN quản trị mới")))
         self.title.setObjectName("PageTitle")
         self.title.setWordWrap(True)
         self.hint = QLabel()
@@ -163,7 +163,7 @@ class PinDialog(QDialog):
         self.checking = False
         self.pad = PinPad()
         self.pad.submitted.connect(self._submitted)
-        self.cancel_button = QPushButton("Hủy")
+        self.cancel_button = QPushButton(self.tr("Hủy"))
         self.cancel_button.setProperty("role", "secondary")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
@@ -221,12 +221,12 @@ class PinDialog(QDialog):
 
     def _reset_hint(self) -> None:
         if self.mode == self.VERIFY:
-            self.hint.setText("Chỉ dành cho kỹ thuật viên và cán bộ quản lý.")
+            self.hint.setText(self.tr("Chỉ dành cho kỹ thuật viên và cán bộ quản lý."))
         elif self._first is None:
-            self.hint.setText("Từ 6 đến 12 chữ số, không dùng dãy dễ đoán như 123456. "
-                              "Ghi nhớ mã này: không ai xem lại được mã đã đặt.")
+            self.hint.setText(self.tr("Từ 6 đến 12 chữ số, không dùng dãy dễ đoán như 123456. "
+                                      "Ghi nhớ mã này: không ai xem lại được mã đã đặt."))
         else:
-            self.hint.setText("Nhập lại mã PIN vừa đặt để xác nhận.")
+            self.hint.setText(self.tr("Nhập lại mã PIN vừa đặt để xác nhận."))
 
     def _refresh_lock(self) -> None:
         if self.mode != self.VERIFY or self.gate is None:
@@ -234,8 +234,10 @@ class PinDialog(QDialog):
         locked = self.gate.locked_for()
         if locked > 0:
             minutes, seconds = divmod(int(locked + 0.999), 60)
-            set_tone(self.message, "error", f"Nhập sai quá nhiều lần. Thử lại sau "
-                     f"{minutes} phút {seconds:02d} giây.")
+            set_tone(self.message, "error", self.tr("Nhập sai quá nhiều lần. Thử lại sau "
+                                                    "{minutes} phút {seconds:02d} giây.").format(
+                    minutes=minutes,
+                    seconds=seconds))
             self.pad.setEnabled(False)
             if not self.lock_timer.isActive():
                 self.lock_timer.start()
@@ -264,13 +266,13 @@ class PinDialog(QDialog):
             return
         gate, stored = self.gate, self.stored_hash
         self.pad.display.clear()
-        self._busy("Đang kiểm tra mã PIN…")
+        self._busy(self.tr("Đang kiểm tra mã PIN…"))
         run_task(self, lambda: gate.attempt(pin, stored), self._verified, self._check_failed,
                  name="admin-pin")
 
     def _check_failed(self, exc: BaseException) -> None:
         self._idle_again()
-        set_tone(self.message, "error", wording(exc, "kiểm tra được mã PIN",
+        set_tone(self.message, "error", wording(exc, self.tr("kiểm tra được mã PIN"),
                                                 "check the PIN")[0])
         log.error("admin PIN check failed: %s", type(exc).__name__)
 
@@ -286,8 +288,9 @@ class PinDialog(QDialog):
         if attempt.locked_for_s > 0:
             self._refresh_lock()
             return
-        set_tone(self.message, "error", f"Sai mã PIN. Còn {attempt.tries_left} lần thử trước "
-                 "khi bị khóa.")
+        set_tone(self.message, "error", self.tr("Sai mã PIN. Còn {tries_left} lần thử trước "
+                                                "khi bị khóa.").format(
+                tries_left=attempt.tries_left))
 
     def _choose(self, pin: str) -> None:
         self.pad.clear()
@@ -302,12 +305,12 @@ class PinDialog(QDialog):
             return
         if pin != self._first:
             self._first = None
-            set_tone(self.message, "error", "Hai lần nhập không khớp. Nhập lại từ đầu.")
+            set_tone(self.message, "error", self.tr("Hai lần nhập không khớp. Nhập lại từ đầu."))
             self._reset_hint()
             return
         if self.checking:
             return
-        self._busy("Đang lưu mã PIN…")
+        self._busy(self.tr("Đang lưu mã PIN…"))
         run_task(self, lambda: hash_pin(pin), self._hashed, self._check_failed,
                  name="admin-pin")
 

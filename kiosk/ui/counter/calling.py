@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.paths import Paths
+from kiosk.ui.i18n import translate
 from kiosk.ui.operations import Lane
 from kiosk.ui.widgets import KeyButton, set_prop
 
@@ -154,7 +155,7 @@ class QueueWorker(QObject):
         if isinstance(exc, QueueError):
             vi, en = exc.message_vi, exc.message_en
         else:
-            vi = "Không thực hiện được thao tác gọi số (lỗi hệ thống)."
+            vi = self.tr("Không thực hiện được thao tác gọi số (lỗi hệ thống).")
             en = f"{action}: {exc!r}"
             log.exception("queue %s failed", action)
         log.warning("counter %d: %s refused: %s", self.number, action, en)
@@ -197,10 +198,12 @@ def minutes_text(since: datetime | None, now: datetime) -> str:
         return ""
     minutes = max(0, int((now - since).total_seconds() // 60))
     if minutes < 1:
-        return "chờ dưới 1 phút"
+        return translate("calling", "chờ dưới 1 phút")
     if minutes < 60:
-        return f"đã chờ {minutes} phút"
-    return f"đã chờ {minutes // 60} giờ {minutes % 60:02d} phút"
+        return translate("calling", "đã chờ {minutes} phút").format(minutes=minutes)
+    return translate("calling", "đã chờ {value} giờ {value2:02d} phút").format(
+            value=minutes // 60,
+            value2=minutes % 60)
 
 
 class CallingBar(QFrame):

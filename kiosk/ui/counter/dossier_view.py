@@ -33,6 +33,7 @@ from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
 from kiosk.ui.counter.finish_scans import FinishScans
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
+from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
 
 S = DossierStatus
@@ -46,25 +47,27 @@ class Action:
     reason_label: str = ""  # label of the reason field (required for REASON_REQUIRED)
 
 
-# Source strings for the actions; window-independent so tests and the CLI can read them.
+# Source strings for the actions (marked with N_, shown with tr_marked); window-independent so
+# tests and the CLI can read them.
 ACTIONS: dict[DossierStatus, Action] = {
-    S.RETURNED: Action(S.RETURNED, "Trả kết quả", "Trả kết quả hồ sơ này cho công dân?",
-                       "Ghi chú khi trả (không bắt buộc)"),
-    S.FINISHED: Action(S.FINISHED, "Đã xử lý xong", "Ghi nhận hồ sơ đã xử lý xong, chờ trả?"),
-    S.RECEIVED: Action(S.RECEIVED, "Tiếp nhận", "Tiếp nhận hồ sơ đăng ký trực tuyến này?"),
-    S.PROCESSING: Action(S.PROCESSING, "Chuyển xử lý", "Chuyển hồ sơ sang đang xử lý?"),
-    S.SUPPLEMENT_REQUESTED: Action(S.SUPPLEMENT_REQUESTED, "Yêu cầu bổ sung…",
-                                   "Yêu cầu công dân bổ sung giấy tờ?",
-                                   "Giấy tờ cần bổ sung (bắt buộc)"),
-    S.FEE_REQUESTED: Action(S.FEE_REQUESTED, "Yêu cầu nộp phí…",
-                            "Yêu cầu công dân thực hiện nghĩa vụ tài chính?",
-                            "Nội dung (không bắt buộc)"),
-    S.WITHDRAWN: Action(S.WITHDRAWN, "Rút hồ sơ…", "Công dân yêu cầu rút hồ sơ?",
-                        "Lý do rút hồ sơ (bắt buộc)"),
-    S.STOPPED: Action(S.STOPPED, "Dừng xử lý…", "Dừng xử lý hồ sơ này?",
-                      "Lý do dừng xử lý (bắt buộc)"),
-    S.REFUSED: Action(S.REFUSED, "Không tiếp nhận…", "Không tiếp nhận hồ sơ này?",
-                      "Lý do không tiếp nhận (bắt buộc)"),
+    S.RETURNED: Action(S.RETURNED, N_("Trả kết quả"), N_("Trả kết quả hồ sơ này cho công dân?"),
+                       N_("Ghi chú khi trả (không bắt buộc)")),
+    S.FINISHED: Action(S.FINISHED, N_("Đã xử lý xong"),
+                       N_("Ghi nhận hồ sơ đã xử lý xong, chờ trả?")),
+    S.RECEIVED: Action(S.RECEIVED, N_("Tiếp nhận"), N_("Tiếp nhận hồ sơ đăng ký trực tuyến này?")),
+    S.PROCESSING: Action(S.PROCESSING, N_("Chuyển xử lý"), N_("Chuyển hồ sơ sang đang xử lý?")),
+    S.SUPPLEMENT_REQUESTED: Action(S.SUPPLEMENT_REQUESTED, N_("Yêu cầu bổ sung…"),
+                                   N_("Yêu cầu công dân bổ sung giấy tờ?"),
+                                   N_("Giấy tờ cần bổ sung (bắt buộc)")),
+    S.FEE_REQUESTED: Action(S.FEE_REQUESTED, N_("Yêu cầu nộp phí…"),
+                            N_("Yêu cầu công dân thực hiện nghĩa vụ tài chính?"),
+                            N_("Nội dung (không bắt buộc)")),
+    S.WITHDRAWN: Action(S.WITHDRAWN, N_("Rút hồ sơ…"), N_("Công dân yêu cầu rút hồ sơ?"),
+                        N_("Lý do rút hồ sơ (bắt buộc)")),
+    S.STOPPED: Action(S.STOPPED, N_("Dừng xử lý…"), N_("Dừng xử lý hồ sơ này?"),
+                      N_("Lý do dừng xử lý (bắt buộc)")),
+    S.REFUSED: Action(S.REFUSED, N_("Không tiếp nhận…"), N_("Không tiếp nhận hồ sơ này?"),
+                      N_("Lý do không tiếp nhận (bắt buộc)")),
 }
 _ORDER = (S.RETURNED, S.FINISHED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
           S.FEE_REQUESTED, S.WITHDRAWN, S.STOPPED, S.REFUSED)
@@ -90,22 +93,25 @@ def timeliness(dossier: Dossier, today: date, rules: CalendarRules) -> tuple[str
     due = dossier.appointment_date
     if dossier.status is S.RETURNED:
         if dossier.on_time:
-            return "Trả kết quả đúng hạn", "ok"
-        return "Trả kết quả quá hạn", "late"
+            return translate("dossier_view", "Trả kết quả đúng hạn"), "ok"
+        return translate("dossier_view", "Trả kết quả quá hạn"), "late"
     if dossier.status is S.FINISHED and dossier.finished_at is not None:
         if dossier.finished_at.date() <= due:
-            return "Xử lý xong đúng hạn, chờ trả kết quả", "ok"
+            return translate("dossier_view", "Xử lý xong đúng hạn, chờ trả kết quả"), "ok"
         late = working_days_between(due, dossier.finished_at.date(), rules)
-        return f"Xử lý xong quá hạn {late} ngày làm việc, chờ trả kết quả", "late"
+        return translate("dossier_view", "Xử lý xong quá hạn {late} ngày làm việc, chờ trả kết "
+                                         "quả").format(late=late), "late"
     if not TRANSITIONS[dossier.status]:
-        return "Hồ sơ đã kết thúc", ""
+        return translate("dossier_view", "Hồ sơ đã kết thúc"), ""
     if today <= due:
         left = working_days_between(today, due, rules)
         if left == 0:
-            return "Đến hạn trả hôm nay", "ok"
-        return f"Còn {left} ngày làm việc đến hạn trả", "ok"
+            return translate("dossier_view", "Đến hạn trả hôm nay"), "ok"
+        return translate("dossier_view", "Còn {left} ngày làm việc đến hạn trả").format(
+                left=left), "ok"
     late = working_days_between(due, today, rules)
-    return f"Quá hạn {max(late, 1)} ngày làm việc", "late"
+    return translate("dossier_view", "Quá hạn {value} ngày làm việc").format(
+            value=max(late, 1)), "late"
 
 
 def status_tone(status: DossierStatus) -> str:
@@ -426,7 +432,8 @@ class DossierView(QWidget):
             returned = self.tr("chưa trả (xử lý xong %1)").replace(
                 "%1", when_text(dossier.finished_at))
         v["returned"].setText(returned or self.tr("chưa trả"))
-        v["sets"].setText(", ".join(x for x in (f"{dossier.sets} bộ", dossier.area) if x))
+        v["sets"].setText(", ".join(x for x in (self.tr("{sets} bộ").format(
+                sets=dossier.sets), dossier.area) if x))
         notes = [dossier.notes] if dossier.notes else []
         if dossier.status_reason:
             notes.append(f"{dossier.status.label_vi}: {dossier.status_reason}")
@@ -466,7 +473,7 @@ class DossierView(QWidget):
         for index, status in enumerate(allowed):
             action = ACTIONS[status]
             # Alt+1, Alt+2… (window.py) start the actions in the order shown.
-            button = KeyButton(f"[{index + 1}] {self.tr(action.button)}",
+            button = KeyButton(f"[{index + 1}] {tr_marked(action.button)}",
                                "primary" if index == 0 else "")
             button.setToolTip(f"Alt+{index + 1}")
             button.setObjectName(f"Action{int(status)}")
@@ -532,12 +539,12 @@ class DossierView(QWidget):
         if self.dossier is None or self.busy:
             return
         self.pending = action
-        self.question.setText(f"{self.tr(action.question)} ({self.dossier.code})")
+        self.question.setText(f"{tr_marked(action.question)} ({self.dossier.code})")
         self.reason.clear()
         if action.to is S.RETURNED and self.collector_note:
             self.reason.setText(self.collector_note)
         has_reason = bool(action.reason_label)
-        self.reason_label.setText(self.tr(action.reason_label))
+        self.reason_label.setText(tr_marked(action.reason_label))
         self.reason_label.setVisible(has_reason)
         self.reason.setVisible(has_reason)
         self.confirm.show()

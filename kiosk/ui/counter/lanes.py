@@ -16,6 +16,7 @@ never what the citizen's record holds.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from kiosk.dossiers.office import OfficeDesk
 from kiosk.dossiers.status import DossierStatus
 from kiosk.paths import Paths
 from kiosk.station import open_configured_printer, open_database
+from kiosk.ui.i18n import translate
 from kiosk.ui.operations import DEFAULT_STOP_WAIT_MS, Lane
 
 log = logging.getLogger(__name__)
@@ -51,23 +53,39 @@ class CounterDesk(OfficeDesk):
         from kiosk.queue.settings import hub_settings
 
         db = open_database(config, paths)
-        hub = None
+        self.paths = paths
+        self._hub: Any = None  # the office hub's queue, opened on first need (client PCs)
+        self._hub_lock = threading.Lock()  # the lane and a numbers top-up may both want it
+        hub = numbers = None
         if hub_settings(config).role == "client":
-            def hub() -> Any:
-                from kiosk.station import open_queue
+            # A counter PC of a LAN office: the office's dossier book and dossier numbers
+            # leased from the hub (office-unique, kiosk/dossiers/numbers.py), both through the
+            # hub queue opened here on first need. A hub restored from a backup (its epoch
+            # changed) gets every change of this PC again (the book takes each once).
+            from kiosk.dossiers.numbers import leased_numbers_for
 
-                return open_queue(config, paths)
+            hub = self._hub_queue
+            from kiosk.dossiers.office import resend_on_restore
+
+            numbers = leased_numbers_for(config, paths, self._hub_queue)
+            numbers.on_epoch_change = resend_on_restore(numbers.db_path)
         try:
-            # NUMBERS: pass numbers=LeasedNumbers(...) here once office-unique numbering is
-            # merged; until then DossierDesk numbers codes itself.
-            super().__init__(db, config, hub)
+            super().__init__(db, config, hub, numbers=numbers)
         except BaseException:
             db.conn.close()
             raise
-        self.paths = paths
+
+    def _hub_queue(self) -> Any:
+        with self._hub_lock:
+            if self._hub is None:
+                from kiosk.station import open_queue
+
+                self._hub = open_queue(self.config, self.paths)
+            return self._hub
 
     def open(self, code: str) -> Dossier:
-        """The dossier `code` (from the office book on a counter PC of a LAN office)."""
+        """The dossier `code` (from the office's dossier book on a counter PC of a LAN
+        office: any counter opens any dossier)."""
         return self.get(code)
 
     def act(self, code: str, to: int, reason: str, clerk: str) -> Dossier:
@@ -143,8 +161,8 @@ def receipt_failure(code: str, exc: BaseException) -> tuple[str, str]:
         log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
         return exc.message_vi, exc.message_en
     log.error("receipt for dossier %s not printed", code, exc_info=exc)
-    return ("Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in lại hoặc in "
-            "giấy A4.", f"receipt not printed: {exc!r}")
+    return (translate("lanes", "Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy "
+                               "in lại hoặc in giấy A4."), f"receipt not printed: {exc!r}")
 
 
 @dataclass(frozen=True)

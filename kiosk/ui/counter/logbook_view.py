@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
+from kiosk.ui.i18n import N_, tr_marked
 from kiosk.ui.widgets import KeyButton, WrapRow, field_label, set_prop
 
 #: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
 #: and date columns grow to fit their contents once rows are shown.
 _WIDTHS = (44, 230, 230, 84, 170, 240, 110, 100, 100, 100, 100, 150, 120, 220)
 _FIT_COLUMNS = (1, 6, 7, 8, 9)
-_FORMAT_TEXT = {"csv": "Xuất CSV", "xlsx": "Xuất Excel", "pdf": "Xuất PDF"}
+_FORMAT_TEXT = {"csv": N_("Xuất CSV"), "xlsx": N_("Xuất Excel"), "pdf": N_("Xuất PDF")}
 
 
 def header_text(name: str, width: int = 12) -> str:
@@ -89,7 +90,7 @@ class LogbookView(QWidget):
         top.addWidget(self.today_button)
         top.addWidget(self.count, 1)
         for fmt in FORMATS:
-            button = KeyButton(self.tr(_FORMAT_TEXT[fmt]))
+            button = KeyButton(tr_marked(_FORMAT_TEXT[fmt]))
             button.setObjectName(f"Export_{fmt}")
             button.clicked.connect(lambda _=False, f=fmt: self.request_export(f))
             self.export_buttons[fmt] = button

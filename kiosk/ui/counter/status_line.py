@@ -3,41 +3,44 @@ dossier book (a counter PC of a LAN office), shortcuts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from kiosk.ui.i18n import N_, tr_marked
 from kiosk.ui.widgets import set_prop
 
 #: PrinterStatus names (and OFFLINE for a printer that cannot be opened) as the clerk reads them.
 PRINTER_TEXT = {
-    "READY": ("Sẵn sàng", "ok"),
-    "PAPER_LOW": ("Sắp hết giấy", "busy"),
-    "PAPER_OUT": ("Hết giấy", "failed"),
-    "OFFLINE": ("Không kết nối", "failed"),
-    "ERROR": ("Đang báo lỗi", "failed"),
-    "UNKNOWN": ("Đã cấu hình (không đọc được trạng thái)", "muted"),
-    "PRINTING": ("Đang in…", "busy"),
+    "READY": (N_("Sẵn sàng"), "ok"),
+    "PAPER_LOW": (N_("Sắp hết giấy"), "busy"),
+    "PAPER_OUT": (N_("Hết giấy"), "failed"),
+    "OFFLINE": (N_("Không kết nối"), "failed"),
+    "ERROR": (N_("Đang báo lỗi"), "failed"),
+    "UNKNOWN": (N_("Đã cấu hình (không đọc được trạng thái)"), "muted"),
+    "PRINTING": (N_("Đang in…"), "busy"),
 }
 SCANNER_TEXT = {
-    "connected": ("Đã kết nối", "ok"),
-    "disconnected": ("Mất kết nối", "failed"),
-    "stopped": ("Đã dừng", "muted"),
-    "ended": ("Đã dừng", "muted"),
-    "none": ("Chưa cấu hình", "muted"),
+    "connected": (N_("Đã kết nối"), "ok"),
+    "disconnected": (N_("Mất kết nối"), "failed"),
+    "stopped": (N_("Đã dừng"), "muted"),
+    "ended": (N_("Đã dừng"), "muted"),
+    "none": (N_("Chưa cấu hình"), "muted"),
 }
 CAMERA_TEXT = {
-    "connected": ("Bật", "ok"),
-    "disconnected": ("Không mở được", "failed"),
-    "stopped": ("Tắt", "muted"),
-    "ended": ("Tắt", "muted"),
-    "none": ("Chưa cấu hình", "muted"),
+    "connected": (N_("Bật"), "ok"),
+    "disconnected": (N_("Không mở được"), "failed"),
+    "stopped": (N_("Tắt"), "muted"),
+    "ended": (N_("Tắt"), "muted"),
+    "none": (N_("Chưa cấu hình"), "muted"),
 }
 
 
 #: The window's shortcuts, most used first (window.py binds them; a test checks each one is).
-SHORTCUTS = ("F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · "
-             "F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · "
-             "F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F8 Camera")
+SHORTCUTS = N_("F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · "
+                "F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · "
+                "F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F8 Camera")
 
 
 class StatusLine(QFrame):
@@ -55,7 +58,7 @@ class StatusLine(QFrame):
         self.book = QLabel()
         self.book.setObjectName("BookState")
         self.book.hide()  # shown on a counter PC of a LAN office only (set_book)
-        self.hint = QLabel(self.tr(SHORTCUTS))
+        self.hint = QLabel(tr_marked(SHORTCUTS))
         self.hint.setObjectName("ShortcutHint")
         # The shortcut reminder gives way first on a narrow screen; the states never do.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -84,14 +87,14 @@ class StatusLine(QFrame):
     def set_printer(self, name: str) -> None:
         self.printer_state = name
         text, tone = PRINTER_TEXT.get(name, (name, "muted"))
-        self.printer.setText(self.tr("Máy in: %1").replace("%1", text))
+        self.printer.setText(self.tr("Máy in: %1").replace("%1", tr_marked(text)))
         set_prop(self.printer, "state", tone)
 
     def set_serial(self, status: str, port: str = "") -> None:
         self.serial_state = status
         text, tone = SCANNER_TEXT.get(status, (status, "muted"))
         where = f" ({port})" if port and status == "connected" else ""
-        self.serial.setText(self.tr("Máy quét COM: %1").replace("%1", text + where))
+        self.serial.setText(self.tr("Máy quét COM: %1").replace("%1", tr_marked(text) + where))
         set_prop(self.serial, "state", tone)
 
     def set_wedge(self, enabled: bool) -> None:
@@ -102,18 +105,24 @@ class StatusLine(QFrame):
     def set_camera(self, status: str) -> None:
         self.camera_state = status
         text, tone = CAMERA_TEXT.get(status, (status, "muted"))
-        self.camera.setText(self.tr("Camera: %1").replace("%1", text))
+        self.camera.setText(self.tr("Camera: %1").replace("%1", tr_marked(text)))
         set_prop(self.camera, "state", tone)
 
-    def set_book(self, online: bool, pending: int, numbers_left: int | None = None) -> None:
+    def set_book(self, online: bool, pending: int, numbers: Any = None) -> None:
         """The office dossier book: in step, changes being sent, or working offline (with the
-        changes waiting for the hub and, once numbers are leased, how many codes are left)."""
+        changes waiting for the hub and the dossier numbers left: `numbers` is the desk's
+        NumbersStatus, kiosk/dossiers/numbers.py)."""
         if not online:
             self.book_state = "offline"
             text = self.tr("Mất kết nối máy chủ — làm việc trên máy này, %1 thay đổi chờ gửi"
                            ).replace("%1", str(pending))
-            if numbers_left is not None:
-                text += self.tr("; còn %1 số hồ sơ").replace("%1", str(numbers_left))
+            left = getattr(numbers, "left_today", None)
+            if left == 0 or getattr(numbers, "on_fallback", False):
+                # No leased number left today: intake numbers from this counter's own range.
+                text += self.tr("; dùng số dự phòng, còn %1 số").replace(
+                    "%1", str(numbers.fallback_left))
+            elif left is not None:
+                text += self.tr("; còn %1 số hồ sơ").replace("%1", str(left))
             tone = "failed"
         elif pending:
             self.book_state = "sending"

@@ -699,7 +699,8 @@ class CounterWindow(QMainWindow):
         self.dossier_view.finish_scans.finished(dossier)
 
     def on_mark_refused(self, code: str, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"finish dossier {code}")
+        message_vi, message_en = wording(exc, self.tr("cập nhật được hồ sơ"),
+                                         f"finish dossier {code}")
         log.info("dossier %s not marked finished: %s", code, message_en)
         current = getattr(exc, "current", None)
         if current is DossierStatus.FINISHED:  # the same receipt scanned twice
@@ -776,7 +777,7 @@ class CounterWindow(QMainWindow):
         self.form.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_save_failed(self, procedure_code: str, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "lưu được hồ sơ", "save the dossier")
+        message_vi, message_en = wording(exc, self.tr("lưu được hồ sơ"), "save the dossier")
         log.warning("intake not saved (procedure %s): %s", procedure_code, message_en)
         self.saving = False
         self.saving_ticket = None
@@ -859,7 +860,7 @@ class CounterWindow(QMainWindow):
             log.exception("cannot open the A4 receipt of %s", code)
 
     def on_pdf_failed(self, code: str, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "tạo được giấy A4",
+        message_vi, message_en = wording(exc, self.tr("tạo được giấy A4"),
                                          f"write the A4 receipt of {code}")
         log.warning("A4 receipt not written: %s", message_en)
         self.banner.show_message("error", message_vi, code="pdf")
@@ -897,7 +898,7 @@ class CounterWindow(QMainWindow):
             view.focus_code()
 
     def on_open_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "mở được hồ sơ", "open the dossier")
+        message_vi, message_en = wording(exc, self.tr("mở được hồ sơ"), "open the dossier")
         log.info("dossier look-up failed: %s", message_en)
         self.dossier_view.show_dossier(None)
         self.banner.show_message("error", message_vi, code="open")
@@ -924,7 +925,8 @@ class CounterWindow(QMainWindow):
     def on_action_failed(self, code: str, to: int, exc: BaseException) -> None:
         from kiosk.dossiers.office import DossierConflict
 
-        message_vi, message_en = wording(exc, "cập nhật được hồ sơ", f"change dossier {code}")
+        message_vi, message_en = wording(exc, self.tr("cập nhật được hồ sơ"),
+                                         f"change dossier {code}")
         log.warning("status change of dossier %s to %s refused: %s", code, to, message_en)
         self.dossier_view.action_failed(message_vi)
         self.banner.show_message("error", message_vi, code="action")
@@ -949,8 +951,7 @@ class CounterWindow(QMainWindow):
     def on_book_state(self, state: Any) -> None:
         online = self.hub_connected if self.hub_connected is not None \
             else state.online is not False
-        left = getattr(state.numbers, "left", None)
-        self.status.set_book(online, state.pending, left)
+        self.status.set_book(online, state.pending, state.numbers)
         if not online and not self.book_offline_told:
             self.book_offline_told = True
             self.banner.show_message("warning", self.tr(
@@ -993,7 +994,7 @@ class CounterWindow(QMainWindow):
         self.logbook_view.set_rows(start, end, rows)
 
     def on_logbook_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "đọc được sổ theo dõi", "read the logbook")
+        message_vi, message_en = wording(exc, self.tr("đọc được sổ theo dõi"), "read the logbook")
         log.warning("logbook not loaded: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 
@@ -1019,7 +1020,8 @@ class CounterWindow(QMainWindow):
         self.logbook_view.export_done(Path(path))
 
     def on_export_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "xuất được sổ theo dõi", "export the logbook")
+        message_vi, message_en = wording(exc, self.tr("xuất được sổ theo dõi"),
+                                         "export the logbook")
         log.warning("logbook export failed: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 

@@ -129,7 +129,7 @@ class ServingTile(QFrame):
         self.number.setObjectName("TileNumber")
         self.counter_box = QFrame()
         self.counter_box.setObjectName("CounterBox")
-        self.caption = QLabel("QUẦY")
+        self.caption = QLabel(self.tr("QUẦY"))
         self.caption.setObjectName("CounterCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.counter = FitLabel(max_px=style.COUNTER_PX, reference="88")
@@ -147,7 +147,9 @@ class ServingTile(QFrame):
         self.row = row
         self.number.setText(row.number)
         self.counter.setText(str(row.counter))
-        self.setAccessibleName(f"Số {row.number}, quầy {row.counter}")
+        self.setAccessibleName(self.tr("Số {number}, quầy {counter}").format(
+                number=row.number,
+                counter=row.counter))
 
     def set_hot(self, state: str) -> None:
         """"on": yellow tile; "off": yellow frame (the other blink phase); "": normal."""
@@ -184,7 +186,7 @@ class RecentRow(QFrame):
         # A recall just moves its line to the top; the voice says "Nhắc lại".
         self.call = call
         self.number.setText(call.number)
-        self.counter.setText(f"Quầy {call.counter}")
+        self.counter.setText(self.tr("Quầy {counter}").format(counter=call.counter))
 
     def apply_scale(self, scale: float) -> None:
         self.layout().setContentsMargins(round(8 * scale), 0, round(8 * scale), 0)
@@ -303,7 +305,7 @@ class WaitingChip(QFrame):
         self.count.setText(str(n))
         # Services nobody waits for step back, so the busy ones catch the eye.
         set_prop(self.count, "zero", "yes" if n == 0 else "no", children=True)
-        self.setAccessibleName(f"{self.service.name}: {n} người chờ")
+        self.setAccessibleName(self.tr("{name}: {n} người chờ").format(name=self.service.name, n=n))
 
     def apply_scale(self, scale: float) -> None:
         self.layout().setContentsMargins(round(10 * scale), round(3 * scale),
@@ -374,7 +376,7 @@ class DisplayBoard(QWidget):
         self.header = header
         self.office_label = QLabel(office_name)
         self.office_label.setObjectName("OfficeName")
-        self.subtitle = QLabel("Mời công dân theo dõi số thứ tự và quầy phục vụ")
+        self.subtitle = QLabel(self.tr("Mời công dân theo dõi số thứ tự và quầy phục vụ"))
         self.subtitle.setObjectName("BoardSubtitle")
         names = QVBoxLayout()
         names.setSpacing(0)
@@ -382,7 +384,7 @@ class DisplayBoard(QWidget):
         names.addWidget(self.office_label)
         names.addWidget(self.subtitle)
         names.addStretch(1)
-        self.connection_label = QLabel("MẤT KẾT NỐI – đang kết nối lại")
+        self.connection_label = QLabel(self.tr("MẤT KẾT NỐI – đang kết nối lại"))
         self.connection_label.setObjectName("Connection")
         self.connection_label.hide()
         self.clock_label = QLabel()
@@ -405,14 +407,14 @@ class DisplayBoard(QWidget):
 
     def _build_serving(self) -> QVBoxLayout:
         col = QVBoxLayout()
-        self.serving_title = QLabel("ĐANG PHỤC VỤ")
+        self.serving_title = QLabel(self.tr("ĐANG PHỤC VỤ"))
         self.serving_title.setProperty("role", "panelTitle")
         col.addWidget(self.serving_title)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.grid_host, 1)
-        self.empty_label = QLabel("Chưa có số nào được gọi")
+        self.empty_label = QLabel(self.tr("Chưa có số nào được gọi"))
         self.empty_label.setObjectName("EmptyBoard")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grid.addWidget(self.empty_label, 0, 0)
@@ -424,7 +426,7 @@ class DisplayBoard(QWidget):
         panel.setObjectName("RecentPanel")
         self.recent_panel = panel
         col = QVBoxLayout(panel)
-        self.recent_title = QLabel("VỪA GỌI")
+        self.recent_title = QLabel(self.tr("VỪA GỌI"))
         self.recent_title.setProperty("role", "panelTitle")
         col.addWidget(self.recent_title)
         self.recent_rows = [RecentRow() for _ in range(self.settings.recent_calls)]
@@ -448,7 +450,7 @@ class DisplayBoard(QWidget):
         panel.setObjectName("WaitingPanel")
         self.waiting_panel = panel
         col = QVBoxLayout(panel)
-        self.waiting_title = QLabel("ĐANG CHỜ")
+        self.waiting_title = QLabel(self.tr("ĐANG CHỜ"))
         self.waiting_title.setProperty("role", "panelTitle")
         col.addWidget(self.waiting_title)
         chips = QGridLayout()

@@ -26,6 +26,7 @@ from kiosk.assets import FONT_FAMILY
 from kiosk.stats import OfficeStats
 from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS
 from kiosk.stats.report import hour_range, minutes_vi, share_vi, short_label
+from kiosk.ui.i18n import translate
 from kiosk.ui.theme import AMBER, GREEN, NAVY, RED, TEXT, scaled
 
 CHART_MIN_FONT_PX = 9
@@ -87,7 +88,8 @@ class _ChartView(QChartView):
     def show_loading(self) -> None:
         """Before the first figures: the title says they are coming."""
         self.clear()
-        self.chart().setTitle(f"{self.base_title}: đang tải…")
+        self.chart().setTitle(translate("_ChartView", "{base_title}: đang tải…").format(
+                base_title=self.base_title))
         self.chart().legend().hide()
 
     def font_px(self, value: float) -> int:
@@ -116,7 +118,7 @@ class WaitingChart(_ChartView):
         self.value_labels: list[QGraphicsRectItem] = []
         self.groups: list = []
         self._series: QHorizontalBarSeries | None = None
-        super().__init__("Thời gian chờ theo dịch vụ (phút)", scale)
+        super().__init__(self.tr("Thời gian chờ theo dịch vụ (phút)"), scale)
         self.chart().plotAreaChanged.connect(lambda _area: self.place_labels())
 
     def clear(self) -> None:
@@ -144,24 +146,27 @@ class WaitingChart(_ChartView):
             QToolTip.hideText()
             return
         g = self.groups[index]
-        QToolTip.showText(QCursor.pos(), f"{g.label}\nTrung bình: "
-                          f"{minutes_vi(g.waiting.mean, unit=True)}\n90% chờ không quá "
-                          f"{minutes_vi(g.waiting.p90, unit=True)}", self)
+        QToolTip.showText(QCursor.pos(), self.tr("{label}\nTrung bình: {value}\n90% chờ không "
+                                                 "quá {value2}").format(
+                label=g.label,
+                value=minutes_vi(g.waiting.mean, unit=True),
+                value2=minutes_vi(g.waiting.p90, unit=True)), self)
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
         groups = [g for g in stats.by_service if g.waiting.count]
         if not groups:
-            chart.setTitle(f"{self.base_title}: chưa có lượt gọi")
+            chart.setTitle(self.tr("{base_title}: chưa có lượt gọi").format(
+                    base_title=self.base_title))
             chart.legend().hide()
             return
         chart.setTitle(self.base_title)
         # Qt draws the first category at the bottom: reversed, the list reads top-down in
         # catalog order like the tables.
         groups.reverse()
-        mean = QBarSet("Trung bình")
+        mean = QBarSet(self.tr("Trung bình"))
         mean.setColor(QColor(NAVY))
-        p90 = QBarSet("90% chờ không quá")
+        p90 = QBarSet(self.tr("90% chờ không quá"))
         p90.setColor(QColor(P90_COLOUR))
         for g in groups:
             mean.append(round(g.waiting.mean or 0.0, 1))
@@ -211,14 +216,14 @@ class HourChart(_ChartView):
     """Tickets issued and served per hour of the day (summed over the range)."""
 
     def __init__(self, scale: float = 1.0) -> None:
-        super().__init__("Số phiếu theo giờ trong ngày", scale)
+        super().__init__(self.tr("Số phiếu theo giờ trong ngày"), scale)
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
         hours = hour_range(stats)
-        issued = QBarSet("Phiếu cấp")
+        issued = QBarSet(self.tr("Phiếu cấp"))
         issued.setColor(QColor(NAVY))
-        served = QBarSet("Đã phục vụ")
+        served = QBarSet(self.tr("Đã phục vụ"))
         served.setColor(QColor(AMBER))
         for h in hours:
             issued.append(stats.issued_by_hour[h])
@@ -255,16 +260,19 @@ class RatingChart(_ChartView):
     """The three rating levels as a ring, the satisfaction share in the title."""
 
     def __init__(self, scale: float = 1.0) -> None:
-        super().__init__("Đánh giá của người dân", scale)
+        super().__init__(self.tr("Đánh giá của người dân"), scale)
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
         r = stats.total.ratings
         if not r.total:
-            chart.setTitle(f"{self.base_title}: chưa có đánh giá")
+            chart.setTitle(self.tr("{base_title}: chưa có đánh giá").format(
+                    base_title=self.base_title))
             chart.legend().hide()
             return
-        chart.setTitle(f"{self.base_title}: {share_vi(r.satisfaction_share)} hài lòng")
+        chart.setTitle(self.tr("{base_title}: {value} hài lòng").format(
+                base_title=self.base_title,
+                value=share_vi(r.satisfaction_share)))
         series = QPieSeries()
         series.setHoleSize(0.42)
         series.setPieSize(0.86)

@@ -49,6 +49,7 @@ from kiosk.paths import Paths
 from kiosk.station import open_database
 from kiosk.stats import GroupStats, OfficeStats, office_stats
 from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
+from kiosk.ui.i18n import N_, tr_marked
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
 from kiosk.ui.operations import Lane
@@ -61,8 +62,8 @@ log = logging.getLogger(__name__)
 WINDOW_SIZE = (1366, 768)
 REFRESH_MS = 60_000
 TODAY, WEEK, MONTH, CUSTOM = "today", "week", "month", "custom"
-RANGE_LABELS = ((TODAY, "Hôm nay"), (WEEK, "Tuần này"), (MONTH, "Tháng này"),
-                (CUSTOM, "Tùy chọn"))
+RANGE_LABELS = ((TODAY, N_("Hôm nay")), (WEEK, N_("Tuần này")), (MONTH, N_("Tháng này")),
+                (CUSTOM, N_("Tùy chọn")))
 
 
 def preset_range(preset: str, today: date) -> tuple[date, date]:
@@ -87,25 +88,25 @@ def _dossier(getter: Callable[[Any], Any]) -> Callable[[GroupStats], Any]:
 COLUMNS: tuple[Column, ...] = (
     # The name column sorts by the grouping's own order (counter number, catalog, date).
     ("", lambda g: None, lambda g: g.label),
-    ("Cấp số", lambda g: g.issued, lambda g: count_vi(g.issued)),
-    ("Đã gọi", lambda g: g.called, lambda g: count_vi(g.called)),
-    ("Phục vụ", lambda g: g.served, lambda g: count_vi(g.served)),
-    ("Vắng mặt", lambda g: g.skipped, lambda g: count_vi(g.skipped)),
-    ("Chuyển", lambda g: g.transferred, lambda g: count_vi(g.transferred)),
-    ("Chờ TB\n(phút)", lambda g: g.waiting.mean, lambda g: minutes_vi(g.waiting.mean)),
-    ("Chờ trung\nvị", lambda g: g.waiting.median, lambda g: minutes_vi(g.waiting.median)),
-    ("Chờ\nP90", lambda g: g.waiting.p90, lambda g: minutes_vi(g.waiting.p90)),
-    ("Phục vụ\nTB (phút)", lambda g: g.service.mean, lambda g: minutes_vi(g.service.mean)),
-    ("Phục vụ\ntrung vị", lambda g: g.service.median, lambda g: minutes_vi(g.service.median)),
-    ("Phục vụ\nP90", lambda g: g.service.p90, lambda g: minutes_vi(g.service.p90)),
-    ("Lượt\nđánh giá", lambda g: g.ratings.total, lambda g: count_vi(g.ratings.total)),
-    ("Hài\nlòng", lambda g: g.ratings.satisfaction_share,
+    (N_("Cấp số"), lambda g: g.issued, lambda g: count_vi(g.issued)),
+    (N_("Đã gọi"), lambda g: g.called, lambda g: count_vi(g.called)),
+    (N_("Phục vụ"), lambda g: g.served, lambda g: count_vi(g.served)),
+    (N_("Vắng mặt"), lambda g: g.skipped, lambda g: count_vi(g.skipped)),
+    (N_("Chuyển"), lambda g: g.transferred, lambda g: count_vi(g.transferred)),
+    (N_("Chờ TB\n(phút)"), lambda g: g.waiting.mean, lambda g: minutes_vi(g.waiting.mean)),
+    (N_("Chờ trung\nvị"), lambda g: g.waiting.median, lambda g: minutes_vi(g.waiting.median)),
+    (N_("Chờ\nP90"), lambda g: g.waiting.p90, lambda g: minutes_vi(g.waiting.p90)),
+    (N_("Phục vụ\nTB (phút)"), lambda g: g.service.mean, lambda g: minutes_vi(g.service.mean)),
+    (N_("Phục vụ\ntrung vị"), lambda g: g.service.median, lambda g: minutes_vi(g.service.median)),
+    (N_("Phục vụ\nP90"), lambda g: g.service.p90, lambda g: minutes_vi(g.service.p90)),
+    (N_("Lượt\nđánh giá"), lambda g: g.ratings.total, lambda g: count_vi(g.ratings.total)),
+    (N_("Hài\nlòng"), lambda g: g.ratings.satisfaction_share,
      lambda g: share_vi(g.ratings.satisfaction_share)),
-    ("Hồ sơ\nnhận", _dossier(lambda d: d.received),
+    (N_("Hồ sơ\nnhận"), _dossier(lambda d: d.received),
      lambda g: count_vi(g.dossiers.received) if g.dossiers else "–"),
-    ("Hồ sơ\nđã trả", _dossier(lambda d: d.handed_back),
+    (N_("Hồ sơ\nđã trả"), _dossier(lambda d: d.handed_back),
      lambda g: count_vi(g.dossiers.handed_back) if g.dossiers else "–"),
-    ("Trả đúng\nhạn", _dossier(lambda d: d.on_time_rate),
+    (N_("Trả đúng\nhạn"), _dossier(lambda d: d.on_time_rate),
      lambda g: share_vi(g.dossiers.on_time_rate) if g.dossiers else "–"),
 )
 ISSUED_COLUMN = 1
@@ -113,10 +114,10 @@ DOSSIER_COLUMNS = (14, 15, 16)
 
 #: Tab title, name column heading, grouping, columns hidden (not defined there).
 TABS = (
-    ("Theo quầy", "Quầy", "counter", (ISSUED_COLUMN, *DOSSIER_COLUMNS)),
-    ("Theo cán bộ", "Cán bộ", "clerk", (ISSUED_COLUMN,)),
-    ("Theo dịch vụ", "Dịch vụ", "service", ()),
-    ("Theo ngày", "Ngày", "day", ()),
+    (N_("Theo quầy"), N_("Quầy"), "counter", (ISSUED_COLUMN, *DOSSIER_COLUMNS)),
+    (N_("Theo cán bộ"), N_("Cán bộ"), "clerk", (ISSUED_COLUMN,)),
+    (N_("Theo dịch vụ"), N_("Dịch vụ"), "service", ()),
+    (N_("Theo ngày"), N_("Ngày"), "day", ()),
 )
 
 
@@ -140,7 +141,7 @@ class _Item(QTableWidgetItem):
 class StatsTable(QTableWidget):
     def __init__(self, name_heading: str, hidden: Sequence[int]) -> None:
         super().__init__(0, len(COLUMNS))
-        self.setHorizontalHeaderLabels([name_heading, *(c[0] for c in COLUMNS[1:])])
+        self.setHorizontalHeaderLabels([name_heading, *(tr_marked(c[0]) for c in COLUMNS[1:])])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
@@ -218,7 +219,7 @@ class OfficeWindow(QMainWindow):
         self.last_export: Path | None = None
         self._request = 0
         self._scale = 0.0
-        self.setWindowTitle("Thống kê hoạt động — " + self.unit_name)
+        self.setWindowTitle(self.tr("Thống kê hoạt động — ") + self.unit_name)
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -245,9 +246,10 @@ class OfficeWindow(QMainWindow):
         tiles = QHBoxLayout()
         tiles.setSpacing(10)
         self.tiles = {key: Tile(caption) for key, caption in (
-            ("issued", "Số phiếu đã cấp"), ("served", "Đã phục vụ"),
-            ("wait", "Thời gian chờ trung bình"), ("satisfaction", "Người dân hài lòng"),
-            ("on_time", "Trả hồ sơ đúng hạn"))}
+            ("issued", self.tr("Số phiếu đã cấp")), ("served", self.tr("Đã phục vụ")),
+            ("wait", self.tr("Thời gian chờ trung bình")),
+            ("satisfaction", self.tr("Người dân hài lòng")),
+            ("on_time", self.tr("Trả hồ sơ đúng hạn")))}
         for tile in self.tiles.values():
             tiles.addWidget(tile, 1)
         body.addLayout(tiles)
@@ -268,9 +270,9 @@ class OfficeWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tables: dict[str, StatsTable] = {}
         for title, heading, grouping, hidden in TABS:
-            table = StatsTable(heading, hidden)
+            table = StatsTable(tr_marked(heading), hidden)
             self.tables[grouping] = table
-            self.tabs.addTab(table, title)
+            self.tabs.addTab(table, tr_marked(title))
         body.addWidget(self.tabs, 4)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -282,17 +284,17 @@ class OfficeWindow(QMainWindow):
         layout.setContentsMargins(16, 8, 16, 8)
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        title = QLabel("Thống kê hoạt động")
+        title = QLabel(self.tr("Thống kê hoạt động"))
         title.setObjectName("AppTitle")
         office = QLabel(self.unit_name)
         office.setObjectName("OfficeName")
         titles.addWidget(title)
         titles.addWidget(office)
         layout.addLayout(titles, 1)
-        self.xlsx_button = QPushButton("Xuất Excel")
-        self.csv_button = QPushButton("Xuất CSV")
-        self.pdf_button = QPushButton("Xuất báo cáo PDF")
-        self.open_button = QPushButton("Mở tệp vừa xuất")
+        self.xlsx_button = QPushButton(self.tr("Xuất Excel"))
+        self.csv_button = QPushButton(self.tr("Xuất CSV"))
+        self.pdf_button = QPushButton(self.tr("Xuất báo cáo PDF"))
+        self.open_button = QPushButton(self.tr("Mở tệp vừa xuất"))
         for button, slot in ((self.xlsx_button, lambda: self.ask_export("xlsx")),
                              (self.csv_button, lambda: self.ask_export("csv")),
                              (self.pdf_button, lambda: self.ask_export("pdf")),
@@ -315,7 +317,7 @@ class OfficeWindow(QMainWindow):
         group = QButtonGroup(self)
         group.setExclusive(True)
         for key, label in RANGE_LABELS:
-            button = QPushButton(label)
+            button = QPushButton(tr_marked(label))
             button.setProperty("role", "range")
             button.setCheckable(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -326,7 +328,8 @@ class OfficeWindow(QMainWindow):
         layout.addSpacing(12)
         self.start_edit = QDateEdit()
         self.end_edit = QDateEdit()
-        for caption, edit in (("Từ ngày", self.start_edit), ("đến", self.end_edit)):
+        for caption, edit in ((self.tr("Từ ngày"), self.start_edit),
+                              (self.tr("đến"), self.end_edit)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.dateChanged.connect(self._dates_edited)
@@ -404,30 +407,30 @@ class OfficeWindow(QMainWindow):
         self.timer.start()
         self.set_preset(TODAY)
         if self._prepare is not None:
-            self._status("Đang tải số liệu…")
+            self._status(self.tr("Đang tải số liệu…"))
 
     def _show_loading(self) -> None:
         """Before the first figures: the tiles and charts say they are coming."""
         for tile in self.tiles.values():
-            tile.show_value("…", "Đang tải…")
+            tile.show_value("…", self.tr("Đang tải…"))
         for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
             chart.show_loading()
 
     def _prepare_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "tải được số liệu", "prepare the data")
+        message_vi, message_en = wording(exc, self.tr("tải được số liệu"), "prepare the data")
         log.error("preparing the office data failed: %s", message_en, exc_info=exc)
         self._status(message_vi, error=True)
 
     def refresh(self) -> None:
         start, end = self.current_range()
         if end < start:
-            self._status("Ngày bắt đầu sau ngày kết thúc: chọn lại khoảng thời gian.",
+            self._status(self.tr("Ngày bắt đầu sau ngày kết thúc: chọn lại khoảng thời gian."),
                          error=True)
             return
         self._request += 1
         request, timezone = self._request, self.config.office.timezone
         self.period_label.setText(period_text(start, end))
-        self._status("Đang tính số liệu…")
+        self._status(self.tr("Đang tính số liệu…"))
         self.lane.run(lambda db: office_stats(db, start, end, timezone),
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
@@ -449,11 +452,12 @@ class OfficeWindow(QMainWindow):
             return  # an older range's answer arriving late
         self.show_stats(stats)
         now = self._clock().astimezone(self.tz)
-        self._status(f"Cập nhật lúc {now:%H:%M}")
+        self._status(self.tr("Cập nhật lúc {now:%H:%M}").format(now=now))
 
     def _compute_failed(self, request: int, start: date, end: date,
                         exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "tính được số liệu", "compute the statistics")
+        message_vi, message_en = wording(exc, self.tr("tính được số liệu"),
+                                         "compute the statistics")
         log.error("statistics for %s..%s failed: %s", start, end, message_en, exc_info=exc)
         if request == self._request:
             self._status(message_vi, error=True)
@@ -462,20 +466,25 @@ class OfficeWindow(QMainWindow):
         self.stats = stats
         t = stats.total
         self.tiles["issued"].show_value(
-            count_vi(t.issued), f"{stats.days} ngày" if stats.days > 1 else "trong ngày")
+            count_vi(t.issued), self.tr("{days} ngày").format(
+                    days=stats.days) if stats.days > 1 else self.tr("trong ngày"))
         self.tiles["served"].show_value(
-            count_vi(t.served), f"Vắng mặt: {count_vi(t.skipped)} · chuyển: "
-            f"{count_vi(t.transferred)}")
+            count_vi(t.served), self.tr("Vắng mặt: {value} · chuyển: {value2}").format(
+                    value=count_vi(t.skipped),
+                    value2=count_vi(t.transferred)))
         self.tiles["wait"].show_value(
             minutes_vi(t.waiting.mean, unit=True),
-            f"90% chờ không quá {minutes_vi(t.waiting.p90, unit=True)}"
-            if t.waiting.p90 is not None else "chưa có lượt gọi")
+            self.tr("90% chờ không quá {value}").format(value=minutes_vi(t.waiting.p90, unit=True))
+            if t.waiting.p90 is not None else self.tr("chưa có lượt gọi"))
         self.tiles["satisfaction"].show_value(
-            share_vi(t.ratings.satisfaction_share), f"{count_vi(t.ratings.total)} lượt đánh giá")
+            share_vi(t.ratings.satisfaction_share), self.tr("{value} lượt đánh giá").format(
+                    value=count_vi(t.ratings.total)))
         d = t.dossiers
         self.tiles["on_time"].show_value(
             share_vi(d.on_time_rate if d else None),
-            f"{count_vi(d.on_time)}/{count_vi(d.handed_back)} hồ sơ đã trả" if d else "")
+            self.tr("{value}/{value2} hồ sơ đã trả").format(
+                    value=count_vi(d.on_time),
+                    value2=count_vi(d.handed_back)) if d else "")
         for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
             chart.show_stats(stats)
         for grouping, table in self.tables.items():
@@ -501,9 +510,9 @@ class OfficeWindow(QMainWindow):
     def ask_export(self, fmt: str) -> None:
         if self.stats is None:
             return
-        filters = {"xlsx": "Bảng tính Excel (*.xlsx)", "csv": "Tệp CSV (*.csv)",
-                   "pdf": "Tài liệu PDF (*.pdf)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo thống kê",
+        filters = {"xlsx": self.tr("Bảng tính Excel (*.xlsx)"), "csv": self.tr("Tệp CSV (*.csv)"),
+                   "pdf": self.tr("Tài liệu PDF (*.pdf)")}
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu báo cáo thống kê"),
                                               str(self.default_export_path(fmt)), filters[fmt])
         if path:
             if not path.lower().endswith(f".{fmt}"):
@@ -515,9 +524,9 @@ class OfficeWindow(QMainWindow):
         if self.stats is None:
             return
         now = self._clock().astimezone(self.tz)
-        self._status("Đang xuất báo cáo…")
+        self._status(self.tr("Đang xuất báo cáo…"))
         stats, unit_name = self.stats, self.unit_name
-        generated = f"Lập lúc {now:%H:%M} ngày {now:%d/%m/%Y}"
+        generated = self.tr("Lập lúc {now:%H:%M} ngày {now:%d/%m/%Y}").format(now=now)
         self.lane.run(lambda _db: write_report(stats, fmt, str(path), unit_name=unit_name,
                                                generated=generated),
                       done=lambda out: self._exported(fmt, str(out)),
@@ -526,12 +535,14 @@ class OfficeWindow(QMainWindow):
 
     def _exported(self, fmt: str, path: str) -> None:
         self.last_export = Path(path)
-        self._status(f"Đã lưu {'Excel' if fmt == 'xlsx' else fmt.upper()}: {path}")
+        self._status(self.tr("Đã lưu {value}: {path}").format(
+                value='Excel' if fmt == 'xlsx' else fmt.upper(),
+                path=path))
         self.open_button.setEnabled(True)
         self.open_button.show()
 
     def _export_failed(self, fmt: str, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, "xuất được báo cáo", "export the report")
+        message_vi, message_en = wording(exc, self.tr("xuất được báo cáo"), "export the report")
         log.warning("report export (%s) failed: %s", fmt, message_en)
         self._status(message_vi, error=True)
 

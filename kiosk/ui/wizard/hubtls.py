@@ -39,6 +39,7 @@ from kiosk.tls import (
     make_self_signed,
     server_context,
 )
+from kiosk.ui.i18n import translate
 
 TLS_DIR = "tls"
 CA_COPY_NAME = "hub-ca.crt"
@@ -108,25 +109,38 @@ def plan_certificate(tls: HubTls, paths: Paths, hosts_now: list[str]) -> CertPla
         problem = None
         if half:
             other = KEY_NAME if half[0].name == CERT_NAME else CERT_NAME
-            problem = (f"Thư mục {folder} có {half[0].name} nhưng thiếu {other}. Cách sửa: chép "
-                       f"lại đủ cả hai tệp vào thư mục đó, hoặc xóa {half[0].name} để máy tạo "
-                       "cặp mới (rồi chép hub.crt mới sang mọi máy khác).")
+            problem = (translate("hubtls", "Thư mục {folder} có {name} nhưng thiếu {other}. "
+                                           "Cách sửa: chép lại đủ cả hai tệp vào thư mục đó, "
+                                           "hoặc xóa {name} để máy tạo cặp mới (rồi chép "
+                                           "hub.crt mới sang mọi máy khác).").format(
+                    folder=folder,
+                    name=half[0].name,
+                    other=other))
         return CertPlan(cert, key, True, list(hosts_now), problem)
     plan = CertPlan(pair[0], pair[1], False)
     try:
         plan.hosts = cert_hosts(pair[0])
     except (OSError, ValueError) as exc:
-        plan.problem = (f"Tệp {pair[0]} không phải chứng chỉ dùng được ({exc}). Cách sửa: xóa "
-                        f"{pair[0].name} và {pair[1].name} để máy tạo cặp mới (rồi chép "
-                        "hub.crt mới sang mọi máy khác).")
+        plan.problem = (translate("hubtls", "Tệp {value} không phải chứng chỉ dùng được "
+                                            "({exc}). Cách sửa: xóa {name} và {name2} để máy "
+                                            "tạo cặp mới (rồi chép hub.crt mới sang mọi máy "
+                                            "khác).").format(
+                value=pair[0],
+                exc=exc,
+                name=pair[0].name,
+                name2=pair[1].name))
         return plan
     named = {_bare(h) for h in plan.hosts}
     missing = [ip for ip in lan_addresses(hosts_now) if _bare(ip) not in named]
     if missing:
-        plan.warning = (f"Chứng chỉ có sẵn không ghi địa chỉ {', '.join(missing)} của máy "
-                        "này: máy nào dùng địa chỉ đó sẽ bị từ chối. Dùng một địa chỉ ở trên; "
-                        "nếu máy đã đổi IP, tạo chứng chỉ mới (kiosk hub make-cert --force "
-                        f"--out {pair[0].parent}) rồi chép hub.crt mới sang mọi máy khác.")
+        plan.warning = (translate("hubtls", "Chứng chỉ có sẵn không ghi địa chỉ {value} của "
+                                            "máy này: máy nào dùng địa chỉ đó sẽ bị từ chối. "
+                                            "Dùng một địa chỉ ở trên; nếu máy đã đổi IP, tạo "
+                                            "chứng chỉ mới (kiosk hub make-cert --force --out "
+                                            "{parent}) rồi chép hub.crt mới sang mọi máy "
+                                            "khác.").format(
+                value=', '.join(missing),
+                parent=pair[0].parent))
     return plan
 
 
@@ -150,19 +164,26 @@ def make_or_check(plan: CertPlan) -> str | None:
         try:
             cert, key = make_self_signed(plan.cert.parent, plan.hosts)
         except ImportError:
-            return ("Không tạo được chứng chỉ: thiếu thư viện cryptography. Cách sửa: cài lại "
-                    "chương trình, hoặc bỏ chọn Bảo mật kết nối.")
+            return (translate("hubtls", "Không tạo được chứng chỉ: thiếu thư viện "
+                                        "cryptography. Cách sửa: cài lại chương trình, hoặc bỏ "
+                                        "chọn Bảo mật kết nối."))
         except (ValueError, OSError) as exc:
-            return (f"Không tạo được chứng chỉ trong {plan.cert.parent} ({exc}). Cách sửa: "
-                    "kiểm tra ổ đĩa còn chỗ và tài khoản chạy chương trình ghi được thư mục đó.")
+            return (translate("hubtls", "Không tạo được chứng chỉ trong {parent} ({exc}). Cách "
+                                        "sửa: kiểm tra ổ đĩa còn chỗ và tài khoản chạy chương "
+                                        "trình ghi được thư mục đó.").format(
+                    parent=plan.cert.parent,
+                    exc=exc))
         plan.cert, plan.key, plan.make = cert, key, False
         return None
     try:
         server_context(str(plan.cert), str(plan.key))
     except (OSError, ssl.SSLError) as exc:
-        return (f"Chứng chỉ {plan.cert} không đi cùng khóa {plan.key} ({exc}). Cách sửa: chép "
-                "lại đúng cặp tệp, hoặc xóa cả hai để máy tạo cặp mới (rồi chép hub.crt mới sang "
-                "mọi máy khác).")
+        return (translate("hubtls", "Chứng chỉ {cert} không đi cùng khóa {key} ({exc}). Cách "
+                                    "sửa: chép lại đúng cặp tệp, hoặc xóa cả hai để máy tạo "
+                                    "cặp mới (rồi chép hub.crt mới sang mọi máy khác).").format(
+                cert=plan.cert,
+                key=plan.key,
+                exc=exc))
     return None
 
 
@@ -173,30 +194,36 @@ def ca_problem(ca_file: str, url: str) -> str | None:
     """Why the picked certificate cannot be trusted for `url`, in Vietnamese with the fix
     (the technician's message from kiosk.tls in brackets), or None."""
     if not ca_file:
-        return ("Địa chỉ https:// cần chứng chỉ của hub: chép tệp hub.crt từ máy hub sang máy "
-                "này (ví dụ bằng USB) rồi bấm Chọn tệp…")
+        return (translate("hubtls", "Địa chỉ https:// cần chứng chỉ của hub: chép tệp hub.crt "
+                                    "từ máy hub sang máy này (ví dụ bằng USB) rồi bấm Chọn tệp…"))
     missing = ca_file_problem(ca_file)
     if missing:
-        return (f"Không thấy tệp {ca_file}. Cách sửa: chép hub.crt từ máy hub sang máy này "
-                f"rồi chọn lại. ({missing})")
+        return (translate("hubtls", "Không thấy tệp {ca_file}. Cách sửa: chép hub.crt từ máy "
+                                    "hub sang máy này rồi chọn lại. ({missing})").format(
+                ca_file=ca_file,
+                missing=missing))
     path = Path(ca_file)
     try:
         head = path.read_bytes()[:65536]
     except OSError as exc:
-        return f"Không đọc được tệp {ca_file} ({exc}). Cách sửa: chép lại tệp rồi chọn lại."
+        return translate("hubtls", "Không đọc được tệp {ca_file} ({exc}). Cách sửa: chép lại "
+                                   "tệp rồi chọn lại.").format(ca_file=ca_file, exc=exc)
     if b"PRIVATE KEY" in head:
-        return (f"{path.name} là khóa riêng của hub, không phải chứng chỉ. Cách sửa: chọn "
-                "hub.crt; tệp hub.key chỉ để trên máy hub, xóa bản đã chép ra.")
+        return (translate("hubtls", "{name} là khóa riêng của hub, không phải chứng chỉ. Cách "
+                                    "sửa: chọn hub.crt; tệp hub.key chỉ để trên máy hub, xóa "
+                                    "bản đã chép ra.").format(name=path.name))
     try:
         client_context(ca_file)
     except (OSError, ssl.SSLError):
-        return (f"Tệp {path.name} không phải chứng chỉ. Cách sửa: chọn tệp hub.crt chép từ "
-                "máy hub.")
+        return (translate("hubtls", "Tệp {name} không phải chứng chỉ. Cách sửa: chọn tệp "
+                                    "hub.crt chép từ máy hub.").format(name=path.name))
     names = names_lacking(ca_file, urlsplit(url).hostname or "")
     if names is not None:
-        return (f"Chứng chỉ đã chọn không ghi địa chỉ {urlsplit(url).hostname}: hub sẽ bị từ "
-                f"chối. Cách sửa: dùng địa chỉ hub ghi trong chứng chỉ ({', '.join(names)}), "
-                "như bước Hub trên máy hub hiện.")
+        return (translate("hubtls", "Chứng chỉ đã chọn không ghi địa chỉ {hostname}: hub sẽ bị "
+                                    "từ chối. Cách sửa: dùng địa chỉ hub ghi trong chứng chỉ "
+                                    "({value}), như bước Hub trên máy hub hiện.").format(
+                hostname=urlsplit(url).hostname,
+                value=', '.join(names)))
     return None
 
 
@@ -260,50 +287,58 @@ def explain_hub_check(results: list, url: str, ca_file: str) -> tuple[bool, str]
     for r in results:
         if r.name == "hub":
             if r.ok:
-                lines.append("✓ Kết nối được hub" + (" qua HTTPS, chứng chỉ hợp lệ."
+                lines.append(translate("hubtls", "✓ Kết nối được hub")
+                             + (translate("hubtls", " qua HTTPS, chứng chỉ hợp lệ.")
                                                      if is_https(url) else "."))
                 continue
             lines.append(_hub_failure(r.detail, parts.hostname or url, parts.port, url,
                                       ca_file))
-            lines.append(f"Chi tiết: {r.detail}")
+            lines.append(translate("hubtls", "Chi tiết: {detail}").format(detail=r.detail))
         elif r.name == "hub office key":
             if r.ok and not r.warning:
-                lines.append("✓ Hub nhận mã khóa của điểm.")
+                lines.append(translate("hubtls", "✓ Hub nhận mã khóa của điểm."))
             elif r.ok:
-                lines.append("! Hub trả lời lạ khi kiểm tra mã khóa. → Bấm Kiểm tra kết nối lần "
-                             "nữa.")
+                lines.append(translate("hubtls", "! Hub trả lời lạ khi kiểm tra mã khóa. → Bấm "
+                                                 "Kiểm tra kết nối lần nữa."))
             else:
-                lines.append("✗ Hub từ chối mã khóa của điểm. → Nhập mã khóa giống hệt trên máy "
-                             "hub.")
+                lines.append(translate("hubtls", "✗ Hub từ chối mã khóa của điểm. → Nhập mã "
+                                                 "khóa giống hệt trên máy hub."))
     return all(r.ok for r in results), "\n".join(lines)
 
 
 def _hub_failure(detail: str, host: str, port: int | None, url: str, ca_file: str) -> str:
     if ca_file and detail == ca_file_problem(ca_file):
-        return ("✗ Không thấy tệp chứng chỉ đã chọn. → Chép hub.crt từ máy hub sang máy này rồi "
-                "bấm Chọn tệp…")
+        return (translate("hubtls", "✗ Không thấy tệp chứng chỉ đã chọn. → Chép hub.crt từ máy "
+                                    "hub sang máy này rồi bấm Chọn tệp…"))
     if UNTRUSTED in detail:
         if CHECK_CLOCK in detail:
-            return ("✗ Chứng chỉ của hub đã hết hạn, hoặc ngày giờ của máy sai. → Sửa ngày giờ "
-                    "của máy này và máy hub; nếu chứng chỉ đã hết hạn, tạo chứng chỉ mới trên "
-                    "máy hub rồi chép hub.crt mới sang mọi máy.")
+            return (translate("hubtls", "✗ Chứng chỉ của hub đã hết hạn, hoặc ngày giờ của máy "
+                                        "sai. → Sửa ngày giờ của máy này và máy hub; nếu chứng "
+                                        "chỉ đã hết hạn, tạo chứng chỉ mới trên máy hub rồi "
+                                        "chép hub.crt mới sang mọi máy."))
         if WRONG_ADDRESS in detail:
-            return (f"✗ Chứng chỉ của hub không ghi địa chỉ {host}. → Nhập đúng địa chỉ https:// "
-                    "mà bước Hub trên máy hub hiện.")
+            return (translate("hubtls", "✗ Chứng chỉ của hub không ghi địa chỉ {host}. → Nhập "
+                                        "đúng địa chỉ https:// mà bước Hub trên máy hub "
+                                        "hiện.").format(
+                    host=host))
         if not ca_file:
-            return ("✗ Máy này chưa tin chứng chỉ của hub. → Chép hub.crt từ máy hub sang máy "
-                    "này rồi bấm Chọn tệp…")
-        return ("✗ Máy này không tin chứng chỉ của hub: tệp đã chọn không phải chứng chỉ của "
-                "hub này (hub đã tạo chứng chỉ mới, hoặc tệp của điểm khác). → Chép lại hub.crt "
-                "từ chính máy hub (thư mục dữ liệu, tls/hub.crt) rồi chọn lại.")
+            return (translate("hubtls", "✗ Máy này chưa tin chứng chỉ của hub. → Chép hub.crt "
+                                        "từ máy hub sang máy này rồi bấm Chọn tệp…"))
+        return (translate("hubtls", "✗ Máy này không tin chứng chỉ của hub: tệp đã chọn không "
+                                    "phải chứng chỉ của hub này (hub đã tạo chứng chỉ mới, "
+                                    "hoặc tệp của điểm khác). → Chép lại hub.crt từ chính máy "
+                                    "hub (thư mục dữ liệu, tls/hub.crt) rồi chọn lại."))
     if NOT_TLS in detail:
-        return ("✗ Hub không dùng HTTPS. → Trên máy hub chưa bật Bảo mật kết nối: dùng địa chỉ "
-                "http://, hoặc bật bảo mật trên máy hub rồi chép hub.crt sang máy này.")
+        return (translate("hubtls", "✗ Hub không dùng HTTPS. → Trên máy hub chưa bật Bảo mật "
+                                    "kết nối: dùng địa chỉ http://, hoặc bật bảo mật trên máy "
+                                    "hub rồi chép hub.crt sang máy này."))
     if "answered HTTP" in detail:
-        return ("✗ Địa chỉ này không phải hub của điểm. → Kiểm tra địa chỉ và cổng (bước Hub "
-                "trên máy hub hiện chúng).")
-    fix = ("✗ Không kết nối được hub. → Kiểm tra máy hub đã bật và đang chạy chương trình, hai "
-           f"máy cùng mạng, tường lửa của máy hub cho cổng {port or 'của hub'} đi qua.")
+        return (translate("hubtls", "✗ Địa chỉ này không phải hub của điểm. → Kiểm tra địa chỉ "
+                                    "và cổng (bước Hub trên máy hub hiện chúng)."))
+    fix = (translate("hubtls", "✗ Không kết nối được hub. → Kiểm tra máy hub đã bật và đang "
+                               "chạy chương trình, hai máy cùng mạng, tường lửa của máy hub "
+                               "cho cổng {value} đi qua.").format(
+        value=port or translate("hubtls", "của hub")))
     if not is_https(url):
-        fix += " Nếu hub đã bật bảo mật, địa chỉ phải bắt đầu bằng https://."
+        fix += translate("hubtls", " Nếu hub đã bật bảo mật, địa chỉ phải bắt đầu bằng https://.")
     return fix

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -48,8 +48,9 @@ from kiosk.admin.setup import (
 )
 from kiosk.config import Config, ConfigError, key_weakness
 from kiosk.ui.admin.device_panels import PrinterTestPanel, ScanTestPanel
-from kiosk.ui.admin.doctor_vi import STATUS_VI, check_name_vi
+from kiosk.ui.admin.doctor_vi import check_name_vi, status_vi
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.i18n import translate
 from kiosk.ui.widgets import set_tone
 from kiosk.ui.wizard.hubtls import (
     NO_ADDRESS,
@@ -65,22 +66,28 @@ if TYPE_CHECKING:
     from kiosk.ui.wizard.wizard import SetupWizard
 
 MIN_OFFICE_KEY = 16
-PAIRING = "Đang ghép nối máy này với hub…"
+PAIRING = QT_TRANSLATE_NOOP("HubPage", "Đang ghép nối máy này với hub…")
 
 ROLE_DETAILS_VI = {
-    "kiosk": "Màn hình cảm ứng cho công dân lấy số, có máy in phiếu.",
-    "counter": "Máy của cán bộ: gọi số, tiếp nhận hồ sơ, máy quét và máy in biên nhận.",
-    "display": "Màn hình TV hiển thị số đang gọi và đọc loa.",
-    "hub": ("Máy riêng (ví dụ ở phòng làm việc) giữ hàng đợi chung của cả điểm. Máy lấy số "
-            "cũng làm hub được: chọn ở bước Hub."),
+    "kiosk": QT_TRANSLATE_NOOP("RolePage",
+                               "Màn hình cảm ứng cho công dân lấy số, có máy in phiếu."),
+    "counter": QT_TRANSLATE_NOOP("RolePage", "Máy của cán bộ: gọi số, tiếp nhận hồ sơ, máy quét "
+                                             "và máy in biên nhận."),
+    "display": QT_TRANSLATE_NOOP("RolePage", "Màn hình TV hiển thị số đang gọi và đọc loa."),
+    "hub": QT_TRANSLATE_NOOP("RolePage", "Máy riêng (ví dụ ở phòng làm việc) giữ hàng đợi chung "
+                                         "của cả điểm. Máy lấy số cũng làm hub được: chọn ở "
+                                         "bước Hub."),
 }
 
-#: The ticket kiosk's choices on the Hub step, by the [hub] role each gives: (title, detail).
+#: The ticket kiosk's choices on the Hub step, by the [hub] role each gives: (title, detail);
+#: shown through translate("HubPage", ...).
 KIOSK_HUB_CHOICES_VI = {
-    "standalone": ("Chỉ một máy (không có hub)", "Hàng đợi nằm trên máy này."),
-    "hub": ("Máy này làm hub cho cả điểm (máy kiosk lấy số)",
-            "Quầy, màn hình kết nối vào máy này."),
-    "client": ("Kết nối tới hub ở máy khác", "Ví dụ máy hub ở phòng làm việc."),
+    "standalone": (QT_TRANSLATE_NOOP("HubPage", "Chỉ một máy (không có hub)"),
+                   QT_TRANSLATE_NOOP("HubPage", "Hàng đợi nằm trên máy này.")),
+    "hub": (QT_TRANSLATE_NOOP("HubPage", "Máy này làm hub cho cả điểm (máy kiosk lấy số)"),
+            QT_TRANSLATE_NOOP("HubPage", "Quầy, màn hình kết nối vào máy này.")),
+    "client": (QT_TRANSLATE_NOOP("HubPage", "Kết nối tới hub ở máy khác"),
+               QT_TRANSLATE_NOOP("HubPage", "Ví dụ máy hub ở phòng làm việc.")),
 }
 
 
@@ -127,10 +134,10 @@ class WizardPage(QWidget):
         super().__init__()
         self.wizard = wizard
         self.setProperty("role", "page")
-        heading = QLabel(self.title)
+        heading = QLabel(translate("WizardPage", self.title))
         heading.setObjectName("PageTitle")
         heading.setWordWrap(True)
-        self.hint_label = hint_label(self.hint)
+        self.hint_label = hint_label(translate("WizardPage", self.hint))
         self.hint_label.setObjectName("PageHint")
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -208,20 +215,21 @@ class WizardPage(QWidget):
 
 
 class WelcomePage(WizardPage):
-    title = "Cài đặt máy lần đầu"
-    step = "Bắt đầu"
-    hint = ("Trình hướng dẫn giúp cài đặt máy trong vài phút. Có thể dùng màn hình cảm ứng "
-            "hoặc bàn phím (Enter để tiếp tục, Tab để chuyển ô).")
+    title = QT_TRANSLATE_NOOP("WizardPage", "Cài đặt máy lần đầu")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Bắt đầu")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Trình hướng dẫn giúp cài đặt máy trong vài phút. "
+                                            "Có thể dùng màn hình cảm ứng hoặc bàn phím (Enter "
+                                            "để tiếp tục, Tab để chuyển ô)."))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         steps = [
-            "1. Đơn vị: mã và tên điểm phục vụ.",
-            "2. Vai trò của máy: máy lấy số, quầy, màn hình hiển thị hay hub.",
-            "3. Kết nối hub của điểm (nếu có), mã khóa của điểm, bảo mật kết nối (HTTPS).",
-            "4. Máy in và máy quét: chọn thiết bị tìm thấy, in thử, quét thử.",
-            "5. Máy chủ thành phố: địa chỉ và mã của máy, kiểm tra kết nối.",
-            "6. Mã PIN quản trị: để mở màn hình quản trị về sau.",
+            self.tr("1. Đơn vị: mã và tên điểm phục vụ."),
+            self.tr("2. Vai trò của máy: máy lấy số, quầy, màn hình hiển thị hay hub."),
+            self.tr("3. Kết nối hub của điểm (nếu có), mã khóa của điểm, bảo mật kết nối (HTTPS)."),
+            self.tr("4. Máy in và máy quét: chọn thiết bị tìm thấy, in thử, quét thử."),
+            self.tr("5. Máy chủ thành phố: địa chỉ và mã của máy, kiểm tra kết nối."),
+            self.tr("6. Mã PIN quản trị: để mở màn hình quản trị về sau."),
         ]
         for line in steps:
             self.body.addWidget(QLabel(line))
@@ -229,30 +237,32 @@ class WelcomePage(WizardPage):
         self.body.addSpacing(12)
         self.body.addWidget(self.where)
         self.body.addWidget(hint_label(
-            "Mọi lựa chọn đều sửa được sau này trong màn hình quản trị (chạm 5 lần vào góc "
-            "trên bên trái màn hình lấy số, rồi nhập mã PIN)."))
+            self.tr("Mọi lựa chọn đều sửa được sau này trong màn hình quản trị (chạm 5 lần vào "
+                    "góc trên bên trái màn hình lấy số, rồi nhập mã PIN).")))
         self.body.addStretch(1)
 
     def load(self, answers: SetupAnswers) -> None:
-        self.where.setText(f"Cấu hình sẽ được ghi vào: {self.wizard.paths.config_file}")
+        self.where.setText(self.tr("Cấu hình sẽ được ghi vào: {config_file}").format(
+                config_file=self.wizard.paths.config_file))
 
 
 class OfficePage(WizardPage):
-    title = "Đơn vị"
-    step = "Đơn vị"
-    hint = "Mã đơn vị in trên phiếu và dùng trong mã hồ sơ; tên hiện trên màn hình và phiếu."
+    title = QT_TRANSLATE_NOOP("WizardPage", "Đơn vị")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Đơn vị")
+    hint = QT_TRANSLATE_NOOP("WizardPage", "Mã đơn vị in trên phiếu và dùng trong mã hồ sơ; tên "
+                                           "hiện trên màn hình và phiếu.")
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self.code = QLineEdit()
-        self.code.setPlaceholderText("ví dụ 000.00.01.H26")
-        self.code.setAccessibleName("Mã đơn vị")
+        self.code.setPlaceholderText(self.tr("ví dụ 000.00.01.H26"))
+        self.code.setAccessibleName(self.tr("Mã đơn vị"))
         self.name = QLineEdit()
-        self.name.setPlaceholderText("ví dụ Điểm phục vụ hành chính công phường Ba Đình")
-        self.name.setAccessibleName("Tên điểm phục vụ")
-        self.body.addWidget(field_label("Mã đơn vị"))
+        self.name.setPlaceholderText(self.tr("ví dụ Điểm phục vụ hành chính công phường Ba Đình"))
+        self.name.setAccessibleName(self.tr("Tên điểm phục vụ"))
+        self.body.addWidget(field_label(self.tr("Mã đơn vị")))
         self.body.addWidget(self.code)
-        self.body.addWidget(field_label("Tên điểm phục vụ"))
+        self.body.addWidget(field_label(self.tr("Tên điểm phục vụ")))
         self.body.addWidget(self.name)
         self.body.addStretch(1)
 
@@ -267,12 +277,12 @@ class OfficePage(WizardPage):
     def problem(self) -> str | None:
         code = self.code.text().strip().upper()
         if not code:
-            return "Nhập mã đơn vị."
+            return self.tr("Nhập mã đơn vị.")
         issue = office_code_problem(code)
         if issue:
             return issue
         if not self.name.text().strip():
-            return "Nhập tên điểm phục vụ."
+            return self.tr("Nhập tên điểm phục vụ.")
         return section_problem({"office": {"code": code, "name": self.name.text().strip()}})
 
     def first_field(self) -> QWidget:
@@ -280,9 +290,9 @@ class OfficePage(WizardPage):
 
 
 class RolePage(WizardPage):
-    title = "Vai trò của máy này"
-    step = "Vai trò"
-    hint = "Chọn việc máy này làm trong điểm phục vụ."
+    title = QT_TRANSLATE_NOOP("WizardPage", "Vai trò của máy này")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Vai trò")
+    hint = QT_TRANSLATE_NOOP("WizardPage", "Chọn việc máy này làm trong điểm phục vụ.")
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
@@ -292,7 +302,8 @@ class RolePage(WizardPage):
         grid = QGridLayout()
         grid.setSpacing(12)
         for i, role in enumerate(ROLE_LABELS_VI):
-            button = choice_button(ROLE_LABELS_VI[role], ROLE_DETAILS_VI[role])
+            button = choice_button(ROLE_LABELS_VI[role],
+                                   translate("RolePage", ROLE_DETAILS_VI[role]))
             button.setCheckable(True)
             button.setObjectName(f"role-{role}")
             self.group.addButton(button)
@@ -300,18 +311,18 @@ class RolePage(WizardPage):
             grid.addWidget(button, i // 2, i % 2)
             button.toggled.connect(self._role_changed)
         self.body.addLayout(grid)
-        self.counter_label = field_label("Số quầy")
+        self.counter_label = field_label(self.tr("Số quầy"))
         self.counter = QSpinBox()
         self.counter.setRange(1, 99)
-        self.counter.setAccessibleName("Số quầy")
+        self.counter.setAccessibleName(self.tr("Số quầy"))
         self.counter.valueChanged.connect(self._suggest_id)
         self.station_id = QLineEdit()
-        self.station_id.setAccessibleName("Mã máy")
+        self.station_id.setAccessibleName(self.tr("Mã máy"))
         self.station_id.textEdited.connect(self._id_edited)
         self._id_touched = False
         grid2 = QGridLayout()
         grid2.setHorizontalSpacing(16)
-        grid2.addWidget(field_label("Mã máy (ghi vào mọi bản ghi của máy)"), 0, 0)
+        grid2.addWidget(field_label(self.tr("Mã máy (ghi vào mọi bản ghi của máy)")), 0, 0)
         grid2.addWidget(self.station_id, 1, 0)
         grid2.addWidget(self.counter_label, 0, 1)
         grid2.addWidget(self.counter, 1, 1)
@@ -359,9 +370,9 @@ class RolePage(WizardPage):
 
     def problem(self) -> str | None:
         if not self.role():
-            return "Chọn vai trò của máy."
+            return self.tr("Chọn vai trò của máy.")
         if not self.station_id.text().strip():
-            return "Nhập mã máy (ví dụ kiosk-1)."
+            return self.tr("Nhập mã máy (ví dụ kiosk-1).")
         return section_problem({"station": {"id": self.station_id.text().strip()}})
 
     def current_role(self) -> str:
@@ -369,12 +380,15 @@ class RolePage(WizardPage):
 
 
 class HubPage(WizardPage):
-    title = "Kết nối trong điểm phục vụ (hub)"
+    title = QT_TRANSLATE_NOOP("WizardPage", "Kết nối trong điểm phục vụ (hub)")
     step = "Hub"
-    hint = ("Khi điểm có nhiều máy, một máy làm hub giữ hàng đợi chung; các máy khác kết nối "
-            "tới hub bằng địa chỉ và mã khóa của điểm. Một máy làm việc một mình thì để trống.")
-    kiosk_hint = ("Cả điểm có một hub giữ hàng đợi chung; các máy khác kết nối tới hub bằng địa "
-                  "chỉ và mã khóa của điểm. Chọn việc của máy lấy số này:")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Khi điểm có nhiều máy, một máy làm hub giữ hàng "
+                                            "đợi chung; các máy khác kết nối tới hub bằng địa "
+                                            "chỉ và mã khóa của điểm. Một máy làm việc một mình "
+                                            "thì để trống."))
+    kiosk_hint = (QT_TRANSLATE_NOOP("WizardPage", "Cả điểm có một hub giữ hàng đợi chung; các "
+                                                  "máy khác kết nối tới hub bằng địa chỉ và mã "
+                                                  "khóa của điểm. Chọn việc của máy lấy số này:"))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
@@ -388,7 +402,7 @@ class HubPage(WizardPage):
         modes.setContentsMargins(0, 0, 0, 0)
         modes.setSpacing(12)
         for mode, (title, detail) in KIOSK_HUB_CHOICES_VI.items():
-            button = choice_button(title, detail)
+            button = choice_button(translate("HubPage", title), translate("HubPage", detail))
             button.setCheckable(True)
             button.setObjectName(f"hub-mode-{mode}")
             self.mode_group.addButton(button)
@@ -396,18 +410,20 @@ class HubPage(WizardPage):
             modes.addWidget(button, 1)
             button.toggled.connect(self._mode_changed)
         # A client: the hub's address, its certificate for https://, a connection test.
-        self.url_label = field_label("Địa chỉ của hub")
+        self.url_label = field_label(self.tr("Địa chỉ của hub"))
         self.url = QLineEdit()
-        self.url.setPlaceholderText("ví dụ https://192.168.1.10:8090 (để trống nếu không có)")
-        self.url.setAccessibleName("Địa chỉ của hub")
+        self.url.setPlaceholderText(self.tr("ví dụ https://192.168.1.10:8090 (để trống nếu "
+                                            "không có)"))
+        self.url.setAccessibleName(self.tr("Địa chỉ của hub"))
         self.url.textChanged.connect(self._url_changed)
-        self.ca_label = field_label("Chứng chỉ của hub: tệp hub.crt chép từ máy hub (máy "
-                                    "giữ một bản sao khi lưu, rút USB sau đó cũng được)")
+        self.ca_label = field_label(self.tr("Chứng chỉ của hub: tệp hub.crt chép từ máy hub "
+                                            "(máy giữ một bản sao khi lưu, rút USB sau đó cũng "
+                                            "được)"))
         self.ca_file = QLineEdit()
-        self.ca_file.setAccessibleName("Chứng chỉ của hub")
-        self.ca_file.setPlaceholderText("ví dụ E:\\hub.crt")
+        self.ca_file.setAccessibleName(self.tr("Chứng chỉ của hub"))
+        self.ca_file.setPlaceholderText(self.tr("ví dụ E:\\hub.crt"))
         self.ca_file.textChanged.connect(self._forget_test)
-        self.ca_button = QPushButton("Chọn tệp…")
+        self.ca_button = QPushButton(self.tr("Chọn tệp…"))
         self.ca_button.clicked.connect(self.pick_ca_file)
         self.ca_row = QWidget()
         ca_box = QHBoxLayout(self.ca_row)
@@ -415,32 +431,32 @@ class HubPage(WizardPage):
         ca_box.addWidget(self.ca_file, 1)
         ca_box.addWidget(self.ca_button)
         # The hub: its port, TLS, the addresses the others use.
-        self.port_label = field_label("Cổng hub lắng nghe")
+        self.port_label = field_label(self.tr("Cổng hub lắng nghe"))
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
         self.port.setMinimumWidth(200)
         self.port.valueChanged.connect(self._show_addresses)
-        self.secure = QCheckBox("Bảo mật kết nối (HTTPS) – nên bật")
-        self.secure.setAccessibleName("Bảo mật kết nối")
+        self.secure = QCheckBox(self.tr("Bảo mật kết nối (HTTPS) – nên bật"))
+        self.secure.setAccessibleName(self.tr("Bảo mật kết nối"))
         self.secure.toggled.connect(self._show_addresses)
         wizard.hosts_changed.connect(self._show_addresses)  # this PC's addresses are known
         self.secure_hint = hint_label(
-            "Mã hóa đường truyền trong mạng của điểm: không ai đọc trộm được mã khóa và hàng "
-            "đợi. Các máy khác cần một bản tệp chứng chỉ hub.crt của máy này.")
+            self.tr("Mã hóa đường truyền trong mạng của điểm: không ai đọc trộm được mã khóa "
+                    "và hàng đợi. Các máy khác cần một bản tệp chứng chỉ hub.crt của máy này."))
         self.address_line = field_label("")
         self.address_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.addresses = hint_label("")
         self.addresses.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key = QLineEdit()
-        self.key.setAccessibleName("Mã khóa của điểm")
-        self.key.setPlaceholderText("mã hiện trên máy hub (ít nhất 16 ký tự)")
-        self.generate = QPushButton("Tạo mã ngẫu nhiên")
+        self.key.setAccessibleName(self.tr("Mã khóa của điểm"))
+        self.key.setPlaceholderText(self.tr("mã hiện trên máy hub (ít nhất 16 ký tự)"))
+        self.generate = QPushButton(self.tr("Tạo mã ngẫu nhiên"))
         self.generate.clicked.connect(lambda: self.key.setText(new_office_key()))
         # A client pairs with the hub once (the office key goes no further than that): the
         # station's own key, for (url, office key, ca file, station id, role).
         self._paired: tuple[tuple[str, ...], str] | None = None
         self._pairing = False
-        self.test_button = QPushButton("Kiểm tra kết nối")
+        self.test_button = QPushButton(self.tr("Kiểm tra kết nối"))
         self.test_button.clicked.connect(self.test_connection)
         self.results = QLabel()
         self.results.setWordWrap(True)
@@ -448,7 +464,7 @@ class HubPage(WizardPage):
         self.results.hide()
         self.last_results: list | None = None
         self._tested: tuple[str, str] | None = None  # (url, ca_file) of a passed test
-        self.key_label = field_label("Mã khóa của điểm (office key)")
+        self.key_label = field_label(self.tr("Mã khóa của điểm"))
 
         # One band: the hub's port, or a client's hub address, beside the office key (the page
         # fits a 768-pixel screen under the kiosk's choices); a client's certificate under it.
@@ -510,9 +526,10 @@ class HubPage(WizardPage):
         addresses for the others), a client's (address, certificate, key, test), or none."""
         mode, kiosk = self.mode(), self.wizard.role() == "kiosk"
         self.mode_row.setVisible(kiosk)
-        self.hint_label.setText(self.kiosk_hint if kiosk else self.hint)
-        self.url.setPlaceholderText("ví dụ https://192.168.1.10:8090" if kiosk else
-                                    "ví dụ https://192.168.1.10:8090 (để trống nếu không có)")
+        self.hint_label.setText(translate("WizardPage", self.kiosk_hint if kiosk else self.hint))
+        self.url.setPlaceholderText(self.tr("ví dụ https://192.168.1.10:8090") if kiosk else
+                                    self.tr("ví dụ https://192.168.1.10:8090 (để trống nếu "
+                                            "không có)"))
         for widget in (self.url_label, self.url, self.test_button):
             widget.setVisible(mode == "client")
         self.band.setStretch(0, 1 if mode == "client" else 0)  # the address as wide as the key
@@ -549,41 +566,42 @@ class HubPage(WizardPage):
         urls = hub_urls(plan, wizard.hosts_now(), port)
         # The office key beside it is what the technician types on the other PCs' wizards
         # (they pair with it once and keep their own key).
-        self.address_line.setText("Trên các máy khác, nhập mã khóa của điểm (ô bên cạnh) và "
-                                  "địa chỉ hub: " + " hoặc ".join(urls))
+        self.address_line.setText(self.tr("Trên các máy khác, nhập mã khóa của điểm (ô bên "
+                                          "cạnh) và địa chỉ hub: ") + self.tr(" hoặc ").join(urls))
         lines = []
         tone = None
         if plan is not None:
             cert = plan.cert
             if plan.make:
-                lines.append(f"Khi bấm Tiếp tục, máy tạo chứng chỉ tại {cert}.")
+                lines.append(self.tr("Khi bấm Tiếp tục, máy tạo chứng chỉ tại {cert}.").format(
+                        cert=cert))
             else:
-                lines.append(f"Dùng chứng chỉ có sẵn: {cert}.")
-            lines.append(f"Chép tệp {cert.name} này (USB) sang mọi máy khác của điểm và chọn nó "
-                         f"ở bước Hub của máy đó. Không chép {plan.key.name}: tệp đó chỉ ở máy "
-                         "này.")
+                lines.append(self.tr("Dùng chứng chỉ có sẵn: {cert}.").format(cert=cert))
+            lines.append(self.tr("Chép tệp {name} này (USB) sang mọi máy khác của điểm và chọn "
+                                 "nó ở bước Hub của máy đó. Không chép {name2}: tệp đó chỉ ở "
+                                 "máy này.").format(name=cert.name, name2=plan.key.name))
             if NO_ADDRESS in urls[0]:
-                lines.append("Máy chưa có địa chỉ IP trong mạng: cắm mạng rồi mở lại bước này, "
-                             "để chứng chỉ ghi địa chỉ đó.")
+                lines.append(self.tr("Máy chưa có địa chỉ IP trong mạng: cắm mạng rồi mở lại "
+                                     "bước này, để chứng chỉ ghi địa chỉ đó."))
                 tone = "warn"
             else:
-                lines.append("Nên đặt IP cố định cho máy này: đổi IP thì phải tạo lại chứng "
-                             "chỉ.")
+                lines.append(self.tr("Nên đặt IP cố định cho máy này: đổi IP thì phải tạo lại "
+                                     "chứng chỉ."))
             if plan.problem or plan.warning:
                 lines.append(plan.problem or plan.warning or "")
                 tone = "error" if plan.problem else "warn"
             if wizard.existing and wizard.base.hub.role == "hub" and not wizard.base.hub.tls_cert:
-                lines.append("Hub này đang chạy không bảo mật: sửa địa chỉ hub trên mọi máy khác "
-                             "thành https:// và chép hub.crt sang từng máy, nếu không chúng mất "
-                             "kết nối.")
+                lines.append(self.tr("Hub này đang chạy không bảo mật: sửa địa chỉ hub trên "
+                                     "mọi máy khác thành https:// và chép hub.crt sang từng "
+                                     "máy, nếu không chúng mất kết nối."))
                 tone = tone or "warn"
         else:
-            lines.append("Không bảo mật: mã khóa và hàng đợi đi qua mạng dạng chữ thường. Chỉ "
-                         "tắt khi mạng LAN chỉ có máy của điểm.")
+            lines.append(self.tr("Không bảo mật: mã khóa và hàng đợi đi qua mạng dạng chữ "
+                                 "thường. Chỉ tắt khi mạng LAN chỉ có máy của điểm."))
             tone = "warn"
             if wizard.existing and wizard.base.hub.role == "hub" and wizard.base.hub.tls_cert:
-                lines.append("Các máy đang dùng địa chỉ https:// sẽ mất kết nối: sửa thành "
-                             "http:// trên từng máy.")
+                lines.append(self.tr("Các máy đang dùng địa chỉ https:// sẽ mất kết nối: sửa "
+                                     "thành http:// trên từng máy."))
         set_tone(self.addresses, tone, "\n".join(lines))
 
     def load(self, answers: SetupAnswers) -> None:
@@ -648,24 +666,25 @@ class HubPage(WizardPage):
             # Pair on a worker thread; the page moves on by itself once the hub answered.
             if not self._pairing:
                 self._pairing = True
-                set_tone(self.results, "busy", PAIRING)
+                set_tone(self.results, "busy", translate("HubPage", PAIRING))
                 target = self._pairing_target()
                 run_task(self, lambda: self._pair(target), lambda _: self._paired_now(),
                          self._pairing_failed, name="hub-pair")
-            return PAIRING
+            return translate("HubPage", PAIRING)
         return None
 
     def _paired_now(self) -> None:
         self._pairing = False
         self.show_error(None)
-        set_tone(self.results, "ok", "✓ Đã ghép nối máy này với hub: máy giữ mã khóa riêng, "
-                 "không giữ mã khóa của điểm.")
+        set_tone(self.results, "ok", self.tr("✓ Đã ghép nối máy này với hub: máy giữ mã khóa "
+                                             "riêng, không giữ mã khóa của điểm."))
         if self.wizard.page is self:
             self.wizard.go_next()
 
     def _pairing_failed(self, exc: BaseException) -> None:
         self._pairing = False
-        text = str(exc) if isinstance(exc, PairingError) else f"Không ghép nối được: {exc}"
+        text = str(exc) if isinstance(exc, PairingError) \
+            else self.tr("Không ghép nối được: {exc}").format(exc=exc)
         set_tone(self.results, "error", text)
         self.show_error(text)
 
@@ -675,24 +694,27 @@ class HubPage(WizardPage):
         if mode == "standalone":
             return None
         if mode == "client" and not url and self.wizard.role() == "kiosk":
-            return (f"Nhập địa chỉ của hub, hoặc chọn \"{KIOSK_HUB_CHOICES_VI['standalone'][0]}\" "
-                    "nếu điểm không có hub.")
+            return (self.tr("Nhập địa chỉ của hub, hoặc chọn \"{value}\" nếu điểm không có "
+                            "hub.").format(
+                    value=translate("HubPage", KIOSK_HUB_CHOICES_VI['standalone'][0])))
         if mode == "client" and url:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                return ("Địa chỉ hub có dạng https://192.168.1.10:8090 (hoặc http://… khi hub "
-                        "không bật bảo mật).")
+                return (self.tr("Địa chỉ hub có dạng https://192.168.1.10:8090 (hoặc http://… "
+                                "khi hub không bật bảo mật)."))
             issue = section_problem({"hub": {"url": url.rstrip("/")}})
             if issue:
                 return issue
         needs_key = mode == "hub" or (bool(url) and not self._keeps_pairing())
         if needs_key and len(key) < MIN_OFFICE_KEY:
-            return (f"Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)"
-                    + (": bấm Tạo mã ngẫu nhiên." if mode == "hub" else ", như trên máy hub."))
+            return (self.tr("Nhập mã khóa của điểm (ít nhất {MIN_OFFICE_KEY} ký tự)").format(
+                    MIN_OFFICE_KEY=MIN_OFFICE_KEY)
+                    + (self.tr(": bấm Tạo mã ngẫu nhiên.") if mode == "hub"
+                       else self.tr(", như trên máy hub.")))
         if needs_key and key_weakness(key):
-            return ("Mã khóa của điểm dễ đoán quá (cần ít nhất 8 ký tự khác nhau): bấm Tạo mã "
-                    "ngẫu nhiên." if mode == "hub" else "Mã khóa không đúng: nhập mã hiện trên "
-                    "máy hub.")
+            return (self.tr("Mã khóa của điểm dễ đoán quá (cần ít nhất 8 ký tự khác nhau): bấm "
+                            "Tạo mã ngẫu nhiên.") if mode == "hub"
+                    else self.tr("Mã khóa không đúng: nhập mã hiện trên máy hub."))
         return None
 
     def problem(self) -> str | None:
@@ -711,8 +733,8 @@ class HubPage(WizardPage):
         current = self.ca_file.text().strip()
         start = str(Path(current).parent) if current else str(Path.home())
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "Chọn chứng chỉ của hub (hub.crt)", start,
-            "Chứng chỉ (*.crt *.pem *.cer);;Mọi tệp (*)")
+            self, self.tr("Chọn chứng chỉ của hub (hub.crt)"), start,
+            self.tr("Chứng chỉ (*.crt *.pem *.cer);;Mọi tệp (*)"))
         if chosen:
             self.ca_file.setText(chosen)
             self.show_error(None)
@@ -728,14 +750,14 @@ class HubPage(WizardPage):
         url, key = self.url.text().strip().rstrip("/"), self.key.text().strip()
         ca = self.ca_file.text().strip() if self._https() else ""
         if not url:
-            set_tone(self.results, "warn", "Chưa nhập địa chỉ hub: máy làm việc một mình.")
+            set_tone(self.results, "warn", self.tr("Chưa nhập địa chỉ hub: máy làm việc một mình."))
             return
         config = self.wizard.base.with_values(
             hub={"role": "client", "url": url, "office_key": key, "ca_file": ca})
         ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
         self.test_button.setEnabled(False)
         self.last_results = None
-        set_tone(self.results, "busy", "Đang kiểm tra kết nối tới hub…")
+        set_tone(self.results, "busy", self.tr("Đang kiểm tra kết nối tới hub…"))
         keeps, target = self._keeps_pairing(), self._pairing_target()
 
         def work() -> tuple[list, str | None]:
@@ -756,24 +778,25 @@ class HubPage(WizardPage):
         self.test_button.setEnabled(True)
         self.last_results = results
         if not results:
-            set_tone(self.results, "error", "Không kiểm tra được kết nối.")
+            set_tone(self.results, "error", self.tr("Không kiểm tra được kết nối."))
             return
         ok, text = explain_hub_check(results, url, ca)
         self._tested = (url, ca) if ok else None
         if ok and pairing_problem:
             ok, text = False, f"{text}\n✗ {pairing_problem}"
         elif ok and self.station_key():
-            text += "\n✓ Đã ghép nối máy này với hub (máy giữ mã khóa riêng)."
+            text += self.tr("\n✓ Đã ghép nối máy này với hub (máy giữ mã khóa riêng).")
         set_tone(self.results, "ok" if ok else "error", text)
         # Below the fold on a small screen: bring it into view once laid out.
         QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.results, 0, 0))
 
 
 class PrinterPage(WizardPage):
-    title = "Máy in"
-    step = "Máy in"
-    hint = ("Chọn máy in tìm thấy, hoặc nhập địa chỉ IP của máy in mạng, rồi bấm In thử. "
-            "Chữ tiếng Việt có dấu phải in rõ.")
+    title = QT_TRANSLATE_NOOP("WizardPage", "Máy in")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Máy in")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Chọn máy in tìm thấy, hoặc nhập địa chỉ IP của máy "
+                                            "in mạng, rồi bấm In thử. Chữ tiếng Việt có dấu "
+                                            "phải in rõ."))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
@@ -783,25 +806,25 @@ class PrinterPage(WizardPage):
         self.found.setWordWrap(True)
         self.found.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.found.itemSelectionChanged.connect(self._picked)
-        self.rescan = QPushButton("Tìm lại")
+        self.rescan = QPushButton(self.tr("Tìm lại"))
         self.rescan.clicked.connect(self.detect)
         self.notes = hint_label("")
         self.ip = QLineEdit()
-        self.ip.setPlaceholderText("ví dụ 192.168.1.50")
-        self.ip.setAccessibleName("Địa chỉ IP máy in mạng")
+        self.ip.setPlaceholderText(self.tr("ví dụ 192.168.1.50"))
+        self.ip.setAccessibleName(self.tr("Địa chỉ IP máy in mạng"))
         self.ip.textEdited.connect(lambda _: self._typed(self.ip))
         self.uri = QLineEdit()
-        self.uri.setPlaceholderText("usb://…, serial://COM3?baudrate=9600, win32://TÊN …")
-        self.uri.setAccessibleName("Địa chỉ máy in (URI)")
+        self.uri.setPlaceholderText(self.tr("usb://…, serial://COM3?baudrate=9600, win32://TÊN …"))
+        self.uri.setAccessibleName(self.tr("Địa chỉ máy in (URI)"))
         self.uri.textEdited.connect(lambda _: self._typed(self.uri))
-        self.width80 = QRadioButton("Giấy 80 mm")
-        self.width58 = QRadioButton("Giấy 58 mm")
+        self.width80 = QRadioButton(self.tr("Giấy 80 mm"))
+        self.width58 = QRadioButton(self.tr("Giấy 58 mm"))
         self.chosen = hint_label("")
         self.tester = PrinterTestPanel(self.wizard.preview_config, self.wizard.paths,
                                        lambda: (self.current_uri(), self.current_width()))
         left = QVBoxLayout()
         top = QHBoxLayout()
-        top.addWidget(field_label("Máy in tìm thấy trên máy này"), 1)
+        top.addWidget(field_label(self.tr("Máy in tìm thấy trên máy này")), 1)
         top.addWidget(self.rescan)
         left.addLayout(top)
         left.addWidget(self.found)
@@ -810,9 +833,9 @@ class PrinterPage(WizardPage):
         # The spare height below the test: its result grows into it, nothing above moves.
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(field_label("Hoặc máy in mạng: địa chỉ IP"))
+        right.addWidget(field_label(self.tr("Hoặc máy in mạng: địa chỉ IP")))
         right.addWidget(self.ip)
-        right.addWidget(field_label("Hoặc địa chỉ khác"))
+        right.addWidget(field_label(self.tr("Hoặc địa chỉ khác")))
         right.addWidget(self.uri)
         widths = QHBoxLayout()
         widths.addWidget(self.width80)
@@ -836,7 +859,7 @@ class PrinterPage(WizardPage):
     def detect(self) -> None:
         self._detected = True
         self.rescan.setEnabled(False)
-        self.notes.setText("Đang tìm máy in (USB, cổng COM, máy in của Windows)…")
+        self.notes.setText(self.tr("Đang tìm máy in (USB, cổng COM, máy in của Windows)…"))
         run_task(self, self.wizard.detect_printers, self._show_found,
                  lambda exc: self._show_found(None), name="detect-printers")
 
@@ -853,9 +876,9 @@ class PrinterPage(WizardPage):
                 item.setSelected(True)
         notes = [note_vi(n) for n in getattr(scan, "notes", []) or []]
         if not printers:
-            notes.insert(0, "Không tìm thấy máy in USB hay cổng COM. Máy in mạng: nhập địa chỉ "
-                         "IP bên dưới (in trang tự kiểm tra bằng cách giữ nút FEED khi bật "
-                         "nguồn để xem IP).")
+            notes.insert(0, self.tr("Không tìm thấy máy in USB hay cổng COM. Máy in mạng: nhập "
+                                    "địa chỉ IP bên dưới (in trang tự kiểm tra bằng cách giữ "
+                                    "nút FEED khi bật nguồn để xem IP)."))
         self.notes.setText("\n".join(notes))
 
     def _picked(self) -> None:
@@ -885,8 +908,10 @@ class PrinterPage(WizardPage):
 
     def _show_choice(self) -> None:
         uri = self.current_uri()
-        self.chosen.setText(f"Sẽ dùng: {uri} (giấy {self.current_width()} mm)" if uri
-                            else "Chưa chọn máy in.")
+        self.chosen.setText(self.tr("Sẽ dùng: {uri} (giấy {value} mm)").format(
+                uri=uri,
+                value=self.current_width()) if uri
+                            else self.tr("Chưa chọn máy in."))
 
     def load(self, answers: SetupAnswers) -> None:
         existing = answers.printer_uri
@@ -904,40 +929,41 @@ class PrinterPage(WizardPage):
     def problem(self) -> str | None:
         uri = self.current_uri()
         if not uri:
-            return "Chọn một máy in, hoặc nhập địa chỉ IP / địa chỉ của máy in."
+            return self.tr("Chọn một máy in, hoặc nhập địa chỉ IP / địa chỉ của máy in.")
         return section_problem({"printer": {"uri": uri, "width": self.current_width()}})
 
 
 class ScannerPage(WizardPage):
-    title = "Máy quét"
-    step = "Máy quét"
-    hint = ("Máy quét mã QR thẻ căn cước nên ở chế độ USB-CDC (cổng COM ảo): chỉ khi đó chữ "
-            "tiếng Việt có dấu đọc đúng. Chọn cổng rồi bấm Quét thử và quét một mã.")
+    title = QT_TRANSLATE_NOOP("WizardPage", "Máy quét")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Máy quét")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Máy quét mã QR thẻ căn cước nên ở chế độ USB-CDC "
+                                            "(cổng COM ảo): chỉ khi đó chữ tiếng Việt có dấu "
+                                            "đọc đúng. Chọn cổng rồi bấm Quét thử và quét một mã."))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self.ports = QListWidget()
         self.ports.setMinimumHeight(140)
-        self.rescan = QPushButton("Tìm lại")
+        self.rescan = QPushButton(self.tr("Tìm lại"))
         self.rescan.clicked.connect(self.detect)
         self.port = QLineEdit()
-        self.port.setPlaceholderText("ví dụ COM3 hoặc /dev/ttyACM0")
-        self.port.setAccessibleName("Cổng máy quét")
+        self.port.setPlaceholderText(self.tr("ví dụ COM3 hoặc /dev/ttyACM0"))
+        self.port.setAccessibleName(self.tr("Cổng máy quét"))
         self.port.textEdited.connect(lambda _: self.ports.clearSelection())
         self.ports.itemSelectionChanged.connect(self._picked)
         self.camera = QLineEdit()
-        self.camera.setPlaceholderText("để trống nếu không có; 0 = camera đầu tiên")
-        self.camera.setAccessibleName("Camera")
+        self.camera.setPlaceholderText(self.tr("để trống nếu không có; 0 = camera đầu tiên"))
+        self.camera.setAccessibleName(self.tr("Camera"))
         self.tester = ScanTestPanel(lambda: (self.current_port(), (), 9600))
         top = QHBoxLayout()
-        top.addWidget(field_label("Cổng tìm thấy"), 1)
+        top.addWidget(field_label(self.tr("Cổng tìm thấy")), 1)
         top.addWidget(self.rescan)
         self.body.addLayout(top)
         self.body.addWidget(self.ports)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
-        grid.addWidget(field_label("Hoặc nhập cổng"), 0, 0)
-        grid.addWidget(field_label("Camera đọc mã (nếu có)"), 0, 1)
+        grid.addWidget(field_label(self.tr("Hoặc nhập cổng")), 0, 0)
+        grid.addWidget(field_label(self.tr("Camera đọc mã (nếu có)")), 0, 1)
         grid.addWidget(self.port, 1, 0)
         grid.addWidget(self.camera, 1, 1)
         self.body.addLayout(grid)
@@ -957,16 +983,18 @@ class ScannerPage(WizardPage):
     def _show_ports(self, ports: list) -> None:
         self.rescan.setEnabled(True)
         self.ports.clear()
-        none = QListWidgetItem("Không dùng cổng COM (máy quét kiểu bàn phím, hoặc không có)")
+        none = QListWidgetItem(self.tr("Không dùng cổng COM (máy quét kiểu bàn phím, hoặc "
+                                       "không có)"))
         none.setData(Qt.ItemDataRole.UserRole, "")
         self.ports.addItem(none)
         current = self.port.text().strip()
         for p in ports or []:
-            label = f"{p.device} – {p.description or 'cổng nối tiếp'}"
+            description = p.description or self.tr("cổng nối tiếp")
+            label = f"{p.device} – {description}"
             if getattr(p, "usb_id", None):
                 label += f" [{p.usb_id}]"
             if getattr(p, "likely_scanner", False):
-                label += " – có thể là máy quét"
+                label += self.tr(" – có thể là máy quét")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, p.device)
             self.ports.addItem(item)
@@ -1001,24 +1029,25 @@ class ScannerPage(WizardPage):
 
 
 class CityPage(WizardPage):
-    title = "Máy chủ thành phố"
-    step = "Thành phố"
-    hint = ("Hồ sơ và số thứ tự được gửi về máy chủ của thành phố. Nhập địa chỉ và mã của máy "
-            "do thành phố cấp, rồi bấm Kiểm tra kết nối. Để trống nếu chưa có: máy vẫn làm "
-            "việc và gửi sau.")
+    title = QT_TRANSLATE_NOOP("WizardPage", "Máy chủ thành phố")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Thành phố")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Hồ sơ và số thứ tự được gửi về máy chủ của thành "
+                                            "phố. Nhập địa chỉ và mã của máy do thành phố cấp, "
+                                            "rồi bấm Kiểm tra kết nối. Để trống nếu chưa có: "
+                                            "máy vẫn làm việc và gửi sau."))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://…")
-        self.url.setAccessibleName("Địa chỉ máy chủ thành phố")
+        self.url.setAccessibleName(self.tr("Địa chỉ máy chủ thành phố"))
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setAccessibleName("Mã của máy (token)")
-        self.show_token = QPushButton("Hiện")
+        self.token.setAccessibleName(self.tr("Mã của máy (token)"))
+        self.show_token = QPushButton(self.tr("Hiện"))
         self.show_token.setCheckable(True)
         self.show_token.toggled.connect(self._toggle)
-        self.test_button = QPushButton("Kiểm tra kết nối")
+        self.test_button = QPushButton(self.tr("Kiểm tra kết nối"))
         self.test_button.clicked.connect(self.test_connection)
         self.results = QLabel()
         self.results.setWordWrap(True)
@@ -1030,9 +1059,9 @@ class CityPage(WizardPage):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.hide()
         self.last_results: list | None = None
-        self.body.addWidget(field_label("Địa chỉ máy chủ"))
+        self.body.addWidget(field_label(self.tr("Địa chỉ máy chủ")))
         self.body.addWidget(self.url)
-        self.body.addWidget(field_label("Mã của máy (token)"))
+        self.body.addWidget(field_label(self.tr("Mã của máy (token)")))
         row = QHBoxLayout()
         row.addWidget(self.token, 1)
         row.addWidget(self.show_token)
@@ -1048,7 +1077,7 @@ class CityPage(WizardPage):
     def _toggle(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown
                                else QLineEdit.EchoMode.Password)
-        self.show_token.setText("Ẩn" if shown else "Hiện")
+        self.show_token.setText(self.tr("Ẩn") if shown else self.tr("Hiện"))
 
     def load(self, answers: SetupAnswers) -> None:
         self.url.setText(answers.server_url)
@@ -1061,7 +1090,7 @@ class CityPage(WizardPage):
     def problem(self) -> str | None:
         url = self.url.text().strip()
         if url and not self.token.text().strip():
-            return "Nhập mã của máy (token) do thành phố cấp, hoặc để trống cả địa chỉ."
+            return self.tr("Nhập mã của máy (token) do thành phố cấp, hoặc để trống cả địa chỉ.")
         return section_problem({"sync": {"server_url": url.rstrip("/")}})
 
     def test_connection(self) -> None:
@@ -1074,13 +1103,13 @@ class CityPage(WizardPage):
         self.show_error(None)
         url, token = self.url.text().strip().rstrip("/"), self.token.text().strip()
         if not url:
-            set_tone(self.results, "warn", "Chưa nhập địa chỉ: đồng bộ sẽ tắt.")
+            set_tone(self.results, "warn", self.tr("Chưa nhập địa chỉ: đồng bộ sẽ tắt."))
             return
         config = self.wizard.base.with_values(sync={"server_url": url, "token": token})
         ctx = Context(self.wizard.paths, config, None, timeout_s=5.0)
         self.test_button.setEnabled(False)
         self.details.hide()
-        set_tone(self.results, "busy", "Đang kiểm tra kết nối…")
+        set_tone(self.results, "busy", self.tr("Đang kiểm tra kết nối…"))
         run_task(self, lambda: check_city(ctx), self._show_results,
                  lambda exc: self._show_results(None), name="city-check")
 
@@ -1089,12 +1118,12 @@ class CityPage(WizardPage):
         self.last_results = results
         if not results:
             self.details.hide()
-            set_tone(self.results, "error", "Không kiểm tra được kết nối.")
+            set_tone(self.results, "error", self.tr("Không kiểm tra được kết nối."))
             return
         lines, details = [], []
         for r in results:
             mark = "✓" if r.ok and not r.warning else ("!" if r.ok else "✗")
-            word, sentence = STATUS_VI.get(r.status, (r.status, ""))
+            word, sentence = status_vi(r.status)
             lines.append(f"{mark} {check_name_vi(r.name)}: {word}. {sentence}")
             detail = f"{check_name_vi(r.name)}: {r.detail}"
             if r.fix and r.status in ("FAIL", "WARN"):
@@ -1103,7 +1132,7 @@ class CityPage(WizardPage):
         ok = all(r.ok for r in results)
         set_tone(self.results, "ok" if ok else "error", "\n".join(lines))
         # The doctor's own (technician's) words, smaller, under the Vietnamese outcome.
-        self.details.setText("Chi tiết kỹ thuật:\n" + "\n".join(details))
+        self.details.setText(self.tr("Chi tiết kỹ thuật:\n") + "\n".join(details))
         self.details.show()
 
 
@@ -1121,9 +1150,9 @@ class _DigitKeys(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         for i, name in enumerate("123456789"):
             grid.addWidget(self._key(name), i // 3, i % 3)
-        grid.addWidget(self._key("back", "Xóa"), 3, 0)
+        grid.addWidget(self._key("back", self.tr("Xóa")), 3, 0)
         grid.addWidget(self._key("0"), 3, 1)
-        grid.addWidget(self._key("next", "Ô tiếp"), 3, 2)
+        grid.addWidget(self._key("next", self.tr("Ô tiếp")), 3, 2)
 
     def _key(self, name: str, label: str | None = None) -> QPushButton:
         button = QPushButton(label or name)
@@ -1152,24 +1181,26 @@ class _DigitKeys(QWidget):
 
 
 class PinPage(WizardPage):
-    title = "Mã PIN quản trị"
-    step = "Mã PIN"
-    hint = ("Mã PIN mở màn hình quản trị (in lại, kiểm tra thiết bị, cấu hình, thoát ra màn "
-            "hình nền). Từ 6 đến 12 chữ số; nhập hai lần. Không ai xem lại được mã đã đặt.")
+    title = QT_TRANSLATE_NOOP("WizardPage", "Mã PIN quản trị")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Mã PIN")
+    hint = (QT_TRANSLATE_NOOP("WizardPage", "Mã PIN mở màn hình quản trị (in lại, kiểm tra "
+                                            "thiết bị, cấu hình, thoát ra màn hình nền). Từ 6 "
+                                            "đến 12 chữ số; nhập hai lần. Không ai xem lại được "
+                                            "mã đã đặt."))
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
-        self.first = self._field("Mã PIN")
-        self.second = self._field("Nhập lại mã PIN")
-        self.keep = QPushButton("Giữ mã PIN hiện tại")
+        self.first = self._field(self.tr("Mã PIN"))
+        self.second = self._field(self.tr("Nhập lại mã PIN"))
+        self.keep = QPushButton(self.tr("Giữ mã PIN hiện tại"))
         self.keep.setCheckable(True)
         self.keep.toggled.connect(self._keep_toggled)
         self.keep.hide()
         self.keys = _DigitKeys([self.first, self.second])
         fields = QVBoxLayout()
-        fields.addWidget(field_label("Mã PIN"))
+        fields.addWidget(field_label(self.tr("Mã PIN")))
         fields.addWidget(self.first)
-        fields.addWidget(field_label("Nhập lại mã PIN"))
+        fields.addWidget(field_label(self.tr("Nhập lại mã PIN")))
         fields.addWidget(self.second)
         fields.addWidget(self.keep)
         fields.addStretch(1)
@@ -1219,11 +1250,11 @@ class PinPage(WizardPage):
         if self.keeping():
             return None
         pin = self.first.text()
-        issue = pin_problem(pin) if pin else "Nhập mã PIN."
+        issue = pin_problem(pin) if pin else self.tr("Nhập mã PIN.")
         if issue:
             return issue
         if self.second.text() != pin:
-            return "Hai lần nhập mã PIN không khớp."
+            return self.tr("Hai lần nhập mã PIN không khớp.")
         return None
 
     def first_field(self) -> QWidget:
@@ -1231,10 +1262,10 @@ class PinPage(WizardPage):
 
 
 class SummaryPage(WizardPage):
-    title = "Kiểm tra lại và lưu"
-    step = "Lưu"
-    hint = "Xem lại các lựa chọn. Bấm Lưu cấu hình để ghi tệp; sửa được sau trong màn hình " \
-           "quản trị."
+    title = QT_TRANSLATE_NOOP("WizardPage", "Kiểm tra lại và lưu")
+    step = QT_TRANSLATE_NOOP("WizardPage", "Lưu")
+    hint = QT_TRANSLATE_NOOP("WizardPage", "Xem lại các lựa chọn. Bấm Lưu cấu hình để ghi tệp; "
+                                           "sửa được sau trong màn hình quản trị.")
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
@@ -1242,7 +1273,7 @@ class SummaryPage(WizardPage):
         self.table.setHorizontalSpacing(24)
         self.table.setVerticalSpacing(8)
         self.body.addLayout(self.table)
-        self.copy_button = QPushButton("Chép hub.crt ra USB…")
+        self.copy_button = QPushButton(self.tr("Chép hub.crt ra USB…"))
         self.copy_button.clicked.connect(self.copy_certificate)
         self.copied = QLabel()
         self.copied.setWordWrap(True)
@@ -1290,40 +1321,59 @@ class SummaryPage(WizardPage):
             self.show_error(None)
         except ConfigError as exc:
             self.built = None
-            self.show_error(f"Chưa lưu được: {exc}")
+            self.show_error(self.tr("Chưa lưu được: {exc}").format(exc=exc))
         notes = []
         if self.wizard.existing:
-            notes.append("Tệp cấu hình hiện có sẽ được ghi đè (các khóa khác giữ nguyên).")
+            notes.append(self.tr("Tệp cấu hình hiện có sẽ được ghi đè (các khóa khác giữ nguyên)."))
         set_tone(self.note, None, " ".join(notes))
 
     @staticmethod
     def rows(answers: SetupAnswers) -> list[tuple[str, str]]:
-        def on(value: str, empty: str = "không có") -> str:
+        none = translate("SummaryPage", "không có")
+        entered = translate("SummaryPage", "đã nhập (ẩn)")
+
+        def on(value: str, empty: str = none) -> str:
             return value or empty
 
         role = answers.role
-        more = {"counter": f", quầy số {answers.counter_number}",
-                "kiosk": ", làm hub của điểm" if answers.serves_hub else ""}.get(role, "")
-        rows = [("Đơn vị", f"{answers.office_code} – {answers.office_name}"),
-                ("Vai trò", ROLE_LABELS_VI.get(role, role) + more),
-                ("Mã máy", answers.station_id or answers.default_station_id())]
+        more = {"counter": translate("SummaryPage", ", quầy số {counter_number}").format(
+                    counter_number=answers.counter_number),
+                "kiosk": translate("SummaryPage", ", làm hub của điểm")
+                if answers.serves_hub else ""}.get(role, "")
+        rows = [(translate("SummaryPage", "Đơn vị"),
+                 f"{answers.office_code} – {answers.office_name}"),
+                (translate("SummaryPage", "Vai trò"), ROLE_LABELS_VI.get(role, role) + more),
+                (translate("SummaryPage", "Mã máy"),
+                 answers.station_id or answers.default_station_id())]
         if answers.serves_hub:
-            rows.append(("Hub", f"máy này, cổng {answers.hub_port}"))
+            rows.append(("Hub", translate("SummaryPage", "máy này, cổng {hub_port}").format(
+                hub_port=answers.hub_port)))
         else:
-            rows.append(("Hub", on(answers.hub_url, "không (máy làm việc một mình)")))
+            rows.append(("Hub", on(answers.hub_url,
+                                   translate("SummaryPage", "không (máy làm việc một mình)"))))
+        key = translate("SummaryPage", "Mã khóa của điểm")
         if answers.hub_role == "client" and answers.station_key:
-            rows.append(("Mã khóa của điểm", "đã ghép nối với hub (máy giữ mã khóa riêng)"))
+            rows.append((key, translate("SummaryPage",
+                                        "đã ghép nối với hub (máy giữ mã khóa riêng)")))
         else:
-            rows.append(("Mã khóa của điểm", "đã nhập (ẩn)" if answers.office_key
-                         else "không có"))
+            rows.append((key, entered if answers.office_key else none))
         if role in ("kiosk", "counter"):
-            rows.append(("Máy in", f"{answers.printer_uri} (giấy {answers.printer_width} mm)"))
+            rows.append((translate("SummaryPage", "Máy in"),
+                         translate("SummaryPage", "{printer_uri} (giấy {printer_width} mm)")
+                         .format(printer_uri=answers.printer_uri,
+                                 printer_width=answers.printer_width)))
         if role == "counter":
-            rows.append(("Máy quét", on(answers.scanner_port, "kiểu bàn phím / không có")))
+            rows.append((translate("SummaryPage", "Máy quét"),
+                         on(answers.scanner_port,
+                            translate("SummaryPage", "kiểu bàn phím / không có"))))
             rows.append(("Camera", on(answers.camera)))
-        rows.append(("Máy chủ thành phố", on(answers.server_url, "chưa có (tắt đồng bộ)")))
-        rows.append(("Mã của máy (token)", "đã nhập (ẩn)" if answers.token else "không có"))
-        rows.append(("Mã PIN quản trị", "đã đặt" if answers.pin_hash else "chưa đặt"))
+        rows.append((translate("SummaryPage", "Máy chủ thành phố"),
+                     on(answers.server_url, translate("SummaryPage", "chưa có (tắt đồng bộ)"))))
+        rows.append((translate("SummaryPage", "Mã của máy (token)"),
+                     entered if answers.token else none))
+        rows.append((translate("SummaryPage", "Mã PIN quản trị"),
+                     translate("SummaryPage", "đã đặt") if answers.pin_hash
+                     else translate("SummaryPage", "chưa đặt")))
         return rows
 
     def tls_rows(self, answers: SetupAnswers) -> list[tuple[str, str]]:
@@ -1332,23 +1382,29 @@ class SummaryPage(WizardPage):
         wizard, tls = self.wizard, self.wizard.tls
         if answers.serves_hub:
             if not tls.secure:
-                return [("Bảo mật kết nối", "không (HTTP)")]
+                return [(self.tr("Bảo mật kết nối"), self.tr("không (HTTP)"))]
             plan = wizard.certificate_plan()
             urls = hub_urls(plan, wizard.hosts_now(), answers.hub_port)
-            where = f"{plan.cert}" + (" (tạo khi lưu)" if plan.make else "")
-            return [("Bảo mật kết nối", "có (HTTPS)"),
-                    ("Địa chỉ cho các máy khác", " hoặc ".join(urls)),
-                    ("Chép sang mọi máy khác", f"{where}; không chép {plan.key.name}")]
+            where = f"{plan.cert}" + (self.tr(" (tạo khi lưu)") if plan.make else "")
+            return [(self.tr("Bảo mật kết nối"), self.tr("có (HTTPS)")),
+                    (self.tr("Địa chỉ cho các máy khác"), self.tr(" hoặc ").join(urls)),
+                    (self.tr("Chép sang mọi máy khác"),
+                     self.tr("{where}; không chép {name}").format(
+                            where=where,
+                            name=plan.key.name))]
         if is_https(answers.hub_url):
             if not tls.ca_file:
-                return [("Chứng chỉ của hub", "của hệ thống (không chọn tệp)")]
-            return [("Chứng chỉ của hub", f"{tls.ca_file}, chép vào {ca_copy_path(wizard.paths)}")]
+                return [(self.tr("Chứng chỉ của hub"), self.tr("của hệ thống (không chọn tệp)"))]
+            return [(self.tr("Chứng chỉ của hub"), self.tr("{ca_file}, chép vào {value}").format(
+                    ca_file=tls.ca_file,
+                    value=ca_copy_path(wizard.paths)))]
         return []
 
     def copy_certificate(self) -> None:
         """Copy the hub's certificate (never its key) to a folder, e.g. a USB stick."""
         cert = Path(self.wizard.tls.cert)
-        folder = QFileDialog.getExistingDirectory(self, "Chọn ổ USB hoặc thư mục để chép hub.crt",
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn ổ USB hoặc thư mục để "
+                                                                "chép hub.crt"),
                                                   str(Path.home()))
         if not folder:
             return
@@ -1356,12 +1412,13 @@ class SummaryPage(WizardPage):
         try:
             shutil.copyfile(cert, target)
         except OSError as exc:
-            set_tone(self.copied, "error", f"Không chép được ({exc}): chọn thư mục khác.")
+            set_tone(self.copied, "error", self.tr(
+                "Không chép được ({exc}): chọn thư mục khác.").format(exc=exc))
             return
-        set_tone(self.copied, "ok", f"Đã chép vào {target}")
+        set_tone(self.copied, "ok", self.tr("Đã chép vào {target}").format(target=target))
 
     def problem(self) -> str | None:
-        return None if self.built is not None else "Cấu hình chưa hợp lệ: quay lại sửa."
+        return None if self.built is not None else self.tr("Cấu hình chưa hợp lệ: quay lại sửa.")
 
 
 PAGES: tuple[Callable[[SetupWizard], WizardPage], ...] = (

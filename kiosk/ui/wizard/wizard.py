@@ -46,6 +46,7 @@ from kiosk.config import Config, ConfigError
 from kiosk.paths import Paths
 from kiosk.tls import default_hosts
 from kiosk.ui.admin.style import TECHNICIAN
+from kiosk.ui.i18n import translate
 from kiosk.ui.operations import Lane
 from kiosk.ui.runner import Opened, Station, run_station
 from kiosk.ui.style import KEYBOARD_RULES
@@ -107,7 +108,7 @@ class SetupWizard(QWidget):
         super().__init__()
         self.setObjectName("TechRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setWindowTitle("Cài đặt máy")
+        self.setWindowTitle(self.tr("Cài đặt máy"))
         self.paths = paths
         self.base = base or Config()
         self.existing = existing
@@ -133,7 +134,7 @@ class SetupWizard(QWidget):
 
         header = QFrame()
         header.setObjectName("TechHeader")
-        title = QLabel("Cài đặt máy – Điểm phục vụ hành chính công")
+        title = QLabel(self.tr("Cài đặt máy – Điểm phục vụ hành chính công"))
         title.setObjectName("TechTitle")
         self.step_label = QLabel()
         self.step_label.setObjectName("StepLabel")
@@ -154,27 +155,27 @@ class SetupWizard(QWidget):
             self.stack.addWidget(page)
         self.step_chips: list[QLabel] = []
         for page in self.pages:
-            chip = QLabel(page.step)
+            chip = QLabel(translate("WizardPage", page.step))
             self.step_chips.append(chip)
             self.step_box.addWidget(chip)
         self.step_box.addStretch(1)
 
         nav = QFrame()
         nav.setObjectName("NavBar")
-        self.cancel_button = QPushButton("Thoát")
+        self.cancel_button = QPushButton(self.tr("Thoát"))
         # Never the focus: a test print disabling its button, or a page change, must not
         # leave "Thoát" where an Enter or Space presses it (Esc leaves from the keyboard).
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.clicked.connect(self.ask_cancel)
-        self.keyboard_button = QPushButton("Bàn phím")
+        self.keyboard_button = QPushButton(self.tr("Bàn phím"))
         self.keyboard_button.setCheckable(True)
         # Tapping it must leave the focus (and the cursor) in the field being typed.
         self.keyboard_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.keyboard_button.toggled.connect(self._toggle_keyboard)
-        self.back_button = QPushButton("Quay lại")
+        self.back_button = QPushButton(self.tr("Quay lại"))
         self.back_button.setProperty("role", "secondary")
         self.back_button.clicked.connect(self.go_back)
-        self.next_button = QPushButton("Tiếp tục")
+        self.next_button = QPushButton(self.tr("Tiếp tục"))
         self.next_button.setProperty("role", "primary")
         self.next_button.clicked.connect(self.go_next)
         for b in (self.cancel_button, self.keyboard_button, self.back_button, self.next_button):
@@ -252,7 +253,8 @@ class SetupWizard(QWidget):
             return
         self.keyboard.set_target(field)  # type: ignore[attr-defined]
         # Codes, URIs and tokens must not be rewritten by Telex; names need it.
-        self.keyboard.set_telex(field.accessibleName() == "Tên điểm phục vụ")  # type: ignore
+        self.keyboard.set_telex(  # type: ignore[attr-defined]
+            field.accessibleName() == translate("OfficePage", "Tên điểm phục vụ"))
 
     def _toggle_keyboard(self, shown: bool) -> None:
         if self.keyboard is None:
@@ -306,8 +308,8 @@ class SetupWizard(QWidget):
         """On a secured hub: make its certificate pair unless it has one (then check that one
         loads), and remember it for [hub] tls_cert/tls_key. The problem, or None."""
         if not self.hosts_known:
-            return ("Máy đang dò địa chỉ mạng của mình để ghi vào chứng chỉ. Vui lòng bấm Tiếp "
-                    "tục lại sau giây lát.")
+            return (self.tr("Máy đang dò địa chỉ mạng của mình để ghi vào chứng chỉ. Vui lòng "
+                            "bấm Tiếp tục lại sau giây lát."))
         plan = self.certificate_plan()
         problem = make_or_check(plan)
         if problem is None:
@@ -328,8 +330,9 @@ class SetupWizard(QWidget):
             try:
                 copy_ca_file(self.tls.ca_file, self.paths)
             except OSError as exc:
-                return (f"Không chép được chứng chỉ của hub {self.tls.ca_file} vào thư mục dữ "
-                        f"liệu ({exc}). Cách sửa: chép lại tệp hub.crt rồi chọn lại ở bước Hub.")
+                return (self.tr("Không chép được chứng chỉ của hub {ca_file} vào thư mục dữ "
+                                "liệu ({exc}). Cách sửa: chép lại tệp hub.crt rồi chọn lại ở "
+                                "bước Hub.").format(ca_file=self.tls.ca_file, exc=exc))
         return None
 
     # -- navigation --------------------------------------------------------------------------
@@ -359,7 +362,9 @@ class SetupWizard(QWidget):
             set_prop(chip, "state", state)
             chip.setVisible(i in order)
         if self.index in order:
-            self.step_label.setText(f"Bước {order.index(self.index) + 1} / {len(order)}")
+            self.step_label.setText(self.tr("Bước {value} / {value2}").format(
+                    value=order.index(self.index) + 1,
+                    value2=len(order)))
 
     def _show(self, index: int) -> None:
         self.index = index
@@ -368,7 +373,7 @@ class SetupWizard(QWidget):
         page.load(self.answers)
         self.stack.setCurrentWidget(page)
         last = isinstance(page, SummaryPage)
-        self.next_button.setText("Lưu cấu hình" if last else "Tiếp tục")
+        self.next_button.setText(self.tr("Lưu cấu hình") if last else self.tr("Tiếp tục"))
         self.back_button.setEnabled(index != self.applicable()[0])
         self.refresh_steps()
         self._loaded_state = _field_state(page)
@@ -419,7 +424,7 @@ class SetupWizard(QWidget):
         try:
             self.result = write_setup(self.answers, self.paths, self.planned_base())
         except (ConfigError, OSError) as exc:
-            self.page.show_error(f"Không lưu được cấu hình: {exc}")
+            self.page.show_error(self.tr("Không lưu được cấu hình: {exc}").format(exc=exc))
             return False
         log.info("set-up wizard wrote %s (role %s, station %s)", self.paths.config_file,
                  self.answers.role, self.result.config.station.id)
@@ -441,10 +446,10 @@ class SetupWizard(QWidget):
             return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Thoát cài đặt")
-        box.setText("Thoát khỏi cài đặt? Những gì đã nhập sẽ không được lưu.")
-        leave = box.addButton("Thoát, không lưu", QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("Thoát cài đặt"))
+        box.setText(self.tr("Thoát khỏi cài đặt? Những gì đã nhập sẽ không được lưu."))
+        leave = box.addButton(self.tr("Thoát, không lưu"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.tr("Không"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(stay)
         box.setEscapeButton(stay)
         self.leave_box = box
