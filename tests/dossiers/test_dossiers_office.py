@@ -48,15 +48,22 @@ def stand_in(tmp_path):
 class Counter:
     """One counter PC: its own database file, its RemoteQueue to the hub, its OfficeDesk."""
 
-    def __init__(self, path, station: str, hub, *, background: bool = False):
+    def __init__(self, path, station: str, hub, *, number: int = 1, background: bool = False):
+        from kiosk.dossiers.numbers import leased_numbers_for
+        from kiosk.paths import Paths
+
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = connect(path)
-        self.config = Config().with_values(station={"id": station})
+        self.config = Config().with_values(station={"id": station}, counter={"number": number},
+                                           hub={"role": "client"})
         self.queue = RemoteQueue(hub.url, hub.key_for(station), outbox_path=path, timeout_s=2,
                                  dossier_book=True,
                                  on_connection=(lambda _state: None) if background else None)
-        self.desk = OfficeDesk(self.db, self.config, self.queue)
+        # As the counter window makes it: office-unique numbers leased through the same queue.
+        numbers = leased_numbers_for(self.config, Paths(path.parent, path.parent / "kiosk.toml"),
+                                     self.queue)
+        self.desk = OfficeDesk(self.db, self.config, self.queue, numbers=numbers)
 
     def city_rows(self) -> int:
         return self.db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
@@ -72,7 +79,8 @@ def counters(tmp_path, hub):
     made: list[Counter] = []
 
     def make(name: str, book=None, **kw) -> Counter:
-        counter = Counter(tmp_path / name / "kiosk.db", name, book or hub, **kw)
+        counter = Counter(tmp_path / name / "kiosk.db", name, book or hub,
+                          number=len(made) + 1, **kw)
         made.append(counter)
         return counter
 
@@ -436,3 +444,25 @@ def test_headless_commands_with_hub_take_in_at_one_pc_and_hand_back_at_another(
     assert code == 1 and "Lỗi: " in err and "Error: " in err  # returned: nothing more
     code, _, err = run(pc2, "pc-2", "show", "000.00.01.H26-200101-0099")
     assert code == 1 and "Không tìm thấy hồ sơ" in err
+
+
+def test_two_counters_taking_in_at_once_give_distinct_codes_all_in_the_book(hub, counters):
+    a, b = counters("counter-a"), counters("counter-b")
+    taken: dict[str, list[str]] = {"a": [], "b": []}
+
+    def take(name: str, counter: Counter) -> None:
+        for _ in range(8):
+            taken[name].append(counter.desk.save_intake(intake(), clerk=name).code)
+
+    threads = [threading.Thread(target=take, args=("a", a)),
+               threading.Thread(target=take, args=("b", b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    codes = taken["a"] + taken["b"]
+    assert len(codes) == len(set(codes)) == 16
+    assert lost_changes(a.db) == lost_changes(b.db) == []
+    assert all(hub.dossier(c) is not None for c in codes)
+    # Each PC sees the other's dossiers through the book.
+    assert b.desk.get(taken["a"][0]).uid == hub.dossier(taken["a"][0])["uid"]
