@@ -175,6 +175,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         # A counter PC of a LAN office while the hub is away: the dossier is this PC's copy,
         # three changes wait for the office's dossier book (the window's own rendering of
         # that state; the demo station itself is standalone).
+        from kiosk.dossiers.numbers import NumbersStatus
         from kiosk.dossiers.office import BookState
         from kiosk.queue.service import ConnectionState
 
@@ -183,7 +184,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.hub_connected = False
         window.calling.set_connection(ConnectionState(False, window.clock()))
         window.on_opened(window.dossier_view.dossier, stale=True)
-        window.on_book_state(BookState(pending=3, lost=(), online=False))
+        window.on_book_state(BookState(pending=3, lost=(), online=False, numbers=NumbersStatus(
+            leased=True, left_today=17, fallback_left=None, on_fallback=False,
+            hub_reachable=False, next_day_ready=True)))
         shot("counter-book-offline-1366x768")
         window.hub_connected = None
         window.calling.set_connection(ConnectionState(True, window.clock()))
