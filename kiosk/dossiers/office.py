@@ -525,7 +525,8 @@ class OfficeDesk(DossierDesk):
         except QueueError:
             self.online = False
             raise
-        self.online = True
+        if answers:  # the hub answered (with nothing queued, nothing was asked)
+            self.online = True
         return answers
 
     # -- internals ---------------------------------------------------------------------------
@@ -560,6 +561,7 @@ class OfficeDesk(DossierDesk):
         except QueueError:
             self.online = False
             raise
+        self.online = True
         if found is None:
             return
         with transaction(self.db) as conn:
