@@ -17,7 +17,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-NAMES = ("ticket", "scan", "sync", "hub", "years", "city", "workflow")
+NAMES = ("ticket", "scan", "sync", "hub", "years", "city", "workflow", "dossiers")
 
 
 def machine() -> dict:
