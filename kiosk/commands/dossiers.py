@@ -200,11 +200,15 @@ def _intake(args, config: Config, paths: Paths) -> int:
     try:
         submitter = person_from_cccd(scan.fields or {}, phone=args.phone or "",
                                      email=args.email or "")
-        dossier = _desk(config, paths, args).save_intake(
-            Intake(procedure_code=args.procedure, submitter=submitter), clerk=clerk)
+        desk = _desk(config, paths, args)
+        dossier = desk.save_intake(Intake(procedure_code=args.procedure, submitter=submitter),
+                                   clerk=clerk)
     except DossierError as exc:
         return _refused(exc.message_vi, exc.message_en)
-    return _print_dossier(dossier, args.json)
+    refused = _book_refusal(desk, dossier.code)
+    if refused is not None:
+        return refused
+    return _print_dossier(dossier, args.json, desk)
 
 
 def _status(args, config: Config, paths: Paths) -> int:
@@ -237,10 +241,11 @@ def _act(args, config: Config, paths: Paths, change) -> int:
         return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
                         "no clerk: give --clerk or set [counter] clerk")
     try:
-        dossier = change(_desk(config, paths, args), clerk)
+        desk = _desk(config, paths, args)
+        dossier = change(desk, clerk)
     except (DossierError, IllegalTransition) as exc:
         return _refused(exc.message_vi, exc.message_en)
-    return _print_dossier(dossier, args.json)
+    return _print_dossier(dossier, args.json, desk)
 
 
 def _show(args, config: Config, paths: Paths) -> int:
@@ -255,7 +260,7 @@ def _show(args, config: Config, paths: Paths) -> int:
         print("Máy chủ văn phòng không trả lời: hồ sơ theo bản lưu trên máy này (có thể chưa "
               "mới nhất).\nThe office hub did not answer: this PC's copy, possibly out of "
               "date.", file=sys.stderr)
-    return _print_dossier(dossier, args.json)
+    return _print_dossier(dossier, args.json, desk)
 
 
 def dossier_json(dossier) -> dict:
@@ -265,10 +270,41 @@ def dossier_json(dossier) -> dict:
             "version": len(dossier.history)}
 
 
-def _print_dossier(dossier, as_json: bool) -> int:
+def _book_refusal(desk, code: str) -> int | None:
+    """An intake the office book refused (it stays on this PC, listed for the clerk): worded,
+    exit 1. None when the book took it or it waits for the hub."""
+    lost = [c for c in desk.state().lost if c.code == code] if desk.book else []
+    if not lost:
+        return None
+    from kiosk.dossiers.office import mark_seen
+
+    mark_seen(desk.db, [c.id for c in lost])
+    return _refused(lost[0].message_vi, f"the office book refused dossier {code}; it is kept "
+                    "on this PC only (see the counter window's refused changes)")
+
+
+def _book_field(desk, code: str) -> str | None:
+    """Where the dossier stands with the office book: "saved" (the book has every change),
+    "pending" (changes wait for the hub); None for a station without a book."""
+    if desk is None or not desk.book:
+        return None
+    waiting = desk.db.execute("SELECT 1 FROM book_outbox WHERE code = ? AND sent_at IS NULL "
+                              "AND lost_at IS NULL LIMIT 1", (code,)).fetchone()
+    return "pending" if waiting else "saved"
+
+
+def _print_dossier(dossier, as_json: bool, desk=None) -> int:
+    book = _book_field(desk, dossier.code)
     if as_json:
-        print(json.dumps(dossier_json(dossier), ensure_ascii=False, indent=2))
+        out = dossier_json(dossier)
+        if book is not None:
+            out["book"] = book
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
+    if book == "pending":
+        print("Máy chủ văn phòng chưa nhận hồ sơ này: máy sẽ gửi khi có kết nối.\n"
+              "Not yet in the office book: this PC sends it when the hub answers.",
+              file=sys.stderr)
     d = dossier
     lines = [
         f"Mã hồ sơ:        {d.code}",

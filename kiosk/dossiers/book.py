@@ -118,6 +118,18 @@ class ChangeResult:
 _REJECTED_VI = "Máy chủ văn phòng không nhận thay đổi này: dữ liệu hồ sơ không hợp lệ."
 
 
+class WrongStation(FieldRejected):
+    """A change recorded under another station than the key that sends it: the PC's
+    [station] id and its station key do not belong together."""
+
+    def __init__(self, station: str, caller: str) -> None:
+        super().__init__("station is not the station that sends it")
+        self.message_vi = (
+            f"Khóa trạm của máy này là của trạm \"{caller}\", nhưng hồ sơ ghi trạm "
+            f"\"{station[:64]}\". Đặt [station] id = \"{caller}\" trên máy này, hoặc ghép "
+            "máy với máy chủ văn phòng lại.")
+
+
 def apply_changes(db: Database, changes: Any, caller: str | None, tz: ZoneInfo, *,
                   unit_code: str, now: datetime | None = None) -> list[ChangeResult]:
     """Apply `changes` in order (see the module docstring). `caller`: the sending station's
@@ -172,6 +184,8 @@ def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit
         return _rejected(db, shown_id, code, tz, exc.message_en, exc.message_vi)
     except DossierError as exc:
         return _rejected(db, shown_id, code, tz, exc.message_en, exc.message_vi)
+    except WrongStation as exc:
+        return _rejected(db, shown_id, code, tz, str(exc), exc.message_vi)
     except FieldRejected as exc:
         return _rejected(db, shown_id, code, tz, str(exc), _REJECTED_VI)
     except sqlite3.IntegrityError:
@@ -275,7 +289,7 @@ def _intake(data: dict[str, Any], change_id: str, caller: str | None, tz: ZoneIn
     if not station:
         raise FieldRejected("station must not be empty")
     if caller is not None and station != caller:
-        raise FieldRejected("station is not the station that sends it")
+        raise WrongStation(station, caller)
     receiving = object_field(data, "receiving_unit")
     deciding = object_field(data, "deciding_unit")
     procedure = object_field(data, "procedure")
@@ -408,7 +422,7 @@ def _status(change: dict[str, Any], change_id: str, caller: str | None, tz: Zone
     if not station:
         raise FieldRejected("station must not be empty")
     if caller is not None and station != caller:
-        raise FieldRejected("station is not the station that sends it")
+        raise WrongStation(station, caller)
     return _Status(base, from_status, to, _when(event, "at", now, tz), clerk, reason, station,
                    object_field(change, "after", optional=True))
 

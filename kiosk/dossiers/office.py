@@ -244,6 +244,10 @@ def _lost_message(result: str, body: dict[str, Any], answer: dict[str, Any]) -> 
         now = f" (hiện: {current['status_label']})" if current.get("status_label") else ""
         return (f"Hồ sơ {code} đã được quầy khác cập nhật trước{now}; thay đổi \"{what}\" "
                 "làm tại máy này không được ghi vào sổ hồ sơ. Vui lòng xem lại hồ sơ.")
+    why = answer.get("reason_vi")
+    if isinstance(why, str) and why.strip():
+        return (f"Máy chủ văn phòng không nhận thay đổi \"{what}\" của hồ sơ {code}: "
+                f"{why.strip()[:300]}")
     return (f"Máy chủ văn phòng không nhận thay đổi \"{what}\" của hồ sơ {code}. Vui lòng "
             "xem lại hồ sơ và báo kỹ thuật viên.")
 

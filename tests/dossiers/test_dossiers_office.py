@@ -444,6 +444,38 @@ def test_headless_commands_with_hub_take_in_at_one_pc_and_hand_back_at_another(
     assert code == 1 and "Lỗi: " in err and "Error: " in err  # returned: nothing more
     code, _, err = run(pc2, "pc-2", "show", "000.00.01.H26-200101-0099")
     assert code == 1 and "Không tìm thấy hồ sơ" in err
+    assert taken["book"] == "saved"
+
+    # A key of another station than this PC's [station] id: refused with the fix, exit 1.
+    code, out, err = main(["--data-dir", str(pc1), "dossier", "intake", "--procedure",
+                           "1.004222", "--cccd", CARD, "--clerk", CLERK, "--hub", hub.url,
+                           "--key", hub.key_for("pc-2"), "--json"]), *capsys.readouterr()
+    assert code == 1 and out == ""
+    assert 'Đặt [station] id = "pc-2"' in err and "Error: the office book refused" in err
+
+
+def test_headless_intake_with_the_hub_away_is_kept_and_sent_later(hub, tmp_path, capsys):
+    """Offline-first like the window: the intake is saved here ("book": "pending", exit 0) and
+    reaches the book with this PC's next command once the hub answers."""
+    import json
+
+    from kiosk.cli import main
+
+    pc = tmp_path / "pc1"
+    pc.mkdir()
+    (pc / "kiosk.toml").write_text('[station]\nid = "pc-1"\n[counter]\nnumber = 4\n',
+                                   encoding="utf-8")
+    key, url = hub.key_for("pc-1"), hub.url
+    hub.stop()
+    assert main(["--data-dir", str(pc), "dossier", "intake", "--procedure", "1.004222",
+                 "--cccd", CARD, "--clerk", CLERK, "--hub", url, "--key", key, "--json"]) == 0
+    taken = json.loads(capsys.readouterr().out)
+    assert taken["book"] == "pending" and taken["code"].endswith("-9301")  # counter 4's range
+    hub.start()
+    assert main(["--data-dir", str(pc), "dossier", "show", taken["code"], "--hub", hub.url,
+                 "--key", key, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["book"] == "saved"
+    assert hub.dossier(taken["code"])["uid"] == taken["uid"]
 
 
 def test_two_counters_taking_in_at_once_give_distinct_codes_all_in_the_book(hub, counters):
