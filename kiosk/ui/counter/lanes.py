@@ -74,6 +74,11 @@ class CounterDesk(OfficeDesk):
         except BaseException:
             db.conn.close()
             raise
+        if numbers is not None:
+            # Numbers for today and the next working day leased at start, aside: a hub that
+            # goes away before the first intake leaves this PC its own block, not only its
+            # fallback range.
+            numbers.refill_soon()
 
     def _hub_queue(self) -> Any:
         with self._hub_lock:

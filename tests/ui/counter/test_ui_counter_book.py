@@ -107,6 +107,20 @@ def test_a_dossier_taken_in_at_another_pc_is_opened_and_handed_back(qtbot, tmp_p
     assert other_pc.get(code).status is S.RETURNED  # and the first PC sees it
 
 
+def leased_today(pc) -> int:
+    """How many dossier numbers for today the PC whose folder is `pc` holds from the hub."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    db = connect(pc / "kiosk.db")
+    try:
+        return db.execute("SELECT coalesce(sum(last - first + 1), 0) FROM dossier_number_blocks "
+                          "WHERE source = 'hub' AND day = ?", (today,)).fetchone()[0]
+    finally:
+        db.conn.close()
+
+
 def test_offline_the_window_says_so_and_the_changes_go_when_the_hub_returns(
         qtbot, tmp_path, hub, other_pc):
     code = other_pc.save_intake(intake(), clerk=OTHER_CLERK).code
@@ -114,6 +128,8 @@ def test_offline_the_window_says_so_and_the_changes_go_when_the_hub_returns(
     w.open_dossier(code)
     qtbot.waitUntil(lambda: w.dossier_view.dossier is not None, timeout=10_000)
     qtbot.waitUntil(lambda: w.status.book_state == "synced", timeout=10_000)
+    # The window leased this PC's numbers for today at start, aside.
+    qtbot.waitUntil(lambda: leased_today(pc2) > 0, timeout=10_000)
 
     hub.stop()
     qtbot.waitUntil(lambda: w.status.book_state == "offline", timeout=15_000)
@@ -122,9 +138,9 @@ def test_offline_the_window_says_so_and_the_changes_go_when_the_hub_returns(
     w.act(code, int(S.PROCESSING), "")
     qtbot.waitUntil(lambda: w.dossier_view.dossier.status is S.PROCESSING, timeout=10_000)
     qtbot.waitUntil(lambda: "1 thay đổi chờ gửi" in w.status.book.text(), timeout=10_000)
-    # No number leased yet at this PC: an intake now would take one of its fallback range.
+    # An intake now would take a number of the block leased at start, not the fallback range.
     assert re.fullmatch(r"Mất kết nối máy chủ — làm việc trên máy này, 1 thay đổi chờ gửi; "
-                        r"dùng số dự phòng, còn \d+ số", w.status.book.text())
+                        r"còn \d+ số hồ sơ", w.status.book.text())
     w.open_dossier(code)  # the hub is away: this PC's copy, said so
     qtbot.waitUntil(lambda: "bản lưu trên máy này" in w.dossier_view.state.text(),
                     timeout=10_000)
