@@ -233,6 +233,16 @@ def test_a_finger_down_while_the_page_changes_clicks_nothing_when_lifted(qtbot, 
     assert window.stack.currentWidget() is window.start_page
 
 
+def test_the_guard_changes_nothing_on_screen(qtbot, tmp_path):
+    """While the guard holds the page looks exactly as after it: no greyed buttons flash."""
+    window = open_screen(qtbot, tmp_path)
+    tap(qtbot, window.start_page.category_buttons[PriorityCategory.ELDERLY])
+    assert window.tap_guard.holding
+    held = window.stack.grab().toImage()
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
+    assert window.stack.grab().toImage() == held
+
+
 def test_double_tap_on_unsatisfied_ticks_no_reason(qtbot, tmp_path):
     paths = Paths(tmp_path, tmp_path / "k.toml")
     db = connect(paths.database)
