@@ -5,18 +5,23 @@ whatever the new page shows in that place: a priority category tapped twice took
 for the service under it, "Xong" tapped twice opened "Phản ánh". `TapGuard` ignores every
 press, release and double click inside its widget for `GUARD_MS` after each page change
 (elderly tap 0.5 s, a deliberate second tap comes later than that; a bounce or a double tap
-comes within it). The ticket kiosk, its self-service pages and the rating screen watch their
-stacked pages with one guard each (`watch()`); `hold()` starts the guard by hand for a change
-that is not a page of a stack (the start page switching to its priority mode).
+comes within it). The ticket kiosk, its self-service pages, the rating screen and the set-up
+wizard watch their stacked pages with one guard each (`watch()`); `hold()` starts the guard by
+hand for a change that is not a page of a stack (the start page switching to its priority
+mode).
 
 How: for the hold, the widget's children are made transparent for mouse and touch input
 (`Qt.WA_TransparentForMouseEvents`), so Qt itself hands a tap on any of them to the widget,
-where a filter on that one widget ignores it (and counts it). Nothing changes on screen and
-no Python runs for the other events of the application: the change to the confirmation page
-is exactly when the printer lane draws and sends the ticket, and an application-wide Python
-filter there cost the ticket about 5 ms (docs/benchmarks.md). Input arrives the way a finger's
-does, through the window (Qt picks the widget under the finger with `childAt`); an event
-sent straight to a child widget with `QApplication.sendEvent` is not a tap and passes.
+where a filter on that one widget ignores it (and counts it); the release of an ignored press
+is ignored too, whenever it comes. A finger already down when the page changes has its
+release sent by Qt to the widget it pressed: the window's QWindow is watched for that release
+during the hold. Nothing changes on screen (no widget is disabled, so nothing greys) and no
+Python runs for the other events of the application: the change to the confirmation page is
+exactly when the printer lane draws and sends the ticket, and a Python filter over every
+event of the application takes the interpreter from it (docs/benchmarks.md). Input arrives
+the way a finger's does, through the window (Qt picks the widget under the finger with
+`childAt`); an event sent straight to a child widget with `QApplication.sendEvent` is not a
+tap and passes.
 """
 
 from __future__ import annotations
