@@ -41,23 +41,6 @@ def tap(qtbot, widget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def finger_tap(qtbot, widget) -> None:
-    """`tap`, delivered the way a touch screen delivers it: a press and release at the middle
-    of `widget` sent to its window's QWindow, where Qt picks the widget under the finger (and
-    what watches the window's input sees it, as the ticket screen's idle reset does)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-
-    from kiosk.ui.tapguard import guards_over
-
-    for guard in guards_over(widget):
-        qtbot.waitUntil(lambda g=guard: not g.holding, timeout=2000)
-    window = widget.window()
-    at = widget.mapTo(window, widget.rect().center())
-    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, at)
-
-
 def double_tap(qtbot, widget, gap_ms: int = 150) -> None:
     """Two taps in quick succession at the same place, as an elderly finger bounces, with
     what Qt 6 delivers for them: press, release, then the second press, the double-click

@@ -16,11 +16,9 @@ back at start (`on_failures_loaded`), so a restart does not hide a broken printe
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -158,11 +156,7 @@ class TicketScreen(QWidget):
         # Window context: the kiosk is the only window, and a closed one must not compete.
         self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
         self.quit_shortcut.activated.connect(self.quit_kiosk)
-        # A touch anywhere restarts the idle reset: watched on the window's own QWindow, where
-        # every tap arrives first (installed when it exists, at the first show), not over the
-        # whole application: a Python call for every event of the application takes the
-        # interpreter from the lanes (the printer lane drawing the ticket) for nothing.
-        self._input_window: Any = None
+        self._app.installEventFilter(self)
 
         self.header.set_language(self.language)
         self.switcher.set_language(self.language)
@@ -644,15 +638,6 @@ class TicketScreen(QWidget):
             self.idle_timer.start()
         return False
 
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        handle = self.windowHandle()
-        if handle is not None and handle is not self._input_window and not self._closed:
-            if self._input_window is not None:
-                self._input_window.removeEventFilter(self)
-            handle.installEventFilter(self)
-            self._input_window = handle
-
     def resizeEvent(self, event) -> None:  # noqa: N802
         size = event.size()
         self._apply_geometry(size.width(), size.height())
@@ -684,10 +669,7 @@ class TicketScreen(QWidget):
         self.quit_shortcut.setEnabled(False)
         for timer in self.findChildren(QTimer):
             timer.stop()
-        if self._input_window is not None:
-            with contextlib.suppress(RuntimeError):  # the window is gone already
-                self._input_window.removeEventFilter(self)
-            self._input_window = None
+        self._app.removeEventFilter(self)
         self.tap_guard.stop()
         self.selfservice.shutdown()
         self.lanes.stop()

@@ -30,7 +30,7 @@ from kiosk.paths import Paths  # noqa: E402
 from kiosk.store import connect  # noqa: E402
 from kiosk.ui import ticket_screen  # noqa: E402
 from kiosk.ui.app import build_window  # noqa: E402
-from tests.util import finger_tap, tap  # noqa: E402
+from tests.util import tap  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CCCD_HOA = ("034303011829||Nguyễn Thị Hoa|21032003|Nữ|Thôn Lai Ổn, An Quý, Quỳnh Phụ, "
@@ -79,7 +79,7 @@ def open_screen(qtbot, tmp_path, size=(1366, 768)):
     return window
 
 
-def type_on(qtbot, keyboard, keys: str, tap=tap) -> None:
+def type_on(qtbot, keyboard, keys: str) -> None:
     for ch in keys:
         if ch == " ":
             tap(qtbot, keyboard.keys["space"])
@@ -278,37 +278,22 @@ def test_feedback_typed_on_the_keyboard_is_stored(qtbot, tmp_path, caplog):
 
 
 def test_idle_timeout_clears_and_returns_to_start(qtbot, tmp_path, monkeypatch):
-    # Longer than the tap guard after a page change (the next tap waits for it). Each tap
-    # restarts the idle time: taps as a touch screen delivers them, through the window.
+    # Longer than the tap guard after a page change (the next tap waits for it).
     monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 800)
     window = open_screen(qtbot, tmp_path)
-    finger_tap(qtbot, window.start_page.feedback_button)
+    tap(qtbot, window.start_page.feedback_button)
     page = window.selfservice.feedback_page
-    finger_tap(qtbot, next(iter(page.topic_buttons.values())))
-    type_on(qtbot, page.keyboard, "bis maatj", tap=finger_tap)
+    tap(qtbot, next(iter(page.topic_buttons.values())))
+    type_on(qtbot, page.keyboard, "bis maatj")
     assert page.text_edit.toPlainText() == "bí mật"
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.start_page, timeout=3000)
     assert page.text_edit.toPlainText() == "" and page.step == page.TOPIC
     assert counts(tmp_path)["citizen_feedback"] == 0
 
-    finger_tap(qtbot, window.start_page.lookup_button)
-    type_on(qtbot, window.selfservice.lookup_page.keyboard, "260115", tap=finger_tap)
+    tap(qtbot, window.start_page.lookup_button)
+    type_on(qtbot, window.selfservice.lookup_page.keyboard, "260115")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.start_page, timeout=3000)
     assert window.selfservice.lookup_page.code_edit.text() == ""
-
-
-def test_a_touch_anywhere_on_the_window_restarts_the_idle_time(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(ticket_screen, "IDLE_RESET_MS", 800)
-    window = open_screen(qtbot, tmp_path)
-    finger_tap(qtbot, window.start_page.lookup_button)
-    lookup = window.selfservice.lookup_page
-    # The citizen keeps touching the page (its title, nothing that answers) for twice the
-    # idle time: the page stays.
-    for _ in range(4):
-        qtbot.wait(400)
-        finger_tap(qtbot, window.header)
-        assert window.stack.currentWidget() is lookup
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.start_page, timeout=3000)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1080, 1920)])
