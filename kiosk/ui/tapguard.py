@@ -16,9 +16,9 @@ where a filter on that one widget ignores it (and counts it); the release of an 
 is ignored too, whenever it comes. A finger already down when the page changes has its
 release sent by Qt to the widget it pressed: the window's QWindow is watched for that release
 during the hold. Nothing changes on screen (no widget is disabled, so nothing greys) and no
-Python runs for the other events of the application: the change to the confirmation page is
-exactly when the printer lane draws and sends the ticket, and a Python filter over every
-event of the application takes the interpreter from it (docs/benchmarks.md). Input arrives
+Python runs for the other events of the application (the change to the confirmation page is
+exactly when the printer lane draws and sends the ticket; docs/benchmarks.md has what an
+application-wide filter there measured). Input arrives
 the way a finger's does, through the window (Qt picks the widget under the finger with
 `childAt`); an event sent straight to a child widget with `QApplication.sendEvent` is not a
 tap and passes.
