@@ -45,7 +45,9 @@ def double_tap(qtbot, widget, gap_ms: int = 150) -> None:
     """Two taps in quick succession at the same place, as an elderly finger bounces, with
     what Qt 6 delivers for them: press, release, then the second press, the double-click
     event and the release, `gap_ms` apart, all at the middle of `widget` as it was at the
-    first tap (the second tap lands on whatever the screen shows there by then)."""
+    first tap (the second tap lands on whatever the screen shows there by then, picked as
+    the window picks the widget under a finger: `childAt`, which passes over widgets made
+    transparent to taps, as the tap guard does during its hold)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 

@@ -130,7 +130,9 @@ def test_double_tap_on_done_does_not_open_feedback(qtbot, tmp_path):
     double_tap(qtbot, done)
     assert window.stack.currentWidget() is window.start_page
     # Whatever the start page shows where "Xong" was (on this layout: the feedback button's
-    # row), the second tap reached nothing.
+    # row), the second tap reached nothing. (Looked at once the guard is over: during it the
+    # page is transparent to taps, so that Qt hands them to the guard.)
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
     under = window.childAt(tap_done)
     assert under is not None
     assert window.tap_guard.swallowed == before + 1
@@ -144,6 +146,101 @@ def test_double_tap_into_the_lookup_types_nothing(qtbot, tmp_path):
     lookup = window.selfservice.lookup_page
     assert window.stack.currentWidget() is lookup
     assert lookup.panel == "entry" and lookup.code_edit.text() == ""
+
+
+_touchscreen = []
+
+
+def touch_tap(widget_or_point, window) -> None:
+    """A finger on a real touch screen: touch begin and end, through the window as the
+    platform delivers them (no mouse: Qt makes the mouse events of an unhandled touch)."""
+    from PySide6.QtTest import QTest
+
+    if not _touchscreen:
+        _touchscreen.append(QTest.createTouchDevice())
+    handle = window.windowHandle()
+    at = widget_or_point
+    if not isinstance(at, QPoint):
+        at = widget_or_point.mapTo(window, widget_or_point.rect().center())
+    QTest.touchEvent(handle, _touchscreen[0], False).press(0, at, handle).commit()
+    QTest.touchEvent(handle, _touchscreen[0], False).release(0, at, handle).commit()
+
+
+def test_a_touch_double_tap_on_the_last_category_does_not_cancel_it(qtbot, tmp_path):
+    window = open_screen(qtbot, tmp_path)
+    start = window.start_page
+    last = start.category_buttons[PriorityCategory.SMALL_CHILD]
+    at = last.mapTo(window, last.rect().center())
+    before = window.tap_guard.swallowed
+    touch_tap(at, window)
+    assert window.priority is PriorityCategory.SMALL_CHILD
+    qtbot.wait(150)
+    # The second touch lands on "Bỏ ưu tiên", which now lies under the finger: ignored.
+    cancel = start.cancel_priority
+    assert QRect(cancel.mapTo(window, QPoint(0, 0)), cancel.size()).contains(at)
+    touch_tap(at, window)
+    qtbot.wait(50)
+    assert window.priority is PriorityCategory.SMALL_CHILD and start.priority_shown
+    assert window.tap_guard.swallowed == before + 1
+    # Once the guard time is over the same touch is the citizen's own: it cancels.
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
+    touch_tap(at, window)
+    assert window.priority is None
+
+
+def test_a_press_ignored_in_the_guard_time_is_ignored_up_to_its_release(qtbot, tmp_path):
+    """A finger that lands during the guard time and lifts after it clicks nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = open_screen(qtbot, tmp_path)
+    start = window.start_page
+    handle = window.windowHandle()
+    feedback = start.feedback_button
+    at = feedback.mapTo(window, feedback.rect().center())
+    tap(qtbot, start.category_buttons[PriorityCategory.PREGNANT])  # a page change: a hold
+    assert window.tap_guard.holding
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    qtbot.wait(50)
+    assert window.stack.currentWidget() is start
+    # The next tap is the citizen's own, and goes through.
+    touch_tap(feedback, window)
+    assert window.stack.currentWidget() is window.selfservice.feedback_page
+
+
+def test_a_finger_down_while_the_page_changes_clicks_nothing_when_lifted(qtbot, tmp_path):
+    """The page changes under a finger already down (the confirmation's countdown ends): Qt
+    sends its release to the button it pressed, now on a hidden page; within the guard time
+    that release is ignored."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = open_screen(qtbot, tmp_path)
+    tap(qtbot, window.start_page.service_buttons["CT"])
+    qtbot.waitUntil(lambda: window.confirm_page.state == "printed", timeout=5000)
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
+    done = window.confirm_page.done_button
+    at = done.mapTo(window, done.rect().center())
+    handle = window.windowHandle()
+    left, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(handle, left, plain, at)
+    window.back_to_start()  # what the countdown does when it runs out
+    assert window.tap_guard.holding
+    with qtbot.assertNotEmitted(done.clicked, wait=50):
+        QTest.mouseRelease(handle, left, plain, at)
+    assert window.stack.currentWidget() is window.start_page
+
+
+def test_the_guard_changes_nothing_on_screen(qtbot, tmp_path):
+    """While the guard holds the page looks exactly as after it: no greyed buttons flash."""
+    window = open_screen(qtbot, tmp_path)
+    tap(qtbot, window.start_page.category_buttons[PriorityCategory.ELDERLY])
+    assert window.tap_guard.holding
+    held = window.stack.grab().toImage()
+    qtbot.waitUntil(lambda: not window.tap_guard.holding, timeout=2000)
+    assert window.stack.grab().toImage() == held
 
 
 def test_double_tap_on_unsatisfied_ticks_no_reason(qtbot, tmp_path):

@@ -79,6 +79,37 @@ def ask_discard(parent: QWidget, discard: Callable[[], None]) -> QMessageBox:
     return box
 
 
+def ask_call_next(parent: QWidget, call: Callable[[], None]) -> QMessageBox:
+    """Ask before "Xong, gọi tiếp" (F3) takes an unsaved, filled form off the screen with the
+    citizen who leaves; `call()` runs only if the clerk confirms. Enter calls the next number
+    (the form is cleared once the call has gone through), Esc keeps the form to save it.
+    Window-modal without a nested event loop, like `ask_discard`."""
+    box = QMessageBox(parent)
+    box.setObjectName("CallNextDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(box.tr("Phiếu chưa lưu"))
+    box.setText(box.tr("Phiếu đang nhập chưa được lưu. Gọi số tiếp sẽ xoá phiếu này khỏi màn "
+                       "hình."))
+    box.setInformativeText(box.tr("Enter: bỏ phiếu và gọi số tiếp. Esc: giữ lại phiếu để lưu "
+                                  "(F5)."))
+    call_button = box.addButton(box.tr("Bỏ phiếu, gọi số tiếp"),
+                                QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
+    call_button.setObjectName("CallNextButton")
+    keep.setObjectName("KeepButton")
+    box.setDefaultButton(call_button)
+    box.setEscapeButton(keep)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(_result: int) -> None:
+        if box.clickedButton() is call_button:
+            call()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
 def _line(name: str, placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)

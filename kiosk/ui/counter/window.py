@@ -6,7 +6,8 @@ Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code
 pick the numbered thing on the page: a procedure of the list (the called ticket's service and
 the office's most used first) or a dossier action. F3 finishes the citizen being served, asks
 for their rating and calls the next in one step, and clears the previous citizen's data from
-the screen. Ctrl+F9 turns the dossier page into a "mark finished" scan station. A keyboard
+the screen (asking first when the intake form holds unsaved input: Enter calls, Esc keeps the
+form). Ctrl+F9 turns the dossier page into a "mark finished" scan station. A keyboard
 wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
 whole across the scanner's pauses when it starts like a code (or dropped with a rescan
 message); serial and camera scanners deliver the same ScanEvent. An ID card scanned while a
@@ -72,7 +73,7 @@ from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
 from kiosk.ui.counter.dossier_view import DossierView
-from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, ask_discard
+from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, ask_call_next, ask_discard
 from kiosk.ui.counter.lanes import (
     CounterDesk,
     CounterLanes,
@@ -168,6 +169,7 @@ class CounterWindow(QMainWindow):
         self.procedure_counts: dict[str, int] = {}
         self.last_scan: ScanResult | None = None
         self.discard_box: Any = None  # F2's question about an unsaved form, while open
+        self.call_next_box: Any = None  # F3's question about an unsaved form, while open
         self._scale = 0.0
         self._closed = False
         self.serial: Any = None
@@ -422,6 +424,9 @@ class CounterWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        for box in (self.discard_box, self.call_next_box):  # no question outlives the window
+            if box is not None:
+                box.close()
         self.printer_timer.stop()
         self.appointment_timer.stop()
         self.book_timer.stop()
@@ -1028,9 +1033,27 @@ class CounterWindow(QMainWindow):
     # -- calling ---------------------------------------------------------------------------
 
     def queue_action(self, action: str, target: Any) -> None:
-        """A calling button (or F3/F4/F12): the queue call runs on the queue lane."""
+        """A calling button (or F3/F4/F12): the queue call runs on the queue lane. Calling
+        the next number clears the form (the citizen leaves): asked first when it holds
+        unsaved input."""
+        if action == NEXT and self.form.saved is None and not self.saving \
+                and self.form.has_work():
+            if self.call_next_box is None:  # asked once, however often F3 is pressed
+                self._select_page(INTAKE)
+                self.call_next_box = ask_call_next(self, self._call_next_confirmed)
+                self.call_next_box.finished.connect(self._call_next_answered)
+            return
         self.calling.set_busy(True)
         self.queue.act(action, self.clerk, target)
+
+    def _call_next_answered(self, _result: int) -> None:
+        self.call_next_box = None
+
+    def _call_next_confirmed(self) -> None:
+        # The bar may have changed while the question was open (the hub lost, a call made).
+        if not self._closed and self.calling.enabled(NEXT):
+            self.calling.set_busy(True)
+            self.queue.act(NEXT, self.clerk, None)
 
     def on_queue_restored(self, ticket: Any, services: list[Any]) -> None:
         self.calling.set_services(services)

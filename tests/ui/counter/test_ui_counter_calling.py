@@ -105,6 +105,68 @@ def test_call_link_finish_rate_and_skip(qtbot, tmp_path):
     assert gaps and max(gaps) < 0.5, max(gaps)
 
 
+def _question(qtbot):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
+                    timeout=2000)
+    return QApplication.activeModalWidget()
+
+
+def test_f3_asks_before_clearing_an_unsaved_form(qtbot, tmp_path):
+    """Calling the next number takes the form off the screen with the citizen who leaves: with
+    unsaved input in it F3 asks first; Esc keeps the form (no call), Enter calls."""
+    from PySide6.QtWidgets import QApplication
+
+    config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
+        counter={"number": COUNTER, "services": ["CT"]})
+    first, second, third = _issue(tmp_path / "kiosk.db", config, "CT", "CT", "CT")
+    w = open_counter(qtbot, tmp_path, config)
+    bar = w.calling
+    qtbot.waitUntil(lambda: bar.ready, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_F3)  # a blank form: no question
+    qtbot.waitUntil(lambda: bar.number_label.text() == first.number, timeout=5000)
+    assert QApplication.activeModalWidget() is None
+
+    w.handle_scan(ScanEvent.now(b"", CCCD_LUONG, "serial:COM3"))
+    w.form.phone.setText("0912345678")
+    before = w.form.snapshot()
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    box = _question(qtbot)
+    assert box.objectName() == "CallNextDialog"
+    assert box.text().startswith("Phiếu đang nhập chưa được lưu")
+    assert "Enter" in box.informativeText() and "Esc" in box.informativeText()
+    assert box.defaultButton().objectName() == "CallNextButton"
+    assert box.escapeButton().objectName() == "KeepButton"
+    qtbot.keyClick(w, Qt.Key.Key_F3)  # pressed again: still one question
+    assert w.call_next_box is box
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: w.call_next_box is None, timeout=2000)
+    qtbot.wait(200)  # a call would have gone to the queue lane by now
+    assert w.form.snapshot() == before
+    assert bar.ticket.id == first.id
+    assert _ticket(tmp_path, first.id)["status"] == "called"
+    assert _ticket(tmp_path, second.id)["status"] == "waiting"
+
+    # The button asks as well; Enter calls, and the form goes with the citizen.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    bar.next_button.click()
+    box = _question(qtbot)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bar.number_label.text() == second.number, timeout=5000)
+    assert w.form.is_blank() and w.call_next_box is None
+    assert _ticket(tmp_path, first.id)["status"] == "done"
+
+    # A saved form is not asked about.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    _save_intake(qtbot, w)
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: bar.number_label.text() == third.number, timeout=5000)
+    assert QApplication.activeModalWidget() is None and w.form.is_blank()
+
+
 def test_restart_restores_the_current_ticket_and_transfer(qtbot, tmp_path):
     config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
         counter={"number": COUNTER})
