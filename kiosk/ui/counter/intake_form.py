@@ -51,63 +51,49 @@ class FormProblem(ValueError):
         self.widget = widget
 
 
-def ask_discard(parent: QWidget, discard: Callable[[], None]) -> QMessageBox:
-    """Ask before an unsaved, filled form is wiped (F2); `discard()` runs only if the clerk
-    chooses to. Enter or Esc keeps the form. The question is window-modal but does not block
-    (no nested event loop): the answer arrives through `discard`."""
+def ask_unsaved(parent: QWidget, name: str, text: str, act_label: str,
+                act: Callable[[], None]) -> QMessageBox:
+    """Ask before something takes an unsaved, filled form off the screen; `act()` runs only if
+    the clerk chooses the button `act_label`. Enter and Esc keep the form (nothing typed is
+    lost by a reflex). Window-modal without a nested event loop: the answer arrives through
+    `act`."""
     box = QMessageBox(parent)
-    box.setObjectName("DiscardDialog")
+    box.setObjectName(name)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(box.tr("Phiếu chưa lưu"))
-    box.setText(box.tr("Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?"))
-    box.setInformativeText(box.tr("Chọn “Giữ lại phiếu” để tiếp tục nhập và lưu (F5)."))
+    box.setText(text)
+    box.setInformativeText(box.tr("Enter hoặc Esc: giữ lại phiếu để tiếp tục nhập và lưu "
+                                  "(F5). Tab rồi Enter: %1.").replace("%1", act_label))
     keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
-    drop = box.addButton(box.tr("Bỏ phiếu, tạo hồ sơ mới"),
-                         QMessageBox.ButtonRole.DestructiveRole)
+    go = box.addButton(act_label, QMessageBox.ButtonRole.DestructiveRole)
     keep.setObjectName("KeepButton")
-    drop.setObjectName("DiscardButton")
+    go.setObjectName("ActButton")
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def answered(_result: int) -> None:
-        if box.clickedButton() is drop:
-            discard()
+        if box.clickedButton() is go:
+            act()
 
     box.finished.connect(answered)
     box.open()
     return box
+
+
+def ask_discard(parent: QWidget, discard: Callable[[], None]) -> QMessageBox:
+    """Before a new intake (F2) wipes the form."""
+    return ask_unsaved(parent, "DiscardDialog", parent.tr(
+        "Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?"),
+        parent.tr("Bỏ phiếu, tạo hồ sơ mới"), discard)
 
 
 def ask_call_next(parent: QWidget, call: Callable[[], None]) -> QMessageBox:
-    """Ask before "Xong, gọi tiếp" (F3) takes an unsaved, filled form off the screen with the
-    citizen who leaves; `call()` runs only if the clerk confirms. Enter calls the next number
-    (the form is cleared once the call has gone through), Esc keeps the form to save it.
-    Window-modal without a nested event loop, like `ask_discard`."""
-    box = QMessageBox(parent)
-    box.setObjectName("CallNextDialog")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(box.tr("Phiếu chưa lưu"))
-    box.setText(box.tr("Phiếu đang nhập chưa được lưu. Gọi số tiếp sẽ xoá phiếu này khỏi màn "
-                       "hình."))
-    box.setInformativeText(box.tr("Enter: bỏ phiếu và gọi số tiếp. Esc: giữ lại phiếu để lưu "
-                                  "(F5)."))
-    call_button = box.addButton(box.tr("Bỏ phiếu, gọi số tiếp"),
-                                QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton(box.tr("Giữ lại phiếu"), QMessageBox.ButtonRole.RejectRole)
-    call_button.setObjectName("CallNextButton")
-    keep.setObjectName("KeepButton")
-    box.setDefaultButton(call_button)
-    box.setEscapeButton(keep)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def answered(_result: int) -> None:
-        if box.clickedButton() is call_button:
-            call()
-
-    box.finished.connect(answered)
-    box.open()
-    return box
+    """Before "Xong, gọi tiếp" (F3) takes the form off the screen with the citizen who
+    leaves (the form is cleared once the call has gone through)."""
+    return ask_unsaved(parent, "CallNextDialog", parent.tr(
+        "Phiếu đang nhập chưa được lưu. Gọi số tiếp sẽ xoá phiếu này khỏi màn hình."),
+        parent.tr("Bỏ phiếu, gọi số tiếp"), call)
 
 
 def _line(name: str, placeholder: str = "") -> QLineEdit:

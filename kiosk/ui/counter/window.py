@@ -6,9 +6,9 @@ Ctrl+F procedure, arrows/Space for documents, F5 save, F9 open a dossier by code
 pick the numbered thing on the page: a procedure of the list (the called ticket's service and
 the office's most used first) or a dossier action. F3 finishes the citizen being served, asks
 for their rating and calls the next in one step, and clears the previous citizen's data from
-the screen (asking first when the intake form holds unsaved input: Enter calls, Esc keeps the
-form). Ctrl+F9 turns the dossier page into a "mark finished" scan station. A keyboard
-wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
+the screen (asking first when the intake form holds unsaved input: Enter or Esc keeps the form,
+Tab then Enter calls). Ctrl+F9 turns the dossier page into a "mark finished" scan station. A
+keyboard wedge scan anywhere in the window is caught by WedgeScanner before any field sees it, held
 whole across the scanner's pauses when it starts like a code (or dropped with a rescan
 message); serial and camera scanners deliver the same ScanEvent. An ID card scanned while a
 dossier is open checks who collects it, never starts an intake; F2 asks before an unsaved

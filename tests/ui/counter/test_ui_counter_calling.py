@@ -115,8 +115,9 @@ def _question(qtbot):
 
 def test_f3_asks_before_clearing_an_unsaved_form(qtbot, tmp_path):
     """Calling the next number takes the form off the screen with the citizen who leaves: with
-    unsaved input in it F3 asks first; Esc keeps the form (no call), Enter calls."""
-    from PySide6.QtWidgets import QApplication
+    unsaved input in it F3 asks first; Esc and Enter keep the form (no call, as F2's question
+    does), the "Bỏ phiếu, gọi số tiếp" button calls."""
+    from PySide6.QtWidgets import QApplication, QPushButton
 
     config = make_config(f"preview://{tmp_path / 'previews'}").with_values(
         counter={"number": COUNTER, "services": ["CT"]})
@@ -136,7 +137,7 @@ def test_f3_asks_before_clearing_an_unsaved_form(qtbot, tmp_path):
     assert box.objectName() == "CallNextDialog"
     assert box.text().startswith("Phiếu đang nhập chưa được lưu")
     assert "Enter" in box.informativeText() and "Esc" in box.informativeText()
-    assert box.defaultButton().objectName() == "CallNextButton"
+    assert box.defaultButton().objectName() == "KeepButton"
     assert box.escapeButton().objectName() == "KeepButton"
     qtbot.keyClick(w, Qt.Key.Key_F3)  # pressed again: still one question
     assert w.call_next_box is box
@@ -148,12 +149,19 @@ def test_f3_asks_before_clearing_an_unsaved_form(qtbot, tmp_path):
     assert _ticket(tmp_path, first.id)["status"] == "called"
     assert _ticket(tmp_path, second.id)["status"] == "waiting"
 
-    # The button asks as well; Enter calls, and the form goes with the citizen.
+    # The button asks as well; Enter keeps the form too, the question's button calls, and the
+    # form goes with the citizen.
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=2000)
     bar.next_button.click()
     box = _question(qtbot)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.call_next_box is None, timeout=2000)
+    qtbot.wait(200)
+    assert w.form.snapshot() == before and bar.ticket.id == first.id
+    bar.next_button.click()
+    box = _question(qtbot)
+    box.findChild(QPushButton, "ActButton").click()
     qtbot.waitUntil(lambda: bar.number_label.text() == second.number, timeout=5000)
     assert w.form.is_blank() and w.call_next_box is None
     assert _ticket(tmp_path, first.id)["status"] == "done"

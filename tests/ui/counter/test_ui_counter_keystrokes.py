@@ -149,7 +149,7 @@ def _discard_and_start_over(qtbot, w) -> None:
     """F2 on an unsaved form asks first: the clerk chooses to throw it away."""
     w.new_intake()
     assert w.discard_box is not None
-    w.discard_box.findChild(QPushButton, "DiscardButton").click()
+    w.discard_box.findChild(QPushButton, "ActButton").click()
     assert w.form.is_blank()
     w.activateWindow()  # the keyboard comes back from the question
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.form.name, timeout=2000)
@@ -212,10 +212,16 @@ def test_f3_finishes_rates_calls_and_clears_the_previous_citizen(qtbot, tmp_path
     assert w.banner.needs_ack and w.banner.isVisible()
 
     # One step: finish A001, ask its rating, call A002. The card scanned at the start is
-    # still in the intake form, unsaved: F3 asks first, Enter confirms.
+    # still in the intake form, unsaved: F3 asks first (Enter would keep the form), Tab moves
+    # to "Bỏ phiếu, gọi số tiếp" and Enter confirms.
     qtbot.keyClick(w, Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: w.call_next_box is not None, timeout=2000)
-    qtbot.keyClick(w.call_next_box, Qt.Key.Key_Return)
+    box = w.call_next_box
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                    and QApplication.focusWidget().window() is box, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget().objectName() == "ActButton"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bar.number_label.text() == second.number, timeout=5000)
     assert rows(tmp_path, "SELECT status FROM tickets WHERE id = ?", first.id) == [
         {"status": "done"}]

@@ -246,7 +246,7 @@ def test_f2_asks_before_wiping_an_unsaved_form(qtbot, tmp_path):
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=2000)
     qtbot.keyClick(w, Qt.Key.Key_F2)
-    _question(qtbot).findChild(QPushButton, "DiscardButton").click()
+    _question(qtbot).findChild(QPushButton, "ActButton").click()
     qtbot.waitUntil(w.form.is_blank, timeout=2000)
 
     # A blank form, or one with only a procedure picked, is not asked about.
