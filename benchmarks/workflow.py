@@ -246,18 +246,15 @@ def _clerk(bot, data_dir: Path) -> dict:
         clerk.shortcut(Qt.Key.Key_F3)
         bot.waitUntil(lambda: window.form.is_blank(), timeout=10_000)
         # The app's own share of the hand-back (apart from the model's seconds): the scan's
-        # last key to the dossier open with the cursor on "Trả kết quả", and each Enter to
-        # its answer.
+        # last key to the dossier open with the hand-back's question, and the Enter to its
+        # answer.
         app_s = 0.0
         clerk.scan(receipt.code)
         started = time.perf_counter()
         view = window.dossier_view
-        bot.waitUntil(lambda: QApplication.focusWidget()
-                      is view.action_buttons.get(DossierStatus.RETURNED), timeout=10_000)
-        app_s += time.perf_counter() - started
-        started = time.perf_counter()
-        clerk.key(Qt.Key.Key_Return, "\r")
-        bot.waitUntil(view.confirm.isVisible, timeout=5000)
+        # A finished dossier's receipt opens straight into the hand-back's question.
+        bot.waitUntil(lambda: view.confirm.isVisible() and view.pending is not None
+                      and view.pending.to is DossierStatus.RETURNED, timeout=10_000)
         app_s += time.perf_counter() - started
         started = time.perf_counter()
         clerk.key(Qt.Key.Key_Return, "\r")

@@ -523,6 +523,8 @@ class DossierView(QWidget):
         }[verdict].replace("%1", name)
         set_prop(self.collector, "state", tone)
         self.collector.show()
+        if self.pending is not None and self.pending.to is S.RETURNED and self.confirm.isVisible():
+            self.reason.setText(self.collector_note)  # the hand-back's question is open
         return verdict
 
     # -- acting ---------------------------------------------------------------------------

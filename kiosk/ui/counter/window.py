@@ -72,7 +72,7 @@ from kiosk.scanning.parse import (
 from kiosk.ui.counter import style
 from kiosk.ui.counter.calling import FINISH, NEXT, RECALL, SKIP, CallingBar, QueueThread
 from kiosk.ui.counter.camera_panel import CameraPanel
-from kiosk.ui.counter.dossier_view import DossierView
+from kiosk.ui.counter.dossier_view import ACTIONS, DossierView
 from kiosk.ui.counter.intake_form import FormProblem, IntakeForm, ask_call_next, ask_discard
 from kiosk.ui.counter.lanes import (
     CounterDesk,
@@ -609,7 +609,7 @@ class CounterWindow(QMainWindow):
                 self._select_page(DOSSIER)
                 self.mark_finished(result.fields["code"])
             else:
-                self.open_dossier(result.fields["code"])
+                self.open_dossier(result.fields["code"], by_scan=True)
             return
         self.banner.show_message("error", self.tr(
             "Mã vừa quét không phải thẻ căn cước hay mã hồ sơ. Hãy quét mã QR trên thẻ căn "
@@ -880,16 +880,17 @@ class CounterWindow(QMainWindow):
 
     # -- returning results -----------------------------------------------------------------
 
-    def open_dossier(self, code: str) -> None:
+    def open_dossier(self, code: str, *, by_scan: bool = False) -> None:
         self._select_page(DOSSIER)
         self.banner.clear()
         self.dossier_view.code_edit.setText(code.strip().upper())
         self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
         self.lanes.desk.run(lambda desk: (desk.open(code), desk.stale),
-                            done=lambda opened: self.on_opened(*opened),
+                            done=lambda opened: self.on_opened(*opened, by_scan=by_scan),
                             failed=self.on_open_failed, owner=self, label="open dossier")
 
-    def on_opened(self, dossier: Dossier, stale: bool = False) -> None:
+    def on_opened(self, dossier: Dossier, stale: bool = False, *,
+                  by_scan: bool = False) -> None:
         view = self.dossier_view
         view.show_dossier(dossier, self.clock().date())
         if stale:
@@ -897,6 +898,12 @@ class CounterWindow(QMainWindow):
             view.set_state("failed", self.tr("Mất kết nối máy chủ: đây là bản lưu trên máy "
                                               "này, có thể chưa mới nhất."))
             self.check_book()
+        if by_scan and not stale and dossier.status is DossierStatus.FINISHED:
+            # A receipt scanned for a result that is ready: the hand-back is the one thing to
+            # do, so its question opens at once (Enter hands back, Esc cancels); the
+            # collector's ID card scanned now still fills its note.
+            view.start_action(ACTIONS[DossierStatus.RETURNED])
+            return
         if view.action_buttons:
             next(iter(view.action_buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
         else:

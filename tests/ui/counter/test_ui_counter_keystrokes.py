@@ -331,9 +331,14 @@ def test_every_listed_shortcut_is_bound_and_every_button_shows_its_key(qtbot, tm
 
 def test_keystrokes_of_an_intake_and_a_hand_back(qtbot, tmp_path, capsys):
     config = _config(tmp_path)
-    _history(tmp_path, KHAI_TU, KHAI_TU)
-    receipt = _history(tmp_path, "1.001193")[0]
-    _, second, third = _issue(tmp_path, config, "HT", "HT", "HT")
+    _history(tmp_path, KHAI_TU, KHAI_TU, KHAI_TU)  # the most used: Alt+1 picks it
+    receipt, ready = _history(tmp_path, "1.001193", "1.001193")
+    db = connect(tmp_path / "kiosk.db")
+    try:  # processed in the back office: the result waits at the counter
+        DossierDesk(db, Config()).finish(ready.code, clerk="Lê Thị Mai")
+    finally:
+        db.conn.close()
+    _, second, third, fourth = _issue(tmp_path, config, "HT", "HT", "HT", "HT")
     w = open_counter(qtbot, tmp_path, config)
     qtbot.waitUntil(lambda: w.calling.ready and bool(w.form.picker.counts), timeout=5000)
 
@@ -369,7 +374,8 @@ def test_keystrokes_of_an_intake_and_a_hand_back(qtbot, tmp_path, capsys):
     returning = clerk.keys
     assert returning == 4  # F3, Alt+1, Ctrl+D, F5
 
-    # A hand-back: call, scan the receipt, Enter on "Trả kết quả", Enter to confirm.
+    # A same-day hand-back (the dossier is still "received": finished and handed back in one
+    # go): call, scan the receipt, Enter on "Trả kết quả", Enter to confirm.
     clerk = Clerk(qtbot, w)
     clerk.shortcut(Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: w.calling.ticket.id == third.id, timeout=5000)
@@ -381,8 +387,22 @@ def test_keystrokes_of_an_intake_and_a_hand_back(qtbot, tmp_path, capsys):
     qtbot.waitUntil(view.confirm.isVisible, timeout=2000)
     clerk.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(lambda: view.dossier.status is S.RETURNED, timeout=5000)
+    same_day = clerk.keys
+    assert same_day == 3
+
+    # The usual hand-back, of a result that is ready: the receipt's scan opens the question
+    # straight away; Enter hands back.
+    clerk = Clerk(qtbot, w)
+    clerk.shortcut(Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: w.calling.ticket.id == fourth.id, timeout=5000)
+    clerk.scan(ready.code)
+    qtbot.waitUntil(lambda: view.confirm.isVisible() and view.dossier.code == ready.code,
+                    timeout=5000)
+    assert view.pending.to is S.RETURNED
+    clerk.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(lambda: view.dossier.status is S.RETURNED, timeout=5000)
     hand_back = clerk.keys
-    assert hand_back == 3
+    assert hand_back == 2  # F3, Enter
     with capsys.disabled():
         print(f"\nkeystrokes: intake {first_visit} (returning citizen {returning}), "
-              f"hand-back {hand_back}")
+              f"hand-back {hand_back} (a same-day result finished at the counter {same_day})")

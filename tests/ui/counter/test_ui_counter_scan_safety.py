@@ -170,12 +170,14 @@ def test_a_card_without_diacritics_is_flagged_for_checking(qtbot, tmp_path):
     assert form.name.property("filled") == "scan" and not w.banner.isVisible()
 
 
-def _saved_dossier(tmp_path, person: Person) -> str:
+def _saved_dossier(tmp_path, person: Person, *, finished: bool = False) -> str:
     config = Config()
     db = connect(tmp_path / "kiosk.db")
     try:
         desk = DossierDesk(db, config)
         dossier = desk.save_intake(Intake("1.004222", person), clerk="Trần Minh Đức")
+        if finished:
+            desk.finish(dossier.code, clerk="Trần Minh Đức")
         return dossier.code
     finally:
         db.conn.close()
@@ -214,6 +216,33 @@ def test_a_card_scanned_at_hand_back_checks_who_collects(qtbot, tmp_path, card, 
         assert "không phải người nộp hồ sơ" in check.text()
         assert "giấy ủy quyền" in check.text()
         assert w.banner.level == "warning" and w.banner.code == "collector"
+
+
+def test_a_ready_results_receipt_opens_the_hand_back_and_the_card_names_the_collector(
+        qtbot, tmp_path):
+    """The receipt of a finished dossier, scanned: the hand-back's question opens at once; the
+    collector's ID card scanned then fills its note; Enter hands back. A receipt typed in
+    opens the dossier without the question."""
+    code = _saved_dossier(tmp_path, LUONG, finished=True)
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
+    view = w.dossier_view
+    w.open_dossier(code)  # typed: no question
+    qtbot.waitUntil(lambda: view.dossier is not None, timeout=5000)
+    assert not view.confirm.isVisible()
+    _keys(code)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(view.confirm.isVisible, timeout=5000)
+    assert view.pending.to is DossierStatus.RETURNED and view.reason.text() == ""
+    _keys(CCCD_LUONG)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert view.collector.property("state") == "ok"
+    assert view.reason.text().startswith("Người nhận: Lê Văn Lương")
+    assert view.dossier.status is DossierStatus.FINISHED  # the card's Enter confirmed nothing
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.dossier.status is DossierStatus.RETURNED, timeout=5000)
+    [note] = [r["reason"] for r in rows(tmp_path, "SELECT reason FROM dossier_events "
+                                                  "WHERE to_status = 10")]
+    assert note.startswith("Người nhận: Lê Văn Lương")
 
 
 def _question(qtbot) -> QMessageBox:
