@@ -32,6 +32,9 @@ def setup_logging(paths: Paths, level: str = "INFO", *, console: bool = False) -
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level.upper())
+    # A log line that cannot be written (a full disk) is dropped, never printed with a
+    # traceback over the one-line message the user needs (the CLI's storage-fault line).
+    logging.raiseExceptions = False
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         private_dir(paths.logs)

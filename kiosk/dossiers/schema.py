@@ -121,10 +121,11 @@ CREATE TABLE dossier_number_meta (
 
 register(10, "kiosk.dossiers", NUMBERS_MIGRATION)
 
-#: Migration 11 was set aside for the hub's office dossier book, which needs no table of its
-#: own (the hub's `dossiers` and `dossier_events` are the book): empty, so the numbers agreed
-#: for the book's parts stay as they are.
-register(11, "kiosk.dossiers", "SELECT 1")
+#: Migration 11: the office dossier book needs no table of its own (the hub's `dossiers` and
+#: `dossier_events` are the book); a returning citizen's last contact details
+#: (DossierDesk.last_contact) are found by ID number without reading every dossier.
+register(11, "kiosk.dossiers", "CREATE INDEX dossiers_by_submitter ON dossiers "
+                               "(submitter_id_number, received_at)")
 
 #: Migration 12: a counter PC's queue of dossier changes for the office's dossier book on the
 #: hub (kiosk/dossiers/office.py), in the order they were made. `body` is the change as the hub
@@ -150,3 +151,41 @@ CREATE INDEX book_outbox_by_code ON book_outbox (code)
 """
 
 register(12, "kiosk.dossiers", BOOK_OUTBOX_MIGRATION)
+
+#: Migration 13: the official slips issued for a dossier (Mẫu 02 supplement request, 03
+#: refusal, 04 apology with a new date, 05 process control) and the hand-overs Mẫu 05 lists
+#: (between the one-stop counter and the departments that settle the dossier: who handed, who
+#: received, when, and by when it must move on). `details` is the form's own content as JSON
+#: (e.g. the documents a supplement request lists); `new_date` only for Mẫu 04, which then
+#: gives the dossier's due date (the dossier still counts as late).
+SLIPS_MIGRATION = """
+CREATE TABLE dossier_slips (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    form TEXT NOT NULL CHECK (form IN ('02', '03', '04', '05')),
+    reason TEXT,
+    new_date TEXT,
+    details TEXT NOT NULL DEFAULT '{}',
+    issued_at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    station_id TEXT NOT NULL
+);
+CREATE INDEX dossier_slips_by_dossier ON dossier_slips (dossier_id, form);
+CREATE TABLE dossier_handovers (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    at TEXT NOT NULL,
+    from_party TEXT NOT NULL,
+    to_party TEXT NOT NULL,
+    handed_by TEXT NOT NULL,
+    received_by TEXT NOT NULL,
+    due_date TEXT,
+    note TEXT,
+    station_id TEXT NOT NULL
+);
+CREATE INDEX dossier_handovers_by_dossier ON dossier_handovers (dossier_id)
+"""
+
+register(13, "kiosk.dossiers", SLIPS_MIGRATION)
