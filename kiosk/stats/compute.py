@@ -184,6 +184,8 @@ class OfficeStats:
     served_by_hour: tuple[int, ...]
     #: Reasons given with unhappy ratings, most frequent first.
     unsatisfied_reasons: tuple[tuple[str, int], ...] = ()
+    #: Results per clerk and per procedure for the service index (kiosk.stats.results).
+    results: Any = None
 
     def grouping(self, dimension: str) -> tuple[GroupStats, ...]:
         return {"service": self.by_service, "counter": self.by_counter,
@@ -575,12 +577,18 @@ def _default_procedure_services() -> dict[str, str]:
 
 
 def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
-                 *, procedure_service: Mapping[str, str] | None = None) -> OfficeStats:
+                 *, procedure_service: Mapping[str, str] | None = None,
+                 rules: Any = None) -> OfficeStats:
     """Figures for local days start..end inclusive (see the module docstring for each one).
 
     `procedure_service` maps procedure codes to ticket services (default: the bundled
-    procedure catalog). Read-only: safe on a worker thread with its own connection.
+    procedure catalog). `rules`: the calendar (kiosk.calendar.CalendarRules) the results
+    count working days by (default: the national calendar in `tz`). Read-only: safe on a
+    worker thread with its own connection.
     """
+    from kiosk.calendar import CalendarRules
+    from kiosk.stats.results import result_stats
+
     if end < start:
         raise ValueError("the range ends before it starts")
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
@@ -601,6 +609,7 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
         _add_ratings(db, groups, start, end, zone, last_service, procedure_service, reasons)
         _add_dossiers(db, groups, start, end, zone, procedure_service)
         names, sort = _service_names(db)
+        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key))
     finally:
         if began:
             conn.execute("COMMIT")
@@ -627,6 +636,7 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
                      for d in days),
         issued_by_hour=tuple(issued_by_hour), served_by_hour=tuple(served_by_hour),
         unsatisfied_reasons=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        results=results,
     )
 
 
