@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS, GroupStats, OfficeStats
+from kiosk.stats.results import PROGRESS, SATISFACTION, ResultRow, indicator_legend
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -37,7 +38,9 @@ TITLE = "BÁO CÁO THỐNG KÊ HOẠT ĐỘNG"
 SUBTITLE = "Tiếp nhận hồ sơ và trả kết quả tại Điểm phục vụ hành chính công"
 
 GROUP_NAMES = {"total": "Tổng", "service": "Dịch vụ", "counter": "Quầy", "clerk": "Cán bộ",
-               "day": "Ngày", "hour": "Giờ", "reason": "Lý do không hài lòng"}
+               "day": "Ngày", "hour": "Giờ", "reason": "Lý do không hài lòng",
+               "result_clerk": "Kết quả theo cán bộ", "result_procedure": "Kết quả theo thủ tục",
+               "indicator": "Chỉ số QĐ 766"}
 
 COLUMNS = (
     "Nhóm", "Mã", "Tên",
@@ -47,6 +50,17 @@ COLUMNS = (
     "Rất hài lòng", "Hài lòng", "Không hài lòng", "Tỷ lệ hài lòng (%)",
     "Hồ sơ tiếp nhận", "Hồ sơ đã trả", "Trả đúng hạn", "Trả quá hạn", "Tỷ lệ trả đúng hạn (%)",
 )
+#: The results for the service index (kiosk.stats.results), after the figures above.
+RESULT_COLUMNS = (
+    "Giải quyết xong", "Giải quyết đúng hạn", "Giải quyết quá hạn", "Xin lỗi (Mẫu 04)",
+    "Từ chối", "Yêu cầu bổ sung", "Giải quyết TB (ngày làm việc)",
+    "Giải quyết P90 (ngày làm việc)", "Hài lòng giải quyết TTHC (%)", "PAKN đến hạn",
+    "PAKN xử lý đúng hạn (%)",
+)
+#: The Decision 766/QĐ-TTg group each result column feeds (the "Chỉ số QĐ 766" rows).
+RESULT_GROUPS = dict(zip(RESULT_COLUMNS, (*([PROGRESS] * 8), *([SATISFACTION] * 3)),
+                         strict=True))
+COLUMNS = COLUMNS + RESULT_COLUMNS
 
 # -- number formats ----------------------------------------------------------------------------
 
@@ -126,13 +140,25 @@ def group_cells(group: str, g: GroupStats, key: str | None = None) -> list[str |
         r.very_satisfied, r.satisfied, r.unsatisfied, _pct(r.satisfaction_share),
         *((d.received, d.handed_back, d.on_time, d.late, _pct(d.on_time_rate)) if d
           else ("", "", "", "", "")),
+        *([""] * len(RESULT_COLUMNS)),
     ]
+
+
+def result_cells(r: ResultRow) -> list[str | int]:
+    """The RESULT_COLUMNS of one row of results."""
+    return [r.settled, r.on_time, r.late, r.apologised, r.refused, r.supplemented,
+            _num(r.settle_mean), _num(r.settle_p90), _pct(r.satisfaction_share),
+            _int(r.petitions), _pct(r.petitions_on_time_rate)]
 
 
 def csv_rows(stats: OfficeStats) -> list[list[str | int]]:
     """The CSV table below its header row."""
+    first = len(COLUMNS) - len(RESULT_COLUMNS)
     rows = [group_cells("total", stats.total,
                         key=f"{stats.start:%d/%m/%Y}-{stats.end:%d/%m/%Y}")]
+    results = stats.results
+    if results is not None:
+        rows[0][first:] = result_cells(results.total)
     for dimension in ("service", "counter", "clerk", "day"):
         rows.extend(group_cells(dimension, g) for g in stats.grouping(dimension))
     blank = [""] * (len(COLUMNS) - 3)
@@ -148,6 +174,14 @@ def csv_rows(stats: OfficeStats) -> list[list[str | int]]:
         row = [GROUP_NAMES["reason"], code, reason_label(code), *blank]
         row[unhappy] = count
         rows.append(row)
+    if results is not None:
+        for group, items in (("result_clerk", results.by_clerk),
+                             ("result_procedure", results.by_procedure)):
+            for r in items:
+                rows.append([GROUP_NAMES[group], r.key, r.label, *blank[:first - 3],
+                             *result_cells(r)])
+    for column, indicator in RESULT_GROUPS.items():
+        rows.append([GROUP_NAMES["indicator"], column, indicator, *blank])
     return rows
 
 
@@ -165,7 +199,8 @@ _XLSX_WIDTHS = {"Nhóm": 20, "Mã": 12, "Tên": 34}
 _XLSX_FIGURE_WIDTH = 12
 #: Columns holding minutes or percentages: one decimal; the others are whole counts.
 _XLSX_DECIMAL_COLUMNS = frozenset(i for i, name in enumerate(COLUMNS)
-                                  if "(phút)" in name or "(%)" in name)
+                                  if "(phút)" in name or "(%)" in name
+                                  or "(ngày làm việc)" in name)
 
 
 def _xlsx_value(column: int, value: str | int, group: str) -> Any:

@@ -185,19 +185,19 @@ def test_csv_carries_the_results_and_their_index_groups(db, month, tmp_path):
     head = rows[0]
     body = [dict(zip(head, row, strict=True)) for row in rows[1:]]
     total = body[0]
-    assert (total["Giải quyết xong"], total["Đúng hạn (giải quyết)"], total["Quá hạn"],
+    assert (total["Giải quyết xong"], total["Giải quyết đúng hạn"], total["Giải quyết quá hạn"],
             total["Xin lỗi (Mẫu 04)"], total["Từ chối"], total["Yêu cầu bổ sung"]) == \
         ("4", "2", "2", "1", "1", "2")
     assert total["Giải quyết TB (ngày làm việc)"] == "3.8"
     assert total["Giải quyết P90 (ngày làm việc)"] == "5.7"
     assert total["PAKN xử lý đúng hạn (%)"] == ""  # no data
     clerks = {r["Mã"]: r for r in body if r["Nhóm"] == "Kết quả theo cán bộ"}
-    assert clerks[HA]["Quá hạn"] == "1" and clerks[DUC]["Xin lỗi (Mẫu 04)"] == "1"
+    assert clerks[HA]["Giải quyết quá hạn"] == "1" and clerks[DUC]["Xin lỗi (Mẫu 04)"] == "1"
     assert clerks[DUC]["Hài lòng giải quyết TTHC (%)"] == "66.7"
     procedures = {r["Mã"]: r for r in body if r["Nhóm"] == "Kết quả theo thủ tục"}
     assert procedures[P2]["Yêu cầu bổ sung"] == "2"
     groups = {r["Mã"]: r["Tên"] for r in body if r["Nhóm"] == "Chỉ số QĐ 766"}
-    assert groups["Quá hạn"] == PROGRESS
+    assert groups["Giải quyết quá hạn"] == PROGRESS
     assert groups["Hài lòng giải quyết TTHC (%)"] == SATISFACTION
     assert groups["PAKN xử lý đúng hạn (%)"] == SATISFACTION
 
