@@ -625,7 +625,95 @@ _DEFINITIONS = (
     "Hồ sơ: tiếp nhận tính theo ngày nhận; đã trả, đúng hạn, quá hạn tính theo ngày trả; "
     "đúng hạn là hồ sơ giải quyết xong không muộn hơn ngày hẹn trả.",
     "Ngày tính theo giờ Việt Nam (0 giờ đến 24 giờ). Quầy không ghi nhận cấp số và hồ sơ (–).",
+    "Kết quả giải quyết: hồ sơ giải quyết xong trong kỳ; quá hạn khi xong sau ngày hẹn (tính "
+    "theo ngày làm việc, trừ ngày lễ, Tết) hoặc đã có phiếu xin lỗi (Mẫu 04); thời gian giải "
+    "quyết tính bằng ngày làm việc từ ngày tiếp nhận đến ngày xong, không tính thời gian chờ "
+    "bổ sung. Xin lỗi, từ chối, yêu cầu bổ sung: hồ sơ có phiếu hoặc trạng thái đó trong kỳ, "
+    "tính cho cán bộ tiếp nhận.",
 )
+
+
+_RESULT_HEADS = ("Xong", "Đúng hạn", "Quá hạn", "Xin lỗi (Mẫu 04)", "Từ chối", "Bổ sung",
+                 "TB (ngày)", "P90 (ngày)", "% hài lòng", "PAKN đến hạn", "% PAKN đúng hạn")
+_RESULT_NAME_W = 72.0
+_RESULT_FIG_W = 18.6
+
+
+def _result_figures(r: ResultRow) -> list[str]:
+    return [count_vi(r.settled), count_vi(r.on_time), count_vi(r.late), count_vi(r.apologised),
+            count_vi(r.refused), count_vi(r.supplemented), minutes_vi(r.settle_mean),
+            minutes_vi(r.settle_p90), share_vi(r.satisfaction_share), count_vi(r.petitions),
+            share_vi(r.petitions_on_time_rate)]
+
+
+def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
+    """Results per clerk and per procedure, headed by the Decision 766 group they feed."""
+    from fpdf.enums import XPos, YPos
+    from fpdf.fonts import FontFace
+
+    from kiosk.printout.receipt_pdf import FONT, nfc
+
+    results = stats.results
+    if results is None:
+        return
+    widths = (_RESULT_NAME_W, *([_RESULT_FIG_W] * len(_RESULT_HEADS)))
+    aligns = ("LEFT", *(["RIGHT"] * len(_RESULT_HEADS)))
+    for offset, (title, head, rows) in enumerate((
+            ("Kết quả giải quyết theo cán bộ", "Cán bộ (tiếp nhận)", results.by_clerk),
+            ("Kết quả giải quyết theo thủ tục", "Thủ tục hành chính", results.by_procedure))):
+        if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(0, 7, nfc(f"{number + offset}. {title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 8)
+        pdf.set_text_color(*GREY)
+        pdf.cell(0, 4.5, nfc("Nhóm chỉ số của Bộ chỉ số phục vụ người dân, doanh nghiệp "
+                             "(Quyết định 766/QĐ-TTg) ghi ở hàng tiêu đề."),
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        if not rows:
+            pdf.set_font(FONT, "", 9)
+            pdf.cell(0, 6, "Không có số liệu trong khoảng thời gian này.", new_x=XPos.LMARGIN,
+                     new_y=YPos.NEXT)
+            pdf.ln(2)
+            continue
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_fill_color(255, 255, 255)
+        heading = FontFace(emphasis="BOLD", fill_color=LIGHT)
+        with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
+                       padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
+                       num_heading_rows=2, repeat_headings=1, v_align="MIDDLE", align="LEFT",
+                       cell_fill_mode="ROWS", cell_fill_color=_ROW_FILL) as table:
+            top = table.row()
+            top.cell(nfc(head), rowspan=2, align="L")
+            top.cell(nfc("Tiến độ giải quyết — QĐ 766 (20 điểm)"), colspan=8, align="C")
+            top.cell(nfc("Mức độ hài lòng — QĐ 766 (18 điểm)"), colspan=3, align="C")
+            sub = table.row()
+            for name in _RESULT_HEADS:
+                sub.cell(nfc(name), align="C")
+            for r in rows:
+                row = table.row()
+                row.cell(nfc(r.label))
+                for text in _result_figures(r):
+                    row.cell(text)
+            row = table.row(style=FontFace(emphasis="BOLD", fill_color=_TOTAL_FILL))
+            row.cell("Cộng")
+            for text in _result_figures(results.total):
+                row.cell(text)
+        pdf.ln(4)
+    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(0, 6, nfc("Số liệu nào tính vào chỉ số nào (Quyết định 766/QĐ-TTg)"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 8.5)
+    for figure, group in indicator_legend():
+        pdf.cell(0, 4.4, nfc(f"• {figure}: nhóm {group}"), new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+    if not results.petitions_known:
+        pdf.cell(0, 4.4, nfc("• Phản ánh, kiến nghị: chưa có số liệu."), new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+    pdf.ln(3)
 
 
 def _reasons(pdf: FPDF, stats: OfficeStats) -> None:
@@ -692,6 +780,7 @@ def build_pdf(stats: OfficeStats, *, unit_name: str = "", generated: str = "") -
         sections.append(("4. Theo ngày", "Ngày", stats.by_day, stats.total))
     for title, head, groups, total in sections:
         _section(pdf, title, head, groups, total)
+    _results(pdf, stats, len(sections) + 1)
     _reasons(pdf, stats)
     _definitions(pdf)
     return pdf
