@@ -55,8 +55,12 @@ INDICATOR_GROUPS = {
     "settle_p90": PROGRESS, "satisfaction": SATISFACTION, "petitions_on_time": SATISFACTION,
 }
 
-#: What `working_days_late` is given about a dossier: its row of `dossiers` (procedure_code,
-#: received_at, appointment_date, processing_days, status, finished_at, returned_at, ...).
+#: The columns of `dossiers` the results read (no personal data: names, ID numbers, addresses
+#: are never loaded for a report).
+DOSSIER_FIELDS = ("id", "uid", "code", "procedure_code", "procedure_name", "processing_days",
+                  "received_at", "appointment_date", "status", "finished_at", "returned_at",
+                  "on_time", "clerk", "ticket_id")
+#: What `working_days_late` is given about a dossier: those columns of its `dossiers` row.
 DossierRow = Mapping[str, Any]
 #: Its slips: rows of `dossier_slips` (form, reason, new_date, issued_at, ...), oldest first.
 SlipRows = list[Mapping[str, Any]]
@@ -203,7 +207,8 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     # Dossiers with anything in the range: finished, an event or a slip there. Text bounds
     # a day wider; the exact local day is decided below.
     cur = db.execute(
-        "SELECT * FROM dossiers WHERE (finished_at >= ? AND finished_at < ?) "
+        f"SELECT {', '.join(DOSSIER_FIELDS)} FROM dossiers "
+        "WHERE (finished_at >= ? AND finished_at < ?) "
         "OR (finished_at IS NULL AND returned_at >= ? AND returned_at < ?) "
         "OR id IN (SELECT dossier_id FROM dossier_events WHERE at >= ? AND at < ? "
         "          AND to_status IN (?, ?)) "
