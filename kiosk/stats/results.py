@@ -291,10 +291,14 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
     ticket_procedure: dict[int, str] = {}
     if ticket_ids:
         ids = ",".join(str(i) for i in ticket_ids)
+        # A counter writes the same few details all day long: each one is read once.
+        clerks: dict[str | None, str | None] = {}
         for tid, raw in db.execute(
                 "SELECT ticket_id, detail FROM queue_events WHERE ticket_id IN "
                 f"({ids}) AND kind IN ('called', 'finished') ORDER BY at, id").fetchall():
-            clerk = _name(_detail(raw).get("clerk"))
+            if raw not in clerks:
+                clerks[raw] = _name(_detail(raw).get("clerk"))
+            clerk = clerks[raw]
             if clerk:
                 ticket_clerk[tid] = clerk  # the last call or finish wins
         for tid, procedure in db.execute(
