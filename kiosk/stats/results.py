@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from kiosk.calendar import CalendarRules, received_as, working_days_between
+from kiosk.dossiers.status import DossierStatus
 
 REFUSED = 3
 SUPPLEMENT = 5
@@ -60,24 +61,47 @@ INDICATOR_GROUPS = {
 DOSSIER_FIELDS = ("id", "uid", "code", "procedure_code", "procedure_name", "processing_days",
                   "received_at", "appointment_date", "status", "finished_at", "returned_at",
                   "on_time", "clerk", "ticket_id")
-#: What `working_days_late` is given about a dossier: those columns of its `dossiers` row.
-DossierRow = Mapping[str, Any]
-#: Its slips: rows of `dossier_slips` (form, reason, new_date, issued_at, ...), oldest first.
+@dataclass(frozen=True)
+class StatusStep:
+    """One row of a dossier's status history, as the due-date rule reads it."""
+
+    to_status: DossierStatus
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """What `working_days_late` is given about a dossier: the attributes the due-date rule
+    (kiosk/dossiers/due.py) reads of a Dossier, from the columns above (no personal data)."""
+
+    id: int
+    code: str
+    procedure_code: str
+    received_at: datetime
+    appointment_date: date
+    status: DossierStatus
+    finished_at: datetime | None
+    returned_at: datetime | None
+    history: tuple[StatusStep, ...]
+
+
+#: Its slips: rows of `dossier_slips` as dicts (form, reason, new_date, issued_at, ...), oldest
+#: first.
 SlipRows = list[Mapping[str, Any]]
-LateCount = Callable[[DossierRow, SlipRows, CalendarRules, date], int]
+LateCount = Callable[[DossierFacts, SlipRows, CalendarRules, date], int]
 
 
-def working_days_late(dossier: DossierRow, slips: SlipRows, rules: CalendarRules,
+def working_days_late(dossier: DossierFacts, slips: SlipRows, rules: CalendarRules,
                       finished: date) -> int:
     """Working days `dossier` was late when finished on `finished`; 0 when on time.
 
-    The one seam for the project's due-date rule (kiosk/dossiers/due.py's `working_days_late`,
-    which also counts Mẫu 04's new date and the supplement pauses). Until it is wired here:
-    the appointment date on the receipt and the calendar's working-day count. A Mẫu 04 makes
-    the dossier late in `result_stats` whatever this answers.
+    The one seam for the project's due-date rule: kiosk/dossiers/due.py's
+    `working_days_late(dossier, slips, rules, today)`, which also moves the promise by the
+    supplement pauses. Until it is wired here: the appointment date on the receipt and the
+    calendar's working-day count. A Mẫu 04 makes the dossier late in `result_stats` whatever
+    this answers.
     """
-    due = date.fromisoformat(str(dossier["appointment_date"])[:10])
-    return max(0, working_days_between(due, finished, rules))
+    return max(0, working_days_between(dossier.appointment_date, finished, rules))
 
 
 # -- figures -----------------------------------------------------------------------------------
@@ -253,7 +277,14 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         if not inside(finished_at):
             continue
         finished = finished_at.date()
-        days_late = late(d, own_slips, rules, finished)
+        facts = DossierFacts(
+            id=dossier_id, code=d["code"], procedure_code=procedure,
+            received_at=_local(d["received_at"], tz),
+            appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
+            status=DossierStatus(d["status"]), finished_at=_local(d["finished_at"], tz),
+            returned_at=_local(d["returned_at"], tz),
+            history=tuple(StatusStep(DossierStatus(status), at) for status, at in own_events))
+        days_late = late(facts, own_slips, rules, finished)
         is_late = bool(apologies) or days_late > 0
         received = received_as(_local(d["received_at"], tz), rules)
         took = max(0, working_days_between(received, finished, rules)

@@ -141,7 +141,7 @@ def test_an_apology_keeps_the_dossier_late_even_if_the_due_rule_says_on_time(db,
     assert (never.total.on_time, never.total.late) == (3, 1)
     seen = []
     result_stats(db, *MARCH, RULES, late=lambda dossier, slips, rules, day: seen.append(
-        (dossier["code"], [s["form"] for s in slips], day)) or 0)
+        (dossier.code, [s["form"] for s in slips], day)) or 0)
     codes = {code: (forms, day) for code, forms, day in seen}
     assert codes[month["c"].code] == (["04"], date(2026, 3, 10))
 
