@@ -710,7 +710,7 @@ def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
     for figure, group in indicator_legend():
         pdf.cell(0, 4.4, nfc(f"• {figure}: nhóm {group}"), new_x=XPos.LMARGIN,
                  new_y=YPos.NEXT)
-    if not results.petitions_known:
+    if not results.petitions_data:
         pdf.cell(0, 4.4, nfc("• Phản ánh, kiến nghị: chưa có số liệu."), new_x=XPos.LMARGIN,
                  new_y=YPos.NEXT)
     pdf.ln(3)

@@ -19,9 +19,9 @@ Definitions (local days in the office's time zone, working days by kiosk.calenda
 - satisfaction: ratings given in the range; per clerk through the rated ticket (the clerk of
   its last call or finish; the rating's own clerk when the ticket names none); per procedure
   through the rated dossier, or the dossier linked to the rated ticket.
-- petitions handled on time: petitions whose deadline fell in the range or which were
-  answered in the range; on time when answered no later than the deadline. Read from the
-  `petitions` table only when the station has one (None: no data).
+- petitions handled on time: petitions whose due date fell in the range or which were
+  answered in the range; on time when answered (or closed) no later than the due date. Read
+  from the `petitions` table (kiosk.petitions) only when the station has one (None: no data).
 
 Clerk: the clerk who received the dossier (the one-stop counter answers for it); a refusal or
 supplement is under that clerk too. Procedure: the dossier's procedure code.
@@ -149,6 +149,11 @@ class ResultStats:
     by_procedure: tuple[ResultRow, ...]
     #: False when the station has no petitions table: "no data", not zero.
     petitions_known: bool = False
+
+    @property
+    def petitions_data(self) -> bool:
+        """Petitions to judge in the range: otherwise the reports say "no data"."""
+        return self.petitions_known and bool(self.total.petitions)
 
 
 @dataclass
@@ -359,10 +364,11 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
 def _add_petitions(db: Database, lo: str, hi: str, tz: ZoneInfo,
                    inside: Callable[[datetime | None], bool],
                    each: Callable[[str | None, str | None], Iterable[_Acc]]) -> bool:
-    """Petitions handled on time, when the station keeps petitions; False: no data.
+    """Petitions handled on time, when the station keeps petitions (kiosk.petitions, migration
+    14: `due_date`, `answered_at`, `closed_at`, `assignee`, `answered_by`); False: no data.
 
-    The petitions table is another part's (migration 14): its columns are read by name here,
-    `deadline` (date or moment), `answered_at` and `assignee`; adjust at merge if they differ.
+    A petition counts when its due date or its answer falls in the range; on time when
+    answered (or closed) no later than its due date. Under its assignee, else who answered.
     """
     from kiosk.stats.compute import _name
 
@@ -371,19 +377,20 @@ def _add_petitions(db: Database, lo: str, hi: str, tz: ZoneInfo,
         return False
     try:
         rows = db.execute(
-            "SELECT deadline, answered_at, assignee FROM petitions WHERE "
-            "(deadline >= ? AND deadline < ?) OR (answered_at >= ? AND answered_at < ?)",
-            (lo, hi, lo, hi)).fetchall()
+            "SELECT due_date, coalesce(answered_at, closed_at), "
+            "coalesce(nullif(assignee, ''), answered_by) FROM petitions WHERE "
+            "(due_date >= ? AND due_date < ?) OR (answered_at >= ? AND answered_at < ?) "
+            "OR (closed_at >= ? AND closed_at < ?)", (lo, hi, lo, hi, lo, hi)).fetchall()
     except sqlite3.OperationalError:
-        return False
-    for deadline_text, answered_text, assignee in rows:
-        deadline = date.fromisoformat(str(deadline_text)[:10])
+        return False  # a petitions table of another shape: no data rather than wrong figures
+    for due_text, answered_text, who in rows:
+        due = date.fromisoformat(str(due_text)[:10])
         answered = _local(answered_text, tz)
-        due_in = inside(datetime(deadline.year, deadline.month, deadline.day, 12, tzinfo=tz))
-        if not (due_in or inside(answered)):
+        if not (inside(datetime(due.year, due.month, due.day, 12, tzinfo=tz))
+                or inside(answered)):
             continue
-        on_time = answered is not None and answered.date() <= deadline
-        for acc in each(_name(assignee) or "", None):
+        on_time = answered is not None and answered.date() <= due
+        for acc in each(_name(who) or "", None):
             acc.petitions += 1
             acc.petitions_on_time += int(on_time)
     return True

@@ -388,7 +388,7 @@ class OfficeWindow(QMainWindow):
                        "việc). {satisfaction}: hài lòng với giải quyết TTHC, phản ánh kiến nghị "
                        "xử lý đúng hạn.").format(progress=tr_marked(PROGRESS_GROUP),
                                                   satisfaction=tr_marked(SATISFACTION_GROUP))
-        if results is not None and not results.petitions_known:
+        if results is not None and not results.petitions_data:
             note += " " + self.tr("Phản ánh, kiến nghị: chưa có số liệu.")
         return note
 
