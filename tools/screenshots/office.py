@@ -90,7 +90,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         shot("month-clerks", FULL_HD)
         window.resize(*LANDSCAPE)
         # The results per clerk, each figure under its Decision 766 group.
-        window.tabs.setCurrentIndex(4)
+        window.tabs.setCurrentWidget(window.result_pages["by_clerk"])
         shot("month-results", LANDSCAPE)
     finally:
         window.shutdown()

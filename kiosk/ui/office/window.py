@@ -363,6 +363,8 @@ class OfficeWindow(QMainWindow):
             self.tabs.addTab(table, tr_marked(title))
         self.result_tables: dict[str, ResultsTable] = {}
         self.indicator_notes: list[QLabel] = []
+        #: The results tabs' pages, by grouping (select one with tabs.setCurrentWidget).
+        self.result_pages: dict[str, QWidget] = {}
         for title, heading, grouping in RESULT_TABS:
             page = QWidget()
             column = QVBoxLayout(page)
@@ -376,6 +378,7 @@ class OfficeWindow(QMainWindow):
             table = ResultsTable(tr_marked(heading))
             column.addWidget(table, 1)
             self.result_tables[grouping] = table
+            self.result_pages[grouping] = page
             self.tabs.addTab(page, tr_marked(title))
         body.addWidget(self.tabs, 4)
 
