@@ -58,17 +58,17 @@ Definitions (each figure is documented once, here):
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
+
+from kiosk.stats.figures import _detail, _name, _sort_key_vi, percentile
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 LEVEL_LABELS_VI = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng",
@@ -83,20 +83,6 @@ _RETURNED = 10
 
 
 # -- figures -----------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """The p-quantile (0 ≤ p ≤ 1) of `values` by linear interpolation between closest ranks
-    (Excel PERCENTILE.INC, R type 7). Raises ValueError on no values."""
-    if not values:
-        raise ValueError("percentile of no values")
-    if not 0 <= p <= 1:
-        raise ValueError("p must be between 0 and 1")
-    xs = sorted(values)
-    h = (len(xs) - 1) * p
-    lo = math.floor(h)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
 @dataclass(frozen=True)
@@ -282,30 +268,11 @@ def _parse_at(text: str, tz: ZoneInfo) -> datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
 
 
-def _name(text: Any) -> str | None:
-    """Staff names as typed at two places (counter login, dossier intake): one spelling."""
-    if text is None:
-        return None
-    cleaned = " ".join(unicodedata.normalize("NFC", str(text)).split())
-    return cleaned or None
-
-
 def _counter(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
     return text or None
-
-
-def _detail(raw: str | None) -> dict[str, Any]:
-    # Kiosk events carry plain text (a printer error), counter events a JSON object.
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -640,12 +607,3 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
     )
 
 
-def _sort_key_vi(name: str) -> tuple[str, str]:
-    """Vietnamese names sort by given name (the last word), then the full name; accents are
-    folded so that "Đức" sorts among the D's."""
-    def fold(text: str) -> str:
-        text = text.replace("đ", "d").replace("Đ", "D")
-        return "".join(c for c in unicodedata.normalize("NFD", text)
-                       if unicodedata.category(c) != "Mn").casefold()
-    words = name.split()
-    return (fold(words[-1]) if words else "", fold(name))

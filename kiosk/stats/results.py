@@ -24,7 +24,9 @@ Definitions (local days in the office's time zone, working days by kiosk.calenda
   from the `petitions` table (kiosk.petitions) only when the station has one (None: no data).
 
 Clerk: the clerk who received the dossier (the one-stop counter answers for it); a refusal or
-supplement is under that clerk too. Procedure: the dossier's procedure code.
+supplement is under that clerk too. Procedure: the dossier's procedure code. Dossiers come
+from `dossiers` (on a hub: the office dossier book, every counter's); the public copies older
+counters forward (`office_dossiers`) carry no history or slips and are not in the results.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ class _Acc:
     petitions_on_time: int = 0
 
     def freeze(self, key: str, label: str, petitions: bool) -> ResultRow:
-        from kiosk.stats.compute import percentile
+        from kiosk.stats.figures import percentile
 
         return ResultRow(
             key=key, label=label, settled=self.settled, on_time=self.on_time, late=self.late,
@@ -212,7 +214,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                  late: LateCount | None = None) -> ResultStats:
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
     or another due-date rule). Read-only; run it inside the caller's read transaction."""
-    from kiosk.stats.compute import _name, _sort_key_vi
+    from kiosk.stats.figures import _name, _sort_key_vi
 
     late = late or working_days_late
     tz = ZoneInfo(rules.timezone)
@@ -315,7 +317,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
 def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
                       each: Callable[[str | None, str | None], Iterable[_Acc]]) -> None:
-    from kiosk.stats.compute import _detail, _name
+    from kiosk.stats.figures import _detail, _name
 
     rows = db.execute(
         "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
@@ -370,7 +372,7 @@ def _add_petitions(db: Database, lo: str, hi: str, tz: ZoneInfo,
     A petition counts when its due date or its answer falls in the range; on time when
     answered (or closed) no later than its due date. Under its assignee, else who answered.
     """
-    from kiosk.stats.compute import _name
+    from kiosk.stats.figures import _name
 
     if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'petitions'"
                       ).fetchone():
