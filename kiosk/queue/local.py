@@ -176,13 +176,15 @@ class LocalQueue:
         changes, applied in order on this station's database, bound to the station that sent
         them (`station_id`, from its credential; None: the office key). A body that is not a
         list of changes is an InvalidRequest; every other problem is one change's result."""
+        from kiosk.calendar import CalendarRules
         from kiosk.dossiers.book import apply_changes
         from kiosk.jsonfields import FieldRejected
 
         desk = self._desk()
         try:
             results = apply_changes(desk.db, changes, station_id, desk.tz,
-                                    unit_code=self.config.office.code, now=desk.now())
+                                    unit_code=self.config.office.code, now=desk.now(),
+                                    rules=CalendarRules.from_config(self.config))
         except FieldRejected as exc:
             raise InvalidRequest(str(exc)) from None
         return [r.as_json() for r in results]
