@@ -30,7 +30,7 @@ from kiosk.ui.widgets import KeyButton, set_prop
 _COLUMNS = (N_("Mã hồ sơ"), N_("Thủ tục"), N_("Hạn trả"), N_("Tiến độ"), N_("Cán bộ tiếp nhận"))
 _GROUP_COLUMNS = (N_("Quá hạn"), N_("Đến hạn hôm nay"), N_("Sắp đến hạn"))
 #: Columns of the per-clerk / per-procedure table beyond the name: wide enough for the header.
-_GROUP_WIDTH = 150
+_GROUP_WIDTH = 130
 
 
 def progress_text(e: DueEntry) -> str:
@@ -90,7 +90,8 @@ class DuePanel(QWidget):
     open_requested = Signal(str)
     refresh_requested = Signal()
 
-    def __init__(self, within: int, parent: QWidget | None = None) -> None:
+    def __init__(self, within: int, parent: QWidget | None = None, *,
+                 side_by_side: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("DuePanel")
         self.setProperty("role", "page")
@@ -158,20 +159,21 @@ class DuePanel(QWidget):
         self.by_clerk.clicked.connect(lambda: self._group_by("clerk"))
         self.by_procedure.clicked.connect(lambda: self._group_by("procedure"))
         self.group_key = "clerk"
-        switch = QVBoxLayout()
+        # The counts per clerk / procedure: under the list (the counter's narrow screen), or
+        # beside it (the office window, whose tab is wide and low).
+        switch = QHBoxLayout() if side_by_side else QVBoxLayout()
         switch.setSpacing(6)
         switch.addWidget(self.by_clerk)
         switch.addWidget(self.by_procedure)
         switch.addStretch(1)
-        below = QHBoxLayout()
-        below.setSpacing(10)
-        below.addLayout(switch)
-        below.addWidget(self.groups, 1)
-
-        body = QVBoxLayout()
-        body.setSpacing(8)
+        groups = QVBoxLayout() if side_by_side else QHBoxLayout()
+        groups.setSpacing(6 if side_by_side else 10)
+        groups.addLayout(switch)
+        groups.addWidget(self.groups, 1)
+        body = QHBoxLayout() if side_by_side else QVBoxLayout()
+        body.setSpacing(10 if side_by_side else 8)
         body.addWidget(self.table, 3)
-        body.addLayout(below, 1)
+        body.addLayout(groups, 2 if side_by_side else 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 8, 10, 8)
         box.setSpacing(8)

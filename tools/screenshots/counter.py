@@ -66,7 +66,6 @@ def seed_due(desk, now: datetime) -> None:
     import uuid
 
     from kiosk.dossiers import Intake, Person
-    from kiosk.dossiers.status import DossierStatus
     from kiosk.store import transaction
 
     people = [Person("Trần Văn Hùng", "001089012345"), Person("Lê Thị Mai", "001190054321"),

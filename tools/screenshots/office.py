@@ -29,6 +29,7 @@ SHOTS = (
     "office-today-1366x768.png",
     "office-month-clerks-1366x768.png",
     "office-month-clerks-1920x1080.png",
+    "office-due-1366x768.png",
     "office-report-pdf.png",
 )
 
@@ -86,6 +87,11 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         recompute(lambda: window.set_preset(MONTH))
         window.tabs.setCurrentIndex(1)  # per clerk: queue and dossier figures side by side
         shot("month-clerks", LANDSCAPE)
+        # The due list: the office's open dossiers overdue and falling due.
+        window.tabs.setCurrentIndex(window.due_tab)
+        _wait(app, lambda: window.due_list is not None)
+        shot("due", LANDSCAPE)
+        window.tabs.setCurrentIndex(1)
         shot("month-clerks", FULL_HD)
     finally:
         window.shutdown()
