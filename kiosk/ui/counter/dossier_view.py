@@ -222,6 +222,7 @@ class DossierView(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         # -- details --------------------------------------------------------------------
+        self.slips: list[Any] = []  # the open dossier's apology slips
         self.values: dict[str, QLabel] = {}
         info, info_box, _ = card(self.tr("Thông tin hồ sơ"))
         grid = QGridLayout()
@@ -395,7 +396,13 @@ class DossierView(QWidget):
         self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.code_edit.selectAll()
 
-    def show_dossier(self, dossier: Dossier | None, today: date | None = None) -> None:
+    def show_dossier(self, dossier: Dossier | None, today: date | None = None,
+                     slips: Sequence[Any] | None = None) -> None:
+        """`slips`: the dossier's apology slips (kiosk/dossiers/due.py), for its due moment;
+        None keeps those read with the same dossier (an action's answer)."""
+        same = (dossier is not None and self.dossier is not None
+                and dossier.code == self.dossier.code)
+        self.slips = list(slips) if slips is not None else (self.slips if same else [])
         self.dossier = dossier
         self.cancel_action()
         if dossier is not None and self.finish_mode:
@@ -433,7 +440,8 @@ class DossierView(QWidget):
         badge = v["status"]
         badge.setText(f"{int(dossier.status)}. {dossier.status.label_vi}")
         set_prop(badge, "tone", status_tone(dossier.status))
-        text, tone = timeliness(dossier, today or date.today(), self.rules)
+        text, tone = timeliness(dossier, today or date.today(), self.rules,
+                                self.slips)
         v["timeliness"].setText(text)
         set_prop(v["timeliness"], "tone", tone)
         returned = when_text(dossier.returned_at)

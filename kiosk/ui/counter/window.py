@@ -971,14 +971,15 @@ class CounterWindow(QMainWindow):
         self.banner.clear()
         self.dossier_view.code_edit.setText(code.strip().upper())
         self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
-        self.lanes.desk.run(lambda desk: (desk.open(code), desk.stale),
-                            done=lambda opened: self.on_opened(*opened, by_scan=by_scan),
+        self.lanes.desk.run(lambda desk: desk.open_with_slips(code),
+                            done=lambda opened: self.on_opened(*opened[:2], by_scan=by_scan,
+                                                               slips=opened[2]),
                             failed=self.on_open_failed, owner=self, label="open dossier")
 
     def on_opened(self, dossier: Dossier, stale: bool = False, *,
-                  by_scan: bool = False) -> None:
+                  by_scan: bool = False, slips: Any = ()) -> None:
         view = self.dossier_view
-        view.show_dossier(dossier, self.clock().date())
+        view.show_dossier(dossier, self.clock().date(), slips)
         if stale:
             # The hub did not answer: this PC's copy, which another counter may have changed.
             view.set_state("failed", self.tr("Mất kết nối máy chủ: đây là bản lưu trên máy "

@@ -141,3 +141,14 @@ def test_reminder_again_at_the_configured_time(qtbot, tmp_path, office):
     w.refresh_due()  # once a day
     qtbot.wait(300)
     assert not w.banner.message
+
+
+def test_an_opened_dossier_shows_the_apology_new_date(qtbot, tmp_path, office):
+    config, made = office
+    apologise(tmp_path, made["overdue"].code)  # new date Tue 10 Mar
+    w = open_counter(qtbot, tmp_path, config, clock=lambda: MONDAY_10)
+    w.open_dossier(made["overdue"].code)
+    qtbot.waitUntil(lambda: w.dossier_view.dossier is not None, timeout=5000)
+    text = w.dossier_view.values["timeliness"].text()
+    assert text == "Đã hẹn lại, còn 1 ngày làm việc"
+    assert w.dossier_view.values["timeliness"].property("tone") == "late"
