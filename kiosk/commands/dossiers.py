@@ -460,4 +460,11 @@ def _due_text(listing, overdue_only: bool) -> str:
             note = f" ({', '.join(notes)})" if notes else ""
             lines.append(f"  {e.code}  hạn {e.due_date:%d/%m/%Y} {when}  "
                          f"{e.procedure_name}  [{e.clerk}]{note}")
+    groups = listing.as_json()
+    for key, head, name in (("by_clerk", "Theo cán bộ", "clerk"),
+                            ("by_procedure", "Theo thủ tục", "procedure_name")):
+        if groups[key]:
+            lines.append(f"\n{head} (quá hạn / hôm nay / sắp đến hạn):")
+            lines += [f"  {g[name]}: {g[OVERDUE]} / {g[TODAY]} / {g[SOON]}"
+                      for g in groups[key]]
     return "\n".join(lines)

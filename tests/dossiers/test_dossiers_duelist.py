@@ -152,6 +152,7 @@ def test_cli_lists_overdue_and_due_soon(station, capsys):
     code, out, _ = run(capsys, folder, "--overdue")
     assert code == 0 and old.code in out and "Quá hạn: 1" in out and new.code not in out
     assert NAME not in out
+    assert f"  {CLERK}: 1 / 0 / 0" in out and "Theo thủ tục" in out
 
 
 def test_cli_apology_and_bad_days(station, capsys):

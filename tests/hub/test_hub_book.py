@@ -325,3 +325,27 @@ def test_counters_read_the_whole_office_due_list_from_the_book(hub, http, counte
         assert refused.json()["message_vi"]
     for role in ("kiosk", "display", "rating"):
         assert listing("?due_within=1", pair(hub.url, f"{role}-1", role)).status_code == 403
+
+
+def test_kiosk_dossier_list_on_a_counter_pc_lists_the_whole_office(hub, http, counters,
+                                                                     tmp_path, capsys):
+    """`kiosk dossier list --hub URL --key KEY` on a PC that holds none of the dossiers: the
+    book's list, every counter's dossiers."""
+    from datetime import datetime, timedelta
+
+    from kiosk.cli import main
+
+    a = counters[0]
+    token = pair(hub.url, "quay-1", "counter")
+    old = a.desk.save_intake(intake("1.004194"), clerk=CLERK,
+                             at=datetime.now(HCM) - timedelta(days=40))
+    assert results(http, hub, token, [a.intake_change(old)])[0]["result"] == "applied"
+    other_pc = tmp_path / "quay-3"
+    key = pair(hub.url, "quay-3", "counter")
+    code = main(["--data-dir", str(other_pc), "dossier", "list", "--overdue", "--hub", hub.url,
+                 "--key", key, "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    data = json.loads(out.out)
+    assert data["source"] == "hub" and not data["stale"]
+    assert [d["code"] for d in data["dossiers"]] == [old.code]
