@@ -28,7 +28,7 @@ from kiosk.printout.receipt_pdf import (
 
 def _paragraph(pdf: Document, text: str, *, size: float = 12, style: str = "") -> None:
     pdf.set_font(FONT, style, size)
-    pdf.multi_cell(0, 6.2, nfc(text), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 6.2, nfc(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _handovers(pdf: Document, slip: SlipPrint, columns: tuple[str, ...]) -> None:
