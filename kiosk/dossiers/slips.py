@@ -19,6 +19,7 @@ record names no citizen at all. Logs name dossiers by code only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -180,6 +181,21 @@ def issue_slip(desk: DossierDesk, code: str, form: str, *, clerk: str,
                           "form 04 needs the new date (--new-date)")
     if form != "04" and new_date is not None:
         raise SlipRefused("Chỉ Mẫu 04 có ngày hẹn mới.", "only form 04 takes a new date")
+    # A counter PC of a LAN office (kiosk/dossiers/office.py): the book's copy first, the
+    # status change (02, 03) queued for the book in this transaction and pushed at once.
+    book = bool(getattr(desk, "book", False))
+    if book:
+        desk._refresh_quietly(code)  # type: ignore[attr-defined]
+    with desk._mirror_only() if book else contextlib.nullcontext():  # type: ignore[attr-defined]
+        slip = _issue(desk, code, form, clerk, reason, new_date, at)
+    if book and form in STATUS_OF_FORM:
+        desk._settle(slip.code)  # type: ignore[attr-defined]
+    log.info("dossier %s: form %s issued", slip.code, form)
+    return slip
+
+
+def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | None,
+           new_date: date | None, at: datetime) -> Slip:
     with transaction(desk.db) as conn:
         dossier = desk._locked(conn, code)
         if dossier.purged:
@@ -234,7 +250,6 @@ def issue_slip(desk: DossierDesk, code: str, form: str, *, clerk: str,
              slip.station_id))
         append_outbox(conn, SLIP_RECORD, dict(slip.as_json(), dossier_uid=dossier.uid), at,
                       record_id=slip.uid)
-    log.info("dossier %s: form %s issued", dossier.code, form)
     return slip
 
 
@@ -307,8 +322,7 @@ def slip_print(desk: DossierDesk, uid: str) -> SlipPrint:
     conn = desk.db.conn
     slips = _slip_rows(conn, dossier, desk.tz)
     slip = next(s for s in slips if s.uid == uid)
-    earlier = [s for s in slips if s.issued_at < slip.issued_at or s.uid == slip.uid]
-    before = [s for s in earlier if s.uid != slip.uid]
+    before = slips[:slips.index(slip)]
     settings = desk.settings
     rows: tuple[HandoverRow, ...] = ()
     if slip.form == "05":

@@ -253,3 +253,26 @@ def test_slip_and_handover_commands(tmp_path, capsys):
     assert decoded(image, zxingcpp.BarcodeFormat.Code128) == [code]
     assert main([*base, "dossier", "show", code, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == 5
+
+
+def test_a_slip_at_a_counter_of_a_lan_office_moves_the_dossier_in_the_book(tmp_path):
+    from kiosk.dossiers.office import pending_count
+    from tests.dossiers.bookhub import RealBook
+    from tests.dossiers.test_dossiers_office import Counter
+
+    hub = RealBook(tmp_path / "hub" / "data")
+    a = Counter(tmp_path / "counter-a" / "kiosk.db", "counter-a", hub)
+    try:
+        code = a.desk.save_intake(intake(), clerk=CLERK).code
+        slip = issue_slip(a.desk, code, "02", clerk=CLERK, reason=MISSING)
+        # The status change reached the office's book at once, with the list as its reason.
+        book = hub.dossier(code)
+        assert book["status"] == 5 and book["status_reason"] == MISSING
+        assert pending_count(a.db) == 0
+        # The slip itself is this counter's record, sent to the city by this counter.
+        [record] = [json.loads(p) for (p,) in a.db.execute(
+            "SELECT payload FROM outbox WHERE record_type = 'dossier_slip'")]
+        assert record["uid"] == slip.uid and record["form"] == "02"
+    finally:
+        a.close()
+        hub.close()
