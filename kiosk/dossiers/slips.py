@@ -253,6 +253,7 @@ def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | No
     return slip
 
 
+
 def record_handover(desk: DossierDesk, code: str, *, to_party: str, received_by: str,
                     clerk: str, from_party: str | None = None, due: date | None = None,
                     note: str | None = None, at: datetime | None = None) -> Handover:
@@ -266,6 +267,18 @@ def record_handover(desk: DossierDesk, code: str, *, to_party: str, received_by:
                           "a hand-over needs --to and --received-by")
     if not clerk:
         raise SlipRefused("Thiếu tên cán bộ giao hồ sơ.", "clerk is empty")
+    book = bool(getattr(desk, "book", False))
+    if book:  # the book's copy into this PC's mirror first (taken in at another counter)
+        desk._refresh_quietly(code)  # type: ignore[attr-defined]
+    with desk._mirror_only() if book else contextlib.nullcontext():  # type: ignore[attr-defined]
+        handover = _hand_over(desk, code, at, from_party, to_party, clerk, received_by, due,
+                              note)
+    log.info("dossier %s handed over", handover.code)
+    return handover
+
+
+def _hand_over(desk: DossierDesk, code: str, at: datetime, from_party: str, to_party: str,
+               clerk: str, received_by: str, due: date | None, note: str | None) -> Handover:
     with transaction(desk.db) as conn:
         dossier = desk._locked(conn, code)
         if dossier.purged:
@@ -287,7 +300,6 @@ def record_handover(desk: DossierDesk, code: str, *, to_party: str, received_by:
              handover.station_id))
         append_outbox(conn, HANDOVER_RECORD, dict(handover.as_json(), dossier_uid=dossier.uid),
                       at, record_id=handover.uid)
-    log.info("dossier %s handed over", dossier.code)
     return handover
 
 

@@ -4,6 +4,7 @@ through the real ESC/POS path and as an A4 PDF, parsed back (text, CODE128, QR).
 import json
 import shutil
 import subprocess
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -262,17 +263,72 @@ def test_a_slip_at_a_counter_of_a_lan_office_moves_the_dossier_in_the_book(tmp_p
 
     hub = RealBook(tmp_path / "hub" / "data")
     a = Counter(tmp_path / "counter-a" / "kiosk.db", "counter-a", hub)
+    b = Counter(tmp_path / "counter-b" / "kiosk.db", "counter-b", hub, number=2)
     try:
         code = a.desk.save_intake(intake(), clerk=CLERK).code
-        slip = issue_slip(a.desk, code, "02", clerk=CLERK, reason=MISSING)
+        supplement = issue_slip(a.desk, code, "02", clerk=CLERK, reason=MISSING)
         # The status change reached the office's book at once, with the list as its reason.
         book = hub.dossier(code)
         assert book["status"] == 5 and book["status_reason"] == MISSING
         assert pending_count(a.db) == 0
-        # The slip itself is this counter's record, sent to the city by this counter.
-        [record] = [json.loads(p) for (p,) in a.db.execute(
-            "SELECT payload FROM outbox WHERE record_type = 'dossier_slip'")]
-        assert record["uid"] == slip.uid and record["form"] == "02"
+        # Another counter, which never saw the dossier, hands it over: the book's copy first.
+        handover = record_handover(b.desk, code, to_party="Công chức Địa chính",
+                                   received_by="Lê Văn Cường", clerk="Trần Văn Bình")
+        assert b.desk.get(code).status is DossierStatus.SUPPLEMENT_REQUESTED
+        # Each record goes to the city from the counter that made it.
+        for counter, uid in ((a, supplement.uid), (b, handover.uid)):
+            assert [r for (r,) in counter.db.execute(
+                "SELECT record_id FROM outbox WHERE record_type IN ('dossier_slip', "
+                "'dossier_handover')")] == [uid]
     finally:
         a.close()
+        b.close()
         hub.close()
+
+
+def test_the_book_takes_slips_and_hand_overs_once(tmp_path):
+    """kiosk/dossiers/book.py's "slip" and "handover" change kinds, as the hub applies them
+    (a counter does not send them yet: docs/hub.md)."""
+    from kiosk.config import Config
+    from kiosk.dossiers.book import APPLIED, REJECTED, UNCHANGED, apply_changes
+    from kiosk.store import connect
+    from tests.dossiers.bookutil import HCM, Counter
+
+    counter = Counter(tmp_path / "quay-1", "quay-1")
+    hub_db = connect(tmp_path / "hub.db")
+    try:
+        d = counter.desk.save_intake(intake(), clerk=CLERK)
+        unit = Config().office.code
+        assert apply_changes(hub_db, [counter.intake_change(d)], "quay-1", HCM,
+                             unit_code=unit)[0].result == APPLIED
+        slip = issue_slip(counter.desk, d.code, "04", clerk=CLERK, reason="Chờ xác minh",
+                          new_date=date(2099, 1, 5))
+        change = {"id": slip.uid, "kind": "slip", "code": d.code, "station": "quay-1",
+                  "slip": {k: slip.as_json()[k] for k in
+                           ("form", "reason", "new_date", "details", "issued_at", "clerk")}}
+        handover = record_handover(counter.desk, d.code, to_party="Công chức Tư pháp",
+                                   received_by="Trần Văn Bình", clerk=CLERK)
+        moved = {"id": handover.uid, "kind": "handover", "code": d.code, "station": "quay-1",
+                 "handover": {k: handover.as_json()[k] for k in
+                              ("at", "from_party", "to_party", "handed_by", "received_by",
+                               "due_date", "note")}}
+        bad = [dict(change, id=str(uuid.uuid4()), slip=dict(change["slip"], form="07")),
+               dict(change, id=str(uuid.uuid4()), slip=dict(change["slip"], new_date=None)),
+               dict(change, id=str(uuid.uuid4()), station="quay-9"),
+               dict(moved, id=str(uuid.uuid4()), code=d.code[:-4] + "0999")]
+
+        def apply(changes):
+            return [r.result for r in apply_changes(hub_db, changes, "quay-1", HCM,
+                                                     unit_code=unit)]
+        assert apply([change, moved, *bad]) == [APPLIED, APPLIED] + [REJECTED] * 4
+        assert apply([change, moved]) == [UNCHANGED, UNCHANGED]  # a re-send
+        assert hub_db.execute("SELECT form, new_date, station_id FROM dossier_slips"
+                              ).fetchall() == [("04", "2099-01-05", "quay-1")]
+        assert hub_db.execute("SELECT to_party, received_by FROM dossier_handovers"
+                              ).fetchall() == [("Công chức Tư pháp", "Trần Văn Bình")]
+        # The slip's city record is the counter's; the book's outbox adds none for it.
+        assert hub_db.execute("SELECT count(*) FROM outbox WHERE record_type IN "
+                              "('dossier_slip', 'dossier_handover')").fetchone()[0] == 0
+    finally:
+        counter.close()
+        hub_db.conn.close()
