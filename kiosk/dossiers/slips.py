@@ -7,7 +7,8 @@ form means, with its own history row and city record:
 - 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: the dossier moves to SUPPLEMENT_REQUESTED; the
   reason lists what is missing, one item a line, once and in full (a second 02 for the same
   dossier is refused: asking again for more is what citizens complain of);
-- 03 Phiếu từ chối tiếp nhận, giải quyết hồ sơ: the dossier moves to REFUSED (the reason);
+- 03 Phiếu từ chối tiếp nhận, giải quyết hồ sơ: the dossier moves to REFUSED (the reason),
+  where the status table allows it (from an online registration, status 1);
 - 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả: only for a dossier not yet settled (it is, or
   the clerk knows it will be, late); the reason and a new working day later than the current
   due date, which becomes the due date; the status does not change;

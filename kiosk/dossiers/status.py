@@ -47,10 +47,9 @@ S = DossierStatus
 TRANSITIONS: dict[DossierStatus, frozenset[DossierStatus]] = {
     # An online registration is checked at the counter: taken in, refused, or withdrawn.
     S.NEW: frozenset({S.RECEIVED, S.REFUSED, S.WITHDRAWN}),
-    # Same-day procedures (chứng thực, trích lục) go straight from received to finished. A
-    # dossier entered at the counter and then found unacceptable is refused with Mẫu 03.
+    # Same-day procedures (chứng thực, trích lục) go straight from received to finished.
     S.RECEIVED: frozenset({S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED, S.WITHDRAWN,
-                           S.STOPPED, S.FINISHED, S.REFUSED}),
+                           S.STOPPED, S.FINISHED}),
     S.PROCESSING: frozenset({S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED, S.WITHDRAWN, S.STOPPED,
                              S.FINISHED}),
     # Supplement handed in -> processing again; never handed in -> stopped.

@@ -51,9 +51,20 @@ def decoded(image: Image.Image, fmt) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image) if r.format == fmt]
 
 
+def online_registration(desk):
+    """A dossier registered online, waiting at status 1 for the counter's check (this station
+    receives those through the portal or the office book; here its first status is set)."""
+    d = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    with desk.db.conn:
+        desk.db.execute("UPDATE dossiers SET status = 1 WHERE id = ?", (d.id,))
+        desk.db.execute("UPDATE dossier_events SET to_status = 1 WHERE dossier_id = ?", (d.id,))
+    return desk.get(d.code)
+
+
 def issued(desk, form: str):
     """A dossier with Mẫu `form` issued (and what the slip should say)."""
-    d = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    d = (online_registration(desk) if form == "03"
+         else desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM))
     if form == "02":
         return issue_slip(desk, d.code, "02", clerk=CLERK, reason=MISSING, at=LATER), \
             "Bản sao giấy khai sinh của người con"
@@ -149,6 +160,10 @@ def test_a_refused_slip_changes_nothing(desk):
         with pytest.raises(SlipRefused) as err:
             issue_slip(desk, d.code, form, clerk=CLERK, **kw)
         assert err.value.message_vi and err.value.message_en
+    # A refusal is the answer to an online registration (status 1): a dossier the counter
+    # took in is stopped, not refused (the status table, kiosk/dossiers/status.py).
+    with pytest.raises(IllegalTransition):
+        issue_slip(desk, d.code, "03", clerk=CLERK, reason="Không đủ điều kiện")
     desk.hand_back(d.code, clerk=CLERK)
     with pytest.raises(IllegalTransition):
         issue_slip(desk, d.code, "03", clerk=CLERK, reason="Không đủ điều kiện")
@@ -161,6 +176,8 @@ def test_refusal_slip_refuses_the_dossier(desk):
     slip, reason = issued(desk, "03")
     d = desk.get(slip.code)
     assert d.status is DossierStatus.REFUSED and d.status_reason == reason
+    assert [(h.from_status, h.to_status) for h in d.history][-1] == (
+        DossierStatus.NEW, DossierStatus.REFUSED)
 
 
 def test_apology_keeps_the_status_and_moves_the_promised_date(desk):
