@@ -675,32 +675,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mẫu 02 Yêu cầu bổ sung</source>
+        <source>02 Bổ sung</source>
         <extracomment>The official slips the clerk can issue from the dossier page (kiosk/dossiers/slips.py), and what each one&apos;s text field asks for (05 has none: it lists the recorded hand-overs).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mẫu 03 Từ chối</source>
+        <source>03 Từ chối</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mẫu 04 Xin lỗi, hẹn lại</source>
+        <source>04 Xin lỗi</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mẫu 05 Kiểm soát</source>
+        <source>05 Kiểm soát</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Giấy tờ cần bổ sung, ngăn cách bằng ;</source>
+        <source>Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Lý do từ chối</source>
+        <source>Lý do từ chối (bắt buộc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Lý do chậm trả kết quả</source>
+        <source>Lý do chậm trả kết quả (bắt buộc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3366,7 +3366,11 @@ Off</translation>
 <context>
     <name>SlipPanel</name>
     <message>
-        <source>Hẹn trả mới</source>
+        <source>Mẫu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hẹn mới</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -166,10 +166,11 @@ def _table(headers: list[str]) -> QTableWidget:
 
 #: The official slips the clerk can issue from the dossier page (kiosk/dossiers/slips.py), and
 #: what each one's text field asks for (05 has none: it lists the recorded hand-overs).
-SLIP_FORMS = (("02", N_("Mẫu 02 Yêu cầu bổ sung")), ("03", N_("Mẫu 03 Từ chối")),
-              ("04", N_("Mẫu 04 Xin lỗi, hẹn lại")), ("05", N_("Mẫu 05 Kiểm soát")))
-SLIP_REASONS = {"02": N_("Giấy tờ cần bổ sung, ngăn cách bằng ;"), "03": N_("Lý do từ chối"),
-                "04": N_("Lý do chậm trả kết quả")}
+SLIP_FORMS = (("02", N_("02 Bổ sung")), ("03", N_("03 Từ chối")), ("04", N_("04 Xin lỗi")),
+              ("05", N_("05 Kiểm soát")))
+SLIP_REASONS = {"02": N_("Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;"),
+                "03": N_("Lý do từ chối (bắt buộc)"),
+                "04": N_("Lý do chậm trả kết quả (bắt buộc)")}
 
 
 class SlipPanel(QFrame):
@@ -185,24 +186,23 @@ class SlipPanel(QFrame):
         self.forms = QButtonGroup(self)
         self.forms.setExclusive(True)
         self.form_buttons: dict[str, KeyButton] = {}
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # one row, as the confirm panel: the page keeps its height
         row.setSpacing(8)
+        row.addWidget(field_label(self.tr("Mẫu")))
         for form, text in SLIP_FORMS:
             button = KeyButton(tr_marked(text))
             button.setCheckable(True)
-            button.setObjectName(f"Slip{form}")
+            button.setObjectName("SlipForm")
             self.forms.addButton(button)
             self.form_buttons[form] = button
             button.toggled.connect(self._update)
             row.addWidget(button)
-        row.addStretch(1)
-        self.reason_label = field_label("")
         self.reason = _ReasonEdit()
         self.reason.setObjectName("SlipReason")
         self.reason.submitted.connect(self.submit)
         self.reason.cancelled.connect(self.cancelled.emit)
         self.reason.textChanged.connect(self._update)
-        self.date_label = field_label(self.tr("Hẹn trả mới"))
+        self.date_label = field_label(self.tr("Hẹn mới"))
         self.new_date = QDateEdit()
         self.new_date.setObjectName("SlipNewDate")
         self.new_date.setDisplayFormat("dd/MM/yyyy")
@@ -212,19 +212,13 @@ class SlipPanel(QFrame):
         self.issue_button.clicked.connect(self.submit)
         self.cancel_button = KeyButton(self.tr("Hủy (Esc)"))
         self.cancel_button.clicked.connect(self.cancelled.emit)
-        fields = QHBoxLayout()
-        fields.setSpacing(8)
-        fields.addWidget(self.reason_label)
-        fields.addWidget(self.reason, 1)
-        fields.addWidget(self.date_label)
-        fields.addWidget(self.new_date)
-        fields.addWidget(self.issue_button)
-        fields.addWidget(self.cancel_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(10, 6, 10, 6)
-        box.setSpacing(6)
-        box.addLayout(row)
-        box.addLayout(fields)
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.date_label)
+        row.addWidget(self.new_date)
+        row.addWidget(self.issue_button)
+        row.addWidget(self.cancel_button)
+        row.setContentsMargins(10, 6, 10, 6)
+        self.setLayout(row)
 
     def start(self, due: date) -> None:
         """Open for a dossier due on `due` (the new date starts the next day)."""
@@ -243,8 +237,8 @@ class SlipPanel(QFrame):
     def _update(self) -> None:
         form = self.form
         asks = form in SLIP_REASONS
-        self.reason_label.setText(tr_marked(SLIP_REASONS[form]) if asks else "")
-        self.reason_label.setVisible(asks)
+        # What the field asks for, in the field (one row: no room for a label).
+        self.reason.setPlaceholderText(tr_marked(SLIP_REASONS[form]) if asks else "")
         self.reason.setVisible(asks)
         self.date_label.setVisible(form == "04")
         self.new_date.setVisible(form == "04")

@@ -167,6 +167,8 @@ COUNTER = station(
     rule("QLabel#CallMessage", color=AMBER_TEXT, font_weight=SEMIBOLD),
     states("QPushButton#FinishModeButton", checked=dict(color="white", background=NAVY,
                                                        border_color=NAVY)),
+    states("QPushButton#SlipForm", checked=dict(color="white", background=NAVY,
+                                               border_color=NAVY)),
     states("QPushButton#FinishButton",
            dict(color=GREEN, border_color=GREEN, font_weight=BOLD),
            disabled=dict(color=DISABLED_TEXT, border_color=DISABLED_BORDER)),
