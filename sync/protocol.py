@@ -214,7 +214,7 @@ def check_office_binding(rtype: str, envelope_office: str, data: Mapping[str, An
         return
     if envelope_office != token_office:
         raise Rejected("office_mismatch", "this token belongs to another office")
-    if rtype not in ("dossier", "dossier_status"):
+    if rtype not in ("dossier", "dossier_status", "dossier_slip", "dossier_handover"):
         return
     office = _unit(token_office)
     fields = portal_fields_of(data)
@@ -455,6 +455,55 @@ def _check_dossier_status(data: Mapping) -> list[str]:
     return problems
 
 
+SLIP_FORMS = ("02", "03", "04", "05")
+
+
+def _check_code_uid(data: Mapping) -> list[str]:
+    problems = []
+    if not isinstance(data.get("uid"), str) or not is_canonical_uuid(data["uid"]):
+        problems.append("uid must be a canonical UUID")
+    if not isinstance(data.get("code"), str) or not DOSSIER_CODE_RE.match(data["code"]):
+        problems.append("code must be a dossier code")
+    return problems
+
+
+def _iso_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _check_dossier_slip(data: Mapping) -> list[str]:
+    problems = _check_code_uid(data)
+    form = data.get("form")
+    if form not in SLIP_FORMS:
+        problems.append("form must be one of " + ", ".join(SLIP_FORMS))
+    if not isinstance(data.get("issued_at"), str) or not is_aware_timestamp(data["issued_at"]):
+        problems.append("issued_at must be an ISO 8601 time with its UTC offset")
+    reason = data.get("reason")
+    if form in ("02", "03", "04") and (not isinstance(reason, str) or not reason.strip()):
+        problems.append(f"form {form} needs a reason")
+    if form == "04" and not _iso_date(data.get("new_date")):
+        problems.append("form 04 needs new_date (YYYY-MM-DD)")
+    if form != "04" and data.get("new_date") is not None:
+        problems.append("only form 04 has a new_date")
+    if not isinstance(data.get("details", {}), dict):
+        problems.append("details must be an object")
+    return problems + _require_str(data, ("clerk", "station"))
+
+
+def _check_dossier_handover(data: Mapping) -> list[str]:
+    problems = _check_code_uid(data)
+    if not isinstance(data.get("at"), str) or not is_aware_timestamp(data["at"]):
+        problems.append("at must be an ISO 8601 time with its UTC offset")
+    if data.get("due_date") is not None and not _iso_date(data["due_date"]):
+        problems.append("due_date must be YYYY-MM-DD or null")
+    return problems + _require_str(data, ("from_party", "to_party", "handed_by", "received_by",
+                                          "station"))
+
+
 @dataclass(frozen=True)
 class RecordType:
     """One kind of record a station sends: the payload schema version stations write now,
@@ -490,6 +539,14 @@ RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (
     RecordType("feedback", 1, frozenset({1}), _check_feedback,
                "{uid, topic, text, phone (or null), at, station}: citizen feedback "
                "(phản ánh, kiến nghị)"),
+    RecordType("dossier_slip", 1, frozenset({1}), _check_dossier_slip,
+               "{uid, code, dossier_uid, form (02 | 03 | 04 | 05), reason, new_date (form 04), "
+               "details, issued_at, clerk, station}: an official slip of a dossier, no "
+               "personal data"),
+    RecordType("dossier_handover", 1, frozenset({1}), _check_dossier_handover,
+               "{uid, code, dossier_uid, at, from_party, to_party, handed_by, received_by, "
+               "due_date, note, station}: a dossier handed between the counter and a "
+               "department (Mẫu 05)"),
 )}
 
 

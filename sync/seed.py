@@ -239,7 +239,7 @@ SEEDERS: dict[str, Callable[..., int]] = {
 #: The outbox record types each seeder makes: together, every type a station sends.
 OUTBOX_TYPES: dict[str, frozenset[str]] = {
     "tickets": frozenset({"ticket", "queue_event"}),
-    "dossiers": frozenset({"dossier"}),
+    "dossiers": frozenset({"dossier", "dossier_slip", "dossier_handover"}),
     "feedback": frozenset({"feedback"}),
     "ratings": frozenset({"rating"}),
 }

@@ -675,6 +675,35 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>02 Bổ sung</source>
+        <extracomment>The official slips the clerk can issue from the dossier page (kiosk/dossiers/slips.py), and what each one&apos;s text field asks for (05 has none: it lists the recorded hand-overs).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>03 Từ chối</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>04 Xin lỗi</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>05 Kiểm soát</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lý do từ chối (bắt buộc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lý do chậm trả kết quả (bắt buộc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Xuất CSV</source>
         <extracomment>Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone and date columns grow to fit their contents once rows are shown.</extracomment>
         <translation type="unfinished"></translation>
@@ -1287,13 +1316,6 @@ hạn</source>
     </message>
 </context>
 <context>
-    <name>CounterDesk</name>
-    <message>
-        <source>Hồ sơ {code} được tiếp nhận tại máy quầy khác ({status_label}, hẹn trả {appointment_date:%d/%m/%Y}). Vui lòng cập nhật hoặc trả kết quả tại máy quầy đã tiếp nhận hồ sơ.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>CounterWindow</name>
     <message>
         <source>Quầy tiếp nhận và trả kết quả – %1</source>
@@ -1433,7 +1455,43 @@ hạn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mất kết nối máy chủ: đây là bản lưu trên máy này, có thể chưa mới nhất.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>mở được hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lập và in phiếu Mẫu %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu Mẫu %1 đã lập nhưng chưa in được: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lập được phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã được quầy khác cập nhật; đây là trạng thái mới nhất.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mất kết nối máy chủ văn phòng: quầy vẫn tiếp nhận và cập nhật hồ sơ trên máy này; các thay đổi sẽ tự gửi lên sổ hồ sơ chung khi có kết nối lại.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 thay đổi làm khi mất kết nối không được ghi vào sổ hồ sơ chung. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Các hồ sơ cần xem lại: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã xem (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1728,6 +1786,10 @@ hạn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Lập phiếu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Quét mã vạch trên giấy hẹn: hồ sơ chuyển ngay sang &quot;Đã xử lý xong&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1792,7 +1854,15 @@ hạn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Đang lập phiếu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Đã chuyển sang: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lập phiếu Mẫu %1, đang in…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3294,6 +3364,25 @@ Off</translation>
     </message>
 </context>
 <context>
+    <name>SlipPanel</name>
+    <message>
+        <source>Mẫu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hẹn mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lập và in phiếu (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hủy (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StartPage</name>
     <message>
         <source>Ưu tiên: {who}. Mời chọn dịch vụ.</source>
@@ -3352,6 +3441,26 @@ Off</translation>
     </message>
     <message>
         <source>Camera: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mất kết nối máy chủ — làm việc trên máy này, %1 thay đổi chờ gửi</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; dùng số dự phòng, còn %1 số</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; còn %1 số hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sổ hồ sơ: đang gửi %1 thay đổi</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sổ hồ sơ: đã đồng bộ</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3891,19 +4000,11 @@ Trung bình: {value}
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Chọn “Giữ lại phiếu” để tiếp tục nhập và lưu (F5).</source>
+        <source>Enter hoặc Esc: giữ lại phiếu để tiếp tục nhập và lưu (F5). Tab rồi Enter: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Giữ lại phiếu</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Bỏ phiếu, tạo hồ sơ mới</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4095,6 +4196,25 @@ Trung bình: {value}
     <message>
         <source>Đóng</source>
         <extracomment>Wide enough for a technician&apos;s line (a path, the fix) to wrap in a few lines, not a column. The box closes by itself after this long: a refused start that nobody watches (two auto-starts at log-on) must not stay over the running kiosk all day.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Phiếu đang nhập chưa được lưu. Bỏ phiếu này để tiếp nhận hồ sơ mới?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bỏ phiếu, tạo hồ sơ mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu đang nhập chưa được lưu. Gọi số tiếp sẽ xoá phiếu này khỏi màn hình.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bỏ phiếu, gọi số tiếp</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

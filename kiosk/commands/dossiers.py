@@ -1,4 +1,5 @@
-"""`kiosk export logbook`, `kiosk dossier intake|status|return|show|receipt|purge|list`.
+"""`kiosk export logbook`, `kiosk dossier intake|status|return|show|receipt|list|slip|
+handover|purge`.
 
 intake, status, return and show are the counter's work without a screen (scripts, integration,
 tests): one JSON object on stdout with --json; a refusal is worded in Vietnamese and in English on
@@ -82,6 +83,8 @@ def register(sub) -> None:
     receipt.add_argument("--printer", metavar="URI", help="override the receipt printer")
     receipt.add_argument("--copies", type=int, metavar="N", help="number of copies")
     receipt.set_defaults(handler=_receipt)
+
+    _register_slips(dsub)
 
     purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back, "
                             "synced to the city and older than the retention period")
@@ -468,3 +471,121 @@ def _due_text(listing, overdue_only: bool) -> str:
             lines += [f"  {g[name]}: {g[OVERDUE]} / {g[TODAY]} / {g[SOON]}"
                       for g in groups[key]]
     return "\n".join(lines)
+
+# -- the official slips (Mẫu 02-05) and hand-overs ----------------------------------------------
+
+def _register_slips(dsub) -> None:
+    slip = dsub.add_parser("slip", help="issue an official slip: 02 supplement request, 03 "
+                           "refusal, 04 apology with a new date, 05 process control")
+    slip.add_argument("code", metavar="CODE")
+    slip.add_argument("--form", required=True, choices=("02", "03", "04", "05"))
+    slip.add_argument("--reason", metavar="TEXT", help="02: what is missing (one item a line "
+                      "or separated by ';'); 03: the reason for refusing; 04: why it is late")
+    slip.add_argument("--new-date", metavar="YYYY-MM-DD", help="04: the new date for the result")
+    out = slip.add_mutually_exclusive_group()
+    out.add_argument("--pdf", metavar="FILE", help="write the A4 PDF to FILE (default: print "
+                     "on the receipt printer)")
+    out.add_argument("--printer", metavar="URI", help="override the receipt printer")
+    _clerk_option(slip)
+    slip.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(slip)
+    slip.set_defaults(handler=_slip)
+
+    handover = dsub.add_parser("handover", help="record that a dossier was handed to a "
+                               "department (listed on Mẫu 05)")
+    handover.add_argument("code", metavar="CODE")
+    handover.add_argument("--to", dest="to_party", required=True, metavar="PARTY")
+    handover.add_argument("--received-by", required=True, metavar="NAME")
+    handover.add_argument("--from", dest="from_party", metavar="PARTY",
+                          help="default: the receiving unit")
+    handover.add_argument("--due", metavar="YYYY-MM-DD", help="by when it must move on")
+    handover.add_argument("--note", metavar="TEXT")
+    _clerk_option(handover)
+    handover.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(handover)
+    handover.set_defaults(handler=_handover)
+
+
+def _day_or_refuse(text: str | None, option: str) -> tuple[date | None, int | None]:
+    if text is None:
+        return None, None
+    try:
+        return parse_day(text), None
+    except ValueError as exc:
+        return None, _refused(f"Ngày {option} không hợp lệ: dùng YYYY-MM-DD.", str(exc))
+
+
+def _slip(args, config: Config, paths: Paths) -> int:
+    from drivers.printers import PrintError, PrinterUriError
+    from kiosk.dossiers.models import DossierError
+    from kiosk.dossiers.slips import issue_slip, print_slip, write_slip_pdf
+    from kiosk.dossiers.status import IllegalTransition
+    from kiosk.station import open_configured_printer
+
+    new_date, failed = _day_or_refuse(args.new_date, "--new-date")
+    if failed is not None:
+        return failed
+    clerk = _clerk(args, config)
+    if not clerk:
+        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
+                        "no clerk: give --clerk or set [counter] clerk")
+    printer = None
+    try:
+        desk = _desk(config, paths, args)
+        if args.pdf is None:
+            # Open the printer first: a slip is not issued when it cannot be handed over.
+            settings = desk.settings
+            uri = args.printer or settings.receipt_printer or None
+            width = settings.receipt_width if uri else None
+            try:
+                printer = open_configured_printer(config, paths, uri, width)
+            except PrinterUriError as exc:
+                print(exc, file=sys.stderr)
+                return EXIT_USAGE
+        slip = issue_slip(desk, args.code, args.form, clerk=clerk, reason=args.reason,
+                          new_date=new_date)
+    except (DossierError, IllegalTransition) as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    result = slip.as_json()
+    if args.pdf is not None:
+        result["pdf"] = str(write_slip_pdf(desk, slip.uid, Path(args.pdf)))
+    else:
+        try:
+            print_slip(desk, slip.uid, printer)
+            result["printer"] = printer.uri
+        except PrintError as exc:
+            # The slip stays issued (it is the dossier's event); reprint from the PDF.
+            print(f"Phiếu đã lập nhưng chưa in được / slip issued, not printed: "
+                  f"{exc.message_en}", file=sys.stderr)
+            result["printer"] = None
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        where = result.get("pdf") or result.get("printer") or "not printed"
+        print(f"Mẫu {slip.form} for {slip.code} issued ({where}).")
+    return EXIT_FAILED if "printer" in result and result["printer"] is None else EXIT_OK
+
+
+def _handover(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.models import DossierError
+    from kiosk.dossiers.slips import record_handover
+
+    due, failed = _day_or_refuse(args.due, "--due")
+    if failed is not None:
+        return failed
+    clerk = _clerk(args, config)
+    if not clerk:
+        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
+                        "no clerk: give --clerk or set [counter] clerk")
+    try:
+        desk = _desk(config, paths, args)
+        handover = record_handover(desk, args.code, to_party=args.to_party,
+                                   received_by=args.received_by, from_party=args.from_party,
+                                   due=due, note=args.note, clerk=clerk)
+    except DossierError as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    if args.json:
+        print(json.dumps(handover.as_json(), ensure_ascii=False))
+    else:
+        print(f"{handover.code} handed to {handover.to_party}.")
+    return EXIT_OK

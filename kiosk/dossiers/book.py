@@ -21,6 +21,14 @@ own transaction, and answers each alone, so one bad change never blocks the othe
   illegal (kiosk/dossiers/status.py) or a field bad; else applied with the desk's own rule
   for the finished/returned times and the on-time flag (`after`, when sent, must agree).
 
+- slip `{"id": SLIP_UID, "kind": "slip", "code", "station", "slip": {"form", "reason",
+  "new_date", "details", "issued_at", "clerk"}}` and handover `{"id": UID, "kind": "handover",
+  "code", "station", "handover": {"at", "from_party", "to_party", "handed_by", "received_by",
+  "due_date", "note"}}` (kiosk/dossiers/slips.py): stored in the book's `dossier_slips` /
+  `dossier_handovers` (unchanged when the uid is there already), so the hub (its office
+  window, its due dates: a Mẫu 04's new date) holds every counter's slips. They carry no
+  city payload: the counter that made them sends their city records itself.
+
 An applied change's `city` payload (what the counter's DossierDesk built for the city) is
 appended to the hub's city outbox in the same transaction, with record_id = the event uid and
 type "dossier", so the city hears of each intake and status change exactly once whichever PC
@@ -78,8 +86,8 @@ from kiosk.store import append_outbox, transaction
 
 log = logging.getLogger(__name__)
 
-INTAKE, STATUS = "intake", "status"
-KINDS = (INTAKE, STATUS)
+INTAKE, STATUS, SLIP, HANDOVER = "intake", "status", "slip", "handover"
+KINDS = (INTAKE, STATUS, SLIP, HANDOVER)
 APPLIED, UNCHANGED, CONFLICT, REJECTED = "applied", "unchanged", "conflict", "rejected"
 MAX_CHANGES = 500  # per request; the hub's body limit (64 KiB) is usually reached first
 
@@ -180,6 +188,11 @@ def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit
             with transaction(db) as conn:
                 return _apply_intake(conn, change_id, parsed, city, tz)
         code = normalize_code(text_field(change, "code") or "")[:80]
+        if kind in (SLIP, HANDOVER):
+            check_dossier_code(code, unit_code, tz, now)
+            row = _record(change, kind, caller, tz, now)
+            with transaction(db) as conn:
+                return _apply_record(conn, change_id, code, kind, row, tz)
         parsed_status = _status(change, change_id, caller, tz, unit_code, now)
         city = _city(change, code, change_id, unit_code)
         with transaction(db) as conn:
@@ -467,6 +480,80 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
     log.info("dossier book: %s status %d -> %d from station %s", code, current.status,
              change.to, change.station)
     return _found(change_id, APPLIED, dossier)
+
+
+# -- slips and hand-overs ----------------------------------------------------------------------
+
+SLIP_FORMS = ("02", "03", "04", "05")
+
+
+def _record(change: dict[str, Any], kind: str, caller: str | None, tz: ZoneInfo,
+            now: datetime) -> dict[str, Any]:
+    """The `dossier_slips` / `dossier_handovers` columns of a slip or hand-over change
+    (kiosk/dossiers/slips.py made it on a counter; the status change a 02 or 03 makes
+    travels as its own status change, before this one)."""
+    station = _text(change, "station", LIMITS["station"])
+    if not station:
+        raise FieldRejected("station must not be empty")
+    if caller is not None and station != caller:
+        raise WrongStation(station, caller)
+    if kind == SLIP:
+        data = object_field(change, "slip")
+        assert data is not None
+        form = text_field(data, "form")
+        if form not in SLIP_FORMS:
+            raise FieldRejected("slip.form must be one of " + ", ".join(SLIP_FORMS))
+        new_date = date_field(data, "new_date", optional=True)
+        if (form == "04") != (new_date is not None):
+            raise FieldRejected("slip.new_date is for form 04, and form 04 needs it")
+        details = object_field(data, "details", optional=True) or {}
+        if len(json.dumps(details, ensure_ascii=False)) > 20000:
+            raise FieldRejected("slip.details is too large")
+        clerk = _text(data, "clerk", LIMITS["clerk"])
+        if not clerk:
+            raise FieldRejected("slip.clerk must not be empty")
+        return {"form": form,
+                "reason": free_text(data, "reason", LIMITS["reason"], optional=True,
+                                    multiline=True),
+                "new_date": new_date.isoformat() if new_date else None,
+                "details": json.dumps(details, ensure_ascii=False),
+                "issued_at": _when(data, "issued_at", now, tz).isoformat(), "clerk": clerk,
+                "station_id": station}
+    data = object_field(change, "handover")
+    assert data is not None
+    row: dict[str, Any] = {"at": _when(data, "at", now, tz).isoformat()}
+    for name in ("from_party", "to_party", "handed_by", "received_by"):
+        row[name] = _text(data, name, LIMITS["unit_name"])
+        if not row[name]:
+            raise FieldRejected(f"handover.{name} must not be empty")
+    due = date_field(data, "due_date", optional=True)
+    row["due_date"] = due.isoformat() if due else None
+    row["note"] = _text(data, "note", LIMITS["reason"]) or None
+    row["station_id"] = station
+    return row
+
+
+def _apply_record(conn: sqlite3.Connection, change_id: str, code: str, kind: str,
+                  row: dict[str, Any], tz: ZoneInfo) -> ChangeResult:
+    table = "dossier_slips" if kind == SLIP else "dossier_handovers"
+    current = load_dossier(conn, tz, code=code)
+    if current is None:
+        raise DossierError(f"Sổ hồ sơ của văn phòng không có hồ sơ mã {code}.",
+                           "no dossier with this code in the book")
+    known = conn.execute(f"SELECT dossier_id FROM {table} WHERE uid = ?",  # noqa: S608
+                         (change_id,)).fetchone()
+    if known is not None:
+        if known[0] != current.id:
+            raise FieldRejected("id is the uid of another dossier's slip or hand-over")
+        return _found(change_id, UNCHANGED, current)
+    if current.purged:
+        raise DossierError("Hồ sơ đã được xóa dữ liệu cá nhân, không thể thay đổi.",
+                           "the dossier was purged and is read-only")
+    values = {"uid": change_id, "dossier_id": current.id, **row}
+    conn.execute(f"INSERT INTO {table} ({', '.join(values)}) "  # noqa: S608
+                 f"VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+    log.info("dossier book: %s %s from station %s", code, kind, row["station_id"])
+    return _found(change_id, APPLIED, current)
 
 
 def _check_after(after: dict[str, Any], sets: dict[str, Any], current: Dossier) -> None:

@@ -12,9 +12,10 @@ import random
 import unicodedata
 from datetime import date, datetime, time, timedelta
 
-from kiosk.calendar import is_reception_day, is_working_day
+from kiosk.calendar import is_reception_day, is_working_day, next_working_day
 from kiosk.dossiers.intake import DossierDesk
 from kiosk.dossiers.models import Dossier, Intake, Person
+from kiosk.dossiers.slips import issue_slip, record_handover
 from kiosk.dossiers.status import DossierStatus
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -122,8 +123,9 @@ def _advance(desk: DossierDesk, d: Dossier, rng: random.Random, now: datetime,
     if roll < 0.10:
         when = d.received_at + timedelta(days=1, hours=rng.randint(0, 3))
         if when < now:
-            desk.request_supplement(d.code, "Thiếu bản sao giấy tờ chứng minh chỗ ở hợp pháp",
-                                    clerk=clerk, at=when)
+            # The official slip (Mẫu 02) moves the dossier to "supplement requested".
+            issue_slip(desk, d.code, "02", clerk=clerk, at=when,
+                       reason="Thiếu bản sao giấy tờ chứng minh chỗ ở hợp pháp")
         return
     last = d.received_at
     if d.processing_days > 0:
@@ -131,6 +133,8 @@ def _advance(desk: DossierDesk, d: Dossier, rng: random.Random, now: datetime,
         if last >= now:
             return
         desk.change_status(d.code, DossierStatus.PROCESSING, clerk=clerk, at=last)
+        record_handover(desk, d.code, to_party=d.deciding_unit_name, clerk=clerk, at=last,
+                        received_by="Công chức chuyên môn", due=due)
     # About one in twelve finishes a working day or two late.
     late = rng.random() < 0.08
     finish_day = due + timedelta(days=rng.randint(1, 2)) if late else \
@@ -140,6 +144,14 @@ def _advance(desk: DossierDesk, d: Dossier, rng: random.Random, now: datetime,
     finished = max(finished, last + timedelta(minutes=10))
     if finished >= now:
         return
+    if late and d.processing_days:
+        # Late on purpose: the apology (Mẫu 04) on the due day, a new date at the finish.
+        apology = max(datetime.combine(due, time(9), tzinfo=desk.tz), last + timedelta(minutes=5))
+        if apology < finished:
+            issue_slip(desk, d.code, "04", clerk=clerk, at=apology,
+                       reason="Hồ sơ cần xác minh thêm tại cơ quan chuyên môn",
+                       new_date=next_working_day(max(finished.date(), due + timedelta(days=1))
+                                                 - timedelta(days=1), desk.rules))
     desk.finish(d.code, clerk=clerk, at=finished)
     if rng.random() < 0.15:
         return  # result ready, citizen not back yet

@@ -107,7 +107,7 @@ def sets_vi(sets: int) -> str:
 
 
 @dataclass(frozen=True)
-class _Style:
+class ThermalStyle:
     margin_x: int
     unit: int
     title: int
@@ -122,19 +122,19 @@ class _Style:
     sign_space: int
 
 
-def _style(width_dots: int) -> _Style:
+def thermal_style(width_dots: int) -> ThermalStyle:
     if width_dots >= 576:
-        return _Style(margin_x=10, unit=24, title=27, code=25, body=22, small=19, table=19,
+        return ThermalStyle(margin_x=10, unit=24, title=27, code=25, body=22, small=19, table=19,
                       table_head=17, barcode_height=84, qr_target=170, gap=10, sign_space=96)
     # 58 mm: smaller, but body text stays >= ~2.3 mm high.
-    return _Style(margin_x=6, unit=20, title=22, code=20, body=19, small=17, table=17,
+    return ThermalStyle(margin_x=6, unit=20, title=22, code=20, body=19, small=17, table=17,
                   table_head=15, barcode_height=72, qr_target=150, gap=8, sign_space=88)
 
 
 # -- building blocks ------------------------------------------------------------------------
 
 
-def _runs_paragraph(runs: Sequence[tuple[str, ImageFont.FreeTypeFont]], width: int, *,
+def runs_paragraph(runs: Sequence[tuple[str, ImageFont.FreeTypeFont]], width: int, *,
                     line_gap: int = 0, indent: int = 0) -> Image.Image:
     """Wrapped text mixing fonts (a bold label followed by regular text), left aligned.
 
@@ -179,16 +179,16 @@ def _runs_paragraph(runs: Sequence[tuple[str, ImageFont.FreeTypeFont]], width: i
     return trim_vertical(image)
 
 
-def _field(label: str, value: str, width: int, style: _Style, *, bold_value: bool = False,
-           ) -> Image.Image:
+def labelled_field(label: str, value: str, width: int, style: ThermalStyle, *,
+                   bold_value: bool = False) -> Image.Image:
     label_font = load_font("bold", style.body)
     value_font = load_font("bold" if bold_value else "regular", style.body)
     # Lines of one field sit closer than separate fields, so each field reads as one block.
-    return _runs_paragraph([(f"{label}:", label_font), (value or EMPTY, value_font)], width,
+    return runs_paragraph([(f"{label}:", label_font), (value or EMPTY, value_font)], width,
                            line_gap=-3, indent=style.gap * 2)
 
 
-def _table(documents: Sequence[ReceiptDocument], width: int, style: _Style) -> Image.Image:
+def _table(documents: Sequence[ReceiptDocument], width: int, style: ThermalStyle) -> Image.Image:
     """The documents table: No. | name | originals | certified copies | copies, ruled."""
     head = load_font("bold", style.table_head)
     body = load_font("regular", style.table)
@@ -249,12 +249,12 @@ def barcode_layout(bars: int, width: int) -> tuple[int, int]:
     return module, quiet
 
 
-def _barcode(code: str, width: int, height: int) -> Image.Image:
+def barcode_block(code: str, width: int, height: int) -> Image.Image:
     module, quiet = barcode_layout(module_count(code), width)
     return code128_image(code, module=module, height=height, quiet_zone=quiet)
 
 
-def _signature_blocks(slip: ReceiptSlip, width: int, style: _Style) -> Image.Image:
+def _signature_blocks(slip: ReceiptSlip, width: int, style: ThermalStyle) -> Image.Image:
     title = load_font("bold", style.small)
     hint = load_font("regular", style.small - 2)
     name = load_font("semibold", style.small)
@@ -294,7 +294,7 @@ def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
     """Render the receipt as a mode "1" image exactly `width_dots` wide (576 or 384)."""
     if width_dots not in SUPPORTED_WIDTHS:
         raise ValueError(f"width_dots must be one of {SUPPORTED_WIDTHS}, not {width_dots}")
-    s = _style(width_dots)
+    s = thermal_style(width_dots)
     page = VStack(width_dots, margin_x=s.margin_x)
     content = page.content_width
     gap = s.gap
@@ -309,7 +309,7 @@ def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
                         line_gap=2), gap_before=gap + 4)
     page.add(text_block(f"Mã hồ sơ: {slip.code}", load_font("bold", s.code), content),
              gap_before=gap)
-    page.add(_barcode(slip.code, width_dots, s.barcode_height), gap_before=gap)
+    page.add(barcode_block(slip.code, width_dots, s.barcode_height), gap_before=gap)
     if slip.short_code:
         # Typed on the kiosk's keyboard when there is no scanner or the barcode is worn: big,
         # in two groups of three, from letters and digits that cannot be confused.
@@ -319,7 +319,7 @@ def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
                                 content, pad_x=gap * 2, pad_y=gap // 2), gap_before=gap // 2)
 
     def field(label: str, value: str, *, bold: bool = False, before: int = gap) -> None:
-        page.add(_field(label, value, content, s, bold_value=bold), gap_before=before,
+        page.add(labelled_field(label, value, content, s, bold_value=bold), gap_before=before,
                  align="left")
 
     field("Cơ quan tiếp nhận", slip.unit_name, before=gap + 6)

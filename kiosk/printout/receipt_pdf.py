@@ -8,6 +8,8 @@ one per run of dark modules: exact widths at any printer resolution, no raster s
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import qrcode
@@ -111,7 +113,7 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, *,
     return len(matrix) * module_mm
 
 
-def _labelled(pdf: FPDF, label: str, value: str, *, size: float = 12, line: float = 6.2,
+def labelled(pdf: FPDF, label: str, value: str, *, size: float = 12, line: float = 6.2,
               bold_value: bool = False) -> None:
     pdf.set_x(pdf.l_margin)
     pdf.set_font(FONT, "B", size)
@@ -122,18 +124,26 @@ def _labelled(pdf: FPDF, label: str, value: str, *, size: float = 12, line: floa
 
 
 def _header(pdf: FPDF, slip: ReceiptSlip) -> None:
+    letterhead(pdf, parent_authority=slip.parent_authority, unit_name=slip.unit_name,
+               place_name=slip.place_name, day=slip.received_at.date())
+
+
+def letterhead(pdf: FPDF, *, parent_authority: str, unit_name: str, place_name: str,
+               day: date) -> None:
+    """The official documents' header: the issuing body on the left, the national header,
+    motto and "place, date" on the right (the receipt and the other one-stop slips)."""
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left_w = width * 0.42
     right_w = width - left_w
     top = pdf.get_y()
     # Left: the issuing body, in capitals as on official documents.
     pdf.set_xy(pdf.l_margin, top)
-    if slip.parent_authority:
+    if parent_authority:
         pdf.set_font(FONT, "", 10.5)
-        pdf.multi_cell(left_w, 5, nfc(slip.parent_authority).upper(), align="C",
+        pdf.multi_cell(left_w, 5, nfc(parent_authority).upper(), align="C",
                        new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 10.5)
-    pdf.multi_cell(left_w, 5, nfc(slip.unit_name).upper(), align="C", new_x=XPos.LEFT,
+    pdf.multi_cell(left_w, 5, nfc(unit_name).upper(), align="C", new_x=XPos.LEFT,
                    new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
     pdf.set_line_width(0.3)
@@ -151,8 +161,8 @@ def _header(pdf: FPDF, slip: ReceiptSlip) -> None:
     pdf.ln(3)
     pdf.set_x(pdf.l_margin + left_w)
     pdf.set_font(FONT, "", 11)
-    place = f"{nfc(slip.place_name)}, " if slip.place_name else ""
-    pdf.multi_cell(right_w, 5.5, place + date_vi(slip.received_at.date()), align="C",
+    place = f"{nfc(place_name)}, " if place_name else ""
+    pdf.multi_cell(right_w, 5.5, place + date_vi(day), align="C",
                    new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y(), left_bottom + 3) + 5)
 
@@ -178,20 +188,27 @@ def _documents_table(pdf: FPDF, slip: ReceiptSlip) -> None:
 
 
 def _signatures(pdf: FPDF, slip: ReceiptSlip) -> None:
+    signature_columns(pdf, ((SUBMITTER_SIGNS, SIGN_HINT, slip.submitter_name),
+                            (CLERK_SIGNS, SIGN_HINT, slip.clerk)))
+
+
+def signature_columns(pdf: FPDF, blocks: Sequence[tuple[str, str, str]]) -> None:
+    """Side by side signature blocks (heading, hint, signer's name under ~2 cm of paper);
+    one block sits in the right half, as official documents place the signer."""
     width = pdf.w - pdf.l_margin - pdf.r_margin
     half = width / 2
     # Keep the whole block on one page: a signature line alone on page 2 is useless.
     if pdf.get_y() + 38 > pdf.h - pdf.b_margin:
         pdf.add_page()
     top = pdf.get_y()
-    for column, (heading, signer) in enumerate(((SUBMITTER_SIGNS, slip.submitter_name),
-                                                 (CLERK_SIGNS, slip.clerk))):
+    offset = 1 if len(blocks) == 1 else 0
+    for column, (heading, hint, signer) in enumerate(blocks, offset):
         x = pdf.l_margin + column * half
         pdf.set_xy(x, top)
         pdf.set_font(FONT, "B", 11.5)
-        pdf.cell(half, 6, heading, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(half, 6, nfc(heading), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 10)
-        pdf.cell(half, 5, SIGN_HINT, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.cell(half, 5, nfc(hint), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         # About 2 cm of blank paper to sign in.
         pdf.set_xy(x, top + 29)
         pdf.set_font(FONT, "B", 11.5)
@@ -228,25 +245,25 @@ def build_receipt_pdf(slip: ReceiptSlip) -> Document:
     pdf.ln(3)
 
     # The receiving unit heads the page; the first line names the citizen.
-    _labelled(pdf, "Tiếp nhận hồ sơ của", slip.submitter_name, bold_value=True)
-    _labelled(pdf, "Số CCCD/định danh cá nhân", slip.submitter_id_number)
-    _labelled(pdf, "Địa chỉ", slip.submitter_address)
-    _labelled(pdf, "Số điện thoại", slip.submitter_phone)
-    _labelled(pdf, "Email", slip.submitter_email)
-    _labelled(pdf, "Nội dung yêu cầu giải quyết", slip.request, bold_value=True)
-    _labelled(pdf, "Chủ hồ sơ", slip.owner_name)
+    labelled(pdf, "Tiếp nhận hồ sơ của", slip.submitter_name, bold_value=True)
+    labelled(pdf, "Số CCCD/định danh cá nhân", slip.submitter_id_number)
+    labelled(pdf, "Địa chỉ", slip.submitter_address)
+    labelled(pdf, "Số điện thoại", slip.submitter_phone)
+    labelled(pdf, "Email", slip.submitter_email)
+    labelled(pdf, "Nội dung yêu cầu giải quyết", slip.request, bold_value=True)
+    labelled(pdf, "Chủ hồ sơ", slip.owner_name)
     pdf.ln(1.5)
     pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 6.5, "1. Thành phần hồ sơ nộp gồm:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(0.5)
     _documents_table(pdf, slip)
     pdf.ln(2)
-    _labelled(pdf, "2. Số lượng hồ sơ", sets_vi(slip.sets))
-    _labelled(pdf, "3. Thời gian giải quyết hồ sơ theo quy định", slip.processing_time)
-    _labelled(pdf, "4. Thời gian nhận hồ sơ", time_received_vi(slip.received_at))
-    _labelled(pdf, "5. Thời gian trả kết quả giải quyết hồ sơ", appointment_vi(slip.appointment),
+    labelled(pdf, "2. Số lượng hồ sơ", sets_vi(slip.sets))
+    labelled(pdf, "3. Thời gian giải quyết hồ sơ theo quy định", slip.processing_time)
+    labelled(pdf, "4. Thời gian nhận hồ sơ", time_received_vi(slip.received_at))
+    labelled(pdf, "5. Thời gian trả kết quả giải quyết hồ sơ", appointment_vi(slip.appointment),
               bold_value=True)
-    _labelled(pdf, "6. Nơi nhận kết quả", slip.result_place)
+    labelled(pdf, "6. Nơi nhận kết quả", slip.result_place)
     pdf.ln(4)
     _signatures(pdf, slip)
 

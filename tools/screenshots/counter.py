@@ -30,6 +30,7 @@ SHOTS = (
     "counter-dossier-1366x768.png",
     "counter-handback-other-1366x768.png",
     "counter-dossier-action-1366x768.png",
+    "counter-dossier-slip-1366x768.png",
     "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
     "counter-due-1366x768.png",
@@ -189,6 +190,13 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.dossier_view.reason.setText("Bản sao giấy chứng nhận quyền sử dụng đất")
         shot("counter-dossier-action-1366x768")
         window.dossier_view.cancel_action()
+        # An official slip: Mẫu 04, the apology with a new date.
+        window.dossier_view.slip_button.click()
+        window.dossier_view.slip_panel.form_buttons["04"].click()
+        window.dossier_view.slip_panel.reason.setText(
+            "Cần xác minh thêm tại cơ quan đăng ký đất đai")
+        shot("counter-dossier-slip-1366x768")
+        window.dossier_view.slip_panel.hide()
 
         # The "mark finished" scan mode: one dossier finished, one refused.
         window.toggle_finish_mode()

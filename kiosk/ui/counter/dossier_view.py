@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -171,6 +173,98 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+#: The official slips the clerk can issue from the dossier page (kiosk/dossiers/slips.py), and
+#: what each one's text field asks for (05 has none: it lists the recorded hand-overs).
+SLIP_FORMS = (("02", N_("02 Bổ sung")), ("03", N_("03 Từ chối")), ("04", N_("04 Xin lỗi")),
+              ("05", N_("05 Kiểm soát")))
+SLIP_REASONS = {"02": N_("Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;"),
+                "03": N_("Lý do từ chối (bắt buộc)"),
+                "04": N_("Lý do chậm trả kết quả (bắt buộc)")}
+
+
+class SlipPanel(QFrame):
+    """Inline, like the confirm panel: the form, its reason, the new date (Mẫu 04).
+    `requested(form, reason, new_date_iso)`; the desk checks the rules."""
+
+    requested = Signal(str, str, str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SlipPanel")
+        self.forms = QButtonGroup(self)
+        self.forms.setExclusive(True)
+        self.form_buttons: dict[str, KeyButton] = {}
+        row = QHBoxLayout()  # one row, as the confirm panel: the page keeps its height
+        row.setSpacing(8)
+        row.addWidget(field_label(self.tr("Mẫu")))
+        for form, text in SLIP_FORMS:
+            button = KeyButton(tr_marked(text))
+            button.setCheckable(True)
+            button.setObjectName("SlipForm")
+            self.forms.addButton(button)
+            self.form_buttons[form] = button
+            button.toggled.connect(self._update)
+            row.addWidget(button)
+        self.reason = _ReasonEdit()
+        self.reason.setObjectName("SlipReason")
+        self.reason.submitted.connect(self.submit)
+        self.reason.cancelled.connect(self.cancelled.emit)
+        self.reason.textChanged.connect(self._update)
+        self.date_label = field_label(self.tr("Hẹn mới"))
+        self.new_date = QDateEdit()
+        self.new_date.setObjectName("SlipNewDate")
+        self.new_date.setDisplayFormat("dd/MM/yyyy")
+        self.new_date.setCalendarPopup(True)
+        self.issue_button = KeyButton(self.tr("Lập và in phiếu (Enter)"), "primary")
+        self.issue_button.setObjectName("IssueSlip")
+        self.issue_button.clicked.connect(self.submit)
+        self.cancel_button = KeyButton(self.tr("Hủy (Esc)"))
+        self.cancel_button.clicked.connect(self.cancelled.emit)
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.date_label)
+        row.addWidget(self.new_date)
+        row.addWidget(self.issue_button)
+        row.addWidget(self.cancel_button)
+        row.setContentsMargins(10, 6, 10, 6)
+        self.setLayout(row)
+
+    def start(self, due: date) -> None:
+        """Open for a dossier due on `due` (the new date starts the next day)."""
+        self.reason.clear()
+        after = due + timedelta(days=1)
+        self.new_date.setDate(QDate(after.year, after.month, after.day))
+        self.form_buttons["02"].setChecked(True)
+        self._update()
+        self.show()
+        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def form(self) -> str:
+        return next((f for f, b in self.form_buttons.items() if b.isChecked()), "02")
+
+    def _update(self) -> None:
+        form = self.form
+        asks = form in SLIP_REASONS
+        # What the field asks for, in the field (one row: no room for a label).
+        self.reason.setPlaceholderText(tr_marked(SLIP_REASONS[form]) if asks else "")
+        self.reason.setVisible(asks)
+        self.date_label.setVisible(form == "04")
+        self.new_date.setVisible(form == "04")
+        self.issue_button.setEnabled(not asks or bool(self.reason.text().strip()))
+
+    def submit(self) -> None:
+        if not self.issue_button.isEnabled():
+            return
+        form = self.form
+        day = self.new_date.date()
+        new_date = (date(day.year(), day.month(), day.day()).isoformat() if form == "04"
+                    else "")
+        reason = self.reason.text().strip() if form in SLIP_REASONS else ""
+        self.hide()
+        self.requested.emit(form, reason, new_date)
+
+
 class DossierView(QWidget):
     """Open / show / act. `open_requested(code)`, `action_requested(code, status, reason)`,
     `reprint_requested(code)`, `a4_requested(code)`; window.py does the work off-thread."""
@@ -180,6 +274,7 @@ class DossierView(QWidget):
     action_requested = Signal(str, int, str)
     reprint_requested = Signal(str)
     a4_requested = Signal(str)
+    slip_requested = Signal(str, str, str, str)  # code, form, reason, new date (ISO or "")
 
     def __init__(self, rules: CalendarRules, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,11 +417,20 @@ class DossierView(QWidget):
         self.state.setObjectName("ActionState")
         self.state.setWordWrap(True)
         self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # The official slips (Mẫu 02-05): one button, its panel inline above the action bar.
+        self.slip_button = KeyButton(self.tr("Lập phiếu…"))
+        self.slip_button.setObjectName("SlipButton")
+        self.slip_button.clicked.connect(self.start_slip)
+        self.slip_panel = SlipPanel()
+        self.slip_panel.requested.connect(self._slip_chosen)
+        self.slip_panel.cancelled.connect(self.slip_panel.hide)
+        self.slip_panel.hide()
         bar = QHBoxLayout()
         bar.setSpacing(8)
         bar.addLayout(self.actions_row)
         bar.addWidget(self.no_actions)
         bar.addWidget(self.state, 1)
+        bar.addWidget(self.slip_button)
         # Reprints sit by the code, so the action row keeps its width for up to seven actions.
         top.addWidget(self.reprint_button)
         top.addWidget(self.a4_button)
@@ -348,6 +452,7 @@ class DossierView(QWidget):
         box.addWidget(self.details, 1)
         box.addWidget(self.collector)
         box.addWidget(self.confirm)
+        box.addWidget(self.slip_panel)
         box.addWidget(self.action_bar)
         self.show_dossier(None)
 
@@ -412,6 +517,8 @@ class DossierView(QWidget):
         self.action_bar.setVisible(dossier is not None)
         self.reprint_button.setVisible(dossier is not None)
         self.a4_button.setVisible(dossier is not None)
+        self.slip_panel.hide()
+        self.slip_button.setVisible(dossier is not None and not dossier.purged)
         self.state.clear()
         if dossier is None or (self.collector.property("code") != dossier.code):
             self.collector.hide()
@@ -589,6 +696,20 @@ class DossierView(QWidget):
         self._set_busy(True)
         self.action_requested.emit(self.dossier.code, int(action.to), reason)
 
+    def start_slip(self) -> None:
+        if self.dossier is None or self.busy or self.dossier.purged:
+            return
+        self.pending = None
+        self.confirm.hide()
+        self.slip_panel.start(self.dossier.appointment_date)
+
+    def _slip_chosen(self, form: str, reason: str, new_date: str) -> None:
+        if self.dossier is None:
+            return
+        self.set_state("busy", self.tr("Đang lập phiếu…"))
+        self._set_busy(True)
+        self.slip_requested.emit(self.dossier.code, form, reason, new_date)
+
     def cancel_action(self) -> None:
         had = self.pending is not None
         self.pending = None
@@ -602,6 +723,11 @@ class DossierView(QWidget):
         self.set_state("ok", self.tr("Đã chuyển sang: %1").replace(
             "%1", dossier.status.label_vi))
 
+    def slip_done(self, dossier: Dossier, form: str, today: date | None = None) -> None:
+        self._set_busy(False)
+        self.show_dossier(dossier, today)
+        self.set_state("busy", self.tr("Đã lập phiếu Mẫu %1, đang in…").replace("%1", form))
+
     def action_failed(self, message_vi: str) -> None:
         self._set_busy(False)
         self.set_state("failed", message_vi)
@@ -614,3 +740,4 @@ class DossierView(QWidget):
         self.busy = busy
         for button in self.action_buttons.values():
             button.setEnabled(not busy)
+        self.slip_button.setEnabled(not busy)

@@ -108,6 +108,17 @@ class CounterDesk(OfficeDesk):
             return self.hand_back(code, clerk=clerk, note=reason or None)
         return self.change_status(code, status, clerk=clerk, reason=reason or None)
 
+    def issue_slip(self, code: str, form: str, reason: str, new_date: str, clerk: str
+                   ) -> tuple[Any, Dossier]:
+        """Issue an official slip (kiosk/dossiers/slips.py): (the slip, the dossier after)."""
+        from datetime import date
+
+        from kiosk.dossiers.slips import issue_slip
+
+        slip = issue_slip(self, code, form, clerk=clerk, reason=reason or None,
+                          new_date=date.fromisoformat(new_date) if new_date else None)
+        return slip, self.get(slip.code)
+
     def close(self) -> None:
         self.db.conn.close()
         if self._hub is not None:
@@ -142,6 +153,12 @@ class ReceiptPrinter:
         """Print the receipt of dossier `code` (the configured number of copies); raises the
         driver's PrintError."""
         self.desk().print_receipt(code, self.printer())
+
+    def print_slip(self, uid: str) -> None:
+        """Print the official slip `uid` (kiosk/dossiers/slips.py); raises PrintError."""
+        from kiosk.dossiers.slips import print_slip
+
+        print_slip(self.desk(), uid, self.printer())
 
     def status(self) -> str:
         """A PrinterStatus name (READY, PAPER_OUT, ...); one that cannot even be opened counts

@@ -162,6 +162,8 @@ COUNTER = station(
     }),
     panel("QFrame#ConfirmPanel", background=AMBER_TINT, border=("2px", "solid", AMBER),
           border_radius=6, labels=dict(font_weight=BOLD)),
+    panel("QFrame#SlipPanel", background=AMBER_TINT, border=("2px", "solid", AMBER),
+          border_radius=6, labels=dict(font_weight=BOLD)),
     # The status line at the bottom: printer, scanner, camera, shortcuts.
     panel("QFrame#StatusLine", background="#dfe6ef", border_top=LINE,
           labels=dict(font_size=TYPE.small)),
@@ -184,6 +186,8 @@ COUNTER = station(
     rule("QLabel#CallMessage", color=AMBER_TEXT, font_weight=SEMIBOLD),
     states("QPushButton#FinishModeButton", checked=dict(color="white", background=NAVY,
                                                        border_color=NAVY)),
+    states("QPushButton#SlipForm", checked=dict(color="white", background=NAVY,
+                                               border_color=NAVY)),
     states("QPushButton#FinishButton",
            dict(color=GREEN, border_color=GREEN, font_weight=BOLD),
            disabled=dict(color=DISABLED_TEXT, border_color=DISABLED_BORDER)),

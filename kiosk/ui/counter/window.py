@@ -294,6 +294,7 @@ class CounterWindow(QMainWindow):
         v.a4_requested.connect(self.print_a4)
         self.due_panel.open_requested.connect(self.open_dossier)
         self.due_panel.refresh_requested.connect(self.refresh_due)
+        v.slip_requested.connect(self.issue_slip)
         lb = self.logbook_view
         lb.load_requested.connect(self._load_logbook)
         lb.export_requested.connect(self.export_logbook)
@@ -1014,6 +1015,46 @@ class CounterWindow(QMainWindow):
                             done=self.on_acted,
                             failed=lambda exc: self.on_action_failed(code, to, exc),
                             owner=self, label="change dossier status")
+
+    def issue_slip(self, code: str, form: str, reason: str, new_date: str) -> None:
+        """An official slip (Mẫu 02-05) for the open dossier, then printed on the receipt
+        printer."""
+        if not self.clerk:
+            self.dossier_view.action_failed(self.tr("Nhập họ tên cán bộ (ô Cán bộ ở góc trên) "
+                                                    "trước khi cập nhật hồ sơ."))
+            self.clerk_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        clerk = self.clerk
+        self.lanes.desk.run(lambda desk: desk.issue_slip(code, form, reason, new_date, clerk),
+                            done=self.on_slip_issued,
+                            failed=lambda exc: self.on_slip_failed(code, form, exc),
+                            owner=self, label="issue slip")
+
+    def on_slip_issued(self, issued: tuple) -> None:
+        slip, dossier = issued
+        self.sync.wake()
+        self.dossier_view.slip_done(dossier, slip.form, self.clock().date())
+        self.lanes.printer.run(
+            lambda printer: printer.print_slip(slip.uid),
+            done=lambda _: self._print_state(slip.code, "ok", self.tr(
+                "Đã lập và in phiếu Mẫu %1.").replace("%1", slip.form)),
+            failed=lambda exc: self.on_slip_print_failed(slip.code, slip.form, exc),
+            owner=self, label="print slip")
+        self.check_book()
+
+    def on_slip_print_failed(self, code: str, form: str, exc: BaseException) -> None:
+        message_vi, _ = receipt_failure(code, exc)
+        text = self.tr("Phiếu Mẫu %1 đã lập nhưng chưa in được: %2").replace(
+            "%1", form).replace("%2", message_vi)
+        self._print_state(code, "failed", text)
+        self.banner.show_message("error", text, code="print")
+
+    def on_slip_failed(self, code: str, form: str, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, self.tr("lập được phiếu"),
+                                         f"issue form {form} for {code}")
+        log.warning("form %s for dossier %s refused: %s", form, code, message_en)
+        self.dossier_view.action_failed(message_vi)
+        self.banner.show_message("error", message_vi, code="action")
 
     def on_acted(self, dossier: Dossier) -> None:
         self.sync.wake()
