@@ -1,0 +1,196 @@
+"""Petitions as cases on a real SQLite file: codes, deadlines in working days (Tết, weekends),
+lateness, the status flow, refusals, the outbox records, the CLI as a technician runs it, and
+nothing personal in the log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.calendar import CalendarRules
+from kiosk.config import Config
+from kiosk.petitions import cases
+from kiosk.petitions.cases import PetitionError
+from kiosk.store import connect
+from sync import protocol as p
+from tests.faultproxy import ROOT, env, kiosk_cmd
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RULES = CalendarRules()
+TEXT = "Cán bộ quầy 2 hướng dẫn chưa rõ, tôi phải đi lại ba lần."
+PHONE = "0987 654 321"
+
+
+def at(y, m, d, h=9, mi=0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=TZ)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = connect(tmp_path / "kiosk.db")
+    yield database
+    database.conn.close()
+
+
+def take(db, when, config=None, **kw):
+    kw = {"topic": "Thái độ, tác phong của cán bộ", "text": TEXT, "phone": PHONE, **kw}
+    return cases.take_petition(db, config or Config(), at=when, **kw)[1]
+
+
+def test_a_petition_becomes_a_case_with_a_code_a_deadline_and_both_records(db, caplog):
+    caplog.set_level(logging.DEBUG)
+    first = take(db, at(2026, 12, 4, 9))  # Friday
+    second = take(db, at(2026, 12, 4, 10), phone=None)
+    assert (first.code, second.code) == ("PA-260001", "PA-260002")
+    assert first.status == "open" and first.phone == "0987654321"
+    # 10 working days after Friday 4/12: the weekends are skipped.
+    assert first.due_date == date(2026, 12, 18)
+    kinds = [r[0] for r in db.execute("SELECT record_type FROM outbox ORDER BY id")]
+    assert kinds == ["feedback", "petition", "feedback", "petition"]
+    payload = json.loads(db.execute("SELECT payload FROM outbox WHERE record_type = 'petition' "
+                                    "ORDER BY id LIMIT 1").fetchone()[0])
+    assert payload["code"] == "PA-260001" and payload["due_date"] == "2026-12-18"
+    assert not p.RECORD_TYPES["petition"].check(payload)
+    for secret in (TEXT, "0987654321", "0987 654 321", "hướng dẫn"):
+        assert secret not in caplog.text
+
+
+def test_the_deadline_counts_working_days_across_tet(db):
+    # Received the Friday before Tết 2027 (Mùng 1 is 6 Feb 2027): the break is not counted.
+    petition = take(db, at(2027, 2, 1, 9))
+    assert petition.due_date == cases.handling_due(at(2027, 2, 1, 9), 10, RULES)
+    assert (petition.due_date - date(2027, 2, 1)).days > 14  # more than two plain weeks
+    # After the cut-off it counts from the next working day, like a dossier.
+    late_in_day = take(db, at(2026, 12, 4, 16, 30))
+    assert late_in_day.due_date == date(2026, 12, 21)
+
+
+def test_handling_days_and_the_code_prefix_are_configurable(db):
+    config = Config().with_values(petitions={"handling_days": 3, "code_prefix": "kn"})
+    petition = take(db, at(2026, 12, 4, 9), config)
+    assert petition.code == "KN-260001" and petition.due_date == date(2026, 12, 9)
+    client = Config().with_values(hub={"role": "client", "url": "https://hub.local:8443"},
+                                  counter={"number": 3})
+    assert take(db, at(2026, 12, 4, 9), client).code == "P3-260001"
+
+
+def test_assign_answer_close_and_lateness(db):
+    on_time = take(db, at(2026, 12, 4, 9))
+    late = take(db, at(2026, 12, 4, 9))
+    never = take(db, at(2026, 12, 4, 9))
+    cases.assign(db, on_time.code, to="Trần Thị Bình", at=at(2026, 12, 7))
+    answered = cases.answer(db, on_time.code, text="Đã nhắc nhở cán bộ quầy 2.",
+                            at=at(2026, 12, 18, 16))  # the last day: on time
+    assert answered.status == "answered" and answered.answered_by == "Trần Thị Bình"
+    assert not cases.is_late(answered, RULES, date(2027, 1, 30))
+    late_answer = cases.answer(db, late.code, text="Xin lỗi ông/bà vì trả lời muộn.",
+                               by="Lê Văn Chính", at=at(2026, 12, 22, 8))  # Tuesday after
+    assert cases.working_days_late(late_answer, RULES, date(2027, 1, 30)) == 2
+    assert cases.is_late(late_answer, RULES, date(2026, 12, 22))
+    # Unanswered: on time until the deadline's end, then late by the working days since.
+    assert not cases.is_late(cases.find(db, never.code), RULES, date(2026, 12, 18))
+    assert cases.working_days_late(cases.find(db, never.code), RULES, date(2026, 12, 21)) == 1
+
+    today = date(2026, 12, 22)
+    assert [x.code for x in cases.list_petitions(db, RULES, today, open_only=True)] == \
+        [never.code]
+    assert {x.code for x in cases.list_petitions(db, RULES, today, late_only=True)} == \
+        {late.code, never.code}
+    closed = cases.close(db, on_time.code, at=at(2026, 12, 21))
+    assert closed.status == "closed"
+    with pytest.raises(PetitionError):
+        cases.answer(db, on_time.code, text="Trả lời lại lần nữa.", at=at(2026, 12, 22))
+    with pytest.raises(PetitionError):
+        cases.close(db, never.code, at=at(2026, 12, 22))  # not answered yet
+    statuses = [json.loads(r[0])["status"] for r in db.execute(
+        "SELECT payload FROM outbox WHERE record_type = 'petition' ORDER BY id")]
+    assert statuses.count("answered") == 2 and statuses[-1] == "closed"
+
+
+def test_the_public_view_holds_no_text_phone_or_names(db):
+    petition = take(db, at(2026, 12, 4, 9))
+    cases.assign(db, petition.code, to="Trần Thị Bình", at=at(2026, 12, 7))
+    view = cases.lookup(db, petition.code.lower().replace("-", " "), RULES, date(2026, 12, 8))
+    assert view is not None and view.status == "assigned" and view.answer == ""
+    shown = repr(view)
+    for secret in (TEXT, "0987654321", "Trần Thị Bình"):
+        assert secret not in shown
+    assert cases.lookup(db, "PA-269999", RULES, date(2026, 12, 8)) is None
+    assert cases.lookup(db, "'; DROP TABLE petitions; --", RULES, date(2026, 12, 8)) is None
+
+
+@pytest.mark.parametrize(("kw", "reason"), [
+    ({"text": "ít"}, "text_short"), ({"text": "x" * 1001}, "text_long"),
+    ({"phone": "12345"}, "phone"), ({"topic": "  "}, "topic")])
+def test_bad_input_is_refused_and_nothing_is_stored(db, kw, reason):
+    with pytest.raises(PetitionError if reason == "topic" else cases.FeedbackError) as info:
+        take(db, at(2026, 12, 4, 9), **kw)
+    assert info.value.reason == reason
+    assert db.execute("SELECT count(*) FROM petitions").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_bad_changes_are_refused(db):
+    petition = take(db, at(2026, 12, 4, 9))
+    with pytest.raises(cases.PetitionNotFound):
+        cases.assign(db, "PA-269999", to="Bình", at=at(2026, 12, 5))
+    with pytest.raises(PetitionError):
+        cases.assign(db, petition.code, to="   ", at=at(2026, 12, 5))
+    with pytest.raises(PetitionError):
+        cases.answer(db, petition.code, text="ok", at=at(2026, 12, 5))
+    assert cases.find(db, petition.code).status == "open"
+
+
+def test_the_city_refuses_a_broken_petition_payload(db):
+    payload = take(db, at(2026, 12, 4, 9)).as_json()
+    check = p.RECORD_TYPES["petition"].check
+    assert not check(payload)
+    assert check(dict(payload, status="lost"))
+    assert check(dict(payload, due_date="18/12/2026"))
+    assert check(dict(payload, received_at="2026-12-04T09:00:00"))
+    assert check(dict(payload, status="answered"))  # answered without answered_at
+
+
+def run(tmp_path, *args):
+    return subprocess.run(kiosk_cmd(tmp_path, "petition", *args), capture_output=True,
+                          text=True, env=env(), cwd=ROOT, timeout=60)
+
+
+def test_the_office_handles_petitions_from_the_command_line(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        now = datetime.now(TZ)
+        fresh = take(db, now)
+        old = take(db, at(2025, 1, 6, 9))  # long past its deadline
+    finally:
+        db.conn.close()
+    listed = run(tmp_path, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {r["code"]: r for r in json.loads(listed.stdout)}
+    assert rows[old.code]["late"] and rows[old.code]["working_days_late"] > 200
+    assert not rows[fresh.code]["late"]
+    late = json.loads(run(tmp_path, "list", "--late", "--json").stdout)
+    assert [r["code"] for r in late] == [old.code]
+
+    assigned = run(tmp_path, "assign", fresh.code, "--to", "Trần Thị Bình", "--json")
+    assert json.loads(assigned.stdout)["status"] == "assigned"
+    answered = run(tmp_path, "answer", fresh.code, "--text", "Đã bố trí thêm ghế chờ.",
+                   "--by", "Lê Văn Chính", "--json")
+    assert answered.returncode == 0, answered.stderr
+    out = json.loads(answered.stdout)
+    assert (out["status"], out["answered_by"], out["late"]) == ("answered", "Lê Văn Chính",
+                                                                False)
+    still_open = json.loads(run(tmp_path, "list", "--open", "--json").stdout)
+    assert [r["code"] for r in still_open] == [old.code]
+    shown = run(tmp_path, "show", old.code)
+    assert "Hạn trả lời" in shown.stdout and "trễ" in shown.stdout
+
+    missing = run(tmp_path, "answer", "PA-269999", "--text", "Không có mã này.")
+    assert missing.returncode == 1 and "Không tìm thấy" in missing.stderr
+    short = run(tmp_path, "answer", old.code, "--text", "ok")
+    assert short.returncode == 1 and "ít nhất 5 ký tự" in short.stderr
