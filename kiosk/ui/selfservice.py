@@ -221,16 +221,16 @@ class PetitionCard(QFrame):
         box.addWidget(self.answer)
         self.view: PublicPetitionView | None = None
 
-    def show_view(self, view: PublicPetitionView) -> None:
+    def show_view(self, view: PublicPetitionView, language: str) -> None:
         self.view = view
-        self.render()
+        self.render(language)
 
-    def render(self) -> None:
+    def render(self, language: str) -> None:
         view = self.view
         if view is None:
             return
         self.code.setText(self.tr("Mã phản ánh: {code}").format(code=view.code))
-        self.topic.setText(view.topic)
+        self.topic.setText(feedback_topic(view.topic).name(language))
         answered = view.status in ("answered", "closed")
         if answered:
             status, tone_ = self.tr("Đã có trả lời"), "good"
@@ -458,7 +458,7 @@ class LookupPage(QWidget):
             self._clear_message()
             self.card.clear()
             self.card.hide()
-            self.petition_card.show_view(view)
+            self.petition_card.show_view(view, self.language)
             self.petition_card.show()
             self.panels.setCurrentWidget(self.result)
             return
@@ -515,7 +515,7 @@ class LookupPage(QWidget):
         self.done_button.setText(self.tr("Xong"))
         self.keyboard.retranslate()
         self.card.render(language)
-        self.petition_card.render()
+        self.petition_card.render(language)
 
 
 # -- feedback --------------------------------------------------------------------------------
