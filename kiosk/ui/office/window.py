@@ -52,6 +52,7 @@ from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, writ
 from kiosk.ui.i18n import N_, tr_marked
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
+from kiosk.ui.office.petitions import PetitionPanel, petition_rows
 from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
 from kiosk.ui.runner import Opened, Station, run_station
@@ -273,6 +274,9 @@ class OfficeWindow(QMainWindow):
             table = StatsTable(tr_marked(heading), hidden)
             self.tables[grouping] = table
             self.tabs.addTab(table, tr_marked(title))
+        # Petitions waiting for an answer, late ones first: whatever the chosen range.
+        self.petitions = PetitionPanel()
+        self.petitions_tab = self.tabs.addTab(self.petitions, self.tr("Phản ánh, kiến nghị"))
         body.addWidget(self.tabs, 4)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -435,6 +439,21 @@ class OfficeWindow(QMainWindow):
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
                       owner=self, label="office statistics")
+        config, today = self.config, self.today()
+        self.lane.run(lambda db: petition_rows(db, config, today), done=self._petitions_read,
+                      failed=self._petitions_failed, owner=self, label="office petitions")
+
+    def _petitions_read(self, rows) -> None:
+        self.petitions.fill(rows)
+        late = self.petitions.late_count()
+        self.tabs.setTabText(self.petitions_tab, self.tr("Phản ánh, kiến nghị ({late} quá hạn)")
+                             .format(late=late) if late else self.tr("Phản ánh, kiến nghị"))
+
+    def _petitions_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, self.tr("đọc được danh sách phản ánh"),
+                                         "read the petitions")
+        log.error("reading the petitions failed: %s", message_en, exc_info=exc)
+        self._status(message_vi, error=True)
 
     def _tick(self) -> None:
         # Only a range that includes today changes while the window is open; "today" itself
