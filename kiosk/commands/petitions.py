@@ -1,4 +1,4 @@
-"""`kiosk petition list|show|assign|answer|close`: citizens' petitions (phản ánh, kiến nghị)
+"""`kiosk petition list|show|assign|answer|close|purge`: citizens' petitions (phản ánh, kiến nghị)
 as cases with a deadline, on this station's database (the hub's, in a LAN office: the kiosk
 that takes petitions is usually the hub)."""
 
@@ -50,6 +50,14 @@ def register(sub) -> None:
     close.add_argument("code")
     close.add_argument("--json", action="store_true")
     close.set_defaults(handler=_close)
+
+    purge = ps.add_parser("purge", help="blank the text and phone number of petitions "
+                          "answered longer ago than the retention period and delivered to the "
+                          "city")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
+    purge.add_argument("--days", type=int, metavar="N",
+                       help="retention in days (default: [petitions] retention_days)")
+    purge.set_defaults(handler=_purge)
 
 
 def _context(config: Config, paths: Paths):
@@ -167,3 +175,24 @@ def _close(args, config: Config, paths: Paths) -> int:
     from kiosk.petitions.cases import close
 
     return _change(args, config, paths, lambda db, now: close(db, args.code, at=now))
+
+
+def _purge(args, config: Config, paths: Paths) -> int:
+    from kiosk.commands import EXIT_USAGE
+    from kiosk.petitions.cases import purge
+
+    days = args.days if args.days is not None else config.petitions.retention_days
+    if days < 0:
+        print("--days cannot be negative", file=sys.stderr)
+        return EXIT_USAGE
+    db, _rules, now = _context(config, paths)
+    report = purge(db, now=now, retention_days=days, dry_run=args.dry_run)
+    verb = "Would purge" if args.dry_run else "Purged"
+    print(f"{verb} the text and phone number of {len(report.purged)} petition(s) answered "
+          f"before {report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
+    for code in report.purged:
+        print(f"  {code}")
+    if report.waiting_for_sync:
+        print(f"{len(report.waiting_for_sync)} older petition(s) kept: not yet delivered to "
+              "the city.")
+    return EXIT_OK

@@ -363,3 +363,79 @@ def lookup(db: Database, code: str, rules: CalendarRules, today: date
     """The citizen's look-up at the kiosk: the public view of the case, None when unknown."""
     petition = find(db, code) if looks_like_petition_code(code) else None
     return public_view(petition, rules, today) if petition else None
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+PURGED_TEXT = ""
+
+
+@dataclass
+class PurgeReport:
+    cutoff: datetime
+    dry_run: bool
+    purged: list[str]
+    waiting_for_sync: list[str]
+
+
+def _delivered(conn: sqlite3.Connection, petition_uid: str, feedback_uid: str | None) -> bool:
+    """Every outbox row of the case (and of its feedback row) was accepted by the city."""
+    waiting = conn.execute(
+        "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND ("
+        "(record_type = 'petition' AND json_extract(payload, '$.uid') = ?) "
+        "OR (record_type = 'feedback' AND record_id = ?))",
+        (petition_uid, feedback_uid or "")).fetchone()[0]
+    return waiting == 0
+
+
+def _redact(conn: sqlite3.Connection, sql: str, args: tuple) -> None:
+    import json
+
+    for outbox_id, payload in conn.execute(sql, args).fetchall():
+        data = json.loads(payload)
+        data.update(text=PURGED_TEXT, phone=None)
+        conn.execute("UPDATE outbox SET payload = ? WHERE id = ?",
+                     (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+                                 sort_keys=True), outbox_id))
+
+
+def purge(db: Database, *, now: datetime, retention_days: int = 90,
+          dry_run: bool = False) -> PurgeReport:
+    """Blank the text and phone number of petitions answered more than `retention_days` ago
+    whose every record the city has (here, in their feedback row and in the delivered outbox
+    payloads); code, topic, dates, status and answer stay for the figures and the look-up.
+    One transaction."""
+    if retention_days < 0:
+        raise ValueError("retention_days cannot be negative")
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    from datetime import timedelta
+
+    cutoff = now - timedelta(days=retention_days)
+    report = PurgeReport(cutoff, dry_run, [], [])
+    with transaction(db) as conn:
+        rows = conn.execute(
+            "SELECT uid, code, feedback_uid, answered_at FROM petitions WHERE purged_at IS NULL "
+            "AND answered_at IS NOT NULL ORDER BY id").fetchall()
+        old = [r for r in rows if datetime.fromisoformat(r[3]) <= cutoff]
+        ready = []
+        for uid, code, feedback_uid, _ in old:
+            if _delivered(conn, uid, feedback_uid):
+                report.purged.append(code)
+                ready.append((uid, feedback_uid))
+            else:
+                report.waiting_for_sync.append(code)
+        if dry_run:
+            return report
+        for uid, feedback_uid in ready:
+            conn.execute("UPDATE petitions SET text = ?, phone = NULL, purged_at = ? "
+                         "WHERE uid = ?", (PURGED_TEXT, now.isoformat(), uid))
+            conn.execute("UPDATE citizen_feedback SET text = ?, phone = NULL, purged_at = ? "
+                         "WHERE uid = ?", (PURGED_TEXT, now.isoformat(), feedback_uid or ""))
+            _redact(conn, "SELECT id, payload FROM outbox WHERE record_type = 'petition' "
+                    "AND json_extract(payload, '$.uid') = ?", (uid,))
+            _redact(conn, "SELECT id, payload FROM outbox WHERE record_type = 'feedback' "
+                    "AND record_id = ?", (feedback_uid or "",))
+    if report.purged:
+        log.info("petitions purged of personal data: %d", len(report.purged))
+    return report

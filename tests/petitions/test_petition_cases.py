@@ -194,3 +194,34 @@ def test_the_office_handles_petitions_from_the_command_line(tmp_path):
     assert missing.returncode == 1 and "Không tìm thấy" in missing.stderr
     short = run(tmp_path, "answer", old.code, "--text", "ok")
     assert short.returncode == 1 and "ít nhất 5 ký tự" in short.stderr
+
+
+def test_retention_blanks_text_and_phone_only_once_the_city_has_everything(db, tmp_path):
+    old = take(db, at(2026, 1, 5, 9))
+    waiting = take(db, at(2026, 1, 5, 10))
+    recent = take(db, at(2026, 12, 1, 9))
+    for p_, when in ((old, at(2026, 1, 6)), (waiting, at(2026, 1, 6)), (recent, at(2026, 12, 2))):
+        cases.answer(db, p_.code, text="Đã tiếp thu và xử lý.", at=when)
+    # The city has every record except the last change of `waiting`.
+    last_waiting = db.execute(
+        "SELECT max(id) FROM outbox WHERE json_extract(payload, '$.uid') = ?",
+        (waiting.uid,)).fetchone()[0]
+    db.execute("UPDATE outbox SET sent_at = '2026-01-07T00:00:00+07:00' WHERE id != ?",
+               (last_waiting,))
+    db.conn.commit()
+    now = at(2026, 12, 5)
+    dry = cases.purge(db, now=now, retention_days=90, dry_run=True)
+    assert (dry.purged, dry.waiting_for_sync) == ([old.code], [waiting.code])
+    assert cases.find(db, old.code).text == TEXT
+    cases.purge(db, now=now, retention_days=90)
+    purged = cases.find(db, old.code)
+    assert (purged.text, purged.phone, purged.answer) == ("", None, "Đã tiếp thu và xử lý.")
+    assert cases.find(db, waiting.code).text == TEXT
+    assert cases.find(db, recent.code).phone == "0987654321"
+    feedback = db.execute("SELECT text, phone FROM citizen_feedback WHERE uid = ?",
+                          (purged.feedback_uid,)).fetchone()
+    assert tuple(feedback) == ("", None)
+    payloads = [r[0] for r in db.execute(
+        "SELECT payload FROM outbox WHERE json_extract(payload, '$.uid') IN (?, ?)",
+        (old.uid, old.feedback_uid))]
+    assert len(payloads) == 3 and not any(TEXT in x or "0987654321" in x for x in payloads)
