@@ -1,6 +1,6 @@
-"""`kiosk petition list|show|assign|answer|close|purge`: citizens' petitions (phản ánh, kiến nghị)
-as cases with a deadline, on this station's database (the hub's, in a LAN office: the kiosk
-that takes petitions is usually the hub)."""
+"""`kiosk petition take|list|show|assign|answer|close|purge`: citizens' petitions (phản ánh,
+kiến nghị) as cases with a deadline, on this station's database (the hub's, in a LAN office:
+the kiosk that takes petitions is usually the hub)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ def register(sub) -> None:
     petition = sub.add_parser("petition", help="citizens' petitions (phản ánh, kiến nghị): "
                               "list, show, assign, answer, close")
     ps = petition.add_subparsers(dest="petition_command", required=True)
+
+    take = ps.add_parser("take", help="take a citizen's petition at the counter: stores the "
+                         "case and prints its slip with the code")
+    take.add_argument("--topic", required=True)
+    take.add_argument("--text", required=True)
+    take.add_argument("--phone", default=None, help="the citizen's phone number (optional)")
+    take.add_argument("--printer", metavar="URI", default=None,
+                      help="print the slip here (default: the station's printer)")
+    take.add_argument("--no-print", action="store_true", help="do not print a slip")
+    take.add_argument("--json", action="store_true")
+    take.set_defaults(handler=_take)
 
     ls = ps.add_parser("list", help="petitions, oldest deadline first")
     ls.add_argument("--open", action="store_true", help="only those not answered yet")
@@ -196,3 +207,30 @@ def _purge(args, config: Config, paths: Paths) -> int:
         print(f"{len(report.waiting_for_sync)} older petition(s) kept: not yet delivered to "
               "the city.")
     return EXIT_OK
+
+
+def _take(args, config: Config, paths: Paths) -> int:
+    from kiosk.feedback.errors import FeedbackError
+    from kiosk.petitions.cases import take_petition
+
+    db, rules, now = _context(config, paths)
+    try:
+        _feedback, petition = take_petition(db, config, topic=args.topic, text=args.text,
+                                            phone=args.phone, at=now, channel="counter")
+    except FeedbackError as exc:  # the topic, text or phone refused
+        return _refused(exc)
+    status = _print(petition, rules, now, args.json)
+    if args.no_print:
+        return status
+    from kiosk.printout.petition import PetitionSlip, render_petition_slip
+    from kiosk.station import open_configured_printer
+
+    try:
+        printer = open_configured_printer(config, paths, args.printer)
+        slip = PetitionSlip(config.office.name, petition.code, petition.topic,
+                            now, petition.due_date)
+        printer.print_image(render_petition_slip(slip, printer.width_dots))
+    except Exception as exc:
+        print(f"Slip not printed: {getattr(exc, 'message_en', exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    return status

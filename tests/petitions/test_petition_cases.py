@@ -225,3 +225,21 @@ def test_retention_blanks_text_and_phone_only_once_the_city_has_everything(db, t
         "SELECT payload FROM outbox WHERE json_extract(payload, '$.uid') IN (?, ?)",
         (old.uid, old.feedback_uid))]
     assert len(payloads) == 3 and not any(TEXT in x or "0987654321" in x for x in payloads)
+
+
+def test_a_clerk_takes_a_petition_at_the_counter_and_its_slip_prints(tmp_path):
+    import zxingcpp
+
+    from tests.escpos_raster import parse_escpos
+
+    slip = tmp_path / "slip.bin"
+    taken = run(tmp_path, "take", "--topic", "Thủ tục hành chính", "--text",
+                "Đề nghị niêm yết lệ phí rõ hơn.", "--phone", "0912345678", "--printer",
+                f"file://{slip}", "--json")
+    assert taken.returncode == 0, taken.stderr
+    out = json.loads(taken.stdout)
+    assert out["channel"] == "counter" and out["status"] == "open"
+    image = parse_escpos(slip.read_bytes()).images[0]
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [out["code"]]
+    refused = run(tmp_path, "take", "--topic", "Khác", "--text", "ít", "--no-print")
+    assert refused.returncode == 1 and "ít nhất 5 ký tự" in refused.stderr

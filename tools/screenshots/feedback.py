@@ -3,9 +3,10 @@
     python -m tools.screenshots.feedback [OUT_DIR]
 
 Writes docs/screenshots/selfservice-*.png (the ticket kiosk's "Tra cứu hồ sơ" and "Phản ánh,
-kiến nghị", a petition's answer looked up by its code) and rating-*.png (the rating view), at 1366x768 and 1080x1920 (and the bare view
-in an 800x480 panel, as the counter window may embed it), headless on a
-throw-away data directory with one made-up dossier (the public example name of domain.md).
+kiến nghị", a petition's answer looked up by its code) and rating-*.png (the rating view), at
+1366x768 and 1080x1920 (and the bare view in an 800x480 panel, as the counter window may embed
+it), headless on a throw-away data directory with one made-up dossier (the public example name
+of domain.md).
 """
 
 from __future__ import annotations
