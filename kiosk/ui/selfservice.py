@@ -1017,8 +1017,12 @@ class SelfService(QObject):
 
     @staticmethod
     def is_dossier_scan(text: str) -> bool:
-        """Whether a scan made on the start view should open the look-up (a receipt's code)."""
+        """Whether a scan made on the start view should open the look-up (a receipt's code,
+        or a petition slip's)."""
         from kiosk.scanning.parse import parse_scan
+
+        if looks_like_petition_code(text):
+            return True
 
         result = parse_scan(text)
         return result.kind == "dossier" or (result.kind == "unknown"

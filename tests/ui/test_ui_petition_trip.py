@@ -131,6 +131,12 @@ def test_a_petition_from_the_kiosk_to_its_answer(qtbot, tmp_path, size):
     tap(qtbot, lookup.done_button)
     assert card.texts() == []
 
+    # The slip's barcode held to the scanner on the start view opens the answer too.
+    assert window.stack.currentWidget() is window.start_page
+    window.on_scan(decoded[0].text)
+    qtbot.waitUntil(lambda: lookup.panel == lookup.RESULT and card.texts() != [], timeout=5000)
+    assert f"Mã phản ánh: {code}" in card.texts()  # back in the station's language
+
 
 def test_a_late_petition_shows_as_late_and_an_unknown_code_is_refused(qtbot, tmp_path):
     from datetime import datetime
