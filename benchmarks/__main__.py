@@ -17,7 +17,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-NAMES = ("ticket", "scan", "sync", "hub", "years", "city", "workflow", "dossiers")
+NAMES = ("ticket", "scan", "sync", "hub", "years", "city", "workflow", "dossiers", "results")
 
 
 def machine() -> dict:

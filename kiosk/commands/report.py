@@ -18,8 +18,9 @@ from kiosk.paths import DATA_DIR_ENV, Paths
 
 def register(sub) -> None:
     report = sub.add_parser("report", help="office statistics (queue, waiting and service "
-                            "times, ratings, dossiers handed back on time) for a range of days, "
-                            "as xlsx (Excel), csv or pdf")
+                            "times, ratings, dossiers handed back on time, and per clerk and "
+                            "procedure the results the Decision 766 service index counts) for a "
+                            "range of days, as xlsx (Excel), csv or pdf")
     report.add_argument("--from", dest="start", required=True, type=_day, metavar="D",
                         help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="end", required=True, type=_day, metavar="D",
@@ -51,6 +52,7 @@ def _day(text: str) -> date:
 
 
 def _report(args, config: Config, paths: Paths) -> int:
+    from kiosk.calendar import CalendarRules
     from kiosk.dossiers.settings import dossier_settings
     from kiosk.station import open_database
     from kiosk.stats import office_stats
@@ -62,7 +64,8 @@ def _report(args, config: Config, paths: Paths) -> int:
         return EXIT_USAGE
     db = open_database(config, paths)
     try:
-        stats = office_stats(db, args.start, args.end, config.office.timezone)
+        stats = office_stats(db, args.start, args.end, config.office.timezone,
+                             rules=CalendarRules.from_config(config))
     finally:
         db.conn.close()
     now = datetime.now(ZoneInfo(config.office.timezone))
@@ -75,7 +78,8 @@ def _report(args, config: Config, paths: Paths) -> int:
         return EXIT_FAILED
     t = stats.total
     print(f"{t.issued} ticket(s), {t.served} served, {t.ratings.total} rating(s), "
-          f"{t.dossiers.handed_back if t.dossiers else 0} dossier(s) handed back from "
+          f"{t.dossiers.handed_back if t.dossiers else 0} dossier(s) handed back, "
+          f"{stats.results.total.settled} settled ({stats.results.total.late} late) from "
           f"{args.start:%d/%m/%Y} to {args.end:%d/%m/%Y}: written to {out}")
     return EXIT_OK
 

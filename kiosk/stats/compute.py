@@ -58,17 +58,17 @@ Definitions (each figure is documented once, here):
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
+
+from kiosk.stats.figures import _detail, _name, _sort_key_vi, percentile
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 LEVEL_LABELS_VI = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng",
@@ -83,20 +83,6 @@ _RETURNED = 10
 
 
 # -- figures -----------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """The p-quantile (0 ≤ p ≤ 1) of `values` by linear interpolation between closest ranks
-    (Excel PERCENTILE.INC, R type 7). Raises ValueError on no values."""
-    if not values:
-        raise ValueError("percentile of no values")
-    if not 0 <= p <= 1:
-        raise ValueError("p must be between 0 and 1")
-    xs = sorted(values)
-    h = (len(xs) - 1) * p
-    lo = math.floor(h)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
 @dataclass(frozen=True)
@@ -184,6 +170,8 @@ class OfficeStats:
     served_by_hour: tuple[int, ...]
     #: Reasons given with unhappy ratings, most frequent first.
     unsatisfied_reasons: tuple[tuple[str, int], ...] = ()
+    #: Results per clerk and per procedure for the service index (kiosk.stats.results).
+    results: Any = None
 
     def grouping(self, dimension: str) -> tuple[GroupStats, ...]:
         return {"service": self.by_service, "counter": self.by_counter,
@@ -280,30 +268,11 @@ def _parse_at(text: str, tz: ZoneInfo) -> datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
 
 
-def _name(text: Any) -> str | None:
-    """Staff names as typed at two places (counter login, dossier intake): one spelling."""
-    if text is None:
-        return None
-    cleaned = " ".join(unicodedata.normalize("NFC", str(text)).split())
-    return cleaned or None
-
-
 def _counter(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
     return text or None
-
-
-def _detail(raw: str | None) -> dict[str, Any]:
-    # Kiosk events carry plain text (a printer error), counter events a JSON object.
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -575,12 +544,18 @@ def _default_procedure_services() -> dict[str, str]:
 
 
 def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
-                 *, procedure_service: Mapping[str, str] | None = None) -> OfficeStats:
+                 *, procedure_service: Mapping[str, str] | None = None,
+                 rules: Any = None) -> OfficeStats:
     """Figures for local days start..end inclusive (see the module docstring for each one).
 
     `procedure_service` maps procedure codes to ticket services (default: the bundled
-    procedure catalog). Read-only: safe on a worker thread with its own connection.
+    procedure catalog). `rules`: the calendar (kiosk.calendar.CalendarRules) the results
+    count working days by (default: the national calendar in `tz`). Read-only: safe on a
+    worker thread with its own connection.
     """
+    from kiosk.calendar import CalendarRules
+    from kiosk.stats.results import result_stats
+
     if end < start:
         raise ValueError("the range ends before it starts")
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
@@ -601,6 +576,7 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
         _add_ratings(db, groups, start, end, zone, last_service, procedure_service, reasons)
         _add_dossiers(db, groups, start, end, zone, procedure_service)
         names, sort = _service_names(db)
+        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key))
     finally:
         if began:
             conn.execute("COMMIT")
@@ -627,15 +603,7 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
                      for d in days),
         issued_by_hour=tuple(issued_by_hour), served_by_hour=tuple(served_by_hour),
         unsatisfied_reasons=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        results=results,
     )
 
 
-def _sort_key_vi(name: str) -> tuple[str, str]:
-    """Vietnamese names sort by given name (the last word), then the full name; accents are
-    folded so that "Đức" sorts among the D's."""
-    def fold(text: str) -> str:
-        text = text.replace("đ", "d").replace("Đ", "D")
-        return "".join(c for c in unicodedata.normalize("NFD", text)
-                       if unicodedata.category(c) != "Mn").casefold()
-    words = name.split()
-    return (fold(words[-1]) if words else "", fold(name))

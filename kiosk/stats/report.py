@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.stats.compute import LEVEL_LABELS_VI, LEVELS, GroupStats, OfficeStats
+from kiosk.stats.results import PROGRESS, SATISFACTION, ResultRow, indicator_legend
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -37,7 +38,9 @@ TITLE = "BÁO CÁO THỐNG KÊ HOẠT ĐỘNG"
 SUBTITLE = "Tiếp nhận hồ sơ và trả kết quả tại Điểm phục vụ hành chính công"
 
 GROUP_NAMES = {"total": "Tổng", "service": "Dịch vụ", "counter": "Quầy", "clerk": "Cán bộ",
-               "day": "Ngày", "hour": "Giờ", "reason": "Lý do không hài lòng"}
+               "day": "Ngày", "hour": "Giờ", "reason": "Lý do không hài lòng",
+               "result_clerk": "Kết quả theo cán bộ", "result_procedure": "Kết quả theo thủ tục",
+               "indicator": "Chỉ số QĐ 766"}
 
 COLUMNS = (
     "Nhóm", "Mã", "Tên",
@@ -47,6 +50,17 @@ COLUMNS = (
     "Rất hài lòng", "Hài lòng", "Không hài lòng", "Tỷ lệ hài lòng (%)",
     "Hồ sơ tiếp nhận", "Hồ sơ đã trả", "Trả đúng hạn", "Trả quá hạn", "Tỷ lệ trả đúng hạn (%)",
 )
+#: The results for the service index (kiosk.stats.results), after the figures above.
+RESULT_COLUMNS = (
+    "Giải quyết xong", "Giải quyết đúng hạn", "Giải quyết quá hạn", "Xin lỗi (Mẫu 04)",
+    "Từ chối", "Yêu cầu bổ sung", "Giải quyết TB (ngày làm việc)",
+    "Giải quyết P90 (ngày làm việc)", "Hài lòng giải quyết TTHC (%)", "PAKN đến hạn",
+    "PAKN xử lý đúng hạn (%)",
+)
+#: The Decision 766/QĐ-TTg group each result column feeds (the "Chỉ số QĐ 766" rows).
+RESULT_GROUPS = dict(zip(RESULT_COLUMNS, (*([PROGRESS] * 8), *([SATISFACTION] * 3)),
+                         strict=True))
+COLUMNS = COLUMNS + RESULT_COLUMNS
 
 # -- number formats ----------------------------------------------------------------------------
 
@@ -126,13 +140,25 @@ def group_cells(group: str, g: GroupStats, key: str | None = None) -> list[str |
         r.very_satisfied, r.satisfied, r.unsatisfied, _pct(r.satisfaction_share),
         *((d.received, d.handed_back, d.on_time, d.late, _pct(d.on_time_rate)) if d
           else ("", "", "", "", "")),
+        *([""] * len(RESULT_COLUMNS)),
     ]
+
+
+def result_cells(r: ResultRow) -> list[str | int]:
+    """The RESULT_COLUMNS of one row of results."""
+    return [r.settled, r.on_time, r.late, r.apologised, r.refused, r.supplemented,
+            _num(r.settle_mean), _num(r.settle_p90), _pct(r.satisfaction_share),
+            _int(r.petitions), _pct(r.petitions_on_time_rate)]
 
 
 def csv_rows(stats: OfficeStats) -> list[list[str | int]]:
     """The CSV table below its header row."""
+    first = len(COLUMNS) - len(RESULT_COLUMNS)
     rows = [group_cells("total", stats.total,
                         key=f"{stats.start:%d/%m/%Y}-{stats.end:%d/%m/%Y}")]
+    results = stats.results
+    if results is not None:
+        rows[0][first:] = result_cells(results.total)
     for dimension in ("service", "counter", "clerk", "day"):
         rows.extend(group_cells(dimension, g) for g in stats.grouping(dimension))
     blank = [""] * (len(COLUMNS) - 3)
@@ -148,6 +174,14 @@ def csv_rows(stats: OfficeStats) -> list[list[str | int]]:
         row = [GROUP_NAMES["reason"], code, reason_label(code), *blank]
         row[unhappy] = count
         rows.append(row)
+    if results is not None:
+        for group, items in (("result_clerk", results.by_clerk),
+                             ("result_procedure", results.by_procedure)):
+            for r in items:
+                rows.append([GROUP_NAMES[group], r.key, r.label, *blank[:first - 3],
+                             *result_cells(r)])
+    for column, indicator in RESULT_GROUPS.items():
+        rows.append([GROUP_NAMES["indicator"], column, indicator, *blank])
     return rows
 
 
@@ -165,7 +199,8 @@ _XLSX_WIDTHS = {"Nhóm": 20, "Mã": 12, "Tên": 34}
 _XLSX_FIGURE_WIDTH = 12
 #: Columns holding minutes or percentages: one decimal; the others are whole counts.
 _XLSX_DECIMAL_COLUMNS = frozenset(i for i, name in enumerate(COLUMNS)
-                                  if "(phút)" in name or "(%)" in name)
+                                  if "(phút)" in name or "(%)" in name
+                                  or "(ngày làm việc)" in name)
 
 
 def _xlsx_value(column: int, value: str | int, group: str) -> Any:
@@ -590,7 +625,95 @@ _DEFINITIONS = (
     "Hồ sơ: tiếp nhận tính theo ngày nhận; đã trả, đúng hạn, quá hạn tính theo ngày trả; "
     "đúng hạn là hồ sơ giải quyết xong không muộn hơn ngày hẹn trả.",
     "Ngày tính theo giờ Việt Nam (0 giờ đến 24 giờ). Quầy không ghi nhận cấp số và hồ sơ (–).",
+    "Kết quả giải quyết: hồ sơ giải quyết xong trong kỳ; quá hạn khi xong sau ngày hẹn (tính "
+    "theo ngày làm việc, trừ ngày lễ, Tết) hoặc đã có phiếu xin lỗi (Mẫu 04); thời gian giải "
+    "quyết tính bằng ngày làm việc từ ngày tiếp nhận đến ngày xong, không tính thời gian chờ "
+    "bổ sung. Xin lỗi, từ chối, yêu cầu bổ sung: hồ sơ có phiếu hoặc trạng thái đó trong kỳ, "
+    "tính cho cán bộ tiếp nhận.",
 )
+
+
+_RESULT_HEADS = ("Xong", "Đúng hạn", "Quá hạn", "Xin lỗi (Mẫu 04)", "Từ chối", "Bổ sung",
+                 "TB (ngày)", "P90 (ngày)", "% hài lòng", "PAKN đến hạn", "% PAKN đúng hạn")
+_RESULT_NAME_W = 72.0
+_RESULT_FIG_W = 18.6
+
+
+def _result_figures(r: ResultRow) -> list[str]:
+    return [count_vi(r.settled), count_vi(r.on_time), count_vi(r.late), count_vi(r.apologised),
+            count_vi(r.refused), count_vi(r.supplemented), minutes_vi(r.settle_mean),
+            minutes_vi(r.settle_p90), share_vi(r.satisfaction_share), count_vi(r.petitions),
+            share_vi(r.petitions_on_time_rate)]
+
+
+def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
+    """Results per clerk and per procedure, headed by the Decision 766 group they feed."""
+    from fpdf.enums import XPos, YPos
+    from fpdf.fonts import FontFace
+
+    from kiosk.printout.receipt_pdf import FONT, nfc
+
+    results = stats.results
+    if results is None:
+        return
+    widths = (_RESULT_NAME_W, *([_RESULT_FIG_W] * len(_RESULT_HEADS)))
+    aligns = ("LEFT", *(["RIGHT"] * len(_RESULT_HEADS)))
+    for offset, (title, head, rows) in enumerate((
+            ("Kết quả giải quyết theo cán bộ", "Cán bộ (tiếp nhận)", results.by_clerk),
+            ("Kết quả giải quyết theo thủ tục", "Thủ tục hành chính", results.by_procedure))):
+        if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(0, 7, nfc(f"{number + offset}. {title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 8)
+        pdf.set_text_color(*GREY)
+        pdf.cell(0, 4.5, nfc("Nhóm chỉ số của Bộ chỉ số phục vụ người dân, doanh nghiệp "
+                             "(Quyết định 766/QĐ-TTg) ghi ở hàng tiêu đề."),
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        if not rows:
+            pdf.set_font(FONT, "", 9)
+            pdf.cell(0, 6, "Không có số liệu trong khoảng thời gian này.", new_x=XPos.LMARGIN,
+                     new_y=YPos.NEXT)
+            pdf.ln(2)
+            continue
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_fill_color(255, 255, 255)
+        heading = FontFace(emphasis="BOLD", fill_color=LIGHT)
+        with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
+                       padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
+                       num_heading_rows=2, repeat_headings=1, v_align="MIDDLE", align="LEFT",
+                       cell_fill_mode="ROWS", cell_fill_color=_ROW_FILL) as table:
+            top = table.row()
+            top.cell(nfc(head), rowspan=2, align="L")
+            top.cell(nfc("Tiến độ giải quyết — QĐ 766 (20 điểm)"), colspan=8, align="C")
+            top.cell(nfc("Mức độ hài lòng — QĐ 766 (18 điểm)"), colspan=3, align="C")
+            sub = table.row()
+            for name in _RESULT_HEADS:
+                sub.cell(nfc(name), align="C")
+            for r in rows:
+                row = table.row()
+                row.cell(nfc(r.label))
+                for text in _result_figures(r):
+                    row.cell(text)
+            row = table.row(style=FontFace(emphasis="BOLD", fill_color=_TOTAL_FILL))
+            row.cell("Cộng")
+            for text in _result_figures(results.total):
+                row.cell(text)
+        pdf.ln(4)
+    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(0, 6, nfc("Số liệu nào tính vào chỉ số nào (Quyết định 766/QĐ-TTg)"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 8.5)
+    for figure, group in indicator_legend():
+        pdf.cell(0, 4.4, nfc(f"• {figure}: nhóm {group}"), new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+    if not results.petitions_data:
+        pdf.cell(0, 4.4, nfc("• Phản ánh, kiến nghị: chưa có số liệu."), new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+    pdf.ln(3)
 
 
 def _reasons(pdf: FPDF, stats: OfficeStats) -> None:
@@ -657,6 +780,7 @@ def build_pdf(stats: OfficeStats, *, unit_name: str = "", generated: str = "") -
         sections.append(("4. Theo ngày", "Ngày", stats.by_day, stats.total))
     for title, head, groups, total in sections:
         _section(pdf, title, head, groups, total)
+    _results(pdf, stats, len(sections) + 1)
     _reasons(pdf, stats)
     _definitions(pdf)
     return pdf

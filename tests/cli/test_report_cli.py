@@ -9,7 +9,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import Config
 from kiosk.stats import office_stats
-from kiosk.stats.report import COLUMNS, csv_rows, write_report
+from kiosk.stats.report import COLUMNS, RESULT_GROUPS, csv_rows, write_report
 from kiosk.store import connect
 from kiosk.ticketing import TicketDesk
 from tests.stats.test_stats_helpers import DUC, HA, MONDAY, TZ, add_rating, at, seed_six_plus_one
@@ -124,13 +124,17 @@ def test_days_outside_2000_to_2100_are_a_plain_usage_error(station, tmp_path, ca
 def test_empty_range_still_writes_every_format(tmp_path, db):
     stats = office_stats(db, MONDAY, MONDAY, TZ)
     rows = csv_rows(stats)
-    assert [r[0] for r in rows] == ["Tổng", "Ngày"]
+    # Then the Decision 766 group of each result column, data or not.
+    indicators = len(RESULT_GROUPS)
+    assert [r[0] for r in rows] == ["Tổng", "Ngày", *["Chỉ số QĐ 766"] * indicators]
     assert write_report(stats, "pdf", tmp_path / "e.pdf").stat().st_size > 1000
-    assert write_report(stats, "csv", tmp_path / "e.csv").read_bytes().count(b"\n") == 3
+    assert write_report(stats, "csv", tmp_path / "e.csv").read_bytes().count(b"\n") == \
+        3 + indicators
     from openpyxl import load_workbook
 
     ws = load_workbook(write_report(stats, "xlsx", tmp_path / "e.xlsx")).active
-    assert [r[0] for r in ws.iter_rows(values_only=True)][-2:] == ["Tổng", "Ngày"]
+    firsts = [r[0] for r in ws.iter_rows(values_only=True)]
+    assert firsts[-2 - indicators:-indicators] == ["Tổng", "Ngày"]
 
 
 def test_xlsx_reads_back_with_numbers_dates_and_vietnamese(station, tmp_path, capsys):
@@ -167,3 +171,25 @@ def test_xlsx_reads_back_with_numbers_dates_and_vietnamese(station, tmp_path, ca
     widths = {c: ws.column_dimensions[c].width for c in ("A", "B", "C", "D", "W")}
     assert widths["C"] >= 30 and all(10 <= w <= 40 for w in widths.values())
     assert ws.freeze_panes == f"D{h + 2}" and ws.auto_filter.ref.startswith(f"A{h + 1}:")
+
+
+def test_report_counts_results_by_the_stations_calendar(tmp_path, capsys):
+    """`kiosk report` counts settling days with the station's calendar: a holiday the office
+    added (Friday 6 March) is no working day."""
+    from tests.stats.test_stats_results import seed_month
+
+    data = tmp_path / "station"
+    db = connect(data / "kiosk.db")
+    seed_month(db, Config())
+    db.conn.close()
+    (data / "kiosk.toml").write_text('[calendar]\nholiday_overrides = ["2026-03-06"]\n',
+                                     encoding="utf-8")
+    out = tmp_path / "r.csv"
+    assert report(data, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "csv",
+                  "--out", str(out)) == 0
+    assert "4 settled (2 late)" in capsys.readouterr().out
+    header, *rows = read_csv(out)
+    total = dict(zip(header, rows[0], strict=True))
+    # Settling days 2, 4, 5, 1 (5, 6, 2 without the holiday): mean 3.0.
+    assert total["Giải quyết TB (ngày làm việc)"] == "3.0"
+    assert [r[1] for r in rows if r[0] == "Kết quả theo cán bộ"] == [DUC, HA]

@@ -29,6 +29,7 @@ SHOTS = (
     "office-today-1366x768.png",
     "office-month-clerks-1366x768.png",
     "office-month-clerks-1920x1080.png",
+    "office-month-results-1366x768.png",
     "office-report-pdf.png",
 )
 
@@ -87,6 +88,10 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.tabs.setCurrentIndex(1)  # per clerk: queue and dossier figures side by side
         shot("month-clerks", LANDSCAPE)
         shot("month-clerks", FULL_HD)
+        window.resize(*LANDSCAPE)
+        # The results per clerk, each figure under its Decision 766 group.
+        window.tabs.setCurrentWidget(window.result_pages["by_clerk"])
+        shot("month-results", LANDSCAPE)
     finally:
         window.shutdown()
         window.close()

@@ -80,6 +80,8 @@ OFFICE = station(
            selected=dict(background=SURFACE, color=NAVY)),
     rule("QTableWidget", background=SURFACE, alternate_background_color="#f4f7fb",
          gridline_color="#e3e8ef", border="none", font_size=TYPE.small),
+    # Above the results tables: which Decision 766 group their figures feed.
+    rule("QLabel#IndicatorNote", font_size=12, color=MUTED, padding=(4, 8)),
     rule("QHeaderView::section", background=BG, color=TEXT, font_weight=BOLD, font_size=12,
          border="none", border_right=LINE, border_bottom=LINE, padding=(3, 4)),
 )

@@ -1,7 +1,9 @@
 """The office window: the head of the service point's view of a day, a week, a month.
 
 Summary tiles, three charts (waiting time per service, tickets per hour, ratings) and tables
-per counter, clerk, service and day, for a chosen range; Excel (xlsx), csv and pdf export
+per counter, clerk, service and day, then the results per clerk and per procedure that the
+national service index (Decision 766/QĐ-TTg) judges by, each figure under the index group it
+feeds (kiosk.stats.results), for a chosen range; Excel (xlsx), csv and pdf export
 through kiosk.stats.report. Statistics are computed and reports written on the "office-stats" lane
 (kiosk/ui/operations.py), which owns its own database connection: a month of a busy point is a
 few hundred thousand events, seconds of work the window must not freeze for. A range that
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.calendar import CalendarRules
 from kiosk.config import Config
 from kiosk.dossiers.settings import dossier_settings
 from kiosk.failures import wording
@@ -49,7 +52,8 @@ from kiosk.paths import Paths
 from kiosk.station import open_database
 from kiosk.stats import GroupStats, OfficeStats, office_stats
 from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
-from kiosk.ui.i18n import N_, tr_marked
+from kiosk.stats.results import ResultRow, ResultStats
+from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
 from kiosk.ui.office.petitions import PetitionPanel, petition_rows
@@ -122,6 +126,37 @@ TABS = (
 )
 
 
+#: The results tabs' columns: (heading, value for sorting, text), Decision 766 group of each.
+ResultColumn = tuple[str, Callable[[ResultRow], Any], Callable[[ResultRow], str]]
+PROGRESS_GROUP = N_("Tiến độ giải quyết (20 điểm)")
+SATISFACTION_GROUP = N_("Mức độ hài lòng (18 điểm)")
+RESULT_COLUMNS: tuple[tuple[ResultColumn, str | None], ...] = (
+    (("", lambda r: None, lambda r: r.label), None),
+    ((N_("Giải quyết\nxong"), lambda r: r.settled, lambda r: count_vi(r.settled)),
+     PROGRESS_GROUP),
+    ((N_("Đúng\nhạn"), lambda r: r.on_time, lambda r: count_vi(r.on_time)), PROGRESS_GROUP),
+    ((N_("Quá\nhạn"), lambda r: r.late, lambda r: count_vi(r.late)), PROGRESS_GROUP),
+    ((N_("Xin lỗi\n(Mẫu 04)"), lambda r: r.apologised, lambda r: count_vi(r.apologised)),
+     PROGRESS_GROUP),
+    ((N_("Từ\nchối"), lambda r: r.refused, lambda r: count_vi(r.refused)), PROGRESS_GROUP),
+    ((N_("Yêu cầu\nbổ sung"), lambda r: r.supplemented, lambda r: count_vi(r.supplemented)),
+     PROGRESS_GROUP),
+    ((N_("Giải quyết\nTB (ngày)"), lambda r: r.settle_mean, lambda r: minutes_vi(r.settle_mean)),
+     PROGRESS_GROUP),
+    ((N_("Giải quyết\nP90 (ngày)"), lambda r: r.settle_p90, lambda r: minutes_vi(r.settle_p90)),
+     PROGRESS_GROUP),
+    ((N_("Hài lòng\nTTHC"), lambda r: r.satisfaction_share,
+      lambda r: share_vi(r.satisfaction_share)), SATISFACTION_GROUP),
+    ((N_("PAKN\nđúng hạn"), lambda r: r.petitions_on_time_rate,
+      lambda r: share_vi(r.petitions_on_time_rate)), SATISFACTION_GROUP),
+)
+#: Tab title, name column heading, grouping of ResultStats.
+RESULT_TABS = (
+    (N_("Kết quả theo cán bộ"), N_("Cán bộ tiếp nhận"), "by_clerk"),
+    (N_("Kết quả theo thủ tục"), N_("Thủ tục hành chính"), "by_procedure"),
+)
+
+
 class _Item(QTableWidgetItem):
     """A cell that sorts by its value, not its Vietnamese-formatted text; "–" first."""
 
@@ -176,6 +211,57 @@ class StatsTable(QTableWidget):
         return item.text() if item else ""
 
 
+class ResultsTable(QTableWidget):
+    """Results per clerk or per procedure; each heading's tool tip names its index group."""
+
+    def __init__(self, name_heading: str) -> None:
+        super().__init__(0, len(RESULT_COLUMNS))
+        self.setHorizontalHeaderLabels(
+            [name_heading, *(tr_marked(c[0]) for c, _ in RESULT_COLUMNS[1:])])
+        for column, (_, group) in enumerate(RESULT_COLUMNS):
+            if group is not None:
+                self.horizontalHeaderItem(column).setToolTip(
+                    translate("OfficeWindow", "Quyết định 766/QĐ-TTg, nhóm: ")
+                    + tr_marked(group))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(90)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+    def fill(self, rows: Sequence[ResultRow], total: ResultRow | None) -> None:
+        self.setSortingEnabled(False)
+        shown = [*rows, *([total] if total is not None and rows else [])]
+        self.setRowCount(len(shown))
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, r in enumerate(shown):
+            is_total = r is total
+            for column, ((_, value, text), _group) in enumerate(RESULT_COLUMNS):
+                label = translate("OfficeWindow", "Cộng") if is_total and column == 0 \
+                    else text(r)
+                # The total stays last whatever the sort: it sorts as the largest.
+                item = _Item(label, (len(shown) + 1 if is_total else row) if column == 0
+                             else value(r))
+                if column:
+                    item.setTextAlignment(right)
+                if is_total:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(row, column, item)
+        self.setSortingEnabled(True)
+
+    def cell_text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item else ""
+
+
 # -- the window --------------------------------------------------------------------------------
 
 
@@ -213,6 +299,8 @@ class OfficeWindow(QMainWindow):
         self.unit_name = dossier_settings(config).unit_name
         self.lane = Lane("office-stats", lambda: open_database(config, paths),
                          lambda db: db.conn.close())
+        #: The calendar the results count working days by (holidays, Tết, overrides).
+        self.rules = CalendarRules.from_config(config)
         self.stats: OfficeStats | None = None
         #: Work on the lane's database before the first figures (the demo's seeding).
         self._prepare = prepare
@@ -274,12 +362,42 @@ class OfficeWindow(QMainWindow):
             table = StatsTable(tr_marked(heading), hidden)
             self.tables[grouping] = table
             self.tabs.addTab(table, tr_marked(title))
+        self.result_tables: dict[str, ResultsTable] = {}
+        self.indicator_notes: list[QLabel] = []
+        #: The results tabs' pages, by grouping (select one with tabs.setCurrentWidget).
+        self.result_pages: dict[str, QWidget] = {}
+        for title, heading, grouping in RESULT_TABS:
+            page = QWidget()
+            column = QVBoxLayout(page)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(0)
+            note = QLabel(self.indicator_note(None))
+            note.setObjectName("IndicatorNote")
+            note.setWordWrap(True)
+            column.addWidget(note)
+            self.indicator_notes.append(note)
+            table = ResultsTable(tr_marked(heading))
+            column.addWidget(table, 1)
+            self.result_tables[grouping] = table
+            self.result_pages[grouping] = page
+            self.tabs.addTab(page, tr_marked(title))
         # Petitions waiting for an answer, late ones first: whatever the chosen range.
         self.petitions = PetitionPanel()
         self.petitions_tab = self.tabs.addTab(self.petitions, self.tr("Phản ánh, kiến nghị"))
         body.addWidget(self.tabs, 4)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+
+    def indicator_note(self, results: ResultStats | None) -> str:
+        """Which Decision 766 group the results tabs' figures feed; petitions without data."""
+        note = self.tr("Chỉ số QĐ 766/QĐ-TTg — {progress}: giải quyết xong, đúng hạn, quá hạn, "
+                       "xin lỗi, từ chối, yêu cầu bổ sung, thời gian giải quyết (ngày làm "
+                       "việc). {satisfaction}: hài lòng với giải quyết TTHC, phản ánh kiến nghị "
+                       "xử lý đúng hạn.").format(progress=tr_marked(PROGRESS_GROUP),
+                                                  satisfaction=tr_marked(SATISFACTION_GROUP))
+        if results is not None and not results.petitions_data:
+            note += " " + self.tr("Phản ánh, kiến nghị: chưa có số liệu.")
+        return note
 
     def _top_bar(self) -> QFrame:
         bar = QFrame()
@@ -435,7 +553,8 @@ class OfficeWindow(QMainWindow):
         request, timezone = self._request, self.config.office.timezone
         self.period_label.setText(period_text(start, end))
         self._status(self.tr("Đang tính số liệu…"))
-        self.lane.run(lambda db: office_stats(db, start, end, timezone),
+        rules = self.rules
+        self.lane.run(lambda db: office_stats(db, start, end, timezone, rules=rules),
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
                       owner=self, label="office statistics")
@@ -509,6 +628,12 @@ class OfficeWindow(QMainWindow):
         for grouping, table in self.tables.items():
             table.fill(stats.grouping(grouping))
         self.tabs.setTabVisible(3, stats.days > 1)
+        results = stats.results
+        for grouping, table in self.result_tables.items():
+            table.fill(getattr(results, grouping) if results else (),
+                       results.total if results else None)
+        for note in self.indicator_notes:
+            note.setText(self.indicator_note(results))
         for button in (self.xlsx_button, self.csv_button, self.pdf_button):
             button.setEnabled(True)
 
