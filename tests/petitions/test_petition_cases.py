@@ -243,3 +243,24 @@ def test_a_clerk_takes_a_petition_at_the_counter_and_its_slip_prints(tmp_path):
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [out["code"]]
     refused = run(tmp_path, "take", "--topic", "Khác", "--text", "ít", "--no-print")
     assert refused.returncode == 1 and "ít nhất 5 ký tự" in refused.stderr
+
+
+def test_the_office_results_count_petitions_on_time_as_the_cases_do(db):
+    """The results' "petitions handled on time" (Decision 766, satisfaction group) read from
+    cases made by take_petition/assign/answer agree with the cases' own lateness."""
+    from kiosk.stats.results import result_stats
+
+    on_time = take(db, at(2026, 12, 1, 9))
+    late = take(db, at(2026, 12, 1, 9))
+    never = take(db, at(2026, 12, 1, 9))
+    for p_ in (on_time, late, never):
+        cases.assign(db, p_.code, to="Trần Thị Bình", at=at(2026, 12, 2))
+    cases.answer(db, on_time.code, text="Đã xử lý xong.", at=at(2026, 12, 10))
+    cases.answer(db, late.code, text="Xin lỗi vì chậm.", at=at(2026, 12, 17, 16))
+    today = date(2026, 12, 31)
+    expected_late = {p_.code for p_ in cases.list_petitions(db, RULES, today, late_only=True)}
+    assert expected_late == {late.code, never.code}
+    r = result_stats(db, date(2026, 12, 1), today, RULES)
+    assert (r.total.petitions, r.total.petitions_on_time) == (3, 1)
+    by = {row.key: row for row in r.by_clerk}
+    assert (by["Trần Thị Bình"].petitions, by["Trần Thị Bình"].petitions_on_time) == (3, 1)
