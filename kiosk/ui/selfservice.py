@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 
 LOOKUP_TIMEOUT_MS = 20_000  # longer than SQLite's busy timeout (15 s)
 THANKS_MS = 8_000
+THANKS_UNPRINTED_MS = 30_000  # the petition's code on screen only: time to write it down
 PHONE_MAX_CHARS = 16
 
 
@@ -778,6 +779,9 @@ class FeedbackPage(QWidget):
         self.phone_edit.clear()
         self._phone_message("")
         self.show_step(self.THANKS)
+        # A code the printer did not print must be written down: it stays up longer.
+        self.thanks_timer.setInterval(THANKS_UNPRINTED_MS if code and not printed
+                                      else THANKS_MS)
         self.thanks_timer.start()
 
     def on_failed(self, message_vi: str) -> None:

@@ -166,3 +166,20 @@ def test_a_late_petition_shows_as_late_and_an_unknown_code_is_refused(qtbot, tmp
     assert f"{old.due_date:%d/%m/%Y}" in texts
     assert "Đèn hành lang hỏng" not in all_texts(window)
     grab(window, "petition-late-1366x768")
+
+
+def test_without_a_printer_the_code_stays_on_screen_to_be_written_down(qtbot, tmp_path):
+    from kiosk.ui import selfservice
+
+    window = open_screen(qtbot, tmp_path)
+    (tmp_path / "printer.bin").mkdir()  # the "printer" cannot be written to
+    code = send_petition(qtbot, window, "no-printer")
+    page = window.selfservice.feedback_page
+    assert cases.looks_like_petition_code(code)
+    assert "Vui lòng ghi lại mã này" in page.thanks_note.text()
+    assert page.thanks_timer.interval() == selfservice.THANKS_UNPRINTED_MS
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        assert cases.find(db, code).status == "open"  # the petition is kept all the same
+    finally:
+        db.conn.close()
