@@ -10,6 +10,10 @@ counter whose citizens never rate) runs no extra thread. Failures reach the scre
 (message_vi, message_en); only message_en is logged, never what the citizen typed or which
 dossier they looked up. They are logged on the lane, so a rating that could not be stored is
 in the log even when its screen has gone.
+
+A petition's slip is printed on this lane too, on the station's printer opened here on first
+need (the ticket lane keeps its own handle: the drivers open a link per job, and one kiosk
+screen never prints a ticket and a slip at the same moment).
 """
 
 from __future__ import annotations

@@ -12,7 +12,11 @@ Personal data:
 - a chip ID card held to the scanner by mistake is answered with a message and dropped: it is
   not shown, stored or logged (not even that it happened);
 - feedback text and phone are cleared from the screen when the citizen leaves, so the next
-  citizen cannot read them; they are never logged.
+  citizen cannot read them; they are never logged;
+- a feedback is stored as a petition case (kiosk/petitions): the thank-you shows its code and
+  deadline and a slip prints with them; the look-up takes a petition's code and shows only
+  `PublicPetitionView` (topic, status, dates, the office's answer: not the text, the phone
+  or who handles it).
 """
 
 from __future__ import annotations
