@@ -835,6 +835,13 @@ async def dossier_view(request: web.Request) -> web.Response:
     return ok({"dossier": view.as_json() if view is not None else None, "version": None})
 
 
+async def petition_view(request: web.Request) -> web.Response:
+    """A petition's public view (kiosk.petitions): what the kiosk shows a citizen."""
+    code = request.match_info["code"]
+    view = await run(request, lambda q: q.petition_view(code))
+    return ok({"petition": view.as_json() if view is not None else None})
+
+
 async def dossier_changes(request: web.Request) -> web.Response:
     """A counter's dossier changes for the office dossier book (kiosk/dossiers/book.py)."""
     caller: Caller = request[CREDENTIAL]
@@ -950,6 +957,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.DOSSIER_CHANGES_PATH, dossier_changes)
     r.add_post(p.DOSSIER_NUMBERS_PATH, dossier_numbers)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
+    r.add_get(p.PETITIONS_PATH + "/{code}", petition_view)
     r.add_get(p.EVENTS_PATH, events)
     r.add_post(p.PAIR_PATH, pair)
     r.add_get(p.STATIONS_PATH, list_stations)

@@ -117,6 +117,27 @@ class PublicPetitionView:
     answered_on: date | None
     late: bool
 
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "topic": self.topic, "status": self.status,
+                "received_on": self.received_on.isoformat(),
+                "due_date": self.due_date.isoformat(), "answer": self.answer,
+                "answered_on": self.answered_on.isoformat() if self.answered_on else None,
+                "late": self.late}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublicPetitionView:
+        """From the hub's answer; ValueError (or KeyError, TypeError) when malformed."""
+        status = str(data["status"])
+        if status not in STATUSES:
+            raise ValueError("unknown petition status")
+        answered = data.get("answered_on")
+        return cls(code=str(data["code"]), topic=str(data["topic"])[:200], status=status,
+                   received_on=date.fromisoformat(str(data["received_on"])),
+                   due_date=date.fromisoformat(str(data["due_date"])),
+                   answer=str(data.get("answer") or "")[:ANSWER_MAX_CHARS],
+                   answered_on=date.fromisoformat(str(answered)) if answered else None,
+                   late=bool(data.get("late")))
+
 
 # -- lateness ----------------------------------------------------------------------------------
 

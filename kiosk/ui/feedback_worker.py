@@ -184,8 +184,20 @@ class FeedbackLane(QObject):
 
                 from kiosk.calendar import CalendarRules
                 from kiosk.petitions.cases import lookup
+                from kiosk.queue.settings import hub_settings
 
                 today = _datetime.now(ZoneInfo(config.office.timezone)).date()
+                if hub_settings(config).role == "client":
+                    # The office handles the case at the hub (forwarded there by the office
+                    # feed); this PC's copy answers only while the hub cannot.
+                    from kiosk.queue.errors import HubUnavailable
+
+                    try:
+                        found = station.hub().petition_view(code)
+                        if found is not None:
+                            return found
+                    except HubUnavailable:
+                        log.info("petition look-up: the hub cannot be reached, this PC's copy")
                 return lookup(station.db(), code, CalendarRules.from_config(config), today)
 
             from kiosk.officefeed.records import find_office_view
