@@ -409,6 +409,15 @@ def _delivered(conn: sqlite3.Connection, petition_uid: str, feedback_uid: str | 
     return waiting == 0
 
 
+def _forwarded(conn: sqlite3.Connection, petition_uid: str) -> bool:
+    """The case's outbox rows are all behind the office feed's cursor (kiosk/officefeed): the
+    hub has it."""
+    last = conn.execute("SELECT max(id) FROM outbox WHERE record_type = 'petition' AND "
+                        "json_extract(payload, '$.uid') = ?", (petition_uid,)).fetchone()[0]
+    cursor = conn.execute("SELECT max(last_outbox_id) FROM office_feed_cursor").fetchone()[0]
+    return last is not None and cursor is not None and cursor >= last
+
+
 def _redact(conn: sqlite3.Connection, sql: str, args: tuple) -> None:
     import json
 
@@ -423,7 +432,8 @@ def _redact(conn: sqlite3.Connection, sql: str, args: tuple) -> None:
 def purge(db: Database, *, now: datetime, retention_days: int = 90,
           dry_run: bool = False) -> PurgeReport:
     """Blank the text and phone number of petitions answered more than `retention_days` ago
-    whose every record the city has (here, in their feedback row and in the delivered outbox
+    (on a client PC: received that long ago and forwarded to the hub) whose every record the
+    city has (here, in their feedback row and in the delivered outbox
     payloads); code, topic, dates, status and answer stay for the figures and the look-up.
     One transaction."""
     if retention_days < 0:
@@ -436,9 +446,13 @@ def purge(db: Database, *, now: datetime, retention_days: int = 90,
     report = PurgeReport(cutoff, dry_run, [], [])
     with transaction(db) as conn:
         rows = conn.execute(
-            "SELECT uid, code, feedback_uid, answered_at FROM petitions WHERE purged_at IS NULL "
-            "AND answered_at IS NOT NULL ORDER BY id").fetchall()
-        old = [r for r in rows if datetime.fromisoformat(r[3]) <= cutoff]
+            "SELECT uid, code, feedback_uid, coalesce(answered_at, received_at), "
+            "answered_at IS NOT NULL FROM petitions WHERE purged_at IS NULL ORDER BY id"
+            ).fetchall()
+        # Answered here before the cutoff; or (a client PC of a LAN office) received before
+        # it and forwarded to the hub, which handles it from then on.
+        old = [r[:4] for r in rows if datetime.fromisoformat(r[3]) <= cutoff
+               and (r[4] or _forwarded(conn, r[0]))]
         ready = []
         for uid, code, feedback_uid, _ in old:
             if _delivered(conn, uid, feedback_uid):

@@ -264,3 +264,19 @@ def test_the_office_results_count_petitions_on_time_as_the_cases_do(db):
     assert (r.total.petitions, r.total.petitions_on_time) == (3, 1)
     by = {row.key: row for row in r.by_clerk}
     assert (by["Trần Thị Bình"].petitions, by["Trần Thị Bình"].petitions_on_time) == (3, 1)
+
+
+def test_a_client_pc_purges_a_petition_the_hub_has_once_retention_passed(db):
+    client = Config().with_values(hub={"role": "client", "url": "https://hub.local:8443"},
+                                  counter={"number": 3})
+    forwarded = take(db, at(2026, 1, 5, 9), client)
+    kept = take(db, at(2026, 1, 5, 10), client)
+    db.execute("UPDATE outbox SET sent_at = '2026-01-07T00:00:00+07:00'")
+    last = db.execute("SELECT max(id) FROM outbox WHERE json_extract(payload, '$.uid') = ?",
+                      (forwarded.uid,)).fetchone()[0]
+    db.execute("INSERT INTO office_feed_cursor (hub, last_outbox_id, forwarded_at) "
+               "VALUES ('https://hub.local:8443', ?, '2026-01-05T10:00:00+07:00')", (last,))
+    db.conn.commit()
+    report = cases.purge(db, now=at(2026, 12, 5), retention_days=90)
+    assert report.purged == [forwarded.code]  # `kept` is not at the hub yet
+    assert cases.find(db, forwarded.code).text == "" and cases.find(db, kept.code).text == TEXT
