@@ -393,6 +393,13 @@ class DossierConfig:
     lookup_url: str = setting("", "Look-up address in the receipt QR, {code} replaced by the "
                               "dossier code; empty puts the bare code in the QR (the counter "
                               "scanner reads it).")
+    due_soon_days: int = setting(2, "Working days ahead the counter and office windows and "
+                                 "'kiosk dossier list --due-within' (its default) look for "
+                                 "dossiers falling due; 0 shows only those due today.",
+                                 minimum=0, maximum=30)
+    reminder_time: str = setting("16:00", "Time of day (HH:MM) the counter and office windows "
+                                 "list the dossiers falling due on the next working day (also "
+                                 "at start-up).", check=_check_time_of_day)
 
 
 def _check_code_prefix(value: str) -> str | None:

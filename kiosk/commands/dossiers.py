@@ -1,4 +1,4 @@
-"""`kiosk export logbook`, `kiosk dossier intake|status|return|show|receipt|purge`.
+"""`kiosk export logbook`, `kiosk dossier intake|status|return|show|receipt|purge|list`.
 
 intake, status, return and show are the counter's work without a screen (scripts, integration,
 tests): one JSON object on stdout with --json; a refusal is worded in Vietnamese and in English on
@@ -89,6 +89,8 @@ def register(sub) -> None:
     purge.add_argument("--days", type=int, metavar="N", help="retention in days (default: "
                        "the configured dossiers.retention_days)")
     purge.set_defaults(handler=_purge)
+
+    register_due_list(dsub)
 
 
 def parse_day(text: str) -> date:
@@ -383,3 +385,86 @@ def _purge(args, config: Config, paths: Paths) -> int:
         print(f"{len(report.waiting_for_sync)} older dossier(s) kept: not yet delivered to the "
               "city.")
     return EXIT_OK
+
+
+# -- kiosk dossier list: what falls due, what is overdue ---------------------------------------
+
+
+def register_due_list(dsub) -> None:
+    listing = dsub.add_parser(
+        "list", help="open dossiers overdue or falling due (on a counter PC of a LAN office: "
+        "the whole office, from the hub's dossier book)")
+    listing.add_argument("--overdue", action="store_true",
+                         help="only the overdue dossiers (past the appointment date, or the "
+                         "apology slip's new date)")
+    listing.add_argument("--due-within", type=int, metavar="DAYS",
+                         help="also those due within DAYS working days, today included (0-30; "
+                         "default: [dossiers] due_soon_days; with --overdue: add them)")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    add_hub_options(listing)
+    listing.set_defaults(handler=_due_list)
+
+
+def _due_list(args, config: Config, paths: Paths) -> int:
+    from kiosk.dossiers.duelist import check_within, office_due_list
+    from kiosk.dossiers.models import DossierError
+
+    within_given = args.due_within is not None
+    try:
+        within = check_within(args.due_within if within_given
+                              else config.dossiers.due_soon_days)
+    except ValueError as exc:
+        print(f"Lỗi: số ngày làm việc phải từ 0 đến 30.\nError: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    overdue_only = args.overdue and not within_given
+    try:
+        desk = _desk(config, paths, args)
+        listing = office_due_list(desk, desk.now().date(), within=within,
+                                  overdue_only=overdue_only)
+    except DossierError as exc:
+        return _refused(exc.message_vi, exc.message_en)
+    if listing.stale:
+        print("Máy chủ văn phòng không trả lời: danh sách theo bản lưu trên máy này (chỉ hồ sơ "
+              "máy này đã xử lý).\nThe office hub did not answer: this PC's copy only.",
+              file=sys.stderr)
+    if args.json:
+        print(json.dumps(listing.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(_due_text(listing, overdue_only))
+    return EXIT_OK
+
+
+def _due_text(listing, overdue_only: bool) -> str:
+    from kiosk.dossiers.duelist import OVERDUE, SOON, TODAY
+
+    heads = ((OVERDUE, "Quá hạn"), (TODAY, "Đến hạn hôm nay"),
+             (SOON, f"Đến hạn trong {listing.within} ngày làm việc tới"))
+    lines = [f"Hồ sơ cần trả ngày {listing.today:%d/%m/%Y}"]
+    for kind, head in heads:
+        rows = listing.of(kind)
+        if overdue_only and kind != OVERDUE:
+            continue
+        lines.append(f"\n{head}: {len(rows)}")
+        for e in rows:
+            if e.overdue:
+                when = f"quá {-e.working_days_left} ngày"
+            elif e.working_days_left:
+                when = f"còn {e.working_days_left} ngày"
+            else:
+                when = "hôm nay"
+            notes = []
+            if e.apologised:
+                notes.append("đã xin lỗi, hẹn lại")
+            if e.paused:
+                notes.append("chờ bổ sung")
+            note = f" ({', '.join(notes)})" if notes else ""
+            lines.append(f"  {e.code}  hạn {e.due_date:%d/%m/%Y} {when}  "
+                         f"{e.procedure_name}  [{e.clerk}]{note}")
+    groups = listing.as_json()
+    for key, head, name in (("by_clerk", "Theo cán bộ", "clerk"),
+                            ("by_procedure", "Theo thủ tục", "procedure_name")):
+        if groups[key]:
+            lines.append(f"\n{head} (quá hạn / hôm nay / sắp đến hạn):")
+            lines += [f"  {g[name]}: {g[OVERDUE]} / {g[TODAY]} / {g[SOON]}"
+                      for g in groups[key]]
+    return "\n".join(lines)

@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from kiosk.calendar import CalendarRules
 from kiosk.dossiers.intake import (
     RECORD_TYPE,
     _person_columns,
@@ -131,7 +132,8 @@ class WrongStation(FieldRejected):
 
 
 def apply_changes(db: Database, changes: Any, caller: str | None, tz: ZoneInfo, *,
-                  unit_code: str, now: datetime | None = None) -> list[ChangeResult]:
+                  unit_code: str, now: datetime | None = None,
+                  rules: CalendarRules | None = None) -> list[ChangeResult]:
     """Apply `changes` in order (see the module docstring). `caller`: the sending station's
     id from its credential (None: the office key, not bound to a station). `unit_code`: the
     office's unit. Raises FieldRejected only when `changes` itself is not a list of at most
@@ -141,7 +143,9 @@ def apply_changes(db: Database, changes: Any, caller: str | None, tz: ZoneInfo, 
     if len(changes) > MAX_CHANGES:
         raise FieldRejected(f"at most {MAX_CHANGES} changes per request")
     now = now or datetime.now(tz)
-    results = [_apply_one(db, change, caller, tz, unit_code, now) for change in changes]
+    # The office calendar decides the on-time flag (supplement pauses in working days).
+    rules = rules or CalendarRules(timezone=str(tz))
+    results = [_apply_one(db, change, caller, tz, unit_code, now, rules) for change in changes]
     counts: dict[str, int] = {}
     for r in results:
         counts[r.result] = counts.get(r.result, 0) + 1
@@ -156,7 +160,7 @@ def book_version(dossier: Dossier) -> int:
 
 
 def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit_code: str,
-               now: datetime) -> ChangeResult:
+               now: datetime, rules: CalendarRules) -> ChangeResult:
     change_id = change.get("id") if isinstance(change, dict) else None
     shown_id = change_id if isinstance(change_id, str) and len(change_id) <= 80 else None
     code: str | None = None
@@ -179,7 +183,7 @@ def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit
         parsed_status = _status(change, change_id, caller, tz, unit_code, now)
         city = _city(change, code, change_id, unit_code)
         with transaction(db) as conn:
-            return _apply_status(conn, change_id, code, parsed_status, city, tz)
+            return _apply_status(conn, change_id, code, parsed_status, city, tz, rules)
     except IllegalTransition as exc:
         return _rejected(db, shown_id, code, tz, exc.message_en, exc.message_vi)
     except DossierError as exc:
@@ -428,7 +432,8 @@ def _status(change: dict[str, Any], change_id: str, caller: str | None, tz: Zone
 
 
 def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _Status,
-                  city: dict[str, Any] | None, tz: ZoneInfo) -> ChangeResult:
+                  city: dict[str, Any] | None, tz: ZoneInfo, rules: CalendarRules
+                  ) -> ChangeResult:
     known = conn.execute("SELECT d.code FROM dossier_events e JOIN dossiers d "
                          "ON d.id = e.dossier_id WHERE e.uid = ?", (change_id,)).fetchone()
     if known is not None:
@@ -449,7 +454,7 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
     if change.from_status is not current.status:
         raise FieldRejected("event.from is not the dossier's status in the book")
     reason = check_change(current, change.to, change.clerk, change.reason)
-    sets = status_columns(current, change.to, change.at, reason, tz)
+    sets = status_columns(current, change.to, change.at, reason, rules)
     if change.after is not None:
         _check_after(change.after, sets, current)
     update_status(conn, current, sets)

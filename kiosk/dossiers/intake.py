@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from kiosk.calendar import CalendarRules, appointment_date
 from kiosk.config import Config
+from kiosk.dossiers.due import on_time_at_finish
 from kiosk.dossiers.models import (
     DocumentItem,
     Dossier,
@@ -338,7 +339,7 @@ class DossierDesk:
     def _apply(self, conn: sqlite3.Connection, current: Dossier, to: DossierStatus,
                at: datetime, clerk: str, reason: str | None) -> Dossier:
         reason = check_change(current, to, clerk, reason)
-        update_status(conn, current, status_columns(current, to, at, reason, self.tz))
+        update_status(conn, current, status_columns(current, to, at, reason, self.rules))
         return self._record_change(conn, current.id, current.status, to, at, clerk, reason)
 
     def _record_change(self, conn: sqlite3.Connection, dossier_id: int,
@@ -430,10 +431,10 @@ def check_change(current: Dossier, to: DossierStatus, clerk: str, reason: str | 
 
 
 def status_columns(current: Dossier, to: DossierStatus, at: datetime, reason: str | None,
-                   tz: ZoneInfo) -> dict[str, Any]:
+                   rules: CalendarRules) -> dict[str, Any]:
     """The dossiers columns a change of `current` to `to` at `at` sets: the one rule for the
     finished and returned times and the on-time flag (finished no later than the appointment
-    date, in the office's time zone)."""
+    date moved by the supplement pauses, in the office's calendar: kiosk/dossiers/due.py)."""
     sets: dict[str, Any] = {"status": int(to), "status_reason": reason,
                             "updated_at": at.isoformat()}
     if to is DossierStatus.FINISHED:
@@ -441,7 +442,7 @@ def status_columns(current: Dossier, to: DossierStatus, at: datetime, reason: st
     if to is DossierStatus.RETURNED:
         finished = current.finished_at or at
         sets["returned_at"] = at.isoformat()
-        sets["on_time"] = int(finished.astimezone(tz).date() <= current.appointment_date)
+        sets["on_time"] = int(on_time_at_finish(current, finished, rules))
     return sets
 
 

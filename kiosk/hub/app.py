@@ -835,6 +835,25 @@ async def dossier_view(request: web.Request) -> web.Response:
     return ok({"dossier": view.as_json() if view is not None else None, "version": None})
 
 
+async def due_dossiers(request: web.Request) -> web.Response:
+    """The office book's due list for a counter (kiosk/dossiers/duelist.py): ?due_within=N
+    (0-30 working days), &overdue=1 for the overdue ones only. Bad values are a 400."""
+    from kiosk.dossiers.duelist import check_within
+
+    query = request.query
+    unknown = sorted(set(query) - {"due_within", "overdue"})
+    if unknown:
+        raise InvalidRequest(f"unknown parameter {unknown[0]!r}")
+    try:
+        within = check_within(query.get("due_within", "0"))
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    overdue = query.get("overdue", "0")
+    if overdue not in ("0", "1"):
+        raise InvalidRequest("overdue must be 0 or 1")
+    return ok(await run(request, lambda q: q.due_dossiers(within, overdue_only=overdue == "1")))
+
+
 async def petition_view(request: web.Request) -> web.Response:
     """A petition's public view (kiosk.petitions): what the kiosk shows a citizen."""
     code = request.match_info["code"]
@@ -957,6 +976,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.DOSSIER_CHANGES_PATH, dossier_changes)
     r.add_post(p.DOSSIER_NUMBERS_PATH, dossier_numbers)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
+    r.add_get(p.DOSSIERS_PATH, due_dossiers)
     r.add_get(p.PETITIONS_PATH + "/{code}", petition_view)
     r.add_get(p.EVENTS_PATH, events)
     r.add_post(p.PAIR_PATH, pair)

@@ -32,6 +32,12 @@ commands) but cannot forward office records (they must be bound to a paired stat
                                                  the office dossier book (a code only an
                                                  older counter forwarded: its public view,
                                                  "version": null)
+    GET  /api/v1/dossiers?due_within=N[&overdue=1]
+                                                 -> DueList.as_json() (kiosk/dossiers/
+                                                 duelist.py): the office book's open dossiers
+                                                 overdue or due within N (0-30) working days;
+                                                 overdue=1: overdue only (counter key or office
+                                                 key; no personal data)
     POST /api/v1/dossiers/changes                {"changes": [change, ...]} -> {"results":
                                                  [{"id", "result", "reason", "reason_vi",
                                                  "version", "dossier"}]} (counter key or
@@ -133,6 +139,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", TICKETS_PATH + "/{ticket_id}"): _KIOSK,
     ("POST", TICKETS_PATH + "/{ticket_id}/print"): _KIOSK,
     ("GET", DOSSIERS_PATH + "/{code}"): _KIOSK,
+    ("GET", DOSSIERS_PATH): _COUNTER,
     ("GET", PETITIONS_PATH + "/{code}"): _KIOSK,
     ("POST", DOSSIER_CHANGES_PATH): _COUNTER,
     ("POST", TICKETS_PATH + "/{ticket_id}/dossiers"): _COUNTER,

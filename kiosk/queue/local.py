@@ -181,19 +181,31 @@ class LocalQueue:
             return public_dossier_view(dossier), dossier
         return find_public_view(desk.db, code, desk.tz), None
 
+    def due_dossiers(self, within: int, *, overdue_only: bool = False) -> dict[str, Any]:
+        """The office dossier book's due list (kiosk/dossiers/duelist.py), as JSON."""
+        from kiosk.calendar import CalendarRules
+        from kiosk.dossiers.duelist import due_list
+
+        desk = self._desk()
+        rules = CalendarRules.from_config(self.config)
+        return due_list(desk.db.conn, desk.tz, rules, desk.now().date(), within=within,
+                        overdue_only=overdue_only, source="hub").as_json()
+
     def apply_dossier_changes(self, changes: Any, *, station_id: str | None = None
                               ) -> list[dict[str, Any]]:
         """The hub's side of the office dossier book (kiosk/dossiers/book.py): a counter's
         changes, applied in order on this station's database, bound to the station that sent
         them (`station_id`, from its credential; None: the office key). A body that is not a
         list of changes is an InvalidRequest; every other problem is one change's result."""
+        from kiosk.calendar import CalendarRules
         from kiosk.dossiers.book import apply_changes
         from kiosk.jsonfields import FieldRejected
 
         desk = self._desk()
         try:
             results = apply_changes(desk.db, changes, station_id, desk.tz,
-                                    unit_code=self.config.office.code, now=desk.now())
+                                    unit_code=self.config.office.code, now=desk.now(),
+                                    rules=CalendarRules.from_config(self.config))
         except FieldRejected as exc:
             raise InvalidRequest(str(exc)) from None
         return [r.as_json() for r in results]

@@ -303,6 +303,13 @@ class RemoteQueue:
             return None
         return found, version
 
+    def due_dossiers(self, within: int, *, overdue_only: bool = False) -> dict[str, Any]:
+        """The office dossier book's due list (GET /api/v1/dossiers?due_within=N): the whole
+        office's open dossiers overdue or due within `within` working days. Raises
+        HubUnavailable when the hub cannot be reached."""
+        query = f"?due_within={int(within)}" + ("&overdue=1" if overdue_only else "")
+        return self._request("GET", p.DOSSIERS_PATH + query)
+
     def push_dossier_changes(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send dossier changes to the office book, in order; the hub's result for each
         ({"id", "result", "reason", "version", "dossier"}). The hub applies each change id

@@ -283,3 +283,69 @@ def test_changes_from_two_counters_reach_the_city_once_through_the_hub(hub, http
         assert len([r for r in city.records() if r["type"] == "dossier"]) == 9
     finally:
         city.stop()
+
+
+def test_counters_read_the_whole_office_due_list_from_the_book(hub, http, counters):
+    """GET /api/v1/dossiers?due_within=N: the book's open dossiers overdue or falling due,
+    for counter keys and the office key; no personal data; bad values are a 400."""
+    from datetime import datetime, timedelta
+
+    a, b = counters
+    token = pair(hub.url, "quay-1", "counter")
+    token_b = pair(hub.url, "quay-2", "counter")
+    now = datetime.now(HCM)
+    old = a.desk.save_intake(intake("1.004194"), clerk=CLERK, at=now - timedelta(days=40))
+    new = b.desk.save_intake(intake("1.004194"), clerk="Trần Văn Bình", at=now)
+    assert results(http, hub, token, [a.intake_change(old)])[0]["result"] == "applied"
+    assert results(http, hub, token_b, [b.intake_change(new)])[0]["result"] == "applied"
+
+    def listing(query: str, key: str = token) -> requests.Response:
+        return http.get(f"{hub.url}{p.DOSSIERS_PATH}{query}", headers=bearer(key), timeout=10)
+
+    r = listing("?due_within=10")
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert [d["code"] for d in data["dossiers"]] == [old.code, new.code]
+    assert data["source"] == "hub" and data["counts"]["overdue"] == 1
+    for secret in (NAME, ID_NUMBER, ADDRESS, PHONE):
+        assert secret not in r.text
+    assert [d["code"] for d in listing("?due_within=10&overdue=1").json()["dossiers"]] == [
+        old.code]
+    assert listing("?due_within=0", KEY).status_code == 200
+    # Through the counter PC's own client: the whole office, not only its own dossiers.
+    remote = RemoteQueue(hub.url, token_b)
+    try:
+        assert [d["code"] for d in remote.due_dossiers(10)["dossiers"]] == [old.code, new.code]
+    finally:
+        remote.close()
+    for bad in ("?due_within=-1", "?due_within=31", "?due_within=x", "?overdue=yes",
+                "?due_within=2&sort=name"):
+        refused = listing(bad)
+        assert refused.status_code == 400, bad
+        assert refused.json()["message_vi"]
+    for role in ("kiosk", "display", "rating"):
+        assert listing("?due_within=1", pair(hub.url, f"{role}-1", role)).status_code == 403
+
+
+def test_kiosk_dossier_list_on_a_counter_pc_lists_the_whole_office(hub, http, counters,
+                                                                     tmp_path, capsys):
+    """`kiosk dossier list --hub URL --key KEY` on a PC that holds none of the dossiers: the
+    book's list, every counter's dossiers."""
+    from datetime import datetime, timedelta
+
+    from kiosk.cli import main
+
+    a = counters[0]
+    token = pair(hub.url, "quay-1", "counter")
+    old = a.desk.save_intake(intake("1.004194"), clerk=CLERK,
+                             at=datetime.now(HCM) - timedelta(days=40))
+    assert results(http, hub, token, [a.intake_change(old)])[0]["result"] == "applied"
+    other_pc = tmp_path / "quay-3"
+    key = pair(hub.url, "quay-3", "counter")
+    code = main(["--data-dir", str(other_pc), "dossier", "list", "--overdue", "--hub", hub.url,
+                 "--key", key, "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    data = json.loads(out.out)
+    assert data["source"] == "hub" and not data["stale"]
+    assert [d["code"] for d in data["dossiers"]] == [old.code]

@@ -32,6 +32,8 @@ SHOTS = (
     "counter-dossier-action-1366x768.png",
     "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
+    "counter-due-1366x768.png",
+    "counter-due-1093x614.png",
     "counter-book-offline-1366x768.png",
     "counter-rating-1366x768.png",
     "counter-rating-1093x614.png",
@@ -55,6 +57,37 @@ SMALL = (1093, 614)
 
 
 
+
+
+def seed_due(desk, now: datetime) -> None:
+    """Dossiers for the due list: two overdue (one of them apologised for, so off the alert
+    until its new date), some due today and in the next working days, one waiting for a
+    supplement."""
+    import uuid
+
+    from kiosk.dossiers import Intake, Person
+    from kiosk.store import transaction
+
+    people = [Person("Trần Văn Hùng", "001089012345"), Person("Lê Thị Mai", "001190054321"),
+              Person("Phạm Quốc Bảo", "001092067890"), Person("Đỗ Thị Lan", "001187011223")]
+    clerks = ("Trần Minh Đức", CLERK)
+    for i, (procedure, days_ago) in enumerate((("1.004194", 12), ("1.004194", 10),
+                                               ("1.004222", 9), ("1.004194", 6),
+                                               ("1.004194", 5), ("1.004222", 7))):
+        person = people[i % len(people)]
+        d = desk.save_intake(Intake(procedure, person), clerk=clerks[i % 2],
+                             at=now - timedelta(days=days_ago, hours=1))
+        if i == 1:
+            with transaction(desk.db) as conn:
+                conn.execute(
+                    "INSERT INTO dossier_slips (uid, dossier_id, form, reason, new_date, "
+                    "issued_at, clerk, station_id) VALUES (?, ?, '04', ?, ?, ?, ?, ?)",
+                    (str(uuid.uuid4()), d.id, "Chờ xác minh của phòng chuyên môn",
+                     (now + timedelta(days=3)).date().isoformat(), now.isoformat(),
+                     CLERK, "quay-1"))
+        if i == 3:
+            desk.request_supplement(d.code, "Thiếu bản sao giấy khai sinh", clerk=CLERK,
+                                    at=now - timedelta(days=1))
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -91,6 +124,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.queue.priority import PriorityCategory
     from kiosk.ticketing import TicketDesk
 
+    seed_due(desk, ten)
     TicketDesk(db, config).issue("CTR", PriorityCategory.ELDERLY)
     TicketDesk(db, config).issue("CTR")
     db.conn.close()
@@ -171,6 +205,14 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.logbook_view.request_load()
         _wait(app, lambda: window.logbook_view.table.rowCount() > 5)
         shot("counter-logbook-1366x768")
+
+        # The due list: overdue, due today, due within the next working days.
+        window.show_due()
+        _wait(app, lambda: window.due_panel.listing is not None)
+        shot("counter-due-1366x768")
+        window.resize(*SMALL)
+        shot("counter-due-1093x614")
+        window.resize(*LANDSCAPE)
 
         # A counter PC of a LAN office while the hub is away: the dossier is this PC's copy,
         # three changes wait for the office's dossier book (the window's own rendering of

@@ -30,6 +30,7 @@ SHOTS = (
     "office-month-clerks-1366x768.png",
     "office-month-clerks-1920x1080.png",
     "office-month-results-1366x768.png",
+    "office-due-1366x768.png",
     "office-report-pdf.png",
 )
 
@@ -87,6 +88,11 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         recompute(lambda: window.set_preset(MONTH))
         window.tabs.setCurrentIndex(1)  # per clerk: queue and dossier figures side by side
         shot("month-clerks", LANDSCAPE)
+        # The due list: the office's open dossiers overdue and falling due.
+        window.tabs.setCurrentIndex(window.due_tab)
+        _wait(app, lambda: window.due_list is not None)
+        shot("due", LANDSCAPE)
+        window.tabs.setCurrentIndex(1)
         shot("month-clerks", FULL_HD)
         window.resize(*LANDSCAPE)
         # The results per clerk, each figure under its Decision 766 group.

@@ -106,6 +106,8 @@ KEYS_VI: dict[tuple[str, str], str] = {
     ("dossiers", "deciding_unit_name"): N_("Tên đơn vị xử lý"),
     ("dossiers", "place_name"): N_("Địa danh ghi ngày tháng"),
     ("dossiers", "lookup_url"): N_("Địa chỉ tra cứu trong mã QR"),
+    ("dossiers", "due_soon_days"): N_("Báo hồ sơ sắp đến hạn trước (ngày làm việc)"),
+    ("dossiers", "reminder_time"): N_("Giờ nhắc hồ sơ đến hạn ngày mai"),
     ("petitions", "handling_days"): N_("Hạn trả lời phản ánh (ngày làm việc)"),
     ("petitions", "code_prefix"): N_("Chữ đầu mã phản ánh"),
     ("petitions", "retention_days"): N_("Giữ nội dung, số điện thoại sau khi trả lời (ngày)"),

@@ -7,8 +7,10 @@ kept here, so the buttons cannot offer what the desk would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -27,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.calendar import CalendarRules, working_days_between
+from kiosk.calendar import CalendarRules
+from kiosk.dossiers import due
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
@@ -88,30 +91,36 @@ def legal_actions(dossier: Dossier) -> list[DossierStatus]:
     return [s for s in _ORDER if s in allowed]
 
 
-def timeliness(dossier: Dossier, today: date, rules: CalendarRules) -> tuple[str, str]:
-    """(text, tone) for on time / late: tone "ok", "late" or "" (nothing to judge)."""
-    due = dossier.appointment_date
+def timeliness(dossier: Dossier, today: date, rules: CalendarRules,
+               slips: Sequence[Any] = ()) -> tuple[str, str]:
+    """(text, tone) for on time / late: tone "ok", "late" or "" (nothing to judge). Counted
+    by kiosk/dossiers/due.py (supplement pauses, the apology's new date)."""
+    late = due.working_days_late(dossier, slips, rules, today)
     if dossier.status is S.RETURNED:
-        if dossier.on_time:
+        if not late:
             return translate("dossier_view", "Trả kết quả đúng hạn"), "ok"
         return translate("dossier_view", "Trả kết quả quá hạn"), "late"
-    if dossier.status is S.FINISHED and dossier.finished_at is not None:
-        if dossier.finished_at.date() <= due:
+    if dossier.status is S.FINISHED:
+        if not late:
             return translate("dossier_view", "Xử lý xong đúng hạn, chờ trả kết quả"), "ok"
-        late = working_days_between(due, dossier.finished_at.date(), rules)
         return translate("dossier_view", "Xử lý xong quá hạn {late} ngày làm việc, chờ trả kết "
                                          "quả").format(late=late), "late"
-    if not TRANSITIONS[dossier.status]:
+    if not due.is_open(dossier):
         return translate("dossier_view", "Hồ sơ đã kết thúc"), ""
-    if today <= due:
-        left = working_days_between(today, due, rules)
-        if left == 0:
-            return translate("dossier_view", "Đến hạn trả hôm nay"), "ok"
-        return translate("dossier_view", "Còn {left} ngày làm việc đến hạn trả").format(
-                left=left), "ok"
-    late = working_days_between(due, today, rules)
-    return translate("dossier_view", "Quá hạn {value} ngày làm việc").format(
-            value=max(late, 1)), "late"
+    if dossier.status is S.SUPPLEMENT_REQUESTED:
+        return translate("dossier_view", "Tạm dừng tính thời hạn, chờ bổ sung giấy tờ"), "ok"
+    overdue = due.days_overdue(dossier, slips, rules, today)
+    if overdue:
+        return translate("dossier_view", "Quá hạn {value} ngày làm việc").format(
+                value=overdue), "late"
+    left = due.working_days_left(dossier, slips, rules, today)
+    if late:  # apologised: a new date, still late
+        return translate("dossier_view", "Đã hẹn lại, còn {left} ngày làm việc").format(
+                left=left), "late"
+    if left == 0:
+        return translate("dossier_view", "Đến hạn trả hôm nay"), "ok"
+    return translate("dossier_view", "Còn {left} ngày làm việc đến hạn trả").format(
+            left=left), "ok"
 
 
 def status_tone(status: DossierStatus) -> str:
@@ -213,6 +222,7 @@ class DossierView(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         # -- details --------------------------------------------------------------------
+        self.slips: list[Any] = []  # the open dossier's apology slips
         self.values: dict[str, QLabel] = {}
         info, info_box, _ = card(self.tr("Thông tin hồ sơ"))
         grid = QGridLayout()
@@ -386,7 +396,13 @@ class DossierView(QWidget):
         self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.code_edit.selectAll()
 
-    def show_dossier(self, dossier: Dossier | None, today: date | None = None) -> None:
+    def show_dossier(self, dossier: Dossier | None, today: date | None = None,
+                     slips: Sequence[Any] | None = None) -> None:
+        """`slips`: the dossier's apology slips (kiosk/dossiers/due.py), for its due moment;
+        None keeps those read with the same dossier (an action's answer)."""
+        same = (dossier is not None and self.dossier is not None
+                and dossier.code == self.dossier.code)
+        self.slips = list(slips) if slips is not None else (self.slips if same else [])
         self.dossier = dossier
         self.cancel_action()
         if dossier is not None and self.finish_mode:
@@ -424,7 +440,8 @@ class DossierView(QWidget):
         badge = v["status"]
         badge.setText(f"{int(dossier.status)}. {dossier.status.label_vi}")
         set_prop(badge, "tone", status_tone(dossier.status))
-        text, tone = timeliness(dossier, today or date.today(), self.rules)
+        text, tone = timeliness(dossier, today or date.today(), self.rules,
+                                self.slips)
         v["timeliness"].setText(text)
         set_prop(v["timeliness"], "tone", tone)
         returned = when_text(dossier.returned_at)

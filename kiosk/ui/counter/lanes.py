@@ -93,6 +93,14 @@ class CounterDesk(OfficeDesk):
         office: any counter opens any dossier)."""
         return self.get(code)
 
+    def open_with_slips(self, code: str) -> tuple[Dossier, bool, list[Any]]:
+        """The dossier, whether it is this PC's copy only (`stale`), and its apology slips
+        (kiosk/dossiers/due.py: the due moment they set)."""
+        from kiosk.dossiers.due import slips_of
+
+        dossier = self.open(code)
+        return dossier, self.stale, slips_of(self.db.conn, [dossier.id])[dossier.id]
+
     def act(self, code: str, to: int, reason: str, clerk: str) -> Dossier:
         """A status change, or the hand-back when `to` is RETURNED."""
         status = DossierStatus(to)

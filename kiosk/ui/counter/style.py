@@ -49,6 +49,25 @@ LINE = ("1px", "solid", BORDER)
 FOCUS = ("2px", "solid", NAVY)
 DISABLED_BORDER = "#c5ccd6"
 
+#: The due list (kiosk/ui/due_panel.py) and the overdue alert; the office window uses them too.
+DUE_RULES = (
+    rule("QPushButton#DueAlert", border_radius=4, padding=(0, 8), min_height=0,
+         font_size=TYPE.small),
+    rule('QPushButton#DueAlert[overdue="true"]', **tone(RED, RED_TINT, ("1px", "solid", RED)),
+         font_weight=BOLD),
+    rule("QLabel#DueCount", border_radius=4, padding=(2, 8), font_weight=BOLD),
+    tones("QLabel#DueCount", "kind", {
+        "overdue": tone(RED, RED_TINT),
+        "today": tone(AMBER_TEXT, AMBER_TINT),
+        "soon": tone(NAVY, NAVY_TINT),
+    }),
+    rule('QLabel#DueCount[empty="true"]', color=MUTED, background=BG),
+    states('QWidget#DuePanel QPushButton[role="tab"]',
+           dict(color=NAVY, background="white", border=("1px", "solid", NAVY),
+                border_radius=6, padding=(4, 12), font_weight=SEMIBOLD),
+           checked=dict(background=NAVY, color="white")),
+)
+
 COUNTER = station(
     "counter", DESIGN, TYPE,
     base(TYPE),
@@ -169,4 +188,5 @@ COUNTER = station(
            dict(color=GREEN, border_color=GREEN, font_weight=BOLD),
            disabled=dict(color=DISABLED_TEXT, border_color=DISABLED_BORDER)),
     rule("QLabel#CameraPreview", background="#1b2430", color="white", border_radius=6),
+    *DUE_RULES,
 )

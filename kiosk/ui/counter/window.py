@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from drivers.scanners.events import ScanEvent
 from kiosk.calendar import CalendarRules
+from kiosk.calendar.working_days import parse_time_of_day
 from kiosk.config import Config
 from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
 from kiosk.dossiers.models import Dossier
@@ -84,9 +85,10 @@ from kiosk.ui.counter.lanes import (
 from kiosk.ui.counter.logbook_view import LogbookView
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
+from kiosk.ui.due_panel import DuePanel
 from kiosk.ui.qtapp import ensure_app, load_fonts
 from kiosk.ui.runner import Opened, Station, run_station
-from kiosk.ui.widgets import Banner, KeyButton
+from kiosk.ui.widgets import Banner, KeyButton, set_prop
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ PRINTER_CHECK_MS = 30_000
 #: window stops waiting for it: a driver that overruns must not block reprints for good.
 PRINT_WATCHDOG_MARGIN_S = 5.0
 APPOINTMENT_REFRESH_MS = 60_000
+DUE_REFRESH_MS = 60_000  # the due list (the whole office's on a LAN office's counter PC)
 BOOK_CHECK_MS = 3_000  # a counter PC of a LAN office: changes waiting for the hub, lost ones
 CALL_CLOCK_MS = 30_000  # refreshes the current ticket's waiting time
 #: Width of the citizen's rating panel at the window's right edge (shown after "Xong"): a
@@ -127,7 +130,7 @@ class _Pages(QStackedWidget):
 #: possibly a forged card. The clerk has to look at the card and say so.
 ID_MISMATCH_ERRORS = frozenset({"cccd.id_gender", "cccd.id_century", "cccd.id_birth_year"})
 
-INTAKE, DOSSIER, LOGBOOK = 0, 1, 2
+INTAKE, DOSSIER, LOGBOOK, DUE = 0, 1, 2, 3
 
 
 def open_file(path: Path) -> None:
@@ -222,8 +225,9 @@ class CounterWindow(QMainWindow):
         self.form = IntakeForm(self.procedures, self.rules, self.clock)
         self.dossier_view = DossierView(self.rules)
         self.logbook_view = LogbookView(lambda: self.clock().date())
+        self.due_panel = DuePanel(config.dossiers.due_soon_days)
         self.stack = _Pages()
-        for page in (self.form, self.dossier_view, self.logbook_view):
+        for page in (self.form, self.dossier_view, self.logbook_view, self.due_panel):
             self.stack.addWidget(page)
         self.status = StatusLine()
 
@@ -262,6 +266,18 @@ class CounterWindow(QMainWindow):
         box.addLayout(content, 1)
         box.addWidget(self.status)
         self.setCentralWidget(root)
+        # The due list's chip in the status line (no room for a fourth tab at 1093 px): red
+        # while dossiers of the office are overdue, which they stay on every counter until an
+        # apology slip (Mẫu 04) is issued or the result is handed back; a tap (or F1) shows
+        # the list.
+        self.due_alert = KeyButton(self.tr("Hạn trả (F1)"))
+        self.due_alert.setObjectName("DueAlert")
+        self.due_alert.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.due_alert.clicked.connect(self.show_due)
+        set_prop(self.due_alert, "overdue", False)
+        # It gives way (cut) before the status line widens the window.
+        self.due_alert.setMinimumWidth(60)
+        self.status.add_state(self.due_alert)
 
         # -- page wiring --
         f = self.form
@@ -276,6 +292,8 @@ class CounterWindow(QMainWindow):
         v.action_requested.connect(self.act)
         v.reprint_requested.connect(self.print_receipt)
         v.a4_requested.connect(self.print_a4)
+        self.due_panel.open_requested.connect(self.open_dossier)
+        self.due_panel.refresh_requested.connect(self.refresh_due)
         lb = self.logbook_view
         lb.load_requested.connect(self._load_logbook)
         lb.export_requested.connect(self.export_logbook)
@@ -288,6 +306,7 @@ class CounterWindow(QMainWindow):
                            ("F6", lambda: self.print_receipt()), ("F7", lambda: self.print_a4()),
                            ("Ctrl+F", self.find_procedure), ("F9", self.show_dossier_page),
                            ("F10", self.show_logbook), ("F8", self.toggle_camera),
+                           ("F1", self.show_due),
                            ("F3", lambda: self.calling.request(NEXT)),
                            ("F4", lambda: self.calling.request(RECALL)),
                            ("F11", lambda: self.calling.request(SKIP)),
@@ -326,6 +345,15 @@ class CounterWindow(QMainWindow):
         self.book_timer = QTimer(self)
         self.book_timer.setInterval(BOOK_CHECK_MS)
         self.book_timer.timeout.connect(self.check_book)
+        # The due list, refreshed on the desk lane; reminders of what falls due tomorrow at
+        # start-up and once a day at [dossiers] reminder_time.
+        self.due_list: Any = None
+        self.reminded_on: date | None = None  # the day of the last timed reminder
+        self.started_reminder = False
+        self.reminder_time = parse_time_of_day(config.dossiers.reminder_time)
+        self.due_timer = QTimer(self)
+        self.due_timer.setInterval(DUE_REFRESH_MS)
+        self.due_timer.timeout.connect(self.refresh_due)
 
         # -- background lanes: "counter-desk" and "counter-printer" --
         self.lanes = lanes or counter_lanes(config, paths)
@@ -394,6 +422,8 @@ class CounterWindow(QMainWindow):
         if self.book_mode:
             self.book_timer.start()
             self.check_book()
+        self.due_timer.start()
+        self.refresh_due()
         self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _counts_loaded(self, counts: dict[str, int]) -> None:
@@ -430,6 +460,7 @@ class CounterWindow(QMainWindow):
         self.printer_timer.stop()
         self.appointment_timer.stop()
         self.book_timer.stop()
+        self.due_timer.stop()
         self.print_watchdog.stop()
         self.call_clock.stop()
         self.wedge.uninstall()
@@ -485,7 +516,13 @@ class CounterWindow(QMainWindow):
 
     def _select_page(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
-        self.tab_buttons[index].setChecked(True)
+        if index < len(self.tab_buttons):
+            self.tab_buttons[index].setChecked(True)
+        else:  # the due list has no tab (F1, or the status line's chip)
+            self.tabs.setExclusive(False)
+            for button in self.tab_buttons:
+                button.setChecked(False)
+            self.tabs.setExclusive(True)
 
     def _tab_clicked(self, index: int) -> None:
         (self.show_intake, self.show_dossier_page, self.show_logbook)[index]()
@@ -548,6 +585,55 @@ class CounterWindow(QMainWindow):
         if not self.logbook_view.rows:
             self.logbook_view.request_load()
         self.logbook_view.show_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_due(self) -> None:
+        """F1 (or the overdue alert): the dossiers overdue and falling due; a tap or Enter on
+        one opens it."""
+        self._select_page(DUE)
+        self.refresh_due()
+        self.due_panel.focus_list()
+
+    def refresh_due(self) -> None:
+        """Read the due list on the desk lane (on a LAN office's counter PC: the whole
+        office's, from the hub's book)."""
+        from kiosk.dossiers.duelist import office_due_list
+
+        within = self.due_panel.within
+        today = self.clock().date()
+        self.lanes.desk.run(lambda desk: office_due_list(desk, today, within=within),
+                            done=self.on_due_list, failed=self.on_due_failed, owner=self,
+                            label="due list", coalesce="due list")
+
+    def on_due_list(self, listing: Any) -> None:
+        from kiosk.ui.due_panel import overdue_text, reminder_text
+
+        self.due_list = listing
+        self.due_panel.set_list(listing)
+        alert = overdue_text(listing)
+        if alert:
+            self.due_alert.setText(self.tr("⚠ %1 (F1)").replace("%1", alert))
+            self.due_alert.setToolTip(self.tr("%1: chưa trả kết quả, chưa có phiếu xin lỗi và "
+                                              "hẹn lại (Mẫu 04).").replace("%1", alert))
+        else:
+            today = len(listing.of("today"))
+            self.due_alert.setText(self.tr("Hạn trả hôm nay: %1 (F1)").replace("%1", str(today)))
+            self.due_alert.setToolTip(self.due_alert.text())
+        set_prop(self.due_alert, "overdue", bool(alert))
+        now = self.clock()
+        timed = now.time() >= self.reminder_time and self.reminded_on != now.date()
+        if timed:
+            self.reminded_on = now.date()
+        if not self.started_reminder or timed:
+            self.started_reminder = True
+            text = reminder_text(listing)
+            if text and not self.saving:
+                self.banner.show_message("info", text, code="due-reminder")
+
+    def on_due_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, self.tr("tải được danh sách hạn trả"),
+                                         "load the due list")
+        log.info("due list failed: %s", message_en)
+        self.due_panel.failed(message_vi)
 
     def _refresh_appointment(self) -> None:
         if self.form.saved is None:
@@ -885,14 +971,15 @@ class CounterWindow(QMainWindow):
         self.banner.clear()
         self.dossier_view.code_edit.setText(code.strip().upper())
         self.dossier_view.set_state("busy", self.tr("Đang mở hồ sơ…"))
-        self.lanes.desk.run(lambda desk: (desk.open(code), desk.stale),
-                            done=lambda opened: self.on_opened(*opened, by_scan=by_scan),
+        self.lanes.desk.run(lambda desk: desk.open_with_slips(code),
+                            done=lambda opened: self.on_opened(*opened[:2], by_scan=by_scan,
+                                                               slips=opened[2]),
                             failed=self.on_open_failed, owner=self, label="open dossier")
 
     def on_opened(self, dossier: Dossier, stale: bool = False, *,
-                  by_scan: bool = False) -> None:
+                  by_scan: bool = False, slips: Any = ()) -> None:
         view = self.dossier_view
-        view.show_dossier(dossier, self.clock().date())
+        view.show_dossier(dossier, self.clock().date(), slips)
         if stale:
             # The hub did not answer: this PC's copy, which another counter may have changed.
             view.set_state("failed", self.tr("Mất kết nối máy chủ: đây là bản lưu trên máy "

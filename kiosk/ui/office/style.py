@@ -8,9 +8,15 @@ tiles large enough to read across a desk.
 
 from __future__ import annotations
 
+from kiosk.ui.counter.style import DUE_RULES
 from kiosk.ui.theme import (
+    AMBER,
+    AMBER_TEXT,
+    AMBER_TINT,
     BG,
     BOLD,
+    GREEN,
+    GREEN_TINT,
     HEAVY,
     MUTED,
     NAVY,
@@ -31,6 +37,7 @@ from kiosk.ui.theme import (
     states,
     station,
     tone,
+    tones,
 )
 
 DESIGN = Design(1366, 768, follow=0.3, smallest=0.9, largest=1.3)
@@ -84,4 +91,29 @@ OFFICE = station(
     rule("QLabel#IndicatorNote", font_size=12, color=MUTED, padding=(4, 8)),
     rule("QHeaderView::section", background=BG, color=TEXT, font_weight=BOLD, font_size=12,
          border="none", border_right=LINE, border_bottom=LINE, padding=(3, 4)),
+    # The due list's tab and its reminder banner (kiosk/ui/due_panel.py, widgets.Banner).
+    *DUE_RULES,
+    rule('QWidget#DuePanel QLabel[role="cardTitle"]', font_size=TYPE.heading,
+         font_weight=BOLD, color=NAVY),
+    tones("QLabel", "state", {
+        "ok": tone(GREEN, font_weight=BOLD),
+        "busy": tone(NAVY, font_weight=BOLD),
+        "failed": tone(RED, font_weight=BOLD),
+        "muted": tone(MUTED),
+    }),
+    tones("QLabel#Timeliness", "tone", {
+        "late": tone(RED, font_weight=BOLD),
+        "ok": tone(GREEN, font_weight=BOLD),
+    }),
+    rule("QFrame#Banner", border_radius=6),
+    tones("QFrame#Banner", "level", {
+        "error": dict(background=RED_TINT, border=("2px", "solid", RED)),
+        "warning": dict(background=AMBER_TINT, border=("2px", "solid", AMBER)),
+        "info": dict(background=GREEN_TINT, border=("2px", "solid", GREEN)),
+    }),
+    rule("QFrame#Banner QLabel", background="transparent", font_weight=SEMIBOLD),
+    rule('QFrame#Banner[level="info"] QLabel#BannerText', color=GREEN),
+    rule('QFrame#Banner[level="warning"] QLabel#BannerText', color=AMBER_TEXT),
+    rule('QFrame#Banner[level="error"] QLabel#BannerText', color=RED),
+    rule("QLabel#BannerIcon", font_size=18, font_weight=HEAVY),
 )

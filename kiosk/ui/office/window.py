@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.calendar import CalendarRules
+from kiosk.calendar.working_days import parse_time_of_day
 from kiosk.config import Config
 from kiosk.dossiers.settings import dossier_settings
 from kiosk.failures import wording
@@ -53,6 +54,7 @@ from kiosk.station import open_database
 from kiosk.stats import GroupStats, OfficeStats, office_stats
 from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
 from kiosk.stats.results import ResultRow, ResultStats
+from kiosk.ui.due_panel import DuePanel
 from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
@@ -60,7 +62,7 @@ from kiosk.ui.office.petitions import PetitionPanel, petition_rows
 from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
 from kiosk.ui.runner import Opened, Station, run_station
-from kiosk.ui.widgets import set_state
+from kiosk.ui.widgets import Banner, set_state
 
 log = logging.getLogger(__name__)
 
@@ -313,6 +315,16 @@ class OfficeWindow(QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._tick)
+        # The due list on a lane of its own (on a LAN office's counter PC: from the hub's
+        # book), refreshed every minute; reminders at start-up and at [dossiers] reminder_time.
+        self.due_lane = Lane("office-due", lambda: DueReader(config, paths), DueReader.close)
+        self.due_list: Any = None
+        self.reminded_on: date | None = None
+        self.started_reminder = False
+        self.reminder_time = parse_time_of_day(config.dossiers.reminder_time)
+        self.due_timer = QTimer(self)
+        self.due_timer.setInterval(REFRESH_MS)
+        self.due_timer.timeout.connect(self.refresh_due)
         self.apply_scale(*WINDOW_SIZE)
         self._show_loading()
 
@@ -327,6 +339,11 @@ class OfficeWindow(QMainWindow):
         outer.setSpacing(0)
         outer.addWidget(self._top_bar())
         outer.addWidget(self._range_bar())
+        self.banner = Banner()
+        banner_holder = QVBoxLayout()
+        banner_holder.setContentsMargins(12, 6, 12, 0)
+        banner_holder.addWidget(self.banner)
+        outer.addLayout(banner_holder)
         body = QVBoxLayout()
         body.setContentsMargins(12, 10, 12, 10)
         body.setSpacing(10)
@@ -381,6 +398,10 @@ class OfficeWindow(QMainWindow):
             self.result_tables[grouping] = table
             self.result_pages[grouping] = page
             self.tabs.addTab(page, tr_marked(title))
+        self.due_panel = DuePanel(self.config.dossiers.due_soon_days, side_by_side=True)
+        self.due_panel.open_requested.connect(self.show_dossier)
+        self.due_panel.refresh_requested.connect(self.refresh_due)
+        self.due_tab = self.tabs.addTab(self.due_panel, self.tr("Hạn trả hồ sơ"))
         # Petitions waiting for an answer, late ones first: whatever the chosen range.
         self.petitions = PetitionPanel()
         self.petitions_tab = self.tabs.addTab(self.petitions, self.tr("Phản ánh, kiến nghị"))
@@ -527,6 +548,8 @@ class OfficeWindow(QMainWindow):
             self.lane.run(self._prepare, failed=self._prepare_failed, owner=self,
                           label="prepare office data")
         self.timer.start()
+        self.due_timer.start()
+        self.refresh_due()
         self.set_preset(TODAY)
         if self._prepare is not None:
             self._status(self.tr("Đang tải số liệu…"))
@@ -694,15 +717,96 @@ class OfficeWindow(QMainWindow):
         if self.last_export is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
+    # -- the due list ----------------------------------------------------------------------
+
+    def refresh_due(self) -> None:
+        from kiosk.dossiers.duelist import office_due_list
+
+        within, today = self.due_panel.within, self.today()
+        self.due_lane.run(lambda r: office_due_list(r.desk, today, within=within),
+                          done=self.on_due_list, failed=self._due_failed, owner=self,
+                          label="due list", coalesce="due list")
+
+    def on_due_list(self, listing: Any) -> None:
+        from kiosk.ui.due_panel import overdue_text, reminder_text
+
+        self.due_list = listing
+        self.due_panel.set_list(listing)
+        alert = overdue_text(listing)
+        self.tabs.setTabText(self.due_tab, self.tr("Hạn trả hồ sơ: %1").replace("%1", alert)
+                             if alert else self.tr("Hạn trả hồ sơ"))
+        now = self._clock().astimezone(self.tz)
+        timed = now.time() >= self.reminder_time and self.reminded_on != now.date()
+        if timed:
+            self.reminded_on = now.date()
+        if not self.started_reminder or timed:
+            self.started_reminder = True
+            text = reminder_text(listing)
+            if text:
+                self.banner.show_message("info", text, code="due-reminder")
+
+    def _due_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, self.tr("tải được danh sách hạn trả"),
+                                         "load the due list")
+        log.info("due list failed: %s", message_en)
+        self.due_panel.failed(message_vi)
+
+    def show_dossier(self, code: str) -> None:
+        """A tap on a due dossier: its record, read on the due lane, in a read-only box."""
+        self.due_panel.set_state("busy", self.tr("Đang mở hồ sơ…"))
+        self.due_lane.run(lambda r: r.desk.get(code), done=self._dossier_shown,
+                          failed=self._due_failed, owner=self, label="open dossier")
+
+    def _dossier_shown(self, dossier: Any) -> None:
+        from kiosk.ui.office.due_dossier import DueDossierBox
+
+        self.due_panel.set_state("muted", "")
+        self.dossier_box = DueDossierBox(dossier, self.today(),
+                                         CalendarRules.from_config(self.config), self)
+        self.dossier_box.open()
+
     # -- closing -------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
         self.timer.stop()
+        self.due_timer.stop()
         self.lane.stop()
+        self.due_lane.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.shutdown()
         super().closeEvent(event)
+
+
+class DueReader:
+    """The "office-due" lane's resource: a dossier desk on its own connection; on a counter
+    PC of a LAN office reading the office's book through the hub (opened on first need)."""
+
+    def __init__(self, config: Config, paths: Paths) -> None:
+        from kiosk.dossiers.office import OfficeDesk
+        from kiosk.queue.settings import hub_settings
+
+        self._queue: Any = None
+        hub = None
+        if hub_settings(config).role == "client":
+            def hub() -> Any:
+                if self._queue is None:
+                    from kiosk.station import open_queue
+
+                    self._queue = open_queue(config, paths)
+                return self._queue
+        db = open_database(config, paths)
+        try:
+            self.desk = OfficeDesk(db, config, hub)
+        except BaseException:
+            db.conn.close()
+            raise
+
+    def close(self) -> None:
+        self.desk.db.conn.close()
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
 
 
 def build_office_window(config: Config, paths: Paths, *, start: bool = True,
