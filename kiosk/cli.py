@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "kiosk.commands.calendar",
     "kiosk.commands.sync",
     "kiosk.commands.dossiers",
+    "kiosk.commands.petitions",
     "kiosk.commands.counter",
     "kiosk.commands.rating",
     "kiosk.commands.display",

@@ -402,6 +402,28 @@ class DossierConfig:
                                  "at start-up).", check=_check_time_of_day)
 
 
+def _check_code_prefix(value: str) -> str | None:
+    if value == "" or (value.isascii() and value.isalnum() and len(value) <= 4):
+        return None
+    return "must be empty or up to 4 letters and digits (A-Z, 0-9)"
+
+
+@dataclass(frozen=True)
+class PetitionConfig:
+    handling_days: int = setting(10, "Working days an office has to answer a citizen's petition "
+                                 "(phản ánh, kiến nghị), counted like dossier appointments "
+                                 "with [calendar]; an answer after that is late.",
+                                 minimum=1, maximum=90)
+    code_prefix: str = setting("", "Letters before a petition code (e.g. 'PA' gives "
+                               "PA-260042); empty means 'PA' on a standalone PC or the hub, "
+                               "'P' and [counter] number on a counter PC of a LAN office, so "
+                               "codes stay unique across the office's PCs.",
+                               check=_check_code_prefix)
+    retention_days: int = setting(90, "Days after a petition is answered before its text and "
+                                  "phone number are blanked here; only petitions the city has "
+                                  "received are purged.", minimum=0, maximum=3650)
+
+
 @dataclass(frozen=True)
 class SyncConfig:
     server_url: str = setting("", "City server base URL (https://…); empty turns the sync off. "
@@ -500,6 +522,7 @@ class Config:
     selfservice: SelfServiceConfig = field(default_factory=SelfServiceConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     dossiers: DossierConfig = field(default_factory=DossierConfig)
+    petitions: PetitionConfig = field(default_factory=PetitionConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     store: StoreConfig = field(default_factory=StoreConfig)

@@ -302,6 +302,35 @@ def _check_feedback(data: Mapping) -> list[str]:
     return problems
 
 
+PETITION_STATUSES = ("open", "assigned", "answered", "closed")
+
+
+def _check_petition(data: Mapping) -> list[str]:
+    problems = _require_str(data, ("uid", "code", "topic", "text", "received_at", "due_date",
+                                   "updated_at"))
+    if data.get("status") not in PETITION_STATUSES:
+        problems.append("status must be one of " + ", ".join(PETITION_STATUSES))
+    for key in ("text", "answer"):
+        value = data.get(key)
+        if isinstance(value, str) and len(value) > FEEDBACK_TEXT_MAX_CHARS:
+            problems.append(f"{key} must be at most {FEEDBACK_TEXT_MAX_CHARS} characters")
+    for key in ("phone", "answered_at", "closed_at"):
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            problems.append(f"{key} must be text or null")
+    for key in ("received_at", "updated_at"):
+        if isinstance(data.get(key), str) and not is_aware_timestamp(data[key]):
+            problems.append(f"{key} must be an ISO 8601 time with its offset")
+    due = data.get("due_date")
+    if isinstance(due, str):
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            problems.append("due_date must be YYYY-MM-DD")
+    if data.get("status") in ("answered", "closed") and not data.get("answered_at"):
+        problems.append("an answered petition needs answered_at")
+    return problems
+
+
 # -- national portal fields (dossiers) ---------------------------------------------------------
 
 PORTAL_DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -547,6 +576,11 @@ RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (
                "{uid, code, dossier_uid, at, from_party, to_party, handed_by, received_by, "
                "due_date, note, station}: a dossier handed between the counter and a "
                "department (Mẫu 05)"),
+    RecordType("petition", 1, frozenset({1}), _check_petition,
+               "{uid, code, topic, text, phone (or null), channel, received_at, due_date, "
+               "status (open | assigned | answered | closed), assignee, answer, answered_by, "
+               "answered_at, closed_at, updated_at, station, feedback_uid}: one per change, the "
+               "whole petition case each time"),
 )}
 
 

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 BATCH_ROWS = 500
 VACUUM_CHUNK_PAGES = 256  # 1 MiB of 4 KiB pages per incremental_vacuum call (one short lock)
-FORWARDED_TYPES = ("dossier", "rating")  # kiosk.officefeed.records DOSSIER, RATING
+FORWARDED_TYPES = ("dossier", "rating", "petition")  # kiosk.officefeed.records RECORD_TYPES
 TOMBSTONE = "pruned"
 # Dossier statuses retention never asks about (kiosk.dossiers.status: refused, withdrawn,
 # stopped); returned dossiers are asked about until their personal data is purged.
@@ -101,7 +101,7 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
             "SELECT id, record_type, record_id FROM outbox WHERE id > ? "
             "AND sent_at IS NOT NULL AND set_aside_at IS NULL "
             "AND julianday(sent_at) < julianday(?) "
-            "AND sync_result IS NOT ? AND (record_type NOT IN (?, ?) OR id <= ?) "
+            "AND sync_result IS NOT ? AND (record_type NOT IN (?, ?, ?) OR id <= ?) "
             "ORDER BY id LIMIT ?",
             (after, cutoff, TOMBSTONE, *FORWARDED_TYPES, floor,
              min(batch_rows, budget))).fetchall()

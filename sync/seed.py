@@ -197,9 +197,11 @@ def seed_ratings(db: Database, config, count: int, *, rng: random.Random,
 
 def seed_feedback(db: Database, config, count: int, *, rng: random.Random,
                   progress: Progress | None = None) -> int:
-    """`count` pieces of citizen feedback (phản ánh, kiến nghị) through record_feedback, on
-    the built-in topics, some with a made-up phone number. Returns the outbox records made."""
-    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS, record_feedback
+    """`count` pieces of citizen feedback (phản ánh, kiến nghị) through take_petition, as the
+    kiosk stores them (each one a feedback record and a petition case), on the built-in
+    topics, some with a made-up phone number. Returns the outbox records made."""
+    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS
+    from kiosk.petitions.cases import take_petition
     from kiosk.ticketing import TicketDesk
 
     tz = TicketDesk(db, config).tz
@@ -208,8 +210,8 @@ def seed_feedback(db: Database, config, count: int, *, rng: random.Random,
     for index, at in enumerate(working_instants(count, tz, rng, per_day=10)):
         phone = (f"09{rng.randrange(10 ** 8):08d}" if rng.random() < FEEDBACK_PHONE_SHARE
                  else None)
-        record_feedback(db, topic=rng.choice(topics), text=rng.choice(FEEDBACK_TEXTS),
-                        phone=phone, at=at, station_id=config.station.id)
+        take_petition(db, config, topic=rng.choice(topics), text=rng.choice(FEEDBACK_TEXTS),
+                      phone=phone, at=at)
         if progress and (index + 1) % 100 == 0:
             progress(index + 1, count)
     return _outbox_count(db) - before
@@ -240,7 +242,7 @@ SEEDERS: dict[str, Callable[..., int]] = {
 OUTBOX_TYPES: dict[str, frozenset[str]] = {
     "tickets": frozenset({"ticket", "queue_event"}),
     "dossiers": frozenset({"dossier", "dossier_slip", "dossier_handover"}),
-    "feedback": frozenset({"feedback"}),
+    "feedback": frozenset({"feedback", "petition"}),
     "ratings": frozenset({"rating"}),
 }
 

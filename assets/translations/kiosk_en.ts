@@ -1869,6 +1869,18 @@ hạn</source>
 <context>
     <name>FeedbackPage</name>
     <message>
+        <source>Mã phản ánh của ông/bà (hạn trả lời {due}).</source>
+        <translation>Your petition code (answer due by {due}).</translation>
+    </message>
+    <message>
+        <source>Mã đã được in trên phiếu: nhập mã tại mục Tra cứu để xem trả lời.</source>
+        <translation>The code is printed on your slip: type it under Look up to read the answer.</translation>
+    </message>
+    <message>
+        <source>Vui lòng ghi lại mã này: nhập mã tại mục Tra cứu để xem trả lời.</source>
+        <translation>Please write this code down: type it under Look up to read the answer.</translation>
+    </message>
+    <message>
         <source>Đang gửi…</source>
         <translation>Sending…</translation>
     </message>
@@ -2447,6 +2459,10 @@ hạn</source>
 </context>
 <context>
     <name>LookupPage</name>
+    <message>
+        <source>Không tìm thấy phản ánh có mã {code}. Vui lòng kiểm tra lại mã trên phiếu hoặc hỏi cán bộ tại quầy.</source>
+        <translation>No petition with code {code}. Please check the code on your slip or ask at a counter.</translation>
+    </message>
     <message>
         <source>Mã chưa đúng. Nhập mã tra cứu 6 ký tự in đậm trên giấy hẹn (ví dụ ACD 7KM), hoặc mã hồ sơ dưới mã vạch (có thể chỉ nhập phần cuối: 260115-0007).</source>
         <translation>That code is not right. Type the 6-character look-up code printed in bold on your receipt (for example ACD 7KM), or the dossier code under the barcode (the end is enough: 260115-0007).</translation>
@@ -3121,6 +3137,37 @@ Off</translation>
     <message>
         <source>Không in được: </source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PetitionCard</name>
+    <message>
+        <source>Mã phản ánh: {code}</source>
+        <translation>Petition code: {code}</translation>
+    </message>
+    <message>
+        <source>Đã có trả lời</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <source>Đang xử lý, đã quá hạn trả lời</source>
+        <translation>Being handled, past the answer deadline</translation>
+    </message>
+    <message>
+        <source>Đang xem xét, xử lý</source>
+        <translation>Being considered</translation>
+    </message>
+    <message>
+        <source>Ngày tiếp nhận</source>
+        <translation>Received on</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời</source>
+        <translation>Answer due by</translation>
+    </message>
+    <message>
+        <source>Ngày trả lời</source>
+        <translation>Answered on</translation>
     </message>
 </context>
 <context>

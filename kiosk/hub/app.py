@@ -854,6 +854,13 @@ async def due_dossiers(request: web.Request) -> web.Response:
     return ok(await run(request, lambda q: q.due_dossiers(within, overdue_only=overdue == "1")))
 
 
+async def petition_view(request: web.Request) -> web.Response:
+    """A petition's public view (kiosk.petitions): what the kiosk shows a citizen."""
+    code = request.match_info["code"]
+    view = await run(request, lambda q: q.petition_view(code))
+    return ok({"petition": view.as_json() if view is not None else None})
+
+
 async def dossier_changes(request: web.Request) -> web.Response:
     """A counter's dossier changes for the office dossier book (kiosk/dossiers/book.py)."""
     caller: Caller = request[CREDENTIAL]
@@ -970,6 +977,7 @@ def make_app(queue: LocalQueue, state: HubState) -> web.Application:
     r.add_post(p.DOSSIER_NUMBERS_PATH, dossier_numbers)
     r.add_get(p.DOSSIERS_PATH + "/{code}", dossier_view)
     r.add_get(p.DOSSIERS_PATH, due_dossiers)
+    r.add_get(p.PETITIONS_PATH + "/{code}", petition_view)
     r.add_get(p.EVENTS_PATH, events)
     r.add_post(p.PAIR_PATH, pair)
     r.add_get(p.STATIONS_PATH, list_stations)

@@ -20,6 +20,9 @@ commands) but cannot forward office records (they must be bound to a paired stat
     POST /api/v1/counters/{n}/transfer           {"to_service"?, "to_counter"?, "op_id"?}
     POST /api/v1/counters/{n}/finish             {"ticket_id"?, "at"?, "op_id"?}
     GET  /api/v1/snapshot                        QueueSnapshot.as_json()
+    GET  /api/v1/petitions/{code}                {"petition": PublicPetitionView.as_json() or
+                                                 null}: a petition's public view (status,
+                                                 dates, the office's answer), for a kiosk
     POST /api/v1/office/records                  {"records": [{"id", "type", "data"}]}
                                                  -> {"applied", "unchanged", "rejected"}
     GET  /api/v1/dossiers/{code}                 {"dossier": PublicDossierView.as_json() or
@@ -110,6 +113,7 @@ OFFICE_RECORDS_PATH = f"{API_PREFIX}/office/records"
 DOSSIERS_PATH = f"{API_PREFIX}/dossiers"
 DOSSIER_CHANGES_PATH = f"{DOSSIERS_PATH}/changes"
 DOSSIER_NUMBERS_PATH = f"{API_PREFIX}/dossier-numbers"
+PETITIONS_PATH = f"{API_PREFIX}/petitions"
 PAIR_PATH = f"{API_PREFIX}/pair"
 STATIONS_PATH = f"{API_PREFIX}/stations"
 BACKUPS_PATH = f"{API_PREFIX}/backups"
@@ -136,6 +140,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", TICKETS_PATH + "/{ticket_id}/print"): _KIOSK,
     ("GET", DOSSIERS_PATH + "/{code}"): _KIOSK,
     ("GET", DOSSIERS_PATH): _COUNTER,
+    ("GET", PETITIONS_PATH + "/{code}"): _KIOSK,
     ("POST", DOSSIER_CHANGES_PATH): _COUNTER,
     ("POST", TICKETS_PATH + "/{ticket_id}/dossiers"): _COUNTER,
     **{("POST", COUNTERS_PATH + "/{counter}/" + action): _COUNTER
@@ -154,8 +159,8 @@ DOSSIER_BOOK_ROLES = _COUNTER
 RECORD_TYPES_BY_ROLE: dict[str, frozenset[str]] = {
     "display": frozenset({"rating"}),
     "rating": frozenset({"rating"}),
-    "kiosk": frozenset({"rating"}),
-    "counter": frozenset({"dossier", "rating"}),
+    "kiosk": frozenset({"rating", "petition"}),
+    "counter": frozenset({"dossier", "rating", "petition"}),
 }
 
 MAX_BODY_BYTES = 64 * 1024

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from kiosk.dossiers.intake import DOSSIER_SELECT, dossier_from_row
-from kiosk.officefeed.records import DOSSIER, RATING, dossier_record_at
+from kiosk.officefeed.records import DOSSIER, PETITION, RATING, dossier_record_at
 from kiosk.store import transaction
 
 log = logging.getLogger(__name__)
@@ -33,15 +33,17 @@ BATCH_BYTES = 48 * 1024  # under the hub's 64 KiB body limit
 SCAN_ROWS = 200
 
 
-def _kinds(dossiers: bool) -> tuple[str, str]:
-    return (DOSSIER, RATING) if dossiers else (RATING, RATING)
+def _kinds(dossiers: bool) -> tuple[str, str, str]:
+    """The record types forwarded: petitions taken here go to the hub, where the office
+    handles them (docs/petitions.md)."""
+    return (DOSSIER, RATING, PETITION) if dossiers else (RATING, PETITION, PETITION)
 
 
 def backlog(db: Database, hub: str, *, dossiers: bool = True) -> int:
     """Outbox rows not yet forwarded to this hub (dossier changes and ratings; only ratings
     with `dossiers=False`)."""
     return db.execute(
-        "SELECT count(*) FROM outbox WHERE id > ? AND record_type IN (?, ?)",
+        "SELECT count(*) FROM outbox WHERE id > ? AND record_type IN (?, ?, ?)",
         (_cursor(db, hub), *_kinds(dossiers))).fetchone()[0]
 
 
@@ -56,7 +58,7 @@ def forward_pending(db: Database, hub: str, post: Callable[[dict[str, Any]], dic
         after = _cursor(db, hub)
         rows = db.execute(
             "SELECT id, record_id, record_type, payload FROM outbox "
-            "WHERE id > ? AND record_type IN (?, ?) ORDER BY id LIMIT ?",
+            "WHERE id > ? AND record_type IN (?, ?, ?) ORDER BY id LIMIT ?",
             (after, *_kinds(dossiers), SCAN_ROWS)).fetchall()
         if not rows:
             return applied

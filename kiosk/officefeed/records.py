@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 
 DOSSIER = "dossier"
 RATING = "rating"
-RECORD_TYPES = (DOSSIER, RATING)
+PETITION = "petition"
+RECORD_TYPES = (DOSSIER, RATING, PETITION)
 
 _DOSSIER_FIELDS = ("code", "version", "updated_at", "station_id", "procedure_code",
                    "procedure_name", "status", "received_at", "day", "appointment_date",
@@ -140,6 +141,8 @@ def apply_records(db: Database, records: Any, tz: ZoneInfo, now: datetime, *,
                 if kind == DOSSIER:
                     changed = _apply_dossier(conn, item["data"], tz, now, station_id,
                                              unit_code)
+                elif kind == PETITION:
+                    changed = _apply_petition(conn, item["data"], station_id)
                 else:
                     changed = _apply_rating(conn, item["data"], station_id, now)
             except RecordRejected as exc:
@@ -273,6 +276,46 @@ def _apply_dossier(conn: Any, data: dict[str, Any], tz: ZoneInfo, now: datetime,
         f"INSERT INTO office_dossiers ({columns}) VALUES ({marks}) "
         f"ON CONFLICT (code) DO UPDATE SET {updates}",
         (*(row[f] for f in _DOSSIER_FIELDS), now.isoformat()))
+    return True
+
+
+def _apply_petition(conn: Any, data: dict[str, Any], sender: str | None = None) -> bool:
+    """A petition taken at a client station (kiosk.petitions): the hub keeps the case from
+    then on (the office answers it there). Only its first arrival is stored; a later copy of
+    the same case is "unchanged" (the hub's state wins). Not added to the hub's city outbox:
+    the station that took it sends it to the city itself."""
+    from sync.protocol import RECORD_TYPES as CITY_TYPES
+
+    problems = CITY_TYPES[PETITION].check(data)
+    if problems:
+        raise RecordRejected(problems[0])
+    if sender is not None and data.get("station") != sender:
+        raise RecordRejected("station is not the station that sends it")
+    from kiosk.petitions.cases import looks_like_petition_code
+
+    if not looks_like_petition_code(data["code"]) or data.get("channel") not in (
+            "kiosk", "counter"):
+        raise RecordRejected("code or channel is not a petition's")
+    for name in ("uid", "feedback_uid", "assignee", "answered_by", "topic"):
+        value = data.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > 200):
+            raise RecordRejected(f"{name} must be text of at most 200 characters")
+    existing = conn.execute("SELECT uid FROM petitions WHERE uid = ? OR code = ?",
+                            (data["uid"], data["code"])).fetchall()
+    if any(row[0] == data["uid"] for row in existing):
+        return False
+    if existing:
+        raise RecordRejected("code belongs to another petition")
+    conn.execute(
+        "INSERT INTO petitions (uid, code, feedback_uid, topic, text, phone, channel, "
+        "received_at, due_date, status, assignee, answer, answered_by, answered_at, "
+        "closed_at, updated_at, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?)",
+        (data["uid"], data["code"], data.get("feedback_uid"), data["topic"], data["text"],
+         data.get("phone"), data["channel"], data["received_at"], data["due_date"],
+         data["status"], data.get("assignee") or "", data.get("answer") or "",
+         data.get("answered_by") or "", data.get("answered_at"), data.get("closed_at"),
+         data["updated_at"], data.get("station") or ""))
     return True
 
 

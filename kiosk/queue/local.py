@@ -156,6 +156,17 @@ class LocalQueue:
         desk = self._desk()
         return find_public_view(desk.db, code, desk.tz)
 
+    def petition_view(self, code: str):
+        """The public view of petition `code` (kiosk.petitions), None when unknown."""
+        from datetime import datetime
+
+        from kiosk.calendar import CalendarRules
+        from kiosk.petitions.cases import lookup
+
+        desk = self._desk()
+        return lookup(desk.db, code, CalendarRules.from_config(self.config),
+                      datetime.now(desk.tz).date())
+
     def dossier_entry(self, code: str) -> tuple[PublicDossierView | None, Dossier | None]:
         """The public view of dossier `code` and, when the office dossier book (this
         station's own `dossiers`) holds it, the full record; (None, None) when unknown. A

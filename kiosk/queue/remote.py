@@ -271,6 +271,20 @@ class RemoteQueue:
         found = data.get("dossier")
         return PublicDossierView.from_json(found) if isinstance(found, dict) else None
 
+    def petition_view(self, code: str):
+        """A petition's public view from the hub (kiosk.petitions), None when unknown."""
+        from urllib.parse import quote
+
+        from kiosk.petitions.cases import PublicPetitionView
+
+        data = self._request("GET", f"{p.PETITIONS_PATH}/{quote(code.strip(), safe='')}")
+        found = data.get("petition")
+        try:
+            return PublicPetitionView.from_json(found) if isinstance(found, dict) else None
+        except (KeyError, TypeError, ValueError):
+            log.warning("the hub answered a petition look-up with a malformed view")
+            return None
+
     def dossier(self, code: str) -> tuple[dict[str, Any], int] | None:
         """The office dossier book's full record of `code` and its version (the number of
         status changes), or None when the book does not hold it (or the hub answers this key

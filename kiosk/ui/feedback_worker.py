@@ -10,12 +10,17 @@ counter whose citizens never rate) runs no extra thread. Failures reach the scre
 (message_vi, message_en); only message_en is logged, never what the citizen typed or which
 dossier they looked up. They are logged on the lane, so a rating that could not be stored is
 in the log even when its screen has gone.
+
+A petition's slip is printed on this lane too, on the station's printer opened here on first
+need (the ticket lane keeps its own handle: the drivers open a link per job, and one kiosk
+screen never prints a ticket and a slip at the same moment).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +66,7 @@ class _Station:
         self.paths = paths
         self._db: Any = None
         self._hub: Any = None
+        self._printer: Any = None
 
     def db(self) -> Any:
         if self._db is None:
@@ -78,7 +84,16 @@ class _Station:
             self._hub = open_queue(self.config, self.paths)
         return self._hub
 
+    def printer(self) -> Any:
+        """The kiosk's printer, for petition slips (opened on first need)."""
+        if self._printer is None:
+            from kiosk.station import open_configured_printer
+
+            self._printer = open_configured_printer(self.config, self.paths)
+        return self._printer
+
     def close(self) -> None:
+        self._printer = None
         if self._db is not None:
             self._db.conn.close()
             self._db = None
@@ -100,6 +115,33 @@ def _logged(work: Callable[[_Station], Any], level: int, what: str
                     f" ({extra})" if extra else "")
             raise
     return run
+
+
+@dataclass(frozen=True)
+class PetitionTaken:
+    feedback: Any
+    petition: Any
+    printed: bool
+
+
+def print_petition_slip(config: Config, station: _Station, petition: Any,
+                        language: str = "vi") -> bool:
+    """Print the petition's slip on the kiosk's printer; False (logged) when it cannot."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.printout.petition import PetitionSlip, render_petition_slip
+
+    try:
+        printer = station.printer()
+        slip = PetitionSlip(config.office.name, petition.code, petition.topic,
+                            petition.received_at.astimezone(ZoneInfo(config.office.timezone)),
+                            petition.due_date, language)
+        printer.print_image(render_petition_slip(slip, printer.width_dots))
+        return True
+    except Exception as exc:
+        log.warning("petition %s: slip not printed: %s", petition.code,
+                    getattr(exc, "message_en", exc.__class__.__name__))
+        return False
 
 
 class FeedbackLane(QObject):
@@ -127,11 +169,36 @@ class FeedbackLane(QObject):
 
     def lookup(self, code: str, done: Callable[[Any], None], failed: Failed, *,
                owner: object | None = None) -> None:
-        """Look a dossier code up: `done(PublicDossierView or None)` (None: no such code)."""
+        """Look a dossier code up: `done(PublicDossierView or None)` (None: no such code); a
+        petition's code: `done(PublicPetitionView or None)`, from this station's database
+        (petitions are taken and handled where the kiosk is: the hub in a LAN office)."""
         config = self._config
 
         def work(station: _Station) -> Any:
             from zoneinfo import ZoneInfo
+
+            from kiosk.petitions.cases import looks_like_petition_code
+
+            if looks_like_petition_code(code):
+                from datetime import datetime as _datetime
+
+                from kiosk.calendar import CalendarRules
+                from kiosk.petitions.cases import lookup
+                from kiosk.queue.settings import hub_settings
+
+                today = _datetime.now(ZoneInfo(config.office.timezone)).date()
+                if hub_settings(config).role == "client":
+                    # The office handles the case at the hub (forwarded there by the office
+                    # feed); this PC's copy answers only while the hub cannot.
+                    from kiosk.queue.errors import HubUnavailable
+
+                    try:
+                        found = station.hub().petition_view(code)
+                        if found is not None:
+                            return found
+                    except HubUnavailable:
+                        log.info("petition look-up: the hub cannot be reached, this PC's copy")
+                return lookup(station.db(), code, CalendarRules.from_config(config), today)
 
             from kiosk.officefeed.records import find_office_view
             from kiosk.queue.settings import hub_settings
@@ -145,16 +212,20 @@ class FeedbackLane(QObject):
                   "dossier look-up")
 
     def save_feedback(self, *, topic: str, text: str, phone: str | None, at: datetime,
-                      done: Callable[[Any], None] | None = None, failed: Failed | None = None,
-                      owner: object | None = None) -> None:
-        """Store a citizen's feedback: `done(CitizenFeedback)`."""
-        station_id = self._config.station.id
+                      language: str = "vi", done: Callable[[Any], None] | None = None,
+                      failed: Failed | None = None, owner: object | None = None) -> None:
+        """Store a citizen's feedback as a petition case and print its slip:
+        `done(PetitionTaken)`. A slip that cannot be printed does not undo the petition (the
+        screen shows the code); the failure is logged without the petition's words."""
+        config = self._config
 
         def work(station: _Station) -> Any:
-            from kiosk.feedback.citizen_feedback import record_feedback
+            from kiosk.petitions.cases import take_petition
 
-            return record_feedback(station.db(), station_id=station_id, topic=topic,
-                                   text=text, phone=phone, at=at)
+            feedback, petition = take_petition(station.db(), config, topic=topic, text=text,
+                                               phone=phone, at=at)
+            return PetitionTaken(feedback, petition,
+                                 print_petition_slip(config, station, petition, language))
 
         self._run(_logged(work, logging.WARNING, "citizen feedback not stored"), done, failed,
                   owner, "save feedback")

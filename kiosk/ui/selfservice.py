@@ -12,7 +12,11 @@ Personal data:
 - a chip ID card held to the scanner by mistake is answered with a message and dropped: it is
   not shown, stored or logged (not even that it happened);
 - feedback text and phone are cleared from the screen when the citizen leaves, so the next
-  citizen cannot read them; they are never logged.
+  citizen cannot read them; they are never logged;
+- a feedback is stored as a petition case (kiosk/petitions): the thank-you shows its code and
+  deadline and a slip prints with them; the look-up takes a petition's code and shows only
+  `PublicPetitionView` (topic, status, dates, the office's answer: not the text, the phone
+  or who handles it).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from kiosk.feedback.citizen_feedback import (
 from kiosk.feedback.errors import FeedbackError
 from kiosk.feedback.lookup import PublicDossierView, lookup_code
 from kiosk.paths import Paths
+from kiosk.petitions.cases import PublicPetitionView, looks_like_petition_code, normalize_code
 from kiosk.ui import theme
 from kiosk.ui.feedback_worker import FeedbackLane
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -63,6 +68,7 @@ log = logging.getLogger(__name__)
 
 LOOKUP_TIMEOUT_MS = 20_000  # longer than SQLite's busy timeout (15 s)
 THANKS_MS = 8_000
+THANKS_UNPRINTED_MS = 30_000  # the petition's code on screen only: time to write it down
 PHONE_MAX_CHARS = 16
 
 
@@ -187,6 +193,84 @@ class ResultCard(QFrame):
         return [w.text() for w in self.findChildren(QLabel) if w.text()]
 
 
+class PetitionCard(QFrame):
+    """One petition's public view: its status, deadline and the office's answer; never the
+    petition's text, the phone number or who handles it. Every text it shows is in
+    `texts()`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ResultCard")
+        self.code = label("ResultCode", align=LEFT)
+        self.topic = label("ResultProcedure", align=LEFT)
+        self.status = label("ResultStatus", wrap=True, align=LEFT)
+        self.rows: dict[str, tuple[QLabel, QLabel]] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(20)
+        grid.setVerticalSpacing(8)
+        for i, key in enumerate(("received", "due", "answered")):
+            name = label("ResultKey", align=LEFT)
+            value = label("ResultValue", align=LEFT)
+            grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, i, 1)
+            self.rows[key] = (name, value)
+        grid.setColumnStretch(1, 1)
+        self.answer = label("ResultAnswer", wrap=True, align=LEFT)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 20, 28, 22)
+        box.setSpacing(10)
+        box.addWidget(self.code)
+        box.addWidget(self.topic)
+        box.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addLayout(grid)
+        box.addWidget(self.answer)
+        self.view: PublicPetitionView | None = None
+
+    def show_view(self, view: PublicPetitionView, language: str) -> None:
+        self.view = view
+        self.render(language)
+
+    def render(self, language: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.code.setText(self.tr("Mã phản ánh: {code}").format(code=view.code))
+        self.topic.setText(feedback_topic(view.topic).name(language))
+        answered = view.status in ("answered", "closed")
+        if answered:
+            status, tone_ = self.tr("Đã có trả lời"), "good"
+        elif view.late:
+            status, tone_ = self.tr("Đang xử lý, đã quá hạn trả lời"), "bad"
+        else:
+            status, tone_ = self.tr("Đang xem xét, xử lý"), "attention"
+        self.status.setText(status)
+        set_state(self.status, tone_)
+        values = {
+            "received": (self.tr("Ngày tiếp nhận"), _date(view.received_on)),
+            "due": (self.tr("Hạn trả lời"), _date(view.due_date)),
+            "answered": (self.tr("Ngày trả lời"),
+                         _date(view.answered_on) if view.answered_on else ""),
+        }
+        for key, (name, value) in values.items():
+            key_label, value_label = self.rows[key]
+            key_label.setText(name)
+            value_label.setText(value)
+            key_label.setVisible(bool(value))
+            value_label.setVisible(bool(value))
+        # The office's answer is shown as written (in Vietnamese, whatever the screen's
+        # language: it is the office's own text, not the screen's).
+        self.answer.setText(view.answer)
+        self.answer.setVisible(bool(view.answer))
+
+    def clear(self) -> None:
+        self.view = None
+        for widget in self.findChildren(QLabel):
+            widget.clear()
+
+    def texts(self) -> list[str]:
+        return [w.text() for w in self.findChildren(QLabel) if w.text()]
+
+
 class LookupPage(QWidget):
     """"Tra cứu hồ sơ": scan or type the receipt's code, see the dossier's progress."""
 
@@ -254,6 +338,8 @@ class LookupPage(QWidget):
         # -- result --
         self.result = QWidget()
         self.card = ResultCard()
+        self.petition_card = PetitionCard()
+        self.petition_card.hide()
         self.again_button = touch_button(role="secondary")
         self.again_button.clicked.connect(self.reset)
         self.done_button = touch_button(role="primary")
@@ -268,6 +354,7 @@ class LookupPage(QWidget):
         result_box.setSpacing(14)
         result_box.addStretch(1)
         result_box.addWidget(self.card)
+        result_box.addWidget(self.petition_card)
         result_box.addStretch(1)
         result_box.addLayout(actions)
 
@@ -307,6 +394,9 @@ class LookupPage(QWidget):
         """Look up what is in the code field."""
         if self.searching is not None:
             return
+        if looks_like_petition_code(self.code_edit.text()):
+            self.request(normalize_code(self.code_edit.text()))
+            return
         code = lookup_code(self.code_edit.text(), self.unit_code)
         if code is None:
             self.show_message(self.tr(
@@ -320,6 +410,10 @@ class LookupPage(QWidget):
         """A code read by a scanner while this page is open."""
         from kiosk.scanning.parse import parse_scan
 
+        if looks_like_petition_code(text):  # the CODE128 of a petition slip
+            self.searching = None
+            self.request(normalize_code(text))
+            return
         result = parse_scan(text)
         if result.kind == "cccd":
             # Nothing of the card is kept, shown or logged: only the hint.
@@ -356,10 +450,26 @@ class LookupPage(QWidget):
 
     # -- answers ---------------------------------------------------------------------------
 
-    def show_result(self, view: PublicDossierView | None) -> None:
+    def show_result(self, view: PublicDossierView | PublicPetitionView | None) -> None:
         code = self.searching
         self.searching = None
         self.search_button.setEnabled(True)
+        if view is None and code is not None and looks_like_petition_code(code):
+            self.show_message(self.tr(
+                "Không tìm thấy phản ánh có mã {code}. Vui lòng kiểm tra lại mã trên phiếu "
+                "hoặc hỏi cán bộ tại quầy.").format(code=code), "error")
+            return
+        if isinstance(view, PublicPetitionView):
+            self._clear_message()
+            self.card.clear()
+            self.card.hide()
+            self.petition_card.show_view(view, self.language)
+            self.petition_card.show()
+            self.panels.setCurrentWidget(self.result)
+            return
+        self.petition_card.clear()
+        self.petition_card.hide()
+        self.card.show()
         if view is None:
             self.show_message(self.tr(
                 "Không tìm thấy hồ sơ có mã {code}. Vui lòng kiểm tra lại mã trên giấy hẹn "
@@ -392,6 +502,7 @@ class LookupPage(QWidget):
         self.search_button.setEnabled(True)
         self.code_edit.clear()
         self.card.clear()
+        self.petition_card.clear()
         self._clear_message()
         self.panels.setCurrentWidget(self.entry)
         self.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -409,6 +520,7 @@ class LookupPage(QWidget):
         self.done_button.setText(self.tr("Xong"))
         self.keyboard.retranslate()
         self.card.render(language)
+        self.petition_card.render(language)
 
 
 # -- feedback --------------------------------------------------------------------------------
@@ -530,12 +642,22 @@ class FeedbackPage(QWidget):
         self.thanks_step = QWidget()
         self.thanks_title = label("ThanksTitle")
         self.thanks_body = label("ThanksBody")
+        self.thanks_code = label("ThanksCode")
+        self.thanks_code.hide()
+        self.thanks_note = label("ThanksBody")
+        self.thanks_note.hide()
+        self.code: str | None = None  # the petition's code, while the thanks show it
+        self.due: date | None = None
+        self.printed = False
         self.thanks_done = touch_button(role="primary")
         self.thanks_done.clicked.connect(self.back)
         step4 = QVBoxLayout(self.thanks_step)
         step4.addStretch(1)
         step4.addWidget(self.thanks_title)
         step4.addWidget(self.thanks_body)
+        step4.addSpacing(12)
+        step4.addWidget(self.thanks_code, 0, Qt.AlignmentFlag.AlignHCenter)
+        step4.addWidget(self.thanks_note)
         step4.addSpacing(24)
         step4.addWidget(self.thanks_done, 0, Qt.AlignmentFlag.AlignHCenter)
         step4.addStretch(1)
@@ -648,14 +770,22 @@ class FeedbackPage(QWidget):
         self._phone_message(self.tr("Đang gửi…"), "info")
         self.submitted.emit(self.topic, text, phone)
 
-    def on_saved(self) -> None:
+    def on_saved(self, code: str | None = None, due: date | None = None,
+                 printed: bool = False) -> None:
+        """Stored: the thanks, with the petition's code and deadline when there is one (the
+        code is printed on a slip too when `printed`)."""
         self.sending = False
         self.send_button.setEnabled(True)
+        self.code, self.due, self.printed = code, due, printed
+        self._render_code()
         # The citizen's words leave the screen at once: the thank-you is all that stays.
         self.text_edit.clear()
         self.phone_edit.clear()
         self._phone_message("")
         self.show_step(self.THANKS)
+        # A code the printer did not print must be written down: it stays up longer.
+        self.thanks_timer.setInterval(THANKS_UNPRINTED_MS if code and not printed
+                                      else THANKS_MS)
         self.thanks_timer.start()
 
     def on_failed(self, message_vi: str) -> None:
@@ -666,8 +796,27 @@ class FeedbackPage(QWidget):
         else:
             self._text_message(message_vi, "error")
 
+    def _render_code(self) -> None:
+        self.thanks_code.setText(self.code or "")
+        self.thanks_code.setVisible(bool(self.code))
+        if not self.code:
+            self.thanks_note.clear()
+            self.thanks_note.hide()
+            return
+        note = self.tr("Mã phản ánh của ông/bà (hạn trả lời {due}).").format(
+            due=_date(self.due) if self.due else "")
+        note += " " + (self.tr("Mã đã được in trên phiếu: nhập mã tại mục Tra cứu để xem trả "
+                               "lời.") if self.printed else
+                       self.tr("Vui lòng ghi lại mã này: nhập mã tại mục Tra cứu để xem trả "
+                               "lời."))
+        self.thanks_note.setText(note)
+        self.thanks_note.show()
+
     def reset(self) -> None:
         self.thanks_timer.stop()
+        self.code = self.due = None
+        self.printed = False
+        self._render_code()
         self.topic = None
         self.sending = False
         self.send_button.setEnabled(True)
@@ -735,6 +884,7 @@ class FeedbackPage(QWidget):
         self.thanks_body.setText(self.tr(
             "Ý kiến của ông/bà đã được ghi nhận và sẽ được chuyển đến cơ quan có thẩm quyền."))
         self.thanks_done.setText(self.tr("Xong"))
+        self._render_code()
         self.keyboard.retranslate()
         self.phone_keypad.retranslate()
         if self.step == self.TEXT:
@@ -875,8 +1025,12 @@ class SelfService(QObject):
 
     @staticmethod
     def is_dossier_scan(text: str) -> bool:
-        """Whether a scan made on the start view should open the look-up (a receipt's code)."""
+        """Whether a scan made on the start view should open the look-up (a receipt's code,
+        or a petition slip's)."""
         from kiosk.scanning.parse import parse_scan
+
+        if looks_like_petition_code(text):
+            return True
 
         result = parse_scan(text)
         return result.kind == "dossier" or (result.kind == "unknown"
@@ -936,12 +1090,16 @@ class SelfService(QObject):
 
     def _save_feedback(self, topic: str, text: str, phone: str | None) -> None:
         self.feedback.save_feedback(topic=topic, text=text, phone=phone, at=self.clock(),
+                                    language=self.language,
                                     done=self._on_feedback_saved,
                                     failed=self._on_feedback_failed, owner=self)
 
-    def _on_feedback_saved(self, _feedback: Any) -> None:
+    def _on_feedback_saved(self, taken: Any) -> None:
         if self.feedback_page.sending:
-            self.feedback_page.on_saved()
+            petition = getattr(taken, "petition", None)
+            self.feedback_page.on_saved(petition.code if petition else None,
+                                        petition.due_date if petition else None,
+                                        bool(getattr(taken, "printed", False)))
 
     def _on_feedback_failed(self, message_vi: str, message_en: str) -> None:
         self.feedback_page.on_failed(self._citizen_words(message_vi))

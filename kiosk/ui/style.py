@@ -243,6 +243,10 @@ SELFSERVICE_RULES = (
          background="transparent"),
     rule("QLabel#ThanksTitle", font_size=44, font_weight=HEAVY, color=GREEN),
     rule("QLabel#ThanksBody", font_size=28, font_weight=SEMIBOLD),
+    rule("QLabel#ThanksCode", font_size=64, font_weight=HEAVY, color=NAVY, background=SURFACE,
+         border=(3, "solid", NAVY), border_radius=16, padding=(6, 28)),
+    rule("QLabel#ResultAnswer", font_size=26, font_weight=SEMIBOLD, background=SURFACE,
+         border=(2, "solid", NAVY_TINT), border_radius=12, padding=(10, 14)),
 )
 
 RATING_RULES = (

@@ -102,7 +102,7 @@ def test_the_outbox_refuses_a_type_the_city_would_never_take(tmp_path):
 
     db = connect(tmp_path / "kiosk.db")
     with pytest.raises(UnknownRecordType), transaction(db) as conn:
-        append_outbox(conn, "petition", {"uid": "x"}, datetime.now(UTC))
+        append_outbox(conn, "complaint", {"uid": "x"}, datetime.now(UTC))
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
 
@@ -236,7 +236,7 @@ PAYLOAD_KEYS = sorted({"uid", "number", "service", "issued_at", "ticket_uid", "k
 def envelopes(draw):
     payload = draw(st.dictionaries(st.sampled_from(PAYLOAD_KEYS), JSON_VALUES, max_size=8))
     text = draw(st.one_of(st.just(json.dumps(payload)), st.text(max_size=30)))
-    fields = {"type": draw(st.sampled_from([*p.RECORD_TYPES, "petition"])),
+    fields = {"type": draw(st.sampled_from([*p.RECORD_TYPES, "complaint"])),
               "schema_version": draw(st.sampled_from([1, 2, 0, "1", None])),
               "created_at": draw(st.sampled_from(["2026-12-01T08:00:00+07:00", "9999-12-31",
                                                   "0001-01-01T00:00:00+00:00", ""]))}

@@ -3,9 +3,10 @@
     python -m tools.screenshots.feedback [OUT_DIR]
 
 Writes docs/screenshots/selfservice-*.png (the ticket kiosk's "Tra cứu hồ sơ" and "Phản ánh,
-kiến nghị") and rating-*.png (the rating view), at 1366x768 and 1080x1920 (and the bare view
-in an 800x480 panel, as the counter window may embed it), headless on a
-throw-away data directory with one made-up dossier (the public example name of domain.md).
+kiến nghị", a petition's answer looked up by its code) and rating-*.png (the rating view), at
+1366x768 and 1080x1920 (and the bare view in an 800x480 panel, as the counter window may embed
+it), headless on a throw-away data directory with one made-up dossier (the public example name
+of domain.md).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SHOTS = (
     "selfservice-feedback-thanks-1366x768.png",
     "selfservice-feedback-topics-en-1366x768.png",
     "selfservice-feedback-text-error-en-1366x768.png",
+    "selfservice-petition-answer-1366x768.png",
     "selfservice-start-1080x1920.png",
     "selfservice-lookup-typing-1080x1920.png",
     "selfservice-lookup-result-1080x1920.png",
@@ -39,6 +41,7 @@ SHOTS = (
     "selfservice-feedback-thanks-1080x1920.png",
     "selfservice-feedback-topics-en-1080x1920.png",
     "selfservice-feedback-text-error-en-1080x1920.png",
+    "selfservice-petition-answer-1080x1920.png",
     "rating-idle-1366x768.png",
     "rating-levels-1366x768.png",
     "rating-reasons-1366x768.png",
@@ -76,6 +79,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.dossiers.status import DossierStatus
     from kiosk.feedback.ratings import RatingLevel, RatingReason
     from kiosk.paths import Paths
+    from kiosk.petitions.cases import answer
     from kiosk.store import connect
     from kiosk.ui.app import build_window
     from kiosk.ui.qtapp import ensure_app, load_fonts
@@ -146,7 +150,20 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             feedback.send()
             _wait(app, lambda fp=feedback: fp.step == fp.THANKS)
             shot(window, f"selfservice-feedback-thanks-{tag}")
+            code = feedback.code
             feedback.back.emit()
+            # The office answers (kiosk petition answer); the citizen looks the code up.
+            answer_db = connect(paths.database)
+            answer(answer_db, code, text="Văn phòng đã bố trí thêm 10 ghế chờ ở sảnh, ưu tiên "
+                   "người cao tuổi. Cảm ơn ông/bà đã góp ý.", by="Lê Văn Chính",
+                   at=datetime.now(tz))
+            answer_db.conn.close()
+            window.start_page.lookup_button.click()
+            _type(lookup.keyboard, code)
+            lookup.submit()
+            _wait(app, lambda lp=lookup: lp.panel == lp.RESULT)
+            shot(window, f"selfservice-petition-answer-{tag}")
+            lookup.back.emit()
             # A citizen in English: topics and refusals in English.
             window.set_language("en")
             window.start_page.feedback_button.click()

@@ -58,6 +58,7 @@ from kiosk.ui.due_panel import DuePanel
 from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
+from kiosk.ui.office.petitions import PetitionPanel, petition_rows
 from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
 from kiosk.ui.runner import Opened, Station, run_station
@@ -401,6 +402,9 @@ class OfficeWindow(QMainWindow):
         self.due_panel.open_requested.connect(self.show_dossier)
         self.due_panel.refresh_requested.connect(self.refresh_due)
         self.due_tab = self.tabs.addTab(self.due_panel, self.tr("Hạn trả hồ sơ"))
+        # Petitions waiting for an answer, late ones first: whatever the chosen range.
+        self.petitions = PetitionPanel()
+        self.petitions_tab = self.tabs.addTab(self.petitions, self.tr("Phản ánh, kiến nghị"))
         body.addWidget(self.tabs, 4)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -577,6 +581,21 @@ class OfficeWindow(QMainWindow):
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
                       owner=self, label="office statistics")
+        config, today = self.config, self.today()
+        self.lane.run(lambda db: petition_rows(db, config, today), done=self._petitions_read,
+                      failed=self._petitions_failed, owner=self, label="office petitions")
+
+    def _petitions_read(self, rows) -> None:
+        self.petitions.fill(rows)
+        late = self.petitions.late_count()
+        self.tabs.setTabText(self.petitions_tab, self.tr("Phản ánh, kiến nghị ({late} quá hạn)")
+                             .format(late=late) if late else self.tr("Phản ánh, kiến nghị"))
+
+    def _petitions_failed(self, exc: BaseException) -> None:
+        message_vi, message_en = wording(exc, self.tr("đọc được danh sách phản ánh"),
+                                         "read the petitions")
+        log.error("reading the petitions failed: %s", message_en, exc_info=exc)
+        self._status(message_vi, error=True)
 
     def _tick(self) -> None:
         # Only a range that includes today changes while the window is open; "today" itself
