@@ -92,12 +92,11 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.tabs.setCurrentIndex(window.due_tab)
         _wait(app, lambda: window.due_list is not None)
         shot("due", LANDSCAPE)
-        window.tabs.setCurrentIndex(1)
-        shot("month-clerks", FULL_HD)
-        window.resize(*LANDSCAPE)
         # The results per clerk, each figure under its Decision 766 group.
         window.tabs.setCurrentWidget(window.result_pages["by_clerk"])
         shot("month-results", LANDSCAPE)
+        window.tabs.setCurrentIndex(1)
+        shot("month-clerks", FULL_HD)
     finally:
         window.shutdown()
         window.close()
