@@ -121,6 +121,20 @@ def _clerk(args, config: Config) -> str:
     return " ".join((args.clerk or config.counter.clerk or "").split())
 
 
+def _no_clerk(what: str = "thực hiện") -> int:
+    return _refused(f"Thiếu tên cán bộ {what}: dùng --clerk hoặc đặt [counter] clerk.",
+                    "no clerk: give --clerk or set [counter] clerk")
+
+
+def _receipt_printer(args, config: Config, paths: Paths, settings):
+    """The receipt printer: --printer, else [dossiers] receipt_printer, else the ticket
+    printer. Raises PrinterUriError for a URI that names no printer."""
+    from kiosk.station import open_configured_printer
+
+    uri = args.printer or settings.receipt_printer or None
+    return open_configured_printer(config, paths, uri, settings.receipt_width if uri else None)
+
+
 def _desk(config: Config, paths: Paths, args=None):
     """The dossier desk of this station: with --hub URL, or on a counter PC of a LAN office
     (`hub.role = client`), the office's dossier book through the hub, this station's
@@ -196,8 +210,7 @@ def _intake(args, config: Config, paths: Paths) -> int:
                         "--cccd is not the text of an ID card's QR code")
     clerk = _clerk(args, config)
     if not clerk:
-        return _refused("Thiếu tên cán bộ tiếp nhận: dùng --clerk hoặc đặt [counter] clerk.",
-                        "no clerk: give --clerk or set [counter] clerk")
+        return _no_clerk("tiếp nhận")
     if args.counter is not None:
         if not 1 <= args.counter <= 999:
             return _refused("Số quầy phải từ 1 đến 999.", "--counter must be 1 to 999")
@@ -243,8 +256,7 @@ def _act(args, config: Config, paths: Paths, change) -> int:
 
     clerk = _clerk(args, config)
     if not clerk:
-        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
-                        "no clerk: give --clerk or set [counter] clerk")
+        return _no_clerk()
     try:
         desk = _desk(config, paths, args)
         dossier = change(desk, clerk)
@@ -340,7 +352,6 @@ def _print_dossier(dossier, as_json: bool, desk=None) -> int:
 def _receipt(args, config: Config, paths: Paths) -> int:
     from drivers.printers import PrintError, PrinterUriError
     from kiosk.dossiers.models import DossierNotFound
-    from kiosk.station import open_configured_printer
 
     desk = _desk(config, paths)
     try:
@@ -352,11 +363,8 @@ def _receipt(args, config: Config, paths: Paths) -> int:
         out = Path(args.pdf) if args.pdf else desk.settings.a4_path(code, paths.data_dir)
         print(f"Receipt written to {desk.write_receipt_pdf(code, out)}")
         return EXIT_OK
-    settings = desk.settings
-    uri = args.printer or settings.receipt_printer or None
-    width = settings.receipt_width if (args.printer or settings.receipt_printer) else None
     try:
-        printer = open_configured_printer(config, paths, uri, width)
+        printer = _receipt_printer(args, config, paths, desk.settings)
     except PrinterUriError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
@@ -520,25 +528,20 @@ def _slip(args, config: Config, paths: Paths) -> int:
     from kiosk.dossiers.models import DossierError
     from kiosk.dossiers.slips import issue_slip, print_slip, write_slip_pdf
     from kiosk.dossiers.status import IllegalTransition
-    from kiosk.station import open_configured_printer
 
     new_date, failed = _day_or_refuse(args.new_date, "--new-date")
     if failed is not None:
         return failed
     clerk = _clerk(args, config)
     if not clerk:
-        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
-                        "no clerk: give --clerk or set [counter] clerk")
+        return _no_clerk()
     printer = None
     try:
         desk = _desk(config, paths, args)
         if args.pdf is None:
             # Open the printer first: a slip is not issued when it cannot be handed over.
-            settings = desk.settings
-            uri = args.printer or settings.receipt_printer or None
-            width = settings.receipt_width if uri else None
             try:
-                printer = open_configured_printer(config, paths, uri, width)
+                printer = _receipt_printer(args, config, paths, desk.settings)
             except PrinterUriError as exc:
                 print(exc, file=sys.stderr)
                 return EXIT_USAGE
@@ -575,8 +578,7 @@ def _handover(args, config: Config, paths: Paths) -> int:
         return failed
     clerk = _clerk(args, config)
     if not clerk:
-        return _refused("Thiếu tên cán bộ thực hiện: dùng --clerk hoặc đặt [counter] clerk.",
-                        "no clerk: give --clerk or set [counter] clerk")
+        return _no_clerk()
     try:
         desk = _desk(config, paths, args)
         handover = record_handover(desk, args.code, to_party=args.to_party,

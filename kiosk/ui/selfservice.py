@@ -121,68 +121,59 @@ _STATUS_TONE = {
 }
 
 
-class ResultCard(QFrame):
-    """One dossier's public view. Every text it shows is in `texts()` (tests check that no
-    personal data is among them)."""
+class _PublicCard(QFrame):
+    """A public view shown at the kiosk: a code, a title, a status line, a grid of dated rows
+    and a closing text. Every text it shows is in `texts()` (tests check that no personal
+    data is among them). Subclasses fill it in `render(language)`."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, keys: tuple[str, ...], value_names: dict[str, str], footer_name: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ResultCard")
         self.code = label("ResultCode", align=LEFT)
-        self.procedure = label("ResultProcedure", align=LEFT)
+        self.title = label("ResultProcedure", align=LEFT)
         self.status = label("ResultStatus", wrap=True, align=LEFT)
-        self.hint = label("ResultHint", align=LEFT)
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(20)
         grid.setVerticalSpacing(8)
-        for i, key in enumerate(("appointment", "received", "holder", "returned", "place")):
+        for i, key in enumerate(keys):
             name = label("ResultKey", align=LEFT)
-            value = label("ResultValue" if key != "appointment" else "ResultAppointment",
-                          align=LEFT)
+            value = label(value_names.get(key, "ResultValue"), align=LEFT)
             grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, i, 1)
             self.rows[key] = (name, value)
         grid.setColumnStretch(1, 1)
+        self.footer = label(footer_name, wrap=footer_name == "ResultAnswer", align=LEFT)
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 20, 28, 22)
         box.setSpacing(10)
         box.addWidget(self.code)
-        box.addWidget(self.procedure)
+        box.addWidget(self.title)
         box.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
         box.addLayout(grid)
-        box.addWidget(self.hint)
-        self.view: PublicDossierView | None = None
+        box.addWidget(self.footer)
+        self.view: Any = None
 
-    def show_view(self, view: PublicDossierView, language: str) -> None:
+    def show_view(self, view: Any, language: str) -> None:
         self.view = view
         self.render(language)
 
     def render(self, language: str) -> None:
-        view = self.view
-        if view is None:
-            return
-        self.code.setText(self.tr("Mã hồ sơ: {code}").format(code=view.code))
-        self.procedure.setText(view.procedure_name)
-        self.status.setText(view.status_text(language))
-        set_state(self.status, _STATUS_TONE.get(view.status, "normal"))
-        values = {
-            "appointment": (self.tr("Ngày hẹn trả kết quả"), _date(view.appointment_date)),
-            "received": (self.tr("Ngày nhận hồ sơ"), _date(view.received_date)),
-            "holder": (self.tr("Chủ hồ sơ"), view.initials),
-            "returned": (self.tr("Đã trả kết quả ngày"),
-                         _date(view.returned_date) if view.returned_date else ""),
-            "place": (self.tr("Nơi trả kết quả"), view.result_place),
-        }
+        raise NotImplementedError
+
+    def _fill_rows(self, values: dict[str, tuple[str, str]]) -> None:
+        """Each row's name and value; a row without a value is hidden."""
         for key, (name, value) in values.items():
             key_label, value_label = self.rows[key]
             key_label.setText(name)
             value_label.setText(value)
             key_label.setVisible(bool(value))
             value_label.setVisible(bool(value))
-        hint = view.hint(language)
-        self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
+
+    def _footer(self, text: str) -> None:
+        self.footer.setText(text)
+        self.footer.setVisible(bool(text))
 
     def clear(self) -> None:
         self.view = None
@@ -193,42 +184,42 @@ class ResultCard(QFrame):
         return [w.text() for w in self.findChildren(QLabel) if w.text()]
 
 
-class PetitionCard(QFrame):
-    """One petition's public view: its status, deadline and the office's answer; never the
-    petition's text, the phone number or who handles it. Every text it shows is in
-    `texts()`."""
+class ResultCard(_PublicCard):
+    """One dossier's public view."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("ResultCard")
-        self.code = label("ResultCode", align=LEFT)
-        self.topic = label("ResultProcedure", align=LEFT)
-        self.status = label("ResultStatus", wrap=True, align=LEFT)
-        self.rows: dict[str, tuple[QLabel, QLabel]] = {}
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(20)
-        grid.setVerticalSpacing(8)
-        for i, key in enumerate(("received", "due", "answered")):
-            name = label("ResultKey", align=LEFT)
-            value = label("ResultValue", align=LEFT)
-            grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, i, 1)
-            self.rows[key] = (name, value)
-        grid.setColumnStretch(1, 1)
-        self.answer = label("ResultAnswer", wrap=True, align=LEFT)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(28, 20, 28, 22)
-        box.setSpacing(10)
-        box.addWidget(self.code)
-        box.addWidget(self.topic)
-        box.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
-        box.addLayout(grid)
-        box.addWidget(self.answer)
-        self.view: PublicPetitionView | None = None
+        super().__init__(("appointment", "received", "holder", "returned", "place"),
+                         {"appointment": "ResultAppointment"}, "ResultHint", parent)
+        self.procedure = self.title
+        self.hint = self.footer
 
-    def show_view(self, view: PublicPetitionView, language: str) -> None:
-        self.view = view
-        self.render(language)
+    def render(self, language: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.code.setText(self.tr("Mã hồ sơ: {code}").format(code=view.code))
+        self.procedure.setText(view.procedure_name)
+        self.status.setText(view.status_text(language))
+        set_state(self.status, _STATUS_TONE.get(view.status, "normal"))
+        self._fill_rows({
+            "appointment": (self.tr("Ngày hẹn trả kết quả"), _date(view.appointment_date)),
+            "received": (self.tr("Ngày nhận hồ sơ"), _date(view.received_date)),
+            "holder": (self.tr("Chủ hồ sơ"), view.initials),
+            "returned": (self.tr("Đã trả kết quả ngày"),
+                         _date(view.returned_date) if view.returned_date else ""),
+            "place": (self.tr("Nơi trả kết quả"), view.result_place),
+        })
+        self._footer(view.hint(language))
+
+
+class PetitionCard(_PublicCard):
+    """One petition's public view: its status, deadline and the office's answer; never the
+    petition's text, the phone number or who handles it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(("received", "due", "answered"), {}, "ResultAnswer", parent)
+        self.topic = self.title
+        self.answer = self.footer
 
     def render(self, language: str) -> None:
         view = self.view
@@ -251,24 +242,10 @@ class PetitionCard(QFrame):
             "answered": (self.tr("Ngày trả lời"),
                          _date(view.answered_on) if view.answered_on else ""),
         }
-        for key, (name, value) in values.items():
-            key_label, value_label = self.rows[key]
-            key_label.setText(name)
-            value_label.setText(value)
-            key_label.setVisible(bool(value))
-            value_label.setVisible(bool(value))
+        self._fill_rows(values)
         # The office's answer is shown as written (in Vietnamese, whatever the screen's
         # language: it is the office's own text, not the screen's).
-        self.answer.setText(view.answer)
-        self.answer.setVisible(bool(view.answer))
-
-    def clear(self) -> None:
-        self.view = None
-        for widget in self.findChildren(QLabel):
-            widget.clear()
-
-    def texts(self) -> list[str]:
-        return [w.text() for w in self.findChildren(QLabel) if w.text()]
+        self._footer(view.answer)
 
 
 class LookupPage(QWidget):
