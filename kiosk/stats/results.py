@@ -95,15 +95,13 @@ LateCount = Callable[[DossierFacts, SlipRows, CalendarRules, date], int]
 
 def working_days_late(dossier: DossierFacts, slips: SlipRows, rules: CalendarRules,
                       finished: date) -> int:
-    """Working days `dossier` was late when finished on `finished`; 0 when on time.
+    """Working days `dossier` was late when finished on `finished`; 0 when on time: the
+    project's one rule (kiosk/dossiers/due.py: the appointment moved by supplement pauses,
+    judged on the finish). A Mẫu 04 makes the dossier late in `result_stats` whatever this
+    answers."""
+    from kiosk.dossiers.due import working_days_late as late_by_the_rule
 
-    The one seam for the project's due-date rule: kiosk/dossiers/due.py's
-    `working_days_late(dossier, slips, rules, today)`, which also moves the promise by the
-    supplement pauses. Until it is wired here: the appointment date on the receipt and the
-    calendar's working-day count. A Mẫu 04 makes the dossier late in `result_stats` whatever
-    this answers.
-    """
-    return max(0, working_days_between(dossier.appointment_date, finished, rules))
+    return late_by_the_rule(dossier, slips, rules, finished)
 
 
 # -- figures -----------------------------------------------------------------------------------
