@@ -176,24 +176,29 @@ class _Item(QTableWidgetItem):
         return mine < theirs
 
 
+def set_up_figure_table(table: QTableWidget, *, min_section: int) -> None:
+    """A read-only table of figures by name: rows selected whole, names in full (Qt measures
+    again when the tab is shown), the figures sharing the rest, sorted by name at first."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    header.setMinimumSectionSize(min_section)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+
 class StatsTable(QTableWidget):
     def __init__(self, name_heading: str, hidden: Sequence[int]) -> None:
         super().__init__(0, len(COLUMNS))
         self.setHorizontalHeaderLabels([name_heading, *(tr_marked(c[0]) for c in COLUMNS[1:])])
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
-        self.setWordWrap(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        # Names in full (Qt re-measures when the tab is shown); the figures share the rest.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(96)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_up_figure_table(self, min_section=96)
         for column in hidden:
             self.setColumnHidden(column, True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 
     def fill(self, groups: Sequence[GroupStats]) -> None:
         self.setSortingEnabled(False)
@@ -225,17 +230,7 @@ class ResultsTable(QTableWidget):
                 self.horizontalHeaderItem(column).setToolTip(
                     translate("OfficeWindow", "Quyết định 766/QĐ-TTg, nhóm: ")
                     + tr_marked(group))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
-        self.setWordWrap(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(90)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        set_up_figure_table(self, min_section=90)
 
     def fill(self, rows: Sequence[ResultRow], total: ResultRow | None) -> None:
         self.setSortingEnabled(False)
