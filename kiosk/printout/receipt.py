@@ -290,6 +290,19 @@ def _spaced(code: str) -> str:
     return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
 
 
+def thermal_letterhead(page: VStack, s: ThermalStyle, parent_authority: str,
+                       unit_name: str) -> None:
+    """The office's heading on a thermal paper: its parent authority, its name, a short rule
+    (the receipt and the official slips)."""
+    content = page.content_width
+    if parent_authority:
+        page.add(text_block(parent_authority, load_font("semibold", s.small), content,
+                            balance=True), gap_before=4)
+    page.add(text_block(unit_name, load_font("bold", s.unit), content, balance=True),
+             gap_before=s.gap // 2)
+    page.add(rule(content // 3, 2), gap_before=s.gap)
+
+
 def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
     """Render the receipt as a mode "1" image exactly `width_dots` wide (576 or 384)."""
     if width_dots not in SUPPORTED_WIDTHS:
@@ -299,12 +312,7 @@ def render_receipt(slip: ReceiptSlip, width_dots: int) -> Image.Image:
     content = page.content_width
     gap = s.gap
 
-    if slip.parent_authority:
-        page.add(text_block(slip.parent_authority, load_font("semibold", s.small), content,
-                            balance=True), gap_before=4)
-    page.add(text_block(slip.unit_name, load_font("bold", s.unit), content, balance=True),
-             gap_before=gap // 2)
-    page.add(rule(content // 3, 2), gap_before=gap)
+    thermal_letterhead(page, s, slip.parent_authority, slip.unit_name)
     page.add(text_block(TITLE, load_font("extrabold", s.title), content, balance=True,
                         line_gap=2), gap_before=gap + 4)
     page.add(text_block(f"Mã hồ sơ: {slip.code}", load_font("bold", s.code), content),

@@ -26,6 +26,7 @@ from kiosk.printout.receipt import (
     barcode_block,
     date_vi,
     labelled_field,
+    thermal_letterhead,
     thermal_style,
 )
 
@@ -83,12 +84,7 @@ def render_slip(slip: SlipPrint, width_dots: int) -> Image.Image:
     gap = s.gap
     template = slip.template
 
-    if slip.parent_authority:
-        page.add(text_block(slip.parent_authority, load_font("semibold", s.small), content,
-                            balance=True), gap_before=4)
-    page.add(text_block(slip.unit_name, load_font("bold", s.unit), content, balance=True),
-             gap_before=gap // 2)
-    page.add(rule(content // 3, 2), gap_before=gap)
+    thermal_letterhead(page, s, slip.parent_authority, slip.unit_name)
     page.add(text_block(template.number, load_font("regular", s.small), content),
              gap_before=gap)
     page.add(text_block(template.title, load_font("extrabold", s.title), content, balance=True,
