@@ -251,6 +251,23 @@ def tones(selector: str, attribute: str, looks: Mapping[str, Mapping[str, object
     return [rule(f'{selector}[{attribute}="{value}"]', props) for value, props in looks.items()]
 
 
+def banner(icon_px: int) -> list[Rule]:
+    """The message banner of widgets.py: its level colours the frame and the text."""
+    return [
+        rule("QFrame#Banner", border_radius=6),
+        *tones("QFrame#Banner", "level", {
+            "error": dict(background=RED_TINT, border=("2px", "solid", RED)),
+            "warning": dict(background=AMBER_TINT, border=("2px", "solid", AMBER)),
+            "info": dict(background=GREEN_TINT, border=("2px", "solid", GREEN)),
+        }),
+        rule("QFrame#Banner QLabel", background="transparent", font_weight=SEMIBOLD),
+        rule('QFrame#Banner[level="error"] QLabel#BannerText', color=RED),
+        rule('QFrame#Banner[level="warning"] QLabel#BannerText', color=AMBER_TEXT),
+        rule('QFrame#Banner[level="info"] QLabel#BannerText', color=GREEN),
+        rule("QLabel#BannerIcon", font_size=icon_px, font_weight=HEAVY),
+    ]
+
+
 # -- a station ----------------------------------------------------------------------------------
 
 

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from kiosk.ui.counter.style import DUE_RULES
 from kiosk.ui.theme import (
-    AMBER,
-    AMBER_TEXT,
-    AMBER_TINT,
     BG,
     BOLD,
     GREEN,
-    GREEN_TINT,
     HEAVY,
     MUTED,
     NAVY,
@@ -30,6 +26,7 @@ from kiosk.ui.theme import (
     TEXT,
     Design,
     TypeScale,
+    banner,
     bar,
     base,
     panel,
@@ -105,15 +102,5 @@ OFFICE = station(
         "late": tone(RED, font_weight=BOLD),
         "ok": tone(GREEN, font_weight=BOLD),
     }),
-    rule("QFrame#Banner", border_radius=6),
-    tones("QFrame#Banner", "level", {
-        "error": dict(background=RED_TINT, border=("2px", "solid", RED)),
-        "warning": dict(background=AMBER_TINT, border=("2px", "solid", AMBER)),
-        "info": dict(background=GREEN_TINT, border=("2px", "solid", GREEN)),
-    }),
-    rule("QFrame#Banner QLabel", background="transparent", font_weight=SEMIBOLD),
-    rule('QFrame#Banner[level="info"] QLabel#BannerText', color=GREEN),
-    rule('QFrame#Banner[level="warning"] QLabel#BannerText', color=AMBER_TEXT),
-    rule('QFrame#Banner[level="error"] QLabel#BannerText', color=RED),
-    rule("QLabel#BannerIcon", font_size=18, font_weight=HEAVY),
+    banner(18),
 )
