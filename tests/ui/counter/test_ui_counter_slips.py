@@ -34,7 +34,9 @@ def _close():
 
 def printed_codes(path) -> list[str]:
     pages = parse_escpos(path.read_bytes()).pages if path.exists() else []
-    return [r.text for p in pages for r in zxingcpp.read_barcodes(p.image)
+    # Polled while the printer lane may still be writing: a page cut short has no rows yet.
+    return [r.text for p in pages if min(p.image.size) > 0
+            for r in zxingcpp.read_barcodes(p.image)
             if r.format == zxingcpp.BarcodeFormat.Code128]
 
 
