@@ -222,14 +222,12 @@ def _take(args, config: Config, paths: Paths) -> int:
     status = _print(petition, rules, now, args.json)
     if args.no_print:
         return status
-    from kiosk.printout.petition import PetitionSlip, render_petition_slip
+    from kiosk.petitions.slip import print_petition_slip
     from kiosk.station import open_configured_printer
 
     try:
-        printer = open_configured_printer(config, paths, args.printer)
-        slip = PetitionSlip(config.office.name, petition.code, petition.topic,
-                            now, petition.due_date)
-        printer.print_image(render_petition_slip(slip, printer.width_dots))
+        print_petition_slip(open_configured_printer(config, paths, args.printer), config,
+                            petition)
     except Exception as exc:
         print(f"Slip not printed: {getattr(exc, 'message_en', exc)}", file=sys.stderr)
         return EXIT_FAILED

@@ -386,6 +386,60 @@ def lookup(db: Database, code: str, rules: CalendarRules, today: date
     return public_view(petition, rules, today) if petition else None
 
 
+def office_lookup(db: Database, code: str, rules: CalendarRules, today: date,
+                  hub: Any = None) -> PublicPetitionView | None:
+    """The look-up the kiosk and the counter window make. On a client PC of a LAN office
+    (`hub`: a callable opening the hub's queue) the office handles the case at the hub
+    (forwarded there by the office feed), so the hub's view comes first; this PC's copy answers
+    while the hub cannot be reached or does not know the code yet."""
+    if hub is not None and looks_like_petition_code(code):
+        from kiosk.queue.errors import HubUnavailable
+
+        try:
+            found = hub().petition_view(code)
+            if found is not None:
+                return found
+        except HubUnavailable:
+            log.info("petition look-up: the hub cannot be reached, this PC's copy")
+    return lookup(db, code, rules, today)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a case: `kind` is received (detail: the channel), assigned (the name),
+    answered (who answered) or closed. `at` is None for a hand-over whose time is no longer
+    known (its outbox row delivered and pruned)."""
+
+    at: datetime | None
+    kind: str
+    detail: str = ""
+
+
+def case_history(db: Database | sqlite3.Connection, petition: Petition) -> list[HistoryEntry]:
+    """The case's steps, oldest first: its own times (received, answered, closed) and each
+    change of hands the outbox still holds (every change appends the whole case there)."""
+    import json
+
+    entries = [HistoryEntry(petition.received_at, "received", petition.channel)]
+    assignee = ""
+    for (payload,) in db.execute(
+            "SELECT payload FROM outbox WHERE record_type = ? "
+            "AND json_extract(payload, '$.uid') = ? ORDER BY id",
+            (RECORD_TYPE, petition.uid)).fetchall():
+        data = json.loads(payload)
+        name = str(data.get("assignee") or "")
+        if name and name != assignee:
+            entries.append(HistoryEntry(_dt(data.get("updated_at")), "assigned", name))
+        assignee = name or assignee
+    if petition.assignee and petition.assignee != assignee:
+        entries.append(HistoryEntry(None, "assigned", petition.assignee))
+    if petition.answered_at:
+        entries.append(HistoryEntry(petition.answered_at, "answered", petition.answered_by))
+    if petition.closed_at:
+        entries.append(HistoryEntry(petition.closed_at, "closed"))
+    return sorted(entries, key=lambda e: e.at or petition.received_at)
+
+
 # -- retention ---------------------------------------------------------------------------------
 
 PURGED_TEXT = ""

@@ -127,16 +127,10 @@ class PetitionTaken:
 def print_petition_slip(config: Config, station: _Station, petition: Any,
                         language: str = "vi") -> bool:
     """Print the petition's slip on the kiosk's printer; False (logged) when it cannot."""
-    from zoneinfo import ZoneInfo
-
-    from kiosk.printout.petition import PetitionSlip, render_petition_slip
+    from kiosk.petitions.slip import print_petition_slip as print_slip
 
     try:
-        printer = station.printer()
-        slip = PetitionSlip(config.office.name, petition.code, petition.topic,
-                            petition.received_at.astimezone(ZoneInfo(config.office.timezone)),
-                            petition.due_date, language)
-        printer.print_image(render_petition_slip(slip, printer.width_dots))
+        print_slip(station.printer(), config, petition, language)
         return True
     except Exception as exc:
         log.warning("petition %s: slip not printed: %s", petition.code,
@@ -183,22 +177,13 @@ class FeedbackLane(QObject):
                 from datetime import datetime as _datetime
 
                 from kiosk.calendar import CalendarRules
-                from kiosk.petitions.cases import lookup
+                from kiosk.petitions.cases import office_lookup
                 from kiosk.queue.settings import hub_settings
 
                 today = _datetime.now(ZoneInfo(config.office.timezone)).date()
-                if hub_settings(config).role == "client":
-                    # The office handles the case at the hub (forwarded there by the office
-                    # feed); this PC's copy answers only while the hub cannot.
-                    from kiosk.queue.errors import HubUnavailable
-
-                    try:
-                        found = station.hub().petition_view(code)
-                        if found is not None:
-                            return found
-                    except HubUnavailable:
-                        log.info("petition look-up: the hub cannot be reached, this PC's copy")
-                return lookup(station.db(), code, CalendarRules.from_config(config), today)
+                client = hub_settings(config).role == "client"
+                return office_lookup(station.db(), code, CalendarRules.from_config(config),
+                                     today, station.hub if client else None)
 
             from kiosk.officefeed.records import find_office_view
             from kiosk.queue.settings import hub_settings

@@ -40,7 +40,8 @@ CAMERA_TEXT = {
 #: The window's shortcuts, most used first (window.py binds them; a test checks each one is).
 SHORTCUTS = N_("F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · "
                 "F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · "
-                "F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F1 Hạn trả · F8 Camera")
+                "F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F1 Hạn trả · Ctrl+P Phản ánh · "
+                "F8 Camera")
 
 
 class StatusLine(QFrame):

@@ -132,6 +132,10 @@ COUNTER = station(
     rule("QLabel#ProcedureName", font_size=TYPE.heading, font_weight=BOLD, color=NAVY),
     panel("QFrame#ResultBox", background="#f4f7fb", border=LINE, border_radius=6),
     rule("QLabel#SavedCode", font_size=18, font_weight=HEAVY, color=NAVY),
+    # A petition's code taken at the counter, large enough to read out to the citizen.
+    rule("QLabel#PetitionCode", font_size=TYPE.display, font_weight=HEAVY, color=NAVY),
+    rule("QPushButton#PetitionChip", border_radius=4, padding=(0, 8), min_height=0,
+         font_size=TYPE.small),
     tones("QLabel", "state", {
         "ok": tone(GREEN, font_weight=BOLD),
         "busy": tone(NAVY, font_weight=BOLD),

@@ -83,6 +83,7 @@ from kiosk.ui.counter.lanes import (
     receipt_failure,
 )
 from kiosk.ui.counter.logbook_view import LogbookView
+from kiosk.ui.counter.petition_view import install_petitions
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
 from kiosk.ui.due_panel import DuePanel
@@ -389,6 +390,8 @@ class CounterWindow(QMainWindow):
         self.sync = SyncBridge(config, paths, self)
         self.sync_indicator = SyncIndicator(self.sync)
         self.status.add_state(self.sync_indicator)
+        # Petitions a citizen tells the clerk, and their look-up by code (Ctrl+P).
+        self.petitions = install_petitions(self)
 
         self._select_page(INTAKE)
         self._apply_scale(*WINDOW_SIZE)
@@ -1251,6 +1254,7 @@ class CounterWindow(QMainWindow):
             self.form.clear()
         if self.dossier_view.pending is None and not self.dossier_view.busy:
             self.dossier_view.clear()
+        self.petitions.clear_previous_citizen()
         self.banner.needs_ack = False  # a card warning was about the previous citizen's card
         self.banner.clear()
         if self.page == INTAKE and not self.saving:
