@@ -103,4 +103,18 @@ OFFICE = station(
         "ok": tone(GREEN, font_weight=BOLD),
     }),
     banner(18),
+    # A petition opened from its tab (kiosk/ui/office/petition_case.py).
+    rule("QDialog#PetitionCase", background=SURFACE),
+    rule("QLabel#CaseHeading", font_size=TYPE.title, font_weight=BOLD, color=NAVY),
+    rule('QLabel[role="caseCaption"]', color=MUTED, font_weight=SEMIBOLD),
+    rule("QLabel#CaseText", font_weight=SEMIBOLD),
+    panel("QFrame#CaseActions", background=BG, border=LINE, border_radius=6),
+    rule("QDialog#PetitionCase QPlainTextEdit, QDialog#PetitionCase QComboBox",
+         background="white", border=LINE, border_radius=4, padding=(3, 6)),
+    states('QPushButton[role="caseAction"]',
+           dict(color=NAVY, background="white", border=("1px", "solid", NAVY),
+                border_radius=6, padding=(5, 14), font_weight=SEMIBOLD),
+           pressed=dict(background=NAVY_TINT),
+           disabled=dict(color=MUTED, background="#f1f4f8", border_color=BORDER)),
+    rule("QLabel#PetitionHint", color=MUTED, font_size=TYPE.small),
 )

@@ -58,6 +58,7 @@ from kiosk.ui.due_panel import DuePanel
 from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.office import style
 from kiosk.ui.office.charts import HourChart, RatingChart, WaitingChart
+from kiosk.ui.office.petition_case import PetitionCases
 from kiosk.ui.office.petitions import PetitionPanel, petition_rows
 from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
@@ -400,6 +401,12 @@ class OfficeWindow(QMainWindow):
         # Petitions waiting for an answer, late ones first: whatever the chosen range.
         self.petitions = PetitionPanel()
         self.petitions_tab = self.tabs.addTab(self.petitions, self.tr("Phản ánh, kiến nghị"))
+        # A row opens the case: assign, answer, close, on the lane; the list read again after.
+        self.petition_cases = PetitionCases(
+            self, self.lane, self.rules, self.tz, self._clock, self.known_clerks,
+            self.refresh_petitions)
+        self.petitions.open_requested.connect(self.petition_cases.open)
+        self.petitions.filter_changed.connect(self.refresh_petitions)
         body.addWidget(self.tabs, 4)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -576,9 +583,25 @@ class OfficeWindow(QMainWindow):
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
                       owner=self, label="office statistics")
-        config, today = self.config, self.today()
-        self.lane.run(lambda db: petition_rows(db, config, today), done=self._petitions_read,
-                      failed=self._petitions_failed, owner=self, label="office petitions")
+        self.refresh_petitions()
+
+    def refresh_petitions(self) -> None:
+        """Read the petitions tab's list on the lane (whatever the chosen range)."""
+        config, today, open_only = self.config, self.today(), not self.petitions.show_all
+        self.lane.run(lambda db: petition_rows(db, config, today, open_only=open_only),
+                      done=self._petitions_read, failed=self._petitions_failed, owner=self,
+                      label="office petitions", coalesce="office petitions")
+
+    def known_clerks(self) -> list[str]:
+        """The clerks the shown figures name (the "Theo cán bộ" tab and the results), offered
+        when a petition is given to someone."""
+        stats = self.stats
+        if stats is None:
+            return []
+        names = [g.key for g in stats.by_clerk if g.key]
+        if stats.results is not None:
+            names += [r.label for r in stats.results.by_clerk if r.key]
+        return sorted(dict.fromkeys(n for n in names if n))
 
     def _petitions_read(self, rows) -> None:
         self.petitions.fill(rows)
