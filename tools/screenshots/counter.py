@@ -35,6 +35,7 @@ SHOTS = (
     "counter-logbook-1366x768.png",
     "counter-due-1366x768.png",
     "counter-due-1093x614.png",
+    "counter-petition-1366x768.png",
     "counter-book-offline-1366x768.png",
     "counter-rating-1366x768.png",
     "counter-rating-1093x614.png",
@@ -91,6 +92,19 @@ def seed_due(desk, now: datetime) -> None:
                                     at=now - timedelta(days=1))
 
 
+def seed_petition(db, config, now: datetime) -> str:
+    """An answered petition, for the look-up beside the petition form."""
+    from kiosk.petitions import cases
+
+    _, taken = cases.take_petition(db, config, topic="Thời gian giải quyết hồ sơ",
+                                   text="Hồ sơ đăng ký thường trú chờ quá lâu",
+                                   phone=None, at=now - timedelta(days=8))
+    cases.answer(db, taken.code, text="Hồ sơ của ông/bà đã giải quyết xong, mời nhận kết "
+                 "quả tại quầy 1. Văn phòng xin lỗi vì sự chậm trễ.", by=CLERK,
+                 at=now - timedelta(days=1))
+    return taken.code
+
+
 def take_screenshots(out_dir: Path) -> list[Path]:
     from drivers.scanners.events import ScanEvent
     from kiosk.config import Config
@@ -126,6 +140,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.ticketing import TicketDesk
 
     seed_due(desk, ten)
+    answered = seed_petition(db, config, ten)
     TicketDesk(db, config).issue("CTR", PriorityCategory.ELDERLY)
     TicketDesk(db, config).issue("CTR")
     db.conn.close()
@@ -221,6 +236,22 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.resize(*SMALL)
         shot("counter-due-1093x614")
         window.resize(*LANDSCAPE)
+
+        # A petition typed for a citizen at the counter (Ctrl+P): saved, its slip printed,
+        # the code large to read out; beside it, an answered petition looked up by its code.
+        window.petitions.show()
+        petitions = window.petitions.view
+        petitions.topic.setCurrentText("Cơ sở vật chất, trang thiết bị")
+        petitions.text.setPlainText("Khu vực chờ thiếu ghế ngồi và quạt vào buổi sáng; đề "
+                                    "nghị bố trí thêm cho người cao tuổi.")
+        petitions.phone.setText("0912345678")
+        petitions.save_requested.emit()
+        _wait(app, lambda: petitions.saved is not None and not window.petitions.desk.printing)
+        petitions.lookup_code.setText(answered)
+        petitions.lookup_button.click()
+        _wait(app, lambda: petitions.found.isVisible())
+        shot("counter-petition-1366x768")
+        window.petitions.clear_previous_citizen()
 
         # A counter PC of a LAN office while the hub is away: the dossier is this PC's copy,
         # three changes wait for the office's dossier book (the window's own rendering of

@@ -31,6 +31,7 @@ SHOTS = (
     "office-month-clerks-1920x1080.png",
     "office-month-results-1366x768.png",
     "office-due-1366x768.png",
+    "office-petition-case-1366x768.png",
     "office-report-pdf.png",
 )
 
@@ -42,6 +43,43 @@ NOW = datetime(2026, 3, 12, 16, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 
+
+
+def seed_petitions(db, config) -> str:
+    """Petitions for the petitions tab: one late and assigned (its code returned), one new,
+    one answered."""
+    from datetime import timedelta
+
+    from kiosk.petitions import cases
+
+    late = cases.take_petition(
+        db, config, topic="Thái độ, tác phong của cán bộ", text="Cán bộ quầy 2 hướng dẫn "
+        "thiếu nhiệt tình, tôi phải đi lại ba lần mới nộp được hồ sơ.", phone="0912345678",
+        at=NOW - timedelta(days=20), channel="counter")[1]
+    cases.assign(db, late.code, to="Trần Thị Bình", at=NOW - timedelta(days=18))
+    cases.take_petition(db, config, topic="Cơ sở vật chất, trang thiết bị",
+                        text="Đề nghị thêm ghế chờ", phone=None, at=NOW - timedelta(days=2))
+    done = cases.take_petition(db, config, topic="Thời gian giải quyết hồ sơ",
+                               text="Hồ sơ chờ lâu", phone=None,
+                               at=NOW - timedelta(days=9))[1]
+    cases.answer(db, done.code, text="Hồ sơ đã giải quyết xong.", by="Lê Văn Chính",
+                 at=NOW - timedelta(days=3))
+    return late.code
+
+
+def shot_with_box(window, box, path: Path) -> None:
+    """The window with a box over it, dimmed, as the head of office sees them (a box is a
+    window of its own, which the window's grab leaves out)."""
+    from PySide6.QtGui import QColor, QPainter
+
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.fillRect(picture.rect(), QColor(0, 0, 0, 80))
+    inner = box.grab()
+    painter.drawPixmap((picture.width() - inner.width()) // 2,
+                       (picture.height() - inner.height()) // 2, inner)
+    painter.end()
+    picture.save(str(path))
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -61,6 +99,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     config = Config()
     db = open_database(config, paths)
     seed_demo(db, config, now=NOW)
+    late = seed_petitions(db, config)
     db.conn.close()
 
     app = ensure_app()
@@ -92,6 +131,22 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.tabs.setCurrentIndex(window.due_tab)
         _wait(app, lambda: window.due_list is not None)
         shot("due", LANDSCAPE)
+        # A late petition opened from its tab: given to a clerk, the answer being written.
+        window.tabs.setCurrentIndex(window.petitions_tab)
+        _wait(app, lambda: len(window.petitions.rows) == 2)
+        window.petitions.open_row(0)
+        _wait(app, lambda: window.petition_cases.box is not None)
+        box = window.petition_cases.box
+        box.answer.setPlainText("Văn phòng đã nhắc nhở cán bộ và bố trí thêm người hướng dẫn "
+                                "tại quầy 2. Xin cảm ơn ông/bà đã phản ánh.")
+        window.resize(*LANDSCAPE)
+        _settle(app)
+        path = out_dir / "office-petition-case-1366x768.png"
+        shot_with_box(window, box, path)
+        _compact(path)
+        saved.append(path)
+        box.reject()
+        assert late == window.petitions.rows[0].code
         # The results per clerk, each figure under its Decision 766 group.
         window.tabs.setCurrentWidget(window.result_pages["by_clerk"])
         shot("month-results", LANDSCAPE)
