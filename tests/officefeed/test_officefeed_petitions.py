@@ -93,3 +93,41 @@ def test_a_petition_naming_another_station_or_taking_a_code_is_rejected_alone(tm
         assert hub_db.execute("SELECT count(*) FROM petitions").fetchone()[0] == 1
     finally:
         hub_db.conn.close()
+
+
+def test_the_counter_and_kiosk_look_up_asks_the_hub_first_then_this_pcs_copy(hub, tmp_path):
+    """kiosk.petitions.cases.office_lookup, as a client PC's kiosk and counter call it: the
+    hub's view (the office answered there) while it answers, this PC's copy when it cannot
+    be reached or does not know the code yet."""
+    db = connect(tmp_path / "kiosk-2" / "kiosk.db")
+    rules, today = CalendarRules(), date.today()
+    try:
+        _, petition = cases.take_petition(db, client_config("kiosk-2"), topic="Góp ý khác",
+                                          text=TEXT, phone=None, at=datetime.now(HCM))
+        queue = RemoteQueue(hub.url, pair(hub.url, "kiosk-2", "kiosk"),
+                            outbox_path=db.conn.execute("PRAGMA database_list"
+                                                        ).fetchone()[2])
+        try:
+            # Not forwarded yet: the hub does not know it, this PC's copy answers.
+            assert cases.office_lookup(db, petition.code, rules, today,
+                                       lambda: queue).status == "open"
+            assert queue.forward_office_records() == 1
+            hub_db = connect(hub.db_path)
+            try:
+                cases.answer(hub_db, petition.code, text="Đã bố trí thêm ghế.",
+                             by="Lê Văn Chính", at=datetime.now(HCM))
+            finally:
+                hub_db.conn.close()
+            view = cases.office_lookup(db, petition.code, rules, today, lambda: queue)
+            assert (view.status, view.answer) == ("answered", "Đã bố trí thêm ghế.")
+        finally:
+            queue.close()
+        # The hub away (nothing listens there): this PC's copy, not an error.
+        away = RemoteQueue("https://127.0.0.1:9", pair(hub.url, "kiosk-4", "kiosk"))
+        try:
+            view = cases.office_lookup(db, petition.code, rules, today, lambda: away)
+            assert (view.status, view.answer) == ("open", "")
+        finally:
+            away.close()
+    finally:
+        db.conn.close()

@@ -280,3 +280,27 @@ def test_a_client_pc_purges_a_petition_the_hub_has_once_retention_passed(db):
     report = cases.purge(db, now=at(2026, 12, 5), retention_days=90)
     assert report.purged == [forwarded.code]  # `kept` is not at the hub yet
     assert cases.find(db, forwarded.code).text == "" and cases.find(db, kept.code).text == TEXT
+
+
+def test_a_case_history_from_its_times_and_the_changes_of_hands_the_outbox_holds(db):
+    case = take(db, at(2026, 12, 4, 9))
+    cases.assign(db, case.code, to="Trần Thị Bình", at=at(2026, 12, 4, 14))
+    cases.assign(db, case.code, to="Nguyễn Văn An", at=at(2026, 12, 7, 8))
+    cases.answer(db, case.code, text="Đã nhắc nhở cán bộ quầy 2.", at=at(2026, 12, 8, 10))
+    closed = cases.close(db, case.code, at=at(2026, 12, 9, 16))
+    history = cases.case_history(db, closed)
+    assert [(e.at, e.kind, e.detail) for e in history] == [
+        (at(2026, 12, 4, 9), "received", "kiosk"),
+        (at(2026, 12, 4, 14), "assigned", "Trần Thị Bình"),
+        (at(2026, 12, 7, 8), "assigned", "Nguyễn Văn An"),
+        (at(2026, 12, 8, 10), "answered", "Nguyễn Văn An"),
+        (at(2026, 12, 9, 16), "closed", "")]
+    # Once the outbox rows are delivered and pruned, the current hand without its time.
+    db.conn.execute("DELETE FROM outbox")
+    db.conn.commit()
+    assert [(e.at, e.kind, e.detail) for e in cases.case_history(db, closed)] == [
+        (at(2026, 12, 4, 9), "received", "kiosk"),
+        (None, "assigned", "Nguyễn Văn An"),
+        (at(2026, 12, 8, 10), "answered", "Nguyễn Văn An"),
+        (at(2026, 12, 9, 16), "closed", "")]
+
