@@ -5,9 +5,10 @@ kiosk's form (the topic from [selfservice] feedback_topics, the text, an optiona
 number), stored by kiosk/petitions/cases.py `take_petition` (channel "counter") on the desk
 lane, its slip (kiosk/petitions/slip.py, the one the kiosk prints) printed on the receipt
 printer's lane, and the code shown large for the clerk to read out. Right, the look-up by
-code: the status, the deadline (red when late) and the office's answer, the public view the
-kiosk shows the citizen (kiosk/petitions/cases.py `office_lookup`: on a counter PC of a LAN
-office the hub's copy first).
+code (typed, or the slip's CODE128 scanned anywhere in the window): the status, the deadline
+(red when late) and the office's answer, the public view the kiosk shows the citizen
+(kiosk/petitions/cases.py `office_lookup`: on a counter PC of a LAN office the hub's copy
+first).
 
 `install_petitions(window)` builds the page into the counter window (its page stack, a chip
 in the status line, the Ctrl+P shortcut); everything else lives here. The petition's text and
@@ -460,6 +461,18 @@ class CounterPetitions:
             return
         window._select_page(self.index)
         view.focus_form()
+
+    def scanned(self, text: str) -> bool:
+        """A scan the window could not place: a petition slip's CODE128 opens the page and
+        looks the code up (True); anything else is not ours (False)."""
+        from kiosk.petitions.cases import looks_like_petition_code, normalize_code
+
+        if not looks_like_petition_code(text.strip()):
+            return False
+        self.window._select_page(self.index)
+        self.view.lookup_code.setText(normalize_code(text))
+        self.desk.lookup(text.strip())
+        return True
 
     def clear_previous_citizen(self) -> None:
         """The next number was called: the last petition's code and the look-up go (what is

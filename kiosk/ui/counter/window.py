@@ -653,6 +653,9 @@ class CounterWindow(QMainWindow):
         code = result.error.code if result.error else ""
         log.info("scan from %s: %s%s (%d characters)", event.source, result.kind,
                  f", refused: {code}" if code else "", len(event.text))
+        if result.kind == "unknown" and result.error is None \
+                and self.petitions.scanned(event.text):
+            return  # a petition slip's code: its answer on the petitions page
         if result.kind == "unknown" and result.error is None:
             # A look-up QR holds a URL with the code in it (dossiers.lookup_url).
             found = DOSSIER_CODE_RE.search(event.text.strip())

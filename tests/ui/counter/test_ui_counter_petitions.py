@@ -112,6 +112,15 @@ def test_a_petition_typed_at_the_counter_its_slip_and_its_answer(qtbot, tmp_path
         "Văn phòng sẽ bổ sung 10 ghế chờ trong tuần này. (23/12/2026)"
     assert found["due"].property("tone") == ""
 
+    # The citizen hands the slip over: its barcode scanned on any page opens the answer.
+    w.show_intake()
+    view.clear_lookup()
+    keys.scan(code)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is view and found["code"].text() == code
+                    and view.found.isVisible(), timeout=5000)
+    assert found["status"].text() == "Đã trả lời"
+    assert w.banner.code != "unknown"
+
     # Ctrl+P again: an empty form for the next petition.
     keys.key(Qt.Key.Key_P, mods=Qt.KeyboardModifier.ControlModifier)
     assert view.saved is None and view.text.toPlainText() == "" and view.text.isEnabled()
