@@ -34,6 +34,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 12, 22, 10, 0, tzinfo=TZ)  # a Tuesday
 TEXT = "De nghi them ghe cho o khu vuc tiep nhan"
 PHONE = "0987654321"
+SHOTS = os.environ.get("PETITION_SHOTS")  # a folder: the screens are saved there to look at
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +155,36 @@ def test_a_refused_petition_says_why_and_an_unknown_code_is_not_found(qtbot, tmp
     view.lookup_code.setText("000.00.01.H26-261222-0001")  # a dossier code
     view.lookup_button.click()
     assert view.lookup_state.text().startswith("Mã phản ánh gồm")
+
+
+@pytest.mark.parametrize("rating", [False, True])
+def test_the_petitions_page_fits_1093x614_saved_and_looked_up(qtbot, tmp_path, rating):
+    from types import SimpleNamespace
+
+    from kiosk.ui.counter.window import MINIMUM_SIZE
+    from tests.ui.counter.test_ui_counter_layout import _fits, overlaps
+
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"),
+                     size=MINIMUM_SIZE, clock=lambda: NOW)
+    if rating:
+        w.rating_view.ask(SimpleNamespace(number="A012", id=1, service_code="CT",
+                                          service_name="Cư trú", dossiers=[]), None, 1, "X")
+    w.petitions.show()
+    view = w.petitions.view
+    view.text.setPlainText("Đề nghị bố trí thêm ghế chờ và quạt ở khu vực tiếp nhận hồ sơ "
+                           "vào buổi sáng cho người cao tuổi.")
+    view.save_button.click()
+    qtbot.waitUntil(lambda: view.saved is not None and not w.petitions.desk.printing,
+                    timeout=10000)
+    view.lookup_code.setText(view.saved.code)
+    view.lookup_button.click()
+    qtbot.waitUntil(view.found.isVisible, timeout=5000)
+    qtbot.wait(50)
+    assert w.size().toTuple() == MINIMUM_SIZE and _fits(w.minimumSizeHint())
+    assert overlaps(w.centralWidget()) == []
+    if SHOTS:
+        w.grab().save(f"{SHOTS}/counter-petition-1093x614{'-rating' if rating else ''}.png")
+    for widget in (view.code, view.due, view.print_state, view.new_button,
+                   view.found_values["answer"]):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect().size() == \
+            widget.size(), widget.objectName()
