@@ -253,7 +253,7 @@ class PetitionCases:
 
     def __init__(self, parent: QWidget, lane: Any, rules: Any, tz: ZoneInfo,
                  clock: Callable[[], Any], clerks: Callable[[], Sequence[str]],
-                 refresh: Callable[[], None]) -> None:
+                 refresh: Callable[[], None], status: Callable[..., None]) -> None:
         self.parent = parent
         self.lane = lane
         self.rules = rules
@@ -261,8 +261,8 @@ class PetitionCases:
         self.clock = clock
         self.clerks = clerks
         self.refresh = refresh
+        self.status = status  # status(text, error=True): the window's status line
         self.box: PetitionCaseBox | None = None
-        self.failed_text = ""
 
     def today(self) -> date:
         return self.clock().astimezone(self.tz).date()
@@ -293,10 +293,7 @@ class PetitionCases:
         message_vi, message_en = wording(exc, translate("PetitionCases", "mở được phản ánh"),
                                          "open the petition")
         log.info("petition not opened: %s", message_en)
-        self.failed_text = message_vi
-        status = getattr(self.parent, "_status", None)
-        if status is not None:
-            status(message_vi, error=True)
+        self.status(message_vi, error=True)
 
     def _change(self, what_vi: str, what_en: str, done_text: str,
                 change: Callable[[Any, Any], Any]) -> None:

@@ -404,7 +404,7 @@ class OfficeWindow(QMainWindow):
         # A row opens the case: assign, answer, close, on the lane; the list read again after.
         self.petition_cases = PetitionCases(
             self, self.lane, self.rules, self.tz, self._clock, self.known_clerks,
-            self.refresh_petitions)
+            self.refresh_petitions, self._status)
         self.petitions.open_requested.connect(self.petition_cases.open)
         self.petitions.filter_changed.connect(self.refresh_petitions)
         body.addWidget(self.tabs, 4)
