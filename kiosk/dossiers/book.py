@@ -28,7 +28,10 @@ own transaction, and answers each alone, so one bad change never blocks the othe
   kiosk/dossiers/office.py): stored in the book's `dossier_slips` / `dossier_handovers`
   (unchanged when the uid is there already), so the hub (its office window, its due dates: a
   Mẫu 04's new date, its results report) holds every counter's slips. The status change a
-  02 or 03 makes travels as its own status change, queued before the slip.
+  02 or 03 makes travels as its own status change, queued before the slip. `after_event`
+  (optional): the uid of the dossier's last status change where the record was made (a
+  02's or 03's own); conflict when the book does not hold it (that change was refused, so
+  the record made on it is too, as the counter marks it).
 
 An applied change's `city` payload (what the counter's desk built for the city) is appended
 to the hub's city outbox in the same transaction, with record_id = the change id (the event
@@ -197,9 +200,10 @@ def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit
         if kind in (SLIP, HANDOVER):
             check_dossier_code(code, unit_code, tz, now)
             row = _record(change, kind, caller, tz, now)
+            after = _after_event(change)
             city = _city(change, code, change_id, unit_code, RECORD_OF[kind])
             with transaction(db) as conn:
-                return _apply_record(conn, change_id, code, kind, row, city, tz)
+                return _apply_record(conn, change_id, code, kind, row, after, city, tz)
         parsed_status = _status(change, change_id, caller, tz, unit_code, now)
         city = _city(change, code, change_id, unit_code)
         with transaction(db) as conn:
@@ -494,6 +498,10 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
 SLIP_FORMS = ("02", "03", "04", "05")
 
 
+def _after_event(change: dict[str, Any]) -> str | None:
+    return None if change.get("after_event") is None else _uuid(change, "after_event")
+
+
 def _record(change: dict[str, Any], kind: str, caller: str | None, tz: ZoneInfo,
             now: datetime) -> dict[str, Any]:
     """The `dossier_slips` / `dossier_handovers` columns of a slip or hand-over change
@@ -541,8 +549,8 @@ def _record(change: dict[str, Any], kind: str, caller: str | None, tz: ZoneInfo,
 
 
 def _apply_record(conn: sqlite3.Connection, change_id: str, code: str, kind: str,
-                  row: dict[str, Any], city: dict[str, Any] | None, tz: ZoneInfo
-                  ) -> ChangeResult:
+                  row: dict[str, Any], after: str | None, city: dict[str, Any] | None,
+                  tz: ZoneInfo) -> ChangeResult:
     table = "dossier_slips" if kind == SLIP else "dossier_handovers"
     current = load_dossier(conn, tz, code=code)
     if current is None:
@@ -557,6 +565,10 @@ def _apply_record(conn: sqlite3.Connection, change_id: str, code: str, kind: str
     if current.purged:
         raise DossierError("Hồ sơ đã được xóa dữ liệu cá nhân, không thể thay đổi.",
                            "the dossier was purged and is read-only")
+    if after is not None and after not in {h.uid for h in current.history}:
+        return _found(change_id, CONFLICT, current,
+                      "the status change it was made after is not in the book",
+                      "Hồ sơ vừa được quầy khác cập nhật. Vui lòng xem lại hồ sơ.")
     if city is not None and city.get("dossier_uid") != current.uid:
         raise FieldRejected("city.dossier_uid is not the book's dossier of this code")
     values = {"uid": change_id, "dossier_id": current.id, **row}

@@ -135,14 +135,16 @@ def change_body(dossier: Dossier, change: StatusChange, city: dict[str, Any] | N
             "city": city}
 
 
-def record_body(kind: str, record: dict[str, Any], city: dict[str, Any] | None
-                ) -> dict[str, Any]:
+def record_body(kind: str, record: dict[str, Any], city: dict[str, Any] | None,
+                after_event: str | None = None) -> dict[str, Any]:
     """The slip or hand-over `record` (Slip / Handover.as_json(), kiosk/dossiers/slips.py) as
-    POST /api/v1/dossiers/changes takes it, with its city record (None: the city has it)."""
+    POST /api/v1/dossiers/changes takes it, with its city record (None: the city has it) and
+    the status change it was made after (the dossier's last one on this PC: a 02's or 03's
+    own; the book refuses the record if it does not hold that change)."""
     fields = SLIP_FIELDS if kind == SLIP else HANDOVER_FIELDS
     return {"id": record["uid"], "kind": kind, "code": record["code"],
-            "station": record["station"], kind: {f: record.get(f) for f in fields},
-            "city": city}
+            "station": record["station"], "after_event": after_event,
+            kind: {f: record.get(f) for f in fields}, "city": city}
 
 
 def _queue(conn: sqlite3.Connection, body: dict[str, Any], code: str, at: datetime) -> None:
@@ -603,14 +605,15 @@ class OfficeDesk(DossierDesk):
         self._new_changes.append(change.uid)
 
     def _publish_record(self, conn: sqlite3.Connection, record_type: str,
-                        payload: dict[str, Any], at: datetime) -> None:
+                        payload: dict[str, Any], at: datetime, *,
+                        after_event: str | None = None) -> None:
         if not self.book:
-            super()._publish_record(conn, record_type, payload, at)
+            super()._publish_record(conn, record_type, payload, at, after_event=after_event)
             return
         from kiosk.dossiers.slips import SLIP_RECORD
 
         kind = SLIP if record_type == SLIP_RECORD else HANDOVER
-        _queue(conn, record_body(kind, payload, payload), payload["code"], at)
+        _queue(conn, record_body(kind, payload, payload, after_event), payload["code"], at)
         self._new_changes.append(payload["uid"])
 
     def _refresh(self, code: str) -> None:

@@ -277,7 +277,7 @@ def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | No
         to = status_of_form(form, dossier)
         if to is not None:
             # The status change, its history row and its own city record, in this transaction.
-            desk._apply(conn, dossier, to, at, clerk, reason)
+            dossier = desk._apply(conn, dossier, to, at, clerk, reason)
         slip = Slip(uid=str(uuid.uuid4()), code=dossier.code, form=form, reason=reason,
                     new_date=new_date, details=details, issued_at=at, clerk=clerk,
                     station_id=desk.settings.station_id)
@@ -288,7 +288,7 @@ def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | No
              json.dumps(details, ensure_ascii=False), at.isoformat(), clerk,
              slip.station_id))
         desk._publish_record(conn, SLIP_RECORD, dict(slip.as_json(), dossier_uid=dossier.uid),
-                             at)
+                             at, after_event=dossier.history[-1].uid)
     return slip
 
 
@@ -340,7 +340,8 @@ def _hand_over(desk: DossierDesk, code: str, at: datetime, from_party: str, to_p
              received_by, due.isoformat() if due else None, handover.note or None,
              handover.station_id))
         desk._publish_record(conn, HANDOVER_RECORD,
-                             dict(handover.as_json(), dossier_uid=dossier.uid), at)
+                             dict(handover.as_json(), dossier_uid=dossier.uid), at,
+                             after_event=dossier.history[-1].uid)
     return handover
 
 
