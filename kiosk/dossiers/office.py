@@ -230,7 +230,30 @@ def mirror(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
             "reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
             (h["uid"], dossier_id, h.get("from"), int(h["to"]), h["at"], h["clerk"],
              h.get("reason"), str(h.get("station") or "")))
+    _mirror_records(conn, dossier_id, data)
     return True
+
+
+def _mirror_records(conn: sqlite3.Connection, dossier_id: int, data: dict[str, Any]) -> None:
+    """The book's slips and hand-overs of the dossier (`slips`, `handovers` of its look-up
+    answer; an older hub sends none) into this PC's copy, each once: its due date (a Mẫu
+    04's new date), its Mẫu 05 and the one-02 rule then see every counter's."""
+    for s in data.get("slips") or ():
+        conn.execute(
+            "INSERT INTO dossier_slips (uid, dossier_id, form, reason, new_date, details, "
+            "issued_at, clerk, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (uid) DO NOTHING",
+            (s["uid"], dossier_id, s["form"], s.get("reason"), s.get("new_date"),
+             json.dumps(s.get("details") or {}, ensure_ascii=False), s["issued_at"],
+             s["clerk"], str(s.get("station") or "")))
+    for h in data.get("handovers") or ():
+        conn.execute(
+            "INSERT INTO dossier_handovers (uid, dossier_id, at, from_party, to_party, "
+            "handed_by, received_by, due_date, note, station_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+            (h["uid"], dossier_id, h["at"], h["from_party"], h["to_party"], h["handed_by"],
+             h["received_by"], h.get("due_date"), h.get("note") or None,
+             str(h.get("station") or "")))
 
 
 # -- pushing -----------------------------------------------------------------------------------

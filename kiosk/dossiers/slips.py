@@ -182,6 +182,13 @@ def _handover_rows(conn: sqlite3.Connection, dossier: Dossier, tz) -> list[Hando
                 (dossier.id,))]
 
 
+def records_json(conn: sqlite3.Connection, dossier: Dossier, tz) -> dict[str, list[Any]]:
+    """The dossier's slips and hand-overs as the office book's look-up answer carries them
+    (kiosk/hub/app.py), for a counter's mirror (kiosk/dossiers/office.py `mirror`)."""
+    return {"slips": [s.as_json() for s in _slip_rows(conn, dossier, tz)],
+            "handovers": [h.as_json() for h in _handover_rows(conn, dossier, tz)]}
+
+
 def current_due(dossier: Dossier, slips: list[Slip], rules: CalendarRules) -> date:
     """The due date a new apology moves: the project's one rule (kiosk/dossiers/due.py: the
     latest Mẫu 04's new date, else the appointment, moved by supplement pauses)."""

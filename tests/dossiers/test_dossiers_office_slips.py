@@ -12,13 +12,15 @@ import sqlite3
 import subprocess
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from kiosk.calendar import is_working_day
 from kiosk.config import Config
 from kiosk.dossiers import DossierDesk, DossierStatus
 from kiosk.dossiers.due import due_date, slips_of
 from kiosk.dossiers.duelist import office_due_list
 from kiosk.dossiers.office import OfficeDesk, lost_changes, pending_count
-from kiosk.dossiers.slips import issue_slip, record_handover
+from kiosk.dossiers.slips import SlipRefused, issue_slip, record_handover
 from kiosk.queue.remote import RemoteQueue
 from kiosk.store import connect
 from tests.dossiers import test_dossiers_office as office_tests
@@ -116,9 +118,21 @@ def test_slips_and_hand_overs_reach_the_book_and_the_city_once(hub, counters, tm
     assert not listing.stale
     [entry] = [e for e in listing.entries if e.code == code]
     assert entry.due_date == new_date and entry.apologised
+    # Its copy of the dossier holds them too: the due date the dossier page shows, the
+    # hand-overs its own Mẫu 05 lists, the one supplement request already made.
+    seen = b.desk.get(code)
+    assert due_date(seen, slips_of(b.db.conn, [seen.id])[seen.id], b.desk.rules) == new_date
+    handover_uid = handovers[0][0]
+    assert issue_slip(b.desk, code, "05", clerk=OTHER_CLERK).details == {
+        "handovers": [handover_uid]}
+    with pytest.raises(SlipRefused, match="already has a supplement request"):
+        issue_slip(b.desk, code, "02", clerk=OTHER_CLERK, reason="Thêm giấy tờ")
+    assert [s[1] for s in book_rows(hub, code)[0]] == ["02", "04", "05", "05"]
+    made.append(("dossier_slip", book_rows(hub, code)[0][-1][0]))
 
-    # Counter A keeps no city record of its own; the hub's outbox has each once, in order.
-    assert own_city_records(a) == 0
+    # The counters keep no city record of their own; the hub's outbox has each once, in
+    # order.
+    assert own_city_records(a) == own_city_records(b) == 0
     hub_city = [(t, r) for t, r in _hub_outbox(hub)]
     assert [x for x in hub_city if x[1] in {uid for _, uid in made}] == made
     city = sync_to_city(hub, tmp_path)
