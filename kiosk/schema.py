@@ -8,7 +8,7 @@ its schema module here.
 
 from __future__ import annotations
 
-from kiosk.dossiers import schema as dossiers  # 3, 9, 11, 12: dossiers, the book's queue
+from kiosk.dossiers import schema as dossiers  # 3, 9-13, 15: dossiers, slips, the book's queue
 from kiosk.feedback import schema as feedback  # 5: ratings, citizen feedback
 from kiosk.hub import schema as hub  # 7: the hub's station credentials
 from kiosk.officefeed import schema as officefeed  # 6: records forwarded to the hub

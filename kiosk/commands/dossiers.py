@@ -550,6 +550,9 @@ def _slip(args, config: Config, paths: Paths) -> int:
     except (DossierError, IllegalTransition) as exc:
         return _refused(exc.message_vi, exc.message_en)
     result = slip.as_json()
+    book = _book_field(desk, slip.code)  # a counter PC of a LAN office: saved or pending
+    if book is not None:
+        result["book"] = book
     if args.pdf is not None:
         result["pdf"] = str(write_slip_pdf(desk, slip.uid, Path(args.pdf)))
     else:
@@ -587,7 +590,11 @@ def _handover(args, config: Config, paths: Paths) -> int:
     except DossierError as exc:
         return _refused(exc.message_vi, exc.message_en)
     if args.json:
-        print(json.dumps(handover.as_json(), ensure_ascii=False))
+        result = handover.as_json()
+        book = _book_field(desk, handover.code)
+        if book is not None:
+            result["book"] = book
+        print(json.dumps(result, ensure_ascii=False))
     else:
         print(f"{handover.code} handed to {handover.to_party}.")
     return EXIT_OK

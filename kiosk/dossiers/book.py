@@ -22,20 +22,27 @@ own transaction, and answers each alone, so one bad change never blocks the othe
   for the finished/returned times and the on-time flag (`after`, when sent, must agree).
 
 - slip `{"id": SLIP_UID, "kind": "slip", "code", "station", "slip": {"form", "reason",
-  "new_date", "details", "issued_at", "clerk"}}` and handover `{"id": UID, "kind": "handover",
-  "code", "station", "handover": {"at", "from_party", "to_party", "handed_by", "received_by",
-  "due_date", "note"}}` (kiosk/dossiers/slips.py): stored in the book's `dossier_slips` /
-  `dossier_handovers` (unchanged when the uid is there already), so the hub (its office
-  window, its due dates: a Mẫu 04's new date) holds every counter's slips. They carry no
-  city payload: the counter that made them sends their city records itself.
+  "new_date", "details", "issued_at", "clerk"}, "city"}` and handover `{"id": UID, "kind":
+  "handover", "code", "station", "handover": {"at", "from_party", "to_party", "handed_by",
+  "received_by", "due_date", "note"}, "city"}` (kiosk/dossiers/slips.py, queued by
+  kiosk/dossiers/office.py): stored in the book's `dossier_slips` / `dossier_handovers`
+  (unchanged when the uid is there already), so the hub (its office window, its due dates: a
+  Mẫu 04's new date, its results report) holds every counter's slips. The status change a
+  02 or 03 makes travels as its own status change, queued before the slip. `after_event`
+  (optional): the uid of the dossier's last status change where the record was made (a
+  02's or 03's own); conflict when the book does not hold it (that change was refused, so
+  the record made on it is too, as the counter marks it).
 
-An applied change's `city` payload (what the counter's DossierDesk built for the city) is
-appended to the hub's city outbox in the same transaction, with record_id = the event uid and
-type "dossier", so the city hears of each intake and status change exactly once whichever PC
-made it (a re-sent change is unchanged and appends nothing). `city: null` stores the change
-without telling the city (a record the counter delivered itself before the book existed). The
-payload must be a valid city dossier record of this office naming this change's code and
-event uid (sync/protocol.py's own check), so a counter cannot make the hub send anything else.
+An applied change's `city` payload (what the counter's desk built for the city) is appended
+to the hub's city outbox in the same transaction, with record_id = the change id (the event
+uid, the slip's or the hand-over's uid) and type "dossier", "dossier_slip" or
+"dossier_handover", so the city hears of each intake, status change, slip and hand-over
+exactly once whichever PC made it (a re-sent change is unchanged and appends nothing).
+`city: null` stores the change without telling the city (a record the counter delivered
+itself before the book took it). The payload must be a valid city record of its type for
+this office naming this change's code and id (and, for a slip or hand-over, the book's
+dossier uid and the change's station; sync/protocol.py's own check), so a counter cannot make
+the hub send anything else.
 
 A change from a paired counter is bound to it: the intake's `station` and the status change's
 `station` must be the credential's station id (the office key, used by technicians, is not
@@ -88,6 +95,8 @@ log = logging.getLogger(__name__)
 
 INTAKE, STATUS, SLIP, HANDOVER = "intake", "status", "slip", "handover"
 KINDS = (INTAKE, STATUS, SLIP, HANDOVER)
+#: The city record type of a slip / hand-over change (kiosk/dossiers/slips.py).
+RECORD_OF = {SLIP: "dossier_slip", HANDOVER: "dossier_handover"}
 APPLIED, UNCHANGED, CONFLICT, REJECTED = "applied", "unchanged", "conflict", "rejected"
 MAX_CHANGES = 500  # per request; the hub's body limit (64 KiB) is usually reached first
 
@@ -191,8 +200,10 @@ def _apply_one(db: Database, change: Any, caller: str | None, tz: ZoneInfo, unit
         if kind in (SLIP, HANDOVER):
             check_dossier_code(code, unit_code, tz, now)
             row = _record(change, kind, caller, tz, now)
+            after = _after_event(change)
+            city = _city(change, code, change_id, unit_code, RECORD_OF[kind])
             with transaction(db) as conn:
-                return _apply_record(conn, change_id, code, kind, row, tz)
+                return _apply_record(conn, change_id, code, kind, row, after, city, tz)
         parsed_status = _status(change, change_id, caller, tz, unit_code, now)
         city = _city(change, code, change_id, unit_code)
         with transaction(db) as conn:
@@ -487,6 +498,10 @@ def _apply_status(conn: sqlite3.Connection, change_id: str, code: str, change: _
 SLIP_FORMS = ("02", "03", "04", "05")
 
 
+def _after_event(change: dict[str, Any]) -> str | None:
+    return None if change.get("after_event") is None else _uuid(change, "after_event")
+
+
 def _record(change: dict[str, Any], kind: str, caller: str | None, tz: ZoneInfo,
             now: datetime) -> dict[str, Any]:
     """The `dossier_slips` / `dossier_handovers` columns of a slip or hand-over change
@@ -534,7 +549,8 @@ def _record(change: dict[str, Any], kind: str, caller: str | None, tz: ZoneInfo,
 
 
 def _apply_record(conn: sqlite3.Connection, change_id: str, code: str, kind: str,
-                  row: dict[str, Any], tz: ZoneInfo) -> ChangeResult:
+                  row: dict[str, Any], after: str | None, city: dict[str, Any] | None,
+                  tz: ZoneInfo) -> ChangeResult:
     table = "dossier_slips" if kind == SLIP else "dossier_handovers"
     current = load_dossier(conn, tz, code=code)
     if current is None:
@@ -549,9 +565,18 @@ def _apply_record(conn: sqlite3.Connection, change_id: str, code: str, kind: str
     if current.purged:
         raise DossierError("Hồ sơ đã được xóa dữ liệu cá nhân, không thể thay đổi.",
                            "the dossier was purged and is read-only")
+    if after is not None and after not in {h.uid for h in current.history}:
+        return _found(change_id, CONFLICT, current,
+                      "the status change it was made after is not in the book",
+                      "Hồ sơ vừa được quầy khác cập nhật. Vui lòng xem lại hồ sơ.")
+    if city is not None and city.get("dossier_uid") != current.uid:
+        raise FieldRejected("city.dossier_uid is not the book's dossier of this code")
     values = {"uid": change_id, "dossier_id": current.id, **row}
     conn.execute(f"INSERT INTO {table} ({', '.join(values)}) "  # noqa: S608
                  f"VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+    if city is not None:
+        at = datetime.fromisoformat(row["issued_at"] if kind == SLIP else row["at"])
+        append_outbox(conn, RECORD_OF[kind], city, at, record_id=change_id)
     log.info("dossier book: %s %s from station %s", code, kind, row["station_id"])
     return _found(change_id, APPLIED, current)
 
@@ -622,9 +647,10 @@ def _when(data: dict[str, Any], name: str, now: datetime, tz: ZoneInfo, *,
     return at.astimezone(tz)
 
 
-def _city(change: dict[str, Any], code: str, change_id: str, unit_code: str
-          ) -> dict[str, Any] | None:
-    """The change's city payload, checked as the city server will check it; None: none."""
+def _city(change: dict[str, Any], code: str, change_id: str, unit_code: str,
+          record_type: str = RECORD_TYPE) -> dict[str, Any] | None:
+    """The change's city payload (a `record_type` record), checked as the city server will
+    check it; None: none."""
     from sync.protocol import MAX_PAYLOAD_BYTES, RECORD_TYPES, Rejected, check_office_binding
 
     payload = object_field(change, "city", optional=True)
@@ -633,18 +659,24 @@ def _city(change: dict[str, Any], code: str, change_id: str, unit_code: str
     if len(json.dumps(payload, ensure_ascii=False).encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise FieldRejected("city is too large")
     try:
-        problems = RECORD_TYPES[RECORD_TYPE].check(payload)
+        problems = RECORD_TYPES[record_type].check(payload)
     except Exception:
         problems = ["its fields could not be read"]
     if problems:
-        raise FieldRejected("city is not a city dossier record: " + "; ".join(problems[:3]))
+        raise FieldRejected(f"city is not a city {record_type} record: "
+                            + "; ".join(problems[:3]))
     if payload.get("code") != code:
         raise FieldRejected("city.code is not the change's code")
-    event = payload.get("event")
-    if not isinstance(event, dict) or event.get("uid") != change_id:
-        raise FieldRejected("city.event.uid is not the change's id")
+    if record_type == RECORD_TYPE:
+        event = payload.get("event")
+        if not isinstance(event, dict) or event.get("uid") != change_id:
+            raise FieldRejected("city.event.uid is not the change's id")
+    elif payload.get("uid") != change_id:
+        raise FieldRejected("city.uid is not the change's id")
+    elif payload.get("station") != change.get("station"):
+        raise FieldRejected("city.station is not the change's station")
     try:
-        check_office_binding(RECORD_TYPE, unit_code, payload, unit_code)
+        check_office_binding(record_type, unit_code, payload, unit_code)
     except Rejected as exc:
         raise FieldRejected(f"city: {exc.reason}") from None
     return payload

@@ -364,6 +364,15 @@ class DossierDesk:
         # outbox rows (and their delivery state) through its history.
         append_outbox(conn, RECORD_TYPE, payload, at, record_id=change.uid)
 
+    def _publish_record(self, conn: sqlite3.Connection, record_type: str,
+                        payload: dict[str, Any], at: datetime, *,
+                        after_event: str | None = None) -> None:
+        """Where the city record of a slip or a hand-over goes (kiosk/dossiers/slips.py),
+        inside its transaction: this station's city outbox under the record's uid. (A counter
+        PC of a LAN office queues it for the office's dossier book instead, made after the
+        dossier's status change `after_event`.)"""
+        append_outbox(conn, record_type, payload, at, record_id=payload["uid"])
+
     def _outbox_payload(self, conn: sqlite3.Connection, dossier: Dossier,
                         change: StatusChange) -> dict[str, Any]:
         ticket_uid = None

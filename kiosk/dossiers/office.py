@@ -4,10 +4,12 @@ The hub's `dossiers` + `dossier_events` tables are the office dossier book: auth
 every dossier of the office once applied there. A counter keeps a MIRROR in its own tables of
 the dossiers it touched, and works offline-first:
 
-- every change (intake, status change, hand-back) is written to the mirror and, in the same
-  transaction, queued in `book_outbox` in the hub's shape (POST /api/v1/dossiers/changes) with
-  the city record DossierDesk built: no city outbox row here, the hub sends it to the city
-  under the same record id (the event's uid) when, and only when, it applies the change;
+- every change (intake, status change, hand-back, official slip, hand-over: kiosk/dossiers/
+  slips.py) is written to the mirror and, in the same transaction, queued in `book_outbox`
+  in the hub's shape (POST /api/v1/dossiers/changes) with the city record the desk built: no
+  city outbox row here, the hub sends it to the city under the same record id (the event's,
+  the slip's or the hand-over's uid) when, and only when, it applies the change. A 02 or 03
+  slip queues its status change first, then itself;
 - the queue is pushed to the hub at once, in order (the same lane operation, so a conflict is
   known while the clerk is still there); while the hub is away it stays queued and the
   RemoteQueue's background thread pushes it, in order, when the hub returns;
@@ -19,8 +21,9 @@ the dossiers it touched, and works offline-first:
 - a look-up asks the hub for the full record and refreshes the mirror; with the hub away the
   mirror answers (`stale` says so), and a dossier in neither is "not found, hub unreachable".
 
-Dossiers a counter took in before the book existed (their city records went through its own
-outbox) are uploaded once with `city: null`, so the city does not hear of them twice.
+Dossiers a counter took in before the book existed, and slips and hand-overs it made before
+it queued them for the book (their city records went through its own outbox), are uploaded
+once with `city: null`, so the city does not hear of them twice.
 
 Logging names dossiers by code only, never personal data.
 """
@@ -53,7 +56,12 @@ from kiosk.store import transaction
 
 log = logging.getLogger(__name__)
 
-INTAKE, STATUS = "intake", "status"
+INTAKE, STATUS, SLIP, HANDOVER = "intake", "status", "slip", "handover"
+#: The book's fields of a slip / hand-over change (kiosk/dossiers/book.py), taken from the
+#: city record the desk built (kiosk/dossiers/slips.py).
+SLIP_FIELDS = ("form", "reason", "new_date", "details", "issued_at", "clerk")
+HANDOVER_FIELDS = ("at", "from_party", "to_party", "handed_by", "received_by", "due_date",
+                   "note")
 APPLIED, UNCHANGED, CONFLICT, REJECTED = "applied", "unchanged", "conflict", "rejected"
 PUSH_BATCH = 50  # changes per request at most ...
 PUSH_BYTES = 48 * 1024  # ... and at most this much JSON: under the hub's 64 KiB body limit
@@ -125,6 +133,18 @@ def change_body(dossier: Dossier, change: StatusChange, city: dict[str, Any] | N
     return {"id": change.uid, "kind": STATUS, "code": dossier.code, "base_version": index,
             "event": change.as_json(), "after": after_fields(dossier), "station": station,
             "city": city}
+
+
+def record_body(kind: str, record: dict[str, Any], city: dict[str, Any] | None,
+                after_event: str | None = None) -> dict[str, Any]:
+    """The slip or hand-over `record` (Slip / Handover.as_json(), kiosk/dossiers/slips.py) as
+    POST /api/v1/dossiers/changes takes it, with its city record (None: the city has it) and
+    the status change it was made after (the dossier's last one on this PC: a 02's or 03's
+    own; the book refuses the record if it does not hold that change)."""
+    fields = SLIP_FIELDS if kind == SLIP else HANDOVER_FIELDS
+    return {"id": record["uid"], "kind": kind, "code": record["code"],
+            "station": record["station"], "after_event": after_event,
+            kind: {f: record.get(f) for f in fields}, "city": city}
 
 
 def _queue(conn: sqlite3.Connection, body: dict[str, Any], code: str, at: datetime) -> None:
@@ -210,7 +230,30 @@ def mirror(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
             "reason, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
             (h["uid"], dossier_id, h.get("from"), int(h["to"]), h["at"], h["clerk"],
              h.get("reason"), str(h.get("station") or "")))
+    _mirror_records(conn, dossier_id, data)
     return True
+
+
+def _mirror_records(conn: sqlite3.Connection, dossier_id: int, data: dict[str, Any]) -> None:
+    """The book's slips and hand-overs of the dossier (`slips`, `handovers` of its look-up
+    answer; an older hub sends none) into this PC's copy, each once: its due date (a Mẫu
+    04's new date), its Mẫu 05 and the one-02 rule then see every counter's."""
+    for s in data.get("slips") or ():
+        conn.execute(
+            "INSERT INTO dossier_slips (uid, dossier_id, form, reason, new_date, details, "
+            "issued_at, clerk, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (uid) DO NOTHING",
+            (s["uid"], dossier_id, s["form"], s.get("reason"), s.get("new_date"),
+             json.dumps(s.get("details") or {}, ensure_ascii=False), s["issued_at"],
+             s["clerk"], str(s.get("station") or "")))
+    for h in data.get("handovers") or ():
+        conn.execute(
+            "INSERT INTO dossier_handovers (uid, dossier_id, at, from_party, to_party, "
+            "handed_by, received_by, due_date, note, station_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+            (h["uid"], dossier_id, h["at"], h["from_party"], h["to_party"], h["handed_by"],
+             h["received_by"], h.get("due_date"), h.get("note") or None,
+             str(h.get("station") or "")))
 
 
 # -- pushing -----------------------------------------------------------------------------------
@@ -237,6 +280,10 @@ def _lost_message(result: str, body: dict[str, Any], answer: dict[str, Any]) -> 
     code = body.get("code") or (body.get("dossier") or {}).get("code") or "?"
     if body.get("kind") == STATUS:
         what = "chuyển sang " + DossierStatus(int(body["event"]["to"])).label_vi
+    elif body.get("kind") == SLIP:
+        what = "lập phiếu Mẫu " + str((body.get("slip") or {}).get("form") or "")
+    elif body.get("kind") == HANDOVER:
+        what = "ghi giao nhận hồ sơ"
     else:
         what = "tiếp nhận"
     if result == CONFLICT:
@@ -308,10 +355,19 @@ def push_pending(db: Database, push: Push, *, batch: int = PUSH_BATCH
                         "UPDATE book_outbox SET lost_at = ?, result = 'conflict: follows a "
                         "refused change', lost_reason = ? WHERE code = ? AND sent_at IS NULL "
                         "AND lost_at IS NULL", (now, message, code))
+                    _drop_lost_records(conn, code)
                     if isinstance(answer.get("dossier"), dict):
                         mirror(conn, answer["dossier"])
             if answered < len(rows):
                 raise HubUnavailable("the hub did not answer every dossier change")
+
+
+def _drop_lost_records(conn: sqlite3.Connection, code: str) -> None:
+    """Slips and hand-overs of `code` the book refused leave this PC's copy, as its refused
+    status changes do (the mirror is the book's): their queued copy stays, listed as lost."""
+    for table, kind in (("dossier_slips", SLIP), ("dossier_handovers", HANDOVER)):
+        conn.execute(f"DELETE FROM {table} WHERE uid IN (SELECT change_id FROM book_outbox "  # noqa: S608
+                     "WHERE code = ? AND kind = ? AND lost_at IS NOT NULL)", (code, kind))
 
 
 def resend_all(db: Database) -> int:
@@ -376,11 +432,18 @@ def enqueue_earlier(db: Database, tz: ZoneInfo, station: str) -> int:
     to the book with `city: null`; changes mirrored from the book carry no station here).
     Returns how many."""
     from kiosk.dossiers.intake import dossier_from_row
+    from kiosk.dossiers.slips import _handover_rows, _slip_rows
 
     earlier = {uid: code for uid, code in db.execute(
         "SELECT e.uid, d.code FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
         "WHERE e.station_id = ? AND NOT EXISTS (SELECT 1 FROM book_outbox b "
         "WHERE b.change_id = e.uid) ORDER BY e.id", (station,))}
+    # Its slips and hand-overs too (their city records also went through its own outbox).
+    for table in ("dossier_slips", "dossier_handovers"):
+        earlier.update(db.execute(
+            f"SELECT r.uid, d.code FROM {table} r JOIN dossiers d "  # noqa: S608
+            "ON d.id = r.dossier_id WHERE r.station_id = ? AND NOT EXISTS (SELECT 1 FROM "
+            "book_outbox b WHERE b.change_id = r.uid) ORDER BY r.id", (station,)).fetchall())
     if not earlier:
         return 0
     queued = 0
@@ -389,12 +452,22 @@ def enqueue_earlier(db: Database, tz: ZoneInfo, station: str) -> int:
             row = conn.execute(f"SELECT {DOSSIER_SELECT} FROM dossiers WHERE code = ?",
                                (code,)).fetchone()
             dossier = dossier_from_row(conn, row, tz)
+            bodies: list[tuple[dict[str, Any], datetime]] = []
             for index, change in enumerate(dossier.history):
-                if change.uid not in earlier:
-                    continue
-                body = change_body(_state_after(dossier, index), change, None, station)
+                if change.uid in earlier:
+                    bodies.append((change_body(_state_after(dossier, index), change, None,
+                                               station), change.at))
+            # Then its slips and hand-overs, in the order made: after the status changes
+            # (a 02's or 03's comes first, as when made in book mode).
+            records = [(SLIP, s.as_json(), s.issued_at)
+                       for s in _slip_rows(conn, dossier, tz) if s.uid in earlier]
+            records += [(HANDOVER, h.as_json(), h.at)
+                        for h in _handover_rows(conn, dossier, tz) if h.uid in earlier]
+            records.sort(key=lambda r: r[2])
+            bodies += [(record_body(kind, record, None), at) for kind, record, at in records]
+            for body, at in bodies:
                 before = conn.total_changes
-                _queue(conn, body, code, change.at)
+                _queue(conn, body, code, at)
                 queued += conn.total_changes - before
     if queued:
         log.info("dossier book: %d earlier change(s) of this PC queued for the hub", queued)
@@ -553,6 +626,18 @@ class OfficeDesk(DossierDesk):
         _queue(conn, change_body(dossier, change, payload, self.settings.station_id),
                dossier.code, at)
         self._new_changes.append(change.uid)
+
+    def _publish_record(self, conn: sqlite3.Connection, record_type: str,
+                        payload: dict[str, Any], at: datetime, *,
+                        after_event: str | None = None) -> None:
+        if not self.book:
+            super()._publish_record(conn, record_type, payload, at, after_event=after_event)
+            return
+        from kiosk.dossiers.slips import SLIP_RECORD
+
+        kind = SLIP if record_type == SLIP_RECORD else HANDOVER
+        _queue(conn, record_body(kind, payload, payload, after_event), payload["code"], at)
+        self._new_changes.append(payload["uid"])
 
     def _refresh(self, code: str) -> None:
         """The book's copy of `code` into the mirror (this PC's own changes pushed first; a

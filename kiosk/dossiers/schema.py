@@ -189,3 +189,31 @@ CREATE INDEX dossier_handovers_by_dossier ON dossier_handovers (dossier_id)
 """
 
 register(13, "kiosk.dossiers", SLIPS_MIGRATION)
+
+#: Migration 15: a counter PC of a LAN office queues its official slips and hand-overs for the
+#: office's dossier book too (kinds `slip` and `handover`, kiosk/dossiers/office.py). SQLite
+#: cannot alter a CHECK, so the table is rebuilt with its rows (ids and order kept) and index.
+BOOK_OUTBOX_SLIPS_MIGRATION = """
+CREATE TABLE book_outbox_15 (
+    id INTEGER PRIMARY KEY,
+    change_id TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('intake', 'status', 'slip', 'handover')),
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    result TEXT,
+    lost_at TEXT,
+    lost_reason TEXT,
+    seen_at TEXT
+);
+INSERT INTO book_outbox_15 (id, change_id, code, kind, body, created_at, sent_at, result,
+                            lost_at, lost_reason, seen_at)
+    SELECT id, change_id, code, kind, body, created_at, sent_at, result, lost_at, lost_reason,
+           seen_at FROM book_outbox ORDER BY id;
+DROP TABLE book_outbox;
+ALTER TABLE book_outbox_15 RENAME TO book_outbox;
+CREATE INDEX book_outbox_by_code ON book_outbox (code)
+"""
+
+register(15, "kiosk.dossiers", BOOK_OUTBOX_SLIPS_MIGRATION)

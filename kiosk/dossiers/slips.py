@@ -2,13 +2,18 @@
 
 Issuing a slip is one BEGIN IMMEDIATE transaction on the dossier desk: the slip's row in
 `dossier_slips`, its city record in the outbox ("dossier_slip") and the status change the
-form means, with its own history row and city record:
+form means, with its own history row and city record (on a counter PC of a LAN office both
+are queued for the office's dossier book instead, the status change first:
+kiosk/dossiers/office.py):
 
 - 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: the dossier moves to SUPPLEMENT_REQUESTED; the
   reason lists what is missing, one item a line, once and in full (a second 02 for the same
   dossier is refused: asking again for more is what citizens complain of);
-- 03 Phiếu từ chối tiếp nhận, giải quyết hồ sơ: the dossier moves to REFUSED (the reason),
-  where the status table allows it (from an online registration, status 1);
+- 03 Phiếu từ chối tiếp nhận, giải quyết hồ sơ: from an online registration (status 1) it
+  refuses RECEIPT, the dossier moves to REFUSED (3); from a received dossier still being
+  settled (2, 4, 5, 6) it refuses SETTLEMENT, the dossier moves to STOPPED (8 "Dừng xử lý");
+  the reason is the status change's; `details.case` ("receipt" / "settlement") picks the
+  template's sentence; a settled dossier (9, 10, 3, 7, 8) gets none;
 - 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả: only for a dossier not yet settled (it is, or
   the clerk knows it will be, late); the reason and a new working day later than the current
   due date, which becomes the due date; the status does not change;
@@ -34,7 +39,7 @@ from kiosk.dossiers.models import DossierError
 from kiosk.dossiers.status import DossierStatus
 from kiosk.printout.forms import FORMS, HandoverRow, SlipPrint, load_form
 from kiosk.printout.receipt import date_vi, time_received_vi
-from kiosk.store import append_outbox, transaction
+from kiosk.store import transaction
 
 if TYPE_CHECKING:
     import sqlite3
@@ -55,7 +60,14 @@ HANDOVER_RECORD = "dossier_handover"
 #: so it gets no apology (Mẫu 04).
 SETTLED = frozenset({DossierStatus.FINISHED, DossierStatus.RETURNED, DossierStatus.REFUSED,
                      DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
-STATUS_OF_FORM = {"02": DossierStatus.SUPPLEMENT_REQUESTED, "03": DossierStatus.REFUSED}
+#: Mẫu 03 refuses RECEIPT of an online registration (1 -> 3 "Không được tiếp nhận") or
+#: SETTLEMENT of a dossier received and still being settled (-> 8 "Dừng xử lý"); the template
+#: (assets/forms/03.toml) words each case.
+REFUSE_RECEIPT, REFUSE_SETTLEMENT = "receipt", "settlement"
+REFUSAL_STATUS = {REFUSE_RECEIPT: DossierStatus.REFUSED, REFUSE_SETTLEMENT: DossierStatus.STOPPED}
+BEING_SETTLED = frozenset({DossierStatus.RECEIVED, DossierStatus.PROCESSING,
+                           DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.FEE_REQUESTED})
+STATUS_OF_FORM = {"02": DossierStatus.SUPPLEMENT_REQUESTED}
 FORM_NAMES_VI = {
     "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
     "03": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
@@ -66,6 +78,28 @@ FORM_NAMES_VI = {
 
 class SlipRefused(DossierError):
     """A slip the rules do not allow (worded in Vietnamese and English)."""
+
+
+def refusal_case(dossier: Dossier) -> str:
+    """What a Mẫu 03 refuses for `dossier`: REFUSE_RECEIPT (an online registration, status 1)
+    or REFUSE_SETTLEMENT (received, still being settled: 2, 4, 5, 6). SlipRefused for a
+    dossier already settled one way or another."""
+    if dossier.status is DossierStatus.NEW:
+        return REFUSE_RECEIPT
+    if dossier.status in BEING_SETTLED:
+        return REFUSE_SETTLEMENT
+    raise SlipRefused(
+        f"Hồ sơ đang ở trạng thái \"{dossier.status.label_vi}\": đã giải quyết xong hoặc đã "
+        "kết thúc, không lập phiếu từ chối tiếp nhận, giải quyết hồ sơ.",
+        f"dossier {dossier.code} is settled (status {int(dossier.status)}): no refusal slip "
+        "(form 03)")
+
+
+def status_of_form(form: str, dossier: Dossier) -> DossierStatus | None:
+    """The status Mẫu `form` moves `dossier` to (None: the form changes no status)."""
+    if form == "03":
+        return REFUSAL_STATUS[refusal_case(dossier)]
+    return STATUS_OF_FORM.get(form)
 
 
 @dataclass(frozen=True)
@@ -148,6 +182,13 @@ def _handover_rows(conn: sqlite3.Connection, dossier: Dossier, tz) -> list[Hando
                 (dossier.id,))]
 
 
+def records_json(conn: sqlite3.Connection, dossier: Dossier, tz) -> dict[str, list[Any]]:
+    """The dossier's slips and hand-overs as the office book's look-up answer carries them
+    (kiosk/hub/app.py), for a counter's mirror (kiosk/dossiers/office.py `mirror`)."""
+    return {"slips": [s.as_json() for s in _slip_rows(conn, dossier, tz)],
+            "handovers": [h.as_json() for h in _handover_rows(conn, dossier, tz)]}
+
+
 def current_due(dossier: Dossier, slips: list[Slip], rules: CalendarRules) -> date:
     """The due date a new apology moves: the project's one rule (kiosk/dossiers/due.py: the
     latest Mẫu 04's new date, else the appointment, moved by supplement pauses)."""
@@ -182,14 +223,15 @@ def issue_slip(desk: DossierDesk, code: str, form: str, *, clerk: str,
                           "form 04 needs the new date (--new-date)")
     if form != "04" and new_date is not None:
         raise SlipRefused("Chỉ Mẫu 04 có ngày hẹn mới.", "only form 04 takes a new date")
-    # A counter PC of a LAN office (kiosk/dossiers/office.py): the book's copy first, the
-    # status change (02, 03) queued for the book in this transaction and pushed at once.
+    # A counter PC of a LAN office (kiosk/dossiers/office.py): the book's copy first; the
+    # status change (02, 03) and then the slip queued for the book in this transaction (no
+    # city outbox row here: the hub sends both when it applies them) and pushed at once.
     book = bool(getattr(desk, "book", False))
     if book:
         desk._refresh_quietly(code)  # type: ignore[attr-defined]
     with desk._mirror_only() if book else contextlib.nullcontext():  # type: ignore[attr-defined]
         slip = _issue(desk, code, form, clerk, reason, new_date, at)
-    if book and form in STATUS_OF_FORM:
+    if book:
         desk._settle(slip.code)  # type: ignore[attr-defined]
     log.info("dossier %s: form %s issued", slip.code, form)
     return slip
@@ -237,9 +279,12 @@ def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | No
                     "Hồ sơ chưa có lần giao nhận nào: ghi giao nhận trước (kiosk dossier "
                     "handover).", f"dossier {dossier.code} has no hand-over recorded yet")
             details["handovers"] = [h.uid for h in handovers]
-        if form in STATUS_OF_FORM:
+        elif form == "03":
+            details["case"] = refusal_case(dossier)
+        to = status_of_form(form, dossier)
+        if to is not None:
             # The status change, its history row and its own city record, in this transaction.
-            desk._apply(conn, dossier, STATUS_OF_FORM[form], at, clerk, reason)
+            dossier = desk._apply(conn, dossier, to, at, clerk, reason)
         slip = Slip(uid=str(uuid.uuid4()), code=dossier.code, form=form, reason=reason,
                     new_date=new_date, details=details, issued_at=at, clerk=clerk,
                     station_id=desk.settings.station_id)
@@ -249,8 +294,8 @@ def _issue(desk: DossierDesk, code: str, form: str, clerk: str, reason: str | No
             (slip.uid, dossier.id, form, reason, new_date.isoformat() if new_date else None,
              json.dumps(details, ensure_ascii=False), at.isoformat(), clerk,
              slip.station_id))
-        append_outbox(conn, SLIP_RECORD, dict(slip.as_json(), dossier_uid=dossier.uid), at,
-                      record_id=slip.uid)
+        desk._publish_record(conn, SLIP_RECORD, dict(slip.as_json(), dossier_uid=dossier.uid),
+                             at, after_event=dossier.history[-1].uid)
     return slip
 
 
@@ -274,6 +319,8 @@ def record_handover(desk: DossierDesk, code: str, *, to_party: str, received_by:
     with desk._mirror_only() if book else contextlib.nullcontext():  # type: ignore[attr-defined]
         handover = _hand_over(desk, code, at, from_party, to_party, clerk, received_by, due,
                               note)
+    if book:  # queued for the book with its city record, pushed at once (offline: later)
+        desk._settle(handover.code)  # type: ignore[attr-defined]
     log.info("dossier %s handed over", handover.code)
     return handover
 
@@ -299,8 +346,9 @@ def _hand_over(desk: DossierDesk, code: str, at: datetime, from_party: str, to_p
             (handover.uid, dossier.id, at.isoformat(), from_party, to_party, clerk,
              received_by, due.isoformat() if due else None, handover.note or None,
              handover.station_id))
-        append_outbox(conn, HANDOVER_RECORD, dict(handover.as_json(), dossier_uid=dossier.uid),
-                      at, record_id=handover.uid)
+        desk._publish_record(conn, HANDOVER_RECORD,
+                             dict(handover.as_json(), dossier_uid=dossier.uid), at,
+                             after_event=dossier.history[-1].uid)
     return handover
 
 
@@ -359,7 +407,9 @@ def slip_print(desk: DossierDesk, uid: str) -> SlipPrint:
         "new_date": date_vi(slip.new_date) if slip.new_date else "",
         "clerk": slip.clerk,
     }
-    return SlipPrint(template=load_form(slip.form), code=dossier.code,
+    # A form with cases (Mẫu 03: refusing receipt or settlement) prints the slip's own case.
+    template = load_form(slip.form).for_case(slip.details.get("case"))
+    return SlipPrint(template=template, code=dossier.code,
                      lookup_text=settings.lookup_text(dossier.code),
                      unit_name=dossier.receiving_unit_name,
                      parent_authority=settings.parent_authority,

@@ -822,15 +822,22 @@ def _flush(f: Any) -> None:
 async def dossier_view(request: web.Request) -> web.Response:
     """A display, rating or kiosk key: the public view only (initials, status, dates). A
     counter key or the office key: the whole record of the office dossier book (its public
-    view's fields too, so an older counter reads it as before) and its version."""
+    view's fields too, so an older counter reads it as before; its slips and hand-overs) and
+    its version."""
     caller: Caller = request[CREDENTIAL]
     code = request.match_info["code"]
     if caller.role not in p.DOSSIER_BOOK_ROLES:
         view = await run(request, lambda q: q.dossier_view(code))
         return ok({"dossier": view.as_json() if view is not None else None})
-    view, dossier = await run(request, lambda q: q.dossier_entry(code))
+    def entry(q: Any) -> tuple[Any, Any, dict[str, Any]]:
+        view, dossier = q.dossier_entry(code)
+        return view, dossier, q.dossier_records(dossier) if dossier is not None else {}
+
+    view, dossier, records = await run(request, entry)
     if dossier is not None:
-        return ok({"dossier": {**view.as_json(), **dossier.as_json()},
+        # With its official slips and hand-overs (`slips`, `handovers`), for the counter's
+        # mirror: its due date (a Mẫu 04's new date), its Mẫu 05, a second 02 refused.
+        return ok({"dossier": {**view.as_json(), **dossier.as_json(), **records},
                    "version": len(dossier.history)})
     return ok({"dossier": view.as_json() if view is not None else None, "version": None})
 

@@ -28,7 +28,8 @@ commands) but cannot forward office records (they must be bound to a paired stat
     GET  /api/v1/dossiers/{code}                 {"dossier": PublicDossierView.as_json() or
                                                  null}; a counter key or the office key:
                                                  {"dossier": Dossier.as_json() with the
-                                                 public view's fields, "version": n} from
+                                                 public view's fields and its "slips" and
+                                                 "handovers", "version": n} from
                                                  the office dossier book (a code only an
                                                  older counter forwarded: its public view,
                                                  "version": null)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,16 @@ class FormTemplate:
     source: str
     blocks: tuple[Mapping[str, Any], ...]
     signatures: tuple[Signature, ...]
+    cases: tuple[str, ...] = ()  # the cases its blocks may be for; the first is the default
+
+    def for_case(self, case: str | None) -> FormTemplate:
+        """The template as printed for `case` (e.g. Mẫu 03: "receipt" or "settlement"): the
+        blocks for no case, and those for this one (an unknown or missing case: the first)."""
+        if not self.cases:
+            return self
+        chosen = case if case in self.cases else self.cases[0]
+        return replace(self, blocks=tuple(b for b in self.blocks
+                                          if b.get("case", chosen) == chosen))
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,13 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 
 def _check(form: str, data: Mapping[str, Any]) -> None:
     texts: list[str] = [data.get("title", "")]
+    cases = data.get("cases", [])
+    if not isinstance(cases, list) or not all(isinstance(c, str) and c for c in cases):
+        raise FormTemplateError(f"form {form}: cases must be a list of names")
     for block in data.get("blocks", ()):
+        if "case" in block and block["case"] not in cases:
+            raise FormTemplateError(f"form {form}: a block's case {block['case']!r} is not "
+                                    f"one of its cases {cases}")
         kinds = [k for k in BLOCK_KINDS if k in block]
         if len(kinds) != 1:
             raise FormTemplateError(f"form {form}: a block needs exactly one of {BLOCK_KINDS}: "
@@ -117,4 +133,5 @@ def load_form(form: str) -> FormTemplate:
         form=form, number=data["number"], title=data["title"], source=data.get("source", ""),
         blocks=tuple(data.get("blocks", ())),
         signatures=tuple(Signature(s["heading"], s.get("hint", ""), s.get("signer", ""))
-                         for s in data.get("signatures", ())))
+                         for s in data.get("signatures", ())),
+        cases=tuple(data.get("cases", ())))

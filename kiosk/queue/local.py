@@ -181,6 +181,14 @@ class LocalQueue:
             return public_dossier_view(dossier), dossier
         return find_public_view(desk.db, code, desk.tz), None
 
+    def dossier_records(self, dossier: Dossier) -> dict[str, list[Any]]:
+        """The official slips and hand-overs the office dossier book holds for `dossier`
+        (kiosk/dossiers/slips.py), as JSON: what a counter's mirror takes with the record."""
+        from kiosk.dossiers.slips import records_json
+
+        desk = self._desk()
+        return records_json(desk.db.conn, dossier, desk.tz)
+
     def due_dossiers(self, within: int, *, overdue_only: bool = False) -> dict[str, Any]:
         """The office dossier book's due list (kiosk/dossiers/duelist.py), as JSON."""
         from kiosk.calendar import CalendarRules

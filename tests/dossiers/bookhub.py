@@ -330,6 +330,10 @@ class RealBook:
     def dossier(self, code: str) -> dict[str, Any] | None:
         return self._read(lambda conn: _as_json(conn, normalize_code(code)))
 
-    def city_records(self) -> list[tuple[str, dict[str, Any]]]:
+    def city_records(self, *types: str) -> list[tuple[str, dict[str, Any]]]:
+        """The hub's city outbox rows of `types` (default: "dossier"), in order."""
+        types = types or ("dossier",)
+        marks = ", ".join("?" for _ in types)
         return self._read(lambda conn: [(r[0], json.loads(r[1])) for r in conn.execute(
-            "SELECT record_id, payload FROM outbox WHERE record_type = 'dossier' ORDER BY id")])
+            f"SELECT record_id, payload FROM outbox WHERE record_type IN ({marks}) "  # noqa: S608
+            "ORDER BY id", types)])

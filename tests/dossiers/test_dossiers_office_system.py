@@ -16,10 +16,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from kiosk.calendar import CalendarRules, is_working_day
 from tests.faultproxy import CityServer, FaultProxy
 from tests.hubutil import ROOT, HubProcess, pair
 
@@ -127,6 +129,23 @@ def test_three_counter_pcs_share_one_dossier_book(tmp_path):
         numbers = sorted(int(code.rsplit("-", 1)[1]) for code in taken[3])
         assert numbers[0] == 1 and 9201 <= numbers[-1] <= 9300  # a block, then the fallback
 
+        # Official slips and hand-overs from the command line of other PCs: a Mẫu 04 with a
+        # new date, a hand-over, a Mẫu 05 (the book's hand-over, mirrored at the third PC).
+        apologised = taken[1][0]
+        new_date = date.today() + timedelta(days=20)
+        while not is_working_day(new_date, CalendarRules()):
+            new_date += timedelta(days=1)
+        apology = b.ok("dossier", "slip", apologised, "--form", "04", "--reason",
+                       "Cần xác minh thêm", "--new-date", new_date.isoformat(), "--pdf",
+                       str(tmp_path / "04.pdf"))
+        handover = c.ok("dossier", "handover", apologised, "--to", "Công chức Tư pháp",
+                        "--received-by", "Trần Văn Bình")
+        control = a.ok("dossier", "slip", apologised, "--form", "05", "--pdf",
+                       str(tmp_path / "05.pdf"))
+        assert apology["book"] == handover["book"] == control["book"] == "saved"
+        assert control["details"]["handovers"] == [handover["uid"]]
+        slip_ids = {apology["uid"], handover["uid"], control["uid"]}
+
         # Every dossier is shown and handed back at a PC other than the one that took it in.
         other = {1: b, 2: c, 3: a}
         for number, pc_codes in taken.items():
@@ -149,8 +168,8 @@ def test_three_counter_pcs_share_one_dossier_book(tmp_path):
         # The hub sends the book's records to the city; the PCs send none of them.
         for pc in pcs:
             db = sqlite3.connect(pc.data_dir / "kiosk.db")
-            assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
-                              ).fetchone()[0] == 0
+            assert db.execute("SELECT count(*) FROM outbox WHERE record_type IN ('dossier', "
+                              "'dossier_slip', 'dossier_handover')").fetchone()[0] == 0
             db.close()
         sync = subprocess.run(
             [sys.executable, "-m", "kiosk.cli", "--data-dir", str(hub_dir), "sync", "once"],
@@ -161,6 +180,9 @@ def test_three_counter_pcs_share_one_dossier_book(tmp_path):
         assert set(at_city) == events
         # Intake, processing (one), finished and returned: each once.
         assert len(at_city) == 88 * 3 + 1
+        records = [r["id"] for r in city.records()
+                   if r["type"] in ("dossier_slip", "dossier_handover")]
+        assert sorted(records) == sorted(slip_ids)  # each slip and hand-over once
     finally:
         for pc in pcs:
             pc.close()

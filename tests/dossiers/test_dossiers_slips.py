@@ -24,7 +24,6 @@ from kiosk.dossiers.slips import (
     slips_of,
     write_slip_pdf,
 )
-from kiosk.dossiers.status import IllegalTransition
 from kiosk.printout.forms import FORMS, PLACEHOLDERS, load_form, placeholders_of
 from sync.protocol import RECORD_TYPES
 from tests.dossiers.test_dossiers_helpers import (
@@ -160,13 +159,11 @@ def test_a_refused_slip_changes_nothing(desk):
         with pytest.raises(SlipRefused) as err:
             issue_slip(desk, d.code, form, clerk=CLERK, **kw)
         assert err.value.message_vi and err.value.message_en
-    # A refusal is the answer to an online registration (status 1): a dossier the counter
-    # took in is stopped, not refused (the status table, kiosk/dossiers/status.py).
-    with pytest.raises(IllegalTransition):
-        issue_slip(desk, d.code, "03", clerk=CLERK, reason="Không đủ điều kiện")
+    # A settled dossier is neither received nor settled any more: no refusal.
     desk.hand_back(d.code, clerk=CLERK)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(SlipRefused, match="is settled") as err:
         issue_slip(desk, d.code, "03", clerk=CLERK, reason="Không đủ điều kiện")
+    assert "Đã trả kết quả" in err.value.message_vi
     assert desk.get(d.code).status is DossierStatus.RETURNED
     assert desk.db.execute("SELECT count(*) FROM dossier_slips").fetchone()[0] == 0
     assert outbox(desk, "dossier_slip") == []
@@ -178,6 +175,90 @@ def test_refusal_slip_refuses_the_dossier(desk):
     assert d.status is DossierStatus.REFUSED and d.status_reason == reason
     assert [(h.from_status, h.to_status) for h in d.history][-1] == (
         DossierStatus.NEW, DossierStatus.REFUSED)
+
+
+RECEIPT_REFUSED = "thông báo không tiếp nhận hồ sơ này"
+SETTLEMENT_REFUSED = "thông báo không giải quyết hồ sơ này"
+
+
+@needs_poppler
+@pytest.mark.parametrize(("before", "after", "case"), [
+    (DossierStatus.NEW, DossierStatus.REFUSED, "receipt"),
+    (DossierStatus.RECEIVED, DossierStatus.STOPPED, "settlement"),
+    (DossierStatus.PROCESSING, DossierStatus.STOPPED, "settlement"),
+])
+def test_refusal_slip_refuses_receipt_or_settlement_by_the_status(desk, tmp_path, before,
+                                                                  after, case):
+    """Mẫu 03 from an online registration refuses receipt (-> 3); from a received dossier
+    still being settled it refuses settlement (-> 8, the reason as the change's); the
+    printed sentence is the template's for that case."""
+    d = (online_registration(desk) if before is DossierStatus.NEW
+         else desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM))
+    if before is DossierStatus.PROCESSING:
+        desk.change_status(d.code, before, clerk=CLERK, at=LATER)
+    reason = "Hồ sơ giả mạo giấy tờ, không đủ điều kiện giải quyết"
+    slip = issue_slip(desk, d.code, "03", clerk=CLERK, reason=reason,
+                      at=LATER + timedelta(hours=1))
+    assert slip.details == {"case": case}
+    done = desk.get(d.code)
+    assert done.status is after and done.status_reason == reason
+    assert [(h.from_status, h.to_status, h.reason) for h in done.history][-1] == (
+        before, after, reason)
+    pdf = write_slip_pdf(desk, slip.uid, tmp_path / f"slip-03-{case}.pdf")
+    flat = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in flat and reason in flat
+    wanted, other = ((RECEIPT_REFUSED, SETTLEMENT_REFUSED) if case == "receipt"
+                     else (SETTLEMENT_REFUSED, RECEIPT_REFUSED))
+    assert wanted in flat and other not in flat
+    assert ("Hồ sơ đã được tiếp nhận ngày" in flat) is (case == "settlement")
+    # The thermal roll prints the same template (one case's sentence, not both).
+    out = tmp_path / "slip.bin"
+    print_slip(desk, slip.uid, open_printer(f"file://{out}", width_mm=80))
+    assert parse_escpos(out.read_bytes()).pages[0].cut
+
+
+def test_refusal_slip_is_refused_for_a_settled_dossier(desk):
+    d = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    desk.hand_back(d.code, clerk=CLERK, at=LATER)
+    with pytest.raises(SlipRefused) as err:
+        issue_slip(desk, d.code, "03", clerk=CLERK, reason="Không đủ điều kiện",
+                   at=LATER + timedelta(hours=1))
+    assert err.value.message_vi == (
+        "Hồ sơ đang ở trạng thái \"Đã trả kết quả\": đã giải quyết xong hoặc đã kết thúc, "
+        "không lập phiếu từ chối tiếp nhận, giải quyết hồ sơ.")
+    assert desk.get(d.code).status is DossierStatus.RETURNED
+    assert slips_of(desk, d.code) == [] and outbox(desk, "dossier_slip") == []
+
+
+def test_a_template_case_is_chosen_by_data(tmp_path, monkeypatch):
+    """A form's cases are data: a block for an unknown case is a template error; a slip
+    without a case (an older 03) prints the first case."""
+    from kiosk.printout.forms import FormTemplateError
+
+    t = load_form("03")
+    assert t.cases == ("receipt", "settlement")
+    texts = {case: " ".join(b.get("text", "") for b in t.for_case(case).blocks)
+             for case in (*t.cases, None)}
+    assert RECEIPT_REFUSED in texts["receipt"] and SETTLEMENT_REFUSED not in texts["receipt"]
+    assert SETTLEMENT_REFUSED in texts["settlement"] and RECEIPT_REFUSED not in texts[
+        "settlement"]
+    assert texts[None] == texts["receipt"]
+    assert load_form("04").for_case("settlement") == load_form("04")
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "03.toml").write_text(
+        (asset_file("03.toml")).replace('case = "settlement"', 'case = "stopped"'),
+        encoding="utf-8")
+    monkeypatch.setattr("kiosk.printout.forms.asset_path", lambda *parts: forms / parts[-1])
+    with pytest.raises(FormTemplateError, match="'stopped' is not one of its cases"):
+        load_form("03")
+
+
+def asset_file(name: str) -> str:
+    from kiosk.assets import asset_path
+
+    return asset_path("forms", name).read_text(encoding="utf-8")
 
 
 def test_apology_keeps_the_status_and_moves_the_promised_date(desk):
@@ -292,11 +373,12 @@ def test_a_slip_at_a_counter_of_a_lan_office_moves_the_dossier_in_the_book(tmp_p
         handover = record_handover(b.desk, code, to_party="Công chức Địa chính",
                                    received_by="Lê Văn Cường", clerk="Trần Văn Bình")
         assert b.desk.get(code).status is DossierStatus.SUPPLEMENT_REQUESTED
-        # Each record goes to the city from the counter that made it.
-        for counter, uid in ((a, supplement.uid), (b, handover.uid)):
-            assert [r for (r,) in counter.db.execute(
-                "SELECT record_id FROM outbox WHERE record_type IN ('dossier_slip', "
-                "'dossier_handover')")] == [uid]
+        # Each record goes to the city from the hub, once the book took it; the counters
+        # keep no city record of their own.
+        assert [r for r, _ in hub.city_records("dossier_slip", "dossier_handover")] == [
+            supplement.uid, handover.uid]
+        for counter in (a, b):
+            assert counter.db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     finally:
         a.close()
         b.close()
@@ -304,8 +386,9 @@ def test_a_slip_at_a_counter_of_a_lan_office_moves_the_dossier_in_the_book(tmp_p
 
 
 def test_the_book_takes_slips_and_hand_overs_once(tmp_path):
-    """kiosk/dossiers/book.py's "slip" and "handover" change kinds, as the hub applies them
-    (a counter does not send them yet: docs/hub.md)."""
+    """kiosk/dossiers/book.py's "slip" and "handover" change kinds, as the hub applies them:
+    stored once, their city record (when sent) appended to the hub's outbox once, and only a
+    city record that is this change's."""
     from kiosk.config import Config
     from kiosk.dossiers.book import APPLIED, REJECTED, UNCHANGED, apply_changes
     from kiosk.store import connect
@@ -329,23 +412,37 @@ def test_the_book_takes_slips_and_hand_overs_once(tmp_path):
                  "handover": {k: handover.as_json()[k] for k in
                               ("at", "from_party", "to_party", "handed_by", "received_by",
                                "due_date", "note")}}
+        city_slip = dict(slip.as_json(), dossier_uid=d.uid)
+        city_handover = dict(handover.as_json(), dossier_uid=d.uid)
         bad = [dict(change, id=str(uuid.uuid4()), slip=dict(change["slip"], form="07")),
                dict(change, id=str(uuid.uuid4()), slip=dict(change["slip"], new_date=None)),
                dict(change, id=str(uuid.uuid4()), station="quay-9"),
-               dict(moved, id=str(uuid.uuid4()), code=d.code[:-4] + "0999")]
+               dict(moved, id=str(uuid.uuid4()), code=d.code[:-4] + "0999"),
+               # A city record that is not this change's: another uid, dossier, type, station,
+               # code.
+               dict(change, id=str(uuid.uuid4()), city=city_slip),
+               dict(change, id=slip.uid, city=dict(city_slip, dossier_uid=str(uuid.uuid4()))),
+               dict(change, id=slip.uid, city=city_handover),
+               dict(moved, id=handover.uid, city=dict(city_handover, station="quay-9"))]
+        other_code = dict(change, id=slip.uid, city=dict(city_slip, code="X" + d.code[1:]))
 
         def apply(changes):
             return [r.result for r in apply_changes(hub_db, changes, "quay-1", HCM,
                                                      unit_code=unit)]
-        assert apply([change, moved, *bad]) == [APPLIED, APPLIED] + [REJECTED] * 4
-        assert apply([change, moved]) == [UNCHANGED, UNCHANGED]  # a re-send
+        assert apply([*bad, other_code]) == [REJECTED] * 9
+        assert apply([dict(change, city=city_slip), dict(moved, city=city_handover)]) == [
+            APPLIED, APPLIED]
+        assert apply([dict(change, city=city_slip), moved]) == [UNCHANGED, UNCHANGED]
         assert hub_db.execute("SELECT form, new_date, station_id FROM dossier_slips"
                               ).fetchall() == [("04", "2099-01-05", "quay-1")]
         assert hub_db.execute("SELECT to_party, received_by FROM dossier_handovers"
                               ).fetchall() == [("Công chức Tư pháp", "Trần Văn Bình")]
-        # The slip's city record is the counter's; the book's outbox adds none for it.
-        assert hub_db.execute("SELECT count(*) FROM outbox WHERE record_type IN "
-                              "('dossier_slip', 'dossier_handover')").fetchone()[0] == 0
+        # The hub sends each city record once, under the slip's / hand-over's uid.
+        assert [(t, r, json.loads(p)) for t, r, p in hub_db.execute(
+            "SELECT record_type, record_id, payload FROM outbox WHERE record_type IN "
+            "('dossier_slip', 'dossier_handover') ORDER BY id")] == [
+            ("dossier_slip", slip.uid, city_slip),
+            ("dossier_handover", handover.uid, city_handover)]
     finally:
         counter.close()
         hub_db.conn.close()
