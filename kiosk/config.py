@@ -377,8 +377,8 @@ class DossierConfig:
                                    check=_check_optional_printer_uri)
     receipt_width: int = setting(80, "Paper width of receipt_printer in mm (only when it is "
                                  "set).", choices=(58, 80))
-    a4_output_dir: str = setting("", "Folder for A4 receipt PDFs; empty means 'receipts' in the "
-                                 "data directory.")
+    a4_output_dir: str = setting("", "Folder for A4 receipt and slip PDFs; empty means "
+                                 "'receipts' in the data directory.")
     unit_name: str = setting("", "Receiving unit name on receipts and the logbook; empty means "
                              "[office] name.")
     parent_authority: str = setting("", "Line above the unit name on the A4 receipt, e.g. "

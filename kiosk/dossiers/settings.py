@@ -4,6 +4,7 @@ resolved against [office]."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,16 @@ class DossierSettings:
 
     def a4_path(self, code: str, data_dir: Path) -> Path:
         """Where the A4 receipt PDF of `code` goes by default."""
-        folder = Path(self.a4_output_dir) if self.a4_output_dir else data_dir / "receipts"
-        return folder / f"{code}.pdf"
+        return self.a4_folder(data_dir) / f"{code}.pdf"
+
+    def slip_pdf_path(self, code: str, form: str, issued_at: datetime, data_dir: Path) -> Path:
+        """Where the A4 PDF of an official slip (Mẫu 02-05) goes: beside the A4 receipts,
+        named by the dossier, the form and the moment it was issued (one file a slip)."""
+        return self.a4_folder(data_dir) / f"{code}_mau-{form}_{issued_at:%Y%m%d-%H%M%S}.pdf"
+
+    def a4_folder(self, data_dir: Path) -> Path:
+        """The one folder the counter writes its A4 PDFs to ([dossiers] a4_output_dir)."""
+        return Path(self.a4_output_dir) if self.a4_output_dir else data_dir / "receipts"
 
 
 def dossier_settings(config: Any) -> DossierSettings:

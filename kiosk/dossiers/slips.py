@@ -362,6 +362,14 @@ def handovers_of(desk: DossierDesk, code: str) -> list[Handover]:
     return _handover_rows(desk.db.conn, dossier, desk.tz)
 
 
+def handover_parties(desk: DossierDesk, limit: int = 30) -> list[str]:
+    """The departments and bodies this station has handed dossiers to, the most recently used
+    first: what the counter offers for a new hand-over (the clerk may type another)."""
+    return [r[0] for r in desk.db.execute(
+        "SELECT to_party FROM dossier_handovers GROUP BY to_party ORDER BY MAX(at) DESC "
+        "LIMIT ?", (limit,))]
+
+
 # -- printing -----------------------------------------------------------------------------------
 
 def _result(handover: Handover, ended: datetime | None) -> str:

@@ -37,6 +37,7 @@ from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
 from kiosk.ui.counter.finish_scans import FinishScans
+from kiosk.ui.counter.paperwork import HandoverPanel, PaperworkList
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
 from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
@@ -177,6 +178,9 @@ def _table(headers: list[str]) -> QTableWidget:
 #: what each one's text field asks for (05 has none: it lists the recorded hand-overs).
 SLIP_FORMS = (("02", N_("02 Bổ sung")), ("03", N_("03 Từ chối")), ("04", N_("04 Xin lỗi")),
               ("05", N_("05 Kiểm soát")))
+#: The status actions that are an official slip: asking for a supplement is Mẫu 02, refusing
+#: a dossier Mẫu 03 (the slip's panel opens with that form chosen; its reason is the slip's).
+SLIP_OF_ACTION = {S.SUPPLEMENT_REQUESTED: "02", S.REFUSED: "03"}
 SLIP_REASONS = {"02": N_("Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;"),
                 "03": N_("Lý do từ chối (bắt buộc)"),
                 "04": N_("Lý do chậm trả kết quả (bắt buộc)")}
@@ -229,15 +233,18 @@ class SlipPanel(QFrame):
         row.setContentsMargins(10, 6, 10, 6)
         self.setLayout(row)
 
-    def start(self, due: date) -> None:
-        """Open for a dossier due on `due` (the new date starts the next day)."""
+    def start(self, due: date, form: str = "02") -> None:
+        """Open for a dossier due on `due` (the new date starts the next day), `form` chosen."""
         self.reason.clear()
         after = due + timedelta(days=1)
         self.new_date.setDate(QDate(after.year, after.month, after.day))
-        self.form_buttons["02"].setChecked(True)
+        self.form_buttons[form].setChecked(True)
         self._update()
         self.show()
-        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        if form in SLIP_REASONS:
+            self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.issue_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def form(self) -> str:
@@ -248,6 +255,8 @@ class SlipPanel(QFrame):
         asks = form in SLIP_REASONS
         # What the field asks for, in the field (one row: no room for a label).
         self.reason.setPlaceholderText(tr_marked(SLIP_REASONS[form]) if asks else "")
+        if not asks and self.reason.hasFocus():
+            self.issue_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reason.setVisible(asks)
         self.date_label.setVisible(form == "04")
         self.new_date.setVisible(form == "04")
@@ -264,6 +273,12 @@ class SlipPanel(QFrame):
         self.hide()
         self.requested.emit(form, reason, new_date)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape:  # from the form buttons or the date
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
 
 class DossierView(QWidget):
     """Open / show / act. `open_requested(code)`, `action_requested(code, status, reason)`,
@@ -275,6 +290,8 @@ class DossierView(QWidget):
     reprint_requested = Signal(str)
     a4_requested = Signal(str)
     slip_requested = Signal(str, str, str, str)  # code, form, reason, new date (ISO or "")
+    # code, to whom, received by, due date (ISO or ""), note: paperwork.py records it
+    handover_requested = Signal(str, str, str, str, str)
 
     def __init__(self, rules: CalendarRules, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -285,6 +302,7 @@ class DossierView(QWidget):
         self.busy = False
         self.action_buttons: dict[DossierStatus, KeyButton] = {}
         self.collector_note = ""
+        self.today = date.today()  # the office's day the page was shown on (window's clock)
 
         # -- code entry -----------------------------------------------------------------
         self.code_edit = _CodeEdit()
@@ -365,6 +383,10 @@ class DossierView(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Stretch)
         side_box.addWidget(self.history, 1)
+        # The slips issued and the hand-overs (paperwork.py; read after the dossier opens).
+        self.paperwork = PaperworkList()
+        self.paperwork.handover_clicked.connect(self.start_handover)
+        side_box.addWidget(self.paperwork, 1)
 
         body = QHBoxLayout()
         body.setSpacing(10)
@@ -420,11 +442,15 @@ class DossierView(QWidget):
         # The official slips (Mẫu 02-05): one button, its panel inline above the action bar.
         self.slip_button = KeyButton(self.tr("Lập phiếu…"))
         self.slip_button.setObjectName("SlipButton")
-        self.slip_button.clicked.connect(self.start_slip)
+        self.slip_button.clicked.connect(lambda: self.start_slip())
         self.slip_panel = SlipPanel()
         self.slip_panel.requested.connect(self._slip_chosen)
         self.slip_panel.cancelled.connect(self.slip_panel.hide)
         self.slip_panel.hide()
+        self.handover_panel = HandoverPanel()
+        self.handover_panel.requested.connect(self._handover_chosen)
+        self.handover_panel.cancelled.connect(self._handover_cancelled)
+        self.handover_panel.hide()
         bar = QHBoxLayout()
         bar.setSpacing(8)
         bar.addLayout(self.actions_row)
@@ -453,6 +479,7 @@ class DossierView(QWidget):
         box.addWidget(self.collector)
         box.addWidget(self.confirm)
         box.addWidget(self.slip_panel)
+        box.addWidget(self.handover_panel)
         box.addWidget(self.action_bar)
         self.show_dossier(None)
 
@@ -509,6 +536,7 @@ class DossierView(QWidget):
                 and dossier.code == self.dossier.code)
         self.slips = list(slips) if slips is not None else (self.slips if same else [])
         self.dossier = dossier
+        self.today = today or date.today()
         self.cancel_action()
         if dossier is not None and self.finish_mode:
             self.set_finish_mode(False)
@@ -518,7 +546,11 @@ class DossierView(QWidget):
         self.reprint_button.setVisible(dossier is not None)
         self.a4_button.setVisible(dossier is not None)
         self.slip_panel.hide()
+        self.handover_panel.hide()
         self.slip_button.setVisible(dossier is not None and not dossier.purged)
+        if not same:
+            self.paperwork.show_paperwork(None)
+        self.paperwork.handover_button.setVisible(dossier is not None and not dossier.purged)
         self.state.clear()
         if dossier is None or (self.collector.property("code") != dossier.code):
             self.collector.hide()
@@ -547,7 +579,7 @@ class DossierView(QWidget):
         badge = v["status"]
         badge.setText(f"{int(dossier.status)}. {dossier.status.label_vi}")
         set_prop(badge, "tone", status_tone(dossier.status))
-        text, tone = timeliness(dossier, today or date.today(), self.rules,
+        text, tone = timeliness(dossier, self.today, self.rules,
                                 self.slips)
         v["timeliness"].setText(text)
         set_prop(v["timeliness"], "tone", tone)
@@ -606,7 +638,10 @@ class DossierView(QWidget):
             self.action_buttons[status] = button
         self.no_actions.setVisible(not allowed)
         self.no_actions.setText(self.tr("Hồ sơ đã kết thúc: không còn thao tác nào."))
-        buttons = [*self.action_buttons.values(), self.reprint_button, self.a4_button]
+        listing = self.paperwork
+        buttons = [*self.action_buttons.values(), self.slip_button, listing.handover_button,
+                   listing.table, listing.reprint_button, listing.pdf_button,
+                   self.reprint_button, self.a4_button]
         QWidget.setTabOrder(self.open_button, buttons[0])
         for first, second in zip(buttons, buttons[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -664,6 +699,10 @@ class DossierView(QWidget):
     def start_action(self, action: Action) -> None:
         if self.dossier is None or self.busy:
             return
+        if action.to in SLIP_OF_ACTION:  # the official slip, with its status change
+            self.start_slip(SLIP_OF_ACTION[action.to])
+            return
+        self.handover_panel.hide()
         self.pending = action
         self.question.setText(f"{tr_marked(action.question)} ({self.dossier.code})")
         self.reason.clear()
@@ -696,18 +735,56 @@ class DossierView(QWidget):
         self._set_busy(True)
         self.action_requested.emit(self.dossier.code, int(action.to), reason)
 
-    def start_slip(self) -> None:
+    def start_slip(self, form: str = "02") -> None:
         if self.dossier is None or self.busy or self.dossier.purged:
             return
         self.pending = None
         self.confirm.hide()
-        self.slip_panel.start(self.dossier.appointment_date)
+        self.handover_panel.hide()
+        self.slip_panel.start(self.dossier.appointment_date, form)
+
+    # -- paperwork: hand-overs, slips listed --------------------------------------------------
+
+    def show_paperwork(self, paperwork: Any, select: str | None = None) -> None:
+        """The open dossier's slips and hand-overs (lanes.Paperwork), `select` the slip to
+        pick; an answer about another dossier is dropped."""
+        if self.dossier is not None and paperwork.code == self.dossier.code:
+            self.paperwork.show_paperwork(paperwork, select)
+            self.paperwork.set_busy(self.busy)
+
+    def start_handover(self) -> None:
+        if self.dossier is None or self.busy or self.dossier.purged:
+            return
+        self.cancel_action()
+        self.slip_panel.hide()
+        listed = self.paperwork.paperwork
+        self.handover_panel.start(listed.parties if listed is not None else (), self.today)
+
+    def _handover_chosen(self, to_party: str, received_by: str, due: str, note: str) -> None:
+        if self.dossier is None:
+            return
+        self.working(self.tr("Đang ghi giao nhận…"))
+        self.handover_requested.emit(self.dossier.code, to_party, received_by, due, note)
+
+    def _handover_cancelled(self) -> None:
+        self.handover_panel.hide()
+        self.paperwork.handover_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def handover_done(self, paperwork: Any, to_party: str) -> None:
+        self._set_busy(False)
+        self.show_paperwork(paperwork)
+        self.set_state("ok", self.tr("Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 05 để in phiếu "
+                                     "kiểm soát.").replace("%1", to_party))
+        self.slip_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def working(self, text: str) -> None:
+        self.set_state("busy", text)
+        self._set_busy(True)
 
     def _slip_chosen(self, form: str, reason: str, new_date: str) -> None:
         if self.dossier is None:
             return
-        self.set_state("busy", self.tr("Đang lập phiếu…"))
-        self._set_busy(True)
+        self.working(self.tr("Đang lập phiếu…"))
         self.slip_requested.emit(self.dossier.code, form, reason, new_date)
 
     def cancel_action(self) -> None:
@@ -741,3 +818,4 @@ class DossierView(QWidget):
         for button in self.action_buttons.values():
             button.setEnabled(not busy)
         self.slip_button.setEnabled(not busy)
+        self.paperwork.set_busy(busy)

@@ -4,7 +4,8 @@ The UI thread never touches SQLite or a printer.
 - "counter-desk" owns a `CounterDesk`: the dossier desk on its own database connection (plus,
   on a client PC, the office hub's queue, opened on first need: the office's dossier book).
   It saves intakes (one transaction with the outbox row, or on a client PC the book's queue),
-  opens dossiers, changes statuses, reads and exports the logbook and writes A4 receipt PDFs.
+  opens dossiers, changes statuses, issues the official slips, records hand-overs, reads and
+  exports the logbook and writes the A4 PDFs (receipts and slips).
 - "counter-printer" owns a `ReceiptPrinter`: the receipt printer and a dossier desk of its own
   to render receipts from. A stalled printer holds only this lane, bounded by the driver's
   timeout, so saving the next dossier never waits for paper.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
@@ -40,6 +42,17 @@ def receipt_printer_settings(config: Config) -> tuple[str | None, int | None]:
     if d.receipt_printer:
         return d.receipt_printer, d.receipt_width
     return None, None
+
+
+@dataclass(frozen=True)
+class Paperwork:
+    """What the dossier page lists under "Phiếu, giao nhận": kiosk.dossiers.slips' Slip and
+    Handover records, oldest first, and the parties offered for a new hand-over."""
+
+    code: str
+    slips: tuple[Any, ...] = ()
+    handovers: tuple[Any, ...] = ()
+    parties: tuple[str, ...] = ()
 
 
 class CounterDesk(OfficeDesk):
@@ -118,6 +131,39 @@ class CounterDesk(OfficeDesk):
         slip = issue_slip(self, code, form, clerk=clerk, reason=reason or None,
                           new_date=date.fromisoformat(new_date) if new_date else None)
         return slip, self.get(slip.code)
+
+    def paperwork(self, code: str) -> Paperwork:
+        """The dossier's slips (every form) and hand-overs from this PC's copy (the look-up
+        that opened it refreshed it), and the parties this station has handed dossiers to."""
+        from contextlib import nullcontext
+
+        from kiosk.dossiers.slips import handover_parties, handovers_of, slips_of
+
+        with self._mirror_only() if self.book else nullcontext():
+            return Paperwork(code, tuple(slips_of(self, code)), tuple(handovers_of(self, code)),
+                             tuple(handover_parties(self)))
+
+    def record_handover(self, code: str, to_party: str, received_by: str, due: str, note: str,
+                        clerk: str) -> Paperwork:
+        """A hand-over of the dossier (Mẫu 05's steps, kiosk/dossiers/slips.py); the
+        dossier's paperwork after it."""
+        from datetime import date
+
+        from kiosk.dossiers.slips import record_handover
+
+        record_handover(self, code, to_party=to_party, received_by=received_by, clerk=clerk,
+                        due=date.fromisoformat(due) if due else None, note=note or None)
+        return self.paperwork(code)
+
+    def write_slip_pdf(self, code: str, uid: str, form: str, issued_at: Any,
+                       data_dir: Path) -> Path:
+        """The slip `uid` as an A4 PDF in the counter's A4 folder ([dossiers] a4_output_dir)."""
+        from kiosk.dossiers.slips import write_slip_pdf
+
+        out = self.settings.slip_pdf_path(code, form, issued_at, data_dir)
+        path = write_slip_pdf(self, uid, out)
+        log.info("A4 slip %s of dossier %s written", form, code)
+        return path
 
     def close(self) -> None:
         self.db.conn.close()

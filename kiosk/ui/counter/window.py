@@ -83,6 +83,7 @@ from kiosk.ui.counter.lanes import (
     receipt_failure,
 )
 from kiosk.ui.counter.logbook_view import LogbookView
+from kiosk.ui.counter.paperwork import PaperworkActions
 from kiosk.ui.counter.petition_view import install_petitions
 from kiosk.ui.counter.status_line import StatusLine
 from kiosk.ui.counter.text import weekday_text
@@ -296,6 +297,8 @@ class CounterWindow(QMainWindow):
         self.due_panel.open_requested.connect(self.open_dossier)
         self.due_panel.refresh_requested.connect(self.refresh_due)
         v.slip_requested.connect(self.issue_slip)
+        # The open dossier's slips and hand-overs: listed, reprinted, as A4, a hand-over.
+        self.paperwork = PaperworkActions(self)
         lb = self.logbook_view
         lb.load_requested.connect(self._load_logbook)
         lb.export_requested.connect(self.export_logbook)
@@ -987,6 +990,7 @@ class CounterWindow(QMainWindow):
                   by_scan: bool = False, slips: Any = ()) -> None:
         view = self.dossier_view
         view.show_dossier(dossier, self.clock().date(), slips)
+        self.paperwork.refresh(dossier.code)
         if stale:
             # The hub did not answer: this PC's copy, which another counter may have changed.
             view.set_state("failed", self.tr("Mất kết nối máy chủ: đây là bản lưu trên máy "
@@ -1040,6 +1044,7 @@ class CounterWindow(QMainWindow):
         slip, dossier = issued
         self.sync.wake()
         self.dossier_view.slip_done(dossier, slip.form, self.clock().date())
+        self.paperwork.refresh(slip.code, select=slip.uid)
         self.lanes.printer.run(
             lambda printer: printer.print_slip(slip.uid),
             done=lambda _: self._print_state(slip.code, "ok", self.tr(

@@ -88,9 +88,14 @@ def test_scan_the_receipt_then_hand_back(qtbot, tmp_path):
     assert view.history.rowCount() == 3
 
 
-def test_type_the_code_and_request_a_supplement_with_a_reason(qtbot, tmp_path):
+def test_type_the_code_and_request_a_supplement_with_the_official_slip(qtbot, tmp_path):
+    """"Yêu cầu bổ sung…" is Mẫu 02: the slip's panel opens with 02 chosen, the reason it
+    asks for is the slip's, and the slip is stored with status 5 and printed."""
+    from tests.ui.counter.test_ui_counter_slips import printed_codes
+
     dossier = saved_dossier(tmp_path)
-    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'receipt.bin'}"))
+    printer = tmp_path / "receipt.bin"
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{printer}"))
     view = w.dossier_view
     kb = Keyboard()
     qtbot.keyClick(w, Qt.Key.Key_F9)
@@ -101,19 +106,27 @@ def test_type_the_code_and_request_a_supplement_with_a_reason(qtbot, tmp_path):
     qtbot.waitUntil(lambda: view.dossier is not None, timeout=5000)
 
     view.action_buttons[S.SUPPLEMENT_REQUESTED].click()
-    assert view.reason.isVisible() and not view.confirm_button.isEnabled()
-    assert QApplication.focusWidget() is view.reason
+    panel = view.slip_panel
+    assert panel.isVisible() and panel.form == "02" and not view.confirm.isVisible()
+    assert QApplication.focusWidget() is panel.reason and not panel.issue_button.isEnabled()
     kb.key(Qt.Key.Key_Return, "\r")  # no reason yet: nothing happens
-    assert view.pending is not None
+    assert panel.isVisible()
     kb.type("Ban sao so ho khau")
     settle(qtbot, w)
-    assert view.confirm_button.isEnabled()
+    assert panel.issue_button.isEnabled()
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(lambda: view.dossier.status is S.SUPPLEMENT_REQUESTED, timeout=5000)
     assert rows(tmp_path, "SELECT status, status_reason FROM dossiers") == [
         {"status": 5, "status_reason": "Ban sao so ho khau"}]
+    assert rows(tmp_path, "SELECT form, reason, clerk FROM dossier_slips") == [
+        {"form": "02", "reason": "Ban sao so ho khau", "clerk": CLERK}]
+    qtbot.waitUntil(lambda: printed_codes(printer) == [dossier.code], timeout=10000)
     assert set(view.action_buttons) == set(TRANSITIONS[S.SUPPLEMENT_REQUESTED])
     assert S.RETURNED not in view.action_buttons and S.FINISHED not in view.action_buttons
+    # The slip is listed on the page, chosen for a reprint.
+    qtbot.waitUntil(lambda: view.paperwork.table.rowCount() == 1, timeout=5000)
+    assert view.paperwork.table.item(0, 0).text() == "Mẫu 02"
+    assert view.paperwork.selected_slip().form == "02"
 
     # Withdraw needs a reason too; Esc cancels without writing anything.
     view.action_buttons[S.WITHDRAWN].click()
