@@ -255,12 +255,12 @@ class SlipPanel(QFrame):
         asks = form in SLIP_REASONS
         # What the field asks for, in the field (one row: no room for a label).
         self.reason.setPlaceholderText(tr_marked(SLIP_REASONS[form]) if asks else "")
-        if not asks and self.reason.hasFocus():
+        self.issue_button.setEnabled(not asks or bool(self.reason.text().strip()))
+        if not asks and self.reason.hasFocus():  # 05: Enter issues it
             self.issue_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reason.setVisible(asks)
         self.date_label.setVisible(form == "04")
         self.new_date.setVisible(form == "04")
-        self.issue_button.setEnabled(not asks or bool(self.reason.text().strip()))
 
     def submit(self) -> None:
         if not self.issue_button.isEnabled():

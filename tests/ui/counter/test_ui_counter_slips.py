@@ -3,6 +3,9 @@ form, types the reason (and the new date for Mẫu 04), and the slip is stored w
 change and printed on the receipt printer (read back through the ESC/POS parser)."""
 
 import os
+import shutil
+import socket
+import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -10,7 +13,9 @@ from datetime import timedelta  # noqa: E402
 
 import pytest  # noqa: E402
 import zxingcpp  # noqa: E402
-from PySide6.QtCore import QDate  # noqa: E402
+from PIL import ImageChops  # noqa: E402
+from PySide6.QtCore import QDate, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.dossiers.status import DossierStatus  # noqa: E402
 from tests.escpos_raster import parse_escpos  # noqa: E402
@@ -24,6 +29,9 @@ from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     settle,
 )
 from tests.ui.counter.test_ui_counter_results import saved_dossier  # noqa: E402
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"),
+                                   reason="poppler-utils (pdftotext) not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +94,147 @@ def test_supplement_request_and_apology_from_the_dossier_page(qtbot, tmp_path):
     assert rows(tmp_path, "SELECT form, new_date FROM dossier_slips ORDER BY id")[-1] == {
         "form": "04", "new_date": new.isoformat()}
     assert view.dossier.status is DossierStatus.SUPPLEMENT_REQUESTED  # unchanged by 04
+
+
+def printed_pages(path):
+    return parse_escpos(path.read_bytes()).pages if path.exists() else []
+
+
+def pdf_text(path) -> str:
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+def rendered(tmp_path, uid: str, config):
+    """The slip `uid` drawn afresh by the dossier desk (what the printer must have got)."""
+    from kiosk.dossiers import DossierDesk
+    from kiosk.dossiers.slips import render_slip, slip_print
+    from kiosk.store import connect
+
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        desk = DossierDesk(db, config)
+        return render_slip(desk, uid, 576), slip_print(desk, uid)
+    finally:
+        db.conn.close()
+
+
+def same_image(a, b) -> bool:
+    return a.size == b.size and ImageChops.difference(a.convert("L"),
+                                                      b.convert("L")).getbbox() is None
+
+
+@needs_poppler
+def test_hand_over_from_the_page_then_process_slip_reprint_and_a4(qtbot, tmp_path):
+    dossier = saved_dossier(tmp_path)
+    printer = tmp_path / "receipt.bin"
+    config = make_config(f"file://{printer}")
+    w = open_counter(qtbot, tmp_path, config)
+    view = w.dossier_view
+    listing = view.paperwork
+    kb = Keyboard()
+    Keyboard().scan(dossier.code)
+    qtbot.waitUntil(lambda: listing.paperwork is not None, timeout=5000)
+    assert listing.empty.isVisible() and not listing.reprint_button.isEnabled()
+
+    # The hand-over row: to whom, received by, a due date; Enter records it.
+    listing.handover_button.setFocus()
+    kb.key(Qt.Key.Key_Return, "\r")
+    panel = view.handover_panel
+    qtbot.waitUntil(panel.isVisible, timeout=2000)
+    assert QApplication.focusWidget() is panel.party and panel.due_date is None
+    assert not panel.record_button.isEnabled()
+    panel.party.setEditText("Công chức Tư pháp - Hộ tịch")
+    kb.key(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.received_by
+    panel.received_by.setText("Trần Văn Bình")
+    due = dossier.appointment_date
+    panel.due.setDate(QDate(due.year, due.month, due.day))
+    kb.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(lambda: listing.table.rowCount() == 1, timeout=5000)
+    assert not panel.isVisible()
+    assert rows(tmp_path, "SELECT to_party, received_by, handed_by, due_date "
+                          "FROM dossier_handovers") == [
+        {"to_party": "Công chức Tư pháp - Hộ tịch", "received_by": "Trần Văn Bình",
+         "handed_by": CLERK, "due_date": due.isoformat()}]
+    assert listing.table.item(0, 0).text() == "Giao nhận"
+    assert "Công chức Tư pháp - Hộ tịch" in listing.table.item(0, 3).text()
+    assert view.state.text().startswith("Đã ghi giao hồ sơ cho Công chức Tư pháp - Hộ tịch.")
+
+    # Then Mẫu 05 from the same page: the focus waits on "Lập phiếu…".
+    assert QApplication.focusWidget() is view.slip_button
+    kb.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
+    view.slip_panel.form_buttons["05"].click()
+    assert QApplication.focusWidget() is view.slip_panel.issue_button
+    kb.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(lambda: printed_codes(printer) == [dossier.code], timeout=10000)
+    (slip,) = rows(tmp_path, "SELECT uid, form FROM dossier_slips")
+    assert slip["form"] == "05"
+    image, content = rendered(tmp_path, slip["uid"], config)
+    (page,) = printed_pages(printer)
+    assert same_image(page.image, image)  # the printout is the stored slip's …
+    (step,) = content.handovers  # … which lists the hand-over
+    assert step.parties.endswith("Nhận: Công chức Tư pháp - Hộ tịch")
+    assert (step.handed_by, step.received_by) == (CLERK, "Trần Văn Bình")
+
+    # Listed, and chosen: reprint prints the same slip again.
+    qtbot.waitUntil(lambda: listing.table.rowCount() == 2, timeout=5000)
+    assert listing.selected_slip().uid == slip["uid"]
+    assert listing.table.item(1, 0).text() == "Mẫu 05"
+    listing.reprint_button.click()
+    qtbot.waitUntil(lambda: len(printed_codes(printer)) == 2, timeout=10000)
+    first, again = printed_pages(printer)
+    assert same_image(first.image, again.image)
+    qtbot.waitUntil(lambda: view.state.text() == "Đã in lại phiếu Mẫu 05.", timeout=5000)
+
+    # A4: written beside the A4 receipts, opened with the PC's viewer, said where.
+    listing.pdf_button.click()
+    qtbot.waitUntil(lambda: len(w.opened_files) == 1, timeout=10000)
+    (pdf,) = w.opened_files
+    assert pdf.parent == tmp_path / "receipts" and pdf.name.startswith(dossier.code)
+    assert str(pdf) in view.state.text()
+    text = pdf_text(pdf)
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and dossier.code in text
+    assert "Trần Văn Bình" in text
+
+    # The next hand-over offers the party used before; Esc closes the row.
+    view.start_handover()
+    assert [panel.party.itemText(i) for i in range(panel.party.count())] == [
+        "Công chức Tư pháp - Hộ tịch"]
+    kb.key(Qt.Key.Key_Escape)
+    assert not panel.isVisible() and QApplication.focusWidget() is listing.handover_button
+    assert len(rows(tmp_path, "SELECT * FROM dossier_handovers")) == 1
+
+
+def test_a_missing_printer_and_an_unwritable_folder_are_told_in_the_clerks_words(qtbot,
+                                                                                  tmp_path):
+    dossier = saved_dossier(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    # Nothing listens on the printer's port; the A4 folder is a file.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = make_config(f"tcp://127.0.0.1:{port}", timeout_s=2).with_values(
+        dossiers={"a4_output_dir": str(blocker / "pdf")})
+    w = open_counter(qtbot, tmp_path, config)
+    view = w.dossier_view
+    Keyboard().scan(dossier.code)
+    qtbot.waitUntil(lambda: view.paperwork.paperwork is not None, timeout=5000)
+    view.action_buttons[DossierStatus.SUPPLEMENT_REQUESTED].click()
+    view.slip_panel.reason.setText("Tờ khai")
+    view.slip_panel.issue_button.click()
+    qtbot.waitUntil(lambda: "chưa in được" in view.state.text(), timeout=10000)
+    assert view.state.text().startswith("Phiếu Mẫu 02 đã lập nhưng chưa in được")
+    qtbot.waitUntil(lambda: view.paperwork.selected_slip() is not None, timeout=5000)
+
+    view.paperwork.reprint_button.click()
+    qtbot.waitUntil(lambda: view.state.text().startswith("Đang in lại"), timeout=2000)
+    qtbot.waitUntil(lambda: "chưa in được" in view.state.text(), timeout=10000)
+
+    view.paperwork.pdf_button.click()
+    qtbot.waitUntil(lambda: w.banner.code == "action", timeout=10000)
+    assert view.state.text().startswith("Không tạo được tệp PDF của phiếu: không ghi được tệp")
+    assert w.opened_files == []
