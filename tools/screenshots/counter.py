@@ -31,6 +31,7 @@ SHOTS = (
     "counter-handback-other-1366x768.png",
     "counter-dossier-action-1366x768.png",
     "counter-dossier-slip-1366x768.png",
+    "counter-dossier-handover-1366x768.png",
     "counter-finish-scans-1366x768.png",
     "counter-logbook-1366x768.png",
     "counter-due-1366x768.png",
@@ -135,6 +136,15 @@ def take_screenshots(out_dir: Path) -> list[Path]:
                               clerk=CLERK, at=ten - timedelta(days=1, hours=1))
     desk.change_status(opened.code, DossierStatus.PROCESSING, clerk="Trần Minh Đức",
                        at=ten - timedelta(hours=20))
+    # Handed to the land officer, with the process control slip (Mẫu 05) that lists it.
+    from kiosk.dossiers.slips import issue_slip, record_handover
+
+    record_handover(desk, opened.code, to_party="Công chức Địa chính - Xây dựng",
+                    received_by="Lê Hoàng Nam", clerk="Trần Minh Đức",
+                    due=opened.appointment_date - timedelta(days=1),
+                    note="Kèm bản sao sổ đỏ", at=ten - timedelta(hours=19, minutes=50))
+    issue_slip(desk, opened.code, "05", clerk="Trần Minh Đức",
+               at=ten - timedelta(hours=19, minutes=45))
     # An elderly citizen's ticket for residence (cư trú), called when the window opens.
     from kiosk.queue.priority import PriorityCategory
     from kiosk.ticketing import TicketDesk
@@ -195,14 +205,22 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         form.clear()
 
         window.open_dossier(opened.code)
-        _wait(app, lambda: window.dossier_view.dossier is not None)
+        _wait(app, lambda: window.dossier_view.paperwork.paperwork is not None)
         shot("counter-dossier-1366x768")
+        # A hand-over from the page: the parties used before are offered.
+        window.dossier_view.start_handover()
+        handover = window.dossier_view.handover_panel
+        handover.party.setEditText("Công chức Tư pháp - Hộ tịch")
+        handover.received_by.setText("Nguyễn Văn Hải")
+        handover.note.setText("Xác minh nơi cư trú")
+        shot("counter-dossier-handover-1366x768")
+        handover.hide()
         # Someone else comes for the result: the card scanned is checked against the dossier.
         window.handle_scan(ScanEvent.now(CARD.encode(), CARD, "serial:COM3"))
         shot("counter-handback-other-1366x768")
         window.banner.dismiss()
-        window.dossier_view.action_buttons[DossierStatus.SUPPLEMENT_REQUESTED].click()
-        window.dossier_view.reason.setText("Bản sao giấy chứng nhận quyền sử dụng đất")
+        window.dossier_view.action_buttons[DossierStatus.STOPPED].click()
+        window.dossier_view.reason.setText("Công dân đề nghị dừng để bổ sung hồ sơ gốc")
         shot("counter-dossier-action-1366x768")
         window.dossier_view.cancel_action()
         # An official slip: Mẫu 04, the apology with a new date.

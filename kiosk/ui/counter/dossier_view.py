@@ -209,6 +209,7 @@ class SlipPanel(QFrame):
             self.forms.addButton(button)
             self.form_buttons[form] = button
             button.toggled.connect(self._update)
+            button.clicked.connect(self._form_chosen)
             row.addWidget(button)
         self.reason = _ReasonEdit()
         self.reason.setObjectName("SlipReason")
@@ -242,6 +243,14 @@ class SlipPanel(QFrame):
         self._update()
         self.show()
         if form in SLIP_REASONS:
+            self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.issue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _form_chosen(self) -> None:
+        """A form picked (a click, or Enter on its button): the cursor goes on to what it
+        asks for, or to "Lập và in phiếu" when it asks for nothing (05)."""
+        if self.form in SLIP_REASONS:
             self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.issue_button.setFocus(Qt.FocusReason.OtherFocusReason)

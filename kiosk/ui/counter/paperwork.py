@@ -174,8 +174,8 @@ class PaperworkList(QWidget):
                           handover_summary(record))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(_short(value) if column == 3 else value)
-                if column == 3 and item.text() != value:
-                    item.setToolTip(value)
+                if column == 3:
+                    item.setToolTip(value)  # the whole text where the column cuts it
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(self.entries))
         self.empty.setVisible(paperwork is not None and not self.entries)

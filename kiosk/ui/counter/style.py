@@ -158,6 +158,8 @@ COUNTER = station(
           border_radius=6, labels=dict(font_weight=BOLD)),
     panel("QFrame#SlipPanel", background=AMBER_TINT, border=("2px", "solid", AMBER),
           border_radius=6, labels=dict(font_weight=BOLD)),
+    panel("QFrame#HandoverPanel", background=AMBER_TINT, border=("2px", "solid", AMBER),
+          border_radius=6, labels=dict(font_weight=BOLD)),
     # The status line at the bottom: printer, scanner, camera, shortcuts.
     panel("QFrame#StatusLine", background="#dfe6ef", border_top=LINE,
           labels=dict(font_size=TYPE.small)),

@@ -166,7 +166,11 @@ def test_hand_over_from_the_page_then_process_slip_reprint_and_a4(qtbot, tmp_pat
     assert QApplication.focusWidget() is view.slip_button
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
-    view.slip_panel.form_buttons["05"].click()
+    assert QApplication.focusWidget() is view.slip_panel.reason
+    kb.key(Qt.Key.Key_Backtab, mods=Qt.KeyboardModifier.ShiftModifier)  # to "05 Kiểm soát"
+    assert QApplication.focusWidget() is view.slip_panel.form_buttons["05"]
+    kb.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(lambda: view.slip_panel.form == "05", timeout=2000)
     assert QApplication.focusWidget() is view.slip_panel.issue_button
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(lambda: printed_codes(printer) == [dossier.code], timeout=10000)
