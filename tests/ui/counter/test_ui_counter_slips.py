@@ -242,3 +242,75 @@ def test_a_missing_printer_and_an_unwritable_folder_are_told_in_the_clerks_words
     qtbot.waitUntil(lambda: w.banner.code == "action", timeout=10000)
     assert view.state.text().startswith("Không tạo được tệp PDF của phiếu: không ghi được tệp")
     assert w.opened_files == []
+
+
+def refusal(tmp_path, code: str, form: str) -> str:
+    """What the dossier desk says when it refuses Mẫu `form` for `code` now (the screen must
+    say the same)."""
+    from kiosk.config import Config
+    from kiosk.dossiers import DossierDesk
+    from kiosk.dossiers.models import DossierError
+    from kiosk.dossiers.slips import issue_slip
+    from kiosk.dossiers.status import IllegalTransition
+    from kiosk.store import connect
+
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        with pytest.raises((DossierError, IllegalTransition)) as refused:
+            issue_slip(DossierDesk(db, Config()), code, form, clerk=CLERK, reason="Lần nữa")
+        return refused.value.message_vi
+    finally:
+        db.conn.close()
+
+
+def online_registration(tmp_path):
+    """A dossier registered online, waiting at status 1 for the counter's check (its first
+    status set here, as tests/dossiers/test_dossiers_slips.py does)."""
+    from kiosk.store import connect
+
+    dossier = saved_dossier(tmp_path)
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        with db.conn:
+            db.execute("UPDATE dossiers SET status = 1 WHERE id = ?", (dossier.id,))
+            db.execute("UPDATE dossier_events SET to_status = 1 WHERE dossier_id = ?",
+                       (dossier.id,))
+    finally:
+        db.conn.close()
+    return dossier
+
+
+def test_refusing_a_dossier_is_the_refusal_slip(qtbot, tmp_path):
+    """"Không tiếp nhận…" is Mẫu 03 (Alt+number, the reason, Enter): the slip, status 3, the
+    printout; then "Lập phiếu…" → 03 again shows whatever the desk answers, in its words."""
+    dossier = online_registration(tmp_path)
+    printer = tmp_path / "receipt.bin"
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{printer}"))
+    view = w.dossier_view
+    kb = Keyboard()
+    kb.scan(dossier.code)
+    qtbot.waitUntil(lambda: DossierStatus.REFUSED in view.action_buttons, timeout=5000)
+    number = list(view.action_buttons).index(DossierStatus.REFUSED) + 1
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    kb.key(Qt.Key.Key_0 + number, mods=Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
+    assert view.slip_panel.form == "03" and QApplication.focusWidget() is view.slip_panel.reason
+    kb.type("Ho so khong thuoc tham quyen")
+    settle(qtbot, w)
+    kb.key(Qt.Key.Key_Return, "\r")
+    qtbot.waitUntil(lambda: view.dossier.status is DossierStatus.REFUSED, timeout=5000)
+    qtbot.waitUntil(lambda: printed_codes(printer) == [dossier.code], timeout=10000)
+    assert rows(tmp_path, "SELECT form, reason FROM dossier_slips") == [
+        {"form": "03", "reason": "Ho so khong thuoc tham quyen"}]
+    assert rows(tmp_path, "SELECT status, status_reason FROM dossiers") == [
+        {"status": 3, "status_reason": "Ho so khong thuoc tham quyen"}]
+
+    # A refused dossier cannot be refused again: the desk's refusal, as it words it.
+    view.slip_button.click()
+    view.slip_panel.form_buttons["03"].click()
+    view.slip_panel.reason.setText("Lần nữa")
+    view.slip_panel.issue_button.click()
+    qtbot.waitUntil(lambda: w.banner.code == "action", timeout=5000)
+    assert view.state.text() == w.banner.message == refusal(tmp_path, dossier.code, "03")
+    assert len(rows(tmp_path, "SELECT * FROM dossier_slips")) == 1
+    assert len(printed_codes(printer)) == 1
