@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.failures import wording
+from kiosk.ui.counter.lanes import receipt_failure
 from kiosk.ui.counter.text import when_text
 from kiosk.ui.i18n import translate
 from kiosk.ui.widgets import KeyButton, field_label
@@ -324,6 +325,7 @@ class PaperworkActions(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self._reprinting: set[str] = set()  # slips on their way to the printer
         view = window.dossier_view
         view.handover_requested.connect(self.record_handover)
         view.paperwork.reprint_requested.connect(self.reprint)
@@ -366,14 +368,28 @@ class PaperworkActions(QObject):
 
     def reprint(self, slip: Any) -> None:
         window = self.window
+        if slip.uid in self._reprinting:
+            return  # a second press while it prints: one copy
+        self._reprinting.add(slip.uid)
         window._print_state(slip.code, "busy", translate(
             "paperwork", "Đang in lại phiếu Mẫu %1…").replace("%1", slip.form))
         window.lanes.printer.run(
             lambda printer: printer.print_slip(slip.uid),
-            done=lambda _: window._print_state(slip.code, "ok", translate(
-                "paperwork", "Đã in lại phiếu Mẫu %1.").replace("%1", slip.form)),
-            failed=lambda exc: window.on_slip_print_failed(slip.code, slip.form, exc),
-            owner=self, label="reprint slip")
+            done=lambda _: self._reprinted(slip, None),
+            failed=lambda exc: self._reprinted(slip, exc), owner=self, label="reprint slip")
+
+    def _reprinted(self, slip: Any, exc: BaseException | None) -> None:
+        self._reprinting.discard(slip.uid)
+        window = self.window
+        if exc is None:
+            window._print_state(slip.code, "ok", translate(
+                "paperwork", "Đã in lại phiếu Mẫu %1.").replace("%1", slip.form))
+            return
+        message_vi, _ = receipt_failure(slip.code, exc)
+        text = translate("paperwork", "Chưa in lại được phiếu Mẫu %1: %2").replace(
+            "%1", slip.form).replace("%2", message_vi)
+        window._print_state(slip.code, "failed", text)
+        window.banner.show_message("error", text, code="print")
 
     def write_pdf(self, slip: Any) -> None:
         window = self.window

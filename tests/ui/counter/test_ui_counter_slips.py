@@ -235,8 +235,9 @@ def test_a_missing_printer_and_an_unwritable_folder_are_told_in_the_clerks_words
     qtbot.waitUntil(lambda: view.paperwork.selected_slip() is not None, timeout=5000)
 
     view.paperwork.reprint_button.click()
-    qtbot.waitUntil(lambda: view.state.text().startswith("Đang in lại"), timeout=2000)
-    qtbot.waitUntil(lambda: "chưa in được" in view.state.text(), timeout=10000)
+    qtbot.waitUntil(lambda: view.state.text().startswith("Chưa in lại được phiếu Mẫu 02: "),
+                    timeout=10000)
+    assert w.banner.code == "print" and w.banner.message == view.state.text()
 
     view.paperwork.pdf_button.click()
     qtbot.waitUntil(lambda: w.banner.code == "action", timeout=10000)
