@@ -2,7 +2,9 @@
 holds, and move it on with only the actions its current status allows.
 
 Which actions exist comes from the status machine (kiosk.dossiers.status), never from a list
-kept here, so the buttons cannot offer what the desk would refuse.
+kept here, so the buttons cannot offer what the desk would refuse. Asking for a supplement and
+refusing a dossier are official slips (Mẫu 02, 03): those two actions open the slip's row with
+the form chosen. The slips issued and the hand-overs are listed and acted on by paperwork.py.
 """
 
 from __future__ import annotations
@@ -291,7 +293,8 @@ class SlipPanel(QFrame):
 
 class DossierView(QWidget):
     """Open / show / act. `open_requested(code)`, `action_requested(code, status, reason)`,
-    `reprint_requested(code)`, `a4_requested(code)`; window.py does the work off-thread."""
+    `reprint_requested(code)`, `a4_requested(code)`, `slip_requested(...)`,
+    `handover_requested(...)`; window.py (and paperwork.py) do the work off-thread."""
 
     open_requested = Signal(str)
     finish_requested = Signal(str)  # a code typed in the "mark finished" mode
