@@ -713,6 +713,7 @@
     </message>
     <message>
         <source>Giấy tờ cần bổ sung (bắt buộc), ngăn cách bằng ;</source>
+        <extracomment>The status actions that are an official slip: asking for a supplement is Mẫu 02, refusing a dossier Mẫu 03 (the slip&apos;s panel opens with that form chosen; its reason is the slip&apos;s).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2063,6 +2064,14 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Đang ghi giao nhận…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 05 để in phiếu kiểm soát.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Đang lập phiếu…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2322,6 +2331,45 @@ TTHC</source>
     </message>
     <message>
         <source>Đã ghi nhận: %1 · Không ghi nhận được: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPanel</name>
+    <message>
+        <source>Phòng, ban, cơ quan nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Họ tên người nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi chú (không bắt buộc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi giao nhận (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hủy (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giao cho</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Người nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3148,6 +3196,65 @@ Off</translation>
     <message>
         <source>Góp ý về thủ tục, phục vụ</source>
         <translation>About procedures and service</translation>
+    </message>
+</context>
+<context>
+    <name>PaperworkList</name>
+    <message>
+        <source>Phiếu đã lập, giao nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giao hồ sơ…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi lần giao hồ sơ cho phòng, ban hoặc cơ quan khác (in trên phiếu Mẫu 05)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In lại phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In lại phiếu đang chọn trên máy in nhiệt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF A4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tạo tệp PDF khổ A4 của phiếu đang chọn và mở ra để in trên máy in văn phòng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nội dung</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chưa lập phiếu nào, chưa giao hồ sơ lần nào.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mẫu %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giao nhận</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4880,6 +4987,62 @@ Trung bình: {value}
     <message>
         <source>Đóng</source>
         <extracomment>Wide enough for a technician&apos;s line (a path, the fix) to wrap in a few lines, not a column. The box closes by itself after this long: a refused start that nobody watches (two auto-starts at log-on) must not stay over the running kiosk all day.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>paperwork</name>
+    <message>
+        <source>Hẹn mới %1: %2</source>
+        <extracomment>How much of a reason the list shows (the whole text is the row&apos;s tool tip).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 lần giao nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>→ %1, người nhận %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hạn %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>đọc được các phiếu của hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhập họ tên cán bộ (ô Cán bộ ở góc trên) trước khi giao hồ sơ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ghi được giao nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang in lại phiếu Mẫu %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã in lại phiếu Mẫu %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chưa in lại được phiếu Mẫu %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tạo PDF A4…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tạo được tệp PDF của phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã tạo PDF A4 phiếu Mẫu %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
