@@ -315,3 +315,25 @@ def test_refusing_a_dossier_is_the_refusal_slip(qtbot, tmp_path):
     assert view.state.text() == w.banner.message == refusal(tmp_path, dossier.code, "03")
     assert len(rows(tmp_path, "SELECT * FROM dossier_slips")) == 1
     assert len(printed_codes(printer)) == 1
+
+
+def test_slips_list_and_hand_over_row_fit_the_page(qtbot, tmp_path):
+    """At 1366x768 the slips list, the hand-over row and the slip row fit the dossier page,
+    nothing overlaps, and neither row makes the page wider than its action bar does."""
+    from tests.ui.counter.test_ui_counter_layout import overlaps
+
+    dossier = saved_dossier(tmp_path)
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"))
+    view = w.dossier_view
+    w.open_dossier(dossier.code)
+    qtbot.waitUntil(lambda: view.paperwork.paperwork is not None, timeout=5000)
+    widest = view.minimumSizeHint().width()
+    for start, panel in ((view.start_handover, view.handover_panel),
+                         (view.start_slip, view.slip_panel)):
+        start()
+        qtbot.wait(50)
+        assert panel.isVisible() and view.paperwork.isVisible()
+        assert w.size().toTuple() == (1366, 768)
+        assert view.minimumSizeHint().width() <= widest
+        assert overlaps(w.centralWidget()) == []
+        assert panel.minimumSizeHint().width() <= 1000
