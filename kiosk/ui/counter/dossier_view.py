@@ -784,6 +784,8 @@ class DossierView(QWidget):
 
     def handover_done(self, paperwork: Any, to_party: str) -> None:
         self._set_busy(False)
+        if self.dossier is None or paperwork.code != self.dossier.code:
+            return  # another dossier was opened meanwhile: its page says nothing of this one
         self.show_paperwork(paperwork)
         self.set_state("ok", self.tr("Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 05 để in phiếu "
                                      "kiểm soát.").replace("%1", to_party))
