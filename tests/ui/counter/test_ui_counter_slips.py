@@ -337,3 +337,23 @@ def test_slips_list_and_hand_over_row_fit_the_page(qtbot, tmp_path):
         assert view.minimumSizeHint().width() <= widest
         assert overlaps(w.centralWidget()) == []
         assert panel.minimumSizeHint().width() <= 1000
+
+
+def test_refusing_settlement_of_a_received_dossier_from_the_slip_row(qtbot, tmp_path):
+    """A walk-in dossier (status 2) refused with "Lập phiếu…" → 03: status 8, the slip
+    listed and printed."""
+    dossier = saved_dossier(tmp_path)
+    printer = tmp_path / "receipt.bin"
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{printer}"))
+    view = w.dossier_view
+    Keyboard().scan(dossier.code)
+    qtbot.waitUntil(lambda: view.paperwork.paperwork is not None, timeout=5000)
+    view.start_slip("03")
+    assert view.slip_panel.form == "03"
+    view.slip_panel.reason.setText("Hồ sơ không đủ điều kiện giải quyết")
+    view.slip_panel.issue_button.click()
+    qtbot.waitUntil(lambda: view.dossier.status is DossierStatus.STOPPED, timeout=5000)
+    qtbot.waitUntil(lambda: printed_codes(printer) == [dossier.code], timeout=10000)
+    qtbot.waitUntil(lambda: view.paperwork.table.rowCount() == 1, timeout=5000)
+    assert view.paperwork.table.item(0, 0).text() == "Mẫu 03"
+    assert rows(tmp_path, "SELECT status FROM dossiers") == [{"status": 8}]
