@@ -1,4 +1,7 @@
-"""The official slips of a dossier (Mẫu 02-05) and the hand-overs Mẫu 05 lists.
+"""The official slips of a dossier (forms "02"-"05") and the hand-overs form "05" lists.
+
+The form names are the 2018 numbering the command line keeps; what each prints (its number
+and title in Thông tư 03/2025/TT-VPCP) is the template's (assets/forms/, docs/forms.md).
 
 Issuing a slip is one BEGIN IMMEDIATE transaction on the dossier desk: the slip's row in
 `dossier_slips`, its city record in the outbox ("dossier_slip") and the status change the
@@ -14,10 +17,11 @@ kiosk/dossiers/office.py):
   settled (2, 4, 5, 6) it refuses SETTLEMENT, the dossier moves to STOPPED (8 "Dừng xử lý");
   the reason is the status change's; `details.case` ("receipt" / "settlement") picks the
   template's sentence; a settled dossier (9, 10, 3, 7, 8) gets none;
-- 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả: only for a dossier not yet settled (it is, or
-  the clerk knows it will be, late); the reason and a new working day later than the current
-  due date, which becomes the due date; the status does not change;
-- 05 Phiếu kiểm soát quá trình giải quyết hồ sơ: the dossier's hand-overs so far.
+- 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết: only for a dossier not yet
+  settled (it is, or the clerk knows it will be, late); the reason and a new working day
+  later than the current due date, which becomes the due date; the status does not change;
+- 05 Phiếu kiểm soát quá trình giải quyết hồ sơ (printed as Mẫu số 06): the dossier's
+  hand-overs so far.
 
 A slip shows the citizen's name and nothing else personal (less than the receipt); its city
 record names no citizen at all. Logs name dossiers by code only.
@@ -68,12 +72,6 @@ REFUSAL_STATUS = {REFUSE_RECEIPT: DossierStatus.REFUSED, REFUSE_SETTLEMENT: Doss
 BEING_SETTLED = frozenset({DossierStatus.RECEIVED, DossierStatus.PROCESSING,
                            DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.FEE_REQUESTED})
 STATUS_OF_FORM = {"02": DossierStatus.SUPPLEMENT_REQUESTED}
-FORM_NAMES_VI = {
-    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "03": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
-    "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "05": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-}
 
 
 class SlipRefused(DossierError):

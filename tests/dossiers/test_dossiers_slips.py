@@ -83,10 +83,20 @@ def issued(desk, form: str):
         "Trần Văn Bình"
 
 
+#: The printed number and title of each form in Thông tư 03/2025/TT-VPCP's annex (docs/forms.md):
+#: the command's form names (02-05) keep the 2018 numbering, the control slip is now Mẫu 06.
+OFFICIAL = {"02": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+            "03": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+            "04": ("Mẫu số 04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"),
+            "05": ("Mẫu số 06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")}
+
+
 def test_templates_are_data_with_known_placeholders():
+    assert set(OFFICIAL) == set(FORMS)
     for form in FORMS:
         t = load_form(form)
-        assert t.form == form and t.title.startswith("PHIẾU") and t.number == f"Mẫu số {form}"
+        assert t.form == form and (t.number, t.title) == OFFICIAL[form]
+        assert "03/2025/TT-VPCP" in t.source
         texts = [b.get("text") or b.get("value") or b.get("stamp") or "" for b in t.blocks]
         for text in texts + [s.signer for s in t.signatures]:
             assert placeholders_of(text) <= PLACEHOLDERS
@@ -117,7 +127,7 @@ def test_each_slip_as_a4_pdf_has_title_code_reason_and_readable_codes(desk, tmp_
     # The citizen's name on the slips handed to the citizen (05 travels with the dossier).
     names = (NAME,) if form != "05" else ()
     for wanted in (load_form(form).title, slip.code, expected, *names,
-                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f"Mẫu số {form}"):
+                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", OFFICIAL[form][0]):
         assert " ".join(wanted.split()) in flat, wanted
     # A slip holds the citizen's name and nothing more personal.
     for private in (ID_NUMBER, ADDRESS, PHONE):
@@ -207,7 +217,7 @@ def test_refusal_slip_refuses_receipt_or_settlement_by_the_status(desk, tmp_path
     pdf = write_slip_pdf(desk, slip.uid, tmp_path / f"slip-03-{case}.pdf")
     flat = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in flat and reason in flat
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in flat and reason in flat
     wanted, other = ((RECEIPT_REFUSED, SETTLEMENT_REFUSED) if case == "receipt"
                      else (SETTLEMENT_REFUSED, RECEIPT_REFUSED))
     assert wanted in flat and other not in flat
