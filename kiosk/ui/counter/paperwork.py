@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.failures import wording
+from kiosk.failures import CLERK, wording
 from kiosk.ui.counter.lanes import receipt_failure
 from kiosk.ui.counter.text import when_text
 from kiosk.ui.i18n import translate
@@ -414,7 +414,7 @@ class PaperworkActions(QObject):
             log.exception("cannot open the A4 slip of %s", slip.code)
 
     def _failed(self, exc: BaseException, doing_vi: str, doing_en: str) -> None:
-        message_vi, message_en = wording(exc, doing_vi, doing_en)
+        message_vi, message_en = wording(exc, doing_vi, doing_en, audience=CLERK)
         log.warning("paperwork: %s", message_en)
         self.view.action_failed(message_vi)
         self.window.banner.show_message("error", message_vi, code="action")
