@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
 from kiosk.ui.i18n import N_, tr_marked
-from kiosk.ui.widgets import KeyButton, WrapRow, field_label, set_prop
+from kiosk.ui.widgets import ElidedLabel, KeyButton, WrapRow, field_label, set_prop
 
 #: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
 #: and date columns grow to fit their contents once rows are shown.
@@ -77,7 +77,8 @@ class LogbookView(QWidget):
         self.show_button.clicked.connect(self.request_load)
         self.today_button = KeyButton(self.tr("Hôm nay"))
         self.today_button.clicked.connect(lambda: self.set_range(self.today(), self.today()))
-        self.count = QLabel()
+        # Cut (the whole text in its tool tip) rather than widen the window on a narrow page.
+        self.count = ElidedLabel(minimum=40)
         self.count.setProperty("role", "hint")
         self.export_buttons: dict[str, KeyButton] = {}
         top = QHBoxLayout()

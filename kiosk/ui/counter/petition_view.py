@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -443,10 +442,8 @@ class CounterPetitions:
         self.chip = KeyButton(window.tr("Phản ánh (%1)").replace("%1", KEY))
         self.chip.setObjectName("PetitionChip")
         self.chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.chip.setMinimumWidth(60)
-        self.chip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.chip.clicked.connect(self.show)
-        window.status.add_state(self.chip)
+        window.status.add_state(self.chip, keep=True)
         shortcut = QShortcut(QKeySequence(KEY), window)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self.show)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.i18n import N_, tr_marked
-from kiosk.ui.widgets import set_prop
+from kiosk.ui.widgets import ElidedLabel, set_prop
 
 #: PrinterStatus names (and OFFLINE for a printer that cannot be opened) as the clerk reads them.
 PRINTER_TEXT = {
@@ -48,15 +48,20 @@ class StatusLine(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StatusLine")
-        self.printer = QLabel()
+        # As tall as its chips ask, however short the screen: the pages above give way.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # On a narrow screen (1366x768 at 125 %) the states give way (cut with "…", the
+        # whole text in the tool tip) in the order of GIVE_WAY; the chips added after them
+        # (the due list, petitions) never do.
+        self.printer = ElidedLabel(minimum=90)
         self.printer.setObjectName("PrinterState")
-        self.serial = QLabel()
+        self.serial = ElidedLabel(minimum=110)
         self.serial.setObjectName("SerialState")
-        self.wedge = QLabel()
+        self.wedge = ElidedLabel(minimum=110)
         self.wedge.setObjectName("WedgeState")
-        self.camera = QLabel()
+        self.camera = ElidedLabel(minimum=90)
         self.camera.setObjectName("CameraState")
-        self.book = QLabel()
+        self.book = ElidedLabel(minimum=90)
         self.book.setObjectName("BookState")
         self.book.hide()  # shown on a counter PC of a LAN office only (set_book)
         self.hint = QLabel(tr_marked(SHORTCUTS))
@@ -81,8 +86,38 @@ class StatusLine(QFrame):
         self.set_wedge(True)
         self.set_camera("none")
 
-    def add_state(self, widget: QWidget) -> None:
-        """Another state shown after the scanners (e.g. the city sync indicator)."""
+    #: Who gives way first when the line runs out of room: the printer's state (the longest
+    #: text, and the printer answers for itself when a print fails), then the office book's,
+    #: the camera's, the scanners'.
+    GIVE_WAY = ("printer", "book", "camera", "serial", "wedge")
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._share()
+        return super().event(event)
+
+    def _share(self) -> None:
+        """Cut the states, in the order of GIVE_WAY and each no shorter than its minimum,
+        by what the line lacks (a maximum width each: the layout keeps the rest whole)."""
+        row = self.row
+        shown = [w for i in range(row.count())
+                 if (w := row.itemAt(i).widget()) is not None and not w.isHidden()
+                 and w is not self.hint]
+        margins = row.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - row.spacing() * len(shown)
+        over = sum(w.sizeHint().width() for w in shown) - room
+        for name in self.GIVE_WAY:
+            label: ElidedLabel = getattr(self, name)
+            hint = label.sizeHint().width()
+            cut = 0 if label.isHidden() else max(0, min(over, hint - label.minimum))
+            label.setMaximumWidth(hint - cut if cut else 16777215)  # QWIDGETSIZE_MAX
+            over -= cut
+
+    def add_state(self, widget: QWidget, *, keep: bool = False) -> None:
+        """Another state shown after the scanners (e.g. the city sync indicator); one to
+        `keep` (a chip that opens a page) is never squeezed."""
+        if keep:
+            widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.row.insertWidget(self.row.indexOf(self.hint), widget)
 
     def set_printer(self, name: str) -> None:

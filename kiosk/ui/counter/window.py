@@ -277,9 +277,8 @@ class CounterWindow(QMainWindow):
         self.due_alert.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.due_alert.clicked.connect(self.show_due)
         set_prop(self.due_alert, "overdue", False)
-        # It gives way (cut) before the status line widens the window.
-        self.due_alert.setMinimumWidth(60)
-        self.status.add_state(self.due_alert)
+        # Never cut: the states before it give way on a narrow screen.
+        self.status.add_state(self.due_alert, keep=True)
 
         # -- page wiring --
         f = self.form

@@ -1,32 +1,47 @@
 """The counter window's layout: it fits 1366x768 at 125 % Windows scaling (1093x614 logical
 pixels), also with the citizen's rating panel and a message shown, and nothing in it overlaps
-at 1093x614, 1366x768 and 1920x1080 (the rating panel beside a filled form included)."""
+at 1093x614, 1366x768 and 1920x1080 (the rating panel beside a filled form included). Every
+page and every panel of the dossier page (a received dossier's seven actions, the confirm
+question, the slip row, the hand-over row, the slips list), the logbook, the petitions and the
+due list keep the window on the screen at 1093x614 and 1366x768, with and without the rating
+panel, with no button's text cut and the status line's chips whole.
+
+COUNTER_LAYOUT_SHOTS=DIR saves each of those states as a PNG there, to look at."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from datetime import timedelta  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QRect  # noqa: E402
+from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractScrollArea,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
+    QPushButton,
     QWidget,
 )
 
 from drivers.scanners.events import ScanEvent  # noqa: E402
 from kiosk.config import Config  # noqa: E402
+from kiosk.dossiers.status import DossierStatus  # noqa: E402
 from kiosk.paths import Paths  # noqa: E402
 from kiosk.ui.counter.window import MINIMUM_SIZE, build_counter_window  # noqa: E402
 from tests.ui.counter.test_ui_counter_helpers import (  # noqa: E402
     CCCD_THU,
+    CLERK,
+    Keyboard,
     close_windows,
     make_config,
     open_counter,
 )
+from tests.ui.counter.test_ui_counter_results import saved_dossier  # noqa: E402
+
+SHOTS = os.environ.get("COUNTER_LAYOUT_SHOTS")
 
 TICKET = SimpleNamespace(number="A012", id=1, service_code="CT", service_name="Cư trú",
                          dossiers=[])
@@ -121,3 +136,136 @@ def test_nothing_overlaps(qtbot, tmp_path, size, rating):
     buttons = w.form.buttons
     for button in (w.form.save_button, w.form.new_button):
         assert buttons.rect().contains(button.geometry())
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Visible buttons whose text does not fit them (narrower or lower than they ask)."""
+    return [f"{b.objectName() or b.text()!r}: {b.sizeHint().toTuple()} in {b.size().toTuple()}"
+            for b in root.findChildren(QPushButton)
+            if b.isVisible() and (b.sizeHint().width() > b.width()
+                                  or b.sizeHint().height() > b.height())]
+
+
+def whole(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.visibleRegion().boundingRect().size() == widget.size()
+
+
+def paperwork_dossier(tmp_path):
+    """A received dossier (seven actions) handed to a department, with its Mẫu 05 slip."""
+    from kiosk.dossiers import DossierDesk
+    from kiosk.dossiers.slips import issue_slip, record_handover
+    from kiosk.store import connect
+
+    dossier = saved_dossier(tmp_path)
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        desk = DossierDesk(db, Config())
+        record_handover(desk, dossier.code, to_party="Công chức Địa chính - Xây dựng",
+                        received_by="Lê Hoàng Nam", clerk=CLERK,
+                        due=dossier.appointment_date - timedelta(days=1),
+                        note="Kèm bản sao sổ đỏ")
+        issue_slip(desk, dossier.code, "05", clerk=CLERK)
+    finally:
+        db.conn.close()
+    return dossier
+
+
+@pytest.mark.parametrize("size", [MINIMUM_SIZE, (1366, 768)])
+@pytest.mark.parametrize("rating", [False, True])
+def test_every_page_and_panel_fits_the_screen(qtbot, tmp_path, size, rating):
+    """Each page (F2, F9, F10, Ctrl+P, F1) and each panel of the dossier page, opened the way
+    the clerk opens them (keys, Alt+number): the window stays the screen's size, asks for no
+    more, no button's text is cut, the status line's chips stay whole beside the longest
+    printer state; the action buttons keep their Alt+number (they wrap, in order)."""
+    dossier = paperwork_dossier(tmp_path)
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"), size=size)
+    view = w.dossier_view
+    kb = Keyboard()
+    if rating:
+        w.rating_view.ask(TICKET, None, 1, "Phạm Thị Quỳnh Hương")
+    name = f"{size[0]}x{size[1]}{'-rating' if rating else ''}"
+
+    def check(state: str) -> None:
+        qtbot.wait(60)
+        w.status.set_printer("UNKNOWN")  # "Đã cấu hình (không đọc được trạng thái)"
+        qtbot.wait(30)
+        if SHOTS:
+            w.grab().save(os.path.join(SHOTS, f"{state}-{name}.png"))
+        where = f"{state} at {name}"
+        assert w.size().toTuple() == size, where
+        assert _fits(w.minimumSizeHint(), size), (where, w.minimumSizeHint())
+        assert w.rating_view.isVisible() == rating, where
+        assert clipped(w) == [], where
+        assert overlaps(w.centralWidget()) == [], where
+        for chip in (w.due_alert, w.petitions.chip):
+            assert whole(chip) and chip.sizeHint().width() <= chip.width(), (where, chip.text())
+        assert w.status.printer.text() == "Máy in: Đã cấu hình (không đọc được trạng thái)"
+
+    # F2: the intake form, a card scanned and a procedure chosen.
+    qtbot.keyClick(w, Qt.Key.Key_F2)
+    w.handle_scan(ScanEvent.now(b"", CCCD_THU, "serial:COM3"))
+    w.form.picker.search.setText("thuong tru")
+    w.form.picker.choose_current()
+    check("intake")
+    w.form.clear()
+
+    # F9, the receipt scanned: seven actions, then "Lập phiếu…"; the slips list below.
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    kb.scan(dossier.code)
+    qtbot.waitUntil(lambda: view.paperwork.paperwork is not None, timeout=5000)
+    assert list(view.action_buttons) == [
+        DossierStatus.RETURNED, DossierStatus.FINISHED, DossierStatus.PROCESSING,
+        DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.FEE_REQUESTED,
+        DossierStatus.WITHDRAWN, DossierStatus.STOPPED]
+    assert view.paperwork.table.rowCount() == 2 and view.paperwork.table.isVisible()
+    check("dossier")
+    for button in (*view.action_buttons.values(), view.slip_button):
+        assert whole(button), button.text()
+
+    # Alt+7: "Dừng xử lý…", the confirm question with its reason.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    kb.key(Qt.Key.Key_7, mods=Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.confirm.isVisible, timeout=2000)
+    assert view.pending.to is DossierStatus.STOPPED
+    view.reason.setText("Công dân đề nghị dừng để bổ sung hồ sơ gốc")
+    check("confirm")
+    kb.key(Qt.Key.Key_Escape)
+    assert not view.confirm.isVisible()
+
+    # "Lập phiếu…", Mẫu 04: the form buttons, the reason, the new date, the buttons.
+    view.slip_button.click()
+    view.slip_panel.form_buttons["04"].click()
+    view.slip_panel.reason.setText("Cần xác minh thêm tại cơ quan đăng ký đất đai")
+    assert view.slip_panel.new_date.isVisible()
+    check("slip")
+    view.slip_panel.cancelled.emit()
+    # Alt+4: "Yêu cầu bổ sung…" opens the same row with Mẫu 02.
+    view.actions_row.setFocus()
+    kb.key(Qt.Key.Key_4, mods=Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
+    assert view.slip_panel.form == "02"
+    view.slip_panel.cancelled.emit()
+
+    # "Giao hồ sơ…": the hand-over row, filled.
+    view.paperwork.handover_button.click()
+    handover = view.handover_panel
+    handover.party.setEditText("Công chức Tư pháp - Hộ tịch")
+    handover.received_by.setText("Nguyễn Văn Hải")
+    handover.note.setText("Xác minh nơi cư trú")
+    check("handover")
+    handover.cancelled.emit()
+
+    # F10: the logbook, with its rows.
+    qtbot.keyClick(w, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: w.logbook_view.table.rowCount() == 1, timeout=5000)
+    check("logbook")
+
+    # Ctrl+P: the petitions page.
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert w.stack.currentWidget() is w.petitions.view
+    check("petitions")
+
+    # F1: the due list.
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.due_panel.listing is not None, timeout=5000)
+    check("due")
