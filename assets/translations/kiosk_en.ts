@@ -1633,7 +1633,7 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Máy in không phản hồi.</source>
+        <source>Máy in không phản hồi (có thể kẹt giấy, hết giấy hoặc đang tắt): kiểm tra máy in, tắt rồi bật lại.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2728,6 +2728,18 @@ TTHC</source>
     </message>
     <message>
         <source>Hồ sơ mới (F2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lưu (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A4 (F7)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mới (F2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

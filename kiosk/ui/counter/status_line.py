@@ -86,9 +86,9 @@ class StatusLine(QFrame):
         self.set_wedge(True)
         self.set_camera("none")
 
-    #: Who gives way first when the line runs out of room: the printer's state (the longest
-    #: text, and the printer answers for itself when a print fails), then the office book's,
-    #: the camera's, the scanners'.
+    # Who gives way first when the line runs out of room: the printer's state (the longest
+    # text, and the printer answers for itself when a print fails), then the office book's,
+    # the camera's, the scanners'.
     GIVE_WAY = ("printer", "book", "camera", "serial", "wedge")
 
     def event(self, event: QEvent) -> bool:
