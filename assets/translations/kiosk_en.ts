@@ -4990,6 +4990,10 @@ Trung bình: {value}
 <context>
     <name>lanes</name>
     <message>
+        <source>in được phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in lại hoặc in giấy A4.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -237,7 +237,8 @@ def receipt_failure(code: str, exc: BaseException) -> tuple[str, str]:
 
     if isinstance(exc, PrintError):
         log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
-        return wording(exc, "in được phiếu", "print the receipt", audience=CLERK)
+        return wording(exc, translate("lanes", "in được phiếu"), "print the receipt",
+                       audience=CLERK)
     log.error("receipt for dossier %s not printed", code, exc_info=exc)
     return (translate("lanes", "Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy "
                                "in lại hoặc in giấy A4."), f"receipt not printed: {exc!r}")
