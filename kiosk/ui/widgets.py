@@ -306,11 +306,13 @@ class WrapRow(QWidget):
     (after a stretch); `right` aligns every row to the right; the `stretch` items (groups of
     fields, say) share what is left of their row's width. `compact` gives buttons a shorter
     text (keeping the key, "A4 (F7)"), shown, with the whole text as tool tip, when it saves a
-    row. `set_items` replaces the items (a dossier's actions)."""
+    row. `set_items` replaces the items (a dossier's actions). With `hfw` false the row does
+    not answer height-for-width (which makes a box layout hold its whole parent at that
+    height) but sets its own minimum height to the rows it needs at its width."""
 
     def __init__(self, items: list[QWidget], *, trailing: QWidget | None = None,
                  right: bool = False, spacing: int = 8, stretch: tuple[QWidget, ...] = (),
-                 compact: dict[QPushButton, str] | None = None,
+                 compact: dict[QPushButton, str] | None = None, hfw: bool = True,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._trailing = trailing
@@ -320,10 +322,11 @@ class WrapRow(QWidget):
         self._compact = dict(compact or {})
         self._full = {b: (b.text(), b.toolTip()) for b in self._compact}
         self.compacted = False  # the shorter texts are shown
+        self._hfw = hfw
         self._items: list[QWidget] = []
         self.set_items(items)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
+        policy.setHeightForWidth(hfw)
         self.setSizePolicy(policy)
 
     def set_items(self, items: list[QWidget]) -> None:
@@ -397,7 +400,7 @@ class WrapRow(QWidget):
                      self._height([visible] if visible else []))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return True
+        return self._hfw
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         return self._height(self.rows(width))
@@ -426,6 +429,8 @@ class WrapRow(QWidget):
                 full, tip = self._full[button]
                 button.setText(text if short else full)
                 button.setToolTip(full if short else tip)
+        if not self._hfw:
+            self.setMinimumHeight(self._height(arranged))
         y = 0
         for row in arranged:
             height = max(w.sizeHint().height() for w in row)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -147,10 +147,34 @@ class _DetailsArea(QScrollArea):
         super().__init__()
         self.setObjectName("DossierDetails")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Sized here, not by QScrollArea's own resizing: that gives a layout whose rows wrap
+        # (the slips list's buttons) its preferred height, so the details would scroll on a
+        # screen that has room for them.
+        self.setWidgetResizable(False)
         self.setWidget(details)
+        details.installEventFilter(self)
+
+    def _fit(self) -> None:
+        """The details as wide as the view and as tall as it, or as they must be."""
+        inner = self.widget()
+        width = self.viewport().width()
+        layout = inner.layout()
+        need = (layout.totalMinimumHeightForWidth(width) if layout.hasHeightForWidth()
+                else inner.minimumSizeHint().height())
+        size = QSize(width, max(self.viewport().height(), need))
+        if inner.size() != size:
+            inner.resize(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)  # also the view's, when the scroll bar comes or goes
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         inner = self.widget().minimumSizeHint()

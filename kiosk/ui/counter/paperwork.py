@@ -121,7 +121,7 @@ class PaperworkList(QWidget):
         head.addWidget(title, 1, Qt.AlignmentFlag.AlignTop)
         # Beside the title where there is room, under each other on a narrow page.
         head.addWidget(WrapRow([self.handover_button, self.reprint_button, self.pdf_button],
-                               right=True, spacing=6))
+                               right=True, spacing=6, hfw=False))
 
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("PaperworkTable")
