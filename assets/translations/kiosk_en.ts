@@ -2000,6 +2000,14 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>In lại (F6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A4 (F7)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Quét mã vạch trên giấy hẹn: hồ sơ chuyển ngay sang &quot;Đã xử lý xong&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2815,6 +2823,18 @@ TTHC</source>
     </message>
     <message>
         <source>đến ngày</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -534,9 +534,13 @@ class DossierView(QWidget):
         bar.setSpacing(6)
         bar.addWidget(self.actions_row)
         bar.addWidget(self.state)
-        # Reprints sit by the code; on a narrow page these buttons wrap under each other.
+        # Reprints sit by the code; on a narrow page with shorter texts (the whole one in the
+        # tool tip) where that keeps one row, else the buttons wrap under each other.
         top.addWidget(WrapRow([self.open_button, self.finish_mode_button, self.reprint_button,
-                               self.a4_button], right=True), 0, Qt.AlignmentFlag.AlignTop)
+                               self.a4_button], right=True, compact={
+                                   self.reprint_button: self.tr("In lại (F6)"),
+                                   self.a4_button: self.tr("A4 (F7)")}),
+                      0, Qt.AlignmentFlag.AlignTop)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
         # Who collects: an ID card scanned while a dossier is open is checked against it.

@@ -89,14 +89,19 @@ class LogbookView(QWidget):
         top.addWidget(self.to_edit)
         top.addWidget(self.show_button)
         top.addWidget(self.today_button)
-        top.addWidget(self.count, 1)
+        top.addStretch(1)
         for fmt in FORMATS:
             button = KeyButton(tr_marked(_FORMAT_TEXT[fmt]))
             button.setObjectName(f"Export_{fmt}")
             button.clicked.connect(lambda _=False, f=fmt: self.request_export(f))
             self.export_buttons[fmt] = button
-        # On two rows rather than widening the window when the rating panel takes room.
-        top.addWidget(WrapRow(list(self.export_buttons.values()), right=True))
+        # Shorter texts (the whole one in the tool tip), then two rows, rather than widening
+        # the window when the rating panel takes room.
+        self.exports = WrapRow(list(self.export_buttons.values()), right=True, compact={
+            self.export_buttons["csv"]: self.tr("CSV"),
+            self.export_buttons["xlsx"]: self.tr("Excel"),
+            self.export_buttons["pdf"]: self.tr("PDF")})
+        top.addWidget(self.exports)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("LogbookTable")
@@ -126,6 +131,8 @@ class LogbookView(QWidget):
         self.open_button.setObjectName("OpenExport")
         self.open_button.hide()
         bottom = QHBoxLayout()
+        bottom.setSpacing(12)
+        bottom.addWidget(self.count)
         bottom.addWidget(self.state, 1)
         bottom.addWidget(self.open_button)
 

@@ -199,7 +199,15 @@ def test_every_page_and_panel_fits_the_screen(qtbot, tmp_path, size, rating):
         assert overlaps(w.centralWidget()) == [], where
         for chip in (w.due_alert, w.petitions.chip):
             assert whole(chip) and chip.sizeHint().width() <= chip.width(), (where, chip.text())
-        assert w.status.printer.text() == "Máy in: Đã cấu hình (không đọc được trạng thái)"
+        printer = w.status.printer
+        assert printer.text() == printer.toolTip() == (
+            "Máy in: Đã cấu hình (không đọc được trạng thái)")
+        # The printer's state gives way first (cut, whole in its tool tip); the scanners'
+        # states stay whole.
+        cut = printer.shown_text() != printer.text()
+        assert cut == (size == MINIMUM_SIZE), printer.shown_text()
+        assert not cut or printer.shown_text().endswith("…")
+        assert w.status.wedge.shown_text() == w.status.wedge.text()
 
     # F2: the intake form, a card scanned and a procedure chosen.
     qtbot.keyClick(w, Qt.Key.Key_F2)
@@ -207,6 +215,13 @@ def test_every_page_and_panel_fits_the_screen(qtbot, tmp_path, size, rating):
     w.form.picker.search.setText("thuong tru")
     w.form.picker.choose_current()
     check("intake")
+    # Beside the rating panel the intake buttons keep one row with shorter texts (the key
+    # kept, the whole text in the tool tip); with room, the whole texts.
+    short = rating
+    assert w.form.buttons.compacted == short
+    assert len(w.form.buttons.rows(w.form.buttons.width())) == 1
+    assert w.form.a4_button.text() == ("A4 (F7)" if short else "In giấy A4 (F7)")
+    assert w.form.a4_button.toolTip() == ("In giấy A4 (F7)" if short else "")
     w.form.clear()
 
     # F9, the receipt scanned: seven actions, then "Lập phiếu…"; the slips list below.
