@@ -1129,6 +1129,19 @@ TTHC</source>
         <source>Chủ đề</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nhắc (F4)</source>
+        <extracomment>Actions the bar sends to the worker. The call buttons&apos; shorter texts on a narrow screen (the status line&apos;s words, the key kept; the whole text in the tool tip), so the ticket&apos;s service and waiting time keep room.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vắng (F11)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chuyển (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AdminFlow</name>
@@ -3758,7 +3771,7 @@ Off</translation>
     <name>QueueWorker</name>
     <message>
         <source>Không thực hiện được thao tác gọi số (lỗi hệ thống).</source>
-        <extracomment>Actions the bar sends to the worker. Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.</extracomment>
+        <extracomment>What the service, waiting time and count keep beside the buttons (px) before they shorten. Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -284,3 +284,44 @@ def test_every_page_and_panel_fits_the_screen(qtbot, tmp_path, size, rating):
     qtbot.keyClick(w, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: w.due_panel.listing is not None, timeout=5000)
     check("due")
+
+
+@pytest.mark.parametrize("size", [MINIMUM_SIZE, (1366, 768)])
+def test_the_calling_bar_with_a_priority_ticket_fits(qtbot, tmp_path, size):
+    """An elderly citizen's ticket called (number, priority badge, service, waiting time, the
+    five call buttons, the waiting count): at 1093 px the buttons take the status line's short
+    words (key kept, the whole text in the tool tip) so the service and waiting time keep
+    room and the bar stays one line high; at 1366 px the whole texts."""
+    from kiosk.queue.priority import PriorityCategory
+    from kiosk.store import connect
+    from kiosk.ticketing import TicketDesk
+
+    config = make_config(f"file://{tmp_path / 'r.bin'}")
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        TicketDesk(db, config).issue("CTR", PriorityCategory.ELDERLY)
+    finally:
+        db.conn.close()
+    w = open_counter(qtbot, tmp_path, config, size=(1366, 768))
+    bar = w.calling
+    qtbot.waitUntil(lambda: bar.ready, timeout=5000)
+    idle = bar.height()
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: bar.ticket is not None, timeout=5000)
+    w.resize(*size)
+    qtbot.wait(100)
+    if SHOTS:
+        w.grab().save(os.path.join(SHOTS, f"calling-{size[0]}x{size[1]}.png"))
+    assert w.size().toTuple() == size and _fits(w.minimumSizeHint(), size)
+    assert bar.priority_label.isVisible() and bar.number_label.text() == "F001"
+    narrow = size == MINIMUM_SIZE
+    assert bar.compact == narrow
+    assert bar.recall_button.text() == ("Nhắc (F4)" if narrow else "Nhắc lại (F4)")
+    assert bar.recall_button.toolTip() == ("Nhắc lại (F4)" if narrow else "")
+    assert clipped(bar) == []
+    # The service is readable, the waiting count never a column of single letters (which
+    # made the bar 88 px high at 1093 px).
+    assert bar.service_label.width() >= bar.service_label.sizeHint().width()
+    assert bar.waiting_label.width() >= bar.waiting_label.fontMetrics().horizontalAdvance(
+        "Đang")
+    assert bar.height() <= idle + 14, (bar.height(), idle)
