@@ -51,8 +51,8 @@ class StatusLine(QFrame):
         # As tall as its chips ask, however short the screen: the pages above give way.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         # On a narrow screen (1366x768 at 125 %) the states give way (cut with "…", the
-        # whole text in the tool tip) in the order of GIVE_WAY; the chips added after them
-        # (the due list, petitions) never do.
+        # whole text in the tool tip), the longest first; the chips added after them (the
+        # due list, petitions) never do.
         self.printer = ElidedLabel(minimum=90)
         self.printer.setObjectName("PrinterState")
         self.serial = ElidedLabel(minimum=110)
@@ -86,10 +86,11 @@ class StatusLine(QFrame):
         self.set_wedge(True)
         self.set_camera("none")
 
-    # Who gives way first when the line runs out of room: the printer's state (the longest
-    # text, and the printer answers for itself when a print fails), then the office book's,
-    # the camera's, the scanners'.
-    GIVE_WAY = ("printer", "book", "camera", "serial", "wedge")
+    # The states that give way when the line runs out of room: first the long ones (the
+    # printer's "Đã cấu hình (không đọc được trạng thái)", the office book's offline notice),
+    # the longer of them first, down to their minimum; only then the short ones. The chips
+    # never do.
+    GIVE_WAY = (("printer", "book"), ("camera", "serial", "wedge"))
 
     def event(self, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
@@ -97,21 +98,37 @@ class StatusLine(QFrame):
         return super().event(event)
 
     def _share(self) -> None:
-        """Cut the states, in the order of GIVE_WAY and each no shorter than its minimum,
-        by what the line lacks (a maximum width each: the layout keeps the rest whole)."""
+        """Cut the states in the order of GIVE_WAY, within a group the longest to one
+        length, as long as the line allows (a maximum width each: the layout keeps the rest
+        whole)."""
         row = self.row
         shown = [w for i in range(row.count())
                  if (w := row.itemAt(i).widget()) is not None and not w.isHidden()
                  and w is not self.hint]
         margins = row.contentsMargins()
-        room = self.width() - margins.left() - margins.right() - row.spacing() * len(shown)
-        over = sum(w.sizeHint().width() for w in shown) - room
-        for name in self.GIVE_WAY:
-            label: ElidedLabel = getattr(self, name)
-            hint = label.sizeHint().width()
-            cut = 0 if label.isHidden() else max(0, min(over, hint - label.minimum))
-            label.setMaximumWidth(hint - cut if cut else 16777215)  # QWIDGETSIZE_MAX
-            over -= cut
+        over = (sum(w.sizeHint().width() for w in shown) + row.spacing() * len(shown)
+                + margins.left() + margins.right() - self.width())
+        for names in self.GIVE_WAY:
+            labels: list[ElidedLabel] = [getattr(self, n) for n in names
+                                         if not getattr(self, n).isHidden()]
+            hints = [label.sizeHint().width() for label in labels]
+            room = sum(hints) - max(over, 0)
+
+            def total(level: int, labels=labels, hints=hints) -> int:
+                return sum(max(label.minimum, min(hint, level))
+                           for label, hint in zip(labels, hints, strict=True))
+
+            level = max(hints, default=0)
+            if total(level) > room:  # the largest length at which they fit
+                low, high = 0, level
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    low, high = (middle, high) if total(middle) <= room else (low, middle - 1)
+                level = low
+            over -= sum(hints) - total(level)
+            for label, hint in zip(labels, hints, strict=True):
+                cut = hint > level and hint > label.minimum
+                label.setMaximumWidth(max(label.minimum, level) if cut else 16777215)
 
     def add_state(self, widget: QWidget, *, keep: bool = False) -> None:
         """Another state shown after the scanners (e.g. the city sync indicator); one to

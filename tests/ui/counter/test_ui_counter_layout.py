@@ -325,3 +325,30 @@ def test_the_calling_bar_with_a_priority_ticket_fits(qtbot, tmp_path, size):
     assert bar.waiting_label.width() >= bar.waiting_label.fontMetrics().horizontalAdvance(
         "Đang")
     assert bar.height() <= idle + 14, (bar.height(), idle)
+
+
+def test_the_status_line_cuts_its_longest_states_first(qtbot, tmp_path):
+    """A LAN office's counter PC working offline at 1093 px: the two long states (the office
+    book's notice, the printer's) are cut, each whole in its tool tip; the short ones and the
+    chips stay whole and the window its size; back in step at 1366 px nothing is cut."""
+    w = open_counter(qtbot, tmp_path, make_config(f"file://{tmp_path / 'r.bin'}"),
+                     size=MINIMUM_SIZE)
+    status = w.status
+    status.set_printer("UNKNOWN")
+    status.set_book(False, 3)
+    qtbot.wait(80)
+    assert w.size().toTuple() == MINIMUM_SIZE and _fits(w.minimumSizeHint())
+    for label in (status.book, status.printer):
+        assert label.shown_text().endswith("…") and label.toolTip() == label.text()
+    assert status.book.text().startswith("Mất kết nối máy chủ — làm việc trên máy này, 3 ")
+    for label in (status.wedge, status.serial, status.camera):
+        assert label.shown_text() == label.text(), label.text()
+    for chip in (w.due_alert, w.petitions.chip):
+        assert whole(chip) and chip.sizeHint().width() <= chip.width()
+    assert clipped(status) == []
+    status.set_book(True, 0)  # back in step, the printer ready, on a 1366 px screen:
+    status.set_printer("READY")  # every state whole
+    w.resize(1366, 768)
+    qtbot.wait(80)
+    for label in (status.book, status.printer, status.wedge, status.serial, status.camera):
+        assert label.shown_text() == label.text(), label.text()
