@@ -1129,6 +1129,19 @@ TTHC</source>
         <source>Chủ đề</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nhắc (F4)</source>
+        <extracomment>Actions the bar sends to the worker. The call buttons&apos; shorter texts on a narrow screen (the status line&apos;s words, the key kept; the whole text in the tool tip), so the ticket&apos;s service and waiting time keep room.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vắng (F11)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chuyển (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AdminFlow</name>
@@ -1633,7 +1646,7 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Máy in không phản hồi.</source>
+        <source>Máy in không phản hồi (có thể kẹt giấy, hết giấy hoặc đang tắt): kiểm tra máy in, tắt rồi bật lại.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1997,6 +2010,14 @@ TTHC</source>
     </message>
     <message>
         <source>Lập phiếu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In lại (F6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A4 (F7)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2731,6 +2752,18 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Lưu (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A4 (F7)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mới (F2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Hẹn trả kết quả: chọn thủ tục để tính ngày hẹn.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2803,6 +2836,18 @@ TTHC</source>
     </message>
     <message>
         <source>đến ngày</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3726,7 +3771,7 @@ Off</translation>
     <name>QueueWorker</name>
     <message>
         <source>Không thực hiện được thao tác gọi số (lỗi hệ thống).</source>
-        <extracomment>Actions the bar sends to the worker. Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.</extracomment>
+        <extracomment>What the service, waiting time and count keep beside the buttons (px) before they shorten. Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4977,6 +5022,10 @@ Trung bình: {value}
 </context>
 <context>
     <name>lanes</name>
+    <message>
+        <source>in được phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy in lại hoặc in giấy A4.</source>
         <translation type="unfinished"></translation>

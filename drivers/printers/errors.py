@@ -1,7 +1,10 @@
-"""Exceptions raised by the printer drivers, with a message for the citizen and one for the fixer.
+"""Exceptions raised by the printer drivers, with a message for the citizen, one for the clerk
+and one for the fixer.
 
-A failed ticket is seen by a citizen at the kiosk (Vietnamese, no jargon, tell them whom to ask)
-and later by a technician reading the log (English, what broke and what to do about it).
+A failed ticket is seen by a citizen at the kiosk (Vietnamese, no jargon, tell them whom to ask);
+a failed receipt or slip by the clerk at the counter (Vietnamese, what is wrong with the printer
+and what to check: `message_clerk`); and later by a technician reading the log (English, what
+broke and what to do about it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,27 @@ VI_NOT_SET_UP = "Máy in chưa được cài đặt đúng. Vui lòng báo cán 
 VI_BUSY = "Máy in đang bận với phiếu trước. Vui lòng báo cán bộ tại quầy."
 VI_PREVIEW_FAILED = "Không lưu được bản xem trước phiếu. Vui lòng báo cán bộ kỹ thuật."
 
+#: The same failures worded for the clerk at the counter, who prints receipts and slips on the
+#: printer beside them: what is wrong, what to check, then print again.
+CLERK_WORDS = {
+    VI_OFFLINE: "Không kết nối được máy in: kiểm tra máy in đã bật và cáp (USB hoặc mạng) đã "
+                "cắm chắc, rồi in lại.",
+    VI_PAPER_OUT: "Máy in hết giấy: lắp cuộn giấy mới, đóng nắp máy, rồi in lại.",
+    VI_PRINTER_FAULT: "Máy in đang báo lỗi: kiểm tra nắp máy đã đóng và giấy không bị kẹt; nếu "
+                      "vẫn lỗi, tắt máy in rồi bật lại, rồi in lại.",
+    VI_NOT_RESPONDING: "Máy in không phản hồi (có thể kẹt giấy, hết giấy hoặc đang tắt): kiểm "
+                       "tra máy in, tắt rồi bật lại, rồi in lại; phiếu có thể đã in ra một "
+                       "phần.",
+    VI_INTERRUPTED: "Mất kết nối với máy in khi đang in: kiểm tra cáp hoặc mạng và máy in, rồi "
+                    "in lại; phiếu có thể đã in ra một phần.",
+    VI_NOT_SET_UP: "Máy in chưa được cài đặt đúng trên máy này: báo cán bộ kỹ thuật kiểm tra "
+                   "cấu hình máy in.",
+    VI_BUSY: "Máy in còn đang kẹt ở phiếu trước: kiểm tra giấy và máy in, tắt rồi bật lại, rồi "
+             "in lại.",
+    VI_PREVIEW_FAILED: "Không lưu được bản xem trước phiếu: kiểm tra ổ đĩa còn chỗ và thư mục "
+                       "xem trước ghi được, hoặc báo cán bộ kỹ thuật.",
+}
+
 
 class PrinterUriError(ValueError):
     """The printer URI in the configuration cannot be understood."""
@@ -26,17 +50,20 @@ class PrinterUriError(ValueError):
 class PrintError(Exception):
     """A print job failed; nothing (or only part of a ticket) came out.
 
-    `message_vi` is for citizens and clerks, `message_en` for the technician and names the
-    printer, the cause in plain words and a fix. `status` is what the failure says about the
-    printer (e.g. PAPER_OUT), or None when it says nothing definite.
+    `message_vi` is for the citizen at the kiosk, `message_clerk` for the clerk at the counter
+    (what is wrong, what to check; CLERK_WORDS unless given), `message_en` for the technician
+    and names the printer, the cause in plain words and a fix. `status` is what the failure
+    says about the printer (e.g. PAPER_OUT), or None when it says nothing definite.
     """
 
     def __init__(
-        self, message_vi: str, message_en: str, *, status: PrinterStatus | None = None
+        self, message_vi: str, message_en: str, *, status: PrinterStatus | None = None,
+        message_clerk: str | None = None,
     ) -> None:
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
+        self.message_clerk = message_clerk or CLERK_WORDS.get(message_vi, message_vi)
         self.status = status
 
     def __str__(self) -> str:
@@ -106,6 +133,12 @@ def not_set_up_error(uri: str, detail: str) -> PrintError:
 VI_QUEUE_PAUSED = "Máy in đang bị tạm dừng trên máy tính. Vui lòng báo cán bộ tại quầy."
 VI_QUEUE_OFFLINE = ("Máy in đang ở chế độ ngoại tuyến trên máy tính. Vui lòng báo cán bộ tại "
                     "quầy.")
+CLERK_WORDS[VI_QUEUE_PAUSED] = (
+    "Hàng đợi in của Windows đang tạm dừng: mở Cài đặt > Máy in và máy quét > máy in phiếu > "
+    "Mở hàng đợi in, bỏ chọn \"Tạm dừng in\", rồi in lại.")
+CLERK_WORDS[VI_QUEUE_OFFLINE] = (
+    "Windows đang để máy in ở chế độ ngoại tuyến: mở hàng đợi in của máy in phiếu, bỏ chọn "
+    "\"Sử dụng máy in ngoại tuyến\", rồi in lại.")
 
 
 def queue_paused_error(uri: str, queue: str) -> PrintError:

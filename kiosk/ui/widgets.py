@@ -58,6 +58,66 @@ def value_label(name: str = "", *, wrap: bool = True, selectable: bool = True) -
     return widget
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text that gives way on a narrow screen: cut with "…" to the width it
+    is given (down to `minimum` px), the whole text in its tool tip; `text()` is the whole
+    text. Its size hint asks for the whole text, so it is cut only when room runs out."""
+
+    def __init__(self, text: str = "", *, minimum: int = 60,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.minimum = minimum
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What is on screen (the text cut to the label's width)."""
+        return super().text()
+
+    def _extra(self) -> int:
+        """What the label adds around its text (margins, indent)."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(
+            super().text())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + self._extra(),
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(min(self.minimum, self.sizeHint().width()),
+                     super().minimumSizeHint().height())
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        room = self.fontMetrics().horizontalAdvance(self._full) <= width
+        shown = self._full if room else self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, width)
+        if shown != super().text():
+            super().setText(shown)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+            self.updateGeometry()
+
+
 def status_label() -> QLabel:
     """A status line under a control, hidden until `set_tone` gives it a text."""
     widget = QLabel()
@@ -243,30 +303,78 @@ class WrapRow(QWidget):
     """Buttons side by side that wrap onto a second row when the width runs out, instead of
     squeezing the page (a 1366x768 screen at 125 %, a rating panel beside the form): its
     minimum width is its widest button. `trailing` sits at the right end of the last row
-    (after a stretch); `right` aligns every row to the right."""
+    (after a stretch); `right` aligns every row to the right; the `stretch` items (groups of
+    fields, say) share what is left of their row's width. `compact` gives buttons a shorter
+    text (keeping the key, "A4 (F7)"), shown, with the whole text as tool tip, when it saves a
+    row. `set_items` replaces the items (a dossier's actions). With `hfw` false the row does
+    not answer height-for-width (which makes a box layout hold its whole parent at that
+    height) but sets its own minimum height to the rows it needs at its width."""
 
     def __init__(self, items: list[QWidget], *, trailing: QWidget | None = None,
-                 right: bool = False, spacing: int = 8, parent: QWidget | None = None) -> None:
+                 right: bool = False, spacing: int = 8, stretch: tuple[QWidget, ...] = (),
+                 compact: dict[QPushButton, str] | None = None, hfw: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._items = [*items, *([trailing] if trailing is not None else [])]
         self._trailing = trailing
         self._right = right
         self._spacing = spacing
-        for item in self._items:
-            item.setParent(self)
+        self._stretch = tuple(stretch)
+        self._compact = dict(compact or {})
+        self._full = {b: (b.text(), b.toolTip()) for b in self._compact}
+        self.compacted = False  # the shorter texts are shown
+        self._hfw = hfw
+        self._items: list[QWidget] = []
+        self.set_items(items)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
+        policy.setHeightForWidth(hfw)
         self.setSizePolicy(policy)
+
+    def set_items(self, items: list[QWidget]) -> None:
+        """Show `items` (then `trailing`) instead of the items shown so far; widgets no
+        longer listed are left to their owner (hide or delete them)."""
+        trailing = [self._trailing] if self._trailing is not None else []
+        self._items = [*items, *trailing]
+        for item in self._items:
+            if item.parent() is not self:
+                hidden = item.isHidden() and item.testAttribute(
+                    Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+                item.setParent(self)  # which hides it: shown again unless hidden on purpose
+                if self.isVisible() and not hidden:
+                    item.show()
+        self.updateGeometry()
+        self._place()
 
     def _visible(self) -> list[QWidget]:
         return [w for w in self._items if not w.isHidden()]
 
+    def _width(self, widget: QWidget, short: bool) -> int:
+        """The width `widget` asks for with its whole or its `short` text."""
+        hint = widget.sizeHint().width()
+        if widget not in self._compact:
+            return hint
+        assert isinstance(widget, QPushButton)
+        text = self._compact[widget] if short else self._full[widget][0]
+        metrics = widget.fontMetrics()
+        return hint - metrics.horizontalAdvance(widget.text()) + metrics.horizontalAdvance(text)
+
+    def _arrange(self, width: int) -> tuple[list[list[QWidget]], bool]:
+        """The rows at `width`, and whether the shorter texts make them."""
+        rows = self._rows(width, False)
+        if len(rows) > 1 and self._compact:
+            short = self._rows(width, True)
+            if len(short) < len(rows):
+                return short, True
+        return rows, False
+
     def rows(self, width: int) -> list[list[QWidget]]:
         """The buttons of each row at `width`."""
+        return self._arrange(width)[0]
+
+    def _rows(self, width: int, short: bool) -> list[list[QWidget]]:
         rows: list[list[QWidget]] = [[]]
         used = 0
         for widget in self._visible():
-            need = widget.sizeHint().width()
+            need = self._width(widget, short)
             if rows[-1] and used + self._spacing + need > width:
                 rows.append([])
                 used = 0
@@ -292,7 +400,7 @@ class WrapRow(QWidget):
                      self._height([visible] if visible else []))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return True
+        return self._hfw
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         return self._height(self.rows(width))
@@ -314,11 +422,26 @@ class WrapRow(QWidget):
 
     def _place(self) -> None:
         width = self.width()
+        arranged, short = self._arrange(width)
+        if self._compact and short != self.compacted:
+            self.compacted = short
+            for button, text in self._compact.items():
+                full, tip = self._full[button]
+                button.setText(text if short else full)
+                button.setToolTip(full if short else tip)
+        if not self._hfw:
+            self.setMinimumHeight(self._height(arranged))
         y = 0
-        for row in self.rows(width):
+        for row in arranged:
             height = max(w.sizeHint().height() for w in row)
             widths = [min(w.sizeHint().width(), width) for w in row]
-            x = width - sum(widths) - self._spacing * (len(row) - 1) if self._right else 0
+            stretching = [i for i, w in enumerate(row) if w in self._stretch]
+            left = width - sum(widths) - self._spacing * (len(row) - 1)
+            if stretching and left > 0:
+                for n, i in enumerate(stretching):  # what is left, shared out evenly
+                    widths[i] += left // len(stretching) + (n < left % len(stretching))
+                left = 0
+            x = left if self._right else 0
             for widget, w in zip(row, widths, strict=True):
                 if widget is self._trailing:
                     x = max(x, width - w)

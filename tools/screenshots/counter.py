@@ -40,6 +40,8 @@ SHOTS = (
     "counter-book-offline-1366x768.png",
     "counter-rating-1366x768.png",
     "counter-rating-1093x614.png",
+    "counter-dossier-rating-1093x614.png",
+    "counter-dossier-slip-rating-1093x614.png",
     "counter-intake-1920x1080.png",
 )
 
@@ -149,6 +151,9 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from kiosk.queue.priority import PriorityCategory
     from kiosk.ticketing import TicketDesk
 
+    # Received this morning, nothing done yet: its seven actions (the 1093x614 shots).
+    received = desk.save_intake(Intake("1.004194", thu, area="Tổ dân phố số 3"), clerk=CLERK,
+                                at=ten - timedelta(hours=1))
     seed_due(desk, ten)
     answered = seed_petition(db, config, ten)
     TicketDesk(db, config).issue("CTR", PriorityCategory.ELDERLY)
@@ -301,7 +306,19 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         shot("counter-rating-1366x768")
         window.resize(*SMALL)
         shot("counter-rating-1093x614")
+        # The dossier page beside the rating panel on 1366x768 at 125 %: the seven actions
+        # wrap onto a second row, the details scroll, the slip row stacks its fields.
+        window.open_dossier(received.code)
+        _wait(app, lambda: window.dossier_view.paperwork.paperwork is not None)
+        shot("counter-dossier-rating-1093x614")
+        window.dossier_view.slip_button.click()
+        window.dossier_view.slip_panel.form_buttons["04"].click()
+        window.dossier_view.slip_panel.reason.setText(
+            "Cần xác minh thêm tại cơ quan đăng ký đất đai")
+        shot("counter-dossier-slip-rating-1093x614")
+        window.dossier_view.slip_panel.hide()
         window.rating_view.cancel()
+        window.show_intake()
 
         form.clear()  # the unsaved form goes without the question F2 would ask
         window.resize(*FULL_HD)

@@ -20,7 +20,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.i18n import translate
+from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.operations import Lane
 from kiosk.ui.widgets import KeyButton, set_prop
 
@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 STOP_WAIT_MS = 15_000
 #: Actions the bar sends to the worker.
 NEXT, RECALL, SKIP, TRANSFER, FINISH = "next", "recall", "skip", "transfer", "finish"
+#: The call buttons' shorter texts on a narrow screen (the status line's words, the key kept;
+#: the whole text in the tool tip), so the ticket's service and waiting time keep room.
+COMPACT = {RECALL: N_("Nhắc (F4)"), SKIP: N_("Vắng (F11)"), TRANSFER: N_("Chuyển (Ctrl+T)")}
+#: What the service, waiting time and count keep beside the buttons (px) before they shorten.
+ABOUT_ROOM = 240
 #: Actions that need the hub (disabled while it is lost); finish waits in the outbox instead.
 NEEDS_HUB = (NEXT, RECALL, SKIP, TRANSFER)
 
@@ -254,6 +259,8 @@ class CallingBar(QFrame):
         self.buttons = {NEXT: self.next_button, RECALL: self.recall_button,
                         SKIP: self.skip_button, TRANSFER: self.transfer_button,
                         FINISH: self.finish_button}
+        self.full_texts = {action: self.buttons[action].text() for action in COMPACT}
+        self.compact = False  # the shorter texts are shown (_fit)
         for action, button in self.buttons.items():
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             if action == TRANSFER:
@@ -307,7 +314,7 @@ class CallingBar(QFrame):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
 
-        row = QHBoxLayout()
+        row = self.row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
         row.addWidget(self.counter_label)
@@ -362,6 +369,42 @@ class CallingBar(QFrame):
             set_prop(self.number_label, "state", "serving")
             self.update_wait(now)
         self.update_buttons()
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit()  # the window's scale changed the type
+
+    def _fit(self) -> None:
+        """On a narrow bar (1366x768 at 125 %) the call buttons take their shorter texts, so
+        the ticket's service, its waiting time and the waiting count keep some room."""
+        if self.width() <= 0:
+            return
+        beside = [w for w in (self.counter_label, self.number_label, self.priority_label)
+                  if not w.isHidden()]
+        buttons = self.button_box.layout().spacing() * (len(self.buttons) - 1)
+        for action, button in self.buttons.items():
+            buttons += button.sizeHint().width()
+            if action in self.full_texts:  # as wide as with its whole text
+                metrics = button.fontMetrics()
+                buttons += (metrics.horizontalAdvance(self.full_texts[action])
+                            - metrics.horizontalAdvance(button.text()))
+        margins = self.layout().contentsMargins()
+        room = (self.width() - margins.left() - margins.right()
+                - self.row.spacing() * (len(beside) + 2)
+                - sum(w.sizeHint().width() for w in beside) - ABOUT_ROOM)
+        compact = buttons > room
+        if compact != self.compact:
+            self.compact = compact
+            for action, text in COMPACT.items():
+                button, full = self.buttons[action], self.full_texts[action]
+                button.setText(tr_marked(text) if compact else full)
+                button.setToolTip(full if compact else "")
 
     def update_wait(self, now: datetime | None) -> None:
         t = self.ticket

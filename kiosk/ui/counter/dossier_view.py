@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -42,7 +43,7 @@ from kiosk.ui.counter.finish_scans import FinishScans
 from kiosk.ui.counter.paperwork import HandoverPanel, PaperworkList
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
 from kiosk.ui.i18n import N_, tr_marked, translate
-from kiosk.ui.widgets import KeyButton, card, field_label, set_prop, value_label
+from kiosk.ui.widgets import KeyButton, WrapRow, card, field_label, set_prop, value_label
 
 S = DossierStatus
 
@@ -138,6 +139,54 @@ def status_tone(status: DossierStatus) -> str:
     return ""
 
 
+class _DetailsArea(QScrollArea):
+    """The dossier's details, scrolled up and down where the page is short: as wide as they
+    need (never cut at the side), as tall as there is room for."""
+
+    def __init__(self, details: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("DossierDetails")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Sized here, not by QScrollArea's own resizing: that gives a layout whose rows wrap
+        # (the slips list's buttons) its preferred height, so the details would scroll on a
+        # screen that has room for them.
+        self.setWidgetResizable(False)
+        self.setWidget(details)
+        details.installEventFilter(self)
+
+    def _fit(self) -> None:
+        """The details as wide as the view and as tall as it, or as they must be."""
+        inner = self.widget()
+        width = self.viewport().width()
+        layout = inner.layout()
+        need = (layout.totalMinimumHeightForWidth(width) if layout.hasHeightForWidth()
+                else inner.minimumSizeHint().height())
+        size = QSize(width, max(self.viewport().height(), need))
+        if inner.size() != size:
+            inner.resize(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)  # also the view's, when the scroll bar comes or goes
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget().minimumSizeHint()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     min(inner.height(), 120))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget().sizeHint()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     inner.height())
+
+
 class _CodeEdit(QLineEdit):
     submitted = Signal()
 
@@ -201,7 +250,11 @@ class SlipPanel(QFrame):
         self.forms = QButtonGroup(self)
         self.forms.setExclusive(True)
         self.form_buttons: dict[str, KeyButton] = {}
-        row = QHBoxLayout()  # one row, as the confirm panel: the page keeps its height
+        # One row where the page is wide enough (the page keeps its height); on a narrow one
+        # (1366x768 at 125 %, the rating panel beside) the fields go under the forms.
+        forms = QWidget()
+        row = QHBoxLayout(forms)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(field_label(self.tr("Mẫu")))
         for form, text in SLIP_FORMS:
@@ -228,13 +281,20 @@ class SlipPanel(QFrame):
         self.issue_button.clicked.connect(self.submit)
         self.cancel_button = KeyButton(self.tr("Hủy (Esc)"))
         self.cancel_button.clicked.connect(self.cancelled.emit)
+        self.reason.setMinimumWidth(180)
+        fields = QWidget()
+        row = QHBoxLayout(fields)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
         row.addWidget(self.reason, 1)
         row.addWidget(self.date_label)
         row.addWidget(self.new_date)
         row.addWidget(self.issue_button)
         row.addWidget(self.cancel_button)
-        row.setContentsMargins(10, 6, 10, 6)
-        self.setLayout(row)
+        self.rows = WrapRow([forms, fields], stretch=(fields,))
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 6, 10, 6)
+        box.addWidget(self.rows)
 
     def start(self, due: date, form: str = "02") -> None:
         """Open for a dossier due on `due` (the new date starts the next day), `form` chosen."""
@@ -330,12 +390,13 @@ class DossierView(QWidget):
         self.finish_mode_button.setCheckable(True)
         self.finish_mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.finish_mode_button.toggled.connect(self._finish_mode_toggled)
+        # Room for a whole code in the field, whatever the buttons beside it need.
+        self.code_edit.setMinimumWidth(self.code_edit.fontMetrics().horizontalAdvance(
+            "000.00.01.H26-260115-0007") + 24)
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(field_label(self.tr("Mã hồ sơ (F9)"), self.code_edit))
         top.addWidget(self.code_edit, 1)
-        top.addWidget(self.open_button)
-        top.addWidget(self.finish_mode_button)
         self.finish_scans = FinishScans()
         self.finish_scans.hide()
 
@@ -405,8 +466,12 @@ class DossierView(QWidget):
         body.addWidget(info, 52)
         body.addWidget(side, 48)
         self.details = QWidget()
+        self.details.setObjectName("DossierDetailsInner")
         self.details.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
+        # Where the screen is short (1366x768 at 125 %, a panel open), the details scroll
+        # rather than push the window past the screen.
+        self.details_area = _DetailsArea(self.details)
 
         # -- confirm panel (inline: no modal dialog to lose behind other windows) -------
         self.confirm = QFrame()
@@ -436,8 +501,6 @@ class DossierView(QWidget):
         self.confirm.hide()
 
         # -- actions --------------------------------------------------------------------
-        self.actions_row = QHBoxLayout()
-        self.actions_row.setSpacing(8)
         self.no_actions = QLabel()
         self.no_actions.setProperty("role", "hint")
         self.reprint_button = KeyButton(self.tr("In lại phiếu (F6)"))
@@ -451,6 +514,7 @@ class DossierView(QWidget):
         self.state.setObjectName("ActionState")
         self.state.setWordWrap(True)
         self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.state.hide()  # shown with a text (set_state)
         # The official slips (Mẫu 02-05): one button, its panel inline above the action bar.
         self.slip_button = KeyButton(self.tr("Lập phiếu…"))
         self.slip_button.setObjectName("SlipButton")
@@ -463,15 +527,20 @@ class DossierView(QWidget):
         self.handover_panel.requested.connect(self._handover_chosen)
         self.handover_panel.cancelled.connect(self._handover_cancelled)
         self.handover_panel.hide()
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        bar.addLayout(self.actions_row)
-        bar.addWidget(self.no_actions)
-        bar.addWidget(self.state, 1)
-        bar.addWidget(self.slip_button)
-        # Reprints sit by the code, so the action row keeps its width for up to seven actions.
-        top.addWidget(self.reprint_button)
-        top.addWidget(self.a4_button)
+        # The dossier's actions, then "Lập phiếu…": up to seven actions need more than a
+        # 1366x768 screen at 125 % has (1222 px), so they wrap onto a second row.
+        self.actions_row = WrapRow([self.no_actions, self.slip_button])
+        bar = QVBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(self.actions_row)
+        bar.addWidget(self.state)
+        # Reprints sit by the code; on a narrow page with shorter texts (the whole one in the
+        # tool tip) where that keeps one row, else the buttons wrap under each other.
+        top.addWidget(WrapRow([self.open_button, self.finish_mode_button, self.reprint_button,
+                               self.a4_button], right=True, compact={
+                                   self.reprint_button: self.tr("In lại (F6)"),
+                                   self.a4_button: self.tr("A4 (F7)")}),
+                      0, Qt.AlignmentFlag.AlignTop)
         self.action_bar = QWidget()
         self.action_bar.setLayout(bar)
         # Who collects: an ID card scanned while a dossier is open is checked against it.
@@ -487,7 +556,7 @@ class DossierView(QWidget):
         box.addLayout(top)
         box.addWidget(self.placeholder, 1)
         box.addWidget(self.finish_scans, 1)
-        box.addWidget(self.details, 1)
+        box.addWidget(self.details_area, 1)
         box.addWidget(self.collector)
         box.addWidget(self.confirm)
         box.addWidget(self.slip_panel)
@@ -553,7 +622,7 @@ class DossierView(QWidget):
         if dossier is not None and self.finish_mode:
             self.set_finish_mode(False)
         self.placeholder.setVisible(dossier is None and not self.finish_mode)
-        self.details.setVisible(dossier is not None)
+        self.details_area.setVisible(dossier is not None)
         self.action_bar.setVisible(dossier is not None)
         self.reprint_button.setVisible(dossier is not None)
         self.a4_button.setVisible(dossier is not None)
@@ -563,7 +632,7 @@ class DossierView(QWidget):
         if not same:
             self.paperwork.show_paperwork(None)
         self.paperwork.handover_button.setVisible(dossier is not None and not dossier.purged)
-        self.state.clear()
+        self.set_state("", "")
         if dossier is None or (self.collector.property("code") != dossier.code):
             self.collector.hide()
             self.collector_note = ""
@@ -631,7 +700,6 @@ class DossierView(QWidget):
 
     def _build_actions(self) -> None:
         for button in self.action_buttons.values():
-            self.actions_row.removeWidget(button)
             button.hide()
             button.setParent(None)
             button.deleteLater()
@@ -646,9 +714,10 @@ class DossierView(QWidget):
             button.setToolTip(f"Alt+{index + 1}")
             button.setObjectName(f"Action{int(status)}")
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
-            self.actions_row.addWidget(button)
             self.action_buttons[status] = button
         self.no_actions.setVisible(not allowed)
+        self.actions_row.set_items([*self.action_buttons.values(), self.no_actions,
+                                    self.slip_button])
         self.no_actions.setText(self.tr("Hồ sơ đã kết thúc: không còn thao tác nào."))
         listing = self.paperwork
         buttons = [*self.action_buttons.values(), self.slip_button, listing.handover_button,
@@ -825,6 +894,7 @@ class DossierView(QWidget):
 
     def set_state(self, state: str, text: str) -> None:
         self.state.setText(text)
+        self.state.setVisible(bool(text))
         set_prop(self.state, "state", state)
 
     def _set_busy(self, busy: bool) -> None:

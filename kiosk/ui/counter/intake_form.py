@@ -248,10 +248,14 @@ class IntakeForm(QWidget):
         self.a4_button.setObjectName("A4Button")
         self.new_button = KeyButton(self.tr("Hồ sơ mới (F2)"))
         self.new_button.setObjectName("NewButton")
-        # One row at 1366x768; two when the window is narrower (125 % scaling, or the
-        # citizen's rating panel beside the form), never squeezed.
+        # One row at 1366x768; where the window is narrower (125 % scaling, or the citizen's
+        # rating panel beside the form) the shorter texts (the whole one in the tool tip),
+        # else two rows, never squeezed.
         self.buttons = WrapRow([self.save_button, self.print_button, self.a4_button],
-                               trailing=self.new_button)
+                               trailing=self.new_button, compact={
+                                   self.save_button: self.tr("Lưu (F5)"),
+                                   self.a4_button: self.tr("A4 (F7)"),
+                                   self.new_button: self.tr("Mới (F2)")})
         right_box.addWidget(self.result)
         right_box.addWidget(self.buttons)
 

@@ -27,6 +27,7 @@ from kiosk.dossiers.intake import DossierDesk
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.office import OfficeDesk
 from kiosk.dossiers.status import DossierStatus
+from kiosk.failures import CLERK, wording
 from kiosk.paths import Paths
 from kiosk.station import open_configured_printer, open_database
 from kiosk.ui.i18n import translate
@@ -230,12 +231,14 @@ class ReceiptPrinter:
 
 
 def receipt_failure(code: str, exc: BaseException) -> tuple[str, str]:
-    """(message_vi, message_en) for a receipt that did not print (logged here)."""
+    """(message_vi, message_en) for a receipt or slip that did not print (logged here), worded
+    for the clerk (kiosk/failures.py: what is wrong with the printer, what to check)."""
     from drivers.printers import PrintError
 
     if isinstance(exc, PrintError):
         log.warning("receipt for dossier %s not printed: %s", code, exc.message_en)
-        return exc.message_vi, exc.message_en
+        return wording(exc, translate("lanes", "in được phiếu"), "print the receipt",
+                       audience=CLERK)
     log.error("receipt for dossier %s not printed", code, exc_info=exc)
     return (translate("lanes", "Không in được phiếu (lỗi hệ thống). Hồ sơ vẫn đã được lưu; hãy "
                                "in lại hoặc in giấy A4."), f"receipt not printed: {exc!r}")

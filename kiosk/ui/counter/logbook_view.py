@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.dossiers.logbook import COLUMNS, FORMATS, LogbookRow
 from kiosk.ui.i18n import N_, tr_marked
-from kiosk.ui.widgets import KeyButton, WrapRow, field_label, set_prop
+from kiosk.ui.widgets import ElidedLabel, KeyButton, WrapRow, field_label, set_prop
 
 #: Minimum column widths at scale 1.0 (px); the wide text columns wrap, and the code, phone
 #: and date columns grow to fit their contents once rows are shown.
@@ -77,7 +77,8 @@ class LogbookView(QWidget):
         self.show_button.clicked.connect(self.request_load)
         self.today_button = KeyButton(self.tr("Hôm nay"))
         self.today_button.clicked.connect(lambda: self.set_range(self.today(), self.today()))
-        self.count = QLabel()
+        # Cut (the whole text in its tool tip) rather than widen the window on a narrow page.
+        self.count = ElidedLabel(minimum=40)
         self.count.setProperty("role", "hint")
         self.export_buttons: dict[str, KeyButton] = {}
         top = QHBoxLayout()
@@ -88,14 +89,19 @@ class LogbookView(QWidget):
         top.addWidget(self.to_edit)
         top.addWidget(self.show_button)
         top.addWidget(self.today_button)
-        top.addWidget(self.count, 1)
+        top.addStretch(1)
         for fmt in FORMATS:
             button = KeyButton(tr_marked(_FORMAT_TEXT[fmt]))
             button.setObjectName(f"Export_{fmt}")
             button.clicked.connect(lambda _=False, f=fmt: self.request_export(f))
             self.export_buttons[fmt] = button
-        # On two rows rather than widening the window when the rating panel takes room.
-        top.addWidget(WrapRow(list(self.export_buttons.values()), right=True))
+        # Shorter texts (the whole one in the tool tip), then two rows, rather than widening
+        # the window when the rating panel takes room.
+        self.exports = WrapRow(list(self.export_buttons.values()), right=True, compact={
+            self.export_buttons["csv"]: self.tr("CSV"),
+            self.export_buttons["xlsx"]: self.tr("Excel"),
+            self.export_buttons["pdf"]: self.tr("PDF")})
+        top.addWidget(self.exports)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("LogbookTable")
@@ -125,6 +131,8 @@ class LogbookView(QWidget):
         self.open_button.setObjectName("OpenExport")
         self.open_button.hide()
         bottom = QHBoxLayout()
+        bottom.setSpacing(12)
+        bottom.addWidget(self.count)
         bottom.addWidget(self.state, 1)
         bottom.addWidget(self.open_button)
 

@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.failures import wording
+from kiosk.failures import CLERK, wording
 from kiosk.ui.counter.lanes import receipt_failure
 from kiosk.ui.counter.text import when_text
 from kiosk.ui.i18n import translate
-from kiosk.ui.widgets import KeyButton, field_label
+from kiosk.ui.widgets import KeyButton, WrapRow, field_label
 
 if TYPE_CHECKING:
     from kiosk.ui.counter.lanes import Paperwork
@@ -118,10 +118,10 @@ class PaperworkList(QWidget):
         self.pdf_button.clicked.connect(lambda: self._emit(self.pdf_requested))
         head = QHBoxLayout()
         head.setSpacing(6)
-        head.addWidget(title, 1)
-        head.addWidget(self.handover_button)
-        head.addWidget(self.reprint_button)
-        head.addWidget(self.pdf_button)
+        head.addWidget(title, 1, Qt.AlignmentFlag.AlignTop)
+        # Beside the title where there is room, under each other on a narrow page.
+        head.addWidget(WrapRow([self.handover_button, self.reprint_button, self.pdf_button],
+                               right=True, spacing=6, hfw=False))
 
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("PaperworkTable")
@@ -245,18 +245,29 @@ class HandoverPanel(QFrame):
         self.record_button.clicked.connect(self.submit)
         self.cancel_button = KeyButton(self.tr("Hủy (Esc)"))
         self.cancel_button.clicked.connect(self.cancelled.emit)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
+        # One row where the page is wide enough; on a narrow one (1366x768 at 125 %, the
+        # rating panel beside) the due date, the note and the buttons go under the names.
+        who = QWidget()
+        row = QHBoxLayout(who)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(field_label(self.tr("Giao cho"), self.party))
         row.addWidget(self.party, 3)
         row.addWidget(field_label(self.tr("Người nhận"), self.received_by))
         row.addWidget(self.received_by, 2)
+        rest = QWidget()
+        row = QHBoxLayout(rest)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
         row.addWidget(field_label(self.tr("Hạn"), self.due))
         row.addWidget(self.due)
-        row.addWidget(self.note, 2)
+        row.addWidget(self.note, 1)
         row.addWidget(self.record_button)
         row.addWidget(self.cancel_button)
+        self.rows = WrapRow([who, rest], stretch=(who, rest))
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 6, 10, 6)
+        box.addWidget(self.rows)
         for widget in (self.party, self.received_by, self.due, self.note):
             widget.installEventFilter(self)
         QWidget.setTabOrder(self.party, self.received_by)
@@ -414,7 +425,7 @@ class PaperworkActions(QObject):
             log.exception("cannot open the A4 slip of %s", slip.code)
 
     def _failed(self, exc: BaseException, doing_vi: str, doing_en: str) -> None:
-        message_vi, message_en = wording(exc, doing_vi, doing_en)
+        message_vi, message_en = wording(exc, doing_vi, doing_en, audience=CLERK)
         log.warning("paperwork: %s", message_en)
         self.view.action_failed(message_vi)
         self.window.banner.show_message("error", message_vi, code="action")

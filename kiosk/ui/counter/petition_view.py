@@ -32,12 +32,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.failures import wording
+from kiosk.failures import CLERK, wording
 from kiosk.feedback.citizen_feedback import TEXT_MAX_CHARS, feedback_topic
 from kiosk.ui.counter.text import weekday_text
 from kiosk.ui.i18n import N_, tr_marked
@@ -354,7 +353,7 @@ class PetitionDesk:
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
         message_vi, message_en = wording(exc, self.view.tr("lưu được phản ánh"),
-                                         "store the petition")
+                                         "store the petition", audience=CLERK)
         log.info("petition not taken at the counter: %s", message_en)
         self.view.set_busy(False)
         self.view.set_form_error(message_vi)
@@ -392,7 +391,7 @@ class PetitionDesk:
     def _print_failed(self, code: str, exc: BaseException) -> None:
         self.printing = False
         message_vi, message_en = wording(exc, self.view.tr("in được phiếu"),
-                                         "print the petition slip")
+                                         "print the petition slip", audience=CLERK)
         log.warning("petition %s: slip not printed at the counter: %s", code, message_en)
         self.view.set_print_state("failed", self.view.tr(
             "%1 Phản ánh vẫn đã được lưu với mã %2: đọc mã cho công dân ghi lại, hoặc nhấn "
@@ -426,7 +425,7 @@ class PetitionDesk:
 
     def _lookup_failed(self, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.view.tr("tra cứu được phản ánh"),
-                                         "look the petition up")
+                                         "look the petition up", audience=CLERK)
         log.info("petition look-up at the counter failed: %s", message_en)
         self.view.found.hide()
         self.view.set_lookup_state("failed", message_vi)
@@ -443,10 +442,8 @@ class CounterPetitions:
         self.chip = KeyButton(window.tr("Phản ánh (%1)").replace("%1", KEY))
         self.chip.setObjectName("PetitionChip")
         self.chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.chip.setMinimumWidth(60)
-        self.chip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.chip.clicked.connect(self.show)
-        window.status.add_state(self.chip)
+        window.status.add_state(self.chip, keep=True)
         shortcut = QShortcut(QKeySequence(KEY), window)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self.show)

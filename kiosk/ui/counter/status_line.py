@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.i18n import N_, tr_marked
-from kiosk.ui.widgets import set_prop
+from kiosk.ui.widgets import ElidedLabel, set_prop
 
 #: PrinterStatus names (and OFFLINE for a printer that cannot be opened) as the clerk reads them.
 PRINTER_TEXT = {
@@ -48,15 +48,20 @@ class StatusLine(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StatusLine")
-        self.printer = QLabel()
+        # As tall as its chips ask, however short the screen: the pages above give way.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # On a narrow screen (1366x768 at 125 %) the states give way (cut with "…", the
+        # whole text in the tool tip), the longest first; the chips added after them (the
+        # due list, petitions) never do.
+        self.printer = ElidedLabel(minimum=90)
         self.printer.setObjectName("PrinterState")
-        self.serial = QLabel()
+        self.serial = ElidedLabel(minimum=110)
         self.serial.setObjectName("SerialState")
-        self.wedge = QLabel()
+        self.wedge = ElidedLabel(minimum=110)
         self.wedge.setObjectName("WedgeState")
-        self.camera = QLabel()
+        self.camera = ElidedLabel(minimum=90)
         self.camera.setObjectName("CameraState")
-        self.book = QLabel()
+        self.book = ElidedLabel(minimum=90)
         self.book.setObjectName("BookState")
         self.book.hide()  # shown on a counter PC of a LAN office only (set_book)
         self.hint = QLabel(tr_marked(SHORTCUTS))
@@ -81,8 +86,55 @@ class StatusLine(QFrame):
         self.set_wedge(True)
         self.set_camera("none")
 
-    def add_state(self, widget: QWidget) -> None:
-        """Another state shown after the scanners (e.g. the city sync indicator)."""
+    # The states that give way when the line runs out of room: first the long ones (the
+    # printer's "Đã cấu hình (không đọc được trạng thái)", the office book's offline notice),
+    # the longer of them first, down to their minimum; only then the short ones. The chips
+    # never do.
+    GIVE_WAY = (("printer", "book"), ("camera", "serial", "wedge"))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._share()
+        return super().event(event)
+
+    def _share(self) -> None:
+        """Cut the states in the order of GIVE_WAY, within a group the longest to one
+        length, as long as the line allows (a maximum width each: the layout keeps the rest
+        whole)."""
+        row = self.row
+        shown = [w for i in range(row.count())
+                 if (w := row.itemAt(i).widget()) is not None and not w.isHidden()
+                 and w is not self.hint]
+        margins = row.contentsMargins()
+        over = (sum(w.sizeHint().width() for w in shown) + row.spacing() * len(shown)
+                + margins.left() + margins.right() - self.width())
+        for names in self.GIVE_WAY:
+            labels: list[ElidedLabel] = [getattr(self, n) for n in names
+                                         if not getattr(self, n).isHidden()]
+            hints = [label.sizeHint().width() for label in labels]
+            room = sum(hints) - max(over, 0)
+
+            def total(level: int, labels=labels, hints=hints) -> int:
+                return sum(max(label.minimum, min(hint, level))
+                           for label, hint in zip(labels, hints, strict=True))
+
+            level = max(hints, default=0)
+            if total(level) > room:  # the largest length at which they fit
+                low, high = 0, level
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    low, high = (middle, high) if total(middle) <= room else (low, middle - 1)
+                level = low
+            over -= sum(hints) - total(level)
+            for label, hint in zip(labels, hints, strict=True):
+                cut = hint > level and hint > label.minimum
+                label.setMaximumWidth(max(label.minimum, level) if cut else 16777215)
+
+    def add_state(self, widget: QWidget, *, keep: bool = False) -> None:
+        """Another state shown after the scanners (e.g. the city sync indicator); one to
+        `keep` (a chip that opens a page) is never squeezed."""
+        if keep:
+            widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.row.insertWidget(self.row.indexOf(self.hint), widget)
 
     def set_printer(self, name: str) -> None:

@@ -101,6 +101,9 @@ COUNTER = station(
     rule("QLineEdit:read-only", background="#f3f5f8"),
     rule("QCheckBox", spacing=8),
     rule("QScrollArea, QWidget#DocumentsInner", background="white"),
+    # The dossier page's details scroll on a short screen, on the page's own background.
+    rule("QScrollArea#DossierDetails, QWidget#DossierDetailsInner", background=BG,
+         border="none"),
     rule("QCheckBox::indicator", width=18, height=18),
     rule("QCheckBox:focus", background=NAVY_TINT, border_radius=4),
     # Lists and tables

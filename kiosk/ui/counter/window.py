@@ -60,7 +60,7 @@ from kiosk.dossiers.logbook import LogbookRow, export_logbook, logbook_rows
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.dossiers.status import DossierStatus
-from kiosk.failures import wording
+from kiosk.failures import CLERK, wording
 from kiosk.paths import Paths
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
 from kiosk.scanning.parse import (
@@ -277,9 +277,8 @@ class CounterWindow(QMainWindow):
         self.due_alert.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.due_alert.clicked.connect(self.show_due)
         set_prop(self.due_alert, "overdue", False)
-        # It gives way (cut) before the status line widens the window.
-        self.due_alert.setMinimumWidth(60)
-        self.status.add_state(self.due_alert)
+        # Never cut: the states before it give way on a narrow screen.
+        self.status.add_state(self.due_alert, keep=True)
 
         # -- page wiring --
         f = self.form
@@ -638,7 +637,7 @@ class CounterWindow(QMainWindow):
 
     def on_due_failed(self, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.tr("tải được danh sách hạn trả"),
-                                         "load the due list")
+                                         "load the due list", audience=CLERK)
         log.info("due list failed: %s", message_en)
         self.due_panel.failed(message_vi)
 
@@ -801,7 +800,7 @@ class CounterWindow(QMainWindow):
 
     def on_mark_refused(self, code: str, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.tr("cập nhật được hồ sơ"),
-                                         f"finish dossier {code}")
+                                         f"finish dossier {code}", audience=CLERK)
         log.info("dossier %s not marked finished: %s", code, message_en)
         current = getattr(exc, "current", None)
         if current is DossierStatus.FINISHED:  # the same receipt scanned twice
@@ -878,7 +877,8 @@ class CounterWindow(QMainWindow):
         self.form.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_save_failed(self, procedure_code: str, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, self.tr("lưu được hồ sơ"), "save the dossier")
+        message_vi, message_en = wording(exc, self.tr("lưu được hồ sơ"), "save the dossier",
+                                         audience=CLERK)
         log.warning("intake not saved (procedure %s): %s", procedure_code, message_en)
         self.saving = False
         self.saving_ticket = None
@@ -916,8 +916,9 @@ class CounterWindow(QMainWindow):
         code = self.printing
         if code is not None:
             log.warning("no answer from the printer lane for dossier %s", code)
-            self.on_printed(code, False, self.tr("Máy in không phản hồi."),
-                            "the printer lane did not answer in time")
+            self.on_printed(code, False, self.tr(
+                "Máy in không phản hồi (có thể kẹt giấy, hết giấy hoặc đang tắt): kiểm tra máy "
+                "in, tắt rồi bật lại."), "the printer lane did not answer in time")
 
     def on_printed(self, code: str, ok: bool, message_vi: str, message_en: str) -> None:
         if self.printing not in (None, code):
@@ -962,7 +963,7 @@ class CounterWindow(QMainWindow):
 
     def on_pdf_failed(self, code: str, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.tr("tạo được giấy A4"),
-                                         f"write the A4 receipt of {code}")
+                                         f"write the A4 receipt of {code}", audience=CLERK)
         log.warning("A4 receipt not written: %s", message_en)
         self.banner.show_message("error", message_vi, code="pdf")
 
@@ -1008,7 +1009,8 @@ class CounterWindow(QMainWindow):
             view.focus_code()
 
     def on_open_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, self.tr("mở được hồ sơ"), "open the dossier")
+        message_vi, message_en = wording(exc, self.tr("mở được hồ sơ"), "open the dossier",
+                                         audience=CLERK)
         log.info("dossier look-up failed: %s", message_en)
         self.dossier_view.show_dossier(None)
         self.banner.show_message("error", message_vi, code="open")
@@ -1062,7 +1064,7 @@ class CounterWindow(QMainWindow):
 
     def on_slip_failed(self, code: str, form: str, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.tr("lập được phiếu"),
-                                         f"issue form {form} for {code}")
+                                         f"issue form {form} for {code}", audience=CLERK)
         log.warning("form %s for dossier %s refused: %s", form, code, message_en)
         self.dossier_view.action_failed(message_vi)
         self.banner.show_message("error", message_vi, code="action")
@@ -1077,7 +1079,7 @@ class CounterWindow(QMainWindow):
         from kiosk.dossiers.office import DossierConflict
 
         message_vi, message_en = wording(exc, self.tr("cập nhật được hồ sơ"),
-                                         f"change dossier {code}")
+                                         f"change dossier {code}", audience=CLERK)
         log.warning("status change of dossier %s to %s refused: %s", code, to, message_en)
         self.dossier_view.action_failed(message_vi)
         self.banner.show_message("error", message_vi, code="action")
@@ -1145,7 +1147,8 @@ class CounterWindow(QMainWindow):
         self.logbook_view.set_rows(start, end, rows)
 
     def on_logbook_failed(self, exc: BaseException) -> None:
-        message_vi, message_en = wording(exc, self.tr("đọc được sổ theo dõi"), "read the logbook")
+        message_vi, message_en = wording(exc, self.tr("đọc được sổ theo dõi"), "read the logbook",
+                                         audience=CLERK)
         log.warning("logbook not loaded: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 
@@ -1172,7 +1175,7 @@ class CounterWindow(QMainWindow):
 
     def on_export_failed(self, exc: BaseException) -> None:
         message_vi, message_en = wording(exc, self.tr("xuất được sổ theo dõi"),
-                                         "export the logbook")
+                                         "export the logbook", audience=CLERK)
         log.warning("logbook export failed: %s", message_en)
         self.logbook_view.set_state("failed", message_vi)
 

@@ -245,6 +245,68 @@ def test_a_missing_printer_and_an_unwritable_folder_are_told_in_the_clerks_words
     assert w.opened_files == []
 
 
+def driver_failure(uri: str):
+    """The PrintError the printer driver itself raises for `uri` now (what the counter must
+    word for the clerk)."""
+    from PIL import Image
+
+    from drivers.printers import PrintError, open_printer
+
+    with pytest.raises(PrintError) as failed:
+        open_printer(uri, timeout_s=2).print_image(Image.new("1", (576, 40), 1))
+    return failed.value
+
+
+def test_printer_failures_at_the_counter_are_worded_for_the_clerk(qtbot, tmp_path):
+    """A reprint of the receipt (F6), of a slip and of a petition slip on a printer nobody
+    listens to: the counter says what is wrong and what to check, never the kiosk's "Vui lòng
+    báo cán bộ tại quầy" (the clerk is the one at the counter)."""
+    from drivers.printers.errors import CLERK_WORDS, VI_OFFLINE
+
+    dossier = saved_dossier(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uri = f"tcp://127.0.0.1:{port}"
+    failure = driver_failure(uri)
+    assert failure.message_vi == VI_OFFLINE  # the kiosk's (citizen's) words
+    clerk = failure.message_clerk
+    assert clerk == CLERK_WORDS[VI_OFFLINE] and "báo cán bộ tại quầy" not in clerk
+    assert clerk.startswith("Không kết nối được máy in: kiểm tra máy in đã bật")
+    w = open_counter(qtbot, tmp_path, make_config(uri, timeout_s=2))
+    view = w.dossier_view
+    Keyboard().scan(dossier.code)
+    qtbot.waitUntil(lambda: view.paperwork.paperwork is not None, timeout=5000)
+
+    qtbot.keyClick(w, Qt.Key.Key_F6)  # the receipt again
+    qtbot.waitUntil(lambda: view.state.property("state") == "failed", timeout=10000)
+    assert view.state.text() == (f"{clerk} Hồ sơ {dossier.code} vẫn đã được lưu: nhấn F6 để "
+                                 "in lại hoặc F7 để in giấy A4.")
+    assert w.banner.message == view.state.text()
+
+    view.action_buttons[DossierStatus.SUPPLEMENT_REQUESTED].click()
+    view.slip_panel.reason.setText("Tờ khai")
+    view.slip_panel.issue_button.click()
+    qtbot.waitUntil(lambda: "chưa in được" in view.state.text(), timeout=10000)
+    assert view.state.text() == f"Phiếu Mẫu 02 đã lập nhưng chưa in được: {clerk}"
+    qtbot.waitUntil(lambda: view.paperwork.selected_slip() is not None, timeout=5000)
+    view.paperwork.reprint_button.click()  # the slip again
+    qtbot.waitUntil(lambda: view.state.text().startswith("Chưa in lại được"), timeout=10000)
+    assert view.state.text() == f"Chưa in lại được phiếu Mẫu 02: {clerk}"
+    assert w.banner.message == view.state.text()
+
+    w.petitions.show()  # a petition taken at the counter: its slip
+    petitions = w.petitions.view
+    petitions.text.setPlainText("Đề nghị bố trí thêm ghế chờ cho người cao tuổi.")
+    petitions.save_button.click()
+    qtbot.waitUntil(lambda: petitions.saved is not None and not w.petitions.desk.printing,
+                    timeout=10000)
+    assert petitions.print_state.text().startswith(f"{clerk} Phản ánh vẫn đã được lưu với mã "
+                                                   f"{petitions.saved.code}")
+    for text in (view.state.text(), petitions.print_state.text(), w.banner.message):
+        assert "Vui lòng báo cán bộ tại quầy" not in text
+
+
 def refusal(tmp_path, code: str, form: str) -> str:
     """What the dossier desk says when it refuses Mẫu `form` for `code` now (the screen must
     say the same)."""
