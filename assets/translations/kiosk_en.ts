@@ -708,7 +708,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>05 Kiểm soát</source>
+        <source>06 Kiểm soát</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2089,7 +2089,7 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 05 để in phiếu kiểm soát.</source>
+        <source>Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 06 để in phiếu kiểm soát.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -528,6 +528,7 @@ def _slip(args, config: Config, paths: Paths) -> int:
     from kiosk.dossiers.models import DossierError
     from kiosk.dossiers.slips import issue_slip, print_slip, write_slip_pdf
     from kiosk.dossiers.status import IllegalTransition
+    from kiosk.printout.forms import printed_number
 
     new_date, failed = _day_or_refuse(args.new_date, "--new-date")
     if failed is not None:
@@ -568,7 +569,7 @@ def _slip(args, config: Config, paths: Paths) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         where = result.get("pdf") or result.get("printer") or "not printed"
-        print(f"Mẫu {slip.form} for {slip.code} issued ({where}).")
+        print(f"Mẫu {printed_number(slip.form)} for {slip.code} issued ({where}).")
     return EXIT_FAILED if "printer" in result and result["printer"] is None else EXIT_OK
 
 

@@ -8,6 +8,7 @@ and placeholders; docs/forms.md the legal sources.
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from collections.abc import Mapping
@@ -135,3 +136,10 @@ def load_form(form: str) -> FormTemplate:
         signatures=tuple(Signature(s["heading"], s.get("hint", ""), s.get("signer", ""))
                          for s in data.get("signatures", ())),
         cases=tuple(data.get("cases", ())))
+
+
+@functools.cache
+def printed_number(form: str) -> str:
+    """The number form `form` prints under ("05" -> "06": the command line keeps the 2018
+    numbering, the template the current circular's), for what the clerk reads on screen."""
+    return load_form(form).number.split()[-1]

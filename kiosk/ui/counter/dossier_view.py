@@ -39,6 +39,7 @@ from kiosk.dossiers import due
 from kiosk.dossiers.models import Dossier
 from kiosk.dossiers.procedures import FORM_LABELS_VI
 from kiosk.dossiers.status import REASON_REQUIRED, TRANSITIONS, DossierStatus
+from kiosk.printout.forms import printed_number
 from kiosk.ui.counter.finish_scans import FinishScans
 from kiosk.ui.counter.paperwork import HandoverPanel, PaperworkList
 from kiosk.ui.counter.text import day_text, weekday_text, when_text
@@ -228,7 +229,7 @@ def _table(headers: list[str]) -> QTableWidget:
 #: The official slips the clerk can issue from the dossier page (kiosk/dossiers/slips.py), and
 #: what each one's text field asks for (05 has none: it lists the recorded hand-overs).
 SLIP_FORMS = (("02", N_("02 Bổ sung")), ("03", N_("03 Từ chối")), ("04", N_("04 Xin lỗi")),
-              ("05", N_("05 Kiểm soát")))
+              ("05", N_("06 Kiểm soát")))
 #: The status actions that are an official slip: asking for a supplement is Mẫu 02, refusing
 #: a dossier Mẫu 03 (the slip's panel opens with that form chosen; its reason is the slip's).
 SLIP_OF_ACTION = {S.SUPPLEMENT_REQUESTED: "02", S.REFUSED: "03"}
@@ -856,7 +857,7 @@ class DossierView(QWidget):
         if self.dossier is None or paperwork.code != self.dossier.code:
             return  # another dossier was opened meanwhile: its page says nothing of this one
         self.show_paperwork(paperwork)
-        self.set_state("ok", self.tr("Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 05 để in phiếu "
+        self.set_state("ok", self.tr("Đã ghi giao hồ sơ cho %1. Lập phiếu… chọn 06 để in phiếu "
                                      "kiểm soát.").replace("%1", to_party))
         self.slip_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -886,7 +887,8 @@ class DossierView(QWidget):
     def slip_done(self, dossier: Dossier, form: str, today: date | None = None) -> None:
         self._set_busy(False)
         self.show_dossier(dossier, today)
-        self.set_state("busy", self.tr("Đã lập phiếu Mẫu %1, đang in…").replace("%1", form))
+        self.set_state("busy", self.tr("Đã lập phiếu Mẫu %1, đang in…").replace(
+            "%1", printed_number(form)))
 
     def action_failed(self, message_vi: str) -> None:
         self._set_busy(False)

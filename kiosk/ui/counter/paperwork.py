@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.failures import CLERK, wording
+from kiosk.printout.forms import printed_number
 from kiosk.ui.counter.lanes import receipt_failure
 from kiosk.ui.counter.text import when_text
 from kiosk.ui.i18n import translate
@@ -166,7 +167,7 @@ class PaperworkList(QWidget):
         for row, (kind, record) in enumerate(self.entries):
             self.table.insertRow(row)
             if kind == SLIP:
-                values = (self.tr("Mẫu %1").replace("%1", record.form),
+                values = (self.tr("Mẫu %1").replace("%1", printed_number(record.form)),
                           when_text(record.issued_at), record.clerk, slip_summary(record))
                 if select is None or record.uid == select:
                     chosen = row
@@ -383,7 +384,7 @@ class PaperworkActions(QObject):
             return  # a second press while it prints: one copy
         self._reprinting.add(slip.uid)
         window._print_state(slip.code, "busy", translate(
-            "paperwork", "Đang in lại phiếu Mẫu %1…").replace("%1", slip.form))
+            "paperwork", "Đang in lại phiếu Mẫu %1…").replace("%1", printed_number(slip.form)))
         window.lanes.printer.run(
             lambda printer: printer.print_slip(slip.uid),
             done=lambda _: self._reprinted(slip, None),
@@ -394,11 +395,11 @@ class PaperworkActions(QObject):
         window = self.window
         if exc is None:
             window._print_state(slip.code, "ok", translate(
-                "paperwork", "Đã in lại phiếu Mẫu %1.").replace("%1", slip.form))
+                "paperwork", "Đã in lại phiếu Mẫu %1.").replace("%1", printed_number(slip.form)))
             return
         message_vi, _ = receipt_failure(slip.code, exc)
         text = translate("paperwork", "Chưa in lại được phiếu Mẫu %1: %2").replace(
-            "%1", slip.form).replace("%2", message_vi)
+            "%1", printed_number(slip.form)).replace("%2", message_vi)
         window._print_state(slip.code, "failed", text)
         window.banner.show_message("error", text, code="print")
 
@@ -417,8 +418,8 @@ class PaperworkActions(QObject):
 
     def _pdf_written(self, slip: Any, path: Path) -> None:
         self.window._print_state(slip.code, "ok", translate(
-            "paperwork", "Đã tạo PDF A4 phiếu Mẫu %1: %2").replace("%1", slip.form).replace(
-                "%2", str(path)))
+            "paperwork", "Đã tạo PDF A4 phiếu Mẫu %1: %2").replace(
+                "%1", printed_number(slip.form)).replace("%2", str(path)))
         try:
             self.window.opener(Path(path))
         except Exception:

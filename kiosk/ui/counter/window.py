@@ -62,6 +62,7 @@ from kiosk.dossiers.procedures import Procedure, load_procedures
 from kiosk.dossiers.status import DossierStatus
 from kiosk.failures import CLERK, wording
 from kiosk.paths import Paths
+from kiosk.printout.forms import printed_number
 from kiosk.scanner_settings import ScannerSettings, scanner_settings
 from kiosk.scanning.parse import (
     DOSSIER_CODE_RE,
@@ -1050,7 +1051,7 @@ class CounterWindow(QMainWindow):
         self.lanes.printer.run(
             lambda printer: printer.print_slip(slip.uid),
             done=lambda _: self._print_state(slip.code, "ok", self.tr(
-                "Đã lập và in phiếu Mẫu %1.").replace("%1", slip.form)),
+                "Đã lập và in phiếu Mẫu %1.").replace("%1", printed_number(slip.form))),
             failed=lambda exc: self.on_slip_print_failed(slip.code, slip.form, exc),
             owner=self, label="print slip")
         self.check_book()
@@ -1058,7 +1059,7 @@ class CounterWindow(QMainWindow):
     def on_slip_print_failed(self, code: str, form: str, exc: BaseException) -> None:
         message_vi, _ = receipt_failure(code, exc)
         text = self.tr("Phiếu Mẫu %1 đã lập nhưng chưa in được: %2").replace(
-            "%1", form).replace("%2", message_vi)
+            "%1", printed_number(form)).replace("%2", message_vi)
         self._print_state(code, "failed", text)
         self.banner.show_message("error", text, code="print")
 

@@ -167,7 +167,7 @@ def test_hand_over_from_the_page_then_process_slip_reprint_and_a4(qtbot, tmp_pat
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
     assert QApplication.focusWidget() is view.slip_panel.reason
-    kb.key(Qt.Key.Key_Backtab, mods=Qt.KeyboardModifier.ShiftModifier)  # to "05 Kiểm soát"
+    kb.key(Qt.Key.Key_Backtab, mods=Qt.KeyboardModifier.ShiftModifier)  # to "06 Kiểm soát" (form 05)
     assert QApplication.focusWidget() is view.slip_panel.form_buttons["05"]
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(lambda: view.slip_panel.form == "05", timeout=2000)
@@ -186,12 +186,12 @@ def test_hand_over_from_the_page_then_process_slip_reprint_and_a4(qtbot, tmp_pat
     # Listed, and chosen: reprint prints the same slip again.
     qtbot.waitUntil(lambda: listing.table.rowCount() == 2, timeout=5000)
     assert listing.selected_slip().uid == slip["uid"]
-    assert listing.table.item(1, 0).text() == "Mẫu 05"
+    assert listing.table.item(1, 0).text() == "Mẫu 06"
     listing.reprint_button.click()
     qtbot.waitUntil(lambda: len(printed_codes(printer)) == 2, timeout=10000)
     first, again = printed_pages(printer)
     assert same_image(first.image, again.image)
-    qtbot.waitUntil(lambda: view.state.text() == "Đã in lại phiếu Mẫu 05.", timeout=5000)
+    qtbot.waitUntil(lambda: view.state.text() == "Đã in lại phiếu Mẫu 06.", timeout=5000)
 
     # A4: written beside the A4 receipts, opened with the PC's viewer, said where.
     listing.pdf_button.click()
