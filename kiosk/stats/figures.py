@@ -118,9 +118,3 @@ def wall_day(wall: int) -> date:
 
 def wall_hour(wall: int) -> int:
     return wall // _HOUR_US % 24
-
-
-def wall_minutes(later: int, earlier: int) -> float:
-    """Minutes between two wall times, never negative (as `(later - earlier).total_seconds()
-    / 60` of the datetimes)."""
-    return max(0.0, (later - earlier) / 1_000_000 / 60)
