@@ -317,19 +317,34 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       each: Callable[[str | None, str | None], Iterable[_Acc]]) -> None:
     from kiosk.stats.figures import _detail, _name
 
+    # Per rated ticket, the detail of its last call or finish naming a clerk (by time text,
+    # then row id, as the counters wrote them): SQLite picks it, Python reads the name.
     rows = db.execute(
-        "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
-        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
-        (lo, hi)).fetchall()
+        "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id, "
+        "(SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.id "
+        " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "
+        " AND trim(coalesce(json_extract(e.detail, '$.clerk'), '')) != '' "
+        " ORDER BY e.at DESC, e.id DESC LIMIT 1) "
+        "FROM ratings r LEFT JOIN tickets t ON t.uid = r.ticket_uid "
+        "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
     wanted = [r for r in rows if inside(_local(r[1], tz))]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
     ticket_clerk: dict[int, str] = {}
     ticket_procedure: dict[int, str] = {}
-    if ticket_ids:
-        ids = ",".join(str(i) for i in ticket_ids)
-        # The unary + keeps SQLite on the ticket index (not every call of the years), and a
-        # counter writes the same few details all day long: each one is read once.
-        clerks: dict[str | None, str | None] = {}
+    clerks: dict[str | None, str | None] = {}
+    unsure: list[int] = []
+    for r in wanted:
+        tid, raw = r[4], r[5]
+        if tid is None or raw is None:
+            continue
+        if raw not in clerks:
+            clerks[raw] = _name(_detail(raw).get("clerk"))
+        if clerks[raw]:
+            ticket_clerk[tid] = clerks[raw]
+        else:
+            unsure.append(tid)  # a name of spaces SQLite's trim() does not know: read all
+    if unsure:
+        ids = ",".join(str(i) for i in sorted(set(unsure)))
         for tid, raw in db.execute(
                 "SELECT ticket_id, detail FROM queue_events WHERE ticket_id IN "
                 f"({ids}) AND +kind IN ('called', 'finished') ORDER BY at, id").fetchall():
@@ -338,6 +353,8 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
             clerk = clerks[raw]
             if clerk:
                 ticket_clerk[tid] = clerk  # the last call or finish wins
+    if ticket_ids:
+        ids = ",".join(str(i) for i in ticket_ids)
         for tid, procedure in db.execute(
                 f"SELECT ticket_id, procedure_code FROM dossiers WHERE ticket_id IN ({ids}) "
                 "UNION ALL SELECT td.ticket_id, d.procedure_code FROM ticket_dossiers td "
@@ -351,7 +368,7 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
         code_procedure = dict(db.execute(
             f"SELECT code, procedure_code FROM dossiers WHERE code IN ({marks})", codes
         ).fetchall())
-    for level, _at, rating_clerk, code, tid in wanted:
+    for level, _at, rating_clerk, code, tid, _raw in wanted:
         clerk = ticket_clerk.get(tid) if tid is not None else None
         clerk = clerk or _name(rating_clerk)
         procedure = code_procedure.get(code) if code else None
