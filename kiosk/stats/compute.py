@@ -494,13 +494,19 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
     rows = db.execute(
         "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, r.at, "
         f"{instant_sql('r.at')}, t.service_code, coalesce(t.queue_service, t.service_code), "
-        f"t.issued_at, {instant_sql('t.issued_at')} FROM ratings r "
+        "t.issued_at, t.day FROM ratings r "
         "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
         (lo, hi)).fetchall()
+    # A ticket's stored day is its local day give or take one (written in another zone), and
+    # only tickets stored a day around the range count as in it (as `_load_tickets` reads
+    # them): only those near the range's edges need their time read.
+    day_lo, day_hi = lo, (end + timedelta(days=1)).isoformat()
+    inner_lo = (start + timedelta(days=1)).isoformat()
+    inner_hi = (end - timedelta(days=1)).isoformat()
     who: dict[tuple, tuple[str | None, str | None]] = {}
     day_texts: dict[int, str] = {}
     for (uid, code, counter, clerk, level, raw_reasons, at_text, utc, issued_service,
-         queue_service, issued_text, issued_utc) in rows:
+         queue_service, issued_text, stored_day) in rows:
         if level not in LEVELS:
             continue
         w = clock.wall(utc, at_text)
@@ -508,7 +514,9 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
             continue
         service = None
         if uid and issued_text is not None:
-            if first <= clock.wall(issued_utc, issued_text) < last:
+            if day_lo <= stored_day <= day_hi and (
+                    inner_lo <= stored_day <= inner_hi
+                    or first <= clock.wall(None, issued_text) < last):
                 service = moved.get(uid) or issued_service
             service = service or queue_service
         if service is None and code:
