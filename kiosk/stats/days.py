@@ -17,8 +17,8 @@ archive change the fingerprint and the day is computed again from the records (a
 anew). Days are kept only once they are two days old (today's and yesterday's figures are
 always read live), per time zone and per `VERSION` of the computation.
 
-The table is a cache, not a record: created when first written (`CREATE TABLE IF NOT
-EXISTS`), never sent to the city, safe to empty at any time. A station that cannot write it
+The table (migration 16, kiosk/stats/schema.py) is a cache, not a record: never sent to the
+city, safe to empty at any time. A station that cannot write it
 (a read-only copy, a busy database) computes everything from the records, as before.
 """
 
@@ -38,7 +38,7 @@ from sqlite_utils import Database
 VERSION = 1
 TABLE = "stats_days"
 
-_CREATE = f"""
+CREATE_TABLE = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
     day TEXT NOT NULL,
     zone TEXT NOT NULL,
@@ -144,7 +144,7 @@ def keep(db: Database, parts: Mapping[str, DayPart], days: Iterable[str], zone: 
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(_CREATE)
+            conn.execute(CREATE_TABLE)
             conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (day, zone, version, sources, "
                              "data, built_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
         except BaseException:

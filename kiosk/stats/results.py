@@ -240,9 +240,10 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         "WHERE (finished_at >= ? AND finished_at < ?) "
         "OR (finished_at IS NULL AND returned_at >= ? AND returned_at < ?) "
         "OR id IN (SELECT dossier_id FROM dossier_events WHERE at >= ? AND at < ? "
-        "          AND to_status IN (?, ?)) "
+        # Literal statuses: SQLite then reads them by the partial index of migration 16.
+        f"          AND to_status IN ({REFUSED}, {SUPPLEMENT})) "
         "OR id IN (SELECT dossier_id FROM dossier_slips WHERE issued_at >= ? AND issued_at < ?)",
-        (lo, hi, lo, hi, lo, hi, REFUSED, SUPPLEMENT, lo, hi))
+        (lo, hi, lo, hi, lo, hi, lo, hi))
     names = [c[0] for c in cur.description]
     dossiers = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
     events: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
