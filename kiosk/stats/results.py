@@ -261,20 +261,39 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             slip = dict(zip(slip_names, row, strict=True))
             slips[slip["dossier_id"]].append(slip)
 
+    statuses = {s.value: s for s in DossierStatus}
+
+    def status_of(value: Any) -> DossierStatus:
+        found = statuses.get(value)
+        return found if found is not None else DossierStatus(value)
+
+    names_of: dict[Any, str] = {}
+    no_slips: list[dict[str, Any]] = []
+    no_events: list[tuple[int, datetime]] = []
     for dossier_id, d in dossiers.items():
-        clerk, procedure = _name(d["clerk"]) or "", d["procedure_code"]
+        raw_clerk = d["clerk"]
+        clerk = names_of.get(raw_clerk)
+        if clerk is None:
+            clerk = names_of[raw_clerk] = _name(raw_clerk) or ""
+        procedure = d["procedure_code"]
         procedure_names.setdefault(procedure, d["procedure_name"])
         accs = list(each(clerk, procedure))
-        own_slips = slips.get(dossier_id, [])
-        own_events = events.get(dossier_id, [])
+        own_slips = slips.get(dossier_id, no_slips)
+        own_events = events.get(dossier_id, no_events)
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
-        if any(inside(_local(s["issued_at"], tz)) for s in apologies):
+        if own_slips and any(inside(_local(s["issued_at"], tz)) for s in apologies):
             for acc in accs:
                 acc.apologised += 1
-        if any(status == REFUSED and inside(at) for status, at in own_events):
+        refused = supplemented = False
+        for status, at in own_events:
+            if status == REFUSED and not refused:
+                refused = inside(at)
+            elif status == SUPPLEMENT and not supplemented:
+                supplemented = inside(at)
+        if refused:
             for acc in accs:
                 acc.refused += 1
-        if (any(status == SUPPLEMENT and inside(at) for status, at in own_events)
+        if (supplemented
                 or any(s["form"] == SUPPLEMENT_FORM and inside(_local(s["issued_at"], tz))
                        for s in own_slips)):
             for acc in accs:
@@ -283,16 +302,18 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         if not inside(finished_at):
             continue
         finished = finished_at.date()
+        received_at = _local(d["received_at"], tz)
         facts = DossierFacts(
             id=dossier_id, code=d["code"], procedure_code=procedure,
-            received_at=_local(d["received_at"], tz),
+            received_at=received_at,
             appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
-            status=DossierStatus(d["status"]), finished_at=_local(d["finished_at"], tz),
-            returned_at=_local(d["returned_at"], tz),
-            history=tuple(StatusStep(DossierStatus(status), at) for status, at in own_events))
+            status=status_of(d["status"]),
+            finished_at=finished_at if d["finished_at"] else None,
+            returned_at=(finished_at if not d["finished_at"] else _local(d["returned_at"], tz)),
+            history=tuple(StatusStep(status_of(status), at) for status, at in own_events))
         days_late = late(facts, own_slips, rules, finished)
         is_late = bool(apologies) or days_late > 0
-        received = received_as(_local(d["received_at"], tz), rules)
+        received = received_as(received_at, rules)
         took = max(0, working_days_between(received, finished, rules)
                    - _paused_days(own_events, finished, rules))
         for acc in accs:
