@@ -41,7 +41,7 @@ Definitions (each figure is documented once, here):
   the event concerned, falling back to the call that event follows; queue activity without one
   is shown under an "unknown" counter or clerk so that the rows still add up to the total.
 - Durations are in minutes; a negative one (clocks of two PCs disagreeing) counts as 0.
-  mean: arithmetic mean. median and p90: linear interpolation between closest ranks (Excel's
+  mean: arithmetic mean (of the exact durations: whole microseconds summed exactly). median and p90: linear interpolation between closest ranks (Excel's
   PERCENTILE.INC / MEDIAN, R type 7, numpy's default): the p-quantile of n sorted values is
   x[h] with h = (n − 1)·p, interpolated between its two neighbours.
 - ratings: counts per level; satisfaction share = (very satisfied + satisfied) / all ratings.
@@ -645,8 +645,12 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
 
     `procedure_service` maps procedure codes to ticket services (default: the bundled
     procedure catalog). `rules`: the calendar (kiosk.calendar.CalendarRules) the results
-    count working days by (default: the national calendar in `tz`). Read-only: safe on a
-    worker thread with its own connection.
+    count working days by (default: the national calendar in `tz`). Safe on a worker thread
+    with its own connection. It reads the records, except the queue figures of days two days
+    old or more, which it takes from `stats_days` while they still match their records
+    (kiosk/stats/days.py); the days it had to compute it keeps there afterwards, in one
+    short write of that table only (skipped when the database cannot be written). Nothing
+    is kept with `keep_days=False`.
     """
     from kiosk.calendar import CalendarRules
     from kiosk.stats.results import result_stats
