@@ -600,6 +600,41 @@ def _plain_table(pdf: FPDF, first_head: str, groups: Sequence[GroupStats],
                 lambda: _heading_rows(pdf, first_head, widths, aligns, heading))
 
 
+def _headings_on_top(pdf: FPDF, headings: Callable[[], None], copy: dict[str, Any]) -> None:
+    """`headings()` at the top of a new page: drawn by fpdf's table on the first such page
+    (30 ms of layout), its drawing operators copied onto the next ones (a year's days are 15
+    pages). From the same graphics state (set here) to the same place, inside q … Q so that
+    the state fpdf believes in stays true; drawn again when anything differs."""
+    from fpdf.enums import PDFResourceType
+
+    from kiosk.printout.receipt_pdf import FONT
+
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_text_color(0, 0, 0)
+    where = (pdf.page, pdf.get_y(), pdf.line_width)
+    try:
+        contents = pdf.pages[pdf.page].contents
+        if not isinstance(contents, bytearray):
+            raise TypeError("page contents are not open")
+    except (AttributeError, KeyError, TypeError):
+        headings()  # another fpdf2 than the one this was written for: draw each time
+        return
+    ops = copy.get("ops")
+    if ops is None or copy.get("at") != where[1:] or copy.get("page") == pdf.page:
+        start = len(contents)
+        headings()
+        if pdf.page == where[0]:
+            copy.update(ops=bytes(contents[start:]), at=where[1:], page=pdf.page,
+                        y=pdf.get_y())
+        return
+    contents.extend(b"q\n" + ops + b"\nQ\n")
+    for font in pdf.fonts.values():
+        pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
+    pdf.set_y(copy["y"])
+
+
 def _plain_rows(pdf: FPDF, rows: Sequence[tuple[str, Sequence[str], bool]],
                 widths: Sequence[float], aligns: Sequence[str], headings: Callable[[], None],
                 ) -> None:
@@ -610,6 +645,7 @@ def _plain_rows(pdf: FPDF, rows: Sequence[tuple[str, Sequence[str], bool]],
     margin = pdf.c_margin
     bottom = pdf.h - pdf.b_margin
     text_widths: dict[tuple[bool, str], float] = {}
+    copy: dict[str, Any] = {}
     headings()
     pdf.c_margin = 0.7
     try:
@@ -617,7 +653,7 @@ def _plain_rows(pdf: FPDF, rows: Sequence[tuple[str, Sequence[str], bool]],
             if pdf.get_y() + _ROW_H > bottom:
                 pdf.add_page()
                 pdf.c_margin = margin
-                headings()
+                _headings_on_top(pdf, headings, copy)
                 pdf.c_margin = 0.7
             pdf.set_font(FONT, "B" if is_total else "", 7.5)
             pdf.set_fill_color(*(_TOTAL_FILL if is_total else _ROW_FILL))
