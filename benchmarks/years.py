@@ -19,7 +19,9 @@ The build is cached under the temp folder (hcc-bench-years/), keyed by its perio
 
 Measured on a copy: database size before and after pruning (`sync/prune.py` with the default
 `[sync] keep_sent_days`, then incremental vacuum), `kiosk report` for the last month and the
-last year, the logbook export for the last year (new processes, as a user runs them), start-up
+last year (its first run on the copy, which computes every day and keeps the settled ones in
+`stats_days`, then the median of the next ones), `office_stats` in process with and without
+the kept days, the logbook export for the last year (new processes, as a user runs them), start-up
 to the first frame of the ticket kiosk, the counter and the office windows (new process,
 offscreen) on the full and on an empty database, and issuing a ticket on both.
 
