@@ -41,9 +41,10 @@ Definitions (each figure is documented once, here):
   the event concerned, falling back to the call that event follows; queue activity without one
   is shown under an "unknown" counter or clerk so that the rows still add up to the total.
 - Durations are in minutes; a negative one (clocks of two PCs disagreeing) counts as 0.
-  mean: arithmetic mean (of the exact durations: whole microseconds summed exactly). median and p90: linear interpolation between closest ranks (Excel's
-  PERCENTILE.INC / MEDIAN, R type 7, numpy's default): the p-quantile of n sorted values is
-  x[h] with h = (n − 1)·p, interpolated between its two neighbours.
+  mean: arithmetic mean (of the exact durations: whole microseconds summed exactly). median
+  and p90: linear interpolation between closest ranks (Excel's PERCENTILE.INC / MEDIAN, R
+  type 7, numpy's default): the p-quantile of n sorted values is x[h] with h = (n − 1)·p,
+  interpolated between its two neighbours.
 - ratings: counts per level; satisfaction share = (very satisfied + satisfied) / all ratings.
   Under a service through the rated ticket (its last segment's service) or, failing that, the
   rated dossier's procedure.
