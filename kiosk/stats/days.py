@@ -17,7 +17,7 @@ archive change the fingerprint and the day is computed again from the records (a
 anew). Days are kept only once they are two days old (today's and yesterday's figures are
 always read live), per time zone and per `VERSION` of the computation.
 
-The table (migration 16, kiosk/stats/schema.py) is a cache, not a record: never sent to the
+The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent to the
 city, safe to empty at any time. A station that cannot write it
 (a read-only copy, a busy database) computes everything from the records, as before.
 """
@@ -34,21 +34,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kiosk.store.stats_schema import CREATE_TABLE
+
 #: Bump when what a day keeps or how it is computed changes: older rows are then ignored.
 VERSION = 1
 TABLE = "stats_days"
-
-CREATE_TABLE = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-    day TEXT NOT NULL,
-    zone TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    sources TEXT NOT NULL,
-    data BLOB NOT NULL,
-    built_at TEXT NOT NULL,
-    PRIMARY KEY (day, zone)
-) WITHOUT ROWID
-"""
 
 
 @dataclass
