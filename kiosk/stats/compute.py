@@ -286,8 +286,8 @@ def _counter(value: Any) -> str | None:
 #: The event kinds a segment reads ('issued', 'printed', 'recalled' change no figure).
 _SEGMENT_KINDS = ("called", "skipped", "finished", "transferred")
 
-# An event: (wall time, id, kind, counter, clerk, detail).
-_WALL, _ID, _KIND, _COUNTER, _CLERK, _DETAIL = range(6)
+# An event: (wall time, id, kind, counter, clerk, detail, time as written).
+_WALL, _ID, _KIND, _COUNTER, _CLERK, _DETAIL, _TEXT = range(7)
 
 
 def _load_tickets(db: Database, start: date, end: date, clock: Clock
@@ -334,7 +334,7 @@ def _load_tickets(db: Database, start: date, end: date, clock: Clock
                                     _name(detail.get("clerk")), detail)
         if kind == "transferred":
             transferred.add(tid)
-        ticket[4].append((wall(utc, at_text), eid, kind, *known))
+        ticket[4].append((wall(utc, at_text), eid, kind, *known, at_text))
     for ticket in tickets.values():
         events = ticket[4]
         if len(events) > 1:
@@ -407,6 +407,14 @@ def _queue_parts(tickets: Mapping[int, list], transferred: set[int]) -> dict[str
         part = parts.get(day)
         if part is None:
             part = parts[day] = DayPart()
+        # The clerk the results credit a rating of this ticket to: its last call or finish
+        # naming one, in the order the rows are written (time text, then row id).
+        last = None
+        for event in events:
+            if event[_CLERK] and event[_KIND] in ("called", "finished") and (
+                    last is None or (event[_TEXT], event[_ID]) > (last[_TEXT], last[_ID])):
+                last = event
+        part.clerks[tid] = last[_CLERK] if last is not None else None
         if tid in transferred:
             segments = _segments(_first_service(service, events), issued, events)
             part.moved[uid] = segments[-1][0]
@@ -693,7 +701,11 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
         _add_ratings(db, groups, start, end, clock, moved, procedure_service, reasons)
         _add_dossiers(db, groups, start, end, zone, procedure_service)
         names, sort = _service_names(db)
-        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key))
+        clerks: dict[int, str | None] = {}
+        for part in parts.values():
+            clerks.update(part.clerks)
+        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key),
+                               ticket_clerks=clerks)
     finally:
         if began:
             conn.execute("COMMIT")

@@ -37,7 +37,7 @@ from sqlite_utils import Database
 from kiosk.store.stats_schema import CREATE_TABLE
 
 #: Bump when what a day keeps or how it is computed changes: older rows are then ignored.
-VERSION = 1
+VERSION = 2
 TABLE = "stats_days"
 
 
@@ -52,6 +52,9 @@ class DayPart:
     served_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
     #: Ticket uid -> the service of its last segment, for the tickets transferred.
     moved: dict[str, str] = field(default_factory=dict)
+    #: Ticket id -> the clerk of its last call or finish naming one (None: none does), for
+    #: every ticket of the day: whom the results credit a rating of it to.
+    clerks: dict[int, str | None] = field(default_factory=dict)
 
     def combo(self, key: tuple[str, str | None, str | None]) -> list:
         found = self.combos.get(key)
@@ -62,16 +65,31 @@ class DayPart:
     def pack(self) -> bytes:
         combos = [[*key, *counts[:5], sorted(counts[5]), sorted(counts[6])]
                   for key, counts in self.combos.items()]
+        names = sorted({c for c in self.clerks.values() if c is not None})
+        index = {name: i for i, name in enumerate(names)}
+        ids = sorted(self.clerks)
         data = {"combos": combos, "issued_by_hour": self.issued_by_hour,
-                "served_by_hour": self.served_by_hour, "moved": self.moved}
+                "served_by_hour": self.served_by_hour, "moved": self.moved,
+                "clerk_names": names,
+                # ids as steps from the one before (small numbers), clerks by index (-1: none)
+                "ticket_steps": [b - a for a, b in zip([0, *ids], ids, strict=False)],
+                "ticket_clerks": [-1 if self.clerks[i] is None else index[self.clerks[i]]
+                                  for i in ids]}
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
 
     @classmethod
     def unpack(cls, blob: bytes) -> DayPart:
         data = json.loads(zlib.decompress(blob))
+        names = data["clerk_names"]
+        ids, at = [], 0
+        for step in data["ticket_steps"]:
+            at += step
+            ids.append(at)
+        clerks = {i: None if k < 0 else names[k]
+                  for i, k in zip(ids, data["ticket_clerks"], strict=True)}
         return cls(combos={(c[0], c[1], c[2]): c[3:] for c in data["combos"]},
                    issued_by_hour=data["issued_by_hour"],
-                   served_by_hour=data["served_by_hour"], moved=data["moved"])
+                   served_by_hour=data["served_by_hour"], moved=data["moved"], clerks=clerks)
 
 
 def _day_texts(first: date, last: date) -> list[str]:

@@ -31,6 +31,7 @@ counters forward (`office_dossiers`) carry no history or slips and are not in th
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -209,9 +210,13 @@ def _paused_days(events: Iterable[tuple[int, datetime]], finished: date,
 
 
 def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
-                 late: LateCount | None = None) -> ResultStats:
+                 late: LateCount | None = None,
+                 ticket_clerks: Mapping[int, str | None] | None = None) -> ResultStats:
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
-    or another due-date rule). Read-only; run it inside the caller's read transaction."""
+    or another due-date rule). `ticket_clerks`: ticket id -> the clerk of its last call or
+    finish naming one (None: none does), for tickets the caller already knows (office_stats:
+    those of the range); the others are read. Read-only; run it inside the caller's read
+    transaction."""
     from kiosk.stats.figures import _name, _sort_key_vi
 
     late = late or working_days_late
@@ -322,7 +327,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             acc.on_time += int(not is_late)
             acc.days.append(float(took))
 
-    _add_satisfaction(db, lo, hi, tz, inside, each)
+    _add_satisfaction(db, lo, hi, tz, inside, each, ticket_clerks or {})
     known = _add_petitions(db, lo, hi, tz, inside, each)
 
     return ResultStats(
@@ -336,28 +341,31 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
 
 def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
-                      each: Callable[[str | None, str | None], Iterable[_Acc]]) -> None:
+                      each: Callable[[str | None, str | None], Iterable[_Acc]],
+                      known: Mapping[int, str | None]) -> None:
     from kiosk.stats.figures import _detail, _name
 
-    # Per rated ticket, the detail of its last call or finish naming a clerk (by time text,
-    # then row id, as the counters wrote them): SQLite picks it, Python reads the name.
     rows = db.execute(
-        "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id, "
-        "(SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.id "
-        " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "
-        " AND trim(coalesce(json_extract(e.detail, '$.clerk'), '')) != '' "
-        " ORDER BY e.at DESC, e.id DESC LIMIT 1) "
-        "FROM ratings r LEFT JOIN tickets t ON t.uid = r.ticket_uid "
-        "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
+        "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
+        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+        (lo, hi)).fetchall()
     wanted = [r for r in rows if inside(_local(r[1], tz))]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
-    ticket_clerk: dict[int, str] = {}
+    ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
     ticket_procedure: dict[int, str] = {}
     clerks: dict[str | None, str | None] = {}
     unsure: list[int] = []
-    for r in wanted:
-        tid, raw = r[4], r[5]
-        if tid is None or raw is None:
+    # The other rated tickets: the detail of their last call or finish naming a clerk (by
+    # time text, then row id, as the counters wrote them), SQLite picking it.
+    others = [t for t in ticket_ids if t not in known]
+    picked = db.execute(
+        "SELECT t.value, (SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.value "
+        " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "
+        " AND trim(coalesce(json_extract(e.detail, '$.clerk'), '')) != '' "
+        " ORDER BY e.at DESC, e.id DESC LIMIT 1) FROM json_each(?) t",
+        (json.dumps(others),)).fetchall() if others else []
+    for tid, raw in picked:
+        if raw is None:
             continue
         if raw not in clerks:
             clerks[raw] = _name(_detail(raw).get("clerk"))
@@ -390,7 +398,7 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
         code_procedure = dict(db.execute(
             f"SELECT code, procedure_code FROM dossiers WHERE code IN ({marks})", codes
         ).fetchall())
-    for level, _at, rating_clerk, code, tid, _raw in wanted:
+    for level, _at, rating_clerk, code, tid in wanted:
         clerk = ticket_clerk.get(tid) if tid is not None else None
         clerk = clerk or _name(rating_clerk)
         procedure = code_procedure.get(code) if code else None
