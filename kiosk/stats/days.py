@@ -4,9 +4,10 @@ a few hundred rows instead of a year's tickets and queue events.
 What a day keeps (`DayPart`): for the tickets issued on that local day, per service, counter
 and clerk, the counts (issued, called, served, skipped, transferred) and every waiting and
 service time in whole microseconds (medians and P90 need every value; kept sorted and
-compressed: about 5 KB a busy day), the tickets issued and served per hour, and the service
-each transferred ticket ended in (ratings are counted under it). Ratings, dossiers and the
-results are read from their tables on every report (they are small).
+compressed: about 4 KB a busy day, 1.4 MB a year), the tickets issued and served per hour, the
+service each transferred ticket ended in (ratings are counted under it) and each ticket's last
+clerk (the results credit its rating to that clerk). Ratings, dossiers and the results are
+read from their tables on every report.
 
 Never stale: a kept day carries the fingerprint of the records it was computed from (per
 stored ticket day: how many tickets and queue events, the sum and the largest of their row
@@ -17,9 +18,9 @@ archive change the fingerprint and the day is computed again from the records (a
 anew). Days are kept only once they are two days old (today's and yesterday's figures are
 always read live), per time zone and per `VERSION` of the computation.
 
-The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent to the
-city, safe to empty at any time. A station that cannot write it
-(a read-only copy, a busy database) computes everything from the records, as before.
+The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent
+to the city, safe to empty at any time. A station that cannot write it (a read-only copy, a
+busy database) computes everything from the records, as before.
 """
 
 from __future__ import annotations

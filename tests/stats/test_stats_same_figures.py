@@ -234,3 +234,19 @@ def test_the_clock_reads_times_as_python_does():
                                - datetime(1970, 1, 1)) // timedelta(microseconds=1), text
             else:
                 assert utc is None, text
+
+
+def test_days_kept_by_another_version_are_computed_again(db, office, tmp_path):
+    from kiosk.stats.days import VERSION
+
+    settled = office["settled"]
+    check(db, settled[0], settled[-1], tmp_path)
+    kept = db.execute(f"SELECT count(*) FROM {TABLE} WHERE version = ?",
+                      (VERSION,)).fetchone()[0]
+    assert kept == (settled[-1] - settled[0]).days + 1
+    # Rows of an older computation (another format) are never read: their days are computed
+    # and kept again.
+    db.execute(f"UPDATE {TABLE} SET version = ?, data = x'00'", (VERSION - 1,))
+    check(db, settled[0], settled[-1], tmp_path)
+    assert db.execute(f"SELECT count(*) FROM {TABLE} WHERE version = ?",
+                      (VERSION,)).fetchone()[0] == kept
