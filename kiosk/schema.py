@@ -14,10 +14,12 @@ from kiosk.hub import schema as hub  # 7: the hub's station credentials
 from kiosk.officefeed import schema as officefeed  # 6: records forwarded to the hub
 from kiosk.petitions import schema as petitions  # 14: petitions with deadlines
 from kiosk.queue import schema as queue  # 4: counter calling
+from kiosk.store import stats_schema as stats  # 16: settled days' queue figures, results' indexes
 from kiosk.store import upkeep_schema as upkeep  # 8: a station's years (1, 2: the store's own)
 from kiosk.store.migrations import missing_versions
 
-__all__ = ["dossiers", "feedback", "hub", "officefeed", "petitions", "queue", "upkeep"]
+__all__ = ["dossiers", "feedback", "hub", "officefeed", "petitions", "queue", "stats",
+           "upkeep"]
 
 if missing_versions():  # a programming error: fail at import, not on a station's database
     raise ImportError(f"database migrations {missing_versions()} are not registered")

@@ -242,11 +242,13 @@ def appointment_date(received: datetime, days: int, rules: CalendarRules) -> dat
     return plan_appointment(received, days, rules).due
 
 
+@functools.lru_cache(maxsize=8192)
 def working_days_between(a: date, b: date, rules: CalendarRules) -> int:
     """Working days d with a < d <= b; negative (the same count) when b is before a.
 
     So working_days_between(received_as, due) == days, and for an on-time check
-    working_days_between(due, finished) > 0 is the number of working days late.
+    working_days_between(due, finished) > 0 is the number of working days late. Remembered
+    (the rules are frozen): a year's results ask the same few thousand pairs again and again.
     """
     if b < a:
         return -working_days_between(b, a, rules)

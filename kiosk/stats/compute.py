@@ -41,9 +41,10 @@ Definitions (each figure is documented once, here):
   the event concerned, falling back to the call that event follows; queue activity without one
   is shown under an "unknown" counter or clerk so that the rows still add up to the total.
 - Durations are in minutes; a negative one (clocks of two PCs disagreeing) counts as 0.
-  mean: arithmetic mean. median and p90: linear interpolation between closest ranks (Excel's
-  PERCENTILE.INC / MEDIAN, R type 7, numpy's default): the p-quantile of n sorted values is
-  x[h] with h = (n − 1)·p, interpolated between its two neighbours.
+  mean: arithmetic mean (of the exact durations: whole microseconds summed exactly). median
+  and p90: linear interpolation between closest ranks (Excel's PERCENTILE.INC / MEDIAN, R
+  type 7, numpy's default): the p-quantile of n sorted values is x[h] with h = (n − 1)·p,
+  interpolated between its two neighbours.
 - ratings: counts per level; satisfaction share = (very satisfied + satisfied) / all ratings.
   Under a service through the rated ticket (its last segment's service) or, failing that, the
   rated dossier's procedure.
@@ -68,7 +69,20 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from kiosk.stats.figures import _detail, _name, _sort_key_vi, percentile
+from kiosk.stats import days as day_store
+from kiosk.stats.days import DayPart
+from kiosk.stats.figures import (
+    _DAY_US,
+    _EPOCH_ORDINAL,
+    _HOUR_US,
+    Clock,
+    _detail,
+    _name,
+    _sort_key_vi,
+    instant_sql,
+    percentile,
+    wall_day,
+)
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 LEVEL_LABELS_VI = {"very_satisfied": "Rất hài lòng", "satisfied": "Hài lòng",
@@ -101,6 +115,26 @@ def durations(minutes: Iterable[float]) -> Durations:
         return Durations()
     return Durations(count=len(xs), mean=sum(xs) / len(xs), median=percentile(xs, 0.5),
                      p90=percentile(xs, 0.9))
+
+
+def _durations_us(micros: list[int]) -> Durations:
+    """`durations` of waits or service times kept as whole microseconds: the same median and
+    P90 to the last bit (the two values they interpolate between are converted as
+    `wall_minutes` does), the mean from the exact sum (the same in whatever order the values
+    were gathered)."""
+    if not micros:
+        return Durations()
+    xs = sorted(micros)
+    n = len(xs)
+
+    def at(p: float) -> float:
+        h = (n - 1) * p
+        lo = int(h)
+        hi = min(lo + 1, n - 1)
+        a, b = xs[lo] / 1_000_000 / 60, xs[hi] / 1_000_000 / 60
+        return a + (h - lo) * (b - a)
+
+    return Durations(count=n, mean=sum(xs) / n / 1_000_000 / 60, median=at(0.5), p90=at(0.9))
 
 
 @dataclass(frozen=True)
@@ -192,8 +226,9 @@ class _Acc:
     served: int = 0
     skipped: int = 0
     transferred: int = 0
-    waits: list[float] = field(default_factory=list)
-    service_times: list[float] = field(default_factory=list)
+    #: Microseconds (whole): see `_durations_us`.
+    waits: list[int] = field(default_factory=list)
+    service_times: list[int] = field(default_factory=list)
     ratings: Counter = field(default_factory=Counter)
     received: int = 0
     handed_back: int = 0
@@ -209,7 +244,7 @@ class _Acc:
         return GroupStats(
             key=key, label=label, issued=self.issued if issued else None, called=self.called,
             served=self.served, skipped=self.skipped, transferred=self.transferred,
-            waiting=durations(self.waits), service=durations(self.service_times),
+            waiting=_durations_us(self.waits), service=_durations_us(self.service_times),
             ratings=RatingCounts(**{level: self.ratings[level] for level in LEVELS}),
             dossiers=DossierCounts(self.received, self.handed_back, self.on_time,
                                    self.handed_back - self.on_time) if dossiers else None)
@@ -229,37 +264,10 @@ class _Groups:
 
 
 # -- reading the records -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Event:
-    id: int
-    kind: str
-    at: datetime
-    counter: str | None
-    clerk: str | None
-    detail: Mapping[str, Any]
-
-
-@dataclass
-class _Segment:
-    service: str
-    start: datetime
-    first_call: _Event | None = None
-    serve_call: _Event | None = None
-    skip: _Event | None = None
-    finish: _Event | None = None
-    transfer: _Event | None = None
-
-
-@dataclass
-class _Ticket:
-    id: int
-    uid: str
-    service: str
-    issued_at: datetime
-    day: date
-    events: list[_Event] = field(default_factory=list)
+#
+# A year is 130 000 tickets and 260 000 queue events: they are read as tuples, their times as
+# wall-clock microseconds (figures.Clock, SQLite converting the text), and each combination of
+# service, counter, clerk and day finds its accumulators once.
 
 
 def _parse_at(text: str, tz: ZoneInfo) -> datetime:
@@ -275,40 +283,47 @@ def _counter(value: Any) -> str | None:
     return text or None
 
 
-def _minutes(later: datetime, earlier: datetime) -> float:
-    return max(0.0, (later - earlier).total_seconds() / 60)
+#: The event kinds a segment reads ('issued', 'printed', 'recalled' change no figure).
+_SEGMENT_KINDS = ("called", "skipped", "finished", "transferred")
+
+# An event: (wall time, id, kind, counter, clerk, detail, time as written).
+_WALL, _ID, _KIND, _COUNTER, _CLERK, _DETAIL, _TEXT = range(7)
 
 
-def _who(*events: _Event | None) -> tuple[str, str]:
-    """(counter, clerk) from the first of `events` that names each; UNKNOWN otherwise."""
-    counter = next((e.counter for e in events if e is not None and e.counter), UNKNOWN)
-    clerk = next((e.clerk for e in events if e is not None and e.clerk), UNKNOWN)
-    return counter, clerk
-
-
-def _load_tickets(db: Database, start: date, end: date, tz: ZoneInfo) -> dict[int, _Ticket]:
+def _load_tickets(db: Database, start: date, end: date, clock: Clock
+                  ) -> tuple[dict[int, list], set[int]]:
+    """Tickets issued on local days start..end: id -> [uid, service, issued wall time, day,
+    events sorted by time then id]; and the ids of those with a transfer."""
     # The stored `day` is the local day in the configured zone; a day's margin on each side
-    # and the filter on issued_at keep the answer right for any `tz`.
+    # and the check of issued_at keep the answer right for any zone.
     lo, hi = (start - timedelta(days=1)).isoformat(), (end + timedelta(days=1)).isoformat()
-    tickets: dict[int, _Ticket] = {}
-    for tid, uid, service, issued in db.execute(
-            "SELECT id, uid, service_code, issued_at FROM tickets WHERE day BETWEEN ? AND ?",
-            (lo, hi)).fetchall():
-        at = _parse_at(issued, tz)
-        if start <= at.date() <= end:
-            tickets[tid] = _Ticket(tid, uid, service, at, at.date())
+    first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+    last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
+    days: dict[int, str] = {}
+    tickets: dict[int, list] = {}
+    wall = clock.wall
+    for tid, uid, service, issued, utc in db.execute(
+            f"SELECT id, uid, service_code, issued_at, {instant_sql('issued_at')} FROM tickets "
+            "WHERE day BETWEEN ? AND ?", (lo, hi)).fetchall():
+        w = wall(utc, issued)
+        if first <= w < last:
+            n = w // _DAY_US
+            day = days.get(n)
+            if day is None:
+                day = days[n] = wall_day(w).isoformat()
+            tickets[tid] = [uid, service, w, day, []]
+    transferred: set[int] = set()
     if not tickets:
-        return tickets
-    # Only the kinds that cut or measure segments ('issued', 'printed', 'recalled' change no
-    # figure): half the rows of a year. The unary + keeps SQLite on the ticket index.
+        return tickets, transferred
+    # The unary + keeps SQLite on the ticket index.
     kinds = ", ".join(f"'{k}'" for k in _SEGMENT_KINDS)
     rows = db.execute(
-        "SELECT e.id, e.ticket_id, e.kind, e.at, e.detail FROM queue_events e "
-        "JOIN tickets t ON t.id = e.ticket_id WHERE t.day BETWEEN ? AND ? "
+        f"SELECT e.id, e.ticket_id, e.kind, e.at, e.detail, {instant_sql('e.at')} "
+        "FROM queue_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.day BETWEEN ? AND ? "
         f"AND +e.kind IN ({kinds})", (lo, hi)).fetchall()
     # A counter writes the same few details all day long: each one is read once.
     details: dict[str | None, tuple[str | None, str | None, dict[str, Any]]] = {}
-    for eid, tid, kind, at_text, raw in rows:
+    for eid, tid, kind, at_text, raw, utc in rows:
         ticket = tickets.get(tid)
         if ticket is None:
             continue
@@ -317,101 +332,152 @@ def _load_tickets(db: Database, start: date, end: date, tz: ZoneInfo) -> dict[in
             detail = _detail(raw)
             known = details[raw] = (_counter(detail.get("counter")),
                                     _name(detail.get("clerk")), detail)
-        ticket.events.append(_Event(eid, kind, _parse_at(at_text, tz), *known))
+        if kind == "transferred":
+            transferred.add(tid)
+        ticket[4].append((wall(utc, at_text), eid, kind, *known, at_text))
     for ticket in tickets.values():
-        # Two PCs may write the same second; the row id keeps their order.
-        ticket.events.sort(key=lambda e: (e.at, e.id))
-    return tickets
+        events = ticket[4]
+        if len(events) > 1:
+            events.sort(key=_order)  # two PCs may write the same second: the id decides
+    return tickets, transferred
 
 
-#: The event kinds `_segments` reads.
-_SEGMENT_KINDS = ("called", "skipped", "finished", "transferred")
+def _order(event: tuple) -> tuple[int, int]:
+    return event[_WALL], event[_ID]
 
 
-def _transfer_target(event: _Event, current: str) -> str:
+def _transfer_target(event: tuple, current: str) -> str:
     for key in ("to_service", "service_code", "service"):
-        value = event.detail.get(key)
+        value = event[_DETAIL].get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
     return current
 
 
-def _first_service(ticket: _Ticket) -> str:
+def _first_service(service: str, events: list[tuple]) -> str:
     # `tickets.service_code` may already name the service a transfer moved the ticket to; the
     # first transfer's "from" says where it started.
-    for event in ticket.events:
-        if event.kind == "transferred":
+    for event in events:
+        if event[_KIND] == "transferred":
             for key in ("from_service", "from_service_code"):
-                value = event.detail.get(key)
+                value = event[_DETAIL].get(key)
                 if isinstance(value, str) and value.strip():
                     return value.strip()
             break
-    return ticket.service
+    return service
 
 
-def _segments(ticket: _Ticket) -> list[_Segment]:
-    """Cut a ticket's events into service segments (see the module docstring)."""
-    seg = _Segment(service=_first_service(ticket), start=ticket.issued_at)
+def _segments(service: str, start: int, events: list[tuple]) -> list[list]:
+    """Cut a ticket's events into service segments (see the module docstring): each
+    [service, start, first call, serving call, skip, finish, transfer]."""
+    seg: list = [service, start, None, None, None, None, None]
     out = [seg]
-    for event in ticket.events:
-        kind = event.kind
+    for event in events:
+        kind = event[_KIND]
         if kind == "transferred":
-            seg.transfer = event
-            seg = _Segment(service=_transfer_target(event, seg.service), start=event.at)
+            seg[6] = event
+            seg = [_transfer_target(event, seg[0]), event[_WALL], None, None, None, None, None]
             out.append(seg)
-        elif seg.finish is not None:
+        elif seg[5] is not None:
             continue  # nothing after a finish changes what was measured
         elif kind == "called":
-            if seg.first_call is None:
-                seg.first_call = event
-            if seg.serve_call is None or seg.skip is not None:
-                seg.serve_call, seg.skip = event, None
+            if seg[2] is None:
+                seg[2] = event
+            if seg[3] is None or seg[4] is not None:
+                seg[3], seg[4] = event, None
         elif kind == "skipped":
-            seg.skip = event
+            seg[4] = event
         elif kind == "finished":
-            seg.finish = event
+            seg[5] = event
     return out
 
 
-def _add_queue(groups: _Groups, tickets: Mapping[int, _Ticket], issued_by_hour: list[int],
-               served_by_hour: list[int]) -> dict[str, str]:
-    """Queue figures into `groups`; returns ticket uid -> the service of its last segment."""
-    last_service: dict[str, str] = {}
-    for ticket in tickets.values():
-        day = ticket.day.isoformat()
-        parts = _segments(ticket)
-        last_service[ticket.uid] = parts[-1].service
-        issued_by_hour[ticket.issued_at.hour] += 1
-        for acc in groups.each(service=parts[0].service, day=day):
-            acc.issued += 1
-        for seg in parts:
-            if seg.first_call is not None:
-                counter, clerk = _who(seg.first_call)
-                wait = _minutes(seg.first_call.at, seg.start)
-                for acc in groups.each(service=seg.service, counter=counter, clerk=clerk,
-                                       day=day):
-                    acc.called += 1
-                    acc.waits.append(wait)
-            if seg.finish is not None:
-                counter, clerk = _who(seg.finish, seg.serve_call)
-                served_by_hour[seg.finish.at.hour] += 1
-                took = _minutes(seg.finish.at, seg.serve_call.at) if seg.serve_call else None
-                for acc in groups.each(service=seg.service, counter=counter, clerk=clerk,
-                                       day=day):
-                    acc.served += 1
-                    if took is not None:
-                        acc.service_times.append(took)
-            elif seg.skip is not None:
-                counter, clerk = _who(seg.skip, seg.serve_call)
-                for acc in groups.each(service=seg.service, counter=counter, clerk=clerk,
-                                       day=day):
-                    acc.skipped += 1
-            if seg.transfer is not None:
-                counter, clerk = _who(seg.transfer, seg.serve_call)
-                for acc in groups.each(service=seg.service, counter=counter, clerk=clerk,
-                                       day=day):
-                    acc.transferred += 1
-    return last_service
+def _who(first: tuple | None, then: tuple | None = None) -> tuple[str, str]:
+    """(counter, clerk) from the first of the two events that names each; UNKNOWN otherwise."""
+    counter = (first and first[_COUNTER]) or (then and then[_COUNTER]) or UNKNOWN
+    clerk = (first and first[_CLERK]) or (then and then[_CLERK]) or UNKNOWN
+    return counter, clerk
+
+
+def _queue_parts(tickets: Mapping[int, list], transferred: set[int]) -> dict[str, DayPart]:
+    """Each local day's queue figures (see the module docstring) from its tickets."""
+    parts: dict[str, DayPart] = {}
+    combos: dict[tuple, list] = {}
+    for tid, (uid, service, issued, day, events) in tickets.items():
+        part = parts.get(day)
+        if part is None:
+            part = parts[day] = DayPart()
+        # The clerk the results credit a rating of this ticket to: its last call or finish
+        # naming one, in the order the rows are written (time text, then row id).
+        last = None
+        for event in events:
+            if event[_CLERK] and event[_KIND] in ("called", "finished") and (
+                    last is None or (event[_TEXT], event[_ID]) > (last[_TEXT], last[_ID])):
+                last = event
+        part.clerks[tid] = last[_CLERK] if last is not None else None
+        if tid in transferred:
+            segments = _segments(_first_service(service, events), issued, events)
+            part.moved[uid] = segments[-1][0]
+        else:
+            segments = _segments(service, issued, events)
+        part.issued_by_hour[issued // _HOUR_US % 24] += 1
+        key = (day, segments[0][0], None, None)
+        combo = combos.get(key)
+        if combo is None:
+            combo = combos[key] = part.combo(key[1:])
+        combo[0] += 1
+        for seg_service, seg_start, first_call, serve_call, skip, finish, transfer in segments:
+            if first_call is not None:
+                counter, clerk = _who(first_call)
+                key = (day, seg_service, counter, clerk)
+                combo = combos.get(key)
+                if combo is None:
+                    combo = combos[key] = part.combo(key[1:])
+                combo[1] += 1
+                combo[5].append(max(0, first_call[_WALL] - seg_start))
+            if finish is not None:
+                counter, clerk = _who(finish, serve_call)
+                part.served_by_hour[finish[_WALL] // _HOUR_US % 24] += 1
+                key = (day, seg_service, counter, clerk)
+                combo = combos.get(key)
+                if combo is None:
+                    combo = combos[key] = part.combo(key[1:])
+                combo[2] += 1
+                if serve_call is not None:
+                    combo[6].append(max(0, finish[_WALL] - serve_call[_WALL]))
+            elif skip is not None:
+                counter, clerk = _who(skip, serve_call)
+                key = (day, seg_service, counter, clerk)
+                combo = combos.get(key)
+                if combo is None:
+                    combo = combos[key] = part.combo(key[1:])
+                combo[3] += 1
+            if transfer is not None:
+                counter, clerk = _who(transfer, serve_call)
+                key = (day, seg_service, counter, clerk)
+                combo = combos.get(key)
+                if combo is None:
+                    combo = combos[key] = part.combo(key[1:])
+                combo[4] += 1
+    return parts
+
+
+def _add_parts(groups: _Groups, parts: Mapping[str, DayPart], issued_by_hour: list[int],
+               served_by_hour: list[int]) -> None:
+    for day, part in parts.items():
+        for (service, counter, clerk), (issued, called, served, skipped, transferred, waits,
+                                        took) in part.combos.items():
+            for acc in groups.each(service=service, counter=counter, clerk=clerk, day=day):
+                acc.issued += issued
+                acc.called += called
+                acc.served += served
+                acc.skipped += skipped
+                acc.transferred += transferred
+                acc.waits += waits
+                acc.service_times += took
+        for hour in range(24):
+            issued_by_hour[hour] += part.issued_by_hour[hour]
+            served_by_hour[hour] += part.served_by_hour[hour]
 
 
 def _reasons(raw: str | None) -> list[str]:
@@ -422,43 +488,59 @@ def _reasons(raw: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _add_ratings(db: Database, groups: _Groups, start: date, end: date, tz: ZoneInfo,
-                 last_service: Mapping[str, str], procedure_service: Mapping[str, str],
+def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: Clock,
+                 moved: Mapping[str, str], procedure_service: Mapping[str, str],
                  reasons: Counter) -> None:
+    """Ratings of local days start..end. Under the service of the rated ticket's last segment
+    when the ticket was issued in the range (its own service unless it was transferred:
+    `moved`), else the queue it was last in; failing that the rated dossier's procedure."""
     # Text bounds a day wider than the range: offsets may differ between writers, the exact
     # local day is decided below.
     lo = (start - timedelta(days=1)).isoformat()
     hi = (end + timedelta(days=2)).isoformat()
-    wanted = ("ticket_uid", "dossier_code", "counter", "clerk", "level", "reasons", "at")
-    rows = db.execute(f"SELECT {', '.join(wanted)} FROM ratings WHERE at >= ? AND at < ?",
-                      (lo, hi)).fetchall()
-    for values in rows:
-        row = dict(zip(wanted, values, strict=True))
-        level = row["level"]
+    first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+    last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
+    rows = db.execute(
+        "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, r.at, "
+        f"{instant_sql('r.at')}, t.service_code, coalesce(t.queue_service, t.service_code), "
+        "t.issued_at, t.day FROM ratings r "
+        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+        (lo, hi)).fetchall()
+    # A ticket's stored day is its local day give or take one (written in another zone), and
+    # only tickets stored a day around the range count as in it (as `_load_tickets` reads
+    # them): only those near the range's edges need their time read.
+    day_lo, day_hi = lo, (end + timedelta(days=1)).isoformat()
+    inner_lo = (start + timedelta(days=1)).isoformat()
+    inner_hi = (end - timedelta(days=1)).isoformat()
+    who: dict[tuple, tuple[str | None, str | None]] = {}
+    day_texts: dict[int, str] = {}
+    for (uid, code, counter, clerk, level, raw_reasons, at_text, utc, issued_service,
+         queue_service, issued_text, stored_day) in rows:
         if level not in LEVELS:
             continue
-        at = _parse_at(row["at"], tz)
-        if not start <= at.date() <= end:
+        w = clock.wall(utc, at_text)
+        if not first <= w < last:
             continue
         service = None
-        uid = row.get("ticket_uid")
-        if uid:
-            service = last_service.get(uid) or _ticket_service(db, uid)
-        if service is None and row.get("dossier_code"):
-            service = _dossier_service(db, row["dossier_code"], procedure_service)
-        for acc in groups.each(service=service, counter=_counter(row.get("counter")),
-                               clerk=_name(row.get("clerk")), day=at.date().isoformat()):
+        if uid and issued_text is not None:
+            if day_lo <= stored_day <= day_hi and (
+                    inner_lo <= stored_day <= inner_hi
+                    or first <= clock.wall(None, issued_text) < last):
+                service = moved.get(uid) or issued_service
+            service = service or queue_service
+        if service is None and code:
+            service = _dossier_service(db, code, procedure_service)
+        named = who.get((counter, clerk))
+        if named is None:
+            named = who[(counter, clerk)] = (_counter(counter), _name(clerk))
+        n = w // _DAY_US
+        day = day_texts.get(n)
+        if day is None:
+            day = day_texts[n] = wall_day(w).isoformat()
+        for acc in groups.each(service=service, counter=named[0], clerk=named[1], day=day):
             acc.ratings[level] += 1
         if level == "unsatisfied":
-            reasons.update(_reasons(row.get("reasons")))
-
-
-def _ticket_service(db: Database, uid: str) -> str | None:
-    # A ticket outside the range (issued the evening before, rated after midnight): the queue
-    # it was last in.
-    row = db.execute("SELECT coalesce(queue_service, service_code) FROM tickets WHERE uid = ?",
-                     (uid,)).fetchone()
-    return row[0] if row else None
+            reasons.update(_reasons(raw_reasons))
 
 
 def _dossier_service(db: Database, code: str, procedure_service: Mapping[str, str]
@@ -543,15 +625,41 @@ def _default_procedure_services() -> dict[str, str]:
 # -- the entry point ---------------------------------------------------------------------------
 
 
+def _days(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def _missing_runs(start: date, end: date, parts: Mapping[str, Any]
+                  ) -> list[tuple[date, date]]:
+    """The runs of consecutive days of start..end without a part."""
+    runs: list[tuple[date, date]] = []
+    day = start
+    while day <= end:
+        if day.isoformat() in parts:
+            day += timedelta(days=1)
+            continue
+        first = day
+        while day + timedelta(days=1) <= end and (day + timedelta(days=1)).isoformat() \
+                not in parts:
+            day += timedelta(days=1)
+        runs.append((first, day))
+        day += timedelta(days=1)
+    return runs
+
+
 def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
                  *, procedure_service: Mapping[str, str] | None = None,
-                 rules: Any = None) -> OfficeStats:
+                 rules: Any = None, keep_days: bool = True) -> OfficeStats:
     """Figures for local days start..end inclusive (see the module docstring for each one).
 
     `procedure_service` maps procedure codes to ticket services (default: the bundled
     procedure catalog). `rules`: the calendar (kiosk.calendar.CalendarRules) the results
-    count working days by (default: the national calendar in `tz`). Read-only: safe on a
-    worker thread with its own connection.
+    count working days by (default: the national calendar in `tz`). Safe on a worker thread
+    with its own connection. It reads the records, except the queue figures of days two days
+    old or more, which it takes from `stats_days` while they still match their records
+    (kiosk/stats/days.py); the days it had to compute it keeps there afterwards, in one
+    short write of that table only (skipped when the database cannot be written). Nothing
+    is kept with `keep_days=False`.
     """
     from kiosk.calendar import CalendarRules
     from kiosk.stats.results import result_stats
@@ -565,21 +673,44 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
     issued_by_hour = [0] * 24
     served_by_hour = [0] * 24
     reasons: Counter = Counter()
+    clock = Clock(zone)
+    # Days kept in the database (kiosk.stats.days) once two days old; the others are read.
+    settled = min(end, datetime.now(zone).date() - timedelta(days=2))
+    to_keep: list[str] = []
     # One read transaction: a consistent snapshot while the counters keep writing.
     conn: sqlite3.Connection = db.conn
     began = not conn.in_transaction
     if began:
         conn.execute("BEGIN")
     try:
-        tickets = _load_tickets(db, start, end, zone)
-        last_service = _add_queue(groups, tickets, issued_by_hour, served_by_hour)
-        _add_ratings(db, groups, start, end, zone, last_service, procedure_service, reasons)
+        parts: dict[str, DayPart] = {}
+        prints: dict[str, str] = {}
+        if keep_days and settled >= start:
+            prints = day_store.fingerprints(db, start, settled)
+            parts = day_store.kept(db, start, settled, zone.key, prints)
+        moved: dict[str, str] = {}
+        for first, last in _missing_runs(start, end, parts):
+            tickets, transferred = _load_tickets(db, first, last, clock)
+            for day, part in _queue_parts(tickets, transferred).items():
+                parts[day] = part
+            del tickets
+            to_keep += [d for d in _days(first, min(last, settled))] if keep_days else []
+        for part in parts.values():
+            moved.update(part.moved)
+        _add_parts(groups, dict(sorted(parts.items())), issued_by_hour, served_by_hour)
+        _add_ratings(db, groups, start, end, clock, moved, procedure_service, reasons)
         _add_dossiers(db, groups, start, end, zone, procedure_service)
         names, sort = _service_names(db)
-        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key))
+        clerks: dict[int, str | None] = {}
+        for part in parts.values():
+            clerks.update(part.clerks)
+        results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key),
+                               ticket_clerks=clerks)
     finally:
         if began:
             conn.execute("COMMIT")
+    if to_keep and began:
+        day_store.keep(db, parts, to_keep, zone.key, prints)
 
     by = groups.by
     services = sorted((k for k, acc in by["service"].items() if acc.active()),

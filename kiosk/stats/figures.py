@@ -8,7 +8,9 @@ import json
 import math
 import unicodedata
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -54,3 +56,65 @@ def _sort_key_vi(name: str) -> tuple[str, str]:
     words = name.split()
     return (fold(words[-1]) if words else "", fold(name))
 
+
+
+# -- instants, read fast -----------------------------------------------------------------------
+
+_HOUR_US = 3_600_000_000
+_DAY_US = 86_400_000_000
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_US = timedelta(microseconds=1)
+_D = "[0-9]"
+_BASE = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}"
+_OFFSET = f"[+-]{_D * 2}:{_D * 2}"
+
+
+def instant_sql(column: str) -> str:
+    """SQL for the UTC microseconds since 1970 of a stored time, computed by SQLite: only for the
+    two shapes the station writes (`datetime.isoformat()` with an offset, with or without
+    microseconds); NULL for any other text, which `Clock.wall` then parses in Python."""
+    c = column
+    return (f"CASE WHEN {c} GLOB '{_BASE}{_OFFSET}' THEN strftime('%s', {c}) * 1000000 "
+            f"WHEN {c} GLOB '{_BASE}.{_D * 6}{_OFFSET}' THEN "
+            f"strftime('%s', substr({c}, 1, 19) || substr({c}, 27)) * 1000000 "
+            f"+ substr({c}, 21, 6) END")
+
+
+class Clock:
+    """Stored times as local wall-clock microseconds since 1970-01-01 in `tz`: exactly what
+    `datetime.fromisoformat(text).astimezone(tz)` gives (a time without an offset is local),
+    and the difference of two of them is the difference of those datetimes (Python subtracts
+    datetimes of one zone by their wall clocks). The zone's offset is looked up once per UTC
+    hour; an hour in which the offset changes is parsed time by time."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._offsets: dict[int, int | None] = {}
+
+    def wall(self, utc_us: int | None, text: str) -> int:
+        """`utc_us`: `instant_sql` of `text` (None: parse `text`)."""
+        if utc_us is not None:
+            hour = utc_us // _HOUR_US
+            try:
+                offset = self._offsets[hour]
+            except KeyError:
+                offset = self._offsets[hour] = self._offset(hour)
+            if offset is not None:
+                return utc_us + offset
+        at = datetime.fromisoformat(text)
+        at = at.replace(tzinfo=self.tz) if at.tzinfo is None else at.astimezone(self.tz)
+        return (at.replace(tzinfo=None) - _EPOCH) // _US
+
+    def _offset(self, hour: int) -> int | None:
+        first = datetime.fromtimestamp(hour * 3600, UTC).astimezone(self.tz).utcoffset()
+        last = datetime.fromtimestamp(hour * 3600 + 3599, UTC).astimezone(self.tz).utcoffset()
+        return first // _US if first == last else None
+
+
+def wall_day(wall: int) -> date:
+    return date.fromordinal(_EPOCH_ORDINAL + wall // _DAY_US)
+
+
+def wall_hour(wall: int) -> int:
+    return wall // _HOUR_US % 24

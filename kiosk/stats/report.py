@@ -525,7 +525,7 @@ def _section(pdf: FPDF, title: str, first_head: str, groups: Sequence[GroupStats
     aligns = ("LEFT", *(["RIGHT"] * len(_HEADS)))
     # The table fills body cells with the current colour: a chart's last bar colour otherwise.
     pdf.set_fill_color(255, 255, 255)
-    if len(groups) > PLAIN_ROWS_FROM:
+    if len(groups) > PLAIN_ROWS_FROM or _one_line(pdf, [g.label for g in groups], widths[0]):
         _plain_table(pdf, first_head, groups, total, widths, aligns, heading)
         pdf.ln(4)
         return
@@ -548,8 +548,17 @@ def _section(pdf: FPDF, title: str, first_head: str, groups: Sequence[GroupStats
 
 
 #: A table longer than this (by day over more than two months) draws its body rows as plain
-#: cells: fpdf's table layout costs about 10 ms a row, seconds for a year's days.
+#: cells: fpdf's table layout costs about 10 ms a row, seconds for a year's days. A shorter
+#: one too when every name fits on one line (the same look: only a name that wraps needs
+#: fpdf's table).
 PLAIN_ROWS_FROM = 62
+
+
+def _one_line(pdf: FPDF, labels: Sequence[str], width: float) -> bool:
+    from kiosk.printout.receipt_pdf import nfc
+
+    room = width - 1.4  # the cell's padding on either side
+    return all(pdf.get_string_width(nfc(label)) <= room for label in labels)
 _ROW_H = 3.9 + 2 * 0.9  # a one-line row of the table: line height and padding above and below
 _ROW_FILL = (244, 247, 251)
 _TOTAL_FILL = (245, 245, 245)
@@ -582,31 +591,91 @@ def _plain_table(pdf: FPDF, first_head: str, groups: Sequence[GroupStats],
                  heading: Any) -> None:
     """The section's table as `_section` lays it out, body rows drawn as plain one-line cells
     (the headings again on each new page)."""
-    from kiosk.printout.receipt_pdf import FONT, nfc
+    from kiosk.printout.receipt_pdf import nfc
 
     rows = [(nfc(g.label), _figures(g), False) for g in groups]
     if total is not None:
         rows.append(("Cộng", _figures(total), True))
+    _plain_rows(pdf, rows, widths, aligns,
+                lambda: _heading_rows(pdf, first_head, widths, aligns, heading))
+
+
+def _headings_on_top(pdf: FPDF, headings: Callable[[], None], copy: dict[str, Any]) -> None:
+    """`headings()` at the top of a new page: drawn by fpdf's table on the first such page
+    (30 ms of layout), its drawing operators copied onto the next ones (a year's days are 15
+    pages). From the same graphics state (set here) to the same place, inside q … Q so that
+    the state fpdf believes in stays true; drawn again when anything differs."""
+    from fpdf.enums import PDFResourceType
+
+    from kiosk.printout.receipt_pdf import FONT
+
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_text_color(0, 0, 0)
+    where = (pdf.page, pdf.get_y(), pdf.line_width)
+    try:
+        contents = pdf.pages[pdf.page].contents
+        if not isinstance(contents, bytearray):
+            raise TypeError("page contents are not open")
+    except (AttributeError, KeyError, TypeError):
+        headings()  # another fpdf2 than the one this was written for: draw each time
+        return
+    ops = copy.get("ops")
+    if ops is None or copy.get("at") != where[1:] or copy.get("page") == pdf.page:
+        start = len(contents)
+        headings()
+        if pdf.page == where[0]:
+            copy.update(ops=bytes(contents[start:]), at=where[1:], page=pdf.page,
+                        y=pdf.get_y())
+        return
+    contents.extend(b"q\n" + ops + b"\nQ\n")
+    for font in pdf.fonts.values():
+        pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
+    pdf.set_y(copy["y"])
+
+
+def _plain_rows(pdf: FPDF, rows: Sequence[tuple[str, Sequence[str], bool]],
+                widths: Sequence[float], aligns: Sequence[str], headings: Callable[[], None],
+                ) -> None:
+    """Rows (label, figures, is the total) as plain one-line cells under `headings()`, drawn
+    again at the top of each new page."""
+    from kiosk.printout.receipt_pdf import FONT
+
     margin = pdf.c_margin
     bottom = pdf.h - pdf.b_margin
-    _heading_rows(pdf, first_head, widths, aligns, heading)
+    text_widths: dict[tuple[bool, str], float] = {}
+    copy: dict[str, Any] = {}
+    headings()
     pdf.c_margin = 0.7
     try:
         for index, (label, figures, is_total) in enumerate(rows):
             if pdf.get_y() + _ROW_H > bottom:
                 pdf.add_page()
                 pdf.c_margin = margin
-                _heading_rows(pdf, first_head, widths, aligns, heading)
+                _headings_on_top(pdf, headings, copy)
                 pdf.c_margin = 0.7
             pdf.set_font(FONT, "B" if is_total else "", 7.5)
             pdf.set_fill_color(*(_TOTAL_FILL if is_total else _ROW_FILL))
             fill = is_total or index % 2 == 1
             while label and pdf.get_string_width(label) > widths[0] - 1.4:
                 label = label[:-2] + "…"
-            pdf.set_x(pdf.l_margin)
+            # What pdf.cell(width, _ROW_H, text, border=1, align=…, fill=fill) draws, a
+            # rectangle and a text each (a fifth of the time: a year's days are 7 000 cells).
+            x, y = pdf.l_margin, pdf.get_y()
+            baseline = y + 0.5 * _ROW_H + 0.3 * pdf.font_size
+            style = "DF" if fill else "D"
             for text, width, align in zip([label, *figures], widths, aligns, strict=True):
-                pdf.cell(width, _ROW_H, text, border=1, align=align[0], fill=fill)
-            pdf.ln(_ROW_H)
+                pdf.rect(x, y, width, _ROW_H, style=style)
+                if text:
+                    key = (is_total, text)
+                    w = text_widths.get(key)
+                    if w is None:
+                        w = text_widths[key] = pdf.get_string_width(text)
+                    dx = width - pdf.c_margin - w if align[0] == "R" else pdf.c_margin
+                    pdf.text(x + dx, baseline, text)
+                x += width
+            pdf.set_xy(pdf.l_margin, y + _ROW_H)
     finally:
         pdf.c_margin = margin
         pdf.set_font(FONT, "", 7.5)
@@ -680,10 +749,8 @@ def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
         pdf.set_font(FONT, "", 7.5)
         pdf.set_fill_color(255, 255, 255)
         heading = FontFace(emphasis="BOLD", fill_color=LIGHT)
-        with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
-                       padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
-                       num_heading_rows=2, repeat_headings=1, v_align="MIDDLE", align="LEFT",
-                       cell_fill_mode="ROWS", cell_fill_color=_ROW_FILL) as table:
+
+        def heads(table: Any, head: str = head) -> None:
             top = table.row()
             top.cell(nfc(head), rowspan=2, align="L")
             top.cell(nfc("Tiến độ giải quyết — QĐ 766 (20 điểm)"), colspan=8, align="C")
@@ -691,6 +758,24 @@ def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
             sub = table.row()
             for name in _RESULT_HEADS:
                 sub.cell(nfc(name), align="C")
+
+        if _one_line(pdf, [r.label for r in rows], widths[0]):
+            def headings(heads=heads, heading=heading) -> None:
+                with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
+                               padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
+                               num_heading_rows=2, v_align="MIDDLE", align="LEFT") as table:
+                    heads(table)
+
+            body = [(nfc(r.label), _result_figures(r), False) for r in rows]
+            body.append(("Cộng", _result_figures(results.total), True))
+            _plain_rows(pdf, body, widths, aligns, headings)
+            pdf.ln(4)
+            continue
+        with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
+                       padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
+                       num_heading_rows=2, repeat_headings=1, v_align="MIDDLE", align="LEFT",
+                       cell_fill_mode="ROWS", cell_fill_color=_ROW_FILL) as table:
+            heads(table)
             for r in rows:
                 row = table.row()
                 row.cell(nfc(r.label))

@@ -31,6 +31,7 @@ counters forward (`office_dossiers`) carry no history or slips and are not in th
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -209,9 +210,13 @@ def _paused_days(events: Iterable[tuple[int, datetime]], finished: date,
 
 
 def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
-                 late: LateCount | None = None) -> ResultStats:
+                 late: LateCount | None = None,
+                 ticket_clerks: Mapping[int, str | None] | None = None) -> ResultStats:
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
-    or another due-date rule). Read-only; run it inside the caller's read transaction."""
+    or another due-date rule). `ticket_clerks`: ticket id -> the clerk of its last call or
+    finish naming one (None: none does), for tickets the caller already knows (office_stats:
+    those of the range); the others are read. Read-only; run it inside the caller's read
+    transaction."""
     from kiosk.stats.figures import _name, _sort_key_vi
 
     late = late or working_days_late
@@ -240,9 +245,10 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         "WHERE (finished_at >= ? AND finished_at < ?) "
         "OR (finished_at IS NULL AND returned_at >= ? AND returned_at < ?) "
         "OR id IN (SELECT dossier_id FROM dossier_events WHERE at >= ? AND at < ? "
-        "          AND to_status IN (?, ?)) "
+        # Literal statuses: SQLite then reads them by the partial index of migration 16.
+        f"          AND to_status IN ({REFUSED}, {SUPPLEMENT})) "
         "OR id IN (SELECT dossier_id FROM dossier_slips WHERE issued_at >= ? AND issued_at < ?)",
-        (lo, hi, lo, hi, lo, hi, REFUSED, SUPPLEMENT, lo, hi))
+        (lo, hi, lo, hi, lo, hi, lo, hi))
     names = [c[0] for c in cur.description]
     dossiers = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
     events: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
@@ -260,20 +266,39 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             slip = dict(zip(slip_names, row, strict=True))
             slips[slip["dossier_id"]].append(slip)
 
+    statuses = {s.value: s for s in DossierStatus}
+
+    def status_of(value: Any) -> DossierStatus:
+        found = statuses.get(value)
+        return found if found is not None else DossierStatus(value)
+
+    names_of: dict[Any, str] = {}
+    no_slips: list[dict[str, Any]] = []
+    no_events: list[tuple[int, datetime]] = []
     for dossier_id, d in dossiers.items():
-        clerk, procedure = _name(d["clerk"]) or "", d["procedure_code"]
+        raw_clerk = d["clerk"]
+        clerk = names_of.get(raw_clerk)
+        if clerk is None:
+            clerk = names_of[raw_clerk] = _name(raw_clerk) or ""
+        procedure = d["procedure_code"]
         procedure_names.setdefault(procedure, d["procedure_name"])
         accs = list(each(clerk, procedure))
-        own_slips = slips.get(dossier_id, [])
-        own_events = events.get(dossier_id, [])
+        own_slips = slips.get(dossier_id, no_slips)
+        own_events = events.get(dossier_id, no_events)
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
-        if any(inside(_local(s["issued_at"], tz)) for s in apologies):
+        if own_slips and any(inside(_local(s["issued_at"], tz)) for s in apologies):
             for acc in accs:
                 acc.apologised += 1
-        if any(status == REFUSED and inside(at) for status, at in own_events):
+        refused = supplemented = False
+        for status, at in own_events:
+            if status == REFUSED and not refused:
+                refused = inside(at)
+            elif status == SUPPLEMENT and not supplemented:
+                supplemented = inside(at)
+        if refused:
             for acc in accs:
                 acc.refused += 1
-        if (any(status == SUPPLEMENT and inside(at) for status, at in own_events)
+        if (supplemented
                 or any(s["form"] == SUPPLEMENT_FORM and inside(_local(s["issued_at"], tz))
                        for s in own_slips)):
             for acc in accs:
@@ -282,16 +307,18 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         if not inside(finished_at):
             continue
         finished = finished_at.date()
+        received_at = _local(d["received_at"], tz)
         facts = DossierFacts(
             id=dossier_id, code=d["code"], procedure_code=procedure,
-            received_at=_local(d["received_at"], tz),
+            received_at=received_at,
             appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
-            status=DossierStatus(d["status"]), finished_at=_local(d["finished_at"], tz),
-            returned_at=_local(d["returned_at"], tz),
-            history=tuple(StatusStep(DossierStatus(status), at) for status, at in own_events))
+            status=status_of(d["status"]),
+            finished_at=finished_at if d["finished_at"] else None,
+            returned_at=(finished_at if not d["finished_at"] else _local(d["returned_at"], tz)),
+            history=tuple(StatusStep(status_of(status), at) for status, at in own_events))
         days_late = late(facts, own_slips, rules, finished)
         is_late = bool(apologies) or days_late > 0
-        received = received_as(_local(d["received_at"], tz), rules)
+        received = received_as(received_at, rules)
         took = max(0, working_days_between(received, finished, rules)
                    - _paused_days(own_events, finished, rules))
         for acc in accs:
@@ -300,7 +327,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             acc.on_time += int(not is_late)
             acc.days.append(float(took))
 
-    _add_satisfaction(db, lo, hi, tz, inside, each)
+    _add_satisfaction(db, lo, hi, tz, inside, each, ticket_clerks or {})
     known = _add_petitions(db, lo, hi, tz, inside, each)
 
     return ResultStats(
@@ -314,7 +341,8 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
 
 def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
-                      each: Callable[[str | None, str | None], Iterable[_Acc]]) -> None:
+                      each: Callable[[str | None, str | None], Iterable[_Acc]],
+                      known: Mapping[int, str | None]) -> None:
     from kiosk.stats.figures import _detail, _name
 
     rows = db.execute(
@@ -323,13 +351,30 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
         (lo, hi)).fetchall()
     wanted = [r for r in rows if inside(_local(r[1], tz))]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
-    ticket_clerk: dict[int, str] = {}
+    ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
     ticket_procedure: dict[int, str] = {}
-    if ticket_ids:
-        ids = ",".join(str(i) for i in ticket_ids)
-        # The unary + keeps SQLite on the ticket index (not every call of the years), and a
-        # counter writes the same few details all day long: each one is read once.
-        clerks: dict[str | None, str | None] = {}
+    clerks: dict[str | None, str | None] = {}
+    unsure: list[int] = []
+    # The other rated tickets: the detail of their last call or finish naming a clerk (by
+    # time text, then row id, as the counters wrote them), SQLite picking it.
+    others = [t for t in ticket_ids if t not in known]
+    picked = db.execute(
+        "SELECT t.value, (SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.value "
+        " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "
+        " AND trim(coalesce(json_extract(e.detail, '$.clerk'), '')) != '' "
+        " ORDER BY e.at DESC, e.id DESC LIMIT 1) FROM json_each(?) t",
+        (json.dumps(others),)).fetchall() if others else []
+    for tid, raw in picked:
+        if raw is None:
+            continue
+        if raw not in clerks:
+            clerks[raw] = _name(_detail(raw).get("clerk"))
+        if clerks[raw]:
+            ticket_clerk[tid] = clerks[raw]
+        else:
+            unsure.append(tid)  # a name of spaces SQLite's trim() does not know: read all
+    if unsure:
+        ids = ",".join(str(i) for i in sorted(set(unsure)))
         for tid, raw in db.execute(
                 "SELECT ticket_id, detail FROM queue_events WHERE ticket_id IN "
                 f"({ids}) AND +kind IN ('called', 'finished') ORDER BY at, id").fetchall():
@@ -338,6 +383,8 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
             clerk = clerks[raw]
             if clerk:
                 ticket_clerk[tid] = clerk  # the last call or finish wins
+    if ticket_ids:
+        ids = ",".join(str(i) for i in ticket_ids)
         for tid, procedure in db.execute(
                 f"SELECT ticket_id, procedure_code FROM dossiers WHERE ticket_id IN ({ids}) "
                 "UNION ALL SELECT td.ticket_id, d.procedure_code FROM ticket_dossiers td "

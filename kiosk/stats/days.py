@@ -1,0 +1,165 @@
+"""Each closed day's queue figures, kept in the station database so that a year's report reads
+a few hundred rows instead of a year's tickets and queue events.
+
+What a day keeps (`DayPart`): for the tickets issued on that local day, per service, counter
+and clerk, the counts (issued, called, served, skipped, transferred) and every waiting and
+service time in whole microseconds (medians and P90 need every value; kept sorted and
+compressed: about 4 KB a busy day, 1.4 MB a year), the tickets issued and served per hour, the
+service each transferred ticket ended in (ratings are counted under it) and each ticket's last
+clerk (the results credit its rating to that clerk). Ratings, dossiers and the results are
+read from their tables on every report.
+
+Never stale: a kept day carries the fingerprint of the records it was computed from (per
+stored ticket day: how many tickets and queue events, the sum and the largest of their row
+ids) for its day and the days on either side; a report uses it only while the records still
+have that fingerprint. Queue events are only ever added (the log is the audit record), so an
+event arriving late from a counter on a hub, a ticket synced late, or records moved away to an
+archive change the fingerprint and the day is computed again from the records (and kept
+anew). Days are kept only once they are two days old (today's and yesterday's figures are
+always read live), per time zone and per `VERSION` of the computation.
+
+The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent
+to the city, safe to empty at any time. A station that cannot write it (a read-only copy, a
+busy database) computes everything from the records, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from kiosk.store.stats_schema import CREATE_TABLE
+
+#: Bump when what a day keeps or how it is computed changes: older rows are then ignored.
+VERSION = 2
+TABLE = "stats_days"
+
+
+@dataclass
+class DayPart:
+    """One local day's queue figures. `combos`: (service, counter, clerk) -> [issued, called,
+    served, skipped, transferred, waits, service times] (times in microseconds; counter and
+    clerk None for what the kiosk counts: issued)."""
+
+    combos: dict[tuple[str, str | None, str | None], list] = field(default_factory=dict)
+    issued_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    served_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    #: Ticket uid -> the service of its last segment, for the tickets transferred.
+    moved: dict[str, str] = field(default_factory=dict)
+    #: Ticket id -> the clerk of its last call or finish naming one (None: none does), for
+    #: every ticket of the day: whom the results credit a rating of it to.
+    clerks: dict[int, str | None] = field(default_factory=dict)
+
+    def combo(self, key: tuple[str, str | None, str | None]) -> list:
+        found = self.combos.get(key)
+        if found is None:
+            found = self.combos[key] = [0, 0, 0, 0, 0, [], []]
+        return found
+
+    def pack(self) -> bytes:
+        combos = [[*key, *counts[:5], sorted(counts[5]), sorted(counts[6])]
+                  for key, counts in self.combos.items()]
+        names = sorted({c for c in self.clerks.values() if c is not None})
+        index = {name: i for i, name in enumerate(names)}
+        ids = sorted(self.clerks)
+        data = {"combos": combos, "issued_by_hour": self.issued_by_hour,
+                "served_by_hour": self.served_by_hour, "moved": self.moved,
+                "clerk_names": names,
+                # ids as steps from the one before (small numbers), clerks by index (-1: none)
+                "ticket_steps": [b - a for a, b in zip([0, *ids], ids, strict=False)],
+                "ticket_clerks": [-1 if self.clerks[i] is None else index[self.clerks[i]]
+                                  for i in ids]}
+        return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+    @classmethod
+    def unpack(cls, blob: bytes) -> DayPart:
+        data = json.loads(zlib.decompress(blob))
+        names = data["clerk_names"]
+        ids, at = [], 0
+        for step in data["ticket_steps"]:
+            at += step
+            ids.append(at)
+        clerks = {i: None if k < 0 else names[k]
+                  for i, k in zip(ids, data["ticket_clerks"], strict=True)}
+        return cls(combos={(c[0], c[1], c[2]): c[3:] for c in data["combos"]},
+                   issued_by_hour=data["issued_by_hour"],
+                   served_by_hour=data["served_by_hour"], moved=data["moved"], clerks=clerks)
+
+
+def _day_texts(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
+    """Stored ticket day -> what its records add up to (tickets, queue events), for the days
+    first - 1 .. last + 1."""
+    lo, hi = (first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()
+    tickets = {day: f"{n}:{int(ids)}" for day, n, ids in db.execute(
+        "SELECT day, count(*), total(id) FROM tickets WHERE day BETWEEN ? AND ? GROUP BY day",
+        (lo, hi)).fetchall()}
+    events = {day: f"{n}:{int(ids)}:{top}" for day, n, ids, top in db.execute(
+        "SELECT t.day, count(*), total(e.id), max(e.id) FROM tickets t "
+        "JOIN queue_events e ON e.ticket_id = t.id WHERE t.day BETWEEN ? AND ? GROUP BY t.day",
+        (lo, hi)).fetchall()}
+    return {day: f"{tickets.get(day, '0')}/{events.get(day, '0')}"
+            for day in _day_texts(first - timedelta(days=1), last + timedelta(days=1))}
+
+
+def sources(prints: Mapping[str, str], day: str) -> str:
+    """The fingerprint a kept `day` must match: its stored day and the two beside it (a ticket
+    written by a PC in another zone may be stored under a neighbouring day)."""
+    d = date.fromisoformat(day)
+    return "|".join(prints.get((d + timedelta(days=k)).isoformat(), "0") for k in (-1, 0, 1))
+
+
+def kept(db: Database, first: date, last: date, zone: str,
+         prints: Mapping[str, str]) -> dict[str, DayPart]:
+    """The kept days of first..last still true to their records."""
+    try:
+        rows = db.execute(f"SELECT day, sources, data FROM {TABLE} WHERE zone = ? AND "
+                          "version = ? AND day BETWEEN ? AND ?",
+                          (zone, VERSION, first.isoformat(), last.isoformat())).fetchall()
+    except sqlite3.OperationalError:  # never written on this station yet
+        return {}
+    out = {}
+    for day, was, blob in rows:
+        if was == sources(prints, day):
+            try:
+                out[day] = DayPart.unpack(blob)
+            except (ValueError, KeyError, TypeError, zlib.error):
+                continue  # a damaged row: computed again and replaced
+    return out
+
+
+def keep(db: Database, parts: Mapping[str, DayPart], days: Iterable[str], zone: str,
+         prints: Mapping[str, str]) -> int:
+    """Keep `days` (computed from the records that `prints` describe): best effort, in one
+    short transaction; a database that cannot be written keeps nothing. How many were kept."""
+    rows: list[tuple[Any, ...]] = []
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    for day in days:
+        part = parts.get(day) or DayPart()
+        rows.append((day, zone, VERSION, sources(prints, day), part.pack(), now))
+    if not rows:
+        return 0
+    conn: sqlite3.Connection = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(CREATE_TABLE)
+            conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (day, zone, version, sources, "
+                             "data, built_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        return 0  # read-only or busy: the next report tries again
+    return len(rows)
