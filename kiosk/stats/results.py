@@ -9,7 +9,8 @@ Definitions (local days in the office's time zone, working days by kiosk.calenda
   (Mẫu 04): an apology moves the due date but the dossier still counts as late. on time: the
   other settled dossiers.
 - apologised: dossiers with a Mẫu 04 slip (`dossier_slips.form = '04'`) issued in the range.
-- refused: dossiers that reached status 3 (Không được tiếp nhận) in the range.
+- refused: dossiers that reached status 3 (Không được tiếp nhận) or got a Mẫu 03 slip (a
+  refused settlement stops the dossier at 8) in the range.
 - supplemented: dossiers that reached status 5 (Yêu cầu bổ sung) or got a Mẫu 02 slip in the
   range (each dossier once).
 - settling time: per settled dossier, working days from the day it counts as received
@@ -47,6 +48,7 @@ from kiosk.dossiers.status import DossierStatus
 
 REFUSED = 3
 SUPPLEMENT = 5
+REFUSAL_FORM = "03"
 SUPPLEMENT_FORM = "02"
 APOLOGY_FORM = "04"
 
@@ -295,7 +297,9 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                 refused = inside(at)
             elif status == SUPPLEMENT and not supplemented:
                 supplemented = inside(at)
-        if refused:
+        if (refused
+                or any(s["form"] == REFUSAL_FORM and inside(_local(s["issued_at"], tz))
+                       for s in own_slips)):
             for acc in accs:
                 acc.refused += 1
         if (supplemented

@@ -153,6 +153,23 @@ def test_a_week_counts_only_what_happened_in_it(db, month):
     assert (r.total.settled, r.total.on_time, r.total.late, r.total.apologised) == (2, 2, 0, 1)
 
 
+
+def test_a_refused_settlement_counts_as_refused(db, config, month):
+    # A walk-in dossier (received, status 2) refused with Mẫu 03 stops at 8, not 3: the slip
+    # is what makes it a refusal in the results.
+    from kiosk.dossiers.slips import issue_slip
+    desk = DossierDesk(db, config)
+    h = desk.save_intake(intake(P2), clerk=DUC, at=d(11, "09:00"))
+    slip = issue_slip(desk, h.code, "03", clerk=DUC, reason="không thuộc thẩm quyền",
+                      at=d(12, "09:00"))
+    assert desk.get(h.code).status == DossierStatus.STOPPED and slip.form == "03"
+    r = result_stats(db, *MARCH, RULES)
+    assert r.total.refused == 2
+    duc = next(c for c in r.by_clerk if c.key == DUC)
+    assert duc.refused == 1
+    # The week before it: not counted.
+    assert result_stats(db, date(2026, 3, 2), date(2026, 3, 6), RULES).total.refused == 1
+
 #: The petitions table as kiosk.petitions creates it (migration 14), for a station without it.
 PETITIONS = """CREATE TABLE IF NOT EXISTS petitions (
     id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,

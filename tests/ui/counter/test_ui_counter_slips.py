@@ -167,7 +167,7 @@ def test_hand_over_from_the_page_then_process_slip_reprint_and_a4(qtbot, tmp_pat
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(view.slip_panel.isVisible, timeout=2000)
     assert QApplication.focusWidget() is view.slip_panel.reason
-    kb.key(Qt.Key.Key_Backtab, mods=Qt.KeyboardModifier.ShiftModifier)  # to "06 Kiểm soát" (form 05)
+    kb.key(Qt.Key.Key_Backtab, mods=Qt.KeyboardModifier.ShiftModifier)  # to "06 Kiểm soát"
     assert QApplication.focusWidget() is view.slip_panel.form_buttons["05"]
     kb.key(Qt.Key.Key_Return, "\r")
     qtbot.waitUntil(lambda: view.slip_panel.form == "05", timeout=2000)
