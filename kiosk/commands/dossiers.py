@@ -569,7 +569,9 @@ def _slip(args, config: Config, paths: Paths) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         where = result.get("pdf") or result.get("printer") or "not printed"
-        print(f"Mẫu {printed_number(slip.form)} for {slip.code} issued ({where}).")
+        printed = printed_number(slip.form)
+        named = printed if printed == slip.form else f"{printed} (--form {slip.form})"
+        print(f"Mẫu {named} for {slip.code} issued ({where}).")
     return EXIT_FAILED if "printer" in result and result["printer"] is None else EXIT_OK
 
 
