@@ -215,3 +215,49 @@ def table_checksum(conn: sqlite3.Connection, schema: str, table: str, columns: l
         h.update(b"\n")
         n += 1
     return n, h.hexdigest()
+
+
+def backup_folder_name(station_id: str) -> str:
+    """Where backups keep a station's archive files: a folder beside its database backups."""
+    from kiosk.backup.files import safe_station
+
+    return f"{PREFIX}{safe_station(station_id)}"
+
+
+def copy_years(source: Path, dest: Path) -> list[Path]:
+    """Copy the archive files (with their manifests) of `source` into `dest` (created
+    owner-only), each once: a year whose copy in `dest` already matches its manifest is left
+    alone, as archive files do not change once written (a late record rewrites its year's
+    file: then it is copied again). Each copy is checked against the manifest, flushed and
+    renamed into place. Returns the archive files copied."""
+    copied = []
+    years = archived_years(source)
+    if not years:
+        return copied
+    dest = private_dir(dest, tighten=False)
+    for entry in years:
+        if entry.manifest is None:
+            continue  # an unfinished run: its year is copied once the run is done
+        target = dest / entry.path.name
+        theirs = read_manifest(dest, entry.year)
+        if (target.exists() and theirs is not None
+                and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
+                and target.stat().st_size == entry.size_bytes):
+            continue
+        tmp = dest / f".{target.name}.copy.tmp"
+        h = hashlib.sha256()
+        with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
+            while block := src.read(CHUNK):
+                h.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != entry.manifest.get("file_sha256"):
+            tmp.unlink()
+            raise ArchiveError(f"{entry.path} does not match its manifest: not copied (run "
+                               "`kiosk doctor`)")
+        write_manifest(dest, entry.year, entry.manifest)
+        os.replace(tmp, target)
+        fsync_dir(dest)
+        copied.append(target)
+    return copied
