@@ -312,3 +312,38 @@ def test_archive_in_process_is_idempotent(station):
         db.conn.close()
     assert first and first[0].moved > 0
     assert second == []
+
+
+def test_the_station_archives_once_a_year_when_the_office_is_closed(station):
+    from kiosk.archive.schedule import YearlyArchiver, due, read_state, run_once
+    from kiosk.paths import Paths
+
+    paths = Paths(station, station / "kiosk.toml")
+    config = Config().with_values(store={"archive_keep_years": 1})  # only 2026 stays live
+    evening = datetime(2026, 4, 1, 19, 0, tzinfo=TZ)
+    assert not due(config, paths, evening.replace(hour=10))  # opening hours: later
+    assert not due(Config().with_values(store={"archive_keep_years": 0}), paths, evening)
+    assert due(config, paths, evening)
+    moved = run_once(config, paths, evening)
+    assert [m["year"] for m in moved] == [2024, 2025]
+    assert read_state(paths)["done_for"] == 2026
+    assert not due(config, paths, evening)  # once a year
+    assert due(config, paths, evening.replace(year=2027))
+    assert live_count(station, "tickets", "day < '2026-01-01'") == 0
+    # The thread of a running station does the same.
+    (station / "archive-state.json").unlink()
+    archiver = YearlyArchiver(config, paths, first_delay_s=0.01, every_s=60).start()
+    try:
+        import time
+
+        deadline = time.monotonic() + 10
+        while "done_for" not in read_state(paths) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        archiver.stop()
+    from kiosk.archive.schedule import office_closed
+
+    if office_closed(datetime.now(ZoneInfo(config.office.timezone))):
+        assert read_state(paths)["done_for"] == datetime.now(TZ).year
+    else:
+        assert "done_for" not in read_state(paths)
