@@ -393,6 +393,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Báo hồ sơ sắp đến hạn trước (ngày làm việc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giờ nhắc hồ sơ đến hạn ngày mai</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả lời phản ánh (ngày làm việc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chữ đầu mã phản ánh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giữ nội dung, số điện thoại sau khi trả lời (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Địa chỉ máy chủ thành phố</source>
         <translation type="unfinished"></translation>
     </message>
@@ -454,6 +474,10 @@
     </message>
     <message>
         <source>Tệp cơ sở dữ liệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số năm giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -531,6 +555,10 @@
     </message>
     <message>
         <source>Sao lưu lên hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lưu trữ các năm cũ</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -774,7 +802,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F8 Camera</source>
+        <source>F3 Xong, gọi tiếp · F4 Nhắc · F11 Vắng · Ctrl+T Chuyển · F12 Xong · F2 Mới · F5 Lưu · Alt+1–9 Chọn · Ctrl+D Nhận đủ · F6 In · F7 A4 · Ctrl+F Thủ tục · F9 Hồ sơ · Ctrl+F9 Quét xử lý xong · F10 Sổ · F1 Hạn trả · F8 Camera</source>
         <extracomment>The window&apos;s shortcuts, most used first (window.py binds them; a test checks each one is).</extracomment>
         <translation type="unfinished"></translation>
     </message>
@@ -900,6 +928,78 @@ hạn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Tiến độ giải quyết (20 điểm)</source>
+        <extracomment>The results tabs&apos; columns: (heading, value for sorting, text), Decision 766 group of each.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mức độ hài lòng (18 điểm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giải quyết
+xong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đúng
+hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quá
+hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Xin lỗi
+(Mẫu 04)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Từ
+chối</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yêu cầu
+bổ sung</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giải quyết
+TB (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giải quyết
+P90 (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hài lòng
+TTHC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PAKN
+đúng hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kết quả theo cán bộ</source>
+        <extracomment>Tab title, name column heading, grouping of ResultStats.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kết quả theo thủ tục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thủ tục hành chính</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>USB: máy chưa cài pyusb nên chưa tìm máy in USB.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -937,6 +1037,82 @@ hạn</source>
     </message>
     <message>
         <source>\1: lỗi không lường trước (\2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiến độ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cán bộ tiếp nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đến hạn hôm nay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sắp đến hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mã</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngày tiếp nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả lời</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Người xử lý</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trễ (ngày làm việc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chủ đề</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mới tiếp nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã trả lời</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã đóng</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1344,6 +1520,26 @@ hạn</source>
     </message>
     <message>
         <source>Cán bộ:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ %1 (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: chưa trả kết quả, chưa có phiếu xin lỗi và hẹn lại (Mẫu 04).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả hôm nay: %1 (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tải được danh sách hạn trả</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1863,6 +2059,137 @@ hạn</source>
     </message>
     <message>
         <source>Đã lập phiếu Mẫu %1, đang in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DueDossierBox</name>
+    <message>
+        <source>Hồ sơ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiến độ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lịch sử</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đóng (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DuePanel</name>
+    <message>
+        <source>Quá hạn %1 ngày</source>
+        <extracomment>Columns of the per-clerk / per-procedure table beyond the name: wide enough for the header.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đến hạn hôm nay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đến hạn ngày mai</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Còn %1 ngày</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · đã hẹn lại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · chờ bổ sung</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhắc việc: %1 hồ sơ đến hạn trả vào ngày làm việc tới: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> và %1 hồ sơ khác</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 hồ sơ quá hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hồ sơ đến hạn và quá hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Làm mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theo cán bộ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theo thủ tục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải danh sách…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mất kết nối máy chủ: chỉ hồ sơ máy này đã xử lý, có thể chưa mới nhất.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không có hồ sơ quá hạn hoặc sắp đến hạn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chạm vào một hồ sơ (hoặc Enter) để mở.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quá hạn: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hôm nay: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trong %2 ngày tới: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2550,8 +2877,16 @@ hạn</source>
 <context>
     <name>OfficeWindow</name>
     <message>
+        <source>Quyết định 766/QĐ-TTg, nhóm: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cộng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Thống kê hoạt động — </source>
-        <extracomment>Work on the lane&apos;s database before the first figures (the demo&apos;s seeding).</extracomment>
+        <extracomment>The calendar the results count working days by (holidays, Tết, overrides). Work on the lane&apos;s database before the first figures (the demo&apos;s seeding).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2572,6 +2907,23 @@ hạn</source>
     </message>
     <message>
         <source>Trả hồ sơ đúng hạn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả hồ sơ</source>
+        <extracomment>The results tabs&apos; pages, by grouping (select one with tabs.setCurrentWidget).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phản ánh, kiến nghị</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chỉ số QĐ 766/QĐ-TTg — {progress}: giải quyết xong, đúng hạn, quá hạn, xin lỗi, từ chối, yêu cầu bổ sung, thời gian giải quyết (ngày làm việc). {satisfaction}: hài lòng với giải quyết TTHC, phản ánh kiến nghị xử lý đúng hạn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phản ánh, kiến nghị: chưa có số liệu.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2620,6 +2972,14 @@ hạn</source>
     </message>
     <message>
         <source>Đang tính số liệu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phản ánh, kiến nghị ({late} quá hạn)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>đọc được danh sách phản ánh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2688,6 +3048,18 @@ hạn</source>
     </message>
     <message>
         <source>xuất được báo cáo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hạn trả hồ sơ: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tải được danh sách hạn trả</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang mở hồ sơ…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2763,6 +3135,48 @@ Off</translation>
     <message>
         <source>Góp ý về thủ tục, phục vụ</source>
         <translation>About procedures and service</translation>
+    </message>
+</context>
+<context>
+    <name>PetitionCard</name>
+    <message>
+        <source>Mã phản ánh: {code}</source>
+        <translation>Petition code: {code}</translation>
+    </message>
+    <message>
+        <source>Đã có trả lời</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <source>Đang xử lý, đã quá hạn trả lời</source>
+        <translation>Being handled, past the answer deadline</translation>
+    </message>
+    <message>
+        <source>Đang xem xét, xử lý</source>
+        <translation>Being considered</translation>
+    </message>
+    <message>
+        <source>Ngày tiếp nhận</source>
+        <translation>Received on</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời</source>
+        <translation>Answer due by</translation>
+    </message>
+    <message>
+        <source>Ngày trả lời</source>
+        <translation>Answered on</translation>
+    </message>
+</context>
+<context>
+    <name>PetitionPanel</name>
+    <message>
+        <source>Không có phản ánh, kiến nghị nào đang chờ trả lời.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{open} phản ánh, kiến nghị đang chờ trả lời, trong đó {late} đã quá hạn.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3137,37 +3551,6 @@ Off</translation>
     <message>
         <source>Không in được: </source>
         <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>PetitionCard</name>
-    <message>
-        <source>Mã phản ánh: {code}</source>
-        <translation>Petition code: {code}</translation>
-    </message>
-    <message>
-        <source>Đã có trả lời</source>
-        <translation>Answered</translation>
-    </message>
-    <message>
-        <source>Đang xử lý, đã quá hạn trả lời</source>
-        <translation>Being handled, past the answer deadline</translation>
-    </message>
-    <message>
-        <source>Đang xem xét, xử lý</source>
-        <translation>Being considered</translation>
-    </message>
-    <message>
-        <source>Ngày tiếp nhận</source>
-        <translation>Received on</translation>
-    </message>
-    <message>
-        <source>Hạn trả lời</source>
-        <translation>Answer due by</translation>
-    </message>
-    <message>
-        <source>Ngày trả lời</source>
-        <translation>Answered on</translation>
     </message>
 </context>
 <context>
@@ -4101,6 +4484,14 @@ Trung bình: {value}
     </message>
     <message>
         <source>Hồ sơ đã kết thúc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tạm dừng tính thời hạn, chờ bổ sung giấy tờ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã hẹn lại, còn {left} ngày làm việc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
