@@ -96,6 +96,14 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def archives_of(db: Database, *, start: date | None = None, end: date | None = None):
+    """with_archives() for the archive folder beside the database `db` is connected to (for a
+    caller that has only the connection: a window's lane)."""
+    path = next((r[2] for r in db.execute("PRAGMA database_list").fetchall()
+                 if r[1] == "main"), "")
+    return with_archives(db, files.folder_for(path), start=start, end=end)
+
+
 def _q(name: str) -> str:
     return f'"{name}"'
 
