@@ -48,13 +48,6 @@ def folder_for(database: Path | str) -> Path:
     return Path(database).parent / "archive"
 
 
-def station_folder(config: Any, paths: Any) -> Path:
-    """The archive folder of a station (its configuration and paths)."""
-    from kiosk.station import database_path
-
-    return folder_for(database_path(config, paths))
-
-
 def year_file(folder: Path, year: int) -> Path:
     return Path(folder) / f"{PREFIX}{year:04d}{SUFFIX}"
 

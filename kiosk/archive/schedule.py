@@ -34,6 +34,25 @@ CHECK_EVERY_S = 3 * 3600.0
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
+def station_folder(config: Config, paths: Paths) -> Path:
+    """The archive folder of a station (its configuration and paths)."""
+    from kiosk.archive.files import folder_for
+    from kiosk.station import database_path
+
+    return folder_for(database_path(config, paths))
+
+
+def retention_first(db: Any, config: Config) -> None:
+    """Personal data past its retention is purged before anything is archived (an archive is
+    beyond retention's reach; a dossier still holding personal data stays live)."""
+    from kiosk.dossiers.retention import purge_personal_data
+    from kiosk.petitions.cases import purge
+
+    now = datetime.now(UTC)
+    purge_personal_data(db, now=now, retention_days=config.dossiers.retention_days)
+    purge(db, now=now, retention_days=config.petitions.retention_days)
+
+
 def state_path(paths: Paths) -> Path:
     return paths.data_dir / STATE_FILE
 
@@ -60,9 +79,7 @@ def due(config: Config, paths: Paths, now: datetime) -> bool:
 def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[dict]:
     """Archive what the configuration says may go, retention first (as `kiosk archive`);
     record the year as done. Returns the years moved (YearResult.as_json())."""
-    from kiosk.archive.files import station_folder
     from kiosk.archive.move import archive, default_before
-    from kiosk.commands.archive import _retention_first
     from kiosk.private_files import write_private_atomic
     from kiosk.station import open_database
 
@@ -70,7 +87,7 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[
     before = default_before(now.date(), config.store.archive_keep_years)
     db = open_database(config, paths)
     try:
-        _retention_first(db, config)
+        retention_first(db, config)
         results = archive(db, station_folder(config, paths), before,
                           station_id=config.station.id, now=now.astimezone(UTC))
     finally:

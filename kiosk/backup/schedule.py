@@ -204,7 +204,8 @@ def backup_round(config: Config, paths: Paths, *, to_folder: bool | None = None,
 def _copy_archives(config: Config, paths: Paths, folder: Path) -> list[Path]:
     """The station's archived years (kiosk/archive) beside its backups, each file once: they
     are not rotated (a year's archive is the only copy of that year besides this one)."""
-    from kiosk.archive.files import ArchiveError, backup_folder_name, copy_years, station_folder
+    from kiosk.archive.files import ArchiveError, backup_folder_name, copy_years
+    from kiosk.archive.schedule import station_folder
 
     try:
         return copy_years(station_folder(config, paths),

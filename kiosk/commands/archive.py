@@ -37,8 +37,9 @@ def _day(text: str) -> date:
 
 
 def _archive(args, config: Config, paths: Paths) -> int:
-    from kiosk.archive.files import ArchiveError, station_folder
+    from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, default_before
+    from kiosk.archive.schedule import retention_first, station_folder
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
@@ -51,7 +52,7 @@ def _archive(args, config: Config, paths: Paths) -> int:
     db = open_database(config, paths)
     try:
         if not args.dry_run:
-            _retention_first(db, config)
+            retention_first(db, config)
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
                           dry_run=args.dry_run, now=datetime.now(UTC))
     except (ArchiveError, StorageError, OSError) as exc:
@@ -74,14 +75,3 @@ def _archive(args, config: Config, paths: Paths) -> int:
             print(f"{r.year}: {r.moved} record(s) moved ({detail}) to {r.path} "
                   f"({r.size_bytes / 1e6:.1f} MB, {r.seconds:.0f} s).")
     return EXIT_OK
-
-
-def _retention_first(db, config: Config) -> None:
-    """Personal data past its retention is purged before anything is archived (an archive is
-    beyond retention's reach; a dossier still holding personal data stays live)."""
-    from kiosk.dossiers.retention import purge_personal_data
-    from kiosk.petitions.cases import purge
-
-    now = datetime.now(UTC)
-    purge_personal_data(db, now=now, retention_days=config.dossiers.retention_days)
-    purge(db, now=now, retention_days=config.petitions.retention_days)

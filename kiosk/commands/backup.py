@@ -184,7 +184,8 @@ def _restore(args, config: Config, paths: Paths) -> int:
 def _restore_archives(backup: str, station_id: str, config: Config, paths: Paths) -> list:
     """The archived years kept beside the backup file (kiosk/archive), copied back into the
     station's archive folder where missing or different."""
-    from kiosk.archive.files import backup_folder_name, copy_years, station_folder
+    from kiosk.archive.files import backup_folder_name, copy_years
+    from kiosk.archive.schedule import station_folder
 
     kept = Path(backup).parent / backup_folder_name(station_id)
     return copy_years(kept, station_folder(config, paths)) if kept.is_dir() else []

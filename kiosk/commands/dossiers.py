@@ -185,8 +185,9 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     if end < start:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
-    from kiosk.archive.files import ArchiveError, station_folder
+    from kiosk.archive.files import ArchiveError
     from kiosk.archive.reading import with_archives
+    from kiosk.archive.schedule import station_folder
 
     desk = _desk(config, paths)
     try:
@@ -295,8 +296,9 @@ def _show(args, config: Config, paths: Paths) -> int:
 def _show_archived(args, config: Config, paths: Paths) -> int | None:
     """`dossier show` of a dossier in an archived year (read-only); None when no archive
     holds it."""
-    from kiosk.archive.files import ArchiveError, station_folder
+    from kiosk.archive.files import ArchiveError
     from kiosk.archive.reading import archived_dossier_year, with_archives
+    from kiosk.archive.schedule import station_folder
     from kiosk.dossiers.intake import DossierDesk
     from kiosk.dossiers.models import DossierError
     from kiosk.station import open_database

@@ -62,8 +62,9 @@ def _report(args, config: Config, paths: Paths) -> int:
         print(f"--from {args.start:%Y-%m-%d} is after --to {args.end:%Y-%m-%d}",
               file=sys.stderr)
         return EXIT_USAGE
-    from kiosk.archive.files import ArchiveError, station_folder
+    from kiosk.archive.files import ArchiveError
     from kiosk.archive.reading import with_archives
+    from kiosk.archive.schedule import station_folder
 
     db = open_database(config, paths)
     try:
