@@ -196,7 +196,9 @@ def _build(db: Database, work: Path, year: int, station_id: str,
         conn.execute(f"PRAGMA {ATTACHED}.journal_mode = DELETE").fetchall()
         conn.execute(f"PRAGMA {ATTACHED}.synchronous = FULL")
         present = existing(db)
-        conn.execute("BEGIN IMMEDIATE")
+        # Deferred, not IMMEDIATE: only the archive file is written, the live database is
+        # only read (IMMEDIATE would hold its write lock, and every ticket, for the build).
+        conn.execute("BEGIN")
         try:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {ATTACHED}.archive_meta "
                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")

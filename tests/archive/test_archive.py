@@ -347,3 +347,33 @@ def test_the_station_archives_once_a_year_when_the_office_is_closed(station):
         assert read_state(paths)["done_for"] == datetime.now(TZ).year
     else:
         assert "done_for" not in read_state(paths)
+
+
+def test_tickets_are_issued_while_a_year_is_built(station, monkeypatch):
+    """Building the archive reads the live database only: another connection writes
+    meanwhile (the station issuing a ticket) without waiting for it."""
+    import time
+
+    from kiosk.archive import move
+    from kiosk.ticketing import TicketDesk
+
+    waits = []
+    real = move._archive_ddl
+
+    def ddl_and_issue(*args, **kw):
+        if not waits:  # inside the build's transaction
+            other = connect(station / "kiosk.db")
+            other.conn.execute("PRAGMA busy_timeout = 100")
+            t0 = time.perf_counter()
+            TicketDesk(other, Config()).issue("CT", None)
+            waits.append(time.perf_counter() - t0)
+            other.conn.close()
+        return real(*args, **kw)
+
+    monkeypatch.setattr(move, "_archive_ddl", ddl_and_issue)
+    db = connect(station / "kiosk.db")
+    try:
+        assert archive(db, station / "archive", date(2025, 1, 1), station_id="t")
+    finally:
+        db.conn.close()
+    assert waits and waits[0] < 1.0
