@@ -11,8 +11,8 @@ through the connection fails), and the connection should be one opened for the r
 commands open their own).
 
 Which years: a record is archived under the year of its last activity, which is never before
-its first, so a range from day D needs the archives of D's year and later (one year earlier
-too, for a time stamp near midnight on 31 December in another time zone).
+its first, so a range from day D needs the archives of D's year and later (for a range from 1
+January, the year before too: a time stamp written with another offset near midnight).
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ MAX_ATTACHED = 9
 def needed_years(folder: Path, start: date | None, end: date | None = None) -> list[int]:
     years = [a.year for a in files.archived_years(folder)]
     if start is not None:
-        years = [y for y in years if y >= start.year - 1]
+        # A range from 1 January may also meet a time stamp written with another offset
+        # that reads as 31 December: the previous year too.
+        first = start.year - 1 if (start.month, start.day) == (1, 1) else start.year
+        years = [y for y in years if y >= first]
     return years
 
 
