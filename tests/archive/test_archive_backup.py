@@ -82,3 +82,15 @@ def test_backups_carry_each_archive_file_once_and_a_restore_brings_them_back(
     restored = json.loads(capsys.readouterr().out)
     assert len(restored["archives_restored"]) == 2
     assert reports(station, tmp_path / "after") == before
+
+
+def test_a_range_attaches_only_the_years_it_can_reach(archived):
+    from datetime import date
+
+    from kiosk.archive.reading import needed_years
+
+    folder = archived / "archive"
+    assert needed_years(folder, date(2026, 1, 1)) == [2025]  # 1 January: the year before too
+    assert needed_years(folder, date(2026, 1, 2)) == []
+    assert needed_years(folder, date(2025, 3, 1)) == [2025]
+    assert needed_years(folder, date(2024, 6, 1)) == [2024, 2025]
