@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 #: "renamed", "deleted"), to prove a re-run finishes the job. Never set in production.
 STOP_AT_ENV = "KIOSK_ARCHIVE_STOP_AT"
 ATTACHED = "kiosk_archive_work"
+LOCK_FILE = "archive.lock"
 
 
 @dataclass
@@ -106,16 +107,29 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
             dry_run: bool = False, now: datetime | None = None) -> list[YearResult]:
     """Archive every closed record of the calendar years before `before`'s year, one year
     after the other (oldest first); the years with something to move."""
+    from kiosk.instance import AlreadyRunning, InstanceLock
+
     last = last_year_for(before)
     first = first_live_year(db)
-    results = []
+    results: list[YearResult] = []
     if first is None:
         return results
-    for year in range(first, last + 1):
-        result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
-                              now=now)
-        if result.moved:
-            results.append(result)
+    lock = None
+    if not dry_run:  # one run at a time (the station's yearly run and a `kiosk archive`)
+        try:
+            lock = InstanceLock(Path(folder) / LOCK_FILE).acquire()
+        except AlreadyRunning as exc:
+            raise ArchiveError(f"another archiving run is under way (process {exc.pid or '?'})"
+                               ": try again when it is done.") from exc
+    try:
+        for year in range(first, last + 1):
+            result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
+                                  now=now)
+            if result.moved:
+                results.append(result)
+    finally:
+        if lock is not None:
+            lock.release()
     return results
 
 

@@ -377,3 +377,15 @@ def test_tickets_are_issued_while_a_year_is_built(station, monkeypatch):
     finally:
         db.conn.close()
     assert waits and waits[0] < 1.0
+
+
+def test_one_archiving_run_at_a_time(station, capsys):
+    from kiosk.archive.move import LOCK_FILE
+    from kiosk.instance import InstanceLock
+
+    with InstanceLock(station / "archive" / LOCK_FILE):
+        assert kiosk(station, "archive", "--before", "2025-01-01") == 1
+        assert "under way" in capsys.readouterr().err
+        assert live_count(station, "tickets", "day < '2025-01-01'") == 48
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    assert live_count(station, "tickets", "day < '2025-01-01'") == 0
