@@ -745,6 +745,7 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     """The archive files of closed years (kiosk/archive): each listed with its size and
     checked against its manifest (a damaged or unfinished file fails)."""
     from kiosk.archive.files import archived_years, check, folder_for
+    from kiosk.backup.files import size_text
 
     if ctx.config is not None:
         from kiosk.station import database_path
@@ -762,8 +763,7 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     results = []
     for entry in years:
         rows = sum(entry.rows.values())
-        detail = (f"{entry.year}: {entry.path.name}, {entry.size_bytes / 1e6:.1f} MB, "
-                  f"{rows} record(s)")
+        detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
         problem = check(entry)
         if problem:
             results.append(fail("archive", f"{detail}: {problem}",

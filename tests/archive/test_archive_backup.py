@@ -35,7 +35,7 @@ def test_doctor_lists_the_archived_years_verified_and_fails_a_damaged_one(statio
     results = run_checks(paths, config=Config(), checks=[check_archive])
     assert [r.status for r in results] == [PASS, PASS]
     assert "2024: kiosk-archive-2024.db.xz" in results[0].detail
-    assert "verified" in results[0].detail and "MB" in results[0].detail
+    assert "verified" in results[0].detail and "kB" in results[0].detail
     f = files.year_file(station / "archive", 2025)
     f.write_bytes(f.read_bytes()[:-10])
     results = run_checks(paths, config=Config(), checks=[check_archive])
