@@ -518,11 +518,12 @@ def _csv_report(data_dir: Path, a: date, b: date, name: str, runs: int) -> tuple
     return round(statistics.median(times), 2), kept
 
 
-def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int]:
-    """(bytes plain, bytes xz) of an archive holding one working day of the archived year
+def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int, int]:
+    """(bytes plain, xz, gzip) of an archive holding one working day of the archived year
     `plain`: the simulated days are copies of one day, which xz packs far better than real
     days would; a single day has no copy of itself to point back to, so its ratio is the
     honest one."""
+    import gzip
     import lzma
 
     day_db = tmp / "one-day.db"
@@ -546,7 +547,7 @@ def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int]:
     conn.execute("VACUUM")
     conn.close()
     raw = day_db.read_bytes()
-    return len(raw), len(lzma.compress(raw, preset=6))
+    return len(raw), len(lzma.compress(raw, preset=6)), len(gzip.compress(raw, 6))
 
 
 def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
@@ -561,6 +562,7 @@ def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
     from kiosk.dossiers.retention import purge_personal_data
     from kiosk.stats import office_stats
     from kiosk.store import connect
+    from sync.prune import incremental_vacuum, prune_delivered
 
     config = _config()
     db_path = data_dir / "kiosk.db"
@@ -585,15 +587,34 @@ def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
     t0 = time.perf_counter()
     moved = archive(db, folder, before, station_id=config.station.id)
     res["archive_s"] = round(time.perf_counter() - t0, 1)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    res["archived_years"] = {}
+
+    def settle(label: str) -> None:
+        # What the station's sync worker does within the hour: prune (the tombstones of the
+        # dossiers retention just purged go), vacuum; then the file as it stays.
+        prune_delivered(db, now=datetime.now(UTC), keep_days=config.sync.keep_sent_days)
+        incremental_vacuum(db)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        res[f"live_db_mb_{label}"] = _file_mb(db_path)
+        res[f"largest_tables_mb_{label}"] = _table_mb(db_path)
+        res[f"live_tickets_{label}"] = _count(db_path, "tickets")
+
+    def note(results) -> None:
+        for m in results:
+            res["archived_years"][m.year] = {
+                "rows": m.moved, "tickets": m.rows.get("tickets", 0),
+                "dossiers": m.rows.get("dossiers", 0), "seconds": round(m.seconds, 1),
+                "xz_mb": _mb(m.size_bytes)}
+
+    note(moved)
+    settle(f"keep_{keep}_years")
+    if not quick and keep > 1:  # and with only the current year live
+        t0 = time.perf_counter()
+        moved = archive(db, folder, date(last.year, 1, 1), station_id=config.station.id)
+        res["archive_one_more_year_s"] = round(time.perf_counter() - t0, 1)
+        note(moved)
+        settle("keep_1_year")
     db.conn.close()
-    res["archived_years"] = {
-        m.year: {"rows": m.moved, "tickets": m.rows.get("tickets", 0),
-                 "dossiers": m.rows.get("dossiers", 0), "seconds": round(m.seconds, 1),
-                 "xz_mb": _mb(m.size_bytes)} for m in moved}
-    res["live_db_mb_after_archiving"] = _file_mb(db_path)
-    res["largest_tables_mb_after_archiving"] = _table_mb(db_path)
-    res["live_tickets_after_archiving"] = _count(db_path, "tickets")
     # Each year's file unpacked (what a report over it does first), plain and gzip sizes.
     with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
         for entry in files.archived_years(folder):
@@ -613,10 +634,12 @@ def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
                 while f.read(1 << 20):
                     pass
             info["gzip_open_s"] = round(time.perf_counter() - t0, 2)
-            day_plain, day_xz = _one_day_archive(plain, Path(tmp))
+            day_plain, day_xz, day_gz = _one_day_archive(plain, Path(tmp))
             info["one_day_plain_kb"], info["one_day_xz_kb"] = day_plain // 1000, day_xz // 1000
+            info["one_day_gzip_kb"] = day_gz // 1000
             info["xz_ratio_real_days"] = round(day_xz / day_plain, 3)
             info["xz_mb_estimated_real_days"] = _mb(plain.stat().st_size * day_xz / day_plain)
+            info["gzip_mb_estimated_real_days"] = _mb(plain.stat().st_size * day_gz / day_plain)
             plain.unlink()
     # Reports after: the same figures, and what reading an archived year costs.
     took, report_after = _csv_report(data_dir, *year_range, "year-after.csv", runs)
