@@ -527,6 +527,7 @@ def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int, int]:
     import lzma
 
     day_db = tmp / "one-day.db"
+    day_db.unlink(missing_ok=True)
     conn = sqlite3.connect(day_db)
     conn.execute("ATTACH DATABASE ? AS y", (str(plain),))
     day = conn.execute("SELECT min(day) FROM y.tickets").fetchone()[0]

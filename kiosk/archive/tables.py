@@ -9,8 +9,9 @@ nothing will change it any more and nothing still waits for it:
   of its personal data by retention (an archive is beyond retention's reach, so personal data
   never enters one), or refused, withdrawn or stopped (3, 7, 8: retention never purges
   those, docs/architecture.md); its year is that of its last status change, slip or hand-over;
-- a petition answered or closed and purged by retention, by its last change; the citizen
-  feedback purged with it (or by itself), by its time;
+- a petition answered or closed and purged by retention, by its last change; citizen
+  feedback by its time, except the feedback of a petition still live (retention purges it
+  with its petition; other feedback has no retention);
 - on the hub, the public copy of a counter's dossier (`office_dossiers`) once closed.
 
 Whatever its age, a record stays live while the city has not taken it (an outbox row of it
@@ -172,9 +173,11 @@ def select_closed(db: Database, year: int) -> dict[str, int]:
             live_petition = ("AND f.uid NOT IN (SELECT feedback_uid FROM main.petitions WHERE "
                              "feedback_uid IS NOT NULL AND id NOT IN "
                              "(SELECT id FROM temp.arch_sel_petitions))")
+        # Feedback that became a petition goes with it (purged); other feedback has no
+        # retention to escape, it goes by its time.
         conn.execute(f"INSERT INTO temp.arch_sel_citizen_feedback SELECT id FROM "
-                     f"main.citizen_feedback f WHERE f.at >= ? AND f.at < ? AND f.purged_at IS "
-                     f"NOT NULL AND f.id < {_max_id(db, 'citizen_feedback')} AND NOT "
+                     f"main.citizen_feedback f WHERE f.at >= ? AND f.at < ? "
+                     f"AND f.id < {_max_id(db, 'citizen_feedback')} AND NOT "
                      f"{held('f.uid')} {live_petition}", (start, end))
     if "office_dossiers" in present:
         conn.execute(

@@ -153,6 +153,7 @@ def test_reports_and_logbook_read_the_same_after_archiving(station, tmp_path, ca
     result = json.loads(capsys.readouterr().out)
     assert [y["year"] for y in result["years"]] == [2024, 2025]
     assert result["years"][0]["rows"]["tickets"] == 48
+    assert result["years"][0]["rows"]["citizen_feedback"] == 2
     # The newest ticket of the live database stays (2026), the older ones all went.
     assert live_count(station, "tickets", "day < '2026-01-01'") == 0
     for y in (2024, 2025):
