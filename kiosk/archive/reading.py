@@ -51,7 +51,10 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     given `years`) together with the live tables; yields the years attached."""
     if years is None:
         years = needed_years(folder, start, end)
-    years = sorted(years)[-MAX_ATTACHED:] if len(years) > MAX_ATTACHED else sorted(years)
+    years = sorted(years)
+    if len(years) > MAX_ATTACHED:
+        raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
+                                 f"at most {MAX_ATTACHED} at once: choose a shorter range")
     if not years:
         yield []
         return
