@@ -511,7 +511,178 @@ def run(quick: bool = False) -> dict:
         for label, times in issued.items():
             res[f"issue_{label}_p50_ms"] = round(_percentile(times, 0.5), 1)
             res[f"issue_{label}_p99_ms"] = round(_percentile(times, 0.99), 1)
+        part = _archive(full, last, quick, progress)
+        res.update(part)
+        _shown(part, progress)
     return res
+
+
+# -- archiving closed years ------------------------------------------------------------------
+
+
+def _csv_report(data_dir: Path, a: date, b: date, name: str, runs: int) -> tuple[float, bytes]:
+    out = data_dir / "out"
+    out.mkdir(exist_ok=True)
+    times = [_run(["report", "--from", f"{a}", "--to", f"{b}", "--format", "csv", "--out",
+                   str(out / name)], data_dir) for _ in range(runs)]
+    raw = (out / name).read_bytes()
+    # the "Lập lúc HH:MM" line changes with the minute the file was written
+    kept = b"\n".join(x for x in raw.split(b"\n") if "Lập lúc".encode() not in x)
+    return round(statistics.median(times), 2), kept
+
+
+def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int, int]:
+    """(bytes plain, xz, gzip) of an archive holding one working day of the archived year
+    `plain`: the simulated days are copies of one day, which xz packs far better than real
+    days would; a single day has no copy of itself to point back to, so its ratio is the
+    honest one."""
+    import gzip
+    import lzma
+
+    day_db = tmp / "one-day.db"
+    day_db.unlink(missing_ok=True)
+    conn = sqlite3.connect(day_db)
+    conn.execute("ATTACH DATABASE ? AS y", (str(plain),))
+    day = conn.execute("SELECT min(day) FROM y.tickets").fetchone()[0]
+    picks = {
+        "tickets": "day = :d", "dossiers": "day = :d", "ratings": "substr(at, 1, 10) = :d",
+        "queue_events": "ticket_id IN (SELECT id FROM y.tickets WHERE day = :d)",
+        "dossier_events": "dossier_id IN (SELECT id FROM y.dossiers WHERE day = :d)",
+        "citizen_feedback": "substr(at, 1, 10) = :d",
+    }
+    for table, where in picks.items():
+        sql = conn.execute("SELECT sql FROM y.sqlite_master WHERE name = ?", (table,)).fetchone()
+        if sql:
+            conn.execute(sql[0])
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM y.{table} WHERE {where}",
+                         {"d": day})
+    conn.commit()
+    conn.execute("DETACH DATABASE y")
+    conn.execute("VACUUM")
+    conn.close()
+    raw = day_db.read_bytes()
+    return len(raw), len(lzma.compress(raw, preset=6)), len(gzip.compress(raw, 6))
+
+
+def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
+    """Archive the closed years as a station does with the default [store]
+    archive_keep_years (a quick run: its month, as if its year were closed), then measure the
+    files, the live database and the reports over live and archived days."""
+    import gzip
+
+    from kiosk.archive import files
+    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.reading import with_archives
+    from kiosk.dossiers.retention import purge_personal_data
+    from kiosk.stats import office_stats
+    from kiosk.store import connect
+    from sync.prune import incremental_vacuum, prune_delivered
+
+    config = _config()
+    db_path = data_dir / "kiosk.db"
+    folder = files.folder_for(db_path)
+    keep = config.store.archive_keep_years
+    before = date(last.year + 1, 1, 1) if quick else default_before(last, keep)
+    runs = 1 if quick else 3
+    res: dict = {"archive_keep_years": keep, "archive_before": before.isoformat()}
+    # The oldest whole calendar year of the period, and a report over it before archiving.
+    year = last.year if quick else before.year - 1
+    year_range = (max(date(year, 1, 1), last - timedelta(days=40 if quick else 365 * YEARS)),
+                  min(date(year, 12, 31), last))
+    res["report_archived_year_range"] = f"{year_range[0]} .. {year_range[1]}"
+    took, report_before = _csv_report(data_dir, *year_range, "year-before.csv", runs)
+    res["report_that_year_csv_before_archiving_s"] = took
+    db = connect(db_path)
+    t0 = time.perf_counter()
+    purged = purge_personal_data(db, now=datetime.now(UTC),
+                                 retention_days=config.dossiers.retention_days)
+    res["retention_purge_s"] = round(time.perf_counter() - t0, 1)
+    res["retention_purged_dossiers"] = len(purged.purged)
+    t0 = time.perf_counter()
+    moved = archive(db, folder, before, station_id=config.station.id)
+    res["archive_s"] = round(time.perf_counter() - t0, 1)
+    res["archived_years"] = {}
+
+    def settle(label: str) -> None:
+        # What the station's sync worker does within the hour: prune (the tombstones of the
+        # dossiers retention just purged go), vacuum; then the file as it stays.
+        prune_delivered(db, now=datetime.now(UTC), keep_days=config.sync.keep_sent_days)
+        incremental_vacuum(db)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        res[f"live_db_mb_{label}"] = _file_mb(db_path)
+        res[f"largest_tables_mb_{label}"] = _table_mb(db_path)
+        res[f"live_tickets_{label}"] = _count(db_path, "tickets")
+
+    def note(results) -> None:
+        for m in results:
+            res["archived_years"][m.year] = {
+                "rows": m.moved, "tickets": m.rows.get("tickets", 0),
+                "dossiers": m.rows.get("dossiers", 0), "seconds": round(m.seconds, 1),
+                "xz_mb": _mb(m.size_bytes)}
+
+    note(moved)
+    settle(f"keep_{keep}_years")
+    if not quick and keep > 1:  # and with only the current year live
+        t0 = time.perf_counter()
+        moved = archive(db, folder, date(last.year, 1, 1), station_id=config.station.id)
+        res["archive_one_more_year_s"] = round(time.perf_counter() - t0, 1)
+        note(moved)
+        settle("keep_1_year")
+    db.conn.close()
+    # Each year's file unpacked (what a report over it does first), plain and gzip sizes.
+    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
+        for entry in files.archived_years(folder):
+            plain = Path(tmp) / f"{entry.year}.db"
+            t0 = time.perf_counter()
+            files.decompress(entry.path, plain)
+            info = res["archived_years"].setdefault(entry.year, {})
+            info["open_s"] = round(time.perf_counter() - t0, 2)
+            info["plain_mb"] = _mb(plain.stat().st_size)
+            info["xz_mb"] = _mb(entry.size_bytes)
+            t0 = time.perf_counter()
+            with open(plain, "rb") as f:
+                packed = gzip.compress(f.read(), compresslevel=6)
+            info["gzip_mb"], info["gzip_s"] = _mb(len(packed)), round(time.perf_counter() - t0, 1)
+            t0 = time.perf_counter()
+            with gzip.open(io_bytes(packed)) as f:
+                while f.read(1 << 20):
+                    pass
+            info["gzip_open_s"] = round(time.perf_counter() - t0, 2)
+            day_plain, day_xz, day_gz = _one_day_archive(plain, Path(tmp))
+            info["one_day_plain_kb"], info["one_day_xz_kb"] = day_plain // 1000, day_xz // 1000
+            info["one_day_gzip_kb"] = day_gz // 1000
+            info["xz_ratio_real_days"] = round(day_xz / day_plain, 3)
+            info["xz_mb_estimated_real_days"] = _mb(plain.stat().st_size * day_xz / day_plain)
+            info["gzip_mb_estimated_real_days"] = _mb(plain.stat().st_size * day_gz / day_plain)
+            plain.unlink()
+    # Reports after: the same figures, and what reading an archived year costs.
+    took, report_after = _csv_report(data_dir, *year_range, "year-after.csv", runs)
+    res["report_that_year_csv_after_archiving_s"] = took
+    res["report_that_year_same_figures"] = report_after == report_before
+    month_end = last.replace(day=1) - timedelta(days=1)
+    res["report_month_csv_after_archiving_s"] = _csv_report(
+        data_dir, month_end.replace(day=1), month_end, "month.csv", runs)[0]
+    res["report_365_days_csv_after_archiving_s"] = _csv_report(
+        data_dir, last - timedelta(days=364), last, "year.csv", runs)[0]
+    res["logbook_that_year_csv_after_archiving_s"] = round(_run(
+        ["export", "logbook", "--from", f"{year_range[0]}", "--to", f"{year_range[1]}",
+         "--format", "csv", "--out", str(data_dir / "out" / "l.csv")], data_dir), 2)
+    db = connect(db_path)
+    t0 = time.perf_counter()
+    with with_archives(db, folder, start=year_range[0], end=year_range[1]) as years:
+        opened = time.perf_counter() - t0
+        office_stats(db, *year_range, TZ)
+    res["office_stats_that_year_in_process_s"] = round(time.perf_counter() - t0, 2)
+    res["archives_attached_for_that_year"] = years
+    res["archives_open_s"] = round(opened, 2)
+    db.conn.close()
+    return res
+
+
+def io_bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
 
 
 def _shown(res: dict, progress) -> None:

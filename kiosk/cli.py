@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "kiosk.commands.queue_ops",
     "kiosk.commands.report",
     "kiosk.commands.backup",
+    "kiosk.commands.archive",
 )
 
 

@@ -479,6 +479,12 @@ class AdminConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
+    archive_keep_years: int = setting(2, "Calendar years kept in the live database; the closed "
+                                      "records of older years move, once a year, to one "
+                                      "archive file per year in the data folder's archive/ "
+                                      "(docs/archive.md). 2: the current and the previous "
+                                      "year stay live; 0: never automatically (`kiosk "
+                                      "archive` by hand).", minimum=0, maximum=50)
 
 
 @dataclass(frozen=True)

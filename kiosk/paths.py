@@ -34,6 +34,11 @@ class Paths:
         return self.data_dir / "kiosk.db"
 
     @property
+    def archive(self) -> Path:
+        """Closed calendar years moved out of the database (kiosk/archive)."""
+        return self.data_dir / "archive"
+
+    @property
     def previews(self) -> Path:
         return self.data_dir / "previews"
 

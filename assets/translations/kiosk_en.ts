@@ -477,6 +477,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Số năm giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Thư mục sao lưu</source>
         <translation type="unfinished"></translation>
     </message>
@@ -551,6 +555,10 @@
     </message>
     <message>
         <source>Sao lưu lên hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lưu trữ các năm cũ</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1033,23 +1041,6 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mới tiếp nhận</source>
-        <extracomment>Opens the page (and, once a petition was saved, starts the next one).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Đang xử lý</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Đã trả lời</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Đã đóng</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Mã hồ sơ</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1082,26 +1073,6 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>tại ki-ốt</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>tại quầy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Giao cho</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Trả lời</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Đóng phản ánh</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Mã</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1130,6 +1101,23 @@ TTHC</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mới tiếp nhận</source>
+        <extracomment>Opens the page (and, once a petition was saved, starts the next one).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã trả lời</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã đóng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Nhắc (F4)</source>
         <extracomment>Actions the bar sends to the worker. The call buttons&apos; shorter texts on a narrow screen (the status line&apos;s words, the key kept; the whole text in the tool tip), so the ticket&apos;s service and waiting time keep room.</extracomment>
         <translation type="unfinished"></translation>
@@ -1140,6 +1128,26 @@ TTHC</source>
     </message>
     <message>
         <source>Chuyển (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tại ki-ốt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tại quầy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giao cho</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trả lời</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đóng phản ánh</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -171,6 +171,7 @@ def backup_round(config: Config, paths: Paths, *, to_folder: bool | None = None,
                                             office_code=config.office.code,
                                             role=config.station.role, compress=cfg.compress)
                 made = out
+                _copy_archives(config, paths, folder)
                 rotate(folder, station, cfg.keep)
                 remove_stale_temporaries(folder)
                 record(paths, "folder", info=result.folder, where=str(out))
@@ -198,6 +199,19 @@ def backup_round(config: Config, paths: Paths, *, to_folder: bool | None = None,
         if tmp_dir is not None:
             tmp_dir.cleanup()
     return result
+
+
+def _copy_archives(config: Config, paths: Paths, folder: Path) -> list[Path]:
+    """The station's archived years (kiosk/archive) beside its backups, each file once: they
+    are not rotated (a year's archive is the only copy of that year besides this one)."""
+    from kiosk.archive.files import ArchiveError, backup_folder_name, copy_years
+    from kiosk.archive.schedule import station_folder
+
+    try:
+        return copy_years(station_folder(config, paths),
+                          folder / backup_folder_name(config.station.id))
+    except ArchiveError as exc:
+        raise BackupError(str(exc)) from exc
 
 
 def _reason(exc: BaseException) -> str:

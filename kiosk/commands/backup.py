@@ -78,10 +78,21 @@ def _backup(args, config: Config, paths: Paths) -> int:
                                role=config.station.role)
         except (BackupError, OSError) as exc:
             return _fail(str(exc), args.json)
+        try:
+            from kiosk.backup.schedule import _copy_archives
+
+            archives = _copy_archives(config, paths, out.parent)
+        except (BackupError, OSError) as exc:
+            return _fail(f"the database backup {out} is written, but not the archived years: "
+                         f"{exc}", args.json)
         record(paths, "file", info=info, where=str(out))
-        report = {"ok": True, "backup": info.as_json()}
+        report = {"ok": True, "backup": info.as_json(),
+                  "archives_copied": [str(p) for p in archives]}
         lines = [f"Backup written: {out} ({_mb(info.size_bytes)}, {info.seconds:.1f} s), "
                  f"the database as of {_local(info.taken_at)}"]
+        if archives:
+            lines.append(f"Archived years copied beside it: {', '.join(p.name for p in archives)}"
+                         f" (in {archives[0].parent})")
         code = EXIT_OK
         if args.to_hub:
             try:
@@ -136,8 +147,16 @@ def _restore(args, config: Config, paths: Paths) -> int:
     except Exception as exc:  # the restore stands; say what to do about numbering
         return _fail(f"the backup was restored, but its dossier numbering could not be moved "
                      f"on ({exc}): run `kiosk restore` again", args.json)
+    from kiosk.archive.files import ArchiveError
+
+    try:
+        archives = _restore_archives(args.file, result.info.station_id, config, paths)
+    except (ArchiveError, OSError) as exc:
+        return _fail(f"the database was restored, but not the archived years beside the "
+                     f"backup: {exc}", args.json)
     info = result.info
     report = {"ok": True, "backup": info.as_json(), "database": result.database,
+              "archives_restored": [str(p) for p in archives],
               "kept_aside": result.kept_aside, "unsent_records": result.unsent,
               "other_station": result.other_station, "dossier_number_gap": gap}
     lines = [f"Restored {args.file} (station {info.station_id}, the database as of "
@@ -152,12 +171,24 @@ def _restore(args, config: Config, paths: Paths) -> int:
                  "today's numbers may repeat numbers already handed out.")
     lines.append(f"Dossier numbers of today and later days go on {gap} past the backup's, so "
                  "no dossier code handed out after the backup is given again.")
+    if archives:
+        lines.append(f"Archived years restored: {', '.join(p.name for p in archives)}.")
     if result.other_station:
         lines.append(f"This backup is of station {info.station_id!r}, this PC is "
                      f"{config.station.id!r}: if this PC replaces that station, set [station] "
                      f"id = \"{info.station_id}\" in {paths.config_file}.")
     _print(report, lines, args.json)
     return EXIT_OK
+
+
+def _restore_archives(backup: str, station_id: str, config: Config, paths: Paths) -> list:
+    """The archived years kept beside the backup file (kiosk/archive), copied back into the
+    station's archive folder where missing or different."""
+    from kiosk.archive.files import backup_folder_name, copy_years
+    from kiosk.archive.schedule import station_folder
+
+    kept = Path(backup).parent / backup_folder_name(station_id)
+    return copy_years(kept, station_folder(config, paths)) if kept.is_dir() else []
 
 
 def _skip_dossier_numbers(config: Config, database: str) -> int:

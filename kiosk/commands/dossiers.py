@@ -185,8 +185,18 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     if end < start:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.reading import with_archives
+    from kiosk.archive.schedule import station_folder
+
     desk = _desk(config, paths)
-    rows = logbook_rows(desk, start, end)
+    try:
+        # Archived years the range reaches are read with the live days (docs/archive.md).
+        with with_archives(desk.db, station_folder(config, paths), start=start, end=end):
+            rows = logbook_rows(desk, start, end)
+    except ArchiveError as exc:
+        print(f"Cannot read an archived year: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         out = export_logbook(rows, args.format, Path(args.out),
                              unit_name=desk.settings.unit_name, start=start, end=end)
@@ -266,11 +276,14 @@ def _act(args, config: Config, paths: Paths, change) -> int:
 
 
 def _show(args, config: Config, paths: Paths) -> int:
-    from kiosk.dossiers.models import DossierError
+    from kiosk.dossiers.models import DossierError, DossierNotFound
 
     try:
         desk = _desk(config, paths, args)
         dossier = desk.get(args.code)
+    except DossierNotFound as exc:
+        archived = _show_archived(args, config, paths)
+        return archived if archived is not None else _refused(exc.message_vi, exc.message_en)
     except DossierError as exc:
         return _refused(exc.message_vi, exc.message_en)
     if getattr(desk, "stale", False):
@@ -278,6 +291,37 @@ def _show(args, config: Config, paths: Paths) -> int:
               "mới nhất).\nThe office hub did not answer: this PC's copy, possibly out of "
               "date.", file=sys.stderr)
     return _print_dossier(dossier, args.json, desk)
+
+
+def _show_archived(args, config: Config, paths: Paths) -> int | None:
+    """`dossier show` of a dossier in an archived year (read-only); None when no archive
+    holds it."""
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.reading import archived_dossier_year, with_archives
+    from kiosk.archive.schedule import station_folder
+    from kiosk.dossiers.intake import DossierDesk
+    from kiosk.dossiers.models import DossierError
+    from kiosk.station import open_database
+
+    year = archived_dossier_year(station_folder(config, paths), args.code)
+    if year is None:
+        return None
+    db = open_database(config, paths)
+    try:
+        with with_archives(db, station_folder(config, paths), years=[year]):
+            dossier = DossierDesk(db, config).get(args.code)
+            if args.json:
+                print(json.dumps({**dossier_json(dossier), "archived": year},
+                                 ensure_ascii=False, indent=2))
+                return EXIT_OK
+            print(f"Hồ sơ đã lưu trữ (năm {year}, chỉ xem).\nArchived dossier ({year}, "
+                  "read-only).", file=sys.stderr)
+            return _print_dossier(dossier, False)
+    except (ArchiveError, DossierError) as exc:
+        print(f"Cannot read the archive of {year}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        db.conn.close()
 
 
 def dossier_json(dossier) -> dict:

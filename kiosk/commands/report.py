@@ -62,10 +62,19 @@ def _report(args, config: Config, paths: Paths) -> int:
         print(f"--from {args.start:%Y-%m-%d} is after --to {args.end:%Y-%m-%d}",
               file=sys.stderr)
         return EXIT_USAGE
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.reading import with_archives
+    from kiosk.archive.schedule import station_folder
+
     db = open_database(config, paths)
     try:
-        stats = office_stats(db, args.start, args.end, config.office.timezone,
-                             rules=CalendarRules.from_config(config))
+        # Archived years the range reaches are read with the live days (docs/archive.md).
+        with with_archives(db, station_folder(config, paths), start=args.start, end=args.end):
+            stats = office_stats(db, args.start, args.end, config.office.timezone,
+                                 rules=CalendarRules.from_config(config))
+    except ArchiveError as exc:
+        print(f"Cannot read an archived year: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         db.conn.close()
     now = datetime.now(ZoneInfo(config.office.timezone))

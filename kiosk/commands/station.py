@@ -96,15 +96,25 @@ def _ui_locked(args, config: Config, paths: Paths) -> int:
         from kiosk.backup import start_scheduled_backups
 
         backups = start_scheduled_backups(config, paths)  # [backup] folder / to_hub
+        archiver = _start_archiver(config, paths)
         try:
             return station_runner(config)(config, paths)
         finally:
             if backups is not None:
                 backups.stop()
+            if archiver is not None:
+                archiver.stop()
     from kiosk.supervisor import STOP_REQUEST, watch_stop_file
 
     watch_stop_file(paths.data_dir / STOP_REQUEST)  # `kiosk stop`
     return _run_kiosk(config, paths)  # the demo is always the ticket kiosk
+
+
+def _start_archiver(config: Config, paths: Paths):
+    """Closed years to their archive file once a year ([store] archive_keep_years)."""
+    from kiosk.archive.schedule import start_yearly_archive
+
+    return start_yearly_archive(config, paths)
 
 
 def _run_kiosk(config: Config, paths: Paths) -> int:

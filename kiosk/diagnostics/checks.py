@@ -739,6 +739,42 @@ def check_backup(ctx: Context) -> list[CheckResult]:
     return results
 
 
+# -- archived years -----------------------------------------------------------------------------
+
+def check_archive(ctx: Context) -> list[CheckResult]:
+    """The archive files of closed years (kiosk/archive): each listed with its size and
+    checked against its manifest (a damaged or unfinished file fails)."""
+    from kiosk.archive.files import archived_years, check, folder_for
+    from kiosk.backup.files import size_text
+
+    if ctx.config is not None:
+        from kiosk.station import database_path
+
+        folder = folder_for(database_path(ctx.config, ctx.paths))
+    else:
+        folder = ctx.paths.archive
+    years = archived_years(folder)
+    keep = ctx.config.store.archive_keep_years if ctx.config is not None else None
+    if not years:
+        when = ("the station archives the years before the last "
+                f"{keep} once a year" if keep else "automatic archiving is off "
+                "([store] archive_keep_years = 0)") if keep is not None else ""
+        return [ok("archive", "no archived year" + (f" ({when})" if when else ""))]
+    results = []
+    for entry in years:
+        rows = sum(entry.rows.values())
+        detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
+        problem = check(entry)
+        if problem:
+            results.append(fail("archive", f"{detail}: {problem}",
+                                "Run `kiosk archive` again (it finishes a run that was cut "
+                                "off); if the file is damaged, restore it from a backup "
+                                "(docs/archive.md)."))
+        else:
+            results.append(ok("archive", f"{detail}, verified"))
+    return results
+
+
 def _backup_error(state: dict, target: str) -> str | None:
     entry = state.get(target)
     return entry.get("last_error") if isinstance(entry, dict) else None
@@ -790,6 +826,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_city,
     check_sync_backlog,
     check_backup,
+    check_archive,
     check_windows_station,
 )
 

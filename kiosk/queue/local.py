@@ -179,7 +179,13 @@ class LocalQueue:
         dossier = load_dossier(desk.db.conn, desk.tz, code=code)
         if dossier is not None:
             return public_dossier_view(dossier), dossier
-        return find_public_view(desk.db, code, desk.tz), None
+        view = find_public_view(desk.db, code, desk.tz)
+        if view is None:  # a closed dossier of an archived year (kiosk/archive)
+            from kiosk.archive.files import folder_for
+            from kiosk.archive.reading import archived_public_view
+
+            view = archived_public_view(folder_for(self.db_path), code)
+        return view, None
 
     def dossier_records(self, dossier: Dossier) -> dict[str, list[Any]]:
         """The official slips and hand-overs the office dossier book holds for `dossier`

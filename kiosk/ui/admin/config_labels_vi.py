@@ -127,6 +127,7 @@ KEYS_VI: dict[tuple[str, str], str] = {
     ("admin", "lock_after_tries"): N_("Khóa sau số lần nhập sai"),
     ("admin", "lock_minutes"): N_("Thời gian khóa (phút)"),
     ("store", "path"): N_("Tệp cơ sở dữ liệu"),
+    ("store", "archive_keep_years"): N_("Số năm giữ trong cơ sở dữ liệu (còn lại lưu trữ)"),
     ("backup", "folder"): N_("Thư mục sao lưu"),
     ("backup", "interval_hours"): N_("Sao lưu sau mỗi (giờ)"),
     ("backup", "keep"): N_("Số bản sao lưu giữ lại"),

@@ -37,6 +37,7 @@ CHECK_NAMES_VI: dict[str, str] = {
     "sync backlog": N_("Hàng chờ đồng bộ"),
     "backup": N_("Sao lưu"),
     "backup to hub": N_("Sao lưu lên hub"),
+    "archive": N_("Lưu trữ các năm cũ"),
     "windows station": N_("Cài đặt Windows"),
     "firewall": N_("Tường lửa Windows"),
     "data folder permissions": N_("Quyền thư mục dữ liệu"),

@@ -1,0 +1,16 @@
+"""Closed calendar years out of the live database, into one archive file per year.
+
+A busy office's audit record (tickets with their queue events, dossiers with their history,
+ratings, ...) grows by about 220 MB a year in the station database, which the station only
+needs for the current and the previous year. `kiosk archive` (and once a year the station
+itself, `[store] archive_keep_years`) moves the *closed* records of older years into
+`archive/kiosk-archive-YYYY.db.xz` in the data folder, and nothing is lost for the reader:
+`kiosk report`, `kiosk export logbook` and `kiosk dossier show` read an archived year as if it
+were live (reading.py: the year's file is unpacked to a private temporary file, attached, and
+TEMP VIEWs with the live tables' names put the two together). docs/archive.md.
+
+- tables.py  which tables move and which of their rows are closed
+- files.py   the archive files: naming, compression, the manifest, checks
+- move.py    one year out of the live database, safe against a power cut at any moment
+- reading.py attaching archived years to a reading connection
+"""

@@ -1,0 +1,258 @@
+"""The archive files of a station: `archive/kiosk-archive-YYYY.db.xz` in the data folder, one
+per calendar year, each with its manifest `kiosk-archive-YYYY.json`.
+
+An archive file is a plain SQLite database (the archived tables with the live tables' columns,
+rows under their live ids, no secondary index: a report reads a year in one pass, and the
+indexes were half of the bytes), compressed with xz (lzma, in the standard library). The
+manifest holds no personal data: the year, the station, the rows and a checksum of them per
+table, the SHA-256 of the compressed file, the archived dossier codes (for the kiosk's
+look-up: "archived", without unpacking anything) and when it was written. `kiosk doctor`
+checks each file against its manifest.
+
+Everything is owner-only (kiosk/private_files.py): the folder, the files, and the temporary
+unpacked copy a report reads (in a private temporary folder, removed afterwards).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import lzma
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.private_files import open_private, private_dir, write_private_atomic
+
+PREFIX = "kiosk-archive-"
+SUFFIX = ".db.xz"
+MANIFEST_SUFFIX = ".json"
+FORMAT = 1
+XZ_PRESET = 6
+CHUNK = 1 << 20
+_NAME = re.compile(rf"^{PREFIX}(\d{{4}}){re.escape(SUFFIX)}$")
+
+
+class ArchiveError(RuntimeError):
+    """An archive file is missing, damaged or does not match its manifest."""
+
+
+def folder_for(database: Path | str) -> Path:
+    """The archive folder of the station database at `database`: `archive/` beside it (the
+    data folder's, kiosk.paths.Paths.archive, unless [store] path moved the database)."""
+    return Path(database).parent / "archive"
+
+
+def year_file(folder: Path, year: int) -> Path:
+    return Path(folder) / f"{PREFIX}{year:04d}{SUFFIX}"
+
+
+def manifest_file(folder: Path, year: int) -> Path:
+    return Path(folder) / f"{PREFIX}{year:04d}{MANIFEST_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    path: Path
+    size_bytes: int
+    manifest: dict[str, Any] | None
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return dict((self.manifest or {}).get("rows", {}))
+
+
+def archived_years(folder: Path) -> list[ArchiveYear]:
+    """The archive files in `folder`, oldest year first (an unreadable manifest: None)."""
+    out = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    for name in names:
+        m = _NAME.match(name)
+        if not m:
+            continue
+        year = int(m.group(1))
+        path = Path(folder) / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        out.append(ArchiveYear(year, path, size, read_manifest(folder, year)))
+    return out
+
+
+_manifests: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def read_manifest(folder: Path, year: int) -> dict[str, Any] | None:
+    path = manifest_file(folder, year)
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = _manifests.get(path)
+        if cached and cached[0] == stamp:  # read once per change (the kiosk's look-up)
+            return cached[1]
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    _manifests[path] = (stamp, data)
+    return data
+
+
+def write_manifest(folder: Path, year: int, manifest: dict[str, Any]) -> None:
+    # One line per key, the dossiers' look-up compact (about 150 bytes a dossier).
+    body = ",\n".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
+                       for k, v in sorted(manifest.items()))
+    write_private_atomic(manifest_file(folder, year), "{" + body + "}\n", fsync=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(CHUNK):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check(entry: ArchiveYear) -> str | None:
+    """None when the file is the one its manifest describes; else what is wrong."""
+    if entry.manifest is None:
+        return "its manifest is missing or unreadable"
+    try:
+        digest = sha256_file(entry.path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if digest != entry.manifest.get("file_sha256"):
+        return "its content does not match its manifest (damaged, or an archiving run was cut " \
+               "off: run `kiosk archive` again)"
+    return None
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def compress(src: Path, dst: Path) -> str:
+    """xz-compress `src` into the new owner-only file `dst`, flushed to the disk; returns the
+    SHA-256 of the compressed bytes."""
+    h = hashlib.sha256()
+    with open(src, "rb") as inp, open_private(dst, "wb") as raw:
+        packer = lzma.LZMACompressor(lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, preset=XZ_PRESET)
+        while block := inp.read(CHUNK):
+            out = packer.compress(block)
+            h.update(out)
+            raw.write(out)
+        out = packer.flush()
+        h.update(out)
+        raw.write(out)
+        raw.flush()
+        os.fsync(raw.fileno())
+    return h.hexdigest()
+
+
+def decompress(src: Path, dst: Path) -> None:
+    """Unpack the archive file `src` into the new owner-only file `dst` (xz checks its CRC
+    as it goes: a damaged file raises ArchiveError)."""
+    try:
+        with lzma.open(src, "rb") as inp, open_private(dst, "wb") as out:
+            shutil.copyfileobj(inp, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+    except (lzma.LZMAError, EOFError) as exc:
+        with contextlib.suppress(OSError):
+            dst.unlink()
+        raise ArchiveError(f"the archive file {src} is damaged: {exc}") from exc
+
+
+def ensure_folder(folder: Path) -> Path:
+    return private_dir(folder)
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Left by a run cut off before it finished: never read, safe to remove."""
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(".") and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    (Path(folder) / name).unlink()
+
+
+def table_checksum(conn: sqlite3.Connection, schema: str, table: str, columns: list[str],
+                   key: tuple[str, ...], only: str | None = None) -> tuple[int, str]:
+    """(rows, SHA-256 over the rows in key order) of `schema.table`'s `columns`; `only`: the
+    temp table of keys to restrict it to."""
+    h = hashlib.sha256()
+    cols = ", ".join(f'"{c}"' for c in columns)
+    where = ""
+    if only:
+        keys = ", ".join(key)
+        where = f"WHERE ({keys}) IN (SELECT {keys} FROM temp.{only})"
+    n = 0
+    for row in conn.execute(f"SELECT {cols} FROM {schema}.{table} {where} "
+                            f"ORDER BY {', '.join(key)}"):
+        h.update(repr(row).encode("utf-8"))
+        h.update(b"\n")
+        n += 1
+    return n, h.hexdigest()
+
+
+def backup_folder_name(station_id: str) -> str:
+    """Where backups keep a station's archive files: a folder beside its database backups."""
+    from kiosk.backup.files import safe_station
+
+    return f"{PREFIX}{safe_station(station_id)}"
+
+
+def copy_years(source: Path, dest: Path) -> list[Path]:
+    """Copy the archive files (with their manifests) of `source` into `dest` (created
+    owner-only), each once: a year whose copy in `dest` already matches its manifest is left
+    alone, as archive files do not change once written (a late record rewrites its year's
+    file: then it is copied again). Each copy is checked against the manifest, flushed and
+    renamed into place. Returns the archive files copied."""
+    copied = []
+    years = archived_years(source)
+    if not years:
+        return copied
+    dest = private_dir(dest, tighten=False)
+    for entry in years:
+        if entry.manifest is None:
+            continue  # an unfinished run: its year is copied once the run is done
+        target = dest / entry.path.name
+        theirs = read_manifest(dest, entry.year)
+        if (target.exists() and theirs is not None
+                and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
+                and target.stat().st_size == entry.size_bytes):
+            continue
+        tmp = dest / f".{target.name}.copy.tmp"
+        h = hashlib.sha256()
+        with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
+            while block := src.read(CHUNK):
+                h.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != entry.manifest.get("file_sha256"):
+            tmp.unlink()
+            raise ArchiveError(f"{entry.path} does not match its manifest: not copied (run "
+                               "`kiosk doctor`)")
+        write_manifest(dest, entry.year, entry.manifest)
+        os.replace(tmp, target)
+        fsync_dir(dest)
+        copied.append(target)
+    return copied

@@ -1,0 +1,341 @@
+"""Moving the closed records of past calendar years out of the live database.
+
+One year at a time, in an order that a power cut at any moment cannot turn into a lost or a
+doubled row:
+
+1. select the year's closed rows (tables.py), reading only;
+2. build the year's archive in a hidden work file beside it (the existing archive of the year
+   unpacked first, so a record that closed late joins its year), adding each selected row not
+   already there under its key, and check that every selected row is in it, column for
+   column (a SHA-256 over the rows, live against archived);
+3. compress it to a hidden file, flushed to the disk, and check that it unpacks to the work
+   file byte for byte; write the manifest; rename the file over the year's archive, flush the
+   folder;
+4. only then delete the selected rows from the live database, in one transaction, and give
+   the freed pages back (incremental vacuum, as the sync's pruning does).
+
+Cut off before 3's rename: the live rows are all there, the old archive (if any) untouched,
+and the hidden files are removed by the next run. Cut off after it: the next run finds the
+rows in the archive already (same keys), adds nothing, checks them again and deletes them.
+A row is deleted only in the transaction that follows a check of that very row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import lzma
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from kiosk.archive import files
+from kiosk.archive.files import FORMAT, ArchiveError
+from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
+from kiosk.store import transaction
+
+log = logging.getLogger(__name__)
+
+#: Test hook: the process kills itself (SIGKILL) on reaching this step ("built", "packed",
+#: "renamed", "deleted"), to prove a re-run finishes the job. Never set in production.
+STOP_AT_ENV = "KIOSK_ARCHIVE_STOP_AT"
+ATTACHED = "kiosk_archive_work"
+LOCK_FILE = "archive.lock"
+
+
+@dataclass
+class YearResult:
+    year: int
+    rows: dict[str, int] = field(default_factory=dict)  # rows moved (dry run: to move)
+    path: Path | None = None
+    size_bytes: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def moved(self) -> int:
+        return sum(self.rows.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"year": self.year, "rows": self.rows, "moved": self.moved,
+                "file": str(self.path) if self.path else None, "size_bytes": self.size_bytes,
+                "seconds": round(self.seconds, 2), "dry_run": self.dry_run}
+
+
+def _checkpoint(step: str) -> None:
+    if os.environ.get(STOP_AT_ENV) == step:
+        log.warning("archive: stopping at %r (%s)", step, STOP_AT_ENV)
+        if hasattr(signal, "SIGKILL"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        os._exit(137)
+
+
+def last_year_for(before: date) -> int:
+    """The newest calendar year wholly before `before`."""
+    return before.year - 1
+
+
+def default_before(today: date, keep_years: int) -> date:
+    """The first day kept live when `keep_years` calendar years stay (the current one
+    included): 2 in 2026 -> 2025-01-01."""
+    return date(today.year - max(keep_years, 1) + 1, 1, 1)
+
+
+def first_live_year(db: Database) -> int | None:
+    """The oldest year any archived table has a live row of."""
+    present = {t.name for t in existing(db)}
+    probes = [("tickets", "day"), ("dossiers", "day"), ("ratings", "at"),
+              ("citizen_feedback", "at"), ("petitions", "received_at"),
+              ("office_dossiers", "day")]
+    years = []
+    for table, col in probes:
+        if table in present:
+            v = db.execute(f"SELECT min({col}) FROM main.{table}").fetchone()[0]
+            if v and v[:4].isdigit():
+                years.append(int(v[:4]))
+    return min(years) if years else None
+
+
+def archive(db: Database, folder: Path, before: date, *, station_id: str,
+            dry_run: bool = False, now: datetime | None = None) -> list[YearResult]:
+    """Archive every closed record of the calendar years before `before`'s year, one year
+    after the other (oldest first); the years with something to move."""
+    from kiosk.instance import AlreadyRunning, InstanceLock
+
+    last = last_year_for(before)
+    first = first_live_year(db)
+    results: list[YearResult] = []
+    if first is None:
+        return results
+    lock = None
+    if not dry_run:  # one run at a time (the station's yearly run and a `kiosk archive`)
+        try:
+            lock = InstanceLock(Path(folder) / LOCK_FILE).acquire()
+        except AlreadyRunning as exc:
+            raise ArchiveError(f"another archiving run is under way (process {exc.pid or '?'})"
+                               ": try again when it is done.") from exc
+    try:
+        for year in range(first, last + 1):
+            result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
+                                  now=now)
+            if result.moved:
+                results.append(result)
+    finally:
+        if lock is not None:
+            lock.release()
+    return results
+
+
+def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
+                 dry_run: bool = False, now: datetime | None = None) -> YearResult:
+    started = time.monotonic()
+    result = YearResult(year, dry_run=dry_run)
+    try:
+        counts = select_closed(db, year)
+        result.rows = {k: v for k, v in counts.items() if v}
+        if dry_run or not result.moved:
+            return result
+        folder = files.ensure_folder(folder)
+        files.remove_temporaries(folder)
+        final = files.year_file(folder, year)
+        work = folder / f".{final.name}.work.tmp"
+        packed = folder / f".{final.name}.new.tmp"
+        try:
+            if final.exists():
+                files.decompress(final, work)
+            else:
+                from kiosk.private_files import create_private
+
+                create_private(work)
+            manifest_rows = _build(db, work, year, station_id, now)
+            _checkpoint("built")
+            digest = files.compress(work, packed)
+            _same_bytes(packed, work)
+            _checkpoint("packed")
+            public = _public_dossiers(work)
+            files.write_manifest(folder, year, {
+                "format": FORMAT, "year": year, "station_id": station_id,
+                "written_at": (now or datetime.now(UTC)).isoformat(),
+                "file": final.name, "file_sha256": digest,
+                "rows": {k: v[0] for k, v in manifest_rows.items()},
+                "rows_sha256": {k: v[1] for k, v in manifest_rows.items()},
+                "dossiers": public})
+            os.replace(packed, final)
+            files.fsync_dir(folder)
+            _checkpoint("renamed")
+            _delete(db)
+            _checkpoint("deleted")
+        finally:
+            for p in (work, packed):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+        from sync.prune import incremental_vacuum
+
+        incremental_vacuum(db)
+        result.path = final
+        result.size_bytes = final.stat().st_size
+        log.info("archive: %d record(s) of %d moved to %s (%.1f MB, %.0f s)", result.moved,
+                 year, final.name, result.size_bytes / 1e6, time.monotonic() - started)
+        return result
+    finally:
+        drop_selection(db)
+        result.seconds = time.monotonic() - started
+
+
+def _archive_ddl(db: Database, table: str) -> str:
+    info = db.execute(f"PRAGMA main.table_info({table})").fetchall()
+    cols = []
+    for _cid, name, type_, _notnull, _default, pk in info:
+        spec = f'"{name}" {type_}'.rstrip()
+        if name == "id" and pk == 1 and BY_NAME[table].key == ("id",):
+            spec = '"id" INTEGER PRIMARY KEY'
+        cols.append(spec)
+    return f"CREATE TABLE IF NOT EXISTS {ATTACHED}.{table} ({', '.join(cols)})"
+
+
+def _build(db: Database, work: Path, year: int, station_id: str,
+           now: datetime | None) -> dict[str, tuple[int, str]]:
+    """Add the selected rows to the unpacked archive at `work`; check them; return the rows
+    and checksum per table of the whole archive."""
+    conn = db.conn
+    conn.execute(f"ATTACH DATABASE ? AS {ATTACHED}", (str(work),))
+    try:
+        conn.execute(f"PRAGMA {ATTACHED}.journal_mode = DELETE").fetchall()
+        conn.execute(f"PRAGMA {ATTACHED}.synchronous = FULL")
+        present = existing(db)
+        # Deferred, not IMMEDIATE: only the archive file is written, the live database is
+        # only read (IMMEDIATE would hold its write lock, and every ticket, for the build).
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {ATTACHED}.archive_meta "
+                         "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            for t in present:
+                conn.execute(_archive_ddl(db, t.name))
+                have = set(columns(db, t.name, ATTACHED))
+                for name, type_ in db.execute("SELECT name, type FROM pragma_table_info(?)",
+                                              (t.name,)).fetchall():
+                    if name not in have:  # a column added to the live table since
+                        conn.execute(f'ALTER TABLE {ATTACHED}.{t.name} ADD COLUMN "{name}" '
+                                     f"{type_}")
+                cols = ", ".join(f'"{c}"' for c in columns(db, t.name))
+                keys = ", ".join(t.key)
+                conn.execute(
+                    f"INSERT INTO {ATTACHED}.{t.name} ({cols}) SELECT {cols} FROM main.{t.name} "
+                    f"WHERE ({keys}) IN (SELECT {keys} FROM temp.{t.selection}) AND ({keys}) "
+                    f"NOT IN (SELECT {keys} FROM {ATTACHED}.{t.name})")
+            conn.executemany(f"INSERT OR REPLACE INTO {ATTACHED}.archive_meta VALUES (?, ?)", [
+                ("format", str(FORMAT)), ("year", str(year)), ("station_id", station_id),
+                ("written_at", (now or datetime.now(UTC)).isoformat())])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        whole = {}
+        for t in present:
+            cols = columns(db, t.name)
+            live = files.table_checksum(conn, "main", t.name, cols, t.key, only=t.selection)
+            kept = files.table_checksum(conn, ATTACHED, t.name, cols, t.key, only=t.selection)
+            if live != kept:
+                raise ArchiveError(f"the archive of {year} does not hold the live rows of "
+                                   f"{t.name} it should ({kept[0]} of {live[0]} alike): "
+                                   "nothing was deleted")
+            whole[t.name] = files.table_checksum(conn, ATTACHED, t.name,
+                                                 columns(db, t.name, ATTACHED), t.key)
+        return whole
+    finally:
+        conn.execute(f"DETACH DATABASE {ATTACHED}")
+
+
+def _same_bytes(packed: Path, work: Path) -> None:
+    """The compressed file unpacks to exactly the checked work file."""
+    a, b = hashlib.sha256(), files.sha256_file(work)
+    try:
+        with lzma.open(packed, "rb") as f:
+            while block := f.read(files.CHUNK):
+                a.update(block)
+    except (lzma.LZMAError, EOFError) as exc:
+        raise ArchiveError(f"the compressed archive does not read back: {exc}") from exc
+    if a.hexdigest() != b:
+        raise ArchiveError("the compressed archive does not unpack to what was checked")
+
+
+def _public_dossiers(work: Path) -> dict[str, list]:
+    """The kiosk's look-up of each archived dossier (code -> procedure name, status,
+    appointment date, received day, result place, hand-back day): what a citizen's receipt
+    scan shows, without personal data (archived dossiers are purged; no initials)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        out: dict[str, list] = {}
+        for table in ("office_dossiers", "dossiers"):  # the station's own record wins
+            if table in names:
+                for row in conn.execute(
+                        "SELECT code, procedure_name, status, appointment_date, "
+                        f"substr(received_at, 1, 10), result_place, substr(returned_at, 1, 10) "
+                        f"FROM {table}"):
+                    out[row[0]] = list(row[1:])
+        return dict(sorted(out.items()))
+    finally:
+        conn.close()
+
+
+def _delete(db: Database) -> None:
+    """The checked rows go from the live database, all in one transaction.
+
+    SQLite's own foreign-key check runs per deleted row, and `dossiers.ticket_id` has no
+    index: for a year's tickets that is a scan of every dossier per ticket (hours). It is off
+    for this transaction, and the same check is made once per reference instead: no live row
+    may point to a deleted one (else everything rolls back). Without overwriting the rows
+    either (secure_delete FAST, for this transaction only): nothing is deleted for good here,
+    the rows are in the archive file (retention purged their personal data before)."""
+    conn = db.conn
+    mode = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = FAST")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(db) as conn:
+            present = existing(db)
+            # The sync keeps a delivered dossier row without its payload while retention may
+            # still ask about the dossier (sync/prune.py); an archived dossier is past that,
+            # and prune finds tombstones through the live history: they go with it.
+            conn.execute("DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
+                         "IN (SELECT uid FROM main.dossier_events WHERE id IN "
+                         "(SELECT id FROM temp.arch_sel_dossier_events))")
+            for t in present:
+                keys = ", ".join(t.key)
+                conn.execute(f"DELETE FROM main.{t.name} WHERE ({keys}) IN "
+                             f"(SELECT {keys} FROM temp.{t.selection})")
+            _check_references(conn, {t.name for t in present})
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {int(keys_on)}")
+        conn.execute(f"PRAGMA secure_delete = {int(mode)}")
+
+
+def _check_references(conn, archived: set[str]) -> None:
+    tables = [r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = "
+                                         "'table' AND name NOT LIKE 'sqlite_%'")]
+    for child in tables:
+        for ref in conn.execute(f"PRAGMA main.foreign_key_list({child})").fetchall():
+            parent, col, to = ref[2], ref[3], ref[4] or "id"
+            if parent not in archived or BY_NAME[parent].key != (to,):
+                continue
+            dangling = conn.execute(
+                f"SELECT 1 FROM main.{child} WHERE {col} IN (SELECT {to} FROM "
+                f"temp.{BY_NAME[parent].selection}) LIMIT 1").fetchone()
+            if dangling:
+                raise ArchiveError(f"a live row of {child} still points to an archived row "
+                                   f"of {parent}: nothing was deleted")
+
+
+def archived_table_names() -> list[str]:
+    return [t.name for t in TABLES]

@@ -1,0 +1,77 @@
+"""`kiosk archive`: move the closed records of past calendar years to one archive file per year
+(kiosk/archive, docs/archive.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.config import Config
+from kiosk.paths import Paths
+
+
+def register(sub) -> None:
+    p = sub.add_parser("archive", help="move the closed records (tickets, dossiers handed back "
+                       "and purged, ratings, ...) of past calendar years out of the database "
+                       "into one archive file per year in the data folder's archive/; reports, "
+                       "the logbook and `dossier show` still read them")
+    p.add_argument("--before", metavar="YYYY-MM-DD", type=_day,
+                   help="archive the calendar years that end before this day (default: keep "
+                   "the [store] archive_keep_years newest years live, at least the current one)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="count what would move, change nothing")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.set_defaults(handler=_archive)
+
+
+def _day(text: str) -> date:
+    import argparse
+
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _archive(args, config: Config, paths: Paths) -> int:
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.schedule import retention_first, station_folder
+    from kiosk.station import open_database
+    from kiosk.store.errors import StorageError
+
+    today = datetime.now(ZoneInfo(config.office.timezone)).date()
+    before = args.before or default_before(today, config.store.archive_keep_years or 2)
+    if before.year > today.year:
+        print(f"--before {before}: the current year ({today.year}) is not closed yet; give a "
+              f"day of {today.year} or earlier.", file=sys.stderr)
+        return EXIT_USAGE
+    db = open_database(config, paths)
+    try:
+        if not args.dry_run:
+            retention_first(db, config)
+        results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
+                          dry_run=args.dry_run, now=datetime.now(UTC))
+    except (ArchiveError, StorageError, OSError) as exc:
+        print(f"kiosk archive: {exc} Nothing of the year being archived was deleted; run "
+              "it again once fixed.", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        db.conn.close()
+    if args.json:
+        print(json.dumps({"before": before.isoformat(), "dry_run": args.dry_run,
+                          "years": [r.as_json() for r in results]}, ensure_ascii=False))
+        return EXIT_OK
+    if not results:
+        print(f"Nothing to archive before {before:%d/%m/%Y}.")
+    for r in results:
+        detail = ", ".join(f"{n} {t}" for t, n in sorted(r.rows.items()))
+        if r.dry_run:
+            print(f"{r.year}: would move {r.moved} record(s) ({detail}).")
+        else:
+            print(f"{r.year}: {r.moved} record(s) moved ({detail}) to {r.path} "
+                  f"({r.size_bytes / 1e6:.1f} MB, {r.seconds:.0f} s).")
+    return EXIT_OK

@@ -1,0 +1,96 @@
+"""Archived years in `kiosk doctor`, in backups (each file once) and back with a restore."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from kiosk.archive import files
+from kiosk.backup.schedule import backup_round
+from kiosk.config import Config
+from kiosk.diagnostics.checks import check_archive, run_checks
+from kiosk.diagnostics.results import FAIL, PASS
+from kiosk.paths import Paths
+from tests.archive.test_archive import kiosk, reports, seed_station
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    data = seed_station(tmp_path_factory.mktemp("arch") / "station")
+    assert kiosk(data, "archive", "--before", "2026-01-01") == 0
+    return data
+
+
+@pytest.fixture
+def station(archived, tmp_path):
+    data = tmp_path / "station"
+    shutil.copytree(archived, data)
+    return data
+
+
+def test_doctor_lists_the_archived_years_verified_and_fails_a_damaged_one(station):
+    paths = Paths(station, station / "kiosk.toml")
+    results = run_checks(paths, config=Config(), checks=[check_archive])
+    assert [r.status for r in results] == [PASS, PASS]
+    assert "2024: kiosk-archive-2024.db.xz" in results[0].detail
+    assert "verified" in results[0].detail and "kB" in results[0].detail
+    f = files.year_file(station / "archive", 2025)
+    f.write_bytes(f.read_bytes()[:-10])
+    results = run_checks(paths, config=Config(), checks=[check_archive])
+    assert [r.status for r in results] == [PASS, FAIL]
+    assert "kiosk archive" in results[1].fix
+    empty = Paths(station / "none", station / "none" / "kiosk.toml")
+    (res,) = run_checks(empty, config=Config(), checks=[check_archive])
+    assert res.status == PASS and "no archived year" in res.detail
+
+
+def test_backups_carry_each_archive_file_once_and_a_restore_brings_them_back(
+        station, tmp_path, capsys):
+    out = tmp_path / "usb"
+    out.mkdir()
+    assert kiosk(station, "backup", "--out", str(out / "b1.db.gz"), "--json") == 0
+    first = json.loads(capsys.readouterr().out)
+    assert sorted(p.rsplit("/", 1)[1] for p in first["archives_copied"]) == [
+        "kiosk-archive-2024.db.xz", "kiosk-archive-2025.db.xz"]
+    assert kiosk(station, "backup", "--out", str(out / "b2.db.gz"), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["archives_copied"] == []  # once
+    kept = next(out.glob("kiosk-archive-*"))
+    assert kept.is_dir() and oct(kept.stat().st_mode & 0o777) == "0o700"
+
+    # The scheduled backups to a folder do the same.
+    folder = tmp_path / "scheduled"
+    folder.mkdir()
+    config = Config().with_values(backup={"folder": str(folder)})
+    paths = Paths(station, station / "kiosk.toml")
+    assert backup_round(config, paths).ok
+    copies = sorted(p.name for p in folder.glob("kiosk-archive-*/*.xz"))
+    assert copies == ["kiosk-archive-2024.db.xz", "kiosk-archive-2025.db.xz"]
+    stamp = [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.xz")]
+    assert backup_round(config, paths).ok
+    assert [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.xz")] == stamp
+
+    # A PC whose data folder was lost: the backup and its archived years come back.
+    before = reports(station, tmp_path / "before")
+    capsys.readouterr()
+    shutil.rmtree(station / "archive")
+    (station / "kiosk.db").unlink()
+    for side in ("-wal", "-shm"):
+        (station / f"kiosk.db{side}").unlink(missing_ok=True)
+    assert kiosk(station, "restore", str(out / "b1.db.gz"), "--json") == 0
+    restored = json.loads(capsys.readouterr().out)
+    assert len(restored["archives_restored"]) == 2
+    assert reports(station, tmp_path / "after") == before
+
+
+def test_a_range_attaches_only_the_years_it_can_reach(archived):
+    from datetime import date
+
+    from kiosk.archive.reading import needed_years
+
+    folder = archived / "archive"
+    assert needed_years(folder, date(2026, 1, 1)) == [2025]  # 1 January: the year before too
+    assert needed_years(folder, date(2026, 1, 2)) == []
+    assert needed_years(folder, date(2025, 3, 1)) == [2025]
+    assert needed_years(folder, date(2024, 6, 1)) == [2024, 2025]
