@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from kiosk.backup import UploadError, backup_round, check_backup, take_backup, upload_to_hub
+from kiosk.backup.files import station_backups
 from kiosk.backup.schedule import read_state
 from kiosk.config import Config
 from kiosk.diagnostics.checks import PASS, run_checks
@@ -53,8 +54,9 @@ def _station(tmp_path: Path, station_id: str, hub: HubProcess, key: str,
 
 
 def _stored(hub: HubProcess, station_id: str) -> list[Path]:
-    folder = hub.data_dir / "station-backups" / station_id
-    return sorted(folder.glob("kiosk-backup-*")) if folder.exists() else []
+    # Oldest first by the time in the name, as the hub rotates them: by name alone, a second
+    # backup within the same second ("...-1Z") would sort before the first ("...Z").
+    return station_backups(hub.data_dir / "station-backups" / station_id, station_id)
 
 
 def _arriving(folder: Path) -> list[Path]:
