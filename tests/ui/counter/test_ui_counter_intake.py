@@ -190,6 +190,9 @@ def test_a4_receipt_is_written_and_opened(qtbot, tmp_path):
     w.form.all_button.click()
     qtbot.keyClick(w, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: w.form.saved is not None, timeout=5000)
+    # The receipt's own print ends first: its line would otherwise replace the A4's.
+    qtbot.waitUntil(lambda: w.form.print_state.text().startswith("Đã in phiếu tiếp nhận"),
+                    timeout=10_000)
     qtbot.keyClick(w, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: bool(w.opened_files), timeout=10_000)
     (pdf,) = w.opened_files
