@@ -50,8 +50,8 @@ from kiosk.config import Config
 from kiosk.dossiers.settings import dossier_settings
 from kiosk.failures import wording
 from kiosk.paths import Paths
-from kiosk.station import open_database
 from kiosk.queue.catalog import CatalogError, load_catalog
+from kiosk.station import open_database
 from kiosk.stats import GroupStats, OfficeStats, office_stats
 from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
 from kiosk.stats.results import ResultRow, ResultStats
