@@ -341,7 +341,8 @@ def test_waiting_chart_names_stand_whole_and_figures_do_not_overlap(qtbot, paths
 def test_every_service_name_and_every_share_is_shown_whole(qtbot, paths, size):
     """A month of the demo's point on the head of office's 1366x768 screen: Qt Charts hides a
     category label that would touch its neighbour, so every service's name must be drawn
-    (each row at least a label's line high), and the ring's shares sit on the ring: inside
+    (each row at least a label's line high), every hour under the hourly bars whole, and the
+    ring's shares sit on the ring: inside
     the card, clear of the hole."""
     import math
     from datetime import datetime
@@ -382,6 +383,21 @@ def test_every_service_name_and_every_share_is_shown_whole(qtbot, paths, size):
                  and plot.top() <= i.sceneBoundingRect().center().y() <= plot.bottom()]
         assert len(drawn) >= len(names)
         assert all(i.isVisible() for i in drawn)
+
+        # The hours under their bars: every one drawn too.
+        hours = w.hour_chart
+        hour_plot = hours.chart().plotArea()
+        hour_axis = next(a for a in hours.chart().axes() if hasattr(a, "categories"))
+        under = [i for i in hours.scene().items() if type(i) is QGraphicsItem
+                 and i.sceneBoundingRect().top() >= hour_plot.bottom() - 1
+                 and hour_plot.left() <= i.sceneBoundingRect().center().x() <= hour_plot.right()
+                 and i.sceneBoundingRect().height() > 0]
+        slots = hour_axis.categories()
+        assert len(slots) >= 8
+        assert len([i for i in under if i.isVisible()]) >= len(slots)
+        # Qt cuts a label wider than its slot to "…" (it does not hide it): each fits whole.
+        metrics = QFontMetricsF(hour_axis.labelsFont())
+        assert max(metrics.horizontalAdvance(h) for h in slots) < hour_plot.width() / len(slots)
 
         ring = w.rating_chart
         (series,) = ring.chart().series()
