@@ -342,8 +342,7 @@ def test_every_service_name_and_every_share_is_shown_whole(qtbot, paths, size):
     """A month of the demo's point on the head of office's 1366x768 screen: Qt Charts hides a
     category label that would touch its neighbour, so every service's name must be drawn
     (each row at least a label's line high), every hour under the hourly bars whole, and the
-    ring's shares sit on the ring: inside
-    the card, clear of the hole."""
+    ring's shares sit on the ring: inside the card, clear of the hole."""
     import math
     from datetime import datetime
     from zoneinfo import ZoneInfo
