@@ -7,6 +7,8 @@ and counter stations start without it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -19,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem, QToolTip
 
 from kiosk.assets import FONT_FAMILY
@@ -36,6 +38,13 @@ P90_COLOUR = "#7fa3cf"
 #: characters (the longest catalog name, "Lao động – Thương binh và Xã hội", fits whole).
 AXIS_LABEL_CHARS = 34
 _VI = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+
+
+def label_line_height(font: QFont) -> int:
+    """The height Qt Charts gives an axis label in this font (its text item pads the line by
+    2 px above and below), less the one pixel its overlap test forgives: labels closer than
+    this hide each other."""
+    return QFontMetrics(font).height() + 3
 
 
 def chart_font(px: int, bold: bool = False) -> QFont:
@@ -60,6 +69,9 @@ class _ChartView(QChartView):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setBackgroundRoundness(8)
         chart.setMargins(QMargins(4, 4, 4, 4))
+        # The card is the view's own frame: the chart's white fills it edge to edge (Qt's
+        # default inset took some 20 px of height the 1366x768 screen cannot spare).
+        chart.layout().setContentsMargins(0, 0, 0, 0)
         chart.setLocalizeNumbers(True)
         chart.setLocale(_VI)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -112,7 +124,11 @@ class _ChartView(QChartView):
 class WaitingChart(_ChartView):
     """Mean and p90 waiting minutes per service, as horizontal bars."""
 
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, scale: float = 1.0, short_names: Mapping[str, str] | None = None
+                 ) -> None:
+        #: A service's name on the axis by its code: the catalog's board_name_vi, the short
+        #: name the waiting-room board shows (the tool tip and the tables carry the full one).
+        self.short_names = dict(short_names or {})
         #: One "mean / p90" text per service, beside its longer bar: two labels per service
         #: (one per bar) ran into each other where the bars are thin (1366x768, a month).
         self.value_labels: list[QGraphicsRectItem] = []
@@ -131,14 +147,37 @@ class WaitingChart(_ChartView):
         self.groups = []
         self._series = None
 
+    def axis_name(self, group) -> str:
+        """The board's short name of a service, else its catalog name cut short."""
+        return self.short_names.get(group.key) or short_label(group.label, AXIS_LABEL_CHARS)
+
     def place_labels(self) -> None:
         """Each service's figures just past the end of its longer bar, centred on the pair."""
         if self._series is None:
             return
+        self.fit_names()
         for i, (g, item) in enumerate(zip(self.groups, self.value_labels, strict=True)):
             end = max(g.waiting.mean or 0.0, g.waiting.p90 or 0.0)
             point = self.chart().mapToPosition(QPointF(end, i), self._series)
             item.setPos(point.x() + 2, point.y() - item.rect().height() / 2)
+
+    def fit_names(self) -> None:
+        """The services' names at a size whose line fits one service's row: Qt Charts hides a
+        category label that would touch the one before it (8 services on a 1366x768 screen
+        showed 3 names). Never below CHART_MIN_FONT_PX; the window keeps the chart tall
+        enough for that."""
+        axis = self.category_axis()
+        if axis is None or not self.groups:
+            return
+        row = self.chart().plotArea().height() / len(self.groups)
+        px = self.font_px(12)
+        while px > CHART_MIN_FONT_PX and label_line_height(chart_font(px)) > row:
+            px -= 1
+        if axis.labelsFont().pixelSize() != px:
+            axis.setLabelsFont(chart_font(px))
+
+    def category_axis(self) -> QBarCategoryAxis | None:
+        return next((a for a in self.chart().axes() if isinstance(a, QBarCategoryAxis)), None)
 
     def _hovered(self, status: bool, index: int, _bar_set: QBarSet) -> None:
         """The full name and both figures under the pointer (the axis shows a short name)."""
@@ -194,7 +233,7 @@ class WaitingChart(_ChartView):
             item.setToolTip(g.label)
             self.value_labels.append(item)
         categories = QBarCategoryAxis()
-        categories.append([short_label(g.label, AXIS_LABEL_CHARS) for g in groups])
+        categories.append([self.axis_name(g) for g in groups])
         # Qt shortens category labels to "..." long before they run out of room.
         categories.setTruncateLabels(False)
         values = QValueAxis()
@@ -274,7 +313,7 @@ class RatingChart(_ChartView):
                 base_title=self.base_title,
                 value=share_vi(r.satisfaction_share)))
         series = QPieSeries()
-        series.setHoleSize(0.42)
+        series.setHoleSize(0.36)
         series.setPieSize(0.86)
         for level in LEVELS:
             count = r.count(level)

@@ -50,10 +50,12 @@ from kiosk.config import Config
 from kiosk.dossiers.settings import dossier_settings
 from kiosk.failures import wording
 from kiosk.paths import Paths
+from kiosk.queue.catalog import CatalogError, load_catalog
 from kiosk.station import open_database
 from kiosk.stats import GroupStats, OfficeStats, office_stats
 from kiosk.stats.report import count_vi, minutes_vi, period_text, share_vi, write_report
 from kiosk.stats.results import ResultRow, ResultStats
+from kiosk.ui.display.model import services_from_catalog
 from kiosk.ui.due_panel import DuePanel
 from kiosk.ui.i18n import N_, tr_marked, translate
 from kiosk.ui.office import style
@@ -63,6 +65,7 @@ from kiosk.ui.office.petitions import PetitionPanel, petition_rows
 from kiosk.ui.operations import Lane
 from kiosk.ui.qtapp import ensure_app, load_fonts
 from kiosk.ui.runner import Opened, Station, run_station
+from kiosk.ui.theme import scaled
 from kiosk.ui.widgets import Banner, set_state
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,20 @@ REFRESH_MS = 60_000
 TODAY, WEEK, MONTH, CUSTOM = "today", "week", "month", "custom"
 RANGE_LABELS = ((TODAY, N_("Hôm nay")), (WEEK, N_("Tuần này")), (MONTH, N_("Tháng này")),
                 (CUSTOM, N_("Tùy chọn")))
+
+
+#: The charts' row at 1366x768 (the window's scale follows: 216 px at 1093x614).
+CHARTS_HEIGHT = 240
+
+
+def board_names() -> dict[str, str]:
+    """Each service's short name by code, as the waiting-room board reads it from the catalog
+    (board_name_vi, else the name before its examples): the waiting chart's axis. Empty when
+    the catalog cannot be read (the chart then cuts the stored names short)."""
+    try:
+        return {s.code: s.name for s in services_from_catalog(load_catalog())}
+    except CatalogError:
+        return {}
 
 
 def preset_range(preset: str, today: date) -> tuple[date, date]:
@@ -358,13 +375,12 @@ class OfficeWindow(QMainWindow):
 
         charts = QHBoxLayout()
         charts.setSpacing(10)
-        self.wait_chart = WaitingChart()
+        self.wait_chart = WaitingChart(short_names=board_names())
         self.hour_chart = HourChart()
         self.rating_chart = RatingChart()
         # The waiting chart widest: its service names stand whole beside the bars.
         for view, stretch in ((self.wait_chart, 5), (self.hour_chart, 4),
                               (self.rating_chart, 3)):
-            view.setMinimumHeight(200)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             charts.addWidget(view, stretch)
         body.addLayout(charts, 5)
@@ -498,6 +514,10 @@ class OfficeWindow(QMainWindow):
         self.setStyleSheet(style.OFFICE.stylesheet(scale))
         for chart in (self.wait_chart, self.hour_chart, self.rating_chart):
             chart.set_scale(scale)
+            # Tall enough for the waiting chart's eight services, each name on its own line,
+            # and a ring whose shares read inside it: on a short screen the tables below give
+            # up the height (they scroll).
+            chart.setMinimumHeight(scaled(CHARTS_HEIGHT, scale))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
