@@ -34,6 +34,24 @@ CHECK_EVERY_S = 3 * 3600.0
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
+#: Why archiving is refused on the PCs of a LAN office (docs/archive.md, "Not built yet").
+LAN_REFUSAL = (
+    "Lưu trữ năm cũ chưa dùng được trên máy quầy/máy chủ của văn phòng có máy chủ LAN "
+    "(hub.role = {role}): máy quầy chép lại hồ sơ từ sổ của máy chủ, máy chủ nhận lại hồ sơ "
+    "các quầy gửi, nên hồ sơ đã lưu trữ sẽ quay lại cơ sở dữ liệu và bị đếm hai lần. Không có "
+    "gì bị thay đổi.\n"
+    "Archiving past years is not available yet on the counter PCs and the hub PC of an office "
+    "with a LAN hub (hub.role = {role}): a counter mirrors dossiers back from the hub's book "
+    "and the hub takes forwarded dossiers again, so archived records would come back and be "
+    "counted twice. Nothing was changed.")
+
+
+def refusal(config: Config) -> str | None:
+    """Why this station may not archive (a PC of a LAN office), or None when it may."""
+    role = config.hub.role
+    return LAN_REFUSAL.format(role=role) if role in ("client", "hub") else None
+
+
 def station_folder(config: Config, paths: Paths) -> Path:
     """The archive folder of a station (its configuration and paths)."""
     from kiosk.archive.files import folder_for
@@ -83,6 +101,9 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[
     from kiosk.private_files import write_private_atomic
     from kiosk.station import open_database
 
+    reason = refusal(config)
+    if reason:
+        raise RuntimeError(reason)
     now = now or datetime.now(ZoneInfo(config.office.timezone))
     before = default_before(now.date(), config.store.archive_keep_years)
     db = open_database(config, paths)
@@ -123,6 +144,10 @@ class YearlyArchiver:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        if refusal(self.config):
+            log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = "
+                     "%s; docs/archive.md)", self.config.hub.role)
+            return
         wait = self.first_delay_s
         while not self._stop.wait(wait):
             wait = self.every_s
@@ -141,5 +166,9 @@ class YearlyArchiver:
 def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:
     """The station's archiving thread when [store] archive_keep_years is set; else None."""
     if not config.store.archive_keep_years:
+        return None
+    if refusal(config):
+        log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = %s; "
+                 "docs/archive.md)", config.hub.role)
         return None
     return YearlyArchiver(config, paths).start()

@@ -39,10 +39,14 @@ def _day(text: str) -> date:
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, default_before
-    from kiosk.archive.schedule import retention_first, station_folder
+    from kiosk.archive.schedule import refusal, retention_first, station_folder
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
+    reason = refusal(config)
+    if reason:
+        print(reason, file=sys.stderr)
+        return EXIT_FAILED
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
     before = args.before or default_before(today, config.store.archive_keep_years or 2)
     if before.year > today.year:

@@ -165,6 +165,18 @@ def _person(prefix: str, data: dict[str, Any] | None) -> dict[str, Any]:
     return {f"{prefix}_{f}": (data or {}).get(f) or None for f in PERSON_FIELDS}
 
 
+def _archived(conn: sqlite3.Connection, code: str) -> bool:
+    """Whether an archive file beside this database holds dossier `code` (kiosk/archive)."""
+    from kiosk.archive.files import folder_for
+    from kiosk.archive.reading import archived_dossier_year
+
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not path:
+        return False
+    folder = folder_for(path)
+    return folder.is_dir() and archived_dossier_year(folder, code) is not None
+
+
 def mirror(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
     """Make this PC's copy of a dossier the book's copy `data` (Dossier.as_json()): its row
     and its events, except changes of its own still waiting for the hub. Returns False (and
@@ -174,6 +186,9 @@ def mirror(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
     if row is not None and row[1] != data["uid"]:
         log.warning("dossier %s: this PC holds another dossier under the same code; the "
                     "book's copy is not mirrored", code)
+        return False
+    if row is None and _archived(conn, code):
+        log.warning("dossier %s: archived on this PC; the book's copy is not mirrored", code)
         return False
     day, seq = _day_and_seq(code)
     procedure = data["procedure"]
