@@ -226,10 +226,14 @@ def _build(db: Database, work: Path, year: int, station_id: str,
                                      f"{type_}")
                 cols = ", ".join(f'"{c}"' for c in columns(db, t.name))
                 keys = ", ".join(t.key)
+                # A row already archived by a run cut after the rename whose live copy
+                # changed since: the archive takes the live row (it is the one deleted).
+                conn.execute(
+                    f"DELETE FROM {ATTACHED}.{t.name} WHERE ({keys}) IN "
+                    f"(SELECT {keys} FROM temp.{t.selection})")
                 conn.execute(
                     f"INSERT INTO {ATTACHED}.{t.name} ({cols}) SELECT {cols} FROM main.{t.name} "
-                    f"WHERE ({keys}) IN (SELECT {keys} FROM temp.{t.selection}) AND ({keys}) "
-                    f"NOT IN (SELECT {keys} FROM {ATTACHED}.{t.name})")
+                    f"WHERE ({keys}) IN (SELECT {keys} FROM temp.{t.selection})")
             conn.executemany(f"INSERT OR REPLACE INTO {ATTACHED}.archive_meta VALUES (?, ?)", [
                 ("format", str(FORMAT)), ("year", str(year)), ("station_id", station_id),
                 ("written_at", (now or datetime.now(UTC)).isoformat())])
@@ -243,8 +247,15 @@ def _build(db: Database, work: Path, year: int, station_id: str,
             live = files.table_checksum(conn, "main", t.name, cols, t.key, only=t.selection)
             kept = files.table_checksum(conn, ATTACHED, t.name, cols, t.key, only=t.selection)
             if live != kept:
+                listed = ", ".join(f'"{c}"' for c in cols)
+                keys = ", ".join(t.key)
+                alike = conn.execute(
+                    f"SELECT count(*) FROM (SELECT {listed} FROM main.{t.name} WHERE ({keys}) IN "
+                    f"(SELECT {keys} FROM temp.{t.selection}) INTERSECT SELECT {listed} FROM "
+                    f"{ATTACHED}.{t.name} WHERE ({keys}) IN (SELECT {keys} FROM "
+                    f"temp.{t.selection}))").fetchone()[0]
                 raise ArchiveError(f"the archive of {year} does not hold the live rows of "
-                                   f"{t.name} it should ({kept[0]} of {live[0]} alike): "
+                                   f"{t.name} it should ({alike} of {live[0]} alike): "
                                    "nothing was deleted")
             whole[t.name] = files.table_checksum(conn, ATTACHED, t.name,
                                                  columns(db, t.name, ATTACHED), t.key)

@@ -470,3 +470,29 @@ def test_a_mirrored_copy_of_an_archived_dossier_is_not_inserted_again(station, c
     finally:
         conn.close()
     assert live_count(station, "dossiers", f"code = '{code}'") == 0
+
+
+def test_a_live_row_changed_after_a_cut_run_is_archived_as_it_is_now(station, tmp_path):
+    env = {**os.environ, STOP_AT_ENV: "renamed", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--data-dir", str(station),
+                           "archive", "--before", "2025-01-01"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    conn = sqlite3.connect(station / "kiosk.db")
+    try:
+        code = conn.execute("SELECT code FROM dossiers WHERE day < '2025-01-01' AND "
+                            "purged_at IS NOT NULL ORDER BY code LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE dossiers SET summary = 'Nội dung sửa sau' WHERE code = ?", (code,))
+        conn.commit()
+    finally:
+        conn.close()
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    assert live_count(station, "dossiers", f"code = '{code}'") == 0
+    rows = [r for r in all_rows(station)["dossiers"] if code in r]
+    assert len(rows) == 1 and "Nội dung sửa sau" in rows[0]
+    out = tmp_path / "logbook.csv"
+    assert kiosk(station, "export", "logbook", "--from", "2024-01-01", "--to", "2024-12-31",
+                 "--format", "csv", "--out", str(out)) == 0
+    assert out.read_text(encoding="utf-8-sig").count("Nội dung sửa sau") == 1
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0  # later years still go
