@@ -171,9 +171,13 @@ def backup_round(config: Config, paths: Paths, *, to_folder: bool | None = None,
                                             office_code=config.office.code,
                                             role=config.station.role, compress=cfg.compress)
                 made = out
-                _copy_archives(config, paths, folder)
                 rotate(folder, station, cfg.keep)
                 remove_stale_temporaries(folder)
+                try:
+                    _copy_archives(config, paths, folder)
+                except (BackupError, OSError) as exc:
+                    raise BackupError(f"the backup {out.name} was made, but the archived years "
+                                      f"were not copied beside it: {_reason(exc)}") from exc
                 record(paths, "folder", info=result.folder, where=str(out))
             except (BackupError, OSError) as exc:
                 result.folder_error = _reason(exc)

@@ -94,3 +94,28 @@ def test_a_range_attaches_only_the_years_it_can_reach(archived):
     assert needed_years(folder, date(2026, 1, 2)) == []
     assert needed_years(folder, date(2025, 3, 1)) == [2025]
     assert needed_years(folder, date(2024, 6, 1)) == [2024, 2025]
+
+
+def test_a_failed_archive_copy_still_rotates_and_is_reported_as_such(station, tmp_path):
+    import os
+    import time
+
+    from kiosk.backup.files import PREFIX, station_backups
+
+    folder = tmp_path / "scheduled"
+    folder.mkdir()
+    config = Config().with_values(backup={"folder": str(folder), "keep": 1})
+    paths = Paths(station, station / "kiosk.toml")
+    # Where the archived years go is taken by a file: copying them fails at every round.
+    (folder / files.backup_folder_name(config.station.id)).write_text("not a folder")
+    stale = folder / f".{PREFIX}half-written"
+    stale.write_bytes(b"x")
+    old = time.time() - 3 * 86400
+    os.utime(stale, (old, old))
+    for _ in range(3):
+        result = backup_round(config, paths)
+        assert not result.ok
+        assert "was made, but the archived years were not copied" in result.folder_error
+        time.sleep(1.1)  # backups are named by the second
+    assert len(station_backups(folder, config.station.id)) == 1  # rotated all the same
+    assert not stale.exists()
