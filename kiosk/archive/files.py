@@ -239,20 +239,51 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
                 and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
                 and target.stat().st_size == entry.size_bytes):
             continue
-        tmp = dest / f".{target.name}.copy.tmp"
-        h = hashlib.sha256()
-        with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
-            while block := src.read(CHUNK):
-                h.update(block)
-                out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
-        if h.hexdigest() != entry.manifest.get("file_sha256"):
-            tmp.unlink()
-            raise ArchiveError(f"{entry.path} does not match its manifest: not copied (run "
-                               "`kiosk doctor`)")
-        write_manifest(dest, entry.year, entry.manifest)
-        os.replace(tmp, target)
-        fsync_dir(dest)
-        copied.append(target)
+        copied.append(_copy_year(entry, dest, target))
     return copied
+
+
+def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
+    """After a restore: copy the archive files (with their manifests) of `source` (beside the
+    backup) into the station's archive folder `dest` for the years `dest` does not hold. A
+    year `dest` holds stays as it is, even when the backup's copy differs (the backup may be
+    older than a year rewritten since); one that does not check against its own manifest is
+    not replaced either, but named in the warnings returned. Returns (copied, warnings)."""
+    copied: list[Path] = []
+    warnings: list[str] = []
+    years = archived_years(source)
+    if not years:
+        return copied, warnings
+    dest = private_dir(dest, tighten=False)
+    for entry in years:
+        if entry.manifest is None:
+            continue
+        target = dest / entry.path.name
+        if not target.exists():
+            copied.append(_copy_year(entry, dest, target))
+            continue
+        mine = read_manifest(dest, entry.year)
+        if mine is None or sha256_file(target) != mine.get("file_sha256"):
+            warnings.append(f"{target} does not match its manifest; it was kept as it is, "
+                            f"the backup's copy of {entry.year} is {entry.path} (run "
+                            "`kiosk doctor`)")
+    return copied, warnings
+
+
+def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
+    tmp = dest / f".{target.name}.copy.tmp"
+    h = hashlib.sha256()
+    with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
+        while block := src.read(CHUNK):
+            h.update(block)
+            out.write(block)
+        out.flush()
+        os.fsync(out.fileno())
+    if h.hexdigest() != entry.manifest.get("file_sha256"):
+        tmp.unlink()
+        raise ArchiveError(f"{entry.path} does not match its manifest: not copied (run "
+                           "`kiosk doctor`)")
+    write_manifest(dest, entry.year, entry.manifest)
+    os.replace(tmp, target)
+    fsync_dir(dest)
+    return target

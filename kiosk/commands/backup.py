@@ -150,13 +150,15 @@ def _restore(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
 
     try:
-        archives = _restore_archives(args.file, result.info.station_id, config, paths)
+        archives, archive_warnings = _restore_archives(args.file, result.info.station_id,
+                                                       config, paths)
     except (ArchiveError, OSError) as exc:
         return _fail(f"the database was restored, but not the archived years beside the "
                      f"backup: {exc}", args.json)
     info = result.info
     report = {"ok": True, "backup": info.as_json(), "database": result.database,
               "archives_restored": [str(p) for p in archives],
+              "archive_warnings": archive_warnings,
               "kept_aside": result.kept_aside, "unsent_records": result.unsent,
               "other_station": result.other_station, "dossier_number_gap": gap}
     lines = [f"Restored {args.file} (station {info.station_id}, the database as of "
@@ -173,6 +175,7 @@ def _restore(args, config: Config, paths: Paths) -> int:
                  "no dossier code handed out after the backup is given again.")
     if archives:
         lines.append(f"Archived years restored: {', '.join(p.name for p in archives)}.")
+    lines.extend(f"Warning: {w}." for w in archive_warnings)
     if result.other_station:
         lines.append(f"This backup is of station {info.station_id!r}, this PC is "
                      f"{config.station.id!r}: if this PC replaces that station, set [station] "
@@ -181,14 +184,16 @@ def _restore(args, config: Config, paths: Paths) -> int:
     return EXIT_OK
 
 
-def _restore_archives(backup: str, station_id: str, config: Config, paths: Paths) -> list:
+def _restore_archives(backup: str, station_id: str, config: Config,
+                      paths: Paths) -> tuple[list, list[str]]:
     """The archived years kept beside the backup file (kiosk/archive), copied back into the
-    station's archive folder where missing or different."""
-    from kiosk.archive.files import backup_folder_name, copy_years
+    station's archive folder where missing (a year the station holds stays: the backup's copy
+    may be older); warnings for a year the station holds that does not check."""
+    from kiosk.archive.files import backup_folder_name, restore_years
     from kiosk.archive.schedule import station_folder
 
     kept = Path(backup).parent / backup_folder_name(station_id)
-    return copy_years(kept, station_folder(config, paths)) if kept.is_dir() else []
+    return restore_years(kept, station_folder(config, paths)) if kept.is_dir() else ([], [])
 
 
 def _skip_dossier_numbers(config: Config, database: str) -> int:

@@ -119,3 +119,41 @@ def test_a_failed_archive_copy_still_rotates_and_is_reported_as_such(station, tm
         time.sleep(1.1)  # backups are named by the second
     assert len(station_backups(folder, config.station.id)) == 1  # rotated all the same
     assert not stale.exists()
+
+
+def test_a_restore_copies_only_missing_years_and_keeps_the_station_s_own(
+        station, tmp_path, capsys):
+    import hashlib
+    import lzma
+
+    out = tmp_path / "usb"
+    out.mkdir()
+    assert kiosk(station, "backup", "--out", str(out / "b1.db.gz")) == 0
+    folder = station / "archive"
+    # The station's 2025 changed since the backup (a late record rewrote it): newer here.
+    newer = lzma.compress(b"the year as rewritten later")
+    files.year_file(folder, 2025).write_bytes(newer)
+    manifest = files.read_manifest(folder, 2025)
+    manifest["file_sha256"] = hashlib.sha256(newer).hexdigest()
+    files.write_manifest(folder, 2025, manifest)
+    files.year_file(folder, 2024).unlink()
+
+    def restore() -> dict:
+        (station / "kiosk.db").unlink()
+        for side in ("-wal", "-shm"):
+            (station / f"kiosk.db{side}").unlink(missing_ok=True)
+        capsys.readouterr()
+        assert kiosk(station, "restore", str(out / "b1.db.gz"), "--json") == 0
+        return json.loads(capsys.readouterr().out)
+
+    report = restore()
+    assert [p.rsplit("/", 1)[1] for p in report["archives_restored"]] == [
+        "kiosk-archive-2024.db.xz"]
+    assert report["archive_warnings"] == []
+    assert files.year_file(folder, 2025).read_bytes() == newer  # not replaced by the older
+    # A year here that does not check against its own manifest: kept, and named.
+    files.year_file(folder, 2025).write_bytes(newer[:-4])
+    report = restore()
+    assert report["archives_restored"] == []
+    assert len(report["archive_warnings"]) == 1 and "2025" in report["archive_warnings"][0]
+    assert files.year_file(folder, 2025).read_bytes() == newer[:-4]
