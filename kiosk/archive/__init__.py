@@ -6,8 +6,8 @@ needs for the current and the previous year. `kiosk archive` (and once a year th
 itself, `[store] archive_keep_years`) moves the *closed* records of older years into
 `archive/kiosk-archive-YYYY.db.xz` in the data folder, and nothing is lost for the reader:
 `kiosk report`, `kiosk export logbook` and `kiosk dossier show` read an archived year as if it
-were live (reading.py: the year's file is unpacked to a private temporary file, attached, and
-TEMP VIEWs with the live tables' names put the two together). docs/archive.md.
+were live (reading.py: the year's file is unpacked to a private file in the data folder,
+attached, and TEMP VIEWs with the live tables' names put the two together). docs/archive.md.
 
 - tables.py  which tables move and which of their rows are closed
 - files.py   the archive files: naming, compression, the manifest, checks

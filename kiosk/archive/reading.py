@@ -1,7 +1,8 @@
 """Reading archived years as if they were live.
 
 `with_archives(db, folder, start=, end=)` unpacks the archive files a range of days needs into
-a private temporary folder, attaches them to the reading connection and creates TEMP VIEWs
+a private folder of the station's data folder (`.archive-reading/`, what a killed reading left
+there is removed at the next), attaches them to the reading connection and creates TEMP VIEWs
 with the live tables' names, each the live table UNION ALL the archived ones. SQLite looks an
 unqualified name up in `temp` first, so the statistics, the logbook and the dossier desk run
 unchanged over live and archived rows together; a row in both (a run cut off before it
@@ -18,8 +19,10 @@ January, the year before too: a time stamp written with another offset near midn
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -58,7 +61,7 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     if not years:
         yield []
         return
-    tmp = Path(tempfile.mkdtemp(prefix="kiosk-archive-"))
+    tmp = unpack_folder(folder)
     conn = db.conn
     attached: list[str] = []
     views: list[str] = []
@@ -101,6 +104,56 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             with contextlib.suppress(Exception):
                 conn.execute(f"DETACH DATABASE {schema}")
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: Where the years a reading needs are unpacked: a private folder in the station's data folder
+#: (beside `archive/`), not the system's temporary folder (the rows may hold personal data).
+READING_DIR = ".archive-reading"
+#: An unpacked copy whose process is gone (or, where that cannot be asked, this old) is stale.
+STALE_S = 86400.0
+
+
+def unpack_folder(folder: Path) -> Path:
+    """A new private folder for one reading's unpacked years, after removing the stale ones
+    left by a reading that was killed (their process is gone)."""
+    from kiosk.private_files import private_dir
+
+    base = private_dir(Path(folder).parent / READING_DIR)
+    remove_stale_copies(base)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
+
+
+def remove_stale_copies(base: Path) -> int:
+    """Remove the unpacked copies in `base` whose reading process is gone; how many."""
+    removed = 0
+    try:
+        entries = list(Path(base).iterdir())
+    except OSError:
+        return 0
+    for path in entries:
+        pid_text = path.name.split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        if _alive(int(pid_text), path):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += not path.exists()
+    return removed
+
+
+def _alive(pid: int, path: Path) -> bool:
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+    try:  # elsewhere signal 0 is not a question: by age
+        return time.time() - path.stat().st_mtime < STALE_S
+    except OSError:
+        return False
 
 
 def archives_of(db: Database, *, start: date | None = None, end: date | None = None):

@@ -496,3 +496,38 @@ def test_a_live_row_changed_after_a_cut_run_is_archived_as_it_is_now(station, tm
                  "--format", "csv", "--out", str(out)) == 0
     assert out.read_text(encoding="utf-8-sig").count("Nội dung sửa sau") == 1
     assert kiosk(station, "archive", "--before", "2026-01-01") == 0  # later years still go
+
+
+def test_a_killed_report_leaves_no_unpacked_year_behind_for_long(station):
+    import glob
+
+    from kiosk.archive.reading import READING_DIR
+
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    in_tmp = set(glob.glob("/tmp/kiosk-archive-*"))
+    code = ("import os, signal, sys\n"
+            "from kiosk.archive.reading import with_archives\n"
+            "from kiosk.archive import files\n"
+            "from kiosk.store import connect\n"
+            "from pathlib import Path\n"
+            "data = Path(sys.argv[1])\n"
+            "db = connect(data / 'kiosk.db')\n"
+            "with with_archives(db, files.folder_for(data / 'kiosk.db'), years=[2024]):\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    env = {**os.environ}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", code, str(station)], env=env, timeout=120)
+    assert proc.returncode == -9
+    reading = station / READING_DIR
+    left = list(reading.iterdir())
+    assert len(left) == 1 and (left[0] / "2024.db").exists()  # in the data folder
+    assert oct(reading.stat().st_mode & 0o777) == "0o700"
+    assert set(glob.glob("/tmp/kiosk-archive-*")) == in_tmp  # nothing in the system's /tmp
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, files.folder_for(station / "kiosk.db"), years=[2024]):
+            assert len(list(reading.iterdir())) == 1  # the stale one went, this one is here
+            assert not left[0].exists()
+    finally:
+        db.conn.close()
+    assert list(reading.iterdir()) == []
