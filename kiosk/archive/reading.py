@@ -161,6 +161,8 @@ def archives_of(db: Database, *, start: date | None = None, end: date | None = N
     caller that has only the connection: a window's lane)."""
     path = next((r[2] for r in db.execute("PRAGMA database_list").fetchall()
                  if r[1] == "main"), "")
+    if not path:  # a database in memory has no archive folder
+        return contextlib.nullcontext([])
     return with_archives(db, files.folder_for(path), start=start, end=end)
 
 

@@ -425,3 +425,25 @@ def test_every_service_name_and_every_share_is_shown_whole(qtbot, paths, size):
                        for c in corners), part.label()
     finally:
         w.shutdown()
+
+
+def test_the_statistics_read_archived_years_with_the_live_days(qtbot, window, paths):
+    from kiosk.calendar import CalendarRules
+    from kiosk.cli import main
+    from kiosk.stats import office_stats
+    from tests.archive.test_archive import seed_station
+
+    seed_station(paths.data_dir)
+    start, end = date(2024, 1, 1), date(2025, 12, 31)
+    config = Config()
+    db = connect(paths.database)
+    try:
+        expected = office_stats(db, start, end, config.office.timezone,
+                                rules=CalendarRules.from_config(config))
+    finally:
+        db.conn.close()
+    assert expected.total.issued > 0
+    assert main(["--data-dir", str(paths.data_dir), "archive", "--before", "2026-01-01"]) == 0
+    w = window()
+    recompute(qtbot, w, lambda: w.set_range(start, end))
+    assert w.stats == expected

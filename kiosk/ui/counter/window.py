@@ -1140,7 +1140,14 @@ class CounterWindow(QMainWindow):
     # -- logbook ---------------------------------------------------------------------------
 
     def _load_logbook(self, start: date, end: date) -> None:
-        self.lanes.desk.run(lambda desk: logbook_rows(desk, start, end),
+        def read(desk: CounterDesk) -> list[LogbookRow]:
+            from kiosk.archive.reading import archives_of
+
+            # Archived years the range reaches are read with the live days (docs/archive.md).
+            with archives_of(desk.db, start=start, end=end):
+                return logbook_rows(desk, start, end)
+
+        self.lanes.desk.run(read,
                             done=lambda rows: self.on_logbook_loaded(start, end, rows),
                             failed=self.on_logbook_failed, owner=self, label="read logbook")
 

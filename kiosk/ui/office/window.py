@@ -599,7 +599,14 @@ class OfficeWindow(QMainWindow):
         self.period_label.setText(period_text(start, end))
         self._status(self.tr("Đang tính số liệu…"))
         rules = self.rules
-        self.lane.run(lambda db: office_stats(db, start, end, timezone, rules=rules),
+        def compute(db) -> OfficeStats:
+            from kiosk.archive.reading import archives_of
+
+            # Archived years the range reaches are read with the live days (docs/archive.md).
+            with archives_of(db, start=start, end=end):
+                return office_stats(db, start, end, timezone, rules=rules)
+
+        self.lane.run(compute,
                       done=lambda stats: self._computed(request, stats),
                       failed=lambda exc: self._compute_failed(request, start, end, exc),
                       owner=self, label="office statistics")

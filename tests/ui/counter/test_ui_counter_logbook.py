@@ -108,3 +108,36 @@ def test_counter_command_is_registered(tmp_path, monkeypatch):
     args.data_dir = str(tmp_path)
     config, paths = counter_command.demo_setup(args, Paths(tmp_path, tmp_path / "k.toml"))
     assert paths.data_dir == tmp_path
+
+
+def test_logbook_reads_archived_years_with_the_live_days(qtbot, tmp_path):
+    from datetime import date
+
+    from kiosk.cli import main
+    from kiosk.config import Config
+    from kiosk.dossiers.intake import DossierDesk
+    from kiosk.dossiers.logbook import logbook_rows
+    from kiosk.store import connect
+    from tests.archive.test_archive import seed_station
+
+    data = seed_station(tmp_path / "station")
+    start, end = date(2024, 1, 1), date(2025, 12, 31)
+    db = connect(data / "kiosk.db")
+    try:
+        expected = [r.code for r in logbook_rows(DossierDesk(db, Config()), start, end)]
+    finally:
+        db.conn.close()
+    assert main(["--data-dir", str(data), "archive", "--before", "2025-01-01"]) == 0
+    w = open_counter(qtbot, data, make_config(f"file://{tmp_path / 'receipt.bin'}"))
+    qtbot.keyClick(w, Qt.Key.Key_F10)
+    view = w.logbook_view
+    view.set_range(start, end)
+    qtbot.waitUntil(lambda: view.table.rowCount() == len(expected), timeout=10_000)
+    code_col = list(COLUMNS).index("Mã hồ sơ")
+    assert [view.table.item(r, code_col).text() for r in range(len(expected))] == expected
+    import sqlite3
+
+    conn = sqlite3.connect(data / "kiosk.db")
+    live = conn.execute("SELECT count(*) FROM dossiers WHERE day < '2026-01-01'").fetchone()[0]
+    conn.close()
+    assert live < len(expected)  # some of the rows shown come from the archive
