@@ -103,10 +103,22 @@ def first_live_year(db: Database) -> int | None:
     return min(years) if years else None
 
 
+class AfterDeletion(ArchiveError):
+    """A year's rows were archived, checked and deleted from the live database; what came
+    after (giving the freed pages back, reading the file's size) failed."""
+
+    def __init__(self, year: int, exc: BaseException):
+        super().__init__(f"{year} was archived and its rows deleted from the live database, "
+                         f"but what came after failed: {exc}")
+        self.year = year
+
+
 def archive(db: Database, folder: Path, before: date, *, station_id: str,
-            dry_run: bool = False, now: datetime | None = None) -> list[YearResult]:
+            dry_run: bool = False, now: datetime | None = None,
+            done: list[YearResult] | None = None) -> list[YearResult]:
     """Archive every closed record of the calendar years before `before`'s year, one year
-    after the other (oldest first); the years with something to move."""
+    after the other (oldest first); the years with something to move (also appended to
+    `done` as each finishes, for a caller that must say what was done before a failure)."""
     from kiosk.instance import AlreadyRunning, InstanceLock
 
     last = last_year_for(before)
@@ -127,6 +139,8 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
                                   now=now)
             if result.moved:
                 results.append(result)
+                if done is not None:
+                    done.append(result)
     finally:
         if lock is not None:
             lock.release()
@@ -137,6 +151,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                  dry_run: bool = False, now: datetime | None = None) -> YearResult:
     started = time.monotonic()
     result = YearResult(year, dry_run=dry_run)
+    deleted = False
     try:
         counts = select_closed(db, year)
         result.rows = {k: v for k, v in counts.items() if v}
@@ -171,6 +186,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             files.fsync_dir(folder)
             _checkpoint("renamed")
             _delete(db)
+            deleted = True
             _checkpoint("deleted")
         finally:
             for p in (work, packed):
@@ -184,6 +200,10 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
         log.info("archive: %d record(s) of %d moved to %s (%.1f MB, %.0f s)", result.moved,
                  year, final.name, result.size_bytes / 1e6, time.monotonic() - started)
         return result
+    except Exception as exc:
+        if deleted and not isinstance(exc, AfterDeletion):
+            raise AfterDeletion(year, exc) from exc
+        raise
     finally:
         drop_selection(db)
         result.seconds = time.monotonic() - started

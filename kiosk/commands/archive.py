@@ -36,6 +36,25 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
+def _failure(exc: BaseException, purging: bool, done: list) -> str:
+    """What failed, worded by where: purging first, archiving a year (nothing of it deleted),
+    or after a year's rows were deleted (they are in its archive file)."""
+    from kiosk.archive.move import AfterDeletion
+
+    if purging:
+        return (f"purging the personal data past its retention failed, before anything was "
+                f"archived: {exc} Nothing was archived; run it again once fixed.")
+    before = ""
+    if done:
+        before = (f" The years finished before it are archived: "
+                  f"{', '.join(str(r.year) for r in done)}.")
+    if isinstance(exc, AfterDeletion):
+        return (f"{exc} Its records are in its archive file (`kiosk doctor` checks it); run "
+                f"`kiosk archive` again for any later year.{before}")
+    return (f"{exc} Nothing of the year being archived was deleted; run it again once "
+            f"fixed.{before}")
+
+
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, default_before
@@ -54,14 +73,16 @@ def _archive(args, config: Config, paths: Paths) -> int:
               f"day of {today.year} or earlier.", file=sys.stderr)
         return EXIT_USAGE
     db = open_database(config, paths)
+    done: list = []
+    purging = True
     try:
         if not args.dry_run:
             retention_first(db, config)
+        purging = False
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
-                          dry_run=args.dry_run, now=datetime.now(UTC))
+                          dry_run=args.dry_run, now=datetime.now(UTC), done=done)
     except (ArchiveError, StorageError, OSError) as exc:
-        print(f"kiosk archive: {exc} Nothing of the year being archived was deleted; run "
-              "it again once fixed.", file=sys.stderr)
+        print(f"kiosk archive: {_failure(exc, purging, done)}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         db.conn.close()

@@ -531,3 +531,21 @@ def test_a_killed_report_leaves_no_unpacked_year_behind_for_long(station):
     finally:
         db.conn.close()
     assert list(reading.iterdir()) == []
+
+
+def test_a_failure_after_the_deletion_is_worded_as_such(station, capsys, monkeypatch):
+    import sync.prune
+
+    def disk_error(db):
+        raise OSError(5, "Input/output error")
+
+    # A disk failing just after the year's rows were deleted (cannot be made to happen here).
+    monkeypatch.setattr(sync.prune, "incremental_vacuum", disk_error)
+    capsys.readouterr()
+    assert kiosk(station, "archive", "--before", "2025-01-01") != 0
+    err = capsys.readouterr().err
+    assert "2024 was archived and its rows deleted from the live database" in err
+    assert "Input/output error" in err
+    assert "Nothing of the year being archived was deleted" not in err
+    assert live_count(station, "tickets", "day < '2025-01-01'") == 0
+    assert files.year_file(station / "archive", 2024).exists()
