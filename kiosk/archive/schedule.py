@@ -8,7 +8,9 @@ the archive only reads the live database; the final deletion is one write transa
 a few seconds for a busy year, which a citizen tapping for a ticket should not wait for. Once
 a run succeeded, nothing more is tried that calendar year (the state file
 `archive-state.json` in the data folder: the year, when, what moved; no personal data); a
-failure is logged and tried again at the next check.
+failure is logged and tried again at the next check. On the counter and hub PCs of an office
+with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
+refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
 """
 
 from __future__ import annotations
