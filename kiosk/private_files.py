@@ -15,6 +15,7 @@ makes (or tightens) the database file before SQLite opens it.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import stat
@@ -174,6 +175,16 @@ def write_private_atomic(path: Path | str, data: bytes | str, *, encoding: str =
             os.fsync(f.fileno())
     return path
 
+
+
+def read_json_object(path: Path | str) -> dict[str, Any]:
+    """The JSON object a state file written with write_private_atomic holds; {} when the file
+    is missing, unreadable or not an object (a state file is rebuilt, never trusted)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 def private_sqlite(path: Path | str) -> Path:
     """Before `sqlite3.connect(path)`: the database file exists and is owner-only, and so are

@@ -78,11 +78,9 @@ def state_path(paths: Paths) -> Path:
 
 
 def read_state(paths: Paths) -> dict[str, Any]:
-    try:
-        data = json.loads(state_path(paths).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    from kiosk.private_files import read_json_object
+
+    return read_json_object(state_path(paths))
 
 
 def office_closed(now: datetime) -> bool:
