@@ -322,3 +322,45 @@ def test_migration_15_keeps_the_queued_changes(tmp_path):
             pass
     finally:
         db.conn.close()
+
+
+def test_a_forged_slip_or_hand_over_is_rejected_and_sends_the_city_nothing(hub, counters):
+    """A counter's key cannot make the hub send the city a slip or hand-over record that is
+    not the change's own: another id, another dossier, another station."""
+    import uuid
+
+    import requests
+
+    a = counters("counter-a")
+    code = a.desk.save_intake(intake(), clerk=CLERK).code
+    issue_slip(a.desk, code, "04", clerk=CLERK, reason="Cần xác minh thêm",
+               new_date=later_working_day(a.desk, code))
+    record_handover(a.desk, code, to_party="Công chức Tư pháp - Hộ tịch",
+                    received_by=OTHER_CLERK, clerk=CLERK)
+    bodies = {kind: json.loads(body) for kind, body in a.db.execute(
+        "SELECT kind, body FROM book_outbox WHERE kind IN ('slip', 'handover')")}
+    before = _hub_outbox(hub)
+
+    def forged(kind: str, change) -> dict:
+        body = json.loads(json.dumps(bodies[kind]))
+        body["id"] = new = str(uuid.uuid4())
+        body["city"]["uid"] = new
+        change(body)
+        return body
+
+    odd = [
+        forged("slip", lambda b: b["city"].update(uid=str(uuid.uuid4()))),
+        forged("slip", lambda b: b["city"].update(dossier_uid=str(uuid.uuid4()))),
+        forged("handover", lambda b: b["city"].update(station="counter-b")),
+        forged("handover", lambda b: b["city"].update(code=f"{code[:-4]}9999")),
+        forged("slip", lambda b: b.update(after_event=str(uuid.uuid4()))),
+        forged("slip", lambda b: b["city"].pop("form")),
+    ]
+    r = requests.post(hub.url + "/api/v1/dossiers/changes", json={"changes": odd},
+                      headers={"Authorization": f"Bearer {hub.key_for('counter-a')}"},
+                      timeout=10)
+    assert r.status_code == 200, r.text
+    got = [g["result"] for g in r.json()["results"]]
+    assert got == ["rejected"] * 4 + ["conflict", "rejected"], r.json()
+    assert _hub_outbox(hub) == before  # the city hears of none of them
+    assert [s[0] for s in book_rows(hub, code)[0]] == [bodies["slip"]["id"]]
