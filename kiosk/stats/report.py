@@ -500,7 +500,6 @@ def _figures(g: GroupStats) -> list[str]:
 def _section(pdf: FPDF, title: str, first_head: str, groups: Sequence[GroupStats],
              total: GroupStats | None) -> None:
     from fpdf.enums import XPos, YPos
-    from fpdf.fonts import FontFace
 
     from kiosk.printout.receipt_pdf import FONT, nfc
 
@@ -519,163 +518,147 @@ def _section(pdf: FPDF, title: str, first_head: str, groups: Sequence[GroupStats
         pdf.ln(2)
         return
     pdf.set_font(FONT, "", 7.5)
-    heading = FontFace(emphasis="BOLD", fill_color=LIGHT)
-    bold = FontFace(emphasis="BOLD", fill_color=(245, 245, 245))
     widths = (_NAME_W, *([_FIG_W] * len(_HEADS)))
     aligns = ("LEFT", *(["RIGHT"] * len(_HEADS)))
     # The table fills body cells with the current colour: a chart's last bar colour otherwise.
     pdf.set_fill_color(255, 255, 255)
-    if len(groups) > PLAIN_ROWS_FROM or _one_line(pdf, [g.label for g in groups], widths[0]):
-        _plain_table(pdf, first_head, groups, total, widths, aligns, heading)
-        pdf.ln(4)
-        return
-    with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9, padding=(0.9, 0.7),
-                   text_align=aligns, headings_style=heading, num_heading_rows=2,
-                   repeat_headings=1, v_align="MIDDLE", align="LEFT",
-                   cell_fill_mode="ROWS", cell_fill_color=(244, 247, 251)) as table:
-        _add_heads(table, nfc(first_head))
-        for g in groups:
-            row = table.row()
-            row.cell(nfc(g.label))
-            for text in _figures(g):
-                row.cell(text)
-        if total is not None:
-            row = table.row(style=bold)
-            row.cell("Cộng")
-            for text in _figures(total):
-                row.cell(text)
+    _plain_table(pdf, first_head, groups, total, widths, aligns)
     pdf.ln(4)
 
 
-#: A table longer than this (by day over more than two months) draws its body rows as plain
-#: cells: fpdf's table layout costs about 10 ms a row, seconds for a year's days. A shorter
-#: one too when every name fits on one line (the same look: only a name that wraps needs
-#: fpdf's table).
-PLAIN_ROWS_FROM = 62
-
-
-def _one_line(pdf: FPDF, labels: Sequence[str], width: float) -> bool:
-    from kiosk.printout.receipt_pdf import nfc
-
-    room = width - 1.4  # the cell's padding on either side
-    return all(pdf.get_string_width(nfc(label)) <= room for label in labels)
-_ROW_H = 3.9 + 2 * 0.9  # a one-line row of the table: line height and padding above and below
+_LINE_H = 3.9
+_PAD_V = 0.9
 _ROW_FILL = (244, 247, 251)
 _TOTAL_FILL = (245, 245, 245)
 
 
-def _add_heads(table: Any, first_head: str) -> None:
-    """The table's two heading rows: the grouping column, then the figure groups and their
-    columns."""
-    head = table.row()
-    head.cell(first_head, rowspan=2, align="L")
-    for name, span in _HEAD_GROUPS:
-        head.cell(name, colspan=span, align="C")
-    sub = table.row()
-    for name in _HEADS:
-        sub.cell(name, align="C")
+def _headings(pdf: FPDF, first_head: str, groups: Sequence[tuple[str, int]],
+              heads: Sequence[str], widths: Sequence[float]) -> None:
+    """A table's two heading rows at the current position: the grouping column over both,
+    then each group of figures over its columns, and the columns' own names below (a name
+    too wide for its column on more lines)."""
+    from kiosk.printout.receipt_pdf import FONT, nfc
+
+    pdf.set_font(FONT, "B", 7.5)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(*LIGHT)
+    pdf.set_text_color(0, 0, 0)
+    spans: list[float] = []
+    column = 1
+    for _name, span in groups:
+        spans.append(sum(widths[column:column + span]))
+        column += span
+    top = [_wrapped(pdf, nfc(name), width - 2 * pdf.c_margin)
+           for (name, _span), width in zip(groups, spans, strict=True)]
+    sub = [_wrapped(pdf, nfc(name), width - 2 * pdf.c_margin)
+           for name, width in zip(heads, widths[1:], strict=True)]
+    top_h = max(len(lines) for lines in top) * _LINE_H + 2 * _PAD_V
+    sub_h = max(len(lines) for lines in sub) * _LINE_H + 2 * _PAD_V
+    x, y = pdf.l_margin, pdf.get_y()
+    _cell(pdf, x, y, widths[0], top_h + sub_h,
+          _wrapped(pdf, nfc(first_head), widths[0] - 2 * pdf.c_margin), "L", "DF")
+    x += widths[0]
+    for lines, width in zip(top, spans, strict=True):
+        _cell(pdf, x, y, width, top_h, lines, "C", "DF")
+        x += width
+    x = pdf.l_margin + widths[0]
+    for lines, width in zip(sub, widths[1:], strict=True):
+        _cell(pdf, x, y + top_h, width, sub_h, lines, "C", "DF")
+        x += width
+    pdf.set_xy(pdf.l_margin, y + top_h + sub_h)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_fill_color(255, 255, 255)
 
 
-def _heading_rows(pdf: FPDF, first_head: str, widths: Sequence[float],
-                  aligns: Sequence[str], heading: Any) -> None:
-    from kiosk.printout.receipt_pdf import nfc
-
-    with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9, padding=(0.9, 0.7),
-                   text_align=aligns, headings_style=heading, num_heading_rows=2,
-                   v_align="MIDDLE", align="LEFT") as table:
-        _add_heads(table, nfc(first_head))
+def _cell(pdf: FPDF, x: float, y: float, width: float, height: float, lines: Sequence[str],
+          align: str, style: str, widths: dict[str, float] | None = None) -> None:
+    """What pdf.multi_cell with a border draws, as one rectangle and a text per line, the
+    lines in the middle of the cell's height: a tenth of the time (a year's days are 7 000
+    cells). `widths` keeps the texts' measured widths between calls."""
+    pdf.rect(x, y, width, height, style=style)
+    first = y + 0.5 * (height - (len(lines) - 1) * _LINE_H) + 0.3 * pdf.font_size
+    for n, text in enumerate(lines):
+        if not text:
+            continue
+        w = widths.get(text) if widths is not None else None
+        if w is None:
+            w = pdf.get_string_width(text)
+            if widths is not None:
+                widths[text] = w
+        if align == "R":
+            dx = width - pdf.c_margin - w
+        elif align == "C":
+            dx = 0.5 * (width - w)
+        else:
+            dx = pdf.c_margin
+        pdf.text(x + dx, first + n * _LINE_H, text)
 
 
 def _plain_table(pdf: FPDF, first_head: str, groups: Sequence[GroupStats],
                  total: GroupStats | None, widths: Sequence[float], aligns: Sequence[str],
-                 heading: Any) -> None:
-    """The section's table as `_section` lays it out, body rows drawn as plain one-line cells
-    (the headings again on each new page)."""
+                 ) -> None:
+    """The section's table as `_section` lays it out (the headings again on each new
+    page)."""
     from kiosk.printout.receipt_pdf import nfc
 
     rows = [(nfc(g.label), _figures(g), False) for g in groups]
     if total is not None:
         rows.append(("Cộng", _figures(total), True))
     _plain_rows(pdf, rows, widths, aligns,
-                lambda: _heading_rows(pdf, first_head, widths, aligns, heading))
+                lambda: _headings(pdf, first_head, _HEAD_GROUPS, _HEADS, widths))
 
 
-def _headings_on_top(pdf: FPDF, headings: Callable[[], None], copy: dict[str, Any]) -> None:
-    """`headings()` at the top of a new page: drawn by fpdf's table on the first such page
-    (30 ms of layout), its drawing operators copied onto the next ones (a year's days are 15
-    pages). From the same graphics state (set here) to the same place, inside q … Q so that
-    the state fpdf believes in stays true; drawn again when anything differs."""
-    from fpdf.enums import PDFResourceType
-
-    from kiosk.printout.receipt_pdf import FONT
-
-    pdf.set_font(FONT, "", 7.5)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_fill_color(255, 255, 255)
-    pdf.set_text_color(0, 0, 0)
-    where = (pdf.page, pdf.get_y(), pdf.line_width)
-    try:
-        contents = pdf.pages[pdf.page].contents
-        if not isinstance(contents, bytearray):
-            raise TypeError("page contents are not open")
-    except (AttributeError, KeyError, TypeError):
-        headings()  # another fpdf2 than the one this was written for: draw each time
-        return
-    ops = copy.get("ops")
-    if ops is None or copy.get("at") != where[1:] or copy.get("page") == pdf.page:
-        start = len(contents)
-        headings()
-        if pdf.page == where[0]:
-            copy.update(ops=bytes(contents[start:]), at=where[1:], page=pdf.page,
-                        y=pdf.get_y())
-        return
-    contents.extend(b"q\n" + ops + b"\nQ\n")
-    for font in pdf.fonts.values():
-        pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
-    pdf.set_y(copy["y"])
+def _wrapped(pdf: FPDF, text: str, room: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `room` in the current font; a word
+    wider than a whole line is cut to fit with "…"."""
+    if pdf.get_string_width(text) <= room:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if pdf.get_string_width(joined) <= room:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        while word and pdf.get_string_width(word) > room:
+            word = word[:-2] + "…"
+        line = word
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def _plain_rows(pdf: FPDF, rows: Sequence[tuple[str, Sequence[str], bool]],
                 widths: Sequence[float], aligns: Sequence[str], headings: Callable[[], None],
                 ) -> None:
-    """Rows (label, figures, is the total) as plain one-line cells under `headings()`, drawn
-    again at the top of each new page."""
+    """Rows (label, figures, is the total) under `headings()`, drawn again at the top of each
+    new page; a label too long for its column goes on more lines."""
     from kiosk.printout.receipt_pdf import FONT
 
     margin = pdf.c_margin
     bottom = pdf.h - pdf.b_margin
-    text_widths: dict[tuple[bool, str], float] = {}
-    copy: dict[str, Any] = {}
-    headings()
+    text_widths: dict[bool, dict[str, float]] = {False: {}, True: {}}
     pdf.c_margin = 0.7
     try:
+        headings()
         for index, (label, figures, is_total) in enumerate(rows):
-            if pdf.get_y() + _ROW_H > bottom:
-                pdf.add_page()
-                pdf.c_margin = margin
-                _headings_on_top(pdf, headings, copy)
-                pdf.c_margin = 0.7
             pdf.set_font(FONT, "B" if is_total else "", 7.5)
+            lines = _wrapped(pdf, label, widths[0] - 2 * pdf.c_margin)
+            height = len(lines) * _LINE_H + 2 * _PAD_V
+            if pdf.get_y() + height > bottom:
+                pdf.add_page()
+                headings()
+                pdf.set_font(FONT, "B" if is_total else "", 7.5)
             pdf.set_fill_color(*(_TOTAL_FILL if is_total else _ROW_FILL))
-            fill = is_total or index % 2 == 1
-            while label and pdf.get_string_width(label) > widths[0] - 1.4:
-                label = label[:-2] + "…"
-            # What pdf.cell(width, _ROW_H, text, border=1, align=…, fill=fill) draws, a
-            # rectangle and a text each (a fifth of the time: a year's days are 7 000 cells).
+            style = "DF" if is_total or index % 2 == 1 else "D"
             x, y = pdf.l_margin, pdf.get_y()
-            baseline = y + 0.5 * _ROW_H + 0.3 * pdf.font_size
-            style = "DF" if fill else "D"
-            for text, width, align in zip([label, *figures], widths, aligns, strict=True):
-                pdf.rect(x, y, width, _ROW_H, style=style)
-                if text:
-                    key = (is_total, text)
-                    w = text_widths.get(key)
-                    if w is None:
-                        w = text_widths[key] = pdf.get_string_width(text)
-                    dx = width - pdf.c_margin - w if align[0] == "R" else pdf.c_margin
-                    pdf.text(x + dx, baseline, text)
+            for cell, width, align in zip([lines, *([f] for f in figures)], widths, aligns,
+                                          strict=True):
+                _cell(pdf, x, y, width, height, cell, align[0], style, text_widths[is_total])
                 x += width
-            pdf.set_xy(pdf.l_margin, y + _ROW_H)
+            pdf.set_xy(pdf.l_margin, y + height)
     finally:
         pdf.c_margin = margin
         pdf.set_font(FONT, "", 7.5)
@@ -704,6 +687,8 @@ _DEFINITIONS = (
 
 _RESULT_HEADS = ("Xong", "Đúng hạn", "Quá hạn", "Xin lỗi (Mẫu 04)", "Từ chối", "Bổ sung",
                  "TB (ngày)", "P90 (ngày)", "% hài lòng", "PAKN đến hạn", "% PAKN đúng hạn")
+_RESULT_GROUPS = (("Tiến độ giải quyết — QĐ 766 (20 điểm)", 8),
+                  ("Mức độ hài lòng — QĐ 766 (18 điểm)", 3))
 _RESULT_NAME_W = 72.0
 _RESULT_FIG_W = 18.6
 
@@ -718,7 +703,6 @@ def _result_figures(r: ResultRow) -> list[str]:
 def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
     """Results per clerk and per procedure, headed by the Decision 766 group they feed."""
     from fpdf.enums import XPos, YPos
-    from fpdf.fonts import FontFace
 
     from kiosk.printout.receipt_pdf import FONT, nfc
 
@@ -748,43 +732,12 @@ def _results(pdf: FPDF, stats: OfficeStats, number: int) -> None:
             continue
         pdf.set_font(FONT, "", 7.5)
         pdf.set_fill_color(255, 255, 255)
-        heading = FontFace(emphasis="BOLD", fill_color=LIGHT)
+        def headings(head: str = head) -> None:
+            _headings(pdf, head, _RESULT_GROUPS, _RESULT_HEADS, widths)
 
-        def heads(table: Any, head: str = head) -> None:
-            top = table.row()
-            top.cell(nfc(head), rowspan=2, align="L")
-            top.cell(nfc("Tiến độ giải quyết — QĐ 766 (20 điểm)"), colspan=8, align="C")
-            top.cell(nfc("Mức độ hài lòng — QĐ 766 (18 điểm)"), colspan=3, align="C")
-            sub = table.row()
-            for name in _RESULT_HEADS:
-                sub.cell(nfc(name), align="C")
-
-        if _one_line(pdf, [r.label for r in rows], widths[0]):
-            def headings(heads=heads, heading=heading) -> None:
-                with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
-                               padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
-                               num_heading_rows=2, v_align="MIDDLE", align="LEFT") as table:
-                    heads(table)
-
-            body = [(nfc(r.label), _result_figures(r), False) for r in rows]
-            body.append(("Cộng", _result_figures(results.total), True))
-            _plain_rows(pdf, body, widths, aligns, headings)
-            pdf.ln(4)
-            continue
-        with pdf.table(col_widths=widths, width=sum(widths), line_height=3.9,
-                       padding=(0.9, 0.7), text_align=aligns, headings_style=heading,
-                       num_heading_rows=2, repeat_headings=1, v_align="MIDDLE", align="LEFT",
-                       cell_fill_mode="ROWS", cell_fill_color=_ROW_FILL) as table:
-            heads(table)
-            for r in rows:
-                row = table.row()
-                row.cell(nfc(r.label))
-                for text in _result_figures(r):
-                    row.cell(text)
-            row = table.row(style=FontFace(emphasis="BOLD", fill_color=_TOTAL_FILL))
-            row.cell("Cộng")
-            for text in _result_figures(results.total):
-                row.cell(text)
+        body = [(nfc(r.label), _result_figures(r), False) for r in rows]
+        body.append(("Cộng", _result_figures(results.total), True))
+        _plain_rows(pdf, body, widths, aligns, headings)
         pdf.ln(4)
     if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
         pdf.add_page()
