@@ -22,27 +22,35 @@ from kiosk.config import Config, ConfigError
 from kiosk.paths import resolve
 from kiosk.private_files import private_umask
 
-COMMAND_MODULES = (
-    "kiosk.commands.station",
-    "kiosk.commands.tickets",
-    "kiosk.commands.printer",
-    "kiosk.commands.scan",
-    "kiosk.commands.calendar",
-    "kiosk.commands.sync",
-    "kiosk.commands.dossiers",
-    "kiosk.commands.petitions",
-    "kiosk.commands.counter",
-    "kiosk.commands.rating",
-    "kiosk.commands.display",
-    "kiosk.commands.doctor",
-    "kiosk.commands.queue_ops",
-    "kiosk.commands.report",
-    "kiosk.commands.backup",
-    "kiosk.commands.archive",
-)
+#: Each subcommand and the module that registers it, in the order `kiosk --help` lists them.
+#: A run imports only its own command's module (a report does not load the printer and
+#: scanner drivers); tests/cli/test_cli_commands.py checks this table against the modules.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("demo", "run", "stop", "config"), "kiosk.commands.station"),
+    **dict.fromkeys(("services", "ticket"), "kiosk.commands.tickets"),
+    "printer": "kiosk.commands.printer",
+    "scan": "kiosk.commands.scan",
+    "calendar": "kiosk.commands.calendar",
+    **dict.fromkeys(("sync", "city-server", "seed"), "kiosk.commands.sync"),
+    **dict.fromkeys(("export", "dossier"), "kiosk.commands.dossiers"),
+    "petition": "kiosk.commands.petitions",
+    "counter": "kiosk.commands.counter",
+    "rating": "kiosk.commands.rating",
+    "display": "kiosk.commands.display",
+    **dict.fromkeys(("doctor", "support-bundle", "setup", "admin"), "kiosk.commands.doctor"),
+    **dict.fromkeys(("hub", "call", "queue"), "kiosk.commands.queue_ops"),
+    **dict.fromkeys(("report", "office"), "kiosk.commands.report"),
+    **dict.fromkeys(("backup", "restore"), "kiosk.commands.backup"),
+    "archive": "kiosk.commands.archive",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+#: The options before the command that take a value.
+_VALUE_OPTIONS = ("--config", "--data-dir")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given the arguments, with only the subcommand they name
+    (every subcommand when they name none, for the usage and `--help`)."""
     p = argparse.ArgumentParser(prog="kiosk", description="Commune service point kiosk.")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     p.add_argument("--config", metavar="PATH", help="configuration file (default: the "
@@ -52,9 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show the full traceback of a "
                    "storage error (read-only or full disk, damaged database)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    command = _command_in(argv) if argv is not None else None
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub)
     return p
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names: its first word that is neither an option nor an option's
+    value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _utf8_streams() -> bool:
@@ -80,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     paths = None
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
         args.no_console = no_console  # a refusal is then shown in a box (kiosk run)
         paths = resolve(args.data_dir, args.config)
         # Whatever this run creates (database, logs, receipts, exports, also through
