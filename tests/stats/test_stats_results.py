@@ -262,3 +262,42 @@ def test_pdf_carries_the_results_sections_and_index_groups(db, month, tmp_path):
     assert "Quyết định 766/QĐ-TTg" in flat
     assert PROGRESS in flat and SATISFACTION in flat
     assert "Phản ánh, kiến nghị: chưa có số liệu" in flat
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_writes_a_long_procedure_name_whole_on_more_lines(db, config, tmp_path):
+    long = ("Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, "
+            "quyền sở hữu tài sản gắn liền với đất lần đầu")
+    desk = DossierDesk(db, config)
+    dossier = desk.save_intake(intake("1.012753"), clerk=HA, at=d(2, "09:00"))
+    desk.finish(dossier.code, clerk=HA, at=d(4, "10:00"))
+    s = office_stats(db, *MARCH, TZ, rules=RULES)
+    assert [r.label for r in s.results.by_procedure] == [long]
+    out = write_report(s, "pdf", tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    section = text[text.index("Kết quả giải quyết theo thủ tục"):]
+    # Every word, in order, none cut with "…", on more lines of the name's column.
+    assert "…" not in section
+    assert not any(long in line for line in section.splitlines())
+    words = " ".join(section.split())
+    position = 0
+    for word in long.split():
+        position = words.index(word, position) + len(word)
+
+
+def test_wrapped_lines_fit_their_column_and_cut_only_a_word_too_long_for_a_line():
+    from kiosk.printout.receipt_pdf import FONT, pdf_document
+    from kiosk.stats.report import _wrapped
+
+    pdf = pdf_document("L", footer="")
+    pdf.add_page()
+    pdf.set_font(FONT, "", 7.5)
+    text = "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền cấp"
+    lines = _wrapped(pdf, text, 40.0)
+    assert len(lines) > 1 and " ".join(lines) == text
+    assert all(pdf.get_string_width(line) <= 40.0 for line in lines)
+    assert _wrapped(pdf, "Ngắn", 40.0) == ["Ngắn"]
+    cut = _wrapped(pdf, "Một " + "X" * 60 + " hai", 20.0)
+    assert cut[0] == "Một" and cut[1].endswith("…") and cut[-1] == "hai"
+    assert all(pdf.get_string_width(line) <= 20.0 for line in cut)
