@@ -42,6 +42,11 @@ class ArchiveError(RuntimeError):
     """An archive file is missing, damaged or does not match its manifest."""
 
 
+class Postponed(ArchiveError):
+    """The station got busy while a year was built in an idle turn (kiosk/archive/schedule.py):
+    the year was left as it was (nothing renamed, nothing deleted), for the next idle turn."""
+
+
 def folder_for(database: Path | str) -> Path:
     """The archive folder of the station database at `database`: `archive/` beside it (the
     data folder's, kiosk.paths.Paths.archive, unless [store] path moved the database)."""

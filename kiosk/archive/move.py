@@ -29,6 +29,7 @@ import lzma
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -115,10 +116,13 @@ class AfterDeletion(ArchiveError):
 
 def archive(db: Database, folder: Path, before: date, *, station_id: str,
             dry_run: bool = False, now: datetime | None = None,
-            done: list[YearResult] | None = None) -> list[YearResult]:
+            done: list[YearResult] | None = None, go_on: Callable[[], bool] | None = None,
+            one_year: bool = False) -> list[YearResult]:
     """Archive every closed record of the calendar years before `before`'s year, one year
     after the other (oldest first); the years with something to move (also appended to
-    `done` as each finishes, for a caller that must say what was done before a failure)."""
+    `done` as each finishes, for a caller that must say what was done before a failure).
+    `one_year`: stop after the first year with something moved; `go_on`: asked before each
+    year's file is put in place, False leaves that year as it was (files.Postponed)."""
     from kiosk.instance import AlreadyRunning, InstanceLock
 
     last = last_year_for(before)
@@ -136,11 +140,13 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
     try:
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
-                                  now=now)
+                                  now=now, go_on=go_on)
             if result.moved:
                 results.append(result)
                 if done is not None:
                     done.append(result)
+                if one_year:
+                    break
     finally:
         if lock is not None:
             lock.release()
@@ -148,7 +154,8 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
 
 
 def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
-                 dry_run: bool = False, now: datetime | None = None) -> YearResult:
+                 dry_run: bool = False, now: datetime | None = None,
+                 go_on: Callable[[], bool] | None = None) -> YearResult:
     started = time.monotonic()
     result = YearResult(year, dry_run=dry_run)
     deleted = False
@@ -174,6 +181,8 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             digest = files.compress(work, packed)
             _same_bytes(packed, work)
             _checkpoint("packed")
+            if go_on is not None and not go_on():
+                raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
             files.write_manifest(folder, year, {
                 "format": FORMAT, "year": year, "station_id": station_id,

@@ -3,12 +3,18 @@ station (`kiosk run`) archives the closed records of the years before the last N
 on a daemon thread, as `kiosk archive` does.
 
 It runs at the first check (every few hours, the first 15 minutes after the start) when the
-office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. Building
-the archive only reads the live database; the final deletion is one write transaction of
-a few seconds for a busy year, which a citizen tapping for a ticket should not wait for. Once
-a run succeeded, nothing more is tried that calendar year (the state file
-`archive-state.json` in the data folder: the year, when, what moved; no personal data); a
-failure is logged and tried again at the next check. On the counter and hub PCs of an office
+office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. A
+station only ever switched on in office hours archives when it is idle instead: while the
+year's run is due, it looks every few minutes, and runs once no ticket of the day is waiting,
+called or being served and nothing was issued, called or recorded for 20 minutes (station_idle),
+one year per turn, looking again before each year's archive file is put in place (a year whose
+station got busy meanwhile is left as it was, for the next idle turn). Building the archive
+only reads the live database, and the thread runs at the lowest CPU priority (xz is most of
+the time); the final deletion is one write transaction of a few seconds for a busy year, which
+a citizen tapping for a ticket should not wait for. Once a run succeeded, nothing more is tried
+that calendar year (the state file `archive-state.json` in the data folder: the year, when,
+what moved; no personal data); a failure is logged, recorded there for `kiosk doctor`
+(`failed_at`, `error`) and tried again at the next check. On the counter and hub PCs of an office
 with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
 refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
 """
@@ -19,12 +25,14 @@ import contextlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.archive.files import Postponed
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -33,6 +41,12 @@ log = logging.getLogger(__name__)
 STATE_FILE = "archive-state.json"
 FIRST_DELAY_S = 15 * 60.0
 CHECK_EVERY_S = 3 * 3600.0
+#: While the year's run is due and the office is open: how often the station looks whether it
+#: is idle, and for how long nothing must have happened.
+IDLE_CHECK_S = 5 * 60.0
+IDLE_FOR_S = 20 * 60.0
+#: A ticket in these states means someone is waiting or at a counter.
+BUSY_TICKETS = ("waiting", "called", "serving")
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
@@ -83,22 +97,89 @@ def read_state(paths: Paths) -> dict[str, Any]:
     return read_json_object(state_path(paths))
 
 
+def record_run(paths: Paths, *, error: str | None = None, **done: Any) -> None:
+    """Note the outcome of an archiving run in the state file (for `kiosk doctor`): a failure
+    (`failed_at`, `error`: what failed, no personal data) or a success (`done`: `done_for`,
+    `at`, ...), which clears an earlier failure. Best effort: a full disk loses the note."""
+    from kiosk.private_files import write_private_atomic
+
+    state = read_state(paths)
+    if error is not None:
+        state.update(failed_at=datetime.now(UTC).isoformat(), error=error[:300])
+    else:
+        state.pop("failed_at", None)
+        state.pop("error", None)
+        state.update(done)
+    with contextlib.suppress(OSError):
+        write_private_atomic(state_path(paths), json.dumps(state, indent=1))
+
+
 def office_closed(now: datetime) -> bool:
     return now.weekday() >= 5 or not OPEN_FROM <= now.time() < OPEN_UNTIL
 
 
-def due(config: Config, paths: Paths, now: datetime) -> bool:
-    """Archiving is on, not yet done this calendar year, and the office is closed."""
+def pending(config: Config, paths: Paths, now: datetime) -> bool:
+    """Archiving is on and not yet done this calendar year."""
     if not config.store.archive_keep_years:
         return False
-    return read_state(paths).get("done_for") != now.year and office_closed(now)
+    return read_state(paths).get("done_for") != now.year
 
 
-def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[dict]:
+def due(config: Config, paths: Paths, now: datetime, *, idle: bool = False) -> bool:
+    """Archiving is on, not yet done this calendar year, and the office is closed (or the
+    station idle: station_idle())."""
+    return pending(config, paths, now) and (office_closed(now) or idle)
+
+
+def station_idle(config: Config, paths: Paths, now: datetime,
+                 idle_for_s: float = IDLE_FOR_S) -> bool:
+    """No ticket of today waiting, called or being served, and the newest ticket, queue event
+    and dossier change older than `idle_for_s`: nobody is at the station or its counters (a
+    few indexed look-ups, on the archiver's thread)."""
+    import sqlite3
+
+    from kiosk.station import database_path
+
+    path = database_path(config, paths)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                            "'table'")}
+        if "tickets" in names:
+            marks = ", ".join("?" * len(BUSY_TICKETS))
+            busy = conn.execute(f"SELECT 1 FROM tickets WHERE day = ? AND status IN ({marks}) "
+                                "LIMIT 1", (now.date().isoformat(), *BUSY_TICKETS)).fetchone()
+            if busy:
+                return False
+        newest = [conn.execute(f"SELECT {col} FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+                  for table, col in (("tickets", "issued_at"), ("queue_events", "at"),
+                                     ("dossier_events", "at")) if table in names]
+        for row in newest:
+            if row and row[0]:
+                at = datetime.fromisoformat(row[0])
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=now.tzinfo)
+                if (now - at).total_seconds() < idle_for_s:
+                    return False
+        return True
+    except (sqlite3.Error, ValueError):
+        return False  # busy (locked) or unreadable: not now
+    finally:
+        conn.close()
+
+
+def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
+             still_idle: Callable[[], bool] | None = None) -> list[dict]:
     """Archive what the configuration says may go, retention first (as `kiosk archive`);
-    record the year as done. Returns the years moved (YearResult.as_json())."""
+    record the year as done. Returns the years moved (YearResult.as_json()).
+
+    With `still_idle` (the station archiving in office hours): one year per call, and before
+    its file is put in place `still_idle()` must still say so, else that year is left as it
+    was (Postponed); the run is recorded as done once a call finds nothing more to move."""
     from kiosk.archive.move import archive, default_before
-    from kiosk.private_files import write_private_atomic
     from kiosk.station import open_database
 
     reason = refusal(config)
@@ -110,15 +191,33 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[
     try:
         retention_first(db, config)
         results = archive(db, station_folder(config, paths), before,
-                          station_id=config.station.id, now=now.astimezone(UTC))
+                          station_id=config.station.id, now=now.astimezone(UTC),
+                          go_on=still_idle, one_year=still_idle is not None)
     finally:
         db.conn.close()
     moved = [r.as_json() for r in results]
-    with contextlib.suppress(OSError):
-        write_private_atomic(state_path(paths), json.dumps(
-            {"done_for": now.year, "at": now.isoformat(), "before": before.isoformat(),
-             "years": [{"year": m["year"], "moved": m["moved"]} for m in moved]}, indent=1))
+    if still_idle is not None and moved:
+        return moved  # one year done in this idle turn; the next turn goes on (done when a
+        # turn finds nothing more to move)
+    record_run(paths, done_for=now.year, at=now.isoformat(), before=before.isoformat(),
+               years=[{"year": m["year"], "moved": m["moved"]} for m in moved])
     return moved
+
+
+def lowest_priority() -> int | None:
+    """Put the calling thread at the lowest CPU priority (Linux: a thread's own nice value;
+    elsewhere left as it is). Returns the thread's nice value, or None when unchanged."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+        return os.getpriority(os.PRIO_PROCESS, tid)
+    except (AttributeError, OSError):
+        return None
 
 
 class YearlyArchiver:
@@ -126,9 +225,13 @@ class YearlyArchiver:
     left to finish or be cut off: either is safe, kiosk/archive/move.py)."""
 
     def __init__(self, config: Config, paths: Paths, *, first_delay_s: float = FIRST_DELAY_S,
-                 every_s: float = CHECK_EVERY_S):
+                 every_s: float = CHECK_EVERY_S, idle_every_s: float = IDLE_CHECK_S,
+                 idle_for_s: float = IDLE_FOR_S, clock: Callable[[], datetime] | None = None):
         self.config, self.paths = config, paths
+        self.clock = clock or (lambda: datetime.now(ZoneInfo(config.office.timezone)))
         self.first_delay_s, self.every_s = first_delay_s, every_s
+        self.idle_every_s, self.idle_for_s = idle_every_s, idle_for_s
+        self.nice: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
@@ -143,24 +246,40 @@ class YearlyArchiver:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def _still_idle(self) -> bool:
+        return not self._stop.is_set() and station_idle(self.config, self.paths, self.clock(),
+                                                         self.idle_for_s)
+
     def _run(self) -> None:
         if refusal(self.config):
             log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = "
                      "%s; docs/archive.md)", self.config.hub.role)
             return
+        self.nice = lowest_priority()
         wait = self.first_delay_s
         while not self._stop.wait(wait):
             wait = self.every_s
-            now = datetime.now(ZoneInfo(self.config.office.timezone))
-            if not due(self.config, self.paths, now):
+            now = self.clock()
+            if not pending(self.config, self.paths, now):
                 continue
+            still_idle = None
+            if not office_closed(now):
+                wait = min(self.every_s, self.idle_every_s)
+                if not station_idle(self.config, self.paths, now, self.idle_for_s):
+                    continue
+                still_idle = self._still_idle
             try:
-                moved = run_once(self.config, self.paths, now)
+                moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
-                log.info("archive: yearly run done (%s)", ", ".join(
-                    f"{m['year']}: {m['moved']} record(s)" for m in moved) or "nothing to move")
-            except Exception:  # noqa: BLE001 - the station keeps running; tried again later
+                log.info("archive: %s (%s)", "yearly run done" if still_idle is None else
+                         "idle turn done", ", ".join(f"{m['year']}: {m['moved']} record(s)"
+                                                     for m in moved) or "nothing to move")
+            except Postponed:
+                log.info("archive: the station got busy; the year is left for the next idle "
+                         "turn")
+            except Exception as exc:  # noqa: BLE001 - the station keeps running; tried again
                 log.exception("archive: the yearly run failed (tried again at the next check)")
+                record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 
 def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:

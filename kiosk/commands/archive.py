@@ -58,7 +58,7 @@ def _failure(exc: BaseException, purging: bool, done: list) -> str:
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, default_before
-    from kiosk.archive.schedule import refusal, retention_first, station_folder
+    from kiosk.archive.schedule import record_run, refusal, retention_first, station_folder
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
@@ -82,10 +82,18 @@ def _archive(args, config: Config, paths: Paths) -> int:
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
                           dry_run=args.dry_run, now=datetime.now(UTC), done=done)
     except (ArchiveError, StorageError, OSError) as exc:
-        print(f"kiosk archive: {_failure(exc, purging, done)}", file=sys.stderr)
+        message = _failure(exc, purging, done)
+        if not args.dry_run:
+            record_run(paths, error=message)
+        print(f"kiosk archive: {message}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         db.conn.close()
+    if not args.dry_run:  # clears an earlier failure; the default range counts as the year's run
+        record_run(paths, **({} if args.before else {
+            "done_for": today.year, "at": datetime.now(UTC).isoformat(),
+            "before": before.isoformat(),
+            "years": [{"year": r.year, "moved": r.moved} for r in results]}))
     if args.json:
         print(json.dumps({"before": before.isoformat(), "dry_run": args.dry_run,
                           "years": [r.as_json() for r in results]}, ensure_ascii=False))
