@@ -62,6 +62,22 @@ LAN_REFUSAL = (
     "counted twice. Nothing was changed.")
 
 
+#: After a dry run on such a PC: what it counted, and that archiving itself is not there yet.
+LAN_DRY_RUN = (
+    "Chạy thử trên máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): trên "
+    "đây là những gì sẽ được chuyển sang tệp lưu trữ, nhưng việc lưu trữ năm cũ chưa dùng được "
+    "trên máy này (hồ sơ đã lưu trữ sẽ quay lại và bị đếm hai lần). Không có gì bị thay đổi.\n"
+    "Dry run on a PC of an office with a LAN hub (hub.role = {role}): the above is what would "
+    "move to the archive files, but archiving itself is not available on this PC yet (archived "
+    "dossiers would come back and be counted twice). Nothing was changed.")
+
+
+def dry_run_note(config: Config) -> str | None:
+    """What a dry run on a PC of a LAN office adds to its counts, or None elsewhere."""
+    role = config.hub.role
+    return LAN_DRY_RUN.format(role=role) if role in ("client", "hub") else None
+
+
 def refusal(config: Config) -> str | None:
     """Why this station may not archive (a PC of a LAN office), or None when it may."""
     role = config.hub.role
