@@ -225,16 +225,20 @@ def backup_folder_name(station_id: str) -> str:
 
 
 def copy_years(source: Path, dest: Path) -> list[Path]:
-    """Copy the archive files (with their manifests) of `source` into `dest` (created
-    owner-only), each once: a year whose copy in `dest` already matches its manifest is left
-    alone, as archive files do not change once written (a late record rewrites its year's
-    file: then it is copied again). Each copy is checked against the manifest, flushed and
-    renamed into place. Returns the archive files copied."""
+    """Keep `dest` (created owner-only) one verified copy per year of the archive files (with
+    their manifests) of `source`, the station's newest: a year whose copy in `dest` is the
+    station's (same manifest checksum) and still reads as it (its bytes hash to it) is left
+    alone; a year the station rewrote since (a late record), or whose copy here is damaged or
+    half-replaced, is copied again over the old copy. Each copy is checked against the
+    manifest, flushed and renamed into place; what a cut-off copy left is removed. A year the
+    station no longer holds keeps its copy here (it may be the only one left: stray_years()
+    names it, `kiosk doctor` warns). Returns the archive files copied."""
     copied = []
     years = archived_years(source)
     if not years:
         return copied
     dest = private_dir(dest, tighten=False)
+    remove_temporaries(dest)
     for entry in years:
         if entry.manifest is None:
             continue  # an unfinished run: its year is copied once the run is done
@@ -242,10 +246,18 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
         theirs = read_manifest(dest, entry.year)
         if (target.exists() and theirs is not None
                 and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
-                and target.stat().st_size == entry.size_bytes):
+                and target.stat().st_size == entry.size_bytes
+                and sha256_file(target) == entry.manifest.get("file_sha256")):
             continue
         copied.append(_copy_year(entry, dest, target))
     return copied
+
+
+def stray_years(source: Path, dest: Path) -> list[int]:
+    """The years `dest` (a backup folder's `kiosk-archive-<station>/`) holds that the
+    station's archive folder `source` does not: their only copy may be the backup's."""
+    here = {a.year for a in archived_years(source)}
+    return [a.year for a in archived_years(dest) if a.year not in here]
 
 
 def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
@@ -276,7 +288,7 @@ def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
 
 
 def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
-    tmp = dest / f".{target.name}.copy.tmp"
+    tmp = dest / f".{target.name}.copy.tmp"  # removed by remove_temporaries() if cut off
     h = hashlib.sha256()
     with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
         while block := src.read(CHUNK):

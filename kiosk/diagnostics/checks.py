@@ -757,7 +757,7 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         folder = ctx.paths.archive
     years = archived_years(folder)
     keep = ctx.config.store.archive_keep_years if ctx.config is not None else None
-    results = _archive_run_state(ctx) + _archive_overdue(ctx)
+    results = _archive_run_state(ctx) + _archive_overdue(ctx) + _archive_strays(ctx, folder)
     if not years:
         when = ("the station archives the years before the last "
                 f"{keep} once a year" if keep else "automatic archiving is off "
@@ -775,6 +775,25 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         else:
             results.append(ok("archive", f"{detail}, verified"))
     return results
+
+
+def _archive_strays(ctx: Context, folder: Path) -> list[CheckResult]:
+    """A warning when the backup folder holds archived years the station does not: their
+    backup copy may be the only one left (kiosk.archive.files.stray_years)."""
+    from kiosk.archive.files import backup_folder_name, stray_years
+
+    if ctx.config is None or not ctx.config.backup.folder:
+        return []
+    kept = Path(ctx.config.backup.folder).expanduser() / backup_folder_name(
+        ctx.config.station.id)
+    strays = stray_years(folder, kept) if kept.is_dir() else []
+    if not strays:
+        return []
+    return [warn("archive", f"the backup folder holds archived year(s) this station does not "
+                 f"have: {', '.join(map(str, strays))} ({kept}); that copy may be the only one "
+                 "left", f"Copy the year's .db.xz and .json files from {kept} back into "
+                 f"{folder} (`kiosk doctor` then checks them), or restore a backup with "
+                 "`kiosk restore`, which brings missing years back (docs/archive.md).")]
 
 
 def _archive_run_state(ctx: Context) -> list[CheckResult]:
