@@ -184,13 +184,14 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             if go_on is not None and not go_on():
                 raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
+            personal = personal_data(work)
             files.write_manifest(folder, year, {
                 "format": FORMAT, "year": year, "station_id": station_id,
                 "written_at": (now or datetime.now(UTC)).isoformat(),
                 "file": final.name, "file_sha256": digest,
                 "rows": {k: v[0] for k, v in manifest_rows.items()},
                 "rows_sha256": {k: v[1] for k, v in manifest_rows.items()},
-                "dossiers": public})
+                "dossiers": public, "personal": personal})
             os.replace(packed, final)
             files.fsync_dir(folder)
             _checkpoint("renamed")
@@ -324,6 +325,37 @@ def _public_dossiers(work: Path) -> dict[str, list]:
                         f"FROM {table}"):
                     out[row[0]] = list(row[1:])
         return dict(sorted(out.items()))
+    finally:
+        conn.close()
+
+
+def personal_data(work: Path) -> dict[str, Any]:
+    """What personal data the unpacked archive at `work` holds, counted for the manifest (no
+    data, counts and days only): dossiers closed without a purge (refused, withdrawn, stopped:
+    retention does not purge those) still holding a submitter's or owner's details, with the
+    newest and oldest day of their last change, and feedback with a phone number, likewise."""
+    import sqlite3
+
+    from kiosk.dossiers.intake import PERSON_FIELDS
+
+    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        out: dict[str, Any] = {}
+        if "dossiers" in names:
+            held = " OR ".join(f"{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
+                               for f in PERSON_FIELDS)
+            n, first, last = conn.execute(
+                "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(received_at, "
+                "coalesce(finished_at, ''), coalesce(returned_at, '')), 1, 10) AS d FROM "
+                f"dossiers WHERE purged_at IS NULL AND ({held}))").fetchone()
+            out["dossiers"] = {"rows": n, "from": first, "to": last}
+        if "citizen_feedback" in names:
+            n, first, last = conn.execute(
+                "SELECT count(*), min(substr(at, 1, 10)), max(substr(at, 1, 10)) FROM "
+                "citizen_feedback WHERE phone IS NOT NULL AND phone != ''").fetchone()
+            out["feedback_phones"] = {"rows": n, "from": first, "to": last}
+        return out
     finally:
         conn.close()
 

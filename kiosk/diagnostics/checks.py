@@ -773,8 +773,26 @@ def check_archive(ctx: Context) -> list[CheckResult]:
                                 "off); if the file is damaged, restore it from a backup "
                                 "(docs/archive.md)."))
         else:
-            results.append(ok("archive", f"{detail}, verified"))
+            results.append(ok("archive", f"{detail}, verified; {_archived_personal(entry)}"))
     return results
+
+
+def _archived_personal(entry) -> str:
+    """What personal data an archived year holds, from its manifest (counts and days only):
+    retention purges handed-back dossiers and answered petitions before they are archived,
+    but refused, withdrawn and stopped dossiers and feedback phone numbers have no retention
+    time (live or archived), so they keep it (docs/archive.md)."""
+    held = (entry.manifest or {}).get("personal")
+    if held is None:
+        return "personal data not counted (written by an older version; the next run " \
+               "rewriting the year counts it)"
+    parts = []
+    for key, what in (("dossiers", "refused/withdrawn/stopped dossier(s) with the citizen's "
+                                   "details"), ("feedback_phones", "feedback phone number(s)")):
+        got = held.get(key) or {}
+        if got.get("rows"):
+            parts.append(f"{got['rows']} {what} (last change {got['from']} to {got['to']})")
+    return "holds personal data: " + "; ".join(parts) if parts else "no personal data"
 
 
 def _archive_strays(ctx: Context, folder: Path) -> list[CheckResult]:
