@@ -8,7 +8,9 @@ station only ever switched on in office hours archives when it is idle instead: 
 year's run is due, it looks every few minutes, and runs once no ticket of the day is waiting,
 called or being served and nothing was issued, called or recorded for 20 minutes (station_idle),
 one year per turn, looking again before each year's archive file is put in place (a year whose
-station got busy meanwhile is left as it was, for the next idle turn). Building the archive
+station got busy meanwhile is left as it was, for the next idle turn), and deleting the
+year's rows in short transactions of DELETE_STEP records (a ticket tapped meanwhile waits
+for one step, not for the year). Building the archive
 only reads the live database, and the thread runs at the lowest CPU priority (xz is most of
 the time); the final deletion is one write transaction of a few seconds for a busy year, which
 a citizen tapping for a ticket should not wait for. Once a run succeeded, nothing more is tried
@@ -45,6 +47,9 @@ CHECK_EVERY_S = 3 * 3600.0
 #: is idle, and for how long nothing must have happened.
 IDLE_CHECK_S = 5 * 60.0
 IDLE_FOR_S = 20 * 60.0
+#: Records deleted per transaction when archiving while open (kiosk/archive/move.py
+#: _delete_in_steps): a tapped ticket waits for one step, not for the whole year.
+DELETE_STEP = 2000
 #: A ticket in these states means someone is waiting or at a counter.
 BUSY_TICKETS = ("waiting", "called", "serving")
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
@@ -194,7 +199,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
 
     With `still_idle` (the station archiving in office hours): one year per call, and before
     its file is put in place `still_idle()` must still say so, else that year is left as it
-    was (Postponed); the run is recorded as done once a call finds nothing more to move."""
+    was (Postponed); its rows are then deleted in steps of DELETE_STEP records; the run is
+    recorded as done once a call finds nothing more to move."""
     from kiosk.archive.move import archive, default_before
     from kiosk.station import open_database
 
@@ -208,7 +214,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
         retention_first(db, config)
         results = archive(db, station_folder(config, paths), before,
                           station_id=config.station.id, now=now.astimezone(UTC),
-                          go_on=still_idle, one_year=still_idle is not None)
+                          go_on=still_idle, one_year=still_idle is not None,
+                          step=DELETE_STEP if still_idle is not None else None)
     finally:
         db.conn.close()
     moved = [r.as_json() for r in results]

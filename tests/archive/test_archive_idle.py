@@ -155,3 +155,80 @@ def test_doctor_warns_after_a_failed_archiving_run_until_one_succeeds(station, c
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     assert not [r for r in _archive_results(station) if "failed" in r.detail]
     assert "failed_at" not in read_state(Paths(station, station / "kiosk.toml"))
+
+
+_IDLE_TURN = """
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from pathlib import Path
+import kiosk.archive.schedule as schedule
+from kiosk.config import Config
+from kiosk.paths import Paths
+schedule.DELETE_STEP = 7
+data = Path(sys.argv[1])
+schedule.run_once(Config().with_values(store={"archive_keep_years": 1}),
+                  Paths(data, data / "kiosk.toml"),
+                  datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+                  still_idle=lambda: True)
+"""
+
+
+def test_killed_between_two_steps_of_an_idle_deletion_a_later_turn_finishes(station, tmp_path):
+    """While open, the year's rows go in many short transactions (whole records each): a kill
+    between two leaves whole records live, archived again and deleted by the next turn, every
+    row once, the same reports."""
+    import os
+    import subprocess
+
+    from kiosk.archive.move import STOP_AT_ENV
+    from tests.archive.test_archive import all_rows, reports
+
+    before = reports(station, tmp_path / "before")
+    rows_before = all_rows(station)
+    tickets = live_count(station, "tickets", "day < '2025-01-01'")
+    dossiers = live_count(station, "dossiers", "day < '2025-01-01'")
+    env = {**os.environ, STOP_AT_ENV: "step", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _IDLE_TURN, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr  # killed after the first step's commit
+    # The first step (up to 7 dossiers with their history) is gone from the live database, the
+    # rest of 2024 still there; every row still once for a reader.
+    assert live_count(station, "tickets", "day < '2025-01-01'") == tickets
+    assert live_count(station, "dossiers", "day < '2025-01-01'") < dossiers
+    assert all_rows(station) == rows_before
+    paths = Paths(station, station / "kiosk.toml")
+    for _ in range(4):
+        if read_state(paths).get("done_for") == 2026:
+            break
+        run_once(KEEP_ONE, paths, OPEN, still_idle=lambda: True)
+    assert read_state(paths)["done_for"] == 2026
+    assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")]
+    assert live_count(station, "tickets", "day < '2026-01-01'") == 0
+    assert all_rows(station) == rows_before
+    assert reports(station, tmp_path / "after") == before
+
+
+def test_an_idle_turn_deletes_in_steps_with_the_same_outcome(station, monkeypatch, tmp_path):
+    from kiosk.archive import move, schedule
+    from tests.archive.test_archive import all_rows, reports
+
+    before = reports(station, tmp_path / "before")
+    rows_before = all_rows(station)
+    steps: list[int] = []
+    real = move._check_step_references
+
+    def counted(conn, parent, key):
+        steps.append(conn.execute("SELECT count(*) FROM temp.arch_step").fetchone()[0])
+        return real(conn, parent, key)
+
+    monkeypatch.setattr(move, "_check_step_references", counted)
+    monkeypatch.setattr(schedule, "DELETE_STEP", 10)
+    paths = Paths(station, station / "kiosk.toml")
+    moved = run_once(KEEP_ONE, paths, OPEN, still_idle=lambda: True)
+    assert [m["year"] for m in moved] == [2024]
+    assert len(steps) > 5 and max(steps) == 10  # many short transactions, 10 records each
+    assert live_count(station, "tickets", "day < '2025-01-01'") == 0
+    assert all_rows(station) == rows_before
+    assert reports(station, tmp_path / "after") == before
