@@ -114,11 +114,15 @@ def read_manifest(folder: Path, year: int) -> dict[str, Any] | None:
     return data
 
 
-def write_manifest(folder: Path, year: int, manifest: dict[str, Any]) -> None:
+def manifest_text(manifest: dict[str, Any]) -> str:
     # One line per key, the dossiers' look-up compact (about 150 bytes a dossier).
     body = ",\n".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
                        for k, v in sorted(manifest.items()))
-    write_private_atomic(manifest_file(folder, year), "{" + body + "}\n", fsync=True)
+    return "{" + body + "}\n"
+
+
+def write_manifest(folder: Path, year: int, manifest: dict[str, Any]) -> None:
+    write_private_atomic(manifest_file(folder, year), manifest_text(manifest), fsync=True)
 
 
 def sha256_file(path: Path) -> str:

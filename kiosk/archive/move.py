@@ -140,6 +140,10 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
             raise ArchiveError(f"another archiving run is under way (process {exc.pid or '?'})"
                                ": try again when it is done.") from exc
     try:
+        if not dry_run:  # a purge of an archived year cut off between its renames
+            from kiosk.archive.purge import finish_pending
+
+            finish_pending(folder)
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
                                   now=now, go_on=go_on, step=step)

@@ -97,15 +97,42 @@ def station_folder(config: Config, paths: Paths) -> Path:
     return folder_for(database_path(config, paths))
 
 
-def retention_first(db: Any, config: Config) -> None:
-    """Personal data past its retention is purged before anything is archived (an archive is
-    beyond retention's reach; a dossier still holding personal data stays live)."""
+def retention_first(db: Any, config: Config, paths: Paths | None = None) -> None:
+    """Personal data past its retention is purged before anything is archived (a handed-back
+    dossier still holding personal data stays live), in the live database and, with `paths`,
+    in the archived years (purge_archived)."""
     from kiosk.dossiers.retention import purge_personal_data
     from kiosk.petitions.cases import purge
 
     now = datetime.now(UTC)
     purge_personal_data(db, now=now, retention_days=config.dossiers.retention_days)
     purge(db, now=now, retention_days=config.petitions.retention_days)
+    if paths is not None:
+        purge_archived(config, paths, now=now)
+
+
+def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
+                   dossiers: bool = True, feedback: bool = True, dossier_days: int | None = None,
+                   feedback_days: int | None = None, dry_run: bool = False):
+    """Retention reaching the station's archived years (kiosk/archive/purge.py), with the
+    configured retention times unless given; the [backup] folder's copies replaced after.
+    Returns purge.ArchivePurge (nothing on a PC of a LAN office: it archives nothing)."""
+    from kiosk.archive.files import backup_folder_name
+    from kiosk.archive.purge import ArchivePurge, purge_archives
+
+    if refusal(config):
+        return ArchivePurge()
+    backup_to = None
+    if config.backup.folder:
+        backup_to = Path(config.backup.folder).expanduser() / backup_folder_name(
+            config.station.id)
+    return purge_archives(
+        station_folder(config, paths), now=now or datetime.now(UTC), dry_run=dry_run,
+        dossier_days=(dossier_days if dossier_days is not None
+                      else config.dossiers.retention_days) if dossiers else None,
+        feedback_days=(feedback_days if feedback_days is not None
+                       else config.petitions.retention_days) if feedback else None,
+        backup_to=backup_to)
 
 
 def state_path(paths: Paths) -> Path:
@@ -211,7 +238,7 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
     before = default_before(now.date(), config.store.archive_keep_years)
     db = open_database(config, paths)
     try:
-        retention_first(db, config)
+        retention_first(db, config, paths)
         results = archive(db, station_folder(config, paths), before,
                           station_id=config.station.id, now=now.astimezone(UTC),
                           go_on=still_idle, one_year=still_idle is not None,

@@ -84,7 +84,7 @@ def _archive(args, config: Config, paths: Paths) -> int:
     purging = True
     try:
         if not args.dry_run:
-            retention_first(db, config)
+            retention_first(db, config, paths)
         purging = False
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
                           dry_run=args.dry_run, now=datetime.now(UTC), done=done)
@@ -119,4 +119,19 @@ def _archive(args, config: Config, paths: Paths) -> int:
                   f"({r.size_bytes / 1e6:.1f} MB, {r.seconds:.0f} s).")
     if note:
         print(note)
+    return EXIT_OK
+
+
+def purge_archived_years(config: Config, paths: Paths, dry_run: bool, **which) -> int:
+    """Retention reaching the archived years (docs/archive.md), after the live purge."""
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.schedule import purge_archived
+
+    try:
+        done = purge_archived(config, paths, dry_run=dry_run, **which)
+    except (ArchiveError, OSError) as exc:
+        print(f"The archived years were not purged: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in done.describe(dry_run):
+        print(line)
     return EXIT_OK

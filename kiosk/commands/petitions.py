@@ -206,7 +206,12 @@ def _purge(args, config: Config, paths: Paths) -> int:
     if report.waiting_for_sync:
         print(f"{len(report.waiting_for_sync)} older petition(s) kept: not yet delivered to "
               "the city.")
-    return EXIT_OK
+    if report.feedback_phones:
+        print(f"{verb} the phone number of {report.feedback_phones} feedback message(s) given "
+              f"before {report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
+    from kiosk.commands.archive import purge_archived_years
+
+    return purge_archived_years(config, paths, args.dry_run, dossiers=False, feedback_days=days)
 
 
 def _take(args, config: Config, paths: Paths) -> int:
