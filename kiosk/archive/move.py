@@ -341,9 +341,11 @@ def _public_dossiers(work: Path) -> dict[str, list]:
 
 def personal_data(work: Path) -> dict[str, Any]:
     """What personal data the unpacked archive at `work` holds, counted for the manifest (no
-    data, counts and days only): dossiers closed without a purge (refused, withdrawn, stopped:
-    retention does not purge those) still holding a submitter's or owner's details, with the
-    newest and oldest day of their last change, and feedback with a phone number, likewise."""
+    data, counts and days only): dossiers not purged yet (refused, withdrawn, stopped within
+    their retention time when archived) still holding a submitter's or owner's details, with
+    the oldest and newest day of their last change, and feedback with a phone number, by its
+    day. kiosk/archive/purge.py reads it to know whether a year may hold data past
+    retention without unpacking it."""
     import sqlite3
 
     from kiosk.dossiers.intake import PERSON_FIELDS
@@ -355,10 +357,12 @@ def personal_data(work: Path) -> dict[str, Any]:
         if "dossiers" in names:
             held = " OR ".join(f"{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
                                for f in PERSON_FIELDS)
+            events = ("coalesce((SELECT max(e.at) FROM dossier_events e WHERE e.dossier_id = "
+                      "dossiers.id), '')" if "dossier_events" in names else "''")
             n, first, last = conn.execute(
                 "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(received_at, "
-                "coalesce(finished_at, ''), coalesce(returned_at, '')), 1, 10) AS d FROM "
-                f"dossiers WHERE purged_at IS NULL AND ({held}))").fetchone()
+                f"coalesce(finished_at, ''), coalesce(returned_at, ''), {events}), 1, 10) AS d "
+                f"FROM dossiers WHERE purged_at IS NULL AND ({held}))").fetchone()
             out["dossiers"] = {"rows": n, "from": first, "to": last}
         if "citizen_feedback" in names:
             n, first, last = conn.execute(

@@ -778,10 +778,9 @@ def check_archive(ctx: Context) -> list[CheckResult]:
 
 
 def _archived_personal(entry) -> str:
-    """What personal data an archived year holds, from its manifest (counts and days only):
-    retention purges handed-back dossiers and answered petitions before they are archived,
-    but refused, withdrawn and stopped dossiers and feedback phone numbers have no retention
-    time (live or archived), so they keep it (docs/archive.md)."""
+    """What personal data an archived year still holds, from its manifest (counts and days
+    only): refused, withdrawn or stopped dossiers and feedback phone numbers archived within
+    their retention time, until the retention purge reaches the year (docs/archive.md)."""
     held = (entry.manifest or {}).get("personal")
     if held is None:
         return "personal data not counted (written by an older version; the next run " \
