@@ -10,10 +10,10 @@ called or being served and nothing was issued, called or recorded for 20 minutes
 one year per turn, looking again before each year's archive file is put in place (a year whose
 station got busy meanwhile is left as it was, for the next idle turn), and deleting the
 year's rows in short transactions of DELETE_STEP records (a ticket tapped meanwhile waits
-for one step, not for the year). Building the archive
-only reads the live database, and the thread runs at the lowest CPU priority (xz is most of
-the time); the final deletion is one write transaction of a few seconds for a busy year, which
-a citizen tapping for a ticket should not wait for. Once a run succeeded, nothing more is tried
+for one step, not for the year). Building the archive only reads the live database, and the
+thread runs at the lowest CPU priority (xz is most of the time); when the office is closed the
+final deletion is one write transaction of a few seconds for a busy year, which a citizen
+tapping for a ticket should not have to wait for. Once a run succeeded, nothing more is tried
 that calendar year (the state file `archive-state.json` in the data folder: the year, when,
 what moved; no personal data); a failure is logged, recorded there for `kiosk doctor`
 (`failed_at`, `error`) and tried again at the next check. On the counter and hub PCs of an office
