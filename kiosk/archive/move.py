@@ -457,15 +457,19 @@ def _delete_in_steps(db: Database, step: int) -> None:
                         tx.execute(
                             "DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
                             "IN (SELECT uid FROM main.dossier_events WHERE dossier_id IN "
-                            "(SELECT k FROM temp.arch_step) AND id IN "
+                            "(SELECT k FROM temp.arch_step) AND +id IN "
                             "(SELECT id FROM temp.arch_sel_dossier_events))")
                     for child, col in children:
                         if child not in present:
                             continue
+                        # Found by the child's index on its parent column, then only the
+                        # rows selected (checked in the archive); the unary + keeps SQLite
+                        # from walking the whole year's selection instead, at every step.
                         ckeys = ", ".join(BY_NAME[child].key)
-                        tx.execute(f"DELETE FROM main.{child} WHERE ({ckeys}) IN (SELECT "
-                                   f"{ckeys} FROM temp.{BY_NAME[child].selection} WHERE {col} "
-                                   "IN (SELECT k FROM temp.arch_step))")
+                        plus = ", ".join(f"+{k}" for k in BY_NAME[child].key)
+                        tx.execute(f"DELETE FROM main.{child} WHERE {col} IN (SELECT k FROM "
+                                   f"temp.arch_step) AND ({plus}) IN (SELECT {ckeys} FROM "
+                                   f"temp.{BY_NAME[child].selection})")
                     tx.execute(f"DELETE FROM main.{parent} WHERE {key} IN "
                                "(SELECT k FROM temp.arch_step)")
                     _check_step_references(tx, parent, key)

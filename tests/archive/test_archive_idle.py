@@ -232,3 +232,41 @@ def test_an_idle_turn_deletes_in_steps_with_the_same_outcome(station, monkeypatc
     assert live_count(station, "tickets", "day < '2025-01-01'") == 0
     assert all_rows(station) == rows_before
     assert reports(station, tmp_path / "after") == before
+
+
+def test_a_step_finds_its_rows_by_index_never_by_walking_a_table(station, monkeypatch):
+    """A step costs what it deletes: each of its deletions finds its rows through an index
+    (the parent's key, the child's index on it), never by walking a live table or the whole
+    year's selection (on a busy year that was seconds per step, holding the write lock)."""
+    from kiosk.archive import move, schedule
+
+    statements: list[str] = []
+    plans: dict[str, list[str]] = {}
+    real = move._check_step_references
+
+    def explained(conn, parent, key):
+        for sql in statements:
+            if sql.startswith("DELETE") and sql not in plans:
+                plans[sql] = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        return real(conn, parent, key)
+
+    monkeypatch.setattr(move, "_check_step_references", explained)
+    monkeypatch.setattr(schedule, "DELETE_STEP", 10)
+    real_steps = move._delete_in_steps
+
+    def traced(db, step):
+        db.conn.set_trace_callback(statements.append)
+        try:
+            return real_steps(db, step)
+        finally:
+            db.conn.set_trace_callback(None)
+
+    monkeypatch.setattr(move, "_delete_in_steps", traced)
+    paths = Paths(station, station / "kiosk.toml")
+    assert run_once(KEEP_ONE, paths, OPEN, still_idle=lambda: True)
+    kinds = {sql.split()[2] for sql in plans}
+    assert {"main.queue_events", "main.dossier_events", "main.tickets", "main.dossiers",
+            "main.outbox"} <= kinds
+    for sql, plan in plans.items():
+        walks = [p for p in plan if p.startswith(("SCAN main.", "SCAN temp.arch_sel"))]
+        assert not walks, (sql, plan)
