@@ -355,14 +355,17 @@ def personal_data(work: Path) -> dict[str, Any]:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         out: dict[str, Any] = {}
         if "dossiers" in names:
-            held = " OR ".join(f"{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
+            held = " OR ".join(f"x.{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
                                for f in PERSON_FIELDS)
-            events = ("coalesce((SELECT max(e.at) FROM dossier_events e WHERE e.dossier_id = "
-                      "dossiers.id), '')" if "dossier_events" in names else "''")
+            # The archive has no index: each dossier's last change from one grouped pass.
+            events = ("(SELECT dossier_id, max(at) AS at FROM dossier_events GROUP BY "
+                      "dossier_id)" if "dossier_events" in names else
+                      "(SELECT NULL AS dossier_id, NULL AS at)")
             n, first, last = conn.execute(
-                "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(received_at, "
-                f"coalesce(finished_at, ''), coalesce(returned_at, ''), {events}), 1, 10) AS d "
-                f"FROM dossiers WHERE purged_at IS NULL AND ({held}))").fetchone()
+                "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(x.received_at, "
+                "coalesce(x.finished_at, ''), coalesce(x.returned_at, ''), coalesce(m.at, '')), "
+                f"1, 10) AS d FROM dossiers x LEFT JOIN {events} m ON m.dossier_id = x.id "
+                f"WHERE x.purged_at IS NULL AND ({held}))").fetchone()
             out["dossiers"] = {"rows": n, "from": first, "to": last}
         if "citizen_feedback" in names:
             n, first, last = conn.execute(
