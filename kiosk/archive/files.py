@@ -32,6 +32,8 @@ from kiosk.private_files import open_private, private_dir, write_private_atomic
 PREFIX = "kiosk-archive-"
 SUFFIX = ".db.xz"
 MANIFEST_SUFFIX = ".json"
+#: A rewritten year's manifest before it is put in place (kiosk/archive/purge.py).
+PENDING_SUFFIX = ".json.pending"
 FORMAT = 1
 XZ_PRESET = 6
 CHUNK = 1 << 20
@@ -308,3 +310,30 @@ def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
     os.replace(tmp, target)
     fsync_dir(dest)
     return target
+
+
+def pending_file(folder: Path, year: int) -> Path:
+    return Path(folder) / f".{PREFIX}{year:04d}{PENDING_SUFFIX}"
+
+
+def finish_pending(folder: Path) -> None:
+    """A rewrite cut off between its two renames: put the pending manifest in place when it
+    describes the file now there, else drop it (the old file and manifest still match)."""
+    with contextlib.suppress(OSError):
+        names = os.listdir(folder)
+        for name in names:
+            if not (name.startswith(f".{PREFIX}") and name.endswith(PENDING_SUFFIX)):
+                continue
+            pending = Path(folder) / name
+            try:
+                manifest = json.loads(pending.read_text(encoding="utf-8"))
+                year = int(manifest["year"])
+                matches = (sha256_file(year_file(folder, year))
+                           == manifest.get("file_sha256"))
+            except (OSError, ValueError, KeyError, TypeError):
+                matches = False
+            if matches:
+                os.replace(pending, manifest_file(folder, year))
+                fsync_dir(folder)
+            else:
+                pending.unlink()

@@ -141,9 +141,7 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
                                ": try again when it is done.") from exc
     try:
         if not dry_run:  # a purge of an archived year cut off between its renames
-            from kiosk.archive.purge import finish_pending
-
-            finish_pending(folder)
+            files.finish_pending(folder)
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
                                   now=now, go_on=go_on, step=step)

@@ -16,7 +16,7 @@ retention time, `kiosk dossier purge`, `kiosk petition purge` and the station's 
    a hidden file, check it unpacks to the work file byte for byte;
 4. write the new manifest beside as `.kiosk-archive-YYYY.json.pending`, rename the file into
    place, then the manifest, flushing the folder after each. Cut off between the two renames:
-   the next run (or `kiosk doctor`'s check, finish_pending) finds the pending manifest that
+   the next run (files.finish_pending) finds the pending manifest that
    matches the file and puts it in place; cut off before the first, the pending one is
    dropped (the old file and manifest still match). Nothing else changes: the rows, their
    keys and their count stay, so reports read the year as before.
@@ -42,7 +42,6 @@ from kiosk.archive.files import ArchiveError
 
 log = logging.getLogger(__name__)
 
-PENDING_SUFFIX = ".json.pending"
 #: Dossiers whose personal data retention purges (handed back; refused, withdrawn, stopped).
 _PURGEABLE = (10, 3, 7, 8)
 
@@ -93,35 +92,6 @@ class ArchivePurge:
         return lines
 
 
-def pending_file(folder: Path, year: int) -> Path:
-    return Path(folder) / f".{files.PREFIX}{year:04d}{PENDING_SUFFIX}"
-
-
-def finish_pending(folder: Path) -> None:
-    """A rewrite cut off between its two renames: put the pending manifest in place when it
-    describes the file now there, else drop it (the old file and manifest still match)."""
-    import json
-
-    with contextlib.suppress(OSError):
-        names = os.listdir(folder)
-        for name in names:
-            if not (name.startswith(f".{files.PREFIX}") and name.endswith(PENDING_SUFFIX)):
-                continue
-            pending = Path(folder) / name
-            try:
-                manifest = json.loads(pending.read_text(encoding="utf-8"))
-                year = int(manifest["year"])
-                matches = (files.sha256_file(files.year_file(folder, year))
-                           == manifest.get("file_sha256"))
-            except (OSError, ValueError, KeyError, TypeError):
-                matches = False
-            if matches:
-                os.replace(pending, files.manifest_file(folder, year))
-                files.fsync_dir(folder)
-            else:
-                pending.unlink()
-
-
 def _maybe_due(personal: dict | None, dossier_day: str | None, feedback_day: str | None) -> bool:
     """From a manifest's `personal` count: may some row be past retention? (None: not
     counted yet, so maybe.)"""
@@ -169,7 +139,7 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
                                "the archived years are purged at the next purge.") from exc
     try:
         if not dry_run:
-            finish_pending(folder)
+            files.finish_pending(folder)
             files.remove_temporaries(folder)
         for entry in todo:
             try:
@@ -238,7 +208,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
                                "was not purged")
         from kiosk.private_files import write_private_atomic
 
-        pending = pending_file(folder, entry.year)
+        pending = files.pending_file(folder, entry.year)
         write_private_atomic(pending, files.manifest_text(manifest), fsync=True)
         os.replace(packed, final)
         files.fsync_dir(folder)
