@@ -86,8 +86,9 @@ def register(sub) -> None:
 
     _register_slips(dsub)
 
-    purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back, "
-                            "synced to the city and older than the retention period")
+    purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back "
+                            "(or refused, withdrawn, stopped), synced to the city and older "
+                            "than the retention period, archived years included")
     purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     purge.add_argument("--days", type=int, metavar="N", help="retention in days (default: "
                        "the configured dossiers.retention_days)")

@@ -64,7 +64,8 @@ def register(sub) -> None:
 
     purge = ps.add_parser("purge", help="blank the text and phone number of petitions "
                           "answered longer ago than the retention period and delivered to the "
-                          "city")
+                          "city, and the phone number of other feedback given that long ago, "
+                          "archived years included")
     purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     purge.add_argument("--days", type=int, metavar="N",
                        help="retention in days (default: [petitions] retention_days)")
