@@ -365,10 +365,11 @@ class CalendarConfig:
 
 @dataclass(frozen=True)
 class DossierConfig:
-    retention_days: int = setting(90, "Days after a dossier is handed back before its personal "
-                                  "data (names, ID numbers, birth dates, addresses, phones, "
-                                  "e-mails) is purged here; only dossiers the city has received "
-                                  "are purged.", minimum=0, maximum=3650)
+    retention_days: int = setting(90, "Days after a dossier is handed back (or refused, "
+                                  "withdrawn, stopped) before its personal data (names, ID "
+                                  "numbers, birth dates, addresses, phones, e-mails) is purged "
+                                  "here, archived years included; only dossiers the city has "
+                                  "received are purged.", minimum=0, maximum=3650)
     result_place: str = setting("", "Where citizens collect results, printed on receipts; empty "
                                 "means each procedure's place from the catalog.")
     receipt_copies: int = setting(1, "Thermal receipt copies per dossier.", minimum=1, maximum=5)
@@ -420,8 +421,10 @@ class PetitionConfig:
                                "codes stay unique across the office's PCs.",
                                check=_check_code_prefix)
     retention_days: int = setting(90, "Days after a petition is answered before its text and "
-                                  "phone number are blanked here; only petitions the city has "
-                                  "received are purged.", minimum=0, maximum=3650)
+                                  "phone number are blanked here (and after other feedback is "
+                                  "given, its phone number), archived years included; only "
+                                  "records the city has received are purged.", minimum=0,
+                                  maximum=3650)
 
 
 @dataclass(frozen=True)

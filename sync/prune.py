@@ -14,10 +14,10 @@ still reads it:
   or after the cursor of the hub this station forwards to (none yet: 0), are kept.
 - The retention purge (kiosk/dossiers/retention.py `is_synced`) learns from a dossier's outbox
   rows that the city has it, and a missing row counts as not delivered. So a delivered dossier
-  row is deleted only when its dossier is past that question (personal data already purged,
-  or refused, withdrawn or stopped: a state retention never purges); otherwise its payload
-  (with the personal data in it) is dropped and the row stays as a small tombstone
-  (`payload = '{}'`, `sync_result = 'pruned'`, `sent_at` kept).
+  row is deleted only when its dossier is past that question (personal data already purged:
+  handed back, refused, withdrawn and stopped dossiers are all purged once past retention);
+  otherwise its payload (with the personal data in it) is dropped and the row stays as a
+  small tombstone (`payload = '{}'`, `sync_result = 'pruned'`, `sent_at` kept).
 
 Each batch is one short write transaction (the candidates are read before it), so a ticket
 issued meanwhile waits for at most one small batch. The counter outbox (`counter_outbox`, on a
@@ -45,9 +45,6 @@ BATCH_ROWS = 500
 VACUUM_CHUNK_PAGES = 256  # 1 MiB of 4 KiB pages per incremental_vacuum call (one short lock)
 FORWARDED_TYPES = ("dossier", "rating", "petition")  # kiosk.officefeed.records RECORD_TYPES
 TOMBSTONE = "pruned"
-# Dossier statuses retention never asks about (kiosk.dossiers.status: refused, withdrawn,
-# stopped); returned dossiers are asked about until their personal data is purged.
-_NEVER_PURGED_STATUSES = (3, 7, 8)
 _NO_LIMIT = 1 << 62
 AUTO_VACUUM_INCREMENTAL = 2
 
@@ -144,14 +141,13 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
 
 def _dossier_rows_to_keep(db: Database, record_ids: list[str]) -> set[str]:
     """Of these dossier rows (record id = the status change's uid), those retention may still
-    read: the dossier is neither purged nor in a state retention never purges."""
+    read: the dossier is not purged yet."""
     if not record_ids:
         return set()
     marks = ", ".join("?" * len(record_ids))
     gone = {row[0] for row in db.execute(
         f"SELECT e.uid FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
-        f"WHERE e.uid IN ({marks}) AND (d.purged_at IS NOT NULL OR d.status IN "
-        f"({_never_purged()}))", record_ids).fetchall()}
+        f"WHERE e.uid IN ({marks}) AND d.purged_at IS NOT NULL", record_ids).fetchall()}
     return set(record_ids) - gone
 
 
@@ -161,16 +157,12 @@ def _drop_tombstones(db: Database, batch_rows: int) -> int:
     rows = db.execute(
         f"SELECT o.id FROM outbox o JOIN dossier_events e ON e.uid = o.record_id "
         f"JOIN dossiers d ON d.id = e.dossier_id WHERE o.sync_result = '{TOMBSTONE}' "
-        f"AND (d.purged_at IS NOT NULL OR d.status IN ({_never_purged()}))").fetchall()
+        f"AND d.purged_at IS NOT NULL").fetchall()
     for start in range(0, len(rows), batch_rows):
         with transaction(db) as conn:
             conn.executemany("DELETE FROM outbox WHERE id = ? AND sync_result = ?",
                              [(r[0], TOMBSTONE) for r in rows[start:start + batch_rows]])
     return len(rows)
-
-
-def _never_purged() -> str:
-    return ", ".join(str(s) for s in _NEVER_PURGED_STATUSES)
 
 
 def _prune_counter_outbox(db: Database, cutoff: str, batch_rows: int) -> int:

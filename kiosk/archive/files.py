@@ -32,6 +32,8 @@ from kiosk.private_files import open_private, private_dir, write_private_atomic
 PREFIX = "kiosk-archive-"
 SUFFIX = ".db.xz"
 MANIFEST_SUFFIX = ".json"
+#: A rewritten year's manifest before it is put in place (kiosk/archive/purge.py).
+PENDING_SUFFIX = ".json.pending"
 FORMAT = 1
 XZ_PRESET = 6
 CHUNK = 1 << 20
@@ -40,6 +42,11 @@ _NAME = re.compile(rf"^{PREFIX}(\d{{4}}){re.escape(SUFFIX)}$")
 
 class ArchiveError(RuntimeError):
     """An archive file is missing, damaged or does not match its manifest."""
+
+
+class Postponed(ArchiveError):
+    """The station got busy while a year was built in an idle turn (kiosk/archive/schedule.py):
+    the year was left as it was (nothing renamed, nothing deleted), for the next idle turn."""
 
 
 def folder_for(database: Path | str) -> Path:
@@ -109,11 +116,15 @@ def read_manifest(folder: Path, year: int) -> dict[str, Any] | None:
     return data
 
 
-def write_manifest(folder: Path, year: int, manifest: dict[str, Any]) -> None:
+def manifest_text(manifest: dict[str, Any]) -> str:
     # One line per key, the dossiers' look-up compact (about 150 bytes a dossier).
     body = ",\n".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
                        for k, v in sorted(manifest.items()))
-    write_private_atomic(manifest_file(folder, year), "{" + body + "}\n", fsync=True)
+    return "{" + body + "}\n"
+
+
+def write_manifest(folder: Path, year: int, manifest: dict[str, Any]) -> None:
+    write_private_atomic(manifest_file(folder, year), manifest_text(manifest), fsync=True)
 
 
 def sha256_file(path: Path) -> str:
@@ -220,16 +231,20 @@ def backup_folder_name(station_id: str) -> str:
 
 
 def copy_years(source: Path, dest: Path) -> list[Path]:
-    """Copy the archive files (with their manifests) of `source` into `dest` (created
-    owner-only), each once: a year whose copy in `dest` already matches its manifest is left
-    alone, as archive files do not change once written (a late record rewrites its year's
-    file: then it is copied again). Each copy is checked against the manifest, flushed and
-    renamed into place. Returns the archive files copied."""
+    """Keep `dest` (created owner-only) one verified copy per year of the archive files (with
+    their manifests) of `source`, the station's newest: a year whose copy in `dest` is the
+    station's (same manifest checksum) and still reads as it (its bytes hash to it) is left
+    alone; a year the station rewrote since (a late record), or whose copy here is damaged or
+    half-replaced, is copied again over the old copy. Each copy is checked against the
+    manifest, flushed and renamed into place; what a cut-off copy left is removed. A year the
+    station no longer holds keeps its copy here (it may be the only one left: stray_years()
+    names it, `kiosk doctor` warns). Returns the archive files copied."""
     copied = []
     years = archived_years(source)
     if not years:
         return copied
     dest = private_dir(dest, tighten=False)
+    remove_temporaries(dest)
     for entry in years:
         if entry.manifest is None:
             continue  # an unfinished run: its year is copied once the run is done
@@ -237,10 +252,18 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
         theirs = read_manifest(dest, entry.year)
         if (target.exists() and theirs is not None
                 and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
-                and target.stat().st_size == entry.size_bytes):
+                and target.stat().st_size == entry.size_bytes
+                and sha256_file(target) == entry.manifest.get("file_sha256")):
             continue
         copied.append(_copy_year(entry, dest, target))
     return copied
+
+
+def stray_years(source: Path, dest: Path) -> list[int]:
+    """The years `dest` (a backup folder's `kiosk-archive-<station>/`) holds that the
+    station's archive folder `source` does not: their only copy may be the backup's."""
+    here = {a.year for a in archived_years(source)}
+    return [a.year for a in archived_years(dest) if a.year not in here]
 
 
 def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
@@ -271,7 +294,7 @@ def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
 
 
 def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
-    tmp = dest / f".{target.name}.copy.tmp"
+    tmp = dest / f".{target.name}.copy.tmp"  # removed by remove_temporaries() if cut off
     h = hashlib.sha256()
     with open(entry.path, "rb") as src, open_private(tmp, "wb") as out:
         while block := src.read(CHUNK):
@@ -287,3 +310,30 @@ def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
     os.replace(tmp, target)
     fsync_dir(dest)
     return target
+
+
+def pending_file(folder: Path, year: int) -> Path:
+    return Path(folder) / f".{PREFIX}{year:04d}{PENDING_SUFFIX}"
+
+
+def finish_pending(folder: Path) -> None:
+    """A rewrite cut off between its two renames: put the pending manifest in place when it
+    describes the file now there, else drop it (the old file and manifest still match)."""
+    with contextlib.suppress(OSError):
+        names = os.listdir(folder)
+        for name in names:
+            if not (name.startswith(f".{PREFIX}") and name.endswith(PENDING_SUFFIX)):
+                continue
+            pending = Path(folder) / name
+            try:
+                manifest = json.loads(pending.read_text(encoding="utf-8"))
+                year = int(manifest["year"])
+                matches = (sha256_file(year_file(folder, year))
+                           == manifest.get("file_sha256"))
+            except (OSError, ValueError, KeyError, TypeError):
+                matches = False
+            if matches:
+                os.replace(pending, manifest_file(folder, year))
+                fsync_dir(folder)
+            else:
+                pending.unlink()

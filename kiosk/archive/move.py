@@ -29,6 +29,7 @@ import lzma
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,7 +45,8 @@ from kiosk.store import transaction
 log = logging.getLogger(__name__)
 
 #: Test hook: the process kills itself (SIGKILL) on reaching this step ("built", "packed",
-#: "renamed", "deleted"), to prove a re-run finishes the job. Never set in production.
+#: "renamed", "step" (the first step of a deletion in steps), "deleted"), to prove a re-run
+#: finishes the job. Never set in production.
 STOP_AT_ENV = "KIOSK_ARCHIVE_STOP_AT"
 ATTACHED = "kiosk_archive_work"
 LOCK_FILE = "archive.lock"
@@ -115,10 +117,14 @@ class AfterDeletion(ArchiveError):
 
 def archive(db: Database, folder: Path, before: date, *, station_id: str,
             dry_run: bool = False, now: datetime | None = None,
-            done: list[YearResult] | None = None) -> list[YearResult]:
+            done: list[YearResult] | None = None, go_on: Callable[[], bool] | None = None,
+            one_year: bool = False, step: int | None = None) -> list[YearResult]:
     """Archive every closed record of the calendar years before `before`'s year, one year
     after the other (oldest first); the years with something to move (also appended to
-    `done` as each finishes, for a caller that must say what was done before a failure)."""
+    `done` as each finishes, for a caller that must say what was done before a failure).
+    `one_year`: stop after the first year with something moved; `go_on`: asked before each
+    year's file is put in place, False leaves that year as it was (files.Postponed); `step`:
+    delete the checked rows in transactions of that many records each (_delete_in_steps)."""
     from kiosk.instance import AlreadyRunning, InstanceLock
 
     last = last_year_for(before)
@@ -134,13 +140,17 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
             raise ArchiveError(f"another archiving run is under way (process {exc.pid or '?'})"
                                ": try again when it is done.") from exc
     try:
+        if not dry_run:  # a purge of an archived year cut off between its renames
+            files.finish_pending(folder)
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
-                                  now=now)
+                                  now=now, go_on=go_on, step=step)
             if result.moved:
                 results.append(result)
                 if done is not None:
                     done.append(result)
+                if one_year:
+                    break
     finally:
         if lock is not None:
             lock.release()
@@ -148,7 +158,9 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
 
 
 def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
-                 dry_run: bool = False, now: datetime | None = None) -> YearResult:
+                 dry_run: bool = False, now: datetime | None = None,
+                 go_on: Callable[[], bool] | None = None,
+                 step: int | None = None) -> YearResult:
     started = time.monotonic()
     result = YearResult(year, dry_run=dry_run)
     deleted = False
@@ -174,18 +186,24 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             digest = files.compress(work, packed)
             _same_bytes(packed, work)
             _checkpoint("packed")
+            if go_on is not None and not go_on():
+                raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
+            personal = personal_data(work)
             files.write_manifest(folder, year, {
                 "format": FORMAT, "year": year, "station_id": station_id,
                 "written_at": (now or datetime.now(UTC)).isoformat(),
                 "file": final.name, "file_sha256": digest,
                 "rows": {k: v[0] for k, v in manifest_rows.items()},
                 "rows_sha256": {k: v[1] for k, v in manifest_rows.items()},
-                "dossiers": public})
+                "dossiers": public, "personal": personal})
             os.replace(packed, final)
             files.fsync_dir(folder)
             _checkpoint("renamed")
-            _delete(db)
+            if step:
+                _delete_in_steps(db, step)
+            else:
+                _delete(db)
             deleted = True
             _checkpoint("deleted")
         finally:
@@ -319,6 +337,44 @@ def _public_dossiers(work: Path) -> dict[str, list]:
         conn.close()
 
 
+def personal_data(work: Path) -> dict[str, Any]:
+    """What personal data the unpacked archive at `work` holds, counted for the manifest (no
+    data, counts and days only): dossiers not purged yet (refused, withdrawn, stopped within
+    their retention time when archived) still holding a submitter's or owner's details, with
+    the oldest and newest day of their last change, and feedback with a phone number, by its
+    day. kiosk/archive/purge.py reads it to know whether a year may hold data past
+    retention without unpacking it."""
+    import sqlite3
+
+    from kiosk.dossiers.intake import PERSON_FIELDS
+
+    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        out: dict[str, Any] = {}
+        if "dossiers" in names:
+            held = " OR ".join(f"x.{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
+                               for f in PERSON_FIELDS)
+            # The archive has no index: each dossier's last change from one grouped pass.
+            events = ("(SELECT dossier_id, max(at) AS at FROM dossier_events GROUP BY "
+                      "dossier_id)" if "dossier_events" in names else
+                      "(SELECT NULL AS dossier_id, NULL AS at)")
+            n, first, last = conn.execute(
+                "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(x.received_at, "
+                "coalesce(x.finished_at, ''), coalesce(x.returned_at, ''), coalesce(m.at, '')), "
+                f"1, 10) AS d FROM dossiers x LEFT JOIN {events} m ON m.dossier_id = x.id "
+                f"WHERE x.purged_at IS NULL AND ({held}))").fetchone()
+            out["dossiers"] = {"rows": n, "from": first, "to": last}
+        if "citizen_feedback" in names:
+            n, first, last = conn.execute(
+                "SELECT count(*), min(substr(at, 1, 10)), max(substr(at, 1, 10)) FROM "
+                "citizen_feedback WHERE phone IS NOT NULL AND phone != ''").fetchone()
+            out["feedback_phones"] = {"rows": n, "from": first, "to": last}
+        return out
+    finally:
+        conn.close()
+
+
 def _delete(db: Database) -> None:
     """The checked rows go from the live database, all in one transaction.
 
@@ -350,6 +406,92 @@ def _delete(db: Database) -> None:
     finally:
         conn.execute(f"PRAGMA foreign_keys = {int(keys_on)}")
         conn.execute(f"PRAGMA secure_delete = {int(mode)}")
+
+
+#: The records deleted together in _delete_in_steps: a parent table with its children (the
+#: child's column naming the parent's key), dossiers before the tickets they point to.
+GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("dossiers", "id", (("dossier_events", "dossier_id"), ("dossier_slips", "dossier_id"),
+                        ("dossier_handovers", "dossier_id"))),
+    ("tickets", "id", (("queue_events", "ticket_id"), ("ticket_dossiers", "ticket_id"))),
+    ("ratings", "id", ()),
+    ("citizen_feedback", "id", ()),
+    ("petitions", "id", ()),
+    ("office_dossiers", "code", ()),
+)
+#: Between two steps: time for a waiting writer (a ticket being issued) to take the lock.
+STEP_PAUSE_S = 0.05
+
+
+def _delete_in_steps(db: Database, step: int) -> None:
+    """As _delete, in many short transactions instead of one (the station archiving while
+    open, when idle: a ticket tapped meanwhile waits for one step, not for the year). Each
+    transaction deletes `step` whole records: a dossier with its history, slips and hand-overs,
+    a ticket with its queue events and dossier links, a rating, ... so that a run cut off
+    between two steps leaves only whole records live, which the next run archives again (as
+    they are, into the same year) and deletes. Each step checks that no live row points to
+    the records it deleted (else that step rolls back: ArchiveError)."""
+    conn = db.conn
+    present = {t.name for t in existing(db)}
+    mode = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = FAST")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DROP TABLE IF EXISTS temp.arch_step")
+    conn.execute("CREATE TEMP TABLE arch_step (k PRIMARY KEY)")
+    try:
+        first = True
+        for parent, key, children in GROUPS:
+            if parent not in present:
+                continue
+            sel = BY_NAME[parent].selection
+            keys = [r[0] for r in conn.execute(f"SELECT {key} FROM temp.{sel} ORDER BY {key}")]
+            for at in range(0, len(keys), step):
+                if not first:
+                    time.sleep(STEP_PAUSE_S)
+                first = False
+                with transaction(db) as tx:
+                    tx.execute("DELETE FROM temp.arch_step")
+                    tx.executemany("INSERT INTO temp.arch_step VALUES (?)",
+                                   [(k,) for k in keys[at:at + step]])
+                    if parent == "dossiers":  # the sync's tombstones go with them (_delete)
+                        tx.execute(
+                            "DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
+                            "IN (SELECT uid FROM main.dossier_events WHERE dossier_id IN "
+                            "(SELECT k FROM temp.arch_step) AND +id IN "
+                            "(SELECT id FROM temp.arch_sel_dossier_events))")
+                    for child, col in children:
+                        if child not in present:
+                            continue
+                        # Found by the child's index on its parent column, then only the
+                        # rows selected (checked in the archive); the unary + keeps SQLite
+                        # from walking the whole year's selection instead, at every step.
+                        ckeys = ", ".join(BY_NAME[child].key)
+                        plus = ", ".join(f"+{k}" for k in BY_NAME[child].key)
+                        tx.execute(f"DELETE FROM main.{child} WHERE {col} IN (SELECT k FROM "
+                                   f"temp.arch_step) AND ({plus}) IN (SELECT {ckeys} FROM "
+                                   f"temp.{BY_NAME[child].selection})")
+                    tx.execute(f"DELETE FROM main.{parent} WHERE {key} IN "
+                               "(SELECT k FROM temp.arch_step)")
+                    _check_step_references(tx, parent, key)
+                _checkpoint("step")
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.arch_step")
+        conn.execute(f"PRAGMA foreign_keys = {int(keys_on)}")
+        conn.execute(f"PRAGMA secure_delete = {int(mode)}")
+
+
+def _check_step_references(conn, parent: str, key: str) -> None:
+    tables = [r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = "
+                                         "'table' AND name NOT LIKE 'sqlite_%'")]
+    for child in tables:
+        for ref in conn.execute(f"PRAGMA main.foreign_key_list({child})").fetchall():
+            if ref[2] != parent or (ref[4] or "id") != key:
+                continue
+            if conn.execute(f"SELECT 1 FROM main.{child} WHERE {ref[3]} IN "
+                            "(SELECT k FROM temp.arch_step) LIMIT 1").fetchone():
+                raise ArchiveError(f"a live row of {child} still points to an archived row "
+                                   f"of {parent}: that step was not deleted")
 
 
 def _check_references(conn, archived: set[str]) -> None:

@@ -3,12 +3,20 @@ station (`kiosk run`) archives the closed records of the years before the last N
 on a daemon thread, as `kiosk archive` does.
 
 It runs at the first check (every few hours, the first 15 minutes after the start) when the
-office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. Building
-the archive only reads the live database; the final deletion is one write transaction of
-a few seconds for a busy year, which a citizen tapping for a ticket should not wait for. Once
-a run succeeded, nothing more is tried that calendar year (the state file
-`archive-state.json` in the data folder: the year, when, what moved; no personal data); a
-failure is logged and tried again at the next check. On the counter and hub PCs of an office
+office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. A
+station only ever switched on in office hours archives when it is idle instead: while the
+year's run is due, it looks every few minutes, and runs once no ticket of the day is waiting,
+called or being served and nothing was issued, called or recorded for 20 minutes (station_idle),
+one year per turn, looking again before each year's archive file is put in place (a year whose
+station got busy meanwhile is left as it was, for the next idle turn), and deleting the
+year's rows in short transactions of DELETE_STEP records (a ticket tapped meanwhile waits
+for one step, not for the year). Building the archive only reads the live database, and the
+thread runs at the lowest CPU priority (xz is most of the time); when the office is closed the
+final deletion is one write transaction of a few seconds for a busy year, which a citizen
+tapping for a ticket should not have to wait for. Once a run succeeded, nothing more is tried
+that calendar year (the state file `archive-state.json` in the data folder: the year, when,
+what moved; no personal data); a failure is logged, recorded there for `kiosk doctor`
+(`failed_at`, `error`) and tried again at the next check. On the counter and hub PCs of an office
 with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
 refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
 """
@@ -19,12 +27,14 @@ import contextlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.archive.files import Postponed
 from kiosk.config import Config
 from kiosk.paths import Paths
 
@@ -33,6 +43,15 @@ log = logging.getLogger(__name__)
 STATE_FILE = "archive-state.json"
 FIRST_DELAY_S = 15 * 60.0
 CHECK_EVERY_S = 3 * 3600.0
+#: While the year's run is due and the office is open: how often the station looks whether it
+#: is idle, and for how long nothing must have happened.
+IDLE_CHECK_S = 5 * 60.0
+IDLE_FOR_S = 20 * 60.0
+#: Records deleted per transaction when archiving while open (kiosk/archive/move.py
+#: _delete_in_steps): a tapped ticket waits for one step, not for the whole year.
+DELETE_STEP = 2000
+#: A ticket in these states means someone is waiting or at a counter.
+BUSY_TICKETS = ("waiting", "called", "serving")
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
@@ -46,6 +65,22 @@ LAN_REFUSAL = (
     "with a LAN hub (hub.role = {role}): a counter mirrors dossiers back from the hub's book "
     "and the hub takes forwarded dossiers again, so archived records would come back and be "
     "counted twice. Nothing was changed.")
+
+
+#: After a dry run on such a PC: what it counted, and that archiving itself is not there yet.
+LAN_DRY_RUN = (
+    "Chạy thử trên máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): trên "
+    "đây là những gì sẽ được chuyển sang tệp lưu trữ, nhưng việc lưu trữ năm cũ chưa dùng được "
+    "trên máy này (hồ sơ đã lưu trữ sẽ quay lại và bị đếm hai lần). Không có gì bị thay đổi.\n"
+    "Dry run on a PC of an office with a LAN hub (hub.role = {role}): the above is what would "
+    "move to the archive files, but archiving itself is not available on this PC yet (archived "
+    "dossiers would come back and be counted twice). Nothing was changed.")
+
+
+def dry_run_note(config: Config) -> str | None:
+    """What a dry run on a PC of a LAN office adds to its counts, or None elsewhere."""
+    role = config.hub.role
+    return LAN_DRY_RUN.format(role=role) if role in ("client", "hub") else None
 
 
 def refusal(config: Config) -> str | None:
@@ -62,15 +97,42 @@ def station_folder(config: Config, paths: Paths) -> Path:
     return folder_for(database_path(config, paths))
 
 
-def retention_first(db: Any, config: Config) -> None:
-    """Personal data past its retention is purged before anything is archived (an archive is
-    beyond retention's reach; a dossier still holding personal data stays live)."""
+def retention_first(db: Any, config: Config, paths: Paths | None = None) -> None:
+    """Personal data past its retention is purged before anything is archived (a handed-back
+    dossier still holding personal data stays live), in the live database and, with `paths`,
+    in the archived years (purge_archived)."""
     from kiosk.dossiers.retention import purge_personal_data
     from kiosk.petitions.cases import purge
 
     now = datetime.now(UTC)
     purge_personal_data(db, now=now, retention_days=config.dossiers.retention_days)
     purge(db, now=now, retention_days=config.petitions.retention_days)
+    if paths is not None:
+        purge_archived(config, paths, now=now)
+
+
+def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
+                   dossiers: bool = True, feedback: bool = True, dossier_days: int | None = None,
+                   feedback_days: int | None = None, dry_run: bool = False):
+    """Retention reaching the station's archived years (kiosk/archive/purge.py), with the
+    configured retention times unless given; the [backup] folder's copies replaced after.
+    Returns purge.ArchivePurge (nothing on a PC of a LAN office: it archives nothing)."""
+    from kiosk.archive.files import backup_folder_name
+    from kiosk.archive.purge import ArchivePurge, purge_archives
+
+    if refusal(config):
+        return ArchivePurge()
+    backup_to = None
+    if config.backup.folder:
+        backup_to = Path(config.backup.folder).expanduser() / backup_folder_name(
+            config.station.id)
+    return purge_archives(
+        station_folder(config, paths), now=now or datetime.now(UTC), dry_run=dry_run,
+        dossier_days=(dossier_days if dossier_days is not None
+                      else config.dossiers.retention_days) if dossiers else None,
+        feedback_days=(feedback_days if feedback_days is not None
+                       else config.petitions.retention_days) if feedback else None,
+        backup_to=backup_to)
 
 
 def state_path(paths: Paths) -> Path:
@@ -83,22 +145,90 @@ def read_state(paths: Paths) -> dict[str, Any]:
     return read_json_object(state_path(paths))
 
 
+def record_run(paths: Paths, *, error: str | None = None, **done: Any) -> None:
+    """Note the outcome of an archiving run in the state file (for `kiosk doctor`): a failure
+    (`failed_at`, `error`: what failed, no personal data) or a success (`done`: `done_for`,
+    `at`, ...), which clears an earlier failure. Best effort: a full disk loses the note."""
+    from kiosk.private_files import write_private_atomic
+
+    state = read_state(paths)
+    if error is not None:
+        state.update(failed_at=datetime.now(UTC).isoformat(), error=error[:300])
+    else:
+        state.pop("failed_at", None)
+        state.pop("error", None)
+        state.update(done)
+    with contextlib.suppress(OSError):
+        write_private_atomic(state_path(paths), json.dumps(state, indent=1))
+
+
 def office_closed(now: datetime) -> bool:
     return now.weekday() >= 5 or not OPEN_FROM <= now.time() < OPEN_UNTIL
 
 
-def due(config: Config, paths: Paths, now: datetime) -> bool:
-    """Archiving is on, not yet done this calendar year, and the office is closed."""
+def pending(config: Config, paths: Paths, now: datetime) -> bool:
+    """Archiving is on and not yet done this calendar year."""
     if not config.store.archive_keep_years:
         return False
-    return read_state(paths).get("done_for") != now.year and office_closed(now)
+    return read_state(paths).get("done_for") != now.year
 
 
-def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[dict]:
+def due(config: Config, paths: Paths, now: datetime, *, idle: bool = False) -> bool:
+    """Archiving is on, not yet done this calendar year, and the office is closed (or the
+    station idle: station_idle())."""
+    return pending(config, paths, now) and (office_closed(now) or idle)
+
+
+def station_idle(config: Config, paths: Paths, now: datetime,
+                 idle_for_s: float = IDLE_FOR_S) -> bool:
+    """No ticket of today waiting, called or being served, and the newest ticket, queue event
+    and dossier change older than `idle_for_s`: nobody is at the station or its counters (a
+    few indexed look-ups, on the archiver's thread)."""
+    import sqlite3
+
+    from kiosk.station import database_path
+
+    path = database_path(config, paths)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                            "'table'")}
+        if "tickets" in names:
+            marks = ", ".join("?" * len(BUSY_TICKETS))
+            busy = conn.execute(f"SELECT 1 FROM tickets WHERE day = ? AND status IN ({marks}) "
+                                "LIMIT 1", (now.date().isoformat(), *BUSY_TICKETS)).fetchone()
+            if busy:
+                return False
+        newest = [conn.execute(f"SELECT {col} FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+                  for table, col in (("tickets", "issued_at"), ("queue_events", "at"),
+                                     ("dossier_events", "at")) if table in names]
+        for row in newest:
+            if row and row[0]:
+                at = datetime.fromisoformat(row[0])
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=now.tzinfo)
+                if (now - at).total_seconds() < idle_for_s:
+                    return False
+        return True
+    except (sqlite3.Error, ValueError):
+        return False  # busy (locked) or unreadable: not now
+    finally:
+        conn.close()
+
+
+def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
+             still_idle: Callable[[], bool] | None = None) -> list[dict]:
     """Archive what the configuration says may go, retention first (as `kiosk archive`);
-    record the year as done. Returns the years moved (YearResult.as_json())."""
+    record the year as done. Returns the years moved (YearResult.as_json()).
+
+    With `still_idle` (the station archiving in office hours): one year per call, and before
+    its file is put in place `still_idle()` must still say so, else that year is left as it
+    was (Postponed); its rows are then deleted in steps of DELETE_STEP records; the run is
+    recorded as done once a call finds nothing more to move."""
     from kiosk.archive.move import archive, default_before
-    from kiosk.private_files import write_private_atomic
     from kiosk.station import open_database
 
     reason = refusal(config)
@@ -108,17 +238,36 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None) -> list[
     before = default_before(now.date(), config.store.archive_keep_years)
     db = open_database(config, paths)
     try:
-        retention_first(db, config)
+        retention_first(db, config, paths)
         results = archive(db, station_folder(config, paths), before,
-                          station_id=config.station.id, now=now.astimezone(UTC))
+                          station_id=config.station.id, now=now.astimezone(UTC),
+                          go_on=still_idle, one_year=still_idle is not None,
+                          step=DELETE_STEP if still_idle is not None else None)
     finally:
         db.conn.close()
     moved = [r.as_json() for r in results]
-    with contextlib.suppress(OSError):
-        write_private_atomic(state_path(paths), json.dumps(
-            {"done_for": now.year, "at": now.isoformat(), "before": before.isoformat(),
-             "years": [{"year": m["year"], "moved": m["moved"]} for m in moved]}, indent=1))
+    if still_idle is not None and moved:
+        return moved  # one year done in this idle turn; the next turn goes on (done when a
+        # turn finds nothing more to move)
+    record_run(paths, done_for=now.year, at=now.isoformat(), before=before.isoformat(),
+               years=[{"year": m["year"], "moved": m["moved"]} for m in moved])
     return moved
+
+
+def lowest_priority() -> int | None:
+    """Put the calling thread at the lowest CPU priority (Linux: a thread's own nice value;
+    elsewhere left as it is). Returns the thread's nice value, or None when unchanged."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+        return os.getpriority(os.PRIO_PROCESS, tid)
+    except (AttributeError, OSError):
+        return None
 
 
 class YearlyArchiver:
@@ -126,9 +275,13 @@ class YearlyArchiver:
     left to finish or be cut off: either is safe, kiosk/archive/move.py)."""
 
     def __init__(self, config: Config, paths: Paths, *, first_delay_s: float = FIRST_DELAY_S,
-                 every_s: float = CHECK_EVERY_S):
+                 every_s: float = CHECK_EVERY_S, idle_every_s: float = IDLE_CHECK_S,
+                 idle_for_s: float = IDLE_FOR_S, clock: Callable[[], datetime] | None = None):
         self.config, self.paths = config, paths
+        self.clock = clock or (lambda: datetime.now(ZoneInfo(config.office.timezone)))
         self.first_delay_s, self.every_s = first_delay_s, every_s
+        self.idle_every_s, self.idle_for_s = idle_every_s, idle_for_s
+        self.nice: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
@@ -143,24 +296,40 @@ class YearlyArchiver:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def _still_idle(self) -> bool:
+        return not self._stop.is_set() and station_idle(self.config, self.paths, self.clock(),
+                                                         self.idle_for_s)
+
     def _run(self) -> None:
         if refusal(self.config):
             log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = "
                      "%s; docs/archive.md)", self.config.hub.role)
             return
+        self.nice = lowest_priority()
         wait = self.first_delay_s
         while not self._stop.wait(wait):
             wait = self.every_s
-            now = datetime.now(ZoneInfo(self.config.office.timezone))
-            if not due(self.config, self.paths, now):
+            now = self.clock()
+            if not pending(self.config, self.paths, now):
                 continue
+            still_idle = None
+            if not office_closed(now):
+                wait = min(self.every_s, self.idle_every_s)
+                if not station_idle(self.config, self.paths, now, self.idle_for_s):
+                    continue
+                still_idle = self._still_idle
             try:
-                moved = run_once(self.config, self.paths, now)
+                moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
-                log.info("archive: yearly run done (%s)", ", ".join(
-                    f"{m['year']}: {m['moved']} record(s)" for m in moved) or "nothing to move")
-            except Exception:  # noqa: BLE001 - the station keeps running; tried again later
+                log.info("archive: %s (%s)", "yearly run done" if still_idle is None else
+                         "idle turn done", ", ".join(f"{m['year']}: {m['moved']} record(s)"
+                                                     for m in moved) or "nothing to move")
+            except Postponed:
+                log.info("archive: the station got busy; the year is left for the next idle "
+                         "turn")
+            except Exception as exc:  # noqa: BLE001 - the station keeps running; tried again
                 log.exception("archive: the yearly run failed (tried again at the next check)")
+                record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 
 def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:

@@ -6,12 +6,13 @@ nothing will change it any more and nothing still waits for it:
 - a ticket (with its queue events and its links to dossiers, `ticket_dossiers`) of a day in
   the year; its ratings go by their own time (they carry the ticket's uid, not its id);
 - a dossier (with its history, slips and hand-overs) that is closed: handed back *and* purged
-  of its personal data by retention (an archive is beyond retention's reach, so personal data
-  never enters one), or refused, withdrawn or stopped (3, 7, 8: retention never purges
-  those, docs/architecture.md); its year is that of its last status change, slip or hand-over;
+  of its personal data by retention, or refused, withdrawn or stopped (3, 7, 8: purged or
+  not yet; retention reaches them in the archive once past their time, kiosk/archive/purge.py);
+  its year is that of its last status change, slip or hand-over;
 - a petition answered or closed and purged by retention, by its last change; citizen
   feedback by its time, except the feedback of a petition still live (retention purges it
-  with its petition; other feedback has no retention);
+  with its petition; the phone number of other feedback is purged after its retention time,
+  in the archive too);
 - on the hub, the public copy of a counter's dossier (`office_dossiers`) once closed.
 
 Whatever its age, a record stays live while the city has not taken it (an outbox row of it
@@ -60,7 +61,8 @@ TABLES: tuple[Table, ...] = (
 BY_NAME = {t.name: t for t in TABLES}
 
 RETURNED, REFUSED, WITHDRAWN, STOPPED = 10, 3, 7, 8
-#: Dossiers in these states are closed without a purge (retention never purges them).
+#: Dossiers in these states are closed without a hand-back: archived purged or not (retention
+#: reaches them in the archive, kiosk/archive/purge.py).
 CLOSED_UNPURGED = (REFUSED, WITHDRAWN, STOPPED)
 #: Payload keys in an undelivered outbox row naming the records it is about.
 _PAYLOAD_UIDS = ("uid", "ticket_uid", "dossier_uid")

@@ -58,14 +58,21 @@ def _failure(exc: BaseException, purging: bool, done: list) -> str:
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, default_before
-    from kiosk.archive.schedule import refusal, retention_first, station_folder
+    from kiosk.archive.schedule import (
+        dry_run_note,
+        record_run,
+        refusal,
+        retention_first,
+        station_folder,
+    )
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
     reason = refusal(config)
-    if reason:
+    if reason and not args.dry_run:
         print(reason, file=sys.stderr)
         return EXIT_FAILED
+    note = dry_run_note(config)  # a dry run there counts, and says archiving is not there yet
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
     before = args.before or default_before(today, config.store.archive_keep_years or 2)
     if before.year > today.year:
@@ -77,18 +84,29 @@ def _archive(args, config: Config, paths: Paths) -> int:
     purging = True
     try:
         if not args.dry_run:
-            retention_first(db, config)
+            retention_first(db, config, paths)
         purging = False
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
                           dry_run=args.dry_run, now=datetime.now(UTC), done=done)
     except (ArchiveError, StorageError, OSError) as exc:
-        print(f"kiosk archive: {_failure(exc, purging, done)}", file=sys.stderr)
+        message = _failure(exc, purging, done)
+        if not args.dry_run:
+            record_run(paths, error=message)
+        print(f"kiosk archive: {message}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         db.conn.close()
+    if not args.dry_run:  # clears an earlier failure; the default range counts as the year's run
+        record_run(paths, **({} if args.before else {
+            "done_for": today.year, "at": datetime.now(UTC).isoformat(),
+            "before": before.isoformat(),
+            "years": [{"year": r.year, "moved": r.moved} for r in results]}))
     if args.json:
-        print(json.dumps({"before": before.isoformat(), "dry_run": args.dry_run,
-                          "years": [r.as_json() for r in results]}, ensure_ascii=False))
+        out = {"before": before.isoformat(), "dry_run": args.dry_run,
+               "years": [r.as_json() for r in results]}
+        if note:
+            out.update(archiving_available=False, note=note)
+        print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
     if not results:
         print(f"Nothing to archive before {before:%d/%m/%Y}.")
@@ -99,4 +117,21 @@ def _archive(args, config: Config, paths: Paths) -> int:
         else:
             print(f"{r.year}: {r.moved} record(s) moved ({detail}) to {r.path} "
                   f"({r.size_bytes / 1e6:.1f} MB, {r.seconds:.0f} s).")
+    if note:
+        print(note)
+    return EXIT_OK
+
+
+def purge_archived_years(config: Config, paths: Paths, dry_run: bool, **which) -> int:
+    """Retention reaching the archived years (docs/archive.md), after the live purge."""
+    from kiosk.archive.files import ArchiveError
+    from kiosk.archive.schedule import purge_archived
+
+    try:
+        done = purge_archived(config, paths, dry_run=dry_run, **which)
+    except (ArchiveError, OSError) as exc:
+        print(f"The archived years were not purged: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in done.describe(dry_run):
+        print(line)
     return EXIT_OK

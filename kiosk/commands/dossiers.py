@@ -86,8 +86,9 @@ def register(sub) -> None:
 
     _register_slips(dsub)
 
-    purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back, "
-                            "synced to the city and older than the retention period")
+    purge = dsub.add_parser("purge", help="remove personal data from dossiers handed back "
+                            "(or refused, withdrawn, stopped), synced to the city and older "
+                            "than the retention period, archived years included")
     purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     purge.add_argument("--days", type=int, metavar="N", help="retention in days (default: "
                        "the configured dossiers.retention_days)")
@@ -432,14 +433,19 @@ def _purge(args, config: Config, paths: Paths) -> int:
     report = purge_personal_data(desk.db, now=desk.now(), retention_days=days,
                                  dry_run=args.dry_run)
     verb = "Would purge" if args.dry_run else "Purged"
-    print(f"{verb} personal data of {len(report.purged)} dossier(s) handed back before "
-          f"{report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
+    print(f"{verb} personal data of {len(report.purged)} dossier(s) handed back (or refused, "
+          f"withdrawn, stopped) before {report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
     for code in report.purged:
         print(f"  {code}")
     if report.waiting_for_sync:
         print(f"{len(report.waiting_for_sync)} older dossier(s) kept: not yet delivered to the "
               "city.")
-    return EXIT_OK
+    from kiosk.commands.archive import purge_archived_years
+
+    return purge_archived_years(config, paths, args.dry_run, feedback=False,
+                                dossier_days=days)
+
+
 
 
 # -- kiosk dossier list: what falls due, what is overdue ---------------------------------------

@@ -64,7 +64,8 @@ def register(sub) -> None:
 
     purge = ps.add_parser("purge", help="blank the text and phone number of petitions "
                           "answered longer ago than the retention period and delivered to the "
-                          "city")
+                          "city, and the phone number of other feedback given that long ago, "
+                          "archived years included")
     purge.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     purge.add_argument("--days", type=int, metavar="N",
                        help="retention in days (default: [petitions] retention_days)")
@@ -206,7 +207,12 @@ def _purge(args, config: Config, paths: Paths) -> int:
     if report.waiting_for_sync:
         print(f"{len(report.waiting_for_sync)} older petition(s) kept: not yet delivered to "
               "the city.")
-    return EXIT_OK
+    if report.feedback_phones:
+        print(f"{verb} the phone number of {report.feedback_phones} feedback message(s) given "
+              f"before {report.cutoff:%d/%m/%Y %H:%M} and synced to the city.")
+    from kiosk.commands.archive import purge_archived_years
+
+    return purge_archived_years(config, paths, args.dry_run, dossiers=False, feedback_days=days)
 
 
 def _take(args, config: Config, paths: Paths) -> int:

@@ -743,7 +743,9 @@ def check_backup(ctx: Context) -> list[CheckResult]:
 
 def check_archive(ctx: Context) -> list[CheckResult]:
     """The archive files of closed years (kiosk/archive): each listed with its size and
-    checked against its manifest (a damaged or unfinished file fails)."""
+    checked against its manifest (a damaged or unfinished file fails); a warning when the last
+    archiving run failed, or when closed years that [store] archive_keep_years says should be
+    archived are still in the live database."""
     from kiosk.archive.files import archived_years, check, folder_for
     from kiosk.backup.files import size_text
 
@@ -755,12 +757,12 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         folder = ctx.paths.archive
     years = archived_years(folder)
     keep = ctx.config.store.archive_keep_years if ctx.config is not None else None
+    results = _archive_run_state(ctx) + _archive_overdue(ctx) + _archive_strays(ctx, folder)
     if not years:
         when = ("the station archives the years before the last "
                 f"{keep} once a year" if keep else "automatic archiving is off "
                 "([store] archive_keep_years = 0)") if keep is not None else ""
-        return [ok("archive", "no archived year" + (f" ({when})" if when else ""))]
-    results = []
+        return [ok("archive", "no archived year" + (f" ({when})" if when else ""))] + results
     for entry in years:
         rows = sum(entry.rows.values())
         detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
@@ -771,8 +773,106 @@ def check_archive(ctx: Context) -> list[CheckResult]:
                                 "off); if the file is damaged, restore it from a backup "
                                 "(docs/archive.md)."))
         else:
-            results.append(ok("archive", f"{detail}, verified"))
+            results.append(ok("archive", f"{detail}, verified; {_archived_personal(entry)}"))
     return results
+
+
+def _archived_personal(entry) -> str:
+    """What personal data an archived year still holds, from its manifest (counts and days
+    only): refused, withdrawn or stopped dossiers and feedback phone numbers archived within
+    their retention time, until the retention purge reaches the year (docs/archive.md)."""
+    held = (entry.manifest or {}).get("personal")
+    if held is None:
+        return "personal data not counted (written by an older version; the next run " \
+               "rewriting the year counts it)"
+    parts = []
+    for key, what in (("dossiers", "refused/withdrawn/stopped dossier(s) with the citizen's "
+                                   "details"), ("feedback_phones", "feedback phone number(s)")):
+        got = held.get(key) or {}
+        if got.get("rows"):
+            parts.append(f"{got['rows']} {what} (last change {got['from']} to {got['to']})")
+    return "holds personal data: " + "; ".join(parts) if parts else "no personal data"
+
+
+def _archive_strays(ctx: Context, folder: Path) -> list[CheckResult]:
+    """A warning when the backup folder holds archived years the station does not: their
+    backup copy may be the only one left (kiosk.archive.files.stray_years)."""
+    from kiosk.archive.files import backup_folder_name, stray_years
+
+    if ctx.config is None or not ctx.config.backup.folder:
+        return []
+    kept = Path(ctx.config.backup.folder).expanduser() / backup_folder_name(
+        ctx.config.station.id)
+    strays = stray_years(folder, kept) if kept.is_dir() else []
+    if not strays:
+        return []
+    return [warn("archive", f"the backup folder holds archived year(s) this station does not "
+                 f"have: {', '.join(map(str, strays))} ({kept}); that copy may be the only one "
+                 "left", f"Copy the year's .db.xz and .json files from {kept} back into "
+                 f"{folder} (`kiosk doctor` then checks them), or restore a backup with "
+                 "`kiosk restore`, which brings missing years back (docs/archive.md).")]
+
+
+def _archive_run_state(ctx: Context) -> list[CheckResult]:
+    """A warning when the last archiving run (the station's yearly run or `kiosk archive`)
+    failed and none succeeded since (archive-state.json)."""
+    from kiosk.archive.schedule import read_state
+
+    state = read_state(ctx.paths)
+    if not state.get("failed_at"):
+        return []
+    return [warn("archive", f"the last archiving run failed ({_when(state['failed_at'])}): "
+                 f"{state.get('error') or 'no reason recorded'}",
+                 "Run `kiosk archive` on the station when the office is closed and read its "
+                 "message: it says what failed and that nothing was lost (a run cut off is "
+                 "finished by the next one). A full disk: free space first (`kiosk doctor` "
+                 "lists the free disk above). The warning clears after a run that succeeds "
+                 "(docs/archive.md).")]
+
+
+def _archive_overdue(ctx: Context) -> list[CheckResult]:
+    """A warning when closed records of years [store] archive_keep_years says should be
+    archived are still in the live database (counted as `kiosk archive --dry-run` does; open
+    or undelivered records stay live by design and are not counted)."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.schedule import refusal
+    from kiosk.station import database_path
+
+    config = ctx.config
+    if config is None or not config.store.archive_keep_years or refusal(config):
+        return []
+    path = database_path(config, ctx.paths)
+    if not path.exists():
+        return []
+    today = datetime.now(ZoneInfo(config.office.timezone)).date()
+    before = default_before(today, config.store.archive_keep_years)
+    from sqlite_utils import Database
+
+    try:
+        conn = _open_for_check(path, read_only=True)
+    except sqlite3.Error:
+        return []
+    try:
+        late = archive(Database(conn), ctx.paths.archive, before,
+                       station_id=config.station.id, dry_run=True)
+    except sqlite3.Error as exc:
+        return [skip("archive", f"whether closed years wait to be archived: database not "
+                     f"readable ({exc})")]
+    finally:
+        conn.close()
+    if not late:
+        return []
+    which = ", ".join(f"{r.year}: {r.moved} record(s)" for r in late)
+    kept = f"{before.year}-{today.year}" if before.year < today.year else str(today.year)
+    return [warn("archive", f"closed years still in the live database although [store] "
+                 f"archive_keep_years = {config.store.archive_keep_years} keeps only {kept} "
+                 f"live ({which}); the database grows by them",
+                 "The station archives them by itself when the office is closed or, in office "
+                 "hours, when nobody has used it for 20 minutes; if it is never left idle, run "
+                 "`kiosk archive` when the office is closed (about 2 minutes a year, tickets "
+                 "can still be issued meanwhile; docs/archive.md).")]
 
 
 def _backup_error(state: dict, target: str) -> str | None:

@@ -1,9 +1,11 @@
 """Retention: remove local personal data from dossiers once it is safely at the city server.
 
 A dossier is purged when all three hold (domain.md, personal data):
-- it was handed back (status 10: nothing more will be done with it here),
+- it was handed back (status 10: nothing more will be done with it here), or refused,
+  withdrawn or stopped (3, 7, 8: closed without a hand-back),
 - it is synced: every outbox row it produced was delivered to the city (`is_synced`),
-- the hand-back is older than the retention period (default 90 days).
+- the hand-back (for 3, 7, 8: its last status change) is older than the retention period
+  (default 90 days).
 
 Purging blanks the submitter's and owner's personal fields (name, ID number, date of birth,
 gender, address, phone, email) and the free-text fields a clerk may have typed a name into
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 #: The sync worker (sync/worker.py) sets `sent_at` when the city accepted a record; rows it
 #: set aside (refused) keep `sent_at` NULL and so never count as delivered.
 DELIVERY_COLUMNS = ("sent_at", "delivered_at", "synced_at", "acked_at")
+
+#: Closed without a hand-back: retention counts from their last status change.
+CLOSED_WITHOUT_HAND_BACK = (DossierStatus.REFUSED, DossierStatus.WITHDRAWN,
+                            DossierStatus.STOPPED)
 
 _PORTAL_PII = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email")
 
@@ -108,6 +114,13 @@ def purge_personal_data(db: Database, *, now: datetime, retention_days: int = 90
             "SELECT id, code, returned_at FROM dossiers WHERE status = ? "
             "AND purged_at IS NULL AND returned_at IS NOT NULL ORDER BY id",
             (int(DossierStatus.RETURNED),)).fetchall()
+        # Refused, withdrawn or stopped: closed without a hand-back, by their last change.
+        rows += conn.execute(
+            "SELECT d.id, d.code, (SELECT max(e.at) FROM dossier_events e WHERE e.dossier_id "
+            "= d.id) AS last FROM dossiers d WHERE d.status IN (?, ?, ?) AND d.purged_at IS "
+            "NULL AND last IS NOT NULL",
+            tuple(int(s) for s in CLOSED_WITHOUT_HAND_BACK)).fetchall()
+        rows.sort()
         # Compare instants, not strings: stored offsets may differ from `now`'s.
         old = [(i, c) for i, c, returned in rows if datetime.fromisoformat(returned) <= cutoff]
         for dossier_id, code in old:

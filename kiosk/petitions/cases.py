@@ -451,6 +451,8 @@ class PurgeReport:
     dry_run: bool
     purged: list[str]
     waiting_for_sync: list[str]
+    #: Feedback that did not become a petition whose phone number was blanked (or would be).
+    feedback_phones: int = 0
 
 
 def _delivered(conn: sqlite3.Connection, petition_uid: str, feedback_uid: str | None) -> bool:
@@ -483,13 +485,29 @@ def _redact(conn: sqlite3.Connection, sql: str, args: tuple) -> None:
                                  sort_keys=True), outbox_id))
 
 
+def _redact_phone(conn: sqlite3.Connection, feedback_uid: str) -> None:
+    import json
+
+    for outbox_id, payload in conn.execute("SELECT id, payload FROM outbox WHERE record_type = "
+                                           "'feedback' AND record_id = ?",
+                                           (feedback_uid,)).fetchall():
+        data = json.loads(payload)
+        if isinstance(data, dict) and data.get("phone"):
+            data["phone"] = None
+            conn.execute("UPDATE outbox SET payload = ? WHERE id = ?",
+                         (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+                                     sort_keys=True), outbox_id))
+
+
 def purge(db: Database, *, now: datetime, retention_days: int = 90,
           dry_run: bool = False) -> PurgeReport:
     """Blank the text and phone number of petitions answered more than `retention_days` ago
     (on a client PC: received that long ago and forwarded to the hub) whose every record the
     city has (here, in their feedback row and in the delivered outbox
     payloads); code, topic, dates, status and answer stay for the figures and the look-up.
-    One transaction."""
+    The phone number of feedback that did not become a petition goes too, `retention_days`
+    after it was given, once the city has it (its text stays: no personal data is asked
+    for there). One transaction."""
     if retention_days < 0:
         raise ValueError("retention_days cannot be negative")
     if now.tzinfo is None:
@@ -514,8 +532,22 @@ def purge(db: Database, *, now: datetime, retention_days: int = 90,
                 ready.append((uid, feedback_uid))
             else:
                 report.waiting_for_sync.append(code)
+        # Feedback that did not become a petition: its phone number (the only personal data
+        # in it) goes after the same time, once the city has the record.
+        phones = [r[0] for r in conn.execute(
+            "SELECT f.uid, f.at FROM citizen_feedback f WHERE f.phone IS NOT NULL AND "
+            "f.uid NOT IN (SELECT feedback_uid FROM petitions WHERE feedback_uid IS NOT NULL) "
+            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.record_type = 'feedback' AND "
+            "o.record_id = f.uid) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_type "
+            "= 'feedback' AND o.record_id = f.uid AND o.sent_at IS NULL)").fetchall()
+            if datetime.fromisoformat(r[1]) <= cutoff]
+        report.feedback_phones = len(phones)
         if dry_run:
             return report
+        for uid in phones:
+            conn.execute("UPDATE citizen_feedback SET phone = NULL, purged_at = ? WHERE uid = ?",
+                         (now.isoformat(), uid))
+            _redact_phone(conn, uid)
         for uid, feedback_uid in ready:
             conn.execute("UPDATE petitions SET text = ?, phone = NULL, purged_at = ? "
                          "WHERE uid = ?", (PURGED_TEXT, now.isoformat(), uid))
@@ -527,4 +559,6 @@ def purge(db: Database, *, now: datetime, retention_days: int = 90,
                     "AND record_id = ?", (feedback_uid or "",))
     if report.purged:
         log.info("petitions purged of personal data: %d", len(report.purged))
+    if report.feedback_phones:
+        log.info("feedback phone numbers purged: %d", report.feedback_phones)
     return report

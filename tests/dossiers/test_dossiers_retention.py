@@ -191,3 +191,19 @@ def test_cli_reprints_a_receipt(tmp_path, config, capsys):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert main(["--data-dir", str(station), "dossier", "receipt", d.code, "--pdf"]) == 0
     assert (station / "receipts" / f"{d.code}.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("status", [DossierStatus.WITHDRAWN, DossierStatus.STOPPED])
+def test_a_dossier_closed_without_a_hand_back_is_purged_after_its_last_change(desk, db, status):
+    old = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    desk.change_status(old.code, status, clerk=CLERK, reason="Công dân xin rút hồ sơ",
+                       at=RETURNED_AT)
+    recent = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    desk.change_status(recent.code, status, clerk=CLERK, reason="Công dân xin rút hồ sơ",
+                       at=LATER - timedelta(days=10))
+    deliver(db)
+    report = purge_personal_data(db, now=LATER, retention_days=90)
+    assert report.purged == [old.code]
+    gone = desk.get(old.code)
+    assert gone.purged and gone.submitter.name == "" and gone.status == status
+    assert NAME not in personal(db, old.code) and NAME in personal(db, recent.code)

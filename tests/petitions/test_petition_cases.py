@@ -304,3 +304,28 @@ def test_a_case_history_from_its_times_and_the_changes_of_hands_the_outbox_holds
         (at(2026, 12, 8, 10), "answered", "Nguyễn Văn An"),
         (at(2026, 12, 9, 16), "closed", "")]
 
+
+
+def test_retention_blanks_the_phone_of_plain_feedback_once_the_city_has_it(db):
+    from kiosk.feedback.citizen_feedback import record_feedback
+
+    old = record_feedback(db, topic="Cơ sở vật chất", text="Ghế chờ bị hỏng, xin gọi lại",
+                          phone=PHONE, at=at(2026, 1, 5), station_id="t")
+    waiting = record_feedback(db, topic="Cơ sở vật chất", text="Thiếu nước uống, xin gọi lại",
+                              phone=PHONE, at=at(2026, 1, 5, 10), station_id="t")
+    recent = record_feedback(db, topic="Cơ sở vật chất", text="Thiếu bút viết, xin gọi lại",
+                             phone=PHONE, at=at(2026, 12, 1), station_id="t")
+    db.execute("UPDATE outbox SET sent_at = '2026-12-02T00:00:00+07:00' WHERE record_id != ?",
+               (waiting.uid,))
+    db.conn.commit()
+    dry = cases.purge(db, now=at(2026, 12, 5), retention_days=90, dry_run=True)
+    assert dry.feedback_phones == 1
+    report = cases.purge(db, now=at(2026, 12, 5), retention_days=90)
+    assert report.feedback_phones == 1
+    phones = dict(db.execute("SELECT uid, phone FROM citizen_feedback").fetchall())
+    assert phones == {old.uid: None, waiting.uid: "0987654321", recent.uid: "0987654321"}
+    (text, payload) = db.execute("SELECT f.text, o.payload FROM citizen_feedback f JOIN outbox "
+                                 "o ON o.record_id = f.uid WHERE f.uid = ?",
+                                 (old.uid,)).fetchone()
+    assert text == "Ghế chờ bị hỏng, xin gọi lại"  # the text stays: it is the feedback
+    assert "0987654321" not in payload and json.loads(payload)["phone"] is None

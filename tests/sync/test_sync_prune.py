@@ -111,21 +111,23 @@ def test_dossier_rows_stay_as_tombstones_until_retention_is_done_with_them(db, c
     later = returned_at + timedelta(days=60)
 
     result = prune_delivered(db, now=later, keep_days=30)
-    # The withdrawn dossier is never purged: its rows go. The returned one's stay, emptied.
-    assert result.deleted == len(desk.get(refused.code).history)
-    assert result.slimmed == kept_rows
+    # Both stay, emptied: retention purges a withdrawn dossier too, after its last change.
+    withdrawn_rows = len(desk.get(refused.code).history)
+    assert result.deleted == 0
+    assert result.slimmed == kept_rows + withdrawn_rows
     rows = db.execute("SELECT payload, sync_result, sent_at FROM outbox").fetchall()
-    assert len(rows) == kept_rows
+    assert len(rows) == kept_rows + withdrawn_rows
     assert all(p == "{}" and r == TOMBSTONE and s for p, r, s in rows)
     assert "Kim Thư" not in json.dumps(rows, ensure_ascii=False)
     assert is_synced(db.conn, desk.get(kept.code))
+    assert is_synced(db.conn, desk.get(refused.code))
     # Tombstones are not pruned again...
     assert prune_delivered(db, now=later, keep_days=30).changed == 0
     # ...until retention purged the dossier (it still knows the city has it).
     report = purge_personal_data(db, now=returned_at + timedelta(days=91), retention_days=90)
-    assert report.purged == [kept.code]
+    assert report.purged == [kept.code, refused.code]
     again = prune_delivered(db, now=returned_at + timedelta(days=91), keep_days=30)
-    assert again.deleted == kept_rows
+    assert again.deleted == kept_rows + withdrawn_rows
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == (
         kept_rows + len(desk.get(refused.code).history))

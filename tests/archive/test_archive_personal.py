@@ -1,0 +1,209 @@
+"""Personal data in archived years: counted in the manifest and listed by the doctor (counts
+and days only), and reached by retention once past its time: the year is rewritten without it
+(checked, same rows, same reports), and the backup folder's copy replaced."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from kiosk.archive import files
+from kiosk.backup.schedule import backup_round
+from kiosk.config import Config
+from kiosk.diagnostics.checks import check_archive, load_config, run_checks
+from kiosk.diagnostics.results import FAIL, PASS
+from kiosk.paths import Paths
+from kiosk.store import connect
+from tests.archive.test_archive import TZ, kiosk, reports, seed_station
+
+PHONE = "0912345678"
+LONG = "[dossiers]\nretention_days = 3650\n[petitions]\nretention_days = 3650\n"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """The seed, plus a dossier of 4 March 2024 withdrawn the next day and a feedback with a
+    phone number of May 2024, all delivered, archived while retention was ten years (so with
+    their personal data): 2024 archived, the rest live."""
+    from kiosk.dossiers.intake import DossierDesk
+    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS, record_feedback
+
+    data = seed_station(tmp_path_factory.mktemp("seed") / "station")
+    (data / "kiosk.toml").write_text(LONG, encoding="utf-8")
+    db = connect(data / "kiosk.db")
+    desk = DossierDesk(db, Config())
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status "
+                           "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    # (the newest row of a table stays live: a change and a feedback of this year after them)
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    record_feedback(db, topic=DEFAULT_TOPICS[0], text="Xin gọi lại", phone=PHONE,
+                    at=datetime(2024, 5, 6, 9, 0, tzinfo=TZ), station_id="t")
+    record_feedback(db, topic=DEFAULT_TOPICS[0], text="Sạch sẽ, tốt", phone=None,
+                    at=datetime(2026, 5, 6, 9, 0, tzinfo=TZ), station_id="t")
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.commit()
+    name = db.conn.execute("SELECT submitter_name FROM dossiers WHERE code = ?",
+                           (code,)).fetchone()[0]
+    db.conn.close()
+    assert kiosk(data, "archive", "--before", "2025-01-01") == 0
+    (data / "who.json").write_text(json.dumps({"code": code, "name": name}), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def station(seeded, tmp_path):
+    data = tmp_path / "station"
+    shutil.copytree(seeded, data)
+    return data
+
+
+def _unpacked(data, tmp_path, year=2024):
+    plain = tmp_path / f"{year}-{os.urandom(3).hex()}.db"
+    plain.write_bytes(lzma.decompress(files.year_file(data / "archive", year).read_bytes()))
+    return plain
+
+
+def _doctor_line(data, config=None):
+    (line,) = [r for r in run_checks(Paths(data, data / "kiosk.toml"), config=config or Config(),
+                                     checks=[check_archive]) if "2024:" in r.detail]
+    return line
+
+
+def test_the_manifest_and_the_doctor_say_which_years_hold_personal_data(station, tmp_path):
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    conn = sqlite3.connect(_unpacked(station, tmp_path))
+    unpurged = conn.execute("SELECT count(*) FROM dossiers WHERE purged_at IS NULL AND "
+                            "submitter_name IS NOT NULL").fetchone()[0]
+    assert conn.execute("SELECT submitter_name FROM dossiers WHERE code = ?",
+                        (who["code"],)).fetchone()[0] == who["name"]
+    assert conn.execute("SELECT count(*) FROM citizen_feedback WHERE phone IS NOT NULL"
+                        ).fetchone()[0] == 1
+    conn.close()
+    assert unpurged >= 1
+    manifest = files.read_manifest(station / "archive", 2024)
+    assert manifest["personal"]["dossiers"]["rows"] == unpurged
+    assert manifest["personal"]["feedback_phones"] == {"rows": 1, "from": "2024-05-06",
+                                                       "to": "2024-05-06"}
+    text = files.manifest_file(station / "archive", 2024).read_text("utf-8")
+    assert PHONE not in text and who["name"] not in text
+    line = _doctor_line(station)
+    assert line.status == PASS and "verified; holds personal data" in line.detail
+    assert f"{unpurged} refused/withdrawn/stopped dossier(s)" in line.detail
+    assert "1 feedback phone number(s) (last change 2024-05-06 to 2024-05-06)" in line.detail
+    assert PHONE not in line.detail and who["name"] not in line.detail
+    # A manifest written before the count was kept: said so, not guessed.
+    del manifest["personal"]
+    files.write_manifest(station / "archive", 2024, manifest)
+    assert "personal data not counted" in _doctor_line(station).detail
+
+
+def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_path, capsys):
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    paths = Paths(station, station / "kiosk.toml")
+    # Retention back to its default (90 days), with the backup folder configured; the
+    # station as its commands see it (its id names its folder of archive copies).
+    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
+    config, problem = load_config(paths)
+    assert problem is None
+    (station / "kiosk.toml").write_text(LONG + f'[backup]\nfolder = "{usb}"\n',
+                                        encoding="utf-8")
+    assert backup_round(config, paths).ok
+    kept = usb / files.backup_folder_name(config.station.id)
+    old = files.read_manifest(station / "archive", 2024)
+    assert files.read_manifest(kept, 2024)["file_sha256"] == old["file_sha256"]
+    raw = files.year_file(station / "archive", 2024)
+    assert who["name"].encode() in lzma.decompress(raw.read_bytes())
+    before = reports(station, tmp_path / "before")
+    # The checksums the purge computes again are those archiving wrote.
+    from kiosk.archive.purge import _checksums
+
+    conn = sqlite3.connect(_unpacked(station, tmp_path))
+    assert {k: v[1] for k, v in _checksums(conn).items()} == old["rows_sha256"]
+    conn.close()
+
+    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert kiosk(station, "dossier", "purge", "--dry-run") == 0
+    assert "Archived year 2024 would be rewritten" in capsys.readouterr().out
+    assert files.read_manifest(station / "archive", 2024) == old  # a dry run changes nothing
+    assert kiosk(station, "dossier", "purge") == 0
+    out = capsys.readouterr().out
+    assert "Archived year 2024 rewritten without the personal data past its retention" in out
+    assert "kiosk-archive-2024.db.xz" in out  # the backup folder's copy replaced
+    new = files.read_manifest(station / "archive", 2024)
+    assert new["file_sha256"] != old["file_sha256"] and new["rows"] == old["rows"]
+    assert new["personal"]["dossiers"]["rows"] == 0
+    assert new["personal"]["feedback_phones"]["rows"] == 1  # `kiosk petition purge`'s part
+    plain = lzma.decompress(raw.read_bytes())
+    assert who["name"].encode() not in plain  # not in free space either
+    assert PHONE.encode() in plain
+    conn = sqlite3.connect(_unpacked(station, tmp_path))
+    assert conn.execute("SELECT submitter_name, purged_at IS NOT NULL, status FROM dossiers "
+                        "WHERE code = ?", (who["code"],)).fetchone() == (None, 1, 7)
+    conn.close()
+    assert kiosk(station, "petition", "purge") == 0
+    out = capsys.readouterr().out
+    assert "Archived year 2024 rewritten" in out, out
+    assert "kiosk-archive-2024.db.xz" in out, out  # the backup folder's copy replaced
+    plain = lzma.decompress(raw.read_bytes())
+    assert PHONE.encode() not in plain
+    new = files.read_manifest(station / "archive", 2024)
+    assert files.read_manifest(kept, 2024) == new  # the backup's copy follows
+    assert files.sha256_file(files.year_file(kept, 2024)) == new["file_sha256"]
+    assert PHONE.encode() not in lzma.decompress(files.year_file(kept, 2024).read_bytes())
+    line = _doctor_line(station)
+    assert line.status == PASS and "verified; no personal data" in line.detail
+    after = reports(station, tmp_path / "after")
+    for name, got in after.items():  # the figures do not change; the logbook loses the names
+        if name.startswith("report-"):
+            assert got == before[name], name
+        else:
+            assert got.count(b"\n") == before[name].count(b"\n"), name
+    assert who["name"].encode() in before["logbook-2024.csv"]
+    assert who["name"].encode() not in after["logbook-2024.csv"]
+    # Nothing more past retention: the next purges leave the year alone.
+    stamp = raw.stat().st_mtime_ns
+    assert kiosk(station, "dossier", "purge") == 0 and kiosk(station, "petition", "purge") == 0
+    assert raw.stat().st_mtime_ns == stamp
+
+
+_PURGE = """
+import sys
+from pathlib import Path
+from kiosk.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "dossier", "purge"]))
+"""
+
+
+def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station, capsys):
+    from kiosk.archive.move import STOP_AT_ENV
+
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    old = files.read_manifest(station / "archive", 2024)
+    env = {**os.environ, STOP_AT_ENV: "purge-renamed", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    # The new file is in place, its manifest not yet: the doctor says so.
+    assert files.read_manifest(station / "archive", 2024) == old
+    assert _doctor_line(station).status == FAIL
+    assert kiosk(station, "archive") == 0  # (as the doctor's fix says) finishes it
+    line = _doctor_line(station)
+    assert line.status == PASS and "no personal data" not in line.detail  # phones: petitions'
+    assert files.read_manifest(station / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
+    assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")
+                and not p.name.endswith(".lock")]
