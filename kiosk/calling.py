@@ -125,6 +125,8 @@ class CallDesk:
                            last_called_at=self._time(last))
                 for t, last in self._serving(conn, today))
             calls = []
+            # `kind IN ('called', 'recalled')` word for word: the calls' partial index
+            # (queue_events_calls, kiosk/store/upkeep_schema.py) serves only that.
             for i, kind, when, text, tid, number, service in conn.execute(
                     "SELECT e.id, e.kind, e.at, e.detail, t.id, t.number, t.service_code "
                     "FROM queue_events e JOIN tickets t ON t.id = e.ticket_id "

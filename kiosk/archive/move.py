@@ -336,12 +336,6 @@ def _delete(db: Database) -> None:
     try:
         with transaction(db) as conn:
             present = existing(db)
-            # The sync keeps a delivered dossier row without its payload while retention may
-            # still ask about the dossier (sync/prune.py); an archived dossier is past that,
-            # and prune finds tombstones through the live history: they go with it.
-            conn.execute("DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
-                         "IN (SELECT uid FROM main.dossier_events WHERE id IN "
-                         "(SELECT id FROM temp.arch_sel_dossier_events))")
             for t in present:
                 keys = ", ".join(t.key)
                 conn.execute(f"DELETE FROM main.{t.name} WHERE ({keys}) IN "
