@@ -214,7 +214,10 @@ class CallDesk:
             if current is None:
                 remember_op(conn, op_id, "skip", None, at)
                 return None
-            conn.execute("UPDATE tickets SET status = 'skipped' WHERE id = ?", (current.id,))
+            # The latest call's time matters only while the citizen is called (the display,
+            # ServingNow); every call stays in queue_events: not kept on a closed ticket.
+            conn.execute("UPDATE tickets SET status = 'skipped', last_called_at = NULL "
+                         "WHERE id = ?", (current.id,))
             self._event(conn, current, SKIPPED, at, counter=counter, clerk=current.clerk,
                         service=current.current_service)
             remember_op(conn, op_id, "skip", current.id, at)
@@ -368,8 +371,9 @@ class CallDesk:
         called = ticket.called_at
         if called is not None and at < called:
             at = called  # a replayed finish from a station whose clock runs behind
-        conn.execute("UPDATE tickets SET status = 'done', finished_at = ? WHERE id = ?",
-                     (at.isoformat(), ticket.id))
+        # last_called_at: only while the ticket is at a counter (see skip()).
+        conn.execute("UPDATE tickets SET status = 'done', finished_at = ?, last_called_at = NULL "
+                     "WHERE id = ?", (at.isoformat(), ticket.id))
         extra = {"by": by} if by else {}
         self._event(conn, ticket, FINISHED, at, counter=ticket.counter, clerk=ticket.clerk,
                     service=ticket.current_service, **extra)

@@ -149,3 +149,27 @@ def test_migration_17_keeps_every_answer_and_turns_tombstones_into_marks(tmp_pat
                           ).fetchone()[0] == 3
     finally:
         db.conn.close()
+
+
+def test_a_closed_ticket_keeps_no_last_call_time_the_events_keep_every_call(db, desk, config):
+    calls = CallDesk(db, config)
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=HCM)
+    a, b = desk.issue("CT", at=start), desk.issue("CT", at=start + timedelta(minutes=1))
+    calls.call_next(1, clerk="Lan", at=start + timedelta(minutes=2))
+    calls.recall(1, at=start + timedelta(minutes=3))
+
+    def row(ticket):
+        return db.execute("SELECT status, called_at, last_called_at, finished_at FROM tickets "
+                          "WHERE id = ?", (ticket.id,)).fetchone()
+
+    assert row(a)[2] == (start + timedelta(minutes=3)).isoformat()  # at the counter: kept
+    assert calls.snapshot(at=start + timedelta(minutes=4)).serving[0].last_called_at == (
+        start + timedelta(minutes=3))
+    calls.call_next(1, clerk="Lan", at=start + timedelta(minutes=5))  # finishes a
+    calls.skip(1, at=start + timedelta(minutes=6))
+    assert row(a) == ("done", (start + timedelta(minutes=2)).isoformat(), None,
+                      (start + timedelta(minutes=5)).isoformat())
+    assert row(b)[0] == "skipped" and row(b)[1] and row(b)[2] is None
+    assert [r[0] for r in db.execute(
+        "SELECT at FROM queue_events WHERE ticket_id = ? AND kind IN ('called', 'recalled') "
+        "ORDER BY id", (a.id,))] == [(start + timedelta(minutes=m)).isoformat() for m in (2, 3)]
