@@ -339,9 +339,11 @@ class CallDesk:
         return self.tickets.with_dossiers(conn, self.tickets.from_row(row)) if row else None
 
     def _serving(self, conn: sqlite3.Connection, day: str) -> list[tuple[Ticket, str | None]]:
+        # Through tickets_at_counter (one row per busy counter, in counter order); `+day`
+        # keeps SQLite from reading the whole day's tickets by their day instead.
         rows = conn.execute(
             f"SELECT {TICKET_SELECT}, last_called_at FROM tickets WHERE status IN "
-            "('called', 'serving') AND counter IS NOT NULL AND day = ? ORDER BY counter",
+            "('called', 'serving') AND counter IS NOT NULL AND +day = ? ORDER BY counter",
             (day,)).fetchall()
         return [(self.tickets.with_dossiers(conn, self.tickets.from_row(r[:-1])), r[-1])
                 for r in rows]

@@ -173,3 +173,21 @@ def test_a_closed_ticket_keeps_no_last_call_time_the_events_keep_every_call(db, 
     assert [r[0] for r in db.execute(
         "SELECT at FROM queue_events WHERE ticket_id = ? AND kind IN ('called', 'recalled') "
         "ORDER BY id", (a.id,))] == [(start + timedelta(minutes=m)).isoformat() for m in (2, 3)]
+
+
+def test_the_tickets_at_the_counters_are_read_through_their_own_index(db, desk, config):
+    calls = CallDesk(db, config)
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=HCM)
+    for i in range(4):
+        desk.issue("CT", at=start + timedelta(minutes=i))
+    calls.call_next(2, clerk="Lan", at=start + timedelta(minutes=5))
+    seen = []
+    db.conn.set_trace_callback(seen.append)
+    try:
+        snap = calls.snapshot(at=start + timedelta(minutes=6))
+    finally:
+        db.conn.set_trace_callback(None)
+    assert [s.counter for s in snap.serving] == [2]
+    (sql,) = [s for s in seen if "last_called_at FROM tickets" in s]
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+    assert "USING INDEX tickets_at_counter" in plan and "TEMP B-TREE" not in plan
