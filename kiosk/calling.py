@@ -125,6 +125,8 @@ class CallDesk:
                            last_called_at=self._time(last))
                 for t, last in self._serving(conn, today))
             calls = []
+            # `kind IN ('called', 'recalled')` word for word: the calls' partial index
+            # (queue_events_calls, kiosk/store/upkeep_schema.py) serves only that.
             for i, kind, when, text, tid, number, service in conn.execute(
                     "SELECT e.id, e.kind, e.at, e.detail, t.id, t.number, t.service_code "
                     "FROM queue_events e JOIN tickets t ON t.id = e.ticket_id "
@@ -212,7 +214,10 @@ class CallDesk:
             if current is None:
                 remember_op(conn, op_id, "skip", None, at)
                 return None
-            conn.execute("UPDATE tickets SET status = 'skipped' WHERE id = ?", (current.id,))
+            # The latest call's time matters only while the citizen is called (the display,
+            # ServingNow); every call stays in queue_events: not kept on a closed ticket.
+            conn.execute("UPDATE tickets SET status = 'skipped', last_called_at = NULL "
+                         "WHERE id = ?", (current.id,))
             self._event(conn, current, SKIPPED, at, counter=counter, clerk=current.clerk,
                         service=current.current_service)
             remember_op(conn, op_id, "skip", current.id, at)
@@ -334,9 +339,11 @@ class CallDesk:
         return self.tickets.with_dossiers(conn, self.tickets.from_row(row)) if row else None
 
     def _serving(self, conn: sqlite3.Connection, day: str) -> list[tuple[Ticket, str | None]]:
+        # Through tickets_at_counter (one row per busy counter, in counter order); `+day`
+        # keeps SQLite from reading the whole day's tickets by their day instead.
         rows = conn.execute(
             f"SELECT {TICKET_SELECT}, last_called_at FROM tickets WHERE status IN "
-            "('called', 'serving') AND counter IS NOT NULL AND day = ? ORDER BY counter",
+            "('called', 'serving') AND counter IS NOT NULL AND +day = ? ORDER BY counter",
             (day,)).fetchall()
         return [(self.tickets.with_dossiers(conn, self.tickets.from_row(r[:-1])), r[-1])
                 for r in rows]
@@ -366,8 +373,9 @@ class CallDesk:
         called = ticket.called_at
         if called is not None and at < called:
             at = called  # a replayed finish from a station whose clock runs behind
-        conn.execute("UPDATE tickets SET status = 'done', finished_at = ? WHERE id = ?",
-                     (at.isoformat(), ticket.id))
+        # last_called_at: only while the ticket is at a counter (see skip()).
+        conn.execute("UPDATE tickets SET status = 'done', finished_at = ?, last_called_at = NULL "
+                     "WHERE id = ?", (at.isoformat(), ticket.id))
         extra = {"by": by} if by else {}
         self._event(conn, ticket, FINISHED, at, counter=ticket.counter, clerk=ticket.clerk,
                     service=ticket.current_service, **extra)

@@ -15,7 +15,7 @@ from kiosk.officefeed import schema as officefeed  # 6: records forwarded to the
 from kiosk.petitions import schema as petitions  # 14: petitions with deadlines
 from kiosk.queue import schema as queue  # 4: counter calling
 from kiosk.store import stats_schema as stats  # 16: settled days' queue figures, results' indexes
-from kiosk.store import upkeep_schema as upkeep  # 8: a station's years (1, 2: the store's own)
+from kiosk.store import upkeep_schema as upkeep  # 8, 17: a station's years (1, 2: the store's own)
 from kiosk.store.migrations import missing_versions
 
 __all__ = ["dossiers", "feedback", "hub", "officefeed", "petitions", "queue", "stats",

@@ -140,15 +140,16 @@ def normal_calls_since_priority(conn: sqlite3.Connection, services: Collection[s
                                 day: str, every: int) -> int:
     """Normal tickets called today in `services` (None: all) since the last priority call.
 
-    Reads today's 'called' events only (queue_events (kind, at) index; `at` is local time, so
-    its text starts with the office's date). The service is the queue the ticket was called
-    from, recorded in the event's detail."""
+    Reads today's 'called' events only (the calls' index queue_events_calls, which SQLite
+    uses only for a query that names its `kind IN ('called', 'recalled')` word for word; `at`
+    is local time, so its text starts with the office's date). The service is the queue the
+    ticket was called from, recorded in the event's detail."""
     next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
     rows = conn.execute(
         "SELECT t.priority IS NOT NULL, coalesce(json_extract(e.detail, '$.service'), "
         "t.service_code) FROM queue_events e JOIN tickets t ON t.id = e.ticket_id "
-        "WHERE e.kind = 'called' AND e.at >= ? AND e.at < ? ORDER BY e.id DESC",
-        (day, next_day))
+        "WHERE e.kind IN ('called', 'recalled') AND e.kind = 'called' "
+        "AND e.at >= ? AND e.at < ? ORDER BY e.id DESC", (day, next_day))
     wanted = set(services) if services else None
     count = 0
     for was_priority, service in rows:

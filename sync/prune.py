@@ -13,11 +13,13 @@ still reads it:
   which forwards them to the office hub after a cursor per hub: rows after the lowest cursor,
   or after the cursor of the hub this station forwards to (none yet: 0), are kept.
 - The retention purge (kiosk/dossiers/retention.py `is_synced`) learns from a dossier's outbox
-  rows that the city has it, and a missing row counts as not delivered. So a delivered dossier
-  row is deleted only when its dossier is past that question (personal data already purged:
-  handed back, refused, withdrawn and stopped dossiers are all purged once past retention);
-  otherwise its payload (with the personal data in it) is dropped and the row stays as a
-  small tombstone (`payload = '{}'`, `sync_result = 'pruned'`, `sent_at` kept).
+  rows that the city has it, and a missing row counts as not delivered. So when a delivered
+  dossier row goes while its dossier is not past that question (personal data not purged
+  yet: handed back, refused, withdrawn and stopped dossiers are all purged once past
+  retention), the answer is kept on the status change the row was about:
+  `dossier_events.city_delivered = 1`, in the same transaction (until migration 17 the row
+  stayed as a payload-less tombstone, about 200 bytes with its keys, for every status change
+  of every open dossier).
 
 Each batch is one short write transaction (the candidates are read before it), so a ticket
 issued meanwhile waits for at most one small batch. The counter outbox (`counter_outbox`, on a
@@ -44,7 +46,6 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 500
 VACUUM_CHUNK_PAGES = 256  # 1 MiB of 4 KiB pages per incremental_vacuum call (one short lock)
 FORWARDED_TYPES = ("dossier", "rating", "petition")  # kiosk.officefeed.records RECORD_TYPES
-TOMBSTONE = "pruned"
 _NO_LIMIT = 1 << 62
 AUTO_VACUUM_INCREMENTAL = 2
 
@@ -52,7 +53,7 @@ AUTO_VACUUM_INCREMENTAL = 2
 @dataclass
 class PruneResult:
     deleted: int = 0         # outbox rows deleted
-    slimmed: int = 0         # dossier rows kept as tombstones (payload dropped)
+    slimmed: int = 0         # dossier rows deleted with their delivery marked on the change
     counter_ops: int = 0     # counter_outbox rows deleted
     freed_pages: int = 0     # pages given back to the file system
     more: bool = False       # stopped at max_rows: call again
@@ -98,9 +99,9 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
             "SELECT id, record_type, record_id FROM outbox WHERE id > ? "
             "AND sent_at IS NOT NULL AND set_aside_at IS NULL "
             "AND julianday(sent_at) < julianday(?) "
-            "AND sync_result IS NOT ? AND (record_type NOT IN (?, ?, ?) OR id <= ?) "
+            "AND (record_type NOT IN (?, ?, ?) OR id <= ?) "
             "ORDER BY id LIMIT ?",
-            (after, cutoff, TOMBSTONE, *FORWARDED_TYPES, floor,
+            (after, cutoff, *FORWARDED_TYPES, floor,
              min(batch_rows, budget))).fetchall()
         if not rows:
             break
@@ -108,32 +109,28 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
         budget -= len(rows)
         keep = _dossier_rows_to_keep(db, [r[2] for r in rows if r[1] == "dossier"])
         delete = [(r[0],) for r in rows if r[2] not in keep]
-        slim = [(r[0],) for r in rows if r[2] in keep]
+        marked = 0
         with transaction(db) as conn:
             # The conditions again, under the lock: only a delivered row goes.
             guard = "AND sent_at IS NOT NULL AND set_aside_at IS NULL"
-            tombstones = [conn.execute(
-                f"SELECT id, record_id, record_type, schema_version, created_at, sent_at "
-                f"FROM outbox WHERE id = ? {guard}", oid).fetchone() for oid in slim]
-            tombstones = [t for t in tombstones if t is not None]
-            # Deleted and written again rather than updated in place: SQLite merges pages
-            # that deleting leaves mostly empty, not pages whose rows only shrank.
-            conn.executemany(f"DELETE FROM outbox WHERE id = ? {guard}", delete + slim)
-            conn.executemany(
-                "INSERT INTO outbox (id, record_id, record_type, schema_version, created_at, "
-                f"payload, sent_at, sync_result) VALUES (?, ?, ?, ?, ?, '{{}}', ?, "
-                f"'{TOMBSTONE}')", tombstones)
+            for oid, _, record_id in (r for r in rows if r[2] in keep):
+                gone = conn.execute(f"DELETE FROM outbox WHERE id = ? {guard}", (oid,))
+                if gone.rowcount:
+                    conn.execute("UPDATE dossier_events SET city_delivered = 1 WHERE uid = ?",
+                                 (record_id,))
+                    marked += 1
+            conn.executemany(f"DELETE FROM outbox WHERE id = ? {guard}", delete)
         result.deleted += len(delete)
-        result.slimmed += len(tombstones)
+        result.slimmed += marked
     else:
         result.more = True
-    result.deleted += _drop_tombstones(db, batch_rows)
     result.counter_ops = _prune_counter_outbox(db, cutoff, batch_rows)
     if vacuum and result.changed:
         result.freed_pages = incremental_vacuum(db)
     if result.changed:
-        log.info("sync: pruned %d delivered record(s) older than %d days (%d dossier "
-                 "record(s) kept as tombstones, %d counter operation(s)); %d page(s) freed",
+        log.info("sync: pruned %d delivered record(s) older than %d days (and %d dossier "
+                 "record(s) marked delivered on their history, %d counter operation(s)); "
+                 "%d page(s) freed",
                  result.deleted, keep_days, result.slimmed, result.counter_ops,
                  result.freed_pages)
     return result
@@ -149,20 +146,6 @@ def _dossier_rows_to_keep(db: Database, record_ids: list[str]) -> set[str]:
         f"SELECT e.uid FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
         f"WHERE e.uid IN ({marks}) AND d.purged_at IS NOT NULL", record_ids).fetchall()}
     return set(record_ids) - gone
-
-
-def _drop_tombstones(db: Database, batch_rows: int) -> int:
-    """Delete the tombstones of dossiers retention no longer asks about."""
-    # The literal (not a parameter) lets SQLite use the partial index outbox_tombstones.
-    rows = db.execute(
-        f"SELECT o.id FROM outbox o JOIN dossier_events e ON e.uid = o.record_id "
-        f"JOIN dossiers d ON d.id = e.dossier_id WHERE o.sync_result = '{TOMBSTONE}' "
-        f"AND d.purged_at IS NOT NULL").fetchall()
-    for start in range(0, len(rows), batch_rows):
-        with transaction(db) as conn:
-            conn.executemany("DELETE FROM outbox WHERE id = ? AND sync_result = ?",
-                             [(r[0], TOMBSTONE) for r in rows[start:start + batch_rows]])
-    return len(rows)
 
 
 def _prune_counter_outbox(db: Database, cutoff: str, batch_rows: int) -> int:

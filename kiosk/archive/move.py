@@ -392,12 +392,6 @@ def _delete(db: Database) -> None:
     try:
         with transaction(db) as conn:
             present = existing(db)
-            # The sync keeps a delivered dossier row without its payload while retention may
-            # still ask about the dossier (sync/prune.py); an archived dossier is past that,
-            # and prune finds tombstones through the live history: they go with it.
-            conn.execute("DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
-                         "IN (SELECT uid FROM main.dossier_events WHERE id IN "
-                         "(SELECT id FROM temp.arch_sel_dossier_events))")
             for t in present:
                 keys = ", ".join(t.key)
                 conn.execute(f"DELETE FROM main.{t.name} WHERE ({keys}) IN "
@@ -454,12 +448,6 @@ def _delete_in_steps(db: Database, step: int) -> None:
                     tx.execute("DELETE FROM temp.arch_step")
                     tx.executemany("INSERT INTO temp.arch_step VALUES (?)",
                                    [(k,) for k in keys[at:at + step]])
-                    if parent == "dossiers":  # the sync's tombstones go with them (_delete)
-                        tx.execute(
-                            "DELETE FROM main.outbox WHERE sync_result = 'pruned' AND record_id "
-                            "IN (SELECT uid FROM main.dossier_events WHERE dossier_id IN "
-                            "(SELECT k FROM temp.arch_step) AND +id IN "
-                            "(SELECT id FROM temp.arch_sel_dossier_events))")
                     for child, col in children:
                         if child not in present:
                             continue

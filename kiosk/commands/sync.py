@@ -306,9 +306,9 @@ def _compact(args, config: Config, paths: Paths) -> int:
     if args.json:
         print(json.dumps(out))
     else:
-        print(f"{result.deleted} delivered record(s) deleted, {result.slimmed} kept without "
-              f"their payload; database {before * page / 1e6:.1f} MB -> "
-              f"{after * page / 1e6:.1f} MB.")
+        print(f"{result.deleted} delivered record(s) deleted, and {result.slimmed} dossier "
+              f"record(s) with their delivery marked on the dossier's history; database "
+              f"{before * page / 1e6:.1f} MB -> {after * page / 1e6:.1f} MB.")
     return EXIT_OK
 
 

@@ -66,7 +66,8 @@ def is_synced(conn: sqlite3.Connection, dossier: Dossier | int) -> bool:
 
     Without any delivery-state column on the outbox (a station whose sync is not installed)
     nothing counts as synced, so nothing is ever purged: losing data the city never received
-    is worse than keeping it longer. A missing outbox row also counts as not delivered.
+    is worse than keeping it longer. A missing outbox row also counts as not delivered,
+    unless the sync pruned it after its delivery and marked the change (`city_delivered`).
     """
     column = _delivery_column(conn)
     if column is None:
@@ -75,11 +76,12 @@ def is_synced(conn: sqlite3.Connection, dossier: Dossier | int) -> bool:
     # A change made at a counter PC of a LAN office has no city outbox row here: it went to
     # the office's dossier book (book_outbox, kiosk/dossiers/office.py), whose hub sends it to
     # the city; it counts once the book took it. A change another counter made, mirrored here
-    # from the book (no station recorded), is the book's to deliver.
+    # from the book (no station recorded), is the book's to deliver. A change whose delivered
+    # row the sync pruned carries the mark `city_delivered` (sync/prune.py).
     events, delivered = conn.execute(
         f"SELECT count(e.id), coalesce(sum(CASE WHEN o.id IS NOT NULL THEN o.{column} IS NOT "
-        "NULL WHEN b.id IS NOT NULL THEN b.sent_at IS NOT NULL ELSE e.station_id = '' END), "
-        "0) FROM dossier_events e "
+        "NULL WHEN e.city_delivered = 1 THEN 1 WHEN b.id IS NOT NULL THEN b.sent_at IS NOT "
+        "NULL ELSE e.station_id = '' END), 0) FROM dossier_events e "
         "LEFT JOIN outbox o ON o.record_id = e.uid "
         "LEFT JOIN book_outbox b ON b.change_id = e.uid WHERE e.dossier_id = ?",
         (dossier_id,)).fetchone()

@@ -16,7 +16,9 @@ must never change: later changes are new migrations.
   operation, so a retried request or a counter's replayed outbox is applied once and only once.
 - `counter_outbox`: on a counter station, what it recorded while the hub was unreachable,
   replayed in order when it returns.
-- An index on queue_events (kind, at) keeps "calls today" reads off the whole history.
+- An index on queue_events (kind, at) keeps "calls today" reads off the whole history
+  (migration 17, kiosk/store/upkeep_schema.py, replaced it by one on the calls alone, and
+  tickets_waiting by one on the waiting tickets alone).
 """
 
 from kiosk.store.migrations import register

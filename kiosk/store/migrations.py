@@ -1,7 +1,7 @@
 """The station database's migrations: ONE ordered list, applied by kiosk.store.db.migrate();
 PRAGMA user_version records how many have run.
 
-The store owns the mechanism and its own tables (1 and 2 here, 8 in upkeep_schema.py); every
+The store owns the mechanism and its own tables (1 and 2 here, 8 and 17 in upkeep_schema.py); every
 other package owns its tables and registers its migration here under its version number
 (`register()` in its schema.py: kiosk/dossiers, kiosk/queue, kiosk/feedback, kiosk/officefeed,
 kiosk/hub). The store imports none of them: kiosk/schema.py does, and importing `kiosk` imports

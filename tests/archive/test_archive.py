@@ -396,35 +396,41 @@ def test_one_archiving_run_at_a_time(station, capsys):
     assert live_count(station, "tickets", "day < '2025-01-01'") == 0
 
 
-def test_the_tombstones_of_archived_dossiers_go_with_them(station):
+def test_the_delivery_marks_of_archived_dossiers_go_with_them(station):
+    """sync/prune.py marks a change whose delivered row it pruned (`city_delivered`): the mark
+    moves into the archive with its change, and the changes that stay live keep theirs."""
     conn = sqlite3.connect(station / "kiosk.db")
     uids = [r[0] for r in conn.execute(
         "SELECT e.uid FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
         "WHERE d.day < '2025-01-01' AND d.status = 10 AND d.purged_at IS NOT NULL")]
-    open_uids = [r[0] for r in conn.execute(
-        "SELECT e.uid FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id "
-        "WHERE d.day < '2025-01-01' AND d.status NOT IN (3, 7, 8, 10)")]
-    # as sync/prune.py leaves them: delivered, payload dropped
-    conn.executemany("UPDATE outbox SET payload = '{}', sync_result = 'pruned' "
-                     "WHERE record_id = ?", [(u,) for u in uids + open_uids])
+    # as sync/prune.py leaves them: the change marked, its outbox row gone
+    conn.executemany("UPDATE dossier_events SET city_delivered = 1 WHERE uid = ?",
+                     [(u,) for u in uids])
+    conn.executemany("DELETE FROM outbox WHERE record_id = ?", [(u,) for u in uids])
     conn.commit()
     conn.close()
-    assert uids and open_uids
+    assert uids
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     conn = sqlite3.connect(station / "kiosk.db")
     live = {r[0] for r in conn.execute("SELECT uid FROM dossier_events")}
-    gone = [u for u in uids if u not in live]
-    assert len(gone) >= 10  # archived, and their tombstones with them
-    marks = ", ".join("?" * len(gone))
-    assert conn.execute(f"SELECT count(*) FROM outbox WHERE record_id IN ({marks})",
-                        gone).fetchone()[0] == 0
-    kept = [u for u in uids if u in live]  # a dossier of 2024 handed back in 2025 stays
-    assert conn.execute(f"SELECT count(*) FROM outbox WHERE record_id IN "
-                        f"({', '.join('?' * len(kept))})", kept).fetchone()[0] == len(kept)
-    marks = ", ".join("?" * len(open_uids))
-    assert conn.execute(f"SELECT count(*) FROM outbox WHERE record_id IN ({marks})",
-                        open_uids).fetchone()[0] == len(open_uids)
     conn.close()
+    gone = [u for u in uids if u not in live]
+    kept = [u for u in uids if u in live]  # a dossier of 2024 handed back in 2025 stays
+    assert len(gone) >= 10
+    marks = dict(all_rows_of(station, "SELECT uid, city_delivered FROM dossier_events"))
+    assert all(marks[u] == 1 for u in uids)  # archived or live, each change keeps its mark
+    assert live_count(station, "dossier_events", "city_delivered = 1") == len(kept)
+
+
+def all_rows_of(data: Path, sql: str) -> list[tuple]:
+    """`sql` over the live and archived rows together."""
+    db = connect(data / "kiosk.db")
+    try:
+        with with_archives(db, files.folder_for(data / "kiosk.db"),
+                           years=[a.year for a in files.archived_years(data / "archive")]):
+            return db.execute(sql).fetchall()
+    finally:
+        db.conn.close()
 
 
 @pytest.mark.parametrize("role", ["client", "hub"])

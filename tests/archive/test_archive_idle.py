@@ -265,8 +265,8 @@ def test_a_step_finds_its_rows_by_index_never_by_walking_a_table(station, monkey
     paths = Paths(station, station / "kiosk.toml")
     assert run_once(KEEP_ONE, paths, OPEN, still_idle=lambda: True)
     kinds = {sql.split()[2] for sql in plans}
-    assert {"main.queue_events", "main.dossier_events", "main.tickets", "main.dossiers",
-            "main.outbox"} <= kinds
+    assert {"main.queue_events", "main.dossier_events", "main.tickets",
+            "main.dossiers"} <= kinds
     for sql, plan in plans.items():
         walks = [p for p in plan if p.startswith(("SCAN main.", "SCAN temp.arch_sel"))]
         assert not walks, (sql, plan)

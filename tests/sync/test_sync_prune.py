@@ -3,6 +3,7 @@
 import json
 import random
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from kiosk.dossiers import DossierDesk, DossierStatus, is_synced, purge_personal
 from kiosk.feedback.ratings import record_rating
 from kiosk.store import connect, transaction
 from sync import status as st
-from sync.prune import TOMBSTONE, forward_floor, incremental_vacuum, prune_delivered
+from sync.prune import forward_floor, incremental_vacuum, prune_delivered
 from sync.seed import seed_tickets
 from tests.dossiers.test_dossiers_helpers import CLERK, HCM, THURSDAY_9AM, intake
 
@@ -98,7 +99,11 @@ def test_tickets_are_pruned_whatever_the_feed_cursor(db, config):
     assert prune_delivered(db, now=NOW, keep_days=30, feed_hub="https://hub").deleted == 15
 
 
-def test_dossier_rows_stay_as_tombstones_until_retention_is_done_with_them(db, config):
+def test_dossier_rows_go_and_leave_their_delivery_on_the_change(db, config):
+    """A delivered dossier row retention may still ask about goes like any other; the city's
+    having it stays on the status change (`city_delivered`), so the purge still purges."""
+    # changes of its own, not ones mirrored from a book
+    config = replace(config, station=replace(config.station, id="kiosk-prune-1"))
     desk = DossierDesk(db, config)
     returned_at = THURSDAY_9AM + timedelta(days=1)
     kept = desk.save_intake(intake(notes="Nguyễn Thị Kim Thư"), clerk=CLERK, at=THURSDAY_9AM)
@@ -106,31 +111,38 @@ def test_dossier_rows_stay_as_tombstones_until_retention_is_done_with_them(db, c
     refused = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
     desk.change_status(refused.code, DossierStatus.WITHDRAWN, clerk=CLERK,
                        reason="Công dân rút hồ sơ", at=THURSDAY_9AM + timedelta(hours=1))
+    open_one = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
     deliver(db, (returned_at + timedelta(hours=1)).isoformat())
+    # One change of the open dossier not delivered yet (made later, still pending).
+    desk.change_status(open_one.code, DossierStatus.PROCESSING, clerk=CLERK,
+                       at=returned_at + timedelta(hours=2))
     kept_rows = len(desk.get(kept.code).history)
+    open_delivered = {c.uid for c in desk.get(open_one.code).history[:-1]}
     later = returned_at + timedelta(days=60)
+    assert open_delivered and not is_synced(db.conn, desk.get(open_one.code))
 
     result = prune_delivered(db, now=later, keep_days=30)
-    # Both stay, emptied: retention purges a withdrawn dossier too, after its last change.
+    # The withdrawn dossier is purged after its last change too: every delivered row goes,
+    # marked on its change, the open dossier's pending change stays.
     withdrawn_rows = len(desk.get(refused.code).history)
     assert result.deleted == 0
-    assert result.slimmed == kept_rows + withdrawn_rows
-    rows = db.execute("SELECT payload, sync_result, sent_at FROM outbox").fetchall()
-    assert len(rows) == kept_rows + withdrawn_rows
-    assert all(p == "{}" and r == TOMBSTONE and s for p, r, s in rows)
-    assert "Kim Thư" not in json.dumps(rows, ensure_ascii=False)
+    assert result.slimmed == kept_rows + withdrawn_rows + len(open_delivered)
+    assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'dossier'"
+                      ).fetchone()[0] == 1  # the pending change of the open dossier
+    marked = {r[0] for r in db.execute(
+        "SELECT uid FROM dossier_events WHERE city_delivered = 1")}
+    assert marked == ({c.uid for c in desk.get(kept.code).history}
+                      | {c.uid for c in desk.get(refused.code).history} | open_delivered)
     assert is_synced(db.conn, desk.get(kept.code))
     assert is_synced(db.conn, desk.get(refused.code))
-    # Tombstones are not pruned again...
+    assert not is_synced(db.conn, desk.get(open_one.code))  # its pending change counts
+    # Nothing more to prune...
     assert prune_delivered(db, now=later, keep_days=30).changed == 0
-    # ...until retention purged the dossier (it still knows the city has it).
+    # ...and retention purges the returned and the withdrawn dossier once their time is up.
     report = purge_personal_data(db, now=returned_at + timedelta(days=91), retention_days=90)
     assert report.purged == [kept.code, refused.code]
-    again = prune_delivered(db, now=returned_at + timedelta(days=91), keep_days=30)
-    assert again.deleted == kept_rows + withdrawn_rows
-    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == (
-        kept_rows + len(desk.get(refused.code).history))
+        kept_rows + len(desk.get(refused.code).history) + len(desk.get(open_one.code).history))
 
 
 def test_counter_outbox_operations_the_hub_answered_long_ago_go(db):
