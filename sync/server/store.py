@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -252,12 +253,14 @@ class SQLiteStore:
         self.conn.close()
 
 
+# The batch travels as one JSON text (an array of objects with one-letter keys) that
+# PostgreSQL unpacks: dumping it is one json.dumps in C, where eight text arrays cost the
+# receiver a Python loop with a regular expression per element.
 PG_INSERT = (
     "INSERT INTO records (record_id, record_type, office, station, created_at, "
     "schema_version, payload, received_at) "
-    "SELECT i, t, o, s, c, v, p, %s FROM unnest(%s::text[], %s::text[], "
-    "%s::text[], %s::text[], %s::text[], %s::int[], %s::text[]) "
-    "AS u(i, t, o, s, c, v, p) "
+    "SELECT r.i, r.t, r.o, r.s, r.c, r.v, r.p, %s FROM json_to_recordset(%s::json) "
+    "AS r(i text, t text, o text, s text, c text, v int, p text) "
     "ON CONFLICT (record_id) DO NOTHING RETURNING record_id")
 PG_READ_BACK = ("SELECT record_id, record_type, schema_version, payload FROM records "
                 "WHERE record_id = ANY(%s)")
@@ -270,10 +273,10 @@ def _first_copies(envelopes: Sequence[Envelope]) -> dict[str, Envelope]:
     return first
 
 
-def _pg_insert_params(first: dict[str, Envelope]) -> tuple:
-    return (_now(), *map(list, zip(*(
-        (e.id, e.type, e.office, e.station, e.created_at, e.schema_version, e.payload)
-        for e in first.values()), strict=True)))
+def _pg_insert_params(first: dict[str, Envelope]) -> tuple[str, str]:
+    rows = [{"i": e.id, "t": e.type, "o": e.office, "s": e.station, "c": e.created_at,
+             "v": e.schema_version, "p": e.payload} for e in first.values()]
+    return _now(), json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 class AsyncPostgresPusher:

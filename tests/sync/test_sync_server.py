@@ -252,6 +252,27 @@ def test_a_batch_repeating_an_id_with_other_content_keeps_the_first(store):
     assert store.get(a.id)["payload"] == a.payload
 
 
+def test_awkward_text_is_stored_byte_for_byte_alike(store):
+    # PostgreSQL takes a batch as one JSON text: its escapes must come back as they went in.
+    names = ["Nguyễn Thị \"Hoa\" \\ C:\\dir", "tab\tline\nend \u2028 \U0001F600 ạ́",
+             "\\u0000 \\ud800 \\\" {}[],:", "'; DROP TABLE records; --"]
+    envs = []
+    for name in names:
+        env = ticket(station="quầy-1")
+        data = json.loads(env["payload"])
+        data["service_name"] = name
+        env["payload"] = json.dumps(data, ensure_ascii=False)
+        envs.append(p.validate_envelope(env))
+    envs.append(p.validate_envelope(ticket(payload=json.dumps(
+        json.loads(ticket()["payload"]), ensure_ascii=True, indent=1))))
+    assert {r.status for r in store.push(envs)} == {"accepted"}
+    for env in envs:
+        row = store.get(env.id)
+        assert (row["payload"], row["station"], row["created_at"]) == (
+            env.payload, env.station, env.created_at)
+    assert [r.status for r in store.push(envs)] == ["duplicate"] * len(envs)
+
+
 def test_filters_and_paging_alike(store):
     envs = [p.validate_envelope(ticket(station=f"quay-{i % 2}")) for i in range(6)]
     store.push(envs)
