@@ -212,8 +212,9 @@ async def push(request: web.Request) -> web.Response:
                      "as it may at once; retry later", {"Retry-After": "2"})
     reading[token] = reading.get(token, 0) + 1
     try:
-        raw = await asyncio.wait_for(request.read(),
-                                     settings.body_timeout(request.content_length))
+        # asyncio.timeout, not wait_for: no task of its own for every push
+        async with asyncio.timeout(settings.body_timeout(request.content_length)):
+            raw = await request.read()
     except TimeoutError:
         log.warning("push: a body did not arrive in time; connection closed")
         response = error(408, "body_timeout", "the request body did not arrive in time")
@@ -232,17 +233,20 @@ async def push(request: web.Request) -> web.Response:
     # A few pushes are stored at once; a burst (a city of stations back after an outage)
     # waits its turn briefly, and only past a bounded queue is a station told to come back.
     slots: asyncio.Semaphore = state["slots"]
-    busy = error(503, "busy", "too many pushes at once; retry later", {"Retry-After": "2"})
     if slots.locked() and state["waiting"] >= settings.max_waiting_pushes:
-        return busy
+        return _busy()
     arrived = time.perf_counter()
-    state["waiting"] += 1
-    try:
-        await asyncio.wait_for(slots.acquire(), settings.push_wait_s)
-    except TimeoutError:
-        return busy
-    finally:
-        state["waiting"] -= 1
+    if slots.locked():
+        state["waiting"] += 1
+        try:
+            async with asyncio.timeout(settings.push_wait_s):
+                await slots.acquire()
+        except TimeoutError:
+            return _busy()
+        finally:
+            state["waiting"] -= 1
+    else:
+        await slots.acquire()  # a free slot: taken at once
     try:
         response = await _push(request, raw)
     finally:
@@ -252,6 +256,10 @@ async def push(request: web.Request) -> web.Response:
     response.headers["Server-Timing"] = \
         f"city;dur={(time.perf_counter() - arrived) * 1000:.1f}"
     return response
+
+
+def _busy() -> web.Response:
+    return error(503, "busy", "too many pushes at once; retry later", {"Retry-After": "2"})
 
 
 def _push_headers_problem(request: web.Request, settings: ServerSettings
