@@ -39,6 +39,8 @@ import os
 import random
 import secrets
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -128,6 +130,21 @@ def _own_core_wait_s() -> float:
         return 0.0
 
 
+def _on_the_wire_s(sock, wall: float) -> float | None:
+    """From the request's last byte sent to the answer's last byte received, as the
+    station's kernel saw them (TCP_INFO: how long ago it last sent and last received data,
+    in jiffies: 4 ms steps at HZ=250), so however late the station's own thread ran after
+    its answer had arrived. None where TCP_INFO is not read (not Linux, connection gone)."""
+    if sock is None or not hasattr(socket, "TCP_INFO"):
+        return None
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        sent_ago, _, received_ago = struct.unpack_from("<3I", info, 44)
+    except (OSError, struct.error):
+        return None
+    return min(max((sent_ago - received_ago) / 1000, 0.0), wall)
+
+
 def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
@@ -184,13 +201,17 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             return s
 
         def _server_timing(self, response, *args, **kwargs):
-            """The city's own time for the push (its Server-Timing header), in seconds."""
+            """The city's own time for the push (its Server-Timing header), in seconds; and
+            the connection's socket, for the kernel's times of the exchange."""
             value = response.headers.get("Server-Timing", "")
             if value.startswith("city;dur="):
                 self.server_s = float(value.split("=", 1)[1]) / 1000
+            connection = getattr(response.raw, "connection", None)
+            self.sock = getattr(connection, "sock", None)
 
         def _post(self, batch):
             self.server_s = None
+            self.sock = None
             waited = _own_core_wait_s()
             cpu = time.thread_time()
             started = time.perf_counter()
@@ -198,7 +219,8 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             wall = time.perf_counter() - started
             kind = outcome.kind if outcome.kind == "ok" else f"{outcome.kind}: {outcome.message}"
             self.timings.append((wall, kind, len(batch), self.server_s,
-                                 _own_core_wait_s() - waited, time.thread_time() - cpu))
+                                 _own_core_wait_s() - waited, time.thread_time() - cpu,
+                                 _on_the_wire_s(self.sock, wall)))
             return outcome
 
     workers = []
@@ -398,10 +420,13 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
     ok = [t[0] for t in ok_timings]
     at_city = [t[3] for t in ok_timings if t[3] is not None]
     # What the stations' own thread spent of a push: waiting for a core of this shared
-    # machine (a real station has its own PC), and its own CPU.
+    # machine (a real station has its own PC), and its own CPU; the exchange on the wire as
+    # the station's kernel saw it, and that plus the station's own CPU: what a station on a
+    # PC of its own (as fast as a core here) would have seen.
     own_wait = [t[4] for t in ok_timings]
     own_cpu = [t[5] for t in ok_timings]
-    own_pc = [t[0] - t[4] for t in ok_timings]
+    wire = [t[6] for t in ok_timings if t[6] is not None]
+    own_pc = [t[6] + t[5] for t in ok_timings if t[6] is not None]
     records = len(ids)
     delta = {k: counters[k] - before[3][k] for k in counters}
     return {
@@ -417,8 +442,12 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
             "push_max_ms": round(max(ok, default=0) * 1000, 1),
             "push_at_city_p50_ms": round(_percentile(at_city, 0.50) * 1000, 1),
             "push_at_city_p99_ms": round(_percentile(at_city, 0.99) * 1000, 1),
+            "push_on_the_wire_p50_ms": round(_percentile(wire, 0.50) * 1000, 1),
+            "push_on_the_wire_p99_ms": round(_percentile(wire, 0.99) * 1000, 1),
+            "push_on_the_wire_measured": len(wire),
             "push_own_pc_p50_ms": round(_percentile(own_pc, 0.50) * 1000, 1),
             "push_own_pc_p99_ms": round(_percentile(own_pc, 0.99) * 1000, 1),
+            "push_own_pc_max_ms": round(max(own_pc, default=0) * 1000, 1),
             "station_waiting_for_a_core_p99_ms": round(_percentile(own_wait, 0.99) * 1000, 1),
             "station_cpu_per_push_ms": round(sum(own_cpu) / max(len(own_cpu), 1) * 1000, 2),
             "not_stored_answers": len(timings) - len(ok_timings),
