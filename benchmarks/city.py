@@ -201,16 +201,18 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             return s
 
         def _server_timing(self, response, *args, **kwargs):
-            """The city's own time for the push (its Server-Timing header), in seconds; and
-            the connection's socket, for the kernel's times of the exchange."""
-            value = response.headers.get("Server-Timing", "")
-            if value.startswith("city;dur="):
-                self.server_s = float(value.split("=", 1)[1]) / 1000
+            """The city's own time for the push and its parts (its Server-Timing header:
+            city, wait, db), in seconds; and the connection's socket, for the kernel's
+            times of the exchange."""
+            for metric in response.headers.get("Server-Timing", "").split(","):
+                name, _, duration = metric.strip().partition(";dur=")
+                with contextlib.suppress(ValueError):
+                    self.server[name] = float(duration) / 1000
             connection = getattr(response.raw, "connection", None)
             self.sock = getattr(connection, "sock", None)
 
         def _post(self, batch):
-            self.server_s = None
+            self.server = {}
             self.sock = None
             waited = _own_core_wait_s()
             cpu = time.thread_time()
@@ -218,9 +220,10 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
             outcome = super()._post(batch)
             wall = time.perf_counter() - started
             kind = outcome.kind if outcome.kind == "ok" else f"{outcome.kind}: {outcome.message}"
-            self.timings.append((wall, kind, len(batch), self.server_s,
+            self.timings.append((wall, kind, len(batch), self.server.get("city"),
                                  _own_core_wait_s() - waited, time.thread_time() - cpu,
-                                 _on_the_wire_s(self.sock, wall)))
+                                 _on_the_wire_s(self.sock, wall), self.server.get("wait"),
+                                 self.server.get("db")))
             return outcome
 
     workers = []
@@ -419,6 +422,8 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
     ok_timings = [t for t in timings if t[1] == "ok"]
     ok = [t[0] for t in ok_timings]
     at_city = [t[3] for t in ok_timings if t[3] is not None]
+    city_wait = [t[7] for t in ok_timings if t[7] is not None]
+    city_db = [t[8] for t in ok_timings if t[8] is not None]
     # What the stations' own thread spent of a push: waiting for a core of this shared
     # machine (a real station has its own PC), and its own CPU; the exchange on the wire as
     # the station's kernel saw it, and that plus the station's own CPU: what a station on a
@@ -442,6 +447,10 @@ def _phase(name: str, pipes, city: _City, pg_url: str, pg_pid_file: Path | None,
             "push_max_ms": round(max(ok, default=0) * 1000, 1),
             "push_at_city_p50_ms": round(_percentile(at_city, 0.50) * 1000, 1),
             "push_at_city_p99_ms": round(_percentile(at_city, 0.99) * 1000, 1),
+            "push_at_city_waiting_for_a_slot_p99_ms": round(_percentile(city_wait, 0.99)
+                                                            * 1000, 1),
+            "push_at_city_in_postgresql_p50_ms": round(_percentile(city_db, 0.50) * 1000, 1),
+            "push_at_city_in_postgresql_p99_ms": round(_percentile(city_db, 0.99) * 1000, 1),
             "push_on_the_wire_p50_ms": round(_percentile(wire, 0.50) * 1000, 1),
             "push_on_the_wire_p99_ms": round(_percentile(wire, 0.99) * 1000, 1),
             "push_on_the_wire_measured": len(wire),

@@ -381,7 +381,14 @@ def test_the_server_on_postgresql(tmp_path, postgres_url):
     server = CityServer(tmp_path, db=postgres_url)
     try:
         a = ticket()
-        assert push(server, [a, a]).json()["results"][1]["status"] == "duplicate"
+        answer = push(server, [a, a])
+        assert answer.json()["results"][1]["status"] == "duplicate"
+        # The city's time and its parts, for operators and the city benchmark.
+        timing = dict(m.strip().split(";dur=") for m in
+                      answer.headers["Server-Timing"].split(","))
+        assert list(timing) == ["city", "wait", "db"]
+        city, wait, db = map(float, timing.values())
+        assert 0 < db <= city and 0 <= wait <= city
         assert server.records()[0]["payload"] == a["payload"]
         assert server.counts()["total"] == 1
     finally:
