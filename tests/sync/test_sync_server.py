@@ -572,6 +572,58 @@ def _listening(pid: int, port: int) -> bool:
     return False
 
 
+def test_pushes_waiting_for_the_database_are_stored_together_each_answered_alone(
+        postgres_url):
+    """Pushes that wait for one of the receiver's PostgreSQL connections go in one statement,
+    and each gets the answers it would have had alone: an id sent by two pushes is accepted
+    once and a duplicate (or a conflict) for the other, and a push the database refuses
+    costs the pushes stored with it nothing."""
+    import asyncio
+
+    from sync.server.store import AsyncPostgresPusher
+
+    open_store(postgres_url).close()  # migrated
+    shared = [p.validate_envelope(ticket()) for _ in range(5)]
+    clash = p.Envelope(**{**shared[0].as_json(), "payload": shared[1].payload})
+    pushes = [[p.validate_envelope(ticket()) for _ in range(3)] + [shared[i % 5]]
+              for i in range(30)]
+    pushes[7].append(clash)
+    # No station sends it (validation refuses a NUL): PostgreSQL's text cannot hold one.
+    refused = p.Envelope(**{**ticket(), "payload": '{"x":"a\x00b"}'})
+    pushes.insert(12, [refused])
+
+    async def run():
+        pusher = AsyncPostgresPusher(postgres_url, 2)
+        await pusher.open()
+        try:
+            return await asyncio.gather(*(pusher.push(batch) for batch in pushes),
+                                        return_exceptions=True)
+        finally:
+            await pusher.close()
+
+    answers = asyncio.run(run())
+    assert isinstance(answers.pop(12), Exception)
+    pushes.pop(12)
+    statuses: Counter = Counter()
+    for batch, results in zip(pushes, answers, strict=True):
+        assert [r.id for r in results] == [e.id for e in batch]
+        for env, result in zip(batch, results, strict=True):
+            statuses[env.id, result.status, result.code] += 1
+    for env in shared:
+        assert statuses[env.id, "accepted", None] == 1
+        assert statuses[env.id, "duplicate", None] == 5
+    assert statuses[shared[0].id, "rejected", "id_conflict"] == 1
+    store = open_store(postgres_url)
+    try:
+        rows = store.list(limit=1000)
+    finally:
+        store.close()
+    assert len(rows) == len({r["record_id"] for r in rows}) == 30 * 3 + 5
+    assert refused.id not in {r["record_id"] for r in rows}
+    # Stored together: fewer statements (one received_at each) than pushes.
+    assert len({r["received_at"] for r in rows}) < 30
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="--workers needs Linux")
 def test_several_receivers_store_each_record_once(tmp_path, postgres_url):
     """Three receiver processes on one port: the same records pushed by eight stations at
