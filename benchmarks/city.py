@@ -121,6 +121,16 @@ def _runqueue_wait_s(pids: list[int]) -> float:
     return total / 1e9
 
 
+def _station_cpus() -> set[int] | None:
+    """The cores the simulated stations may use: KIOSK_BENCH_CITY_STATION_CPUS ("1", "2,3"),
+    all by default. (Keeping them off some cores of a 2-core machine leaves them one core
+    for the ~1 core their thousand SyncWorkers need: the day then falls behind its clock.)"""
+    value = os.environ.get("KIOSK_BENCH_CITY_STATION_CPUS", "").strip()
+    if not value or value == "all" or not hasattr(os, "sched_getaffinity"):
+        return None
+    return {int(x) for x in value.split(",")} & os.sched_getaffinity(0) or None
+
+
 def _own_core_wait_s() -> float:
     """Seconds the calling thread has so far been ready to run but waited for a core."""
     try:
@@ -172,6 +182,10 @@ def _client(specs: list[dict], template: Path, day: list[tuple], url: str, conn)
     except (AttributeError, OSError):
         with contextlib.suppress(OSError):
             os.nice(19)
+    cpus = _station_cpus()
+    if cpus:
+        with contextlib.suppress(AttributeError, OSError):
+            os.sched_setaffinity(0, cpus)
     threading.stack_size(512 * 1024)
 
     import requests.adapters
@@ -498,9 +512,9 @@ def _reading(out: dict) -> list[str]:
     per_core = [d["records_per_receiver_core_s"] or 0, c["records_per_receiver_core_s"] or 0]
     lines = [
         f"{out['stations']} stations ({out['offices']} offices, one client process each, in "
-        f"the idle scheduling class), {out['receiver_processes']} receiver processes, one "
-        "PostgreSQL, all on this machine's "
-        f"{os.cpu_count()} cores.",
+        f"the idle scheduling class, on cores: {out['station_cpus']}), "
+        f"{out['receiver_processes']} receiver processes and one PostgreSQL (on any core), "
+        f"all on this machine's {os.cpu_count()} cores.",
         f"Receiver CPU: {d['records_per_receiver_core_s']:,} records per core-second with the "
         f"day's pushes of {d['records_per_push']} records, "
         f"{c['records_per_receiver_core_s']:,} with the catch-up's pushes of "
@@ -609,6 +623,7 @@ def run(quick: bool = False, *, stations: int | None = None, receivers: int = RE
         checked = _check_city(pg_url, expected)
         out = {
             "city_processes_nice": int(nice) if nice else 0,
+            "station_cpus": ",".join(map(str, sorted(_station_cpus() or []))) or "all",
             "stations": stations,
             "offices": -(-stations // STATIONS_PER_OFFICE),
             "receiver_processes": receivers,
