@@ -256,8 +256,9 @@ async def push(request: web.Request) -> web.Response:
         slots.release()
     # The city's own time for this push: from the whole body read to the answer (waiting for
     # a slot, checking, storing), for operators and benchmarks (Server-Timing, RFC draft);
-    # then its parts: the wait for a slot, and the database's (PostgreSQL's round trips
-    # with its commit, or the SQLite store thread's call).
+    # then its parts: the wait for a slot, and storing (with PostgreSQL: the wait for one of
+    # the receiver's connections and the statement with its commit; with SQLite: the store
+    # thread's call).
     now = time.perf_counter()
     response.headers["Server-Timing"] = (
         f"city;dur={(now - arrived) * 1000:.1f}, wait;dur={(started - arrived) * 1000:.1f}, "
