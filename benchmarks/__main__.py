@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = module.run(quick=args.quick)
         if not args.json:
             for key, value in results[name].items():
+                if key == "reading" and isinstance(value, list):  # sentences, one a line
+                    print("  reading:\n" + "\n".join(f"    - {line}" for line in value))
+                    continue
                 print(f"  {key:<36} {value}")
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -77,6 +77,10 @@ def _check_text(value: Any, max_depth: int) -> None:
             stack.extend(item)
 
 
+# One decoder for every call: json.loads with hooks would build a new one each time.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
+
+
 def loads_limited(raw: bytes | bytearray | str, max_depth: int = MAX_DEPTH) -> Any:
     """`json.loads(raw)`, refusing (JSONLimitError, a ValueError) what the module docstring
     lists; malformed JSON raises json.JSONDecodeError and bad UTF-8 UnicodeDecodeError, both
@@ -87,10 +91,13 @@ def loads_limited(raw: bytes | bytearray | str, max_depth: int = MAX_DEPTH) -> A
         text = raw
     else:
         raise TypeError(f"JSON text must be bytes or str, not {type(raw).__name__}")
-    if nesting_depth(text) > max_depth:
+    if text.startswith("\ufeff"):  # as json.loads says it
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    # Fewer brackets than the limit cannot nest deeper (most records: the scan is skipped).
+    if text.count("[") + text.count("{") > max_depth and nesting_depth(text) > max_depth:
         raise JSONLimitError(f"the JSON is nested deeper than {max_depth} levels")
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        value = _DECODER.decode(text)
     except RecursionError:  # cannot happen within max_depth; kept as a last guard
         raise JSONLimitError(f"the JSON is nested deeper than {max_depth} levels") from None
     _check_text(value, max_depth)

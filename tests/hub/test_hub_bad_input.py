@@ -232,6 +232,8 @@ def test_loads_limited_refuses_depth_before_parsing():
     for bad in ('"\\ud800"', '{"\\udc00": 1}', "NaN", "[-Infinity]", "1e400", b"\xff"):
         with pytest.raises(ValueError):
             loads_limited(bad)
+    with pytest.raises(ValueError, match="BOM"):
+        loads_limited(b"\xef\xbb\xbf{}")
     assert loads_limited('"\\ud83d\\ude00"') == "\U0001F600"  # a surrogate pair is fine
     assert loads_limited(str(2 ** 100)) == 2 ** 100  # ranges are the caller's
 

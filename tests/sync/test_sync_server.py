@@ -252,6 +252,27 @@ def test_a_batch_repeating_an_id_with_other_content_keeps_the_first(store):
     assert store.get(a.id)["payload"] == a.payload
 
 
+def test_awkward_text_is_stored_byte_for_byte_alike(store):
+    # PostgreSQL takes a batch as one JSON text: its escapes must come back as they went in.
+    names = ["Nguyễn Thị \"Hoa\" \\ C:\\dir", "tab\tline\nend \u2028 \U0001F600 ạ́",
+             "\\u0000 \\ud800 \\\" {}[],:", "'; DROP TABLE records; --"]
+    envs = []
+    for name in names:
+        env = ticket(station="quầy-1")
+        data = json.loads(env["payload"])
+        data["service_name"] = name
+        env["payload"] = json.dumps(data, ensure_ascii=False)
+        envs.append(p.validate_envelope(env))
+    envs.append(p.validate_envelope(ticket(payload=json.dumps(
+        json.loads(ticket()["payload"]), ensure_ascii=True, indent=1))))
+    assert {r.status for r in store.push(envs)} == {"accepted"}
+    for env in envs:
+        row = store.get(env.id)
+        assert (row["payload"], row["station"], row["created_at"]) == (
+            env.payload, env.station, env.created_at)
+    assert [r.status for r in store.push(envs)] == ["duplicate"] * len(envs)
+
+
 def test_filters_and_paging_alike(store):
     envs = [p.validate_envelope(ticket(station=f"quay-{i % 2}")) for i in range(6)]
     store.push(envs)
@@ -360,7 +381,14 @@ def test_the_server_on_postgresql(tmp_path, postgres_url):
     server = CityServer(tmp_path, db=postgres_url)
     try:
         a = ticket()
-        assert push(server, [a, a]).json()["results"][1]["status"] == "duplicate"
+        answer = push(server, [a, a])
+        assert answer.json()["results"][1]["status"] == "duplicate"
+        # The city's time and its parts, for operators and the city benchmark.
+        timing = dict(m.strip().split(";dur=") for m in
+                      answer.headers["Server-Timing"].split(","))
+        assert list(timing) == ["city", "wait", "db"]
+        city, wait, db = map(float, timing.values())
+        assert 0 < db <= city and 0 <= wait <= city
         assert server.records()[0]["payload"] == a["payload"]
         assert server.counts()["total"] == 1
     finally:
@@ -542,6 +570,58 @@ def _listening(pid: int, port: int) -> bool:
                 if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
                     return True
     return False
+
+
+def test_pushes_waiting_for_the_database_are_stored_together_each_answered_alone(
+        postgres_url):
+    """Pushes that wait for one of the receiver's PostgreSQL connections go in one statement,
+    and each gets the answers it would have had alone: an id sent by two pushes is accepted
+    once and a duplicate (or a conflict) for the other, and a push the database refuses
+    costs the pushes stored with it nothing."""
+    import asyncio
+
+    from sync.server.store import AsyncPostgresPusher
+
+    open_store(postgres_url).close()  # migrated
+    shared = [p.validate_envelope(ticket()) for _ in range(5)]
+    clash = p.Envelope(**{**shared[0].as_json(), "payload": shared[1].payload})
+    pushes = [[p.validate_envelope(ticket()) for _ in range(3)] + [shared[i % 5]]
+              for i in range(30)]
+    pushes[7].append(clash)
+    # No station sends it (validation refuses a NUL): PostgreSQL's text cannot hold one.
+    refused = p.Envelope(**{**ticket(), "payload": '{"x":"a\x00b"}'})
+    pushes.insert(12, [refused])
+
+    async def run():
+        pusher = AsyncPostgresPusher(postgres_url, 2)
+        await pusher.open()
+        try:
+            return await asyncio.gather(*(pusher.push(batch) for batch in pushes),
+                                        return_exceptions=True)
+        finally:
+            await pusher.close()
+
+    answers = asyncio.run(run())
+    assert isinstance(answers.pop(12), Exception)
+    pushes.pop(12)
+    statuses: Counter = Counter()
+    for batch, results in zip(pushes, answers, strict=True):
+        assert [r.id for r in results] == [e.id for e in batch]
+        for env, result in zip(batch, results, strict=True):
+            statuses[env.id, result.status, result.code] += 1
+    for env in shared:
+        assert statuses[env.id, "accepted", None] == 1
+        assert statuses[env.id, "duplicate", None] == 5
+    assert statuses[shared[0].id, "rejected", "id_conflict"] == 1
+    store = open_store(postgres_url)
+    try:
+        rows = store.list(limit=1000)
+    finally:
+        store.close()
+    assert len(rows) == len({r["record_id"] for r in rows}) == 30 * 3 + 5
+    assert refused.id not in {r["record_id"] for r in rows}
+    # Stored together: fewer statements (one received_at each) than pushes.
+    assert len({r["received_at"] for r in rows}) < 30
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="--workers needs Linux")
