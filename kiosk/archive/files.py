@@ -195,13 +195,27 @@ def ensure_folder(folder: Path) -> Path:
     return private_dir(folder)
 
 
+#: What SQLite leaves beside a work file it had open (a rollback journal holds the pages
+#: as they were before the change: in a retention rewrite, the personal data being blanked).
+SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+_TEMPORARY_ENDINGS = (".tmp", *(f".tmp{side}" for side in SQLITE_SIDE_FILES))
+
+
 def remove_temporaries(folder: Path) -> None:
-    """Left by a run cut off before it finished: never read, safe to remove."""
+    """Left by a run cut off before it finished (the hidden work files, and the SQLite
+    journal of a work file it had open): never read, safe to remove."""
     with contextlib.suppress(OSError):
         for name in os.listdir(folder):
-            if name.startswith(".") and name.endswith(".tmp"):
+            if name.startswith(".") and name.endswith(_TEMPORARY_ENDINGS):
                 with contextlib.suppress(OSError):
                     (Path(folder) / name).unlink()
+
+
+def remove_work_file(path: Path) -> None:
+    """Remove a hidden work file and whatever SQLite left beside it."""
+    for p in (path, *(path.with_name(path.name + side) for side in SQLITE_SIDE_FILES)):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 def table_checksum(conn: sqlite3.Connection, schema: str, table: str, columns: list[str],

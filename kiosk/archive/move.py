@@ -22,7 +22,6 @@ A row is deleted only in the transaction that follows a check of that very row.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import lzma
@@ -208,8 +207,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             _checkpoint("deleted")
         finally:
             for p in (work, packed):
-                with contextlib.suppress(OSError):
-                    p.unlink()
+                files.remove_work_file(p)
         from sync.prune import incremental_vacuum
 
         incremental_vacuum(db)

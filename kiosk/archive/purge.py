@@ -221,8 +221,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
         return result
     finally:
         for p in (work, packed):
-            with contextlib.suppress(OSError):
-                p.unlink()
+            files.remove_work_file(p)
 
 
 def _checkpoint(step: str) -> None:
@@ -280,6 +279,7 @@ def _blank(conn: sqlite3.Connection, dossiers: list[int], phones: list[int],
                          "purged_at = ? WHERE id = ?", [(stamp, i) for i in dossiers])
         conn.executemany("UPDATE citizen_feedback SET phone = NULL, purged_at = ? WHERE id = ?",
                          [(stamp, i) for i in phones])
+        _checkpoint("purge-blanking")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

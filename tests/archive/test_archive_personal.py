@@ -207,3 +207,29 @@ def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station,
     assert files.read_manifest(station / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
     assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")
                 and not p.name.endswith(".lock")]
+
+
+def test_a_rewrite_killed_while_blanking_leaves_no_journal_behind(station, capsys):
+    """The SQLite journal of the work file holds the pages as they were (the personal data
+    being blanked): the next run removes it with the work file."""
+    from kiosk.archive.move import STOP_AT_ENV
+
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    folder = station / "archive"
+    env = {**os.environ, STOP_AT_ENV: "purge-blanking", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    journal = folder / ".kiosk-archive-2024.db.xz.purge.tmp-journal"
+    assert journal.exists() and who["name"].encode() in journal.read_bytes()
+    # What an archiving run cut off while building leaves beside its work file, too.
+    (folder / ".kiosk-archive-2025.db.xz.work.tmp-journal").write_bytes(b"old pages")
+    (folder / ".kiosk-archive-2025.db.xz.work.tmp-wal").write_bytes(b"old pages")
+    assert kiosk(station, "dossier", "purge") == 0
+    assert "Archived year 2024 rewritten" in capsys.readouterr().out
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")
+                and not p.name.endswith(".lock")]
+    assert who["name"].encode() not in lzma.decompress(
+        files.year_file(folder, 2024).read_bytes())
