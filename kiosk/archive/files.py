@@ -330,6 +330,29 @@ def pending_file(folder: Path, year: int) -> Path:
     return Path(folder) / f".{PREFIX}{year:04d}{PENDING_SUFFIX}"
 
 
+def pending_manifest(folder: Path, year: int) -> dict[str, Any] | None:
+    """The manifest a rewrite cut off between its two renames left pending, when it describes
+    the file now in place (the file is then whole: only its manifest waits for the next run,
+    finish_pending); else None."""
+    try:
+        manifest = json.loads(pending_file(folder, year).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or int(manifest.get("year", -1)) != year:
+            return None
+        matches = sha256_file(year_file(folder, year)) == manifest.get("file_sha256")
+    except (OSError, ValueError, TypeError):
+        return None
+    return manifest if matches else None
+
+
+def has_pending(folder: Path) -> bool:
+    """A rewrite's manifest waits beside the files (finish_pending puts it in place)."""
+    try:
+        return any(n.startswith(f".{PREFIX}") and n.endswith(PENDING_SUFFIX)
+                   for n in os.listdir(folder))
+    except OSError:
+        return False
+
+
 def finish_pending(folder: Path) -> None:
     """A rewrite cut off between its two renames: put the pending manifest in place when it
     describes the file now there, else drop it (the old file and manifest still match)."""

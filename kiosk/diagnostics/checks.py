@@ -746,7 +746,7 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     checked against its manifest (a damaged or unfinished file fails); a warning when the last
     archiving run failed, or when closed years that [store] archive_keep_years says should be
     archived are still in the live database."""
-    from kiosk.archive.files import archived_years, check, folder_for
+    from kiosk.archive.files import archived_years, check, folder_for, pending_manifest
     from kiosk.backup.files import size_text
 
     if ctx.config is not None:
@@ -767,7 +767,17 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         rows = sum(entry.rows.values())
         detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
         problem = check(entry)
-        if problem:
+        if problem and pending_manifest(folder, entry.year) is not None:
+            # A retention rewrite cut off between its two renames: the file is whole and
+            # matches the manifest waiting beside it; a backup's copy would bring back the
+            # personal data the rewrite removed.
+            results.append(warn("archive", f"{detail}: rewritten by the retention purge, its "
+                                "new manifest not yet in place (the run was cut off)",
+                                "Nothing is lost: the next `kiosk archive`, `kiosk dossier "
+                                "purge`, `kiosk petition purge` or the station's yearly run "
+                                "puts it in place. Do not restore this year from a backup "
+                                "(docs/archive.md)."))
+        elif problem:
             results.append(fail("archive", f"{detail}: {problem}",
                                 "Run `kiosk archive` again (it finishes a run that was cut "
                                 "off); if the file is damaged, restore it from a backup "

@@ -19,7 +19,7 @@ from kiosk.archive import files
 from kiosk.backup.schedule import backup_round
 from kiosk.config import Config
 from kiosk.diagnostics.checks import check_archive, load_config, run_checks
-from kiosk.diagnostics.results import FAIL, PASS
+from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from kiosk.store import connect
 from tests.archive.test_archive import TZ, kiosk, reports, seed_station
@@ -198,12 +198,16 @@ def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station,
     proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
-    # The new file is in place, its manifest not yet: the doctor says so.
+    # The new file is in place, its manifest not yet: the doctor says so, and does not send
+    # the technician to a backup (whose copy still holds what the rewrite removed).
     assert files.read_manifest(station / "archive", 2024) == old
-    assert _doctor_line(station).status == FAIL
+    line = _doctor_line(station)
+    assert line.status == WARN and "new manifest not yet in place" in line.detail
+    assert "Do not restore" in line.fix and "restore it from a backup" not in line.fix
     assert kiosk(station, "archive") == 0  # (as the doctor's fix says) finishes it
     line = _doctor_line(station)
-    assert line.status == PASS and "no personal data" not in line.detail  # phones: petitions'
+    # (its retention run finishes the year first, then purges the phones: nothing skipped)
+    assert line.status == PASS and "no personal data" in line.detail
     assert files.read_manifest(station / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
     assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")
                 and not p.name.endswith(".lock")]
@@ -233,3 +237,29 @@ def test_a_rewrite_killed_while_blanking_leaves_no_journal_behind(station, capsy
                 and not p.name.endswith(".lock")]
     assert who["name"].encode() not in lzma.decompress(
         files.year_file(folder, 2024).read_bytes())
+
+
+def test_the_first_purge_after_a_kill_between_the_renames_finishes_the_year(station, capsys):
+    """Neither the dry run nor the real purge reads the year as damaged: the pending manifest
+    is put in place (under the lock) before the years are listed."""
+    from kiosk.archive.move import STOP_AT_ENV
+
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    env = {**os.environ, STOP_AT_ENV: "purge-renamed", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    capsys.readouterr()
+    assert kiosk(station, "petition", "purge", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "not purged" not in out and "Archived year 2024 would be rewritten" in out, out
+    assert kiosk(station, "petition", "purge") == 0
+    out = capsys.readouterr().out
+    assert "not purged" not in out and "Archived year 2024 rewritten" in out, out
+    manifest = files.read_manifest(station / "archive", 2024)
+    assert manifest["personal"]["dossiers"]["rows"] == 0  # the killed run's rewrite kept
+    assert manifest["personal"]["feedback_phones"]["rows"] == 0
+    assert _doctor_line(station).status == PASS
+    assert not files.has_pending(station / "archive")
+
