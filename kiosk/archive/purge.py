@@ -154,7 +154,13 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
             raise ArchiveError(f"an archiving run is under way (process {exc.pid or '?'}): "
                                "the archived years are purged at the next purge.") from exc
     try:
-        if not dry_run:
+        if dry_run:
+            # Unpacked in a folder of its own, never under the names a real run (which may
+            # be under way: a dry run takes no lock) writes and removes.
+            from kiosk.archive.reading import unpack_folder
+
+            scratch = unpack_folder(folder)
+        else:
             files.finish_pending(folder)
             files.remove_temporaries(folder)
             todo = due()  # the years as they are once the pending manifests are in place

@@ -263,3 +263,19 @@ def test_the_first_purge_after_a_kill_between_the_renames_finishes_the_year(stat
     assert _doctor_line(station).status == PASS
     assert not files.has_pending(station / "archive")
 
+
+def test_a_dry_run_leaves_a_real_purges_work_files_alone(station, capsys):
+    """A dry run takes no lock: it unpacks under names of its own, never the work files of a
+    purge that may be under way."""
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    folder = station / "archive"
+    theirs = [folder / ".kiosk-archive-2024.db.xz.purge.tmp",
+              folder / ".kiosk-archive-2024.db.xz.purged.tmp"]
+    for p in theirs:
+        p.write_bytes(b"a real purge's work, under way")
+    capsys.readouterr()
+    assert kiosk(station, "dossier", "purge", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "Archived year 2024 would be rewritten" in out and "not purged" not in out, out
+    assert [p.read_bytes() for p in theirs] == [b"a real purge's work, under way"] * 2
+    assert not list((station / ".archive-reading").iterdir())  # its own copy removed
