@@ -111,6 +111,15 @@ def retention_first(db: Any, config: Config, paths: Paths | None = None) -> None
         purge_archived(config, paths, now=now)
 
 
+def retention_after(config: Config, paths: Paths):
+    """Retention again over the archived years once a run archived some: a record archived
+    now may hold personal data already past its time (a refused, withdrawn or stopped dossier
+    the live purge kept because it could not tell the city had every change; the archive only
+    takes delivered records), which would otherwise stay there until the next yearly run.
+    Nothing is unpacked for a year whose manifest says nothing is past its time."""
+    return purge_archived(config, paths, now=datetime.now(UTC))
+
+
 def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
                    dossiers: bool = True, feedback: bool = True, dossier_days: int | None = None,
                    feedback_days: int | None = None, dry_run: bool = False):
@@ -245,6 +254,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
                           step=DELETE_STEP if still_idle is not None else None)
     finally:
         db.conn.close()
+    if results:
+        retention_after(config, paths)
     moved = [r.as_json() for r in results]
     if still_idle is not None and moved:
         return moved  # one year done in this idle turn; the next turn goes on (done when a

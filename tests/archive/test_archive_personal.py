@@ -4,6 +4,7 @@ and days only), and reached by retention once past its time: the year is rewritt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import lzma
 import os
@@ -279,3 +280,48 @@ def test_a_dry_run_leaves_a_real_purges_work_files_alone(station, capsys):
     assert "Archived year 2024 would be rewritten" in out and "not purged" not in out, out
     assert [p.read_bytes() for p in theirs] == [b"a real purge's work, under way"] * 2
     assert not list((station / ".archive-reading").iterdir())  # its own copy removed
+
+
+@pytest.mark.parametrize("run", ["kiosk archive", "the station's yearly run"])
+def test_personal_data_past_retention_archived_by_a_run_is_purged_by_that_run(tmp_path, run):
+    """A withdrawn dossier the live purge keeps (a change of it has no delivery record left:
+    it cannot tell the city has it) but archiving takes (nothing of it waits for the city):
+    its details, long past retention, do not stay in the year until the next yearly run."""
+    from kiosk.dossiers.intake import DossierDesk
+
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    code, name = db.conn.execute(
+        "SELECT code, submitter_name FROM dossiers WHERE day = '2024-03-04' AND status IN "
+        "(2, 4, 5, 6) AND submitter_name IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+    config = Config()
+    config = dataclasses.replace(config, station=dataclasses.replace(config.station, id="k1"))
+    desk = DossierDesk(db, config)
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    # (the newest row of a table stays live: a change of this year after it)
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.execute("DELETE FROM outbox WHERE record_id IN (SELECT e.uid FROM dossier_events e "
+                    "JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = ?)", (code,))
+    db.conn.commit()
+    db.conn.close()
+    (data / "kiosk.toml").write_text("[store]\narchive_keep_years = 2\n", encoding="utf-8")
+    if run == "kiosk archive":
+        assert kiosk(data, "archive", "--before", "2025-01-01") == 0
+    else:
+        from kiosk.archive.schedule import run_once
+
+        paths = Paths(data, data / "kiosk.toml")
+        config, problem = load_config(paths)
+        assert problem is None
+        moved = run_once(config, paths, datetime(2026, 1, 10, 20, 0, tzinfo=TZ))
+        assert [m["year"] for m in moved] == [2024]
+    conn = sqlite3.connect(_unpacked(data, tmp_path))
+    assert conn.execute("SELECT submitter_name, purged_at IS NOT NULL FROM dossiers WHERE "
+                        "code = ?", (code,)).fetchone() == (None, 1)
+    conn.close()
+    assert name.encode() not in lzma.decompress(
+        files.year_file(data / "archive", 2024).read_bytes())
+    assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
