@@ -296,6 +296,10 @@ class YearlyArchiver:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
+        self.failures = 0
+        # A run failed: no idle turn in office hours until the office has closed (each try
+        # unpacks and packs a whole year; on a nearly full disk it would fill it again).
+        self._failed = False
 
     def start(self) -> YearlyArchiver:
         self._thread = threading.Thread(target=self._run, name="archive", daemon=True)
@@ -325,10 +329,14 @@ class YearlyArchiver:
                 continue
             still_idle = None
             if not office_closed(now):
+                if self._failed:
+                    continue  # tried again once the office has closed, then every every_s
                 wait = min(self.every_s, self.idle_every_s)
                 if not station_idle(self.config, self.paths, now, self.idle_for_s):
                     continue
                 still_idle = self._still_idle
+            else:
+                self._failed = False
             try:
                 moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
@@ -339,7 +347,11 @@ class YearlyArchiver:
                 log.info("archive: the station got busy; the year is left for the next idle "
                          "turn")
             except Exception as exc:  # noqa: BLE001 - the station keeps running; tried again
-                log.exception("archive: the yearly run failed (tried again at the next check)")
+                self.failures += 1
+                self._failed = True
+                wait = self.every_s  # not at the next idle look: after every_s, office closed
+                log.exception("archive: the yearly run failed (tried again once the office has "
+                              "closed, at most every %.0f s)", self.every_s)
                 record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 

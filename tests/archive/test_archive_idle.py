@@ -270,3 +270,30 @@ def test_a_step_finds_its_rows_by_index_never_by_walking_a_table(station, monkey
     for sql, plan in plans.items():
         walks = [p for p in plan if p.startswith(("SCAN main.", "SCAN temp.arch_sel"))]
         assert not walks, (sql, plan)
+
+
+def test_after_a_failed_run_no_idle_turn_until_the_office_has_closed(station, caplog):
+    """Each try unpacks and packs a whole year: after a failure an idle station does not try
+    again at its next idle look, only once the office has closed (then every every_s)."""
+    import logging
+
+    (station / "archive").write_text("not a folder", encoding="utf-8")  # what breaks the run
+    paths = Paths(station, station / "kiosk.toml")
+    assert station_idle(KEEP_ONE, paths, OPEN)
+    now = [OPEN]
+    archiver = YearlyArchiver(KEEP_ONE, paths, first_delay_s=0.01, every_s=0.25,
+                              idle_every_s=0.01, clock=lambda: now[0])
+    caplog.set_level(logging.ERROR, logger="kiosk.archive.schedule")
+    archiver.start()
+    try:
+        assert _wait_for(lambda: read_state(paths).get("failed_at"))
+        time.sleep(1.0)  # about 100 idle looks, 4 checks of every_s: all in office hours
+        failed = [r for r in caplog.records if "yearly run failed" in r.getMessage()]
+        assert len(failed) == 1, len(failed)
+        (station / "archive").unlink()  # fixed; the office closes
+        now[0] = OPEN.replace(hour=18)
+        assert _wait_for(lambda: read_state(paths).get("done_for") == 2026)
+    finally:
+        archiver.stop()
+    assert "failed_at" not in read_state(paths)
+    assert [a.year for a in files.archived_years(station / "archive")] == [2024, 2025]
