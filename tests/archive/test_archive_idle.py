@@ -142,6 +142,19 @@ def test_doctor_warns_while_closed_years_wait_to_be_archived(station, capsys):
         [r.detail for r in _archive_results(station)]
 
 
+def test_doctor_sends_to_kiosk_archive_when_this_years_run_is_done(station):
+    """Closed years still live after this year's run was recorded done (their records were
+    not closed or not delivered then): the station does not archive them by itself before
+    next year, and the fix says so."""
+    from kiosk.archive.schedule import record_run
+
+    record_run(Paths(station, station / "kiosk.toml"), done_for=datetime.now(TZ).year)
+    late = [r for r in _archive_results(station) if r.status == WARN]
+    assert len(late) == 1 and "archive_keep_years = 2" in late[0].detail
+    assert "already done" in late[0].fix and "`kiosk archive`" in late[0].fix
+    assert "archives them by itself" not in late[0].fix
+
+
 def test_doctor_warns_after_a_failed_archiving_run_until_one_succeeds(station, capsys):
     (station / "archive").write_text("not a folder", encoding="utf-8")  # what breaks the run
     assert kiosk(station, "archive", "--before", "2025-01-01") == 1
@@ -151,6 +164,10 @@ def test_doctor_warns_after_a_failed_archiving_run_until_one_succeeds(station, c
     failed = [r for r in _archive_results(station) if "failed" in r.detail]
     assert len(failed) == 1 and failed[0].status == WARN
     assert "kiosk archive" in failed[0].fix
+    # Plain words first, the recorded error after them.
+    assert "failed (" in failed[0].detail
+    assert "the archive folder is not a folder (a file stands in its place) (recorded " \
+        "error: " in failed[0].detail, failed[0].detail
     (station / "archive").unlink()
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     assert not [r for r in _archive_results(station) if "failed" in r.detail]

@@ -98,11 +98,21 @@ def test_the_manifest_and_the_doctor_say_which_years_hold_personal_data(station,
                                                        "to": "2024-05-06"}
     text = files.manifest_file(station / "archive", 2024).read_text("utf-8")
     assert PHONE not in text and who["name"] not in text
-    line = _doctor_line(station)
+    # Within its retention time: listed, nothing to do.
+    line = _doctor_line(station, Config().with_values(dossiers={"retention_days": 3650},
+                                                      petitions={"retention_days": 3650}))
     assert line.status == PASS and "verified; holds personal data" in line.detail
     assert f"{unpurged} refused/withdrawn/stopped dossier(s)" in line.detail
     assert "1 feedback phone number(s) (last change 2024-05-06 to 2024-05-06)" in line.detail
     assert PHONE not in line.detail and who["name"] not in line.detail
+    # Past it (the default 90 days; the dossier's part only): a warning naming the purge.
+    line = _doctor_line(station)
+    assert line.status == WARN and "some of it is past its retention time" in line.detail
+    assert "`kiosk dossier purge` and `kiosk petition purge`" in line.fix
+    only_dossiers = Config().with_values(petitions={"retention_days": 3650})
+    line = _doctor_line(station, only_dossiers)
+    assert line.status == WARN and "`kiosk dossier purge`" in line.fix
+    assert "petition" not in line.fix
     # A manifest written before the count was kept: said so, not guessed.
     del manifest["personal"]
     files.write_manifest(station / "archive", 2024, manifest)
