@@ -335,3 +335,41 @@ def test_personal_data_past_retention_archived_by_a_run_is_purged_by_that_run(tm
     assert name.encode() not in lzma.decompress(
         files.year_file(data / "archive", 2024).read_bytes())
     assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
+
+
+@pytest.mark.parametrize("idle", [False, True])
+def test_archiving_personal_data_leaves_none_in_the_live_files_free_pages(tmp_path, idle):
+    """A withdrawn dossier archived within its retention time still holds the citizen's
+    details: deleting it from a live database not in incremental auto-vacuum mode (whose
+    freed pages stay in the file) overwrites them (in one transaction, or in idle steps)."""
+    from kiosk.archive.move import archive
+    from kiosk.dossiers.intake import DossierDesk
+
+    unique = "Trịnh Văn Độc Nhất QZX"
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    db.conn.execute("PRAGMA auto_vacuum = NONE")
+    db.conn.execute("VACUUM")
+    assert db.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
+    desk = DossierDesk(db, Config())
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
+                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    # (a long address: its overflow pages go to the free list whole)
+    db.conn.execute("UPDATE dossiers SET submitter_name = ?, submitter_address = ? WHERE "
+                    "code = ?", (unique, f"{unique}, thôn Đông; " * 300, code))
+    db.conn.execute("DELETE FROM outbox")  # delivered and pruned (payloads overwritten)
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = (data / "kiosk.db").read_bytes()
+    assert unique.encode() in before
+    archive(db, data / "archive", datetime(2025, 1, 1).date(), station_id="t",
+            step=50 if idle else None)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    assert unique.encode() in lzma.decompress(files.year_file(data / "archive", 2024)
+                                              .read_bytes())  # archived with its details
+    assert unique.encode() not in (data / "kiosk.db").read_bytes()
