@@ -338,7 +338,8 @@ def _public_dossiers(work: Path) -> dict[str, list]:
 def personal_data(work: Path) -> dict[str, Any]:
     """What personal data the unpacked archive at `work` holds, counted for the manifest (no
     data, counts and days only): dossiers not purged yet (refused, withdrawn, stopped within
-    their retention time when archived) still holding a submitter's or owner's details, with
+    their retention time when archived) still holding a submitter's or owner's details or
+    notes, with
     the oldest and newest day of their last change, and feedback with a phone number, by its
     day. kiosk/archive/purge.py reads it to know whether a year may hold data past
     retention without unpacking it."""
@@ -357,11 +358,15 @@ def personal_data(work: Path) -> dict[str, Any]:
             events = ("(SELECT dossier_id, max(at) AS at FROM dossier_events GROUP BY "
                       "dossier_id)" if "dossier_events" in names else
                       "(SELECT NULL AS dossier_id, NULL AS at)")
+            # The notes count too: a clerk may have typed a name there, and the purge blanks
+            # them (purge._past_retention), so a year whose only personal data is notes is
+            # rewritten as well.
             n, first, last = conn.execute(
                 "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(x.received_at, "
                 "coalesce(x.finished_at, ''), coalesce(x.returned_at, ''), coalesce(m.at, '')), "
                 f"1, 10) AS d FROM dossiers x LEFT JOIN {events} m ON m.dossier_id = x.id "
-                f"WHERE x.purged_at IS NULL AND ({held}))").fetchone()
+                f"WHERE x.purged_at IS NULL AND (({held}) OR coalesce(x.notes, '') != ''))"
+                ).fetchone()
             out["dossiers"] = {"rows": n, "from": first, "to": last}
         if "citizen_feedback" in names:
             n, first, last = conn.execute(

@@ -373,3 +373,37 @@ def test_archiving_personal_data_leaves_none_in_the_live_files_free_pages(tmp_pa
     assert unique.encode() in lzma.decompress(files.year_file(data / "archive", 2024)
                                               .read_bytes())  # archived with its details
     assert unique.encode() not in (data / "kiosk.db").read_bytes()
+
+
+def test_a_year_whose_only_personal_data_is_a_dossiers_notes_is_purged(tmp_path, capsys):
+    """The purge blanks the notes (a clerk may have typed a name there): the manifest counts
+    a dossier holding only notes, so the year is rewritten once they are past retention."""
+    from kiosk.dossiers.intake import PERSON_FIELDS, DossierDesk
+
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    desk = DossierDesk(db, Config())
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
+                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    cleared = ", ".join(f"{p}_{f} = NULL" for p in ("submitter", "owner") for f in PERSON_FIELDS)
+    db.conn.execute(f"UPDATE dossiers SET {cleared}, notes = 'Gọi chị Hoa Ghi Chú QZX' "
+                    "WHERE code = ?", (code,))
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.commit()
+    db.conn.close()
+    (data / "kiosk.toml").write_text(LONG, encoding="utf-8")
+    assert kiosk(data, "archive", "--before", "2025-01-01") == 0
+    manifest = files.read_manifest(data / "archive", 2024)
+    assert manifest["personal"]["dossiers"] == {"rows": 1, "from": "2024-03-05",
+                                                "to": "2024-03-05"}
+    (data / "kiosk.toml").write_text("", encoding="utf-8")
+    capsys.readouterr()
+    assert kiosk(data, "dossier", "purge") == 0
+    assert "Archived year 2024 rewritten" in capsys.readouterr().out
+    assert "Ghi Chú QZX".encode() not in lzma.decompress(
+        files.year_file(data / "archive", 2024).read_bytes())
+    assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
