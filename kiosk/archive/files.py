@@ -244,7 +244,48 @@ def backup_folder_name(station_id: str) -> str:
     return f"{PREFIX}{safe_station(station_id)}"
 
 
-def copy_years(source: Path, dest: Path) -> list[Path]:
+#: A copy this process verified (its bytes hashed to its manifest's checksum) and has not seen
+#: change since (same size, same modification time): not read again before RECHECK_S, so a
+#: backup round does not read the whole drive each time. Keyed by the copy's path: (size,
+#: mtime_ns, checksum, time.monotonic() when verified).
+_verified: dict[Path, tuple[int, int, str, float]] = {}
+#: How often a copy is read whole again even when unchanged (bytes gone bad on the drive).
+RECHECK_S = 7 * 86400.0
+
+
+def _note_verified(target: Path, digest: str) -> None:
+    import time
+
+    with contextlib.suppress(OSError):
+        st = target.stat()
+        _verified[target] = (st.st_size, st.st_mtime_ns, digest, time.monotonic())
+
+
+def _still_verified(target: Path, digest: str, recheck_s: float) -> bool:
+    """The copy at `target` holds `digest`: known from this process's last check of it when
+    unchanged since and checked within `recheck_s`, else by hashing it (and noted)."""
+    import time
+
+    try:
+        st = target.stat()
+    except OSError:
+        return False
+    known = _verified.get(target)
+    if (known is not None and known[:3] == (st.st_size, st.st_mtime_ns, digest)
+            and time.monotonic() - known[3] < recheck_s):
+        return True
+    try:
+        ok = sha256_file(target) == digest
+    except OSError:
+        return False
+    if ok:
+        _note_verified(target, digest)
+    else:
+        _verified.pop(target, None)
+    return ok
+
+
+def copy_years(source: Path, dest: Path, *, recheck_s: float | None = None) -> list[Path]:
     """Keep `dest` (created owner-only) one verified copy per year of the archive files (with
     their manifests) of `source`, the station's newest: a year whose copy in `dest` is the
     station's (same manifest checksum) and still reads as it (its bytes hash to it) is left
@@ -252,7 +293,9 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
     half-replaced, is copied again over the old copy. Each copy is checked against the
     manifest, flushed and renamed into place; what a cut-off copy left is removed. A year the
     station no longer holds keeps its copy here (it may be the only one left: stray_years()
-    names it, `kiosk doctor` warns). Returns the archive files copied."""
+    names it, `kiosk doctor` warns). A copy read and found good before is not read again
+    while its size and modification time stay as they were, for `recheck_s` (RECHECK_S).
+    Returns the archive files copied."""
     copied = []
     years = archived_years(source)
     if not years:
@@ -264,12 +307,15 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
             continue  # an unfinished run: its year is copied once the run is done
         target = dest / entry.path.name
         theirs = read_manifest(dest, entry.year)
+        digest = entry.manifest.get("file_sha256")
         if (target.exists() and theirs is not None
-                and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
+                and theirs.get("file_sha256") == digest
                 and target.stat().st_size == entry.size_bytes
-                and sha256_file(target) == entry.manifest.get("file_sha256")):
+                and _still_verified(target, digest,
+                                    RECHECK_S if recheck_s is None else recheck_s)):
             continue
         copied.append(_copy_year(entry, dest, target))
+        _note_verified(target, digest)
     return copied
 
 
