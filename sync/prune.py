@@ -19,7 +19,8 @@ still reads it:
   retention), the answer is kept on the status change the row was about:
   `dossier_events.city_delivered = 1`, in the same transaction (until migration 17 the row
   stayed as a payload-less tombstone, about 200 bytes with its keys, for every status change
-  of every open dossier).
+  of every open dossier; the refused, withdrawn and stopped dossiers' rows an older version
+  deleted outright are marked by migration 18).
 
 Each batch is one short write transaction (the candidates are read before it), so a ticket
 issued meanwhile waits for at most one small batch. The counter outbox (`counter_outbox`, on a

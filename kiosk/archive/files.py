@@ -195,13 +195,27 @@ def ensure_folder(folder: Path) -> Path:
     return private_dir(folder)
 
 
+#: What SQLite leaves beside a work file it had open (a rollback journal holds the pages
+#: as they were before the change: in a retention rewrite, the personal data being blanked).
+SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+_TEMPORARY_ENDINGS = (".tmp", *(f".tmp{side}" for side in SQLITE_SIDE_FILES))
+
+
 def remove_temporaries(folder: Path) -> None:
-    """Left by a run cut off before it finished: never read, safe to remove."""
+    """Left by a run cut off before it finished (the hidden work files, and the SQLite
+    journal of a work file it had open): never read, safe to remove."""
     with contextlib.suppress(OSError):
         for name in os.listdir(folder):
-            if name.startswith(".") and name.endswith(".tmp"):
+            if name.startswith(".") and name.endswith(_TEMPORARY_ENDINGS):
                 with contextlib.suppress(OSError):
                     (Path(folder) / name).unlink()
+
+
+def remove_work_file(path: Path) -> None:
+    """Remove a hidden work file and whatever SQLite left beside it."""
+    for p in (path, *(path.with_name(path.name + side) for side in SQLITE_SIDE_FILES)):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 def table_checksum(conn: sqlite3.Connection, schema: str, table: str, columns: list[str],
@@ -230,7 +244,48 @@ def backup_folder_name(station_id: str) -> str:
     return f"{PREFIX}{safe_station(station_id)}"
 
 
-def copy_years(source: Path, dest: Path) -> list[Path]:
+#: A copy this process verified (its bytes hashed to its manifest's checksum) and has not seen
+#: change since (same size, same modification time): not read again before RECHECK_S, so a
+#: backup round does not read the whole drive each time. Keyed by the copy's path: (size,
+#: mtime_ns, checksum, time.monotonic() when verified).
+_verified: dict[Path, tuple[int, int, str, float]] = {}
+#: How often a copy is read whole again even when unchanged (bytes gone bad on the drive).
+RECHECK_S = 7 * 86400.0
+
+
+def _note_verified(target: Path, digest: str) -> None:
+    import time
+
+    with contextlib.suppress(OSError):
+        st = target.stat()
+        _verified[target] = (st.st_size, st.st_mtime_ns, digest, time.monotonic())
+
+
+def _still_verified(target: Path, digest: str, recheck_s: float) -> bool:
+    """The copy at `target` holds `digest`: known from this process's last check of it when
+    unchanged since and checked within `recheck_s`, else by hashing it (and noted)."""
+    import time
+
+    try:
+        st = target.stat()
+    except OSError:
+        return False
+    known = _verified.get(target)
+    if (known is not None and known[:3] == (st.st_size, st.st_mtime_ns, digest)
+            and time.monotonic() - known[3] < recheck_s):
+        return True
+    try:
+        ok = sha256_file(target) == digest
+    except OSError:
+        return False
+    if ok:
+        _note_verified(target, digest)
+    else:
+        _verified.pop(target, None)
+    return ok
+
+
+def copy_years(source: Path, dest: Path, *, recheck_s: float | None = None) -> list[Path]:
     """Keep `dest` (created owner-only) one verified copy per year of the archive files (with
     their manifests) of `source`, the station's newest: a year whose copy in `dest` is the
     station's (same manifest checksum) and still reads as it (its bytes hash to it) is left
@@ -238,7 +293,9 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
     half-replaced, is copied again over the old copy. Each copy is checked against the
     manifest, flushed and renamed into place; what a cut-off copy left is removed. A year the
     station no longer holds keeps its copy here (it may be the only one left: stray_years()
-    names it, `kiosk doctor` warns). Returns the archive files copied."""
+    names it, `kiosk doctor` warns). A copy read and found good before is not read again
+    while its size and modification time stay as they were, for `recheck_s` (RECHECK_S).
+    Returns the archive files copied."""
     copied = []
     years = archived_years(source)
     if not years:
@@ -250,12 +307,15 @@ def copy_years(source: Path, dest: Path) -> list[Path]:
             continue  # an unfinished run: its year is copied once the run is done
         target = dest / entry.path.name
         theirs = read_manifest(dest, entry.year)
+        digest = entry.manifest.get("file_sha256")
         if (target.exists() and theirs is not None
-                and theirs.get("file_sha256") == entry.manifest.get("file_sha256")
+                and theirs.get("file_sha256") == digest
                 and target.stat().st_size == entry.size_bytes
-                and sha256_file(target) == entry.manifest.get("file_sha256")):
+                and _still_verified(target, digest,
+                                    RECHECK_S if recheck_s is None else recheck_s)):
             continue
         copied.append(_copy_year(entry, dest, target))
+        _note_verified(target, digest)
     return copied
 
 
@@ -314,6 +374,29 @@ def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
 
 def pending_file(folder: Path, year: int) -> Path:
     return Path(folder) / f".{PREFIX}{year:04d}{PENDING_SUFFIX}"
+
+
+def pending_manifest(folder: Path, year: int) -> dict[str, Any] | None:
+    """The manifest a rewrite cut off between its two renames left pending, when it describes
+    the file now in place (the file is then whole: only its manifest waits for the next run,
+    finish_pending); else None."""
+    try:
+        manifest = json.loads(pending_file(folder, year).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or int(manifest.get("year", -1)) != year:
+            return None
+        matches = sha256_file(year_file(folder, year)) == manifest.get("file_sha256")
+    except (OSError, ValueError, TypeError):
+        return None
+    return manifest if matches else None
+
+
+def has_pending(folder: Path) -> bool:
+    """A rewrite's manifest waits beside the files (finish_pending puts it in place)."""
+    try:
+        return any(n.startswith(f".{PREFIX}") and n.endswith(PENDING_SUFFIX)
+                   for n in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def finish_pending(folder: Path) -> None:

@@ -22,7 +22,6 @@ A row is deleted only in the transaction that follows a check of that very row.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import lzma
@@ -208,8 +207,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             _checkpoint("deleted")
         finally:
             for p in (work, packed):
-                with contextlib.suppress(OSError):
-                    p.unlink()
+                files.remove_work_file(p)
         from sync.prune import incremental_vacuum
 
         incremental_vacuum(db)
@@ -340,7 +338,8 @@ def _public_dossiers(work: Path) -> dict[str, list]:
 def personal_data(work: Path) -> dict[str, Any]:
     """What personal data the unpacked archive at `work` holds, counted for the manifest (no
     data, counts and days only): dossiers not purged yet (refused, withdrawn, stopped within
-    their retention time when archived) still holding a submitter's or owner's details, with
+    their retention time when archived) still holding a submitter's or owner's details or
+    notes, with
     the oldest and newest day of their last change, and feedback with a phone number, by its
     day. kiosk/archive/purge.py reads it to know whether a year may hold data past
     retention without unpacking it."""
@@ -359,11 +358,15 @@ def personal_data(work: Path) -> dict[str, Any]:
             events = ("(SELECT dossier_id, max(at) AS at FROM dossier_events GROUP BY "
                       "dossier_id)" if "dossier_events" in names else
                       "(SELECT NULL AS dossier_id, NULL AS at)")
+            # The notes count too: a clerk may have typed a name there, and the purge blanks
+            # them (purge._past_retention), so a year whose only personal data is notes is
+            # rewritten as well.
             n, first, last = conn.execute(
                 "SELECT count(*), min(d), max(d) FROM (SELECT substr(max(x.received_at, "
                 "coalesce(x.finished_at, ''), coalesce(x.returned_at, ''), coalesce(m.at, '')), "
                 f"1, 10) AS d FROM dossiers x LEFT JOIN {events} m ON m.dossier_id = x.id "
-                f"WHERE x.purged_at IS NULL AND ({held}))").fetchone()
+                f"WHERE x.purged_at IS NULL AND (({held}) OR coalesce(x.notes, '') != ''))"
+                ).fetchone()
             out["dossiers"] = {"rows": n, "from": first, "to": last}
         if "citizen_feedback" in names:
             n, first, last = conn.execute(
@@ -382,12 +385,15 @@ def _delete(db: Database) -> None:
     index: for a year's tickets that is a scan of every dossier per ticket (hours). It is off
     for this transaction, and the same check is made once per reference instead: no live row
     may point to a deleted one (else everything rolls back). Without overwriting the rows
-    either (secure_delete FAST, for this transaction only): nothing is deleted for good here,
-    the rows are in the archive file (retention purged their personal data before)."""
+    either (secure_delete FAST, for this transaction only) when none holds personal data:
+    nothing is deleted for good here, the rows are in the archive file. Refused, withdrawn or
+    stopped dossiers and feedback archived within their retention time still hold it: then
+    the freed space is overwritten (ON, _secure_delete_mode), or their values would stay in
+    the live file's free pages (a database not in incremental auto-vacuum mode keeps them)."""
     conn = db.conn
     mode = conn.execute("PRAGMA secure_delete").fetchone()[0]
     keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    conn.execute("PRAGMA secure_delete = FAST")
+    conn.execute(f"PRAGMA secure_delete = {_secure_delete_mode(db)}")
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with transaction(db) as conn:
@@ -400,6 +406,27 @@ def _delete(db: Database) -> None:
     finally:
         conn.execute(f"PRAGMA foreign_keys = {int(keys_on)}")
         conn.execute(f"PRAGMA secure_delete = {int(mode)}")
+
+
+def _secure_delete_mode(db: Database) -> str:
+    """ON when a selected row still holds personal data (a dossier not purged by retention,
+    a feedback phone number), else FAST."""
+    from kiosk.dossiers.intake import PERSON_FIELDS
+
+    present = {t.name for t in existing(db)}
+    if "dossiers" in present:
+        held = " OR ".join(f"d.{p}_{f} IS NOT NULL" for p in ("submitter", "owner")
+                           for f in PERSON_FIELDS)
+        if db.execute(f"SELECT 1 FROM main.dossiers d WHERE d.id IN (SELECT id FROM "
+                      f"temp.{BY_NAME['dossiers'].selection}) AND d.purged_at IS NULL AND "
+                      f"(({held}) OR coalesce(d.notes, '') != '') LIMIT 1").fetchone():
+            return "ON"
+    if "citizen_feedback" in present and db.execute(
+            f"SELECT 1 FROM main.citizen_feedback f WHERE f.id IN (SELECT id FROM "
+            f"temp.{BY_NAME['citizen_feedback'].selection}) AND coalesce(f.phone, '') != '' "
+            "LIMIT 1").fetchone():
+        return "ON"
+    return "FAST"
 
 
 #: The records deleted together in _delete_in_steps: a parent table with its children (the
@@ -429,7 +456,7 @@ def _delete_in_steps(db: Database, step: int) -> None:
     present = {t.name for t in existing(db)}
     mode = conn.execute("PRAGMA secure_delete").fetchone()[0]
     keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    conn.execute("PRAGMA secure_delete = FAST")
+    conn.execute(f"PRAGMA secure_delete = {_secure_delete_mode(db)}")
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("DROP TABLE IF EXISTS temp.arch_step")
     conn.execute("CREATE TEMP TABLE arch_step (k PRIMARY KEY)")

@@ -29,8 +29,10 @@ to a USB stick) are beyond reach: docs/archive.md says so.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -118,33 +120,54 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
     out = ArchivePurge()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    years = [y for y in files.archived_years(folder) if y.manifest is not None]
-    if not years:
-        return out
+    folder = Path(folder)
     dossier_cut = now - timedelta(days=dossier_days) if dossier_days is not None else None
     feedback_cut = now - timedelta(days=feedback_days) if feedback_days is not None else None
     # A day string compares with the manifest's days: a row of that very day may be past.
     dossier_day = (dossier_cut + timedelta(days=1)).date().isoformat() if dossier_cut else None
     feedback_day = (feedback_cut + timedelta(days=1)).date().isoformat() if feedback_cut else None
-    todo = [y for y in years if _maybe_due(y.manifest.get("personal"), dossier_day,
-                                           feedback_day)]
-    if not todo:
+
+    def due() -> list[files.ArchiveYear]:
+        years = []
+        for y in files.archived_years(folder):
+            # A rewrite cut off between its renames (a real run finishes it first, under
+            # the lock; a dry run reads the year by its pending manifest).
+            pending = (files.pending_manifest(folder, y.year)
+                       if files.pending_file(folder, y.year).exists() and files.check(y)
+                       else None)
+            if pending is not None:
+                y = dataclasses.replace(y, manifest=pending)
+            if y.manifest is not None and _maybe_due(y.manifest.get("personal"), dossier_day,
+                                                     feedback_day):
+                years.append(y)
+        return years
+
+    todo = due()
+    if not todo and (dry_run or not files.has_pending(folder)):
         return out
     lock = None
+    scratch = folder
     if not dry_run:
         try:
-            lock = InstanceLock(Path(folder) / LOCK_FILE).acquire()
+            lock = InstanceLock(folder / LOCK_FILE).acquire()
         except AlreadyRunning as exc:
             raise ArchiveError(f"an archiving run is under way (process {exc.pid or '?'}): "
                                "the archived years are purged at the next purge.") from exc
     try:
-        if not dry_run:
+        if dry_run:
+            # Unpacked in a folder of its own, never under the names a real run (which may
+            # be under way: a dry run takes no lock) writes and removes.
+            from kiosk.archive.reading import unpack_folder
+
+            scratch = unpack_folder(folder)
+        else:
             files.finish_pending(folder)
             files.remove_temporaries(folder)
+            todo = due()  # the years as they are once the pending manifests are in place
         for entry in todo:
             try:
-                done = _purge_year(Path(folder), entry, now=now, dossier_cut=dossier_cut,
-                                   feedback_cut=feedback_cut, dry_run=dry_run)
+                done = _purge_year(folder, entry, now=now, dossier_cut=dossier_cut,
+                                   feedback_cut=feedback_cut, dry_run=dry_run, scratch=scratch)
             except ArchiveError as exc:  # a damaged year: the others still go
                 log.warning("archive: %s not purged: %s", entry.year, exc)
                 out.skipped.append(str(exc))
@@ -154,6 +177,8 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
     finally:
         if lock is not None:
             lock.release()
+        if scratch != folder:
+            shutil.rmtree(scratch, ignore_errors=True)
     if out.years and backup_to is not None and not dry_run:
         try:
             out.backup_copied = files.copy_years(Path(folder), backup_to)
@@ -164,7 +189,7 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
 
 def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
                 dossier_cut: datetime | None, feedback_cut: datetime | None,
-                dry_run: bool) -> YearPurge:
+                dry_run: bool, scratch: Path) -> YearPurge:
     from kiosk.archive.move import _public_dossiers, _same_bytes, personal_data
 
     result = YearPurge(entry.year)
@@ -172,8 +197,8 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
     if problem:
         raise ArchiveError(f"{entry.year}: {entry.path.name} {problem} (`kiosk doctor`)")
     final = entry.path
-    work = folder / f".{final.name}.purge.tmp"
-    packed = folder / f".{final.name}.purged.tmp"
+    work = scratch / f".{final.name}.purge.tmp"
+    packed = scratch / f".{final.name}.purged.tmp"
     try:
         files.decompress(final, work)
         conn = sqlite3.connect(work, isolation_level=None)
@@ -221,8 +246,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
         return result
     finally:
         for p in (work, packed):
-            with contextlib.suppress(OSError):
-                p.unlink()
+            files.remove_work_file(p)
 
 
 def _checkpoint(step: str) -> None:
@@ -280,6 +304,7 @@ def _blank(conn: sqlite3.Connection, dossiers: list[int], phones: list[int],
                          "purged_at = ? WHERE id = ?", [(stamp, i) for i in dossiers])
         conn.executemany("UPDATE citizen_feedback SET phone = NULL, purged_at = ? WHERE id = ?",
                          [(stamp, i) for i in phones])
+        _checkpoint("purge-blanking")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

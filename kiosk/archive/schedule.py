@@ -111,6 +111,15 @@ def retention_first(db: Any, config: Config, paths: Paths | None = None) -> None
         purge_archived(config, paths, now=now)
 
 
+def retention_after(config: Config, paths: Paths):
+    """Retention again over the archived years once a run archived some: a record archived
+    now may hold personal data already past its time (a refused, withdrawn or stopped dossier
+    the live purge kept because it could not tell the city had every change; the archive only
+    takes delivered records), which would otherwise stay there until the next yearly run.
+    Nothing is unpacked for a year whose manifest says nothing is past its time."""
+    return purge_archived(config, paths, now=datetime.now(UTC))
+
+
 def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
                    dossiers: bool = True, feedback: bool = True, dossier_days: int | None = None,
                    feedback_days: int | None = None, dry_run: bool = False):
@@ -245,6 +254,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
                           step=DELETE_STEP if still_idle is not None else None)
     finally:
         db.conn.close()
+    if results:
+        retention_after(config, paths)
     moved = [r.as_json() for r in results]
     if still_idle is not None and moved:
         return moved  # one year done in this idle turn; the next turn goes on (done when a
@@ -285,6 +296,10 @@ class YearlyArchiver:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
+        self.failures = 0
+        # A run failed: no idle turn in office hours until the office has closed (each try
+        # unpacks and packs a whole year; on a nearly full disk it would fill it again).
+        self._failed = False
 
     def start(self) -> YearlyArchiver:
         self._thread = threading.Thread(target=self._run, name="archive", daemon=True)
@@ -314,10 +329,14 @@ class YearlyArchiver:
                 continue
             still_idle = None
             if not office_closed(now):
+                if self._failed:
+                    continue  # tried again once the office has closed, then every every_s
                 wait = min(self.every_s, self.idle_every_s)
                 if not station_idle(self.config, self.paths, now, self.idle_for_s):
                     continue
                 still_idle = self._still_idle
+            else:
+                self._failed = False
             try:
                 moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
@@ -328,7 +347,11 @@ class YearlyArchiver:
                 log.info("archive: the station got busy; the year is left for the next idle "
                          "turn")
             except Exception as exc:  # noqa: BLE001 - the station keeps running; tried again
-                log.exception("archive: the yearly run failed (tried again at the next check)")
+                self.failures += 1
+                self._failed = True
+                wait = self.every_s  # not at the next idle look: after every_s, office closed
+                log.exception("archive: the yearly run failed (tried again once the office has "
+                              "closed, at most every %.0f s)", self.every_s)
                 record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 

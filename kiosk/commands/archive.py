@@ -62,6 +62,7 @@ def _archive(args, config: Config, paths: Paths) -> int:
         dry_run_note,
         record_run,
         refusal,
+        retention_after,
         retention_first,
         station_folder,
     )
@@ -96,6 +97,16 @@ def _archive(args, config: Config, paths: Paths) -> int:
         return EXIT_FAILED
     finally:
         db.conn.close()
+    if results and not args.dry_run:
+        try:
+            retention_after(config, paths)
+        except (ArchiveError, OSError) as exc:
+            message = (f"the years were archived ({', '.join(str(r.year) for r in results)}), "
+                       f"but purging the personal data past its retention from them failed: "
+                       f"{exc} Run `kiosk dossier purge` and `kiosk petition purge` once fixed.")
+            record_run(paths, error=message)
+            print(f"kiosk archive: {message}", file=sys.stderr)
+            return EXIT_FAILED
     if not args.dry_run:  # clears an earlier failure; the default range counts as the year's run
         record_run(paths, **({} if args.before else {
             "done_for": today.year, "at": datetime.now(UTC).isoformat(),

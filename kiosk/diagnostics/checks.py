@@ -746,7 +746,7 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     checked against its manifest (a damaged or unfinished file fails); a warning when the last
     archiving run failed, or when closed years that [store] archive_keep_years says should be
     archived are still in the live database."""
-    from kiosk.archive.files import archived_years, check, folder_for
+    from kiosk.archive.files import archived_years, check, folder_for, pending_manifest
     from kiosk.backup.files import size_text
 
     if ctx.config is not None:
@@ -767,14 +767,54 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         rows = sum(entry.rows.values())
         detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
         problem = check(entry)
-        if problem:
+        if problem and pending_manifest(folder, entry.year) is not None:
+            # A retention rewrite cut off between its two renames: the file is whole and
+            # matches the manifest waiting beside it; a backup's copy would bring back the
+            # personal data the rewrite removed.
+            results.append(warn("archive", f"{detail}: rewritten by the retention purge, its "
+                                "new manifest not yet in place (the run was cut off)",
+                                "Nothing is lost: the next `kiosk archive`, `kiosk dossier "
+                                "purge`, `kiosk petition purge` or the station's yearly run "
+                                "puts it in place. Do not restore this year from a backup "
+                                "(docs/archive.md)."))
+        elif problem:
             results.append(fail("archive", f"{detail}: {problem}",
                                 "Run `kiosk archive` again (it finishes a run that was cut "
                                 "off); if the file is damaged, restore it from a backup "
                                 "(docs/archive.md)."))
         else:
-            results.append(ok("archive", f"{detail}, verified; {_archived_personal(entry)}"))
+            held = f"{detail}, verified; {_archived_personal(entry)}"
+            past = _archived_past_retention(ctx, entry)
+            if past:
+                commands = " and ".join(f"`kiosk {c} purge`" for c in past)
+                results.append(warn("archive", f"{held}; some of it is past its retention time",
+                                    f"Run {commands} on the station: they rewrite the year "
+                                    "without it (the backup folder's copy too; "
+                                    "docs/archive.md)."))
+            else:
+                results.append(ok("archive", held))
     return results
+
+
+def _archived_past_retention(ctx: Context, entry) -> list[str]:
+    """Which purge commands would reach personal data an archived year holds past its
+    retention time (from the manifest's first day of a last change holding it: a day before
+    the retention cut is past, whatever its time of day)."""
+    from datetime import timedelta
+
+    held = (entry.manifest or {}).get("personal")
+    if ctx.config is None or not held:
+        return []
+    today = datetime.now(UTC).date()
+    out = []
+    for key, days, command in (("dossiers", ctx.config.dossiers.retention_days, "dossier"),
+                               ("feedback_phones", ctx.config.petitions.retention_days,
+                                "petition")):
+        got = held.get(key) or {}
+        cut = (today - timedelta(days=days)).isoformat()
+        if got.get("rows") and got.get("from") and got["from"] < cut:
+            out.append(command)
+    return out
 
 
 def _archived_personal(entry) -> str:
@@ -821,13 +861,34 @@ def _archive_run_state(ctx: Context) -> list[CheckResult]:
     state = read_state(ctx.paths)
     if not state.get("failed_at"):
         return []
+    error = state.get("error") or ""
+    words = _archive_failure_words(error)
     return [warn("archive", f"the last archiving run failed ({_when(state['failed_at'])}): "
-                 f"{state.get('error') or 'no reason recorded'}",
+                 f"{words}" + (f" (recorded error: {error})" if error else ""),
                  "Run `kiosk archive` on the station when the office is closed and read its "
                  "message: it says what failed and that nothing was lost (a run cut off is "
                  "finished by the next one). A full disk: free space first (`kiosk doctor` "
                  "lists the free disk above). The warning clears after a run that succeeds "
                  "(docs/archive.md).")]
+
+
+def _archive_failure_words(error: str) -> str:
+    """What a recorded archiving failure means, in plain words, before its raw text."""
+    text = error.lower()
+    for needles, words in (
+            (("no space left", "errno 28", "disk is full", "database or disk is full"),
+             "the disk was full"),
+            (("permission denied", "errno 13", "access is denied", "read-only file system"),
+             "a file or folder could not be written (permissions, or a read-only disk)"),
+            (("not a directory", "file exists"),
+             "the archive folder is not a folder (a file stands in its place)"),
+            (("database is locked", "under way", "already running"),
+             "another run or program was using the files; it is tried again"),
+            (("damaged", "does not match its manifest"),
+             "an archive file is damaged or does not match its manifest")):
+        if any(n in text for n in needles):
+            return words
+    return "it stopped on an error" if error else "no reason recorded"
 
 
 def _archive_overdue(ctx: Context) -> list[CheckResult]:
@@ -865,14 +926,25 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     if not late:
         return []
     which = ", ".join(f"{r.year}: {r.moved} record(s)" for r in late)
+    from kiosk.archive.schedule import read_state
+
+    if read_state(ctx.paths).get("done_for") == today.year:
+        # This year's run is recorded as done: the station does not run again before next
+        # year (these records were not closed or not delivered then).
+        fix = ("This year's archiving run is already done, so the station does not archive "
+               "them by itself before next year: run `kiosk archive` on the station when the "
+               "office is closed (about 2 minutes a year, tickets can still be issued "
+               "meanwhile; docs/archive.md).")
+    else:
+        fix = ("The station archives them by itself when the office is closed or, in office "
+               "hours, when nobody has used it for 20 minutes; if it is never left idle, run "
+               "`kiosk archive` when the office is closed (about 2 minutes a year, tickets "
+               "can still be issued meanwhile; docs/archive.md).")
     kept = f"{before.year}-{today.year}" if before.year < today.year else str(today.year)
     return [warn("archive", f"closed years still in the live database although [store] "
                  f"archive_keep_years = {config.store.archive_keep_years} keeps only {kept} "
                  f"live ({which}); the database grows by them",
-                 "The station archives them by itself when the office is closed or, in office "
-                 "hours, when nobody has used it for 20 minutes; if it is never left idle, run "
-                 "`kiosk archive` when the office is closed (about 2 minutes a year, tickets "
-                 "can still be issued meanwhile; docs/archive.md).")]
+                 fix)]
 
 
 def _backup_error(state: dict, target: str) -> str | None:

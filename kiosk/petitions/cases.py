@@ -533,13 +533,14 @@ def purge(db: Database, *, now: datetime, retention_days: int = 90,
             else:
                 report.waiting_for_sync.append(code)
         # Feedback that did not become a petition: its phone number (the only personal data
-        # in it) goes after the same time, once the city has the record.
+        # in it) goes after the same time, once the city has the record. record_feedback
+        # writes the outbox row in the same transaction, so no row left means it was
+        # delivered and then pruned by the sync ([sync] keep_sent_days).
         phones = [r[0] for r in conn.execute(
             "SELECT f.uid, f.at FROM citizen_feedback f WHERE f.phone IS NOT NULL AND "
             "f.uid NOT IN (SELECT feedback_uid FROM petitions WHERE feedback_uid IS NOT NULL) "
-            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.record_type = 'feedback' AND "
-            "o.record_id = f.uid) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_type "
-            "= 'feedback' AND o.record_id = f.uid AND o.sent_at IS NULL)").fetchall()
+            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_type = 'feedback' AND "
+            "o.record_id = f.uid AND o.sent_at IS NULL)").fetchall()
             if datetime.fromisoformat(r[1]) <= cutoff]
         report.feedback_phones = len(phones)
         if dry_run:

@@ -1,4 +1,4 @@
-"""Indexes and marks for a station's years, registered as migrations 8 and 17
+"""Indexes and marks for a station's years, registered as migrations 8, 17 and 18
 (kiosk/store/migrations.py). Once shipped a migration must never change: append a new one.
 
 Migration 8:
@@ -30,6 +30,15 @@ on two years of a busy office).
   of a tombstone row in the outbox per status change (about 200 bytes with its keys), the
   answer is kept on the change itself, `dossier_events.city_delivered = 1`, and the outbox
   row goes. The tombstones of older versions are turned into marks here.
+
+Migration 18, the delivered changes of refused, withdrawn and stopped dossiers (3, 7, 8) that
+an older sync pruned outright: before retention reached those dossiers, sync/prune.py deleted
+their delivered outbox rows without a tombstone, so migration 17 had nothing to turn into a
+mark and `is_synced` read the missing row as "not yet delivered" (the dossier was then kept
+with its personal data for ever). The sync only ever deleted delivered rows, so a change of
+such a dossier with neither a city outbox row nor a row for the office's dossier book
+(book_outbox) was delivered: it gets the mark. A change still waiting has its row, and keeps
+no mark.
 """
 
 from kiosk.store.migrations import register
@@ -56,3 +65,12 @@ DROP INDEX outbox_tombstones
 """
 
 register(17, "kiosk.store", LEAN_MIGRATION)
+
+OLD_PRUNED_MIGRATION = """
+UPDATE dossier_events SET city_delivered = 1 WHERE city_delivered IS NULL
+    AND dossier_id IN (SELECT id FROM dossiers WHERE status IN (3, 7, 8))
+    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = dossier_events.uid)
+    AND NOT EXISTS (SELECT 1 FROM book_outbox b WHERE b.change_id = dossier_events.uid)
+"""
+
+register(18, "kiosk.store", OLD_PRUNED_MIGRATION)

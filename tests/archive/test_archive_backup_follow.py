@@ -96,3 +96,37 @@ def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
                  if r.status == WARN]
     assert "2024" in warned.detail and str(kept) in warned.detail
     assert "kiosk restore" in warned.fix
+
+
+def test_a_backup_round_does_not_read_unchanged_copies_again(station, tmp_path):
+    """Each round would otherwise read every year's copy whole (a USB stick): a copy this
+    process verified is read again only when its size or time changed, or after
+    files.RECHECK_S."""
+    import os
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    config = Config().with_values(backup={"folder": str(folder)})
+    paths = Paths(station, station / "kiosk.toml")
+    kept = folder / files.backup_folder_name(config.station.id)
+    mine = station / "archive"
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    assert backup_round(config, paths).ok
+    copy = files.year_file(kept, 2024)
+    good = copy.read_bytes()
+    st = copy.stat()
+    # Bytes changed under an unchanged size and time: not read, so not seen, by the next
+    # round (this is what the check no longer costs)...
+    raw = bytearray(good)
+    raw[len(raw) // 2] ^= 0xFF
+    copy.write_bytes(bytes(raw))
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert backup_round(config, paths).ok
+    assert copy.read_bytes() == bytes(raw)
+    # ... but read when its time is up (RECHECK_S; here at once), and copied again.
+    assert files.copy_years(mine, kept, recheck_s=0) == [copy]
+    assert copy.read_bytes() == good
+    # A change of time (or size) is seen at the next round.
+    copy.write_bytes(bytes(raw))
+    assert backup_round(config, paths).ok
+    assert copy.read_bytes() == good

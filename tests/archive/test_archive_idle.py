@@ -142,6 +142,19 @@ def test_doctor_warns_while_closed_years_wait_to_be_archived(station, capsys):
         [r.detail for r in _archive_results(station)]
 
 
+def test_doctor_sends_to_kiosk_archive_when_this_years_run_is_done(station):
+    """Closed years still live after this year's run was recorded done (their records were
+    not closed or not delivered then): the station does not archive them by itself before
+    next year, and the fix says so."""
+    from kiosk.archive.schedule import record_run
+
+    record_run(Paths(station, station / "kiosk.toml"), done_for=datetime.now(TZ).year)
+    late = [r for r in _archive_results(station) if r.status == WARN]
+    assert len(late) == 1 and "archive_keep_years = 2" in late[0].detail
+    assert "already done" in late[0].fix and "`kiosk archive`" in late[0].fix
+    assert "archives them by itself" not in late[0].fix
+
+
 def test_doctor_warns_after_a_failed_archiving_run_until_one_succeeds(station, capsys):
     (station / "archive").write_text("not a folder", encoding="utf-8")  # what breaks the run
     assert kiosk(station, "archive", "--before", "2025-01-01") == 1
@@ -151,6 +164,10 @@ def test_doctor_warns_after_a_failed_archiving_run_until_one_succeeds(station, c
     failed = [r for r in _archive_results(station) if "failed" in r.detail]
     assert len(failed) == 1 and failed[0].status == WARN
     assert "kiosk archive" in failed[0].fix
+    # Plain words first, the recorded error after them.
+    assert "failed (" in failed[0].detail
+    assert "the archive folder is not a folder (a file stands in its place) (recorded " \
+        "error: " in failed[0].detail, failed[0].detail
     (station / "archive").unlink()
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     assert not [r for r in _archive_results(station) if "failed" in r.detail]
@@ -270,3 +287,30 @@ def test_a_step_finds_its_rows_by_index_never_by_walking_a_table(station, monkey
     for sql, plan in plans.items():
         walks = [p for p in plan if p.startswith(("SCAN main.", "SCAN temp.arch_sel"))]
         assert not walks, (sql, plan)
+
+
+def test_after_a_failed_run_no_idle_turn_until_the_office_has_closed(station, caplog):
+    """Each try unpacks and packs a whole year: after a failure an idle station does not try
+    again at its next idle look, only once the office has closed (then every every_s)."""
+    import logging
+
+    (station / "archive").write_text("not a folder", encoding="utf-8")  # what breaks the run
+    paths = Paths(station, station / "kiosk.toml")
+    assert station_idle(KEEP_ONE, paths, OPEN)
+    now = [OPEN]
+    archiver = YearlyArchiver(KEEP_ONE, paths, first_delay_s=0.01, every_s=0.25,
+                              idle_every_s=0.01, clock=lambda: now[0])
+    caplog.set_level(logging.ERROR, logger="kiosk.archive.schedule")
+    archiver.start()
+    try:
+        assert _wait_for(lambda: read_state(paths).get("failed_at"))
+        time.sleep(1.0)  # about 100 idle looks, 4 checks of every_s: all in office hours
+        failed = [r for r in caplog.records if "yearly run failed" in r.getMessage()]
+        assert len(failed) == 1, len(failed)
+        (station / "archive").unlink()  # fixed; the office closes
+        now[0] = OPEN.replace(hour=18)
+        assert _wait_for(lambda: read_state(paths).get("done_for") == 2026)
+    finally:
+        archiver.stop()
+    assert "failed_at" not in read_state(paths)
+    assert [a.year for a in files.archived_years(station / "archive")] == [2024, 2025]

@@ -4,6 +4,7 @@ and days only), and reached by retention once past its time: the year is rewritt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import lzma
 import os
@@ -19,7 +20,7 @@ from kiosk.archive import files
 from kiosk.backup.schedule import backup_round
 from kiosk.config import Config
 from kiosk.diagnostics.checks import check_archive, load_config, run_checks
-from kiosk.diagnostics.results import FAIL, PASS
+from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from kiosk.store import connect
 from tests.archive.test_archive import TZ, kiosk, reports, seed_station
@@ -97,11 +98,21 @@ def test_the_manifest_and_the_doctor_say_which_years_hold_personal_data(station,
                                                        "to": "2024-05-06"}
     text = files.manifest_file(station / "archive", 2024).read_text("utf-8")
     assert PHONE not in text and who["name"] not in text
-    line = _doctor_line(station)
+    # Within its retention time: listed, nothing to do.
+    line = _doctor_line(station, Config().with_values(dossiers={"retention_days": 3650},
+                                                      petitions={"retention_days": 3650}))
     assert line.status == PASS and "verified; holds personal data" in line.detail
     assert f"{unpurged} refused/withdrawn/stopped dossier(s)" in line.detail
     assert "1 feedback phone number(s) (last change 2024-05-06 to 2024-05-06)" in line.detail
     assert PHONE not in line.detail and who["name"] not in line.detail
+    # Past it (the default 90 days; the dossier's part only): a warning naming the purge.
+    line = _doctor_line(station)
+    assert line.status == WARN and "some of it is past its retention time" in line.detail
+    assert "`kiosk dossier purge` and `kiosk petition purge`" in line.fix
+    only_dossiers = Config().with_values(petitions={"retention_days": 3650})
+    line = _doctor_line(station, only_dossiers)
+    assert line.status == WARN and "`kiosk dossier purge`" in line.fix
+    assert "petition" not in line.fix
     # A manifest written before the count was kept: said so, not guessed.
     del manifest["personal"]
     files.write_manifest(station / "archive", 2024, manifest)
@@ -198,12 +209,201 @@ def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station,
     proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
-    # The new file is in place, its manifest not yet: the doctor says so.
+    # The new file is in place, its manifest not yet: the doctor says so, and does not send
+    # the technician to a backup (whose copy still holds what the rewrite removed).
     assert files.read_manifest(station / "archive", 2024) == old
-    assert _doctor_line(station).status == FAIL
+    line = _doctor_line(station)
+    assert line.status == WARN and "new manifest not yet in place" in line.detail
+    assert "Do not restore" in line.fix and "restore it from a backup" not in line.fix
     assert kiosk(station, "archive") == 0  # (as the doctor's fix says) finishes it
     line = _doctor_line(station)
-    assert line.status == PASS and "no personal data" not in line.detail  # phones: petitions'
+    # (its retention run finishes the year first, then purges the phones: nothing skipped)
+    assert line.status == PASS and "no personal data" in line.detail
     assert files.read_manifest(station / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
     assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")
                 and not p.name.endswith(".lock")]
+
+
+def test_a_rewrite_killed_while_blanking_leaves_no_journal_behind(station, capsys):
+    """The SQLite journal of the work file holds the pages as they were (the personal data
+    being blanked): the next run removes it with the work file."""
+    from kiosk.archive.move import STOP_AT_ENV
+
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    folder = station / "archive"
+    env = {**os.environ, STOP_AT_ENV: "purge-blanking", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    journal = folder / ".kiosk-archive-2024.db.xz.purge.tmp-journal"
+    assert journal.exists() and who["name"].encode() in journal.read_bytes()
+    # What an archiving run cut off while building leaves beside its work file, too.
+    (folder / ".kiosk-archive-2025.db.xz.work.tmp-journal").write_bytes(b"old pages")
+    (folder / ".kiosk-archive-2025.db.xz.work.tmp-wal").write_bytes(b"old pages")
+    assert kiosk(station, "dossier", "purge") == 0
+    assert "Archived year 2024 rewritten" in capsys.readouterr().out
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")
+                and not p.name.endswith(".lock")]
+    assert who["name"].encode() not in lzma.decompress(
+        files.year_file(folder, 2024).read_bytes())
+
+
+def test_the_first_purge_after_a_kill_between_the_renames_finishes_the_year(station, capsys):
+    """Neither the dry run nor the real purge reads the year as damaged: the pending manifest
+    is put in place (under the lock) before the years are listed."""
+    from kiosk.archive.move import STOP_AT_ENV
+
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    env = {**os.environ, STOP_AT_ENV: "purge-renamed", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    capsys.readouterr()
+    assert kiosk(station, "petition", "purge", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "not purged" not in out and "Archived year 2024 would be rewritten" in out, out
+    assert kiosk(station, "petition", "purge") == 0
+    out = capsys.readouterr().out
+    assert "not purged" not in out and "Archived year 2024 rewritten" in out, out
+    manifest = files.read_manifest(station / "archive", 2024)
+    assert manifest["personal"]["dossiers"]["rows"] == 0  # the killed run's rewrite kept
+    assert manifest["personal"]["feedback_phones"]["rows"] == 0
+    assert _doctor_line(station).status == PASS
+    assert not files.has_pending(station / "archive")
+
+
+def test_a_dry_run_leaves_a_real_purges_work_files_alone(station, capsys):
+    """A dry run takes no lock: it unpacks under names of its own, never the work files of a
+    purge that may be under way."""
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    folder = station / "archive"
+    theirs = [folder / ".kiosk-archive-2024.db.xz.purge.tmp",
+              folder / ".kiosk-archive-2024.db.xz.purged.tmp"]
+    for p in theirs:
+        p.write_bytes(b"a real purge's work, under way")
+    capsys.readouterr()
+    assert kiosk(station, "dossier", "purge", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "Archived year 2024 would be rewritten" in out and "not purged" not in out, out
+    assert [p.read_bytes() for p in theirs] == [b"a real purge's work, under way"] * 2
+    assert not list((station / ".archive-reading").iterdir())  # its own copy removed
+
+
+@pytest.mark.parametrize("run", ["kiosk archive", "the station's yearly run"])
+def test_personal_data_past_retention_archived_by_a_run_is_purged_by_that_run(tmp_path, run):
+    """A withdrawn dossier the live purge keeps (a change of it has no delivery record left:
+    it cannot tell the city has it) but archiving takes (nothing of it waits for the city):
+    its details, long past retention, do not stay in the year until the next yearly run."""
+    from kiosk.dossiers.intake import DossierDesk
+
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    code, name = db.conn.execute(
+        "SELECT code, submitter_name FROM dossiers WHERE day = '2024-03-04' AND status IN "
+        "(2, 4, 5, 6) AND submitter_name IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+    config = Config()
+    config = dataclasses.replace(config, station=dataclasses.replace(config.station, id="k1"))
+    desk = DossierDesk(db, config)
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    # (the newest row of a table stays live: a change of this year after it)
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.execute("DELETE FROM outbox WHERE record_id IN (SELECT e.uid FROM dossier_events e "
+                    "JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = ?)", (code,))
+    db.conn.commit()
+    db.conn.close()
+    (data / "kiosk.toml").write_text("[store]\narchive_keep_years = 2\n", encoding="utf-8")
+    if run == "kiosk archive":
+        assert kiosk(data, "archive", "--before", "2025-01-01") == 0
+    else:
+        from kiosk.archive.schedule import run_once
+
+        paths = Paths(data, data / "kiosk.toml")
+        config, problem = load_config(paths)
+        assert problem is None
+        moved = run_once(config, paths, datetime(2026, 1, 10, 20, 0, tzinfo=TZ))
+        assert [m["year"] for m in moved] == [2024]
+    conn = sqlite3.connect(_unpacked(data, tmp_path))
+    assert conn.execute("SELECT submitter_name, purged_at IS NOT NULL FROM dossiers WHERE "
+                        "code = ?", (code,)).fetchone() == (None, 1)
+    conn.close()
+    assert name.encode() not in lzma.decompress(
+        files.year_file(data / "archive", 2024).read_bytes())
+    assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
+
+
+@pytest.mark.parametrize("idle", [False, True])
+def test_archiving_personal_data_leaves_none_in_the_live_files_free_pages(tmp_path, idle):
+    """A withdrawn dossier archived within its retention time still holds the citizen's
+    details: deleting it from a live database not in incremental auto-vacuum mode (whose
+    freed pages stay in the file) overwrites them (in one transaction, or in idle steps)."""
+    from kiosk.archive.move import archive
+    from kiosk.dossiers.intake import DossierDesk
+
+    unique = "Trịnh Văn Độc Nhất QZX"
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    db.conn.execute("PRAGMA auto_vacuum = NONE")
+    db.conn.execute("VACUUM")
+    assert db.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
+    desk = DossierDesk(db, Config())
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
+                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    # (a long address: its overflow pages go to the free list whole)
+    db.conn.execute("UPDATE dossiers SET submitter_name = ?, submitter_address = ? WHERE "
+                    "code = ?", (unique, f"{unique}, thôn Đông; " * 300, code))
+    db.conn.execute("DELETE FROM outbox")  # delivered and pruned (payloads overwritten)
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = (data / "kiosk.db").read_bytes()
+    assert unique.encode() in before
+    archive(db, data / "archive", datetime(2025, 1, 1).date(), station_id="t",
+            step=50 if idle else None)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    assert unique.encode() in lzma.decompress(files.year_file(data / "archive", 2024)
+                                              .read_bytes())  # archived with its details
+    assert unique.encode() not in (data / "kiosk.db").read_bytes()
+
+
+def test_a_year_whose_only_personal_data_is_a_dossiers_notes_is_purged(tmp_path, capsys):
+    """The purge blanks the notes (a clerk may have typed a name there): the manifest counts
+    a dossier holding only notes, so the year is rewritten once they are past retention."""
+    from kiosk.dossiers.intake import PERSON_FIELDS, DossierDesk
+
+    data = seed_station(tmp_path / "station")
+    db = connect(data / "kiosk.db")
+    desk = DossierDesk(db, Config())
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
+                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    cleared = ", ".join(f"{p}_{f} = NULL" for p in ("submitter", "owner") for f in PERSON_FIELDS)
+    db.conn.execute(f"UPDATE dossiers SET {cleared}, notes = 'Gọi chị Hoa Ghi Chú QZX' "
+                    "WHERE code = ?", (code,))
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.commit()
+    db.conn.close()
+    (data / "kiosk.toml").write_text(LONG, encoding="utf-8")
+    assert kiosk(data, "archive", "--before", "2025-01-01") == 0
+    manifest = files.read_manifest(data / "archive", 2024)
+    assert manifest["personal"]["dossiers"] == {"rows": 1, "from": "2024-03-05",
+                                                "to": "2024-03-05"}
+    (data / "kiosk.toml").write_text("", encoding="utf-8")
+    capsys.readouterr()
+    assert kiosk(data, "dossier", "purge") == 0
+    assert "Archived year 2024 rewritten" in capsys.readouterr().out
+    assert "Ghi Chú QZX".encode() not in lzma.decompress(
+        files.year_file(data / "archive", 2024).read_bytes())
+    assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0

@@ -329,3 +329,23 @@ def test_retention_blanks_the_phone_of_plain_feedback_once_the_city_has_it(db):
                                  (old.uid,)).fetchone()
     assert text == "Ghế chờ bị hỏng, xin gọi lại"  # the text stays: it is the feedback
     assert "0987654321" not in payload and json.loads(payload)["phone"] is None
+
+
+def test_retention_blanks_the_phone_of_feedback_whose_delivered_row_the_sync_pruned(db):
+    """The sync deletes delivered outbox rows after [sync] keep_sent_days (30), well before
+    [petitions] retention_days (90): a feedback row with no outbox row left was delivered."""
+    from kiosk.feedback.citizen_feedback import record_feedback
+    from sync.prune import prune_delivered
+
+    given = at(2026, 1, 5)
+    feedback = record_feedback(db, topic="Cơ sở vật chất", text="Ghế chờ bị hỏng",
+                               phone=PHONE, at=given, station_id="t")
+    db.execute("UPDATE outbox SET sent_at = ?, sync_result = 'accepted'",
+               (at(2026, 1, 5, 10).isoformat(),))
+    db.conn.commit()
+    assert prune_delivered(db, now=at(2026, 2, 14), keep_days=30).deleted == 1
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    report = cases.purge(db, now=at(2026, 5, 5), retention_days=90)
+    assert report.feedback_phones == 1
+    assert db.execute("SELECT phone, purged_at IS NOT NULL FROM citizen_feedback WHERE uid = ?",
+                      (feedback.uid,)).fetchone() == (None, 1)
