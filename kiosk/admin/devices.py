@@ -26,7 +26,9 @@ def open_test_printer(config: Config, paths: Paths, uri: str, width: int):
     from drivers.printers import open_printer
 
     return open_printer(uri, width_mm=width, timeout_s=min(config.printer.timeout_s, 10.0),
-                        preview_dir=paths.previews, check_status=config.printer.check_status)
+                        preview_dir=paths.previews, check_status=config.printer.check_status,
+                        native_qr=config.printer.native_qr,
+                        left_margin=config.printer.left_margin, profile=config.printer.profile)
 
 
 def test_print(config: Config, paths: Paths, uri: str, width: int) -> str:
