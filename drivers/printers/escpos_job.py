@@ -191,7 +191,7 @@ def _encode_rows(rows: list[bytes], options: JobOptions, out: bytearray, state: 
         if centred:
             side = min(first, width - stop)
             return side, width - side
-        return (first if left_margin else 0), stop
+        return 0, stop
 
     for y, row in enumerate(rows):
         stop = len(row.rstrip(b"\x00"))
@@ -203,10 +203,10 @@ def _encode_rows(rows: list[bytes], options: JobOptions, out: bytearray, state: 
         if blank:
             out.extend(_blank(blank))
             blank = 0
-        first = width - len(row.lstrip(b"\x00"))
+        first = width - len(row.lstrip(b"\x00")) if left_margin or centre else 0
         if band:
             top, band_first, band_stop, centred = band
-            row_first, row_stop = span(first, stop, centred)
+            row_first, row_stop = span(first, stop, centred) if centre else (first, stop)
             height = y - top
             wider_first, wider_stop = min(band_first, row_first), max(band_stop, row_stop)
             extra = (wider_stop - wider_first) * (height + 1) - (band_stop - band_first) * height
@@ -214,11 +214,12 @@ def _encode_rows(rows: list[bytes], options: JobOptions, out: bytearray, state: 
                 band[1:3] = [wider_first, wider_stop]
                 continue
             flush(y)
-        centred = False
         if centre:  # centred unless the band at the left margin is narrower
-            centred_first, _ = span(first, stop, True)
-            centred = width - 2 * centred_first <= stop
-        band.extend((y, *span(first, stop, centred), centred))
+            side = min(first, width - stop)
+            centred = width - 2 * side <= stop
+            band.extend((y, side, width - side, True) if centred else (y, 0, stop, False))
+        else:
+            band.extend((y, first, stop, False))
     if band:
         flush(len(rows))
     if blank:
