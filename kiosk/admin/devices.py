@@ -44,7 +44,7 @@ def test_print(config: Config, paths: Paths, uri: str, width: int) -> str:
     printer.print_image(render_ticket(slip, printer.width_dots))
     where = getattr(printer, "last_path", None)
     return "Đã gửi phiếu in thử" + (f" (lưu ảnh tại {where})" if where else "") + \
-        ". Kiểm tra chữ tiếng Việt có dấu in rõ và giấy được cắt."
+        ". Kiểm tra chữ tiếng Việt có dấu in rõ, phiếu nằm giữa giấy, có mã QR và giấy được cắt."
 
 
 def printer_status_vi(config: Config, paths: Paths, uri: str, width: int) -> tuple[bool, str]:
