@@ -8,8 +8,11 @@ Each figure is measured side by side in one run for three pipelines, taking turn
 ticket so that the machine's load weighs on all alike:
   naive    every ticket drawn from scratch (render_ticket_uncached) and sent as full-width
            raster rows (build_job_full_raster): the pipeline before the ticket was made fast;
-  raster   kept blocks (render_ticket) and compact raster (build_job): the default, printed
-           alike by every ESC/POS printer;
+  raster   kept blocks (render_ticket) and compact raster (build_job): [printer] profile =
+           "basic" (and "auto" for any printer but an Epson on USB), printed alike by every
+           ESC/POS printer;
+  epson    as raster, plus the printer's own QR command and bands centred by the printer
+           (ESC a): profile = "epson" (and "auto" for an Epson on USB);
   compact  as raster, plus the printer's own QR command and GS L ([printer] native_qr and
            left_margin).
 """
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -102,7 +106,7 @@ class _Listener:
         self.sock.close()
 
 
-PIPELINES = ("naive", "raster", "compact")
+PIPELINES = ("naive", "raster", "epson", "compact")
 
 
 class _Pipeline:
@@ -128,6 +132,8 @@ class _Pipeline:
                 return build_job_full_raster(raster, width_dots, cut=cut)
             if cls.current == "compact":
                 options = JobOptions(native_qr=True, left_margin=True)
+            elif cls.current == "epson":
+                options = JobOptions(native_qr=True, centre=True)
             return build_job(raster, width_dots, cut=cut, options=options or JobOptions())
 
         ticketing.render_ticket = render
@@ -280,18 +286,28 @@ def _bytes(count: int) -> dict:
     jobs = {
         "naive": lambda raster, width: build_job_full_raster(raster, width, cut=True),
         "raster": lambda raster, width: build_job(raster, width, cut=True),
+        "epson": lambda raster, width: build_job(
+            raster, width, cut=True, options=JobOptions(native_qr=True, centre=True)),
         "compact": lambda raster, width: build_job(
             raster, width, cut=True, options=JobOptions(native_qr=True, left_margin=True)),
     }
     results = {}
     slips = _slips(count)
+    # The widest ticket: a long service name on two full lines, a priority mark, a 4-digit
+    # number and three digits of people ahead.
+    worst = replace(slips[0], service_name=WORST_SERVICE, number="C1234", people_ahead=127)
     for width, mm in ((576, 80), (384, 58)):
         rasters = [to_raster(render_ticket(slip, width), width) for slip in slips]
+        worst_raster = to_raster(render_ticket(worst, width), width)
         for name, job in jobs.items():
             sizes = [len(job(raster, width)) for raster in rasters]
             results[f"bytes_{mm}mm_{name}_mean"] = round(statistics.mean(sizes))
             results[f"bytes_{mm}mm_{name}_max"] = max(sizes)
+            results[f"bytes_{mm}mm_{name}_worst"] = len(job(worst_raster, width))
     return results
+
+
+WORST_SERVICE = "Đất đai – nhà ở, xây dựng và các thủ tục liên quan khác"
 
 
 def _startup(runs: int, data_dir: Path) -> dict:

@@ -221,6 +221,19 @@ class PrinterConfig:
                                minimum=1, maximum=120)
     check_status: bool = setting(True, "Ask the printer for paper/online status before printing "
                                  "where the connection can read it (usb, serial, tcp).")
+    profile: str = setting("auto", "Which ESC/POS commands the printer takes besides raster "
+                           "images. 'basic': everything as images at the left margin, which "
+                           "every ESC/POS printer prints alike (about 27 KB per 80 mm ticket, "
+                           "half a minute at 9600 baud). 'epson': Epson's ESC/POS as "
+                           "documented (Epson TM-T20, TM-T82, TM-T88V and printers that "
+                           "follow it): the QR code with the printer's own QR command and "
+                           "images centred by the printer (ESC a), the same dots in about "
+                           "17 KB. Some clones print images at the left edge whatever ESC a "
+                           "says, or have no QR command (as Epson models older than the "
+                           "TM-T88IV): print a test ticket and check it is centred and has its "
+                           "QR code. 'auto': 'epson' for a usb:// printer made by Epson "
+                           "(vendor ID 04b8), 'basic' for any other.",
+                           choices=("auto", "basic", "epson"))
     native_qr: bool = setting(False, "Print the ticket's QR code with the printer's own QR "
                               "command (GS ( k) instead of as part of the image: about 5 KB "
                               "less per ticket. Only for printers that have the command (most "

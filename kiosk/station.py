@@ -67,7 +67,8 @@ def open_configured_printer(config: Config, paths: Paths, uri: str | None = None
                         timeout_s=config.printer.timeout_s, preview_dir=paths.previews,
                         check_status=config.printer.check_status,
                         native_qr=config.printer.native_qr,
-                        left_margin=config.printer.left_margin)
+                        left_margin=config.printer.left_margin,
+                        profile=config.printer.profile)
 
 
 STATION_ID_FILE = "station-id"

@@ -1,9 +1,9 @@
 """Test helper: parse an ESC/POS byte stream back into the images it would print.
 
-Understands what drivers.printers.escpos_job sends: GS v 0 bands of any width placed at the left
-margin (GS L, in dots) and the print area width (GS W, the page width), and the printer's own QR
-code (GS ( k), drawn back with the qrcode library centred or left as ESC a says, in byte mode:
-the same size and content a printer prints, though its mask may differ.
+Understands what drivers.printers.escpos_job sends: GS v 0 bands of any width placed from the
+left margin (GS L, in dots) within the print area (GS W, the page width) as ESC a justifies them,
+and the printer's own QR code (GS ( k), drawn back with the qrcode library, placed the same way,
+in byte mode: the same size and content a printer prints, though its mask may differ.
 
 Strict on purpose: any byte it does not understand raises, so a test notices garbage (text
 leaking into the stream, a truncated band, a wrong length field) instead of passing.
@@ -157,14 +157,21 @@ def _draw_qr(result: ParsedStream) -> tuple[Image.Image, int]:
     code.add_data(qrcode.util.QRData(qr["data"], mode=qrcode.util.MODE_8BIT_BYTE))
     code.make(fit=True)
     symbol = code.make_image().get_image().convert("1")
-    area = result.print_width or symbol.width
+    result.pages[-1].qr_texts.append(qr["data"].decode("utf-8"))
+    return symbol, _justified(result, symbol.width)
+
+
+def _justified(result: ParsedStream, width: int) -> int:
+    """Left edge, in dots, of an image `width` dots wide: Epson printers place raster images
+    (GS v 0) and 2D codes (GS ( k) as ESC a says, within the print area that starts at the left
+    margin (GS L) and is GS W wide; centred, the free dots are halved rounding down."""
+    area = result.print_width or width
     x = result.left_margin
     if result.justification in (1, 49):
-        x += max(0, (area - symbol.width) // 2)
+        x += max(0, (area - width) // 2)
     elif result.justification in (2, 50):
-        x += max(0, area - symbol.width)
-    result.pages[-1].qr_texts.append(qr["data"].decode("utf-8"))
-    return symbol, x
+        x += max(0, area - width)
+    return x
 
 
 def parse_escpos(data: bytes) -> ParsedStream:
@@ -205,7 +212,7 @@ def parse_escpos(data: bytes) -> ParsedStream:
                 if _need(data, pos + 2, 1, "GS v")[0] != ord("0"):
                     raise EscposParseError(f"unknown GS v variant at offset {pos}")
                 band, pos = _raster_band(data, pos + 3)
-                page.add(band, result.left_margin)
+                page.add(band, _justified(result, band.width))
             elif command == ord("L"):
                 low, high = _need(data, pos + 2, 2, "GS L")
                 result.left_margin = low + 256 * high

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +119,12 @@ class JobOptions:
     #: Also cut bands on the left, moving them with GS L (left margin) counted in dots: only for
     #: printers whose horizontal motion unit is one dot (most 203-dpi models).
     left_margin: bool = False
+    #: Send bands cut to their ink symmetrically about the paper's centre and let the printer
+    #: centre them (ESC a 1): the dots land where the full-width band puts them, whatever the
+    #: motion units, on printers that justify raster images as Epson documents (Epson TM
+    #: models; python-escpos' image(center=True) relies on it). Some clones print every raster
+    #: image at the left margin whatever ESC a says. Unused with left_margin, which cuts more.
+    centre: bool = False
 
 
 #: PIL mode "1" stores 1 = white; ESC/POS raster bits are 1 = black.
@@ -144,24 +150,48 @@ def _left_margin(dots: int) -> bytes:
     return b"\x1dL" + struct.pack("<H", dots)
 
 
-def _encode_rows(rows: list[bytes], left_margin: bool, out: bytearray, margin: list[int]) -> None:
+class _State:
+    """What the job has set on the printer so far: left margin (bytes) and justification."""
+
+    def __init__(self) -> None:
+        self.margin = 0
+        self.centred = False
+
+    def place(self, out: bytearray, margin: int, centred: bool) -> None:
+        if margin != self.margin:
+            out.extend(_left_margin(margin * 8))
+            self.margin = margin
+        if centred != self.centred:
+            out.extend(b"\x1ba\x01" if centred else b"\x1ba\x00")
+            self.centred = centred
+
+
+def _encode_rows(rows: list[bytes], options: JobOptions, out: bytearray, state: _State) -> None:
     """Blank rows as blank bands; inked rows as bands cut to their ink, a new band wherever
     widening the current one would cost more bytes than a band header (at most FRAGMENT_HEIGHT
-    rows each). `margin` holds the left margin in bytes currently set on the printer."""
+    rows each). A band is cut on the right only and printed at the left margin, or with
+    options.left_margin also on the left and moved there with GS L, or with options.centre
+    symmetrically and centred by the printer (ESC a 1), whichever sends fewer bytes."""
     if not rows:
         return
     width = len(rows[0])
+    left_margin = options.left_margin
+    centre = options.centre and not left_margin
     header = 12 if left_margin else 8  # GS v 0 header, and a GS L to move the band
     blank = 0
-    band: list[int] = []  # top row, first and one-past-last byte column
+    band: list = []  # top row, first and one-past-last byte column, centred
 
     def flush(bottom: int) -> None:
-        top, first, stop = band
-        if first != margin[0]:
-            out.extend(_left_margin(first * 8))
-            margin[0] = first
+        top, first, stop, centred = band
+        state.place(out, first if left_margin else 0, centred)
         out.extend(_band(rows[top:bottom], first, stop))
         band.clear()
+
+    def span(first: int, stop: int, centred: bool) -> tuple[int, int]:
+        if centred:
+            side = min(first, width - stop)
+            return side, width - side
+        return 0, stop
 
     for y, row in enumerate(rows):
         stop = len(row.rstrip(b"\x00"))
@@ -173,17 +203,23 @@ def _encode_rows(rows: list[bytes], left_margin: bool, out: bytearray, margin: l
         if blank:
             out.extend(_blank(blank))
             blank = 0
-        first = width - len(row.lstrip(b"\x00")) if left_margin else 0
+        first = width - len(row.lstrip(b"\x00")) if left_margin or centre else 0
         if band:
-            top, band_first, band_stop = band
+            top, band_first, band_stop, centred = band
+            row_first, row_stop = span(first, stop, centred) if centre else (first, stop)
             height = y - top
-            wider_first, wider_stop = min(band_first, first), max(band_stop, stop)
+            wider_first, wider_stop = min(band_first, row_first), max(band_stop, row_stop)
             extra = (wider_stop - wider_first) * (height + 1) - (band_stop - band_first) * height
-            if height < FRAGMENT_HEIGHT and extra <= header + stop - first:
-                band[1:] = [wider_first, wider_stop]
+            if height < FRAGMENT_HEIGHT and extra <= header + row_stop - row_first:
+                band[1:3] = [wider_first, wider_stop]
                 continue
             flush(y)
-        band.extend((y, first, stop))
+        if centre:  # centred unless the band at the left margin is narrower
+            side = min(first, width - stop)
+            centred = width - 2 * side <= stop
+            band.extend((y, side, width - side, True) if centred else (y, 0, stop, False))
+        else:
+            band.extend((y, first, stop, False))
     if band:
         flush(len(rows))
     if blank:
@@ -208,27 +244,27 @@ def _native_qr(hint: dict, width_dots: int) -> bytes | None:
 
 def encode_raster(raster: Image.Image, options: JobOptions = JobOptions()) -> bytes:
     """The raster as compact ESC/POS: see JobOptions. Parsed back, it prints `raster` exactly
-    (apart from a native QR's own symbol)."""
+    (apart from a native QR's own symbol). The printer is left as the job found it after
+    ESC @: left margin 0, left justified."""
     width_bytes = (raster.width + 7) // 8
+    if options.centre and raster.width != width_bytes * 8:
+        options = replace(options, centre=False)  # centring a whole byte would round
     data = raster.tobytes().translate(_INVERT)
     rows = [data[y:y + width_bytes] for y in range(0, len(data), width_bytes)]
     out = bytearray()
-    margin = [0]
+    state = _State()
     hint = raster.info.get(QR_HINT) if options.native_qr else None
     command = _native_qr(hint, raster.width) if isinstance(hint, dict) else None
     if command is not None:
         top, height = int(hint["top"]), int(hint["height"])
         quiet = int(hint["border"]) * int(hint["module"])
-        _encode_rows(rows[:top], options.left_margin, out, margin)
-        if margin[0]:
-            out += _left_margin(0)  # ESC a centres within the print area
-            margin[0] = 0
+        _encode_rows(rows[:top], options, out, state)
+        state.place(out, 0, False)  # the command sets its own centring, then resets it
         out += _blank(quiet) + command + _blank(quiet)
-        _encode_rows(rows[top + height:], options.left_margin, out, margin)
+        _encode_rows(rows[top + height:], options, out, state)
     else:
-        _encode_rows(rows, options.left_margin, out, margin)
-    if margin[0]:
-        out += _left_margin(0)
+        _encode_rows(rows, options, out, state)
+    state.place(out, 0, False)
     return bytes(out)
 
 

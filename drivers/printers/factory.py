@@ -34,6 +34,7 @@ def open_printer(
     check_status: bool = True,
     native_qr: bool = False,
     left_margin: bool = False,
+    profile: str = "basic",
 ) -> Printer:
     """Printer for `uri` (see drivers.printers.uri.ACCEPTED_FORMS).
 
@@ -41,8 +42,9 @@ def open_printer(
     taking data for that long fails the job, and the whole job never takes longer than timeout_s
     plus the time the data needs on the link. check_status makes usb/serial/tcp printers answer a
     status query before each job and refuse on paper-out or offline. preview_dir is where
-    `preview://` (without a directory) writes its PNGs. native_qr and left_margin make ESC/POS
-    jobs smaller on printers that support them (see drivers.printers.escpos_job.JobOptions).
+    `preview://` (without a directory) writes its PNGs. profile says which commands the printer
+    takes beyond raster images at the left margin (see job_options); native_qr and left_margin
+    add the printer's own QR command and GS L (see drivers.printers.escpos_job.JobOptions).
 
     Raises PrinterUriError (a ValueError) for a URI that cannot be understood.
     """
@@ -50,10 +52,35 @@ def open_printer(
         raise ValueError(f"width_mm must be one of {sorted(DOTS_BY_WIDTH_MM)}, not {width_mm}")
     if timeout_s <= 0:
         raise ValueError("timeout_s must be positive")
+    options = job_options(profile, parse_printer_uri(uri), native_qr=native_qr,
+                          left_margin=left_margin)
     printer = _open(uri, width_mm, timeout_s, preview_dir, check_status)
-    if native_qr or left_margin:
-        printer.job_options = JobOptions(native_qr=native_qr, left_margin=left_margin)
+    printer.job_options = options
     return printer
+
+
+#: [printer] profile values, see job_options.
+PROFILES = ("auto", "basic", "epson")
+
+#: Seiko Epson's USB vendor ID.
+EPSON_USB_VENDOR = 0x04B8
+
+
+def job_options(profile: str, address: object, *, native_qr: bool = False,
+                left_margin: bool = False) -> JobOptions:
+    """How jobs are built for a printer of `profile` at `address`.
+
+    'basic': raster images at the left margin only, which every ESC/POS printer prints alike.
+    'epson': Epson's ESC/POS as documented: the ticket's QR with the printer's own command
+    (GS ( k) and raster bands centred by the printer (ESC a 1), the same dots in fewer bytes.
+    'auto': 'epson' for a USB printer with Epson's vendor ID, else 'basic'. native_qr and
+    left_margin add their commands whatever the profile.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"printer profile must be one of {PROFILES}, not {profile!r}")
+    epson = profile == "epson" or (profile == "auto" and isinstance(address, UsbAddress)
+                                   and address.vendor_id == EPSON_USB_VENDOR)
+    return JobOptions(native_qr=native_qr or epson, left_margin=left_margin, centre=epson)
 
 
 def _open(uri: str, width_mm: int, timeout_s: float, preview_dir: Path | None,

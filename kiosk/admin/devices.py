@@ -26,7 +26,9 @@ def open_test_printer(config: Config, paths: Paths, uri: str, width: int):
     from drivers.printers import open_printer
 
     return open_printer(uri, width_mm=width, timeout_s=min(config.printer.timeout_s, 10.0),
-                        preview_dir=paths.previews, check_status=config.printer.check_status)
+                        preview_dir=paths.previews, check_status=config.printer.check_status,
+                        native_qr=config.printer.native_qr,
+                        left_margin=config.printer.left_margin, profile=config.printer.profile)
 
 
 def test_print(config: Config, paths: Paths, uri: str, width: int) -> str:
@@ -42,7 +44,7 @@ def test_print(config: Config, paths: Paths, uri: str, width: int) -> str:
     printer.print_image(render_ticket(slip, printer.width_dots))
     where = getattr(printer, "last_path", None)
     return "Đã gửi phiếu in thử" + (f" (lưu ảnh tại {where})" if where else "") + \
-        ". Kiểm tra chữ tiếng Việt có dấu in rõ và giấy được cắt."
+        ". Kiểm tra chữ tiếng Việt có dấu in rõ, phiếu nằm giữa giấy, có mã QR và giấy được cắt."
 
 
 def printer_status_vi(config: Config, paths: Paths, uri: str, width: int) -> tuple[bool, str]:

@@ -221,7 +221,9 @@ def test_job_is_init_raster_bands_and_cut(ticket80: Image.Image) -> None:
 
 
 COMPACT = JobOptions(native_qr=True, left_margin=True)
-OPTIONS = [JobOptions(), JobOptions(left_margin=True), JobOptions(native_qr=True), COMPACT]
+EPSON = JobOptions(native_qr=True, centre=True)  # [printer] profile = "epson"
+OPTIONS = [JobOptions(), JobOptions(left_margin=True), JobOptions(native_qr=True), COMPACT,
+           JobOptions(centre=True), EPSON]
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=repr)
@@ -242,8 +244,51 @@ def test_compact_job_prints_the_full_raster_exactly(options: JobOptions, width: 
     assert [r.text for r in zxingcpp.read_barcodes(parsed.images[0])] == [ticket_qr_text(slip)]
     assert parsed.pages[0].qr_texts == ([ticket_qr_text(slip)] if options.native_qr else [])
     assert len(job) < 0.7 * len(build_job_full_raster(raster, width, cut=True))
-    if options == COMPACT and width == 576:
+    if options in (COMPACT, EPSON) and width == 576:
         assert len(job) < 20_000
+    if options.centre:
+        assert b"\x1ba\x01" in job and job.count(b"\x1dL") == 0  # the printer centres
+        assert len(job) < 0.8 * len(build_job(raster, width, cut=True))
+
+
+def test_centred_bands_land_on_the_same_dots() -> None:
+    image = Image.new("1", (576, 60), 1)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((200, 0, 375, 9), fill=0)  # bytes 25..46 inked: 25 blank on either side
+    draw.rectangle((250, 30, 300, 39), fill=0)  # bytes 31..37, 34 blank on the right
+    draw.rectangle((8, 50, 23, 59), fill=0)  # bytes 1..2: cheaper at the left margin
+    job = build_job(image, 576, cut=False, options=JobOptions(centre=True))
+    # ESC a 1, then 22 bytes (72 - 2 * 25) x 10 rows; 8 bytes (72 - 2 * 31) x 10 rows.
+    assert b"\x1ba\x01\x1dv0\x00\x16\x00\x0a\x00" in job
+    assert b"\x1dv0\x00\x0a\x00\x0a\x00" in job
+    assert b"\x1ba\x00\x1dv0\x00\x03\x00\x0a\x00" in job  # left again, 3 bytes
+    assert job.count(b"\x1ba") == 2  # the job ends left justified, as ESC @ left it
+    assert same_pixels(parse_escpos(job).images[0], image)
+    # A printer that ignored ESC a for images would print the bands at the left margin.
+    ignored = parse_escpos(job.replace(b"\x1ba\x01", b"\x1ba\x00"))
+    assert not same_pixels(ignored.images[0], image)
+
+
+def test_parser_places_raster_as_esc_a_justifies_it() -> None:
+    band = b"\x1dv0\x00\x01\x00\x01\x00\xff"  # 8 x 1 dots
+    stream = b"\x1b@\x1dW\x40\x00" + band + b"\x1ba\x01" + band + b"\x1ba\x02" + band
+    image = parse_escpos(stream).images[0]  # print area 64 dots wide
+    inked = [[x for x in range(64) if not image.getpixel((x, y))] for y in range(3)]
+    assert [row[0] for row in inked] == [0, 28, 56] and all(len(row) == 8 for row in inked)
+
+
+def test_profiles_choose_the_job_options() -> None:
+    from drivers.printers.factory import job_options
+
+    epson_usb, other_usb = UsbAddress(0x04B8, 0x0E15), UsbAddress(0x0416, 0x5011)
+    tcp = TcpAddress("10.0.0.9", 9100)
+    assert job_options("basic", epson_usb) == JobOptions()
+    assert job_options("epson", tcp) == EPSON
+    assert job_options("auto", epson_usb) == EPSON
+    assert job_options("auto", other_usb) == job_options("auto", tcp) == JobOptions()
+    assert job_options("basic", tcp, native_qr=True, left_margin=True) == COMPACT
+    with pytest.raises(ValueError, match="profile"):
+        job_options("star", tcp)
 
 
 def test_blank_rows_are_one_byte_bands_and_bands_are_cut_to_their_ink() -> None:
@@ -333,6 +378,17 @@ def test_file_backend_with_native_qr_and_left_margin(tmp_path: Path,
     assert page.qr_texts == [ticket_qr_text(SLIP)]
     assert same_pixels(page.image, ticket80)
     assert target.stat().st_size < 0.75 * plain_size
+
+
+def test_file_backend_with_the_epson_profile(tmp_path: Path, ticket80: Image.Image) -> None:
+    target = tmp_path / "t.bin"
+    printer = open_printer(f"file://{target}", timeout_s=TIMEOUT_S, profile="epson")
+    printer.print_image(ticket80)
+    job = target.read_bytes()
+    [page] = parse_escpos(job).pages
+    assert page.qr_texts == [ticket_qr_text(SLIP)]
+    assert same_pixels(page.image, ticket80)
+    assert b"\x1ba\x01\x1dv0" in job and len(job) < 20_000
 
 
 def test_warm_up_sends_nothing(tmp_path: Path) -> None:
@@ -881,6 +937,21 @@ def test_usb_finds_the_printer_interface_and_endpoints(fake_usb: list[FakeUsbPri
     parsed = parse_escpos(bytes(device.written[0x03]))
     assert parsed.status_queries == [b"\x10\x04\x01"]  # from status(); not repeated per job
     assert same_pixels(parsed.images[0], ticket80)
+    assert b"\x1ba\x01" not in device.written[0x03]  # not an Epson: everything raster
+
+
+def test_usb_epson_printer_gets_the_epson_profile(fake_usb: list[FakeUsbPrinter],
+                                                  ticket80: Image.Image) -> None:
+    device = FakeUsbPrinter()
+    device.idVendor = 0x04B8
+    fake_usb.append(device)
+    printer = open_printer("usb://04b8:0e15", timeout_s=TIMEOUT_S, profile="auto",
+                           check_status=False)
+    printer.print_image(ticket80)
+    job = bytes(device.written[0x03])
+    [page] = parse_escpos(job).pages
+    assert page.qr_texts == [ticket_qr_text(SLIP)] and b"\x1ba\x01\x1dv0" in job
+    assert same_pixels(page.image, ticket80)
 
 
 def test_usb_paper_out_refuses_the_job(fake_usb: list[FakeUsbPrinter],

@@ -493,3 +493,31 @@ def test_reprint_after_the_printer_is_fixed(qtbot, tmp_path):
     tap(qtbot, confirm.done_button)
     assert window.stack.currentWidget() is window.start_page
     assert tickets(tmp_path) == [{"number": "G001", "priority": None, "print_status": "printed"}]
+
+
+def test_epson_profile_prints_the_same_dots_in_fewer_bytes(qtbot, tmp_path):
+    """[printer] profile = "epson": the printer's own QR command and raster bands centred by
+    the printer; parsed back, the job prints the ticket the screen issued, dot for dot."""
+    from drivers.printers.escpos_job import build_job_full_raster, to_raster
+    from kiosk.printout.ticket import render_ticket_uncached, ticket_qr_text
+    from tests.escpos_raster import parse_escpos
+
+    out = tmp_path / "printer.bin"
+    config = make_config(f"file://{out}", confirm_timeout_s=30)
+    config = config.with_values(printer={"profile": "epson"})
+    window = open_screen(qtbot, config, tmp_path)
+    tap(qtbot, window.start_page.service_buttons["CT"])
+    qtbot.waitUntil(lambda: window.confirm_page.state == "printed", timeout=5000)
+    db = connect(tmp_path / "kiosk.db")
+    try:
+        slip = TicketDesk(db, config).slip(window.confirm_page.ticket)
+    finally:
+        db.conn.close()
+    expected = to_raster(render_ticket_uncached(slip, 576), 576)
+    job = out.read_bytes()
+    [page] = parse_escpos(job).pages
+    assert page.cut and page.qr_texts == [ticket_qr_text(slip)]
+    assert page.image.size == expected.size
+    assert page.image.convert("1").tobytes() == expected.tobytes()
+    assert b"\x1ba\x01\x1dv0" in job  # a band centred by the printer
+    assert len(job) < 20_000 < len(build_job_full_raster(expected, 576, cut=True)) / 2

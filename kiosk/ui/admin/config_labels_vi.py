@@ -48,6 +48,7 @@ KEYS_VI: dict[tuple[str, str], str] = {
     ("printer", "width"): N_("Khổ giấy (mm)"),
     ("printer", "timeout_s"): N_("Thời gian chờ in tối đa (giây)"),
     ("printer", "check_status"): N_("Hỏi trạng thái máy in trước khi in"),
+    ("printer", "profile"): N_("Bộ lệnh của máy in"),
     ("printer", "native_qr"): N_("In mã QR bằng lệnh của máy in"),
     ("printer", "left_margin"): N_("Dùng lệnh lề trái của máy in"),
     ("hub", "role"): N_("Vai trò với hub"),
