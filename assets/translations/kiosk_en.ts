@@ -165,6 +165,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Bộ lệnh của máy in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>In mã QR bằng lệnh của máy in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -825,7 +829,7 @@
     </message>
     <message>
         <source>Cấp số</source>
-        <extracomment>(heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
+        <extracomment>The charts&apos; row at 1366x768 (the window&apos;s scale follows: 216 px at 1093x614). (heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4623,7 +4627,7 @@ Off</translation>
     <name>WaitingChart</name>
     <message>
         <source>Thời gian chờ theo dịch vụ (phút)</source>
-        <extracomment>One &quot;mean / p90&quot; text per service, beside its longer bar: two labels per service (one per bar) ran into each other where the bars are thin (1366x768, a month).</extracomment>
+        <extracomment>A service&apos;s name on the axis by its code: the catalog&apos;s board_name_vi, the short name the waiting-room board shows (the tool tip and the tables carry the full one). One &quot;mean / p90&quot; text per service, beside its longer bar: two labels per service (one per bar) ran into each other where the bars are thin (1366x768, a month).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
