@@ -256,7 +256,11 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # outside: a broken clock or a forged r
 
 
 def is_aware_timestamp(value: str) -> bool:
-    if not 10 <= len(value) <= 40:
+    # Python 3.11 parses any character between the date and the time (a NUL too, which
+    # PostgreSQL cannot store in text): ISO 8601's "T" or a space only, printable ASCII.
+    if not 10 <= len(value) <= 40 or not (value.isascii() and value.isprintable()):
+        return False
+    if len(value) > 10 and value[10] not in "T ":
         return False
     try:
         parsed = datetime.fromisoformat(value)

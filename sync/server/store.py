@@ -283,12 +283,17 @@ def _pg_insert_params(first: dict[str, Envelope]) -> tuple[str, str]:
 class _Waiting:
     """One push's records waiting for a turn at the database, and its answer."""
 
-    __slots__ = ("envelopes", "future", "taken")
+    __slots__ = ("envelopes", "future", "size", "taken", "waiter")
 
     def __init__(self, envelopes: list[Envelope], future: Any):
         self.envelopes = envelopes
         self.future = future
         self.taken = False
+        #: What the push's records weigh in the merged statement (payloads, ids, dates).
+        self.size = sum(len(e.payload) + 96 for e in envelopes)
+        #: While the push waits for a connection: the future that hands it one (or None,
+        #: when another push's turn took its records).
+        self.waiter: Any = None
 
 
 class AsyncPostgresPusher:
@@ -302,27 +307,32 @@ class AsyncPostgresPusher:
     other. A city of stations sending a few records each then costs PostgreSQL one commit
     (one WAL flush) and the receiver one round trip per turn, not per push. If the database
     refuses such a statement, each push is tried alone, so one push's records can never
-    cost another push its answer."""
+    cost another push its answer.
+
+    A free connection goes to the push that has waited longest, and a push whose records
+    another turn took stops waiting for one at once (its answer is ready when that turn
+    ends)."""
 
     MERGE_RECORDS = 2000
+    #: A turn's statement stays about the size of one push at its largest (the body limit),
+    #: not eight of them: it is built on the event loop and held whole by PostgreSQL.
+    MERGE_BYTES = 32 * 1024 * 1024
 
     def __init__(self, url: str, connections: int):
         self.url = url
         self.size = connections
-        self._pool: Any = None
+        self._free: list[Any] = []
+        self._getters: collections.deque[Any] = collections.deque()
         self._all: list[Any] = []
         self._waiting: collections.deque[_Waiting] = collections.deque()
 
     async def open(self) -> None:
-        import asyncio
-
         import psycopg
 
-        self._pool = asyncio.Queue()
         for _ in range(self.size):
             conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
             self._all.append(conn)
-            self._pool.put_nowait(conn)
+            self._free.append(conn)
 
     async def push(self, envelopes: Sequence[Envelope]) -> list[RecordResult]:
         import asyncio
@@ -333,26 +343,56 @@ class AsyncPostgresPusher:
         self._waiting.append(mine)
         try:
             while not mine.taken:  # until a turn (this one's or another's) takes it
-                conn = await self._pool.get()
-                if mine.taken:
-                    self._pool.put_nowait(conn)
+                conn = await self._get(mine)
+                if conn is None:  # another push's turn took this one's records
                     break
-                self._pool.put_nowait(await self._store(conn, self._take()))
+                self._put(await self._store(conn, self._take()))
             return await mine.future
         except BaseException:
             if not mine.taken:  # cancelled while waiting: nobody stores it
                 self._waiting.remove(mine)
             raise
 
+    async def _get(self, mine: _Waiting) -> Any:
+        """A connection, the longest waiting push first; None once a turn took `mine`."""
+        import asyncio
+
+        if self._free:
+            return self._free.pop()
+        waiter = asyncio.get_running_loop().create_future()
+        mine.waiter = waiter
+        self._getters.append(waiter)
+        try:
+            return await waiter
+        except BaseException:
+            # Handed a connection just as it was cancelled: the connection goes on.
+            if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                self._put(waiter.result())
+            raise
+        finally:
+            mine.waiter = None
+
+    def _put(self, conn: Any) -> None:
+        while self._getters:
+            waiter = self._getters.popleft()
+            if not waiter.done():
+                waiter.set_result(conn)
+                return
+        self._free.append(conn)
+
     def _take(self) -> list[_Waiting]:
         batch: list[_Waiting] = []
-        count = 0
-        while self._waiting and (not batch or count + len(self._waiting[0].envelopes)
-                                 <= self.MERGE_RECORDS):
+        count = size = 0
+        while self._waiting and (not batch or (
+                count + len(self._waiting[0].envelopes) <= self.MERGE_RECORDS
+                and size + self._waiting[0].size <= self.MERGE_BYTES)):
             item = self._waiting.popleft()
             item.taken = True
+            if item.waiter is not None and not item.waiter.done():
+                item.waiter.set_result(None)  # stop waiting for a connection
             batch.append(item)
             count += len(item.envelopes)
+            size += item.size
         return batch
 
     async def _store(self, conn: Any, batch: list[_Waiting]) -> Any:
@@ -363,8 +403,9 @@ class AsyncPostgresPusher:
                 envelopes = [e for item in batch for e in item.envelopes]
                 results = _classify(envelopes, await self._insert(conn, envelopes))[0]
             except Exception as exc:
-                # A connection in an unknown state is not reused: a fresh one takes its place.
-                conn = await self._replace(conn)
+                # A broken connection is not reused: a fresh one takes its place. One that
+                # only refused the data (its transaction rolled back) serves on.
+                conn = await self._mended(conn)
                 if len(batch) == 1:
                     _answer(batch[0], error=exc)
                     return conn
@@ -372,7 +413,7 @@ class AsyncPostgresPusher:
                     try:
                         existing = await self._insert(conn, item.envelopes)
                     except Exception as alone:
-                        conn = await self._replace(conn)
+                        conn = await self._mended(conn)
                         _answer(item, error=alone)
                     else:
                         _answer(item, _classify(item.envelopes, existing)[0])
@@ -402,6 +443,16 @@ class AsyncPostgresPusher:
             await cur.execute(PG_READ_BACK, (others,))
             return {r[0]: (r[1], r[2], r[3]) for r in await cur.fetchall()}
 
+    async def _mended(self, conn: Any) -> Any:
+        """`conn` after a failed statement: itself when it is still usable (autocommit: the
+        failed statement's transaction is over), else a fresh one."""
+        from psycopg.pq import TransactionStatus
+
+        if not conn.closed and not conn.broken and (
+                conn.info.transaction_status == TransactionStatus.IDLE):
+            return conn
+        return await self._replace(conn)
+
     async def _replace(self, conn: Any, *, give_back: bool = False) -> Any:
         import psycopg
 
@@ -414,7 +465,7 @@ class AsyncPostgresPusher:
         else:
             self._all[self._all.index(conn)] = fresh
         if give_back:
-            self._pool.put_nowait(fresh)
+            self._put(fresh)
         return fresh
 
     async def close(self) -> None:

@@ -239,6 +239,7 @@ def envelopes(draw):
     fields = {"type": draw(st.sampled_from([*p.RECORD_TYPES, "complaint"])),
               "schema_version": draw(st.sampled_from([1, 2, 0, "1", None])),
               "created_at": draw(st.sampled_from(["2026-12-01T08:00:00+07:00", "9999-12-31",
+                                                  "2026-12-01\x0008:00:00+07:00",
                                                   "0001-01-01T00:00:00+00:00", ""]))}
     env_ = envelope("ticket", text)
     for key, value in fields.items():

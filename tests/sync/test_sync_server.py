@@ -714,3 +714,54 @@ def test_connections_per_address_can_be_raised_or_lowered(tmp_path):
         for s in held:
             s.close()
         server.stop()
+
+
+def test_a_refused_push_keeps_its_connection_and_a_waiting_push_is_not_starved(postgres_url):
+    """A statement the database refuses (the data, not the connection) leaves the connection
+    serving: no new PostgreSQL session per refusal. And pushes sent back to back by a busy
+    station cannot keep one that arrived meanwhile waiting for the connection: it is handed
+    on to the longest waiting push."""
+    import asyncio
+
+    from sync.server.store import AsyncPostgresPusher
+
+    open_store(postgres_url).close()  # migrated
+    refused = p.Envelope(**{**ticket(), "payload": '{"x":"a\x00b"}'})
+
+    async def run():
+        pusher = AsyncPostgresPusher(postgres_url, 1)
+        await pusher.open()
+        first = pusher._all[0]
+        try:
+            for _ in range(3):
+                with pytest.raises(Exception):  # noqa: B017 (psycopg's own error class)
+                    await pusher.push([refused])
+            assert pusher._all == [first] and not first.closed
+            done: list[str] = []
+
+            async def busy(name: str) -> None:
+                for _ in range(20):
+                    await pusher.push([p.validate_envelope(ticket())])
+                    done.append(name)
+
+            async def once() -> None:
+                await asyncio.sleep(0)
+                await pusher.push([p.validate_envelope(ticket())])
+                done.append("once")
+
+            await asyncio.gather(busy("a"), busy("b"), once())
+            return done
+        finally:
+            await pusher.close()
+
+    done = asyncio.run(run())
+    assert done.index("once") < 10, done
+
+
+@pytest.mark.parametrize("created_at", ["2026-12-01\x0008:00:00+07:00",
+                                        "2026-12-01X08:00:00+07:00",
+                                        "2026-12-01T08:00:00+07:00\u00a0"])
+def test_a_timestamp_with_a_stray_character_is_refused(created_at):
+    assert p.is_aware_timestamp("2026-12-01T08:00:00+07:00")
+    assert p.is_aware_timestamp("2026-12-01 08:00:00.123456+07:00")
+    assert not p.is_aware_timestamp(created_at)
