@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -80,18 +79,6 @@ def seed_station(data: Path) -> Path:
     db.conn.execute("UPDATE outbox SET sent_at = created_at, sync_result = 'accepted'")
     purge_personal_data(db, now=datetime.now(UTC), retention_days=Config().dossiers.retention_days)
     db.conn.close()
-    return data
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    return seed_station(tmp_path_factory.mktemp("seed") / "station")
-
-
-@pytest.fixture
-def station(seeded, tmp_path) -> Path:
-    data = tmp_path / "station"
-    shutil.copytree(seeded, data)
     return data
 
 

@@ -4,10 +4,7 @@ station no longer holds keeps its copy, and `kiosk doctor` says so."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-
-import pytest
 
 from kiosk.archive import files
 from kiosk.backup.schedule import backup_round
@@ -15,19 +12,7 @@ from kiosk.config import Config
 from kiosk.diagnostics.checks import check_archive, run_checks
 from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
-from tests.archive.test_archive import kiosk, live_count, seed_station
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    return seed_station(tmp_path_factory.mktemp("seed") / "station")
-
-
-@pytest.fixture
-def station(seeded, tmp_path):
-    data = tmp_path / "station"
-    shutil.copytree(seeded, data)
-    return data
+from tests.archive.test_archive import kiosk, live_count
 
 
 def _copies(kept):

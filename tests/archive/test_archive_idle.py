@@ -5,7 +5,6 @@ failed."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from datetime import datetime, timedelta
@@ -24,23 +23,11 @@ from kiosk.diagnostics.checks import check_archive, run_checks
 from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from kiosk.store import connect
-from tests.archive.test_archive import TZ, kiosk, live_count, seed_station
+from tests.archive.test_archive import TZ, kiosk, live_count
 
 #: A Wednesday morning: the office is open (kiosk.archive.schedule.office_closed is False).
 OPEN = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
 KEEP_ONE = Config().with_values(store={"archive_keep_years": 1})  # only 2026 stays live
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    return seed_station(tmp_path_factory.mktemp("seed") / "station")
-
-
-@pytest.fixture
-def station(seeded, tmp_path):
-    data = tmp_path / "station"
-    shutil.copytree(seeded, data)
-    return data
 
 
 def _wait_for(predicate, seconds: float = 20.0) -> bool:

@@ -4,23 +4,10 @@ says that archiving itself is not available there yet; nothing changes."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from tests.archive.test_archive import kiosk, live_count, seed_station
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    return seed_station(tmp_path_factory.mktemp("seed") / "station")
-
-
-@pytest.fixture
-def station(seeded, tmp_path):
-    data = tmp_path / "station"
-    shutil.copytree(seeded, data)
-    return data
+from tests.archive.test_archive import kiosk, live_count
 
 
 @pytest.mark.parametrize("role", ["client", "hub"])

@@ -8,7 +8,6 @@ import dataclasses
 import json
 import lzma
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -59,13 +58,6 @@ def seeded(tmp_path_factory):
     db.conn.close()
     assert kiosk(data, "archive", "--before", "2025-01-01") == 0
     (data / "who.json").write_text(json.dumps({"code": code, "name": name}), encoding="utf-8")
-    return data
-
-
-@pytest.fixture
-def station(seeded, tmp_path):
-    data = tmp_path / "station"
-    shutil.copytree(seeded, data)
     return data
 
 
