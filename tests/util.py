@@ -81,3 +81,21 @@ def watch_event_loop():
     timer.timeout.connect(tick)
     timer.start()
     return timer, gaps
+
+
+def database_at(path, version: int):
+    """A station database at schema `version` (the first `version` migrations, as a station
+    of that release left it): an autocommit sqlite3 connection, for a migration's test."""
+    import sqlite3
+
+    from kiosk.store.db import _statements
+    from kiosk.store.migrations import MIGRATIONS
+
+    raw = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:version]:
+        raw.execute("BEGIN")
+        for statement in _statements(script):
+            raw.execute(statement)
+        raw.execute("COMMIT")
+    raw.execute(f"PRAGMA user_version = {version}")
+    return raw

@@ -26,7 +26,7 @@ from kiosk.store import connect
 from tests.dossiers import test_dossiers_office as office_tests
 from tests.dossiers.test_dossiers_helpers import CLERK, HCM, intake
 from tests.faultproxy import ROOT, TOKEN, CityServer, assert_city_has_exactly, env, kiosk_cmd
-from tests.util import wait_until
+from tests.util import database_at, wait_until
 
 # The counter tests' fixtures: the real hub process and counter PCs on it.
 hub, counters = office_tests.hub, office_tests.counters
@@ -275,17 +275,9 @@ def test_slips_made_before_the_book_took_them_are_uploaded_once_without_the_city
 def test_migration_15_keeps_the_queued_changes(tmp_path):
     """book_outbox rebuilt to take slips and hand-overs: its rows (ids, order, state) and its
     index kept; its CHECK still refuses a kind nobody sends."""
-    from kiosk.store.db import _statements
-    from kiosk.store.migrations import MIGRATIONS
 
     path = tmp_path / "kiosk.db"
-    raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:14]:
-        raw.execute("BEGIN")
-        for statement in _statements(script):
-            raw.execute(statement)
-        raw.execute("COMMIT")
-    raw.execute("PRAGMA user_version = 14")
+    raw = database_at(path, 14)
     rows = [(3, "uid-a", "CODE-1", "intake", '{"id": "uid-a"}', "2026-01-02T08:00:00+07:00",
              "2026-01-02T08:00:01+07:00", "applied", None, None, None),
             (7, "uid-b", "CODE-1", "status", '{"id": "uid-b"}', "2026-01-02T09:00:00+07:00",

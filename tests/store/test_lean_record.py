@@ -3,15 +3,13 @@ the big tables still serve every query of the live paths, and an older database'
 become marks on the dossier history."""
 
 import re
-import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.calling import CallDesk
 from kiosk.queue.priority import PriorityCategory
 from kiosk.store import connect
-from kiosk.store.db import _statements
-from kiosk.store.migrations import MIGRATIONS
+from tests.util import database_at
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BIG = ("tickets", "queue_events", "ratings", "dossiers", "dossier_events", "outbox")
@@ -93,13 +91,7 @@ def test_calls_of_the_day_are_read_through_the_calls_index(db, desk, config):
 
 def test_migration_17_keeps_every_answer_and_turns_tombstones_into_marks(tmp_path):
     path = tmp_path / "kiosk.db"
-    raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:16]:
-        raw.execute("BEGIN")
-        for statement in _statements(script):
-            raw.execute(statement)
-        raw.execute("COMMIT")
-    raw.execute("PRAGMA user_version = 16")
+    raw = database_at(path, 16)
     raw.execute("INSERT INTO services (code, prefix, name_vi, name_en, hours) VALUES "
                 "('CT', 'A', 'Chứng thực', 'Certification', '{}')")
     for i, status in enumerate(("done", "waiting", "called"), start=1):

@@ -3,14 +3,12 @@ sync deleted the delivered rows of refused, withdrawn and stopped dossiers outri
 dossiers' changes are marked delivered, so the retention purge reaches them; a change still
 waiting for the city, or for the office's dossier book, is not marked."""
 
-import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.dossiers import purge_personal_data
 from kiosk.store import connect
-from kiosk.store.db import _statements
-from kiosk.store.migrations import MIGRATIONS
+from tests.util import database_at
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 AT = "2026-01-05T09:00:00+07:00"
@@ -34,13 +32,7 @@ def _dossier(raw, dossier_id, status, events):
 
 def test_migration_18_marks_the_changes_an_older_sync_pruned_outright(tmp_path):
     path = tmp_path / "kiosk.db"
-    raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:17]:
-        raw.execute("BEGIN")
-        for statement in _statements(script):
-            raw.execute(statement)
-        raw.execute("COMMIT")
-    raw.execute("PRAGMA user_version = 17")
+    raw = database_at(path, 17)
     _dossier(raw, 1, 7, (2, 7))  # withdrawn, both rows delivered then deleted by the old sync
     _dossier(raw, 2, 3, (2, 3))  # refused, its refusal still waiting for the city
     raw.execute("INSERT INTO outbox (record_id, record_type, schema_version, created_at, "
