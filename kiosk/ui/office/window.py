@@ -284,6 +284,18 @@ class ResultsTable(QTableWidget):
 # -- the window --------------------------------------------------------------------------------
 
 
+class Tabs(QTabWidget):
+    """The tables' tabs, asking the window for their minimum height only.
+
+    A page with wrapped text (the results tabs' note, the due list's state line) would pass
+    its height for the width up, and the window's column takes that as the tabs' least height:
+    on a short screen they then pushed into the charts above. The page lays its own text out
+    in the height it is given; its tables scroll."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return False
+
+
 class Tile(QFrame):
     def __init__(self, caption: str) -> None:
         super().__init__()
@@ -396,7 +408,7 @@ class OfficeWindow(QMainWindow):
             charts.addWidget(view, stretch)
         body.addLayout(charts, 5)
 
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tables: dict[str, StatsTable] = {}
         for title, heading, grouping, hidden in TABS:
             table = StatsTable(tr_marked(heading), hidden)
