@@ -3,6 +3,8 @@ pixels) with the demo point's month of figures and the due reminder shown, on ev
 the charts at their full least height and nothing overlapping; on the short screen the
 reminder takes one line, cut with "…", its whole text in the tool tip and every dossier it
 names in the due tab. At 1366x768 and 1920x1080 the reminder wraps whole and nothing overlaps.
+Shown as the runner shows it (1366x768, then maximised) on a 1093x614 screen, it never asks
+for more than the screen.
 
 OFFICE_LAYOUT_SHOTS=DIR saves each tab at each size as a PNG there, to look at."""
 
@@ -102,3 +104,53 @@ def test_a_tall_screen_wraps_the_reminder_whole(qtbot, paths):
         assert w.banner.text.text() == w.banner.message
     finally:
         w.shutdown()
+
+
+MAXIMISED = """
+import json, tempfile
+from pathlib import Path
+from kiosk.config import Config
+from kiosk.paths import Paths
+from kiosk.ui.office.window import WINDOW_SIZE, build_office_window
+from kiosk.ui.qtapp import ensure_app
+app = ensure_app()
+data = Path(tempfile.mkdtemp())
+w = build_office_window(Config(), Paths(data, data / "k.toml"), start=False)
+w.banner.show_message("info", "Nhắc việc: 5 hồ sơ đến hạn trả vào ngày làm việc tới: "
+                      + ", ".join(f"000.00.01.H26-260310-00{i}" for i in range(10, 15)) + ".",
+                      code="due-reminder")
+before = w.minimumSizeHint().toTuple()
+# As the runner shows it: the station's size, then maximised.
+w.resize(*WINDOW_SIZE)
+w.showMaximized()
+shown = w.minimumSizeHint().toTuple() if w.short else None
+for _ in range(20):
+    app.processEvents()
+print(json.dumps({"before": before, "shown": shown, "size": w.size().toTuple(),
+                  "hint": w.minimumSizeHint().toTuple()}))
+w.shutdown()
+"""
+
+
+def test_maximised_on_a_1093x614_screen_it_never_asks_for_more(tmp_path):
+    """The runner resizes the window to 1366x768 and maximises it: on a 1093x614 screen it asks
+    for no more than the screen from before its first show on, and ends at the screen's size.
+    (A screen of that size exists only in a process of its own: Qt's offscreen platform reads
+    its screens from a file at start.)"""
+    import json
+    import subprocess
+    import sys
+
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"windowFrameMargins": False, "screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": SHORT[0], "height": SHORT[1],
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}")
+    out = subprocess.run([sys.executable, "-c", MAXIMISED], env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.strip().splitlines()[-1]
+    got = json.loads(out)
+    # Laid out short (the reminder on one line) from its first show, not only once resized.
+    assert got["shown"] is not None, out
+    for asked in (got["before"], got["shown"], got["hint"]):
+        assert asked[0] <= SHORT[0] and asked[1] <= SHORT[1], out
+    assert tuple(got["size"]) == SHORT, out
