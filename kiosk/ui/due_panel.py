@@ -172,11 +172,16 @@ class DuePanel(QWidget):
         groups.addWidget(self.groups, 1)
         body = QHBoxLayout() if side_by_side else QVBoxLayout()
         body.setSpacing(10 if side_by_side else 8)
+        if side_by_side:
+            # The office window's tab is low on a short screen: the lists scroll, a header and
+            # a row or two of each still shown.
+            for table in (self.table, self.groups):
+                table.setMinimumHeight(44)
         body.addWidget(self.table, 3)
         body.addLayout(groups, 2 if side_by_side else 1)
         box = QVBoxLayout(self)
-        box.setContentsMargins(10, 8, 10, 8)
-        box.setSpacing(8)
+        box.setContentsMargins(10, 6 if side_by_side else 8, 10, 6 if side_by_side else 8)
+        box.setSpacing(6 if side_by_side else 8)
         box.addLayout(top)
         box.addLayout(body, 1)
         self._show_counts({OVERDUE: 0, TODAY: 0, SOON: 0})

@@ -239,6 +239,13 @@ class Banner(QFrame):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # On a short screen (set_one_line): the message on one line, cut with "…", the whole
+        # message in its tool tip.
+        self.line = ElidedLabel(minimum=120)
+        self.line.setObjectName("BannerText")
+        self.line.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.line.hide()
+        self.one_line = False
         self.ack_button = KeyButton(self.tr("Đã kiểm tra thẻ (Enter)"), "primary")
         self.ack_button.clicked.connect(self.acknowledge)
         self.close_button = KeyButton(self.tr("Đóng (Esc)"))
@@ -248,6 +255,7 @@ class Banner(QFrame):
         row.setSpacing(10)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.text, 1)
+        row.addWidget(self.line, 1)
         row.addWidget(self.ack_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
@@ -265,8 +273,10 @@ class Banner(QFrame):
             # The text's colour hangs on the frame's level: its rule needs a re-polish too.
             restyle(self.icon)
             restyle(self.text)
+            restyle(self.line)
         self.icon.setText({"error": "✕", "warning": "!", "info": "✓"}.get(level, "!"))
         self.text.setText(message)
+        self.line.setText(message)
         self.ack_button.setVisible(needs_ack)
         if ack_text:
             self.ack_button.setText(ack_text)
@@ -278,6 +288,15 @@ class Banner(QFrame):
     @property
     def message(self) -> str:
         return self.text.text() if self.isVisible() else ""
+
+    def set_one_line(self, on: bool) -> None:
+        """The message wrapped (as long as it needs) or on one line, cut to the width with its
+        whole text in the tool tip: for a window whose screen is short."""
+        if on == self.one_line:
+            return
+        self.one_line = on
+        self.text.setVisible(not on)
+        self.line.setVisible(on)
 
     def acknowledge(self) -> None:
         self.needs_ack = False

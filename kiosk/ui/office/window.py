@@ -79,6 +79,10 @@ RANGE_LABELS = ((TODAY, N_("Hôm nay")), (WEEK, N_("Tuần này")), (MONTH, N_("
 
 #: The charts' row at 1366x768 (the window's scale follows: 216 px at 1093x614).
 CHARTS_HEIGHT = 240
+#: Below this height (logical px; 1366x768 at 125 % gives 614) the window is short: the
+#: reminder banner on one line (its whole text in the tool tip and the due tab), tighter
+#: margins round the tiles, charts and tabs; the tabs' tables give up the height (they scroll).
+SHORT_HEIGHT = 700
 
 
 def board_names() -> dict[str, str]:
@@ -280,6 +284,18 @@ class ResultsTable(QTableWidget):
 # -- the window --------------------------------------------------------------------------------
 
 
+class Tabs(QTabWidget):
+    """The tables' tabs, asking the window for their minimum height only.
+
+    A page with wrapped text (the results tabs' note, the due list's state line) would pass
+    its height for the width up, and the window's column takes that as the tabs' least height:
+    on a short screen they then pushed into the charts above. The page lays its own text out
+    in the height it is given; its tables scroll."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return False
+
+
 class Tile(QFrame):
     def __init__(self, caption: str) -> None:
         super().__init__()
@@ -338,7 +354,11 @@ class OfficeWindow(QMainWindow):
         self.due_timer = QTimer(self)
         self.due_timer.setInterval(REFRESH_MS)
         self.due_timer.timeout.connect(self.refresh_due)
-        self.apply_scale(*WINDOW_SIZE)
+        # Before the first show, sized for the screen it opens on (a smaller one than 1366x768
+        # gets the smaller scale and the short layout): it asks for no more than the screen has.
+        width, height = self.given_size(*WINDOW_SIZE, screen_only=True)
+        self.apply_scale(width, height)
+        self.fit_height(height)
         self._show_loading()
 
     # -- layout --------------------------------------------------------------------------------
@@ -350,14 +370,17 @@ class OfficeWindow(QMainWindow):
         outer = QVBoxLayout(root)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(self._top_bar())
-        outer.addWidget(self._range_bar())
+        self.top_bar = self._top_bar()
+        self.range_bar = self._range_bar()
+        outer.addWidget(self.top_bar)
+        outer.addWidget(self.range_bar)
         self.banner = Banner()
-        banner_holder = QVBoxLayout()
+        self.banner_holder = banner_holder = QVBoxLayout()
         banner_holder.setContentsMargins(12, 6, 12, 0)
         banner_holder.addWidget(self.banner)
         outer.addLayout(banner_holder)
-        body = QVBoxLayout()
+        self.body = body = QVBoxLayout()
+        self.short = False
         body.setContentsMargins(12, 10, 12, 10)
         body.setSpacing(10)
         outer.addLayout(body, 1)
@@ -385,7 +408,7 @@ class OfficeWindow(QMainWindow):
             charts.addWidget(view, stretch)
         body.addLayout(charts, 5)
 
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tables: dict[str, StatsTable] = {}
         for title, heading, grouping, hidden in TABS:
             table = StatsTable(tr_marked(heading), hidden)
@@ -519,9 +542,41 @@ class OfficeWindow(QMainWindow):
             # up the height (they scroll).
             chart.setMinimumHeight(scaled(CHARTS_HEIGHT, scale))
 
+    def fit_height(self, height: int) -> None:
+        """A short screen (below SHORT_HEIGHT): the banner on one line, tighter margins."""
+        short = height < SHORT_HEIGHT
+        if short == self.short:
+            return
+        self.short = short
+        self.banner.set_one_line(short)
+        gap = 6 if short else 10
+        self.banner_holder.setContentsMargins(12, 4 if short else 6, 12, 0)
+        self.body.setContentsMargins(12, gap, 12, gap)
+        self.body.setSpacing(gap)
+        edge = 5 if short else 8
+        self.top_bar.layout().setContentsMargins(16, edge, 16, edge)
+        self.range_bar.layout().setContentsMargins(12, edge, 12, edge)
+        for tile in self.tiles.values():
+            tile.layout().setContentsMargins(14, 5 if short else 8, 12, 5 if short else 8)
+
+    def given_size(self, width: int, height: int, *, screen_only: bool = False
+                   ) -> tuple[int, int]:
+        """The size to lay the window out for: a maximised (or not yet shown) window goes by
+        its screen's free area from the start. Shown at the station's 1366x768 first, it would
+        otherwise ask the window manager for more than a 1093x614 screen has before it is given
+        that screen."""
+        states = Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        screen = self.screen()
+        if screen is None or not (screen_only or self.windowState() & states):
+            return width, height
+        area = screen.availableGeometry()
+        return min(width, area.width()), min(height, area.height())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        self.apply_scale(event.size().width(), event.size().height())
+        width, height = self.given_size(event.size().width(), event.size().height())
+        self.apply_scale(width, height)
+        self.fit_height(height)
 
     # -- range ---------------------------------------------------------------------------------
 
