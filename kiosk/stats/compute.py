@@ -403,6 +403,13 @@ def _queue_parts(tickets: Mapping[int, list], transferred: set[int]) -> dict[str
     """Each local day's queue figures (see the module docstring) from its tickets."""
     parts: dict[str, DayPart] = {}
     combos: dict[tuple, list] = {}
+
+    def combo_of(part: DayPart, key: tuple) -> list:
+        combo = combos.get(key)
+        if combo is None:
+            combo = combos[key] = part.combo(key[1:])
+        return combo
+
     for tid, (uid, service, issued, day, events) in tickets.items():
         part = parts.get(day)
         if part is None:
@@ -421,43 +428,28 @@ def _queue_parts(tickets: Mapping[int, list], transferred: set[int]) -> dict[str
         else:
             segments = _segments(service, issued, events)
         part.issued_by_hour[issued // _HOUR_US % 24] += 1
-        key = (day, segments[0][0], None, None)
-        combo = combos.get(key)
-        if combo is None:
-            combo = combos[key] = part.combo(key[1:])
+        combo = combo_of(part, (day, segments[0][0], None, None))
         combo[0] += 1
         for seg_service, seg_start, first_call, serve_call, skip, finish, transfer in segments:
             if first_call is not None:
                 counter, clerk = _who(first_call)
-                key = (day, seg_service, counter, clerk)
-                combo = combos.get(key)
-                if combo is None:
-                    combo = combos[key] = part.combo(key[1:])
+                combo = combo_of(part, (day, seg_service, counter, clerk))
                 combo[1] += 1
                 combo[5].append(max(0, first_call[_WALL] - seg_start))
             if finish is not None:
                 counter, clerk = _who(finish, serve_call)
                 part.served_by_hour[finish[_WALL] // _HOUR_US % 24] += 1
-                key = (day, seg_service, counter, clerk)
-                combo = combos.get(key)
-                if combo is None:
-                    combo = combos[key] = part.combo(key[1:])
+                combo = combo_of(part, (day, seg_service, counter, clerk))
                 combo[2] += 1
                 if serve_call is not None:
                     combo[6].append(max(0, finish[_WALL] - serve_call[_WALL]))
             elif skip is not None:
                 counter, clerk = _who(skip, serve_call)
-                key = (day, seg_service, counter, clerk)
-                combo = combos.get(key)
-                if combo is None:
-                    combo = combos[key] = part.combo(key[1:])
+                combo = combo_of(part, (day, seg_service, counter, clerk))
                 combo[3] += 1
             if transfer is not None:
                 counter, clerk = _who(transfer, serve_call)
-                key = (day, seg_service, counter, clerk)
-                combo = combos.get(key)
-                if combo is None:
-                    combo = combos[key] = part.combo(key[1:])
+                combo = combo_of(part, (day, seg_service, counter, clerk))
                 combo[4] += 1
     return parts
 

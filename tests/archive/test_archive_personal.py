@@ -28,6 +28,18 @@ PHONE = "0912345678"
 LONG = "[dossiers]\nretention_days = 3650\n[petitions]\nretention_days = 3650\n"
 
 
+def _withdraw_two(db, desk) -> str:
+    """Withdraw an open dossier of 4 March 2024 (the next day) and one of
+    this year, so the newest row of each table stays live after it; the first one's code."""
+    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status "
+                           "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
+    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
+                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
+    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    return code
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """The seed, plus a dossier of 4 March 2024 withdrawn the next day and a feedback with a
@@ -40,13 +52,7 @@ def seeded(tmp_path_factory):
     (data / "kiosk.toml").write_text(LONG, encoding="utf-8")
     db = connect(data / "kiosk.db")
     desk = DossierDesk(db, Config())
-    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status "
-                           "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
-    # (the newest row of a table stays live: a change and a feedback of this year after them)
-    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
-                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    code = _withdraw_two(db, desk)
     record_feedback(db, topic=DEFAULT_TOPICS[0], text="Xin gọi lại", phone=PHONE,
                     at=datetime(2024, 5, 6, 9, 0, tzinfo=TZ), station_id="t")
     record_feedback(db, topic=DEFAULT_TOPICS[0], text="Sạch sẽ, tốt", phone=None,
@@ -344,12 +350,7 @@ def test_archiving_personal_data_leaves_none_in_the_live_files_free_pages(tmp_pa
     db.conn.execute("VACUUM")
     assert db.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
     desk = DossierDesk(db, Config())
-    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
-                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
-    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
-                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    code = _withdraw_two(db, desk)
     # (a long address: its overflow pages go to the free list whole)
     db.conn.execute("UPDATE dossiers SET submitter_name = ?, submitter_address = ? WHERE "
                     "code = ?", (unique, f"{unique}, thôn Đông; " * 300, code))
@@ -375,12 +376,7 @@ def test_a_year_whose_only_personal_data_is_a_dossiers_notes_is_purged(tmp_path,
     data = seed_station(tmp_path / "station")
     db = connect(data / "kiosk.db")
     desk = DossierDesk(db, Config())
-    code = db.conn.execute("SELECT code FROM dossiers WHERE day = '2024-03-04' AND status IN "
-                           "(2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(code, "Công dân xin rút", clerk="cb", at=datetime(2024, 3, 5, 9, 0, tzinfo=TZ))
-    later = db.conn.execute("SELECT code FROM dossiers WHERE day >= '2026-01-01' AND status "
-                            "IN (2, 4, 5, 6) ORDER BY id LIMIT 1").fetchone()[0]
-    desk.withdraw(later, "Công dân xin rút", clerk="cb", at=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    code = _withdraw_two(db, desk)
     cleared = ", ".join(f"{p}_{f} = NULL" for p in ("submitter", "owner") for f in PERSON_FIELDS)
     db.conn.execute(f"UPDATE dossiers SET {cleared}, notes = 'Gọi chị Hoa Ghi Chú QZX' "
                     "WHERE code = ?", (code,))
