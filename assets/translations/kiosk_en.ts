@@ -317,6 +317,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Số tháng giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số năm giữ trong cơ sở dữ liệu (khi số tháng giữ = 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Phản ánh, kiến nghị</source>
         <translation type="unfinished"></translation>
     </message>
@@ -478,10 +486,6 @@
     </message>
     <message>
         <source>Tệp cơ sở dữ liệu</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Số năm giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -829,7 +833,7 @@
     </message>
     <message>
         <source>Cấp số</source>
-        <extracomment>The charts&apos; row at 1366x768 (the window&apos;s scale follows: 216 px at 1093x614). (heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
+        <extracomment>The charts&apos; row at 1366x768 (the window&apos;s scale follows: 216 px at 1093x614). Below this height (logical px; 1366x768 at 125 % gives 614) the window is short: the reminder banner on one line (its whole text in the tool tip and the due tab), tighter margins round the tiles, charts and tabs; the tabs&apos; tables give up the height (they scroll). (heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -43,7 +43,7 @@ def needed_years(folder: Path, start: date | None, end: date | None = None) -> l
         # that reads as 31 December: the previous year too.
         first = start.year - 1 if (start.month, start.day) == (1, 1) else start.year
         years = [y for y in years if y >= first]
-    return years
+    return files.holding_from(folder, years, start)
 
 
 @contextlib.contextmanager

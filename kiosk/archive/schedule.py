@@ -1,6 +1,8 @@
-"""The station's yearly archiving: with `[store] archive_keep_years` N (default 2), a running
-station (`kiosk run`) archives the closed records of the years before the last N once a year,
-on a daemon thread, as `kiosk archive` does.
+"""The station's own archiving: with `[store] archive_keep_months` N (default 3), a running
+station (`kiosk run`) archives the closed records of the months before the last N once a
+month, into the file of their calendar year (the current year's grows month by month); with
+archive_keep_months = 0, `[store] archive_keep_years` N (default 2) archives the years before
+the last N once a year. On a daemon thread, as `kiosk archive` does.
 
 It runs at the first check (every few hours, the first 15 minutes after the start) when the
 office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. A
@@ -14,9 +16,11 @@ for one step, not for the year). Building the archive only reads the live databa
 thread runs at the lowest CPU priority (xz is most of the time); when the office is closed the
 final deletion is one write transaction of a few seconds for a busy year, which a citizen
 tapping for a ticket should not have to wait for. Once a run succeeded, nothing more is tried
-that calendar year (the state file `archive-state.json` in the data folder: the year, when,
-what moved; no personal data); a failure is logged, recorded there for `kiosk doctor`
-(`failed_at`, `error`) and tried again at the next check. On the counter and hub PCs of an office
+that calendar month (months rule) or year (years rule): the state file `archive-state.json`
+in the data folder holds `done_for`, the month ("2026-12") or the year (2026), when and what
+moved, no personal data; a state of one rule read by the other is simply not done
+(done_now). A failure is logged, recorded there for `kiosk doctor` (`failed_at`, `error`)
+and tried again at the next check. On the counter and hub PCs of an office
 with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
 refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
 """
@@ -28,7 +32,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -175,16 +179,37 @@ def office_closed(now: datetime) -> bool:
     return now.weekday() >= 5 or not OPEN_FROM <= now.time() < OPEN_UNTIL
 
 
+def archiving_on(config: Config) -> bool:
+    """The station archives by itself: archive_keep_months or (the years rule)
+    archive_keep_years above 0."""
+    return bool(config.store.archive_keep_months or config.store.archive_keep_years)
+
+
+def run_for(config: Config, now: datetime | date) -> str | int:
+    """What `done_for` says once the configured rule's run is done at `now`: the month
+    ("2026-12") with archive_keep_months, else the year (2026)."""
+    if config.store.archive_keep_months:
+        return f"{now.year:04d}-{now.month:02d}"
+    return now.year
+
+
+def done_now(config: Config, state: dict[str, Any], now: datetime | date) -> bool:
+    """The state records this month's (this year's) run as done. A year written by an older
+    version (or by the years rule) does not count as a month's run, nor a month as a year's:
+    the station then runs once more, which finds what is left to move."""
+    return state.get("done_for") == run_for(config, now)
+
+
 def pending(config: Config, paths: Paths, now: datetime) -> bool:
-    """Archiving is on and not yet done this calendar year."""
-    if not config.store.archive_keep_years:
+    """Archiving is on and not yet done this calendar month (months rule) or year."""
+    if not archiving_on(config):
         return False
-    return read_state(paths).get("done_for") != now.year
+    return not done_now(config, read_state(paths), now)
 
 
 def due(config: Config, paths: Paths, now: datetime, *, idle: bool = False) -> bool:
-    """Archiving is on, not yet done this calendar year, and the office is closed (or the
-    station idle: station_idle())."""
+    """Archiving is on, not yet done this calendar month (year), and the office is closed (or
+    the station idle: station_idle())."""
     return pending(config, paths, now) and (office_closed(now) or idle)
 
 
@@ -231,20 +256,22 @@ def station_idle(config: Config, paths: Paths, now: datetime,
 def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
              still_idle: Callable[[], bool] | None = None) -> list[dict]:
     """Archive what the configuration says may go, retention first (as `kiosk archive`);
-    record the year as done. Returns the years moved (YearResult.as_json()).
+    record the month (year) as done. Returns the years moved (YearResult.as_json()).
 
     With `still_idle` (the station archiving in office hours): one year per call, and before
     its file is put in place `still_idle()` must still say so, else that year is left as it
     was (Postponed); its rows are then deleted in steps of DELETE_STEP records; the run is
     recorded as done once a call finds nothing more to move."""
-    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.move import archive, configured_before
     from kiosk.station import open_database
 
     reason = refusal(config)
     if reason:
         raise RuntimeError(reason)
     now = now or datetime.now(ZoneInfo(config.office.timezone))
-    before = default_before(now.date(), config.store.archive_keep_years)
+    before = configured_before(config.store, now.date())
+    if before is None:
+        return []
     db = open_database(config, paths)
     try:
         retention_first(db, config, paths)
@@ -260,7 +287,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
     if still_idle is not None and moved:
         return moved  # one year done in this idle turn; the next turn goes on (done when a
         # turn finds nothing more to move)
-    record_run(paths, done_for=now.year, at=now.isoformat(), before=before.isoformat(),
+    record_run(paths, done_for=run_for(config, now), at=now.isoformat(),
+               before=before.isoformat(),
                years=[{"year": m["year"], "moved": m["moved"]} for m in moved])
     return moved
 
@@ -340,7 +368,7 @@ class YearlyArchiver:
             try:
                 moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
-                log.info("archive: %s (%s)", "yearly run done" if still_idle is None else
+                log.info("archive: %s (%s)", "run done" if still_idle is None else
                          "idle turn done", ", ".join(f"{m['year']}: {m['moved']} record(s)"
                                                      for m in moved) or "nothing to move")
             except Postponed:
@@ -350,14 +378,15 @@ class YearlyArchiver:
                 self.failures += 1
                 self._failed = True
                 wait = self.every_s  # not at the next idle look: after every_s, office closed
-                log.exception("archive: the yearly run failed (tried again once the office has "
+                log.exception("archive: the run failed (tried again once the office has "
                               "closed, at most every %.0f s)", self.every_s)
                 record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 
 def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:
-    """The station's archiving thread when [store] archive_keep_years is set; else None."""
-    if not config.store.archive_keep_years:
+    """The station's archiving thread when [store] archive_keep_months or archive_keep_years
+    is set; else None."""
+    if not archiving_on(config):
         return None
     if refusal(config):
         log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = %s; "

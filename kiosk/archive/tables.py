@@ -1,6 +1,7 @@
 """Which tables move to a year's archive, and which of their rows are closed.
 
-A record moves to the archive of the calendar year of its *last* activity, and only when
+A record moves to the archive of the calendar year of its *last* activity (with [store]
+archive_keep_months, once that day is before the month cut-off), and only when
 nothing will change it any more and nothing still waits for it:
 
 - a ticket (with its queue events and its links to dossiers, `ticket_dossiers`) of a day in
@@ -29,6 +30,7 @@ small or pruned by the sync (sync/prune.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -82,11 +84,14 @@ def _max_id(db: Database, table: str) -> int:
     return db.execute(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
 
 
-def select_closed(db: Database, year: int) -> dict[str, int]:
-    """Fill temp tables (Table.selection) with the keys of the rows of `year` to archive;
-    returns the row count per table. Reads only: no write lock on the live database."""
+def select_closed(db: Database, year: int, until: date | None = None) -> dict[str, int]:
+    """Fill temp tables (Table.selection) with the keys of the rows of `year` to archive
+    (their last activity from 1 January to the next, or to `until` when earlier: the day
+    itself excluded); returns the row count per table. Reads only: no write lock on the live
+    database."""
     conn = db.conn
-    start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    end_day = date(year + 1, 1, 1) if until is None else min(until, date(year + 1, 1, 1))
+    start, end = f"{year:04d}-01-01", end_day.isoformat()
     present = {t.name for t in existing(db)}
     conn.execute("DROP TABLE IF EXISTS temp.arch_held")
     conn.execute("CREATE TEMP TABLE arch_held (k TEXT PRIMARY KEY) WITHOUT ROWID")

@@ -311,10 +311,12 @@ def test_the_station_archives_once_a_year_when_the_office_is_closed(station):
     from kiosk.paths import Paths
 
     paths = Paths(station, station / "kiosk.toml")
-    config = Config().with_values(store={"archive_keep_years": 1})  # only 2026 stays live
+    # The years rule (archive_keep_months = 0): only 2026 stays live.
+    config = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1})
     evening = datetime(2026, 4, 1, 19, 0, tzinfo=TZ)
     assert not due(config, paths, evening.replace(hour=10))  # opening hours: later
-    assert not due(Config().with_values(store={"archive_keep_years": 0}), paths, evening)
+    off = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 0})
+    assert not due(off, paths, evening)
     assert due(config, paths, evening)
     moved = run_once(config, paths, evening)
     assert [m["year"] for m in moved] == [2024, 2025]
@@ -436,7 +438,8 @@ def test_a_pc_of_a_lan_office_refuses_to_archive(station, role, capsys):
     assert f"hub.role = {role}" in err
     assert live_count(station, "tickets") == before
     assert not (station / "archive").exists()
-    config = Config().with_values(store={"archive_keep_years": 1}, hub={"role": role})
+    config = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1},
+                                  hub={"role": role})
     paths = Paths(station, station / "kiosk.toml")
     assert start_yearly_archive(config, paths) is None
     with pytest.raises(RuntimeError, match="LAN"):
