@@ -171,6 +171,10 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
     try:
         if not dry_run:  # a purge of an archived year cut off between its renames
             files.finish_pending(folder)
+            # and what a run cut off left, even when nothing is left to move (a run killed
+            # after its deletion: the unpacked year must not stay in the folder until the
+            # next month with something to archive)
+            files.remove_temporaries(folder)
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
                                   now=now, go_on=go_on, step=step,

@@ -33,7 +33,7 @@ TODAY = datetime(2026, 4, 1, 10, 0, tzinfo=TZ)
 
 
 def _seed_day(db, config, day: date, rng: random.Random, tickets: int = 24,
-              dossiers: int = 6) -> None:
+              dossiers: int = 6, until: datetime = TODAY) -> None:
     import sync.seed as seeding
     from kiosk.calling import CallDesk
     from kiosk.dossiers.intake import DossierDesk
@@ -63,7 +63,7 @@ def _seed_day(db, config, day: date, rng: random.Random, tickets: int = 24,
                                   submitter=fake_person(rng, today=day), area=AREAS[0]),
                            clerk=CLERKS[i % len(CLERKS)], at=at)
         if i < dossiers - 1:  # the last one of each day stays open
-            _advance(dd, d, rng, min(later, TODAY), CLERKS[0])
+            _advance(dd, d, rng, min(later, until), CLERKS[0])
 
 
 def seed_station(data: Path) -> Path:
