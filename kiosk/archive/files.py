@@ -4,10 +4,12 @@ per calendar year, each with its manifest `kiosk-archive-YYYY.json`.
 An archive file is a plain SQLite database (the archived tables with the live tables' columns,
 rows under their live ids, no secondary index: a report reads a year in one pass, and the
 indexes were half of the bytes), compressed with xz (lzma, in the standard library). The
-manifest holds no personal data: the year, the station, the rows and a checksum of them per
-table, the SHA-256 of the compressed file, the archived dossier codes (for the kiosk's
-look-up: "archived", without unpacking anything) and when it was written. `kiosk doctor`
-checks each file against its manifest.
+manifest holds no personal data: the year, the station, `until` (the day, excluded, up to
+which the file may hold records: the next 1 January for a whole year, earlier for the current
+year's file while it grows month by month; none in an older manifest: a whole year), the rows
+and a checksum of them per table, the SHA-256 of the compressed file, the archived dossier
+codes (for the kiosk's look-up: "archived", without unpacking anything) and when it was
+written. `kiosk doctor` checks each file against its manifest.
 
 Everything is owner-only (kiosk/private_files.py): the folder, the files, and the temporary
 unpacked copy a report reads (in a private temporary folder, removed afterwards).
