@@ -6,6 +6,7 @@ is extended loses and doubles nothing."""
 from __future__ import annotations
 
 import json
+import lzma
 import os
 import random
 import sqlite3
@@ -331,3 +332,40 @@ def test_killed_at_any_step_while_extending_a_year_loses_and_doubles_nothing(sta
     assert checked["manifest"]["rows"]["tickets"] == 48
     assert all_rows(station) == rows_before
     assert month_reports(station, tmp_path / "after") == before
+
+
+def test_retention_rewrites_a_year_being_extended_and_keeps_its_until(station):
+    """The retention purge of an archived year (kiosk/archive/purge.py) works per year file:
+    on the current year's file it blanks what is past its time and keeps `until`; the next
+    month still extends the rewritten file."""
+    from kiosk.archive.purge import purge_archives
+    from kiosk.feedback.citizen_feedback import DEFAULT_TOPICS, record_feedback
+
+    db = connect(station / "kiosk.db")
+    record_feedback(db, topic=DEFAULT_TOPICS[0], text="Xin gọi lại", phone="0912345678",
+                    at=datetime(2026, 7, 7, 9, 0, tzinfo=TZ), station_id="t")
+    record_feedback(db, topic=DEFAULT_TOPICS[0], text="Sạch sẽ, tốt", phone=None,
+                    at=datetime(2026, 12, 1, 9, 0, tzinfo=TZ), station_id="t")
+    db.conn.execute("UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL")
+    db.conn.commit()
+    db.conn.close()
+    rows_before = all_rows(station)
+    assert _archive(station, date(2026, 8, 1))
+    folder = station / "archive"
+    held = files.read_manifest(folder, 2026)["personal"]["feedback_phones"]
+    assert held["rows"] == 1 and held["from"] == "2026-07-07"
+    done = purge_archives(folder, now=datetime(2026, 12, 5, 10, 0, tzinfo=TZ),
+                          dossier_days=None, feedback_days=30)
+    assert [(y.year, y.feedback_phones) for y in done.years] == [(2026, 1)]
+    manifest = files.read_manifest(folder, 2026)
+    assert manifest["personal"]["feedback_phones"]["rows"] == 0
+    assert manifest["until"] == "2026-08-01"
+    assert files.check(files.archived_years(folder)[0]) is None
+    assert b"0912345678" not in lzma.decompress(files.year_file(folder, 2026).read_bytes())
+    assert _archive(station, date(2026, 9, 1))
+    manifest = files.read_manifest(folder, 2026)
+    assert manifest["until"] == "2026-09-01"
+    assert manifest["rows"]["tickets"] == 48
+    after = all_rows(station)
+    assert len(after["citizen_feedback"]) == len(rows_before["citizen_feedback"])
+    assert after["tickets"] == rows_before["tickets"]
