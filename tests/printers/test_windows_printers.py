@@ -29,6 +29,7 @@ from drivers.printers.spooler_printers import (
     Win32Printer,
 )
 from kiosk.printout import TicketSlip, render_ticket
+from kiosk.printout.ticket import ticket_qr_text
 from tests.escpos_raster import parse_escpos
 from tests.printers.test_printers import same_pixels
 
@@ -152,6 +153,46 @@ def test_win32_prints_one_raw_job_to_the_queue_named_in_any_case(spooler: Spoole
     assert job.state == "submitted"
     assert same_pixels(parse_escpos(bytes(job.data)).images[0], ticket)
     assert not spooler.open_handles
+
+
+@pytest.mark.parametrize(("driver", "profile", "epson"), [
+    ("EPSON TM-T82III Receipt", "auto", True),
+    ("epson tm-t20ii receipt5", "auto", True),
+    ("EPSON TM-U220 Receipt", "auto", False),  # an impact printer: no QR command
+    ("EPSON TM-T88III Receipt", "auto", False),  # older than the QR command
+    ("EPSON TM-T88IV Receipt", "auto", True),
+    ("EPSONTM-T82 clone", "auto", False),
+    ("POS-80 Printer", "auto", False),
+    ("EPSON TM-T82III Receipt", "basic", False),
+    ("POS-80 Printer", "epson", True),
+])
+def test_win32_auto_profile_follows_the_queues_driver(spooler: Spooler, ticket: object,
+                                                      driver: str, profile: str,
+                                                      epson: bool) -> None:
+    spooler.add("Quầy vé", driver=driver)
+    printer = open_printer("win32://Quầy vé", timeout_s=2.0, profile=profile)
+    printer.print_image(ticket)
+    printer.print_image(ticket)
+    jobs = [bytes(job.data) for job in spooler.jobs]
+    assert jobs[0] == jobs[1]
+    [page] = parse_escpos(jobs[0]).pages
+    assert same_pixels(page.image, ticket)
+    assert page.qr_texts == ([ticket_qr_text(SLIP)] if epson else [])
+    assert (b"\x1ba\x01\x1dv0" in jobs[0]) is epson
+    assert (len(jobs[0]) < 20_000) is epson
+    # The driver was asked once (the first job), not before every ticket.
+    assert spooler.calls.count("EnumPrinters(4)") == 3 if profile == "auto" else 2
+
+
+def test_win32_auto_profile_decides_again_when_the_spooler_could_not_say(
+        spooler: Spooler, ticket: object) -> None:
+    printer = open_printer("win32://TM-T82", timeout_s=2.0, profile="auto")  # no queue yet
+    with pytest.raises(PrintError):
+        printer.print_image(ticket)
+    spooler.add("TM-T82", driver="EPSON TM-T82III Receipt")
+    printer.print_image(ticket)
+    [job] = [j for j in spooler.jobs if j.state == "submitted"]
+    assert parse_escpos(bytes(job.data)).pages[0].qr_texts == [ticket_qr_text(SLIP)]
 
 
 @pytest.mark.parametrize(("status", "attributes", "message_vi", "fix"), [
