@@ -267,10 +267,7 @@ class StreamPrinter(Printer):
         try:
             state = self._step(lambda: self._query(connection, deadline), "status")
             if self._wants_identity():
-                try:
-                    self._identify(connection, deadline)
-                except Exception as exc:  # noqa: BLE001 - the status stands; asked again later
-                    log.info("Printer %s did not say what it is: %s", self.uri, exc)
+                self._step(lambda: self._identify(connection, deadline), "status")
             return state
         finally:
             self._close(connection)

@@ -121,7 +121,6 @@ class _UsbConnection(Connection):
     def __init__(self, printer: _Usb) -> None:
         self._printer = printer
         self._device = printer.device
-        self._unread = bytearray()  # the rest of a packet: a reply of several bytes (GS I)
 
     def write(self, data: bytes, deadline: Deadline, stall_timeout_s: float) -> None:
         view = memoryview(data)
@@ -142,17 +141,11 @@ class _UsbConnection(Connection):
     def read_byte(self, timeout_s: float) -> int | None:
         if not self._printer.in_ep:
             return None  # write-only printer: no status
-        if not self._unread:
-            try:
-                data = self._device.read(self._printer.in_ep, 64, max(1, int(timeout_s * 1000)))
-            except usb.core.USBTimeoutError:
-                return None
-            self._unread.extend(bytes(data))
-        if not self._unread:
+        try:
+            data = self._device.read(self._printer.in_ep, 64, max(1, int(timeout_s * 1000)))
+        except usb.core.USBTimeoutError:
             return None
-        byte = self._unread[0]
-        del self._unread[0]
-        return byte
+        return int(data[0]) if len(data) else None
 
     def close(self) -> None:
         self._printer.close()

@@ -1003,8 +1003,7 @@ class FakeUsbPrinter:
             raise AssertionError(f"read from wrong endpoint 0x{endpoint:02x}")
         if not self.replies:
             raise usb.core.USBTimeoutError("Operation timed out")
-        reply = self.replies.pop(0)  # a status byte, or a packet of several (bytes)
-        return list(reply) if isinstance(reply, bytes) else [reply]
+        return [self.replies.pop(0)]
 
 
 @pytest.fixture
@@ -1046,19 +1045,6 @@ def test_usb_epson_printer_gets_the_epson_profile(fake_usb: list[FakeUsbPrinter]
     [page] = parse_escpos(job).pages
     assert page.qr_texts == [ticket_qr_text(SLIP)] and b"\x1ba\x01\x1dv0" in job
     assert same_pixels(page.image, ticket80)
-
-
-def test_usb_auto_profile_reads_a_name_sent_in_one_packet(fake_usb: list[FakeUsbPrinter],
-                                                          ticket80: Image.Image) -> None:
-    device = FakeUsbPrinter(replies=[0x12, 0x12, b"_EPSON\x00", b"_TM-T20II\x00"])
-    fake_usb.append(device)  # an Epson behind another vendor ID (a USB interface board)
-    printer = open_printer("usb://0416:5011", timeout_s=TIMEOUT_S, profile="auto")
-    assert printer.status() is PrinterStatus.READY
-    assert printer.identity == "EPSON TM-T20II"
-    printer.print_image(ticket80)
-    job = bytes(device.written[0x03])
-    assert b"\x1ba\x01\x1dv0" in job
-    assert parse_escpos(job).pages[-1].qr_texts == [ticket_qr_text(SLIP)]
 
 
 def test_usb_paper_out_refuses_the_job(fake_usb: list[FakeUsbPrinter],
