@@ -76,8 +76,7 @@ class Page:
 class ParsedStream:
     pages: list[Page]
     inits: int = 0  # ESC @ count
-    #: DLE EOT n / DLE ENQ n, GS I n
-    status_queries: list[bytes] = field(default_factory=list)
+    status_queries: list[bytes] = field(default_factory=list)  # DLE EOT n / DLE ENQ n
     justification: int = 0  # last ESC a n
     left_margin: int = 0  # GS L, in dots
     print_width: int = 0  # GS W, in dots
@@ -236,10 +235,6 @@ def parse_escpos(data: bytes) -> ParsedStream:
                 else:
                     raise EscposParseError(f"unknown cut mode GS V {m} at offset {pos}")
                 pages.append(Page(width=result.print_width))
-            elif command == ord("I"):  # GS I n: "transmit printer ID" (a question)
-                _need(data, pos + 2, 1, "GS I")
-                result.status_queries.append(data[pos:pos + 3])
-                pos += 3
             elif command in _GS_SKIP:
                 _need(data, pos + 2, _GS_SKIP[command], f"GS {chr(command)}")
                 pos += 2 + _GS_SKIP[command]

@@ -34,8 +34,6 @@ T = TypeVar("T")
 #: How long to wait for the reply to one DLE EOT query. Printers answer within milliseconds;
 #: the many models that never answer must not delay every ticket by the full timeout.
 STATUS_REPLY_TIMEOUT_S = 0.5
-#: At most this long to ask a printer what it is (two questions, connecting included).
-IDENTIFY_BUDGET_S = 3.0
 
 #: Extra time the watchdog grants over the job's own deadline before abandoning the thread,
 #: so that a backend's own (clearer) timeout error normally wins.
@@ -73,8 +71,7 @@ class Printer(ABC):
         """
 
     def warm_up(self) -> None:  # noqa: B027 - nothing to load for most printers
-        """Load what the first job needs (drivers, command tables) ahead of it; never prints
-        (a printer with profile "auto" may be asked what it is: StreamPrinter)."""
+        """Load what the first job needs (drivers, command tables) ahead of it; never prints."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.uri!r}, width_dots={self.width_dots})"
@@ -167,13 +164,6 @@ class StreamPrinter(Printer):
         # Learnt from the first query: a printer that never answers DLE EOT is not asked again
         # before each ticket, so silent models do not pay the reply timeout on every print.
         self._answers_status: bool | None = None
-        #: With [printer] profile = "auto": the options for a printer that names itself an
-        #: Epson TM model (open_printer sets them); None: job_options whatever it says.
-        self.epson_job_options: JobOptions | None = None
-        #: What the printer answered to "maker" and "model" (GS I 66 / 67), "EPSON TM-T82III";
-        #: "" when it did not answer; None: not asked yet. Asked when warming up or by a status
-        #: query, never on a ticket's way (a silent printer would cost every ticket a wait).
-        self.identity: str | None = None
 
     # -- backend hooks -------------------------------------------------------------------
 
@@ -234,74 +224,24 @@ class StreamPrinter(Printer):
                  time.monotonic() - started)
 
     def options_for_job(self) -> JobOptions:
-        """The options the next job is built with: job_options, or with profile "auto" the
-        Epson options once the printer has named itself an Epson TM model."""
-        if self.epson_job_options is None:
-            return self.job_options
-        from drivers.printers.factory import epson_tm_name
-
-        return self.epson_job_options if epson_tm_name(self.identity) else self.job_options
+        """The options the next job is built with (job_options unless the backend learns
+        more about its printer)."""
+        return self.job_options
 
     def warm_up(self) -> None:
         # Importing python-escpos takes ~0.15 s: pay it before the first citizen, not during.
         build_job(Image.new("1", (self.width_dots, 1), 1), self.width_dots, cut=True,
                   options=self.job_options)
         build_job(Image.new("1", (self.width_dots, 1), 1), self.width_dots, cut=False)
-        if self._wants_identity():
-            try:
-                with self._lock:
-                    self._refuse_if_stuck()
-                    deadline = Deadline(min(self.timeout_s, IDENTIFY_BUDGET_S))
-                    finished, _, thread = run_with_watchdog(
-                        lambda: self._identify_job(deadline), deadline.total + WATCHDOG_GRACE_S,
-                        self._abort_active, name=f"printer-identify {self.uri}")
-                    if not finished:
-                        self._stuck = thread
-            except Exception as exc:  # noqa: BLE001 - asked again by the next status query
-                log.info("Printer %s did not say what it is yet: %s", self.uri, exc)
 
     # -- job steps (run in the watchdog thread) -------------------------------------------
 
     def _status_job(self, deadline: Deadline) -> PrinterStatus:
         connection = self._step(lambda: self._open(deadline), "connect")
         try:
-            state = self._step(lambda: self._query(connection, deadline), "status")
-            if self._wants_identity():
-                self._step(lambda: self._identify(connection, deadline), "status")
-            return state
+            return self._step(lambda: self._query(connection, deadline), "status")
         finally:
             self._close(connection)
-
-    def _wants_identity(self) -> bool:
-        return (self.epson_job_options is not None and self.can_read_status
-                and self.identity is None)
-
-    def _identify_job(self, deadline: Deadline) -> None:
-        connection = self._step(lambda: self._open(deadline), "connect")
-        try:
-            self._step(lambda: self._identify(connection, deadline), "status")
-        finally:
-            self._close(connection)
-
-    def _identify(self, connection: Connection, deadline: Deadline) -> None:
-        """Ask the printer's maker (GS I 66) and, from an Epson, its model (GS I 67)."""
-        maker = self._ask_name(connection, 66, deadline)
-        model = self._ask_name(connection, 67, deadline) if maker.upper() == "EPSON" else ""
-        self.identity = f"{maker} {model}".strip()
-        log.info("Printer %s names itself %r", self.uri, self.identity or "(no answer)")
-
-    def _ask_name(self, connection: Connection, n: int, deadline: Deadline) -> str:
-        """One GS I n answer: "_", printable ASCII, NUL (Epson's form); "" for anything else."""
-        connection.write(b"\x1dI" + bytes([n]), deadline, self.timeout_s)
-        reply = bytearray()
-        while len(reply) < 80:
-            byte = connection.read_byte(deadline.cap(STATUS_REPLY_TIMEOUT_S))
-            if byte is None or byte == 0:
-                break
-            reply.append(byte)
-        if not reply.startswith(b"_") or not all(32 <= b < 127 for b in reply[1:]):
-            return ""
-        return reply[1:].decode("ascii").strip()
 
     def _print_job(self, job: bytes, deadline: Deadline) -> None:
         connection = self._step(lambda: self._open(deadline), "connect")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drivers.printers.base import Printer, StreamPrinter
+from drivers.printers.base import Printer
 from drivers.printers.errors import PrinterUriError
 from drivers.printers.escpos_job import DOTS_BY_WIDTH_MM, JobOptions
 from drivers.printers.uri import (
@@ -56,11 +56,11 @@ def open_printer(
                           left_margin=left_margin)
     printer = _open(uri, width_mm, timeout_s, preview_dir, check_status)
     printer.job_options = options
-    epson = job_options("epson", None, native_qr=native_qr, left_margin=left_margin)
-    if profile == "auto" and options != epson and isinstance(printer, StreamPrinter):
-        # Who made a printer on a network, a serial line or a spooler queue is learnt from
-        # the printer (or the queue's driver): the backend takes these once it knows.
-        printer.epson_job_options = epson
+    if profile == "auto" and hasattr(printer, "epson_job_options"):
+        # A spooler queue says which driver it has, not who made the printer: the backend
+        # takes the epson options once its queue's driver is known to be Epson's.
+        printer.epson_job_options = job_options("epson", None, native_qr=native_qr,
+                                                left_margin=left_margin)
     return printer
 
 
@@ -71,16 +71,16 @@ PROFILES = ("auto", "basic", "epson")
 EPSON_USB_VENDOR = 0x04B8
 
 
-def epson_tm_name(name: str | None) -> bool:
-    """True for the name of an Epson thermal receipt printer that has the QR command: as the
-    printer names itself ("EPSON TM-T82III": maker and model, GS I 66 and 67) or as the
-    Windows driver Epson ships for it ("EPSON TM-T82III Receipt", "EPSON TM-T20II Receipt5").
+def epson_driver(driver_name: str | None) -> bool:
+    """True for a Windows queue on Epson's own driver for a thermal receipt printer that has
+    the QR command.
 
-    Clones name themselves and their drivers otherwise ("POS-80C", "XP-80C"). Left out: the
-    TM-U models (impact printers) and the models older than the TM-T88IV, which have no QR
-    command.
+    Epson's drivers name themselves after the model ("EPSON TM-T82III Receipt", "EPSON
+    TM-T20II Receipt5", "EPSON TM-T88V Receipt"); clones ship their own ("POS-80C",
+    "XP-80C"). Left out: the TM-U models (impact printers) and the models older than the
+    TM-T88IV, which have no QR command.
     """
-    words = (name or "").strip().casefold().split()
+    words = (driver_name or "").strip().casefold().split()
     if len(words) < 2 or words[0] != "epson" or not words[1].startswith("tm-"):
         return False
     model = words[1]
@@ -98,9 +98,8 @@ def job_options(profile: str, address: object, *, native_qr: bool = False,
     'basic': raster images at the left margin only, which every ESC/POS printer prints alike.
     'epson': Epson's ESC/POS as documented: the ticket's QR with the printer's own command
     (GS ( k) and raster bands centred by the printer (ESC a 1), the same dots in fewer bytes.
-    'auto': 'epson' for a USB printer with Epson's vendor ID, else 'basic' until the backend
-    learns that the printer is an Epson TM model (epson_tm_name(): what a printer that
-    answers says it is, or a Windows queue's driver), then 'epson'.
+    'auto': 'epson' for a USB printer with Epson's vendor ID (and, decided by the backend
+    when it first prints, a Windows queue on Epson's driver: epson_driver()), else 'basic'.
     native_qr and left_margin add their commands whatever the profile.
     """
     if profile not in PROFILES:

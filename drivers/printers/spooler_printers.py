@@ -141,6 +141,9 @@ class Win32Printer(StreamPrinter):
     def __init__(self, uri: str, printer_name: str, width_dots: int, *, timeout_s: float) -> None:
         super().__init__(uri, width_dots, timeout_s=timeout_s, check_status=False)
         self.printer_name = printer_name
+        #: With [printer] profile = "auto": the options for a queue on Epson's own driver
+        #: (open_printer sets them); None: job_options whatever the driver.
+        self.epson_job_options: JobOptions | None = None
         #: The queue's driver as the spooler last named it (None: not asked yet).
         self.driver_name: str | None = None
 
@@ -152,9 +155,9 @@ class Win32Printer(StreamPrinter):
                 self.queue_state()  # learns driver_name; the job's own connect says what fails
             except Exception:  # noqa: BLE001 - decided at the next job
                 return self.job_options
-        from drivers.printers.factory import epson_tm_name
+        from drivers.printers.factory import epson_driver
 
-        return self.epson_job_options if epson_tm_name(self.driver_name) else self.job_options
+        return self.epson_job_options if epson_driver(self.driver_name) else self.job_options
 
     def _api(self) -> Any:
         try:

@@ -495,11 +495,9 @@ class FakeNetworkPrinter:
     """
 
     def __init__(self, behaviour: str, replies: dict[int, int] | None = None,
-                 receive_buffer: int | None = None, names: dict[int, bytes] | None = None,
-                 ) -> None:
+                 receive_buffer: int | None = None) -> None:
         self.behaviour = behaviour
         self.replies = replies or {}
-        self.names = names or {}  # GS I n -> the answer
         self.connections: list[bytearray] = []
         self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if receive_buffer:  # inherited by the accepted socket; must be set before listen()
@@ -545,8 +543,6 @@ class FakeNetworkPrinter:
                             received.extend(chunk)
                             if chunk[-3:-1] == b"\x10\x04" and chunk[-1] in self.replies:
                                 connection.sendall(bytes([self.replies[chunk[-1]]]))
-                            if chunk[-3:-1] == b"\x1dI" and chunk[-1] in self.names:
-                                connection.sendall(self.names[chunk[-1]])
             self.served.release()
 
     def close(self) -> None:
@@ -616,90 +612,6 @@ def test_tcp_status_answers_are_used(fake_printer: type[FakeNetworkPrinter],
     assert "paper" in caught.value.message_en
     assert no_paper.wait_served()
     assert parse_escpos(no_paper.received).images == []  # nothing printed
-
-
-EPSON_NAMES = {66: b"_EPSON\x00", 67: b"_TM-T82III\x00"}
-
-
-@posix_only
-@pytest.mark.parametrize(("names", "epson"), [
-    (EPSON_NAMES, True),
-    ({66: b"_EPSON\x00", 67: b"_TM-T88III\x00"}, False),  # no QR command
-    ({66: b"_XPRINTER\x00"}, False),
-    ({66: b"EPSON\x00"}, False),  # not Epson's form of the answer
-    ({}, False),  # no answer
-])
-def test_tcp_auto_profile_asks_the_printer_what_it_is(fake_printer: type[FakeNetworkPrinter],
-                                                      ticket80: Image.Image,
-                                                      names: dict[int, bytes],
-                                                      epson: bool) -> None:
-    server = fake_printer("read", names=names)
-    printer = open_printer(server.uri, timeout_s=TIMEOUT_S, profile="auto")
-    printer.warm_up()  # asks, on a connection of its own
-    assert server.wait_served()
-    assert parse_escpos(server.received).status_queries[:2] == (
-        [b"\x1dIB", b"\x1dIC"] if names.get(66, b"").startswith(b"_EPSON") else [b"\x1dIB"])
-    for _ in range(2):
-        printer.print_image(ticket80)
-        assert server.wait_served()
-        job = server.received
-        [page] = parse_escpos(job).pages
-        assert same_pixels(page.image, ticket80)
-        assert page.qr_texts == ([ticket_qr_text(SLIP)] if epson else [])
-        assert (b"\x1ba\x01\x1dv0" in job) is epson and (len(job) < 20_000) is epson
-        assert b"\x1dI" not in job  # asked once, never on a ticket's way
-
-
-@posix_only
-def test_printer_test_command_says_what_the_printer_is(fake_printer: type[FakeNetworkPrinter],
-                                                       tmp_path: Path, capsys) -> None:
-    from kiosk.cli import main
-
-    server = fake_printer("read", replies={1: 0x12, 4: 0x12}, names=EPSON_NAMES)
-    assert main(["--data-dir", str(tmp_path), "printer", "test", "--printer", server.uri]) == 0
-    out = capsys.readouterr().out
-    assert "names itself 'EPSON TM-T82III'" in out and "Commands: Epson's" in out
-    assert server.wait_served(2)
-    [page] = parse_escpos(server.received).pages
-    assert len(page.qr_texts) == 1 and b"\x1ba\x01\x1dv0" in server.received
-    silent = fake_printer("read")
-    assert main(["--data-dir", str(tmp_path), "printer", "test", "--printer", silent.uri]) == 0
-    out = capsys.readouterr().out
-    assert "names itself" not in out and "Commands: raster only" in out
-
-
-@posix_only
-def test_tcp_auto_profile_learns_from_a_status_query_when_off_at_warm_up(
-        fake_printer: type[FakeNetworkPrinter], ticket80: Image.Image) -> None:
-    printer = open_printer("tcp://127.0.0.1:9", timeout_s=1.0, profile="auto")
-    printer.warm_up()  # nothing listening: not known yet
-    assert printer.identity is None
-    server = fake_printer("read", replies={1: 0x12, 4: 0x12}, names=EPSON_NAMES)
-    printer.port = server.port  # the printer switched on (at the address it was given)
-    printer.print_image(ticket80)  # not known: printed as basic raster, nothing asked
-    assert server.wait_served()
-    assert b"\x1dI" not in server.received and b"\x1ba\x01" not in server.received
-    assert printer.status() is PrinterStatus.READY
-    assert printer.identity == "EPSON TM-T82III"
-    printer.print_image(ticket80)
-    assert server.wait_served(2)
-    assert parse_escpos(server.received).pages[0].qr_texts == [ticket_qr_text(SLIP)]
-
-
-@posix_only
-def test_serial_auto_profile_asks_the_printer_what_it_is(pty_printer: type[PtyPrinter],
-                                                         ticket80: Image.Image) -> None:
-    pty = pty_printer({1: 0x12, 4: 0x12}, EPSON_NAMES)
-    pty.start_reading()
-    printer = open_printer(f"serial://{pty.path}?baudrate=115200", timeout_s=TIMEOUT_S,
-                           profile="auto")
-    printer.warm_up()
-    printer.print_image(ticket80)
-    pty.close()
-    parsed = parse_escpos(bytes(pty.received))
-    assert parsed.status_queries[:2] == [b"\x1dIB", b"\x1dIC"]
-    assert parsed.pages[0].qr_texts == [ticket_qr_text(SLIP)]
-    assert same_pixels(parsed.pages[0].image, ticket80)
 
 
 @posix_only
@@ -774,12 +686,10 @@ def test_tcp_nothing_listening(ticket80: Image.Image) -> None:
 class PtyPrinter:
     """The printer end of a pseudo-terminal: the driver opens `path` as its serial port."""
 
-    def __init__(self, replies: dict[int, int] | None = None,
-                 names: dict[int, bytes] | None = None) -> None:
+    def __init__(self, replies: dict[int, int] | None = None) -> None:
         self.master, self._slave = os.openpty()
         self.path = os.ttyname(self._slave)
         self.replies = replies or {}
-        self.names = names or {}  # GS I n -> the answer
         self.received = bytearray()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -802,8 +712,6 @@ class PtyPrinter:
             self.received.extend(chunk)
             if chunk[-3:-1] == b"\x10\x04" and chunk[-1] in self.replies:
                 os.write(self.master, bytes([self.replies[chunk[-1]]]))
-            if chunk[-3:-1] == b"\x1dI" and chunk[-1] in self.names:
-                os.write(self.master, self.names[chunk[-1]])
 
     def close(self) -> None:
         self._stop.set()
@@ -818,9 +726,8 @@ class PtyPrinter:
 def pty_printer() -> Iterator[type[PtyPrinter]]:
     made: list[PtyPrinter] = []
 
-    def make(replies: dict[int, int] | None = None,
-             names: dict[int, bytes] | None = None) -> PtyPrinter:
-        pty = PtyPrinter(replies, names)
+    def make(replies: dict[int, int] | None = None) -> PtyPrinter:
+        pty = PtyPrinter(replies)
         made.append(pty)
         return pty
 
