@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from drivers.printers.base import Connection, Deadline, StreamPrinter
+from drivers.printers.base import Connection, Deadline, StreamPrinter, run_with_watchdog
 from drivers.printers.errors import (
     PrintError,
     interrupted_error,
@@ -148,16 +148,25 @@ class Win32Printer(StreamPrinter):
         self.driver_name: str | None = None
 
     def options_for_job(self) -> JobOptions:
-        if self.epson_job_options is None:
+        # Only what is known already: asking the spooler here would run outside the job's
+        # watchdog (a queue on a server that is down can block OpenPrinter for long).
+        if self.epson_job_options is None or self.driver_name is None:
             return self.job_options
-        if self.driver_name is None:
-            try:
-                self.queue_state()  # learns driver_name; the job's own connect says what fails
-            except Exception:  # noqa: BLE001 - decided at the next job
-                return self.job_options
         from drivers.printers.factory import epson_driver
 
         return self.epson_job_options if epson_driver(self.driver_name) else self.job_options
+
+    def warm_up(self) -> None:
+        super().warm_up()
+        if self.epson_job_options is None or self.driver_name is not None:
+            return
+        # Learn the queue's driver before the first ticket (status() and every job's connect
+        # learn it too), bounded like a status query; a spooler that hangs is left to the job.
+        try:
+            run_with_watchdog(self.queue_state, self.timeout_s, lambda: None,
+                              name=f"printer-driver {self.uri}")
+        except Exception as exc:  # noqa: BLE001 - learnt at the next connect
+            log.info("The spooler did not name the driver of %s yet: %s", self.uri, exc)
 
     def _api(self) -> Any:
         try:
