@@ -281,3 +281,23 @@ def test_the_hub_answers_its_counters_about_archived_tickets(station, tmp_path, 
         counter.close()
         kiosk_queue.close()
         hub.stop()
+
+
+def test_a_pc_running_kiosk_hub_archives_as_a_hub_whatever_its_role(station):
+    """`kiosk hub` serves the office's queue and dossier book: its yearly run keeps the
+    dossier side live even when the PC's configuration says nothing of a hub."""
+    from kiosk.archive.schedule import run_once
+    from kiosk.commands.queue_ops import start_hub_archiver
+
+    config = Config().with_values(store={"archive_keep_years": 1})
+    paths = Paths(station, station / "kiosk.toml")
+    dossier_side = counts(station, DOSSIER_SIDE)
+    archiver = start_hub_archiver(config, paths)
+    try:
+        assert archiver is not None and archiver.config.hub.role == "hub"
+    finally:
+        archiver.stop()
+    moved = run_once(archiver.config, paths, datetime(2026, 4, 1, 19, 0, tzinfo=TZ))
+    assert [m["year"] for m in moved] == [2024, 2025]
+    assert counts(station, DOSSIER_SIDE) == dossier_side
+    assert live_count(station, "tickets", "day < '2026-01-01'") == 0
