@@ -232,7 +232,9 @@ class PrinterConfig:
                            "says, or have no QR command (as Epson models older than the "
                            "TM-T88IV): print a test ticket and check it is centred and has its "
                            "QR code. 'auto': 'epson' for a usb:// printer made by Epson "
-                           "(vendor ID 04b8), 'basic' for any other.",
+                           "(vendor ID 04b8) and a win32:// queue on Epson's own TM driver "
+                           "('EPSON TM-T82III Receipt', ...; not the TM-U or models before "
+                           "the TM-T88IV), 'basic' for any other.",
                            choices=("auto", "basic", "epson"))
     native_qr: bool = setting(False, "Print the ticket's QR code with the printer's own QR "
                               "command (GS ( k) instead of as part of the image: about 5 KB "

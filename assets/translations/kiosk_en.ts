@@ -3795,6 +3795,7 @@ Off</translation>
     <name>RatingChart</name>
     <message>
         <source>Đánh giá của người dân</source>
+        <extracomment>The title with the share, long and short: the short one where the long would be cut (&quot;Đánh giá của người dân: 88,8% h…&quot; on a 1366x768 laptop at 125 %).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3802,7 +3803,15 @@ Off</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Chưa có đánh giá</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{base_title}: {value} hài lòng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hài lòng: {value}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

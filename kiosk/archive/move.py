@@ -145,7 +145,8 @@ class AfterDeletion(ArchiveError):
 def archive(db: Database, folder: Path, before: date, *, station_id: str,
             dry_run: bool = False, now: datetime | None = None,
             done: list[YearResult] | None = None, go_on: Callable[[], bool] | None = None,
-            one_year: bool = False, step: int | None = None) -> list[YearResult]:
+            one_year: bool = False, step: int | None = None,
+            keep_dossiers: bool = False) -> list[YearResult]:
     """Archive every closed record whose last activity is before the day `before`, into the
     file of its calendar year, one year after the other (oldest first): the years before
     `before`'s year whole, its own year up to `before` (nothing of it when `before` is a 1
@@ -153,7 +154,8 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
     `done` as each finishes, for a caller that must say what was done before a failure).
     `one_year`: stop after the first year with something moved; `go_on`: asked before each
     year's file is put in place, False leaves that year as it was (files.Postponed); `step`:
-    delete the checked rows in transactions of that many records each (_delete_in_steps)."""
+    delete the checked rows in transactions of that many records each (_delete_in_steps);
+    `keep_dossiers` (a PC of a LAN office): the dossier side stays live (tables.DOSSIER_SIDE)."""
     from kiosk.instance import AlreadyRunning, InstanceLock
 
     last = last_year_for(before)
@@ -178,7 +180,8 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
                                   now=now, go_on=go_on, step=step,
-                                  until=year_until(year, before))
+                                  until=year_until(year, before),
+                                  keep_dossiers=keep_dossiers)
             if result.moved:
                 results.append(result)
                 if done is not None:
@@ -194,7 +197,8 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
 def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                  dry_run: bool = False, now: datetime | None = None,
                  go_on: Callable[[], bool] | None = None,
-                 step: int | None = None, until: date | None = None) -> YearResult:
+                 step: int | None = None, until: date | None = None,
+                 keep_dossiers: bool = False) -> YearResult:
     """The closed records of `year` whose last activity is before `until` (default: the
     whole year) into its archive file, added to what it holds already."""
     started = time.monotonic()
@@ -202,7 +206,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
     result = YearResult(year, dry_run=dry_run, until=until)
     deleted = False
     try:
-        counts = select_closed(db, year, until)
+        counts = select_closed(db, year, until, keep_dossiers=keep_dossiers)
         result.rows = {k: v for k, v in counts.items() if v}
         if dry_run or not result.moved:
             return result

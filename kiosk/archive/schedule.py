@@ -20,9 +20,9 @@ that calendar month (months rule) or year (years rule): the state file `archive-
 in the data folder holds `done_for`, the month ("2026-12") or the year (2026), when and what
 moved, no personal data; a state of one rule read by the other is simply not done
 (done_now). A failure is logged, recorded there for `kiosk doctor` (`failed_at`, `error`)
-and tried again at the next check. On the counter and hub PCs of an office
-with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
-refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
+and tried again at the next check. On the counter and hub PCs of an office with a LAN hub
+([hub] role 'client' or 'hub') the queue's records are archived and the dossier side stays
+live (keeps_dossiers(), lan_note(); docs/archive.md).
 """
 
 from __future__ import annotations
@@ -59,38 +59,28 @@ BUSY_TICKETS = ("waiting", "called", "serving")
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
-#: Why archiving is refused on the PCs of a LAN office (docs/archive.md, "Not built yet").
-LAN_REFUSAL = (
-    "Lưu trữ năm cũ chưa dùng được trên máy quầy/máy chủ của văn phòng có máy chủ LAN "
-    "(hub.role = {role}): máy quầy chép lại hồ sơ từ sổ của máy chủ, máy chủ nhận lại hồ sơ "
-    "các quầy gửi, nên hồ sơ đã lưu trữ sẽ quay lại cơ sở dữ liệu và bị đếm hai lần. Không có "
-    "gì bị thay đổi.\n"
-    "Archiving past years is not available yet on the counter PCs and the hub PC of an office "
-    "with a LAN hub (hub.role = {role}): a counter mirrors dossiers back from the hub's book "
-    "and the hub takes forwarded dossiers again, so archived records would come back and be "
-    "counted twice. Nothing was changed.")
+#: What `kiosk archive` adds on the PCs of a LAN office (docs/archive.md, "The PCs of an
+#: office with a LAN hub").
+LAN_NOTE = (
+    "Máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): chỉ lưu trữ số thứ tự "
+    "(với lượt gọi), đánh giá và góp ý; hồ sơ và phản ánh, kiến nghị vẫn ở lại cơ sở dữ liệu "
+    "của máy này, vì máy quầy chép lại hồ sơ từ sổ của máy chủ và máy chủ nhận lại hồ sơ các "
+    "quầy gửi.\n"
+    "PC of an office with a LAN hub (hub.role = {role}): only tickets (with their queue "
+    "events), ratings and feedback are archived; dossiers and petitions stay live on this PC, "
+    "because a counter mirrors dossiers back from the hub's book and the hub takes forwarded "
+    "dossiers again.")
 
 
-#: After a dry run on such a PC: what it counted, and that archiving itself is not there yet.
-LAN_DRY_RUN = (
-    "Chạy thử trên máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): trên "
-    "đây là những gì sẽ được chuyển sang tệp lưu trữ, nhưng việc lưu trữ năm cũ chưa dùng được "
-    "trên máy này (hồ sơ đã lưu trữ sẽ quay lại và bị đếm hai lần). Không có gì bị thay đổi.\n"
-    "Dry run on a PC of an office with a LAN hub (hub.role = {role}): the above is what would "
-    "move to the archive files, but archiving itself is not available on this PC yet (archived "
-    "dossiers would come back and be counted twice). Nothing was changed.")
+def keeps_dossiers(config: Config) -> bool:
+    """A PC of a LAN office ([hub] role 'client' or 'hub'): its dossier side stays live
+    (kiosk.archive.tables.DOSSIER_SIDE), the queue's records are archived."""
+    return config.hub.role in ("client", "hub")
 
 
-def dry_run_note(config: Config) -> str | None:
-    """What a dry run on a PC of a LAN office adds to its counts, or None elsewhere."""
-    role = config.hub.role
-    return LAN_DRY_RUN.format(role=role) if role in ("client", "hub") else None
-
-
-def refusal(config: Config) -> str | None:
-    """Why this station may not archive (a PC of a LAN office), or None when it may."""
-    role = config.hub.role
-    return LAN_REFUSAL.format(role=role) if role in ("client", "hub") else None
+def lan_note(config: Config) -> str | None:
+    """What `kiosk archive` says on a PC of a LAN office (LAN_NOTE), or None elsewhere."""
+    return LAN_NOTE.format(role=config.hub.role) if keeps_dossiers(config) else None
 
 
 def station_folder(config: Config, paths: Paths) -> Path:
@@ -119,7 +109,7 @@ def retention_after(config: Config, paths: Paths):
     """Retention again over the archived years once a run archived some: a record archived
     now may hold personal data already past its time (a refused, withdrawn or stopped dossier
     the live purge kept because it could not tell the city had every change; the archive only
-    takes delivered records), which would otherwise stay there until the next yearly run.
+    takes delivered records), which would otherwise stay there until the next run.
     Nothing is unpacked for a year whose manifest says nothing is past its time."""
     return purge_archived(config, paths, now=datetime.now(UTC))
 
@@ -129,12 +119,10 @@ def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
                    feedback_days: int | None = None, dry_run: bool = False):
     """Retention reaching the station's archived years (kiosk/archive/purge.py), with the
     configured retention times unless given; the [backup] folder's copies replaced after.
-    Returns purge.ArchivePurge (nothing on a PC of a LAN office: it archives nothing)."""
+    Returns purge.ArchivePurge."""
     from kiosk.archive.files import backup_folder_name
-    from kiosk.archive.purge import ArchivePurge, purge_archives
+    from kiosk.archive.purge import purge_archives
 
-    if refusal(config):
-        return ArchivePurge()
     backup_to = None
     if config.backup.folder:
         backup_to = Path(config.backup.folder).expanduser() / backup_folder_name(
@@ -265,9 +253,6 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
     from kiosk.archive.move import archive, configured_before
     from kiosk.station import open_database
 
-    reason = refusal(config)
-    if reason:
-        raise RuntimeError(reason)
     now = now or datetime.now(ZoneInfo(config.office.timezone))
     before = configured_before(config.store, now.date())
     if before is None:
@@ -278,7 +263,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
         results = archive(db, station_folder(config, paths), before,
                           station_id=config.station.id, now=now.astimezone(UTC),
                           go_on=still_idle, one_year=still_idle is not None,
-                          step=DELETE_STEP if still_idle is not None else None)
+                          step=DELETE_STEP if still_idle is not None else None,
+                          keep_dossiers=keeps_dossiers(config))
     finally:
         db.conn.close()
     if results:
@@ -344,10 +330,6 @@ class YearlyArchiver:
                                                          self.idle_for_s)
 
     def _run(self) -> None:
-        if refusal(self.config):
-            log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = "
-                     "%s; docs/archive.md)", self.config.hub.role)
-            return
         self.nice = lowest_priority()
         wait = self.first_delay_s
         while not self._stop.wait(wait):
@@ -387,9 +369,5 @@ def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:
     """The station's archiving thread when [store] archive_keep_months or archive_keep_years
     is set; else None."""
     if not archiving_on(config):
-        return None
-    if refusal(config):
-        log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = %s; "
-                 "docs/archive.md)", config.hub.role)
         return None
     return YearlyArchiver(config, paths).start()

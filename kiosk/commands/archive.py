@@ -17,7 +17,8 @@ def register(sub) -> None:
     p = sub.add_parser("archive", help="move the closed records (tickets, dossiers handed back "
                        "and purged, ratings, ...) of past months and years out of the database "
                        "into one archive file per calendar year in the data folder's archive/; "
-                       "reports, the logbook and `dossier show` still read them")
+                       "reports, the logbook and `dossier show` still read them (on the PCs of "
+                       "an office with a LAN hub dossiers and petitions stay live)")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--before", metavar="YYYY-MM-DD", type=_day,
                       help="archive the closed records whose last activity is before this day "
@@ -76,22 +77,21 @@ def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.move import archive, configured_before, default_before, months_before
     from kiosk.archive.schedule import (
-        dry_run_note,
+        keeps_dossiers,
+        lan_note,
         record_run,
-        refusal,
         retention_after,
         retention_first,
         run_for,
         station_folder,
     )
+    from kiosk.archive.tables import DOSSIER_SIDE
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
-    reason = refusal(config)
-    if reason and not args.dry_run:
-        print(reason, file=sys.stderr)
-        return EXIT_FAILED
-    note = dry_run_note(config)  # a dry run there counts, and says archiving is not there yet
+    # A PC of a LAN office archives the queue's records; its dossier side stays live.
+    keep_dossiers = keeps_dossiers(config)
+    note = lan_note(config)
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
     configured = configured_before(config.store, today)
     if args.before:
@@ -112,7 +112,8 @@ def _archive(args, config: Config, paths: Paths) -> int:
             retention_first(db, config, paths)
         purging = False
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
-                          dry_run=args.dry_run, now=datetime.now(UTC), done=done)
+                          dry_run=args.dry_run, now=datetime.now(UTC), done=done,
+                          keep_dossiers=keep_dossiers)
     except (ArchiveError, StorageError, OSError) as exc:
         message = _failure(exc, purging, done)
         if not args.dry_run:
@@ -142,9 +143,10 @@ def _archive(args, config: Config, paths: Paths) -> int:
     if args.json:
         out = {"before": before.isoformat(), "until": before.isoformat(),
                "through": through.isoformat(), "dry_run": args.dry_run,
-               "years": [r.as_json() for r in results]}
+               "years": [r.as_json() for r in results],
+               "kept_live": list(DOSSIER_SIDE) if keep_dossiers else []}
         if note:
-            out.update(archiving_available=False, note=note)
+            out["note"] = note
         print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
     if not results:

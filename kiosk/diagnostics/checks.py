@@ -769,6 +769,9 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         elif store is not None:
             when = ("automatic archiving is off ([store] archive_keep_months = 0 and "
                     "archive_keep_years = 0)")
+        if when and ctx.config.hub.role in ("client", "hub"):
+            when += ("; on this PC of a LAN office its dossiers and petitions stay live "
+                     "(docs/archive.md)")
         return [ok("archive", "no archived year" + (f" ({when})" if when else ""))] + results
     for entry in years:
         rows = sum(entry.rows.values())
@@ -906,11 +909,11 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     from zoneinfo import ZoneInfo
 
     from kiosk.archive.move import archive, configured_before
-    from kiosk.archive.schedule import refusal
+    from kiosk.archive.schedule import keeps_dossiers
     from kiosk.station import database_path
 
     config = ctx.config
-    if config is None or refusal(config):
+    if config is None:
         return []
     path = database_path(config, ctx.paths)
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
@@ -925,7 +928,8 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
         return []
     try:
         late = archive(Database(conn), ctx.paths.archive, before,
-                       station_id=config.station.id, dry_run=True)
+                       station_id=config.station.id, dry_run=True,
+                       keep_dossiers=keeps_dossiers(config))
     except sqlite3.Error as exc:
         return [skip("archive", f"whether closed years wait to be archived: database not "
                      f"readable ({exc})")]

@@ -422,34 +422,6 @@ def all_rows_of(data: Path, sql: str) -> list[tuple]:
         db.conn.close()
 
 
-@pytest.mark.parametrize("role", ["client", "hub"])
-def test_a_pc_of_a_lan_office_refuses_to_archive(station, role, capsys):
-    from kiosk.archive.schedule import YearlyArchiver, run_once, start_yearly_archive
-    from kiosk.paths import Paths
-
-    (station / "kiosk.toml").write_text(
-        f'[hub]\nrole = "{role}"\n' + ('url = "http://192.168.1.10:8090"\n'
-                                       if role == "client" else ""), encoding="utf-8")
-    before = live_count(station, "tickets")
-    capsys.readouterr()
-    assert kiosk(station, "archive", "--before", "2026-01-01") != 0
-    err = capsys.readouterr().err
-    assert "chưa dùng được trên máy quầy/máy chủ" in err and "not available yet" in err
-    assert f"hub.role = {role}" in err
-    assert live_count(station, "tickets") == before
-    assert not (station / "archive").exists()
-    config = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1},
-                                  hub={"role": role})
-    paths = Paths(station, station / "kiosk.toml")
-    assert start_yearly_archive(config, paths) is None
-    with pytest.raises(RuntimeError, match="LAN"):
-        run_once(config, paths, datetime(2026, 4, 1, 19, 0, tzinfo=TZ))
-    archiver = YearlyArchiver(config, paths, first_delay_s=0.0, every_s=0.0).start()
-    archiver._thread.join(5)
-    assert not archiver._thread.is_alive() and archiver.runs == 0  # skipped, no loop
-    assert live_count(station, "tickets") == before
-
-
 def test_a_mirrored_copy_of_an_archived_dossier_is_not_inserted_again(station, capsys):
     from kiosk.dossiers.intake import DossierDesk
     from kiosk.dossiers.office import mirror
