@@ -33,7 +33,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +109,21 @@ def months_before(today: date, keep_months: int) -> date:
 
 def configured_before(store: Any, today: date) -> date | None:
     """The cut-off the configuration's rule sets today ([store] archive_keep_months when > 0,
-    else archive_keep_years when > 0); None when automatic archiving is off."""
+    else archive_keep_years when > 0); None when automatic archiving is off. Never later than
+    RECENT_DAYS ago: a counter PC forwards a rating or replays a queue operation to its hub up
+    to 31 days late (kiosk/hub/limits.py AT_MAX_AGE), and a record archived before it came
+    would come back live and count twice."""
     if store.archive_keep_months:
-        return months_before(today, store.archive_keep_months)
-    if store.archive_keep_years:
-        return default_before(today, store.archive_keep_years)
-    return None
+        cut = months_before(today, store.archive_keep_months)
+    elif store.archive_keep_years:
+        cut = default_before(today, store.archive_keep_years)
+    else:
+        return None
+    return min(cut, today - timedelta(days=RECENT_DAYS))
+
+
+#: Records younger than this stay live whatever the rule (configured_before).
+RECENT_DAYS = 32
 
 
 def first_live_year(db: Database) -> int | None:

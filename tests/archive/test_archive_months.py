@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.archive import files
-from kiosk.archive.move import STOP_AT_ENV, archive, months_before
+from kiosk.archive.move import STOP_AT_ENV, archive, configured_before, months_before
 from kiosk.archive.reading import needed_years, with_archives
 from kiosk.archive.tables import TABLES
 from kiosk.config import Config
@@ -240,6 +240,22 @@ def test_the_station_archives_once_a_month(station):
     assert pending(MONTHS, paths, december.replace(hour=10))
     assert run_once(MONTHS, paths, december.replace(hour=10), still_idle=lambda: True) == []
     assert read_state(paths)["done_for"] == "2026-12"
+
+
+def test_the_rule_never_archives_what_a_counter_may_still_forward_to_its_hub():
+    from kiosk.config import Config
+
+    store = Config().store
+    assert configured_before(store, date(2026, 12, 5)) == date(2026, 10, 1)
+    one = Config().with_values(store={"archive_keep_months": 1}).store
+    assert configured_before(one, date(2026, 12, 5)) == date(2026, 11, 3)  # not 12-01
+    assert configured_before(one, date(2026, 12, 31)) == date(2026, 11, 29)
+    two = Config().with_values(store={"archive_keep_months": 2}).store
+    assert configured_before(two, date(2026, 12, 1)) == date(2026, 10, 30)  # not 11-01
+    year = Config().with_values(store={"archive_keep_months": 0,
+                                       "archive_keep_years": 1}).store
+    assert configured_before(year, date(2027, 1, 10)) == date(2026, 12, 9)  # not 2027-01-01
+    assert configured_before(year, date(2027, 3, 1)) == date(2027, 1, 1)
 
 
 def test_months_before():
