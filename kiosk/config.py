@@ -91,6 +91,13 @@ def _check_usb_ids(value: tuple[str, ...]) -> str | None:
     return None
 
 
+def _check_keep_months(value: int) -> str | None:
+    if value == 1:
+        return ("must be 0 (the yearly rule) or at least 2: a month's records are archived "
+                "only once they are 32 days old, so 1 would never archive")
+    return None
+
+
 def _check_pin_hash(value: str) -> str | None:
     from kiosk.admin.pin import is_pin_hash
 
@@ -502,8 +509,11 @@ class StoreConfig:
                                        "months move, once a month, into the archive file of "
                                        "their calendar year in the data folder's archive/ "
                                        "(docs/archive.md). 3: in December, October to December "
-                                       "stay live; 0: the yearly rule of archive_keep_years "
-                                       "instead.", minimum=0, maximum=600)
+                                       "stay live; each run waits until its cut-off is 32 days "
+                                       "past (a counter PC may send its hub a record 31 days "
+                                       "late); 0: the yearly rule of archive_keep_years "
+                                       "instead; 1 is refused.", minimum=0, maximum=600,
+                                       check=_check_keep_months)
     archive_keep_years: int = setting(2, "Used only when archive_keep_months = 0: calendar "
                                       "years kept in the live database; the closed records "
                                       "of older years move, once a year, to one archive file "

@@ -109,21 +109,33 @@ def months_before(today: date, keep_months: int) -> date:
 
 def configured_before(store: Any, today: date) -> date | None:
     """The cut-off the configuration's rule sets today ([store] archive_keep_months when > 0,
-    else archive_keep_years when > 0); None when automatic archiving is off. Never later than
-    RECENT_DAYS ago: a counter PC forwards a rating or replays a queue operation to its hub up
-    to 31 days late (kiosk/hub/limits.py AT_MAX_AGE), and a record archived before it came
-    would come back live and count twice."""
+    else archive_keep_years when > 0); None when automatic archiving is off."""
     if store.archive_keep_months:
-        cut = months_before(today, store.archive_keep_months)
-    elif store.archive_keep_years:
-        cut = default_before(today, store.archive_keep_years)
-    else:
-        return None
-    return min(cut, today - timedelta(days=RECENT_DAYS))
+        return months_before(today, store.archive_keep_months)
+    if store.archive_keep_years:
+        return default_before(today, store.archive_keep_years)
+    return None
 
 
-#: Records younger than this stay live whatever the rule (configured_before).
+#: Nothing younger is archived by the station's rule: a counter PC forwards a rating or
+#: replays a queue operation to its hub up to 31 days late (kiosk/hub/limits.py AT_MAX_AGE),
+#: and a record archived before it came would come back live and count twice.
 RECENT_DAYS = 32
+
+
+def ready(before: date, today: date) -> bool:
+    """The rule's cut-off `before` is RECENT_DAYS old: its run may go (the station waits for
+    that: archive_keep_years = 1 runs from 2 February, archive_keep_months = 2 from the 3rd)."""
+    return before <= today - timedelta(days=RECENT_DAYS)
+
+
+def due_before(store: Any, today: date) -> date | None:
+    """The cut-off the station's rule has archived up to by `today`: today's once it is
+    ready(), else the one of RECENT_DAYS ago (ready by construction)."""
+    before = configured_before(store, today)
+    if before is None or ready(before, today):
+        return before
+    return configured_before(store, today - timedelta(days=RECENT_DAYS))
 
 
 def first_live_year(db: Database) -> int | None:

@@ -189,8 +189,14 @@ def done_now(config: Config, state: dict[str, Any], now: datetime | date) -> boo
 
 
 def pending(config: Config, paths: Paths, now: datetime) -> bool:
-    """Archiving is on and not yet done this calendar month (months rule) or year."""
+    """Archiving is on, not yet done this calendar month (months rule) or year, and the
+    rule's cut-off is old enough (kiosk.archive.move.ready)."""
+    from kiosk.archive.move import configured_before, ready
+
     if not archiving_on(config):
+        return False
+    before = configured_before(config.store, now.date())
+    if before is None or not ready(before, now.date()):
         return False
     return not done_now(config, read_state(paths), now)
 
@@ -250,13 +256,13 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
     its file is put in place `still_idle()` must still say so, else that year is left as it
     was (Postponed); its rows are then deleted in steps of DELETE_STEP records; the run is
     recorded as done once a call finds nothing more to move."""
-    from kiosk.archive.move import archive, configured_before
+    from kiosk.archive.move import archive, configured_before, ready
     from kiosk.station import open_database
 
     now = now or datetime.now(ZoneInfo(config.office.timezone))
     before = configured_before(config.store, now.date())
-    if before is None:
-        return []
+    if before is None or not ready(before, now.date()):
+        return []  # not yet: nothing recorded, the run goes once its cut-off is old enough
     db = open_database(config, paths)
     try:
         retention_first(db, config, paths)

@@ -75,7 +75,14 @@ def _failure(exc: BaseException, purging: bool, done: list) -> str:
 
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
-    from kiosk.archive.move import archive, configured_before, default_before, months_before
+    from kiosk.archive.move import (
+        RECENT_DAYS,
+        archive,
+        configured_before,
+        default_before,
+        due_before,
+        months_before,
+    )
     from kiosk.archive.schedule import (
         keeps_dossiers,
         lan_note,
@@ -98,12 +105,20 @@ def _archive(args, config: Config, paths: Paths) -> int:
         before = args.before
     elif args.keep_months:
         before = months_before(today, args.keep_months)
-    else:  # both rules off: the years rule's default, by hand
-        before = configured or default_before(today, 2)
+    else:  # the rule as the station runs it; both rules off: the years rule's default
+        before = due_before(config.store, today) or default_before(today, 2)
     if before > today:
         print(f"--before {before}: that day is not closed yet (today is {today}); give "
               f"{today} or an earlier day.", file=sys.stderr)
         return EXIT_USAGE
+    recent = today - timedelta(days=RECENT_DAYS)
+    if keep_dossiers and before > recent:
+        # A counter may still forward a rating or replay an operation of those days to the
+        # hub (up to 31 days late): archived, it would come back live and count twice.
+        print(f"Only the records before {recent:%d/%m/%Y} are archived on a PC of an office "
+              f"with a LAN hub: the counters may still send the hub those of the last "
+              f"{RECENT_DAYS} days.", file=sys.stderr)
+        before = recent
     db = open_database(config, paths)
     done: list = []
     purging = True

@@ -908,7 +908,7 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     not counted)."""
     from zoneinfo import ZoneInfo
 
-    from kiosk.archive.move import archive, configured_before
+    from kiosk.archive.move import archive, due_before
     from kiosk.archive.schedule import keeps_dossiers
     from kiosk.station import database_path
 
@@ -917,7 +917,7 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
         return []
     path = database_path(config, ctx.paths)
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
-    before = configured_before(config.store, today)
+    before = due_before(config.store, today)
     if before is None or not path.exists():
         return []
     from sqlite_utils import Database
@@ -956,12 +956,11 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
                f"`kiosk archive` when the office is closed ({cost}, tickets can still be "
                "issued meanwhile; docs/archive.md).")
     if months:
-        first = before.strftime("%m/%Y")
         return [warn("archive", f"closed months waiting to be archived: records closed "
                      f"before {before:%d/%m/%Y} are still in the live database although "
                      f"[store] archive_keep_months = {config.store.archive_keep_months} keeps "
-                     f"only {first} to {today:%m/%Y} live ({which}); the database grows by "
-                     "them", fix)]
+                     f"only those from {before:%d/%m/%Y} on live ({which}); the database "
+                     "grows by them", fix)]
     kept = f"{before.year}-{today.year}" if before.year < today.year else str(today.year)
     return [warn("archive", f"closed years still in the live database although [store] "
                  f"archive_keep_years = {config.store.archive_keep_years} keeps only {kept} "

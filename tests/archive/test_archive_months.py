@@ -12,7 +12,7 @@ import random
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -242,20 +242,49 @@ def test_the_station_archives_once_a_month(station):
     assert read_state(paths)["done_for"] == "2026-12"
 
 
-def test_the_rule_never_archives_what_a_counter_may_still_forward_to_its_hub():
-    from kiosk.config import Config
+def test_a_run_waits_until_its_cut_off_is_32_days_old(station):
+    """A counter PC may forward a rating or replay an operation to its hub 31 days late: the
+    rule's run waits until its cut-off is that old, and a run too early records nothing."""
+    from kiosk.archive.move import due_before, ready
+    from kiosk.archive.schedule import due, pending, read_state, run_once
+    from kiosk.config import ConfigError
 
-    store = Config().store
-    assert configured_before(store, date(2026, 12, 5)) == date(2026, 10, 1)
-    one = Config().with_values(store={"archive_keep_months": 1}).store
-    assert configured_before(one, date(2026, 12, 5)) == date(2026, 11, 3)  # not 12-01
-    assert configured_before(one, date(2026, 12, 31)) == date(2026, 11, 29)
-    two = Config().with_values(store={"archive_keep_months": 2}).store
-    assert configured_before(two, date(2026, 12, 1)) == date(2026, 10, 30)  # not 11-01
-    year = Config().with_values(store={"archive_keep_months": 0,
-                                       "archive_keep_years": 1}).store
-    assert configured_before(year, date(2027, 1, 10)) == date(2026, 12, 9)  # not 2027-01-01
-    assert configured_before(year, date(2027, 3, 1)) == date(2027, 1, 1)
+    paths = Paths(station, station / "kiosk.toml")
+    one_year = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1})
+    january = datetime(2027, 1, 2, 19, 0, tzinfo=TZ)  # a Saturday: the office is closed
+    assert configured_before(one_year.store, january.date()) == date(2027, 1, 1)
+    assert not ready(date(2027, 1, 1), january.date())
+    assert not pending(one_year, paths, january) and not due(one_year, paths, january)
+    assert run_once(one_year, paths, january) == []
+    assert "done_for" not in read_state(paths)
+    assert live_count(station, "tickets", "day >= '2026-07-01'") == 5 * 24
+    # What the doctor expects by then: the rule of 32 days ago (2025 and before).
+    assert due_before(one_year.store, january.date()) == date(2026, 1, 1)
+    february = datetime(2027, 2, 2, 19, 0, tzinfo=TZ)
+    assert due(one_year, paths, february)
+    moved = run_once(one_year, paths, february)
+    assert [(m["year"], m["until"]) for m in moved] == [(2026, "2027-01-01")]
+    assert read_state(paths)["done_for"] == 2027
+    assert live_count(station, "tickets") == 1  # the newest row of a table stays (its id)
+    assert not pending(one_year, paths, february.replace(month=11))  # once that year
+
+    two = Config().with_values(store={"archive_keep_months": 2})
+    assert not pending(two, paths, datetime(2026, 12, 2, 19, 0, tzinfo=TZ))  # Nov 1 + 32 days
+    assert pending(two, paths, datetime(2026, 12, 3, 19, 0, tzinfo=TZ))
+    assert due_before(MONTHS.store, date(2026, 12, 5)) == date(2026, 10, 1)  # never binds
+    with pytest.raises(ConfigError, match="at least 2"):
+        Config().with_values(store={"archive_keep_months": 1})
+
+
+def test_a_lan_pc_archives_nothing_of_the_last_32_days_by_hand(station, capsys):
+    hub = station / "kiosk.toml"
+    hub.write_text('[hub]\nrole = "hub"\n', encoding="utf-8")
+    today = datetime.now(TZ).date()
+    assert kiosk(station, "archive", "--before", f"{today}", "--json") == 0
+    out = capsys.readouterr()
+    assert "Only the records before" in out.err
+    recent = today - timedelta(days=32)
+    assert json.loads(out.out)["until"] == f"{recent}"
 
 
 def test_months_before():
