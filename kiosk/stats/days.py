@@ -104,12 +104,46 @@ def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
     tickets = {day: f"{n}:{int(ids)}" for day, n, ids in db.execute(
         "SELECT day, count(*), total(id) FROM tickets WHERE day BETWEEN ? AND ? GROUP BY day",
         (lo, hi)).fetchall()}
-    events = {day: f"{n}:{int(ids)}:{top}" for day, n, ids, top in db.execute(
-        "SELECT t.day, count(*), total(e.id), max(e.id) FROM tickets t "
-        "JOIN queue_events e ON e.ticket_id = t.id WHERE t.day BETWEEN ? AND ? GROUP BY t.day",
-        (lo, hi)).fetchall()}
+    from kiosk.archive.reading import reads_archives
+
+    if reads_archives(db):
+        sums = _event_sums_by_ticket(db, lo, hi)
+    else:
+        sums = db.execute(
+            "SELECT t.day, count(*), total(e.id), max(e.id) FROM tickets t JOIN queue_events "
+            "e ON e.ticket_id = t.id WHERE t.day BETWEEN ? AND ? GROUP BY t.day",
+            (lo, hi)).fetchall()
+    events = {day: f"{n}:{int(ids)}:{top}" for day, n, ids, top in sums}
     return {day: f"{tickets.get(day, '0')}/{events.get(day, '0')}"
             for day in _day_texts(first - timedelta(days=1), last + timedelta(days=1))}
+
+
+def _event_sums_by_ticket(db: Database, lo: str, hi: str) -> list[tuple[str, int, int, int]]:
+    """(day, events, sum and largest of their ids) per stored ticket day lo..hi, as the join
+    of tickets and queue_events gives them, without the join: over an archived year both are
+    views (kiosk/archive/reading.py), which SQLite joins by copying one whole and indexing
+    the copy. The events are read by the range of the days' ticket ids (each part of the view
+    by its index), summed per ticket by SQLite, then per day here."""
+    day_of = dict(db.execute("SELECT id, day FROM tickets WHERE day BETWEEN ? AND ?",
+                             (lo, hi)).fetchall())
+    if not day_of:
+        return []
+    per_day: dict[str, list[int]] = {}
+    for ticket_id, n, ids, top in db.execute(
+            "SELECT ticket_id, count(*), sum(id), max(id) FROM queue_events "
+            "WHERE ticket_id BETWEEN ? AND ? GROUP BY ticket_id",
+            (min(day_of), max(day_of))).fetchall():
+        day = day_of.get(ticket_id)
+        if day is None:  # an id inside the range, of a ticket of another day
+            continue
+        got = per_day.get(day)
+        if got is None:
+            per_day[day] = [n, ids, top]
+        else:
+            got[0] += n
+            got[1] += ids
+            got[2] = max(got[2], top)
+    return [(day, n, ids, top) for day, (n, ids, top) in per_day.items()]
 
 
 def sources(prints: Mapping[str, str], day: str) -> str:
