@@ -87,6 +87,23 @@ def reaches(manifest: dict | None, start: date) -> bool:
     return latest >= (start - timedelta(days=1)).isoformat()
 
 
+def holds_from(db: Database, schema: str, day: str) -> bool:
+    """Whether a table in `schema` holds a row with a DATED column on `day` or later. Each
+    table is read from its newest row back (a year's last days are its last rows), so a year
+    that does hold one is answered at once; one that does not is read through once."""
+    conn = db.conn
+    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                       "WHERE type = 'table'")}
+    for table, dated in DATED.items():
+        cols = set(columns(db, table, schema)) if table in have else set()
+        picked = [f"{_q(c)} >= ?" for c in dated if c in cols]
+        if picked and conn.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {schema}.{table} WHERE {' OR '.join(picked)} "
+                "ORDER BY rowid DESC)", (day,) * len(picked)).fetchone()[0]:
+            return True
+    return False
+
+
 def latest_day(db: Database, schema: str = "main") -> str | None:
     """The latest day (YYYY-MM-DD as written) of the DATED columns of the tables in `schema`;
     None when no row has one."""
@@ -135,11 +152,11 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     try:
         for year in years:
             copy = tmp / f"{year}.db"
-            files.decompress(files.year_file(folder, year), copy)
+            files.decompress(files.year_file(folder, year), copy, flush=False)
             schema = f"archive_{year}"
             conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
-            if year == edge and start is not None and not reaches(
-                    {LATEST_KEY: latest_day(db, schema) or "0000-00-00"}, start):
+            if year == edge and start is not None and not holds_from(
+                    db, schema, (start - timedelta(days=1)).isoformat()):
                 # Attached for the 1 January rule only, and nothing in it is that late (an
                 # older manifest does not say): not read, not indexed.
                 conn.execute(f"DETACH DATABASE {schema}")
@@ -289,7 +306,8 @@ def index_copy(db: Database, schema: str) -> None:
                     and parts not in UNREAD.get(t.name, ())):
                 wanted.append(parts)
         for ref in conn.execute(f"PRAGMA main.foreign_key_list({t.name})").fetchall():
-            if ref[3] in cols and (ref[3],) not in wanted and not any(
+            if ref[3] in cols and (ref[3],) not in wanted and (
+                    ref[3],) not in UNREAD.get(t.name, ()) and not any(
                     w[0] == ref[3] for w in wanted):
                 wanted.append((ref[3],))
         for n, parts in enumerate(wanted):

@@ -7,8 +7,17 @@ import json
 from datetime import date
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from kiosk.archive import files
-from kiosk.archive.reading import LATEST_KEY, needed_years, reads_archives, with_archives
+from kiosk.archive.reading import (
+    LATEST_KEY,
+    holds_from,
+    latest_day,
+    needed_years,
+    reads_archives,
+    with_archives,
+)
 from kiosk.config import Config
 from kiosk.stats import office_stats
 from kiosk.store import connect
@@ -69,9 +78,18 @@ def test_a_time_stamp_of_31_december_with_another_offset_is_still_found(station)
     assert _ratings_on(station, date(2025, 1, 1)) == ([2024], 1)
 
 
-def test_the_manifests_latest_day_decides_without_unpacking(station):
+def test_the_manifests_latest_day_decides_without_unpacking(station, tmp_path):
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     folder = station / "archive"
+    # what a manifest records (latest_day over the unpacked year): its last working day
+    copy = tmp_path / "2024.db"
+    files.decompress(files.year_file(folder, 2024), copy)
+    db = Database(copy)
+    try:
+        assert latest_day(db) == "2024-12-30"
+        assert holds_from(db, "main", "2024-12-30") and not holds_from(db, "main", "2024-12-31")
+    finally:
+        db.conn.close()
     manifest = files.manifest_file(folder, 2024)
     data = json.loads(manifest.read_text(encoding="utf-8"))
     assert needed_years(folder, date(2025, 1, 1)) == [2024]  # not recorded: as before
