@@ -512,9 +512,10 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
             "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
             f"r.at, {instant_sql('r.at')} FROM ratings r WHERE r.at >= ? AND r.at < ?",
             (lo, hi)).fetchall()
-        rated_tickets = rows_by_key(db, "tickets", "uid", (r[0] for r in rated),
-                                    "service_code, coalesce(queue_service, service_code), "
-                                    "issued_at, day")
+        rated_tickets = {row[0]: row[1:] for row in db.execute(
+            "SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, day "
+            "FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings WHERE at >= ? "
+            "AND at < ?)", (lo, hi)).fetchall()}
         none = (None, None, None, None)
         rows = [(*r, *rated_tickets.get(r[0], none)) for r in rated]
     else:

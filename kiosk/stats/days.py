@@ -123,26 +123,27 @@ def _event_sums_by_ticket(db: Database, lo: str, hi: str) -> list[tuple[str, int
     of tickets and queue_events gives them, without the join: over an archived year both are
     views (kiosk/archive/reading.py), which SQLite joins by copying one whole and indexing
     the copy. The events are read by the range of the days' ticket ids (each part of the view
-    by its index), summed per ticket by SQLite, then per day here."""
+    by its index alone), and added up per day here."""
     day_of = dict(db.execute("SELECT id, day FROM tickets WHERE day BETWEEN ? AND ?",
                              (lo, hi)).fetchall())
     if not day_of:
         return []
     per_day: dict[str, list[int]] = {}
-    for ticket_id, n, ids, top in db.execute(
-            "SELECT ticket_id, count(*), sum(id), max(id) FROM queue_events "
-            "WHERE ticket_id BETWEEN ? AND ? GROUP BY ticket_id",
-            (min(day_of), max(day_of))).fetchall():
-        day = day_of.get(ticket_id)
+    day_of_ticket = day_of.get
+    for ticket_id, event_id in db.execute(
+            "SELECT ticket_id, id FROM queue_events WHERE ticket_id BETWEEN ? AND ?",
+            (min(day_of), max(day_of))):
+        day = day_of_ticket(ticket_id)
         if day is None:  # an id inside the range, of a ticket of another day
             continue
         got = per_day.get(day)
         if got is None:
-            per_day[day] = [n, ids, top]
+            per_day[day] = [1, event_id, event_id]
         else:
-            got[0] += n
-            got[1] += ids
-            got[2] = max(got[2], top)
+            got[0] += 1
+            got[1] += event_id
+            if event_id > got[2]:
+                got[2] = event_id
     return [(day, n, ids, top) for day, (n, ids, top) in per_day.items()]
 
 

@@ -348,7 +348,7 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       each: Callable[[str | None, str | None], Iterable[_Acc]],
                       known: Mapping[int, str | None]) -> None:
     from kiosk.archive.reading import reads_archives
-    from kiosk.stats.figures import _detail, _name, rows_by_key
+    from kiosk.stats.figures import _detail, _name
 
     if reads_archives(db):
         # Over an archived year (views): each rated ticket's id looked up by its uid, as the
@@ -356,7 +356,9 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
         rated = db.execute(
             "SELECT r.level, r.at, r.clerk, r.dossier_code, r.ticket_uid FROM ratings r "
             "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
-        found = rows_by_key(db, "tickets", "uid", (r[4] for r in rated), "id")
+        found = {uid: (tid,) for uid, tid in db.execute(
+            "SELECT uid, id FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings "
+            "WHERE at >= ? AND at < ?)", (lo, hi)).fetchall()}
         rows = [(*r[:4], found[r[4]][0] if r[4] in found else None) for r in rated]
     else:
         rows = db.execute(
