@@ -565,13 +565,15 @@ def _one_day_archive(plain: Path, tmp: Path) -> tuple[int, int, int]:
 
 
 def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
-    """Archive the closed years as a station does with the default [store]
-    archive_keep_years (a quick run: its month, as if its year were closed), then measure the
-    files, the live database and the reports over live and archived days."""
+    """Archive the closed years as a station does with the yearly rule ([store]
+    archive_keep_months = 0, archive_keep_years as configured, then 1), then the closed months
+    as it does with the default archive_keep_months (a quick run: its month, as if its year
+    were closed), and measure the files, the live database and the reports over live and
+    archived days."""
     import gzip
 
     from kiosk.archive import files
-    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.move import archive, configured_before, default_before
     from kiosk.archive.reading import with_archives
     from kiosk.dossiers.retention import purge_personal_data
     from kiosk.stats import office_stats
@@ -628,6 +630,15 @@ def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
         res["archive_one_more_year_s"] = round(time.perf_counter() - t0, 1)
         note(moved)
         settle("keep_1_year")
+    months = config.store.archive_keep_months
+    if not quick and months:  # and the default rule: the closed months, the day after `last`
+        cut = configured_before(config.store, last + timedelta(days=1))
+        res["archive_months_before"] = cut.isoformat()
+        t0 = time.perf_counter()
+        moved = archive(db, folder, cut, station_id=config.station.id)
+        res["archive_months_s"] = round(time.perf_counter() - t0, 1)
+        note(moved)
+        settle(f"keep_{months}_months")
     db.conn.close()
     # Each year's file unpacked (what a report over it does first), plain and gzip sizes.
     with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
@@ -664,6 +675,8 @@ def _archive(data_dir: Path, last: date, quick: bool, progress) -> dict:
         data_dir, month_end.replace(day=1), month_end, "month.csv", runs)[0]
     res["report_365_days_csv_after_archiving_s"] = _csv_report(
         data_dir, last - timedelta(days=364), last, "year.csv", runs)[0]
+    res["report_this_year_csv_after_archiving_s"] = _csv_report(
+        data_dir, date(last.year, 1, 1), last, "this-year.csv", runs)[0]
     res["logbook_that_year_csv_after_archiving_s"] = round(_run(
         ["export", "logbook", "--from", f"{year_range[0]}", "--to", f"{year_range[1]}",
          "--format", "csv", "--out", str(data_dir / "out" / "l.csv")], data_dir), 2)

@@ -232,7 +232,9 @@ class PrinterConfig:
                            "says, or have no QR command (as Epson models older than the "
                            "TM-T88IV): print a test ticket and check it is centred and has its "
                            "QR code. 'auto': 'epson' for a usb:// printer made by Epson "
-                           "(vendor ID 04b8), 'basic' for any other.",
+                           "(vendor ID 04b8) and a win32:// queue on Epson's own TM driver "
+                           "('EPSON TM-T82III Receipt', ...; not the TM-U or models before "
+                           "the TM-T88IV), 'basic' for any other.",
                            choices=("auto", "basic", "epson"))
     native_qr: bool = setting(False, "Print the ticket's QR code with the printer's own QR "
                               "command (GS ( k) instead of as part of the image: about 5 KB "
@@ -495,12 +497,20 @@ class AdminConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = setting("", "SQLite database file; empty means kiosk.db in the data directory.")
-    archive_keep_years: int = setting(2, "Calendar years kept in the live database; the closed "
-                                      "records of older years move, once a year, to one "
-                                      "archive file per year in the data folder's archive/ "
-                                      "(docs/archive.md). 2: the current and the previous "
-                                      "year stay live; 0: never automatically (`kiosk "
-                                      "archive` by hand).", minimum=0, maximum=50)
+    archive_keep_months: int = setting(3, "Calendar months kept in the live database (the "
+                                       "current one included); the closed records of older "
+                                       "months move, once a month, into the archive file of "
+                                       "their calendar year in the data folder's archive/ "
+                                       "(docs/archive.md). 3: in December, October to December "
+                                       "stay live; 0: the yearly rule of archive_keep_years "
+                                       "instead.", minimum=0, maximum=600)
+    archive_keep_years: int = setting(2, "Used only when archive_keep_months = 0: calendar "
+                                      "years kept in the live database; the closed records "
+                                      "of older years move, once a year, to one archive file "
+                                      "per year (docs/archive.md). 2: the current and the "
+                                      "previous year stay live; 0 (with archive_keep_months "
+                                      "= 0): never automatically (`kiosk archive` by hand).",
+                                      minimum=0, maximum=50)
 
 
 @dataclass(frozen=True)

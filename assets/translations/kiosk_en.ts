@@ -317,6 +317,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Số tháng giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số năm giữ trong cơ sở dữ liệu (khi số tháng giữ = 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Phản ánh, kiến nghị</source>
         <translation type="unfinished"></translation>
     </message>
@@ -478,10 +486,6 @@
     </message>
     <message>
         <source>Tệp cơ sở dữ liệu</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Số năm giữ trong cơ sở dữ liệu (còn lại lưu trữ)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -829,7 +833,7 @@
     </message>
     <message>
         <source>Cấp số</source>
-        <extracomment>The charts&apos; row at 1366x768 (the window&apos;s scale follows: 216 px at 1093x614). (heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
+        <extracomment>The charts&apos; row at 1366x768 (the window&apos;s scale follows: 216 px at 1093x614). Below this height (logical px; 1366x768 at 125 % gives 614) the window is short: the reminder banner on one line (its whole text in the tool tip and the due tab), tighter margins round the tiles, charts and tabs; the tabs&apos; tables give up the height (they scroll). (heading, value for sorting, text) per column; None values sort first and read &quot;–&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3791,6 +3795,7 @@ Off</translation>
     <name>RatingChart</name>
     <message>
         <source>Đánh giá của người dân</source>
+        <extracomment>The title with the share, long and short: the short one where the long would be cut (&quot;Đánh giá của người dân: 88,8% h…&quot; on a 1366x768 laptop at 125 %).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3798,7 +3803,15 @@ Off</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Chưa có đánh giá</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{base_title}: {value} hài lòng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hài lòng: {value}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

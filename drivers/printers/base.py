@@ -208,7 +208,7 @@ class StreamPrinter(Printer):
         with self._lock:
             self._refuse_if_stuck()
             raster = to_raster(image, self.width_dots)
-            job = build_job(raster, self.width_dots, cut=cut, options=self.job_options)
+            job = build_job(raster, self.width_dots, cut=cut, options=self.options_for_job())
             budget = self.timeout_s + self._transfer_time_s(len(job), raster.height)
             deadline = Deadline(budget)
             started = time.monotonic()
@@ -222,6 +222,11 @@ class StreamPrinter(Printer):
                                     "did not finish the job")
         log.info("Printed %d bytes to %s in %.1f s", len(job), self.uri,
                  time.monotonic() - started)
+
+    def options_for_job(self) -> JobOptions:
+        """The options the next job is built with (job_options unless the backend learns
+        more about its printer)."""
+        return self.job_options
 
     def warm_up(self) -> None:
         # Importing python-escpos takes ~0.15 s: pay it before the first citizen, not during.

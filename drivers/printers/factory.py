@@ -56,6 +56,11 @@ def open_printer(
                           left_margin=left_margin)
     printer = _open(uri, width_mm, timeout_s, preview_dir, check_status)
     printer.job_options = options
+    if profile == "auto" and hasattr(printer, "epson_job_options"):
+        # A spooler queue says which driver it has, not who made the printer: the backend
+        # takes the epson options once its queue's driver is known to be Epson's.
+        printer.epson_job_options = job_options("epson", None, native_qr=native_qr,
+                                                left_margin=left_margin)
     return printer
 
 
@@ -66,6 +71,26 @@ PROFILES = ("auto", "basic", "epson")
 EPSON_USB_VENDOR = 0x04B8
 
 
+def epson_driver(driver_name: str | None) -> bool:
+    """True for a Windows queue on Epson's own driver for a thermal receipt printer that has
+    the QR command.
+
+    Epson's drivers name themselves after the model ("EPSON TM-T82III Receipt", "EPSON
+    TM-T20II Receipt5", "EPSON TM-T88V Receipt"); clones ship their own ("POS-80C",
+    "XP-80C"). Left out: the TM-U models (impact printers) and the models older than the
+    TM-T88IV, which have no QR command.
+    """
+    words = (driver_name or "").strip().casefold().split()
+    if len(words) < 2 or words[0] != "epson" or not words[1].startswith("tm-"):
+        return False
+    model = words[1]
+    return not model.startswith("tm-u") and model not in _EPSON_WITHOUT_QR
+
+
+#: Epson thermal models whose firmware has no QR command (GS ( k).
+_EPSON_WITHOUT_QR = frozenset({"tm-t88", "tm-t88ii", "tm-t88iii", "tm-t70"})
+
+
 def job_options(profile: str, address: object, *, native_qr: bool = False,
                 left_margin: bool = False) -> JobOptions:
     """How jobs are built for a printer of `profile` at `address`.
@@ -73,8 +98,9 @@ def job_options(profile: str, address: object, *, native_qr: bool = False,
     'basic': raster images at the left margin only, which every ESC/POS printer prints alike.
     'epson': Epson's ESC/POS as documented: the ticket's QR with the printer's own command
     (GS ( k) and raster bands centred by the printer (ESC a 1), the same dots in fewer bytes.
-    'auto': 'epson' for a USB printer with Epson's vendor ID, else 'basic'. native_qr and
-    left_margin add their commands whatever the profile.
+    'auto': 'epson' for a USB printer with Epson's vendor ID (and, decided by the backend
+    when it first prints, a Windows queue on Epson's driver: epson_driver()), else 'basic'.
+    native_qr and left_margin add their commands whatever the profile.
     """
     if profile not in PROFILES:
         raise ValueError(f"printer profile must be one of {PROFILES}, not {profile!r}")

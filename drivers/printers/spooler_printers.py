@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from drivers.printers.base import Connection, Deadline, StreamPrinter
+from drivers.printers.base import Connection, Deadline, StreamPrinter, run_with_watchdog
 from drivers.printers.errors import (
     PrintError,
     interrupted_error,
@@ -26,7 +26,7 @@ from drivers.printers.errors import (
     stalled_error,
     status_refusal,
 )
-from drivers.printers.escpos_job import escpos_module, escpos_profile
+from drivers.printers.escpos_job import JobOptions, escpos_module, escpos_profile
 from drivers.printers.status import PrinterStatus
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,32 @@ class Win32Printer(StreamPrinter):
     def __init__(self, uri: str, printer_name: str, width_dots: int, *, timeout_s: float) -> None:
         super().__init__(uri, width_dots, timeout_s=timeout_s, check_status=False)
         self.printer_name = printer_name
+        #: With [printer] profile = "auto": the options for a queue on Epson's own driver
+        #: (open_printer sets them); None: job_options whatever the driver.
+        self.epson_job_options: JobOptions | None = None
+        #: The queue's driver as the spooler last named it (None: not asked yet).
+        self.driver_name: str | None = None
+
+    def options_for_job(self) -> JobOptions:
+        # Only what is known already: asking the spooler here would run outside the job's
+        # watchdog (a queue on a server that is down can block OpenPrinter for long).
+        if self.epson_job_options is None or self.driver_name is None:
+            return self.job_options
+        from drivers.printers.factory import epson_driver
+
+        return self.epson_job_options if epson_driver(self.driver_name) else self.job_options
+
+    def warm_up(self) -> None:
+        super().warm_up()
+        if self.epson_job_options is None or self.driver_name is not None:
+            return
+        # Learn the queue's driver before the first ticket (status() and every job's connect
+        # learn it too), bounded like a status query; a spooler that hangs is left to the job.
+        try:
+            run_with_watchdog(self.queue_state, self.timeout_s, lambda: None,
+                              name=f"printer-driver {self.uri}")
+        except Exception as exc:  # noqa: BLE001 - learnt at the next connect
+            log.info("The spooler did not name the driver of %s yet: %s", self.uri, exc)
 
     def _api(self) -> Any:
         try:
@@ -174,6 +200,10 @@ class Win32Printer(StreamPrinter):
         finally:
             with contextlib.suppress(Exception):
                 api.ClosePrinter(handle)
+        driver = str(info.get("pDriverName") or "")
+        if driver != self.driver_name:
+            log.info("Printer %s: Windows queue on the driver '%s'", self.uri, driver)
+            self.driver_name = driver
         status = int(info.get("Status") or 0)
         attributes = int(info.get("Attributes") or 0)
         problem: PrintError | None = None

@@ -41,6 +41,7 @@ def test_print(config: Config, paths: Paths, uri: str, width: int) -> str:
                       service_name="IN THỬ – Kiểm tra máy in (Tiếng Việt: Ệ ữ ộ ằ ỹ)",
                       number="A000", priority_label=None, people_ahead=0,
                       issued_at=datetime.now(ZoneInfo(config.office.timezone)))
+    printer.warm_up()  # as the kiosk does: with profile "auto", a Windows queue's driver is learnt
     printer.print_image(render_ticket(slip, printer.width_dots))
     where = getattr(printer, "last_path", None)
     return "Đã gửi phiếu in thử" + (f" (lưu ảnh tại {where})" if where else "") + \

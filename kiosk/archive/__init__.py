@@ -1,10 +1,11 @@
-"""Closed calendar years out of the live database, into one archive file per year.
+"""Closed months and years out of the live database, into one archive file per calendar year.
 
 A busy office's audit record (tickets with their queue events, dossiers with their history,
-ratings, ...) grows by about 220 MB a year in the station database, which the station only
-needs for the current and the previous year. `kiosk archive` (and once a year the station
-itself, `[store] archive_keep_years`) moves the *closed* records of older years into
-`archive/kiosk-archive-YYYY.db.xz` in the data folder, and nothing is lost for the reader:
+ratings, ...) grows by about 200 MB a year in the station database, which the station only
+needs for the last few months. `kiosk archive` (and once a month the station itself,
+`[store] archive_keep_months`; with 0, once a year by `archive_keep_years`) moves the
+*closed* records of older months into `archive/kiosk-archive-YYYY.db.xz` in the data folder
+(the current year's file grows month by month), and nothing is lost for the reader:
 `kiosk report`, `kiosk export logbook` and `kiosk dossier show` read an archived year as if it
 were live (reading.py: the year's file is unpacked to a private file in the data folder,
 attached, and TEMP VIEWs with the live tables' names put the two together). docs/archive.md.

@@ -4,10 +4,12 @@ per calendar year, each with its manifest `kiosk-archive-YYYY.json`.
 An archive file is a plain SQLite database (the archived tables with the live tables' columns,
 rows under their live ids, no secondary index: a report reads a year in one pass, and the
 indexes were half of the bytes), compressed with xz (lzma, in the standard library). The
-manifest holds no personal data: the year, the station, the rows and a checksum of them per
-table, the SHA-256 of the compressed file, the archived dossier codes (for the kiosk's
-look-up: "archived", without unpacking anything) and when it was written. `kiosk doctor`
-checks each file against its manifest.
+manifest holds no personal data: the year, the station, `until` (the day, excluded, up to
+which the file may hold records: the next 1 January for a whole year, earlier for the current
+year's file while it grows month by month; none in an older manifest: a whole year), the rows
+and a checksum of them per table, the SHA-256 of the compressed file, the archived dossier
+codes (for the kiosk's look-up: "archived", without unpacking anything) and when it was
+written. `kiosk doctor` checks each file against its manifest.
 
 Everything is owner-only (kiosk/private_files.py): the folder, the files, and the temporary
 unpacked copy a report reads (in a private temporary folder, removed afterwards).
@@ -24,6 +26,7 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +117,27 @@ def read_manifest(folder: Path, year: int) -> dict[str, Any] | None:
         return None
     _manifests[path] = (stamp, data)
     return data
+
+
+def manifest_until(manifest: dict[str, Any] | None, year: int) -> date:
+    """The exclusive end of what a year's file may hold: the manifest's `until` (a file that
+    grows month by month, [store] archive_keep_months), else the next 1 January (a whole
+    year, as every file written before `until` was kept; an unreadable one too)."""
+    whole = date(year + 1, 1, 1)
+    try:
+        return min(date.fromisoformat(str((manifest or {})["until"])), whole)
+    except (KeyError, TypeError, ValueError):
+        return whole
+
+
+def holding_from(folder: Path, years: list[int], start: date | None) -> list[int]:
+    """Of `years`, those whose file may hold a record with some activity from `start` on: a
+    file whose `until` is at most the day before `start` cannot (the day before: a time stamp
+    written with another offset near midnight)."""
+    if start is None:
+        return years
+    return [y for y in years
+            if manifest_until(read_manifest(folder, y), y) > start - timedelta(days=1)]
 
 
 def manifest_text(manifest: dict[str, Any]) -> str:

@@ -1,5 +1,8 @@
-"""Moving the closed records of past calendar years out of the live database.
+"""Moving the closed records of past months and years out of the live database.
 
+Into one archive file per calendar year; with `[store] archive_keep_months` the current year's
+file grows month by month (unpacked, the rows of the newly closed months added, checked,
+repacked), its manifest's `until` saying up to which day (exclusive) it may hold records.
 One year at a time, in an order that a power cut at any moment cannot turn into a lost or a
 doubled row:
 
@@ -30,7 +33,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +62,7 @@ class YearResult:
     size_bytes: int = 0
     seconds: float = 0.0
     dry_run: bool = False
+    until: date | None = None  # exclusive end of what the year's file may hold (manifest)
 
     @property
     def moved(self) -> int:
@@ -67,7 +71,8 @@ class YearResult:
     def as_json(self) -> dict[str, Any]:
         return {"year": self.year, "rows": self.rows, "moved": self.moved,
                 "file": str(self.path) if self.path else None, "size_bytes": self.size_bytes,
-                "seconds": round(self.seconds, 2), "dry_run": self.dry_run}
+                "seconds": round(self.seconds, 2), "dry_run": self.dry_run,
+                "until": self.until.isoformat() if self.until else None}
 
 
 def _checkpoint(step: str) -> None:
@@ -79,14 +84,46 @@ def _checkpoint(step: str) -> None:
 
 
 def last_year_for(before: date) -> int:
-    """The newest calendar year wholly before `before`."""
-    return before.year - 1
+    """The newest calendar year with a day before `before` (a 1 January: the year before)."""
+    return before.year - 1 if (before.month, before.day) == (1, 1) else before.year
+
+
+def year_until(year: int, before: date) -> date:
+    """The exclusive end of what an archiving run up to `before` takes of `year`: the next
+    1 January, or `before` within its own year."""
+    return min(date(year + 1, 1, 1), before)
 
 
 def default_before(today: date, keep_years: int) -> date:
     """The first day kept live when `keep_years` calendar years stay (the current one
     included): 2 in 2026 -> 2025-01-01."""
     return date(today.year - max(keep_years, 1) + 1, 1, 1)
+
+
+def months_before(today: date, keep_months: int) -> date:
+    """The first day kept live when `keep_months` calendar months stay (the current one
+    included): 3 in December 2026 -> 2026-10-01 (October, November, December stay live)."""
+    index = today.year * 12 + today.month - 1 - (max(keep_months, 1) - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def configured_before(store: Any, today: date) -> date | None:
+    """The cut-off the configuration's rule sets today ([store] archive_keep_months when > 0,
+    else archive_keep_years when > 0); None when automatic archiving is off. Never later than
+    RECENT_DAYS ago: a counter PC forwards a rating or replays a queue operation to its hub up
+    to 31 days late (kiosk/hub/limits.py AT_MAX_AGE), and a record archived before it came
+    would come back live and count twice."""
+    if store.archive_keep_months:
+        cut = months_before(today, store.archive_keep_months)
+    elif store.archive_keep_years:
+        cut = default_before(today, store.archive_keep_years)
+    else:
+        return None
+    return min(cut, today - timedelta(days=RECENT_DAYS))
+
+
+#: Records younger than this stay live whatever the rule (configured_before).
+RECENT_DAYS = 32
 
 
 def first_live_year(db: Database) -> int | None:
@@ -117,13 +154,17 @@ class AfterDeletion(ArchiveError):
 def archive(db: Database, folder: Path, before: date, *, station_id: str,
             dry_run: bool = False, now: datetime | None = None,
             done: list[YearResult] | None = None, go_on: Callable[[], bool] | None = None,
-            one_year: bool = False, step: int | None = None) -> list[YearResult]:
-    """Archive every closed record of the calendar years before `before`'s year, one year
-    after the other (oldest first); the years with something to move (also appended to
+            one_year: bool = False, step: int | None = None,
+            keep_dossiers: bool = False) -> list[YearResult]:
+    """Archive every closed record whose last activity is before the day `before`, into the
+    file of its calendar year, one year after the other (oldest first): the years before
+    `before`'s year whole, its own year up to `before` (nothing of it when `before` is a 1
+    January); the years with something to move (also appended to
     `done` as each finishes, for a caller that must say what was done before a failure).
     `one_year`: stop after the first year with something moved; `go_on`: asked before each
     year's file is put in place, False leaves that year as it was (files.Postponed); `step`:
-    delete the checked rows in transactions of that many records each (_delete_in_steps)."""
+    delete the checked rows in transactions of that many records each (_delete_in_steps);
+    `keep_dossiers` (a PC of a LAN office): the dossier side stays live (tables.DOSSIER_SIDE)."""
     from kiosk.instance import AlreadyRunning, InstanceLock
 
     last = last_year_for(before)
@@ -141,9 +182,15 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
     try:
         if not dry_run:  # a purge of an archived year cut off between its renames
             files.finish_pending(folder)
+            # and what a run cut off left, even when nothing is left to move (a run killed
+            # after its deletion: the unpacked year must not stay in the folder until the
+            # next month with something to archive)
+            files.remove_temporaries(folder)
         for year in range(first, last + 1):
             result = archive_year(db, folder, year, station_id=station_id, dry_run=dry_run,
-                                  now=now, go_on=go_on, step=step)
+                                  now=now, go_on=go_on, step=step,
+                                  until=year_until(year, before),
+                                  keep_dossiers=keep_dossiers)
             if result.moved:
                 results.append(result)
                 if done is not None:
@@ -159,12 +206,16 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
 def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                  dry_run: bool = False, now: datetime | None = None,
                  go_on: Callable[[], bool] | None = None,
-                 step: int | None = None) -> YearResult:
+                 step: int | None = None, until: date | None = None,
+                 keep_dossiers: bool = False) -> YearResult:
+    """The closed records of `year` whose last activity is before `until` (default: the
+    whole year) into its archive file, added to what it holds already."""
     started = time.monotonic()
-    result = YearResult(year, dry_run=dry_run)
+    until = year_until(year, until or date(year + 1, 1, 1))
+    result = YearResult(year, dry_run=dry_run, until=until)
     deleted = False
     try:
-        counts = select_closed(db, year)
+        counts = select_closed(db, year, until, keep_dossiers=keep_dossiers)
         result.rows = {k: v for k, v in counts.items() if v}
         if dry_run or not result.moved:
             return result
@@ -189,8 +240,12 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                 raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
             personal = personal_data(work)
+            if final.exists():  # extending the year: its file may already reach further
+                until = max(until, files.manifest_until(files.read_manifest(folder, year), year))
+            result.until = until
             files.write_manifest(folder, year, {
                 "format": FORMAT, "year": year, "station_id": station_id,
+                "until": until.isoformat(),
                 "written_at": (now or datetime.now(UTC)).isoformat(),
                 "file": final.name, "file_sha256": digest,
                 "rows": {k: v[0] for k, v in manifest_rows.items()},

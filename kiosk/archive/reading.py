@@ -58,7 +58,7 @@ def needed_years(folder: Path, start: date | None, end: date | None = None) -> l
         if first < start.year:
             years = [y for y in years if y != first or reaches(
                 next(a for a in entries if a.year == y).manifest, start)]
-    return years
+    return files.holding_from(folder, years, start)
 
 
 #: The dated columns a reading of a range bounds its rows by (a day wider than the range on

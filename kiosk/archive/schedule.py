@@ -1,6 +1,8 @@
-"""The station's yearly archiving: with `[store] archive_keep_years` N (default 2), a running
-station (`kiosk run`) archives the closed records of the years before the last N once a year,
-on a daemon thread, as `kiosk archive` does.
+"""The station's own archiving: with `[store] archive_keep_months` N (default 3), a running
+station (`kiosk run`) archives the closed records of the months before the last N once a
+month, into the file of their calendar year (the current year's grows month by month); with
+archive_keep_months = 0, `[store] archive_keep_years` N (default 2) archives the years before
+the last N once a year. On a daemon thread, as `kiosk archive` does.
 
 It runs at the first check (every few hours, the first 15 minutes after the start) when the
 office is closed: before 07:00 or after 17:30 local time, or on a Saturday or Sunday. A
@@ -14,11 +16,13 @@ for one step, not for the year). Building the archive only reads the live databa
 thread runs at the lowest CPU priority (xz is most of the time); when the office is closed the
 final deletion is one write transaction of a few seconds for a busy year, which a citizen
 tapping for a ticket should not have to wait for. Once a run succeeded, nothing more is tried
-that calendar year (the state file `archive-state.json` in the data folder: the year, when,
-what moved; no personal data); a failure is logged, recorded there for `kiosk doctor`
-(`failed_at`, `error`) and tried again at the next check. On the counter and hub PCs of an office
-with a LAN hub ([hub] role 'client' or 'hub') archiving is not built yet: `kiosk archive`
-refuses (refusal()) and the yearly run is off, logged once (docs/archive.md).
+that calendar month (months rule) or year (years rule): the state file `archive-state.json`
+in the data folder holds `done_for`, the month ("2026-12") or the year (2026), when and what
+moved, no personal data; a state of one rule read by the other is simply not done
+(done_now). A failure is logged, recorded there for `kiosk doctor` (`failed_at`, `error`)
+and tried again at the next check. On the counter and hub PCs of an office with a LAN hub
+([hub] role 'client' or 'hub') the queue's records are archived and the dossier side stays
+live (keeps_dossiers(), lan_note(); docs/archive.md).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -55,38 +59,28 @@ BUSY_TICKETS = ("waiting", "called", "serving")
 OPEN_FROM, OPEN_UNTIL = dtime(7, 0), dtime(17, 30)
 
 
-#: Why archiving is refused on the PCs of a LAN office (docs/archive.md, "Not built yet").
-LAN_REFUSAL = (
-    "Lưu trữ năm cũ chưa dùng được trên máy quầy/máy chủ của văn phòng có máy chủ LAN "
-    "(hub.role = {role}): máy quầy chép lại hồ sơ từ sổ của máy chủ, máy chủ nhận lại hồ sơ "
-    "các quầy gửi, nên hồ sơ đã lưu trữ sẽ quay lại cơ sở dữ liệu và bị đếm hai lần. Không có "
-    "gì bị thay đổi.\n"
-    "Archiving past years is not available yet on the counter PCs and the hub PC of an office "
-    "with a LAN hub (hub.role = {role}): a counter mirrors dossiers back from the hub's book "
-    "and the hub takes forwarded dossiers again, so archived records would come back and be "
-    "counted twice. Nothing was changed.")
+#: What `kiosk archive` adds on the PCs of a LAN office (docs/archive.md, "The PCs of an
+#: office with a LAN hub").
+LAN_NOTE = (
+    "Máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): chỉ lưu trữ số thứ tự "
+    "(với lượt gọi), đánh giá và góp ý; hồ sơ và phản ánh, kiến nghị vẫn ở lại cơ sở dữ liệu "
+    "của máy này, vì máy quầy chép lại hồ sơ từ sổ của máy chủ và máy chủ nhận lại hồ sơ các "
+    "quầy gửi.\n"
+    "PC of an office with a LAN hub (hub.role = {role}): only tickets (with their queue "
+    "events), ratings and feedback are archived; dossiers and petitions stay live on this PC, "
+    "because a counter mirrors dossiers back from the hub's book and the hub takes forwarded "
+    "dossiers again.")
 
 
-#: After a dry run on such a PC: what it counted, and that archiving itself is not there yet.
-LAN_DRY_RUN = (
-    "Chạy thử trên máy quầy/máy chủ của văn phòng có máy chủ LAN (hub.role = {role}): trên "
-    "đây là những gì sẽ được chuyển sang tệp lưu trữ, nhưng việc lưu trữ năm cũ chưa dùng được "
-    "trên máy này (hồ sơ đã lưu trữ sẽ quay lại và bị đếm hai lần). Không có gì bị thay đổi.\n"
-    "Dry run on a PC of an office with a LAN hub (hub.role = {role}): the above is what would "
-    "move to the archive files, but archiving itself is not available on this PC yet (archived "
-    "dossiers would come back and be counted twice). Nothing was changed.")
+def keeps_dossiers(config: Config) -> bool:
+    """A PC of a LAN office ([hub] role 'client' or 'hub'): its dossier side stays live
+    (kiosk.archive.tables.DOSSIER_SIDE), the queue's records are archived."""
+    return config.hub.role in ("client", "hub")
 
 
-def dry_run_note(config: Config) -> str | None:
-    """What a dry run on a PC of a LAN office adds to its counts, or None elsewhere."""
-    role = config.hub.role
-    return LAN_DRY_RUN.format(role=role) if role in ("client", "hub") else None
-
-
-def refusal(config: Config) -> str | None:
-    """Why this station may not archive (a PC of a LAN office), or None when it may."""
-    role = config.hub.role
-    return LAN_REFUSAL.format(role=role) if role in ("client", "hub") else None
+def lan_note(config: Config) -> str | None:
+    """What `kiosk archive` says on a PC of a LAN office (LAN_NOTE), or None elsewhere."""
+    return LAN_NOTE.format(role=config.hub.role) if keeps_dossiers(config) else None
 
 
 def station_folder(config: Config, paths: Paths) -> Path:
@@ -115,7 +109,7 @@ def retention_after(config: Config, paths: Paths):
     """Retention again over the archived years once a run archived some: a record archived
     now may hold personal data already past its time (a refused, withdrawn or stopped dossier
     the live purge kept because it could not tell the city had every change; the archive only
-    takes delivered records), which would otherwise stay there until the next yearly run.
+    takes delivered records), which would otherwise stay there until the next run.
     Nothing is unpacked for a year whose manifest says nothing is past its time."""
     return purge_archived(config, paths, now=datetime.now(UTC))
 
@@ -125,12 +119,10 @@ def purge_archived(config: Config, paths: Paths, *, now: datetime | None = None,
                    feedback_days: int | None = None, dry_run: bool = False):
     """Retention reaching the station's archived years (kiosk/archive/purge.py), with the
     configured retention times unless given; the [backup] folder's copies replaced after.
-    Returns purge.ArchivePurge (nothing on a PC of a LAN office: it archives nothing)."""
+    Returns purge.ArchivePurge."""
     from kiosk.archive.files import backup_folder_name
-    from kiosk.archive.purge import ArchivePurge, purge_archives
+    from kiosk.archive.purge import purge_archives
 
-    if refusal(config):
-        return ArchivePurge()
     backup_to = None
     if config.backup.folder:
         backup_to = Path(config.backup.folder).expanduser() / backup_folder_name(
@@ -175,16 +167,37 @@ def office_closed(now: datetime) -> bool:
     return now.weekday() >= 5 or not OPEN_FROM <= now.time() < OPEN_UNTIL
 
 
+def archiving_on(config: Config) -> bool:
+    """The station archives by itself: archive_keep_months or (the years rule)
+    archive_keep_years above 0."""
+    return bool(config.store.archive_keep_months or config.store.archive_keep_years)
+
+
+def run_for(config: Config, now: datetime | date) -> str | int:
+    """What `done_for` says once the configured rule's run is done at `now`: the month
+    ("2026-12") with archive_keep_months, else the year (2026)."""
+    if config.store.archive_keep_months:
+        return f"{now.year:04d}-{now.month:02d}"
+    return now.year
+
+
+def done_now(config: Config, state: dict[str, Any], now: datetime | date) -> bool:
+    """The state records this month's (this year's) run as done. A year written by an older
+    version (or by the years rule) does not count as a month's run, nor a month as a year's:
+    the station then runs once more, which finds what is left to move."""
+    return state.get("done_for") == run_for(config, now)
+
+
 def pending(config: Config, paths: Paths, now: datetime) -> bool:
-    """Archiving is on and not yet done this calendar year."""
-    if not config.store.archive_keep_years:
+    """Archiving is on and not yet done this calendar month (months rule) or year."""
+    if not archiving_on(config):
         return False
-    return read_state(paths).get("done_for") != now.year
+    return not done_now(config, read_state(paths), now)
 
 
 def due(config: Config, paths: Paths, now: datetime, *, idle: bool = False) -> bool:
-    """Archiving is on, not yet done this calendar year, and the office is closed (or the
-    station idle: station_idle())."""
+    """Archiving is on, not yet done this calendar month (year), and the office is closed (or
+    the station idle: station_idle())."""
     return pending(config, paths, now) and (office_closed(now) or idle)
 
 
@@ -231,27 +244,27 @@ def station_idle(config: Config, paths: Paths, now: datetime,
 def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
              still_idle: Callable[[], bool] | None = None) -> list[dict]:
     """Archive what the configuration says may go, retention first (as `kiosk archive`);
-    record the year as done. Returns the years moved (YearResult.as_json()).
+    record the month (year) as done. Returns the years moved (YearResult.as_json()).
 
     With `still_idle` (the station archiving in office hours): one year per call, and before
     its file is put in place `still_idle()` must still say so, else that year is left as it
     was (Postponed); its rows are then deleted in steps of DELETE_STEP records; the run is
     recorded as done once a call finds nothing more to move."""
-    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.move import archive, configured_before
     from kiosk.station import open_database
 
-    reason = refusal(config)
-    if reason:
-        raise RuntimeError(reason)
     now = now or datetime.now(ZoneInfo(config.office.timezone))
-    before = default_before(now.date(), config.store.archive_keep_years)
+    before = configured_before(config.store, now.date())
+    if before is None:
+        return []
     db = open_database(config, paths)
     try:
         retention_first(db, config, paths)
         results = archive(db, station_folder(config, paths), before,
                           station_id=config.station.id, now=now.astimezone(UTC),
                           go_on=still_idle, one_year=still_idle is not None,
-                          step=DELETE_STEP if still_idle is not None else None)
+                          step=DELETE_STEP if still_idle is not None else None,
+                          keep_dossiers=keeps_dossiers(config))
     finally:
         db.conn.close()
     if results:
@@ -260,7 +273,8 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
     if still_idle is not None and moved:
         return moved  # one year done in this idle turn; the next turn goes on (done when a
         # turn finds nothing more to move)
-    record_run(paths, done_for=now.year, at=now.isoformat(), before=before.isoformat(),
+    record_run(paths, done_for=run_for(config, now), at=now.isoformat(),
+               before=before.isoformat(),
                years=[{"year": m["year"], "moved": m["moved"]} for m in moved])
     return moved
 
@@ -316,10 +330,6 @@ class YearlyArchiver:
                                                          self.idle_for_s)
 
     def _run(self) -> None:
-        if refusal(self.config):
-            log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = "
-                     "%s; docs/archive.md)", self.config.hub.role)
-            return
         self.nice = lowest_priority()
         wait = self.first_delay_s
         while not self._stop.wait(wait):
@@ -340,7 +350,7 @@ class YearlyArchiver:
             try:
                 moved = run_once(self.config, self.paths, now, still_idle=still_idle)
                 self.runs += 1
-                log.info("archive: %s (%s)", "yearly run done" if still_idle is None else
+                log.info("archive: %s (%s)", "run done" if still_idle is None else
                          "idle turn done", ", ".join(f"{m['year']}: {m['moved']} record(s)"
                                                      for m in moved) or "nothing to move")
             except Postponed:
@@ -350,17 +360,14 @@ class YearlyArchiver:
                 self.failures += 1
                 self._failed = True
                 wait = self.every_s  # not at the next idle look: after every_s, office closed
-                log.exception("archive: the yearly run failed (tried again once the office has "
+                log.exception("archive: the run failed (tried again once the office has "
                               "closed, at most every %.0f s)", self.every_s)
                 record_run(self.paths, error=f"{type(exc).__name__}: {exc}")
 
 
 def start_yearly_archive(config: Config, paths: Paths) -> YearlyArchiver | None:
-    """The station's archiving thread when [store] archive_keep_years is set; else None."""
-    if not config.store.archive_keep_years:
-        return None
-    if refusal(config):
-        log.info("archive: the yearly run is off on this PC of a LAN office (hub.role = %s; "
-                 "docs/archive.md)", config.hub.role)
+    """The station's archiving thread when [store] archive_keep_months or archive_keep_years
+    is set; else None."""
+    if not archiving_on(config):
         return None
     return YearlyArchiver(config, paths).start()

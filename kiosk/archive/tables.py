@@ -1,6 +1,7 @@
 """Which tables move to a year's archive, and which of their rows are closed.
 
-A record moves to the archive of the calendar year of its *last* activity, and only when
+A record moves to the archive of the calendar year of its *last* activity (with [store]
+archive_keep_months, once that day is before the month cut-off), and only when
 nothing will change it any more and nothing still waits for it:
 
 - a ticket (with its queue events and its links to dossiers, `ticket_dossiers`) of a day in
@@ -24,11 +25,17 @@ highest id + 1: ids are never reused, so a live row and an archived one never sh
 
 Operational tables (counters, outboxes, credentials, applied operations) stay live: they are
 small or pruned by the sync (sync/prune.py).
+
+On the PCs of an office with a LAN hub (`keep_dossiers`) the dossier side stays live
+(DOSSIER_SIDE): a counter mirrors dossiers back from the hub's book and the hub takes the
+counters' forwarded copies again, so an archived dossier would come back. Every dossier's
+ticket is then pinned (the foreign key), and feedback of any petition stays with it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -59,6 +66,9 @@ TABLES: tuple[Table, ...] = (
     Table("office_dossiers", ("code",)),
 )
 BY_NAME = {t.name: t for t in TABLES}
+#: What stays live on the PCs of a LAN office (select_closed's `keep_dossiers`).
+DOSSIER_SIDE = ("dossiers", "dossier_events", "dossier_slips", "dossier_handovers", "petitions",
+                "office_dossiers")
 
 RETURNED, REFUSED, WITHDRAWN, STOPPED = 10, 3, 7, 8
 #: Dossiers in these states are closed without a hand-back: archived purged or not (retention
@@ -82,11 +92,15 @@ def _max_id(db: Database, table: str) -> int:
     return db.execute(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
 
 
-def select_closed(db: Database, year: int) -> dict[str, int]:
-    """Fill temp tables (Table.selection) with the keys of the rows of `year` to archive;
-    returns the row count per table. Reads only: no write lock on the live database."""
+def select_closed(db: Database, year: int, until: date | None = None, *,
+                  keep_dossiers: bool = False) -> dict[str, int]:
+    """Fill temp tables (Table.selection) with the keys of the rows of `year` to archive
+    (their last activity from 1 January to the next, or to `until` when earlier: the day
+    itself excluded); returns the row count per table. Reads only: no write lock on the live
+    database. `keep_dossiers` (a PC of a LAN office): nothing of DOSSIER_SIDE is selected."""
     conn = db.conn
-    start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    end_day = date(year + 1, 1, 1) if until is None else min(until, date(year + 1, 1, 1))
+    start, end = f"{year:04d}-01-01", end_day.isoformat()
     present = {t.name for t in existing(db)}
     conn.execute("DROP TABLE IF EXISTS temp.arch_held")
     conn.execute("CREATE TEMP TABLE arch_held (k TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -108,7 +122,7 @@ def select_closed(db: Database, year: int) -> dict[str, int]:
     def held(uid_expr: str) -> str:
         return f"{uid_expr} IN (SELECT k FROM temp.arch_held)"
 
-    if "dossiers" in present:
+    if "dossiers" in present and not keep_dossiers:
         top = {n: _max_id(db, n) for n in ("dossiers", "dossier_events", "dossier_slips",
                                            "dossier_handovers") if n in present}
         last = ["d.received_at", "coalesce(d.finished_at, '')", "coalesce(d.returned_at, '')",
@@ -162,7 +176,7 @@ def select_closed(db: Database, year: int) -> dict[str, int]:
         conn.execute(f"INSERT INTO temp.arch_sel_ratings SELECT id FROM main.ratings r WHERE "
                      f"r.at >= ? AND r.at < ? AND r.id < {_max_id(db, 'ratings')} "
                      f"AND NOT {held('r.uid')}", (start, end))
-    if "petitions" in present:
+    if "petitions" in present and not keep_dossiers:
         conn.execute(
             f"INSERT INTO temp.arch_sel_petitions SELECT id FROM (SELECT p.id, max(p.received_at, "
             f"coalesce(p.answered_at, ''), coalesce(p.closed_at, '')) AS last_at FROM "
@@ -181,7 +195,7 @@ def select_closed(db: Database, year: int) -> dict[str, int]:
                      f"main.citizen_feedback f WHERE f.at >= ? AND f.at < ? "
                      f"AND f.id < {_max_id(db, 'citizen_feedback')} AND NOT "
                      f"{held('f.uid')} {live_petition}", (start, end))
-    if "office_dossiers" in present:
+    if "office_dossiers" in present and not keep_dossiers:
         conn.execute(
             f"INSERT INTO temp.arch_sel_office_dossiers SELECT code FROM (SELECT o.code, "
             f"max(o.received_at, coalesce(o.finished_at, ''), coalesce(o.returned_at, '')) AS "

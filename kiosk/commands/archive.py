@@ -1,11 +1,11 @@
-"""`kiosk archive`: move the closed records of past calendar years to one archive file per year
-(kiosk/archive, docs/archive.md)."""
+"""`kiosk archive`: move the closed records of past months and years to one archive file per
+calendar year (kiosk/archive, docs/archive.md)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -15,12 +15,18 @@ from kiosk.paths import Paths
 
 def register(sub) -> None:
     p = sub.add_parser("archive", help="move the closed records (tickets, dossiers handed back "
-                       "and purged, ratings, ...) of past calendar years out of the database "
-                       "into one archive file per year in the data folder's archive/; reports, "
-                       "the logbook and `dossier show` still read them")
-    p.add_argument("--before", metavar="YYYY-MM-DD", type=_day,
-                   help="archive the calendar years that end before this day (default: keep "
-                   "the [store] archive_keep_years newest years live, at least the current one)")
+                       "and purged, ratings, ...) of past months and years out of the database "
+                       "into one archive file per calendar year in the data folder's archive/; "
+                       "reports, the logbook and `dossier show` still read them (on the PCs of "
+                       "an office with a LAN hub dossiers and petitions stay live)")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--before", metavar="YYYY-MM-DD", type=_day,
+                      help="archive the closed records whose last activity is before this day "
+                      "(a 1 January: whole calendar years; default: [store] "
+                      "archive_keep_months, or archive_keep_years when that is 0)")
+    when.add_argument("--keep-months", metavar="N", type=_months,
+                      help="archive all but the N newest calendar months (the current one "
+                      "included): 3 in December archives up to 30 September")
     p.add_argument("--dry-run", action="store_true",
                    help="count what would move, change nothing")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
@@ -34,6 +40,18 @@ def _day(text: str) -> date:
         return datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _months(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months from 1 to 600")
+    return n
 
 
 def _failure(exc: BaseException, purging: bool, done: list) -> str:
@@ -57,28 +75,34 @@ def _failure(exc: BaseException, purging: bool, done: list) -> str:
 
 def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.archive.files import ArchiveError
-    from kiosk.archive.move import archive, default_before
+    from kiosk.archive.move import archive, configured_before, default_before, months_before
     from kiosk.archive.schedule import (
-        dry_run_note,
+        keeps_dossiers,
+        lan_note,
         record_run,
-        refusal,
         retention_after,
         retention_first,
+        run_for,
         station_folder,
     )
+    from kiosk.archive.tables import DOSSIER_SIDE
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
-    reason = refusal(config)
-    if reason and not args.dry_run:
-        print(reason, file=sys.stderr)
-        return EXIT_FAILED
-    note = dry_run_note(config)  # a dry run there counts, and says archiving is not there yet
+    # A PC of a LAN office archives the queue's records; its dossier side stays live.
+    keep_dossiers = keeps_dossiers(config)
+    note = lan_note(config)
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
-    before = args.before or default_before(today, config.store.archive_keep_years or 2)
-    if before.year > today.year:
-        print(f"--before {before}: the current year ({today.year}) is not closed yet; give a "
-              f"day of {today.year} or earlier.", file=sys.stderr)
+    configured = configured_before(config.store, today)
+    if args.before:
+        before = args.before
+    elif args.keep_months:
+        before = months_before(today, args.keep_months)
+    else:  # both rules off: the years rule's default, by hand
+        before = configured or default_before(today, 2)
+    if before > today:
+        print(f"--before {before}: that day is not closed yet (today is {today}); give "
+              f"{today} or an earlier day.", file=sys.stderr)
         return EXIT_USAGE
     db = open_database(config, paths)
     done: list = []
@@ -88,7 +112,8 @@ def _archive(args, config: Config, paths: Paths) -> int:
             retention_first(db, config, paths)
         purging = False
         results = archive(db, station_folder(config, paths), before, station_id=config.station.id,
-                          dry_run=args.dry_run, now=datetime.now(UTC), done=done)
+                          dry_run=args.dry_run, now=datetime.now(UTC), done=done,
+                          keep_dossiers=keep_dossiers)
     except (ArchiveError, StorageError, OSError) as exc:
         message = _failure(exc, purging, done)
         if not args.dry_run:
@@ -107,26 +132,36 @@ def _archive(args, config: Config, paths: Paths) -> int:
             record_run(paths, error=message)
             print(f"kiosk archive: {message}", file=sys.stderr)
             return EXIT_FAILED
-    if not args.dry_run:  # clears an earlier failure; the default range counts as the year's run
-        record_run(paths, **({} if args.before else {
-            "done_for": today.year, "at": datetime.now(UTC).isoformat(),
+    if not args.dry_run:  # clears an earlier failure; a run reaching as far as the configured
+        # rule counts as this month's (year's) run of the station
+        counts = configured is not None and before >= configured
+        record_run(paths, **({} if not counts else {
+            "done_for": run_for(config, today), "at": datetime.now(UTC).isoformat(),
             "before": before.isoformat(),
             "years": [{"year": r.year, "moved": r.moved} for r in results]}))
+    through = before - timedelta(days=1)
     if args.json:
-        out = {"before": before.isoformat(), "dry_run": args.dry_run,
-               "years": [r.as_json() for r in results]}
+        out = {"before": before.isoformat(), "until": before.isoformat(),
+               "through": through.isoformat(), "dry_run": args.dry_run,
+               "years": [r.as_json() for r in results],
+               "kept_live": list(DOSSIER_SIDE) if keep_dossiers else []}
         if note:
-            out.update(archiving_available=False, note=note)
+            out["note"] = note
         print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
     if not results:
         print(f"Nothing to archive before {before:%d/%m/%Y}.")
+    else:
+        print(f"{'Would archive' if args.dry_run else 'Archived'} the closed records up to "
+              f"{through:%d/%m/%Y}; those of {before:%d/%m/%Y} and later stay live.")
     for r in results:
         detail = ", ".join(f"{n} {t}" for t, n in sorted(r.rows.items()))
+        part = (f" (to {r.until - timedelta(days=1):%d/%m/%Y})"
+                if r.until and r.until < date(r.year + 1, 1, 1) else "")
         if r.dry_run:
-            print(f"{r.year}: would move {r.moved} record(s) ({detail}).")
+            print(f"{r.year}{part}: would move {r.moved} record(s) ({detail}).")
         else:
-            print(f"{r.year}: {r.moved} record(s) moved ({detail}) to {r.path} "
+            print(f"{r.year}{part}: {r.moved} record(s) moved ({detail}) to {r.path} "
                   f"({r.size_bytes / 1e6:.1f} MB, {r.seconds:.0f} s).")
     if note:
         print(note)

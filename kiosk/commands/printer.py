@@ -61,6 +61,12 @@ def _test(args, config: Config, paths: Paths) -> int:
                       number="A000", priority_label=None, people_ahead=0,
                       issued_at=datetime.now(ZoneInfo(config.office.timezone)))
     print(f"Printer {printer.uri} ({printer.width_dots} dots): status {printer.status().name}")
+    printer.warm_up()  # as the kiosk does before its first ticket
+    options = printer.options_for_job() if hasattr(printer, "options_for_job") else None
+    if options is not None:
+        commands = ("Epson's (its own QR command, images centred by the printer)"
+                    if options.centre else "raster images only")
+        print(f"Commands: {commands} ([printer] profile = {config.printer.profile!r}).")
     try:
         printer.print_image(render_ticket(slip, printer.width_dots))
     except PrintError as exc:

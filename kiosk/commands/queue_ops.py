@@ -156,12 +156,27 @@ def _hub(args, config: Config, paths: Paths) -> int:
     from kiosk.backup import start_scheduled_backups
 
     backups = start_scheduled_backups(config, paths)  # as `kiosk run` does: [backup] folder
+    archiver = start_hub_archiver(config, paths)  # and the monthly (yearly) archiving
     try:
         return run_hub(config, paths, key=args.key, host=args.host, port=args.port,
                        tls_cert=args.tls_cert, tls_key=args.tls_key)
     finally:
         if backups is not None:
             backups.stop()
+        if archiver is not None:
+            archiver.stop()
+
+
+def start_hub_archiver(config: Config, paths: Paths):
+    """The archiving of a PC running `kiosk hub` ([store] archive_keep_months, or
+    archive_keep_years when that is 0), as `kiosk run` starts it: this process serves the
+    office's queue and dossier book, so it archives as a LAN office's hub does (the dossier
+    side stays live, docs/archive.md) whatever [hub] role says."""
+    from kiosk.archive.schedule import keeps_dossiers, start_yearly_archive
+
+    if not keeps_dossiers(config):
+        config = config.with_values(hub={"role": "hub"})
+    return start_yearly_archive(config, paths)
 
 
 def _make_cert(args, config: Config, paths: Paths) -> int:

@@ -111,7 +111,8 @@ def _ui_locked(args, config: Config, paths: Paths) -> int:
 
 
 def _start_archiver(config: Config, paths: Paths):
-    """Closed years to their archive file once a year ([store] archive_keep_years)."""
+    """Closed months to their year's archive file once a month ([store] archive_keep_months;
+    with 0, closed years once a year: archive_keep_years)."""
     from kiosk.archive.schedule import start_yearly_archive
 
     return start_yearly_archive(config, paths)

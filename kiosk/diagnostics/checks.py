@@ -744,8 +744,8 @@ def check_backup(ctx: Context) -> list[CheckResult]:
 def check_archive(ctx: Context) -> list[CheckResult]:
     """The archive files of closed years (kiosk/archive): each listed with its size and
     checked against its manifest (a damaged or unfinished file fails); a warning when the last
-    archiving run failed, or when closed years that [store] archive_keep_years says should be
-    archived are still in the live database."""
+    archiving run failed, or when closed months (years) that [store] archive_keep_months
+    (archive_keep_years) says should be archived are still in the live database."""
     from kiosk.archive.files import archived_years, check, folder_for, pending_manifest
     from kiosk.backup.files import size_text
 
@@ -756,12 +756,22 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     else:
         folder = ctx.paths.archive
     years = archived_years(folder)
-    keep = ctx.config.store.archive_keep_years if ctx.config is not None else None
+    store = ctx.config.store if ctx.config is not None else None
     results = _archive_run_state(ctx) + _archive_overdue(ctx) + _archive_strays(ctx, folder)
     if not years:
-        when = ("the station archives the years before the last "
-                f"{keep} once a year" if keep else "automatic archiving is off "
-                "([store] archive_keep_years = 0)") if keep is not None else ""
+        when = ""
+        if store is not None and store.archive_keep_months:
+            when = (f"the station archives the months before the last "
+                    f"{store.archive_keep_months} once a month")
+        elif store is not None and store.archive_keep_years:
+            when = (f"the station archives the years before the last "
+                    f"{store.archive_keep_years} once a year")
+        elif store is not None:
+            when = ("automatic archiving is off ([store] archive_keep_months = 0 and "
+                    "archive_keep_years = 0)")
+        if when and ctx.config.hub.role in ("client", "hub"):
+            when += ("; on this PC of a LAN office its dossiers and petitions stay live "
+                     "(docs/archive.md)")
         return [ok("archive", "no archived year" + (f" ({when})" if when else ""))] + results
     for entry in years:
         rows = sum(entry.rows.values())
@@ -892,23 +902,24 @@ def _archive_failure_words(error: str) -> str:
 
 
 def _archive_overdue(ctx: Context) -> list[CheckResult]:
-    """A warning when closed records of years [store] archive_keep_years says should be
-    archived are still in the live database (counted as `kiosk archive --dry-run` does; open
-    or undelivered records stay live by design and are not counted)."""
+    """A warning when closed records of months (years) [store] archive_keep_months
+    (archive_keep_years) says should be archived are still in the live database (counted as
+    `kiosk archive --dry-run` does; open or undelivered records stay live by design and are
+    not counted)."""
     from zoneinfo import ZoneInfo
 
-    from kiosk.archive.move import archive, default_before
-    from kiosk.archive.schedule import refusal
+    from kiosk.archive.move import archive, configured_before
+    from kiosk.archive.schedule import keeps_dossiers
     from kiosk.station import database_path
 
     config = ctx.config
-    if config is None or not config.store.archive_keep_years or refusal(config):
+    if config is None:
         return []
     path = database_path(config, ctx.paths)
-    if not path.exists():
-        return []
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
-    before = default_before(today, config.store.archive_keep_years)
+    before = configured_before(config.store, today)
+    if before is None or not path.exists():
+        return []
     from sqlite_utils import Database
 
     try:
@@ -917,7 +928,8 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
         return []
     try:
         late = archive(Database(conn), ctx.paths.archive, before,
-                       station_id=config.station.id, dry_run=True)
+                       station_id=config.station.id, dry_run=True,
+                       keep_dossiers=keeps_dossiers(config))
     except sqlite3.Error as exc:
         return [skip("archive", f"whether closed years wait to be archived: database not "
                      f"readable ({exc})")]
@@ -926,20 +938,30 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     if not late:
         return []
     which = ", ".join(f"{r.year}: {r.moved} record(s)" for r in late)
-    from kiosk.archive.schedule import read_state
+    from kiosk.archive.schedule import done_now, read_state
 
-    if read_state(ctx.paths).get("done_for") == today.year:
-        # This year's run is recorded as done: the station does not run again before next
-        # year (these records were not closed or not delivered then).
-        fix = ("This year's archiving run is already done, so the station does not archive "
-               "them by itself before next year: run `kiosk archive` on the station when the "
-               "office is closed (about 2 minutes a year, tickets can still be issued "
-               "meanwhile; docs/archive.md).")
+    months = bool(config.store.archive_keep_months)
+    period, following = ("month", "next month") if months else ("year", "next year")
+    cost = ("a few minutes a month" if months else "about 2 minutes a year")
+    if done_now(config, read_state(ctx.paths), today):
+        # This month's (year's) run is recorded as done: the station does not run again
+        # before the next (these records were not closed or not delivered then).
+        fix = (f"This {period}'s archiving run is already done, so the station does not "
+               f"archive them by itself before {following}: run `kiosk archive` on the station "
+               f"when the office is closed ({cost}, tickets can still be issued meanwhile; "
+               "docs/archive.md).")
     else:
         fix = ("The station archives them by itself when the office is closed or, in office "
                "hours, when nobody has used it for 20 minutes; if it is never left idle, run "
-               "`kiosk archive` when the office is closed (about 2 minutes a year, tickets "
-               "can still be issued meanwhile; docs/archive.md).")
+               f"`kiosk archive` when the office is closed ({cost}, tickets can still be "
+               "issued meanwhile; docs/archive.md).")
+    if months:
+        first = before.strftime("%m/%Y")
+        return [warn("archive", f"closed months waiting to be archived: records closed "
+                     f"before {before:%d/%m/%Y} are still in the live database although "
+                     f"[store] archive_keep_months = {config.store.archive_keep_months} keeps "
+                     f"only {first} to {today:%m/%Y} live ({which}); the database grows by "
+                     "them", fix)]
     kept = f"{before.year}-{today.year}" if before.year < today.year else str(today.year)
     return [warn("archive", f"closed years still in the live database although [store] "
                  f"archive_keep_years = {config.store.archive_keep_years} keeps only {kept} "

@@ -15,6 +15,9 @@ from kiosk.diagnostics.results import FAIL, PASS
 from kiosk.paths import Paths
 from tests.archive.test_archive import kiosk, reports, seed_station
 
+#: The years rule ([store] archive_keep_months = 0): 2025 and 2026 stay live, nothing waits.
+YEARS = Config().with_values(store={"archive_keep_months": 0})
+
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory):
@@ -32,17 +35,17 @@ def station(archived, tmp_path):
 
 def test_doctor_lists_the_archived_years_verified_and_fails_a_damaged_one(station):
     paths = Paths(station, station / "kiosk.toml")
-    results = run_checks(paths, config=Config(), checks=[check_archive])
+    results = run_checks(paths, config=YEARS, checks=[check_archive])
     assert [r.status for r in results] == [PASS, PASS]
     assert "2024: kiosk-archive-2024.db.xz" in results[0].detail
     assert "verified" in results[0].detail and "kB" in results[0].detail
     f = files.year_file(station / "archive", 2025)
     f.write_bytes(f.read_bytes()[:-10])
-    results = run_checks(paths, config=Config(), checks=[check_archive])
+    results = run_checks(paths, config=YEARS, checks=[check_archive])
     assert [r.status for r in results] == [PASS, FAIL]
     assert "kiosk archive" in results[1].fix
     empty = Paths(station / "none", station / "none" / "kiosk.toml")
-    (res,) = run_checks(empty, config=Config(), checks=[check_archive])
+    (res,) = run_checks(empty, config=YEARS, checks=[check_archive])
     assert res.status == PASS and "no archived year" in res.detail
 
 

@@ -22,7 +22,8 @@ def _copies(kept):
 def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
     folder = tmp_path / "usb"
     folder.mkdir()
-    config = Config().with_values(backup={"folder": str(folder)})
+    config = Config().with_values(backup={"folder": str(folder)},
+                                  store={"archive_keep_months": 0})  # the years rule
     paths = Paths(station, station / "kiosk.toml")
     kept = folder / files.backup_folder_name(config.station.id)
     mine = station / "archive"

@@ -27,7 +27,10 @@ from tests.archive.test_archive import TZ, kiosk, live_count
 
 #: A Wednesday morning: the office is open (kiosk.archive.schedule.office_closed is False).
 OPEN = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
-KEEP_ONE = Config().with_values(store={"archive_keep_years": 1})  # only 2026 stays live
+#: The years rule (archive_keep_months = 0): only 2026 stays live.
+KEEP_ONE = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1})
+#: The years rule with its default: 2025 and 2026 stay live.
+YEARS = Config().with_values(store={"archive_keep_months": 0})
 
 
 def _wait_for(predicate, seconds: float = 20.0) -> bool:
@@ -113,20 +116,18 @@ def _archive_results(data, config=None):
 
 def test_doctor_warns_while_closed_years_wait_to_be_archived(station, capsys):
     year = datetime.now(TZ).year
-    results = _archive_results(station)
+    results = _archive_results(station, YEARS)
     late = [r for r in results if r.status == WARN]
     assert len(late) == 1, [r.detail for r in results]
     assert "archive_keep_years = 2" in late[0].detail and "2024:" in late[0].detail
     assert f"{year - 1}-{year}" in late[0].detail
     assert "kiosk archive" in late[0].fix and "idle" in late[0].fix
-    # Archiving off, or a LAN office's PC (archiving not built there): nothing to warn about.
-    off = Config().with_values(store={"archive_keep_years": 0})
+    # Archiving off: nothing to warn about (a LAN office's PC: tests/archive/test_archive_lan.py).
+    off = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 0})
     assert all(r.status == PASS for r in _archive_results(station, off))
-    lan = Config().with_values(hub={"role": "hub"})
-    assert all(r.status == PASS for r in _archive_results(station, lan))
-    assert kiosk(station, "archive") == 0
-    assert all(r.status == PASS for r in _archive_results(station)), \
-        [r.detail for r in _archive_results(station)]
+    assert kiosk(station, "archive", "--before", f"{year - 1}-01-01") == 0
+    assert all(r.status == PASS for r in _archive_results(station, YEARS)), \
+        [r.detail for r in _archive_results(station, YEARS)]
 
 
 def test_doctor_sends_to_kiosk_archive_when_this_years_run_is_done(station):
@@ -136,7 +137,7 @@ def test_doctor_sends_to_kiosk_archive_when_this_years_run_is_done(station):
     from kiosk.archive.schedule import record_run
 
     record_run(Paths(station, station / "kiosk.toml"), done_for=datetime.now(TZ).year)
-    late = [r for r in _archive_results(station) if r.status == WARN]
+    late = [r for r in _archive_results(station, YEARS) if r.status == WARN]
     assert len(late) == 1 and "archive_keep_years = 2" in late[0].detail
     assert "already done" in late[0].fix and "`kiosk archive`" in late[0].fix
     assert "archives them by itself" not in late[0].fix
@@ -171,7 +172,8 @@ from kiosk.config import Config
 from kiosk.paths import Paths
 schedule.DELETE_STEP = 7
 data = Path(sys.argv[1])
-schedule.run_once(Config().with_values(store={"archive_keep_years": 1}),
+schedule.run_once(Config().with_values(store={"archive_keep_months": 0,
+                                              "archive_keep_years": 1}),
                   Paths(data, data / "kiosk.toml"),
                   datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
                   still_idle=lambda: True)
@@ -292,7 +294,7 @@ def test_after_a_failed_run_no_idle_turn_until_the_office_has_closed(station, ca
     try:
         assert _wait_for(lambda: read_state(paths).get("failed_at"))
         time.sleep(1.0)  # about 100 idle looks, 4 checks of every_s: all in office hours
-        failed = [r for r in caplog.records if "yearly run failed" in r.getMessage()]
+        failed = [r for r in caplog.records if "run failed" in r.getMessage()]
         assert len(failed) == 1, len(failed)
         (station / "archive").unlink()  # fixed; the office closes
         now[0] = OPEN.replace(hour=18)

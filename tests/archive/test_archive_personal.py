@@ -315,7 +315,8 @@ def test_personal_data_past_retention_archived_by_a_run_is_purged_by_that_run(tm
                     "JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = ?)", (code,))
     db.conn.commit()
     db.conn.close()
-    (data / "kiosk.toml").write_text("[store]\narchive_keep_years = 2\n", encoding="utf-8")
+    (data / "kiosk.toml").write_text("[store]\narchive_keep_months = 0\narchive_keep_years = 2\n",
+                                     encoding="utf-8")
     if run == "kiosk archive":
         assert kiosk(data, "archive", "--before", "2025-01-01") == 0
     else:

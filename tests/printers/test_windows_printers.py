@@ -9,6 +9,7 @@ backend, the CLI, the doctor check) runs as it is, with sys.platform patched whe
 from __future__ import annotations
 
 import sys
+import time
 import types
 from collections.abc import Iterator
 from datetime import datetime
@@ -29,6 +30,7 @@ from drivers.printers.spooler_printers import (
     Win32Printer,
 )
 from kiosk.printout import TicketSlip, render_ticket
+from kiosk.printout.ticket import ticket_qr_text
 from tests.escpos_raster import parse_escpos
 from tests.printers.test_printers import same_pixels
 
@@ -152,6 +154,91 @@ def test_win32_prints_one_raw_job_to_the_queue_named_in_any_case(spooler: Spoole
     assert job.state == "submitted"
     assert same_pixels(parse_escpos(bytes(job.data)).images[0], ticket)
     assert not spooler.open_handles
+
+
+@pytest.mark.parametrize(("driver", "profile", "epson"), [
+    ("EPSON TM-T82III Receipt", "auto", True),
+    ("epson tm-t20ii receipt5", "auto", True),
+    ("EPSON TM-U220 Receipt", "auto", False),  # an impact printer: no QR command
+    ("EPSON TM-T88III Receipt", "auto", False),  # older than the QR command
+    ("EPSON TM-T88IV Receipt", "auto", True),
+    ("EPSONTM-T82 clone", "auto", False),
+    ("POS-80 Printer", "auto", False),
+    ("EPSON TM-T82III Receipt", "basic", False),
+    ("POS-80 Printer", "epson", True),
+])
+def test_win32_auto_profile_follows_the_queues_driver(spooler: Spooler, ticket: object,
+                                                      driver: str, profile: str,
+                                                      epson: bool) -> None:
+    spooler.add("Quầy vé", driver=driver)
+    printer = open_printer("win32://Quầy vé", timeout_s=2.0, profile=profile)
+    printer.warm_up()  # the kiosk warms its printer up before the first citizen
+    printer.print_image(ticket)
+    printer.print_image(ticket)
+    jobs = [bytes(job.data) for job in spooler.jobs]
+    assert jobs[0] == jobs[1]
+    [page] = parse_escpos(jobs[0]).pages
+    assert same_pixels(page.image, ticket)
+    assert page.qr_texts == ([ticket_qr_text(SLIP)] if epson else [])
+    assert (b"\x1ba\x01\x1dv0" in jobs[0]) is epson
+    assert (len(jobs[0]) < 20_000) is epson
+    # Asked when warming up (auto only) and by each job's connect, never outside them.
+    assert spooler.calls.count("EnumPrinters(4)") == (3 if profile == "auto" else 2)
+
+
+def test_printer_test_command_says_which_commands_it_used(spooler: Spooler, tmp_path: Path,
+                                                          capsys) -> None:
+    from kiosk.cli import main
+
+    spooler.add("Quầy vé", driver="EPSON TM-T82III Receipt")
+    spooler.add("POS-80C", driver="POS-80 Printer")
+    assert main(["--data-dir", str(tmp_path), "printer", "test", "--printer",
+                 "win32://Quầy vé"]) == 0
+    assert "Commands: Epson's" in capsys.readouterr().out
+    assert parse_escpos(bytes(spooler.jobs[-1].data)).pages[0].qr_texts != []
+    assert main(["--data-dir", str(tmp_path), "printer", "test", "--printer",
+                 "win32://POS-80C"]) == 0
+    assert "Commands: raster images only" in capsys.readouterr().out
+    assert parse_escpos(bytes(spooler.jobs[-1].data)).pages[0].qr_texts == []
+
+
+def test_win32_auto_profile_learns_the_driver_at_the_first_connect(
+        spooler: Spooler, ticket: object) -> None:
+    printer = open_printer("win32://TM-T82", timeout_s=2.0, profile="auto")
+    printer.warm_up()  # no such queue yet: nothing known
+    with pytest.raises(PrintError):
+        printer.print_image(ticket)
+    spooler.add("TM-T82", driver="EPSON TM-T82III Receipt")
+    printer.print_image(ticket)  # the driver is learnt by this job's connect: plain raster
+    printer.print_image(ticket)
+    first, second = [bytes(j.data) for j in spooler.jobs if j.state == "submitted"]
+    assert parse_escpos(first).pages[0].qr_texts == []
+    assert parse_escpos(second).pages[0].qr_texts == [ticket_qr_text(SLIP)]
+    assert same_pixels(parse_escpos(first).pages[0].image, ticket)
+    assert same_pixels(parse_escpos(second).pages[0].image, ticket)
+
+
+def test_win32_first_ticket_does_not_wait_for_a_hanging_spooler_outside_its_watchdog(
+        spooler: Spooler, ticket: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    spooler.add("Quầy vé", driver="EPSON TM-T82III Receipt")
+    real = spooler.GetPrinter
+    calls = []
+
+    def slow(handle: int, level: int) -> dict:
+        calls.append(level)
+        if len(calls) == 1:
+            time.sleep(1.5)  # the spooler hangs at the first question only
+        return real(handle, level)
+
+    monkeypatch.setattr(spooler, "GetPrinter", slow)
+    printer = open_printer("win32://Quầy vé", timeout_s=0.5, profile="auto")
+    started = time.monotonic()
+    printer.warm_up()  # gives up after its timeout, the spooler thread left behind
+    assert time.monotonic() - started < 1.2
+    started = time.monotonic()
+    printer.print_image(ticket)  # plain raster until the driver is known: no extra wait
+    assert time.monotonic() - started < 1.0
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(("status", "attributes", "message_vi", "fix"), [

@@ -154,3 +154,34 @@ def test_maximised_on_a_1093x614_screen_it_never_asks_for_more(tmp_path):
     for asked in (got["before"], got["shown"], got["hint"]):
         assert asked[0] <= SHORT[0] and asked[1] <= SHORT[1], out
     assert tuple(got["size"]) == SHORT, out
+
+
+@pytest.mark.parametrize("size", [SHORT, (1366, 768)])
+def test_chart_labels_and_titles_are_whole(qtbot, paths, size):
+    """Qt Charts cuts an hour's label wider than its bars to "1…", and the ring's title and
+    legend to "… h…" where they do not fit: at 1093 px they shrink or shorten instead."""
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtGui import QFontMetrics
+
+    from kiosk.ui.office.charts import legend_width
+
+    w = open_office(qtbot, paths, size)
+    try:
+        hours = w.hour_chart
+        axis = next(a for a in hours.chart().axes() if isinstance(a, QBarCategoryAxis))
+        room = hours.chart().plotArea().width() / len(axis.categories())
+        metrics = QFontMetrics(axis.labelsFont())
+        assert all(metrics.horizontalAdvance(label) <= room for label in axis.categories())
+        assert axis.categories()[0] in ("7h", "7")
+        ring = w.rating_chart.chart()
+        title_width = QFontMetrics(ring.titleFont()).horizontalAdvance(ring.title())
+        assert title_width <= w.rating_chart.width() - 16, ring.title()
+        assert "88,8%" in ring.title()
+        labels = [m.label() for m in ring.legend().markers()]
+        assert labels == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+        assert legend_width(ring.legend().font(), labels) <= w.rating_chart.width() - 16
+        if size == (1366, 768):  # room enough: the whole title and the usual type
+            assert ring.title().startswith("Đánh giá của người dân")
+            assert axis.categories()[0] == "7h"
+    finally:
+        w.shutdown()

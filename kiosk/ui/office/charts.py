@@ -47,6 +47,13 @@ def label_line_height(font: QFont) -> int:
     return QFontMetrics(font).height() + 3
 
 
+def legend_width(font: QFont, labels: list[str]) -> int:
+    """The width Qt Charts' legend takes for these labels in a row: each marker's square (the
+    line's height), the gaps around it (about 20 px) and its label."""
+    metrics = QFontMetrics(font)
+    return sum(metrics.horizontalAdvance(text) + metrics.height() + 20 for text in labels)
+
+
 def chart_font(px: int, bold: bool = False) -> QFont:
     font = QFont(FONT_FAMILY)
     font.setPixelSize(px)
@@ -255,11 +262,41 @@ class HourChart(_ChartView):
     """Tickets issued and served per hour of the day (summed over the range)."""
 
     def __init__(self, scale: float = 1.0) -> None:
+        self.hours: list[int] = []
         super().__init__(self.tr("Số phiếu theo giờ trong ngày"), scale)
+        self.chart().plotAreaChanged.connect(lambda _area: self.fit_hours())
+
+    def hour_labels(self, unit: bool) -> list[str]:
+        return [f"{h}h" if unit else str(h) for h in self.hours]
+
+    def fit_hours(self) -> None:
+        """Every hour's label whole under its bars: Qt Charts cuts a category label wider than
+        its category to "1…" (ten hours on a 1366x768 laptop at 125 %). The type shrinks to
+        CHART_MIN_FONT_PX, then the labels drop their "h"."""
+        axis = next((a for a in self.chart().axes() if isinstance(a, QBarCategoryAxis)), None)
+        if axis is None or not self.hours:
+            return
+        room = self.chart().plotArea().width() / len(self.hours) - 4
+        px = self.font_px(12)
+        unit = True
+        while QFontMetrics(chart_font(px)).horizontalAdvance(
+                max(self.hour_labels(unit), key=len)) > room:
+            if px > CHART_MIN_FONT_PX:
+                px -= 1
+            elif unit:
+                unit, px = False, self.font_px(12)
+            else:
+                break
+        if axis.labelsFont().pixelSize() != px:
+            axis.setLabelsFont(chart_font(px))
+        labels = self.hour_labels(unit)
+        if axis.categories() != labels:
+            for old, new in zip(axis.categories(), labels, strict=True):
+                axis.replace(old, new)
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
-        hours = hour_range(stats)
+        hours = self.hours = hour_range(stats)
         issued = QBarSet(self.tr("Phiếu cấp"))
         issued.setColor(QColor(NAVY))
         served = QBarSet(self.tr("Đã phục vụ"))
@@ -274,6 +311,7 @@ class HourChart(_ChartView):
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([f"{h}h" for h in hours])
+        categories.setTruncateLabels(False)  # fit_hours makes them fit
         values = QValueAxis()
         top = max([*stats.issued_by_hour, *stats.served_by_hour, 1])
         values.setRange(0, _nice_top(top))
@@ -285,6 +323,7 @@ class HourChart(_ChartView):
         series.attachAxis(categories)
         series.attachAxis(values)
         chart.legend().show()
+        self.fit_hours()
 
 
 def _nice_top(value: float) -> int:
@@ -299,19 +338,52 @@ class RatingChart(_ChartView):
     """The three rating levels as a ring, the satisfaction share in the title."""
 
     def __init__(self, scale: float = 1.0) -> None:
+        #: The title with the share, long and short: the short one where the long would be
+        #: cut ("Đánh giá của người dân: 88,8% h…" on a 1366x768 laptop at 125 %).
+        self.titles: tuple[str, str] | None = None
         super().__init__(self.tr("Đánh giá của người dân"), scale)
+
+    def clear(self) -> None:
+        super().clear()
+        self.titles = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_words()
+
+    def fit_words(self) -> None:
+        """The title and the legend whole at the chart's width: the short title, and the
+        legend beside the ring instead of under it, where they would be cut."""
+        chart = self.chart()
+        room = self.width() - 16
+        if self.titles is not None:
+            fits = QFontMetrics(chart.titleFont()).horizontalAdvance(self.titles[0]) <= room
+            title = self.titles[0] if fits else self.titles[1]
+            if chart.title() != title:
+                chart.setTitle(title)
+        legend = chart.legend()
+        labels = [m.label() for m in legend.markers()]
+        px = self.font_px(12)
+        while px > CHART_MIN_FONT_PX and legend_width(chart_font(px), labels) > room:
+            px -= 1
+        if legend.font().pixelSize() != px:
+            legend.setFont(chart_font(px))
 
     def draw(self, stats: OfficeStats) -> None:
         chart = self.chart()
         r = stats.total.ratings
         if not r.total:
-            chart.setTitle(self.tr("{base_title}: chưa có đánh giá").format(
-                    base_title=self.base_title))
+            self.titles = (self.tr("{base_title}: chưa có đánh giá").format(
+                    base_title=self.base_title), self.tr("Chưa có đánh giá"))
+            chart.setTitle(self.titles[0])
             chart.legend().hide()
+            self.fit_words()
             return
-        chart.setTitle(self.tr("{base_title}: {value} hài lòng").format(
-                base_title=self.base_title,
-                value=share_vi(r.satisfaction_share)))
+        share = share_vi(r.satisfaction_share)
+        self.titles = (self.tr("{base_title}: {value} hài lòng").format(
+                base_title=self.base_title, value=share),
+            self.tr("Hài lòng: {value}").format(value=share))
+        chart.setTitle(self.titles[0])
         series = QPieSeries()
         series.setHoleSize(0.36)
         series.setPieSize(0.86)
@@ -335,6 +407,7 @@ class RatingChart(_ChartView):
             marker.setLabel(LEVEL_LABELS_VI[level])
         chart.legend().show()
         chart.legend().setLabelColor(QColor(TEXT))
+        self.fit_words()
 
 
 __all__ = ["HourChart", "RatingChart", "WaitingChart", "chart_font"]
