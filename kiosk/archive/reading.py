@@ -41,7 +41,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from kiosk.archive import files
-from kiosk.archive.tables import Table, columns, existing
+from kiosk.archive.tables import TABLES, Table, columns, existing
 
 #: SQLite attaches at most 10 databases by default (SQLITE_MAX_ATTACHED).
 MAX_ATTACHED = 9
@@ -210,8 +210,9 @@ def reads_archives(db: Database) -> bool:
     views). A reader may then choose a query SQLite runs well over a view: a join is run by
     copying the view whole and indexing the copy, while a WHERE on its columns (an IN list, a
     range) is looked up in each part of it by its index."""
+    names = ", ".join(f"'{t.name}'" for t in TABLES)
     return db.conn.execute("SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE type = "
-                           "'view' AND name = 'tickets')").fetchone()[0] == 1
+                           f"'view' AND name IN ({names}))").fetchone()[0] == 1
 
 
 #: Where the years a reading needs are unpacked: a private folder in the station's data folder
