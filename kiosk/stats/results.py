@@ -356,10 +356,10 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
         rated = db.execute(
             "SELECT r.level, r.at, r.clerk, r.dossier_code, r.ticket_uid FROM ratings r "
             "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
-        found = {uid: (tid,) for uid, tid in db.execute(
+        found = dict(db.execute(
             "SELECT uid, id FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings "
-            "WHERE at >= ? AND at < ?)", (lo, hi)).fetchall()}
-        rows = [(*r[:4], found[r[4]][0] if r[4] in found else None) for r in rated]
+            "WHERE at >= ? AND at < ?)", (lo, hi)).fetchall())
+        rows = [(*r[:4], found.get(r[4])) for r in rated]
     else:
         rows = db.execute(
             "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
