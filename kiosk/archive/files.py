@@ -201,14 +201,16 @@ def compress(src: Path, dst: Path) -> str:
     return h.hexdigest()
 
 
-def decompress(src: Path, dst: Path) -> None:
+def decompress(src: Path, dst: Path, *, flush: bool = True) -> None:
     """Unpack the archive file `src` into the new owner-only file `dst` (xz checks its CRC
-    as it goes: a damaged file raises ArchiveError)."""
+    as it goes: a damaged file raises ArchiveError), flushed to the disk unless `flush` is
+    False (a reading's copy, removed afterwards)."""
     try:
         with lzma.open(src, "rb") as inp, open_private(dst, "wb") as out:
             shutil.copyfileobj(inp, out, CHUNK)
             out.flush()
-            os.fsync(out.fileno())
+            if flush:
+                os.fsync(out.fileno())
     except (lzma.LZMAError, EOFError) as exc:
         with contextlib.suppress(OSError):
             dst.unlink()

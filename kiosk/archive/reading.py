@@ -6,14 +6,25 @@ there is removed at the next), attaches them to the reading connection and creat
 with the live tables' names, each the live table UNION ALL the archived ones. SQLite looks an
 unqualified name up in `temp` first, so the statistics, the logbook and the dossier desk run
 unchanged over live and archived rows together; a row in both (a run cut off before it
-deleted what it archived) counts once. Only for a range that reaches an archived
+deleted what it archived) counts once: whether any live key is in an attached archive is
+asked once per table, by index (normally none is: ids are never reused), and only a table
+where one is gets the anti-join in its view, so the others read their live rows as the live
+table does. Only for a range that reaches an archived
 year: a range of live days gets no view and no slower query. The views are read-only (a write
 through the connection fails), and the connection should be one opened for the reading (the
 commands open their own).
 
+A view cannot be joined by an index: SQLite copies a UNION ALL view whole and indexes the copy
+each time it is the inner side of a join, while a WHERE on its columns (a range, an IN list)
+is looked up in each part by that part's index. Readers whose joins weigh over a year ask
+`reads_archives(db)` and then look rows up by key instead (kiosk/stats).
+
 Which years: a record is archived under the year of its last activity, which is never before
-its first, so a range from day D needs the archives of D's year and later (for a range from 1
-January, the year before too: a time stamp written with another offset near midnight).
+its first, so a range from day D needs the archives of D's year and later. For a range from 1
+January the year before too (a time stamp written with another offset near midnight), but
+only when it holds a row dated 31 December or later (the readers read a day wider than the
+range): its manifest's `latest_day` says so without unpacking it; a manifest without it, the
+unpacked year is looked at once and detached again when it holds none.
 """
 
 from __future__ import annotations
@@ -24,26 +35,93 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from kiosk.archive import files
-from kiosk.archive.tables import columns, existing
+from kiosk.archive.tables import TABLES, Table, columns, existing
 
 #: SQLite attaches at most 10 databases by default (SQLITE_MAX_ATTACHED).
 MAX_ATTACHED = 9
 
 
 def needed_years(folder: Path, start: date | None, end: date | None = None) -> list[int]:
-    years = [a.year for a in files.archived_years(folder)]
+    entries = files.archived_years(folder)
+    years = [a.year for a in entries]
     if start is not None:
         # A range from 1 January may also meet a time stamp written with another offset
         # that reads as 31 December: the previous year too.
         first = start.year - 1 if (start.month, start.day) == (1, 1) else start.year
         years = [y for y in years if y >= first]
+        if first < start.year:
+            years = [y for y in years if y != first or reaches(
+                next(a for a in entries if a.year == y).manifest, start)]
     return files.holding_from(folder, years, start)
+
+
+#: The dated columns a reading of a range bounds its rows by (a day wider than the range on
+#: each side: the time stamps, the stored days, a petition's due date).
+DATED = {
+    "tickets": ("day", "issued_at"), "queue_events": ("at",), "ratings": ("at",),
+    "ticket_dossiers": ("linked_at",), "citizen_feedback": ("at",), "dossier_events": ("at",),
+    "dossier_slips": ("issued_at",), "dossier_handovers": ("at",),
+    "dossiers": ("day", "received_at", "finished_at", "returned_at"),
+    "petitions": ("received_at", "answered_at", "closed_at", "due_date"),
+    "office_dossiers": ("day", "received_at", "finished_at", "returned_at"),
+}
+#: The manifest's key for the latest day (YYYY-MM-DD, as written) of those columns in the
+#: year's file, when it records one.
+LATEST_KEY = "latest_day"
+
+
+def reaches(manifest: dict | None, start: date) -> bool:
+    """Whether the previous year's archive (its `manifest`) can hold a row a reading of a
+    range from 1 January `start` reads: one dated 31 December or later (the readers read a
+    day wider than the range, then decide each row's local day). Without the latest day in
+    the manifest (older manifests): yes; with_archives then looks at the unpacked year."""
+    latest = (manifest or {}).get(LATEST_KEY)
+    if not isinstance(latest, str) or len(latest) != 10:
+        return True
+    return latest >= (start - timedelta(days=1)).isoformat()
+
+
+def holds_from(db: Database, schema: str, day: str) -> bool:
+    """Whether a table in `schema` holds a row with a DATED column on `day` or later. Each
+    table is read from its newest row back (a year's last days are its last rows), so a year
+    that does hold one is answered at once; one that does not is read through once."""
+    conn = db.conn
+    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                       "WHERE type = 'table'")}
+    for table, dated in DATED.items():
+        cols = set(columns(db, table, schema)) if table in have else set()
+        picked = [f"{_q(c)} >= ?" for c in dated if c in cols]
+        if picked and conn.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {schema}.{table} WHERE {' OR '.join(picked)} "
+                "ORDER BY rowid DESC)", (day,) * len(picked)).fetchone()[0]:
+            return True
+    return False
+
+
+def latest_day(db: Database, schema: str = "main") -> str | None:
+    """The latest day (YYYY-MM-DD as written) of the DATED columns of the tables in `schema`;
+    None when no row has one."""
+    conn = db.conn
+    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                       "WHERE type = 'table'")}
+    found: list[str] = []
+    for table, dated in DATED.items():
+        if table not in have:
+            continue
+        cols = set(columns(db, table, schema))
+        for c in dated:
+            if c in cols:
+                day = conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM "
+                                   f"{schema}.{table}").fetchone()[0]
+                if isinstance(day, str):
+                    found.append(day)
+    return max(found, default=None)
 
 
 @contextlib.contextmanager
@@ -52,8 +130,14 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
                   ) -> Iterator[list[int]]:
     """Within the block, `db` reads the archived years a range from `start` needs (or the
     given `years`) together with the live tables; yields the years attached."""
+    edge = None
     if years is None:
         years = needed_years(folder, start, end)
+        if start is not None and (start.month, start.day) == (1, 1):
+            # The year before, attached by the 1 January rule: when its manifest does not say
+            # how late its stamps go, looked at once unpacked.
+            manifest = files.read_manifest(folder, start.year - 1) or {}
+            edge = None if LATEST_KEY in manifest else start.year - 1
     years = sorted(years)
     if len(years) > MAX_ATTACHED:
         raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
@@ -68,11 +152,22 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     try:
         for year in years:
             copy = tmp / f"{year}.db"
-            files.decompress(files.year_file(folder, year), copy)
+            files.decompress(files.year_file(folder, year), copy, flush=False)
             schema = f"archive_{year}"
             conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
+            if year == edge and start is not None and not holds_from(
+                    db, schema, (start - timedelta(days=1)).isoformat()):
+                # Attached for the 1 January rule only, and nothing in it is that late (an
+                # older manifest does not say): not read, not indexed.
+                conn.execute(f"DETACH DATABASE {schema}")
+                copy.unlink()
+                continue
             attached.append(schema)
+            # A copy of our own, removed afterwards: no journal, no flush per index.
+            conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
+            conn.execute(f"PRAGMA {schema}.synchronous = OFF")
             index_copy(db, schema)
+        years = [int(s.split("_")[1]) for s in attached]
         for t in existing(db):
             live = columns(db, t.name)
             parts = []
@@ -87,10 +182,14 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             if parts:
                 # A live row also in an archive (a run cut off between writing the archive
                 # and deleting the live rows, until the next run finishes) is read once.
+                # Checked once here, with indexed look-ups: normally no live key is in an
+                # archive, and the view then reads the live rows as the live table does (its
+                # indexes, a WHERE pushed down), with no look-up per live row.
                 keys = ", ".join(t.key)
                 twice = " AND ".join(f"({keys}) NOT IN (SELECT {keys} FROM {schema}.{t.name})"
                                      for schema in attached
-                                     if set(t.key) <= set(columns(db, t.name, schema)))
+                                     if set(t.key) <= set(columns(db, t.name, schema))
+                                     and shares_keys(db, t, schema))
                 parts.append(f"SELECT {', '.join(_q(c) for c in live)} FROM main.{t.name}"
                              + (f" WHERE {twice}" if twice else ""))
                 conn.execute(f"CREATE TEMP VIEW {t.name} AS {' UNION ALL '.join(parts)}")
@@ -104,6 +203,16 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             with contextlib.suppress(Exception):
                 conn.execute(f"DETACH DATABASE {schema}")
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def reads_archives(db: Database) -> bool:
+    """Whether `db` reads archived years (within with_archives: its live tables' names are
+    views). A reader may then choose a query SQLite runs well over a view: a join is run by
+    copying the view whole and indexing the copy, while a WHERE on its columns (an IN list, a
+    range) is looked up in each part of it by its index."""
+    names = ", ".join(f"'{t.name}'" for t in TABLES)
+    return db.conn.execute("SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE type = "
+                           f"'view' AND name IN ({names}))").fetchone()[0] == 1
 
 
 #: Where the years a reading needs are unpacked: a private folder in the station's data folder
@@ -166,6 +275,16 @@ def archives_of(db: Database, *, start: date | None = None, end: date | None = N
     return with_archives(db, files.folder_for(path), start=start, end=end)
 
 
+#: Live indexes no reading of an archived year uses (the queue's own work at the counters:
+#: its calls by time, the sync's uids, a counter's tickets, the day's numbering): not built on
+#: an unpacked copy, where the queue events' alone took half a second a year.
+UNREAD: dict[str, tuple[tuple[str, ...], ...]] = {
+    "queue_events": (("uid",), ("at",)),
+    "tickets": (("counter",), ("queue_service",), ("service_code",),
+                ("day", "service_code", "seq")),
+}
+
+
 def index_copy(db: Database, schema: str) -> None:
     """Give the unpacked copy `schema` the live tables' indexes (never unique: an archive is
     read, not checked), so the logbook's look-up of each dossier's history or a rating's
@@ -184,15 +303,38 @@ def index_copy(db: Database, schema: str) -> None:
             if origin == "pk":
                 continue
             parts = tuple(r[2] for r in conn.execute(f"PRAGMA main.index_info({name})"))
-            if parts and all(p in cols for p in parts) and parts not in wanted:
+            if (parts and all(p in cols for p in parts) and parts not in wanted
+                    and parts not in UNREAD.get(t.name, ())):
                 wanted.append(parts)
         for ref in conn.execute(f"PRAGMA main.foreign_key_list({t.name})").fetchall():
-            if ref[3] in cols and (ref[3],) not in wanted and not any(
+            if ref[3] in cols and (ref[3],) not in wanted and (
+                    ref[3],) not in UNREAD.get(t.name, ()) and not any(
                     w[0] == ref[3] for w in wanted):
                 wanted.append((ref[3],))
         for n, parts in enumerate(wanted):
             conn.execute(f"CREATE INDEX IF NOT EXISTS {schema}.read_{t.name}_{n} ON "
                          f"{t.name} ({', '.join(_q(p) for p in parts)})")
+
+
+def shares_keys(db: Database, table: Table, schema: str) -> bool:
+    """Whether a live row of `table` has its key in the attached archive `schema` too (a run
+    cut off between writing the archive and deleting the live rows). Ids are never reused, so
+    only the live rows between the archive's lowest and highest id are looked up (the few held
+    back), each by the archive's primary key; another key: each archived row by the live
+    table's key index."""
+    conn = db.conn
+    if table.key == ("id",):
+        row = conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM main.{table.name} l WHERE l.id BETWEEN "
+            f"(SELECT min(id) FROM {schema}.{table.name}) AND "
+            f"(SELECT max(id) FROM {schema}.{table.name}) AND EXISTS (SELECT 1 FROM "
+            f"{schema}.{table.name} a WHERE a.id = l.id))").fetchone()
+    else:
+        same = " AND ".join(f"l.{_q(k)} = a.{_q(k)}" for k in table.key)
+        row = conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.{table.name} a WHERE EXISTS (SELECT 1 "
+            f"FROM main.{table.name} l WHERE {same}))").fetchone()
+    return bool(row[0])
 
 
 def _q(name: str) -> str:

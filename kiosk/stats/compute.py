@@ -81,6 +81,7 @@ from kiosk.stats.figures import (
     _sort_key_vi,
     instant_sql,
     percentile,
+    rows_by_key,
     wall_day,
 )
 
@@ -317,10 +318,20 @@ def _load_tickets(db: Database, start: date, end: date, clock: Clock
         return tickets, transferred
     # The unary + keeps SQLite on the ticket index.
     kinds = ", ".join(f"'{k}'" for k in _SEGMENT_KINDS)
-    rows = db.execute(
-        f"SELECT e.id, e.ticket_id, e.kind, e.at, e.detail, {instant_sql('e.at')} "
-        "FROM queue_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.day BETWEEN ? AND ? "
-        f"AND +e.kind IN ({kinds})", (lo, hi)).fetchall()
+    from kiosk.archive.reading import reads_archives
+
+    if reads_archives(db):
+        # Over an archived year (views): by the range of the tickets' ids, not a join
+        # (kiosk.archive.reading.reads_archives); events of other tickets are passed over.
+        rows = db.execute(
+            f"SELECT e.id, e.ticket_id, e.kind, e.at, e.detail, {instant_sql('e.at')} "
+            "FROM queue_events e WHERE e.ticket_id BETWEEN ? AND ? "
+            f"AND +e.kind IN ({kinds})", (min(tickets), max(tickets))).fetchall()
+    else:
+        rows = db.execute(
+            f"SELECT e.id, e.ticket_id, e.kind, e.at, e.detail, {instant_sql('e.at')} "
+            "FROM queue_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.day BETWEEN ? "
+            f"AND ? AND +e.kind IN ({kinds})", (lo, hi)).fetchall()
     # A counter writes the same few details all day long: each one is read once.
     details: dict[str | None, tuple[str | None, str | None, dict[str, Any]]] = {}
     for eid, tid, kind, at_text, raw, utc in rows:
@@ -492,12 +503,28 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
     hi = (end + timedelta(days=2)).isoformat()
     first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
     last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
-    rows = db.execute(
-        "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, r.at, "
-        f"{instant_sql('r.at')}, t.service_code, coalesce(t.queue_service, t.service_code), "
-        "t.issued_at, t.day FROM ratings r "
-        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
-        (lo, hi)).fetchall()
+    from kiosk.archive.reading import reads_archives
+
+    if reads_archives(db):
+        # Over an archived year (views): each rated ticket looked up by its uid, as the
+        # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
+        rated = db.execute(
+            "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
+            f"r.at, {instant_sql('r.at')} FROM ratings r WHERE r.at >= ? AND r.at < ?",
+            (lo, hi)).fetchall()
+        rated_tickets = {row[0]: row[1:] for row in db.execute(
+            "SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, day "
+            "FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings WHERE at >= ? "
+            "AND at < ?)", (lo, hi)).fetchall()}
+        none = (None, None, None, None)
+        rows = [(*r, *rated_tickets.get(r[0], none)) for r in rated]
+    else:
+        rows = db.execute(
+            "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
+            f"r.at, {instant_sql('r.at')}, t.service_code, "
+            "coalesce(t.queue_service, t.service_code), t.issued_at, t.day FROM ratings r "
+            "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+            (lo, hi)).fetchall()
     # A ticket's stored day is its local day give or take one (written in another zone), and
     # only tickets stored a day around the range count as in it (as `_load_tickets` reads
     # them): only those near the range's edges need their time read.
@@ -547,22 +574,47 @@ def _add_dossiers(db: Database, groups: _Groups, start: date, end: date, tz: Zon
                   procedure_service: Mapping[str, str]) -> None:
     lo, hi = (start - timedelta(days=1)).isoformat(), (end + timedelta(days=1)).isoformat()
     hi_text = (end + timedelta(days=2)).isoformat()
-    rows = db.execute(
-        "SELECT d.procedure_code, d.received_at, d.clerk, d.returned_at, d.finished_at, "
-        "d.appointment_date, d.on_time, t.service_code, "
-        "(SELECT e.clerk FROM dossier_events e WHERE e.dossier_id = d.id AND e.to_status = ? "
-        " ORDER BY e.id DESC LIMIT 1) "
-        "FROM dossiers d LEFT JOIN tickets t ON t.id = d.ticket_id "
-        "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?) "
-        # Dossiers older counters forwarded to this hub (kiosk.officefeed); a code in this
-        # station's own table (on a hub: the office dossier book) counts once, from there.
-        "UNION ALL SELECT o.procedure_code, o.received_at, o.clerk, o.returned_at, "
+    from kiosk.archive.reading import reads_archives
+
+    # Dossiers older counters forwarded to this hub (kiosk.officefeed); a code in this
+    # station's own table (on a hub: the office dossier book) counts once, from there.
+    forwarded = (
+        "SELECT o.procedure_code, o.received_at, o.clerk, o.returned_at, "
         "o.finished_at, o.appointment_date, o.on_time, "
         "(SELECT t.service_code FROM ticket_dossiers td JOIN tickets t ON t.id = td.ticket_id "
         " WHERE td.dossier_code = o.code LIMIT 1), o.returned_by "
         "FROM office_dossiers o WHERE o.code NOT IN (SELECT code FROM dossiers) AND "
-        "(o.day BETWEEN ? AND ? OR (o.returned_at >= ? AND o.returned_at < ?))",
-        (_RETURNED, lo, hi, lo, hi_text, lo, hi, lo, hi_text)).fetchall()
+        "(o.day BETWEEN ? AND ? OR (o.returned_at >= ? AND o.returned_at < ?))")
+    if reads_archives(db):
+        # Over an archived year (views): each dossier's ticket and the clerk of its last
+        # hand-back looked up by key, as the LEFT JOIN and the subquery below find them
+        # (kiosk.archive.reading.reads_archives).
+        own = db.execute(
+            "SELECT d.id, d.ticket_id, d.procedure_code, d.received_at, d.clerk, "
+            "d.returned_at, d.finished_at, d.appointment_date, d.on_time FROM dossiers d "
+            "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?)",
+            (lo, hi, lo, hi_text)).fetchall()
+        ticket_service = rows_by_key(db, "tickets", "id", (r[1] for r in own), "service_code")
+        returning: dict[int, str | None] = {}
+        if own:
+            for dossier_id, clerk in db.execute(
+                    "SELECT dossier_id, clerk FROM dossier_events WHERE dossier_id IN "
+                    "(SELECT value FROM json_each(?)) AND to_status = ? ORDER BY id",
+                    (json.dumps(sorted({r[0] for r in own})), _RETURNED)).fetchall():
+                returning[dossier_id] = clerk  # the last one wins
+        none = (None,)
+        rows = [(*r[2:], ticket_service.get(r[1], none)[0], returning.get(r[0])) for r in own]
+        rows += db.execute(forwarded, (lo, hi, lo, hi_text)).fetchall()
+    else:
+        rows = db.execute(
+            "SELECT d.procedure_code, d.received_at, d.clerk, d.returned_at, d.finished_at, "
+            "d.appointment_date, d.on_time, t.service_code, "
+            "(SELECT e.clerk FROM dossier_events e WHERE e.dossier_id = d.id "
+            " AND e.to_status = ? ORDER BY e.id DESC LIMIT 1) "
+            "FROM dossiers d LEFT JOIN tickets t ON t.id = d.ticket_id "
+            "WHERE d.day BETWEEN ? AND ? OR (d.returned_at >= ? AND d.returned_at < ?) "
+            f"UNION ALL {forwarded}",
+            (_RETURNED, lo, hi, lo, hi_text, lo, hi, lo, hi_text)).fetchall()
     for (procedure, received_text, clerk, returned_text, finished_text, appointment, on_time,
          ticket_service, returning_clerk) in rows:
         service = procedure_service.get(procedure) or ticket_service

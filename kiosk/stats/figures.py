@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -118,3 +118,18 @@ def wall_day(wall: int) -> date:
 
 def wall_hour(wall: int) -> int:
     return wall // _HOUR_US % 24
+
+
+def rows_by_key(db: Any, table: str, key: str, keys: Iterable[Any], columns: str
+                ) -> dict[Any, tuple]:
+    """`key` -> (columns...) of the rows of `table` whose `key` is one of `keys`: one query,
+    each key looked up by the table's index. Instead of a join: over an archived year the
+    table is a view (kiosk/archive/reading.py), which SQLite cannot join by an index (it
+    copies the whole view and indexes the copy on every use), while it does look up each part
+    of it by an IN list."""
+    wanted = sorted({k for k in keys if k is not None})
+    if not wanted:
+        return {}
+    return {row[0]: row[1:] for row in db.execute(
+        f"SELECT {key}, {columns} FROM {table} WHERE {key} IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(wanted),)).fetchall()}

@@ -347,12 +347,24 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
                       each: Callable[[str | None, str | None], Iterable[_Acc]],
                       known: Mapping[int, str | None]) -> None:
+    from kiosk.archive.reading import reads_archives
     from kiosk.stats.figures import _detail, _name
 
-    rows = db.execute(
-        "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
-        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
-        (lo, hi)).fetchall()
+    if reads_archives(db):
+        # Over an archived year (views): each rated ticket's id looked up by its uid, as the
+        # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
+        rated = db.execute(
+            "SELECT r.level, r.at, r.clerk, r.dossier_code, r.ticket_uid FROM ratings r "
+            "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
+        found = dict(db.execute(
+            "SELECT uid, id FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings "
+            "WHERE at >= ? AND at < ?)", (lo, hi)).fetchall())
+        rows = [(*r[:4], found.get(r[4])) for r in rated]
+    else:
+        rows = db.execute(
+            "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
+            "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+            (lo, hi)).fetchall()
     wanted = [r for r in rows if inside(_local(r[1], tz))]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
     ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
