@@ -72,15 +72,30 @@ LAN_NOTE = (
     "dossiers again.")
 
 
-def keeps_dossiers(config: Config) -> bool:
-    """A PC of a LAN office ([hub] role 'client' or 'hub'): its dossier side stays live
-    (kiosk.archive.tables.DOSSIER_SIDE), the queue's records are archived."""
-    return config.hub.role in ("client", "hub")
+def keeps_dossiers(config: Config, db: Any = None) -> bool:
+    """A PC of a LAN office ([hub] role 'client' or 'hub'), or a database `db` that serves an
+    office's hub whatever the role says (serves_hub: a back-office PC running `kiosk hub`):
+    its dossier side stays live (kiosk.archive.tables.DOSSIER_SIDE), the queue's records are
+    archived."""
+    return config.hub.role in ("client", "hub") or (db is not None and serves_hub(db))
 
 
-def lan_note(config: Config) -> str | None:
+def serves_hub(db: Any) -> bool:
+    """The database has stations paired to it as their hub (`kiosk hub pair`)."""
+    import sqlite3
+
+    try:
+        return db.execute("SELECT 1 FROM hub_credentials LIMIT 1").fetchone() is not None
+    except sqlite3.Error:  # no such table (a database before the hub's migration)
+        return False
+
+
+def lan_note(config: Config, db: Any = None) -> str | None:
     """What `kiosk archive` says on a PC of a LAN office (LAN_NOTE), or None elsewhere."""
-    return LAN_NOTE.format(role=config.hub.role) if keeps_dossiers(config) else None
+    if not keeps_dossiers(config, db):
+        return None
+    return LAN_NOTE.format(role=config.hub.role if config.hub.role != "standalone" else
+                           "standalone, máy chủ quầy / serving as the office hub")
 
 
 def station_folder(config: Config, paths: Paths) -> Path:
@@ -270,7 +285,7 @@ def run_once(config: Config, paths: Paths, now: datetime | None = None, *,
                           station_id=config.station.id, now=now.astimezone(UTC),
                           go_on=still_idle, one_year=still_idle is not None,
                           step=DELETE_STEP if still_idle is not None else None,
-                          keep_dossiers=keeps_dossiers(config))
+                          keep_dossiers=keeps_dossiers(config, db))
     finally:
         db.conn.close()
     if results:

@@ -96,9 +96,6 @@ def _archive(args, config: Config, paths: Paths) -> int:
     from kiosk.station import open_database
     from kiosk.store.errors import StorageError
 
-    # A PC of a LAN office archives the queue's records; its dossier side stays live.
-    keep_dossiers = keeps_dossiers(config)
-    note = lan_note(config)
     today = datetime.now(ZoneInfo(config.office.timezone)).date()
     configured = configured_before(config.store, today)
     if args.before:
@@ -111,6 +108,11 @@ def _archive(args, config: Config, paths: Paths) -> int:
         print(f"--before {before}: that day is not closed yet (today is {today}); give "
               f"{today} or an earlier day.", file=sys.stderr)
         return EXIT_USAGE
+    db = open_database(config, paths)
+    # A PC of a LAN office (or one serving as its hub) archives the queue's records; its
+    # dossier side stays live.
+    keep_dossiers = keeps_dossiers(config, db)
+    note = lan_note(config, db)
     recent = today - timedelta(days=RECENT_DAYS)
     if keep_dossiers and before > recent:
         # A counter may still forward a rating or replay an operation of those days to the
@@ -119,7 +121,6 @@ def _archive(args, config: Config, paths: Paths) -> int:
               f"with a LAN hub: the counters may still send the hub those of the last "
               f"{RECENT_DAYS} days.", file=sys.stderr)
         before = recent
-    db = open_database(config, paths)
     done: list = []
     purging = True
     try:

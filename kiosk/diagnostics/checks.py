@@ -927,9 +927,9 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     except sqlite3.Error:
         return []
     try:
-        late = archive(Database(conn), ctx.paths.archive, before,
-                       station_id=config.station.id, dry_run=True,
-                       keep_dossiers=keeps_dossiers(config))
+        db = Database(conn)
+        late = archive(db, ctx.paths.archive, before, station_id=config.station.id,
+                       dry_run=True, keep_dossiers=keeps_dossiers(config, db))
     except sqlite3.Error as exc:
         return [skip("archive", f"whether closed years wait to be archived: database not "
                      f"readable ({exc})")]

@@ -145,6 +145,31 @@ def test_a_one_pc_office_still_archives_its_dossiers_and_adds_no_note(station, c
     assert any(y["rows"].get("dossiers") for y in got["years"])
 
 
+def test_a_database_serving_as_the_hub_keeps_its_dossiers_whatever_the_role(station, capsys):
+    """A back-office PC running `kiosk hub` with the one-PC configuration: stations are paired
+    to its database, so `kiosk archive` and the doctor treat it as the hub it is."""
+    from kiosk.archive.schedule import keeps_dossiers, serves_hub
+    from kiosk.store import connect
+
+    db = connect(station / "kiosk.db")
+    try:
+        assert not serves_hub(db) and not keeps_dossiers(Config(), db)
+        db.conn.execute("INSERT INTO hub_credentials (station_id, role, token_sha256, "
+                        "created_at) VALUES ('quay-1', 'counter', 'x', '2026-01-01')")
+        db.conn.commit()
+        assert serves_hub(db) and keeps_dossiers(Config(), db)
+    finally:
+        db.conn.close()
+    dossier_side = counts(station, DOSSIER_SIDE)
+    capsys.readouterr()
+    assert kiosk(station, "archive", "--before", "2026-01-01", "--json") == 0
+    got = json.loads(capsys.readouterr().out)
+    assert sorted(got["kept_live"]) == sorted(DOSSIER_SIDE)
+    assert "serving as the office hub" in got["note"]
+    assert counts(station, DOSSIER_SIDE) == dossier_side
+    assert live_count(station, "ratings", "at < '2026-01-01'") == 0
+
+
 def test_a_counter_pc_archives_its_queue_records_too(station, capsys):
     lan_office(station, "client")
     dossier_side = counts(station, DOSSIER_SIDE)
