@@ -12,13 +12,15 @@ doubled row:
    already there under its key, and check that every selected row is in it, column for
    column (a SHA-256 over the rows, live against archived);
 3. compress it to a hidden file, flushed to the disk, and check that it unpacks to the work
-   file byte for byte; write the manifest; rename the file over the year's archive, flush the
-   folder;
+   file byte for byte; write the new manifest beside (`.kiosk-archive-YYYY.json.pending`);
+   rename the file over the year's archive, flush the folder, then put the manifest in place;
 4. only then delete the selected rows from the live database, in one transaction, and give
    the freed pages back (incremental vacuum, as the sync's pruning does).
 
 Cut off before 3's rename: the live rows are all there, the old archive (if any) untouched,
-and the hidden files are removed by the next run. Cut off after it: the next run finds the
+and the hidden files are removed by the next run (a pending manifest not matching the file in
+place is dropped). Cut off between the two renames: the next run puts the pending manifest in
+place first (files.finish_pending). Cut off after them: the next run finds the
 rows in the archive already (same keys), adds nothing, checks them again and deletes them.
 A row is deleted only in the transaction that follows a check of that very row.
 """
@@ -42,6 +44,7 @@ from sqlite_utils import Database
 from kiosk.archive import files
 from kiosk.archive.files import FORMAT, ArchiveError
 from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
+from kiosk.private_files import write_private_atomic
 from kiosk.store import transaction
 
 log = logging.getLogger(__name__)
@@ -255,17 +258,23 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             if final.exists():  # extending the year: its file may already reach further
                 until = max(until, files.manifest_until(files.read_manifest(folder, year), year))
             result.until = until
-            files.write_manifest(folder, year, {
+            # The new manifest waits beside until the file it describes is in place (as a
+            # retention rewrite does): a rename that fails (a report holding the file open on
+            # Windows) leaves the old pair as it was; cut off between the two renames, the
+            # next run puts it in place (files.finish_pending).
+            write_private_atomic(files.pending_file(folder, year), files.manifest_text({
                 "format": FORMAT, "year": year, "station_id": station_id,
                 "until": until.isoformat(),
                 "written_at": (now or datetime.now(UTC)).isoformat(),
                 "file": final.name, "file_sha256": digest,
                 "rows": {k: v[0] for k, v in manifest_rows.items()},
                 "rows_sha256": {k: v[1] for k, v in manifest_rows.items()},
-                "dossiers": public, "personal": personal})
+                "dossiers": public, "personal": personal}), fsync=True)
             os.replace(packed, final)
             files.fsync_dir(folder)
             _checkpoint("renamed")
+            os.replace(files.pending_file(folder, year), files.manifest_file(folder, year))
+            files.fsync_dir(folder)
             if step:
                 _delete_in_steps(db, step)
             else:

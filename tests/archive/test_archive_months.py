@@ -133,6 +133,38 @@ def test_months_go_into_the_years_file_and_the_next_month_extends_it(station, tm
     assert files.read_manifest(station / "archive", 2026)["until"] == "2026-09-01"
 
 
+def test_a_file_that_cannot_be_replaced_leaves_the_year_as_it_was(station, monkeypatch):
+    """Windows refuses to replace a file a report holds open: the year's file and its
+    manifest stay the pair they were (the new manifest waited beside), nothing is deleted,
+    and the next run extends the year as if nothing had happened."""
+    import kiosk.archive.move as move
+
+    _archive(station, date(2026, 8, 1))
+    folder = station / "archive"
+    old = files.read_manifest(folder, 2026)
+    real = os.replace
+
+    def refused(src, dst):
+        if str(dst).endswith(".db.xz"):
+            raise PermissionError(13, "The process cannot access the file because it is being "
+                                      "used by another process")
+        return real(src, dst)
+
+    monkeypatch.setattr(move.os, "replace", refused)
+    with pytest.raises(PermissionError):
+        _archive(station, date(2026, 9, 1))
+    monkeypatch.setattr(move.os, "replace", real)
+    (entry,) = files.archived_years(folder)
+    assert files.read_manifest(folder, 2026) == old and files.check(entry) is None
+    assert live_count(station, "tickets", "day >= '2026-08-01' AND day < '2026-09-01'") == 24
+    (moved,) = _archive(station, date(2026, 9, 1))
+    assert moved.rows["tickets"] == 24
+    assert files.read_manifest(folder, 2026)["until"] == "2026-09-01"
+    assert not files.has_pending(folder)
+    (entry,) = files.archived_years(folder)
+    assert files.check(entry) is None
+
+
 def test_a_record_last_active_after_the_cut_off_stays_live(station):
     from kiosk.dossiers.intake import DossierDesk
     from kiosk.dossiers.status import DossierStatus
