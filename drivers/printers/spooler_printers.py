@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drivers.printers.base import Connection, Deadline, StreamPrinter, run_with_watchdog
+from drivers.printers.epson import epson_driver
 from drivers.printers.errors import (
     PrintError,
     interrupted_error,
@@ -152,8 +153,6 @@ class Win32Printer(StreamPrinter):
         # watchdog (a queue on a server that is down can block OpenPrinter for long).
         if self.epson_job_options is None or self.driver_name is None:
             return self.job_options
-        from drivers.printers.factory import epson_driver
-
         return self.epson_job_options if epson_driver(self.driver_name) else self.job_options
 
     def warm_up(self) -> None:
