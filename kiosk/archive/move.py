@@ -255,6 +255,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                 raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
             personal = personal_data(work)
+            marks = _latest_marks(work)
             if final.exists():  # extending the year: its file may already reach further
                 until = max(until, files.manifest_until(files.read_manifest(folder, year), year))
             result.until = until
@@ -269,7 +270,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                 "file": final.name, "file_sha256": digest,
                 "rows": {k: v[0] for k, v in manifest_rows.items()},
                 "rows_sha256": {k: v[1] for k, v in manifest_rows.items()},
-                "dossiers": public, "personal": personal}), fsync=True)
+                "dossiers": public, "personal": personal, **marks}), fsync=True)
             os.replace(packed, final)
             files.fsync_dir(folder)
             _checkpoint("renamed")
@@ -387,6 +388,20 @@ def _same_bytes(packed: Path, work: Path) -> None:
         raise ArchiveError(f"the compressed archive does not read back: {exc}") from exc
     if a.hexdigest() != b:
         raise ArchiveError("the compressed archive does not unpack to what was checked")
+
+
+def _latest_marks(work: Path) -> dict[str, str | None]:
+    """How late the year's rows go (kiosk.archive.reading.latest_marks): a reading from
+    1 January of the next year then knows without unpacking whether it needs this one."""
+    import sqlite3
+
+    from kiosk.archive.reading import latest_marks
+
+    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    try:
+        return latest_marks(Database(conn))
+    finally:
+        conn.close()
 
 
 def _public_dossiers(work: Path) -> dict[str, list]:

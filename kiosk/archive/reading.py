@@ -35,7 +35,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as dtime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -47,7 +48,10 @@ from kiosk.archive.tables import TABLES, Table, columns, existing
 MAX_ATTACHED = 9
 
 
-def needed_years(folder: Path, start: date | None, end: date | None = None) -> list[int]:
+def needed_years(folder: Path, start: date | None, end: date | None = None,
+                 tz: tzinfo | None = None) -> list[int]:
+    """The archived years a reading of the range from `start` needs; `tz`: the office's time
+    zone, which lets the 1 January rule below decide by the local time of the stamps."""
     entries = files.archived_years(folder)
     years = [a.year for a in entries]
     if start is not None:
@@ -57,7 +61,7 @@ def needed_years(folder: Path, start: date | None, end: date | None = None) -> l
         years = [y for y in years if y >= first]
         if first < start.year:
             years = [y for y in years if y != first or reaches(
-                next(a for a in entries if a.year == y).manifest, start)]
+                next(a for a in entries if a.year == y).manifest, start, tz)]
     return files.holding_from(folder, years, start)
 
 
@@ -74,17 +78,71 @@ DATED = {
 #: The manifest's key for the latest day (YYYY-MM-DD, as written) of those columns in the
 #: year's file, when it records one.
 LATEST_KEY = "latest_day"
+#: The stored days among DATED (local days, not time stamps).
+PLAIN_DAYS = {("tickets", "day"), ("dossiers", "day"), ("office_dossiers", "day"),
+              ("petitions", "due_date")}
+#: The manifest's keys for the latest stored day of PLAIN_DAYS and the latest instant of the
+#: other DATED columns (UTC, "YYYY-MM-DDTHH:MM:SSZ"): with the office's time zone they say
+#: whether a row of the year can fall on a later local day.
+PLAIN_KEY, INSTANT_KEY = "latest_plain_day", "latest_at"
 
 
-def reaches(manifest: dict | None, start: date) -> bool:
+def reaches(manifest: dict | None, start: date, tz: tzinfo | None = None) -> bool:
     """Whether the previous year's archive (its `manifest`) can hold a row a reading of a
-    range from 1 January `start` reads: one dated 31 December or later (the readers read a
-    day wider than the range, then decide each row's local day). Without the latest day in
-    the manifest (older manifests): yes; with_archives then looks at the unpacked year."""
-    latest = (manifest or {}).get(LATEST_KEY)
+    range from 1 January `start` counts. With `tz` and the manifest's latest stored day and
+    instant: a row of a local day from `start` on (a stamp written with another offset). Else
+    one dated 31 December or later as written (the readers read a day wider than the range,
+    then decide each row's local day). Without the latest day in the manifest (older
+    manifests): yes; with_archives then looks at the unpacked year."""
+    manifest = manifest or {}
+    if tz is not None and PLAIN_KEY in manifest and INSTANT_KEY in manifest:
+        plain, instant = manifest[PLAIN_KEY] or "", manifest[INSTANT_KEY] or ""
+        return plain >= start.isoformat() or instant >= _utc_start(start, tz)
+    latest = manifest.get(LATEST_KEY)
     if not isinstance(latest, str) or len(latest) != 10:
         return True
     return latest >= (start - timedelta(days=1)).isoformat()
+
+
+def _utc_start(start: date, tz: tzinfo) -> str:
+    """The instant `start` begins in `tz`, as INSTANT_KEY writes instants."""
+    began = datetime.combine(start, dtime(0), tz).astimezone(UTC)
+    return began.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def latest_marks(db: Database, schema: str = "main") -> dict[str, str | None]:
+    """The manifest's LATEST_KEY, PLAIN_KEY and INSTANT_KEY for the year's file in `schema`."""
+    conn = db.conn
+    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                       "WHERE type = 'table'")}
+    plain: list[str] = []
+    instants: list[str] = []
+    for table, dated in DATED.items():
+        if table not in have:
+            continue
+        cols = set(columns(db, table, schema))
+        for c in dated:
+            if c not in cols:
+                continue
+            if (table, c) in PLAIN_DAYS:
+                found = conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM "
+                                     f"{schema}.{table}").fetchone()[0]
+                if isinstance(found, str):
+                    plain.append(found)
+            else:
+                found = conn.execute(f"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(julianday("
+                                     f"{_q(c)}))) FROM {schema}.{table}").fetchone()[0]
+                if isinstance(found, str):
+                    instants.append(found)
+    return {LATEST_KEY: latest_day(db, schema), PLAIN_KEY: max(plain, default=None),
+            INSTANT_KEY: max(instants, default=None)}
+
+
+def holds_local_from(db: Database, schema: str, start: date, tz: tzinfo) -> bool:
+    """Whether a table in `schema` holds a row of a local day from `start` on (a stored day,
+    or a stamp at or after the instant `start` begins in `tz`)."""
+    marks = latest_marks(db, schema)
+    return reaches({PLAIN_KEY: marks[PLAIN_KEY], INSTANT_KEY: marks[INSTANT_KEY]}, start, tz)
 
 
 def holds_from(db: Database, schema: str, day: str) -> bool:
@@ -126,18 +184,21 @@ def latest_day(db: Database, schema: str = "main") -> str | None:
 
 @contextlib.contextmanager
 def with_archives(db: Database, folder: Path, *, start: date | None = None,
-                  end: date | None = None, years: list[int] | None = None
-                  ) -> Iterator[list[int]]:
+                  end: date | None = None, years: list[int] | None = None,
+                  tz: tzinfo | None = None) -> Iterator[list[int]]:
     """Within the block, `db` reads the archived years a range from `start` needs (or the
-    given `years`) together with the live tables; yields the years attached."""
+    given `years`) together with the live tables; yields the years attached. `tz`: the
+    office's time zone (needed_years)."""
     edge = None
     if years is None:
-        years = needed_years(folder, start, end)
+        years = needed_years(folder, start, end, tz)
         if start is not None and (start.month, start.day) == (1, 1):
             # The year before, attached by the 1 January rule: when its manifest does not say
             # how late its stamps go, looked at once unpacked.
             manifest = files.read_manifest(folder, start.year - 1) or {}
-            edge = None if LATEST_KEY in manifest else start.year - 1
+            decided = (LATEST_KEY in manifest if tz is None
+                       else PLAIN_KEY in manifest and INSTANT_KEY in manifest)
+            edge = None if decided else start.year - 1
     years = sorted(years)
     if len(years) > MAX_ATTACHED:
         raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
@@ -155,8 +216,9 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             files.decompress(files.year_file(folder, year), copy, flush=False)
             schema = f"archive_{year}"
             conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
-            if year == edge and start is not None and not holds_from(
-                    db, schema, (start - timedelta(days=1)).isoformat()):
+            if year == edge and start is not None and not (
+                    holds_local_from(db, schema, start, tz) if tz is not None
+                    else holds_from(db, schema, (start - timedelta(days=1)).isoformat())):
                 # Attached for the 1 January rule only, and nothing in it is that late (an
                 # older manifest does not say): not read, not indexed.
                 conn.execute(f"DETACH DATABASE {schema}")
@@ -265,14 +327,15 @@ def _alive(pid: int, path: Path) -> bool:
         return False
 
 
-def archives_of(db: Database, *, start: date | None = None, end: date | None = None):
+def archives_of(db: Database, *, start: date | None = None, end: date | None = None,
+                tz: tzinfo | None = None):
     """with_archives() for the archive folder beside the database `db` is connected to (for a
     caller that has only the connection: a window's lane)."""
     path = next((r[2] for r in db.execute("PRAGMA database_list").fetchall()
                  if r[1] == "main"), "")
     if not path:  # a database in memory has no archive folder
         return contextlib.nullcontext([])
-    return with_archives(db, files.folder_for(path), start=start, end=end)
+    return with_archives(db, files.folder_for(path), start=start, end=end, tz=tz)
 
 
 #: Live indexes no reading of an archived year uses (the queue's own work at the counters:

@@ -186,6 +186,8 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     if end < start:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
+    from zoneinfo import ZoneInfo
+
     from kiosk.archive.files import ArchiveError
     from kiosk.archive.reading import with_archives
     from kiosk.archive.schedule import station_folder
@@ -193,7 +195,8 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     desk = _desk(config, paths)
     try:
         # Archived years the range reaches are read with the live days (docs/archive.md).
-        with with_archives(desk.db, station_folder(config, paths), start=start, end=end):
+        with with_archives(desk.db, station_folder(config, paths), start=start, end=end,
+                           tz=ZoneInfo(config.office.timezone)):
             rows = logbook_rows(desk, start, end)
     except ArchiveError as exc:
         print(f"Cannot read an archived year: {exc}", file=sys.stderr)

@@ -69,7 +69,8 @@ def _report(args, config: Config, paths: Paths) -> int:
     db = open_database(config, paths)
     try:
         # Archived years the range reaches are read with the live days (docs/archive.md).
-        with with_archives(db, station_folder(config, paths), start=args.start, end=args.end):
+        with with_archives(db, station_folder(config, paths), start=args.start, end=args.end,
+                           tz=ZoneInfo(config.office.timezone)):
             stats = office_stats(db, args.start, args.end, config.office.timezone,
                                  rules=CalendarRules.from_config(config))
     except ArchiveError as exc:

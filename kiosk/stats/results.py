@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -211,6 +211,19 @@ def _paused_days(events: Iterable[tuple[int, datetime]], finished: date,
     return paused
 
 
+class _Lazy:
+    """The accumulators of one dossier, made on first use."""
+
+    def __init__(self, make: Callable[[], list[_Acc]]) -> None:
+        self._make = make
+        self._made: list[_Acc] | None = None
+
+    def __iter__(self) -> Iterator[_Acc]:
+        if self._made is None:
+            self._made = self._make()
+        return iter(self._made)
+
+
 def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                  late: LateCount | None = None,
                  ticket_clerks: Mapping[int, str | None] | None = None) -> ResultStats:
@@ -284,7 +297,9 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             clerk = names_of[raw_clerk] = _name(raw_clerk) or ""
         procedure = d["procedure_code"]
         procedure_names.setdefault(procedure, d["procedure_name"])
-        accs = list(each(clerk, procedure))
+        # Made when the dossier counts for something in the range: one read only for the day
+        # on either side (the text bounds) lists no clerk or procedure with zeros.
+        accs = _Lazy(lambda clerk=clerk, procedure=procedure: list(each(clerk, procedure)))
         own_slips = slips.get(dossier_id, no_slips)
         own_events = events.get(dossier_id, no_events)
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]

@@ -92,6 +92,10 @@ def test_the_manifests_latest_day_decides_without_unpacking(station, tmp_path):
         db.conn.close()
     manifest = files.manifest_file(folder, 2024)
     data = json.loads(manifest.read_text(encoding="utf-8"))
+    assert data[LATEST_KEY] == "2024-12-30"  # recorded by the archiving run
+    assert needed_years(folder, date(2025, 1, 1)) == []
+    data.pop(LATEST_KEY)
+    manifest.write_text(json.dumps(data), encoding="utf-8")
     assert needed_years(folder, date(2025, 1, 1)) == [2024]  # not recorded: as before
     manifest.write_text(json.dumps({**data, LATEST_KEY: "2024-12-30"}), encoding="utf-8")
     assert needed_years(folder, date(2025, 1, 1)) == []
@@ -138,3 +142,76 @@ def test_a_row_both_live_and_archived_counts_once_and_only_its_table_checks(stat
             assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == tickets
     finally:
         db.conn.close()
+
+
+def _ratings_local(data: Path, day: date) -> tuple[list[int], int]:
+    """_ratings_on, the reading told the office's time zone (as the commands and windows do)."""
+    from zoneinfo import ZoneInfo
+
+    db = connect(data / "kiosk.db")
+    try:
+        with with_archives(db, files.folder_for(data / "kiosk.db"), start=day, end=day,
+                           tz=ZoneInfo(TZ)) as years:
+            stats = office_stats(db, day, day, TZ, keep_days=False)
+        return years, stats.total.ratings.total
+    finally:
+        db.conn.close()
+
+
+def test_with_the_time_zone_a_late_31_december_does_not_attach_the_year(station):
+    """A busy office works on 31 December: its rows of that day, written in the office's own
+    zone, cannot be on 1 January; the manifest's latest day and instant say so without
+    unpacking the year. A stamp written in another zone that is 1 January locally still
+    attaches it."""
+    from kiosk.archive.reading import INSTANT_KEY, PLAIN_KEY
+
+    _add_rating(station, "2024-12-31T23:30:00+07:00")  # 31 December, late, in the office
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    manifest = files.read_manifest(station / "archive", 2024)
+    assert manifest[PLAIN_KEY] == "2024-12-30" and manifest[INSTANT_KEY] == "2024-12-31T16:30:00Z"
+    assert manifest[LATEST_KEY] == "2024-12-31"
+    assert _ratings_on(station, date(2025, 1, 1)) == ([2024], 0)  # without the zone: attached
+    assert _ratings_local(station, date(2025, 1, 1)) == ([], 0)
+    assert _ratings_local(station, date(2024, 12, 31)) == ([2024], 1)
+
+
+def test_with_the_time_zone_a_stamp_that_is_1_january_locally_attaches_the_year(station):
+    _add_rating(station, "2024-12-31T23:00:00+00:00")  # 06:00 on 1 January 2025 at +07:00
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    assert _ratings_local(station, date(2025, 1, 1)) == ([2024], 1)
+    # an older manifest (no instant): the unpacked year is looked at, and found
+    path = files.manifest_file(station / "archive", 2024)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("latest_plain_day", "latest_at", LATEST_KEY):
+        data.pop(key, None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert _ratings_local(station, date(2025, 1, 1)) == ([2024], 1)
+
+
+def test_day_fingerprints_over_archived_years_add_up_each_part_alike(station):
+    """Over archived years the day fingerprints add up each attached year and the live
+    tables apart (each with its own indexes): the same sums as reading through the views,
+    and as before archiving."""
+    from kiosk.stats import days
+
+    first, last = date(2024, 1, 1), date(2026, 12, 31)
+    db = connect(station / "kiosk.db")
+    try:
+        live = days.fingerprints(db, first, last)
+    finally:
+        db.conn.close()
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=first, end=last) as years:
+            assert years == [2024, 2025]
+            parts = days._parts(db)
+            assert parts == ["archive_2024.", "archive_2025.", "main."]
+            by_part = days.fingerprints(db, first, last)
+            lo, hi = "2023-12-31", "2027-01-01"
+            through = days._sums_without_join(db, lo, hi)
+            assert sorted(days._sums_by_part(db, parts, lo, hi)[0]) == sorted(through[0])
+            assert sorted(days._sums_by_part(db, parts, lo, hi)[1]) == sorted(through[1])
+    finally:
+        db.conn.close()
+    assert by_part == live

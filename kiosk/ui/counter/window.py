@@ -1140,11 +1140,13 @@ class CounterWindow(QMainWindow):
     # -- logbook ---------------------------------------------------------------------------
 
     def _load_logbook(self, start: date, end: date) -> None:
+        tz = ZoneInfo(self.config.office.timezone)
+
         def read(desk: CounterDesk) -> list[LogbookRow]:
             from kiosk.archive.reading import archives_of
 
             # Archived years the range reaches are read with the live days (docs/archive.md).
-            with archives_of(desk.db, start=start, end=end):
+            with archives_of(desk.db, start=start, end=end, tz=tz):
                 return logbook_rows(desk, start, end)
 
         self.lanes.desk.run(read,

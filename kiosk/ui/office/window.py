@@ -658,7 +658,7 @@ class OfficeWindow(QMainWindow):
             from kiosk.archive.reading import archives_of
 
             # Archived years the range reaches are read with the live days (docs/archive.md).
-            with archives_of(db, start=start, end=end):
+            with archives_of(db, start=start, end=end, tz=ZoneInfo(timezone)):
                 return office_stats(db, start, end, timezone, rules=rules)
 
         self.lane.run(compute,
