@@ -110,30 +110,32 @@ def _utc_start(start: date, tz: tzinfo) -> str:
     return began.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _dated_columns(db: Database, schema: str) -> Iterator[tuple[str, str]]:
+    """(table, column) of the DATED columns the tables in `schema` have."""
+    have = {r[0] for r in db.conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                          "WHERE type = 'table'")}
+    for table, dated in DATED.items():
+        if table in have:
+            cols = set(columns(db, table, schema))
+            yield from ((table, c) for c in dated if c in cols)
+
+
 def latest_marks(db: Database, schema: str = "main") -> dict[str, str | None]:
     """The manifest's LATEST_KEY, PLAIN_KEY and INSTANT_KEY for the year's file in `schema`."""
     conn = db.conn
-    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
-                                       "WHERE type = 'table'")}
     plain: list[str] = []
     instants: list[str] = []
-    for table, dated in DATED.items():
-        if table not in have:
-            continue
-        cols = set(columns(db, table, schema))
-        for c in dated:
-            if c not in cols:
-                continue
-            if (table, c) in PLAIN_DAYS:
-                found = conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM "
-                                     f"{schema}.{table}").fetchone()[0]
-                if isinstance(found, str):
-                    plain.append(found)
-            else:
-                found = conn.execute(f"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(julianday("
-                                     f"{_q(c)}))) FROM {schema}.{table}").fetchone()[0]
-                if isinstance(found, str):
-                    instants.append(found)
+    for table, c in _dated_columns(db, schema):
+        if (table, c) in PLAIN_DAYS:
+            found = conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM "
+                                 f"{schema}.{table}").fetchone()[0]
+            if isinstance(found, str):
+                plain.append(found)
+        else:
+            found = conn.execute(f"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(julianday("
+                                 f"{_q(c)}))) FROM {schema}.{table}").fetchone()[0]
+            if isinstance(found, str):
+                instants.append(found)
     return {LATEST_KEY: latest_day(db, schema), PLAIN_KEY: max(plain, default=None),
             INSTANT_KEY: max(instants, default=None)}
 
@@ -165,21 +167,9 @@ def holds_from(db: Database, schema: str, day: str) -> bool:
 def latest_day(db: Database, schema: str = "main") -> str | None:
     """The latest day (YYYY-MM-DD as written) of the DATED columns of the tables in `schema`;
     None when no row has one."""
-    conn = db.conn
-    have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
-                                       "WHERE type = 'table'")}
-    found: list[str] = []
-    for table, dated in DATED.items():
-        if table not in have:
-            continue
-        cols = set(columns(db, table, schema))
-        for c in dated:
-            if c in cols:
-                day = conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM "
-                                   f"{schema}.{table}").fetchone()[0]
-                if isinstance(day, str):
-                    found.append(day)
-    return max(found, default=None)
+    found = [db.conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM {schema}.{table}"
+                             ).fetchone()[0] for table, c in _dated_columns(db, schema)]
+    return max((day for day in found if isinstance(day, str)), default=None)
 
 
 @contextlib.contextmanager
