@@ -483,11 +483,15 @@ class SyncConfig:
     reference_interval_s: float = setting(3600.0, "Seconds between pulls of reference data "
                                           "(procedures, services, holidays) from the city.",
                                           minimum=60, maximum=604800)
-    keep_sent_days: int = setting(30, "Days a record stays in the outbox after the city "
+    keep_sent_days: int = setting(7, "Days a record stays in the outbox after the city "
                                   "accepted it; older delivered records are deleted by the "
-                                  "sync (the tickets, dossiers and ratings themselves stay; "
-                                  "refused records and those the office feed has not yet "
-                                  "forwarded to the hub are kept).", minimum=1, maximum=3650)
+                                  "sync (the tickets, dossiers and ratings themselves stay: "
+                                  "they are the record; refused records and those the office "
+                                  "feed has not yet forwarded to the hub are kept). A week "
+                                  "shows a technician what was sent lately; each delivered "
+                                  "row is a second copy of its record, personal data "
+                                  "included, about 1.2 MB a day for a busy office.",
+                                  minimum=1, maximum=3650)
 
 
 @dataclass(frozen=True)

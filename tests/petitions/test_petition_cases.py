@@ -332,7 +332,7 @@ def test_retention_blanks_the_phone_of_plain_feedback_once_the_city_has_it(db):
 
 
 def test_retention_blanks_the_phone_of_feedback_whose_delivered_row_the_sync_pruned(db):
-    """The sync deletes delivered outbox rows after [sync] keep_sent_days (30), well before
+    """The sync deletes delivered outbox rows after [sync] keep_sent_days (7), well before
     [petitions] retention_days (90): a feedback row with no outbox row left was delivered."""
     from kiosk.feedback.citizen_feedback import record_feedback
     from sync.prune import prune_delivered
