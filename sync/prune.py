@@ -8,6 +8,8 @@ once it was delivered more than `[sync] keep_sent_days` ago, except where someth
 still reads it:
 
 - Set-aside rows (refused by the city) are never pruned: a technician must see them.
+- A petition's rows stay while its case is open: the office window reads the case's changes
+  of hands from them (kiosk/petitions/cases.py `case_history`).
 - Pending rows are never pruned (they are not delivered).
 - Dossier and rating rows are also read by the office feed (kiosk/officefeed/forward.py),
   which forwards them to the office hub after a cursor per hub: rows after the lowest cursor,
@@ -109,6 +111,8 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
         after = rows[-1][0]
         budget -= len(rows)
         keep = _dossier_rows_to_keep(db, [r[2] for r in rows if r[1] == "dossier"])
+        open_cases = _open_case_rows(db, [r[0] for r in rows if r[1] == "petition"])
+        rows = [r for r in rows if r[0] not in open_cases]
         delete = [(r[0],) for r in rows if r[2] not in keep]
         marked = 0
         with transaction(db) as conn:
@@ -135,6 +139,22 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
                  result.deleted, keep_days, result.slimmed, result.counter_ops,
                  result.freed_pages)
     return result
+
+
+def _open_case_rows(db: Database, outbox_ids: list[int]) -> set[int]:
+    """Of these petition rows, those of a case not closed yet: each change of a case appends
+    the whole case to the outbox, and the office window shows its changes of hands from there
+    (kiosk.petitions.cases.case_history) for as long as the case is open."""
+    if not outbox_ids:
+        return set()
+    marks = ", ".join("?" * len(outbox_ids))
+    try:
+        return {r[0] for r in db.execute(
+            f"SELECT o.id FROM outbox o WHERE o.id IN ({marks}) AND EXISTS (SELECT 1 FROM "
+            "petitions p WHERE p.uid = json_extract(o.payload, '$.uid') AND p.status != "
+            "'closed')", outbox_ids).fetchall()}
+    except sqlite3.OperationalError:  # no petitions table (an older database)
+        return set()
 
 
 def _dossier_rows_to_keep(db: Database, record_ids: list[str]) -> set[str]:

@@ -234,3 +234,29 @@ def test_the_worker_knows_the_hub_it_forwards_to(config):
     assert feed_hub_of(client) == "https://hub.local:8090"
     assert worker_from_config(client, ":memory:").feed_hub == "https://hub.local:8090"
     assert feed_hub_of(config.with_values(hub={"role": "hub"})) is None
+
+
+def test_an_open_petitions_rows_stay_for_its_history_until_it_is_closed(db, config):
+    """The office window reads an open case's changes of hands from its outbox rows: they stay
+    past the window while the case is open, and go once it is closed."""
+    from kiosk.petitions import cases
+
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=HCM)
+    _, petition = cases.take_petition(db, config, topic="Thái độ, tác phong của cán bộ",
+                                      text="Chờ lâu", phone=None, at=at, channel="counter")
+    cases.assign(db, petition.code, to="Trần Thị Bình", at=at + timedelta(days=1))
+    deliver(db, OLD)
+    history = [(e.kind, e.detail) for e in cases.case_history(db, cases.find(db, petition.code))]
+    assert ("assigned", "Trần Thị Bình") in history
+    result = prune_delivered(db, now=NOW, keep_days=7)
+    assert result.deleted == 1  # the feedback row; the case's two rows stay
+    assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'petition'"
+                      ).fetchone()[0] == 2
+    after = [(e.kind, e.detail) for e in cases.case_history(db, cases.find(db, petition.code))]
+    assert after == history
+    cases.answer(db, petition.code, text="Đã nhắc nhở cán bộ", by="Lê Văn C",
+                 at=at + timedelta(days=3))
+    cases.close(db, petition.code, at=at + timedelta(days=4))
+    deliver(db, OLD)
+    assert prune_delivered(db, now=NOW, keep_days=7).deleted == 4
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
