@@ -144,7 +144,8 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
 def _open_case_rows(db: Database, outbox_ids: list[int]) -> set[int]:
     """Of these petition rows, those of a case not closed yet: each change of a case appends
     the whole case to the outbox, and the office window shows its changes of hands from there
-    (kiosk.petitions.cases.case_history) for as long as the case is open."""
+    (kiosk.petitions.cases.case_history) for as long as the case is open. A case a client PC
+    forwarded stays open there (the hub handles it) until retention purges it."""
     if not outbox_ids:
         return set()
     marks = ", ".join("?" * len(outbox_ids))
@@ -152,7 +153,7 @@ def _open_case_rows(db: Database, outbox_ids: list[int]) -> set[int]:
         return {r[0] for r in db.execute(
             f"SELECT o.id FROM outbox o WHERE o.id IN ({marks}) AND EXISTS (SELECT 1 FROM "
             "petitions p WHERE p.uid = json_extract(o.payload, '$.uid') AND p.status != "
-            "'closed')", outbox_ids).fetchall()}
+            "'closed' AND p.purged_at IS NULL)", outbox_ids).fetchall()}
     except sqlite3.OperationalError:  # no petitions table (an older database)
         return set()
 
