@@ -260,3 +260,28 @@ def test_an_open_petitions_rows_stay_for_its_history_until_it_is_closed(db, conf
     deliver(db, OLD)
     assert prune_delivered(db, now=NOW, keep_days=7).deleted == 4
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_a_petition_a_counter_forwarded_to_its_hub_is_still_purged_after_the_prune(db, config):
+    """On a counter PC the hub handles the case: it stays open here, and the retention purge
+    asks its outbox rows whether the hub has it. The prune keeps them until it is purged."""
+    from kiosk.petitions import cases
+
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=HCM)
+    _, petition = cases.take_petition(db, config, topic="Thái độ, tác phong của cán bộ",
+                                      text="Chờ lâu", phone="0912345678", at=at,
+                                      channel="counter")
+    deliver(db, (at + timedelta(hours=1)).isoformat())
+    hub = "https://hub.local:8090"
+    top = db.execute("SELECT max(id) FROM outbox").fetchone()[0]
+    with transaction(db) as conn:
+        conn.execute("INSERT INTO office_feed_cursor (hub, last_outbox_id, forwarded_at) "
+                     "VALUES (?, ?, ?)", (hub, top, at.isoformat()))
+    prune_delivered(db, now=NOW, keep_days=7, feed_hub=hub)
+    assert db.execute("SELECT count(*) FROM outbox WHERE record_type = 'petition'"
+                      ).fetchone()[0] == 1
+    report = cases.purge(db, now=NOW, retention_days=90)
+    assert report.purged == [petition.code]
+    assert cases.find(db, petition.code).phone is None
+    prune_delivered(db, now=NOW, keep_days=7, feed_hub=hub)  # purged: its rows may go now
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
