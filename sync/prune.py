@@ -93,6 +93,7 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
         raise ValueError("keep_days cannot be negative")
     cutoff = cutoff_for(now, keep_days)
     floor = forward_floor(db, feed_hub)
+    open_cases = _open_cases_clause(db)
     result = PruneResult()
     budget = max_rows if max_rows is not None else _NO_LIMIT
     after = 0
@@ -103,7 +104,7 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
             "AND sent_at IS NOT NULL AND set_aside_at IS NULL "
             "AND julianday(sent_at) < julianday(?) "
             "AND (record_type NOT IN (?, ?, ?) OR id <= ?) "
-            "ORDER BY id LIMIT ?",
+            f"{open_cases} ORDER BY id LIMIT ?",
             (after, cutoff, *FORWARDED_TYPES, floor,
              min(batch_rows, budget))).fetchall()
         if not rows:
@@ -111,8 +112,6 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
         after = rows[-1][0]
         budget -= len(rows)
         keep = _dossier_rows_to_keep(db, [r[2] for r in rows if r[1] == "dossier"])
-        open_cases = _open_case_rows(db, [r[0] for r in rows if r[1] == "petition"])
-        rows = [r for r in rows if r[0] not in open_cases]
         delete = [(r[0],) for r in rows if r[2] not in keep]
         marked = 0
         with transaction(db) as conn:
@@ -141,21 +140,20 @@ def prune_delivered(db: Database, *, now: datetime, keep_days: int,
     return result
 
 
-def _open_case_rows(db: Database, outbox_ids: list[int]) -> set[int]:
-    """Of these petition rows, those of a case not closed yet: each change of a case appends
-    the whole case to the outbox, and the office window shows its changes of hands from there
-    (kiosk.petitions.cases.case_history) for as long as the case is open. A case a client PC
-    forwarded stays open there (the hub handles it) until retention purges it."""
-    if not outbox_ids:
-        return set()
-    marks = ", ".join("?" * len(outbox_ids))
-    try:
-        return {r[0] for r in db.execute(
-            f"SELECT o.id FROM outbox o WHERE o.id IN ({marks}) AND EXISTS (SELECT 1 FROM "
-            "petitions p WHERE p.uid = json_extract(o.payload, '$.uid') AND p.status != "
-            "'closed' AND p.purged_at IS NULL)", outbox_ids).fetchall()}
-    except sqlite3.OperationalError:  # no petitions table (an older database)
-        return set()
+def _open_cases_clause(db: Database) -> str:
+    """The scan's term leaving out the rows of a petition not closed and not purged yet: each
+    change of a case appends the whole case to the outbox, and the office window shows its
+    changes of hands from there (kiosk.petitions.cases.case_history) while it is open; a case a
+    client PC forwarded stays open there (the hub handles it) until retention purges it, which
+    asks those rows whether the hub has it. Left out of the scan itself, so that rows kept
+    never hold the next calls' scans back."""
+    has = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'petitions'"
+                     ).fetchone()
+    if not has:  # a database before the petitions' migration
+        return ""
+    return ("AND NOT (record_type = 'petition' AND json_valid(payload) AND EXISTS (SELECT 1 "
+            "FROM petitions p WHERE p.uid = json_extract(payload, '$.uid') AND p.status != "
+            "'closed' AND p.purged_at IS NULL))")
 
 
 def _dossier_rows_to_keep(db: Database, record_ids: list[str]) -> set[str]:

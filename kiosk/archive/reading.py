@@ -97,7 +97,11 @@ def reaches(manifest: dict | None, start: date, tz: tzinfo | None = None) -> boo
     manifest = manifest or {}
     if tz is not None and PLAIN_KEY in manifest and INSTANT_KEY in manifest:
         plain, instant = manifest[PLAIN_KEY] or "", manifest[INSTANT_KEY] or ""
-        return plain >= start.isoformat() or instant >= _utc_start(start, tz)
+        # A day as written from `start` on: a stamp without an offset is local (julianday
+        # took it for UTC), or a harmless extra.
+        written = manifest.get(LATEST_KEY) or ""
+        return (plain >= start.isoformat() or written >= start.isoformat()
+                or instant >= _utc_start(start, tz))
     latest = manifest.get(LATEST_KEY)
     if not isinstance(latest, str) or len(latest) != 10:
         return True
@@ -143,8 +147,7 @@ def latest_marks(db: Database, schema: str = "main") -> dict[str, str | None]:
 def holds_local_from(db: Database, schema: str, start: date, tz: tzinfo) -> bool:
     """Whether a table in `schema` holds a row of a local day from `start` on (a stored day,
     or a stamp at or after the instant `start` begins in `tz`)."""
-    marks = latest_marks(db, schema)
-    return reaches({PLAIN_KEY: marks[PLAIN_KEY], INSTANT_KEY: marks[INSTANT_KEY]}, start, tz)
+    return reaches(latest_marks(db, schema), start, tz)
 
 
 def holds_from(db: Database, schema: str, day: str) -> bool:

@@ -215,3 +215,21 @@ def test_day_fingerprints_over_archived_years_add_up_each_part_alike(station):
     finally:
         db.conn.close()
     assert by_part == live
+
+
+def test_reaches_by_the_office_zone_and_by_the_day_as_written():
+    from zoneinfo import ZoneInfo
+
+    from kiosk.archive.reading import INSTANT_KEY, PLAIN_KEY, reaches
+
+    hcm, bogota = ZoneInfo("Asia/Ho_Chi_Minh"), ZoneInfo("America/Bogota")
+    late_31 = {LATEST_KEY: "2024-12-31", PLAIN_KEY: "2024-12-31",
+               INSTANT_KEY: "2024-12-31T16:59:59Z"}  # 23:59:59 on 31 December at +07:00
+    assert not reaches(late_31, date(2025, 1, 1), hcm)
+    assert reaches({**late_31, INSTANT_KEY: "2024-12-31T17:00:00Z"}, date(2025, 1, 1), hcm)
+    assert reaches(late_31, date(2025, 1, 1))  # without the zone: by the day as written
+    # A stamp written without an offset is local: 02:00 on 1 January at -05:00 is 07:00 UTC,
+    # but julianday() took it for 02:00 UTC; the day as written still says so.
+    naive = {LATEST_KEY: "2025-01-01", PLAIN_KEY: "2024-12-31",
+             INSTANT_KEY: "2025-01-01T02:00:00Z"}
+    assert reaches(naive, date(2025, 1, 1), bogota)

@@ -285,3 +285,27 @@ def test_a_petition_a_counter_forwarded_to_its_hub_is_still_purged_after_the_pru
     assert cases.find(db, petition.code).phone is None
     prune_delivered(db, now=NOW, keep_days=7, feed_hub=hub)  # purged: its rows may go now
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_kept_petition_rows_never_hold_the_next_scans_back(db, config):
+    """Rows kept for open cases are left out of the scan itself: a bounded call goes on past
+    them to what may go, and says when nothing more is left."""
+    from kiosk.petitions import cases
+
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=HCM)
+    for i in range(6):
+        cases.take_petition(db, config, topic="Thái độ, tác phong của cán bộ", text="Chờ lâu",
+                            phone=None, at=at + timedelta(minutes=i), channel="counter")
+    _rating(db, at + timedelta(hours=1))
+    deliver(db, OLD)
+    kept = db.execute("SELECT count(*) FROM outbox WHERE record_type = 'petition'").fetchone()[0]
+    deleted, calls = 0, 0
+    while True:
+        result = prune_delivered(db, now=NOW, keep_days=7, max_rows=3, batch_rows=2)
+        deleted, calls = deleted + result.deleted, calls + 1
+        if not result.more:
+            break
+        assert calls < 10
+    assert deleted == 7  # the six feedback rows and the rating
+    assert db.execute("SELECT record_type, count(*) FROM outbox GROUP BY record_type"
+                      ).fetchall() == [("petition", kept)]
