@@ -297,11 +297,15 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             clerk = names_of[raw_clerk] = _name(raw_clerk) or ""
         procedure = d["procedure_code"]
         procedure_names.setdefault(procedure, d["procedure_name"])
-        # Made when the dossier counts for something in the range: one read only for the day
-        # on either side (the text bounds) lists no clerk or procedure with zeros.
+        # Made when the dossier has a slip or a change in the range or counts for something
+        # there: one read only for the day on either side (the text bounds) lists no clerk or
+        # procedure with zeros.
         accs = _Lazy(lambda clerk=clerk, procedure=procedure: list(each(clerk, procedure)))
         own_slips = slips.get(dossier_id, no_slips)
         own_events = events.get(dossier_id, no_events)
+        if (any(inside(_local(s["issued_at"], tz)) for s in own_slips)
+                or any(inside(at) for _, at in own_events)):
+            iter(accs)  # its clerk and procedure listed for the range, a receipt there counts
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
         if own_slips and any(inside(_local(s["issued_at"], tz)) for s in apologies):
             for acc in accs:
