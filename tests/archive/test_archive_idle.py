@@ -24,6 +24,7 @@ from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from kiosk.store import connect
 from tests.archive.test_archive import TZ, kiosk, live_count
+from tests.util import wait_until
 
 #: A Wednesday morning: the office is open (kiosk.archive.schedule.office_closed is False).
 OPEN = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
@@ -31,15 +32,6 @@ OPEN = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
 KEEP_ONE = Config().with_values(store={"archive_keep_months": 0, "archive_keep_years": 1})
 #: The years rule with its default: 2025 and 2026 stay live.
 YEARS = Config().with_values(store={"archive_keep_months": 0})
-
-
-def _wait_for(predicate, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_in_office_hours_the_station_archives_only_once_idle_one_year_per_turn(station):
@@ -71,7 +63,8 @@ def test_in_office_hours_the_station_archives_only_once_idle_one_year_per_turn(s
         calls.finish(1, at=OPEN - timedelta(minutes=25))
         db.conn.close()
         assert station_idle(KEEP_ONE, paths, OPEN)
-        assert _wait_for(lambda: read_state(paths).get("done_for") == 2026)
+        wait_until(lambda: read_state(paths).get("done_for") == 2026, 20,
+                   what="the year's run recorded done")
     finally:
         archiver.stop()
     assert [a.year for a in files.archived_years(station / "archive")] == [2024, 2025]
@@ -292,13 +285,14 @@ def test_after_a_failed_run_no_idle_turn_until_the_office_has_closed(station, ca
     caplog.set_level(logging.ERROR, logger="kiosk.archive.schedule")
     archiver.start()
     try:
-        assert _wait_for(lambda: read_state(paths).get("failed_at"))
+        wait_until(lambda: read_state(paths).get("failed_at"), 20, what="the failure recorded")
         time.sleep(1.0)  # about 100 idle looks, 4 checks of every_s: all in office hours
         failed = [r for r in caplog.records if "run failed" in r.getMessage()]
         assert len(failed) == 1, len(failed)
         (station / "archive").unlink()  # fixed; the office closes
         now[0] = OPEN.replace(hour=18)
-        assert _wait_for(lambda: read_state(paths).get("done_for") == 2026)
+        wait_until(lambda: read_state(paths).get("done_for") == 2026, 20,
+                   what="the year's run recorded done")
     finally:
         archiver.stop()
     assert "failed_at" not in read_state(paths)
