@@ -95,11 +95,12 @@ def reaches(manifest: dict | None, start: date, tz: tzinfo | None = None) -> boo
     then decide each row's local day). Without the latest day in the manifest (older
     manifests): yes; with_archives then looks at the unpacked year."""
     manifest = manifest or {}
-    if tz is not None and PLAIN_KEY in manifest and INSTANT_KEY in manifest:
-        plain, instant = manifest[PLAIN_KEY] or "", manifest[INSTANT_KEY] or ""
-        # A day as written from `start` on: a stamp without an offset is local (julianday
-        # took it for UTC), or a harmless extra.
-        written = manifest.get(LATEST_KEY) or ""
+    marks = [manifest.get(k) for k in (PLAIN_KEY, INSTANT_KEY, LATEST_KEY)]
+    if (tz is not None and PLAIN_KEY in manifest and INSTANT_KEY in manifest
+            and all(m is None or isinstance(m, str) for m in marks)):
+        plain, instant, written = (m or "" for m in marks)
+        # A day as written from `start` on (`written`): a stamp without an offset is local
+        # (julianday took it for UTC), or a harmless extra.
         return (plain >= start.isoformat() or written >= start.isoformat()
                 or instant >= _utc_start(start, tz))
     latest = manifest.get(LATEST_KEY)

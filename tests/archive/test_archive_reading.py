@@ -233,3 +233,5 @@ def test_reaches_by_the_office_zone_and_by_the_day_as_written():
     naive = {LATEST_KEY: "2025-01-01", PLAIN_KEY: "2024-12-31",
              INSTANT_KEY: "2025-01-01T02:00:00Z"}
     assert reaches(naive, date(2025, 1, 1), bogota)
+    # A damaged manifest (a mark not text): attached, as when it says nothing.
+    assert reaches({**late_31, INSTANT_KEY: 20241231}, date(2025, 1, 1), hcm)
