@@ -23,13 +23,14 @@ import json
 import lzma
 import os
 import re
-import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.archive import xzstreams
 from kiosk.private_files import open_private, private_dir, write_private_atomic
 
 PREFIX = "kiosk-archive-"
@@ -38,7 +39,6 @@ MANIFEST_SUFFIX = ".json"
 #: A rewritten year's manifest before it is put in place (kiosk/archive/purge.py).
 PENDING_SUFFIX = ".json.pending"
 FORMAT = 1
-XZ_PRESET = 6
 CHUNK = 1 << 20
 _NAME = re.compile(rf"^{PREFIX}(\d{{4}}){re.escape(SUFFIX)}$")
 
@@ -184,37 +184,44 @@ def fsync_dir(folder: Path) -> None:
 
 
 def compress(src: Path, dst: Path) -> str:
-    """xz-compress `src` into the new owner-only file `dst`, flushed to the disk; returns the
+    """xz-compress `src` into the new owner-only file `dst` (independent streams packed side
+    by side on the cores: kiosk/archive/xzstreams.py), flushed to the disk; returns the
     SHA-256 of the compressed bytes."""
     h = hashlib.sha256()
     with open(src, "rb") as inp, open_private(dst, "wb") as raw:
-        packer = lzma.LZMACompressor(lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, preset=XZ_PRESET)
-        while block := inp.read(CHUNK):
-            out = packer.compress(block)
+        for out in xzstreams.pack(inp, xzstreams.pack_threads()):
             h.update(out)
             raw.write(out)
-        out = packer.flush()
-        h.update(out)
-        raw.write(out)
         raw.flush()
         os.fsync(raw.fileno())
     return h.hexdigest()
 
 
-def decompress(src: Path, dst: Path, *, flush: bool = True) -> None:
-    """Unpack the archive file `src` into the new owner-only file `dst` (xz checks its CRC
-    as it goes: a damaged file raises ArchiveError), flushed to the disk unless `flush` is
-    False (a reading's copy, removed afterwards)."""
+def plain_blocks(src: Path) -> Iterator[bytes]:
+    """The plain bytes of the archive file `src`, in order, its streams unpacked side by side
+    (xz checks each one's CRC: a damaged or cut file raises ArchiveError)."""
     try:
-        with lzma.open(src, "rb") as inp, open_private(dst, "wb") as out:
-            shutil.copyfileobj(inp, out, CHUNK)
+        data = src.read_bytes()
+        yield from xzstreams.unpack(data)
+    except (lzma.LZMAError, EOFError) as exc:
+        raise ArchiveError(f"the archive file {src} is damaged: {exc}") from exc
+
+
+def decompress(src: Path, dst: Path, *, flush: bool = True) -> None:
+    """Unpack the archive file `src` into the new owner-only file `dst` (a damaged file
+    raises ArchiveError and leaves no `dst`), flushed to the disk unless `flush` is False (a
+    reading's copy, removed afterwards)."""
+    try:
+        with open_private(dst, "wb") as out:
+            for block in plain_blocks(src):
+                out.write(block)
             out.flush()
             if flush:
                 os.fsync(out.fileno())
-    except (lzma.LZMAError, EOFError) as exc:
+    except ArchiveError:
         with contextlib.suppress(OSError):
             dst.unlink()
-        raise ArchiveError(f"the archive file {src} is damaged: {exc}") from exc
+        raise
 
 
 def ensure_folder(folder: Path) -> Path:
