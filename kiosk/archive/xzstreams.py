@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
-#: Plain bytes per stream: a year of real days is six or seven streams, enough to keep four
+#: Plain bytes per stream: a year of real days is six or seven streams, enough to keep the
 #: cores busy, few enough that restarting the dictionary costs little.
 STREAM_BYTES = 16 << 20
 PRESET = 6
@@ -40,7 +40,7 @@ def _pack(piece: bytes) -> bytes:
 
 def _in_order(work: Callable[[bytes], bytes], pieces: Iterable[bytes],
               threads: int) -> Iterator[bytes]:
-    """work(piece) for each piece, in order, at most `threads` running and as many waiting
+    """work(piece) for each piece, in order, at most `threads` running and one waiting
     (memory stays a few pieces however long the file)."""
     if threads <= 1:
         yield from map(work, pieces)
@@ -50,7 +50,7 @@ def _in_order(work: Callable[[bytes], bytes], pieces: Iterable[bytes],
         try:
             for piece in pieces:
                 running.append(pool.submit(work, piece))
-                if len(running) >= 2 * threads:
+                if len(running) > threads:
                     yield running.popleft().result()
             while running:
                 yield running.popleft().result()
@@ -178,7 +178,9 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 
 
 def cores() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    """Threads for a file: the cores, at most 4 (xz's packer takes about 94 MiB each at
+    preset 6; a year is only six or seven streams anyway)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def pack_threads() -> int:
