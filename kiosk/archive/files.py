@@ -184,12 +184,13 @@ def fsync_dir(folder: Path) -> None:
 
 
 def compress(src: Path, dst: Path) -> str:
-    """xz-compress `src` into the new owner-only file `dst` (independent streams packed side
-    by side on the cores: kiosk/archive/xzstreams.py), flushed to the disk; returns the
+    """xz-compress `src` into the new owner-only file `dst` (independent streams, on two
+    cores where someone waits: kiosk/archive/xzstreams.py), flushed to the disk; returns the
     SHA-256 of the compressed bytes."""
     h = hashlib.sha256()
+    threads = xzstreams.archiving_threads()
     with open(src, "rb") as inp, open_private(dst, "wb") as raw:
-        for out in xzstreams.pack(inp, xzstreams.pack_threads()):
+        for out in xzstreams.pack(inp, threads):
             h.update(out)
             raw.write(out)
         raw.flush()
@@ -197,31 +198,67 @@ def compress(src: Path, dst: Path) -> str:
     return h.hexdigest()
 
 
-def plain_blocks(src: Path) -> Iterator[bytes]:
-    """The plain bytes of the archive file `src`, in order, its streams unpacked side by side
-    (xz checks each one's CRC: a damaged or cut file raises ArchiveError)."""
+def unpack(src: Path, sink: xzstreams.Sink, *, sha256: str | None = None,
+           threads: int | None = None) -> int:
+    """Unpack the archive file `src` into `sink` (xzstreams.unpack; by default on two cores,
+    for someone waits for it); returns the plain size. A damaged file raises ArchiveError, and
+    so does a file that is not `sha256` when given (its manifest's: the one check that sees a
+    file cut exactly between two of its streams)."""
+    data = src.read_bytes()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise ArchiveError(f"the archive file {src} does not match its manifest")
     try:
-        data = src.read_bytes()
-        yield from xzstreams.unpack(data)
+        return xzstreams.unpack(data, sink, threads or xzstreams.threads_for(True))
     except (lzma.LZMAError, EOFError) as exc:
         raise ArchiveError(f"the archive file {src} is damaged: {exc}") from exc
 
 
-def decompress(src: Path, dst: Path, *, flush: bool = True) -> None:
-    """Unpack the archive file `src` into the new owner-only file `dst` (a damaged file
-    raises ArchiveError and leaves no `dst`), flushed to the disk unless `flush` is False (a
-    reading's copy, removed afterwards)."""
+def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None = None,
+               threads: int | None = None) -> None:
+    """Unpack the archive file `src` into the new owner-only file `dst` (see unpack; a
+    damaged file leaves no `dst`), flushed to the disk unless `flush` is False (a reading's
+    copy, removed afterwards)."""
+    src.stat()  # a missing file raises before `dst` is made
+
+    def write(offset: int, pieces: Iterator[bytes]) -> None:
+        with open(dst, "r+b") as out:  # each stream's thread at its own place
+            out.seek(offset)
+            for piece in pieces:
+                out.write(piece)
+
     try:
-        with open_private(dst, "wb") as out:
-            for block in plain_blocks(src):
-                out.write(block)
-            out.flush()
-            if flush:
+        with open_private(dst, "wb"):
+            pass
+        size = unpack(src, write, sha256=sha256, threads=threads)
+        _check_sqlite_length(src, dst, size)
+        if flush:
+            with open(dst, "rb+") as out:
                 os.fsync(out.fileno())
-    except ArchiveError:
+    except BaseException:
         with contextlib.suppress(OSError):
             dst.unlink()
         raise
+
+
+def _check_sqlite_length(src: Path, dst: Path, size: int) -> None:
+    """An unpacked SQLite database is as long as its header says (a year cut exactly between
+    two streams is valid xz, but SQLite's page count then says more)."""
+    with open(dst, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        actual = f.tell()
+        f.seek(0)
+        header = f.read(100)
+    if actual != size:
+        raise ArchiveError(f"the archive file {src} unpacked to {actual} bytes, not {size}")
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[92:96] == header[24:28]  # the page count is kept up to date (3.7.0+)
+    if valid and pages and pages * page != size:
+        raise ArchiveError(f"the archive file {src} is cut short or damaged: it unpacks to "
+                           f"{size} bytes where its database has {pages * page}")
 
 
 def ensure_folder(folder: Path) -> Path:

@@ -27,12 +27,11 @@ A row is deleted only in the transaction that follows a check of that very row.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.archive import files
+from kiosk.archive import files, xzstreams
 from kiosk.archive.files import FORMAT, ArchiveError
 from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
 from kiosk.private_files import write_private_atomic
@@ -240,7 +239,8 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
         packed = folder / f".{final.name}.new.tmp"
         try:
             if final.exists():
-                files.decompress(final, work)
+                files.decompress(final, work, threads=xzstreams.archiving_threads(),
+                                 sha256=_manifest_sha(folder, year))
             else:
                 from kiosk.private_files import create_private
 
@@ -378,14 +378,32 @@ def _build(db: Database, work: Path, year: int, station_id: str,
 
 def _same_bytes(packed: Path, work: Path) -> None:
     """The compressed file unpacks to exactly the checked work file."""
-    a, b = hashlib.sha256(), files.sha256_file(work)
+    size = work.stat().st_size
+
+    def compare(offset: int, pieces: Iterator[bytes]) -> None:
+        with open(work, "rb") as f:
+            f.seek(offset)
+            for piece in pieces:
+                if f.read(len(piece)) != piece:
+                    raise ArchiveError("the compressed archive does not unpack to what was "
+                                       "checked")
+
     try:
-        for block in files.plain_blocks(packed):
-            a.update(block)
+        unpacked = files.unpack(packed, compare, threads=xzstreams.archiving_threads())
     except ArchiveError as exc:
         raise ArchiveError(f"the compressed archive does not read back: {exc}") from exc
-    if a.hexdigest() != b:
+    if unpacked != size:
         raise ArchiveError("the compressed archive does not unpack to what was checked")
+
+
+def _manifest_sha(folder: Path, year: int) -> str:
+    """The SHA-256 the manifest gives the year's file, which is checked before it is extended:
+    a file that is not what its manifest says would carry its damage into the new one."""
+    digest = (files.read_manifest(folder, year) or {}).get("file_sha256")
+    if not isinstance(digest, str):
+        raise ArchiveError(f"the archive of {year} has no readable manifest: nothing was "
+                           "added to it (`kiosk doctor`)")
+    return digest
 
 
 def _latest_marks(work: Path) -> dict[str, str | None]:

@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.archive import files
+from kiosk.archive import files, xzstreams
 from kiosk.archive.files import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
     work = scratch / f".{final.name}.purge.tmp"
     packed = scratch / f".{final.name}.purged.tmp"
     try:
-        files.decompress(final, work)
+        files.decompress(final, work, threads=xzstreams.archiving_threads())
         conn = sqlite3.connect(work, isolation_level=None)
         try:
             conn.execute("PRAGMA secure_delete = ON")

@@ -1,17 +1,19 @@
 """xz files made of independent streams, so that the cores pack and unpack them side by side.
 
 An archive year is one SQLite file of about 100 MiB for a busy office's real days; one core
-unpacks xz at about 100 MB/s, so a report reaching an archived month used to wait more than a
-second for xz alone, and the monthly run packed the whole year again on one core. Here the
-plain bytes are cut into pieces of `STREAM_BYTES`, each packed as a complete xz stream, and the
-streams are written one after the other: the xz format allows concatenated streams, so the
-file is an ordinary .xz for every reader (`xz -d`, Python's lzma). Reading finds the streams
-from the file's end (each stream's footer gives its index, the index its blocks' sizes) and
-unpacks them on a pool of threads (liblzma runs without Python's lock). A file of one stream,
-as every file written before, is read as it always was.
+unpacks xz at about 100 MB/s, so a report reaching an archived month waited more than a second
+for xz alone. Here the plain bytes are cut into pieces of `STREAM_BYTES`, each packed as a
+complete xz stream, and the streams are written one after the other: the xz format allows
+concatenated streams (`xz -d`, 7-Zip and Python's lzma.open / lzma.decompress read them as one
+file; a decoder used stream by stream, like Python's own LZMADecompressor, stops after the
+first). Reading finds the streams from the file's end (each stream's footer gives its index,
+the index its blocks' sizes) and unpacks them on several threads (liblzma runs without
+Python's lock), each straight to its place in the copy. A file of one stream, as every file
+written before, is read as it always was, a piece at a time.
 
 Each stream starts xz's dictionary afresh: about 2 % more bytes than one stream (measured on
-the benchmark's archive files).
+the benchmark's archive files). The threads are daemon threads: a station quitting while its
+archiving thread packs is not held up by them.
 """
 
 from __future__ import annotations
@@ -22,89 +24,102 @@ import struct
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
 #: Plain bytes per stream: a year of real days is six or seven streams, enough to keep the
 #: cores busy, few enough that restarting the dictionary costs little.
 STREAM_BYTES = 16 << 20
 PRESET = 6
+#: Plain bytes handed on at a time while unpacking.
+PIECE = 1 << 20
 
 _HEADER_MAGIC = b"\xfd7zXZ\x00"
 _FOOTER_MAGIC = b"YZ"
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Receives the plain bytes of the file from `offset` on, a piece at a time.
+Sink = Callable[[int, Iterator[bytes]], None]
+
+
+def pack(src: BinaryIO, threads: int = 1) -> Iterator[bytes]:
+    """The xz bytes of everything `src` holds, stream after stream (the same bytes whatever
+    `threads` is)."""
+    def pieces() -> Iterator[bytes]:
+        while piece := src.read(STREAM_BYTES):
+            yield piece
+
+    empty = True
+    for out in _in_order(_pack, pieces(), threads):
+        empty = False
+        yield out
+    if empty:
+        yield _pack(b"")  # a valid xz file of nothing, not an empty file
 
 
 def _pack(piece: bytes) -> bytes:
     return lzma.compress(piece, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, preset=PRESET)
 
 
-def _in_order(work: Callable[[bytes], bytes], pieces: Iterable[bytes],
-              threads: int) -> Iterator[bytes]:
-    """work(piece) for each piece, in order, at most `threads` running and one waiting
-    (memory stays a few pieces however long the file)."""
-    if threads <= 1:
-        yield from map(work, pieces)
-        return
-    with ThreadPoolExecutor(threads, thread_name_prefix="xz") as pool:
-        running: deque[Future[bytes]] = deque()
-        try:
-            for piece in pieces:
-                running.append(pool.submit(work, piece))
-                if len(running) > threads:
-                    yield running.popleft().result()
-            while running:
-                yield running.popleft().result()
-        finally:
-            for future in running:
-                future.cancel()
-
-
-def pack(src: BinaryIO, threads: int | None = None) -> Iterator[bytes]:
-    """The xz bytes of everything `src` holds, stream after stream."""
-    def pieces() -> Iterator[bytes]:
-        while piece := src.read(STREAM_BYTES):
-            yield piece
-
-    yield from _in_order(_pack, pieces(), threads or cores())
-
-
-def unpack(data: bytes, threads: int | None = None) -> Iterator[bytes]:
-    """The plain bytes of the xz file `data`, in order, a piece at a time; raises
-    lzma.LZMAError or EOFError when it is damaged or cut short."""
+def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
+    """Unpack the xz file `data` into `sink`, stream by stream (several at once with
+    `threads`); returns the plain size. Raises lzma.LZMAError or EOFError when it is damaged
+    or cut short (a cut exactly between two streams is a valid xz file: the caller checks
+    what it got, kiosk/archive/files.py)."""
     try:
         spans = streams(data)
     except ValueError:
         spans = None
-    if spans is None or len(spans) == 1:
-        # One stream, or a file whose ends do not parse: unpacked in one go, which says what
-        # is wrong with it.
-        yield from _strict(data)
-        return
+    if spans is None or len(spans) == 1 or threads <= 1:
+        # One stream, one thread, or a file whose ends do not parse: unpacked in one go,
+        # which says what is wrong with it.
+        size = 0
 
-    def one(span: tuple[int, int, int]) -> list[bytes]:
-        start, stop, size = span
-        pieces, rest = _stream(data[start:stop])
-        if rest or sum(map(len, pieces)) != size:
+        def counted() -> Iterator[bytes]:
+            nonlocal size
+            for piece in _strict(data):
+                size += len(piece)
+                yield piece
+
+        sink(0, counted())
+        return size
+    offsets = [0]
+    for _, _, size in spans:
+        offsets.append(offsets[-1] + size)
+
+    def one(i: int) -> None:
+        start, stop, size = spans[i]
+        got = 0
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal got
+            for piece, rest in _stream(data[start:stop]):
+                if rest:
+                    raise lzma.LZMAError("an xz stream does not end where its index says")
+                got += len(piece)
+                yield piece
+
+        sink(offsets[i], pieces())
+        if got != size:
             raise lzma.LZMAError("an xz stream does not hold what its index says")
-        return pieces
 
-    for pieces in _in_order(one, spans, threads or cores()):
-        yield from pieces
-
-
-#: Plain bytes handed on at a time: one big buffer per stream costs more in memory traffic.
-_PIECE = 1 << 20
+    for _ in _in_order(one, range(len(spans)), threads):
+        pass
+    return offsets[-1]
 
 
-def _stream(data: bytes) -> tuple[list[bytes], bytes]:
-    """The first xz stream of `data` unpacked, and what follows it."""
+def _stream(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """The first xz stream of `data` unpacked a piece at a time, each with what follows the
+    stream once it has ended (b"" before)."""
     decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
-    pieces = [decompressor.decompress(data, max_length=_PIECE)]
+    piece = decompressor.decompress(data, max_length=PIECE)
     while not decompressor.eof:
+        yield piece, b""
         if decompressor.needs_input:
             raise EOFError("the xz file ends before its stream does")
-        pieces.append(decompressor.decompress(b"", max_length=_PIECE))
-    return pieces, decompressor.unused_data
+        piece = decompressor.decompress(b"", max_length=PIECE)
+    yield piece, decompressor.unused_data
 
 
 def _strict(data: bytes) -> Iterator[bytes]:
@@ -112,12 +127,14 @@ def _strict(data: bytes) -> Iterator[bytes]:
     follows a good stream when it does not parse (a damaged second stream would go unseen and
     the year come back cut short), anything but stream padding after a stream is an error."""
     while True:
-        pieces, data = _stream(data)
-        yield from pieces
-        padding = len(data) - len(data.lstrip(b"\x00"))
+        rest = b""
+        for piece, after in _stream(data):
+            yield piece
+            rest = after
+        padding = len(rest) - len(rest.lstrip(b"\x00"))
         if padding % 4:
             raise lzma.LZMAError("bytes after an xz stream that are not stream padding")
-        data = data[padding:]
+        data = rest[padding:]
         if not data:
             return
 
@@ -132,7 +149,7 @@ def streams(data: bytes) -> list[tuple[int, int, int]]:
         while end >= 4 and data[end - 4:end] == b"\x00\x00\x00\x00":
             end -= 4  # stream padding
         if end == 0:
-            break
+            raise ValueError("stream padding before the first xz stream")
         if end < 24 or data[end - 2:end] != _FOOTER_MAGIC:
             raise ValueError("no xz stream footer")
         backward = (struct.unpack_from("<I", data, end - 8)[0] + 1) * 4
@@ -177,25 +194,59 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
     raise ValueError("xz index number too long")
 
 
-def cores() -> int:
-    """Threads for a file: the cores, at most 4 (xz's packer takes about 94 MiB each at
-    preset 6; a year is only six or seven streams anyway)."""
-    return max(1, min(os.cpu_count() or 1, 4))
+class _Job(threading.Thread, Generic[T, R]):
+    def __init__(self, work: Callable[[T], R], item: T):
+        super().__init__(name="xz", daemon=True)
+        self.work, self.item = work, item
+        self.result: R | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.work(self.item)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller in outcome()
+            self.error = exc
+        finally:
+            del self.item
+
+    def outcome(self) -> R:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
 
 
-def pack_threads() -> int:
-    """Threads for packing on the calling thread: every core, unless the caller is a
-    background thread running at normal priority (the station's archiving where a thread's
-    priority cannot be lowered: kiosk/archive/schedule.py lowest_priority), which packs on one
-    core as it always did, so that the screens keep the others. Threads started by a thread
-    whose priority was lowered (Linux) inherit its priority."""
-    if threading.current_thread() is threading.main_thread() or _lowered():
-        return cores()
-    return 1
+def _in_order(work: Callable[[T], R], items: Iterable[T], threads: int) -> Iterator[R]:
+    """work(item) for each item, results in order, at most `threads` at work at once (so at
+    most that many pieces in memory however long the file). Daemon threads, not a
+    concurrent.futures pool: Python waits for a pool's threads at exit. Threads inherit the
+    priority of the thread that starts them (Linux: the archiving thread's nice value)."""
+    if threads <= 1:
+        yield from map(work, items)
+        return
+    running: deque[_Job[T, R]] = deque()
+    for item in items:
+        if len(running) >= threads:
+            yield running.popleft().outcome()
+        job: _Job[T, R] = _Job(work, item)
+        job.start()
+        running.append(job)
+    while running:
+        yield running.popleft().outcome()
 
 
-def _lowered() -> bool:
-    try:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) > 0
-    except (AttributeError, OSError):
-        return False
+def threads_for(user_waits: bool) -> int:
+    """Threads for a file: up to 2 cores where someone waits for it (a report, the command
+    line), one for the station's own background work (its archiving run, which had the
+    station's one spare core to itself before: packing takes about 94 MiB per thread, and a
+    thread's priority cannot be lowered on Windows)."""
+    if not user_waits:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 2))
+
+
+def archiving_threads() -> int:
+    """Threads for xz in an archiving or retention run on the calling thread: two on the
+    command line's main thread (`kiosk archive`, `kiosk dossier purge`), one on the station's
+    archiving thread."""
+    return threads_for(threading.current_thread() is threading.main_thread())

@@ -446,3 +446,17 @@ def test_retention_rewrites_a_year_being_extended_and_keeps_its_until(station):
     after = all_rows(station)
     assert len(after["citizen_feedback"]) == len(rows_before["citizen_feedback"])
     assert after["tickets"] == rows_before["tickets"]
+
+
+def test_a_years_file_that_is_not_its_manifests_is_not_extended(station):
+    """Valid xz, but not the file the manifest names (damaged, or a cut between two of its
+    streams): extending it would carry the damage into the new file, so nothing is added and
+    nothing deleted."""
+    _archive(station, date(2026, 8, 1))
+    f = files.year_file(station / "archive", 2026)
+    f.write_bytes(lzma.compress(lzma.decompress(f.read_bytes()), preset=1))
+    august = live_count(station, "tickets", "day >= '2026-08-01' AND day < '2026-09-01'")
+    with pytest.raises(files.ArchiveError, match="does not match its manifest"):
+        _archive(station, date(2026, 9, 1))
+    assert live_count(station, "tickets",
+                      "day >= '2026-08-01' AND day < '2026-09-01'") == august == 24

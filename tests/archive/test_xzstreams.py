@@ -8,7 +8,10 @@ import lzma
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,22 @@ def small_streams(monkeypatch) -> int:
     size = 64 << 10
     monkeypatch.setattr(xzstreams, "STREAM_BYTES", size)
     return size
+
+
+def _unpacked(packed: bytes, threads: int) -> bytes:
+    out = bytearray()
+
+    def sink(offset, pieces):
+        for piece in pieces:
+            end = offset + len(piece)
+            if len(out) < end:
+                out.extend(bytes(end - len(out)))
+            out[offset:end] = piece
+            offset = end
+
+    size = xzstreams.unpack(packed, sink, threads)
+    assert size == len(out)
+    return bytes(out)
 
 
 def _plain(size: int, seed: int = 1) -> bytes:
@@ -41,7 +60,7 @@ def test_a_file_of_several_streams_unpacks_to_the_same_bytes(small_streams, thre
     assert [size for _, _, size in spans] == [small_streams] * 5 + [1234]
     assert spans[0][0] == 0 and spans[-1][1] == len(packed)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
-    assert b"".join(xzstreams.unpack(packed, threads)) == plain
+    assert _unpacked(packed, threads) == plain
     # Any xz reader takes the concatenated streams as one file.
     assert lzma.decompress(packed) == plain
 
@@ -67,7 +86,7 @@ def test_stream_padding_between_streams_is_read(small_streams):
     b = lzma.compress(plain[small_streams:])
     padded = a + b"\x00" * 8 + b + b"\x00" * 4
     assert len(xzstreams.streams(padded)) == 2
-    assert b"".join(xzstreams.unpack(padded, 2)) == plain
+    assert _unpacked(padded, 2) == plain
 
 
 def test_a_damaged_stream_in_the_middle_is_caught_and_leaves_no_copy(small_streams, tmp_path):
@@ -108,13 +127,7 @@ def test_junk_between_streams_is_caught(small_streams, tmp_path):
 
 def test_a_station_database_goes_through_compress_and_decompress(small_streams, tmp_path):
     db = tmp_path / "year.db"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
-    rng = random.Random(7)
-    conn.executemany("INSERT INTO t (note) VALUES (?)",
-                     [(rng.randbytes(rng.randint(10, 200)).hex(),) for _ in range(3000)])
-    conn.commit()
-    conn.close()
+    _year_db(db, 3000)
     packed = tmp_path / "kiosk-archive-2026.db.xz"
     digest = files.compress(db, packed)
     assert digest == files.sha256_file(packed)
@@ -125,59 +138,87 @@ def test_a_station_database_goes_through_compress_and_decompress(small_streams, 
     assert (tmp_path / "back.db").read_bytes() == db.read_bytes()
 
 
-def test_packing_on_a_background_thread_at_normal_priority_keeps_to_one_core():
+def test_packing_on_the_archiving_thread_keeps_to_one_core():
     seen = {}
 
-    def background() -> None:
-        seen["threads"] = xzstreams.pack_threads()
+    def archiving() -> None:
+        seen["threads"] = xzstreams.archiving_threads()
 
-    worker = threading.Thread(target=background)
+    worker = threading.Thread(target=archiving)
     worker.start()
     worker.join()
-    assert xzstreams.pack_threads() == xzstreams.cores()  # the CLI: every core
+    assert xzstreams.archiving_threads() == min(os.cpu_count() or 1, 2)  # the command line
     assert seen["threads"] == 1
 
 
-def test_packing_on_a_lowered_archiving_thread_uses_every_core():
-    from kiosk.archive.schedule import lowest_priority
-
-    seen = {}
-
-    def archiving() -> None:
-        seen["nice"] = lowest_priority()
-        seen["threads"] = xzstreams.pack_threads()
-
-    worker = threading.Thread(target=archiving)
-    worker.start()
-    worker.join()
-    assert seen["nice"] == 19
-    assert seen["threads"] == xzstreams.cores()
+def test_nothing_packs_to_a_valid_empty_xz_file():
+    packed = b"".join(xzstreams.pack(io.BytesIO(b""), 2))
+    assert packed and lzma.decompress(packed) == b""
+    assert _unpacked(packed, 2) == b""
 
 
-def test_the_pack_threads_inherit_the_lowered_priority(small_streams):
-    from kiosk.archive.schedule import lowest_priority
-
-    nices = set()
-
-    def packing(piece: bytes) -> bytes:
-        nices.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-        return piece
-
-    def archiving() -> None:
-        lowest_priority()
-        list(xzstreams._in_order(packing, [b"a"] * 8, 3))
-
-    worker = threading.Thread(target=archiving)
-    worker.start()
-    worker.join()
-    assert nices == {19}
+def test_leading_padding_is_refused_as_xz_refuses_it(small_streams):
+    packed = b"".join(xzstreams.pack(io.BytesIO(_plain(small_streams * 2)), 1))
+    with pytest.raises(ValueError):
+        xzstreams.streams(b"\x00" * 4 + packed)
+    with pytest.raises(lzma.LZMAError):
+        _unpacked(b"\x00" * 4 + packed, 2)
 
 
-@pytest.mark.parametrize("tail", [b"junk", b"\x00\x00\x00\x00junk", b"\x00\x00"])
-def test_anything_but_padding_after_an_old_file_is_caught(tmp_path, tail):
-    # Python's lzma.decompress drops what follows a good stream when it does not parse.
-    plain = _plain(200_000)
-    src = tmp_path / "kiosk-archive-2024.db.xz"
-    src.write_bytes(lzma.compress(plain) + tail)
-    with pytest.raises(files.ArchiveError):
-        files.decompress(src, tmp_path / "copy.db")
+def _year_db(path: Path, rows: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
+    rng = random.Random(7)
+    conn.executemany("INSERT INTO t (note) VALUES (?)",
+                     [(rng.randbytes(rng.randint(10, 200)).hex(),) for _ in range(rows)])
+    conn.commit()
+    conn.close()
+
+
+def test_a_year_cut_exactly_between_two_streams_is_caught(small_streams, tmp_path):
+    db = tmp_path / "year.db"
+    _year_db(db, 3000)
+    packed = tmp_path / "kiosk-archive-2026.db.xz"
+    digest = files.compress(db, packed)
+    data = packed.read_bytes()
+    spans = xzstreams.streams(data)
+    packed.write_bytes(data[:spans[-1][0]])  # valid xz: every stream but the last
+    kept = sum(size for _, _, size in spans[:-1])
+    assert lzma.decompress(packed.read_bytes()) == db.read_bytes()[:kept]
+    with pytest.raises(files.ArchiveError, match="cut short"):
+        files.decompress(packed, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    with pytest.raises(files.ArchiveError, match="does not match its manifest"):
+        files.decompress(packed, tmp_path / "copy.db", sha256=digest)
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_missing_file_leaves_no_copy(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        files.decompress(tmp_path / "kiosk-archive-2020.db.xz", tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_station_quitting_while_a_year_is_packed_is_not_held_up(tmp_path):
+    """The archiving thread is a daemon and so are xz's threads: the process ends when the
+    station does, in the middle of packing. (A thread pool's threads would hold the exit until
+    every piece handed to them is done: all twenty lines below would then be written.)"""
+    done = tmp_path / "done"
+    script = f"""
+import threading, time
+from kiosk.archive import xzstreams
+def piece(i):
+    time.sleep(0.2)
+    with open({str(done)!r}, "a") as f:
+        f.write(f"{{i}}\\n")
+    return i
+def archiving():
+    for _ in xzstreams._in_order(piece, range(20), 2):
+        pass
+threading.Thread(target=archiving, daemon=True).start()
+time.sleep(0.3)
+"""
+    run = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                         timeout=120)
+    assert run.returncode == 0
+    assert len(done.read_text().split()) < 20
