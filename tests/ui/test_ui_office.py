@@ -182,7 +182,7 @@ def test_pdf_export_and_a_backwards_custom_range(qtbot, window, paths, tmp_path)
 def test_a_failed_export_is_worded_for_the_head_of_office(qtbot, window, tmp_path):
     w = window()
     w.export_to("csv", tmp_path)  # a folder, not a file
-    qtbot.waitUntil(lambda: w.status.property("state") == "error", timeout=5000)
+    qtbot.waitUntil(lambda: w.status.property("state") == "error", timeout=30_000)
     assert w.status.text().startswith("Không xuất được báo cáo: không ghi được tệp (")
     assert w.last_export is None and not w.open_button.isVisible()
 
