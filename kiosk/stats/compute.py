@@ -491,18 +491,20 @@ def _reasons(raw: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: Clock,
-                 moved: Mapping[str, str], procedure_service: Mapping[str, str],
-                 reasons: Counter) -> None:
-    """Ratings of local days start..end. Under the service of the rated ticket's last segment
-    when the ticket was issued in the range (its own service unless it was transferred:
-    `moved`), else the queue it was last in; failing that the rated dossier's procedure."""
-    # Text bounds a day wider than the range: offsets may differ between writers, the exact
-    # local day is decided below.
+#: The rated ticket's columns of a rating whose ticket is not there (read_ratings).
+RATED_TICKET_NONE = (None, None, None, None, None)
+
+
+def read_ratings(db: Database, start: date, end: date) -> list[tuple]:
+    """The ratings of local days start..end with their rated tickets, read once for the
+    queue figures (`_add_ratings`) and the results' satisfaction (kiosk.stats.results), each
+    (ticket uid, dossier code, counter, clerk, level, reasons, time as written, its instant
+    (figures.instant_sql), and of the rated ticket, None without one: the service it was
+    issued for, the queue it was last in, issued_at as written, its stored day, its id). Text
+    bounds a day wider than the range (offsets may differ between writers; each reader
+    decides the exact local day)."""
     lo = (start - timedelta(days=1)).isoformat()
     hi = (end + timedelta(days=2)).isoformat()
-    first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
-    last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
     from kiosk.archive.reading import reads_archives
 
     if reads_archives(db):
@@ -513,18 +515,29 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
             f"r.at, {instant_sql('r.at')} FROM ratings r WHERE r.at >= ? AND r.at < ?",
             (lo, hi)).fetchall()
         rated_tickets = {row[0]: row[1:] for row in db.execute(
-            "SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, day "
-            "FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings WHERE at >= ? "
+            "SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, day, "
+            "id FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings WHERE at >= ? "
             "AND at < ?)", (lo, hi)).fetchall()}
-        none = (None, None, None, None)
-        rows = [(*r, *rated_tickets.get(r[0], none)) for r in rated]
-    else:
-        rows = db.execute(
-            "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
-            f"r.at, {instant_sql('r.at')}, t.service_code, "
-            "coalesce(t.queue_service, t.service_code), t.issued_at, t.day FROM ratings r "
-            "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
-            (lo, hi)).fetchall()
+        none = RATED_TICKET_NONE
+        return [(*r, *rated_tickets.get(r[0], none)) for r in rated]
+    return db.execute(
+        "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
+        f"r.at, {instant_sql('r.at')}, t.service_code, "
+        "coalesce(t.queue_service, t.service_code), t.issued_at, t.day, t.id FROM ratings r "
+        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+        (lo, hi)).fetchall()
+
+
+def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: Clock,
+                 moved: Mapping[str, str], procedure_service: Mapping[str, str],
+                 reasons: Counter, rows: list[tuple]) -> None:
+    """Ratings of local days start..end (`rows`: read_ratings). Under the service of the
+    rated ticket's last segment when the ticket was issued in the range (its own service
+    unless it was transferred: `moved`), else the queue it was last in; failing that the
+    rated dossier's procedure."""
+    lo = (start - timedelta(days=1)).isoformat()
+    first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+    last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
     # A ticket's stored day is its local day give or take one (written in another zone), and
     # only tickets stored a day around the range count as in it (as `_load_tickets` reads
     # them): only those near the range's edges need their time read.
@@ -534,7 +547,7 @@ def _add_ratings(db: Database, groups: _Groups, start: date, end: date, clock: C
     who: dict[tuple, tuple[str | None, str | None]] = {}
     day_texts: dict[int, str] = {}
     for (uid, code, counter, clerk, level, raw_reasons, at_text, utc, issued_service,
-         queue_service, issued_text, stored_day) in rows:
+         queue_service, issued_text, stored_day, _tid) in rows:
         if level not in LEVELS:
             continue
         w = clock.wall(utc, at_text)
@@ -742,14 +755,16 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
         for part in parts.values():
             moved.update(part.moved)
         _add_parts(groups, dict(sorted(parts.items())), issued_by_hour, served_by_hour)
-        _add_ratings(db, groups, start, end, clock, moved, procedure_service, reasons)
+        rated = read_ratings(db, start, end)
+        _add_ratings(db, groups, start, end, clock, moved, procedure_service, reasons, rated)
         _add_dossiers(db, groups, start, end, zone, procedure_service)
         names, sort = _service_names(db)
         clerks: dict[int, str | None] = {}
         for part in parts.values():
             clerks.update(part.clerks)
         results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key),
-                               ticket_clerks=clerks)
+                               ticket_clerks=clerks,
+                               rated=[(r[4], r[6], r[3], r[1], r[12]) for r in rated])
     finally:
         if began:
             conn.execute("COMMIT")

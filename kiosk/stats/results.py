@@ -226,12 +226,15 @@ class _Lazy:
 
 def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                  late: LateCount | None = None,
-                 ticket_clerks: Mapping[int, str | None] | None = None) -> ResultStats:
+                 ticket_clerks: Mapping[int, str | None] | None = None,
+                 rated: list[tuple] | None = None) -> ResultStats:
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
     or another due-date rule). `ticket_clerks`: ticket id -> the clerk of its last call or
     finish naming one (None: none does), for tickets the caller already knows (office_stats:
-    those of the range); the others are read. Read-only; run it inside the caller's read
-    transaction."""
+    those of the range); the others are read. `rated`: the ratings with a day's margin on
+    either side as (level, time as written, clerk, dossier code, rated ticket's id or None),
+    when the caller already read them (office_stats: kiosk.stats.compute.read_ratings); else
+    they are read. Read-only; run it inside the caller's read transaction."""
     from kiosk.stats.figures import _name, _sort_key_vi
 
     late = late or working_days_late
@@ -350,7 +353,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             acc.on_time += int(not is_late)
             acc.days.append(float(took))
 
-    _add_satisfaction(db, lo, hi, tz, inside, each, ticket_clerks or {})
+    _add_satisfaction(db, lo, hi, tz, inside, each, ticket_clerks or {}, rated)
     known = _add_petitions(db, lo, hi, tz, inside, each)
 
     return ResultStats(
@@ -365,11 +368,13 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
 def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
                       each: Callable[[str | None, str | None], Iterable[_Acc]],
-                      known: Mapping[int, str | None]) -> None:
+                      known: Mapping[int, str | None], rated: list[tuple] | None) -> None:
     from kiosk.archive.reading import reads_archives
     from kiosk.stats.figures import _detail, _name
 
-    if reads_archives(db):
+    if rated is not None:
+        rows = rated
+    elif reads_archives(db):
         # Over an archived year (views): each rated ticket's id looked up by its uid, as the
         # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
         rated = db.execute(
