@@ -34,7 +34,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
 from pathlib import Path
@@ -179,10 +179,14 @@ def latest_day(db: Database, schema: str = "main") -> str | None:
 @contextlib.contextmanager
 def with_archives(db: Database, folder: Path, *, start: date | None = None,
                   end: date | None = None, years: list[int] | None = None,
-                  tz: tzinfo | None = None) -> Iterator[list[int]]:
+                  tz: tzinfo | None = None,
+                  deferred: Collection[tuple[str, tuple[str, ...]]] = ()
+                  ) -> Iterator[list[int]]:
     """Within the block, `db` reads the archived years a range from `start` needs (or the
     given `years`) together with the live tables; yields the years attached. `tz`: the
-    office's time zone (needed_years)."""
+    office's time zone (needed_years). `deferred`: (table, columns) of the indexes the
+    unpacked copies get only when the reader asks for them (`ensure_index`): a reader that
+    reads most of a year's rows anyway (the statistics) reads them faster without."""
     edge = None
     if years is None:
         years = needed_years(folder, start, end, tz)
@@ -222,7 +226,7 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             # A copy of our own, removed afterwards: no journal, no flush per index.
             conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
             conn.execute(f"PRAGMA {schema}.synchronous = OFF")
-            index_copy(db, schema)
+            index_copy(db, schema, deferred)
         years = [int(s.split("_")[1]) for s in attached]
         for t in existing(db):
             live = columns(db, t.name)
@@ -342,12 +346,15 @@ UNREAD: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def index_copy(db: Database, schema: str) -> None:
+def index_copy(db: Database, schema: str,
+               deferred: Collection[tuple[str, tuple[str, ...]]] = ()) -> None:
     """Give the unpacked copy `schema` the live tables' indexes (never unique: an archive is
     read, not checked), so the logbook's look-up of each dossier's history or a rating's
     ticket finds its rows as in the live database. The file keeps none (half its bytes): they
-    are built here, on the temporary copy, in a second or two a year."""
+    are built here, on the temporary copy, in a second or two a year. `deferred`: (table,
+    columns) of indexes not built now (with_archives)."""
     conn = db.conn
+    later = {(table, tuple(cols)) for table, cols in deferred}
     have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
                                        "WHERE type = 'table'")}
     for t in existing(db):
@@ -368,9 +375,35 @@ def index_copy(db: Database, schema: str) -> None:
                     ref[3],) not in UNREAD.get(t.name, ()) and not any(
                     w[0] == ref[3] for w in wanted):
                 wanted.append((ref[3],))
-        for n, parts in enumerate(wanted):
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {schema}.read_{t.name}_{n} ON "
-                         f"{t.name} ({', '.join(_q(p) for p in parts)})")
+        for parts in wanted:
+            if (t.name, parts) not in later:
+                _create_index(db, schema, t.name, parts)
+
+
+def _create_index(db: Database, schema: str, table: str, cols: tuple[str, ...]) -> None:
+    # Named by its columns: ensure_index finds one index_copy built.
+    db.conn.execute(f"CREATE INDEX IF NOT EXISTS {schema}.{_index_name(table, cols)} ON "
+                    f"{table} ({', '.join(_q(c) for c in cols)})")
+
+
+def _index_name(table: str, cols: tuple[str, ...]) -> str:
+    return f"read_{table}_by_{'_'.join(cols)}"
+
+
+def ensure_index(db: Database, table: str, cols: tuple[str, ...],
+                 schemas: Collection[str] | None = None) -> None:
+    """Build on the attached archived years (or only on `schemas`) the index of `table` on
+    `cols` when with_archives deferred it (the reader is about to look rows up by it); a copy
+    that has it already, or a connection reading no archive, is left as it is."""
+    conn = db.conn
+    attached = [name for _seq, name, _file in conn.execute("PRAGMA database_list").fetchall()
+                if name.startswith("archive_") and (schemas is None or name in schemas)]
+    for schema in attached:
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.sqlite_master WHERE type = "
+                        "'index' AND name = ?)", (_index_name(table, cols),)).fetchone()[0]:
+            continue
+        if set(cols) <= set(columns(db, table, schema)):
+            _create_index(db, schema, table, cols)
 
 
 def shares_keys(db: Database, table: Table, schema: str) -> bool:

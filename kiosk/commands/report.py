@@ -56,6 +56,7 @@ def _report(args, config: Config, paths: Paths) -> int:
     from kiosk.dossiers.settings import dossier_settings
     from kiosk.station import open_database
     from kiosk.stats import office_stats
+    from kiosk.stats.compute import DEFERRED_INDEXES
     from kiosk.stats.report import write_report
 
     if args.end < args.start:
@@ -70,7 +71,7 @@ def _report(args, config: Config, paths: Paths) -> int:
     try:
         # Archived years the range reaches are read with the live days (docs/archive.md).
         with with_archives(db, station_folder(config, paths), start=args.start, end=args.end,
-                           tz=ZoneInfo(config.office.timezone)):
+                           tz=ZoneInfo(config.office.timezone), deferred=DEFERRED_INDEXES):
             stats = office_stats(db, args.start, args.end, config.office.timezone,
                                  rules=CalendarRules.from_config(config))
     except ArchiveError as exc:

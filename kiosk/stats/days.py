@@ -103,7 +103,7 @@ def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
     lo, hi = (first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()
     from kiosk.archive.reading import reads_archives
 
-    parts = _parts(db) if reads_archives(db) else [""]
+    parts = archive_parts(db) if reads_archives(db) else [""]
     if parts is None:
         ticket_sums, event_sums = _sums_without_join(db, lo, hi)
     else:
@@ -114,7 +114,7 @@ def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
             for day in _day_texts(first - timedelta(days=1), last + timedelta(days=1))}
 
 
-def _parts(db: Database) -> list[str] | None:
+def archive_parts(db: Database) -> list[str] | None:
     """The schemas whose tickets and queue events a reading through archived years adds up
     ("archive_2025.", ..., "main."): a ticket is archived with its events, so each part's
     join is whole. None when a view must drop a live row also archived (a run cut off between
@@ -160,6 +160,9 @@ def _sums_without_join(db: Database, lo: str, hi: str
     by copying one whole and indexing the copy. The tickets are read once; their events by
     the range of the days' ticket ids (each part of the view by its index alone), and added
     up per day here."""
+    from kiosk.archive.reading import ensure_index
+
+    ensure_index(db, "queue_events", ("ticket_id",))
     day_of = dict(db.execute("SELECT id, day FROM tickets WHERE day BETWEEN ? AND ?",
                              (lo, hi)).fetchall())
     if not day_of:

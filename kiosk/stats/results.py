@@ -398,6 +398,10 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
     # The other rated tickets: the detail of their last call or finish naming a clerk (by
     # time text, then row id, as the counters wrote them), SQLite picking it.
     others = [t for t in ticket_ids if t not in known]
+    if others:
+        from kiosk.archive.reading import ensure_index
+
+        ensure_index(db, "queue_events", ("ticket_id",))  # when with_archives deferred it
     picked = db.execute(
         "SELECT t.value, (SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.value "
         " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "

@@ -205,7 +205,7 @@ def test_day_fingerprints_over_archived_years_add_up_each_part_alike(station):
     try:
         with with_archives(db, station / "archive", start=first, end=last) as years:
             assert years == [2024, 2025]
-            parts = days._parts(db)
+            parts = days.archive_parts(db)
             assert parts == ["archive_2024.", "archive_2025.", "main."]
             by_part = days.fingerprints(db, first, last)
             lo, hi = "2023-12-31", "2027-01-01"
@@ -235,3 +235,48 @@ def test_reaches_by_the_office_zone_and_by_the_day_as_written():
     assert reaches(naive, date(2025, 1, 1), bogota)
     # A damaged manifest (a mark not text): attached, as when it says nothing.
     assert reaches({**late_31, INSTANT_KEY: 20241231}, date(2025, 1, 1), hcm)
+
+
+def _has_index(db: Database, schema: str, name: str) -> bool:
+    return db.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.sqlite_master WHERE type = "
+                      "'index' AND name = ?)", (name,)).fetchone()[0] == 1
+
+
+def test_the_statistics_build_a_deferred_index_only_when_they_look_rows_up_by_it(station):
+    """With the statistics' deferred indexes (as `kiosk report` reads) an unpacked year gets
+    none of them at first; the kept days' figures read it without any; computing days of an
+    archived year again from its records builds the queue events' ticket index on the years
+    holding them; and every figure is the one read before archiving."""
+    from kiosk.stats.compute import DEFERRED_INDEXES
+
+    first, last = date(2024, 1, 1), date(2026, 12, 31)
+    db = connect(station / "kiosk.db")
+    try:
+        before = office_stats(db, first, last, TZ, keep_days=False)
+        office_stats(db, first, last, TZ)  # keeps the settled days
+    finally:
+        db.conn.close()
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    index = "read_queue_events_by_ticket_id"
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=first, end=last,
+                           deferred=DEFERRED_INDEXES) as years:
+            assert years == [2024, 2025]
+            for schema in ("archive_2024", "archive_2025"):
+                assert not _has_index(db, schema, index)
+                assert not _has_index(db, schema, "read_tickets_by_uid")
+                assert _has_index(db, schema, "read_tickets_by_day")  # not deferred
+            kept = office_stats(db, first, last, TZ)
+            assert not _has_index(db, "archive_2024", index)  # the kept days: no look-up
+            computed = office_stats(db, first, last, TZ, keep_days=False)
+            held = [y for y in years if db.execute(
+                f"SELECT count(*) FROM archive_{y}.tickets").fetchone()[0]]
+            assert held
+            assert all(_has_index(db, f"archive_{y}", index) for y in held)
+        with with_archives(db, station / "archive", start=first, end=last) as years:
+            assert all(_has_index(db, f"archive_{y}", index) for y in years)  # all at once
+            everything = office_stats(db, first, last, TZ, keep_days=False)
+    finally:
+        db.conn.close()
+    assert kept == computed == everything == before
