@@ -280,3 +280,19 @@ def test_the_statistics_build_a_deferred_index_only_when_they_look_rows_up_by_it
     finally:
         db.conn.close()
     assert kept == computed == everything == before
+
+
+def test_the_years_a_range_needs_are_found_without_reading_older_manifests(station):
+    """A year's manifest is megabytes of JSON (its dossiers' public look-up): a range is
+    matched to the years by the files' names, and only the manifests of the years it may
+    need are read."""
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    folder = station / "archive"
+    assert [a.year for a in files.archived_years(folder)] == [2024, 2025]
+    files._manifests.clear()
+    assert needed_years(folder, date(2025, 3, 1)) == [2025]
+    assert set(files._manifests) == {files.manifest_file(folder, 2025)}
+    assert needed_years(folder, date(2024, 3, 1)) == [2024, 2025]
+    assert needed_years(folder, None) == [2024, 2025]
+    (folder / "kiosk-archive-2031.db.xz.tmp").write_bytes(b"")  # not a year's file
+    assert needed_years(folder, None) == [2024, 2025]
