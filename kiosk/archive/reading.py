@@ -33,6 +33,7 @@ import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Collection, Iterator
@@ -270,15 +271,64 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
                              + (f" WHERE {twice}" if twice else ""))
                 conn.execute(f"CREATE TEMP VIEW {t.name} AS {' UNION ALL '.join(parts)}")
                 views.append(t.name)
+        if attached:
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
+                         "KEY, identity TEXT)")
+            conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
+                             [(schema, _identity(files.read_manifest(folder, int(schema[8:]))))
+                              for schema in attached])
         yield years
     finally:
         for name in views:
             with contextlib.suppress(Exception):
                 conn.execute(f"DROP VIEW IF EXISTS temp.{name}")
+        if attached:
+            with contextlib.suppress(Exception):
+                conn.execute(f"DROP TABLE IF EXISTS temp.{IDENTITIES}")
         for schema in attached:
             with contextlib.suppress(Exception):
                 conn.execute(f"DETACH DATABASE {schema}")
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: The temp table with_archives tells each attached year's identity in (archive_identity).
+IDENTITIES = "archive_identities"
+#: The tables whose rows an identity stands for.
+IDENTIFIED = ("tickets", "queue_events")
+
+
+def _identity(manifest: dict | None) -> str | None:
+    """What the manifest says the year's tickets and queue events are: their row counts and
+    checksums (files.table_checksum over every row, written with the file). None when it
+    does not say (an older or damaged manifest)."""
+    manifest = manifest or {}
+    rows, sums = manifest.get("rows"), manifest.get("rows_sha256")
+    if not isinstance(rows, dict) or not isinstance(sums, dict):
+        return None
+    parts = []
+    for table in IDENTIFIED:
+        n, digest = rows.get(table), sums.get(table)
+        if isinstance(n, bool) or not isinstance(n, int) or not isinstance(digest, str) \
+                or not digest:
+            return None
+        parts.append(f"{table}:{n}:{digest}")
+    return f"{manifest.get('year')}|" + "|".join(parts)
+
+
+def archive_identity(db: Database, schema: str) -> str | None:
+    """The identity of the tickets and queue events of the attached year `schema` (from its
+    manifest, within with_archives): two readings with the same identity read the same rows
+    there, so what they add up to can be kept between readings (kiosk.stats.days). A year's
+    file is only ever rewritten by an archive run, which leaves the rows it adds live until
+    the new manifest is in place (the views then drop them: kiosk.stats.days.archive_parts
+    reads through the views), or by retention's purge, which changes neither table. None:
+    unknown."""
+    try:
+        row = db.conn.execute(f"SELECT identity FROM temp.{IDENTITIES} WHERE schema = ?",
+                              (schema,)).fetchone()
+    except sqlite3.OperationalError:  # not within with_archives
+        return None
+    return row[0] if row else None
 
 
 def reads_archives(db: Database) -> bool:

@@ -770,8 +770,9 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
     try:
         parts: dict[str, DayPart] = {}
         prints: dict[str, str] = {}
+        archived_sums: list[tuple[str, str, bytes]] = []
         if keep_days and settled >= start:
-            prints = day_store.fingerprints(db, start, settled)
+            prints = day_store.fingerprints(db, start, settled, archived_sums)
             parts = day_store.kept(db, start, settled, zone.key, prints)
         moved: dict[str, str] = {}
         for first, last in _missing_runs(start, end, parts):
@@ -798,6 +799,8 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
             conn.execute("COMMIT")
     if to_keep and began:
         day_store.keep(db, parts, to_keep, zone.key, prints)
+    if archived_sums and began:
+        day_store.keep_archived(db, archived_sums)
 
     by = groups.by
     services = sorted((k for k, acc in by["service"].items() if acc.active()),

@@ -18,6 +18,11 @@ archive change the fingerprint and the day is computed again from the records (a
 anew). Days are kept only once they are two days old (today's and yesterday's figures are
 always read live), per time zone and per `VERSION` of the computation.
 
+Over archived years (kiosk/archive/reading.py) the fingerprints add each attached year's file
+and the live tables up apart; a year's own sums per day are kept too (one row per year, zone
+ARCHIVED_ZONE), under the identity its manifest gives its tickets and queue events, so a
+report over an archived year does not read its queue events again until the file changes.
+
 The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent
 to the city, safe to empty at any time. A station that cannot write it (a read-only copy, a
 busy database) computes everything from the records, as before.
@@ -97,9 +102,12 @@ def _day_texts(first: date, last: date) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
 
-def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
+def fingerprints(db: Database, first: date, last: date,
+                 fresh: list[tuple[str, str, bytes]] | None = None) -> dict[str, str]:
     """Stored ticket day -> what its records add up to (tickets, queue events), for the days
-    first - 1 .. last + 1."""
+    first - 1 .. last + 1. Over archived years each year's sums are taken from what an
+    earlier reading kept of that year (ARCHIVED_ZONE) while its identity is the same; the
+    ones added up now are appended to `fresh` (keep_archived: after the read transaction)."""
     lo, hi = (first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()
     from kiosk.archive.reading import reads_archives
 
@@ -107,7 +115,7 @@ def fingerprints(db: Database, first: date, last: date) -> dict[str, str]:
     if parts is None:
         ticket_sums, event_sums = _sums_without_join(db, lo, hi)
     else:
-        ticket_sums, event_sums = _sums_by_part(db, parts, lo, hi)
+        ticket_sums, event_sums = _sums_by_part(db, parts, lo, hi, fresh)
     tickets = {day: f"{n}:{int(ids)}" for day, n, ids in ticket_sums}
     events = {day: f"{n}:{int(ids)}:{top}" for day, n, ids, top in event_sums}
     return {day: f"{tickets.get(day, '0')}/{events.get(day, '0')}"
@@ -128,28 +136,105 @@ def archive_parts(db: Database) -> list[str] | None:
     return [f"{s}." for s in schemas] + ["main."]
 
 
-def _sums_by_part(db: Database, parts: list[str], lo: str, hi: str
+#: The zone under which `stats_days` keeps an archived year's sums per stored ticket day (its
+#: `day`: the attached schema's name, archive_YYYY; its `sources`: the year's identity,
+#: kiosk.archive.reading.archive_identity). Never a time zone: the kept days never match it.
+ARCHIVED_ZONE = "archived-year-sums"
+
+
+def _sums_by_part(db: Database, parts: list[str], lo: str, hi: str,
+                  fresh: list[tuple[str, str, bytes]] | None = None
                   ) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int, int]]]:
-    """The live query's sums per day, over each part (its own indexes), added up."""
+    """The live query's sums per day, over each part (its own indexes), added up; an
+    archived year's from what was kept of it (_archived_sums)."""
     tickets: dict[str, list[int]] = {}
     events: dict[str, list[int]] = {}
     for part in parts:
-        for day, n, ids in db.execute(
-                f"SELECT day, count(*), total(id) FROM {part}tickets WHERE day BETWEEN ? AND ? "
-                "GROUP BY day", (lo, hi)).fetchall():
+        whole = _archived_sums(db, part, fresh) if part.startswith("archive_") else None
+        if whole is not None:
+            part_tickets = [r for r in whole[0] if lo <= r[0] <= hi]
+            part_events = [r for r in whole[1] if lo <= r[0] <= hi]
+        else:
+            part_tickets = db.execute(
+                f"SELECT day, count(*), total(id) FROM {part}tickets WHERE day BETWEEN ? "
+                "AND ? GROUP BY day", (lo, hi)).fetchall()
+            part_events = db.execute(
+                f"SELECT t.day, count(*), total(e.id), max(e.id) FROM {part}tickets t JOIN "
+                f"{part}queue_events e ON e.ticket_id = t.id WHERE t.day BETWEEN ? AND ? "
+                "GROUP BY t.day", (lo, hi)).fetchall()
+        for day, n, ids in part_tickets:
             got = tickets.setdefault(day, [0, 0])
             got[0] += n
             got[1] += int(ids)
-        for day, n, ids, top in db.execute(
-                f"SELECT t.day, count(*), total(e.id), max(e.id) FROM {part}tickets t JOIN "
-                f"{part}queue_events e ON e.ticket_id = t.id WHERE t.day BETWEEN ? AND ? "
-                "GROUP BY t.day", (lo, hi)).fetchall():
+        for day, n, ids, top in part_events:
             got = events.setdefault(day, [0, 0, 0])
             got[0] += n
             got[1] += int(ids)
             got[2] = max(got[2], top)
     return ([(day, n, ids) for day, (n, ids) in tickets.items()],
             [(day, n, ids, top) for day, (n, ids, top) in events.items()])
+
+
+def _archived_sums(db: Database, part: str, fresh: list[tuple[str, str, bytes]] | None
+                   ) -> tuple[list[list], list[list]] | None:
+    """The attached year `part`'s sums for every stored ticket day it holds (text days, as
+    `day BETWEEN` picks them): kept from an earlier reading of the same identity, or added up
+    now over the whole year (one scan of its queue events, about what a range of it costs)
+    and appended to `fresh` to be kept. None: the year's identity is unknown (read by
+    range, as the live tables)."""
+    from kiosk.archive.reading import archive_identity
+
+    schema = part.rstrip(".")
+    identity = archive_identity(db, schema)
+    if identity is None:
+        return None
+    try:
+        row = db.execute(f"SELECT sources, data FROM {TABLE} WHERE day = ? AND zone = ? AND "
+                         "version = ?", (schema, ARCHIVED_ZONE, VERSION)).fetchone()
+    except sqlite3.OperationalError:  # never written on this station yet
+        row = None
+    if row is not None and row[0] == identity:
+        try:
+            data = json.loads(zlib.decompress(row[1]))
+            return ([[d, int(n), int(ids)] for d, n, ids in data["tickets"]],
+                    [[d, int(n), int(ids), int(top)] for d, n, ids, top in data["events"]])
+        except (ValueError, KeyError, TypeError, zlib.error):
+            pass  # a damaged row: added up again and replaced
+    text = "typeof(day) = 'text'"
+    sums = ([[d, n, int(ids)] for d, n, ids in db.execute(
+                f"SELECT day, count(*), total(id) FROM {part}tickets WHERE {text} "
+                "GROUP BY day").fetchall()],
+            [[d, n, int(ids), top] for d, n, ids, top in db.execute(
+                f"SELECT t.day, count(*), total(e.id), max(e.id) FROM {part}tickets t JOIN "
+                f"{part}queue_events e ON e.ticket_id = t.id WHERE typeof(t.day) = 'text' "
+                "GROUP BY t.day").fetchall()])
+    if fresh is not None:
+        fresh.append((schema, identity, zlib.compress(json.dumps(
+            {"tickets": sums[0], "events": sums[1]}, separators=(",", ":")).encode(), 6)))
+    return sums
+
+
+def keep_archived(db: Database, fresh: Iterable[tuple[str, str, bytes]]) -> int:
+    """Keep the archived years' sums `fresh` (fingerprints): best effort, as `keep`."""
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    rows = [(schema, ARCHIVED_ZONE, VERSION, identity, blob, now)
+            for schema, identity, blob in fresh]
+    if not rows:
+        return 0
+    conn: sqlite3.Connection = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(CREATE_TABLE)
+            conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (day, zone, version, sources, "
+                             "data, built_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        return 0
+    return len(rows)
 
 
 def _sums_without_join(db: Database, lo: str, hi: str

@@ -296,3 +296,61 @@ def test_the_years_a_range_needs_are_found_without_reading_older_manifests(stati
     assert needed_years(folder, None) == [2024, 2025]
     (folder / "kiosk-archive-2031.db.xz.tmp").write_bytes(b"")  # not a year's file
     assert needed_years(folder, None) == [2024, 2025]
+
+
+def test_an_archived_years_day_sums_are_kept_by_its_identity_and_added_up_again_when_it_changes(
+        station):
+    """The day fingerprints over an archived year take its sums from what the first reading
+    kept (stats_days, by the identity its manifest gives its tickets and queue events): the
+    same fingerprints as before archiving; kept sums of another identity, or damaged ones,
+    are added up again and replaced."""
+    import zlib
+
+    from kiosk.archive.reading import _identity
+    from kiosk.stats import days
+
+    first, last = date(2024, 1, 1), date(2026, 12, 31)
+    db = connect(station / "kiosk.db")
+    try:
+        live = days.fingerprints(db, first, last)
+        before = office_stats(db, first, last, TZ, keep_days=False)
+    finally:
+        db.conn.close()
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    kept_sql = (f"SELECT day, sources, data FROM stats_days WHERE zone = '{days.ARCHIVED_ZONE}' "
+                "ORDER BY day")
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=first, end=last) as years:
+            assert years == [2024, 2025]
+            assert office_stats(db, first, last, TZ) == before  # adds the years up, keeps them
+        kept = db.execute(kept_sql).fetchall()
+        assert [r[0] for r in kept] == ["archive_2024", "archive_2025"]
+        assert kept[0][1] == _identity(files.read_manifest(station / "archive", 2024))
+        with with_archives(db, station / "archive", start=first, end=last):
+            fresh: list = []
+            assert days.fingerprints(db, first, last, fresh) == live
+            assert fresh == []  # both years from what was kept
+            # What is kept is what is read: sums made wrong under the same identity show.
+            data = json.loads(zlib.decompress(kept[0][2]))
+            data["events"][0][1] += 1
+            db.conn.execute("UPDATE stats_days SET data = ? WHERE day = 'archive_2024' AND "
+                            "zone = ?", (zlib.compress(json.dumps(data).encode()),
+                                         days.ARCHIVED_ZONE))
+            assert days.fingerprints(db, first, last) != live
+            # Another identity (the year's file rewritten), or damaged: added up again.
+            db.conn.execute("UPDATE stats_days SET sources = 'another' WHERE day = "
+                            "'archive_2024'")
+            db.conn.execute("UPDATE stats_days SET data = x'00' WHERE day = 'archive_2025'")
+            db.conn.commit()
+            assert days.fingerprints(db, first, last, fresh) == live
+            assert sorted(f[0] for f in fresh) == ["archive_2024", "archive_2025"]
+            assert office_stats(db, first, last, TZ) == before  # and kept again
+        assert db.execute(kept_sql).fetchall() == kept
+    finally:
+        db.conn.close()
+    # A manifest that does not give the tables' checksums: the year is read by range.
+    assert _identity(None) is None
+    manifest = files.read_manifest(station / "archive", 2024)
+    assert _identity({**manifest, "rows_sha256": {}}) is None
+    assert _identity({**manifest, "rows": {"tickets": "1", "queue_events": 2}}) is None
