@@ -701,12 +701,21 @@ def _default_procedure_services() -> dict[str, str]:
 #: The indexes of an unpacked archived year (kiosk.archive.reading.with_archives `deferred`)
 #: office_stats reads without: it reads most of a year's rows of these tables anyway, and a
 #: scan of them costs less than building the index (the queue events' alone took 0.16 s of a
-#: 2026 report reading January to September). Where it does look rows up by one of them (a
-#: run of days to compute again from an archived year, a rated ticket of another day) it
-#: builds the index then (ensure_index).
+#: 2026 report reading January to September); or it never looks rows up by them (the
+#: dossiers' other keys, petitions, citizen feedback). Where it does look rows up by one of
+#: them (a run of days to compute again from an archived year, a rated ticket of another day)
+#: it builds the index then (ensure_index).
 DEFERRED_INDEXES = (("queue_events", ("ticket_id",)), ("tickets", ("uid",)),
                     ("ratings", ("at",)), ("ratings", ("uid",)),
-                    ("dossier_events", ("at",)), ("dossier_events", ("uid",)))
+                    ("dossier_events", ("at",)), ("dossier_events", ("uid",)),
+                    ("dossiers", ("uid",)), ("dossiers", ("status", "returned_at")),
+                    ("dossiers", ("submitter_id_number", "received_at")),
+                    ("dossiers", ("unit_code", "short_code")),
+                    ("dossiers", ("unit_code", "day", "seq")),
+                    ("dossier_slips", ("uid",)), ("dossier_handovers", ("uid",)),
+                    ("citizen_feedback", ("at",)), ("citizen_feedback", ("uid",)),
+                    ("petitions", ("received_at",)), ("petitions", ("status", "due_date")),
+                    ("petitions", ("code",)), ("petitions", ("uid",)))
 
 
 
