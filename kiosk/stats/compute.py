@@ -339,8 +339,9 @@ def _load_tickets(db: Database, start: date, end: date, clock: Clock
             "FROM queue_events e WHERE e.ticket_id BETWEEN ? AND ? "
             f"AND +e.kind IN ({kinds})", (min(tickets), max(tickets))).fetchall()
     else:
-        # A ticket is archived with its events: each part holding tickets of the range
-        # joins its own (an archived year by the index built now, when deferred).
+        # A ticket is archived with its events (a live event's ticket is live: the foreign
+        # key): each part holding tickets of the range joins its own (an archived year by
+        # the index built now, when deferred).
         rows = []
         for part in holding:
             if part.startswith("archive_"):
