@@ -30,6 +30,7 @@ unpacked year is looked at once and detached again when it holds none.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -275,7 +276,8 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
                          "KEY, identity TEXT)")
             conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
-                             [(schema, _identity(files.read_manifest(folder, int(schema[8:]))))
+                             [(schema, _identity(files.read_manifest(folder, int(schema[8:])),
+                                                 files.year_file(folder, int(schema[8:]))))
                               for schema in attached])
         yield years
     finally:
@@ -297,11 +299,19 @@ IDENTITIES = "archive_identities"
 IDENTIFIED = ("tickets", "queue_events")
 
 
-def _identity(manifest: dict | None) -> str | None:
+def _identity(manifest: dict | None, path: Path | None = None) -> str | None:
     """What the manifest says the year's tickets and queue events are: their row counts and
     checksums (files.table_checksum over every row, written with the file). None when it
-    does not say (an older or damaged manifest)."""
+    does not say (an older or damaged manifest), or when the file `path` is not the one it
+    describes (its SHA-256: a few milliseconds a year)."""
     manifest = manifest or {}
+    if path is not None:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return None
+        if digest != manifest.get("file_sha256"):
+            return None
     rows, sums = manifest.get("rows"), manifest.get("rows_sha256")
     if not isinstance(rows, dict) or not isinstance(sums, dict):
         return None
@@ -318,11 +328,8 @@ def _identity(manifest: dict | None) -> str | None:
 def archive_identity(db: Database, schema: str) -> str | None:
     """The identity of the tickets and queue events of the attached year `schema` (from its
     manifest, within with_archives): two readings with the same identity read the same rows
-    there, so what they add up to can be kept between readings (kiosk.stats.days). A year's
-    file is only ever rewritten by an archive run, which leaves the rows it adds live until
-    the new manifest is in place (the views then drop them: kiosk.stats.days.archive_parts
-    reads through the views), or by retention's purge, which changes neither table. None:
-    unknown."""
+    there, so what they add up to can be kept between readings (kiosk.stats.days). Given only
+    when the file read is the one its manifest describes (its SHA-256). None: unknown."""
     try:
         row = db.conn.execute(f"SELECT identity FROM temp.{IDENTITIES} WHERE schema = ?",
                               (schema,)).fetchone()

@@ -349,6 +349,22 @@ def test_an_archived_years_day_sums_are_kept_by_its_identity_and_added_up_again_
         assert db.execute(kept_sql).fetchall() == kept
     finally:
         db.conn.close()
+    # A manifest that is not its file's (the file replaced by hand): not trusted, the year
+    # is read by range.
+    manifest = files.read_manifest(station / "archive", 2024)
+    files.write_manifest(station / "archive", 2024, {**manifest, "file_sha256": "0" * 64})
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=first, end=last):
+            from kiosk.archive.reading import archive_identity
+
+            assert archive_identity(db, "archive_2024") is None
+            assert archive_identity(db, "archive_2025") == kept[1][1]
+            fresh = []
+            assert days.fingerprints(db, first, last, fresh) == live
+            assert fresh == []  # 2024 by range, not kept; 2025 from what was kept
+    finally:
+        db.conn.close()
     # A manifest that does not give the tables' checksums: the year is read by range.
     assert _identity(None) is None
     manifest = files.read_manifest(station / "archive", 2024)
