@@ -399,14 +399,17 @@ def _alive(pid: int, path: Path) -> bool:
 
 
 def archives_of(db: Database, *, start: date | None = None, end: date | None = None,
-                tz: tzinfo | None = None):
+                tz: tzinfo | None = None,
+                deferred: Collection[tuple[str, tuple[str, ...]]] = ()):
     """with_archives() for the archive folder beside the database `db` is connected to (for a
-    caller that has only the connection: a window's lane)."""
+    caller that has only the connection: a window's lane; the office window's statistics may
+    pass kiosk.stats.compute.DEFERRED_INDEXES as `kiosk report` does)."""
     path = next((r[2] for r in db.execute("PRAGMA database_list").fetchall()
                  if r[1] == "main"), "")
     if not path:  # a database in memory has no archive folder
         return contextlib.nullcontext([])
-    return with_archives(db, files.folder_for(path), start=start, end=end, tz=tz)
+    return with_archives(db, files.folder_for(path), start=start, end=end, tz=tz,
+                         deferred=deferred)
 
 
 #: Live indexes no reading of an archived year uses (the queue's own work at the counters:

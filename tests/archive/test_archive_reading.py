@@ -243,10 +243,12 @@ def _has_index(db: Database, schema: str, name: str) -> bool:
 
 
 def test_the_statistics_build_a_deferred_index_only_when_they_look_rows_up_by_it(station):
-    """With the statistics' deferred indexes (as `kiosk report` reads) an unpacked year gets
-    none of them at first; the kept days' figures read it without any; computing days of an
-    archived year again from its records builds the queue events' ticket index on the years
-    holding them; and every figure is the one read before archiving."""
+    """With the statistics' deferred indexes (as `kiosk report` reads; a window's lane can
+    through archives_of) an unpacked year gets none of them at first; the kept days' figures
+    read it without any; computing days of an archived year again from its records builds
+    the queue events' ticket index on the years holding them; and every figure is the one
+    read before archiving."""
+    from kiosk.archive.reading import archives_of
     from kiosk.stats.compute import DEFERRED_INDEXES
 
     first, last = date(2024, 1, 1), date(2026, 12, 31)
@@ -260,8 +262,7 @@ def test_the_statistics_build_a_deferred_index_only_when_they_look_rows_up_by_it
     index = "read_queue_events_by_ticket_id"
     db = connect(station / "kiosk.db")
     try:
-        with with_archives(db, station / "archive", start=first, end=last,
-                           deferred=DEFERRED_INDEXES) as years:
+        with archives_of(db, start=first, end=last, deferred=DEFERRED_INDEXES) as years:
             assert years == [2024, 2025]
             for schema in ("archive_2024", "archive_2025"):
                 assert not _has_index(db, schema, index)
