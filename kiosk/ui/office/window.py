@@ -656,9 +656,11 @@ class OfficeWindow(QMainWindow):
         rules = self.rules
         def compute(db) -> OfficeStats:
             from kiosk.archive.reading import archives_of
+            from kiosk.stats.compute import DEFERRED_INDEXES
 
             # Archived years the range reaches are read with the live days (docs/archive.md).
-            with archives_of(db, start=start, end=end, tz=ZoneInfo(timezone)):
+            with archives_of(db, start=start, end=end, tz=ZoneInfo(timezone),
+                             deferred=DEFERRED_INDEXES):
                 return office_stats(db, start, end, timezone, rules=rules)
 
         self.lane.run(compute,
