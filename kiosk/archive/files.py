@@ -47,6 +47,10 @@ class ArchiveError(RuntimeError):
     """An archive file is missing, damaged or does not match its manifest."""
 
 
+class NotItsManifests(ArchiveError):
+    """An archive file is not the one its manifest names (its SHA-256)."""
+
+
 class Postponed(ArchiveError):
     """The station got busy while a year was built in an idle turn (kiosk/archive/schedule.py):
     the year was left as it was (nothing renamed, nothing deleted), for the next idle turn."""
@@ -206,7 +210,7 @@ def unpack(src: Path, sink: xzstreams.Sink, *, sha256: str | None = None,
     file cut exactly between two of its streams)."""
     data = src.read_bytes()
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        raise ArchiveError(f"the archive file {src} does not match its manifest")
+        raise NotItsManifests(f"the archive file {src} does not match its manifest")
     try:
         return xzstreams.unpack(data, sink, threads or xzstreams.threads_for(True))
     except (lzma.LZMAError, EOFError) as exc:

@@ -30,7 +30,6 @@ unpacked year is looked at once and detached again when it holds none.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -226,11 +225,12 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     conn = db.conn
     attached: list[str] = []
     views: list[str] = []
+    identities: dict[str, str | None] = {}
     try:
         for year in years:
             copy = tmp / f"{year}.db"
-            files.decompress(files.year_file(folder, year), copy, flush=False)
             schema = f"archive_{year}"
+            identities[schema] = _unpack(folder, year, copy)
             conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
             if year == edge and start is not None and not (
                     holds_local_from(db, schema, start, tz) if tz is not None
@@ -276,9 +276,7 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
                          "KEY, identity TEXT)")
             conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
-                             [(schema, _identity(files.read_manifest(folder, int(schema[8:])),
-                                                 files.year_file(folder, int(schema[8:]))))
-                              for schema in attached])
+                             [(schema, identities[schema]) for schema in attached])
         yield years
     finally:
         for name in views:
@@ -299,19 +297,28 @@ IDENTITIES = "archive_identities"
 IDENTIFIED = ("tickets", "queue_events")
 
 
-def _identity(manifest: dict | None, path: Path | None = None) -> str | None:
+def _unpack(folder: Path, year: int, copy: Path) -> str | None:
+    """Unpack the year's file to `copy`; the identity of the bytes unpacked (_identity), or
+    None. The manifest is read first and its SHA-256 checked on the very bytes unpacked: the
+    monthly run may replace the file and its manifest meanwhile, and sums kept under the new
+    file's identity but added up over the old copy would be trusted by every later report."""
+    manifest = files.read_manifest(folder, year)
+    digest = (manifest or {}).get("file_sha256")
+    if isinstance(digest, str):
+        try:
+            files.decompress(files.year_file(folder, year), copy, flush=False, sha256=digest)
+            return _identity(manifest)
+        except files.NotItsManifests:
+            pass
+    files.decompress(files.year_file(folder, year), copy, flush=False)
+    return None
+
+
+def _identity(manifest: dict | None) -> str | None:
     """What the manifest says the year's tickets and queue events are: their row counts and
     checksums (files.table_checksum over every row, written with the file). None when it
-    does not say (an older or damaged manifest), or when the file `path` is not the one it
-    describes (its SHA-256: a few milliseconds a year)."""
+    does not say (an older or damaged manifest)."""
     manifest = manifest or {}
-    if path is not None:
-        try:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            return None
-        if digest != manifest.get("file_sha256"):
-            return None
     rows, sums = manifest.get("rows"), manifest.get("rows_sha256")
     if not isinstance(rows, dict) or not isinstance(sums, dict):
         return None

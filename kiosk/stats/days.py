@@ -21,7 +21,8 @@ always read live), per time zone and per `VERSION` of the computation.
 Over archived years (kiosk/archive/reading.py) the fingerprints add each attached year's file
 and the live tables up apart; a year's own sums per day are kept too (one row per year, zone
 ARCHIVED_ZONE), under the identity its manifest gives its tickets and queue events, so a
-report over an archived year does not read its queue events again until the file changes.
+report over an archived year does not read its queue events again until its tickets or queue
+events change.
 
 The table (migration 16, kiosk/store/stats_schema.py) is a cache, not a record: never sent
 to the city, safe to empty at any time. A station that cannot write it (a read-only copy, a
@@ -196,8 +197,10 @@ def _archived_sums(db: Database, part: str, fresh: list[tuple[str, str, bytes]] 
     if row is not None and row[0] == identity:
         try:
             data = json.loads(zlib.decompress(row[1]))
-            return ([[d, int(n), int(ids)] for d, n, ids in data["tickets"]],
-                    [[d, int(n), int(ids), int(top)] for d, n, ids, top in data["events"]])
+            kept = ([[_day(d), int(n), int(ids)] for d, n, ids in data["tickets"]],
+                    [[_day(d), int(n), int(ids), int(top)]
+                     for d, n, ids, top in data["events"]])
+            return kept
         except (ValueError, KeyError, TypeError, zlib.error):
             pass  # a damaged row: added up again and replaced
     text = "typeof(day) = 'text'"
@@ -212,6 +215,12 @@ def _archived_sums(db: Database, part: str, fresh: list[tuple[str, str, bytes]] 
         fresh.append((schema, identity, zlib.compress(json.dumps(
             {"tickets": sums[0], "events": sums[1]}, separators=(",", ":")).encode(), 6)))
     return sums
+
+
+def _day(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a kept day is not text")
+    return value
 
 
 def keep_archived(db: Database, fresh: Iterable[tuple[str, str, bytes]]) -> int:
