@@ -51,7 +51,7 @@ FEEDBACK_PER_DAY = 3
 COUNTERS = 8
 YEARS = 3
 STRIDE = 20_000  # id distance between two copied days (a day has far fewer rows per table)
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: copied days with their own uids, times, counters and ratings
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,25 +146,189 @@ def _template_day(db, config, day: date, rng: random.Random) -> None:
 
 
 def _copy_sql(conn: sqlite3.Connection, table: str) -> str:
+    """The INSERT that copies the template day's rows of `table` to day number :k.
+
+    What a real day has of its own, each copy gets too: uids drawn afresh (bench_uid: a keyed
+    hash of the template uid and the day, so a rating still names its ticket's new uid and an
+    outbox row its record's), each ticket's and each dossier's time stamps moved by whole days
+    plus its own pseudo-random shift (bench_at: seconds and microseconds, the same for every
+    stamp of the ticket, its queue events and its rating, or of the dossier and its steps;
+    inside the same day and office hours), the counters renumbered per day (a clerk at another
+    counter), a rating's level (and reasons) drawn again, a dossier's short code made for its
+    new day. Outbox rows keep their payloads and
+    time of day (pruned after a week; only their uids and days change)."""
     cols = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    key = {"tickets": "'t' || id", "queue_events": "'t' || ticket_id",
+           "ratings": "CASE WHEN ticket_uid IS NULL THEN 'r' || id ELSE 'u' || ticket_uid END",
+           "dossiers": "'d' || id", "dossier_events": "'d' || dossier_id",
+           "citizen_feedback": "'f' || id"}.get(table)
     exprs = []
     for c in cols:
-        if c in _TIMESTAMPS:
+        if c in _TIMESTAMPS and key is not None:
+            exprs.append(f"bench_at({c}, {key}, :days, :k)")
+        elif c in _TIMESTAMPS:
             exprs.append(f"CASE WHEN {c} IS NULL THEN NULL "
                          f"ELSE date(substr({c}, 1, 10), :shift) || substr({c}, 11) END")
         elif c in _DATES:
             exprs.append(f"date({c}, :shift)")
         elif c in _UIDS:
-            exprs.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE substr({c}, 1, 24) || :tag END")
+            exprs.append(f"bench_uid({c}, :k)")
         elif c in _IDS:
             exprs.append(f"{c} + :ids")
         elif c in _CODES:
             exprs.append(f"replace({c}, :code0, :code)")
+        elif c in ("counter", "target_counter"):
+            exprs.append(f"CASE WHEN {c} BETWEEN 1 AND {COUNTERS} "
+                         f"THEN CAST(substr(:perm, {c}, 1) AS INTEGER) ELSE {c} END")
+        elif c == "detail":
+            exprs.append("CASE WHEN json_valid(detail) AND json_type(detail, '$.counter') = "
+                         "'integer' AND json_extract(detail, '$.counter') BETWEEN 1 AND "
+                         f"{COUNTERS} THEN json_set(detail, '$.counter', CAST(substr(:perm, "
+                         "json_extract(detail, '$.counter'), 1) AS INTEGER)) ELSE detail END")
+        elif table == "dossiers" and c == "short_code":  # as intake writes it for its day
+            exprs.append("bench_short(date(day, :shift), seq)")
+        elif table == "ratings" and c == "level":
+            exprs.append("bench_level(id, :k)")
+        elif table == "ratings" and c == "reasons":
+            exprs.append("bench_reasons(id, :k)")
         else:
             exprs.append(c)
     where = "id < :stride" if "id" in cols else "day = :day0"
     return (f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
             f"FROM {table} WHERE {where}")
+
+
+_OPEN, _CLOSE = dtime(8), dtime(17, 30)  # the office's day, for stamps made inside it
+_SESSIONS = ((dtime(8), dtime(11, 59, 59)), (dtime(13), dtime(16, 59, 59)))  # issuing hours
+MAX_SHIFT_S = 30 * 60  # how far a copied ticket or dossier moves from its template (at most)
+
+
+def _micros(t: dtime) -> int:
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+
+
+class _Copier:
+    """The SQL functions of the day copies, with the template day's bounds per ticket and
+    dossier: how far its stamps may move and stay inside their day and the office's hours
+    (the issue or intake inside its morning or afternoon)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        import hashlib
+        import json
+        import uuid
+
+        from kiosk.feedback.ratings import RatingReason
+        from sync.seed import RATING_LEVELS
+
+        self._hash = hashlib.blake2b
+        self._json = json
+        self._uuid = uuid.UUID
+        self._levels = RATING_LEVELS
+        self._reasons = [r.value for r in RatingReason]
+        self._ticket_of = dict(conn.execute("SELECT uid, 't' || id FROM tickets"))
+        stamps: dict[str, list[tuple[str, bool]]] = {}
+
+        def add(sql: str, session_col: str = "") -> None:
+            cur = conn.execute(sql)
+            names = [d[0] for d in cur.description]
+            for row in cur:
+                key = row[0]
+                if key is None:
+                    continue
+                for name, value in zip(names[1:], row[1:], strict=True):
+                    if value is not None:
+                        stamps.setdefault(key, []).append((value, name == session_col))
+
+        add("SELECT 't' || id, issued_at, called_at, last_called_at, finished_at FROM tickets",
+            "issued_at")
+        add("SELECT 't' || ticket_id, at FROM queue_events")
+        add("SELECT CASE WHEN ticket_uid IS NULL THEN 'r' || id ELSE 't' || "
+            "(SELECT t.id FROM tickets t WHERE t.uid = ticket_uid) END, at FROM ratings")
+        add("SELECT 'd' || id, received_at, finished_at, returned_at, updated_at FROM dossiers",
+            "received_at")
+        add("SELECT 'd' || dossier_id, at FROM dossier_events")
+        add("SELECT 'f' || id, at FROM citizen_feedback")
+        self._bounds = {key: self._bound(values) for key, values in stamps.items()}
+        self._day = -1
+        self._shifts: dict[str, int] = {}
+
+    @staticmethod
+    def _bound(values: list[tuple[str, bool]]) -> tuple[int, int]:
+        lo, hi = -MAX_SHIFT_S * 1_000_000, MAX_SHIFT_S * 1_000_000
+        for text, session in values:
+            tod = _micros(datetime.fromisoformat(text).astimezone(TZ).time())
+            if session:
+                a, b = next(((_micros(a), _micros(b)) for a, b in _SESSIONS
+                             if tod <= _micros(b)), (_micros(_OPEN), _micros(_CLOSE)))
+            elif _micros(_OPEN) <= tod <= _micros(_CLOSE):
+                a, b = _micros(_OPEN), _micros(_CLOSE)
+            else:  # a step the template made outside the office's hours: within its day
+                a, b = 0, _micros(dtime.max)
+            lo = max(lo, min(a, tod) - tod)
+            hi = min(hi, max(b, tod) - tod)
+        return lo, max(lo, hi)
+
+    def _number(self, text: str) -> int:
+        return int.from_bytes(self._hash(text.encode(), digest_size=8).digest(), "big")
+
+    def shift(self, key: str, k: int) -> int:
+        """Microseconds ticket or dossier `key` moves on copy `k` (with its whole days)."""
+        if k != self._day:
+            self._day, self._shifts = k, {}
+        got = self._shifts.get(key)
+        if got is None:
+            lo, hi = self._bounds.get(key, (0, 0))
+            got = self._shifts[key] = lo + self._number(f"{key}/{k}") % (hi - lo + 1)
+        return got
+
+    def at(self, text: str | None, key: str | None, days: int, k: int) -> str | None:
+        if text is None:
+            return None
+        if key and key[0] == "u":
+            key = self._ticket_of.get(key[1:], key)
+        moved = datetime.fromisoformat(text) + timedelta(
+            days=days, microseconds=self.shift(key, k) if key else 0)
+        return moved.isoformat()  # as the application writes it (no fraction when it is 0)
+
+    def uid(self, text: str | None, k: int) -> str | None:
+        if text is None:
+            return None
+        raw = self._hash(f"{text}/{k}".encode(), digest_size=16).digest()
+        return str(self._uuid(bytes=raw, version=4))
+
+    @staticmethod
+    def short(day: str, seq: int) -> str | None:
+        from kiosk.dossiers.shortcode import short_code
+
+        return short_code(date.fromisoformat(day), seq)
+
+    def _rating(self, rid: int, k: int) -> tuple[str, list[str]]:
+        rng = random.Random(self._number(f"r{rid}/{k}/level"))
+        levels, shares = zip(*self._levels, strict=True)
+        level = rng.choices(levels, shares)[0]
+        return level, (rng.sample(self._reasons, rng.randint(1, 2))
+                       if level == "unsatisfied" else [])
+
+    def level(self, rid: int, k: int) -> str:
+        return self._rating(rid, k)[0]
+
+    def reasons(self, rid: int, k: int) -> str:
+        chosen = set(self._rating(rid, k)[1])
+        return self._json.dumps([r for r in self._reasons if r in chosen])  # the screen's order
+
+    def register(self, conn: sqlite3.Connection) -> None:
+        conn.create_function("bench_at", 4, self.at, deterministic=True)
+        conn.create_function("bench_uid", 2, self.uid, deterministic=True)
+        conn.create_function("bench_short", 2, self.short, deterministic=True)
+        conn.create_function("bench_level", 2, self.level, deterministic=True)
+        conn.create_function("bench_reasons", 2, self.reasons, deterministic=True)
+
+
+def _permutation(k: int) -> str:
+    """Counter numbers of copy `k`: counter n of the template day is counter perm[n - 1]."""
+    order = list(range(1, COUNTERS + 1))
+    random.Random(f"counters/{k}").shuffle(order)
+    return "".join(str(n) for n in order)
 
 
 def _working_days(first: date, last: date) -> list[date]:
@@ -190,14 +354,15 @@ def _build(path: Path, first: date, last: date, progress) -> dict:
         top = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
         if top >= STRIDE:
             raise RuntimeError(f"{table}: {top} rows in a day, more than the stride {STRIDE}")
+    _Copier(conn).register(conn)
     sql = {t: _copy_sql(conn, t) for t in _TABLES}
     days = _working_days(first + timedelta(days=1), last)
     code0 = f"-{first:%y%m%d}-"
     conn.execute("BEGIN")
     for k, day in enumerate(days, 1):
-        params = {"shift": f"+{(day - first).days} days", "tag": f"{k:012x}",
-                  "ids": k * STRIDE, "stride": STRIDE, "code0": code0,
-                  "code": f"-{day:%y%m%d}-", "day0": first.isoformat()}
+        params = {"shift": f"+{(day - first).days} days", "days": (day - first).days, "k": k,
+                  "perm": _permutation(k), "ids": k * STRIDE, "stride": STRIDE,
+                  "code0": code0, "code": f"-{day:%y%m%d}-", "day0": first.isoformat()}
         for table in _TABLES:
             conn.execute(sql[table], params)
         if k % 40 == 0:
