@@ -11,11 +11,22 @@ CallDesk for the tickets and their calls, DossierDesk for the dossiers, record_r
 record_feedback), exactly as `kiosk seed` does. Every later working day up to yesterday is a
 copy of that day made with SQL: every row of every record table (tickets, queue_events,
 ticket_counters, dossiers, dossier_events, dossier_counters, ratings, citizen_feedback, outbox)
-with its ids moved by a fixed stride, its uids given a per-day suffix, its dates and timestamps
-moved by whole days (the time of day and the offset kept) and dossier codes renamed to the new
-day. Outbox payloads are copied unchanged (same size, template dates inside). The last couple
-of weeks therefore also hold dossier steps dated after today (a copy's hand-back days later).
-The build is cached under the temp folder (hcc-bench-years/), keyed by its period.
+with its ids moved by a fixed stride, its dates moved by whole days and dossier codes renamed
+to the new day. So that a copy packs like a real day (and an archived year unpacks as slowly
+as a real one), each copy also gets what a real day has of its own (build 2; `_copy_sql`,
+`_Copier`): uids drawn afresh (a keyed hash of the template's uid and the day, in the uuid4
+text the code writes, so a rating still names its ticket and an outbox row its record); each
+ticket's stamps, with its queue events and its rating, and each dossier's, with its steps,
+moved together by the ticket's or dossier's own pseudo-random shift (up to 30 minutes, in
+microseconds, as `isoformat()` writes them; inside the same day, a ticket issued inside its
+morning or afternoon), so a ticket's waiting and service times and a dossier's order stay the
+template's; the counters renumbered per day; each rating's level and reasons drawn again; a
+dossier's short code made for its new day. A copied day packs with xz to about what the day
+alone packs to (the copies before build 2, uids with a per-day suffix and the same times every
+day, packed four times better than that). Outbox payloads are copied unchanged (same size,
+template dates and uids inside; pruned after a week). The last couple of weeks therefore also
+hold dossier steps dated after today (a copy's hand-back days later). The build is cached
+under the temp folder (hcc-bench-years/), keyed by its version and period.
 
 Measured on a copy: database size before and after pruning (`sync/prune.py` with the default
 `[sync] keep_sent_days`, then incremental vacuum), `kiosk report` for the last month and the
