@@ -166,8 +166,8 @@ def _copy_sql(conn: sqlite3.Connection, table: str) -> str:
     stamp of the ticket, its queue events and its rating, or of the dossier and its steps;
     inside the same day and office hours), the counters renumbered per day (a clerk at another
     counter), a rating's level (and reasons) drawn again, a dossier's short code made for its
-    new day. Outbox rows keep their payloads and
-    time of day (pruned after a week; only their uids and days change)."""
+    new day. Outbox rows keep their payloads and time of day (pruned after a week; only their
+    uids and days change)."""
     cols = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
     key = {"tickets": "'t' || id", "queue_events": "'t' || ticket_id",
            "ratings": "CASE WHEN ticket_uid IS NULL THEN 'r' || id ELSE 'u' || ticket_uid END",
