@@ -228,22 +228,7 @@ def keep_archived(db: Database, fresh: Iterable[tuple[str, str, bytes]]) -> int:
     now = datetime.now().astimezone().isoformat(timespec="seconds")
     rows = [(schema, ARCHIVED_ZONE, VERSION, identity, blob, now)
             for schema, identity, blob in fresh]
-    if not rows:
-        return 0
-    conn: sqlite3.Connection = db.conn
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(CREATE_TABLE)
-            conn.executemany(f"INSERT OR REPLACE INTO {TABLE} (day, zone, version, sources, "
-                             "data, built_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    except sqlite3.Error:
-        return 0
-    return len(rows)
+    return _write(db, rows)
 
 
 def _sums_without_join(db: Database, lo: str, hi: str
@@ -324,6 +309,12 @@ def keep(db: Database, parts: Mapping[str, DayPart], days: Iterable[str], zone: 
     for day in days:
         part = parts.get(day) or DayPart()
         rows.append((day, zone, VERSION, sources(prints, day), part.pack(), now))
+    return _write(db, rows)
+
+
+def _write(db: Database, rows: list[tuple[Any, ...]]) -> int:
+    """Write kept rows in one short transaction; how many (0: a database that cannot be
+    written, read-only or busy, keeps nothing, and the next report tries again)."""
     if not rows:
         return 0
     conn: sqlite3.Connection = db.conn
@@ -338,5 +329,5 @@ def keep(db: Database, parts: Mapping[str, DayPart], days: Iterable[str], zone: 
             raise
         conn.execute("COMMIT")
     except sqlite3.Error:
-        return 0  # read-only or busy: the next report tries again
+        return 0
     return len(rows)
