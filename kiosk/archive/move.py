@@ -254,7 +254,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
                 raise files.Postponed(f"{year} was left as it was: the station got busy")
             public = _public_dossiers(work)
             personal = personal_data(work)
-            marks = _latest_marks(work)
+            marks = _day_marks(work)
             if final.exists():  # extending the year: its file may already reach further
                 until = max(until, files.manifest_until(files.read_manifest(folder, year), year))
             result.until = until
@@ -406,16 +406,18 @@ def _manifest_sha(folder: Path, year: int) -> str:
     return digest
 
 
-def _latest_marks(work: Path) -> dict[str, str | None]:
-    """How late the year's rows go (kiosk.archive.reading.latest_marks): a reading from
-    1 January of the next year then knows without unpacking whether it needs this one."""
+def _day_marks(work: Path) -> dict[str, str | None]:
+    """How late the year's rows go (kiosk.archive.reading.latest_marks: a reading from
+    1 January of the next year then knows without unpacking whether it needs this one) and
+    how early (EARLIEST_KEY: a reading of an earlier range, whether it needs this one)."""
     import sqlite3
 
-    from kiosk.archive.reading import latest_marks
+    from kiosk.archive.reading import EARLIEST_KEY, earliest_day, latest_marks
 
     conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
     try:
-        return latest_marks(Database(conn))
+        db = Database(conn)
+        return {**latest_marks(db), EARLIEST_KEY: earliest_day(db)}
     finally:
         conn.close()
 

@@ -65,7 +65,20 @@ def needed_years(folder: Path, start: date | None, end: date | None = None,
         if first < start.year:
             years = [y for y in years if y != first or reaches(
                 files.read_manifest(folder, y), start, tz)]
-    return files.holding_from(folder, years, start)
+    years = files.holding_from(folder, years, start)
+    if end is not None:
+        years = [y for y in years if not starts_after(files.read_manifest(folder, y), end)]
+    return years
+
+
+def starts_after(manifest: dict | None, end: date) -> bool:
+    """Whether a year's file (its `manifest`) holds nothing a reading of a range up to `end`
+    counts: its earliest day as written is more than a day after `end` (a stamp written with
+    another offset may read a day later than its local day). Unknown (older manifests): no."""
+    earliest = (manifest or {}).get(EARLIEST_KEY)
+    if not isinstance(earliest, str) or len(earliest) != 10:
+        return False
+    return earliest > (end + timedelta(days=1)).isoformat()
 
 
 _YEAR_FILE = re.compile(rf"^{re.escape(files.PREFIX)}(\d{{4}}){re.escape(files.SUFFIX)}$")
@@ -95,6 +108,11 @@ DATED = {
 #: The manifest's key for the latest day (YYYY-MM-DD, as written) of those columns in the
 #: year's file, when it records one.
 LATEST_KEY = "latest_day"
+#: The manifest's key for the earliest day (YYYY-MM-DD, as written) of those columns in the
+#: year's file: a later year's file also holds the records of earlier days whose last activity
+#: fell in its year (a dossier received in December, handed back in January), so a reading
+#: of a range that ends before its earliest day (with a day's margin) does not need it.
+EARLIEST_KEY = "earliest_day"
 #: The stored days among DATED (local days, not time stamps).
 PLAIN_DAYS = {("tickets", "day"), ("dossiers", "day"), ("office_dossiers", "day"),
               ("petitions", "due_date")}
@@ -191,6 +209,15 @@ def latest_day(db: Database, schema: str = "main") -> str | None:
     found = [db.conn.execute(f"SELECT max(substr({_q(c)}, 1, 10)) FROM {schema}.{table}"
                              ).fetchone()[0] for table, c in _dated_columns(db, schema)]
     return max((day for day in found if isinstance(day, str)), default=None)
+
+
+def earliest_day(db: Database, schema: str = "main") -> str | None:
+    """The earliest day (YYYY-MM-DD as written) of the DATED columns of the tables in
+    `schema`; None when no row has one."""
+    found = [db.conn.execute(f"SELECT min(substr({_q(c)}, 1, 10)) FROM {schema}.{table} "
+                             f"WHERE typeof({_q(c)}) = 'text'").fetchone()[0]
+             for table, c in _dated_columns(db, schema)]
+    return min((day for day in found if isinstance(day, str)), default=None)
 
 
 @contextlib.contextmanager

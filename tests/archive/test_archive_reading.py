@@ -415,3 +415,29 @@ def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_n
     assert fired
     monkeypatch.setattr(files, "decompress", real)
     assert stats() == stats(keep=False)
+
+
+def test_a_later_years_file_that_starts_after_the_range_is_not_attached(station, tmp_path):
+    """A year's file also holds earlier days' records whose last activity fell in its year
+    (a dossier received on 31 December, handed back in January): its manifest's earliest day
+    says which earlier ranges still need it; the figures stay those of the live days."""
+    from kiosk.archive.reading import EARLIEST_KEY
+    from tests.archive.test_archive import reports
+
+    before = reports(station, tmp_path / "before")
+    assert kiosk(station, "archive", "--before", "2026-04-01") == 0
+    folder = station / "archive"
+    earliest = {y: files.read_manifest(folder, y)[EARLIEST_KEY] for y in (2024, 2025, 2026)}
+    assert earliest[2024] == "2024-03-04"
+    assert earliest[2025] == "2024-12-30"  # the dossiers of 30 December handed back in 2025
+    assert earliest[2026] == "2025-12-31"
+    assert needed_years(folder, date(2024, 1, 1), date(2024, 12, 31)) == [2024, 2025]
+    assert needed_years(folder, date(2024, 1, 1), date(2025, 12, 29)) == [2024, 2025]
+    # a day's margin: a stamp written with another offset may read a day later
+    assert needed_years(folder, date(2024, 1, 1), date(2025, 12, 30)) == [2024, 2025, 2026]
+    assert needed_years(folder, date(2024, 1, 1)) == [2024, 2025, 2026]
+    assert reports(station, tmp_path / "after") == before
+    # A manifest that does not say (written before the mark): attached, as before.
+    manifest = files.read_manifest(folder, 2026)
+    files.write_manifest(folder, 2026, {k: v for k, v in manifest.items() if k != EARLIEST_KEY})
+    assert needed_years(folder, date(2024, 1, 1), date(2024, 12, 31)) == [2024, 2025, 2026]
