@@ -12,7 +12,7 @@ attached, and TEMP VIEWs with the live tables' names put the two together). docs
 
 - tables.py  which tables move and which of their rows are closed
 - files.py   the archive files: naming, compression, the manifest, checks
-- xzstreams.py  xz files of independent streams, packed and unpacked on every core
+- xzstreams.py  xz files of independent streams, packed and unpacked on two cores at once
 - move.py    one year out of the live database, safe against a power cut at any moment
 - reading.py attaching archived years to a reading connection
 """
