@@ -1,8 +1,9 @@
 """xz files made of independent streams, so that the cores pack and unpack them side by side.
 
-An archive year is one SQLite file of about 100 MiB for a busy office's real days; one core
-unpacks xz at about 100 MB/s, so a report reaching an archived month waited more than a second
-for xz alone. Here the plain bytes are cut into pieces of `STREAM_BYTES`, each packed as a
+An archive year is one SQLite file of about 120 MB for a busy office; one core unpacks it
+from xz in about 1.8 s (docs/benchmarks.md, the years on days that pack like real ones), so a
+report reaching an archived month waited that long for xz alone; two cores take 0.9 s.
+Here the plain bytes are cut into pieces of `STREAM_BYTES`, each packed as a
 complete xz stream, and the streams are written one after the other: the xz format allows
 concatenated streams (`xz -d`, 7-Zip and Python's lzma.open / lzma.decompress read them as one
 file; a decoder used stream by stream, like Python's own LZMADecompressor, stops after the
@@ -11,8 +12,9 @@ the index its blocks' sizes) and unpacks them on several threads (liblzma runs w
 Python's lock), each straight to its place in the copy. A file of one stream, as every file
 written before, is read as it always was, a piece at a time.
 
-Each stream starts xz's dictionary afresh: about 2 % more bytes than one stream (measured on
-the benchmark's archive files). The threads are daemon threads: a station quitting while its
+Each stream starts xz's dictionary afresh: nothing measurable on real-like days (a day's
+records do not point back to the days before), 2 % more bytes on copies of one day.
+The threads are daemon threads: a station quitting while its
 archiving thread packs is not held up by them.
 """
 
