@@ -20,7 +20,10 @@ is looked up in each part by that part's index. Readers whose joins weigh over a
 `reads_archives(db)` and then look rows up by key instead (kiosk/stats).
 
 Which years: a record is archived under the year of its last activity, which is never before
-its first, so a range from day D needs the archives of D's year and later. For a range from 1
+its first, so a range from day D needs the archives of D's year and later, except a later
+year whose manifest's `earliest_day` is more than a day after the range's end (it holds the
+earlier records whose last activity fell in it: a dossier received on 31 December and handed
+back in January; the readers read a day wider than the range). For a range from 1
 January the year before too (a time stamp written with another offset near midnight), but
 only when it holds a row dated 31 December or later (the readers read a day wider than the
 range): its manifest's `latest_day` says so without unpacking it; a manifest without it, the
@@ -76,9 +79,10 @@ def starts_after(manifest: dict | None, end: date) -> bool:
     counts: its earliest day as written is more than a day after `end` (a stamp written with
     another offset may read a day later than its local day). Unknown (older manifests): no."""
     earliest = (manifest or {}).get(EARLIEST_KEY)
-    if not isinstance(earliest, str) or len(earliest) != 10:
+    try:
+        return date.fromisoformat(earliest) > end + timedelta(days=1)
+    except (TypeError, ValueError):
         return False
-    return earliest > (end + timedelta(days=1)).isoformat()
 
 
 _YEAR_FILE = re.compile(rf"^{re.escape(files.PREFIX)}(\d{{4}}){re.escape(files.SUFFIX)}$")
