@@ -441,3 +441,6 @@ def test_a_later_years_file_that_starts_after_the_range_is_not_attached(station,
     manifest = files.read_manifest(folder, 2026)
     files.write_manifest(folder, 2026, {k: v for k, v in manifest.items() if k != EARLIEST_KEY})
     assert needed_years(folder, date(2024, 1, 1), date(2024, 12, 31)) == [2024, 2025, 2026]
+    for damaged in ("2026/01/01", 20260101, "", None):  # one that is not a day: attached too
+        files.write_manifest(folder, 2026, {**manifest, EARLIEST_KEY: damaged})
+        assert needed_years(folder, date(2024, 1, 1), date(2024, 12, 31)) == [2024, 2025, 2026]
