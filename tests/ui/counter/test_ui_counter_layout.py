@@ -189,6 +189,11 @@ def test_every_page_and_panel_fits_the_screen(qtbot, tmp_path, size, rating):
         qtbot.wait(60)
         w.status.set_printer("UNKNOWN")  # "Đã cấu hình (không đọc được trạng thái)"
         qtbot.wait(30)
+        # The chips fill in from the lanes: the line shares its room again when they do.
+        qtbot.waitUntil(lambda: all(chip.sizeHint().width() <= chip.width()
+                                    for chip in (w.due_alert, w.petitions.chip))
+                        and w.status.wedge.shown_text() == w.status.wedge.text(),
+                        timeout=5000)
         if SHOTS:
             w.grab().save(os.path.join(SHOTS, f"{state}-{name}.png"))
         where = f"{state} at {name}"
