@@ -85,22 +85,25 @@ class ArchiveYear:
 def archived_years(folder: Path) -> list[ArchiveYear]:
     """The archive files in `folder`, oldest year first (an unreadable manifest: None)."""
     out = []
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
-    for name in names:
-        m = _NAME.match(name)
-        if not m:
-            continue
-        year = int(m.group(1))
-        path = Path(folder) / name
+    for year in year_numbers(folder):
+        path = year_file(folder, year)
         try:
             size = path.stat().st_size
         except OSError:
             continue
         out.append(ArchiveYear(year, path, size, read_manifest(folder, year)))
     return out
+
+
+def year_numbers(folder: Path) -> list[int]:
+    """The years of the archive files in `folder`, oldest first, without reading their
+    manifests (a year's is megabytes of JSON: the public look-up of its dossiers)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(int(m.group(1)) for name in names if (m := _NAME.match(name))
+                  and (Path(folder) / name).is_file())
 
 
 _manifests: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}

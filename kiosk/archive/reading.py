@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -57,9 +56,8 @@ def needed_years(folder: Path, start: date | None, end: date | None = None,
                  tz: tzinfo | None = None) -> list[int]:
     """The archived years a reading of the range from `start` needs; `tz`: the office's time
     zone, which lets the 1 January rule below decide by the local time of the stamps."""
-    # By the files' names: only the manifests of the years the range may need are read (a
-    # year's is megabytes of JSON: the public look-up of its dossiers).
-    years = _archived_year_numbers(folder)
+    # By the files' names: only the manifests of the years the range may need are read.
+    years = files.year_numbers(folder)
     if start is not None:
         # A range from 1 January may also meet a time stamp written with another offset
         # that reads as 31 December: the previous year too.
@@ -83,20 +81,6 @@ def starts_after(manifest: dict | None, end: date) -> bool:
         return date.fromisoformat(earliest) > end + timedelta(days=1)
     except (TypeError, ValueError):
         return False
-
-
-_YEAR_FILE = re.compile(rf"^{re.escape(files.PREFIX)}(\d{{4}}){re.escape(files.SUFFIX)}$")
-
-
-def _archived_year_numbers(folder: Path) -> list[int]:
-    """The years of the archive files in `folder` (files.archived_years without reading
-    their manifests), oldest first."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return []
-    return sorted(int(m.group(1)) for name in names if (m := _YEAR_FILE.match(name))
-                  and (Path(folder) / name).is_file())
 
 
 #: The dated columns a reading of a range bounds its rows by (a day wider than the range on

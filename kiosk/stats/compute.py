@@ -719,7 +719,6 @@ DEFERRED_INDEXES = (("queue_events", ("ticket_id",)), ("tickets", ("uid",)),
                     ("petitions", ("code",)), ("petitions", ("uid",)))
 
 
-
 def _days(first: date, last: date) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
