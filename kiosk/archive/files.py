@@ -1,9 +1,12 @@
-"""The archive files of a station: `archive/kiosk-archive-YYYY.db.xz` in the data folder, one
+"""The archive files of a station: `archive/kiosk-archive-YYYY.db.gz` in the data folder, one
 per calendar year, each with its manifest `kiosk-archive-YYYY.json`.
 
 An archive file is a plain SQLite database (the archived tables with the live tables' columns,
 rows under their live ids, no secondary index: a report reads a year in one pass, and the
-indexes were half of the bytes), compressed with xz (lzma, in the standard library). The
+indexes were half of the bytes), compressed with gzip (zlib, in the standard library; members
+unpacked on two cores: gzstreams.py). A year written before as `kiosk-archive-YYYY.db.xz`
+(xzstreams.py) is read as it is, and written again as gzip when its year is next rewritten
+(the old file removed once the new one and its manifest are in place). The
 manifest holds no personal data: the year, the station, `until` (the day, excluded, up to
 which the file may hold records: the next 1 January for a whole year, earlier for the current
 year's file while it grows month by month; none in an older manifest: a whole year), the rows
@@ -24,23 +27,27 @@ import lzma
 import os
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.archive import xzstreams
+from kiosk.archive import gzstreams, packing, xzstreams
 from kiosk.private_files import open_private, private_dir, write_private_atomic
 
 PREFIX = "kiosk-archive-"
-SUFFIX = ".db.xz"
+SUFFIX = ".db.gz"
+#: The years written before gzip, read as they are (xzstreams.py).
+XZ_SUFFIX = ".db.xz"
+SUFFIXES = (SUFFIX, XZ_SUFFIX)
 MANIFEST_SUFFIX = ".json"
 #: A rewritten year's manifest before it is put in place (kiosk/archive/purge.py).
 PENDING_SUFFIX = ".json.pending"
 FORMAT = 1
 CHUNK = 1 << 20
-_NAME = re.compile(rf"^{PREFIX}(\d{{4}}){re.escape(SUFFIX)}$")
+_NAME = re.compile(rf"^{PREFIX}(\d{{4}})(?:{'|'.join(re.escape(s) for s in SUFFIXES)})$")
 
 
 class ArchiveError(RuntimeError):
@@ -62,8 +69,51 @@ def folder_for(database: Path | str) -> Path:
     return Path(database).parent / "archive"
 
 
-def year_file(folder: Path, year: int) -> Path:
+def new_year_file(folder: Path, year: int) -> Path:
+    """Where the year's file is written (gzip)."""
     return Path(folder) / f"{PREFIX}{year:04d}{SUFFIX}"
+
+
+def year_file(folder: Path, year: int) -> Path:
+    """The year's file as it stands: the one there is (gzip, or xz written before); both
+    there (a rewrite from xz cut off before it removed the old file): the one its manifest
+    names; none: where a new one goes."""
+    there = _forms(folder, year)
+    if len(there) > 1:
+        return named_file(folder, year, read_manifest(folder, year))
+    return there[0] if there else new_year_file(folder, year)
+
+
+def _forms(folder: Path, year: int) -> list[Path]:
+    return [p for p in (Path(folder) / f"{PREFIX}{year:04d}{s}" for s in SUFFIXES)
+            if p.is_file()]
+
+
+def named_file(folder: Path, year: int, manifest: dict[str, Any] | None) -> Path:
+    """The year's file `manifest` names (its "file": one of the year's own names), else the
+    first there is of gzip and xz."""
+    name = (manifest or {}).get("file")
+    for suffix in SUFFIXES:
+        if name == f"{PREFIX}{year:04d}{suffix}":
+            return Path(folder) / name
+    there = _forms(folder, year)
+    return there[0] if there else new_year_file(folder, year)
+
+
+def remove_replaced(folder: Path, year: int) -> None:
+    """Remove the year's other file once the one its manifest names is in place (a year
+    written again as gzip leaves its xz file until then)."""
+    named = named_file(folder, year, read_manifest(folder, year))
+    if not named.is_file():
+        return
+    removed = False
+    for other in _forms(folder, year):
+        if other != named:
+            with contextlib.suppress(OSError):
+                other.unlink()
+                removed = True
+    if removed:
+        fsync_dir(folder)
 
 
 def manifest_file(folder: Path, year: int) -> Path:
@@ -102,8 +152,8 @@ def year_numbers(folder: Path) -> list[int]:
         names = os.listdir(folder)
     except OSError:
         return []
-    return sorted(int(m.group(1)) for name in names if (m := _NAME.match(name))
-                  and (Path(folder) / name).is_file())
+    return sorted({int(m.group(1)) for name in names if (m := _NAME.match(name))
+                   and (Path(folder) / name).is_file()})
 
 
 _manifests: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
@@ -191,13 +241,13 @@ def fsync_dir(folder: Path) -> None:
 
 
 def compress(src: Path, dst: Path) -> str:
-    """xz-compress `src` into the new owner-only file `dst` (independent streams, on two
-    cores where someone waits: kiosk/archive/xzstreams.py), flushed to the disk; returns the
+    """gzip `src` into the new owner-only file `dst` (independent members, on two cores
+    where someone waits: kiosk/archive/gzstreams.py), flushed to the disk; returns the
     SHA-256 of the compressed bytes."""
     h = hashlib.sha256()
-    threads = xzstreams.archiving_threads()
+    threads = packing.archiving_threads()
     with open(src, "rb") as inp, open_private(dst, "wb") as raw:
-        for out in xzstreams.pack(inp, threads):
+        for out in gzstreams.pack(inp, threads):
             h.update(out)
             raw.write(out)
         raw.flush()
@@ -205,18 +255,19 @@ def compress(src: Path, dst: Path) -> str:
     return h.hexdigest()
 
 
-def unpack(src: Path, sink: xzstreams.Sink, *, sha256: str | None = None,
+def unpack(src: Path, sink: packing.Sink, *, sha256: str | None = None,
            threads: int | None = None) -> int:
-    """Unpack the archive file `src` into `sink` (xzstreams.unpack; by default on two cores,
-    for someone waits for it); returns the plain size. A damaged file raises ArchiveError, and
-    so does a file that is not `sha256` when given (its manifest's: the one check that sees a
-    file cut exactly between two of its streams)."""
+    """Unpack the archive file `src`, gzip or xz by its first bytes, into `sink` (by default
+    on two cores, for someone waits for it); returns the plain size. A damaged file raises
+    ArchiveError, and so does a file that is not `sha256` when given (its manifest's: the one
+    check that sees a file cut exactly between two of its streams)."""
     data = src.read_bytes()
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
         raise NotItsManifests(f"the archive file {src} does not match its manifest")
+    form = xzstreams if data.startswith(xzstreams.MAGIC) else gzstreams
     try:
-        return xzstreams.unpack(data, sink, threads or xzstreams.threads_for(True))
-    except (lzma.LZMAError, EOFError) as exc:
+        return form.unpack(data, sink, threads or packing.threads_for(True))
+    except (zlib.error, lzma.LZMAError, EOFError) as exc:
         raise ArchiveError(f"the archive file {src} is damaged: {exc}") from exc
 
 
@@ -393,6 +444,7 @@ def copy_years(source: Path, dest: Path, *, recheck_s: float | None = None) -> l
             continue
         copied.append(_copy_year(entry, dest, target))
         _note_verified(target, digest)
+        remove_replaced(dest, entry.year)  # the copy of a year the station rewrote from xz
     return copied
 
 
@@ -418,9 +470,9 @@ def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
     for entry in years:
         if entry.manifest is None:
             continue
-        target = dest / entry.path.name
+        target = year_file(dest, entry.year)
         if not target.exists():
-            copied.append(_copy_year(entry, dest, target))
+            copied.append(_copy_year(entry, dest, dest / entry.path.name))
             continue
         mine = read_manifest(dest, entry.year)
         if mine is None or sha256_file(target) != mine.get("file_sha256"):
@@ -461,7 +513,8 @@ def pending_manifest(folder: Path, year: int) -> dict[str, Any] | None:
         manifest = json.loads(pending_file(folder, year).read_text(encoding="utf-8"))
         if not isinstance(manifest, dict) or int(manifest.get("year", -1)) != year:
             return None
-        matches = sha256_file(year_file(folder, year)) == manifest.get("file_sha256")
+        matches = (sha256_file(named_file(folder, year, manifest))
+                   == manifest.get("file_sha256"))
     except (OSError, ValueError, TypeError):
         return None
     return manifest if matches else None
@@ -478,7 +531,9 @@ def has_pending(folder: Path) -> bool:
 
 def finish_pending(folder: Path) -> None:
     """A rewrite cut off between its two renames: put the pending manifest in place when it
-    describes the file now there, else drop it (the old file and manifest still match)."""
+    describes the file now there, else drop it (the old file and manifest still match).
+    Then remove what a rewrite from xz cut off after its renames left: the year's old file
+    beside the one its manifest names."""
     with contextlib.suppress(OSError):
         names = os.listdir(folder)
         for name in names:
@@ -488,7 +543,7 @@ def finish_pending(folder: Path) -> None:
             try:
                 manifest = json.loads(pending.read_text(encoding="utf-8"))
                 year = int(manifest["year"])
-                matches = (sha256_file(year_file(folder, year))
+                matches = (sha256_file(named_file(folder, year, manifest))
                            == manifest.get("file_sha256"))
             except (OSError, ValueError, KeyError, TypeError):
                 matches = False
@@ -497,3 +552,6 @@ def finish_pending(folder: Path) -> None:
                 fsync_dir(folder)
             else:
                 pending.unlink()
+    for year in year_numbers(folder):
+        if len(_forms(folder, year)) > 1:
+            remove_replaced(folder, year)

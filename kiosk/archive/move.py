@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.archive import files, xzstreams
+from kiosk.archive import files, packing
 from kiosk.archive.files import FORMAT, ArchiveError
 from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
 from kiosk.private_files import write_private_atomic
@@ -234,12 +234,13 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             return result
         folder = files.ensure_folder(folder)
         files.remove_temporaries(folder)
-        final = files.year_file(folder, year)
+        held = files.year_file(folder, year)  # gzip, or xz written before
+        final = files.new_year_file(folder, year)
         work = folder / f".{final.name}.work.tmp"
         packed = folder / f".{final.name}.new.tmp"
         try:
-            if final.exists():
-                files.decompress(final, work, threads=xzstreams.archiving_threads(),
+            if held.exists():
+                files.decompress(held, work, threads=packing.archiving_threads(),
                                  sha256=_manifest_sha(folder, year))
             else:
                 from kiosk.private_files import create_private
@@ -255,7 +256,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             public = _public_dossiers(work)
             personal = personal_data(work)
             marks = _day_marks(work)
-            if final.exists():  # extending the year: its file may already reach further
+            if held.exists():  # extending the year: its file may already reach further
                 until = max(until, files.manifest_until(files.read_manifest(folder, year), year))
             result.until = until
             # The new manifest waits beside until the file it describes is in place (as a
@@ -275,6 +276,8 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             _checkpoint("renamed")
             os.replace(files.pending_file(folder, year), files.manifest_file(folder, year))
             files.fsync_dir(folder)
+            _checkpoint("in-place")
+            files.remove_replaced(folder, year)  # the year's xz file, when it had one
             if step:
                 _delete_in_steps(db, step)
             else:
@@ -389,7 +392,7 @@ def _same_bytes(packed: Path, work: Path) -> None:
                                        "checked")
 
     try:
-        unpacked = files.unpack(packed, compare, threads=xzstreams.archiving_threads())
+        unpacked = files.unpack(packed, compare, threads=packing.archiving_threads())
     except ArchiveError as exc:
         raise ArchiveError(f"the compressed archive does not read back: {exc}") from exc
     if unpacked != size:

@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.archive import files, xzstreams
+from kiosk.archive import files, packing
 from kiosk.archive.files import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -196,11 +196,11 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
     problem = files.check(entry)
     if problem:
         raise ArchiveError(f"{entry.year}: {entry.path.name} {problem} (`kiosk doctor`)")
-    final = entry.path
+    final = files.new_year_file(folder, entry.year)  # written again as gzip, if it was xz
     work = scratch / f".{final.name}.purge.tmp"
     packed = scratch / f".{final.name}.purged.tmp"
     try:
-        files.decompress(final, work, threads=xzstreams.archiving_threads())
+        files.decompress(entry.path, work, threads=packing.archiving_threads())
         conn = sqlite3.connect(work, isolation_level=None)
         try:
             conn.execute("PRAGMA secure_delete = ON")
@@ -223,7 +223,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
                 conn.close()
         digest = files.compress(work, packed)
         _same_bytes(packed, work)
-        manifest = {**entry.manifest, "file_sha256": digest,
+        manifest = {**entry.manifest, "file": final.name, "file_sha256": digest,
                     "rows": {k: v[0] for k, v in rows.items()},
                     "rows_sha256": {k: v[1] for k, v in rows.items()},
                     "dossiers": _public_dossiers(work), "personal": personal_data(work),
@@ -240,6 +240,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
         _checkpoint("purge-renamed")
         os.replace(pending, files.manifest_file(folder, entry.year))
         files.fsync_dir(folder)
+        files.remove_replaced(folder, entry.year)
         log.info("archive: %d rewritten without personal data past retention (%d dossier(s), "
                  "%d feedback phone number(s))", entry.year, result.dossiers,
                  result.feedback_phones)

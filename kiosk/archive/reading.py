@@ -321,10 +321,11 @@ def _unpack(folder: Path, year: int, copy: Path) -> str | None:
     digest = (manifest or {}).get("file_sha256")
     if isinstance(digest, str):
         try:
-            files.decompress(files.year_file(folder, year), copy, flush=False, sha256=digest)
+            files.decompress(files.named_file(folder, year, manifest), copy, flush=False,
+                             sha256=digest)
             return _identity(manifest)
-        except files.NotItsManifests:
-            pass
+        except (files.NotItsManifests, FileNotFoundError):
+            pass  # replaced meanwhile (a year written again as gzip: under its new name)
     files.decompress(files.year_file(folder, year), copy, flush=False)
     return None
 

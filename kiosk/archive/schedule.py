@@ -13,7 +13,7 @@ one year per turn, looking again before each year's archive file is put in place
 station got busy meanwhile is left as it was, for the next idle turn), and deleting the
 year's rows in short transactions of DELETE_STEP records (a ticket tapped meanwhile waits
 for one step, not for the year). Building the archive only reads the live database, and the
-thread runs at the lowest CPU priority (xz is most of the time); when the office is closed the
+thread runs at the lowest CPU priority (packing was most of the time); when the office is closed the
 final deletion is one write transaction of a few seconds for a busy year, which a citizen
 tapping for a ticket should not have to wait for. Once a run succeeded, nothing more is tried
 that calendar month (months rule) or year (years rule): the state file `archive-state.json`

@@ -1,59 +1,38 @@
-"""xz files made of independent streams, so that the cores pack and unpack them side by side.
+"""The archive files written before gzip (kiosk/archive/gzstreams.py): xz, read as they are
+until their year is rewritten, which writes it again as gzip.
 
-An archive year is one SQLite file of about 120 MB for a busy office; one core unpacks it
-from xz in about 1.8 s (docs/benchmarks.md, the years on days that pack like real ones), so a
-report reaching an archived month waited that long for xz alone; two cores take 0.9 s.
-Here the plain bytes are cut into pieces of `STREAM_BYTES`, each packed as a
-complete xz stream, and the streams are written one after the other: the xz format allows
+The first of them were one xz stream; the later ones independent streams of
+`packing.STREAM_BYTES` of plain bytes each, one after the other: the xz format allows
 concatenated streams (`xz -d`, 7-Zip and Python's lzma.open / lzma.decompress read them as one
 file; a decoder used stream by stream, like Python's own LZMADecompressor, stops after the
 first). Reading finds the streams from the file's end (each stream's footer gives its index,
 the index its blocks' sizes) and unpacks them on several threads (liblzma runs without
-Python's lock), each straight to its place in the copy. A file of one stream, as every file
-written before, is read as it always was, a piece at a time.
-
-Each stream starts xz's dictionary afresh: nothing measurable on real-like days (a day's
-records do not point back to the days before), 2 % more bytes on copies of one day.
-The threads are daemon threads: a station quitting while its
-archiving thread packs is not held up by them.
+Python's lock), each straight to its place in the copy. A file of one stream is read a piece
+at a time on one thread. xz packed a real-like year to 27 MB (gzip 38 MB) but unpacked it in
+1.8 s on one core (gzip 0.4 s): docs/benchmarks.md. `pack` stays for the tests, which make
+such files.
 """
 
 from __future__ import annotations
 
 import lzma
-import os
 import struct
-import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, Generic, TypeVar
+from collections.abc import Iterator
+from typing import BinaryIO
 
-#: Plain bytes per stream: a year of real days is six or seven streams, enough to keep the
-#: cores busy, few enough that restarting the dictionary costs little.
-STREAM_BYTES = 16 << 20
+from kiosk.archive import packing
+from kiosk.archive.packing import Sink
+
 PRESET = 6
-#: Plain bytes handed on at a time while unpacking.
-PIECE = 1 << 20
-
-_HEADER_MAGIC = b"\xfd7zXZ\x00"
+MAGIC = b"\xfd7zXZ\x00"
 _FOOTER_MAGIC = b"YZ"
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-#: Receives the plain bytes of the file from `offset` on, a piece at a time.
-Sink = Callable[[int, Iterator[bytes]], None]
 
 
 def pack(src: BinaryIO, threads: int = 1) -> Iterator[bytes]:
     """The xz bytes of everything `src` holds, stream after stream (the same bytes whatever
     `threads` is)."""
-    def pieces() -> Iterator[bytes]:
-        while piece := src.read(STREAM_BYTES):
-            yield piece
-
     empty = True
-    for out in _in_order(_pack, pieces(), threads):
+    for out in packing.in_order(_pack, packing.pieces_of(src, packing.STREAM_BYTES), threads):
         empty = False
         yield out
     if empty:
@@ -106,7 +85,7 @@ def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
         if got != size:
             raise lzma.LZMAError("an xz stream does not hold what its index says")
 
-    for _ in _in_order(one, range(len(spans)), threads):
+    for _ in packing.in_order(one, range(len(spans)), threads):
         pass
     return offsets[-1]
 
@@ -115,12 +94,12 @@ def _stream(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     """The first xz stream of `data` unpacked a piece at a time, each with what follows the
     stream once it has ended (b"" before)."""
     decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
-    piece = decompressor.decompress(data, max_length=PIECE)
+    piece = decompressor.decompress(data, max_length=packing.PIECE)
     while not decompressor.eof:
         yield piece, b""
         if decompressor.needs_input:
             raise EOFError("the xz file ends before its stream does")
-        piece = decompressor.decompress(b"", max_length=PIECE)
+        piece = decompressor.decompress(b"", max_length=packing.PIECE)
     yield piece, decompressor.unused_data
 
 
@@ -160,7 +139,7 @@ def streams(data: bytes) -> list[tuple[int, int, int]]:
             raise ValueError("no xz index")
         blocks, plain = _index(data[index_start:end - 12])
         start = index_start - blocks - 12
-        if start < 0 or data[start:start + 6] != _HEADER_MAGIC:
+        if start < 0 or data[start:start + 6] != MAGIC:
             raise ValueError("no xz stream header")
         out.append((start, end, plain))
         end = start
@@ -194,61 +173,3 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
         if not byte & 0x80:
             return value, pos
     raise ValueError("xz index number too long")
-
-
-class _Job(threading.Thread, Generic[T, R]):
-    def __init__(self, work: Callable[[T], R], item: T):
-        super().__init__(name="xz", daemon=True)
-        self.work, self.item = work, item
-        self.result: R | None = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self.work(self.item)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller in outcome()
-            self.error = exc
-        finally:
-            del self.item
-
-    def outcome(self) -> R:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.result  # type: ignore[return-value]
-
-
-def _in_order(work: Callable[[T], R], items: Iterable[T], threads: int) -> Iterator[R]:
-    """work(item) for each item, results in order, at most `threads` at work at once (so at
-    most that many pieces in memory however long the file). Daemon threads, not a
-    concurrent.futures pool: Python waits for a pool's threads at exit. Threads inherit the
-    priority of the thread that starts them (Linux: the archiving thread's nice value)."""
-    if threads <= 1:
-        yield from map(work, items)
-        return
-    running: deque[_Job[T, R]] = deque()
-    for item in items:
-        if len(running) >= threads:
-            yield running.popleft().outcome()
-        job: _Job[T, R] = _Job(work, item)
-        job.start()
-        running.append(job)
-    while running:
-        yield running.popleft().outcome()
-
-
-def threads_for(user_waits: bool) -> int:
-    """Threads for a file: up to 2 cores where someone waits for it (a report, the command
-    line), one for the station's own background work (its archiving run, which had the
-    station's one spare core to itself before: packing takes about 94 MiB per thread, and a
-    thread's priority cannot be lowered on Windows)."""
-    if not user_waits:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 2))
-
-
-def archiving_threads() -> int:
-    """Threads for xz in an archiving or retention run on the calling thread: two on the
-    command line's main thread (`kiosk archive`, `kiosk dossier purge`), one on the station's
-    archiving thread."""
-    return threads_for(threading.current_thread() is threading.main_thread())

@@ -858,8 +858,8 @@ def _archive_strays(ctx: Context, folder: Path) -> list[CheckResult]:
         return []
     return [warn("archive", f"the backup folder holds archived year(s) this station does not "
                  f"have: {', '.join(map(str, strays))} ({kept}); that copy may be the only one "
-                 "left", f"Copy the year's .db.xz and .json files from {kept} back into "
-                 f"{folder} (`kiosk doctor` then checks them), or restore a backup with "
+                 "left", f"Copy the year's .db.gz (or .db.xz) and .json files from {kept} back "
+                 f"into {folder} (`kiosk doctor` then checks them), or restore a backup with "
                  "`kiosk restore`, which brings missing years back (docs/archive.md).")]
 
 

@@ -37,7 +37,7 @@ def test_doctor_lists_the_archived_years_verified_and_fails_a_damaged_one(statio
     paths = Paths(station, station / "kiosk.toml")
     results = run_checks(paths, config=YEARS, checks=[check_archive])
     assert [r.status for r in results] == [PASS, PASS]
-    assert "2024: kiosk-archive-2024.db.xz" in results[0].detail
+    assert "2024: kiosk-archive-2024.db.gz" in results[0].detail
     assert "verified" in results[0].detail and "kB" in results[0].detail
     f = files.year_file(station / "archive", 2025)
     f.write_bytes(f.read_bytes()[:-10])
@@ -56,7 +56,7 @@ def test_backups_carry_each_archive_file_once_and_a_restore_brings_them_back(
     assert kiosk(station, "backup", "--out", str(out / "b1.db.gz"), "--json") == 0
     first = json.loads(capsys.readouterr().out)
     assert sorted(p.rsplit("/", 1)[1] for p in first["archives_copied"]) == [
-        "kiosk-archive-2024.db.xz", "kiosk-archive-2025.db.xz"]
+        "kiosk-archive-2024.db.gz", "kiosk-archive-2025.db.gz"]
     assert kiosk(station, "backup", "--out", str(out / "b2.db.gz"), "--json") == 0
     assert json.loads(capsys.readouterr().out)["archives_copied"] == []  # once
     kept = next(out.glob("kiosk-archive-*"))
@@ -68,11 +68,11 @@ def test_backups_carry_each_archive_file_once_and_a_restore_brings_them_back(
     config = Config().with_values(backup={"folder": str(folder)})
     paths = Paths(station, station / "kiosk.toml")
     assert backup_round(config, paths).ok
-    copies = sorted(p.name for p in folder.glob("kiosk-archive-*/*.xz"))
-    assert copies == ["kiosk-archive-2024.db.xz", "kiosk-archive-2025.db.xz"]
-    stamp = [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.xz")]
+    copies = sorted(p.name for p in folder.glob("kiosk-archive-*/*.gz"))
+    assert copies == ["kiosk-archive-2024.db.gz", "kiosk-archive-2025.db.gz"]
+    stamp = [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.gz")]
     assert backup_round(config, paths).ok
-    assert [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.xz")] == stamp
+    assert [p.stat().st_mtime_ns for p in folder.glob("kiosk-archive-*/*.gz")] == stamp
 
     # A PC whose data folder was lost: the backup and its archived years come back.
     before = reports(station, tmp_path / "before")
@@ -126,15 +126,15 @@ def test_a_failed_archive_copy_still_rotates_and_is_reported_as_such(station, tm
 
 def test_a_restore_copies_only_missing_years_and_keeps_the_station_s_own(
         station, tmp_path, capsys):
+    import gzip
     import hashlib
-    import lzma
 
     out = tmp_path / "usb"
     out.mkdir()
     assert kiosk(station, "backup", "--out", str(out / "b1.db.gz")) == 0
     folder = station / "archive"
     # The station's 2025 changed since the backup (a late record rewrote it): newer here.
-    newer = lzma.compress(b"the year as rewritten later")
+    newer = gzip.compress(b"the year as rewritten later")
     files.year_file(folder, 2025).write_bytes(newer)
     manifest = files.read_manifest(folder, 2025)
     manifest["file_sha256"] = hashlib.sha256(newer).hexdigest()
@@ -151,7 +151,7 @@ def test_a_restore_copies_only_missing_years_and_keeps_the_station_s_own(
 
     report = restore()
     assert [p.rsplit("/", 1)[1] for p in report["archives_restored"]] == [
-        "kiosk-archive-2024.db.xz"]
+        "kiosk-archive-2024.db.gz"]
     assert report["archive_warnings"] == []
     assert files.year_file(folder, 2025).read_bytes() == newer  # not replaced by the older
     # A year here that does not check against its own manifest: kept, and named.

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from kiosk.archive import files
 from kiosk.backup.schedule import backup_round
 from kiosk.config import Config
@@ -13,13 +15,17 @@ from kiosk.diagnostics.checks import check_archive, run_checks
 from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from tests.archive.test_archive import kiosk, live_count
+from tests.archive.test_archive_months import as_xz
 
 
 def _copies(kept):
     return sorted(p.name for p in kept.iterdir())
 
 
-def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
+@pytest.mark.parametrize("held", ["gz", "xz"])
+def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path, held):
+    """And years written before as xz: copied as they are; a year the station writes again
+    as gzip replaces its xz copy."""
     folder = tmp_path / "usb"
     folder.mkdir()
     config = Config().with_values(backup={"folder": str(folder)},
@@ -36,9 +42,12 @@ def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
     conn.close()
     assert kiosk(station, "archive", "--before", "2026-01-01") == 0
     assert live_count(station, "tickets", f"uid = '{late}'") == 1
+    if held == "xz":
+        as_xz(mine, 2024)
+        as_xz(mine, 2025)
     assert backup_round(config, paths).ok
-    assert _copies(kept) == ["kiosk-archive-2024.db.xz", "kiosk-archive-2024.json",
-                             "kiosk-archive-2025.db.xz", "kiosk-archive-2025.json"]
+    assert _copies(kept) == [f"kiosk-archive-2024.db.{held}", "kiosk-archive-2024.json",
+                             f"kiosk-archive-2025.db.{held}", "kiosk-archive-2025.json"]
     first_2025 = files.read_manifest(kept, 2025)["file_sha256"]
 
     # Delivered later: the next run rewrites 2025 with it; the next backup replaces its copy.
@@ -50,9 +59,11 @@ def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
     assert live_count(station, "tickets", f"uid = '{late}'") == 0
     now_2025 = files.read_manifest(mine, 2025)["file_sha256"]
     assert now_2025 != first_2025
+    assert sorted(p.name for p in mine.glob("*.db.*")) == [f"kiosk-archive-2024.db.{held}",
+                                                         "kiosk-archive-2025.db.gz"]
     assert backup_round(config, paths).ok
-    assert _copies(kept) == ["kiosk-archive-2024.db.xz", "kiosk-archive-2024.json",
-                             "kiosk-archive-2025.db.xz", "kiosk-archive-2025.json"]
+    assert _copies(kept) == [f"kiosk-archive-2024.db.{held}", "kiosk-archive-2024.json",
+                             "kiosk-archive-2025.db.gz", "kiosk-archive-2025.json"]
     assert files.read_manifest(kept, 2025)["file_sha256"] == now_2025
     assert files.sha256_file(files.year_file(kept, 2025)) == now_2025
 
@@ -62,7 +73,7 @@ def test_the_backup_copy_of_each_year_follows_the_station(station, tmp_path):
     raw = bytearray(copy.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     copy.write_bytes(bytes(raw))
-    (kept / ".kiosk-archive-2025.db.xz.copy.tmp").write_bytes(b"half")
+    (kept / ".kiosk-archive-2025.db.gz.copy.tmp").write_bytes(b"half")
     assert backup_round(config, paths).ok
     assert files.sha256_file(copy) == files.read_manifest(mine, 2024)["file_sha256"]
     assert not list(kept.glob(".*.tmp"))

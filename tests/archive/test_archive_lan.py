@@ -179,7 +179,7 @@ def test_a_counter_pc_archives_its_queue_records_too(station, capsys):
     assert "2024:" in out and "record(s) moved" in out and "hub.role = client" in out
     assert counts(station, DOSSIER_SIDE) == dossier_side
     assert live_count(station, "ratings", "at < '2026-01-01'") == 0
-    assert (station / "archive" / "kiosk-archive-2024.db.xz").exists()
+    assert (station / "archive" / "kiosk-archive-2024.db.gz").exists()
 
 
 @pytest.mark.parametrize("role", ["client", "hub"])

@@ -5,8 +5,9 @@ is extended loses and doubles nothing."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
-import lzma
 import os
 import random
 import sqlite3
@@ -145,7 +146,7 @@ def test_a_file_that_cannot_be_replaced_leaves_the_year_as_it_was(station, monke
     real = os.replace
 
     def refused(src, dst):
-        if str(dst).endswith(".db.xz"):
+        if str(dst).endswith(".db.gz"):
             raise PermissionError(13, "The process cannot access the file because it is being "
                                       "used by another process")
         return real(src, dst)
@@ -384,10 +385,32 @@ archive(db, files.folder_for(data / "kiosk.db"), date(2026, 9, 1), station_id="t
 """
 
 
-@pytest.mark.parametrize("step", ["built", "packed", "renamed", "step", "deleted"])
+def as_xz(folder: Path, year: int) -> Path:
+    """Write the year's file again as the station wrote it before gzip (xz streams), its
+    manifest naming it."""
+    from kiosk.archive import xzstreams
+
+    gz = files.year_file(folder, year)
+    xz = gz.with_name(gz.name.replace(files.SUFFIX, files.XZ_SUFFIX))
+    xz.write_bytes(b"".join(xzstreams.pack(io.BytesIO(gzip.decompress(gz.read_bytes())), 2)))
+    gz.unlink()
+    manifest = files.read_manifest(folder, year)
+    files.write_manifest(folder, year, {**manifest, "file": xz.name,
+                                        "file_sha256": files.sha256_file(xz)})
+    assert files.year_file(folder, year) == xz
+    return xz
+
+
+@pytest.mark.parametrize("held", ["gz", "xz"])
+@pytest.mark.parametrize("step", ["built", "packed", "renamed", "in-place", "step", "deleted"])
 def test_killed_at_any_step_while_extending_a_year_loses_and_doubles_nothing(station, tmp_path,
-                                                                           step):
+                                                                           step, held):
+    """And a year written before as xz, which the run writes again as gzip: cut off between
+    the two renames or before the old file is removed, the year reads as one file and the
+    next run leaves only the gzip one."""
     assert _archive(station, date(2026, 8, 1))  # July in the year's file
+    if held == "xz":
+        as_xz(station / "archive", 2026)
     before = month_reports(station, tmp_path / "before")
     rows_before = all_rows(station)
     old = files.read_manifest(station / "archive", 2026)
@@ -403,6 +426,8 @@ def test_killed_at_any_step_while_extending_a_year_loses_and_doubles_nothing(sta
     assert month_reports(station, tmp_path / "cut") == before
     assert _archive(station, date(2026, 9, 1)) or step == "deleted"
     assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in (station / "archive").glob("*.db.*")) == [
+        "kiosk-archive-2026.db.gz"]
     assert live_count(station, "tickets", "day < '2026-09-01'") == 0
     checked = _checked_against_manifest(station, 2026, tmp_path)
     assert checked["manifest"]["until"] == "2026-09-01"
@@ -438,7 +463,7 @@ def test_retention_rewrites_a_year_being_extended_and_keeps_its_until(station):
     assert manifest["personal"]["feedback_phones"]["rows"] == 0
     assert manifest["until"] == "2026-08-01"
     assert files.check(files.archived_years(folder)[0]) is None
-    assert b"0912345678" not in lzma.decompress(files.year_file(folder, 2026).read_bytes())
+    assert b"0912345678" not in gzip.decompress(files.year_file(folder, 2026).read_bytes())
     assert _archive(station, date(2026, 9, 1))
     manifest = files.read_manifest(folder, 2026)
     assert manifest["until"] == "2026-09-01"
@@ -449,12 +474,12 @@ def test_retention_rewrites_a_year_being_extended_and_keeps_its_until(station):
 
 
 def test_a_years_file_that_is_not_its_manifests_is_not_extended(station):
-    """Valid xz, but not the file the manifest names (damaged, or a cut between two of its
-    streams): extending it would carry the damage into the new file, so nothing is added and
+    """Valid gzip, but not the file the manifest names (damaged, or a cut between two of its
+    members): extending it would carry the damage into the new file, so nothing is added and
     nothing deleted."""
     _archive(station, date(2026, 8, 1))
     f = files.year_file(station / "archive", 2026)
-    f.write_bytes(lzma.compress(lzma.decompress(f.read_bytes()), preset=1))
+    f.write_bytes(gzip.compress(gzip.decompress(f.read_bytes()), compresslevel=1))
     august = live_count(station, "tickets", "day >= '2026-08-01' AND day < '2026-09-01'")
     with pytest.raises(files.ArchiveError, match="does not match its manifest"):
         _archive(station, date(2026, 9, 1))

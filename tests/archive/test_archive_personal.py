@@ -5,8 +5,8 @@ and days only), and reached by retention once past its time: the year is rewritt
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
-import lzma
 import os
 import sqlite3
 import subprocess
@@ -23,6 +23,7 @@ from kiosk.diagnostics.results import PASS, WARN
 from kiosk.paths import Paths
 from kiosk.store import connect
 from tests.archive.test_archive import TZ, kiosk, reports, seed_station
+from tests.archive.test_archive_months import as_xz
 
 PHONE = "0912345678"
 LONG = "[dossiers]\nretention_days = 3650\n[petitions]\nretention_days = 3650\n"
@@ -69,7 +70,7 @@ def seeded(tmp_path_factory):
 
 def _unpacked(data, tmp_path, year=2024):
     plain = tmp_path / f"{year}-{os.urandom(3).hex()}.db"
-    plain.write_bytes(lzma.decompress(files.year_file(data / "archive", year).read_bytes()))
+    files.decompress(files.year_file(data / "archive", year), plain)  # gzip, or xz before
     return plain
 
 
@@ -117,8 +118,14 @@ def test_the_manifest_and_the_doctor_say_which_years_hold_personal_data(station,
     assert "personal data not counted" in _doctor_line(station).detail
 
 
-def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_path, capsys):
+@pytest.mark.parametrize("held", ["gz", "xz"])
+def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_path, capsys,
+                                                                held):
+    """And a year written before as xz: written again as gzip, its xz file and the backup
+    folder's copy of it removed."""
     who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    if held == "xz":
+        as_xz(station / "archive", 2024)
     usb = tmp_path / "usb"
     usb.mkdir()
     paths = Paths(station, station / "kiosk.toml")
@@ -133,8 +140,8 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     kept = usb / files.backup_folder_name(config.station.id)
     old = files.read_manifest(station / "archive", 2024)
     assert files.read_manifest(kept, 2024)["file_sha256"] == old["file_sha256"]
-    raw = files.year_file(station / "archive", 2024)
-    assert who["name"].encode() in lzma.decompress(raw.read_bytes())
+    assert who["name"].encode() in _unpacked(station, tmp_path).read_bytes()
+    assert files.year_file(kept, 2024).name.endswith(f".db.{held}")
     before = reports(station, tmp_path / "before")
     # The checksums the purge computes again are those archiving wrote.
     from kiosk.archive.purge import _checksums
@@ -151,12 +158,15 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     assert kiosk(station, "dossier", "purge") == 0
     out = capsys.readouterr().out
     assert "Archived year 2024 rewritten without the personal data past its retention" in out
-    assert "kiosk-archive-2024.db.xz" in out  # the backup folder's copy replaced
+    assert "kiosk-archive-2024.db.gz" in out  # the backup folder's copy replaced
     new = files.read_manifest(station / "archive", 2024)
     assert new["file_sha256"] != old["file_sha256"] and new["rows"] == old["rows"]
     assert new["personal"]["dossiers"]["rows"] == 0
     assert new["personal"]["feedback_phones"]["rows"] == 1  # `kiosk petition purge`'s part
-    plain = lzma.decompress(raw.read_bytes())
+    raw = files.year_file(station / "archive", 2024)
+    assert sorted(p.name for p in (station / "archive").glob("*2024.db.*")) == [
+        "kiosk-archive-2024.db.gz"] == sorted(p.name for p in kept.glob("*2024.db.*"))
+    plain = gzip.decompress(raw.read_bytes())
     assert who["name"].encode() not in plain  # not in free space either
     assert PHONE.encode() in plain
     conn = sqlite3.connect(_unpacked(station, tmp_path))
@@ -166,13 +176,13 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     assert kiosk(station, "petition", "purge") == 0
     out = capsys.readouterr().out
     assert "Archived year 2024 rewritten" in out, out
-    assert "kiosk-archive-2024.db.xz" in out, out  # the backup folder's copy replaced
-    plain = lzma.decompress(raw.read_bytes())
+    assert "kiosk-archive-2024.db.gz" in out, out  # the backup folder's copy replaced
+    plain = gzip.decompress(raw.read_bytes())
     assert PHONE.encode() not in plain
     new = files.read_manifest(station / "archive", 2024)
     assert files.read_manifest(kept, 2024) == new  # the backup's copy follows
     assert files.sha256_file(files.year_file(kept, 2024)) == new["file_sha256"]
-    assert PHONE.encode() not in lzma.decompress(files.year_file(kept, 2024).read_bytes())
+    assert PHONE.encode() not in gzip.decompress(files.year_file(kept, 2024).read_bytes())
     line = _doctor_line(station)
     assert line.status == PASS and "verified; no personal data" in line.detail
     after = reports(station, tmp_path / "after")
@@ -235,16 +245,16 @@ def test_a_rewrite_killed_while_blanking_leaves_no_journal_behind(station, capsy
     proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
-    journal = folder / ".kiosk-archive-2024.db.xz.purge.tmp-journal"
+    journal = folder / ".kiosk-archive-2024.db.gz.purge.tmp-journal"
     assert journal.exists() and who["name"].encode() in journal.read_bytes()
     # What an archiving run cut off while building leaves beside its work file, too.
-    (folder / ".kiosk-archive-2025.db.xz.work.tmp-journal").write_bytes(b"old pages")
-    (folder / ".kiosk-archive-2025.db.xz.work.tmp-wal").write_bytes(b"old pages")
+    (folder / ".kiosk-archive-2025.db.gz.work.tmp-journal").write_bytes(b"old pages")
+    (folder / ".kiosk-archive-2025.db.gz.work.tmp-wal").write_bytes(b"old pages")
     assert kiosk(station, "dossier", "purge") == 0
     assert "Archived year 2024 rewritten" in capsys.readouterr().out
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")
                 and not p.name.endswith(".lock")]
-    assert who["name"].encode() not in lzma.decompress(
+    assert who["name"].encode() not in gzip.decompress(
         files.year_file(folder, 2024).read_bytes())
 
 
@@ -278,8 +288,8 @@ def test_a_dry_run_leaves_a_real_purges_work_files_alone(station, capsys):
     purge that may be under way."""
     (station / "kiosk.toml").write_text("", encoding="utf-8")
     folder = station / "archive"
-    theirs = [folder / ".kiosk-archive-2024.db.xz.purge.tmp",
-              folder / ".kiosk-archive-2024.db.xz.purged.tmp"]
+    theirs = [folder / ".kiosk-archive-2024.db.gz.purge.tmp",
+              folder / ".kiosk-archive-2024.db.gz.purged.tmp"]
     for p in theirs:
         p.write_bytes(b"a real purge's work, under way")
     capsys.readouterr()
@@ -331,7 +341,7 @@ def test_personal_data_past_retention_archived_by_a_run_is_purged_by_that_run(tm
     assert conn.execute("SELECT submitter_name, purged_at IS NOT NULL FROM dossiers WHERE "
                         "code = ?", (code,)).fetchone() == (None, 1)
     conn.close()
-    assert name.encode() not in lzma.decompress(
+    assert name.encode() not in gzip.decompress(
         files.year_file(data / "archive", 2024).read_bytes())
     assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
 
@@ -364,7 +374,7 @@ def test_archiving_personal_data_leaves_none_in_the_live_files_free_pages(tmp_pa
             step=50 if idle else None)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
-    assert unique.encode() in lzma.decompress(files.year_file(data / "archive", 2024)
+    assert unique.encode() in gzip.decompress(files.year_file(data / "archive", 2024)
                                               .read_bytes())  # archived with its details
     assert unique.encode() not in (data / "kiosk.db").read_bytes()
 
@@ -393,6 +403,6 @@ def test_a_year_whose_only_personal_data_is_a_dossiers_notes_is_purged(tmp_path,
     capsys.readouterr()
     assert kiosk(data, "dossier", "purge") == 0
     assert "Archived year 2024 rewritten" in capsys.readouterr().out
-    assert "Ghi Chú QZX".encode() not in lzma.decompress(
+    assert "Ghi Chú QZX".encode() not in gzip.decompress(
         files.year_file(data / "archive", 2024).read_bytes())
     assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0

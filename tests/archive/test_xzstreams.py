@@ -1,27 +1,24 @@
-"""Archive files as xz streams packed and unpacked side by side: the same bytes back, an
-ordinary .xz for any reader, old one-stream files still read, damage still caught."""
+"""The archive files written before gzip: xz streams unpacked side by side, the same bytes
+back, old one-stream files still read, damage still caught (the tests make such files with
+xzstreams.pack, as the station once did)."""
 
 from __future__ import annotations
 
 import io
 import lzma
-import os
 import random
 import sqlite3
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from kiosk.archive import files, xzstreams
+from kiosk.archive import files, packing, xzstreams
 
 
 @pytest.fixture
 def small_streams(monkeypatch) -> int:
     size = 64 << 10
-    monkeypatch.setattr(xzstreams, "STREAM_BYTES", size)
+    monkeypatch.setattr(packing, "STREAM_BYTES", size)
     return size
 
 
@@ -125,30 +122,20 @@ def test_junk_between_streams_is_caught(small_streams, tmp_path):
         files.decompress(src, tmp_path / "copy.db")
 
 
-def test_a_station_database_goes_through_compress_and_decompress(small_streams, tmp_path):
+def _xz_file(db: Path, packed: Path) -> str:
+    with open(db, "rb") as src:
+        packed.write_bytes(b"".join(xzstreams.pack(src, 2)))
+    return files.sha256_file(packed)
+
+
+def test_a_station_database_packed_as_xz_decompresses(small_streams, tmp_path):
     db = tmp_path / "year.db"
     _year_db(db, 3000)
     packed = tmp_path / "kiosk-archive-2026.db.xz"
-    digest = files.compress(db, packed)
-    assert digest == files.sha256_file(packed)
+    _xz_file(db, packed)
     assert len(xzstreams.streams(packed.read_bytes())) > 3
-    if os.name == "posix":
-        assert packed.stat().st_mode & 0o077 == 0  # owner-only, as every archive file
     files.decompress(packed, tmp_path / "back.db")
     assert (tmp_path / "back.db").read_bytes() == db.read_bytes()
-
-
-def test_packing_on_the_archiving_thread_keeps_to_one_core():
-    seen = {}
-
-    def archiving() -> None:
-        seen["threads"] = xzstreams.archiving_threads()
-
-    worker = threading.Thread(target=archiving)
-    worker.start()
-    worker.join()
-    assert xzstreams.archiving_threads() == min(os.cpu_count() or 1, 2)  # the command line
-    assert seen["threads"] == 1
 
 
 def test_nothing_packs_to_a_valid_empty_xz_file():
@@ -179,7 +166,7 @@ def test_a_year_cut_exactly_between_two_streams_is_caught(small_streams, tmp_pat
     db = tmp_path / "year.db"
     _year_db(db, 3000)
     packed = tmp_path / "kiosk-archive-2026.db.xz"
-    digest = files.compress(db, packed)
+    digest = _xz_file(db, packed)
     data = packed.read_bytes()
     spans = xzstreams.streams(data)
     packed.write_bytes(data[:spans[-1][0]])  # valid xz: every stream but the last
@@ -191,34 +178,3 @@ def test_a_year_cut_exactly_between_two_streams_is_caught(small_streams, tmp_pat
     with pytest.raises(files.ArchiveError, match="does not match its manifest"):
         files.decompress(packed, tmp_path / "copy.db", sha256=digest)
     assert not (tmp_path / "copy.db").exists()
-
-
-def test_a_missing_file_leaves_no_copy(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        files.decompress(tmp_path / "kiosk-archive-2020.db.xz", tmp_path / "copy.db")
-    assert not (tmp_path / "copy.db").exists()
-
-
-def test_a_station_quitting_while_a_year_is_packed_is_not_held_up(tmp_path):
-    """The archiving thread is a daemon and so are xz's threads: the process ends when the
-    station does, in the middle of packing. (A thread pool's threads would hold the exit until
-    every piece handed to them is done: all twenty lines below would then be written.)"""
-    done = tmp_path / "done"
-    script = f"""
-import threading, time
-from kiosk.archive import xzstreams
-def piece(i):
-    time.sleep(0.2)
-    with open({str(done)!r}, "a") as f:
-        f.write(f"{{i}}\\n")
-    return i
-def archiving():
-    for _ in xzstreams._in_order(piece, range(20), 2):
-        pass
-threading.Thread(target=archiving, daemon=True).start()
-time.sleep(0.3)
-"""
-    run = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
-                         timeout=120)
-    assert run.returncode == 0
-    assert len(done.read_text().split()) < 20
