@@ -103,15 +103,11 @@ def named_file(folder: Path, year: int, manifest: dict[str, Any] | None) -> Path
 def remove_replaced(folder: Path, year: int) -> None:
     """Remove the year's other file once the one its manifest names is in place (a year
     written again as gzip leaves its xz file until then)."""
-    named = named_file(folder, year, read_manifest(folder, year))
-    if not named.is_file():
-        return
     removed = False
-    for other in _forms(folder, year):
-        if other != named:
-            with contextlib.suppress(OSError):
-                other.unlink()
-                removed = True
+    for other in replaced_files(folder, year):
+        with contextlib.suppress(OSError):  # Windows: open elsewhere; the next run retries
+            other.unlink()
+            removed = True
     if removed:
         fsync_dir(folder)
 
@@ -300,7 +296,7 @@ def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None =
 
 def _check_sqlite_length(src: Path, dst: Path, size: int) -> None:
     """An unpacked SQLite database is as long as its header says (a year cut exactly between
-    two streams is valid xz, but SQLite's page count then says more)."""
+    two streams or members is a valid file, but SQLite's page count then says more)."""
     with open(dst, "rb") as f:
         f.seek(0, os.SEEK_END)
         actual = f.tell()
@@ -441,10 +437,13 @@ def copy_years(source: Path, dest: Path, *, recheck_s: float | None = None) -> l
                 and target.stat().st_size == entry.size_bytes
                 and _still_verified(target, digest,
                                     RECHECK_S if recheck_s is None else recheck_s)):
-            continue
-        copied.append(_copy_year(entry, dest, target))
-        _note_verified(target, digest)
-        remove_replaced(dest, entry.year)  # the copy of a year the station rewrote from xz
+            pass
+        else:
+            copied.append(_copy_year(entry, dest, target))
+            _note_verified(target, digest)
+        # The copy of a year the station wrote again as gzip: its xz copy goes (at every
+        # round: a round cut off, or a file Windows would not delete, is retried).
+        remove_replaced(dest, entry.year)
     return copied
 
 
@@ -472,7 +471,10 @@ def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
             continue
         target = year_file(dest, entry.year)
         if not target.exists():
-            copied.append(_copy_year(entry, dest, dest / entry.path.name))
+            try:
+                copied.append(_copy_year(entry, dest, dest / entry.path.name))
+            except (OSError, ArchiveError) as exc:  # the other years are still restored
+                warnings.append(f"{entry.year} was not restored: {exc}")
             continue
         mine = read_manifest(dest, entry.year)
         if mine is None or sha256_file(target) != mine.get("file_sha256"):
@@ -495,9 +497,11 @@ def _copy_year(entry: ArchiveYear, dest: Path, target: Path) -> Path:
         tmp.unlink()
         raise ArchiveError(f"{entry.path} does not match its manifest: not copied (run "
                            "`kiosk doctor`)")
-    write_manifest(dest, entry.year, entry.manifest)
+    # The file, then its manifest: a copy cut off between holds the new file and the old
+    # manifest (the year's old pair when its name changed, xz to gzip), copied again next time.
     os.replace(tmp, target)
     fsync_dir(dest)
+    write_manifest(dest, entry.year, entry.manifest)
     return target
 
 
@@ -520,13 +524,26 @@ def pending_manifest(folder: Path, year: int) -> dict[str, Any] | None:
     return manifest if matches else None
 
 
-def has_pending(folder: Path) -> bool:
-    """A rewrite's manifest waits beside the files (finish_pending puts it in place)."""
+def has_leftovers(folder: Path) -> bool:
+    """A rewrite's manifest waits beside the files, or a year rewritten from xz still has its
+    old file (finish_pending finishes both)."""
     try:
-        return any(n.startswith(f".{PREFIX}") and n.endswith(PENDING_SUFFIX)
-                   for n in os.listdir(folder))
+        names = os.listdir(folder)
     except OSError:
         return False
+    return (any(n.startswith(f".{PREFIX}") and n.endswith(PENDING_SUFFIX) for n in names)
+            or any(replaced_files(folder, y) for y in year_numbers(folder)))
+
+
+def replaced_files(folder: Path, year: int) -> list[Path]:
+    """The year's files its manifest does not name, beside the one it names: an xz file a
+    rewrite as gzip has not removed yet (it still holds what the rewrite changed: personal
+    data a retention purge blanked)."""
+    there = _forms(folder, year)
+    if len(there) < 2:
+        return []
+    named = named_file(folder, year, read_manifest(folder, year))
+    return [p for p in there if p != named] if named in there else []
 
 
 def finish_pending(folder: Path) -> None:
@@ -553,5 +570,4 @@ def finish_pending(folder: Path) -> None:
             else:
                 pending.unlink()
     for year in year_numbers(folder):
-        if len(_forms(folder, year)) > 1:
-            remove_replaced(folder, year)
+        remove_replaced(folder, year)

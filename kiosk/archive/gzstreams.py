@@ -32,7 +32,9 @@ _FEXTRA = 0x04
 _SUBFIELD = b"KA"
 #: magic, flags, mtime 0, extra flags, OS unknown (255), XLEN 8, subfield KA of 4 bytes.
 _HEADER = struct.Struct("<3sBIBBH2sHI")
-_HEADER_BYTES = _HEADER.size  # 22
+_HEADER_BYTES = _HEADER.size  # 20
+#: Packed bytes handed to zlib at a time (zlib copies what it leaves unconsumed at each call).
+_INPUT = 1 << 20
 _TRAILER_BYTES = 8
 
 
@@ -65,9 +67,9 @@ def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
         spans = members(data)
     except ValueError:
         spans = None
-    if spans is None or len(spans) == 1 or threads <= 1:
-        # One member, one thread, or a file whose members do not say their lengths: unpacked
-        # in one go, which says what is wrong with it.
+    if spans is None:
+        # A file whose members do not say their lengths (or a damaged one): unpacked member
+        # after member, which says what is wrong with it.
         size = 0
 
         def counted() -> Iterator[bytes]:
@@ -89,8 +91,8 @@ def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
 
         def pieces() -> Iterator[bytes]:
             nonlocal got
-            for piece, rest in _member_pieces(view[start:stop]):
-                if rest:
+            for piece, end in _member_pieces(view[start:stop]):
+                if end not in (-1, stop - start):
                     raise zlib.error("a gzip member does not end where its header says")
                 got += len(piece)
                 yield piece
@@ -126,19 +128,23 @@ def members(data: bytes) -> list[tuple[int, int, int]]:
     return out
 
 
-def _member_pieces(data: memoryview) -> Iterator[tuple[bytes, bytes]]:
+def _member_pieces(data: memoryview) -> Iterator[tuple[bytes, int]]:
     """The first gzip member of `data` unpacked a piece at a time (zlib checks its header, its
-    CRC-32 and its length), each with what follows the member once it has ended (b""
-    before)."""
+    CRC-32 and its length), each with -1, the last with where the member ends in `data`."""
     unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    piece = unpacker.decompress(data, packing.PIECE)
-    while not unpacker.eof:
-        yield piece, b""
-        tail = unpacker.unconsumed_tail
-        if not tail and not piece:
+    pos = 0
+    while True:
+        chunk = unpacker.unconsumed_tail
+        if not chunk and pos < len(data):
+            chunk = data[pos:pos + _INPUT]
+            pos += len(chunk)
+        piece = unpacker.decompress(chunk, packing.PIECE)
+        if unpacker.eof:
+            yield piece, pos - len(unpacker.unused_data) - len(unpacker.unconsumed_tail)
+            return
+        if not piece and not chunk:
             raise EOFError("the gzip file ends before its member does")
-        piece = unpacker.decompress(tail, packing.PIECE)
-    yield piece, unpacker.unused_data
+        yield piece, -1
 
 
 def _strict(data: memoryview) -> Iterator[bytes]:
@@ -146,10 +152,10 @@ def _strict(data: memoryview) -> Iterator[bytes]:
     member is an error (Python's gzip module drops trailing zeros; a year is never followed
     by anything)."""
     while True:
-        rest = b""
-        for piece, after in _member_pieces(data):
+        ended = -1
+        for piece, end in _member_pieces(data):
             yield piece
-            rest = after
-        if not rest:
+            ended = end
+        data = data[ended:]
+        if not data:
             return
-        data = memoryview(rest)

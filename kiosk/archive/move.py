@@ -183,8 +183,10 @@ def archive(db: Database, folder: Path, before: date, *, station_id: str,
     last = last_year_for(before)
     first = first_live_year(db)
     results: list[YearResult] = []
-    if first is None:
-        return results
+    if first is None:  # nothing live; what a cut-off run left is still finished
+        if dry_run or not files.has_leftovers(folder):
+            return results
+        first = last + 1
     lock = None
     if not dry_run:  # one run at a time (the station's yearly run and a `kiosk archive`)
         try:

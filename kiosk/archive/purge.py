@@ -133,17 +133,17 @@ def purge_archives(folder: Path, *, now: datetime, dossier_days: int | None = No
             # A rewrite cut off between its renames (a real run finishes it first, under
             # the lock; a dry run reads the year by its pending manifest).
             pending = (files.pending_manifest(folder, y.year)
-                       if files.pending_file(folder, y.year).exists() and files.check(y)
-                       else None)
+                       if files.pending_file(folder, y.year).exists() else None)
             if pending is not None:
-                y = dataclasses.replace(y, manifest=pending)
+                y = dataclasses.replace(y, manifest=pending,
+                                        path=files.named_file(folder, y.year, pending))
             if y.manifest is not None and _maybe_due(y.manifest.get("personal"), dossier_day,
                                                      feedback_day):
                 years.append(y)
         return years
 
     todo = due()
-    if not todo and (dry_run or not files.has_pending(folder)):
+    if not todo and (dry_run or not files.has_leftovers(folder)):
         return out
     lock = None
     scratch = folder
@@ -240,7 +240,8 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
         _checkpoint("purge-renamed")
         os.replace(pending, files.manifest_file(folder, entry.year))
         files.fsync_dir(folder)
-        files.remove_replaced(folder, entry.year)
+        _checkpoint("purge-in-place")
+        files.remove_replaced(folder, entry.year)  # the year's xz file, when it had one
         log.info("archive: %d rewritten without personal data past retention (%d dossier(s), "
                  "%d feedback phone number(s))", entry.year, result.dossiers,
                  result.feedback_phones)

@@ -324,8 +324,9 @@ def _unpack(folder: Path, year: int, copy: Path) -> str | None:
             files.decompress(files.named_file(folder, year, manifest), copy, flush=False,
                              sha256=digest)
             return _identity(manifest)
-        except (files.NotItsManifests, FileNotFoundError):
-            pass  # replaced meanwhile (a year written again as gzip: under its new name)
+        except (files.NotItsManifests, OSError):
+            pass  # replaced meanwhile (a year written again as gzip: under its new name; on
+            # Windows an old file deleted while open elsewhere cannot be opened again)
     files.decompress(files.year_file(folder, year), copy, flush=False)
     return None
 

@@ -746,7 +746,13 @@ def check_archive(ctx: Context) -> list[CheckResult]:
     checked against its manifest (a damaged or unfinished file fails); a warning when the last
     archiving run failed, or when closed months (years) that [store] archive_keep_months
     (archive_keep_years) says should be archived are still in the live database."""
-    from kiosk.archive.files import archived_years, check, folder_for, pending_manifest
+    from kiosk.archive.files import (
+        archived_years,
+        check,
+        folder_for,
+        pending_manifest,
+        replaced_files,
+    )
     from kiosk.backup.files import size_text
 
     if ctx.config is not None:
@@ -777,7 +783,8 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         rows = sum(entry.rows.values())
         detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
         problem = check(entry)
-        if problem and pending_manifest(folder, entry.year) is not None:
+        old = replaced_files(folder, entry.year)
+        if pending_manifest(folder, entry.year) is not None:
             # A retention rewrite cut off between its two renames: the file is whole and
             # matches the manifest waiting beside it; a backup's copy would bring back the
             # personal data the rewrite removed.
@@ -787,6 +794,14 @@ def check_archive(ctx: Context) -> list[CheckResult]:
                                 "purge`, `kiosk petition purge` or the station's yearly run "
                                 "puts it in place. Do not restore this year from a backup "
                                 "(docs/archive.md)."))
+        elif old and not problem:
+            # A year written again as gzip whose xz file was not removed (the run cut off, or
+            # Windows would not delete it): it may hold what the rewrite removed.
+            results.append(warn("archive", f"{detail}, verified; its older file "
+                                f"{', '.join(p.name for p in old)} is still beside it",
+                                "Nothing is lost: the next `kiosk archive`, `kiosk dossier "
+                                "purge` or `kiosk petition purge` removes it (it may hold "
+                                "personal data the retention purge removed from the year)."))
         elif problem:
             results.append(fail("archive", f"{detail}: {problem}",
                                 "Run `kiosk archive` again (it finishes a run that was cut "

@@ -161,7 +161,7 @@ def test_a_file_that_cannot_be_replaced_leaves_the_year_as_it_was(station, monke
     (moved,) = _archive(station, date(2026, 9, 1))
     assert moved.rows["tickets"] == 24
     assert files.read_manifest(folder, 2026)["until"] == "2026-09-01"
-    assert not files.has_pending(folder)
+    assert not files.has_leftovers(folder)
     (entry,) = files.archived_years(folder)
     assert files.check(entry) is None
 

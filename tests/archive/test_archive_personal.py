@@ -199,6 +199,72 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     assert raw.stat().st_mtime_ns == stamp
 
 
+def _in_xz(folder, needle: bytes, tmp_path) -> bool:
+    plain = tmp_path / f"xz-{os.urandom(3).hex()}.db"
+    files.decompress(folder / "kiosk-archive-2024.db.xz", plain)
+    return needle in plain.read_bytes()
+
+
+def test_a_year_s_xz_file_left_by_a_cut_off_purge_is_removed_by_the_next(station, tmp_path,
+                                                                         capsys):
+    """Killed after the year was written again as gzip and its manifest put in place, before
+    the xz file went: the xz file still holds the names the purge removed. The doctor says
+    so, and the next purge removes it, though it has nothing else to do."""
+    from kiosk.archive.move import STOP_AT_ENV
+
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    folder = station / "archive"
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+    as_xz(folder, 2024)
+    env = {**os.environ, STOP_AT_ENV: "purge-in-place", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    assert sorted(p.name for p in folder.glob("kiosk-archive-2024.db.*")) == [
+        "kiosk-archive-2024.db.gz", "kiosk-archive-2024.db.xz"]
+    assert _in_xz(folder, who["name"].encode(), tmp_path)
+    line = _doctor_line(station)
+    assert line.status == WARN and "kiosk-archive-2024.db.xz is still beside it" in line.detail
+    assert "kiosk dossier purge" in line.fix
+    assert kiosk(station, "dossier", "purge") == 0
+    assert sorted(p.name for p in folder.glob("kiosk-archive-2024.db.*")) == [
+        "kiosk-archive-2024.db.gz"]
+    assert "still beside it" not in _doctor_line(station).detail
+
+
+def test_a_backup_copy_in_xz_windows_would_not_delete_goes_at_the_next_round(
+        station, tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    folder = station / "archive"
+    as_xz(folder, 2024)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    paths = Paths(station, station / "kiosk.toml")
+    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
+    config, problem = load_config(paths)
+    assert problem is None
+    assert backup_round(config, paths).ok
+    kept = usb / files.backup_folder_name(config.station.id)
+    assert (kept / "kiosk-archive-2024.db.xz").exists()
+    real = Path.unlink
+
+    def in_use(self, *args, **kwargs):  # Windows: a file open elsewhere is not deleted
+        if self.parent == kept and self.name.endswith(".db.xz"):
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", in_use)
+    assert kiosk(station, "dossier", "purge") == 0  # 2024 as gzip, copied to the backup
+    monkeypatch.setattr(Path, "unlink", real)
+    assert sorted(p.name for p in kept.glob("*.db.*")) == [
+        "kiosk-archive-2024.db.gz", "kiosk-archive-2024.db.xz"]
+    assert files.year_file(kept, 2024).name == "kiosk-archive-2024.db.gz"
+    assert backup_round(config, paths).ok
+    assert sorted(p.name for p in kept.glob("*.db.*")) == ["kiosk-archive-2024.db.gz"]
+
+
 _PURGE = """
 import sys
 from pathlib import Path
@@ -207,10 +273,14 @@ sys.exit(main(["--data-dir", sys.argv[1], "dossier", "purge"]))
 """
 
 
-def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station, capsys):
+@pytest.mark.parametrize("held", ["gz", "xz"])
+def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station, capsys,
+                                                                        held):
     from kiosk.archive.move import STOP_AT_ENV
 
     (station / "kiosk.toml").write_text("", encoding="utf-8")
+    if held == "xz":  # the old pair still matches; the new file and manifest wait beside it
+        as_xz(station / "archive", 2024)
     old = files.read_manifest(station / "archive", 2024)
     env = {**os.environ, STOP_AT_ENV: "purge-renamed", "QT_QPA_PLATFORM": "offscreen"}
     env.pop("KIOSK_CONFIG", None)
@@ -280,7 +350,7 @@ def test_the_first_purge_after_a_kill_between_the_renames_finishes_the_year(stat
     assert manifest["personal"]["dossiers"]["rows"] == 0  # the killed run's rewrite kept
     assert manifest["personal"]["feedback_phones"]["rows"] == 0
     assert _doctor_line(station).status == PASS
-    assert not files.has_pending(station / "archive")
+    assert not files.has_leftovers(station / "archive")
 
 
 def test_a_dry_run_leaves_a_real_purges_work_files_alone(station, capsys):
