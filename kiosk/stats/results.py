@@ -428,13 +428,18 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
             if clerk:
                 ticket_clerk[tid] = clerk  # the last call or finish wins
     if ticket_ids:
-        ids = ",".join(str(i) for i in ticket_ids)
+        # The rated tickets' ids lie close together (a range's tickets): their span read by
+        # the ticket_id indexes, the rated ones kept here. A list of tens of thousands of ids
+        # in the SQL was made into a look-up table for each branch of the archive views.
+        rated_ids = set(ticket_ids)
+        span = (ticket_ids[0], ticket_ids[-1])
         for tid, procedure in db.execute(
-                f"SELECT ticket_id, procedure_code FROM dossiers WHERE ticket_id IN ({ids}) "
+                "SELECT ticket_id, procedure_code FROM dossiers WHERE ticket_id BETWEEN ? AND ? "
                 "UNION ALL SELECT td.ticket_id, d.procedure_code FROM ticket_dossiers td "
-                f"JOIN dossiers d ON d.code = td.dossier_code WHERE td.ticket_id IN ({ids})"
-                ).fetchall():
-            ticket_procedure.setdefault(tid, procedure)
+                "JOIN dossiers d ON d.code = td.dossier_code WHERE td.ticket_id BETWEEN ? AND ?",
+                (*span, *span)).fetchall():
+            if tid in rated_ids:
+                ticket_procedure.setdefault(tid, procedure)
     codes = sorted({r[3] for r in wanted if r[3]})
     code_procedure: dict[str, str] = {}
     if codes:
