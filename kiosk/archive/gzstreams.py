@@ -64,46 +64,20 @@ def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
     or EOFError when it is damaged or cut short (a cut exactly between two members is a valid
     gzip file: the caller checks what it got, kiosk/archive/files.py)."""
     try:
-        spans = members(data)
+        spans: list[tuple[int, int, int]] | None = members(data)
     except ValueError:
-        spans = None
-    if spans is None:
-        # A file whose members do not say their lengths (or a damaged one): unpacked member
-        # after member, which says what is wrong with it.
-        size = 0
-
-        def counted() -> Iterator[bytes]:
-            nonlocal size
-            for piece in _strict(memoryview(data)):
-                size += len(piece)
-                yield piece
-
-        sink(0, counted())
-        return size
-    offsets = [0]
-    for _, _, size in spans:
-        offsets.append(offsets[-1] + size)
+        spans = None  # members that do not say their lengths (or a damaged file): unpacked
+        # member after member, which says what is wrong with it
     view = memoryview(data)
 
-    def one(i: int) -> None:
-        start, stop, size = spans[i]
-        got = 0
+    def span(start: int, stop: int) -> Iterator[bytes]:
+        for piece, end in _member_pieces(view[start:stop]):
+            if end not in (-1, stop - start):
+                raise zlib.error("a gzip member does not end where its header says")
+            yield piece
 
-        def pieces() -> Iterator[bytes]:
-            nonlocal got
-            for piece, end in _member_pieces(view[start:stop]):
-                if end not in (-1, stop - start):
-                    raise zlib.error("a gzip member does not end where its header says")
-                got += len(piece)
-                yield piece
-
-        sink(offsets[i], pieces())
-        if got != size:
-            raise zlib.error("a gzip member does not hold what its trailer says")
-
-    for _ in packing.in_order(one, range(len(spans)), threads):
-        pass
-    return offsets[-1]
+    return packing.unpack_spans(spans, sink, threads, whole=lambda: _strict(view), span=span,
+                                error=zlib.error)
 
 
 def members(data: bytes) -> list[tuple[int, int, int]]:

@@ -73,6 +73,48 @@ def in_order(work: Callable[[T], R], items: Iterable[T], threads: int) -> Iterat
         yield running.popleft().outcome()
 
 
+def unpack_spans(spans: list[tuple[int, int, int]] | None, sink: Sink, threads: int, *,
+                 whole: Callable[[], Iterator[bytes]],
+                 span: Callable[[int, int], Iterator[bytes]],
+                 error: type[Exception]) -> int:
+    """Unpack a file into `sink`; returns the plain size. `spans`: (start, stop, plain size) of
+    its independent streams, unpacked `threads` at a time by `span(start, stop)`, each to its
+    place (one that does not give the size its file says raises `error`); None: `whole()`
+    unpacks the file in one go, from the start."""
+    if spans is None:
+        size = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal size
+            for piece in whole():
+                size += len(piece)
+                yield piece
+
+        sink(0, counted())
+        return size
+    offsets = [0]
+    for _, _, size in spans:
+        offsets.append(offsets[-1] + size)
+
+    def one(i: int) -> None:
+        start, stop, size = spans[i]
+        got = 0
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal got
+            for piece in span(start, stop):
+                got += len(piece)
+                yield piece
+
+        sink(offsets[i], pieces())
+        if got != size:
+            raise error("a stream does not hold the bytes its file says")
+
+    for _ in in_order(one, range(len(spans)), threads):
+        pass
+    return offsets[-1]
+
+
 def threads_for(user_waits: bool) -> int:
     """Threads for a file: up to 2 cores where someone waits for it (a report, the command
     line), one for the station's own background work (its archiving run, which had the

@@ -49,45 +49,21 @@ def unpack(data: bytes, sink: Sink, threads: int = 1) -> int:
     or cut short (a cut exactly between two streams is a valid xz file: the caller checks
     what it got, kiosk/archive/files.py)."""
     try:
-        spans = streams(data)
+        spans: list[tuple[int, int, int]] | None = streams(data)
     except ValueError:
         spans = None
-    if spans is None or len(spans) == 1 or threads <= 1:
-        # One stream, one thread, or a file whose ends do not parse: unpacked in one go,
-        # which says what is wrong with it.
-        size = 0
+    if spans is not None and (len(spans) == 1 or threads <= 1):
+        spans = None  # one stream, or one thread: unpacked in one go, as it always was
+    # (a file whose ends do not parse too, which says what is wrong with it)
 
-        def counted() -> Iterator[bytes]:
-            nonlocal size
-            for piece in _strict(data):
-                size += len(piece)
-                yield piece
+    def span(start: int, stop: int) -> Iterator[bytes]:
+        for piece, rest in _stream(data[start:stop]):
+            if rest:
+                raise lzma.LZMAError("an xz stream does not end where its index says")
+            yield piece
 
-        sink(0, counted())
-        return size
-    offsets = [0]
-    for _, _, size in spans:
-        offsets.append(offsets[-1] + size)
-
-    def one(i: int) -> None:
-        start, stop, size = spans[i]
-        got = 0
-
-        def pieces() -> Iterator[bytes]:
-            nonlocal got
-            for piece, rest in _stream(data[start:stop]):
-                if rest:
-                    raise lzma.LZMAError("an xz stream does not end where its index says")
-                got += len(piece)
-                yield piece
-
-        sink(offsets[i], pieces())
-        if got != size:
-            raise lzma.LZMAError("an xz stream does not hold what its index says")
-
-    for _ in packing.in_order(one, range(len(spans)), threads):
-        pass
-    return offsets[-1]
+    return packing.unpack_spans(spans, sink, threads, whole=lambda: _strict(data), span=span,
+                                error=lzma.LZMAError)
 
 
 def _stream(data: bytes) -> Iterator[tuple[bytes, bytes]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.archive import packing
 from tests.archive.test_archive import seed_station
 
 
@@ -19,3 +20,11 @@ def station(seeded, tmp_path) -> Path:
     data = tmp_path / "station"
     shutil.copytree(seeded, data)
     return data
+
+
+@pytest.fixture
+def small_streams(monkeypatch) -> int:
+    """Archive files packed in streams (gzip members, xz streams) of 64 KiB, not 16 MiB."""
+    size = 64 << 10
+    monkeypatch.setattr(packing, "STREAM_BYTES", size)
+    return size

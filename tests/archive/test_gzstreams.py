@@ -20,14 +20,8 @@ import pytest
 from kiosk.archive import files, gzstreams, packing
 
 
-@pytest.fixture
-def small_streams(monkeypatch) -> int:
-    size = 64 << 10
-    monkeypatch.setattr(packing, "STREAM_BYTES", size)
-    return size
-
-
-def _unpacked(packed: bytes, threads: int) -> bytes:
+def _unpacked(packed: bytes, threads: int, unpack=gzstreams.unpack) -> bytes:
+    """What `unpack` gives for the file `packed`, its sink written to from `threads`."""
     out = bytearray()
     lock = threading.Lock()
 
@@ -40,7 +34,7 @@ def _unpacked(packed: bytes, threads: int) -> bytes:
                 out[offset:end] = piece
             offset = end
 
-    size = gzstreams.unpack(packed, sink, threads)
+    size = unpack(packed, sink, threads)
     assert size == len(out)
     return bytes(out)
 

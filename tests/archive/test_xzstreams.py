@@ -6,45 +6,17 @@ from __future__ import annotations
 
 import io
 import lzma
-import random
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from kiosk.archive import files, packing, xzstreams
-
-
-@pytest.fixture
-def small_streams(monkeypatch) -> int:
-    size = 64 << 10
-    monkeypatch.setattr(packing, "STREAM_BYTES", size)
-    return size
+from kiosk.archive import files, xzstreams
+from tests.archive.test_gzstreams import _plain, _year_db
+from tests.archive.test_gzstreams import _unpacked as unpacked_by
 
 
 def _unpacked(packed: bytes, threads: int) -> bytes:
-    out = bytearray()
-
-    def sink(offset, pieces):
-        for piece in pieces:
-            end = offset + len(piece)
-            if len(out) < end:
-                out.extend(bytes(end - len(out)))
-            out[offset:end] = piece
-            offset = end
-
-    size = xzstreams.unpack(packed, sink, threads)
-    assert size == len(out)
-    return bytes(out)
-
-
-def _plain(size: int, seed: int = 1) -> bytes:
-    rng = random.Random(seed)
-    words = [rng.randbytes(rng.randint(3, 40)) for _ in range(300)]
-    out = bytearray()
-    while len(out) < size:
-        out += rng.choice(words)
-    return bytes(out[:size])
+    return unpacked_by(packed, threads, xzstreams.unpack)
 
 
 @pytest.mark.parametrize("threads", [1, 3])
@@ -150,16 +122,6 @@ def test_leading_padding_is_refused_as_xz_refuses_it(small_streams):
         xzstreams.streams(b"\x00" * 4 + packed)
     with pytest.raises(lzma.LZMAError):
         _unpacked(b"\x00" * 4 + packed, 2)
-
-
-def _year_db(path: Path, rows: int) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
-    rng = random.Random(7)
-    conn.executemany("INSERT INTO t (note) VALUES (?)",
-                     [(rng.randbytes(rng.randint(10, 200)).hex(),) for _ in range(rows)])
-    conn.commit()
-    conn.close()
 
 
 def test_a_year_cut_exactly_between_two_streams_is_caught(small_streams, tmp_path):
