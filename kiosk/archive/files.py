@@ -470,14 +470,16 @@ def restore_years(source: Path, dest: Path) -> tuple[list[Path], list[str]]:
         if entry.manifest is None:
             continue
         target = year_file(dest, entry.year)
-        if not target.exists():
+        mine = read_manifest(dest, entry.year)
+        if not target.exists() or mine is None:  # (no manifest: a restore cut off mid-copy)
             try:
                 copied.append(_copy_year(entry, dest, dest / entry.path.name))
             except (OSError, ArchiveError) as exc:  # the other years are still restored
                 warnings.append(f"{entry.year} was not restored: {exc}")
+            else:
+                remove_replaced(dest, entry.year)
             continue
-        mine = read_manifest(dest, entry.year)
-        if mine is None or sha256_file(target) != mine.get("file_sha256"):
+        if sha256_file(target) != mine.get("file_sha256"):
             warnings.append(f"{target} does not match its manifest; it was kept as it is, "
                             f"the backup's copy of {entry.year} is {entry.path} (run "
                             "`kiosk doctor`)")

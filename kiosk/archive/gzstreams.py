@@ -114,7 +114,10 @@ def _member_pieces(data: memoryview) -> Iterator[tuple[bytes, int]]:
             pos += len(chunk)
         piece = unpacker.decompress(chunk, packing.PIECE)
         if unpacker.eof:
-            yield piece, pos - len(unpacker.unused_data) - len(unpacker.unconsumed_tail)
+            # What followed the member in the last input given (the tail of the input before
+            # it, or a new slice: either ends at `pos`); zlib may leave it in unconsumed_tail
+            # as well, which is not counted twice.
+            yield piece, pos - len(unpacker.unused_data)
             return
         if not piece and not chunk:
             raise EOFError("the gzip file ends before its member does")

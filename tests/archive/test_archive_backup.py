@@ -160,3 +160,32 @@ def test_a_restore_copies_only_missing_years_and_keeps_the_station_s_own(
     assert report["archives_restored"] == []
     assert len(report["archive_warnings"]) == 1 and "2025" in report["archive_warnings"][0]
     assert files.year_file(folder, 2025).read_bytes() == newer[:-4]
+
+
+def test_a_restore_cut_off_between_a_year_and_its_manifest_is_finished_by_the_next(
+        archived, tmp_path):
+    """The file is renamed in before its manifest: a power cut between leaves the year's file
+    without a manifest, which the next restore copies again (a year without its manifest is
+    not one the station holds: the doctor fails it, nothing can extend or back it up)."""
+    source = archived / "archive"
+    dest = tmp_path / "restored"
+    dest.mkdir()
+    shutil.copyfile(files.year_file(source, 2024), dest / files.year_file(source, 2024).name)
+    copied, warnings = files.restore_years(source, dest)
+    assert warnings == []
+    assert sorted(p.name for p in copied) == ["kiosk-archive-2024.db.gz",
+                                              "kiosk-archive-2025.db.gz"]
+    assert all(files.check(entry) is None for entry in files.archived_years(dest))
+    # An xz year without its manifest beside a backup's gzip copy: one file left, the copy's.
+    from tests.archive.test_archive_months import as_xz
+
+    elsewhere = tmp_path / "xz"
+    shutil.copytree(source, elsewhere)
+    xz = as_xz(elsewhere, 2024)
+    files.manifest_file(dest, 2024).unlink()
+    files.year_file(dest, 2024).unlink()
+    shutil.copyfile(xz, dest / xz.name)
+    copied, warnings = files.restore_years(source, dest)
+    assert warnings == [] and [p.name for p in copied] == ["kiosk-archive-2024.db.gz"]
+    assert sorted(p.name for p in dest.glob("kiosk-archive-2024.db.*")) == [
+        "kiosk-archive-2024.db.gz"]
