@@ -544,8 +544,10 @@ def replaced_files(folder: Path, year: int) -> list[Path]:
     there = _forms(folder, year)
     if len(there) < 2:
         return []
-    named = named_file(folder, year, read_manifest(folder, year))
-    return [p for p in there if p != named] if named in there else []
+    named = (read_manifest(folder, year) or {}).get("file")
+    if named not in [p.name for p in there]:
+        return []  # no readable manifest naming one of them: nothing says which is the year
+    return [p for p in there if p.name != named]
 
 
 def finish_pending(folder: Path) -> None:

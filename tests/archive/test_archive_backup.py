@@ -189,3 +189,19 @@ def test_a_restore_cut_off_between_a_year_and_its_manifest_is_finished_by_the_ne
     assert warnings == [] and [p.name for p in copied] == ["kiosk-archive-2024.db.gz"]
     assert sorted(p.name for p in dest.glob("kiosk-archive-2024.db.*")) == [
         "kiosk-archive-2024.db.gz"]
+
+
+def test_a_year_with_two_files_and_no_readable_manifest_keeps_both(archived, tmp_path):
+    """Nothing says which file is the year: neither is removed (`kiosk doctor` fails it)."""
+    from tests.archive.test_archive_months import as_xz
+
+    folder = tmp_path / "archive"
+    shutil.copytree(archived / "archive", folder)
+    gz = files.year_file(folder, 2024)
+    kept = gz.read_bytes()
+    xz = as_xz(folder, 2024)
+    gz.write_bytes(kept)
+    files.manifest_file(folder, 2024).write_text("{not json", encoding="utf-8")
+    files.finish_pending(folder)
+    assert gz.exists() and xz.exists()
+    assert files.replaced_files(folder, 2024) == []
