@@ -784,15 +784,18 @@ def check_archive(ctx: Context) -> list[CheckResult]:
         detail = f"{entry.year}: {entry.path.name}, {size_text(entry.size_bytes)}, {rows} record(s)"
         problem = check(entry)
         old = replaced_files(folder, entry.year)
-        if pending_manifest(folder, entry.year) is not None:
-            # A retention rewrite cut off between its two renames: the file is whole and
-            # matches the manifest waiting beside it; a backup's copy would bring back the
-            # personal data the rewrite removed.
-            results.append(warn("archive", f"{detail}: rewritten by the retention purge, its "
-                                "new manifest not yet in place (the run was cut off)",
+        pending = pending_manifest(folder, entry.year)
+        if pending is not None:
+            # A rewrite cut off between its two renames: the file is whole and matches the
+            # manifest waiting beside it; a backup's copy would bring back the personal data
+            # a retention rewrite removed (its manifest says when it purged).
+            by = ("rewritten by the retention purge" if "purged_at" in pending
+                  else "extended by an archiving run")
+            results.append(warn("archive", f"{detail}: {by}, its new manifest not yet in "
+                                "place (the run was cut off)",
                                 "Nothing is lost: the next `kiosk archive`, `kiosk dossier "
-                                "purge`, `kiosk petition purge` or the station's yearly run "
-                                "puts it in place. Do not restore this year from a backup "
+                                "purge`, `kiosk petition purge` or the station's own archiving "
+                                "run puts it in place. Do not restore this year from a backup "
                                 "(docs/archive.md)."))
         elif old and not problem:
             # A year written again as gzip whose xz file was not removed (the run cut off, or

@@ -423,6 +423,13 @@ def test_killed_at_any_step_while_extending_a_year_loses_and_doubles_nothing(sta
     if step in ("built", "packed"):  # before the rename: the year's file as it was
         assert files.read_manifest(station / "archive", 2026) == old
         assert live_count(station, "tickets", "day < '2026-09-01'") == 24
+    if step == "renamed":  # the doctor says which run was cut off, and that nothing is lost
+        from kiosk.diagnostics.checks import check_archive, run_checks
+
+        results = run_checks(Paths(station, station / "kiosk.toml"), config=MONTHS,
+                             checks=[check_archive])
+        (line,) = [r for r in results if "kiosk-archive-2026" in r.detail]
+        assert "extended by an archiving run, its new manifest not yet in place" in line.detail
     assert month_reports(station, tmp_path / "cut") == before
     assert _archive(station, date(2026, 9, 1)) or step == "deleted"
     assert not [p for p in (station / "archive").iterdir() if p.name.startswith(".")]

@@ -292,6 +292,7 @@ def test_a_purge_killed_between_its_renames_is_finished_by_the_next_run(station,
     assert files.read_manifest(station / "archive", 2024) == old
     line = _doctor_line(station)
     assert line.status == WARN and "new manifest not yet in place" in line.detail
+    assert "rewritten by the retention purge" in line.detail
     assert "Do not restore" in line.fix and "restore it from a backup" not in line.fix
     assert kiosk(station, "archive") == 0  # (as the doctor's fix says) finishes it
     line = _doctor_line(station)
