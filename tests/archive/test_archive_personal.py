@@ -74,6 +74,18 @@ def _unpacked(data, tmp_path, year=2024):
     return plain
 
 
+def _with_usb(station, tmp_path):
+    """The station configured with a backup folder, as its commands see it (its id names its
+    folder of archive copies): (config, paths, the folder)."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    paths = Paths(station, station / "kiosk.toml")
+    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
+    config, problem = load_config(paths)
+    assert problem is None
+    return config, paths, usb
+
+
 def _doctor_line(data, config=None):
     (line,) = [r for r in run_checks(Paths(data, data / "kiosk.toml"), config=config or Config(),
                                      checks=[check_archive]) if "2024:" in r.detail]
@@ -126,14 +138,8 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     who = json.loads((station / "who.json").read_text(encoding="utf-8"))
     if held == "xz":
         as_xz(station / "archive", 2024)
-    usb = tmp_path / "usb"
-    usb.mkdir()
-    paths = Paths(station, station / "kiosk.toml")
-    # Retention back to its default (90 days), with the backup folder configured; the
-    # station as its commands see it (its id names its folder of archive copies).
-    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
-    config, problem = load_config(paths)
-    assert problem is None
+    # Retention back to its default (90 days), with the backup folder configured.
+    config, paths, usb = _with_usb(station, tmp_path)
     (station / "kiosk.toml").write_text(LONG + f'[backup]\nfolder = "{usb}"\n',
                                         encoding="utf-8")
     assert backup_round(config, paths).ok
@@ -239,12 +245,7 @@ def test_a_backup_copy_in_xz_windows_would_not_delete_goes_at_the_next_round(
 
     folder = station / "archive"
     as_xz(folder, 2024)
-    usb = tmp_path / "usb"
-    usb.mkdir()
-    paths = Paths(station, station / "kiosk.toml")
-    (station / "kiosk.toml").write_text(f'[backup]\nfolder = "{usb}"\n', encoding="utf-8")
-    config, problem = load_config(paths)
-    assert problem is None
+    config, paths, usb = _with_usb(station, tmp_path)
     assert backup_round(config, paths).ok
     kept = usb / files.backup_folder_name(config.station.id)
     assert (kept / "kiosk-archive-2024.db.xz").exists()
