@@ -32,7 +32,6 @@ counters forward (`office_dossiers`) carry no history or slips and are not in th
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -394,39 +393,26 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
     ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
     ticket_procedure: dict[int, str] = {}
     clerks: dict[str | None, str | None] = {}
-    unsure: list[int] = []
-    # The other rated tickets: the detail of their last call or finish naming a clerk (by
-    # time text, then row id, as the counters wrote them), SQLite picking it.
+    # The other rated tickets (issued before the range): the clerk of their last call or
+    # finish naming one (by time text, then row id, as the counters wrote them), their events
+    # read by the ticket's id. In Python: a detail may be a printer's plain message, and
+    # SQLite may run json_extract on it before json_valid over the archive views.
     others = [t for t in ticket_ids if t not in known]
     if others:
         from kiosk.archive.reading import ensure_index
 
         ensure_index(db, "queue_events", ("ticket_id",))  # when with_archives deferred it
-    picked = db.execute(
-        "SELECT t.value, (SELECT e.detail FROM queue_events e WHERE e.ticket_id = t.value "
-        " AND e.kind IN ('called', 'finished') AND json_valid(e.detail) "
-        " AND trim(coalesce(json_extract(e.detail, '$.clerk'), '')) != '' "
-        " ORDER BY e.at DESC, e.id DESC LIMIT 1) FROM json_each(?) t",
-        (json.dumps(others),)).fetchall() if others else []
-    for tid, raw in picked:
-        if raw is None:
-            continue
-        if raw not in clerks:
-            clerks[raw] = _name(_detail(raw).get("clerk"))
-        if clerks[raw]:
-            ticket_clerk[tid] = clerks[raw]
-        else:
-            unsure.append(tid)  # a name of spaces SQLite's trim() does not know: read all
-    if unsure:
-        ids = ",".join(str(i) for i in sorted(set(unsure)))
+        # A list of ids, not a subquery: SQLite looks it up in each part of the archive views
+        # by its index (a subquery there reads every part whole).
+        ids = ",".join(str(int(t)) for t in others)
         for tid, raw in db.execute(
-                "SELECT ticket_id, detail FROM queue_events WHERE ticket_id IN "
-                f"({ids}) AND +kind IN ('called', 'finished') ORDER BY at, id").fetchall():
+                f"SELECT ticket_id, detail FROM queue_events WHERE ticket_id IN ({ids}) "
+                "AND +kind IN ('called', 'finished') ORDER BY at, id").fetchall():
             if raw not in clerks:
                 clerks[raw] = _name(_detail(raw).get("clerk"))
             clerk = clerks[raw]
             if clerk:
-                ticket_clerk[tid] = clerk  # the last call or finish wins
+                ticket_clerk[tid] = clerk  # the last call or finish naming one wins
     if ticket_ids:
         # The rated tickets' ids lie close together (a range's tickets): their span read by
         # the ticket_id indexes, the rated ones kept here. A list of tens of thousands of ids

@@ -4,8 +4,9 @@ over archived and live rows (kiosk/archive/reading.py)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
@@ -444,3 +445,37 @@ def test_a_later_years_file_that_starts_after_the_range_is_not_attached(station,
     for damaged in ("2026/01/01", 20260101, "", None):  # one that is not a day: attached too
         files.write_manifest(folder, 2026, {**manifest, EARLIEST_KEY: damaged})
         assert needed_years(folder, date(2024, 1, 1), date(2024, 12, 31)) == [2024, 2025, 2026]
+
+
+def test_a_rated_ticket_issued_before_the_range_is_looked_up_over_archived_years(station):
+    """A rating in the range whose ticket was issued before it (its clerk is not among the
+    range's tickets): the clerk of its last call is read from the archived queue events by the
+    ticket's id, beside print failures whose detail is the printer's plain message (not
+    JSON); the figures are those read before archiving."""
+    from kiosk.ticketing import TicketDesk
+
+    config = Config()
+    db = connect(station / "kiosk.db")
+    try:
+        desk = TicketDesk(db, config)
+        old = desk.get(db.execute("SELECT id FROM tickets WHERE day = '2024-03-04' "
+                                  "ORDER BY id LIMIT 1").fetchone()[0])
+        desk.record_print(old, False, "Máy in hết giấy",
+                          at=datetime(2024, 3, 4, 16, 0, tzinfo=ZoneInfo(TZ)))
+        db.conn.execute("UPDATE ratings SET ticket_uid = ? WHERE id = (SELECT min(id) FROM "
+                        "ratings WHERE at LIKE '2024-12-30%')", (old.uid,))
+        db.conn.commit()
+        first, last = date(2024, 12, 30), date(2024, 12, 31)
+        before = office_stats(db, first, last, TZ, keep_days=False)
+    finally:
+        db.conn.close()
+    assert before.results.total.rated
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=first, end=last) as years:
+            assert years
+            after = office_stats(db, first, last, TZ, keep_days=False)
+    finally:
+        db.conn.close()
+    assert after == before
