@@ -43,7 +43,7 @@ from kiosk.archive import files, packing
 from kiosk.archive.files import FORMAT, ArchiveError
 from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
 from kiosk.private_files import write_private_atomic
-from kiosk.store import transaction
+from kiosk.store import transaction, wrap
 
 log = logging.getLogger(__name__)
 
@@ -421,7 +421,7 @@ def _day_marks(work: Path) -> dict[str, str | None]:
 
     conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
     try:
-        db = Database(conn)
+        db = wrap(conn)
         return {**latest_marks(db), EARLIEST_KEY: earliest_day(db)}
     finally:
         conn.close()

@@ -130,13 +130,12 @@ def _sync_status(config: Config | None, db_path: Path) -> dict[str, Any]:
     if config is None or not db_path.exists():
         return {"available": False}
     try:
-        from sqlite_utils import Database
-
+        from kiosk.store import wrap
         from sync.status import read_status, set_aside_records
 
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
         try:
-            db = Database(conn)
+            db = wrap(conn)
             status = read_status(db, config.sync.server_url)
             aside = set_aside_records(db, 200)
         finally:

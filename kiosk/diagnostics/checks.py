@@ -643,11 +643,11 @@ def check_sync_backlog(ctx: Context) -> list[CheckResult]:
     if not path.exists():
         return [skip("sync backlog", "no database yet")]
     try:
-        from sqlite_utils import Database
+        from kiosk.store import wrap
 
         conn = sqlite3.connect(str(path), timeout=5)
         try:
-            status = read_status(Database(conn), ctx.config.sync.server_url)
+            status = read_status(wrap(conn), ctx.config.sync.server_url)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -938,14 +938,14 @@ def _archive_overdue(ctx: Context) -> list[CheckResult]:
     before = due_before(config.store, today)
     if before is None or not path.exists():
         return []
-    from sqlite_utils import Database
+    from kiosk.store import wrap
 
     try:
         conn = _open_for_check(path, read_only=True)
     except sqlite3.Error:
         return []
     try:
-        db = Database(conn)
+        db = wrap(conn)
         late = archive(db, ctx.paths.archive, before, station_id=config.station.id,
                        dry_run=True, keep_dossiers=keeps_dossiers(config, db))
     except sqlite3.Error as exc:

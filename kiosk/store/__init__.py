@@ -15,6 +15,7 @@ _EXPORTS = {
     "migrate": "kiosk.store.db",
     "schema_version": "kiosk.store.db",
     "transaction": "kiosk.store.db",
+    "wrap": "kiosk.store.db",
     "append_outbox": "kiosk.store.outbox",
 }
 

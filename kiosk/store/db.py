@@ -64,9 +64,16 @@ def connect(path: Path | str) -> Database:
         else:
             advice = "Run `kiosk doctor`: it tells a damaged file from a disk problem."
         raise StoreError(f"Cannot open the database {path}: {exc}. {advice}") from exc
-    db = Database(conn)
+    db = wrap(conn)
     migrate(db)
     return db
+
+
+def wrap(conn: sqlite3.Connection) -> Database:
+    """`conn` as the store's Database, without sqlite-utils' plugins: any installed package's
+    `sqlite_utils` entry point would run on the station's connections, and finding them reads
+    every installed package's metadata (about 20 ms of each command's and window's start)."""
+    return Database(conn, execute_plugins=False)
 
 
 EMPTY_GRACE_S = 120

@@ -79,3 +79,17 @@ def test_many_connections_opening_a_new_database_at_once_migrate_it_once(tmp_pat
         t.join()
     assert not errors
     assert schema_version(connect(path)) == len(MIGRATIONS)
+
+
+def test_no_sqlite_utils_plugin_runs_on_the_stations_connections(db_path):
+    """sqlite-utils would load every installed package's `sqlite_utils` entry point and let it
+    prepare each connection: the station's connections load none (a fresh process: another
+    test may have loaded them in this one)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from kiosk.store import connect; connect(sys.argv[1]); "
+            "import sqlite_utils.plugins as p; print(p._plugins_loaded)")
+    out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "False"
