@@ -299,10 +299,12 @@ def test_sync_once_against_the_frozen_city_server(build, tmp_path):
 
 
 def test_doctor_self_test(build, tmp_path):
-    """`kiosk doctor --self-test` (ticket raster, bundled QR, fresh database, sync worker against
-    a local server) must pass inside the frozen build."""
+    """`kiosk doctor --self-test` (ticket raster, bundled QR, fresh database, an archive year
+    unpacked by ISA-L, sync worker against a local server) must pass inside the frozen
+    build."""
     proc = kiosk(build, tmp_path, "doctor", "--self-test", "--json", timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     assert report["ok"], report
-    assert {"ticket", "qr", "database", "sync"} <= {s["name"] for s in report["steps"]}
+    assert {"ticket", "qr", "database", "archive", "sync"} <= {s["name"] for s in
+                                                               report["steps"]}

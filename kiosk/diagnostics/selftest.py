@@ -93,6 +93,33 @@ def step_database(work: Path) -> str:
     return f"fresh database created and migrated to schema version {version}"
 
 
+def step_archive(work: Path) -> str:
+    """A database packed as an archive year is packed and unpacked to the same bytes, and
+    unpacked by ISA-L's inflate (the isal library) as a station's reports need it."""
+    import sqlite3
+    import zlib
+
+    from kiosk.archive import files, gzstreams
+
+    conn = sqlite3.connect(work / "year.db")
+    try:
+        conn.execute("CREATE TABLE days (day TEXT PRIMARY KEY, data BLOB)")
+        conn.executemany("INSERT INTO days VALUES (?, randomblob(2000))",
+                         [(f"2026-01-{d:02d}",) for d in range(1, 29)])
+        conn.commit()
+    finally:
+        conn.close()
+    packed, back = work / "year.db.gz", work / "back.db"
+    files.compress(work / "year.db", packed)
+    files.decompress(packed, back, flush=False)
+    if back.read_bytes() != (work / "year.db").read_bytes():
+        raise AssertionError("an archive year did not unpack to the bytes it was packed from")
+    if gzstreams._inflating is zlib:
+        raise AssertionError("the isal library did not load: archived years unpack at half "
+                             "the speed (zlib); rebuild with scripts/build.sh")
+    return "an archive year packed (gzip) and unpacked by ISA-L to the same bytes"
+
+
 class LocalCityServer:
     """The reference city server on 127.0.0.1 in a thread of this process (the self-test,
     and tests of screens that check a city connection)."""
@@ -185,6 +212,7 @@ STEPS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("ticket", step_ticket),
     ("qr", step_qr),
     ("database", step_database),
+    ("archive", step_archive),
     ("sync", step_sync),
 )
 

@@ -479,3 +479,13 @@ def test_a_rated_ticket_issued_before_the_range_is_looked_up_over_archived_years
     finally:
         db.conn.close()
     assert after == before
+
+
+def test_a_station_unpacks_its_years_with_isa_l():
+    """The isal wheel is a dependency: a reading unpacks with ISA-L's inflate, not the slower
+    zlib fallback (tests/archive/test_gzstreams.py reads every file both ways)."""
+    from isal import isal_zlib
+
+    from kiosk.archive import gzstreams
+
+    assert gzstreams._inflating is isal_zlib

@@ -192,7 +192,7 @@ def test_self_test_passes_offline(capsys):
     started = time.monotonic()
     assert main(["doctor", "--self-test"]) == 0
     out = capsys.readouterr().out
-    for step in ("ticket", "qr", "database", "sync"):
+    for step in ("ticket", "qr", "database", "archive", "sync"):
         assert f"self-test {step}: ok" in out
     assert "self-test passed" in out
     assert time.monotonic() - started < 15
@@ -206,3 +206,18 @@ def test_integrity_check_runs_on_the_real_file(tmp_path):
     assert not paths.database.exists()
     sqlite3.connect(paths.database).close()
     assert checks.check_database(checks.Context(paths, Config()))[0].ok
+
+
+def test_self_test_names_a_build_without_isa_l(tmp_path, monkeypatch):
+    """A build that lost the isal library still reads its archive years (zlib), at half the
+    speed: the self-test fails and says what to do."""
+    import zlib
+
+    from kiosk.archive import gzstreams
+    from kiosk.diagnostics.selftest import step_archive
+
+    assert "ISA-L" in step_archive(tmp_path)
+    (tmp_path / "again").mkdir()
+    monkeypatch.setattr(gzstreams, "_inflating", zlib)
+    with pytest.raises(AssertionError, match="isal library did not load.*scripts/build.sh"):
+        step_archive(tmp_path / "again")
