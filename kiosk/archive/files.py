@@ -3,8 +3,8 @@ per calendar year, each with its manifest `kiosk-archive-YYYY.json`.
 
 An archive file is a plain SQLite database (the archived tables with the live tables' columns,
 rows under their live ids, no secondary index: a report reads a year in one pass, and the
-indexes were half of the bytes), compressed with gzip (zlib, in the standard library; members
-unpacked on two cores: gzstreams.py). A year written before as `kiosk-archive-YYYY.db.xz`
+indexes were half of the bytes), compressed with gzip (packed by zlib; members unpacked on two
+cores by ISA-L's inflate: gzstreams.py). A year written before as `kiosk-archive-YYYY.db.xz`
 (xzstreams.py) is read as it is, and written again as gzip when its year is next rewritten
 (the old file removed once the new one and its manifest are in place). The
 manifest holds no personal data: the year, the station, `until` (the day, excluded, up to

@@ -42,7 +42,8 @@ _SUBFIELD = b"KA"
 #: magic, flags, mtime 0, extra flags, OS unknown (255), XLEN 8, subfield KA of 4 bytes.
 _HEADER = struct.Struct("<3sBIBBH2sHI")
 _HEADER_BYTES = _HEADER.size  # 20
-#: Packed bytes handed to zlib at a time (zlib copies what it leaves unconsumed at each call).
+#: Packed bytes handed to the inflater at a time (it copies what it leaves unconsumed at each
+#: call).
 _INPUT = 1 << 20
 _TRAILER_BYTES = 8
 
@@ -148,3 +149,5 @@ def _strict(data: memoryview) -> Iterator[bytes]:
         data = data[ended:]
         if not data:
             return
+        if bytes(data[:2]) != MAGIC[:2]:  # ISA-L would wait for more of a header, zlib not
+            raise zlib.error("something that is not a gzip member follows a member")
