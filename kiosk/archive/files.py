@@ -116,6 +116,24 @@ def manifest_file(folder: Path, year: int) -> Path:
     return Path(folder) / f"{PREFIX}{year:04d}{MANIFEST_SUFFIX}"
 
 
+def folder_state(folder: Path) -> frozenset[tuple[str, int, int]]:
+    """The year files and manifests in `folder` as (name, size, modification time in ns):
+    a reading compares it before and after attaching its years, to see whether a run
+    replaced any meanwhile (kiosk/archive/reading.py)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return frozenset()
+    state = set()
+    for entry in entries:
+        name = entry.name
+        if _NAME.match(name) or (name.startswith(PREFIX) and name.endswith(MANIFEST_SUFFIX)):
+            with contextlib.suppress(OSError):
+                st = entry.stat()
+                state.add((name, st.st_size, st.st_mtime_ns))
+    return frozenset(state)
+
+
 @dataclass(frozen=True)
 class ArchiveYear:
     year: int

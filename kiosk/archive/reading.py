@@ -216,52 +216,28 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
                   ) -> Iterator[list[int]]:
     """Within the block, `db` reads the archived years a range from `start` needs (or the
     given `years`) together with the live tables; yields the years attached. `tz`: the
-    office's time zone (needed_years). `deferred`: (table, columns) of the indexes the
-    unpacked copies get only when the reader asks for them (`ensure_index`): a reader that
-    reads most of a year's rows anyway (the statistics) reads them faster without."""
-    edge = None
-    if years is None:
-        years = needed_years(folder, start, end, tz)
-        if start is not None and (start.month, start.day) == (1, 1):
-            # The year before, attached by the 1 January rule: when its manifest does not say
-            # how late its stamps go, looked at once unpacked.
-            manifest = files.read_manifest(folder, start.year - 1) or {}
-            decided = (LATEST_KEY in manifest if tz is None
-                       else PLAIN_KEY in manifest and INSTANT_KEY in manifest)
-            edge = None if decided else start.year - 1
-    years = sorted(years)
-    if len(years) > MAX_ATTACHED:
-        raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
-                                 f"at most {MAX_ATTACHED} at once: choose a shorter range")
-    if not years:
-        yield []
-        return
-    tmp = unpack_folder(folder)
+    office's time zone (needed_years). `deferred`: (table, columns) of indexes the unpacked
+    copies get only when the reader asks for them (`ensure_index`): a reader that reads most
+    of a year's rows anyway (the statistics) reads them faster without.
+
+    A run that replaced a year's file or manifest while they were attached (the monthly run
+    writes the file and its manifest, then deletes the live rows it moved) has them attached
+    again: a reading of the old file begun after the deletion would count that month nowhere.
+    Checked just before the block, whose first read starts the reading's snapshot."""
     conn = db.conn
     attached: list[str] = []
     views: list[str] = []
-    identities: dict[str, str | None] = {}
+    tmp: Path | None = None
     try:
-        for year in years:
-            copy = tmp / f"{year}.db"
-            schema = f"archive_{year}"
-            identities[schema] = _unpack(folder, year, copy)
-            conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
-            if year == edge and start is not None and not (
-                    holds_local_from(db, schema, start, tz) if tz is not None
-                    else holds_from(db, schema, (start - timedelta(days=1)).isoformat())):
-                # Attached for the 1 January rule only, and nothing in it is that late (an
-                # older manifest does not say): not read, not indexed.
-                conn.execute(f"DETACH DATABASE {schema}")
-                copy.unlink()
-                continue
-            attached.append(schema)
-            # A copy of our own, removed afterwards: no journal, no flush per index.
-            conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
-            conn.execute(f"PRAGMA {schema}.synchronous = OFF")
-            index_copy(db, schema, deferred)
-        years = [int(s.split("_")[1]) for s in attached]
-        for t in existing(db):
+        for attempt in range(READ_ATTEMPTS):
+            before = files.folder_state(folder)
+            attached, tmp, identities = _attach(db, folder, start, end, years, tz, deferred)
+            if attempt + 1 == READ_ATTEMPTS or files.folder_state(folder) == before:
+                break
+            _detach(conn, attached, tmp)
+            attached, tmp = [], None
+        got = [int(s.split("_")[1]) for s in attached]
+        for t in existing(db) if attached else ():
             live = columns(db, t.name)
             parts = []
             # Oldest first, the live rows last: rows come in the order of their ids, as
@@ -292,7 +268,7 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
                          "KEY, identity TEXT)")
             conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
                              [(schema, identities[schema]) for schema in attached])
-        yield years
+        yield got
     finally:
         for name in views:
             with contextlib.suppress(Exception):
@@ -300,9 +276,70 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
         if attached:
             with contextlib.suppress(Exception):
                 conn.execute(f"DROP TABLE IF EXISTS temp.{IDENTITIES}")
-        for schema in attached:
-            with contextlib.suppress(Exception):
+        _detach(conn, attached, tmp)
+
+
+#: Attachments of a reading at most, when runs keep replacing its years meanwhile.
+READ_ATTEMPTS = 3
+
+
+def _attach(db: Database, folder: Path, start: date | None, end: date | None,
+            years: list[int] | None, tz: tzinfo | None,
+            deferred: Collection[tuple[str, tuple[str, ...]]]
+            ) -> tuple[list[str], Path | None, dict[str, str | None]]:
+    """Unpack and attach the years (with_archives): the schemas attached, the folder of their
+    copies (None: nothing attached) and each schema's identity. What it attached before an
+    error is detached again."""
+    edge = None
+    if years is None:
+        years = needed_years(folder, start, end, tz)
+        if start is not None and (start.month, start.day) == (1, 1):
+            # The year before, attached by the 1 January rule: when its manifest does not say
+            # how late its stamps go, looked at once unpacked.
+            manifest = files.read_manifest(folder, start.year - 1) or {}
+            decided = (LATEST_KEY in manifest if tz is None
+                       else PLAIN_KEY in manifest and INSTANT_KEY in manifest)
+            edge = None if decided else start.year - 1
+    years = sorted(years)
+    if len(years) > MAX_ATTACHED:
+        raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
+                                 f"at most {MAX_ATTACHED} at once: choose a shorter range")
+    if not years:
+        return [], None, {}
+    tmp = unpack_folder(folder)
+    conn = db.conn
+    attached: list[str] = []
+    identities: dict[str, str | None] = {}
+    try:
+        for year in years:
+            copy = tmp / f"{year}.db"
+            schema = f"archive_{year}"
+            identities[schema] = _unpack(folder, year, copy)
+            conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
+            if year == edge and start is not None and not (
+                    holds_local_from(db, schema, start, tz) if tz is not None
+                    else holds_from(db, schema, (start - timedelta(days=1)).isoformat())):
+                # Attached for the 1 January rule only, and nothing in it is that late (an
+                # older manifest does not say): not read, not indexed.
                 conn.execute(f"DETACH DATABASE {schema}")
+                copy.unlink()
+                continue
+            attached.append(schema)
+            # A copy of our own, removed afterwards: no journal, no flush per index.
+            conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
+            conn.execute(f"PRAGMA {schema}.synchronous = OFF")
+            index_copy(db, schema, deferred)
+    except BaseException:
+        _detach(conn, attached, tmp)
+        raise
+    return attached, tmp, identities
+
+
+def _detach(conn: sqlite3.Connection, attached: list[str], tmp: Path | None) -> None:
+    for schema in attached:
+        with contextlib.suppress(Exception):
+            conn.execute(f"DETACH DATABASE {schema}")
+    if tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 

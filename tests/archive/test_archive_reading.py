@@ -388,8 +388,10 @@ def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_n
         station, monkeypatch):
     """The monthly run replaces a year's file and manifest while a report has just unpacked
     the old file: the sums that report adds up over the old copy must not be kept under the
-    new file's identity, or every later report would trust them. (The run is started from
-    inside the report's unpacking, the one place it can race; the unpacking itself runs.)"""
+    new file's identity, or every later report would trust them; and the report itself sees
+    the folder changed and attaches the years again, so that the month moved meanwhile is
+    counted. (The run is started from inside the report's unpacking, the one place it can
+    race; the unpacking itself runs.)"""
     assert kiosk(station, "archive", "--before", "2025-07-01") == 0
 
     def stats(keep: bool = True):
@@ -412,10 +414,10 @@ def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_n
             assert kiosk(station, "archive", "--before", "2026-01-01") == 0
 
     monkeypatch.setattr(files, "decompress", then_the_run)
-    stats()  # read the old copy with the moved live rows gone: off this once (left: docs)
+    racing = stats()  # the old copy unpacked, the moved live rows gone: attached again
     assert fired
     monkeypatch.setattr(files, "decompress", real)
-    assert stats() == stats(keep=False)
+    assert racing == stats() == stats(keep=False)
 
 
 def test_a_later_years_file_that_starts_after_the_range_is_not_attached(station, tmp_path):
@@ -489,3 +491,39 @@ def test_a_station_unpacks_its_years_with_isa_l():
     from kiosk.archive import gzstreams
 
     assert gzstreams._inflating is isal_zlib
+
+
+def test_a_reading_attaches_again_at_most_a_few_times_and_leaves_nothing_behind(station,
+                                                                               monkeypatch):
+    """A folder that changes at every look (runs replacing years without end) is attached
+    READ_ATTEMPTS times, then read as it stands; each attachment is undone and its copies
+    removed."""
+    from itertools import count
+
+    from kiosk.archive import reading
+
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    looks, unpacked, real = count(), [], files.decompress
+    monkeypatch.setattr(files, "folder_state", lambda folder: next(looks))
+
+    def counted(src, dst, **kw):
+        unpacked.append(src.name)
+        real(src, dst, **kw)
+
+    monkeypatch.setattr(files, "decompress", counted)
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=date(2024, 1, 1),
+                           end=date(2024, 12, 31)) as years:
+            assert years == [2024, 2025]
+            schemas = [r[1] for r in db.execute("PRAGMA database_list").fetchall()]
+            assert sorted(s for s in schemas if s.startswith("archive_")) == [
+                "archive_2024", "archive_2025"]
+            assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] > 0
+        assert len(unpacked) == reading.READ_ATTEMPTS * 2
+        assert not [r[1] for r in db.execute("PRAGMA database_list").fetchall()
+                    if r[1].startswith("archive_")]
+        copies = station / reading.READING_DIR
+        assert not any(p.is_file() for p in copies.rglob("*"))
+    finally:
+        db.conn.close()
