@@ -223,7 +223,8 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     A run that replaced a year's file or manifest while they were attached (the monthly run
     writes the file and its manifest, then deletes the live rows it moved) has them attached
     again: a reading of the old file begun after the deletion would count that month nowhere.
-    Checked just before the block, whose first read starts the reading's snapshot."""
+    Checked last before the block, whose first read starts the reading's snapshot (a block
+    reading in one transaction, as the statistics do)."""
     conn = db.conn
     attached: list[str] = []
     views: list[str] = []
@@ -232,12 +233,25 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
         for attempt in range(READ_ATTEMPTS):
             before = files.folder_state(folder)
             attached, tmp, identities = _attach(db, folder, start, end, years, tz, deferred)
+            views = _views(db, attached, identities)
             if attempt + 1 == READ_ATTEMPTS or files.folder_state(folder) == before:
                 break
-            _detach(conn, attached, tmp)
-            attached, tmp = [], None
-        got = [int(s.split("_")[1]) for s in attached]
-        for t in existing(db) if attached else ():
+            _release(conn, attached, tmp, views)
+            attached, tmp, views = [], None, []
+        yield [int(s.split("_")[1]) for s in attached]
+    finally:
+        _release(conn, attached, tmp, views)
+
+
+def _views(db: Database, attached: list[str], identities: dict[str, str | None]) -> list[str]:
+    """The TEMP VIEWs over the live tables and the `attached` years (with_archives), and the
+    years' identities; the names of the views made."""
+    conn = db.conn
+    views: list[str] = []
+    if not attached:
+        return views
+    try:
+        for t in existing(db):
             live = columns(db, t.name)
             parts = []
             # Oldest first, the live rows last: rows come in the order of their ids, as
@@ -263,20 +277,31 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
                              + (f" WHERE {twice}" if twice else ""))
                 conn.execute(f"CREATE TEMP VIEW {t.name} AS {' UNION ALL '.join(parts)}")
                 views.append(t.name)
-        if attached:
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
-                         "KEY, identity TEXT)")
-            conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
-                             [(schema, identities[schema]) for schema in attached])
-        yield got
-    finally:
-        for name in views:
-            with contextlib.suppress(Exception):
-                conn.execute(f"DROP VIEW IF EXISTS temp.{name}")
-        if attached:
-            with contextlib.suppress(Exception):
-                conn.execute(f"DROP TABLE IF EXISTS temp.{IDENTITIES}")
-        _detach(conn, attached, tmp)
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
+                     "KEY, identity TEXT)")
+        conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
+                         [(schema, identities[schema]) for schema in attached])
+    except BaseException:
+        _drop_views(conn, views)
+        raise
+    return views
+
+
+def _drop_views(conn: sqlite3.Connection, views: list[str]) -> None:
+    for name in views:
+        with contextlib.suppress(Exception):
+            conn.execute(f"DROP VIEW IF EXISTS temp.{name}")
+    with contextlib.suppress(Exception):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{IDENTITIES}")
+
+
+def _release(conn: sqlite3.Connection, attached: list[str], tmp: Path | None,
+             views: list[str]) -> None:
+    """Undo what with_archives made: the views, the identities, the attached years, their
+    copies."""
+    if attached or views:
+        _drop_views(conn, views)
+    _detach(conn, attached, tmp)
 
 
 #: Attachments of a reading at most, when runs keep replacing its years meanwhile.
@@ -316,15 +341,16 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
             schema = f"archive_{year}"
             identities[schema] = _unpack(folder, year, copy)
             conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
+            attached.append(schema)  # detached again whatever happens next
             if year == edge and start is not None and not (
                     holds_local_from(db, schema, start, tz) if tz is not None
                     else holds_from(db, schema, (start - timedelta(days=1)).isoformat())):
                 # Attached for the 1 January rule only, and nothing in it is that late (an
                 # older manifest does not say): not read, not indexed.
                 conn.execute(f"DETACH DATABASE {schema}")
+                attached.remove(schema)
                 copy.unlink()
                 continue
-            attached.append(schema)
             # A copy of our own, removed afterwards: no journal, no flush per index.
             conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
             conn.execute(f"PRAGMA {schema}.synchronous = OFF")

@@ -4,10 +4,12 @@ over archived and live rows (kiosk/archive/reading.py)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlite_utils import Database
 
 from kiosk.archive import files
@@ -525,5 +527,68 @@ def test_a_reading_attaches_again_at_most_a_few_times_and_leaves_nothing_behind(
                     if r[1].startswith("archive_")]
         copies = station / reading.READING_DIR
         assert not any(p.is_file() for p in copies.rglob("*"))
+    finally:
+        db.conn.close()
+
+
+def test_a_run_while_the_views_are_made_has_the_years_attached_again(station, monkeypatch):
+    """The folder is compared once the views are made, the last step before the reader's
+    snapshot: a monthly run replacing 2025 and deleting its live rows while the views over the
+    old copy were being made does not leave the moved month out."""
+    from kiosk.archive import reading
+
+    assert kiosk(station, "archive", "--before", "2025-07-01") == 0
+    real, fired = reading.shares_keys, []
+
+    def then_the_run(db, table, schema):
+        if not fired:
+            fired.append(1)
+            assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+        return real(db, table, schema)
+
+    def stats():
+        db = connect(station / "kiosk.db")
+        try:
+            with with_archives(db, station / "archive", start=date(2025, 1, 1),
+                               end=date(2025, 12, 31)):
+                return office_stats(db, date(2025, 1, 1), date(2025, 12, 31), TZ,
+                                    keep_days=False)
+        finally:
+            db.conn.close()
+
+    monkeypatch.setattr(reading, "shares_keys", then_the_run)
+    racing = stats()
+    assert fired
+    monkeypatch.setattr(reading, "shares_keys", real)
+    assert racing == stats()
+
+
+def test_a_failure_while_the_1_january_year_is_looked_at_leaves_it_detached(station,
+                                                                             monkeypatch):
+    """The year before a 1 January range, attached to look at how late its stamps go (its
+    manifest does not say), is detached again when looking fails: the connection (a window's
+    lane keeps its own) reads archived years again afterwards."""
+    from kiosk.archive import reading
+
+    assert kiosk(station, "archive", "--before", "2025-01-01") == 0
+    manifest = files.read_manifest(station / "archive", 2024)
+    files.write_manifest(station / "archive", 2024, {
+        k: v for k, v in manifest.items()
+        if k not in (LATEST_KEY, reading.PLAIN_KEY, reading.INSTANT_KEY)})
+
+    def failing(*args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db = connect(station / "kiosk.db")
+    try:
+        monkeypatch.setattr(reading, "holds_from", failing)
+        with (pytest.raises(sqlite3.OperationalError),
+              with_archives(db, station / "archive", start=date(2025, 1, 1))):
+            pass
+        assert not [r[1] for r in db.execute("PRAGMA database_list").fetchall()
+                    if r[1].startswith("archive_")]
+        monkeypatch.undo()
+        with with_archives(db, station / "archive", start=date(2025, 1, 1)) as years:
+            assert years == []  # nothing of 2024 that late
     finally:
         db.conn.close()
