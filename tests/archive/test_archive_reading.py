@@ -386,6 +386,17 @@ def test_an_archived_years_day_sums_are_kept_by_its_identity_and_added_up_again_
     assert _identity({**manifest, "rows": {"tickets": "1", "queue_events": 2}}) is None
 
 
+def _stats_2025(station: Path, keep: bool = True):
+    """The office's figures of 2025, read with the archived years it needs."""
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=date(2025, 1, 1),
+                           end=date(2025, 12, 31)):
+            return office_stats(db, date(2025, 1, 1), date(2025, 12, 31), TZ, keep_days=keep)
+    finally:
+        db.conn.close()
+
+
 def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_not_read(
         station, monkeypatch):
     """The monthly run replaces a year's file and manifest while a report has just unpacked
@@ -396,17 +407,7 @@ def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_n
     race; the unpacking itself runs.)"""
     assert kiosk(station, "archive", "--before", "2025-07-01") == 0
 
-    def stats(keep: bool = True):
-        db = connect(station / "kiosk.db")
-        try:
-            with with_archives(db, station / "archive", start=date(2025, 1, 1),
-                               end=date(2025, 12, 31)):
-                return office_stats(db, date(2025, 1, 1), date(2025, 12, 31), TZ,
-                                    keep_days=keep)
-        finally:
-            db.conn.close()
-
-    stats()  # 2025's sums kept under its first identity
+    _stats_2025(station)  # 2025's sums kept under its first identity
     real, fired = files.decompress, []
 
     def then_the_run(src, dst, **kw):
@@ -416,10 +417,10 @@ def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_n
             assert kiosk(station, "archive", "--before", "2026-01-01") == 0
 
     monkeypatch.setattr(files, "decompress", then_the_run)
-    racing = stats()  # the old copy unpacked, the moved live rows gone: attached again
+    racing = _stats_2025(station)  # the old copy unpacked, the moved live rows gone: attached again
     assert fired
     monkeypatch.setattr(files, "decompress", real)
-    assert racing == stats() == stats(keep=False)
+    assert racing == _stats_2025(station) == _stats_2025(station, keep=False)
 
 
 def test_a_later_years_file_that_starts_after_the_range_is_not_attached(station, tmp_path):
@@ -546,21 +547,11 @@ def test_a_run_while_the_views_are_made_has_the_years_attached_again(station, mo
             assert kiosk(station, "archive", "--before", "2026-01-01") == 0
         return real(db, table, schema)
 
-    def stats():
-        db = connect(station / "kiosk.db")
-        try:
-            with with_archives(db, station / "archive", start=date(2025, 1, 1),
-                               end=date(2025, 12, 31)):
-                return office_stats(db, date(2025, 1, 1), date(2025, 12, 31), TZ,
-                                    keep_days=False)
-        finally:
-            db.conn.close()
-
     monkeypatch.setattr(reading, "shares_keys", then_the_run)
-    racing = stats()
+    racing = _stats_2025(station, keep=False)
     assert fired
     monkeypatch.setattr(reading, "shares_keys", real)
-    assert racing == stats()
+    assert racing == _stats_2025(station, keep=False)
 
 
 def test_a_failure_while_the_1_january_year_is_looked_at_leaves_it_detached(station,
