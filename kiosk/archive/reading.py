@@ -509,6 +509,11 @@ UNREAD: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+#: `deferred` for a reader that looks nothing up by index (the logbook reads each year's
+#: dossiers by day, once): no index is built on the copies until one is asked for.
+EVERY_INDEX: tuple[tuple[str, tuple[str, ...]], ...] = (("*", ()),)
+
+
 def index_copy(db: Database, schema: str,
                deferred: Collection[tuple[str, tuple[str, ...]]] = ()) -> None:
     """Give the unpacked copy `schema` the live tables' indexes (never unique: an archive is
@@ -518,6 +523,8 @@ def index_copy(db: Database, schema: str,
     columns) of indexes not built now (with_archives)."""
     conn = db.conn
     later = {(table, tuple(cols)) for table, cols in deferred}
+    if EVERY_INDEX[0] in later:
+        return
     have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
                                        "WHERE type = 'table'")}
     for t in existing(db):

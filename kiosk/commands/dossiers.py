@@ -189,14 +189,14 @@ def _export_logbook(args, config: Config, paths: Paths) -> int:
     from zoneinfo import ZoneInfo
 
     from kiosk.archive.files import ArchiveError
-    from kiosk.archive.reading import with_archives
+    from kiosk.archive.reading import EVERY_INDEX, with_archives
     from kiosk.archive.schedule import station_folder
 
     desk = _desk(config, paths)
     try:
         # Archived years the range reaches are read with the live days (docs/archive.md).
         with with_archives(desk.db, station_folder(config, paths), start=start, end=end,
-                           tz=ZoneInfo(config.office.timezone)):
+                           tz=ZoneInfo(config.office.timezone), deferred=EVERY_INDEX):
             rows = logbook_rows(desk, start, end)
     except ArchiveError as exc:
         print(f"Cannot read an archived year: {exc}", file=sys.stderr)

@@ -583,3 +583,37 @@ def test_a_failure_while_the_1_january_year_is_looked_at_leaves_it_detached(stat
             assert years == []  # nothing of 2024 that late
     finally:
         db.conn.close()
+
+
+def test_the_logbook_builds_no_index_on_the_copies_and_reads_no_history(station):
+    """The logbook reads each year's dossiers by day once: the unpacked copies get no index
+    (building them was most of a year's reading) and no dossier's history is read (the
+    logbook shows none); the rows are those read before archiving."""
+    from kiosk.archive.reading import EVERY_INDEX
+    from kiosk.dossiers import DossierDesk
+    from kiosk.dossiers.logbook import logbook_rows
+
+    first, last = date(2024, 1, 1), date(2025, 12, 31)
+    db = connect(station / "kiosk.db")
+    try:
+        before = logbook_rows(DossierDesk(db, Config()), first, last)
+    finally:
+        db.conn.close()
+    assert before
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    db = connect(station / "kiosk.db")
+    seen: list[str] = []
+    try:
+        with with_archives(db, station / "archive", start=first, end=last,
+                           deferred=EVERY_INDEX) as years:
+            assert years == [2024, 2025]
+            for year in years:
+                assert db.execute(f"SELECT count(*) FROM archive_{year}.sqlite_master WHERE "
+                                  "type = 'index' AND sql IS NOT NULL").fetchone()[0] == 0
+            db.conn.set_trace_callback(seen.append)
+            after = logbook_rows(DossierDesk(db, Config()), first, last)
+            db.conn.set_trace_callback(None)
+    finally:
+        db.conn.close()
+    assert after == before
+    assert seen and not [sql for sql in seen if "dossier_events" in sql]

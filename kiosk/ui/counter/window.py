@@ -1143,10 +1143,10 @@ class CounterWindow(QMainWindow):
         tz = ZoneInfo(self.config.office.timezone)
 
         def read(desk: CounterDesk) -> list[LogbookRow]:
-            from kiosk.archive.reading import archives_of
+            from kiosk.archive.reading import EVERY_INDEX, archives_of
 
             # Archived years the range reaches are read with the live days (docs/archive.md).
-            with archives_of(desk.db, start=start, end=end, tz=tz):
+            with archives_of(desk.db, start=start, end=end, tz=tz, deferred=EVERY_INDEX):
                 return logbook_rows(desk, start, end)
 
         self.lanes.desk.run(read,
