@@ -301,7 +301,7 @@ def _show_archived(args, config: Config, paths: Paths) -> int | None:
     """`dossier show` of a dossier in an archived year (read-only); None when no archive
     holds it."""
     from kiosk.archive.files import ArchiveError
-    from kiosk.archive.reading import archived_dossier_year, with_archives
+    from kiosk.archive.reading import EVERY_INDEX, archived_dossier_year, with_archives
     from kiosk.archive.schedule import station_folder
     from kiosk.dossiers.intake import DossierDesk
     from kiosk.dossiers.models import DossierError
@@ -312,7 +312,9 @@ def _show_archived(args, config: Config, paths: Paths) -> int | None:
         return None
     db = open_database(config, paths)
     try:
-        with with_archives(db, station_folder(config, paths), years=[year]):
+        # One dossier read by its code: a scan of the year's copy costs less than its indexes.
+        with with_archives(db, station_folder(config, paths), years=[year],
+                           deferred=EVERY_INDEX):
             dossier = DossierDesk(db, config).get(args.code)
             if args.json:
                 print(json.dumps({**dossier_json(dossier), "archived": year},
