@@ -517,10 +517,10 @@ EVERY_INDEX: tuple[tuple[str, tuple[str, ...]], ...] = (("*", ()),)
 def index_copy(db: Database, schema: str,
                deferred: Collection[tuple[str, tuple[str, ...]]] = ()) -> None:
     """Give the unpacked copy `schema` the live tables' indexes (never unique: an archive is
-    read, not checked), so the logbook's look-up of each dossier's history or a rating's
-    ticket finds its rows as in the live database. The file keeps none (half its bytes): they
-    are built here, on the temporary copy, in a second or two a year. `deferred`: (table,
-    columns) of indexes not built now (with_archives)."""
+    read, not checked), so that a reader looking rows up by key (a rating's ticket, a
+    dossier's events) finds them as in the live database. The file keeps none (half its
+    bytes): they are built here, on the temporary copy, in a second or two a year. `deferred`:
+    (table, columns) of indexes not built now (with_archives; EVERY_INDEX: none)."""
     conn = db.conn
     later = {(table, tuple(cols)) for table, cols in deferred}
     if EVERY_INDEX[0] in later:
