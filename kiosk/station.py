@@ -71,6 +71,15 @@ def open_configured_printer(config: Config, paths: Paths, uri: str | None = None
                         profile=config.printer.profile)
 
 
+def open_receipt_printer(config: Config, paths: Paths, uri: str | None = None):
+    """The dossier receipt printer: `uri` where given (a command's --printer), else [dossiers]
+    receipt_printer, else the ticket printer; [dossiers] receipt_width is the width of the
+    first two."""
+    uri = uri or config.dossiers.receipt_printer or None
+    return open_configured_printer(config, paths, uri,
+                                   config.dossiers.receipt_width if uri else None)
+
+
 STATION_ID_FILE = "station-id"
 
 

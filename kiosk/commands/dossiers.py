@@ -127,15 +127,6 @@ def _no_clerk(what: str = "thực hiện") -> int:
                     "no clerk: give --clerk or set [counter] clerk")
 
 
-def _receipt_printer(args, config: Config, paths: Paths, settings):
-    """The receipt printer: --printer, else [dossiers] receipt_printer, else the ticket
-    printer. Raises PrinterUriError for a URI that names no printer."""
-    from kiosk.station import open_configured_printer
-
-    uri = args.printer or settings.receipt_printer or None
-    return open_configured_printer(config, paths, uri, settings.receipt_width if uri else None)
-
-
 def _desk(config: Config, paths: Paths, args=None):
     """The dossier desk of this station: with --hub URL, or on a counter PC of a LAN office
     (`hub.role = client`), the office's dossier book through the hub, this station's
@@ -402,6 +393,7 @@ def _print_dossier(dossier, as_json: bool, desk=None) -> int:
 def _receipt(args, config: Config, paths: Paths) -> int:
     from drivers.printers import PrintError, PrinterUriError
     from kiosk.dossiers.models import DossierNotFound
+    from kiosk.station import open_receipt_printer
 
     desk = _desk(config, paths)
     try:
@@ -414,7 +406,7 @@ def _receipt(args, config: Config, paths: Paths) -> int:
         print(f"Receipt written to {desk.write_receipt_pdf(code, out)}")
         return EXIT_OK
     try:
-        printer = _receipt_printer(args, config, paths, desk.settings)
+        printer = open_receipt_printer(config, paths, args.printer)
     except PrinterUriError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
@@ -584,6 +576,7 @@ def _slip(args, config: Config, paths: Paths) -> int:
     from kiosk.dossiers.slips import issue_slip, print_slip, write_slip_pdf
     from kiosk.dossiers.status import IllegalTransition
     from kiosk.printout.forms import printed_number
+    from kiosk.station import open_receipt_printer
 
     new_date, failed = _day_or_refuse(args.new_date, "--new-date")
     if failed is not None:
@@ -597,7 +590,7 @@ def _slip(args, config: Config, paths: Paths) -> int:
         if args.pdf is None:
             # Open the printer first: a slip is not issued when it cannot be handed over.
             try:
-                printer = _receipt_printer(args, config, paths, desk.settings)
+                printer = open_receipt_printer(config, paths, args.printer)
             except PrinterUriError as exc:
                 print(exc, file=sys.stderr)
                 return EXIT_USAGE

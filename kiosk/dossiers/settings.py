@@ -23,8 +23,6 @@ class DossierSettings:
     retention_days: int
     result_place: str
     receipt_copies: int
-    receipt_printer: str
-    receipt_width: int
     a4_output_dir: str
     place_name: str
     lookup_url: str
@@ -64,8 +62,6 @@ def dossier_settings(config: Any) -> DossierSettings:
         retention_days=int(d.retention_days),
         result_place=d.result_place,
         receipt_copies=max(1, int(d.receipt_copies)),
-        receipt_printer=d.receipt_printer,
-        receipt_width=int(d.receipt_width),
         a4_output_dir=d.a4_output_dir,
         place_name=d.place_name,
         lookup_url=d.lookup_url,

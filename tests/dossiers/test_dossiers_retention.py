@@ -193,6 +193,33 @@ def test_cli_reprints_a_receipt(tmp_path, config, capsys):
     assert (station / "receipts" / f"{d.code}.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_the_receipt_goes_to_the_receipt_printer_at_its_width(tmp_path, config, capsys):
+    """[dossiers] receipt_printer with its receipt_width, else the ticket printer at its own
+    width; a command's --printer takes receipt_width (kiosk.station.open_receipt_printer)."""
+    from tests.escpos_raster import parse_escpos
+
+    station = tmp_path / "station"
+    db = connect(station / "kiosk.db")
+    d = DossierDesk(db, config).save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)
+    db.conn.close()
+    ticket, receipt, other = (tmp_path / f"{name}.bin" for name in ("ticket", "receipt", "o"))
+    toml = station / "kiosk.toml"
+    base = ["--data-dir", str(station), "dossier", "receipt", d.code]
+
+    def width(path) -> int:
+        return parse_escpos(path.read_bytes()).pages[0].image.width
+
+    toml.write_text(f'[printer]\nuri = "file://{ticket}"\nwidth = 80\n', encoding="utf-8")
+    assert main(base) == 0 and width(ticket) == 576
+    toml.write_text(f'[printer]\nuri = "file://{ticket}"\nwidth = 80\n[dossiers]\n'
+                    f'receipt_printer = "file://{receipt}"\nreceipt_width = 58\n',
+                    encoding="utf-8")
+    ticket.unlink()
+    assert main(base) == 0 and width(receipt) == 384 and not ticket.exists()
+    assert main([*base, "--printer", f"file://{other}"]) == 0 and width(other) == 384
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("status", [DossierStatus.WITHDRAWN, DossierStatus.STOPPED])
 def test_a_dossier_closed_without_a_hand_back_is_purged_after_its_last_change(desk, db, status):
     old = desk.save_intake(intake(), clerk=CLERK, at=THURSDAY_9AM)

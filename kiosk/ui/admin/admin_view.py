@@ -265,12 +265,9 @@ class ReprintTab(QWidget):
 
         def work() -> tuple[bool, str]:
             from kiosk.dossiers import DossierDesk
-            from kiosk.station import open_configured_printer, open_database
+            from kiosk.station import open_database, open_receipt_printer
 
-            receipt = config.dossiers.receipt_printer
-            printer = open_configured_printer(
-                config, paths, receipt or None,
-                config.dossiers.receipt_width if receipt else None)
+            printer = open_receipt_printer(config, paths)
             db = open_database(config, paths)
             try:
                 DossierDesk(db, config).print_receipt(str(codes[0]), printer, copies=1)

@@ -29,20 +29,11 @@ from kiosk.dossiers.office import OfficeDesk
 from kiosk.dossiers.status import DossierStatus
 from kiosk.failures import CLERK, wording
 from kiosk.paths import Paths
-from kiosk.station import open_configured_printer, open_database
+from kiosk.station import open_database, open_receipt_printer
 from kiosk.ui.i18n import translate
 from kiosk.ui.operations import DEFAULT_STOP_WAIT_MS, Lane
 
 log = logging.getLogger(__name__)
-
-
-def receipt_printer_settings(config: Config) -> tuple[str | None, int | None]:
-    """(uri, width_mm) of the receipt printer: [dossiers] receipt_printer when set, else the
-    ticket printer (None, None: open_configured_printer's defaults)."""
-    d = config.dossiers
-    if d.receipt_printer:
-        return d.receipt_printer, d.receipt_width
-    return None, None
 
 
 @dataclass(frozen=True)
@@ -187,8 +178,7 @@ class ReceiptPrinter:
 
     def printer(self) -> Any:
         if self._printer is None:
-            self._printer = open_configured_printer(self._config, self._paths,
-                                                    *receipt_printer_settings(self._config))
+            self._printer = open_receipt_printer(self._config, self._paths)
         return self._printer
 
     def desk(self) -> DossierDesk:
