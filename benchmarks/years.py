@@ -516,6 +516,16 @@ def _reports(data_dir: Path, last: date, quick: bool) -> dict:
         t0 = time.perf_counter()
         office_stats(db, a, b, TZ, keep_days=False)  # every day from the records
         res[f"office_stats_{label}_from_records_s"] = round(time.perf_counter() - t0, 2)
+    # The due list (the office window's and the counter's panel, on their lanes): every open
+    # dossier with its history, judged against the calendar; dossiers waiting for a
+    # supplement for years among them.
+    from kiosk.calendar import CalendarRules
+    from kiosk.dossiers.duelist import due_list
+
+    t0 = time.perf_counter()
+    listing = due_list(db.conn, TZ, CalendarRules.from_config(_config()), last, within=3)
+    res["due_list_s"] = round(time.perf_counter() - t0, 2)
+    res["due_list_dossiers"] = len(listing.entries)
     res["stats_days_kb"] = round(db.execute(
         "SELECT coalesce(sum(length(data) + length(sources)), 0) FROM stats_days"
     ).fetchone()[0] / 1000, 1)

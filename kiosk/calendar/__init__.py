@@ -3,6 +3,7 @@
 from kiosk.calendar.working_days import (
     Appointment,
     CalendarRules,
+    add_working_days,
     appointment_date,
     is_reception_day,
     is_reception_time,
@@ -16,6 +17,7 @@ from kiosk.calendar.working_days import (
 __all__ = [
     "Appointment",
     "CalendarRules",
+    "add_working_days",
     "appointment_date",
     "is_reception_day",
     "is_reception_time",

@@ -28,6 +28,7 @@ Rules, as decided for this project (domain.md "Appointment dates"):
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -194,14 +195,47 @@ def is_reception_time(at: datetime, rules: CalendarRules) -> bool:
 
 def next_working_day(d: date, rules: CalendarRules) -> date:
     """The first working day strictly after `d`."""
-    for _ in range(MAX_DAYS):
-        try:
-            d += timedelta(days=1)
-        except OverflowError:
+    return add_working_days(d, 1, rules)
+
+
+def _day_of_year(d: date) -> int:
+    return d.toordinal() - date(d.year, 1, 1).toordinal() + 1
+
+
+@functools.lru_cache(maxsize=512)
+def _year_counts(year: int, rules: CalendarRules) -> tuple[int, ...]:
+    """counts[k]: the working days among the first k days of `year` (counts[0] == 0), so
+    that counting and adding working days look up a year at a time instead of a day at a
+    time: a dossier waiting two years for a supplement is one look-up, not 500 steps."""
+    counts = [0]
+    day = date(year, 1, 1)
+    while day.year == year:
+        counts.append(counts[-1] + is_working_day(day, rules))
+        if day == date.max:
             break
-        if is_working_day(d, rules):
-            return d
-    raise ValueError("no working day found within ten years: check the calendar overrides")
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+def add_working_days(d: date, n: int, rules: CalendarRules) -> date:
+    """The n-th working day strictly after `d` (`d` itself for n <= 0): next_working_day
+    applied n times. ValueError when ten years pass without the working days needed (the
+    overrides leave none) or the calendar ends."""
+    if n <= 0:
+        return d
+    year, idle = d.year, 0
+    base = _year_counts(year, rules)[_day_of_year(d)]
+    while True:
+        counts = _year_counts(year, rules)
+        if counts[-1] - base >= n:
+            k = bisect.bisect_left(counts, base + n)  # the first day reaching the count
+            return date(year, 1, 1) + timedelta(days=k - 1)
+        n -= counts[-1] - base
+        idle = idle + 1 if counts[-1] == base else 0
+        if idle > 10 or year >= date.max.year:
+            raise ValueError("no working day found within ten years: check the calendar "
+                             "overrides")
+        year, base = year + 1, 0
 
 
 def local_datetime(received: datetime, rules: CalendarRules) -> datetime:
@@ -231,10 +265,8 @@ def plan_appointment(received: datetime, days: int, rules: CalendarRules) -> App
     start = received_as(received, rules)
     if days == 0:
         return Appointment(start, None, start)
-    first = due = next_working_day(start, rules)
-    for _ in range(days - 1):
-        due = next_working_day(due, rules)
-    return Appointment(start, first, due)
+    return Appointment(start, next_working_day(start, rules),
+                       add_working_days(start, days, rules))
 
 
 def appointment_date(received: datetime, days: int, rules: CalendarRules) -> date:
@@ -242,17 +274,17 @@ def appointment_date(received: datetime, days: int, rules: CalendarRules) -> dat
     return plan_appointment(received, days, rules).due
 
 
-@functools.lru_cache(maxsize=8192)
 def working_days_between(a: date, b: date, rules: CalendarRules) -> int:
     """Working days d with a < d <= b; negative (the same count) when b is before a.
 
     So working_days_between(received_as, due) == days, and for an on-time check
-    working_days_between(due, finished) > 0 is the number of working days late. Remembered
-    (the rules are frozen): a year's results ask the same few thousand pairs again and again.
-    """
+    working_days_between(due, finished) > 0 is the number of working days late."""
     if b < a:
         return -working_days_between(b, a, rules)
-    return sum(is_working_day(a + timedelta(days=i), rules) for i in range(1, (b - a).days + 1))
+    count = -_year_counts(a.year, rules)[_day_of_year(a)]
+    for year in range(a.year, b.year):
+        count += _year_counts(year, rules)[-1]
+    return count + _year_counts(b.year, rules)[_day_of_year(b)]
 
 
 def weekday_vi(d: date) -> str:

@@ -33,8 +33,8 @@ from typing import Any
 
 from kiosk.calendar.working_days import (
     CalendarRules,
+    add_working_days,
     local_datetime,
-    next_working_day,
     working_days_between,
 )
 from kiosk.dossiers.status import TRANSITIONS, DossierStatus
@@ -114,17 +114,11 @@ def pauses(dossier: Any, rules: CalendarRules, today: date | None = None
     return out
 
 
-def _add_working_days(d: date, n: int, rules: CalendarRules) -> date:
-    for _ in range(n):
-        d = next_working_day(d, rules)
-    return d
-
-
 def promised_date(dossier: Any, rules: CalendarRules, today: date | None = None) -> date:
     """The appointment date plus every supplement pause (no apology): what "late" is measured
     against."""
     paused = sum(n for _, _, n in pauses(dossier, rules, today))
-    return _add_working_days(dossier.appointment_date, paused, rules)
+    return add_working_days(dossier.appointment_date, paused, rules)
 
 
 def due_date(dossier: Any, slips: Sequence[Any], rules: CalendarRules,
@@ -138,7 +132,7 @@ def due_date(dossier: Any, slips: Sequence[Any], rules: CalendarRules,
     assert apology.new_date is not None
     later = sum(n for start, _, n in pauses(dossier, rules, today)
                 if start >= apology.issued_at)
-    return _add_working_days(apology.new_date, later, rules)
+    return add_working_days(apology.new_date, later, rules)
 
 
 def is_open(dossier: Any) -> bool:

@@ -25,13 +25,18 @@ work, what to do with the result and what to do with a failure, on a lane:
 One registry knows every running lane and the operation each is in (`lanes()`, for the
 doctor and the logs) and the lanes that did not stop in time; `stop_all()` stops them all,
 also at interpreter exit. Destroying a running QThread aborts the process, so a lane that
-does not stop within its wait is kept referenced, never deleted.
+does not stop within its wait is kept referenced, never deleted; and since the interpreter's
+exit would delete it all the same, a station's process with such a lane leaves at exit without
+deleting anything (`leave_with`), with the exit code its run ended with.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
+import os
+import sys
 import threading
 import time
 import weakref
@@ -50,6 +55,8 @@ DEFAULT_STOP_WAIT_MS = 20_000  # longer than SQLite's busy timeout (kiosk/store/
 
 _RUNNING: set[Lane] = set()
 _STUCK: list[Lane] = []
+#: The exit code a station's run ended with (kiosk/ui/runner.py), once it has ended.
+_leaving_with: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,35 @@ def lanes() -> list[LaneState]:
         lane.state() for lane in _STUCK]
 
 
-@atexit.register
+def leave_with(code: int) -> None:
+    """A station's run ended with `code` (kiosk/ui/runner.py): at interpreter exit, should a
+    lane still be busy, the process leaves with that code at once instead of being aborted by
+    Qt over the lane's running thread (which `kiosk run` would take for a crash and restart
+    the window that was just closed). The busy operation is abandoned; a database transaction
+    it had open rolls back."""
+    global _leaving_with
+    _leaving_with = int(code)
+
+
 def stop_all() -> None:
     """Stop every running lane (each waits for its operation in progress, up to its limit)."""
     for lane in sorted(_RUNNING, key=lambda lane: lane.name):
         lane.stop()
+
+
+@atexit.register
+def _at_exit() -> None:
+    stop_all()
+    stuck = [lane for lane in _STUCK if lane._thread.isRunning()]
+    if not stuck or _leaving_with is None:
+        return
+    busy = ", ".join(f"{lane.name} ({lane.state().busy_with})" for lane in stuck)
+    log.error("leaving with lanes still busy: %s; their work is abandoned", busy)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # None when windowed
+            stream.flush()
+    os._exit(_leaving_with)
 
 
 class _Operation:

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.operations import Lane
+from kiosk.ui.operations import Lane, leave_with
 from kiosk.ui.qtapp import ensure_app, load_fonts
 
 log = logging.getLogger(__name__)
@@ -237,6 +237,7 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
     if station.modal:
         return outcome.get("result")
     log.info("%s stopped (exit code %s)", station.name, code)
+    leave_with(int(code))
     return int(code)
 
 

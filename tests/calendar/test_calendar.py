@@ -167,3 +167,50 @@ def test_appointment_is_the_nth_working_day(received, days, saturday):
         assert later > plan.due
     # Received a moment later never makes the appointment earlier.
     assert appointment_date(received + timedelta(minutes=1), days, rules) >= plan.due
+
+
+def _day_by_day_between(a: date, b: date, rules: CalendarRules) -> int:
+    sign, (lo, hi) = (1, (a, b)) if a <= b else (-1, (b, a))
+    return sign * sum(is_working_day(lo + timedelta(days=i), rules)
+                      for i in range(1, (hi - lo).days + 1))
+
+
+def _day_by_day_add(d: date, n: int, rules: CalendarRules) -> date:
+    for _ in range(n):
+        d += timedelta(days=1)
+        while not is_working_day(d, rules):
+            d += timedelta(days=1)
+    return d
+
+
+_NEAR = st.dates(date(2024, 1, 1), date(2028, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_NEAR, span=st.integers(-800, 800), n=st.integers(0, 800),
+       holidays=st.frozensets(_NEAR, max_size=30), working=st.frozensets(_NEAR, max_size=30))
+def test_counting_and_adding_working_days_agree_with_a_day_by_day_count(a, span, n, holidays,
+                                                                          working):
+    """Counts and sums are looked up a year at a time (a dossier paused for two years costs
+    one look-up): the same answers as walking the days, across years and overrides."""
+    from kiosk.calendar import add_working_days, next_working_day
+
+    rules = CalendarRules(extra_holidays=holidays, extra_working_days=working - holidays)
+    b = a + timedelta(days=span)
+    assert working_days_between(a, b, rules) == _day_by_day_between(a, b, rules)
+    assert add_working_days(a, n, rules) == _day_by_day_add(a, n, rules)
+    assert next_working_day(a, rules) == _day_by_day_add(a, 1, rules)
+    assert working_days_between(a, add_working_days(a, n, rules), rules) == n
+
+
+def test_adding_working_days_stops_where_none_are_left():
+    from kiosk.calendar import add_working_days, next_working_day
+
+    closed = CalendarRules(extra_holidays=frozenset(
+        date(2030, 1, 1) + timedelta(days=i) for i in range(366 * 12)))
+    with pytest.raises(ValueError, match="ten years"):
+        next_working_day(date(2029, 12, 31), closed)
+    with pytest.raises(ValueError, match="ten years"):
+        add_working_days(date(9999, 12, 1), 30, RULES)
+    assert add_working_days(date(2026, 2, 12), 0, RULES) == date(2026, 2, 12)
+    assert add_working_days(date(2026, 2, 12), 3, RULES) == date(2026, 2, 24)  # across Tết

@@ -160,3 +160,40 @@ def test_every_station_declares_itself():
     assert not DISPLAY.full_screen(Config().with_values(display={"fullscreen": True}),
                                    {"windowed": True})
     assert RATING.full_screen(Config(), {"fullscreen": True})
+
+
+def busy_at_exit(data_dir: str) -> None:
+    """A station whose window leaves a lane busy past its stop wait (see the test below)."""
+    import time
+
+    from kiosk.ui.operations import Lane
+
+    logging.basicConfig(level=logging.INFO, format="LOG %(message)s")
+    lane = Lane("test-busy", stop_wait_ms=200)
+
+    class Busy(_Window):
+        def shutdown(self) -> None:
+            lane.stop()
+
+    def open_(app, config, paths, **options):
+        window = Busy([])
+        lane.run(lambda _: time.sleep(30), label="a long read")
+        QTimer.singleShot(50, window.quit_requested.emit)
+        return Opened(window)
+
+    paths = Paths(Path(data_dir), Path(data_dir) / "kiosk.toml")
+    sys.exit(run_station(Station("busy station", open=open_, size=(320, 200)), Config(), paths))
+
+
+def test_a_lane_still_busy_at_exit_does_not_turn_a_clean_exit_into_a_crash(tmp_path):
+    """Qt aborts a process that deletes a running thread, which the interpreter's exit does;
+    `kiosk run` would take the abort for a crash and open the window the user closed again."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_EXIT_AFTER_FIRST_FRAME", None)
+    proc = subprocess.run([sys.executable, "-c", "import sys; from tests.ui.test_ui_runner import "
+                           "busy_at_exit; busy_at_exit(sys.argv[1])", str(tmp_path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOG lane test-busy did not stop within 200 ms (busy with a long read)" in proc.stderr
+    assert ("LOG leaving with lanes still busy: test-busy (a long read); their work is "
+            "abandoned") in proc.stderr
