@@ -50,11 +50,18 @@ def _cached_bytecode() -> None:
     bytecode, as a station does (the frozen build, or an installed package), not every module
     compiled afresh each time: with PYTHONDONTWRITEBYTECODE set, they keep it in a folder of
     their own (PYTHONPYCACHEPREFIX), the source tree untouched."""
-    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
-        import tempfile
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") is None or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    import tempfile
 
-        os.environ.setdefault("PYTHONPYCACHEPREFIX",
-                              os.path.join(tempfile.gettempdir(), "hcc-bench-pycache"))
+    # This user's own folder: bytecode another user could write there would be run.
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = os.path.join(tempfile.gettempdir(), f"hcc-bench-pycache-{'user' if uid is None else uid}")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    if uid is not None and os.stat(folder).st_uid != uid:
+        return  # someone else's: compiled afresh, as before
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
 
 
 def _cpu_model() -> str:

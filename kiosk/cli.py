@@ -100,6 +100,23 @@ def _utf8_streams() -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    ended: object = 1  # an exception escaping (--debug) ends the process with 1
+    try:
+        code = _main(argv)
+        ended = code
+        return code
+    except SystemExit as exc:
+        ended = exc.code
+        raise
+    finally:
+        # A station's lane still busy at exit must not change how the process ends
+        # (kiosk/ui/operations.py `station_ran`).
+        operations = sys.modules.get("kiosk.ui.operations")
+        if operations is not None:
+            operations.leave_with(ended)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     no_console = _utf8_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     paths = None

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 SATURDAY = 5
-MAX_DAYS = 3660  # ten years of working days: far beyond any procedure, stops runaway loops
+MAX_DAYS = 3660  # ten years: far beyond any procedure; no working day within it is an error
 # Years the calculation is meant for: the holiday rules of the package start in the 1990s, and a
 # receipt dated far outside this range is a typing or clock error, not a dossier.
 YEARS = range(1995, 2200)
@@ -219,23 +219,28 @@ def _year_counts(year: int, rules: CalendarRules) -> tuple[int, ...]:
 
 def add_working_days(d: date, n: int, rules: CalendarRules) -> date:
     """The n-th working day strictly after `d` (`d` itself for n <= 0): next_working_day
-    applied n times. ValueError when ten years pass without the working days needed (the
+    applied n times. ValueError when a step finds no working day within MAX_DAYS (the
     overrides leave none) or the calendar ends."""
     if n <= 0:
         return d
-    year, idle = d.year, 0
+    year = d.year
     base = _year_counts(year, rules)[_day_of_year(d)]
+    last = d  # the day the next step starts from: each finds a working day within MAX_DAYS
     while True:
         counts = _year_counts(year, rules)
-        if counts[-1] - base >= n:
-            k = bisect.bisect_left(counts, base + n)  # the first day reaching the count
-            return date(year, 1, 1) + timedelta(days=k - 1)
-        n -= counts[-1] - base
-        idle = idle + 1 if counts[-1] == base else 0
-        if idle > 10 or year >= date.max.year:
-            raise ValueError("no working day found within ten years: check the calendar "
-                             "overrides")
+        if counts[-1] > base:  # working days in what is left of this year
+            first = date(year, 1, 1) + timedelta(days=bisect.bisect_left(counts, base + 1) - 1)
+            if (first - last).days > MAX_DAYS:
+                break
+            if counts[-1] - base >= n:
+                k = bisect.bisect_left(counts, base + n)  # the first day reaching the count
+                return date(year, 1, 1) + timedelta(days=k - 1)
+            n -= counts[-1] - base
+            last = date(year, 1, 1) + timedelta(days=bisect.bisect_left(counts, counts[-1]) - 1)
+        if year >= date.max.year or (date(year + 1, 1, 1) - last).days > MAX_DAYS:
+            break
         year, base = year + 1, 0
+    raise ValueError("no working day found within ten years: check the calendar overrides")
 
 
 def local_datetime(received: datetime, rules: CalendarRules) -> datetime:

@@ -26,8 +26,9 @@ One registry knows every running lane and the operation each is in (`lanes()`, f
 doctor and the logs) and the lanes that did not stop in time; `stop_all()` stops them all,
 also at interpreter exit. Destroying a running QThread aborts the process, so a lane that
 does not stop within its wait is kept referenced, never deleted; and since the interpreter's
-exit would delete it all the same, a station's process with such a lane leaves at exit without
-deleting anything (`leave_with`), with the exit code its run ended with.
+exit would delete it all the same, a process that ran a station and still has such a lane
+leaves at exit without deleting anything, with the exit code the command line ends with
+(`station_ran`, `leave_with`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ DEFAULT_STOP_WAIT_MS = 20_000  # longer than SQLite's busy timeout (kiosk/store/
 
 _RUNNING: set[Lane] = set()
 _STUCK: list[Lane] = []
-#: The exit code a station's run ended with (kiosk/ui/runner.py), once it has ended.
+#: A station's window ran in this process (kiosk/ui/runner.py).
+_station_ran = False
+#: The exit code the command line ends the process with (kiosk/cli.py), once it has one.
 _leaving_with: int | None = None
 
 
@@ -74,14 +77,21 @@ def lanes() -> list[LaneState]:
         lane.state() for lane in _STUCK]
 
 
-def leave_with(code: int) -> None:
-    """A station's run ended with `code` (kiosk/ui/runner.py): at interpreter exit, should a
-    lane still be busy, the process leaves with that code at once instead of being aborted by
-    Qt over the lane's running thread (which `kiosk run` would take for a crash and restart
-    the window that was just closed). The busy operation is abandoned; a database transaction
-    it had open rolls back."""
+def station_ran() -> None:
+    """A station's window ran in this process (kiosk/ui/runner.py): at interpreter exit,
+    should one of its lanes still be busy, the process leaves at once (`leave_with`'s code)
+    instead of being aborted by Qt over the lane's running thread, which `kiosk run` would
+    take for a crash and answer by opening the window just closed again. The busy operation
+    is abandoned; a database transaction it had open rolls back. Never set in a process that
+    only calls the command line (tests), whose exit code must stay its own."""
+    global _station_ran
+    _station_ran = True
+
+
+def leave_with(code: object) -> None:
+    """What the process is about to end with (kiosk/cli.py `main`), as sys.exit takes it."""
     global _leaving_with
-    _leaving_with = int(code)
+    _leaving_with = code if isinstance(code, int) else 0 if code is None else 1
 
 
 def stop_all() -> None:
@@ -94,13 +104,13 @@ def stop_all() -> None:
 def _at_exit() -> None:
     stop_all()
     stuck = [lane for lane in _STUCK if lane._thread.isRunning()]
-    if not stuck or _leaving_with is None:
+    if not stuck or not _station_ran or _leaving_with is None:
         return
     busy = ", ".join(f"{lane.name} ({lane.state().busy_with})" for lane in stuck)
     log.error("leaving with lanes still busy: %s; their work is abandoned", busy)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, OSError, ValueError):  # None when windowed
+        with contextlib.suppress(AttributeError, OSError, ValueError):
             stream.flush()
     os._exit(_leaving_with)
 

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.paths import Paths
-from kiosk.ui.operations import Lane, leave_with
+from kiosk.ui.operations import Lane, station_ran
 from kiosk.ui.qtapp import ensure_app, load_fonts
 
 log = logging.getLogger(__name__)
@@ -176,6 +176,7 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
     opened = station.open(app, config, paths, **options)
     if opened is None:
         return station.refused
+    station_ran()
     window = opened.window
     # The services beside the window (the office hub on the hub PC: a database and a port to
     # bind) start and stop on a lane of their own, never holding up the first frame; the lane
@@ -237,7 +238,6 @@ def run_station(station: Station, config: Config | None, paths: Paths, **options
     if station.modal:
         return outcome.get("result")
     log.info("%s stopped (exit code %s)", station.name, code)
-    leave_with(int(code))
     return int(code)
 
 

@@ -212,5 +212,15 @@ def test_adding_working_days_stops_where_none_are_left():
         next_working_day(date(2029, 12, 31), closed)
     with pytest.raises(ValueError, match="ten years"):
         add_working_days(date(9999, 12, 1), 30, RULES)
+    # Each step finds its working day within MAX_DAYS (3,660 days), wherever the years turn.
+    for start in (date(2025, 1, 2), date(2025, 12, 31)):
+        for gap, found in ((3660, True), (3661, False)):
+            rules = CalendarRules(extra_holidays=frozenset(
+                start + timedelta(days=i) for i in range(1, gap)))
+            if found:
+                assert next_working_day(start, rules) == start + timedelta(days=gap)
+            else:
+                with pytest.raises(ValueError, match="ten years"):
+                    add_working_days(start, 2, rules)
     assert add_working_days(date(2026, 2, 12), 0, RULES) == date(2026, 2, 12)
     assert add_working_days(date(2026, 2, 12), 3, RULES) == date(2026, 2, 24)  # across Tết

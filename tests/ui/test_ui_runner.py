@@ -162,13 +162,15 @@ def test_every_station_declares_itself():
     assert RATING.full_screen(Config(), {"fullscreen": True})
 
 
-def busy_at_exit(data_dir: str) -> None:
-    """A station whose window leaves a lane busy past its stop wait (see the test below)."""
+def busy_at_exit(data_dir: str, then: str) -> None:
+    """`kiosk office` whose window leaves a lane busy past its stop wait; with then="fail",
+    the command fails after the window closed (see the test below)."""
     import time
 
+    import kiosk.ui.office
+    from kiosk.cli import main
     from kiosk.ui.operations import Lane
 
-    logging.basicConfig(level=logging.INFO, format="LOG %(message)s")
     lane = Lane("test-busy", stop_wait_ms=200)
 
     class Busy(_Window):
@@ -181,19 +183,27 @@ def busy_at_exit(data_dir: str) -> None:
         QTimer.singleShot(50, window.quit_requested.emit)
         return Opened(window)
 
-    paths = Paths(Path(data_dir), Path(data_dir) / "kiosk.toml")
-    sys.exit(run_station(Station("busy station", open=open_, size=(320, 200)), Config(), paths))
+    def run_office(config, paths, prepare=None):
+        code = run_station(Station("busy station", open=open_, size=(320, 200)), config, paths)
+        if then == "fail":
+            raise RuntimeError("a step after the window failed")
+        return code
+
+    kiosk.ui.office.run_office = run_office
+    sys.exit(main(["--data-dir", data_dir, "office"]))
 
 
-def test_a_lane_still_busy_at_exit_does_not_turn_a_clean_exit_into_a_crash(tmp_path):
+@pytest.mark.parametrize(("then", "code"), [("quit", 0), ("fail", 70)])
+def test_a_lane_still_busy_at_exit_does_not_change_how_the_process_ends(tmp_path, then, code):
     """Qt aborts a process that deletes a running thread, which the interpreter's exit does;
-    `kiosk run` would take the abort for a crash and open the window the user closed again."""
+    `kiosk run` would take the abort for a crash and open the window the user closed again,
+    or take a clean exit for the failure that came after it (EXIT_CRASHED, 70)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("KIOSK_EXIT_AFTER_FIRST_FRAME", None)
     proc = subprocess.run([sys.executable, "-c", "import sys; from tests.ui.test_ui_runner import "
-                           "busy_at_exit; busy_at_exit(sys.argv[1])", str(tmp_path)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert "LOG lane test-busy did not stop within 200 ms (busy with a long read)" in proc.stderr
-    assert ("LOG leaving with lanes still busy: test-busy (a long read); their work is "
-            "abandoned") in proc.stderr
+                           "busy_at_exit; busy_at_exit(*sys.argv[1:])", str(tmp_path), then],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == code, proc.stderr
+    log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "lane test-busy did not stop within 200 ms (busy with a long read)" in log
+    assert "leaving with lanes still busy: test-busy (a long read)" in log
