@@ -56,7 +56,8 @@ def _cached_bytecode() -> None:
 
     # This user's own folder: bytecode another user could write there would be run.
     uid = os.getuid() if hasattr(os, "getuid") else None
-    folder = os.path.join(tempfile.gettempdir(), f"hcc-bench-pycache-{'user' if uid is None else uid}")
+    owner = "user" if uid is None else uid
+    folder = os.path.join(tempfile.gettempdir(), f"hcc-bench-pycache-{owner}")
     os.makedirs(folder, mode=0o700, exist_ok=True)
     if uid is not None and os.stat(folder).st_uid != uid:
         return  # someone else's: compiled afresh, as before
