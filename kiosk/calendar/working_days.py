@@ -217,6 +217,11 @@ def _year_counts(year: int, rules: CalendarRules) -> tuple[int, ...]:
     return tuple(counts)
 
 
+def _reaching(year: int, counts: tuple[int, ...], count: int) -> date:
+    """The first day of `year` by which `count` working days are counted (_year_counts)."""
+    return date(year, 1, 1) + timedelta(days=bisect.bisect_left(counts, count) - 1)
+
+
 def add_working_days(d: date, n: int, rules: CalendarRules) -> date:
     """The n-th working day strictly after `d` (`d` itself for n <= 0): next_working_day
     applied n times. ValueError when a step finds no working day within MAX_DAYS (the
@@ -229,14 +234,12 @@ def add_working_days(d: date, n: int, rules: CalendarRules) -> date:
     while True:
         counts = _year_counts(year, rules)
         if counts[-1] > base:  # working days in what is left of this year
-            first = date(year, 1, 1) + timedelta(days=bisect.bisect_left(counts, base + 1) - 1)
-            if (first - last).days > MAX_DAYS:
+            if (_reaching(year, counts, base + 1) - last).days > MAX_DAYS:
                 break
             if counts[-1] - base >= n:
-                k = bisect.bisect_left(counts, base + n)  # the first day reaching the count
-                return date(year, 1, 1) + timedelta(days=k - 1)
+                return _reaching(year, counts, base + n)
             n -= counts[-1] - base
-            last = date(year, 1, 1) + timedelta(days=bisect.bisect_left(counts, counts[-1]) - 1)
+            last = _reaching(year, counts, counts[-1])
         if year >= date.max.year or (date(year + 1, 1, 1) - last).days > MAX_DAYS:
             break
         year, base = year + 1, 0
