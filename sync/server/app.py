@@ -40,6 +40,8 @@ EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPool
 INFLIGHT_KEY: web.AppKey[dict] = web.AppKey("inflight", dict)
 POOL_KEY: web.AppKey[queue.SimpleQueue] = web.AppKey("store_pool", queue.SimpleQueue)
 PUSHER_KEY: web.AppKey[Any] = web.AppKey("pusher", object)
+#: name -> (body, etag, monotonic time it was read or written), see reference_fresh_s
+REFERENCE_KEY: web.AppKey[dict] = web.AppKey("reference", dict)
 POSTGRES_STORE_CONNECTIONS = 4  # per receiver process: commits overlap while one waits on disk
 MAX_LIST_LIMIT = 1000
 PUBLIC_PATHS = (p.HEALTH_PATH, p.OPENAPI_PATH)
@@ -79,6 +81,10 @@ class ServerSettings:
     body_grace_s: float = 10.0           # a body must arrive within grace + size / min rate
     body_min_rate: int = 32 * 1024       # bytes per second
     max_connections_per_address: int = 0  # 0: limits.CITY_MAX_CONNECTIONS_PER_ADDRESS
+    #: Seconds a receiver answers reference data from memory before reading the database
+    #: again (0: every time). Every station asks for each set once an hour; a receiver sees
+    #: its own PUT at once, another receiver's within this time.
+    reference_fresh_s: float = 5.0
     roles: dict[bytes, Grant] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -448,18 +454,33 @@ async def get_reference(request: web.Request) -> web.Response:
     if name not in p.REFERENCE_NAMES:
         return error(404, "not_found", "unknown reference data; known: "
                      + ", ".join(p.REFERENCE_NAMES))
-    found = await in_store(request, lambda s: s.get_reference(name))
-    body, etag = found if found else ('{"items":[]}', None)
-    if etag is None:
-        from sync.server.store import etag_for
-
-        etag = etag_for(body)
+    body, etag = await _reference(request, name)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if etag in _etags(request.headers.get("If-None-Match", "")):
         return web.Response(status=304, headers=headers)
     resp = web.Response(body=body.encode("utf-8"), headers=headers,
                         content_type="application/json", charset="utf-8")
     return resp
+
+
+async def _reference(request: web.Request, name: str) -> tuple[str, str]:
+    """(body, ETag) of a reference data set, from this receiver's memory while fresh."""
+    kept = request.app[REFERENCE_KEY]
+    fresh_s = request.app[SETTINGS_KEY].reference_fresh_s
+    began = time.monotonic()
+    known = kept.get(name)
+    if known is not None and began - known[2] < fresh_s:
+        return known[0], known[1]
+    found = await in_store(request, lambda s: s.get_reference(name))
+    body, etag = found if found else ('{"items":[]}', None)
+    if etag is None:
+        from sync.server.store import etag_for
+
+        etag = etag_for(body)
+    known = kept.get(name)
+    if known is None or known[2] < began:  # a PUT meanwhile wrote a newer one
+        kept[name] = (body, etag, began)
+    return body, etag
 
 
 def _etags(header: str) -> set[str]:
@@ -501,6 +522,7 @@ async def put_reference(request: web.Request) -> web.Response:
     if problem:
         return error(400, "invalid_body", problem)
     etag = await in_store(request, lambda s: s.put_reference(name, text))
+    request.app[REFERENCE_KEY][name] = (text, etag, time.monotonic())
     return web.json_response({"name": name, "etag": etag}, headers={"ETag": etag})
 
 
@@ -522,6 +544,7 @@ def make_app(store: Store, settings: ServerSettings, *, more_stores: Iterable[St
     app[POOL_KEY] = pool
     executor = ThreadPoolExecutor(max_workers=len(stores), thread_name_prefix="city-store")
     app[EXECUTOR_KEY] = executor
+    app[REFERENCE_KEY] = {}
     app[INFLIGHT_KEY] = {"slots": asyncio.Semaphore(settings.max_concurrent_pushes),
                          "waiting": 0, "reading": {}}
 

@@ -197,6 +197,49 @@ def test_reference_data_with_etag_caching(server):
                         timeout=5).status_code == 404
 
 
+def test_a_receiver_answers_reference_data_from_memory_while_fresh(tmp_path):
+    """Another receiver's update (written to the database behind this one's back) shows once
+    this receiver's copy is `reference_fresh_s` old; its own PUT shows at once."""
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from sync.server.app import ServerSettings, make_app
+
+    db = tmp_path / "city.db"
+    other = open_store(db)  # another receiver's connection
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    first = {"items": [{"date": "2026-02-16", "name": "Tết", "closed": True}]}
+    later = {"items": [{"date": "2026-04-30", "name": "Giải phóng", "closed": True}]}
+    mine = {"items": [{"date": "2026-09-02", "name": "Quốc khánh", "closed": True}]}
+
+    async def run(fresh_s: float) -> list:
+        other.put_reference("holidays", json.dumps(first))
+        settings = ServerSettings(tokens=[TOKEN], admin_tokens=[ADMIN_TOKEN],
+                                  reference_fresh_s=fresh_s)
+        seen = []
+        async with TestClient(TestServer(make_app(open_store(db), settings))) as client:
+            async def holidays() -> dict:
+                r = await client.get("/api/v1/reference/holidays", headers=auth)
+                assert r.status == 200
+                return await r.json()
+
+            seen.append(await holidays())
+            other.put_reference("holidays", json.dumps(later))
+            seen.append(await holidays())
+            put = await client.put("/api/v1/reference/holidays", json=mine, headers=admin)
+            assert put.status == 200
+            seen.append(await holidays())
+        return seen
+
+    try:
+        assert asyncio.run(run(3600.0)) == [first, first, mine]
+        assert asyncio.run(run(0.0)) == [first, later, mine]
+    finally:
+        other.close()
+
+
 def test_unknown_paths_and_methods_answer_json(server):
     r = server.http.get(f"{server.url}/api/v1/nothing", timeout=5)
     assert r.status_code == 404 and r.json()["error"] == "not_found"
