@@ -292,6 +292,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     names_of: dict[Any, str] = {}
     no_slips: list[dict[str, Any]] = []
     no_events: list[tuple[int, datetime]] = []
+    no_forms: frozenset[str] = frozenset()
     for dossier_id, d in dossiers.items():
         raw_clerk = d["clerk"]
         clerk = names_of.get(raw_clerk)
@@ -305,11 +306,13 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         accs = _Lazy(lambda clerk=clerk, procedure=procedure: list(each(clerk, procedure)))
         own_slips = slips.get(dossier_id, no_slips)
         own_events = events.get(dossier_id, no_events)
-        if (any(inside(_local(s["issued_at"], tz)) for s in own_slips)
-                or any(inside(at) for _, at in own_events)):
+        # The forms of its slips issued in the range (each slip's time read once).
+        forms_inside = ({s["form"] for s in own_slips if inside(_local(s["issued_at"], tz))}
+                        if own_slips else no_forms)
+        if forms_inside or any(inside(at) for _, at in own_events):
             iter(accs)  # its clerk and procedure listed for the range, a receipt there counts
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
-        if own_slips and any(inside(_local(s["issued_at"], tz)) for s in apologies):
+        if APOLOGY_FORM in forms_inside:
             for acc in accs:
                 acc.apologised += 1
         refused = supplemented = False
@@ -318,14 +321,10 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                 refused = inside(at)
             elif status == SUPPLEMENT and not supplemented:
                 supplemented = inside(at)
-        if (refused
-                or any(s["form"] == REFUSAL_FORM and inside(_local(s["issued_at"], tz))
-                       for s in own_slips)):
+        if refused or REFUSAL_FORM in forms_inside:
             for acc in accs:
                 acc.refused += 1
-        if (supplemented
-                or any(s["form"] == SUPPLEMENT_FORM and inside(_local(s["issued_at"], tz))
-                       for s in own_slips)):
+        if supplemented or SUPPLEMENT_FORM in forms_inside:
             for acc in accs:
                 acc.supplemented += 1
         finished_at = _local(d["finished_at"] or d["returned_at"], tz)
@@ -376,13 +375,14 @@ def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
     elif reads_archives(db):
         # Over an archived year (views): each rated ticket's id looked up by its uid, as the
         # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
+        from kiosk.stats.compute import rated_tickets_by_uid
+
         rated = db.execute(
             "SELECT r.level, r.at, r.clerk, r.dossier_code, r.ticket_uid FROM ratings r "
             "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
-        found = dict(db.execute(
-            "SELECT uid, id FROM tickets WHERE uid IN (SELECT ticket_uid FROM ratings "
-            "WHERE at >= ? AND at < ?)", (lo, hi)).fetchall())
-        rows = [(*r[:4], found.get(r[4])) for r in rated]
+        found = rated_tickets_by_uid(db, [r[4] for r in rated],
+                                     date.fromisoformat(lo) + timedelta(days=1), hi)
+        rows = [(*r[:4], found[r[4]][4] if r[4] in found else None) for r in rated]
     else:
         rows = db.execute(
             "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "

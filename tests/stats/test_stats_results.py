@@ -94,7 +94,7 @@ def seed_month(db, config) -> dict[str, object]:
         add_event(db, t, "finished", d(6, hh_mm.replace(":00", ":10")), 2, DUC)
         add_rating(db, d(6, hh_mm.replace(":00", ":12")), level, 2, "", ticket=t)
     add_rating(db, d(9, "15:00"), "unsatisfied", 1, HA)
-    return {"a": a, "c": c}
+    return {"a": a, "c": c, "f": f}
 
 
 @pytest.fixture
@@ -152,6 +152,18 @@ def test_a_week_counts_only_what_happened_in_it(db, month):
     # a and e settled that week (b on the 9th, c on the 10th); c's apology on the 5th.
     assert (r.total.settled, r.total.on_time, r.total.late, r.total.apologised) == (2, 2, 0, 1)
 
+
+
+def test_a_slip_alone_in_the_range_lists_its_dossiers_clerk_and_procedure(db, month):
+    # A Mẫu 05 of f on the 12th, nothing else of any dossier that day: Hà and
+    # P2 are listed, with nothing counted.
+    add_slip(db, month["f"].id, "05", d(12, "10:00"), HA)
+    r = result_stats(db, date(2026, 3, 12), date(2026, 3, 12), RULES)
+    assert [(c.key, c.settled, c.apologised, c.refused, c.supplemented)
+            for c in r.by_clerk] == [(HA, 0, 0, 0, 0)]
+    assert [(p.key, p.settled) for p in r.by_procedure] == [(P2, 0)]
+    nothing = result_stats(db, date(2026, 3, 13), date(2026, 3, 13), RULES)
+    assert nothing.by_clerk == () and nothing.by_procedure == ()
 
 
 def test_a_refused_settlement_counts_as_refused(db, config, month):
