@@ -61,7 +61,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -255,13 +255,20 @@ class _Groups:
     def __init__(self) -> None:
         self.total = _Acc()
         self.by: dict[str, defaultdict[str, _Acc]] = {d: defaultdict(_Acc) for d in DIMENSIONS}
+        self._found: dict[tuple, tuple[_Acc, ...]] = {}
 
-    def each(self, **keys: str | None) -> Iterator[_Acc]:
-        """The total and one group per dimension given a key (None: not attributed there)."""
-        yield self.total
-        for dimension, key in keys.items():
-            if key is not None:
-                yield self.by[dimension][key]
+    def each(self, service: str | None = None, counter: str | None = None,
+             clerk: str | None = None, day: str | None = None) -> tuple[_Acc, ...]:
+        """The total and one group per dimension given a key (None: not attributed there);
+        each combination looked up once (a year's ratings and dossiers share a few thousand)."""
+        keys = (service, counter, clerk, day)
+        found = self._found.get(keys)
+        if found is None:
+            found = self._found[keys] = (self.total, *(
+                self.by[dimension][key] for dimension, key in zip(
+                    DIMENSIONS, keys, strict=True)
+                if key is not None))
+        return found
 
 
 # -- reading the records -----------------------------------------------------------------------
