@@ -16,9 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Who imported numpy, if anyone: sqlite-utils imports it when it is installed (to convert
-#: numpy values on insert, which the kiosk never does). numpy is a dependency of OpenCV, so a
-#: developer's venv has it while the standard frozen build does not.
+#: Who tried to import numpy, if anyone: sqlite-utils does when it is installed (numpy comes
+#: with OpenCV: a developer's venv, a document-camera counter's build) and is answered "not
+#: installed" (kiosk/import_hooks.py).
 NUMPY_ALLOWED_IMPORTERS = {"sqlite_utils.db"}
 
 PROBE = textwrap.dedent("""
@@ -75,9 +75,37 @@ def test_cli_and_ticket_kiosk_start_without_heavy_modules(tmp_path):
                   "openpyxl", "escpos", "usb", "zxingcpp") == []
     # The ticket kiosk up to its first frame: Qt Core/Gui/Widgets only; no HTTP stack without
     # a city server configured (checking the [sync] proxy setting must not load it).
-    assert loaded(result["run"], "cv2", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets",
-                  "PySide6.QtCharts", "PySide6.QtTextToSpeech", "PySide6.QtQml",
-                  "PySide6.QtQuick", "aiohttp", "fpdf",
+    assert loaded(result["run"], "cv2", "numpy", "PySide6.QtMultimedia",
+                  "PySide6.QtMultimediaWidgets", "PySide6.QtCharts", "PySide6.QtTextToSpeech",
+                  "PySide6.QtQml", "PySide6.QtQuick", "aiohttp", "fpdf",
                   "openpyxl", "sync.server", "requests", "truststore") == []
     assert set(result["numpy_importers"]) <= NUMPY_ALLOWED_IMPORTERS, (
         "numpy imported on the ticket kiosk's start path by " + repr(result["numpy_importers"]))
+
+
+HIDDEN_PROBE = textwrap.dedent("""
+    import json, sys
+    if sys.argv[1] == "numpy first":
+        import numpy
+    import kiosk
+    import sqlite_utils.db
+    got = sqlite_utils.db.np
+    seen = {"np": None if got is None else got.__name__, "before": "numpy" in sys.modules}
+    import numpy  # OpenCV's own import, later: as installed
+    seen["after"] = numpy.__name__
+    print(json.dumps(seen))
+""")
+
+
+def test_sqlite_utils_gets_no_numpy_unless_the_process_has_it():
+    """numpy stays out of sqlite-utils' import (kiosk/import_hooks.py), and only out of it:
+    numpy imports afterwards as installed, and a process that imported it first gives it to
+    sqlite-utils as before."""
+    seen = {}
+    for case in ("kiosk first", "numpy first"):
+        proc = subprocess.run([sys.executable, "-c", HIDDEN_PROBE, case], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        seen[case] = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["kiosk first"] == {"np": None, "before": False, "after": "numpy"}
+    assert seen["numpy first"] == {"np": "numpy", "before": True, "after": "numpy"}

@@ -133,3 +133,67 @@ def rows_by_key(db: Any, table: str, key: str, keys: Iterable[Any], columns: str
     return {row[0]: row[1:] for row in db.execute(
         f"SELECT {key}, {columns} FROM {table} WHERE {key} IN "
         "(SELECT value FROM json_each(?))", (json.dumps(wanted),)).fetchall()}
+
+
+#: Days before a range whose tickets are looked at first for the range's rated tickets.
+RATED_TICKET_DAYS = 7
+
+
+def rated_tickets_by_uid(db: Any, uids: Iterable[str | None], start: date, hi: str
+                         ) -> dict[str, tuple]:
+    """uid -> (service it was issued for, the queue it was last in, issued_at as written, its
+    stored day, its id) of the tickets `uids` rated between local day `start` and the text
+    bound `hi`, over an archived year's views. A ticket is rated after it is issued, nearly
+    always the same day: looked for first among the tickets stored from RATED_TICKET_DAYS
+    before the range to `hi`, each part of the views read by its day index (the year after
+    the range, attached for its late records, is not read whole); any not found there, in
+    every part."""
+    wanted = sorted({u for u in uids if u is not None})
+    if not wanted:
+        return {}
+    select = ("SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, "
+              "day, id FROM tickets WHERE ")
+    found = {row[0]: row[1:] for row in db.execute(
+        select + "day >= ? AND day < ? AND uid IN (SELECT value FROM json_each(?))",
+        ((start - timedelta(days=RATED_TICKET_DAYS)).isoformat(), hi,
+         json.dumps(wanted))).fetchall()}
+    missing = [u for u in wanted if u not in found]
+    if missing:
+        found.update((row[0], row[1:]) for row in db.execute(
+            select + "uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(missing),)).fetchall())
+    return found
+
+
+#: The rated ticket's columns of a rating whose ticket is not there (read_ratings).
+RATED_TICKET_NONE = (None, None, None, None, None)
+
+
+def read_ratings(db: Any, start: date, end: date) -> list[tuple]:
+    """The ratings of local days start..end with their rated tickets, read once for the
+    queue figures (`_add_ratings`) and the results' satisfaction (kiosk.stats.results), each
+    (ticket uid, dossier code, counter, clerk, level, reasons, time as written, its instant
+    (figures.instant_sql), and of the rated ticket, None without one: the service it was
+    issued for, the queue it was last in, issued_at as written, its stored day, its id). Text
+    bounds a day wider than the range (offsets may differ between writers; each reader
+    decides the exact local day)."""
+    lo = (start - timedelta(days=1)).isoformat()
+    hi = (end + timedelta(days=2)).isoformat()
+    from kiosk.archive.reading import reads_archives
+
+    if reads_archives(db):
+        # Over an archived year (views): each rated ticket looked up by its uid, as the
+        # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
+        rated = db.execute(
+            "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
+            f"r.at, {instant_sql('r.at')} FROM ratings r WHERE r.at >= ? AND r.at < ?",
+            (lo, hi)).fetchall()
+        rated_tickets = rated_tickets_by_uid(db, [r[0] for r in rated], start, hi)
+        none = RATED_TICKET_NONE
+        return [(*r, *rated_tickets.get(r[0], none)) for r in rated]
+    return db.execute(
+        "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
+        f"r.at, {instant_sql('r.at')}, t.service_code, "
+        "coalesce(t.queue_service, t.service_code), t.issued_at, t.day, t.id FROM ratings r "
+        "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
+        (lo, hi)).fetchall()

@@ -230,10 +230,10 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
     or another due-date rule). `ticket_clerks`: ticket id -> the clerk of its last call or
     finish naming one (None: none does), for tickets the caller already knows (office_stats:
-    those of the range); the others are read. `rated`: the ratings with a day's margin on
-    either side as (level, time as written, clerk, dossier code, rated ticket's id or None),
-    when the caller already read them (office_stats: kiosk.stats.compute.read_ratings); else
-    they are read. Read-only; run it inside the caller's read transaction."""
+    those of the range); the others are read. `rated`: the range's ratings as
+    kiosk.stats.figures.read_ratings gives them, when the caller already read them
+    (office_stats); else they are read. Read-only; run it inside the caller's read
+    transaction."""
     from kiosk.stats.figures import _name, _sort_key_vi
 
     late = late or working_days_late
@@ -351,7 +351,12 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             acc.on_time += int(not is_late)
             acc.days.append(float(took))
 
-    _add_satisfaction(db, lo, hi, tz, inside, each, ticket_clerks or {}, rated)
+    if rated is None:
+        from kiosk.stats.figures import read_ratings
+
+        rated = read_ratings(db, start, end)
+    _add_satisfaction(db, tz, inside, each, ticket_clerks or {},
+                      [(r[4], r[6], r[3], r[1], r[12]) for r in rated])
     known = _add_petitions(db, lo, hi, tz, inside, each)
 
     return ResultStats(
@@ -363,32 +368,14 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         petitions_known=known)
 
 
-def _add_satisfaction(db: Database, lo: str, hi: str, tz: ZoneInfo,
+def _add_satisfaction(db: Database, tz: ZoneInfo,
                       inside: Callable[[datetime | None], bool],
                       each: Callable[[str | None, str | None], Iterable[_Acc]],
-                      known: Mapping[int, str | None], rated: list[tuple] | None) -> None:
-    from kiosk.archive.reading import reads_archives
+                      known: Mapping[int, str | None], rated: list[tuple]) -> None:
+    """`rated`: (level, time as written, clerk, dossier code, rated ticket's id or None)."""
     from kiosk.stats.figures import _detail, _name
 
-    if rated is not None:
-        rows = rated
-    elif reads_archives(db):
-        # Over an archived year (views): each rated ticket's id looked up by its uid, as the
-        # LEFT JOIN below finds it (kiosk.archive.reading.reads_archives).
-        from kiosk.stats.compute import rated_tickets_by_uid
-
-        rated = db.execute(
-            "SELECT r.level, r.at, r.clerk, r.dossier_code, r.ticket_uid FROM ratings r "
-            "WHERE r.at >= ? AND r.at < ?", (lo, hi)).fetchall()
-        found = rated_tickets_by_uid(db, [r[4] for r in rated],
-                                     date.fromisoformat(lo) + timedelta(days=1), hi)
-        rows = [(*r[:4], found[r[4]][4] if r[4] in found else None) for r in rated]
-    else:
-        rows = db.execute(
-            "SELECT r.level, r.at, r.clerk, r.dossier_code, t.id FROM ratings r "
-            "LEFT JOIN tickets t ON t.uid = r.ticket_uid WHERE r.at >= ? AND r.at < ?",
-            (lo, hi)).fetchall()
-    wanted = [r for r in rows if inside(_local(r[1], tz))]
+    wanted = [r for r in rated if inside(_local(r[1], tz))]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
     ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
     ticket_procedure: dict[int, str] = {}
