@@ -139,18 +139,19 @@ def rows_by_key(db: Any, table: str, key: str, keys: Iterable[Any], columns: str
 RATED_TICKET_DAYS = 7
 
 
-def rated_tickets_by_uid(db: Any, uids: Iterable[str | None], start: date, hi: str
+def rated_tickets_by_uid(db: Any, uids: Iterable[str | None], start: date, end: date
                          ) -> dict[str, tuple]:
     """uid -> (service it was issued for, the queue it was last in, issued_at as written, its
-    stored day, its id) of the tickets `uids` rated between local day `start` and the text
-    bound `hi`, over an archived year's views. A ticket is rated after it is issued, nearly
-    always the same day: looked for first among the tickets stored from RATED_TICKET_DAYS
-    before the range to `hi`, each part of the views read by its day index (the year after
-    the range, attached for its late records, is not read whole); any not found there, in
-    every part."""
+    stored day, its id) of the tickets `uids` rated on local days start..end, over an archived
+    year's views. A ticket is rated after it is issued, nearly always the same day: looked
+    for first among the tickets stored from RATED_TICKET_DAYS before the range to a day after
+    it, each part of the views read by its day index (the year after the range, attached for
+    its late records, is not read whole); any not found there, in every part (read whole:
+    cheaper than building their uid index for a few)."""
     wanted = sorted({u for u in uids if u is not None})
     if not wanted:
         return {}
+    hi = (end + timedelta(days=2)).isoformat()
     select = ("SELECT uid, service_code, coalesce(queue_service, service_code), issued_at, "
               "day, id FROM tickets WHERE ")
     found = {row[0]: row[1:] for row in db.execute(
@@ -188,7 +189,7 @@ def read_ratings(db: Any, start: date, end: date) -> list[tuple]:
             "SELECT r.ticket_uid, r.dossier_code, r.counter, r.clerk, r.level, r.reasons, "
             f"r.at, {instant_sql('r.at')} FROM ratings r WHERE r.at >= ? AND r.at < ?",
             (lo, hi)).fetchall()
-        rated_tickets = rated_tickets_by_uid(db, [r[0] for r in rated], start, hi)
+        rated_tickets = rated_tickets_by_uid(db, [r[0] for r in rated], start, end)
         none = RATED_TICKET_NONE
         return [(*r, *rated_tickets.get(r[0], none)) for r in rated]
     return db.execute(

@@ -40,7 +40,8 @@ EXECUTOR_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("executor", ThreadPool
 INFLIGHT_KEY: web.AppKey[dict] = web.AppKey("inflight", dict)
 POOL_KEY: web.AppKey[queue.SimpleQueue] = web.AppKey("store_pool", queue.SimpleQueue)
 PUSHER_KEY: web.AppKey[Any] = web.AppKey("pusher", object)
-#: name -> (body, etag, monotonic time it was read or written), see reference_fresh_s
+#: name -> (body, etag, monotonic time its read began), see reference_fresh_s; (None, None,
+#: time a PUT ended): read again
 REFERENCE_KEY: web.AppKey[dict] = web.AppKey("reference", dict)
 POSTGRES_STORE_CONNECTIONS = 4  # per receiver process: commits overlap while one waits on disk
 MAX_LIST_LIMIT = 1000
@@ -469,7 +470,7 @@ async def _reference(request: web.Request, name: str) -> tuple[str, str]:
     fresh_s = request.app[SETTINGS_KEY].reference_fresh_s
     began = time.monotonic()
     known = kept.get(name)
-    if known is not None and began - known[2] < fresh_s:
+    if known is not None and known[0] is not None and began - known[2] < fresh_s:
         return known[0], known[1]
     found = await in_store(request, lambda s: s.get_reference(name))
     body, etag = found if found else ('{"items":[]}', None)
@@ -478,7 +479,7 @@ async def _reference(request: web.Request, name: str) -> tuple[str, str]:
 
         etag = etag_for(body)
     known = kept.get(name)
-    if known is None or known[2] < began:  # a PUT meanwhile wrote a newer one
+    if known is None or known[2] < began:  # else a PUT ended meanwhile: this may be older
         kept[name] = (body, etag, began)
     return body, etag
 
@@ -522,7 +523,9 @@ async def put_reference(request: web.Request) -> web.Response:
     if problem:
         return error(400, "invalid_body", problem)
     etag = await in_store(request, lambda s: s.put_reference(name, text))
-    request.app[REFERENCE_KEY][name] = (text, etag, time.monotonic())
+    # Read again by the next GET, not this body: two PUTs at once end in either order here,
+    # and only the database knows which was stored last.
+    request.app[REFERENCE_KEY][name] = (None, None, time.monotonic())
     return web.json_response({"name": name, "etag": etag}, headers={"ETag": etag})
 
 

@@ -199,7 +199,8 @@ def test_reference_data_with_etag_caching(server):
 
 def test_a_receiver_answers_reference_data_from_memory_while_fresh(tmp_path):
     """Another receiver's update (written to the database behind this one's back) shows once
-    this receiver's copy is `reference_fresh_s` old; its own PUT shows at once."""
+    this receiver's copy is `reference_fresh_s` old; after its own PUT it reads the database
+    again (two PUTs at once: the one stored last)."""
     import asyncio
 
     from aiohttp.test_utils import TestClient, TestServer
@@ -213,6 +214,7 @@ def test_a_receiver_answers_reference_data_from_memory_while_fresh(tmp_path):
     first = {"items": [{"date": "2026-02-16", "name": "Tết", "closed": True}]}
     later = {"items": [{"date": "2026-04-30", "name": "Giải phóng", "closed": True}]}
     mine = {"items": [{"date": "2026-09-02", "name": "Quốc khánh", "closed": True}]}
+    theirs = {"items": [{"date": "2026-01-01", "name": "Tết Dương lịch", "closed": True}]}
 
     async def run(fresh_s: float) -> list:
         other.put_reference("holidays", json.dumps(first))
@@ -231,11 +233,14 @@ def test_a_receiver_answers_reference_data_from_memory_while_fresh(tmp_path):
             put = await client.put("/api/v1/reference/holidays", json=mine, headers=admin)
             assert put.status == 200
             seen.append(await holidays())
+            put = await client.put("/api/v1/reference/holidays", json=mine, headers=admin)
+            other.put_reference("holidays", json.dumps(theirs))  # stored after this PUT
+            seen.append(await holidays())
         return seen
 
     try:
-        assert asyncio.run(run(3600.0)) == [first, first, mine]
-        assert asyncio.run(run(0.0)) == [first, later, mine]
+        assert asyncio.run(run(3600.0)) == [first, first, mine, theirs]
+        assert asyncio.run(run(0.0)) == [first, later, mine, theirs]
     finally:
         other.close()
 
