@@ -4,9 +4,9 @@ sqlite-utils imports numpy (and pandas) at import when they are installed, only 
 types to column types when it creates a table from values, which a station never does with
 theirs. numpy comes with OpenCV (a document-camera counter's build, a developer's
 environment), and importing it costs ~0.05-0.1 s of every process's start and of every
-`kiosk report`. While sqlite-utils' module body runs, on that
-thread only, an import of either answers "not installed"; the camera's OpenCV still imports
-numpy when it starts, and a process that already has numpy gives it to sqlite-utils as before.
+`kiosk report`. While sqlite-utils' module body runs, on that thread only, an import of either
+answers "not installed"; the camera's OpenCV still imports numpy when it starts, and a process
+that already has numpy gives it to sqlite-utils as before.
 """
 
 from __future__ import annotations
