@@ -355,8 +355,8 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         from kiosk.stats.figures import read_ratings
 
         rated = read_ratings(db, start, end)
-    _add_satisfaction(db, tz, inside, each, ticket_clerks or {},
-                      [(r[4], r[6], r[3], r[1], r[12]) for r in rated])
+    _add_satisfaction(db, start, end, tz, each, ticket_clerks or {},
+                      [(r[4], r[6], r[3], r[1], r[12], r[7]) for r in rated])
     known = _add_petitions(db, lo, hi, tz, inside, each)
 
     return ResultStats(
@@ -368,14 +368,19 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         petitions_known=known)
 
 
-def _add_satisfaction(db: Database, tz: ZoneInfo,
-                      inside: Callable[[datetime | None], bool],
+def _add_satisfaction(db: Database, start: date, end: date, tz: ZoneInfo,
                       each: Callable[[str | None, str | None], Iterable[_Acc]],
                       known: Mapping[int, str | None], rated: list[tuple]) -> None:
-    """`rated`: (level, time as written, clerk, dossier code, rated ticket's id or None)."""
-    from kiosk.stats.figures import _detail, _name
+    """`rated`: (level, time as written, clerk, dossier code, rated ticket's id or None, the
+    time's instant as figures.instant_sql gives it)."""
+    from kiosk.stats.figures import _DAY_US, _EPOCH_ORDINAL, Clock, _detail, _name
 
-    wanted = [r for r in rated if inside(_local(r[1], tz))]
+    # Local days by wall-clock microseconds (figures.Clock: what fromisoformat and
+    # astimezone give, the zone's offset looked up once an hour): a year's ratings.
+    clock = Clock(tz)
+    first = (start.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+    last = (end.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US
+    wanted = [r[:5] for r in rated if first <= clock.wall(r[5], r[1]) < last]
     ticket_ids = sorted({r[4] for r in wanted if r[4] is not None})
     ticket_clerk: dict[int, str] = {t: c for t in ticket_ids if (c := known.get(t))}
     ticket_procedure: dict[int, str] = {}

@@ -7,7 +7,7 @@ import csv
 import shutil
 import subprocess
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -164,6 +164,20 @@ def test_a_slip_alone_in_the_range_lists_its_dossiers_clerk_and_procedure(db, mo
     assert [(p.key, p.settled) for p in r.by_procedure] == [(P2, 0)]
     nothing = result_stats(db, date(2026, 3, 13), date(2026, 3, 13), RULES)
     assert nothing.by_clerk == () and nothing.by_procedure == ()
+
+
+def test_ratings_count_by_their_local_day_whatever_offset_wrote_them(db, month):
+    # Two ratings naming Hà written in UTC: 23:30 on 31 March in Hà Nội (in March) and 00:30
+    # on 1 April (not), and one on 1 March at 00:10 written with Hà Nội's offset.
+    for when in (datetime(2026, 3, 31, 16, 30, tzinfo=UTC),
+                 datetime(2026, 3, 31, 17, 30, tzinfo=UTC), d(1, "00:10")):
+        add_rating(db, when, "satisfied", 1, HA)
+    before = result_stats(db, *MARCH, RULES)
+    assert before.total.rated == 5 + 2
+    ha = next(c for c in before.by_clerk if c.key == HA)
+    assert (ha.rated, ha.satisfied) == (2 + 2, 1 + 2)
+    april = result_stats(db, date(2026, 4, 1), date(2026, 4, 1), RULES)
+    assert april.total.rated == 1
 
 
 def test_a_refused_settlement_counts_as_refused(db, config, month):
