@@ -9,10 +9,11 @@ station's role ([hub] role):
 - client (a counter PC of a LAN office): `LeasedNumbers`, blocks of numbers leased from the
   hub ahead of need (`POST /api/v1/dossier-numbers`, answered from the hub's
   `dossier_counters`) and kept in this PC's `dossier_number_blocks`. `take()` runs inside
-  the intake's transaction and never touches the network; `refill()` (the RemoteQueue's
-  background thread, or the desk's lane before an intake) keeps at least `low_water` numbers
-  for today and a block for the next working day, so a hub that is away all morning does not
-  stop intake.
+  the intake's transaction and never touches the network; `refill()` (at the desk's start and
+  before an intake, on a thread of its own: `ensure`, `refill_soon`; a RemoteQueue can also
+  run it after each of its rounds, `every_round`) keeps at least `low_water` numbers for today
+  and a block for the next working day, so a hub that is away all morning does not stop
+  intake.
 
 When the hub cannot be reached and no leased number is left, a counter numbers from its own
 fallback range, derived from its `[counter] number` (already unique in the office):
