@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib.machinery
+import importlib.util
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -141,11 +145,37 @@ def check_iso_dates(values: Iterable[str]) -> str | None:
     return None
 
 
+_VIETNAM = "holidays.countries.vietnam"
+
+
+@functools.cache
+def _vietnam() -> type[holidays.HolidayBase]:
+    """The package's Vietnam class, its module loaded alone: `holidays.country_holidays` first
+    imports `holidays.countries`, whose __init__ imports the module of every country (~0.1 s
+    of each process that counts working days: a report, a counter's start). Loaded the usual
+    way when the module cannot be found alone (another packaging of the package)."""
+    module = sys.modules.get(_VIETNAM)
+    if module is None:
+        where = [os.path.join(p, "countries") for p in getattr(holidays, "__path__", ())]
+        spec = importlib.machinery.PathFinder.find_spec(_VIETNAM, where) if where else None
+        if spec is None or spec.loader is None:
+            return type(holidays.country_holidays("VN"))
+        module = importlib.util.module_from_spec(spec)
+        # Registered: `holidays.countries`, when something imports it later, takes this one.
+        sys.modules[_VIETNAM] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(_VIETNAM, None)
+            raise
+    return module.Vietnam
+
+
 @functools.lru_cache(maxsize=64)
 def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     # Next year is loaded too: a make-up Saturday can be declared with the following year's
     # holidays (e.g. 27 Dec 2014 for 2 Jan 2015).
-    vn = holidays.country_holidays("VN", years=(year, year + 1))
+    vn = _vietnam()(years=(year, year + 1))
     days_off = frozenset(d for d in vn if d.year == year)
     make_up = frozenset(d for d in vn.weekend_workdays if d.year == year)
     return days_off, make_up
@@ -153,7 +183,7 @@ def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
 
 def package_holidays(year: int, language: str = "vi") -> dict[date, str]:
     """The package's holiday list for a year with names (for display and checking)."""
-    return dict(sorted(holidays.country_holidays("VN", years=year, language=language).items()))
+    return dict(sorted(_vietnam()(years=year, language=language).items()))
 
 
 def package_make_up_days(year: int) -> frozenset[date]:

@@ -1,6 +1,11 @@
 """Working days and appointment dates."""
 
+import json
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -224,3 +229,37 @@ def test_adding_working_days_stops_where_none_are_left():
                     add_working_days(start, 2, rules)
     assert add_working_days(date(2026, 2, 12), 0, RULES) == date(2026, 2, 12)
     assert add_working_days(date(2026, 2, 12), 3, RULES) == date(2026, 2, 24)  # across Tết
+
+
+def test_vietnam_holidays_load_without_every_country():
+    """Counting working days loads the package's Vietnam module alone (not the package of
+    every country, ~0.1 s of a report's or a counter's start), and finds the same days off
+    and make-up Saturdays as `holidays.country_holidays("VN")`: checked in a fresh
+    interpreter, since this one may have loaded every country already."""
+    probe = textwrap.dedent("""
+        import json, sys
+        from kiosk.calendar.working_days import _package_year, package_holidays
+        years = range(2000, 2031)
+        ours = {y: [sorted(map(str, s)) for s in _package_year(y)] for y in years}
+        names = sorted((str(d), n) for d, n in package_holidays(2026).items())
+        alone = "holidays.countries" not in sys.modules
+        import holidays
+        theirs = {}
+        for y in years:
+            vn = holidays.country_holidays("VN", years=(y, y + 1))
+            theirs[y] = [sorted(str(d) for d in vn if d.year == y),
+                         sorted(str(d) for d in vn.weekend_workdays if d.year == y)]
+        vi = holidays.country_holidays("VN", years=2026, language="vi")
+        print(json.dumps({"alone": alone, "same": ours == theirs,
+                          "names": names == sorted((str(d), n) for d, n in vi.items()),
+                          "tet": [n for d, n in package_holidays(2026).items()
+                                  if str(d) == "2026-02-17"]}))
+    """)
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["alone"]
+    assert result["same"]
+    assert result["names"]
+    assert result["tet"] and "Tết" in result["tet"][0]
