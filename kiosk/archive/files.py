@@ -50,6 +50,13 @@ CHUNK = 1 << 20
 _NAME = re.compile(rf"^{PREFIX}(\d{{4}})(?:{'|'.join(re.escape(s) for s in SUFFIXES)})$")
 
 
+#: Where readings unpack the years they read: a private folder of the data folder, beside
+#: `archive/` (kiosk/archive/reading.py), and, in it, the copies kept for the next readings.
+READING_DIR = ".archive-reading"
+KEPT_DIR = "kept"
+KEPT_SUFFIX = ".db"
+
+
 class ArchiveError(RuntimeError):
     """An archive file is missing, damaged or does not match its manifest."""
 
@@ -302,7 +309,7 @@ def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None =
         with open_private(dst, "wb"):
             pass
         size = unpack(src, write, sha256=sha256, threads=threads)
-        _check_sqlite_length(src, dst, size)
+        check_sqlite_length(src, dst, size)
         if flush:
             with open(dst, "rb+") as out:
                 os.fsync(out.fileno())
@@ -312,7 +319,7 @@ def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None =
         raise
 
 
-def _check_sqlite_length(src: Path, dst: Path, size: int) -> None:
+def check_sqlite_length(src: Path, dst: Path, size: int) -> None:
     """An unpacked SQLite database is as long as its header says (a year cut exactly between
     two streams or members is a valid file, but SQLite's page count then says more)."""
     with open(dst, "rb") as f:
@@ -568,6 +575,31 @@ def replaced_files(folder: Path, year: int) -> list[Path]:
     return [p for p in there if p.name != named]
 
 
+def kept_folder(folder: Path) -> Path:
+    """The folder of the readings' kept copies of the archive `folder`'s years."""
+    return Path(folder).parent / READING_DIR / KEPT_DIR
+
+
+def kept_name(year: int, digest: str) -> str:
+    """A kept copy's name: its year and the SHA-256 of the file it was unpacked from."""
+    return f"{year}-{digest.lower()}{KEPT_SUFFIX}"
+
+
+def forget_kept(folder: Path, year: int | None = None, *, but: str | None = None) -> None:
+    """Remove the readings' kept copies of `year` (of every year: None), except the one named
+    `but`: the year's file was written again (by a purge: they hold what it blanked). One in
+    use by a reading on Windows stays until a later call."""
+    pattern = f"{year}-*{KEPT_SUFFIX}" if year is not None else f"*{KEPT_SUFFIX}"
+    try:
+        found = list(kept_folder(folder).glob(pattern))
+    except OSError:
+        return
+    for path in found:
+        if path.name != but:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def finish_pending(folder: Path) -> None:
     """A rewrite cut off between its two renames: put the pending manifest in place when it
     describes the file now there, else drop it (the old file and manifest still match).
@@ -589,6 +621,7 @@ def finish_pending(folder: Path) -> None:
             if matches:
                 os.replace(pending, manifest_file(folder, year))
                 fsync_dir(folder)
+                forget_kept(folder, year)
             else:
                 pending.unlink()
     for year in year_numbers(folder):

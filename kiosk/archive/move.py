@@ -280,6 +280,7 @@ def archive_year(db: Database, folder: Path, year: int, *, station_id: str,
             files.fsync_dir(folder)
             _checkpoint("in-place")
             files.remove_replaced(folder, year)  # the year's xz file, when it had one
+            files.forget_kept(folder, year)  # the readings' copies of the year as it was
             if step:
                 _delete_in_steps(db, step)
             else:

@@ -242,6 +242,7 @@ def _purge_year(folder: Path, entry: files.ArchiveYear, *, now: datetime,
         files.fsync_dir(folder)
         _checkpoint("purge-in-place")
         files.remove_replaced(folder, entry.year)  # the year's xz file, when it had one
+        files.forget_kept(folder, entry.year)  # the readings' copies: what was blanked
         log.info("archive: %d rewritten without personal data past retention (%d dossier(s), "
                  "%d feedback phone number(s))", entry.year, result.dossiers,
                  result.feedback_phones)

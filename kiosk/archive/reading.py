@@ -39,6 +39,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
 from pathlib import Path
@@ -229,18 +230,20 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     attached: list[str] = []
     views: list[str] = []
     tmp: Path | None = None
+    fresh: list[_Fresh] = []
     try:
         for attempt in range(READ_ATTEMPTS):
             before = files.folder_state(folder)
-            attached, tmp, identities = _attach(db, folder, start, end, years, tz, deferred)
+            attached, tmp, identities, fresh = _attach(db, folder, start, end, years, tz,
+                                                       deferred)
             views = _views(db, attached, identities)
             if attempt + 1 == READ_ATTEMPTS or files.folder_state(folder) == before:
                 break
             _release(conn, attached, tmp, views)
-            attached, tmp, views = [], None, []
+            attached, tmp, views, fresh = [], None, [], []
         yield [int(s.split("_")[1]) for s in attached]
     finally:
-        _release(conn, attached, tmp, views)
+        _release(conn, attached, tmp, views, fresh)
 
 
 def _views(db: Database, attached: list[str], identities: dict[str, str | None]) -> list[str]:
@@ -296,12 +299,16 @@ def _drop_views(conn: sqlite3.Connection, views: list[str]) -> None:
 
 
 def _release(conn: sqlite3.Connection, attached: list[str], tmp: Path | None,
-             views: list[str]) -> None:
+             views: list[str], fresh: list[_Fresh] | None = None) -> None:
     """Undo what with_archives made: the views, the identities, the attached years, their
-    copies."""
+    copies (those unpacked now kept for the next readings: `fresh`)."""
     if attached or views:
         _drop_views(conn, views)
-    _detach(conn, attached, tmp)
+    _detach(conn, attached, None)
+    for copy in fresh or ():
+        _keep(copy)
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 #: Attachments of a reading at most, when runs keep replacing its years meanwhile.
@@ -311,10 +318,12 @@ READ_ATTEMPTS = 3
 def _attach(db: Database, folder: Path, start: date | None, end: date | None,
             years: list[int] | None, tz: tzinfo | None,
             deferred: Collection[tuple[str, tuple[str, ...]]]
-            ) -> tuple[list[str], Path | None, dict[str, str | None]]:
-    """Unpack and attach the years (with_archives): the schemas attached, the folder of their
-    copies (None: nothing attached) and each schema's identity. What it attached before an
-    error is detached again."""
+            ) -> tuple[list[str], Path | None, dict[str, str | None], list[_Fresh]]:
+    """Attach the years (with_archives), each a kept copy (`KEPT_DIR`) of its file as it
+    stands when there is one with the indexes this reading builds, else unpacked now: the
+    schemas attached, the folder of this reading's copies (None: nothing attached), each
+    schema's identity and the copies to keep afterwards. What it attached before an error is
+    detached again."""
     edge = None
     if years is None:
         years = needed_years(folder, start, end, tz)
@@ -330,18 +339,34 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
         raise files.ArchiveError(f"the range reaches {len(years)} archived years; SQLite reads "
                                  f"at most {MAX_ATTACHED} at once: choose a shorter range")
     if not years:
-        return [], None, {}
+        return [], None, {}, []
     tmp = unpack_folder(folder)
     conn = db.conn
     attached: list[str] = []
     identities: dict[str, str | None] = {}
+    fresh: list[_Fresh] = []
     try:
         for year in years:
-            copy = tmp / f"{year}.db"
             schema = f"archive_{year}"
-            identities[schema] = _unpack(folder, year, copy)
-            conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
-            attached.append(schema)  # detached again whatever happens next
+            manifest = files.read_manifest(folder, year)
+            kept = _kept_copy(folder, year, manifest)
+            if kept is not None:
+                conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(kept),))
+                attached.append(schema)
+                if _wanted_indexes(db, schema, deferred, missing=True):
+                    # Kept by a reading that built fewer indexes: unpacked again, and that
+                    # copy kept instead.
+                    conn.execute(f"DETACH DATABASE {schema}")
+                    attached.remove(schema)
+                    kept = None
+                else:
+                    identities[schema] = _identity(manifest)
+                    _used(kept)
+            copy = tmp / f"{year}.db"
+            if kept is None:
+                identities[schema], digest = _unpack(folder, year, copy, manifest)
+                conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
+                attached.append(schema)  # detached again whatever happens next
             if year == edge and start is not None and not (
                     holds_local_from(db, schema, start, tz) if tz is not None
                     else holds_from(db, schema, (start - timedelta(days=1)).isoformat())):
@@ -349,16 +374,22 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
                 # older manifest does not say): not read, not indexed.
                 conn.execute(f"DETACH DATABASE {schema}")
                 attached.remove(schema)
-                copy.unlink()
+                if kept is None:
+                    copy.unlink()
                 continue
-            # A copy of our own, removed afterwards: no journal, no flush per index.
+            if kept is not None:
+                continue  # read as it is: a kept copy is never written (ensure_index)
+            # A copy of our own until it is kept: no journal, no flush per index (it is
+            # flushed once before it is kept: _keep).
             conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
             conn.execute(f"PRAGMA {schema}.synchronous = OFF")
             index_copy(db, schema, deferred)
+            if digest is not None and EVERY_INDEX[0] not in set(deferred):
+                fresh.append(_Fresh(folder, copy, year, digest))
     except BaseException:
         _detach(conn, attached, tmp)
         raise
-    return attached, tmp, identities
+    return attached, tmp, identities, fresh
 
 
 def _detach(conn: sqlite3.Connection, attached: list[str], tmp: Path | None) -> None:
@@ -375,23 +406,24 @@ IDENTITIES = "archive_identities"
 IDENTIFIED = ("tickets", "queue_events")
 
 
-def _unpack(folder: Path, year: int, copy: Path) -> str | None:
-    """Unpack the year's file to `copy`; the identity of the bytes unpacked (_identity), or
-    None. The manifest is read first and its SHA-256 checked on the very bytes unpacked: the
-    monthly run may replace the file and its manifest meanwhile, and sums kept under the new
-    file's identity but added up over the old copy would be trusted by every later report."""
-    manifest = files.read_manifest(folder, year)
+def _unpack(folder: Path, year: int, copy: Path, manifest: dict | None
+            ) -> tuple[str | None, str | None]:
+    """Unpack the year's file to `copy`; the identity of the bytes unpacked (_identity) and
+    their SHA-256, or None for both. `manifest`, read before, has its SHA-256 checked on the
+    very bytes unpacked: the monthly run may replace the file and its manifest meanwhile, and
+    sums kept under the new file's identity but added up over the old copy would be trusted
+    by every later report."""
     digest = (manifest or {}).get("file_sha256")
     if isinstance(digest, str):
         try:
             files.decompress(files.named_file(folder, year, manifest), copy, flush=False,
                              sha256=digest)
-            return _identity(manifest)
+            return _identity(manifest), digest
         except (files.NotItsManifests, OSError):
             pass  # replaced meanwhile (a year written again as gzip: under its new name; on
             # Windows an old file deleted while open elsewhere cannot be opened again)
     files.decompress(files.year_file(folder, year), copy, flush=False)
-    return None
+    return None, None
 
 
 def _identity(manifest: dict | None) -> str | None:
@@ -437,19 +469,113 @@ def reads_archives(db: Database) -> bool:
 
 #: Where the years a reading needs are unpacked: a private folder in the station's data folder
 #: (beside `archive/`), not the system's temporary folder (the rows may hold personal data).
-READING_DIR = ".archive-reading"
+READING_DIR = files.READING_DIR
 #: An unpacked copy whose process is gone (or, where that cannot be asked, this old) is stale.
 STALE_S = 86400.0
 
 
 def unpack_folder(folder: Path) -> Path:
     """A new private folder for one reading's unpacked years, after removing the stale ones
-    left by a reading that was killed (their process is gone)."""
+    left by a reading that was killed (their process is gone) and the kept copies no longer
+    kept (_forget_unused)."""
     from kiosk.private_files import private_dir
 
     base = private_dir(Path(folder).parent / READING_DIR)
     remove_stale_copies(base)
+    _forget_unused(files.kept_folder(folder))
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
+
+
+# -- kept copies -------------------------------------------------------------------------------
+#
+# Unpacking a year (~120 MB for a busy office) and indexing it is most of the wait of a report
+# reaching it, and the office window and the commands read the same years again and again
+# (the last twelve months reach the archive every day once three months are kept live). The
+# copy a reading unpacked is kept, flushed to the disk, in `KEPT_DIR`, named by the SHA-256 of
+# the archive file it came from: a later reading whose manifest names the same file attaches
+# it as it is. A copy is never written once kept (a missing index is not built there: the look
+# -up reads the table, as building the index would), so readings in several processes share
+# it. The run that writes a year again (the monthly run, a retention purge: the copies hold
+# the personal data it blanked) removes the year's kept copies (files.forget_kept); one a
+# reading has open on Windows then goes at the year's next reading (another SHA-256). Kept
+# at most KEPT_COPIES, at most KEPT_S after their last use.
+
+#: The folder of the kept copies, in READING_DIR.
+KEPT_DIR = files.KEPT_DIR
+#: Kept copies at most (the most recently used stay): a year's report reaches two years.
+KEPT_COPIES = 3
+#: A kept copy unused this long is removed.
+KEPT_S = 31 * 86400.0
+_KEPT_SUFFIX = files.KEPT_SUFFIX
+
+
+@dataclass(frozen=True)
+class _Fresh:
+    """A year this reading unpacked from the file of SHA-256 `digest`, to keep afterwards."""
+
+    folder: Path
+    copy: Path
+    year: int
+    digest: str
+
+
+def _is_kept(file: str | None) -> bool:
+    return bool(file) and Path(file).parent.name == KEPT_DIR and \
+        Path(file).parent.parent.name == READING_DIR
+
+
+def _kept_copy(folder: Path, year: int, manifest: dict | None) -> Path | None:
+    """The kept copy of the year's file its manifest names, when there is a whole one."""
+    digest = (manifest or {}).get("file_sha256")
+    if not isinstance(digest, str) or not digest:
+        return None
+    path = files.kept_folder(folder) / files.kept_name(year, digest)
+    # The year's copies of files it was before (one in use on Windows at the rewrite).
+    files.forget_kept(folder, year, but=path.name)
+    try:
+        files.check_sqlite_length(path, path, path.stat().st_size)
+    except (OSError, files.ArchiveError):
+        return None
+    return path
+
+
+def _used(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _keep(fresh: _Fresh) -> None:
+    """Keep the copy a reading unpacked (flushed first: a power cut never leaves a kept copy
+    half written), in place of the year's older ones; never raises (the reading is done)."""
+    kept_dir = files.kept_folder(fresh.folder)
+    target = kept_dir / files.kept_name(fresh.year, fresh.digest)
+    try:
+        from kiosk.private_files import private_dir
+
+        private_dir(kept_dir)
+        with open(fresh.copy, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(fresh.copy, target)  # a copy of the same file kept meanwhile: replaced
+        files.fsync_dir(kept_dir)
+    except OSError:
+        return  # Windows: the same name attached by another reading; the copy goes
+    _forget_unused(kept_dir)
+
+
+def _forget_unused(kept_dir: Path, keep: int = KEPT_COPIES, max_age_s: float = KEPT_S) -> None:
+    """Remove the kept copies beyond the `keep` most recently used, and those unused for
+    `max_age_s`; and what is not a kept copy (another version's leftovers)."""
+    try:
+        entries = [(p.stat().st_mtime, p) for p in kept_dir.iterdir()]
+    except OSError:
+        return
+    now = time.time()
+    copies = sorted(((t, p) for t, p in entries if p.suffix == _KEPT_SUFFIX), reverse=True)
+    gone = [p for i, (t, p) in enumerate(copies) if i >= keep or now - t > max_age_s]
+    gone += [p for _t, p in entries if p.suffix != _KEPT_SUFFIX]
+    for path in gone:
+        with contextlib.suppress(OSError):  # Windows: attached by a reading now
+            path.unlink() if path.is_file() else shutil.rmtree(path)
 
 
 def remove_stale_copies(base: Path) -> int:
@@ -521,12 +647,23 @@ def index_copy(db: Database, schema: str,
     dossier's events) finds them as in the live database. The file keeps none (half its
     bytes): they are built here, on the temporary copy, in a second or two a year. `deferred`:
     (table, columns) of indexes not built now (with_archives; EVERY_INDEX: none)."""
+    for table, parts in _wanted_indexes(db, schema, deferred):
+        _create_index(db, schema, table, parts)
+
+
+def _wanted_indexes(db: Database, schema: str, deferred: Collection[tuple[str, tuple[str, ...]]],
+                    *, missing: bool = False) -> list[tuple[str, tuple[str, ...]]]:
+    """(table, columns) of the indexes index_copy builds on `schema` (`missing`: those of
+    them it does not have yet)."""
     conn = db.conn
     later = {(table, tuple(cols)) for table, cols in deferred}
     if EVERY_INDEX[0] in later:
-        return
+        return []
     have = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
                                        "WHERE type = 'table'")}
+    built = ({r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                         "WHERE type = 'index'")} if missing else set())
+    out: list[tuple[str, tuple[str, ...]]] = []
     for t in existing(db):
         if t.name not in have:
             continue
@@ -545,9 +682,9 @@ def index_copy(db: Database, schema: str,
                     ref[3],) not in UNREAD.get(t.name, ()) and not any(
                     w[0] == ref[3] for w in wanted):
                 wanted.append((ref[3],))
-        for parts in wanted:
-            if (t.name, parts) not in later:
-                _create_index(db, schema, t.name, parts)
+        out += [(t.name, parts) for parts in wanted if (t.name, parts) not in later
+                and _index_name(t.name, parts) not in built]
+    return out
 
 
 def _create_index(db: Database, schema: str, table: str, cols: tuple[str, ...]) -> None:
@@ -566,8 +703,11 @@ def ensure_index(db: Database, table: str, cols: tuple[str, ...],
     `cols` when with_archives deferred it (the reader is about to look rows up by it); a copy
     that has it already, or a connection reading no archive, is left as it is."""
     conn = db.conn
-    attached = [name for _seq, name, _file in conn.execute("PRAGMA database_list").fetchall()
-                if name.startswith("archive_") and (schemas is None or name in schemas)]
+    # A kept copy is read as it is (other readings may have it attached): a look-up there
+    # without the index reads its table once, as building the index would.
+    attached = [name for _seq, name, file in conn.execute("PRAGMA database_list").fetchall()
+                if name.startswith("archive_") and (schemas is None or name in schemas)
+                and not _is_kept(file)]
     for schema in attached:
         if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.sqlite_master WHERE type = "
                         "'index' AND name = ?)", (_index_name(table, cols),)).fetchone()[0]:

@@ -473,7 +473,7 @@ def test_a_live_row_changed_after_a_cut_run_is_archived_as_it_is_now(station, tm
 def test_a_killed_report_leaves_no_unpacked_year_behind_for_long(station):
     import glob
 
-    from kiosk.archive.reading import READING_DIR
+    from kiosk.archive.reading import KEPT_DIR, READING_DIR
 
     assert kiosk(station, "archive", "--before", "2025-01-01") == 0
     in_tmp = set(glob.glob("/tmp/kiosk-archive-*"))
@@ -502,7 +502,11 @@ def test_a_killed_report_leaves_no_unpacked_year_behind_for_long(station):
             assert not left[0].exists()
     finally:
         db.conn.close()
-    assert list(reading.iterdir()) == []
+    # What is left: the copy this reading unpacked, kept for the next (owner-only).
+    assert [p.name for p in reading.iterdir()] == [KEPT_DIR]
+    kept = list((reading / KEPT_DIR).iterdir())
+    assert [p.name.split("-")[0] for p in kept] == ["2024"]
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
 
 
 def test_a_failure_after_the_deletion_is_worded_as_such(station, capsys, monkeypatch):

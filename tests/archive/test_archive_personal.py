@@ -149,6 +149,9 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     assert who["name"].encode() in _unpacked(station, tmp_path).read_bytes()
     assert files.year_file(kept, 2024).name.endswith(f".db.{held}")
     before = reports(station, tmp_path / "before")
+    # The report kept its unpacked copy of 2024 for the next readings, names and all.
+    copies = files.kept_folder(station / "archive")
+    assert any(who["name"].encode() in p.read_bytes() for p in copies.glob("2024-*"))
     # The checksums the purge computes again are those archiving wrote.
     from kiosk.archive.purge import _checksums
 
@@ -165,6 +168,7 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
     out = capsys.readouterr().out
     assert "Archived year 2024 rewritten without the personal data past its retention" in out
     assert "kiosk-archive-2024.db.gz" in out  # the backup folder's copy replaced
+    assert not list(copies.glob("2024-*"))  # the readings' copies went with the old file
     new = files.read_manifest(station / "archive", 2024)
     assert new["file_sha256"] != old["file_sha256"] and new["rows"] == old["rows"]
     assert new["personal"]["dossiers"]["rows"] == 0
@@ -199,6 +203,9 @@ def test_retention_reaches_an_archived_year_and_its_backup_copy(station, tmp_pat
             assert got.count(b"\n") == before[name].count(b"\n"), name
     assert who["name"].encode() in before["logbook-2024.csv"]
     assert who["name"].encode() not in after["logbook-2024.csv"]
+    assert [p.name for p in copies.glob("2024-*")] == [files.kept_name(2024, new["file_sha256"])]
+    assert not any(PHONE.encode() in p.read_bytes() or who["name"].encode() in p.read_bytes()
+                   for p in copies.iterdir())
     # Nothing more past retention: the next purges leave the year alone.
     stamp = raw.stat().st_mtime_ns
     assert kiosk(station, "dossier", "purge") == 0 and kiosk(station, "petition", "purge") == 0

@@ -397,29 +397,36 @@ def _stats_2025(station: Path, keep: bool = True):
         db.conn.close()
 
 
+@pytest.mark.parametrize("copy", ["unpacked", "kept"])
 def test_a_report_racing_the_monthly_run_keeps_no_year_sums_of_the_copy_it_did_not_read(
-        station, monkeypatch):
+        station, monkeypatch, copy):
     """The monthly run replaces a year's file and manifest while a report has just unpacked
-    the old file: the sums that report adds up over the old copy must not be kept under the
-    new file's identity, or every later report would trust them; and the report itself sees
-    the folder changed and attaches the years again, so that the month moved meanwhile is
-    counted. (The run is started from inside the report's unpacking, the one place it can
-    race; the unpacking itself runs.)"""
+    the old file, or chosen the copy of it an earlier reading kept: the sums that report adds
+    up over the old copy must not be kept under the new file's identity, or every later
+    report would trust them; and the report itself sees the folder changed and attaches the
+    years again, so that the month moved meanwhile is counted. (The run is started from
+    inside the report's unpacking or its choice of the kept copy, the places it can race; the
+    unpacking itself runs.)"""
+    from kiosk.archive import reading
+
     assert kiosk(station, "archive", "--before", "2025-07-01") == 0
 
-    _stats_2025(station)  # 2025's sums kept under its first identity
-    real, fired = files.decompress, []
+    _stats_2025(station)  # 2025's sums kept under its first identity; its copy kept
+    if copy == "unpacked":
+        files.forget_kept(station / "archive")
+    module, name = (files, "decompress") if copy == "unpacked" else (reading, "_used")
+    real, fired = getattr(module, name), []
 
-    def then_the_run(src, dst, **kw):
-        real(src, dst, **kw)
+    def then_the_run(*args, **kw):
+        real(*args, **kw)
         if not fired:
             fired.append(1)
             assert kiosk(station, "archive", "--before", "2026-01-01") == 0
 
-    monkeypatch.setattr(files, "decompress", then_the_run)
-    racing = _stats_2025(station)  # the old copy unpacked, the moved live rows gone: attached again
+    monkeypatch.setattr(module, name, then_the_run)
+    racing = _stats_2025(station)  # the old copy read, the moved live rows gone: attached again
     assert fired
-    monkeypatch.setattr(files, "decompress", real)
+    monkeypatch.setattr(module, name, real)
     assert racing == _stats_2025(station) == _stats_2025(station, keep=False)
 
 
@@ -500,7 +507,7 @@ def test_a_reading_attaches_again_at_most_a_few_times_and_leaves_nothing_behind(
                                                                                monkeypatch):
     """A folder that changes at every look (runs replacing years without end) is attached
     READ_ATTEMPTS times, then read as it stands; each attachment is undone and its copies
-    removed."""
+    removed, but for the last attachment's, kept for the next readings."""
     from itertools import count
 
     from kiosk.archive import reading
@@ -527,7 +534,8 @@ def test_a_reading_attaches_again_at_most_a_few_times_and_leaves_nothing_behind(
         assert not [r[1] for r in db.execute("PRAGMA database_list").fetchall()
                     if r[1].startswith("archive_")]
         copies = station / reading.READING_DIR
-        assert not any(p.is_file() for p in copies.rglob("*"))
+        assert sorted(f"{p.parent.name}/{p.name.split('-')[0]}" for p in copies.rglob("*")
+                      if p.is_file()) == [f"{reading.KEPT_DIR}/2024", f"{reading.KEPT_DIR}/2025"]
     finally:
         db.conn.close()
 
