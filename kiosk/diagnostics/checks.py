@@ -821,7 +821,27 @@ def check_archive(ctx: Context) -> list[CheckResult]:
                                     "docs/archive.md)."))
             else:
                 results.append(ok("archive", held))
-    return results
+    return results + _archive_kept(folder)
+
+
+def _archive_kept(folder) -> list[CheckResult]:
+    """The copies readings keep of archived years (kiosk/archive/reading.py): how many and
+    how large, so that the disk they take is not a mystery."""
+    from kiosk.archive.files import KEPT_SUFFIX, kept_folder
+    from kiosk.archive.reading import KEPT_S
+    from kiosk.backup.files import size_text
+
+    try:
+        kept = sorted(p for p in kept_folder(folder).iterdir() if p.suffix == KEPT_SUFFIX)
+        size = sum(p.stat().st_size for p in kept)
+    except OSError:
+        return []
+    if not kept:
+        return []
+    years = ", ".join(sorted({p.name.split("-")[0] for p in kept}))
+    return [ok("archive", f"unpacked copies kept for the next reports: {years} "
+               f"({size_text(size)} in {kept_folder(folder)}; each removed when its year "
+               f"is written again or after {KEPT_S / 86400:.0f} days unused)")]
 
 
 def _archived_past_retention(ctx: Context, entry) -> list[str]:

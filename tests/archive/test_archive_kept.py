@@ -198,3 +198,22 @@ def test_only_the_most_recently_used_copies_are_kept_and_for_a_month(tmp_path):
     os.utime(kept / files.kept_name(2022, f"{2022:064x}"), (now - 32 * 86400,) * 2)
     reading.unpack_folder(folder)
     assert sorted(int(p.name[:4]) for p in kept.iterdir()) == [2023, 2024]
+
+
+def test_the_doctor_says_which_copies_are_kept_and_how_large(station):
+    from kiosk.config import Config
+    from kiosk.diagnostics.checks import check_archive, run_checks
+    from kiosk.diagnostics.results import PASS
+    from kiosk.paths import Paths
+
+    def kept_lines():
+        return [r for r in run_checks(Paths(station, station / "kiosk.toml"), config=Config(),
+                                      checks=[check_archive]) if "copies kept" in r.detail]
+
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    assert kept_lines() == []
+    _figures(station, span=(date(2024, 1, 1), date(2025, 12, 31)))
+    (line,) = kept_lines()
+    assert line.status == PASS
+    assert "unpacked copies kept for the next reports: 2024, 2025 (" in line.detail
+    assert "after 31 days unused" in line.detail
