@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -507,6 +508,7 @@ KEPT_COPIES = 3
 #: A kept copy unused this long is removed.
 KEPT_S = 31 * 86400.0
 _KEPT_SUFFIX = files.KEPT_SUFFIX
+_SHA256 = re.compile("[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -527,8 +529,8 @@ def _is_kept(file: str | None) -> bool:
 def _kept_copy(folder: Path, year: int, manifest: dict | None) -> Path | None:
     """The kept copy of the year's file its manifest names, when there is a whole one."""
     digest = (manifest or {}).get("file_sha256")
-    if not isinstance(digest, str) or not digest:
-        return None
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+        return None  # (a damaged manifest names no file of this folder)
     path = files.kept_folder(folder) / files.kept_name(year, digest)
     # The year's copies of files it was before (one in use on Windows at the rewrite).
     files.forget_kept(folder, year, but=path.name)

@@ -217,3 +217,19 @@ def test_the_doctor_says_which_copies_are_kept_and_how_large(station):
     assert line.status == PASS
     assert "unpacked copies kept for the next reports: 2024, 2025 (" in line.detail
     assert "after 31 days unused" in line.detail
+
+
+def test_a_manifest_naming_no_sha256_keeps_and_reads_no_copy(station, unpacked):
+    """A damaged manifest's `file_sha256` never names a path: no copy is looked for or kept
+    by it (the year is still read, unpacked from its file)."""
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    _, first = _figures(station)
+    manifest = files.read_manifest(station / "archive", 2025)
+    manifest["file_sha256"] = "../../../outside"
+    files.write_manifest(station / "archive", 2025, manifest)
+    files.forget_kept(station / "archive")
+    unpacked.clear()
+    _, again = _figures(station)
+    assert unpacked == ["kiosk-archive-2025.db.gz", "kiosk-archive-2025.db.gz"]
+    assert again == first and _kept(station) == {}
+    assert sorted(p.name for p in station.iterdir() if p.name.startswith("outside")) == []
