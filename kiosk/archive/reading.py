@@ -232,6 +232,7 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     views: list[str] = []
     tmp: Path | None = None
     fresh: list[_Fresh] = []
+    finished = False
     try:
         for attempt in range(READ_ATTEMPTS):
             before = files.folder_state(folder)
@@ -243,8 +244,10 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
             _release(conn, attached, tmp, views)
             attached, tmp, views, fresh = [], None, [], []
         yield [int(s.split("_")[1]) for s in attached]
+        finished = True
     finally:
-        _release(conn, attached, tmp, views, fresh)
+        # Copies kept only from a reading that ended well (not one cut off mid-index).
+        _release(conn, attached, tmp, views, fresh if finished else None)
 
 
 def _views(db: Database, attached: list[str], identities: dict[str, str | None]) -> list[str]:
@@ -351,8 +354,7 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
             schema = f"archive_{year}"
             manifest = files.read_manifest(folder, year)
             kept = _kept_copy(folder, year, manifest)
-            if kept is not None:
-                conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(kept),))
+            if kept is not None and _attach_kept(db, schema, kept):
                 attached.append(schema)
                 if _wanted_indexes(db, schema, deferred, missing=True):
                     # Kept by a reading that built fewer indexes: unpacked again, and that
@@ -363,6 +365,8 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
                 else:
                     identities[schema] = _identity(manifest)
                     _used(kept)
+            else:
+                kept = None
             copy = tmp / f"{year}.db"
             if kept is None:
                 identities[schema], digest = _unpack(folder, year, copy, manifest)
@@ -483,7 +487,7 @@ def unpack_folder(folder: Path) -> Path:
 
     base = private_dir(Path(folder).parent / READING_DIR)
     remove_stale_copies(base)
-    _forget_unused(files.kept_folder(folder))
+    _forget_unused(folder)
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
 
 
@@ -528,17 +532,63 @@ def _is_kept(file: str | None) -> bool:
 
 def _kept_copy(folder: Path, year: int, manifest: dict | None) -> Path | None:
     """The kept copy of the year's file its manifest names, when there is a whole one."""
-    digest = (manifest or {}).get("file_sha256")
-    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-        return None  # (a damaged manifest names no file of this folder)
+    digest = _current_digest(folder, year, manifest)
+    if digest is None:
+        return None
     path = files.kept_folder(folder) / files.kept_name(year, digest)
     # The year's copies of files it was before (one in use on Windows at the rewrite).
     files.forget_kept(folder, year, but=path.name)
-    try:
-        files.check_sqlite_length(path, path, path.stat().st_size)
-    except (OSError, files.ArchiveError):
+    return path if _whole(path) else None
+
+
+def _current_digest(folder: Path, year: int, manifest: dict | None) -> str | None:
+    """The SHA-256 of the year's file as its manifest names it, unless a rewrite is cut off
+    between its renames (the file then is already the new one; the manifest not yet): None.
+    A damaged manifest's value never names a path."""
+    digest = (manifest or {}).get("file_sha256")
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
         return None
-    return path
+    if files.pending_file(folder, year).exists():
+        return None
+    return digest
+
+
+def _whole(path: Path) -> bool:
+    """A complete SQLite file: its header, and as long as its header says."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+            size = os.fstat(f.fileno()).st_size
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    return header[92:96] == header[24:28] and pages > 0 and pages * page == size
+
+
+def _attach_kept(db: Database, schema: str, path: Path) -> bool:
+    """Attach the kept copy read-only (a copy removed meanwhile then fails to open instead of
+    being made anew, empty); False when that did not attach it, with its tables."""
+    conn = db.conn
+    try:
+        conn.execute(f"ATTACH DATABASE ? AS {schema}", (f"{path.resolve().as_uri()}?mode=ro",))
+    except sqlite3.Error:
+        return False
+    files_there = [f for _seq, name, f in conn.execute("PRAGMA database_list").fetchall()
+                   if name == schema]
+    try:
+        ok = (bool(files_there) and Path(files_there[0]).name == path.name
+              and conn.execute(f"SELECT count(*) FROM {schema}.sqlite_master WHERE "
+                               "type = 'table'").fetchone()[0] > 0)
+    except sqlite3.Error:
+        ok = False
+    if not ok:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute(f"DETACH DATABASE {schema}")
+    return ok
 
 
 def _used(path: Path) -> None:
@@ -561,23 +611,39 @@ def _keep(fresh: _Fresh) -> None:
         files.fsync_dir(kept_dir)
     except OSError:
         return  # Windows: the same name attached by another reading; the copy goes
-    _forget_unused(kept_dir)
+    # A run that wrote the year again while this reading read it found nothing to remove:
+    # looked at once the copy is in place (a run replaces the manifest before it removes the
+    # year's copies).
+    _forget_unused(fresh.folder)
 
 
-def _forget_unused(kept_dir: Path, keep: int = KEPT_COPIES, max_age_s: float = KEPT_S) -> None:
-    """Remove the kept copies beyond the `keep` most recently used, and those unused for
-    `max_age_s`; and what is not a kept copy (another version's leftovers)."""
+def _forget_unused(folder: Path, keep: int = KEPT_COPIES, max_age_s: float = KEPT_S) -> None:
+    """Remove from the archive `folder`'s kept copies those of a file that is no longer its
+    year's (a run wrote it again while a reading read it, or a copy in use on Windows then),
+    those beyond the `keep` most recently used, those unused for `max_age_s`, and what is not
+    a kept copy (another version's leftovers)."""
+    kept_dir = files.kept_folder(folder)
     try:
         entries = [(p.stat().st_mtime, p) for p in kept_dir.iterdir()]
     except OSError:
         return
     now = time.time()
-    copies = sorted(((t, p) for t, p in entries if p.suffix == _KEPT_SUFFIX), reverse=True)
+    copies = sorted(((t, p) for t, p in entries if _is_current(folder, p)), reverse=True)
+    current = {p for _t, p in copies}
     gone = [p for i, (t, p) in enumerate(copies) if i >= keep or now - t > max_age_s]
-    gone += [p for _t, p in entries if p.suffix != _KEPT_SUFFIX]
+    gone += [p for _t, p in entries if p not in current]
     for path in gone:
         with contextlib.suppress(OSError):  # Windows: attached by a reading now
             path.unlink() if path.is_file() else shutil.rmtree(path)
+
+
+def _is_current(folder: Path, path: Path) -> bool:
+    """Whether `path` is named as the kept copy of its year's file as it stands."""
+    year, _, rest = path.name.partition("-")
+    if not year.isdigit() or not path.name.endswith(_KEPT_SUFFIX):
+        return False
+    digest = _current_digest(folder, int(year), files.read_manifest(folder, int(year)))
+    return digest is not None and path.name == files.kept_name(int(year), digest)
 
 
 def remove_stale_copies(base: Path) -> int:

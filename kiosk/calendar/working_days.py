@@ -286,8 +286,13 @@ def local_datetime(received: datetime, rules: CalendarRules) -> datetime:
 def received_as(received: datetime, rules: CalendarRules) -> date:
     """The day a dossier counts as received on, after the cut-off and closed-day rules."""
     local = local_datetime(received, rules)
-    day = local.date()
-    if is_working_day(day, rules) and local.time().replace(tzinfo=None) < rules.cutoff:
+    return _received_on(local.date(), local.time().replace(tzinfo=None) < rules.cutoff, rules)
+
+
+@functools.lru_cache(maxsize=4096)
+def _received_on(day: date, before_cutoff: bool, rules: CalendarRules) -> date:
+    # Kept: a year's results ask it for every dossier, on a few hundred days.
+    if before_cutoff and is_working_day(day, rules):
         return day
     return next_working_day(day, rules)
 

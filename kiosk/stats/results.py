@@ -270,12 +270,16 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     dossiers = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
     events: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
     slips: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    changed_inside: set[int] = set()  # dossiers with a status change in the range
     if dossiers:
         ids = ",".join(str(i) for i in dossiers)
         for dossier_id, status, at in db.execute(
                 f"SELECT dossier_id, to_status, at FROM dossier_events WHERE dossier_id IN ({ids}) "
                 "ORDER BY dossier_id, at, id").fetchall():
-            events[dossier_id].append((status, _local(at, tz)))
+            local = _local(at, tz)
+            events[dossier_id].append((status, local))
+            if local is not None and start <= local.date() <= end:
+                changed_inside.add(dossier_id)
         cur = db.execute(f"SELECT * FROM dossier_slips WHERE dossier_id IN ({ids}) "
                          "ORDER BY dossier_id, issued_at, id")
         slip_names = [c[0] for c in cur.description]
@@ -309,7 +313,7 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         # The forms of its slips issued in the range (each slip's time read once).
         forms_inside = ({s["form"] for s in own_slips if inside(_local(s["issued_at"], tz))}
                         if own_slips else no_forms)
-        if forms_inside or any(inside(at) for _, at in own_events):
+        if forms_inside or dossier_id in changed_inside:
             iter(accs)  # its clerk and procedure listed for the range, a receipt there counts
         apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
         if APOLOGY_FORM in forms_inside:

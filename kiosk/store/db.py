@@ -34,8 +34,10 @@ def connect(path: Path | str) -> Database:
         # Owner-only from the first byte: SQLite gives -wal and -shm the database's mode.
         private_sqlite(path)
     try:
+        # uri: an archived year's kept copy is attached read-only by a `file:` URI
+        # (kiosk/archive/reading.py); a plain path is read as a plain path.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None, check_same_thread=False)
+                               isolation_level=None, check_same_thread=False, uri=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Before the first table: a new database gives pages freed by the sync's pruning back
         # to the disk (sync/prune.py). On an older one this is a no-op until `kiosk sync

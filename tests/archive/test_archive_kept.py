@@ -120,17 +120,51 @@ def test_a_copy_of_a_file_that_is_no_longer_the_years_is_not_used(station, unpac
     assert not wrong.exists() and _kept(station)[2025] == stale
 
 
-def test_a_cut_kept_copy_is_unpacked_again(station, unpacked):
+@pytest.mark.parametrize("cut", ["half", "header", "empty"])
+def test_a_cut_kept_copy_is_unpacked_again(station, unpacked, cut):
     assert kiosk(station, "archive", "--before", "2026-01-01") == 0
     _, first = _figures(station)
     copy = _kept(station)[2025]
     with open(copy, "r+b") as f:
-        f.truncate(copy.stat().st_size // 2)
+        f.truncate({"half": copy.stat().st_size // 2, "header": 50, "empty": 0}[cut])
     unpacked.clear()
     _, again = _figures(station)
     assert unpacked == ["kiosk-archive-2025.db.gz"] and again == first
-    assert copy.stat().st_size > 0 and files.check_sqlite_length(copy, copy,
-                                                                 copy.stat().st_size) is None
+    assert reading._whole(copy)  # kept anew
+
+
+def test_a_kept_copy_removed_before_it_is_attached_is_not_read_as_an_empty_year(
+        station, unpacked, monkeypatch):
+    """Another reading removes the copy (beyond the few kept) between this reading's look at
+    it and its attaching: attached read-only, it is not made anew, empty; the year is
+    unpacked and its figures (and the sums kept from them) are the year's."""
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    _, first = _figures(station)
+    real = reading._whole
+
+    def then_gone(path):
+        whole = real(path)
+        if whole and path.parent == files.kept_folder(station / "archive"):
+            path.unlink()
+        return whole
+
+    monkeypatch.setattr(reading, "_whole", then_gone)
+    unpacked.clear()
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=YEAR_2025[0], end=YEAR_2025[1]):
+            racing = office_stats(db, *YEAR_2025, TZ)  # its sums kept
+    finally:
+        db.conn.close()
+    monkeypatch.setattr(reading, "_whole", real)
+    assert unpacked == ["kiosk-archive-2025.db.gz"]
+    assert racing == first == _figures(station)[1]
+    later = connect(station / "kiosk.db")
+    try:
+        with with_archives(later, station / "archive", start=YEAR_2025[0], end=YEAR_2025[1]):
+            assert office_stats(later, *YEAR_2025, TZ) == first  # from the sums kept
+    finally:
+        later.conn.close()
 
 
 def test_a_kept_copy_is_never_written_a_look_up_reads_it_without_the_index(station):
@@ -189,12 +223,17 @@ def test_only_the_most_recently_used_copies_are_kept_and_for_a_month(tmp_path):
     now = time.time()
     ages = {2020: 40, 2021: 20, 2022: 3, 2023: 2, 2024: 1}  # days since last used
     for year, days in ages.items():
+        files.write_manifest(folder, year, {"year": year, "file_sha256": f"{year:064x}"})
         path = kept / files.kept_name(year, f"{year:064x}")
         path.write_bytes(b"")
         os.utime(path, (now - days * 86400, now - days * 86400))
     (kept / "leftover.tmp").write_bytes(b"")
+    # a copy of a file its year no longer is, and one of a year with no manifest
+    (kept / files.kept_name(2024, "f" * 64)).write_bytes(b"")
+    (kept / files.kept_name(2019, f"{2019:064x}")).write_bytes(b"")
     reading.unpack_folder(folder)  # every reading looks first
     assert sorted(int(p.name[:4]) for p in kept.iterdir()) == [2022, 2023, 2024]
+    assert (kept / files.kept_name(2024, f"{2024:064x}")).exists()
     os.utime(kept / files.kept_name(2022, f"{2022:064x}"), (now - 32 * 86400,) * 2)
     reading.unpack_folder(folder)
     assert sorted(int(p.name[:4]) for p in kept.iterdir()) == [2023, 2024]

@@ -485,3 +485,64 @@ def test_a_year_whose_only_personal_data_is_a_dossiers_notes_is_purged(tmp_path,
     assert "Ghi Chú QZX".encode() not in gzip.decompress(
         files.year_file(data / "archive", 2024).read_bytes())
     assert files.read_manifest(data / "archive", 2024)["personal"]["dossiers"]["rows"] == 0
+
+
+def _kept_with(station, *needles: bytes) -> list[str]:
+    """The readings' kept copies holding any of `needles`."""
+    folder = files.kept_folder(station / "archive")
+    return [p.name for p in (folder.iterdir() if folder.is_dir() else ())
+            if any(n in p.read_bytes() for n in needles)]
+
+
+def test_a_purge_while_a_report_reads_the_year_leaves_no_copy_with_what_it_blanked(station):
+    """The purge finds no kept copy to remove (the reading's copy is still its own); the
+    reading, keeping its copy afterwards, sees it is no longer the year's file."""
+    from datetime import date
+
+    from kiosk.archive.reading import with_archives
+
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    (station / "kiosk.toml").write_text("", encoding="utf-8")  # retention back to 90 days
+    db = connect(station / "kiosk.db")
+    try:
+        with with_archives(db, station / "archive", start=date(2024, 1, 1),
+                           end=date(2024, 12, 31)) as years:
+            assert years == [2024]
+            assert db.execute("SELECT count(*) FROM dossiers WHERE submitter_name = ?",
+                              (who["name"],)).fetchone()[0] == 1
+            assert kiosk(station, "dossier", "purge") == 0
+            assert kiosk(station, "petition", "purge") == 0
+    finally:
+        db.conn.close()
+    assert _kept_with(station, who["name"].encode(), PHONE.encode()) == []
+
+
+def test_a_purge_cut_off_between_its_renames_is_not_undone_by_a_kept_copy(station):
+    """The file is already rewritten, its manifest not yet: a reading reads the file (as
+    before kept copies), not the copy of the file it replaced."""
+    from datetime import date
+
+    from kiosk.archive.move import STOP_AT_ENV
+    from kiosk.archive.reading import with_archives
+
+    who = json.loads((station / "who.json").read_text(encoding="utf-8"))
+    (station / "kiosk.toml").write_text("", encoding="utf-8")
+
+    def name_read():
+        db = connect(station / "kiosk.db")
+        try:
+            with with_archives(db, station / "archive", start=date(2024, 1, 1),
+                               end=date(2024, 12, 31)):
+                return db.execute("SELECT submitter_name FROM dossiers WHERE code = ?",
+                                  (who["code"],)).fetchone()[0]
+        finally:
+            db.conn.close()
+
+    assert name_read() == who["name"] and _kept_with(station, who["name"].encode())
+    env = {**os.environ, STOP_AT_ENV: "purge-renamed", "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", _PURGE, str(station)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    assert name_read() is None
+    assert _kept_with(station, who["name"].encode()) == []
