@@ -79,6 +79,7 @@ from kiosk.stats.figures import (
     _detail,
     _name,
     _sort_key_vi,
+    cycle_collector_paused,
     instant_sql,
     percentile,
     read_ratings,
@@ -726,11 +727,19 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
     short write of that table only (skipped when the database cannot be written). Nothing
     is kept with `keep_days=False`.
     """
+    if end < start:
+        raise ValueError("the range ends before it starts")
+    with cycle_collector_paused():
+        return _office_stats(db, start, end, tz, procedure_service=procedure_service,
+                             rules=rules, keep_days=keep_days)
+
+
+def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
+                  procedure_service: Mapping[str, str] | None, rules: Any,
+                  keep_days: bool) -> OfficeStats:
     from kiosk.calendar import CalendarRules
     from kiosk.stats.results import result_stats
 
-    if end < start:
-        raise ValueError("the range ends before it starts")
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     if procedure_service is None:
         procedure_service = _default_procedure_services()

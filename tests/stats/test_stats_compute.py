@@ -52,6 +52,32 @@ def test_durations_of_nothing_are_none():
 # -- queue figures -----------------------------------------------------------------------------
 
 
+def test_the_cycle_collector_is_paused_while_figures_are_computed_then_resumed(db, day):
+    """Millions of rows and tuples with no cycle in a year's figures: the collector would
+    walk them over and over. Resumed afterwards, also when the computation fails; left off
+    when it was off."""
+    import gc
+    from zoneinfo import ZoneInfoNotFoundError
+
+    seen: list[bool] = []
+    db.conn.set_trace_callback(lambda sql: seen.append(gc.isenabled()))
+    try:
+        assert gc.isenabled()
+        office_stats(db, MONDAY, MONDAY, TZ)
+        assert seen and not any(seen) and gc.isenabled()
+        gc.disable()
+        try:
+            office_stats(db, MONDAY, MONDAY, TZ)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        with pytest.raises(ZoneInfoNotFoundError):
+            office_stats(db, MONDAY, MONDAY, "No/Such_Zone")
+        assert gc.isenabled()
+    finally:
+        db.conn.set_trace_callback(None)
+
+
 def test_office_totals(db, day):
     s = office_stats(db, MONDAY, MONDAY, TZ)
     t = s.total
