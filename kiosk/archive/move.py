@@ -44,6 +44,7 @@ from kiosk.archive.files import FORMAT, ArchiveError
 from kiosk.archive.tables import BY_NAME, TABLES, columns, drop_selection, existing, select_closed
 from kiosk.private_files import write_private_atomic
 from kiosk.store import transaction, wrap
+from kiosk.store.db import read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -420,7 +421,7 @@ def _day_marks(work: Path) -> dict[str, str | None]:
 
     from kiosk.archive.reading import EARLIEST_KEY, earliest_day, latest_marks
 
-    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(work), uri=True)
     try:
         db = wrap(conn)
         return {**latest_marks(db), EARLIEST_KEY: earliest_day(db)}
@@ -434,7 +435,7 @@ def _public_dossiers(work: Path) -> dict[str, list]:
     scan shows, without personal data (archived dossiers are purged; no initials)."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(work), uri=True)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         out: dict[str, list] = {}
@@ -462,7 +463,7 @@ def personal_data(work: Path) -> dict[str, Any]:
 
     from kiosk.dossiers.intake import PERSON_FIELDS
 
-    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(work), uri=True)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         out: dict[str, Any] = {}

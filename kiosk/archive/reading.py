@@ -49,6 +49,7 @@ from sqlite_utils import Database
 
 from kiosk.archive import files
 from kiosk.archive.tables import TABLES, Table, columns, existing
+from kiosk.store.db import read_only_uri
 
 #: SQLite attaches at most 10 databases by default (SQLITE_MAX_ATTACHED).
 MAX_ATTACHED = 9
@@ -389,7 +390,8 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
             conn.execute(f"PRAGMA {schema}.journal_mode = OFF")
             conn.execute(f"PRAGMA {schema}.synchronous = OFF")
             index_copy(db, schema, deferred)
-            if digest is not None and EVERY_INDEX[0] not in set(deferred):
+            if (digest is not None and EVERY_INDEX[0] not in set(deferred)
+                    and digest == _current_digest(folder, year, manifest)):
                 fresh.append(_Fresh(folder, copy, year, digest))
     except BaseException:
         _detach(conn, attached, tmp)
@@ -574,7 +576,7 @@ def _attach_kept(db: Database, schema: str, path: Path) -> bool:
     being made anew, empty); False when that did not attach it, with its tables."""
     conn = db.conn
     try:
-        conn.execute(f"ATTACH DATABASE ? AS {schema}", (f"{path.resolve().as_uri()}?mode=ro",))
+        conn.execute(f"ATTACH DATABASE ? AS {schema}", (read_only_uri(path),))
     except sqlite3.Error:
         return False
     files_there = [f for _seq, name, f in conn.execute("PRAGMA database_list").fetchall()

@@ -307,8 +307,10 @@ def _read_info(plain: Path, shown: Path, compressed: bool) -> BackupInfo:
     with open(plain, "rb") as f:
         if f.read(16) != SQLITE_MAGIC:
             raise BackupError(f"{shown} is not a station backup (not an SQLite file)")
+    from kiosk.store.db import read_only_uri
+
     try:
-        conn = sqlite3.connect(f"{plain.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(read_only_uri(plain, immutable=True), uri=True)
         try:
             problems = _integrity(conn)
             if problems:

@@ -102,8 +102,10 @@ def _database_facts(path: Path) -> tuple[dict[str, Any], list[str]]:
     if not path.exists():
         return facts, personal
     facts["size_bytes"] = path.stat().st_size
+    from kiosk.store.db import read_only_uri
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
     except sqlite3.Error as exc:
         facts["error"] = str(exc)
         return facts, personal
@@ -131,9 +133,10 @@ def _sync_status(config: Config | None, db_path: Path) -> dict[str, Any]:
         return {"available": False}
     try:
         from kiosk.store import wrap
+        from kiosk.store.db import read_only_uri
         from sync.status import read_status, set_aside_records
 
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=5)
         try:
             db = wrap(conn)
             status = read_status(db, config.sync.server_url)

@@ -21,6 +21,13 @@ class StoreError(RuntimeError):
     """The database cannot be opened or is newer than this program."""
 
 
+def read_only_uri(path: Path | str, *, immutable: bool = False) -> str:
+    """The `file:` URI that opens (or attaches) the SQLite file `path` read-only: its absolute
+    path percent-encoded (a folder named with `#`, `?` or `%` is not cut short or read as
+    options), `immutable` for a file nothing changes while it is open."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) and migrate the database at `path`.
 
@@ -35,8 +42,9 @@ def connect(path: Path | str) -> Database:
         private_sqlite(path)
     try:
         # uri: an archived year's kept copy is attached read-only by a `file:` URI
-        # (kiosk/archive/reading.py); a plain path is read as a plain path.
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+        # (kiosk/archive/reading.py); an absolute path is read as a plain path.
+        name = str(path) if str(path) == ":memory:" else str(Path(path).absolute())
+        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False, uri=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Before the first table: a new database gives pages freed by the sync's pruning back

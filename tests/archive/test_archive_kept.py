@@ -272,3 +272,43 @@ def test_a_manifest_naming_no_sha256_keeps_and_reads_no_copy(station, unpacked):
     assert unpacked == ["kiosk-archive-2025.db.gz", "kiosk-archive-2025.db.gz"]
     assert again == first and _kept(station) == {}
     assert sorted(p.name for p in station.iterdir() if p.name.startswith("outside")) == []
+
+
+def test_a_data_folder_named_with_hash_and_percent_archives_and_keeps_as_any(station, tmp_path,
+                                                                             unpacked):
+    """`file:` URIs of the archive's work file and of the kept copies are percent-encoded:
+    a `#` would cut the path short (an empty stray database read instead: a manifest listing
+    no dossier and no personal data, so never purged), a `%20` would be decoded."""
+    import shutil
+
+    odd = tmp_path / "dữ liệu #1 %20x" / "station"
+    shutil.copytree(station, odd)
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    assert kiosk(odd, "archive", "--before", "2026-01-01") == 0
+    plain, weird = (files.read_manifest(s / "archive", 2025) for s in (station, odd))
+    assert weird["dossiers"] and weird["dossiers"] == plain["dossiers"]
+    assert weird["personal"] == plain["personal"] and weird["rows"] == plain["rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["station", odd.parent.name])
+    _, first = _figures(odd)
+    unpacked.clear()
+    assert _figures(odd)[1] == first and unpacked == []
+    assert first == _figures(station)[1]
+
+
+def test_no_copy_is_kept_while_a_rewrite_waits_for_its_manifest(station, unpacked,
+                                                              monkeypatch):
+    """A rewrite cut off between its renames (or whose rename failed): the readings read the
+    file and keep no copy (each would be flushed, then removed as not the year's)."""
+    kept_now: list[int] = []
+    real = reading._keep
+    monkeypatch.setattr(reading, "_keep", lambda fresh: (kept_now.append(fresh.year),
+                                                         real(fresh)))
+    assert kiosk(station, "archive", "--before", "2026-01-01") == 0
+    folder = station / "archive"
+    files.pending_file(folder, 2025).write_text(
+        files.manifest_file(folder, 2025).read_text(encoding="utf-8"), encoding="utf-8")
+    _, first = _figures(station)
+    _, again = _figures(station)
+    assert unpacked == ["kiosk-archive-2025.db.gz"] * 2 and again == first
+    assert _kept(station) == {} and kept_now == []
+    assert not [p for p in (station / reading.READING_DIR).rglob("*") if p.is_file()]
