@@ -309,7 +309,7 @@ def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None =
         with open_private(dst, "wb"):
             pass
         size = unpack(src, write, sha256=sha256, threads=threads)
-        check_sqlite_length(src, dst, size)
+        _check_sqlite_length(src, dst, size)
         if flush:
             with open(dst, "rb+") as out:
                 os.fsync(out.fileno())
@@ -319,7 +319,7 @@ def decompress(src: Path, dst: Path, *, flush: bool = True, sha256: str | None =
         raise
 
 
-def check_sqlite_length(src: Path, dst: Path, size: int) -> None:
+def _check_sqlite_length(src: Path, dst: Path, size: int) -> None:
     """An unpacked SQLite database is as long as its header says (a year cut exactly between
     two streams or members is a valid file, but SQLite's page count then says more)."""
     with open(dst, "rb") as f:
