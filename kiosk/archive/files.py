@@ -329,15 +329,22 @@ def _check_sqlite_length(src: Path, dst: Path, size: int) -> None:
         header = f.read(100)
     if actual != size:
         raise ArchiveError(f"the archive file {src} unpacked to {actual} bytes, not {size}")
+    said = sqlite_size(header)
+    if said and said != size:
+        raise ArchiveError(f"the archive file {src} is cut short or damaged: it unpacks to "
+                           f"{size} bytes where its database has {said}")
+
+
+def sqlite_size(header: bytes) -> int | None:
+    """The length an SQLite file's first 100 bytes say it has; None when they are no SQLite
+    header or do not say (a page count not kept up to date: before SQLite 3.7.0)."""
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return
+        return None
     page = int.from_bytes(header[16:18], "big")
     page = 65536 if page == 1 else page
     pages = int.from_bytes(header[28:32], "big")
     valid = header[92:96] == header[24:28]  # the page count is kept up to date (3.7.0+)
-    if valid and pages and pages * page != size:
-        raise ArchiveError(f"the archive file {src} is cut short or damaged: it unpacks to "
-                           f"{size} bytes where its database has {pages * page}")
+    return pages * page if valid and pages else None
 
 
 def ensure_folder(folder: Path) -> Path:
@@ -585,19 +592,18 @@ def kept_name(year: int, digest: str) -> str:
     return f"{year}-{digest.lower()}{KEPT_SUFFIX}"
 
 
-def forget_kept(folder: Path, year: int | None = None, *, but: str | None = None) -> None:
-    """Remove the readings' kept copies of `year` (of every year: None), except the one named
-    `but`: the year's file was written again (by a purge: they hold what it blanked). One in
-    use by a reading on Windows stays until a later call."""
+def forget_kept(folder: Path, year: int | None = None) -> None:
+    """Remove the readings' kept copies of `year` (of every year: None): the year's file was
+    written again (by a purge: they hold what it blanked). One in use by a reading on Windows
+    stays until a later reading (kiosk/archive/reading.py `_forget_unused`)."""
     pattern = f"{year}-*{KEPT_SUFFIX}" if year is not None else f"*{KEPT_SUFFIX}"
     try:
         found = list(kept_folder(folder).glob(pattern))
     except OSError:
         return
     for path in found:
-        if path.name != but:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def finish_pending(folder: Path) -> None:

@@ -537,9 +537,8 @@ def _kept_copy(folder: Path, year: int, manifest: dict | None) -> Path | None:
     digest = _current_digest(folder, year, manifest)
     if digest is None:
         return None
+    # (The year's copies of files it was before went with unpack_folder: _forget_unused.)
     path = files.kept_folder(folder) / files.kept_name(year, digest)
-    # The year's copies of files it was before (one in use on Windows at the rewrite).
-    files.forget_kept(folder, year, but=path.name)
     return path if _whole(path) else None
 
 
@@ -563,12 +562,7 @@ def _whole(path: Path) -> bool:
             size = os.fstat(f.fileno()).st_size
     except OSError:
         return False
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return False
-    page = int.from_bytes(header[16:18], "big")
-    page = 65536 if page == 1 else page
-    pages = int.from_bytes(header[28:32], "big")
-    return header[92:96] == header[24:28] and pages > 0 and pages * page == size
+    return files.sqlite_size(header) == size
 
 
 def _attach_kept(db: Database, schema: str, path: Path) -> bool:
