@@ -237,9 +237,9 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
     try:
         for attempt in range(READ_ATTEMPTS):
             before = files.folder_state(folder)
-            attached, tmp, identities, fresh = _attach(db, folder, start, end, years, tz,
-                                                       deferred)
-            views = _views(db, attached, identities)
+            attached, tmp, manifests, fresh = _attach(db, folder, start, end, years, tz,
+                                                      deferred)
+            views = _views(db, attached, manifests)
             if attempt + 1 == READ_ATTEMPTS or files.folder_state(folder) == before:
                 break
             _release(conn, attached, tmp, views)
@@ -251,9 +251,10 @@ def with_archives(db: Database, folder: Path, *, start: date | None = None,
         _release(conn, attached, tmp, views, fresh if finished else None)
 
 
-def _views(db: Database, attached: list[str], identities: dict[str, str | None]) -> list[str]:
+def _views(db: Database, attached: list[str], manifests: dict[str, dict | None]) -> list[str]:
     """The TEMP VIEWs over the live tables and the `attached` years (with_archives), and the
-    years' identities; the names of the views made."""
+    years' identities (from `manifests`: each year's manifest, None when the bytes read were
+    not checked against it); the names of the views made."""
     conn = db.conn
     views: list[str] = []
     if not attached:
@@ -286,9 +287,11 @@ def _views(db: Database, attached: list[str], identities: dict[str, str | None])
                 conn.execute(f"CREATE TEMP VIEW {t.name} AS {' UNION ALL '.join(parts)}")
                 views.append(t.name)
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDENTITIES} (schema TEXT PRIMARY "
-                     "KEY, identity TEXT)")
-        conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?)",
-                         [(schema, identities[schema]) for schema in attached])
+                     "KEY, identity TEXT, dossier_identity TEXT)")
+        conn.executemany(f"INSERT OR REPLACE INTO temp.{IDENTITIES} VALUES (?, ?, ?)",
+                         [(schema, _identity(manifests[schema]),
+                           _identity(manifests[schema], DOSSIER_IDENTIFIED))
+                          for schema in attached])
     except BaseException:
         _drop_views(conn, views)
         raise
@@ -323,12 +326,13 @@ READ_ATTEMPTS = 3
 def _attach(db: Database, folder: Path, start: date | None, end: date | None,
             years: list[int] | None, tz: tzinfo | None,
             deferred: Collection[tuple[str, tuple[str, ...]]]
-            ) -> tuple[list[str], Path | None, dict[str, str | None], list[_Fresh]]:
+            ) -> tuple[list[str], Path | None, dict[str, dict | None], list[_Fresh]]:
     """Attach the years (with_archives), each a kept copy (`KEPT_DIR`) of its file as it
     stands when there is one with the indexes this reading builds, else unpacked now: the
     schemas attached, the folder of this reading's copies (None: nothing attached), each
-    schema's identity and the copies to keep afterwards. What it attached before an error is
-    detached again."""
+    schema's manifest when the bytes attached are the ones it describes (None: not checked;
+    its identity comes from it: _identity) and the copies to keep afterwards. What it
+    attached before an error is detached again."""
     edge = None
     if years is None:
         years = needed_years(folder, start, end, tz)
@@ -348,7 +352,7 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
     tmp = unpack_folder(folder)
     conn = db.conn
     attached: list[str] = []
-    identities: dict[str, str | None] = {}
+    manifests: dict[str, dict | None] = {}
     fresh: list[_Fresh] = []
     try:
         for year in years:
@@ -364,13 +368,13 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
                     attached.remove(schema)
                     kept = None
                 else:
-                    identities[schema] = _identity(manifest)
+                    manifests[schema] = manifest
                     _used(kept)
             else:
                 kept = None
             copy = tmp / f"{year}.db"
             if kept is None:
-                identities[schema], digest = _unpack(folder, year, copy, manifest)
+                manifests[schema], digest = _unpack(folder, year, copy, manifest)
                 conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(copy),))
                 attached.append(schema)  # detached again whatever happens next
             if year == edge and start is not None and not (
@@ -396,7 +400,7 @@ def _attach(db: Database, folder: Path, start: date | None, end: date | None,
     except BaseException:
         _detach(conn, attached, tmp)
         raise
-    return attached, tmp, identities, fresh
+    return attached, tmp, manifests, fresh
 
 
 def _detach(conn: sqlite3.Connection, attached: list[str], tmp: Path | None) -> None:
@@ -409,23 +413,25 @@ def _detach(conn: sqlite3.Connection, attached: list[str], tmp: Path | None) -> 
 
 #: The temp table with_archives tells each attached year's identity in (archive_identity).
 IDENTITIES = "archive_identities"
-#: The tables whose rows an identity stands for.
+#: The tables whose rows an identity stands for: the queue side's (archive_identity) and the
+#: dossier side's (`dossiers=True`).
 IDENTIFIED = ("tickets", "queue_events")
+DOSSIER_IDENTIFIED = ("dossiers", "dossier_events", "dossier_slips")
 
 
 def _unpack(folder: Path, year: int, copy: Path, manifest: dict | None
-            ) -> tuple[str | None, str | None]:
-    """Unpack the year's file to `copy`; the identity of the bytes unpacked (_identity) and
-    their SHA-256, or None for both. `manifest`, read before, has its SHA-256 checked on the
-    very bytes unpacked: the monthly run may replace the file and its manifest meanwhile, and
-    sums kept under the new file's identity but added up over the old copy would be trusted
-    by every later report."""
+            ) -> tuple[dict | None, str | None]:
+    """Unpack the year's file to `copy`; the manifest of the bytes unpacked (their identity:
+    _identity) and their SHA-256, or None for both. `manifest`, read before, has its SHA-256
+    checked on the very bytes unpacked: the monthly run may replace the file and its manifest
+    meanwhile, and sums kept under the new file's identity but added up over the old copy
+    would be trusted by every later report."""
     digest = (manifest or {}).get("file_sha256")
     if isinstance(digest, str):
         try:
             files.decompress(files.named_file(folder, year, manifest), copy, flush=False,
                              sha256=digest)
-            return _identity(manifest), digest
+            return manifest, digest
         except (files.NotItsManifests, OSError):
             pass  # replaced meanwhile (a year written again as gzip: under its new name; on
             # Windows an old file deleted while open elsewhere cannot be opened again)
@@ -433,16 +439,16 @@ def _unpack(folder: Path, year: int, copy: Path, manifest: dict | None
     return None, None
 
 
-def _identity(manifest: dict | None) -> str | None:
-    """What the manifest says the year's tickets and queue events are: their row counts and
-    checksums (files.table_checksum over every row, written with the file). None when it
-    does not say (an older or damaged manifest)."""
+def _identity(manifest: dict | None, tables: tuple[str, ...] = IDENTIFIED) -> str | None:
+    """What the manifest says the year's `tables` are: their row counts and checksums
+    (files.table_checksum over every row, written with the file). None when it does not say
+    (an older or damaged manifest)."""
     manifest = manifest or {}
     rows, sums = manifest.get("rows"), manifest.get("rows_sha256")
     if not isinstance(rows, dict) or not isinstance(sums, dict):
         return None
     parts = []
-    for table in IDENTIFIED:
+    for table in tables:
         n, digest = rows.get(table), sums.get(table)
         if isinstance(n, bool) or not isinstance(n, int) or not isinstance(digest, str) \
                 or not digest:
@@ -451,13 +457,15 @@ def _identity(manifest: dict | None) -> str | None:
     return f"{manifest.get('year')}|" + "|".join(parts)
 
 
-def archive_identity(db: Database, schema: str) -> str | None:
+def archive_identity(db: Database, schema: str, *, dossiers: bool = False) -> str | None:
     """The identity of the tickets and queue events of the attached year `schema` (from its
-    manifest, within with_archives): two readings with the same identity read the same rows
-    there, so what they add up to can be kept between readings (kiosk.stats.days). Given only
+    manifest, within with_archives), or with `dossiers` of its dossiers, their history and
+    slips: two readings with the same identity read the same rows there, so what they add
+    up to can be kept between readings (kiosk.stats.days, kiosk.stats.results). Given only
     when the file read is the one its manifest describes (its SHA-256). None: unknown."""
+    column = "dossier_identity" if dossiers else "identity"
     try:
-        row = db.conn.execute(f"SELECT identity FROM temp.{IDENTITIES} WHERE schema = ?",
+        row = db.conn.execute(f"SELECT {column} FROM temp.{IDENTITIES} WHERE schema = ?",
                               (schema,)).fetchone()
     except sqlite3.OperationalError:  # not within with_archives
         return None

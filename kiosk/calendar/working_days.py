@@ -68,6 +68,18 @@ class CalendarRules:
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {self.timezone!r}") from None
 
+    @property
+    def key(self) -> str:
+        """Everything that decides a working day and a local day under these rules, the
+        national holidays' source included: what is counted by them and kept (the statistics
+        of an archived year) is counted again when it changes."""
+        return "|".join([
+            self.timezone, str(self.saturday_morning), self.cutoff.isoformat(),
+            self.saturday_cutoff.isoformat(),
+            ",".join(sorted(d.isoformat() for d in self.extra_holidays)),
+            ",".join(sorted(d.isoformat() for d in self.extra_working_days)),
+            f"holidays {getattr(holidays, '__version__', '?')}"])
+
     @classmethod
     def from_config(cls, config: Any) -> CalendarRules:
         """The station's rules: its [calendar] section and office time zone."""

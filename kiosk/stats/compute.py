@@ -738,6 +738,7 @@ def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
                   procedure_service: Mapping[str, str] | None, rules: Any,
                   keep_days: bool) -> OfficeStats:
     from kiosk.calendar import CalendarRules
+    from kiosk.stats.results import KEPT_ZONE as KEPT_RESULTS
     from kiosk.stats.results import result_stats
 
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
@@ -760,6 +761,7 @@ def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
         parts: dict[str, DayPart] = {}
         prints: dict[str, str] = {}
         archived_sums: list[tuple[str, str, bytes]] = []
+        archived_results: list[tuple[str, str, bytes]] = []
         if keep_days and settled >= start:
             prints = day_store.fingerprints(db, start, settled, archived_sums)
             parts = day_store.kept(db, start, settled, zone.key, prints)
@@ -781,8 +783,8 @@ def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
         for part in parts.values():
             clerks.update(part.clerks)
         results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key),
-                               ticket_clerks=clerks,
-                               rated=rated)
+                               ticket_clerks=clerks, rated=rated,
+                               kept=archived_results if keep_days else None)
     finally:
         if began:
             conn.execute("COMMIT")
@@ -790,6 +792,8 @@ def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
         day_store.keep(db, parts, to_keep, zone.key, prints)
     if archived_sums and began:
         day_store.keep_archived(db, archived_sums)
+    if archived_results and began:
+        day_store.keep_archived(db, archived_results, KEPT_RESULTS)
 
     by = groups.by
     services = sorted((k for k, acc in by["service"].items() if acc.active()),

@@ -123,13 +123,15 @@ def fingerprints(db: Database, first: date, last: date,
             for day in _day_texts(first - timedelta(days=1), last + timedelta(days=1))}
 
 
-def archive_parts(db: Database) -> list[str] | None:
-    """The schemas whose tickets and queue events a reading through archived years adds up
-    ("archive_2025.", ..., "main."): a ticket is archived with its events, so each part's
-    join is whole. None when a view must drop a live row also archived (a run cut off between
-    writing and deleting): the rows are then read through the views."""
+def archive_parts(db: Database, tables: tuple[str, ...] = ("tickets", "queue_events")
+                  ) -> list[str] | None:
+    """The schemas whose `tables` a reading through archived years adds up ("archive_2025.",
+    ..., "main."): a ticket is archived with its events, a dossier with its history and
+    slips, so each part's join is whole. None when a view must drop a live row also archived
+    (a run cut off between writing and deleting): the rows are then read through the views."""
+    names = ", ".join(f"'{t}'" for t in tables)
     views = db.execute("SELECT sql FROM temp.sqlite_master WHERE type = 'view' AND name IN "
-                       "('tickets', 'queue_events')").fetchall()
+                       f"({names})").fetchall()
     if any("NOT IN" in (sql or "") for (sql,) in views):
         return None
     schemas = [name for _seq, name, _file in db.execute("PRAGMA database_list").fetchall()
@@ -223,11 +225,12 @@ def _day(value: object) -> str:
     return value
 
 
-def keep_archived(db: Database, fresh: Iterable[tuple[str, str, bytes]]) -> int:
-    """Keep the archived years' sums `fresh` (fingerprints): best effort, as `keep`."""
+def keep_archived(db: Database, fresh: Iterable[tuple[str, str, bytes]],
+                  zone: str = ARCHIVED_ZONE) -> int:
+    """Keep the archived years' sums `fresh` (fingerprints; or under another `zone`, what
+    else is kept of an archived year: kiosk.stats.results): best effort, as `keep`."""
     now = datetime.now().astimezone().isoformat(timespec="seconds")
-    rows = [(schema, ARCHIVED_ZONE, VERSION, identity, blob, now)
-            for schema, identity, blob in fresh]
+    rows = [(schema, zone, VERSION, identity, blob, now) for schema, identity, blob in fresh]
     return _write(db, rows)
 
 

@@ -32,12 +32,14 @@ counters forward (`office_dossiers`) carry no history or slips and are not in th
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -223,20 +225,43 @@ class _Lazy:
         return iter(self._made)
 
 
+class _Fact(NamedTuple):
+    """What the results count of one dossier, whatever the range: computed from its records
+    (`_read_facts`), or kept for an archived year (`_archived_facts`). Days are local day
+    ordinals (date.toordinal) in the rules' time zone."""
+
+    id: int
+    clerk: str
+    procedure: str
+    procedure_name: str
+    #: The days as written (YYYY-MM-DD, the first ten characters of the stamps) by which the
+    #: range's query picks the dossier (its finish, else its hand-back; its refusals and
+    #: supplement requests; its slips); None: picked by the query itself.
+    picked: tuple[str, ...] | None
+    events: tuple[tuple[int, int | None], ...]  # (status reached, local day)
+    slips: tuple[tuple[str, int | None], ...]  # (form, local day issued)
+    settled: int | None  # the local day it was finished, else handed back
+    late: bool  # when settled (and counted): late by the rule, or apologised for
+    took: int  # when settled (and counted): working days taken, supplement pauses excepted
+
+
 def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
                  late: LateCount | None = None,
                  ticket_clerks: Mapping[int, str | None] | None = None,
-                 rated: list[tuple] | None = None) -> ResultStats:
+                 rated: list[tuple] | None = None,
+                 kept: list[tuple[str, str, bytes]] | None = None) -> ResultStats:
     """Results for local days start..end inclusive. `late` replaces `working_days_late` (tests,
     or another due-date rule). `ticket_clerks`: ticket id -> the clerk of its last call or
     finish naming one (None: none does), for tickets the caller already knows (office_stats:
     those of the range); the others are read. `rated`: the range's ratings as
     kiosk.stats.figures.read_ratings gives them, when the caller already read them
-    (office_stats); else they are read. Read-only; run it inside the caller's read
-    transaction."""
-    from kiosk.stats.figures import _name, _sort_key_vi
+    (office_stats); else they are read. `kept` (a list, over archived years): each archived
+    year's dossiers are counted from what an earlier reading kept of them (stats_days, by the
+    year's identity and the rules), and those counted now are appended to `kept` for the
+    caller to keep after its read transaction (kiosk.stats.days.keep_archived under
+    KEPT_ZONE). Read-only; run it inside the caller's read transaction."""
+    from kiosk.stats.figures import _sort_key_vi
 
-    late = late or working_days_late
     tz = ZoneInfo(rules.timezone)
     lo = (start - timedelta(days=1)).isoformat()
     hi = (end + timedelta(days=2)).isoformat()
@@ -255,105 +280,58 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     def inside(at: datetime | None) -> bool:
         return at is not None and start <= at.date() <= end
 
-    # Dossiers with anything in the range: finished, an event or a slip there. Text bounds
-    # a day wider; the exact local day is decided below.
-    cur = db.execute(
-        f"SELECT {', '.join(DOSSIER_FIELDS)} FROM dossiers "
-        "WHERE (finished_at >= ? AND finished_at < ?) "
-        "OR (finished_at IS NULL AND returned_at >= ? AND returned_at < ?) "
-        "OR id IN (SELECT dossier_id FROM dossier_events WHERE at >= ? AND at < ? "
-        # Literal statuses: SQLite then reads them by the partial index of migration 16.
-        f"          AND to_status IN ({REFUSED}, {SUPPLEMENT})) "
-        "OR id IN (SELECT dossier_id FROM dossier_slips WHERE issued_at >= ? AND issued_at < ?)",
-        (lo, hi, lo, hi, lo, hi, lo, hi))
-    names = [c[0] for c in cur.description]
-    dossiers = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
-    events: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    slips: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    changed_inside: set[int] = set()  # dossiers with a status change in the range
-    if dossiers:
-        ids = ",".join(str(i) for i in dossiers)
-        for dossier_id, status, at in db.execute(
-                f"SELECT dossier_id, to_status, at FROM dossier_events WHERE dossier_id IN ({ids}) "
-                "ORDER BY dossier_id, at, id").fetchall():
-            local = _local(at, tz)
-            events[dossier_id].append((status, local))
-            if local is not None and start <= local.date() <= end:
-                changed_inside.add(dossier_id)
-        cur = db.execute(f"SELECT * FROM dossier_slips WHERE dossier_id IN ({ids}) "
-                         "ORDER BY dossier_id, issued_at, id")
-        slip_names = [c[0] for c in cur.description]
-        for row in cur.fetchall():
-            slip = dict(zip(slip_names, row, strict=True))
-            slips[slip["dossier_id"]].append(slip)
+    first, last = start.toordinal(), end.toordinal()
+    count = _Counting(rules, tz, late or working_days_late, (first, last))
+    parts = _dossier_parts(db) if kept is not None and late is None else None
+    if parts is None:  # the live tables, or the views over them and the archived years
+        facts = count.read(db, "", (lo, hi))
+    else:
+        facts = []
+        for part in parts:
+            whole = (_archived_facts(db, part, start, end, count, kept)
+                     if part.startswith("archive_") else None)
+            facts += whole if whole is not None else count.read(db, part, (lo, hi))
+        facts.sort(key=lambda f: f.id)
 
-    statuses = {s.value: s for s in DossierStatus}
-
-    def status_of(value: Any) -> DossierStatus:
-        found = statuses.get(value)
-        return found if found is not None else DossierStatus(value)
-
-    names_of: dict[Any, str] = {}
-    no_slips: list[dict[str, Any]] = []
-    no_events: list[tuple[int, datetime]] = []
     no_forms: frozenset[str] = frozenset()
-    for dossier_id, d in dossiers.items():
-        raw_clerk = d["clerk"]
-        clerk = names_of.get(raw_clerk)
-        if clerk is None:
-            clerk = names_of[raw_clerk] = _name(raw_clerk) or ""
-        procedure = d["procedure_code"]
-        procedure_names.setdefault(procedure, d["procedure_name"])
+    for fact in facts:
+        if fact.picked is not None and not any(lo <= day < hi for day in fact.picked):
+            continue
+        clerk, procedure = fact.clerk, fact.procedure
+        procedure_names.setdefault(procedure, fact.procedure_name)
         # Made when the dossier has a slip or a change in the range or counts for something
         # there: one read only for the day on either side (the text bounds) lists no clerk or
         # procedure with zeros.
         accs = _Lazy(lambda clerk=clerk, procedure=procedure: list(each(clerk, procedure)))
-        own_slips = slips.get(dossier_id, no_slips)
-        own_events = events.get(dossier_id, no_events)
-        # The forms of its slips issued in the range (each slip's time read once).
-        forms_inside = ({s["form"] for s in own_slips if inside(_local(s["issued_at"], tz))}
-                        if own_slips else no_forms)
-        if forms_inside or dossier_id in changed_inside:
+        forms_inside = ({form for form, day in fact.slips
+                         if day is not None and first <= day <= last}
+                        if fact.slips else no_forms)
+        refused = supplemented = changed = False
+        for status, day in fact.events:
+            if day is not None and first <= day <= last:
+                changed = True
+                if status == REFUSED:
+                    refused = True
+                elif status == SUPPLEMENT:
+                    supplemented = True
+        if forms_inside or changed:
             iter(accs)  # its clerk and procedure listed for the range, a receipt there counts
-        apologies = [s for s in own_slips if s["form"] == APOLOGY_FORM]
         if APOLOGY_FORM in forms_inside:
             for acc in accs:
                 acc.apologised += 1
-        refused = supplemented = False
-        for status, at in own_events:
-            if status == REFUSED and not refused:
-                refused = inside(at)
-            elif status == SUPPLEMENT and not supplemented:
-                supplemented = inside(at)
         if refused or REFUSAL_FORM in forms_inside:
             for acc in accs:
                 acc.refused += 1
         if supplemented or SUPPLEMENT_FORM in forms_inside:
             for acc in accs:
                 acc.supplemented += 1
-        finished_at = _local(d["finished_at"] or d["returned_at"], tz)
-        if not inside(finished_at):
+        if fact.settled is None or not first <= fact.settled <= last:
             continue
-        finished = finished_at.date()
-        received_at = _local(d["received_at"], tz)
-        facts = DossierFacts(
-            id=dossier_id, code=d["code"], procedure_code=procedure,
-            received_at=received_at,
-            appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
-            status=status_of(d["status"]),
-            finished_at=finished_at if d["finished_at"] else None,
-            returned_at=(finished_at if not d["finished_at"] else _local(d["returned_at"], tz)),
-            history=tuple(StatusStep(status_of(status), at) for status, at in own_events))
-        days_late = late(facts, own_slips, rules, finished)
-        is_late = bool(apologies) or days_late > 0
-        received = received_as(received_at, rules)
-        took = max(0, working_days_between(received, finished, rules)
-                   - _paused_days(own_events, finished, rules))
         for acc in accs:
             acc.settled += 1
-            acc.late += int(is_late)
-            acc.on_time += int(not is_late)
-            acc.days.append(float(took))
+            acc.late += int(fact.late)
+            acc.on_time += int(not fact.late)
+            acc.days.append(float(fact.took))
 
     if rated is None:
         from kiosk.stats.figures import read_ratings
@@ -370,6 +348,241 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         by_procedure=tuple(procedures[k].freeze(k, procedure_names.get(k, k), False)
                            for k in sorted(procedures)),
         petitions_known=known)
+
+
+class _Counting:
+    """Reads dossiers into `_Fact`s under one calendar and due-date rule. `settling`: the
+    local days (ordinals) whose settled dossiers have their lateness and time counted (None:
+    every one: a year's facts are kept for any range)."""
+
+    def __init__(self, rules: CalendarRules, tz: ZoneInfo, late: LateCount,
+                 settling: tuple[int, int] | None) -> None:
+        self.rules, self.tz, self.late, self.settling = rules, tz, late, settling
+        self._names: dict[Any, str] = {}
+
+    def read(self, db: Database, part: str, bounds: tuple[str, str] | None) -> list[_Fact]:
+        """The facts of the dossiers of `part` ("": the tables or views as named; "main.",
+        "archive_2025.": one schema's) with anything in the text `bounds` (finished, a
+        refusal, a supplement request or a slip there; None: every dossier, each with the
+        days it would be picked by)."""
+        where = ""
+        args: tuple[str, ...] = ()
+        if bounds is not None:
+            lo, hi = bounds
+            where = (
+                "WHERE (finished_at >= ? AND finished_at < ?) "
+                "OR (finished_at IS NULL AND returned_at >= ? AND returned_at < ?) "
+                f"OR id IN (SELECT dossier_id FROM {part}dossier_events WHERE at >= ? "
+                # Literal statuses: SQLite then reads them by the partial index of migration 16.
+                f"AND at < ? AND to_status IN ({REFUSED}, {SUPPLEMENT})) "
+                f"OR id IN (SELECT dossier_id FROM {part}dossier_slips WHERE issued_at >= ? "
+                "AND issued_at < ?)")
+            args = (lo, hi) * 4
+        cur = db.execute(f"SELECT {_fields(db, part, 'dossiers', DOSSIER_FIELDS)} "
+                         f"FROM {part}dossiers {where}", args)
+        names = [c[0] for c in cur.description]
+        dossiers = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+        if not dossiers:
+            return []
+        tz = self.tz
+        whole = bounds is None
+        events: defaultdict[int, list[tuple[int, datetime | None]]] = defaultdict(list)
+        # As the range's query compares them (whole: kept for any range): text against
+        # text, a stamp by its first ten characters.
+        picked: defaultdict[int, list[str]] = defaultdict(list)
+        events_of = (f"WHERE dossier_id IN ({','.join(str(i) for i in dossiers)}) "
+                     if not whole else "")
+        for dossier_id, status, at in db.execute(
+                f"SELECT dossier_id, to_status, at FROM {part}dossier_events {events_of}"
+                "ORDER BY dossier_id, at, id").fetchall():
+            events[dossier_id].append((status, _local(at, tz)))
+            if whole and status in (REFUSED, SUPPLEMENT) and isinstance(at, str):
+                picked[dossier_id].append(at[:10])
+        slips: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        slip_fields = _fields(db, part, "dossier_slips",
+                              tuple(c[1] for c in db.execute(
+                                  "PRAGMA main.table_info(dossier_slips)").fetchall()))
+        cur = db.execute(f"SELECT {slip_fields} FROM {part}dossier_slips {events_of}"
+                         "ORDER BY dossier_id, issued_at, id")
+        slip_names = [c[0] for c in cur.description]
+        for row in cur.fetchall():
+            slip = dict(zip(slip_names, row, strict=True))
+            slips[slip["dossier_id"]].append(slip)
+        out = []
+        for dossier_id, d in dossiers.items():
+            own_slips = slips.get(dossier_id, [])
+            days = None
+            if whole:
+                fin, ret = d["finished_at"], d["returned_at"]
+                days = [fin[:10]] if isinstance(fin, str) else (
+                    [ret[:10]] if fin is None and isinstance(ret, str) else [])
+                days += picked.get(dossier_id, ())
+                days += [s["issued_at"][:10] for s in own_slips
+                         if isinstance(s["issued_at"], str)]
+            out.append(self._fact(dossier_id, d, events.get(dossier_id, []), own_slips,
+                                  None if days is None else tuple(days)))
+        return out
+
+    def _fact(self, dossier_id: int, d: dict[str, Any],
+              own_events: list[tuple[int, datetime | None]],
+              own_slips: list[dict[str, Any]], picked: tuple[str, ...] | None) -> _Fact:
+        from kiosk.stats.figures import _name
+
+        raw_clerk = d["clerk"]
+        clerk = self._names.get(raw_clerk)
+        if clerk is None:
+            clerk = self._names[raw_clerk] = _name(raw_clerk) or ""
+        tz, rules = self.tz, self.rules
+        finished_at = _local(d["finished_at"] or d["returned_at"], tz)
+        settled = finished_at.toordinal() if finished_at is not None else None
+        is_late, took = False, 0
+        if finished_at is not None and (self.settling is None
+                                        or self.settling[0] <= settled <= self.settling[1]):
+            finished = finished_at.date()
+            received_at = _local(d["received_at"], tz)
+            status_of = _status
+            facts = DossierFacts(
+                id=dossier_id, code=d["code"], procedure_code=d["procedure_code"],
+                received_at=received_at,
+                appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
+                status=status_of(d["status"]),
+                finished_at=finished_at if d["finished_at"] else None,
+                returned_at=(finished_at if not d["finished_at"]
+                             else _local(d["returned_at"], tz)),
+                history=tuple(StatusStep(status_of(status), at) for status, at in own_events))
+            days_late = self.late(facts, own_slips, rules, finished)
+            is_late = any(s["form"] == APOLOGY_FORM for s in own_slips) or days_late > 0
+            received = received_as(received_at, rules)
+            took = max(0, working_days_between(received, finished, rules)
+                       - _paused_days(own_events, finished, rules))
+        return _Fact(
+            id=dossier_id, clerk=clerk, procedure=d["procedure_code"],
+            procedure_name=d["procedure_name"], picked=picked,
+            events=tuple((status, at.toordinal() if at is not None else None)
+                         for status, at in own_events),
+            slips=tuple((s["form"], _ordinal(_local(s["issued_at"], tz))) for s in own_slips),
+            settled=settled, late=is_late, took=took)
+
+
+def _status(value: Any) -> DossierStatus:
+    found = _STATUSES.get(value)
+    return found if found is not None else DossierStatus(value)
+
+
+_STATUSES = {s.value: s for s in DossierStatus}
+
+
+def _ordinal(at: datetime | None) -> int | None:
+    return at.toordinal() if at is not None else None
+
+
+def _fields(db: Database, part: str, table: str, wanted: tuple[str, ...]) -> str:
+    """The columns `wanted` of `part`'s `table`, NULL for those an older archive lacks (as
+    the views give them)."""
+    if not part.startswith("archive_"):
+        return ", ".join(wanted)
+    from kiosk.archive.tables import columns
+
+    have = set(columns(db, table, part.rstrip(".")))
+    return ", ".join(c if c in have else f"NULL AS {c}" for c in wanted)
+
+
+#: The tables an archived year's dossier facts are read from, and kept by the identity of.
+_DOSSIER_TABLES = ("dossiers", "dossier_events", "dossier_slips")
+
+
+def _dossier_parts(db: Database) -> list[str] | None:
+    """Over archived years, the schemas to read dossiers from one by one ("archive_2025.",
+    ..., "main."); None: read the tables as named (no archive attached, a live row also
+    archived, an archived year without the dossier tables)."""
+    from kiosk.archive.reading import reads_archives
+    from kiosk.archive.tables import columns
+    from kiosk.stats.days import archive_parts
+
+    if not reads_archives(db):
+        return None
+    parts = archive_parts(db, _DOSSIER_TABLES)
+    if parts is None:
+        return None
+    for part in parts:
+        if part.startswith("archive_") and not all(
+                columns(db, t, part.rstrip(".")) for t in _DOSSIER_TABLES):
+            return None
+    return parts
+
+
+#: The zone under which `stats_days` keeps an archived year's dossier facts (its `day`: the
+#: attached schema's name, archive_YYYY; its `sources`: FACTS_VERSION, the year's dossier
+#: identity, the calendar's key and the kiosk's version). Never a time zone.
+KEPT_ZONE = "archived-year-results"
+#: Bump when what a dossier's facts hold or how they are counted changes.
+FACTS_VERSION = 1
+#: A range covering at least this many days of an archived year counts the whole year's
+#: dossiers once and keeps them; a shorter one reads the year's by range, as live ones.
+WHOLE_YEAR_DAYS = 90
+
+
+def _archived_facts(db: Database, part: str, start: date, end: date, count: _Counting,
+                    kept: list[tuple[str, str, bytes]]) -> list[_Fact] | None:
+    """The facts of every dossier of the archived year `part`: kept by an earlier reading of
+    the same identity under the same rules, or counted now (and appended to `kept`) when the
+    range covers enough of the year to be worth it. None: read by range."""
+    from kiosk import __version__
+    from kiosk.archive.reading import archive_identity
+    from kiosk.stats.days import TABLE, VERSION
+
+    schema = part.rstrip(".")
+    identity = archive_identity(db, schema, dossiers=True)
+    if identity is None:
+        return None
+    sources = f"{FACTS_VERSION}|{identity}|{count.rules.key}|kiosk {__version__}"
+    try:
+        row = db.execute(f"SELECT sources, data FROM {TABLE} WHERE day = ? AND zone = ? AND "
+                         "version = ?", (schema, KEPT_ZONE, VERSION)).fetchone()
+    except sqlite3.OperationalError:  # never written on this station yet
+        row = None
+    if row is not None and row[0] == sources:
+        try:
+            return _unpack_facts(row[1])
+        except (ValueError, KeyError, TypeError, IndexError, zlib.error):
+            pass  # a damaged row: counted again and replaced
+    year = int(schema.split("_")[1])
+    covered = (min(end, date(year, 12, 31)) - max(start, date(year, 1, 1))).days + 1
+    if covered < WHOLE_YEAR_DAYS:
+        return None
+    whole = _Counting(count.rules, count.tz, count.late, None).read(db, part, None)
+    kept.append((schema, sources, _pack_facts(whole)))
+    return whole
+
+
+def _pack_facts(facts: list[_Fact]) -> bytes:
+    names: dict[str, int] = {}
+
+    def name(text: str) -> int:
+        return names.setdefault(text, len(names))
+
+    rows = [[f.id, name(f.clerk), name(f.procedure), name(f.procedure_name), f.picked,
+             [x for e in f.events for x in e], [x for s in f.slips for x in s], f.settled,
+             int(f.late), f.took] for f in facts]
+    return zlib.compress(json.dumps({"names": list(names), "facts": rows},
+                                    separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+
+def _unpack_facts(blob: bytes) -> list[_Fact]:
+    data = json.loads(zlib.decompress(blob))
+    names = data["names"]
+    out = []
+    for i, clerk, procedure, pname, picked, events, slips, settled, late, took in data["facts"]:
+        if not isinstance(i, int) or not isinstance(took, int) or not isinstance(picked, list) \
+                or not all(isinstance(day, str) for day in picked) \
+                or not (settled is None or isinstance(settled, int)):
+            raise TypeError("a kept dossier is not well formed")
+        out.append(_Fact(
+            id=i, clerk=names[clerk], procedure=names[procedure], procedure_name=names[pname],
+            picked=tuple(picked), events=tuple(zip(events[::2], events[1::2], strict=True)),
+            slips=tuple(zip(slips[::2], slips[1::2], strict=True)), settled=settled,
+            late=bool(late), took=took))
+    return out
 
 
 def _add_satisfaction(db: Database, start: date, end: date, tz: ZoneInfo,
