@@ -723,9 +723,10 @@ def office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo,
     count working days by (default: the national calendar in `tz`). Safe on a worker thread
     with its own connection. It reads the records, except the queue figures of days two days
     old or more, which it takes from `stats_days` while they still match their records
-    (kiosk/stats/days.py); the days it had to compute it keeps there afterwards, in one
+    (kiosk/stats/days.py), and, over archived years, what each year's dossiers count for
+    (kiosk/stats/results.py); what it had to compute it keeps there afterwards, in one
     short write of that table only (skipped when the database cannot be written). Nothing
-    is kept with `keep_days=False`.
+    is kept or read from there with `keep_days=False`.
     """
     if end < start:
         raise ValueError("the range ends before it starts")

@@ -7,7 +7,8 @@ service time in whole microseconds (medians and P90 need every value; kept sorte
 compressed: about 4 KB a busy day, 1.4 MB a year), the tickets issued and served per hour, the
 service each transferred ticket ended in (ratings are counted under it) and each ticket's last
 clerk (the results credit its rating to that clerk). Ratings, dossiers and the results are
-read from their tables on every report.
+read from their tables on every report (except an archived year's dossiers: what each counts
+for is kept by the year's identity, kiosk/stats/results.py).
 
 Never stale: a kept day carries the fingerprint of the records it was computed from (per
 stored ticket day: how many tickets and queue events, the sum and the largest of their row
