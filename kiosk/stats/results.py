@@ -226,8 +226,8 @@ class _Lazy:
 
 
 class _Fact(NamedTuple):
-    """What the results count of one dossier, whatever the range: computed from its records
-    (`_read_facts`), or kept for an archived year (`_archived_facts`). Days are local day
+    """What the results count of one dossier, whatever the range: read from its records
+    (`_Counting.read`), or kept for an archived year (`_archived_facts`). Days are local day
     ordinals (date.toordinal) in the rules' time zone."""
 
     id: int
@@ -440,16 +440,15 @@ class _Counting:
                                         or self.settling[0] <= settled <= self.settling[1]):
             finished = finished_at.date()
             received_at = _local(d["received_at"], tz)
-            status_of = _status
             facts = DossierFacts(
                 id=dossier_id, code=d["code"], procedure_code=d["procedure_code"],
                 received_at=received_at,
                 appointment_date=date.fromisoformat(str(d["appointment_date"])[:10]),
-                status=status_of(d["status"]),
+                status=_status(d["status"]),
                 finished_at=finished_at if d["finished_at"] else None,
                 returned_at=(finished_at if not d["finished_at"]
                              else _local(d["returned_at"], tz)),
-                history=tuple(StatusStep(status_of(status), at) for status, at in own_events))
+                history=tuple(StatusStep(_status(status), at) for status, at in own_events))
             days_late = self.late(facts, own_slips, rules, finished)
             is_late = any(s["form"] == APOLOGY_FORM for s in own_slips) or days_late > 0
             received = received_as(received_at, rules)
@@ -575,7 +574,8 @@ def _unpack_facts(blob: bytes) -> list[_Fact]:
     for i, clerk, procedure, pname, picked, events, slips, settled, late, took in data["facts"]:
         if not isinstance(i, int) or not isinstance(took, int) or not isinstance(picked, list) \
                 or not all(isinstance(day, str) for day in picked) \
-                or not (settled is None or isinstance(settled, int)):
+                or not all(day is None or isinstance(day, int) for day in
+                           (settled, *events[1::2], *slips[1::2])):
             raise TypeError("a kept dossier is not well formed")
         out.append(_Fact(
             id=i, clerk=names[clerk], procedure=names[procedure], procedure_name=names[pname],

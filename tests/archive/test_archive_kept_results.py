@@ -90,12 +90,14 @@ def test_an_archived_years_results_are_kept_by_its_identity_and_its_calendar(sta
     _set_kept(station, "archive_2025", data=b"\x00")
     assert _read(station) == before
     assert _kept(station) == kept
-    # Well-formed but of the wrong types (a day that is not text): counted again too.
-    bad = json.loads(zlib.decompress(kept[0][2]))
-    bad["facts"][0][4] = [20240304]
-    _set_kept(station, "archive_2024", data=zlib.compress(json.dumps(bad).encode()))
-    assert _read(station) == before
-    assert _kept(station) == kept
+    # Well-formed but of the wrong types (a day as written that is not text, a local day
+    # that is not a number): counted again too.
+    for where, value in ((4, [20240304]), (5, [2, "2024-03-04"])):
+        bad = json.loads(zlib.decompress(kept[0][2]))
+        bad["facts"][0][where] = value
+        _set_kept(station, "archive_2024", data=zlib.compress(json.dumps(bad).encode()))
+        assert _read(station) == before
+        assert _kept(station) == kept
 
     # Another calendar: the years counted again under it, and kept under it.
     assert _read(station, rules=rules) == before_holidays
