@@ -39,7 +39,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
@@ -269,8 +269,7 @@ def _views(db: Database, attached: list[str], manifests: dict[str, dict | None])
                 have = set(columns(db, t.name, schema))
                 if not have:
                     continue
-                picked = ", ".join(_q(c) if c in have else f"NULL AS {_q(c)}" for c in live)
-                parts.append(f"SELECT {picked} FROM {schema}.{t.name}")
+                parts.append(f"SELECT {column_list(live, have)} FROM {schema}.{t.name}")
             if parts:
                 # A live row also in an archive (a run cut off between writing the archive
                 # and deleting the live rows, until the next run finishes) is read once.
@@ -296,6 +295,12 @@ def _views(db: Database, attached: list[str], manifests: dict[str, dict | None])
         _drop_views(conn, views)
         raise
     return views
+
+
+def column_list(wanted: Iterable[str], have: Collection[str]) -> str:
+    """A SELECT's columns `wanted` from a table that has the columns `have`, NULL for the
+    others: an archive written by an older version lacks the columns added since."""
+    return ", ".join(_q(c) if c in have else f"NULL AS {_q(c)}" for c in wanted)
 
 
 def _drop_views(conn: sqlite3.Connection, views: list[str]) -> None:

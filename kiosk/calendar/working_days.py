@@ -35,7 +35,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,12 +73,13 @@ class CalendarRules:
         """Everything that decides a working day and a local day under these rules, the
         national holidays' source included: what is counted by them and kept (the statistics
         of an archived year) is counted again when it changes."""
-        return "|".join([
-            self.timezone, str(self.saturday_morning), self.cutoff.isoformat(),
-            self.saturday_cutoff.isoformat(),
-            ",".join(sorted(d.isoformat() for d in self.extra_holidays)),
-            ",".join(sorted(d.isoformat() for d in self.extra_working_days)),
-            f"holidays {getattr(holidays, '__version__', '?')}"])
+        def text(value: object) -> str:
+            if isinstance(value, frozenset):
+                return ",".join(sorted(text(v) for v in value))
+            return value.isoformat() if isinstance(value, date | time) else str(value)
+
+        return "|".join([*(f"{f.name}={text(getattr(self, f.name))}" for f in fields(self)),
+                         f"holidays {getattr(holidays, '__version__', '?')}"])
 
     @classmethod
     def from_config(cls, config: Any) -> CalendarRules:

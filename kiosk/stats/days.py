@@ -192,19 +192,14 @@ def _archived_sums(db: Database, part: str, fresh: list[tuple[str, str, bytes]] 
     identity = archive_identity(db, schema)
     if identity is None:
         return None
-    try:
-        row = db.execute(f"SELECT sources, data FROM {TABLE} WHERE day = ? AND zone = ? AND "
-                         "version = ?", (schema, ARCHIVED_ZONE, VERSION)).fetchone()
-    except sqlite3.OperationalError:  # never written on this station yet
-        row = None
-    if row is not None and row[0] == identity:
+    data = kept_year(db, schema, ARCHIVED_ZONE, identity)
+    if data is not None:
         try:
-            data = json.loads(zlib.decompress(row[1]))
             kept = ([[_day(d), int(n), int(ids)] for d, n, ids in data["tickets"]],
                     [[_day(d), int(n), int(ids), int(top)]
                      for d, n, ids, top in data["events"]])
             return kept
-        except (ValueError, KeyError, TypeError, zlib.error):
+        except (ValueError, KeyError, TypeError):
             pass  # a damaged row: added up again and replaced
     text = "typeof(day) = 'text'"
     sums = ([[d, n, int(ids)] for d, n, ids in db.execute(
@@ -215,9 +210,31 @@ def _archived_sums(db: Database, part: str, fresh: list[tuple[str, str, bytes]] 
                 f"{part}queue_events e ON e.ticket_id = t.id WHERE typeof(t.day) = 'text' "
                 "GROUP BY t.day").fetchall()])
     if fresh is not None:
-        fresh.append((schema, identity, zlib.compress(json.dumps(
-            {"tickets": sums[0], "events": sums[1]}, separators=(",", ":")).encode(), 6)))
+        fresh.append((schema, identity, year_blob({"tickets": sums[0], "events": sums[1]})))
     return sums
+
+
+def kept_year(db: Database, schema: str, zone: str, sources: str) -> Any:
+    """What an earlier reading kept of the attached year `schema` under `zone` (its JSON),
+    when it was kept from the same `sources` (the year's identity and whatever else it was
+    computed by); None: nothing kept, kept from other sources, or not readable (computed
+    again and replaced). The caller checks its shape."""
+    try:
+        row = db.execute(f"SELECT sources, data FROM {TABLE} WHERE day = ? AND zone = ? AND "
+                         "version = ?", (schema, zone, VERSION)).fetchone()
+    except sqlite3.OperationalError:  # never written on this station yet
+        return None
+    if row is None or row[0] != sources:
+        return None
+    try:
+        return json.loads(zlib.decompress(row[1]))
+    except (ValueError, TypeError, zlib.error):
+        return None
+
+
+def year_blob(data: Any) -> bytes:
+    """How what is kept of an archived year is stored (kept_year reads it back)."""
+    return zlib.compress(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), 6)
 
 
 def _day(value: object) -> str:

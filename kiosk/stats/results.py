@@ -32,9 +32,11 @@ counters forward (`office_dossiers`) carry no history or slips and are not in th
 
 from __future__ import annotations
 
-import json
+import functools
+import hashlib
+import importlib.util
 import sqlite3
-import zlib
+import types
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -268,7 +270,8 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
     total = _Acc()
     clerks: defaultdict[str, _Acc] = defaultdict(_Acc)
     procedures: defaultdict[str, _Acc] = defaultdict(_Acc)
-    procedure_names: dict[str, str] = {}
+    #: Procedure code -> (the newest dossier's id, the name it gives the procedure).
+    procedure_names: dict[str, tuple[int, str]] = {}
 
     def each(clerk: str | None, procedure: str | None) -> Iterable[_Acc]:
         yield total
@@ -291,14 +294,15 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
             whole = (_archived_facts(db, part, start, end, count, kept)
                      if part.startswith("archive_") else None)
             facts += whole if whole is not None else count.read(db, part, (lo, hi))
-        facts.sort(key=lambda f: f.id)
 
     no_forms: frozenset[str] = frozenset()
     for fact in facts:
         if fact.picked is not None and not any(lo <= day < hi for day in fact.picked):
             continue
         clerk, procedure = fact.clerk, fact.procedure
-        procedure_names.setdefault(procedure, fact.procedure_name)
+        named = procedure_names.get(procedure)
+        if named is None or fact.id > named[0]:  # a procedure renamed: its latest name
+            procedure_names[procedure] = (fact.id, fact.procedure_name)
         # Made when the dossier has a slip or a change in the range or counts for something
         # there: one read only for the day on either side (the text bounds) lists no clerk or
         # procedure with zeros.
@@ -345,7 +349,8 @@ def result_stats(db: Database, start: date, end: date, rules: CalendarRules, *,
         total=total.freeze("", "Toàn điểm phục vụ", known),
         by_clerk=tuple(clerks[k].freeze(k, k or "Không rõ cán bộ", known)
                        for k in sorted(clerks, key=lambda k: (k == "", _sort_key_vi(k)))),
-        by_procedure=tuple(procedures[k].freeze(k, procedure_names.get(k, k), False)
+        by_procedure=tuple(procedures[k].freeze(k, procedure_names[k][1] if k in procedure_names
+                                                else k, False)
                            for k in sorted(procedures)),
         petitions_known=known)
 
@@ -478,83 +483,121 @@ def _ordinal(at: datetime | None) -> int | None:
 def _fields(db: Database, part: str, table: str, wanted: tuple[str, ...]) -> str:
     """The columns `wanted` of `part`'s `table`, NULL for those an older archive lacks (as
     the views give them)."""
+    from kiosk.archive.reading import column_list
+
     if not part.startswith("archive_"):
-        return ", ".join(wanted)
+        return column_list(wanted, wanted)
     from kiosk.archive.tables import columns
 
-    have = set(columns(db, table, part.rstrip(".")))
-    return ", ".join(c if c in have else f"NULL AS {c}" for c in wanted)
-
-
-#: The tables an archived year's dossier facts are read from, and kept by the identity of.
-_DOSSIER_TABLES = ("dossiers", "dossier_events", "dossier_slips")
+    return column_list(wanted, set(columns(db, table, part.rstrip("."))))
 
 
 def _dossier_parts(db: Database) -> list[str] | None:
     """Over archived years, the schemas to read dossiers from one by one ("archive_2025.",
     ..., "main."); None: read the tables as named (no archive attached, a live row also
     archived, an archived year without the dossier tables)."""
-    from kiosk.archive.reading import reads_archives
+    from kiosk.archive.reading import DOSSIER_IDENTIFIED, reads_archives
     from kiosk.archive.tables import columns
     from kiosk.stats.days import archive_parts
 
     if not reads_archives(db):
         return None
-    parts = archive_parts(db, _DOSSIER_TABLES)
+    parts = archive_parts(db, DOSSIER_IDENTIFIED)
     if parts is None:
         return None
     for part in parts:
         if part.startswith("archive_") and not all(
-                columns(db, t, part.rstrip(".")) for t in _DOSSIER_TABLES):
+                columns(db, t, part.rstrip(".")) for t in DOSSIER_IDENTIFIED):
             return None
     return parts
 
 
 #: The zone under which `stats_days` keeps an archived year's dossier facts (its `day`: the
 #: attached schema's name, archive_YYYY; its `sources`: FACTS_VERSION, the year's dossier
-#: identity, the calendar's key and the kiosk's version). Never a time zone.
+#: identity, the calendar's key and the code that counted them). Never a time zone.
 KEPT_ZONE = "archived-year-results"
-#: Bump when what a dossier's facts hold or how they are counted changes.
+#: Bump when what a dossier's facts hold changes (how they are counted is in `rules_code`).
 FACTS_VERSION = 1
 #: A range covering at least this many days of an archived year counts the whole year's
 #: dossiers once and keeps them; a shorter one reads the year's by range, as live ones.
 WHOLE_YEAR_DAYS = 90
+#: The modules whose code decides what a dossier's facts are: the facts themselves, the
+#: due-date rule, working days and local days, clerks' names, the statuses.
+RULE_MODULES = ("kiosk.stats.results", "kiosk.dossiers.due", "kiosk.calendar.working_days",
+                "kiosk.stats.figures", "kiosk.dossiers.status")
 
 
 def _archived_facts(db: Database, part: str, start: date, end: date, count: _Counting,
                     kept: list[tuple[str, str, bytes]]) -> list[_Fact] | None:
     """The facts of every dossier of the archived year `part`: kept by an earlier reading of
-    the same identity under the same rules, or counted now (and appended to `kept`) when the
-    range covers enough of the year to be worth it. None: read by range."""
-    from kiosk import __version__
+    the same identity, under the same rules and code, or counted now (and appended to
+    `kept`) when the range covers enough of the year to be worth it. None: read by range
+    (also when one of the year's dossiers cannot be counted: the range's may all be)."""
     from kiosk.archive.reading import archive_identity
-    from kiosk.stats.days import TABLE, VERSION
+    from kiosk.stats.days import kept_year, year_blob
 
     schema = part.rstrip(".")
     identity = archive_identity(db, schema, dossiers=True)
     if identity is None:
         return None
-    sources = f"{FACTS_VERSION}|{identity}|{count.rules.key}|kiosk {__version__}"
-    try:
-        row = db.execute(f"SELECT sources, data FROM {TABLE} WHERE day = ? AND zone = ? AND "
-                         "version = ?", (schema, KEPT_ZONE, VERSION)).fetchone()
-    except sqlite3.OperationalError:  # never written on this station yet
-        row = None
-    if row is not None and row[0] == sources:
+    sources = f"{FACTS_VERSION}|{identity}|{count.rules.key}|{rules_code()}"
+    data = kept_year(db, schema, KEPT_ZONE, sources)
+    if data is not None:
         try:
-            return _unpack_facts(row[1])
-        except (ValueError, KeyError, TypeError, IndexError, zlib.error):
+            return _unpack_facts(data)
+        except (ValueError, KeyError, TypeError, IndexError):
             pass  # a damaged row: counted again and replaced
     year = int(schema.split("_")[1])
     covered = (min(end, date(year, 12, 31)) - max(start, date(year, 1, 1))).days + 1
     if covered < WHOLE_YEAR_DAYS:
         return None
-    whole = _Counting(count.rules, count.tz, count.late, None).read(db, part, None)
-    kept.append((schema, sources, _pack_facts(whole)))
+    try:
+        whole = _Counting(count.rules, count.tz, count.late, None).read(db, part, None)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # a stamp or status no rule reads: only a range that picks it fails
+    kept.append((schema, sources, year_blob(_packed_facts(whole))))
     return whole
 
 
-def _pack_facts(facts: list[_Fact]) -> bytes:
+@functools.cache
+def rules_code() -> str:
+    """A digest of the compiled code of RULE_MODULES (their bytecode, constants and names,
+    not their line numbers: a comment alone changes nothing): facts kept by other code are
+    counted again. The same in every process running the same code, from sources or a
+    frozen build."""
+    digest = hashlib.sha256()
+
+    def add(code: types.CodeType) -> None:
+        digest.update(code.co_code)
+        digest.update(repr(code.co_names).encode())
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                add(const)
+            else:
+                digest.update(_stable_repr(const).encode())
+
+    for name in RULE_MODULES:
+        spec = importlib.util.find_spec(name)
+        code = spec.loader.get_code(name) if spec is not None and spec.loader is not None \
+            and hasattr(spec.loader, "get_code") else None
+        if code is None:
+            from kiosk import __version__
+
+            return f"kiosk {__version__}"
+        add(code)
+    return digest.hexdigest()[:16]
+
+
+def _stable_repr(value: Any) -> str:
+    """repr, with sets in one order whatever the process's hash seed."""
+    if isinstance(value, frozenset | set):
+        return "{" + ", ".join(sorted(_stable_repr(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_stable_repr(v) for v in value) + ")"
+    return repr(value)
+
+
+def _packed_facts(facts: list[_Fact]) -> dict[str, Any]:
     names: dict[str, int] = {}
 
     def name(text: str) -> int:
@@ -563,22 +606,29 @@ def _pack_facts(facts: list[_Fact]) -> bytes:
     rows = [[f.id, name(f.clerk), name(f.procedure), name(f.procedure_name), f.picked,
              [x for e in f.events for x in e], [x for s in f.slips for x in s], f.settled,
              int(f.late), f.took] for f in facts]
-    return zlib.compress(json.dumps({"names": list(names), "facts": rows},
-                                    separators=(",", ":"), ensure_ascii=False).encode(), 6)
+    return {"names": list(names), "facts": rows}
 
 
-def _unpack_facts(blob: bytes) -> list[_Fact]:
-    data = json.loads(zlib.decompress(blob))
+def _unpack_facts(data: Any) -> list[_Fact]:
     names = data["names"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise TypeError("kept names are not text")
+
+    def name(index: Any) -> str:
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise TypeError("a kept name's index is not a number")
+        return names[index]
+
     out = []
     for i, clerk, procedure, pname, picked, events, slips, settled, late, took in data["facts"]:
-        if not isinstance(i, int) or not isinstance(took, int) or not isinstance(picked, list) \
-                or not all(isinstance(day, str) for day in picked) \
-                or not all(day is None or isinstance(day, int) for day in
-                           (settled, *events[1::2], *slips[1::2])):
+        if isinstance(i, bool) or not isinstance(i, int) or not isinstance(took, int) \
+                or late not in (0, 1) or isinstance(late, float) \
+                or not isinstance(picked, list) or not all(isinstance(d, str) for d in picked) \
+                or not all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                           for d in (settled, *events[1::2], *slips[1::2])):
             raise TypeError("a kept dossier is not well formed")
         out.append(_Fact(
-            id=i, clerk=names[clerk], procedure=names[procedure], procedure_name=names[pname],
+            id=i, clerk=name(clerk), procedure=name(procedure), procedure_name=name(pname),
             picked=tuple(picked), events=tuple(zip(events[::2], events[1::2], strict=True)),
             slips=tuple(zip(slips[::2], slips[1::2], strict=True)), settled=settled,
             late=bool(late), took=took))
