@@ -785,7 +785,8 @@ def _office_stats(db: Database, start: date, end: date, tz: str | ZoneInfo, *,
             clerks.update(part.clerks)
         results = result_stats(db, start, end, rules or CalendarRules(timezone=zone.key),
                                ticket_clerks=clerks, rated=rated,
-                               kept=archived_results if keep_days else None)
+                               # Counting a year whole pays only if it can be kept.
+                               kept=archived_results if keep_days and began else None)
     finally:
         if began:
             conn.execute("COMMIT")
