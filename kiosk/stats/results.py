@@ -407,9 +407,9 @@ class _Counting:
             if whole and status in (REFUSED, SUPPLEMENT) and isinstance(at, str):
                 picked[dossier_id].append(at[:10])
         slips: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-        slip_fields = _fields(db, part, "dossier_slips",
-                              tuple(c[1] for c in db.execute(
-                                  "PRAGMA main.table_info(dossier_slips)").fetchall()))
+        from kiosk.archive.tables import columns
+
+        slip_fields = _fields(db, part, "dossier_slips", tuple(columns(db, "dossier_slips")))
         cur = db.execute(f"SELECT {slip_fields} FROM {part}dossier_slips {events_of}"
                          "ORDER BY dossier_id, issued_at, id")
         slip_names = [c[0] for c in cur.description]
