@@ -598,10 +598,14 @@ def rules_code() -> str:
                 digest.update(_stable_repr(const).encode())
 
     def add(name: str, value: Any, module: str) -> None:
-        if id(value) in seen:
+        digest.update(name.encode())
+        if isinstance(value, int | float | str | bytes | tuple | frozenset | enum.Enum) \
+                or value is None:
+            digest.update(_stable_repr(value).encode())
+            return
+        if id(value) in seen:  # a function or class met again (an alias): once is enough
             return
         seen.add(id(value))
-        digest.update(name.encode())
         if isinstance(value, staticmethod | classmethod):
             add(name, value.__func__, module)
         elif isinstance(value, property):
@@ -613,13 +617,9 @@ def rules_code() -> str:
         elif isinstance(value, types.FunctionType):
             add_code(value.__code__)
             digest.update(_stable_repr((value.__defaults__, value.__kwdefaults__)).encode())
-        elif isinstance(value, type):
-            if value.__module__ == module:
-                for key in sorted(vars(value)):
-                    add(f"{name}.{key}", vars(value)[key], module)
-        elif isinstance(value, int | float | str | bytes | tuple | frozenset | enum.Enum) \
-                or value is None:
-            digest.update(_stable_repr(value).encode())
+        elif isinstance(value, type) and value.__module__ == module:
+            for key in sorted(vars(value)):
+                add(f"{name}.{key}", vars(value)[key], module)
 
     for module_name in RULE_MODULES:
         module = importlib.import_module(module_name)
