@@ -25,7 +25,8 @@ Definitions (local days in the office's time zone, working days by kiosk.calenda
   from the `petitions` table (kiosk.petitions) only when the station has one (None: no data).
 
 Clerk: the clerk who received the dossier (the one-stop counter answers for it); a refusal or
-supplement is under that clerk too. Procedure: the dossier's procedure code. Dossiers come
+supplement is under that clerk too. Procedure: the dossier's procedure code, under the name its
+newest dossier gives it (a procedure renamed in the catalog). Dossiers come
 from `dossiers` (on a hub: the office dossier book, every counter's); the public copies older
 counters forward (`office_dossiers`) carry no history or slips and are not in the results.
 """
