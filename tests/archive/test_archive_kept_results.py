@@ -67,20 +67,21 @@ def _varied(station) -> None:
                       f"{day - timedelta(days=1)}T17:00:00+00:00",
                       f"{day - timedelta(days=3)} 09:15:00",
                       f"{day - timedelta(days=1)}"]
-            for form in rng.sample(["02", "03", "04", None, None], 2):
-                if form is None:
-                    continue
-                db.conn.execute(
-                    "INSERT INTO dossier_slips (uid, dossier_id, form, issued_at, clerk, "
-                    "station_id) VALUES (?, ?, ?, ?, 'Nguyễn Văn A', 't')",
-                    (f"slip-{dossier_id}-{form}", dossier_id, form, rng.choice(stamps)))
-            for status in rng.sample([3, 5, 4, None], 2):
-                if status is None:
-                    continue
-                db.conn.execute(
-                    "INSERT INTO dossier_events (uid, dossier_id, from_status, to_status, at, "
-                    "clerk, station_id) VALUES (?, ?, 4, ?, ?, 'Nguyễn Văn A', 't')",
-                    (f"event-{dossier_id}-{status}", dossier_id, status, rng.choice(stamps)))
+            # Up to two slips (their forms), then up to two status changes (from status 4).
+            for table, columns, when, choices in (
+                    ("dossier_slips", ("form",), "issued_at",
+                     [("02",), ("03",), ("04",), None, None]),
+                    ("dossier_events", ("from_status", "to_status"), "at",
+                     [(4, 3), (4, 5), (4, 4), None])):
+                for values in rng.sample(choices, 2):
+                    if values is None:
+                        continue
+                    db.conn.execute(
+                        f"INSERT INTO {table} (uid, dossier_id, {', '.join(columns)}, {when}, "
+                        f"clerk, station_id) VALUES (?, ?, {', '.join('?' * len(values))}, ?, "
+                        "'Nguyễn Văn A', 't')",
+                        (f"{table}-{dossier_id}-{values[-1]}", dossier_id, *values,
+                         rng.choice(stamps)))
             if k % 3 == 0:
                 db.conn.execute("UPDATE dossiers SET procedure_name = ? WHERE id = ?",
                                 (f"{name} (tên mới {k})", dossier_id))
